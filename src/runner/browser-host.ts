@@ -1,0 +1,46 @@
+/**
+ * The page's side of running programs: a Supervisor whose workers are
+ * module Web Workers. The page is the supervisor because it never blocks
+ * (ARCHITECTURE.md, constraint 1).
+ */
+import { Supervisor, type RunHandle, type WorkerHandle } from './supervisor.ts';
+import type { RunEvent, RunOptions } from './events.ts';
+import type { FromWorker, ToWorker } from './protocol.ts';
+
+export type { RunHandle } from './supervisor.ts';
+
+function createWorker(): WorkerHandle {
+  const worker = new Worker(new URL('./worker/program-worker.browser.ts', import.meta.url), { type: 'module', name: 'weft' });
+  return {
+    post: (message: ToWorker, transfer: Transferable[] = []) => worker.postMessage(message, transfer),
+    onMessage: (listener) => worker.addEventListener('message', (event: MessageEvent<FromWorker>) => listener(event.data)),
+    onError: (listener) => {
+      worker.addEventListener('error', (event) => listener(new Error(event.message || 'worker error')));
+      worker.addEventListener('messageerror', () => listener(new Error('a message could not be decoded')));
+    },
+    terminate: () => worker.terminate(),
+  };
+}
+
+let supervisor: Supervisor | undefined;
+
+function getSupervisor(): Supervisor {
+  if (!self.crossOriginIsolated) {
+    throw new Error(
+      'This page is not cross-origin isolated, so SharedArrayBuffer is unavailable and threads cannot block. ' +
+        'Serve the book with `npm start` (it sends the COOP/COEP headers).',
+    );
+  }
+  supervisor ??= new Supervisor(createWorker, Math.max(2, Math.min(4, navigator.hardwareConcurrency || 2)));
+  return supervisor;
+}
+
+/** Starts the idle worker pool; call when the reader is about to run something. */
+export function prewarm(): void {
+  if (self.crossOriginIsolated) getSupervisor().prewarm();
+}
+
+/** Runs one program; events arrive in order and end with `end`. */
+export function startRun(source: string, options: RunOptions, onEvent: (event: RunEvent) => void): RunHandle {
+  return getSupervisor().startRun(source, options, onEvent);
+}

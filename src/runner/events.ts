@@ -1,0 +1,57 @@
+/**
+ * What a run tells whoever started it (the page's output panel, the CLI).
+ * No imports: shared by the page, the workers and Node.
+ */
+
+/** A place in the reader's own source, 1-based line and column. */
+export interface SourceLocation {
+  line: number;
+  column: number;
+}
+
+/** An error the reader can act on: a compile error, a panic, a deadlock. */
+export interface ReaderError {
+  /** `CompileError`, `ThreadPanic`, `TypeError`, ... */
+  name: string;
+  message: string;
+  /** Where in the reader's source, when known. */
+  location?: SourceLocation;
+  /** Name of the thread it happened in (`main`, `worker-1`, `thread 3`). */
+  thread?: string;
+}
+
+export type OutputStream = 'log' | 'info' | 'warn' | 'error' | 'debug';
+
+export type RunEvent =
+  /** One console line written by the reader's program. */
+  | { kind: 'output'; stream: OutputStream; thread: string; threadId: number; text: string }
+  /** An uncaught error (also a compile error): shown in the log and as an editor marker. */
+  | { kind: 'error'; error: ReaderError }
+  /** The run is over; always the last event. */
+  | { kind: 'end'; outcome: RunOutcome };
+
+export type RunStatus =
+  | 'ok' // main returned
+  | 'panic' // main threw (or rethrew a thread's panic)
+  | 'compile-error'
+  | 'timeout' // the time limit ended it
+  | 'stopped' // the reader pressed Stop
+  | 'deadlock'
+  | 'crashed'; // the runtime itself failed (a bug in weft: report it)
+
+export interface RunOutcome {
+  status: RunStatus;
+  /** Wall time from start to end, ms. */
+  durationMs: number;
+  /** A one-line summary the panel shows ("main returned after 12 ms", "stopped after 10 s time limit"). */
+  message: string;
+  /** The seed, when the run was replayed under the seeded scheduler. */
+  seed?: number;
+}
+
+export interface RunOptions {
+  /** Default 10 000 ms; the run is stopped after it. */
+  timeoutMs?: number;
+  /** Run under the seeded scheduler with this seed. */
+  seed?: number;
+}

@@ -1,0 +1,73 @@
+/**
+ * How console arguments become one line of output, the same in every
+ * browser and in Node (their own consoles disagree). Containers print like
+ * Rust's `{:?}`: `[1, 2, 3]`, strings inside them quoted: `["a", "b"]`.
+ */
+
+export function formatArgs(args: unknown[]): string {
+  return args.map((arg) => (typeof arg === 'string' ? arg : formatValue(arg, 0, new Set()))).join(' ');
+}
+
+const MAX_DEPTH = 6;
+const MAX_ITEMS = 100;
+
+function formatValue(value: unknown, depth: number, seen: Set<object>): string {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Object.is(value, -0) ? '-0' : String(value);
+    case 'bigint':
+      return `${value}n`;
+    case 'undefined':
+      return 'undefined';
+    case 'boolean':
+      return String(value);
+    case 'symbol':
+      return value.toString();
+    case 'function':
+      return `[Function ${value.name || '(anonymous)'}]`;
+  }
+  if (value === null) return 'null';
+  const object = value as object;
+  if (seen.has(object)) return '[Circular]';
+  if (depth > MAX_DEPTH) return Array.isArray(object) ? '[Array]' : '[Object]';
+  seen.add(object);
+  try {
+    if (Array.isArray(object)) return `[${items(object, depth, seen)}]`;
+    if (ArrayBuffer.isView(object) && !(object instanceof DataView)) {
+      const name = object.constructor.name;
+      return `${name}(${(object as unknown as ArrayLike<unknown>).length}) [${items(Array.from(object as unknown as ArrayLike<unknown>), depth, seen)}]`;
+    }
+    if (object instanceof Map) {
+      const entries = [...object].slice(0, MAX_ITEMS).map(([k, v]) => `${formatValue(k, depth + 1, seen)} => ${formatValue(v, depth + 1, seen)}`);
+      return `Map(${object.size}) {${entries.length ? ` ${entries.join(', ')} ` : ''}}`;
+    }
+    if (object instanceof Set) return `Set(${object.size}) {${object.size ? ` ${items([...object], depth, seen)} ` : ''}}`;
+    if (object instanceof Date) return Number.isNaN(object.getTime()) ? 'Invalid Date' : object.toISOString();
+    if (object instanceof RegExp) return String(object);
+    if (object instanceof Error) return `${object.name}: ${object.message}`;
+    if (object instanceof Promise) return 'Promise { … }';
+    const proto = Object.getPrototypeOf(object);
+    if (proto !== Object.prototype && proto !== null) {
+      const own = (object as { toString?: () => string }).toString;
+      if (typeof own === 'function' && own !== Object.prototype.toString) return own.call(object);
+    }
+    const keys = Object.keys(object);
+    const prefix = proto !== null && proto !== Object.prototype && proto.constructor?.name ? `${proto.constructor.name} ` : '';
+    if (keys.length === 0) return `${prefix}{}`;
+    const fields = keys
+      .slice(0, MAX_ITEMS)
+      .map((key) => `${/^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key)}: ${formatValue((object as Record<string, unknown>)[key], depth + 1, seen)}`);
+    if (keys.length > MAX_ITEMS) fields.push(`… ${keys.length - MAX_ITEMS} more`);
+    return `${prefix}{ ${fields.join(', ')} }`;
+  } finally {
+    seen.delete(object);
+  }
+}
+
+function items(list: unknown[], depth: number, seen: Set<object>): string {
+  const shown = list.slice(0, MAX_ITEMS).map((item) => formatValue(item, depth + 1, seen));
+  if (list.length > MAX_ITEMS) shown.push(`… ${list.length - MAX_ITEMS} more`);
+  return shown.join(', ');
+}

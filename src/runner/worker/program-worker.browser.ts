@@ -1,0 +1,11 @@
+/** Browser entry of a run's worker (a module Web Worker started by the page). */
+import { handleMessage, type WorkerPort } from './program-worker.ts';
+import type { FromWorker, ToWorker } from '../protocol.ts';
+
+const scope = self as unknown as {
+  postMessage(message: FromWorker): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<ToWorker>) => void): void;
+};
+const port: WorkerPort = { post: (message) => scope.postMessage(message) };
+scope.addEventListener('message', (event) => handleMessage(port, event.data));
+port.post({ kind: 'ready' });

@@ -1,0 +1,10 @@
+/** Node entry of a run's worker (a worker_thread started by the CLI or the tests). */
+import { parentPort } from 'node:worker_threads';
+import { handleMessage, type WorkerPort } from './program-worker.ts';
+import type { ToWorker } from '../protocol.ts';
+
+if (parentPort === null) throw new Error('program-worker.node.ts runs as a worker_thread');
+const parent = parentPort;
+const port: WorkerPort = { post: (message) => parent.postMessage(message) };
+parent.on('message', (message: ToWorker) => handleMessage(port, message));
+port.post({ kind: 'ready' });

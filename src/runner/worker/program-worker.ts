@@ -1,0 +1,186 @@
+/**
+ * What runs inside every worker of a run, in the browser and in Node alike.
+ * A pool worker starts idle and becomes either the program's main thread
+ * (compile, evaluate, call `main`) or one spawned thread (evaluate, run one
+ * lifted closure). Only the way messages arrive differs per platform; the
+ * entry files (program-worker.browser.ts, program-worker.node.ts) adapt that.
+ */
+import * as Comlink from 'comlink';
+import { mapStack } from '../../compile/source-map.ts';
+import { enterThread, threadLabel, type Host, type ThreadContext } from '../../weft/runtime/context.ts';
+import { H, RunMemory } from '../../weft/runtime/memory.ts';
+import { allocateThread, panicPayload, runThread } from '../../weft/runtime/threads.ts';
+import { RunStopped } from '../../weft/runtime/wait.ts';
+import { lift } from '../../weft/runtime/lift.ts';
+import * as threadModule from '../../weft/thread.ts';
+import * as syncModule from '../../weft/sync.ts';
+import { formatArgs } from './format.ts';
+import type { FromWorker, MainApi, MainResult, ProgramPayload, SpawnRequestPayload, ToWorker } from '../protocol.ts';
+
+/** The file name stack frames show for the reader's program (the compile step's sourceURL). */
+export const PROGRAM_URL = 'main.ts';
+
+const modules: Record<string, Record<string, unknown>> = {
+  'weft/thread': threadModule,
+  'weft/sync': syncModule,
+};
+
+export interface WorkerPort {
+  post(message: FromWorker): void;
+}
+
+interface ProgramExports {
+  main: () => unknown;
+  closures: Array<(captures: Record<string, unknown>) => () => unknown>;
+}
+
+const weftImports = {
+  import(specifier: string): Record<string, unknown> {
+    const module = modules[specifier];
+    if (module === undefined) {
+      throw new Error(`'${specifier}' is not available yet in this book's weft; available: ${Object.keys(modules).join(', ')}`);
+    }
+    return module;
+  },
+  lift,
+};
+
+async function evaluate(program: ProgramPayload): Promise<ProgramExports> {
+  // Indirect eval: global scope, and the compile step's `//# sourceURL` names
+  // the program's frames `main.ts:LINE:COL` in V8 stack traces.
+  const factory = (0, eval)(program.code) as (weft: typeof weftImports) => ProgramExports | Promise<ProgramExports>;
+  return await factory(weftImports);
+}
+
+function makeHost(port: WorkerPort, memory: RunMemory, threadId: number, label: string): Host {
+  return {
+    spawn(request) {
+      port.post({ kind: 'spawn', request });
+    },
+    output(stream, text) {
+      // After main returned (or a stop), the run is over: a thread still
+      // printing is cut off here, as a Rust process's threads are at exit.
+      if (Atomics.load(memory.i32, H.stop) !== 0) throw new RunStopped();
+      const seq = Atomics.add(memory.i32, H.outputSeq, 1);
+      port.post({ kind: 'output', seq, threadId, thread: label, stream, text });
+    },
+    panic(report) {
+      if (Atomics.load(memory.i32, H.stop) !== 0) return;
+      const seq = Atomics.add(memory.i32, H.outputSeq, 1);
+      port.post({ kind: 'panic', seq, threadId, ...report });
+    },
+  };
+}
+
+function makeContext(port: WorkerPort, memory: RunMemory, program: ProgramPayload, threadId: number, name: string | undefined): ThreadContext {
+  const label = threadLabel(threadId, name);
+  return {
+    memory,
+    threadId,
+    name,
+    host: makeHost(port, memory, threadId, label),
+    locate: (stack) => (stack ? (mapStack(program.map as never, stack, PROGRAM_URL) ?? undefined) : undefined),
+    owned: new Set(),
+  };
+}
+
+const consoleStreams = ['log', 'info', 'warn', 'error', 'debug'] as const;
+
+/** Routes the reader's console calls to the supervisor, labelled with this thread. */
+function captureConsole(host: Host): void {
+  for (const stream of consoleStreams) {
+    console[stream] = (...args: unknown[]) => host.output(stream, formatArgs(args));
+  }
+}
+
+function readerError(error: unknown, ctx: ThreadContext) {
+  const payload = panicPayload(error, ctx);
+  return { name: payload.name, message: payload.message, location: payload.location, thread: payload.thread };
+}
+
+/** The main thread of a run, exposed over comlink. */
+function mainApi(port: WorkerPort): MainApi {
+  return {
+    async run(source: string, buffer: SharedArrayBuffer): Promise<MainResult> {
+      const memory = new RunMemory(buffer);
+      let program: ProgramPayload;
+      // Only the main thread compiles; spawned threads get the compiled program, so they skip loading the compiler.
+      const { compile, CompileError } = await import('../../compile/index.ts');
+      try {
+        const compiled = compile(source, { filename: PROGRAM_URL });
+        program = { code: compiled.code, map: compiled.map };
+      } catch (error) {
+        if (error instanceof CompileError) {
+          return {
+            status: 'compile-error',
+            error: { name: 'CompileError', message: error.message, location: { line: error.line, column: error.column } },
+            outputSeqEnd: 0,
+          };
+        }
+        throw error;
+      }
+      port.post({ kind: 'program', program });
+      const threadId = allocateThread(memory, 'main');
+      const ctx = makeContext(port, memory, program, threadId, 'main');
+      enterThread(ctx);
+      captureConsole(ctx.host);
+      let status: MainResult['status'] = 'ok';
+      let error: MainResult['error'];
+      try {
+        const exports = await evaluate(program);
+        await exports.main();
+      } catch (thrown) {
+        if (thrown instanceof RunStopped) throw thrown;
+        status = 'panic';
+        error = readerError(thrown, ctx);
+      }
+      // The program is over: every other thread stops at its next weft call.
+      Atomics.store(memory.i32, H.stop, 1);
+      Atomics.notify(memory.i32, H.stop);
+      const outputSeqEnd = Atomics.load(memory.i32, H.outputSeq);
+      return error === undefined ? { status, outputSeqEnd } : { status, error, outputSeqEnd };
+    },
+  };
+}
+
+async function startThread(port: WorkerPort, buffer: SharedArrayBuffer, program: ProgramPayload, request: SpawnRequestPayload): Promise<void> {
+  const memory = new RunMemory(buffer);
+  const ctx = makeContext(port, memory, program, request.threadId, request.name);
+  enterThread(ctx);
+  captureConsole(ctx.host);
+  let exports: ProgramExports;
+  try {
+    exports = await evaluate(program);
+  } catch (error) {
+    // Top-level statements run in every thread; one that throws is this thread's panic.
+    exports = { main: () => undefined, closures: [] };
+    const failing = error;
+    exports.closures[request.closureId] = () => () => {
+      throw failing;
+    };
+  }
+  await runThread(ctx, {
+    threadId: request.threadId,
+    name: request.name,
+    capturesPtr: request.capturesPtr,
+    capturesLen: request.capturesLen,
+    scoped: request.scoped,
+    makeClosure: (captures) => exports.closures[request.closureId]!(captures),
+  });
+  port.post({ kind: 'thread-exit', threadId: request.threadId });
+}
+
+/** Handles one supervisor message; entry files call this for every message. */
+export function handleMessage(port: WorkerPort, message: ToWorker): void {
+  switch (message.kind) {
+    case 'control':
+      Comlink.expose(mainApi(port), message.port as unknown as Comlink.Endpoint);
+      return;
+    case 'start-thread':
+      startThread(port, message.memory, message.program, message.request).catch((error: unknown) => {
+        if (error instanceof RunStopped) return;
+        port.post({ kind: 'fatal', message: `weft runtime error in a thread: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}` });
+      });
+      return;
+  }
+}

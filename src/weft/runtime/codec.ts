@@ -1,0 +1,461 @@
+/**
+ * The value codec: how a JavaScript value crosses threads through run memory.
+ *
+ * Browsers expose no synchronous structured clone into a SharedArrayBuffer,
+ * and a blocked thread cannot receive a postMessage, so weft serializes
+ * values itself. The rules follow structured clone (plain data is copied)
+ * plus Rust's `Send`: functions and instances of classes with methods cannot
+ * cross; weft handles cross as (kind, address) and are moved or borrowed.
+ *
+ * Format: one tag byte per value, little-endian numbers.
+ */
+import { decodeHandle, isEncodable, MOVE, ENCODE, type Encodable, type MoveTarget } from './handle.ts';
+
+/** Tag bytes of the wire format; never reuse a number. */
+const T = {
+  undefined: 0,
+  null: 1,
+  true: 2,
+  false: 3,
+  int32: 4,
+  float64: 5,
+  string: 6,
+  bigint: 7,
+  array: 8,
+  object: 9,
+  map: 10,
+  set: 11,
+  date: 12,
+  handle: 13,
+  typedArray: 14,
+  arrayBuffer: 15,
+  error: 16,
+  regexp: 17,
+  hole: 18,
+} as const;
+
+const typedArrayKinds = [
+  Int8Array,
+  Uint8Array,
+  Uint8ClampedArray,
+  Int16Array,
+  Uint16Array,
+  Int32Array,
+  Uint32Array,
+  Float32Array,
+  Float64Array,
+  BigInt64Array,
+  BigUint64Array,
+] as const;
+
+/** The value cannot cross threads: Rust's missing `Send`. */
+export class NotSendError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotSendError';
+  }
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+class Writer {
+  bytes = new Uint8Array(64);
+  view = new DataView(this.bytes.buffer);
+  length = 0;
+
+  reserve(n: number): void {
+    if (this.length + n <= this.bytes.length) return;
+    let size = this.bytes.length * 2;
+    while (size < this.length + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.bytes.subarray(0, this.length));
+    this.bytes = next;
+    this.view = new DataView(next.buffer);
+  }
+  u8(v: number): void {
+    this.reserve(1);
+    this.bytes[this.length++] = v;
+  }
+  u32(v: number): void {
+    this.reserve(4);
+    this.view.setUint32(this.length, v, true);
+    this.length += 4;
+  }
+  i32(v: number): void {
+    this.reserve(4);
+    this.view.setInt32(this.length, v, true);
+    this.length += 4;
+  }
+  f64(v: number): void {
+    this.reserve(8);
+    this.view.setFloat64(this.length, v, true);
+    this.length += 8;
+  }
+  string(s: string): void {
+    // UTF-8 is at most 3 bytes per UTF-16 unit.
+    this.reserve(4 + s.length * 3);
+    const { written } = encoder.encodeInto(s, this.bytes.subarray(this.length + 4));
+    this.view.setUint32(this.length, written, true);
+    this.length += 4 + written;
+  }
+  raw(b: Uint8Array): void {
+    this.reserve(b.length);
+    this.bytes.set(b, this.length);
+    this.length += b.length;
+  }
+  result(): Uint8Array {
+    return this.bytes.subarray(0, this.length);
+  }
+}
+
+export interface EncodeOptions {
+  /** 'move' tombstones every handle once the whole value is encoded; 'borrow' leaves them usable. */
+  mode: 'move' | 'borrow';
+  /** Where moved handles go, for the "use of moved value" message. */
+  target?: MoveTarget;
+}
+
+/** Encodes a value; throws NotSendError naming what cannot cross. */
+export function encodeValue(value: unknown, options: EncodeOptions): Uint8Array {
+  const writer = new Writer();
+  const handles: Encodable[] = [];
+  writeValue(writer, value, handles, new Set(), 'the value');
+  if (options.mode === 'move') {
+    for (const handle of handles) handle[MOVE](options.target ?? { into: 'another thread' });
+  }
+  return writer.result();
+}
+
+/**
+ * Encodes a value now and moves its handles later, once the caller has
+ * committed (a channel moves a message's handles only if the send succeeds).
+ */
+export function encodeDeferred(value: unknown): { bytes: Uint8Array; move(target: MoveTarget): void } {
+  const writer = new Writer();
+  const handles: Encodable[] = [];
+  writeValue(writer, value, handles, new Set(), 'the value');
+  return {
+    bytes: writer.result(),
+    move(target) {
+      for (const handle of handles) handle[MOVE](target);
+    },
+  };
+}
+
+/**
+ * Encodes a record of named values (a closure's captures), naming the
+ * offending variable in errors and in each handle's move record.
+ */
+export function encodeCaptures(captures: Record<string, unknown>, options: EncodeOptions): Uint8Array {
+  const writer = new Writer();
+  const keys = Object.keys(captures);
+  const moved: Array<[Encodable, string]> = [];
+  writer.u8(T.object);
+  writer.u32(keys.length);
+  for (const key of keys) {
+    writer.string(key);
+    const handles: Encodable[] = [];
+    try {
+      writeValue(writer, captures[key], handles, new Set(), `\`${key}\``);
+    } catch (error) {
+      if (error instanceof NotSendError) {
+        throw new NotSendError(`cannot move \`${key}\` into a thread: ${error.message}`);
+      }
+      throw error;
+    }
+    for (const handle of handles) moved.push([handle, key]);
+  }
+  if (options.mode === 'move') {
+    for (const [handle, variable] of moved) {
+      handle[MOVE]({ ...(options.target ?? { into: 'another thread' }), variable });
+    }
+  }
+  return writer.result();
+}
+
+function describe(value: object): string {
+  const ctor = (value as { constructor?: { name?: string } }).constructor;
+  return ctor?.name ? `an instance of class ${ctor.name}` : 'an object';
+}
+
+function hasMethods(proto: object): boolean {
+  for (let p: object | null = proto; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+    for (const key of Object.getOwnPropertyNames(p)) {
+      if (key === 'constructor') continue;
+      const desc = Object.getOwnPropertyDescriptor(p, key);
+      if (desc && (typeof desc.value === 'function' || desc.get !== undefined)) return true;
+    }
+  }
+  return false;
+}
+
+function writeValue(w: Writer, value: unknown, handles: Encodable[], seen: Set<object>, path: string): void {
+  switch (typeof value) {
+    case 'undefined':
+      w.u8(T.undefined);
+      return;
+    case 'boolean':
+      w.u8(value ? T.true : T.false);
+      return;
+    case 'number':
+      if (Number.isInteger(value) && value >= -0x80000000 && value <= 0x7fffffff && !Object.is(value, -0)) {
+        w.u8(T.int32);
+        w.i32(value);
+      } else {
+        w.u8(T.float64);
+        w.f64(value);
+      }
+      return;
+    case 'string':
+      w.u8(T.string);
+      w.string(value);
+      return;
+    case 'bigint':
+      w.u8(T.bigint);
+      w.string(value.toString());
+      return;
+    case 'function':
+      throw new NotSendError(
+        `${path} is a function, and functions cannot be sent to another thread (Rust would say it is not \`Send\`). ` +
+          'Declare the function at module level, where every thread can see it.',
+      );
+    case 'symbol':
+      throw new NotSendError(`${path} is a symbol, and symbols cannot be sent to another thread.`);
+  }
+  if (value === null) {
+    w.u8(T.null);
+    return;
+  }
+  const object = value as object;
+  if (isEncodable(object)) {
+    const { kind, addr } = object[ENCODE]();
+    w.u8(T.handle);
+    w.u8(kind);
+    w.i32(addr);
+    handles.push(object);
+    return;
+  }
+  if (seen.has(object)) {
+    throw new NotSendError(`${path} refers to itself (a cycle); weft sends trees of plain data.`);
+  }
+  seen.add(object);
+  try {
+    if (Array.isArray(object)) {
+      w.u8(T.array);
+      w.u32(object.length);
+      for (let i = 0; i < object.length; i++) {
+        if (!(i in object)) w.u8(T.hole);
+        else writeValue(w, object[i], handles, seen, `${path}[${i}]`);
+      }
+      return;
+    }
+    if (ArrayBuffer.isView(object)) {
+      if (object instanceof DataView) throw new NotSendError(`${path} is a DataView; send its ArrayBuffer or a typed array.`);
+      const kind = typedArrayKinds.findIndex((k) => object instanceof k);
+      w.u8(T.typedArray);
+      w.u8(kind);
+      const bytes = new Uint8Array(object.buffer, object.byteOffset, object.byteLength);
+      w.u32(bytes.length);
+      w.raw(bytes);
+      return;
+    }
+    if (object instanceof ArrayBuffer) {
+      w.u8(T.arrayBuffer);
+      w.u32(object.byteLength);
+      w.raw(new Uint8Array(object));
+      return;
+    }
+    if (object instanceof Map) {
+      w.u8(T.map);
+      w.u32(object.size);
+      for (const [k, v] of object) {
+        writeValue(w, k, handles, seen, `a key of ${path}`);
+        writeValue(w, v, handles, seen, `${path}.get(…)`);
+      }
+      return;
+    }
+    if (object instanceof Set) {
+      w.u8(T.set);
+      w.u32(object.size);
+      for (const v of object) writeValue(w, v, handles, seen, `an element of ${path}`);
+      return;
+    }
+    if (object instanceof Date) {
+      w.u8(T.date);
+      w.f64(object.getTime());
+      return;
+    }
+    if (object instanceof RegExp) {
+      w.u8(T.regexp);
+      w.string(object.source);
+      w.string(object.flags);
+      return;
+    }
+    if (object instanceof Error) {
+      w.u8(T.error);
+      w.string(object.name);
+      w.string(object.message);
+      w.string(object.stack ?? '');
+      return;
+    }
+    const proto = Object.getPrototypeOf(object);
+    if (proto !== Object.prototype && proto !== null) {
+      if (hasMethods(proto)) {
+        throw new NotSendError(
+          `${path} is ${describe(object)}, whose methods cannot cross threads (it is not \`Send\`). ` +
+            'Send plain data (numbers, strings, arrays, plain objects) and rebuild the object on the other side.',
+        );
+      }
+      if (typeof (globalThis as { Node?: unknown }).Node === 'function' && object instanceof (globalThis as unknown as { Node: typeof Object }).Node) {
+        throw new NotSendError(`${path} is a DOM object; DOM objects stay on the page.`);
+      }
+    }
+    const keys = Object.keys(object);
+    w.u8(T.object);
+    w.u32(keys.length);
+    for (const key of keys) {
+      w.string(key);
+      writeValue(w, (object as Record<string, unknown>)[key], handles, seen, `${path}.${key}`);
+    }
+  } finally {
+    seen.delete(object);
+  }
+}
+
+class Reader {
+  offset = 0;
+  readonly bytes: Uint8Array;
+  readonly view: DataView;
+  constructor(bytes: Uint8Array) {
+    this.bytes = bytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  u8(): number {
+    return this.bytes[this.offset++]!;
+  }
+  u32(): number {
+    const v = this.view.getUint32(this.offset, true);
+    this.offset += 4;
+    return v;
+  }
+  i32(): number {
+    const v = this.view.getInt32(this.offset, true);
+    this.offset += 4;
+    return v;
+  }
+  f64(): number {
+    const v = this.view.getFloat64(this.offset, true);
+    this.offset += 8;
+    return v;
+  }
+  string(): string {
+    const n = this.u32();
+    const s = decoder.decode(this.bytes.subarray(this.offset, this.offset + n));
+    this.offset += n;
+    return s;
+  }
+  raw(n: number): Uint8Array {
+    const b = this.bytes.slice(this.offset, this.offset + n);
+    this.offset += n;
+    return b;
+  }
+}
+
+export interface DecodeOptions {
+  /** true when the decoding thread becomes the owner of the handles inside (a move); false for a borrow. */
+  owned: boolean;
+}
+
+/** Decodes bytes made by encodeValue/encodeCaptures. `bytes` must not be a shared view. */
+export function decodeValue(bytes: Uint8Array, options: DecodeOptions): unknown {
+  const reader = new Reader(bytes);
+  return readValue(reader, options.owned);
+}
+
+function readValue(r: Reader, owned: boolean): unknown {
+  const tag = r.u8();
+  switch (tag) {
+    case T.undefined:
+      return undefined;
+    case T.null:
+      return null;
+    case T.true:
+      return true;
+    case T.false:
+      return false;
+    case T.int32:
+      return r.i32();
+    case T.float64:
+      return r.f64();
+    case T.string:
+      return r.string();
+    case T.bigint:
+      return BigInt(r.string());
+    case T.array: {
+      const n = r.u32();
+      const out = new Array(n);
+      for (let i = 0; i < n; i++) {
+        if (r.bytes[r.offset] === T.hole) r.offset++;
+        else out[i] = readValue(r, owned);
+      }
+      return out;
+    }
+    case T.object: {
+      const n = r.u32();
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < n; i++) {
+        const key = r.string();
+        out[key] = readValue(r, owned);
+      }
+      return out;
+    }
+    case T.map: {
+      const n = r.u32();
+      const out = new Map();
+      for (let i = 0; i < n; i++) {
+        const k = readValue(r, owned);
+        out.set(k, readValue(r, owned));
+      }
+      return out;
+    }
+    case T.set: {
+      const n = r.u32();
+      const out = new Set();
+      for (let i = 0; i < n; i++) out.add(readValue(r, owned));
+      return out;
+    }
+    case T.date:
+      return new Date(r.f64());
+    case T.regexp: {
+      const source = r.string();
+      return new RegExp(source, r.string());
+    }
+    case T.error: {
+      const name = r.string();
+      const message = r.string();
+      const stack = r.string();
+      const error = new Error(message);
+      error.name = name;
+      error.stack = stack;
+      return error;
+    }
+    case T.typedArray: {
+      const kind = typedArrayKinds[r.u8()]!;
+      const n = r.u32();
+      const bytes = r.raw(n);
+      return new kind(bytes.buffer, 0, n / kind.BYTES_PER_ELEMENT);
+    }
+    case T.arrayBuffer: {
+      const n = r.u32();
+      return r.raw(n).buffer;
+    }
+    case T.handle: {
+      const kind = r.u8();
+      const addr = r.i32();
+      return decodeHandle(kind, addr, owned);
+    }
+    default:
+      throw new Error(`weft internal error: bad value tag ${tag}`);
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * The thread-local state of the runtime: which run and which thread this
+ * worker is, and how to reach the supervisor (the page, or the CLI).
+ *
+ * weft never creates workers or posts messages itself: the runner installs a
+ * `Host` when it starts a thread, so this library runs unchanged in a browser
+ * worker and in a Node worker_thread (ARCHITECTURE.md, "Layers").
+ */
+import type { RunMemory } from './memory.ts';
+
+export interface SourceLocation {
+  line: number;
+  column: number;
+}
+
+/** What a thread asks of whoever supervises the run. */
+export interface Host {
+  /** Start thread `threadId` running lifted closure `closureId` with captures stored at `captures`. */
+  spawn(request: SpawnRequest): void;
+  /** One console line of the reader's program. */
+  output(stream: 'log' | 'info' | 'warn' | 'error' | 'debug', text: string): void;
+  /** A reader-visible error that did not end the run (a spawned thread's panic). */
+  panic(report: PanicReport): void;
+}
+
+export interface SpawnRequest {
+  threadId: number;
+  closureId: number;
+  capturesPtr: number;
+  capturesLen: number;
+  name: string | undefined;
+  /** Scoped threads borrow their captures instead of owning them. */
+  scoped: boolean;
+}
+
+export interface PanicReport {
+  thread: string;
+  name: string;
+  message: string;
+  location: SourceLocation | undefined;
+}
+
+/** Something a thread owns and must give back when it ends (Rust's drop at thread exit). */
+export interface Owned {
+  /** `panicking` is true when the owner ends by panic (guards then poison their lock). */
+  dropOnExit(panicking: boolean): void;
+}
+
+export interface ThreadContext {
+  memory: RunMemory;
+  threadId: number;
+  name: string | undefined;
+  host: Host;
+  /** Maps a V8 stack to the reader's source (the runner knows the program's map). */
+  locate(stack: string | undefined): SourceLocation | undefined;
+  /** Handles this thread owns, dropped when it ends. Insertion-ordered. */
+  owned: Set<Owned>;
+}
+
+let current: ThreadContext | undefined;
+
+export function enterThread(context: ThreadContext): void {
+  current = context;
+}
+
+export function context(): ThreadContext {
+  if (current === undefined) {
+    throw new Error('weft runs inside a program started by the weft runner (the book page, or `npm run weft -- run`)');
+  }
+  return current;
+}
+
+export function hasContext(): boolean {
+  return current !== undefined;
+}
+
+/** Display name of a thread as output labels and messages show it. */
+export function threadLabel(threadId: number, name: string | undefined): string {
+  return name ?? `thread ${threadId}`;
+}
+
+/** Where the caller of a weft API is in the reader's source (skips weft's own frames). */
+export function callerLocation(): SourceLocation | undefined {
+  if (current === undefined) return undefined;
+  return current.locate(new Error().stack);
+}

@@ -1,0 +1,41 @@
+/**
+ * A futex lock over one Int32 word: Drepper's three-state mutex
+ * ("Futexes Are Tricky", 2011, mutex #3 — https://www.akkadia.org/drepper/futex.pdf).
+ *   0 unlocked, 1 locked, 2 locked and maybe waited on.
+ * Unlocking wakes a waiter only when the word says one may be waiting, so an
+ * uncontended lock/unlock is two atomic operations and no syscall.
+ */
+import { waitWhileEqual, wake } from './wait.ts';
+
+const SPINS = 64;
+
+export function tryLockWord(i32: Int32Array, index: number): boolean {
+  return Atomics.compareExchange(i32, index, 0, 1) === 0;
+}
+
+/** Blocks until the lock is taken; false only when `timeoutMs` ran out first. */
+export function lockWord(i32: Int32Array, index: number, timeoutMs = Infinity): boolean {
+  let c = Atomics.compareExchange(i32, index, 0, 1);
+  if (c === 0) return true;
+  // Brief spin: a lock held for a few instructions is usually free again soon.
+  for (let i = 0; i < SPINS && c === 1; i++) {
+    c = Atomics.compareExchange(i32, index, 0, 1);
+    if (c === 0) return true;
+  }
+  const deadline = timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
+  if (c !== 2) c = Atomics.exchange(i32, index, 2);
+  while (c !== 0) {
+    const remaining = deadline - performance.now();
+    if (remaining <= 0) return false;
+    waitWhileEqual(i32, index, 2, remaining);
+    c = Atomics.exchange(i32, index, 2);
+  }
+  return true;
+}
+
+export function unlockWord(i32: Int32Array, index: number): void {
+  if (Atomics.sub(i32, index, 1) !== 1) {
+    Atomics.store(i32, index, 0);
+    wake(i32, index, 1);
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * What every shareable weft object has in common: it lives in run memory at
+ * `addr`, it can be encoded into a message as (kind, addr), and it can be
+ * *moved*: after a move the old JS object is a tombstone and using it throws
+ * Rust's "use of moved value".
+ */
+import { context, type SourceLocation } from './context.ts';
+
+/** Where a handle went when it was moved. */
+export interface MoveTarget {
+  /** "thread 'worker-1'", "the channel", "an Arc" */
+  into: string;
+  /** The reader's variable, when known (closure captures). */
+  variable?: string;
+  location?: SourceLocation;
+}
+
+export class MovedValueError extends Error {
+  constructor(what: string, target: MoveTarget) {
+    const name = target.variable !== undefined ? ` \`${target.variable}\`` : '';
+    const where = target.location !== undefined ? ` at line ${target.location.line}` : '';
+    const hint =
+      target.variable !== undefined && target.into.startsWith('thread')
+        ? ` To share it, clone it before the spawn (\`const ${target.variable}2 = ${target.variable}.clone()\`) and move the clone.`
+        : '';
+    super(`use of moved value${name}: this ${what} was moved into ${target.into}${where}.${hint}`);
+    this.name = 'MovedValueError';
+  }
+}
+
+/** Kinds of handle in the wire format; one number each, never reused. */
+export const HandleKind = {
+  Mutex: 1,
+  Arc: 2,
+  Sender: 3,
+  Receiver: 4,
+  JoinHandle: 5,
+  Atomic: 6,
+  Condvar: 7,
+  RwLock: 8,
+  Barrier: 9,
+  SyncSender: 10,
+} as const;
+export type HandleKind = (typeof HandleKind)[keyof typeof HandleKind];
+
+export const ENCODE = Symbol('weft.encode');
+export const MOVE = Symbol('weft.move');
+
+export interface Encodable {
+  /** (kind, addr, extra) written into the message; `extra` carries e.g. a typed array's element type. */
+  [ENCODE](): { kind: HandleKind; addr: number };
+  /** Called once the message holding this handle is complete, when the handle is moved (not borrowed). */
+  [MOVE](target: MoveTarget): void;
+}
+
+export function isEncodable(value: object): value is Encodable {
+  return ENCODE in value;
+}
+
+type Decoder = (addr: number, owned: boolean) => object;
+const decoders = new Map<number, Decoder>();
+
+/** Each handle module registers how to rebuild its objects from an address. */
+export function registerDecoder(kind: HandleKind, decode: Decoder): void {
+  decoders.set(kind, decode);
+}
+
+export function decodeHandle(kind: number, addr: number, owned: boolean): object {
+  const decode = decoders.get(kind);
+  if (decode === undefined) throw new Error(`weft internal error: no decoder for handle kind ${kind}`);
+  return decode(addr, owned);
+}
+
+/** Base for handle classes: moved-state bookkeeping and the usable check. */
+export abstract class MovableHandle implements Encodable {
+  #moved: MoveTarget | undefined;
+  protected abstract readonly what: string;
+  abstract [ENCODE](): { kind: HandleKind; addr: number };
+
+  [MOVE](target: MoveTarget): void {
+    this.assertUsable();
+    this.#moved = target;
+    this.onMoved();
+  }
+
+  /** Hook: a moved handle stops being owned by this thread. */
+  protected onMoved(): void {
+    const owned = this as unknown as { dropOnExit?: unknown };
+    if (typeof owned.dropOnExit === 'function') {
+      context().owned.delete(this as never);
+    }
+  }
+
+  protected assertUsable(): void {
+    if (this.#moved !== undefined) throw new MovedValueError(this.what, this.#moved);
+  }
+
+  protected get isMoved(): boolean {
+    return this.#moved !== undefined;
+  }
+}

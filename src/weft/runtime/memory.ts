@@ -1,0 +1,166 @@
+/**
+ * Run memory: one growable SharedArrayBuffer shared by every thread of a run.
+ *
+ * Every weft object that more than one thread can reach (a Mutex, an Arc, a
+ * channel, a thread's join slot) lives here, so a handle is just a byte
+ * offset: it can be stored inside a Mutex, sent down a channel or captured by
+ * a closure without a postMessage round trip. A blocked thread cannot receive
+ * messages (it sits in Atomics.wait), so anything a blocked thread may need to
+ * see must be in this memory.
+ *
+ * Layout (byte offsets):
+ *   0                 header, HEADER_WORDS Int32 words (below)
+ *   THREAD_TABLE      MAX_THREADS thread slots of THREAD_SLOT_WORDS words
+ *   HEAP_START ...    the heap, carved by `alloc` (a size-class allocator)
+ *
+ * The buffer grows (SharedArrayBuffer.prototype.grow) when the heap needs
+ * room; every thread's length-tracking views see the new length.
+ */
+
+export const MAGIC = 0x77656674; // "weft"
+
+/** Header words (Int32 indices). */
+export const H = {
+  magic: 0,
+  allocLock: 1, // futex lock over the allocator's free lists and bump pointer
+  bump: 2, // next free heap byte
+  outputSeq: 3, // total order of console lines across threads
+  nextThreadId: 4,
+  liveThreads: 5,
+  stop: 6, // set to 1 when the run is being stopped: waits give up
+  traceSeq: 7,
+  freeLists: 8, // SIZE_CLASSES words: head of each free list (0 = empty)
+} as const;
+
+export const SIZE_CLASSES = 28; // 16 B .. 1 GiB
+export const HEADER_WORDS = H.freeLists + SIZE_CLASSES;
+export const MAX_THREADS = 1024;
+export const THREAD_SLOT_WORDS = 16;
+export const THREAD_TABLE = 256; // bytes; header fits below
+export const HEAP_START = THREAD_TABLE + MAX_THREADS * THREAD_SLOT_WORDS * 4;
+
+const INITIAL_BYTES = 1 << 20;
+const MAX_BYTES = 1 << 30;
+const BLOCK_HEADER = 8; // [size class, in-use marker]
+const IN_USE = 0x55aa55aa;
+const FREE = 0x0f0f0f0f;
+
+/** The views one thread keeps over the run memory. */
+export class RunMemory {
+  readonly buffer: SharedArrayBuffer;
+  readonly i32: Int32Array;
+  readonly u8: Uint8Array;
+  readonly f64: Float64Array;
+  readonly dv: DataView;
+
+  constructor(buffer: SharedArrayBuffer) {
+    this.buffer = buffer;
+    // Views without a length track a growable buffer's length.
+    this.i32 = new Int32Array(buffer);
+    this.u8 = new Uint8Array(buffer);
+    this.f64 = new Float64Array(buffer);
+    this.dv = new DataView(buffer);
+  }
+
+  /** Makes the memory of a new run (done once, by whoever supervises the run). */
+  static create(): RunMemory {
+    const buffer = new SharedArrayBuffer(INITIAL_BYTES, { maxByteLength: MAX_BYTES });
+    const memory = new RunMemory(buffer);
+    const i32 = memory.i32;
+    i32[H.magic] = MAGIC;
+    i32[H.bump] = HEAP_START;
+    i32[H.nextThreadId] = 1;
+    return memory;
+  }
+
+  /** Allocates `bytes` bytes (8-aligned) and returns their offset. Never returns 0. */
+  alloc(bytes: number): number {
+    const cls = sizeClass(bytes + BLOCK_HEADER);
+    const i32 = this.i32;
+    lockAllocator(i32);
+    try {
+      const head = i32[H.freeLists + cls]!;
+      let block: number;
+      if (head !== 0) {
+        block = head;
+        i32[H.freeLists + cls] = i32[(block + BLOCK_HEADER) >> 2]!; // next pointer lives in the payload
+      } else {
+        block = i32[H.bump]!;
+        const end = block + (1 << (cls + 4));
+        if (end > this.buffer.byteLength) this.growTo(end);
+        i32[H.bump] = end;
+      }
+      i32[block >> 2] = cls;
+      i32[(block >> 2) + 1] = IN_USE;
+      return block + BLOCK_HEADER;
+    } finally {
+      unlockAllocator(i32);
+    }
+  }
+
+  /** Returns a block to its free list. */
+  free(ptr: number): void {
+    const block = ptr - BLOCK_HEADER;
+    const i32 = this.i32;
+    if (i32[(block >> 2) + 1] !== IN_USE) {
+      throw new Error(`weft internal error: double free or bad pointer at ${ptr}`);
+    }
+    const cls = i32[block >> 2]!;
+    lockAllocator(i32);
+    try {
+      i32[(block >> 2) + 1] = FREE;
+      i32[ptr >> 2] = i32[H.freeLists + cls]!;
+      i32[H.freeLists + cls] = block;
+    } finally {
+      unlockAllocator(i32);
+    }
+  }
+
+  /** Usable bytes of an allocated block (its size class minus the header). */
+  capacity(ptr: number): number {
+    return (1 << (this.i32[(ptr - BLOCK_HEADER) >> 2]! + 4)) - BLOCK_HEADER;
+  }
+
+  /** Copies bytes into a fresh block; returns its offset. */
+  store(bytes: Uint8Array): number {
+    const ptr = this.alloc(Math.max(bytes.length, 8));
+    this.u8.set(bytes, ptr);
+    return ptr;
+  }
+
+  /** Copies `length` bytes out of shared memory (TextDecoder refuses shared views). */
+  read(ptr: number, length: number): Uint8Array {
+    return this.u8.slice(ptr, ptr + length);
+  }
+
+  private growTo(end: number): void {
+    let size = this.buffer.byteLength;
+    while (size < end) size *= 2;
+    if (size > MAX_BYTES) {
+      throw new RangeError(`weft: the run needs more than ${MAX_BYTES >> 20} MiB of shared memory`);
+    }
+    // Another thread may have grown it meanwhile; grow() refuses to shrink.
+    if (size > this.buffer.byteLength) this.buffer.grow(size);
+  }
+}
+
+function sizeClass(bytes: number): number {
+  let cls = 0;
+  while (1 << (cls + 4) < bytes) cls++;
+  if (cls >= SIZE_CLASSES) throw new RangeError(`weft: cannot allocate ${bytes} bytes`);
+  return cls;
+}
+
+// The allocator's lock is a plain spin-then-wait lock over one header word:
+// allocation sections are a few instructions long.
+function lockAllocator(i32: Int32Array): void {
+  let spins = 0;
+  while (Atomics.compareExchange(i32, H.allocLock, 0, 1) !== 0) {
+    if (++spins > 100) Atomics.wait(i32, H.allocLock, 1, 1);
+  }
+}
+
+function unlockAllocator(i32: Int32Array): void {
+  Atomics.store(i32, H.allocLock, 0);
+  Atomics.notify(i32, H.allocLock, 1);
+}

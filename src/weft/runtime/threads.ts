@@ -1,0 +1,153 @@
+/**
+ * The thread table in run memory and the life of one spawned thread:
+ * decode its captures, run its closure, drop what it owns, publish its
+ * result or its panic, wake its joiner.
+ */
+import { context, enterThread, threadLabel, type PanicReport, type SourceLocation, type ThreadContext } from './context.ts';
+import { decodeValue, encodeValue } from './codec.ts';
+import { H, MAX_THREADS, THREAD_SLOT_WORDS, THREAD_TABLE, type RunMemory } from './memory.ts';
+import { RunStopped, wake } from './wait.ts';
+
+/** Words of a thread slot. */
+export const S = {
+  state: 0,
+  resultPtr: 1,
+  resultLen: 2,
+  namePtr: 3,
+  nameLen: 4,
+  park: 5,
+  sleep: 6,
+  joined: 7,
+} as const;
+
+export const ThreadState = {
+  unused: 0,
+  running: 1,
+  finished: 2,
+  panicked: 3,
+} as const;
+
+/** Int32 index of word `word` of thread `threadId`'s slot. */
+export function slot(threadId: number, word: number): number {
+  return (THREAD_TABLE >> 2) + threadId * THREAD_SLOT_WORDS + word;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Takes a fresh thread id and records its name; the thread is `running` from now on. */
+export function allocateThread(memory: RunMemory, name: string | undefined): number {
+  const i32 = memory.i32;
+  const threadId = Atomics.add(i32, H.nextThreadId, 1);
+  if (threadId >= MAX_THREADS) {
+    throw new Error(`weft supports at most ${MAX_THREADS - 1} threads in one run`);
+  }
+  if (name !== undefined) {
+    const bytes = encoder.encode(name);
+    const ptr = memory.store(bytes);
+    i32[slot(threadId, S.nameLen)] = bytes.length;
+    Atomics.store(i32, slot(threadId, S.namePtr), ptr);
+  }
+  Atomics.store(i32, slot(threadId, S.state), ThreadState.running);
+  Atomics.add(i32, H.liveThreads, 1);
+  return threadId;
+}
+
+export function threadName(memory: RunMemory, threadId: number): string | undefined {
+  const ptr = Atomics.load(memory.i32, slot(threadId, S.namePtr));
+  if (ptr === 0) return undefined;
+  return decoder.decode(memory.read(ptr, memory.i32[slot(threadId, S.nameLen)]!));
+}
+
+/** Rust's `ThreadId(n)`-plus-name, as messages show a thread. */
+export function describeThread(memory: RunMemory, threadId: number): string {
+  return threadLabel(threadId, threadName(memory, threadId));
+}
+
+/** A panic as it travels from a thread to its joiner. */
+export interface PanicPayload {
+  name: string;
+  message: string;
+  thread: string;
+  location: SourceLocation | undefined;
+}
+
+export function panicPayload(error: unknown, context: ThreadContext): PanicPayload {
+  const thread = threadLabel(context.threadId, context.name);
+  if (error instanceof Error) {
+    return { name: error.name, message: error.message, thread, location: context.locate(error.stack) };
+  }
+  return { name: 'Error', message: String(error), thread, location: undefined };
+}
+
+/** Drops everything the current thread still owns (Rust: locals dropped at thread exit). */
+export function dropOwned(context: ThreadContext, panicking: boolean): void {
+  // Guards first, so the locks they hold are released (and poisoned) before
+  // the senders disconnect and wake receivers that may take those locks.
+  const owned = [...context.owned].reverse();
+  context.owned.clear();
+  for (const value of owned) {
+    try {
+      value.dropOnExit(panicking);
+    } catch {
+      // Dropping must not stop the others from being dropped.
+    }
+  }
+}
+
+export interface ThreadStart {
+  threadId: number;
+  name: string | undefined;
+  capturesPtr: number;
+  capturesLen: number;
+  scoped: boolean;
+  /** Builds the thread's closure from its decoded captures (the compiled program's lifted closure). */
+  makeClosure(captures: Record<string, unknown>): () => unknown;
+}
+
+/**
+ * Runs a spawned thread to its end inside the current worker. `context` is
+ * this thread's context; the caller installs console capture beforehand.
+ */
+export async function runThread(ctx: ThreadContext, start: ThreadStart): Promise<'finished' | 'panicked' | 'stopped'> {
+  enterThread(ctx);
+  const { memory } = ctx;
+  const i32 = memory.i32;
+  let state: number;
+  let result: Uint8Array;
+  try {
+    let captures: Record<string, unknown> = {};
+    if (start.capturesLen > 0) {
+      captures = decodeValue(memory.read(start.capturesPtr, start.capturesLen), { owned: !start.scoped }) as Record<
+        string,
+        unknown
+      >;
+      memory.free(start.capturesPtr);
+    }
+    let value = start.makeClosure(captures)();
+    if (value instanceof Promise) value = await value;
+    result = encodeValue(value, { mode: 'move', target: { into: 'the thread that joins it' } });
+    dropOwned(ctx, false);
+    state = ThreadState.finished;
+  } catch (error) {
+    if (error instanceof RunStopped) return 'stopped';
+    const payload = panicPayload(error, ctx);
+    ctx.host.panic(payload satisfies PanicReport);
+    dropOwned(ctx, true);
+    result = encodeValue(payload, { mode: 'borrow' });
+    state = ThreadState.panicked;
+  }
+  if (result.length > 0) {
+    i32[slot(start.threadId, S.resultPtr)] = memory.store(result);
+    i32[slot(start.threadId, S.resultLen)] = result.length;
+  }
+  Atomics.store(i32, slot(start.threadId, S.state), state);
+  wake(i32, slot(start.threadId, S.state));
+  Atomics.sub(i32, H.liveThreads, 1);
+  return state === ThreadState.finished ? 'finished' : 'panicked';
+}
+
+/** The current thread's id (1 is main). */
+export function currentThreadId(): number {
+  return context().threadId;
+}

@@ -1,0 +1,40 @@
+/**
+ * Blocking waits, the one place weft calls Atomics.wait.
+ *
+ * Waits are cut into finite slices (SLICE_MS) so a blocked thread notices a
+ * stop request and, later, a scheduler's decision; Rust's futex waits are
+ * the model (https://man7.org/linux/man-pages/man2/futex.2.html): a waiter
+ * may wake spuriously, so every caller re-checks its condition in a loop.
+ */
+import { H } from './memory.ts';
+
+export const SLICE_MS = 50;
+
+/** Thrown inside a thread whose run is being stopped; never shown to the reader. */
+export class RunStopped extends Error {
+  constructor() {
+    super('the run was stopped');
+    this.name = 'RunStopped';
+  }
+}
+
+/**
+ * Blocks while `i32[index] === value`, at most `timeoutMs`.
+ * Returns false on timeout, true when woken or the value differs (which may
+ * be spurious: callers re-check).
+ */
+export function waitWhileEqual(i32: Int32Array, index: number, value: number, timeoutMs = Infinity): boolean {
+  const deadline = timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
+  for (;;) {
+    if (Atomics.load(i32, H.stop) !== 0) throw new RunStopped();
+    const remaining = deadline - performance.now();
+    if (remaining <= 0) return false;
+    const result = Atomics.wait(i32, index, value, Math.min(SLICE_MS, remaining));
+    if (result !== 'timed-out') return true;
+  }
+}
+
+/** Wakes up to `count` threads blocked on `i32[index]`. */
+export function wake(i32: Int32Array, index: number, count = Infinity): void {
+  Atomics.notify(i32, index, count);
+}

@@ -1,0 +1,69 @@
+/**
+ * The errors of weft/sync, named as in Rust's std::sync. In Rust these are
+ * values inside `Err(…)`; in TypeScript they are thrown, and `catch` plays
+ * the part of `match`.
+ */
+
+/** `lock()` on a Mutex whose holder panicked. The lock is held: take the guard with `intoInner()`. */
+export class PoisonError<G> extends Error {
+  readonly #guard: G;
+  constructor(guard: G, what = 'Mutex') {
+    super(`this ${what} is poisoned: a thread panicked while holding it. Recover the value with err.intoInner().`);
+    this.name = 'PoisonError';
+    this.#guard = guard;
+  }
+  /** The guard, as if the lock had not been poisoned (Rust: `PoisonError::into_inner`). */
+  intoInner(): G {
+    return this.#guard;
+  }
+}
+
+/** `send` on a channel whose Receiver is gone; the unsent value comes back. */
+export class SendError<T> extends Error {
+  readonly value: T;
+  constructor(value: T) {
+    super('sending on a closed channel: the Receiver was dropped');
+    this.name = 'SendError';
+    this.value = value;
+  }
+}
+
+/** `recv` on a channel that is empty and whose every Sender is gone. */
+export class RecvError extends Error {
+  constructor() {
+    super('receiving on a closed channel: every Sender was dropped and the channel is empty');
+    this.name = 'RecvError';
+  }
+}
+
+/** `tryRecv` found nothing: `kind` says whether more may come ('empty') or never ('disconnected'). */
+export class TryRecvError extends Error {
+  readonly kind: 'empty' | 'disconnected';
+  constructor(kind: 'empty' | 'disconnected') {
+    super(kind === 'empty' ? 'the channel is empty' : 'the channel is empty and every Sender was dropped');
+    this.name = 'TryRecvError';
+    this.kind = kind;
+  }
+}
+
+/** `recvTimeout` gave up ('timeout') or the channel closed ('disconnected'). */
+export class RecvTimeoutError extends Error {
+  readonly kind: 'timeout' | 'disconnected';
+  constructor(kind: 'timeout' | 'disconnected') {
+    super(kind === 'timeout' ? 'timed out waiting on the channel' : 'the channel is empty and every Sender was dropped');
+    this.name = 'RecvTimeoutError';
+    this.kind = kind;
+  }
+}
+
+/** `trySend` on a full channel ('full') or one whose Receiver is gone ('disconnected'); the value comes back. */
+export class TrySendError<T> extends Error {
+  readonly kind: 'full' | 'disconnected';
+  readonly value: T;
+  constructor(kind: 'full' | 'disconnected', value: T) {
+    super(kind === 'full' ? 'the channel is full' : 'sending on a closed channel: the Receiver was dropped');
+    this.name = 'TrySendError';
+    this.kind = kind;
+    this.value = value;
+  }
+}

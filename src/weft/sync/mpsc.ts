@@ -1,0 +1,338 @@
+/**
+ * mpsc — Rust's `std::sync::mpsc`: multi-producer, single-consumer channels.
+ * https://doc.rust-lang.org/std/sync/mpsc/
+ *
+ * A channel is a queue in run memory (Int32 words at `addr`):
+ *   0 lock (futex lock over the queue)   1 head node   2 tail node   3 length
+ *   4 live senders   5 receiver alive   6 receive signal   7 send signal
+ *   8 capacity (-1 unbounded, 0 rendezvous)   9 messages taken   10 messages sent
+ * A node is [next, byte length, encoded message...]. Messages travel through
+ * shared memory, never postMessage: a blocked receiver cannot get messages.
+ *
+ * Receivers wait on the receive signal (bumped by every send and by the last
+ * sender's drop); bounded senders wait on the send signal (bumped by every
+ * receive and by the receiver's drop). When the last Sender is dropped — by
+ * `drop(tx)`, or because the thread that owned it ended — the channel is
+ * disconnected and `recv` on an empty queue throws RecvError.
+ */
+import { context, type Owned } from '../runtime/context.ts';
+import { decodeValue, encodeDeferred } from '../runtime/codec.ts';
+import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
+import { lockWord, unlockWord } from '../runtime/futex-lock.ts';
+import { dropTree, own } from '../runtime/ownership.ts';
+import { waitWhileEqual, wake } from '../runtime/wait.ts';
+import { RecvError, RecvTimeoutError, SendError, TryRecvError, TrySendError } from './errors.ts';
+
+const W = {
+  lock: 0,
+  head: 1,
+  tail: 2,
+  length: 3,
+  senders: 4,
+  receiverAlive: 5,
+  recvSignal: 6,
+  sendSignal: 7,
+  capacity: 8,
+  taken: 9,
+  sent: 10,
+} as const;
+const WORDS = 12;
+const NODE_HEADER = 8;
+
+function i32(): Int32Array {
+  return context().memory.i32;
+}
+
+function signal(index: number): void {
+  const words = i32();
+  Atomics.add(words, index, 1);
+  wake(words, index);
+}
+
+function createChannel(capacity: number): number {
+  const { memory } = context();
+  const addr = memory.alloc(WORDS * 4);
+  const base = addr >> 2;
+  memory.i32.fill(0, base, base + WORDS);
+  memory.i32[base + W.senders] = 1;
+  memory.i32[base + W.receiverAlive] = 1;
+  memory.i32[base + W.capacity] = capacity;
+  return addr;
+}
+
+/** The sending half of a channel. Clone it to have several producers. */
+export class Sender<T> extends MovableHandle implements Owned, Disposable {
+  protected readonly what: string = 'Sender';
+  readonly #addr: number;
+  #dropped = false;
+
+  constructor(addr: number, owned: boolean) {
+    super();
+    this.#addr = addr;
+    if (owned) own(this);
+  }
+
+  [ENCODE]() {
+    this.#assertLive();
+    return { kind: this.kind, addr: this.#addr };
+  }
+
+  protected get kind(): HandleKind {
+    return HandleKind.Sender;
+  }
+
+  #assertLive(): void {
+    this.assertUsable();
+    if (this.#dropped) throw new Error(`use of dropped value: this ${this.what} was dropped`);
+  }
+
+  /**
+   * Sends a value. Unbounded channels never block; a bounded one blocks while
+   * full, and a rendezvous channel (capacity 0) until the receiver takes it.
+   * Throws SendError, holding the value, when the Receiver is gone.
+   */
+  send(value: T): void {
+    this.#assertLive();
+    this.#send(value, Infinity, 'send');
+  }
+
+  /** Sends without blocking; throws TrySendError ('full' or 'disconnected'). */
+  trySend(value: T): void {
+    this.#assertLive();
+    this.#send(value, 0, 'trySend');
+  }
+
+  #send(value: T, timeoutMs: number, api: 'send' | 'trySend'): void {
+    const { memory } = context();
+    const words = memory.i32;
+    const base = this.#addr >> 2;
+    const message = encodeDeferred(value);
+    const node = memory.alloc(NODE_HEADER + message.bytes.length);
+    words[(node >> 2) + 0] = 0;
+    words[(node >> 2) + 1] = message.bytes.length;
+    memory.u8.set(message.bytes, node + NODE_HEADER);
+
+    const capacity = words[base + W.capacity]!;
+    lockWord(words, base + W.lock);
+    // A bounded channel: wait for room (capacity 0 waits after enqueuing instead).
+    while (capacity > 0 && words[base + W.length]! >= capacity && words[base + W.receiverAlive] === 1) {
+      const seen = Atomics.load(words, base + W.sendSignal);
+      unlockWord(words, base + W.lock);
+      if (timeoutMs === 0) {
+        memory.free(node);
+        throw new TrySendError('full', value);
+      }
+      waitWhileEqual(words, base + W.sendSignal, seen);
+      lockWord(words, base + W.lock);
+    }
+    if (words[base + W.receiverAlive] !== 1) {
+      unlockWord(words, base + W.lock);
+      memory.free(node);
+      if (api === 'trySend') throw new TrySendError('disconnected', value);
+      throw new SendError(value);
+    }
+    const tail = words[base + W.tail]!;
+    if (tail === 0) words[base + W.head] = node;
+    else words[(tail >> 2) + 0] = node;
+    words[base + W.tail] = node;
+    words[base + W.length]!++;
+    const ticket = ++words[base + W.sent]!;
+    unlockWord(words, base + W.lock);
+    message.move({ into: 'the channel' });
+    signal(base + W.recvSignal);
+
+    if (capacity === 0) {
+      // Rendezvous: the send completes when the receiver has taken this message.
+      for (;;) {
+        const seen = Atomics.load(words, base + W.sendSignal);
+        if (Atomics.load(words, base + W.taken) >= ticket || Atomics.load(words, base + W.receiverAlive) !== 1) return;
+        waitWhileEqual(words, base + W.sendSignal, seen);
+      }
+    }
+  }
+
+  /** Another Sender for the same channel (Rust: `tx.clone()`). */
+  clone(): Sender<T> {
+    this.#assertLive();
+    Atomics.add(i32(), (this.#addr >> 2) + W.senders, 1);
+    return new (this.constructor as new (addr: number, owned: boolean) => Sender<T>)(this.#addr, true);
+  }
+
+  /** Drops this Sender; when the last one goes, the receiver sees the channel close. */
+  drop(): void {
+    if (this.#dropped || this.isMoved) return;
+    this.#dropped = true;
+    context().owned.delete(this);
+    const base = this.#addr >> 2;
+    if (Atomics.sub(i32(), base + W.senders, 1) === 1) signal(base + W.recvSignal);
+  }
+
+  [Symbol.dispose](): void {
+    this.drop();
+  }
+
+  dropOnExit(): void {
+    this.drop();
+  }
+
+  toString(): string {
+    return `${this.what} { .. }`;
+  }
+}
+
+/** The sending half of a bounded channel (Rust's `SyncSender`). */
+export class SyncSender<T> extends Sender<T> {
+  protected override readonly what: string = 'SyncSender';
+  protected override get kind(): HandleKind {
+    return HandleKind.SyncSender;
+  }
+}
+
+/** The receiving half of a channel. Iterate it to receive until every Sender is gone. */
+export class Receiver<T> extends MovableHandle implements Owned, Disposable, Iterable<T> {
+  protected readonly what = 'Receiver';
+  readonly #addr: number;
+  #dropped = false;
+
+  constructor(addr: number, owned: boolean) {
+    super();
+    this.#addr = addr;
+    if (owned) own(this);
+  }
+
+  [ENCODE]() {
+    this.#assertLive();
+    return { kind: HandleKind.Receiver, addr: this.#addr };
+  }
+
+  #assertLive(): void {
+    this.assertUsable();
+    if (this.#dropped) throw new Error('use of dropped value: this Receiver was dropped');
+  }
+
+  /** Takes the next message if there is one; 'empty' or 'disconnected' otherwise. */
+  #take(): { value: T } | 'empty' | 'disconnected' {
+    const { memory } = context();
+    const words = memory.i32;
+    const base = this.#addr >> 2;
+    lockWord(words, base + W.lock);
+    const node = words[base + W.head]!;
+    if (node === 0) {
+      const disconnected = Atomics.load(words, base + W.senders) === 0;
+      unlockWord(words, base + W.lock);
+      return disconnected ? 'disconnected' : 'empty';
+    }
+    const next = words[(node >> 2) + 0]!;
+    words[base + W.head] = next;
+    if (next === 0) words[base + W.tail] = 0;
+    words[base + W.length]!--;
+    Atomics.add(words, base + W.taken, 1);
+    unlockWord(words, base + W.lock);
+    signal(base + W.sendSignal);
+    const bytes = memory.read(node + NODE_HEADER, words[(node >> 2) + 1]!);
+    memory.free(node);
+    return { value: decodeValue(bytes, { owned: true }) as T };
+  }
+
+  #receive(timeoutMs: number): { value: T } | 'timeout' | 'disconnected' {
+    const words = i32();
+    const base = this.#addr >> 2;
+    const deadline = timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
+    for (;;) {
+      const seen = Atomics.load(words, base + W.recvSignal);
+      const taken = this.#take();
+      if (taken !== 'empty') return taken;
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) return 'timeout';
+      waitWhileEqual(words, base + W.recvSignal, seen, remaining);
+    }
+  }
+
+  /** Blocks until a message arrives; throws RecvError once every Sender is gone and the queue is empty. */
+  recv(): T {
+    this.#assertLive();
+    const result = this.#receive(Infinity);
+    if (typeof result === 'object') return result.value;
+    throw new RecvError();
+  }
+
+  /** Returns a message if one is waiting; throws TryRecvError ('empty' or 'disconnected') otherwise. */
+  tryRecv(): T {
+    this.#assertLive();
+    const result = this.#take();
+    if (typeof result === 'object') return result.value;
+    throw new TryRecvError(result);
+  }
+
+  /** Like recv, giving up after `ms` milliseconds with RecvTimeoutError('timeout'). */
+  recvTimeout(ms: number): T {
+    this.#assertLive();
+    const result = this.#receive(Math.max(0, ms));
+    if (typeof result === 'object') return result.value;
+    throw new RecvTimeoutError(result);
+  }
+
+  /** Receives until the channel is disconnected (Rust: `for x in rx`). */
+  *[Symbol.iterator](): Iterator<T> {
+    for (;;) {
+      this.#assertLive();
+      const result = this.#receive(Infinity);
+      if (typeof result !== 'object') return;
+      yield result.value;
+    }
+  }
+
+  /** Yields the messages waiting now, without blocking (Rust: `rx.try_iter()`). */
+  *tryIter(): Generator<T> {
+    for (;;) {
+      this.#assertLive();
+      const result = this.#take();
+      if (typeof result !== 'object') return;
+      yield result.value;
+    }
+  }
+
+  /** Drops the Receiver: senders' `send` fails from now on; queued messages are dropped. */
+  drop(): void {
+    if (this.#dropped || this.isMoved) return;
+    this.#dropped = true;
+    context().owned.delete(this);
+    const words = i32();
+    const base = this.#addr >> 2;
+    Atomics.store(words, base + W.receiverAlive, 0);
+    for (let result = this.#take(); typeof result === 'object'; result = this.#take()) dropTree(result.value);
+    signal(base + W.sendSignal);
+  }
+
+  [Symbol.dispose](): void {
+    this.drop();
+  }
+
+  dropOnExit(): void {
+    this.drop();
+  }
+
+  toString(): string {
+    return 'Receiver { .. }';
+  }
+}
+
+registerDecoder(HandleKind.Sender, (addr, owned) => new Sender(addr, owned));
+registerDecoder(HandleKind.SyncSender, (addr, owned) => new SyncSender(addr, owned));
+registerDecoder(HandleKind.Receiver, (addr, owned) => new Receiver(addr, owned));
+
+/** An unbounded channel: `const [tx, rx] = mpsc.channel<T>()` (Rust: `let (tx, rx) = mpsc::channel();`). */
+export function channel<T>(): [Sender<T>, Receiver<T>] {
+  const addr = createChannel(-1);
+  return [new Sender<T>(addr, true), new Receiver<T>(addr, true)];
+}
+
+/**
+ * A bounded channel holding at most `bound` messages; `send` blocks while it
+ * is full. `syncChannel(0)` is a rendezvous: each send waits for its receive.
+ */
+export function syncChannel<T>(bound: number): [SyncSender<T>, Receiver<T>] {
+  if (!Number.isInteger(bound) || bound < 0) throw new RangeError(`syncChannel needs a bound of 0 or more, got ${bound}`);
+  const addr = createChannel(bound);
+  return [new SyncSender<T>(addr, true), new Receiver<T>(addr, true)];
+}

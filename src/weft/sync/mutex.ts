@@ -1,0 +1,225 @@
+/**
+ * Mutex<T> — Rust's `std::sync::Mutex`. https://doc.rust-lang.org/std/sync/struct.Mutex.html
+ *
+ * In run memory (Int32 words at `addr`):
+ *   0 lock word (Drepper's three-state futex lock, runtime/futex-lock.ts)
+ *   1 poisoned flag
+ *   2 value kind: 0 undefined, 1 number stored inline as a float64, 2 encoded bytes
+ *   3 bytes pointer, 4 bytes length
+ *   5 holder thread id (0 when unlocked): for "already held" errors and deadlock reports
+ *   6-7 the inline float64
+ *
+ * The value lives in shared memory, so a guard *copies* it in when first
+ * read and writes it back on unlock. Numbers take the fast path (8 bytes,
+ * no encoding); any other value is encoded and decoded with the codec, which
+ * costs time proportional to its size on every lock that reads it.
+ */
+import { callerLocation, context, type Owned } from '../runtime/context.ts';
+import { decodeValue, encodeValue } from '../runtime/codec.ts';
+import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
+import { lockWord, tryLockWord, unlockWord } from '../runtime/futex-lock.ts';
+import { own } from '../runtime/ownership.ts';
+import { describeThread } from '../runtime/threads.ts';
+import { PoisonError } from './errors.ts';
+
+const W = { lock: 0, poisoned: 1, kind: 2, ptr: 3, len: 4, holder: 5, number: 6 } as const;
+const Kind = { undefined: 0, number: 1, bytes: 2 } as const;
+const WORDS = 8;
+
+/** Mutual exclusion around one value: only the holder of the guard may touch it. */
+export class Mutex<T> extends MovableHandle {
+  protected readonly what = 'Mutex';
+  readonly #addr: number;
+
+  constructor(value: T);
+  constructor(value: T, addr?: number);
+  constructor(value: T, addr?: number) {
+    super();
+    if (addr !== undefined) {
+      this.#addr = addr;
+      return;
+    }
+    const { memory } = context();
+    this.#addr = memory.alloc(WORDS * 4);
+    memory.i32.fill(0, this.#addr >> 2, (this.#addr >> 2) + WORDS);
+    storeValue(this.#addr, value, true);
+  }
+
+  [ENCODE]() {
+    return { kind: HandleKind.Mutex, addr: this.#addr };
+  }
+
+  /**
+   * Blocks until the lock is free, takes it, and returns the guard.
+   * Release it with `using guard = m.lock()` (at the end of the block, like
+   * Rust's drop) or `guard.unlock()`. Throws PoisonError — holding the
+   * guard — if a thread panicked while holding the lock.
+   */
+  lock(): MutexGuard<T> {
+    this.assertUsable();
+    const { memory, threadId } = context();
+    const i32 = memory.i32;
+    const base = this.#addr >> 2;
+    const holder = Atomics.load(i32, base + W.holder);
+    if (holder === threadId) {
+      const where = callerLocation();
+      throw new Error(
+        `deadlock: thread '${describeThread(memory, threadId)}' already holds this Mutex and tried to lock it again` +
+          (where ? ` at line ${where.line}` : '') +
+          ' (Rust would hang forever here; release the first guard before locking again)',
+      );
+    }
+    lockWord(i32, base + W.lock);
+    return this.#acquired();
+  }
+
+  /** Takes the lock if it is free; returns undefined if another thread holds it (Rust: `WouldBlock`). */
+  tryLock(): MutexGuard<T> | undefined {
+    this.assertUsable();
+    const i32 = context().memory.i32;
+    if (!tryLockWord(i32, (this.#addr >> 2) + W.lock)) return undefined;
+    return this.#acquired();
+  }
+
+  #acquired(): MutexGuard<T> {
+    const { memory, threadId } = context();
+    const base = this.#addr >> 2;
+    Atomics.store(memory.i32, base + W.holder, threadId);
+    const guard = new MutexGuard<T>(this.#addr);
+    if (Atomics.load(memory.i32, base + W.poisoned) !== 0) throw new PoisonError(guard);
+    return guard;
+  }
+
+  /** true if a thread panicked while holding the lock. */
+  isPoisoned(): boolean {
+    this.assertUsable();
+    return Atomics.load(context().memory.i32, (this.#addr >> 2) + W.poisoned) !== 0;
+  }
+
+  /** Marks the Mutex as not poisoned (Rust: `clear_poison`). */
+  clearPoison(): void {
+    this.assertUsable();
+    Atomics.store(context().memory.i32, (this.#addr >> 2) + W.poisoned, 0);
+  }
+
+  toString(): string {
+    return 'Mutex { .. }';
+  }
+}
+
+registerDecoder(HandleKind.Mutex, (addr) => new Mutex<unknown>(undefined, addr));
+
+/**
+ * Proof that this thread holds the lock, and access to the value
+ * (Rust's `MutexGuard`, whose Deref is `guard.value` here).
+ */
+export class MutexGuard<T> implements Owned, Disposable {
+  readonly #addr: number;
+  #loaded = false;
+  #value: T | undefined;
+  #released = false;
+
+  constructor(addr: number) {
+    this.#addr = addr;
+    own(this);
+  }
+
+  /** The protected value. Reading copies it in; assigning replaces it; either way it is written back on unlock. */
+  get value(): T {
+    this.#assertHeld();
+    if (!this.#loaded) {
+      this.#value = loadValue(this.#addr) as T;
+      this.#loaded = true;
+    }
+    return this.#value as T;
+  }
+
+  set value(next: T) {
+    this.#assertHeld();
+    this.#value = next;
+    this.#loaded = true;
+  }
+
+  /** Releases the lock (Rust: dropping the guard). Safe to call twice. */
+  unlock(): void {
+    this.#release(false);
+  }
+
+  [Symbol.dispose](): void {
+    this.#release(false);
+  }
+
+  /** @internal the owning thread ended; a panic poisons the lock. */
+  dropOnExit(panicking: boolean): void {
+    this.#release(panicking);
+  }
+
+  #assertHeld(): void {
+    if (this.#released) {
+      throw new Error('this MutexGuard was already released: lock the Mutex again to use its value');
+    }
+  }
+
+  #release(poison: boolean): void {
+    if (this.#released) return;
+    this.#released = true;
+    context().owned.delete(this);
+    const { memory } = context();
+    const base = this.#addr >> 2;
+    try {
+      if (this.#loaded) storeValue(this.#addr, this.#value, false);
+    } finally {
+      if (poison) Atomics.store(memory.i32, base + W.poisoned, 1);
+      Atomics.store(memory.i32, base + W.holder, 0);
+      unlockWord(memory.i32, base + W.lock);
+    }
+  }
+
+  toString(): string {
+    return `MutexGuard { value: ${String(this.#released ? '<released>' : this.value)} }`;
+  }
+}
+
+function storeValue(addr: number, value: unknown, fresh: boolean): void {
+  const { memory } = context();
+  const i32 = memory.i32;
+  const base = addr >> 2;
+  const oldKind = i32[base + W.kind];
+  if (typeof value === 'number') {
+    memory.f64[(addr >> 3) + (W.number >> 1)] = value;
+    i32[base + W.kind] = Kind.number;
+  } else if (value === undefined) {
+    i32[base + W.kind] = Kind.undefined;
+  } else {
+    // The value moves into the Mutex; handles inside it belong to the Mutex now.
+    const bytes = encodeValue(value, fresh ? { mode: 'move', target: { into: 'a Mutex' } } : { mode: 'borrow' });
+    const ptr = i32[base + W.ptr]!;
+    if (oldKind === Kind.bytes && ptr !== 0 && memory.capacity(ptr) >= bytes.length) {
+      memory.u8.set(bytes, ptr);
+    } else {
+      if (oldKind === Kind.bytes && ptr !== 0) memory.free(ptr);
+      i32[base + W.ptr] = memory.store(bytes);
+    }
+    i32[base + W.len] = bytes.length;
+    i32[base + W.kind] = Kind.bytes;
+    return;
+  }
+  if (oldKind === Kind.bytes && i32[base + W.ptr] !== 0) {
+    memory.free(i32[base + W.ptr]!);
+    i32[base + W.ptr] = 0;
+  }
+}
+
+function loadValue(addr: number): unknown {
+  const { memory } = context();
+  const base = addr >> 2;
+  switch (memory.i32[base + W.kind]) {
+    case Kind.number:
+      return memory.f64[(addr >> 3) + (W.number >> 1)];
+    case Kind.bytes:
+      return decodeValue(memory.read(memory.i32[base + W.ptr]!, memory.i32[base + W.len]!), { owned: false });
+    default:
+      return undefined;
+  }
+}
+

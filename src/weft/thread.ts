@@ -1,0 +1,263 @@
+/**
+ * weft/thread — Rust's `std::thread` on Web Workers.
+ *
+ * Rust: https://doc.rust-lang.org/std/thread/
+ *
+ * `spawn` takes a closure that the compile step has *lifted* (given an id and
+ * a list of captured variables, ARCHITECTURE.md "Closures move into
+ * threads"). The captures are encoded into run memory, moved out of the
+ * spawner, and the supervisor starts the closure on a pooled worker. The
+ * spawner never waits for that: `spawn` returns at once, as in Rust.
+ *
+ * Blocking (`join`, `sleep`, `park`) is Atomics.wait on the thread's slot in
+ * run memory; a panic is any error the closure throws, published in the
+ * slot and rethrown by `join` as a ThreadPanic.
+ */
+import { callerLocation, context, threadLabel, type SourceLocation } from './runtime/context.ts';
+import { decodeValue, encodeCaptures } from './runtime/codec.ts';
+import { ENCODE, HandleKind, MovableHandle, registerDecoder } from './runtime/handle.ts';
+import { liftedClosure } from './runtime/lift.ts';
+import {
+  allocateThread,
+  slot,
+  S,
+  threadName,
+  ThreadState,
+  type PanicPayload,
+} from './runtime/threads.ts';
+import { waitWhileEqual, wake } from './runtime/wait.ts';
+
+/** A thread's panic, rethrown by `join()` (Rust: `join()` returns `Err(payload)`). */
+export class ThreadPanic extends Error {
+  /** The name of the thread that panicked ("worker-1", or "thread 3" when unnamed). */
+  readonly thread: string;
+  /** Where it panicked, in the reader's source. */
+  readonly location: SourceLocation | undefined;
+  /** The name of the original error (`Error`, `TypeError`, `PoisonError`...). */
+  readonly cause: string;
+
+  constructor(payload: PanicPayload) {
+    super(payload.message);
+    this.name = 'ThreadPanic';
+    this.thread = payload.thread;
+    this.location = payload.location;
+    this.cause = payload.name;
+  }
+}
+
+/** A thread's identity: Rust's `Thread`. */
+export class Thread {
+  readonly id: number;
+  constructor(id: number) {
+    this.id = id;
+  }
+  /** The thread's name: "main" for main, the builder's name, or undefined. */
+  name(): string | undefined {
+    if (this.id === 1) return 'main';
+    return threadName(context().memory, this.id);
+  }
+  /** Wakes the thread if it is parked, or makes its next `park()` return at once. */
+  unpark(): void {
+    const i32 = context().memory.i32;
+    Atomics.store(i32, slot(this.id, S.park), 1);
+    wake(i32, slot(this.id, S.park));
+  }
+  toString(): string {
+    return threadLabel(this.id, this.name());
+  }
+}
+
+/** An owned permission to join a thread (Rust: `JoinHandle<T>`). Dropping it detaches the thread. */
+export class JoinHandle<T> extends MovableHandle {
+  protected readonly what = 'JoinHandle';
+  readonly #threadId: number;
+  #joined = false;
+
+  constructor(threadId: number) {
+    super();
+    this.#threadId = threadId;
+  }
+
+  [ENCODE]() {
+    return { kind: HandleKind.JoinHandle, addr: this.#threadId };
+  }
+
+  /**
+   * Waits for the thread to end and returns its closure's value; if the
+   * thread panicked, throws a ThreadPanic with its message, name and line.
+   */
+  join(): T {
+    this.assertUsable();
+    if (this.#joined) throw new Error('this thread was already joined (a JoinHandle joins once, as join(self) does in Rust)');
+    this.#joined = true;
+    const { memory } = context();
+    const i32 = memory.i32;
+    const stateIndex = slot(this.#threadId, S.state);
+    while (Atomics.load(i32, stateIndex) === ThreadState.running) {
+      waitWhileEqual(i32, stateIndex, ThreadState.running);
+    }
+    const state = Atomics.load(i32, stateIndex);
+    const ptr = i32[slot(this.#threadId, S.resultPtr)]!;
+    const len = i32[slot(this.#threadId, S.resultLen)]!;
+    const value = len > 0 ? decodeValue(memory.read(ptr, len), { owned: true }) : undefined;
+    if (len > 0) memory.free(ptr);
+    if (state === ThreadState.panicked) throw new ThreadPanic(value as PanicPayload);
+    return value as T;
+  }
+
+  /** true once the thread's closure has returned or panicked. */
+  isFinished(): boolean {
+    this.assertUsable();
+    return Atomics.load(context().memory.i32, slot(this.#threadId, S.state)) !== ThreadState.running;
+  }
+
+  /** The thread this handle joins. */
+  thread(): Thread {
+    this.assertUsable();
+    return new Thread(this.#threadId);
+  }
+}
+
+registerDecoder(HandleKind.JoinHandle, (addr) => new JoinHandle(addr));
+
+function spawnWith<T>(f: () => T, name: string | undefined, scoped: boolean): JoinHandle<Awaited<T>> {
+  const ctx = context();
+  const lifted = liftedClosure(f, 'spawn');
+  const location = callerLocation();
+  const threadId = allocateThread(ctx.memory, name);
+  const label = threadLabel(threadId, name);
+  const captures = encodeCaptures(lifted.captures(), {
+    mode: scoped ? 'borrow' : 'move',
+    target: { into: `thread '${label}'`, location },
+  });
+  ctx.host.spawn({
+    threadId,
+    closureId: lifted.id,
+    capturesPtr: captures.length > 0 ? ctx.memory.store(captures) : 0,
+    capturesLen: captures.length,
+    name,
+    scoped,
+  });
+  return new JoinHandle<Awaited<T>>(threadId);
+}
+
+/**
+ * Spawns a new thread running `f` and returns its JoinHandle. Variables `f`
+ * captures are moved into the thread: plain data is copied, weft handles
+ * change owner (clone them first to share).
+ */
+export function spawn<T>(f: () => T): JoinHandle<Awaited<T>> {
+  return spawnWith(f, undefined, false);
+}
+
+/** Rust's `thread::Builder`: configure a thread before spawning it. */
+export class Builder {
+  #name: string | undefined;
+  /** Names the thread; output lines and panic messages show the name. */
+  name(name: string): Builder {
+    this.#name = String(name);
+    return this;
+  }
+  /** Accepted for Rust familiarity; a worker's stack size is the browser's to choose. */
+  stackSize(_bytes: number): Builder {
+    return this;
+  }
+  spawn<T>(f: () => T): JoinHandle<Awaited<T>> {
+    return spawnWith(f, this.#name, false);
+  }
+}
+
+/** `thread::Builder::new()`. */
+export function builder(): Builder {
+  return new Builder();
+}
+
+/** The thread running this code. */
+export function current(): Thread {
+  return new Thread(context().threadId);
+}
+
+/** Blocks the current thread for at least `ms` milliseconds. */
+export function sleep(ms: number): void {
+  const { memory, threadId } = context();
+  const index = slot(threadId, S.sleep);
+  const deadline = performance.now() + Math.max(0, ms);
+  for (;;) {
+    const remaining = deadline - performance.now();
+    if (remaining <= 0) return;
+    waitWhileEqual(memory.i32, index, 0, remaining);
+  }
+}
+
+/** A hint that other threads may run now; a switch point for the seeded scheduler. */
+export function yieldNow(): void {
+  context();
+}
+
+/** Blocks until this thread's token is made available by `unpark` (may wake spuriously, as in Rust). */
+export function park(): void {
+  const { memory, threadId } = context();
+  const i32 = memory.i32;
+  const index = slot(threadId, S.park);
+  if (Atomics.exchange(i32, index, 0) === 1) return;
+  waitWhileEqual(i32, index, 0);
+  Atomics.store(i32, index, 0);
+}
+
+/** Like `park`, giving up after `ms` milliseconds. */
+export function parkTimeout(ms: number): void {
+  const { memory, threadId } = context();
+  const i32 = memory.i32;
+  const index = slot(threadId, S.park);
+  if (Atomics.exchange(i32, index, 0) === 1) return;
+  waitWhileEqual(i32, index, 0, ms);
+  Atomics.store(i32, index, 0);
+}
+
+/** How many threads can run in parallel on this machine. */
+export function availableParallelism(): number {
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  return nav?.hardwareConcurrency ?? 1;
+}
+
+/** A scope whose threads borrow (Rust: `thread::Scope`). */
+export class Scope {
+  readonly #handles: JoinHandle<unknown>[] = [];
+  /** Spawns a scoped thread: it borrows the handles it captures instead of taking them. */
+  spawn<T>(f: () => T): JoinHandle<Awaited<T>> {
+    const handle = spawnWith(f, undefined, true);
+    this.#handles.push(handle as JoinHandle<unknown>);
+    return handle;
+  }
+  /** @internal joins every thread not joined yet; returns the first panic. */
+  joinAll(): ThreadPanic | undefined {
+    let first: ThreadPanic | undefined;
+    for (const handle of this.#handles) {
+      try {
+        handle.join();
+      } catch (error) {
+        if (error instanceof ThreadPanic) first ??= error;
+        else if (!(error instanceof Error && error.message.startsWith('this thread was already joined'))) throw error;
+      }
+    }
+    return first;
+  }
+}
+
+/**
+ * Runs `f` with a Scope; every thread spawned in it is joined before
+ * `scope` returns, so they may borrow the caller's handles. If any of them
+ * panicked, `scope` rethrows the first panic after joining all (as Rust does).
+ */
+export function scope<T>(f: (s: Scope) => T): T {
+  const s = new Scope();
+  let result: T;
+  try {
+    result = f(s);
+  } finally {
+    const panic = s.joinAll();
+    if (panic !== undefined) throw panic;
+  }
+  return result;
+}
+
