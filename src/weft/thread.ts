@@ -128,7 +128,7 @@ function spawnWith<T>(f: () => T, name: string | undefined, scoped: boolean): Jo
   const label = threadLabel(threadId, name);
   const captures = encodeCaptures(lifted.captures(), {
     mode: scoped ? 'borrow' : 'move',
-    target: { into: `thread '${label}'`, location },
+    target: { into: name === undefined ? label : `thread '${label}'`, location },
   });
   ctx.host.spawn({
     threadId,

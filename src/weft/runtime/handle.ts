@@ -19,10 +19,14 @@ export class MovedValueError extends Error {
   constructor(what: string, target: MoveTarget) {
     const name = target.variable !== undefined ? ` \`${target.variable}\`` : '';
     const where = target.location !== undefined ? ` at line ${target.location.line}` : '';
+    const v = target.variable;
+    const clonable = what === 'Arc' || what === 'Sender' || what === 'SyncSender';
     const hint =
-      target.variable !== undefined && target.into.startsWith('thread')
-        ? ` To share it, clone it before the spawn (\`const ${target.variable}2 = ${target.variable}.clone()\`) and move the clone.`
-        : '';
+      v === undefined || !target.into.startsWith('thread')
+        ? ''
+        : clonable
+          ? ` To share it, clone it before the spawn (\`const ${v}2 = ${v}.clone()\`) and move the clone.`
+          : ` To share it, put it in an Arc (\`const ${v} = new Arc(...)\`) and move a clone of the Arc into each thread.`;
     super(`use of moved value${name}: this ${what} was moved into ${target.into}${where}.${hint}`);
     this.name = 'MovedValueError';
   }

@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { lineOf, program, runProgram } from '../support/run-program.ts';
+
+describe('weft/thread', () => {
+  it('join returns the value the thread computed', async () => {
+    const run = await runProgram(program(`
+  const base = 6;
+  const handle = spawn(() => base * 7);
+  console.log("answer", handle.join());`));
+    expect(run.outcome.status).toBe('ok');
+    expect(run.lines).toEqual(['answer 42']);
+  });
+
+  it('labels output by thread name, in the order it was written across threads', async () => {
+    const run = await runProgram(program(`
+  builder().name("worker-1").spawn(() => { console.log("hello from", current().name()); }).join();
+  const unnamed = spawn(() => { console.log("name is", current().name()); });
+  unnamed.join();
+  console.log("back in", current().name());`));
+    expect(run.labelled).toEqual(['[worker-1] hello from worker-1', '[thread 3] name is undefined', '[main] back in main']);
+  });
+
+  it('copies plain data into the thread: the thread mutates its own copy', async () => {
+    const run = await runProgram(program(`
+  const v = [1, 2, 3];
+  spawn(() => { v.push(4); console.log("in thread", v); }).join();
+  console.log("in main", v);`));
+    expect(run.lines).toEqual(['in thread [1, 2, 3, 4]', 'in main [1, 2, 3]']);
+  });
+
+  it('moves handles: using one after the spawn names the variable and the thread', async () => {
+    const source = program(`
+  const counter = new Arc(new Mutex(0));
+  const h = builder().name("mover").spawn(() => { using g = counter.lock(); g.value += 1; });
+  h.join();
+  const again = counter.lock();`);
+    const run = await runProgram(source);
+    expect(run.outcome.status).toBe('panic');
+    expect(run.errors).toHaveLength(1);
+    expect(run.errors[0]!.name).toBe('MovedValueError');
+    expect(run.errors[0]!.message).toContain('`counter`');
+    expect(run.errors[0]!.message).toContain("thread 'mover'");
+    expect(run.errors[0]!.location?.line).toBe(lineOf(source, 'const again'));
+  });
+
+  it("rethrows a thread's panic from join with its message, thread name and line", async () => {
+    const source = program(`
+  const h = builder().name("doomed").spawn(() => {
+    throw new Error("boom");
+  });
+  try { h.join(); } catch (e) {
+    console.log(e instanceof ThreadPanic, e.message, e.thread, e.location.line);
+  }`);
+    const run = await runProgram(source);
+    expect(run.outcome.status).toBe('ok');
+    const line = lineOf(source, 'throw new Error("boom")');
+    expect(run.lines).toEqual([`true boom doomed ${line}`]);
+    // The panic is also reported to the reader, as Rust prints it, with its location.
+    expect(run.errors.map((e) => e.location?.line)).toEqual([line]);
+    expect(run.errors[0]!.message).toContain("thread 'doomed' panicked");
+  });
+
+  it('spawns from a spawned thread', async () => {
+    const run = await runProgram(program(`
+  const outer = spawn(() => {
+    const n = 20;
+    const inner = spawn(() => n + 1);
+    return inner.join() * 2;
+  });
+  console.log(outer.join());`));
+    expect(run.lines).toEqual(['42']);
+  });
+
+  it('ends the program when main returns, cutting off threads still running', async () => {
+    const run = await runProgram(program(`
+  spawn(() => { sleep(300); console.log("too late"); });
+  console.log("main is done");`));
+    expect(run.outcome.status).toBe('ok');
+    expect(run.lines).toEqual(['main is done']);
+  });
+
+  it('joins every scoped thread before scope returns; scoped threads borrow handles', async () => {
+    const run = await runProgram(program(`
+  const total = new Mutex(0);
+  scope((s) => {
+    for (let i = 1; i <= 4; i++) s.spawn(() => { using g = total.lock(); g.value += i; });
+  });
+  using g = total.lock();
+  console.log(g.value);`));
+    expect(run.outcome.status).toBe('ok');
+    expect(run.lines).toEqual(['10']);
+  });
+
+  it('runs 64 threads at once', async () => {
+    const run = await runProgram(program(`
+  const handles = [];
+  for (let i = 0; i < 64; i++) handles.push(spawn(() => i * i));
+  let sum = 0;
+  for (const h of handles) sum += h.join();
+  console.log(sum);`), { timeoutMs: 60_000 });
+    expect(run.lines).toEqual([String(Array.from({ length: 64 }, (_, i) => i * i).reduce((a, b) => a + b))]);
+  });
+
+  it('a capture that cannot cross threads is a compile error naming the variable', async () => {
+    const source = program(`
+  const helper = (x: number) => x + 1;
+  spawn(() => helper(1)).join();`);
+    const run = await runProgram(source);
+    expect(run.outcome.status).toBe('compile-error');
+    expect(run.errors[0]!.message).toContain('`helper`');
+    expect(run.errors[0]!.location?.line).toBe(lineOf(source, 'spawn(() => helper(1))'));
+  });
+
+  it('a class instance with methods cannot be moved into a thread', async () => {
+    const source = program(
+      `
+  const p = makePoint();
+  spawn(() => p.norm()).join();`,
+      `class Point { x = 3; y = 4; norm() { return Math.hypot(this.x, this.y); } }
+function makePoint() { return new Point(); }`,
+    );
+    const run = await runProgram(source);
+    expect(run.outcome.status).toBe('panic');
+    expect(run.errors[0]!.name).toBe('NotSendError');
+    expect(run.errors[0]!.message).toContain('`p`');
+    expect(run.errors[0]!.message).toContain('Point');
+  });
+
+  it('park blocks until unpark', async () => {
+    const run = await runProgram(program(`
+  const flag = new Arc(new Mutex(false));
+  const flag2 = flag.clone();
+  const h = spawn(() => {
+    park();
+    using g = flag2.lock();
+    console.log("woke, flag =", g.value);
+  });
+  sleep(50);
+  { using g = flag.lock(); g.value = true; }
+  h.thread().unpark();
+  h.join();`));
+    expect(run.lines).toEqual(['woke, flag = true']);
+  });
+});
+
+describe('stopping runs', () => {
+  it('the time limit stops a busy loop in main', async () => {
+    const run = await runProgram(program(`while (true) {}`), { timeoutMs: 500 });
+    expect(run.outcome.status).toBe('timeout');
+  });
+
+  it('the time limit stops a busy loop in a spawned thread joined by main', async () => {
+    const run = await runProgram(program(`spawn(() => { while (true) {} }).join();`), { timeoutMs: 500 });
+    expect(run.outcome.status).toBe('timeout');
+  });
+
+  it('the next run after a stopped one works', async () => {
+    await runProgram(program(`while (true) {}`), { timeoutMs: 300 });
+    const run = await runProgram(program(`console.log("fine");`));
+    expect(run.lines).toEqual(['fine']);
+  });
+});
