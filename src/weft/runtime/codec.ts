@@ -444,7 +444,7 @@ function readValue(r: Reader, owned: boolean): unknown {
       const kind = typedArrayKinds[r.u8()]!;
       const n = r.u32();
       const bytes = r.raw(n);
-      return new kind(bytes.buffer, 0, n / kind.BYTES_PER_ELEMENT);
+      return new kind(bytes.buffer as ArrayBuffer, 0, n / kind.BYTES_PER_ELEMENT);
     }
     case T.arrayBuffer: {
       const n = r.u32();

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { decodeValue, encodeCaptures, encodeValue, NotSendError } from '../../../src/weft/runtime/codec.ts';
+import { RunMemory } from '../../../src/weft/runtime/memory.ts';
+
+const roundTrip = (value: unknown) => decodeValue(encodeValue(value, { mode: 'borrow' }), { owned: false });
+
+describe('the value codec (what crosses threads)', () => {
+  it('copies plain data faithfully', () => {
+    const value = {
+      n: 1.5,
+      i: -7,
+      negZero: -0,
+      big: 12345678901234567890n,
+      s: 'héllo, 世界 🧵',
+      list: [1, 'two', null, undefined, true],
+      nested: { deep: [{ x: 1 }] },
+      map: new Map<unknown, unknown>([['k', [1, 2]], [3, 'v']]),
+      set: new Set([1, 2, 3]),
+      date: new Date(86_400_000),
+      re: /a+b/gi,
+      bytes: new Uint8Array([1, 2, 255]),
+      floats: new Float64Array([0.5, -1]),
+      buffer: new Uint16Array([513]).buffer,
+    };
+    const copy = roundTrip(value) as typeof value;
+    expect(copy).toEqual(value);
+    expect(Object.is(copy.negZero, -0)).toBe(true);
+    expect(copy.map).not.toBe(value.map);
+  });
+
+  it('keeps array holes and errors', () => {
+    const copy = roundTrip([1, , 3]) as unknown[];
+    expect(1 in copy).toBe(false);
+    expect(copy.length).toBe(3);
+    const error = roundTrip(new RangeError('too far')) as Error;
+    expect(error.name).toBe('RangeError');
+    expect(error.message).toBe('too far');
+  });
+
+  it('refuses functions, naming the captured variable and what to do', () => {
+    expect(() => encodeCaptures({ work: () => 1 }, { mode: 'move' })).toThrowError(NotSendError);
+    expect(() => encodeCaptures({ work: () => 1 }, { mode: 'move' })).toThrowError(/`work`.*function.*module level/s);
+  });
+
+  it('refuses instances of classes with methods but copies data-only class instances', () => {
+    class Point {
+      x = 1;
+      norm() {
+        return this.x;
+      }
+    }
+    class Plain {
+      x = 2;
+    }
+    expect(() => encodeCaptures({ p: { inner: new Point() } }, { mode: 'move' })).toThrowError(/`p`\.inner.*class Point/);
+    expect(roundTrip(new Plain())).toEqual({ x: 2 });
+  });
+
+  it('refuses cycles with a clear message', () => {
+    const a: Record<string, unknown> = {};
+    a.self = a;
+    expect(() => encodeValue(a, { mode: 'borrow' })).toThrowError(/cycle/);
+  });
+});
+
+describe('run memory', () => {
+  it('reuses freed blocks and grows the shared buffer when the heap is full', () => {
+    const memory = RunMemory.create();
+    const first = memory.alloc(100);
+    memory.free(first);
+    expect(memory.alloc(100)).toBe(first);
+    const before = memory.buffer.byteLength;
+    const big = memory.alloc(before);
+    expect(memory.buffer.byteLength).toBeGreaterThan(before);
+    memory.u8[big + before - 1] = 7;
+    expect(memory.u8[big + before - 1]).toBe(7);
+  });
+
+  it('detects a double free', () => {
+    const memory = RunMemory.create();
+    const ptr = memory.alloc(8);
+    memory.free(ptr);
+    expect(() => memory.free(ptr)).toThrowError(/double free/);
+  });
+});
