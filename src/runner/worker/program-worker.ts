@@ -20,10 +20,26 @@ import type { FromWorker, MainApi, MainResult, ProgramPayload, SpawnRequestPaylo
 /** The file name stack frames show for the reader's program (the compile step's sourceURL). */
 export const PROGRAM_URL = 'main.ts';
 
-const modules: Record<string, Record<string, unknown>> = {
-  'weft/thread': threadModule,
-  'weft/sync': syncModule,
-};
+/**
+ * The weft modules a program may import. Each is wrapped so that importing a
+ * name it does not export fails at the import line with the list of real
+ * names, instead of an `undefined` that fails later and far away.
+ */
+const modules: Record<string, Record<string, unknown>> = Object.fromEntries(
+  Object.entries({ 'weft/thread': threadModule, 'weft/sync': syncModule }).map(([specifier, module]) => [
+    specifier,
+    new Proxy(module as Record<string, unknown>, {
+      get(target, name) {
+        if (typeof name === 'string' && !(name in target) && name !== 'then') {
+          throw new SyntaxError(
+            `'${specifier}' has no export named '${name}'. It exports: ${Object.keys(target).sort().join(', ')}`,
+          );
+        }
+        return target[name as string];
+      },
+    }),
+  ]),
+);
 
 export interface WorkerPort {
   post(message: FromWorker): void;

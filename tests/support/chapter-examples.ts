@@ -1,0 +1,62 @@
+/**
+ * Reads the runnable examples of a chapter straight from its MDX: each
+ * ```ts run block and the ```text output block that follows it (the output
+ * the reader is told to expect). Unit tests run them in Node; end-to-end
+ * tests run them on the page; both compare with the same expectation.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface ChapterExample {
+  /** 1-based position among the chapter's runnable examples. */
+  index: number;
+  /** 1-based line of the fence in the MDX file. */
+  line: number;
+  source: string;
+  timeoutMs: number | undefined;
+  /** Expected output lines, or undefined when the example has no output block. */
+  expected: string[] | undefined;
+  /** true when the output block says `unordered`: compare as multisets. */
+  unordered: boolean;
+}
+
+const FENCE = /^```([^\n]*)\n([\s\S]*?)^```\s*$/gm;
+
+export function chapterFiles(contentDir = join(import.meta.dirname, '../../content')): string[] {
+  return readdirSync(contentDir)
+    .filter((f) => f.endsWith('.mdx'))
+    .sort()
+    .map((f) => join(contentDir, f));
+}
+
+export function readExamples(file: string): ChapterExample[] {
+  const text = readFileSync(file, 'utf8');
+  const fences = [...text.matchAll(FENCE)].map((m) => ({
+    info: m[1]!.trim().split(/\s+/),
+    body: m[2]!,
+    line: text.slice(0, m.index).split('\n').length,
+  }));
+  const examples: ChapterExample[] = [];
+  fences.forEach((fence, i) => {
+    if (fence.info[0] !== 'ts' || fence.info[1] !== 'run') return;
+    const timeout = fence.info.find((word) => word.startsWith('timeout='));
+    const next = fences[i + 1];
+    const hasOutput = next !== undefined && next.info[0] === 'text' && next.info[1] === 'output';
+    examples.push({
+      index: examples.length + 1,
+      line: fence.line,
+      source: fence.body,
+      timeoutMs: timeout ? Number(timeout.slice('timeout='.length)) : undefined,
+      expected: hasOutput ? next.body.replace(/\n$/, '').split('\n') : undefined,
+      unordered: hasOutput && next.info.includes('unordered'),
+    });
+  });
+  return examples;
+}
+
+/** Compares run output with an example's expectation, as the reader would. */
+export function matchesExpectation(example: ChapterExample, lines: string[]): boolean {
+  if (example.expected === undefined) return true;
+  if (!example.unordered) return JSON.stringify(lines) === JSON.stringify(example.expected);
+  return JSON.stringify([...lines].sort()) === JSON.stringify([...example.expected].sort());
+}

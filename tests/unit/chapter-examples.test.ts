@@ -1,0 +1,27 @@
+/**
+ * Every runnable example in the book, run in Node through the same compile
+ * step, runner and weft as the page, must print what its chapter says.
+ */
+import { basename } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { chapterFiles, readExamples } from '../support/chapter-examples.ts';
+import { runProgram } from './support/run-program.ts';
+
+for (const file of chapterFiles()) {
+  describe(basename(file), () => {
+    const examples = readExamples(file);
+    it('has runnable examples, each with the output it prints', () => {
+      expect(examples.length).toBeGreaterThan(0);
+    });
+    for (const example of examples) {
+      it(`example ${example.index} (line ${example.line}) prints what the chapter says`, async () => {
+        const run = await runProgram(example.source, example.timeoutMs ? { timeoutMs: example.timeoutMs } : {});
+        expect(run.errors).toEqual([]);
+        expect(run.outcome.status).toBe('ok');
+        if (example.expected === undefined) return;
+        if (example.unordered) expect([...run.lines].sort()).toEqual([...example.expected].sort());
+        else expect(run.lines).toEqual(example.expected);
+      });
+    }
+  });
+}
