@@ -1,0 +1,156 @@
+/**
+ * Which closures move into threads, and what they take with them.
+ *
+ * A closure passed to a thread-crossing call (`spawn(() => …)`,
+ * `thread.spawn(work)`, `scope.spawn(…)`) runs in another worker, where only
+ * the module's own top-level declarations exist (each thread evaluates the
+ * module again). So the compiler lifts it to module level and lists its
+ * captures: the variables it uses from enclosing functions and blocks. They
+ * are passed explicitly, as Rust's `move` closures take their environment.
+ * See ARCHITECTURE.md, "Closures move into threads".
+ *
+ * What cannot cross a thread is refused here, naming the variable, as Rust
+ * refuses a closure that is not `Send`: a local function or class, an instance
+ * of one of the program's classes with methods, `this`, `arguments`, `super`,
+ * `new.target` and `#private` names of an enclosing class. Everything else
+ * (is this value cloneable? is this handle moved?) is the runtime's to check.
+ */
+import type { AnyNode, CallExpression, Expression, Identifier, Program, SpreadElement } from 'acorn';
+import { CompileError } from './errors.ts';
+import { childNodes, type Binding, type ContextReference, type ScopeAnalysis } from './scope.ts';
+
+export const DEFAULT_LIFT_CALLEES = ['spawn', 'spawnBlocking', 'spawnScoped'];
+
+export interface Closure {
+  /** Index in the program's `closures` table, in source order (an outer closure before those inside it). */
+  id: number;
+  /** The argument that is lifted: an arrow function, a function expression or an identifier. */
+  node: Expression;
+  /** Captured variable names, in order of first use. */
+  captures: string[];
+}
+
+/** Maps a node's position in the type-stripped code to the reader's source. */
+export type Locate = (node: AnyNode) => { line: number; column: number };
+
+function contains(outer: AnyNode, inner: AnyNode): boolean {
+  return outer.start <= inner.start && inner.end <= outer.end;
+}
+
+/** `spawn`, `thread.spawn`, `s.spawn`, `builder.spawn` and `x["spawn"]` all end in `spawn`. */
+function calleeName(call: CallExpression): string | null {
+  const callee = call.callee;
+  if (callee.type === 'Identifier') return callee.name;
+  if (callee.type === 'MemberExpression') {
+    if (!callee.computed && callee.property.type === 'Identifier') return callee.property.name;
+    if (callee.computed && callee.property.type === 'Literal' && typeof callee.property.value === 'string') return callee.property.value;
+  }
+  return null;
+}
+
+/**
+ * The argument that is the thread's body: the last function written in place,
+ * or else the last identifier (`spawn(work)`). Preferring functions keeps
+ * `spawn(() => …, name)` lifting the function, not `name`.
+ */
+function liftedArgument(args: (Expression | SpreadElement)[]): Expression | null {
+  for (let i = args.length - 1; i >= 0; i--) {
+    const arg = args[i]!;
+    if (arg.type === 'ArrowFunctionExpression' || arg.type === 'FunctionExpression') return arg;
+  }
+  for (let i = args.length - 1; i >= 0; i--) {
+    const arg = args[i]!;
+    if (arg.type === 'Identifier') return arg;
+  }
+  return null;
+}
+
+export function findClosures(program: Program, analysis: ScopeAnalysis, liftCallees: readonly string[], locate: Locate): Closure[] {
+  const callees = new Set(liftCallees);
+  const nodes: Expression[] = [];
+  const walk = (node: AnyNode): void => {
+    if (node.type === 'CallExpression') {
+      const name = calleeName(node);
+      const arg = name !== null && callees.has(name) ? liftedArgument(node.arguments) : null;
+      if (arg !== null) nodes.push(arg);
+    }
+    for (const child of childNodes(node)) walk(child);
+  };
+  walk(program);
+  nodes.sort((a, b) => a.start - b.start);
+
+  return nodes.map((node, id) => {
+    checkContexts(node, analysis.contexts, locate);
+    return { id, node, captures: capturesOf(node, analysis, locate) };
+  });
+}
+
+function capturesOf(closure: Expression, analysis: ScopeAnalysis, locate: Locate): string[] {
+  const captures: string[] = [];
+  const seen = new Set<Binding>();
+  for (const reference of analysis.references) {
+    const binding = reference.binding;
+    if (binding === null || seen.has(binding)) continue;
+    if (!contains(closure, reference.id)) continue;
+    if (binding.scope === analysis.moduleScope || contains(closure, binding.scope.node)) continue;
+    seen.add(binding);
+    checkSendable(binding, reference.id, analysis, locate);
+    captures.push(binding.name);
+  }
+  return captures;
+}
+
+const AT_MODULE_LEVEL = 'declare it at module level (outside main) so every thread has it';
+
+function checkSendable(binding: Binding, use: Identifier, analysis: ScopeAnalysis, locate: Locate): void {
+  const fail = (message: string): never => {
+    const { line, column } = locate(use);
+    throw new CompileError(message, line, column);
+  };
+  const name = binding.name;
+  const value = binding.value;
+  if (binding.kind === 'function' || value?.type === 'ArrowFunctionExpression' || value?.type === 'FunctionExpression') {
+    fail(`\`${name}\` is a function and cannot be moved into a thread; ${AT_MODULE_LEVEL}`);
+  }
+  if (binding.kind === 'class' || value?.type === 'ClassExpression') {
+    fail(`\`${name}\` is a class and cannot be moved into a thread; ${AT_MODULE_LEVEL}`);
+  }
+  if (value?.type === 'NewExpression' && value.callee.type === 'Identifier') {
+    const cls = analysis.referenceOf(value.callee)?.binding;
+    const declaration = cls?.value;
+    if (declaration && (declaration.type === 'ClassDeclaration' || declaration.type === 'ClassExpression')) {
+      const hasMethods = declaration.body.body.some(
+        (element) =>
+          (element.type === 'MethodDefinition' && element.kind !== 'constructor' && !element.static) ||
+          (element.type === 'PropertyDefinition' && !element.static && element.value?.type === 'ArrowFunctionExpression'),
+      );
+      if (hasMethods) {
+        fail(
+          `\`${name}\` is a \`${cls!.name}\`, an object with methods, and cannot be moved into a thread; ` +
+            `move plain data instead (numbers, strings, arrays, object literals) and create the \`${cls!.name}\` inside the thread`,
+        );
+      }
+    }
+  }
+}
+
+const CONTEXT_MESSAGES: Record<ContextReference['kind'], string> = {
+  this:
+    '`this` cannot be moved into a thread; copy what the thread needs into a local first ' +
+    '(`const { count } = this;`) and use that in the closure',
+  arguments: '`arguments` cannot be moved into a thread; name the parameters the thread needs and use those',
+  super: '`super` cannot be moved into a thread; copy what the thread needs into a local first and use that in the closure',
+  'new.target': '`new.target` cannot be moved into a thread; copy it into a local first and use that in the closure',
+  private: 'a `#private` member cannot be used in a closure that moves into a thread; copy the value into a local first and use that',
+};
+
+function checkContexts(closure: Expression, contexts: ContextReference[], locate: Locate): void {
+  for (const context of contexts) {
+    if (!contains(closure, context.node)) continue;
+    if (context.owner !== null && contains(closure, context.owner)) continue;
+    // Module-level `this` is undefined in every thread alike.
+    if (context.owner === null && context.kind === 'this') continue;
+    const { line, column } = locate(context.node);
+    throw new CompileError(CONTEXT_MESSAGES[context.kind], line, column);
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * The compile step: the reader's TypeScript -> a script the runner evaluates
+ * in every thread's worker. One step shared by the browser runner, the Node
+ * CLI and CI, so a program behaves the same everywhere.
+ *
+ *   1 strip-types.ts   TypeScript -> JavaScript, same lines (sucrase; columns mapped by line-alignment.ts)
+ *   2 parse.ts         JavaScript -> ESTree (acorn); scope.ts resolves names
+ *   3 module-syntax.ts imports/exports -> plain statements
+ *     closures.ts      which closures move into threads, and what they capture
+ *     lift.ts          those closures wrapped in place and copied as factories
+ *   4 wrap.ts          one function-shaped script, plus the map back (source-map.ts)
+ *
+ * Pure computation over strings: no Node or DOM API, so it runs in a browser
+ * worker, in Node and under Vite alike.
+ */
+import MagicString from 'magic-string';
+import type { AnyNode } from 'acorn';
+import { DEFAULT_LIFT_CALLEES, findClosures, type Locate } from './closures.ts';
+import { CompileError } from './errors.ts';
+import { rewriteModuleSyntax } from './module-syntax.ts';
+import { parseStripped } from './parse.ts';
+import { hasMain, hasTopLevelEffects, usesTopLevelAwait } from './program-shape.ts';
+import { analyzeScopes, type ScopeAnalysis } from './scope.ts';
+import { liftInPlace } from './lift.ts';
+import { mapLocation, mapStack, mapStrippedLocation, type ProgramMap, type ReaderLocation } from './source-map.ts';
+import { stripTypes } from './strip-types.ts';
+import { wrapProgram } from './wrap.ts';
+
+export { CompileError, mapLocation, mapStack, DEFAULT_LIFT_CALLEES };
+export type { ProgramMap, ReaderLocation };
+
+export interface CompiledProgram {
+  /**
+   * A JavaScript *script* (not a module). Indirect eval, `(0, eval)(code)`,
+   * yields a function `(weft: WeftImports) => ProgramExports`. When the
+   * program uses top-level `await` (see `isAsync`), that function is async and
+   * returns `Promise<ProgramExports>`: the runtime must await it before calling
+   * `main` or a closure factory. Calling it evaluates the program's top level,
+   * once per thread.
+   */
+  code: string;
+  /** Data needed to map positions back (`mapLocation`, `mapStack`); plain JSON, so it can be posted to other workers. */
+  map: ProgramMap;
+  /** The lifted closures, by id: captured variable names (for messages such as "`counter` was moved into thread 2") and where the closure starts in the reader's source. */
+  closures: { id: number; captures: string[]; line: number; column: number }[];
+  /**
+   * False when evaluating the program again would change nothing (only
+   * imports, functions, classes and constant `const`s at the top level): a
+   * worker that already evaluated it may then run another of its threads.
+   * The exact rule is documented on `hasTopLevelEffects` in program-shape.ts.
+   */
+  hasTopLevelEffects: boolean;
+  /** True when the program uses top-level `await`, so the evaluated function returns a Promise. */
+  isAsync: boolean;
+  /** Names the program exports (`default` for a default export), as found in `ProgramExports.exports`. */
+  exports: string[];
+}
+
+/** What the compiled program receives as `__weft`. */
+export interface WeftImports {
+  /** The module object for `weft`, `weft/thread`, `weft/sync`, `weft/task` or `weft/par`. */
+  import(specifier: string): Record<string, unknown>;
+  /**
+   * Called where a lifted closure is passed (e.g. to `spawn`): its id (an
+   * index into `ProgramExports.closures`), a function that reads its captures
+   * at that moment, and the closure itself. Returns what the call receives
+   * instead of the closure.
+   */
+  lift(id: number, captures: () => Record<string, unknown>, fn: Function): Function;
+}
+
+/** What evaluating a compiled program returns (or resolves to, with top-level `await`). */
+export interface ProgramExports {
+  main: Function;
+  /** `closures[id](captures)` rebuilds lifted closure `id` in a thread, from its moved captures. */
+  closures: Array<(captures: Record<string, unknown>) => Function>;
+  /** The program's exports by name, for graders that call the reader's functions. */
+  exports: Record<string, unknown>;
+}
+
+export interface CompileOptions {
+  /** Names the program is known by in stack frames and messages (`//# sourceURL`). Default `main.ts`. */
+  filename?: string;
+  /** Calls whose last closure argument moves into a thread, by the callee's final name. Default `DEFAULT_LIFT_CALLEES`. */
+  liftCallees?: string[];
+}
+
+const MISSING_MAIN = 'a program needs a `main` function, as in Rust: function main() { … }';
+
+/** Throws CompileError, located in the reader's source. */
+export function compile(source: string, options: CompileOptions = {}): CompiledProgram {
+  const filename = (options.filename ?? 'main.ts').replace(/[\r\n]/g, '');
+  // Only `\n` ends a line in source maps; `\r\n` -> `\n` moves no line or column.
+  const stripped = stripTypes(source.replace(/\r\n?/g, '\n'), filename);
+  const program = parseStripped(stripped.code, stripped.map);
+  const locate: Locate = (node) => {
+    const { line, column } = node.loc!.start;
+    return mapStrippedLocation(stripped.map, line, column) ?? { line, column: column + 1 };
+  };
+  const analysis = analyzeScopes(program);
+  rejectReservedNames(analysis, locate);
+
+  const s = new MagicString(stripped.code);
+  const exported = rewriteModuleSyntax(program, s, stripped.code, locate);
+  if (!hasMain(program)) throw new CompileError(MISSING_MAIN, 1, 1);
+  const closures = findClosures(program, analysis, options.liftCallees ?? DEFAULT_LIFT_CALLEES, locate);
+  liftInPlace(s, closures);
+
+  const isAsync = usesTopLevelAwait(program);
+  const wrapped = wrapProgram(s, closures, exported, { isAsync, filename });
+  return {
+    code: wrapped.code,
+    map: { program: wrapped.map, stripped: stripped.map },
+    closures: closures.map(({ id, captures, node }) => ({ id, captures, ...locate(node) })),
+    hasTopLevelEffects: hasTopLevelEffects(program),
+    isAsync,
+    exports: exported.map((name) => name.exported),
+  };
+}
+
+/** `__weft` and `__weft_default` are the compiler's; a program that declares or uses them would break its own wiring. */
+function rejectReservedNames(analysis: ScopeAnalysis, locate: Locate): void {
+  const ids: AnyNode[] = [...analysis.bindings.map((b) => b.id), ...analysis.references.map((r) => r.id)];
+  const reserved = ids.find((id) => id.type === 'Identifier' && id.name.startsWith('__weft'));
+  if (reserved !== undefined && reserved.type === 'Identifier') {
+    const { line, column } = locate(reserved);
+    throw new CompileError(`\`${reserved.name}\`: names starting with \`__weft\` are reserved for the compiler; choose another name`, line, column);
+  }
+}
