@@ -1,0 +1,39 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+import mdx from '@astrojs/mdx';
+import { satteri } from '@astrojs/markdown-satteri';
+import { runnableExamplesHast, runnableExamplesMdast } from './src/markdown/runnable-examples.ts';
+import { monacoCssOnDemand } from './src/components/example/monaco-css-on-demand.ts';
+
+// SharedArrayBuffer (and so every blocking weft call) needs a cross-origin
+// isolated page: COOP same-origin + COEP require-corp. ARCHITECTURE.md, constraint 2.
+export const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+export default defineConfig({
+  integrations: [mdx()],
+  markdown: {
+    // Sätteri is Astro 7's Markdown/MDX compiler; its plugins are our remark/rehype.
+    processor: satteri({
+      mdastPlugins: [runnableExamplesMdast],
+      hastPlugins: [runnableExamplesHast],
+    }),
+    shikiConfig: {
+      // Both themes ship as CSS variables (--shiki-light / --shiki-dark);
+      // src/styles/code.css picks one from the page's theme.
+      themes: { light: 'github-light', dark: 'github-dark' },
+      defaultColor: false,
+    },
+  },
+  server: { port: 4321, headers: isolationHeaders },
+  vite: {
+    // Monaco's CSS loads with Monaco, not with every chapter (see the plugin's header).
+    plugins: [monacoCssOnDemand()],
+    server: { headers: isolationHeaders },
+    preview: { headers: isolationHeaders },
+    worker: { format: 'es' },
+  },
+});

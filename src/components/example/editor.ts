@@ -1,0 +1,28 @@
+/**
+ * The editor an example needs, and nothing more. The example controller
+ * depends on this interface only, so Monaco (monaco-editor.ts) is loaded on
+ * demand and a plain <textarea> (textarea-editor.ts) can stand in for tests,
+ * or wherever Monaco is unwelcome. No imports.
+ */
+
+/** A problem at a place in the reader's code; 1-based, like RunEvent locations. */
+export interface EditorMarker {
+  line: number;
+  column: number;
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+export interface ExampleEditor {
+  getValue(): string;
+  setValue(code: string): void;
+  /** Replaces the run's markers (an empty list clears them). */
+  setMarkers(markers: readonly EditorMarker[]): void;
+  /** Focuses the editor; with a position, moves the cursor there and reveals it. */
+  focus(position?: { line: number; column: number }): void;
+  /** Called when the reader asks to run from inside the editor (Ctrl/Cmd+Enter). */
+  onRun(callback: () => void): void;
+}
+
+/** Builds an editor inside `host`, holding `code`. `id` is unique per example on the page. */
+export type EditorFactory = (host: HTMLElement, code: string, id: string) => Promise<ExampleEditor>;

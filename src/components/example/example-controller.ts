@@ -1,0 +1,213 @@
+/**
+ * What a runnable example does, loaded on first use: swaps the static code
+ * for an editor, runs the code through the runner host, and shows the run in
+ * the output log and as editor markers. The editor is injected (see
+ * editor.ts): Monaco by default, a textarea when `data-editor="textarea"` is
+ * set on the example or on <html>.
+ */
+import type { RunEvent, SourceLocation } from '../../runner/events.ts';
+import type { RunHandle } from '../../runner/browser-host.ts';
+import type { EditorFactory, EditorMarker, ExampleEditor } from './editor.ts';
+import { OutputLog } from './output-log.ts';
+
+export type ExampleAction = 'run' | 'stop' | 'reset' | 'edit';
+
+/** The runner's default time limit (RunOptions.timeoutMs), shown when a run times out. */
+const DEFAULT_TIMEOUT_MS = 10_000;
+let examplesOnPage = 0;
+
+function editorFactory(element: HTMLElement): Promise<EditorFactory> {
+  const wanted = element.dataset.editor ?? document.documentElement.dataset.weftEditor;
+  return wanted === 'textarea'
+    ? import('./textarea-editor.ts').then((module) => module.createTextareaEditor)
+    : import('./monaco-editor.ts').then((module) => module.createMonacoEditor);
+}
+
+export class ExampleController {
+  readonly #element: HTMLElement;
+  readonly #id = `example-${++examplesOnPage}`;
+  readonly #original: string;
+  readonly #timeoutMs: number | undefined;
+  readonly #log: OutputLog;
+  readonly #buttons: Record<ExampleAction, HTMLButtonElement | null>;
+  readonly #hint: HTMLElement | null;
+  #editor: ExampleEditor | undefined;
+  #editorLoading: Promise<ExampleEditor | undefined> | undefined;
+  #markers: EditorMarker[] = [];
+  #run: RunHandle | undefined;
+  /** Identifies the current run, so a stopped run's late events are ignored. */
+  #runToken: object | undefined;
+
+  constructor(element: HTMLElement) {
+    this.#element = element;
+    const source = element.querySelector('script.weft-example__source')?.textContent ?? '""';
+    this.#original = JSON.parse(source) as string;
+    const timeout = Number(element.dataset.timeout);
+    this.#timeoutMs = Number.isFinite(timeout) && timeout > 0 ? timeout : undefined;
+    const panel = element.querySelector<HTMLElement>('.weft-example__output');
+    if (!panel) throw new Error('weft-example: no output panel in the markup');
+    this.#log = new OutputLog(panel, (location) => void this.#reveal(location));
+    const button = (action: ExampleAction) => element.querySelector<HTMLButtonElement>(`button[data-action="${action}"]`);
+    this.#buttons = { run: button('run'), stop: button('stop'), reset: button('reset'), edit: button('edit') };
+    this.#hint = element.querySelector('.weft-example__hint');
+  }
+
+  act(action: ExampleAction): void {
+    switch (action) {
+      case 'run':
+        return void this.#start();
+      case 'stop':
+        return this.#stop();
+      case 'reset':
+        return this.#reset();
+      case 'edit':
+        return void this.#openEditor().then((editor) => editor?.focus());
+    }
+  }
+
+  /** The code that runs: what is in the editor, or the original while none is open. */
+  #currentCode(): string {
+    return this.#editor?.getValue() ?? this.#original;
+  }
+
+  #start(): void {
+    this.#run?.stop(); // Ctrl+Enter while running restarts.
+    this.#run = undefined;
+    this.#log.clear();
+    this.#log.show();
+    this.#setMarkers([]);
+    const timeoutMs = this.#timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const source = this.#currentCode();
+    const token = {};
+    this.#runToken = token;
+    const current = () => this.#runToken === token;
+    const finish = () => {
+      if (!current()) return;
+      this.#run = undefined;
+      this.#runToken = undefined;
+      this.#setRunning(false);
+    };
+    this.#setRunning(true);
+    void this.#openEditor();
+    import('../../runner/browser-host.ts')
+      .then((host) => {
+        if (!current()) return; // Reset or another Run came first.
+        const options = this.#timeoutMs ? { timeoutMs: this.#timeoutMs } : {};
+        const handle = host.startRun(source, options, (event) => {
+          if (current()) this.#onEvent(event, timeoutMs);
+        });
+        this.#run = handle;
+        handle.done.then(finish, (error: unknown) => {
+          if (current()) this.#log.note(`The run failed: ${describe(error)}`, 'error');
+          finish();
+        });
+      })
+      .catch((error: unknown) => {
+        if (current()) this.#log.note(`Could not start the run: ${describe(error)}`, 'error');
+        finish();
+      });
+  }
+
+  #onEvent(event: RunEvent, timeoutMs: number): void {
+    this.#log.add(event, timeoutMs);
+    if (event.kind === 'error' && event.error.location) {
+      const { line, column } = event.error.location;
+      this.#setMarkers([...this.#markers, { line, column, message: `${event.error.name}: ${event.error.message}`, severity: 'error' }]);
+    }
+  }
+
+  #stop(): void {
+    // The host answers with an `end` event (status "stopped"), which finishes the run.
+    if (this.#run) return this.#run.stop();
+    if (this.#runToken) {
+      // Stopped before the runner had even loaded.
+      this.#runToken = undefined;
+      this.#setRunning(false);
+      this.#log.note('Stopped');
+    }
+  }
+
+  #reset(): void {
+    this.#run?.stop();
+    this.#run = undefined;
+    this.#runToken = undefined;
+    this.#setRunning(false);
+    this.#editor?.setValue(this.#original);
+    this.#setMarkers([]);
+    this.#log.hide();
+  }
+
+  #setMarkers(markers: EditorMarker[]): void {
+    this.#markers = markers;
+    this.#editor?.setMarkers(markers);
+  }
+
+  async #reveal(location: SourceLocation): Promise<void> {
+    const editor = await this.#openEditor();
+    editor?.focus(location);
+  }
+
+  #setRunning(running: boolean): void {
+    const { run, stop } = this.#buttons;
+    const focusWasOn = document.activeElement;
+    if (run) run.disabled = running;
+    if (stop) stop.disabled = !running;
+    // A disabled button drops focus; hand it to the button that took its place.
+    if (running && focusWasOn === run) stop?.focus();
+    if (!running && focusWasOn === stop) run?.focus();
+    this.#element.toggleAttribute('data-running', running);
+    this.#updateHint();
+  }
+
+  #updateHint(): void {
+    if (!this.#hint) return;
+    const running = this.#element.hasAttribute('data-running');
+    const mac = /Mac|iPhone|iPad/.test(navigator.platform);
+    this.#hint.textContent = running ? 'Running…' : this.#editor ? `${mac ? '⌘' : 'Ctrl'}+Enter to run` : '';
+  }
+
+  /** Swaps the static code for an editor (once); resolves to it, or undefined if none could load. */
+  #openEditor(): Promise<ExampleEditor | undefined> {
+    this.#editorLoading ??= this.#mountEditor().catch((error: unknown) => {
+      console.error('weft: could not load the editor', error);
+      this.#log.show();
+      this.#log.note(`The editor could not load (${describe(error)}); the code can still run.`, 'error');
+      return undefined;
+    });
+    return this.#editorLoading;
+  }
+
+  async #mountEditor(): Promise<ExampleEditor> {
+    const pre = this.#element.querySelector('pre');
+    const host = document.createElement('div');
+    host.className = 'weft-example__editor';
+    if (pre) host.style.height = `${pre.offsetHeight}px`;
+    this.#element.setAttribute('data-editor-loading', '');
+    (pre ?? this.#element.querySelector('.weft-example__toolbar'))?.after(host);
+    try {
+      const create = await editorFactory(this.#element);
+      const editor = await create(host, this.#currentCode(), this.#id);
+      if (pre) pre.hidden = true;
+      this.#editor = editor;
+      editor.setMarkers(this.#markers);
+      editor.onRun(() => this.#start());
+      const edit = this.#buttons.edit;
+      if (edit) {
+        if (document.activeElement === edit) editor.focus();
+        edit.disabled = true;
+      }
+      this.#element.setAttribute('data-editing', '');
+      this.#updateHint();
+      return editor;
+    } catch (error) {
+      host.remove();
+      throw error;
+    } finally {
+      this.#element.removeAttribute('data-editor-loading');
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,73 @@
+/** Monaco behind the ExampleEditor interface. Loaded with `import()` only when the reader edits or runs. */
+import type { EditorFactory, EditorMarker, ExampleEditor } from './editor.ts';
+import { codeFont, monaco, weftTypesReady } from './monaco-setup.ts';
+
+const MARKER_OWNER = 'weft-run';
+/** Taller programs scroll inside the editor rather than push the page. */
+const MAX_HEIGHT_PX = 640;
+
+export const createMonacoEditor: EditorFactory = async (host, code, id) => {
+  await weftTypesReady;
+  const model = monaco.editor.createModel(code, 'typescript', monaco.Uri.parse(`file:///${id}.ts`));
+  const editor = monaco.editor.create(host, {
+    model,
+    ariaLabel: 'Example code',
+    fontFamily: codeFont || 'monospace',
+    fontSize: 14,
+    lineHeight: 22,
+    tabSize: 2,
+    minimap: { enabled: false },
+    scrollBeyondLastLine: false,
+    overviewRulerLanes: 0,
+    hideCursorInOverviewRuler: true,
+    renderLineHighlightOnlyWhenFocus: true,
+    folding: false,
+    lineNumbersMinChars: 3,
+    padding: { top: 12, bottom: 12 },
+    scrollbar: { alwaysConsumeMouseWheel: false, verticalScrollbarSize: 10, horizontalScrollbarSize: 10 },
+    fixedOverflowWidgets: true,
+    automaticLayout: true,
+  });
+
+  // Height follows content, so the editor takes the static code's place without a jump.
+  const fit = () => {
+    host.style.height = `${Math.min(editor.getContentHeight(), MAX_HEIGHT_PX)}px`;
+  };
+  editor.onDidContentSizeChange(fit);
+  fit();
+
+  const runCallbacks: Array<() => void> = [];
+  editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => {
+    for (const callback of runCallbacks) callback();
+  });
+
+  const toMonacoMarker = (marker: EditorMarker): monaco.editor.IMarkerData => {
+    const line = Math.min(Math.max(1, marker.line), model.getLineCount());
+    const column = Math.max(1, marker.column);
+    const word = model.getWordAtPosition({ lineNumber: line, column });
+    return {
+      severity: marker.severity === 'error' ? monaco.MarkerSeverity.Error : monaco.MarkerSeverity.Warning,
+      message: marker.message,
+      startLineNumber: line,
+      startColumn: word ? word.startColumn : column,
+      endLineNumber: line,
+      endColumn: word ? word.endColumn : model.getLineMaxColumn(line),
+    };
+  };
+
+  const exampleEditor: ExampleEditor = {
+    getValue: () => model.getValue(),
+    setValue: (value) => model.setValue(value),
+    setMarkers: (markers) => monaco.editor.setModelMarkers(model, MARKER_OWNER, markers.map(toMonacoMarker)),
+    focus(position) {
+      editor.focus();
+      if (position) {
+        const target = { lineNumber: position.line, column: position.column };
+        editor.setPosition(target);
+        editor.revealPositionInCenterIfOutsideViewport(target);
+      }
+    },
+    onRun: (callback) => void runCallbacks.push(callback),
+  };
+  return exampleEditor;
+};
