@@ -1,0 +1,22 @@
+// Unit tests: weft, the compile step, the runner protocol, the CLI — in Node.
+// Run with `npm run test:unit`. End-to-end tests are Playwright's (tests/e2e).
+
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/unit/**/*.test.ts', 'src/**/*.test.ts'],
+    environment: 'node',
+    // Child processes, not worker_threads: the tests themselves start
+    // worker_threads (weft's threads in Node run .ts files through Node's own
+    // type stripping), block them with Atomics.wait and terminate them. In a
+    // separate process that cannot disturb Vitest's own workers, and
+    // process-wide state (exit codes, cwd, signal handlers) stays per file.
+    pool: 'forks',
+    // Threads are real: a test of a blocking primitive may legitimately take
+    // a second, and a 2-core CI machine runs two files at once.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    teardownTimeout: 10_000,
+  },
+});
