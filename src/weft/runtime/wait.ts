@@ -38,3 +38,47 @@ export function waitWhileEqual(i32: Int32Array, index: number, value: number, ti
 export function wake(i32: Int32Array, index: number, count = Infinity): void {
   Atomics.notify(i32, index, count);
 }
+
+/**
+ * What a blocked thread waits for. Every blocking call in weft goes through
+ * `blockWhileEqual` with one of these, so a deadlock report, the trace and
+ * the seeded scheduler all know who waits on what.
+ */
+export type WaitKind =
+  | 'mutex' // Mutex.lock
+  | 'rwlock-read'
+  | 'rwlock-write'
+  | 'condvar'
+  | 'barrier'
+  | 'once'
+  | 'channel-recv'
+  | 'channel-send' // a full syncChannel, or a rendezvous waiting for its receiver
+  | 'join' // JoinHandle.join / scope end
+  | 'park'
+  | 'sleep';
+
+export interface WaitTarget {
+  kind: WaitKind;
+  /**
+   * The primitive's identity: the byte address of its record in run memory
+   * (a Mutex's, a channel's, a thread slot's for join/park). 0 for sleep.
+   */
+  object: number;
+}
+
+/**
+ * Blocks while `i32[index] === value`, at most `timeoutMs`, recording in the
+ * calling thread's slot what it waits for (`target`) for as long as it waits.
+ * Same contract as `waitWhileEqual`: true when woken or the value differs
+ * (callers re-check), false on timeout.
+ */
+export function blockWhileEqual(
+  i32: Int32Array,
+  index: number,
+  value: number,
+  timeoutMs: number,
+  target: WaitTarget,
+): boolean {
+  void target; // recorded by the deadlock watchdog and scheduler work (issue 3)
+  return waitWhileEqual(i32, index, value, timeoutMs);
+}
