@@ -107,6 +107,12 @@ class Run implements RunHandle {
   #resolve!: (outcome: RunOutcome) => void;
   #abandonMain!: (reason: Error) => void;
   #controlPort: MessagePort | undefined;
+  /**
+   * The comlink proxy of the main worker's API, held for the whole run:
+   * comlink releases an endpoint (and drops every pending call on it) when
+   * its proxies are garbage-collected, which made a run's result vanish.
+   */
+  #api: Comlink.Remote<MainApi> | undefined;
 
   constructor(pool: WorkerPool, source: string, options: RunOptions, onEvent: (event: RunEvent) => void) {
     this.#pool = pool;
@@ -120,6 +126,7 @@ class Run implements RunHandle {
     this.#controlPort = port1;
     main.post({ kind: 'control', port: port2 }, [port2]);
     const api = Comlink.wrap<MainApi>(port1 as unknown as Comlink.Endpoint);
+    this.#api = api;
     // A comlink call to a terminated worker never settles: race it with the
     // run's own end so a stopped run's call is rejected, not left pending.
     const abandoned = new Promise<never>((_, reject) => (this.#abandonMain = reject));
@@ -249,6 +256,7 @@ class Run implements RunHandle {
     for (const worker of this.#workers) worker.terminate();
     this.#workers.clear();
     this.#controlPort?.close();
+    this.#api = undefined;
     this.#abandonMain(new Error(`the run ended: ${status}`));
     this.#flush(outputSeqEnd);
     if (lastEvent) this.#onEvent(lastEvent);
