@@ -5,7 +5,7 @@
  * Unlocking wakes a waiter only when the word says one may be waiting, so an
  * uncontended lock/unlock is two atomic operations and no syscall.
  */
-import { waitWhileEqual, wake } from './wait.ts';
+import { blockWhileEqual, waitWhileEqual, wake, type WaitTarget } from './wait.ts';
 
 const SPINS = 64;
 
@@ -13,8 +13,12 @@ export function tryLockWord(i32: Int32Array, index: number): boolean {
   return Atomics.compareExchange(i32, index, 0, 1) === 0;
 }
 
-/** Blocks until the lock is taken; false only when `timeoutMs` ran out first. */
-export function lockWord(i32: Int32Array, index: number, timeoutMs = Infinity): boolean {
+/**
+ * Blocks until the lock is taken; false only when `timeoutMs` ran out first.
+ * `target` names the primitive the word belongs to, so a blocked thread is
+ * reported as waiting for it (wait.ts, blockWhileEqual).
+ */
+export function lockWord(i32: Int32Array, index: number, timeoutMs = Infinity, target?: WaitTarget): boolean {
   let c = Atomics.compareExchange(i32, index, 0, 1);
   if (c === 0) return true;
   // Brief spin: a lock held for a few instructions is usually free again soon.
@@ -27,7 +31,8 @@ export function lockWord(i32: Int32Array, index: number, timeoutMs = Infinity): 
   while (c !== 0) {
     const remaining = deadline - performance.now();
     if (remaining <= 0) return false;
-    waitWhileEqual(i32, index, 2, remaining);
+    if (target === undefined) waitWhileEqual(i32, index, 2, remaining);
+    else blockWhileEqual(i32, index, 2, remaining, target);
     c = Atomics.exchange(i32, index, 2);
   }
   return true;

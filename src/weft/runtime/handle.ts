@@ -44,6 +44,8 @@ export const HandleKind = {
   RwLock: 8,
   Barrier: 9,
   SyncSender: 10,
+  Once: 11,
+  OnceLock: 12,
 } as const;
 export type HandleKind = (typeof HandleKind)[keyof typeof HandleKind];
 

@@ -34,9 +34,9 @@ export function waitWhileEqual(i32: Int32Array, index: number, value: number, ti
   }
 }
 
-/** Wakes up to `count` threads blocked on `i32[index]`. */
-export function wake(i32: Int32Array, index: number, count = Infinity): void {
-  Atomics.notify(i32, index, count);
+/** Wakes up to `count` threads blocked on `i32[index]`; returns how many were asleep there. */
+export function wake(i32: Int32Array, index: number, count = Infinity): number {
+  return Atomics.notify(i32, index, count);
 }
 
 /**
