@@ -103,6 +103,12 @@ function wrap<T>(addr: number, owned: boolean): Arc<T> {
             return () => target.drop();
           case 'toString':
             return () => `Arc(${String(target.deref())})`;
+          case Symbol.iterator: {
+            // Destructuring an Arc of a tuple, as Rust's `let (lock, cvar) = &*pair;`.
+            const value = target.deref() as { [Symbol.iterator]?: unknown } | null;
+            const iterate = typeof value === 'object' && value !== null ? value[Symbol.iterator] : undefined;
+            return typeof iterate === 'function' ? iterate.bind(value) : undefined;
+          }
         }
         const member = Reflect.get(target, prop, target);
         return typeof member === 'function' ? member.bind(target) : member;

@@ -15,15 +15,15 @@
  * costs time proportional to its size on every lock that reads it.
  */
 import { callerLocation, context, type Owned } from '../runtime/context.ts';
-import { decodeValue, encodeValue } from '../runtime/codec.ts';
 import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { lockWord, tryLockWord, unlockWord } from '../runtime/futex-lock.ts';
 import { own } from '../runtime/ownership.ts';
 import { describeThread } from '../runtime/threads.ts';
 import { PoisonError } from './errors.ts';
+import { loadValue as loadCell, storeValue as storeCell, type CellLayout } from './value-cell.ts';
 
 const W = { lock: 0, poisoned: 1, kind: 2, ptr: 3, len: 4, holder: 5, number: 6 } as const;
-const Kind = { undefined: 0, number: 1, bytes: 2 } as const;
+const CELL: CellLayout = { kind: W.kind, ptr: W.ptr, len: W.len, number: W.number };
 const WORDS = 8;
 
 /** Mutual exclusion around one value: only the holder of the guard may touch it. */
@@ -109,6 +109,9 @@ export class Mutex<T> extends MovableHandle {
 
 registerDecoder(HandleKind.Mutex, (addr) => new Mutex<unknown>(undefined, addr));
 
+/** @internal The key of MutexGuard's hook for Condvar; not exported from weft/sync. */
+export const WHILE_UNLOCKED = Symbol('weft.mutexGuard.whileUnlocked');
+
 /**
  * Proof that this thread holds the lock, and access to the value
  * (Rust's `MutexGuard`, whose Deref is `guard.value` here).
@@ -154,6 +157,39 @@ export class MutexGuard<T> implements Owned, Disposable {
     this.#release(panicking);
   }
 
+  /**
+   * @internal Condvar.wait (sync/condvar.ts): writes the value back and
+   * releases the lock while `block` runs, then takes the lock again and
+   * forgets this guard's copy, so the next read sees what other threads
+   * wrote meanwhile. The guard object stays the one the caller holds (a
+   * `using` declaration still releases it). Throws PoisonError holding this
+   * guard when the lock was poisoned meanwhile, as Rust's `wait` returns
+   * `Err(PoisonError(guard))`.
+   */
+  [WHILE_UNLOCKED]<R>(block: (mutexAddr: number) => R): R {
+    this.#assertHeld();
+    const { memory, threadId } = context();
+    const i32 = memory.i32;
+    const base = this.#addr >> 2;
+    if (this.#loaded) storeValue(this.#addr, this.#value, false);
+    this.#loaded = false;
+    this.#value = undefined;
+    // Marked released while unlocked, so a drop during the wait cannot unlock another thread's hold.
+    this.#released = true;
+    Atomics.store(i32, base + W.holder, 0);
+    unlockWord(i32, base + W.lock);
+    let result: R;
+    try {
+      result = block(this.#addr);
+    } finally {
+      lockWord(i32, base + W.lock, Infinity, { kind: 'mutex', object: this.#addr });
+      Atomics.store(i32, base + W.holder, threadId);
+      this.#released = false;
+    }
+    if (Atomics.load(i32, base + W.poisoned) !== 0) throw new PoisonError(this);
+    return result;
+  }
+
   #assertHeld(): void {
     if (this.#released) {
       throw new Error('this MutexGuard was already released: lock the Mutex again to use its value');
@@ -181,45 +217,10 @@ export class MutexGuard<T> implements Owned, Disposable {
 }
 
 function storeValue(addr: number, value: unknown, fresh: boolean): void {
-  const { memory } = context();
-  const i32 = memory.i32;
-  const base = addr >> 2;
-  const oldKind = i32[base + W.kind];
-  if (typeof value === 'number') {
-    memory.f64[(addr >> 3) + (W.number >> 1)] = value;
-    i32[base + W.kind] = Kind.number;
-  } else if (value === undefined) {
-    i32[base + W.kind] = Kind.undefined;
-  } else {
-    // The value moves into the Mutex; handles inside it belong to the Mutex now.
-    const bytes = encodeValue(value, fresh ? { mode: 'move', target: { into: 'a Mutex' } } : { mode: 'borrow' });
-    const ptr = i32[base + W.ptr]!;
-    if (oldKind === Kind.bytes && ptr !== 0 && memory.capacity(ptr) >= bytes.length) {
-      memory.u8.set(bytes, ptr);
-    } else {
-      if (oldKind === Kind.bytes && ptr !== 0) memory.free(ptr);
-      i32[base + W.ptr] = memory.store(bytes);
-    }
-    i32[base + W.len] = bytes.length;
-    i32[base + W.kind] = Kind.bytes;
-    return;
-  }
-  if (oldKind === Kind.bytes && i32[base + W.ptr] !== 0) {
-    memory.free(i32[base + W.ptr]!);
-    i32[base + W.ptr] = 0;
-  }
+  // A fresh value moves into the Mutex; handles inside it belong to the Mutex now.
+  storeCell(addr, CELL, value, fresh ? 'a Mutex' : undefined);
 }
 
 function loadValue(addr: number): unknown {
-  const { memory } = context();
-  const base = addr >> 2;
-  switch (memory.i32[base + W.kind]) {
-    case Kind.number:
-      return memory.f64[(addr >> 3) + (W.number >> 1)];
-    case Kind.bytes:
-      return decodeValue(memory.read(memory.i32[base + W.ptr]!, memory.i32[base + W.len]!), { owned: false });
-    default:
-      return undefined;
-  }
+  return loadCell(addr, CELL);
 }
-

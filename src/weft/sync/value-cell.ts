@@ -1,0 +1,75 @@
+/**
+ * A value held in run memory by a lock-like primitive (Mutex, RwLock,
+ * OnceLock): the one place that decides how a JavaScript value is stored
+ * there, so every primitive pays the same, documented copy cost.
+ *
+ * The cell is four fields inside the primitive's record (word indices given
+ * by a `CellLayout`): the value's kind, a bytes pointer and length, and an
+ * inline float64 (two words, 8-aligned).
+ *   kind 0  undefined
+ *   kind 1  a number, stored inline: 8 bytes, no encoding (the fast path)
+ *   kind 2  anything else, encoded with the codec (runtime/codec.ts): time
+ *           and memory proportional to the value's size, on every store and
+ *           on every load that reads it
+ */
+import { context } from '../runtime/context.ts';
+import { decodeValue, encodeValue } from '../runtime/codec.ts';
+
+/** Where a cell's fields are, as Int32 word indices from the record's start. */
+export interface CellLayout {
+  kind: number;
+  ptr: number;
+  len: number;
+  /** First of the two words of the inline float64; must be even (8-aligned). */
+  number: number;
+}
+
+const Kind = { undefined: 0, number: 1, bytes: 2 } as const;
+
+/**
+ * Writes `value` into the cell of the record at `addr`. With `moveInto`, the
+ * handles inside the value move into the primitive (a fresh value: "a
+ * Mutex"); without it they are borrowed (a guard writing its copy back).
+ */
+export function storeValue(addr: number, layout: CellLayout, value: unknown, moveInto?: string): void {
+  const { memory } = context();
+  const i32 = memory.i32;
+  const base = addr >> 2;
+  const oldKind = i32[base + layout.kind];
+  if (typeof value === 'number') {
+    memory.f64[(addr >> 3) + (layout.number >> 1)] = value;
+    i32[base + layout.kind] = Kind.number;
+  } else if (value === undefined) {
+    i32[base + layout.kind] = Kind.undefined;
+  } else {
+    const bytes = encodeValue(value, moveInto !== undefined ? { mode: 'move', target: { into: moveInto } } : { mode: 'borrow' });
+    const ptr = i32[base + layout.ptr]!;
+    if (oldKind === Kind.bytes && ptr !== 0 && memory.capacity(ptr) >= bytes.length) {
+      memory.u8.set(bytes, ptr);
+    } else {
+      if (oldKind === Kind.bytes && ptr !== 0) memory.free(ptr);
+      i32[base + layout.ptr] = memory.store(bytes);
+    }
+    i32[base + layout.len] = bytes.length;
+    i32[base + layout.kind] = Kind.bytes;
+    return;
+  }
+  if (oldKind === Kind.bytes && i32[base + layout.ptr] !== 0) {
+    memory.free(i32[base + layout.ptr]!);
+    i32[base + layout.ptr] = 0;
+  }
+}
+
+/** A fresh copy of the cell's value (handles inside are borrowed, not owned). */
+export function loadValue(addr: number, layout: CellLayout): unknown {
+  const { memory } = context();
+  const base = addr >> 2;
+  switch (memory.i32[base + layout.kind]) {
+    case Kind.number:
+      return memory.f64[(addr >> 3) + (layout.number >> 1)];
+    case Kind.bytes:
+      return decodeValue(memory.read(memory.i32[base + layout.ptr]!, memory.i32[base + layout.len]!), { owned: false });
+    default:
+      return undefined;
+  }
+}
