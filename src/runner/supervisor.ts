@@ -180,7 +180,8 @@ class Run implements RunHandle {
           kind: 'error',
           error: {
             name: message.name,
-            message: `thread '${message.thread}' panicked${message.location ? ` at line ${message.location.line}, column ${message.location.column}` : ''}: ${message.message}`,
+            // The location travels separately: the page shows it as a link, the CLI as file:line:col.
+            message: `thread '${message.thread}' panicked: ${message.message}`,
             ...(message.location ? { location: message.location } : {}),
             thread: message.thread,
           },
@@ -229,7 +230,7 @@ class Run implements RunHandle {
             name: error.name,
             message:
               result.status === 'panic'
-                ? `thread 'main' panicked${error.location ? ` at line ${error.location.line}, column ${error.location.column}` : ''}: ${error.message}`
+                ? `thread 'main' panicked: ${error.message}`
                 : error.message,
             ...(error.location ? { location: error.location } : {}),
             ...(error.thread ? { thread: error.thread } : {}),
