@@ -8,6 +8,8 @@ import * as mpsc from './sync/mpsc.ts';
 export { Mutex, MutexGuard } from './sync/mutex.ts';
 export { Arc, type ArcMethods } from './sync/arc.ts';
 export { Condvar, type WaitTimeoutResult } from './sync/condvar.ts';
+export { AtomicBool, AtomicI32, AtomicI64, AtomicU32, AtomicU64, Ordering } from './sync/atomic.ts';
+export { type Result } from './sync/result.ts';
 export { PoisonError, SendError, RecvError, TryRecvError, RecvTimeoutError, TrySendError } from './sync/errors.ts';
 export { drop } from './sync/drop.ts';
 export { mpsc };

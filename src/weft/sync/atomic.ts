@@ -1,0 +1,539 @@
+/**
+ * Atomics — Rust's `std::sync::atomic`: AtomicI32, AtomicU32, AtomicI64,
+ * AtomicU64, AtomicBool. https://doc.rust-lang.org/std/sync/atomic/
+ *
+ * Each is one word of run memory operated on with JavaScript's `Atomics`
+ * (Int32Array, Uint32Array, BigInt64Array, BigUint64Array views of the run's
+ * SharedArrayBuffer). 64-bit atomics hold `bigint`s (`5n`), because a
+ * JavaScript number cannot hold every 64-bit integer.
+ *
+ * In run memory (Int32 words at `addr`):
+ *   0 type: 0 i32, 1 u32, 2 i64, 3 u64, 4 bool (the decoder reads it, so all
+ *     atomics share one handle kind)
+ *   1 unused
+ *   2-3 the value: a 32-bit value (bool: 0 or 1) in word 2, a 64-bit one in
+ *     both (8-aligned)
+ *
+ * Memory ordering: Rust's methods take an `Ordering`; these accept one too,
+ * so ported code reads the same, but JavaScript's `Atomics` are always
+ * sequentially consistent, so weft always uses SeqCst: a weaker ordering
+ * never produces the extra reorderings Rust allows (nor the bugs that rely
+ * on them). Orderings Rust rejects at run time (an Acquire store, a Release
+ * load) are rejected here too.
+ *
+ * Arithmetic wraps on overflow, as Rust's atomics do (`fetchAdd(1)` on
+ * u32::MAX gives 0).
+ */
+import { context } from '../runtime/context.ts';
+import { ENCODE, HandleKind, MOVE, MovableHandle, registerDecoder } from '../runtime/handle.ts';
+import { err, ok, type Result } from './result.ts';
+
+/**
+ * Rust's `std::sync::atomic::Ordering`. Accepted everywhere Rust takes one;
+ * weft always performs the operation with SeqCst (see the file header).
+ */
+export const Ordering = {
+  Relaxed: 'Relaxed',
+  Release: 'Release',
+  Acquire: 'Acquire',
+  AcqRel: 'AcqRel',
+  SeqCst: 'SeqCst',
+} as const;
+export type Ordering = (typeof Ordering)[keyof typeof Ordering];
+
+const Type = { i32: 0, u32: 1, i64: 2, u64: 3, bool: 4 } as const;
+const VALUE_WORD = 2;
+const WORDS = 4;
+
+// Rust panics on these (library/core/src/sync/atomic.rs, atomic_load/atomic_store/atomic_compare_exchange).
+function checkOrdering(order: Ordering | undefined, use: 'load' | 'store' | 'failure' | 'any'): void {
+  if (order === undefined) return;
+  if (!Object.hasOwn(Ordering, order)) {
+    throw new TypeError(`expected an Ordering (Ordering.SeqCst, Ordering.Acquire, ...), got ${String(order)}`);
+  }
+  if (use === 'load' && order === 'Release') throw new Error('there is no such thing as a release load');
+  if (use === 'load' && order === 'AcqRel') throw new Error('there is no such thing as an acquire-release load');
+  if (use === 'store' && order === 'Acquire') throw new Error('there is no such thing as an acquire store');
+  if (use === 'store' && order === 'AcqRel') throw new Error('there is no such thing as an acquire-release store');
+  if (use === 'failure' && order === 'Release') throw new Error('there is no such thing as a release failure ordering');
+  if (use === 'failure' && order === 'AcqRel') {
+    throw new Error('there is no such thing as an acquire-release failure ordering');
+  }
+}
+
+type IntArray = Int32Array | Uint32Array | BigInt64Array | BigUint64Array;
+type ViewOf = new (buffer: SharedArrayBuffer, byteOffset: number, length: number) => IntArray;
+
+/**
+ * A fixed-length view of the one value word(s) at `addr`. Measured (Node 24,
+ * this machine): an Atomics operation through a length-tracking view of a
+ * growable SharedArrayBuffer costs ~55 ns, through a fixed-length view of the
+ * same buffer ~10 ns. A fixed view stays valid because the buffer only grows.
+ */
+function valueView<V extends IntArray>(kind: ViewOf, addr: number): V {
+  return new kind(context().memory.buffer, addr + VALUE_WORD * 4, 1) as V;
+}
+
+function allocate(type: number): number {
+  const { memory } = context();
+  const addr = memory.alloc(WORDS * 4);
+  memory.i32.fill(0, addr >> 2, (addr >> 2) + WORDS);
+  memory.i32[addr >> 2] = type;
+  return addr;
+}
+
+/** None, for `fetchUpdate`'s function: Rust's `Option::None` is undefined (or null) here. */
+const isNone = (value: unknown) => value === undefined || value === null;
+
+/** What the four integer atomics share; `T` is number (32-bit) or bigint (64-bit). */
+abstract class AtomicInteger<T extends number | bigint> extends MovableHandle {
+  protected readonly addr: number;
+  #view: IntArray | undefined;
+
+  /** Subclasses store the first value themselves, once their fields (`what`) exist. */
+  protected constructor(type: number, addr: number | undefined) {
+    super();
+    this.addr = addr ?? allocate(type);
+  }
+
+  /** The typed view of the value (made on first use, then kept); the value is its element 0. */
+  protected view(): IntArray {
+    return (this.#view ??= valueView(this.viewKind(), this.addr));
+  }
+
+  [ENCODE]() {
+    return { kind: HandleKind.Atomic, addr: this.addr };
+  }
+
+  /** Which typed array the value is read through. */
+  protected abstract viewKind(): ViewOf;
+  /** Rejects values of the wrong type; wraps numbers into the type's range, as the store would. */
+  protected abstract check(value: T): T;
+  protected abstract nand(a: T, b: T): T;
+
+  #op(name: 'add' | 'sub' | 'and' | 'or' | 'xor' | 'exchange', value: T): T {
+    this.assertUsable();
+    const array = this.view();
+    return (Atomics[name] as (a: IntArray, i: number, v: T) => T)(array, 0, this.check(value));
+  }
+
+  #set(value: T): void {
+    const array = this.view();
+    (Atomics.store as (a: IntArray, i: number, v: T) => T)(array, 0, value);
+  }
+
+  /** Updates with `f` in a compare-exchange loop; returns the previous value. */
+  #loop(f: (current: T) => T): T {
+    const array = this.view();
+    const cas = Atomics.compareExchange as (a: IntArray, i: number, e: T, r: T) => T;
+    for (let current = this.load(); ; ) {
+      const seen = cas(array, 0, current, f(current));
+      if (seen === current) return current;
+      current = seen;
+    }
+  }
+
+  /** The value. */
+  load(order?: Ordering): T {
+    checkOrdering(order, 'load');
+    this.assertUsable();
+    const array = this.view();
+    return (Atomics.load as (a: IntArray, i: number) => T)(array, 0);
+  }
+
+  /** Replaces the value. */
+  store(value: T, order?: Ordering): void {
+    checkOrdering(order, 'store');
+    this.assertUsable();
+    this.#set(this.check(value));
+  }
+
+  /** Replaces the value and returns the previous one. */
+  swap(value: T, order?: Ordering): T {
+    checkOrdering(order, 'any');
+    return this.#op('exchange', value);
+  }
+
+  /**
+   * Stores `next` if the value is `current`. `{ ok: true, value: previous }`
+   * when it did, `{ ok: false, value: actual }` when the value was something
+   * else (Rust: `Result<T, T>`).
+   */
+  compareExchange(current: T, next: T, success?: Ordering, failure?: Ordering): Result<T, T> {
+    checkOrdering(success, 'any');
+    checkOrdering(failure, 'failure');
+    this.assertUsable();
+    const array = this.view();
+    const expected = this.check(current);
+    const seen = (Atomics.compareExchange as (a: IntArray, i: number, e: T, r: T) => T)(array, 0, expected, this.check(next));
+    return seen === expected ? ok(seen) : err(seen);
+  }
+
+  /** Rust's `compare_exchange_weak`, which may fail spuriously; weft's never does. */
+  compareExchangeWeak(current: T, next: T, success?: Ordering, failure?: Ordering): Result<T, T> {
+    return this.compareExchange(current, next, success, failure);
+  }
+
+  /** Adds (wrapping on overflow) and returns the previous value. */
+  fetchAdd(value: T, order?: Ordering): T {
+    checkOrdering(order, 'any');
+    return this.#op('add', value);
+  }
+
+  /** Subtracts (wrapping on overflow) and returns the previous value. */
+  fetchSub(value: T, order?: Ordering): T {
+    checkOrdering(order, 'any');
+    return this.#op('sub', value);
+  }
+
+  /** Bitwise and; returns the previous value. */
+  fetchAnd(value: T, order?: Ordering): T {
+    checkOrdering(order, 'any');
+    return this.#op('and', value);
+  }
+
+  /** Bitwise nand (`!(old & value)`); returns the previous value. */
+  fetchNand(value: T, order?: Ordering): T {
+    checkOrdering(order, 'any');
+    this.assertUsable();
+    const operand = this.check(value);
+    return this.#loop((current) => this.nand(current, operand));
+  }
+
+  /** Bitwise or; returns the previous value. */
+  fetchOr(value: T, order?: Ordering): T {
+    checkOrdering(order, 'any');
+    return this.#op('or', value);
+  }
+
+  /** Bitwise xor; returns the previous value. */
+  fetchXor(value: T, order?: Ordering): T {
+    checkOrdering(order, 'any');
+    return this.#op('xor', value);
+  }
+
+  /** Stores the larger of the value and `value`; returns the previous value. */
+  fetchMax(value: T, order?: Ordering): T {
+    checkOrdering(order, 'any');
+    this.assertUsable();
+    const operand = this.check(value);
+    return this.#loop((current) => (operand > current ? operand : current));
+  }
+
+  /** Stores the smaller of the value and `value`; returns the previous value. */
+  fetchMin(value: T, order?: Ordering): T {
+    checkOrdering(order, 'any');
+    this.assertUsable();
+    const operand = this.check(value);
+    return this.#loop((current) => (operand < current ? operand : current));
+  }
+
+  /**
+   * Applies `f` to the value until it sticks (a compare-exchange loop; `f`
+   * may run more than once under contention, so keep it pure). `f` returns
+   * the new value, or undefined to stop: then `{ ok: false, value: current }`.
+   * On success `{ ok: true, value: previous }` (Rust: `Result<T, T>`).
+   * Rust's form `fetchUpdate(setOrder, fetchOrder, f)` is accepted too.
+   */
+  fetchUpdate(f: (current: T) => T | undefined | null): Result<T, T>;
+  fetchUpdate(setOrder: Ordering, fetchOrder: Ordering, f: (current: T) => T | undefined | null): Result<T, T>;
+  fetchUpdate(
+    a: Ordering | ((current: T) => T | undefined | null),
+    b?: Ordering,
+    c?: (current: T) => T | undefined | null,
+  ): Result<T, T> {
+    const f = typeof a === 'function' ? a : c;
+    if (typeof f !== 'function') throw new TypeError('fetchUpdate expects a function from the current value to the new one');
+    if (typeof a !== 'function') {
+      checkOrdering(a, 'any');
+      checkOrdering(b, 'failure');
+    }
+    this.assertUsable();
+    const array = this.view();
+    const cas = Atomics.compareExchange as (a: IntArray, i: number, e: T, r: T) => T;
+    for (let current = this.load(); ; ) {
+      const next = f(current);
+      if (isNone(next)) return err(current);
+      const seen = cas(array, 0, current, this.check(next as T));
+      if (seen === current) return ok(current);
+      current = seen;
+    }
+  }
+
+  /** Consumes the atomic and returns its value (Rust: `into_inner`); the handle is spent. */
+  intoInner(): T {
+    const value = this.load();
+    this[MOVE]({ into: 'intoInner(), which consumes it' });
+    return value;
+  }
+
+  toString(): string {
+    return String(this.load());
+  }
+}
+
+function checkInteger(what: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw new TypeError(`${what} holds whole numbers, got ${typeof value === 'bigint' ? `${value}n (a bigint)` : String(value)}`);
+  }
+  return value;
+}
+
+function checkBigInt(what: string, value: unknown): bigint {
+  if (typeof value !== 'bigint') {
+    throw new TypeError(`${what} holds bigint values (write 5n, not 5), got ${String(value)}`);
+  }
+  return value;
+}
+
+/** Rust's `AtomicI32`: a 32-bit signed integer shared between threads. */
+export class AtomicI32 extends AtomicInteger<number> {
+  protected readonly what = 'AtomicI32';
+  constructor(value: number);
+  constructor(value: number, addr?: number);
+  constructor(value: number, addr?: number) {
+    super(Type.i32, addr);
+    if (addr === undefined) this.store(value);
+  }
+  protected viewKind(): ViewOf {
+    return Int32Array;
+  }
+  protected check(value: number): number {
+    return checkInteger(this.what, value) | 0;
+  }
+  protected nand(a: number, b: number): number {
+    return ~(a & b);
+  }
+}
+
+/** Rust's `AtomicU32`: a 32-bit unsigned integer shared between threads. */
+export class AtomicU32 extends AtomicInteger<number> {
+  protected readonly what = 'AtomicU32';
+  constructor(value: number);
+  constructor(value: number, addr?: number);
+  constructor(value: number, addr?: number) {
+    super(Type.u32, addr);
+    if (addr === undefined) this.store(value);
+  }
+  protected viewKind(): ViewOf {
+    return Uint32Array;
+  }
+  protected check(value: number): number {
+    return checkInteger(this.what, value) >>> 0;
+  }
+  protected nand(a: number, b: number): number {
+    return ~(a & b) >>> 0;
+  }
+}
+
+/** Rust's `AtomicI64`: a 64-bit signed integer shared between threads; values are bigints. */
+export class AtomicI64 extends AtomicInteger<bigint> {
+  protected readonly what = 'AtomicI64';
+  constructor(value: bigint);
+  constructor(value: bigint, addr?: number);
+  constructor(value: bigint, addr?: number) {
+    super(Type.i64, addr);
+    if (addr === undefined) this.store(value);
+  }
+  protected viewKind(): ViewOf {
+    return BigInt64Array;
+  }
+  protected check(value: bigint): bigint {
+    return BigInt.asIntN(64, checkBigInt(this.what, value));
+  }
+  protected nand(a: bigint, b: bigint): bigint {
+    return BigInt.asIntN(64, ~(a & b));
+  }
+}
+
+/** Rust's `AtomicU64`: a 64-bit unsigned integer shared between threads; values are bigints. */
+export class AtomicU64 extends AtomicInteger<bigint> {
+  protected readonly what = 'AtomicU64';
+  constructor(value: bigint);
+  constructor(value: bigint, addr?: number);
+  constructor(value: bigint, addr?: number) {
+    super(Type.u64, addr);
+    if (addr === undefined) this.store(value);
+  }
+  protected viewKind(): ViewOf {
+    return BigUint64Array;
+  }
+  protected check(value: bigint): bigint {
+    return BigInt.asUintN(64, checkBigInt(this.what, value));
+  }
+  protected nand(a: bigint, b: bigint): bigint {
+    return BigInt.asUintN(64, ~(a & b));
+  }
+}
+
+/** Rust's `AtomicBool`: a boolean shared between threads (one Int32 word, 0 or 1). */
+export class AtomicBool extends MovableHandle {
+  protected readonly what = 'AtomicBool';
+  readonly #addr: number;
+  #view: Int32Array | undefined;
+
+  constructor(value: boolean);
+  constructor(value: boolean, addr?: number);
+  constructor(value: boolean, addr?: number) {
+    super();
+    if (addr !== undefined) {
+      this.#addr = addr;
+      return;
+    }
+    this.#addr = allocate(Type.bool);
+    this.#word()[0] = this.#bit(value);
+  }
+
+  [ENCODE]() {
+    return { kind: HandleKind.Atomic, addr: this.#addr };
+  }
+
+  /** The value word, through a fixed-length view (see valueView). */
+  #word(): Int32Array {
+    return (this.#view ??= valueView<Int32Array>(Int32Array, this.#addr));
+  }
+
+  #bit(value: boolean): number {
+    if (typeof value !== 'boolean') throw new TypeError(`AtomicBool holds true or false, got ${String(value)}`);
+    return value ? 1 : 0;
+  }
+
+  #op(name: 'and' | 'or' | 'xor' | 'exchange', value: boolean): boolean {
+    this.assertUsable();
+    return Atomics[name](this.#word(), 0, this.#bit(value)) !== 0;
+  }
+
+  /** The value. */
+  load(order?: Ordering): boolean {
+    checkOrdering(order, 'load');
+    this.assertUsable();
+    return Atomics.load(this.#word(), 0) !== 0;
+  }
+
+  /** Replaces the value. */
+  store(value: boolean, order?: Ordering): void {
+    checkOrdering(order, 'store');
+    this.assertUsable();
+    Atomics.store(this.#word(), 0, this.#bit(value));
+  }
+
+  /** Replaces the value and returns the previous one. */
+  swap(value: boolean, order?: Ordering): boolean {
+    checkOrdering(order, 'any');
+    return this.#op('exchange', value);
+  }
+
+  /** Stores `next` if the value is `current`: `{ ok: true, value: previous }`, else `{ ok: false, value: actual }`. */
+  compareExchange(current: boolean, next: boolean, success?: Ordering, failure?: Ordering): Result<boolean, boolean> {
+    checkOrdering(success, 'any');
+    checkOrdering(failure, 'failure');
+    this.assertUsable();
+    const expected = this.#bit(current);
+    const seen = Atomics.compareExchange(this.#word(), 0, expected, this.#bit(next));
+    return seen === expected ? ok(seen !== 0) : err(seen !== 0);
+  }
+
+  /** Rust's `compare_exchange_weak`, which may fail spuriously; weft's never does. */
+  compareExchangeWeak(current: boolean, next: boolean, success?: Ordering, failure?: Ordering): Result<boolean, boolean> {
+    return this.compareExchange(current, next, success, failure);
+  }
+
+  /** Logical and; returns the previous value. */
+  fetchAnd(value: boolean, order?: Ordering): boolean {
+    checkOrdering(order, 'any');
+    return this.#op('and', value);
+  }
+
+  /** Logical nand (`!(old && value)`); returns the previous value. */
+  fetchNand(value: boolean, order?: Ordering): boolean {
+    checkOrdering(order, 'any');
+    const operand = this.#bit(value) !== 0;
+    return this.#update((current) => !(current && operand));
+  }
+
+  /** Logical or; returns the previous value. */
+  fetchOr(value: boolean, order?: Ordering): boolean {
+    checkOrdering(order, 'any');
+    return this.#op('or', value);
+  }
+
+  /** Logical xor; returns the previous value. */
+  fetchXor(value: boolean, order?: Ordering): boolean {
+    checkOrdering(order, 'any');
+    return this.#op('xor', value);
+  }
+
+  /** Logical not; returns the previous value. */
+  fetchNot(order?: Ordering): boolean {
+    checkOrdering(order, 'any');
+    return this.#op('xor', true);
+  }
+
+  #update(f: (current: boolean) => boolean): boolean {
+    this.assertUsable();
+    const word = this.#word();
+    for (let current = Atomics.load(word, 0); ; ) {
+      const seen = Atomics.compareExchange(word, 0, current, f(current !== 0) ? 1 : 0);
+      if (seen === current) return current !== 0;
+      current = seen;
+    }
+  }
+
+  /**
+   * Applies `f` until it sticks; `f` returns the new value or undefined to
+   * stop. `{ ok: true, value: previous }` or `{ ok: false, value: current }`.
+   * Rust's form `fetchUpdate(setOrder, fetchOrder, f)` is accepted too.
+   */
+  fetchUpdate(f: (current: boolean) => boolean | undefined | null): Result<boolean, boolean>;
+  fetchUpdate(setOrder: Ordering, fetchOrder: Ordering, f: (current: boolean) => boolean | undefined | null): Result<boolean, boolean>;
+  fetchUpdate(
+    a: Ordering | ((current: boolean) => boolean | undefined | null),
+    b?: Ordering,
+    c?: (current: boolean) => boolean | undefined | null,
+  ): Result<boolean, boolean> {
+    const f = typeof a === 'function' ? a : c;
+    if (typeof f !== 'function') throw new TypeError('fetchUpdate expects a function from the current value to the new one');
+    if (typeof a !== 'function') {
+      checkOrdering(a, 'any');
+      checkOrdering(b, 'failure');
+    }
+    this.assertUsable();
+    const word = this.#word();
+    for (let current = Atomics.load(word, 0) !== 0; ; ) {
+      const next = f(current);
+      if (isNone(next)) return err(current);
+      const expected = current ? 1 : 0;
+      const seen = Atomics.compareExchange(word, 0, expected, this.#bit(next as boolean));
+      if (seen === expected) return ok(current);
+      current = seen !== 0;
+    }
+  }
+
+  /** Consumes the atomic and returns its value (Rust: `into_inner`); the handle is spent. */
+  intoInner(): boolean {
+    const value = this.load();
+    this[MOVE]({ into: 'intoInner(), which consumes it' });
+    return value;
+  }
+
+  toString(): string {
+    return String(this.load());
+  }
+}
+
+registerDecoder(HandleKind.Atomic, (addr) => {
+  switch (context().memory.i32[addr >> 2]) {
+    case Type.i32:
+      return new AtomicI32(0, addr);
+    case Type.u32:
+      return new AtomicU32(0, addr);
+    case Type.i64:
+      return new AtomicI64(0n, addr);
+    case Type.u64:
+      return new AtomicU64(0n, addr);
+    case Type.bool:
+      return new AtomicBool(false, addr);
+    default:
+      throw new Error(`weft internal error: bad atomic type at ${addr}`);
+  }
+});
