@@ -8,6 +8,7 @@ import * as mpsc from './sync/mpsc.ts';
 export { Mutex, MutexGuard } from './sync/mutex.ts';
 export { Arc, type ArcMethods } from './sync/arc.ts';
 export { Condvar, type WaitTimeoutResult } from './sync/condvar.ts';
+export { Barrier, BarrierWaitResult } from './sync/barrier.ts';
 export { AtomicBool, AtomicI32, AtomicI64, AtomicU32, AtomicU64, Ordering } from './sync/atomic.ts';
 export { type Result } from './sync/result.ts';
 export { PoisonError, SendError, RecvError, TryRecvError, RecvTimeoutError, TrySendError } from './sync/errors.ts';
