@@ -1,0 +1,467 @@
+/**
+ * RwLock<T> — Rust's `std::sync::RwLock`. https://doc.rust-lang.org/std/sync/struct.RwLock.html
+ *
+ * Any number of readers, or one writer. The lock is Rust's own futex
+ * rwlock (library/std/src/sys/sync/rwlock/futex.rs), ported word for word:
+ *
+ * In run memory (Int32 words at `addr`):
+ *   0 state: bits 0-29 the lock (0 unlocked, 1..0x3FFFFFFE that many
+ *     readers, 0x3FFFFFFF write-locked); bit 30 readers are waiting (on this
+ *     word); bit 31 writers are waiting (on word 8)
+ *   1 poisoned flag
+ *   2 value kind, 3 bytes pointer, 4 bytes length, 6-7 inline float64:
+ *     the value, stored as a Mutex stores it (sync/value-cell.ts)
+ *   5 writer: thread id holding the write lock (0 when none), for
+ *     "already held" errors and deadlock reports. Readers are counted in the
+ *     state word, not named.
+ *   8 writer notify: bumped to wake one waiting writer
+ *
+ * Fairness: writer-preferring, like Rust's on Linux. Once a writer waits,
+ * new readers wait too, so a steady stream of readers cannot starve a
+ * writer; when the lock is released and both wait, one writer goes first,
+ * then the waiting readers all together. Consequence (the same in Rust): a
+ * thread that already holds a read guard and asks for another while a
+ * writer waits would deadlock — the writer waits for the first guard, the
+ * second read waits for the writer. weft reports that as an error instead
+ * of hanging.
+ */
+import { callerLocation, context, type Owned } from '../runtime/context.ts';
+import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
+import { own } from '../runtime/ownership.ts';
+import { describeThread } from '../runtime/threads.ts';
+import { blockWhileEqual, wake } from '../runtime/wait.ts';
+import { PoisonError } from './errors.ts';
+import { loadValue, storeValue, type CellLayout } from './value-cell.ts';
+
+const W = { state: 0, poisoned: 1, kind: 2, ptr: 3, len: 4, writer: 5, number: 6, writerNotify: 8 } as const;
+const CELL: CellLayout = { kind: W.kind, ptr: W.ptr, len: W.len, number: W.number };
+const WORDS = 10;
+
+// The state word's parts (signed Int32 arithmetic: bit 31 is the sign).
+const READ_LOCKED = 1;
+const MASK = (1 << 30) - 1;
+const WRITE_LOCKED = MASK;
+const MAX_READERS = MASK - 1;
+const READERS_WAITING = 1 << 30;
+const WRITERS_WAITING = 1 << 31;
+const SPINS = 100;
+
+const isUnlocked = (s: number) => (s & MASK) === 0;
+const isWriteLocked = (s: number) => (s & MASK) === WRITE_LOCKED;
+const hasReadersWaiting = (s: number) => (s & READERS_WAITING) !== 0;
+const hasWritersWaiting = (s: number) => (s & WRITERS_WAITING) !== 0;
+// Readers also wait while anyone waits: that is what makes the lock writer-preferring.
+const isReadLockable = (s: number) => (s & MASK) < MAX_READERS && !hasReadersWaiting(s) && !hasWritersWaiting(s);
+
+/**
+ * Read guards this thread holds, per lock (thread-local: each worker has
+ * its own module instance, and one worker runs one weft thread at a time).
+ * Lets weft name the self-deadlocks Rust would hang on.
+ */
+const readsHeld = new Map<string, number>();
+const readKey = (threadId: number, addr: number) => `${threadId}:${addr}`;
+
+function countRead(addr: number, delta: number): void {
+  const key = readKey(context().threadId, addr);
+  const n = (readsHeld.get(key) ?? 0) + delta;
+  if (n === 0) readsHeld.delete(key);
+  else readsHeld.set(key, n);
+}
+
+/**
+ * A reader-writer lock around one value: many threads may read it at once,
+ * one thread may write it. Writer-preferring: once a writer waits, new
+ * readers queue behind it, so writers are not starved.
+ */
+export class RwLock<T> extends MovableHandle {
+  protected readonly what = 'RwLock';
+  readonly #addr: number;
+
+  constructor(value: T);
+  constructor(value: T, addr?: number);
+  constructor(value: T, addr?: number) {
+    super();
+    if (addr !== undefined) {
+      this.#addr = addr;
+      return;
+    }
+    const { memory } = context();
+    this.#addr = memory.alloc(WORDS * 4);
+    memory.i32.fill(0, this.#addr >> 2, (this.#addr >> 2) + WORDS);
+    storeValue(this.#addr, CELL, value, 'an RwLock');
+  }
+
+  [ENCODE]() {
+    return { kind: HandleKind.RwLock, addr: this.#addr };
+  }
+
+  /**
+   * Blocks until no writer holds or waits for the lock, then takes a shared
+   * read lock. Other readers may hold it at the same time. Throws
+   * PoisonError, holding the guard, if a writer panicked. Asking again from
+   * a thread that already reads while a writer waits is a deadlock (in Rust
+   * too); weft throws instead of hanging.
+   */
+  read(): RwLockReadGuard<T> {
+    this.assertUsable();
+    const { memory, threadId } = context();
+    const i32 = memory.i32;
+    const index = (this.#addr >> 2) + W.state;
+    this.#refuseIfWriting('read');
+    const state = Atomics.load(i32, index);
+    if (!isReadLockable(state) || Atomics.compareExchange(i32, index, state, (state + READ_LOCKED) | 0) !== state) {
+      this.#readContended(i32, index, threadId);
+    }
+    return this.#readAcquired();
+  }
+
+  /** Takes a read lock if that needs no waiting; undefined otherwise (Rust: `WouldBlock`). */
+  tryRead(): RwLockReadGuard<T> | undefined {
+    this.assertUsable();
+    const i32 = context().memory.i32;
+    const index = (this.#addr >> 2) + W.state;
+    for (let state = Atomics.load(i32, index); isReadLockable(state); ) {
+      const seen = Atomics.compareExchange(i32, index, state, (state + READ_LOCKED) | 0);
+      if (seen === state) return this.#readAcquired();
+      state = seen;
+    }
+    return undefined;
+  }
+
+  /**
+   * Blocks until no one else reads or writes, then takes the exclusive
+   * write lock. Throws PoisonError, holding the guard, if a writer panicked.
+   */
+  write(): RwLockWriteGuard<T> {
+    this.assertUsable();
+    const { memory, threadId } = context();
+    const i32 = memory.i32;
+    const index = (this.#addr >> 2) + W.state;
+    this.#refuseIfWriting('write');
+    if ((readsHeld.get(readKey(threadId, this.#addr)) ?? 0) > 0) {
+      this.#selfDeadlock('holds a read guard of this RwLock and asked for the write lock', 'drop the read guard before writing');
+    }
+    if (Atomics.compareExchange(i32, index, 0, WRITE_LOCKED) !== 0) this.#writeContended(i32, index);
+    return this.#writeAcquired();
+  }
+
+  /** Takes the write lock if it is free; undefined otherwise (Rust: `WouldBlock`). */
+  tryWrite(): RwLockWriteGuard<T> | undefined {
+    this.assertUsable();
+    const i32 = context().memory.i32;
+    const index = (this.#addr >> 2) + W.state;
+    for (let state = Atomics.load(i32, index); isUnlocked(state); ) {
+      const seen = Atomics.compareExchange(i32, index, state, (state + WRITE_LOCKED) | 0);
+      if (seen === state) return this.#writeAcquired();
+      state = seen;
+    }
+    return undefined;
+  }
+
+  /** true if a thread panicked while holding the write lock. */
+  isPoisoned(): boolean {
+    this.assertUsable();
+    return Atomics.load(context().memory.i32, (this.#addr >> 2) + W.poisoned) !== 0;
+  }
+
+  /** Marks the RwLock as not poisoned (Rust: `clear_poison`). */
+  clearPoison(): void {
+    this.assertUsable();
+    Atomics.store(context().memory.i32, (this.#addr >> 2) + W.poisoned, 0);
+  }
+
+  #readAcquired(): RwLockReadGuard<T> {
+    countRead(this.#addr, 1);
+    const guard = new RwLockReadGuard<T>(this.#addr);
+    if (this.#poisoned()) throw new PoisonError(guard, 'RwLock');
+    return guard;
+  }
+
+  #writeAcquired(): RwLockWriteGuard<T> {
+    const { memory, threadId } = context();
+    Atomics.store(memory.i32, (this.#addr >> 2) + W.writer, threadId);
+    const guard = new RwLockWriteGuard<T>(this.#addr);
+    if (this.#poisoned()) throw new PoisonError(guard, 'RwLock');
+    return guard;
+  }
+
+  #poisoned(): boolean {
+    return Atomics.load(context().memory.i32, (this.#addr >> 2) + W.poisoned) !== 0;
+  }
+
+  #refuseIfWriting(api: 'read' | 'write'): void {
+    const { memory, threadId } = context();
+    if (Atomics.load(memory.i32, (this.#addr >> 2) + W.writer) === threadId) {
+      this.#selfDeadlock(`holds the write lock of this RwLock and asked for ${api === 'read' ? 'a read lock' : 'it again'}`, 'release the write guard first');
+    }
+  }
+
+  #selfDeadlock(what: string, fix: string): never {
+    const { memory, threadId } = context();
+    const where = callerLocation();
+    throw new Error(
+      `deadlock: thread '${describeThread(memory, threadId)}' already ${what}` +
+        (where ? ` at line ${where.line}` : '') +
+        ` (Rust would hang forever here; ${fix})`,
+    );
+  }
+
+  #spin(i32: Int32Array, index: number, done: (state: number) => boolean): number {
+    for (let spins = SPINS; ; spins--) {
+      const state = Atomics.load(i32, index);
+      if (done(state) || spins === 0) return state;
+    }
+  }
+
+  #readContended(i32: Int32Array, index: number, threadId: number): void {
+    const target = { kind: 'rwlock-read', object: this.#addr } as const;
+    const spinRead = () =>
+      this.#spin(i32, index, (s) => !isWriteLocked(s) || hasReadersWaiting(s) || hasWritersWaiting(s));
+    let state = spinRead();
+    for (;;) {
+      if (isReadLockable(state)) {
+        const seen = Atomics.compareExchange(i32, index, state, (state + READ_LOCKED) | 0);
+        if (seen === state) return;
+        state = seen;
+        continue;
+      }
+      if ((state & MASK) === MAX_READERS) throw new Error('too many active read locks on RwLock');
+      if (hasWritersWaiting(state) && (readsHeld.get(readKey(threadId, this.#addr)) ?? 0) > 0) {
+        this.#selfDeadlock(
+          'holds a read guard of this RwLock and asked for another while a writer waits (the writer waits for the first guard, the new read waits for the writer)',
+          'reuse the read guard you hold',
+        );
+      }
+      // Make sure the readers-waiting bit is set before sleeping.
+      if (!hasReadersWaiting(state)) {
+        const seen = Atomics.compareExchange(i32, index, state, state | READERS_WAITING);
+        if (seen !== state) {
+          state = seen;
+          continue;
+        }
+      }
+      blockWhileEqual(i32, index, state | READERS_WAITING, Infinity, target);
+      state = spinRead();
+    }
+  }
+
+  #writeContended(i32: Int32Array, index: number): void {
+    const notify = (this.#addr >> 2) + W.writerNotify;
+    const target = { kind: 'rwlock-write', object: this.#addr } as const;
+    const spinWrite = () => this.#spin(i32, index, (s) => isUnlocked(s) || hasWritersWaiting(s));
+    let state = spinWrite();
+    let otherWritersWaiting = 0;
+    for (;;) {
+      if (isUnlocked(state)) {
+        const next = state | WRITE_LOCKED | otherWritersWaiting;
+        const seen = Atomics.compareExchange(i32, index, state, next);
+        if (seen === state) return;
+        state = seen;
+        continue;
+      }
+      if (!hasWritersWaiting(state)) {
+        const seen = Atomics.compareExchange(i32, index, state, state | WRITERS_WAITING);
+        if (seen !== state) {
+          state = seen;
+          continue;
+        }
+      }
+      // Other writers may be waiting too: keep their bit on once we lock.
+      otherWritersWaiting = WRITERS_WAITING;
+      // Read the notify counter before re-checking the state, so no notify is missed.
+      const seq = Atomics.load(i32, notify);
+      state = Atomics.load(i32, index);
+      if (isUnlocked(state) || !hasWritersWaiting(state)) continue;
+      blockWhileEqual(i32, notify, seq, Infinity, target);
+      state = spinWrite();
+    }
+  }
+
+  toString(): string {
+    return 'RwLock { .. }';
+  }
+}
+
+registerDecoder(HandleKind.RwLock, (addr) => new RwLock<unknown>(undefined, addr));
+
+function readUnlock(addr: number): void {
+  const i32 = context().memory.i32;
+  const index = (addr >> 2) + W.state;
+  const state = (Atomics.sub(i32, index, READ_LOCKED) - READ_LOCKED) | 0;
+  // The last reader out wakes a waiting writer.
+  if (isUnlocked(state) && hasWritersWaiting(state)) wakeWriterOrReaders(addr, state);
+}
+
+function writeUnlock(addr: number): void {
+  const i32 = context().memory.i32;
+  const index = (addr >> 2) + W.state;
+  const state = (Atomics.sub(i32, index, WRITE_LOCKED) - WRITE_LOCKED) | 0;
+  if (hasWritersWaiting(state) || hasReadersWaiting(state)) wakeWriterOrReaders(addr, state);
+}
+
+/**
+ * After unlocking with waiters: wake one writer if any waits, else every
+ * waiting reader. If the lock is taken meanwhile, its new holder wakes the
+ * waiters when it unlocks.
+ */
+function wakeWriterOrReaders(addr: number, state: number): void {
+  const i32 = context().memory.i32;
+  const index = (addr >> 2) + W.state;
+  if (state === WRITERS_WAITING) {
+    const seen = Atomics.compareExchange(i32, index, state, 0);
+    if (seen === state) {
+      wakeWriter(addr);
+      return;
+    }
+    state = seen; // readers may be waiting now too
+  }
+  if (state === (READERS_WAITING | WRITERS_WAITING)) {
+    if (Atomics.compareExchange(i32, index, state, READERS_WAITING) !== state) return;
+    if (wakeWriter(addr)) return;
+    // No writer was asleep (it may be about to sleep, or between wait slices): wake the readers too.
+    state = READERS_WAITING;
+  }
+  if (state === READERS_WAITING) {
+    if (Atomics.compareExchange(i32, index, state, 0) === state) wake(i32, index);
+  }
+}
+
+/** Wakes one writer; true if one was asleep. */
+function wakeWriter(addr: number): boolean {
+  const i32 = context().memory.i32;
+  const notify = (addr >> 2) + W.writerNotify;
+  Atomics.add(i32, notify, 1);
+  return wake(i32, notify, 1) > 0;
+}
+
+/** Shared read access (Rust's `RwLockReadGuard`, whose Deref is `guard.value` here). */
+export class RwLockReadGuard<T> implements Owned, Disposable {
+  readonly #addr: number;
+  #loaded = false;
+  #value: T | undefined;
+  #released = false;
+
+  constructor(addr: number) {
+    this.#addr = addr;
+    own(this);
+  }
+
+  /**
+   * The protected value, read-only. It is a copy taken on first read; plain
+   * objects and arrays in it are frozen, because changes made through a read
+   * guard would be lost (Rust would not compile them): take `write()` to
+   * change the value.
+   */
+  get value(): T {
+    if (this.#released) throw new Error('this RwLockReadGuard was already released: read the RwLock again to use its value');
+    if (!this.#loaded) {
+      this.#value = deepFreeze(loadValue(this.#addr, CELL)) as T;
+      this.#loaded = true;
+    }
+    return this.#value as T;
+  }
+
+  /** Releases the read lock (Rust: dropping the guard). Safe to call twice. */
+  unlock(): void {
+    this.#release();
+  }
+
+  [Symbol.dispose](): void {
+    this.#release();
+  }
+
+  /** @internal the owning thread ended; a reader's panic does not poison (as in Rust). */
+  dropOnExit(): void {
+    this.#release();
+  }
+
+  #release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    context().owned.delete(this);
+    countRead(this.#addr, -1);
+    readUnlock(this.#addr);
+  }
+
+  toString(): string {
+    return `RwLockReadGuard { value: ${String(this.#released ? '<released>' : this.value)} }`;
+  }
+}
+
+/** Exclusive write access (Rust's `RwLockWriteGuard`). The value is written back on unlock. */
+export class RwLockWriteGuard<T> implements Owned, Disposable {
+  readonly #addr: number;
+  #loaded = false;
+  #value: T | undefined;
+  #released = false;
+
+  constructor(addr: number) {
+    this.#addr = addr;
+    own(this);
+  }
+
+  /** The protected value. Reading copies it in; assigning replaces it; either way it is written back on unlock. */
+  get value(): T {
+    this.#assertHeld();
+    if (!this.#loaded) {
+      this.#value = loadValue(this.#addr, CELL) as T;
+      this.#loaded = true;
+    }
+    return this.#value as T;
+  }
+
+  set value(next: T) {
+    this.#assertHeld();
+    this.#value = next;
+    this.#loaded = true;
+  }
+
+  /** Releases the write lock (Rust: dropping the guard). Safe to call twice. */
+  unlock(): void {
+    this.#release(false);
+  }
+
+  [Symbol.dispose](): void {
+    this.#release(false);
+  }
+
+  /** @internal the owning thread ended; a panic poisons the lock. */
+  dropOnExit(panicking: boolean): void {
+    this.#release(panicking);
+  }
+
+  #assertHeld(): void {
+    if (this.#released) {
+      throw new Error('this RwLockWriteGuard was already released: write-lock the RwLock again to use its value');
+    }
+  }
+
+  #release(poison: boolean): void {
+    if (this.#released) return;
+    this.#released = true;
+    context().owned.delete(this);
+    const i32 = context().memory.i32;
+    const base = this.#addr >> 2;
+    try {
+      if (this.#loaded) storeValue(this.#addr, CELL, this.#value);
+    } finally {
+      if (poison) Atomics.store(i32, base + W.poisoned, 1);
+      Atomics.store(i32, base + W.writer, 0);
+      writeUnlock(this.#addr);
+    }
+  }
+
+  toString(): string {
+    return `RwLockWriteGuard { value: ${String(this.#released ? '<released>' : this.value)} }`;
+  }
+}
+
+/** Freezes plain objects and arrays, deeply; weft handles and other objects are left as they are. */
+function deepFreeze(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  const proto = Object.getPrototypeOf(value);
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return value;
+  Object.freeze(value);
+  for (const item of Object.values(value)) deepFreeze(item);
+  return value;
+}
