@@ -1,0 +1,108 @@
+/**
+ * OnceLock<T> — Rust's `std::sync::OnceLock`. https://doc.rust-lang.org/std/sync/struct.OnceLock.html
+ *
+ * A cell written at most once, then read by every thread. Built on Once's
+ * state machine (sync/once.ts) the way Rust builds it on `Once::call_once_force`:
+ * concurrent `getOrInit` callers block until the one running initializer
+ * finishes, and an initializer that panics leaves the cell empty (not
+ * poisoned), so the next caller tries again.
+ *
+ * In run memory (Int32 words at `addr`):
+ *   0 Once state, 1 runner thread id (sync/once.ts)
+ *   2 value kind, 3 bytes pointer, 4 bytes length, 6-7 inline float64: the
+ *     value, stored as a Mutex stores it (sync/value-cell.ts); 5 unused
+ *
+ * Each thread decodes its own copy of the value on first `get` and keeps
+ * it: as in Rust the value is shared read-only, so changing a copied object
+ * changes only this thread's copy. Put a Mutex or an atomic inside to share
+ * changes.
+ */
+import { context } from '../runtime/context.ts';
+import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
+import { OnceStateWord, onceState, runOnce } from './once.ts';
+import { err, ok, type Result } from './result.ts';
+import { loadValue, storeValue, type CellLayout } from './value-cell.ts';
+
+const CELL: CellLayout = { kind: 2, ptr: 3, len: 4, number: 6 };
+const WORDS = 8;
+
+/** A thread-safe cell that is set once (Rust's `OnceLock<T>`). */
+export class OnceLock<T> extends MovableHandle {
+  protected readonly what = 'OnceLock';
+  readonly #addr: number;
+  #loaded = false;
+  #value: T | undefined;
+
+  constructor();
+  constructor(addr?: number);
+  constructor(addr?: number) {
+    super();
+    if (addr !== undefined) {
+      this.#addr = addr;
+      return;
+    }
+    const { memory } = context();
+    this.#addr = memory.alloc(WORDS * 4);
+    memory.i32.fill(0, this.#addr >> 2, (this.#addr >> 2) + WORDS);
+  }
+
+  [ENCODE]() {
+    return { kind: HandleKind.OnceLock, addr: this.#addr };
+  }
+
+  /**
+   * The value, or undefined while the cell is empty (Rust: `Option<&T>`).
+   * Never blocks: a cell being initialized right now is still empty.
+   */
+  get(): T | undefined {
+    this.assertUsable();
+    if (this.#loaded) return this.#value;
+    if (onceState(this.#addr) !== OnceStateWord.complete) return undefined;
+    this.#value = loadValue(this.#addr, CELL) as T;
+    this.#loaded = true;
+    return this.#value;
+  }
+
+  /**
+   * Stores `value` if the cell is empty: `{ ok: true }`. If it already holds
+   * a value: `{ ok: false, value }`, handing your value back (Rust:
+   * `Result<(), T>`). Blocks while another thread is initializing the cell.
+   */
+  set(value: T): Result<undefined, T> {
+    let mine = false;
+    this.getOrInit(() => {
+      mine = true;
+      return value;
+    });
+    return mine ? ok(undefined) : err(value);
+  }
+
+  /**
+   * The value, running `f` to make it if the cell is empty. Exactly one
+   * caller's `f` runs; concurrent callers block until it has finished and
+   * then all see its value. If `f` throws, the cell stays empty and the
+   * error propagates; the next caller runs its own `f`. Calling it from
+   * inside `f` is a deadlock (weft throws).
+   */
+  getOrInit(f: () => T): T {
+    this.assertUsable();
+    if (onceState(this.#addr) !== OnceStateWord.complete) {
+      runOnce(this.#addr, 'OnceLock', true, () => {
+        const value = f();
+        // The value moves into the cell (handles inside belong to it now, so the
+        // object `f` returned is spent); `get` below decodes this thread's copy.
+        storeValue(this.#addr, CELL, value, 'a OnceLock');
+      });
+    }
+    return this.get() as T;
+  }
+
+  toString(): string {
+    const value = this.get();
+    return value === undefined && onceState(this.#addr) !== OnceStateWord.complete
+      ? 'OnceLock(<uninit>)'
+      : `OnceLock(${String(value)})`;
+  }
+}
+
+registerDecoder(HandleKind.OnceLock, (addr) => new OnceLock<unknown>(addr));
