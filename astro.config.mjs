@@ -35,5 +35,12 @@ export default defineConfig({
     server: { headers: isolationHeaders },
     preview: { headers: isolationHeaders },
     worker: { format: 'es' },
+    // The dev server pre-bundles dependencies it discovers. Ours are imported
+    // lazily (Monaco on first edit, the compiler inside the runner worker), so
+    // without this list they are discovered mid-run: Vite re-bundles, answers
+    // "504 Outdated Optimize Dep" to the running page, and the run dies.
+    optimizeDeps: {
+      include: ['monaco-editor', 'comlink', 'sucrase', 'acorn', 'magic-string', '@jridgewell/trace-mapping'],
+    },
   },
 });
