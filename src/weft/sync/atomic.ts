@@ -70,8 +70,8 @@ type ViewOf = new (buffer: SharedArrayBuffer, byteOffset: number, length: number
  * growable SharedArrayBuffer costs ~55 ns, through a fixed-length view of the
  * same buffer ~10 ns. A fixed view stays valid because the buffer only grows.
  */
-function valueView<V extends IntArray>(kind: ViewOf, addr: number): V {
-  return new kind(context().memory.buffer, addr + VALUE_WORD * 4, 1) as V;
+function valueView(kind: ViewOf, addr: number): IntArray {
+  return new kind(context().memory.buffer, addr + VALUE_WORD * 4, 1);
 }
 
 function allocate(type: number): number {
@@ -85,8 +85,14 @@ function allocate(type: number): number {
 /** None, for `fetchUpdate`'s function: Rust's `Option::None` is undefined (or null) here. */
 const isNone = (value: unknown) => value === undefined || value === null;
 
-/** What the four integer atomics share; `T` is number (32-bit) or bigint (64-bit). */
-abstract class AtomicInteger<T extends number | bigint> extends MovableHandle {
+type Word = number | bigint;
+type Rmw = 'add' | 'sub' | 'and' | 'or' | 'xor' | 'exchange';
+
+/**
+ * What every atomic shares: one word of run memory holding a `W` (a number
+ * or a bigint), seen by the reader as a `T` (the same number, or a boolean).
+ */
+abstract class Atomic<T, W extends Word> extends MovableHandle {
   protected readonly addr: number;
   #view: IntArray | undefined;
 
@@ -96,40 +102,41 @@ abstract class AtomicInteger<T extends number | bigint> extends MovableHandle {
     this.addr = addr ?? allocate(type);
   }
 
-  /** The typed view of the value (made on first use, then kept); the value is its element 0. */
-  protected view(): IntArray {
-    return (this.#view ??= valueView(this.viewKind(), this.addr));
-  }
-
   [ENCODE]() {
     return { kind: HandleKind.Atomic, addr: this.addr };
   }
 
-  /** Which typed array the value is read through. */
+  /** Which typed array the word is read through. */
   protected abstract viewKind(): ViewOf;
-  /** Rejects values of the wrong type; wraps numbers into the type's range, as the store would. */
-  protected abstract check(value: T): T;
-  protected abstract nand(a: T, b: T): T;
+  /** The word for a value; throws TypeError for a value of the wrong type. */
+  protected abstract toWord(value: T): W;
+  /** The value a word holds. */
+  protected abstract fromWord(word: W): T;
 
-  #op(name: 'add' | 'sub' | 'and' | 'or' | 'xor' | 'exchange', value: T): T {
+  /** The typed view of the word (made on first use, then kept); the word is its element 0. */
+  #word(): IntArray {
+    return (this.#view ??= valueView(this.viewKind(), this.addr));
+  }
+
+  /** One read-modify-write `Atomics` operation; returns the previous value. */
+  protected rmw(name: Rmw, value: T): T {
     this.assertUsable();
-    const array = this.view();
-    return (Atomics[name] as (a: IntArray, i: number, v: T) => T)(array, 0, this.check(value));
+    const word = this.toWord(value);
+    return this.fromWord((Atomics[name] as (a: IntArray, i: number, v: W) => W)(this.#word(), 0, word));
   }
 
-  #set(value: T): void {
-    const array = this.view();
-    (Atomics.store as (a: IntArray, i: number, v: T) => T)(array, 0, value);
-  }
-
-  /** Updates with `f` in a compare-exchange loop; returns the previous value. */
-  #loop(f: (current: T) => T): T {
-    const array = this.view();
-    const cas = Atomics.compareExchange as (a: IntArray, i: number, e: T, r: T) => T;
-    for (let current = this.load(); ; ) {
-      const seen = cas(array, 0, current, f(current));
-      if (seen === current) return current;
-      current = seen;
+  /** Applies `f` in a compare-exchange loop until it sticks; undefined from `f` stops. */
+  protected update(f: (current: T) => T | undefined | null): Result<T, T> {
+    this.assertUsable();
+    const view = this.#word();
+    const cas = Atomics.compareExchange as (a: IntArray, i: number, e: W, r: W) => W;
+    for (let seen = (Atomics.load as (a: IntArray, i: number) => W)(view, 0); ; ) {
+      const current = this.fromWord(seen);
+      const next = f(current);
+      if (isNone(next)) return err(current);
+      const found = cas(view, 0, seen, this.toWord(next as T));
+      if (found === seen) return ok(current);
+      seen = found;
     }
   }
 
@@ -137,21 +144,20 @@ abstract class AtomicInteger<T extends number | bigint> extends MovableHandle {
   load(order?: Ordering): T {
     checkOrdering(order, 'load');
     this.assertUsable();
-    const array = this.view();
-    return (Atomics.load as (a: IntArray, i: number) => T)(array, 0);
+    return this.fromWord((Atomics.load as (a: IntArray, i: number) => W)(this.#word(), 0));
   }
 
   /** Replaces the value. */
   store(value: T, order?: Ordering): void {
     checkOrdering(order, 'store');
     this.assertUsable();
-    this.#set(this.check(value));
+    (Atomics.store as (a: IntArray, i: number, v: W) => W)(this.#word(), 0, this.toWord(value));
   }
 
   /** Replaces the value and returns the previous one. */
   swap(value: T, order?: Ordering): T {
     checkOrdering(order, 'any');
-    return this.#op('exchange', value);
+    return this.rmw('exchange', value);
   }
 
   /**
@@ -163,69 +169,15 @@ abstract class AtomicInteger<T extends number | bigint> extends MovableHandle {
     checkOrdering(success, 'any');
     checkOrdering(failure, 'failure');
     this.assertUsable();
-    const array = this.view();
-    const expected = this.check(current);
-    const seen = (Atomics.compareExchange as (a: IntArray, i: number, e: T, r: T) => T)(array, 0, expected, this.check(next));
-    return seen === expected ? ok(seen) : err(seen);
+    const expected = this.toWord(current);
+    const cas = Atomics.compareExchange as (a: IntArray, i: number, e: W, r: W) => W;
+    const seen = cas(this.#word(), 0, expected, this.toWord(next));
+    return seen === expected ? ok(this.fromWord(seen)) : err(this.fromWord(seen));
   }
 
   /** Rust's `compare_exchange_weak`, which may fail spuriously; weft's never does. */
   compareExchangeWeak(current: T, next: T, success?: Ordering, failure?: Ordering): Result<T, T> {
     return this.compareExchange(current, next, success, failure);
-  }
-
-  /** Adds (wrapping on overflow) and returns the previous value. */
-  fetchAdd(value: T, order?: Ordering): T {
-    checkOrdering(order, 'any');
-    return this.#op('add', value);
-  }
-
-  /** Subtracts (wrapping on overflow) and returns the previous value. */
-  fetchSub(value: T, order?: Ordering): T {
-    checkOrdering(order, 'any');
-    return this.#op('sub', value);
-  }
-
-  /** Bitwise and; returns the previous value. */
-  fetchAnd(value: T, order?: Ordering): T {
-    checkOrdering(order, 'any');
-    return this.#op('and', value);
-  }
-
-  /** Bitwise nand (`!(old & value)`); returns the previous value. */
-  fetchNand(value: T, order?: Ordering): T {
-    checkOrdering(order, 'any');
-    this.assertUsable();
-    const operand = this.check(value);
-    return this.#loop((current) => this.nand(current, operand));
-  }
-
-  /** Bitwise or; returns the previous value. */
-  fetchOr(value: T, order?: Ordering): T {
-    checkOrdering(order, 'any');
-    return this.#op('or', value);
-  }
-
-  /** Bitwise xor; returns the previous value. */
-  fetchXor(value: T, order?: Ordering): T {
-    checkOrdering(order, 'any');
-    return this.#op('xor', value);
-  }
-
-  /** Stores the larger of the value and `value`; returns the previous value. */
-  fetchMax(value: T, order?: Ordering): T {
-    checkOrdering(order, 'any');
-    this.assertUsable();
-    const operand = this.check(value);
-    return this.#loop((current) => (operand > current ? operand : current));
-  }
-
-  /** Stores the smaller of the value and `value`; returns the previous value. */
-  fetchMin(value: T, order?: Ordering): T {
-    checkOrdering(order, 'any');
-    this.assertUsable();
-    const operand = this.check(value);
-    return this.#loop((current) => (operand < current ? operand : current));
   }
 
   /**
@@ -248,16 +200,7 @@ abstract class AtomicInteger<T extends number | bigint> extends MovableHandle {
       checkOrdering(a, 'any');
       checkOrdering(b, 'failure');
     }
-    this.assertUsable();
-    const array = this.view();
-    const cas = Atomics.compareExchange as (a: IntArray, i: number, e: T, r: T) => T;
-    for (let current = this.load(); ; ) {
-      const next = f(current);
-      if (isNone(next)) return err(current);
-      const seen = cas(array, 0, current, this.check(next as T));
-      if (seen === current) return ok(current);
-      current = seen;
-    }
+    return this.update(f);
   }
 
   /** Consumes the atomic and returns its value (Rust: `into_inner`); the handle is spent. */
@@ -269,6 +212,71 @@ abstract class AtomicInteger<T extends number | bigint> extends MovableHandle {
 
   toString(): string {
     return String(this.load());
+  }
+}
+
+/** What the four integer atomics add; `T` is number (32-bit) or bigint (64-bit). */
+abstract class AtomicInteger<T extends number | bigint> extends Atomic<T, T> {
+  protected abstract nand(a: T, b: T): T;
+
+  protected fromWord(word: T): T {
+    return word;
+  }
+
+  /** The previous value of a CAS-loop update that always applies. */
+  #apply(f: (current: T) => T): T {
+    return this.update(f).value;
+  }
+
+  /** Adds (wrapping on overflow) and returns the previous value. */
+  fetchAdd(value: T, order?: Ordering): T {
+    checkOrdering(order, 'any');
+    return this.rmw('add', value);
+  }
+
+  /** Subtracts (wrapping on overflow) and returns the previous value. */
+  fetchSub(value: T, order?: Ordering): T {
+    checkOrdering(order, 'any');
+    return this.rmw('sub', value);
+  }
+
+  /** Bitwise and; returns the previous value. */
+  fetchAnd(value: T, order?: Ordering): T {
+    checkOrdering(order, 'any');
+    return this.rmw('and', value);
+  }
+
+  /** Bitwise nand (`!(old & value)`); returns the previous value. */
+  fetchNand(value: T, order?: Ordering): T {
+    checkOrdering(order, 'any');
+    const operand = this.toWord(value);
+    return this.#apply((current) => this.nand(current, operand));
+  }
+
+  /** Bitwise or; returns the previous value. */
+  fetchOr(value: T, order?: Ordering): T {
+    checkOrdering(order, 'any');
+    return this.rmw('or', value);
+  }
+
+  /** Bitwise xor; returns the previous value. */
+  fetchXor(value: T, order?: Ordering): T {
+    checkOrdering(order, 'any');
+    return this.rmw('xor', value);
+  }
+
+  /** Stores the larger of the value and `value`; returns the previous value. */
+  fetchMax(value: T, order?: Ordering): T {
+    checkOrdering(order, 'any');
+    const operand = this.toWord(value);
+    return this.#apply((current) => (operand > current ? operand : current));
+  }
+
+  /** Stores the smaller of the value and `value`; returns the previous value. */
+  fetchMin(value: T, order?: Ordering): T {
+    checkOrdering(order, 'any');
+    const operand = this.toWord(value);
+    return this.#apply((current) => (operand < current ? operand : current));
   }
 }
 
@@ -298,7 +306,7 @@ export class AtomicI32 extends AtomicInteger<number> {
   protected viewKind(): ViewOf {
     return Int32Array;
   }
-  protected check(value: number): number {
+  protected toWord(value: number): number {
     return checkInteger(this.what, value) | 0;
   }
   protected nand(a: number, b: number): number {
@@ -318,7 +326,7 @@ export class AtomicU32 extends AtomicInteger<number> {
   protected viewKind(): ViewOf {
     return Uint32Array;
   }
-  protected check(value: number): number {
+  protected toWord(value: number): number {
     return checkInteger(this.what, value) >>> 0;
   }
   protected nand(a: number, b: number): number {
@@ -338,7 +346,7 @@ export class AtomicI64 extends AtomicInteger<bigint> {
   protected viewKind(): ViewOf {
     return BigInt64Array;
   }
-  protected check(value: bigint): bigint {
+  protected toWord(value: bigint): bigint {
     return BigInt.asIntN(64, checkBigInt(this.what, value));
   }
   protected nand(a: bigint, b: bigint): bigint {
@@ -358,7 +366,7 @@ export class AtomicU64 extends AtomicInteger<bigint> {
   protected viewKind(): ViewOf {
     return BigUint64Array;
   }
-  protected check(value: bigint): bigint {
+  protected toWord(value: bigint): bigint {
     return BigInt.asUintN(64, checkBigInt(this.what, value));
   }
   protected nand(a: bigint, b: bigint): bigint {
@@ -367,157 +375,54 @@ export class AtomicU64 extends AtomicInteger<bigint> {
 }
 
 /** Rust's `AtomicBool`: a boolean shared between threads (one Int32 word, 0 or 1). */
-export class AtomicBool extends MovableHandle {
+export class AtomicBool extends Atomic<boolean, number> {
   protected readonly what = 'AtomicBool';
-  readonly #addr: number;
-  #view: Int32Array | undefined;
-
   constructor(value: boolean);
   constructor(value: boolean, addr?: number);
   constructor(value: boolean, addr?: number) {
-    super();
-    if (addr !== undefined) {
-      this.#addr = addr;
-      return;
-    }
-    this.#addr = allocate(Type.bool);
-    this.#word()[0] = this.#bit(value);
+    super(Type.bool, addr);
+    if (addr === undefined) this.store(value);
   }
-
-  [ENCODE]() {
-    return { kind: HandleKind.Atomic, addr: this.#addr };
+  protected viewKind(): ViewOf {
+    return Int32Array;
   }
-
-  /** The value word, through a fixed-length view (see valueView). */
-  #word(): Int32Array {
-    return (this.#view ??= valueView<Int32Array>(Int32Array, this.#addr));
-  }
-
-  #bit(value: boolean): number {
+  protected toWord(value: boolean): number {
     if (typeof value !== 'boolean') throw new TypeError(`AtomicBool holds true or false, got ${String(value)}`);
     return value ? 1 : 0;
   }
-
-  #op(name: 'and' | 'or' | 'xor' | 'exchange', value: boolean): boolean {
-    this.assertUsable();
-    return Atomics[name](this.#word(), 0, this.#bit(value)) !== 0;
-  }
-
-  /** The value. */
-  load(order?: Ordering): boolean {
-    checkOrdering(order, 'load');
-    this.assertUsable();
-    return Atomics.load(this.#word(), 0) !== 0;
-  }
-
-  /** Replaces the value. */
-  store(value: boolean, order?: Ordering): void {
-    checkOrdering(order, 'store');
-    this.assertUsable();
-    Atomics.store(this.#word(), 0, this.#bit(value));
-  }
-
-  /** Replaces the value and returns the previous one. */
-  swap(value: boolean, order?: Ordering): boolean {
-    checkOrdering(order, 'any');
-    return this.#op('exchange', value);
-  }
-
-  /** Stores `next` if the value is `current`: `{ ok: true, value: previous }`, else `{ ok: false, value: actual }`. */
-  compareExchange(current: boolean, next: boolean, success?: Ordering, failure?: Ordering): Result<boolean, boolean> {
-    checkOrdering(success, 'any');
-    checkOrdering(failure, 'failure');
-    this.assertUsable();
-    const expected = this.#bit(current);
-    const seen = Atomics.compareExchange(this.#word(), 0, expected, this.#bit(next));
-    return seen === expected ? ok(seen !== 0) : err(seen !== 0);
-  }
-
-  /** Rust's `compare_exchange_weak`, which may fail spuriously; weft's never does. */
-  compareExchangeWeak(current: boolean, next: boolean, success?: Ordering, failure?: Ordering): Result<boolean, boolean> {
-    return this.compareExchange(current, next, success, failure);
+  protected fromWord(word: number): boolean {
+    return word !== 0;
   }
 
   /** Logical and; returns the previous value. */
   fetchAnd(value: boolean, order?: Ordering): boolean {
     checkOrdering(order, 'any');
-    return this.#op('and', value);
+    return this.rmw('and', value);
   }
 
   /** Logical nand (`!(old && value)`); returns the previous value. */
   fetchNand(value: boolean, order?: Ordering): boolean {
     checkOrdering(order, 'any');
-    const operand = this.#bit(value) !== 0;
-    return this.#update((current) => !(current && operand));
+    const operand = this.fromWord(this.toWord(value));
+    return this.update((current) => !(current && operand)).value;
   }
 
   /** Logical or; returns the previous value. */
   fetchOr(value: boolean, order?: Ordering): boolean {
     checkOrdering(order, 'any');
-    return this.#op('or', value);
+    return this.rmw('or', value);
   }
 
   /** Logical xor; returns the previous value. */
   fetchXor(value: boolean, order?: Ordering): boolean {
     checkOrdering(order, 'any');
-    return this.#op('xor', value);
+    return this.rmw('xor', value);
   }
 
   /** Logical not; returns the previous value. */
   fetchNot(order?: Ordering): boolean {
     checkOrdering(order, 'any');
-    return this.#op('xor', true);
-  }
-
-  #update(f: (current: boolean) => boolean): boolean {
-    this.assertUsable();
-    const word = this.#word();
-    for (let current = Atomics.load(word, 0); ; ) {
-      const seen = Atomics.compareExchange(word, 0, current, f(current !== 0) ? 1 : 0);
-      if (seen === current) return current !== 0;
-      current = seen;
-    }
-  }
-
-  /**
-   * Applies `f` until it sticks; `f` returns the new value or undefined to
-   * stop. `{ ok: true, value: previous }` or `{ ok: false, value: current }`.
-   * Rust's form `fetchUpdate(setOrder, fetchOrder, f)` is accepted too.
-   */
-  fetchUpdate(f: (current: boolean) => boolean | undefined | null): Result<boolean, boolean>;
-  fetchUpdate(setOrder: Ordering, fetchOrder: Ordering, f: (current: boolean) => boolean | undefined | null): Result<boolean, boolean>;
-  fetchUpdate(
-    a: Ordering | ((current: boolean) => boolean | undefined | null),
-    b?: Ordering,
-    c?: (current: boolean) => boolean | undefined | null,
-  ): Result<boolean, boolean> {
-    const f = typeof a === 'function' ? a : c;
-    if (typeof f !== 'function') throw new TypeError('fetchUpdate expects a function from the current value to the new one');
-    if (typeof a !== 'function') {
-      checkOrdering(a, 'any');
-      checkOrdering(b, 'failure');
-    }
-    this.assertUsable();
-    const word = this.#word();
-    for (let current = Atomics.load(word, 0) !== 0; ; ) {
-      const next = f(current);
-      if (isNone(next)) return err(current);
-      const expected = current ? 1 : 0;
-      const seen = Atomics.compareExchange(word, 0, expected, this.#bit(next as boolean));
-      if (seen === expected) return ok(current);
-      current = seen !== 0;
-    }
-  }
-
-  /** Consumes the atomic and returns its value (Rust: `into_inner`); the handle is spent. */
-  intoInner(): boolean {
-    const value = this.load();
-    this[MOVE]({ into: 'intoInner(), which consumes it' });
-    return value;
-  }
-
-  toString(): string {
-    return String(this.load());
+    return this.rmw('xor', true);
   }
 }
 
