@@ -35,7 +35,24 @@ export interface WaitTimeoutResult<T> {
   timedOut: boolean;
 }
 
-/** Lets threads sleep until another thread tells them a condition may have changed. */
+/**
+ * Lets threads sleep until another thread tells them a condition may have
+ * changed. Pair it with the Mutex that guards the condition:
+ *
+ *   const pair = new Arc([new Mutex(false), new Condvar()] as const);
+ *   const pair2 = pair.clone();
+ *   spawn(() => {
+ *     const [lock, cvar] = pair2;
+ *     using started = lock.lock();
+ *     started.value = true;
+ *     cvar.notifyOne();
+ *   });
+ *   const [lock, cvar] = pair;
+ *   using started = lock.lock();
+ *   while (!started.value) cvar.wait(started);
+ *
+ * (`as const` keeps the pair's types apart when it is destructured.)
+ */
 export class Condvar extends MovableHandle {
   protected readonly what = 'Condvar';
   readonly #addr: number;
