@@ -62,9 +62,11 @@ test('an edited example runs the edited code, and Reset brings the original back
       '}',
     ].join('\n'),
   );
-  await first.run.click();
+  // Ctrl+Enter in the editor runs, as the toolbar hint says.
+  await page.keyboard.press('Control+Enter');
   let run = await finishedOutput(first);
   expect(run.lines).toEqual([`${marker} 42`]);
+  await expect(first.log.locator('.weft-log__thread')).toHaveText(['[main]']);
 
   await first.reset.click();
   await first.run.click();
@@ -143,4 +145,22 @@ test('a panic in a thread names the thread and the reader\'s line', async ({ pag
   expect(errors).toContain('out of cheese');
   expect(errors).toContain('line 4');
   await expect.poll(() => errorMarkerLines(first)).toContain(4);
+});
+
+test("weft's types reach the editor: a wrong type from a weft call is marked before any run", async ({ page }) => {
+  await page.goto(CHAPTER);
+  const first = example(page, 1);
+  await replaceCode(
+    page,
+    first,
+    [
+      "import { spawn } from 'weft/thread';",
+      'function main() {',
+      '  const n: string = spawn(() => 42).join();',
+      '  console.log(n);',
+      '}',
+    ].join('\n'),
+  );
+  // JoinHandle<number>.join() returns a number: the TypeScript service knows weft's declarations.
+  await expect.poll(() => errorMarkerLines(first), { timeout: 30_000 }).toEqual([3]);
 });
