@@ -41,7 +41,8 @@ export async function finishedOutput(ex: ExampleOnPage): Promise<{ status: strin
 
 /** Opens Monaco on the example and replaces its code, as typing would. */
 export async function replaceCode(page: Page, ex: ExampleOnPage, code: string): Promise<void> {
-  await ex.edit.click();
+  // Edit opens the editor once; after that the button stays disabled.
+  if (await ex.edit.isEnabled()) await ex.edit.click();
   const editor = ex.root.locator('.monaco-editor');
   await expect(editor).toBeVisible();
   await editor.locator('.view-lines').click();
