@@ -4,6 +4,7 @@ import mdx from '@astrojs/mdx';
 import { satteri } from '@astrojs/markdown-satteri';
 import { runnableExamplesHast, runnableExamplesMdast } from './src/markdown/runnable-examples.ts';
 import { monacoCssOnDemand } from './src/components/example/monaco-css-on-demand.ts';
+import { monacoTypeScriptOnly } from './src/components/example/monaco-typescript-only.ts';
 
 // SharedArrayBuffer (and so every blocking weft call) needs a cross-origin
 // isolated page: COOP same-origin + COEP require-corp. ARCHITECTURE.md, constraint 2.
@@ -31,7 +32,7 @@ export default defineConfig({
   server: { port: 4321, headers: isolationHeaders },
   vite: {
     // Monaco's CSS loads with Monaco, not with every chapter (see the plugin's header).
-    plugins: [monacoCssOnDemand()],
+    plugins: [monacoCssOnDemand(), monacoTypeScriptOnly()],
     server: { headers: isolationHeaders },
     preview: { headers: isolationHeaders },
     worker: { format: 'es' },
