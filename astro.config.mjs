@@ -5,6 +5,7 @@ import { satteri } from '@astrojs/markdown-satteri';
 import { runnableExamplesHast, runnableExamplesMdast } from './src/markdown/runnable-examples.ts';
 import { monacoCssOnDemand } from './src/components/example/monaco-css-on-demand.ts';
 import { monacoTypeScriptOnly } from './src/components/example/monaco-typescript-only.ts';
+import { offline } from './src/offline/integration.ts';
 
 // SharedArrayBuffer (and so every blocking weft call) needs a cross-origin
 // isolated page: COOP same-origin + COEP require-corp. ARCHITECTURE.md, constraint 2.
@@ -15,7 +16,7 @@ export const isolationHeaders = {
 };
 
 export default defineConfig({
-  integrations: [mdx()],
+  integrations: [mdx(), offline()],
   markdown: {
     // Sätteri is Astro 7's Markdown/MDX compiler; its plugins are our remark/rehype.
     processor: satteri({

@@ -1,0 +1,91 @@
+// The book after one visit, with the network gone: pages read and examples
+// run from the service worker's cache. And on a host that sends no
+// isolation headers, the service worker supplies them.
+
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from '@playwright/test';
+import { test, expect } from './support/fixtures.ts';
+import { example, finishedOutput } from './support/examples.ts';
+
+async function serviceWorkerInControl(page: Page): Promise<void> {
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+}
+
+test('after one visit, the book reads and runs its examples offline', async ({ page, context }) => {
+  await page.goto('/threads/');
+  await serviceWorkerInControl(page);
+  // Running once loads the editor too; the service worker keeps it for later.
+  const first = example(page, 1);
+  await first.run.click();
+  await finishedOutput(first);
+  await expect(first.root.locator('.monaco-editor')).toBeVisible();
+
+  await context.setOffline(true);
+  try {
+    await page.reload();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Threads');
+    expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
+    const second = example(page, 2);
+    await second.run.click();
+    const run = await finishedOutput(second);
+    expect(run.errors).toEqual([]);
+    expect(run.status).toMatch(/^Finished in /);
+    await expect(second.root.locator('.monaco-editor')).toBeVisible();
+
+    // A page this tab never opened was cached on install.
+    await page.goto('/');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Weft');
+  } finally {
+    await context.setOffline(false);
+  }
+});
+
+const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.ttf': 'font/ttf',
+};
+
+/** A static host that cannot set headers: dist/ as files, nothing else. */
+function plainStaticHost(): Promise<{ server: Server; origin: string }> {
+  const server = createServer((request, response) => {
+    let path = join(dist, decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname));
+    if (existsSync(path) && statSync(path).isDirectory()) path = join(path, 'index.html');
+    if (!path.startsWith(dist) || !existsSync(path)) {
+      response.writeHead(404).end('not found');
+      return;
+    }
+    response.writeHead(200, { 'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream' });
+    createReadStream(path).pipe(response);
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      if (address === null || typeof address === 'string') throw new Error('no port');
+      resolve({ server, origin: `http://127.0.0.1:${address.port}` });
+    }),
+  );
+}
+
+test('on a host without isolation headers, the service worker isolates the book and examples run', async ({ page }) => {
+  const { server, origin } = await plainStaticHost();
+  try {
+    const response = await page.goto(`${origin}/threads/`);
+    expect(response?.headers()['cross-origin-opener-policy']).toBeUndefined();
+    // The page reloads itself once the worker controls it.
+    await expect.poll(() => page.evaluate(() => self.crossOriginIsolated).catch(() => false)).toBe(true);
+    const first = example(page, 1);
+    await first.run.click();
+    const run = await finishedOutput(first);
+    expect(run.lines).toEqual(['Hello from a thread!']);
+  } finally {
+    server.close();
+  }
+});
