@@ -18,6 +18,14 @@ export interface ProgramPayload {
   code: string;
   /** The compile step's position map (JSON). */
   map: unknown;
+  /**
+   * From the compile step: false when evaluating the program again would
+   * change nothing, so a worker that runs several threads of the run may
+   * evaluate it once; otherwise the top level runs again for each thread.
+   */
+  hasTopLevelEffects: boolean;
+  /** The program has closures that move into threads, so the run should have idle workers ready. */
+  spawns: boolean;
 }
 
 export interface SpawnRequestPayload {
@@ -33,14 +41,23 @@ export interface SpawnRequestPayload {
 export type ToWorker =
   /** Become the main thread of a run; the comlink API is exposed on `port`. */
   | { kind: 'control'; port: MessagePort }
-  /** Become spawned thread `request.threadId` of the run whose memory is `memory`. */
-  | { kind: 'start-thread'; memory: SharedArrayBuffer; program: ProgramPayload; request: SpawnRequestPayload };
+  /**
+   * Join the run whose memory is `memory` as idle thread worker `worker`: load
+   * the program, then wait in the idle-worker region at `idleWorkers` for
+   * spawners to hand it threads (idle-workers.ts). No message follows.
+   */
+  | { kind: 'join-run'; memory: SharedArrayBuffer; idleWorkers: number; program: ProgramPayload; worker: number };
 
 /** Worker -> supervisor. */
 export type FromWorker =
   | { kind: 'ready' }
   | { kind: 'program'; program: ProgramPayload }
+  /** A spawn that found no idle worker: the supervisor gives it to the next one. */
   | { kind: 'spawn'; request: SpawnRequestPayload }
+  /** Few workers are idle: the supervisor adds some (the spawner did not wait). */
+  | { kind: 'pool-low' }
+  /** Worker `worker` has loaded the program and is idle in run memory. */
+  | { kind: 'pool-joined'; worker: number }
   | { kind: 'output'; seq: number; threadId: number; thread: string; stream: 'log' | 'info' | 'warn' | 'error' | 'debug'; text: string }
   | {
       kind: 'panic';
@@ -51,7 +68,8 @@ export type FromWorker =
       message: string;
       location: SourceLocation | undefined;
     }
-  | { kind: 'thread-exit'; threadId: number }
+  /** This worker will run no more threads (enough are idle): the supervisor may end it. */
+  | { kind: 'worker-retired' }
   /** The runtime itself failed: a bug in weft, not in the reader's program. */
   | { kind: 'fatal'; message: string };
 
@@ -65,5 +83,6 @@ export interface MainResult {
 
 /** The API the main-thread worker exposes over comlink. */
 export interface MainApi {
-  run(source: string, memory: SharedArrayBuffer): Promise<MainResult>;
+  /** `idleWorkers`: the address of the run's idle-worker region in `memory` (idle-workers.ts). */
+  run(source: string, memory: SharedArrayBuffer, idleWorkers: number): Promise<MainResult>;
 }

@@ -5,14 +5,22 @@
  * Why the page creates every worker: Chromium does not start a nested worker
  * while its parent is blocked in Atomics.wait (ARCHITECTURE.md, constraint
  * 1), and a blocked parent is the normal case here (`spawn` then `join`). So
- * `spawn` inside a worker only *asks*; the supervisor hands the new thread to
- * a pre-started idle worker. The supervisor never blocks, so it can always
+ * a run keeps idle workers that have loaded its program, and `spawn` inside a
+ * worker hands the new thread to one of them through run memory
+ * (idle-workers.ts); the supervisor only tops that pool up, and answers a
+ * spawn that found it empty. The supervisor never blocks, so it can always
  * stop a run: Stop and the time limit terminate every worker of the run.
+ *
+ * Workers are not kept from one run to the next: a reader's program may
+ * change globals or prototypes, and the next run must not inherit that. The
+ * supervisor's own pool starts fresh workers between runs instead, off the
+ * run's critical path.
  */
 import * as Comlink from 'comlink';
 import { H, RunMemory } from '../weft/runtime/memory.ts';
+import { createIdleWorkers, idleCount, MAX_WORKERS, refillSeen, tryHandToIdle } from './idle-workers.ts';
 import type { RunEvent, RunOptions, RunOutcome, RunStatus } from './events.ts';
-import type { FromWorker, MainApi, MainResult, ProgramPayload, ToWorker } from './protocol.ts';
+import type { FromWorker, MainApi, MainResult, ProgramPayload, SpawnRequestPayload, ToWorker } from './protocol.ts';
 
 /** One worker as the supervisor sees it; each platform adapts its own. */
 export interface WorkerHandle {
@@ -72,9 +80,12 @@ class WorkerPool {
 
 export class Supervisor {
   readonly #pool: WorkerPool;
+  readonly #idleTarget: number;
 
+  /** `poolSize`: idle workers each run keeps ready for `spawn` (the supervisor keeps one more, for the next run's main). */
   constructor(factory: WorkerFactory, poolSize = 4) {
-    this.#pool = new WorkerPool(factory, poolSize);
+    this.#pool = new WorkerPool(factory, poolSize + 1);
+    this.#idleTarget = poolSize;
   }
 
   /** Starts the idle workers now (call when a reader is about to run something). */
@@ -88,7 +99,7 @@ export class Supervisor {
   }
 
   startRun(source: string, options: RunOptions, onEvent: (event: RunEvent) => void): RunHandle {
-    return new Run(this.#pool, source, options, onEvent);
+    return new Run(this.#pool, this.#idleTarget, source, options, onEvent);
   }
 }
 
@@ -97,6 +108,15 @@ class Run implements RunHandle {
   readonly #pool: WorkerPool;
   readonly #onEvent: (event: RunEvent) => void;
   readonly #memory = RunMemory.create();
+  /** The run's idle-worker region in run memory (idle-workers.ts). */
+  readonly #idleWorkers = createIdleWorkers(this.#memory);
+  readonly #idleTarget: number;
+  /** Workers sent `join-run` that have not said `pool-joined` yet. */
+  #joining = 0;
+  #nextWorker = 0;
+  /** Spawns that found no idle worker, oldest first; each goes to the next worker that becomes idle. */
+  readonly #waitingSpawns: SpawnRequestPayload[] = [];
+  #retry: ReturnType<typeof setTimeout> | undefined;
   readonly #workers = new Set<WorkerHandle>();
   readonly #started = performance.now();
   readonly #pending = new Map<number, RunEvent>();
@@ -114,8 +134,9 @@ class Run implements RunHandle {
    */
   #api: Comlink.Remote<MainApi> | undefined;
 
-  constructor(pool: WorkerPool, source: string, options: RunOptions, onEvent: (event: RunEvent) => void) {
+  constructor(pool: WorkerPool, idleTarget: number, source: string, options: RunOptions, onEvent: (event: RunEvent) => void) {
     this.#pool = pool;
+    this.#idleTarget = idleTarget;
     this.#onEvent = onEvent;
     this.done = new Promise((resolve) => (this.#resolve = resolve));
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -131,7 +152,7 @@ class Run implements RunHandle {
     // run's own end so a stopped run's call is rejected, not left pending.
     const abandoned = new Promise<never>((_, reject) => (this.#abandonMain = reject));
     abandoned.catch(() => {});
-    Promise.race([api.run(source, this.#memory.buffer), abandoned]).then(
+    Promise.race([api.run(source, this.#memory.buffer, this.#idleWorkers), abandoned]).then(
       (result) => this.#mainReturned(result),
       (error: unknown) => {
         if (!this.#over) this.#finish('crashed', `The runner failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -159,13 +180,21 @@ class Run implements RunHandle {
         return;
       case 'program':
         this.#program = message.program;
+        if (message.program.spawns) this.#topUp();
         return;
-      case 'spawn': {
+      case 'spawn':
         if (this.#program === undefined) throw new Error('weft supervisor: spawn before the program was compiled');
-        const thread = this.#adopt(this.#pool.take());
-        thread.post({ kind: 'start-thread', memory: this.#memory.buffer, program: this.#program, request: message.request });
+        this.#waitingSpawns.push(message.request);
+        this.#serveSpawns();
         return;
-      }
+      case 'pool-low':
+        refillSeen(this.#memory.i32, this.#idleWorkers);
+        this.#topUp();
+        return;
+      case 'pool-joined':
+        this.#joining--;
+        this.#serveSpawns();
+        return;
       case 'output':
         this.#ordered(message.seq, {
           kind: 'output',
@@ -187,13 +216,56 @@ class Run implements RunHandle {
           },
         });
         return;
-      case 'thread-exit':
+      case 'worker-retired':
         this.#workers.delete(worker);
         worker.terminate();
         return;
       case 'fatal':
         this.#finish('crashed', message.message);
         return;
+    }
+  }
+
+  /**
+   * Adds workers until the idle ones, those still loading the program and the
+   * waiting spawns leave `idleTarget` to spare. Never waits: a new worker
+   * says `pool-joined` when it is idle.
+   */
+  #topUp(): void {
+    const program = this.#program;
+    if (program === undefined) return;
+    const idle = idleCount(this.#memory.i32, this.#idleWorkers);
+    let missing = this.#idleTarget + this.#waitingSpawns.length - idle - this.#joining;
+    for (; missing > 0 && this.#nextWorker < MAX_WORKERS; missing--) {
+      const worker = this.#nextWorker++;
+      this.#joining++;
+      this.#adopt(this.#pool.take()).post({
+        kind: 'join-run',
+        memory: this.#memory.buffer,
+        idleWorkers: this.#idleWorkers,
+        program,
+        worker,
+      });
+    }
+  }
+
+  /** Hands waiting spawns to idle workers through run memory, as a spawner would; adds workers when none is idle. */
+  #serveSpawns(): void {
+    while (this.#waitingSpawns.length > 0 && !this.#over) {
+      const handed = tryHandToIdle(this.#memory.i32, this.#idleWorkers, this.#waitingSpawns[0]!);
+      if (handed === 'handed') {
+        this.#waitingSpawns.shift();
+      } else if (handed === 'busy') {
+        // A worker holds the stack's lock for a few instructions; the page may not block, so look again soon.
+        this.#retry ??= setTimeout(() => {
+          this.#retry = undefined;
+          this.#serveSpawns();
+        }, 0);
+        return;
+      } else {
+        this.#topUp();
+        return;
+      }
     }
   }
 
@@ -254,6 +326,8 @@ class Run implements RunHandle {
     Atomics.store(this.#memory.i32, H.stop, 1);
     this.#over = true;
     clearTimeout(this.#timer);
+    clearTimeout(this.#retry);
+    this.#waitingSpawns.length = 0;
     for (const worker of this.#workers) worker.terminate();
     this.#workers.clear();
     this.#controlPort?.close();

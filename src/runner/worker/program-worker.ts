@@ -7,15 +7,16 @@
  */
 import * as Comlink from 'comlink';
 import { mapStack } from '../../compile/source-map.ts';
-import { enterThread, threadLabel, type Host, type ThreadContext } from '../../weft/runtime/context.ts';
+import { enterThread, threadLabel, type Host, type SpawnRequest, type ThreadContext } from '../../weft/runtime/context.ts';
 import { H, RunMemory } from '../../weft/runtime/memory.ts';
-import { allocateThread, panicPayload, runThread } from '../../weft/runtime/threads.ts';
+import { allocateThread, panicPayload, runThread, threadName } from '../../weft/runtime/threads.ts';
 import { RunStopped } from '../../weft/runtime/wait.ts';
 import { lift } from '../../weft/runtime/lift.ts';
 import * as threadModule from '../../weft/thread.ts';
 import * as syncModule from '../../weft/sync.ts';
 import { formatArgs } from './format.ts';
-import type { FromWorker, MainApi, MainResult, ProgramPayload, SpawnRequestPayload, ToWorker } from '../protocol.ts';
+import { claimRefill, handToIdle, offerIdle, waitForThread } from '../idle-workers.ts';
+import type { FromWorker, MainApi, MainResult, ProgramPayload, ToWorker } from '../protocol.ts';
 
 /** The file name stack frames show for the reader's program (the compile step's sourceURL). */
 export const PROGRAM_URL = 'main.ts';
@@ -61,17 +62,27 @@ const weftImports = {
   lift,
 };
 
-async function evaluate(program: ProgramPayload): Promise<ProgramExports> {
+type ProgramFactory = (weft: typeof weftImports) => ProgramExports | Promise<ProgramExports>;
+
+function load(program: ProgramPayload): ProgramFactory {
   // Indirect eval: global scope, and the compile step's `//# sourceURL` names
   // the program's frames `main.ts:LINE:COL` in V8 stack traces.
-  const factory = (0, eval)(program.code) as (weft: typeof weftImports) => ProgramExports | Promise<ProgramExports>;
-  return await factory(weftImports);
+  return (0, eval)(program.code) as ProgramFactory;
 }
 
-function makeHost(port: WorkerPort, memory: RunMemory, threadId: number, label: string): Host {
+async function evaluate(program: ProgramPayload): Promise<ProgramExports> {
+  return await load(program)(weftImports);
+}
+
+function makeHost(port: WorkerPort, memory: RunMemory, idleWorkers: number, threadId: number, label: string): Host {
   return {
     spawn(request) {
-      port.post({ kind: 'spawn', request });
+      // The hot path: an idle worker of this run takes the thread through run
+      // memory, no message (idle-workers.ts). Only when none is idle does the
+      // supervisor hear of it; the spawner never waits for a worker.
+      const handed = handToIdle(memory.i32, idleWorkers, request);
+      if (handed === 'none') port.post({ kind: 'spawn', request });
+      if (handed !== 'handed' && claimRefill(memory.i32, idleWorkers)) port.post({ kind: 'pool-low' });
     },
     output(stream, text) {
       // After main returned (or a stop), the run is over: a thread still
@@ -88,13 +99,20 @@ function makeHost(port: WorkerPort, memory: RunMemory, threadId: number, label: 
   };
 }
 
-function makeContext(port: WorkerPort, memory: RunMemory, program: ProgramPayload, threadId: number, name: string | undefined): ThreadContext {
+function makeContext(
+  port: WorkerPort,
+  memory: RunMemory,
+  idleWorkers: number,
+  program: ProgramPayload,
+  threadId: number,
+  name: string | undefined,
+): ThreadContext {
   const label = threadLabel(threadId, name);
   return {
     memory,
     threadId,
     name,
-    host: makeHost(port, memory, threadId, label),
+    host: makeHost(port, memory, idleWorkers, threadId, label),
     locate: (stack) => (stack ? (mapStack(program.map as never, stack, PROGRAM_URL) ?? undefined) : undefined),
     owned: new Set(),
   };
@@ -117,14 +135,19 @@ function readerError(error: unknown, ctx: ThreadContext) {
 /** The main thread of a run, exposed over comlink. */
 function mainApi(port: WorkerPort): MainApi {
   return {
-    async run(source: string, buffer: SharedArrayBuffer): Promise<MainResult> {
+    async run(source: string, buffer: SharedArrayBuffer, idleWorkers: number): Promise<MainResult> {
       const memory = new RunMemory(buffer);
       let program: ProgramPayload;
       // Only the main thread compiles; spawned threads get the compiled program, so they skip loading the compiler.
       const { compile, CompileError } = await import('../../compile/index.ts');
       try {
         const compiled = compile(source, { filename: PROGRAM_URL });
-        program = { code: compiled.code, map: compiled.map };
+        program = {
+          code: compiled.code,
+          map: compiled.map,
+          hasTopLevelEffects: compiled.hasTopLevelEffects,
+          spawns: compiled.closures.length > 0,
+        };
       } catch (error) {
         if (error instanceof CompileError) {
           return {
@@ -137,7 +160,7 @@ function mainApi(port: WorkerPort): MainApi {
       }
       port.post({ kind: 'program', program });
       const threadId = allocateThread(memory, 'main');
-      const ctx = makeContext(port, memory, program, threadId, 'main');
+      const ctx = makeContext(port, memory, idleWorkers, program, threadId, 'main');
       enterThread(ctx);
       captureConsole(ctx.host);
       let status: MainResult['status'] = 'ok';
@@ -159,31 +182,74 @@ function mainApi(port: WorkerPort): MainApi {
   };
 }
 
-async function startThread(port: WorkerPort, buffer: SharedArrayBuffer, program: ProgramPayload, request: SpawnRequestPayload): Promise<void> {
-  const memory = new RunMemory(buffer);
-  const ctx = makeContext(port, memory, program, request.threadId, request.name);
-  enterThread(ctx);
-  captureConsole(ctx.host);
-  let exports: ProgramExports;
+/**
+ * An idle thread worker of one run: loads the program once, then runs the
+ * threads spawners hand it (idle-workers.ts) until the run stops or enough
+ * workers are idle. The program's top level runs once per thread, as in a
+ * fresh worker (ARCHITECTURE.md): it is evaluated again for each thread,
+ * unless the compile step found that doing so changes nothing.
+ */
+async function serveRun(port: WorkerPort, message: Extract<ToWorker, { kind: 'join-run' }>): Promise<void> {
+  const memory = new RunMemory(message.memory);
+  const { program, idleWorkers, worker } = message;
+  let factory: ProgramFactory | undefined;
+  let loadError: unknown;
   try {
-    exports = await evaluate(program);
+    factory = load(program);
   } catch (error) {
-    // Top-level statements run in every thread; one that throws is this thread's panic.
-    exports = { main: () => undefined, closures: [] };
-    const failing = error;
-    exports.closures[request.closureId] = () => () => {
-      throw failing;
-    };
+    loadError = error;
   }
-  await runThread(ctx, {
-    threadId: request.threadId,
-    name: request.name,
-    capturesPtr: request.capturesPtr,
-    capturesLen: request.capturesLen,
-    scoped: request.scoped,
-    makeClosure: (captures) => exports.closures[request.closureId]!(captures),
-  });
-  port.post({ kind: 'thread-exit', threadId: request.threadId });
+  let shared: ProgramExports | undefined;
+  let offered: boolean;
+  try {
+    offered = offerIdle(memory.i32, idleWorkers, worker);
+  } catch (error) {
+    if (error instanceof RunStopped) return;
+    throw error;
+  }
+  port.post({ kind: 'pool-joined', worker });
+  while (offered) {
+    let request: SpawnRequest | undefined;
+    try {
+      request = waitForThread(memory.i32, idleWorkers, worker);
+    } catch (error) {
+      if (error instanceof RunStopped) return;
+      throw error;
+    }
+    if (request === undefined) return;
+    const name = threadName(memory, request.threadId);
+    const ctx = makeContext(port, memory, idleWorkers, program, request.threadId, name);
+    enterThread(ctx);
+    captureConsole(ctx.host);
+    let exports: ProgramExports;
+    try {
+      if (factory === undefined) throw loadError;
+      exports = shared ?? (await factory(weftImports));
+      if (!program.hasTopLevelEffects) shared = exports;
+    } catch (error) {
+      // Top-level statements run in every thread; one that throws is this thread's panic.
+      exports = { main: () => undefined, closures: [] };
+      const failing = error;
+      exports.closures[request.closureId] = () => () => {
+        throw failing;
+      };
+    }
+    const closureId = request.closureId;
+    const ended = await runThread(ctx, {
+      threadId: request.threadId,
+      name,
+      capturesPtr: request.capturesPtr,
+      capturesLen: request.capturesLen,
+      scoped: request.scoped,
+      makeClosure: (captures) => exports.closures[closureId]!(captures),
+      // Idle again before the joiner wakes, so its next spawn finds this worker.
+      beforeWake: () => {
+        offered = offerIdle(memory.i32, idleWorkers, worker);
+      },
+    });
+    if (ended === 'stopped') return;
+  }
+  port.post({ kind: 'worker-retired' });
 }
 
 /** Handles one supervisor message; entry files call this for every message. */
@@ -192,8 +258,8 @@ export function handleMessage(port: WorkerPort, message: ToWorker): void {
     case 'control':
       Comlink.expose(mainApi(port), message.port as unknown as Comlink.Endpoint);
       return;
-    case 'start-thread':
-      startThread(port, message.memory, message.program, message.request).catch((error: unknown) => {
+    case 'join-run':
+      serveRun(port, message).catch((error: unknown) => {
         if (error instanceof RunStopped) return;
         port.post({ kind: 'fatal', message: `weft runtime error in a thread: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}` });
       });

@@ -103,6 +103,12 @@ export interface ThreadStart {
   scoped: boolean;
   /** Builds the thread's closure from its decoded captures (the compiled program's lifted closure). */
   makeClosure(captures: Record<string, unknown>): () => unknown;
+  /**
+   * Called when the thread is over but before its joiner is woken: a pooled
+   * worker offers itself for the next thread here, so a `join` followed by a
+   * `spawn` finds it idle (the runner's idle-workers.ts).
+   */
+  beforeWake?(): void;
 }
 
 /**
@@ -141,6 +147,7 @@ export async function runThread(ctx: ThreadContext, start: ThreadStart): Promise
     i32[slot(start.threadId, S.resultPtr)] = memory.store(result);
     i32[slot(start.threadId, S.resultLen)] = result.length;
   }
+  start.beforeWake?.();
   Atomics.store(i32, slot(start.threadId, S.state), state);
   wake(i32, slot(start.threadId, S.state));
   Atomics.sub(i32, H.liveThreads, 1);
