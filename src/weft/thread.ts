@@ -13,7 +13,7 @@
  * run memory; a panic is any error the closure throws, published in the
  * slot and rethrown by `join` as a ThreadPanic.
  */
-import { callerLocation, context, threadLabel, type SourceLocation } from './runtime/context.ts';
+import { context, lazyCallerLocation, threadLabel, type SourceLocation } from './runtime/context.ts';
 import { decodeValue, encodeCaptures } from './runtime/codec.ts';
 import { ENCODE, HandleKind, MovableHandle, registerDecoder } from './runtime/handle.ts';
 import { liftedClosure } from './runtime/lift.ts';
@@ -123,12 +123,17 @@ registerDecoder(HandleKind.JoinHandle, (addr) => new JoinHandle(addr));
 function spawnWith<T>(f: () => T, name: string | undefined, scoped: boolean): JoinHandle<Awaited<T>> {
   const ctx = context();
   const lifted = liftedClosure(f, 'spawn');
-  const location = callerLocation();
+  const location = lazyCallerLocation();
   const threadId = allocateThread(ctx.memory, name);
   const label = threadLabel(threadId, name);
   const captures = encodeCaptures(lifted.captures(), {
     mode: scoped ? 'borrow' : 'move',
-    target: { into: name === undefined ? label : `thread '${label}'`, location },
+    target: {
+      into: name === undefined ? label : `thread '${label}'`,
+      get location() {
+        return location();
+      },
+    },
   });
   ctx.host.spawn({
     threadId,

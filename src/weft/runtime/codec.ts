@@ -168,7 +168,15 @@ export function encodeCaptures(captures: Record<string, unknown>, options: Encod
   }
   if (options.mode === 'move') {
     for (const [handle, variable] of moved) {
-      handle[MOVE]({ ...(options.target ?? { into: 'another thread' }), variable });
+      // Not a spread: `location` may be a getter that maps a stack only when a message needs it.
+      const target = options.target ?? { into: 'another thread' };
+      handle[MOVE]({
+        into: target.into,
+        variable,
+        get location() {
+          return target.location;
+        },
+      });
     }
   }
   return writer.result();

@@ -84,3 +84,17 @@ export function callerLocation(): SourceLocation | undefined {
   if (current === undefined) return undefined;
   return current.locate(new Error().stack);
 }
+
+/**
+ * `callerLocation`, computed only if asked: the call site is captured now
+ * (an Error, whose stack V8 formats lazily) and mapped to the reader's source
+ * on the first call. Formatting and mapping a stack costs tens of
+ * microseconds, too much for every `spawn` when only an error message needs it.
+ */
+export function lazyCallerLocation(): () => SourceLocation | undefined {
+  const ctx = current;
+  if (ctx === undefined) return () => undefined;
+  const site = new Error();
+  let located: { at: SourceLocation | undefined } | undefined;
+  return () => (located ??= { at: ctx.locate(site.stack) }).at;
+}
