@@ -182,6 +182,23 @@ export function encodeCaptures(captures: Record<string, unknown>, options: Encod
   return writer.result();
 }
 
+/**
+ * An ArrayBuffer moves as postMessage's transfer list moves it: the bytes
+ * arrive on the other side and the sender's buffer is detached (length 0),
+ * so reading it afterwards finds nothing, as Rust's moved Vec cannot be read.
+ * A typed array moves its whole buffer. Borrowing (scoped threads) copies.
+ */
+function transferOnMove(buffer: ArrayBuffer): Encodable {
+  return {
+    [ENCODE]: () => {
+      throw new Error('weft: a buffer is not a handle');
+    },
+    [MOVE]: () => {
+      if (!buffer.detached) buffer.transfer();
+    },
+  };
+}
+
 function describe(value: object): string {
   const ctor = (value as { constructor?: { name?: string } }).constructor;
   return ctor?.name ? `an instance of class ${ctor.name}` : 'an object';
@@ -266,12 +283,14 @@ function writeValue(w: Writer, value: unknown, handles: Encodable[], seen: Set<o
       const bytes = new Uint8Array(object.buffer, object.byteOffset, object.byteLength);
       w.u32(bytes.length);
       w.raw(bytes);
+      if (object.buffer instanceof ArrayBuffer) handles.push(transferOnMove(object.buffer));
       return;
     }
     if (object instanceof ArrayBuffer) {
       w.u8(T.arrayBuffer);
       w.u32(object.byteLength);
       w.raw(new Uint8Array(object));
+      handles.push(transferOnMove(object));
       return;
     }
     if (object instanceof Map) {

@@ -28,6 +28,19 @@ describe('weft/thread', () => {
     expect(run.lines).toEqual(['in thread [1, 2, 3, 4]', 'in main [1, 2, 3]']);
   });
 
+  it('transfers buffers: an ArrayBuffer or typed array moved into a thread is detached in the spawner', async () => {
+    const run = await runProgram(program(`
+  const buffer = new ArrayBuffer(8);
+  const samples = new Float64Array([1.5, 2.5]);
+  spawn(() => console.log("in thread", buffer.byteLength, samples[1])).join();
+  console.log("in main", buffer.byteLength, samples.length);
+  const kept = new Uint8Array([7, 8]);
+  scope((s) => { s.spawn(() => console.log("borrowed", kept.length)); });
+  console.log("still here", kept.length);`));
+    expect(run.errors).toEqual([]);
+    expect(run.lines).toEqual(['in thread 8 2.5', 'in main 0 0', 'borrowed 2', 'still here 2']);
+  });
+
   it('moves handles: using one after the spawn names the variable and the thread', async () => {
     const source = program(`
   const counter = new Arc(new Mutex(0));
