@@ -1,0 +1,110 @@
+/**
+ * The Chromium half of the benchmarks: the built book (dist/) served by
+ * `astro preview` (which sends the isolation headers), the page's own runner
+ * module (browser-host) imported into the page, the same weft programs as in
+ * Node, and two in-page baselines: a fresh Worker per thread, and postMessage.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium } from '@playwright/test';
+import { preview } from 'astro';
+import { findChromium } from '../e2e/support/browser.ts';
+import { parseFigures, programs, TRIALS, type Figure } from './programs.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const assets = fileURLToPath(new URL('../../dist/_astro/', import.meta.url));
+
+export interface BrowserResult {
+  version: string;
+  figures: Figure[];
+  baselines: Figure[];
+}
+
+export async function runInChromium(log: (line: string) => void): Promise<BrowserResult> {
+  if (!existsSync(assets)) throw new Error('dist/ is missing: `npm run bench` builds the book first');
+  const hostChunk = readdirSync(assets).find((file) => /^browser-host\..*\.js$/.test(file));
+  if (hostChunk === undefined) throw new Error('dist/_astro has no browser-host chunk');
+  const server = await preview({ root, logLevel: 'error', server: { host: '127.0.0.1', port: 0 } });
+  const choice = findChromium();
+  const browser = await chromium.launch({ executablePath: choice.executablePath, args: choice.args });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${server.port}/`);
+    const figures: Figure[] = [];
+    for (const [name, source] of Object.entries(programs)) {
+      log(`  chromium: ${name}`);
+      const lines = await page.evaluate(
+        async ({ chunk, source }) => {
+          const host = await import(chunk);
+          host.prewarm();
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+          const out: string[] = [];
+          const errors: string[] = [];
+          const handle = host.startRun(source, { timeoutMs: 120_000 }, (event: any) => {
+            if (event.kind === 'output') out.push(event.text);
+            if (event.kind === 'error') errors.push(event.error.message);
+          });
+          const outcome = await handle.done;
+          if (outcome.status !== 'ok') throw new Error(`${outcome.status}: ${outcome.message} ${errors.join('; ')}`);
+          return out;
+        },
+        { chunk: `/_astro/${hostChunk}`, source },
+      );
+      figures.push(...parseFigures(lines));
+    }
+    log('  chromium: baselines');
+    const baselines = await page.evaluate(async (trialCount) => {
+      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+      void median;
+      const fresh: number[] = [];
+      const workerUrl = URL.createObjectURL(new Blob(['postMessage(1)'], { type: 'text/javascript' }));
+      for (let t = 0; t < trialCount; t++) {
+        let total = 0;
+        for (let i = 0; i < 5; i++) {
+          const t0 = performance.now();
+          const w = new Worker(workerUrl);
+          await new Promise((resolve) => (w.onmessage = resolve));
+          w.terminate();
+          total += performance.now() - t0;
+        }
+        fresh.push((total / 5) * 1000);
+      }
+      const senderUrl = URL.createObjectURL(
+        new Blob(
+          ["onmessage = ({ data: { port, n } }) => { for (let i = 0; i < n; i++) port.postMessage({ id: i, name: 'item', ok: true }); };"],
+          { type: 'text/javascript' },
+        ),
+      );
+      const receiverUrl = URL.createObjectURL(
+        new Blob(
+          [
+            'onmessage = ({ data: { port, n } }) => { let c = 0, t0 = 0; port.onmessage = () => { if (c === 0) t0 = performance.now(); if (++c === n) postMessage(n / ((performance.now() - t0) / 1000)); }; };',
+          ],
+          { type: 'text/javascript' },
+        ),
+      );
+      const post: number[] = [];
+      for (let t = 0; t < trialCount + 1; t++) {
+        const n = 100_000;
+        const a = new Worker(senderUrl);
+        const b = new Worker(receiverUrl);
+        const { port1, port2 } = new MessageChannel();
+        const rate = new Promise<number>((resolve) => (b.onmessage = (e) => resolve(e.data)));
+        b.postMessage({ port: port2, n }, [port2]);
+        a.postMessage({ port: port1, n }, [port1]);
+        const r = await rate;
+        a.terminate();
+        b.terminate();
+        if (t > 0) post.push(r);
+      }
+      return [
+        { name: 'fresh-worker', unit: 'us', trials: fresh },
+        { name: 'postmessage', unit: 'msg/s', trials: post },
+      ];
+    }, TRIALS);
+    return { version: browser.version(), figures, baselines };
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}

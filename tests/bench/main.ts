@@ -1,0 +1,202 @@
+/**
+ * `npm run bench`: weft against its baselines, measured in one run on one
+ * machine, written to BENCHMARKS.md. Medians over TRIALS trials; every ratio
+ * compares figures from this same run. Not a test: nothing here asserts a time.
+ *
+ *   weft in Node (worker_threads) and in headless Chromium (the built book)
+ *   Rust std (rust/, built with cargo when cargo exists)
+ *   a fresh worker per thread and postMessage (Node and Chromium)
+ *   the npm package `multithreading`, where it has the primitive (Node)
+ */
+import { execFileSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import { writeFileSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createNodeSupervisor } from '../../src/runner/node-host.ts';
+import { freshWorker, median, multithreadingFigures, postMessageThroughput } from './baselines-node.ts';
+import { runInChromium, type BrowserResult } from './browser.ts';
+import { parseFigures, programs, TRIALS, type Figure } from './programs.ts';
+
+const rustDir = fileURLToPath(new URL('./rust/', import.meta.url));
+const out = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));
+const log = (line: string) => console.error(line);
+
+async function weftInNode(): Promise<Figure[]> {
+  const supervisor = createNodeSupervisor(2);
+  supervisor.prewarm();
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  const figures: Figure[] = [];
+  try {
+    for (const [name, source] of Object.entries(programs)) {
+      log(`  node: ${name}`);
+      const lines: string[] = [];
+      const run = supervisor.startRun(source, { timeoutMs: 180_000 }, (event) => {
+        if (event.kind === 'output') lines.push(event.text);
+      });
+      const outcome = await run.done;
+      if (outcome.status !== 'ok') throw new Error(`${name}: ${outcome.status} ${outcome.message}`);
+      figures.push(...parseFigures(lines));
+    }
+  } finally {
+    supervisor.dispose();
+  }
+  return figures;
+}
+
+function rust(): { figures: Figure[]; note: string } {
+  try {
+    execFileSync('cargo', ['--version'], { stdio: 'ignore' });
+  } catch {
+    return { figures: [], note: 'cargo was not found, so the Rust std baselines were not measured in this run.' };
+  }
+  log('  rust: cargo build --release');
+  execFileSync('cargo', ['build', '--release', '--quiet'], { cwd: rustDir, stdio: 'inherit' });
+  log('  rust: run');
+  const text = execFileSync(`${rustDir}target/release/weft-bench-baselines`, { encoding: 'utf8' });
+  const version = execFileSync('rustc', ['--version'], { encoding: 'utf8' }).trim();
+  return { figures: parseFigures(text.split('\n')), note: version };
+}
+
+const find = (figures: Figure[], name: string) => figures.find((f) => f.name === name);
+
+function fmt(value: number | undefined, unit: string): string {
+  if (value === undefined || Number.isNaN(value)) return '—';
+  if (unit === 'msg/s' || unit === 'ops/s') return value >= 1e6 ? `${(value / 1e6).toFixed(2)} M/s` : `${(value / 1e3).toFixed(0)} k/s`;
+  if (unit === 'us') return value >= 1000 ? `${(value / 1000).toFixed(1)} ms` : `${value.toFixed(1)} µs`;
+  return `${value.toFixed(0)} ns`;
+}
+
+/** Speed relative to the baseline, > 1 = weft faster (times are inverted). */
+function speed(weft: number | undefined, base: number | undefined, unit: string): string {
+  if (weft === undefined || base === undefined) return '—';
+  const r = unit === 'msg/s' || unit === 'ops/s' ? weft / base : base / weft;
+  return `${r.toFixed(2)}×`;
+}
+
+interface Target {
+  label: string;
+  check(weft: number, rust: number | undefined): boolean;
+}
+const targets: Record<string, Target> = {
+  'spawn-join': { label: 'median ≤ 60 µs', check: (w) => w <= 60 },
+  'channel-u32': { label: '≥ 0.6× Rust', check: (w, r) => r !== undefined && w >= 0.6 * r },
+  'channel-object': { label: '≥ 2 M msg/s', check: (w) => w >= 2e6 },
+  rendezvous: { label: 'no slower than Rust', check: (w, r) => r !== undefined && w <= r },
+  'mutex-contended': { label: '≥ 0.5× Rust', check: (w, r) => r !== undefined && w >= 0.5 * r },
+  'mutex-uncontended': { label: '≤ 60 ns', check: (w) => w <= 60 },
+};
+
+const descriptions: Record<string, string> = {
+  'spawn-join': 'spawn + join, one thread at a time (pooled)',
+  'channel-u32': '1→1 channel, numbers',
+  'channel-object': '1→1 channel, small objects `{ id, name, ok }`',
+  rendezvous: 'rendezvous round trip (`syncChannel(0)` there and back)',
+  'mutex-contended': '2 threads lock/+1/unlock one Mutex',
+  'mutex-uncontended': 'lock/+1/unlock, one thread',
+};
+
+/** Why a missed target is missed, as measured and profiled (node --cpu-prof). */
+const whyMissed: Record<string, string> = {
+  'spawn-join':
+    'Each run starts on fresh workers whose weft code V8 has not optimised yet; the first few hundred spawns of a run cost 3-5× the steady state, and a run may spawn at most 1023 threads, so the trials cannot warm up further. Waking a sleeping worker on this 2-core VM also costs 20-150 µs when other processes run.',
+  'channel-u32':
+    'Every message is a node from the run allocator linked under a futex lock, with ~20 accesses through length-tracking views of the growable SharedArrayBuffer (~55 ns each, vs ~10 ns through a fixed-length view; profiled). Rust moves a u32 through a lock-free block list. A ring buffer per channel over fixed-length views is the next step.',
+  'channel-object':
+    'Objects go through weft\'s own codec (no synchronous structured clone into shared memory exists): per message a Writer and DataView on the send side, a copy out of shared memory, a DataView and a decode on the receive side, plus the allocator lock twice. Profiled: Reader/DataView construction and the allocator dominate.',
+  rendezvous: '',
+  'mutex-contended':
+    'Under contention a weft lock falls to the futex path (Atomics.wait/notify: ~3 µs per wait/wake round trip measured here) more often than Rust\'s, whose contended pair costs ~100 ns on this machine (10 M/s); each weft lock/unlock also pays the uncontended overhead below (holder word, owned guard for drop-on-exit and poisoning, value copy).',
+  'mutex-uncontended':
+    'A weft lock/unlock does more than Rust\'s two atomics: the self-deadlock check and holder word, a guard object registered with the thread (so a panic poisons and unlocks), and the value copied in and out of shared memory. The atomics themselves now go through fixed-length views (530 → ~135 ns in this work).',
+};
+
+function row(name: string, unit: string, weft: Figure | undefined, base: Figure | undefined, baseLabel: string): string {
+  const w = weft ? median(weft.trials) : undefined;
+  const b = base ? median(base.trials) : undefined;
+  return `| ${descriptions[name] ?? name} | ${fmt(w, unit)} | ${baseLabel}: ${fmt(b, unit)} | ${speed(w, b, unit)} |`;
+}
+
+async function main(): Promise<void> {
+  const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  log('weft benchmarks (medians of ' + TRIALS + ' trials)');
+  const rustResult = rust();
+  const node = await weftInNode();
+  log('  node: baselines');
+  const nodeFresh = await freshWorker();
+  const nodePost = await postMessageThroughput();
+  log('  node: multithreading');
+  let mt: Figure[] = [];
+  let mtNote = '';
+  try {
+    mt = await multithreadingFigures();
+  } catch (error) {
+    mtNote = `multithreading failed: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  let browser: BrowserResult | undefined;
+  let browserNote = '';
+  try {
+    browser = await runInChromium(log);
+  } catch (error) {
+    browserNote = `Chromium was not measured: ${error instanceof Error ? error.message : String(error)}`;
+  }
+
+  const rustFigures = rustResult.figures;
+  const lines: string[] = [];
+  const cpu = cpus();
+  lines.push('# Benchmarks', '');
+  lines.push('Written by `npm run bench` (tests/bench/). Medians of ' + TRIALS + ' trials; every baseline was measured in the same run on the same machine, so read the ratios rather than the absolute numbers. Ratios are speeds: above 1× weft is faster.', '');
+  lines.push(`- Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores; load average at start ${load}`);
+  lines.push(`- Node ${process.version}; ${browser ? `Chromium ${browser.version} (headless)` : browserNote}`);
+  lines.push(`- Rust: ${rustResult.note}`);
+  lines.push(`- Date: ${new Date().toISOString()}`, '');
+
+  for (const [platform, figures] of [['Node (worker_threads)', node], ['Chromium (the built book, Web Workers)', browser?.figures ?? []]] as const) {
+    if (figures.length === 0) continue;
+    lines.push(`## weft in ${platform}`, '');
+    lines.push('| figure | weft | baseline | ratio | target |', '|---|---|---|---|---|');
+    for (const name of Object.keys(programs)) {
+      const f = find(figures, name);
+      if (!f) continue;
+      const unit = f.unit;
+      const r = find(rustFigures, name);
+      const t = targets[name]!;
+      const met = t.check(median(f.trials), r ? median(r.trials) : undefined);
+      lines.push(`${row(name, unit, f, r, 'Rust std').replace(/\|$/, '')}| ${t.label}: ${met ? 'met' : '**missed**'} |`);
+    }
+    const fresh = platform.startsWith('Node') ? nodeFresh : find(browser?.baselines ?? [], 'fresh-worker');
+    const post = platform.startsWith('Node') ? nodePost : find(browser?.baselines ?? [], 'postmessage');
+    lines.push(`${row('spawn-join', 'us', find(figures, 'spawn-join'), fresh, 'fresh worker per thread')} |`);
+    lines.push(`${row('channel-object', 'msg/s', find(figures, 'channel-object'), post, 'postMessage, same objects')} |`);
+    lines.push('');
+  }
+
+  lines.push('## The npm package `multithreading` (Node), same workloads', '');
+  if (mtNote) lines.push(mtNote, '');
+  lines.push('| figure | multithreading | weft (Node) | weft speed |', '|---|---|---|---|');
+  for (const f of mt) {
+    const w = find(node, f.name);
+    const mv = median(f.trials);
+    const wv = w ? median(w.trials) : undefined;
+    lines.push(`| ${descriptions[f.name] ?? f.name} | ${fmt(mv, f.unit)} | ${fmt(wv, f.unit)} | ${speed(wv, mv, f.unit)} |`);
+  }
+  lines.push('| 1→1 channel | not measured | | |', '| rendezvous | no such primitive (capacity ≥ 1) | | |', '');
+  lines.push('Its spawn is an async task pool (`await handle.join()`), its Mutex guards a typed array (`blockingLock`). Its bounded channel was not measured: in this harness a blocking receiver got "Channel closed" with messages still queued once the producer task ended, and with an extra Sender kept open a 20 000-message run did not finish within 300 s.', '');
+
+  lines.push('## Why each missed target is missed', '');
+  const missed = new Set<string>();
+  for (const figures of [node, browser?.figures ?? []]) {
+    for (const f of figures) {
+      const r = find(rustFigures, f.name);
+      if (!targets[f.name]!.check(median(f.trials), r ? median(r.trials) : undefined)) missed.add(f.name);
+    }
+  }
+  if (missed.size === 0) lines.push('None missed in this run.');
+  for (const name of missed) lines.push(`- **${descriptions[name]}** — ${whyMissed[name] || 'missed in this run only; see the ratio.'}`);
+  lines.push('');
+  lines.push('## Raw trials', '', '```json', JSON.stringify({ rust: rustFigures, node, nodeBaselines: [nodeFresh, nodePost], multithreading: mt, chromium: browser ?? null }), '```', '');
+  writeFileSync(out, lines.join('\n'));
+  log(`wrote ${out}`);
+  process.exit(0);
+}
+
+await main();
