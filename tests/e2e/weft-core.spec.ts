@@ -1,0 +1,103 @@
+// The core of weft in a real Chromium page: spawn/join, Mutex, channels and a
+// panic's location, run by the book's own runner module (browser-host, the
+// chunk the chapter pages load on demand) against the built site, with the
+// site's isolation headers. Nothing test-only ships: the page imports the
+// built chunk by its file name.
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { test, expect } from './support/fixtures.ts';
+
+const assets = fileURLToPath(new URL('../../dist/_astro/', import.meta.url));
+
+interface PageRun {
+  status: string;
+  lines: string[];
+  errors: { message: string; line?: number; thread?: string }[];
+}
+
+async function run(page: import('@playwright/test').Page, source: string): Promise<PageRun> {
+  const chunk = readdirSync(assets).find((file) => /^browser-host\..*\.js$/.test(file));
+  expect(chunk, 'the built site has the runner chunk').toBeDefined();
+  return page.evaluate(
+    async ({ url, source }) => {
+      const host = await import(url);
+      const lines: string[] = [];
+      const errors: { message: string; line?: number; thread?: string }[] = [];
+      const handle = host.startRun(source, { timeoutMs: 30_000 }, (event: any) => {
+        if (event.kind === 'output') lines.push(`[${event.thread}] ${event.text}`);
+        if (event.kind === 'error') errors.push({ message: event.error.message, line: event.error.location?.line, thread: event.error.thread });
+      });
+      const outcome = await handle.done;
+      return { status: outcome.status, lines, errors };
+    },
+    { url: `/_astro/${chunk}`, source },
+  );
+}
+
+test.describe('weft core in Chromium', () => {
+  test.beforeEach(async ({ page }) => {
+    await page.goto('/');
+    expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
+  });
+
+  test('spawn and join on pooled workers, including spawn from a spawned thread and 64 threads', async ({ page }) => {
+    const result = await run(
+      page,
+      `import { spawn } from "weft/thread";
+function main() {
+  let sum = 0;
+  for (let i = 0; i < 50; i++) sum += spawn(() => i).join();
+  const outer = spawn(() => spawn(() => 20).join() + 1);
+  const many = [];
+  for (let i = 0; i < 64; i++) many.push(spawn(() => i * 2));
+  console.log(sum, outer.join(), many.reduce((a, h) => a + h.join(), 0));
+}`,
+    );
+    expect(result.errors).toEqual([]);
+    expect(result.status).toBe('ok');
+    expect(result.lines).toEqual([`[main] 1225 21 ${63 * 64}`]);
+  });
+
+  test('a Mutex shared through an Arc loses no update; a channel delivers every message in order', async ({ page }) => {
+    const result = await run(
+      page,
+      `import { spawn } from "weft/thread";
+import { Arc, Mutex, mpsc } from "weft/sync";
+function main() {
+  const counter = new Arc(new Mutex(0));
+  const hs = [];
+  for (let t = 0; t < 4; t++) {
+    const c = counter.clone();
+    hs.push(spawn(() => { for (let i = 0; i < 1000; i++) { using g = c.lock(); g.value += 1; } }));
+  }
+  for (const h of hs) h.join();
+  const [tx, rx] = mpsc.channel();
+  spawn(() => { for (let i = 0; i < 100; i++) tx.send({ i }); });
+  const got = [...rx].map((m) => m.i);
+  const [rtx, rrx] = mpsc.syncChannel(0);
+  const echo = spawn(() => rrx.recv() * 2);
+  rtx.send(21);
+  console.log(counter.lock().value, got.length, got.every((v, k) => v === k), echo.join());
+}`,
+    );
+    expect(result.errors).toEqual([]);
+    expect(result.lines).toEqual(['[main] 4000 100 true 42']);
+  });
+
+  test("a thread's panic names the thread and the reader's line", async ({ page }) => {
+    const result = await run(
+      page,
+      `import { builder } from "weft/thread";
+function main() {
+  const h = builder().name("doomed").spawn(() => {
+    throw new Error("boom");
+  });
+  h.join();
+}`,
+    );
+    expect(result.status).toBe('panic');
+    const threadPanic = result.errors.find((e) => e.thread === 'doomed');
+    expect(threadPanic?.message).toContain("thread 'doomed' panicked: boom");
+    expect(threadPanic?.line).toBe(4);
+  });
+});
