@@ -26,8 +26,19 @@ export default defineConfig({
     shikiConfig: {
       // Both themes ship as CSS variables (--shiki-light / --shiki-dark);
       // src/styles/code.css picks one from the page's theme.
-      themes: { light: 'github-light', dark: 'github-dark' },
+      themes: { light: 'github-light-default', dark: 'github-dark-default' },
       defaultColor: false,
+      transformers: [
+        {
+          // github-light-default's comment grey (#6e7781) is 4.27:1 on the code
+          // background, under WCAG AA's 4.5:1; Primer's next grey is 5.9:1.
+          name: 'weft:aa-contrast-comments',
+          span(node) {
+            const style = node.properties.style;
+            if (typeof style === 'string') node.properties.style = style.replace(/--shiki-light:#6e7781/i, '--shiki-light:#57606a');
+          },
+        },
+      ],
     },
   },
   server: { port: 4321, headers: isolationHeaders },
