@@ -20,6 +20,7 @@ import * as Comlink from 'comlink';
 import { H, RunMemory } from '../weft/runtime/memory.ts';
 import { createIdleWorkers, idleCount, MAX_WORKERS, refillSeen, tryHandToIdle } from './idle-workers.ts';
 import type { RunEvent, RunOptions, RunOutcome, RunStatus } from './events.ts';
+import { describeDeadlock, isDeadlocked, snapshot, type Snapshot } from './deadlock.ts';
 import type { FromWorker, MainApi, MainResult, ProgramPayload, SpawnRequestPayload, ToWorker } from './protocol.ts';
 
 /** One worker as the supervisor sees it; each platform adapts its own. */
@@ -39,6 +40,12 @@ export interface RunHandle {
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
+/**
+ * How often the watchdog looks for a deadlock. Two looks in a row must agree,
+ * so a deadlock is reported 150–300 ms after it happens (plus the 100 ms a
+ * blocked thread waits before it records its line: runtime/wait.ts).
+ */
+const DEADLOCK_CHECK_MS = 150;
 /** How long to wait for console lines still in flight from other workers when main has returned. */
 const DRAIN_MS = 500;
 
@@ -124,6 +131,8 @@ class Run implements RunHandle {
   #program: ProgramPayload | undefined;
   #over = false;
   #timer: ReturnType<typeof setTimeout>;
+  #watchdog: ReturnType<typeof setInterval>;
+  #lastLook: Snapshot | undefined;
   #resolve!: (outcome: RunOutcome) => void;
   #abandonMain!: (reason: Error) => void;
   #controlPort: MessagePort | undefined;
@@ -141,6 +150,7 @@ class Run implements RunHandle {
     this.done = new Promise((resolve) => (this.#resolve = resolve));
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#timer = setTimeout(() => this.#finish('timeout', `Stopped by the time limit of ${formatMs(timeoutMs)}.`), timeoutMs);
+    this.#watchdog = setInterval(() => this.#lookForDeadlock(), DEADLOCK_CHECK_MS);
 
     const main = this.#adopt(pool.take());
     const { port1, port2 } = new MessageChannel();
@@ -320,8 +330,22 @@ class Run implements RunHandle {
     waitForLines();
   }
 
-  #finish(status: RunStatus, message: string, outputSeqEnd = Infinity, lastEvent?: RunEvent): void {
+  /** The watchdog: ends the run with a report once every thread is blocked for good. */
+  #lookForDeadlock(): void {
     if (this.#over) return;
+    const now = snapshot(this.#memory);
+    if (isDeadlocked(this.#lastLook, now)) {
+      const report = describeDeadlock(this.#memory, now);
+      const events: RunEvent[] = report.errors.map((error) => ({ kind: 'error', error }));
+      this.#finish('deadlock', report.summary, Infinity, events);
+      return;
+    }
+    this.#lastLook = now;
+  }
+
+  #finish(status: RunStatus, message: string, outputSeqEnd = Infinity, lastEvent?: RunEvent | RunEvent[]): void {
+    if (this.#over) return;
+    clearInterval(this.#watchdog);
     // Tell blocked threads to give up (they check between wait slices), then end them all.
     Atomics.store(this.#memory.i32, H.stop, 1);
     this.#over = true;
@@ -334,7 +358,7 @@ class Run implements RunHandle {
     this.#api = undefined;
     this.#abandonMain(new Error(`the run ended: ${status}`));
     this.#flush(outputSeqEnd);
-    if (lastEvent) this.#onEvent(lastEvent);
+    for (const event of lastEvent === undefined ? [] : Array.isArray(lastEvent) ? lastEvent : [lastEvent]) this.#onEvent(event);
     const outcome: RunOutcome = { status, durationMs: performance.now() - this.#started, message };
     this.#onEvent({ kind: 'end', outcome });
     this.#resolve(outcome);

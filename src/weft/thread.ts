@@ -25,7 +25,7 @@ import {
   ThreadState,
   type PanicPayload,
 } from './runtime/threads.ts';
-import { waitWhileEqual, wake } from './runtime/wait.ts';
+import { blockWhileEqual, wake } from './runtime/wait.ts';
 
 /** A thread's panic, rethrown by `join()` (Rust: `join()` returns `Err(payload)`). */
 export class ThreadPanic extends Error {
@@ -94,7 +94,7 @@ export class JoinHandle<T> extends MovableHandle {
     const i32 = memory.i32;
     const stateIndex = slot(this.#threadId, S.state);
     while (Atomics.load(i32, stateIndex) === ThreadState.running) {
-      waitWhileEqual(i32, stateIndex, ThreadState.running);
+      blockWhileEqual(i32, stateIndex, ThreadState.running, Infinity, { kind: 'join', object: this.#threadId });
     }
     const state = Atomics.load(i32, stateIndex);
     const ptr = i32[slot(this.#threadId, S.resultPtr)]!;
@@ -190,7 +190,7 @@ export function sleep(ms: number): void {
   for (;;) {
     const remaining = deadline - performance.now();
     if (remaining <= 0) return;
-    waitWhileEqual(memory.i32, index, 0, remaining);
+    blockWhileEqual(memory.i32, index, 0, remaining, { kind: 'sleep', object: 0 });
   }
 }
 
@@ -205,7 +205,7 @@ export function park(): void {
   const i32 = memory.i32;
   const index = slot(threadId, S.park);
   if (Atomics.exchange(i32, index, 0) === 1) return;
-  waitWhileEqual(i32, index, 0);
+  blockWhileEqual(i32, index, 0, Infinity, { kind: 'park', object: threadId });
   Atomics.store(i32, index, 0);
 }
 
@@ -215,7 +215,7 @@ export function parkTimeout(ms: number): void {
   const i32 = memory.i32;
   const index = slot(threadId, S.park);
   if (Atomics.exchange(i32, index, 0) === 1) return;
-  waitWhileEqual(i32, index, 0, ms);
+  blockWhileEqual(i32, index, 0, ms, { kind: 'park', object: threadId });
   Atomics.store(i32, index, 0);
 }
 

@@ -18,6 +18,13 @@ export const S = {
   park: 5,
   sleep: 6,
   joined: 7,
+  // What the thread is blocked on, while it is (runtime/wait.ts blockWhileEqual):
+  waitKind: 8, // a WaitKind code (waitKindCode), 0 when not blocked
+  waitObject: 9, // the primitive's address; for join, the joined thread's id
+  waitLine: 10, // the reader's line and column of the blocking call (0: not located yet)
+  waitColumn: 11,
+  waitTimed: 12, // 1 when the wait has a time limit (sleep, recvTimeout...): not a deadlock
+  blockSeq: 13, // bumped on every block, so a watchdog can tell a thread that moved on
 } as const;
 
 export const ThreadState = {

@@ -6,7 +6,9 @@
  * the model (https://man7.org/linux/man-pages/man2/futex.2.html): a waiter
  * may wake spuriously, so every caller re-checks its condition in a loop.
  */
+import { context } from './context.ts';
 import { H } from './memory.ts';
+import { S, slot } from './threads.ts';
 
 export const SLICE_MS = 50;
 
@@ -86,6 +88,32 @@ export interface WaitTarget {
   object: number;
 }
 
+/** Codes stored in a thread slot's waitKind word; 0 means "not blocked". */
+export const WAIT_KINDS: readonly WaitKind[] = [
+  'mutex',
+  'rwlock-read',
+  'rwlock-write',
+  'condvar',
+  'barrier',
+  'once',
+  'channel-recv',
+  'channel-send',
+  'join',
+  'park',
+  'sleep',
+];
+
+export function waitKindCode(kind: WaitKind): number {
+  return WAIT_KINDS.indexOf(kind) + 1;
+}
+
+/**
+ * A thread that is still blocked after this long records where (the reader's
+ * line): mapping a stack costs tens of microseconds, too much for every short
+ * wait, and only a long wait can end up in a deadlock report.
+ */
+const LOCATE_AFTER_MS = 100;
+
 /**
  * Blocks while `i32[index] === value`, at most `timeoutMs`, recording in the
  * calling thread's slot what it waits for (`target`) for as long as it waits.
@@ -99,6 +127,28 @@ export function blockWhileEqual(
   timeoutMs: number,
   target: WaitTarget,
 ): boolean {
-  void target; // recorded by the deadlock watchdog and scheduler work (issue 3)
-  return waitWhileEqual(i32, index, value, timeoutMs);
+  if (Atomics.load(i32, index) !== value) return true;
+  const ctx = context();
+  const words = ctx.memory.i32;
+  const at = (word: number) => slot(ctx.threadId, word);
+  words[at(S.waitObject)] = target.object;
+  words[at(S.waitTimed)] = timeoutMs === Infinity ? 0 : 1;
+  words[at(S.waitLine)] = 0;
+  words[at(S.waitColumn)] = 0;
+  Atomics.add(words, at(S.blockSeq), 1);
+  Atomics.store(words, at(S.waitKind), waitKindCode(target.kind));
+  try {
+    const started = performance.now();
+    if (waitWhileEqual(i32, index, value, Math.min(timeoutMs, LOCATE_AFTER_MS))) return true;
+    const remaining = timeoutMs - (performance.now() - started);
+    if (remaining <= 0) return false;
+    const location = ctx.locate(new Error().stack);
+    if (location) {
+      words[at(S.waitLine)] = location.line;
+      words[at(S.waitColumn)] = location.column;
+    }
+    return waitWhileEqual(i32, index, value, remaining);
+  } finally {
+    Atomics.store(words, at(S.waitKind), 0);
+  }
 }

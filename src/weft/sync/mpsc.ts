@@ -26,7 +26,7 @@ import { decodeValue, encodeDeferred } from '../runtime/codec.ts';
 import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { lockWord, unlockWord } from '../runtime/futex-lock.ts';
 import { dropTree, own } from '../runtime/ownership.ts';
-import { waitWhileEqual, wake } from '../runtime/wait.ts';
+import { blockWhileEqual, wake } from '../runtime/wait.ts';
 import { RecvError, RecvTimeoutError, SendError, TryRecvError, TrySendError } from './errors.ts';
 
 const W = {
@@ -136,7 +136,7 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
         if (node !== 0) memory.free(node);
         throw new TrySendError('full', value);
       }
-      waitWhileEqual(words, base + W.sendSignal, seen);
+      blockWhileEqual(words, base + W.sendSignal, seen, Infinity, { kind: 'channel-send', object: this.#addr });
       lockWord(words, base + W.lock);
     }
     if (words[base + W.receiverAlive] !== 1) {
@@ -172,7 +172,7 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
       for (;;) {
         const seen = Atomics.load(words, base + W.sendSignal);
         if (Atomics.load(words, base + W.taken) >= ticket || Atomics.load(words, base + W.receiverAlive) !== 1) return;
-        waitWhileEqual(words, base + W.sendSignal, seen);
+        blockWhileEqual(words, base + W.sendSignal, seen, Infinity, { kind: 'channel-send', object: this.#addr });
       }
     }
   }
@@ -282,7 +282,7 @@ export class Receiver<T> extends MovableHandle implements Owned, Disposable, Ite
       if (remaining <= 0) return 'timeout';
       Atomics.add(words, base + W.receiverWaiting, 1);
       try {
-        waitWhileEqual(words, base + W.recvSignal, seen, remaining);
+        blockWhileEqual(words, base + W.recvSignal, seen, remaining, { kind: 'channel-recv', object: this.#addr });
       } finally {
         Atomics.sub(words, base + W.receiverWaiting, 1);
       }

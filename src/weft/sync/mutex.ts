@@ -98,7 +98,7 @@ export class Mutex<T> extends MovableHandle {
         return this.#acquired();
       }
     }
-    lockWord(i32, base + W.lock);
+    lockWord(i32, base + W.lock, Infinity, { kind: 'mutex', object: this.#addr });
     return this.#acquired();
   }
 

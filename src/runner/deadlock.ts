@@ -1,0 +1,159 @@
+/**
+ * The deadlock watchdog's eyes: reads, from run memory, what every live
+ * thread of a run is blocked on (the thread slots' wait words, written by
+ * weft's `blockWhileEqual`), decides whether the run can still make
+ * progress, and says who waits for whom in the reader's words and lines.
+ *
+ * A run is deadlocked when every live thread is blocked in weft without a
+ * time limit (a `sleep` or `recvTimeout` will end by itself) and nothing has
+ * changed between two looks: no thread has been woken and blocked again.
+ * Only threads can wake threads, so from then on none ever will — a channel
+ * whose every sender is held by a blocked thread included.
+ *
+ * Runs on the supervisor's side (the page, or Node's main thread), which
+ * never blocks; it only reads run memory.
+ */
+import type { RunMemory } from '../weft/runtime/memory.ts';
+import { H } from '../weft/runtime/memory.ts';
+import { S, slot, threadName, ThreadState } from '../weft/runtime/threads.ts';
+import { WAIT_KINDS, type WaitKind } from '../weft/runtime/wait.ts';
+import type { ReaderError } from './events.ts';
+
+export interface BlockedThread {
+  id: number;
+  kind: WaitKind;
+  /** The primitive's address; for `join`, the joined thread's id. */
+  object: number;
+  line: number;
+  column: number;
+  timed: boolean;
+  /** Changes every time the thread blocks anew. */
+  seq: number;
+}
+
+export interface Snapshot {
+  /** Threads that are running (started, not finished). */
+  live: number;
+  blocked: BlockedThread[];
+}
+
+/** Word 5 of a Mutex or an RwLock record: the thread holding it (writer for an RwLock), 0 if none. */
+const HOLDER_WORD = 5;
+
+export function snapshot(memory: RunMemory): Snapshot {
+  const i32 = memory.i32;
+  const end = Math.min(Atomics.load(i32, H.nextThreadId), 1 << 16);
+  const blocked: BlockedThread[] = [];
+  let live = 0;
+  for (let id = 1; id < end; id++) {
+    if (Atomics.load(i32, slot(id, S.state)) !== ThreadState.running) continue;
+    live++;
+    const code = Atomics.load(i32, slot(id, S.waitKind));
+    if (code === 0) continue;
+    blocked.push({
+      id,
+      kind: WAIT_KINDS[code - 1]!,
+      object: Atomics.load(i32, slot(id, S.waitObject)),
+      line: Atomics.load(i32, slot(id, S.waitLine)),
+      column: Atomics.load(i32, slot(id, S.waitColumn)),
+      timed: Atomics.load(i32, slot(id, S.waitTimed)) === 1,
+      seq: Atomics.load(i32, slot(id, S.blockSeq)),
+    });
+  }
+  return { live, blocked };
+}
+
+function stuck(s: Snapshot): boolean {
+  return s.live > 0 && s.blocked.length === s.live && s.blocked.every((t) => !t.timed);
+}
+
+/** true when both looks show every live thread blocked for good, and nothing moved in between. */
+export function isDeadlocked(before: Snapshot | undefined, now: Snapshot): boolean {
+  if (before === undefined || !stuck(before) || !stuck(now) || before.blocked.length !== now.blocked.length) return false;
+  return now.blocked.every((t, i) => {
+    const was = before.blocked[i]!;
+    return was.id === t.id && was.seq === t.seq && was.kind === t.kind && was.object === t.object;
+  });
+}
+
+const WHAT: Record<WaitKind, string> = {
+  mutex: 'to lock a Mutex',
+  'rwlock-read': 'to read-lock an RwLock',
+  'rwlock-write': 'to write-lock an RwLock',
+  condvar: 'on a Condvar for a notification',
+  barrier: 'at a Barrier for the other threads',
+  once: 'for a Once initialiser another thread is running',
+  'channel-recv': 'to receive from a channel',
+  'channel-send': 'to send on a full (or rendezvous) channel',
+  join: 'to join',
+  park: 'to be unparked',
+  sleep: 'asleep',
+};
+
+/** The thread `t` waits for, when one thread alone can release it. */
+function waitsFor(memory: RunMemory, t: BlockedThread): number | undefined {
+  switch (t.kind) {
+    case 'join':
+      return t.object;
+    case 'mutex':
+    case 'rwlock-write':
+    case 'rwlock-read': {
+      const holder = Atomics.load(memory.i32, (t.object >> 2) + HOLDER_WORD);
+      return holder > 0 ? holder : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+export interface DeadlockReport {
+  /** One line for the run's end: "Deadlock: main waits for 'worker', which waits for main." */
+  summary: string;
+  /** One error per blocked thread, at the reader's line where it blocked. */
+  errors: ReaderError[];
+}
+
+/** Says who waits for what, and the cycle when there is one. */
+export function describeDeadlock(memory: RunMemory, now: Snapshot): DeadlockReport {
+  const name = (id: number) => {
+    const named = threadName(memory, id);
+    return named === undefined ? `thread ${id}` : `'${named}'`;
+  };
+  const byId = new Map(now.blocked.map((t) => [t.id, t]));
+  const errors: ReaderError[] = now.blocked.map((t) => {
+    const other = waitsFor(memory, t);
+    let message = `${name(t.id)} is blocked waiting ${WHAT[t.kind]}`;
+    if (t.kind === 'join') message += ` ${name(t.object)}, which is blocked too`;
+    else if (other !== undefined) message += ` held by ${name(other)}${other === t.id ? ' — itself' : ''}`;
+    else if (t.kind === 'channel-recv') message += ', but every thread that could send on it is blocked';
+    return {
+      name: 'Deadlock',
+      message,
+      thread: threadName(memory, t.id) ?? `thread ${t.id}`,
+      ...(t.line > 0 ? { location: { line: t.line, column: t.column } } : {}),
+    };
+  });
+
+  // Follow "waits for" edges from each thread; the first one that comes back to itself is the cycle.
+  let cycle: number[] | undefined;
+  for (const start of now.blocked) {
+    const path = [start.id];
+    let next = waitsFor(memory, start);
+    while (next !== undefined && byId.has(next) && !path.includes(next)) {
+      path.push(next);
+      next = waitsFor(memory, byId.get(next)!);
+    }
+    if (next !== undefined && path[0] === next) {
+      cycle = path;
+      break;
+    }
+  }
+  const where = (id: number) => {
+    const t = byId.get(id)!;
+    return t.line > 0 ? ` (line ${t.line})` : '';
+  };
+  const summary = cycle
+    ? `Deadlock: ${cycle.map((id, i) => `${name(id)}${where(id)} waits for ${name(cycle[(i + 1) % cycle.length]!)}`).join('; ')}. Every thread is blocked, and none can wake another.`
+    : `Deadlock: every thread is blocked (${now.blocked.map((t) => `${name(t.id)}${where(t.id)}`).join(', ')}), and none can wake another.`;
+  return { summary, errors };
+}

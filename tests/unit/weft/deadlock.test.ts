@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { lineOf, program, runProgram } from '../support/run-program.ts';
+
+/** What a reader sees of a deadlock: the summary, and each blocked thread at its line. */
+async function deadlock(source: string) {
+  const run = await runProgram(source, { timeoutMs: 8000 });
+  expect(run.outcome.status).toBe('deadlock');
+  const at = run.errors.map((e) => `${e.thread}@${e.location?.line}: ${e.message}`).sort();
+  return { summary: run.outcome.message, at, run };
+}
+
+describe('deadlocks are named', () => {
+  it('a lock-order inversion: each thread holds one Mutex and waits for the other', async () => {
+    const source = program(`
+  const a = new Arc(new Mutex(0));
+  const b = new Arc(new Mutex(0));
+  const [a2, b2] = [a.clone(), b.clone()];
+  const t = builder().name("worker").spawn(() => {
+    using gb = b2.lock();
+    sleep(30);
+    using ga = a2.lock(); // worker: b then a
+  });
+  using ga = a.lock();
+  sleep(30);
+  using gb = b.lock(); // main: a then b
+  t.join();`);
+    const mainLine = lineOf(source, 'using gb = b.lock(); // main');
+    const workerLine = lineOf(source, 'using ga = a2.lock(); // worker');
+    const { summary, at } = await deadlock(source);
+    expect(at).toEqual([
+      `main@${mainLine}: 'main' is blocked waiting to lock a Mutex held by 'worker'`,
+      `worker@${workerLine}: 'worker' is blocked waiting to lock a Mutex held by 'main'`,
+    ]);
+    expect(summary).toContain(`'main' (line ${mainLine}) waits for 'worker'`);
+    expect(summary).toContain(`'worker' (line ${workerLine}) waits for 'main'`);
+  });
+
+  it('a 2-thread cycle through join: main joins a thread that waits for main\'s lock', async () => {
+    const source = program(`
+  const m = new Arc(new Mutex(1));
+  const m2 = m.clone();
+  using g = m.lock();
+  const t = builder().name("late").spawn(() => {
+    using inner = m2.lock(); // blocks: main holds it
+  });
+  t.join(); // main waits for 'late' while holding the lock`);
+    const { summary, at } = await deadlock(source);
+    expect(at).toEqual([
+      `late@${lineOf(source, 'using inner')}: 'late' is blocked waiting to lock a Mutex held by 'main'`,
+      `main@${lineOf(source, 't.join()')}: 'main' is blocked waiting to join 'late', which is blocked too`,
+    ]);
+    expect(summary).toMatch(/^Deadlock: /);
+  });
+
+  it('a 3-thread cycle: the report follows it all the way round', async () => {
+    const source = program(`
+  const locks = [new Arc(new Mutex(0)), new Arc(new Mutex(0)), new Arc(new Mutex(0))];
+  const barrier = new Arc(new Barrier(3));
+  const handles = [];
+  for (let i = 0; i < 3; i++) {
+    const mine = locks[i].clone();
+    const next = locks[(i + 1) % 3].clone();
+    const b = barrier.clone();
+    handles.push(builder().name("philosopher-" + i).spawn(() => {
+      using left = mine.lock();
+      b.wait(); // everyone holds their own lock
+      using right = next.lock();
+    }));
+  }
+  for (const h of handles) h.join();`, 'import { Barrier } from "weft/sync";');
+    const { summary, at } = await deadlock(source);
+    const line = lineOf(source, 'using right');
+    expect(at.filter((a) => a.startsWith('philosopher'))).toEqual([
+      `philosopher-0@${line}: 'philosopher-0' is blocked waiting to lock a Mutex held by 'philosopher-1'`,
+      `philosopher-1@${line}: 'philosopher-1' is blocked waiting to lock a Mutex held by 'philosopher-2'`,
+      `philosopher-2@${line}: 'philosopher-2' is blocked waiting to lock a Mutex held by 'philosopher-0'`,
+    ]);
+    // The cycle, whichever philosopher it starts from.
+    expect(summary.match(/'philosopher-\d' \(line \d+\) waits for 'philosopher-\d'/g)).toHaveLength(3);
+  });
+
+  it('a receive that can never be answered: main joins the receiver while keeping the only sender', async () => {
+    const source = program(`
+  const [tx, rx] = mpsc.channel();
+  const t = builder().name("consumer").spawn(() => {
+    for (const v of rx) console.log("got", v); // ends only when every sender is gone
+  });
+  tx.send(1);
+  t.join(); // but main still holds tx`);
+    const { at, run } = await deadlock(source);
+    expect(run.lines).toEqual(['got 1']);
+    expect(at).toEqual([
+      `consumer@${lineOf(source, 'for (const v of rx)')}: 'consumer' is blocked waiting to receive from a channel, but every thread that could send on it is blocked`,
+      `main@${lineOf(source, 't.join()')}: 'main' is blocked waiting to join 'consumer', which is blocked too`,
+    ]);
+  });
+
+  it('no false alarm: long sleeps, timed receives and a slow, busy producer all finish', async () => {
+    const run = await runProgram(
+      program(`
+  const [tx, rx] = mpsc.channel();
+  const t = spawn(() => {
+    sleep(700);
+    for (let i = 0; i < 3; i++) { sleep(200); tx.send(i); }
+  });
+  let timeouts = 0;
+  for (;;) {
+    try { console.log("got", rx.recvTimeout(450)); }
+    catch (e) { if (e.kind === "disconnected") break; timeouts++; }
+  }
+  t.join();
+  console.log("timeouts seen:", timeouts > 0);`),
+      { timeoutMs: 9000 },
+    );
+    expect(run.errors).toEqual([]);
+    expect(run.outcome.status).toBe('ok');
+    expect(run.lines).toEqual(['got 0', 'got 1', 'got 2', 'timeouts seen: true']);
+  });
+});
