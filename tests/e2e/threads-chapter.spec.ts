@@ -164,3 +164,37 @@ test("weft's types reach the editor: a wrong type from a weft call is marked bef
   // JoinHandle<number>.join() returns a number: the TypeScript service knows weft's declarations.
   await expect.poll(() => errorMarkerLines(first), { timeout: 30_000 }).toEqual([3]);
 });
+
+test('a deadlock is reported with each thread at its line, and marked in the editor', async ({ page }) => {
+  await page.goto(CHAPTER);
+  const first = example(page, 1);
+  await replaceCode(
+    page,
+    first,
+    [
+      "import { builder } from 'weft/thread';",
+      "import { Arc, Barrier, Mutex } from 'weft/sync';",
+      'function main() {',
+      '  const a = new Arc(new Mutex(0));',
+      '  const b = new Arc(new Mutex(0));',
+      '  const both = new Arc(new Barrier(2));',
+      '  const [a2, b2, both2] = [a.clone(), b.clone(), both.clone()];',
+      "  const t = builder().name('worker').spawn(() => {",
+      '    using gb = b2.lock();',
+      '    both2.wait(); // each thread holds its first lock',
+      '    using ga = a2.lock();',
+      '  });',
+      '  using ga = a.lock();',
+      '  both.wait();',
+      '  using gb = b.lock();',
+      '  t.join();',
+      '}',
+    ].join('\n'),
+  );
+  await first.run.click();
+  const run = await finishedOutput(first);
+  expect(run.status).toMatch(/^Deadlock/);
+  expect(run.status).toContain("'main' (line 15) waits for 'worker'");
+  expect(run.errors.join('\n')).toContain("'worker' is blocked waiting to lock a Mutex held by 'main'");
+  await expect.poll(() => errorMarkerLines(first)).toEqual([11, 15]);
+});
