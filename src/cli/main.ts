@@ -3,7 +3,7 @@
  * the same compile step, the same supervisor and workers, the same weft —
  * over Node's worker_threads.
  *
- *   npm run weft -- run <file.ts> [--timeout ms] [--threads]
+ *   npm run weft -- run <file.ts> [--timeout ms] [--threads] [--seed N [--schedule random|pct]]
  *
  * Output lines go to stdout (with --threads, each prefixed by its thread's
  * name); errors go to stderr as `file:line:column: message`. The exit code is
@@ -13,20 +13,24 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createNodeSupervisor } from '../runner/node-host.ts';
-import type { RunEvent } from '../runner/events.ts';
+import type { RunEvent, RunOptions } from '../runner/events.ts';
 
-const USAGE = `usage: npm run weft -- run <file.ts> [--timeout ms] [--threads]
+const USAGE = `usage: npm run weft -- run <file.ts> [--timeout ms] [--threads] [--seed N [--schedule random|pct]]
 
   run <file.ts>    compile and run a program (it needs a main function)
   --timeout ms     stop the program after ms milliseconds (default 10000)
-  --threads        prefix every output line with the name of its thread`;
+  --threads        prefix every output line with the name of its thread
+  --seed N         run under the seeded scheduler: one thread at a time, switching at
+                   weft's synchronization points as seed N decides; the same seed
+                   replays the same interleaving (time is virtual)
+  --schedule S     how the seeded scheduler picks: random (default) or pct`;
 
 function fail(message: string, code = 64): never {
   process.stderr.write(`${message}\n`);
   process.exit(code);
 }
 
-async function run(file: string, timeoutMs: number | undefined, labelThreads: boolean): Promise<number> {
+async function run(file: string, options: RunOptions, labelThreads: boolean): Promise<number> {
   let source: string;
   try {
     source = readFileSync(file, 'utf8');
@@ -51,7 +55,7 @@ async function run(file: string, timeoutMs: number | undefined, labelThreads: bo
         return;
     }
   };
-  const outcome = await supervisor.startRun(source, timeoutMs === undefined ? {} : { timeoutMs }, onEvent).done;
+  const outcome = await supervisor.startRun(source, options, onEvent).done;
   supervisor.dispose();
   switch (outcome.status) {
     case 'ok':
@@ -73,6 +77,8 @@ async function main(): Promise<void> {
       options: {
         timeout: { type: 'string' },
         threads: { type: 'boolean', default: false },
+        seed: { type: 'string' },
+        schedule: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -91,7 +97,18 @@ async function main(): Promise<void> {
     timeoutMs = Number(values.timeout);
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) fail(`weft: --timeout needs a positive number of milliseconds, got '${values.timeout}'`);
   }
-  process.exitCode = await run(file, timeoutMs, values.threads ?? false);
+  const options: RunOptions = timeoutMs === undefined ? {} : { timeoutMs };
+  if (values.seed !== undefined) {
+    const seed = Number(values.seed);
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) fail(`weft: --seed needs a whole number from 0 to 4294967295, got '${values.seed}'`);
+    options.seed = seed;
+  }
+  if (values.schedule !== undefined) {
+    if (values.schedule !== 'random' && values.schedule !== 'pct') fail(`weft: --schedule is 'random' or 'pct', got '${values.schedule}'`);
+    if (options.seed === undefined) fail('weft: --schedule needs --seed');
+    options.schedule = values.schedule;
+  }
+  process.exitCode = await run(file, options, values.threads ?? false);
 }
 
 await main();

@@ -52,6 +52,13 @@ export interface RunOutcome {
 export interface RunOptions {
   /** Default 10 000 ms; the run is stopped after it. */
   timeoutMs?: number;
-  /** Run under the seeded scheduler with this seed. */
+  /**
+   * Run under the seeded scheduler with this seed: one thread at a time,
+   * switching only at weft's synchronization points, chosen from the seed,
+   * so the same seed replays the same interleaving and output. Time is
+   * virtual (sleeps and timeouts take no wall time).
+   */
   seed?: number;
+  /** How the seeded scheduler chooses: uniform random (default) or PCT (runtime/scheduler.ts). */
+  schedule?: 'random' | 'pct';
 }

@@ -21,6 +21,7 @@ import { H, RunMemory } from '../weft/runtime/memory.ts';
 import { createIdleWorkers, idleCount, MAX_WORKERS, refillSeen, tryHandToIdle } from './idle-workers.ts';
 import type { RunEvent, RunOptions, RunOutcome, RunStatus } from './events.ts';
 import { describeDeadlock, isDeadlocked, snapshot, type Snapshot } from './deadlock.ts';
+import { startSchedule } from '../weft/runtime/scheduler.ts';
 import type { FromWorker, MainApi, MainResult, ProgramPayload, SpawnRequestPayload, ToWorker } from './protocol.ts';
 
 /** One worker as the supervisor sees it; each platform adapts its own. */
@@ -133,6 +134,7 @@ class Run implements RunHandle {
   #timer: ReturnType<typeof setTimeout>;
   #watchdog: ReturnType<typeof setInterval>;
   #lastLook: Snapshot | undefined;
+  #seed: number | undefined;
   #resolve!: (outcome: RunOutcome) => void;
   #abandonMain!: (reason: Error) => void;
   #controlPort: MessagePort | undefined;
@@ -151,6 +153,10 @@ class Run implements RunHandle {
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#timer = setTimeout(() => this.#finish('timeout', `Stopped by the time limit of ${formatMs(timeoutMs)}.`), timeoutMs);
     this.#watchdog = setInterval(() => this.#lookForDeadlock(), DEADLOCK_CHECK_MS);
+    if (options.seed !== undefined) {
+      this.#seed = options.seed >>> 0;
+      startSchedule(this.#memory, this.#seed, options.schedule);
+    }
 
     const main = this.#adopt(pool.take());
     const { port1, port2 } = new MessageChannel();
@@ -359,7 +365,14 @@ class Run implements RunHandle {
     this.#abandonMain(new Error(`the run ended: ${status}`));
     this.#flush(outputSeqEnd);
     for (const event of lastEvent === undefined ? [] : Array.isArray(lastEvent) ? lastEvent : [lastEvent]) this.#onEvent(event);
-    const outcome: RunOutcome = { status, durationMs: performance.now() - this.#started, message };
+    const seeded = this.#seed !== undefined && status !== 'ok' && status !== 'stopped';
+    const outcome: RunOutcome = {
+      status,
+      durationMs: performance.now() - this.#started,
+      // A failing seeded run says how to replay it.
+      message: seeded ? `${message} (seed ${this.#seed}: run it again with this seed to replay it)` : message,
+      ...(this.#seed !== undefined ? { seed: this.#seed } : {}),
+    };
     this.#onEvent({ kind: 'end', outcome });
     this.#resolve(outcome);
   }

@@ -26,6 +26,7 @@ import {
   type PanicPayload,
 } from './runtime/threads.ts';
 import { blockWhileEqual, wake } from './runtime/wait.ts';
+import { assignPriority, now, yieldPoint } from './runtime/scheduler.ts';
 
 /** A thread's panic, rethrown by `join()` (Rust: `join()` returns `Err(payload)`). */
 export class ThreadPanic extends Error {
@@ -61,6 +62,7 @@ export class Thread {
     const i32 = context().memory.i32;
     Atomics.store(i32, slot(this.id, S.park), 1);
     wake(i32, slot(this.id, S.park));
+    yieldPoint();
   }
   toString(): string {
     return threadLabel(this.id, this.name());
@@ -90,6 +92,7 @@ export class JoinHandle<T> extends MovableHandle {
     this.assertUsable();
     if (this.#joined) throw new Error('this thread was already joined (a JoinHandle joins once, as join(self) does in Rust)');
     this.#joined = true;
+    yieldPoint();
     const { memory } = context();
     const i32 = memory.i32;
     const stateIndex = slot(this.#threadId, S.state);
@@ -125,6 +128,7 @@ function spawnWith<T>(f: () => T, name: string | undefined, scoped: boolean): Jo
   const lifted = liftedClosure(f, 'spawn');
   const location = lazyCallerLocation();
   const threadId = allocateThread(ctx.memory, name);
+  assignPriority(ctx.memory, threadId);
   const label = threadLabel(threadId, name);
   const captures = encodeCaptures(lifted.captures(), {
     mode: scoped ? 'borrow' : 'move',
@@ -143,7 +147,9 @@ function spawnWith<T>(f: () => T, name: string | undefined, scoped: boolean): Jo
     name,
     scoped,
   });
-  return new JoinHandle<Awaited<T>>(threadId);
+  const handle = new JoinHandle<Awaited<T>>(threadId);
+  yieldPoint(); // the new thread may run first
+  return handle;
 }
 
 /**
@@ -186,9 +192,9 @@ export function current(): Thread {
 export function sleep(ms: number): void {
   const { memory, threadId } = context();
   const index = slot(threadId, S.sleep);
-  const deadline = performance.now() + Math.max(0, ms);
+  const deadline = now(memory) + Math.max(0, ms);
   for (;;) {
-    const remaining = deadline - performance.now();
+    const remaining = deadline - now(memory);
     if (remaining <= 0) return;
     blockWhileEqual(memory.i32, index, 0, remaining, { kind: 'sleep', object: 0 });
   }
@@ -196,7 +202,7 @@ export function sleep(ms: number): void {
 
 /** A hint that other threads may run now; a switch point for the seeded scheduler. */
 export function yieldNow(): void {
-  context();
+  yieldPoint();
 }
 
 /** Blocks until this thread's token is made available by `unpark` (may wake spuriously, as in Rust). */

@@ -5,6 +5,8 @@
  * Unlocking wakes a waiter only when the word says one may be waiting, so an
  * uncontended lock/unlock is two atomic operations and no syscall.
  */
+import { context } from './context.ts';
+import { now } from './scheduler.ts';
 import { blockWhileEqual, waitWhileEqual, wake, type WaitTarget } from './wait.ts';
 
 const SPINS = 64;
@@ -26,10 +28,10 @@ export function lockWord(i32: Int32Array, index: number, timeoutMs = Infinity, t
     c = Atomics.compareExchange(i32, index, 0, 1);
     if (c === 0) return true;
   }
-  const deadline = timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
+  const deadline = timeoutMs === Infinity ? Infinity : now(context().memory) + timeoutMs;
   if (c !== 2) c = Atomics.exchange(i32, index, 2);
   while (c !== 0) {
-    const remaining = deadline - performance.now();
+    const remaining = deadline === Infinity ? Infinity : deadline - now(context().memory);
     if (remaining <= 0) return false;
     if (target === undefined) waitWhileEqual(i32, index, 2, remaining);
     else blockWhileEqual(i32, index, 2, remaining, target);

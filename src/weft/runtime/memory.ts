@@ -30,12 +30,21 @@ export const H = {
   stop: 6, // set to 1 when the run is being stopped: waits give up
   traceSeq: 7,
   freeLists: 8, // SIZE_CLASSES words: head of each free list (0 = empty)
+  // The seeded scheduler (runtime/scheduler.ts); all 0 when runs are free.
+  sched: 36, // 0 free-running, 1 uniform random, 2 PCT
+  turn: 37, // the one thread allowed to run
+  rngA: 38, // xorshift state, touched only by the thread holding the turn
+  rngB: 39,
+  step: 40, // scheduling decisions so far: the trace's logical clock
+  vclock: 41, // virtual milliseconds: sleeps and timeouts under a seed
+  pctChange0: 42, // PCT: the steps at which the running thread's priority drops
+  pctChange1: 43,
 } as const;
 
 export const SIZE_CLASSES = 28; // 16 B .. 1 GiB
-export const HEADER_WORDS = H.freeLists + SIZE_CLASSES;
+export const HEADER_WORDS = 44;
 export const MAX_THREADS = 1024;
-export const THREAD_SLOT_WORDS = 16;
+export const THREAD_SLOT_WORDS = 20;
 export const THREAD_TABLE = 256; // bytes; header fits below
 export const HEAP_START = THREAD_TABLE + MAX_THREADS * THREAD_SLOT_WORDS * 4;
 
@@ -52,9 +61,12 @@ export class RunMemory {
   readonly u8: Uint8Array;
   readonly f64: Float64Array;
   readonly dv: DataView;
+  /** The header through a fixed-length view: ~5x cheaper per atomic than the length-tracking `i32`. */
+  readonly header: Int32Array;
 
   constructor(buffer: SharedArrayBuffer) {
     this.buffer = buffer;
+    this.header = new Int32Array(buffer, 0, HEADER_WORDS);
     // Views without a length track a growable buffer's length.
     this.i32 = new Int32Array(buffer);
     this.u8 = new Uint8Array(buffer);

@@ -7,6 +7,7 @@ import { context, enterThread, threadLabel, type PanicReport, type SourceLocatio
 import { decodeValue, encodeValue } from './codec.ts';
 import { H, MAX_THREADS, THREAD_SLOT_WORDS, THREAD_TABLE, type RunMemory } from './memory.ts';
 import { RunStopped, wake } from './wait.ts';
+import { awaitTurn, leaveSchedule, scheduled } from './scheduler.ts';
 
 /** Words of a thread slot. */
 export const S = {
@@ -25,6 +26,11 @@ export const S = {
   waitColumn: 11,
   waitTimed: 12, // 1 when the wait has a time limit (sleep, recvTimeout...): not a deadlock
   blockSeq: 13, // bumped on every block, so a watchdog can tell a thread that moved on
+  // For the seeded scheduler, while blocked: the absolute Int32 index and value it waits on, and its virtual deadline.
+  waitIndex: 14,
+  waitValue: 15,
+  waitDeadline: 16, // virtual ms (H.vclock), or -1 for none
+  priority: 17, // PCT priority; higher runs first
 } as const;
 
 export const ThreadState = {
@@ -129,6 +135,8 @@ export async function runThread(ctx: ThreadContext, start: ThreadStart): Promise
   let state: number;
   let result: Uint8Array;
   try {
+    // Under a seed, a new thread starts only when the scheduler picks it.
+    if (scheduled(memory)) awaitTurn(memory, start.threadId);
     let captures: Record<string, unknown> = {};
     if (start.capturesLen > 0) {
       captures = decodeValue(memory.read(start.capturesPtr, start.capturesLen), { owned: !start.scoped }) as Record<
@@ -158,6 +166,7 @@ export async function runThread(ctx: ThreadContext, start: ThreadStart): Promise
   Atomics.store(i32, slot(start.threadId, S.state), state);
   wake(i32, slot(start.threadId, S.state));
   Atomics.sub(i32, H.liveThreads, 1);
+  leaveSchedule(memory, start.threadId);
   return state === ThreadState.finished ? 'finished' : 'panicked';
 }
 

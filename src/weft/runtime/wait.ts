@@ -9,6 +9,7 @@
 import { context } from './context.ts';
 import { H } from './memory.ts';
 import { S, slot } from './threads.ts';
+import { scheduled, scheduledWait } from './scheduler.ts';
 
 export const SLICE_MS = 50;
 
@@ -137,6 +138,19 @@ export function blockWhileEqual(
   words[at(S.waitColumn)] = 0;
   Atomics.add(words, at(S.blockSeq), 1);
   Atomics.store(words, at(S.waitKind), waitKindCode(target.kind));
+  if (scheduled(ctx.memory)) {
+    // Under a seed the thread gives up its turn instead of sleeping; its line is recorded at once (speed matters less than replay).
+    const location = ctx.locate(new Error().stack);
+    if (location) {
+      words[at(S.waitLine)] = location.line;
+      words[at(S.waitColumn)] = location.column;
+    }
+    try {
+      return scheduledWait(ctx.memory, ctx.threadId, (i32.byteOffset >> 2) + index, value, timeoutMs);
+    } finally {
+      Atomics.store(words, at(S.waitKind), 0);
+    }
+  }
   try {
     const started = performance.now();
     if (waitWhileEqual(i32, index, value, Math.min(timeoutMs, LOCATE_AFTER_MS))) return true;

@@ -25,6 +25,7 @@
  * u32::MAX gives 0).
  */
 import { context } from '../runtime/context.ts';
+import { yieldPoint } from '../runtime/scheduler.ts';
 import { ENCODE, HandleKind, MOVE, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { err, ok, type Result } from './result.ts';
 
@@ -142,6 +143,7 @@ abstract class Atomic<T, W extends Word> extends MovableHandle {
 
   /** The value. */
   load(order?: Ordering): T {
+    yieldPoint(); // a synchronization point for the seeded scheduler
     checkOrdering(order, 'load');
     this.assertUsable();
     return this.fromWord((Atomics.load as (a: IntArray, i: number) => W)(this.#word(), 0));
@@ -149,6 +151,7 @@ abstract class Atomic<T, W extends Word> extends MovableHandle {
 
   /** Replaces the value. */
   store(value: T, order?: Ordering): void {
+    yieldPoint(); // a synchronization point for the seeded scheduler
     checkOrdering(order, 'store');
     this.assertUsable();
     (Atomics.store as (a: IntArray, i: number, v: W) => W)(this.#word(), 0, this.toWord(value));
@@ -156,6 +159,7 @@ abstract class Atomic<T, W extends Word> extends MovableHandle {
 
   /** Replaces the value and returns the previous one. */
   swap(value: T, order?: Ordering): T {
+    yieldPoint(); // a synchronization point for the seeded scheduler
     checkOrdering(order, 'any');
     return this.rmw('exchange', value);
   }
@@ -166,6 +170,7 @@ abstract class Atomic<T, W extends Word> extends MovableHandle {
    * else (Rust: `Result<T, T>`).
    */
   compareExchange(current: T, next: T, success?: Ordering, failure?: Ordering): Result<T, T> {
+    yieldPoint(); // a synchronization point for the seeded scheduler
     checkOrdering(success, 'any');
     checkOrdering(failure, 'failure');
     this.assertUsable();
@@ -177,6 +182,7 @@ abstract class Atomic<T, W extends Word> extends MovableHandle {
 
   /** Rust's `compare_exchange_weak`, which may fail spuriously; weft's never does. */
   compareExchangeWeak(current: T, next: T, success?: Ordering, failure?: Ordering): Result<T, T> {
+    yieldPoint(); // a synchronization point for the seeded scheduler
     return this.compareExchange(current, next, success, failure);
   }
 
@@ -230,24 +236,28 @@ abstract class AtomicInteger<T extends number | bigint> extends Atomic<T, T> {
 
   /** Adds (wrapping on overflow) and returns the previous value. */
   fetchAdd(value: T, order?: Ordering): T {
+    yieldPoint(); // a synchronization point for the seeded scheduler
     checkOrdering(order, 'any');
     return this.rmw('add', value);
   }
 
   /** Subtracts (wrapping on overflow) and returns the previous value. */
   fetchSub(value: T, order?: Ordering): T {
+    yieldPoint(); // a synchronization point for the seeded scheduler
     checkOrdering(order, 'any');
     return this.rmw('sub', value);
   }
 
   /** Bitwise and; returns the previous value. */
   fetchAnd(value: T, order?: Ordering): T {
+    yieldPoint(); // a synchronization point for the seeded scheduler
     checkOrdering(order, 'any');
     return this.rmw('and', value);
   }
 
   /** Bitwise nand (`!(old & value)`); returns the previous value. */
   fetchNand(value: T, order?: Ordering): T {
+    yieldPoint(); // a synchronization point for the seeded scheduler
     checkOrdering(order, 'any');
     const operand = this.toWord(value);
     return this.#apply((current) => this.nand(current, operand));
@@ -255,18 +265,21 @@ abstract class AtomicInteger<T extends number | bigint> extends Atomic<T, T> {
 
   /** Bitwise or; returns the previous value. */
   fetchOr(value: T, order?: Ordering): T {
+    yieldPoint(); // a synchronization point for the seeded scheduler
     checkOrdering(order, 'any');
     return this.rmw('or', value);
   }
 
   /** Bitwise xor; returns the previous value. */
   fetchXor(value: T, order?: Ordering): T {
+    yieldPoint(); // a synchronization point for the seeded scheduler
     checkOrdering(order, 'any');
     return this.rmw('xor', value);
   }
 
   /** Stores the larger of the value and `value`; returns the previous value. */
   fetchMax(value: T, order?: Ordering): T {
+    yieldPoint(); // a synchronization point for the seeded scheduler
     checkOrdering(order, 'any');
     const operand = this.toWord(value);
     return this.#apply((current) => (operand > current ? operand : current));
@@ -274,6 +287,7 @@ abstract class AtomicInteger<T extends number | bigint> extends Atomic<T, T> {
 
   /** Stores the smaller of the value and `value`; returns the previous value. */
   fetchMin(value: T, order?: Ordering): T {
+    yieldPoint(); // a synchronization point for the seeded scheduler
     checkOrdering(order, 'any');
     const operand = this.toWord(value);
     return this.#apply((current) => (operand < current ? operand : current));
@@ -396,12 +410,14 @@ export class AtomicBool extends Atomic<boolean, number> {
 
   /** Logical and; returns the previous value. */
   fetchAnd(value: boolean, order?: Ordering): boolean {
+    yieldPoint(); // a synchronization point for the seeded scheduler
     checkOrdering(order, 'any');
     return this.rmw('and', value);
   }
 
   /** Logical nand (`!(old && value)`); returns the previous value. */
   fetchNand(value: boolean, order?: Ordering): boolean {
+    yieldPoint(); // a synchronization point for the seeded scheduler
     checkOrdering(order, 'any');
     const operand = this.fromWord(this.toWord(value));
     return this.update((current) => !(current && operand)).value;
@@ -409,18 +425,21 @@ export class AtomicBool extends Atomic<boolean, number> {
 
   /** Logical or; returns the previous value. */
   fetchOr(value: boolean, order?: Ordering): boolean {
+    yieldPoint(); // a synchronization point for the seeded scheduler
     checkOrdering(order, 'any');
     return this.rmw('or', value);
   }
 
   /** Logical xor; returns the previous value. */
   fetchXor(value: boolean, order?: Ordering): boolean {
+    yieldPoint(); // a synchronization point for the seeded scheduler
     checkOrdering(order, 'any');
     return this.rmw('xor', value);
   }
 
   /** Logical not; returns the previous value. */
   fetchNot(order?: Ordering): boolean {
+    yieldPoint(); // a synchronization point for the seeded scheduler
     checkOrdering(order, 'any');
     return this.rmw('xor', true);
   }

@@ -16,6 +16,7 @@
  * waits are cut into slices that re-check the word). Always wait in a loop
  * over your condition — `waitWhile` writes that loop for you.
  */
+import { now } from '../runtime/scheduler.ts';
 import { context } from '../runtime/context.ts';
 import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { blockWhileEqual, wake } from '../runtime/wait.ts';
@@ -113,9 +114,9 @@ export class Condvar extends MovableHandle {
    * (Rust: `wait_timeout_while`).
    */
   waitTimeoutWhile<T>(guard: MutexGuard<T>, ms: number, condition: (value: T) => boolean): WaitTimeoutResult<T> {
-    const deadline = performance.now() + Math.max(0, ms);
+    const deadline = now(context().memory) + Math.max(0, ms);
     while (condition(guard.value)) {
-      const remaining = deadline - performance.now();
+      const remaining = deadline - now(context().memory);
       if (remaining <= 0) return { guard, timedOut: true };
       this.#sleep(guard, remaining);
     }

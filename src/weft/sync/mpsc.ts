@@ -21,6 +21,7 @@
  * `drop(tx)`, or because the thread that owned it ended — the channel is
  * disconnected and `recv` on an empty queue throws RecvError.
  */
+import { now, yieldPoint } from '../runtime/scheduler.ts';
 import { context, type Owned } from '../runtime/context.ts';
 import { decodeValue, encodeDeferred } from '../runtime/codec.ts';
 import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
@@ -113,6 +114,7 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
   }
 
   #send(value: T, timeoutMs: number, api: 'send' | 'trySend'): void {
+    yieldPoint();
     const { memory } = context();
     const words = memory.i32;
     const base = this.#addr >> 2;
@@ -273,12 +275,13 @@ export class Receiver<T> extends MovableHandle implements Owned, Disposable, Ite
   #receive(timeoutMs: number): { value: T } | 'timeout' | 'disconnected' {
     const words = i32();
     const base = this.#addr >> 2;
-    const deadline = timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
+    yieldPoint();
+    const deadline = timeoutMs === Infinity ? Infinity : now(context().memory) + timeoutMs;
     for (;;) {
       const seen = Atomics.load(words, base + W.recvSignal);
       const taken = this.#take();
       if (taken !== 'empty') return taken;
-      const remaining = deadline - performance.now();
+      const remaining = deadline - now(context().memory);
       if (remaining <= 0) return 'timeout';
       Atomics.add(words, base + W.receiverWaiting, 1);
       try {

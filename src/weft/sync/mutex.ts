@@ -20,6 +20,7 @@
  * no encoding); any other value is encoded and decoded with the codec, which
  * costs time proportional to its size on every lock that reads it.
  */
+import { yieldPoint } from '../runtime/scheduler.ts';
 import { callerLocation, context, type Owned } from '../runtime/context.ts';
 import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { lockWord, tryLockWord, unlockWord } from '../runtime/futex-lock.ts';
@@ -77,6 +78,7 @@ export class Mutex<T> extends MovableHandle {
    */
   lock(): MutexGuard<T> {
     this.assertUsable();
+    yieldPoint();
     const { memory, threadId } = context();
     const views = (this.#views ??= recordViews(this.#addr));
     // The uncontended case: one compare-exchange on the fixed view.
@@ -177,10 +179,12 @@ export class MutexGuard<T> implements Owned, Disposable {
   /** Releases the lock (Rust: dropping the guard). Safe to call twice. */
   unlock(): void {
     this.#release(false);
+    yieldPoint();
   }
 
   [Symbol.dispose](): void {
     this.#release(false);
+    yieldPoint();
   }
 
   /** @internal the owning thread ended; a panic poisons the lock. */
