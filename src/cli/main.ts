@@ -3,7 +3,7 @@
  * the same compile step, the same supervisor and workers, the same weft —
  * over Node's worker_threads.
  *
- *   npm run weft -- run <file.ts> [--timeout ms] [--threads] [--seed N [--schedule random|pct]]
+ *   npm run weft -- run <file.ts> [--timeout ms] [--threads] [--seed N [--schedule random|pct]] [--trace]
  *
  * Output lines go to stdout (with --threads, each prefixed by its thread's
  * name); errors go to stderr as `file:line:column: message`. The exit code is
@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { createNodeSupervisor } from '../runner/node-host.ts';
 import type { RunEvent, RunOptions } from '../runner/events.ts';
 
-const USAGE = `usage: npm run weft -- run <file.ts> [--timeout ms] [--threads] [--seed N [--schedule random|pct]]
+const USAGE = `usage: npm run weft -- run <file.ts> [--timeout ms] [--threads] [--seed N [--schedule random|pct]] [--trace]
 
   run <file.ts>    compile and run a program (it needs a main function)
   --timeout ms     stop the program after ms milliseconds (default 10000)
@@ -23,7 +23,8 @@ const USAGE = `usage: npm run weft -- run <file.ts> [--timeout ms] [--threads] [
   --seed N         run under the seeded scheduler: one thread at a time, switching at
                    weft's synchronization points as seed N decides; the same seed
                    replays the same interleaving (time is virtual)
-  --schedule S     how the seeded scheduler picks: random (default) or pct`;
+  --schedule S     how the seeded scheduler picks: random (default) or pct
+  --trace          print the run's trace (spawn, lock, send, block, ...) to stderr`;
 
 function fail(message: string, code = 64): never {
   process.stderr.write(`${message}\n`);
@@ -56,6 +57,14 @@ async function run(file: string, options: RunOptions, labelThreads: boolean): Pr
     }
   };
   const outcome = await supervisor.startRun(source, options, onEvent).done;
+  if (outcome.trace) {
+    // One event a line on stderr: time (µs, or the scheduler's step under --seed), thread, what, object, where.
+    for (const e of outcome.trace.events) {
+      const where = e.line === undefined ? '' : ` ${file}:${e.line}:${e.column}`;
+      process.stderr.write(`trace ${e.time} [${e.thread}] ${e.kind} @${e.object}${where}\n`);
+    }
+    if (outcome.trace.dropped > 0) process.stderr.write(`trace: ${outcome.trace.dropped} events dropped (the trace was full)\n`);
+  }
   supervisor.dispose();
   switch (outcome.status) {
     case 'ok':
@@ -78,6 +87,7 @@ async function main(): Promise<void> {
         timeout: { type: 'string' },
         threads: { type: 'boolean', default: false },
         seed: { type: 'string' },
+        trace: { type: 'boolean', default: false },
         schedule: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -108,6 +118,7 @@ async function main(): Promise<void> {
     if (options.seed === undefined) fail('weft: --schedule needs --seed');
     options.schedule = values.schedule;
   }
+  if (values.trace) options.trace = true;
   process.exitCode = await run(file, options, values.threads ?? false);
 }
 

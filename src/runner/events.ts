@@ -47,6 +47,8 @@ export interface RunOutcome {
   message: string;
   /** The seed, when the run was replayed under the seeded scheduler. */
   seed?: number;
+  /** The trace, when RunOptions.trace asked for it. */
+  trace?: { events: TraceEvent[]; dropped: number };
 }
 
 export interface RunOptions {
@@ -61,4 +63,27 @@ export interface RunOptions {
   seed?: number;
   /** How the seeded scheduler chooses: uniform random (default) or PCT (runtime/scheduler.ts). */
   schedule?: 'random' | 'pct';
+  /** Record the run's trace (runtime/trace.ts) and return it in the outcome. Off by default: it costs a stack walk per event. */
+  trace?: boolean;
+  /** At most this many trace events are kept (default 100 000); the outcome says how many were dropped. */
+  traceCapacity?: number;
+}
+
+/**
+ * One thing a weft primitive did, for timelines and exercise checks.
+ * `object` identifies the primitive (its address in run memory; for
+ * `spawn`, the new thread's id). `time` is microseconds since the run
+ * started, or the seeded scheduler's step, so a seed replays its trace
+ * exactly. `line`/`column` are the reader's, when the event came from
+ * their code.
+ */
+export interface TraceEvent {
+  seq: number;
+  kind: 'spawn' | 'exit' | 'block' | 'wake' | 'lock' | 'unlock' | 'send' | 'recv';
+  thread: string;
+  threadId: number;
+  object: number;
+  time: number;
+  line?: number;
+  column?: number;
 }

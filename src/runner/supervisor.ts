@@ -22,6 +22,8 @@ import { createIdleWorkers, idleCount, MAX_WORKERS, refillSeen, tryHandToIdle } 
 import type { RunEvent, RunOptions, RunOutcome, RunStatus } from './events.ts';
 import { describeDeadlock, isDeadlocked, snapshot, type Snapshot } from './deadlock.ts';
 import { startSchedule } from '../weft/runtime/scheduler.ts';
+import { readTrace, startTrace } from '../weft/runtime/trace.ts';
+import { threadName } from '../weft/runtime/threads.ts';
 import type { FromWorker, MainApi, MainResult, ProgramPayload, SpawnRequestPayload, ToWorker } from './protocol.ts';
 
 /** One worker as the supervisor sees it; each platform adapts its own. */
@@ -135,6 +137,7 @@ class Run implements RunHandle {
   #watchdog: ReturnType<typeof setInterval>;
   #lastLook: Snapshot | undefined;
   #seed: number | undefined;
+  #traced = false;
   #resolve!: (outcome: RunOutcome) => void;
   #abandonMain!: (reason: Error) => void;
   #controlPort: MessagePort | undefined;
@@ -153,6 +156,8 @@ class Run implements RunHandle {
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#timer = setTimeout(() => this.#finish('timeout', `Stopped by the time limit of ${formatMs(timeoutMs)}.`), timeoutMs);
     this.#watchdog = setInterval(() => this.#lookForDeadlock(), DEADLOCK_CHECK_MS);
+    if (options.trace) startTrace(this.#memory, options.traceCapacity ?? 100_000);
+    this.#traced = options.trace === true;
     if (options.seed !== undefined) {
       this.#seed = options.seed >>> 0;
       startSchedule(this.#memory, this.#seed, options.schedule);
@@ -336,6 +341,28 @@ class Run implements RunHandle {
     waitForLines();
   }
 
+  #collectTrace(): NonNullable<RunOutcome['trace']> {
+    const { events, dropped } = readTrace(this.#memory);
+    const names = new Map<number, string>();
+    const label = (id: number) => {
+      let name = names.get(id);
+      if (name === undefined) names.set(id, (name = threadName(this.#memory, id) ?? `thread ${id}`));
+      return name;
+    };
+    return {
+      dropped,
+      events: events.map((e) => ({
+        seq: e.seq,
+        kind: e.kind,
+        thread: label(e.threadId),
+        threadId: e.threadId,
+        object: e.object,
+        time: e.time,
+        ...(e.line > 0 ? { line: e.line, column: e.column } : {}),
+      })),
+    };
+  }
+
   /** The watchdog: ends the run with a report once every thread is blocked for good. */
   #lookForDeadlock(): void {
     if (this.#over) return;
@@ -372,6 +399,7 @@ class Run implements RunHandle {
       // A failing seeded run says how to replay it.
       message: seeded ? `${message} (seed ${this.#seed}: run it again with this seed to replay it)` : message,
       ...(this.#seed !== undefined ? { seed: this.#seed } : {}),
+      ...(this.#traced ? { trace: this.#collectTrace() } : {}),
     };
     this.#onEvent({ kind: 'end', outcome });
     this.#resolve(outcome);

@@ -13,6 +13,7 @@
  * run memory; a panic is any error the closure throws, published in the
  * slot and rethrown by `join` as a ThreadPanic.
  */
+import { traceEvent } from './runtime/trace.ts';
 import { context, lazyCallerLocation, threadLabel, type SourceLocation } from './runtime/context.ts';
 import { decodeValue, encodeCaptures } from './runtime/codec.ts';
 import { ENCODE, HandleKind, MovableHandle, registerDecoder } from './runtime/handle.ts';
@@ -129,6 +130,7 @@ function spawnWith<T>(f: () => T, name: string | undefined, scoped: boolean): Jo
   const location = lazyCallerLocation();
   const threadId = allocateThread(ctx.memory, name);
   assignPriority(ctx.memory, threadId);
+  traceEvent('spawn', threadId);
   const label = threadLabel(threadId, name);
   const captures = encodeCaptures(lifted.captures(), {
     mode: scoped ? 'borrow' : 'move',

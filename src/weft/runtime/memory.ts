@@ -39,10 +39,13 @@ export const H = {
   vclock: 41, // virtual milliseconds: sleeps and timeouts under a seed
   pctChange0: 42, // PCT: the steps at which the running thread's priority drops
   pctChange1: 43,
+  // The trace (runtime/trace.ts); traceBuffer 0 when the run is not traced.
+  traceBuffer: 44,
+  traceCapacity: 45,
 } as const;
 
 export const SIZE_CLASSES = 28; // 16 B .. 1 GiB
-export const HEADER_WORDS = 44;
+export const HEADER_WORDS = 46;
 export const MAX_THREADS = 1024;
 export const THREAD_SLOT_WORDS = 20;
 export const THREAD_TABLE = 256; // bytes; header fits below

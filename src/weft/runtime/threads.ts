@@ -3,6 +3,7 @@
  * decode its captures, run its closure, drop what it owns, publish its
  * result or its panic, wake its joiner.
  */
+import { traceEvent } from './trace.ts';
 import { context, enterThread, threadLabel, type PanicReport, type SourceLocation, type ThreadContext } from './context.ts';
 import { decodeValue, encodeValue } from './codec.ts';
 import { H, MAX_THREADS, THREAD_SLOT_WORDS, THREAD_TABLE, type RunMemory } from './memory.ts';
@@ -162,6 +163,7 @@ export async function runThread(ctx: ThreadContext, start: ThreadStart): Promise
     i32[slot(start.threadId, S.resultPtr)] = memory.store(result);
     i32[slot(start.threadId, S.resultLen)] = result.length;
   }
+  traceEvent('exit', 0);
   start.beforeWake?.();
   Atomics.store(i32, slot(start.threadId, S.state), state);
   wake(i32, slot(start.threadId, S.state));

@@ -6,6 +6,7 @@
  * the model (https://man7.org/linux/man-pages/man2/futex.2.html): a waiter
  * may wake spuriously, so every caller re-checks its condition in a loop.
  */
+import { traceEvent } from './trace.ts';
 import { context } from './context.ts';
 import { H } from './memory.ts';
 import { S, slot } from './threads.ts';
@@ -138,6 +139,7 @@ export function blockWhileEqual(
   words[at(S.waitColumn)] = 0;
   Atomics.add(words, at(S.blockSeq), 1);
   Atomics.store(words, at(S.waitKind), waitKindCode(target.kind));
+  traceEvent('block', target.object);
   if (scheduled(ctx.memory)) {
     // Under a seed the thread gives up its turn instead of sleeping; its line is recorded at once (speed matters less than replay).
     const location = ctx.locate(new Error().stack);
@@ -149,6 +151,7 @@ export function blockWhileEqual(
       return scheduledWait(ctx.memory, ctx.threadId, (i32.byteOffset >> 2) + index, value, timeoutMs);
     } finally {
       Atomics.store(words, at(S.waitKind), 0);
+      traceEvent('wake', target.object);
     }
   }
   try {
@@ -164,5 +167,6 @@ export function blockWhileEqual(
     return waitWhileEqual(i32, index, value, remaining);
   } finally {
     Atomics.store(words, at(S.waitKind), 0);
+    traceEvent('wake', target.object);
   }
 }

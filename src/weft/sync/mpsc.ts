@@ -21,6 +21,7 @@
  * `drop(tx)`, or because the thread that owned it ended — the channel is
  * disconnected and `recv` on an empty queue throws RecvError.
  */
+import { traceEvent } from '../runtime/trace.ts';
 import { now, yieldPoint } from '../runtime/scheduler.ts';
 import { context, type Owned } from '../runtime/context.ts';
 import { decodeValue, encodeDeferred } from '../runtime/codec.ts';
@@ -163,6 +164,7 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
     const ticket = ++words[base + W.sent]!;
     unlockWord(words, base + W.lock);
     message?.move({ into: 'the channel' });
+    traceEvent('send', this.#addr);
     // Bump the signal always, wake only a receiver that may sleep: Atomics.notify
     // costs far more than the send itself. The receiver counts itself in before
     // it sleeps on the signal, so it either sees this bump or is seen here.
@@ -280,7 +282,10 @@ export class Receiver<T> extends MovableHandle implements Owned, Disposable, Ite
     for (;;) {
       const seen = Atomics.load(words, base + W.recvSignal);
       const taken = this.#take();
-      if (taken !== 'empty') return taken;
+      if (taken !== 'empty') {
+        if (taken !== 'disconnected') traceEvent('recv', this.#addr);
+        return taken;
+      }
       const remaining = deadline - now(context().memory);
       if (remaining <= 0) return 'timeout';
       Atomics.add(words, base + W.receiverWaiting, 1);
@@ -303,8 +308,12 @@ export class Receiver<T> extends MovableHandle implements Owned, Disposable, Ite
   /** Returns a message if one is waiting; throws TryRecvError ('empty' or 'disconnected') otherwise. */
   tryRecv(): T {
     this.#assertLive();
+    yieldPoint();
     const result = this.#take();
-    if (typeof result === 'object') return result.value;
+    if (typeof result === 'object') {
+      traceEvent('recv', this.#addr);
+      return result.value;
+    }
     throw new TryRecvError(result);
   }
 

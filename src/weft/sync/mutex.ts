@@ -20,6 +20,7 @@
  * no encoding); any other value is encoded and decoded with the codec, which
  * costs time proportional to its size on every lock that reads it.
  */
+import { traceEvent } from '../runtime/trace.ts';
 import { yieldPoint } from '../runtime/scheduler.ts';
 import { callerLocation, context, type Owned } from '../runtime/context.ts';
 import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
@@ -115,6 +116,7 @@ export class Mutex<T> extends MovableHandle {
   #acquired(): MutexGuard<T> {
     const views = (this.#views ??= recordViews(this.#addr));
     Atomics.store(views.words, W.holder, context().threadId);
+    traceEvent('lock', this.#addr);
     const guard = new MutexGuard<T>(this.#addr, views);
     if (Atomics.load(views.words, W.poisoned) !== 0) throw new PoisonError(guard);
     return guard;
@@ -234,6 +236,7 @@ export class MutexGuard<T> implements Owned, Disposable {
   #release(poison: boolean): void {
     if (this.#released) return;
     this.#released = true;
+    traceEvent('unlock', this.#addr);
     context().owned.delete(this);
     const { words, number } = this.#views;
     try {

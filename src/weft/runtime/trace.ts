@@ -1,0 +1,97 @@
+/**
+ * The run's trace: what weft's primitives did, in order — spawn, exit,
+ * block, wake, lock, unlock, send, receive — each with its thread, the
+ * object (a primitive's address in run memory; the other thread's id for
+ * spawn), the reader's line and a time. The page can draw a timeline from
+ * it and an exercise check can assert on behaviour ("never more than one
+ * holder", "joined in order").
+ *
+ * Off unless a run asks for it (RunOptions.trace): then the supervisor
+ * allocates a fixed ring of records in run memory and every event costs an
+ * atomic increment, six stores and a stack walk for the line. Off, an event
+ * costs one load of a header word.
+ *
+ * Time is microseconds since the run started, or, under the seeded
+ * scheduler, the scheduler's step count, so a seed replays its trace
+ * byte for byte.
+ *
+ * Layout of the ring (at H.traceBuffer): an f64 with the run's start
+ * (performance.timeOrigin + now(), ms), then `capacity` records of
+ * RECORD_WORDS Int32 words: kind, thread, object, line, column, time.
+ */
+import { context } from './context.ts';
+import { H, type RunMemory } from './memory.ts';
+
+export const TRACE_KINDS = ['spawn', 'exit', 'block', 'wake', 'lock', 'unlock', 'send', 'recv'] as const;
+export type TraceKind = (typeof TRACE_KINDS)[number];
+
+const RECORD_WORDS = 6;
+const HEADER_BYTES = 8;
+
+/** Allocates the ring for a run that wants a trace (the supervisor, before any thread starts). */
+export function startTrace(memory: RunMemory, capacity: number): void {
+  const at = memory.alloc(HEADER_BYTES + capacity * RECORD_WORDS * 4);
+  memory.f64[at >> 3] = performance.timeOrigin + performance.now();
+  memory.header[H.traceCapacity] = capacity;
+  Atomics.store(memory.header, H.traceBuffer, at);
+}
+
+/** Records one event of the calling thread, if the run is traced. */
+export function traceEvent(kind: TraceKind, object: number): void {
+  const ctx = context();
+  const h = ctx.memory.header;
+  const buffer = Atomics.load(h, H.traceBuffer);
+  if (buffer === 0) return;
+  const seq = Atomics.add(h, H.traceSeq, 1);
+  if (seq >= h[H.traceCapacity]!) return; // full: the supervisor reports how many were dropped
+  const memory = ctx.memory;
+  const location = ctx.locate(new Error().stack);
+  const time =
+    Atomics.load(h, H.sched) !== 0
+      ? h[H.step]!
+      : Math.round((performance.timeOrigin + performance.now() - memory.f64[buffer >> 3]!) * 1000);
+  const base = (buffer + HEADER_BYTES) / 4 + seq * RECORD_WORDS;
+  const i32 = memory.i32;
+  i32[base] = TRACE_KINDS.indexOf(kind) + 1;
+  i32[base + 1] = ctx.threadId;
+  i32[base + 2] = object;
+  i32[base + 3] = location?.line ?? 0;
+  i32[base + 4] = location?.column ?? 0;
+  Atomics.store(i32, base + 5, time);
+}
+
+export interface RawTraceEvent {
+  seq: number;
+  kind: TraceKind;
+  threadId: number;
+  object: number;
+  line: number;
+  column: number;
+  time: number;
+}
+
+/** Reads the ring back (the supervisor, once the run is over). */
+export function readTrace(memory: RunMemory): { events: RawTraceEvent[]; dropped: number } {
+  const h = memory.header;
+  const buffer = Atomics.load(h, H.traceBuffer);
+  if (buffer === 0) return { events: [], dropped: 0 };
+  const total = Atomics.load(h, H.traceSeq);
+  const capacity = h[H.traceCapacity]!;
+  const events: RawTraceEvent[] = [];
+  const i32 = memory.i32;
+  for (let seq = 0; seq < Math.min(total, capacity); seq++) {
+    const base = (buffer + HEADER_BYTES) / 4 + seq * RECORD_WORDS;
+    const kind = i32[base]!;
+    if (kind === 0) continue; // claimed by a thread the run's end cut off mid-write
+    events.push({
+      seq,
+      kind: TRACE_KINDS[kind - 1]!,
+      threadId: i32[base + 1]!,
+      object: i32[base + 2]!,
+      line: i32[base + 3]!,
+      column: i32[base + 4]!,
+      time: i32[base + 5]!,
+    });
+  }
+  return { events, dropped: Math.max(0, total - capacity) };
+}

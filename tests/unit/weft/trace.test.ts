@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import type { TraceEvent } from '../../../src/runner/events.ts';
+import { lineOf, program, runProgram } from '../support/run-program.ts';
+
+const SOURCE = program(`
+  const m = new Arc(new Mutex(0));
+  const [tx, rx] = mpsc.channel();
+  const m2 = m.clone();
+  const h = builder().name("worker").spawn(() => {
+    using g = m2.lock();
+    g.value += 1;
+    tx.send(g.value);
+  });
+  console.log("got", rx.recv());
+  h.join();`);
+
+/** The trace as "thread kind line", the way a check or a timeline reads it. */
+const story = (events: TraceEvent[]) => events.map((e) => `${e.thread} ${e.kind} ${e.line ?? '-'}`);
+
+describe('the trace', () => {
+  it('records spawn, lock, unlock, send, receive and exit with threads and reader lines', async () => {
+    const run = await runProgram(SOURCE, { trace: true });
+    expect(run.errors).toEqual([]);
+    const trace = run.outcome.trace!;
+    expect(trace.dropped).toBe(0);
+    const events = story(trace.events);
+    expect(events).toContain(`main spawn ${lineOf(SOURCE, 'builder().name("worker")')}`);
+    expect(events).toContain(`worker lock ${lineOf(SOURCE, 'm2.lock()')}`);
+    expect(events).toContain(`worker send ${lineOf(SOURCE, 'tx.send')}`);
+    expect(events).toContain(`main recv ${lineOf(SOURCE, 'rx.recv()')}`);
+    expect(events).toContain('worker exit -');
+    expect(events.filter((e) => e.startsWith('worker unlock'))).toHaveLength(1);
+    // Causality, whatever the interleaving: the lock before the send, the send before main's receive.
+    const at = (kind: string, thread: string) => trace.events.findIndex((e) => e.kind === kind && e.thread === thread);
+    expect(at('lock', 'worker')).toBeLessThan(at('send', 'worker'));
+    expect(at('send', 'worker')).toBeLessThan(at('recv', 'main'));
+    expect(at('spawn', 'main')).toBeLessThan(at('lock', 'worker'));
+    // Every block is followed by a wake of the same thread on the same object.
+    for (const block of trace.events.filter((e) => e.kind === 'block')) {
+      expect(trace.events.some((e) => e.kind === 'wake' && e.thread === block.thread && e.object === block.object && e.seq > block.seq)).toBe(true);
+    }
+  });
+
+  it('is off unless asked for', async () => {
+    const run = await runProgram(SOURCE);
+    expect(run.outcome.trace).toBeUndefined();
+  });
+
+  it('under a seed, replays byte for byte, times included', async () => {
+    const first = await runProgram(SOURCE, { trace: true, seed: 11 });
+    const second = await runProgram(SOURCE, { trace: true, seed: 11 });
+    expect(first.outcome.trace!.events.length).toBeGreaterThan(5);
+    expect(JSON.stringify(second.outcome.trace)).toBe(JSON.stringify(first.outcome.trace));
+  });
+
+  it('a full trace keeps the first events and says how many it dropped', async () => {
+    const run = await runProgram(
+      program(`
+  const m = new Mutex(0);
+  for (let i = 0; i < 50; i++) { using g = m.lock(); g.value += 1; }`),
+      { trace: true, traceCapacity: 20 },
+    );
+    expect(run.outcome.trace!.events).toHaveLength(20);
+    expect(run.outcome.trace!.dropped).toBe(80);
+  });
+});
