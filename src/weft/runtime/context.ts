@@ -6,7 +6,7 @@
  * `Host` when it starts a thread, so this library runs unchanged in a browser
  * worker and in a Node worker_thread (ARCHITECTURE.md, "Layers").
  */
-import type { RunMemory } from './memory.ts';
+import { H, type RunMemory } from './memory.ts';
 
 export interface SourceLocation {
   line: number;
@@ -55,11 +55,20 @@ export interface ThreadContext {
   locate(stack: string | undefined): SourceLocation | undefined;
   /** Handles this thread owns, dropped when it ends. Insertion-ordered. */
   owned: Set<Owned>;
+  /**
+   * Whether the run has a seeded scheduler or a trace: fixed before any
+   * thread starts, read once per thread by `enterThread`, so a free,
+   * untraced run pays a field check per synchronization point.
+   */
+  scheduled?: boolean;
+  traced?: boolean;
 }
 
 let current: ThreadContext | undefined;
 
 export function enterThread(context: ThreadContext): void {
+  context.scheduled = Atomics.load(context.memory.header, H.sched) !== 0;
+  context.traced = Atomics.load(context.memory.header, H.traceBuffer) !== 0;
   current = context;
 }
 

@@ -145,9 +145,9 @@ export function awaitTurn(memory: RunMemory, me: number): void {
  * first. Called by weft's primitives on entry; free when there is no seed.
  */
 export function yieldPoint(): void {
-  const { memory, threadId } = context();
-  if (Atomics.load(memory.header, H.sched) === Schedule.off) return;
-  if (chooseNext(memory, threadId)) awaitTurn(memory, threadId);
+  const ctx = context();
+  if (!ctx.scheduled) return;
+  if (chooseNext(ctx.memory, ctx.threadId)) awaitTurn(ctx.memory, ctx.threadId);
 }
 
 /**

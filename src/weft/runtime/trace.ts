@@ -39,9 +39,9 @@ export function startTrace(memory: RunMemory, capacity: number): void {
 /** Records one event of the calling thread, if the run is traced. */
 export function traceEvent(kind: TraceKind, object: number): void {
   const ctx = context();
+  if (!ctx.traced) return;
   const h = ctx.memory.header;
   const buffer = Atomics.load(h, H.traceBuffer);
-  if (buffer === 0) return;
   const seq = Atomics.add(h, H.traceSeq, 1);
   if (seq >= h[H.traceCapacity]!) return; // full: the supervisor reports how many were dropped
   const memory = ctx.memory;
