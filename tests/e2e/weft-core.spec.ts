@@ -11,26 +11,29 @@ const assets = fileURLToPath(new URL('../../dist/_astro/', import.meta.url));
 
 interface PageRun {
   status: string;
+  message: string;
   lines: string[];
   errors: { message: string; line?: number; thread?: string }[];
+  trace?: { kind: string; thread: string; line?: number }[];
 }
 
-async function run(page: import('@playwright/test').Page, source: string): Promise<PageRun> {
+async function run(page: import('@playwright/test').Page, source: string, options: Record<string, unknown> = {}): Promise<PageRun> {
   const chunk = readdirSync(assets).find((file) => /^browser-host\..*\.js$/.test(file));
   expect(chunk, 'the built site has the runner chunk').toBeDefined();
   return page.evaluate(
-    async ({ url, source }) => {
+    async ({ url, source, options }) => {
       const host = await import(url);
       const lines: string[] = [];
       const errors: { message: string; line?: number; thread?: string }[] = [];
-      const handle = host.startRun(source, { timeoutMs: 30_000 }, (event: any) => {
+      const handle = host.startRun(source, { timeoutMs: 30_000, ...options }, (event: any) => {
         if (event.kind === 'output') lines.push(`[${event.thread}] ${event.text}`);
         if (event.kind === 'error') errors.push({ message: event.error.message, line: event.error.location?.line, thread: event.error.thread });
       });
       const outcome = await handle.done;
-      return { status: outcome.status, lines, errors };
+      const trace = outcome.trace?.events.map((e: any) => ({ kind: e.kind, thread: e.thread, line: e.line }));
+      return { status: outcome.status, message: outcome.message, lines, errors, ...(trace ? { trace } : {}) };
     },
-    { url: `/_astro/${chunk}`, source },
+    { url: `/_astro/${chunk}`, source, options },
   );
 }
 
@@ -99,5 +102,58 @@ function main() {
     const threadPanic = result.errors.find((e) => e.thread === 'doomed');
     expect(threadPanic?.message).toContain("thread 'doomed' panicked: boom");
     expect(threadPanic?.line).toBe(4);
+  });
+
+  const RACY = `import { spawn } from "weft/thread";
+import { Arc, Mutex } from "weft/sync";
+function main() {
+  const counter = new Arc(new Mutex(0));
+  const hs = [];
+  for (let t = 0; t < 3; t++) {
+    const c = counter.clone();
+    hs.push(spawn(() => {
+      for (let i = 0; i < 5; i++) {
+        let seen;
+        { using g = c.lock(); seen = g.value; }
+        { using g = c.lock(); g.value = seen + 1; }
+      }
+    }));
+  }
+  for (const h of hs) h.join();
+  console.log("total", counter.lock().value);
+}`;
+
+  test('a seed replays the same interleaving, output and trace in the page', async ({ page }) => {
+    const first = await run(page, RACY, { seed: 5, trace: true });
+    const second = await run(page, RACY, { seed: 5, trace: true });
+    expect(first.errors).toEqual([]);
+    expect(second.lines).toEqual(first.lines);
+    expect(JSON.stringify(second.trace)).toBe(JSON.stringify(first.trace));
+    expect(first.trace!.filter((e) => e.kind === 'lock')).toHaveLength(31); // 30 in the threads, 1 in main
+    expect(first.trace!.find((e) => e.kind === 'spawn')?.line).toBe(8);
+  });
+
+  test('a deadlock is named in the page, with both threads at their lines', async ({ page }) => {
+    const result = await run(
+      page,
+      `import { builder } from "weft/thread";
+import { Arc, Barrier, Mutex } from "weft/sync";
+function main() {
+  const [a, b, both] = [new Arc(new Mutex(0)), new Arc(new Mutex(0)), new Arc(new Barrier(2))];
+  const [a2, b2, both2] = [a.clone(), b.clone(), both.clone()];
+  const t = builder().name("worker").spawn(() => {
+    using gb = b2.lock();
+    both2.wait();
+    using ga = a2.lock();
+  });
+  using ga = a.lock();
+  both.wait();
+  using gb = b.lock();
+  t.join();
+}`,
+    );
+    expect(result.status).toBe('deadlock');
+    expect(result.errors.map((e) => `${e.thread}:${e.line}`).sort()).toEqual(['main:13', 'worker:9']);
+    expect(result.message).toContain("'main' (line 13) waits for 'worker'");
   });
 });
