@@ -88,6 +88,13 @@ export class RunMemory {
     return memory;
   }
 
+  /** Allocates a zeroed record of `words` Int32 words (a primitive's state) and returns its offset. */
+  allocRecord(words: number): number {
+    const addr = this.alloc(words * 4);
+    this.i32.fill(0, addr >> 2, (addr >> 2) + words);
+    return addr;
+  }
+
   /** Allocates `bytes` bytes (8-aligned) and returns their offset. Never returns 0. */
   alloc(bytes: number): number {
     const cls = sizeClass(bytes + BLOCK_HEADER);

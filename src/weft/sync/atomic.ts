@@ -77,8 +77,7 @@ function valueView(kind: ViewOf, addr: number): IntArray {
 
 function allocate(type: number): number {
   const { memory } = context();
-  const addr = memory.alloc(WORDS * 4);
-  memory.i32.fill(0, addr >> 2, (addr >> 2) + WORDS);
+  const addr = memory.allocRecord(WORDS);
   memory.i32[addr >> 2] = type;
   return addr;
 }

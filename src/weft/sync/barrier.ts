@@ -53,9 +53,8 @@ export class Barrier extends MovableHandle {
     }
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`a Barrier needs a whole number of threads, got ${n}`);
     const { memory } = context();
-    this.#addr = memory.alloc(WORDS * 4);
+    this.#addr = memory.allocRecord(WORDS);
     const base = this.#addr >> 2;
-    memory.i32.fill(0, base, base + WORDS);
     memory.i32[base + W.n] = n;
   }
 

@@ -63,9 +63,8 @@ function signal(index: number): void {
 
 function createChannel(capacity: number): number {
   const { memory } = context();
-  const addr = memory.alloc(WORDS * 4);
+  const addr = memory.allocRecord(WORDS);
   const base = addr >> 2;
-  memory.i32.fill(0, base, base + WORDS);
   memory.i32[base + W.senders] = 1;
   memory.i32[base + W.receiverAlive] = 1;
   memory.i32[base + W.capacity] = capacity;

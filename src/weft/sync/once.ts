@@ -128,8 +128,7 @@ export class Once extends MovableHandle {
       return;
     }
     const { memory } = context();
-    this.#addr = memory.alloc(WORDS * 4);
-    memory.i32.fill(0, this.#addr >> 2, (this.#addr >> 2) + WORDS);
+    this.#addr = memory.allocRecord(WORDS);
   }
 
   [ENCODE]() {

@@ -86,8 +86,7 @@ export class RwLock<T> extends MovableHandle {
       return;
     }
     const { memory } = context();
-    this.#addr = memory.alloc(WORDS * 4);
-    memory.i32.fill(0, this.#addr >> 2, (this.#addr >> 2) + WORDS);
+    this.#addr = memory.allocRecord(WORDS);
     storeValue(this.#addr, CELL, value, 'an RwLock');
   }
 
