@@ -49,6 +49,8 @@ export interface RunOutcome {
   seed?: number;
   /** The trace, when RunOptions.trace asked for it. */
   trace?: { events: TraceEvent[]; dropped: number };
+  /** What the function named by RunOptions.call returned (a structured clone), when the run is 'ok'. */
+  value?: unknown;
 }
 
 export interface RunOptions {
@@ -67,6 +69,14 @@ export interface RunOptions {
   trace?: boolean;
   /** At most this many trace events are kept (default 100 000); the outcome says how many were dropped. */
   traceCapacity?: number;
+  /**
+   * Call this exported function of the program instead of `main`, with
+   * `args` (copied in, by structured clone); what it returns comes back as
+   * RunOutcome.value. Exercise checks use it to call the learner's functions
+   * with inputs the program cannot know in advance (runner/grade.ts). The
+   * program still needs its `main`, as every program does.
+   */
+  call?: { name: string; args: unknown[] };
 }
 
 /**

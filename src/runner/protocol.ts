@@ -79,10 +79,15 @@ export interface MainResult {
   error?: { name: string; message: string; location?: SourceLocation; thread?: string };
   /** Console lines numbered below this were written before main returned; later ones are cut, as when a Rust process exits. */
   outputSeqEnd: number;
+  /** What the exported function named by `run`'s `call` returned (events.ts RunOptions.call). */
+  value?: unknown;
 }
 
 /** The API the main-thread worker exposes over comlink. */
 export interface MainApi {
-  /** `idleWorkers`: the address of the run's idle-worker region in `memory` (idle-workers.ts). */
-  run(source: string, memory: SharedArrayBuffer, idleWorkers: number): Promise<MainResult>;
+  /**
+   * `idleWorkers`: the address of the run's idle-worker region in `memory` (idle-workers.ts).
+   * `call`: call this exported function instead of `main` (events.ts RunOptions.call).
+   */
+  run(source: string, memory: SharedArrayBuffer, idleWorkers: number, call?: { name: string; args: unknown[] }): Promise<MainResult>;
 }

@@ -138,6 +138,8 @@ class Run implements RunHandle {
   #lastLook: Snapshot | undefined;
   #seed: number | undefined;
   #traced = false;
+  /** What RunOptions.call's function returned. */
+  #value: unknown;
   #resolve!: (outcome: RunOutcome) => void;
   #abandonMain!: (reason: Error) => void;
   #controlPort: MessagePort | undefined;
@@ -173,7 +175,7 @@ class Run implements RunHandle {
     // run's own end so a stopped run's call is rejected, not left pending.
     const abandoned = new Promise<never>((_, reject) => (this.#abandonMain = reject));
     abandoned.catch(() => {});
-    Promise.race([api.run(source, this.#memory.buffer, this.#idleWorkers), abandoned]).then(
+    Promise.race([api.run(source, this.#memory.buffer, this.#idleWorkers, options.call), abandoned]).then(
       (result) => this.#mainReturned(result),
       (error: unknown) => {
         if (!this.#over) this.#finish('crashed', `The runner failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -314,6 +316,7 @@ class Run implements RunHandle {
     const finish = () => {
       const elapsed = formatMs(performance.now() - this.#started);
       if (result.status === 'ok') {
+        this.#value = result.value;
         this.#finish('ok', `Finished in ${elapsed}.`, result.outputSeqEnd);
       } else {
         const error = result.error!;
@@ -400,6 +403,7 @@ class Run implements RunHandle {
       message: seeded ? `${message} (seed ${this.#seed}: run it again with this seed to replay it)` : message,
       ...(this.#seed !== undefined ? { seed: this.#seed } : {}),
       ...(this.#traced ? { trace: this.#collectTrace() } : {}),
+      ...(this.#value !== undefined ? { value: this.#value } : {}),
     };
     this.#onEvent({ kind: 'end', outcome });
     this.#resolve(outcome);

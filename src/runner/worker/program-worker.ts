@@ -49,6 +49,8 @@ export interface WorkerPort {
 interface ProgramExports {
   main: () => unknown;
   closures: Array<(captures: Record<string, unknown>) => () => unknown>;
+  /** The program's exports by name (compile/index.ts), for RunOptions.call. */
+  exports: Record<string, unknown>;
 }
 
 const weftImports = {
@@ -135,7 +137,7 @@ function readerError(error: unknown, ctx: ThreadContext) {
 /** The main thread of a run, exposed over comlink. */
 function mainApi(port: WorkerPort): MainApi {
   return {
-    async run(source: string, buffer: SharedArrayBuffer, idleWorkers: number): Promise<MainResult> {
+    async run(source: string, buffer: SharedArrayBuffer, idleWorkers: number, call?: { name: string; args: unknown[] }): Promise<MainResult> {
       const memory = new RunMemory(buffer);
       let program: ProgramPayload;
       // Only the main thread compiles; spawned threads get the compiled program, so they skip loading the compiler.
@@ -165,9 +167,11 @@ function mainApi(port: WorkerPort): MainApi {
       captureConsole(ctx.host);
       let status: MainResult['status'] = 'ok';
       let error: MainResult['error'];
+      let value: unknown;
       try {
         const exports = await evaluate(program);
-        await exports.main();
+        if (call === undefined) await exports.main();
+        else value = await callExport(exports, call);
       } catch (thrown) {
         if (thrown instanceof RunStopped) throw thrown;
         status = 'panic';
@@ -177,9 +181,26 @@ function mainApi(port: WorkerPort): MainApi {
       Atomics.store(memory.i32, H.stop, 1);
       Atomics.notify(memory.i32, H.stop);
       const outputSeqEnd = Atomics.load(memory.i32, H.outputSeq);
-      return error === undefined ? { status, outputSeqEnd } : { status, error, outputSeqEnd };
+      if (error !== undefined) return { status, error, outputSeqEnd };
+      return value === undefined ? { status, outputSeqEnd } : { status, outputSeqEnd, value };
     },
   };
+}
+
+/** RunOptions.call: the program's exported function, called on the main thread in place of `main`. */
+async function callExport(exports: ProgramExports, call: { name: string; args: unknown[] }): Promise<unknown> {
+  const f = exports.exports[call.name];
+  if (typeof f !== 'function') {
+    throw new TypeError(`the program has no exported function \`${call.name}\`: keep \`export function ${call.name}(…)\` as the exercise gave it`);
+  }
+  const value: unknown = await f(...call.args);
+  try {
+    // What goes back is a copy, as anything that leaves a thread is; say so here rather than as a runner failure.
+    structuredClone(value);
+  } catch (cause) {
+    throw new TypeError(`\`${call.name}\` returned a value that cannot be copied out of its thread (${cause instanceof Error ? cause.message : String(cause)}): return plain data`);
+  }
+  return value;
 }
 
 /**
@@ -228,7 +249,7 @@ async function serveRun(port: WorkerPort, message: Extract<ToWorker, { kind: 'jo
       if (!program.hasTopLevelEffects) shared = exports;
     } catch (error) {
       // Top-level statements run in every thread; one that throws is this thread's panic.
-      exports = { main: () => undefined, closures: [] };
+      exports = { main: () => undefined, closures: [], exports: {} };
       const failing = error;
       exports.closures[request.closureId] = () => () => {
         throw failing;
