@@ -31,7 +31,7 @@ async function violations(page: Page, exclude: string[] = []): Promise<string[]>
 }
 
 for (const scheme of ['light', 'dark'] as const) {
-  for (const path of ['/', '/threads/']) {
+  for (const path of ['/', '/threads/', '/shared-state/']) {
     test(`${path} has no WCAG A/AA violations in the ${scheme} theme`, async ({ page }) => {
       await page.emulateMedia({ colorScheme: scheme });
       await page.goto(path);

@@ -18,6 +18,11 @@ export interface ChapterExample {
   expected: string[] | undefined;
   /** true when the output block says `unordered`: compare as multisets. */
   unordered: boolean;
+  /**
+   * How the run must end: 'ok' unless the fence says otherwise, e.g.
+   * ```` ```ts run expect=deadlock ```` for an example that shows a deadlock report.
+   */
+  status: 'ok' | 'deadlock' | 'panic';
 }
 
 const FENCE = /^```([^\n]*)\n([\s\S]*?)^```\s*$/gm;
@@ -40,6 +45,10 @@ export function readExamples(file: string): ChapterExample[] {
   fences.forEach((fence, i) => {
     if (fence.info[0] !== 'ts' || fence.info[1] !== 'run') return;
     const timeout = fence.info.find((word) => word.startsWith('timeout='));
+    const expect = fence.info.find((word) => word.startsWith('expect='))?.slice('expect='.length);
+    if (expect !== undefined && expect !== 'deadlock' && expect !== 'panic') {
+      throw new Error(`${file}:${fence.line}: expect= must be deadlock or panic, not '${expect}'`);
+    }
     const next = fences[i + 1];
     const hasOutput = next !== undefined && next.info[0] === 'text' && next.info[1] === 'output';
     examples.push({
@@ -49,6 +58,7 @@ export function readExamples(file: string): ChapterExample[] {
       timeoutMs: timeout ? Number(timeout.slice('timeout='.length)) : undefined,
       expected: hasOutput ? next.body.replace(/\n$/, '').split('\n') : undefined,
       unordered: hasOutput && next.info.includes('unordered'),
+      status: expect ?? 'ok',
     });
   });
   return examples;
