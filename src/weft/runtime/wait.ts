@@ -22,6 +22,20 @@ export class RunStopped extends Error {
   }
 }
 
+const headers = new WeakMap<ArrayBufferLike, Int32Array>();
+
+/**
+ * The run's header, for the stop flag, whatever view a wait was given: a
+ * primitive may wait through a fixed-length view of its own record, whose
+ * index 0 is not the header's.
+ */
+function stopWordView(i32: Int32Array): Int32Array {
+  if (i32.byteOffset === 0) return i32;
+  let header = headers.get(i32.buffer);
+  if (header === undefined) headers.set(i32.buffer, (header = new Int32Array(i32.buffer, 0, H.stop + 1)));
+  return header;
+}
+
 /**
  * Blocks while `i32[index] === value`, at most `timeoutMs`.
  * Returns false on timeout, true when woken or the value differs (which may
@@ -31,7 +45,7 @@ export function waitWhileEqual(i32: Int32Array, index: number, value: number, ti
   if (timeoutMs > 0 && spinWhileEqual(i32, index, value)) return true;
   const deadline = timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
   for (;;) {
-    if (Atomics.load(i32, H.stop) !== 0) throw new RunStopped();
+    if (Atomics.load(stopWordView(i32), H.stop) !== 0) throw new RunStopped();
     const remaining = deadline - performance.now();
     if (remaining <= 0) return false;
     const result = Atomics.wait(i32, index, value, Math.min(SLICE_MS, remaining));

@@ -51,6 +51,11 @@ const NODE_HEADER = 8;
 /** The length word of a number node. */
 const NUMBER_NODE = -1;
 
+/** A fixed-length view of one channel's record. */
+function recordView(addr: number): Int32Array {
+  return new Int32Array(context().memory.buffer, addr, WORDS);
+}
+
 function i32(): Int32Array {
   return context().memory.i32;
 }
@@ -76,6 +81,8 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
   protected readonly what: string = 'Sender';
   readonly #addr: number;
   #dropped = false;
+  /** The channel record through a fixed-length view (~5x cheaper per access than the run memory's growable view). */
+  #rec: Int32Array | undefined;
 
   constructor(addr: number, owned: boolean) {
     super();
@@ -118,6 +125,7 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
     const { memory } = context();
     const words = memory.i32;
     const base = this.#addr >> 2;
+    const rec = (this.#rec ??= recordView(this.#addr));
     const isNumber = typeof value === 'number';
     const message = isNumber ? undefined : encodeDeferred(value);
     let node = 0;
@@ -128,54 +136,54 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
       memory.u8.set(message.bytes, node + NODE_HEADER);
     }
 
-    const capacity = words[base + W.capacity]!;
-    lockWord(words, base + W.lock);
+    const capacity = rec[W.capacity]!;
+    lockWord(rec, W.lock);
     // A bounded channel: wait for room (capacity 0 waits after enqueuing instead).
-    while (capacity > 0 && words[base + W.length]! >= capacity && words[base + W.receiverAlive] === 1) {
-      const seen = Atomics.load(words, base + W.sendSignal);
-      unlockWord(words, base + W.lock);
+    while (capacity > 0 && rec[W.length]! >= capacity && rec[W.receiverAlive] === 1) {
+      const seen = Atomics.load(rec, W.sendSignal);
+      unlockWord(rec, W.lock);
       if (timeoutMs === 0) {
         if (node !== 0) memory.free(node);
         throw new TrySendError('full', value);
       }
-      blockWhileEqual(words, base + W.sendSignal, seen, Infinity, { kind: 'channel-send', object: this.#addr });
-      lockWord(words, base + W.lock);
+      blockWhileEqual(rec, W.sendSignal, seen, Infinity, { kind: 'channel-send', object: this.#addr });
+      lockWord(rec, W.lock);
     }
-    if (words[base + W.receiverAlive] !== 1) {
-      unlockWord(words, base + W.lock);
+    if (rec[W.receiverAlive] !== 1) {
+      unlockWord(rec, W.lock);
       if (node !== 0) memory.free(node);
       if (api === 'trySend') throw new TrySendError('disconnected', value);
       throw new SendError(value);
     }
     if (isNumber) {
-      node = words[base + W.spareNumberNodes]!;
-      if (node !== 0) words[base + W.spareNumberNodes] = words[node >> 2]!;
+      node = rec[W.spareNumberNodes]!;
+      if (node !== 0) rec[W.spareNumberNodes] = words[node >> 2]!;
       else node = memory.alloc(NODE_HEADER + 8);
       words[(node >> 2) + 0] = 0;
       words[(node >> 2) + 1] = NUMBER_NODE;
       memory.f64[(node + NODE_HEADER) >> 3] = value;
     }
-    const tail = words[base + W.tail]!;
-    if (tail === 0) words[base + W.head] = node;
+    const tail = rec[W.tail]!;
+    if (tail === 0) rec[W.head] = node;
     else words[(tail >> 2) + 0] = node;
-    words[base + W.tail] = node;
-    words[base + W.length]!++;
-    const ticket = ++words[base + W.sent]!;
-    unlockWord(words, base + W.lock);
+    rec[W.tail] = node;
+    rec[W.length]!++;
+    const ticket = ++rec[W.sent]!;
+    unlockWord(rec, W.lock);
     message?.move({ into: 'the channel' });
     traceEvent('send', this.#addr);
     // Bump the signal always, wake only a receiver that may sleep: Atomics.notify
     // costs far more than the send itself. The receiver counts itself in before
     // it sleeps on the signal, so it either sees this bump or is seen here.
-    Atomics.add(words, base + W.recvSignal, 1);
-    if (Atomics.load(words, base + W.receiverWaiting) !== 0) wake(words, base + W.recvSignal);
+    Atomics.add(rec, W.recvSignal, 1);
+    if (Atomics.load(rec, W.receiverWaiting) !== 0) wake(rec, W.recvSignal);
 
     if (capacity === 0) {
       // Rendezvous: the send completes when the receiver has taken this message.
       for (;;) {
-        const seen = Atomics.load(words, base + W.sendSignal);
-        if (Atomics.load(words, base + W.taken) >= ticket || Atomics.load(words, base + W.receiverAlive) !== 1) return;
-        blockWhileEqual(words, base + W.sendSignal, seen, Infinity, { kind: 'channel-send', object: this.#addr });
+        const seen = Atomics.load(rec, W.sendSignal);
+        if (Atomics.load(rec, W.taken) >= ticket || Atomics.load(rec, W.receiverAlive) !== 1) return;
+        blockWhileEqual(rec, W.sendSignal, seen, Infinity, { kind: 'channel-send', object: this.#addr });
       }
     }
   }
@@ -222,6 +230,7 @@ export class Receiver<T> extends MovableHandle implements Owned, Disposable, Ite
   protected readonly what = 'Receiver';
   readonly #addr: number;
   #dropped = false;
+  #rec: Int32Array | undefined;
 
   constructor(addr: number, owned: boolean) {
     super();
@@ -244,27 +253,28 @@ export class Receiver<T> extends MovableHandle implements Owned, Disposable, Ite
     const { memory } = context();
     const words = memory.i32;
     const base = this.#addr >> 2;
-    lockWord(words, base + W.lock);
-    const node = words[base + W.head]!;
+    const rec = (this.#rec ??= recordView(this.#addr));
+    lockWord(rec, W.lock);
+    const node = rec[W.head]!;
     if (node === 0) {
-      const disconnected = Atomics.load(words, base + W.senders) === 0;
-      unlockWord(words, base + W.lock);
+      const disconnected = Atomics.load(rec, W.senders) === 0;
+      unlockWord(rec, W.lock);
       return disconnected ? 'disconnected' : 'empty';
     }
     const next = words[(node >> 2) + 0]!;
-    words[base + W.head] = next;
-    if (next === 0) words[base + W.tail] = 0;
-    words[base + W.length]!--;
-    Atomics.add(words, base + W.taken, 1);
-    const capacity = words[base + W.capacity]!;
+    rec[W.head] = next;
+    if (next === 0) rec[W.tail] = 0;
+    rec[W.length]!--;
+    Atomics.add(rec, W.taken, 1);
+    const capacity = rec[W.capacity]!;
     const length = words[(node >> 2) + 1]!;
     let number = 0;
     if (length === NUMBER_NODE) {
       number = memory.f64[(node + NODE_HEADER) >> 3]!;
-      words[node >> 2] = words[base + W.spareNumberNodes]!;
-      words[base + W.spareNumberNodes] = node;
+      words[node >> 2] = rec[W.spareNumberNodes]!;
+      rec[W.spareNumberNodes] = node;
     }
-    unlockWord(words, base + W.lock);
+    unlockWord(rec, W.lock);
     // Only senders of a bounded channel wait for room (or for a rendezvous).
     if (capacity >= 0) signal(base + W.sendSignal);
     if (length === NUMBER_NODE) return { value: number as T };
@@ -276,10 +286,11 @@ export class Receiver<T> extends MovableHandle implements Owned, Disposable, Ite
   #receive(timeoutMs: number): { value: T } | 'timeout' | 'disconnected' {
     const words = i32();
     const base = this.#addr >> 2;
+    const rec = (this.#rec ??= recordView(this.#addr));
     yieldPoint();
     const deadline = timeoutMs === Infinity ? Infinity : now(context().memory) + timeoutMs;
     for (;;) {
-      const seen = Atomics.load(words, base + W.recvSignal);
+      const seen = Atomics.load(rec, W.recvSignal);
       const taken = this.#take();
       if (taken !== 'empty') {
         if (taken !== 'disconnected') traceEvent('recv', this.#addr);
@@ -287,11 +298,11 @@ export class Receiver<T> extends MovableHandle implements Owned, Disposable, Ite
       }
       const remaining = deadline - now(context().memory);
       if (remaining <= 0) return 'timeout';
-      Atomics.add(words, base + W.receiverWaiting, 1);
+      Atomics.add(rec, W.receiverWaiting, 1);
       try {
-        blockWhileEqual(words, base + W.recvSignal, seen, remaining, { kind: 'channel-recv', object: this.#addr });
+        blockWhileEqual(rec, W.recvSignal, seen, remaining, { kind: 'channel-recv', object: this.#addr });
       } finally {
-        Atomics.sub(words, base + W.receiverWaiting, 1);
+        Atomics.sub(rec, W.receiverWaiting, 1);
       }
     }
   }
@@ -351,7 +362,8 @@ export class Receiver<T> extends MovableHandle implements Owned, Disposable, Ite
     context().owned.delete(this);
     const words = i32();
     const base = this.#addr >> 2;
-    Atomics.store(words, base + W.receiverAlive, 0);
+    const rec = (this.#rec ??= recordView(this.#addr));
+    Atomics.store(rec, W.receiverAlive, 0);
     for (let result = this.#take(); typeof result === 'object'; result = this.#take()) dropTree(result.value);
     signal(base + W.sendSignal);
   }
