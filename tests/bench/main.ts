@@ -100,7 +100,7 @@ const whyMissed: Record<string, string> = {
   'spawn-join':
     'Each run starts on fresh workers whose weft code V8 has not optimised yet; the first few hundred spawns of a run cost 3-5× the steady state, and a run may spawn at most 1023 threads, so the trials cannot warm up further. Waking a sleeping worker on this 2-core VM also costs 20-150 µs when other processes run.',
   'channel-u32':
-    'Every message is a node from the run allocator linked under a futex lock, with ~20 accesses through length-tracking views of the growable SharedArrayBuffer (~55 ns each, vs ~10 ns through a fixed-length view; profiled). Rust moves a u32 through a lock-free block list. A ring buffer per channel over fixed-length views is the next step.',
+    'Every message is a node linked into a list under a futex lock; the channel record is now read through a fixed-length view (~10 ns per atomic), but each node is still reached through the run memory\'s length-tracking view of the growable SharedArrayBuffer (~55 ns per access), and a receiver that empties the queue sleeps and must be woken (20-150 µs on this VM). Rust moves a u32 through a lock-free block list. A ring buffer of slots per channel, over fixed-length views, with batched wakes, is the next step.',
   'channel-object':
     'Objects go through weft\'s own codec (no synchronous structured clone into shared memory exists): per message a Writer and DataView on the send side, a copy out of shared memory, a DataView and a decode on the receive side, plus the allocator lock twice. Profiled: Reader/DataView construction and the allocator dominate.',
   rendezvous: '',
