@@ -6,6 +6,7 @@ import { runnableExamplesHast, runnableExamplesMdast } from './src/markdown/runn
 import { monacoCssOnDemand } from './src/components/example/monaco-css-on-demand.ts';
 import { monacoTypeScriptOnly } from './src/components/example/monaco-typescript-only.ts';
 import { offline } from './src/offline/integration.ts';
+import { exercises } from './src/exercises/integration.ts';
 
 // SharedArrayBuffer (and so every blocking weft call) needs a cross-origin
 // isolated page: COOP same-origin + COEP require-corp. ARCHITECTURE.md, constraint 2.
@@ -16,7 +17,8 @@ export const isolationHeaders = {
 };
 
 export default defineConfig({
-  integrations: [mdx(), offline()],
+  // exercises(): a malformed exercise folder fails the build, naming the file and field (src/exercises/format.ts).
+  integrations: [mdx(), offline(), exercises()],
   markdown: {
     // Sätteri is Astro 7's Markdown/MDX compiler; its plugins are our remark/rehype.
     processor: satteri({

@@ -1,0 +1,20 @@
+import { spawn } from "weft/thread";
+
+export function sumChunks(chunks: number[][]): number[] {
+  const handles = [];
+  for (const chunk of chunks) {
+    handles.push(
+      spawn(() => {
+        let sum = 0;
+        for (const n of chunk) sum += n;
+        return sum;
+      }),
+    );
+  }
+  // TODO: wait for every thread and collect what it returned, in chunk order.
+  return [];
+}
+
+function main() {
+  console.log(sumChunks([[1, 2, 3], [10, 20], [], [5]]));
+}

@@ -1,0 +1,183 @@
+/**
+ * Questions a check asks of a run's trace (runtime/trace.ts, RunOutcome.trace):
+ * how many threads were spawned and how many ran at once, which locks were
+ * taken in which order, how many messages were in flight, whether a thread
+ * waited while holding a lock. Pure functions of the event list, so the
+ * answer for a seeded run is the same everywhere.
+ *
+ * Objects in the trace are primitives' addresses in run memory (a Mutex, a
+ * channel), or a thread's id for `spawn`; events carry the thread's name
+ * and the learner's line.
+ */
+import type { TraceEvent } from '../runner/events.ts';
+
+export interface SpawnInfo {
+  /** The new thread's id (its `spawn` event's object). */
+  threadId: number;
+  /** The thread that spawned it. */
+  by: string;
+  line: number | undefined;
+}
+
+/** Where a thread took a lock while it held another. */
+export interface NestedLock {
+  thread: string;
+  /** The lock it already held, and the line where it took it. */
+  outer: { mutex: number; line: number | undefined };
+  /** The lock it then took. */
+  inner: { mutex: number; line: number | undefined };
+}
+
+/** Two nestings in opposite orders: the recipe for a deadlock, whether or not this run hit it. */
+export interface LockOrderInversion {
+  first: NestedLock;
+  second: NestedLock;
+}
+
+export interface BlockedWhileHolding {
+  thread: string;
+  /** The lock held, and where it was taken. */
+  mutex: number;
+  lockLine: number | undefined;
+  /** What the thread blocked on, and where. */
+  object: number;
+  blockLine: number | undefined;
+}
+
+export class TraceView {
+  readonly #events: readonly TraceEvent[];
+  /** False when the run was not asked to record a trace: every question then fails loudly (a bug in the check). */
+  readonly recorded: boolean;
+  /** Events the ring had no room for (default capacity 100 000); answers may be incomplete when it is not 0. */
+  readonly dropped: number;
+
+  constructor(trace: { events: TraceEvent[]; dropped: number } | undefined) {
+    this.#events = trace?.events ?? [];
+    this.recorded = trace !== undefined;
+    this.dropped = trace?.dropped ?? 0;
+  }
+
+  /** Every event, in the order they happened. */
+  get events(): readonly TraceEvent[] {
+    return this.#need();
+  }
+
+  #need(): readonly TraceEvent[] {
+    if (!this.recorded) throw new Error('this run recorded no trace: ask for it with { trace: true }');
+    return this.#events;
+  }
+
+  /** The threads the program spawned, in the order it spawned them. */
+  spawned(): SpawnInfo[] {
+    return this.#need()
+      .filter((e) => e.kind === 'spawn')
+      .map((e) => ({ threadId: e.object, by: e.thread, line: e.line }));
+  }
+
+  /** The most spawned threads alive at one moment (from spawn to exit; main not counted). */
+  mostAliveAtOnce(): number {
+    const alive = new Set<number>();
+    let most = 0;
+    for (const e of this.#need()) {
+      if (e.kind === 'spawn') most = Math.max(most, alive.add(e.object).size);
+      else if (e.kind === 'exit') alive.delete(e.threadId);
+    }
+    return most;
+  }
+
+  /** Threads that ended (returned or panicked) before the run did. */
+  exited(): number[] {
+    return this.#need()
+      .filter((e) => e.kind === 'exit')
+      .map((e) => e.threadId);
+  }
+
+  /** Lock events, of one Mutex or of all. */
+  locks(mutex?: number): TraceEvent[] {
+    return this.#need().filter((e) => e.kind === 'lock' && (mutex === undefined || e.object === mutex));
+  }
+
+  /** The Mutexes the run locked, most locked first. */
+  mutexes(): number[] {
+    const counts = new Map<number, number>();
+    for (const e of this.locks()) counts.set(e.object, (counts.get(e.object) ?? 0) + 1);
+    return [...counts].sort((a, b) => b[1] - a[1]).map(([mutex]) => mutex);
+  }
+
+  /** Every place a thread took a lock while holding another, in order. */
+  nestedLocks(): NestedLock[] {
+    const held = new Map<number, Map<number, number | undefined>>(); // thread -> mutex -> line it was locked at
+    const nested: NestedLock[] = [];
+    for (const e of this.#need()) {
+      if (e.kind !== 'lock' && e.kind !== 'unlock') continue;
+      let mine = held.get(e.threadId);
+      if (mine === undefined) held.set(e.threadId, (mine = new Map()));
+      if (e.kind === 'unlock') {
+        mine.delete(e.object);
+        continue;
+      }
+      for (const [outer, line] of mine) {
+        if (outer !== e.object) nested.push({ thread: e.thread, outer: { mutex: outer, line }, inner: { mutex: e.object, line: e.line } });
+      }
+      mine.set(e.object, e.line);
+    }
+    return nested;
+  }
+
+  /** The first two nestings that take the same two locks in opposite orders, or undefined when every thread agrees on one order. */
+  lockOrderInversion(): LockOrderInversion | undefined {
+    const seen = new Map<string, NestedLock>();
+    for (const nesting of this.nestedLocks()) {
+      const reverse = seen.get(`${nesting.inner.mutex}>${nesting.outer.mutex}`);
+      if (reverse !== undefined) return { first: reverse, second: nesting };
+      const key = `${nesting.outer.mutex}>${nesting.inner.mutex}`;
+      if (!seen.has(key)) seen.set(key, nesting);
+    }
+    return undefined;
+  }
+
+  /** Channels the run used (objects of send and receive events). */
+  channels(): number[] {
+    return [...new Set(this.#need().filter((e) => e.kind === 'send' || e.kind === 'recv').map((e) => e.object))];
+  }
+
+  /** Names of the threads that sent on `channel` (or received, with `kind: 'recv'`). */
+  threadsThat(kind: 'send' | 'recv', channel: number): string[] {
+    return [...new Set(this.#need().filter((e) => e.kind === kind && e.object === channel).map((e) => e.thread))];
+  }
+
+  /** Messages sent on `channel` (or on any channel). */
+  sends(channel?: number): number {
+    return this.#need().filter((e) => e.kind === 'send' && (channel === undefined || e.object === channel)).length;
+  }
+
+  /** The most messages sent and not yet received on one channel at one moment. */
+  mostInFlight(channel?: number): number {
+    const inFlight = new Map<number, number>();
+    let most = 0;
+    for (const e of this.#need()) {
+      if ((e.kind !== 'send' && e.kind !== 'recv') || (channel !== undefined && e.object !== channel)) continue;
+      const n = Math.max(0, (inFlight.get(e.object) ?? 0) + (e.kind === 'send' ? 1 : -1));
+      inFlight.set(e.object, n);
+      most = Math.max(most, n);
+    }
+    return most;
+  }
+
+  /** The first time a thread blocked on something (a join, a receive, another lock) while it held a lock. */
+  blockedWhileHolding(): BlockedWhileHolding | undefined {
+    const held = new Map<number, Map<number, number | undefined>>();
+    for (const e of this.#need()) {
+      let mine = held.get(e.threadId);
+      if (mine === undefined) held.set(e.threadId, (mine = new Map()));
+      if (e.kind === 'lock') mine.set(e.object, e.line);
+      else if (e.kind === 'unlock') mine.delete(e.object);
+      else if (e.kind === 'block') {
+        for (const [mutex, lockLine] of mine) {
+          if (mutex !== e.object) return { thread: e.thread, mutex, lockLine, object: e.object, blockLine: e.line };
+        }
+      }
+    }
+    return undefined;
+  }
+}

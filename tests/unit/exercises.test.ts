@@ -1,0 +1,55 @@
+/**
+ * Every exercise of the book, graded by the same grader as the page and the
+ * CLI: the solution passes every check, the starter fails, and each wrong
+ * answer fails on the check it names. A failure with a seed replays: the
+ * same seed, run as the page's Replay runs it, prints the same lines.
+ */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { listExercises } from '../../src/exercises/catalog.ts';
+import { validateChecks } from '../../src/runner/grade.ts';
+import { gradeExercise, summary } from './support/grade-exercise.ts';
+import { runProgram } from './support/run-program.ts';
+
+const exercises = listExercises();
+/** Grading runs a program many times on real threads: minutes, not seconds, on a loaded 2-core machine. */
+const GRADING = 240_000;
+
+it('exercise ids are unique across the book', () => {
+  expect(new Set(exercises.map((e) => e.id)).size).toBe(exercises.length);
+});
+
+describe.each(exercises)('exercise $id', (exercise) => {
+  it('checks.ts exports the checks the catalog read from it, in order', async () => {
+    const loaded = validateChecks(exercise.id, await import(pathToFileURL(join(exercise.dir, 'checks.ts')).href));
+    expect(loaded.map((c) => ({ id: c.id, title: c.title }))).toEqual(exercise.checks);
+  });
+
+  it('the solution passes every check', { timeout: GRADING }, async () => {
+    const { result } = await gradeExercise(exercise.id, exercise.solution);
+    expect(summary(result)).toEqual(exercise.checkIds.map((id) => `${id}: passed`));
+    expect(result.passed).toBe(true);
+  });
+
+  it('the starter fails', { timeout: GRADING }, async () => {
+    const { result } = await gradeExercise(exercise.id, exercise.starter);
+    expect(result.passed).toBe(false);
+    expect(result.checks.filter((c) => c.status === 'failed').length, summary(result).join('\n')).toBeGreaterThan(0);
+  });
+
+  for (const wrong of exercise.wrong) {
+    it(`wrong/${wrong.name} fails on ${wrong.fails}, and a failing seed replays`, { timeout: GRADING }, async () => {
+      const graded = await gradeExercise(exercise.id, wrong.source, [wrong.fails]);
+      const [result] = graded.result.checks;
+      expect(result!.status, summary(graded.result).join('\n')).toBe('failed');
+      expect(result!.message).toBeTruthy();
+      if (result!.seed !== undefined) {
+        expect(result!.message).toContain(`replay seed ${result!.seed}`);
+        const replay = await runProgram(wrong.source, { seed: result!.seed });
+        expect(replay.lines).toEqual(graded.linesOf(result!.id, result!.seed));
+        if (/deadlocked/.test(result!.message!)) expect(replay.outcome.status).toBe('deadlock');
+      }
+    });
+  }
+});
