@@ -6,6 +6,17 @@
  * Control of the program's main thread (run, and its result) goes over
  * comlink on a dedicated MessagePort; everything else is these messages on
  * the worker's own port.
+ *
+ * Integrity: the reader's program runs in the same worker as weft, and can
+ * reach the worker's port itself (`postMessage` in a browser worker,
+ * `process.getBuiltinModule('node:worker_threads')` in Node). So the
+ * supervisor gives each worker a random token in its first message (before
+ * any program code runs, and never where the program can read it), every
+ * message weft sends carries it, and the supervisor drops those that do not:
+ * a program cannot forge console lines, spawns or a runner failure. The
+ * entry files bind the port's post function when the worker starts, so a
+ * program that later replaces `postMessage` on a prototype never sees a
+ * token go by.
  */
 
 export interface SourceLocation {
@@ -40,13 +51,13 @@ export interface SpawnRequestPayload {
 /** Supervisor -> worker. */
 export type ToWorker =
   /** Become the main thread of a run; the comlink API is exposed on `port`. */
-  | { kind: 'control'; port: MessagePort }
+  | { kind: 'control'; port: MessagePort; token: string }
   /**
    * Join the run whose memory is `memory` as idle thread worker `worker`: load
    * the program, then wait in the idle-worker region at `idleWorkers` for
    * spawners to hand it threads (idle-workers.ts). No message follows.
    */
-  | { kind: 'join-run'; memory: SharedArrayBuffer; idleWorkers: number; program: ProgramPayload; worker: number };
+  | { kind: 'join-run'; token: string; memory: SharedArrayBuffer; idleWorkers: number; program: ProgramPayload; worker: number };
 
 /** Worker -> supervisor. */
 export type FromWorker =

@@ -49,6 +49,15 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
  * blocked thread waits before it records its line: runtime/wait.ts).
  */
 const DEADLOCK_CHECK_MS = 150;
+
+/** What arrives from a worker: a protocol message, signed with the worker's token (protocol.ts, "Integrity"). */
+type Signed = FromWorker & { token?: string };
+
+/** 128 random bits, hex: a worker's token. */
+function newToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
 /** How long to wait for console lines still in flight from other workers when main has returned. */
 const DRAIN_MS = 500;
 
@@ -128,6 +137,7 @@ class Run implements RunHandle {
   readonly #waitingSpawns: SpawnRequestPayload[] = [];
   #retry: ReturnType<typeof setTimeout> | undefined;
   readonly #workers = new Set<WorkerHandle>();
+  readonly #tokens = new Map<WorkerHandle, string>();
   readonly #started = performance.now();
   readonly #pending = new Map<number, RunEvent>();
   #nextSeq = 0;
@@ -168,7 +178,7 @@ class Run implements RunHandle {
     const main = this.#adopt(pool.take());
     const { port1, port2 } = new MessageChannel();
     this.#controlPort = port1;
-    main.post({ kind: 'control', port: port2 }, [port2]);
+    main.post({ kind: 'control', port: port2, token: this.#tokens.get(main)! }, [port2]);
     const api = Comlink.wrap<MainApi>(port1 as unknown as Comlink.Endpoint);
     this.#api = api;
     // A comlink call to a terminated worker never settles: race it with the
@@ -189,7 +199,14 @@ class Run implements RunHandle {
 
   #adopt(worker: WorkerHandle): WorkerHandle {
     this.#workers.add(worker);
-    worker.onMessage((message) => this.#receive(worker, message));
+    const token = newToken();
+    this.#tokens.set(worker, token);
+    worker.onMessage((message) => {
+      // Only weft's own side of the worker knows the token (protocol.ts,
+      // "Integrity"): a message the program forged through the worker's
+      // port is dropped.
+      if ((message as Signed).token === token) this.#receive(worker, message);
+    });
     worker.onError((error) => {
       if (!this.#over) this.#finish('crashed', `A worker failed: ${error instanceof Error ? error.message : String(error)}`);
     });
@@ -262,8 +279,10 @@ class Run implements RunHandle {
     for (; missing > 0 && this.#nextWorker < MAX_WORKERS; missing--) {
       const worker = this.#nextWorker++;
       this.#joining++;
-      this.#adopt(this.#pool.take()).post({
+      const joiner = this.#adopt(this.#pool.take());
+      joiner.post({
         kind: 'join-run',
+        token: this.#tokens.get(joiner)!,
         memory: this.#memory.buffer,
         idleWorkers: this.#idleWorkers,
         program,

@@ -6,6 +6,8 @@ const scope = self as unknown as {
   postMessage(message: FromWorker): void;
   addEventListener(type: 'message', listener: (event: MessageEvent<ToWorker>) => void): void;
 };
-const port: WorkerPort = { post: (message) => scope.postMessage(message) };
+// Bound now, before any program runs: a program that replaces postMessage later cannot see what weft sends (protocol.ts, "Integrity").
+const post = scope.postMessage.bind(scope);
+const port: WorkerPort = { post: (message) => post(message) };
 scope.addEventListener('message', (event) => handleMessage(port, event.data));
 port.post({ kind: 'ready' });

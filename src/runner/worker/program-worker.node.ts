@@ -5,6 +5,8 @@ import type { ToWorker } from '../protocol.ts';
 
 if (parentPort === null) throw new Error('program-worker.node.ts runs as a worker_thread');
 const parent = parentPort;
-const port: WorkerPort = { post: (message) => parent.postMessage(message) };
+// Bound now, before any program runs: a program that replaces postMessage later cannot see what weft sends (protocol.ts, "Integrity").
+const post = parent.postMessage.bind(parent);
+const port: WorkerPort = { post: (message) => post(message) };
 parent.on('message', (message: ToWorker) => handleMessage(port, message));
 port.post({ kind: 'ready' });

@@ -273,8 +273,20 @@ async function serveRun(port: WorkerPort, message: Extract<ToWorker, { kind: 'jo
   port.post({ kind: 'worker-retired' });
 }
 
-/** Handles one supervisor message; entry files call this for every message. */
-export function handleMessage(port: WorkerPort, message: ToWorker): void {
+/** Set by the first supervisor message; a worker serves one run, so later ones are ignored. */
+let handshaken = false;
+
+/**
+ * Handles one supervisor message; entry files call this for every message.
+ * The first one carries the worker's token, and every message this worker
+ * sends from then on is signed with it (protocol.ts, "Integrity"). Any
+ * later message is ignored: only the program could have sent it.
+ */
+export function handleMessage(raw: WorkerPort, message: ToWorker): void {
+  if (handshaken) return;
+  handshaken = true;
+  const token = message.token;
+  const port: WorkerPort = { post: (m) => raw.post({ ...m, token } as FromWorker) };
   switch (message.kind) {
     case 'control':
       Comlink.expose(mainApi(port), message.port as unknown as Comlink.Endpoint);
