@@ -4,6 +4,9 @@
  * over Node's worker_threads.
  *
  *   npm run weft -- run <file.ts> [--timeout ms] [--threads] [--seed N [--schedule random|pct]] [--trace]
+ *   npm run weft -- check <exercise> [--file F] | watch | hint <exercise> [--all] | list
+ *
+ * The exercise commands are in exercises.ts.
  *
  * Output lines go to stdout (with --threads, each prefixed by its thread's
  * name); errors go to stderr as `file:line:column: message`. The exit code is
@@ -14,10 +17,23 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createNodeSupervisor } from '../runner/node-host.ts';
 import type { RunEvent, RunOptions } from '../runner/events.ts';
+import { checkCommand, hintCommand, listCommand, UsageError, watchCommand } from './exercises.ts';
 
 const USAGE = `usage: npm run weft -- run <file.ts> [--timeout ms] [--threads] [--seed N [--schedule random|pct]] [--trace]
+       npm run weft -- check <exercise> [--file F]
+       npm run weft -- watch
+       npm run weft -- hint <exercise> [--all]
+       npm run weft -- list
 
   run <file.ts>    compile and run a program (it needs a main function)
+  check <exercise> grade your working copy of an exercise (learn/NN-chapter/NN-slug.ts,
+                   created from the starter the first time), or the file given with
+                   --file, with the same checks as the book's page; exit code 0 when
+                   every check passes
+  watch            check the first unsolved exercise every time you save it, then
+                   move on to the next one (keys: h hint, c check, l list, q quit)
+  hint <exercise>  show the next hint (--all: every hint so far)
+  list             every exercise, and which you have solved
   --timeout ms     stop the program after ms milliseconds (default 10000)
   --threads        prefix every output line with the name of its thread
   --seed N         run under the seeded scheduler: one thread at a time, switching at
@@ -89,6 +105,8 @@ async function main(): Promise<void> {
         seed: { type: 'string' },
         trace: { type: 'boolean', default: false },
         schedule: { type: 'string' },
+        file: { type: 'string' },
+        all: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -101,6 +119,28 @@ async function main(): Promise<void> {
     return;
   }
   const [command, file, ...rest] = positionals;
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  try {
+    if (command === 'check' && file !== undefined && rest.length === 0) {
+      process.exitCode = await checkCommand(file, values.file, out);
+      return;
+    }
+    if (command === 'hint' && file !== undefined && rest.length === 0) {
+      process.exitCode = hintCommand(file, values.all ?? false, out);
+      return;
+    }
+    if (command === 'watch' && file === undefined) {
+      process.exitCode = await watchCommand(out);
+      process.exit();
+    }
+    if (command === 'list' && file === undefined) {
+      process.exitCode = listCommand(out);
+      return;
+    }
+  } catch (error) {
+    if (error instanceof UsageError) fail(`weft: ${error.message}`);
+    throw error;
+  }
   if (command !== 'run' || file === undefined || rest.length > 0) fail(USAGE);
   let timeoutMs: number | undefined;
   if (values.timeout !== undefined) {

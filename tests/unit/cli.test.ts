@@ -1,0 +1,121 @@
+/**
+ * The command line as a learner uses it: `npm run weft -- run`, `check`,
+ * `hint`, `list` and `watch`, each a real process, in a learner's tree of
+ * their own (WEFT_LEARN_DIR).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { getExercise, listExercises } from '../../src/exercises/catalog.ts';
+
+const CLI = join(import.meta.dirname, '../../src/cli/main.ts');
+let dirs: string[] = [];
+
+afterEach(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  dirs = [];
+});
+
+function learnDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'weft-learn-'));
+  dirs.push(dir);
+  return dir;
+}
+
+function weft(args: string[], learn: string) {
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, WEFT_LEARN_DIR: learn, NO_COLOR: '1' },
+    timeout: 200_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('weft CLI', () => {
+  it('run prints the program output and exits non-zero on a panic', () => {
+    const learn = learnDir();
+    const file = join(learn, 'panics.ts');
+    writeFileSync(file, 'function main() {\n  console.log("before");\n  throw new Error("boom");\n}\n');
+    const result = weft(['run', file], learn);
+    expect(result.stdout).toBe('before\n');
+    expect(result.stderr).toContain(`${file}:3:`);
+    expect(result.stderr).toContain('boom');
+    expect(result.code).toBe(1);
+  });
+
+  it('check creates the working copy from the starter, fails it, and passes once the solution is in it', { timeout: 240_000 }, () => {
+    const learn = learnDir();
+    const exercise = getExercise('shared-counter');
+    const first = weft(['check', 'shared-counter'], learn);
+    const copy = join(learn, '01-threads', '02-shared-counter.ts');
+    expect(first.stdout).toContain('Created');
+    expect(readFileSync(copy, 'utf8')).toBe(exercise.starter);
+    expect(first.code).toBe(1);
+    for (const check of exercise.checks) expect(first.stdout).toContain(check.title);
+    expect(first.stdout).toMatch(/✗ No increment is lost/);
+
+    writeFileSync(copy, exercise.solution);
+    const second = weft(['check', 'shared-counter'], learn);
+    expect(second.code, second.stdout + second.stderr).toBe(0);
+    expect(second.stdout).toContain(`All ${exercise.checks.length} checks passed`);
+    expect(weft(['list'], learn).stdout).toMatch(/solved\s+shared-counter/);
+  });
+
+  it('check --file names the failing seed, and run --seed replays exactly that run', { timeout: 240_000 }, () => {
+    const learn = learnDir();
+    const exercise = getExercise('shared-counter');
+    const wrong = exercise.wrong.find((w) => w.name === 'read-then-write')!;
+    const result = weft(['check', 'shared-counter', '--file', wrong.file], learn);
+    expect(result.code).toBe(1);
+    const failure = /With seed (\d+) the total was ([\d,]+), expected 1,000/.exec(result.stdout);
+    expect(failure, result.stdout).not.toBeNull();
+    const [, seed, total] = failure!;
+    expect(result.stdout).toContain(`--seed ${seed}`);
+    const replay = weft(['run', wrong.file, '--seed', seed!], learn);
+    expect(replay.stdout.trim()).toBe(`Total: ${total!.replaceAll(',', '')}`);
+  });
+
+  it('hint gives the hints one at a time, then all of them', () => {
+    const learn = learnDir();
+    const { hints } = getExercise('shared-counter');
+    const one = weft(['hint', 'shared-counter'], learn);
+    expect(one.stdout).toContain(`Hint 1 of ${hints.length}`);
+    expect(one.stdout).toContain(hints[0]);
+    expect(one.stdout).not.toContain(hints[1]);
+    const two = weft(['hint', 'shared-counter'], learn);
+    expect(two.stdout).toContain(`Hint 2 of ${hints.length}`);
+    expect(two.stdout).not.toContain(hints[0]);
+    const all = weft(['hint', 'shared-counter', '--all'], learn);
+    for (const hint of hints) expect(all.stdout).toContain(hint);
+  });
+
+  it('an unknown exercise is a usage error that lists the real ones', () => {
+    const result = weft(['check', 'shared'], learnDir());
+    expect(result.code).toBe(64);
+    expect(result.stderr).toContain("there is no exercise 'shared'. Did you mean shared-counter?");
+  });
+
+  it('watch re-checks on save and moves on to the next unsolved exercise', { timeout: 240_000 }, async () => {
+    const learn = learnDir();
+    const [first, second] = listExercises();
+    const child = spawn(process.execPath, [CLI, 'watch'], { env: { ...process.env, WEFT_LEARN_DIR: learn, NO_COLOR: '1' } });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    const waitFor = async (pattern: RegExp) => {
+      for (let i = 0; i < 1200 && !pattern.test(stdout); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(stdout).toMatch(pattern);
+    };
+    try {
+      await waitFor(/checks passed/); // the starter, checked at once, fails
+      expect(stdout).toContain(`Exercise 1 of`);
+      expect(stdout).not.toContain(`Solved ${first!.id}`);
+      writeFileSync(join(learn, basename(dirname(first!.dir)), `${basename(first!.dir)}.ts`), first!.solution);
+      await waitFor(new RegExp(`Solved ${first!.id}`));
+      await waitFor(new RegExp(`Exercise 2 of \\d+: ${second!.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    } finally {
+      child.kill();
+    }
+  });
+});
