@@ -20,7 +20,7 @@ for (const file of chapterFiles().filter((f) => !basename(f).startsWith('01-')))
         await onPage.run.click();
         const run = await finishedOutput(onPage);
         expect(run.status).toMatch(STATUS[ex.status]);
-        if (ex.status === 'ok') expect(run.errors).toEqual([]);
+        if (ex.status === 'ok') expect(run.errors.length, run.errors.join('\n')).toBe(ex.threadPanics);
         expect(ex.expected, 'every example has an output block').toBeDefined();
         if (ex.unordered) expect([...run.lines].sort()).toEqual([...ex.expected!].sort());
         else expect(run.lines).toEqual(ex.expected);

@@ -23,6 +23,12 @@ export interface ChapterExample {
    * ```` ```ts run expect=deadlock ```` for an example that shows a deadlock report.
    */
   status: 'ok' | 'deadlock' | 'panic';
+  /**
+   * Panics of spawned threads the run reports although it ends as `status`
+   * says (```` ```ts run panics=1 ````: an example whose thread panics and
+   * whose `main` handles it through `join()`).
+   */
+  threadPanics: number;
 }
 
 const FENCE = /^```([^\n]*)\n([\s\S]*?)^```\s*$/gm;
@@ -49,6 +55,8 @@ export function readExamples(file: string): ChapterExample[] {
     if (expect !== undefined && expect !== 'deadlock' && expect !== 'panic') {
       throw new Error(`${file}:${fence.line}: expect= must be deadlock or panic, not '${expect}'`);
     }
+    const panics = fence.info.find((word) => word.startsWith('panics='))?.slice('panics='.length);
+    if (panics !== undefined && !/^\d+$/.test(panics)) throw new Error(`${file}:${fence.line}: panics= must be a count, not '${panics}'`);
     const next = fences[i + 1];
     const hasOutput = next !== undefined && next.info[0] === 'text' && next.info[1] === 'output';
     examples.push({
@@ -59,6 +67,7 @@ export function readExamples(file: string): ChapterExample[] {
       expected: hasOutput ? next.body.replace(/\n$/, '').split('\n') : undefined,
       unordered: hasOutput && next.info.includes('unordered'),
       status: expect ?? 'ok',
+      threadPanics: Number(panics ?? 0),
     });
   });
   return examples;

@@ -17,8 +17,11 @@ for (const file of chapterFiles()) {
       it(`example ${example.index} (line ${example.line}) prints what the chapter says`, async () => {
         const run = await runProgram(example.source, example.timeoutMs ? { timeoutMs: example.timeoutMs } : {});
         expect(run.outcome.status).toBe(example.status);
-        // An example that ends in a deadlock or a panic reports it as errors; any other example reports none.
-        if (example.status === 'ok') expect(run.errors).toEqual([]);
+        // An example that ends in a deadlock or a panic reports it as errors; any other example reports only the thread panics it declares.
+        if (example.status === 'ok') {
+          expect(run.errors.length, JSON.stringify(run.errors)).toBe(example.threadPanics);
+          for (const error of run.errors) expect(error.message).toMatch(/^thread '.+' panicked: /);
+        }
         else expect(run.errors.length).toBeGreaterThan(0);
         if (example.expected === undefined) return;
         if (example.unordered) expect([...run.lines].sort()).toEqual([...example.expected].sort());
