@@ -1,0 +1,171 @@
+import { check, count, plural, show, type CheckContext, type ProgramRun } from '#weft/checks';
+
+type Transfer = [from: number, to: number, amount: number];
+interface Bank {
+  balances: number[];
+  plans: Transfer[][];
+}
+
+const AUDITS = 6;
+
+/** A bank of the check's own choosing: random balances, and threads whose transfers go every which way between random accounts. */
+function someBank(t: CheckContext, accounts: number, threads: number, transfers: number): Bank {
+  const pick = (n: number) => Math.floor(t.random() * n);
+  const balances = Array.from({ length: accounts }, () => 100 + pick(900));
+  const plans = Array.from({ length: threads }, () =>
+    Array.from({ length: transfers }, (): Transfer => {
+      const from = pick(accounts);
+      const to = (from + 1 + pick(accounts - 1)) % accounts;
+      return [from, to, 1 + pick(50)];
+    }),
+  );
+  return { balances, plans };
+}
+
+/** Two accounts, and two threads that only ever move money between them, in opposite directions. */
+function opposedBank(): Bank {
+  const forth: Transfer[] = [];
+  const back: Transfer[] = [];
+  for (let i = 0; i < 12; i++) {
+    forth.push([0, 1, 5]);
+    back.push([1, 0, 3]);
+  }
+  return { balances: [500, 500], plans: [forth, back] };
+}
+
+/** The same transfers one after another: without overdraft rules, the order does not change the result. */
+function sequential({ balances, plans }: Bank): number[] {
+  const final = [...balances];
+  for (const plan of plans) {
+    for (const [from, to, amount] of plan) {
+      final[from]! -= amount;
+      final[to]! += amount;
+    }
+  }
+  return final;
+}
+
+const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
+
+function resultOf(run: ProgramRun): { balances: number[]; totals: number[] } {
+  const value = run.value as { balances?: unknown; totals?: unknown } | undefined;
+  if (!Array.isArray(value?.balances) || !Array.isArray(value?.totals)) {
+    run.fail(`runBank returned ${show(value)}; keep runBank as the starter has it, returning { balances, totals }`);
+  }
+  return value as { balances: number[]; totals: number[] };
+}
+
+/**
+ * Names the account behind each Mutex. main's first locks are countMoney's, from account 0 up;
+ * the accounts are allocated in that order too, so when the addresses agree with what main
+ * showed, the address order names the accounts main had no time to lock (say, before a deadlock).
+ */
+function accountNames(run: ProgramRun, accounts: number): (mutex: number) => string {
+  const index = new Map<number, number>();
+  for (const e of run.trace.locks()) {
+    if (e.thread !== 'main' || index.size === accounts) continue;
+    if (index.has(e.object)) break;
+    index.set(e.object, index.size);
+  }
+  const byAddress = [...new Set(run.trace.locks().map((e) => e.object))].sort((a, b) => a - b);
+  if (byAddress.length === accounts && [...index].every(([mutex, i]) => byAddress[i] === mutex)) {
+    byAddress.forEach((mutex, i) => index.set(mutex, i));
+  }
+  return (mutex) => (index.has(mutex) ? `account ${index.get(mutex)}` : 'an account');
+}
+
+const at = (line: number | undefined) => (line === undefined ? '' : ` (line ${line})`);
+
+export default [
+  check('conserves-money', 'No money is lost or made, even while transfers are running', async (t) => {
+    for (const bank of [someBank(t, 5, 3, 20), someBank(t, 4, 4, 15)]) {
+      const expected = sequential(bank);
+      const total = sum(bank.balances);
+      const transfers = plural(sum(bank.plans.map((p) => p.length)), 'transfer');
+      const threads = plural(bank.plans.length, 'thread');
+      for (const seed of [...t.seeds(3), undefined]) {
+        const run = await t.call('runBank', [bank.balances, bank.plans, AUDITS], seed === undefined ? {} : { seed });
+        const { balances, totals } = resultOf(run);
+        const wrongAudit = totals.find((counted) => counted !== total);
+        if (wrongAudit !== undefined) {
+          const gap = total - wrongAudit;
+          run.fail(
+            `an audit taken while ${transfers} ran on ${threads} counted ${count(wrongAudit)}, expected ${count(total)}: ` +
+              (gap > 0
+                ? `${count(gap)} had been taken out of one account and not yet put into the other. `
+                : `${count(-gap)} had been put into one account before being taken out of the other. `) +
+              `Keep both accounts locked from the withdrawal to the deposit, so no one can look in between`,
+          );
+        }
+        if (balances.length !== expected.length || balances.some((b, i) => b !== expected[i])) {
+          const ended = sum(balances);
+          const lost = total - ended;
+          run.fail(
+            `after ${transfers} on ${threads} the accounts held ${show(balances)}, expected ${show(expected)}: ` +
+              (lost === 0
+                ? 'the total is right, but money ended up in the wrong accounts'
+                : lost > 0
+                  ? `${count(lost)} of the bank's ${count(total)} were lost`
+                  : `${count(-lost)} appeared from nowhere`),
+          );
+        }
+      }
+    }
+  }),
+
+  check('no-deadlock', 'Never deadlocks, whatever the schedule', async (t) => {
+    // The grader reports a deadlocked run itself: who waits for whom, at which line, and the seed that replays it.
+    await t.eachRun({ seeds: 8, free: 1 }, (run) => {
+      run.expectLine(/^Balances: /, 'Balances: 925, 1075, 975, 1025');
+    });
+  }),
+
+  check('locks-in-one-order', 'Every thread takes the account locks in the same order', async (t) => {
+    // A schedule that did not deadlock may just have been lucky: the trace shows whether two
+    // threads ever took the same two locks in opposite orders, which is all a deadlock needs.
+    const bank = opposedBank();
+    for (const seed of t.seeds(3)) {
+      const run = await t.call('runBank', [bank.balances, bank.plans, 2], { seed, trace: true, mayFail: true });
+      const inversion = run.trace.lockOrderInversion();
+      if (inversion === undefined) continue;
+      const name = accountNames(run, bank.balances.length);
+      const { first, second } = inversion;
+      const what = run.status === 'deadlock' ? 'this run did deadlock' : 'this run got away with it, another schedule may not';
+      run.fail(
+        `${first.thread} locked ${name(first.outer.mutex)}${at(first.outer.line)} and then ${name(first.inner.mutex)}${at(first.inner.line)}, ` +
+          `while ${second.thread} locked ${name(second.outer.mutex)}${at(second.outer.line)} and then ${name(second.inner.mutex)}${at(second.inner.line)}: ` +
+          `two threads that take the same two locks in opposite orders can each end up holding one and waiting for the other (${what}). ` +
+          `Lock the lower-numbered account first in every transfer, as countMoney does`,
+        first.inner.line === undefined ? undefined : { line: first.inner.line, column: 1 },
+      );
+    }
+  }),
+
+  check('disjoint-transfers-run-together', 'Transfers between different accounts share no lock, so they can run at the same time', async (t) => {
+    const forth: Transfer[] = [];
+    const across: Transfer[] = [];
+    for (let i = 0; i < 5; i++) {
+      forth.push([0, 1, 10], [1, 0, 4]);
+      across.push([2, 3, 6], [3, 2, 9]);
+    }
+    const [seed] = t.seeds(1);
+    const run = await t.call('runBank', [[100, 100, 100, 100], [forth, across], 0], { seed, trace: true });
+    const spawned = run.trace.spawned();
+    if (spawned.length !== 2) {
+      run.fail(`runBank spawned ${plural(spawned.length, 'thread')} for 2 plans: keep runBank as the starter has it, one thread per plan`);
+    }
+    const lockedBy = (threadId: number) => run.trace.locks().filter((e) => e.threadId === threadId);
+    const mine = lockedBy(spawned[0]!.threadId);
+    const theirs = lockedBy(spawned[1]!.threadId);
+    const shared = mine.find((e) => theirs.some((o) => o.object === e.object));
+    if (shared !== undefined) {
+      const other = theirs.find((o) => o.object === shared.object)!;
+      run.fail(
+        `the thread moving money between accounts 0 and 1${at(shared.line)} and the thread moving money between accounts 2 and 3${at(other.line)} ` +
+          `both locked the same Mutex, so one always waits for the other even though they touch different accounts. ` +
+          `A transfer should lock only its own two accounts`,
+        shared.line === undefined ? undefined : { line: shared.line, column: 1 },
+      );
+    }
+  }),
+];
