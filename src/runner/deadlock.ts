@@ -125,7 +125,13 @@ export function describeDeadlock(memory: RunMemory, now: Snapshot): DeadlockRepo
     let message = `${name(t.id)} is blocked waiting ${WHAT[t.kind]}`;
     if (t.kind === 'join') message += ` ${name(t.object)}, which is blocked too`;
     else if (other !== undefined) message += ` held by ${name(other)}${other === t.id ? ' — itself' : ''}`;
-    else if (t.kind === 'channel-recv') message += ', but every thread that could send on it is blocked';
+    else if (t.kind === 'channel-recv') {
+      // Its Senders still exist (a closed channel would have woken it), and every live thread is blocked.
+      message +=
+        now.blocked.length === 1
+          ? ', but no other thread is left to send on it, so the Sender keeping it open is in this thread\'s own hands: drop it before receiving, as in drop(tx)'
+          : ', but every thread that still holds one of its Senders is blocked (a Sender this thread holds itself counts: drop it before receiving)';
+    }
     return {
       name: 'Deadlock',
       message,

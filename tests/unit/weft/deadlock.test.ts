@@ -90,8 +90,21 @@ describe('deadlocks are named', () => {
     const { at, run } = await deadlock(source);
     expect(run.lines).toEqual(['got 1']);
     expect(at).toEqual([
-      `consumer@${lineOf(source, 'for (const v of rx)')}: 'consumer' is blocked waiting to receive from a channel, but every thread that could send on it is blocked`,
+      `consumer@${lineOf(source, 'for (const v of rx)')}: 'consumer' is blocked waiting to receive from a channel, but every thread that still holds one of its Senders is blocked (a Sender this thread holds itself counts: drop it before receiving)`,
       `main@${lineOf(source, 't.join()')}: 'main' is blocked waiting to join 'consumer', which is blocked too`,
+    ]);
+  });
+
+  it('a receive loop in the only thread left, which holds the last Sender itself, says to drop it', async () => {
+    const source = program(`
+  const [tx, rx] = mpsc.channel();
+  const tx1 = tx.clone();
+  spawn(() => tx1.send(1));
+  for (const v of rx) console.log("got", v); // tx is still main's`);
+    const { at, run } = await deadlock(source);
+    expect(run.lines).toEqual(['got 1']);
+    expect(at).toEqual([
+      `main@${lineOf(source, 'for (const v of rx)')}: 'main' is blocked waiting to receive from a channel, but no other thread is left to send on it, so the Sender keeping it open is in this thread's own hands: drop it before receiving, as in drop(tx)`,
     ]);
   });
 
