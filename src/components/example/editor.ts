@@ -22,7 +22,16 @@ export interface ExampleEditor {
   focus(position?: { line: number; column: number }): void;
   /** Called when the reader asks to run from inside the editor (Ctrl/Cmd+Enter). */
   onRun(callback: () => void): void;
+  /** Called after every change the reader makes (an exercise saves its draft from here). */
+  onChange(callback: () => void): void;
 }
 
-/** Builds an editor inside `host`, holding `code`. `id` is unique per example on the page. */
-export type EditorFactory = (host: HTMLElement, code: string, id: string) => Promise<ExampleEditor>;
+export interface EditorOptions {
+  /** The editor's accessible name (default "Example code"). */
+  label?: string;
+  /** The editor grows with its code up to this height, then scrolls (default 640 px). */
+  maxHeightPx?: number;
+}
+
+/** Builds an editor inside `host`, holding `code`. `id` is unique per editor on the page. */
+export type EditorFactory = (host: HTMLElement, code: string, id: string, options?: EditorOptions) => Promise<ExampleEditor>;

@@ -7,7 +7,8 @@
  */
 import type { RunEvent, SourceLocation } from '../../runner/events.ts';
 import type { RunHandle } from '../../runner/browser-host.ts';
-import type { EditorFactory, EditorMarker, ExampleEditor } from './editor.ts';
+import type { EditorMarker, ExampleEditor } from './editor.ts';
+import { editorFactory } from './load-editor.ts';
 import { OutputLog } from './output-log.ts';
 
 export type ExampleAction = 'run' | 'stop' | 'reset' | 'edit';
@@ -15,13 +16,6 @@ export type ExampleAction = 'run' | 'stop' | 'reset' | 'edit';
 /** The runner's default time limit (RunOptions.timeoutMs), shown when a run times out. */
 const DEFAULT_TIMEOUT_MS = 10_000;
 let examplesOnPage = 0;
-
-function editorFactory(element: HTMLElement): Promise<EditorFactory> {
-  const wanted = element.dataset.editor ?? document.documentElement.dataset.weftEditor;
-  return wanted === 'textarea'
-    ? import('./textarea-editor.ts').then((module) => module.createTextareaEditor)
-    : import('./monaco-editor.ts').then((module) => module.createMonacoEditor);
-}
 
 export class ExampleController {
   readonly #element: HTMLElement;

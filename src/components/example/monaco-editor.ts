@@ -6,12 +6,12 @@ const MARKER_OWNER = 'weft-run';
 /** Taller programs scroll inside the editor rather than push the page. */
 const MAX_HEIGHT_PX = 640;
 
-export const createMonacoEditor: EditorFactory = async (host, code, id) => {
+export const createMonacoEditor: EditorFactory = async (host, code, id, options = {}) => {
   await weftTypesReady;
   const model = monaco.editor.createModel(code, 'typescript', monaco.Uri.parse(`file:///${id}.ts`));
   const editor = monaco.editor.create(host, {
     model,
-    ariaLabel: 'Example code',
+    ariaLabel: options.label ?? 'Example code',
     fontFamily: codeFont || 'monospace',
     fontSize: 14,
     lineHeight: 22,
@@ -31,7 +31,7 @@ export const createMonacoEditor: EditorFactory = async (host, code, id) => {
 
   // Height follows content, so the editor takes the static code's place without a jump.
   const fit = () => {
-    host.style.height = `${Math.min(editor.getContentHeight(), MAX_HEIGHT_PX)}px`;
+    host.style.height = `${Math.min(editor.getContentHeight(), options.maxHeightPx ?? MAX_HEIGHT_PX)}px`;
   };
   editor.onDidContentSizeChange(fit);
   fit();
@@ -68,6 +68,7 @@ export const createMonacoEditor: EditorFactory = async (host, code, id) => {
       }
     },
     onRun: (callback) => void runCallbacks.push(callback),
+    onChange: (callback) => void model.onDidChangeContent(() => callback()),
   };
   return exampleEditor;
 };

@@ -1,12 +1,12 @@
 /** The plain stand-in for Monaco: a <textarea> behind the same ExampleEditor interface. */
 import type { EditorFactory, EditorMarker, ExampleEditor } from './editor.ts';
 
-export const createTextareaEditor: EditorFactory = async (host, code, id) => {
+export const createTextareaEditor: EditorFactory = async (host, code, id, options = {}) => {
   const textarea = document.createElement('textarea');
   textarea.className = 'weft-example__textarea';
   textarea.spellcheck = false;
   textarea.value = code;
-  textarea.setAttribute('aria-label', 'Example code');
+  textarea.setAttribute('aria-label', options.label ?? 'Example code');
   textarea.id = `${id}-code`;
   const fit = () => {
     textarea.rows = Math.max(3, textarea.value.split('\n').length);
@@ -45,6 +45,7 @@ export const createTextareaEditor: EditorFactory = async (host, code, id) => {
       }
     },
     onRun: (callback) => void runCallbacks.push(callback),
+    onChange: (callback) => void textarea.addEventListener('input', () => callback()),
   };
   return editor;
 };

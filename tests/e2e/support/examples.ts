@@ -39,8 +39,8 @@ export async function finishedOutput(ex: ExampleOnPage): Promise<{ status: strin
   return { status: (await status(ex).textContent()) ?? '', lines, errors };
 }
 
-/** Opens Monaco on the example and replaces its code, as typing would. */
-export async function replaceCode(page: Page, ex: ExampleOnPage, code: string): Promise<void> {
+/** Opens Monaco on the example (or exercise: anything with an Edit button) and replaces its code, as typing would. */
+export async function replaceCode(page: Page, ex: Pick<ExampleOnPage, 'root' | 'edit'>, code: string): Promise<void> {
   // Edit opens the editor once; after that the button stays disabled.
   if (await ex.edit.isEnabled()) await ex.edit.click();
   const editor = ex.root.locator('.monaco-editor');
@@ -61,7 +61,7 @@ export async function replaceCode(page: Page, ex: ExampleOnPage, code: string): 
  * editor: each squiggle sits in the view overlay of its line, at the same
  * vertical offset as that line's number in the margin.
  */
-export async function errorMarkerLines(ex: ExampleOnPage): Promise<number[]> {
+export async function errorMarkerLines(ex: Pick<ExampleOnPage, 'root'>): Promise<number[]> {
   return ex.root.locator('.monaco-editor').evaluate((editor) => {
     const numberAt = new Map<string, number>();
     for (const margin of editor.querySelectorAll<HTMLElement>('.margin-view-overlays > div')) {

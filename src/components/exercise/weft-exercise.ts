@@ -1,0 +1,491 @@
+/**
+ * `<weft-exercise>`: an exercise at work. The markup comes from the build
+ * (Exercise.astro); this element adds the editor (the runnable examples'
+ * one: Monaco on demand, or a textarea), Check and Stop (the grader in
+ * runner/grade.ts, through browser-host.ts), Replay of a failing seed,
+ * hints one at a time, the solution after a confirmation, Reset, drafts
+ * saved as the reader types, and progress (src/progress/store.ts).
+ *
+ * The runner and the editor load with `import()` when first needed; the
+ * reader's code never runs on this thread, so the page stays responsive
+ * whatever the program does. A saved draft opens the editor at once, so
+ * the reader finds their code where they left it.
+ */
+import type { GradeHandle, GradeResult, RunHandle } from '../../runner/browser-host.ts';
+import type { SourceLocation } from '../../runner/events.ts';
+import type { EditorMarker, ExampleEditor } from '../example/editor.ts';
+import { editorFactory } from '../example/load-editor.ts';
+import { OutputLog } from '../example/output-log.ts';
+import { deleteDraft, readDraft, readProgress, saveDraft, updateProgress } from '../../progress/store.ts';
+import { statusOf, withAttempt, withHintsShown, withResult, withSolutionRevealed, type ExerciseProgress } from '../../progress/schema.ts';
+import { CheckResults } from './check-results.ts';
+import { confirmDialog } from './confirm-dialog.ts';
+
+type Action = 'check' | 'stop' | 'edit' | 'hint' | 'solution' | 'reset' | 'load-solution';
+const ACTIONS: readonly string[] = ['check', 'stop', 'edit', 'hint', 'solution', 'reset', 'load-solution'];
+
+interface ExerciseData {
+  starter: string;
+  solution: string;
+  checks: { id: string; title: string }[];
+  hints: number;
+}
+
+/** Drafts are saved this long after the last keystroke. */
+const SAVE_DELAY_MS = 500;
+/** The runner's default time limit for one run (RunOptions.timeoutMs), shown if a replay times out. */
+const RUN_TIMEOUT_MS = 10_000;
+
+const host = () => import('../../runner/browser-host.ts');
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+class WeftExercise extends HTMLElement {
+  #id = '';
+  #data!: ExerciseData;
+  #buttons = new Map<Action, HTMLButtonElement>();
+  #results!: CheckResults;
+  #replayLog!: OutputLog;
+  #saveStatus: HTMLElement | null = null;
+  #progress: ExerciseProgress | undefined;
+  /** False once storage has failed: the exercise still works, it just cannot remember. */
+  #storage = true;
+
+  #editor: ExampleEditor | undefined;
+  #editorLoading: Promise<ExampleEditor | undefined> | undefined;
+  #markers: EditorMarker[] = [];
+  #saveTimer = 0;
+
+  /** What is running: a Check or a Replay (never both). */
+  #grading: GradeHandle | undefined;
+  #replay: RunHandle | undefined;
+  #busy: 'checking' | 'replaying' | undefined;
+  /** The source the last Check graded: a Replay runs exactly that. */
+  #checkedSource: string | undefined;
+
+  connectedCallback(): void {
+    if (this.hasAttribute('data-ready')) return;
+    this.setAttribute('data-ready', '');
+    this.#id = this.dataset.exercise ?? '';
+    this.#data = JSON.parse(this.querySelector('script.weft-exercise__data')?.textContent ?? '{}') as ExerciseData;
+    for (const button of this.querySelectorAll<HTMLButtonElement>('button[data-action]')) {
+      const action = button.dataset.action ?? '';
+      if (!ACTIONS.includes(action)) continue;
+      this.#buttons.set(action as Action, button);
+      button.disabled = action === 'stop' || (action === 'hint' && this.#data.hints === 0);
+      button.addEventListener('click', () => void this.#act(action as Action));
+    }
+    this.#saveStatus = this.querySelector('[data-save-status]');
+    this.#results = new CheckResults(this.querySelector('.weft-exercise__results')!, {
+      replay: (seed) => this.#startReplay(seed),
+      reveal: (location) => void this.#reveal(location),
+    });
+    this.#replayLog = new OutputLog(this.querySelector('.weft-exercise__replay [role="log"]')!, (location) => void this.#reveal(location));
+    const code = this.querySelector<HTMLElement>('.weft-exercise__code');
+    // Clicking the code opens the editor there, as Edit does.
+    code?.addEventListener('click', () => void this.#openEditor().then((editor) => editor?.focus()));
+    code?.querySelector('pre')?.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        void this.#check();
+      }
+    });
+    const warm = () => void host().then((h) => h.prewarm(), () => undefined);
+    this.querySelector('.weft-exercise__toolbar')?.addEventListener('pointerenter', warm, { once: true });
+    this.querySelector('.weft-exercise__toolbar')?.addEventListener('focusin', warm, { once: true });
+    // A draft typed just before leaving is saved now rather than lost.
+    addEventListener('pagehide', () => this.#saveNow());
+    document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && this.#saveNow());
+    void this.#restore();
+  }
+
+  async #act(action: Action): Promise<void> {
+    switch (action) {
+      case 'check':
+        return this.#check();
+      case 'stop':
+        return this.#stop();
+      case 'edit':
+        return void (await this.#openEditor())?.focus();
+      case 'hint':
+        return this.#nextHint();
+      case 'solution':
+        return this.#askForSolution();
+      case 'reset':
+        return this.#reset();
+      case 'load-solution':
+        return this.#loadSolution();
+    }
+  }
+
+  // ---- Progress and drafts ----
+
+  async #restore(): Promise<void> {
+    let draft;
+    try {
+      [this.#progress, draft] = await Promise.all([readProgress(this.#id), readDraft(this.#id)]);
+    } catch (error) {
+      this.#storageFailed(error);
+      return;
+    }
+    this.#showProgress();
+    for (let i = 0; i < Math.min(this.#progress.hintsShown, this.#data.hints); i++) this.#revealHint(i);
+    this.#updateHintButton();
+    if (this.#progress.solutionRevealedAt !== undefined) this.#showSolution();
+    if (draft && draft.source !== this.#data.starter && !this.#editor) {
+      // Until the editor is up, the static code shows the draft (plain) rather than the starter.
+      const code = this.querySelector('.weft-exercise__code pre code');
+      if (code) code.textContent = draft.source;
+      this.#setSaveStatus('Your saved draft');
+      await this.#openEditor(draft.source);
+    }
+  }
+
+  async #record(change: (progress: ExerciseProgress) => ExerciseProgress): Promise<void> {
+    if (!this.#storage) return;
+    try {
+      this.#progress = await updateProgress(this.#id, change);
+      this.#showProgress();
+    } catch (error) {
+      this.#storageFailed(error);
+    }
+  }
+
+  #storageFailed(error: unknown): void {
+    console.warn('weft: progress storage is unavailable', error);
+    this.#storage = false;
+    this.#setSaveStatus("This browser won't let the book save your work: it lasts until you leave the page.");
+  }
+
+  #showProgress(): void {
+    const badge = this.querySelector<HTMLElement>('[data-progress-badge]');
+    if (!badge || !this.#progress) return;
+    const status = statusOf(this.#progress);
+    badge.hidden = status === 'not-started';
+    badge.dataset.status = status;
+    const parts = [status === 'solved' ? 'Solved' : `Attempted${this.#progress.attempts > 0 ? ` ${times(this.#progress.attempts)}` : ''}`];
+    if (this.#progress.solutionRevealedAt !== undefined) parts.push('solution seen');
+    badge.textContent = parts.join(' · ');
+  }
+
+  #scheduleSave(): void {
+    clearTimeout(this.#saveTimer);
+    this.#saveTimer = window.setTimeout(() => this.#saveNow(), SAVE_DELAY_MS);
+    if (this.#storage) this.#setSaveStatus('Editing…');
+  }
+
+  #saveNow(): void {
+    if (!this.#saveTimer) return;
+    clearTimeout(this.#saveTimer);
+    this.#saveTimer = 0;
+    if (!this.#storage || !this.#editor) return;
+    const source = this.#editor.getValue();
+    const saving = source === this.#data.starter ? deleteDraft(this.#id) : saveDraft(this.#id, source);
+    saving.then(
+      () => this.#setSaveStatus(source === this.#data.starter ? '' : 'Draft saved'),
+      (error: unknown) => this.#storageFailed(error),
+    );
+  }
+
+  #setSaveStatus(text: string): void {
+    if (this.#saveStatus) this.#saveStatus.textContent = text;
+  }
+
+  // ---- Editor ----
+
+  #code(): string {
+    return this.#editor?.getValue() ?? this.#data.starter;
+  }
+
+  #openEditor(initial?: string): Promise<ExampleEditor | undefined> {
+    this.#editorLoading ??= this.#mountEditor(initial ?? this.#data.starter).catch((error: unknown) => {
+      console.error('weft: could not load the editor', error);
+      this.#setSaveStatus(`The editor could not load (${describe(error)}).`);
+      return undefined;
+    });
+    return this.#editorLoading;
+  }
+
+  async #mountEditor(code: string): Promise<ExampleEditor> {
+    const holder = this.querySelector<HTMLElement>('.weft-exercise__code')!;
+    const pre = holder.querySelector('pre');
+    const mount = document.createElement('div');
+    mount.className = 'weft-example__editor';
+    if (pre) mount.style.height = `${pre.offsetHeight}px`;
+    holder.append(mount);
+    this.setAttribute('data-editor-loading', '');
+    try {
+      const create = await editorFactory(this);
+      const editor = await create(mount, code, `exercise-${this.#id}`, {
+        label: `Your code for the exercise "${this.querySelector('.weft-exercise__title')?.textContent ?? this.#id}"`,
+        // An exercise's whole program stays in view (the page scrolls, not the editor) up to about 60 lines.
+        maxHeightPx: 1360,
+      });
+      if (pre) pre.hidden = true;
+      this.#editor = editor;
+      editor.setMarkers(this.#markers);
+      editor.onRun(() => void this.#check());
+      editor.onChange(() => this.#scheduleSave());
+      const edit = this.#buttons.get('edit');
+      if (edit) {
+        if (document.activeElement === edit) editor.focus();
+        edit.disabled = true;
+      }
+      this.setAttribute('data-editing', '');
+      return editor;
+    } catch (error) {
+      mount.remove();
+      throw error;
+    } finally {
+      this.removeAttribute('data-editor-loading');
+    }
+  }
+
+  #setMarkers(markers: EditorMarker[]): void {
+    this.#markers = markers;
+    this.#editor?.setMarkers(markers);
+  }
+
+  async #reveal(location: SourceLocation): Promise<void> {
+    (await this.#openEditor())?.focus(location);
+  }
+
+  // ---- Check, Stop, Replay ----
+
+  async #check(): Promise<void> {
+    if (this.#busy === 'checking') return;
+    this.#stopReplay();
+    this.#setMarkers([]);
+    this.#hideReplay();
+    this.#results.start(this.#data.checks);
+    this.#setBusy('checking');
+    // The editor shows the markers of failed checks; the code checked is what it holds (a saved draft included).
+    const editor = await this.#openEditor();
+    if (!this.#checking()) return; // Stopped while the editor loaded.
+    const source = editor?.getValue() ?? this.#code();
+    this.#saveNow();
+    this.#checkedSource = source;
+    void this.#record((p) => withAttempt(p, Date.now()));
+    let handle: GradeHandle;
+    try {
+      handle = (await host()).startGrade(this.#id, source, (event) => {
+        if (this.#grading !== handle) return;
+        if (event.kind === 'check-start') this.#results.running(event.id, event.title);
+        else if (event.kind === 'check-end') {
+          this.#results.ended(event.result);
+          const at = event.result.location;
+          if (at && event.result.status !== 'passed') {
+            this.#setMarkers([...this.#markers, { line: at.line, column: at.column, message: `${event.result.title}: ${event.result.message ?? 'failed'}`, severity: 'error' }]);
+          }
+        }
+      });
+    } catch (error) {
+      this.#results.failedToStart(`Your code could not be checked: ${describe(error)}`);
+      this.#setBusy(undefined);
+      return;
+    }
+    this.#grading = handle;
+    let result: GradeResult | undefined;
+    try {
+      result = await handle.done;
+    } catch (error) {
+      this.#results.failedToStart(`Checking failed (a bug in the book, not in your code): ${describe(error)}`);
+    }
+    if (this.#grading !== handle) return;
+    this.#grading = undefined;
+    this.#setBusy(undefined);
+    if (!result) return;
+    const stopped = result.checks.some((c) => c.status === 'error' && /stopped/.test(c.message ?? ''));
+    this.#results.finished(result, stopped);
+    if (!stopped) await this.#record((p) => withResult(p, result.passed, Date.now()));
+  }
+
+  #checking(): boolean {
+    return this.#busy === 'checking';
+  }
+
+  #stop(): void {
+    if (this.#busy === 'checking' && !this.#grading) {
+      this.#setBusy(undefined);
+      this.#results.failedToStart('Stopped before the checks started.');
+    }
+    this.#grading?.stop();
+    this.#stopReplay();
+  }
+
+  #startReplay(seed: number): void {
+    if (this.#busy === 'checking' || this.#checkedSource === undefined) return;
+    this.#stopReplay();
+    const source = this.#checkedSource;
+    const panel = this.querySelector<HTMLElement>('.weft-exercise__replay')!;
+    const title = panel.querySelector('.weft-exercise__panel-title')!;
+    const edited = this.#editor !== undefined && this.#editor.getValue() !== source;
+    title.textContent = `Replay of seed ${seed}${edited ? ' (the code as it was checked)' : ''}`;
+    panel.hidden = false;
+    this.#replayLog.clear();
+    this.#replayLog.show();
+    this.#setBusy('replaying');
+    const markers: EditorMarker[] = [];
+    host()
+      .then((h) => {
+        const handle = h.startRun(source, { seed }, (event) => {
+          if (this.#replay !== handle) return;
+          this.#replayLog.add(event, RUN_TIMEOUT_MS);
+          if (event.kind === 'error' && event.error.location) {
+            const { line, column } = event.error.location;
+            markers.push({ line, column, message: `${event.error.name}: ${event.error.message}`, severity: 'error' });
+            this.#setMarkers([...markers]);
+          }
+        });
+        this.#replay = handle;
+        const finish = () => {
+          if (this.#replay !== handle) return;
+          this.#replay = undefined;
+          this.#setBusy(undefined);
+        };
+        handle.done.then(finish, (error: unknown) => {
+          this.#replayLog.note(`The replay failed: ${describe(error)}`, 'error');
+          finish();
+        });
+      })
+      .catch((error: unknown) => {
+        this.#replayLog.note(`Could not start the replay: ${describe(error)}`, 'error');
+        this.#setBusy(undefined);
+      });
+    panel.scrollIntoView({ block: 'nearest' });
+  }
+
+  #stopReplay(): void {
+    // The run answers with an `end` event (status "stopped"), shown in the log.
+    this.#replay?.stop();
+  }
+
+  #hideReplay(): void {
+    this.#replayLog.hide();
+    this.querySelector<HTMLElement>('.weft-exercise__replay')!.hidden = true;
+  }
+
+  #setBusy(busy: 'checking' | 'replaying' | undefined): void {
+    this.#busy = busy;
+    const check = this.#buttons.get('check');
+    const stop = this.#buttons.get('stop');
+    const focusWasOn = document.activeElement;
+    if (check) check.disabled = busy === 'checking';
+    if (stop) stop.disabled = busy === undefined;
+    for (const replay of this.querySelectorAll<HTMLButtonElement>('.weft-results__replay')) replay.disabled = busy === 'checking';
+    if (busy === 'checking' && focusWasOn === check) stop?.focus();
+    if (busy === undefined && focusWasOn === stop) check?.focus();
+    this.toggleAttribute('data-running', busy !== undefined);
+  }
+
+  // ---- Hints, solution, reset ----
+
+  #hintsShown(): number {
+    return this.querySelectorAll('.weft-exercise__hint-list > li').length;
+  }
+
+  #revealHint(index: number): HTMLElement | undefined {
+    const source = this.querySelector<HTMLTemplateElement>('template.weft-exercise__hint-source');
+    const hint = source?.content.children[index];
+    if (!hint) return undefined;
+    const section = this.querySelector<HTMLElement>('.weft-exercise__hints')!;
+    section.hidden = false;
+    const item = document.createElement('li');
+    item.append(hint.cloneNode(true));
+    section.querySelector('ol')!.append(item);
+    return item;
+  }
+
+  #updateHintButton(): void {
+    const shown = this.#hintsShown();
+    const count = this.querySelector('[data-hint-count]');
+    if (count) count.textContent = `(${shown} of ${this.#data.hints})`;
+    const button = this.#buttons.get('hint');
+    if (button && shown >= this.#data.hints) {
+      if (document.activeElement === button) this.#buttons.get('solution')?.focus();
+      button.disabled = true;
+      button.title = 'Every hint is shown';
+    }
+  }
+
+  async #nextHint(): Promise<void> {
+    const shown = this.#hintsShown();
+    if (shown >= this.#data.hints) return;
+    this.#revealHint(shown)?.scrollIntoView({ block: 'nearest' });
+    this.#updateHintButton();
+    await this.#record((p) => withHintsShown(p, shown + 1));
+  }
+
+  async #askForSolution(): Promise<void> {
+    if (this.#progress?.solutionRevealedAt === undefined || !this.#solutionShown()) {
+      const sure = await confirmDialog({
+        title: 'See the reference solution?',
+        body: 'Trying again, with the hints, teaches more than reading an answer. If you look, the progress page will note that you saw the solution.',
+        confirm: 'Show the solution',
+        cancel: 'Keep trying',
+      });
+      if (!sure) return;
+      this.#showSolution();
+      await this.#record((p) => withSolutionRevealed(p, Date.now()));
+    }
+    this.querySelector<HTMLElement>('.weft-exercise__solution .weft-exercise__panel-title')?.focus();
+  }
+
+  #solutionShown(): boolean {
+    return !this.querySelector<HTMLElement>('.weft-exercise__solution')!.hidden;
+  }
+
+  #showSolution(): void {
+    const section = this.querySelector<HTMLElement>('.weft-exercise__solution')!;
+    const code = section.querySelector('.weft-exercise__solution-code')!;
+    if (code.childElementCount === 0) {
+      const source = this.querySelector<HTMLTemplateElement>('template.weft-exercise__solution-source');
+      if (source) code.append(source.content.cloneNode(true));
+    }
+    section.hidden = false;
+  }
+
+  async #loadSolution(): Promise<void> {
+    const current = this.#code();
+    if (current !== this.#data.starter && current !== this.#data.solution) {
+      const sure = await confirmDialog({
+        title: 'Replace your code with the solution?',
+        body: 'Your code in the editor will be replaced by the reference solution, and your draft with it.',
+        confirm: 'Replace my code',
+        cancel: 'Keep my code',
+      });
+      if (!sure) return;
+    }
+    const editor = await this.#openEditor(this.#data.solution);
+    editor?.setValue(this.#data.solution);
+    this.#scheduleSave();
+    this.#saveNow();
+    editor?.focus();
+  }
+
+  async #reset(): Promise<void> {
+    if (this.#code() !== this.#data.starter) {
+      const sure = await confirmDialog({
+        title: 'Start again from the starter code?',
+        body: 'Your code will be replaced by the starter code, and your saved draft deleted. Your progress (solved, hints, attempts) stays.',
+        confirm: 'Start again',
+        cancel: 'Keep my code',
+      });
+      if (!sure) return;
+    }
+    this.#stop();
+    this.#editor?.setValue(this.#data.starter);
+    clearTimeout(this.#saveTimer);
+    this.#saveTimer = 0;
+    this.#setMarkers([]);
+    this.#results.clear();
+    this.#hideReplay();
+    this.#checkedSource = undefined;
+    if (this.#storage) deleteDraft(this.#id).then(() => this.#setSaveStatus(''), (error: unknown) => this.#storageFailed(error));
+  }
+}
+
+function times(n: number): string {
+  return n === 1 ? 'once' : n === 2 ? 'twice' : `${n} times`;
+}
+
+if (!customElements.get('weft-exercise')) customElements.define('weft-exercise', WeftExercise);
