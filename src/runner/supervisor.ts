@@ -49,6 +49,8 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
  * blocked thread waits before it records its line: runtime/wait.ts).
  */
 const DEADLOCK_CHECK_MS = 150;
+/** How long a run's worker may take to load and compile the program before the time limit starts. */
+const STARTUP_LIMIT_MS = 60_000;
 
 /** What arrives from a worker: a protocol message, signed with the worker's token (protocol.ts, "Integrity"). */
 type Signed = FromWorker & { token?: string };
@@ -144,6 +146,7 @@ class Run implements RunHandle {
   #program: ProgramPayload | undefined;
   #over = false;
   #timer: ReturnType<typeof setTimeout>;
+  readonly #timeoutMs: number;
   #watchdog: ReturnType<typeof setInterval>;
   #lastLook: Snapshot | undefined;
   #seed: number | undefined;
@@ -165,8 +168,15 @@ class Run implements RunHandle {
     this.#idleTarget = idleTarget;
     this.#onEvent = onEvent;
     this.done = new Promise((resolve) => (this.#resolve = resolve));
-    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.#timer = setTimeout(() => this.#finish('timeout', `Stopped by the time limit of ${formatMs(timeoutMs)}.`), timeoutMs);
+    // The reader's time limit counts the program's own time: it starts once
+    // the program is compiled and about to run ('program' below). Until
+    // then a cold worker may still be loading the compiler (seconds, on a
+    // slow machine or a dev server compiling modules on first request).
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#timer = setTimeout(
+      () => this.#finish('timeout', `Stopped: the runner took longer than ${formatMs(STARTUP_LIMIT_MS)} to start the program.`),
+      Math.max(STARTUP_LIMIT_MS, this.#timeoutMs),
+    );
     this.#watchdog = setInterval(() => this.#lookForDeadlock(), DEADLOCK_CHECK_MS);
     if (options.trace) startTrace(this.#memory, options.traceCapacity ?? 100_000);
     this.#traced = options.trace === true;
@@ -220,6 +230,8 @@ class Run implements RunHandle {
         return;
       case 'program':
         this.#program = message.program;
+        clearTimeout(this.#timer);
+        this.#timer = setTimeout(() => this.#finish('timeout', `Stopped by the time limit of ${formatMs(this.#timeoutMs)}.`), this.#timeoutMs);
         if (message.program.spawns) this.#topUp();
         return;
       case 'spawn':
