@@ -1,0 +1,104 @@
+import { check, count, multisetDiff, plural, show, type CheckContext, type ProgramRun } from '#weft/checks';
+
+interface Setup {
+  capacity: number;
+  batches: number[][];
+  consumers: number;
+}
+
+/** Producers' batches of distinct numbers the check chooses, so nothing can be taken that was never put. */
+function someSetup(t: CheckContext, capacity: number, producers: number, perProducer: number, consumers: number): Setup {
+  const used = new Set<number>();
+  const fresh = () => {
+    let n: number;
+    do n = 1 + Math.floor(t.random() * 9999);
+    while (used.has(n));
+    used.add(n);
+    return n;
+  };
+  return { capacity, batches: Array.from({ length: producers }, () => Array.from({ length: perProducer }, fresh)), consumers };
+}
+
+function describe(setup: Setup): string {
+  const items = setup.batches.reduce((n, b) => n + b.length, 0);
+  return `with ${plural(setup.batches.length, 'producer')}, ${plural(setup.consumers, 'consumer')}, ${plural(items, 'item')} and a capacity of ${setup.capacity}`;
+}
+
+function resultOf(run: ProgramRun): { taken: unknown[][]; most: number } {
+  const value = run.value as { taken?: unknown; most?: unknown } | undefined;
+  if (!Array.isArray(value?.taken) || !value.taken.every(Array.isArray) || typeof value.most !== 'number') {
+    run.fail(`runBuffer returned ${show(value)}; keep runBuffer as the starter has it, returning { taken, most }`);
+  }
+  return value as { taken: unknown[][]; most: number };
+}
+
+const runBuffer = (t: CheckContext, setup: Setup, request: { seed?: number; trace?: boolean }) =>
+  t.call('runBuffer', [setup.capacity, setup.batches, setup.consumers], request);
+
+export default [
+  check('every-item-once', 'Every item put is taken exactly once', async (t) => {
+    // First, consumers often wait on an empty buffer together (and the producer never waits: the buffer has room for all); then both sides wait.
+    const plans: [Setup, (number | undefined)[]][] = [
+      [someSetup(t, 4, 1, 4, 3), [...t.seeds(3), undefined]],
+      [someSetup(t, 1, 2, 3, 2), t.seeds(2)],
+    ];
+    for (const [setup, seeds] of plans) {
+      for (const seed of seeds) {
+        const run = await runBuffer(t, setup, seed === undefined ? {} : { seed });
+        const taken = resultOf(run).taken.flat();
+        const { missing, extra } = multisetDiff(taken, setup.batches.flat());
+        if (missing.length === 0 && extra.length === 0) continue;
+        const problems: string[] = [];
+        const empty = extra.filter((item) => item === undefined || item === null).length;
+        const others = extra.filter((item) => item !== undefined && item !== null);
+        if (empty > 0) {
+          problems.push(
+            `${plural(empty, 'take')} found the buffer empty and returned ${show(undefined)}: ` +
+              `a consumer must wait while the buffer is empty, and check again after every wait, because another consumer may have taken the item it was woken for`,
+          );
+        }
+        if (others.length > 0) problems.push(`the consumers took ${show(others)}, which no producer put (or not that many times)`);
+        if (missing.length > 0) problems.push(`${show(missing)} ${missing.length === 1 ? 'was' : 'were'} never taken`);
+        run.fail(`${describe(setup)}, ${problems.join('; ')}`);
+      }
+    }
+  }),
+
+  check('never-over-capacity', 'The buffer never holds more items than its capacity', async (t) => {
+    const setup = someSetup(t, 1, 3, 3, 1);
+    for (const seed of t.seeds(4)) {
+      const run = await runBuffer(t, setup, { seed });
+      const { most } = resultOf(run);
+      if (most > setup.capacity) {
+        run.fail(
+          `${describe(setup)}, main looked into the buffer and found ${plural(most, 'item')} in it: ` +
+            `a producer put an item although the buffer was full. Check again for room after every wait: ` +
+            `another producer may have filled the slot you were woken for`,
+        );
+      }
+    }
+  }),
+
+  check('no-busy-waiting', 'A thread that has to wait sleeps on a Condvar instead of trying again and again', async (t) => {
+    const setup = someSetup(t, 1, 1, 4, 2);
+    const items = setup.batches.flat().length;
+    for (const seed of t.seeds(3)) {
+      const run = await runBuffer(t, setup, { seed, trace: true });
+      const workers = new Set(run.trace.spawned().map((s) => s.threadId));
+      const events = run.trace.events.filter((e) => workers.has(e.threadId));
+      const mutexes = new Set(run.trace.locks().map((e) => e.object));
+      // Each put and each take locks the buffer once; a thread woken from a Condvar wait may take it again.
+      // Any other lock is a look that found nothing to do and came back without sleeping.
+      const locks = events.filter((e) => e.kind === 'lock' && mutexes.has(e.object)).length;
+      const sleeps = events.filter((e) => e.kind === 'block' && !mutexes.has(e.object)).length;
+      const wasted = locks - 2 * items - sleeps;
+      if (wasted > 0) {
+        run.fail(
+          `${describe(setup)}, the producers and consumers locked the buffer ${plural(locks, 'time')} for ${count(2 * items)} puts and takes, ` +
+            `and never slept on a Condvar in between: a thread that finds the buffer full (or empty) should wait on notFull (or notEmpty), ` +
+            `which lets go of the lock until another thread notifies it, instead of locking again and again`,
+        );
+      }
+    }
+  }),
+];
