@@ -1,0 +1,59 @@
+import { check, multisetDiff, plural, show, type CheckContext, type ProgramRun } from '#weft/checks';
+
+/** Messages the program can't know in advance: a prefix per producer and a number. */
+function someMessages(t: CheckContext, prefix: string, n: number): string[] {
+  const start = Math.floor(t.random() * 900);
+  return Array.from({ length: n }, (_, i) => `${prefix}${start + i}`);
+}
+
+function receivedOf(run: ProgramRun): string[] {
+  if (!Array.isArray(run.value)) run.fail(`collect returned ${show(run.value)}, expected the array of messages it received`);
+  return run.value as string[];
+}
+
+/** The messages of `sent` in the order they appear in `received`. */
+const inReceivedOrder = (received: string[], sent: string[]) => received.filter((m) => sent.includes(m));
+
+export default [
+  check('receives-everything', "Every message of both producers is received, each producer's in the order it sent them", async (t) => {
+    const first = someMessages(t, 'x', 4);
+    const second = someMessages(t, 'y', 5);
+    for (const seed of [...t.seeds(2), undefined]) {
+      const run = await t.call('collect', [first, second], seed === undefined ? {} : { seed });
+      const received = receivedOf(run);
+      const { missing, extra } = multisetDiff(received, [...first, ...second]);
+      const call = `collect(${show(first)}, ${show(second)})`;
+      if (missing.length > 0) run.fail(`${call} never received ${show(missing)} (it returned ${show(received)})`);
+      if (extra.length > 0) run.fail(`${call} received ${show(extra)}, which nobody sent (or more times than they were sent)`);
+      for (const sent of [first, second]) {
+        const order = inReceivedOrder(received, sent);
+        if (order.some((m, i) => m !== sent[i])) {
+          run.fail(`${call} received one producer's messages as ${show(order)}, but it sent them as ${show(sent)}: messages from one Sender arrive in the order they were sent`);
+        }
+      }
+    }
+  }),
+
+  check('loop-ends', 'The receiving loop ends once both producers are done', async (t) => {
+    // A loop that never ends is reported by the grader as a deadlock: main waiting in `for (const msg of rx)` for a Sender that is still alive.
+    await t.eachRun({ seeds: 4, free: 1 }, (run) => {
+      run.expectLine(/^Channel closed$/, 'Channel closed');
+    });
+  }),
+
+  check('two-producers-one-channel', 'Two threads send their messages on the same channel', async (t) => {
+    const run = await t.call('collect', [someMessages(t, 'x', 3), someMessages(t, 'y', 3)], { trace: true });
+    const senders = run.trace.channels().map((channel) => run.trace.threadsThat('send', channel).filter((name) => name !== 'main'));
+    if (senders.some((threads) => threads.length >= 2)) return;
+    const most = Math.max(0, ...senders.map((threads) => threads.length));
+    const channels = senders.filter((threads) => threads.length > 0).length;
+    if (channels >= 2) {
+      run.fail(`the messages went over ${plural(channels, 'channel')}, one thread sending on each: give both threads a clone of the same Sender, so main receives everything from one Receiver`);
+    }
+    run.fail(
+      most === 0
+        ? 'no spawned thread sent a message: each producer should be a thread of its own, sending with its clone of the Sender'
+        : 'only one thread sent on the channel: the messages of `second` should come from a second thread, with its own clone of the Sender',
+    );
+  }),
+];
