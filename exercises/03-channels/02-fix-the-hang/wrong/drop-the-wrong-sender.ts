@@ -1,0 +1,45 @@
+// fails: finishes
+// Drops countTx, the Sender of the channel main reads, but that one already moved into the counter thread (dropping it in main does nothing); main's lineTx is what keeps the pipeline open.
+import { spawn } from "weft/thread";
+import { mpsc, drop } from "weft/sync";
+
+/**
+ * Counts the words in several files, as a small pipeline: one reader thread
+ * per file sends the file's lines, a counter thread turns each line into its
+ * number of words, and the caller adds the numbers up.
+ */
+export function countWords(files: string[][]): number {
+  const [lineTx, lineRx] = mpsc.channel<string>();
+  const [countTx, countRx] = mpsc.channel<number>();
+
+  // The readers: one per file, each with its own clone of lineTx.
+  for (const file of files) {
+    const tx = lineTx.clone();
+    spawn(() => {
+      for (const line of file) tx.send(line);
+    });
+  }
+
+  // The counter: one count per line, until the lines run out.
+  spawn(() => {
+    for (const line of lineRx) {
+      const words = line.split(" ").filter((word) => word !== "").length;
+      countTx.send(words);
+    }
+  });
+  drop(countTx);
+
+  let total = 0;
+  for (const words of countRx) {
+    total += words;
+  }
+  return total;
+}
+
+function main() {
+  const files = [
+    ["the quick brown fox", "jumps over"],
+    ["the lazy dog", "", "and runs away"],
+  ];
+  console.log(`Words: ${countWords(files)}`);
+}
