@@ -65,6 +65,20 @@ function liftedArgument(args: (Expression | SpreadElement)[]): Expression | null
   return null;
 }
 
+/**
+ * An `async` closure is a task's body, not a thread's: weft/task's `spawn`
+ * (and `JoinSet.spawn`) run it on this thread's executor, so it stays where
+ * it is, with its captures (async-lowering.ts).
+ */
+function isAsyncFunction(arg: Expression, analysis: ScopeAnalysis): boolean {
+  if (arg.type === 'ArrowFunctionExpression' || arg.type === 'FunctionExpression') return arg.async;
+  if (arg.type !== 'Identifier') return false;
+  const value = analysis.referenceOf(arg)?.binding?.value;
+  return (
+    (value?.type === 'FunctionDeclaration' || value?.type === 'FunctionExpression' || value?.type === 'ArrowFunctionExpression') && value.async
+  );
+}
+
 export function findClosures(program: Program, analysis: ScopeAnalysis, liftCallees: readonly string[], locate: Locate): Closure[] {
   const callees = new Set(liftCallees);
   const nodes: Expression[] = [];
@@ -72,7 +86,7 @@ export function findClosures(program: Program, analysis: ScopeAnalysis, liftCall
     if (node.type === 'CallExpression') {
       const name = calleeName(node);
       const arg = name !== null && callees.has(name) ? liftedArgument(node.arguments) : null;
-      if (arg !== null) nodes.push(arg);
+      if (arg !== null && !isAsyncFunction(arg, analysis)) nodes.push(arg);
     }
     for (const child of childNodes(node)) walk(child);
   };

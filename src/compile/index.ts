@@ -8,6 +8,7 @@
  *   3 module-syntax.ts imports/exports -> plain statements
  *     closures.ts      which closures move into threads, and what they capture
  *     lift.ts          those closures wrapped in place and copied as factories
+ *     async-lowering.ts `async` functions -> lazy futures (generators weft/task polls)
  *   4 wrap.ts          one function-shaped script, plus the map back (source-map.ts)
  *
  * Pure computation over strings: no Node or DOM API, so it runs in a browser
@@ -22,6 +23,7 @@ import { parseStripped } from './parse.ts';
 import { hasMain, hasTopLevelEffects, usesTopLevelAwait } from './program-shape.ts';
 import { analyzeScopes, type ScopeAnalysis } from './scope.ts';
 import { liftInPlace } from './lift.ts';
+import { lowerAsync } from './async-lowering.ts';
 import { mapLocation, mapStack, mapStrippedLocation, type ProgramMap, type ReaderLocation } from './source-map.ts';
 import { stripTypes } from './strip-types.ts';
 import { wrapProgram } from './wrap.ts';
@@ -67,6 +69,14 @@ export interface WeftImports {
    * instead of the closure.
    */
   lift(id: number, captures: () => Record<string, unknown>, fn: Function): Function;
+  /**
+   * The lowered body of an `async` function (async-lowering.ts): a generator
+   * function, the `this` and arguments it is called with; returns a lazy
+   * Future (weft/task) that runs the body only when polled.
+   */
+  async(body: GeneratorFunction, self: unknown, args?: ArrayLike<unknown>): unknown;
+  /** Where the program awaits: the lowered code stores the reader's line of each `await` here just before it suspends. */
+  site: { line: number };
 }
 
 /** What evaluating a compiled program returns (or resolves to, with top-level `await`). */
@@ -105,6 +115,7 @@ export function compile(source: string, options: CompileOptions = {}): CompiledP
   if (!hasMain(program)) throw new CompileError(MISSING_MAIN, 1, 1);
   const closures = findClosures(program, analysis, options.liftCallees ?? DEFAULT_LIFT_CALLEES, locate);
   liftInPlace(s, closures);
+  lowerAsync(program, s, stripped.code, locate);
 
   const isAsync = usesTopLevelAwait(program);
   const wrapped = wrapProgram(s, closures, exported, { isAsync, filename });

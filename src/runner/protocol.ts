@@ -86,8 +86,10 @@ export type FromWorker =
 
 /** What the main thread's `run` returns over comlink. */
 export interface MainResult {
-  status: 'ok' | 'panic' | 'compile-error';
+  /** 'deadlock': main's tasks all wait and nothing can wake one (weft/task's hang report; `error.message` is the summary, `errors` each task). */
+  status: 'ok' | 'panic' | 'compile-error' | 'deadlock';
   error?: { name: string; message: string; location?: SourceLocation; thread?: string };
+  errors?: { name: string; message: string; location?: SourceLocation; thread?: string }[];
   /** Console lines numbered below this were written before main returned; later ones are cut, as when a Rust process exits. */
   outputSeqEnd: number;
   /** What the exported function named by `run`'s `call` returned (events.ts RunOptions.call). */

@@ -349,6 +349,9 @@ class Run implements RunHandle {
       if (result.status === 'ok') {
         this.#value = result.value;
         this.#finish('ok', `Finished in ${elapsed}.`, result.outputSeqEnd);
+      } else if (result.status === 'deadlock') {
+        const errors = result.errors ?? [];
+        this.#finish('deadlock', result.error!.message, result.outputSeqEnd, errors.map((error) => ({ kind: 'error', error })));
       } else {
         const error = result.error!;
         this.#finish(result.status, result.status === 'compile-error' ? 'Did not compile.' : `main panicked after ${elapsed}.`, result.outputSeqEnd, {

@@ -14,6 +14,9 @@ import { RunStopped } from '../../weft/runtime/wait.ts';
 import { lift } from '../../weft/runtime/lift.ts';
 import * as threadModule from '../../weft/thread.ts';
 import * as syncModule from '../../weft/sync.ts';
+import * as taskModule from '../../weft/task.ts';
+import { lowerAsync, site } from '../../weft/task/async-fn.ts';
+import { isTaskFuture, runMain, TaskHang } from '../../weft/task/runtime.ts';
 import { formatArgs } from './format.ts';
 import { claimRefill, handToIdle, offerIdle, waitForThread } from '../idle-workers.ts';
 import type { FromWorker, MainApi, MainResult, ProgramPayload, ToWorker } from '../protocol.ts';
@@ -27,7 +30,7 @@ export const PROGRAM_URL = 'main.ts';
  * names, instead of an `undefined` that fails later and far away.
  */
 const modules: Record<string, Record<string, unknown>> = Object.fromEntries(
-  Object.entries({ 'weft/thread': threadModule, 'weft/sync': syncModule }).map(([specifier, module]) => [
+  Object.entries({ 'weft/thread': threadModule, 'weft/sync': syncModule, 'weft/task': taskModule }).map(([specifier, module]) => [
     specifier,
     new Proxy(module as Record<string, unknown>, {
       get(target, name) {
@@ -62,7 +65,15 @@ const weftImports = {
     return module;
   },
   lift,
+  // `async` functions, lowered by the compile step to lazy futures (compile/async-lowering.ts).
+  async: lowerAsync,
+  site,
 };
+
+/** What `main` (or a called export) returned: an `async` function's future runs on this thread's executor, as `#[tokio::main]` does. */
+async function settle(value: unknown): Promise<unknown> {
+  return isTaskFuture(value) ? await runMain(value) : await value;
+}
 
 type ProgramFactory = (weft: typeof weftImports) => ProgramExports | Promise<ProgramExports>;
 
@@ -170,10 +181,26 @@ function mainApi(port: WorkerPort): MainApi {
       let value: unknown;
       try {
         const exports = await evaluate(program);
-        if (call === undefined) await exports.main();
+        if (call === undefined) await settle(exports.main());
         else value = await callExport(exports, call);
       } catch (thrown) {
         if (thrown instanceof RunStopped) throw thrown;
+        if (thrown instanceof TaskHang) {
+          // Every task waits and nothing can wake one: reported like threads that deadlock (runner/deadlock.ts).
+          Atomics.store(memory.i32, H.stop, 1);
+          Atomics.notify(memory.i32, H.stop);
+          return {
+            status: 'deadlock',
+            error: { name: thrown.name, message: thrown.message },
+            errors: thrown.tasks.map((t) => ({
+              name: 'Deadlock',
+              message: `${t.task} is waiting for ${t.what}, and nothing can wake it`,
+              thread: ctx.name ?? 'main',
+              ...(t.line > 0 ? { location: { line: t.line, column: 1 } } : {}),
+            })),
+            outputSeqEnd: Atomics.load(memory.i32, H.outputSeq),
+          };
+        }
         status = 'panic';
         error = readerError(thrown, ctx);
       }
@@ -193,7 +220,7 @@ async function callExport(exports: ProgramExports, call: { name: string; args: u
   if (typeof f !== 'function') {
     throw new TypeError(`the program has no exported function \`${call.name}\`: keep \`export function ${call.name}(…)\` as the exercise gave it`);
   }
-  const value: unknown = await f(...call.args);
+  const value: unknown = await settle(f(...call.args));
   try {
     // What goes back is a copy, as anything that leaves a thread is; say so here rather than as a runner failure.
     structuredClone(value);

@@ -124,6 +124,13 @@ export function waitKindCode(kind: WaitKind): number {
 }
 
 /**
+ * Told of every blocking wait of this thread while weft/task's executor runs
+ * on it (task/runtime.ts), so a blocking call made inside a task can be
+ * reported as blocking the executor. Unset otherwise: one property read.
+ */
+export const blockingObserver: { current?: ((kind: WaitKind) => void) | undefined } = {};
+
+/**
  * A thread that is still blocked after this long records where (the reader's
  * line): mapping a stack costs tens of microseconds, too much for every short
  * wait, and only a long wait can end up in a deadlock report.
@@ -144,6 +151,7 @@ export function blockWhileEqual(
   target: WaitTarget,
 ): boolean {
   if (Atomics.load(i32, index) !== value) return true;
+  blockingObserver.current?.(target.kind);
   const ctx = context();
   const words = ctx.memory.i32;
   const at = (word: number) => slot(ctx.threadId, word);

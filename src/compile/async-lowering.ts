@@ -1,0 +1,118 @@
+/**
+ * Step 3c: `async` functions -> lazy weft futures (ARCHITECTURE.md, "Async
+ * is taught truthfully").
+ *
+ * A JavaScript `async` function starts running when it is called, and a
+ * native `await` cannot be intercepted, so neither laziness nor cancellation
+ * at an await point could be taught with them. rustc turns an `async fn`
+ * into a state machine that an executor polls; we do the same with a
+ * generator, which is a state machine JavaScript already has:
+ *
+ *   async function f(a) { … await x … }
+ *     ->  function f(a) {return __weft.async(function* () { … (yield (__weft.site.line = 7, x)) … }, this, arguments);}
+ *   async (a) => expr   ->  (a) => __weft.async(function* () { return (expr); }, this)
+ *
+ * `__weft.async` (src/weft/task/async-fn.ts) returns a Future that does
+ * nothing until polled; each poll resumes the generator up to its next
+ * `yield`, i.e. its next await point, and `generator.return()` cancels it
+ * there, running its `finally` blocks and disposing its `using` resources.
+ * The line stored before each `yield` is the reader's line of that `await`,
+ * for hang reports and the trace, at the cost of one property write.
+ *
+ * Every edit is an insertion or a replacement within one line, so the
+ * program keeps its lines (line-alignment.ts) and columns map back through
+ * the source map. Top-level `await` (outside any function) stays native.
+ */
+import type { AnyNode, Function as FunctionNode, Program } from 'acorn';
+import type MagicString from 'magic-string';
+import type { Locate } from './closures.ts';
+import { CompileError } from './errors.ts';
+import { childNodes } from './scope.ts';
+
+type Fn = FunctionNode & AnyNode;
+
+function isFunction(node: AnyNode): node is Fn {
+  return node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression';
+}
+
+/**
+ * Does `body` use `kind` for itself (not inside a nested non-arrow function,
+ * which has its own `this`/`arguments`/`super`)?
+ */
+function usesOwn(body: AnyNode, kind: 'arguments' | 'super'): AnyNode | null {
+  let found: AnyNode | null = null;
+  const walk = (node: AnyNode): void => {
+    if (found !== null) return;
+    if (node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression') return;
+    if (kind === 'arguments' && node.type === 'Identifier' && node.name === 'arguments') found = node;
+    if (kind === 'super' && node.type === 'Super') found = node;
+    // A nested class's methods have their own `super`; its field initializers forbid `arguments`.
+    if (node.type === 'ClassBody') return;
+    for (const child of childNodes(node)) {
+      // `{ arguments: 1 }` and `x.arguments` are names, not the binding.
+      if (node.type === 'MemberExpression' && child === node.property && !node.computed) continue;
+      if (node.type === 'Property' && child === node.key && !node.computed) continue;
+      walk(child);
+    }
+  };
+  walk(body);
+  return found;
+}
+
+export function lowerAsync(program: Program, s: MagicString, code: string, locate: Locate): void {
+  const fail = (node: AnyNode, message: string): never => {
+    const { line, column } = locate(node);
+    throw new CompileError(message, line, column);
+  };
+
+  /** `async` keyword of `fn`, whose declaration starts at `from` (a method's key comes after it). */
+  const removeAsyncKeyword = (from: number, to: number) => {
+    const at = code.slice(from, to).search(/\basync\b/);
+    if (at >= 0) s.update(from + at, from + at + 'async'.length, '');
+  };
+
+  const lowerFunction = (fn: Fn, owner: AnyNode | null) => {
+    if (fn.generator) fail(fn, 'async generators (`async function*`) are not available in weft yet; return a channel receiver and send the items instead');
+    const isMethod =
+      owner !== null &&
+      (owner.type === 'MethodDefinition' || (owner.type === 'Property' && (owner.method || owner.kind !== 'init'))) &&
+      owner.value === fn;
+    if (isMethod) {
+      removeAsyncKeyword(owner!.start, (owner as { key: AnyNode }).key.start);
+      const superUse = usesOwn(fn.body, 'super');
+      if (superUse !== null) fail(superUse, '`super` inside an async method is not available in weft yet; call the parent method before the first `await`, or from a plain method');
+    } else {
+      removeAsyncKeyword(fn.start, fn.body.start);
+    }
+    const passArguments = fn.type !== 'ArrowFunctionExpression' || usesOwn(fn.body, 'arguments') !== null;
+    const tail = `}, this${passArguments ? ', arguments' : ''})`;
+    const body = fn.body;
+    if (body.type === 'BlockStatement') {
+      s.appendLeft(body.start + 1, 'return __weft.async(function* () {');
+      s.prependRight(body.end - 1, `${tail};`);
+    } else {
+      s.appendLeft(body.start, '__weft.async(function* () { return (');
+      s.prependRight(body.end, `); ${tail}`);
+    }
+  };
+
+  const walk = (node: AnyNode, enclosing: Fn | null, parent: AnyNode | null): void => {
+    if (isFunction(node) && node.async) lowerFunction(node, parent);
+    if (node.type === 'AwaitExpression' && enclosing !== null && enclosing.async) {
+      const line = locate(node).line;
+      s.update(node.start, node.start + 'await'.length, `(yield (__weft.site.line = ${line},`);
+      s.appendLeft(node.end, '))');
+    }
+    if (enclosing !== null && enclosing.async) {
+      if (node.type === 'ForOfStatement' && node.await) {
+        fail(node, '`for await` is not available in weft yet; loop with `while` and `await` each item (for a channel: `while ((msg = await rx.recv()) !== undefined)`)');
+      }
+      if (node.type === 'VariableDeclaration' && node.kind === 'await using') {
+        fail(node, '`await using` is not available in weft: Rust has no async drop either; use `using` with a resource whose dispose does not need to wait');
+      }
+    }
+    const inner = isFunction(node) ? node : enclosing;
+    for (const child of childNodes(node)) walk(child, inner, node);
+  };
+  walk(program, null, null);
+}

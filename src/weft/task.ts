@@ -1,0 +1,22 @@
+/**
+ * weft/task — a Tokio-like async runtime: tasks, time, select/join, async
+ * channels and locks, spawnBlocking, an in-memory network, and the Future
+ * trait to write futures by hand.
+ * https://docs.rs/tokio/latest/tokio/
+ *
+ * The compile step turns every `async` function into a lazy future
+ * (compile/async-lowering.ts), as rustc does: calling one runs nothing; a
+ * task runs when this thread's executor polls it, and is cancelled at an
+ * await point. The runtime is current-thread: all tasks of a thread take
+ * turns on that thread (Tokio's `new_current_thread`); spawnBlocking is the
+ * way to real parallelism. `async function main` runs on it, like
+ * `#[tokio::main(flavor = "current_thread")]`.
+ */
+import * as time from './task/time.ts';
+
+export { Poll, Context, Waker, type Future, type Awaitable, type IntoFuture, type Output, type Wake } from './task/future.ts';
+export { blockOn, TaskHang } from './task/runtime.ts';
+export { spawn, yieldNow, JoinHandle, JoinError, JoinSet, AbortHandle } from './task/spawn.ts';
+export { select, join, tryJoin, type Selected, type SelectOptions } from './task/combinators.ts';
+export { sleep, sleepUntil, interval, intervalAt, timeout, Elapsed, Interval, MissedTickBehavior, Sleep } from './task/time.ts';
+export { time };

@@ -1,0 +1,132 @@
+/**
+ * The future an `async` function returns once the compile step has lowered
+ * it (compile/async-lowering.ts): its body is a generator, and every `await`
+ * is a `yield` of the awaited value.
+ *
+ * This is what rustc makes of an `async fn`: a state machine whose states
+ * are the await points. Calling the function evaluates its arguments and
+ * builds the future; nothing of the body runs until the first poll. Each
+ * poll resumes the body, polls what it awaits, and returns Pending as soon
+ * as that is pending. Dropping the future (`[Symbol.dispose]`) while it is
+ * suspended cancels it at that await point: `generator.return()` unwinds
+ * the body, running its `finally` blocks and disposing its `using`
+ * resources, exactly once, as Rust drops a future's live locals.
+ */
+import { dropFuture, isFuture, isThenable, PENDING, Poll, PromiseFuture, type Context, type Future } from './future.ts';
+
+/** The lowered code writes the reader's line of each `await` here just before suspending (one property write). */
+export const site = { line: 0 };
+
+type Body = (this: unknown, ...args: unknown[]) => Generator<unknown, unknown, unknown>;
+
+export class AsyncFn<T> implements Future<T> {
+  #body: Body | null;
+  #self: unknown;
+  #args: ArrayLike<unknown> | undefined;
+  #generator: Generator<unknown, unknown, unknown> | null = null;
+  #awaiting: Future<unknown> | null = null;
+  #done = false;
+  /** The reader's line of the `await` this body is suspended at (0 before the first poll). */
+  line = 0;
+
+  constructor(body: Body, self: unknown, args: ArrayLike<unknown> | undefined) {
+    this.#body = body;
+    this.#self = self;
+    this.#args = args;
+  }
+
+  poll(cx: Context): Poll<T> {
+    if (this.#done) throw new Error('`async fn` resumed after completion: a future can be awaited only once (await its JoinHandle, or keep the value it returned)');
+    let generator = this.#generator;
+    if (generator === null) {
+      generator = this.#generator = this.#body!.apply(this.#self, Array.prototype.slice.call(this.#args ?? []));
+      this.#body = null;
+      this.#self = this.#args = undefined;
+    }
+    let inner = this.#awaiting;
+    let input: unknown;
+    let threw = false;
+    for (;;) {
+      if (inner !== null) {
+        let result: Poll<unknown> | undefined;
+        try {
+          result = inner.poll(cx);
+        } catch (error) {
+          threw = true;
+          input = error;
+        }
+        if (result !== undefined) {
+          if (!result.ready) return PENDING as Poll<T>;
+          input = result.value;
+        }
+        this.#awaiting = inner = null;
+      }
+      let step: IteratorResult<unknown, unknown>;
+      try {
+        step = threw ? generator.throw(input) : generator.next(input);
+      } catch (error) {
+        this.#done = true;
+        throw error;
+      }
+      threw = false;
+      if (step.done) {
+        this.#done = true;
+        this.#generator = null;
+        return Poll.ready(step.value as T);
+      }
+      this.line = site.line;
+      const awaited = step.value;
+      if (isFuture(awaited)) inner = awaited;
+      else if (isThenable(awaited)) inner = new PromiseFuture(awaited);
+      else {
+        input = awaited; // `await 5` is 5 at once
+        continue;
+      }
+      this.#awaiting = inner;
+    }
+  }
+
+  /** The future this body is suspended on, if any (for hang reports and stats). */
+  awaiting(): Future<unknown> | null {
+    return this.#awaiting;
+  }
+
+  /** Cancels the body at its await point: what it awaits is dropped first, then its `finally` blocks and `using` disposals run. */
+  [Symbol.dispose](): void {
+    if (this.#done) return;
+    this.#done = true;
+    const inner = this.#awaiting;
+    this.#awaiting = null;
+    const generator = this.#generator;
+    this.#generator = null;
+    this.#body = null;
+    let failure: unknown;
+    let failed = false;
+    try {
+      dropFuture(inner);
+    } catch (error) {
+      failed = true;
+      failure = error;
+    }
+    if (generator !== null) {
+      let step = generator.return(undefined);
+      // A `finally` that awaits while being cancelled: Rust has no async drop, so the await fails there.
+      for (let i = 0; !step.done && i < 100; i++) {
+        dropFuture(isFuture(step.value) ? step.value : null);
+        step = generator.throw(
+          new Error(`cannot await in a \`finally\` block of a task being cancelled (line ${site.line}): cleanup on cancellation runs synchronously, as Rust's drop does`),
+        );
+      }
+    }
+    if (failed) throw failure;
+  }
+
+  describe(): string {
+    return 'its body';
+  }
+}
+
+/** `__weft.async` in compiled programs: the body of an `async` function, as a lazy future. */
+export function lowerAsync(body: Body, self: unknown, args?: ArrayLike<unknown>): AsyncFn<unknown> {
+  return new AsyncFn(body, self, args);
+}

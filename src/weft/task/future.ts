@@ -1,0 +1,190 @@
+/**
+ * Rust's `std::future::Future`, `std::task::{Poll, Context, Waker}`.
+ * https://doc.rust-lang.org/std/future/trait.Future.html
+ *
+ * A future is a value with a `poll(cx)` method. Polling either finishes it
+ * (`Poll.ready(value)`) or returns `Poll.pending()` after arranging for
+ * `cx.waker().wake()` to be called once polling again could make progress.
+ * An executor polls; nothing else drives a future. Every `async` function of
+ * a reader's program is compiled to one (compile/async-lowering.ts), every
+ * weft/task primitive is one, and a reader can write one by hand.
+ *
+ * Dropping a future cancels it. JavaScript has no destructors, so a future
+ * that holds something (a timer, a place in a queue, a suspended body) gives
+ * it back in `[Symbol.dispose]()`, which whoever abandons it calls: the
+ * executor for an aborted task, `select` for its losing branches.
+ *
+ * A poll that throws is a panic: the future is over, and the error travels
+ * up to whoever awaits it, as a panic unwinds in Rust.
+ */
+
+export type Poll<T> = { readonly ready: true; readonly value: T } | { readonly ready: false };
+
+const PENDING: Poll<never> = Object.freeze({ ready: false });
+
+export const Poll = {
+  /** `Poll::Ready(value)`: the future is finished. */
+  ready<T>(value: T): Poll<T> {
+    return { ready: true, value };
+  },
+  /** `Poll::Pending`: not yet; the waker will be called when it is worth polling again. */
+  pending<T = never>(): Poll<T> {
+    return PENDING;
+  },
+  isReady<T>(poll: Poll<T>): poll is { readonly ready: true; readonly value: T } {
+    return poll.ready;
+  },
+};
+
+export { PENDING };
+
+/** A future, as weft sees one: something with `poll`; `[Symbol.dispose]` cancels it. */
+export interface Future<T> {
+  poll(cx: Context): Poll<T>;
+  [Symbol.dispose]?(): void;
+}
+
+/**
+ * What TypeScript sees weft's futures as. The compiled program awaits weft
+ * futures, but the editor's type checker only knows `await` of a
+ * PromiseLike; weft's futures therefore *declare* `then` (no such method
+ * exists at run time: a weft future is not a Promise and starts only when
+ * polled).
+ */
+export interface Awaitable<T> extends Future<T>, PromiseLike<T> {}
+
+/** Anything a task can await: a weft future, a native Promise (a leaf that wakes when it settles), or an `async` function's result. */
+export type IntoFuture<T> = Future<T> | PromiseLike<T>;
+
+/** The value a future of this type finishes with. */
+export type Output<F> = F extends Future<infer T> ? T : F extends PromiseLike<infer T> ? T : never;
+
+/** Rust's `Wake` trait: what a Waker calls. */
+export interface Wake {
+  wake(): void;
+}
+
+/** A handle that tells an executor to poll a task again (Rust's `std::task::Waker`). */
+export class Waker {
+  readonly #target: Wake;
+  constructor(target: Wake) {
+    this.#target = target;
+  }
+  /** `Waker::from(Arc<impl Wake>)`: a waker that calls `target.wake()`. */
+  static from(target: Wake | (() => void)): Waker {
+    return new Waker(typeof target === 'function' ? { wake: target } : target);
+  }
+  /** A waker that does nothing (`Waker::noop()`), for polling by hand. */
+  static noop(): Waker {
+    return NOOP;
+  }
+  /** Schedules the task to be polled again. */
+  wake(): void {
+    this.#target.wake();
+  }
+  /** Same as `wake` (Rust's `wake` consumes the waker; here both leave it usable). */
+  wakeByRef(): void {
+    this.#target.wake();
+  }
+  /** Another waker for the same task. */
+  clone(): Waker {
+    return new Waker(this.#target);
+  }
+  /** True when both wake the same task (Rust's `will_wake`). */
+  willWake(other: Waker): boolean {
+    return other.#target === this.#target;
+  }
+}
+
+const NOOP = new Waker({ wake() {} });
+
+/** What a poll is given (Rust's `std::task::Context`): the waker of the task being polled. */
+export class Context {
+  readonly #waker: Waker;
+  constructor(waker: Waker) {
+    this.#waker = waker;
+  }
+  static fromWaker(waker: Waker): Context {
+    return new Context(waker);
+  }
+  waker(): Waker {
+    return this.#waker;
+  }
+}
+
+export function isFuture(value: unknown): value is Future<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { poll?: unknown }).poll === 'function';
+}
+
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** Cancels a future that will not be polled again (Rust: drops it). */
+export function dropFuture(future: Future<unknown> | null | undefined): void {
+  future?.[Symbol.dispose]?.();
+}
+
+/** A hook the executor installs (runtime.ts): a native Promise pending inside a task keeps the runtime from declaring a hang. */
+export const externalWork = {
+  started(): void {},
+  settled(): void {},
+};
+
+/**
+ * A native Promise as a leaf future: it is already running (Promises are
+ * eager), so polling only watches it; it wakes the task when it settles.
+ */
+export class PromiseFuture<T> implements Future<T> {
+  readonly #promise: PromiseLike<T>;
+  #state: 'new' | 'pending' | 'fulfilled' | 'rejected' = 'new';
+  #value: unknown;
+  #waker: Waker | null = null;
+
+  constructor(promise: PromiseLike<T>) {
+    this.#promise = promise;
+  }
+
+  poll(cx: Context): Poll<T> {
+    switch (this.#state) {
+      case 'fulfilled':
+        return Poll.ready(this.#value as T);
+      case 'rejected':
+        throw this.#value;
+      case 'new':
+        this.#state = 'pending';
+        externalWork.started();
+        this.#promise.then(
+          (value) => this.#settle('fulfilled', value),
+          (error: unknown) => this.#settle('rejected', error),
+        );
+    }
+    this.#waker = cx.waker();
+    return PENDING;
+  }
+
+  #settle(state: 'fulfilled' | 'rejected', value: unknown): void {
+    this.#state = state;
+    this.#value = value;
+    externalWork.settled();
+    const waker = this.#waker;
+    this.#waker = null;
+    waker?.wake();
+  }
+
+  [Symbol.dispose](): void {
+    this.#waker = null;
+  }
+
+  describe(): string {
+    return 'a JavaScript Promise to settle';
+  }
+}
+
+/** What a pending future waits for, in words, for hang reports (optional on every future). */
+export const describeFuture = (future: Future<unknown>): string => {
+  const described = (future as { describe?: () => string }).describe;
+  if (typeof described === 'function') return described.call(future);
+  const name = (future as object).constructor?.name;
+  return `a ${name && name !== 'Object' ? name : 'future'} whose waker has not been called`;
+};

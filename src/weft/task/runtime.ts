@@ -1,0 +1,663 @@
+/**
+ * The executor: Tokio's current-thread runtime (tokio::runtime::Builder::
+ * new_current_thread), one per weft thread that runs async code.
+ * https://docs.rs/tokio/latest/tokio/runtime/index.html
+ *
+ * A task is a future plus its state. A woken task goes to the back of the
+ * run queue; the executor polls queued tasks one at a time, in order, on
+ * this thread only (there is no work stealing: a task never moves to
+ * another thread, which is also why a blocking call inside one stalls all
+ * of them). When nothing is queued the executor fires due timers, and if
+ * nothing is due it waits, for the first of:
+ *   - a timer: real time sleeps until it is due; paused time jumps to it
+ *     (Tokio's `time::pause` auto-advance);
+ *   - a spawnBlocking thread finishing (a blocking wait on its slot, so the
+ *     deadlock watchdog and the seeded scheduler see it);
+ *   - a native Promise settling (only the async driver, runMain, can let the
+ *     JavaScript event loop run).
+ * If none of those can ever happen while tasks wait, no task will ever run
+ * again: the run stops with a report of each task and its await (TaskHang).
+ *
+ * Time is paused automatically under a seeded run (so a seed replays async
+ * programs too); a program may pause it itself (time.ts `pause`). With time
+ * paused and no real thread or Promise involved, one program prints the same
+ * thing every run.
+ */
+import { callerLocation, context, hasContext, threadLabel } from '../runtime/context.ts';
+import { scheduled } from '../runtime/scheduler.ts';
+import { S, slot, ThreadState, panicPayload } from '../runtime/threads.ts';
+import { blockWhileEqual, blockingObserver, type WaitKind } from '../runtime/wait.ts';
+import { AsyncFn } from './async-fn.ts';
+import { Context, describeFuture, dropFuture, externalWork, isFuture, isThenable, PromiseFuture, Waker, type Future, type Poll } from './future.ts';
+
+const IDLE = 0;
+const QUEUED = 1;
+const RUNNING = 2;
+/** Woken while being polled: queued again once the poll returns. */
+const RUNNING_WOKEN = 3;
+const DONE = 4;
+
+export type TaskOutcome = { kind: 'ok'; value: unknown } | { kind: 'panic'; error: unknown } | { kind: 'cancelled' };
+
+export class Task {
+  readonly id: number;
+  readonly name: string;
+  future: Future<unknown> | null;
+  state = IDLE;
+  readonly waker: Waker;
+  readonly cx: Context;
+  outcome: TaskOutcome | undefined;
+  abortRequested = false;
+  /** Woken when the task finishes: whoever awaits its JoinHandle, a JoinSet. */
+  readonly onDone: Waker[] = [];
+  /** Someone will see this task's panic (a JoinHandle that was awaited); otherwise it is reported as it happens. */
+  readonly runtime: Runtime;
+  // Stats (Tokio's task metrics): polls, wakes, busy time, the line it awaits at.
+  polls = 0;
+  wakes = 0;
+  busyMs = 0;
+  readonly spawnedAt: number;
+  finishedAt = 0;
+
+  constructor(runtime: Runtime, id: number, name: string, future: Future<unknown>) {
+    this.runtime = runtime;
+    this.id = id;
+    this.name = name;
+    this.future = future;
+    this.waker = new Waker(this);
+    this.cx = new Context(this.waker);
+    this.spawnedAt = runtime.now();
+  }
+
+  /** Called through the task's Waker. */
+  wake(): void {
+    this.wakes++;
+    switch (this.state) {
+      case IDLE:
+        this.state = QUEUED;
+        this.runtime.enqueue(this);
+        break;
+      case RUNNING:
+        this.state = RUNNING_WOKEN;
+        break;
+    }
+  }
+
+  get finished(): boolean {
+    return this.state === DONE;
+  }
+
+  /** The reader's line of the innermost `await` this task is suspended at, and what it waits for there. */
+  whereAwaiting(): { line: number; what: string } {
+    let line = 0;
+    let what = 'to be polled';
+    let future: Future<unknown> | null = this.future;
+    for (let depth = 0; future !== null && depth < 1000; depth++) {
+      if (future instanceof AsyncFn) {
+        if (future.line > 0) line = future.line;
+        const inner = future.awaiting();
+        if (inner === null) break;
+        future = inner;
+        continue;
+      }
+      const next = (future as { awaiting?: () => Future<unknown> | null }).awaiting?.();
+      if (next) {
+        future = next;
+        continue;
+      }
+      what = describeFuture(future);
+      break;
+    }
+    return { line, what };
+  }
+
+  /** How messages name the task: `task 3`, or `task 'main'` / `task 'reader'` when it has a name. */
+  label(): string {
+    return this.name === `task ${this.id}` ? this.name : `task '${this.name}'`;
+  }
+}
+
+/** A spawnBlocking thread the runtime is waiting for (blocking.ts). */
+export interface BlockingJob {
+  threadId: number;
+  waker: Waker;
+}
+
+interface Timer {
+  deadline: number;
+  seq: number;
+  waker: Waker | null;
+}
+
+/** What the run reports when every task waits and nothing can wake one. */
+export class TaskHang extends Error {
+  readonly tasks: { task: string; line: number; what: string }[];
+  constructor(summary: string, tasks: { task: string; line: number; what: string }[]) {
+    super(summary);
+    this.name = 'Deadlock';
+    this.tasks = tasks;
+  }
+}
+
+let current: Runtime | undefined;
+
+/** The runtime of this thread, if async code is running on it. */
+export function currentRuntime(): Runtime | undefined {
+  return current;
+}
+
+export function runtimeOrThrow(api: string): Runtime {
+  if (current === undefined) {
+    throw new Error(
+      `${api} must be called from async code running on weft's executor: make \`main\` async (\`async function main() { … }\`), ` +
+        'or run a future with blockOn(…)',
+    );
+  }
+  return current;
+}
+
+export class Runtime {
+  readonly #queue: Task[] = [];
+  #head = 0;
+  readonly #timers: Timer[] = [];
+  #timerSeq = 0;
+  #paused: boolean;
+  #virtualNow = 0;
+  #realStart = performance.now();
+  readonly tasks = new Map<number, Task>();
+  #nextTaskId = 1;
+  /** The task being polled (for stats, blocking reports, `abort` of oneself). */
+  running: Task | null = null;
+  pendingPromises = 0;
+  readonly blocking: BlockingJob[] = [];
+  #unpark: (() => void) | null = null;
+  #rng = 0x2545f491;
+  readonly finished: Task[] = [];
+  /** Lines already reported as blocking the executor, so a loop reports once. */
+  readonly reportedBlocking = new Set<string>();
+
+  constructor(paused: boolean) {
+    this.#paused = paused;
+  }
+
+  // ---- time ----
+
+  /** Milliseconds since the runtime started: virtual while paused. */
+  now(): number {
+    return this.#paused ? this.#virtualNow : performance.now() - this.#realStart;
+  }
+
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  pause(): void {
+    if (this.#paused) return;
+    // Whole milliseconds: paused at the start of main, the clock reads 0, so printed times are the same every run.
+    this.#virtualNow = Math.floor(this.now());
+    this.#paused = true;
+  }
+
+  resume(): void {
+    if (!this.#paused) return;
+    this.#realStart = performance.now() - this.#virtualNow;
+    this.#paused = false;
+  }
+
+  /** Moves paused time forward by `ms` and wakes what became due. */
+  advance(ms: number): void {
+    if (!this.#paused) throw new Error('time.advance needs paused time: call time.pause() first (as tokio::time::advance does)');
+    this.#virtualNow += Math.max(0, ms);
+    this.fireTimers();
+  }
+
+  /** Registers a wake-up at `deadline` (runtime ms); returns the timer, to be re-armed or cancelled. */
+  addTimer(deadline: number, waker: Waker): Timer {
+    const timer: Timer = { deadline, seq: this.#timerSeq++, waker };
+    const heap = this.#timers;
+    heap.push(timer);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!earlier(heap[i]!, heap[parent]!)) break;
+      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      i = parent;
+    }
+    return timer;
+  }
+
+  cancelTimer(timer: Timer): void {
+    timer.waker = null; // removed lazily when it reaches the top
+  }
+
+  #popTimer(): Timer {
+    const heap = this.#timers;
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      heap[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < heap.length && earlier(heap[l]!, heap[m]!)) m = l;
+        if (r < heap.length && earlier(heap[r]!, heap[m]!)) m = r;
+        if (m === i) break;
+        [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+
+  /** The earliest live timer's deadline, or Infinity. */
+  nextDeadline(): number {
+    while (this.#timers.length > 0 && this.#timers[0]!.waker === null) this.#popTimer();
+    return this.#timers.length > 0 ? this.#timers[0]!.deadline : Infinity;
+  }
+
+  /** Wakes every timer that is due; true if any was. */
+  fireTimers(): boolean {
+    const now = this.now();
+    let fired = false;
+    while (this.#timers.length > 0 && this.#timers[0]!.deadline <= now) {
+      const timer = this.#popTimer();
+      const waker = timer.waker;
+      timer.waker = null;
+      if (waker !== null) {
+        fired = true;
+        waker.wake();
+      }
+    }
+    return fired;
+  }
+
+  /** A deterministic random number (select's fair start): the same program picks the same way every run. */
+  random(): number {
+    let x = this.#rng;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.#rng = x;
+    return x >>> 0;
+  }
+
+  // ---- tasks ----
+
+  spawn(future: Future<unknown>, name?: string): Task {
+    const id = this.#nextTaskId++;
+    const task = new Task(this, id, name ?? (id === 1 ? 'main' : `task ${id}`), future);
+    this.tasks.set(id, task);
+    task.state = QUEUED;
+    this.enqueue(task);
+    return task;
+  }
+
+  enqueue(task: Task): void {
+    this.#queue.push(task);
+    const unpark = this.#unpark;
+    if (unpark !== null) {
+      this.#unpark = null;
+      unpark();
+    }
+  }
+
+  /** Asks for `task` to be cancelled at its next await point (JoinHandle.abort). */
+  abort(task: Task): void {
+    if (task.state === DONE) return;
+    task.abortRequested = true;
+    if (task.state === IDLE) {
+      task.state = QUEUED;
+      this.enqueue(task);
+    }
+  }
+
+  /** Polls every queued task once, in order, and the ones they wake; returns when the queue is empty. */
+  runQueued(): void {
+    const queue = this.#queue;
+    let polled = 0;
+    while (this.#head < queue.length) {
+      const task = queue[this.#head++]!;
+      if (task.state !== QUEUED) continue;
+      if (task.abortRequested) {
+        this.#cancel(task);
+        continue;
+      }
+      this.#poll(task);
+      // Timers are looked at between polls too, so a busy queue does not starve them (Tokio: every 61 polls).
+      if (++polled % 61 === 0) this.fireTimers();
+    }
+    queue.length = 0;
+    this.#head = 0;
+  }
+
+  #poll(task: Task): void {
+    task.state = RUNNING;
+    task.polls++;
+    this.running = task;
+    const started = performance.now();
+    let result: Poll<unknown> | undefined;
+    let panic: unknown;
+    let panicked = false;
+    try {
+      result = task.future!.poll(task.cx);
+    } catch (error) {
+      panicked = true;
+      panic = error;
+    } finally {
+      this.running = null;
+      task.busyMs += performance.now() - started;
+    }
+    if (panicked) {
+      task.future = null;
+      this.#finish(task, { kind: 'panic', error: panic });
+    } else if (result!.ready) {
+      task.future = null;
+      this.#finish(task, { kind: 'ok', value: result!.value });
+    } else if (task.state === RUNNING_WOKEN || task.abortRequested) {
+      task.state = QUEUED;
+      this.#queue.push(task);
+    } else {
+      task.state = IDLE;
+    }
+  }
+
+  #cancel(task: Task): void {
+    const future = task.future;
+    task.future = null;
+    task.state = RUNNING;
+    this.running = task;
+    try {
+      dropFuture(future);
+    } catch (error) {
+      // A `finally` block that throws while the task is cancelled: a panic, reported but not rethrown (it was cancelled).
+      reportPanic(task, error);
+    } finally {
+      this.running = null;
+    }
+    this.#finish(task, { kind: 'cancelled' });
+  }
+
+  #finish(task: Task, outcome: TaskOutcome): void {
+    task.state = DONE;
+    task.outcome = outcome;
+    task.finishedAt = this.now();
+    this.tasks.delete(task.id);
+    this.finished.push(task);
+    if (outcome.kind === 'panic' && task.id !== 1) reportPanic(task, outcome.error);
+    for (const waker of task.onDone.splice(0)) waker.wake();
+  }
+
+  /** At the end of `main`'s future (or blockOn's): every task still alive is dropped, running its cleanup, as when a Tokio runtime shuts down. */
+  shutdown(): void {
+    for (const task of [...this.tasks.values()]) {
+      if (task.state !== DONE) this.#cancel(task);
+    }
+    this.#queue.length = 0;
+    this.#head = 0;
+  }
+
+  hasQueued(): boolean {
+    return this.#head < this.#queue.length;
+  }
+
+  /**
+   * With nothing queued: what to wait for. 'timer' (real time, or paused
+   * time that may not jump yet), 'jump' (paused time jumps to the next
+   * timer), 'blocking' (a spawnBlocking thread), 'promise', or 'hang'.
+   */
+  idleAction(): 'jump' | 'sleep' | 'blocking' | 'promise' | 'hang' {
+    this.#collectBlocking();
+    if (this.blocking.length > 0) return 'blocking';
+    if (this.pendingPromises > 0) return 'promise';
+    const deadline = this.nextDeadline();
+    if (deadline === Infinity) return 'hang';
+    return this.#paused ? 'jump' : 'sleep';
+  }
+
+  /** Wakes the tasks whose spawnBlocking thread has finished. */
+  #collectBlocking(): void {
+    if (this.blocking.length === 0 || !hasContext()) return;
+    const i32 = context().memory.i32;
+    for (let i = this.blocking.length - 1; i >= 0; i--) {
+      const job = this.blocking[i]!;
+      if (Atomics.load(i32, slot(job.threadId, S.state)) !== ThreadState.running) {
+        this.blocking.splice(i, 1);
+        job.waker.wake();
+      }
+    }
+  }
+
+  /** Paused time: jump to the next timer and fire it. */
+  jump(): void {
+    const deadline = this.nextDeadline();
+    if (deadline > this.#virtualNow) this.#virtualNow = deadline;
+    this.fireTimers();
+  }
+
+  /** Blocks this thread (a real wait) until the next timer is due or a spawnBlocking thread may have finished. */
+  waitBlocking(): void {
+    const deadline = this.nextDeadline();
+    const timeout = deadline === Infinity ? Infinity : Math.max(0, deadline - this.now());
+    if (this.blocking.length > 0) {
+      // One thread's slot is waited on; with several, in short slices so the others are noticed too.
+      const job = this.blocking[0]!;
+      const limit = this.blocking.length > 1 || this.pendingPromises > 0 ? Math.min(timeout, 2) : this.#paused ? Infinity : timeout;
+      const i32 = context().memory.i32;
+      blockWhileEqual(i32, slot(job.threadId, S.state), ThreadState.running, limit, { kind: 'join', object: job.threadId });
+      return;
+    }
+    sleepMs(timeout);
+  }
+
+  /** The async driver's wait: until something is queued, or `ms` pass. */
+  park(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = ms === Infinity ? undefined : setTimeout(done, Math.max(0, ms));
+      const self = this;
+      function done() {
+        if (timer !== undefined) clearTimeout(timer);
+        self.#unpark = null;
+        resolve();
+      }
+      this.#unpark = done;
+    });
+  }
+
+  hangReport(): TaskHang {
+    const tasks = [...this.tasks.values()].map((task) => ({ task: task.label(), ...task.whereAwaiting() }));
+    const list = tasks.map((t) => `${t.task}${t.line > 0 ? ` (line ${t.line})` : ''} awaits ${t.what}`).join('; ');
+    return new TaskHang(`Deadlock: every task is waiting and nothing can wake one (no timer, no I/O, no blocking thread): ${list}.`, tasks);
+  }
+}
+
+function earlier(a: Timer, b: Timer): boolean {
+  return a.deadline < b.deadline || (a.deadline === b.deadline && a.seq < b.seq);
+}
+
+let fallbackSleepWord: Int32Array | undefined;
+
+/** A real sleep of this thread: weft's blocking wait when in a run (the watchdog sees it as timed), else a plain Atomics.wait. */
+function sleepMs(ms: number): void {
+  if (ms <= 0) return;
+  if (hasContext()) {
+    const { memory, threadId } = context();
+    blockWhileEqual(memory.i32, slot(threadId, S.sleep), Atomics.load(memory.i32, slot(threadId, S.sleep)), ms, { kind: 'sleep', object: 0 });
+    return;
+  }
+  fallbackSleepWord ??= new Int32Array(new SharedArrayBuffer(4));
+  Atomics.wait(fallbackSleepWord, 0, 0, ms === Infinity ? undefined : ms);
+}
+
+/** A spawned task's panic, shown as it happens (Tokio's panic hook prints it whether or not anyone joins the task). */
+function reportPanic(task: Task, error: unknown): void {
+  if (!hasContext()) return;
+  const ctx = context();
+  const payload = panicPayload(error, ctx);
+  ctx.host.panic({
+    thread: threadLabel(ctx.threadId, ctx.name),
+    name: payload.name,
+    message: `${task.label()} panicked: ${payload.message}`,
+    location: payload.location,
+  });
+}
+
+/** Turns what `spawn`, `blockOn`, `select`… accept into a future: a weft future, an async function to call, or a native Promise. */
+export function intoFuture<T>(value: unknown, api: string): Future<T> {
+  if (isFuture(value)) return value as Future<T>;
+  if (typeof value === 'function') {
+    const made: unknown = (value as () => unknown)();
+    if (isFuture(made)) return made as Future<T>;
+    if (isThenable(made)) return new PromiseFuture(made as PromiseLike<T>);
+    throw new TypeError(`${api} was given a function that returned ${describe(made)}, not a future: pass an async function, like ${api}(async () => { … })`);
+  }
+  if (isThenable(value)) return new PromiseFuture(value as PromiseLike<T>);
+  throw new TypeError(`${api} expects a future (an async function's result, or a weft/task future) but got ${describe(value)}`);
+}
+
+function describe(value: unknown): string {
+  return value === null ? 'null' : typeof value === 'object' ? `a ${(value as object).constructor?.name ?? 'object'}` : typeof value;
+}
+
+function enterRuntime(api: string): { runtime: Runtime; leave: () => void } {
+  if (current !== undefined) {
+    throw new Error(
+      `${api}: cannot start a runtime from within a runtime (this thread's executor is already running async code): await the future instead`,
+    );
+  }
+  const runtime = new Runtime(hasContext() && scheduled(context().memory));
+  current = runtime;
+  externalWork.started = () => runtime.pendingPromises++;
+  externalWork.settled = () => runtime.pendingPromises--;
+  const observer = (kind: WaitKind) => reportBlocking(runtime, BLOCKING_CALLS[kind] ?? `a blocking weft call (${kind})`);
+  blockingObserver.current = observer;
+  return {
+    runtime,
+    leave: () => {
+      current = undefined;
+      if (blockingObserver.current === observer) blockingObserver.current = undefined;
+    },
+  };
+}
+
+function outcomeOf<T>(task: Task): T {
+  const outcome = task.outcome!;
+  if (outcome.kind === 'ok') return outcome.value as T;
+  if (outcome.kind === 'panic') throw outcome.error;
+  throw new Error(`${task.label()} was cancelled`);
+}
+
+/**
+ * Runs `future` to completion on a new runtime of this thread, blocking the
+ * thread (Tokio's `Runtime::block_on`). It cannot wait for a native Promise
+ * (the JavaScript event loop does not run while a thread blocks); an
+ * `async function main` is run by `runMain`, which can.
+ */
+export function blockOn<T>(future: Future<T> | PromiseLike<T> | (() => PromiseLike<T>)): T {
+  const { runtime, leave } = enterRuntime('blockOn');
+  try {
+    const root = runtime.spawn(intoFuture(future, 'blockOn'), 'main');
+    for (;;) {
+      runtime.runQueued();
+      if (root.finished) break;
+      if (runtime.fireTimers()) continue;
+      switch (runtime.idleAction()) {
+        case 'jump':
+          runtime.jump();
+          break;
+        case 'sleep':
+        case 'blocking':
+          runtime.waitBlocking();
+          runtime.fireTimers();
+          break;
+        case 'promise':
+          throw new Error(
+            'blockOn cannot wait for a JavaScript Promise: the event loop does not run while the thread is blocked; ' +
+              'await it from `async function main` instead',
+          );
+        case 'hang':
+          throw runtime.hangReport();
+      }
+    }
+    runtime.shutdown();
+    return outcomeOf<T>(root);
+  } finally {
+    leave();
+  }
+}
+
+/**
+ * Runs an `async function main`'s future (Tokio's `#[tokio::main]`): like
+ * blockOn, but between polls it can let the JavaScript event loop run, so
+ * native Promises settle. The runner calls it when `main` returns a future.
+ */
+export async function runMain<T>(future: Future<T>): Promise<T> {
+  const { runtime, leave } = enterRuntime('main');
+  try {
+    const root = runtime.spawn(future, 'main');
+    for (;;) {
+      current = runtime;
+      runtime.runQueued();
+      if (root.finished) break;
+      if (runtime.fireTimers()) continue;
+      switch (runtime.idleAction()) {
+        case 'jump':
+          runtime.jump();
+          break;
+        case 'sleep':
+        case 'blocking':
+          runtime.waitBlocking();
+          runtime.fireTimers();
+          break;
+        case 'promise': {
+          const deadline = runtime.nextDeadline();
+          const ms = runtime.blocking.length > 0 ? 2 : deadline === Infinity || runtime.paused ? Infinity : deadline - runtime.now();
+          await runtime.park(ms);
+          runtime.fireTimers();
+          break;
+        }
+        case 'hang':
+          throw runtime.hangReport();
+      }
+    }
+    runtime.shutdown();
+    return outcomeOf<T>(root);
+  } finally {
+    leave();
+  }
+}
+
+/** True for what an `async function main` returns once lowered: the runner then runs it with runMain. */
+export function isTaskFuture(value: unknown): value is Future<unknown> {
+  return isFuture(value);
+}
+
+const BLOCKING_CALLS: Partial<Record<WaitKind, string>> = {
+  mutex: "weft/sync's Mutex.lock",
+  'rwlock-read': "weft/sync's RwLock.read",
+  'rwlock-write': "weft/sync's RwLock.write",
+  condvar: 'Condvar.wait',
+  barrier: 'Barrier.wait',
+  once: 'Once.callOnce',
+  'channel-recv': "a blocking recv on weft/sync's mpsc channel",
+  'channel-send': "a blocking send on weft/sync's mpsc channel",
+  join: "a thread's JoinHandle.join",
+  park: 'thread.park',
+  sleep: "weft/thread's sleep",
+};
+
+/** A blocking weft call inside a task: the whole executor stops with it. Said once per line, as a lesson. */
+function reportBlocking(runtime: Runtime, what: string): void {
+  const task = runtime.running;
+  if (task === null || !hasContext()) return;
+  const at = callerLocation();
+  const key = `${task.id}:${at?.line ?? 0}:${what}`;
+  if (runtime.reportedBlocking.has(key)) return;
+  runtime.reportedBlocking.add(key);
+  context().host.output(
+    'warn',
+    `${task.label()} is blocking the executor${at ? ` at line ${at.line}` : ''}: ${what} blocks the whole thread, so no other task runs until it returns. ` +
+      'In async code use weft/task\'s version (await sleep, an async Mutex or channel), or move the work to spawnBlocking.',
+  );
+}

@@ -1,0 +1,262 @@
+/**
+ * tokio::time: sleep, sleep_until, interval (with MissedTickBehavior),
+ * timeout, and the paused clock (pause, resume, advance).
+ * https://docs.rs/tokio/latest/tokio/time/index.html
+ *
+ * Times are milliseconds on the runtime's clock (`now()`: ms since the
+ * runtime started). A timer is an entry in the executor's heap that wakes
+ * its task when due (runtime.ts); nothing here uses setTimeout.
+ *
+ * Paused time (`pause()`, and every seeded run): the clock stands still
+ * while any task can run, and when every task waits it jumps straight to
+ * the next timer. A program that sleeps for an hour finishes at once, and
+ * prints the same thing every run.
+ */
+import { dropFuture, PENDING, Poll, type Awaitable, type Context, type Future, type IntoFuture, type Waker } from './future.ts';
+import { currentRuntime, intoFuture, runtimeOrThrow, type Runtime } from './runtime.ts';
+
+type Timer = ReturnType<Runtime['addTimer']>;
+
+/** The runtime's clock, in ms since it started (Tokio's `Instant::now()`): virtual while time is paused. */
+export function now(): number {
+  return runtimeOrThrow('time.now').now();
+}
+
+/** A future that finishes at `deadline` on the runtime's clock (tokio::time::Sleep). */
+export class Sleep implements Future<void> {
+  #deadline: number;
+  #delay: number;
+  #timer: Timer | null = null;
+  #runtime: Runtime | undefined;
+  declare then: Awaitable<void>['then'];
+
+  constructor(deadline: number | undefined, delay: number) {
+    this.#runtime = currentRuntime();
+    this.#delay = delay;
+    // Like Tokio, the deadline is fixed when the Sleep is made (inside a runtime), not when first polled.
+    this.#deadline = deadline ?? (this.#runtime ? this.#runtime.now() + delay : NaN);
+  }
+
+  /** When it finishes, on the runtime's clock. */
+  deadline(): number {
+    return this.#deadline;
+  }
+
+  isElapsed(): boolean {
+    return (this.#runtime ?? runtimeOrThrow('Sleep')).now() >= this.#deadline;
+  }
+
+  /** Moves the deadline (tokio's `Sleep::reset`). */
+  reset(deadline: number): void {
+    this.#deadline = deadline;
+    this.#cancel();
+  }
+
+  poll(cx: Context): Poll<void> {
+    const runtime = (this.#runtime ??= runtimeOrThrow('sleep'));
+    if (Number.isNaN(this.#deadline)) this.#deadline = runtime.now() + this.#delay;
+    if (runtime.now() >= this.#deadline) {
+      this.#cancel();
+      return Poll.ready(undefined);
+    }
+    if (this.#timer === null || this.#timer.waker === null) this.#timer = runtime.addTimer(this.#deadline, cx.waker());
+    else this.#timer.waker = cx.waker();
+    return PENDING;
+  }
+
+  #cancel(): void {
+    if (this.#timer !== null) this.#runtime?.cancelTimer(this.#timer);
+    this.#timer = null;
+  }
+
+  [Symbol.dispose](): void {
+    this.#cancel();
+  }
+
+  describe(): string {
+    return `a timer due at ${this.#deadline} ms`;
+  }
+}
+
+function checkMs(ms: number, api: string): number {
+  if (typeof ms !== 'number' || Number.isNaN(ms)) throw new TypeError(`${api} expects a number of milliseconds, got ${String(ms)}`);
+  return Math.max(0, ms);
+}
+
+/** Waits `ms` milliseconds without blocking the thread: other tasks run meanwhile (tokio::time::sleep). */
+export function sleep(ms: number): Sleep {
+  return new Sleep(undefined, checkMs(ms, 'sleep'));
+}
+
+/** Waits until the runtime's clock reads `deadline` (tokio::time::sleep_until). */
+export function sleepUntil(deadline: number): Sleep {
+  return new Sleep(checkMs(deadline, 'sleepUntil'), 0);
+}
+
+/** What an Interval does when ticks were missed because the task was late (tokio::time::MissedTickBehavior). */
+export const MissedTickBehavior = {
+  /** Fire the missed ticks at once, one after another, to catch up (the default). */
+  Burst: 'burst',
+  /** Start again from now: the next tick is one period after the late one. */
+  Delay: 'delay',
+  /** Drop the missed ticks: the next tick is the next one on the original schedule. */
+  Skip: 'skip',
+} as const;
+export type MissedTickBehavior = (typeof MissedTickBehavior)[keyof typeof MissedTickBehavior];
+
+/** Ticks every `period` ms; the first tick is immediate (tokio::time::Interval). */
+export class Interval {
+  readonly #period: number;
+  #next: number;
+  #behavior: MissedTickBehavior = MissedTickBehavior.Burst;
+  #sleep: Sleep | null = null;
+
+  constructor(start: number, period: number) {
+    if (!(period > 0)) throw new RangeError('interval: the period must be more than 0 ms');
+    this.#period = period;
+    this.#next = start;
+  }
+
+  period(): number {
+    return this.#period;
+  }
+
+  missedTickBehavior(): MissedTickBehavior {
+    return this.#behavior;
+  }
+
+  setMissedTickBehavior(behavior: MissedTickBehavior): void {
+    if (!Object.values(MissedTickBehavior).includes(behavior)) {
+      throw new TypeError(`setMissedTickBehavior expects MissedTickBehavior.Burst, .Delay or .Skip, got ${String(behavior)}`);
+    }
+    this.#behavior = behavior;
+  }
+
+  /** Waits for the next tick; finishes with the time it was scheduled for. */
+  tick(): Awaitable<number> {
+    const future: Future<number> & { describe(): string; [Symbol.dispose](): void } = {
+      poll: (cx: Context) => {
+        const runtime = runtimeOrThrow('Interval.tick');
+        const now = runtime.now();
+        if (now < this.#next) {
+          this.#sleep ??= sleepUntil(this.#next);
+          return this.#sleep.poll(cx) as Poll<number>;
+        }
+        this.#sleep = null;
+        const scheduled = this.#next;
+        this.#next = this.#after(scheduled, now);
+        return Poll.ready(scheduled);
+      },
+      describe: () => `the next tick of an interval, at ${this.#next} ms`,
+      [Symbol.dispose]: () => {
+        dropFuture(this.#sleep);
+        this.#sleep = null;
+      },
+    };
+    return future as Awaitable<number>;
+  }
+
+  /** The tick after one scheduled at `scheduled`, seen at `now`. Tokio treats a tick less than 5 ms late as on time. */
+  #after(scheduled: number, now: number): number {
+    const period = this.#period;
+    if (now <= scheduled + 5) return scheduled + period;
+    switch (this.#behavior) {
+      case 'burst':
+        return scheduled + period;
+      case 'delay':
+        return now + period;
+      case 'skip':
+        return now + period - ((now - scheduled) % period);
+    }
+  }
+
+  /** Starts the schedule again: the next tick is one period from now. */
+  reset(): void {
+    this.#next = runtimeOrThrow('Interval.reset').now() + this.#period;
+    this.#sleep = null;
+  }
+}
+
+/** An Interval whose first tick is immediate and then every `period` ms (tokio::time::interval). */
+export function interval(period: number): Interval {
+  const runtime = runtimeOrThrow('interval');
+  return new Interval(runtime.now(), checkMs(period, 'interval'));
+}
+
+/** An Interval whose first tick is at `start` (tokio::time::interval_at). */
+export function intervalAt(start: number, period: number): Interval {
+  return new Interval(checkMs(start, 'intervalAt'), checkMs(period, 'intervalAt'));
+}
+
+/** Thrown by `timeout` when the deadline passes first (tokio::time::error::Elapsed). */
+export class Elapsed extends Error {
+  constructor(ms: number) {
+    super(`deadline has elapsed (${ms} ms)`);
+    this.name = 'Elapsed';
+  }
+}
+
+/**
+ * Awaits `future`, but for at most `ms` milliseconds: if the time runs out
+ * first, the future is cancelled (at its await point) and an Elapsed error
+ * is thrown (tokio::time::timeout; Rust returns `Err(Elapsed)`).
+ */
+export function timeout<T>(ms: number, future: IntoFuture<T> | (() => IntoFuture<T>)): Awaitable<T> {
+  checkMs(ms, 'timeout');
+  let inner: Future<T> | null = null;
+  const delay = sleep(ms);
+  const made: Future<T> & { awaiting(): Future<unknown> | null; describe(): string; [Symbol.dispose](): void } = {
+    poll(cx: Context) {
+      inner ??= intoFuture<T>(future, 'timeout');
+      let result: Poll<T>;
+      try {
+        result = inner.poll(cx);
+      } catch (error) {
+        dropFuture(delay); // a panic passes through; the timer goes with it
+        throw error;
+      }
+      if (result.ready) {
+        dropFuture(delay);
+        return result;
+      }
+      if (delay.poll(cx).ready) {
+        dropFuture(inner);
+        throw new Elapsed(ms);
+      }
+      return PENDING;
+    },
+    awaiting: () => inner,
+    describe: () => `a timeout of ${ms} ms`,
+    [Symbol.dispose]() {
+      dropFuture(inner);
+      dropFuture(delay);
+    },
+  };
+  return made as Awaitable<T>;
+}
+
+/** Stops the clock (tokio::time::pause): from now on it jumps to the next timer whenever every task waits. */
+export function pause(): void {
+  runtimeOrThrow('time.pause').pause();
+}
+
+/** Lets the clock follow real time again (tokio::time::resume). */
+export function resume(): void {
+  runtimeOrThrow('time.resume').resume();
+}
+
+/** Moves paused time forward by `ms`, firing the timers that become due, then yields once (tokio::time::advance). */
+export function advance(ms: number): Awaitable<void> {
+  let advanced = false;
+  const future: Future<void> & { describe(): string } = {
+    poll(cx: Context) {
+      if (advanced) return Poll.ready(undefined);
+      advanced = true;
+      runtimeOrThrow('time.advance').advance(checkMs(ms, 'advance'));
+      (cx.waker() as Waker).wakeByRef();
+      return PENDING;
+    },
+    describe: () => 'its turn after time.advance',
+  };
+  return future as Awaitable<void>;
+}

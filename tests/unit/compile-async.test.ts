@@ -1,0 +1,77 @@
+/**
+ * The compile step's async lowering (src/compile/async-lowering.ts): an
+ * `async` function becomes a lazy weft future, each `await` a `yield`, with
+ * the program's lines unchanged and mistakes reported at the reader's line.
+ */
+import { describe, expect, it } from 'vitest';
+import { compile, CompileError, type ProgramExports } from '../../src/compile/index.ts';
+import { lowerAsync, site } from '../../src/weft/task/async-fn.ts';
+import { blockOn } from '../../src/weft/task/runtime.ts';
+
+const lines = (...text: string[]) => text.join('\n');
+
+function evaluate(source: string) {
+  const compiled = compile(source);
+  const weft = { import: () => ({}), lift: (_id: number, _c: unknown, fn: Function) => fn, async: lowerAsync, site };
+  return { compiled, exports: ((0, eval)(compiled.code) as (w: typeof weft) => ProgramExports)(weft) };
+}
+
+function compileError(source: string): string {
+  try {
+    compile(source);
+  } catch (error) {
+    if (error instanceof CompileError) return `${error.line}:${error.column} ${error.message}`;
+    throw error;
+  }
+  throw new Error('compiled without error');
+}
+
+describe('async lowering', () => {
+  it('keeps every line where it was', () => {
+    const source = lines(
+      'async function add(a, b) {',
+      '  const x = await a;',
+      '  return x + await b;',
+      '}',
+      'const twice = async (n) => 2 * await n;',
+      'async function main() { return await twice(await add(1, 2)); }',
+    );
+    const { compiled, exports } = evaluate(source);
+    const generated = compiled.code.split('\n');
+    expect(generated[2]).toContain('const x = (yield (__weft.site.line = 2, a));');
+    expect(generated[3]).toContain('return x + (yield (__weft.site.line = 3, b));');
+    expect(generated[5]).toContain('2 * (yield (__weft.site.line = 5, n))');
+    expect(blockOn(exports.main() as never)).toBe(6);
+  });
+
+  it('an async function runs nothing until polled, and records the line it awaits at', () => {
+    const source = lines('let ran = 0;', 'async function f() {', '  ran++;', '  await 1;', '  return ran;', '}', 'function main() { const fut = f(); return [ran, fut]; }');
+    const { exports } = evaluate(source);
+    const [before, fut] = exports.main() as [number, never];
+    expect(before).toBe(0);
+    expect(blockOn(fut)).toBe(1);
+    expect(site.line).toBe(4);
+  });
+
+  it('does not lift an async closure passed to `spawn` (it is a task, not a thread)', () => {
+    const source = lines(
+      'import { spawn } from "weft/task";',
+      'class Conn { read() { return 1; } }',
+      'async function main() {',
+      '  const conn = new Conn();',
+      '  async function helper() { return conn.read(); }',
+      '  spawn(async () => conn.read());',
+      '  spawn(helper);',
+      '}',
+    );
+    expect(compile(source).closures).toEqual([]);
+  });
+
+  it('names what it cannot lower, at the reader\'s line', () => {
+    expect(compileError(lines('async function main() {', '  for await (const x of []) {}', '}'))).toMatch(/^2:3 `for await` is not available/);
+    expect(compileError(lines('async function* gen() {}', 'function main() {}'))).toMatch(/^1:1 async generators/);
+    expect(compileError(lines('class A extends Object {', '  async m() { await 1; return super.toString(); }', '}', 'function main() {}'))).toMatch(
+      /^2:\d+ `super` inside an async method/,
+    );
+  });
+});
