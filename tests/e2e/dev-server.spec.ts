@@ -19,6 +19,8 @@ test('the dev server isolates its pages and runs an example', async ({ page }) =
     expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
     const first = example(page, 1);
     await first.run.click();
+    // On first request the dev server compiles the worker and the compiler it loads: on a loaded machine that alone takes tens of seconds.
+    await expect(first.log.locator('.weft-log__status')).toHaveCount(1, { timeout: 90_000 });
     const run = await finishedOutput(first);
     expect(run.errors).toEqual([]);
     expect(run.lines).toEqual(['Hello from a thread!']);
