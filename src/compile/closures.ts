@@ -79,9 +79,16 @@ function isAsyncFunction(arg: Expression, analysis: ScopeAnalysis): boolean {
   );
 }
 
-export function findClosures(program: Program, analysis: ScopeAnalysis, liftCallees: readonly string[], locate: Locate): Closure[] {
+/** `extra`: further arguments to lift, found by other rules (par-closures.ts for `weft/par`). */
+export function findClosures(
+  program: Program,
+  analysis: ScopeAnalysis,
+  liftCallees: readonly string[],
+  locate: Locate,
+  extra: readonly Expression[] = [],
+): Closure[] {
   const callees = new Set(liftCallees);
-  const nodes: Expression[] = [];
+  const nodes: Expression[] = [...extra];
   const walk = (node: AnyNode): void => {
     if (node.type === 'CallExpression') {
       const name = calleeName(node);
@@ -92,6 +99,8 @@ export function findClosures(program: Program, analysis: ScopeAnalysis, liftCall
   };
   walk(program);
   nodes.sort((a, b) => a.start - b.start);
+  // A closure found by two rules is lifted once.
+  for (let i = nodes.length - 1; i > 0; i--) if (nodes[i] === nodes[i - 1]) nodes.splice(i, 1);
 
   return nodes.map((node, id) => {
     checkContexts(node, analysis.contexts, locate);

@@ -23,6 +23,7 @@ import { parseStripped } from './parse.ts';
 import { hasMain, hasTopLevelEffects, usesTopLevelAwait } from './program-shape.ts';
 import { analyzeScopes, type ScopeAnalysis } from './scope.ts';
 import { liftInPlace } from './lift.ts';
+import { findParClosures } from './par-closures.ts';
 import { lowerAsync } from './async-lowering.ts';
 import { mapLocation, mapStack, mapStrippedLocation, type ProgramMap, type ReaderLocation } from './source-map.ts';
 import { stripTypes } from './strip-types.ts';
@@ -113,7 +114,7 @@ export function compile(source: string, options: CompileOptions = {}): CompiledP
   const s = new MagicString(stripped.code);
   const exported = rewriteModuleSyntax(program, s, stripped.code, locate);
   if (!hasMain(program)) throw new CompileError(MISSING_MAIN, 1, 1);
-  const closures = findClosures(program, analysis, options.liftCallees ?? DEFAULT_LIFT_CALLEES, locate);
+  const closures = findClosures(program, analysis, options.liftCallees ?? DEFAULT_LIFT_CALLEES, locate, findParClosures(program, analysis));
   liftInPlace(s, closures);
   lowerAsync(program, s, stripped.code, locate);
 

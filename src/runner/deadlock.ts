@@ -88,6 +88,8 @@ const WHAT: Record<WaitKind, string> = {
   join: 'to join',
   park: 'to be unparked',
   sleep: 'asleep',
+  'par-job': 'for parallel work on the thread pool',
+  'par-idle': 'for work, idle in the thread pool',
 };
 
 /** The thread `t` waits for, when one thread alone can release it. */

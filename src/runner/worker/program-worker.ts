@@ -11,9 +11,10 @@ import { enterThread, threadLabel, type Host, type SpawnRequest, type ThreadCont
 import { H, RunMemory } from '../../weft/runtime/memory.ts';
 import { allocateThread, panicPayload, runThread, threadName } from '../../weft/runtime/threads.ts';
 import { RunStopped } from '../../weft/runtime/wait.ts';
-import { lift } from '../../weft/runtime/lift.ts';
+import { lift, threadBody } from '../../weft/runtime/lift.ts';
 import * as threadModule from '../../weft/thread.ts';
 import * as syncModule from '../../weft/sync.ts';
+import * as parModule from '../../weft/par.ts';
 import * as taskModule from '../../weft/task.ts';
 import { lowerAsync, site } from '../../weft/task/async-fn.ts';
 import { isTaskFuture, runMain, TaskHang } from '../../weft/task/runtime.ts';
@@ -30,7 +31,7 @@ export const PROGRAM_URL = 'main.ts';
  * names, instead of an `undefined` that fails later and far away.
  */
 const modules: Record<string, Record<string, unknown>> = Object.fromEntries(
-  Object.entries({ 'weft/thread': threadModule, 'weft/sync': syncModule, 'weft/task': taskModule }).map(([specifier, module]) => [
+  Object.entries({ 'weft/thread': threadModule, 'weft/sync': syncModule, 'weft/par': parModule, 'weft/task': taskModule }).map(([specifier, module]) => [
     specifier,
     new Proxy(module as Record<string, unknown>, {
       get(target, name) {
@@ -289,7 +290,7 @@ async function serveRun(port: WorkerPort, message: Extract<ToWorker, { kind: 'jo
       capturesPtr: request.capturesPtr,
       capturesLen: request.capturesLen,
       scoped: request.scoped,
-      makeClosure: (captures) => exports.closures[closureId]!(captures),
+      makeClosure: (captures) => threadBody(exports.closures as never, closureId, captures),
       // Idle again before the joiner wakes, so its next spawn finds this worker.
       beforeWake: () => {
         offered = offerIdle(memory.i32, idleWorkers, worker);

@@ -10,6 +10,7 @@
  * Format: one tag byte per value, little-endian numbers.
  */
 import { decodeHandle, isEncodable, MOVE, ENCODE, type Encodable, type MoveTarget } from './handle.ts';
+import { context, hasContext } from './context.ts';
 
 /** Tag bytes of the wire format; never reuse a number. */
 const T = {
@@ -32,6 +33,7 @@ const T = {
   error: 16,
   regexp: 17,
   hole: 18,
+  sharedView: 19,
 } as const;
 
 const typedArrayKinds = [
@@ -278,6 +280,14 @@ function writeValue(w: Writer, value: unknown, handles: Encodable[], seen: Set<o
     if (ArrayBuffer.isView(object)) {
       if (object instanceof DataView) throw new NotSendError(`${path} is a DataView; send its ArrayBuffer or a typed array.`);
       const kind = typedArrayKinds.findIndex((k) => object instanceof k);
+      if (hasContext() && object.buffer === context().memory.buffer) {
+        // A typed array in run memory (weft/par's sharedArray) is the same memory in every thread: passed by reference.
+        w.u8(T.sharedView);
+        w.u8(kind);
+        w.u32(object.byteOffset);
+        w.u32((object as unknown as { length: number }).length);
+        return;
+      }
       w.u8(T.typedArray);
       w.u8(kind);
       const bytes = new Uint8Array(object.buffer, object.byteOffset, object.byteLength);
@@ -476,6 +486,11 @@ function readValue(r: Reader, owned: boolean): unknown {
     case T.arrayBuffer: {
       const n = r.u32();
       return r.raw(n).buffer;
+    }
+    case T.sharedView: {
+      const kind = typedArrayKinds[r.u8()]!;
+      const byteOffset = r.u32();
+      return new kind(context().memory.buffer as unknown as ArrayBuffer, byteOffset, r.u32());
     }
     case T.handle: {
       const kind = r.u8();

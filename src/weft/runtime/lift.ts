@@ -11,6 +11,8 @@ export interface Lifted {
   id: number;
   /** Reads the captured variables at spawn time. */
   captures: () => Record<string, unknown>;
+  /** The closure itself, for a caller that runs it in place (weft/par's sequential path). */
+  fn: Function;
 }
 
 type Tagged = Function & { [LIFTED]?: Lifted };
@@ -22,8 +24,13 @@ export function lift(id: number, captures: () => Record<string, unknown>, fn: Fu
   const tagged: Tagged = function (this: unknown, ...args: unknown[]) {
     return fn.apply(this, args);
   };
-  tagged[LIFTED] = { id, captures };
+  tagged[LIFTED] = { id, captures, fn };
   return tagged;
+}
+
+/** The lifted form of `fn`, or undefined when the compile step did not lift it. */
+export function liftedOf(fn: Function): Lifted | undefined {
+  return (fn as Tagged)[LIFTED];
 }
 
 /** The lifted form of a closure passed to `api`; explains what to do when it is not one. */
@@ -39,4 +46,30 @@ export function liftedClosure(fn: unknown, api: string): Lifted {
     );
   }
   return lifted;
+}
+
+/** A program's closure factories, as the compile step appends them: `factories[id](captures)`. */
+export type ClosureFactories = ReadonlyArray<(captures: Record<string, unknown>) => Function>;
+
+/**
+ * A thread whose body is weft's own code rather than a reader closure (a
+ * weft/par pool worker), started with a negative closure id. It receives the
+ * program's factories so it can rebuild the reader closures it is handed.
+ */
+type InternalEntry = (factories: ClosureFactories, captures: Record<string, unknown>) => () => unknown;
+const internalEntries = new Map<number, InternalEntry>();
+
+/** Registers weft's own thread body `id` (< 0). */
+export function registerInternalEntry(id: number, entry: InternalEntry): void {
+  internalEntries.set(id, entry);
+}
+
+/** The body of a spawned thread: lifted closure `closureId` rebuilt from its captures, or weft's own entry for a negative id. */
+export function threadBody(factories: ClosureFactories, closureId: number, captures: Record<string, unknown>): () => unknown {
+  if (closureId < 0) {
+    const entry = internalEntries.get(closureId);
+    if (entry === undefined) throw new Error(`weft internal error: no thread entry ${closureId}`);
+    return entry(factories, captures);
+  }
+  return factories[closureId]!(captures) as () => unknown;
 }

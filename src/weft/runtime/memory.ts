@@ -42,10 +42,12 @@ export const H = {
   // The trace (runtime/trace.ts); traceBuffer 0 when the run is not traced.
   traceBuffer: 44,
   traceCapacity: 45,
+  // weft/par's global thread pool: its record's address, 0 before first use, -1 while one thread creates it.
+  parPool: 46,
 } as const;
 
 export const SIZE_CLASSES = 28; // 16 B .. 1 GiB
-export const HEADER_WORDS = 46;
+export const HEADER_WORDS = 47;
 export const MAX_THREADS = 1024;
 export const THREAD_SLOT_WORDS = 20;
 export const THREAD_TABLE = 256; // bytes; header fits below

@@ -93,7 +93,9 @@ export type WaitKind =
   | 'channel-send' // a full syncChannel, or a rendezvous waiting for its receiver
   | 'join' // JoinHandle.join / scope end
   | 'park'
-  | 'sleep';
+  | 'sleep'
+  | 'par-job' // a weft/par caller waiting for its job (or a join's other half) to finish on the pool
+  | 'par-idle'; // a weft/par pool worker with nothing to do
 
 export interface WaitTarget {
   kind: WaitKind;
@@ -117,6 +119,8 @@ export const WAIT_KINDS: readonly WaitKind[] = [
   'join',
   'park',
   'sleep',
+  'par-job',
+  'par-idle',
 ];
 
 export function waitKindCode(kind: WaitKind): number {

@@ -1,0 +1,134 @@
+/**
+ * Which closures a `weft/par` program hands to its thread pool.
+ *
+ * Rayon's adapters (`par_iter().map(|x| …)`) run the reader's closures on
+ * the pool's threads, so the compile step must lift them as it lifts a
+ * `spawn` closure (closures.ts): an id, a factory and the captured variables
+ * passed explicitly. Par closures *borrow*: the runtime shares captured weft
+ * handles and copies plain data once per worker (weft/par); what cannot
+ * cross a thread at all is refused here with the same message as for spawn.
+ *
+ * A name such as `map` or `join` alone cannot tell a par adapter from
+ * `Array.prototype.map` or `JoinHandle.join`, so this file follows the
+ * program's own bindings instead: a call is a par call when its callee is
+ * imported from `weft/par` (`parIter`, `range`, `join`, `parSortBy`,
+ * `par.parIter` through a namespace import), or when it is a method called on
+ * a par iterator: a par root call, an adapter chained on one, or a `const`/
+ * `let` whose initializer is one (`const it = parIter(xs); it.map(…)`).
+ * An iterator that reaches a method by any other road (a parameter, a
+ * property) is not seen here; its closure arrives unlifted and the runtime
+ * says how to write it (weft/runtime/lift.ts, liftedClosure).
+ */
+import type { AnyNode, CallExpression, Expression, Program, SpreadElement } from 'acorn';
+import { childNodes, type ScopeAnalysis } from './scope.ts';
+
+const PAR_MODULE = 'weft/par';
+/** `weft/par` functions whose result is a par iterator. */
+const ROOTS = new Set(['parIter', 'range']);
+/** Methods of a par iterator that return a par iterator again (the others are terminal). */
+const ADAPTERS = new Set(['map', 'filter', 'flatMap', 'fold', 'withMinLen', 'inspect']);
+/** Methods whose arguments are data, never closures: an identifier passed to them is not lifted. */
+const DATA_METHODS = new Set(['withMinLen', 'collect', 'sum', 'count', 'min', 'max']);
+/** `weft/par` functions whose closure arguments run on the pool, and the first argument that may be one. */
+const DIRECT: Record<string, number> = { join: 0, parSortBy: 1, parSortByKey: 1 };
+
+interface ParImports {
+  /** Local name -> the name `weft/par` exports it as. */
+  named: Map<string, string>;
+  /** Locals bound by `import * as par from 'weft/par'`. */
+  namespaces: Set<string>;
+}
+
+function parImports(program: Program): ParImports {
+  const named = new Map<string, string>();
+  const namespaces = new Set<string>();
+  for (const statement of program.body) {
+    if (statement.type !== 'ImportDeclaration' || statement.source.value !== PAR_MODULE) continue;
+    for (const specifier of statement.specifiers) {
+      if (specifier.type === 'ImportNamespaceSpecifier') namespaces.add(specifier.local.name);
+      else if (specifier.type === 'ImportSpecifier') {
+        const imported = specifier.imported.type === 'Identifier' ? specifier.imported.name : String(specifier.imported.value);
+        named.set(specifier.local.name, imported);
+      }
+    }
+  }
+  return { named, namespaces };
+}
+
+/**
+ * Finds the arguments of par calls that must be lifted: every function written
+ * in place, and identifiers in closure positions (`.map(square)`).
+ */
+export function findParClosures(program: Program, analysis: ScopeAnalysis): Expression[] {
+  const imports = parImports(program);
+  if (imports.named.size === 0 && imports.namespaces.size === 0) return [];
+
+  /** The `weft/par` export a callee names, if it names one (`parIter`, `par.parIter`). */
+  const parFunction = (callee: AnyNode): string | null => {
+    if (callee.type === 'Identifier') {
+      const binding = analysis.referenceOf(callee)?.binding;
+      if (binding?.kind !== 'import' || binding.scope !== analysis.moduleScope) return null;
+      return imports.named.get(callee.name) ?? null;
+    }
+    if (callee.type === 'MemberExpression' && !callee.computed && callee.object.type === 'Identifier' && callee.property.type === 'Identifier') {
+      const binding = analysis.referenceOf(callee.object)?.binding;
+      if (binding?.kind !== 'import' || !imports.namespaces.has(callee.object.name)) return null;
+      return callee.property.name;
+    }
+    return null;
+  };
+
+  const seen = new Set<AnyNode>();
+  /** Whether `node` evaluates to a par iterator, as far as the source says. */
+  const isParIterator = (node: AnyNode): boolean => {
+    if (seen.has(node)) return false; // `let it = it.map(…)`-style self reference
+    seen.add(node);
+    try {
+      if (node.type === 'CallExpression') {
+        const name = parFunction(node.callee);
+        if (name !== null) return ROOTS.has(name);
+        const callee = node.callee;
+        if (callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier') {
+          return ADAPTERS.has(callee.property.name) && isParIterator(callee.object);
+        }
+        return false;
+      }
+      if (node.type === 'Identifier') {
+        const binding = analysis.referenceOf(node)?.binding;
+        if (binding === null || binding === undefined) return false;
+        if (binding.kind !== 'const' && binding.kind !== 'let') return false;
+        return binding.value !== null && isParIterator(binding.value);
+      }
+      if (node.type === 'ParenthesizedExpression') return isParIterator(node.expression);
+      return false;
+    } finally {
+      seen.delete(node);
+    }
+  };
+
+  const lifted: Expression[] = [];
+  const take = (args: (Expression | SpreadElement)[], from: number, identifiers: boolean): void => {
+    for (let i = from; i < args.length; i++) {
+      const arg = args[i]!;
+      if (arg.type === 'ArrowFunctionExpression' || arg.type === 'FunctionExpression') lifted.push(arg);
+      else if (identifiers && arg.type === 'Identifier') lifted.push(arg);
+    }
+  };
+  const visitCall = (call: CallExpression): void => {
+    const direct = parFunction(call.callee);
+    if (direct !== null) {
+      if (direct in DIRECT) take(call.arguments, DIRECT[direct]!, true);
+      return;
+    }
+    const callee = call.callee;
+    if (callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && isParIterator(callee.object)) {
+      take(call.arguments, 0, !DATA_METHODS.has(callee.property.name));
+    }
+  };
+  const walk = (node: AnyNode): void => {
+    if (node.type === 'CallExpression') visitCall(node);
+    for (const child of childNodes(node)) walk(child);
+  };
+  walk(program);
+  return lifted;
+}

@@ -1,0 +1,15 @@
+/**
+ * weft/par — Rayon's data parallelism: parallel iterators, `join`, `scope`,
+ * thread pools and parallel sorts, on a work-stealing pool of weft threads.
+ * https://docs.rs/rayon/latest/rayon/
+ *
+ * The closures given to par adapters are lifted by the compile step
+ * (src/compile/par-closures.ts) and *borrow* what they capture, as Rayon's
+ * do: weft handles are shared with the pool's threads, plain data is copied
+ * once to each thread that needs it. How items, closures and results travel
+ * is told in par/job.ts; the pool and its stealing in par/pool.ts.
+ */
+export { ParallelIterator, parIter, range } from './par/iter.ts';
+export { join, scope, Scope } from './par/join.ts';
+export { ThreadPoolBuilder, ThreadPool, currentNumThreads } from './par/thread-pool.ts';
+export { sharedArray } from './par/shared-array.ts';

@@ -1,0 +1,195 @@
+/**
+ * Rayon's `ParallelIterator`: a lazy description (a source and adapters)
+ * that a terminal op runs.
+ *
+ * Rayon: https://docs.rs/rayon/latest/rayon/iter/trait.ParallelIterator.html
+ *
+ * A terminal op first runs the chain on the calling thread, in batches,
+ * watching the clock; only when the work outlasts the pool's sequential
+ * cut-off (measured, BENCHMARKS.md) does the rest go to the pool (job.ts),
+ * whose chunks' partial results are then combined in source order. So a
+ * small input never pays for waking threads, and a big one loses at most the
+ * cut-off's worth of parallelism. Under a seeded schedule everything runs
+ * on the calling thread, so a seed still replays one interleaving.
+ */
+import { context } from '../runtime/context.ts';
+import { liftedForPar } from './lifted.ts';
+import { scheduled } from '../runtime/scheduler.ts';
+import { answered, combine, startStretch, type StageKind, type TerminalKind } from './pipeline.ts';
+import { runOnPool, SKIPPED, sourceItem, sourceLength, typedArrayKinds, type AnyTypedArray, type Source, type StageSpec, type TerminalSpec } from './job.ts';
+import { currentPool } from './current.ts';
+import { poolCutoff } from './pool.ts';
+
+/** A parallel iterator over items of type `T` (Rayon's `ParallelIterator`). */
+export class ParallelIterator<T> {
+  readonly #source: Source;
+  readonly #stages: readonly StageSpec[];
+  readonly #minLen: number;
+
+  /** @internal use `parIter` or `range`. */
+  constructor(source: Source, stages: readonly StageSpec[] = [], minLen = 1) {
+    this.#source = source;
+    this.#stages = stages;
+    this.#minLen = minLen;
+  }
+
+  #with<U>(k: StageKind, f: unknown, id?: unknown): ParallelIterator<U> {
+    const stage: StageSpec = id === undefined ? { k, f: liftedForPar(f, k) } : { k, f: liftedForPar(f, k), id: liftedForPar(id, k) };
+    return new ParallelIterator<U>(this.#source, [...this.#stages, stage], this.#minLen);
+  }
+
+  /** Applies `f` to each item. */
+  map<U>(f: (item: T) => U): ParallelIterator<U> {
+    return this.#with('map', f);
+  }
+  /** Keeps the items for which `predicate` is true. */
+  filter(predicate: (item: T) => boolean): ParallelIterator<T> {
+    return this.#with('filter', predicate);
+  }
+  /** Applies `f` to each item and flattens the iterables it returns (arrays, sets...). */
+  flatMap<U>(f: (item: T) => Iterable<U>): ParallelIterator<U> {
+    return this.#with('flatMap', f);
+  }
+  /** Calls `f` on each item as it passes, for its side effect. */
+  inspect(f: (item: T) => void): ParallelIterator<T> {
+    return this.#with('inspect', f);
+  }
+  /**
+   * Folds the items of each piece of work into an accumulator that starts at
+   * `identity()`, giving one accumulator per piece: combine them with
+   * `reduce` or `sum`. How many pieces there are is the pool's business, as in
+   * Rayon.
+   */
+  fold<A>(identity: () => A, op: (acc: A, item: T) => A): ParallelIterator<A> {
+    return this.#with('fold', op, identity);
+  }
+  /** No piece of work handed to a thread will be shorter than `minLen` items (Rayon's `with_min_len`). */
+  withMinLen(minLen: number): ParallelIterator<T> {
+    return new ParallelIterator<T>(this.#source, this.#stages, Math.max(1, Math.floor(minLen), this.#minLen));
+  }
+
+  /** Calls `f` on every item, in no particular order. */
+  forEach(f: (item: T) => void): void {
+    this.#run({ k: 'forEach', f: liftedForPar(f, 'forEach') });
+  }
+  /**
+   * Combines all items with `op`, starting from `identity()` in each piece of
+   * work. `op` must be associative and `identity()` its neutral element, as in
+   * Rayon; the pieces are combined in source order.
+   */
+  reduce(identity: () => T, op: (a: T, b: T) => T): T {
+    return this.#run({ k: 'reduce', f: liftedForPar(op, 'reduce'), id: liftedForPar(identity, 'reduce') }) as T;
+  }
+  /** The sum of the items (0 when there are none). */
+  sum(): T {
+    return this.#run({ k: 'sum' }) as T;
+  }
+  /** How many items there are. */
+  count(): number {
+    return this.#run({ k: 'count' }) as number;
+  }
+  /** The smallest item by `<` (the first of equal ones), or undefined when there are none. */
+  min(): T | undefined {
+    return this.#run({ k: 'min' }) as T | undefined;
+  }
+  /** The largest item by `<` (the last of equal ones), or undefined when there are none. */
+  max(): T | undefined {
+    return this.#run({ k: 'max' }) as T | undefined;
+  }
+  /** The smallest item by `compare` (negative: less), the first of equal ones. */
+  minBy(compare: (a: T, b: T) => number): T | undefined {
+    return this.#run({ k: 'minBy', f: liftedForPar(compare, 'minBy') }) as T | undefined;
+  }
+  /** The largest item by `compare`, the last of equal ones. */
+  maxBy(compare: (a: T, b: T) => number): T | undefined {
+    return this.#run({ k: 'maxBy', f: liftedForPar(compare, 'maxBy') }) as T | undefined;
+  }
+  /** The item whose `key` is smallest, the first of equal ones. */
+  minByKey<K>(key: (item: T) => K): T | undefined {
+    return this.#run({ k: 'minByKey', f: liftedForPar(key, 'minByKey') }) as T | undefined;
+  }
+  /** The item whose `key` is largest, the last of equal ones. */
+  maxByKey<K>(key: (item: T) => K): T | undefined {
+    return this.#run({ k: 'maxByKey', f: liftedForPar(key, 'maxByKey') }) as T | undefined;
+  }
+  /** Whether `predicate` is true for some item; stops looking once one is found. */
+  any(predicate: (item: T) => boolean): boolean {
+    return this.#run({ k: 'any', f: liftedForPar(predicate, 'any') }) as boolean;
+  }
+  /** Whether `predicate` is true for every item; stops looking at the first that fails. */
+  all(predicate: (item: T) => boolean): boolean {
+    return this.#run({ k: 'all', f: liftedForPar(predicate, 'all') }) as boolean;
+  }
+  /** Some item for which `predicate` is true (not necessarily the first), or undefined. */
+  findAny(predicate: (item: T) => boolean): T | undefined {
+    return this.#run({ k: 'findAny', f: liftedForPar(predicate, 'findAny') }) as T | undefined;
+  }
+  /** The first item, in source order, for which `predicate` is true, or undefined. */
+  findFirst(predicate: (item: T) => boolean): T | undefined {
+    return this.#run({ k: 'findFirst', f: liftedForPar(predicate, 'findFirst') }) as T | undefined;
+  }
+  /** The items in an array, in source order (Rayon's `collect::<Vec<_>>()`). */
+  collect(): T[] {
+    return this.#run({ k: 'collect' }) as T[];
+  }
+
+  #run(terminal: TerminalSpec): unknown {
+    const source = this.#source;
+    const n = sourceLength(source);
+    const stages = this.#stages.map((s) => (s.id ? { k: s.k, f: s.f.fn, id: s.id.fn } : { k: s.k, f: s.f.fn })) as never[];
+    const local = { k: terminal.k as TerminalKind, ...(terminal.f ? { f: terminal.f.fn } : {}), ...(terminal.id ? { id: terminal.id.fn } : {}) } as never;
+    const stretch = startStretch(sourceItem(source), stages, local);
+    const sequential = n <= this.#minLen || scheduled(context().memory);
+    if (sequential) {
+      stretch.feed(0, n);
+      return combine(local, [stretch.finish()]);
+    }
+    const pool = currentPool();
+    // The sequential prefix: run here until the clock says the pool would pay off (see the file's header).
+    const cutoffMs = poolCutoff(pool) / 1000;
+    let done = 0;
+    if (cutoffMs > 0) {
+      const started = performance.now();
+      for (let batch = 64; done < n; batch *= 2) {
+        const hi = Math.min(n, done + batch);
+        const more = stretch.feed(done, hi);
+        done = more ? hi : n;
+        if (performance.now() - started >= cutoffMs) break;
+      }
+    }
+    const prefix = stretch.finish();
+    if (done >= n || answered(local, prefix)) return combine(local, [prefix]);
+    const parts = runOnPool(pool, source, done, n, this.#minLen, this.#stages, terminal).map((part) => (part === SKIPPED ? neutral(terminal.k) : part));
+    return combine(local, [prefix, ...parts]);
+  }
+}
+
+/** The partial result of a chunk skipped because another chunk had the answer. */
+function neutral(k: TerminalKind): unknown {
+  return k === 'all' ? true : k === 'any' ? false : [];
+}
+
+/**
+ * A parallel iterator over an array's or typed array's items (Rayon's
+ * `par_iter()`). A typed array made by `sharedArray` is split among the
+ * threads in place; any other array is copied once per terminal op (job.ts).
+ */
+export function parIter<T>(items: ArrayLike<T> | Iterable<T>): ParallelIterator<T> {
+  if (ArrayBuffer.isView(items) && !(items instanceof DataView)) {
+    if (!typedArrayKinds.some((k) => items instanceof k)) throw new TypeError('parIter: unsupported typed array');
+    return new ParallelIterator<T>({ k: 'typed', array: items as unknown as AnyTypedArray });
+  }
+  if (Array.isArray(items)) return new ParallelIterator<T>({ k: 'array', array: items });
+  if (items !== null && typeof items === 'object' && Symbol.iterator in items) {
+    return new ParallelIterator<T>({ k: 'array', array: Array.from(items as Iterable<T>) });
+  }
+  throw new TypeError(`parIter expects an array, a typed array or an iterable, but got ${items === null ? 'null' : typeof items}`);
+}
+
+/** The integers `start`, `start + 1`, ..., `end - 1` as a parallel iterator (Rayon's `(start..end).into_par_iter()`). */
+export function range(start: number, end: number): ParallelIterator<number> {
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end)) {
+    throw new TypeError(`range expects two integers, like range(0, 100), but got range(${String(start)}, ${String(end)})`);
+  }
+  return new ParallelIterator<number>({ k: 'range', start, end });
+}

@@ -1,0 +1,145 @@
+/**
+ * Rayon's `join` and `scope`: fork-join on the pool.
+ *
+ * Rayon: https://docs.rs/rayon/latest/rayon/fn.join.html, https://docs.rs/rayon/latest/rayon/fn.scope.html
+ *
+ * `join(a, b)` puts `b` on the pool (the calling worker's own deque, or the
+ * injector from outside the pool), runs `a` here, then takes `b` back and
+ * runs it here too if no thread has stolen it yet, as Rayon does; otherwise
+ * it waits for the thief (a worker runs other tasks meanwhile). `b`'s
+ * captures are borrowed: encoded once, weft handles shared.
+ *
+ * `scope(s => …)` runs its closure here; every `s.spawn(f)` goes to the
+ * pool, and `scope` returns only once all of them have finished, rethrowing
+ * the first panic, so spawned closures may borrow the caller's handles.
+ */
+import { context } from '../runtime/context.ts';
+import { decodeValue, encodeCaptures, encodeValue } from '../runtime/codec.ts';
+import { scheduled } from '../runtime/scheduler.ts';
+import { type Lifted } from '../runtime/lift.ts';
+import { liftedForPar } from './lifted.ts';
+import { currentPool } from './current.ts';
+import { ensureStarted, newTask, panicOf, push, recordPanic, rethrow, takePanic, TaskKind, TaskState, T, waitFor, type ParPanic } from './pool.ts';
+
+/** A call task for `lifted`, its captures stored in run memory. */
+function callTask(lifted: Lifted, latch = 0): number {
+  const mem = context().memory;
+  const captures = encodeCaptures(lifted.captures(), { mode: 'borrow' });
+  return newTask(TaskKind.call, lifted.id, captures.length > 0 ? mem.store(captures) : 0, captures.length, latch);
+}
+
+/**
+ * Runs `a` and `b`, potentially in parallel, and returns both results
+ * (Rayon's `join`). If either panics, `join` rethrows it once both are over
+ * (`a`'s panic first).
+ */
+export function join<A, B>(a: () => A, b: () => B): [A, B] {
+  const la = liftedForPar(a, 'join');
+  const lb = liftedForPar(b, 'join');
+  const mem = context().memory;
+  if (scheduled(mem)) return [la.fn() as A, lb.fn() as B];
+  const pool = currentPool();
+  ensureStarted(pool);
+  const task = callTask(lb);
+  const i32 = mem.i32;
+  const base = task >> 2;
+  if (!push(pool, task)) {
+    freeCaptures(task);
+    mem.free(task);
+    return [la.fn() as A, lb.fn() as B];
+  }
+  let ra: A | undefined;
+  let panicA: { error: unknown } | undefined;
+  try {
+    ra = la.fn() as A;
+  } catch (error) {
+    panicA = { error };
+  }
+  if (Atomics.compareExchange(i32, base + T.state, TaskState.pending, TaskState.inline) === TaskState.pending) {
+    // Nobody took `b`: run it here. The deque entry is now stale; whoever pops it frees the record (pool.ts runCall).
+    freeCaptures(task);
+    if (panicA) throw panicA.error;
+    return [ra as A, lb.fn() as B];
+  }
+  while (Atomics.load(i32, base + T.state) === TaskState.running) waitFor(pool, base + T.state, TaskState.running);
+  const state = Atomics.load(i32, base + T.state);
+  const len = i32[base + T.resultLen]!;
+  const value = len > 0 ? decodeValue(mem.read(i32[base + T.resultPtr]!, len), { owned: state === TaskState.done }) : undefined;
+  if (len > 0) mem.free(i32[base + T.resultPtr]!);
+  mem.free(task);
+  if (panicA) throw panicA.error;
+  if (state === TaskState.panicked) rethrow(value as ParPanic);
+  return [ra as A, value as B];
+}
+
+function freeCaptures(task: number): void {
+  const mem = context().memory;
+  const i32 = mem.i32;
+  if (i32[(task >> 2) + T.c]! > 0) mem.free(i32[(task >> 2) + T.b]!);
+}
+
+/** Rayon's `Scope`: spawns closures onto the pool that `scope` waits for. */
+export class Scope {
+  readonly #pool: number;
+  /** Words: 0 spawns not finished, 1-3 the first panic (pool.ts recordPanic). */
+  readonly #record: number;
+
+  /** @internal made by `scope`. */
+  constructor(pool: number, record: number) {
+    this.#pool = pool;
+    this.#record = record;
+  }
+
+  /**
+   * Runs `f` on the pool; the enclosing `scope` waits for it. `f` borrows
+   * what it captures (weft handles shared, plain data copied). Unlike
+   * Rayon's, `f` gets no scope of its own: spawn more from the scope's body.
+   */
+  spawn(f: () => void): void {
+    const lifted = liftedForPar(f, 'spawn');
+    const mem = context().memory;
+    const i32 = mem.i32;
+    if (scheduled(mem)) {
+      try {
+        lifted.fn();
+      } catch (error) {
+        recordPanic(this.#record, encodeValue(panicOf(error), { mode: 'borrow' }));
+      }
+      return;
+    }
+    ensureStarted(this.#pool);
+    Atomics.add(i32, this.#record >> 2, 1);
+    const task = callTask(lifted, this.#record);
+    if (!push(this.#pool, task)) {
+      freeCaptures(task);
+      mem.free(task);
+      Atomics.sub(i32, this.#record >> 2, 1);
+      lifted.fn();
+    }
+  }
+}
+
+/**
+ * Runs `f` with a Scope; returns once every closure spawned in it has
+ * finished, then rethrows the first panic among them (Rayon's `scope`).
+ */
+export function scope<R>(f: (s: Scope) => R): R {
+  const mem = context().memory;
+  const i32 = mem.i32;
+  const pool = currentPool();
+  const record = mem.allocRecord(4);
+  const count = record >> 2;
+  let result: R | undefined;
+  let failure: { error: unknown } | undefined;
+  try {
+    result = f(new Scope(pool, record));
+  } catch (error) {
+    failure = { error };
+  }
+  for (let left = Atomics.load(i32, count); left !== 0; left = Atomics.load(i32, count)) waitFor(pool, count, left);
+  const panic = takePanic(record);
+  mem.free(record);
+  if (failure) throw failure.error;
+  if (panic !== undefined) rethrow(panic);
+  return result as R;
+}

@@ -1,0 +1,267 @@
+/**
+ * One stretch of a par iterator's items, run sequentially: the adapters
+ * (`map`, `filter`, `flatMap`, `inspect`, `fold`) composed into one push
+ * function that feeds the terminal op's accumulator. The calling thread runs
+ * its sequential prefix through this, and every pool worker runs its chunks
+ * through the same code, so a chain computes the same thing wherever it runs
+ * (Rayon's "consumer" side: https://github.com/rayon-rs/rayon/blob/main/src/iter/plumbing/README.md).
+ *
+ * Pure: no run memory, no threads. The closures are real functions here —
+ * the caller's own, or ones a worker rebuilt from their lifted form.
+ */
+
+type Fn = (...args: never[]) => unknown;
+
+export type StageKind = 'map' | 'filter' | 'flatMap' | 'inspect' | 'fold';
+export interface Stage {
+  k: StageKind;
+  f: Fn;
+  /** `fold`'s identity. */
+  id?: Fn;
+}
+
+export type TerminalKind =
+  | 'forEach'
+  | 'sum'
+  | 'count'
+  | 'reduce'
+  | 'min'
+  | 'max'
+  | 'minBy'
+  | 'maxBy'
+  | 'minByKey'
+  | 'maxByKey'
+  | 'collect'
+  | 'any'
+  | 'all'
+  | 'findAny'
+  | 'findFirst';
+export interface Terminal {
+  k: TerminalKind;
+  f?: Fn;
+  /** `reduce`'s identity. */
+  id?: Fn;
+}
+
+/** `[value]` for Some(value), `[]` for None: an `undefined` item is still an item. */
+export type Option<T> = [T] | [];
+
+/** Terminals that may stop early once one stretch has its answer. */
+export const SHORT_CIRCUIT: ReadonlySet<TerminalKind> = new Set(['any', 'all', 'findAny', 'findFirst']);
+
+/** A stretch in progress: feed it source indices in order, then `finish()` for its partial result. */
+export interface Stretch {
+  /** Runs items `lo..hi` (source indices); false once the terminal needs no more items. */
+  feed(lo: number, hi: number): boolean;
+  finish(): unknown;
+}
+
+interface Sink {
+  push(x: unknown): boolean;
+  result(): unknown;
+}
+
+const less = (a: unknown, b: unknown) => (a as number) < (b as number);
+
+function sink(t: Terminal): Sink {
+  const f = t.f as ((...args: unknown[]) => unknown) | undefined;
+  switch (t.k) {
+    case 'forEach':
+      return { push: (x) => (f!(x), true), result: () => undefined };
+    case 'sum': {
+      let acc: unknown;
+      let any = false;
+      return {
+        push(x) {
+          acc = any ? (acc as number) + (x as number) : x;
+          any = true;
+          return true;
+        },
+        result: () => (any ? [acc] : []),
+      };
+    }
+    case 'count': {
+      let n = 0;
+      return { push: () => (n++, true), result: () => n };
+    }
+    case 'reduce': {
+      let acc = (t.id as () => unknown)();
+      return { push: (x) => ((acc = f!(acc, x)), true), result: () => acc };
+    }
+    case 'collect': {
+      const out: unknown[] = [];
+      return { push: (x) => (out.push(x), true), result: () => out };
+    }
+    case 'any': {
+      let found = false;
+      return { push: (x) => !(found = Boolean(f!(x))), result: () => found };
+    }
+    case 'all': {
+      let ok = true;
+      return { push: (x) => (ok = Boolean(f!(x))), result: () => ok };
+    }
+    case 'findAny':
+    case 'findFirst': {
+      let found: Option<unknown> = [];
+      return {
+        push(x) {
+          if (!f!(x)) return true;
+          found = [x];
+          return false;
+        },
+        result: () => found,
+      };
+    }
+    default: {
+      let best: Option<unknown> = [];
+      const better = betterThan(t);
+      return {
+        push(x) {
+          if (best.length === 0 || better(x, best[0])) best = [x];
+          return true;
+        },
+        result: () => best,
+      };
+    }
+  }
+}
+
+/**
+ * Whether `x`, met after `best`, replaces it. Rust's rules: `min` keeps the
+ * first of equal minima, `max` takes the last of equal maxima (as
+ * `std::cmp::min`/`max` and `Iterator::min_by`/`max_by` do).
+ */
+export function betterThan(t: Terminal): (x: unknown, best: unknown) => boolean {
+  const f = t.f as ((...args: unknown[]) => unknown) | undefined;
+  switch (t.k) {
+    case 'min':
+      return (x, best) => less(x, best);
+    case 'max':
+      return (x, best) => !less(x, best);
+    case 'minBy':
+      return (x, best) => (f!(x, best) as number) < 0;
+    case 'maxBy':
+      return (x, best) => (f!(x, best) as number) >= 0;
+    case 'minByKey':
+      return (x, best) => less(f!(x), f!(best));
+    case 'maxByKey':
+      return (x, best) => !less(f!(x), f!(best));
+    default:
+      throw new Error(`weft internal error: ${t.k} is not a comparison`);
+  }
+}
+
+/** Starts a stretch over `item(i)` for the chain `stages` ending in `terminal`. */
+export function startStretch(item: (i: number) => unknown, stages: readonly Stage[], terminal: Terminal): Stretch {
+  const s = sink(terminal);
+  let push: (x: unknown) => boolean = (x) => s.push(x);
+  const flushes: Array<() => boolean> = [];
+  for (let i = stages.length - 1; i >= 0; i--) {
+    const stage = stages[i]!;
+    const f = stage.f as (...args: unknown[]) => unknown;
+    const next = push;
+    switch (stage.k) {
+      case 'map':
+        push = (x) => next(f(x));
+        break;
+      case 'filter':
+        push = (x) => (f(x) ? next(x) : true);
+        break;
+      case 'inspect':
+        push = (x) => (f(x), next(x));
+        break;
+      case 'flatMap':
+        push = (x) => {
+          for (const y of f(x) as Iterable<unknown>) if (!next(y)) return false;
+          return true;
+        };
+        break;
+      case 'fold': {
+        // Rayon's fold: one accumulator per stretch, passed on when the stretch ends.
+        let acc = (stage.id as () => unknown)();
+        push = (x) => ((acc = f(acc, x)), true);
+        // Flushed innermost first: an outer fold sees what the inner one emits.
+        flushes.unshift(() => next(acc));
+        break;
+      }
+    }
+  }
+  let open = true;
+  return {
+    feed(lo, hi) {
+      if (!open) return false;
+      for (let i = lo; i < hi; i++) {
+        if (!push(item(i))) return (open = false);
+      }
+      return true;
+    },
+    finish() {
+      if (open) for (const flush of flushes) if (!flush()) break;
+      open = false;
+      return s.result();
+    },
+  };
+}
+
+/**
+ * Combines stretch results, given in source order, into the terminal's
+ * answer: `reduce`'s op (and `sum`'s +) applied left to right, so an
+ * associative op gives what the sequential chain gives.
+ */
+export function combine(terminal: Terminal, parts: readonly unknown[]): unknown {
+  const f = terminal.f as ((...args: unknown[]) => unknown) | undefined;
+  switch (terminal.k) {
+    case 'forEach':
+      return undefined;
+    case 'sum': {
+      let acc: unknown;
+      let any = false;
+      for (const part of parts as Option<unknown>[]) {
+        if (part.length === 0) continue;
+        acc = any ? (acc as number) + (part[0] as number) : part[0];
+        any = true;
+      }
+      return any ? acc : 0;
+    }
+    case 'count':
+      return (parts as number[]).reduce((a, b) => a + b, 0);
+    case 'reduce': {
+      let acc = (terminal.id as () => unknown)();
+      for (const part of parts) acc = f!(acc, part);
+      return acc;
+    }
+    case 'collect':
+      return ([] as unknown[]).concat(...(parts as unknown[][]));
+    case 'any':
+      return (parts as boolean[]).some(Boolean);
+    case 'all':
+      return (parts as boolean[]).every(Boolean);
+    case 'findAny':
+    case 'findFirst':
+      for (const part of parts as Option<unknown>[]) if (part.length > 0) return part[0];
+      return undefined;
+    default: {
+      const better = betterThan(terminal);
+      let best: Option<unknown> = [];
+      for (const part of parts as Option<unknown>[]) {
+        if (part.length > 0 && (best.length === 0 || better(part[0], best[0]))) best = [part[0]];
+      }
+      return best.length > 0 ? best[0] : undefined;
+    }
+  }
+}
+
+/** Whether a stretch's result already answers a short-circuiting terminal. */
+export function answered(terminal: Terminal, part: unknown): boolean {
+  switch (terminal.k) {
+    case 'any':
+      return part === true;
+    case 'all':
+      return part === false;
+    case 'findAny':
+    case 'findFirst':
+      return (part as Option<unknown>).length > 0;
+    default:
+      return false;
+  }
+}

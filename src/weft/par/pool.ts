@@ -1,0 +1,417 @@
+/**
+ * weft/par's thread pool: Rayon's `ThreadPool` and its work stealing, in run
+ * memory.
+ *
+ * Rayon: https://docs.rs/rayon/latest/rayon/struct.ThreadPool.html and the
+ * design notes at https://github.com/rayon-rs/rayon/blob/main/rayon-core/src/README.md
+ *
+ * A pool is a record in run memory and `numThreads` weft threads (started on
+ * first use, on the run's pooled workers like any `spawn`). Each worker owns
+ * a deque of task addresses; the pool has one more, the injector, where
+ * threads outside the pool put work. A worker pops its own deque from the
+ * bottom (newest first, the cache-warm end), and when it is empty takes from
+ * the injector's top, then steals from the top (oldest, usually the largest
+ * piece) of the other workers' deques. That is Rayon's scheme; Rayon's deques
+ * are lock-free (Chase-Lev, crossbeam-deque), weft's take a futex lock for a
+ * few instructions per push, pop or steal, which costs ~100 ns and is paid
+ * per task, not per item.
+ *
+ * Tasks (TASK_WORDS words each):
+ * - a *chunk range* [a, b) of a job's chunks (par/job.ts): the worker that
+ *   runs it splits off the upper half onto its own deque until one chunk is
+ *   left, runs that chunk, and so on: idle workers steal the halves, as
+ *   Rayon's adaptive splitting hands halves of a producer to thieves;
+ * - a *call* (a `join`'s second closure, a `scope` spawn): run one lifted
+ *   closure from its borrowed captures and publish its result or panic.
+ *
+ * Idle workers sleep on the pool's work sequence word, bumped by every push.
+ * A worker that waits for a job of its own (a nested `join`, a par iterator
+ * inside a par closure) keeps running tasks meanwhile, as Rayon's workers
+ * do, so nested parallelism cannot deadlock the pool.
+ */
+import { context } from '../runtime/context.ts';
+import { decodeValue, encodeCaptures, encodeValue } from '../runtime/codec.ts';
+import { lockWord, unlockWord } from '../runtime/futex-lock.ts';
+import { H, type RunMemory } from '../runtime/memory.ts';
+import { registerInternalEntry, type ClosureFactories } from '../runtime/lift.ts';
+import { allocateThread } from '../runtime/threads.ts';
+import { RunStopped, blockWhileEqual, waitWhileEqual, wake } from '../runtime/wait.ts';
+import { assignPriority } from '../runtime/scheduler.ts';
+import { availableParallelism } from '../thread.ts';
+
+/** The closure id a pool worker thread is started with (runtime/lift.ts, threadBody). */
+const WORKER_ENTRY = -1;
+
+/** Words of a pool record. */
+const P = { numThreads: 0, started: 1, workSeq: 2, sleepers: 3, cutoff: 4, firstThread: 5, nextJob: 6 } as const;
+const DEQUES = 8;
+/** Task addresses one deque holds; a push that finds it full runs the task in place instead. */
+const CAPACITY = 1024;
+const DQ = { lock: 0, top: 1, bottom: 2, ring: 3 } as const;
+const DEQUE_WORDS = DQ.ring + CAPACITY;
+/** Most threads one pool may have. */
+export const MAX_POOL_THREADS = 64;
+
+/** Words of a task record. */
+export const T = { state: 0, kind: 1, a: 2, b: 3, c: 4, resultPtr: 5, resultLen: 6, latch: 7 } as const;
+export const TASK_WORDS = 8;
+export const TaskKind = { chunks: 1, call: 2 } as const;
+/** A call task's states. `inline`: its owner took it back and ran it in place; whoever pops the stale entry frees it. */
+export const TaskState = { pending: 0, running: 1, done: 2, panicked: 3, inline: 4 } as const;
+
+/**
+ * The sequential cut-off when nobody set one: a terminal op first runs on
+ * the calling thread, and hands the rest to the pool only once it has run
+ * this long. Measured by `npm run bench` (BENCHMARKS.md, "Sequential
+ * cut-off"): waking the pool and collecting its results costs about this
+ * much on the reference machine.
+ */
+export const DEFAULT_CUTOFF_MICROS = 250;
+
+/** What a pool worker knows about itself (undefined on threads outside every pool). */
+export interface WorkerState {
+  pool: number;
+  index: number;
+  factories: ClosureFactories;
+  /** Per-job state a worker built once (decoded captures, rebuilt closures), by job id. */
+  cache: Map<number, unknown>;
+}
+
+let worker: WorkerState | undefined;
+
+export function currentWorker(): WorkerState | undefined {
+  return worker;
+}
+
+/** A chunk task's body and a call task's body, supplied by job.ts (kept there so this file is only the pool). */
+export interface TaskRunners {
+  chunk(state: WorkerState, job: number, chunk: number): void;
+}
+let runners: TaskRunners | undefined;
+export function setTaskRunners(r: TaskRunners): void {
+  runners = r;
+}
+
+function memory(): RunMemory {
+  return context().memory;
+}
+
+function dequeBase(pool: number, deque: number): number {
+  return (pool >> 2) + DEQUES + deque * DEQUE_WORDS;
+}
+
+/** Allocates a pool record (threads start on first use). */
+export function createPool(numThreads: number, cutoffMicros: number): number {
+  const n = Math.max(1, Math.min(MAX_POOL_THREADS, Math.floor(numThreads)));
+  const mem = memory();
+  const pool = mem.allocRecord(DEQUES + (n + 1) * DEQUE_WORDS);
+  const i32 = mem.i32;
+  i32[(pool >> 2) + P.numThreads] = n;
+  i32[(pool >> 2) + P.cutoff] = cutoffMicros;
+  return pool;
+}
+
+/** The run's global pool, created by whichever thread asks first (Rayon's global registry). */
+export function globalPool(): number {
+  const header = memory().header;
+  for (;;) {
+    const addr = Atomics.load(header, H.parPool);
+    if (addr > 0) return addr;
+    if (addr === 0 && Atomics.compareExchange(header, H.parPool, 0, -1) === 0) {
+      const pool = createPool(availableParallelism(), -1);
+      Atomics.store(header, H.parPool, pool);
+      Atomics.notify(header, H.parPool);
+      return pool;
+    }
+    waitWhileEqual(header, H.parPool, -1, 10);
+  }
+}
+
+/** A number no other job of this pool has had (a worker's per-job cache key). */
+export function nextJobId(pool: number): number {
+  return Atomics.add(memory().i32, (pool >> 2) + P.nextJob, 1);
+}
+
+export function poolThreads(pool: number): number {
+  return memory().i32[(pool >> 2) + P.numThreads]!;
+}
+
+/** The pool's sequential cut-off in µs (`ThreadPoolBuilder.sequentialCutoff`), or the default. */
+export function poolCutoff(pool: number): number {
+  const value = memory().i32[(pool >> 2) + P.cutoff]!;
+  return value < 0 ? DEFAULT_CUTOFF_MICROS : value;
+}
+
+/** Starts the pool's threads if nobody has; returns at once (they pick up work when they are up). */
+export function ensureStarted(pool: number): void {
+  const mem = memory();
+  const i32 = mem.i32;
+  const started = (pool >> 2) + P.started;
+  if (Atomics.load(i32, started) !== 0 || Atomics.compareExchange(i32, started, 0, 1) !== 0) return;
+  const ctx = context();
+  const n = poolThreads(pool);
+  for (let index = 0; index < n; index++) {
+    const threadId = allocateThread(mem, `par-worker-${index + 1}`);
+    if (index === 0) i32[(pool >> 2) + P.firstThread] = threadId;
+    assignPriority(mem, threadId);
+    const captures = encodeCaptures({ pool, index }, { mode: 'borrow' });
+    ctx.host.spawn({
+      threadId,
+      closureId: WORKER_ENTRY,
+      capturesPtr: mem.store(captures),
+      capturesLen: captures.length,
+      name: `par-worker-${index + 1}`,
+      scoped: true,
+    });
+  }
+  Atomics.store(i32, started, 2);
+}
+
+/** A fresh task record. */
+export function newTask(kind: number, a: number, b: number, c: number, latch = 0): number {
+  const task = memory().allocRecord(TASK_WORDS);
+  const i32 = memory().i32;
+  const base = task >> 2;
+  i32[base + T.kind] = kind;
+  i32[base + T.a] = a;
+  i32[base + T.b] = b;
+  i32[base + T.c] = c;
+  i32[base + T.latch] = latch;
+  return task;
+}
+
+/**
+ * Puts `task` on the calling worker's own deque, or on the injector for a
+ * thread outside this pool, and wakes `wakeCount` sleeping workers. False
+ * when the deque is full: the caller runs the task itself.
+ */
+export function push(pool: number, task: number, wakeCount = 1): boolean {
+  const i32 = memory().i32;
+  const own = worker !== undefined && worker.pool === pool ? worker.index + 1 : 0;
+  const base = dequeBase(pool, own);
+  lockWord(i32, base + DQ.lock);
+  const top = i32[base + DQ.top]!;
+  const bottom = i32[base + DQ.bottom]!;
+  if (bottom - top >= CAPACITY) {
+    unlockWord(i32, base + DQ.lock);
+    return false;
+  }
+  i32[base + DQ.ring + (bottom % CAPACITY)] = task;
+  i32[base + DQ.bottom] = bottom + 1;
+  unlockWord(i32, base + DQ.lock);
+  const pw = pool >> 2;
+  Atomics.add(i32, pw + P.workSeq, 1);
+  if (Atomics.load(i32, pw + P.sleepers) > 0) wake(i32, pw + P.workSeq, wakeCount);
+  return true;
+}
+
+function popBottom(i32: Int32Array, base: number): number {
+  if (i32[base + DQ.bottom] === Atomics.load(i32, base + DQ.top)) return 0;
+  lockWord(i32, base + DQ.lock);
+  const top = i32[base + DQ.top]!;
+  let bottom = i32[base + DQ.bottom]!;
+  let task = 0;
+  if (bottom > top) {
+    bottom--;
+    task = i32[base + DQ.ring + (bottom % CAPACITY)]!;
+    i32[base + DQ.bottom] = bottom;
+  }
+  unlockWord(i32, base + DQ.lock);
+  return task;
+}
+
+function stealTop(i32: Int32Array, base: number): number {
+  if (Atomics.load(i32, base + DQ.bottom) === Atomics.load(i32, base + DQ.top)) return 0;
+  lockWord(i32, base + DQ.lock);
+  const top = i32[base + DQ.top]!;
+  const bottom = i32[base + DQ.bottom]!;
+  let task = 0;
+  if (bottom > top) {
+    task = i32[base + DQ.ring + (top % CAPACITY)]!;
+    i32[base + DQ.top] = top + 1;
+  }
+  unlockWord(i32, base + DQ.lock);
+  return task;
+}
+
+/** The next task for worker `state`: its own newest, else the injector's oldest, else another worker's oldest. */
+function findTask(state: WorkerState): number {
+  const i32 = memory().i32;
+  const pool = state.pool;
+  let task = popBottom(i32, dequeBase(pool, state.index + 1));
+  if (task !== 0) return task;
+  task = stealTop(i32, dequeBase(pool, 0));
+  if (task !== 0) return task;
+  const n = i32[(pool >> 2) + P.numThreads]!;
+  for (let k = 1; k < n; k++) {
+    task = stealTop(i32, dequeBase(pool, ((state.index + k) % n) + 1));
+    if (task !== 0) return task;
+  }
+  return 0;
+}
+
+/** Runs one task popped from a deque, and frees what it owns. */
+function runTask(state: WorkerState, task: number): void {
+  const mem = memory();
+  const i32 = mem.i32;
+  const base = task >> 2;
+  const kind = i32[base + T.kind]!;
+  if (kind === TaskKind.chunks) {
+    const job = i32[base + T.a]!;
+    let a = i32[base + T.b]!;
+    const b = i32[base + T.c]!;
+    mem.free(task);
+    // Split off upper halves for thieves (Rayon's adaptive splitting), then run the chunks left, lowest first.
+    let end = b;
+    while (end - a > 1) {
+      const mid = (a + end) >>> 1;
+      const half = newTask(TaskKind.chunks, job, mid, end);
+      if (!push(state.pool, half)) {
+        mem.free(half);
+        break;
+      }
+      end = mid;
+    }
+    for (; a < end; a++) runners!.chunk(state, job, a);
+    return;
+  }
+  runCall(state, task);
+}
+
+/** A call task: `a` closure id, `b`/`c` its captures. Detached (latched) calls free themselves. */
+function runCall(state: WorkerState, task: number): void {
+  const mem = memory();
+  const i32 = mem.i32;
+  const base = task >> 2;
+  if (Atomics.compareExchange(i32, base + T.state, TaskState.pending, TaskState.running) !== TaskState.pending) {
+    // Its owner ran it in place (join); this was the last reference.
+    mem.free(task);
+    return;
+  }
+  const latch = i32[base + T.latch]!;
+  let result: Uint8Array;
+  let outcome: number = TaskState.done;
+  try {
+    const capturesLen = i32[base + T.c]!;
+    const captures = capturesLen > 0 ? (decodeValue(mem.read(i32[base + T.b]!, capturesLen), { owned: false }) as Record<string, unknown>) : {};
+    const closure = state.factories[i32[base + T.a]!]!(captures) as () => unknown;
+    result = encodeValue(closure(), { mode: 'move', target: { into: 'the thread that joins it' } });
+  } catch (error) {
+    if (error instanceof RunStopped) throw error;
+    result = encodeValue(panicOf(error), { mode: 'borrow' });
+    outcome = TaskState.panicked;
+  }
+  if (i32[base + T.c]! > 0) mem.free(i32[base + T.b]!);
+  if (latch !== 0) {
+    // A scope's spawn: nobody reads the result; a panic is the scope's.
+    if (outcome === TaskState.panicked) recordPanic(latch, result);
+    mem.free(task);
+    const count = latch >> 2;
+    if (Atomics.sub(i32, count, 1) === 1) wake(i32, count);
+    return;
+  }
+  if (result.length > 0) {
+    i32[base + T.resultPtr] = mem.store(result);
+    i32[base + T.resultLen] = result.length;
+  }
+  Atomics.store(i32, base + T.state, outcome);
+  wake(i32, base + T.state);
+}
+
+/** A panic as it travels back to the caller: the stack too, so the caller's report maps to the closure's line. */
+export interface ParPanic {
+  name: string;
+  message: string;
+  stack: string;
+}
+
+export function panicOf(error: unknown): ParPanic {
+  if (error instanceof Error) return { name: error.name, message: error.message, stack: error.stack ?? '' };
+  return { name: 'Error', message: String(error), stack: '' };
+}
+
+/** Rethrows a pool thread's panic in the caller, as Rayon resumes it (`resume_unwind`). */
+export function rethrow(panic: ParPanic): never {
+  const error = new Error(panic.message);
+  error.name = panic.name;
+  if (panic.stack !== '') error.stack = panic.stack;
+  throw error;
+}
+
+/**
+ * Records the first panic of a job or a scope. `record` words: 0 counter,
+ * 1 panicked flag, 2/3 the panic's encoding.
+ */
+export function recordPanic(record: number, encoded: Uint8Array): void {
+  const mem = memory();
+  const i32 = mem.i32;
+  const base = record >> 2;
+  if (Atomics.compareExchange(i32, base + 1, 0, 1) !== 0) return;
+  i32[base + 3] = encoded.length;
+  Atomics.store(i32, base + 2, mem.store(encoded));
+}
+
+/** The first panic recorded by `recordPanic`, if any (freed). */
+export function takePanic(record: number): ParPanic | undefined {
+  const mem = memory();
+  const i32 = mem.i32;
+  const base = record >> 2;
+  if (Atomics.load(i32, base + 1) === 0) return undefined;
+  const ptr = Atomics.load(i32, base + 2);
+  const panic = decodeValue(mem.read(ptr, i32[base + 3]!), { owned: false }) as ParPanic;
+  mem.free(ptr);
+  return panic;
+}
+
+/**
+ * Waits until `i32[index] !== value`. A worker of `pool` runs other tasks
+ * meanwhile (possibly its own job's); any other thread blocks.
+ */
+export function waitFor(pool: number, index: number, value: number): void {
+  const i32 = memory().i32;
+  if (worker !== undefined && worker.pool === pool) {
+    while (Atomics.load(i32, index) === value) {
+      const task = findTask(worker);
+      if (task !== 0) runTask(worker, task);
+      else waitWhileEqual(i32, index, value, 0.2);
+    }
+    return;
+  }
+  while (Atomics.load(i32, index) === value) {
+    blockWhileEqual(i32, index, value, Infinity, { kind: 'par-job', object: pool });
+  }
+}
+
+/** The body of a pool worker thread: run tasks, sleep when there are none, until the run stops. */
+function workerMain(factories: ClosureFactories, pool: number, index: number): void {
+  const state: WorkerState = { pool, index, factories, cache: new Map() };
+  worker = state;
+  const mem = memory();
+  const i32 = mem.i32;
+  const pw = pool >> 2;
+  const threadId = context().threadId;
+  for (;;) {
+    let task = findTask(state);
+    if (task !== 0) {
+      runTask(state, task);
+      continue;
+    }
+    const seq = Atomics.load(i32, pw + P.workSeq);
+    Atomics.add(i32, pw + P.sleepers, 1);
+    // Looked again after counting itself asleep: a push in between either is found now or bumps the sequence.
+    task = findTask(state);
+    if (task !== 0) {
+      Atomics.sub(i32, pw + P.sleepers, 1);
+      runTask(state, task);
+      continue;
+    }
+    state.cache.clear();
+    try {
+      blockWhileEqual(i32, pw + P.workSeq, seq, Infinity, { kind: 'par-idle', object: threadId });
+    } finally {
+      Atomics.sub(i32, pw + P.sleepers, 1);
+    }
+  }
+}
+
+registerInternalEntry(WORKER_ENTRY, (factories, captures) => () => workerMain(factories, captures.pool as number, captures.index as number));

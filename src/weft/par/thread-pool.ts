@@ -1,0 +1,64 @@
+/**
+ * Rayon's `ThreadPoolBuilder` and `ThreadPool`: a pool of its own size,
+ * and `install` to run par operations on it.
+ *
+ * Rayon: https://docs.rs/rayon/latest/rayon/struct.ThreadPoolBuilder.html
+ */
+import { availableParallelism } from '../thread.ts';
+import { currentNumThreads, withPool } from './current.ts';
+import { createPool, MAX_POOL_THREADS, poolThreads } from './pool.ts';
+
+export class ThreadPoolBuilder {
+  #numThreads = 0;
+  #cutoff = -1;
+
+  /** How many threads the pool has; 0 (the default) means one per core, as Rayon's default. At most 64. */
+  numThreads(n: number): ThreadPoolBuilder {
+    if (!Number.isInteger(n) || n < 0) throw new TypeError(`numThreads expects a whole number, got ${String(n)}`);
+    if (n > MAX_POOL_THREADS) throw new RangeError(`a weft thread pool has at most ${MAX_POOL_THREADS} threads, asked for ${n}`);
+    this.#numThreads = n;
+    return this;
+  }
+
+  /**
+   * weft's own knob, not Rayon's: how long (µs) a terminal op runs on the
+   * calling thread before it hands the rest of the work to the pool. 0 sends
+   * every input to the pool at once; the default was measured (BENCHMARKS.md).
+   */
+  sequentialCutoff(micros: number): ThreadPoolBuilder {
+    if (!(micros >= 0)) throw new TypeError(`sequentialCutoff expects microseconds ≥ 0, got ${String(micros)}`);
+    this.#cutoff = Math.round(micros);
+    return this;
+  }
+
+  /** Makes the pool; its threads start when it is first given work. */
+  build(): ThreadPool {
+    return new ThreadPool(createPool(this.#numThreads === 0 ? availableParallelism() : this.#numThreads, this.#cutoff));
+  }
+}
+
+export class ThreadPool {
+  readonly #pool: number;
+
+  /** @internal use `new ThreadPoolBuilder().build()`. */
+  constructor(pool: number) {
+    this.#pool = pool;
+  }
+
+  /**
+   * Runs `f` with this pool as the current one: the par iterators, `join`s
+   * and scopes inside run on its threads. Rayon runs `f` itself on one of the
+   * pool's threads; weft runs it on the calling thread, which then waits for
+   * the pool like any caller from outside it.
+   */
+  install<R>(f: () => R): R {
+    return withPool(this.#pool, f);
+  }
+
+  /** How many threads this pool has. */
+  currentNumThreads(): number {
+    return poolThreads(this.#pool);
+  }
+}
+
+export { currentNumThreads };

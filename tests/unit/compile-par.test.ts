@@ -1,0 +1,66 @@
+// The compile step lifts the closures of weft/par calls, and only those:
+// chains rooted at parIter/range (in place, through a namespace import, or
+// held in a const), join's two halves and parSortBy's comparator; never an
+// Array.prototype.map or a JoinHandle.join that happens to share a name.
+import { describe, expect, it } from 'vitest';
+import { compile } from '../../src/compile/index.ts';
+
+const capturesOf = (source: string) => compile(source).closures.map((c) => c.captures);
+
+describe('compile: weft/par closures', () => {
+  it('lifts every closure of a chain, with its captures, and an identifier in a closure position', () => {
+    const source = `import { parIter, range } from "weft/par";
+function square(x) { return x * x; }
+function main() {
+  const k = 2, lo = 1;
+  return parIter([1, 2]).map((x) => x * k).filter((x) => x > lo).map(square).reduce(() => 0, (a, b) => a + b + k);
+}`;
+    const { code } = compile(source);
+    expect(code).toContain('.map(__weft.lift(0, () => ({k}), (x) => x * k))');
+    expect(code).toContain('.map(__weft.lift(2, () => ({}), square))');
+    expect(capturesOf(source)).toEqual([['k'], ['lo'], [], [], ['k']]);
+  });
+
+  it('follows a const holding an iterator and a namespace import; leaves withMinLen\'s argument alone', () => {
+    const source = `import * as par from "weft/par";
+function main() {
+  const n = 10, minLen = 4;
+  const it = par.range(0, n).withMinLen(minLen);
+  return it.map((i) => i + n).sum();
+}`;
+    expect(capturesOf(source)).toEqual([['n']]);
+  });
+
+  it('lifts both halves of join and the comparator of parSortBy, not the array', () => {
+    const source = `import { join, parSortBy } from "weft/par";
+function main() {
+  const xs = [3, 1], a = 1;
+  parSortBy(xs, (x, y) => x - y);
+  return join(() => a, () => xs.length);
+}`;
+    expect(capturesOf(source)).toEqual([[], ['a'], ['xs']]);
+  });
+
+  it('does not lift Array.prototype methods or JoinHandle.join, even in a par program', () => {
+    const source = `import { parIter } from "weft/par";
+import { spawn } from "weft/thread";
+function main() {
+  const f = (x) => x + 1;
+  const sep = ",";
+  const ys = [1, 2].map((x) => f(x)).filter((x) => f(x) > 0);
+  spawn(() => 1).join();
+  return parIter(ys).collect().map((x) => f(x)).join(sep);
+}`;
+    expect(capturesOf(source)).toEqual([[]]);
+  });
+
+  it('refuses a captured local function with the message spawn gives', () => {
+    expect(() =>
+      compile(`import { range } from "weft/par";
+function main() {
+  const f = (x) => x + 1;
+  return range(0, 3).map((x) => f(x)).sum();
+}`),
+    ).toThrow('`f` is a function and cannot be moved into a thread');
+  });
+});

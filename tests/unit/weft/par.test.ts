@@ -1,0 +1,275 @@
+// weft/par: every adapter gives what its sequential counterpart gives, on the
+// pool (a pool whose sequential cut-off is 0, so even one item goes to it)
+// and through the default cut-off; findFirst keeps order; pools keep their
+// size; closures borrow handles; panics come back to the caller at the
+// closure's line. Programs run through the real compile step and runner.
+import { describe, expect, it } from 'vitest';
+import { lineOf, runProgram } from '../support/run-program.ts';
+
+/**
+ * Runs every adapter on inputs of length `sizes` against the plain-array
+ * computation of the same thing, on `pools`, and prints each mismatch.
+ */
+const ADAPTERS = `    const s = (what) => name + "." + what;
+    expect(s("sum"), it().sum(), seqSum);
+    expect(s("map.sum"), it().map((x) => x * k).sum(), xs.map((x) => x * k).reduce((a, b) => a + b, 0));
+    expect(s("collect"), it().collect(), xs);
+    expect(s("map.collect"), it().map((x) => x * k + 1).collect(), xs.map((x) => x * k + 1));
+    expect(s("filter.collect"), it().filter((x) => x % 3 === 0).collect(), xs.filter((x) => x % 3 === 0));
+    expect(s("filter.count"), it().filter((x) => x > 500).count(), xs.filter((x) => x > 500).length);
+    expect(s("flatMap"), it().flatMap((x) => (x % 4 === 0 ? [] : [x, -x])).collect(), xs.flatMap((x) => (x % 4 === 0 ? [] : [x, -x])));
+    expect(s("reduce"), it().reduce(() => 0, (a, b) => a + b), seqSum);
+    expect(s("reduce-concat"), it().map((x) => String(x % 10)).reduce(() => "", (a, b) => a + b), xs.map((x) => String(x % 10)).join(""));
+    expect(s("fold.sum"), it().fold(() => 0, (acc, x) => acc + x).sum(), seqSum);
+    expect(s("fold.reduce"), it().fold(() => [], (acc, x) => { acc.push(x); return acc; }).reduce(() => [], (a, b) => a.concat(b)), xs);
+    expect(s("count"), it().count(), n);
+    expect(s("min"), it().min(), n ? Math.min(...xs) : undefined);
+    expect(s("max"), it().max(), n ? Math.max(...xs) : undefined);
+    const firstMin = n ? xs.reduce((b, x) => (key(x) < key(b) ? x : b)) : undefined;
+    const lastMax = n ? xs.reduce((b, x) => (key(x) >= key(b) ? x : b)) : undefined;
+    expect(s("minByKey"), it().minByKey((x) => x % 17), firstMin);
+    expect(s("maxByKey"), it().maxByKey((x) => x % 17), lastMax);
+    expect(s("minBy"), it().map((x) => ({ x, m: x % 17 })).minBy((a, b) => a.m - b.m)?.x, firstMin);
+    expect(s("maxBy"), it().map((x) => ({ x, m: x % 17 })).maxBy((a, b) => a.m - b.m)?.x, lastMax);
+    expect(s("any"), it().any((x) => x === 999), xs.some((x) => x === 999));
+    expect(s("any-none"), it().any((x) => x < 0), false);
+    expect(s("all"), it().all((x) => x < 1000), true);
+    expect(s("all-fails"), it().all((x) => x !== 500), xs.every((x) => x !== 500));
+    const found = it().findAny((x) => x % 97 === 5);
+    expect(s("findAny"), found === undefined ? !xs.some((x) => x % 97 === 5) : found % 97 === 5, true);
+    expect(s("findFirst"), it().findFirst((x) => x % 97 === 5), xs.find((x) => x % 97 === 5));
+    expect(s("findFirst-none"), it().findFirst((x) => x < 0), undefined);
+    expect(s("withMinLen"), it().withMinLen(64).map((x) => x + 1).collect(), xs.map((x) => x + 1));
+    expect(s("inspect"), it().inspect((x) => x).sum(), seqSum);
+`;
+
+const equivalence = `import { parIter, range, sharedArray, ThreadPoolBuilder, currentNumThreads } from "weft/par";
+import { AtomicI32, Ordering } from "weft/sync";
+
+function data(n) {
+  const xs = [];
+  for (let i = 0; i < n; i++) xs.push((i * 7919) % 1000);
+  return xs;
+}
+function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
+const key = (x) => x % 17;
+
+function check(label, n, mismatches) {
+  const xs = data(n);
+  const k = 3;
+  const seqSum = xs.reduce((a, b) => a + b, 0);
+  const expect = (name, got, want) => { if (!same(got, want)) mismatches.push(label + " n=" + n + " " + name + ": got " + JSON.stringify(got).slice(0, 80) + " want " + JSON.stringify(want).slice(0, 80)); };
+SOURCES  // forEach writes through a shared array and a borrowed atomic.
+  const out = sharedArray(Int32Array, n);
+  const calls = new AtomicI32(0);
+  range(0, n).forEach((i) => { out[i] = i * 2; calls.fetchAdd(1, Ordering.SeqCst); });
+  expect("forEach.shared", Array.from(out), xs.map((_, i) => i * 2));
+  expect("forEach.calls", calls.load(Ordering.SeqCst), n);
+}
+
+function main() {
+  const mismatches = [];
+  const eager2 = new ThreadPoolBuilder().numThreads(2).sequentialCutoff(0).build();
+  const eager3 = new ThreadPoolBuilder().numThreads(3).sequentialCutoff(0).build();
+  for (const n of SIZES) {
+    eager2.install(() => check("pool2", n, mismatches));
+    eager3.install(() => check("pool3", n, mismatches));
+    check("default", n, mismatches);
+  }
+  console.log(mismatches.length === 0 ? "all equal" : mismatches.slice(0, 20).join("\\n"));
+}
+`;
+
+/** Each source written in place of `it()`, so the compile step sees each chain is a par iterator. */
+const SOURCES: Record<string, string> = {
+  array: 'parIter(xs)',
+  f64: 'parIter(Float64Array.from(xs))',
+  shared: 'parIter(sharedArray(Int32Array, xs))',
+  objects: 'parIter(xs.map((v) => ({ v }))).map((o) => o.v)',
+  range: 'range(0, n).map((i) => (i * 7919) % 1000)',
+};
+function equivalenceProgram(sizes: string): string {
+  const blocks = Object.entries(SOURCES)
+    .map(([name, expr]) => `  {\n    const name = "${name}";\n${ADAPTERS.replaceAll('it()', expr)}  }\n`)
+    .join('');
+  return equivalence.replace('SOURCES', blocks).replace('SIZES', sizes);
+}
+
+describe('weft/par adapters equal their sequential counterparts', () => {
+  it('on empty, one-element and small inputs', async () => {
+    const run = await runProgram(equivalenceProgram('[0, 1, 2, 5, 33]'), { timeoutMs: 60_000 });
+    expect(run.errors).toEqual([]);
+    expect(run.lines).toEqual(['all equal']);
+  });
+
+  it('on inputs big enough to split into many chunks (and past the default cut-off)', async () => {
+    const run = await runProgram(equivalenceProgram('[1000, 30011]'), { timeoutMs: 60_000 });
+    expect(run.errors).toEqual([]);
+    expect(run.lines).toEqual(['all equal']);
+  });
+});
+
+const preamble = `import { parIter, range, join, scope, sharedArray, ThreadPoolBuilder, currentNumThreads } from "weft/par";
+import { current } from "weft/thread";
+import { Arc, Mutex, AtomicI32, Ordering } from "weft/sync";
+`;
+
+describe('weft/par', () => {
+  it('findFirst finds the first match in source order even when a later chunk finishes first', async () => {
+    const run = await runProgram(`${preamble}
+function slowWhenEarly(i) { if (i < 100) { const end = Date.now() + 2; while (Date.now() < end) {} } return i; }
+function main() {
+  const pool = new ThreadPoolBuilder().numThreads(4).sequentialCutoff(0).build();
+  pool.install(() => {
+    console.log(range(0, 100000).map(slowWhenEarly).findFirst((i) => i % 10 === 7));
+    console.log(range(0, 100000).findFirst((i) => i > 99990));
+  });
+}`);
+    expect(run.errors).toEqual([]);
+    expect(run.lines).toEqual(['7', '99991']);
+  });
+
+  it('a pool runs its work on exactly its own threads, and currentNumThreads says how many', async () => {
+    const run = await runProgram(`${preamble}
+function main() {
+  for (const n of [1, 3]) {
+    const pool = new ThreadPoolBuilder().numThreads(n).sequentialCutoff(0).build();
+    const ids = pool.install(() => range(0, 20000).map((i) => { let s = 0; for (let j = 0; j < 200; j++) s += j; return current().id; }).collect());
+    const inside = pool.install(() => range(0, 1000).map(() => currentNumThreads()).max());
+    console.log(n, new Set(ids).size <= n, !ids.includes(current().id), pool.currentNumThreads(), pool.install(() => currentNumThreads()), inside);
+  }
+  console.log(currentNumThreads() >= 1);
+}`);
+    expect(run.errors).toEqual([]);
+    expect(run.lines).toEqual(['1 true true 1 1 1', '3 true true 3 3 3', 'true']);
+  });
+
+  it('closures borrow: captured handles are shared with the pool and still usable after; plain data is copied', async () => {
+    const run = await runProgram(`${preamble}
+function main() {
+  const total = new Arc(new Mutex(0));
+  const hits = new AtomicI32(0);
+  const table = { scale: 2 };
+  const pool = new ThreadPoolBuilder().numThreads(2).sequentialCutoff(0).build();
+  pool.install(() => range(0, 1000).forEach((i) => {
+    hits.fetchAdd(1, Ordering.SeqCst);
+    { using g = total.lock(); g.value = g.value + i * table.scale; }
+    table.scale = 100; // a copy: the caller's table is not changed
+  }));
+  console.log(hits.load(Ordering.SeqCst), total.lock().value, table.scale);
+}`);
+    expect(run.errors).toEqual([]);
+    expect(run.lines[0]).toMatch(/^1000 \d+ 2$/);
+  });
+
+  it('join runs both halves and returns both results, recursively (parallel fib)', async () => {
+    const run = await runProgram(`${preamble}
+function fib(n) {
+  if (n < 12) return n < 2 ? n : fib(n - 1) + fib(n - 2);
+  const [a, b] = join(() => fib(n - 1), () => fib(n - 2));
+  return a + b;
+}
+function main() {
+  const k = 10;
+  console.log(join(() => k + 1, () => "b" + k));
+  console.log(fib(22));
+}`);
+    expect(run.errors).toEqual([]);
+    expect(run.lines).toEqual(['[11, "b10"]', '17711']);
+  });
+
+  it("scope waits for every spawn, which may borrow the caller's handles", async () => {
+    const run = await runProgram(`${preamble}
+function main() {
+  const sum = new AtomicI32(0);
+  const out = sharedArray(Int32Array, 8);
+  const r = scope((s) => {
+    for (let i = 0; i < 8; i++) s.spawn(() => { sum.fetchAdd(i, Ordering.SeqCst); out[i] = i * i; });
+    return "body";
+  });
+  console.log(r, sum.load(Ordering.SeqCst), Array.from(out).join(","));
+}`);
+    expect(run.errors).toEqual([]);
+    expect(run.lines).toEqual(['body 28 0,1,4,9,16,25,36,49']);
+  });
+
+  it("a panic in a par closure is rethrown in the caller with the closure's line (map, join, scope)", async () => {
+    const closureLine = `    if (i === 777) throw new Error("bad item " + i);`;
+    const source = `${preamble}
+function main() {
+  const pool = new ThreadPoolBuilder().numThreads(2).sequentialCutoff(0).build();
+  pool.install(() => range(0, 5000).map((i) => {
+${closureLine}
+    return i;
+  }).sum());
+}`;
+    const run = await runProgram(source);
+    expect(run.outcome.status).toBe('panic');
+    expect(run.errors).toHaveLength(1);
+    expect(run.errors[0]!.message).toBe("thread 'main' panicked: bad item 777");
+    expect(run.errors[0]!.location?.line).toBe(lineOf(source, closureLine));
+
+    const joined = await runProgram(`${preamble}
+function main() {
+  try { join(() => 1, () => { throw new RangeError("right half"); }); } catch (e) { console.log("caught", e.name, e.message); }
+  try { scope((s) => { s.spawn(() => { throw new Error("spawned"); }); }); } catch (e) { console.log("caught", e.message); }
+  console.log(range(0, 10).sum());
+}`);
+    expect(joined.errors).toEqual([]);
+    expect(joined.lines).toEqual(['caught RangeError right half', 'caught spawned', '45']);
+  });
+
+  it('nested par iterators inside par closures run (a worker helps while it waits)', async () => {
+    const run = await runProgram(`${preamble}
+function main() {
+  const pool = new ThreadPoolBuilder().numThreads(2).sequentialCutoff(0).build();
+  const got = pool.install(() => range(0, 40).map((i) => range(0, i).map((j) => j * i).sum()).collect());
+  const want = [];
+  for (let i = 0; i < 40; i++) { let s = 0; for (let j = 0; j < i; j++) s += j * i; want.push(s); }
+  console.log(JSON.stringify(got) === JSON.stringify(want));
+}`);
+    expect(run.errors).toEqual([]);
+    expect(run.lines).toEqual(['true']);
+  });
+
+  it('under a seed, par runs on the calling thread and replays', async () => {
+    const source = `${preamble}
+function main() { console.log(range(0, 100).map((i) => i * 2).sum(), join(() => 1, () => 2)); }`;
+    const run = await runProgram(source, { seed: 7 });
+    expect(run.errors).toEqual([]);
+    expect(run.lines).toEqual(['9900 [1, 2]']);
+  });
+
+  it('capturing what cannot cross a thread is refused as for spawn: at compile time (a local function) or at the call (a value)', async () => {
+    const compileError = await runProgram(`${preamble}
+function main() {
+  const twice = (x) => x * 2;
+  console.log(parIter([1, 2]).map((x) => twice(x)).sum());
+}`);
+    expect(compileError.outcome.status).toBe('compile-error');
+    expect(compileError.errors[0]!.message).toContain('`twice` is a function and cannot be moved into a thread');
+
+    const runtime = await runProgram(`${preamble}
+class Counter { n = 0; bump() { this.n++; } }
+function make() { return new Counter(); }
+function main() {
+  const pool = new ThreadPoolBuilder().numThreads(2).sequentialCutoff(0).build();
+  const c = make();
+  pool.install(() => range(0, 10).forEach((i) => c.bump()));
+}`);
+    expect(runtime.outcome.status).toBe('panic');
+    expect(runtime.errors[0]!.message).toContain('`c`');
+    expect(runtime.errors[0]!.message).toContain('not `Send`');
+  });
+
+  it('ordinary array methods with the same names are not lifted', async () => {
+    const run = await runProgram(`${preamble}
+function main() {
+  const twice = (x) => x * 2;
+  const xs = [1, 2, 3].map((x) => twice(x)).filter((x) => x > 2);
+  console.log(xs.join(","), parIter(xs).collect().map((x) => twice(x)).join(","));
+}`);
+    expect(run.errors).toEqual([]);
+    expect(run.lines).toEqual(['4,6 8,12']);
+  });
+});
