@@ -219,6 +219,39 @@ function main() {
     expect(joined.lines).toEqual(['caught RangeError right half', 'caught spawned', '45']);
   });
 
+  it('parSort and parSortBy sort in place like their sequential counterparts (stable), on the pool and below the cut-off', async () => {
+    const run = await runProgram(`import { parSort, parSortBy, sharedArray, ThreadPoolBuilder } from "weft/par";
+function byFloor(p, q) { return Math.floor(p.x) - Math.floor(q.x); }
+function check(n) {
+  const xs = [];
+  for (let i = 0; i < n; i++) xs.push(((i * 7919) % 1009) - 500 + (i % 3) * 0.5);
+  const want = JSON.stringify([...xs].sort((a, b) => a - b));
+  const a = [...xs]; parSort(a);
+  const f = Float64Array.from(xs); parSort(f);
+  const s = sharedArray(Float64Array, xs); parSort(s);
+  const objs = xs.map((x, i) => ({ x, i }));
+  const o = [...objs]; parSortBy(o, byFloor);
+  const down = Int32Array.from(xs.map(Math.floor)); parSortBy(down, (p, q) => q - p);
+  const words = xs.map((x) => "w" + x); const w = [...words]; parSort(w);
+  return [
+    JSON.stringify(a) === want,
+    JSON.stringify(Array.from(f)) === want,
+    JSON.stringify(Array.from(s)) === want,
+    JSON.stringify(o) === JSON.stringify([...objs].sort(byFloor)),
+    JSON.stringify(Array.from(down)) === JSON.stringify(Array.from(Int32Array.from(xs.map(Math.floor)).sort((p, q) => q - p))),
+    JSON.stringify(w) === JSON.stringify([...words].sort()),
+  ].every(Boolean);
+}
+function main() {
+  const eager = new ThreadPoolBuilder().numThreads(3).sequentialCutoff(0).build();
+  const sizes = [0, 1, 2, 3, 7, 100, 5000, 70001];
+  console.log(eager.install(() => sizes.map(check)).join(" "));
+  console.log(sizes.map(check).join(" "));
+}`);
+    expect(run.errors).toEqual([]);
+    expect(run.lines).toEqual(Array(2).fill(Array(8).fill('true').join(' ')));
+  });
+
   it('nested par iterators inside par closures run (a worker helps while it waits)', async () => {
     const run = await runProgram(`${preamble}
 function main() {
