@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import type { Page } from '@playwright/test';
 import { test, expect } from './support/fixtures.ts';
 import { example, finishedOutput } from './support/examples.ts';
+import { chapterOf, enterCode, exercise, finishedCheck } from './support/exercises.ts';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -31,7 +32,7 @@ async function violations(page: Page, exclude: string[] = []): Promise<string[]>
 }
 
 for (const scheme of ['light', 'dark'] as const) {
-  for (const path of ['/', '/threads/', '/shared-state/']) {
+  for (const path of ['/', '/threads/', '/shared-state/', '/progress/']) {
     test(`${path} has no WCAG A/AA violations in the ${scheme} theme`, async ({ page }) => {
       await page.emulateMedia({ colorScheme: scheme });
       await page.goto(path);
@@ -48,4 +49,40 @@ test('a chapter after a run (editor and output log open) has no WCAG A/AA violat
   await expect(first.root.locator('.monaco-editor')).toBeVisible();
   // Monaco's own internals (hidden textarea, decorations) are its authors' to fix; the rest of the example is ours.
   expect(await violations(page, ['.monaco-editor'])).toEqual([]);
+});
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`a chapter with an exercise checked, replayed, hinted and its solution shown has no WCAG A/AA violations in the ${scheme} theme`, async ({ page }) => {
+    test.setTimeout(180_000);
+    await page.emulateMedia({ colorScheme: scheme });
+    const ex = exercise(page, 'shared-counter');
+    const wrong = ex.info.wrong.find((w) => w.name === 'read-then-write')!;
+    await page.goto(chapterOf(ex.info));
+    await enterCode(page, ex, wrong.source);
+    await ex.check.click();
+    await finishedCheck(ex);
+    await ex.results.getByRole('button', { name: /^Replay seed / }).click();
+    await expect(ex.root.getByRole('log').locator('.weft-log__status')).toHaveCount(1);
+    await ex.hint.click();
+    await ex.solution.click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Show the solution' }).click();
+    await expect(ex.root.getByRole('region', { name: 'Reference solution' })).toBeVisible();
+    expect(await violations(page, ['.monaco-editor'])).toEqual([]);
+  });
+}
+
+test('the confirmation dialog before the solution has no WCAG A/AA violations, and Escape cancels it', async ({ page }) => {
+  await page.goto('/threads/');
+  const ex = exercise(page, 'join-results');
+  await ex.solution.focus();
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog', { name: 'See the reference solution?' });
+  await expect(dialog).toBeVisible();
+  // The safe answer has the focus.
+  await expect(dialog.getByRole('button', { name: 'Keep trying' })).toBeFocused();
+  expect(await violations(page, ['.monaco-editor'])).toEqual([]);
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(ex.solution).toBeFocused();
+  await expect(ex.root.getByRole('region', { name: 'Reference solution' })).toBeHidden();
 });

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { test, expect } from './support/fixtures.ts';
 import { example, finishedOutput } from './support/examples.ts';
+import { chapterOf, enterCode, exercise, finishedCheck } from './support/exercises.ts';
 
 async function serviceWorkerInControl(page: Page): Promise<void> {
   await page.evaluate(() => navigator.serviceWorker.ready);
@@ -39,6 +40,29 @@ test('after one visit, the book reads and runs its examples offline', async ({ p
     // A page this tab never opened was cached on install.
     await page.goto('/');
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Weft');
+  } finally {
+    await context.setOffline(false);
+  }
+});
+
+test('offline, an exercise still checks (its checks were cached on install) and the progress page still reads', async ({ page, context }) => {
+  test.setTimeout(180_000);
+  const ex = exercise(page, 'join-results');
+  await page.goto(chapterOf(ex.info));
+  await serviceWorkerInControl(page);
+  // Opening the editor once, online, lets the service worker keep it.
+  await ex.edit.click();
+  await expect(ex.editor).toBeVisible();
+
+  await context.setOffline(true);
+  try {
+    await page.reload();
+    await enterCode(page, ex, ex.info.solution);
+    await ex.check.click();
+    expect(await finishedCheck(ex)).toBe(`All ${ex.info.checks.length} checks passed. Solved!`);
+    await page.goto('/progress/');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your progress');
+    await expect(page.getByRole('row').filter({ hasText: ex.info.title }).getByRole('cell').first()).toContainText('Solved');
   } finally {
     await context.setOffline(false);
   }
