@@ -20,3 +20,13 @@ export { spawn, yieldNow, JoinHandle, JoinError, JoinSet, AbortHandle } from './
 export { select, join, tryJoin, type Selected, type SelectOptions } from './task/combinators.ts';
 export { sleep, sleepUntil, interval, intervalAt, timeout, Elapsed, Interval, MissedTickBehavior, Sleep } from './task/time.ts';
 export { time };
+export * as mpsc from './task/sync/mpsc.ts';
+export * as oneshot from './task/sync/oneshot.ts';
+export * as broadcast from './task/sync/broadcast.ts';
+export * as watch from './task/sync/watch.ts';
+export { Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard } from './task/sync/mutex.ts';
+export { Semaphore, SemaphorePermit, AcquireError, TryAcquireError } from './task/sync/semaphore.ts';
+export { Notify } from './task/sync/notify.ts';
+export { Lagged } from './task/sync/broadcast.ts';
+export { SendError, RecvError, TryRecvError, TrySendError } from './sync/errors.ts';
+export { drop } from './sync/drop.ts';

@@ -1,0 +1,166 @@
+/**
+ * tokio::sync::broadcast: every receiver gets every message.
+ * https://docs.rs/tokio/latest/tokio/sync/broadcast/index.html
+ *
+ * The channel keeps the last `capacity` messages in a ring. Each Receiver
+ * has its own position; one that falls more than `capacity` behind has lost
+ * the oldest messages, and its next `recv` throws Lagged saying how many it
+ * missed, then carries on from the oldest message still kept (Tokio's
+ * `RecvError::Lagged(n)`). Once every Sender is dropped and a Receiver has
+ * read everything, `recv` throws RecvError (Tokio's `RecvError::Closed`).
+ */
+import { PENDING, Poll, type Awaitable, type Context, type Waker } from '../future.ts';
+import { RecvError, SendError, TryRecvError } from '../../sync/errors.ts';
+import { leaf } from './leaf.ts';
+
+/** A Receiver fell behind and `missed` messages were overwritten before it read them. */
+export class Lagged extends Error {
+  readonly missed: number;
+  constructor(missed: number) {
+    super(`this receiver lagged behind and missed ${missed} message${missed === 1 ? '' : 's'}`);
+    this.name = 'Lagged';
+    this.missed = missed;
+  }
+}
+
+class Shared<T> {
+  readonly ring: T[] = [];
+  /** Sequence number of ring[0]. */
+  first = 0;
+  senders = 1;
+  receivers = 0;
+  waiters = new Set<Waker>();
+  readonly capacity: number;
+  constructor(capacity: number) {
+    this.capacity = capacity;
+  }
+  get end(): number {
+    return this.first + this.ring.length;
+  }
+}
+
+export class Sender<T> {
+  #shared: Shared<T> | null;
+  constructor(shared: Shared<T>) {
+    this.#shared = shared;
+  }
+  #live(): Shared<T> {
+    if (this.#shared === null) throw new Error('this broadcast Sender was dropped');
+    return this.#shared;
+  }
+  /** Sends to every Receiver; returns how many there are. Throws SendError if there is none. */
+  send(value: T): number {
+    const shared = this.#live();
+    if (shared.receivers === 0) throw new SendError(value);
+    shared.ring.push(value);
+    if (shared.ring.length > shared.capacity) {
+      shared.ring.shift();
+      shared.first++;
+    }
+    const waiters = [...shared.waiters];
+    shared.waiters.clear();
+    for (const waker of waiters) waker.wake();
+    return shared.receivers;
+  }
+  /** A new Receiver that gets the messages sent from now on. */
+  subscribe(): Receiver<T> {
+    const shared = this.#live();
+    return new Receiver(shared, shared.end);
+  }
+  receiverCount(): number {
+    return this.#live().receivers;
+  }
+  clone(): Sender<T> {
+    const shared = this.#live();
+    shared.senders++;
+    return new Sender(shared);
+  }
+  drop(): void {
+    const shared = this.#shared;
+    if (shared === null) return;
+    this.#shared = null;
+    if (--shared.senders === 0) {
+      for (const waker of shared.waiters) waker.wake();
+      shared.waiters.clear();
+    }
+  }
+  [Symbol.dispose](): void {
+    this.drop();
+  }
+}
+
+export class Receiver<T> {
+  #shared: Shared<T> | null;
+  #next: number;
+  constructor(shared: Shared<T>, next: number) {
+    this.#shared = shared;
+    this.#next = next;
+    shared.receivers++;
+  }
+  #live(): Shared<T> {
+    if (this.#shared === null) throw new Error('this broadcast Receiver was dropped');
+    return this.#shared;
+  }
+  /** The next message: throws Lagged if messages were lost, RecvError once closed and read to the end. */
+  recv(): Awaitable<T> {
+    const shared = this.#live();
+    let waker: Waker | null = null;
+    return leaf(
+      (cx: Context): Poll<T> => {
+        const got = this.#take(shared);
+        if (got !== NOTHING) return Poll.ready(got as T);
+        if (shared.senders === 0) throw new RecvError();
+        waker = cx.waker();
+        shared.waiters.add(waker);
+        return PENDING;
+      },
+      () => 'a message on a broadcast channel',
+      () => {
+        if (waker !== null) shared.waiters.delete(waker);
+      },
+    );
+  }
+  /** A message now, or throws Lagged / TryRecvError. */
+  tryRecv(): T {
+    const shared = this.#live();
+    const got = this.#take(shared);
+    if (got !== NOTHING) return got as T;
+    throw new TryRecvError(shared.senders === 0 ? 'disconnected' : 'empty');
+  }
+  #take(shared: Shared<T>): T | typeof NOTHING {
+    if (this.#next < shared.first) {
+      const missed = shared.first - this.#next;
+      this.#next = shared.first;
+      throw new Lagged(missed);
+    }
+    if (this.#next < shared.end) return shared.ring[this.#next++ - shared.first]!;
+    return NOTHING;
+  }
+  /** Messages this Receiver has not read yet. */
+  len(): number {
+    const shared = this.#live();
+    return shared.end - Math.max(this.#next, shared.first);
+  }
+  /** A new Receiver starting from now (Tokio's `resubscribe`). */
+  resubscribe(): Receiver<T> {
+    const shared = this.#live();
+    return new Receiver(shared, shared.end);
+  }
+  drop(): void {
+    if (this.#shared === null) return;
+    this.#shared.receivers--;
+    this.#shared = null;
+  }
+  [Symbol.dispose](): void {
+    this.drop();
+  }
+}
+
+const NOTHING = Symbol('nothing');
+
+/** A broadcast channel keeping the last `capacity` messages (tokio::sync::broadcast::channel). */
+export function channel<T>(capacity: number): [Sender<T>, Receiver<T>] {
+  if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`broadcast.channel needs a capacity of at least 1, got ${capacity}`);
+  const shared = new Shared<T>(capacity);
+  return [new Sender(shared), new Receiver(shared, 0)];
+}

@@ -1,0 +1,71 @@
+/**
+ * tokio::sync::Notify: wake a task without sending it data.
+ * https://docs.rs/tokio/latest/tokio/sync/struct.Notify.html
+ *
+ * `notifyOne` wakes the longest-waiting task, or, when none waits, leaves a
+ * single permit that the next `notified()` consumes at once (so a
+ * notification sent just before the wait is not lost). `notifyWaiters`
+ * wakes every task waiting now and leaves no permit.
+ */
+import { PENDING, Poll, type Awaitable, type Context, type Waker } from '../future.ts';
+import { leaf } from './leaf.ts';
+
+interface Waiter {
+  waker: Waker;
+  notified: boolean;
+}
+
+export class Notify {
+  #permit = false;
+  readonly #waiters: Waiter[] = [];
+
+  notifyOne(): void {
+    const waiter = this.#waiters.shift();
+    if (waiter === undefined) {
+      this.#permit = true;
+      return;
+    }
+    waiter.notified = true;
+    waiter.waker.wake();
+  }
+
+  notifyWaiters(): void {
+    for (const waiter of this.#waiters.splice(0)) {
+      waiter.notified = true;
+      waiter.waker.wake();
+    }
+  }
+
+  /** Waits for a notification. */
+  notified(): Awaitable<void> {
+    let waiter: Waiter | null = null;
+    return leaf(
+      (cx: Context): Poll<void> => {
+        if (waiter === null) {
+          if (this.#permit) {
+            this.#permit = false;
+            return Poll.ready(undefined);
+          }
+          waiter = { waker: cx.waker(), notified: false };
+          this.#waiters.push(waiter);
+          return PENDING;
+        }
+        if (waiter.notified) {
+          waiter = null;
+          return Poll.ready(undefined);
+        }
+        waiter.waker = cx.waker();
+        return PENDING;
+      },
+      () => 'a Notify to be notified',
+      () => {
+        if (waiter === null) return;
+        const i = this.#waiters.indexOf(waiter);
+        if (i >= 0) this.#waiters.splice(i, 1);
+        // A notifyOne that chose this waiter but was never seen passes to the next one, as in Tokio.
+        else if (waiter.notified) this.notifyOne();
+        waiter = null;
+      },
+    );
+  }
+}

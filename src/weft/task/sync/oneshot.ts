@@ -1,0 +1,100 @@
+/**
+ * tokio::sync::oneshot: one value, sent once, from one task to another.
+ * https://docs.rs/tokio/latest/tokio/sync/oneshot/index.html
+ *
+ * The Receiver is itself a future: `const v = await rx`. If the Sender is
+ * dropped without sending, awaiting throws RecvError.
+ */
+import { PENDING, Poll, type Awaitable, type Context, type Future, type Waker } from '../future.ts';
+import { RecvError, SendError, TryRecvError } from '../../sync/errors.ts';
+
+interface Slot<T> {
+  state: 'empty' | 'sent' | 'taken';
+  value: T | undefined;
+  senderGone: boolean;
+  receiverGone: boolean;
+  waker: Waker | null;
+}
+
+export class Sender<T> {
+  #slot: Slot<T> | null;
+  constructor(slot: Slot<T>) {
+    this.#slot = slot;
+  }
+  /** Sends the value; throws SendError (with the value) if the Receiver is gone. A Sender sends once. */
+  send(value: T): void {
+    const slot = this.#slot;
+    if (slot === null) throw new Error('this oneshot Sender already sent (or was dropped): a oneshot carries one value');
+    this.#slot = null;
+    if (slot.receiverGone) throw new SendError(value);
+    slot.state = 'sent';
+    slot.value = value;
+    slot.senderGone = true;
+    const waker = slot.waker;
+    slot.waker = null;
+    waker?.wake();
+  }
+  /** True once the Receiver is gone. */
+  isClosed(): boolean {
+    return this.#slot === null || this.#slot.receiverGone;
+  }
+  drop(): void {
+    const slot = this.#slot;
+    if (slot === null) return;
+    this.#slot = null;
+    slot.senderGone = true;
+    const waker = slot.waker;
+    slot.waker = null;
+    waker?.wake();
+  }
+  [Symbol.dispose](): void {
+    this.drop();
+  }
+}
+
+export class Receiver<T> implements Future<T> {
+  readonly #slot: Slot<T>;
+  declare then: Awaitable<T>['then'];
+  constructor(slot: Slot<T>) {
+    this.#slot = slot;
+  }
+  poll(cx: Context): Poll<T> {
+    const slot = this.#slot;
+    if (slot.state === 'sent') {
+      slot.state = 'taken';
+      const value = slot.value as T;
+      slot.value = undefined;
+      return Poll.ready(value);
+    }
+    if (slot.state === 'taken') throw new Error('this oneshot value was already received');
+    if (slot.senderGone) throw new RecvError();
+    slot.waker = cx.waker();
+    return PENDING;
+  }
+  /** The value if it was sent, else throws TryRecvError. */
+  tryRecv(): T {
+    const slot = this.#slot;
+    if (slot.state === 'sent') {
+      slot.state = 'taken';
+      return slot.value as T;
+    }
+    throw new TryRecvError(slot.senderGone ? 'disconnected' : 'empty');
+  }
+  /** No longer wanted: the Sender's `send` will fail. */
+  close(): void {
+    this.#slot.receiverGone = true;
+    this.#slot.waker = null;
+  }
+  /** An await of this Receiver was cancelled (a losing select branch): it stops waiting but stays open, so it can be awaited again. */
+  [Symbol.dispose](): void {
+    this.#slot.waker = null;
+  }
+  describe(): string {
+    return 'a value on a oneshot channel';
+  }
+}
+
+export function channel<T>(): [Sender<T>, Receiver<T>] {
+  const slot: Slot<T> = { state: 'empty', value: undefined, senderGone: false, receiverGone: false, waker: null };
+  return [new Sender(slot), new Receiver(slot)];
+}

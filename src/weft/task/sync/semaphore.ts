@@ -1,0 +1,165 @@
+/**
+ * tokio::sync::Semaphore: a count of permits that tasks acquire and give back.
+ * https://docs.rs/tokio/latest/tokio/sync/struct.Semaphore.html
+ *
+ * Fair, as Tokio's is: waiters are served first come, first served, and a
+ * waiter that wants many permits holds back the smaller requests queued
+ * after it (no overtaking), so none starves. A waiter that is cancelled
+ * leaves the queue; permits it was already granted go back. The async
+ * Mutex and RwLock are made of one (as Tokio's are).
+ */
+import { PENDING, Poll, type Awaitable, type Context, type Waker } from '../future.ts';
+import { leaf } from './leaf.ts';
+
+/** `acquire` on a closed Semaphore. */
+export class AcquireError extends Error {
+  constructor() {
+    super('the semaphore was closed');
+    this.name = 'AcquireError';
+  }
+}
+
+/** `tryAcquire` could not get the permits now ('noPermits') or ever ('closed'). */
+export class TryAcquireError extends Error {
+  readonly kind: 'noPermits' | 'closed';
+  constructor(kind: 'noPermits' | 'closed') {
+    super(kind === 'closed' ? 'the semaphore was closed' : 'no permits available');
+    this.name = 'TryAcquireError';
+    this.kind = kind;
+  }
+}
+
+interface Waiter {
+  n: number;
+  waker: Waker | null;
+  granted: boolean;
+  closed: boolean;
+}
+
+/** Permits held; given back by `release()` or by disposing it (`using permit = await sem.acquire()`). */
+export class SemaphorePermit {
+  #semaphore: Semaphore | null;
+  readonly #n: number;
+  constructor(semaphore: Semaphore, n: number) {
+    this.#semaphore = semaphore;
+    this.#n = n;
+  }
+  /** How many permits this holds. */
+  numPermits(): number {
+    return this.#n;
+  }
+  /** Gives the permits back. */
+  release(): void {
+    const semaphore = this.#semaphore;
+    this.#semaphore = null;
+    semaphore?.addPermits(this.#n);
+  }
+  /** Keeps the permits taken for good (Tokio's `forget`). */
+  forget(): void {
+    this.#semaphore = null;
+  }
+  [Symbol.dispose](): void {
+    this.release();
+  }
+}
+
+export class Semaphore {
+  /** The most permits a Semaphore can hold (Tokio's `MAX_PERMITS`, smaller here). */
+  static readonly MAX_PERMITS = 2 ** 30;
+  #permits: number;
+  readonly #queue: Waiter[] = [];
+  #closed = false;
+
+  constructor(permits: number) {
+    if (!Number.isInteger(permits) || permits < 0 || permits > Semaphore.MAX_PERMITS) {
+      throw new RangeError(`a Semaphore needs a whole number of permits from 0 to ${Semaphore.MAX_PERMITS}, got ${permits}`);
+    }
+    this.#permits = permits;
+  }
+
+  availablePermits(): number {
+    return this.#permits;
+  }
+
+  isClosed(): boolean {
+    return this.#closed;
+  }
+
+  /** Adds `n` permits, serving waiters in order. */
+  addPermits(n: number): void {
+    this.#permits += n;
+    this.#grant();
+  }
+
+  /** Waits for `n` permits (default 1), in turn behind earlier waiters. Throws AcquireError once the Semaphore is closed. */
+  acquire(n = 1): Awaitable<SemaphorePermit> {
+    this.#check(n);
+    let waiter: Waiter | null = null;
+    return leaf(
+      (cx: Context): Poll<SemaphorePermit> => {
+        if (waiter === null) {
+          if (this.#closed) throw new AcquireError();
+          if (this.#queue.length === 0 && this.#permits >= n) {
+            this.#permits -= n;
+            waiter = { n, waker: null, granted: true, closed: false };
+            return Poll.ready(new SemaphorePermit(this, n));
+          }
+          waiter = { n, waker: cx.waker(), granted: false, closed: false };
+          this.#queue.push(waiter);
+          return PENDING;
+        }
+        if (waiter.closed) throw new AcquireError();
+        if (waiter.granted) {
+          waiter.waker = null;
+          return Poll.ready(new SemaphorePermit(this, n));
+        }
+        waiter.waker = cx.waker();
+        return PENDING;
+      },
+      () => `${n === 1 ? 'a permit' : `${n} permits`} of a Semaphore (${this.#permits} available, ${this.#queue.length} waiting)`,
+      () => {
+        // Cancelled: leave the queue, or give back what was granted but never taken.
+        if (waiter === null || waiter.waker === null) return;
+        if (waiter.granted) this.addPermits(n);
+        else {
+          const i = this.#queue.indexOf(waiter);
+          if (i >= 0) this.#queue.splice(i, 1);
+          this.#grant(); // the waiter behind may fit now
+        }
+        waiter.waker = null;
+      },
+    );
+  }
+
+  /** Takes `n` permits now, or throws TryAcquireError (also when others are queued: no overtaking). */
+  tryAcquire(n = 1): SemaphorePermit {
+    this.#check(n);
+    if (this.#closed) throw new TryAcquireError('closed');
+    if (this.#queue.length > 0 || this.#permits < n) throw new TryAcquireError('noPermits');
+    this.#permits -= n;
+    return new SemaphorePermit(this, n);
+  }
+
+  /** Closes the Semaphore: every waiter, and every later acquire, fails with AcquireError. */
+  close(): void {
+    this.#closed = true;
+    for (const waiter of this.#queue.splice(0)) {
+      waiter.closed = true;
+      waiter.waker?.wake();
+    }
+  }
+
+  #check(n: number): void {
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`acquire needs a whole number of permits, at least 1; got ${n}`);
+  }
+
+  #grant(): void {
+    const queue = this.#queue;
+    while (queue.length > 0 && this.#permits >= queue[0]!.n) {
+      const waiter = queue.shift()!;
+      this.#permits -= waiter.n;
+      waiter.granted = true;
+      waiter.waker?.wake();
+    }
+  }
+}

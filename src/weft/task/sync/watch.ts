@@ -1,0 +1,138 @@
+/**
+ * tokio::sync::watch: one value that changes; receivers see the latest.
+ * https://docs.rs/tokio/latest/tokio/sync/watch/index.html
+ *
+ * Unlike a queue, a watch channel keeps only the newest value: a Receiver
+ * that was busy while three values were sent sees only the last one.
+ * `changed()` waits until a value newer than the one this Receiver last
+ * saw has been sent (throws RecvError once the Sender is dropped);
+ * `borrow()` reads the current value.
+ */
+import { PENDING, Poll, type Awaitable, type Context, type Waker } from '../future.ts';
+import { RecvError, SendError } from '../../sync/errors.ts';
+import { leaf } from './leaf.ts';
+
+class Shared<T> {
+  version = 0;
+  senderAlive = true;
+  receivers = 0;
+  waiters = new Set<Waker>();
+  value: T;
+  constructor(value: T) {
+    this.value = value;
+  }
+  wakeAll(): void {
+    const waiters = [...this.waiters];
+    this.waiters.clear();
+    for (const waker of waiters) waker.wake();
+  }
+}
+
+export class Sender<T> {
+  readonly #shared: Shared<T>;
+  constructor(shared: Shared<T>) {
+    this.#shared = shared;
+  }
+  /** Replaces the value and notifies the Receivers; throws SendError if there is none. */
+  send(value: T): void {
+    if (this.#shared.receivers === 0) throw new SendError(value);
+    this.sendReplace(value);
+  }
+  /** Replaces the value even with no Receiver; returns the old one. */
+  sendReplace(value: T): T {
+    const shared = this.#shared;
+    const old = shared.value;
+    shared.value = value;
+    shared.version++;
+    shared.wakeAll();
+    return old;
+  }
+  /** Changes the value in place with `modify` and notifies. */
+  sendModify(modify: (value: T) => T | void): void {
+    const shared = this.#shared;
+    const next = modify(shared.value);
+    if (next !== undefined) shared.value = next as T;
+    shared.version++;
+    shared.wakeAll();
+  }
+  borrow(): T {
+    return this.#shared.value;
+  }
+  subscribe(): Receiver<T> {
+    return new Receiver(this.#shared);
+  }
+  receiverCount(): number {
+    return this.#shared.receivers;
+  }
+  drop(): void {
+    if (!this.#shared.senderAlive) return;
+    this.#shared.senderAlive = false;
+    this.#shared.wakeAll();
+  }
+  [Symbol.dispose](): void {
+    this.drop();
+  }
+}
+
+export class Receiver<T> {
+  readonly #shared: Shared<T>;
+  #seen: number;
+  #dropped = false;
+  constructor(shared: Shared<T>) {
+    this.#shared = shared;
+    this.#seen = shared.version;
+    shared.receivers++;
+  }
+  /** The latest value (does not mark it seen). */
+  borrow(): T {
+    return this.#shared.value;
+  }
+  /** The latest value, marked seen. */
+  borrowAndUpdate(): T {
+    this.#seen = this.#shared.version;
+    return this.#shared.value;
+  }
+  /** True if a value newer than the last seen one was sent. */
+  hasChanged(): boolean {
+    return this.#shared.version !== this.#seen;
+  }
+  /** Waits for a newer value than the last seen, and marks it seen. Throws RecvError once the Sender is gone. */
+  changed(): Awaitable<void> {
+    const shared = this.#shared;
+    let waker: Waker | null = null;
+    return leaf(
+      (cx: Context): Poll<void> => {
+        if (shared.version !== this.#seen) {
+          this.#seen = shared.version;
+          return Poll.ready(undefined);
+        }
+        if (!shared.senderAlive) throw new RecvError();
+        waker = cx.waker();
+        shared.waiters.add(waker);
+        return PENDING;
+      },
+      () => 'a change on a watch channel',
+      () => {
+        if (waker !== null) shared.waiters.delete(waker);
+      },
+    );
+  }
+  clone(): Receiver<T> {
+    const other = new Receiver(this.#shared);
+    other.#seen = this.#seen;
+    return other;
+  }
+  drop(): void {
+    if (this.#dropped) return;
+    this.#dropped = true;
+    this.#shared.receivers--;
+  }
+  [Symbol.dispose](): void {
+    this.drop();
+  }
+}
+
+export function channel<T>(initial: T): [Sender<T>, Receiver<T>] {
+  const shared = new Shared(initial);
+  return [new Sender(shared), new Receiver(shared)];
+}

@@ -1,0 +1,174 @@
+/**
+ * weft/task's channels and locks as tasks use them: a bounded mpsc channel
+ * makes its sender wait, a broadcast receiver that lags is told how many
+ * messages it missed, a watch receiver sees only the latest value, an async
+ * Mutex guard lives across an await, and the Semaphore serves waiters in
+ * order. Paused time keeps every output the same from run to run.
+ */
+import { describe, expect, it } from 'vitest';
+import { runProgram } from '../support/run-program.ts';
+
+const IMPORTS = `import { spawn, sleep, yieldNow, join, select, time, mpsc, oneshot, broadcast, watch, Mutex, RwLock, Semaphore, Notify, Lagged, RecvError, SendError, TryAcquireError, drop } from "weft/task";\n`;
+
+async function ok(body: string) {
+  const run = await runProgram(`${IMPORTS}${body}`);
+  expect(run.errors, JSON.stringify(run.errors)).toEqual([]);
+  expect(run.outcome.status).toBe('ok');
+  return run.lines;
+}
+
+describe('channels', () => {
+  it('mpsc: a bounded channel makes the sender wait; recv gives undefined once every Sender is dropped', async () => {
+    const lines = await ok(`
+async function main() {
+  time.pause();
+  const [tx, rx] = mpsc.channel<number>(2);
+  const producer = spawn(async () => {
+    for (let i = 1; i <= 4; i++) { await tx.send(i); console.log("sent", i); }
+    drop(tx);
+  });
+  await sleep(10);
+  let msg;
+  while ((msg = await rx.recv()) !== undefined) console.log("got", msg);
+  await producer;
+}`);
+    expect(lines).toEqual(['sent 1', 'sent 2', 'got 1', 'got 2', 'sent 3', 'sent 4', 'got 3', 'got 4']);
+  });
+
+  it('mpsc: unbounded send never waits; a closed Receiver makes send throw SendError', async () => {
+    const lines = await ok(`
+async function main() {
+  const [tx, rx] = mpsc.unboundedChannel<string>();
+  const tx2 = tx.clone();
+  tx.send("a"); tx2.send("b");
+  console.log(await rx.recv(), await rx.recv(), rx.tryRecv === undefined);
+  rx.close();
+  try { tx.send("c"); } catch (e) { console.log(e instanceof SendError, (e as SendError<string>).value); }
+}`);
+    expect(lines).toEqual(['a b false', 'true c']);
+  });
+
+  it('oneshot: the Receiver is a future; a dropped Sender makes it throw RecvError', async () => {
+    const lines = await ok(`
+async function main() {
+  const [tx, rx] = oneshot.channel<number>();
+  spawn(async () => { await sleep(5); tx.send(42); });
+  console.log(await rx);
+  const [tx2, rx2] = oneshot.channel<number>();
+  spawn(async () => { drop(tx2); });
+  try { await rx2; } catch (e) { console.log(e instanceof RecvError); }
+}`);
+    expect(lines).toEqual(['42', 'true']);
+  });
+
+  it('broadcast: every receiver gets every message; a lagging one gets Lagged with how many it missed', async () => {
+    const lines = await ok(`
+async function main() {
+  const [tx, fast] = broadcast.channel<number>(2);
+  const slow = tx.subscribe();
+  for (let i = 1; i <= 5; i++) { tx.send(i); console.log("fast", await fast.recv()); }
+  try { await slow.recv(); } catch (e) { console.log(e instanceof Lagged, (e as Lagged).missed, (e as Error).message); }
+  console.log("slow", await slow.recv(), await slow.recv());
+  drop(tx);
+  try { await slow.recv(); } catch (e) { console.log("closed", e instanceof RecvError); }
+}`);
+    expect(lines).toEqual([
+      'fast 1', 'fast 2', 'fast 3', 'fast 4', 'fast 5',
+      'true 3 this receiver lagged behind and missed 3 messages',
+      'slow 4 5',
+      'closed true',
+    ]);
+  });
+
+  it('watch: a busy receiver sees only the latest value', async () => {
+    const lines = await ok(`
+async function main() {
+  time.pause();
+  const [tx, rx] = watch.channel("init");
+  const reader = spawn(async () => {
+    console.log("first", rx.borrow());
+    await sleep(100); // busy while three values are sent
+    await rx.changed();
+    console.log("latest", rx.borrowAndUpdate(), rx.hasChanged());
+    try { await rx.changed(); } catch (e) { console.log("sender gone", e instanceof RecvError); }
+  });
+  for (const v of ["a", "b", "c"]) { await sleep(10); tx.send(v); }
+  await sleep(200);
+  drop(tx);
+  await reader;
+}`);
+    expect(lines).toEqual(['first init', 'latest c false', 'sender gone true']);
+  });
+});
+
+describe('locks', () => {
+  it('an async Mutex guard lives across an await; the other tasks run meanwhile and get the lock in turn', async () => {
+    const lines = await ok(`
+async function main() {
+  time.pause();
+  const counter = new Mutex(0);
+  const tasks = [1, 2, 3].map((id) => spawn(async () => {
+    using guard = await counter.lock();
+    const seen = guard.value;
+    await sleep(10); // held across an await
+    guard.value = seen + 1;
+    console.log("task", id, "->", guard.value, "at", time.now() % 1000);
+  }));
+  for (const t of tasks) await t;
+  console.log("total", (await counter.lock()).value, counter.tryLock() !== undefined);
+}`);
+    expect(lines.slice(0, 3).map((l) => l.split(' at ')[0])).toEqual(['task 1 -> 1', 'task 2 -> 2', 'task 3 -> 3']);
+    expect(lines[3]).toBe('total 3 false');
+  });
+
+  it('RwLock: readers share, a writer waits for them and holds back later readers', async () => {
+    const lines = await ok(`
+async function main() {
+  time.pause();
+  const lock = new RwLock("v1");
+  const r1 = await lock.read();
+  const r2 = await lock.read();
+  const writer = spawn(async () => { using w = await lock.write(); w.value = "v2"; console.log("wrote"); });
+  await yieldNow();
+  console.log("late reader blocked:", lock.tryRead() === undefined);
+  r1.unlock(); r2.unlock();
+  await writer;
+  console.log((await lock.read()).value);
+}`);
+    expect(lines).toEqual(['late reader blocked: true', 'wrote', 'v2']);
+  });
+
+  it('Semaphore is fair: waiters are served in order, a big request is not overtaken', async () => {
+    const lines = await ok(`
+async function main() {
+  time.pause();
+  const sem = new Semaphore(3);
+  const held = await sem.acquire(3);
+  const order: string[] = [];
+  const big = spawn(async () => { using p = await sem.acquire(3); order.push("big"); });
+  await yieldNow();
+  const small = spawn(async () => { using p = await sem.acquire(1); order.push("small"); });
+  await yieldNow();
+  try { sem.tryAcquire(1); } catch (e) { console.log("tryAcquire:", (e as TryAcquireError).kind); }
+  held.release();
+  await join(big, small);
+  console.log(order.join(","), sem.availablePermits());
+}`);
+    expect(lines).toEqual(['tryAcquire: noPermits', 'big,small 3']);
+  });
+
+  it('Notify: notifyOne wakes one waiter or leaves a permit; notifyWaiters wakes all', async () => {
+    const lines = await ok(`
+async function main() {
+  const notify = new Notify();
+  notify.notifyOne(); // no waiter yet: stored
+  await notify.notified();
+  console.log("permit used");
+  const waiters = [1, 2].map((i) => spawn(async () => { await notify.notified(); console.log("woken", i); }));
+  await yieldNow();
+  notify.notifyWaiters();
+  for (const w of waiters) await w;
+}`);
+    expect(lines).toEqual(['permit used', 'woken 1', 'woken 2']);
+  });
+});
