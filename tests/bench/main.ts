@@ -16,18 +16,21 @@ import { createNodeSupervisor } from '../../src/runner/node-host.ts';
 import { freshWorker, median, multithreadingFigures, postMessageThroughput } from './baselines-node.ts';
 import { runInChromium, type BrowserResult } from './browser.ts';
 import { parseFigures, programs, TRIALS, type Figure } from './programs.ts';
+import { PAR_BEGIN, PAR_END, parPrograms, parSection } from './par.ts';
+import { DEFAULT_CUTOFF_MICROS } from '../../src/weft/par/pool.ts';
+import { PAR_SORT_MIN } from '../../src/weft/par/sort.ts';
 
 const rustDir = fileURLToPath(new URL('./rust/', import.meta.url));
 const out = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));
 const log = (line: string) => console.error(line);
 
-async function weftInNode(): Promise<Figure[]> {
+async function weftInNode(sources: Record<string, string> = programs): Promise<Figure[]> {
   const supervisor = createNodeSupervisor(2);
   supervisor.prewarm();
   await new Promise((resolve) => setTimeout(resolve, 1500));
   const figures: Figure[] = [];
   try {
-    for (const [name, source] of Object.entries(programs)) {
+    for (const [name, source] of Object.entries(sources)) {
       log(`  node: ${name}`);
       const lines: string[] = [];
       const run = supervisor.startRun(source, { timeoutMs: 180_000 }, (event) => {
@@ -43,7 +46,7 @@ async function weftInNode(): Promise<Figure[]> {
   return figures;
 }
 
-function rust(): { figures: Figure[]; note: string } {
+function rust(only?: 'par'): { figures: Figure[]; note: string } {
   try {
     execFileSync('cargo', ['--version'], { stdio: 'ignore' });
   } catch {
@@ -52,7 +55,7 @@ function rust(): { figures: Figure[]; note: string } {
   log('  rust: cargo build --release');
   execFileSync('cargo', ['build', '--release', '--quiet'], { cwd: rustDir, stdio: 'inherit' });
   log('  rust: run');
-  const text = execFileSync(`${rustDir}target/release/weft-bench-baselines`, { encoding: 'utf8' });
+  const text = execFileSync(`${rustDir}target/release/weft-bench-baselines`, only ? [only] : [], { encoding: 'utf8' });
   const version = execFileSync('rustc', ['--version'], { encoding: 'utf8' }).trim();
   return { figures: parseFigures(text.split('\n')), note: version };
 }
@@ -116,11 +119,42 @@ function row(name: string, unit: string, weft: Figure | undefined, base: Figure 
   return `| ${descriptions[name] ?? name} | ${fmt(w, unit)} | ${baseLabel}: ${fmt(b, unit)} | ${speed(w, b, unit)} |`;
 }
 
+/** The weft/par section, between its markers, so `--only=par` can replace it alone. */
+function parBlock(node: Figure[], rustFigures: Figure[], rustNote: string, load: string): string {
+  const cpu = cpus();
+  const header = [
+    `- Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores; load average at start ${load}; Node ${process.version}; Rust: ${rustNote}`,
+    `- Date: ${new Date().toISOString()}; medians of ${TRIALS} trials`,
+  ];
+  const raw = ['', '```json', JSON.stringify({ node, rust: rustFigures }), '```'];
+  return [PAR_BEGIN, ...parSection(node, rustFigures, header, DEFAULT_CUTOFF_MICROS, PAR_SORT_MIN), 'Raw trials:', ...raw, PAR_END].join('\n');
+}
+
+/** `--only=par`: measure weft/par alone and replace its section of BENCHMARKS.md, keeping the rest. */
+async function onlyPar(): Promise<void> {
+  const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  log('weft/par benchmarks');
+  const rustResult = rust('par');
+  const node = await weftInNode(parPrograms);
+  const block = parBlock(node, rustResult.figures, rustResult.note, load);
+  let text = readFileSync(out, 'utf8');
+  const begin = text.indexOf(PAR_BEGIN);
+  const end = text.indexOf(PAR_END);
+  if (begin >= 0 && end > begin) text = text.slice(0, begin) + block + text.slice(end + PAR_END.length);
+  else text = text.replace('## Why each missed target is missed', `${block}\n\n## Why each missed target is missed`);
+  writeFileSync(out, text);
+  log(`wrote the weft/par section of ${out}`);
+  process.exit(0);
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--only=par')) return onlyPar();
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   log('weft benchmarks (medians of ' + TRIALS + ' trials)');
   const rustResult = rust();
   const node = await weftInNode();
+  log('  node: weft/par');
+  const parNode = await weftInNode(parPrograms);
   log('  node: baselines');
   const nodeFresh = await freshWorker();
   const nodePost = await postMessageThroughput();
@@ -182,6 +216,7 @@ async function main(): Promise<void> {
   lines.push('| 1→1 channel | not measured | | |', '| rendezvous | no such primitive (capacity ≥ 1) | | |', '');
   lines.push('Its spawn is an async task pool (`await handle.join()`), its Mutex guards a typed array (`blockingLock`). Its bounded channel was not measured: in this harness a blocking receiver got "Channel closed" with messages still queued once the producer task ended, and with an extra Sender kept open a 20 000-message run did not finish within 300 s.', '');
 
+  lines.push(parBlock(parNode, rustFigures, rustResult.note, load), '');
   lines.push('## Why each missed target is missed', '');
   const missed = new Set<string>();
   for (const figures of [node, browser?.figures ?? []]) {

@@ -4,19 +4,21 @@
  *
  * Rayon: https://docs.rs/rayon/latest/rayon/iter/trait.ParallelIterator.html
  *
- * A terminal op first runs the chain on the calling thread, in batches,
- * watching the clock; only when the work outlasts the pool's sequential
- * cut-off (measured, BENCHMARKS.md) does the rest go to the pool (job.ts),
- * whose chunks' partial results are then combined in source order. So a
- * small input never pays for waking threads, and a big one loses at most the
- * cut-off's worth of parallelism. Under a seeded schedule everything runs
+ * A terminal op first runs the chain on the calling thread, in doubling
+ * batches, watching the clock: once it has run for an eighth of the pool's
+ * sequential cut-off, it estimates from the items done how long the rest
+ * would take here, and only if that exceeds the cut-off (measured: the work
+ * below which the pool loses, BENCHMARKS.md) does the rest go to the pool
+ * (job.ts), whose chunks' partial results are then combined in source order.
+ * So a small input never pays for waking threads, and a big one loses little
+ * parallelism. The estimate assumes the first items cost what the rest do. Under a seeded schedule everything runs
  * on the calling thread, so a seed still replays one interleaving.
  */
 import { context } from '../runtime/context.ts';
 import { liftedForPar } from './lifted.ts';
 import { scheduled } from '../runtime/scheduler.ts';
 import { answered, combine, startStretch, type StageKind, type TerminalKind } from './pipeline.ts';
-import { runOnPool, SKIPPED, sourceItem, sourceLength, typedArrayKinds, type AnyTypedArray, type Source, type StageSpec, type TerminalSpec } from './job.ts';
+import { runOnPool, SKIPPED, sourceArray, sourceItem, sourceLength, typedArrayKinds, type AnyTypedArray, type Source, type StageSpec, type TerminalSpec } from './job.ts';
 import { currentPool } from './current.ts';
 import { poolCutoff } from './pool.ts';
 
@@ -138,23 +140,28 @@ export class ParallelIterator<T> {
     const n = sourceLength(source);
     const stages = this.#stages.map((s) => (s.id ? { k: s.k, f: s.f.fn, id: s.id.fn } : { k: s.k, f: s.f.fn })) as never[];
     const local = { k: terminal.k as TerminalKind, ...(terminal.f ? { f: terminal.f.fn } : {}), ...(terminal.id ? { id: terminal.id.fn } : {}) } as never;
-    const stretch = startStretch(sourceItem(source), stages, local);
+    const stretch = startStretch(sourceItem(source), stages, local, sourceArray(source));
     const sequential = n <= this.#minLen || scheduled(context().memory);
     if (sequential) {
       stretch.feed(0, n);
       return combine(local, [stretch.finish()]);
     }
     const pool = currentPool();
-    // The sequential prefix: run here until the clock says the pool would pay off (see the file's header).
+    // The sequential prefix (see the file's header): run here for a short
+    // probe, estimate from it how long the rest would take here, and keep it
+    // here unless that is more than the pool's cut-off.
     const cutoffMs = poolCutoff(pool) / 1000;
     let done = 0;
     if (cutoffMs > 0) {
       const started = performance.now();
-      for (let batch = 64; done < n; batch *= 2) {
+      const probeMs = cutoffMs / PROBE_FRACTION;
+      let batch = 32;
+      while (done < n) {
         const hi = Math.min(n, done + batch);
-        const more = stretch.feed(done, hi);
-        done = more ? hi : n;
-        if (performance.now() - started >= cutoffMs) break;
+        done = stretch.feed(done, hi) ? hi : n;
+        const elapsed = performance.now() - started;
+        if (elapsed >= probeMs && (elapsed / done) * (n - done) > cutoffMs) break;
+        batch *= 2;
       }
     }
     const prefix = stretch.finish();
@@ -163,6 +170,9 @@ export class ParallelIterator<T> {
     return combine(local, [prefix, ...parts]);
   }
 }
+
+/** The probe runs for this fraction of the cut-off before it estimates the rest. */
+const PROBE_FRACTION = 8;
 
 /** The partial result of a chunk skipped because another chunk had the answer. */
 function neutral(k: TerminalKind): unknown {

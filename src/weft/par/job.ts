@@ -82,6 +82,11 @@ export function sourceLength(source: Source): number {
   return source.k === 'range' ? Math.max(0, source.end - source.start) : source.array.length;
 }
 
+/** The array the items are read from, when they are an array's elements. */
+export function sourceArray(source: Source): ArrayLike<unknown> | undefined {
+  return source.k === 'range' ? undefined : source.array;
+}
+
 export function sourceItem(source: Source): (i: number) => unknown {
   if (source.k === 'range') {
     const start = source.start;
@@ -265,6 +270,7 @@ export function viewOf(desc: { t: number; off: number; len: number }): AnyTypedA
 interface IterPlan {
   desc: IterDesc;
   item: (i: number) => unknown;
+  array?: ArrayLike<unknown>;
   stages: Stage[];
   terminal: Terminal;
 }
@@ -274,20 +280,20 @@ registerJobKind<IterPlan>('iter', {
     const desc = raw as unknown as IterDesc;
     const mem = context().memory;
     let item: (i: number) => unknown;
+    let array: ArrayLike<unknown> | undefined;
     const src = desc.src;
     if (src.k === 'range') {
       const start = src.start;
       item = (i) => start + i;
-    } else if (src.k === 'view') {
-      const view = viewOf(src);
-      item = (i) => view[i];
     } else {
-      const array = decodeValue(mem.read(src.ptr, src.len), { owned: false }) as unknown[];
-      item = (i) => array[i];
+      const items = src.k === 'view' ? viewOf(src) : (decodeValue(mem.read(src.ptr, src.len), { owned: false }) as unknown[]);
+      item = (i) => items[i];
+      array = items;
     }
     return {
       desc,
       item,
+      ...(array ? { array } : {}),
       stages: desc.stages.map((s) => (s.id ? { k: s.k, f: rebuild(s.f), id: rebuild(s.id) } : { k: s.k, f: rebuild(s.f) })),
       terminal: { k: desc.term.k, ...(desc.term.f ? { f: rebuild(desc.term.f) } : {}), ...(desc.term.id ? { id: rebuild(desc.term.id) } : {}) },
     };
@@ -295,7 +301,7 @@ registerJobKind<IterPlan>('iter', {
   run(plan, chunk) {
     const lo = plan.desc.offset + chunk * plan.desc.chunkLen;
     const hi = Math.min(lo + plan.desc.chunkLen, plan.desc.end);
-    const stretch = startStretch(plan.item, plan.stages, plan.terminal);
+    const stretch = startStretch(plan.item, plan.stages, plan.terminal, plan.array);
     stretch.feed(lo, hi);
     return stretch.finish();
   },

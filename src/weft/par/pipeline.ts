@@ -151,8 +151,39 @@ export function betterThan(t: Terminal): (x: unknown, best: unknown) => boolean 
   }
 }
 
-/** Starts a stretch over `item(i)` for the chain `stages` ending in `terminal`. */
-export function startStretch(item: (i: number) => unknown, stages: readonly Stage[], terminal: Terminal): Stretch {
+/**
+ * The common `map(f).sum()` over an array, as one loop with no closure
+ * between the item and `f` (profiled: the general push chain below costs
+ * ~15% of a heavy map-reduce, mostly in calls V8 cannot inline once one
+ * program has several chains).
+ */
+function mapSumStretch(array: ArrayLike<unknown>, f: (x: unknown) => unknown): Stretch {
+  let acc = 0;
+  let any = false;
+  return {
+    feed(lo, hi) {
+      let i = lo;
+      if (!any && i < hi) {
+        acc = f(array[i++]) as number;
+        any = true;
+      }
+      let sum = acc;
+      for (; i < hi; i++) sum += f(array[i]) as number;
+      acc = sum;
+      return true;
+    },
+    finish: () => (any ? [acc] : []),
+  };
+}
+
+/**
+ * Starts a stretch over `item(i)` for the chain `stages` ending in
+ * `terminal`. `array`, when given, is what `item` reads (`item(i) === array[i]`).
+ */
+export function startStretch(item: (i: number) => unknown, stages: readonly Stage[], terminal: Terminal, array?: ArrayLike<unknown>): Stretch {
+  if (array !== undefined && terminal.k === 'sum' && stages.length === 1 && stages[0]!.k === 'map') {
+    return mapSumStretch(array, stages[0]!.f as (x: unknown) => unknown);
+  }
   const s = sink(terminal);
   let push: (x: unknown) => boolean = (x) => s.push(x);
   const flushes: Array<() => boolean> = [];

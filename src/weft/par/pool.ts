@@ -60,13 +60,13 @@ export const TaskKind = { chunks: 1, call: 2 } as const;
 export const TaskState = { pending: 0, running: 1, done: 2, panicked: 3, inline: 4 } as const;
 
 /**
- * The sequential cut-off when nobody set one: a terminal op first runs on
- * the calling thread, and hands the rest to the pool only once it has run
- * this long. Measured by `npm run bench` (BENCHMARKS.md, "Sequential
- * cut-off"): waking the pool and collecting its results costs about this
- * much on the reference machine.
+ * The sequential cut-off when nobody set one: a terminal op hands work to
+ * the pool only when what is left would take longer than this on the
+ * calling thread (par/iter.ts). Measured by `npm run bench` (BENCHMARKS.md,
+ * "Sequential cut-off"): on the reference machine a pool of 2 starts to beat
+ * the calling thread between 375 µs (0.94×) and 770 µs (1.21×) of work.
  */
-export const DEFAULT_CUTOFF_MICROS = 250;
+export const DEFAULT_CUTOFF_MICROS = 500;
 
 /** What a pool worker knows about itself (undefined on threads outside every pool). */
 export interface WorkerState {

@@ -30,7 +30,46 @@ struct Small {
     ok: bool,
 }
 
+fn heavy(x: f64) -> f64 {
+    (x.sqrt().sin() * x.cos()).abs()
+}
+
+/// weft/par's map-reduce figure (tests/bench/par.ts): the same data and
+/// function, summed sequentially and by two hand-split scoped threads.
+fn par_figures() {
+    let n = 4_000_000usize;
+    let mut s: u64 = 12345;
+    let xs: Vec<f64> = (0..n)
+        .map(|_| {
+            s = (s * 1103515245 + 12345) % 2147483648;
+            s as f64 / 1000.0
+        })
+        .collect();
+    report("par-mapreduce-seq", "ms", &trials(2, || {
+        let t0 = Instant::now();
+        let sum: f64 = black_box(&xs).iter().map(|&x| heavy(x)).sum();
+        black_box(sum);
+        t0.elapsed().as_secs_f64() * 1e3
+    }));
+    report("par-mapreduce-2threads", "ms", &trials(2, || {
+        let t0 = Instant::now();
+        let (a, b) = black_box(&xs).split_at(n / 2);
+        let sum: f64 = thread::scope(|scope| {
+            let h = scope.spawn(|| a.iter().map(|&x| heavy(x)).sum::<f64>());
+            let right: f64 = b.iter().map(|&x| heavy(x)).sum();
+            h.join().unwrap() + right
+        });
+        black_box(sum);
+        t0.elapsed().as_secs_f64() * 1e3
+    }));
+}
+
 fn main() {
+    let only_par = std::env::args().any(|a| a == "par");
+    par_figures();
+    if only_par {
+        return;
+    }
     // spawn + join, µs per thread
     report("spawn-join", "us", &trials(1, || {
         let n = 200;

@@ -1,0 +1,184 @@
+/**
+ * weft/par's benchmarks: data parallelism against sequential JavaScript in
+ * the same worker, measured in the same run (and Rust's hand-split threads
+ * on the same machine, rust/src/main.rs). `npm run bench` includes them;
+ * `node tests/bench/main.ts --only=par` runs only these and rewrites only
+ * the weft/par section of BENCHMARKS.md.
+ *
+ * The sequential cut-off (par/pool.ts DEFAULT_CUTOFF_MICROS, par/sort.ts
+ * PAR_SORT_MIN) comes from the "cut-off" figures: the same work timed
+ * sequentially and on a pool that sends everything to its threads, at
+ * growing sizes; the cut-off is the sequential time at which the pool
+ * starts to win.
+ */
+import { median } from './baselines-node.ts';
+import type { Figure } from './programs.ts';
+
+export const PAR_TRIALS = 7;
+export const CUTOFF_SIZES = [250, 500, 1000, 2000, 4000, 8000, 16000, 32000, 64000];
+export const SORT_CUTOFF_SIZES = [2000, 4000, 8000, 16000, 32000, 64000, 128000];
+
+const prelude = `import { parIter, range, parSort, sharedArray, ThreadPoolBuilder } from "weft/par";
+const TRIALS = ${PAR_TRIALS};
+function report(name, unit, trials) { console.log(JSON.stringify({ name, unit, trials })); }
+function trials(warmup, f) { for (let i = 0; i < warmup; i++) f(); const out = []; for (let i = 0; i < TRIALS; i++) out.push(f()); return out; }
+function heavy(x) { return Math.abs(Math.sin(Math.sqrt(x)) * Math.cos(x)); }
+function data(n) { const xs = new Float64Array(n); let s = 12345; for (let i = 0; i < n; i++) { s = (s * 1103515245 + 12345) % 2147483648; xs[i] = s / 1000; } return xs; }
+let sink = 0;
+`;
+
+/** name -> program source; each prints JSON figure lines. */
+export const parPrograms: Record<string, string> = {
+  'par-mapreduce': `${prelude}
+function main() {
+  const n = 4_000_000;
+  const plain = data(n);
+  const shared = sharedArray(Float64Array, plain);
+  report("mapreduce-seq", "ms", trials(2, () => {
+    const t0 = performance.now();
+    let s = 0;
+    for (let i = 0; i < n; i++) s += heavy(plain[i]);
+    sink += s;
+    return performance.now() - t0;
+  }));
+  report("mapreduce-par", "ms", trials(2, () => {
+    const t0 = performance.now();
+    sink += parIter(shared).map(heavy).sum();
+    return performance.now() - t0;
+  }));
+}`,
+  'par-small': `${prelude}
+function main() {
+  const n = 2000;
+  const plain = data(n);
+  const reps = 400;
+  const time = (f) => trials(50, () => { const t0 = performance.now(); for (let r = 0; r < reps; r++) f(); return (performance.now() - t0) * 1000 / reps; });
+  report("small-heavy-seq", "us", time(() => { let s = 0; for (let i = 0; i < n; i++) s += heavy(plain[i]); sink += s; }));
+  report("small-heavy-par", "us", time(() => { sink += parIter(plain).map(heavy).sum(); }));
+  report("small-cheap-seq", "us", time(() => { let s = 0; for (let i = 0; i < n; i++) s += plain[i] * 2 + 1; sink += s; }));
+  report("small-cheap-par", "us", time(() => { sink += parIter(plain).map((x) => x * 2 + 1).sum(); }));
+}`,
+  'par-sort': `${prelude}
+function main() {
+  const n = 1_000_000;
+  const source = data(n);
+  report("sort-array", "ms", trials(1, () => { const a = Array.from(source); const t0 = performance.now(); a.sort((x, y) => x - y); return performance.now() - t0; }));
+  report("sort-typed", "ms", trials(1, () => { const a = Float64Array.from(source); const t0 = performance.now(); a.sort(); return performance.now() - t0; }));
+  const shared = sharedArray(Float64Array, n);
+  report("sort-par-shared", "ms", trials(1, () => { shared.set(source); const t0 = performance.now(); parSort(shared); return performance.now() - t0; }));
+  report("sort-par-array", "ms", trials(1, () => { const a = Array.from(source); const t0 = performance.now(); parSort(a); return performance.now() - t0; }));
+}`,
+  'par-cutoff': `${prelude}
+function main() {
+  const eager = new ThreadPoolBuilder().sequentialCutoff(0).build();
+  eager.install(() => range(0, 100000).map(heavy).sum());
+  for (const n of ${JSON.stringify(CUTOFF_SIZES)}) {
+    const plain = data(n);
+    const reps = Math.max(5, Math.round(200000 / n));
+    const time = (f) => trials(5, () => { const t0 = performance.now(); for (let r = 0; r < reps; r++) f(); return (performance.now() - t0) * 1000 / reps; });
+    report("cutoff-seq-" + n, "us", time(() => { let s = 0; for (let i = 0; i < n; i++) s += heavy(plain[i]); sink += s; }));
+    report("cutoff-pool-" + n, "us", time(() => { sink += eager.install(() => parIter(plain).map(heavy).sum()); }));
+  }
+  for (const n of ${JSON.stringify(SORT_CUTOFF_SIZES)}) {
+    const source = data(n);
+    const shared = sharedArray(Float64Array, n);
+    const reps = Math.max(3, Math.round(100000 / n));
+    const time = (prepare, f) => trials(3, () => { let total = 0; for (let r = 0; r < reps; r++) { const a = prepare(); const t0 = performance.now(); f(a); total += performance.now() - t0; } return total * 1000 / reps; });
+    report("sortcut-seq-" + n, "us", time(() => Float64Array.from(source), (a) => a.sort()));
+    report("sortcut-pool-" + n, "us", time(() => { shared.set(source); return shared; }, (a) => eager.install(() => parSort(a))));
+  }
+}`,
+};
+
+const get = (figures: Figure[], name: string) => {
+  const f = figures.find((x) => x.name === name);
+  return f ? median(f.trials) : undefined;
+};
+const ms = (v: number | undefined) => (v === undefined ? '—' : `${v.toFixed(1)} ms`);
+const us = (v: number | undefined) => (v === undefined ? '—' : v >= 1000 ? `${(v / 1000).toFixed(2)} ms` : `${v.toFixed(1)} µs`);
+const ratio = (base: number | undefined, mine: number | undefined) => (base === undefined || mine === undefined ? '—' : `${(base / mine).toFixed(2)}×`);
+
+/** The smallest size at which the pool beats sequential code, and the sequential time there. */
+export function crossover(figures: Figure[], seq: string, pool: string, sizes: number[]): { size: number; seqMicros: number } | undefined {
+  for (const n of sizes) {
+    const s = get(figures, `${seq}-${n}`);
+    const p = get(figures, `${pool}-${n}`);
+    if (s !== undefined && p !== undefined && p < s) return { size: n, seqMicros: s };
+  }
+  return undefined;
+}
+
+/** The weft/par section of BENCHMARKS.md. */
+export function parSection(node: Figure[], rust: Figure[], header: string[], cutoffMicros: number, sortMin: number): string[] {
+  const lines: string[] = ['## weft/par (Node, worker_threads)', ''];
+  lines.push(...header, '');
+  lines.push('Each weft figure and its baseline come from the same program in the same run; ratios are speeds (above 1×: weft/par is faster).', '');
+  lines.push('| figure | weft/par | baseline | speed | target |', '|---|---|---|---|---|');
+  const seq = get(node, 'mapreduce-seq');
+  const par = get(node, 'mapreduce-par');
+  const speedup = seq !== undefined && par !== undefined ? seq / par : undefined;
+  const rs = get(rust, 'par-mapreduce-seq');
+  const rp = get(rust, 'par-mapreduce-2threads');
+  lines.push(
+    `| map-reduce \`abs(sin(sqrt(x)) * cos(x))\` over 4 M doubles, \`parIter(sharedArray).map(heavy).sum()\` | ${ms(par)} | sequential loop in one worker: ${ms(seq)} | ${ratio(seq, par)} | ≥ 1.7×: ${speedup !== undefined && speedup >= 1.7 ? 'met' : '**missed**'} |`,
+  );
+  if (rs !== undefined && rp !== undefined) {
+    lines.push(`| the same in Rust, two hand-split \`std::thread::scope\` threads | ${ms(rp)} | Rust sequential: ${ms(rs)} | ${ratio(rs, rp)} | (the machine's ceiling) |`);
+  }
+  const sa = get(node, 'sort-array');
+  const st = get(node, 'sort-typed');
+  const ps = get(node, 'sort-par-shared');
+  const pa = get(node, 'sort-par-array');
+  lines.push(`| \`parSort\` of 1 M numbers in a \`sharedArray(Float64Array)\` | ${ms(ps)} | \`Array.prototype.sort((a, b) => a - b)\`: ${ms(sa)} | ${ratio(sa, ps)} | |`);
+  lines.push(`| \`parSort\` of 1 M numbers in a \`sharedArray(Float64Array)\` | ${ms(ps)} | \`Float64Array.prototype.sort()\`: ${ms(st)} | ${ratio(st, ps)} | |`);
+  lines.push(`| \`parSort\` of a plain array of 1 M numbers (copied in and out) | ${ms(pa)} | \`Array.prototype.sort((a, b) => a - b)\`: ${ms(sa)} | ${ratio(sa, pa)} | |`);
+  for (const [kind, label] of [
+    ['heavy', '`map(heavy).sum()`'],
+    ['cheap', '`map((x) => x * 2 + 1).sum()`'],
+  ] as const) {
+    const s = get(node, `small-${kind}-seq`);
+    const p = get(node, `small-${kind}-par`);
+    const ok = s !== undefined && p !== undefined && p <= 1.2 * s;
+    lines.push(`| 2,000 elements, ${label} (a plain array) | ${us(p)} | sequential loop: ${us(s)} | ${ratio(s, p)} | no more than 1.2× slower: ${ok ? 'met' : '**missed**'} |`);
+  }
+  lines.push('');
+
+  lines.push('### Sequential cut-off', '');
+  lines.push(
+    'A terminal op runs on the calling thread, in doubling batches, until it has run for the pool\'s cut-off, then hands the rest to the pool (par/iter.ts). The cut-off is where handing work to the pool starts to pay: below, the same `parIter(xs).map(heavy).sum()` timed sequentially and on a pool whose cut-off is 0 (everything goes to its threads), per call.',
+    '',
+  );
+  lines.push('| items | sequential | pool, cut-off 0 | pool speed |', '|---|---|---|---|');
+  for (const n of CUTOFF_SIZES) {
+    const s = get(node, `cutoff-seq-${n}`);
+    const p = get(node, `cutoff-pool-${n}`);
+    lines.push(`| ${n} | ${us(s)} | ${us(p)} | ${ratio(s, p)} |`);
+  }
+  const cross = crossover(node, 'cutoff-seq', 'cutoff-pool', CUTOFF_SIZES);
+  lines.push('');
+  lines.push(
+    cross
+      ? `The pool first wins at ${cross.size} items, ${us(cross.seqMicros)} of sequential work in this run. weft/par's default cut-off (DEFAULT_CUTOFF_MICROS) is ${cutoffMicros} µs.`
+      : `The pool did not win at any measured size in this run. weft/par's default cut-off (DEFAULT_CUTOFF_MICROS) is ${cutoffMicros} µs.`,
+    '',
+  );
+  lines.push('`parSort` has a size cut-off instead (par/sort.ts PAR_SORT_MIN), from the same kind of measurement:', '');
+  lines.push('| numbers | `Float64Array.prototype.sort` | `parSort`, cut-off 0 | pool speed |', '|---|---|---|---|');
+  for (const n of SORT_CUTOFF_SIZES) {
+    const s = get(node, `sortcut-seq-${n}`);
+    const p = get(node, `sortcut-pool-${n}`);
+    lines.push(`| ${n} | ${us(s)} | ${us(p)} | ${ratio(s, p)} |`);
+  }
+  const sortCross = crossover(node, 'sortcut-seq', 'sortcut-pool', SORT_CUTOFF_SIZES);
+  lines.push('');
+  lines.push(
+    sortCross
+      ? `\`parSort\` first wins at ${sortCross.size} numbers in this run; PAR_SORT_MIN is ${sortMin}.`
+      : `\`parSort\` did not win at any measured size in this run; PAR_SORT_MIN is ${sortMin}.`,
+    '',
+  );
+  return lines;
+}
+
+export const PAR_BEGIN = '<!-- weft/par: begin -->';
+export const PAR_END = '<!-- weft/par: end -->';
