@@ -30,3 +30,4 @@ export { Notify } from './task/sync/notify.ts';
 export { Lagged } from './task/sync/broadcast.ts';
 export { SendError, RecvError, TryRecvError, TrySendError } from './sync/errors.ts';
 export { drop } from './sync/drop.ts';
+export { spawnBlocking, BlockingHandle } from './task/blocking.ts';

@@ -403,12 +403,14 @@ export class Runtime {
   }
 
   /**
-   * With nothing queued: what to wait for. 'timer' (real time, or paused
-   * time that may not jump yet), 'jump' (paused time jumps to the next
-   * timer), 'blocking' (a spawnBlocking thread), 'promise', or 'hang'.
+   * With nothing queued: what to wait for. 'run' (a spawnBlocking thread
+   * just finished and woke its task), 'sleep' (real time, until the next
+   * timer), 'jump' (paused time jumps to the next timer), 'blocking' (a
+   * spawnBlocking thread), 'promise', or 'hang'.
    */
-  idleAction(): 'jump' | 'sleep' | 'blocking' | 'promise' | 'hang' {
+  idleAction(): 'run' | 'jump' | 'sleep' | 'blocking' | 'promise' | 'hang' {
     this.#collectBlocking();
+    if (this.hasQueued()) return 'run';
     if (this.blocking.length > 0) return 'blocking';
     if (this.pendingPromises > 0) return 'promise';
     const deadline = this.nextDeadline();
@@ -563,6 +565,8 @@ export function blockOn<T>(future: Future<T> | PromiseLike<T> | (() => PromiseLi
       if (root.finished) break;
       if (runtime.fireTimers()) continue;
       switch (runtime.idleAction()) {
+        case 'run':
+          break;
         case 'jump':
           runtime.jump();
           break;
@@ -602,6 +606,8 @@ export async function runMain<T>(future: Future<T>): Promise<T> {
       if (root.finished) break;
       if (runtime.fireTimers()) continue;
       switch (runtime.idleAction()) {
+        case 'run':
+          break;
         case 'jump':
           runtime.jump();
           break;

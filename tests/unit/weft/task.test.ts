@@ -351,3 +351,43 @@ function main() {
     expect(lines).toEqual(['3', 'blockOn']);
   });
 });
+
+describe('spawnBlocking', () => {
+  it('runs the closure on a real thread while the tasks go on, and awaits its value; a panic comes back as a ThreadPanic', async () => {
+    const result = await run(`
+import { sleep as threadSleep } from "weft/thread";
+import { spawnBlocking } from "weft/task";
+async function main() {
+  let ticks = 0;
+  const ticker = spawn(async () => { for (;;) { await sleep(5); ticks++; } });
+  const n = 1_000_000;
+  const sum = await spawnBlocking(() => {
+    threadSleep(100); // blocks its own thread, not the executor
+    let s = 0;
+    for (let i = 0; i < n; i++) s += i;
+    return s;
+  });
+  console.log(sum, ticks > 3);
+  ticker.abort();
+  try { await spawnBlocking(() => { throw new Error("bad"); }); } catch (e) { console.log((e as Error).name, (e as Error).message); }
+}`);
+    expect(result.outcome.status).toBe('ok');
+    expect(result.lines).toEqual(['499999500000 true', 'ThreadPanic bad']);
+    expect(result.errors.map((e) => e.message)).toEqual(["thread 'blocking-2' panicked: bad"]);
+  });
+
+  it('under a seed (paused time) the clock waits for the blocking thread, and the run replays', async () => {
+    const body = `
+import { spawnBlocking } from "weft/task";
+async function main() {
+  const started = time.now();
+  const v = await spawnBlocking(() => 6 * 7);
+  await sleep(1000);
+  console.log(v, time.now() - started);
+}`;
+    const a = await run(body, { seed: 11 });
+    const b = await run(body, { seed: 11 });
+    expect(a.lines).toEqual(['42 1000']);
+    expect(b.lines).toEqual(a.lines);
+  });
+});

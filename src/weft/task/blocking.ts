@@ -1,0 +1,83 @@
+/**
+ * tokio::task::spawn_blocking: run blocking or CPU-heavy code on a real
+ * thread, and await its result from a task.
+ * https://docs.rs/tokio/latest/tokio/task/fn.spawn_blocking.html
+ *
+ * The closure moves into a new weft thread (the compile step lifts it, as
+ * for thread.spawn: its captures are copied or moved, never shared), so it
+ * may block, sleep or compute for as long as it likes without stopping the
+ * executor. The awaiting task is woken when the thread ends: while tasks
+ * wait for one, the executor waits on the thread's slot (runtime.ts), and
+ * paused time does not jump past it (Tokio inhibits auto-advance too).
+ * Like Tokio's, a blocking task cannot be aborted once it runs.
+ */
+import { builder, type JoinHandle as ThreadHandle } from '../thread.ts';
+import { PENDING, Poll, type Awaitable, type Context, type Future } from './future.ts';
+import { runtimeOrThrow, type BlockingJob } from './runtime.ts';
+
+let spawned = 0;
+
+/** Awaits a spawnBlocking thread: its closure's value, or its panic rethrown (a ThreadPanic). */
+export class BlockingHandle<T> implements Future<T> {
+  readonly #thread: ThreadHandle<T>;
+  readonly #name: string;
+  #job: BlockingJob | null = null;
+  #done = false;
+  declare then: Awaitable<T>['then'];
+
+  constructor(thread: ThreadHandle<T>, name: string) {
+    this.#thread = thread;
+    this.#name = name;
+  }
+
+  poll(cx: Context): Poll<T> {
+    if (this.#done) throw new Error('this spawnBlocking result was already awaited');
+    if (this.#thread.isFinished()) {
+      this.#forget();
+      this.#done = true;
+      return Poll.ready(this.#thread.join()); // a panic in the thread is rethrown here
+    }
+    const runtime = runtimeOrThrow('awaiting spawnBlocking');
+    if (this.#job === null) {
+      this.#job = { threadId: this.#thread.thread().id, waker: cx.waker() };
+      runtime.blocking.push(this.#job);
+    } else {
+      this.#job.waker = cx.waker();
+      if (!runtime.blocking.includes(this.#job)) runtime.blocking.push(this.#job);
+    }
+    return PENDING;
+  }
+
+  #forget(): void {
+    const job = this.#job;
+    this.#job = null;
+    if (job === null) return;
+    const blocking = runtimeOrThrow('spawnBlocking').blocking;
+    const i = blocking.indexOf(job);
+    if (i >= 0) blocking.splice(i, 1);
+  }
+
+  /** True once the thread has returned or panicked. */
+  isFinished(): boolean {
+    return this.#thread.isFinished();
+  }
+
+  /** No longer waiting (the thread runs on: blocking code cannot be cancelled). */
+  [Symbol.dispose](): void {
+    this.#forget();
+  }
+
+  describe(): string {
+    return `the blocking thread '${this.#name}' to finish`;
+  }
+}
+
+/**
+ * Runs `f` on a new thread and returns a future of its result. `f` is a
+ * plain (not async) closure that moves into the thread, like thread.spawn's.
+ */
+export function spawnBlocking<T>(f: () => T): BlockingHandle<T> {
+  runtimeOrThrow('spawnBlocking');
+  const name = `blocking-${++spawned}`;
+  return new BlockingHandle<T>(builder().name(name).spawn(f) as ThreadHandle<T>, name);
+}
