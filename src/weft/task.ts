@@ -31,3 +31,4 @@ export { Lagged } from './task/sync/broadcast.ts';
 export { SendError, RecvError, TryRecvError, TrySendError } from './sync/errors.ts';
 export { drop } from './sync/drop.ts';
 export { spawnBlocking, BlockingHandle } from './task/blocking.ts';
+export * as net from './task/net.ts';
