@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { test, expect } from './support/fixtures.ts';
 import { chapterOf, checkItems, enterCode, exercise, finishedCheck, visible } from './support/exercises.ts';
+import { errorMarkerLines } from './support/examples.ts';
 
 const COUNTER = 'shared-counter';
 const JOIN = 'join-results';
@@ -197,4 +198,66 @@ test('progress and drafts go to a file and come back in another browser; a bad f
   } finally {
     await other.close();
   }
+});
+
+test('a program that does not compile: the checks say so in the learner\'s terms, and the line is marked in the editor', async ({ page }) => {
+  const ex = exercise(page, JOIN);
+  await page.goto(chapterOf(ex.info));
+  const broken = ex.info.starter.split('\n');
+  // Break the first line of `sumChunks`' body: a reader's typo.
+  const line = broken.findIndex((l) => /export function sumChunks/.test(l)) + 2;
+  broken[line - 1] = `  const oops = ;${broken[line - 1]}`;
+  await enterCode(page, ex, broken.join('\n'));
+  await ex.check.click();
+  expect(await finishedCheck(ex)).toBe(`0 of ${ex.info.checks.length} checks passed.`);
+  const items = checkItems(ex);
+  await expect(items).toHaveCount(ex.info.checks.length);
+  for (const item of await items.all()) await expect(item).toContainText(/^Not checked .*Your program does not compile/);
+  await expect.poll(() => errorMarkerLines(ex)).toEqual([line]);
+  // "Show line N" takes the reader there.
+  await items.first().getByRole('button', { name: `Show line ${line}` }).click();
+  await expect(ex.editor).toHaveClass(/\bfocused\b/);
+});
+
+test('Stop ends a Check of a program that never finishes, and the page stays responsive', async ({ page, pageErrors }) => {
+  const ex = exercise(page, COUNTER);
+  await page.goto(chapterOf(ex.info));
+  await enterCode(page, ex, ['function main() {', '  while (true) {}', '}'].join('\n'));
+  await ex.check.click();
+  await expect(checkItems(ex).first()).toContainText('Checking…');
+  expect(await page.evaluate(() => 6 * 7)).toBe(42);
+  await ex.stop.click();
+  expect(await finishedCheck(ex)).toMatch(/^Stopped\./);
+  await expect(ex.check).toBeEnabled();
+  await expect(ex.stop).toBeDisabled();
+  // A stopped Check is an attempt, but not a result.
+  await expect(ex.badge).toHaveText('Attempted once');
+  expect(pageErrors).toEqual([]);
+});
+
+test('Reset asks before throwing the reader\'s code away, then brings the starter back for good', async ({ page }) => {
+  const ex = exercise(page, JOIN);
+  await page.goto(chapterOf(ex.info));
+  const mine = `// half-way there, ${Date.now().toString(36)}`;
+  await enterCode(page, ex, `${mine}\n${ex.info.starter}`);
+  await expect(ex.root.getByText('Draft saved')).toBeVisible();
+
+  await ex.reset.click();
+  const dialog = page.getByRole('dialog', { name: 'Start again from the starter code?' });
+  await dialog.getByRole('button', { name: 'Keep my code' }).click();
+  await expect(ex.editor.locator('.view-lines')).toContainText(visible(mine));
+
+  await ex.reset.click();
+  await dialog.getByRole('button', { name: 'Start again' }).click();
+  await expect(ex.editor.locator('.view-lines')).not.toContainText(visible(mine));
+  const firstLine = ex.info.starter.split('\n')[0]!;
+  await expect(ex.editor.locator('.view-line').first()).toContainText(visible(firstLine));
+
+  // The draft is gone: after a reload the page shows the starter, without opening an editor.
+  await page.reload();
+  await expect(ex.root.locator('.weft-exercise__code pre')).toContainText(firstLine.trim());
+  await expect(ex.editor).toHaveCount(0);
+  // With nothing changed, Reset needs no confirmation.
+  await ex.reset.click();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
 });

@@ -76,7 +76,7 @@ class WeftExercise extends HTMLElement {
     }
     this.#saveStatus = this.querySelector('[data-save-status]');
     this.#results = new CheckResults(this.querySelector('.weft-exercise__results')!, {
-      replay: (seed) => this.#startReplay(seed),
+      replay: (seed, check) => this.#startReplay(seed, check.title),
       reveal: (location) => void this.#reveal(location),
     });
     this.#replayLog = new OutputLog(this.querySelector('.weft-exercise__replay [role="log"]')!, (location) => void this.#reveal(location));
@@ -312,14 +312,16 @@ class WeftExercise extends HTMLElement {
     this.#stopReplay();
   }
 
-  #startReplay(seed: number): void {
+  #startReplay(seed: number, checkTitle: string): void {
     if (this.#busy === 'checking' || this.#checkedSource === undefined) return;
     this.#stopReplay();
     const source = this.#checkedSource;
     const panel = this.querySelector<HTMLElement>('.weft-exercise__replay')!;
     const title = panel.querySelector('.weft-exercise__panel-title')!;
     const edited = this.#editor !== undefined && this.#editor.getValue() !== source;
-    title.textContent = `Replay of seed ${seed}${edited ? ' (the code as it was checked)' : ''}`;
+    title.textContent = `Replay of seed ${seed}`;
+    panel.querySelector('.weft-exercise__replay-note')!.textContent =
+      `Your program${edited ? ', as it was when you pressed Check,' : ''} run again on the schedule where “${checkTitle}” failed.`;
     panel.hidden = false;
     this.#replayLog.clear();
     this.#replayLog.show();

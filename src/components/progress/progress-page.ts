@@ -15,8 +15,9 @@ const exportButton = page.querySelector<HTMLButtonElement>('button[data-action="
 const importButton = page.querySelector<HTMLButtonElement>('button[data-action="import"]')!;
 const fileInput = page.querySelector<HTMLInputElement>('input[type="file"]')!;
 
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const when = (ms: number | undefined) => (ms === undefined ? '–' : dateFormat.format(ms));
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const when = (ms: number | undefined) => (ms === undefined ? '–' : timeFormat.format(ms));
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function say(text: string, isError = false): void {
