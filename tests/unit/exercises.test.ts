@@ -20,6 +20,10 @@ it('exercise ids are unique across the book', () => {
   expect(new Set(exercises.map((e) => e.id)).size).toBe(exercises.length);
 });
 
+it('the book has at least seven exercises', () => {
+  expect(exercises.length).toBeGreaterThanOrEqual(7);
+});
+
 describe.each(exercises)('exercise $id', (exercise) => {
   it('checks.ts exports the checks the catalog read from it, in order', async () => {
     const loaded = validateChecks(exercise.id, await import(pathToFileURL(join(exercise.dir, 'checks.ts')).href));
