@@ -65,6 +65,10 @@ export function exercisesLoader(root: string = defaultExercisesRoot()): Loader {
       });
       const load = async () => {
         const exercises = listExercises(root);
+        // Shiki's first tokenization on a fresh highlighter compiles the TypeScript grammar and can run
+        // past its per-line time limit, leaving the rest of that line uncoloured in one theme (seen on the
+        // first statement's snippet: light-theme tokens all default). Spend that first call on a throwaway block.
+        await html('```ts\nexport function warm(n: number): string { return `${n}`; } // grammar\n```');
         store.clear();
         for (const exercise of exercises) {
           const data = await parseData({ id: exercise.id, data: await entry(exercise) });

@@ -88,10 +88,14 @@ const button = (action: keyof typeof ICONS, label: string, extra: Element['prope
     el('span', {}, [text(label)]),
   ]);
 
+/** A value as JSON to put inside a <script>: inert, exact, and safe from `</script>` in a string. */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
 /** The source as JSON inside a script: inert, exact, and safe from `</script>` in the code. */
 export function sourceScript(source: string): Element {
-  const json = JSON.stringify(source).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-  return el('script', { type: 'application/json', className: ['weft-example__source'] }, [text(json)]);
+  return el('script', { type: 'application/json', className: ['weft-example__source'] }, [text(jsonForScript(source))]);
 }
 
 export const runnableExamplesHast: HastPluginDefinition = {

@@ -45,7 +45,15 @@ function fillRow(row: HTMLTableRowElement, progress: ExerciseProgress | undefine
   cell('status').replaceChildren(...cellContent);
   cell('attempts').textContent = String(progress?.attempts ?? 0);
   cell('hints').textContent = `${Math.min(progress?.hintsShown ?? 0, Number(row.dataset.hints))} of ${row.dataset.hints}`;
-  cell('last').textContent = when(progress?.lastAttemptAt);
+  const last = cell('last');
+  last.textContent = when(progress?.lastAttemptAt);
+  if (progress?.firstAttemptAt !== undefined && progress.firstAttemptAt !== progress.lastAttemptAt) {
+    // How long the reader has been at it: the first Check, under the last one.
+    const first = document.createElement('span');
+    first.className = 'progress-status__note';
+    first.textContent = `first ${when(progress.firstAttemptAt)}`;
+    last.append(first);
+  }
 }
 
 async function fillRows(): Promise<void> {
