@@ -39,7 +39,7 @@ export default [
   check('every-item-once', 'Every item put is taken exactly once', async (t) => {
     // First, consumers often wait on an empty buffer together (and the producer never waits: the buffer has room for all); then both sides wait.
     const plans: [Setup, (number | undefined)[]][] = [
-      [someSetup(t, 4, 1, 4, 3), [...t.seeds(2), undefined]],
+      [someSetup(t, 4, 1, 4, 3), [...t.seeds(4), undefined]],
       [someSetup(t, 1, 2, 3, 2), t.seeds(1)],
     ];
     for (const [setup, seeds] of plans) {

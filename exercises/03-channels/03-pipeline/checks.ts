@@ -50,17 +50,15 @@ export default [
 
   check('every-result-once', "Every job's result comes back exactly once", async (t) => {
     // However many workers there are, even one: a lone worker has to keep going until the producer is done.
-    // The seeded runs first, so a failure is the same on every try; a free run last.
-    const many = someJobs(t, 12);
-    const cases: [number[], number, (number | undefined)[]][] = [
-      [many, WORKERS, t.seeds(1)],
-      [someJobs(t, 8), 1, t.seeds(4)],
-      [many, WORKERS, [undefined]],
+    // (pipeline-ends has the free run; seeded runs fail the same way on every try.)
+    const cases: [number[], number, number[]][] = [
+      [someJobs(t, 12), WORKERS, t.seeds(1)],
+      [someJobs(t, 8), 1, t.seeds(6)],
     ];
     for (const [jobs, workers, seeds] of cases) {
       const expected = jobs.map((job): [number, number] => [job, collatzSteps(job)]);
       for (const seed of seeds) {
-        const run = await runPipeline(t, jobs, seed === undefined ? {} : { seed }, workers);
+        const run = await runPipeline(t, jobs, { seed }, workers);
         const results = resultsOf(run);
         const { missing, extra } = multisetDiff(results, expected);
         if (missing.length === 0 && extra.length === 0) continue;
@@ -102,7 +100,7 @@ export default [
 
   check('workers-overlap', 'Workers work on their jobs at the same time, not one after another', async (t) => {
     const jobs = someJobs(t, 9);
-    for (const seed of t.seeds(3)) {
+    for (const seed of t.seeds(2)) {
       const run = await runPipeline(t, jobs, { seed, trace: true });
       const { results, jobChannels } = shape(run);
       // A worker is busy from receiving a job until it sends the job's result.
@@ -114,14 +112,14 @@ export default [
       }
     }
     t.fail(
-      `in 3 schedules, no two workers ever had a job in hand at the same time: each worker kept the queue locked from receiving a job until it had sent the result, ` +
+      `in 2 schedules, no two workers ever had a job in hand at the same time: each worker kept the queue locked from receiving a job until it had sent the result, ` +
         `so the others could only wait. Release the guard right after recv() (put it in a block of its own), and do the work without it`,
     );
   }),
 
   check('at-most-four-queued', 'No more than 4 jobs ever wait in the queues', async (t) => {
     const jobs = someJobs(t, 12);
-    for (const seed of t.seeds(1)) {
+    for (const seed of t.seeds(2)) {
       const run = await runPipeline(t, jobs, { seed, trace: true });
       const { jobChannels } = shape(run);
       let waiting = 0;
