@@ -88,7 +88,7 @@ export function select<const B extends Branches>(branches: B, options: SelectOpt
       cancelAll();
     },
   };
-  return future as Awaitable<Selected<B>>;
+  return future as unknown as Awaitable<Selected<B>>;
 }
 
 type Outputs<F extends readonly unknown[]> = { -readonly [K in keyof F]: Output<F[K]> };
@@ -128,7 +128,7 @@ function joinFutures<F extends readonly IntoFuture<unknown>[]>(inputs: F, api: s
     describe: () => `${remaining} of ${inputs.length} joined futures`,
     [Symbol.dispose]: cancelRest,
   };
-  return future as Awaitable<Outputs<F>>;
+  return future as unknown as Awaitable<Outputs<F>>;
 }
 
 /**

@@ -175,7 +175,7 @@ export class JoinSet<T> {
       },
       describe: () => `one of ${this.#tasks.size} tasks of a JoinSet to finish`,
     };
-    return future as Awaitable<Result<T, JoinError> | undefined>;
+    return future as unknown as Awaitable<Result<T, JoinError> | undefined>;
   }
 
   /** Waits for every task; returns their values in the order they finished (a panic is rethrown). */
@@ -196,7 +196,7 @@ export class JoinSet<T> {
       },
       describe: () => `all ${this.#tasks.size} tasks of a JoinSet to finish`,
     };
-    return future as Awaitable<T[]>;
+    return future as unknown as Awaitable<T[]>;
   }
 
   /** Cancels every task in the set (they finish as cancelled). */

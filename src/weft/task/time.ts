@@ -153,7 +153,7 @@ export class Interval {
         this.#sleep = null;
       },
     };
-    return future as Awaitable<number>;
+    return future as unknown as Awaitable<number>;
   }
 
   /** The tick after one scheduled at `scheduled`, seen at `now`. Tokio treats a tick less than 5 ms late as on time. */
@@ -232,7 +232,7 @@ export function timeout<T>(ms: number, future: IntoFuture<T> | (() => IntoFuture
       dropFuture(delay);
     },
   };
-  return made as Awaitable<T>;
+  return made as unknown as Awaitable<T>;
 }
 
 /** Stops the clock (tokio::time::pause): from now on it jumps to the next timer whenever every task waits. */
@@ -258,5 +258,5 @@ export function advance(ms: number): Awaitable<void> {
     },
     describe: () => 'its turn after time.advance',
   };
-  return future as Awaitable<void>;
+  return future as unknown as Awaitable<void>;
 }

@@ -8,5 +8,5 @@ import type { Awaitable, Context, Future, Poll } from '../future.ts';
 export function leaf<T>(poll: (cx: Context) => Poll<T>, describe: () => string, cancel?: () => void): Awaitable<T> {
   const future: Future<T> & { describe(): string } = { poll, describe };
   if (cancel !== undefined) future[Symbol.dispose] = cancel;
-  return future as Awaitable<T>;
+  return future as unknown as Awaitable<T>;
 }
