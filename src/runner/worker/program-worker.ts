@@ -314,7 +314,7 @@ export function handleMessage(raw: WorkerPort, message: ToWorker): void {
   if (handshaken) return;
   handshaken = true;
   const token = message.token;
-  const port: WorkerPort = { post: (m) => raw.post({ ...m, token } as FromWorker) };
+  const port: WorkerPort = { post: (m) => raw.post({ ...m, token } as FromWorker & { token: string }) };
   switch (message.kind) {
     case 'control':
       Comlink.expose(mainApi(port), message.port as unknown as Comlink.Endpoint);
