@@ -25,6 +25,14 @@ import {
 } from './schema.ts';
 
 const DB_NAME = 'weft-progress';
+
+/** A storage problem the reader can do something about; its message is a clause for them. */
+export class StorageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StorageError';
+  }
+}
 const CHANGE_EVENT = 'weft-progress-change';
 
 let opening: Promise<IDBDatabase> | undefined;
@@ -43,8 +51,12 @@ function open(): Promise<IDBDatabase> {
       };
       resolve(db);
     };
-    request.onerror = () => reject(request.error ?? new Error('IndexedDB refused to open'));
-    request.onblocked = () => reject(new Error('another tab of the book holds an older progress database open; close it and reload'));
+    request.onerror = () => {
+      // A newer book (a later deployment, in another tab) upgraded the database past this page's version.
+      if (request.error?.name === 'VersionError') reject(new StorageError('your progress was saved by a newer version of the book: reload the page to get it'));
+      else reject(request.error ?? new Error('IndexedDB refused to open'));
+    };
+    request.onblocked = () => reject(new StorageError('another tab of the book holds an older copy of your progress open: close it, then reload this page'));
   }).catch((error: unknown) => {
     opening = undefined;
     throw error;

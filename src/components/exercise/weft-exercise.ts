@@ -16,7 +16,7 @@ import type { SourceLocation } from '../../runner/events.ts';
 import type { EditorMarker, ExampleEditor } from '../example/editor.ts';
 import { editorFactory } from '../example/load-editor.ts';
 import { OutputLog } from '../example/output-log.ts';
-import { deleteDraft, readDraft, readProgress, saveDraft, updateProgress } from '../../progress/store.ts';
+import { deleteDraft, readDraft, readProgress, saveDraft, StorageError, updateProgress } from '../../progress/store.ts';
 import { statusOf, withAttempt, withHintsShown, withResult, withSolutionRevealed, type ExerciseProgress } from '../../progress/schema.ts';
 import { CheckResults } from './check-results.ts';
 import { confirmDialog } from './confirm-dialog.ts';
@@ -153,7 +153,11 @@ class WeftExercise extends HTMLElement {
   #storageFailed(error: unknown): void {
     console.warn('weft: progress storage is unavailable', error);
     this.#storage = false;
-    this.#setSaveStatus("This browser won't let the book save your work: it lasts until you leave the page.");
+    this.#setSaveStatus(
+      error instanceof StorageError
+        ? `Your work isn't being saved: ${error.message}.`
+        : "This browser won't let the book save your work: it lasts until you leave the page.",
+    );
   }
 
   #showProgress(): void {
