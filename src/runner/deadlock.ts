@@ -5,8 +5,11 @@
  * progress, and says who waits for whom in the reader's words and lines.
  *
  * A run is deadlocked when every live thread is blocked in weft without a
- * time limit (a `sleep` or `recvTimeout` will end by itself) and nothing has
- * changed between two looks: no thread has been woken and blocked again.
+ * time limit (a `sleep` or `recvTimeout` will end by itself), every one of
+ * them still waits on a word that holds the value it waits for (a thread
+ * already woken but not yet scheduled is not stuck, however long the OS
+ * keeps it waiting), and nothing has changed between two looks: no thread
+ * has been woken and blocked again.
  * Only threads can wake threads, so from then on none ever will — a channel
  * whose every sender is held by a blocked thread included.
  *
@@ -29,6 +32,12 @@ export interface BlockedThread {
   timed: boolean;
   /** Changes every time the thread blocks anew. */
   seq: number;
+  /**
+   * The word it waits on no longer holds the value it waits for: it has
+   * been woken (or is about to be) and has not run yet, which on a loaded
+   * machine can take longer than the watchdog's two looks. Not stuck.
+   */
+  woken: boolean;
 }
 
 export interface Snapshot {
@@ -58,13 +67,14 @@ export function snapshot(memory: RunMemory): Snapshot {
       column: Atomics.load(i32, slot(id, S.waitColumn)),
       timed: Atomics.load(i32, slot(id, S.waitTimed)) === 1,
       seq: Atomics.load(i32, slot(id, S.blockSeq)),
+      woken: Atomics.load(i32, Atomics.load(i32, slot(id, S.waitIndex))) !== Atomics.load(i32, slot(id, S.waitValue)),
     });
   }
   return { live, blocked };
 }
 
 function stuck(s: Snapshot): boolean {
-  return s.live > 0 && s.blocked.length === s.live && s.blocked.every((t) => !t.timed);
+  return s.live > 0 && s.blocked.length === s.live && s.blocked.every((t) => !t.timed && !t.woken);
 }
 
 /** true when both looks show every live thread blocked for good, and nothing moved in between. */

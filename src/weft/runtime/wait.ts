@@ -163,6 +163,9 @@ export function blockWhileEqual(
   words[at(S.waitTimed)] = timeoutMs === Infinity ? 0 : 1;
   words[at(S.waitLine)] = 0;
   words[at(S.waitColumn)] = 0;
+  // The word and value it waits on, so the deadlock watchdog can tell a thread that has been woken but not yet run (runner/deadlock.ts).
+  words[at(S.waitIndex)] = (i32.byteOffset >> 2) + index;
+  words[at(S.waitValue)] = value;
   Atomics.add(words, at(S.blockSeq), 1);
   Atomics.store(words, at(S.waitKind), waitKindCode(target.kind));
   traceEvent('block', target.object);

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { lineOf, program, runProgram } from '../support/run-program.ts';
+import { isDeadlocked, snapshot } from '../../../src/runner/deadlock.ts';
+import { RunMemory } from '../../../src/weft/runtime/memory.ts';
+import { allocateThread, S, slot, ThreadState } from '../../../src/weft/runtime/threads.ts';
+import { waitKindCode } from '../../../src/weft/runtime/wait.ts';
 
 /** What a reader sees of a deadlock: the summary, and each blocked thread at its line. */
 async function deadlock(source: string) {
@@ -128,5 +132,30 @@ describe('deadlocks are named', () => {
     expect(run.errors).toEqual([]);
     expect(run.outcome.status).toBe('ok');
     expect(run.lines).toEqual(['got 0', 'got 1', 'got 2', 'timeouts seen: true']);
+  });
+});
+
+describe('the watchdog on a loaded machine', () => {
+  it('does not take a thread that was woken but has not run yet for a deadlocked one', () => {
+    // main joins a thread that has just finished: the joined word changed, but the OS has not scheduled main yet.
+    const memory = RunMemory.create();
+    const i32 = memory.i32;
+    const main = allocateThread(memory, 'main');
+    const worker = allocateThread(memory, 'worker');
+    const joined = slot(worker, S.joined);
+    const block = (id: number, kind: Parameters<typeof waitKindCode>[0], object: number, index: number, value: number) => {
+      i32[slot(id, S.waitKind)] = waitKindCode(kind);
+      i32[slot(id, S.waitObject)] = object;
+      i32[slot(id, S.waitIndex)] = index;
+      i32[slot(id, S.waitValue)] = value;
+    };
+    block(main, 'join', worker, joined, 0);
+    i32[slot(worker, S.state)] = ThreadState.finished;
+    const look = () => snapshot(memory);
+    // Still waiting for the word to change: both looks see main stuck, alone.
+    expect(isDeadlocked(look(), look())).toBe(true);
+    // The worker's exit stores the word and wakes main, which has not run yet.
+    Atomics.store(i32, joined, 1);
+    expect(isDeadlocked(look(), look())).toBe(false);
   });
 });
