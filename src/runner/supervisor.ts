@@ -49,6 +49,8 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
  * blocked thread waits before it records its line: runtime/wait.ts).
  */
 const DEADLOCK_CHECK_MS = 150;
+/** Looks the watchdog may wait for a deadlocked thread to record its line (4 × 150 ms: the report still comes within a second). */
+const UNLOCATED_LOOKS = 4;
 /** How long a run's worker may take to load and compile the program before the time limit starts. */
 const STARTUP_LIMIT_MS = 60_000;
 
@@ -149,6 +151,7 @@ class Run implements RunHandle {
   readonly #timeoutMs: number;
   #watchdog: ReturnType<typeof setInterval>;
   #lastLook: Snapshot | undefined;
+  #unlocatedLooks = 0;
   #seed: number | undefined;
   #traced = false;
   /** What RunOptions.call's function returned. */
@@ -405,6 +408,13 @@ class Run implements RunHandle {
     if (this.#over) return;
     const now = snapshot(this.#memory);
     if (isDeadlocked(this.#lastLook, now)) {
+      // A blocked thread records its line itself, 100 ms into its wait
+      // (runtime/wait.ts); on a loaded machine one may not have run since.
+      // A few more looks let the report point at every thread's line.
+      if (now.blocked.some((t) => t.line === 0) && this.#unlocatedLooks++ < UNLOCATED_LOOKS) {
+        this.#lastLook = now;
+        return;
+      }
       const report = describeDeadlock(this.#memory, now);
       const events: RunEvent[] = report.errors.map((error) => ({ kind: 'error', error }));
       this.#finish('deadlock', report.summary, Infinity, events);
