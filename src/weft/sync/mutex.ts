@@ -213,6 +213,8 @@ export class MutexGuard<T> implements Owned, Disposable {
     // Marked released while unlocked, so a drop during the wait cannot unlock another thread's hold.
     this.#released = true;
     Atomics.store(i32, base + W.holder, 0);
+    // The trace shows the wait as it is: the lock released, the wait, the lock taken again.
+    traceEvent('unlock', this.#addr);
     unlockWord(i32, base + W.lock);
     let result: R;
     try {
@@ -221,6 +223,7 @@ export class MutexGuard<T> implements Owned, Disposable {
       lockWord(i32, base + W.lock, Infinity, { kind: 'mutex', object: this.#addr });
       Atomics.store(i32, base + W.holder, threadId);
       this.#released = false;
+      traceEvent('lock', this.#addr);
     }
     if (Atomics.load(i32, base + W.poisoned) !== 0) throw new PoisonError(this);
     return result;

@@ -63,4 +63,32 @@ describe('the trace', () => {
     expect(run.outcome.trace!.events).toHaveLength(20);
     expect(run.outcome.trace!.dropped).toBe(80);
   });
+
+  it('shows a Condvar wait as the lock released, the wait, and the lock taken again', async () => {
+    const source = program(`
+  const pair = new Arc([new Mutex(false), new Condvar()] as const);
+  const pair2 = pair.clone();
+  builder().name("notifier").spawn(() => {
+    const [lock, cvar] = pair2;
+    sleep(50);
+    using started = lock.lock();
+    started.value = true;
+    cvar.notifyOne();
+  });
+  const [lock, cvar] = pair;
+  using started = lock.lock();
+  while (!started.value) cvar.wait(started);
+  console.log("done");`, 'import { Condvar } from "weft/sync";');
+    const run = await runProgram(source, { trace: true });
+    expect(run.lines).toEqual(['done']);
+    const waitLine = lineOf(source, 'cvar.wait(started)');
+    const main = story(run.outcome.trace!.events).filter((e) => e.startsWith('main '));
+    const at = main.indexOf(`main block ${waitLine}`);
+    expect(at).toBeGreaterThan(0);
+    expect(main[at - 1]).toBe(`main unlock ${waitLine}`);
+    // Woken, it may block again on the Mutex itself (the notifier still holds it) before it takes it back.
+    const relock = main.indexOf(`main lock ${waitLine}`, at);
+    expect(relock).toBeGreaterThan(at);
+    expect(main.slice(at + 1, relock).every((e) => e === `main wake ${waitLine}` || e === `main block ${waitLine}`)).toBe(true);
+  });
 });
