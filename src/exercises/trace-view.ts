@@ -92,6 +92,31 @@ export class TraceView {
       .map((e) => e.threadId);
   }
 
+  /** Every `join()` that returned, in the order they returned: who joined which thread, and where. */
+  joins(): { by: string; threadId: number; line: number | undefined }[] {
+    return this.#need()
+      .filter((e) => e.kind === 'join')
+      .map((e) => ({ by: e.thread, threadId: e.object, line: e.line }));
+  }
+
+  /**
+   * The most threads holding `lock` (a Mutex or an RwLock; any lock when
+   * omitted, counted per lock) at one moment: 1 for a Mutex, up to the
+   * number of readers for an RwLock's read guards.
+   */
+  mostHoldingAtOnce(lock?: number): number {
+    const holders = new Map<number, Set<number>>();
+    let most = 0;
+    for (const e of this.#need()) {
+      if ((e.kind !== 'lock' && e.kind !== 'unlock') || (lock !== undefined && e.object !== lock)) continue;
+      let set = holders.get(e.object);
+      if (set === undefined) holders.set(e.object, (set = new Set()));
+      if (e.kind === 'lock') most = Math.max(most, set.add(e.threadId).size);
+      else set.delete(e.threadId);
+    }
+    return most;
+  }
+
   /** Lock events, of one Mutex or of all. */
   locks(mutex?: number): TraceEvent[] {
     return this.#need().filter((e) => e.kind === 'lock' && (mutex === undefined || e.object === mutex));

@@ -89,7 +89,8 @@ export interface RunOptions {
  */
 export interface TraceEvent {
   seq: number;
-  kind: 'spawn' | 'exit' | 'block' | 'wake' | 'lock' | 'unlock' | 'send' | 'recv';
+  /** `lock`/`unlock` cover Mutex and RwLock (read and write); `join`'s object is the joined thread's id, `spawn`'s the new one's. */
+  kind: 'spawn' | 'exit' | 'block' | 'wake' | 'lock' | 'unlock' | 'send' | 'recv' | 'join';
   thread: string;
   threadId: number;
   object: number;

@@ -101,6 +101,7 @@ export class JoinHandle<T> extends MovableHandle {
       blockWhileEqual(i32, stateIndex, ThreadState.running, Infinity, { kind: 'join', object: this.#threadId });
     }
     const state = Atomics.load(i32, stateIndex);
+    traceEvent('join', this.#threadId);
     const ptr = i32[slot(this.#threadId, S.resultPtr)]!;
     const len = i32[slot(this.#threadId, S.resultLen)]!;
     const value = len > 0 ? decodeValue(memory.read(ptr, len), { owned: true }) : undefined;

@@ -22,7 +22,8 @@
 import { context } from './context.ts';
 import { H, type RunMemory } from './memory.ts';
 
-export const TRACE_KINDS = ['spawn', 'exit', 'block', 'wake', 'lock', 'unlock', 'send', 'recv'] as const;
+/** New kinds go at the end: a kind's code is its position. `join`'s object is the joined thread's id. */
+export const TRACE_KINDS = ['spawn', 'exit', 'block', 'wake', 'lock', 'unlock', 'send', 'recv', 'join'] as const;
 export type TraceKind = (typeof TRACE_KINDS)[number];
 
 const RECORD_WORDS = 6;

@@ -30,6 +30,7 @@ import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/h
 import { own } from '../runtime/ownership.ts';
 import { describeThread } from '../runtime/threads.ts';
 import { blockWhileEqual, wake } from '../runtime/wait.ts';
+import { traceEvent } from '../runtime/trace.ts';
 import { PoisonError } from './errors.ts';
 import { loadValue, storeValue, type CellLayout } from './value-cell.ts';
 
@@ -171,6 +172,7 @@ export class RwLock<T> extends MovableHandle {
 
   #readAcquired(): RwLockReadGuard<T> {
     countRead(this.#addr, 1);
+    traceEvent('lock', this.#addr);
     const guard = new RwLockReadGuard<T>(this.#addr);
     if (this.#poisoned()) throw new PoisonError(guard, 'RwLock');
     return guard;
@@ -179,6 +181,7 @@ export class RwLock<T> extends MovableHandle {
   #writeAcquired(): RwLockWriteGuard<T> {
     const { memory, threadId } = context();
     Atomics.store(memory.i32, (this.#addr >> 2) + W.writer, threadId);
+    traceEvent('lock', this.#addr);
     const guard = new RwLockWriteGuard<T>(this.#addr);
     if (this.#poisoned()) throw new PoisonError(guard, 'RwLock');
     return guard;
@@ -377,6 +380,7 @@ export class RwLockReadGuard<T> implements Owned, Disposable {
   #release(): void {
     if (this.#released) return;
     this.#released = true;
+    traceEvent('unlock', this.#addr);
     context().owned.delete(this);
     countRead(this.#addr, -1);
     readUnlock(this.#addr);
@@ -438,6 +442,7 @@ export class RwLockWriteGuard<T> implements Owned, Disposable {
   #release(poison: boolean): void {
     if (this.#released) return;
     this.#released = true;
+    traceEvent('unlock', this.#addr);
     context().owned.delete(this);
     const i32 = context().memory.i32;
     const base = this.#addr >> 2;

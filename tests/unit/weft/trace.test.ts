@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../../../src/runner/events.ts';
 import { lineOf, program, runProgram } from '../support/run-program.ts';
+import { TraceView } from '../../../src/exercises/trace-view.ts';
 
 const SOURCE = program(`
   const m = new Arc(new Mutex(0));
@@ -90,5 +91,33 @@ describe('the trace', () => {
     const relock = main.indexOf(`main lock ${waitLine}`, at);
     expect(relock).toBeGreaterThan(at);
     expect(main.slice(at + 1, relock).every((e) => e === `main wake ${waitLine}` || e === `main block ${waitLine}`)).toBe(true);
+  });
+});
+
+describe('trace questions a check asks', () => {
+  it('join order, and how many readers hold an RwLock at once', async () => {
+    const source = program(`
+  const lock = new Arc(new RwLock(0));
+  const barrier = new Arc(new Barrier(3));
+  const handles = [];
+  for (let i = 0; i < 3; i++) {
+    const l = lock.clone();
+    const b = barrier.clone();
+    handles.push(builder().name("reader-" + i).spawn(() => {
+      using r = l.read();
+      b.wait(); // all three hold a read guard here
+      return r.value;
+    }));
+  }
+  for (const h of handles.reverse()) h.join();
+  { using w = lock.write(); w.value = 1; }
+  console.log("done");`, 'import { RwLock, Barrier } from "weft/sync";');
+    const run = await runProgram(source, { trace: true });
+    expect(run.lines).toEqual(['done']);
+    const view = new TraceView(run.outcome.trace);
+    const spawned = view.spawned().map((s) => s.threadId);
+    expect(view.joins().map((j) => j.threadId)).toEqual([...spawned].reverse());
+    expect(view.joins().every((j) => j.by === 'main' && j.line === lineOf(source, 'h.join()'))).toBe(true);
+    expect(view.mostHoldingAtOnce(view.mutexes()[0])).toBe(3);
   });
 });
