@@ -63,7 +63,10 @@ export interface RunRequest {
   /**
    * Run under weft's seeded scheduler with this seed: one thread at a time,
    * switching at synchronization points as the seed decides, so the run can
-   * be replayed. Omit it for a free run, on real parallel threads.
+   * be replayed. Time is virtual under a seed: weft/thread's sleeps take
+   * no wall time, and weft/task's clock is paused, jumping to the next
+   * timer whenever every task waits, so timing checks on tasks never
+   * flake. Omit it for a free run, on real parallel threads and real time.
    */
   seed?: number;
   /** Call this exported function with these arguments (plain data) instead of `main`; `run.value` is what it returned. */
