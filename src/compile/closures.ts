@@ -38,7 +38,7 @@ function contains(outer: AnyNode, inner: AnyNode): boolean {
 }
 
 /** `spawn`, `thread.spawn`, `s.spawn`, `builder.spawn` and `x["spawn"]` all end in `spawn`. */
-function calleeName(call: CallExpression): string | null {
+export function calleeName(call: CallExpression): string | null {
   const callee = call.callee;
   if (callee.type === 'Identifier') return callee.name;
   if (callee.type === 'MemberExpression') {
@@ -53,7 +53,7 @@ function calleeName(call: CallExpression): string | null {
  * or else the last identifier (`spawn(work)`). Preferring functions keeps
  * `spawn(() => …, name)` lifting the function, not `name`.
  */
-function liftedArgument(args: (Expression | SpreadElement)[]): Expression | null {
+export function liftedArgument(args: (Expression | SpreadElement)[]): Expression | null {
   for (let i = args.length - 1; i >= 0; i--) {
     const arg = args[i]!;
     if (arg.type === 'ArrowFunctionExpression' || arg.type === 'FunctionExpression') return arg;
@@ -68,7 +68,7 @@ function liftedArgument(args: (Expression | SpreadElement)[]): Expression | null
 /**
  * An `async` closure is a task's body, not a thread's: weft/task's `spawn`
  * (and `JoinSet.spawn`) run it on this thread's executor, so it stays where
- * it is, with its captures (async-lowering.ts).
+ * it is (async-lowering.ts); task-closures.ts moves its captured handles.
  */
 function isAsyncFunction(arg: Expression, analysis: ScopeAnalysis): boolean {
   if (arg.type === 'ArrowFunctionExpression' || arg.type === 'FunctionExpression') return arg.async;

@@ -8,6 +8,7 @@
  *   3 module-syntax.ts imports/exports -> plain statements
  *     closures.ts      which closures move into threads, and what they capture
  *     lift.ts          those closures wrapped in place and copied as factories
+ *     task-closures.ts async closures spawned as tasks: their captured handles move into the task
  *     async-lowering.ts `async` functions -> lazy futures (generators weft/task polls)
  *   4 wrap.ts          one function-shaped script, plus the map back (source-map.ts)
  *
@@ -25,6 +26,7 @@ import { analyzeScopes, type ScopeAnalysis } from './scope.ts';
 import { liftInPlace } from './lift.ts';
 import { findParClosures } from './par-closures.ts';
 import { lowerAsync } from './async-lowering.ts';
+import { findTaskClosures, moveIntoTasks } from './task-closures.ts';
 import { mapLocation, mapStack, mapStrippedLocation, type ProgramMap, type ReaderLocation } from './source-map.ts';
 import { stripTypes } from './strip-types.ts';
 import { wrapProgram } from './wrap.ts';
@@ -76,6 +78,14 @@ export interface WeftImports {
    * Future (weft/task) that runs the body only when polled.
    */
   async(body: GeneratorFunction, self: unknown, args?: ArrayLike<unknown>): unknown;
+  /**
+   * Wraps an async closure passed to weft/task's `spawn` (task-closures.ts):
+   * its line in the reader's source, a function that reads its captures at
+   * spawn time, the names the task gets its own binding of, and a factory
+   * that rebuilds the closure from those bindings. Returns what the call
+   * receives instead of the closure.
+   */
+  task(line: number, captures: () => Record<string, unknown>, rebound: readonly string[], factory: (moved: Record<string, unknown>) => Function): Function;
   /** Where the program awaits: the lowered code stores the reader's line of each `await` here just before it suspends. */
   site: { line: number };
 }
@@ -116,6 +126,7 @@ export function compile(source: string, options: CompileOptions = {}): CompiledP
   if (!hasMain(program)) throw new CompileError(MISSING_MAIN, 1, 1);
   const closures = findClosures(program, analysis, options.liftCallees ?? DEFAULT_LIFT_CALLEES, locate, findParClosures(program, analysis));
   liftInPlace(s, closures);
+  moveIntoTasks(s, findTaskClosures(program, analysis, locate));
   lowerAsync(program, s, stripped.code, locate);
 
   const isAsync = usesTopLevelAwait(program);

@@ -67,6 +67,27 @@ describe('async lowering', () => {
     expect(compile(source).closures).toEqual([]);
   });
 
+  it('wraps an async closure passed to `spawn` so its captures can move into the task, on the same line', () => {
+    const source = lines(
+      'import { spawn, mpsc } from "weft/task";',
+      'const shared = 1;',
+      'async function main() {',
+      '  const [tx] = mpsc.channel(8);',
+      '  for (let id = 1; id <= 3; id++) {',
+      '    const tx1 = tx.clone();',
+      '    const h = spawn(async () => { await tx1.send(id + shared); return h; });',
+      '    const later = 2;',
+      '  }',
+      '  await (async () => tx)();',
+      '}',
+    );
+    const generated = compile(source).code.split('\n');
+    // `id` is assigned by the loop, so it stays shared; `h` is not initialized until spawn returns, `later` comes after, `shared` is module-level.
+    expect(generated[7]).toContain('spawn(__weft.task(7, () => ({tx1, id}), ["tx1"], ({tx1}) => (');
+    expect(generated[7]).toMatch(/return h; }, this\);}\)\)\);$/);
+    expect(generated[10]).not.toContain('__weft.task');
+  });
+
   it('names what it cannot lower, at the reader\'s line', () => {
     expect(compileError(lines('async function main() {', '  for await (const x of []) {}', '}'))).toMatch(/^2:3 `for await` is not available/);
     expect(compileError(lines('async function* gen() {}', 'function main() {}'))).toMatch(/^1:1 async generators/);

@@ -17,6 +17,7 @@ import * as syncModule from '../../weft/sync.ts';
 import * as parModule from '../../weft/par.ts';
 import * as taskModule from '../../weft/task.ts';
 import { lowerAsync, site } from '../../weft/task/async-fn.ts';
+import { taskClosure } from '../../weft/task/move.ts';
 import { isTaskFuture, runMain, TaskHang } from '../../weft/task/runtime.ts';
 import { formatArgs } from './format.ts';
 import { claimRefill, handToIdle, offerIdle, waitForThread } from '../idle-workers.ts';
@@ -68,6 +69,8 @@ const weftImports = {
   lift,
   // `async` functions, lowered by the compile step to lazy futures (compile/async-lowering.ts).
   async: lowerAsync,
+  // Async closures passed to weft/task's spawn: their captured handles move into the task (compile/task-closures.ts).
+  task: taskClosure,
   site,
 };
 

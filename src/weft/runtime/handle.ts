@@ -19,17 +19,22 @@ export class MovedValueError extends Error {
   constructor(what: string, target: MoveTarget) {
     const name = target.variable !== undefined ? ` \`${target.variable}\`` : '';
     const where = target.location !== undefined ? ` at line ${target.location.line}` : '';
-    const v = target.variable;
-    const clonable = what === 'Arc' || what === 'Sender' || what === 'SyncSender';
-    const hint =
-      v === undefined || !target.into.startsWith('thread')
-        ? ''
-        : clonable
-          ? ` To share it, clone it before the spawn (\`const ${v}2 = ${v}.clone()\`) and move the clone.`
-          : ` To share it, put it in an Arc (\`const ${v} = new Arc(...)\`) and move a clone of the Arc into each thread.`;
+    const hint = target.variable === undefined ? '' : moveHint(what, target.into, target.variable);
     super(`use of moved value${name}: this ${what} was moved into ${target.into}${where}.${hint}`);
     this.name = 'MovedValueError';
   }
+}
+
+/** How to keep using a value the reader moved into a thread or a task. */
+function moveHint(what: string, into: string, v: string): string {
+  const clonable = what === 'Arc' || what === 'Sender' || what === 'SyncSender' || what === 'UnboundedSender';
+  if (into.startsWith('task')) {
+    return clonable ? ` To keep one, clone it before the spawn (\`const ${v}2 = ${v}.clone()\`) and use the clone in the task.` : '';
+  }
+  if (!into.startsWith('thread')) return '';
+  return clonable
+    ? ` To share it, clone it before the spawn (\`const ${v}2 = ${v}.clone()\`) and move the clone.`
+    : ` To share it, put it in an Arc (\`const ${v} = new Arc(...)\`) and move a clone of the Arc into each thread.`;
 }
 
 /** Kinds of handle in the wire format; one number each, never reused. */

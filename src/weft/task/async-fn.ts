@@ -17,6 +17,8 @@ import { dropFuture, isFuture, isThenable, PENDING, Poll, PromiseFuture, type Co
 /** The lowered code writes the reader's line of each `await` here just before suspending (one property write). */
 export const site = { line: 0 };
 
+const NO_ARGS: unknown[] = [];
+
 type Body = (this: unknown, ...args: unknown[]) => Generator<unknown, unknown, unknown>;
 
 export class AsyncFn<T> implements Future<T> {
@@ -39,7 +41,7 @@ export class AsyncFn<T> implements Future<T> {
     if (this.#done) throw new Error('`async fn` resumed after completion: a future can be awaited only once (await its JoinHandle, or keep the value it returned)');
     let generator = this.#generator;
     if (generator === null) {
-      generator = this.#generator = this.#body!.apply(this.#self, Array.prototype.slice.call(this.#args ?? []));
+      generator = this.#generator = this.#body!.apply(this.#self, (this.#args ?? NO_ARGS) as unknown[]);
       this.#body = null;
       this.#self = this.#args = undefined;
     }

@@ -14,6 +14,7 @@
 import { PENDING, Poll, type Awaitable, type Context, type Waker } from './future.ts';
 import { runtimeOrThrow, type Runtime } from './runtime.ts';
 import { leaf } from './sync/leaf.ts';
+import { TAKE } from './move.ts';
 
 /** An I/O failure, with Rust's `io::ErrorKind` name in `kind`. */
 export class IoError extends Error {
@@ -75,6 +76,8 @@ export class TcpStream {
   readonly #outgoing: Pipe;
   readonly #local: string;
   readonly #peer: string;
+  /** Dropped, or moved into a task: this object closes nothing any more. */
+  #released = false;
 
   constructor(incoming: Pipe, outgoing: Pipe, local: string, peer: string) {
     this.#incoming = incoming;
@@ -206,8 +209,16 @@ export class TcpStream {
     );
   }
 
+  /** Moved into a task (move.ts): the task's stream is this connection, and it closes when the task ends. */
+  [TAKE](): { fresh: object; what: string } {
+    this.#released = true;
+    return { fresh: new TcpStream(this.#incoming, this.#outgoing, this.#local, this.#peer), what: 'TcpStream' };
+  }
+
   /** Drop: closes both directions. */
   [Symbol.dispose](): void {
+    if (this.#released) return;
+    this.#released = true;
     this.#outgoing.writerClosed = true;
     this.#outgoing.wakeReader();
     this.#incoming.readerClosed = true;
@@ -228,6 +239,7 @@ export class TcpListener {
   readonly #backlog: [TcpStream, string][] = [];
   #waker: Waker | null = null;
   #closed = false;
+  #moved = false;
 
   private constructor(addr: string, net: Network) {
     this.#addr = addr;
@@ -282,8 +294,21 @@ export class TcpListener {
     );
   }
 
+  /** Moved into a task (move.ts): the task's listener takes the address and the connections waiting on it. */
+  [TAKE](): { fresh: object; what: string } {
+    const fresh = new TcpListener(this.#addr, this.#net);
+    fresh.#backlog.push(...this.#backlog.splice(0));
+    fresh.#waker = this.#waker;
+    fresh.#closed = this.#closed;
+    this.#waker = null;
+    this.#moved = true;
+    if (this.#net.listeners.get(this.#addr) === this) this.#net.listeners.set(this.#addr, fresh);
+    return { fresh, what: 'TcpListener' };
+  }
+
   /** Drop: stops listening; the address is free again. */
   [Symbol.dispose](): void {
+    if (this.#moved) return;
     this.#closed = true;
     if (this.#net.listeners.get(this.#addr) === this) this.#net.listeners.delete(this.#addr);
   }

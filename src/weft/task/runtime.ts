@@ -28,6 +28,7 @@ import { scheduled } from '../runtime/scheduler.ts';
 import { S, slot, ThreadState, panicPayload } from '../runtime/threads.ts';
 import { blockWhileEqual, blockingObserver, type WaitKind } from '../runtime/wait.ts';
 import { AsyncFn } from './async-fn.ts';
+import { dropTaskOwned, forgetOwned } from './move.ts';
 import { Context, describeFuture, dropFuture, externalWork, isFuture, isThenable, PromiseFuture, Waker, type Future, type Poll } from './future.ts';
 
 const IDLE = 0;
@@ -48,6 +49,8 @@ export class Task {
   readonly cx: Context;
   outcome: TaskOutcome | undefined;
   abortRequested = false;
+  /** Handles the task took from its spawner (move.ts), dropped when it ends; null when none. */
+  owned: object[] | null = null;
   /** Woken when the task finishes: whoever awaits its JoinHandle, a JoinSet. */
   readonly onDone: Waker[] = [];
   /** Someone will see this task's panic (a JoinHandle that was awaited); otherwise it is reported as it happens. */
@@ -172,7 +175,6 @@ export class Runtime {
   readonly blocking: BlockingJob[] = [];
   #unpark: (() => void) | null = null;
   #rng = 0x2545f491;
-  readonly finished: Task[] = [];
   /** Lines already reported as blocking the executor, so a loop reports once. */
   readonly reportedBlocking = new Set<string>();
 
@@ -285,6 +287,11 @@ export class Runtime {
 
   // ---- tasks ----
 
+  /** The id the next spawned task will get. */
+  nextTaskId(): number {
+    return this.#nextTaskId;
+  }
+
   spawn(future: Future<unknown>, name?: string): Task {
     const id = this.#nextTaskId++;
     const task = new Task(this, id, name ?? (id === 1 ? 'main' : `task ${id}`), future);
@@ -380,13 +387,25 @@ export class Runtime {
   }
 
   #finish(task: Task, outcome: TaskOutcome): void {
+    const owned = task.owned;
+    if (owned !== null) {
+      // Its captures are dropped with the future, before anyone sees the outcome (as Tokio drops a task's future first).
+      task.owned = null;
+      if (outcome.kind === 'ok') forgetOwned(outcome.value, owned);
+      const previous = this.running;
+      this.running = task;
+      try {
+        dropTaskOwned(owned, outcome.kind === 'panic');
+      } finally {
+        this.running = previous;
+      }
+    }
     task.state = DONE;
     task.outcome = outcome;
     task.finishedAt = this.now();
     this.tasks.delete(task.id);
-    this.finished.push(task);
     if (outcome.kind === 'panic' && task.id !== 1) reportPanic(task, outcome.error);
-    for (const waker of task.onDone.splice(0)) waker.wake();
+    if (task.onDone.length > 0) for (const waker of task.onDone.splice(0)) waker.wake();
   }
 
   /** At the end of `main`'s future (or blockOn's): every task still alive is dropped, running its cleanup, as when a Tokio runtime shuts down. */

@@ -10,7 +10,8 @@
  * running); `abort()` cancels it at its next await point.
  */
 import { PENDING, Poll, Waker, type Awaitable, type Context, type Future, type IntoFuture } from './future.ts';
-import { intoFuture, runtimeOrThrow, type Task } from './runtime.ts';
+import { runtimeOrThrow, type Runtime, type Task } from './runtime.ts';
+import { takeCaptures, TAKE } from './move.ts';
 import { err, ok, type Result } from '../sync/result.ts';
 
 /** Why awaiting a task failed (Rust's `tokio::task::JoinError`): it panicked, or it was cancelled. */
@@ -104,9 +105,17 @@ export class JoinHandle<T> implements Future<T> {
  * executor polls the task.
  */
 export function spawn<T>(future: IntoFuture<T> | (() => IntoFuture<T>), options?: { name?: string }): JoinHandle<T> {
-  const runtime = runtimeOrThrow('spawn');
-  const task = runtime.spawn(intoFuture(future, 'spawn'), options?.name);
-  return new JoinHandle<T>(task);
+  return new JoinHandle<T>(spawnTask(runtimeOrThrow('spawn'), future, 'spawn', options?.name));
+}
+
+/** A new task of `runtime` running `value`; an async closure's captured handles move into it (move.ts). */
+function spawnTask(runtime: Runtime, value: unknown, api: string, name?: string): Task {
+  const id = runtime.nextTaskId();
+  const owned: object[] = [];
+  const future = takeCaptures(value, api, name === undefined ? `task ${id}` : `task '${name}'`, owned);
+  const task = runtime.spawn(future, name);
+  if (owned.length > 0) task.owned = owned;
+  return task;
 }
 
 /** Gives the other tasks a turn: this task goes to the back of the queue (tokio::task::yield_now). */
@@ -129,21 +138,20 @@ export function yieldNow(): Awaitable<void> {
  * or the task that owns it being cancelled) aborts every task still in it.
  */
 export class JoinSet<T> {
-  readonly #tasks = new Set<Task>();
-  readonly #done: Task[] = [];
-  #waker: Waker | null = null;
+  /** The set's state, one object so that a JoinSet moved into a task (move.ts) hands it over whole. */
+  #state = newState();
 
   /** Spawns a task into the set; returns its JoinHandle's abort-capable twin. */
   spawn(future: IntoFuture<T> | (() => IntoFuture<T>)): AbortHandle {
-    const runtime = runtimeOrThrow('JoinSet.spawn');
-    const task = runtime.spawn(intoFuture(future, 'JoinSet.spawn'));
-    this.#tasks.add(task);
+    const task = spawnTask(runtimeOrThrow('JoinSet.spawn'), future, 'JoinSet.spawn');
+    const state = this.#state;
+    state.tasks.add(task);
     task.onDone.push(
       Waker.from(() => {
-        this.#tasks.delete(task);
-        this.#done.push(task);
-        const waker = this.#waker;
-        this.#waker = null;
+        state.tasks.delete(task);
+        state.done.push(task);
+        const waker = state.waker;
+        state.waker = null;
         waker?.wake();
       }),
     );
@@ -152,7 +160,7 @@ export class JoinSet<T> {
 
   /** How many tasks are in the set (running, or finished and not yet joined). */
   len(): number {
-    return this.#tasks.size + this.#done.length;
+    return this.#state.tasks.size + this.#state.done.length;
   }
 
   isEmpty(): boolean {
@@ -165,50 +173,65 @@ export class JoinSet<T> {
    * like Rust's `Option<Result<T, JoinError>>`.
    */
   joinNext(): Awaitable<Result<T, JoinError> | undefined> {
+    const state = this.#state;
     const future: Future<Result<T, JoinError> | undefined> & { describe(): string } = {
       poll: (cx: Context) => {
-        const task = this.#done.shift();
+        const task = state.done.shift();
         if (task !== undefined) return Poll.ready(resultOf<T>(task));
-        if (this.#tasks.size === 0) return Poll.ready(undefined);
-        this.#waker = cx.waker();
+        if (state.tasks.size === 0) return Poll.ready(undefined);
+        state.waker = cx.waker();
         return PENDING;
       },
-      describe: () => `one of ${this.#tasks.size} tasks of a JoinSet to finish`,
+      describe: () => `one of ${state.tasks.size} tasks of a JoinSet to finish`,
     };
     return future as unknown as Awaitable<Result<T, JoinError> | undefined>;
   }
 
   /** Waits for every task; returns their values in the order they finished (a panic is rethrown). */
   joinAll(): Awaitable<T[]> {
+    const state = this.#state;
     const values: T[] = [];
     const future: Future<T[]> & { describe(): string } = {
       poll: (cx: Context) => {
         for (;;) {
-          const task = this.#done.shift();
+          const task = state.done.shift();
           if (task === undefined) break;
           const result = resultOf<T>(task);
           if (!result.ok) throw result.value.isPanic() ? result.value.panic : result.value;
           values.push(result.value);
         }
-        if (this.#tasks.size === 0) return Poll.ready(values);
-        this.#waker = cx.waker();
+        if (state.tasks.size === 0) return Poll.ready(values);
+        state.waker = cx.waker();
         return PENDING;
       },
-      describe: () => `all ${this.#tasks.size} tasks of a JoinSet to finish`,
+      describe: () => `all ${state.tasks.size} tasks of a JoinSet to finish`,
     };
     return future as unknown as Awaitable<T[]>;
   }
 
   /** Cancels every task in the set (they finish as cancelled). */
   abortAll(): void {
-    for (const task of this.#tasks) task.runtime.abort(task);
+    for (const task of this.#state.tasks) task.runtime.abort(task);
   }
 
   /** Drop: aborts every task still running. */
   [Symbol.dispose](): void {
-    this.abortAll();
-    this.#waker = null;
+    // Not through abortAll(): once moved into a task (move.ts), `using` may still call this on the spent object.
+    for (const task of this.#state.tasks) task.runtime.abort(task);
+    this.#state.waker = null;
   }
+
+  /** Moved into a task (move.ts): the task's JoinSet takes the tasks, and aborts them when the task ends. */
+  [TAKE](): { fresh: object; what: string } {
+    const fresh = new JoinSet<T>();
+    fresh.#state = this.#state;
+    this.#state = newState();
+    return { fresh, what: 'JoinSet' };
+  }
+}
+
+function newState(): { tasks: Set<Task>; done: Task[]; waker: Waker | null } {
+  return { tasks: new Set(), done: [], waker: null };
 }
 
 function resultOf<T>(task: Task): Result<T, JoinError> {

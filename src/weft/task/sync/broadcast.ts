@@ -12,6 +12,7 @@
 import { PENDING, Poll, type Awaitable, type Context, type Waker } from '../future.ts';
 import { RecvError, SendError, TryRecvError } from '../../sync/errors.ts';
 import { leaf } from './leaf.ts';
+import { giveAway, TAKE } from '../move.ts';
 
 /** A Receiver fell behind and `missed` messages were overwritten before it read them. */
 export class Lagged extends Error {
@@ -51,6 +52,7 @@ export class Sender<T> {
   /** Sends to every Receiver; returns how many there are. Throws SendError if there is none. */
   send(value: T): number {
     const shared = this.#live();
+    giveAway(value);
     if (shared.receivers === 0) throw new SendError(value);
     shared.ring.push(value);
     if (shared.ring.length > shared.capacity) {
@@ -85,7 +87,14 @@ export class Sender<T> {
     }
   }
   [Symbol.dispose](): void {
+    // Once moved into a task (move.ts) this object owns nothing; `using` may still call this method on it.
+    if (this.#shared !== null) this.drop();
+  }
+  /** Moved into a task (move.ts). */
+  [TAKE](): { fresh: object; what: string } {
+    const fresh = this.clone();
     this.drop();
+    return { fresh, what: 'Sender' };
   }
 }
 
@@ -152,7 +161,14 @@ export class Receiver<T> {
     this.#shared = null;
   }
   [Symbol.dispose](): void {
+    // Once moved into a task (move.ts) this object owns nothing; `using` may still call this method on it.
+    if (this.#shared !== null) this.drop();
+  }
+  /** Moved into a task (move.ts): a Receiver at the same place in the stream takes this one's place. */
+  [TAKE](): { fresh: object; what: string } {
+    const fresh = new Receiver(this.#live(), this.#next);
     this.drop();
+    return { fresh, what: 'Receiver' };
   }
 }
 

@@ -15,6 +15,7 @@
 import { PENDING, Poll, type Awaitable, type Context, type Waker } from '../future.ts';
 import { SendError, TryRecvError, TrySendError } from '../../sync/errors.ts';
 import { leaf } from './leaf.ts';
+import { giveAway, TAKE } from '../move.ts';
 import { Semaphore } from './semaphore.ts';
 
 class Chan<T> {
@@ -72,7 +73,14 @@ class SenderBase<T> {
     }
   }
   [Symbol.dispose](): void {
+    // Once moved into a task (move.ts) this object owns nothing; `using` may still call this method on it.
+    if (this.chan !== null) this.drop();
+  }
+  /** Moved into a task (move.ts): a Sender of the same channel takes this one's place. */
+  [TAKE](): { fresh: object; what: string } {
+    const fresh = (this as unknown as { clone(): SenderBase<T> }).clone();
     this.drop();
+    return { fresh, what: this instanceof UnboundedSender ? 'UnboundedSender' : 'Sender' };
   }
 }
 
@@ -87,6 +95,7 @@ export class Sender<T> extends SenderBase<T> {
   /** Sends `value`, waiting while the channel is full. Throws SendError (with the value) if the Receiver is gone. */
   send(value: T): Awaitable<void> {
     const chan = this.live();
+    giveAway(value);
     const slot = chan.slots!.acquire();
     return leaf(
       (cx: Context): Poll<void> => {
@@ -109,6 +118,7 @@ export class Sender<T> extends SenderBase<T> {
   /** Sends now, or throws TrySendError ('full', or 'disconnected' without a Receiver). */
   trySend(value: T): void {
     const chan = this.live();
+    giveAway(value);
     if (!chan.receiverAlive) throw new TrySendError('disconnected', value);
     try {
       chan.slots!.tryAcquire().forget();
@@ -133,6 +143,7 @@ export class UnboundedSender<T> extends SenderBase<T> {
   /** Queues `value`; throws SendError (with the value) if the Receiver is gone. */
   send(value: T): void {
     const chan = this.live();
+    giveAway(value);
     if (!chan.receiverAlive) throw new SendError(value);
     chan.push(value);
   }
@@ -141,6 +152,7 @@ export class UnboundedSender<T> extends SenderBase<T> {
 /** The receiving half (of either kind of channel). */
 export class Receiver<T> {
   readonly #chan: Chan<T>;
+  #moved = false;
   constructor(chan: Chan<T>) {
     this.#chan = chan;
   }
@@ -183,8 +195,18 @@ export class Receiver<T> {
     this.#chan.receiverAlive = false;
     this.#chan.slots?.close();
   }
+  /** Drops the Receiver: the channel closes (as `close()`). */
+  drop(): void {
+    if (!this.#moved) this.close();
+  }
   [Symbol.dispose](): void {
-    this.close();
+    // Once moved into a task (move.ts) this object owns nothing; `using` may still call this method on it.
+    if (!this.#moved) this.close();
+  }
+  /** Moved into a task (move.ts). */
+  [TAKE](): { fresh: object; what: string } {
+    this.#moved = true;
+    return { fresh: new Receiver(this.#chan), what: 'Receiver' };
   }
 }
 

@@ -12,6 +12,7 @@
  */
 import type { Awaitable, Context, Poll } from '../future.ts';
 import { leaf } from './leaf.ts';
+import { TAKE } from '../move.ts';
 import { Semaphore, type SemaphorePermit } from './semaphore.ts';
 
 function mapped<T, U>(inner: Awaitable<T>, map: (value: T) => U, what: () => string): Awaitable<U> {
@@ -45,7 +46,14 @@ class Guard<T> {
     permit?.release();
   }
   [Symbol.dispose](): void {
-    this.unlock();
+    // Once moved into a task (move.ts) this object owns nothing; `using` may still call this method on it.
+    if (this.#permit !== null) this.unlock();
+  }
+  /** Moved into a task (move.ts): the task holds the lock until it ends. */
+  [TAKE](): { fresh: object; what: string } {
+    const fresh = new (this.constructor as new (permit: SemaphorePermit, cell: { value: T }, what: string) => Guard<T>)(this.#permit!, this.#cell, this.#what);
+    this.#permit = null;
+    return { fresh, what: this.#what };
   }
 }
 

@@ -7,6 +7,7 @@
  */
 import { PENDING, Poll, type Awaitable, type Context, type Future, type Waker } from '../future.ts';
 import { RecvError, SendError, TryRecvError } from '../../sync/errors.ts';
+import { giveAway, TAKE } from '../move.ts';
 
 interface Slot<T> {
   state: 'empty' | 'sent' | 'taken';
@@ -26,6 +27,7 @@ export class Sender<T> {
     const slot = this.#slot;
     if (slot === null) throw new Error('this oneshot Sender already sent (or was dropped): a oneshot carries one value');
     this.#slot = null;
+    giveAway(value);
     if (slot.receiverGone) throw new SendError(value);
     slot.state = 'sent';
     slot.value = value;
@@ -48,12 +50,20 @@ export class Sender<T> {
     waker?.wake();
   }
   [Symbol.dispose](): void {
-    this.drop();
+    // Once moved into a task (move.ts) this object owns nothing; `using` may still call this method on it.
+    if (this.#slot !== null) this.drop();
+  }
+  /** Moved into a task (move.ts). */
+  [TAKE](): { fresh: object; what: string } {
+    const fresh = new Sender(this.#slot!);
+    this.#slot = null;
+    return { fresh, what: 'Sender' };
   }
 }
 
 export class Receiver<T> implements Future<T> {
   readonly #slot: Slot<T>;
+  #moved = false;
   declare then: Awaitable<T>['then'];
   constructor(slot: Slot<T>) {
     this.#slot = slot;
@@ -84,6 +94,15 @@ export class Receiver<T> implements Future<T> {
   close(): void {
     this.#slot.receiverGone = true;
     this.#slot.waker = null;
+  }
+  /** Drops the Receiver: the Sender's `send` will fail (as `close()`). */
+  drop(): void {
+    if (!this.#moved) this.close();
+  }
+  /** Moved into a task (move.ts). */
+  [TAKE](): { fresh: object; what: string } {
+    this.#moved = true;
+    return { fresh: new Receiver(this.#slot), what: 'Receiver' };
   }
   /** An await of this Receiver was cancelled (a losing select branch): it stops waiting but stays open, so it can be awaited again. */
   [Symbol.dispose](): void {

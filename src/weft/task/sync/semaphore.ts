@@ -10,6 +10,7 @@
  */
 import { PENDING, Poll, type Awaitable, type Context, type Waker } from '../future.ts';
 import { leaf } from './leaf.ts';
+import { TAKE } from '../move.ts';
 
 /** `acquire` on a closed Semaphore. */
 export class AcquireError extends Error {
@@ -59,7 +60,14 @@ export class SemaphorePermit {
     this.#semaphore = null;
   }
   [Symbol.dispose](): void {
-    this.release();
+    // Once moved into a task (move.ts) this object owns nothing; `using` may still call this method on it.
+    if (this.#semaphore !== null) this.release();
+  }
+  /** Moved into a task (move.ts): the task holds the permits until it ends. */
+  [TAKE](): { fresh: object; what: string } {
+    const fresh = new SemaphorePermit(this.#semaphore!, this.#n);
+    this.#semaphore = null;
+    return { fresh, what: 'SemaphorePermit' };
   }
 }
 

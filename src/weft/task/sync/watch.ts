@@ -11,6 +11,7 @@
 import { PENDING, Poll, type Awaitable, type Context, type Waker } from '../future.ts';
 import { RecvError, SendError } from '../../sync/errors.ts';
 import { leaf } from './leaf.ts';
+import { giveAway, TAKE } from '../move.ts';
 
 class Shared<T> {
   version = 0;
@@ -30,6 +31,7 @@ class Shared<T> {
 
 export class Sender<T> {
   readonly #shared: Shared<T>;
+  #moved = false;
   constructor(shared: Shared<T>) {
     this.#shared = shared;
   }
@@ -41,6 +43,7 @@ export class Sender<T> {
   /** Replaces the value even with no Receiver; returns the old one. */
   sendReplace(value: T): T {
     const shared = this.#shared;
+    giveAway(value);
     const old = shared.value;
     shared.value = value;
     shared.version++;
@@ -65,12 +68,18 @@ export class Sender<T> {
     return this.#shared.receivers;
   }
   drop(): void {
-    if (!this.#shared.senderAlive) return;
+    if (this.#moved || !this.#shared.senderAlive) return;
     this.#shared.senderAlive = false;
     this.#shared.wakeAll();
   }
   [Symbol.dispose](): void {
-    this.drop();
+    // Once moved into a task (move.ts) this object owns nothing; `using` may still call this method on it.
+    if (!this.#moved) this.drop();
+  }
+  /** Moved into a task (move.ts). */
+  [TAKE](): { fresh: object; what: string } {
+    this.#moved = true;
+    return { fresh: new Sender(this.#shared), what: 'Sender' };
   }
 }
 
@@ -128,7 +137,14 @@ export class Receiver<T> {
     this.#shared.receivers--;
   }
   [Symbol.dispose](): void {
+    // Once moved into a task (move.ts) this object owns nothing; `using` may still call this method on it.
+    if (!this.#dropped) this.drop();
+  }
+  /** Moved into a task (move.ts). */
+  [TAKE](): { fresh: object; what: string } {
+    const fresh = this.clone();
     this.drop();
+    return { fresh, what: 'Receiver' };
   }
 }
 
