@@ -9,8 +9,13 @@
  * generator, which is a state machine JavaScript already has:
  *
  *   async function f(a) { … await x … }
- *     ->  function f(a) {return __weft.async(function* () { … (yield (__weft.site.line = 7, x)) … }, this, arguments);}
- *   async (a) => expr   ->  (a) => __weft.async(function* () { return (expr); }, this)
+ *     ->  function f(a) {return __weft.async(function* (a) { … (yield (__weft.site.line = 7, x)) … }, this, arguments);}
+ *   async (a) => expr   ->  (a) => __weft.async(function* (a) { return (expr); }, this, [a])
+ *
+ * The generator declares plain parameters again, so the future holds its
+ * arguments and weft/task's `spawn` can move a handle passed to an async
+ * function into the task (`spawn(worker(tx))`, as Rust moves `tx` into the
+ * future); parameters with defaults or patterns stay the outer function's.
  *
  * `__weft.async` (src/weft/task/async-fn.ts) returns a Future that does
  * nothing until polled; each poll resumes the generator up to its next
@@ -84,14 +89,21 @@ export function lowerAsync(program: Program, s: MagicString, code: string, locat
     } else {
       removeAsyncKeyword(fn.start, fn.body.start);
     }
-    const passArguments = fn.type !== 'ArrowFunctionExpression' || usesOwn(fn.body, 'arguments') !== null;
-    const tail = `}, this${passArguments ? ', arguments' : ''})`;
+    const isArrow = fn.type === 'ArrowFunctionExpression';
+    const passArguments = !isArrow || usesOwn(fn.body, 'arguments') !== null;
+    // Plain parameters are declared again by the generator and bound from the
+    // arguments it is called with, so `spawn(worker(tx))` can move `tx` into
+    // the task by replacing the future's argument (weft/task/move.ts).
+    const simple = fn.params.length > 0 && fn.params.every((param) => param.type === 'Identifier') && (!isArrow || !passArguments);
+    const params = simple ? fn.params.map((param) => (param as { name: string }).name).join(', ') : '';
+    const args = passArguments ? ', arguments' : simple ? `, [${params}]` : '';
+    const tail = `}, this${args})`;
     const body = fn.body;
     if (body.type === 'BlockStatement') {
-      s.appendLeft(body.start + 1, 'return __weft.async(function* () {');
+      s.appendLeft(body.start + 1, `return __weft.async(function* (${params}) {`);
       s.prependRight(body.end - 1, `${tail};`);
     } else {
-      s.appendLeft(body.start, '__weft.async(function* () { return (');
+      s.appendLeft(body.start, `__weft.async(function* (${params}) { return (`);
       s.prependRight(body.end, `); ${tail}`);
     }
   };

@@ -88,6 +88,16 @@ export class AsyncFn<T> implements Future<T> {
     }
   }
 
+  /**
+   * Spawned before its first poll: each argument is replaced by what `move`
+   * makes of it (weft/task/move.ts moves handles into the task). Only plain
+   * parameters read these (compile/async-lowering.ts).
+   */
+  moveArguments(move: (value: unknown) => unknown): void {
+    if (this.#generator !== null || this.#args === undefined || this.#args.length === 0) return;
+    this.#args = Array.from(this.#args, move);
+  }
+
   /** The future this body is suspended on, if any (for hang reports and stats). */
   awaiting(): Future<unknown> | null {
     return this.#awaiting;

@@ -31,6 +31,8 @@
 import { decodeHandle, ENCODE, isEncodable, MOVE, MovedValueError, type MoveTarget } from '../runtime/handle.ts';
 import { drop } from '../sync/drop.ts';
 import { currentRuntime, intoFuture } from './runtime.ts';
+import { AsyncFn } from './async-fn.ts';
+import { lazyCallerLocation } from '../runtime/context.ts';
 import type { Future } from './future.ts';
 
 /** Implemented by weft/task's handles that have a drop: returns a fresh handle owning the same resource, and leaves this one owning nothing. */
@@ -112,7 +114,11 @@ export function taskClosure(line: number, read: Moving['read'], rebound: Moving[
  */
 export function takeCaptures(value: unknown, api: string, into: string, owned: object[]): Future<unknown> {
   const moving = typeof value === 'function' ? (value as { [MOVING]?: Moving })[MOVING] : undefined;
-  if (moving === undefined) return intoFuture(value, api);
+  if (moving === undefined) {
+    const future = intoFuture<unknown>(value, api);
+    if (future instanceof AsyncFn) takeArguments(future, into, owned);
+    return future;
+  }
   const location = { line: moving.line, column: 1 };
   const captures = moving.read();
   const bindings: Record<string, unknown> = {};
@@ -130,6 +136,24 @@ export function takeCaptures(value: unknown, api: string, into: string, owned: o
     }
   }
   return intoFuture(moving.factory(bindings), api);
+}
+
+/** `spawn(worker(tx))`: the future's handle arguments move into the task, as Rust moves them into the future. */
+function takeArguments(future: AsyncFn<unknown>, into: string, owned: object[]): void {
+  let moves: Map<object, object> | undefined;
+  let location: (() => { line: number; column: number } | undefined) | undefined;
+  future.moveArguments((value) => {
+    if (!isMovable(value)) return value;
+    location ??= lazyCallerLocation(); // the spawn's line: a stack only when an argument moves
+    const at = location;
+    const target: MoveTarget = {
+      into,
+      get location() {
+        return at();
+      },
+    };
+    return moveOne(value, target, (moves ??= new Map()), owned);
+  });
 }
 
 /** Drops what a task owned, once, when it ends (`panicking`: it ended by a panic, which poisons a weft/sync lock). */

@@ -277,3 +277,31 @@ async function main() {
     expect(lines).toEqual(['awaited, joined, selected, still mine']);
   });
 });
+
+describe('a future spawned with handle arguments owns them', () => {
+  it('spawn(worker(tx)) moves tx into the task, which drops it when it ends', async () => {
+    const result = await run(`
+async function producer(id: number, tx: mpsc.Sender<string>) {
+  await yieldNow();
+  await tx.send("from " + id);
+}
+const label = async (id: number, out: mpsc.UnboundedSender<string>) => { out.send("label " + id); };
+async function main() {
+  const [tx, rx] = mpsc.channel<string>(4);
+  const set = new JoinSet<void>();
+  for (let id = 1; id <= 2; id++) set.spawn(producer(id, tx.clone()));
+  spawn(producer(3, tx));
+  const got = [];
+  let msg;
+  while ((msg = await rx.recv()) !== undefined) got.push(msg);
+  console.log(got.sort().join(", "));
+  const [utx, urx] = mpsc.unboundedChannel<string>();
+  spawn(label(4, utx));
+  console.log(await urx.recv(), await urx.recv());
+  await producer(5, tx);
+}`);
+    expect(result.lines).toEqual(['from 1, from 2, from 3', 'label 4 undefined']);
+    expect(result.outcome.status).toBe('panic');
+    expect(result.errors[0]!.message).toContain(`use of moved value: this Sender was moved into task 4 at line ${lineOf(result.source, 'spawn(producer(3, tx))')}`);
+  });
+});
