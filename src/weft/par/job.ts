@@ -31,7 +31,7 @@
  * and length (a negative length: raw Float64 numbers, `collect`'s fast path).
  */
 import { context } from '../runtime/context.ts';
-import { decodeValue, encodeCaptures, encodeValue } from '../runtime/codec.ts';
+import { decodeValue, encodeCaptures, encodeValue, typedArrayKinds } from '../runtime/codec.ts';
 import { type Lifted } from '../runtime/lift.ts';
 import { RunStopped, wake } from '../runtime/wait.ts';
 import { answered, startStretch, type Stage, type StageKind, type Terminal, type TerminalKind } from './pipeline.ts';
@@ -54,19 +54,7 @@ import {
 const J = { remaining: 0, descPtr: 4, descLen: 5, jobId: 6, numChunks: 7, cut: 8, stop: 9 } as const;
 const RESULTS = 10;
 
-export const typedArrayKinds = [
-  Int8Array,
-  Uint8Array,
-  Uint8ClampedArray,
-  Int16Array,
-  Uint16Array,
-  Int32Array,
-  Uint32Array,
-  Float32Array,
-  Float64Array,
-  BigInt64Array,
-  BigUint64Array,
-] as const;
+export { typedArrayKinds };
 export type AnyTypedArray = InstanceType<(typeof typedArrayKinds)[number]>;
 
 /** How a worker finds the items. */

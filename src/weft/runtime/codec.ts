@@ -36,7 +36,8 @@ const T = {
   sharedView: 19,
 } as const;
 
-const typedArrayKinds = [
+/** The typed array types, in the order of their codes (a type's index is its code: keep new ones at the end). */
+export const typedArrayKinds = [
   Int8Array,
   Uint8Array,
   Uint8ClampedArray,
