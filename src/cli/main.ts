@@ -40,7 +40,8 @@ const USAGE = `usage: npm run weft -- run <file.ts> [--timeout ms] [--threads] [
                    weft's synchronization points as seed N decides; the same seed
                    replays the same interleaving (time is virtual)
   --schedule S     how the seeded scheduler picks: random (default) or pct
-  --trace          print the run's trace (spawn, lock, send, block, ...) to stderr`;
+  --trace          print the run's trace (spawn, lock, send, block, ..., and each async
+                   task's spawn and exit with its polls, wakes and busy time) to stderr`;
 
 function fail(message: string, code = 64): never {
   process.stderr.write(`${message}\n`);
@@ -75,9 +76,11 @@ async function run(file: string, options: RunOptions, labelThreads: boolean): Pr
   const outcome = await supervisor.startRun(source, options, onEvent).done;
   if (outcome.trace) {
     // One event a line on stderr: time (µs, or the scheduler's step under --seed), thread, what, object, where.
+    // A task's exit adds its counters (tokio-console's columns).
     for (const e of outcome.trace.events) {
-      const where = e.line === undefined ? '' : ` ${file}:${e.line}:${e.column}`;
-      process.stderr.write(`trace ${e.time} [${e.thread}] ${e.kind} @${e.object}${where}\n`);
+      const where = e.line === undefined ? '' : ` ${file}:${e.line}${e.column === undefined ? '' : `:${e.column}`}`;
+      const task = e.task === undefined ? '' : ` ${e.task.outcome}, polls ${e.task.polls}, wakes ${e.task.wakes}, busy ${e.task.busyMicros} µs`;
+      process.stderr.write(`trace ${e.time} [${e.thread}] ${e.kind} @${e.object}${where}${task}\n`);
     }
     if (outcome.trace.dropped > 0) process.stderr.write(`trace: ${outcome.trace.dropped} events dropped (the trace was full)\n`);
   }

@@ -44,6 +44,28 @@ export interface BlockedWhileHolding {
   blockLine: number | undefined;
 }
 
+/** One async task of the run (weft/task), as tokio-console lists it. */
+export interface TaskSummary {
+  /** The task's id within its thread's executor (1 is an async `main`). */
+  id: number;
+  /** The thread whose executor ran it. */
+  thread: string;
+  /** Where it was spawned (undefined for main's own task). */
+  spawnLine: number | undefined;
+  /** How it ended, or 'running' if the run ended first. */
+  outcome: 'ok' | 'panic' | 'cancelled' | 'running';
+  polls: number;
+  wakes: number;
+  /** Time spent in its polls (0 under a seed). */
+  busyMicros: number;
+  /** Spawn to exit (or to the run's last event); under a seed, in scheduler steps. */
+  lifetimeMicros: number;
+  /** Lifetime minus busy: time spent waiting to be woken or to be polled. */
+  idleMicros: number;
+  /** The line of the last `await` it waited at. */
+  awaitLine: number | undefined;
+}
+
 export class TraceView {
   readonly #events: readonly TraceEvent[];
   /** False when the run was not asked to record a trace: every question then fails loudly (a bug in the check). */
@@ -204,5 +226,43 @@ export class TraceView {
       }
     }
     return undefined;
+  }
+
+  /** Every async task the run spawned (weft/task), in spawn order, with its counters. */
+  tasks(): TaskSummary[] {
+    const events = this.#need();
+    const end = events.length > 0 ? events[events.length - 1]!.time : 0;
+    // Ids are per executor: a thread that runs two executors (blockOn twice) reuses them, so a key names the latest.
+    const all: (TaskSummary & { spawnedAt: number })[] = [];
+    const byKey = new Map<string, TaskSummary & { spawnedAt: number }>();
+    for (const e of events) {
+      const key = `${e.threadId}:${e.object}`;
+      if (e.kind === 'task-spawn') {
+        const task = {
+          id: e.object,
+          thread: e.thread,
+          spawnLine: e.line,
+          outcome: 'running',
+          polls: 0,
+          wakes: 0,
+          busyMicros: 0,
+          lifetimeMicros: 0,
+          idleMicros: 0,
+          awaitLine: undefined,
+          spawnedAt: e.time,
+        } satisfies TaskSummary & { spawnedAt: number };
+        all.push(task);
+        byKey.set(key, task);
+      } else if (e.kind === 'task-exit' && e.task !== undefined) {
+        const task = byKey.get(key);
+        if (task === undefined) continue;
+        Object.assign(task, { ...e.task, awaitLine: e.line, lifetimeMicros: e.time - task.spawnedAt });
+      }
+    }
+    return all.map(({ spawnedAt, ...task }) => {
+      if (task.outcome === 'running') task.lifetimeMicros = end - spawnedAt;
+      task.idleMicros = Math.max(0, task.lifetimeMicros - task.busyMicros);
+      return task;
+    });
   }
 }

@@ -89,12 +89,23 @@ export interface RunOptions {
  */
 export interface TraceEvent {
   seq: number;
-  /** `lock`/`unlock` cover Mutex and RwLock (read and write); `join`'s object is the joined thread's id, `spawn`'s the new one's. */
-  kind: 'spawn' | 'exit' | 'block' | 'wake' | 'lock' | 'unlock' | 'send' | 'recv' | 'join';
+  /**
+   * `lock`/`unlock` cover Mutex and RwLock (read and write); `join`'s object is the joined thread's id, `spawn`'s the new one's.
+   * `task-spawn`/`task-exit` are weft/task's tasks (object: the task's id, unique within its thread): task-spawn's line
+   * is where it was spawned, task-exit's the last `await` it waited at, and task-exit carries `task`.
+   */
+  kind: 'spawn' | 'exit' | 'block' | 'wake' | 'lock' | 'unlock' | 'send' | 'recv' | 'join' | 'task-spawn' | 'task-exit';
   thread: string;
   threadId: number;
   object: number;
   time: number;
   line?: number;
   column?: number;
+  /**
+   * A task-exit's counters, as tokio-console shows them: how often the
+   * executor polled the task, how often it was woken, the time spent in its
+   * polls (µs; 0 under a seed, so a seed replays its trace exactly) and how
+   * it ended. Its idle time is its lifetime (from its task-spawn) minus busy.
+   */
+  task?: { polls: number; wakes: number; busyMicros: number; outcome: 'ok' | 'panic' | 'cancelled' };
 }

@@ -78,6 +78,8 @@ export type FromWorker =
       name: string;
       message: string;
       location: SourceLocation | undefined;
+      /** The async task that panicked (weft/task), when it was one: "task 3". */
+      task?: string;
     }
   /** This worker will run no more threads (enough are idle): the supervisor may end it. */
   | { kind: 'worker-retired' }

@@ -22,7 +22,7 @@ import { createIdleWorkers, idleCount, MAX_WORKERS, refillSeen, tryHandToIdle } 
 import type { RunEvent, RunOptions, RunOutcome, RunStatus } from './events.ts';
 import { describeDeadlock, isDeadlocked, snapshot, type Snapshot } from './deadlock.ts';
 import { startSchedule } from '../weft/runtime/scheduler.ts';
-import { readTrace, startTrace } from '../weft/runtime/trace.ts';
+import { readTrace, startTrace, TASK_OUTCOMES } from '../weft/runtime/trace.ts';
 import { threadName } from '../weft/runtime/threads.ts';
 import type { FromWorker, MainApi, MainResult, ProgramPayload, SpawnRequestPayload, ToWorker } from './protocol.ts';
 
@@ -265,7 +265,7 @@ class Run implements RunHandle {
           error: {
             name: message.name,
             // The location travels separately: the page shows it as a link, the CLI as file:line:col.
-            message: `thread '${message.thread}' panicked: ${message.message}`,
+            message: `thread '${message.thread}' panicked${message.task ? ` in ${message.task}` : ''}: ${message.message}`,
             ...(message.location ? { location: message.location } : {}),
             thread: message.thread,
           },
@@ -398,7 +398,10 @@ class Run implements RunHandle {
         threadId: e.threadId,
         object: e.object,
         time: e.time,
-        ...(e.line > 0 ? { line: e.line, column: e.column } : {}),
+        ...(e.line > 0 ? { line: e.line, ...(e.column > 0 ? { column: e.column } : {}) } : {}),
+        ...(e.kind === 'task-exit'
+          ? { task: { polls: e.data[0]!, wakes: e.data[1]!, busyMicros: e.data[2]!, outcome: TASK_OUTCOMES[e.data[3]!] ?? 'ok' } }
+          : {}),
       })),
     };
   }

@@ -38,6 +38,8 @@ export interface PanicReport {
   name: string;
   message: string;
   location: SourceLocation | undefined;
+  /** The async task that panicked (weft/task), when it was one: "task 3". */
+  task?: string;
 }
 
 /** Something a thread owns and must give back when it ends (Rust's drop at thread exit). */

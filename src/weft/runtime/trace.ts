@@ -15,18 +15,29 @@
  * scheduler, the scheduler's step count, so a seed replays its trace
  * byte for byte.
  *
+ * weft/task's executor adds its tasks (what tokio-console shows): a
+ * `task-spawn` where a task is spawned, and a `task-exit` when it ends,
+ * carrying its counters: polls, wakes, busy time (µs spent in its polls;
+ * 0 under the seeded scheduler, where only replayable numbers are kept),
+ * how it ended, and the line of the last `await` it waited at. A task's
+ * idle time is its lifetime (spawn to exit) minus its busy time.
+ *
  * Layout of the ring (at H.traceBuffer): an f64 with the run's start
  * (performance.timeOrigin + now(), ms), then `capacity` records of
- * RECORD_WORDS Int32 words: kind, thread, object, line, column, time.
+ * RECORD_WORDS Int32 words: kind, thread, object, line, column, time, and
+ * DATA_WORDS words whose meaning depends on the kind (a task-exit's counters).
  */
-import { context } from './context.ts';
+import { context, hasContext, type SourceLocation, type ThreadContext } from './context.ts';
 import { H, type RunMemory } from './memory.ts';
 
 /** New kinds go at the end: a kind's code is its position. `join`'s object is the joined thread's id. */
-export const TRACE_KINDS = ['spawn', 'exit', 'block', 'wake', 'lock', 'unlock', 'send', 'recv', 'join'] as const;
+export const TRACE_KINDS = ['spawn', 'exit', 'block', 'wake', 'lock', 'unlock', 'send', 'recv', 'join', 'task-spawn', 'task-exit'] as const;
 export type TraceKind = (typeof TRACE_KINDS)[number];
 
-const RECORD_WORDS = 6;
+/** A task-exit's data words: polls, wakes, busy µs, outcome (TASK_OUTCOMES index). */
+const DATA_WORDS = 4;
+const RECORD_WORDS = 6 + DATA_WORDS;
+export const TASK_OUTCOMES = ['ok', 'panic', 'cancelled'] as const;
 const HEADER_BYTES = 8;
 
 /** Allocates the ring for a run that wants a trace (the supervisor, before any thread starts). */
@@ -41,12 +52,27 @@ export function startTrace(memory: RunMemory, capacity: number): void {
 export function traceEvent(kind: TraceKind, object: number): void {
   const ctx = context();
   if (!ctx.traced) return;
+  record(ctx, kind, object, ctx.locate(new Error().stack), undefined);
+}
+
+/** True when this thread's events are recorded (so callers can skip gathering what an event would carry). */
+export function tracing(): boolean {
+  return hasContext() && context().traced === true;
+}
+
+/** A task's end, with its counters and the line it last awaited at (weft/task's executor); call only when `tracing()`. */
+export function traceTaskExit(taskId: number, line: number, polls: number, wakes: number, busyMicros: number, outcome: (typeof TASK_OUTCOMES)[number]): void {
+  const ctx = context();
+  const scheduled = Atomics.load(ctx.memory.header, H.sched) !== 0;
+  record(ctx, 'task-exit', taskId, line > 0 ? { line, column: 0 } : undefined, [polls, wakes, scheduled ? 0 : Math.round(busyMicros), TASK_OUTCOMES.indexOf(outcome)]);
+}
+
+function record(ctx: ThreadContext, kind: TraceKind, object: number, location: SourceLocation | undefined, data: number[] | undefined): void {
   const h = ctx.memory.header;
   const buffer = Atomics.load(h, H.traceBuffer);
   const seq = Atomics.add(h, H.traceSeq, 1);
   if (seq >= h[H.traceCapacity]!) return; // full: the supervisor reports how many were dropped
   const memory = ctx.memory;
-  const location = ctx.locate(new Error().stack);
   const time =
     Atomics.load(h, H.sched) !== 0
       ? h[H.step]!
@@ -58,6 +84,7 @@ export function traceEvent(kind: TraceKind, object: number): void {
   i32[base + 2] = object;
   i32[base + 3] = location?.line ?? 0;
   i32[base + 4] = location?.column ?? 0;
+  for (let i = 0; i < DATA_WORDS; i++) i32[base + 6 + i] = data?.[i] ?? 0;
   Atomics.store(i32, base + 5, time);
 }
 
@@ -69,6 +96,8 @@ export interface RawTraceEvent {
   line: number;
   column: number;
   time: number;
+  /** The kind's own words (a task-exit's polls, wakes, busy µs, outcome index). */
+  data: number[];
 }
 
 /** Reads the ring back (the supervisor, once the run is over). */
@@ -92,6 +121,7 @@ export function readTrace(memory: RunMemory): { events: RawTraceEvent[]; dropped
       line: i32[base + 3]!,
       column: i32[base + 4]!,
       time: i32[base + 5]!,
+      data: Array.from(i32.subarray(base + 6, base + RECORD_WORDS)),
     });
   }
   return { events, dropped: Math.max(0, total - capacity) };

@@ -27,6 +27,7 @@ import { callerLocation, context, hasContext, threadLabel } from '../runtime/con
 import { scheduled } from '../runtime/scheduler.ts';
 import { S, slot, ThreadState, panicPayload } from '../runtime/threads.ts';
 import { blockWhileEqual, blockingObserver, type WaitKind } from '../runtime/wait.ts';
+import { traceEvent, traceTaskExit, tracing } from '../runtime/trace.ts';
 import { AsyncFn } from './async-fn.ts';
 import { dropTaskOwned, forgetOwned } from './move.ts';
 import { Context, describeFuture, dropFuture, externalWork, isFuture, isThenable, PromiseFuture, Waker, type Future, type Poll } from './future.ts';
@@ -92,32 +93,36 @@ export class Task {
 
   /** The reader's line of the innermost `await` this task is suspended at, and what it waits for there. */
   whereAwaiting(): { line: number; what: string } {
-    let line = 0;
-    let what = 'to be polled';
-    let future: Future<unknown> | null = this.future;
-    for (let depth = 0; future !== null && depth < 1000; depth++) {
-      if (future instanceof AsyncFn) {
-        if (future.line > 0) line = future.line;
-        const inner = future.awaiting();
-        if (inner === null) break;
-        future = inner;
-        continue;
-      }
-      const next = (future as { awaiting?: () => Future<unknown> | null }).awaiting?.();
-      if (next) {
-        future = next;
-        continue;
-      }
-      what = describeFuture(future);
-      break;
-    }
-    return { line, what };
+    return whereAwaiting(this.future);
   }
 
   /** How messages name the task: `task 3`, or `task 'main'` / `task 'reader'` when it has a name. */
   label(): string {
     return this.name === `task ${this.id}` ? this.name : `task '${this.name}'`;
   }
+}
+
+/** The reader's line of the innermost `await` `future` is suspended at, and what it waits for there. */
+function whereAwaiting(future: Future<unknown> | null): { line: number; what: string } {
+  let line = 0;
+  let what = 'to be polled';
+  for (let depth = 0; future !== null && depth < 1000; depth++) {
+    if (future instanceof AsyncFn) {
+      if (future.line > 0) line = future.line;
+      const inner = future.awaiting();
+      if (inner === null) break;
+      future = inner;
+      continue;
+    }
+    const next = (future as { awaiting?: () => Future<unknown> | null }).awaiting?.();
+    if (next) {
+      future = next;
+      continue;
+    }
+    what = describeFuture(future);
+    break;
+  }
+  return { line, what };
 }
 
 /** A spawnBlocking thread the runtime is waiting for (blocking.ts). */
@@ -178,8 +183,12 @@ export class Runtime {
   /** Lines already reported as blocking the executor, so a loop reports once. */
   readonly reportedBlocking = new Set<string>();
 
+  /** Whether the run records a trace (fixed for the runtime's life): tasks then add task-spawn and task-exit events. */
+  readonly #traced: boolean;
+
   constructor(paused: boolean) {
     this.#paused = paused;
+    this.#traced = tracing();
   }
 
   // ---- time ----
@@ -296,6 +305,7 @@ export class Runtime {
     const id = this.#nextTaskId++;
     const task = new Task(this, id, name ?? (id === 1 ? 'main' : `task ${id}`), future);
     this.tasks.set(id, task);
+    if (this.#traced) traceEvent('task-spawn', id);
     task.state = QUEUED;
     this.enqueue(task);
     return task;
@@ -357,10 +367,8 @@ export class Runtime {
       task.busyMs += performance.now() - started;
     }
     if (panicked) {
-      task.future = null;
       this.#finish(task, { kind: 'panic', error: panic });
     } else if (result!.ready) {
-      task.future = null;
       this.#finish(task, { kind: 'ok', value: result!.value });
     } else if (task.state === RUNNING_WOKEN || task.abortRequested) {
       task.state = QUEUED;
@@ -372,6 +380,7 @@ export class Runtime {
 
   #cancel(task: Task): void {
     const future = task.future;
+    const line = this.#traced ? whereAwaiting(future).line : 0;
     task.future = null;
     task.state = RUNNING;
     this.running = task;
@@ -383,10 +392,16 @@ export class Runtime {
     } finally {
       this.running = null;
     }
-    this.#finish(task, { kind: 'cancelled' });
+    this.#finish(task, { kind: 'cancelled' }, line);
   }
 
-  #finish(task: Task, outcome: TaskOutcome): void {
+  /** `line`: where a cancelled task was suspended (its future is gone by now); the others' is read from their future. */
+  #finish(task: Task, outcome: TaskOutcome, line = 0): void {
+    if (this.#traced) {
+      if (task.future !== null) line = whereAwaiting(task.future).line;
+      traceTaskExit(task.id, line, task.polls, task.wakes, task.busyMs * 1000, outcome.kind);
+    }
+    task.future = null;
     const owned = task.owned;
     if (owned !== null) {
       // Its captures are dropped with the future, before anyone sees the outcome (as Tokio drops a task's future first).
@@ -519,8 +534,9 @@ function reportPanic(task: Task, error: unknown): void {
   ctx.host.panic({
     thread: threadLabel(ctx.threadId, ctx.name),
     name: payload.name,
-    message: `${task.label()} panicked: ${payload.message}`,
+    message: payload.message,
     location: payload.location,
+    task: task.label(),
   });
 }
 

@@ -105,7 +105,7 @@ async function main() {
 }`);
     expect(result.outcome.status).toBe('ok');
     expect(result.lines).toEqual(['42 true', 'caught TypeError bad input']);
-    expect(result.errors.map((e) => e.message)).toEqual(["thread 'main' panicked: task 3 panicked: bad input"]);
+    expect(result.errors.map((e) => e.message)).toEqual(["thread 'main' panicked in task 3: bad input"]);
   });
 
   it('abort cancels at the next await point: finally and using run exactly once, awaiting throws a cancelled JoinError', async () => {
