@@ -89,13 +89,20 @@ export class AsyncFn<T> implements Future<T> {
   }
 
   /**
-   * Spawned before its first poll: each argument is replaced by what `move`
+   * Spawned before its first poll: each `movable` argument is replaced by what `move`
    * makes of it (weft/task/move.ts moves handles into the task). Only plain
    * parameters read these (compile/async-lowering.ts).
    */
-  moveArguments(move: (value: unknown) => unknown): void {
-    if (this.#generator !== null || this.#args === undefined || this.#args.length === 0) return;
-    this.#args = Array.from(this.#args, move);
+  moveArguments(movable: (value: unknown) => boolean, move: (value: unknown) => unknown): void {
+    const args = this.#args;
+    if (this.#generator !== null || args === undefined) return;
+    for (let i = 0; i < args.length; i++) {
+      // Most spawned futures take plain data: nothing to copy then.
+      if (movable(args[i])) {
+        this.#args = Array.from(args, (value) => (movable(value) ? move(value) : value));
+        return;
+      }
+    }
   }
 
   /** The future this body is suspended on, if any (for hang reports and stats). */

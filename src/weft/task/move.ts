@@ -110,44 +110,45 @@ export function taskClosure(line: number, read: Moving['read'], rebound: Moving[
 
 /**
  * What `spawn` runs: the future of `value`, after moving what it captures
- * into the task `into` names (`task 3`). `owned` receives the task's handles.
+ * into the task `taskName()` names (`task 3`). `owned` receives the task's handles.
  */
-export function takeCaptures(value: unknown, api: string, into: string, owned: object[]): Future<unknown> {
+export function takeCaptures(value: unknown, api: string, taskName: () => string, owned: object[]): Future<unknown> {
   const moving = typeof value === 'function' ? (value as { [MOVING]?: Moving })[MOVING] : undefined;
   if (moving === undefined) {
     const future = intoFuture<unknown>(value, api);
-    if (future instanceof AsyncFn) takeArguments(future, into, owned);
+    if (future instanceof AsyncFn) takeArguments(future, taskName, owned);
     return future;
   }
-  const location = { line: moving.line, column: 1 };
   const captures = moving.read();
   const bindings: Record<string, unknown> = {};
-  const moves = new Map<object, object>();
-  for (const variable of Object.keys(captures)) {
+  let moves: Map<object, object> | undefined;
+  for (const variable in captures) {
     const captured = captures[variable];
-    const target: MoveTarget = { into, variable, location };
-    if (moving.rebound.includes(variable)) {
-      bindings[variable] = moveOne(captured, target, moves, owned);
-    } else if (isMovable(captured)) {
+    const rebound = moving.rebound.includes(variable);
+    if (rebound) bindings[variable] = captured;
+    if (!isMovable(captured)) continue; // plain data, shared: the common case, with no allocation
+    const into = taskName();
+    const location = { line: moving.line, column: 1 };
+    if (!rebound) {
       throw new TypeError(
         `cannot move \`${variable}\` into ${into} at line ${location.line}: the variable is assigned again elsewhere, so the task would share it ` +
           `instead of owning what it holds now. Move a constant copy: \`const ${variable}1 = ${variable};\` before the spawn, and use \`${variable}1\` in the task`,
       );
     }
+    bindings[variable] = moveOne(captured, { into, variable, location }, (moves ??= new Map()), owned);
   }
   return intoFuture(moving.factory(bindings), api);
 }
 
 /** `spawn(worker(tx))`: the future's handle arguments move into the task, as Rust moves them into the future. */
-function takeArguments(future: AsyncFn<unknown>, into: string, owned: object[]): void {
+function takeArguments(future: AsyncFn<unknown>, taskName: () => string, owned: object[]): void {
   let moves: Map<object, object> | undefined;
   let location: (() => { line: number; column: number } | undefined) | undefined;
-  future.moveArguments((value) => {
-    if (!isMovable(value)) return value;
+  future.moveArguments(isMovable, (value) => {
     location ??= lazyCallerLocation(); // the spawn's line: a stack only when an argument moves
     const at = location;
     const target: MoveTarget = {
-      into,
+      into: taskName(),
       get location() {
         return at();
       },

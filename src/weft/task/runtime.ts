@@ -43,7 +43,11 @@ export type TaskOutcome = { kind: 'ok'; value: unknown } | { kind: 'panic'; erro
 
 export class Task {
   readonly id: number;
-  readonly name: string;
+  /** Its name, if it was given one (`spawn(f, { name })`; main's task is 'main'). */
+  readonly #name: string | undefined;
+  get name(): string {
+    return this.#name ?? `task ${this.id}`;
+  }
   future: Future<unknown> | null;
   state = IDLE;
   readonly waker: Waker;
@@ -59,18 +63,16 @@ export class Task {
   // Stats (Tokio's task metrics): polls, wakes, busy time, the line it awaits at.
   polls = 0;
   wakes = 0;
+  /** Time spent in polls, measured only when the run is traced (two clock reads per poll otherwise saved). */
   busyMs = 0;
-  readonly spawnedAt: number;
-  finishedAt = 0;
 
-  constructor(runtime: Runtime, id: number, name: string, future: Future<unknown>) {
+  constructor(runtime: Runtime, id: number, name: string | undefined, future: Future<unknown>) {
     this.runtime = runtime;
     this.id = id;
-    this.name = name;
+    this.#name = name;
     this.future = future;
     this.waker = new Waker(this);
     this.cx = new Context(this.waker);
-    this.spawnedAt = runtime.now();
   }
 
   /** Called through the task's Waker. */
@@ -98,7 +100,7 @@ export class Task {
 
   /** How messages name the task: `task 3`, or `task 'main'` / `task 'reader'` when it has a name. */
   label(): string {
-    return this.name === `task ${this.id}` ? this.name : `task '${this.name}'`;
+    return this.#name === undefined ? `task ${this.id}` : `task '${this.#name}'`;
   }
 }
 
@@ -171,6 +173,8 @@ export class Runtime {
   #timerSeq = 0;
   #paused: boolean;
   #virtualNow = 0;
+  /** Whether anything has read the real clock yet (a sleep's deadline, time.now()). */
+  #clockRead = false;
   #realStart = performance.now();
   readonly tasks = new Map<number, Task>();
   #nextTaskId = 1;
@@ -195,7 +199,9 @@ export class Runtime {
 
   /** Milliseconds since the runtime started: virtual while paused. */
   now(): number {
-    return this.#paused ? this.#virtualNow : performance.now() - this.#realStart;
+    if (this.#paused) return this.#virtualNow;
+    this.#clockRead = true;
+    return performance.now() - this.#realStart;
   }
 
   get paused(): boolean {
@@ -204,8 +210,9 @@ export class Runtime {
 
   pause(): void {
     if (this.#paused) return;
-    // Whole milliseconds: paused at the start of main, the clock reads 0, so printed times are the same every run.
-    this.#virtualNow = Math.floor(this.now());
+    // Paused before anything read the clock (at the start of main), it reads 0, however long the start took on a
+    // loaded machine; later, whole milliseconds. Either way printed times are the same every run.
+    this.#virtualNow = this.#clockRead ? Math.floor(this.now()) : 0;
     this.#paused = true;
   }
 
@@ -270,6 +277,7 @@ export class Runtime {
 
   /** Wakes every timer that is due; true if any was. */
   fireTimers(): boolean {
+    if (this.#timers.length === 0) return false;
     const now = this.now();
     let fired = false;
     while (this.#timers.length > 0 && this.#timers[0]!.deadline <= now) {
@@ -303,7 +311,7 @@ export class Runtime {
 
   spawn(future: Future<unknown>, name?: string): Task {
     const id = this.#nextTaskId++;
-    const task = new Task(this, id, name ?? (id === 1 ? 'main' : `task ${id}`), future);
+    const task = new Task(this, id, name ?? (id === 1 ? 'main' : undefined), future);
     this.tasks.set(id, task);
     if (this.#traced) traceEvent('task-spawn', id);
     task.state = QUEUED;
@@ -353,7 +361,7 @@ export class Runtime {
     task.state = RUNNING;
     task.polls++;
     this.running = task;
-    const started = performance.now();
+    const started = this.#traced ? performance.now() : 0;
     let result: Poll<unknown> | undefined;
     let panic: unknown;
     let panicked = false;
@@ -364,7 +372,7 @@ export class Runtime {
       panic = error;
     } finally {
       this.running = null;
-      task.busyMs += performance.now() - started;
+      if (this.#traced) task.busyMs += performance.now() - started;
     }
     if (panicked) {
       this.#finish(task, { kind: 'panic', error: panic });
@@ -417,7 +425,6 @@ export class Runtime {
     }
     task.state = DONE;
     task.outcome = outcome;
-    task.finishedAt = this.now();
     this.tasks.delete(task.id);
     if (outcome.kind === 'panic' && task.id !== 1) reportPanic(task, outcome.error);
     if (task.onDone.length > 0) for (const waker of task.onDone.splice(0)) waker.wake();

@@ -1,0 +1,126 @@
+/**
+ * weft/task's benchmarks: the executor against JavaScript's own Promises, in
+ * the same worker of the same run. `npm run bench` includes them;
+ * `node tests/bench/main.ts --only=task` runs only these and rewrites only
+ * the weft/task section of BENCHMARKS.md.
+ *
+ * The reader's `async` functions are compiled to generator futures, so the
+ * native baseline is built with an indirect eval, which the compile step
+ * never sees: the same `async` code, run by V8's own Promise machinery.
+ */
+import { median } from './baselines-node.ts';
+import type { Figure } from './programs.ts';
+
+export const TASK_TRIALS = 7;
+export const TASK_COUNT = 100_000;
+const CALLS = 100_000;
+
+const prelude = `import { spawn, select, timeout, mpsc, time } from "weft/task";
+const TRIALS = ${TASK_TRIALS};
+function report(name, unit, trials) { console.log(JSON.stringify({ name, unit, trials })); }
+async function trials(warmup, f) { for (let i = 0; i < warmup; i++) await f(); const out = []; for (let i = 0; i < TRIALS; i++) out.push(await f()); return out; }
+async function work(i) { return i + 1; }
+// Native async functions and Promise.all: code the compile step does not see.
+const native = (0, eval)("(() => { async function work(i) { return i + 1; } return async (n) => { const ps = []; for (let i = 0; i < n; i++) ps.push(work(i)); let s = 0; for (const v of await Promise.all(ps)) s += v; return s; }; })()");
+let sink = 0;
+`;
+
+/** name -> program source; each prints JSON figure lines. */
+export const taskPrograms: Record<string, string> = {
+  'task-spawn': `${prelude}
+async function main() {
+  const n = ${TASK_COUNT};
+  // Interleaved, so both see the same machine load.
+  const spawnTrials = [], futureTrials = [], nativeTrials = [];
+  const once = async () => {
+    let t0 = performance.now();
+    const hs = [];
+    for (let i = 0; i < n; i++) hs.push(spawn(async () => i + 1));
+    let s = 0;
+    for (const h of hs) s += await h;
+    const closure = performance.now() - t0;
+    t0 = performance.now();
+    const fs = [];
+    for (let i = 0; i < n; i++) fs.push(spawn(work(i)));
+    for (const h of fs) s += await h;
+    const future = performance.now() - t0;
+    t0 = performance.now();
+    s += await native(n);
+    const promises = performance.now() - t0;
+    sink += s;
+    return [closure, future, promises];
+  };
+  for (let i = 0; i < 2; i++) await once();
+  for (let i = 0; i < TRIALS; i++) {
+    const [c, f, p] = await once();
+    spawnTrials.push(c); futureTrials.push(f); nativeTrials.push(p);
+  }
+  report("task-spawn-closure", "ms", spawnTrials);
+  report("task-spawn-future", "ms", futureTrials);
+  report("task-promise-all", "ms", nativeTrials);
+}`,
+  'task-combinators': `${prelude}
+async function main() {
+  time.pause();
+  const n = ${CALLS};
+  const [_tx, rx] = mpsc.channel(1); // nothing is ever sent: a branch that stays pending
+  const perCall = (f) => trials(2, async () => { const t0 = performance.now(); await f(); return (performance.now() - t0) * 1e6 / n; });
+  report("await-direct", "ns", await perCall(async () => { for (let i = 0; i < n; i++) sink += await work(i); }));
+  report("await-select", "ns", await perCall(async () => { for (let i = 0; i < n; i++) sink += (await select({ value: work(i), never: rx.recv() })).value; }));
+  report("await-timeout", "ns", await perCall(async () => { for (let i = 0; i < n; i++) sink += await timeout(1000, work(i)); }));
+}`,
+};
+
+const get = (figures: Figure[], name: string) => {
+  const f = figures.find((x) => x.name === name);
+  return f ? median(f.trials) : undefined;
+};
+const ms = (v: number | undefined) => (v === undefined ? '—' : `${v.toFixed(1)} ms`);
+const ns = (v: number | undefined) => (v === undefined ? '—' : `${v.toFixed(0)} ns`);
+const times = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? '—' : `${(a / b).toFixed(2)}×`);
+
+/** The weft/task section of BENCHMARKS.md. `why` explains a missed target (measured, not guessed). */
+export function taskSection(node: Figure[], header: string[], why: string): string[] {
+  const lines: string[] = ['## weft/task (Node, worker_threads)', ''];
+  lines.push(...header, '');
+  lines.push(
+    'Each weft figure and its baseline come from the same program in the same worker, interleaved trial by trial. Times: lower is better; "cost" is weft\'s time over the baseline\'s. The runtime is current-thread, so these are one core\'s figures. Not yet measured in Chromium (tests/e2e/weft-task.spec.ts covers correctness there).',
+    '',
+  );
+  lines.push('| figure | weft/task | baseline | cost | target |', '|---|---|---|---|---|');
+  const closure = get(node, 'task-spawn-closure');
+  const future = get(node, 'task-spawn-future');
+  const promises = get(node, 'task-promise-all');
+  const met = closure !== undefined && promises !== undefined && closure <= 2 * promises;
+  lines.push(
+    `| spawn ${TASK_COUNT.toLocaleString('en')} tasks \`spawn(async () => i + 1)\`, then await each JoinHandle | ${ms(closure)} | \`Promise.all\` of ${TASK_COUNT.toLocaleString('en')} native async calls: ${ms(promises)} | ${times(closure, promises)} | ≤ 2×: ${met ? 'met' : '**missed**'} |`,
+  );
+  lines.push(
+    `| the same with \`spawn(work(i))\` (a future, no closure whose captures move) | ${ms(future)} | the same: ${ms(promises)} | ${times(future, promises)} | |`,
+  );
+  const direct = get(node, 'await-direct');
+  const selected = get(node, 'await-select');
+  const timed = get(node, 'await-timeout');
+  const over = (v: number | undefined) => (v === undefined || direct === undefined ? '—' : `+${(v - direct).toFixed(0)} ns`);
+  lines.push(`| \`await select({ value: work(i), never: rx.recv() })\`, per call | ${ns(selected)} | \`await work(i)\`: ${ns(direct)} | ${times(selected, direct)} (${over(selected)} per call) | |`);
+  lines.push(`| \`await timeout(1000, work(i))\`, per call | ${ns(timed)} | \`await work(i)\`: ${ns(direct)} | ${times(timed, direct)} (${over(timed)} per call) | |`);
+  lines.push('');
+  const base = node.find((f) => f.name === 'task-promise-all')?.trials ?? [];
+  const spawned = node.find((f) => f.name === 'task-spawn-closure')?.trials ?? [];
+  if (base.length > 0 && spawned.length > 0) {
+    const range = (xs: number[]) => `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)} ms`;
+    lines.push(
+      `Spread in this run: the \`Promise.all\` trials took ${range(base)}, the task trials ${range(spawned)}; on a loaded machine the short baseline moves most, and the ratio with it.`,
+      '',
+    );
+  }
+  lines.push(
+    'What the extra time per call pays for: `select` builds its array of branch futures, polls them from a random start, cancels the loser (here it takes the receiver\'s waker back) and returns a `{ key, value }`; `timeout` pushes a timer on the runtime\'s heap and cancels it when the future wins (the heap drops it lazily). `await work(i)` itself is one lowered async call: an AsyncFn, a generator, two polls\' worth of resumption.',
+    '',
+  );
+  if (!met && why) lines.push(`Why the target is missed: ${why}`, '');
+  return lines;
+}
+
+export const TASK_BEGIN = '<!-- weft/task: begin -->';
+export const TASK_END = '<!-- weft/task: end -->';
