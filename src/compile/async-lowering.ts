@@ -9,7 +9,7 @@
  * generator, which is a state machine JavaScript already has:
  *
  *   async function f(a) { … await x … }
- *     ->  function f(a) {return __weft.async(function* (a) { … (yield (__weft.site.line = 7, x)) … }, this, arguments);}
+ *     ->  function f(a) {return __weft.async(function* (a) { … (yield (__weft.site.line = 7, __weft.site.column = 9, x)) … }, this, arguments);}
  *   async (a) => expr   ->  (a) => __weft.async(function* (a) { return (expr); }, this, [a])
  *
  * The generator declares plain parameters again, so the future holds its
@@ -21,8 +21,9 @@
  * nothing until polled; each poll resumes the generator up to its next
  * `yield`, i.e. its next await point, and `generator.return()` cancels it
  * there, running its `finally` blocks and disposing its `using` resources.
- * The line stored before each `yield` is the reader's line of that `await`,
- * for hang reports and the trace, at the cost of one property write.
+ * The line and column stored before each `yield` are the reader's position
+ * of that `await`, for hang reports and the trace, at the cost of two
+ * property writes.
  *
  * Every edit is an insertion or a replacement within one line, so the
  * program keeps its lines (line-alignment.ts) and columns map back through
@@ -111,8 +112,8 @@ export function lowerAsync(program: Program, s: MagicString, code: string, locat
   const walk = (node: AnyNode, enclosing: Fn | null, parent: AnyNode | null): void => {
     if (isFunction(node) && node.async) lowerFunction(node, parent);
     if (node.type === 'AwaitExpression' && enclosing !== null && enclosing.async) {
-      const line = locate(node).line;
-      s.update(node.start, node.start + 'await'.length, `(yield (__weft.site.line = ${line},`);
+      const { line, column } = locate(node);
+      s.update(node.start, node.start + 'await'.length, `(yield (__weft.site.line = ${line}, __weft.site.column = ${column},`);
       s.appendLeft(node.end, '))');
     }
     if (enclosing !== null && enclosing.async) {

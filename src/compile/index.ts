@@ -87,7 +87,7 @@ export interface WeftImports {
    */
   task(line: number, captures: () => Record<string, unknown>, rebound: readonly string[], factory: (moved: Record<string, unknown>) => Function): Function;
   /** Where the program awaits: the lowered code stores the reader's line of each `await` here just before it suspends. */
-  site: { line: number };
+  site: { line: number; column: number };
 }
 
 /** What evaluating a compiled program returns (or resolves to, with top-level `await`). */

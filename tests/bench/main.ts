@@ -131,19 +131,23 @@ function parBlock(node: Figure[], rustFigures: Figure[], rustNote: string, load:
   return [PAR_BEGIN, ...parSection(node, rustFigures, header, DEFAULT_CUTOFF_MICROS, PAR_SORT_MIN), 'Raw trials:', ...raw, PAR_END].join('\n');
 }
 
+/** Replaces the section between `begin` and `end` in BENCHMARKS.md (or adds it before the missed targets), keeping the rest. */
+function replaceSection(begin: string, end: string, block: string): void {
+  let text = readFileSync(out, 'utf8');
+  const from = text.indexOf(begin);
+  const to = text.indexOf(end);
+  if (from >= 0 && to > from) text = text.slice(0, from) + block + text.slice(to + end.length);
+  else text = text.replace('## Why each missed target is missed', `${block}\n\n## Why each missed target is missed`);
+  writeFileSync(out, text);
+}
+
 /** `--only=par`: measure weft/par alone and replace its section of BENCHMARKS.md, keeping the rest. */
 async function onlyPar(): Promise<void> {
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   log('weft/par benchmarks');
   const rustResult = rust('par');
   const node = await weftInNode(parPrograms);
-  const block = parBlock(node, rustResult.figures, rustResult.note, load);
-  let text = readFileSync(out, 'utf8');
-  const begin = text.indexOf(PAR_BEGIN);
-  const end = text.indexOf(PAR_END);
-  if (begin >= 0 && end > begin) text = text.slice(0, begin) + block + text.slice(end + PAR_END.length);
-  else text = text.replace('## Why each missed target is missed', `${block}\n\n## Why each missed target is missed`);
-  writeFileSync(out, text);
+  replaceSection(PAR_BEGIN, PAR_END, parBlock(node, rustResult.figures, rustResult.note, load));
   log(`wrote the weft/par section of ${out}`);
   process.exit(0);
 }
@@ -168,13 +172,7 @@ async function onlyTask(): Promise<void> {
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   log('weft/task benchmarks');
   const node = await weftInNode(taskPrograms);
-  const block = taskBlock(node, load);
-  let text = readFileSync(out, 'utf8');
-  const begin = text.indexOf(TASK_BEGIN);
-  const end = text.indexOf(TASK_END);
-  if (begin >= 0 && end > begin) text = text.slice(0, begin) + block + text.slice(end + TASK_END.length);
-  else text = text.replace('## Why each missed target is missed', `${block}\n\n## Why each missed target is missed`);
-  writeFileSync(out, text);
+  replaceSection(TASK_BEGIN, TASK_END, taskBlock(node, load));
   log(`wrote the weft/task section of ${out}`);
   process.exit(0);
 }

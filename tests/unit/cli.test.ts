@@ -45,6 +45,19 @@ describe('weft CLI', () => {
     expect(result.code).toBe(1);
   });
 
+  it('run --trace prints each async task\'s spawn and exit with its counters', () => {
+    const learn = learnDir();
+    const file = join(learn, 'tasks.ts');
+    writeFileSync(
+      file,
+      'import { spawn, sleep, time } from "weft/task";\nasync function main() {\n  time.pause();\n  const h = spawn(async () => { await sleep(10); });\n  await h;\n}\n',
+    );
+    const result = weft(['run', file, '--trace'], learn);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(new RegExp(`\\[main\\] task-spawn @2 ${file}:4:\\d+`));
+    expect(result.stderr).toMatch(new RegExp(`\\[main\\] task-exit @2 ${file}:4:\\d+ ok, polls 2, wakes 1, busy \\d+ µs`));
+  });
+
   it('check creates the working copy from the starter, fails it, and passes once the solution is in it', { timeout: 240_000 }, () => {
     const learn = learnDir();
     const exercise = getExercise('shared-counter');

@@ -38,9 +38,9 @@ describe('async lowering', () => {
     );
     const { compiled, exports } = evaluate(source);
     const generated = compiled.code.split('\n');
-    expect(generated[2]).toContain('const x = (yield (__weft.site.line = 2, a));');
-    expect(generated[3]).toContain('return x + (yield (__weft.site.line = 3, b));');
-    expect(generated[5]).toContain('2 * (yield (__weft.site.line = 5, n))');
+    expect(generated[2]).toContain('const x = (yield (__weft.site.line = 2, __weft.site.column = 13, a));');
+    expect(generated[3]).toContain('return x + (yield (__weft.site.line = 3, __weft.site.column = 14, b));');
+    expect(generated[5]).toContain('2 * (yield (__weft.site.line = 5, __weft.site.column = 32, n))');
     expect(blockOn(exports.main() as never)).toBe(6);
   });
 

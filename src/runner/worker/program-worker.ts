@@ -200,7 +200,7 @@ function mainApi(port: WorkerPort): MainApi {
               name: 'Deadlock',
               message: `${t.task} is waiting for ${t.what}, and nothing can wake it`,
               thread: ctx.name ?? 'main',
-              ...(t.line > 0 ? { location: { line: t.line, column: 1 } } : {}),
+              ...(t.line > 0 ? { location: { line: t.line, column: Math.max(1, t.column) } } : {}),
             })),
             outputSeqEnd: Atomics.load(memory.i32, H.outputSeq),
           };

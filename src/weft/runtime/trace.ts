@@ -61,10 +61,10 @@ export function tracing(): boolean {
 }
 
 /** A task's end, with its counters and the line it last awaited at (weft/task's executor); call only when `tracing()`. */
-export function traceTaskExit(taskId: number, line: number, polls: number, wakes: number, busyMicros: number, outcome: (typeof TASK_OUTCOMES)[number]): void {
+export function traceTaskExit(taskId: number, line: number, column: number, polls: number, wakes: number, busyMicros: number, outcome: (typeof TASK_OUTCOMES)[number]): void {
   const ctx = context();
   const scheduled = Atomics.load(ctx.memory.header, H.sched) !== 0;
-  record(ctx, 'task-exit', taskId, line > 0 ? { line, column: 0 } : undefined, [polls, wakes, scheduled ? 0 : Math.round(busyMicros), TASK_OUTCOMES.indexOf(outcome)]);
+  record(ctx, 'task-exit', taskId, line > 0 ? { line, column } : undefined, [polls, wakes, scheduled ? 0 : Math.round(busyMicros), TASK_OUTCOMES.indexOf(outcome)]);
 }
 
 function record(ctx: ThreadContext, kind: TraceKind, object: number, location: SourceLocation | undefined, data: number[] | undefined): void {

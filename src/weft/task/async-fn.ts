@@ -15,7 +15,7 @@
 import { dropFuture, isFuture, isThenable, PENDING, Poll, PromiseFuture, type Context, type Future } from './future.ts';
 
 /** The lowered code writes the reader's line of each `await` here just before suspending (one property write). */
-export const site = { line: 0 };
+export const site = { line: 0, column: 0 };
 
 const NO_ARGS: unknown[] = [];
 
@@ -30,6 +30,8 @@ export class AsyncFn<T> implements Future<T> {
   #done = false;
   /** The reader's line of the `await` this body is suspended at (0 before the first poll). */
   line = 0;
+  /** Its column (1-based), with `line`. */
+  column = 0;
 
   constructor(body: Body, self: unknown, args: ArrayLike<unknown> | undefined) {
     this.#body = body;
@@ -77,6 +79,7 @@ export class AsyncFn<T> implements Future<T> {
         return Poll.ready(step.value as T);
       }
       this.line = site.line;
+      this.column = site.column;
       const awaited = step.value;
       if (isFuture(awaited)) inner = awaited;
       else if (isThenable(awaited)) inner = new PromiseFuture(awaited);

@@ -94,7 +94,7 @@ export class Task {
   }
 
   /** The reader's line of the innermost `await` this task is suspended at, and what it waits for there. */
-  whereAwaiting(): { line: number; what: string } {
+  whereAwaiting(): { line: number; column: number; what: string } {
     return whereAwaiting(this.future);
   }
 
@@ -105,12 +105,13 @@ export class Task {
 }
 
 /** The reader's line of the innermost `await` `future` is suspended at, and what it waits for there. */
-function whereAwaiting(future: Future<unknown> | null): { line: number; what: string } {
+function whereAwaiting(future: Future<unknown> | null): { line: number; column: number; what: string } {
   let line = 0;
+  let column = 0;
   let what = 'to be polled';
   for (let depth = 0; future !== null && depth < 1000; depth++) {
     if (future instanceof AsyncFn) {
-      if (future.line > 0) line = future.line;
+      if (future.line > 0) ({ line, column } = future);
       const inner = future.awaiting();
       if (inner === null) break;
       future = inner;
@@ -124,7 +125,7 @@ function whereAwaiting(future: Future<unknown> | null): { line: number; what: st
     what = describeFuture(future);
     break;
   }
-  return { line, what };
+  return { line, column, what };
 }
 
 /** A spawnBlocking thread the runtime is waiting for (blocking.ts). */
@@ -141,8 +142,8 @@ interface Timer {
 
 /** What the run reports when every task waits and nothing can wake one. */
 export class TaskHang extends Error {
-  readonly tasks: { task: string; line: number; what: string }[];
-  constructor(summary: string, tasks: { task: string; line: number; what: string }[]) {
+  readonly tasks: { task: string; line: number; column: number; what: string }[];
+  constructor(summary: string, tasks: { task: string; line: number; column: number; what: string }[]) {
     super(summary);
     this.name = 'Deadlock';
     this.tasks = tasks;
@@ -388,7 +389,7 @@ export class Runtime {
 
   #cancel(task: Task): void {
     const future = task.future;
-    const line = this.#traced ? whereAwaiting(future).line : 0;
+    const at = this.#traced ? whereAwaiting(future) : undefined;
     task.future = null;
     task.state = RUNNING;
     this.running = task;
@@ -400,14 +401,14 @@ export class Runtime {
     } finally {
       this.running = null;
     }
-    this.#finish(task, { kind: 'cancelled' }, line);
+    this.#finish(task, { kind: 'cancelled' }, at);
   }
 
-  /** `line`: where a cancelled task was suspended (its future is gone by now); the others' is read from their future. */
-  #finish(task: Task, outcome: TaskOutcome, line = 0): void {
+  /** `at`: where a cancelled task was suspended (its future is gone by now); the others' is read from their future. */
+  #finish(task: Task, outcome: TaskOutcome, at?: { line: number; column: number }): void {
     if (this.#traced) {
-      if (task.future !== null) line = whereAwaiting(task.future).line;
-      traceTaskExit(task.id, line, task.polls, task.wakes, task.busyMs * 1000, outcome.kind);
+      const { line, column } = task.future !== null ? whereAwaiting(task.future) : (at ?? { line: 0, column: 0 });
+      traceTaskExit(task.id, line, column, task.polls, task.wakes, task.busyMs * 1000, outcome.kind);
     }
     task.future = null;
     const owned = task.owned;

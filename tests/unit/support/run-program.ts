@@ -3,7 +3,7 @@
  * supervisor and workers, over worker_threads) and collects what a reader
  * would see.
  */
-import { afterAll } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { createNodeSupervisor } from '../../../src/runner/node-host.ts';
 import type { ReaderError, RunEvent, RunOptions, RunOutcome } from '../../../src/runner/events.ts';
 import type { Supervisor } from '../../../src/runner/supervisor.ts';
@@ -53,6 +53,25 @@ function main() {
 ${body}
 }
 `;
+}
+
+/**
+ * `run` and `ok` for programs that begin with `imports` (a test file's
+ * import line): `run` returns the run with its whole source, `ok` also
+ * expects it to end well, with no error.
+ */
+export function programsWith(imports: string) {
+  const run = async (body: string, options: RunOptions = {}) => {
+    const source = `${imports}${body}`;
+    return { ...(await runProgram(source, options)), source };
+  };
+  const ok = async (body: string, options: RunOptions = {}) => {
+    const result = await run(body, options);
+    expect(result.errors, JSON.stringify(result.errors)).toEqual([]);
+    expect(result.outcome.status).toBe('ok');
+    return result;
+  };
+  return { run, ok };
 }
 
 /** The 1-based line of the first line of `needle` in `source`. */

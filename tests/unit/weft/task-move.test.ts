@@ -7,22 +7,11 @@
  * src/compile/task-closures.ts)
  */
 import { describe, expect, it } from 'vitest';
-import { lineOf, runProgram } from '../support/run-program.ts';
+import { lineOf, programsWith } from '../support/run-program.ts';
 
 const IMPORTS = `import { spawn, sleep, select, join, yieldNow, JoinSet, JoinError, time, mpsc, oneshot, watch, broadcast, Semaphore, Mutex, net, spawnBlocking } from "weft/task";\n`;
 
-async function run(body: string, options = {}) {
-  const source = `${IMPORTS}${body}`;
-  const result = await runProgram(source, options);
-  return { ...result, source };
-}
-
-async function ok(body: string, options = {}) {
-  const result = await run(body, options);
-  expect(result.errors, JSON.stringify(result.errors)).toEqual([]);
-  expect(result.outcome.status).toBe('ok');
-  return result;
-}
+const { run, ok } = programsWith(IMPORTS);
 
 describe('a spawned async closure owns the handles it captures', () => {
   it('each task drops its Sender clone when it ends, so the receive loop ends (the Tokio program)', async () => {

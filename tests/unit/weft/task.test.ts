@@ -6,22 +6,11 @@
  * compile step, supervisor and workers.
  */
 import { describe, expect, it } from 'vitest';
-import { lineOf, runProgram } from '../support/run-program.ts';
+import { lineOf, programsWith } from '../support/run-program.ts';
 
 const IMPORTS = `import { spawn, sleep, sleepUntil, select, join, tryJoin, yieldNow, JoinSet, JoinError, timeout, Elapsed, interval, MissedTickBehavior, time, blockOn } from "weft/task";\n`;
 
-async function run(body: string, options = {}) {
-  const source = `${IMPORTS}${body}`;
-  const result = await runProgram(source, options);
-  return { ...result, source };
-}
-
-async function ok(body: string, options = {}) {
-  const result = await run(body, options);
-  expect(result.errors, JSON.stringify(result.errors)).toEqual([]);
-  expect(result.outcome.status).toBe('ok');
-  return result;
-}
+const { run, ok } = programsWith(IMPORTS);
 
 describe('async functions are lazy futures', () => {
   it('calling an async function runs nothing until it is awaited or spawned', async () => {
@@ -316,6 +305,8 @@ async function main() {
     expect(result.outcome.status).toBe('deadlock');
     expect(result.outcome.message).toMatch(/^Deadlock: every task is waiting/);
     const at = result.errors.map((e) => `${e.location?.line}: ${e.message}`);
+    const stuck = result.source.split('\n')[lineOf(result.source, 'await new Never()') - 1]!;
+    expect(result.errors[1]!.location?.column).toBe(stuck.indexOf('await') + 1);
     expect(at).toEqual([
       `${lineOf(result.source, 'await h;')}: task 'main' is waiting for task 2 to finish, and nothing can wake it`,
       `${lineOf(result.source, 'await new Never()')}: task 2 is waiting for a Never whose waker has not been called, and nothing can wake it`,

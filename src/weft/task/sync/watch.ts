@@ -142,6 +142,7 @@ export class Receiver<T> {
   }
   /** Moved into a task (move.ts). */
   [TAKE](): { fresh: object; what: string } {
+    if (this.#dropped) throw new Error('this watch Receiver was dropped: clone it before dropping it to keep watching');
     const fresh = this.clone();
     this.drop();
     return { fresh, what: 'Receiver' };
