@@ -50,14 +50,17 @@ export class Task {
   }
   future: Future<unknown> | null;
   state = IDLE;
-  readonly waker: Waker;
-  readonly cx: Context;
+  /** Its Context (and Waker), made at the first poll and let go at the end: a spawned task not yet polled holds neither. */
+  #cx: Context | null = null;
   outcome: TaskOutcome | undefined;
   abortRequested = false;
   /** Handles the task took from its spawner (move.ts), dropped when it ends; null when none. */
   owned: object[] | null = null;
-  /** Woken when the task finishes: whoever awaits its JoinHandle, a JoinSet. */
-  readonly onDone: Waker[] = [];
+  /** Woken when the task finishes: whoever awaits its JoinHandle, a JoinSet (made on the first, most tasks have one or none). */
+  onDone: Waker[] | null = null;
+  /** Neighbours in the runtime's list of live tasks (an intrusive list: no allocation per spawn). */
+  prev: Task | null = null;
+  next: Task | null = null;
   /** Someone will see this task's panic (a JoinHandle that was awaited); otherwise it is reported as it happens. */
   readonly runtime: Runtime;
   // Stats (Tokio's task metrics): polls, wakes, busy time, the line it awaits at.
@@ -71,8 +74,16 @@ export class Task {
     this.id = id;
     this.#name = name;
     this.future = future;
-    this.waker = new Waker(this);
-    this.cx = new Context(this.waker);
+  }
+
+  /** The Context its polls get, whose Waker wakes this task. */
+  context(): Context {
+    return (this.#cx ??= new Context(new Waker(this)));
+  }
+
+  /** The task is over: whoever still holds its Waker may wake it, to no effect. */
+  release(): void {
+    this.#cx = null;
   }
 
   /** Called through the task's Waker. */
@@ -177,7 +188,9 @@ export class Runtime {
   /** Whether anything has read the real clock yet (a sleep's deadline, time.now()). */
   #clockRead = false;
   #realStart = performance.now();
-  readonly tasks = new Map<number, Task>();
+  /** Live tasks, oldest first (for hang reports and shutdown). */
+  #first: Task | null = null;
+  #last: Task | null = null;
   #nextTaskId = 1;
   /** The task being polled (for stats, blocking reports, `abort` of oneself). */
   running: Task | null = null;
@@ -305,6 +318,13 @@ export class Runtime {
 
   // ---- tasks ----
 
+  /** The tasks that have not finished, oldest first. */
+  liveTasks(): Task[] {
+    const tasks: Task[] = [];
+    for (let task = this.#first; task !== null; task = task.next) tasks.push(task);
+    return tasks;
+  }
+
   /** The id the next spawned task will get. */
   nextTaskId(): number {
     return this.#nextTaskId;
@@ -313,7 +333,10 @@ export class Runtime {
   spawn(future: Future<unknown>, name?: string): Task {
     const id = this.#nextTaskId++;
     const task = new Task(this, id, name ?? (id === 1 ? 'main' : undefined), future);
-    this.tasks.set(id, task);
+    task.prev = this.#last;
+    if (this.#last !== null) this.#last.next = task;
+    else this.#first = task;
+    this.#last = task;
     if (this.#traced) traceEvent('task-spawn', id);
     task.state = QUEUED;
     this.enqueue(task);
@@ -367,7 +390,7 @@ export class Runtime {
     let panic: unknown;
     let panicked = false;
     try {
-      result = task.future!.poll(task.cx);
+      result = task.future!.poll(task.context());
     } catch (error) {
       panicked = true;
       panic = error;
@@ -426,14 +449,21 @@ export class Runtime {
     }
     task.state = DONE;
     task.outcome = outcome;
-    this.tasks.delete(task.id);
+    task.release();
+    if (task.prev !== null) task.prev.next = task.next;
+    else if (this.#first === task) this.#first = task.next;
+    if (task.next !== null) task.next.prev = task.prev;
+    else if (this.#last === task) this.#last = task.prev;
+    task.prev = task.next = null;
     if (outcome.kind === 'panic' && task.id !== 1) reportPanic(task, outcome.error);
-    if (task.onDone.length > 0) for (const waker of task.onDone.splice(0)) waker.wake();
+    const onDone = task.onDone;
+    task.onDone = null;
+    if (onDone !== null) for (const waker of onDone) waker.wake();
   }
 
   /** At the end of `main`'s future (or blockOn's): every task still alive is dropped, running its cleanup, as when a Tokio runtime shuts down. */
   shutdown(): void {
-    for (const task of [...this.tasks.values()]) {
+    for (const task of this.liveTasks()) {
       if (task.state !== DONE) this.#cancel(task);
     }
     this.#queue.length = 0;
@@ -510,7 +540,7 @@ export class Runtime {
   }
 
   hangReport(): TaskHang {
-    const tasks = [...this.tasks.values()].map((task) => ({ task: task.label(), ...task.whereAwaiting() }));
+    const tasks = this.liveTasks().map((task) => ({ task: task.label(), ...task.whereAwaiting() }));
     const list = tasks.map((t) => `${t.task}${t.line > 0 ? ` (line ${t.line})` : ''} awaits ${t.what}`).join('; ');
     return new TaskHang(`Deadlock: every task is waiting and nothing can wake one (no timer, no I/O, no blocking thread): ${list}.`, tasks);
   }

@@ -56,7 +56,7 @@ export class JoinHandle<T> implements Future<T> {
       if (this.#waker === null || !this.#waker.willWake(waker)) {
         this.#forget();
         this.#waker = waker;
-        task.onDone.push(waker);
+        (task.onDone ??= []).push(waker);
       }
       return PENDING;
     }
@@ -68,8 +68,9 @@ export class JoinHandle<T> implements Future<T> {
 
   #forget(): void {
     if (this.#waker === null) return;
-    const i = this.#task.onDone.indexOf(this.#waker);
-    if (i >= 0) this.#task.onDone.splice(i, 1);
+    const onDone = this.#task.onDone;
+    const i = onDone === null ? -1 : onDone.indexOf(this.#waker);
+    if (i >= 0) onDone!.splice(i, 1);
     this.#waker = null;
   }
 
@@ -146,7 +147,7 @@ export class JoinSet<T> {
     const task = spawnTask(runtimeOrThrow('JoinSet.spawn'), future, 'JoinSet.spawn');
     const state = this.#state;
     state.tasks.add(task);
-    task.onDone.push(
+    (task.onDone ??= []).push(
       Waker.from(() => {
         state.tasks.delete(task);
         state.done.push(task);
