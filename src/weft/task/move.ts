@@ -122,20 +122,26 @@ export function takeCaptures(value: unknown, api: string, taskName: () => string
   const captures = moving.read();
   const bindings: Record<string, unknown> = {};
   let moves: Map<object, object> | undefined;
-  for (const variable in captures) {
-    const captured = captures[variable];
-    const rebound = moving.rebound.includes(variable);
-    if (rebound) bindings[variable] = captured;
-    if (!isMovable(captured)) continue; // plain data, shared: the common case, with no allocation
-    const into = taskName();
-    const location = { line: moving.line, column: 1 };
-    if (!rebound) {
-      throw new TypeError(
-        `cannot move \`${variable}\` into ${into} at line ${location.line}: the variable is assigned again elsewhere, so the task would share it ` +
-          `instead of owning what it holds now. Move a constant copy: \`const ${variable}1 = ${variable};\` before the spawn, and use \`${variable}1\` in the task`,
-      );
+  try {
+    for (const variable in captures) {
+      const captured = captures[variable];
+      const rebound = moving.rebound.includes(variable);
+      if (rebound) bindings[variable] = captured;
+      if (!isMovable(captured)) continue; // plain data, shared: the common case, with no allocation
+      const into = taskName();
+      const location = { line: moving.line, column: 1 };
+      if (!rebound) {
+        throw new TypeError(
+          `cannot move \`${variable}\` into ${into} at line ${location.line}: the variable is assigned again elsewhere, so the task would share it ` +
+            `instead of owning what it holds now. Move a constant copy: \`const ${variable}1 = ${variable};\` before the spawn, and use \`${variable}1\` in the task`,
+        );
+      }
+      bindings[variable] = moveOne(captured, { into, variable, location }, (moves ??= new Map()), owned);
     }
-    bindings[variable] = moveOne(captured, { into, variable, location }, (moves ??= new Map()), owned);
+  } catch (error) {
+    // No task after all: what already moved for it is dropped, as Rust drops a closure that is never run.
+    dropTaskOwned(owned.splice(0), false);
+    throw error;
   }
   return intoFuture(moving.factory(bindings), api);
 }

@@ -238,6 +238,18 @@ async function main() {
     expect(result.errors[0]!.location?.line).toBe(lineOf(result.source, 'spawn(async () => tx.send(1))'));
   });
 
+  it('a refused spawn drops what already moved for it, as Rust drops a closure that never runs', async () => {
+    const { lines } = await ok(`
+async function main() {
+  const [tx, rx] = mpsc.unboundedChannel<number>();
+  let [other, _otherRx] = mpsc.unboundedChannel<number>();
+  if (other === undefined) other = tx;
+  try { spawn(async () => { tx.send(1); other.send(2); }); } catch (e) { console.log((e as Error).message.slice(0, 31)); }
+  console.log(await rx.recv());
+}`);
+    expect(lines).toEqual(['cannot move `other` into task 2', 'undefined']);
+  });
+
   it('locks, semaphores and Notify are shared by the tasks that capture them (as an Arc would share them)', async () => {
     const { lines } = await ok(`
 async function main() {
