@@ -3,39 +3,8 @@
 // chunk the chapter pages load on demand) against the built site, with the
 // site's isolation headers. Nothing test-only ships: the page imports the
 // built chunk by its file name.
-import { readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { test, expect } from './support/fixtures.ts';
-
-const assets = fileURLToPath(new URL('../../dist/_astro/', import.meta.url));
-
-interface PageRun {
-  status: string;
-  message: string;
-  lines: string[];
-  errors: { message: string; line?: number; thread?: string }[];
-  trace?: { kind: string; thread: string; line?: number }[];
-}
-
-async function run(page: import('@playwright/test').Page, source: string, options: Record<string, unknown> = {}): Promise<PageRun> {
-  const chunk = readdirSync(assets).find((file) => /^browser-host\..*\.js$/.test(file));
-  expect(chunk, 'the built site has the runner chunk').toBeDefined();
-  return page.evaluate(
-    async ({ url, source, options }) => {
-      const host = await import(url);
-      const lines: string[] = [];
-      const errors: { message: string; line?: number; thread?: string }[] = [];
-      const handle = host.startRun(source, { timeoutMs: 30_000, ...options }, (event: any) => {
-        if (event.kind === 'output') lines.push(`[${event.thread}] ${event.text}`);
-        if (event.kind === 'error') errors.push({ message: event.error.message, line: event.error.location?.line, thread: event.error.thread });
-      });
-      const outcome = await handle.done;
-      const trace = outcome.trace?.events.map((e: any) => ({ kind: e.kind, thread: e.thread, line: e.line }));
-      return { status: outcome.status, message: outcome.message, lines, errors, ...(trace ? { trace } : {}) };
-    },
-    { url: `/_astro/${chunk}`, source, options },
-  );
-}
+import { runInPage as run } from './support/run-in-page.ts';
 
 test.describe('weft core in Chromium', () => {
   test.beforeEach(async ({ page }) => {
@@ -58,7 +27,7 @@ function main() {
     );
     expect(result.errors).toEqual([]);
     expect(result.status).toBe('ok');
-    expect(result.lines).toEqual([`[main] 1225 21 ${63 * 64}`]);
+    expect(result.labelled).toEqual([`[main] 1225 21 ${63 * 64}`]);
   });
 
   test('a Mutex shared through an Arc loses no update; a channel delivers every message in order', async ({ page }) => {
@@ -84,7 +53,7 @@ function main() {
 }`,
     );
     expect(result.errors).toEqual([]);
-    expect(result.lines).toEqual(['[main] 4000 100 true 42']);
+    expect(result.labelled).toEqual(['[main] 4000 100 true 42']);
   });
 
   test("a thread's panic names the thread and the reader's line", async ({ page }) => {
@@ -127,7 +96,7 @@ function main() {
     const first = await run(page, RACY, { seed: 5, trace: true });
     const second = await run(page, RACY, { seed: 5, trace: true });
     expect(first.errors).toEqual([]);
-    expect(second.lines).toEqual(first.lines);
+    expect(second.labelled).toEqual(first.labelled);
     expect(JSON.stringify(second.trace)).toBe(JSON.stringify(first.trace));
     expect(first.trace!.filter((e) => e.kind === 'lock')).toHaveLength(31); // 30 in the threads, 1 in main
     expect(first.trace!.find((e) => e.kind === 'spawn')?.line).toBe(8);

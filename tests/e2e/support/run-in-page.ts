@@ -13,6 +13,8 @@ export interface PageRun {
   message: string;
   /** Output lines, without their thread label. */
   lines: string[];
+  /** The same lines with their thread's name: "[main] Result: 10". */
+  labelled: string[];
   errors: { message: string; line?: number; thread?: string }[];
   trace?: { kind: string; thread: string; line?: number }[];
 }
@@ -24,14 +26,18 @@ export async function runInPage(page: Page, source: string, options: Record<stri
     async ({ url, source, options }) => {
       const host = await import(url);
       const lines: string[] = [];
+      const labelled: string[] = [];
       const errors: { message: string; line?: number; thread?: string }[] = [];
       const handle = host.startRun(source, { timeoutMs: 30_000, ...options }, (event: any) => {
-        if (event.kind === 'output') lines.push(event.text);
+        if (event.kind === 'output') {
+          lines.push(event.text);
+          labelled.push(`[${event.thread}] ${event.text}`);
+        }
         if (event.kind === 'error') errors.push({ message: event.error.message, line: event.error.location?.line, thread: event.error.thread });
       });
       const outcome = await handle.done;
       const trace = outcome.trace?.events.map((e: any) => ({ kind: e.kind, thread: e.thread, line: e.line }));
-      return { status: outcome.status, message: outcome.message, lines, errors, ...(trace ? { trace } : {}) };
+      return { status: outcome.status, message: outcome.message, lines, labelled, errors, ...(trace ? { trace } : {}) };
     },
     { url: `/_astro/${chunk}`, source, options },
   );
