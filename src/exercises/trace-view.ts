@@ -228,6 +228,20 @@ export class TraceView {
     return undefined;
   }
 
+  /** Every blocking weft call made inside an async task (the executor stopped with it): which task, on which thread, at which line. */
+  blockingInTasks(): { task: number; thread: string; line: number | undefined }[] {
+    return this.#need()
+      .filter((e) => e.kind === 'task-blocking')
+      .map((e) => ({ task: e.object, thread: e.thread, line: e.line }));
+  }
+
+  /** Every await at which a task stopped while its thread held a weft/sync Mutex or RwLock guard. */
+  locksHeldAcrossAwait(): { task: number; thread: string; line: number | undefined }[] {
+    return this.#need()
+      .filter((e) => e.kind === 'held-across-await')
+      .map((e) => ({ task: e.object, thread: e.thread, line: e.line }));
+  }
+
   /** Every async task the run spawned (weft/task), in spawn order, with its counters. */
   tasks(): TaskSummary[] {
     const events = this.#need();

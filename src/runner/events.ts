@@ -94,7 +94,22 @@ export interface TraceEvent {
    * `task-spawn`/`task-exit` are weft/task's tasks (object: the task's id, unique within its thread): task-spawn's line
    * is where it was spawned, task-exit's the last `await` it waited at, and task-exit carries `task`.
    */
-  kind: 'spawn' | 'exit' | 'block' | 'wake' | 'lock' | 'unlock' | 'send' | 'recv' | 'join' | 'task-spawn' | 'task-exit';
+  kind:
+    | 'spawn'
+    | 'exit'
+    | 'block'
+    | 'wake'
+    | 'lock'
+    | 'unlock'
+    | 'send'
+    | 'recv'
+    | 'join'
+    | 'task-spawn'
+    | 'task-exit'
+    /** A blocking weft call inside a task (object: the task's id), at the call. */
+    | 'task-blocking'
+    /** A task stopped at an await while its thread held a weft/sync lock guard (object: the task's id), at the await. */
+    | 'held-across-await';
   thread: string;
   threadId: number;
   object: number;

@@ -31,7 +31,23 @@ import { context, hasContext, type SourceLocation, type ThreadContext } from './
 import { H, type RunMemory } from './memory.ts';
 
 /** New kinds go at the end: a kind's code is its position. `join`'s object is the joined thread's id. */
-export const TRACE_KINDS = ['spawn', 'exit', 'block', 'wake', 'lock', 'unlock', 'send', 'recv', 'join', 'task-spawn', 'task-exit'] as const;
+export const TRACE_KINDS = [
+  'spawn',
+  'exit',
+  'block',
+  'wake',
+  'lock',
+  'unlock',
+  'send',
+  'recv',
+  'join',
+  'task-spawn',
+  'task-exit',
+  // A blocking weft call made inside a task (object: the task's id), at the call's line.
+  'task-blocking',
+  // A task suspended at an await while its thread held a weft/sync lock guard (object: the task's id), at the await's line.
+  'held-across-await',
+] as const;
 export type TraceKind = (typeof TRACE_KINDS)[number];
 
 /** A task-exit's data words: polls, wakes, busy µs, outcome (TASK_OUTCOMES index). */
@@ -65,6 +81,11 @@ export function traceTaskExit(taskId: number, line: number, column: number, poll
   const ctx = context();
   const scheduled = Atomics.load(ctx.memory.header, H.sched) !== 0;
   record(ctx, 'task-exit', taskId, line > 0 ? { line, column } : undefined, [polls, wakes, scheduled ? 0 : Math.round(busyMicros), TASK_OUTCOMES.indexOf(outcome)]);
+}
+
+/** An event about a task (weft/task's executor) at a place in the reader's source; call only when `tracing()`. */
+export function traceTaskEvent(kind: 'task-blocking' | 'held-across-await', taskId: number, at: SourceLocation | undefined): void {
+  record(context(), kind, taskId, at, undefined);
 }
 
 function record(ctx: ThreadContext, kind: TraceKind, object: number, location: SourceLocation | undefined, data: number[] | undefined): void {

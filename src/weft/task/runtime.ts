@@ -27,7 +27,9 @@ import { callerLocation, context, hasContext, threadLabel } from '../runtime/con
 import { scheduled } from '../runtime/scheduler.ts';
 import { S, slot, ThreadState, panicPayload } from '../runtime/threads.ts';
 import { blockWhileEqual, blockingObserver, type WaitKind } from '../runtime/wait.ts';
-import { traceEvent, traceTaskExit, tracing } from '../runtime/trace.ts';
+import { traceEvent, traceTaskEvent, traceTaskExit, tracing } from '../runtime/trace.ts';
+import { MutexGuard } from '../sync/mutex.ts';
+import { RwLockReadGuard, RwLockWriteGuard } from '../sync/rwlock.ts';
 import { AsyncFn } from './async-fn.ts';
 import { dropTaskOwned, forgetOwned } from './move.ts';
 import { Context, describeFuture, dropFuture, externalWork, isFuture, isThenable, PromiseFuture, Waker, type Future, type Poll } from './future.ts';
@@ -386,6 +388,7 @@ export class Runtime {
     task.polls++;
     this.running = task;
     const started = this.#traced ? performance.now() : 0;
+    const guardsBefore = this.#traced ? syncGuards() : undefined;
     let result: Poll<unknown> | undefined;
     let panic: unknown;
     let panicked = false;
@@ -402,11 +405,14 @@ export class Runtime {
       this.#finish(task, { kind: 'panic', error: panic });
     } else if (result!.ready) {
       this.#finish(task, { kind: 'ok', value: result!.value });
-    } else if (task.state === RUNNING_WOKEN || task.abortRequested) {
-      task.state = QUEUED;
-      this.#queue.push(task);
     } else {
-      task.state = IDLE;
+      if (guardsBefore !== undefined) traceHeldAcrossAwait(task, guardsBefore);
+      if (task.state === RUNNING_WOKEN || task.abortRequested) {
+        task.state = QUEUED;
+        this.#queue.push(task);
+      } else {
+        task.state = IDLE;
+      }
     }
   }
 
@@ -726,11 +732,41 @@ const BLOCKING_CALLS: Partial<Record<WaitKind, string>> = {
   sleep: "weft/thread's sleep",
 };
 
+/**
+ * A task that stopped at an await while its thread held a weft/sync lock
+ * guard: the lock stays held while other tasks run, and one of them asking
+ * for it blocks the whole thread (Tokio's advice: never hold a std Mutex
+ * guard across an .await). Recorded in traced runs, for exercise checks.
+ */
+function traceHeldAcrossAwait(task: Task, before: Set<unknown>): void {
+  // The guards this task took (in this poll or an earlier one) and still holds; other tasks' guards are theirs.
+  const now = syncGuards();
+  const mine = new Set([...(guardsOfTask.get(task) ?? [])].filter((g) => now.has(g)));
+  for (const guard of now) if (!before.has(guard)) mine.add(guard);
+  guardsOfTask.set(task, mine);
+  if (mine.size === 0) return;
+  const at = whereAwaiting(task.future);
+  traceTaskEvent('held-across-await', task.id, at.line > 0 ? { line: at.line, column: at.column } : undefined);
+}
+
+/** In traced runs: the weft/sync lock guards each task took and has not released. */
+const guardsOfTask = new WeakMap<Task, Set<unknown>>();
+
+/** The weft/sync lock guards this thread holds now. */
+function syncGuards(): Set<unknown> {
+  const guards = new Set<unknown>();
+  for (const owned of context().owned) {
+    if (owned instanceof MutexGuard || owned instanceof RwLockReadGuard || owned instanceof RwLockWriteGuard) guards.add(owned);
+  }
+  return guards;
+}
+
 /** A blocking weft call inside a task: the whole executor stops with it. Said once per line, as a lesson. */
 function reportBlocking(runtime: Runtime, what: string): void {
   const task = runtime.running;
   if (task === null || !hasContext()) return;
   const at = callerLocation();
+  if (tracing()) traceTaskEvent('task-blocking', task.id, at);
   const key = `${task.id}:${at?.line ?? 0}:${what}`;
   if (runtime.reportedBlocking.has(key)) return;
   runtime.reportedBlocking.add(key);

@@ -57,3 +57,36 @@ async function main() {
     expect(tasks(a).every((e) => e.task === undefined || e.task.busyMicros === 0)).toBe(true);
   });
 });
+
+describe('what a check can ask of tasks in the trace', () => {
+  it('a blocking call inside a task, and a std Mutex guard held across an await, each at its line', async () => {
+    const source = `import { spawn, sleep } from "weft/task";
+import { Mutex } from "weft/sync";
+import { sleep as blockingSleep } from "weft/thread";
+
+async function main() {
+  const m = new Mutex(0);
+  const other = new Mutex(0);
+  const a = spawn(async () => {
+    blockingSleep(5);
+  });
+  const b = spawn(async () => {
+    using g = m.lock();
+    await sleep(5);
+    g.value += 1;
+  });
+  const c = spawn(async () => {
+    { using g = other.lock(); g.value += 1; } // released before the await: fine
+    await sleep(1);
+  });
+  await a; await b; await c;
+}
+`;
+    const run = await runProgram(source, { trace: true });
+    expect(run.outcome.status).toBe('ok');
+    const view = new TraceView(run.outcome.trace);
+    expect(view.blockingInTasks().map((e) => e.line)).toEqual([lineOf(source, 'blockingSleep(5)')]);
+    expect(view.locksHeldAcrossAwait().map((e) => e.line)).toEqual([lineOf(source, 'await sleep(5);\n    g.value')]);
+    expect(new Set(view.locksHeldAcrossAwait().map((e) => e.task)).size).toBe(1);
+  });
+});
