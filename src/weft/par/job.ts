@@ -172,7 +172,7 @@ export function closureRef(lifted: Lifted): ClosureRef {
  * (`SKIPPED` for a chunk skipped because the answer was already known).
  * Rethrows the first panic once every chunk is over.
  */
-export function runJob(pool: number, desc: { kind: string }, numChunks: number): unknown[] {
+export function runJob<D extends { kind: string }>(pool: number, desc: D, numChunks: number): unknown[] {
   const mem = context().memory;
   const i32 = mem.i32;
   const encoded = encodeValue(desc, { mode: 'borrow' });
