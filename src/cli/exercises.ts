@@ -123,8 +123,16 @@ function describe(result: CheckResult, file: string): string[] {
   if (result.status === 'passed') return lines;
   if (result.message) lines.push(...result.message.split('\n').map((l) => `      ${l}`));
   if (result.location) lines.push(dim(`      at ${shown(file)}:${result.location.line}:${result.location.column}`));
-  if (result.seed !== undefined) lines.push(dim(`      replay it: npm run weft -- run ${shown(file)} --seed ${result.seed}`));
+  if (result.seed !== undefined) {
+    const call = result.call ? ` --call ${result.call.name} --args ${shellQuote(JSON.stringify(result.call.args))}` : '';
+    lines.push(dim(`      replay it: npm run weft -- run ${shown(file)} --seed ${result.seed}${call}`));
+  }
   return lines;
+}
+
+/** A word the shell passes through unchanged: single-quoted, with single quotes escaped. */
+function shellQuote(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
 function verdict(result: GradeResult): string {

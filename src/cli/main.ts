@@ -18,8 +18,9 @@ import { parseArgs } from 'node:util';
 import { createNodeSupervisor } from '../runner/node-host.ts';
 import type { RunEvent, RunOptions } from '../runner/events.ts';
 import { checkCommand, hintCommand, listCommand, UsageError, watchCommand } from './exercises.ts';
+import { show } from '../exercises/checks-api.ts';
 
-const USAGE = `usage: npm run weft -- run <file.ts> [--timeout ms] [--threads] [--seed N [--schedule random|pct]] [--trace]
+const USAGE = `usage: npm run weft -- run <file.ts> [--timeout ms] [--threads] [--seed N [--schedule random|pct]] [--trace] [--call NAME [--args JSON]]
        npm run weft -- check <exercise> [--file F]
        npm run weft -- watch
        npm run weft -- hint <exercise> [--all]
@@ -41,7 +42,9 @@ const USAGE = `usage: npm run weft -- run <file.ts> [--timeout ms] [--threads] [
                    replays the same interleaving (time is virtual)
   --schedule S     how the seeded scheduler picks: random (default) or pct
   --trace          print the run's trace (spawn, lock, send, block, ..., and each async
-                   task's spawn and exit with its polls, wakes and busy time) to stderr`;
+                   task's spawn and exit with its polls, wakes and busy time) to stderr
+  --call NAME      call the program's exported function NAME instead of main, with the
+                   arguments in --args (a JSON array, default []), and print what it returns`;
 
 function fail(message: string, code = 64): never {
   process.stderr.write(`${message}\n`);
@@ -85,6 +88,7 @@ async function run(file: string, options: RunOptions, labelThreads: boolean): Pr
     if (outcome.trace.dropped > 0) process.stderr.write(`trace: ${outcome.trace.dropped} events dropped (the trace was full)\n`);
   }
   supervisor.dispose();
+  if (options.call && outcome.status === 'ok') process.stdout.write(`${options.call.name} returned ${show(outcome.value)}\n`);
   switch (outcome.status) {
     case 'ok':
       return 0;
@@ -109,6 +113,8 @@ async function main(): Promise<void> {
         trace: { type: 'boolean', default: false },
         schedule: { type: 'string' },
         file: { type: 'string' },
+        call: { type: 'string' },
+        args: { type: 'string' },
         all: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -162,6 +168,17 @@ async function main(): Promise<void> {
     options.schedule = values.schedule;
   }
   if (values.trace) options.trace = true;
+  if (values.args !== undefined && values.call === undefined) fail('weft: --args needs --call');
+  if (values.call !== undefined) {
+    let args: unknown;
+    try {
+      args = JSON.parse(values.args ?? '[]');
+    } catch (error) {
+      fail(`weft: --args must be a JSON array, like '[[1, 2], "a"]': ${(error as Error).message}`);
+    }
+    if (!Array.isArray(args)) fail(`weft: --args must be a JSON array of the arguments, got ${values.args}`);
+    options.call = { name: values.call, args };
+  }
   process.exitCode = await run(file, options, values.threads ?? false);
 }
 

@@ -23,11 +23,11 @@
  * know, or look at the trace (how many threads, which locks, which
  * messages), not only at printed text.
  *
- * Seeds: a failing run of `main` under a seed gives its seed to the check's
- * result, and `startRun(source, { seed })` replays it exactly (the seeded
- * scheduler ignores everything else in RunOptions). A failing run that
- * called an exported function names its seed in the message only: Replay
- * runs `main`, which would not show it.
+ * Seeds: a failing run under a seed gives its seed to the check's result,
+ * and `startRun(source, { seed })` replays it exactly (the seeded scheduler
+ * ignores everything else in RunOptions). A failing run that called an
+ * exported function also gives the call, and `startRun(source, { seed,
+ * call })` replays that call, returning the same value.
  */
 import { CheckFailure, type Check, type CheckContext, type ManyRuns, type ProgramRun, type RunRequest } from '../exercises/checks-api.ts';
 import { TraceView } from '../exercises/trace-view.ts';
@@ -40,8 +40,10 @@ export interface CheckResult {
   status: 'passed' | 'failed' | 'error';
   /** Why it failed, in the learner's terms. */
   message?: string;
-  /** The seed of the failing run of `main`: `startRun(source, { seed })` replays it. */
+  /** The seed of the failing run: `startRun(source, { seed, call })` replays it. */
   seed?: number;
+  /** When the failing run called one of the program's exported functions instead of `main`: which, with what arguments. */
+  call?: { name: string; args: unknown[] };
   /** Where in the learner's source, when the failure has a place (a panic, a deadlocked wait, a compile error). */
   location?: SourceLocation;
 }
@@ -365,10 +367,8 @@ function describeFailure(failure: CheckFailure): Omit<CheckResult, 'id' | 'title
   const location = failure.location ? { location: failure.location } : {};
   if (failure.status === 'error') return { status: 'error', message: capitalize(failure.message), ...location };
   if (run?.seed === undefined) return { status: 'failed', message: capitalize(failure.message), ...location };
-  if (run.call !== undefined) {
-    return { status: 'failed', message: `With seed ${run.seed} ${failure.message}`, ...location };
-  }
-  return { status: 'failed', message: `With seed ${run.seed} ${failure.message} — replay seed ${run.seed}`, seed: run.seed, ...location };
+  const call = run.call === undefined ? {} : { call: { name: run.call.name, args: run.call.args } };
+  return { status: 'failed', message: `With seed ${run.seed} ${failure.message} — replay seed ${run.seed}`, seed: run.seed, ...call, ...location };
 }
 
 /** Starts a sentence with a capital, unless it starts with code (`sumChunks(…) returned`, `rx`). */

@@ -77,6 +77,30 @@ test('a racy answer fails with the seed of the schedule that broke it, and Repla
   expect(pageErrors).toEqual([]);
 });
 
+test("a failing call of the learner's function replays as that call, and shows what it returned", async ({ page, pageErrors }) => {
+  const ex = exercise(page, 'bank-transfers');
+  const wrong = ex.info.wrong.find((w) => w.name === 'unlock-between')!;
+  await page.goto(chapterOf(ex.info));
+  await enterCode(page, ex, wrong.source);
+  await ex.check.click();
+  await finishedCheck(ex);
+  const failing = checkItems(ex).filter({ hasText: 'Failed' });
+  await expect(failing).toHaveCount(1);
+  const message = (await failing.locator('.weft-results__message').textContent())!;
+  // "With seed 73935 an audit taken while 60 transfers ran on 3 threads counted 3,626, expected 3,655: …"
+  const [, seed, counted] = /^With seed (\d+) .* counted ([\d,]+), expected/.exec(message) ?? [];
+  expect(seed, message).toBeDefined();
+
+  await failing.getByRole('button', { name: `Replay seed ${seed}` }).click();
+  const replay = ex.root.getByRole('log', { name: `Replay of seed ${seed}` });
+  await expect(replay.locator('.weft-log__status').filter({ hasText: 'runBank returned' })).toHaveCount(1, { timeout: 30_000 });
+  const returned = (await replay.locator('.weft-log__status').filter({ hasText: 'runBank returned' }).textContent())!;
+  expect(returned).toMatch(/^runBank returned \{ balances: \[.*\], totals: \[.*\] \}$/);
+  // The same audit total the check reported comes back from the replayed call.
+  expect(returned).toContain(counted!.replace(/,/g, ''));
+  expect(pageErrors).toEqual([]);
+});
+
 test('Hint reveals the hints one at a time; Solution asks first, and the progress page records that it was seen', async ({ page, pageErrors }) => {
   const ex = exercise(page, JOIN);
   await page.goto(chapterOf(ex.info));

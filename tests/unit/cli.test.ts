@@ -90,6 +90,22 @@ describe('weft CLI', () => {
     expect(replay.stdout.trim()).toBe(`Total: ${total!.replaceAll(',', '')}`);
   });
 
+  it("a failing call of the learner's function prints a replay command that returns what failed", { timeout: 240_000 }, () => {
+    const learn = learnDir();
+    const wrong = getExercise('bank-transfers').wrong.find((w) => w.name === 'unlock-between')!;
+    const result = weft(['check', 'bank-transfers', '--file', wrong.file], learn);
+    expect(result.code).toBe(1);
+    const counted = /counted ([\d,]+), expected/.exec(result.stdout);
+    const command = /replay it: npm run weft -- (run .* --call runBank --args '(.*)')$/m.exec(result.stdout);
+    expect(counted, result.stdout).not.toBeNull();
+    expect(command, result.stdout).not.toBeNull();
+    const seed = /--seed (\d+)/.exec(command![1]!)![1]!;
+    const replay = weft(['run', wrong.file, '--seed', seed, '--call', 'runBank', '--args', command![2]!], learn);
+    expect(replay.code, replay.stderr).toBe(0);
+    expect(replay.stdout).toMatch(/^runBank returned \{ balances: \[.*\], totals: \[.*\] \}$/m);
+    expect(replay.stdout).toContain(counted![1]!.replaceAll(',', ''));
+  });
+
   it('hint gives the hints one at a time, then all of them', () => {
     const learn = learnDir();
     const { hints } = getExercise('shared-counter');

@@ -50,7 +50,8 @@ describe.each(exercises)('exercise $id', (exercise) => {
       expect(result!.message).toBeTruthy();
       if (result!.seed !== undefined) {
         expect(result!.message).toContain(`replay seed ${result!.seed}`);
-        const replay = await runProgram(wrong.source, { seed: result!.seed });
+        // A failing call of an exported function replays as that call (the page's Replay and the CLI's --call do the same).
+        const replay = await runProgram(wrong.source, { seed: result!.seed, ...(result!.call ? { call: result!.call } : {}) });
         expect(replay.lines).toEqual(graded.linesOf(result!.id, result!.seed));
         if (/deadlocked/.test(result!.message!)) expect(replay.outcome.status).toBe('deadlock');
       }

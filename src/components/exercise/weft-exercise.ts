@@ -19,6 +19,7 @@ import { OutputLog } from '../example/output-log.ts';
 import { deleteDraft, readDraft, readProgress, saveDraft, StorageError, updateProgress } from '../../progress/store.ts';
 import { statusOf, withAttempt, withHintsShown, withResult, withSolutionRevealed, type ExerciseProgress } from '../../progress/schema.ts';
 import { CheckResults } from './check-results.ts';
+import { show } from '../../exercises/checks-api.ts';
 import { confirmDialog } from './confirm-dialog.ts';
 
 type Action = 'check' | 'stop' | 'edit' | 'hint' | 'solution' | 'reset' | 'load-solution';
@@ -76,7 +77,7 @@ class WeftExercise extends HTMLElement {
     }
     this.#saveStatus = this.querySelector('[data-save-status]');
     this.#results = new CheckResults(this.querySelector('.weft-exercise__results')!, {
-      replay: (seed, check) => this.#startReplay(seed, check.title),
+      replay: (seed, check) => this.#startReplay(seed, check.title, check.call),
       reveal: (location) => void this.#reveal(location),
     });
     this.#replayLog = new OutputLog(this.querySelector('.weft-exercise__replay [role="log"]')!, (location) => void this.#reveal(location));
@@ -316,7 +317,7 @@ class WeftExercise extends HTMLElement {
     this.#stopReplay();
   }
 
-  #startReplay(seed: number, checkTitle: string): void {
+  #startReplay(seed: number, checkTitle: string, call?: { name: string; args: unknown[] }): void {
     if (this.#busy === 'checking' || this.#checkedSource === undefined) return;
     this.#stopReplay();
     const source = this.#checkedSource;
@@ -324,8 +325,9 @@ class WeftExercise extends HTMLElement {
     const title = panel.querySelector('.weft-exercise__panel-title')!;
     const edited = this.#editor !== undefined && this.#editor.getValue() !== source;
     title.textContent = `Replay of seed ${seed}`;
+    const what = call ? `The call ${call.name}(${show(call.args).slice(1, -1)})` : 'Your program';
     panel.querySelector('.weft-exercise__replay-note')!.textContent =
-      `Your program${edited ? ', as it was when you pressed Check,' : ''} run again on the schedule where “${checkTitle}” failed.`;
+      `${what}${edited ? ', as your code was when you pressed Check,' : ''} run again on the schedule where “${checkTitle}” failed.`;
     panel.hidden = false;
     this.#replayLog.clear();
     this.#replayLog.show();
@@ -333,9 +335,11 @@ class WeftExercise extends HTMLElement {
     const markers: EditorMarker[] = [];
     host()
       .then((h) => {
-        const handle = h.startRun(source, { seed }, (event) => {
+        const handle = h.startRun(source, { seed, ...(call ? { call } : {}) }, (event) => {
           if (this.#replay !== handle) return;
           this.#replayLog.add(event, RUN_TIMEOUT_MS);
+          // A replayed call says what it returned, which is what the check judged.
+          if (call && event.kind === 'end' && event.outcome.status === 'ok') this.#replayLog.note(`${call.name} returned ${show(event.outcome.value)}`);
           if (event.kind === 'error' && event.error.location) {
             const { line, column } = event.error.location;
             markers.push({ line, column, message: `${event.error.name}: ${event.error.message}`, severity: 'error' });

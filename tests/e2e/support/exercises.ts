@@ -53,6 +53,8 @@ export async function enterCode(page: Page, ex: ExerciseOnPage, code: string): P
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.evaluate((text) => navigator.clipboard.writeText(text), code);
   await page.keyboard.press('ControlOrMeta+V');
+  // A long paste leaves the editor scrolled to its end: back to the top, where the first line must now be.
+  await page.keyboard.press('ControlOrMeta+Home');
   await expect(ex.editor.locator('.view-lines')).toContainText(visible(code.split('\n')[0]!));
 }
 
