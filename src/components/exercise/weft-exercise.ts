@@ -277,6 +277,8 @@ class WeftExercise extends HTMLElement {
         if (event.kind === 'check-start') this.#results.running(event.id, event.title);
         else if (event.kind === 'check-end') {
           this.#results.ended(event.result);
+          // A Replay button that arrives while later checks still run waits for them, as the others do.
+          for (const replay of this.querySelectorAll<HTMLButtonElement>('.weft-results__replay')) replay.disabled = this.#busy === 'checking';
           const at = event.result.location;
           if (at && event.result.status !== 'passed') {
             this.#setMarkers([...this.#markers, { line: at.line, column: at.column, message: `${event.result.title}: ${event.result.message ?? 'failed'}`, severity: 'error' }]);
@@ -325,7 +327,7 @@ class WeftExercise extends HTMLElement {
     const title = panel.querySelector('.weft-exercise__panel-title')!;
     const edited = this.#editor !== undefined && this.#editor.getValue() !== source;
     title.textContent = `Replay of seed ${seed}`;
-    const what = call ? `The call ${call.name}(${show(call.args).slice(1, -1)})` : 'Your program';
+    const what = call ? `The call ${call.name}(${show(call.args, 3).slice(1, -1)})` : 'Your program';
     panel.querySelector('.weft-exercise__replay-note')!.textContent =
       `${what}${edited ? ', as your code was when you pressed Check,' : ''} run again on the schedule where “${checkTitle}” failed.`;
     panel.hidden = false;
