@@ -186,7 +186,7 @@ async function main() {
   const [tx, rx] = std.channel<number>();
   const consumer = thread.spawn(() => { let n = 0; for (const v of rx) n += v; return n; });
   spawn(async () => { for (let i = 1; i <= 4; i++) { tx.send(i); await yieldNow(); } });
-  await sleep(10);
+  while (!consumer.isFinished()) await sleep(5); // so join() below never blocks the executor, however slow the machine
   console.log("sum", consumer.join());
 }`);
     expect(lines).toEqual(['sum 10']);
