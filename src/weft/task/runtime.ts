@@ -639,29 +639,11 @@ export function blockOn<T>(future: Future<T> | PromiseLike<T> | (() => PromiseLi
   const { runtime, leave } = enterRuntime('blockOn');
   try {
     const root = runtime.spawn(intoFuture(future, 'blockOn'), 'main');
-    for (;;) {
-      runtime.runQueued();
-      if (root.finished) break;
-      if (runtime.fireTimers()) continue;
-      switch (runtime.idleAction()) {
-        case 'run':
-          break;
-        case 'jump':
-          runtime.jump();
-          break;
-        case 'sleep':
-        case 'blocking':
-          runtime.waitBlocking();
-          runtime.fireTimers();
-          break;
-        case 'promise':
-          throw new Error(
-            'blockOn cannot wait for a JavaScript Promise: the event loop does not run while the thread is blocked; ' +
-              'await it from `async function main` instead',
-          );
-        case 'hang':
-          throw runtime.hangReport();
-      }
+    if (!drive(runtime, root)) {
+      throw new Error(
+        'blockOn cannot wait for a JavaScript Promise: the event loop does not run while the thread is blocked; ' +
+          'await it from `async function main` instead',
+      );
     }
     runtime.shutdown();
     return outcomeOf<T>(root);
@@ -672,44 +654,56 @@ export function blockOn<T>(future: Future<T> | PromiseLike<T> | (() => PromiseLi
 
 /**
  * Runs an `async function main`'s future (Tokio's `#[tokio::main]`): like
- * blockOn, but between polls it can let the JavaScript event loop run, so
- * native Promises settle. The runner calls it when `main` returns a future.
+ * blockOn, but when only a native Promise can wake a task it lets the
+ * JavaScript event loop run, so the Promise settles. The runner calls it
+ * when `main` returns a future.
  */
 export async function runMain<T>(future: Future<T>): Promise<T> {
   const { runtime, leave } = enterRuntime('main');
   try {
     const root = runtime.spawn(future, 'main');
-    for (;;) {
+    current = runtime;
+    while (!drive(runtime, root)) {
+      const deadline = runtime.nextDeadline();
+      const ms = runtime.blocking.length > 0 ? 2 : deadline === Infinity || runtime.paused ? Infinity : deadline - runtime.now();
+      await runtime.park(ms);
       current = runtime;
-      runtime.runQueued();
-      if (root.finished) break;
-      if (runtime.fireTimers()) continue;
-      switch (runtime.idleAction()) {
-        case 'run':
-          break;
-        case 'jump':
-          runtime.jump();
-          break;
-        case 'sleep':
-        case 'blocking':
-          runtime.waitBlocking();
-          runtime.fireTimers();
-          break;
-        case 'promise': {
-          const deadline = runtime.nextDeadline();
-          const ms = runtime.blocking.length > 0 ? 2 : deadline === Infinity || runtime.paused ? Infinity : deadline - runtime.now();
-          await runtime.park(ms);
-          runtime.fireTimers();
-          break;
-        }
-        case 'hang':
-          throw runtime.hangReport();
-      }
+      runtime.fireTimers();
     }
     runtime.shutdown();
     return outcomeOf<T>(root);
   } finally {
     leave();
+  }
+}
+
+/**
+ * The executor's loop, shared by blockOn and runMain: polls what is ready,
+ * fires timers, jumps paused time, waits for blocking threads, until `root`
+ * has finished (true) or only a native Promise can wake a task (false).
+ * Throws the hang report when nothing can.
+ */
+function drive(runtime: Runtime, root: Task): boolean {
+  for (;;) {
+    runtime.runQueued();
+    if (root.finished) return true;
+    if (runtime.fireTimers()) continue;
+    switch (runtime.idleAction()) {
+      case 'run':
+        break;
+      case 'jump':
+        runtime.jump();
+        break;
+      case 'sleep':
+      case 'blocking':
+        runtime.waitBlocking();
+        runtime.fireTimers();
+        break;
+      case 'promise':
+        return false;
+      case 'hang':
+        throw runtime.hangReport();
+    }
   }
 }
 
