@@ -3,36 +3,8 @@
 // (tests/unit/weft/par.test.ts) — adapters equal to their sequential
 // counterparts on the pool, findFirst order, a pool's size, join, scope,
 // parSort, and a panic at the closure's line.
-import { readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { test, expect } from './support/fixtures.ts';
-
-const assets = fileURLToPath(new URL('../../dist/_astro/', import.meta.url));
-
-interface PageRun {
-  status: string;
-  lines: string[];
-  errors: { message: string; line?: number; thread?: string }[];
-}
-
-async function run(page: import('@playwright/test').Page, source: string): Promise<PageRun> {
-  const chunk = readdirSync(assets).find((file) => /^browser-host\..*\.js$/.test(file));
-  expect(chunk, 'the built site has the runner chunk').toBeDefined();
-  return page.evaluate(
-    async ({ url, source }) => {
-      const host = await import(url);
-      const lines: string[] = [];
-      const errors: { message: string; line?: number; thread?: string }[] = [];
-      const handle = host.startRun(source, { timeoutMs: 30_000 }, (event: any) => {
-        if (event.kind === 'output') lines.push(event.text);
-        if (event.kind === 'error') errors.push({ message: event.error.message, line: event.error.location?.line, thread: event.error.thread });
-      });
-      const outcome = await handle.done;
-      return { status: outcome.status, lines, errors };
-    },
-    { url: `/_astro/${chunk}`, source },
-  );
-}
+import { runInPage as run } from './support/run-in-page.ts';
 
 test.describe('weft/par in Chromium', () => {
   test.beforeEach(async ({ page }) => {
