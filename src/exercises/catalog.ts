@@ -60,6 +60,16 @@ export interface ExerciseInfo {
   /** The checks with their titles, in order. */
   checks: { id: string; title: string }[];
   wrong: WrongAnswer[];
+  /** alternatives/*.ts: correct solutions written another way, which must pass like solution.ts. */
+  alternatives: Alternative[];
+}
+
+export interface Alternative {
+  /** Absolute path of the file. */
+  file: string;
+  /** Its name in `alternatives/`, without `.ts`. */
+  name: string;
+  source: string;
 }
 
 /** The `exercises/` folder: WEFT_EXERCISES_DIR, else the repository's (found from this file, or from the working directory once bundled). */
@@ -142,6 +152,14 @@ function readExercise(dir: string, id: string, chapterSlug: string, order: numbe
     return { file: path, name: basename(name, '.ts'), ...parseWrongHeader(shown(path), source, checkIds), source };
   });
 
+  const alternativesDir = file('alternatives');
+  const alternatives = (existsSync(alternativesDir) ? readdirSync(alternativesDir).filter((name) => name.endsWith('.ts')).sort() : []).map(
+    (name): Alternative => {
+      const path = join(alternativesDir, name);
+      return { file: path, name: basename(name, '.ts'), source: compiled(shown(path), readFileSync(path, 'utf8')) };
+    },
+  );
+
   return {
     id,
     dir,
@@ -158,6 +176,7 @@ function readExercise(dir: string, id: string, chapterSlug: string, order: numbe
     checkIds,
     checks,
     wrong,
+    alternatives,
   };
 }
 

@@ -36,6 +36,13 @@ describe.each(exercises)('exercise $id', (exercise) => {
     expect(result.passed).toBe(true);
   });
 
+  for (const alternative of exercise.alternatives) {
+    it(`alternatives/${alternative.name} (a correct solution written another way) passes every check`, { timeout: GRADING }, async () => {
+      const { result } = await gradeExercise(exercise.id, alternative.source);
+      expect(summary(result)).toEqual(exercise.checkIds.map((id) => `${id}: passed`));
+    });
+  }
+
   it('the starter fails', { timeout: GRADING }, async () => {
     const { result } = await gradeExercise(exercise.id, exercise.starter);
     expect(result.passed).toBe(false);
