@@ -1,6 +1,7 @@
 /**
  * Runnable examples: a fenced block written ```` ```ts run ```` (optionally
- * ```` ```ts run timeout=20000 ````) becomes a `<weft-example>` element.
+ * ```` ```ts run timeout=20000 ````, or ```` seed=7 ```` to run under the
+ * seeded scheduler) becomes a `<weft-example>` element.
  *
  * Astro 7 compiles Markdown and MDX with Sätteri, whose plugins are visitor
  * objects (the remark/rehype equivalents). Two passes, because Astro's Shiki
@@ -23,6 +24,11 @@ import type { Element, ElementContent } from 'hast';
 export interface ExampleOptions {
   /** Time limit for one run, ms; the runner's default applies when absent. */
   timeoutMs?: number;
+  /**
+   * Run under the seeded scheduler with this seed (```` ```ts run seed=7 ````):
+   * one thread at a time, virtual time, the same interleaving on every run.
+   */
+  seed?: number;
 }
 
 const RUNNABLE_LANGS = new Set(['ts', 'typescript']);
@@ -39,6 +45,7 @@ export function parseExampleMeta(lang: string | null | undefined, meta: string |
   for (const word of words) {
     const [key, value] = word.split('=', 2);
     if (key === 'timeout' && value && /^\d+$/.test(value)) options.timeoutMs = Number(value);
+    if (key === 'seed' && value && /^\d+$/.test(value)) options.seed = Number(value);
   }
   return options;
 }
@@ -53,6 +60,7 @@ export const runnableExamplesMdast: MdastPluginDefinition = {
     if (!options) return;
     const properties: Record<string, string> = { [SOURCE_PROP]: node.value, className: 'weft-example' };
     if (options.timeoutMs !== undefined) properties.dataTimeout = String(options.timeoutMs);
+    if (options.seed !== undefined) properties.dataSeed = String(options.seed);
     ctx.wrapNode(node, {
       type: 'weftExample',
       children: [],
@@ -106,8 +114,10 @@ export const runnableExamplesHast: HastPluginDefinition = {
       const source = node.properties?.[SOURCE_PROP];
       if (typeof source !== 'string') return;
       ctx.setProperty(node as HastNode, SOURCE_PROP, null);
+      const seed = node.properties?.dataSeed;
+      const label = seed === undefined || seed === null ? 'TypeScript' : `TypeScript, seed ${String(seed)}`;
       const toolbar = el('div', { className: ['weft-example__toolbar'], role: 'toolbar', ariaLabel: 'Example' }, [
-        el('span', { className: ['weft-example__label'] }, [text('TypeScript')]),
+        el('span', { className: ['weft-example__label'] }, [text(label)]),
         el('span', { className: ['weft-example__hint'] }, []),
         button('run', 'Run', { ariaKeyShortcuts: 'Control+Enter Meta+Enter' }),
         button('stop', 'Stop'),

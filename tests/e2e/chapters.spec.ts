@@ -4,7 +4,7 @@
 // the example is there to show.
 
 import { basename } from 'node:path';
-import { chapterFiles, readExamples } from '../support/chapter-examples.ts';
+import { chapterFiles, matchesExpectation, missingFromReport, readExamples } from '../support/chapter-examples.ts';
 import { test, expect } from './support/fixtures.ts';
 import { example, finishedOutput } from './support/examples.ts';
 
@@ -21,8 +21,10 @@ for (const file of chapterFiles().filter((f) => !basename(f).startsWith('01-')))
         const run = await finishedOutput(onPage);
         expect(run.status).toMatch(STATUS[ex.status]);
         if (ex.status === 'ok') expect(run.errors.length, run.errors.join('\n')).toBe(ex.threadPanics);
+        expect(missingFromReport(ex, run.errors), run.errors.join('\n')).toEqual([]);
         expect(ex.expected, 'every example has an output block').toBeDefined();
-        if (ex.unordered) expect([...run.lines].sort()).toEqual([...ex.expected!].sort());
+        if (ex.shape) expect(matchesExpectation(ex, run.lines), run.lines.join('\n')).toBe(true);
+        else if (ex.unordered) expect([...run.lines].sort()).toEqual([...ex.expected!].sort());
         else expect(run.lines).toEqual(ex.expected);
         expect(pageErrors).toEqual([]);
       });

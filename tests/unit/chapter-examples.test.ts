@@ -4,7 +4,7 @@
  */
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chapterFiles, readExamples } from '../support/chapter-examples.ts';
+import { chapterFiles, matchesExpectation, missingFromReport, readExamples } from '../support/chapter-examples.ts';
 import { runProgram } from './support/run-program.ts';
 
 for (const file of chapterFiles()) {
@@ -15,7 +15,10 @@ for (const file of chapterFiles()) {
     });
     for (const example of examples) {
       it(`example ${example.index} (line ${example.line}) prints what the chapter says`, async () => {
-        const run = await runProgram(example.source, example.timeoutMs ? { timeoutMs: example.timeoutMs } : {});
+        const run = await runProgram(example.source, {
+          ...(example.timeoutMs ? { timeoutMs: example.timeoutMs } : {}),
+          ...(example.seed !== undefined ? { seed: example.seed } : {}),
+        });
         expect(run.outcome.status).toBe(example.status);
         // An example that ends in a deadlock or a panic reports it as errors; any other example reports only the thread panics it declares.
         if (example.status === 'ok') {
@@ -23,8 +26,11 @@ for (const file of chapterFiles()) {
           for (const error of run.errors) expect(error.message).toMatch(/^thread '.+' panicked: /);
         }
         else expect(run.errors.length).toBeGreaterThan(0);
+        const errors = run.errors.map((error) => `${error.name}: ${error.message}`);
+        expect(missingFromReport(example, errors), `not reported; the run reported:\n${errors.join('\n')}`).toEqual([]);
         if (example.expected === undefined) return;
-        if (example.unordered) expect([...run.lines].sort()).toEqual([...example.expected].sort());
+        if (example.shape) expect(matchesExpectation(example, run.lines), `the sample:\n${example.expected.join('\n')}\nthe run:\n${run.lines.join('\n')}`).toBe(true);
+        else if (example.unordered) expect([...run.lines].sort()).toEqual([...example.expected].sort());
         else expect(run.lines).toEqual(example.expected);
       });
     }

@@ -22,6 +22,8 @@ export class ExampleController {
   readonly #id = `example-${++examplesOnPage}`;
   readonly #original: string;
   readonly #timeoutMs: number | undefined;
+  /** The seed the chapter runs this example under (```` ```ts run seed=N ````), if any. */
+  readonly #seed: number | undefined;
   readonly #log: OutputLog;
   readonly #buttons: Record<ExampleAction, HTMLButtonElement | null>;
   readonly #hint: HTMLElement | null;
@@ -38,6 +40,8 @@ export class ExampleController {
     this.#original = JSON.parse(source) as string;
     const timeout = Number(element.dataset.timeout);
     this.#timeoutMs = Number.isFinite(timeout) && timeout > 0 ? timeout : undefined;
+    const seed = element.dataset.seed === undefined ? NaN : Number(element.dataset.seed);
+    this.#seed = Number.isInteger(seed) && seed >= 0 ? seed : undefined;
     const panel = element.querySelector<HTMLElement>('.weft-example__output');
     if (!panel) throw new Error('weft-example: no output panel in the markup');
     this.#log = new OutputLog(panel, (location) => void this.#reveal(location));
@@ -86,7 +90,10 @@ export class ExampleController {
     import('../../runner/browser-host.ts')
       .then((host) => {
         if (!current()) return; // Reset or another Run came first.
-        const options = this.#timeoutMs ? { timeoutMs: this.#timeoutMs } : {};
+        const options = {
+          ...(this.#timeoutMs ? { timeoutMs: this.#timeoutMs } : {}),
+          ...(this.#seed !== undefined ? { seed: this.#seed } : {}),
+        };
         const handle = host.startRun(source, options, (event) => {
           if (current()) this.#onEvent(event, timeoutMs);
         });
