@@ -19,10 +19,9 @@ async function serviceWorkerInControl(page: Page): Promise<void> {
 test('after one visit, the book reads and runs its examples offline', async ({ page, context }) => {
   await page.goto('/threads/');
   await serviceWorkerInControl(page);
-  // Running once loads the editor too; the service worker keeps it for later.
+  // Editing once loads the editor; the service worker keeps it for later.
   const first = example(page, 1);
-  await first.run.click();
-  await finishedOutput(first);
+  await first.edit.click();
   await expect(first.root.locator('.monaco-editor')).toBeVisible();
 
   await context.setOffline(true);
@@ -35,6 +34,8 @@ test('after one visit, the book reads and runs its examples offline', async ({ p
     const run = await finishedOutput(second);
     expect(run.errors).toEqual([]);
     expect(run.status).toMatch(/^Finished in /);
+    // The editor opens offline too, from the cache.
+    await second.edit.click();
     await expect(second.root.locator('.monaco-editor')).toBeVisible();
 
     // A page this tab never opened was cached on install.
