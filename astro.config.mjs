@@ -3,6 +3,7 @@ import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import { satteri } from '@astrojs/markdown-satteri';
 import { runnableExamplesHast, runnableExamplesMdast } from './src/markdown/runnable-examples.ts';
+import { expectedOutputHast, expectedOutputMdast } from './src/markdown/expected-output.ts';
 import { monacoCssOnDemand } from './src/components/example/monaco-css-on-demand.ts';
 import { monacoTypeScriptOnly } from './src/components/example/monaco-typescript-only.ts';
 import { offline } from './src/offline/integration.ts';
@@ -24,8 +25,8 @@ export default defineConfig({
   markdown: {
     // Sätteri is Astro 7's Markdown/MDX compiler; its plugins are our remark/rehype.
     processor: satteri({
-      mdastPlugins: [runnableExamplesMdast],
-      hastPlugins: [runnableExamplesHast],
+      mdastPlugins: [runnableExamplesMdast, expectedOutputMdast],
+      hastPlugins: [runnableExamplesHast, expectedOutputHast],
     }),
     shikiConfig: {
       // Both themes ship as CSS variables (--shiki-light / --shiki-dark);

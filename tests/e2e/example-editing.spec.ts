@@ -120,3 +120,19 @@ test('edits to an example survive a reload, and Reset asks before discarding the
   await example(page, 1).reset.click();
   await expect(page.getByRole('dialog')).toHaveCount(0);
 });
+
+test('the expected output is labelled as such, apart from the live output, and says whether the run printed it', async ({ page }) => {
+  await page.goto('/threads/');
+  const ex = example(page, 1);
+  const expected = page.locator('weft-example + figure.expected-output').first();
+  await expect(expected.locator('figcaption')).toHaveText('Expected output');
+  await ex.run.click();
+  await finishedOutput(ex);
+  await expect(expected.locator('figcaption')).toContainText('✓ your run printed this');
+  // The live output carries its own name.
+  await expect(ex.root.getByRole('log', { name: 'Output' })).toBeVisible();
+  // An example whose threads print in any order says so.
+  await expect(page.locator('figure.expected-output[data-compare="unordered"] figcaption').first()).toHaveText(
+    'Expected output (the lines may come in another order)',
+  );
+});

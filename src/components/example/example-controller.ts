@@ -12,6 +12,7 @@ import { editorFactory } from './load-editor.ts';
 import { OutputLog } from './output-log.ts';
 import { draftKey, loadDraft, saveDraft } from './example-drafts.ts';
 import { confirmDialog } from '../exercise/confirm-dialog.ts';
+import { matchesExpected, type OutputComparison } from '../../markdown/expected-output.ts';
 
 export type ExampleAction = 'run' | 'stop' | 'reset' | 'edit';
 
@@ -36,6 +37,8 @@ export class ExampleController {
   /** Where this example's draft is kept (example-drafts.ts). */
   readonly #draftKey: string;
   #saveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** What the current run printed, line by line, to compare with the expected output. */
+  #printed: string[] = [];
 
   constructor(element: HTMLElement) {
     this.#element = element;
@@ -95,6 +98,8 @@ export class ExampleController {
     this.#log.clear();
     this.#log.show();
     this.#setMarkers([]);
+    this.#printed = [];
+    this.#showVerdict(undefined);
     const timeoutMs = this.#timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const source = this.#currentCode();
     const token = {};
@@ -129,6 +134,8 @@ export class ExampleController {
 
   #onEvent(event: RunEvent, timeoutMs: number): void {
     this.#log.add(event, timeoutMs);
+    if (event.kind === 'output') this.#printed.push(event.text);
+    if (event.kind === 'end' && event.outcome.status !== 'stopped') this.#showVerdict(this.#printed);
     if (event.kind === 'error' && event.error.location) {
       const { line, column } = event.error.location;
       this.#setMarkers([...this.#markers, { line, column, message: `${event.error.name}: ${event.error.message}`, severity: 'error' }]);
@@ -172,7 +179,37 @@ export class ExampleController {
     if (!this.#editor && code && code.textContent !== this.#original) code.textContent = this.#original;
     this.#setMarkers([]);
     this.#log.hide();
+    this.#showVerdict(undefined);
     this.#updateHint();
+  }
+
+  /**
+   * The book's expected output for this example (the figure right after it,
+   * markdown/expected-output.ts) says whether the last run printed the same:
+   * `printed` undefined clears the verdict.
+   */
+  #showVerdict(printed: string[] | undefined): void {
+    const figure = this.#element.nextElementSibling;
+    if (!(figure instanceof HTMLElement) || !figure.matches('figure.expected-output')) return;
+    const compare = figure.dataset.compare;
+    if (compare !== 'exact' && compare !== 'unordered' && compare !== 'shape') return;
+    const caption = figure.querySelector('figcaption');
+    let verdict = figure.querySelector<HTMLElement>('.expected-output__verdict');
+    if (printed === undefined) {
+      verdict?.remove();
+      delete figure.dataset.match;
+      return;
+    }
+    const expected = (figure.querySelector('pre code')?.textContent ?? '').replace(/\n$/, '').split('\n');
+    const same = matchesExpected(printed, expected, compare as OutputComparison);
+    if (!verdict) {
+      verdict = document.createElement('span');
+      verdict.className = 'expected-output__verdict';
+      verdict.setAttribute('role', 'status');
+      caption?.append(verdict);
+    }
+    figure.dataset.match = same ? 'yes' : 'no';
+    verdict.textContent = same ? '✓ your run printed this' : '✗ your run printed something else';
   }
 
   #setMarkers(markers: EditorMarker[]): void {
