@@ -268,7 +268,10 @@ export class ExampleController {
     this.#element.setAttribute('data-editor-loading', '');
     (pre ?? this.#element.querySelector('.weft-example__toolbar'))?.after(host);
     try {
-      const create = await editorFactory(this.#element);
+      const create = await editorFactory(this.#element, () => {
+        this.#log.show();
+        this.#log.note('The full editor could not load (are you offline?), so this is the plain one: your code edits and runs the same.');
+      });
       const editor = await create(host, this.#currentCode(), this.#id);
       host.classList.remove('weft-example__editor--building');
       host.style.top = '';
