@@ -3,10 +3,12 @@ import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import { satteri } from '@astrojs/markdown-satteri';
 import { runnableExamplesHast, runnableExamplesMdast } from './src/markdown/runnable-examples.ts';
+import { expectedOutputHast, expectedOutputMdast } from './src/markdown/expected-output.ts';
 import { monacoCssOnDemand } from './src/components/example/monaco-css-on-demand.ts';
 import { monacoTypeScriptOnly } from './src/components/example/monaco-typescript-only.ts';
 import { offline } from './src/offline/integration.ts';
 import { exercises } from './src/exercises/integration.ts';
+import { search } from './src/search/integration.ts';
 
 // SharedArrayBuffer (and so every blocking weft call) needs a cross-origin
 // isolated page: COOP same-origin + COEP require-corp. ARCHITECTURE.md, constraint 2.
@@ -18,12 +20,13 @@ export const isolationHeaders = {
 
 export default defineConfig({
   // exercises(): a malformed exercise folder fails the build, naming the file and field (src/exercises/format.ts).
-  integrations: [mdx(), offline(), exercises()],
+  // search() before offline(): the index is written first, then cached with the rest of the book.
+  integrations: [mdx(), search(), offline(), exercises()],
   markdown: {
     // Sätteri is Astro 7's Markdown/MDX compiler; its plugins are our remark/rehype.
     processor: satteri({
-      mdastPlugins: [runnableExamplesMdast],
-      hastPlugins: [runnableExamplesHast],
+      mdastPlugins: [runnableExamplesMdast, expectedOutputMdast],
+      hastPlugins: [runnableExamplesHast, expectedOutputHast],
     }),
     shikiConfig: {
       // Both themes ship as CSS variables (--shiki-light / --shiki-dark);

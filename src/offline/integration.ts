@@ -4,8 +4,11 @@
  * that changes whenever any of them does.
  *
  * Precached: every page and every asset except the editor's (Monaco's
- * bundle, its workers, its font), which are cached when first used. A reader
- * who opened the book once can read it and run its examples offline.
+ * bundle, its workers, its font: about 12 MB), which the page asks the
+ * service worker to cache in the background once the first visit has
+ * loaded (and which are cached anyway when first used). A reader who opened
+ * the book once can read it, run its examples, edit and solve exercises
+ * offline.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -22,6 +25,14 @@ function filesUnder(dir: string): string[] {
     const path = join(dir, name);
     return statSync(path).isDirectory() ? filesUnder(path) : [path];
   });
+}
+
+/** The editor's assets (Monaco, its workers, its font), as paths relative to the site's base: cached in the background after the first visit. */
+export function editorAssets(dist: string): string[] {
+  return filesUnder(dist)
+    .map((file) => relative(dist, file).split(sep).join('/'))
+    .filter((path) => EDITOR_ASSET.test(path) && !path.endsWith('.map'))
+    .sort();
 }
 
 /** What the service worker caches on install, as paths relative to the site's base. */
@@ -47,9 +58,14 @@ export function offline(): AstroIntegration {
         }
         const version = hash.digest('hex').slice(0, 12);
         const source = readFileSync(new URL('./service-worker.js', import.meta.url), 'utf8');
-        const build = JSON.stringify({ version, precache });
+        const editor = editorAssets(dist);
+        const editorBytes = editor.reduce((sum, path) => sum + statSync(join(dist, path)).size, 0);
+        const build = JSON.stringify({ version, precache, editor });
         writeFileSync(join(dist, SERVICE_WORKER), `self.__WEFT_BUILD__ = ${build};\n${source}`);
-        logger.info(`service worker ${version}: ${precache.length} files cached on install`);
+        logger.info(
+          `service worker ${version}: ${precache.length} files cached on install; the editor's ${editor.length} files ` +
+            `(${(editorBytes / 1e6).toFixed(1)} MB) cached in the background after the first visit`,
+        );
       },
     },
   };

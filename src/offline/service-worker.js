@@ -43,6 +43,26 @@ self.addEventListener('activate', (event) => {
   );
 });
 
+/**
+ * The editor, fetched in the background when a page asks (after its first
+ * load, when the browser is idle): a reader who never opened the editor
+ * online can still edit offline later. Skipped when it is already cached.
+ */
+async function cacheEditor() {
+  const cache = await caches.open(CACHE);
+  const urls = (BUILD.editor ?? []).map((path) => new URL(path, scope).href);
+  const missing = [];
+  for (const url of urls) if (!(await cache.match(url, { ignoreVary: true }))) missing.push(url);
+  for (const url of missing) {
+    const response = await fetch(url);
+    if (response.ok) await cache.put(url, response);
+  }
+}
+
+self.addEventListener('message', (event) => {
+  if (event.data && event.data.kind === 'cache-editor') event.waitUntil(cacheEditor().catch(() => undefined));
+});
+
 /** The same response with the isolation headers added. */
 function isolated(response) {
   if (response.type === 'opaque' || response.type === 'opaqueredirect' || response.status === 0) return response;

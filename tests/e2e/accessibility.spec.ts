@@ -46,6 +46,7 @@ test('a chapter after a run (editor and output log open) has no WCAG A/AA violat
   const first = example(page, 1);
   await first.run.click();
   await finishedOutput(first);
+  await first.edit.click();
   await expect(first.root.locator('.monaco-editor')).toBeVisible();
   // Monaco's own internals (hidden textarea, decorations) are its authors' to fix; the rest of the example is ours.
   expect(await violations(page, ['.monaco-editor'])).toEqual([]);

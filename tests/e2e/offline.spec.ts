@@ -17,13 +17,13 @@ async function serviceWorkerInControl(page: Page): Promise<void> {
 }
 
 test('after one visit, the book reads and runs its examples offline', async ({ page, context }) => {
+  test.setTimeout(180_000); // Monaco's first load, on a loaded machine
   await page.goto('/threads/');
   await serviceWorkerInControl(page);
-  // Running once loads the editor too; the service worker keeps it for later.
+  // Editing once loads the editor; the service worker keeps it for later.
   const first = example(page, 1);
-  await first.run.click();
-  await finishedOutput(first);
-  await expect(first.root.locator('.monaco-editor')).toBeVisible();
+  await first.edit.click();
+  await expect(first.root.locator('.monaco-editor')).toBeVisible({ timeout: 60_000 });
 
   await context.setOffline(true);
   try {
@@ -35,7 +35,9 @@ test('after one visit, the book reads and runs its examples offline', async ({ p
     const run = await finishedOutput(second);
     expect(run.errors).toEqual([]);
     expect(run.status).toMatch(/^Finished in /);
-    await expect(second.root.locator('.monaco-editor')).toBeVisible();
+    // The editor opens offline too, from the cache.
+    await second.edit.click();
+    await expect(second.root.locator('.monaco-editor')).toBeVisible({ timeout: 60_000 });
 
     // A page this tab never opened was cached on install.
     await page.goto('/');
@@ -52,7 +54,7 @@ test('offline, an exercise still checks (its checks were cached on install) and 
   await serviceWorkerInControl(page);
   // Opening the editor once, online, lets the service worker keep it.
   await ex.edit.click();
-  await expect(ex.editor).toBeVisible();
+  await expect(ex.editor).toBeVisible({ timeout: 60_000 });
 
   await context.setOffline(true);
   try {
@@ -112,4 +114,52 @@ test('on a host without isolation headers, the service worker isolates the book 
   } finally {
     server.close();
   }
+});
+
+test('after one visit that never opened the editor, an exercise is edited and solved offline (the editor was saved in the background)', async ({ page, context }) => {
+  test.setTimeout(240_000);
+  const ex = exercise(page, 'join-results');
+  await page.goto(chapterOf(ex.info));
+  await serviceWorkerInControl(page);
+  // The service worker saves the editor once the page is idle: wait until Monaco's bundle is in its cache.
+  await expect
+    .poll(
+      () =>
+        page.evaluate(async () => {
+          for (const key of await caches.keys()) {
+            const cache = await caches.open(key);
+            const urls = (await cache.keys()).map((request) => request.url);
+            if (urls.some((url) => /\/_astro\/monaco-editor[.-]/.test(url)) && urls.some((url) => /\/_astro\/ts\.worker[.-]/.test(url))) return true;
+          }
+          return false;
+        }),
+      { timeout: 120_000 },
+    )
+    .toBe(true);
+
+  await context.setOffline(true);
+  try {
+    await page.reload();
+    await enterCode(page, ex, ex.info.solution);
+    await ex.check.click();
+    expect(await finishedCheck(ex)).toBe(`All ${ex.info.checks.length} checks passed. Solved!`);
+  } finally {
+    await context.setOffline(false);
+  }
+});
+
+test('when the full editor cannot load, a plain editor takes its place and the reader is told why', async ({ page }) => {
+  await page.route(/\/_astro\/monaco-editor[.-]/, (route) => route.abort('internetdisconnected'));
+  await page.goto('/threads/');
+  const first = example(page, 1);
+  await first.edit.click();
+  await expect(first.root.getByRole('textbox')).toBeVisible();
+  await expect(first.root.locator('.monaco-editor')).toHaveCount(0);
+  await expect(first.log).toContainText('The full editor could not load');
+  // It edits and runs like the real one.
+  const textbox = first.root.getByRole('textbox');
+  await textbox.fill('function main() {\n  console.log("plain but working");\n}\n');
+  await first.run.click();
+  const run = await finishedOutput(first);
+  expect(run.lines).toEqual(['plain but working']);
 });

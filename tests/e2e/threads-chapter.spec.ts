@@ -68,7 +68,9 @@ test('an edited example runs the edited code, and Reset brings the original back
   expect(run.lines).toEqual([`${marker} 42`]);
   await expect(first.log.locator('.weft-log__thread')).toHaveText(['[main]']);
 
+  // Reset asks before it throws edits away.
   await first.reset.click();
+  await page.getByRole('dialog', { name: 'Discard your edits?' }).getByRole('button', { name: 'Discard my edits' }).click();
   await first.run.click();
   run = await finishedOutput(first);
   expect(run.lines).toEqual(examples[0]!.expected);
@@ -104,6 +106,7 @@ for (const [where, lines] of Object.entries(RUNAWAYS)) {
     await expect(first.run).toBeEnabled();
 
     await first.reset.click();
+    await page.getByRole('dialog', { name: 'Discard your edits?' }).getByRole('button', { name: 'Discard my edits' }).click();
     await first.run.click();
     const run = await finishedOutput(first);
     expect(run.lines).toEqual(examples[0]!.expected);

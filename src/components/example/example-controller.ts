@@ -10,6 +10,9 @@ import type { RunHandle } from '../../runner/browser-host.ts';
 import type { EditorMarker, ExampleEditor } from './editor.ts';
 import { editorFactory } from './load-editor.ts';
 import { OutputLog } from './output-log.ts';
+import { draftKey, loadDraft, saveDraft } from './example-drafts.ts';
+import { confirmDialog } from '../exercise/confirm-dialog.ts';
+import { matchesExpected, type OutputComparison } from '../../markdown/expected-output.ts';
 
 export type ExampleAction = 'run' | 'stop' | 'reset' | 'edit';
 
@@ -33,6 +36,11 @@ export class ExampleController {
   #run: RunHandle | undefined;
   /** Identifies the current run, so a stopped run's late events are ignored. */
   #runToken: object | undefined;
+  /** Where this example's draft is kept (example-drafts.ts). */
+  readonly #draftKey: string;
+  #saveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** What the current run printed, line by line, to compare with the expected output. */
+  #printed: string[] = [];
 
   constructor(element: HTMLElement) {
     this.#element = element;
@@ -48,6 +56,12 @@ export class ExampleController {
     const button = (action: ExampleAction) => element.querySelector<HTMLButtonElement>(`button[data-action="${action}"]`);
     this.#buttons = { run: button('run'), stop: button('stop'), reset: button('reset'), edit: button('edit') };
     this.#hint = element.querySelector('.weft-example__hint');
+    this.#draftKey = draftKey(location.pathname, this.#original);
+    // A draft typed just before the page goes away is saved too.
+    addEventListener('pagehide', () => this.#saveNow());
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'hidden') this.#saveNow();
+    });
   }
 
   act(action: ExampleAction): void {
@@ -57,15 +71,29 @@ export class ExampleController {
       case 'stop':
         return this.#stop();
       case 'reset':
-        return this.#reset();
+        return void this.#askThenReset();
       case 'edit':
         return void this.#openEditor().then((editor) => editor?.focus());
     }
   }
 
-  /** The code that runs: what is in the editor, or the original while none is open. */
+  /** The code that runs: what is in the editor, else the saved draft, else the book's code. */
   #currentCode(): string {
-    return this.#editor?.getValue() ?? this.#original;
+    return this.#editor?.getValue() ?? loadDraft(this.#draftKey) ?? this.#original;
+  }
+
+  #saveSoon(): void {
+    clearTimeout(this.#saveTimer);
+    this.#saveTimer = setTimeout(() => this.#saveNow(), 300);
+  }
+
+  #saveNow(): void {
+    clearTimeout(this.#saveTimer);
+    this.#saveTimer = undefined;
+    if (!this.#editor) return;
+    const code = this.#editor.getValue();
+    saveDraft(this.#draftKey, this.#original, code);
+    this.#element.toggleAttribute('data-draft', code !== this.#original);
   }
 
   #start(): void {
@@ -74,6 +102,8 @@ export class ExampleController {
     this.#log.clear();
     this.#log.show();
     this.#setMarkers([]);
+    this.#printed = [];
+    this.#showVerdict(undefined);
     const timeoutMs = this.#timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const source = this.#currentCode();
     const token = {};
@@ -86,7 +116,7 @@ export class ExampleController {
       this.#setRunning(false);
     };
     this.#setRunning(true);
-    void this.#openEditor();
+    // Running the code as written needs only the runner: the editor loads when the reader edits.
     import('../../runner/browser-host.ts')
       .then((host) => {
         if (!current()) return; // Reset or another Run came first.
@@ -111,6 +141,8 @@ export class ExampleController {
 
   #onEvent(event: RunEvent, timeoutMs: number): void {
     this.#log.add(event, timeoutMs);
+    if (event.kind === 'output') this.#printed.push(event.text);
+    if (event.kind === 'end' && event.outcome.status !== 'stopped') this.#showVerdict(this.#printed);
     if (event.kind === 'error' && event.error.location) {
       const { line, column } = event.error.location;
       this.#setMarkers([...this.#markers, { line, column, message: `${event.error.name}: ${event.error.message}`, severity: 'error' }]);
@@ -128,14 +160,63 @@ export class ExampleController {
     }
   }
 
+  /** Reset throws the reader's edits away: only after they say so. */
+  async #askThenReset(): Promise<void> {
+    if (this.#currentCode() !== this.#original) {
+      const sure = await confirmDialog({
+        title: 'Discard your edits?',
+        body: 'Reset puts back the code as the book wrote it. Your edited version of this example will be lost.',
+        confirm: 'Discard my edits',
+        cancel: 'Keep my edits',
+      });
+      if (!sure) return;
+    }
+    this.#reset();
+  }
+
   #reset(): void {
     this.#run?.stop();
     this.#run = undefined;
     this.#runToken = undefined;
     this.#setRunning(false);
     this.#editor?.setValue(this.#original);
+    saveDraft(this.#draftKey, this.#original, this.#original);
+    this.#element.removeAttribute('data-draft');
+    const code = this.#element.querySelector('pre > code');
+    if (!this.#editor && code && code.textContent !== this.#original) code.textContent = this.#original;
     this.#setMarkers([]);
     this.#log.hide();
+    this.#showVerdict(undefined);
+    this.#updateHint();
+  }
+
+  /**
+   * The book's expected output for this example (the figure right after it,
+   * markdown/expected-output.ts) says whether the last run printed the same:
+   * `printed` undefined clears the verdict.
+   */
+  #showVerdict(printed: string[] | undefined): void {
+    const figure = this.#element.nextElementSibling;
+    if (!(figure instanceof HTMLElement) || !figure.matches('figure.expected-output')) return;
+    const compare = figure.dataset.compare;
+    if (compare !== 'exact' && compare !== 'unordered' && compare !== 'shape') return;
+    const caption = figure.querySelector('figcaption');
+    let verdict = figure.querySelector<HTMLElement>('.expected-output__verdict');
+    if (printed === undefined) {
+      verdict?.remove();
+      delete figure.dataset.match;
+      return;
+    }
+    const expected = (figure.querySelector('pre code')?.textContent ?? '').replace(/\n$/, '').split('\n');
+    const same = matchesExpected(printed, expected, compare as OutputComparison);
+    if (!verdict) {
+      verdict = document.createElement('span');
+      verdict.className = 'expected-output__verdict';
+      verdict.setAttribute('role', 'status');
+      caption?.append(verdict);
+    }
+    figure.dataset.match = same ? 'yes' : 'no';
+    verdict.textContent = same ? '✓ your run printed this' : '✗ your run printed something else';
   }
 
   #setMarkers(markers: EditorMarker[]): void {
@@ -164,7 +245,8 @@ export class ExampleController {
     if (!this.#hint) return;
     const running = this.#element.hasAttribute('data-running');
     const mac = /Mac|iPhone|iPad/.test(navigator.platform);
-    this.#hint.textContent = running ? 'Running…' : this.#editor ? `${mac ? '⌘' : 'Ctrl'}+Enter to run` : '';
+    const edited = this.#element.hasAttribute('data-draft') ? 'Your edited version' : '';
+    this.#hint.textContent = running ? 'Running…' : this.#editor ? `${mac ? '⌘' : 'Ctrl'}+Enter to run` : edited;
   }
 
   /** Swaps the static code for an editor (once); resolves to it, or undefined if none could load. */
@@ -182,16 +264,30 @@ export class ExampleController {
     const pre = this.#element.querySelector('pre');
     const host = document.createElement('div');
     host.className = 'weft-example__editor';
-    if (pre) host.style.height = `${pre.offsetHeight}px`;
+    if (pre) {
+      // Built out of sight, over the code it replaces and the same size, then swapped in
+      // in one step: nothing on the page moves (the static code's line box matches the editor's).
+      host.classList.add('weft-example__editor--building');
+      host.style.top = `${pre.offsetTop}px`;
+      host.style.width = `${pre.offsetWidth}px`;
+      host.style.height = `${pre.offsetHeight}px`;
+    }
     this.#element.setAttribute('data-editor-loading', '');
     (pre ?? this.#element.querySelector('.weft-example__toolbar'))?.after(host);
     try {
-      const create = await editorFactory(this.#element);
+      const create = await editorFactory(this.#element, () => {
+        this.#log.show();
+        this.#log.note('The full editor could not load (are you offline?), so this is the plain one: your code edits and runs the same.');
+      });
       const editor = await create(host, this.#currentCode(), this.#id);
+      host.classList.remove('weft-example__editor--building');
+      host.style.top = '';
+      host.style.width = '';
       if (pre) pre.hidden = true;
       this.#editor = editor;
       editor.setMarkers(this.#markers);
       editor.onRun(() => this.#start());
+      editor.onChange(() => this.#saveSoon());
       const edit = this.#buttons.edit;
       if (edit) {
         if (document.activeElement === edit) editor.focus();

@@ -3,8 +3,11 @@ import type { EditorFactory, EditorMarker, ExampleEditor } from './editor.ts';
 import { codeFont, monaco, weftTypesReady } from './monaco-setup.ts';
 
 const MARKER_OWNER = 'weft-run';
-/** Taller programs scroll inside the editor rather than push the page. */
-const MAX_HEIGHT_PX = 640;
+/**
+ * By default the editor is as tall as its code, as the static code it replaces
+ * was: opening it moves nothing on the page. A caller may cap it.
+ */
+const MAX_HEIGHT_PX = Infinity;
 
 export const createMonacoEditor: EditorFactory = async (host, code, id, options = {}) => {
   await weftTypesReady;
@@ -23,7 +26,9 @@ export const createMonacoEditor: EditorFactory = async (host, code, id, options 
     renderLineHighlightOnlyWhenFocus: true,
     folding: false,
     lineNumbersMinChars: 3,
-    padding: { top: 12, bottom: 12 },
+    // Monaco counts its horizontal scrollbar's 10 px into the content height, so 12 px of space
+    // below the last line is 2 px of padding plus the scrollbar's band: the static code's 12 px (weft-example.css).
+    padding: { top: 12, bottom: 2 },
     scrollbar: { alwaysConsumeMouseWheel: false, verticalScrollbarSize: 10, horizontalScrollbarSize: 10 },
     fixedOverflowWidgets: true,
     automaticLayout: true,

@@ -7,6 +7,7 @@
  * the runner's worker pool, so the first Run starts fast.
  */
 import type { ExampleAction, ExampleController } from './example-controller.ts';
+import { draftKey, loadDraft } from './example-drafts.ts';
 
 let prewarmed = false;
 function prewarmRunner(): void {
@@ -36,6 +37,7 @@ class WeftExample extends HTMLElement {
       const button = (event.target as Element).closest<HTMLButtonElement>('button[data-action]');
       if (button && !button.disabled && isAction(button.dataset.action)) this.act(button.dataset.action);
     });
+    this.#showDraft();
     toolbar.addEventListener('pointerenter', prewarmRunner, { once: true });
     toolbar.addEventListener('focusin', prewarmRunner, { once: true });
     // Ctrl/Cmd+Enter on the static code runs it too (the editor handles its own).
@@ -45,6 +47,19 @@ class WeftExample extends HTMLElement {
         this.act('run');
       }
     });
+  }
+
+  /** An edited version saved earlier replaces the book's code on screen (plain text until the editor opens). */
+  #showDraft(): void {
+    const source = this.querySelector('script.weft-example__source')?.textContent;
+    const code = this.querySelector('pre > code');
+    if (!source || !code) return;
+    const draft = loadDraft(draftKey(location.pathname, JSON.parse(source) as string));
+    if (draft === undefined) return;
+    code.textContent = draft;
+    this.setAttribute('data-draft', '');
+    const hint = this.querySelector('.weft-example__hint');
+    if (hint) hint.textContent = 'Your edited version';
   }
 
   /** Performs a toolbar action; loads the controller on first use. */

@@ -47,7 +47,8 @@ export function chapterOf(info: ExerciseInfo): string {
 /** Replaces the code in the exercise's editor by pasting, as a reader bringing code from elsewhere would. */
 export async function enterCode(page: Page, ex: ExerciseOnPage, code: string): Promise<void> {
   if (await ex.edit.isEnabled()) await ex.edit.click();
-  await expect(ex.editor).toBeVisible();
+  // Monaco's first load (its TypeScript worker included) can take long on a loaded machine.
+  await expect(ex.editor).toBeVisible({ timeout: 60_000 });
   await ex.editor.locator('.view-lines').click();
   await page.keyboard.press('ControlOrMeta+A');
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);

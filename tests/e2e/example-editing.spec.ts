@@ -1,0 +1,138 @@
+// Running and editing an example as a reader does: a first Run needs only the
+// runner (no editor download) and moves nothing on the page but the output
+// panel growing; a first Edit swaps the code for the editor without a jump;
+// edits survive a reload; Reset asks before throwing them away.
+
+import type { Page } from '@playwright/test';
+import { test, expect } from './support/fixtures.ts';
+import { example, finishedOutput } from './support/examples.ts';
+
+/** Collects layout shifts in the page, each with whether it moved anything other than what an output panel pushed down. */
+async function watchLayoutShifts(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __shifts: { value: number; nodes: (Node | null)[] }[] };
+    w.__shifts = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries() as unknown as { value: number; sources: { node: Node | null }[] }[]) {
+        w.__shifts.push({ value: entry.value, nodes: entry.sources.map((s) => s.node) });
+      }
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+}
+
+/**
+ * The summed score of shifts since `from`, leaving out those that only moved
+ * what comes after the example's output panel (the panel growing pushes the
+ * rest of the chapter down: that is the one move a Run may make).
+ */
+function shiftsBeyondOutput(page: Page, exampleIndex: number, from: number): Promise<number> {
+  return page.evaluate(
+    ([index, start]) => {
+      const w = window as unknown as { __shifts: { value: number; nodes: (Node | null)[] }[] };
+      const panel = document.querySelectorAll('weft-example')[index]!.querySelector('.weft-example__output')!;
+      const pushedByPanel = (node: Node | null) =>
+        node !== null && (panel.contains(node) || (panel.compareDocumentPosition(node) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0);
+      return w.__shifts
+        .slice(start)
+        .filter((shift) => !shift.nodes.every(pushedByPanel))
+        .reduce((sum, shift) => sum + shift.value, 0);
+    },
+    [exampleIndex, from] as const,
+  );
+}
+
+const shiftCount = (page: Page) => page.evaluate(() => (window as unknown as { __shifts: unknown[] }).__shifts.length);
+
+test('a first Run of an unedited example loads no editor and moves nothing but the output panel', async ({ page, pageErrors }) => {
+  await watchLayoutShifts(page);
+  const editorRequests: string[] = [];
+  page.on('request', (request) => {
+    if (/monaco|editor\.worker|ts\.worker|tsMode|codicon/i.test(request.url())) editorRequests.push(request.url());
+  });
+  await page.goto('/threads/');
+  await page.waitForLoadState('networkidle');
+  const ex = example(page, 3);
+  await ex.root.scrollIntoViewIfNeeded();
+  const before = await shiftCount(page);
+  await ex.run.click();
+  const run = await finishedOutput(ex);
+  expect(run.errors).toEqual([]);
+  expect(editorRequests).toEqual([]);
+  await expect(ex.root.locator('.monaco-editor')).toHaveCount(0);
+  expect(await shiftsBeyondOutput(page, 2, before)).toBeLessThanOrEqual(0.01);
+  expect(pageErrors).toEqual([]);
+});
+
+test('a first Edit swaps the code for the editor without moving the page', async ({ page }) => {
+  test.setTimeout(180_000); // Monaco's first load, on a loaded machine
+  await watchLayoutShifts(page);
+  await page.goto('/shared-state/');
+  await page.waitForLoadState('networkidle');
+  const ex = example(page, 2);
+  await ex.root.scrollIntoViewIfNeeded();
+  const heightBefore = (await ex.root.boundingBox())!.height;
+  const before = await shiftCount(page);
+  await ex.edit.click();
+  await expect(ex.root.locator('.monaco-editor')).toBeVisible({ timeout: 60_000 });
+  // Wait for Monaco to settle (its fonts and its first layout).
+  await page.waitForFunction(() => document.fonts.status === 'loaded');
+  expect(Math.abs((await ex.root.boundingBox())!.height - heightBefore)).toBeLessThanOrEqual(2);
+  const score = await page.evaluate((start) => {
+    const w = window as unknown as { __shifts: { value: number }[] };
+    return w.__shifts.slice(start).reduce((sum, shift) => sum + shift.value, 0);
+  }, before);
+  expect(score).toBeLessThanOrEqual(0.01);
+});
+
+test('edits to an example survive a reload, and Reset asks before discarding them', async ({ page, context }) => {
+  test.setTimeout(180_000); // Monaco's first load, on a loaded machine
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.goto('/threads/');
+  const ex = example(page, 1);
+  await ex.edit.click();
+  const editor = ex.root.locator('.monaco-editor');
+  await expect(editor).toBeVisible({ timeout: 60_000 });
+  await editor.locator('.view-lines').click();
+  await page.keyboard.press('ControlOrMeta+End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('// my own note');
+  await expect(editor.locator('.view-lines')).toContainText('my own note');
+
+  await page.reload();
+  const again = example(page, 1);
+  // Shown before the editor loads.
+  await expect(again.root.locator('pre')).toContainText('// my own note');
+  await expect(again.root).toContainText('Your edited version');
+
+  // Reset asks; "Keep my edits" keeps them.
+  await again.reset.click();
+  const dialog = page.getByRole('dialog', { name: 'Discard your edits?' });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole('button', { name: 'Keep my edits' }).click();
+  await expect(again.root.locator('pre')).toContainText('// my own note');
+  // "Discard my edits" puts the book's code back, for good.
+  await again.reset.click();
+  await dialog.getByRole('button', { name: 'Discard my edits' }).click();
+  await expect(again.root.locator('pre')).not.toContainText('// my own note');
+  await page.reload();
+  await expect(example(page, 1).root.locator('pre')).not.toContainText('// my own note');
+  // Reset of an unedited example asks nothing.
+  await example(page, 1).reset.click();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+});
+
+test('the expected output is labelled as such, apart from the live output, and says whether the run printed it', async ({ page }) => {
+  await page.goto('/threads/');
+  const ex = example(page, 1);
+  const expected = page.locator('weft-example + figure.expected-output').first();
+  await expect(expected.locator('figcaption')).toHaveText('Expected output');
+  await ex.run.click();
+  await finishedOutput(ex);
+  await expect(expected.locator('figcaption')).toContainText('✓ your run printed this');
+  // The live output carries its own name.
+  await expect(ex.root.getByRole('log', { name: 'Output' })).toBeVisible();
+  // An example whose threads print in any order says so.
+  await expect(page.locator('figure.expected-output[data-compare="unordered"] figcaption').first()).toHaveText(
+    'Expected output (the lines may come in another order)',
+  );
+});
