@@ -26,6 +26,7 @@ import { callerLocation, context, type Owned } from '../runtime/context.ts';
 import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { lockWord, tryLockWord, unlockWord } from '../runtime/futex-lock.ts';
 import { own } from '../runtime/ownership.ts';
+import { UNWINDING } from '../runtime/unwind.ts';
 import { describeThread } from '../runtime/threads.ts';
 import { PoisonError } from './errors.ts';
 import { loadValue as loadCell, storeValue as storeCell, type CellLayout } from './value-cell.ts';
@@ -153,6 +154,8 @@ export class MutexGuard<T> implements Owned, Disposable {
   #loaded = false;
   #value: T | undefined;
   #released = false;
+  /** A throw is leaving the block that holds this guard (runtime/unwind.ts): its release poisons the lock. */
+  #unwinding = false;
 
   constructor(addr: number, views: RecordViews = recordViews(addr)) {
     this.#addr = addr;
@@ -184,8 +187,13 @@ export class MutexGuard<T> implements Owned, Disposable {
   }
 
   [Symbol.dispose](): void {
-    this.#release(false);
+    this.#release(this.#unwinding);
     yieldPoint();
+  }
+
+  /** @internal a panic is unwinding through the block that holds this guard (compiled `using`). */
+  [UNWINDING](): void {
+    this.#unwinding = true;
   }
 
   /** @internal the owning thread ended; a panic poisons the lock. */

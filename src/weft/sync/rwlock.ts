@@ -28,6 +28,7 @@
 import { callerLocation, context, type Owned } from '../runtime/context.ts';
 import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { own } from '../runtime/ownership.ts';
+import { UNWINDING } from '../runtime/unwind.ts';
 import { describeThread } from '../runtime/threads.ts';
 import { blockWhileEqual, wake } from '../runtime/wait.ts';
 import { traceEvent } from '../runtime/trace.ts';
@@ -397,6 +398,8 @@ export class RwLockWriteGuard<T> implements Owned, Disposable {
   #loaded = false;
   #value: T | undefined;
   #released = false;
+  /** A throw is leaving the block that holds this guard (runtime/unwind.ts): its release poisons the lock. */
+  #unwinding = false;
 
   constructor(addr: number) {
     this.#addr = addr;
@@ -425,7 +428,12 @@ export class RwLockWriteGuard<T> implements Owned, Disposable {
   }
 
   [Symbol.dispose](): void {
-    this.#release(false);
+    this.#release(this.#unwinding);
+  }
+
+  /** @internal a panic is unwinding through the block that holds this guard (compiled `using`); read guards do not poison. */
+  [UNWINDING](): void {
+    this.#unwinding = true;
   }
 
   /** @internal the owning thread ended; a panic poisons the lock. */
