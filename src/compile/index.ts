@@ -88,8 +88,8 @@ export interface WeftImports {
    * receives instead of the closure.
    */
   task(line: number, captures: () => Record<string, unknown>, rebound: readonly string[], factory: (moved: Record<string, unknown>) => Function): Function;
-  /** Called as a throw leaves a block with `using` declarations, with the resources it declared (using-unwind.ts): guards then poison their lock. */
-  unwinding(...resources: unknown[]): void;
+  /** Called as a throw leaves a block with `using` declarations, with what was thrown and the resources the block declared (using-unwind.ts): guards then poison their lock if it is a panic. */
+  unwinding(error: unknown, ...resources: unknown[]): void;
   /** Where the program awaits: the lowered code stores the reader's line of each `await` here just before it suspends. */
   site: { line: number; column: number };
 }

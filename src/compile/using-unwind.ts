@@ -9,8 +9,10 @@
  * (weft/runtime/unwind.ts); the native `using` then disposes them as before:
  *
  *   { using g = m.lock(); work(g); }
- *     ->  { using g = m.lock();try { work(g); } catch (__weft_e) { __weft.unwinding(g); throw __weft_e; } }
+ *     ->  { using g = m.lock();try { work(g); } catch (__weft_e) { __weft.unwinding(__weft_e, g); throw __weft_e; } }
  *
+ * `unwinding` poisons only for a panic: weft's own errors that stand for a
+ * Rust `Err` (RecvError…) pass a guard as `?` would, without poisoning.
  * Only insertions, none with a line break, so lines and columns still map.
  * A cancelled task's body is unwound with `generator.return()`, which runs
  * no `catch`: cancellation is not a panic and does not poison, as in Rust.
@@ -32,7 +34,7 @@ function wrapBlock(s: MagicString, body: readonly (Statement | AnyNode)[], block
     const names = declaredNames(statement);
     if (names.length === 0) continue;
     s.appendLeft(statement.end, 'try {');
-    s.appendLeft(blockEnd, ` } catch (__weft_e) { __weft.unwinding(${names.join(', ')}); throw __weft_e; }`);
+    s.appendLeft(blockEnd, ` } catch (__weft_e) { __weft.unwinding(__weft_e, ${names.join(', ')}); throw __weft_e; }`);
   }
 }
 

@@ -28,6 +28,7 @@ import {
 } from './runtime/threads.ts';
 import { blockWhileEqual, wake } from './runtime/wait.ts';
 import { assignPriority, now, yieldPoint } from './runtime/scheduler.ts';
+import { markErrValue } from './runtime/unwind.ts';
 
 /** A thread's panic, rethrown by `join()` (Rust: `join()` returns `Err(payload)`). */
 export class ThreadPanic extends Error {
@@ -275,3 +276,5 @@ export function scope<T>(f: (s: Scope) => T): T {
   return result;
 }
 
+// Rust returns these as `Err(…)`: passing a guard, they do not poison it (runtime/unwind.ts).
+markErrValue(ThreadPanic);

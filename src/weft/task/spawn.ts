@@ -13,6 +13,7 @@ import { PENDING, Poll, Waker, type Awaitable, type Context, type Future, type I
 import { runtimeOrThrow, type Runtime, type Task } from './runtime.ts';
 import { takeCaptures, TAKE } from './move.ts';
 import { err, ok, type Result } from '../sync/result.ts';
+import { markErrValue } from '../runtime/unwind.ts';
 
 /** Why awaiting a task failed (Rust's `tokio::task::JoinError`): it panicked, or it was cancelled. */
 export class JoinError extends Error {
@@ -257,3 +258,6 @@ export class AbortHandle {
     return this.#task.id;
   }
 }
+
+// Rust returns these as `Err(…)`: passing a guard, they do not poison it (runtime/unwind.ts).
+markErrValue(JoinError);

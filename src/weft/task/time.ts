@@ -14,6 +14,7 @@
  */
 import { dropFuture, PENDING, Poll, type Awaitable, type Context, type Future, type IntoFuture, type Waker } from './future.ts';
 import { currentRuntime, intoFuture, runtimeOrThrow, type Runtime } from './runtime.ts';
+import { markErrValue } from '../runtime/unwind.ts';
 
 type Timer = ReturnType<Runtime['addTimer']>;
 
@@ -260,3 +261,6 @@ export function advance(ms: number): Awaitable<void> {
   };
   return future as unknown as Awaitable<void>;
 }
+
+// Rust returns these as `Err(…)`: passing a guard, they do not poison it (runtime/unwind.ts).
+markErrValue(Elapsed);

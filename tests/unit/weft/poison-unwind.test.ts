@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { programsWith } from '../support/run-program.ts';
 
 const { run } = programsWith(`import { spawn } from "weft/thread";
-import { Arc, Mutex, RwLock } from "weft/sync";
+import { Arc, Mutex, RwLock, mpsc, drop } from "weft/sync";
 `);
 
 /** Runs to the end with no error but the panics of spawned threads the program joins (those are reported, as Rust prints them). */
@@ -105,5 +105,22 @@ function main() {
   console.log(a.isPoisoned(), b.isPoisoned());
 }`);
     expect(run.lines).toEqual(['true true']);
+  });
+
+  it("an error that stands for Rust's Err (RecvError from recv) leaves the block like `?`: no poison", async () => {
+    const run = await ok(`
+function main() {
+  const [tx, rx] = mpsc.channel<number>();
+  const shared = new Mutex(rx);
+  drop(tx);
+  try {
+    using g = shared.lock();
+    g.value.recv();
+  } catch (e) {
+    console.log(e.name);
+  }
+  console.log("poisoned:", shared.isPoisoned());
+}`);
+    expect(run.lines).toEqual(['RecvError', 'poisoned: false']);
   });
 });
