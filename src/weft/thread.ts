@@ -27,7 +27,7 @@ import {
   type PanicPayload,
 } from './runtime/threads.ts';
 import { blockWhileEqual, wake } from './runtime/wait.ts';
-import { assignPriority, now, yieldPoint } from './runtime/scheduler.ts';
+import { assignPriority, now, readPoint, yieldPoint } from './runtime/scheduler.ts';
 import { markErrValue } from './runtime/unwind.ts';
 
 /** A thread's panic, rethrown by `join()` (Rust: `join()` returns `Err(payload)`). */
@@ -114,6 +114,7 @@ export class JoinHandle<T> extends MovableHandle {
   /** true once the thread's closure has returned or panicked. */
   isFinished(): boolean {
     this.assertUsable();
+    readPoint();
     return Atomics.load(context().memory.i32, slot(this.#threadId, S.state)) !== ThreadState.running;
   }
 

@@ -22,7 +22,7 @@
  * disconnected and `recv` on an empty queue throws RecvError.
  */
 import { traceEvent } from '../runtime/trace.ts';
-import { now, yieldPoint } from '../runtime/scheduler.ts';
+import { now, readPoint, yieldPoint } from '../runtime/scheduler.ts';
 import { context, type Owned } from '../runtime/context.ts';
 import { decodeValue, encodeDeferred } from '../runtime/codec.ts';
 import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
@@ -360,7 +360,7 @@ export class Receiver<T> extends MovableHandle implements Owned, Disposable, Ite
   /** Returns a message if one is waiting; throws TryRecvError ('empty' or 'disconnected') otherwise. */
   tryRecv(): T {
     this.#assertLive();
-    yieldPoint();
+    readPoint(true);
     const result = this.#take();
     if (typeof result === 'object') {
       traceEvent('recv', this.#addr);

@@ -21,7 +21,7 @@
  * costs time proportional to its size on every lock that reads it.
  */
 import { traceEvent } from '../runtime/trace.ts';
-import { yieldPoint } from '../runtime/scheduler.ts';
+import { readPoint, yieldPoint } from '../runtime/scheduler.ts';
 import { callerLocation, context, type Owned } from '../runtime/context.ts';
 import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { lockWord, tryLockWord, unlockWord } from '../runtime/futex-lock.ts';
@@ -108,6 +108,7 @@ export class Mutex<T> extends MovableHandle {
   /** Takes the lock if it is free; returns undefined if another thread holds it (Rust: `WouldBlock`). */
   tryLock(): MutexGuard<T> | undefined {
     this.assertUsable();
+    readPoint();
     const i32 = context().memory.i32;
     if (!tryLockWord(i32, (this.#addr >> 2) + W.lock)) return undefined;
     return this.#acquired();
@@ -125,6 +126,7 @@ export class Mutex<T> extends MovableHandle {
   /** true if a thread panicked while holding the lock. */
   isPoisoned(): boolean {
     this.assertUsable();
+    readPoint();
     return Atomics.load(context().memory.i32, (this.#addr >> 2) + W.poisoned) !== 0;
   }
 

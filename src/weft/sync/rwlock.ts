@@ -34,6 +34,7 @@ import { blockWhileEqual, wake } from '../runtime/wait.ts';
 import { traceEvent } from '../runtime/trace.ts';
 import { PoisonError } from './errors.ts';
 import { loadValue, storeValue, type CellLayout } from './value-cell.ts';
+import { readPoint } from '../runtime/scheduler.ts';
 
 const W = { state: 0, poisoned: 1, kind: 2, ptr: 3, len: 4, writer: 5, number: 6, writerNotify: 8 } as const;
 const CELL: CellLayout = { kind: W.kind, ptr: W.ptr, len: W.len, number: W.number };
@@ -118,6 +119,7 @@ export class RwLock<T> extends MovableHandle {
 
   /** Takes a read lock if that needs no waiting; undefined otherwise (Rust: `WouldBlock`). */
   tryRead(): RwLockReadGuard<T> | undefined {
+    readPoint();
     this.assertUsable();
     const i32 = context().memory.i32;
     const index = (this.#addr >> 2) + W.state;
@@ -148,6 +150,7 @@ export class RwLock<T> extends MovableHandle {
 
   /** Takes the write lock if it is free; undefined otherwise (Rust: `WouldBlock`). */
   tryWrite(): RwLockWriteGuard<T> | undefined {
+    readPoint();
     this.assertUsable();
     const i32 = context().memory.i32;
     const index = (this.#addr >> 2) + W.state;
