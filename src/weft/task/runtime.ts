@@ -193,6 +193,7 @@ export class Runtime {
   /** Live tasks, oldest first (for hang reports and shutdown). */
   #first: Task | null = null;
   #last: Task | null = null;
+  /** Spawned tasks are numbered from 1, as Tokio's task ids are; main's is 0 (spawnRoot). */
   #nextTaskId = 1;
   /** The task being polled (for stats, blocking reports, `abort` of oneself). */
   running: Task | null = null;
@@ -333,8 +334,20 @@ export class Runtime {
   }
 
   spawn(future: Future<unknown>, name?: string): Task {
-    const id = this.#nextTaskId++;
-    const task = new Task(this, id, name ?? (id === 1 ? 'main' : undefined), future);
+    return this.#add(future, this.#nextTaskId++, name);
+  }
+
+  /**
+   * The future `blockOn` or `async function main` runs: task 'main', id 0.
+   * Tokio's block_on future is no task and has no id, so the first spawned
+   * task is task 1 there and here alike.
+   */
+  spawnRoot(future: Future<unknown>): Task {
+    return this.#add(future, 0, 'main');
+  }
+
+  #add(future: Future<unknown>, id: number, name: string | undefined): Task {
+    const task = new Task(this, id, name, future);
     task.prev = this.#last;
     if (this.#last !== null) this.#last.next = task;
     else this.#first = task;
@@ -422,15 +435,17 @@ export class Runtime {
     task.future = null;
     task.state = RUNNING;
     this.running = task;
+    let outcome: TaskOutcome = { kind: 'cancelled' };
     try {
       dropFuture(future);
     } catch (error) {
-      // A `finally` block that throws while the task is cancelled: a panic, reported but not rethrown (it was cancelled).
-      reportPanic(task, error);
+      // Cleanup that panics while the task is cancelled: the task ends as panicked (Tokio's cancel_task stores
+      // JoinError::Panic with the payload of a panicking drop), reported like any task's panic.
+      outcome = { kind: 'panic', error };
     } finally {
       this.running = null;
     }
-    this.#finish(task, { kind: 'cancelled' }, at);
+    this.#finish(task, outcome, at);
   }
 
   /** `at`: where a cancelled task was suspended (its future is gone by now); the others' is read from their future. */
@@ -461,7 +476,7 @@ export class Runtime {
     if (task.next !== null) task.next.prev = task.prev;
     else if (this.#last === task) this.#last = task.prev;
     task.prev = task.next = null;
-    if (outcome.kind === 'panic' && task.id !== 1) reportPanic(task, outcome.error);
+    if (outcome.kind === 'panic' && task.id !== 0) reportPanic(task, outcome.error);
     const onDone = task.onDone;
     task.onDone = null;
     if (onDone !== null) for (const waker of onDone) waker.wake();
@@ -638,7 +653,7 @@ function outcomeOf<T>(task: Task): T {
 export function blockOn<T>(future: Future<T> | PromiseLike<T> | (() => PromiseLike<T>)): T {
   const { runtime, leave } = enterRuntime('blockOn');
   try {
-    const root = runtime.spawn(intoFuture(future, 'blockOn'), 'main');
+    const root = runtime.spawnRoot(intoFuture(future, 'blockOn'));
     if (!drive(runtime, root)) {
       throw new Error(
         'blockOn cannot wait for a JavaScript Promise: the event loop does not run while the thread is blocked; ' +
@@ -661,7 +676,7 @@ export function blockOn<T>(future: Future<T> | PromiseLike<T> | (() => PromiseLi
 export async function runMain<T>(future: Future<T>): Promise<T> {
   const { runtime, leave } = enterRuntime('main');
   try {
-    const root = runtime.spawn(future, 'main');
+    const root = runtime.spawnRoot(future);
     current = runtime;
     while (!drive(runtime, root)) {
       const deadline = runtime.nextDeadline();

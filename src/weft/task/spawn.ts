@@ -15,22 +15,39 @@ import { takeCaptures, TAKE } from './move.ts';
 import { err, ok, type Result } from '../sync/result.ts';
 import { markErrValue } from '../runtime/unwind.ts';
 
-/** Why awaiting a task failed (Rust's `tokio::task::JoinError`): it panicked, or it was cancelled. */
+/**
+ * Why a task did not finish with a value (Rust's `tokio::task::JoinError`):
+ * it panicked, or it was cancelled. Its message is Tokio's Display:
+ * `task 3 was cancelled`, `task 3 panicked with message "boom"`.
+ */
 export class JoinError extends Error {
   readonly #cancelled: boolean;
-  /** The task's own error, when it panicked. */
+  readonly #id: number;
+  /** The task's own error (the panic payload), when it panicked. */
   readonly panic: unknown;
-  constructor(task: string, cancelled: boolean, panic?: unknown) {
-    super(cancelled ? `${task} was cancelled` : `${task} panicked: ${panic instanceof Error ? panic.message : String(panic)}`);
+  constructor(id: number, cancelled: boolean, panic?: unknown) {
+    super(cancelled ? `task ${id} was cancelled` : `task ${id} panicked with message ${JSON.stringify(panic instanceof Error ? panic.message : String(panic))}`);
     this.name = 'JoinError';
     this.#cancelled = cancelled;
+    this.#id = id;
     this.panic = panic;
   }
+  /** True when the task was aborted (or dropped with its runtime) before it finished. */
   isCancelled(): boolean {
     return this.#cancelled;
   }
+  /** True when the task panicked (also while being cancelled, as in Tokio). */
   isPanic(): boolean {
     return !this.#cancelled;
+  }
+  /** The panic payload: what the task threw. Throws if the task was cancelled instead (Rust: `into_panic`). */
+  intoPanic(): unknown {
+    if (this.#cancelled) throw new Error('`JoinError` reason is not a panic: the task was cancelled (check isPanic() first)');
+    return this.panic;
+  }
+  /** The id of the task that failed (Tokio's `JoinError::id`). */
+  id(): number {
+    return this.#id;
   }
 }
 
@@ -64,7 +81,32 @@ export class JoinHandle<T> implements Future<T> {
     this.#forget();
     if (outcome.kind === 'ok') return Poll.ready(outcome.value as T);
     if (outcome.kind === 'panic') throw outcome.error;
-    throw new JoinError(task.label(), true);
+    throw new JoinError(task.id, true);
+  }
+
+  /**
+   * Awaits the task as Tokio's `handle.await` does, as a Result: `{ ok: true,
+   * value }`, or `{ ok: false, value: JoinError }` whose `isPanic()` /
+   * `isCancelled()` say why (`intoPanic()` gives the panic payload). Awaiting
+   * the handle itself is `handle.await.unwrap()`: the value, or the task's
+   * panic rethrown, or a JoinError when it was cancelled.
+   */
+  result(): Awaitable<Result<T, JoinError>> {
+    const handle = this;
+    const task = this.#task;
+    const future: Future<Result<T, JoinError>> & { describe(): string; [Symbol.dispose](): void } = {
+      poll(cx: Context) {
+        if (task.outcome === undefined) {
+          handle.poll(cx);
+          return PENDING;
+        }
+        handle.#forget();
+        return Poll.ready(resultOf<T>(task));
+      },
+      describe: () => handle.describe(),
+      [Symbol.dispose]: () => handle.#forget(),
+    };
+    return future as unknown as Awaitable<Result<T, JoinError>>;
   }
 
   #forget(): void {
@@ -85,7 +127,7 @@ export class JoinHandle<T> implements Future<T> {
     return this.#task.finished;
   }
 
-  /** The task's id (Tokio's `task::Id`): 1 is main's. */
+  /** The task's id (Tokio's `task::Id`): spawned tasks count from 1; main's is 0. */
   id(): number {
     return this.#task.id;
   }
@@ -239,7 +281,7 @@ function newState(): { tasks: Set<Task>; done: Task[]; waker: Waker | null } {
 function resultOf<T>(task: Task): Result<T, JoinError> {
   const outcome = task.outcome!;
   if (outcome.kind === 'ok') return ok(outcome.value as T);
-  return err(new JoinError(task.label(), outcome.kind === 'cancelled', outcome.kind === 'panic' ? outcome.error : undefined));
+  return err(new JoinError(task.id, outcome.kind === 'cancelled', outcome.kind === 'panic' ? outcome.error : undefined));
 }
 
 /** Cancels a task without being able to await it (tokio::task::AbortHandle). */
