@@ -8,7 +8,7 @@
  * with another, and a branch that is no longer wanted is cancelled by
  * being dropped at its await point (its `finally` blocks run then).
  */
-import { dropFuture, PENDING, Poll, type Awaitable, type Context, type Future, type IntoFuture, type Output } from './future.ts';
+import { awaitable, dropFuture, PENDING, Poll, type Awaitable, type Context, type Future, type IntoFuture, type Output } from './future.ts';
 import { currentRuntime, intoFuture } from './runtime.ts';
 
 type Branches = Record<string, IntoFuture<unknown>> | readonly IntoFuture<unknown>[];
@@ -88,7 +88,7 @@ export function select<const B extends Branches>(branches: B, options: SelectOpt
       cancelAll();
     },
   };
-  return future as unknown as Awaitable<Selected<B>>;
+  return awaitable(future);
 }
 
 type Outputs<F extends readonly unknown[]> = { -readonly [K in keyof F]: Output<F[K]> };
@@ -128,7 +128,7 @@ function joinFutures<F extends readonly IntoFuture<unknown>[]>(inputs: F, api: s
     describe: () => `${remaining} of ${inputs.length} joined futures`,
     [Symbol.dispose]: cancelRest,
   };
-  return future as unknown as Awaitable<Outputs<F>>;
+  return awaitable(future);
 }
 
 /**

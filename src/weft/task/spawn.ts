@@ -9,7 +9,7 @@
  * rethrows its panic. Dropping a JoinHandle detaches the task (it keeps
  * running); `abort()` cancels it at its next await point.
  */
-import { PENDING, Poll, Waker, type Awaitable, type Context, type Future, type IntoFuture } from './future.ts';
+import { awaitable, PENDING, Poll, refuseThen, Waker, type Awaitable, type Context, type Future, type IntoFuture } from './future.ts';
 import { runtimeOrThrow, type Runtime, type Task } from './runtime.ts';
 import { takeCaptures, TAKE } from './move.ts';
 import { err, ok, type Result } from '../sync/result.ts';
@@ -106,7 +106,7 @@ export class JoinHandle<T> implements Future<T> {
       describe: () => handle.describe(),
       [Symbol.dispose]: () => handle.#forget(),
     };
-    return future as unknown as Awaitable<Result<T, JoinError>>;
+    return awaitable(future);
   }
 
   #forget(): void {
@@ -165,15 +165,15 @@ function spawnTask(runtime: Runtime, value: unknown, api: string, name?: string)
 /** Gives the other tasks a turn: this task goes to the back of the queue (tokio::task::yield_now). */
 export function yieldNow(): Awaitable<void> {
   let yielded = false;
-  return {
+  return awaitable<void>({
+    describe: () => 'its turn after yieldNow',
     poll(cx: Context): Poll<void> {
       if (yielded) return Poll.ready(undefined);
       yielded = true;
       cx.waker().wakeByRef();
       return PENDING;
     },
-    describe: () => 'its turn after yieldNow',
-  } as unknown as Awaitable<void>;
+  } as Future<void>);
 }
 
 /**
@@ -228,7 +228,7 @@ export class JoinSet<T> {
       },
       describe: () => `one of ${state.tasks.size} tasks of a JoinSet to finish`,
     };
-    return future as unknown as Awaitable<Result<T, JoinError> | undefined>;
+    return awaitable(future);
   }
 
   /** Waits for every task; returns their values in the order they finished (a panic is rethrown). */
@@ -250,7 +250,7 @@ export class JoinSet<T> {
       },
       describe: () => `all ${state.tasks.size} tasks of a JoinSet to finish`,
     };
-    return future as unknown as Awaitable<T[]>;
+    return awaitable(future);
   }
 
   /** Cancels every task in the set (they finish as cancelled). */
@@ -303,3 +303,6 @@ export class AbortHandle {
 
 // Rust returns these as `Err(…)`: passing a guard, they do not poison it (runtime/unwind.ts).
 markErrValue(JoinError);
+
+// Awaiting a JoinHandle is the way; Promise machinery cannot drive it (future.ts, awaitable).
+refuseThen(JoinHandle);

@@ -5,7 +5,7 @@
  * The Receiver is itself a future: `const v = await rx`. If the Sender is
  * dropped without sending, awaiting throws RecvError.
  */
-import { PENDING, Poll, type Awaitable, type Context, type Future, type Waker } from '../future.ts';
+import { PENDING, Poll, refuseThen, type Awaitable, type Context, type Future, type Waker } from '../future.ts';
 import { RecvError, SendError, TryRecvError } from '../../sync/errors.ts';
 import { giveAway, TAKE } from '../move.ts';
 
@@ -126,3 +126,5 @@ export function channel<T>(): [Sender<T>, Receiver<T>] {
   const slot: Slot<T> = { state: 'empty', value: undefined, senderGone: false, receiverGone: false, waker: null };
   return [new Sender(slot), new Receiver(slot)];
 }
+
+refuseThen(Receiver);
