@@ -151,9 +151,17 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
-/** Cancels a future that will not be polled again (Rust: drops it). */
+/**
+ * Marks a future held by reference (combinators.ts `pin`): whoever polls it
+ * borrows it, as Rust's `&mut fut` does, so giving it up (a losing select
+ * branch, a cancelled task awaiting it) leaves it as it is. Its owner drops it.
+ */
+export const BY_REFERENCE = Symbol('weft.byReference');
+
+/** Cancels a future that will not be polled again (Rust: drops it); a borrowed one (`BY_REFERENCE`) is only let go. */
 export function dropFuture(future: Future<unknown> | null | undefined): void {
-  future?.[Symbol.dispose]?.();
+  if (future == null || (future as { [BY_REFERENCE]?: boolean })[BY_REFERENCE] === true) return;
+  future[Symbol.dispose]?.();
 }
 
 /** A hook the executor installs (runtime.ts): a native Promise pending inside a task keeps the runtime from declaring a hang. */
