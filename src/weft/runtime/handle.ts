@@ -51,6 +51,8 @@ export const HandleKind = {
   SyncSender: 10,
   Once: 11,
   OnceLock: 12,
+  Thread: 13,
+  AbortHandle: 14,
 } as const;
 export type HandleKind = (typeof HandleKind)[keyof typeof HandleKind];
 

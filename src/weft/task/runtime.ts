@@ -58,6 +58,8 @@ export class Task {
   abortRequested = false;
   /** Handles the task took from its spawner (move.ts), dropped when it ends; null when none. */
   owned: object[] | null = null;
+  /** The run-memory record of its AbortHandle once one crossed into another thread (spawn.ts), else 0. */
+  remoteAbort = 0;
   /** Woken when the task finishes: whoever awaits its JoinHandle, a JoinSet (made on the first, most tasks have one or none). */
   onDone: Waker[] | null = null;
   /** Neighbours in the runtime's list of live tasks (an intrusive list: no allocation per spawn). */
@@ -367,6 +369,42 @@ export class Runtime {
     }
   }
 
+  /** Tasks whose AbortHandle crossed into another thread: checked for an abort request whenever the executor looks for work. */
+  readonly #remote: Task[] = [];
+
+  /** An AbortHandle of `task` is being sent to another thread; `addr` is its record (spawn.ts). */
+  watchRemoteAbort(task: Task, addr: number): void {
+    task.remoteAbort = addr;
+    if (!task.finished) this.#remote.push(task);
+  }
+
+  /** Aborts the tasks another thread asked to abort; forgets the finished ones. */
+  checkRemote(): void {
+    if (this.#remote.length === 0 || !hasContext()) return;
+    const i32 = context().memory.i32;
+    for (let i = this.#remote.length - 1; i >= 0; i--) {
+      const task = this.#remote[i]!;
+      if (task.finished) this.#remote.splice(i, 1);
+      else if (Atomics.load(i32, task.remoteAbort >> 2) !== 0) this.abort(task);
+    }
+  }
+
+  get hasRemote(): boolean {
+    return this.#remote.length > 0;
+  }
+
+  /**
+   * Waits at most `ms` for another thread to abort one of this runtime's
+   * tasks: on the one flag word when there is one task to watch, else in short
+   * slices (a blocking wait, so the watchdog and the seeded scheduler see it).
+   */
+  waitRemote(ms: number): void {
+    const i32 = context().memory.i32;
+    const first = this.#remote[0]!;
+    const limit = this.#remote.length > 1 ? Math.min(ms, 5) : ms;
+    blockWhileEqual(i32, first.remoteAbort >> 2, 0, limit, { kind: 'park', object: first.remoteAbort });
+  }
+
   /** Asks for `task` to be cancelled at its next await point (JoinHandle.abort). */
   abort(task: Task): void {
     if (task.state === DONE) return;
@@ -471,6 +509,8 @@ export class Runtime {
     task.state = DONE;
     task.outcome = outcome;
     task.release();
+    // Other threads holding its AbortHandle see it finished.
+    if (task.remoteAbort !== 0 && hasContext()) Atomics.store(context().memory.i32, (task.remoteAbort >> 2) + 1, 1);
     if (task.prev !== null) task.prev.next = task.next;
     else if (this.#first === task) this.#first = task.next;
     if (task.next !== null) task.next.prev = task.prev;
@@ -501,13 +541,15 @@ export class Runtime {
    * timer), 'jump' (paused time jumps to the next timer), 'blocking' (a
    * spawnBlocking thread), 'promise', or 'hang'.
    */
-  idleAction(): 'run' | 'jump' | 'sleep' | 'blocking' | 'promise' | 'hang' {
+  idleAction(): 'run' | 'jump' | 'sleep' | 'blocking' | 'promise' | 'remote' | 'hang' {
     this.#collectBlocking();
+    this.checkRemote();
     if (this.hasQueued()) return 'run';
     if (this.blocking.length > 0) return 'blocking';
     if (this.pendingPromises > 0) return 'promise';
     const deadline = this.nextDeadline();
-    if (deadline === Infinity) return 'hang';
+    // Another thread holding an AbortHandle may still abort a task: not a hang while it can.
+    if (deadline === Infinity) return this.hasRemote ? 'remote' : 'hang';
     return this.#paused ? 'jump' : 'sleep';
   }
 
@@ -538,12 +580,14 @@ export class Runtime {
     if (this.blocking.length > 0) {
       // One thread's slot is waited on; with several, in short slices so the others are noticed too.
       const job = this.blocking[0]!;
-      const limit = this.blocking.length > 1 || this.pendingPromises > 0 ? Math.min(timeout, 2) : this.#paused ? Infinity : timeout;
+      const limit =
+        this.blocking.length > 1 || this.pendingPromises > 0 || this.hasRemote ? Math.min(timeout, 2) : this.#paused ? Infinity : timeout;
       const i32 = context().memory.i32;
       blockWhileEqual(i32, slot(job.threadId, S.state), ThreadState.running, limit, { kind: 'join', object: job.threadId });
       return;
     }
-    sleepMs(timeout);
+    if (this.hasRemote) this.waitRemote(timeout);
+    else sleepMs(timeout);
   }
 
   /** The async driver's wait: until something is queued, or `ms` pass. */
@@ -680,7 +724,8 @@ export async function runMain<T>(future: Future<T>): Promise<T> {
     current = runtime;
     while (!drive(runtime, root)) {
       const deadline = runtime.nextDeadline();
-      const ms = runtime.blocking.length > 0 ? 2 : deadline === Infinity || runtime.paused ? Infinity : deadline - runtime.now();
+      const ms =
+        runtime.blocking.length > 0 || runtime.hasRemote ? 2 : deadline === Infinity || runtime.paused ? Infinity : deadline - runtime.now();
       await runtime.park(ms);
       current = runtime;
       runtime.fireTimers();
@@ -700,6 +745,7 @@ export async function runMain<T>(future: Future<T>): Promise<T> {
  */
 function drive(runtime: Runtime, root: Task): boolean {
   for (;;) {
+    runtime.checkRemote();
     runtime.runQueued();
     if (root.finished) return true;
     if (runtime.fireTimers()) continue;
@@ -716,6 +762,9 @@ function drive(runtime: Runtime, root: Task): boolean {
         break;
       case 'promise':
         return false;
+      case 'remote':
+        runtime.waitRemote(Infinity);
+        break;
       case 'hang':
         throw runtime.hangReport();
     }

@@ -13,6 +13,10 @@ import { awaitable, PENDING, Poll, refuseThen, Waker, type Awaitable, type Conte
 import { runtimeOrThrow, type Runtime, type Task } from './runtime.ts';
 import { takeCaptures, TAKE } from './move.ts';
 import { err, ok, type Result } from '../sync/result.ts';
+import { context } from '../runtime/context.ts';
+import { NotSendError } from '../runtime/codec.ts';
+import { ENCODE, HandleKind, MOVE, registerDecoder, type Encodable } from '../runtime/handle.ts';
+import { wake } from '../runtime/wait.ts';
 import { markErrValue } from '../runtime/unwind.ts';
 
 /**
@@ -121,6 +125,24 @@ export class JoinHandle<T> implements Future<T> {
   abort(): void {
     this.#task.runtime.abort(this.#task);
   }
+
+  /** A handle that can only abort the task, and can be sent to another thread (Tokio's `JoinHandle::abort_handle`). */
+  abortHandle(): AbortHandle {
+    return new AbortHandle(this.#task);
+  }
+
+  /**
+   * A JoinHandle stays on the thread whose executor runs its task: its value
+   * is a JavaScript object of that thread, and awaiting means being polled by
+   * that executor. Sending it elsewhere is refused with what to do instead.
+   */
+  [ENCODE](): never {
+    throw new NotSendError(
+      `a task's JoinHandle cannot leave the thread whose executor runs ${this.#task.label()}: await it on that thread. ` +
+        'To cancel the task from another thread, send handle.abortHandle(); to get its result there, send it through a channel.',
+    );
+  }
+  [MOVE](): void {}
 
   /** True once the task returned, panicked or was cancelled. */
   isFinished(): boolean {
@@ -284,22 +306,63 @@ function resultOf<T>(task: Task): Result<T, JoinError> {
   return err(new JoinError(task.id, outcome.kind === 'cancelled', outcome.kind === 'panic' ? outcome.error : undefined));
 }
 
-/** Cancels a task without being able to await it (tokio::task::AbortHandle). */
-export class AbortHandle {
-  readonly #task: Task;
-  constructor(task: Task) {
+/** Words of the record an AbortHandle gets in run memory once it crosses into another thread. */
+const R = { abort: 0, finished: 1, taskId: 2 } as const;
+
+/**
+ * Cancels a task without being able to await it (tokio::task::AbortHandle).
+ * It can cross into other threads (Tokio's is `Send`): the first time it is
+ * sent, the task gets a record in run memory; `abort()` from another thread
+ * sets its flag and wakes the executor that runs the task, which aborts it
+ * at its next await point (runtime.ts, `checkRemote`). It is copied, not
+ * moved: the sender keeps its own.
+ */
+export class AbortHandle implements Encodable {
+  readonly #task: Task | null;
+  #addr: number;
+
+  constructor(task: Task | null, addr = 0) {
     this.#task = task;
+    this.#addr = addr;
   }
+
   abort(): void {
-    this.#task.runtime.abort(this.#task);
+    if (this.#task !== null) {
+      this.#task.runtime.abort(this.#task);
+      return;
+    }
+    const i32 = context().memory.i32;
+    Atomics.store(i32, (this.#addr >> 2) + R.abort, 1);
+    wake(i32, (this.#addr >> 2) + R.abort);
   }
+
   isFinished(): boolean {
-    return this.#task.finished;
+    if (this.#task !== null) return this.#task.finished;
+    return Atomics.load(context().memory.i32, (this.#addr >> 2) + R.finished) !== 0;
   }
+
   id(): number {
-    return this.#task.id;
+    if (this.#task !== null) return this.#task.id;
+    return context().memory.i32[(this.#addr >> 2) + R.taskId]!;
   }
+
+  [ENCODE]() {
+    const task = this.#task;
+    if (this.#addr === 0 && task !== null) {
+      const memory = context().memory;
+      this.#addr = memory.allocRecord(3);
+      memory.i32[(this.#addr >> 2) + R.taskId] = task.id;
+      memory.i32[(this.#addr >> 2) + R.finished] = task.finished ? 1 : 0;
+      task.runtime.watchRemoteAbort(task, this.#addr);
+    }
+    return { kind: HandleKind.AbortHandle, addr: this.#addr };
+  }
+
+  /** Copied, not moved: the sender's AbortHandle stays usable. */
+  [MOVE](): void {}
 }
+
+registerDecoder(HandleKind.AbortHandle, (addr) => new AbortHandle(null, addr));
 
 // Rust returns these as `Err(…)`: passing a guard, they do not poison it (runtime/unwind.ts).
 markErrValue(JoinError);
