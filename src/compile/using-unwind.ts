@@ -25,6 +25,26 @@ function declaredNames(declaration: VariableDeclaration): string[] {
   return declaration.declarations.flatMap((d) => (d.id.type === 'Identifier' ? [d.id.name] : []));
 }
 
+/** Names declared at the top level of `statements` (they would move into the `try` block's scope). */
+function topLevelDeclarations(statements: readonly AnyNode[]): Set<string> {
+  const names = new Set<string>();
+  const pattern = (node: AnyNode): void => {
+    if (node.type === 'Identifier') names.add(node.name);
+    else for (const child of childNodes(node)) pattern(child);
+  };
+  for (const statement of statements) {
+    if (statement.type === 'VariableDeclaration') for (const d of statement.declarations) pattern(d.id);
+    else if ((statement.type === 'FunctionDeclaration' || statement.type === 'ClassDeclaration') && statement.id) names.add(statement.id.name);
+  }
+  return names;
+}
+
+/** Whether any identifier in `statements` is spelled like one of `names`. */
+function mentions(statements: readonly AnyNode[], names: Set<string>): boolean {
+  const walk = (node: AnyNode): boolean => (node.type === 'Identifier' && names.has(node.name)) || childNodes(node).some(walk);
+  return statements.some(walk);
+}
+
 function wrapBlock(s: MagicString, body: readonly (Statement | AnyNode)[], blockEnd: number): void {
   // Innermost (last) `using` first, so its `catch` closes before the outer ones at the same position.
   for (let i = body.length - 1; i >= 0; i--) {
@@ -33,6 +53,10 @@ function wrapBlock(s: MagicString, body: readonly (Statement | AnyNode)[], block
     if (i === body.length - 1) continue; // nothing after it can throw while it is held
     const names = declaredNames(statement);
     if (names.length === 0) continue;
+    // A declaration after the `using` that code before it refers to (a hoisted function, a variable a closure
+    // reads later) must stay in the block's scope: leave that block as written (it then poisons only at thread exit).
+    const declaredAfter = topLevelDeclarations(body.slice(i + 1));
+    if (declaredAfter.size > 0 && mentions(body.slice(0, i), declaredAfter)) continue;
     s.appendLeft(statement.end, 'try {');
     s.appendLeft(blockEnd, ` } catch (__weft_e) { __weft.unwinding(__weft_e, ${names.join(', ')}); throw __weft_e; }`);
   }

@@ -123,4 +123,17 @@ function main() {
 }`);
     expect(run.lines).toEqual(['RecvError', 'poisoned: false']);
   });
+
+  it('a function declared after the `using` and called before it still works (the block keeps its scope)', async () => {
+    const result = await ok(`
+function main() {
+  const m = new Mutex(1);
+  console.log(helper());
+  using g = m.lock();
+  g.value = helper() + 1;
+  console.log(g.value);
+  function helper() { return 2; }
+}`);
+    expect(result.lines).toEqual(['2', '3']);
+  });
 });
