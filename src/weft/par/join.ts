@@ -48,13 +48,7 @@ export function join<A, B>(a: () => A, b: () => B): [A, B] {
     mem.free(task);
     return sequential(la, lb);
   }
-  let ra: A | undefined;
-  let panicA: { error: unknown } | undefined;
-  try {
-    ra = la.fn() as A;
-  } catch (error) {
-    panicA = { error };
-  }
+  const { value: ra, panic: panicA } = runA<A>(la);
   if (Atomics.compareExchange(i32, base + T.state, TaskState.pending, TaskState.inline) === TaskState.pending) {
     // Nobody took `b`: run it here. The deque entry is now stale; whoever pops it frees the record (pool.ts runCall).
     freeCaptures(task);
@@ -77,14 +71,17 @@ export function join<A, B>(a: () => A, b: () => B): [A, B] {
  * `b`'s if both panic). https://docs.rs/rayon/latest/rayon/fn.join.html#panics
  */
 function sequential<A, B>(la: Lifted, lb: Lifted): [A, B] {
-  let ra: A | undefined;
-  let panicA: { error: unknown } | undefined;
-  try {
-    ra = la.fn() as A;
-  } catch (error) {
-    panicA = { error };
-  }
+  const { value: ra, panic: panicA } = runA<A>(la);
   return [ra as A, runAfter<B>(lb, panicA)];
+}
+
+/** Runs `a` here, catching its panic so that `b` still runs before it propagates. */
+function runA<A>(la: Lifted): { value?: A; panic?: { error: unknown } } {
+  try {
+    return { value: la.fn() as A };
+  } catch (error) {
+    return { panic: { error } };
+  }
 }
 
 /** Runs `b` here after `a` ended, then rethrows `a`'s panic if it had one. */

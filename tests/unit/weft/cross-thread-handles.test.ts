@@ -10,18 +10,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { programsWith } from '../support/run-program.ts';
-import type { RunOptions } from '../../../src/runner/events.ts';
+import { schedules } from '../support/schedules.ts';
 
 const { run } = programsWith(`import { spawn as spawnThread, current, park, sleep as threadSleep } from "weft/thread";
 import { Arc, AtomicBool, Ordering } from "weft/sync";
 import { spawn, sleep, oneshot } from "weft/task";
 `);
 
-const SCHEDULES: { label: string; options: RunOptions }[] = [
-  { label: 'free-running', options: {} },
-  { label: 'seed 1', options: { seed: 1 } },
-  { label: 'seed 2 (pct)', options: { seed: 2, schedule: 'pct' } },
-];
+const SCHEDULES = schedules([1, 2]);
 
 describe('handles that cross threads', () => {
   for (const { label, options } of SCHEDULES) {

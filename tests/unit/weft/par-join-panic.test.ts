@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runProgram } from '../support/run-program.ts';
-import type { RunOptions } from '../../../src/runner/events.ts';
+import { schedules } from '../support/schedules.ts';
 
 const PROGRAM = `import { join, ThreadPoolBuilder } from "weft/par";
 import { AtomicBool, Ordering } from "weft/sync";
@@ -41,11 +41,7 @@ const EXPECTED = [
   'pool: a on the pool b ran: true',
 ];
 
-const SCHEDULES: { label: string; options: RunOptions }[] = [
-  { label: 'free-running', options: {} },
-  { label: 'seed 1', options: { seed: 1 } },
-  { label: 'seed 2 (pct)', options: { seed: 2, schedule: 'pct' } },
-];
+const SCHEDULES = schedules([1, 2]);
 
 describe('weft/par join when a closure panics', () => {
   for (const { label, options } of SCHEDULES) {

@@ -9,15 +9,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { program, runProgram } from '../support/run-program.ts';
-import type { RunOptions } from '../../../src/runner/events.ts';
+import { schedules } from '../support/schedules.ts';
 
-const SCHEDULES: { label: string; options: RunOptions }[] = [
-  { label: 'free-running', options: {} },
-  { label: 'seed 1', options: { seed: 1 } },
-  { label: 'seed 2', options: { seed: 2 } },
-  { label: 'seed 3', options: { seed: 3 } },
-  { label: 'seed 4 (pct)', options: { seed: 4, schedule: 'pct' } },
-];
+const SCHEDULES = schedules([1, 2, 3, 4]);
 
 describe('syncChannel(0): trySend', () => {
   for (const { label, options } of SCHEDULES) {

@@ -9,19 +9,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { programsWith } from '../support/run-program.ts';
+import { schedules } from '../support/schedules.ts';
 import type { RunOptions } from '../../../src/runner/events.ts';
 
 const { run } = programsWith(`import { spawn, sleep } from "weft/thread";
 import { Arc, Mutex, Condvar, OnceLock, AtomicBool, Ordering, mpsc } from "weft/sync";
 `);
 
-const SCHEDULES: { label: string; options: RunOptions }[] = [
-  { label: 'free-running', options: {} },
-  { label: 'seed 1', options: { seed: 1 } },
-  { label: 'seed 2', options: { seed: 2 } },
-  { label: 'seed 3 (pct)', options: { seed: 3, schedule: 'pct' } },
-  { label: 'seed 4 (pct)', options: { seed: 4, schedule: 'pct' } },
-];
+const SCHEDULES = schedules([1, 2, 3, 4], 2);
 
 async function expectLines(body: string, options: RunOptions, lines: string[]) {
   const result = await run(body, { timeoutMs: 10_000, ...options });
