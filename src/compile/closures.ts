@@ -37,13 +37,36 @@ function contains(outer: AnyNode, inner: AnyNode): boolean {
   return outer.start <= inner.start && inner.end <= outer.end;
 }
 
-/** `spawn`, `thread.spawn`, `s.spawn`, `builder.spawn` and `x["spawn"]` all end in `spawn`. */
-export function calleeName(call: CallExpression): string | null {
+/**
+ * `spawn`, `thread.spawn`, `s.spawn`, `builder.spawn` and `x["spawn"]` all end in `spawn`.
+ * With `analysis`, a name imported from a weft module under another name
+ * resolves to the name weft exports it as: after
+ * `import { spawn as spawnThread } from "weft/thread"`, `spawnThread(…)` is a `spawn`.
+ */
+export function calleeName(call: CallExpression, analysis?: ScopeAnalysis): string | null {
   const callee = call.callee;
-  if (callee.type === 'Identifier') return callee.name;
+  if (callee.type === 'Identifier') {
+    const binding = analysis?.referenceOf(callee)?.binding;
+    if (binding?.kind === 'import' && binding.scope === analysis!.moduleScope) return importedName(binding) ?? callee.name;
+    return callee.name;
+  }
   if (callee.type === 'MemberExpression') {
     if (!callee.computed && callee.property.type === 'Identifier') return callee.property.name;
     if (callee.computed && callee.property.type === 'Literal' && typeof callee.property.value === 'string') return callee.property.value;
+  }
+  return null;
+}
+
+/** The name a weft module exports an import binding as (`spawn` for `import { spawn as s }`), or null for a namespace import. */
+function importedName(binding: Binding): string | null {
+  const declaration = binding.scope.node.type === 'Program' ? binding.scope.node.body : [];
+  for (const statement of declaration) {
+    if (statement.type !== 'ImportDeclaration') continue;
+    for (const specifier of statement.specifiers) {
+      if (specifier.local !== binding.id) continue;
+      if (specifier.type !== 'ImportSpecifier') return null;
+      return specifier.imported.type === 'Identifier' ? specifier.imported.name : String(specifier.imported.value);
+    }
   }
   return null;
 }
@@ -91,7 +114,7 @@ export function findClosures(
   const nodes: Expression[] = [...extra];
   const walk = (node: AnyNode): void => {
     if (node.type === 'CallExpression') {
-      const name = calleeName(node);
+      const name = calleeName(node, analysis);
       const arg = name !== null && callees.has(name) ? liftedArgument(node.arguments) : null;
       if (arg !== null && !isAsyncFunction(arg, analysis)) nodes.push(arg);
     }

@@ -10,6 +10,7 @@
  *     lift.ts          those closures wrapped in place and copied as factories
  *     task-closures.ts async closures spawned as tasks: their captured handles move into the task
  *     async-lowering.ts `async` functions -> lazy futures (generators weft/task polls)
+ *     using-unwind.ts   a throw leaving a `using` block tells its guards (they poison, as in Rust)
  *   4 wrap.ts          one function-shaped script, plus the map back (source-map.ts)
  *
  * Pure computation over strings: no Node or DOM API, so it runs in a browser
@@ -30,6 +31,7 @@ import { findTaskClosures, moveIntoTasks } from './task-closures.ts';
 import { mapLocation, mapStack, mapStrippedLocation, type ProgramMap, type ReaderLocation } from './source-map.ts';
 import { stripTypes } from './strip-types.ts';
 import { wrapProgram } from './wrap.ts';
+import { lowerUsingUnwind } from './using-unwind.ts';
 
 export { CompileError, mapLocation, mapStack, DEFAULT_LIFT_CALLEES };
 export type { ProgramMap, ReaderLocation };
@@ -86,6 +88,8 @@ export interface WeftImports {
    * receives instead of the closure.
    */
   task(line: number, captures: () => Record<string, unknown>, rebound: readonly string[], factory: (moved: Record<string, unknown>) => Function): Function;
+  /** Called as a throw leaves a block with `using` declarations, with what was thrown and the resources the block declared (using-unwind.ts): guards then poison their lock if it is a panic. */
+  unwinding(error: unknown, ...resources: unknown[]): void;
   /** Where the program awaits: the lowered code stores the reader's line of each `await` here just before it suspends. */
   site: { line: number; column: number };
 }
@@ -124,6 +128,7 @@ export function compile(source: string, options: CompileOptions = {}): CompiledP
   const s = new MagicString(stripped.code);
   const exported = rewriteModuleSyntax(program, s, stripped.code, locate);
   if (!hasMain(program)) throw new CompileError(MISSING_MAIN, 1, 1);
+  lowerUsingUnwind(program, s);
   const closures = findClosures(program, analysis, options.liftCallees ?? DEFAULT_LIFT_CALLEES, locate, findParClosures(program, analysis));
   liftInPlace(s, closures);
   moveIntoTasks(s, findTaskClosures(program, analysis, locate));

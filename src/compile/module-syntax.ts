@@ -17,7 +17,7 @@ import { CompileError } from './errors.ts';
 import { childNodes } from './scope.ts';
 
 /** What a program may import: the weft library and nothing else (no network, no file system). */
-export const WEFT_MODULES = ['weft', 'weft/thread', 'weft/sync', 'weft/task', 'weft/par'];
+export const WEFT_MODULES = ['weft/thread', 'weft/sync', 'weft/task', 'weft/par'];
 
 /** The name `export default <expression>` is bound to, so the wrapper can return it. */
 export const DEFAULT_EXPORT_LOCAL = '__weft_default';
@@ -116,6 +116,9 @@ export function rewriteModuleSyntax(program: Program, s: MagicString, code: stri
  */
 function rewriteImport(node: ImportDeclaration, s: MagicString, code: string, fail: (node: AnyNode, message: string) => never): void {
   const specifier = String(node.source.value);
+  if (specifier === 'weft') {
+    fail(node.source, `'weft' itself exports nothing: import from one of its four modules, ${WEFT_MODULES.map((m) => `'${m}'`).join(', ')} (for example, import { spawn } from 'weft/thread')`);
+  }
   if (!WEFT_MODULES.includes(specifier)) fail(node.source, `only weft modules can be imported here: '${specifier}' is not available`);
   if (node.attributes.length > 0) fail(node.attributes[0]!, 'import attributes (`with { … }`) are not available here');
   const load = `__weft.import(${JSON.stringify(specifier)})`;

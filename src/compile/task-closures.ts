@@ -121,7 +121,7 @@ export function findTaskClosures(program: Program, analysis: ScopeAnalysis, loca
   const closures: Expression[] = [];
   const walk = (node: AnyNode): void => {
     if (node.type === 'CallExpression') {
-      const name = calleeName(node);
+      const name = calleeName(node, analysis);
       const arg = name !== null && TASK_SPAWNS.has(name) ? liftedArgument(node.arguments) : null;
       if (arg !== null && isAsyncClosure(arg)) closures.push(arg);
     }

@@ -46,7 +46,7 @@ export interface BlockedWhileHolding {
 
 /** One async task of the run (weft/task), as tokio-console lists it. */
 export interface TaskSummary {
-  /** The task's id within its thread's executor (1 is an async `main`). */
+  /** The task's id within its thread's executor (0 is an async `main`; spawned tasks count from 1, as Tokio's ids do). */
   id: number;
   /** The thread whose executor ran it. */
   thread: string;

@@ -16,7 +16,7 @@
 import { traceEvent } from './runtime/trace.ts';
 import { context, lazyCallerLocation, threadLabel, type SourceLocation } from './runtime/context.ts';
 import { decodeValue, encodeCaptures } from './runtime/codec.ts';
-import { ENCODE, HandleKind, MovableHandle, registerDecoder } from './runtime/handle.ts';
+import { ENCODE, HandleKind, MOVE, MovableHandle, registerDecoder, type Encodable } from './runtime/handle.ts';
 import { liftedClosure } from './runtime/lift.ts';
 import {
   allocateThread,
@@ -27,7 +27,8 @@ import {
   type PanicPayload,
 } from './runtime/threads.ts';
 import { blockWhileEqual, wake } from './runtime/wait.ts';
-import { assignPriority, now, yieldPoint } from './runtime/scheduler.ts';
+import { assignPriority, now, readPoint, yieldPoint } from './runtime/scheduler.ts';
+import { markErrValue } from './runtime/unwind.ts';
 
 /** A thread's panic, rethrown by `join()` (Rust: `join()` returns `Err(payload)`). */
 export class ThreadPanic extends Error {
@@ -47,12 +48,22 @@ export class ThreadPanic extends Error {
   }
 }
 
-/** A thread's identity: Rust's `Thread`. */
-export class Thread {
+/**
+ * A thread's identity: Rust's `Thread`. It crosses into other threads (a
+ * spawned closure may capture its parent's `current()` and `unpark` it),
+ * and it is copied rather than moved: it is only the thread's id, so the
+ * spawner keeps its own (Rust would have you `clone()` it first).
+ */
+export class Thread implements Encodable {
   readonly id: number;
   constructor(id: number) {
     this.id = id;
   }
+  [ENCODE]() {
+    return { kind: HandleKind.Thread, addr: this.id };
+  }
+  /** Copied, not moved: the sender's Thread stays usable. */
+  [MOVE](): void {}
   /** The thread's name: "main" for main, the builder's name, or undefined. */
   name(): string | undefined {
     if (this.id === 1) return 'main';
@@ -113,6 +124,7 @@ export class JoinHandle<T> extends MovableHandle {
   /** true once the thread's closure has returned or panicked. */
   isFinished(): boolean {
     this.assertUsable();
+    readPoint();
     return Atomics.load(context().memory.i32, slot(this.#threadId, S.state)) !== ThreadState.running;
   }
 
@@ -275,3 +287,7 @@ export function scope<T>(f: (s: Scope) => T): T {
   return result;
 }
 
+// Rust returns these as `Err(…)`: passing a guard, they do not poison it (runtime/unwind.ts).
+markErrValue(ThreadPanic);
+
+registerDecoder(HandleKind.Thread, (id) => new Thread(id));

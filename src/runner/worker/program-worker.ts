@@ -12,6 +12,7 @@ import { H, RunMemory } from '../../weft/runtime/memory.ts';
 import { allocateThread, panicPayload, runThread, threadName } from '../../weft/runtime/threads.ts';
 import { RunStopped } from '../../weft/runtime/wait.ts';
 import { lift, threadBody } from '../../weft/runtime/lift.ts';
+import { unwinding } from '../../weft/runtime/unwind.ts';
 import * as threadModule from '../../weft/thread.ts';
 import * as syncModule from '../../weft/sync.ts';
 import * as parModule from '../../weft/par.ts';
@@ -71,6 +72,8 @@ const weftImports = {
   async: lowerAsync,
   // Async closures passed to weft/task's spawn: their captured handles move into the task (compile/task-closures.ts).
   task: taskClosure,
+  // A throw leaving a block with `using` guards: they poison their lock when disposed (compile/using-unwind.ts).
+  unwinding,
   site,
 };
 

@@ -30,14 +30,14 @@ function callTask(lifted: Lifted, latch = 0): number {
 
 /**
  * Runs `a` and `b`, potentially in parallel, and returns both results
- * (Rayon's `join`). If either panics, `join` rethrows it once both are over
- * (`a`'s panic first).
+ * (Rayon's `join`). Both always run: if either panics, `join` rethrows it
+ * once both are over (`a`'s panic first), as Rayon does.
  */
 export function join<A, B>(a: () => A, b: () => B): [A, B] {
   const la = liftedForPar(a, 'join');
   const lb = liftedForPar(b, 'join');
   const mem = context().memory;
-  if (scheduled(mem)) return [la.fn() as A, lb.fn() as B];
+  if (scheduled(mem)) return sequential(la, lb);
   const pool = currentPool();
   ensureStarted(pool);
   const task = callTask(lb);
@@ -46,20 +46,13 @@ export function join<A, B>(a: () => A, b: () => B): [A, B] {
   if (!push(pool, task)) {
     freeCaptures(task);
     mem.free(task);
-    return [la.fn() as A, lb.fn() as B];
+    return sequential(la, lb);
   }
-  let ra: A | undefined;
-  let panicA: { error: unknown } | undefined;
-  try {
-    ra = la.fn() as A;
-  } catch (error) {
-    panicA = { error };
-  }
+  const { value: ra, panic: panicA } = runA<A>(la);
   if (Atomics.compareExchange(i32, base + T.state, TaskState.pending, TaskState.inline) === TaskState.pending) {
     // Nobody took `b`: run it here. The deque entry is now stale; whoever pops it frees the record (pool.ts runCall).
     freeCaptures(task);
-    if (panicA) throw panicA.error;
-    return [ra as A, lb.fn() as B];
+    return [ra as A, runAfter<B>(lb, panicA)];
   }
   while (Atomics.load(i32, base + T.state) === TaskState.running) waitFor(pool, base + T.state, TaskState.running);
   const state = Atomics.load(i32, base + T.state);
@@ -70,6 +63,37 @@ export function join<A, B>(a: () => A, b: () => B): [A, B] {
   if (panicA) throw panicA.error;
   if (state === TaskState.panicked) rethrow(value as ParPanic);
   return [ra as A, value as B];
+}
+
+/**
+ * `a` then `b` on this thread. Rayon runs both closures whatever happens:
+ * if `a` panics, `b` still runs, then `a`'s panic propagates (and wins over
+ * `b`'s if both panic). https://docs.rs/rayon/latest/rayon/fn.join.html#panics
+ */
+function sequential<A, B>(la: Lifted, lb: Lifted): [A, B] {
+  const { value: ra, panic: panicA } = runA<A>(la);
+  return [ra as A, runAfter<B>(lb, panicA)];
+}
+
+/** Runs `a` here, catching its panic so that `b` still runs before it propagates. */
+function runA<A>(la: Lifted): { value?: A; panic?: { error: unknown } } {
+  try {
+    return { value: la.fn() as A };
+  } catch (error) {
+    return { panic: { error } };
+  }
+}
+
+/** Runs `b` here after `a` ended, then rethrows `a`'s panic if it had one. */
+function runAfter<B>(lb: Lifted, panicA: { error: unknown } | undefined): B {
+  let rb: B;
+  try {
+    rb = lb.fn() as B;
+  } catch (error) {
+    throw panicA ? panicA.error : error;
+  }
+  if (panicA) throw panicA.error;
+  return rb;
 }
 
 function freeCaptures(task: number): void {

@@ -51,6 +51,8 @@ export const HandleKind = {
   SyncSender: 10,
   Once: 11,
   OnceLock: 12,
+  Thread: 13,
+  AbortHandle: 14,
 } as const;
 export type HandleKind = (typeof HandleKind)[keyof typeof HandleKind];
 
@@ -109,4 +111,19 @@ export abstract class MovableHandle implements Encodable {
   protected get isMoved(): boolean {
     return this.#moved !== undefined;
   }
+
+  /** @internal see `moveRecord`. */
+  static moveRecordOf(handle: object): { what: string; target: MoveTarget } | undefined {
+    if (!(#moved in handle) || handle.#moved === undefined) return undefined;
+    return { what: handle.what, target: handle.#moved };
+  }
+}
+
+/** A handle that is a Proxy around its MovableHandle (an Arc) answers this key with the handle itself. */
+export const HANDLE_TARGET = Symbol('weft.handleTarget');
+
+/** Where a moved handle went, and what kind of handle it is; undefined for a handle still here (or any other value). */
+export function moveRecord(value: object): { what: string; target: MoveTarget } | undefined {
+  const handle = (value as { [HANDLE_TARGET]?: object })[HANDLE_TARGET] ?? value;
+  return MovableHandle.moveRecordOf(handle);
 }

@@ -31,6 +31,9 @@ import { RunStopped, SLICE_MS } from './wait.ts';
 export const Schedule = { off: 0, random: 1, pct: 2 } as const;
 export type ScheduleName = 'random' | 'pct';
 
+/** The latest virtual time (ms) a deadline can have: the clock is an Int32 word. */
+const MAX_VCLOCK = 0x7fffffff;
+
 /** PCT's steps budget: change points are drawn from [1, PCT_STEPS]. */
 const PCT_STEPS = 400;
 
@@ -92,7 +95,7 @@ function runnable(i32: Int32Array, id: number, vclock: number): boolean {
  * false when no thread can run: every one is blocked for good (a deadlock,
  * which the supervisor's watchdog reports).
  */
-function chooseNext(memory: RunMemory, me: number): boolean {
+function chooseNext(memory: RunMemory, me: number, spinning = false): boolean {
   const h = memory.header;
   const i32 = memory.i32;
   const end = Atomics.load(h, H.nextThreadId);
@@ -102,20 +105,26 @@ function chooseNext(memory: RunMemory, me: number): boolean {
     i32[slot(me, S.priority)] = step === h[H.pctChange0] ? 1 : 2; // below every initial priority (>= 3)
   }
   let vclock = h[H.vclock]!;
-  let candidates: number[] = [];
-  for (let id = 1; id < end; id++) if (runnable(i32, id, vclock)) candidates.push(id);
-  if (candidates.length === 0) {
-    // Nothing can run now: let virtual time jump to the earliest deadline.
+  const runnableNow = () => {
+    const found: number[] = [];
+    for (let id = 1; id < end; id++) if (runnable(i32, id, vclock)) found.push(id);
+    // A spinning thread lets another go first, so the one it waits for gets to run (readPoint).
+    return spinning && found.length > 1 ? found.filter((id) => id !== me) : found;
+  };
+  let candidates = runnableNow();
+  if (candidates.length === 0 || (spinning && candidates.length === 1 && candidates[0] === me)) {
+    // Nothing (else, for a spinner) can run now: let virtual time jump to the earliest deadline.
     let earliest = Infinity;
     for (let id = 1; id < end; id++) {
       if (Atomics.load(i32, slot(id, S.state)) !== ThreadState.running || Atomics.load(i32, slot(id, S.waitKind)) === 0) continue;
       const deadline = i32[slot(id, S.waitDeadline)]!;
       if (deadline >= 0 && deadline < earliest) earliest = deadline;
     }
-    if (earliest === Infinity) return false;
-    vclock = h[H.vclock] = earliest;
-    candidates = [];
-    for (let id = 1; id < end; id++) if (runnable(i32, id, vclock)) candidates.push(id);
+    if (earliest === Infinity && candidates.length === 0) return false;
+    if (earliest !== Infinity) {
+      vclock = h[H.vclock] = earliest;
+      candidates = runnableNow();
+    }
   }
   let next: number;
   if (pct) {
@@ -147,7 +156,34 @@ export function awaitTurn(memory: RunMemory, me: number): void {
 export function yieldPoint(): void {
   const ctx = context();
   if (!ctx.scheduled) return;
+  reads = 0;
   if (chooseNext(ctx.memory, ctx.threadId)) awaitTurn(ctx.memory, ctx.threadId);
+}
+
+/** Non-blocking reads this thread made in a row, since its last other synchronization point. */
+let reads = 0;
+/** After this many reads in a row, a thread is taken to spin: it hands the turn to another. */
+const SPIN_READS = 8;
+
+/**
+ * A non-blocking read (an atomic load, OnceLock.get, tryLock, tryRecv,
+ * isFinished…): under a seed a thread that only reads, waiting for another
+ * thread to change something, would otherwise be chosen again and again
+ * (always, under PCT, while its priority is the highest) and spin forever.
+ * So every SPIN_READS-th read in a row hands the turn to some other thread,
+ * and, if none can run before a timer, moves virtual time to it, as real
+ * time passes while a thread spins. `switches`: the read is a switch point
+ * of its own too (atomics and tryRecv always were).
+ */
+export function readPoint(switches = false): void {
+  const ctx = context();
+  if (!ctx.scheduled) return;
+  if (++reads >= SPIN_READS) {
+    reads = 0;
+    if (chooseNext(ctx.memory, ctx.threadId, true)) awaitTurn(ctx.memory, ctx.threadId);
+    return;
+  }
+  if (switches && chooseNext(ctx.memory, ctx.threadId)) awaitTurn(ctx.memory, ctx.threadId);
 }
 
 /**
@@ -161,7 +197,9 @@ export function scheduledWait(memory: RunMemory, me: number, absoluteIndex: numb
   const h = memory.header;
   i32[slot(me, S.waitIndex)] = absoluteIndex;
   i32[slot(me, S.waitValue)] = value;
-  i32[slot(me, S.waitDeadline)] = timeoutMs === Infinity ? -1 : h[H.vclock]! + Math.max(0, Math.ceil(timeoutMs));
+  // Virtual time is an Int32 of ms (~24.8 days): a deadline beyond it, like Rust's Duration::from_millis(u64::MAX), is no deadline.
+  const deadline = h[H.vclock]! + Math.max(0, Math.ceil(timeoutMs));
+  i32[slot(me, S.waitDeadline)] = deadline > MAX_VCLOCK ? -1 : deadline;
   for (;;) {
     if (Atomics.load(i32, absoluteIndex) !== value) return true;
     const deadline = i32[slot(me, S.waitDeadline)]!;

@@ -14,7 +14,7 @@
  */
 import { context } from '../runtime/context.ts';
 import { decodeValue, encodeValue } from '../runtime/codec.ts';
-import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
+import { ENCODE, HANDLE_TARGET, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { dropTree, own } from '../runtime/ownership.ts';
 
 const W = { strong: 0, ptr: 1, len: 2 } as const;
@@ -93,7 +93,7 @@ function wrap<T>(addr: number, owned: boolean): Arc<T> {
   if (owned) own(cell);
   const proxy = new Proxy(cell, {
     get(target, prop) {
-      if (prop === CELL) return target;
+      if (prop === CELL || prop === HANDLE_TARGET) return target;
       if (OWN.has(prop) || typeof prop === 'symbol') {
         switch (prop) {
           case 'clone':

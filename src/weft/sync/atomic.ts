@@ -25,7 +25,7 @@
  * u32::MAX gives 0).
  */
 import { context } from '../runtime/context.ts';
-import { yieldPoint } from '../runtime/scheduler.ts';
+import { readPoint, yieldPoint } from '../runtime/scheduler.ts';
 import { ENCODE, HandleKind, MOVE, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { err, ok, type Result } from './result.ts';
 
@@ -142,7 +142,7 @@ abstract class Atomic<T, W extends Word> extends MovableHandle {
 
   /** The value. */
   load(order?: Ordering): T {
-    yieldPoint(); // a synchronization point for the seeded scheduler
+    readPoint(true); // a synchronization point for the seeded scheduler (and a spin-detecting read)
     checkOrdering(order, 'load');
     this.assertUsable();
     return this.fromWord((Atomics.load as (a: IntArray, i: number) => W)(this.#word(), 0));

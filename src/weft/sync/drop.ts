@@ -2,11 +2,44 @@
  * drop(x) — Rust's `std::mem::drop`: give up a value now. For a Sender this
  * may close its channel; for a guard it unlocks; for an Arc it lowers the
  * count. Plain data needs no dropping; passing it is harmless.
+ *
+ * `drop` takes its argument by value, so in Rust dropping a value that was
+ * moved away, or dropping it twice, does not compile ("use of moved value").
+ * Here it throws at run time, naming the line of the move or of the first drop.
  */
+import { lazyCallerLocation, type SourceLocation } from '../runtime/context.ts';
+import { moveRecord, MovedValueError } from '../runtime/handle.ts';
+
+/** Handles given to `drop`, and where (the call site is mapped only if a second drop needs it). */
+const dropped = new WeakMap<object, () => SourceLocation | undefined>();
+
+/** Thrown by a second `drop(x)` of the same handle. */
+export class DroppedValueError extends Error {
+  constructor(what: string, at: SourceLocation | undefined) {
+    super(
+      `use of dropped value: this ${what} was already dropped${at ? ` at line ${at.line}` : ''}. ` +
+        'A value is dropped once (in Rust the second drop would not compile): remove one of the two drops.',
+    );
+    this.name = 'DroppedValueError';
+  }
+}
+
 export function drop(value: unknown): void {
   if (typeof value !== 'object' || value === null) return;
   const droppable = value as { drop?: unknown; unlock?: unknown; [Symbol.dispose]?: unknown };
-  if (typeof droppable.drop === 'function') (droppable.drop as () => void)();
-  else if (typeof droppable.unlock === 'function') (droppable.unlock as () => void)();
-  else if (typeof droppable[Symbol.dispose] === 'function') (droppable[Symbol.dispose] as () => void)();
+  // Reading a method of a handle moved into a task throws "use of moved value" already (task/move.ts).
+  const method =
+    typeof droppable.drop === 'function' ? droppable.drop : typeof droppable.unlock === 'function' ? droppable.unlock : droppable[Symbol.dispose];
+  if (typeof method !== 'function') return; // plain data
+  const moved = moveRecord(value);
+  if (moved !== undefined) throw new MovedValueError(moved.what, moved.target);
+  const first = dropped.get(value);
+  if (first !== undefined) throw new DroppedValueError(describe(value), first());
+  (method as () => void).call(value);
+  dropped.set(value, lazyCallerLocation());
+}
+
+function describe(value: object): string {
+  const name = (value as { constructor?: { name?: string } }).constructor?.name;
+  return name && name !== 'Object' ? name : 'value';
 }

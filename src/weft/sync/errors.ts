@@ -3,6 +3,7 @@
  * values inside `Err(…)`; in TypeScript they are thrown, and `catch` plays
  * the part of `match`.
  */
+import { markErrValue } from '../runtime/unwind.ts';
 
 /** `lock()` on a Mutex whose holder panicked. The lock is held: take the guard with `intoInner()`. */
 export class PoisonError<G> extends Error {
@@ -67,3 +68,11 @@ export class TrySendError<T> extends Error {
     this.value = value;
   }
 }
+
+// Rust returns these as `Err(…)`: passing a guard, they do not poison it (runtime/unwind.ts).
+markErrValue(PoisonError);
+markErrValue(SendError);
+markErrValue(RecvError);
+markErrValue(TryRecvError);
+markErrValue(RecvTimeoutError);
+markErrValue(TrySendError);

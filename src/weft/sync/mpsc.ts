@@ -22,7 +22,7 @@
  * disconnected and `recv` on an empty queue throws RecvError.
  */
 import { traceEvent } from '../runtime/trace.ts';
-import { now, yieldPoint } from '../runtime/scheduler.ts';
+import { now, readPoint, yieldPoint } from '../runtime/scheduler.ts';
 import { context, type Owned } from '../runtime/context.ts';
 import { decodeValue, encodeDeferred } from '../runtime/codec.ts';
 import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
@@ -138,6 +138,12 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
 
     const capacity = rec[W.capacity]!;
     lockWord(rec, W.lock);
+    // A rendezvous trySend succeeds only when the receiver is already waiting to take the message (Rust: Full otherwise).
+    if (capacity === 0 && timeoutMs === 0 && rec[W.receiverAlive] === 1 && (Atomics.load(rec, W.receiverWaiting) === 0 || rec[W.length]! > 0)) {
+      unlockWord(rec, W.lock);
+      if (node !== 0) memory.free(node);
+      throw new TrySendError('full', value);
+    }
     // A bounded channel: wait for room (capacity 0 waits after enqueuing instead).
     while (capacity > 0 && rec[W.length]! >= capacity && rec[W.receiverAlive] === 1) {
       const seen = Atomics.load(rec, W.sendSignal);
@@ -170,7 +176,8 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
     rec[W.length]!++;
     const ticket = ++rec[W.sent]!;
     unlockWord(rec, W.lock);
-    message?.move({ into: 'the channel' });
+    // A rendezvous message's handles change owner only once it is received (its send may still fail and give them back).
+    if (capacity !== 0) message?.move({ into: 'the channel' });
     traceEvent('send', this.#addr);
     // Bump the signal always, wake only a receiver that may sleep: Atomics.notify
     // costs far more than the send itself. The receiver counts itself in before
@@ -179,12 +186,47 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
     if (Atomics.load(rec, W.receiverWaiting) !== 0) wake(rec, W.recvSignal);
 
     if (capacity === 0) {
-      // Rendezvous: the send completes when the receiver has taken this message.
+      // Rendezvous: the send completes when the receiver has taken this message,
+      // and fails, giving the value back, when the receiver is dropped first.
       for (;;) {
         const seen = Atomics.load(rec, W.sendSignal);
-        if (Atomics.load(rec, W.taken) >= ticket || Atomics.load(rec, W.receiverAlive) !== 1) return;
+        if (Atomics.load(rec, W.taken) >= ticket) break;
+        if (Atomics.load(rec, W.receiverAlive) !== 1 && this.#reclaim(rec, node, ticket)) {
+          if (api === 'trySend') throw new TrySendError('disconnected', value);
+          throw new SendError(value);
+        }
         blockWhileEqual(rec, W.sendSignal, seen, Infinity, { kind: 'channel-send', object: this.#addr });
       }
+      message?.move({ into: 'the channel' });
+    }
+  }
+
+  /**
+   * A rendezvous send whose receiver is gone: takes its message back out of
+   * the queue (the receiver's drop leaves a rendezvous queue to its senders),
+   * unless it was received just before. True when it was taken back.
+   */
+  #reclaim(rec: Int32Array, node: number, ticket: number): boolean {
+    const { memory } = context();
+    const words = memory.i32;
+    lockWord(rec, W.lock);
+    try {
+      if (rec[W.taken]! >= ticket) return false;
+      let previous = 0;
+      for (let at = rec[W.head]!; at !== 0; previous = at, at = words[at >> 2]!) {
+        if (at !== node) continue;
+        const next = words[at >> 2]!;
+        if (previous === 0) rec[W.head] = next;
+        else words[previous >> 2] = next;
+        if (rec[W.tail] === at) rec[W.tail] = previous;
+        rec[W.length]!--;
+        break;
+      }
+      // Freed without decoding: the handles inside never left the sender.
+      memory.free(node);
+      return true;
+    } finally {
+      unlockWord(rec, W.lock);
     }
   }
 
@@ -318,7 +360,7 @@ export class Receiver<T> extends MovableHandle implements Owned, Disposable, Ite
   /** Returns a message if one is waiting; throws TryRecvError ('empty' or 'disconnected') otherwise. */
   tryRecv(): T {
     this.#assertLive();
-    yieldPoint();
+    readPoint(true);
     const result = this.#take();
     if (typeof result === 'object') {
       traceEvent('recv', this.#addr);
@@ -364,7 +406,10 @@ export class Receiver<T> extends MovableHandle implements Owned, Disposable, Ite
     const base = this.#addr >> 2;
     const rec = (this.#rec ??= recordView(this.#addr));
     Atomics.store(rec, W.receiverAlive, 0);
-    for (let result = this.#take(); typeof result === 'object'; result = this.#take()) dropTree(result.value);
+    // A rendezvous queue holds only messages whose senders still wait: each takes its own back and fails with SendError.
+    if (rec[W.capacity] !== 0) {
+      for (let result = this.#take(); typeof result === 'object'; result = this.#take()) dropTree(result.value);
+    }
     signal(base + W.sendSignal);
   }
 

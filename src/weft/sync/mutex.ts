@@ -21,11 +21,12 @@
  * costs time proportional to its size on every lock that reads it.
  */
 import { traceEvent } from '../runtime/trace.ts';
-import { yieldPoint } from '../runtime/scheduler.ts';
+import { readPoint, yieldPoint } from '../runtime/scheduler.ts';
 import { callerLocation, context, type Owned } from '../runtime/context.ts';
 import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { lockWord, tryLockWord, unlockWord } from '../runtime/futex-lock.ts';
 import { own } from '../runtime/ownership.ts';
+import { UNWINDING } from '../runtime/unwind.ts';
 import { describeThread } from '../runtime/threads.ts';
 import { PoisonError } from './errors.ts';
 import { loadValue as loadCell, storeValue as storeCell, type CellLayout } from './value-cell.ts';
@@ -107,6 +108,7 @@ export class Mutex<T> extends MovableHandle {
   /** Takes the lock if it is free; returns undefined if another thread holds it (Rust: `WouldBlock`). */
   tryLock(): MutexGuard<T> | undefined {
     this.assertUsable();
+    readPoint();
     const i32 = context().memory.i32;
     if (!tryLockWord(i32, (this.#addr >> 2) + W.lock)) return undefined;
     return this.#acquired();
@@ -124,6 +126,7 @@ export class Mutex<T> extends MovableHandle {
   /** true if a thread panicked while holding the lock. */
   isPoisoned(): boolean {
     this.assertUsable();
+    readPoint();
     return Atomics.load(context().memory.i32, (this.#addr >> 2) + W.poisoned) !== 0;
   }
 
@@ -153,6 +156,8 @@ export class MutexGuard<T> implements Owned, Disposable {
   #loaded = false;
   #value: T | undefined;
   #released = false;
+  /** A throw is leaving the block that holds this guard (runtime/unwind.ts): its release poisons the lock. */
+  #unwinding = false;
 
   constructor(addr: number, views: RecordViews = recordViews(addr)) {
     this.#addr = addr;
@@ -184,8 +189,13 @@ export class MutexGuard<T> implements Owned, Disposable {
   }
 
   [Symbol.dispose](): void {
-    this.#release(false);
+    this.#release(this.#unwinding);
     yieldPoint();
+  }
+
+  /** @internal a panic is unwinding through the block that holds this guard (compiled `using`). */
+  [UNWINDING](): void {
+    this.#unwinding = true;
   }
 
   /** @internal the owning thread ended; a panic poisons the lock. */

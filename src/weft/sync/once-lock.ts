@@ -22,6 +22,7 @@ import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/h
 import { OnceStateWord, onceState, runOnce } from './once.ts';
 import { err, ok, type Result } from './result.ts';
 import { loadValue, storeValue, type CellLayout } from './value-cell.ts';
+import { readPoint } from '../runtime/scheduler.ts';
 
 const CELL: CellLayout = { kind: 2, ptr: 3, len: 4, number: 6 };
 const WORDS = 8;
@@ -55,6 +56,7 @@ export class OnceLock<T> extends MovableHandle {
    */
   get(): T | undefined {
     this.assertUsable();
+    readPoint();
     if (this.#loaded) return this.#value;
     if (onceState(this.#addr) !== OnceStateWord.complete) return undefined;
     this.#value = loadValue(this.#addr, CELL) as T;

@@ -20,6 +20,7 @@ import { callerLocation, context } from '../runtime/context.ts';
 import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { describeThread } from '../runtime/threads.ts';
 import { blockWhileEqual, wake } from '../runtime/wait.ts';
+import { readPoint } from '../runtime/scheduler.ts';
 
 const W = { state: 0, runner: 1 } as const;
 const WORDS = 2;
@@ -155,6 +156,7 @@ export class Once extends MovableHandle {
   /** true once an initializer has finished without panicking. */
   isCompleted(): boolean {
     this.assertUsable();
+    readPoint();
     return onceState(this.#addr) === S.complete;
   }
 

@@ -28,11 +28,13 @@
 import { callerLocation, context, type Owned } from '../runtime/context.ts';
 import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { own } from '../runtime/ownership.ts';
+import { UNWINDING } from '../runtime/unwind.ts';
 import { describeThread } from '../runtime/threads.ts';
 import { blockWhileEqual, wake } from '../runtime/wait.ts';
 import { traceEvent } from '../runtime/trace.ts';
 import { PoisonError } from './errors.ts';
 import { loadValue, storeValue, type CellLayout } from './value-cell.ts';
+import { readPoint } from '../runtime/scheduler.ts';
 
 const W = { state: 0, poisoned: 1, kind: 2, ptr: 3, len: 4, writer: 5, number: 6, writerNotify: 8 } as const;
 const CELL: CellLayout = { kind: W.kind, ptr: W.ptr, len: W.len, number: W.number };
@@ -117,6 +119,7 @@ export class RwLock<T> extends MovableHandle {
 
   /** Takes a read lock if that needs no waiting; undefined otherwise (Rust: `WouldBlock`). */
   tryRead(): RwLockReadGuard<T> | undefined {
+    readPoint();
     this.assertUsable();
     const i32 = context().memory.i32;
     const index = (this.#addr >> 2) + W.state;
@@ -147,6 +150,7 @@ export class RwLock<T> extends MovableHandle {
 
   /** Takes the write lock if it is free; undefined otherwise (Rust: `WouldBlock`). */
   tryWrite(): RwLockWriteGuard<T> | undefined {
+    readPoint();
     this.assertUsable();
     const i32 = context().memory.i32;
     const index = (this.#addr >> 2) + W.state;
@@ -397,6 +401,8 @@ export class RwLockWriteGuard<T> implements Owned, Disposable {
   #loaded = false;
   #value: T | undefined;
   #released = false;
+  /** A throw is leaving the block that holds this guard (runtime/unwind.ts): its release poisons the lock. */
+  #unwinding = false;
 
   constructor(addr: number) {
     this.#addr = addr;
@@ -425,7 +431,12 @@ export class RwLockWriteGuard<T> implements Owned, Disposable {
   }
 
   [Symbol.dispose](): void {
-    this.#release(false);
+    this.#release(this.#unwinding);
+  }
+
+  /** @internal a panic is unwinding through the block that holds this guard (compiled `using`); read guards do not poison. */
+  [UNWINDING](): void {
+    this.#unwinding = true;
   }
 
   /** @internal the owning thread ended; a panic poisons the lock. */

@@ -12,7 +12,7 @@
  * the body, running its `finally` blocks and disposing its `using`
  * resources, exactly once, as Rust drops a future's live locals.
  */
-import { dropFuture, isFuture, isThenable, PENDING, Poll, PromiseFuture, type Context, type Future } from './future.ts';
+import { dropFuture, isFuture, isThenable, PENDING, Poll, PromiseFuture, refuseThen, type Context, type Future } from './future.ts';
 
 /** The lowered code writes the reader's line of each `await` here just before suspending (one property write). */
 export const site = { line: 0, column: 0 };
@@ -152,3 +152,6 @@ export class AsyncFn<T> implements Future<T> {
 export function lowerAsync(body: Body, self: unknown, args?: ArrayLike<unknown>): AsyncFn<unknown> {
   return new AsyncFn(body, self, args);
 }
+
+// An async function's future is no Promise: Promise.all or .then on it fails, saying to await, join or select (future.ts).
+refuseThen(AsyncFn);

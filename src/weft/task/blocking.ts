@@ -12,7 +12,7 @@
  * Like Tokio's, a blocking task cannot be aborted once it runs.
  */
 import { builder, type JoinHandle as ThreadHandle } from '../thread.ts';
-import { PENDING, Poll, type Awaitable, type Context, type Future } from './future.ts';
+import { PENDING, Poll, refuseThen, type Awaitable, type Context, type Future } from './future.ts';
 import { runtimeOrThrow, type BlockingJob } from './runtime.ts';
 
 let spawned = 0;
@@ -81,3 +81,5 @@ export function spawnBlocking<T>(f: () => T): BlockingHandle<T> {
   const name = `blocking-${++spawned}`;
   return new BlockingHandle<T>(builder().name(name).spawn(f) as ThreadHandle<T>, name);
 }
+
+refuseThen(BlockingHandle);

@@ -8,10 +8,19 @@
  * with another, and a branch that is no longer wanted is cancelled by
  * being dropped at its await point (its `finally` blocks run then).
  */
-import { dropFuture, PENDING, Poll, type Awaitable, type Context, type Future, type IntoFuture, type Output } from './future.ts';
+import { awaitable, BY_REFERENCE, dropFuture, PENDING, Poll, refuseThen, type Awaitable, type Context, type Future, type IntoFuture, type Output } from './future.ts';
 import { currentRuntime, intoFuture } from './runtime.ts';
 
-type Branches = Record<string, IntoFuture<unknown>> | readonly IntoFuture<unknown>[];
+/** A branch's future, or `false`/`null`/`undefined` for a branch disabled this time (Tokio's `, if condition`). */
+type Branch = IntoFuture<unknown> | false | null | undefined;
+type Branches = Record<string, Branch> | readonly Branch[];
+
+/** What `select` finishes with when every branch is disabled and `{ else: true }` was given (Tokio's `else =>` branch). */
+export interface SelectedElse {
+  readonly key: 'else';
+  readonly index: -1;
+  readonly value: undefined;
+}
 
 /** Which branch of a `select` finished first, and with what. */
 export type Selected<B> = B extends readonly unknown[]
@@ -21,6 +30,12 @@ export type Selected<B> = B extends readonly unknown[]
 export interface SelectOptions {
   /** Poll the branches in the order written instead of starting at a random one each time (`biased;` in tokio::select!). */
   biased?: boolean;
+  /**
+   * Tokio's `else` branch: when every branch is disabled (its value is
+   * `false`, `null` or `undefined`), finish at once with `{ key: 'else' }`.
+   * Without it, a select with every branch disabled throws, as select! panics.
+   */
+  else?: boolean;
 }
 
 /**
@@ -31,10 +46,13 @@ export interface SelectOptions {
  * starved, unless `{ biased: true }`. A branch that throws makes the select
  * throw, after the others are cancelled.
  */
-export function select<const B extends Branches>(branches: B, options: SelectOptions = {}): Awaitable<Selected<B>> {
+export function select<const B extends Branches>(branches: B, options: SelectOptions & { else: true }): Awaitable<Selected<B> | SelectedElse>;
+export function select<const B extends Branches>(branches: B, options?: SelectOptions): Awaitable<Selected<B>>;
+export function select<const B extends Branches>(branches: B, options: SelectOptions = {}): Awaitable<Selected<B> | SelectedElse> {
   const keys = Object.keys(branches);
   if (keys.length === 0) throw new TypeError('select needs at least one branch');
   const isArray = Array.isArray(branches);
+  const enabled = (value: unknown) => value !== false && value !== null && value !== undefined;
   let futures: (Future<unknown> | null)[] | null = null;
   let done = false;
   const cancelAll = () => {
@@ -53,10 +71,18 @@ export function select<const B extends Branches>(branches: B, options: SelectOpt
     }
     if (failed) throw failure;
   };
-  const future: Future<Selected<B>> & { describe(): string; [Symbol.dispose](): void } = {
+  const future: Future<Selected<B> | SelectedElse> & { describe(): string; [Symbol.dispose](): void } = {
     poll(cx: Context) {
       if (done) throw new Error('select resumed after completion');
-      futures ??= keys.map((key) => intoFuture((branches as Record<string, unknown>)[key], 'select'));
+      if (futures === null) {
+        const values = keys.map((key) => (branches as Record<string, unknown>)[key]);
+        if (!values.some(enabled)) {
+          done = true;
+          if (options.else) return Poll.ready({ key: 'else', index: -1, value: undefined } satisfies SelectedElse);
+          throw new Error('select: all branches are disabled and there is no else branch (pass { else: true } to handle that case)');
+        }
+        futures = values.map((value) => (enabled(value) ? intoFuture(value, 'select') : null));
+      }
       const n = keys.length;
       const start = options.biased ? 0 : (currentRuntime()?.random() ?? 0) % n;
       for (let i = 0; i < n; i++) {
@@ -77,7 +103,7 @@ export function select<const B extends Branches>(branches: B, options: SelectOpt
           futures[at] = null;
           cancelAll();
           const key = keys[at]!;
-          return Poll.ready((isArray ? { index: at, key, value: result.value } : { key, value: result.value }) as Selected<B>);
+          return Poll.ready((isArray ? { index: at, key, value: result.value } : { key, value: result.value }) as Selected<B> | SelectedElse);
         }
       }
       return PENDING;
@@ -88,7 +114,7 @@ export function select<const B extends Branches>(branches: B, options: SelectOpt
       cancelAll();
     },
   };
-  return future as unknown as Awaitable<Selected<B>>;
+  return awaitable(future);
 }
 
 type Outputs<F extends readonly unknown[]> = { -readonly [K in keyof F]: Output<F[K]> };
@@ -128,7 +154,7 @@ function joinFutures<F extends readonly IntoFuture<unknown>[]>(inputs: F, api: s
     describe: () => `${remaining} of ${inputs.length} joined futures`,
     [Symbol.dispose]: cancelRest,
   };
-  return future as unknown as Awaitable<Outputs<F>>;
+  return awaitable(future);
 }
 
 /**
@@ -146,4 +172,88 @@ export function join<const F extends readonly IntoFuture<unknown>[]>(...futures:
  */
 export function tryJoin<const F extends readonly IntoFuture<unknown>[]>(...futures: F): Awaitable<Outputs<F>> {
   return joinFutures(futures, 'tryJoin');
+}
+
+/**
+ * A future held by reference: Tokio's `tokio::pin!(fut)` then `&mut fut`.
+ * `select` (or `timeout`, `join`, a task being cancelled) only borrows it:
+ * when its branch loses, it is left where it was, not cancelled, so the
+ * next `select` in a loop goes on polling the same operation:
+ *
+ *   const op = pin(download());               // tokio::pin!(op)
+ *   for (;;) {
+ *     const r = await select({ op: !op.isTerminated() && op, tick: sleep(100) });  // &mut op, if !done
+ *     …
+ *   }
+ *
+ * Its owner ends it: `op.drop()` (or `using op = pin(…)`) cancels the
+ * operation if it has not finished. Polling it again after it finished
+ * throws, as Rust's `async fn resumed after completion` panics: disable
+ * the branch with `!op.isTerminated() && op`.
+ */
+export class Pinned<T> implements Future<T> {
+  #inner: Future<T> | null;
+  #terminated = false;
+  readonly [BY_REFERENCE] = true;
+
+  constructor(future: IntoFuture<T> | (() => IntoFuture<T>)) {
+    this.#inner = intoFuture<T>(future, 'pin');
+  }
+
+  poll(cx: Context): Poll<T> {
+    const inner = this.#inner;
+    if (inner === null) {
+      throw new Error(
+        this.#terminated
+          ? 'this pinned future already finished (Rust: "`async fn` resumed after completion"): disable its select branch with `!op.isTerminated() && op`'
+          : 'this pinned future was dropped',
+      );
+    }
+    let result: Poll<T>;
+    try {
+      result = inner.poll(cx);
+    } catch (error) {
+      this.#inner = null;
+      this.#terminated = true;
+      throw error;
+    }
+    if (result.ready) {
+      this.#inner = null;
+      this.#terminated = true;
+    }
+    return result;
+  }
+
+  /** True once the future finished (or was dropped): polling it again would throw (futures' `FusedFuture::is_terminated`). */
+  isTerminated(): boolean {
+    return this.#terminated || this.#inner === null;
+  }
+
+  /** Drops the operation: cancels it at its await point if it has not finished. */
+  drop(): void {
+    const inner = this.#inner;
+    this.#inner = null;
+    this.#terminated = true;
+    dropFuture(inner);
+  }
+
+  [Symbol.dispose](): void {
+    this.drop();
+  }
+
+  /** What it waits for (hang reports). */
+  awaiting(): Future<unknown> | null {
+    return this.#inner;
+  }
+
+  describe(): string {
+    return 'a pinned future';
+  }
+}
+
+refuseThen(Pinned);
+
+/** `tokio::pin!(fut)`: a future that `select` can poll again and again without cancelling it (see Pinned). */
+export function pin<T>(future: IntoFuture<T> | (() => IntoFuture<T>)): Pinned<T> & Awaitable<T> {
+  return new Pinned<T>(future) as Pinned<T> & Awaitable<T>;
 }

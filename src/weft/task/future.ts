@@ -44,14 +44,45 @@ export interface Future<T> {
   [Symbol.dispose]?(): void;
 }
 
+declare const NOT_A_PROMISE: unique symbol;
+/** A type no program can produce: the second parameter of a weft future's `then`, so that calling it does not type-check. */
+export type NotAPromise = typeof NOT_A_PROMISE;
+
 /**
  * What TypeScript sees weft's futures as. The compiled program awaits weft
- * futures, but the editor's type checker only knows `await` of a
- * PromiseLike; weft's futures therefore *declare* `then` (no such method
- * exists at run time: a weft future is not a Promise and starts only when
- * polled).
+ * futures, but the editor's type checker types `await x` from `x.then`, so
+ * weft's futures declare one. It takes a second argument nobody can give:
+ * `await f` type-checks, `f.then(…)` does not. A weft future is not a
+ * Promise: it runs only when polled (awaited, spawned, joined, selected),
+ * and `Promise.all`, `Promise.race` or `.then` would never poll it. At run
+ * time its `then` throws, saying so (`awaitable`). (`Promise.all([f()])`
+ * itself still type-checks: it accepts any values.)
  */
-export interface Awaitable<T> extends Future<T>, PromiseLike<T> {}
+export interface Awaitable<T> extends Future<T> {
+  then(onfulfilled: (value: T) => unknown, weft_futures_are_not_Promises_use_await_join_or_select: NotAPromise): never;
+}
+
+/** Why a weft future cannot go through Promise.all, Promise.race or .then, and what to write instead. */
+export const NOT_A_PROMISE_MESSAGE =
+  'a weft future is not a Promise: it runs only when it is awaited or spawned, so Promise.all, Promise.race, ' +
+  'Promise.allSettled and .then() cannot drive it. Await it; to await several at once use join(a, b) (or tryJoin), ' +
+  'for the first to finish use select({ … }), to run one in the background use spawn(…)';
+
+/** The `then` every weft future has at run time: Promise machinery calls it, and learns it cannot use the future. */
+function notAPromise(): never {
+  throw new TypeError(NOT_A_PROMISE_MESSAGE);
+}
+
+/** Gives `future` the `then` that refuses Promise machinery, and its Awaitable type. */
+export function awaitable<T>(future: Future<T>): Awaitable<T> {
+  Object.defineProperty(future, 'then', { value: notAPromise, configurable: true, writable: true });
+  return future as unknown as Awaitable<T>;
+}
+
+/** The same `then` on a future class's prototype. */
+export function refuseThen(future: abstract new (...args: never[]) => Future<unknown>): void {
+  Object.defineProperty(future.prototype, 'then', { value: notAPromise, configurable: true, writable: true });
+}
 
 /** Anything a task can await: a weft future, a native Promise (a leaf that wakes when it settles), or an `async` function's result. */
 export type IntoFuture<T> = Future<T> | PromiseLike<T>;
@@ -120,9 +151,17 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
-/** Cancels a future that will not be polled again (Rust: drops it). */
+/**
+ * Marks a future held by reference (combinators.ts `pin`): whoever polls it
+ * borrows it, as Rust's `&mut fut` does, so giving it up (a losing select
+ * branch, a cancelled task awaiting it) leaves it as it is. Its owner drops it.
+ */
+export const BY_REFERENCE = Symbol('weft.byReference');
+
+/** Cancels a future that will not be polled again (Rust: drops it); a borrowed one (`BY_REFERENCE`) is only let go. */
 export function dropFuture(future: Future<unknown> | null | undefined): void {
-  future?.[Symbol.dispose]?.();
+  if (future == null || (future as { [BY_REFERENCE]?: boolean })[BY_REFERENCE] === true) return;
+  future[Symbol.dispose]?.();
 }
 
 /** A hook the executor installs (runtime.ts): a native Promise pending inside a task keeps the runtime from declaring a hang. */

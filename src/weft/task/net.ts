@@ -15,6 +15,7 @@ import { PENDING, Poll, type Awaitable, type Context, type Waker } from './futur
 import { runtimeOrThrow, type Runtime } from './runtime.ts';
 import { leaf } from './sync/leaf.ts';
 import { TAKE } from './move.ts';
+import { markErrValue } from '../runtime/unwind.ts';
 
 /** An I/O failure, with Rust's `io::ErrorKind` name in `kind`. */
 export class IoError extends Error {
@@ -313,3 +314,6 @@ export class TcpListener {
     if (this.#net.listeners.get(this.#addr) === this) this.#net.listeners.delete(this.#addr);
   }
 }
+
+// Rust returns these as `Err(…)`: passing a guard, they do not poison it (runtime/unwind.ts).
+markErrValue(IoError);

@@ -58,6 +58,8 @@ export class Task {
   abortRequested = false;
   /** Handles the task took from its spawner (move.ts), dropped when it ends; null when none. */
   owned: object[] | null = null;
+  /** The run-memory record of its AbortHandle once one crossed into another thread (spawn.ts), else 0. */
+  remoteAbort = 0;
   /** Woken when the task finishes: whoever awaits its JoinHandle, a JoinSet (made on the first, most tasks have one or none). */
   onDone: Waker[] | null = null;
   /** Neighbours in the runtime's list of live tasks (an intrusive list: no allocation per spawn). */
@@ -193,6 +195,7 @@ export class Runtime {
   /** Live tasks, oldest first (for hang reports and shutdown). */
   #first: Task | null = null;
   #last: Task | null = null;
+  /** Spawned tasks are numbered from 1, as Tokio's task ids are; main's is 0 (spawnRoot). */
   #nextTaskId = 1;
   /** The task being polled (for stats, blocking reports, `abort` of oneself). */
   running: Task | null = null;
@@ -333,8 +336,20 @@ export class Runtime {
   }
 
   spawn(future: Future<unknown>, name?: string): Task {
-    const id = this.#nextTaskId++;
-    const task = new Task(this, id, name ?? (id === 1 ? 'main' : undefined), future);
+    return this.#add(future, this.#nextTaskId++, name);
+  }
+
+  /**
+   * The future `blockOn` or `async function main` runs: task 'main', id 0.
+   * Tokio's block_on future is no task and has no id, so the first spawned
+   * task is task 1 there and here alike.
+   */
+  spawnRoot(future: Future<unknown>): Task {
+    return this.#add(future, 0, 'main');
+  }
+
+  #add(future: Future<unknown>, id: number, name: string | undefined): Task {
+    const task = new Task(this, id, name, future);
     task.prev = this.#last;
     if (this.#last !== null) this.#last.next = task;
     else this.#first = task;
@@ -352,6 +367,42 @@ export class Runtime {
       this.#unpark = null;
       unpark();
     }
+  }
+
+  /** Tasks whose AbortHandle crossed into another thread: checked for an abort request whenever the executor looks for work. */
+  readonly #remote: Task[] = [];
+
+  /** An AbortHandle of `task` is being sent to another thread; `addr` is its record (spawn.ts). */
+  watchRemoteAbort(task: Task, addr: number): void {
+    task.remoteAbort = addr;
+    if (!task.finished) this.#remote.push(task);
+  }
+
+  /** Aborts the tasks another thread asked to abort; forgets the finished ones. */
+  checkRemote(): void {
+    if (this.#remote.length === 0 || !hasContext()) return;
+    const i32 = context().memory.i32;
+    for (let i = this.#remote.length - 1; i >= 0; i--) {
+      const task = this.#remote[i]!;
+      if (task.finished) this.#remote.splice(i, 1);
+      else if (Atomics.load(i32, task.remoteAbort >> 2) !== 0) this.abort(task);
+    }
+  }
+
+  get hasRemote(): boolean {
+    return this.#remote.length > 0;
+  }
+
+  /**
+   * Waits at most `ms` for another thread to abort one of this runtime's
+   * tasks: on the one flag word when there is one task to watch, else in short
+   * slices (a blocking wait, so the watchdog and the seeded scheduler see it).
+   */
+  waitRemote(ms: number): void {
+    const i32 = context().memory.i32;
+    const first = this.#remote[0]!;
+    const limit = this.#remote.length > 1 ? Math.min(ms, 5) : ms;
+    blockWhileEqual(i32, first.remoteAbort >> 2, 0, limit, { kind: 'park', object: first.remoteAbort });
   }
 
   /** Asks for `task` to be cancelled at its next await point (JoinHandle.abort). */
@@ -422,15 +473,17 @@ export class Runtime {
     task.future = null;
     task.state = RUNNING;
     this.running = task;
+    let outcome: TaskOutcome = { kind: 'cancelled' };
     try {
       dropFuture(future);
     } catch (error) {
-      // A `finally` block that throws while the task is cancelled: a panic, reported but not rethrown (it was cancelled).
-      reportPanic(task, error);
+      // Cleanup that panics while the task is cancelled: the task ends as panicked (Tokio's cancel_task stores
+      // JoinError::Panic with the payload of a panicking drop), reported like any task's panic.
+      outcome = { kind: 'panic', error };
     } finally {
       this.running = null;
     }
-    this.#finish(task, { kind: 'cancelled' }, at);
+    this.#finish(task, outcome, at);
   }
 
   /** `at`: where a cancelled task was suspended (its future is gone by now); the others' is read from their future. */
@@ -456,12 +509,14 @@ export class Runtime {
     task.state = DONE;
     task.outcome = outcome;
     task.release();
+    // Other threads holding its AbortHandle see it finished.
+    if (task.remoteAbort !== 0 && hasContext()) Atomics.store(context().memory.i32, (task.remoteAbort >> 2) + 1, 1);
     if (task.prev !== null) task.prev.next = task.next;
     else if (this.#first === task) this.#first = task.next;
     if (task.next !== null) task.next.prev = task.prev;
     else if (this.#last === task) this.#last = task.prev;
     task.prev = task.next = null;
-    if (outcome.kind === 'panic' && task.id !== 1) reportPanic(task, outcome.error);
+    if (outcome.kind === 'panic' && task.id !== 0) reportPanic(task, outcome.error);
     const onDone = task.onDone;
     task.onDone = null;
     if (onDone !== null) for (const waker of onDone) waker.wake();
@@ -486,13 +541,15 @@ export class Runtime {
    * timer), 'jump' (paused time jumps to the next timer), 'blocking' (a
    * spawnBlocking thread), 'promise', or 'hang'.
    */
-  idleAction(): 'run' | 'jump' | 'sleep' | 'blocking' | 'promise' | 'hang' {
+  idleAction(): 'run' | 'jump' | 'sleep' | 'blocking' | 'promise' | 'remote' | 'hang' {
     this.#collectBlocking();
+    this.checkRemote();
     if (this.hasQueued()) return 'run';
     if (this.blocking.length > 0) return 'blocking';
     if (this.pendingPromises > 0) return 'promise';
     const deadline = this.nextDeadline();
-    if (deadline === Infinity) return 'hang';
+    // Another thread holding an AbortHandle may still abort a task: not a hang while it can.
+    if (deadline === Infinity) return this.hasRemote ? 'remote' : 'hang';
     return this.#paused ? 'jump' : 'sleep';
   }
 
@@ -523,12 +580,14 @@ export class Runtime {
     if (this.blocking.length > 0) {
       // One thread's slot is waited on; with several, in short slices so the others are noticed too.
       const job = this.blocking[0]!;
-      const limit = this.blocking.length > 1 || this.pendingPromises > 0 ? Math.min(timeout, 2) : this.#paused ? Infinity : timeout;
+      const limit =
+        this.blocking.length > 1 || this.pendingPromises > 0 || this.hasRemote ? Math.min(timeout, 2) : this.#paused ? Infinity : timeout;
       const i32 = context().memory.i32;
       blockWhileEqual(i32, slot(job.threadId, S.state), ThreadState.running, limit, { kind: 'join', object: job.threadId });
       return;
     }
-    sleepMs(timeout);
+    if (this.hasRemote) this.waitRemote(timeout);
+    else sleepMs(timeout);
   }
 
   /** The async driver's wait: until something is queued, or `ms` pass. */
@@ -638,7 +697,7 @@ function outcomeOf<T>(task: Task): T {
 export function blockOn<T>(future: Future<T> | PromiseLike<T> | (() => PromiseLike<T>)): T {
   const { runtime, leave } = enterRuntime('blockOn');
   try {
-    const root = runtime.spawn(intoFuture(future, 'blockOn'), 'main');
+    const root = runtime.spawnRoot(intoFuture(future, 'blockOn'));
     if (!drive(runtime, root)) {
       throw new Error(
         'blockOn cannot wait for a JavaScript Promise: the event loop does not run while the thread is blocked; ' +
@@ -661,11 +720,12 @@ export function blockOn<T>(future: Future<T> | PromiseLike<T> | (() => PromiseLi
 export async function runMain<T>(future: Future<T>): Promise<T> {
   const { runtime, leave } = enterRuntime('main');
   try {
-    const root = runtime.spawn(future, 'main');
+    const root = runtime.spawnRoot(future);
     current = runtime;
     while (!drive(runtime, root)) {
       const deadline = runtime.nextDeadline();
-      const ms = runtime.blocking.length > 0 ? 2 : deadline === Infinity || runtime.paused ? Infinity : deadline - runtime.now();
+      const ms =
+        runtime.blocking.length > 0 || runtime.hasRemote ? 2 : deadline === Infinity || runtime.paused ? Infinity : deadline - runtime.now();
       await runtime.park(ms);
       current = runtime;
       runtime.fireTimers();
@@ -685,6 +745,7 @@ export async function runMain<T>(future: Future<T>): Promise<T> {
  */
 function drive(runtime: Runtime, root: Task): boolean {
   for (;;) {
+    runtime.checkRemote();
     runtime.runQueued();
     if (root.finished) return true;
     if (runtime.fireTimers()) continue;
@@ -701,6 +762,9 @@ function drive(runtime: Runtime, root: Task): boolean {
         break;
       case 'promise':
         return false;
+      case 'remote':
+        runtime.waitRemote(Infinity);
+        break;
       case 'hang':
         throw runtime.hangReport();
     }

@@ -9,27 +9,49 @@
  * rethrows its panic. Dropping a JoinHandle detaches the task (it keeps
  * running); `abort()` cancels it at its next await point.
  */
-import { PENDING, Poll, Waker, type Awaitable, type Context, type Future, type IntoFuture } from './future.ts';
+import { awaitable, PENDING, Poll, refuseThen, Waker, type Awaitable, type Context, type Future, type IntoFuture } from './future.ts';
 import { runtimeOrThrow, type Runtime, type Task } from './runtime.ts';
 import { takeCaptures, TAKE } from './move.ts';
 import { err, ok, type Result } from '../sync/result.ts';
+import { context } from '../runtime/context.ts';
+import { NotSendError } from '../runtime/codec.ts';
+import { ENCODE, HandleKind, MOVE, registerDecoder, type Encodable } from '../runtime/handle.ts';
+import { wake } from '../runtime/wait.ts';
+import { markErrValue } from '../runtime/unwind.ts';
 
-/** Why awaiting a task failed (Rust's `tokio::task::JoinError`): it panicked, or it was cancelled. */
+/**
+ * Why a task did not finish with a value (Rust's `tokio::task::JoinError`):
+ * it panicked, or it was cancelled. Its message is Tokio's Display:
+ * `task 3 was cancelled`, `task 3 panicked with message "boom"`.
+ */
 export class JoinError extends Error {
   readonly #cancelled: boolean;
-  /** The task's own error, when it panicked. */
+  readonly #id: number;
+  /** The task's own error (the panic payload), when it panicked. */
   readonly panic: unknown;
-  constructor(task: string, cancelled: boolean, panic?: unknown) {
-    super(cancelled ? `${task} was cancelled` : `${task} panicked: ${panic instanceof Error ? panic.message : String(panic)}`);
+  constructor(id: number, cancelled: boolean, panic?: unknown) {
+    super(cancelled ? `task ${id} was cancelled` : `task ${id} panicked with message ${JSON.stringify(panic instanceof Error ? panic.message : String(panic))}`);
     this.name = 'JoinError';
     this.#cancelled = cancelled;
+    this.#id = id;
     this.panic = panic;
   }
+  /** True when the task was aborted (or dropped with its runtime) before it finished. */
   isCancelled(): boolean {
     return this.#cancelled;
   }
+  /** True when the task panicked (also while being cancelled, as in Tokio). */
   isPanic(): boolean {
     return !this.#cancelled;
+  }
+  /** The panic payload: what the task threw. Throws if the task was cancelled instead (Rust: `into_panic`). */
+  intoPanic(): unknown {
+    if (this.#cancelled) throw new Error('`JoinError` reason is not a panic: the task was cancelled (check isPanic() first)');
+    return this.panic;
+  }
+  /** The id of the task that failed (Tokio's `JoinError::id`). */
+  id(): number {
+    return this.#id;
   }
 }
 
@@ -63,7 +85,32 @@ export class JoinHandle<T> implements Future<T> {
     this.#forget();
     if (outcome.kind === 'ok') return Poll.ready(outcome.value as T);
     if (outcome.kind === 'panic') throw outcome.error;
-    throw new JoinError(task.label(), true);
+    throw new JoinError(task.id, true);
+  }
+
+  /**
+   * Awaits the task as Tokio's `handle.await` does, as a Result: `{ ok: true,
+   * value }`, or `{ ok: false, value: JoinError }` whose `isPanic()` /
+   * `isCancelled()` say why (`intoPanic()` gives the panic payload). Awaiting
+   * the handle itself is `handle.await.unwrap()`: the value, or the task's
+   * panic rethrown, or a JoinError when it was cancelled.
+   */
+  result(): Awaitable<Result<T, JoinError>> {
+    const handle = this;
+    const task = this.#task;
+    const future: Future<Result<T, JoinError>> & { describe(): string; [Symbol.dispose](): void } = {
+      poll(cx: Context) {
+        if (task.outcome === undefined) {
+          handle.poll(cx);
+          return PENDING;
+        }
+        handle.#forget();
+        return Poll.ready(resultOf<T>(task));
+      },
+      describe: () => handle.describe(),
+      [Symbol.dispose]: () => handle.#forget(),
+    };
+    return awaitable(future);
   }
 
   #forget(): void {
@@ -79,12 +126,30 @@ export class JoinHandle<T> implements Future<T> {
     this.#task.runtime.abort(this.#task);
   }
 
+  /** A handle that can only abort the task, and can be sent to another thread (Tokio's `JoinHandle::abort_handle`). */
+  abortHandle(): AbortHandle {
+    return new AbortHandle(this.#task);
+  }
+
+  /**
+   * A JoinHandle stays on the thread whose executor runs its task: its value
+   * is a JavaScript object of that thread, and awaiting means being polled by
+   * that executor. Sending it elsewhere is refused with what to do instead.
+   */
+  [ENCODE](): never {
+    throw new NotSendError(
+      `a task's JoinHandle cannot leave the thread whose executor runs ${this.#task.label()}: await it on that thread. ` +
+        'To cancel the task from another thread, send handle.abortHandle(); to get its result there, send it through a channel.',
+    );
+  }
+  [MOVE](): void {}
+
   /** True once the task returned, panicked or was cancelled. */
   isFinished(): boolean {
     return this.#task.finished;
   }
 
-  /** The task's id (Tokio's `task::Id`): 1 is main's. */
+  /** The task's id (Tokio's `task::Id`): spawned tasks count from 1; main's is 0. */
   id(): number {
     return this.#task.id;
   }
@@ -122,15 +187,15 @@ function spawnTask(runtime: Runtime, value: unknown, api: string, name?: string)
 /** Gives the other tasks a turn: this task goes to the back of the queue (tokio::task::yield_now). */
 export function yieldNow(): Awaitable<void> {
   let yielded = false;
-  return {
+  return awaitable<void>({
+    describe: () => 'its turn after yieldNow',
     poll(cx: Context): Poll<void> {
       if (yielded) return Poll.ready(undefined);
       yielded = true;
       cx.waker().wakeByRef();
       return PENDING;
     },
-    describe: () => 'its turn after yieldNow',
-  } as unknown as Awaitable<void>;
+  } as Future<void>);
 }
 
 /**
@@ -185,7 +250,7 @@ export class JoinSet<T> {
       },
       describe: () => `one of ${state.tasks.size} tasks of a JoinSet to finish`,
     };
-    return future as unknown as Awaitable<Result<T, JoinError> | undefined>;
+    return awaitable(future);
   }
 
   /** Waits for every task; returns their values in the order they finished (a panic is rethrown). */
@@ -207,7 +272,7 @@ export class JoinSet<T> {
       },
       describe: () => `all ${state.tasks.size} tasks of a JoinSet to finish`,
     };
-    return future as unknown as Awaitable<T[]>;
+    return awaitable(future);
   }
 
   /** Cancels every task in the set (they finish as cancelled). */
@@ -238,22 +303,69 @@ function newState(): { tasks: Set<Task>; done: Task[]; waker: Waker | null } {
 function resultOf<T>(task: Task): Result<T, JoinError> {
   const outcome = task.outcome!;
   if (outcome.kind === 'ok') return ok(outcome.value as T);
-  return err(new JoinError(task.label(), outcome.kind === 'cancelled', outcome.kind === 'panic' ? outcome.error : undefined));
+  return err(new JoinError(task.id, outcome.kind === 'cancelled', outcome.kind === 'panic' ? outcome.error : undefined));
 }
 
-/** Cancels a task without being able to await it (tokio::task::AbortHandle). */
-export class AbortHandle {
-  readonly #task: Task;
-  constructor(task: Task) {
+/** Words of the record an AbortHandle gets in run memory once it crosses into another thread. */
+const R = { abort: 0, finished: 1, taskId: 2 } as const;
+
+/**
+ * Cancels a task without being able to await it (tokio::task::AbortHandle).
+ * It can cross into other threads (Tokio's is `Send`): the first time it is
+ * sent, the task gets a record in run memory; `abort()` from another thread
+ * sets its flag and wakes the executor that runs the task, which aborts it
+ * at its next await point (runtime.ts, `checkRemote`). It is copied, not
+ * moved: the sender keeps its own.
+ */
+export class AbortHandle implements Encodable {
+  readonly #task: Task | null;
+  #addr: number;
+
+  constructor(task: Task | null, addr = 0) {
     this.#task = task;
+    this.#addr = addr;
   }
+
   abort(): void {
-    this.#task.runtime.abort(this.#task);
+    if (this.#task !== null) {
+      this.#task.runtime.abort(this.#task);
+      return;
+    }
+    const i32 = context().memory.i32;
+    Atomics.store(i32, (this.#addr >> 2) + R.abort, 1);
+    wake(i32, (this.#addr >> 2) + R.abort);
   }
+
   isFinished(): boolean {
-    return this.#task.finished;
+    if (this.#task !== null) return this.#task.finished;
+    return Atomics.load(context().memory.i32, (this.#addr >> 2) + R.finished) !== 0;
   }
+
   id(): number {
-    return this.#task.id;
+    if (this.#task !== null) return this.#task.id;
+    return context().memory.i32[(this.#addr >> 2) + R.taskId]!;
   }
+
+  [ENCODE]() {
+    const task = this.#task;
+    if (this.#addr === 0 && task !== null) {
+      const memory = context().memory;
+      this.#addr = memory.allocRecord(3);
+      memory.i32[(this.#addr >> 2) + R.taskId] = task.id;
+      memory.i32[(this.#addr >> 2) + R.finished] = task.finished ? 1 : 0;
+      task.runtime.watchRemoteAbort(task, this.#addr);
+    }
+    return { kind: HandleKind.AbortHandle, addr: this.#addr };
+  }
+
+  /** Copied, not moved: the sender's AbortHandle stays usable. */
+  [MOVE](): void {}
 }
+
+registerDecoder(HandleKind.AbortHandle, (addr) => new AbortHandle(null, addr));
+
+// Rust returns these as `Err(…)`: passing a guard, they do not poison it (runtime/unwind.ts).
+markErrValue(JoinError);
+
+// Awaiting a JoinHandle is the way; Promise machinery cannot drive it (future.ts, awaitable).
+refuseThen(JoinHandle);

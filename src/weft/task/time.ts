@@ -12,8 +12,9 @@
  * the next timer. A program that sleeps for an hour finishes at once, and
  * prints the same thing every run.
  */
-import { dropFuture, PENDING, Poll, type Awaitable, type Context, type Future, type IntoFuture, type Waker } from './future.ts';
+import { awaitable, dropFuture, PENDING, Poll, refuseThen, type Awaitable, type Context, type Future, type IntoFuture, type Waker } from './future.ts';
 import { currentRuntime, intoFuture, runtimeOrThrow, type Runtime } from './runtime.ts';
+import { markErrValue } from '../runtime/unwind.ts';
 
 type Timer = ReturnType<Runtime['addTimer']>;
 
@@ -153,7 +154,7 @@ export class Interval {
         this.#sleep = null;
       },
     };
-    return future as unknown as Awaitable<number>;
+    return awaitable(future);
   }
 
   /** The tick after one scheduled at `scheduled`, seen at `now`. Tokio treats a tick less than 5 ms late as on time. */
@@ -232,7 +233,7 @@ export function timeout<T>(ms: number, future: IntoFuture<T> | (() => IntoFuture
       dropFuture(delay);
     },
   };
-  return made as unknown as Awaitable<T>;
+  return awaitable(made);
 }
 
 /** Stops the clock (tokio::time::pause): from now on it jumps to the next timer whenever every task waits. */
@@ -258,5 +259,10 @@ export function advance(ms: number): Awaitable<void> {
     },
     describe: () => 'its turn after time.advance',
   };
-  return future as unknown as Awaitable<void>;
+  return awaitable(future);
 }
+
+// Rust returns these as `Err(…)`: passing a guard, they do not poison it (runtime/unwind.ts).
+markErrValue(Elapsed);
+
+refuseThen(Sleep);

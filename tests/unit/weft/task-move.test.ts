@@ -43,7 +43,7 @@ async function main() {
     expect(result.lines).toEqual(['from the task']);
     expect(result.outcome.status).toBe('panic');
     const error = result.errors[0]!;
-    expect(error.message).toContain(`use of moved value \`tx\`: this UnboundedSender was moved into task 2 at line ${lineOf(result.source, 'const worker = spawn')}`);
+    expect(error.message).toContain(`use of moved value \`tx\`: this UnboundedSender was moved into task 1 at line ${lineOf(result.source, 'const worker = spawn')}`);
     expect(error.message).toContain('clone it before the spawn');
     expect(error.location?.line).toBe(lineOf(result.source, 'tx.send("from main")'));
   });
@@ -57,7 +57,7 @@ async function main() {
   }
 }`);
     expect(result.outcome.status).toBe('panic');
-    expect(result.errors[0]!.message).toMatch(/use of moved value `tx`: this Sender was moved into task 2 at line \d+/);
+    expect(result.errors[0]!.message).toMatch(/use of moved value `tx`: this Sender was moved into task 1 at line \d+/);
     expect(result.errors[0]!.location?.line).toBe(lineOf(result.source, 'spawn(async () => { tx.send(i)'));
   });
 
@@ -233,7 +233,7 @@ async function main() {
   tx = mpsc.unboundedChannel<number>()[0];
 }`);
     expect(result.outcome.status).toBe('panic');
-    expect(result.errors[0]!.message).toContain('cannot move `tx` into task 2');
+    expect(result.errors[0]!.message).toContain('cannot move `tx` into task 1');
     expect(result.errors[0]!.message).toContain('const tx1 = tx;');
     expect(result.errors[0]!.location?.line).toBe(lineOf(result.source, 'spawn(async () => tx.send(1))'));
   });
@@ -247,7 +247,7 @@ async function main() {
   try { spawn(async () => { tx.send(1); other.send(2); }); } catch (e) { console.log((e as Error).message.slice(0, 31)); }
   console.log(await rx.recv());
 }`);
-    expect(lines).toEqual(['cannot move `other` into task 2', 'undefined']);
+    expect(lines).toEqual(['cannot move `other` into task 1', 'undefined']);
   });
 
   it('locks, semaphores and Notify are shared by the tasks that capture them (as an Arc would share them)', async () => {
@@ -303,6 +303,6 @@ async function main() {
 }`);
     expect(result.lines).toEqual(['from 1, from 2, from 3', 'label 4 undefined']);
     expect(result.outcome.status).toBe('panic');
-    expect(result.errors[0]!.message).toContain(`use of moved value: this Sender was moved into task 4 at line ${lineOf(result.source, 'spawn(producer(3, tx))')}`);
+    expect(result.errors[0]!.message).toContain(`use of moved value: this Sender was moved into task 3 at line ${lineOf(result.source, 'spawn(producer(3, tx))')}`);
   });
 });

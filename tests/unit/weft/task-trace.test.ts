@@ -30,9 +30,10 @@ async function main() {
     expect(result.errors).toEqual([]);
     const tasks = new TraceView(result.outcome.trace).tasks();
     expect(tasks.map((t) => [t.id, t.outcome, t.spawnLine])).toEqual([
-      [1, 'ok', undefined],
-      [2, 'ok', lineOf(SOURCE, 'const producer = spawn')],
-      [3, 'cancelled', lineOf(SOURCE, 'const idle = spawn')],
+      // main's task is 0; spawned tasks count from 1, as Tokio's task ids do.
+      [0, 'ok', undefined],
+      [1, 'ok', lineOf(SOURCE, 'const producer = spawn')],
+      [2, 'cancelled', lineOf(SOURCE, 'const idle = spawn')],
     ]);
     const [main, producer, idle] = tasks;
     // The producer: a first poll, then one poll per sleep that ended; each of those polls came from a wake.

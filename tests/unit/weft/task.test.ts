@@ -94,7 +94,7 @@ async function main() {
 }`);
     expect(result.outcome.status).toBe('ok');
     expect(result.lines).toEqual(['42 true', 'caught TypeError bad input']);
-    expect(result.errors.map((e) => e.message)).toEqual(["thread 'main' panicked in task 3: bad input"]);
+    expect(result.errors.map((e) => e.message)).toEqual(["thread 'main' panicked in task 2: bad input"]);
   });
 
   it('abort cancels at the next await point: finally and using run exactly once, awaiting throws a cancelled JoinError', async () => {
@@ -300,7 +300,7 @@ async function stuck() {
 }
 async function main() {
   const h = spawn(stuck());
-  await h; // main waits for task 2
+  await h; // main waits for task 1
 }`);
     expect(result.outcome.status).toBe('deadlock');
     expect(result.outcome.message).toMatch(/^Deadlock: every task is waiting/);
@@ -308,8 +308,8 @@ async function main() {
     const stuck = result.source.split('\n')[lineOf(result.source, 'await new Never()') - 1]!;
     expect(result.errors[1]!.location?.column).toBe(stuck.indexOf('await') + 1);
     expect(at).toEqual([
-      `${lineOf(result.source, 'await h;')}: task 'main' is waiting for task 2 to finish, and nothing can wake it`,
-      `${lineOf(result.source, 'await new Never()')}: task 2 is waiting for a Never whose waker has not been called, and nothing can wake it`,
+      `${lineOf(result.source, 'await h;')}: task 'main' is waiting for task 1 to finish, and nothing can wake it`,
+      `${lineOf(result.source, 'await new Never()')}: task 1 is waiting for a Never whose waker has not been called, and nothing can wake it`,
     ]);
   });
 

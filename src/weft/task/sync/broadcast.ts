@@ -13,6 +13,7 @@ import { PENDING, Poll, type Awaitable, type Context, type Waker } from '../futu
 import { RecvError, SendError, TryRecvError } from '../../sync/errors.ts';
 import { leaf } from './leaf.ts';
 import { giveAway, TAKE } from '../move.ts';
+import { markErrValue } from '../../runtime/unwind.ts';
 
 /** A Receiver fell behind and `missed` messages were overwritten before it read them. */
 export class Lagged extends Error {
@@ -180,3 +181,6 @@ export function channel<T>(capacity: number): [Sender<T>, Receiver<T>] {
   const shared = new Shared<T>(capacity);
   return [new Sender(shared), new Receiver(shared, 0)];
 }
+
+// Rust returns these as `Err(…)`: passing a guard, they do not poison it (runtime/unwind.ts).
+markErrValue(Lagged);

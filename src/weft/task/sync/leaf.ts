@@ -3,10 +3,10 @@
  * with a description for hang reports and a cancel hook. What each
  * primitive's futures have in common, kept in one place.
  */
-import type { Awaitable, Context, Future, Poll } from '../future.ts';
+import { awaitable, type Awaitable, type Context, type Future, type Poll } from '../future.ts';
 
 export function leaf<T>(poll: (cx: Context) => Poll<T>, describe: () => string, cancel?: () => void): Awaitable<T> {
   const future: Future<T> & { describe(): string } = { poll, describe };
   if (cancel !== undefined) future[Symbol.dispose] = cancel;
-  return future as unknown as Awaitable<T>;
+  return awaitable(future);
 }

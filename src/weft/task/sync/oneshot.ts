@@ -5,7 +5,7 @@
  * The Receiver is itself a future: `const v = await rx`. If the Sender is
  * dropped without sending, awaiting throws RecvError.
  */
-import { PENDING, Poll, type Awaitable, type Context, type Future, type Waker } from '../future.ts';
+import { PENDING, Poll, refuseThen, type Awaitable, type Context, type Future, type Waker } from '../future.ts';
 import { RecvError, SendError, TryRecvError } from '../../sync/errors.ts';
 import { giveAway, TAKE } from '../move.ts';
 
@@ -77,20 +77,29 @@ export class Receiver<T> implements Future<T> {
       return Poll.ready(value);
     }
     if (slot.state === 'taken') throw new Error('this oneshot value was already received');
-    if (slot.senderGone) throw new RecvError();
+    // Closed by the Receiver (close()) or by the Sender's drop: nothing will come.
+    if (slot.senderGone || slot.receiverGone) throw new RecvError();
     slot.waker = cx.waker();
     return PENDING;
   }
-  /** The value if it was sent, else throws TryRecvError. */
+  /**
+   * The value if it was sent, else throws TryRecvError: 'empty' while a value
+   * may still come, 'disconnected' (Tokio's `Closed`) once the Sender is gone
+   * or this Receiver was closed.
+   */
   tryRecv(): T {
     const slot = this.#slot;
     if (slot.state === 'sent') {
       slot.state = 'taken';
       return slot.value as T;
     }
-    throw new TryRecvError(slot.senderGone ? 'disconnected' : 'empty');
+    throw new TryRecvError(slot.senderGone || slot.receiverGone ? 'disconnected' : 'empty');
   }
-  /** No longer wanted: the Sender's `send` will fail. */
+  /**
+   * No longer wanted: the Sender's `send` will fail from now on. A value sent
+   * before the close can still be received (`tryRecv`, or awaiting, which
+   * otherwise finishes at once with RecvError), as Tokio's `close` allows.
+   */
   close(): void {
     this.#slot.receiverGone = true;
     this.#slot.waker = null;
@@ -117,3 +126,5 @@ export function channel<T>(): [Sender<T>, Receiver<T>] {
   const slot: Slot<T> = { state: 'empty', value: undefined, senderGone: false, receiverGone: false, waker: null };
   return [new Sender(slot), new Receiver(slot)];
 }
+
+refuseThen(Receiver);

@@ -11,6 +11,7 @@
 import { PENDING, Poll, type Awaitable, type Context, type Waker } from '../future.ts';
 import { leaf } from './leaf.ts';
 import { TAKE } from '../move.ts';
+import { markErrValue } from '../../runtime/unwind.ts';
 
 /** `acquire` on a closed Semaphore. */
 export class AcquireError extends Error {
@@ -171,3 +172,7 @@ export class Semaphore {
     }
   }
 }
+
+// Rust returns these as `Err(…)`: passing a guard, they do not poison it (runtime/unwind.ts).
+markErrValue(AcquireError);
+markErrValue(TryAcquireError);

@@ -1,0 +1,48 @@
+/**
+ * A guard dropped while a panic unwinds through it poisons its lock, in Rust
+ * (https://doc.rust-lang.org/std/sync/struct.Mutex.html#poisoning), even
+ * when the panic is caught further up in the same thread (`catch_unwind`).
+ *
+ * A `using` declaration disposes its guard as an exception leaves the block,
+ * but `[Symbol.dispose]()` is not told whether one is leaving. So the
+ * compile step (src/compile/using-unwind.ts) wraps the rest of every block
+ * that declares `using` in a `try … catch` that calls `unwinding(guards…)`
+ * and rethrows: the guards learn that the block is being left by a throw
+ * just before the native disposal releases them.
+ *
+ * Only a panic poisons. weft throws its own errors where Rust returns
+ * `Err(…)` (a RecvError from `recv`, a SendError, a PoisonError…; see
+ * sync/errors.ts): one of those leaving a block is an `Err` passed up, as
+ * Rust's `?` does, and the guards are dropped without poisoning. Anything
+ * else thrown is a panic.
+ */
+
+/** Guards that poison their lock when dropped during an unwind (MutexGuard, RwLockWriteGuard) implement this. */
+export const UNWINDING = Symbol('weft.unwinding');
+
+/** Set on the prototype of weft's errors that stand for Rust's `Err` values (markErrValue). */
+const ERR_VALUE = Symbol('weft.errValue');
+
+/** Marks an error class whose instances stand for a Rust `Err(…)`, not a panic: they do not poison a guard they pass. */
+export function markErrValue(cls: abstract new (...args: never[]) => Error): void {
+  Object.defineProperty(cls.prototype, ERR_VALUE, { value: true });
+}
+
+/** True for a panic: any thrown value but weft's own `Err` errors. */
+export function isPanic(error: unknown): boolean {
+  return !(typeof error === 'object' && error !== null && ERR_VALUE in error);
+}
+
+interface Unwindable {
+  [UNWINDING](): void;
+}
+
+/** `__weft.unwinding` in compiled programs: what a throw leaving a block threw, and the resources that block declared. */
+export function unwinding(error: unknown, ...resources: unknown[]): void {
+  if (!isPanic(error)) return;
+  for (const resource of resources) {
+    if (typeof resource === 'object' && resource !== null && typeof (resource as Partial<Unwindable>)[UNWINDING] === 'function') {
+      (resource as Unwindable)[UNWINDING]();
+    }
+  }
+}
