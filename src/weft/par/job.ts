@@ -92,13 +92,24 @@ export interface ClosureRef {
 
 export interface StageSpec {
   k: StageKind;
-  f: Lifted;
+  f?: Lifted;
   id?: Lifted;
+  /** Data of a closure-less stage (pipeline.ts Stage.d / Stage.z). */
+  d?: number;
+  z?: ArrayLike<unknown>;
 }
 export interface TerminalSpec {
   k: TerminalKind;
   f?: Lifted;
   id?: Lifted;
+  d?: number;
+}
+
+/** How chunk lengths are cut: at least `minLen`, at most `maxLen`, a multiple of `align` (`chunks` groups). */
+export interface Splitting {
+  minLen: number;
+  maxLen: number;
+  align: number;
 }
 
 interface IterDesc {
@@ -107,8 +118,8 @@ interface IterDesc {
   offset: number;
   end: number;
   chunkLen: number;
-  stages: { k: StageKind; f: ClosureRef; id?: ClosureRef }[];
-  term: { k: TerminalKind; f?: ClosureRef; id?: ClosureRef };
+  stages: { k: StageKind; f?: ClosureRef; id?: ClosureRef; d?: number; z?: ArrayLike<unknown> }[];
+  term: { k: TerminalKind; f?: ClosureRef; id?: ClosureRef; d?: number };
 }
 
 function ref(lifted: Lifted): ClosureRef {
@@ -222,14 +233,15 @@ export function runOnPool(
   source: Source,
   offset: number,
   end: number,
-  minLen: number,
+  split: Splitting,
   stages: readonly StageSpec[],
   terminal: TerminalSpec,
 ): unknown[] {
   const count = end - offset;
   const threads = poolThreads(pool);
   // Eight chunks per thread: enough for stealing to even out uneven work, few enough that per-chunk costs vanish.
-  const chunkLen = Math.max(1, minLen, Math.ceil(count / (threads * 8)));
+  const wanted = Math.min(split.maxLen, Math.max(1, split.minLen, Math.ceil(count / (threads * 8))));
+  const chunkLen = Math.ceil(wanted / split.align) * split.align;
   const numChunks = Math.ceil(count / chunkLen);
   const src = describeSource(source);
   const desc: IterDesc = {
@@ -238,8 +250,19 @@ export function runOnPool(
     offset,
     end,
     chunkLen,
-    stages: stages.map((s) => (s.id ? { k: s.k, f: ref(s.f), id: ref(s.id) } : { k: s.k, f: ref(s.f) })),
-    term: { k: terminal.k, ...(terminal.f ? { f: ref(terminal.f) } : {}), ...(terminal.id ? { id: ref(terminal.id) } : {}) },
+    stages: stages.map((s) => ({
+      k: s.k,
+      ...(s.f ? { f: ref(s.f) } : {}),
+      ...(s.id ? { id: ref(s.id) } : {}),
+      ...(s.d !== undefined ? { d: s.d } : {}),
+      ...(s.z !== undefined ? { z: s.z } : {}),
+    })),
+    term: {
+      k: terminal.k,
+      ...(terminal.f ? { f: ref(terminal.f) } : {}),
+      ...(terminal.id ? { id: ref(terminal.id) } : {}),
+      ...(terminal.d !== undefined ? { d: terminal.d } : {}),
+    },
   };
   try {
     return runJob(pool, desc, numChunks);
@@ -282,8 +305,19 @@ registerJobKind<IterPlan>('iter', {
       desc,
       item,
       ...(array ? { array } : {}),
-      stages: desc.stages.map((s) => (s.id ? { k: s.k, f: rebuild(s.f), id: rebuild(s.id) } : { k: s.k, f: rebuild(s.f) })),
-      terminal: { k: desc.term.k, ...(desc.term.f ? { f: rebuild(desc.term.f) } : {}), ...(desc.term.id ? { id: rebuild(desc.term.id) } : {}) },
+      stages: desc.stages.map((s) => ({
+        k: s.k,
+        ...(s.f ? { f: rebuild(s.f) } : {}),
+        ...(s.id ? { id: rebuild(s.id) } : {}),
+        ...(s.d !== undefined ? { d: s.d } : {}),
+        ...(s.z !== undefined ? { z: s.z } : {}),
+      })),
+      terminal: {
+        k: desc.term.k,
+        ...(desc.term.f ? { f: rebuild(desc.term.f) } : {}),
+        ...(desc.term.id ? { id: rebuild(desc.term.id) } : {}),
+        ...(desc.term.d !== undefined ? { d: desc.term.d } : {}),
+      },
     };
   },
   run(plan, chunk) {
@@ -295,7 +329,7 @@ registerJobKind<IterPlan>('iter', {
   },
   after(plan, part) {
     if (!answered(plan.terminal, part)) return undefined;
-    return plan.terminal.k === 'findFirst' ? 'cut' : 'stop';
+    return plan.terminal.k === 'findFirst' || plan.terminal.k === 'positionFirst' ? 'cut' : 'stop';
   },
 });
 
