@@ -49,6 +49,19 @@ class Chan<T> {
     this.slots = slots;
     this.bound = slots === null ? null : slots.availablePermits();
   }
+  /**
+   * Closed by the Receiver and nothing more can come: no slot is reserved
+   * by an unused Permit (Tokio's recv waits for those, since a reserved
+   * slot may still be sent into after `close()`).
+   */
+  get drained(): boolean {
+    return !this.receiverAlive && (this.slots === null || this.slots.availablePermits() + this.length >= this.bound!);
+  }
+  wakeReceiver(): void {
+    const waker = this.receiverWaker;
+    this.receiverWaker = null;
+    waker?.wake();
+  }
   /** The Receiver closed: wake every `Sender.closed()`. */
   wakeClosed(): void {
     const wakers = [...this.closedWakers];
@@ -249,7 +262,11 @@ export class Permit<T> {
     this.#chan = chan;
     this.#slot = slot;
   }
-  /** Sends `value` into the reserved slot. If the Receiver has gone meanwhile, the value is dropped, as in Tokio. */
+  /**
+   * Sends `value` into the reserved slot. Even after the Receiver's
+   * `close()` the value is delivered, as in Tokio (a dropped Receiver never
+   * reads it).
+   */
   send(value: T): void {
     const chan = this.#chan;
     const slot = this.#slot;
@@ -257,19 +274,18 @@ export class Permit<T> {
     this.#chan = null;
     this.#slot = null;
     giveAway(value);
-    if (!chan.receiverAlive) {
-      slot.release();
-      return;
-    }
     slot.forget(); // the slot is given back by recv
     chan.push(value);
   }
   /** Gives the slot back unused. */
   drop(): void {
+    const chan = this.#chan;
     const slot = this.#slot;
     this.#chan = null;
     this.#slot = null;
     slot?.release();
+    // A closed channel's recv waits for unused permits; this may have been the last.
+    if (chan !== null && !chan.receiverAlive) chan.wakeReceiver();
   }
   [Symbol.dispose](): void {
     this.drop();
@@ -321,7 +337,7 @@ export class Receiver<T> {
           chan.slots?.addPermits(1);
           return Poll.ready(value);
         }
-        if (chan.senders === 0 || !chan.receiverAlive) return Poll.ready(undefined);
+        if (chan.senders === 0 || chan.drained) return Poll.ready(undefined);
         chan.receiverWaker = cx.waker();
         return PENDING;
       },
@@ -349,7 +365,7 @@ export class Receiver<T> {
           chan.slots?.addPermits(n);
           return Poll.ready(n);
         }
-        if (chan.senders === 0 || !chan.receiverAlive) return Poll.ready(0);
+        if (chan.senders === 0 || chan.drained) return Poll.ready(0);
         chan.receiverWaker = cx.waker();
         return PENDING;
       },
