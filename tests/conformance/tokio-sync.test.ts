@@ -193,7 +193,7 @@ ported('tokio tests/sync_mpsc.rs', {
   await settle();
   console.log("recv pending", !recv.isFinished());
   permit1.send(123);
-  console.log((await recv).join(" "));`,
+  console.log((await recv).map(String).join(" "));`,
       expect: ['permit2 pending true', 'permit2 Err true', 'recv pending true', '123 undefined'],
     },
     {

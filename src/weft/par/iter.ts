@@ -100,8 +100,9 @@ export class ParallelIterator<T> {
    * the calling thread.
    */
   withMaxLen(maxLen: number): ParallelIterator<T> {
-    if (!(maxLen >= 1)) throw new RangeError(`withMaxLen needs a length of at least 1, got ${maxLen}`);
-    return new ParallelIterator<T>(this.#source, this.#stages, { ...this.#shape, maxLen: Math.min(Math.floor(maxLen), this.#shape.maxLen) });
+    if (!(maxLen >= 0)) throw new RangeError(`withMaxLen needs a length, got ${maxLen}`);
+    // As in Rayon, 0 means the smallest pieces there are: one item each.
+    return new ParallelIterator<T>(this.#source, this.#stages, { ...this.#shape, maxLen: Math.min(Math.max(1, Math.floor(maxLen)), this.#shape.maxLen) });
   }
   /** Pairs each item with its position: `[i, item]` (Rayon's `enumerate`, whose tuple is `(i, item)`). */
   enumerate(): ParallelIterator<[number, T]> {
@@ -259,16 +260,29 @@ export class ParallelIterator<T> {
     } as never;
     const stretch = startStretch(sourceItem(source), stages, local, sourceArray(source));
     const sequential = n <= minLen || scheduled(context().memory);
+    // `withMaxLen` bounds every piece, the calling thread's too (a `fold`
+    // gives one accumulator per piece): pieces of `pieceLen`, a multiple of `align`.
+    const pieceLen = Number.isFinite(maxLen) ? Math.max(align, Math.floor(Math.max(maxLen, minLen) / align) * align) : Infinity;
     if (sequential) {
-      stretch.feed(0, n);
-      return combine(local, [stretch.finish()]);
+      if (pieceLen >= n) {
+        stretch.feed(0, n);
+        return combine(local, [stretch.finish()]);
+      }
+      const parts: unknown[] = [];
+      for (let lo = 0; lo < n; lo += pieceLen) {
+        const piece = startStretch(sourceItem(source), stages, local, sourceArray(source));
+        piece.feed(lo, Math.min(n, lo + pieceLen));
+        parts.push(piece.finish());
+        if (answered(local, parts[parts.length - 1])) break;
+      }
+      return combine(local, parts);
     }
     const pool = currentPool();
     // The sequential prefix (see the file's header): run here for a short
     // probe, estimate from it how long the rest would take here, and keep it
     // here unless that is more than the pool's cut-off. It ends at a
     // multiple of `align`, so a `chunks` group is never split.
-    const cutoffMs = poolCutoff(pool) / 1000;
+    const cutoffMs = Number.isFinite(maxLen) ? 0 : poolCutoff(pool) / 1000;
     let done = 0;
     if (cutoffMs > 0) {
       const started = performance.now();
@@ -282,12 +296,13 @@ export class ParallelIterator<T> {
         batch *= 2;
       }
     }
-    const prefix = stretch.finish();
-    if (done >= n || answered(local, prefix)) return combine(local, [prefix]);
+    // No prefix ran (a cut-off of 0, or `withMaxLen`): it is no piece, so a `fold` gives no accumulator for it.
+    const prefix = done > 0 ? [stretch.finish()] : [];
+    if (done >= n || (prefix.length > 0 && answered(local, prefix[0]))) return combine(local, prefix);
     const parts = runOnPool(pool, source, done, n, { minLen, maxLen, align }, stageSpecs, terminal).map((part) =>
       part === SKIPPED ? neutral(terminal.k) : part,
     );
-    return combine(local, [prefix, ...parts]);
+    return combine(local, [...prefix, ...parts]);
   }
 }
 
