@@ -269,11 +269,14 @@ export class ParallelIterator<T> {
         return combine(local, [stretch.finish()]);
       }
       const parts: unknown[] = [];
-      for (let lo = 0; lo < n; lo += pieceLen) {
+      for (let lo = 0; lo < n; ) {
+        // A remainder shorter than `withMinLen` joins the last piece.
+        const hi = n - (lo + pieceLen) < minLen ? n : lo + pieceLen;
         const piece = startStretch(sourceItem(source), stages, local, sourceArray(source));
-        piece.feed(lo, Math.min(n, lo + pieceLen));
+        piece.feed(lo, hi);
         parts.push(piece.finish());
         if (answered(local, parts[parts.length - 1])) break;
+        lo = hi;
       }
       return combine(local, parts);
     }
@@ -287,7 +290,8 @@ export class ParallelIterator<T> {
     if (cutoffMs > 0) {
       const started = performance.now();
       const probeMs = cutoffMs / PROBE_FRACTION;
-      let batch = 32;
+      // The prefix is a piece of work too: at least `withMinLen` items.
+      let batch = Math.max(32, minLen);
       while (done < n) {
         const hi = Math.min(n, Math.ceil((done + batch) / align) * align);
         done = stretch.feed(done, hi) ? hi : n;
@@ -295,6 +299,11 @@ export class ParallelIterator<T> {
         if (elapsed >= probeMs && (elapsed / done) * (n - done) > cutoffMs) break;
         batch *= 2;
       }
+    }
+    // What is left is too little for a piece of its own: finish it here.
+    if (done > 0 && n - done < minLen) {
+      stretch.feed(done, n);
+      done = n;
     }
     // No prefix ran (a cut-off of 0, or `withMaxLen`): it is no piece, so a `fold` gives no accumulator for it.
     const prefix = done > 0 ? [stretch.finish()] : [];

@@ -118,6 +118,7 @@ interface IterDesc {
   offset: number;
   end: number;
   chunkLen: number;
+  numChunks: number;
   stages: { k: StageKind; f?: ClosureRef; id?: ClosureRef; d?: number; z?: ArrayLike<unknown> }[];
   term: { k: TerminalKind; f?: ClosureRef; id?: ClosureRef; d?: number };
 }
@@ -240,9 +241,12 @@ export function runOnPool(
   const count = end - offset;
   const threads = poolThreads(pool);
   // Eight chunks per thread: enough for stealing to even out uneven work, few enough that per-chunk costs vanish.
-  const wanted = Math.min(split.maxLen, Math.max(1, split.minLen, Math.ceil(count / (threads * 8))));
+  // `withMinLen` wins over `withMaxLen`, as in Rayon.
+  const wanted = Math.max(split.minLen, Math.min(split.maxLen, Math.max(1, Math.ceil(count / (threads * 8)))));
   const chunkLen = Math.ceil(wanted / split.align) * split.align;
-  const numChunks = Math.ceil(count / chunkLen);
+  let numChunks = Math.ceil(count / chunkLen);
+  // A last chunk shorter than `withMinLen` joins the one before it.
+  if (numChunks > 1 && count - (numChunks - 1) * chunkLen < split.minLen) numChunks--;
   const src = describeSource(source);
   const desc: IterDesc = {
     kind: 'iter',
@@ -250,6 +254,7 @@ export function runOnPool(
     offset,
     end,
     chunkLen,
+    numChunks,
     stages: stages.map((s) => ({
       k: s.k,
       ...(s.f ? { f: ref(s.f) } : {}),
@@ -322,7 +327,8 @@ registerJobKind<IterPlan>('iter', {
   },
   run(plan, chunk) {
     const lo = plan.desc.offset + chunk * plan.desc.chunkLen;
-    const hi = Math.min(lo + plan.desc.chunkLen, plan.desc.end);
+    // The last chunk runs to the end (it may have taken in a short remainder).
+    const hi = chunk === plan.desc.numChunks - 1 ? plan.desc.end : lo + plan.desc.chunkLen;
     const stretch = startStretch(plan.item, plan.stages, plan.terminal, plan.array);
     stretch.feed(lo, hi);
     return stretch.finish();
