@@ -380,17 +380,6 @@ ported('tokio tests/sync_mpsc.rs', {
   drop(rx);`,
       expect: ['10 10', '9 10', '8 10'],
     },
-    {
-      test: 'Sender::closed (tokio docs: wakes when the Receiver is dropped)',
-      body: `  const [tx, rx] = mpsc.channel<number>(1);
-  const tx2 = tx.clone();
-  const waiter = spawn(async () => { await tx2.closed(); return "closed"; });
-  await settle();
-  console.log("pending", !waiter.isFinished());
-  drop(rx);
-  console.log(await waiter, tx.isClosed());`,
-      expect: ['pending true', 'closed true'],
-    },
   ],
 });
 
