@@ -6,34 +6,11 @@
  * and a future kept across polls is a spawned task.
  */
 import { ported } from './support/ported.ts';
+import { TOKIO_HELPERS } from './support/tokio-helpers.ts';
 
-const IMPORTS = `import { spawn, sleep, yieldNow, select, join, tryJoin, timeout, timeoutAt, time, oneshot, broadcast, Notify, Elapsed, Lagged, Poll, RecvError, TryRecvError, SendError, drop, type Awaitable } from "weft/task";`;
+const IMPORTS = `import { spawn, sleep, yieldNow, select, join, timeout, timeoutAt, time, oneshot, broadcast, Notify, Elapsed, Lagged, Poll, RecvError, TryRecvError, SendError, drop, type Awaitable } from "weft/task";`;
 
-const HELPERS = `
-function readyNow(): Awaitable<void> {
-  return { poll: () => Poll.ready(undefined) } as unknown as Awaitable<void>;
-}
-function pending(): Awaitable<never> {
-  return { poll: () => Poll.pending(), describe: () => "a future that never finishes" } as unknown as Awaitable<never>;
-}
-async function pollOnce<T>(f: Awaitable<T>): Promise<{ ready: boolean; value?: T; error?: unknown }> {
-  try {
-    const r = await select({ f, now: readyNow() }, { biased: true });
-    return r.key === "f" ? { ready: true, value: r.value as T } : { ready: false };
-  } catch (error) {
-    return { ready: true, error };
-  }
-}
-async function result<T>(f: Awaitable<T>): Promise<{ ok: boolean; value?: T; error?: unknown }> {
-  try {
-    return { ok: true, value: await f };
-  } catch (error) {
-    return { ok: false, error };
-  }
-}
-async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) await yieldNow();
-}
+const HELPERS = `${TOKIO_HELPERS}
 async function one(): Promise<number> {
   return 1;
 }

@@ -16,9 +16,10 @@
  */
 import { context } from '../runtime/context.ts';
 import { liftedForPar } from './lifted.ts';
+import { type Lifted } from '../runtime/lift.ts';
 import { scheduled } from '../runtime/scheduler.ts';
 import { answered, combine, startStretch, type StageKind, type TerminalKind } from './pipeline.ts';
-import { runOnPool, SKIPPED, sourceArray, sourceItem, sourceLength, typedArrayKinds, type AnyTypedArray, type Source, type StageSpec, type TerminalSpec } from './job.ts';
+import { mapClosures, runOnPool, SKIPPED, sourceArray, sourceItem, sourceLength, typedArrayKinds, type AnyTypedArray, type Source, type StageSpec, type TerminalSpec } from './job.ts';
 import { currentPool } from './current.ts';
 import { poolCutoff } from './pool.ts';
 
@@ -245,19 +246,8 @@ export class ParallelIterator<T> {
     const resolved = this.#resolved(sourceLength(source));
     const n = resolved.n;
     const stageSpecs = resolved.stages;
-    const stages = stageSpecs.map((s) => ({
-      k: s.k,
-      ...(s.f ? { f: s.f.fn } : {}),
-      ...(s.id ? { id: s.id.fn } : {}),
-      ...(s.d !== undefined ? { d: s.d } : {}),
-      ...(s.z !== undefined ? { z: s.z } : {}),
-    })) as never[];
-    const local = {
-      k: terminal.k as TerminalKind,
-      ...(terminal.f ? { f: terminal.f.fn } : {}),
-      ...(terminal.id ? { id: terminal.id.fn } : {}),
-      ...(terminal.d !== undefined ? { d: terminal.d } : {}),
-    } as never;
+    const stages = stageSpecs.map((s) => mapClosures(s, (l: Lifted) => l.fn)) as never[];
+    const local = mapClosures(terminal, (l: Lifted) => l.fn) as never;
     const stretch = startStretch(sourceItem(source), stages, local, sourceArray(source));
     const sequential = n <= minLen || scheduled(context().memory);
     // `withMaxLen` bounds every piece, the calling thread's too (a `fold`

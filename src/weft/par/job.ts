@@ -105,6 +105,24 @@ export interface TerminalSpec {
   d?: number;
 }
 
+/**
+ * A stage or terminal with its closures (`f`, `id`) turned into another form
+ * (lifted -> encoded -> rebuilt) and its data (`d`, `z`) kept: the one
+ * mapping the caller and the workers share.
+ */
+export function mapClosures<A, B, S extends { k: string; f?: A; id?: A; d?: number; z?: ArrayLike<unknown> }>(
+  spec: S,
+  map: (closure: A) => B,
+): { k: S['k']; f?: B; id?: B; d?: number; z?: ArrayLike<unknown> } {
+  return {
+    k: spec.k,
+    ...(spec.f ? { f: map(spec.f) } : {}),
+    ...(spec.id ? { id: map(spec.id) } : {}),
+    ...(spec.d !== undefined ? { d: spec.d } : {}),
+    ...(spec.z !== undefined ? { z: spec.z } : {}),
+  };
+}
+
 /** How chunk lengths are cut: at least `minLen`, at most `maxLen`, a multiple of `align` (`chunks` groups). */
 export interface Splitting {
   minLen: number;
@@ -255,19 +273,8 @@ export function runOnPool(
     end,
     chunkLen,
     numChunks,
-    stages: stages.map((s) => ({
-      k: s.k,
-      ...(s.f ? { f: ref(s.f) } : {}),
-      ...(s.id ? { id: ref(s.id) } : {}),
-      ...(s.d !== undefined ? { d: s.d } : {}),
-      ...(s.z !== undefined ? { z: s.z } : {}),
-    })),
-    term: {
-      k: terminal.k,
-      ...(terminal.f ? { f: ref(terminal.f) } : {}),
-      ...(terminal.id ? { id: ref(terminal.id) } : {}),
-      ...(terminal.d !== undefined ? { d: terminal.d } : {}),
-    },
+    stages: stages.map((s) => mapClosures(s, ref)),
+    term: mapClosures(terminal, ref),
   };
   try {
     return runJob(pool, desc, numChunks);
@@ -310,19 +317,8 @@ registerJobKind<IterPlan>('iter', {
       desc,
       item,
       ...(array ? { array } : {}),
-      stages: desc.stages.map((s) => ({
-        k: s.k,
-        ...(s.f ? { f: rebuild(s.f) } : {}),
-        ...(s.id ? { id: rebuild(s.id) } : {}),
-        ...(s.d !== undefined ? { d: s.d } : {}),
-        ...(s.z !== undefined ? { z: s.z } : {}),
-      })),
-      terminal: {
-        k: desc.term.k,
-        ...(desc.term.f ? { f: rebuild(desc.term.f) } : {}),
-        ...(desc.term.id ? { id: rebuild(desc.term.id) } : {}),
-        ...(desc.term.d !== undefined ? { d: desc.term.d } : {}),
-      },
+      stages: desc.stages.map((s) => mapClosures(s, rebuild)) as Stage[],
+      terminal: mapClosures(desc.term, rebuild) as Terminal,
     };
   },
   run(plan, chunk) {
