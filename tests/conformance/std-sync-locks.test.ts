@@ -25,7 +25,7 @@ ported('std sync/mutex.rs', {
     },
     {
       test: 'lots_and_lots',
-      body: `  const J = 200, K = 3;
+      body: `  const J = 100, K = 3;
   const m = new Arc(new Mutex(0));
   const [tx, rx] = mpsc.channel<null>();
   for (let k = 0; k < 2 * K; k++) {
@@ -40,7 +40,7 @@ ported('std sync/mutex.rs', {
   for (let k = 0; k < 2 * K; k++) rx.recv();
   using g = m.lock();
   console.log(g.value);`,
-      expect: ['1200'],
+      expect: ['600'],
     },
     {
       test: 'try_lock',
@@ -219,7 +219,7 @@ function rng(seed: number): () => number {
     },
     {
       test: 'frob',
-      body: `  const N = 6, M = 100;
+      body: `  const N = 4, M = 50;
   const r = new Arc(new RwLock(null));
   const [tx, rx] = mpsc.channel<null>();
   for (let i = 0; i < N; i++) {
@@ -319,7 +319,7 @@ function rng(seed: number): () => number {
     },
     {
       test: 'test_downgrade_observe',
-      body: `  const W = 5, N = 20;
+      body: `  const W = 4, N = 10;
   const rw = new Arc(new RwLock(0));
   const handles = [];
   for (let w = 0; w < W; w++) {
@@ -338,7 +338,7 @@ function rng(seed: number): () => number {
   for (const h of handles) h.join();
   using r = rw.read();
   console.log(r.value);`,
-      expect: ['100'],
+      expect: ['40'],
     },
     {
       test: 'test_downgrade_atomic',
@@ -476,7 +476,7 @@ ported('std sync/condvar.rs', {
     },
     {
       test: 'notify_all',
-      body: `  const N = 6;
+      body: `  const N = 4;
   const lock = new Arc(new Mutex(0));
   const cond = new Arc(new Condvar());
   const [tx, rx] = mpsc.channel<null>();
