@@ -1,4 +1,6 @@
-// Unit tests: weft, the compile step, the runner protocol, the CLI — in Node.
+// Unit tests: weft, the compile step, the runner protocol, the CLI — in Node;
+// and the conformance suite (tests/conformance: Rust's, Tokio's and Rayon's
+// own tests ported to weft, each run free and under two seeds).
 // Run with `npm run test:unit`. End-to-end tests are Playwright's (tests/e2e).
 
 import { defineConfig } from 'vitest/config';
