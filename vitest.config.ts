@@ -1,11 +1,13 @@
-// Unit tests: weft, the compile step, the runner protocol, the CLI — in Node.
+// Unit tests: weft, the compile step, the runner protocol, the CLI — in Node;
+// and the conformance suite (tests/conformance: Rust's, Tokio's and Rayon's
+// own tests ported to weft, each run free and under two seeds).
 // Run with `npm run test:unit`. End-to-end tests are Playwright's (tests/e2e).
 
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['tests/unit/**/*.test.ts', 'src/**/*.test.ts'],
+    include: ['tests/unit/**/*.test.ts', 'tests/conformance/**/*.test.ts', 'src/**/*.test.ts'],
     environment: 'node',
     // Child processes, not worker_threads: the tests themselves start
     // worker_threads (weft's threads in Node run .ts files through Node's own

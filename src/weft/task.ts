@@ -18,7 +18,7 @@ export { Poll, Context, Waker, type Future, type Awaitable, type IntoFuture, typ
 export { blockOn, TaskHang } from './task/runtime.ts';
 export { spawn, yieldNow, JoinHandle, JoinError, JoinSet, AbortHandle } from './task/spawn.ts';
 export { select, join, tryJoin, pin, Pinned, type Selected, type SelectedElse, type SelectOptions } from './task/combinators.ts';
-export { sleep, sleepUntil, interval, intervalAt, timeout, Elapsed, Interval, MissedTickBehavior, Sleep } from './task/time.ts';
+export { sleep, sleepUntil, interval, intervalAt, timeout, timeoutAt, Elapsed, Interval, MissedTickBehavior, Sleep } from './task/time.ts';
 export { time };
 export * as mpsc from './task/sync/mpsc.ts';
 export * as oneshot from './task/sync/oneshot.ts';

@@ -31,6 +31,22 @@ function main() {
     expect(capturesOf(source)).toEqual([['n']]);
   });
 
+  it('lifts the closures after zip, enumerate, chunks and withMaxLen, and those of findLast, position* and reduceWith; not their data', () => {
+    const source = `import { parIter, range } from "weft/par";
+function isBig(x) { return x > 2; }
+function main() {
+  const other = [1, 2, 3], max = 4, k = 1;
+  const a = parIter(other).zip(other).enumerate().chunks(2).withMaxLen(max).map((c) => c.length + k).positionFirst(isBig);
+  const b = range(0, 9).findLast((x) => x > k);
+  const c = range(0, 9).reduceWith((x, y) => x + y);
+  return [a, b, c];
+}`;
+    const { code } = compile(source);
+    expect(code).toContain('.zip(other).enumerate().chunks(2).withMaxLen(max).map(__weft.lift(0, () => ({k}), (c) => c.length + k))');
+    expect(code).toContain('.positionFirst(__weft.lift(1, () => ({}), isBig))');
+    expect(capturesOf(source)).toEqual([['k'], [], ['k'], []]);
+  });
+
   it('lifts both halves of join and the comparator of parSortBy, not the array', () => {
     const source = `import { join, parSortBy } from "weft/par";
 function main() {

@@ -16,28 +16,53 @@
  */
 import { context } from '../runtime/context.ts';
 import { liftedForPar } from './lifted.ts';
+import { type Lifted } from '../runtime/lift.ts';
 import { scheduled } from '../runtime/scheduler.ts';
 import { answered, combine, startStretch, type StageKind, type TerminalKind } from './pipeline.ts';
-import { runOnPool, SKIPPED, sourceArray, sourceItem, sourceLength, typedArrayKinds, type AnyTypedArray, type Source, type StageSpec, type TerminalSpec } from './job.ts';
+import { mapClosures, runOnPool, SKIPPED, sourceArray, sourceItem, sourceLength, typedArrayKinds, type AnyTypedArray, type Source, type StageSpec, type TerminalSpec } from './job.ts';
 import { currentPool } from './current.ts';
 import { poolCutoff } from './pool.ts';
+
+/** How a par iterator's work is split, and whether it still knows each item's position. */
+interface Shape {
+  /** `withMinLen`: no piece of work shorter. */
+  minLen: number;
+  /** `withMaxLen`: no piece of work longer (in source items). */
+  maxLen: number;
+  /** Source items per item: the product of the `chunks` sizes so far (pieces of work start at multiples of it). */
+  align: number;
+  /** Rayon's `IndexedParallelIterator`: no `filter`, `flatMap` or `fold` yet, so item i is at position i. */
+  indexed: boolean;
+}
+
+const PLAIN: Shape = { minLen: 1, maxLen: Infinity, align: 1, indexed: true };
 
 /** A parallel iterator over items of type `T` (Rayon's `ParallelIterator`). */
 export class ParallelIterator<T> {
   readonly #source: Source;
   readonly #stages: readonly StageSpec[];
-  readonly #minLen: number;
+  readonly #shape: Shape;
 
   /** @internal use `parIter` or `range`. */
-  constructor(source: Source, stages: readonly StageSpec[] = [], minLen = 1) {
+  constructor(source: Source, stages: readonly StageSpec[] = [], shape: Shape = PLAIN) {
     this.#source = source;
     this.#stages = stages;
-    this.#minLen = minLen;
+    this.#shape = shape;
   }
 
   #with<U>(k: StageKind, f: unknown, id?: unknown): ParallelIterator<U> {
     const stage: StageSpec = id === undefined ? { k, f: liftedForPar(f, k) } : { k, f: liftedForPar(f, k), id: liftedForPar(id, k) };
-    return new ParallelIterator<U>(this.#source, [...this.#stages, stage], this.#minLen);
+    const keepsPositions = k === 'map' || k === 'inspect';
+    return new ParallelIterator<U>(this.#source, [...this.#stages, stage], keepsPositions ? this.#shape : { ...this.#shape, indexed: false });
+  }
+
+  /** Throws unless item positions are still known (Rayon: the method needs an `IndexedParallelIterator`). */
+  #needIndexed(api: string): void {
+    if (this.#shape.indexed) return;
+    throw new TypeError(
+      `${api} needs to know each item's position, but filter, flatMap or fold came before it and change how many items there are ` +
+        `(in Rayon, ${api} is a method of IndexedParallelIterator only). Call ${api} before them.`,
+    );
   }
 
   /** Applies `f` to each item. */
@@ -67,7 +92,48 @@ export class ParallelIterator<T> {
   }
   /** No piece of work handed to a thread will be shorter than `minLen` items (Rayon's `with_min_len`). */
   withMinLen(minLen: number): ParallelIterator<T> {
-    return new ParallelIterator<T>(this.#source, this.#stages, Math.max(1, Math.floor(minLen), this.#minLen));
+    return new ParallelIterator<T>(this.#source, this.#stages, { ...this.#shape, minLen: Math.max(1, Math.floor(minLen), this.#shape.minLen) });
+  }
+  /**
+   * No piece of work handed to a thread will be longer than `maxLen` items
+   * (Rayon's `with_max_len`): more, smaller pieces, for items whose cost
+   * varies a lot. A hint, as in Rayon: a small input may still run whole on
+   * the calling thread.
+   */
+  withMaxLen(maxLen: number): ParallelIterator<T> {
+    if (!(maxLen >= 0)) throw new RangeError(`withMaxLen needs a length, got ${maxLen}`);
+    // As in Rayon, 0 means the smallest pieces there are: one item each.
+    return new ParallelIterator<T>(this.#source, this.#stages, { ...this.#shape, maxLen: Math.min(Math.max(1, Math.floor(maxLen)), this.#shape.maxLen) });
+  }
+  /** Pairs each item with its position: `[i, item]` (Rayon's `enumerate`, whose tuple is `(i, item)`). */
+  enumerate(): ParallelIterator<[number, T]> {
+    this.#needIndexed('enumerate');
+    return new ParallelIterator<[number, T]>(this.#source, [...this.#stages, { k: 'enumerate', d: this.#shape.align }], this.#shape);
+  }
+  /**
+   * Pairs each item with the item at the same position of `other` (an array,
+   * a typed array or another indexed par iterator): `[item, otherItem]`, as
+   * many pairs as the shorter side has items (Rayon's `zip`). A par iterator
+   * given as `other` is collected when this one runs.
+   */
+  zip<U>(other: ParallelIterator<U> | ArrayLike<U> | Iterable<U>): ParallelIterator<[T, U]> {
+    this.#needIndexed('zip');
+    if (other instanceof ParallelIterator) other.#needIndexed('zip');
+    else if (!isArrayLike(other) && !(other !== null && typeof other === 'object' && Symbol.iterator in other)) {
+      throw new TypeError(`zip expects an array, a typed array or a par iterator, but got ${other === null ? 'null' : typeof other}`);
+    }
+    const side = other instanceof ParallelIterator || isArrayLike(other) ? other : Array.from(other);
+    const stage: StageSpec & { other: unknown } = { k: 'zip', d: this.#shape.align, other: side };
+    return new ParallelIterator<[T, U]>(this.#source, [...this.#stages, stage], this.#shape);
+  }
+  /**
+   * Groups the items into arrays of `size` consecutive items, the last one
+   * shorter if they do not divide evenly (Rayon's `chunks`).
+   */
+  chunks(size: number): ParallelIterator<T[]> {
+    this.#needIndexed('chunks');
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`chunks needs a size of at least 1, got ${size}`);
+    return new ParallelIterator<T[]>(this.#source, [...this.#stages, { k: 'chunks', d: size }], { ...this.#shape, align: this.#shape.align * size });
   }
 
   /** Calls `f` on every item, in no particular order. */
@@ -130,45 +196,117 @@ export class ParallelIterator<T> {
   findFirst(predicate: (item: T) => boolean): T | undefined {
     return this.#run({ k: 'findFirst', f: liftedForPar(predicate, 'findFirst') }) as T | undefined;
   }
+  /** The last item, in source order, for which `predicate` is true, or undefined (Rayon's `find_last`). */
+  findLast(predicate: (item: T) => boolean): T | undefined {
+    return this.#run({ k: 'findLast', f: liftedForPar(predicate, 'findLast') }) as T | undefined;
+  }
+  /**
+   * Combines all items with `op`, with no identity: undefined when there are
+   * none (Rayon's `reduce_with`, whose `None` is undefined here). `op` must
+   * be associative; pieces are combined in source order.
+   */
+  reduceWith(op: (a: T, b: T) => T): T | undefined {
+    return this.#run({ k: 'reduceWith', f: liftedForPar(op, 'reduceWith') }) as T | undefined;
+  }
+  /** The position of the first item for which `predicate` is true, or undefined (Rayon's `position_first`). */
+  positionFirst(predicate: (item: T) => boolean): number | undefined {
+    this.#needIndexed('positionFirst');
+    return this.#run({ k: 'positionFirst', f: liftedForPar(predicate, 'positionFirst'), d: this.#shape.align }) as number | undefined;
+  }
+  /** The position of some item for which `predicate` is true (not necessarily the first), or undefined (Rayon's `position_any`). */
+  positionAny(predicate: (item: T) => boolean): number | undefined {
+    this.#needIndexed('positionAny');
+    return this.#run({ k: 'positionAny', f: liftedForPar(predicate, 'positionAny'), d: this.#shape.align }) as number | undefined;
+  }
+  /** The position of the last item for which `predicate` is true, or undefined (Rayon's `position_last`). */
+  positionLast(predicate: (item: T) => boolean): number | undefined {
+    this.#needIndexed('positionLast');
+    return this.#run({ k: 'positionLast', f: liftedForPar(predicate, 'positionLast'), d: this.#shape.align }) as number | undefined;
+  }
   /** The items in an array, in source order (Rayon's `collect::<Vec<_>>()`). */
   collect(): T[] {
     return this.#run({ k: 'collect' }) as T[];
   }
 
+  /** The stages with each `zip`'s other side made an array, and how many source items the zips leave. */
+  #resolved(n: number): { stages: StageSpec[]; n: number } {
+    const stages = this.#stages.map((stage) => {
+      if (stage.k !== 'zip') return stage;
+      const side = (stage as StageSpec & { other: unknown }).other;
+      const z = side instanceof ParallelIterator ? side.collect() : (side as ArrayLike<unknown>);
+      n = Math.min(n, z.length * stage.d!);
+      return { k: stage.k, d: stage.d!, z };
+    });
+    return { stages, n };
+  }
+
   #run(terminal: TerminalSpec): unknown {
     const source = this.#source;
-    const n = sourceLength(source);
-    const stages = this.#stages.map((s) => (s.id ? { k: s.k, f: s.f.fn, id: s.id.fn } : { k: s.k, f: s.f.fn })) as never[];
-    const local = { k: terminal.k as TerminalKind, ...(terminal.f ? { f: terminal.f.fn } : {}), ...(terminal.id ? { id: terminal.id.fn } : {}) } as never;
+    const { minLen, maxLen, align } = this.#shape;
+    const resolved = this.#resolved(sourceLength(source));
+    const n = resolved.n;
+    const stageSpecs = resolved.stages;
+    const stages = stageSpecs.map((s) => mapClosures(s, (l: Lifted) => l.fn)) as never[];
+    const local = mapClosures(terminal, (l: Lifted) => l.fn) as never;
     const stretch = startStretch(sourceItem(source), stages, local, sourceArray(source));
-    const sequential = n <= this.#minLen || scheduled(context().memory);
+    const sequential = n <= minLen || scheduled(context().memory);
+    // `withMaxLen` bounds every piece, the calling thread's too (a `fold`
+    // gives one accumulator per piece): pieces of `pieceLen`, a multiple of `align`.
+    const pieceLen = Number.isFinite(maxLen) ? Math.max(align, Math.floor(Math.max(maxLen, minLen) / align) * align) : Infinity;
     if (sequential) {
-      stretch.feed(0, n);
-      return combine(local, [stretch.finish()]);
+      if (pieceLen >= n) {
+        stretch.feed(0, n);
+        return combine(local, [stretch.finish()]);
+      }
+      const parts: unknown[] = [];
+      for (let lo = 0; lo < n; ) {
+        // A remainder shorter than `withMinLen` joins the last piece.
+        const hi = n - (lo + pieceLen) < minLen ? n : lo + pieceLen;
+        const piece = startStretch(sourceItem(source), stages, local, sourceArray(source));
+        piece.feed(lo, hi);
+        parts.push(piece.finish());
+        if (answered(local, parts[parts.length - 1])) break;
+        lo = hi;
+      }
+      return combine(local, parts);
     }
     const pool = currentPool();
     // The sequential prefix (see the file's header): run here for a short
     // probe, estimate from it how long the rest would take here, and keep it
-    // here unless that is more than the pool's cut-off.
-    const cutoffMs = poolCutoff(pool) / 1000;
+    // here unless that is more than the pool's cut-off. It ends at a
+    // multiple of `align`, so a `chunks` group is never split.
+    const cutoffMs = Number.isFinite(maxLen) ? 0 : poolCutoff(pool) / 1000;
     let done = 0;
     if (cutoffMs > 0) {
       const started = performance.now();
       const probeMs = cutoffMs / PROBE_FRACTION;
-      let batch = 32;
+      // The prefix is a piece of work too: at least `withMinLen` items.
+      let batch = Math.max(32, minLen);
       while (done < n) {
-        const hi = Math.min(n, done + batch);
+        const hi = Math.min(n, Math.ceil((done + batch) / align) * align);
         done = stretch.feed(done, hi) ? hi : n;
         const elapsed = performance.now() - started;
         if (elapsed >= probeMs && (elapsed / done) * (n - done) > cutoffMs) break;
         batch *= 2;
       }
     }
-    const prefix = stretch.finish();
-    if (done >= n || answered(local, prefix)) return combine(local, [prefix]);
-    const parts = runOnPool(pool, source, done, n, this.#minLen, this.#stages, terminal).map((part) => (part === SKIPPED ? neutral(terminal.k) : part));
-    return combine(local, [prefix, ...parts]);
+    // What is left is too little for a piece of its own: finish it here.
+    if (done > 0 && n - done < minLen) {
+      stretch.feed(done, n);
+      done = n;
+    }
+    // No prefix ran (a cut-off of 0, or `withMaxLen`): it is no piece, so a `fold` gives no accumulator for it.
+    const prefix = done > 0 ? [stretch.finish()] : [];
+    if (done >= n || (prefix.length > 0 && answered(local, prefix[0]))) return combine(local, prefix);
+    const parts = runOnPool(pool, source, done, n, { minLen, maxLen, align }, stageSpecs, terminal).map((part) =>
+      part === SKIPPED ? neutral(terminal.k) : part,
+    );
+    return combine(local, [...prefix, ...parts]);
   }
+}
+
+function isArrayLike(value: unknown): value is ArrayLike<unknown> {
+  return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
 }
 
 /** The probe runs for this fraction of the cut-off before it estimates the rest. */

@@ -92,13 +92,42 @@ export interface ClosureRef {
 
 export interface StageSpec {
   k: StageKind;
-  f: Lifted;
+  f?: Lifted;
   id?: Lifted;
+  /** Data of a closure-less stage (pipeline.ts Stage.d / Stage.z). */
+  d?: number;
+  z?: ArrayLike<unknown>;
 }
 export interface TerminalSpec {
   k: TerminalKind;
   f?: Lifted;
   id?: Lifted;
+  d?: number;
+}
+
+/**
+ * A stage or terminal with its closures (`f`, `id`) turned into another form
+ * (lifted -> encoded -> rebuilt) and its data (`d`, `z`) kept: the one
+ * mapping the caller and the workers share.
+ */
+export function mapClosures<A, B, S extends { k: string; f?: A; id?: A; d?: number; z?: ArrayLike<unknown> }>(
+  spec: S,
+  map: (closure: A) => B,
+): { k: S['k']; f?: B; id?: B; d?: number; z?: ArrayLike<unknown> } {
+  return {
+    k: spec.k,
+    ...(spec.f ? { f: map(spec.f) } : {}),
+    ...(spec.id ? { id: map(spec.id) } : {}),
+    ...(spec.d !== undefined ? { d: spec.d } : {}),
+    ...(spec.z !== undefined ? { z: spec.z } : {}),
+  };
+}
+
+/** How chunk lengths are cut: at least `minLen`, at most `maxLen`, a multiple of `align` (`chunks` groups). */
+export interface Splitting {
+  minLen: number;
+  maxLen: number;
+  align: number;
 }
 
 interface IterDesc {
@@ -107,8 +136,9 @@ interface IterDesc {
   offset: number;
   end: number;
   chunkLen: number;
-  stages: { k: StageKind; f: ClosureRef; id?: ClosureRef }[];
-  term: { k: TerminalKind; f?: ClosureRef; id?: ClosureRef };
+  numChunks: number;
+  stages: { k: StageKind; f?: ClosureRef; id?: ClosureRef; d?: number; z?: ArrayLike<unknown> }[];
+  term: { k: TerminalKind; f?: ClosureRef; id?: ClosureRef; d?: number };
 }
 
 function ref(lifted: Lifted): ClosureRef {
@@ -222,15 +252,19 @@ export function runOnPool(
   source: Source,
   offset: number,
   end: number,
-  minLen: number,
+  split: Splitting,
   stages: readonly StageSpec[],
   terminal: TerminalSpec,
 ): unknown[] {
   const count = end - offset;
   const threads = poolThreads(pool);
   // Eight chunks per thread: enough for stealing to even out uneven work, few enough that per-chunk costs vanish.
-  const chunkLen = Math.max(1, minLen, Math.ceil(count / (threads * 8)));
-  const numChunks = Math.ceil(count / chunkLen);
+  // `withMinLen` wins over `withMaxLen`, as in Rayon.
+  const wanted = Math.max(split.minLen, Math.min(split.maxLen, Math.max(1, Math.ceil(count / (threads * 8)))));
+  const chunkLen = Math.ceil(wanted / split.align) * split.align;
+  let numChunks = Math.ceil(count / chunkLen);
+  // A last chunk shorter than `withMinLen` joins the one before it.
+  if (numChunks > 1 && count - (numChunks - 1) * chunkLen < split.minLen) numChunks--;
   const src = describeSource(source);
   const desc: IterDesc = {
     kind: 'iter',
@@ -238,8 +272,9 @@ export function runOnPool(
     offset,
     end,
     chunkLen,
-    stages: stages.map((s) => (s.id ? { k: s.k, f: ref(s.f), id: ref(s.id) } : { k: s.k, f: ref(s.f) })),
-    term: { k: terminal.k, ...(terminal.f ? { f: ref(terminal.f) } : {}), ...(terminal.id ? { id: ref(terminal.id) } : {}) },
+    numChunks,
+    stages: stages.map((s) => mapClosures(s, ref)),
+    term: mapClosures(terminal, ref),
   };
   try {
     return runJob(pool, desc, numChunks);
@@ -282,20 +317,21 @@ registerJobKind<IterPlan>('iter', {
       desc,
       item,
       ...(array ? { array } : {}),
-      stages: desc.stages.map((s) => (s.id ? { k: s.k, f: rebuild(s.f), id: rebuild(s.id) } : { k: s.k, f: rebuild(s.f) })),
-      terminal: { k: desc.term.k, ...(desc.term.f ? { f: rebuild(desc.term.f) } : {}), ...(desc.term.id ? { id: rebuild(desc.term.id) } : {}) },
+      stages: desc.stages.map((s) => mapClosures(s, rebuild)) as Stage[],
+      terminal: mapClosures(desc.term, rebuild) as Terminal,
     };
   },
   run(plan, chunk) {
     const lo = plan.desc.offset + chunk * plan.desc.chunkLen;
-    const hi = Math.min(lo + plan.desc.chunkLen, plan.desc.end);
+    // The last chunk runs to the end (it may have taken in a short remainder).
+    const hi = chunk === plan.desc.numChunks - 1 ? plan.desc.end : lo + plan.desc.chunkLen;
     const stretch = startStretch(plan.item, plan.stages, plan.terminal, plan.array);
     stretch.feed(lo, hi);
     return stretch.finish();
   },
   after(plan, part) {
     if (!answered(plan.terminal, part)) return undefined;
-    return plan.terminal.k === 'findFirst' ? 'cut' : 'stop';
+    return plan.terminal.k === 'findFirst' || plan.terminal.k === 'positionFirst' ? 'cut' : 'stop';
   },
 });
 

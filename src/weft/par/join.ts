@@ -19,7 +19,7 @@ import { scheduled } from '../runtime/scheduler.ts';
 import { type Lifted } from '../runtime/lift.ts';
 import { liftedForPar } from './lifted.ts';
 import { currentPool } from './current.ts';
-import { ensureStarted, newTask, panicOf, push, recordPanic, rethrow, takePanic, TaskKind, TaskState, T, waitFor, type ParPanic } from './pool.ts';
+import { ensureStarted, newTask, panicOf, push, recordPanic, rethrow, setScopeMaker, takePanic, TaskKind, TaskState, T, waitFor, type ParPanic } from './pool.ts';
 
 /** A call task for `lifted`, its captures stored in run memory. */
 function callTask(lifted: Lifted, latch = 0): number {
@@ -116,16 +116,18 @@ export class Scope {
 
   /**
    * Runs `f` on the pool; the enclosing `scope` waits for it. `f` borrows
-   * what it captures (weft handles shared, plain data copied). Unlike
-   * Rayon's, `f` gets no scope of its own: spawn more from the scope's body.
+   * what it captures (weft handles shared, plain data copied). As in Rayon,
+   * `f` is given the scope, so it may spawn more work into it:
+   * `s.spawn((s) => { s.spawn(() => …); })`, recursively, and `scope`
+   * still waits for all of it.
    */
-  spawn(f: () => void): void {
+  spawn(f: (s: Scope) => void): void {
     const lifted = liftedForPar(f, 'spawn');
     const mem = context().memory;
     const i32 = mem.i32;
     if (scheduled(mem)) {
       try {
-        lifted.fn();
+        lifted.fn(this);
       } catch (error) {
         recordPanic(this.#record, encodeValue(panicOf(error), { mode: 'borrow' }));
       }
@@ -138,10 +140,13 @@ export class Scope {
       freeCaptures(task);
       mem.free(task);
       Atomics.sub(i32, this.#record >> 2, 1);
-      lifted.fn();
+      lifted.fn(this);
     }
   }
 }
+
+// A spawned closure that runs on a pool worker gets a Scope for the same record.
+setScopeMaker((pool, record) => new Scope(pool, record));
 
 /**
  * Runs `f` with a Scope; returns once every closure spawned in it has

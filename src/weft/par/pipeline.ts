@@ -12,12 +12,19 @@
 
 type Fn = (...args: never[]) => unknown;
 
-export type StageKind = 'map' | 'filter' | 'flatMap' | 'inspect' | 'fold';
+export type StageKind = 'map' | 'filter' | 'flatMap' | 'inspect' | 'fold' | 'enumerate' | 'zip' | 'chunks';
 export interface Stage {
   k: StageKind;
-  f: Fn;
+  /** The stage's closure (none for `enumerate`, `zip`, `chunks`). */
+  f?: Fn;
   /** `fold`'s identity. */
   id?: Fn;
+  /**
+   * Data: `enumerate`'s and `zip`'s index scale (source items per item, > 1
+   * after `chunks`); `chunks`' size. `zip` also carries `z`, the other side.
+   */
+  d?: number;
+  z?: ArrayLike<unknown>;
 }
 
 export type TerminalKind =
@@ -35,19 +42,26 @@ export type TerminalKind =
   | 'any'
   | 'all'
   | 'findAny'
-  | 'findFirst';
+  | 'findFirst'
+  | 'findLast'
+  | 'reduceWith'
+  | 'positionAny'
+  | 'positionFirst'
+  | 'positionLast';
 export interface Terminal {
   k: TerminalKind;
   f?: Fn;
   /** `reduce`'s identity. */
   id?: Fn;
+  /** `position*`'s index scale (source items per item, > 1 after `chunks`). */
+  d?: number;
 }
 
 /** `[value]` for Some(value), `[]` for None: an `undefined` item is still an item. */
 export type Option<T> = [T] | [];
 
 /** Terminals that may stop early once one stretch has its answer. */
-export const SHORT_CIRCUIT: ReadonlySet<TerminalKind> = new Set(['any', 'all', 'findAny', 'findFirst']);
+export const SHORT_CIRCUIT: ReadonlySet<TerminalKind> = new Set(['any', 'all', 'findAny', 'findFirst', 'positionAny', 'positionFirst']);
 
 /** A stretch in progress: feed it source indices in order, then `finish()` for its partial result. */
 export interface Stretch {
@@ -63,9 +77,33 @@ interface Sink {
 
 const less = (a: unknown, b: unknown) => (a as number) < (b as number);
 
-function sink(t: Terminal): Sink {
+/** `index()` is the source index of the item being pushed (for `position*`). */
+function sink(t: Terminal, index: () => number): Sink {
   const f = t.f as ((...args: unknown[]) => unknown) | undefined;
   switch (t.k) {
+    case 'reduceWith': {
+      let acc: Option<unknown> = [];
+      return { push: (x) => ((acc = acc.length === 0 ? [x] : [f!(acc[0], x)]), true), result: () => acc };
+    }
+    case 'findLast': {
+      let found: Option<unknown> = [];
+      return { push: (x) => (f!(x) && (found = [x]), true), result: () => found };
+    }
+    case 'positionAny':
+    case 'positionFirst':
+    case 'positionLast': {
+      const scale = t.d ?? 1;
+      const last = t.k === 'positionLast';
+      let found: Option<number> = [];
+      return {
+        push(x) {
+          if (!f!(x)) return true;
+          found = [Math.floor(index() / scale)];
+          return last;
+        },
+        result: () => found,
+      };
+    }
     case 'forEach':
       return { push: (x) => (f!(x), true), result: () => undefined };
     case 'sum': {
@@ -184,7 +222,10 @@ export function startStretch(item: (i: number) => unknown, stages: readonly Stag
   if (array !== undefined && terminal.k === 'sum' && stages.length === 1 && stages[0]!.k === 'map') {
     return mapSumStretch(array, stages[0]!.f as (x: unknown) => unknown);
   }
-  const s = sink(terminal);
+  // The source index of the item being fed: `enumerate`, `zip` and `position*` read it.
+  let cur = 0;
+  const index = () => cur;
+  const s = sink(terminal, index);
   let push: (x: unknown) => boolean = (x) => s.push(x);
   const flushes: Array<() => boolean> = [];
   for (let i = stages.length - 1; i >= 0; i--) {
@@ -207,6 +248,36 @@ export function startStretch(item: (i: number) => unknown, stages: readonly Stag
           return true;
         };
         break;
+      case 'enumerate': {
+        const scale = stage.d ?? 1;
+        push = (x) => next([Math.floor(cur / scale), x]);
+        break;
+      }
+      case 'zip': {
+        const scale = stage.d ?? 1;
+        const other = stage.z!;
+        push = (x) => next([x, other[Math.floor(cur / scale)]]);
+        break;
+      }
+      case 'chunks': {
+        // Stretches start at multiples of the size (iter.ts aligns them), so a chunk never spans two.
+        const size = stage.d!;
+        let chunk: unknown[] = [];
+        push = (x) => {
+          chunk.push(x);
+          if (chunk.length < size) return true;
+          const full = chunk;
+          chunk = [];
+          return next(full);
+        };
+        flushes.unshift(() => {
+          if (chunk.length === 0) return true;
+          const rest = chunk;
+          chunk = [];
+          return next(rest);
+        });
+        break;
+      }
       case 'fold': {
         // Rayon's fold: one accumulator per stretch, passed on when the stretch ends.
         let acc = (stage.id as () => unknown)();
@@ -222,6 +293,7 @@ export function startStretch(item: (i: number) => unknown, stages: readonly Stag
     feed(lo, hi) {
       if (!open) return false;
       for (let i = lo; i < hi; i++) {
+        cur = i;
         if (!push(item(i))) return (open = false);
       }
       return true;
@@ -269,8 +341,24 @@ export function combine(terminal: Terminal, parts: readonly unknown[]): unknown 
       return (parts as boolean[]).every(Boolean);
     case 'findAny':
     case 'findFirst':
+    case 'positionAny':
+    case 'positionFirst':
       for (const part of parts as Option<unknown>[]) if (part.length > 0) return part[0];
       return undefined;
+    case 'findLast':
+    case 'positionLast':
+      for (let i = parts.length - 1; i >= 0; i--) {
+        const part = parts[i] as Option<unknown>;
+        if (part.length > 0) return part[0];
+      }
+      return undefined;
+    case 'reduceWith': {
+      let acc: Option<unknown> = [];
+      for (const part of parts as Option<unknown>[]) {
+        if (part.length > 0) acc = acc.length === 0 ? [part[0]] : [f!(acc[0], part[0])];
+      }
+      return acc.length > 0 ? acc[0] : undefined;
+    }
     default: {
       const better = betterThan(terminal);
       let best: Option<unknown> = [];
@@ -291,6 +379,8 @@ export function answered(terminal: Terminal, part: unknown): boolean {
       return part === false;
     case 'findAny':
     case 'findFirst':
+    case 'positionAny':
+    case 'positionFirst':
       return (part as Option<unknown>).length > 0;
     default:
       return false;

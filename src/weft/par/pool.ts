@@ -92,6 +92,15 @@ export function setTaskRunners(r: TaskRunners): void {
   runners = r;
 }
 
+/**
+ * What a scope's spawned closure is called with: its Scope, so it can spawn
+ * more (join.ts supplies it; Rayon's `s.spawn(|s| …)`).
+ */
+let scopeOf: ((pool: number, latch: number) => unknown) | undefined;
+export function setScopeMaker(make: (pool: number, latch: number) => unknown): void {
+  scopeOf = make;
+}
+
 function memory(): RunMemory {
   return context().memory;
 }
@@ -294,8 +303,9 @@ function runCall(state: WorkerState, task: number): void {
   try {
     const capturesLen = i32[base + T.c]!;
     const captures = capturesLen > 0 ? (decodeValue(mem.read(i32[base + T.b]!, capturesLen), { owned: false }) as Record<string, unknown>) : {};
-    const closure = state.factories[i32[base + T.a]!]!(captures) as () => unknown;
-    result = encodeValue(closure(), { mode: 'move', target: { into: 'the thread that joins it' } });
+    const closure = state.factories[i32[base + T.a]!]!(captures) as (scope?: unknown) => unknown;
+    const value = latch !== 0 && scopeOf !== undefined ? closure(scopeOf(state.pool, latch)) : closure();
+    result = encodeValue(value, { mode: 'move', target: { into: 'the thread that joins it' } });
   } catch (error) {
     if (error instanceof RunStopped) throw error;
     result = encodeValue(panicOf(error), { mode: 'borrow' });

@@ -23,7 +23,7 @@
 import { traceEvent } from '../runtime/trace.ts';
 import { readPoint, yieldPoint } from '../runtime/scheduler.ts';
 import { callerLocation, context, type Owned } from '../runtime/context.ts';
-import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
+import { ENCODE, HandleKind, MOVE, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { lockWord, tryLockWord, unlockWord } from '../runtime/futex-lock.ts';
 import { own } from '../runtime/ownership.ts';
 import { UNWINDING } from '../runtime/unwind.ts';
@@ -121,6 +121,55 @@ export class Mutex<T> extends MovableHandle {
     const guard = new MutexGuard<T>(this.#addr, views);
     if (Atomics.load(views.words, W.poisoned) !== 0) throw new PoisonError(guard);
     return guard;
+  }
+
+  /**
+   * Consumes the Mutex and returns its value (Rust: `Mutex::into_inner`).
+   * The Mutex is spent afterwards: using it throws "use of moved value".
+   * If a holder panicked, throws PoisonError whose `intoInner()` is the value
+   * (Rust's `Err(PoisonError(value))`). Rust's ownership guarantees nobody
+   * holds the lock; weft checks it, and throws if another thread does.
+   */
+  intoInner(): T {
+    this.assertUsable();
+    const guard = this.#exclusive('intoInner');
+    const value = guard.value;
+    const poisoned = this.isPoisoned();
+    guard.unlock();
+    spend(this);
+    if (poisoned) throw new PoisonError(value);
+    return value;
+  }
+
+  /**
+   * Access to the value without waiting, for the code that alone owns the
+   * Mutex (Rust: `Mutex::get_mut`, where `&mut self` proves it). The value
+   * lives in shared memory, so the access is a guard, as from `lock()`,
+   * written back when released. Where Rust's borrow checker would refuse a
+   * program in which another thread holds the lock, weft throws. Throws
+   * PoisonError holding the guard if a holder panicked.
+   */
+  getMut(): MutexGuard<T> {
+    this.assertUsable();
+    const guard = this.#exclusive('getMut');
+    if (this.isPoisoned()) throw new PoisonError(guard);
+    return guard;
+  }
+
+  /** The lock taken without waiting (poisoned or not), or an error: `api` needs the Mutex to itself. */
+  #exclusive(api: string): MutexGuard<T> {
+    const i32 = context().memory.i32;
+    if (!tryLockWord(i32, (this.#addr >> 2) + W.lock)) {
+      const holder = Atomics.load(i32, (this.#addr >> 2) + W.holder);
+      throw new Error(
+        `${api} needs this Mutex to itself, but thread '${describeThread(context().memory, holder)}' holds its lock ` +
+          '(in Rust, ownership rules this out at compile time: use lock() to share it)',
+      );
+    }
+    const views = (this.#views ??= recordViews(this.#addr));
+    Atomics.store(views.words, W.holder, context().threadId);
+    traceEvent('lock', this.#addr);
+    return new MutexGuard<T>(this.#addr, views);
   }
 
   /** true if a thread panicked while holding the lock. */
@@ -272,6 +321,12 @@ export class MutexGuard<T> implements Owned, Disposable {
   toString(): string {
     return `MutexGuard { value: ${String(this.#released ? '<released>' : this.value)} }`;
   }
+}
+
+/** Marks a lock consumed by `intoInner`: later use throws "use of moved value", naming the line. */
+export function spend(handle: MovableHandle): void {
+  const where = callerLocation();
+  handle[MOVE](where === undefined ? { into: 'its value (intoInner)' } : { into: 'its value (intoInner)', location: where });
 }
 
 function storeValue(addr: number, value: unknown, fresh: boolean): void {

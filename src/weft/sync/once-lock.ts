@@ -19,7 +19,7 @@
  */
 import { context } from '../runtime/context.ts';
 import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
-import { OnceStateWord, onceState, runOnce } from './once.ts';
+import { OnceStateWord, onceState, runOnce, waitOnce } from './once.ts';
 import { err, ok, type Result } from './result.ts';
 import { loadValue, storeValue, type CellLayout } from './value-cell.ts';
 import { readPoint } from '../runtime/scheduler.ts';
@@ -95,6 +95,17 @@ export class OnceLock<T> extends MovableHandle {
         storeValue(this.#addr, CELL, value, 'a OnceLock');
       });
     }
+    return this.get() as T;
+  }
+
+  /**
+   * Blocks until the cell holds a value, then returns it, initializing
+   * nothing itself (Rust: `OnceLock::wait`). A failed `getOrInit` leaves the
+   * cell empty, so this keeps waiting for the next one.
+   */
+  wait(): T {
+    this.assertUsable();
+    waitOnce(this.#addr, 'OnceLock', true);
     return this.get() as T;
   }
 

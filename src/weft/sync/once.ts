@@ -76,7 +76,10 @@ export function runOnce(addr: number, what: string, ignorePoison: boolean, init:
           next = S.complete;
         } finally {
           Atomics.store(i32, runner, 0);
-          if (Atomics.exchange(i32, index, next) === S.queued) wake(i32, index);
+          Atomics.store(i32, index, next);
+          // Every waiter wakes: callers queued behind this initializer, and
+          // `wait`ers, who sleep on an incomplete or poisoned state too.
+          wake(i32, index);
         }
         return;
       }
@@ -104,6 +107,22 @@ export function runOnce(addr: number, what: string, ignorePoison: boolean, init:
       default:
         throw new Error(`weft internal error: bad ${what} state ${state}`);
     }
+  }
+}
+
+/**
+ * @internal Blocks until the record at `addr` is complete, running nothing
+ * (Rust's `Once::wait` / `wait_force`). A poisoned record panics unless
+ * `ignorePoison`, in which case it waits for a forced initializer to finish.
+ */
+export function waitOnce(addr: number, what: string, ignorePoison: boolean): void {
+  const i32 = context().memory.i32;
+  const index = (addr >> 2) + W.state;
+  for (let state = Atomics.load(i32, index); state !== S.complete; state = Atomics.load(i32, index)) {
+    if (state === S.poisoned && !ignorePoison) {
+      throw new Error(`this ${what} is poisoned: its initializer panicked (Rust: "Once instance has previously been poisoned")`);
+    }
+    blockWhileEqual(i32, index, state, Infinity, { kind: 'once', object: addr });
   }
 }
 
@@ -151,6 +170,22 @@ export class Once extends MovableHandle {
   callOnceForce(f: (state: OnceState) => void): void {
     this.assertUsable();
     runOnce(this.#addr, 'Once', true, (poisoned) => f(new OnceState(poisoned)));
+  }
+
+  /**
+   * Blocks until some call has completed this Once, without running
+   * anything itself (Rust: `Once::wait`). Panics if the Once is or becomes
+   * poisoned; `waitForce` waits through that for a `callOnceForce`.
+   */
+  wait(): void {
+    this.assertUsable();
+    waitOnce(this.#addr, 'Once', false);
+  }
+
+  /** Like `wait`, but a poisoned Once is waited on, not a panic (Rust: `Once::wait_force`). */
+  waitForce(): void {
+    this.assertUsable();
+    waitOnce(this.#addr, 'Once', true);
   }
 
   /** true once an initializer has finished without panicking. */

@@ -33,6 +33,7 @@ import { describeThread } from '../runtime/threads.ts';
 import { blockWhileEqual, wake } from '../runtime/wait.ts';
 import { traceEvent } from '../runtime/trace.ts';
 import { PoisonError } from './errors.ts';
+import { spend } from './mutex.ts';
 import { loadValue, storeValue, type CellLayout } from './value-cell.ts';
 import { readPoint } from '../runtime/scheduler.ts';
 
@@ -160,6 +161,51 @@ export class RwLock<T> extends MovableHandle {
       state = seen;
     }
     return undefined;
+  }
+
+  /**
+   * Consumes the RwLock and returns its value (Rust: `RwLock::into_inner`).
+   * The RwLock is spent afterwards. Throws PoisonError whose `intoInner()`
+   * is the value if a writer panicked. Throws if another thread holds the
+   * lock (Rust's ownership rules that out at compile time).
+   */
+  intoInner(): T {
+    this.assertUsable();
+    const guard = this.#exclusive('intoInner');
+    const value = guard.value;
+    const poisoned = this.#poisoned();
+    guard.unlock();
+    spend(this);
+    if (poisoned) throw new PoisonError(value, 'RwLock');
+    return value;
+  }
+
+  /**
+   * Write access without waiting, for the code that alone owns the RwLock
+   * (Rust: `RwLock::get_mut`): a write guard, since the value lives in
+   * shared memory. Throws if another thread holds the lock, and PoisonError
+   * holding the guard if a writer panicked.
+   */
+  getMut(): RwLockWriteGuard<T> {
+    this.assertUsable();
+    const guard = this.#exclusive('getMut');
+    if (this.#poisoned()) throw new PoisonError(guard, 'RwLock');
+    return guard;
+  }
+
+  /** The write lock taken without waiting, poisoned or not, or an error: `api` needs the RwLock to itself. */
+  #exclusive(api: string): RwLockWriteGuard<T> {
+    const { memory, threadId } = context();
+    const i32 = memory.i32;
+    if (Atomics.compareExchange(i32, (this.#addr >> 2) + W.state, 0, WRITE_LOCKED) !== 0) {
+      throw new Error(
+        `${api} needs this RwLock to itself, but another thread holds it ` +
+          '(in Rust, ownership rules this out at compile time: use read() or write() to share it)',
+      );
+    }
+    Atomics.store(i32, (this.#addr >> 2) + W.writer, threadId);
+    traceEvent('lock', this.#addr);
+    return new RwLockWriteGuard<T>(this.#addr);
   }
 
   /** true if a thread panicked while holding the write lock. */
@@ -442,6 +488,31 @@ export class RwLockWriteGuard<T> implements Owned, Disposable {
   /** @internal the owning thread ended; a panic poisons the lock. */
   dropOnExit(panicking: boolean): void {
     this.#release(panicking);
+  }
+
+  /**
+   * Turns this write lock into a read lock without letting any writer in
+   * between (Rust: `RwLockWriteGuard::downgrade`): readers waiting may now
+   * read alongside; writers still wait. This guard is released; use the
+   * returned read guard, which sees what was written.
+   */
+  downgrade(): RwLockReadGuard<T> {
+    this.#assertHeld();
+    this.#released = true;
+    context().owned.delete(this);
+    const i32 = context().memory.i32;
+    const base = this.#addr >> 2;
+    if (this.#loaded) storeValue(this.#addr, CELL, this.#value);
+    Atomics.store(i32, base + W.writer, 0);
+    // Rust's futex downgrade: the write bits become one reader, atomically.
+    const state = Atomics.add(i32, base + W.state, READ_LOCKED - WRITE_LOCKED);
+    countRead(this.#addr, 1);
+    if (hasReadersWaiting(state)) {
+      // We held the lock exclusively: nobody else clears this bit meanwhile.
+      Atomics.and(i32, base + W.state, ~READERS_WAITING);
+      wake(i32, base + W.state);
+    }
+    return new RwLockReadGuard<T>(this.#addr);
   }
 
   #assertHeld(): void {

@@ -253,6 +253,15 @@ export class JoinSet<T> {
     return awaitable(future);
   }
 
+  /**
+   * The next finished task's Result without waiting, or `undefined` when
+   * none has finished yet (or the set is empty): Tokio's `try_join_next`.
+   */
+  tryJoinNext(): Result<T, JoinError> | undefined {
+    const task = this.#state.done.shift();
+    return task === undefined ? undefined : resultOf<T>(task);
+  }
+
   /** Waits for every task; returns their values in the order they finished (a panic is rethrown). */
   joinAll(): Awaitable<T[]> {
     const state = this.#state;
@@ -278,6 +287,17 @@ export class JoinSet<T> {
   /** Cancels every task in the set (they finish as cancelled). */
   abortAll(): void {
     for (const task of this.#state.tasks) task.runtime.abort(task);
+  }
+
+  /**
+   * Empties the set without aborting anything: the tasks keep running,
+   * detached, as if their JoinHandles were dropped (Tokio's `detach_all`).
+   */
+  detachAll(): void {
+    const old = this.#state;
+    this.#state = newState();
+    // A task that finishes later reports to the old state, which nobody reads.
+    old.waker = null;
   }
 
   /** Drop: aborts every task still running. */

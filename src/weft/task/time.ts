@@ -204,8 +204,23 @@ export class Elapsed extends Error {
  */
 export function timeout<T>(ms: number, future: IntoFuture<T> | (() => IntoFuture<T>)): Awaitable<T> {
   checkMs(ms, 'timeout');
+  return timeoutOn(sleep(ms), `a timeout of ${ms} ms`, () => new Elapsed(ms), future);
+}
+
+/**
+ * Like `timeout`, but with a deadline on the runtime's clock (`time.now()`
+ * plus something) instead of a duration (tokio::time::timeout_at). A
+ * deadline already past still polls the future once before giving up, as
+ * Tokio does.
+ */
+export function timeoutAt<T>(deadline: number, future: IntoFuture<T> | (() => IntoFuture<T>)): Awaitable<T> {
+  checkMs(deadline, 'timeoutAt');
+  return timeoutOn(sleepUntil(deadline), `a timeout at ${deadline} ms`, () => new Elapsed(Math.max(0, deadline - now())), future);
+}
+
+/** `future` raced against `delay`: the timer wins with `elapsed()` thrown, the future cancelled. */
+function timeoutOn<T>(delay: Sleep, what: string, elapsed: () => Elapsed, future: IntoFuture<T> | (() => IntoFuture<T>)): Awaitable<T> {
   let inner: Future<T> | null = null;
-  const delay = sleep(ms);
   const made: Future<T> & { awaiting(): Future<unknown> | null; describe(): string; [Symbol.dispose](): void } = {
     poll(cx: Context) {
       inner ??= intoFuture<T>(future, 'timeout');
@@ -222,12 +237,12 @@ export function timeout<T>(ms: number, future: IntoFuture<T> | (() => IntoFuture
       }
       if (delay.poll(cx).ready) {
         dropFuture(inner);
-        throw new Elapsed(ms);
+        throw elapsed();
       }
       return PENDING;
     },
     awaiting: () => inner,
-    describe: () => `a timeout of ${ms} ms`,
+    describe: () => what,
     [Symbol.dispose]() {
       dropFuture(inner);
       dropFuture(delay);

@@ -2,7 +2,8 @@
  * tokio::sync::broadcast: every receiver gets every message.
  * https://docs.rs/tokio/latest/tokio/sync/broadcast/index.html
  *
- * The channel keeps the last `capacity` messages in a ring. Each Receiver
+ * The channel keeps the last `capacity` messages in a ring (`capacity`
+ * rounded up to a power of two, as Tokio rounds it). Each Receiver
  * has its own position; one that falls more than `capacity` behind has lost
  * the oldest messages, and its next `recv` throws Lagged saying how many it
  * missed, then carries on from the oldest message still kept (Tokio's
@@ -146,10 +147,18 @@ export class Receiver<T> {
     if (this.#next < shared.end) return shared.ring[this.#next++ - shared.first]!;
     return NOTHING;
   }
-  /** Messages this Receiver has not read yet. */
+  /**
+   * Messages sent that this Receiver has not read yet, counting those it
+   * has already lost by lagging (Tokio's `len`): more than the capacity
+   * means the next `recv` throws Lagged.
+   */
   len(): number {
     const shared = this.#live();
-    return shared.end - Math.max(this.#next, shared.first);
+    return shared.end - this.#next;
+  }
+  /** Another Receiver at the same place in the stream: it gets every message this one has yet to read (Tokio's `Receiver::clone`). */
+  clone(): Receiver<T> {
+    return new Receiver(this.#live(), this.#next);
   }
   /** A new Receiver starting from now (Tokio's `resubscribe`). */
   resubscribe(): Receiver<T> {
@@ -178,7 +187,8 @@ const NOTHING = Symbol('nothing');
 /** A broadcast channel keeping the last `capacity` messages (tokio::sync::broadcast::channel). */
 export function channel<T>(capacity: number): [Sender<T>, Receiver<T>] {
   if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`broadcast.channel needs a capacity of at least 1, got ${capacity}`);
-  const shared = new Shared<T>(capacity);
+  // Tokio rounds the capacity up to a power of two; so does weft, so a program lags where Tokio's would.
+  const shared = new Shared<T>(2 ** Math.ceil(Math.log2(capacity)));
   return [new Sender(shared), new Receiver(shared, 0)];
 }
 

@@ -12,11 +12,27 @@
  * `tx.drop()` or `using tx = …`. A channel lives on one thread, shared by its
  * tasks (to reach another thread, use weft/sync's mpsc).
  */
-import { PENDING, Poll, type Awaitable, type Context, type Waker } from '../future.ts';
+import { dropFuture, PENDING, Poll, type Awaitable, type Context, type Future, type Waker } from '../future.ts';
 import { SendError, TryRecvError, TrySendError } from '../../sync/errors.ts';
 import { leaf } from './leaf.ts';
 import { giveAway, TAKE } from '../move.ts';
-import { Semaphore } from './semaphore.ts';
+import { Semaphore, SemaphorePermit } from './semaphore.ts';
+import { Elapsed, timeout } from '../time.ts';
+
+/**
+ * `sendTimeout` gave up: no room came in time ('timeout'), or the Receiver
+ * is gone ('closed'); the value comes back (Tokio's `SendTimeoutError`).
+ */
+export class SendTimeoutError<T> extends Error {
+  readonly kind: 'timeout' | 'closed';
+  readonly value: T;
+  constructor(kind: 'timeout' | 'closed', value: T) {
+    super(kind === 'timeout' ? 'timed out waiting for room in the channel' : 'sending on a closed channel: the Receiver was dropped');
+    this.name = 'SendTimeoutError';
+    this.kind = kind;
+    this.value = value;
+  }
+}
 
 class Chan<T> {
   readonly queue: T[] = [];
@@ -24,9 +40,33 @@ class Chan<T> {
   senders = 1;
   receiverAlive = true;
   receiverWaker: Waker | null = null;
+  /** Tasks in `Sender.closed()`, woken when the Receiver closes. */
+  readonly closedWakers = new Set<Waker>();
   readonly slots: Semaphore | null;
+  /** The bound of a bounded channel (null: unbounded). */
+  readonly bound: number | null;
   constructor(slots: Semaphore | null) {
     this.slots = slots;
+    this.bound = slots === null ? null : slots.availablePermits();
+  }
+  /**
+   * Closed by the Receiver and nothing more can come: no slot is reserved
+   * by an unused Permit (Tokio's recv waits for those, since a reserved
+   * slot may still be sent into after `close()`).
+   */
+  get drained(): boolean {
+    return !this.receiverAlive && (this.slots === null || this.slots.availablePermits() + this.length >= this.bound!);
+  }
+  wakeReceiver(): void {
+    const waker = this.receiverWaker;
+    this.receiverWaker = null;
+    waker?.wake();
+  }
+  /** The Receiver closed: wake every `Sender.closed()`. */
+  wakeClosed(): void {
+    const wakers = [...this.closedWakers];
+    this.closedWakers.clear();
+    for (const waker of wakers) waker.wake();
   }
   get length(): number {
     return this.queue.length - this.head;
@@ -60,6 +100,27 @@ class SenderBase<T> {
   /** True once the Receiver is gone: sends would fail. */
   isClosed(): boolean {
     return !this.live().receiverAlive;
+  }
+  /**
+   * Finishes once the Receiver is closed or dropped (Tokio's
+   * `Sender::closed`): a producer can stop making values nobody will read.
+   */
+  closed(): Awaitable<void> {
+    const chan = this.live();
+    let waker: Waker | null = null;
+    return leaf(
+      (cx: Context): Poll<void> => {
+        if (!chan.receiverAlive) return Poll.ready(undefined);
+        if (waker !== null) chan.closedWakers.delete(waker);
+        waker = cx.waker();
+        chan.closedWakers.add(waker);
+        return PENDING;
+      },
+      () => 'the Receiver of an mpsc channel to close',
+      () => {
+        if (waker !== null) chan.closedWakers.delete(waker);
+      },
+    );
   }
   /** Gives up this Sender; the last one to go closes the channel. */
   drop(): void {
@@ -127,9 +188,115 @@ export class Sender<T> extends SenderBase<T> {
     }
     chan.push(value);
   }
+  /**
+   * Waits for room, like `send`, but with no value yet: the Permit sends one
+   * later without waiting (Tokio's `Sender::reserve`). Dropping the Permit
+   * unused gives the slot back. Throws SendError if the Receiver is gone.
+   */
+  reserve(): Awaitable<Permit<T>> {
+    const chan = this.live();
+    const slot = chan.slots!.acquire();
+    return leaf(
+      (cx: Context): Poll<Permit<T>> => {
+        if (!chan.receiverAlive) throw new SendError(undefined);
+        let got: Poll<SemaphorePermit>;
+        try {
+          got = slot.poll(cx);
+        } catch {
+          throw new SendError(undefined);
+        }
+        return got.ready ? Poll.ready(new Permit(chan, got.value)) : PENDING;
+      },
+      () => `room in a full mpsc channel (capacity ${chan.bound})`,
+      () => slot[Symbol.dispose]?.(),
+    );
+  }
+  /** A Permit now, or throws TrySendError ('full', or 'disconnected') with no value (Tokio's `try_reserve`). */
+  tryReserve(): Permit<T> {
+    const chan = this.live();
+    if (!chan.receiverAlive) throw new TrySendError('disconnected', undefined);
+    try {
+      return new Permit(chan, chan.slots!.tryAcquire());
+    } catch {
+      throw new TrySendError('full', undefined);
+    }
+  }
+  /**
+   * Sends `value`, waiting at most `ms` for room (Tokio's `send_timeout`).
+   * Throws SendTimeoutError ('timeout' or 'closed') holding the value.
+   */
+  sendTimeout(value: T, ms: number): Awaitable<void> {
+    const inner = timeout(ms, this.send(value)) as unknown as Future<void>;
+    return leaf(
+      (cx: Context): Poll<void> => {
+        try {
+          return inner.poll(cx);
+        } catch (error) {
+          if (error instanceof Elapsed) throw new SendTimeoutError('timeout', value);
+          if (error instanceof SendError) throw new SendTimeoutError('closed', value);
+          throw error;
+        }
+      },
+      () => `room in a full mpsc channel for at most ${ms} ms`,
+      () => dropFuture(inner),
+    );
+  }
   /** Free slots now. */
   capacity(): number {
     return this.live().slots!.availablePermits();
+  }
+  /** The channel's bound, as made (Tokio's `max_capacity`); `capacity()` is what is free now. */
+  maxCapacity(): number {
+    return this.live().bound!;
+  }
+}
+
+/**
+ * One reserved slot in a bounded channel (Tokio's `mpsc::Permit`): `send`
+ * uses it and cannot wait or fail; dropping it unused gives the slot back.
+ */
+export class Permit<T> {
+  #chan: Chan<T> | null;
+  #slot: SemaphorePermit | null;
+  constructor(chan: Chan<T>, slot: SemaphorePermit) {
+    this.#chan = chan;
+    this.#slot = slot;
+  }
+  /**
+   * Sends `value` into the reserved slot. Even after the Receiver's
+   * `close()` the value is delivered, as in Tokio (a dropped Receiver never
+   * reads it).
+   */
+  send(value: T): void {
+    const chan = this.#chan;
+    const slot = this.#slot;
+    if (chan === null || slot === null) throw new Error('this Permit was already used or dropped: reserve another to send again');
+    this.#chan = null;
+    this.#slot = null;
+    giveAway(value);
+    slot.forget(); // the slot is given back by recv
+    chan.push(value);
+  }
+  /** Gives the slot back unused. */
+  drop(): void {
+    const chan = this.#chan;
+    const slot = this.#slot;
+    this.#chan = null;
+    this.#slot = null;
+    slot?.release();
+    // A closed channel's recv waits for unused permits; this may have been the last.
+    if (chan !== null && !chan.receiverAlive) chan.wakeReceiver();
+  }
+  [Symbol.dispose](): void {
+    this.drop();
+  }
+  /** Moved into a task (move.ts): the task holds the slot. */
+  [TAKE](): { fresh: object; what: string } {
+    if (this.#chan === null || this.#slot === null) throw new Error('this Permit was already used or dropped');
+    const fresh = new Permit(this.#chan, this.#slot);
+    this.#chan = null;
+    this.#slot = null;
+    return { fresh, what: 'Permit' };
   }
 }
 
@@ -139,6 +306,10 @@ export class UnboundedSender<T> extends SenderBase<T> {
     const chan = this.live();
     chan.senders++;
     return new UnboundedSender(chan);
+  }
+  /** Finishes once the Receiver is closed or dropped (Tokio's `UnboundedSender::closed`). */
+  closed(): Awaitable<void> {
+    return Sender.prototype.closed.call(this);
   }
   /** Queues `value`; throws SendError (with the value) if the Receiver is gone. */
   send(value: T): void {
@@ -166,11 +337,39 @@ export class Receiver<T> {
           chan.slots?.addPermits(1);
           return Poll.ready(value);
         }
-        if (chan.senders === 0 || !chan.receiverAlive) return Poll.ready(undefined);
+        if (chan.senders === 0 || chan.drained) return Poll.ready(undefined);
         chan.receiverWaker = cx.waker();
         return PENDING;
       },
       () => `a message on an mpsc channel (${chan.senders} Sender${chan.senders === 1 ? '' : 's'} alive)`,
+      () => {
+        chan.receiverWaker = null;
+      },
+    );
+  }
+  /**
+   * Waits for at least one message, then moves up to `limit` of those
+   * waiting into `buffer` (appended) and returns how many (Tokio's
+   * `recv_many`). Returns 0 once every Sender is gone and nothing is left,
+   * or at once when `limit` is 0.
+   */
+  recvMany(buffer: T[], limit: number): Awaitable<number> {
+    if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`recvMany needs a whole number limit, got ${limit}`);
+    const chan = this.#chan;
+    return leaf(
+      (cx: Context): Poll<number> => {
+        if (limit === 0) return Poll.ready(0);
+        if (chan.length > 0) {
+          const n = Math.min(limit, chan.length);
+          for (let i = 0; i < n; i++) buffer.push(chan.shift());
+          chan.slots?.addPermits(n);
+          return Poll.ready(n);
+        }
+        if (chan.senders === 0 || chan.drained) return Poll.ready(0);
+        chan.receiverWaker = cx.waker();
+        return PENDING;
+      },
+      () => `messages on an mpsc channel (${chan.senders} Sender${chan.senders === 1 ? '' : 's'} alive)`,
       () => {
         chan.receiverWaker = null;
       },
@@ -194,6 +393,7 @@ export class Receiver<T> {
   close(): void {
     this.#chan.receiverAlive = false;
     this.#chan.slots?.close();
+    this.#chan.wakeClosed();
   }
   /** Drops the Receiver: the channel closes (as `close()`). */
   drop(): void {

@@ -15,6 +15,15 @@ interface Slot<T> {
   senderGone: boolean;
   receiverGone: boolean;
   waker: Waker | null;
+  /** The task in `Sender.closed()`, woken when the Receiver closes or is dropped. */
+  senderWaker?: Waker | null;
+}
+
+/** The Receiver is gone: wake a Sender waiting in `closed()`. */
+function wakeSender(slot: Slot<unknown>): void {
+  const waker = slot.senderWaker;
+  slot.senderWaker = null;
+  waker?.wake();
 }
 
 export class Sender<T> {
@@ -39,6 +48,26 @@ export class Sender<T> {
   /** True once the Receiver is gone. */
   isClosed(): boolean {
     return this.#slot === null || this.#slot.receiverGone;
+  }
+  /**
+   * Finishes once the Receiver is closed or dropped (Tokio's
+   * `oneshot::Sender::closed`): a task computing the value can stop early.
+   */
+  closed(): Awaitable<void> {
+    const slot = this.#slot;
+    if (slot === null) throw new Error('this oneshot Sender already sent (or was dropped)');
+    const future: Future<void> & { describe(): string; [Symbol.dispose](): void } = {
+      poll(cx: Context): Poll<void> {
+        if (slot.receiverGone) return Poll.ready(undefined);
+        slot.senderWaker = cx.waker();
+        return PENDING;
+      },
+      describe: () => 'the Receiver of a oneshot channel to close',
+      [Symbol.dispose]() {
+        slot.senderWaker = null;
+      },
+    };
+    return future as unknown as Awaitable<void>;
   }
   drop(): void {
     const slot = this.#slot;
@@ -103,6 +132,7 @@ export class Receiver<T> implements Future<T> {
   close(): void {
     this.#slot.receiverGone = true;
     this.#slot.waker = null;
+    wakeSender(this.#slot as Slot<unknown>);
   }
   /** Drops the Receiver: the Sender's `send` will fail (as `close()`). */
   drop(): void {

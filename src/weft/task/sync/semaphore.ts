@@ -41,7 +41,7 @@ interface Waiter {
 /** Permits held; given back by `release()` or by disposing it (`using permit = await sem.acquire()`). */
 export class SemaphorePermit {
   #semaphore: Semaphore | null;
-  readonly #n: number;
+  #n: number;
   constructor(semaphore: Semaphore, n: number) {
     this.#semaphore = semaphore;
     this.#n = n;
@@ -55,6 +55,22 @@ export class SemaphorePermit {
     const semaphore = this.#semaphore;
     this.#semaphore = null;
     semaphore?.addPermits(this.#n);
+  }
+  /**
+   * Takes `other`'s permits into this one, leaving `other` empty (Tokio's
+   * `SemaphorePermit::merge`). Both must come from the same Semaphore.
+   */
+  merge(other: SemaphorePermit): void {
+    if (other.#semaphore !== null && this.#semaphore !== null && other.#semaphore !== this.#semaphore) {
+      throw new Error('merge: these permits belong to different Semaphores');
+    }
+    if (this.#semaphore === null && other.#n > 0 && other.#semaphore !== null) {
+      throw new Error('merge: this permit was already released or forgotten');
+    }
+    const moved = other.#semaphore === null ? 0 : other.#n;
+    other.#semaphore = null;
+    other.#n = 0;
+    this.#n += moved;
   }
   /** Keeps the permits taken for good (Tokio's `forget`). */
   forget(): void {
@@ -138,6 +154,16 @@ export class Semaphore {
         waiter.waker = null;
       },
     );
+  }
+
+  /** Waits for `n` permits at once (Tokio's `acquire_many`; the same as `acquire(n)`). */
+  acquireMany(n: number): Awaitable<SemaphorePermit> {
+    return this.acquire(n);
+  }
+
+  /** Takes `n` permits now or throws TryAcquireError (Tokio's `try_acquire_many`; the same as `tryAcquire(n)`). */
+  tryAcquireMany(n: number): SemaphorePermit {
+    return this.tryAcquire(n);
   }
 
   /** Takes `n` permits now, or throws TryAcquireError (also when others are queued: no overtaking). */

@@ -18,6 +18,8 @@ class Shared<T> {
   senderAlive = true;
   receivers = 0;
   waiters = new Set<Waker>();
+  /** Tasks in `Sender.closed()`, woken when the last Receiver goes. */
+  closedWaiters = new Set<Waker>();
   value: T;
   constructor(value: T) {
     this.value = value;
@@ -67,6 +69,28 @@ export class Sender<T> {
   receiverCount(): number {
     return this.#shared.receivers;
   }
+  /** True once every Receiver is gone: `send` would fail. */
+  isClosed(): boolean {
+    return this.#shared.receivers === 0;
+  }
+  /** Finishes once every Receiver is dropped (Tokio's `watch::Sender::closed`). */
+  closed(): Awaitable<void> {
+    const shared = this.#shared;
+    let waker: Waker | null = null;
+    return leaf(
+      (cx: Context): Poll<void> => {
+        if (shared.receivers === 0) return Poll.ready(undefined);
+        if (waker !== null) shared.closedWaiters.delete(waker);
+        waker = cx.waker();
+        shared.closedWaiters.add(waker);
+        return PENDING;
+      },
+      () => 'every Receiver of a watch channel to be dropped',
+      () => {
+        if (waker !== null) shared.closedWaiters.delete(waker);
+      },
+    );
+  }
   drop(): void {
     if (this.#moved || !this.#shared.senderAlive) return;
     this.#shared.senderAlive = false;
@@ -101,8 +125,13 @@ export class Receiver<T> {
     this.#seen = this.#shared.version;
     return this.#shared.value;
   }
-  /** True if a value newer than the last seen one was sent. */
+  /**
+   * True if a value newer than the last seen one was sent. Throws RecvError
+   * once the Sender is gone, changed or not (Tokio's `has_changed` returns
+   * `Err(RecvError)` for a closed channel).
+   */
   hasChanged(): boolean {
+    if (!this.#shared.senderAlive) throw new RecvError();
     return this.#shared.version !== this.#seen;
   }
   /** Waits for a newer value than the last seen, and marks it seen. Throws RecvError once the Sender is gone. */
@@ -134,7 +163,11 @@ export class Receiver<T> {
   drop(): void {
     if (this.#dropped) return;
     this.#dropped = true;
-    this.#shared.receivers--;
+    if (--this.#shared.receivers === 0) {
+      const waiters = [...this.#shared.closedWaiters];
+      this.#shared.closedWaiters.clear();
+      for (const waker of waiters) waker.wake();
+    }
   }
   [Symbol.dispose](): void {
     // Once moved into a task (move.ts) this object owns nothing; `using` may still call this method on it.
