@@ -20,6 +20,9 @@ function createWorker(): WorkerHandle {
   };
 }
 
+/** No page to keep responsive: the CLI takes console lines in long looks, so a flood prints at full speed. */
+const OUTPUT_BUDGET_MS = 50;
+
 export function createNodeSupervisor(poolSize = 2): Supervisor {
-  return new Supervisor(createWorker, poolSize);
+  return new Supervisor(createWorker, poolSize, OUTPUT_BUDGET_MS);
 }

@@ -24,6 +24,7 @@ import { describeDeadlock, isDeadlocked, snapshot, type Snapshot } from './deadl
 import { startSchedule } from '../weft/runtime/scheduler.ts';
 import { readTrace, startTrace, TASK_OUTCOMES } from '../weft/runtime/trace.ts';
 import { threadName } from '../weft/runtime/threads.ts';
+import { createOutputRing, nextToRead, readLines, readRemaining, type RingLine } from './output-ring.ts';
 import type { FromWorker, MainApi, MainResult, ProgramPayload, SpawnRequestPayload, ToWorker } from './protocol.ts';
 
 /** One worker as the supervisor sees it; each platform adapts its own. */
@@ -62,8 +63,17 @@ function newToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
-/** How long to wait for console lines still in flight from other workers when main has returned. */
+/** How long to wait for console lines other threads are still writing when main has returned. */
 const DRAIN_MS = 500;
+/**
+ * How often the supervisor takes console lines from the run's ring, and how
+ * much it takes at once (output-ring.ts): bounded, so a program that prints
+ * in a tight loop leaves the page's thread free most of the time.
+ */
+const PUMP_MS = 20;
+const PUMP_LINES = 4000;
+/** The page's budget per look: a click waits at most this long for the page's thread. */
+export const PAGE_OUTPUT_BUDGET_MS = 6;
 
 /** Idle, already-started workers, so `spawn` does not pay a worker's start-up (~44 ms). */
 class WorkerPool {
@@ -104,11 +114,16 @@ class WorkerPool {
 export class Supervisor {
   readonly #pool: WorkerPool;
   readonly #idleTarget: number;
+  readonly #outputBudgetMs: number;
 
-  /** `poolSize`: idle workers each run keeps ready for `spawn` (the supervisor keeps one more, for the next run's main). */
-  constructor(factory: WorkerFactory, poolSize = 4) {
+  /**
+   * `poolSize`: idle workers each run keeps ready for `spawn` (the supervisor keeps one more, for the next run's main).
+   * `outputBudgetMs`: how long one look at the run's console lines may take (the page keeps it short, to stay responsive).
+   */
+  constructor(factory: WorkerFactory, poolSize = 4, outputBudgetMs = PAGE_OUTPUT_BUDGET_MS) {
     this.#pool = new WorkerPool(factory, poolSize + 1);
     this.#idleTarget = poolSize;
+    this.#outputBudgetMs = outputBudgetMs;
   }
 
   /** Starts the idle workers now (call when a reader is about to run something). */
@@ -122,7 +137,7 @@ export class Supervisor {
   }
 
   startRun(source: string, options: RunOptions, onEvent: (event: RunEvent) => void): RunHandle {
-    return new Run(this.#pool, this.#idleTarget, source, options, onEvent);
+    return new Run(this.#pool, this.#idleTarget, this.#outputBudgetMs, source, options, onEvent);
   }
 }
 
@@ -143,8 +158,10 @@ class Run implements RunHandle {
   readonly #workers = new Set<WorkerHandle>();
   readonly #tokens = new Map<WorkerHandle, string>();
   readonly #started = performance.now();
-  readonly #pending = new Map<number, RunEvent>();
-  #nextSeq = 0;
+  #pump: ReturnType<typeof setInterval>;
+  /** A look at the console lines sooner than the next PUMP_MS, because the last one left lines behind. */
+  #pumpAgain: ReturnType<typeof setTimeout> | undefined;
+  readonly #outputBudgetMs: number;
   #program: ProgramPayload | undefined;
   #over = false;
   #timer: ReturnType<typeof setTimeout>;
@@ -166,8 +183,9 @@ class Run implements RunHandle {
    */
   #api: Comlink.Remote<MainApi> | undefined;
 
-  constructor(pool: WorkerPool, idleTarget: number, source: string, options: RunOptions, onEvent: (event: RunEvent) => void) {
+  constructor(pool: WorkerPool, idleTarget: number, outputBudgetMs: number, source: string, options: RunOptions, onEvent: (event: RunEvent) => void) {
     this.#pool = pool;
+    this.#outputBudgetMs = outputBudgetMs;
     this.#idleTarget = idleTarget;
     this.#onEvent = onEvent;
     this.done = new Promise((resolve) => (this.#resolve = resolve));
@@ -181,6 +199,8 @@ class Run implements RunHandle {
       Math.max(STARTUP_LIMIT_MS, this.#timeoutMs),
     );
     this.#watchdog = setInterval(() => this.#lookForDeadlock(), DEADLOCK_CHECK_MS);
+    createOutputRing(this.#memory);
+    this.#pump = setInterval(() => this.#takeLines(Infinity), PUMP_MS);
     if (options.trace) startTrace(this.#memory, options.traceCapacity ?? 100_000);
     this.#traced = options.trace === true;
     if (options.seed !== undefined) {
@@ -250,27 +270,6 @@ class Run implements RunHandle {
         this.#joining--;
         this.#serveSpawns();
         return;
-      case 'output':
-        this.#ordered(message.seq, {
-          kind: 'output',
-          stream: message.stream,
-          thread: message.thread,
-          threadId: message.threadId,
-          text: message.text,
-        });
-        return;
-      case 'panic':
-        this.#ordered(message.seq, {
-          kind: 'error',
-          error: {
-            name: message.name,
-            // The location travels separately: the page shows it as a link, the CLI as file:line:col.
-            message: `thread '${message.thread}' panicked${message.task ? ` in ${message.task}` : ''}: ${message.message}`,
-            ...(message.location ? { location: message.location } : {}),
-            thread: message.thread,
-          },
-        });
-        return;
       case 'worker-retired':
         this.#workers.delete(worker);
         worker.terminate();
@@ -326,23 +325,17 @@ class Run implements RunHandle {
     }
   }
 
-  /** Console lines come from many workers; the shared sequence number restores the order they were written in. */
-  #ordered(seq: number, event: RunEvent): void {
-    this.#pending.set(seq, event);
-    while (this.#pending.has(this.#nextSeq)) {
-      const next = this.#pending.get(this.#nextSeq)!;
-      this.#pending.delete(this.#nextSeq++);
-      this.#onEvent(next);
+  /** Takes console lines from the run's ring, in the order they were written (output-ring.ts), below `upTo`. */
+  #takeLines(upTo: number): void {
+    if (this.#over) return;
+    const taken = readLines(this.#memory, upTo, PUMP_LINES, this.#outputBudgetMs, (line) => this.#onEvent(lineEvent(line)));
+    // Lines were left behind (a flood): look again after other tasks had their turn (a click, the time limit).
+    if (taken > 0 && nextToRead(this.#memory) < Math.min(upTo, Atomics.load(this.#memory.i32, H.outputSeq)) && this.#pumpAgain === undefined) {
+      this.#pumpAgain = setTimeout(() => {
+        this.#pumpAgain = undefined;
+        this.#takeLines(upTo);
+      }, 0);
     }
-  }
-
-  #flush(upTo = Infinity): void {
-    const seqs = [...this.#pending.keys()].filter((s) => s < upTo).sort((a, b) => a - b);
-    for (const seq of seqs) {
-      this.#onEvent(this.#pending.get(seq)!);
-      this.#pending.delete(seq);
-    }
-    this.#pending.clear();
   }
 
   #mainReturned(result: MainResult): void {
@@ -375,7 +368,9 @@ class Run implements RunHandle {
     const deadline = performance.now() + DRAIN_MS;
     const waitForLines = () => {
       if (this.#over) return;
-      if (this.#nextSeq >= result.outputSeqEnd || performance.now() > deadline) finish();
+      this.#takeLines(result.outputSeqEnd);
+      if (this.#over) return;
+      if (nextToRead(this.#memory) >= result.outputSeqEnd || performance.now() > deadline) finish();
       else setTimeout(waitForLines, 5);
     };
     waitForLines();
@@ -429,6 +424,8 @@ class Run implements RunHandle {
   #finish(status: RunStatus, message: string, outputSeqEnd = Infinity, lastEvent?: RunEvent | RunEvent[]): void {
     if (this.#over) return;
     clearInterval(this.#watchdog);
+    clearInterval(this.#pump);
+    clearTimeout(this.#pumpAgain);
     // Tell blocked threads to give up (they check between wait slices), then end them all.
     Atomics.store(this.#memory.i32, H.stop, 1);
     this.#over = true;
@@ -440,7 +437,8 @@ class Run implements RunHandle {
     this.#controlPort?.close();
     this.#api = undefined;
     this.#abandonMain(new Error(`the run ended: ${status}`));
-    this.#flush(outputSeqEnd);
+    // Every worker is gone: what is in the ring now is all there will be.
+    readRemaining(this.#memory, outputSeqEnd, (line) => this.#onEvent(lineEvent(line)));
     for (const event of lastEvent === undefined ? [] : Array.isArray(lastEvent) ? lastEvent : [lastEvent]) this.#onEvent(event);
     const seeded = this.#seed !== undefined && status !== 'ok' && status !== 'stopped';
     const outcome: RunOutcome = {
@@ -455,6 +453,20 @@ class Run implements RunHandle {
     this.#onEvent({ kind: 'end', outcome });
     this.#resolve(outcome);
   }
+}
+
+function lineEvent(line: RingLine): RunEvent {
+  if (line.kind === 'output') return { kind: 'output', stream: line.stream, thread: line.thread, threadId: line.threadId, text: line.text };
+  return {
+    kind: 'error',
+    error: {
+      name: line.name,
+      // The location travels separately: the page shows it as a link, the CLI as file:line:col.
+      message: `thread '${line.thread}' panicked${line.task ? ` in ${line.task}` : ''}: ${line.message}`,
+      ...(line.location ? { location: line.location } : {}),
+      thread: line.thread,
+    },
+  };
 }
 
 function formatMs(ms: number): string {

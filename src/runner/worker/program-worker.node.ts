@@ -1,6 +1,6 @@
 /** Node entry of a run's worker (a worker_thread started by the CLI or the tests). */
 import { parentPort } from 'node:worker_threads';
-import { handleMessage, type WorkerPort } from './program-worker.ts';
+import { handleMessage, reportUnhandledRejection, type WorkerPort } from './program-worker.ts';
 import { lockDown } from './lockdown.ts';
 import type { ToWorker } from '../protocol.ts';
 
@@ -11,5 +11,7 @@ const post = parent.postMessage.bind(parent);
 const port: WorkerPort = { post: (message) => post(message) };
 // No network, storage or files for the program from here on; weft kept what it needs above (lockdown.ts).
 lockDown();
+// Node would end the worker on an unhandled rejection; the reader gets a line instead, as in the browser.
+process.on('unhandledRejection', (reason) => reportUnhandledRejection(reason));
 parent.on('message', (message: ToWorker) => handleMessage(port, message));
 port.post({ kind: 'ready' });

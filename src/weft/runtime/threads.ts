@@ -89,9 +89,32 @@ export interface PanicPayload {
 export function panicPayload(error: unknown, context: ThreadContext): PanicPayload {
   const thread = threadLabel(context.threadId, context.name);
   if (error instanceof Error) {
-    return { name: error.name, message: error.message, thread, location: context.locate(error.stack) };
+    const name = describeThrown(() => error.name, 'Error');
+    const message = describeThrown(() => error.message, '');
+    const stack = describeThrown(() => error.stack, '');
+    return { name, message, thread, location: context.locate(stack || undefined) };
   }
-  return { name: 'Error', message: String(error), thread, location: undefined };
+  return { name: 'Error', message: describeThrown(() => String(error), '(a thrown value that cannot be shown)'), thread, location: undefined };
+}
+
+/**
+ * What a thrown value says, read defensively: a program may throw an object
+ * whose `toString` (or `message` getter) itself throws, and that is the
+ * program's panic, not a failure of weft.
+ */
+function describeThrown(read: () => unknown, empty: string): string {
+  try {
+    const value = read();
+    return value === undefined ? empty : typeof value === 'string' ? value : String(value);
+  } catch (inner) {
+    let why: string;
+    try {
+      why = inner instanceof Error ? `${inner.name}: ${inner.message}` : typeof inner === 'string' ? inner : typeof inner;
+    } catch {
+      why = 'another error';
+    }
+    return `(a thrown value whose text could not be read: reading it threw ${why})`;
+  }
 }
 
 /** Drops everything the current thread still owns (Rust: locals dropped at thread exit). */
