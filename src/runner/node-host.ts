@@ -3,19 +3,30 @@
  * Supervisor, with worker_threads for workers.
  */
 import { Worker } from 'node:worker_threads';
-import { Supervisor, type WorkerHandle } from './supervisor.ts';
+import { Supervisor, WorkerOutOfMemory, type WorkerHandle } from './supervisor.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 
 const entry = new URL('./worker/program-worker.node.ts', import.meta.url);
 
-function createWorker(): WorkerHandle {
-  const worker = new Worker(entry);
+/**
+ * The most heap one thread's worker may use. Without a limit a program that
+ * allocates in a loop took Node down with V8's "FATAL ERROR … heap out of
+ * memory" (issue 17); with one, Node ends just that worker
+ * (ERR_WORKER_OUT_OF_MEMORY) and the run ends with a weft message.
+ */
+export const THREAD_HEAP_LIMIT_MB = 512;
+
+function createWorker(heapLimitMb: number): WorkerHandle {
+  const worker = new Worker(entry, { resourceLimits: { maxOldGenerationSizeMb: heapLimitMb } });
   // An idle pooled worker must not keep the process alive.
   worker.unref();
   return {
     post: (message: ToWorker, transfer: Transferable[] = []) => worker.postMessage(message, transfer as never),
     onMessage: (listener) => worker.on('message', (message: FromWorker) => listener(message)),
-    onError: (listener) => worker.on('error', listener),
+    onError: (listener) =>
+      worker.on('error', (error: NodeJS.ErrnoException) =>
+        listener(error?.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new WorkerOutOfMemory(heapLimitMb) : error),
+      ),
     terminate: () => void worker.terminate(),
   };
 }
@@ -23,6 +34,7 @@ function createWorker(): WorkerHandle {
 /** No page to keep responsive: the CLI takes console lines in long looks, so a flood prints at full speed. */
 const OUTPUT_BUDGET_MS = 50;
 
-export function createNodeSupervisor(poolSize = 2): Supervisor {
-  return new Supervisor(createWorker, poolSize, OUTPUT_BUDGET_MS);
+/** `heapLimitMb`: the most heap each thread's worker may use (tests lower it to reach it quickly). */
+export function createNodeSupervisor(poolSize = 2, heapLimitMb = THREAD_HEAP_LIMIT_MB): Supervisor {
+  return new Supervisor(() => createWorker(heapLimitMb), poolSize, OUTPUT_BUDGET_MS);
 }

@@ -18,7 +18,7 @@
  */
 import * as Comlink from 'comlink';
 import { H, RunMemory } from '../weft/runtime/memory.ts';
-import { createIdleWorkers, idleCount, MAX_WORKERS, refillSeen, tryHandToIdle } from './idle-workers.ts';
+import { createIdleWorkers, idleCount, MAX_WORKERS, refillSeen, threadOfWorker, tryHandToIdle } from './idle-workers.ts';
 import type { RunEvent, RunOptions, RunOutcome, RunStatus } from './events.ts';
 import { describeDeadlock, isDeadlocked, snapshot, type Snapshot } from './deadlock.ts';
 import { startSchedule } from '../weft/runtime/scheduler.ts';
@@ -36,6 +36,20 @@ export interface WorkerHandle {
 }
 
 export type WorkerFactory = () => WorkerHandle;
+
+/**
+ * What a platform's worker reports when its thread used more memory than a
+ * run may: Node's `resourceLimits` (node-host.ts), the page's memory watch
+ * (browser-host.ts). The run ends as 'out-of-memory', naming the thread.
+ */
+export class WorkerOutOfMemory extends Error {
+  readonly limitMb: number;
+  constructor(limitMb: number) {
+    super(`more than ${limitMb} MB`);
+    this.limitMb = limitMb;
+    this.name = 'WorkerOutOfMemory';
+  }
+}
 
 export interface RunHandle {
   /** Ends the run now: every worker is terminated; `done` resolves with status 'stopped'. */
@@ -157,6 +171,9 @@ class Run implements RunHandle {
   #retry: ReturnType<typeof setTimeout> | undefined;
   readonly #workers = new Set<WorkerHandle>();
   readonly #tokens = new Map<WorkerHandle, string>();
+  /** Each thread worker's index in the idle-worker region (the main worker has none). */
+  readonly #workerIndex = new Map<WorkerHandle, number>();
+  #mainWorker: WorkerHandle | undefined;
   readonly #started = performance.now();
   #pump: ReturnType<typeof setInterval>;
   /** A look at the console lines sooner than the next PUMP_MS, because the last one left lines behind. */
@@ -209,6 +226,7 @@ class Run implements RunHandle {
     }
 
     const main = this.#adopt(pool.take());
+    this.#mainWorker = main;
     const { port1, port2 } = new MessageChannel();
     this.#controlPort = port1;
     main.post({ kind: 'control', port: port2, token: this.#tokens.get(main)! }, [port2]);
@@ -241,7 +259,12 @@ class Run implements RunHandle {
       if ((message as Signed).token === token) this.#receive(worker, message);
     });
     worker.onError((error) => {
-      if (!this.#over) this.#finish('crashed', `A worker failed: ${error instanceof Error ? error.message : String(error)}`);
+      if (this.#over) return;
+      if (error instanceof WorkerOutOfMemory) {
+        this.#finish('out-of-memory', `Out of memory: ${this.#threadOn(worker)} used ${error.message}, the most a thread may use here, and was stopped.`);
+        return;
+      }
+      this.#finish('crashed', `A worker failed: ${error instanceof Error ? error.message : String(error)}`);
     });
     return worker;
   }
@@ -280,6 +303,16 @@ class Run implements RunHandle {
     }
   }
 
+  /** "thread 'main'", "thread 'worker-2'": the thread `worker` runs, as the reader knows it. */
+  #threadOn(worker: WorkerHandle): string {
+    if (worker === this.#mainWorker) return "thread 'main'";
+    const index = this.#workerIndex.get(worker);
+    const threadId = index === undefined ? undefined : threadOfWorker(this.#memory.i32, this.#idleWorkers, index);
+    if (threadId === undefined) return 'a thread';
+    const name = threadName(this.#memory, threadId);
+    return name === undefined ? `thread ${threadId}` : `thread '${name}'`;
+  }
+
   /**
    * Adds workers until the idle ones, those still loading the program and the
    * waiting spawns leave `idleTarget` to spare. Never waits: a new worker
@@ -294,6 +327,7 @@ class Run implements RunHandle {
       const worker = this.#nextWorker++;
       this.#joining++;
       const joiner = this.#adopt(this.#pool.take());
+      this.#workerIndex.set(joiner, worker);
       joiner.post({
         kind: 'join-run',
         token: this.#tokens.get(joiner)!,

@@ -89,6 +89,8 @@ type ProgramFactory = (weft: typeof weftImports) => ProgramExports | Promise<Pro
  * the program's frames `main.ts:LINE:COL` in V8 stack traces.
  */
 const indirectEval: (code: string) => unknown = globalThis.eval;
+/** Kept for the same reason: a program may replace `setTimeout`, and weft's own wait must still end. */
+const laterTimer = globalThis.setTimeout.bind(globalThis) as (callback: () => void, ms: number) => unknown;
 
 function load(program: ProgramPayload): ProgramFactory {
   return indirectEval(program.code) as ProgramFactory;
@@ -218,6 +220,9 @@ function mainApi(port: WorkerPort): MainApi {
         status = 'panic';
         error = readerError(thrown, ctx);
       }
+      // One turn of the event loop first, so a Promise main rejected and
+      // nobody handled is reported (reportUnhandledRejection) before the cut.
+      await new Promise<void>((resolve) => laterTimer(resolve, 0));
       // The program is over: every other thread stops at its next weft call.
       Atomics.store(memory.i32, H.stop, 1);
       Atomics.notify(memory.i32, H.stop);
