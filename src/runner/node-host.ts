@@ -3,6 +3,7 @@
  * Supervisor, with worker_threads for workers.
  */
 import { Worker } from 'node:worker_threads';
+import { totalmem } from 'node:os';
 import { Supervisor, WorkerOutOfMemory, type WorkerHandle } from './supervisor.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 
@@ -34,7 +35,18 @@ function createWorker(heapLimitMb: number): WorkerHandle {
 /** No page to keep responsive: the CLI takes console lines in long looks, so a flood prints at full speed. */
 const OUTPUT_BUDGET_MS = 50;
 
+/**
+ * Many threads each under their own limit can still exhaust the machine
+ * (1,000 workers, issue 17): the process as a whole may use at most half the
+ * machine's memory (resident set, measured four times a second).
+ */
+const PROCESS_LIMIT_MB = Math.max(1024, Math.floor(totalmem() / 2 / 1024 / 1024));
+
 /** `heapLimitMb`: the most heap each thread's worker may use (tests lower it to reach it quickly). */
 export function createNodeSupervisor(poolSize = 2, heapLimitMb = THREAD_HEAP_LIMIT_MB): Supervisor {
-  return new Supervisor(() => createWorker(heapLimitMb), poolSize, OUTPUT_BUDGET_MS);
+  return new Supervisor(() => createWorker(heapLimitMb), {
+    poolSize,
+    outputBudgetMs: OUTPUT_BUDGET_MS,
+    memoryWatch: { limitMb: PROCESS_LIMIT_MB, intervalMs: 250, measure: async () => process.memoryUsage.rss() },
+  });
 }

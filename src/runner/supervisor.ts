@@ -23,7 +23,7 @@ import type { RunEvent, RunOptions, RunOutcome, RunStatus } from './events.ts';
 import { describeDeadlock, isDeadlocked, snapshot, type Snapshot } from './deadlock.ts';
 import { startSchedule } from '../weft/runtime/scheduler.ts';
 import { readTrace, startTrace, TASK_OUTCOMES } from '../weft/runtime/trace.ts';
-import { threadName } from '../weft/runtime/threads.ts';
+import { S, slot, threadIds, threadName, ThreadState } from '../weft/runtime/threads.ts';
 import { createOutputRing, nextToRead, readLines, readRemaining, type RingLine } from './output-ring.ts';
 import type { FromWorker, MainApi, MainResult, ProgramPayload, SpawnRequestPayload, ToWorker } from './protocol.ts';
 
@@ -36,6 +36,26 @@ export interface WorkerHandle {
 }
 
 export type WorkerFactory = () => WorkerHandle;
+
+/**
+ * How a platform measures what a run's workers use together, for the
+ * memory limit a run is held to besides each worker's own (WorkerOutOfMemory).
+ */
+export interface MemoryWatch {
+  limitMb: number;
+  /** Bytes the run's workers use now (undefined: cannot tell). May take long: the supervisor waits for one before asking again. */
+  measure(): Promise<number | undefined>;
+  /** Pause between measurements. */
+  intervalMs: number;
+}
+
+export interface SupervisorOptions {
+  /** Idle workers each run keeps ready for `spawn` (the supervisor keeps one more, for the next run's main). Default 4. */
+  poolSize?: number;
+  /** How long one look at the run's console lines may take (the page keeps it short, to stay responsive). */
+  outputBudgetMs?: number;
+  memoryWatch?: MemoryWatch;
+}
 
 /**
  * What a platform's worker reports when its thread used more memory than a
@@ -66,6 +86,8 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 const DEADLOCK_CHECK_MS = 150;
 /** Looks the watchdog may wait for a deadlocked thread to record its line (4 × 150 ms: the report still comes within a second). */
 const UNLOCATED_LOOKS = 4;
+/** Workers a run may have loading the program at once (#topUp). */
+const MAX_LOADING = 6;
 /** How long a run's worker may take to load and compile the program before the time limit starts. */
 const STARTUP_LIMIT_MS = 60_000;
 
@@ -129,15 +151,14 @@ export class Supervisor {
   readonly #pool: WorkerPool;
   readonly #idleTarget: number;
   readonly #outputBudgetMs: number;
+  readonly #memoryWatch: MemoryWatch | undefined;
 
-  /**
-   * `poolSize`: idle workers each run keeps ready for `spawn` (the supervisor keeps one more, for the next run's main).
-   * `outputBudgetMs`: how long one look at the run's console lines may take (the page keeps it short, to stay responsive).
-   */
-  constructor(factory: WorkerFactory, poolSize = 4, outputBudgetMs = PAGE_OUTPUT_BUDGET_MS) {
+  constructor(factory: WorkerFactory, options: SupervisorOptions = {}) {
+    const poolSize = options.poolSize ?? 4;
     this.#pool = new WorkerPool(factory, poolSize + 1);
     this.#idleTarget = poolSize;
-    this.#outputBudgetMs = outputBudgetMs;
+    this.#outputBudgetMs = options.outputBudgetMs ?? PAGE_OUTPUT_BUDGET_MS;
+    this.#memoryWatch = options.memoryWatch;
   }
 
   /** Starts the idle workers now (call when a reader is about to run something). */
@@ -151,7 +172,9 @@ export class Supervisor {
   }
 
   startRun(source: string, options: RunOptions, onEvent: (event: RunEvent) => void): RunHandle {
-    return new Run(this.#pool, this.#idleTarget, this.#outputBudgetMs, source, options, onEvent);
+    const run = new Run(this.#pool, this.#idleTarget, this.#outputBudgetMs, source, options, onEvent);
+    if (this.#memoryWatch) run.watchMemory(this.#memoryWatch);
+    return run;
   }
 }
 
@@ -166,6 +189,8 @@ class Run implements RunHandle {
   /** Workers sent `join-run` that have not said `pool-joined` yet. */
   #joining = 0;
   #nextWorker = 0;
+  /** Indices of workers that retired, free for new workers (so a long run never runs out of them). */
+  readonly #freeWorkers: number[] = [];
   /** Spawns that found no idle worker, oldest first; each goes to the next worker that becomes idle. */
   readonly #waitingSpawns: SpawnRequestPayload[] = [];
   #retry: ReturnType<typeof setTimeout> | undefined;
@@ -248,6 +273,38 @@ class Run implements RunHandle {
     this.#finish('stopped', 'Stopped.');
   }
 
+  /** Measures the run's memory until it ends, and ends it when its workers together use more than the watch's limit. */
+  watchMemory(watch: MemoryWatch): void {
+    const look = async () => {
+      while (!this.#over) {
+        // A short run never measures: most end before the first look.
+        await new Promise((resolve) => setTimeout(resolve, watch.intervalMs));
+        if (this.#over) return;
+        const bytes = await watch.measure().catch(() => undefined);
+        if (this.#over) return;
+        if (bytes !== undefined && bytes > watch.limitMb * 1024 * 1024) {
+          const running = this.#runningThreads();
+          const who = running.length === 0 ? '' : running.length === 1 ? ` (${running[0]} was running)` : ` (running: ${running.join(', ')})`;
+          this.#finish('out-of-memory', `Out of memory: the program's threads used more than ${watch.limitMb} MB together${who}, and the run was stopped.`);
+          return;
+        }
+      }
+    };
+    void look();
+  }
+
+  /** The threads that are running and not blocked in weft: those that can be allocating. */
+  #runningThreads(): string[] {
+    const i32 = this.#memory.i32;
+    return threadIds(i32)
+      .filter((id) => Atomics.load(i32, slot(id, S.state)) === ThreadState.running && Atomics.load(i32, slot(id, S.waitKind)) === 0)
+      .slice(0, 4)
+      .map((id) => {
+        const name = id === 1 ? 'main' : threadName(this.#memory, id);
+        return name === undefined ? `thread ${id}` : `thread '${name}'`;
+      });
+  }
+
   #adopt(worker: WorkerHandle): WorkerHandle {
     this.#workers.add(worker);
     const token = newToken();
@@ -292,11 +349,17 @@ class Run implements RunHandle {
       case 'pool-joined':
         this.#joining--;
         this.#serveSpawns();
+        // Workers load a few at a time (#topUp): this one's place is free for the next.
+        if (this.#waitingSpawns.length === 0) this.#topUp();
         return;
-      case 'worker-retired':
+      case 'worker-retired': {
+        const index = this.#workerIndex.get(worker);
+        if (index !== undefined) this.#freeWorkers.push(index);
+        this.#workerIndex.delete(worker);
         this.#workers.delete(worker);
         worker.terminate();
         return;
+      }
       case 'fatal':
         this.#finish('crashed', message.message);
         return;
@@ -323,8 +386,13 @@ class Run implements RunHandle {
     if (program === undefined) return;
     const idle = idleCount(this.#memory.i32, this.#idleWorkers);
     let missing = this.#idleTarget + this.#waitingSpawns.length - idle - this.#joining;
-    for (; missing > 0 && this.#nextWorker < MAX_WORKERS; missing--) {
-      const worker = this.#nextWorker++;
+    // A program that spawns a thousand threads at once must not make the
+    // page start a thousand workers in one go (issue 17: the page froze for
+    // > 15 s and the time limit fired 30 s late). A few load at a time; each
+    // that joins (pool-joined) asks for the next.
+    missing = Math.min(missing, MAX_LOADING - this.#joining);
+    for (; missing > 0 && (this.#freeWorkers.length > 0 || this.#nextWorker < MAX_WORKERS); missing--) {
+      const worker = this.#freeWorkers.pop() ?? this.#nextWorker++;
       this.#joining++;
       const joiner = this.#adopt(this.#pool.take());
       this.#workerIndex.set(joiner, worker);
