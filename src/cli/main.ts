@@ -19,6 +19,7 @@ import { createNodeSupervisor } from '../runner/node-host.ts';
 import type { RunEvent, RunOptions } from '../runner/events.ts';
 import { checkCommand, hintCommand, listCommand, UsageError, watchCommand } from './exercises.ts';
 import { show } from '../exercises/checks-api.ts';
+import { inGuardedChild, runGuarded } from './guard.ts';
 
 const USAGE = `usage: npm run weft -- run <file.ts> [--timeout ms] [--threads] [--seed N [--schedule random|pct]] [--trace] [--call NAME [--args JSON]]
        npm run weft -- check <exercise> [--file F]
@@ -198,6 +199,11 @@ async function main(): Promise<void> {
     }
     if (!Array.isArray(args)) fail(`weft: --args must be a JSON array of the arguments, got ${values.args}`);
     options.call = { name: values.call, args };
+  }
+  // The program runs in a child process this one watches, so even V8 aborting on a heap blow-up ends with a weft message (guard.ts).
+  if (!inGuardedChild()) {
+    process.exitCode = await runGuarded(process.argv[1]!, process.argv.slice(2));
+    return;
   }
   process.exitCode = await run(file, options, values.threads ?? false);
 }

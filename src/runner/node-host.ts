@@ -4,7 +4,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { totalmem } from 'node:os';
-import { Supervisor, WorkerOutOfMemory, type WorkerHandle } from './supervisor.ts';
+import { Supervisor, WorkerOutOfMemory, type WorkerFactory, type WorkerHandle } from './supervisor.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 
 const entry = new URL('./worker/program-worker.node.ts', import.meta.url);
@@ -14,11 +14,15 @@ const entry = new URL('./worker/program-worker.node.ts', import.meta.url);
  * allocates in a loop took Node down with V8's "FATAL ERROR … heap out of
  * memory" (issue 17); with one, Node ends just that worker
  * (ERR_WORKER_OUT_OF_MEMORY) and the run ends with a weft message.
+ * WEFT_THREAD_HEAP_MB sets another limit (the tests use a low one, to reach it quickly).
  */
-export const THREAD_HEAP_LIMIT_MB = 512;
+export const THREAD_HEAP_LIMIT_MB = Number(process.env.WEFT_THREAD_HEAP_MB) > 0 ? Number(process.env.WEFT_THREAD_HEAP_MB) : 512;
 
-function createWorker(heapLimitMb: number): WorkerHandle {
-  const worker = new Worker(entry, { resourceLimits: { maxOldGenerationSizeMb: heapLimitMb } });
+/** One worker of a run, with a heap limit (exported for tests that count workers). */
+export function createNodeWorker(heapLimitMb = THREAD_HEAP_LIMIT_MB): WorkerHandle {
+  // A young generation small beside the old one: promoting it needs that much room past the limit, and
+  // Node leaves only 16 MB (with V8's default young generation a blow-up often aborted the process anyway).
+  const worker = new Worker(entry, { resourceLimits: { maxOldGenerationSizeMb: heapLimitMb, maxYoungGenerationSizeMb: Math.max(4, Math.floor(heapLimitMb / 16)) } });
   // An idle pooled worker must not keep the process alive.
   worker.unref();
   return {
@@ -43,8 +47,8 @@ const OUTPUT_BUDGET_MS = 50;
 const PROCESS_LIMIT_MB = Math.max(1024, Math.floor(totalmem() / 2 / 1024 / 1024));
 
 /** `heapLimitMb`: the most heap each thread's worker may use (tests lower it to reach it quickly). */
-export function createNodeSupervisor(poolSize = 2, heapLimitMb = THREAD_HEAP_LIMIT_MB): Supervisor {
-  return new Supervisor(() => createWorker(heapLimitMb), {
+export function createNodeSupervisor(poolSize = 2, heapLimitMb = THREAD_HEAP_LIMIT_MB, factory: WorkerFactory = () => createNodeWorker(heapLimitMb)): Supervisor {
+  return new Supervisor(factory, {
     poolSize,
     outputBudgetMs: OUTPUT_BUDGET_MS,
     memoryWatch: { limitMb: PROCESS_LIMIT_MB, intervalMs: 250, measure: async () => process.memoryUsage.rss() },
