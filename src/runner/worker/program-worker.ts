@@ -220,9 +220,11 @@ function mainApi(port: WorkerPort): MainApi {
         status = 'panic';
         error = readerError(thrown, ctx);
       }
-      // One turn of the event loop first, so a Promise main rejected and
-      // nobody handled is reported (reportUnhandledRejection) before the cut.
-      await new Promise<void>((resolve) => laterTimer(resolve, 0));
+      // Two turns of the event loop first, so a Promise main rejected and
+      // nobody handled is reported (reportUnhandledRejection) before the cut:
+      // Chromium dispatches 'unhandledrejection' from a task it posts after
+      // the microtasks, which may come after a timer posted among them.
+      for (let turn = 0; turn < 2; turn++) await new Promise<void>((resolve) => laterTimer(resolve, 0));
       // The program is over: every other thread stops at its next weft call.
       Atomics.store(memory.i32, H.stop, 1);
       Atomics.notify(memory.i32, H.stop);
