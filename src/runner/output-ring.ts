@@ -41,6 +41,14 @@ const WAIT_SLICE_MS = 50;
  */
 export const MAX_LINE_CHARS = 5_000;
 
+/** Bounds on what a slot may claim (a line's UTF-8 is at most 3 bytes a character, plus the panic's JSON around it). */
+const MAX_TEXT_BYTES = MAX_LINE_CHARS * 3 + 4096;
+const MAX_LABEL_BYTES = 4096;
+
+function clamp(n: number, max: number): number {
+  return Math.max(0, Math.min(n, max));
+}
+
 const STREAMS = ['log', 'info', 'warn', 'error', 'debug', 'panic'] as const;
 type Kind = (typeof STREAMS)[number];
 
@@ -80,7 +88,7 @@ function write(memory: RunMemory, seq: number, threadId: number, kind: Kind, lab
   }
   const old = i32[slotIndex(base, seq, S.ptr)]!;
   if (old !== 0) memory.free(old);
-  const labelBytes = encoder.encode(label);
+  const labelBytes = encoder.encode(label.length > 1000 ? `${label.slice(0, 1000)}…` : label);
   const textBytes = encoder.encode(text);
   const ptr = memory.alloc(Math.max(8, labelBytes.length + textBytes.length));
   memory.u8.set(labelBytes, ptr);
@@ -101,7 +109,8 @@ export function writeOutput(memory: RunMemory, threadId: number, thread: string,
 export function writePanic(memory: RunMemory, threadId: number, report: PanicReport): void {
   const seq = Atomics.add(memory.i32, H.outputSeq, 1);
   const { thread, ...rest } = report;
-  write(memory, seq, threadId, 'panic', thread, JSON.stringify({ ...rest, message: truncateLine(rest.message) }));
+  const name = rest.name.length > 200 ? `${rest.name.slice(0, 200)}…` : rest.name;
+  write(memory, seq, threadId, 'panic', thread, JSON.stringify({ ...rest, name, message: truncateLine(rest.message) }));
 }
 
 /** The sequence number of the next line the supervisor will take. */
@@ -114,12 +123,20 @@ function take(memory: RunMemory, base: number, seq: number): RingLine {
   const threadId = i32[slotIndex(base, seq, S.threadId)]!;
   const kind = STREAMS[i32[slotIndex(base, seq, S.stream)]!] ?? 'log';
   const ptr = i32[slotIndex(base, seq, S.ptr)]!;
-  const labelBytes = i32[slotIndex(base, seq, S.labelBytes)]!;
-  const textBytes = i32[slotIndex(base, seq, S.textBytes)]!;
+  // Run memory is within the program's reach (weft/par's sharedArray views it): read what a slot says
+  // defensively, so a program that scribbles over the ring garbles its own output and nothing else.
+  const labelBytes = clamp(i32[slotIndex(base, seq, S.labelBytes)]!, MAX_LABEL_BYTES);
+  const textBytes = clamp(i32[slotIndex(base, seq, S.textBytes)]!, MAX_TEXT_BYTES);
   const bytes = memory.read(ptr, labelBytes + textBytes);
   const thread = decoder.decode(bytes.subarray(0, labelBytes));
   const text = decoder.decode(bytes.subarray(labelBytes));
-  if (kind === 'panic') return { kind: 'panic', seq, threadId, thread, ...(JSON.parse(text) as Omit<PanicReport, 'thread'>) };
+  if (kind === 'panic') {
+    try {
+      return { kind: 'panic', seq, threadId, thread, ...(JSON.parse(text) as Omit<PanicReport, 'thread'>) };
+    } catch {
+      return { kind: 'output', seq, threadId, thread, stream: 'error', text };
+    }
+  }
   return { kind: 'output', seq, threadId, thread, stream: kind, text };
 }
 
