@@ -19,6 +19,7 @@ import { createNodeSupervisor } from '../runner/node-host.ts';
 import type { RunEvent, RunOptions } from '../runner/events.ts';
 import { checkCommand, hintCommand, listCommand, UsageError, watchCommand } from './exercises.ts';
 import { show } from '../exercises/checks-api.ts';
+import { inGuardedChild, runGuarded } from './guard.ts';
 
 const USAGE = `usage: npm run weft -- run <file.ts> [--timeout ms] [--threads] [--seed N [--schedule random|pct]] [--trace] [--call NAME [--args JSON]]
        npm run weft -- check <exercise> [--file F]
@@ -59,19 +60,34 @@ async function run(file: string, options: RunOptions, labelThreads: boolean): Pr
     fail(`weft: cannot read ${file}: ${(error as Error).message}`, 66);
   }
   const supervisor = createNodeSupervisor();
+  // Lines arrive in batches (runner/output-ring.ts); one write per batch and stream, not one per line.
+  let pending: { to: NodeJS.WriteStream; text: string }[] = [];
+  const flush = () => {
+    for (const { to, text } of pending) to.write(text);
+    pending = [];
+  };
+  const write = (to: NodeJS.WriteStream, text: string) => {
+    const last = pending.at(-1);
+    if (last?.to === to) last.text += text;
+    else {
+      if (pending.length === 0) queueMicrotask(flush);
+      pending.push({ to, text });
+    }
+  };
   const onEvent = (event: RunEvent) => {
     switch (event.kind) {
       case 'output': {
         const line = labelThreads ? `[${event.thread}] ${event.text}` : event.text;
-        (event.stream === 'error' || event.stream === 'warn' ? process.stderr : process.stdout).write(`${line}\n`);
+        write(event.stream === 'error' || event.stream === 'warn' ? process.stderr : process.stdout, `${line}\n`);
         return;
       }
       case 'error': {
         const where = event.error.location ? `${file}:${event.error.location.line}:${event.error.location.column}: ` : `${file}: `;
-        process.stderr.write(`${where}${event.error.name}: ${event.error.message}\n`);
+        write(process.stderr, `${where}${event.error.name}: ${event.error.message}\n`);
         return;
       }
       case 'end':
+        flush();
         if (event.outcome.status !== 'ok') process.stderr.write(`weft: ${event.outcome.message}\n`);
         return;
     }
@@ -102,6 +118,11 @@ async function run(file: string, options: RunOptions, labelThreads: boolean): Pr
 }
 
 async function main(): Promise<void> {
+  // `weft run prog.ts | head`: the reader has seen what they wanted; end quietly, as a Rust program ends on a closed pipe.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   let parsed;
   try {
     parsed = parseArgs({
@@ -178,6 +199,11 @@ async function main(): Promise<void> {
     }
     if (!Array.isArray(args)) fail(`weft: --args must be a JSON array of the arguments, got ${values.args}`);
     options.call = { name: values.call, args };
+  }
+  // The program runs in a child process this one watches, so even V8 aborting on a heap blow-up ends with a weft message (guard.ts).
+  if (!inGuardedChild()) {
+    process.exitCode = await runGuarded(process.argv[1]!, process.argv.slice(2));
+    return;
   }
   process.exitCode = await run(file, options, values.threads ?? false);
 }

@@ -146,6 +146,8 @@ export async function saveDraft(id: string, source: string): Promise<void> {
   const db = await open();
   const transaction = db.transaction('drafts', 'readwrite');
   transaction.objectStore('drafts').put({ id, source, savedAt: Date.now() } satisfies Draft);
+  // Commit now rather than when the page's task ends: a save made as the page is hidden or unloaded (pagehide) must not wait for a turn it may not get.
+  transaction.commit?.();
   await done(transaction);
 }
 

@@ -3,7 +3,7 @@
  * module Web Workers. The page is the supervisor because it never blocks
  * (ARCHITECTURE.md, constraint 1).
  */
-import { Supervisor, type RunHandle, type WorkerHandle } from './supervisor.ts';
+import { Supervisor, type MemoryWatch, type RunHandle, type WorkerHandle } from './supervisor.ts';
 import type { RunEvent, RunOptions } from './events.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 import { startGrading, type GradeEvent, type GradeHandle } from './grade.ts';
@@ -27,6 +27,32 @@ function createWorker(): WorkerHandle {
 
 let supervisor: Supervisor | undefined;
 
+/**
+ * A Web Worker has no heap limit of its own that a page can set, and one
+ * that runs out of memory takes the whole tab down (issue 17: 2.8 GB in
+ * 10 s). The only measure Chromium offers a page is
+ * measureUserAgentSpecificMemory (cross-origin isolated pages only), and it
+ * answers at the next full garbage collection: 18–46 s on this machine
+ * while a worker allocated. So it guards long runs; the time limit (10 s by
+ * default) is what bounds a fast blow-up.
+ */
+const WORKERS_LIMIT_MB = 1536;
+type MeasureMemory = () => Promise<{ breakdown: { bytes: number; attribution: { scope?: string }[] }[] }>;
+const measureMemory = (performance as unknown as { measureUserAgentSpecificMemory?: MeasureMemory }).measureUserAgentSpecificMemory;
+const memoryWatch: MemoryWatch | undefined =
+  typeof measureMemory === 'function'
+    ? {
+        limitMb: WORKERS_LIMIT_MB,
+        intervalMs: 1000,
+        measure: async () => {
+          const result = await measureMemory.call(performance);
+          let bytes = 0;
+          for (const entry of result.breakdown) if (entry.attribution.some((a) => a.scope === 'DedicatedWorkerGlobalScope')) bytes += entry.bytes;
+          return bytes;
+        },
+      }
+    : undefined;
+
 function getSupervisor(): Supervisor {
   if (!self.crossOriginIsolated) {
     throw new Error(
@@ -34,7 +60,10 @@ function getSupervisor(): Supervisor {
         'Serve the book with `npm start` (it sends the COOP/COEP headers).',
     );
   }
-  supervisor ??= new Supervisor(createWorker, Math.max(2, Math.min(4, navigator.hardwareConcurrency || 2)));
+  supervisor ??= new Supervisor(createWorker, {
+    poolSize: Math.max(2, Math.min(4, navigator.hardwareConcurrency || 2)),
+    ...(memoryWatch ? { memoryWatch } : {}),
+  });
   return supervisor;
 }
 

@@ -17,8 +17,7 @@
  * never blocks; it only reads run memory.
  */
 import type { RunMemory } from '../weft/runtime/memory.ts';
-import { H } from '../weft/runtime/memory.ts';
-import { S, slot, threadName, ThreadState } from '../weft/runtime/threads.ts';
+import { S, slot, threadIds, threadName, ThreadState } from '../weft/runtime/threads.ts';
 import { WAIT_KINDS, type WaitKind } from '../weft/runtime/wait.ts';
 import type { ReaderError } from './events.ts';
 
@@ -51,10 +50,9 @@ const HOLDER_WORD = 5;
 
 export function snapshot(memory: RunMemory): Snapshot {
   const i32 = memory.i32;
-  const end = Math.min(Atomics.load(i32, H.nextThreadId), 1 << 16);
   const blocked: BlockedThread[] = [];
   let live = 0;
-  for (let id = 1; id < end; id++) {
+  for (const id of threadIds(i32)) {
     if (Atomics.load(i32, slot(id, S.state)) !== ThreadState.running) continue;
     live++;
     const code = Atomics.load(i32, slot(id, S.waitKind));

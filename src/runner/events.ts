@@ -37,6 +37,7 @@ export type RunStatus =
   | 'timeout' // the time limit ended it
   | 'stopped' // the reader pressed Stop
   | 'deadlock'
+  | 'out-of-memory' // a thread's worker used more memory than a run may (runner/supervisor.ts, WorkerOutOfMemory)
   | 'crashed'; // the runtime itself failed (a bug in weft: report it)
 
 export interface RunOutcome {

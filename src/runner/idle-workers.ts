@@ -56,6 +56,14 @@ function slotIndex(base: number, worker: number, word: number): number {
   return base + SLOTS + worker * SLOT_WORDS + word;
 }
 
+/** The thread idle worker `worker` is running, if it is running one (the supervisor names it when the worker fails). */
+export function threadOfWorker(i32: Int32Array, addr: number, worker: number): number | undefined {
+  const base = addr >> 2;
+  if (Atomics.load(i32, slotIndex(base, worker, W.state)) !== State.busy) return undefined;
+  const threadId = i32[slotIndex(base, worker, W.threadId)]!;
+  return threadId > 0 ? threadId : undefined;
+}
+
 /** How many workers are idle now (the supervisor reads it to decide how many to add). */
 export function idleCount(i32: Int32Array, addr: number): number {
   return Atomics.load(i32, (addr >> 2) + R.count);

@@ -69,18 +69,6 @@ export type FromWorker =
   | { kind: 'pool-low' }
   /** Worker `worker` has loaded the program and is idle in run memory. */
   | { kind: 'pool-joined'; worker: number }
-  | { kind: 'output'; seq: number; threadId: number; thread: string; stream: 'log' | 'info' | 'warn' | 'error' | 'debug'; text: string }
-  | {
-      kind: 'panic';
-      seq: number;
-      threadId: number;
-      thread: string;
-      name: string;
-      message: string;
-      location: SourceLocation | undefined;
-      /** The async task that panicked (weft/task), when it was one: "task 3". */
-      task?: string;
-    }
   /** This worker will run no more threads (enough are idle): the supervisor may end it. */
   | { kind: 'worker-retired' }
   /** The runtime itself failed: a bug in weft, not in the reader's program. */

@@ -18,12 +18,13 @@
  */
 import * as Comlink from 'comlink';
 import { H, RunMemory } from '../weft/runtime/memory.ts';
-import { createIdleWorkers, idleCount, MAX_WORKERS, refillSeen, tryHandToIdle } from './idle-workers.ts';
+import { createIdleWorkers, idleCount, MAX_WORKERS, refillSeen, threadOfWorker, tryHandToIdle } from './idle-workers.ts';
 import type { RunEvent, RunOptions, RunOutcome, RunStatus } from './events.ts';
 import { describeDeadlock, isDeadlocked, snapshot, type Snapshot } from './deadlock.ts';
 import { startSchedule } from '../weft/runtime/scheduler.ts';
 import { readTrace, startTrace, TASK_OUTCOMES } from '../weft/runtime/trace.ts';
-import { threadName } from '../weft/runtime/threads.ts';
+import { S, slot, threadIds, threadName, ThreadState } from '../weft/runtime/threads.ts';
+import { createOutputRing, nextToRead, readLines, readRemaining, type RingLine } from './output-ring.ts';
 import type { FromWorker, MainApi, MainResult, ProgramPayload, SpawnRequestPayload, ToWorker } from './protocol.ts';
 
 /** One worker as the supervisor sees it; each platform adapts its own. */
@@ -35,6 +36,40 @@ export interface WorkerHandle {
 }
 
 export type WorkerFactory = () => WorkerHandle;
+
+/**
+ * How a platform measures what a run's workers use together, for the
+ * memory limit a run is held to besides each worker's own (WorkerOutOfMemory).
+ */
+export interface MemoryWatch {
+  limitMb: number;
+  /** Bytes the run's workers use now (undefined: cannot tell). May take long: the supervisor waits for one before asking again. */
+  measure(): Promise<number | undefined>;
+  /** Pause between measurements. */
+  intervalMs: number;
+}
+
+export interface SupervisorOptions {
+  /** Idle workers each run keeps ready for `spawn` (the supervisor keeps one more, for the next run's main). Default 4. */
+  poolSize?: number;
+  /** How long one look at the run's console lines may take (the page keeps it short, to stay responsive). */
+  outputBudgetMs?: number;
+  memoryWatch?: MemoryWatch;
+}
+
+/**
+ * What a platform's worker reports when its thread used more memory than a
+ * run may: Node's `resourceLimits` (node-host.ts), the page's memory watch
+ * (browser-host.ts). The run ends as 'out-of-memory', naming the thread.
+ */
+export class WorkerOutOfMemory extends Error {
+  readonly limitMb: number;
+  constructor(limitMb: number) {
+    super(`more than ${limitMb} MB`);
+    this.limitMb = limitMb;
+    this.name = 'WorkerOutOfMemory';
+  }
+}
 
 export interface RunHandle {
   /** Ends the run now: every worker is terminated; `done` resolves with status 'stopped'. */
@@ -51,6 +86,8 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 const DEADLOCK_CHECK_MS = 150;
 /** Looks the watchdog may wait for a deadlocked thread to record its line (4 × 150 ms: the report still comes within a second). */
 const UNLOCATED_LOOKS = 4;
+/** Workers a run may have loading the program at once (#topUp). */
+const MAX_LOADING = 6;
 /** How long a run's worker may take to load and compile the program before the time limit starts. */
 const STARTUP_LIMIT_MS = 60_000;
 
@@ -62,8 +99,17 @@ function newToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
-/** How long to wait for console lines still in flight from other workers when main has returned. */
+/** How long to wait for console lines other threads are still writing when main has returned. */
 const DRAIN_MS = 500;
+/**
+ * How often the supervisor takes console lines from the run's ring, and how
+ * much it takes at once (output-ring.ts): bounded, so a program that prints
+ * in a tight loop leaves the page's thread free most of the time.
+ */
+const PUMP_MS = 20;
+const PUMP_LINES = 4000;
+/** The page's budget per look: a click waits at most this long for the page's thread. */
+export const PAGE_OUTPUT_BUDGET_MS = 6;
 
 /** Idle, already-started workers, so `spawn` does not pay a worker's start-up (~44 ms). */
 class WorkerPool {
@@ -104,11 +150,15 @@ class WorkerPool {
 export class Supervisor {
   readonly #pool: WorkerPool;
   readonly #idleTarget: number;
+  readonly #outputBudgetMs: number;
+  readonly #memoryWatch: MemoryWatch | undefined;
 
-  /** `poolSize`: idle workers each run keeps ready for `spawn` (the supervisor keeps one more, for the next run's main). */
-  constructor(factory: WorkerFactory, poolSize = 4) {
+  constructor(factory: WorkerFactory, options: SupervisorOptions = {}) {
+    const poolSize = options.poolSize ?? 4;
     this.#pool = new WorkerPool(factory, poolSize + 1);
     this.#idleTarget = poolSize;
+    this.#outputBudgetMs = options.outputBudgetMs ?? PAGE_OUTPUT_BUDGET_MS;
+    this.#memoryWatch = options.memoryWatch;
   }
 
   /** Starts the idle workers now (call when a reader is about to run something). */
@@ -122,7 +172,9 @@ export class Supervisor {
   }
 
   startRun(source: string, options: RunOptions, onEvent: (event: RunEvent) => void): RunHandle {
-    return new Run(this.#pool, this.#idleTarget, source, options, onEvent);
+    const run = new Run(this.#pool, this.#idleTarget, this.#outputBudgetMs, source, options, onEvent);
+    if (this.#memoryWatch) run.watchMemory(this.#memoryWatch);
+    return run;
   }
 }
 
@@ -137,14 +189,21 @@ class Run implements RunHandle {
   /** Workers sent `join-run` that have not said `pool-joined` yet. */
   #joining = 0;
   #nextWorker = 0;
+  /** Indices of workers that retired, free for new workers (so a long run never runs out of them). */
+  readonly #freeWorkers: number[] = [];
   /** Spawns that found no idle worker, oldest first; each goes to the next worker that becomes idle. */
   readonly #waitingSpawns: SpawnRequestPayload[] = [];
   #retry: ReturnType<typeof setTimeout> | undefined;
   readonly #workers = new Set<WorkerHandle>();
   readonly #tokens = new Map<WorkerHandle, string>();
+  /** Each thread worker's index in the idle-worker region (the main worker has none). */
+  readonly #workerIndex = new Map<WorkerHandle, number>();
+  #mainWorker: WorkerHandle | undefined;
   readonly #started = performance.now();
-  readonly #pending = new Map<number, RunEvent>();
-  #nextSeq = 0;
+  #pump: ReturnType<typeof setInterval>;
+  /** A look at the console lines sooner than the next PUMP_MS, because the last one left lines behind. */
+  #pumpAgain: ReturnType<typeof setTimeout> | undefined;
+  readonly #outputBudgetMs: number;
   #program: ProgramPayload | undefined;
   #over = false;
   #timer: ReturnType<typeof setTimeout>;
@@ -166,8 +225,9 @@ class Run implements RunHandle {
    */
   #api: Comlink.Remote<MainApi> | undefined;
 
-  constructor(pool: WorkerPool, idleTarget: number, source: string, options: RunOptions, onEvent: (event: RunEvent) => void) {
+  constructor(pool: WorkerPool, idleTarget: number, outputBudgetMs: number, source: string, options: RunOptions, onEvent: (event: RunEvent) => void) {
     this.#pool = pool;
+    this.#outputBudgetMs = outputBudgetMs;
     this.#idleTarget = idleTarget;
     this.#onEvent = onEvent;
     this.done = new Promise((resolve) => (this.#resolve = resolve));
@@ -181,6 +241,8 @@ class Run implements RunHandle {
       Math.max(STARTUP_LIMIT_MS, this.#timeoutMs),
     );
     this.#watchdog = setInterval(() => this.#lookForDeadlock(), DEADLOCK_CHECK_MS);
+    createOutputRing(this.#memory);
+    this.#pump = setInterval(() => this.#takeLines(Infinity), PUMP_MS);
     if (options.trace) startTrace(this.#memory, options.traceCapacity ?? 100_000);
     this.#traced = options.trace === true;
     if (options.seed !== undefined) {
@@ -189,6 +251,7 @@ class Run implements RunHandle {
     }
 
     const main = this.#adopt(pool.take());
+    this.#mainWorker = main;
     const { port1, port2 } = new MessageChannel();
     this.#controlPort = port1;
     main.post({ kind: 'control', port: port2, token: this.#tokens.get(main)! }, [port2]);
@@ -210,6 +273,38 @@ class Run implements RunHandle {
     this.#finish('stopped', 'Stopped.');
   }
 
+  /** Measures the run's memory until it ends, and ends it when its workers together use more than the watch's limit. */
+  watchMemory(watch: MemoryWatch): void {
+    const look = async () => {
+      while (!this.#over) {
+        // A short run never measures: most end before the first look.
+        await new Promise((resolve) => setTimeout(resolve, watch.intervalMs));
+        if (this.#over) return;
+        const bytes = await watch.measure().catch(() => undefined);
+        if (this.#over) return;
+        if (bytes !== undefined && bytes > watch.limitMb * 1024 * 1024) {
+          const running = this.#runningThreads();
+          const who = running.length === 0 ? '' : running.length === 1 ? ` (${running[0]} was running)` : ` (running: ${running.join(', ')})`;
+          this.#finish('out-of-memory', `Out of memory: the program's threads used more than ${watch.limitMb} MB together${who}, and the run was stopped.`);
+          return;
+        }
+      }
+    };
+    void look();
+  }
+
+  /** The threads that are running and not blocked in weft: those that can be allocating. */
+  #runningThreads(): string[] {
+    const i32 = this.#memory.i32;
+    return threadIds(i32)
+      .filter((id) => Atomics.load(i32, slot(id, S.state)) === ThreadState.running && Atomics.load(i32, slot(id, S.waitKind)) === 0)
+      .slice(0, 4)
+      .map((id) => {
+        const name = id === 1 ? 'main' : threadName(this.#memory, id);
+        return name === undefined ? `thread ${id}` : `thread '${name}'`;
+      });
+  }
+
   #adopt(worker: WorkerHandle): WorkerHandle {
     this.#workers.add(worker);
     const token = newToken();
@@ -221,7 +316,12 @@ class Run implements RunHandle {
       if ((message as Signed).token === token) this.#receive(worker, message);
     });
     worker.onError((error) => {
-      if (!this.#over) this.#finish('crashed', `A worker failed: ${error instanceof Error ? error.message : String(error)}`);
+      if (this.#over) return;
+      if (error instanceof WorkerOutOfMemory) {
+        this.#finish('out-of-memory', `Out of memory: ${this.#threadOn(worker)} used ${error.message}, the most a thread may use here, and was stopped.`);
+        return;
+      }
+      this.#finish('crashed', `A worker failed: ${error instanceof Error ? error.message : String(error)}`);
     });
     return worker;
   }
@@ -249,36 +349,31 @@ class Run implements RunHandle {
       case 'pool-joined':
         this.#joining--;
         this.#serveSpawns();
+        // Workers load a few at a time (#topUp): this one's place is free for the next.
+        if (this.#waitingSpawns.length === 0) this.#topUp();
         return;
-      case 'output':
-        this.#ordered(message.seq, {
-          kind: 'output',
-          stream: message.stream,
-          thread: message.thread,
-          threadId: message.threadId,
-          text: message.text,
-        });
-        return;
-      case 'panic':
-        this.#ordered(message.seq, {
-          kind: 'error',
-          error: {
-            name: message.name,
-            // The location travels separately: the page shows it as a link, the CLI as file:line:col.
-            message: `thread '${message.thread}' panicked${message.task ? ` in ${message.task}` : ''}: ${message.message}`,
-            ...(message.location ? { location: message.location } : {}),
-            thread: message.thread,
-          },
-        });
-        return;
-      case 'worker-retired':
+      case 'worker-retired': {
+        const index = this.#workerIndex.get(worker);
+        if (index !== undefined) this.#freeWorkers.push(index);
+        this.#workerIndex.delete(worker);
         this.#workers.delete(worker);
         worker.terminate();
         return;
+      }
       case 'fatal':
         this.#finish('crashed', message.message);
         return;
     }
+  }
+
+  /** "thread 'main'", "thread 'worker-2'": the thread `worker` runs, as the reader knows it. */
+  #threadOn(worker: WorkerHandle): string {
+    if (worker === this.#mainWorker) return "thread 'main'";
+    const index = this.#workerIndex.get(worker);
+    const threadId = index === undefined ? undefined : threadOfWorker(this.#memory.i32, this.#idleWorkers, index);
+    if (threadId === undefined) return 'a thread';
+    const name = threadName(this.#memory, threadId);
+    return name === undefined ? `thread ${threadId}` : `thread '${name}'`;
   }
 
   /**
@@ -291,10 +386,16 @@ class Run implements RunHandle {
     if (program === undefined) return;
     const idle = idleCount(this.#memory.i32, this.#idleWorkers);
     let missing = this.#idleTarget + this.#waitingSpawns.length - idle - this.#joining;
-    for (; missing > 0 && this.#nextWorker < MAX_WORKERS; missing--) {
-      const worker = this.#nextWorker++;
+    // A program that spawns a thousand threads at once must not make the
+    // page start a thousand workers in one go (issue 17: the page froze for
+    // > 15 s and the time limit fired 30 s late). A few load at a time; each
+    // that joins (pool-joined) asks for the next.
+    missing = Math.min(missing, MAX_LOADING - this.#joining);
+    for (; missing > 0 && (this.#freeWorkers.length > 0 || this.#nextWorker < MAX_WORKERS); missing--) {
+      const worker = this.#freeWorkers.pop() ?? this.#nextWorker++;
       this.#joining++;
       const joiner = this.#adopt(this.#pool.take());
+      this.#workerIndex.set(joiner, worker);
       joiner.post({
         kind: 'join-run',
         token: this.#tokens.get(joiner)!,
@@ -326,23 +427,17 @@ class Run implements RunHandle {
     }
   }
 
-  /** Console lines come from many workers; the shared sequence number restores the order they were written in. */
-  #ordered(seq: number, event: RunEvent): void {
-    this.#pending.set(seq, event);
-    while (this.#pending.has(this.#nextSeq)) {
-      const next = this.#pending.get(this.#nextSeq)!;
-      this.#pending.delete(this.#nextSeq++);
-      this.#onEvent(next);
+  /** Takes console lines from the run's ring, in the order they were written (output-ring.ts), below `upTo`. */
+  #takeLines(upTo: number): void {
+    if (this.#over) return;
+    const taken = readLines(this.#memory, upTo, PUMP_LINES, this.#outputBudgetMs, (line) => this.#onEvent(lineEvent(line)));
+    // Lines were left behind (a flood): look again after other tasks had their turn (a click, the time limit).
+    if (taken > 0 && nextToRead(this.#memory) < Math.min(upTo, Atomics.load(this.#memory.i32, H.outputSeq)) && this.#pumpAgain === undefined) {
+      this.#pumpAgain = setTimeout(() => {
+        this.#pumpAgain = undefined;
+        this.#takeLines(upTo);
+      }, 0);
     }
-  }
-
-  #flush(upTo = Infinity): void {
-    const seqs = [...this.#pending.keys()].filter((s) => s < upTo).sort((a, b) => a - b);
-    for (const seq of seqs) {
-      this.#onEvent(this.#pending.get(seq)!);
-      this.#pending.delete(seq);
-    }
-    this.#pending.clear();
   }
 
   #mainReturned(result: MainResult): void {
@@ -375,7 +470,9 @@ class Run implements RunHandle {
     const deadline = performance.now() + DRAIN_MS;
     const waitForLines = () => {
       if (this.#over) return;
-      if (this.#nextSeq >= result.outputSeqEnd || performance.now() > deadline) finish();
+      this.#takeLines(result.outputSeqEnd);
+      if (this.#over) return;
+      if (nextToRead(this.#memory) >= result.outputSeqEnd || performance.now() > deadline) finish();
       else setTimeout(waitForLines, 5);
     };
     waitForLines();
@@ -429,6 +526,8 @@ class Run implements RunHandle {
   #finish(status: RunStatus, message: string, outputSeqEnd = Infinity, lastEvent?: RunEvent | RunEvent[]): void {
     if (this.#over) return;
     clearInterval(this.#watchdog);
+    clearInterval(this.#pump);
+    clearTimeout(this.#pumpAgain);
     // Tell blocked threads to give up (they check between wait slices), then end them all.
     Atomics.store(this.#memory.i32, H.stop, 1);
     this.#over = true;
@@ -440,7 +539,8 @@ class Run implements RunHandle {
     this.#controlPort?.close();
     this.#api = undefined;
     this.#abandonMain(new Error(`the run ended: ${status}`));
-    this.#flush(outputSeqEnd);
+    // Every worker is gone: what is in the ring now is all there will be.
+    readRemaining(this.#memory, outputSeqEnd, (line) => this.#onEvent(lineEvent(line)));
     for (const event of lastEvent === undefined ? [] : Array.isArray(lastEvent) ? lastEvent : [lastEvent]) this.#onEvent(event);
     const seeded = this.#seed !== undefined && status !== 'ok' && status !== 'stopped';
     const outcome: RunOutcome = {
@@ -455,6 +555,20 @@ class Run implements RunHandle {
     this.#onEvent({ kind: 'end', outcome });
     this.#resolve(outcome);
   }
+}
+
+function lineEvent(line: RingLine): RunEvent {
+  if (line.kind === 'output') return { kind: 'output', stream: line.stream, thread: line.thread, threadId: line.threadId, text: line.text };
+  return {
+    kind: 'error',
+    error: {
+      name: line.name,
+      // The location travels separately: the page shows it as a link, the CLI as file:line:col.
+      message: `thread '${line.thread}' panicked${line.task ? ` in ${line.task}` : ''}: ${line.message}`,
+      ...(line.location ? { location: line.location } : {}),
+      thread: line.thread,
+    },
+  };
 }
 
 function formatMs(ms: number): string {

@@ -20,6 +20,7 @@ import { ENCODE, HandleKind, MOVE, MovableHandle, registerDecoder, type Encodabl
 import { liftedClosure } from './runtime/lift.ts';
 import {
   allocateThread,
+  releaseThread,
   slot,
   S,
   threadName,
@@ -117,6 +118,8 @@ export class JoinHandle<T> extends MovableHandle {
     const len = i32[slot(this.#threadId, S.resultLen)]!;
     const value = len > 0 ? decodeValue(memory.read(ptr, len), { owned: true }) : undefined;
     if (len > 0) memory.free(ptr);
+    // Joined: its slot may take a new thread (threads.ts, THREAD_SLOTS).
+    releaseThread(memory, this.#threadId);
     if (state === ThreadState.panicked) throw new ThreadPanic(value as PanicPayload);
     return value as T;
   }
@@ -124,6 +127,7 @@ export class JoinHandle<T> extends MovableHandle {
   /** true once the thread's closure has returned or panicked. */
   isFinished(): boolean {
     this.assertUsable();
+    if (this.#joined) return true;
     readPoint();
     return Atomics.load(context().memory.i32, slot(this.#threadId, S.state)) !== ThreadState.running;
   }

@@ -132,10 +132,14 @@ export default [
       const name = accountNames(run, bank.balances.length);
       const { first, second } = inversion;
       const what = run.status === 'deadlock' ? 'this run did deadlock' : 'this run got away with it, another schedule may not';
+      // The two orders may come from one thread (one transfer each way): then it is not "two threads" that did it.
+      const one = first.thread === second.thread;
       run.fail(
         `${first.thread} locked ${name(first.outer.mutex)}${at(first.outer.line)} and then ${name(first.inner.mutex)}${at(first.inner.line)}, ` +
-          `while ${second.thread} locked ${name(second.outer.mutex)}${at(second.outer.line)} and then ${name(second.inner.mutex)}${at(second.inner.line)}: ` +
-          `two threads that take the same two locks in opposite orders can each end up holding one and waiting for the other (${what}). ` +
+          `${one ? 'and later' : `while ${second.thread}`} locked ${name(second.outer.mutex)}${at(second.outer.line)} and then ${name(second.inner.mutex)}${at(second.inner.line)}: ` +
+          (one
+            ? `taking the same two locks in both orders means two threads doing such transfers at once can each end up holding one and waiting for the other (${what}). `
+            : `two threads that take the same two locks in opposite orders can each end up holding one and waiting for the other (${what}). `) +
           `Lock the lower-numbered account first in every transfer, as countMoney does`,
         first.inner.line === undefined ? undefined : { line: first.inner.line, column: 1 },
       );

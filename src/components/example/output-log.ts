@@ -1,14 +1,18 @@
 /**
  * Renders a run's events into the example's `role="log"` panel: output lines
  * tagged by thread, errors with their location, and a final status line.
- * Lines are queued and written once per animation frame, and only the last
- * MAX_LINES are kept, so a program that prints in a tight loop cannot make
- * the page unresponsive.
+ * Lines are queued and written at most once per animation frame (less often
+ * while a flood goes on), and only the last MAX_LINES are kept, with a note
+ * saying how many were dropped, so a program that prints in a tight loop
+ * cannot make the page unresponsive. Adding a line costs O(1) however many
+ * are queued; the runner already cuts very long lines (runner/output-ring.ts).
  */
 import type { ReaderError, RunEvent, SourceLocation } from '../../runner/events.ts';
 import { summarizeOutcome } from './run-summary.ts';
 
-const MAX_LINES = 1000;
+export const MAX_LINES = 1000;
+/** While lines pour in, the panel is redrawn at most this often (a flood of redraws starves clicks). */
+const FLOOD_REDRAW_MS = 100;
 const THREAD_COLOURS = 8;
 
 type Line = () => HTMLElement;
@@ -18,6 +22,8 @@ export class OutputLog {
   readonly #onLocation: (location: SourceLocation) => void;
   #queue: Line[] = [];
   #frame = 0;
+  #later: ReturnType<typeof setTimeout> | undefined;
+  #lastFlushLines = 0;
   #dropped = 0;
   #threadColours = new Map<string, number>();
 
@@ -30,6 +36,9 @@ export class OutputLog {
   clear(): void {
     cancelAnimationFrame(this.#frame);
     this.#frame = 0;
+    clearTimeout(this.#later);
+    this.#later = undefined;
+    this.#lastFlushLines = 0;
     this.#queue = [];
     this.#dropped = 0;
     this.#threadColours.clear();
@@ -77,33 +86,57 @@ export class OutputLog {
 
   #push(line: Line): void {
     this.#queue.push(line);
-    if (this.#queue.length > MAX_LINES) {
+    // Trim in chunks, so a flood costs O(1) a line, not a shift of the whole queue.
+    if (this.#queue.length >= 2 * MAX_LINES) {
       this.#dropped += this.#queue.length - MAX_LINES;
       this.#queue.splice(0, this.#queue.length - MAX_LINES);
     }
-    this.#frame ||= requestAnimationFrame(() => this.#flush());
+    if (this.#frame !== 0 || this.#later !== undefined) return;
+    // After a big redraw, wait a little before the next: the reader can still click Stop.
+    if (this.#lastFlushLines >= MAX_LINES / 4) {
+      this.#later = setTimeout(() => {
+        this.#later = undefined;
+        this.#frame ||= requestAnimationFrame(() => this.#flush());
+      }, FLOOD_REDRAW_MS);
+    } else {
+      this.#frame = requestAnimationFrame(() => this.#flush());
+    }
   }
 
   #flush(): void {
     this.#frame = 0;
     const panel = this.#panel;
     const atBottom = panel.scrollHeight - panel.scrollTop - panel.clientHeight < 24;
+    if (this.#queue.length > MAX_LINES) {
+      this.#dropped += this.#queue.length - MAX_LINES;
+      this.#queue.splice(0, this.#queue.length - MAX_LINES);
+    }
+    this.#lastFlushLines = this.#queue.length;
+    if (this.#queue.length >= MAX_LINES) {
+      // Every line on screen is replaced: start from an empty panel instead of removing a thousand one by one.
+      this.#dropped += panel.querySelectorAll(':scope > .weft-log__line, :scope > .weft-log__status').length;
+      panel.replaceChildren();
+    }
     const fragment = document.createDocumentFragment();
     for (const render of this.#queue) fragment.append(render());
     this.#queue = [];
     panel.append(fragment);
-    const excess = panel.childElementCount - MAX_LINES;
+    let notice = panel.querySelector<HTMLElement>(':scope > .weft-log__dropped');
+    const excess = panel.childElementCount - (notice ? 1 : 0) - MAX_LINES;
     if (excess > 0) {
       this.#dropped += excess;
-      for (let i = 0; i < excess; i++) panel.firstElementChild?.remove();
+      const first = notice ? 1 : 0;
+      const range = document.createRange();
+      range.setStartBefore(panel.children[first]!);
+      range.setEndAfter(panel.children[first + excess - 1]!);
+      range.deleteContents();
     }
     if (this.#dropped > 0) {
-      let notice = panel.querySelector<HTMLElement>(':scope > .weft-log__dropped');
       if (!notice) {
         notice = lineElement('weft-log__dropped');
         panel.prepend(notice);
       }
-      notice.textContent = `… ${this.#dropped} earlier line${this.#dropped === 1 ? '' : 's'} not shown`;
+      notice.textContent = `… ${this.#dropped} earlier line${this.#dropped === 1 ? '' : 's'} dropped (the last ${MAX_LINES} are shown)`;
     }
     if (atBottom) panel.scrollTop = panel.scrollHeight;
   }

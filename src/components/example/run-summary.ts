@@ -30,6 +30,8 @@ export function summarizeOutcome(outcome: RunOutcome, timeoutMs: number): RunSum
       return { label: 'Did not compile', detail, tone: 'error' };
     case 'deadlock':
       return { label: 'Deadlock', detail, tone: 'error' };
+    case 'out-of-memory':
+      return { label: 'Out of memory', detail, tone: 'error' };
     case 'crashed':
       return { label: 'The runtime crashed (a bug in weft, not in your code)', detail, tone: 'error' };
   }

@@ -7,7 +7,7 @@
  */
 import * as Comlink from 'comlink';
 import { mapStack } from '../../compile/source-map.ts';
-import { enterThread, threadLabel, type Host, type SpawnRequest, type ThreadContext } from '../../weft/runtime/context.ts';
+import { context, enterThread, hasContext, threadLabel, type Host, type SpawnRequest, type ThreadContext } from '../../weft/runtime/context.ts';
 import { H, RunMemory } from '../../weft/runtime/memory.ts';
 import { allocateThread, panicPayload, runThread, threadName } from '../../weft/runtime/threads.ts';
 import { RunStopped } from '../../weft/runtime/wait.ts';
@@ -21,6 +21,7 @@ import { lowerAsync, site } from '../../weft/task/async-fn.ts';
 import { taskClosure } from '../../weft/task/move.ts';
 import { isTaskFuture, runMain, TaskHang } from '../../weft/task/runtime.ts';
 import { formatArgs } from './format.ts';
+import { writeOutput, writePanic } from '../output-ring.ts';
 import { claimRefill, handToIdle, offerIdle, waitForThread } from '../idle-workers.ts';
 import type { FromWorker, MainApi, MainResult, ProgramPayload, ToWorker } from '../protocol.ts';
 
@@ -84,10 +85,18 @@ async function settle(value: unknown): Promise<unknown> {
 
 type ProgramFactory = (weft: typeof weftImports) => ProgramExports | Promise<ProgramExports>;
 
+/**
+ * Kept when this module loads, before the entry file's lockDown takes `eval`
+ * away from the program (lockdown.ts). Called through this name it is an
+ * indirect eval: global scope, and the compile step's `//# sourceURL` names
+ * the program's frames `main.ts:LINE:COL` in V8 stack traces.
+ */
+const indirectEval: (code: string) => unknown = globalThis.eval;
+/** Kept for the same reason: a program may replace `setTimeout`, and weft's own wait must still end. */
+const laterTimer = globalThis.setTimeout.bind(globalThis) as (callback: () => void, ms: number) => unknown;
+
 function load(program: ProgramPayload): ProgramFactory {
-  // Indirect eval: global scope, and the compile step's `//# sourceURL` names
-  // the program's frames `main.ts:LINE:COL` in V8 stack traces.
-  return (0, eval)(program.code) as ProgramFactory;
+  return indirectEval(program.code) as ProgramFactory;
 }
 
 async function evaluate(program: ProgramPayload): Promise<ProgramExports> {
@@ -108,13 +117,16 @@ function makeHost(port: WorkerPort, memory: RunMemory, idleWorkers: number, thre
       // After main returned (or a stop), the run is over: a thread still
       // printing is cut off here, as a Rust process's threads are at exit.
       if (Atomics.load(memory.i32, H.stop) !== 0) throw new RunStopped();
-      const seq = Atomics.add(memory.i32, H.outputSeq, 1);
-      port.post({ kind: 'output', seq, threadId, thread: label, stream, text });
+      // Through run memory, not a message each (output-ring.ts): a flood cannot swamp the page.
+      writeOutput(memory, threadId, label, stream, text);
     },
     panic(report) {
       if (Atomics.load(memory.i32, H.stop) !== 0) return;
-      const seq = Atomics.add(memory.i32, H.outputSeq, 1);
-      port.post({ kind: 'panic', seq, threadId, ...report });
+      try {
+        writePanic(memory, threadId, report);
+      } catch (error) {
+        if (!(error instanceof RunStopped)) throw error;
+      }
     },
   };
 }
@@ -211,6 +223,11 @@ function mainApi(port: WorkerPort): MainApi {
         status = 'panic';
         error = readerError(thrown, ctx);
       }
+      // Two turns of the event loop first, so a Promise main rejected and
+      // nobody handled is reported (reportUnhandledRejection) before the cut:
+      // Chromium dispatches 'unhandledrejection' from a task it posts after
+      // the microtasks, which may come after a timer posted among them.
+      for (let turn = 0; turn < 2; turn++) await new Promise<void>((resolve) => laterTimer(resolve, 0));
       // The program is over: every other thread stops at its next weft call.
       Atomics.store(memory.i32, H.stop, 1);
       Atomics.notify(memory.i32, H.stop);
@@ -305,6 +322,25 @@ async function serveRun(port: WorkerPort, message: Extract<ToWorker, { kind: 'jo
     if (ended === 'stopped') return;
   }
   port.post({ kind: 'worker-retired' });
+}
+
+/**
+ * A Promise the program rejected and nobody handled. JavaScript has no
+ * thread to panic here (the rejection surfaces after the code that made it
+ * has moved on), so the reader gets a line on the error stream, with the
+ * place, and the run goes on. Without this the browser says nothing and
+ * Node ends the worker (a "crash").
+ */
+export function reportUnhandledRejection(reason: unknown): void {
+  if (!hasContext()) return;
+  const ctx = context();
+  const payload = panicPayload(reason, ctx);
+  const where = payload.location ? ` (line ${payload.location.line}, column ${payload.location.column})` : '';
+  try {
+    ctx.host.output('error', `Unhandled promise rejection: ${payload.name}: ${payload.message}${where}`);
+  } catch (error) {
+    if (!(error instanceof RunStopped)) throw error;
+  }
 }
 
 /** Set by the first supervisor message; a worker serves one run, so later ones are ignored. */

@@ -44,10 +44,12 @@ export const H = {
   traceCapacity: 45,
   // weft/par's global thread pool: its record's address, 0 before first use, -1 while one thread creates it.
   parPool: 46,
+  // Where the run's console lines go (runner/output-ring.ts): the ring's address.
+  outputRing: 47,
 } as const;
 
 export const SIZE_CLASSES = 28; // 16 B .. 1 GiB
-export const HEADER_WORDS = 47;
+export const HEADER_WORDS = 48;
 export const MAX_THREADS = 1024;
 export const THREAD_SLOT_WORDS = 20;
 export const THREAD_TABLE = 256; // bytes; header fits below

@@ -25,7 +25,7 @@
  */
 import { context } from './context.ts';
 import { H, type RunMemory } from './memory.ts';
-import { S, slot, ThreadState } from './threads.ts';
+import { S, slot, threadIds, ThreadState } from './threads.ts';
 import { RunStopped, SLICE_MS } from './wait.ts';
 
 export const Schedule = { off: 0, random: 1, pct: 2 } as const;
@@ -98,7 +98,7 @@ function runnable(i32: Int32Array, id: number, vclock: number): boolean {
 function chooseNext(memory: RunMemory, me: number, spinning = false): boolean {
   const h = memory.header;
   const i32 = memory.i32;
-  const end = Atomics.load(h, H.nextThreadId);
+  const ids = threadIds(i32);
   const step = ++h[H.step]!;
   const pct = h[H.sched] === Schedule.pct;
   if (pct && (step === h[H.pctChange0] || step === h[H.pctChange1])) {
@@ -107,7 +107,7 @@ function chooseNext(memory: RunMemory, me: number, spinning = false): boolean {
   let vclock = h[H.vclock]!;
   const runnableNow = () => {
     const found: number[] = [];
-    for (let id = 1; id < end; id++) if (runnable(i32, id, vclock)) found.push(id);
+    for (const id of ids) if (runnable(i32, id, vclock)) found.push(id);
     // A spinning thread lets another go first, so the one it waits for gets to run (readPoint).
     return spinning && found.length > 1 ? found.filter((id) => id !== me) : found;
   };
@@ -115,7 +115,7 @@ function chooseNext(memory: RunMemory, me: number, spinning = false): boolean {
   if (candidates.length === 0 || (spinning && candidates.length === 1 && candidates[0] === me)) {
     // Nothing (else, for a spinner) can run now: let virtual time jump to the earliest deadline.
     let earliest = Infinity;
-    for (let id = 1; id < end; id++) {
+    for (const id of ids) {
       if (Atomics.load(i32, slot(id, S.state)) !== ThreadState.running || Atomics.load(i32, slot(id, S.waitKind)) === 0) continue;
       const deadline = i32[slot(id, S.waitDeadline)]!;
       if (deadline >= 0 && deadline < earliest) earliest = deadline;

@@ -32,6 +32,7 @@ export const S = {
   waitValue: 15,
   waitDeadline: 16, // virtual ms (H.vclock), or -1 for none
   priority: 17, // PCT priority; higher runs first
+  id: 18, // the thread in this slot now (slots are reused: see `slot`)
 } as const;
 
 export const ThreadState = {
@@ -39,23 +40,58 @@ export const ThreadState = {
   running: 1,
   finished: 2,
   panicked: 3,
+  /** Being taken by a new thread (allocateThread). */
+  claiming: 4,
 } as const;
+
+/**
+ * How many threads a run may have at once: running, or finished and not yet
+ * joined. Thread ids keep growing, as Rust's ThreadIds do; id n lives in slot
+ * (n - 1) % THREAD_SLOTS + 1, and a slot is free again once its thread has
+ * been joined. So a program that spawns and joins 5,000 threads one after
+ * another runs, as it does in Rust (issue 17); only 1,023 at once do not.
+ */
+export const THREAD_SLOTS = MAX_THREADS - 1;
 
 /** Int32 index of word `word` of thread `threadId`'s slot. */
 export function slot(threadId: number, word: number): number {
-  return (THREAD_TABLE >> 2) + threadId * THREAD_SLOT_WORDS + word;
+  return (THREAD_TABLE >> 2) + (((threadId - 1) % THREAD_SLOTS) + 1) * THREAD_SLOT_WORDS + word;
+}
+
+/** The ids of the threads in the table now (in slot order, which is stable while they live). */
+export function threadIds(i32: Int32Array): number[] {
+  const end = Math.min(Atomics.load(i32, H.nextThreadId), THREAD_SLOTS + 1);
+  const ids: number[] = [];
+  for (let s = 1; s < end; s++) {
+    const id = Atomics.load(i32, (THREAD_TABLE >> 2) + s * THREAD_SLOT_WORDS + S.id);
+    if (id > 0) ids.push(id);
+  }
+  return ids;
 }
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** Takes a fresh thread id and records its name; the thread is `running` from now on. */
+/** Takes a fresh thread id and a free slot, and records its name; the thread is `running` from now on. */
 export function allocateThread(memory: RunMemory, name: string | undefined): number {
   const i32 = memory.i32;
-  const threadId = Atomics.add(i32, H.nextThreadId, 1);
-  if (threadId >= MAX_THREADS) {
-    throw new Error(`weft supports at most ${MAX_THREADS - 1} threads in one run`);
+  for (let tries = 0; tries < THREAD_SLOTS; tries++) {
+    const threadId = Atomics.add(i32, H.nextThreadId, 1);
+    if (Atomics.compareExchange(i32, slot(threadId, S.state), ThreadState.unused, ThreadState.claiming) !== ThreadState.unused) continue;
+    // The slot's last thread was joined: its name goes, and its words start from zero.
+    const oldName = i32[slot(threadId, S.namePtr)]!;
+    if (oldName !== 0) memory.free(oldName);
+    for (let word = S.state + 1; word < THREAD_SLOT_WORDS; word++) i32[slot(threadId, word)] = 0;
+    Atomics.store(i32, slot(threadId, S.id), threadId);
+    return claimed(memory, threadId, name);
   }
+  throw new Error(
+    `weft runs at most ${THREAD_SLOTS} threads at once in one run (running, or finished and not yet joined): join some before spawning more`,
+  );
+}
+
+function claimed(memory: RunMemory, threadId: number, name: string | undefined): number {
+  const i32 = memory.i32;
   if (name !== undefined) {
     const bytes = encoder.encode(name);
     const ptr = memory.store(bytes);
@@ -67,7 +103,21 @@ export function allocateThread(memory: RunMemory, name: string | undefined): num
   return threadId;
 }
 
+/**
+ * Frees a joined thread's slot for a new thread (JoinHandle.join, once it
+ * has taken the result). Its name stays readable until the slot is reused.
+ */
+export function releaseThread(memory: RunMemory, threadId: number): void {
+  const i32 = memory.i32;
+  if (Atomics.load(i32, slot(threadId, S.id)) !== threadId) return;
+  i32[slot(threadId, S.resultPtr)] = 0;
+  i32[slot(threadId, S.resultLen)] = 0;
+  Atomics.store(i32, slot(threadId, S.state), ThreadState.unused);
+}
+
 export function threadName(memory: RunMemory, threadId: number): string | undefined {
+  // The slot has a newer thread: this one's name is gone with it.
+  if (threadId !== 1 && Atomics.load(memory.i32, slot(threadId, S.id)) !== threadId) return undefined;
   const ptr = Atomics.load(memory.i32, slot(threadId, S.namePtr));
   if (ptr === 0) return undefined;
   return decoder.decode(memory.read(ptr, memory.i32[slot(threadId, S.nameLen)]!));
@@ -89,9 +139,32 @@ export interface PanicPayload {
 export function panicPayload(error: unknown, context: ThreadContext): PanicPayload {
   const thread = threadLabel(context.threadId, context.name);
   if (error instanceof Error) {
-    return { name: error.name, message: error.message, thread, location: context.locate(error.stack) };
+    const name = describeThrown(() => error.name, 'Error');
+    const message = describeThrown(() => error.message, '');
+    const stack = describeThrown(() => error.stack, '');
+    return { name, message, thread, location: context.locate(stack || undefined) };
   }
-  return { name: 'Error', message: String(error), thread, location: undefined };
+  return { name: 'Error', message: describeThrown(() => String(error), '(a thrown value that cannot be shown)'), thread, location: undefined };
+}
+
+/**
+ * What a thrown value says, read defensively: a program may throw an object
+ * whose `toString` (or `message` getter) itself throws, and that is the
+ * program's panic, not a failure of weft.
+ */
+function describeThrown(read: () => unknown, empty: string): string {
+  try {
+    const value = read();
+    return value === undefined ? empty : typeof value === 'string' ? value : String(value);
+  } catch (inner) {
+    let why: string;
+    try {
+      why = inner instanceof Error ? `${inner.name}: ${inner.message}` : typeof inner === 'string' ? inner : typeof inner;
+    } catch {
+      why = 'another error';
+    }
+    return `(a thrown value whose text could not be read: reading it threw ${why})`;
+  }
 }
 
 /** Drops everything the current thread still owns (Rust: locals dropped at thread exit). */

@@ -1,0 +1,163 @@
+/**
+ * Takes away, in a run's worker, everything through which a reader's program
+ * could reach the network, the reader's stored data (the book's progress and
+ * drafts in IndexedDB, the offline copy in CacheStorage) or, in Node, the
+ * machine (files, processes). The entry files call `lockDown` once, after
+ * weft has kept what it needs itself (the port's post function; the
+ * indirect eval that loads the program, program-worker.ts) and before any
+ * message, and so any program code, is handled.
+ *
+ * Deleting a global is not enough: a program can look further up the global
+ * object's prototype chain (`Object.getPrototypeOf(globalThis)`), or build a
+ * new one from code (`Function('return fetch')()`, `import('node:fs')`).
+ * So each name is deleted from the global object and every prototype it
+ * inherits from, then shadowed by a non-configurable `undefined`; and every
+ * way to turn a string into code is closed: `eval`, the Function
+ * constructors (reachable from any function's `.constructor`), string
+ * timers. `import(…)` in the program itself is a compile error
+ * (compile/module-syntax.ts), and with no eval nothing can write one later.
+ */
+
+/** What a program might use to reach the network or stored data, in a browser worker or in Node. */
+export const FORBIDDEN_GLOBALS = [
+  // network
+  'fetch',
+  'XMLHttpRequest',
+  'XMLHttpRequestUpload',
+  'XMLHttpRequestEventTarget',
+  'WebSocket',
+  'WebSocketStream',
+  'WebTransport',
+  'EventSource',
+  'importScripts',
+  // stored data
+  'indexedDB',
+  'IDBFactory',
+  'caches',
+  'CacheStorage',
+  'Cache',
+  'cookieStore',
+  'CookieStore',
+  'webkitRequestFileSystem',
+  'webkitRequestFileSystemSync',
+  'webkitResolveLocalFileSystemURL',
+  'webkitResolveLocalFileSystemSyncURL',
+  'FileSystemHandle',
+  'FileSystemDirectoryHandle',
+  'FileSystemFileHandle',
+  'FileSystemSyncAccessHandle',
+  'StorageManager',
+  // other contexts that could do either for it
+  'Worker',
+  'SharedWorker',
+  'BroadcastChannel',
+  'ServiceWorker',
+  'ServiceWorkerContainer',
+  'ServiceWorkerRegistration',
+  'ShadowRealm',
+  // Node: a CommonJS require, should one be around
+  'require',
+  'module',
+] as const;
+
+/** navigator members that lead to stored data, devices or service workers. */
+export const FORBIDDEN_NAVIGATOR = ['serviceWorker', 'storage', 'storageBuckets', 'locks', 'usb', 'serial', 'hid', 'bluetooth', 'sendBeacon'] as const;
+
+/** Node's `process` members that load native code or builtin modules, start or signal processes, or read the environment. */
+export const FORBIDDEN_PROCESS = [
+  'getBuiltinModule',
+  'binding',
+  '_linkedBinding',
+  'dlopen',
+  'kill',
+  '_kill',
+  'execve',
+  'chdir',
+  'loadEnvFile',
+  'openStdin',
+  'setuid',
+  'setgid',
+  'seteuid',
+  'setegid',
+  'setgroups',
+  'initgroups',
+  '_debugProcess',
+  '_debugEnd',
+  'report',
+  'permission',
+  'mainModule',
+] as const;
+
+const NOT_AVAILABLE = 'is not available to a program in this book: it runs with no network, no storage and no files';
+
+/** Removes `name` from `target` and everything it inherits from, then pins it to `undefined`. */
+function remove(target: object, name: string): void {
+  for (let object: object | null = target; object !== null && object !== Object.prototype; object = Object.getPrototypeOf(object)) {
+    try {
+      if (Object.prototype.hasOwnProperty.call(object, name)) Reflect.deleteProperty(object, name);
+    } catch {
+      // A host object that refuses: the shadow below still hides it from property reads.
+    }
+  }
+  try {
+    Object.defineProperty(target, name, { value: undefined, writable: false, enumerable: false, configurable: false });
+  } catch {
+    // Non-configurable and still there (none is, in Chromium or Node): nothing more can be done from script.
+  }
+}
+
+function blocked(what: string): (...args: unknown[]) => never {
+  return function () {
+    throw new EvalError(`${what} ${NOT_AVAILABLE} (code cannot be built from strings)`);
+  };
+}
+
+/**
+ * Every way to compile a string at run time: `eval`, `Function` and its
+ * async and generator siblings (whose constructors are only reachable as
+ * `.constructor` of a function's prototype), and string timers.
+ */
+function closeCodeFromStrings(global: Record<string, unknown>): void {
+  const prototypes: [string, object][] = [
+    ['Function', Function.prototype],
+    ['AsyncFunction', Object.getPrototypeOf(async function () {}) as object],
+    ['GeneratorFunction', Object.getPrototypeOf(function* () {}) as object],
+    ['AsyncGeneratorFunction', Object.getPrototypeOf(async function* () {}) as object],
+  ];
+  for (const [name, prototype] of prototypes) {
+    const stand_in = blocked(name);
+    // `f instanceof Function` still holds for every function.
+    Object.defineProperty(stand_in, 'prototype', { value: prototype, writable: false });
+    Object.defineProperty(stand_in, 'name', { value: name });
+    Object.defineProperty(prototype, 'constructor', { value: stand_in, writable: false, configurable: false });
+    if (name === 'Function') Object.defineProperty(global, 'Function', { value: stand_in, writable: false, configurable: false });
+  }
+  Object.defineProperty(global, 'eval', { value: blocked('eval'), writable: false, configurable: false });
+  for (const timer of ['setTimeout', 'setInterval'] as const) {
+    const original = global[timer] as ((handler: unknown, ...rest: unknown[]) => unknown) | undefined;
+    if (typeof original !== 'function') continue;
+    const safe = function (this: unknown, handler: unknown, ...rest: unknown[]) {
+      if (typeof handler !== 'function') throw new TypeError(`${timer} with a string ${NOT_AVAILABLE} (code cannot be built from strings): pass a function`);
+      return original.call(this, handler, ...rest);
+    };
+    Object.defineProperty(global, timer, { value: safe, writable: true, configurable: true });
+  }
+}
+
+export function lockDown(): void {
+  const global = globalThis as unknown as Record<string, unknown>;
+  for (const name of FORBIDDEN_GLOBALS) remove(global, name);
+  const navigator = global.navigator;
+  if (typeof navigator === 'object' && navigator !== null) for (const name of FORBIDDEN_NAVIGATOR) remove(navigator, name);
+  const process = global.process as Record<string, unknown> | undefined;
+  if (typeof process === 'object' && process !== null) {
+    for (const name of FORBIDDEN_PROCESS) remove(process, name);
+    // The environment may hold secrets (tokens, keys); a program sees an empty one.
+    try {
+      Object.defineProperty(process, 'env', { value: Object.freeze({}), writable: false, configurable: false });
+    } catch {
+      remove(process, 'env');
+    }
+  }
+  closeCodeFromStrings(global);
+}
