@@ -7,6 +7,7 @@
  * worker and in a Node worker_thread (ARCHITECTURE.md, "Layers").
  */
 import { H, type RunMemory } from './memory.ts';
+import { traceAttached } from './trace.ts';
 
 export interface SourceLocation {
   line: number;
@@ -70,7 +71,8 @@ let current: ThreadContext | undefined;
 
 export function enterThread(context: ThreadContext): void {
   context.scheduled = Atomics.load(context.memory.header, H.sched) !== 0;
-  context.traced = Atomics.load(context.memory.header, H.traceBuffer) !== 0;
+  // From this worker's own state, not run memory, which a program can write (trace.ts, "Integrity").
+  context.traced = traceAttached();
   current = context;
 }
 
