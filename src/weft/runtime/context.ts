@@ -65,6 +65,10 @@ export interface ThreadContext {
    */
   scheduled?: boolean;
   traced?: boolean;
+  /** Under a seed: the atomic this thread last loaded (scheduler.ts, fault injection). */
+  loadedAtomic?: number;
+  /** Under a seed: how many Condvar waits this thread has begun (scheduler.ts, fault injection). */
+  condvarWaits?: number;
 }
 
 let current: ThreadContext | undefined;
