@@ -22,7 +22,8 @@ import { createIdleWorkers, idleCount, MAX_WORKERS, refillSeen, tryHandToIdle } 
 import type { RunEvent, RunOptions, RunOutcome, RunStatus } from './events.ts';
 import { describeDeadlock, isDeadlocked, snapshot, type Snapshot } from './deadlock.ts';
 import { startSchedule } from '../weft/runtime/scheduler.ts';
-import { createTrace, readTrace, TASK_OUTCOMES } from '../weft/runtime/trace.ts';
+import { createTrace, readTrace, recordedValue, TASK_OUTCOMES } from '../weft/runtime/trace.ts';
+import { WAIT_KINDS } from '../weft/runtime/wait.ts';
 import { threadName } from '../weft/runtime/threads.ts';
 import type { FromWorker, MainApi, MainResult, ProgramPayload, SpawnRequestPayload, ToWorker } from './protocol.ts';
 
@@ -436,6 +437,8 @@ class Run implements RunHandle {
         ...(e.kind === 'task-exit'
           ? { task: { polls: e.data[0]!, wakes: e.data[1]!, busyMicros: e.data[2]!, outcome: TASK_OUTCOMES[e.data[3]!] ?? 'ok' } }
           : {}),
+        ...((e.kind === 'unlock' || e.kind === 'join') && recordedValue(e.data) !== undefined ? { value: recordedValue(e.data)! } : {}),
+        ...(e.kind === 'block' && WAIT_KINDS[e.data[0]! - 1] !== undefined ? { waitKind: WAIT_KINDS[e.data[0]! - 1]! } : {}),
       })),
     };
   }

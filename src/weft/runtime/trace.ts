@@ -112,11 +112,42 @@ export function traceAttached(): boolean {
   return ring !== undefined;
 }
 
-/** Records one event of the calling thread, if the run is traced. */
-export function traceEvent(kind: TraceKind, object: number): void {
+/** Records one event of the calling thread, if the run is traced; `data`, the kind's own words (a block's wait kind). */
+export function traceEvent(kind: TraceKind, object: number, data?: number[]): void {
   const ctx = context();
   if (!ctx.traced) return;
-  record(ctx, kind, object, ctx.locate(new Error().stack), undefined);
+  record(ctx, kind, object, ctx.locate(new Error().stack), data);
+}
+
+// A number as two Int32 words (its float64 bits), for events that carry a value.
+const valueBits = new Float64View(1);
+const valueWords = new Int32View(valueBits.buffer);
+
+/**
+ * An event that carries a value when it is a number: a Mutex's value as
+ * its holder unlocks it, what a joined thread returned. Checks compare these
+ * with what the program claims (a total it prints, sums it returns), so a
+ * result has to come from the work the threads did. Data words: [1, the
+ * float64's low word, its high word], or [0] for a value that is not a number.
+ */
+export function traceValue(kind: 'unlock' | 'join', object: number, value: unknown): void {
+  const ctx = context();
+  if (!ctx.traced) return;
+  let data: number[] = [0];
+  if (typeof value === 'number') {
+    valueBits[0] = value;
+    data = [1, valueWords[0]!, valueWords[1]!];
+  }
+  record(ctx, kind, object, ctx.locate(new Error().stack), data);
+}
+
+/** Reads back what `traceValue` recorded: the number, or undefined. */
+export function recordedValue(data: readonly number[]): number | undefined {
+  if (data[0] !== 1) return undefined;
+  const words = new Int32Array(2);
+  words[0] = data[1]!;
+  words[1] = data[2]!;
+  return new Float64Array(words.buffer)[0];
 }
 
 /** True when this thread's events are recorded (so callers can skip gathering what an event would carry). */
