@@ -23,7 +23,7 @@ import { now, spuriousWakeup } from '../runtime/scheduler.ts';
 import { traceEvent } from '../runtime/trace.ts';
 import { context } from '../runtime/context.ts';
 import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
-import { blockWhileEqual, wake } from '../runtime/wait.ts';
+import { blockWhileEqual, wake, waitKindCode } from '../runtime/wait.ts';
 import { MutexGuard, WHILE_UNLOCKED } from './mutex.ts';
 
 const W = { seq: 0 } as const;
@@ -155,7 +155,7 @@ export class Condvar extends MovableHandle {
     if (spuriousWakeup()) {
       // Released and taken again with no other thread in between: what a wakeup without a notify looks like, and in the trace too.
       return guard[WHILE_UNLOCKED](() => {
-        traceEvent('block', this.#addr);
+        traceEvent('block', this.#addr, [waitKindCode('condvar')]);
         traceEvent('wake', this.#addr);
         return true;
       });
