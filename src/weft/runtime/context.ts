@@ -69,6 +69,8 @@ export interface ThreadContext {
   loadedAtomic?: number;
   /** Under a seed: how many Condvar waits this thread has begun (scheduler.ts, fault injection). */
   condvarWaits?: number;
+  /** Under a seed: this thread's first recvTimeout that had to wait has run out (scheduler.ts, fault injection). */
+  timedReceiveRanOut?: boolean;
 }
 
 let current: ThreadContext | undefined;

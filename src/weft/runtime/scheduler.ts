@@ -33,6 +33,10 @@
  *   Condvar allows (https://doc.rust-lang.org/std/sync/struct.Condvar.html#method.wait),
  *   so waiting with `if` instead of `while` goes on with its condition
  *   still false, every time it has to wait at all.
+ * - A thread's first `recvTimeout` that has to wait runs out its time: the
+ *   virtual clock moves on to its deadline, as if the senders were slow
+ *   (`firstTimedReceiveRunsOut`). Real threads can be that slow, so a loop
+ *   that takes a timeout to mean "the senders are done" loses messages.
  *
  * Free-running (no seed) costs one load of a header word per point.
  */
@@ -182,6 +186,19 @@ export function yieldBeforeStore(addr: number): void {
   const forced = ctx.loadedAtomic === addr;
   ctx.loadedAtomic = 0;
   if (chooseNext(ctx.memory, ctx.threadId, forced)) awaitTurn(ctx.memory, ctx.threadId);
+}
+
+/**
+ * Under a seed, true for this thread's first timed channel receive that has to
+ * wait: its time runs out, the clock moved on to `deadline` (see "Fault injection").
+ */
+export function firstTimedReceiveRunsOut(deadline: number): boolean {
+  const ctx = context();
+  if (!ctx.scheduled || ctx.timedReceiveRanOut) return false;
+  ctx.timedReceiveRanOut = true;
+  const h = ctx.memory.header;
+  if (deadline > h[H.vclock]!) h[H.vclock] = Math.ceil(deadline);
+  return true;
 }
 
 /** Under a seed, true for this thread's first, third, fifth... Condvar wait: it returns at once, spuriously (see "Fault injection"). */

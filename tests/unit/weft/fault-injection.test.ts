@@ -70,6 +70,21 @@ describe('fault injection under a seed', () => {
     }
   });
 
+  it("a thread's first recvTimeout that has to wait runs out its time, as if the senders were slow", { timeout: 120_000 }, async () => {
+    const source = program(`
+  const [tx, rx] = mpsc.channel<number>();
+  const h = spawn(() => { for (let i = 0; i < 3; i++) tx.send(i); });
+  const got = [];
+  for (;;) {
+    try { got.push(rx.recvTimeout(1000)); } catch { break; }
+  }
+  h.join();
+  console.log("got", got.length, "of 3");`);
+    const runs = await Promise.all(SEEDS.map((seed) => runProgram(source, { seed })));
+    // Whenever main had to wait for the first message, the loop gave up on the senders and lost messages.
+    expect(runs.some((run) => run.lines[0] !== 'got 3 of 3')).toBe(true);
+  });
+
   it('free runs are left alone: a wait returns only when notified', async () => {
     const run = await runProgram(waitFor('while'));
     expect(run.lines).toEqual(['ready: true']);
