@@ -43,7 +43,7 @@ export default [
     // Each unlock by a counting thread must leave the value 1 above what the previous holder left.
     let value = 0;
     let increments = 0;
-    for (const unlock of run.trace.unlocks(shared)) {
+    for (const unlock of run.trace.unlocks(shared!)) {
       const left = unlock.value;
       if (spawnedIds.has(unlock.threadId)) {
         if (left !== value + 1) {
