@@ -48,6 +48,22 @@ test('entering the reference solution passes every check; after a reload it is s
   expect(pageErrors).toEqual([]);
 });
 
+test('Run shows what the program prints, labelled by thread, beside Check', async ({ page, pageErrors }) => {
+  const ex = exercise(page, COUNTER);
+  await page.goto(chapterOf(ex.info));
+  const printing = ex.info.solution.replace('using total = counter.lock();', 'console.log("joined every thread");\n  using total = counter.lock();');
+  await enterCode(page, ex, printing);
+  await ex.run.click();
+  const output = ex.root.getByRole('log', { name: 'Output' });
+  await expect(output.locator('.weft-log__status')).toContainText('Finished', { timeout: 60_000 });
+  await expect(output.locator('.weft-log__line .weft-log__text')).toHaveText(['joined every thread', 'Total: 1000']);
+  await expect(output.locator('.weft-log__line').first()).toContainText('main');
+  // A Run grades nothing: the results stay empty, and Check is still there to press.
+  await expect(checkItems(ex)).toHaveCount(0);
+  await expect(ex.check).toBeEnabled();
+  expect(pageErrors).toEqual([]);
+});
+
 test('a racy answer fails with the seed of the schedule that broke it, and Replay shows that schedule again', async ({ page, pageErrors }) => {
   const ex = exercise(page, COUNTER);
   const wrong = ex.info.wrong.find((w) => w.name === 'read-then-write')!;
