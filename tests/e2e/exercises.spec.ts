@@ -171,6 +171,10 @@ test('after solving, the sidebar, the index and the progress page count the exer
   await enterCode(page, ex, ex.info.solution);
   await ex.check.click();
   expect(await finishedCheck(ex)).toMatch(/Solved!$/);
+  // The next exercise not solved yet, in book order, is one click away.
+  const counter = exercise(page, COUNTER).info;
+  await expect(ex.results.getByText(/^Continue with/)).toContainText(`Continue with ${counter.title}.`);
+  await expect(ex.results.getByRole('link', { name: counter.title })).toHaveAttribute('href', `/threads/#exercise-${COUNTER}`);
   // The sidebar follows at once, without a reload.
   await expect(chapterLink).toContainText('1 of 2 exercises solved');
   await expect(page.getByRole('navigation', { name: 'Chapters' }).getByRole('paragraph')).toContainText(/Your progress\s*1 of \d+ exercises solved/);
@@ -183,6 +187,7 @@ test('after solving, the sidebar, the index and the progress page count the exer
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your progress');
   await expect(progressRow(page, ex.info.title).getByRole('cell').first()).toContainText('Solved');
   await expect(progressRow(page, exercise(page, COUNTER).info.title).getByRole('cell').first()).toHaveText('Not started');
+  await expect(page.getByText(/^Continue with/)).toHaveText(`Continue with ${counter.title}.`);
 });
 
 test('progress and drafts go to a file and come back in another browser; a bad file is refused with the reason', async ({ page, browser }) => {

@@ -17,8 +17,8 @@ import type { SourceLocation } from '../../runner/events.ts';
 import type { EditorMarker, ExampleEditor } from '../example/editor.ts';
 import { editorFactory } from '../example/load-editor.ts';
 import { OutputLog } from '../example/output-log.ts';
-import { deleteDraft, readDraft, readProgress, saveDraft, StorageError, updateProgress } from '../../progress/store.ts';
-import { statusOf, withAttempt, withHintsShown, withResult, withSolutionRevealed, type ExerciseProgress } from '../../progress/schema.ts';
+import { deleteDraft, readAllProgress, readDraft, readProgress, saveDraft, StorageError, updateProgress } from '../../progress/store.ts';
+import { continueWith, statusOf, withAttempt, withHintsShown, withResult, withSolutionRevealed, type ExerciseProgress } from '../../progress/schema.ts';
 import { CheckResults } from './check-results.ts';
 import { show } from '../../exercises/checks-api.ts';
 import { confirmDialog } from './confirm-dialog.ts';
@@ -31,6 +31,8 @@ interface ExerciseData {
   solution: string;
   checks: { id: string; title: string }[];
   hints: number;
+  /** Every exercise of the book in order, with its page address (undefined when no chapter shows it yet). */
+  book?: { id: string; title: string; href?: string }[];
 }
 
 /** Drafts are saved this long after the last keystroke. */
@@ -307,6 +309,23 @@ class WeftExercise extends HTMLElement {
     const stopped = result.checks.some((c) => c.status === 'error' && /stopped/.test(c.message ?? ''));
     this.#results.finished(result, stopped);
     if (!stopped) await this.#record((p) => withResult(p, result.passed, Date.now()));
+    if (result.passed) await this.#offerNext();
+  }
+
+  /** After a pass: "Continue with …", the next exercise not solved yet in book order (schema.ts continueWith). */
+  async #offerNext(): Promise<void> {
+    const book = (this.#data.book ?? []).filter((x) => x.href !== undefined);
+    let progress: ExerciseProgress[] = [];
+    try {
+      progress = [...(await readAllProgress()).values()];
+    } catch {
+      // Storage refused: offer the next exercise in book order.
+    }
+    // This one counts as solved even if storage could not record it.
+    const solvedHere = { ...(progress.find((p) => p.id === this.#id) ?? { id: this.#id, attempts: 1, hintsShown: 0 }), passedAt: Date.now() };
+    const next = continueWith(book.map((x) => x.id), [...progress.filter((p) => p.id !== this.#id), solvedHere], this.#id);
+    const target = book.find((x) => x.id === next);
+    if (target) this.#results.continueWith(target.title, target.href!);
   }
 
   #checking(): boolean {
