@@ -11,7 +11,9 @@ export default [
   }),
 
   check('counts-every-increment', 'No increment is lost, whatever the schedule', async (t) => {
-    await t.eachRun({ seeds: 8, free: 1 }, (run) => {
+    // Four seeds are enough: under a seed a load-then-store on an atomic loses updates in every schedule
+    // (weft's fault injection), and a read and a write under two separate locks is caught by every one of these.
+    await t.eachRun({ seeds: 4, free: 1 }, (run) => {
       const total = Number(run.expectLine(/^Total: (-?\d+)$/, `Total: ${EXPECTED}`)[1]);
       if (total === EXPECTED) return;
       if (total === 0) run.fail(`the total was 0, expected ${count(EXPECTED)}: main's counter never changed, because each thread added to its own copy`);
