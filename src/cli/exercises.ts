@@ -9,13 +9,16 @@
  * overrides it): `learn/01-threads/02-shared-counter.ts` is the working copy
  * of `exercises/01-threads/02-shared-counter/`, created from the starter
  * the first time it is needed, and `learn/progress.json` records what is
- * solved and how many hints were shown.
+ * solved and how many hints were shown, in the page's own progress format:
+ * `export` and `import` carry progress and code between the CLI and the page.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listExercises, type ExerciseInfo } from '../exercises/catalog.ts';
 import { startGrade, type CheckResult, type GradeResult } from '../runner/node-grade.ts';
+import { continueWith, emptyProgress, mergeProgress, statusOf, withAttempt, withHintsShown, withResult, type Draft, type ExerciseProgress } from '../progress/schema.ts';
+import { ImportError, parseExportFile, toExportFile } from '../progress/export-file.ts';
 
 /** The project's root: where `exercises/` and `learn/` live. */
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -31,44 +34,60 @@ function shown(path: string): string {
 }
 
 // ---------------------------------------------------------------- progress
-
-interface ExerciseProgress {
-  passed?: string; // ISO time of the first pass
-  attempts: number;
-  hintsShown: number;
-}
-
-interface Progress {
-  version: 1;
-  exercises: Record<string, ExerciseProgress>;
-}
+//
+// learn/progress.json is the page's progress export file (src/progress/export-file.ts):
+// one schema for the page and the CLI, so the page's "Import progress" takes it as it is,
+// and `weft import` takes a file the page exported.
 
 function progressFile(): string {
   return join(learnDir(), 'progress.json');
 }
 
-function readProgress(): Progress {
-  const file = progressFile();
-  if (!existsSync(file)) return { version: 1, exercises: {} };
-  try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Progress;
-    if (parsed?.version === 1 && typeof parsed.exercises === 'object' && parsed.exercises !== null) return parsed;
-  } catch {
-    // fall through
-  }
-  process.stderr.write(`weft: ${shown(file)} is not a progress file this version understands; starting from no progress (the file is left as it is)\n`);
-  return { version: 1, exercises: {} };
+/** What an older CLI wrote: { version: 1, exercises: { id: { passed?: ISO time, attempts, hintsShown } } }. */
+function fromOldCliFile(value: unknown): ExerciseProgress[] | undefined {
+  const old = value as { version?: unknown; format?: unknown; exercises?: unknown };
+  if (old?.format !== undefined || old?.version !== 1 || typeof old.exercises !== 'object' || old.exercises === null || Array.isArray(old.exercises)) return undefined;
+  return Object.entries(old.exercises as Record<string, { passed?: string; attempts?: number; hintsShown?: number }>).map(([id, p]) => {
+    const passedAt = p.passed ? Date.parse(p.passed) : NaN;
+    return { id, attempts: p.attempts ?? 0, hintsShown: p.hintsShown ?? 0, ...(Number.isFinite(passedAt) ? { passedAt, lastResult: 'passed' as const } : {}) };
+  });
 }
 
-function updateProgress(id: string, change: (p: ExerciseProgress) => void): ExerciseProgress {
-  const progress = readProgress();
-  const mine = (progress.exercises[id] ??= { attempts: 0, hintsShown: 0 });
-  change(mine);
+function readProgress(): ExerciseProgress[] {
+  const file = progressFile();
+  if (!existsSync(file)) return [];
+  const text = readFileSync(file, 'utf8');
+  try {
+    return parseExportFile(text).exercises;
+  } catch (error) {
+    try {
+      const old = fromOldCliFile(JSON.parse(text));
+      if (old) return old;
+    } catch {
+      // not JSON at all: say so below
+    }
+    const why = error instanceof ImportError ? ` (${error.message})` : '';
+    process.stderr.write(`weft: ${shown(file)} is not a progress file this version understands${why}; starting from no progress (the file is left as it is)\n`);
+    return [];
+  }
+}
+
+function writeProgress(exercises: ExerciseProgress[]): void {
   mkdirSync(learnDir(), { recursive: true });
   // Write then rename, so a crash never leaves half a file.
   const file = progressFile();
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(progress, null, 2)}\n`);
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(toExportFile({ exercises, drafts: [] }), null, 2)}\n`);
   renameSync(`${file}.tmp`, file);
+}
+
+function progressOf(id: string): ExerciseProgress | undefined {
+  return readProgress().find((p) => p.id === id);
+}
+
+function updateProgress(id: string, change: (p: ExerciseProgress) => ExerciseProgress): ExerciseProgress {
+  const all = readProgress();
+  const mine = change(all.find((p) => p.id === id) ?? emptyProgress(id));
+  writeProgress([...all.filter((p) => p.id !== id), mine]);
   return mine;
 }
 
@@ -160,8 +179,8 @@ async function grade(exercise: ExerciseInfo, file: string, out: (line: string) =
   const result = await handle.done;
   out(verdict(result));
   updateProgress(exercise.id, (p) => {
-    p.attempts += 1;
-    if (result.passed) p.passed ??= new Date().toISOString();
+    const now = Date.now();
+    return withResult(withAttempt(p, now), result.passed, now);
   });
   return result;
 }
@@ -184,10 +203,10 @@ export async function checkCommand(id: string, file: string | undefined, out: (l
 export function hintCommand(id: string, all: boolean, out: (line: string) => void): number {
   const exercise = findExercise(listExercises(), id);
   const total = exercise.hints.length;
-  const shownBefore = readProgress().exercises[exercise.id]?.hintsShown ?? 0;
+  const shownBefore = progressOf(exercise.id)?.hintsShown ?? 0;
   const upTo = all || shownBefore >= total ? total : shownBefore + 1;
   updateProgress(exercise.id, (p) => {
-    p.hintsShown = Math.max(p.hintsShown, upTo);
+    return withHintsShown(p, upTo);
   });
   const from = all || shownBefore >= total ? 0 : upTo - 1;
   for (let i = from; i < upTo; i++) {
@@ -203,26 +222,75 @@ export function hintCommand(id: string, all: boolean, out: (line: string) => voi
 /** `list`: every exercise, in order, with its status. */
 export function listCommand(out: (line: string) => void): number {
   const exercises = listExercises();
-  const progress = readProgress().exercises;
+  const progress = new Map(readProgress().map((p) => [p.id, p]));
   let chapter = '';
   for (const e of exercises) {
     if (e.chapter !== chapter) {
       chapter = e.chapter;
       out(bold(chapter));
     }
-    const mine = progress[e.id];
-    const status = mine?.passed ? green('solved ') : mine?.attempts ? yellow('started') : dim('not yet');
+    const status = { solved: green('solved '), attempted: yellow('started'), 'not-started': dim('not yet') }[statusOf(progress.get(e.id))];
     out(`  ${status}  ${e.id.padEnd(22)} ${e.title} ${dim(`(${e.difficulty}, ~${e.timeBudgetMinutes} min)`)}`);
   }
-  const solved = exercises.filter((e) => progress[e.id]?.passed).length;
+  const solved = exercises.filter((e) => statusOf(progress.get(e.id)) === 'solved').length;
   out(`${solved} of ${exercises.length} solved.`);
+  const next = nextUnsolved(exercises);
+  if (next) out(`Continue with ${bold(next.id)}: ${next.title} (npm run weft -- check ${next.id}).`);
+  return 0;
+}
+
+/** `export <file>`: progress and working copies as the page's progress file, for its "Import progress". */
+export function exportCommand(file: string, out: (line: string) => void): number {
+  const drafts: Draft[] = [];
+  for (const exercise of listExercises()) {
+    const copy = workingCopy(exercise);
+    if (existsSync(copy)) drafts.push({ id: exercise.id, source: readFileSync(copy, 'utf8'), savedAt: Math.round(statSync(copy).mtimeMs) });
+  }
+  const exercises = readProgress();
+  writeFileSync(file, `${JSON.stringify(toExportFile({ exercises, drafts }), null, 2)}\n`);
+  out(`Wrote ${shown(resolve(file))}: ${exercises.length} exercises' progress and ${drafts.length} working copies. On the book's progress page, use "Import progress".`);
+  return 0;
+}
+
+/**
+ * `import <file>`: a progress file the page exported (or another CLI's), merged into
+ * learn/: progress as the page merges it (nothing solved is lost), and each draft written
+ * to its working copy when it is newer than the copy there.
+ */
+export function importCommand(file: string, out: (line: string) => void): number {
+  let snapshot;
+  try {
+    snapshot = parseExportFile(readFileSync(file, 'utf8'));
+  } catch (error) {
+    if (error instanceof ImportError) throw new UsageError(`${shown(resolve(file))}: ${error.message}`);
+    throw error;
+  }
+  const exercises = listExercises();
+  const mine = new Map(readProgress().map((p) => [p.id, p]));
+  for (const theirs of snapshot.exercises) {
+    const current = mine.get(theirs.id);
+    mine.set(theirs.id, current ? mergeProgress(current, theirs) : theirs);
+  }
+  writeProgress([...mine.values()]);
+  let written = 0;
+  for (const draft of snapshot.drafts) {
+    const exercise = exercises.find((e) => e.id === draft.id);
+    if (!exercise) continue;
+    const copy = workingCopy(exercise);
+    if (existsSync(copy) && statSync(copy).mtimeMs >= draft.savedAt) continue;
+    mkdirSync(dirname(copy), { recursive: true });
+    writeFileSync(copy, draft.source);
+    written++;
+  }
+  out(`Imported ${shown(resolve(file))}: ${snapshot.exercises.length} exercises' progress, ${written} working ${written === 1 ? 'copy' : 'copies'} updated.`);
+  const next = nextUnsolved(exercises);
+  if (next) out(`Continue with ${bold(next.id)}: ${next.title}.`);
   return 0;
 }
 
 function nextUnsolved(exercises: ExerciseInfo[], after?: ExerciseInfo): ExerciseInfo | undefined {
-  const progress = readProgress().exercises;
-  const start = after ? exercises.indexOf(after) + 1 : 0;
-  return [...exercises.slice(start), ...exercises.slice(0, start)].find((e) => e !== after && !progress[e.id]?.passed);
+  const id = continueWith(exercises.map((e) => e.id), readProgress(), after?.id);
+  return exercises.find((e) => e.id === id);
 }
 
 /**

@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createNodeSupervisor } from '../runner/node-host.ts';
 import type { RunEvent, RunOptions } from '../runner/events.ts';
-import { checkCommand, hintCommand, listCommand, UsageError, watchCommand } from './exercises.ts';
+import { checkCommand, exportCommand, hintCommand, importCommand, listCommand, UsageError, watchCommand } from './exercises.ts';
 import { show } from '../exercises/checks-api.ts';
 import { inGuardedChild, runGuarded } from './guard.ts';
 
@@ -26,6 +26,7 @@ const USAGE = `usage: npm run weft -- run <file.ts> [--timeout ms] [--threads] [
        npm run weft -- watch
        npm run weft -- hint <exercise> [--all]
        npm run weft -- list
+       npm run weft -- export <file.json> | import <file.json>
 
   run <file.ts>    compile and run a program (it needs a main function)
   check <exercise> grade your working copy of an exercise (learn/NN-chapter/NN-slug.ts,
@@ -35,7 +36,11 @@ const USAGE = `usage: npm run weft -- run <file.ts> [--timeout ms] [--threads] [
   watch            check the first unsolved exercise every time you save it, then
                    move on to the next one (keys: h hint, c check, l list, q quit)
   hint <exercise>  show the next hint (--all: every hint so far)
-  list             every exercise, and which you have solved
+  list             every exercise, which you have solved, and the one to continue with
+  export <file>    write your progress and working copies as the book page's progress
+                   file (its "Import progress" reads it; so does \`import\`)
+  import <file>    merge a progress file the page exported: progress, and working
+                   copies newer than yours
   --timeout ms     stop the program after ms milliseconds (default 10000)
   --threads        prefix every output line with the name of its thread
   --seed N         run under the seeded scheduler: one thread at a time, switching at
@@ -165,6 +170,14 @@ async function main(): Promise<void> {
     }
     if (command === 'list' && file === undefined) {
       process.exitCode = listCommand(out);
+      return;
+    }
+    if (command === 'export' && file !== undefined && rest.length === 0) {
+      process.exitCode = exportCommand(file, out);
+      return;
+    }
+    if (command === 'import' && file !== undefined && rest.length === 0) {
+      process.exitCode = importCommand(file, out);
       return;
     }
   } catch (error) {

@@ -148,13 +148,20 @@ export class CheckFailure extends Error {
   readonly location: SourceLocation | undefined;
   /** 'error' when the check could not judge at all (the program does not compile, the runner failed). */
   readonly status: 'failed' | 'error';
+  /**
+   * Set by the grader when a run ended badly on its own (it panicked, deadlocked or ran out of
+   * time), rather than a check judging what it did: "panic: <message> at <line>". Checks that fail
+   * for one cause are explained once (runner/grade.ts).
+   */
+  readonly runEnded: string | undefined;
 
-  constructor(message: string, options: { run?: ProgramRun; location?: SourceLocation; status?: 'failed' | 'error' } = {}) {
+  constructor(message: string, options: { run?: ProgramRun; location?: SourceLocation; status?: 'failed' | 'error'; runEnded?: string } = {}) {
     super(message);
     this.name = 'CheckFailure';
     this.run = options.run;
     this.location = options.location;
     this.status = options.status ?? 'failed';
+    this.runEnded = options.runEnded;
   }
 }
 

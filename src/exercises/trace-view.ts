@@ -114,11 +114,37 @@ export class TraceView {
       .map((e) => e.threadId);
   }
 
-  /** Every `join()` that returned, in the order they returned: who joined which thread, and where. */
-  joins(): { by: string; threadId: number; line: number | undefined }[] {
+  /**
+   * Every `join()` that returned, in the order they returned: who joined which thread, where,
+   * and what the thread returned when that was a number (`value`), so a check can tell results
+   * that came back through `join` from results computed elsewhere.
+   */
+  joins(): { by: string; threadId: number; line: number | undefined; value: number | undefined }[] {
     return this.#need()
       .filter((e) => e.kind === 'join')
-      .map((e) => ({ by: e.thread, threadId: e.object, line: e.line }));
+      .map((e) => ({ by: e.thread, threadId: e.object, line: e.line, value: e.value }));
+  }
+
+  /**
+   * Every unlock of `mutex` (a Mutex's address), in order: which thread, where, and the
+   * value it left in the Mutex when that was a number (undefined otherwise). The values
+   * show what each critical section did: a counter's go 1, 2, 3... when every holder adds 1.
+   */
+  unlocks(mutex: number): { thread: string; threadId: number; line: number | undefined; value: number | undefined }[] {
+    return this.#need()
+      .filter((e) => e.kind === 'unlock' && e.object === mutex)
+      .map((e) => ({ thread: e.thread, threadId: e.threadId, line: e.line, value: e.value }));
+  }
+
+  /**
+   * Every time a thread blocked, with what it waited on ('condvar', 'mutex', 'channel-recv',
+   * 'join', 'sleep'...; runtime/wait.ts): `waits('condvar')` counts real Condvar sleeps, which
+   * a `sleep()` in a polling loop is not.
+   */
+  waits(kind?: string): { thread: string; threadId: number; object: number; kind: string | undefined; line: number | undefined }[] {
+    return this.#need()
+      .filter((e) => e.kind === 'block' && (kind === undefined || e.waitKind === kind))
+      .map((e) => ({ thread: e.thread, threadId: e.threadId, object: e.object, kind: e.waitKind, line: e.line }));
   }
 
   /**

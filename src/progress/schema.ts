@@ -152,6 +152,18 @@ export function withSolutionRevealed(progress: ExerciseProgress, now: number): E
   return { ...progress, solutionRevealedAt: progress.solutionRevealedAt ?? now };
 }
 
+/**
+ * The exercise to go on with, by id: the first unsolved one after `after` in
+ * the book's order (wrapping round to the start), or the first unsolved one
+ * when there is no `after`; undefined once every exercise is solved. The
+ * progress page, the end of an exercise and the CLI's `watch` all ask this.
+ */
+export function continueWith(order: readonly string[], progress: readonly ExerciseProgress[], after?: string): string | undefined {
+  const solved = new Set(progress.filter((p) => p.passedAt !== undefined).map((p) => p.id));
+  const start = after === undefined ? 0 : order.indexOf(after) + 1;
+  return [...order.slice(start), ...order.slice(0, start)].find((id) => id !== after && !solved.has(id));
+}
+
 export type ExerciseStatus = 'solved' | 'attempted' | 'not-started';
 
 export function statusOf(progress: ExerciseProgress | undefined): ExerciseStatus {

@@ -124,4 +124,8 @@ export interface TraceEvent {
    * it ended. Its idle time is its lifetime (from its task-spawn) minus busy.
    */
   task?: { polls: number; wakes: number; busyMicros: number; outcome: 'ok' | 'panic' | 'cancelled' };
+  /** An `unlock`'s Mutex value as its holder left it, a `join`'s returned value: present when that value is a number. */
+  value?: number;
+  /** What a `block` waits on: 'mutex', 'condvar', 'channel-recv', 'join', 'sleep'... (runtime/wait.ts WaitKind). */
+  waitKind?: string;
 }

@@ -36,6 +36,11 @@ import type { OutputStream, ReaderError, RunEvent, RunOptions, RunOutcome, Sourc
 export interface CheckResult {
   id: string;
   title: string;
+  /**
+   * When the run failed on its own (a panic, a deadlock, the time limit) for the same cause as an
+   * earlier check's: that check's id. The message then says so in a line instead of explaining again.
+   */
+  sameCauseAs?: string;
   /** 'error': the check could not judge (the program does not compile, the runner failed, grading was stopped). */
   status: 'passed' | 'failed' | 'error';
   /** Why it failed, in the learner's terms. */
@@ -160,14 +165,22 @@ class Grading {
     }
     /** Once the program is found not to compile, the remaining checks say so without running it again. */
     let compileError: CheckResult | undefined;
+    /** Runs that ended badly on their own, by cause: the first check that met each explains it, later ones point there. */
+    const explained = new Map<string, { id: string; title: string }>();
     for (const check of checks) {
       this.#emit({ kind: 'check-start', id: check.id, title: check.title });
       let result: CheckResult;
       if (this.#stopped) result = { id: check.id, title: check.title, status: 'error', message: 'not run: grading was stopped' };
       else if (compileError) result = { ...compileError, id: check.id, title: check.title };
       else {
-        result = await this.#runCheck(check);
+        const { result: checked, cause } = await this.#runCheck(check);
+        result = checked;
         if (result.status === 'error' && result.message?.startsWith(DOES_NOT_COMPILE)) compileError = result;
+        if (cause !== undefined && result.status === 'failed') {
+          const first = explained.get(cause);
+          if (first === undefined) explained.set(cause, { id: check.id, title: check.title });
+          else result = { ...result, sameCauseAs: first.id, message: sameCause(cause, first.title, result.seed) };
+        }
       }
       results.push(result);
       this.#emit({ kind: 'check-end', result });
@@ -186,18 +199,18 @@ class Grading {
     return result;
   }
 
-  async #runCheck(check: Check): Promise<CheckResult> {
+  async #runCheck(check: Check): Promise<{ result: CheckResult; cause?: string }> {
     const context = new Context(this, check);
     const base = { id: check.id, title: check.title };
     try {
       await check.body(context);
-      return { ...base, status: 'passed' };
+      return { result: { ...base, status: 'passed' } };
     } catch (error) {
-      if (error instanceof Stopped || this.#stopped) return { ...base, status: 'error', message: 'stopped before this check finished' };
-      if (error instanceof CheckFailure) return { ...base, ...describeFailure(error) };
+      if (error instanceof Stopped || this.#stopped) return { result: { ...base, status: 'error', message: 'stopped before this check finished' } };
+      if (error instanceof CheckFailure) return { result: { ...base, ...describeFailure(error) }, ...(error.runEnded ? { cause: error.runEnded } : {}) };
       // A bug in the exercise's checks, not in the learner's program: say so plainly.
       const detail = error instanceof Error ? error.message : String(error);
-      return { ...base, status: 'error', message: `this check itself failed (a bug in the exercise, not in your program): ${detail}` };
+      return { result: { ...base, status: 'error', message: `this check itself failed (a bug in the exercise, not in your program): ${detail}` } };
     }
   }
 
@@ -241,7 +254,11 @@ class Grading {
       });
     }
     if (outcome.status === 'crashed') throw new CheckFailure(`the runner failed, not your program: ${outcome.message}`, { status: 'error' });
-    if (!request.mayFail && outcome.status !== 'ok') throw new CheckFailure(whatWentWrong(run, options.timeoutMs!), { run, ...locationOf(errors) });
+    if (!request.mayFail && outcome.status !== 'ok') {
+      const location = locationOf(errors);
+      const cause = `${outcome.status}:${outcome.status === 'panic' ? `${errors[0]?.message ?? ''}@${location.location?.line ?? ''}` : ''}`;
+      throw new CheckFailure(whatWentWrong(run, options.timeoutMs!), { run, runEnded: cause, ...location });
+    }
     return run;
   }
 }
@@ -349,6 +366,13 @@ function whatWentWrong(run: ProgramRun, timeoutMs: number): string {
     default:
       return stripSeedNote(run.summary);
   }
+}
+
+/** A check that failed for a cause an earlier check already explained: one line pointing there. */
+function sameCause(cause: string, firstTitle: string, seed: number | undefined): string {
+  const what = cause.startsWith('panic') ? 'panicked' : cause.startsWith('deadlock') ? 'deadlocked' : 'ran out of time';
+  const replay = seed === undefined ? '' : ` — replay seed ${seed}`;
+  return `Not judged: the program ${what} here too, as explained under “${firstTitle}”${replay}`;
 }
 
 /** The supervisor appends "(seed N: run it again…)"; the grader says that its own way. */

@@ -57,7 +57,16 @@ export type ToWorker =
    * the program, then wait in the idle-worker region at `idleWorkers` for
    * spawners to hand it threads (idle-workers.ts). No message follows.
    */
-  | { kind: 'join-run'; token: string; memory: SharedArrayBuffer; idleWorkers: number; program: ProgramPayload; worker: number };
+  | {
+      kind: 'join-run';
+      token: string;
+      memory: SharedArrayBuffer;
+      idleWorkers: number;
+      program: ProgramPayload;
+      worker: number;
+      /** The run's trace ring (weft/runtime/trace.ts), when the run is traced: kept out of run memory, where the program could write it. */
+      trace?: SharedArrayBuffer;
+    };
 
 /** Worker -> supervisor. */
 export type FromWorker =
@@ -91,6 +100,16 @@ export interface MainApi {
   /**
    * `idleWorkers`: the address of the run's idle-worker region in `memory` (idle-workers.ts).
    * `call`: call this exported function instead of `main` (events.ts RunOptions.call).
+   * `compiled`: `source` as an earlier run of it compiled it (its 'program' message), so this
+   * worker need not load the compiler: a grading runs one source dozens of times.
+   * `trace`: the run's trace ring, when the run is traced (weft/runtime/trace.ts).
    */
-  run(source: string, memory: SharedArrayBuffer, idleWorkers: number, call?: { name: string; args: unknown[] }): Promise<MainResult>;
+  run(
+    source: string,
+    memory: SharedArrayBuffer,
+    idleWorkers: number,
+    call?: { name: string; args: unknown[] },
+    compiled?: ProgramPayload,
+    trace?: SharedArrayBuffer,
+  ): Promise<MainResult>;
 }

@@ -22,7 +22,8 @@ import { createIdleWorkers, idleCount, MAX_WORKERS, refillSeen, threadOfWorker, 
 import type { RunEvent, RunOptions, RunOutcome, RunStatus } from './events.ts';
 import { describeDeadlock, isDeadlocked, snapshot, type Snapshot } from './deadlock.ts';
 import { startSchedule } from '../weft/runtime/scheduler.ts';
-import { readTrace, startTrace, TASK_OUTCOMES } from '../weft/runtime/trace.ts';
+import { createTrace, readTrace, recordedValue, TASK_OUTCOMES } from '../weft/runtime/trace.ts';
+import { WAIT_KINDS } from '../weft/runtime/wait.ts';
 import { S, slot, threadIds, threadName, ThreadState } from '../weft/runtime/threads.ts';
 import { createOutputRing, nextToRead, readLines, readRemaining, type RingLine } from './output-ring.ts';
 import type { FromWorker, MainApi, MainResult, ProgramPayload, SpawnRequestPayload, ToWorker } from './protocol.ts';
@@ -147,11 +148,38 @@ class WorkerPool {
   }
 }
 
+/**
+ * Programs as their runs compiled them, by source, most recent last. A
+ * grading runs one source dozens of times; with its compiled program in
+ * hand, a run's main worker skips loading the compiler and compiling. Only
+ * weft's side of a worker can send a 'program' message (it is signed with
+ * the worker's token, and sent before the program is evaluated), so what is
+ * kept here is what the compile step made of the source.
+ */
+class CompiledPrograms {
+  static readonly #KEEP = 8;
+  readonly #bySource = new Map<string, ProgramPayload>();
+
+  get(source: string): ProgramPayload | undefined {
+    return this.#bySource.get(source);
+  }
+
+  keep(source: string, program: ProgramPayload): void {
+    this.#bySource.delete(source);
+    this.#bySource.set(source, program);
+    for (const oldest of this.#bySource.keys()) {
+      if (this.#bySource.size <= CompiledPrograms.#KEEP) break;
+      this.#bySource.delete(oldest);
+    }
+  }
+}
+
 export class Supervisor {
   readonly #pool: WorkerPool;
   readonly #idleTarget: number;
   readonly #outputBudgetMs: number;
   readonly #memoryWatch: MemoryWatch | undefined;
+  readonly #compiled = new CompiledPrograms();
 
   constructor(factory: WorkerFactory, options: SupervisorOptions = {}) {
     const poolSize = options.poolSize ?? 4;
@@ -172,7 +200,7 @@ export class Supervisor {
   }
 
   startRun(source: string, options: RunOptions, onEvent: (event: RunEvent) => void): RunHandle {
-    const run = new Run(this.#pool, this.#idleTarget, this.#outputBudgetMs, source, options, onEvent);
+    const run = new Run(this.#pool, this.#idleTarget, this.#outputBudgetMs, this.#compiled, source, options, onEvent);
     if (this.#memoryWatch) run.watchMemory(this.#memoryWatch);
     return run;
   }
@@ -212,7 +240,8 @@ class Run implements RunHandle {
   #lastLook: Snapshot | undefined;
   #unlocatedLooks = 0;
   #seed: number | undefined;
-  #traced = false;
+  /** The run's trace ring (runtime/trace.ts), outside run memory, when the run is traced. */
+  #trace: SharedArrayBuffer | undefined;
   /** What RunOptions.call's function returned. */
   #value: unknown;
   #resolve!: (outcome: RunOutcome) => void;
@@ -225,9 +254,14 @@ class Run implements RunHandle {
    */
   #api: Comlink.Remote<MainApi> | undefined;
 
-  constructor(pool: WorkerPool, idleTarget: number, outputBudgetMs: number, source: string, options: RunOptions, onEvent: (event: RunEvent) => void) {
+  readonly #compiled: CompiledPrograms;
+  readonly #source: string;
+
+  constructor(pool: WorkerPool, idleTarget: number, outputBudgetMs: number, compiled: CompiledPrograms, source: string, options: RunOptions, onEvent: (event: RunEvent) => void) {
     this.#pool = pool;
     this.#outputBudgetMs = outputBudgetMs;
+    this.#compiled = compiled;
+    this.#source = source;
     this.#idleTarget = idleTarget;
     this.#onEvent = onEvent;
     this.done = new Promise((resolve) => (this.#resolve = resolve));
@@ -243,8 +277,7 @@ class Run implements RunHandle {
     this.#watchdog = setInterval(() => this.#lookForDeadlock(), DEADLOCK_CHECK_MS);
     createOutputRing(this.#memory);
     this.#pump = setInterval(() => this.#takeLines(Infinity), PUMP_MS);
-    if (options.trace) startTrace(this.#memory, options.traceCapacity ?? 100_000);
-    this.#traced = options.trace === true;
+    if (options.trace) this.#trace = createTrace(options.traceCapacity ?? 100_000);
     if (options.seed !== undefined) {
       this.#seed = options.seed >>> 0;
       startSchedule(this.#memory, this.#seed, options.schedule);
@@ -261,7 +294,7 @@ class Run implements RunHandle {
     // run's own end so a stopped run's call is rejected, not left pending.
     const abandoned = new Promise<never>((_, reject) => (this.#abandonMain = reject));
     abandoned.catch(() => {});
-    Promise.race([api.run(source, this.#memory.buffer, this.#idleWorkers, options.call), abandoned]).then(
+    Promise.race([api.run(source, this.#memory.buffer, this.#idleWorkers, options.call, compiled.get(source), this.#trace), abandoned]).then(
       (result) => this.#mainReturned(result),
       (error: unknown) => {
         if (!this.#over) this.#finish('crashed', `The runner failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -333,6 +366,7 @@ class Run implements RunHandle {
         return;
       case 'program':
         this.#program = message.program;
+        this.#compiled.keep(this.#source, message.program);
         clearTimeout(this.#timer);
         this.#timer = setTimeout(() => this.#finish('timeout', `Stopped by the time limit of ${formatMs(this.#timeoutMs)}.`), this.#timeoutMs);
         if (message.program.spawns) this.#topUp();
@@ -403,6 +437,7 @@ class Run implements RunHandle {
         idleWorkers: this.#idleWorkers,
         program,
         worker,
+        ...(this.#trace ? { trace: this.#trace } : {}),
       });
     }
   }
@@ -479,7 +514,7 @@ class Run implements RunHandle {
   }
 
   #collectTrace(): NonNullable<RunOutcome['trace']> {
-    const { events, dropped } = readTrace(this.#memory);
+    const { events, dropped } = readTrace(this.#trace!);
     const names = new Map<number, string>();
     const label = (id: number) => {
       let name = names.get(id);
@@ -499,6 +534,8 @@ class Run implements RunHandle {
         ...(e.kind === 'task-exit'
           ? { task: { polls: e.data[0]!, wakes: e.data[1]!, busyMicros: e.data[2]!, outcome: TASK_OUTCOMES[e.data[3]!] ?? 'ok' } }
           : {}),
+        ...((e.kind === 'unlock' || e.kind === 'join') && recordedValue(e.data) !== undefined ? { value: recordedValue(e.data)! } : {}),
+        ...(e.kind === 'block' && WAIT_KINDS[e.data[0]! - 1] !== undefined ? { waitKind: WAIT_KINDS[e.data[0]! - 1]! } : {}),
       })),
     };
   }
@@ -549,7 +586,7 @@ class Run implements RunHandle {
       // A failing seeded run says how to replay it.
       message: seeded ? `${message} (seed ${this.#seed}: run it again with this seed to replay it)` : message,
       ...(this.#seed !== undefined ? { seed: this.#seed } : {}),
-      ...(this.#traced ? { trace: this.#collectTrace() } : {}),
+      ...(this.#trace ? { trace: this.#collectTrace() } : {}),
       ...(this.#value !== undefined ? { value: this.#value } : {}),
     };
     this.#onEvent({ kind: 'end', outcome });

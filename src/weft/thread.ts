@@ -13,7 +13,7 @@
  * run memory; a panic is any error the closure throws, published in the
  * slot and rethrown by `join` as a ThreadPanic.
  */
-import { traceEvent } from './runtime/trace.ts';
+import { traceEvent, traceValue } from './runtime/trace.ts';
 import { context, lazyCallerLocation, threadLabel, type SourceLocation } from './runtime/context.ts';
 import { decodeValue, encodeCaptures } from './runtime/codec.ts';
 import { ENCODE, HandleKind, MOVE, MovableHandle, registerDecoder, type Encodable } from './runtime/handle.ts';
@@ -113,11 +113,12 @@ export class JoinHandle<T> extends MovableHandle {
       blockWhileEqual(i32, stateIndex, ThreadState.running, Infinity, { kind: 'join', object: this.#threadId });
     }
     const state = Atomics.load(i32, stateIndex);
-    traceEvent('join', this.#threadId);
     const ptr = i32[slot(this.#threadId, S.resultPtr)]!;
     const len = i32[slot(this.#threadId, S.resultLen)]!;
     const value = len > 0 ? decodeValue(memory.read(ptr, len), { owned: true }) : undefined;
     if (len > 0) memory.free(ptr);
+    // With what the thread returned, when it is a number: a check can tell a result that came through join.
+    traceValue('join', this.#threadId, state === ThreadState.panicked ? undefined : value);
     // Joined: its slot may take a new thread (threads.ts, THREAD_SLOTS).
     releaseThread(memory, this.#threadId);
     if (state === ThreadState.panicked) throw new ThreadPanic(value as PanicPayload);

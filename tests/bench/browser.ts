@@ -10,6 +10,7 @@ import { chromium } from '@playwright/test';
 import { preview } from 'astro';
 import { findChromium } from '../e2e/support/browser.ts';
 import { parseFigures, programs, TRIALS, type Figure } from './programs.ts';
+import { listExercises } from '../../src/exercises/catalog.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const assets = fileURLToPath(new URL('../../dist/_astro/', import.meta.url));
@@ -18,6 +19,82 @@ export interface BrowserResult {
   version: string;
   figures: Figure[];
   baselines: Figure[];
+  /** Per exercise: how long a Check of its reference solution took to its verdict on the page, ms. */
+  checks: CheckLatency[];
+}
+
+export interface CheckLatency {
+  exercise: string;
+  /** Wall time from startGrade to the verdict, ms, one per trial. */
+  trials: number[];
+  /** Every trial passed (a reference solution must). */
+  passed: boolean;
+}
+
+/** Checks per exercise: a first one (the supervisor's pool warm, programs not compiled yet) and the rest as a reader pressing Check again. */
+export const CHECK_TRIALS = 3;
+/** The target: a Check's verdict within this, median, for at least CHECK_TARGET_SHARE of the exercises. */
+export const CHECK_TARGET_MS = 2000;
+export const CHECK_TARGET_SHARE = 0.9;
+
+/**
+ * The Check latency a reader sees: the page's own grader (browser-host startGrade, the same
+ * checks and runner as the Check button) grading each exercise's reference solution, timed
+ * from the call to the verdict. `host` is the built page's browser-host chunk.
+ */
+export async function measureCheckLatency(
+  page: import('@playwright/test').Page,
+  hostChunk: string,
+  log: (line: string) => void,
+  exercises = listExercises(),
+  trials = CHECK_TRIALS,
+): Promise<CheckLatency[]> {
+  const results: CheckLatency[] = [];
+  for (const exercise of exercises) {
+    log(`  chromium: Check of ${exercise.id}`);
+    const measured = await page.evaluate(
+      async ({ chunk, id, source, trials }) => {
+        const host = await import(chunk);
+        host.prewarm();
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const times: number[] = [];
+        let passed = true;
+        for (let t = 0; t < trials; t++) {
+          const started = performance.now();
+          const result = await host.startGrade(id, source, () => {}).done;
+          times.push(performance.now() - started);
+          passed &&= result.passed;
+        }
+        return { times, passed };
+      },
+      { chunk: `/_astro/${hostChunk}`, id: exercise.id, source: exercise.solution, trials },
+    );
+    results.push({ exercise: exercise.id, trials: measured.times, passed: measured.passed });
+  }
+  return results;
+}
+
+/** The built page's browser-host chunk (the page's runner, imported by the benchmarks). */
+export function browserHostChunk(): string {
+  if (!existsSync(assets)) throw new Error('dist/ is missing: `npm run bench` builds the book first');
+  const hostChunk = readdirSync(assets).find((file) => /^browser-host\..*\.js$/.test(file));
+  if (hostChunk === undefined) throw new Error('dist/_astro has no browser-host chunk');
+  return hostChunk;
+}
+
+/** Serves dist/ and opens Chromium on it; `use` gets the page, with the browser's version. */
+export async function withBookPage<T>(use: (page: import('@playwright/test').Page, version: string) => Promise<T>): Promise<T> {
+  const server = await preview({ root, logLevel: 'error', server: { host: '127.0.0.1', port: 0 } });
+  const choice = findChromium();
+  const browser = await chromium.launch({ executablePath: choice.executablePath, args: choice.args });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${server.port}/`);
+    return await use(page, browser.version());
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
 }
 
 export async function runInChromium(log: (line: string) => void): Promise<BrowserResult> {
@@ -102,7 +179,9 @@ export async function runInChromium(log: (line: string) => void): Promise<Browse
         { name: 'postmessage', unit: 'msg/s', trials: post },
       ];
     }, TRIALS);
-    return { version: browser.version(), figures, baselines };
+    log('  chromium: Check latency');
+    const checks = await measureCheckLatency(page, hostChunk, log);
+    return { version: browser.version(), figures, baselines, checks };
   } finally {
     await browser.close();
     await server.stop();

@@ -14,7 +14,7 @@ import { writeFileSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createNodeSupervisor } from '../../src/runner/node-host.ts';
 import { freshWorker, median, multithreadingFigures, postMessageThroughput } from './baselines-node.ts';
-import { runInChromium, type BrowserResult } from './browser.ts';
+import { CHECK_TARGET_MS, CHECK_TARGET_SHARE, CHECK_TRIALS, runInChromium, type BrowserResult, type CheckLatency } from './browser.ts';
 import { parseFigures, programs, TRIALS, type Figure } from './programs.ts';
 import { PAR_BEGIN, PAR_END, parPrograms, parSection } from './par.ts';
 import { TASK_BEGIN, TASK_END, TASK_TRIALS, taskPrograms, taskSection } from './task.ts';
@@ -177,6 +177,26 @@ async function onlyTask(): Promise<void> {
   process.exit(0);
 }
 
+/** Check latency in Chromium: each exercise's reference solution graded by the page's grader, to the verdict. */
+function checkLatencyBlock(checks: CheckLatency[]): string[] {
+  if (checks.length === 0) return [];
+  const within = checks.filter((c) => median(c.trials) <= CHECK_TARGET_MS).length;
+  const share = within / checks.length;
+  const lines = ['## Check latency (Chromium, the page\'s grader)', ''];
+  lines.push(
+    `A Check of each exercise's reference solution, from the call to the verdict, ${CHECK_TRIALS} times in a row (the first with no compiled program yet). ` +
+      `Target: a median of at most ${CHECK_TARGET_MS / 1000} s for at least ${CHECK_TARGET_SHARE * 100}% of the exercises; ` +
+      `${within} of ${checks.length} (${Math.round(share * 100)}%) ${share >= CHECK_TARGET_SHARE ? 'met' : '**missed**'}.`,
+    '',
+  );
+  lines.push('| exercise | median | first | all passed |', '|---|---|---|---|');
+  for (const c of checks) {
+    lines.push(`| ${c.exercise} | ${(median(c.trials) / 1000).toFixed(2)} s | ${(c.trials[0]! / 1000).toFixed(2)} s | ${c.passed ? 'yes' : '**no**'} |`);
+  }
+  lines.push('');
+  return lines;
+}
+
 async function main(): Promise<void> {
   if (process.argv.includes('--only=par')) return onlyPar();
   if (process.argv.includes('--only=task')) return onlyTask();
@@ -236,6 +256,8 @@ async function main(): Promise<void> {
     lines.push(`${row('channel-object', 'msg/s', find(figures, 'channel-object'), post, 'postMessage, same objects')} |`);
     lines.push('');
   }
+
+  lines.push(...checkLatencyBlock(browser?.checks ?? []));
 
   lines.push('## The npm package `multithreading` (Node), same workloads', '');
   if (mtNote) lines.push(mtNote, '');

@@ -48,6 +48,22 @@ test('entering the reference solution passes every check; after a reload it is s
   expect(pageErrors).toEqual([]);
 });
 
+test('Run shows what the program prints, labelled by thread, beside Check', async ({ page, pageErrors }) => {
+  const ex = exercise(page, COUNTER);
+  await page.goto(chapterOf(ex.info));
+  const printing = ex.info.solution.replace('using total = counter.lock();', 'console.log("joined every thread");\n  using total = counter.lock();');
+  await enterCode(page, ex, printing);
+  await ex.run.click();
+  const output = ex.root.getByRole('log', { name: 'Output' });
+  await expect(output.locator('.weft-log__status')).toContainText('Finished', { timeout: 60_000 });
+  await expect(output.locator('.weft-log__line .weft-log__text')).toHaveText(['joined every thread', 'Total: 1000']);
+  await expect(output.locator('.weft-log__line').first()).toContainText('main');
+  // A Run grades nothing: the results stay empty, and Check is still there to press.
+  await expect(checkItems(ex)).toHaveCount(0);
+  await expect(ex.check).toBeEnabled();
+  expect(pageErrors).toEqual([]);
+});
+
 test('a racy answer fails with the seed of the schedule that broke it, and Replay shows that schedule again', async ({ page, pageErrors }) => {
   const ex = exercise(page, COUNTER);
   const wrong = ex.info.wrong.find((w) => w.name === 'read-then-write')!;
@@ -155,6 +171,10 @@ test('after solving, the sidebar, the index and the progress page count the exer
   await enterCode(page, ex, ex.info.solution);
   await ex.check.click();
   expect(await finishedCheck(ex)).toMatch(/Solved!$/);
+  // The next exercise not solved yet, in book order, is one click away.
+  const counter = exercise(page, COUNTER).info;
+  await expect(ex.results.getByText(/^Continue with/)).toContainText(`Continue with ${counter.title}.`);
+  await expect(ex.results.getByRole('link', { name: counter.title })).toHaveAttribute('href', `/threads/#exercise-${COUNTER}`);
   // The sidebar follows at once, without a reload.
   await expect(chapterLink).toContainText('1 of 2 exercises solved');
   await expect(page.getByRole('navigation', { name: 'Chapters' }).getByRole('paragraph')).toContainText(/Your progress\s*1 of \d+ exercises solved/);
@@ -167,6 +187,7 @@ test('after solving, the sidebar, the index and the progress page count the exer
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your progress');
   await expect(progressRow(page, ex.info.title).getByRole('cell').first()).toContainText('Solved');
   await expect(progressRow(page, exercise(page, COUNTER).info.title).getByRole('cell').first()).toHaveText('Not started');
+  await expect(page.getByText(/^Continue with/)).toHaveText(`Continue with ${counter.title}.`);
 });
 
 test('progress and drafts go to a file and come back in another browser; a bad file is refused with the reason', async ({ page, browser }) => {

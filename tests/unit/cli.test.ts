@@ -120,6 +120,45 @@ describe('weft CLI', () => {
     for (const hint of hints) expect(all.stdout).toContain(hint);
   });
 
+  it("progress goes both ways with the page: export writes the page's progress file, import merges one the page wrote", { timeout: 240_000 }, () => {
+    const learn = learnDir();
+    const [first, second] = listExercises();
+    // The CLI saw two hints of the first exercise ...
+    expect(weft(['hint', first!.id], learn).code).toBe(0);
+    expect(weft(['hint', first!.id], learn).code).toBe(0);
+    const file = join(learn, 'out.json');
+    expect(weft(['export', file], learn).code).toBe(0);
+    const exported = JSON.parse(readFileSync(file, 'utf8'));
+    expect(exported).toMatchObject({ format: 'weft-progress', version: expect.any(Number), exercises: [{ id: first!.id, hintsShown: 2, attempts: 0 }], drafts: [] });
+
+    // ... and the page solved the first exercise and left a draft of the second.
+    const fromPage = {
+      format: 'weft-progress',
+      version: exported.version,
+      exportedAt: new Date().toISOString(),
+      exercises: [{ id: first!.id, attempts: 3, hintsShown: 1, passedAt: 1_700_000_000_000, lastResult: 'passed' }],
+      drafts: [{ id: second!.id, source: '// from the page\n', savedAt: Date.now() + 60_000 }],
+    };
+    const pageFile = join(learn, 'from-page.json');
+    writeFileSync(pageFile, JSON.stringify(fromPage));
+    const imported = weft(['import', pageFile], learn);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).toContain(`Continue with ${second!.id}`);
+    // Nothing either side knew is lost: solved, 3 attempts, 2 hints.
+    const list = weft(['list'], learn);
+    expect(list.stdout).toMatch(new RegExp(`solved\\s+${first!.id}`));
+    expect(list.stdout).toContain(`Continue with ${second!.id}`);
+    const progress = JSON.parse(readFileSync(join(learn, 'progress.json'), 'utf8'));
+    expect(progress.exercises).toEqual([expect.objectContaining({ id: first!.id, attempts: 3, hintsShown: 2, passedAt: 1_700_000_000_000 })]);
+    expect(readFileSync(join(learn, basename(dirname(second!.dir)), `${basename(second!.dir)}.ts`), 'utf8')).toBe('// from the page\n');
+
+    // A file that is not a progress file is refused in the learner's terms.
+    writeFileSync(pageFile, '{"hello": 1}');
+    const refused = weft(['import', pageFile], learn);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('not a Weft progress file');
+  });
+
   it('an unknown exercise is a usage error that lists the real ones', () => {
     const result = weft(['check', 'shared'], learnDir());
     expect(result.code).toBe(64);

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { gradeExercise, summary } from './support/grade-exercise.ts';
-import { runProgram } from './support/run-program.ts';
+import { lineOf, runProgram } from './support/run-program.ts';
 
 /** Reaches the worker's own port the way a program can: `postMessage` in a browser worker, worker_threads in Node. */
 const FORGE = `
@@ -81,5 +81,84 @@ function main() {
     const run = await runProgram(source);
     expect(run.outcome.status).toBe('ok');
     expect(run.lines).toEqual(['still running']);
+  });
+
+  it("the trace is out of the program's reach: wrapping Atomics or the typed arrays, or sharedArray's buffer, never yields it", { timeout: 60_000 }, async () => {
+    // Every way a program has seen a SharedArrayBuffer go by: what weft passes to Atomics, the
+    // typed array constructors, WeakMap keys, and the run memory that sharedArray lends out.
+    const source = `
+import { spawn } from "weft/thread";
+import { Arc, Mutex } from "weft/sync";
+import { sharedArray } from "weft/par";
+
+const seen = new Set<SharedArrayBuffer>();
+const note = (x: any) => {
+  const buffer = x instanceof SharedArrayBuffer ? x : x?.buffer;
+  if (buffer instanceof SharedArrayBuffer) seen.add(buffer);
+};
+const RealAtomics = Atomics;
+const RealInt32Array = Int32Array;
+const spy: any = {};
+for (const name of Object.getOwnPropertyNames(RealAtomics)) {
+  const f = (RealAtomics as any)[name];
+  spy[name] = typeof f === "function" ? (...args: any[]) => { note(args[0]); return f(...args); } : f;
+  try { (RealAtomics as any)[name] = spy[name]; } catch {}
+}
+try { (globalThis as any).Atomics = spy; } catch {}
+for (const name of ["Int32Array", "Float64Array", "Uint8Array", "DataView"]) {
+  const Real = (globalThis as any)[name];
+  try { (globalThis as any)[name] = class extends Real { constructor(...args: any[]) { note(args[0]); super(...args); } }; } catch {}
+}
+const realGet = WeakMap.prototype.get;
+WeakMap.prototype.get = function (key: any) { note(key); return realGet.call(this, key); };
+
+function main() {
+  note(sharedArray(RealInt32Array, 4));
+  const counter = new Arc(new Mutex(0));
+  const handles = [];
+  for (let t = 0; t < 3; t++) {
+    const c = counter.clone();
+    handles.push(spawn(() => { for (let i = 0; i < 5; i++) { using g = c.lock(); g.value += 1; } }));
+  }
+  for (const h of handles) h.join();
+  // Forge: wherever a record of those locks (kind 5, line LOCK_LINE three words on) can be found, move it to line 4242.
+  let forged = 0;
+  for (const buffer of seen) {
+    const words = new RealInt32Array(buffer);
+    for (let i = 0; i + 3 < words.length; i++) {
+      if (words[i] === 5 && words[i + 3] === LOCK_LINE) { words[i + 3] = 4242; forged++; }
+    }
+  }
+  console.log(\`saw \${seen.size}, forged \${forged}\`);
+}
+`;
+    const lockLine = lineOf(source, 'using g = c.lock()');
+    const run = await runProgram(source.replaceAll('LOCK_LINE', String(lockLine)), { trace: true });
+    expect(run.outcome.status, JSON.stringify(run.errors)).toBe('ok');
+    // The hooks work: the program did get hold of run memory (sharedArray hands out a view of it) ...
+    expect(run.lines).toEqual([expect.stringMatching(/^saw [1-9]\d*, forged 0$/)]);
+    // ... but never of the trace's ring, so the trace still tells what the threads did, where.
+    const locks = run.outcome.trace!.events.filter((e) => e.kind === 'lock' && e.thread !== 'main');
+    expect(locks.map((e) => e.line)).toEqual(Array(15).fill(lockLine));
+  });
+
+  it('a program cannot switch its trace off by clearing words of run memory', { timeout: 60_000 }, async () => {
+    const source = `
+import { spawn } from "weft/thread";
+import { Arc, Mutex } from "weft/sync";
+import { sharedArray } from "weft/par";
+
+function main() {
+  // Zero the whole header of run memory, where a trace switch used to live (the scheduler's words too: this run is free).
+  const memory = new Int32Array(sharedArray(Int32Array, 1).buffer);
+  for (let word = 7; word < 47; word++) if (word !== 36 && word !== 37) memory[word] = 0;
+  const counter = new Arc(new Mutex(0));
+  const c = counter.clone();
+  spawn(() => { using g = c.lock(); g.value += 1; }).join();
+}
+`;
+    const run = await runProgram(source, { trace: true });
+    expect(run.outcome.status, JSON.stringify(run.errors)).toBe('ok');
+    expect(run.outcome.trace!.events.filter((e) => e.kind === 'lock' && e.thread !== 'main')).toHaveLength(1);
   });
 });

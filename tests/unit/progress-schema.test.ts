@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  continueWith,
   currentStores,
   emptyProgress,
   mergeProgress,
@@ -104,6 +105,29 @@ describe('updates', () => {
     expect(p).toMatchObject({ hintsShown: 2, solutionRevealedAt: 10 });
     expect(statusOf(emptyProgress('e'))).toBe('not-started');
     expect(statusOf(undefined)).toBe('not-started');
+  });
+});
+
+describe('continue with', () => {
+  const order = ['a', 'b', 'c', 'd'];
+  const solved = (id: string) => ({ id, attempts: 1, hintsShown: 0, passedAt: 1 });
+  const tried = (id: string) => ({ id, attempts: 2, hintsShown: 1 });
+
+  it('the first exercise not solved yet, in book order', () => {
+    expect(continueWith(order, [])).toBe('a');
+    expect(continueWith(order, [solved('a'), tried('b')])).toBe('b');
+    expect(continueWith(order, [solved('a'), solved('b')])).toBe('c');
+  });
+
+  it('after an exercise, the next unsolved one, wrapping round to the start', () => {
+    expect(continueWith(order, [solved('c')], 'c')).toBe('d');
+    expect(continueWith(order, [solved('c'), solved('d')], 'c')).toBe('a');
+    expect(continueWith(order, [solved('a'), solved('b'), solved('d')], 'd')).toBe('c');
+  });
+
+  it('nothing once every exercise is solved', () => {
+    expect(continueWith(order, order.map(solved))).toBeUndefined();
+    expect(continueWith(order, order.map(solved), 'b')).toBeUndefined();
   });
 });
 

@@ -1,4 +1,4 @@
-import { check, plural, sameData, show, type CheckContext } from '#weft/checks';
+import { check, multisetDiff, plural, sameData, show, type CheckContext } from '#weft/checks';
 
 /** A few chunks of small whole numbers, some empty, chosen by the check's own generator. */
 function someChunks(t: CheckContext, count: number): number[][] {
@@ -15,6 +15,30 @@ export default [
       if (!sameData(run.value, expected)) {
         run.fail(`sumChunks(${show(chunks)}) returned ${show(run.value)}, expected ${show(expected)}`);
       }
+    }
+  }),
+
+  check('sums-come-through-join', "Each thread adds up its chunk and hands the sum back through join()", async (t) => {
+    // What main returns could be worked out anywhere; the trace shows what each thread returned to its join().
+    const chunks = someChunks(t, 6);
+    const expected = sequentialSums(chunks);
+    const [seed] = t.seeds(1);
+    const run = await t.call('sumChunks', [chunks], { seed, trace: true });
+    const spawned = new Set(run.trace.spawned().map((s) => s.threadId));
+    const joined = run.trace.joins().filter((j) => spawned.has(j.threadId));
+    if (joined.length < spawned.size) {
+      run.fail(
+        `sumChunks joined ${plural(joined.length, 'thread')} of the ${plural(spawned.size, 'thread')} it spawned: ` +
+          `wait for every thread with join() (a sleep, or reading a shared array, only hopes the threads are done) and take its sum from what join() returns`,
+      );
+    }
+    const returned = joined.map((j) => j.value);
+    const { missing, extra } = multisetDiff(returned, expected);
+    if (missing.length > 0 || extra.length > 0) {
+      run.fail(
+        `for ${show(chunks)} the threads handed ${show(returned)} back through join(), expected the sums ${show(expected)} (in any order): ` +
+          `each thread should add up its own chunk and return the sum, so that join() brings it back`,
+      );
     }
   }),
 

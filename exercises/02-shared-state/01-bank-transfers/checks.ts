@@ -74,19 +74,70 @@ function accountNames(run: ProgramRun, accounts: number): (mutex: number) => str
   return (mutex) => (index.has(mutex) ? `account ${index.get(mutex)}` : 'an account');
 }
 
+/**
+ * The accounts as the trace saw them, whatever runBank returned: each account's Mutex (by
+ * address, in the order runBank opened them), its value as every holder left it, and the
+ * first moment no thread held any account yet the money did not add up (a transfer caught
+ * half done). Every transfer has to go through the accounts' Mutexes for this to see it.
+ */
+function replayAccounts(run: ProgramRun, bank: Bank): { final: number[]; halfDone?: { thread: string; line: number | undefined; counted: number } } {
+  const accounts = [...new Set(run.trace.locks().map((e) => e.object))].sort((a, b) => a - b);
+  if (accounts.length !== bank.balances.length) {
+    run.fail(
+      `the run locked ${plural(accounts.length, 'Mutex', 'Mutexes')} for a bank of ${plural(bank.balances.length, 'account')}: ` +
+        `every transfer should lock the two accounts' own Mutexes (keep runBank as the starter has it, one Mutex per account)`,
+    );
+  }
+  const index = new Map(accounts.map((mutex, i) => [mutex, i]));
+  const current = [...bank.balances];
+  const total = sum(bank.balances);
+  const held = new Map<number, number>(); // thread -> account locks it holds
+  let holding = 0;
+  let halfDone: { thread: string; line: number | undefined; counted: number } | undefined;
+  for (const e of run.trace.events) {
+    if ((e.kind !== 'lock' && e.kind !== 'unlock') || !index.has(e.object)) continue;
+    const delta = e.kind === 'lock' ? 1 : -1;
+    held.set(e.threadId, (held.get(e.threadId) ?? 0) + delta);
+    holding += delta;
+    if (e.kind === 'unlock' && e.value !== undefined) current[index.get(e.object)!] = e.value;
+    if (holding === 0 && halfDone === undefined && sum(current) !== total) halfDone = { thread: e.thread, line: e.line, counted: sum(current) };
+  }
+  return { final: current, ...(halfDone ? { halfDone } : {}) };
+}
+
 const at = (line: number | undefined) => (line === undefined ? '' : ` (line ${line})`);
 
 export default [
   check('conserves-money', 'No money is lost or made, even while transfers are running', async (t) => {
-    const banks = [someBank(t, 5, 3, 20), someBank(t, 4, 4, 15)];
+    // Twelve accounts too: indices 10 and 11 sort before 2 as strings.
+    const banks = [someBank(t, 5, 3, 20), someBank(t, 4, 4, 15), someBank(t, 12, 3, 16)];
     for (const bank of banks) {
       const expected = sequential(bank);
       const total = sum(bank.balances);
       const transfers = plural(sum(bank.plans.map((p) => p.length)), 'transfer');
       const threads = plural(bank.plans.length, 'thread');
-      for (const seed of [...t.seeds(2), ...(bank === banks[0] ? [undefined] : [])]) {
-        const run = await t.call('runBank', [bank.balances, bank.plans, AUDITS], seed === undefined ? {} : { seed });
+      for (const seed of [...t.seeds(bank === banks[2] ? 1 : 2), ...(bank === banks[0] ? [undefined] : [])]) {
+        const run = await t.call('runBank', [bank.balances, bank.plans, AUDITS], seed === undefined ? {} : { seed, trace: true });
         const { balances, totals } = resultOf(run);
+        if (seed !== undefined) {
+          // What the Mutexes themselves held, not only what runBank says: a transfer caught half done, or final balances that differ.
+          const seen = replayAccounts(run, bank);
+          if (seen.halfDone !== undefined) {
+            const { thread, line, counted } = seen.halfDone;
+            run.fail(
+              `while ${transfers} ran on ${threads}, ${thread} let go of its last account lock${at(line)} with the bank holding ${count(counted)} instead of ${count(total)}: ` +
+                `at that moment no thread held any account, and the money of a transfer was in neither account. ` +
+                `Keep both accounts locked from the withdrawal to the deposit, so no one can look in between`,
+              line === undefined ? undefined : { line, column: 1 },
+            );
+          }
+          if (seen.final.some((b, i) => b !== expected[i])) {
+            run.fail(
+              `after ${transfers} on ${threads} the accounts' Mutexes held ${show(seen.final)}, expected ${show(expected)}` +
+                (seen.final.some((b, i) => b !== balances[i]) ? `, though runBank returned ${show(balances)}: keep runBank as the starter has it` : ''),
+            );
+          }
+        }
         const wrongAudit = totals.find((counted) => counted !== total);
         if (wrongAudit !== undefined) {
           const gap = total - wrongAudit;
@@ -124,8 +175,14 @@ export default [
   check('locks-in-one-order', 'Every thread takes the account locks in the same order', async (t) => {
     // A schedule that did not deadlock may just have been lucky: the trace shows whether two
     // threads ever took the same two locks in opposite orders, which is all a deadlock needs.
-    const bank = opposedBank();
-    for (const seed of t.seeds(2)) {
+    // Two accounts paying each other back, and twelve accounts with transfers across 10 and 11 (which sort before 2 as strings).
+    const wide = someBank(t, 12, 3, 10);
+    wide.plans[0]!.push([3, 11, 5], [10, 4, 2]);
+    const cases: [Bank, number][] = [
+      [opposedBank(), 2],
+      [wide, 1],
+    ];
+    for (const [bank, seeds] of cases) for (const seed of t.seeds(seeds)) {
       const run = await t.call('runBank', [bank.balances, bank.plans, 2], { seed, trace: true, mayFail: true });
       const inversion = run.trace.lockOrderInversion();
       if (inversion === undefined) continue;

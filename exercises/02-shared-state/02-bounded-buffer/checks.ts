@@ -87,18 +87,36 @@ export default [
       const workers = new Set(run.trace.spawned().map((s) => s.threadId));
       const events = run.trace.events.filter((e) => workers.has(e.threadId));
       const mutexes = new Set(run.trace.locks().map((e) => e.object));
-      // Each put and each take locks the buffer once; a thread woken from a Condvar wait may take it again.
-      // Any other lock is a look that found nothing to do and came back without sleeping.
+      // Each put and each take locks the buffer once; a thread woken from a Condvar wait takes it again.
+      // Any other lock is a look that found nothing to do and came back without sleeping on a Condvar
+      // (a sleep() between looks is still a look: only Condvar waits count).
       const locks = events.filter((e) => e.kind === 'lock' && mutexes.has(e.object)).length;
-      const sleeps = events.filter((e) => e.kind === 'block' && !mutexes.has(e.object)).length;
+      const sleeps = run.trace.waits('condvar').filter((w) => workers.has(w.threadId)).length;
+      const naps = run.trace.waits('sleep').filter((w) => workers.has(w.threadId)).length;
       const wasted = locks - 2 * items - sleeps;
       if (wasted > 0) {
         run.fail(
           `${describe(setup)}, the producers and consumers locked the buffer ${plural(locks, 'time')} for ${count(2 * items)} puts and takes, ` +
-            `and never slept on a Condvar in between: a thread that finds the buffer full (or empty) should wait on notFull (or notEmpty), ` +
+            (naps > 0 ? `and slept ${plural(naps, 'time')} with sleep() between looks instead of waiting on a Condvar: ` : `and never slept on a Condvar in between: `) +
+            `a thread that finds the buffer full (or empty) should wait on notFull (or notEmpty), ` +
             `which lets go of the lock until another thread notifies it, instead of locking again and again`,
         );
       }
+    }
+  }),
+
+  check('first-in-first-out', 'Items come out in the order they went in', async (t) => {
+    // One producer and one consumer: whatever the schedule, the consumer must get the batch in order.
+    const setup = someSetup(t, 3, 1, 8, 1);
+    const batch = setup.batches[0]!;
+    for (const seed of t.seeds(2)) {
+      const run = await runBuffer(t, setup, { seed });
+      const taken = resultOf(run).taken.flat();
+      if (taken.length === batch.length && taken.every((item, i) => item === batch[i])) continue;
+      run.fail(
+        `with one producer putting ${show(batch)} into a buffer of capacity ${setup.capacity}, the one consumer took ${show(taken)}: ` +
+          `a buffer is first in, first out. put adds at the back (push) and take removes from the front (shift), not from the back (pop)`,
+      );
     }
   }),
 ];

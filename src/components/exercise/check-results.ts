@@ -83,6 +83,16 @@ export class CheckResults {
     this.#region.setAttribute('aria-busy', 'false');
   }
 
+  /** After a pass: a link to the next exercise the reader has not solved. */
+  continueWith(title: string, href: string): void {
+    const line = element('p', 'weft-results__continue', 'Continue with ');
+    const link = document.createElement('a');
+    link.href = href;
+    link.textContent = title;
+    line.append(link, '.');
+    this.#region.append(line);
+  }
+
   /** The Check could not even start (no isolation, the runner failed to load): said in the region. */
   failedToStart(message: string): void {
     const note = element('p', 'weft-results__summary weft-results__summary--error', message);

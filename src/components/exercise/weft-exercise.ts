@@ -2,7 +2,8 @@
  * `<weft-exercise>`: an exercise at work. The markup comes from the build
  * (Exercise.astro); this element adds the editor (the runnable examples'
  * one: Monaco on demand, or a textarea), Check and Stop (the grader in
- * runner/grade.ts, through browser-host.ts), Replay of a failing seed,
+ * runner/grade.ts, through browser-host.ts), Run (the reader's `main`, once,
+ * its output labelled by thread as the examples show it), Replay of a failing seed,
  * hints one at a time, the solution after a confirmation, Reset, drafts
  * saved as the reader types, and progress (src/progress/store.ts).
  *
@@ -16,20 +17,22 @@ import type { SourceLocation } from '../../runner/events.ts';
 import type { EditorMarker, ExampleEditor } from '../example/editor.ts';
 import { editorFactory } from '../example/load-editor.ts';
 import { OutputLog } from '../example/output-log.ts';
-import { deleteDraft, readDraft, readProgress, saveDraft, StorageError, updateProgress } from '../../progress/store.ts';
-import { statusOf, withAttempt, withHintsShown, withResult, withSolutionRevealed, type ExerciseProgress } from '../../progress/schema.ts';
+import { deleteDraft, readAllProgress, readDraft, readProgress, saveDraft, StorageError, updateProgress } from '../../progress/store.ts';
+import { continueWith, statusOf, withAttempt, withHintsShown, withResult, withSolutionRevealed, type ExerciseProgress } from '../../progress/schema.ts';
 import { CheckResults } from './check-results.ts';
 import { show } from '../../exercises/checks-api.ts';
 import { confirmDialog } from './confirm-dialog.ts';
 
-type Action = 'check' | 'stop' | 'edit' | 'hint' | 'solution' | 'reset' | 'load-solution';
-const ACTIONS: readonly string[] = ['check', 'stop', 'edit', 'hint', 'solution', 'reset', 'load-solution'];
+type Action = 'check' | 'run' | 'stop' | 'edit' | 'hint' | 'solution' | 'reset' | 'load-solution';
+const ACTIONS: readonly string[] = ['check', 'run', 'stop', 'edit', 'hint', 'solution', 'reset', 'load-solution'];
 
 interface ExerciseData {
   starter: string;
   solution: string;
   checks: { id: string; title: string }[];
   hints: number;
+  /** Every exercise of the book in order, with its page address (undefined when no chapter shows it yet). */
+  book?: { id: string; title: string; href?: string }[];
 }
 
 /** Drafts are saved this long after the last keystroke. */
@@ -103,6 +106,8 @@ class WeftExercise extends HTMLElement {
     switch (action) {
       case 'check':
         return this.#check();
+      case 'run':
+        return this.#run();
       case 'stop':
         return this.#stop();
       case 'edit':
@@ -304,6 +309,23 @@ class WeftExercise extends HTMLElement {
     const stopped = result.checks.some((c) => c.status === 'error' && /stopped/.test(c.message ?? ''));
     this.#results.finished(result, stopped);
     if (!stopped) await this.#record((p) => withResult(p, result.passed, Date.now()));
+    if (result.passed) await this.#offerNext();
+  }
+
+  /** After a pass: "Continue with …", the next exercise not solved yet in book order (schema.ts continueWith). */
+  async #offerNext(): Promise<void> {
+    const book = (this.#data.book ?? []).filter((x) => x.href !== undefined);
+    let progress: ExerciseProgress[] = [];
+    try {
+      progress = [...(await readAllProgress()).values()];
+    } catch {
+      // Storage refused: offer the next exercise in book order.
+    }
+    // This one counts as solved even if storage could not record it.
+    const solvedHere = { ...(progress.find((p) => p.id === this.#id) ?? { id: this.#id, attempts: 1, hintsShown: 0 }), passedAt: Date.now() };
+    const next = continueWith(book.map((x) => x.id), [...progress.filter((p) => p.id !== this.#id), solvedHere], this.#id);
+    const target = book.find((x) => x.id === next);
+    if (target) this.#results.continueWith(target.title, target.href!);
   }
 
   #checking(): boolean {
@@ -319,17 +341,38 @@ class WeftExercise extends HTMLElement {
     this.#stopReplay();
   }
 
+  /** Run: the reader's program as it is in the editor, `main` once on real threads, its output in the panel Replay uses. */
+  async #run(): Promise<void> {
+    if (this.#busy === 'checking') return;
+    const editor = await this.#openEditor();
+    if (this.#checking()) return; // a Check started while the editor loaded
+    const source = editor?.getValue() ?? this.#code();
+    this.#saveNow();
+    this.#setMarkers([]);
+    this.#runInPanel(source, {}, 'Output', 'Your program’s main, run once on real threads: what each thread printed, labelled with its name.');
+  }
+
   #startReplay(seed: number, checkTitle: string, call?: { name: string; args: unknown[] }): void {
     if (this.#busy === 'checking' || this.#checkedSource === undefined) return;
-    this.#stopReplay();
     const source = this.#checkedSource;
+    const edited = this.#editor !== undefined && this.#editor.getValue() !== source;
+    const what = call ? `The call ${call.name}(${show(call.args, 3).slice(1, -1)})` : 'Your program';
+    this.#runInPanel(
+      source,
+      { seed, ...(call ? { call } : {}) },
+      `Replay of seed ${seed}`,
+      `${what}${edited ? ', as your code was when you pressed Check,' : ''} run again on the schedule where “${checkTitle}” failed.`,
+    );
+  }
+
+  /** Runs `source` once (a Run, or a Replay of a failing seed) and shows what it printed in the output panel. */
+  #runInPanel(source: string, options: { seed?: number; call?: { name: string; args: unknown[] } }, heading: string, note: string): void {
+    this.#stopReplay();
+    const { call } = options;
     const panel = this.querySelector<HTMLElement>('.weft-exercise__replay')!;
     const title = panel.querySelector('.weft-exercise__panel-title')!;
-    const edited = this.#editor !== undefined && this.#editor.getValue() !== source;
-    title.textContent = `Replay of seed ${seed}`;
-    const what = call ? `The call ${call.name}(${show(call.args, 3).slice(1, -1)})` : 'Your program';
-    panel.querySelector('.weft-exercise__replay-note')!.textContent =
-      `${what}${edited ? ', as your code was when you pressed Check,' : ''} run again on the schedule where “${checkTitle}” failed.`;
+    title.textContent = heading;
+    panel.querySelector('.weft-exercise__replay-note')!.textContent = note;
     panel.hidden = false;
     this.#replayLog.clear();
     this.#replayLog.show();
@@ -337,7 +380,7 @@ class WeftExercise extends HTMLElement {
     const markers: EditorMarker[] = [];
     host()
       .then((h) => {
-        const handle = h.startRun(source, { seed, ...(call ? { call } : {}) }, (event) => {
+        const handle = h.startRun(source, options, (event) => {
           if (this.#replay !== handle) return;
           this.#replayLog.add(event, RUN_TIMEOUT_MS);
           // A replayed call says what it returned, which is what the check judged.
@@ -355,12 +398,12 @@ class WeftExercise extends HTMLElement {
           this.#setBusy(undefined);
         };
         handle.done.then(finish, (error: unknown) => {
-          this.#replayLog.note(`The replay failed: ${describe(error)}`, 'error');
+          this.#replayLog.note(`The run failed: ${describe(error)}`, 'error');
           finish();
         });
       })
       .catch((error: unknown) => {
-        this.#replayLog.note(`Could not start the replay: ${describe(error)}`, 'error');
+        this.#replayLog.note(`Could not start the run: ${describe(error)}`, 'error');
         this.#setBusy(undefined);
       });
     panel.scrollIntoView({ block: 'nearest' });
@@ -381,7 +424,9 @@ class WeftExercise extends HTMLElement {
     const check = this.#buttons.get('check');
     const stop = this.#buttons.get('stop');
     const focusWasOn = document.activeElement;
+    const run = this.#buttons.get('run');
     if (check) check.disabled = busy === 'checking';
+    if (run) run.disabled = busy === 'checking';
     if (stop) stop.disabled = busy === undefined;
     for (const replay of this.querySelectorAll<HTMLButtonElement>('.weft-results__replay')) replay.disabled = busy === 'checking';
     if (busy === 'checking' && focusWasOn === check) stop?.focus();

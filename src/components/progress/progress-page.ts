@@ -5,7 +5,7 @@
  * cannot be imported.
  */
 import { importSnapshot, onProgressChange, readAllProgress, readSnapshot } from '../../progress/store.ts';
-import { statusOf, type ExerciseProgress } from '../../progress/schema.ts';
+import { continueWith, statusOf, type ExerciseProgress } from '../../progress/schema.ts';
 import { exportFileName, ImportError, parseExportFile, toExportFile } from '../../progress/export-file.ts';
 
 const page = document.querySelector<HTMLElement>('.progress-page')!;
@@ -64,7 +64,23 @@ async function fillRows(): Promise<void> {
     say(`This browser won't let the book read its storage, so your progress can't be shown (${describe(problem)}).`, true);
     return;
   }
-  for (const row of page.querySelectorAll<HTMLTableRowElement>('tr[data-exercise]')) fillRow(row, progress.get(row.dataset.exercise!));
+  const rows = [...page.querySelectorAll<HTMLTableRowElement>('tr[data-exercise]')];
+  for (const row of rows) fillRow(row, progress.get(row.dataset.exercise!));
+  showContinue(rows, progress);
+}
+
+/** "Continue with …": the first exercise not solved yet, in book order (schema.ts continueWith, as the CLI's `list` says it). */
+function showContinue(rows: HTMLTableRowElement[], progress: Map<string, ExerciseProgress>): void {
+  const line = page.querySelector<HTMLElement>('[data-continue]');
+  if (!line) return;
+  const next = continueWith(rows.map((row) => row.dataset.exercise!), [...progress.values()]);
+  const row = rows.find((r) => r.dataset.exercise === next);
+  const source = row?.querySelector<HTMLAnchorElement>('th a');
+  line.hidden = !source;
+  if (!source) return;
+  const link = line.querySelector('a')!;
+  link.href = source.href;
+  link.textContent = source.textContent ?? next!;
 }
 
 function describe(problem: unknown): string {

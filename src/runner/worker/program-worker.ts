@@ -11,6 +11,7 @@ import { context, enterThread, hasContext, threadLabel, type Host, type SpawnReq
 import { H, RunMemory } from '../../weft/runtime/memory.ts';
 import { allocateThread, panicPayload, runThread, threadName } from '../../weft/runtime/threads.ts';
 import { RunStopped } from '../../weft/runtime/wait.ts';
+import { attachTrace } from '../../weft/runtime/trace.ts';
 import { lift, threadBody } from '../../weft/runtime/lift.ts';
 import { unwinding } from '../../weft/runtime/unwind.ts';
 import * as threadModule from '../../weft/thread.ts';
@@ -167,28 +168,39 @@ function readerError(error: unknown, ctx: ThreadContext) {
 /** The main thread of a run, exposed over comlink. */
 function mainApi(port: WorkerPort): MainApi {
   return {
-    async run(source: string, buffer: SharedArrayBuffer, idleWorkers: number, call?: { name: string; args: unknown[] }): Promise<MainResult> {
+    async run(
+      source: string,
+      buffer: SharedArrayBuffer,
+      idleWorkers: number,
+      call?: { name: string; args: unknown[] },
+      compiled?: ProgramPayload,
+      trace?: SharedArrayBuffer,
+    ): Promise<MainResult> {
       const memory = new RunMemory(buffer);
+      attachTrace(trace);
       let program: ProgramPayload;
-      // Only the main thread compiles; spawned threads get the compiled program, so they skip loading the compiler.
-      const { compile, CompileError } = await import('../../compile/index.ts');
-      try {
-        const compiled = compile(source, { filename: PROGRAM_URL });
-        program = {
-          code: compiled.code,
-          map: compiled.map,
-          hasTopLevelEffects: compiled.hasTopLevelEffects,
-          spawns: compiled.closures.length > 0,
-        };
-      } catch (error) {
-        if (error instanceof CompileError) {
-          return {
-            status: 'compile-error',
-            error: { name: 'CompileError', message: error.message, location: { line: error.line, column: error.column } },
-            outputSeqEnd: 0,
+      if (compiled !== undefined) program = compiled;
+      else {
+        // Only the main thread compiles; spawned threads get the compiled program, so they skip loading the compiler.
+        const { compile, CompileError } = await import('../../compile/index.ts');
+        try {
+          const result = compile(source, { filename: PROGRAM_URL });
+          program = {
+            code: result.code,
+            map: result.map,
+            hasTopLevelEffects: result.hasTopLevelEffects,
+            spawns: result.closures.length > 0,
           };
+        } catch (error) {
+          if (error instanceof CompileError) {
+            return {
+              status: 'compile-error',
+              error: { name: 'CompileError', message: error.message, location: { line: error.line, column: error.column } },
+              outputSeqEnd: 0,
+            };
+          }
+          throw error;
         }
-        throw error;
       }
       port.post({ kind: 'program', program });
       const threadId = allocateThread(memory, 'main');
@@ -264,6 +276,8 @@ async function callExport(exports: ProgramExports, call: { name: string; args: u
 async function serveRun(port: WorkerPort, message: Extract<ToWorker, { kind: 'join-run' }>): Promise<void> {
   const memory = new RunMemory(message.memory);
   const { program, idleWorkers, worker } = message;
+  // Before the program is loaded, so none of its code sees the ring go by.
+  attachTrace(message.trace);
   let factory: ProgramFactory | undefined;
   let loadError: unknown;
   try {

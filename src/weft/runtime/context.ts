@@ -7,6 +7,7 @@
  * worker and in a Node worker_thread (ARCHITECTURE.md, "Layers").
  */
 import { H, type RunMemory } from './memory.ts';
+import { traceAttached } from './trace.ts';
 
 export interface SourceLocation {
   line: number;
@@ -64,13 +65,20 @@ export interface ThreadContext {
    */
   scheduled?: boolean;
   traced?: boolean;
+  /** Under a seed: the atomic this thread last loaded (scheduler.ts, fault injection). */
+  loadedAtomic?: number;
+  /** Under a seed: how many Condvar waits this thread has begun (scheduler.ts, fault injection). */
+  condvarWaits?: number;
+  /** Under a seed: this thread's first recvTimeout that had to wait has run out (scheduler.ts, fault injection). */
+  timedReceiveRanOut?: boolean;
 }
 
 let current: ThreadContext | undefined;
 
 export function enterThread(context: ThreadContext): void {
   context.scheduled = Atomics.load(context.memory.header, H.sched) !== 0;
-  context.traced = Atomics.load(context.memory.header, H.traceBuffer) !== 0;
+  // From this worker's own state, not run memory, which a program can write (trace.ts, "Integrity").
+  context.traced = traceAttached();
   current = context;
 }
 

@@ -28,7 +28,7 @@ export const H = {
   nextThreadId: 4,
   liveThreads: 5,
   stop: 6, // set to 1 when the run is being stopped: waits give up
-  traceSeq: 7,
+  // 7: unused (was the trace's sequence).
   freeLists: 8, // SIZE_CLASSES words: head of each free list (0 = empty)
   // The seeded scheduler (runtime/scheduler.ts); all 0 when runs are free.
   sched: 36, // 0 free-running, 1 uniform random, 2 PCT
@@ -39,9 +39,7 @@ export const H = {
   vclock: 41, // virtual milliseconds: sleeps and timeouts under a seed
   pctChange0: 42, // PCT: the steps at which the running thread's priority drops
   pctChange1: 43,
-  // The trace (runtime/trace.ts); traceBuffer 0 when the run is not traced.
-  traceBuffer: 44,
-  traceCapacity: 45,
+  // 44, 45: unused (the trace was here; it now has a buffer of its own, runtime/trace.ts).
   // weft/par's global thread pool: its record's address, 0 before first use, -1 while one thread creates it.
   parPool: 46,
   // Where the run's console lines go (runner/output-ring.ts): the ring's address.

@@ -21,6 +21,23 @@
  * timeout, becomes runnable when nothing else can run, and the clock jumps
  * to its deadline.
  *
+ * Fault injection, under a seed only (a free run never sees it): the
+ * schedules a check tries must catch the classic mistakes every time, not
+ * when a seed happens to hit them.
+ * - An atomic `store` right after the same thread `load`ed the same atomic
+ *   lets another thread run in between whenever one can (`yieldBeforeStore`):
+ *   a read-modify-write done as load-then-store loses updates in every
+ *   schedule with two threads at it, instead of in a lucky few.
+ * - A thread's first, third, fifth... Condvar wait returns at once, without
+ *   a notify, with the lock taken again (`spuriousWakeup`): what Rust's
+ *   Condvar allows (https://doc.rust-lang.org/std/sync/struct.Condvar.html#method.wait),
+ *   so waiting with `if` instead of `while` goes on with its condition
+ *   still false, every time it has to wait at all.
+ * - A thread's first `recvTimeout` that has to wait runs out its time: the
+ *   virtual clock moves on to its deadline, as if the senders were slow
+ *   (`firstTimedReceiveRunsOut`). Real threads can be that slow, so a loop
+ *   that takes a timeout to mean "the senders are done" loses messages.
+ *
  * Free-running (no seed) costs one load of a header word per point.
  */
 import { context } from './context.ts';
@@ -95,7 +112,7 @@ function runnable(i32: Int32Array, id: number, vclock: number): boolean {
  * false when no thread can run: every one is blocked for good (a deadlock,
  * which the supervisor's watchdog reports).
  */
-function chooseNext(memory: RunMemory, me: number, spinning = false): boolean {
+function chooseNext(memory: RunMemory, me: number, spinning = false, avoidMe = false): boolean {
   const h = memory.header;
   const i32 = memory.i32;
   const ids = threadIds(i32);
@@ -126,6 +143,8 @@ function chooseNext(memory: RunMemory, me: number, spinning = false): boolean {
       candidates = runnableNow();
     }
   }
+  // A forced switch: anyone but me, if anyone else can run.
+  if (avoidMe && candidates.length > 1) candidates = candidates.filter((id) => id !== me);
   let next: number;
   if (pct) {
     next = candidates[0]!;
@@ -184,6 +203,47 @@ export function readPoint(switches = false): void {
     return;
   }
   if (switches && chooseNext(ctx.memory, ctx.threadId)) awaitTurn(ctx.memory, ctx.threadId);
+}
+
+/** An atomic load by this thread: under a seed, remembered, so that a store to the same atomic right after it lets another thread run first. */
+export function atomicLoaded(addr: number): void {
+  const ctx = context();
+  if (ctx.scheduled) ctx.loadedAtomic = addr;
+}
+
+/**
+ * The synchronization point of an atomic store: under a seed, when this
+ * thread's last atomic load was of the same atomic, another runnable thread
+ * (if there is one) runs before the store lands (see "Fault injection").
+ */
+export function yieldBeforeStore(addr: number): void {
+  const ctx = context();
+  if (!ctx.scheduled) return;
+  const forced = ctx.loadedAtomic === addr;
+  ctx.loadedAtomic = 0;
+  reads = 0;
+  if (chooseNext(ctx.memory, ctx.threadId, false, forced)) awaitTurn(ctx.memory, ctx.threadId);
+}
+
+/**
+ * Under a seed, true for this thread's first timed channel receive that has to
+ * wait: its time runs out, the clock moved on to `deadline` (see "Fault injection").
+ */
+export function firstTimedReceiveRunsOut(deadline: number): boolean {
+  const ctx = context();
+  if (!ctx.scheduled || ctx.timedReceiveRanOut) return false;
+  ctx.timedReceiveRanOut = true;
+  const h = ctx.memory.header;
+  if (deadline > h[H.vclock]!) h[H.vclock] = Math.ceil(deadline);
+  return true;
+}
+
+/** Under a seed, true for this thread's first, third, fifth... Condvar wait: it returns at once, spuriously (see "Fault injection"). */
+export function spuriousWakeup(): boolean {
+  const ctx = context();
+  if (!ctx.scheduled) return false;
+  ctx.condvarWaits = (ctx.condvarWaits ?? 0) + 1;
+  return ctx.condvarWaits % 2 === 1;
 }
 
 /**

@@ -7,9 +7,8 @@
  * holder", "joined in order").
  *
  * Off unless a run asks for it (RunOptions.trace): then the supervisor
- * allocates a fixed ring of records in run memory and every event costs an
- * atomic increment, six stores and a stack walk for the line. Off, an event
- * costs one load of a header word.
+ * makes a fixed ring of records and every event costs an atomic increment,
+ * six stores and a stack walk for the line. Off, an event costs a field check.
  *
  * Time is microseconds since the run started, or, under the seeded
  * scheduler, the scheduler's step count, so a seed replays its trace
@@ -22,13 +21,37 @@
  * how it ended, and the line of the last `await` it waited at. A task's
  * idle time is its lifetime (spawn to exit) minus its busy time.
  *
- * Layout of the ring (at H.traceBuffer): an f64 with the run's start
- * (performance.timeOrigin + now(), ms), then `capacity` records of
- * RECORD_WORDS Int32 words: kind, thread, object, line, column, time, and
+ * Integrity: exercise checks judge a program by its trace, so the program
+ * must not be able to write it. The ring is a SharedArrayBuffer of its own,
+ * not part of run memory (a program can reach run memory: `sharedArray`
+ * hands out views of it). Each worker receives it from the supervisor
+ * before the program is loaded (`attachTrace`) and keeps it in this
+ * module's private state; no weft API returns it. The intrinsics that touch
+ * it (Atomics, the typed array constructors, the clock) are captured when
+ * this module loads, also before any program code runs, so a program that
+ * wraps `globalThis.Atomics` or replaces `Int32Array` sees none of the
+ * ring's views go by. Whether a thread records is decided by whether its
+ * worker got a ring, never by a word a program could clear.
+ *
+ * Layout of the ring: Int32 words [0] events claimed so far, [1] capacity,
+ * then an f64 at byte 8 with the run's start (performance.timeOrigin +
+ * now(), ms), then `capacity` records of RECORD_WORDS Int32 words from
+ * byte HEADER_BYTES: kind, thread, object, line, column, time, and
  * DATA_WORDS words whose meaning depends on the kind (a task-exit's counters).
  */
 import { context, hasContext, type SourceLocation, type ThreadContext } from './context.ts';
-import { H, type RunMemory } from './memory.ts';
+import { H } from './memory.ts';
+
+// Captured before any program code runs in this worker (see "Integrity").
+const atomicAdd = Atomics.add;
+const atomicLoad = Atomics.load;
+const atomicStore = Atomics.store;
+const Int32View = Int32Array;
+const Float64View = Float64Array;
+const SharedBuffer = SharedArrayBuffer;
+const clock = performance.now.bind(performance);
+const timeOrigin = performance.timeOrigin;
+const round = Math.round;
 
 /** New kinds go at the end: a kind's code is its position. `join`'s object is the joined thread's id. */
 export const TRACE_KINDS = [
@@ -54,21 +77,77 @@ export type TraceKind = (typeof TRACE_KINDS)[number];
 const DATA_WORDS = 4;
 const RECORD_WORDS = 6 + DATA_WORDS;
 export const TASK_OUTCOMES = ['ok', 'panic', 'cancelled'] as const;
-const HEADER_BYTES = 8;
+const HEADER_BYTES = 16;
+/** Codes by name in objects without a prototype: a program that rewrites Array.prototype.indexOf cannot change what is recorded. */
+const KIND_CODES: Record<string, number> = Object.create(null);
+TRACE_KINDS.forEach((kind, i) => (KIND_CODES[kind] = i + 1));
+const OUTCOME_CODES: Record<string, number> = Object.create(null);
+TASK_OUTCOMES.forEach((outcome, i) => (OUTCOME_CODES[outcome] = i));
+const SEQ = 0;
+const CAPACITY = 1;
 
-/** Allocates the ring for a run that wants a trace (the supervisor, before any thread starts). */
-export function startTrace(memory: RunMemory, capacity: number): void {
-  const at = memory.alloc(HEADER_BYTES + capacity * RECORD_WORDS * 4);
-  memory.f64[at >> 3] = performance.timeOrigin + performance.now();
-  memory.header[H.traceCapacity] = capacity;
-  Atomics.store(memory.header, H.traceBuffer, at);
+/** Makes the ring for a run that wants a trace (the supervisor, before any thread starts); every worker of the run gets it. */
+export function createTrace(capacity: number): SharedArrayBuffer {
+  const buffer = new SharedArrayBuffer(HEADER_BYTES + capacity * RECORD_WORDS * 4);
+  new Int32Array(buffer)[CAPACITY] = capacity;
+  new Float64Array(buffer, 8, 1)[0] = performance.timeOrigin + performance.now();
+  return buffer;
 }
 
-/** Records one event of the calling thread, if the run is traced. */
-export function traceEvent(kind: TraceKind, object: number): void {
+/** This worker's view of the run's ring, once attached. */
+let ring: { i32: Int32Array; capacity: number; start: number } | undefined;
+
+/** Gives this worker the run's ring (or none: the run is not traced). Called before the program is loaded. */
+export function attachTrace(buffer: SharedArrayBuffer | undefined): void {
+  if (!(buffer instanceof SharedBuffer)) {
+    ring = undefined;
+    return;
+  }
+  const i32 = new Int32View(buffer);
+  ring = { i32, capacity: i32[CAPACITY]!, start: new Float64View(buffer, 8, 1)[0]! };
+}
+
+/** Whether this worker records events (it was given a ring). */
+export function traceAttached(): boolean {
+  return ring !== undefined;
+}
+
+/** Records one event of the calling thread, if the run is traced; `data`, the kind's own words (a block's wait kind). */
+export function traceEvent(kind: TraceKind, object: number, data?: number[]): void {
   const ctx = context();
   if (!ctx.traced) return;
-  record(ctx, kind, object, ctx.locate(new Error().stack), undefined);
+  record(ctx, kind, object, ctx.locate(new Error().stack), data);
+}
+
+// A number as two Int32 words (its float64 bits), for events that carry a value.
+const valueBits = new Float64View(1);
+const valueWords = new Int32View(valueBits.buffer);
+
+/**
+ * An event that carries a value when it is a number: a Mutex's value as
+ * its holder unlocks it, what a joined thread returned. Checks compare these
+ * with what the program claims (a total it prints, sums it returns), so a
+ * result has to come from the work the threads did. Data words: [1, the
+ * float64's low word, its high word], or [0] for a value that is not a number.
+ */
+export function traceValue(kind: 'unlock' | 'join', object: number, value: unknown): void {
+  const ctx = context();
+  if (!ctx.traced) return;
+  let data: number[] = [0];
+  if (typeof value === 'number') {
+    valueBits[0] = value;
+    data = [1, valueWords[0]!, valueWords[1]!];
+  }
+  record(ctx, kind, object, ctx.locate(new Error().stack), data);
+}
+
+/** Reads back what `traceValue` recorded: the number, or undefined. */
+export function recordedValue(data: readonly number[]): number | undefined {
+  if (data[0] !== 1) return undefined;
+  const words = new Int32Array(2);
+  words[0] = data[1]!;
+  words[1] = data[2]!;
+  return new Float64Array(words.buffer)[0];
 }
 
 /** True when this thread's events are recorded (so callers can skip gathering what an event would carry). */
@@ -79,8 +158,8 @@ export function tracing(): boolean {
 /** A task's end, with its counters and the line it last awaited at (weft/task's executor); call only when `tracing()`. */
 export function traceTaskExit(taskId: number, line: number, column: number, polls: number, wakes: number, busyMicros: number, outcome: (typeof TASK_OUTCOMES)[number]): void {
   const ctx = context();
-  const scheduled = Atomics.load(ctx.memory.header, H.sched) !== 0;
-  record(ctx, 'task-exit', taskId, line > 0 ? { line, column } : undefined, [polls, wakes, scheduled ? 0 : Math.round(busyMicros), TASK_OUTCOMES.indexOf(outcome)]);
+  const scheduled = ctx.scheduled === true;
+  record(ctx, 'task-exit', taskId, line > 0 ? { line, column } : undefined, [polls, wakes, scheduled ? 0 : round(busyMicros), OUTCOME_CODES[outcome]!]);
 }
 
 /** An event about a task (weft/task's executor) at a place in the reader's source; call only when `tracing()`. */
@@ -89,24 +168,20 @@ export function traceTaskEvent(kind: 'task-blocking' | 'held-across-await', task
 }
 
 function record(ctx: ThreadContext, kind: TraceKind, object: number, location: SourceLocation | undefined, data: number[] | undefined): void {
-  const h = ctx.memory.header;
-  const buffer = Atomics.load(h, H.traceBuffer);
-  const seq = Atomics.add(h, H.traceSeq, 1);
-  if (seq >= h[H.traceCapacity]!) return; // full: the supervisor reports how many were dropped
-  const memory = ctx.memory;
-  const time =
-    Atomics.load(h, H.sched) !== 0
-      ? h[H.step]!
-      : Math.round((performance.timeOrigin + performance.now() - memory.f64[buffer >> 3]!) * 1000);
-  const base = (buffer + HEADER_BYTES) / 4 + seq * RECORD_WORDS;
-  const i32 = memory.i32;
-  i32[base] = TRACE_KINDS.indexOf(kind) + 1;
+  const r = ring;
+  if (r === undefined) return;
+  const i32 = r.i32;
+  const seq = atomicAdd(i32, SEQ, 1);
+  if (seq >= r.capacity) return; // full: the supervisor reports how many were dropped
+  const time = ctx.scheduled ? atomicLoad(ctx.memory.header, H.step) : round((timeOrigin + clock() - r.start) * 1000);
+  const base = HEADER_BYTES / 4 + seq * RECORD_WORDS;
+  i32[base] = KIND_CODES[kind]!;
   i32[base + 1] = ctx.threadId;
   i32[base + 2] = object;
   i32[base + 3] = location?.line ?? 0;
   i32[base + 4] = location?.column ?? 0;
   for (let i = 0; i < DATA_WORDS; i++) i32[base + 6 + i] = data?.[i] ?? 0;
-  Atomics.store(i32, base + 5, time);
+  atomicStore(i32, base + 5, time);
 }
 
 export interface RawTraceEvent {
@@ -122,16 +197,13 @@ export interface RawTraceEvent {
 }
 
 /** Reads the ring back (the supervisor, once the run is over). */
-export function readTrace(memory: RunMemory): { events: RawTraceEvent[]; dropped: number } {
-  const h = memory.header;
-  const buffer = Atomics.load(h, H.traceBuffer);
-  if (buffer === 0) return { events: [], dropped: 0 };
-  const total = Atomics.load(h, H.traceSeq);
-  const capacity = h[H.traceCapacity]!;
+export function readTrace(buffer: SharedArrayBuffer): { events: RawTraceEvent[]; dropped: number } {
+  const i32 = new Int32Array(buffer);
+  const total = Atomics.load(i32, SEQ);
+  const capacity = i32[CAPACITY]!;
   const events: RawTraceEvent[] = [];
-  const i32 = memory.i32;
   for (let seq = 0; seq < Math.min(total, capacity); seq++) {
-    const base = (buffer + HEADER_BYTES) / 4 + seq * RECORD_WORDS;
+    const base = HEADER_BYTES / 4 + seq * RECORD_WORDS;
     const kind = i32[base]!;
     if (kind === 0) continue; // claimed by a thread the run's end cut off mid-write
     events.push({

@@ -123,8 +123,12 @@ export const WAIT_KINDS: readonly WaitKind[] = [
   'par-idle',
 ];
 
+/** In an object without a prototype, so a program that rewrites Array.prototype.indexOf cannot change what the trace records. */
+const WAIT_KIND_CODES: Record<string, number> = Object.create(null);
+WAIT_KINDS.forEach((kind, i) => (WAIT_KIND_CODES[kind] = i + 1));
+
 export function waitKindCode(kind: WaitKind): number {
-  return WAIT_KINDS.indexOf(kind) + 1;
+  return WAIT_KIND_CODES[kind]!;
 }
 
 /**
@@ -168,7 +172,7 @@ export function blockWhileEqual(
   words[at(S.waitValue)] = value;
   Atomics.add(words, at(S.blockSeq), 1);
   Atomics.store(words, at(S.waitKind), waitKindCode(target.kind));
-  traceEvent('block', target.object);
+  traceEvent('block', target.object, [waitKindCode(target.kind)]);
   if (scheduled(ctx.memory)) {
     // Under a seed the thread gives up its turn instead of sleeping; its line is recorded at once (speed matters less than replay).
     const location = ctx.locate(new Error().stack);

@@ -25,7 +25,7 @@
  * u32::MAX gives 0).
  */
 import { context } from '../runtime/context.ts';
-import { readPoint, yieldPoint } from '../runtime/scheduler.ts';
+import { atomicLoaded, readPoint, yieldBeforeStore, yieldPoint } from '../runtime/scheduler.ts';
 import { ENCODE, HandleKind, MOVE, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { err, ok, type Result } from './result.ts';
 
@@ -145,12 +145,14 @@ abstract class Atomic<T, W extends Word> extends MovableHandle {
     readPoint(true); // a synchronization point for the seeded scheduler (and a spin-detecting read)
     checkOrdering(order, 'load');
     this.assertUsable();
-    return this.fromWord((Atomics.load as (a: IntArray, i: number) => W)(this.#word(), 0));
+    const value = this.fromWord((Atomics.load as (a: IntArray, i: number) => W)(this.#word(), 0));
+    atomicLoaded(this.addr); // under a seed, a store that follows lets another thread in first (scheduler.ts)
+    return value;
   }
 
   /** Replaces the value. */
   store(value: T, order?: Ordering): void {
-    yieldPoint(); // a synchronization point for the seeded scheduler
+    yieldBeforeStore(this.addr); // a synchronization point; under a seed, forced to switch threads right after a load of this atomic
     checkOrdering(order, 'store');
     this.assertUsable();
     (Atomics.store as (a: IntArray, i: number, v: W) => W)(this.#word(), 0, this.toWord(value));

@@ -13,13 +13,17 @@
  *
  * Spurious wakeups happen, as Rust allows: a waiter may return without a
  * notify (and a notifyOne may wake more than one waiter, because weft's
- * waits are cut into slices that re-check the word). Always wait in a loop
- * over your condition — `waitWhile` writes that loop for you.
+ * waits are cut into slices that re-check the word). Under a seed they are
+ * made to happen: every other wait of a thread returns at once, the lock
+ * taken again, the condition unchanged (runtime/scheduler.ts, "Fault
+ * injection"). Always wait in a loop over your condition — `waitWhile`
+ * writes that loop for you.
  */
-import { now } from '../runtime/scheduler.ts';
+import { now, spuriousWakeup } from '../runtime/scheduler.ts';
+import { traceEvent } from '../runtime/trace.ts';
 import { context } from '../runtime/context.ts';
 import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
-import { blockWhileEqual, wake } from '../runtime/wait.ts';
+import { blockWhileEqual, wake, waitKindCode } from '../runtime/wait.ts';
 import { MutexGuard, WHILE_UNLOCKED } from './mutex.ts';
 
 const W = { seq: 0 } as const;
@@ -148,6 +152,14 @@ export class Condvar extends MovableHandle {
     }
     const i32 = context().memory.i32;
     const index = (this.#addr >> 2) + W.seq;
+    if (spuriousWakeup()) {
+      // Released and taken again with no other thread in between: what a wakeup without a notify looks like, and in the trace too.
+      return guard[WHILE_UNLOCKED](() => {
+        traceEvent('block', this.#addr, [waitKindCode('condvar')]);
+        traceEvent('wake', this.#addr);
+        return true;
+      });
+    }
     // Read before unlocking: a notify after this point changes the word, so the sleep below returns at once.
     const seen = Atomics.load(i32, index);
     return guard[WHILE_UNLOCKED](() => blockWhileEqual(i32, index, seen, ms, { kind: 'condvar', object: this.#addr }));

@@ -22,7 +22,7 @@
  * disconnected and `recv` on an empty queue throws RecvError.
  */
 import { traceEvent } from '../runtime/trace.ts';
-import { now, readPoint, yieldPoint } from '../runtime/scheduler.ts';
+import { firstTimedReceiveRunsOut, now, readPoint, yieldPoint } from '../runtime/scheduler.ts';
 import { context, type Owned } from '../runtime/context.ts';
 import { decodeValue, encodeDeferred } from '../runtime/codec.ts';
 import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
@@ -340,6 +340,8 @@ export class Receiver<T> extends MovableHandle implements Owned, Disposable, Ite
       }
       const remaining = deadline - now(context().memory);
       if (remaining <= 0) return 'timeout';
+      // Under a seed, the first timed receive that has to wait runs out its time (runtime/scheduler.ts, "Fault injection").
+      if (deadline !== Infinity && firstTimedReceiveRunsOut(deadline)) return 'timeout';
       Atomics.add(rec, W.receiverWaiting, 1);
       try {
         blockWhileEqual(rec, W.recvSignal, seen, remaining, { kind: 'channel-recv', object: this.#addr });

@@ -20,7 +20,7 @@
  * no encoding); any other value is encoded and decoded with the codec, which
  * costs time proportional to its size on every lock that reads it.
  */
-import { traceEvent } from '../runtime/trace.ts';
+import { traceEvent, traceValue } from '../runtime/trace.ts';
 import { readPoint, yieldPoint } from '../runtime/scheduler.ts';
 import { callerLocation, context, type Owned } from '../runtime/context.ts';
 import { ENCODE, HandleKind, MOVE, MovableHandle, registerDecoder } from '../runtime/handle.ts';
@@ -266,6 +266,7 @@ export class MutexGuard<T> implements Owned, Disposable {
     const { memory, threadId } = context();
     const i32 = memory.i32;
     const base = this.#addr >> 2;
+    const held = this.#numberHeld();
     if (this.#loaded) storeValue(this.#addr, this.#value, false);
     this.#loaded = false;
     this.#value = undefined;
@@ -273,7 +274,7 @@ export class MutexGuard<T> implements Owned, Disposable {
     this.#released = true;
     Atomics.store(i32, base + W.holder, 0);
     // The trace shows the wait as it is: the lock released, the wait, the lock taken again.
-    traceEvent('unlock', this.#addr);
+    traceValue('unlock', this.#addr, held);
     unlockWord(i32, base + W.lock);
     let result: R;
     try {
@@ -294,10 +295,16 @@ export class MutexGuard<T> implements Owned, Disposable {
     }
   }
 
+  /** The value as this holder leaves it, when it is a number (for the trace: runtime/trace.ts traceValue). */
+  #numberHeld(): unknown {
+    if (this.#loaded) return this.#value;
+    return this.#views.words[W.kind] === Kind.number ? this.#views.number[0] : undefined;
+  }
+
   #release(poison: boolean): void {
     if (this.#released) return;
     this.#released = true;
-    traceEvent('unlock', this.#addr);
+    traceValue('unlock', this.#addr, this.#numberHeld());
     context().owned.delete(this);
     const { words, number } = this.#views;
     try {

@@ -9,6 +9,7 @@ export interface ExerciseOnPage {
   info: ExerciseInfo;
   root: Locator;
   check: Locator;
+  run: Locator;
   stop: Locator;
   edit: Locator;
   hint: Locator;
@@ -28,6 +29,7 @@ export function exercise(page: Page, id: string): ExerciseOnPage {
     info,
     root,
     check: button('Check'),
+    run: button('Run'),
     stop: button('Stop'),
     edit: button('Edit'),
     hint: button('Hint'),

@@ -120,4 +120,29 @@ describe('trace questions a check asks', () => {
     expect(view.joins().every((j) => j.by === 'main' && j.line === lineOf(source, 'h.join()'))).toBe(true);
     expect(view.mostHoldingAtOnce(view.mutexes()[0])).toBe(3);
   });
+
+  it("a Mutex's number at each unlock, a joined thread's returned number, and what each block waited on", async () => {
+    const source = program(`
+  const counter = new Arc(new Mutex(0));
+  const handles = [];
+  for (let t = 0; t < 2; t++) {
+    const c = counter.clone();
+    handles.push(spawn(() => {
+      for (let i = 0; i < 3; i++) { using g = c.lock(); g.value += 1; }
+      sleep(5);
+      return t * 10 + 0.5;
+    }));
+  }
+  const returned = handles.map((h) => h.join());
+  console.log(returned.join(" "));`);
+    const run = await runProgram(source, { trace: true, seed: 5 });
+    expect(run.lines).toEqual(['0.5 10.5']);
+    const view = new TraceView(run.outcome.trace);
+    const [mutex] = view.mutexes();
+    expect(view.unlocks(mutex!).map((u) => u.value)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(view.joins().map((j) => j.value)).toEqual([0.5, 10.5]);
+    expect(view.waits('sleep')).toHaveLength(2);
+    expect(view.waits('condvar')).toHaveLength(0);
+    expect(view.waits().every((w) => w.kind !== undefined)).toBe(true);
+  });
 });
