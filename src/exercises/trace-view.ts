@@ -209,6 +209,47 @@ export class TraceView {
     return undefined;
   }
 
+  /**
+   * A cycle in the order the run took its locks, of any length, or
+   * undefined when there is none: the nestings that make it, each one's
+   * inner lock the next one's outer lock (a→b, b→c, c→a). Five dining
+   * philosophers who each take their left fork first make a cycle of five,
+   * whether or not this run deadlocked; lockOrderInversion only finds two.
+   */
+  lockOrderCycle(): NestedLock[] | undefined {
+    const edges = new Map<number, Map<number, NestedLock>>(); // outer -> inner -> the first nesting that took them so
+    for (const nesting of this.nestedLocks()) {
+      let out = edges.get(nesting.outer.mutex);
+      if (out === undefined) edges.set(nesting.outer.mutex, (out = new Map()));
+      if (!out.has(nesting.inner.mutex)) out.set(nesting.inner.mutex, nesting);
+    }
+    const done = new Set<number>();
+    const path: NestedLock[] = [];
+    const onPath = new Map<number, number>(); // lock -> index in path of the edge leaving it
+    const visit = (lock: number): NestedLock[] | undefined => {
+      onPath.set(lock, path.length);
+      for (const [inner, nesting] of edges.get(lock) ?? []) {
+        path.push(nesting);
+        const start = onPath.get(inner);
+        if (start !== undefined) return path.slice(start);
+        if (!done.has(inner)) {
+          const found = visit(inner);
+          if (found !== undefined) return found;
+        }
+        path.pop();
+      }
+      onPath.delete(lock);
+      done.add(lock);
+      return undefined;
+    };
+    for (const lock of edges.keys()) {
+      if (done.has(lock)) continue;
+      const found = visit(lock);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+
   /** Channels the run used (objects of send and receive events). */
   channels(): number[] {
     return [...new Set(this.#need().filter((e) => e.kind === 'send' || e.kind === 'recv').map((e) => e.object))];

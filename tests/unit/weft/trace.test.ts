@@ -121,6 +121,26 @@ describe('trace questions a check asks', () => {
     expect(view.mostHoldingAtOnce(view.mutexes()[0])).toBe(3);
   });
 
+  it('a cycle in the lock order, of any length, and none when every thread takes its locks in one order', () => {
+    let seq = 0;
+    const event = (kind: 'lock' | 'unlock', threadId: number, object: number): TraceEvent => ({ seq: seq++, kind, thread: `t${threadId}`, threadId, object, time: seq, line: 10 + object });
+    /** Each thread takes `first`, then `second`, then lets both go. */
+    const nestings = (pairs: [number, number][]) =>
+      new TraceView({
+        events: pairs.flatMap(([first, second], i) => [event('lock', i + 2, first), event('lock', i + 2, second), event('unlock', i + 2, second), event('unlock', i + 2, first)]),
+        dropped: 0,
+      });
+    // Three philosophers, each taking the left fork and then the right one: 1->2, 2->3, 3->1.
+    const ring = nestings([[1, 2], [2, 3], [3, 1]]).lockOrderCycle();
+    expect(ring?.map((n) => [n.outer.mutex, n.inner.mutex])).toEqual([[1, 2], [2, 3], [3, 1]]);
+    expect(ring?.map((n) => n.thread)).toEqual(['t2', 't3', 't4']);
+    expect(nestings([[1, 2], [2, 3], [3, 1]]).lockOrderInversion()).toBeUndefined(); // no two threads disagree on a pair
+    // The last philosopher takes the lower-numbered fork first: 1->2, 2->3, 1->3: no cycle.
+    expect(nestings([[1, 2], [2, 3], [1, 3]]).lockOrderCycle()).toBeUndefined();
+    // A plain inversion is a cycle of two.
+    expect(nestings([[5, 6], [6, 5]]).lockOrderCycle()?.map((n) => n.outer.mutex)).toEqual([5, 6]);
+  });
+
   it("a Mutex's number at each unlock, a joined thread's returned number, and what each block waited on", async () => {
     const source = program(`
   const counter = new Arc(new Mutex(0));

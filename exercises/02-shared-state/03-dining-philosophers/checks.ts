@@ -1,0 +1,137 @@
+import { check, count, plural, show, type CheckContext, type ProgramRun, type TraceView } from '#weft/checks';
+
+/**
+ * Each philosopher's meals, read from the trace: a meal is a call to eat()
+ * (its sleep) while the thread holds locks, and the locks it holds then
+ * are its forks.
+ */
+interface Meal {
+  thread: number;
+  forks: number[];
+  /** Trace positions of the meal's sleep and of its end. */
+  from: number;
+  to: number;
+}
+
+function mealsOf(trace: TraceView): { philosophers: number[]; meals: Meal[] } {
+  const philosophers = trace.spawned().map((s) => s.threadId);
+  const isPhilosopher = new Set(philosophers);
+  const held = new Map<number, Set<number>>();
+  const open = new Map<number, Meal>();
+  const meals: Meal[] = [];
+  trace.events.forEach((e, i) => {
+    if (!isPhilosopher.has(e.threadId)) return;
+    let mine = held.get(e.threadId);
+    if (mine === undefined) held.set(e.threadId, (mine = new Set()));
+    if (e.kind === 'lock') mine.add(e.object);
+    else if (e.kind === 'unlock') mine.delete(e.object);
+    else if (e.kind === 'block' && e.object === 0) {
+      // eat()'s sleep: weft's sleep blocks on no object (0)
+      const meal = { thread: e.threadId, forks: [...mine].sort((a, b) => a - b), from: i, to: trace.events.length };
+      open.set(e.threadId, meal);
+      meals.push(meal);
+    } else if (e.kind === 'wake' && e.object === 0) {
+      const meal = open.get(e.threadId);
+      if (meal !== undefined) meal.to = i;
+      open.delete(e.threadId);
+    }
+  });
+  return { philosophers, meals };
+}
+
+async function dine(t: CheckContext, philosophers: number, meals: number, seed: number): Promise<{ run: ProgramRun; eaten: number[] }> {
+  // A generous time limit: a traced, seeded run switches threads at every lock, and a busy grader switches slowly.
+  const run = await t.call('dine', [philosophers, meals], { seed, trace: true, timeoutMs: 30_000 });
+  const eaten = run.value;
+  if (!Array.isArray(eaten) || eaten.length !== philosophers || !eaten.every((n) => typeof n === 'number')) {
+    run.fail(`dine(${philosophers}, ${meals}) returned ${show(eaten)}: it should return how many times each of the ${philosophers} philosophers ate, by seat`);
+  }
+  return { run, eaten: eaten as number[] };
+}
+
+const table = (philosophers: number, meals: number) => `with ${plural(philosophers, 'philosopher')} eating ${plural(meals, 'meal')} each`;
+
+export default [
+  check('everyone-eats', 'Each philosopher, on a thread of their own, eats the given number of meals, holding two forks each time', async (t) => {
+    const n = 4 + Math.floor(t.random() * 2);
+    const meals = 2;
+    const [seed] = t.seeds(1);
+    const { run, eaten } = await dine(t, n, meals, seed!);
+    if (eaten.some((m) => m !== meals)) run.fail(`${table(n, meals)}, dine returned ${show(eaten)}`);
+    const { philosophers, meals: all } = mealsOf(run.trace);
+    if (philosophers.length !== n) run.fail(`${table(n, meals)}, dine spawned ${plural(philosophers.length, 'thread')}: give each philosopher a thread of their own`);
+    for (const [seat, thread] of philosophers.entries()) {
+      const mine = all.filter((m) => m.thread === thread);
+      const withForks = mine.filter((m) => m.forks.length >= 2).length;
+      if (mine.length !== meals || withForks !== meals) {
+        run.fail(
+          `${table(n, meals)}, the philosopher on thread ${seat + 1} of ${n} called eat() ${plural(mine.length, 'time')}, ` +
+            `${withForks === mine.length ? 'each time' : `only ${count(withForks)} of them`} holding two forks: a philosopher eats only with both forks in hand (both Mutexes locked)`,
+        );
+      }
+    }
+  }),
+
+  check('neighbours-share-forks', 'The table is round: each fork lies between two neighbours, who share it', async (t) => {
+    const n = 4 + Math.floor(t.random() * 2);
+    const [seed] = t.seeds(1);
+    const { run } = await dine(t, n, 2, seed!);
+    const { philosophers, meals } = mealsOf(run.trace);
+    const forksOf = new Map(philosophers.map((p) => [p, new Set(meals.filter((m) => m.thread === p).flatMap((m) => m.forks))]));
+    const users = new Map<number, number[]>();
+    for (const [p, forks] of forksOf) for (const f of forks) users.set(f, [...(users.get(f) ?? []), p]);
+    const odd = [...forksOf.values()].find((forks) => forks.size !== 2);
+    if (odd !== undefined) run.fail(`${table(n, 2)}, a philosopher ate holding ${plural(odd.size, 'different lock')} over their meals: each has exactly two forks, the one on their left and the one on their right`);
+    const unshared = [...users.values()].filter((ps) => ps.length !== 2).length;
+    if (users.size !== n || unshared > 0) {
+      run.fail(
+        `${table(n, 2)}, the philosophers ate with ${plural(users.size, 'fork')} between them, ${count(unshared)} of which ${unshared === 1 ? "wasn't" : "weren't"} shared by exactly two philosophers. ` +
+          `There are ${n} forks, one between each two neighbours: make them once, and give each philosopher clones of the Arcs of their two forks`,
+      );
+    }
+    // Neighbours form one ring: walk it from the first philosopher.
+    const seen = new Set<number>();
+    let at = philosophers[0]!;
+    while (!seen.has(at)) {
+      seen.add(at);
+      const next = [...forksOf.get(at)!].flatMap((f) => users.get(f)!).find((p) => p !== at && !seen.has(p));
+      if (next === undefined) break;
+      at = next;
+    }
+    if (seen.size !== n) run.fail(`${table(n, 2)}, the forks don't seat the philosophers around one table: fork i should lie between seats i and i + 1, and the last fork between the last seat and the first`);
+  }),
+
+  check('no-deadlock', 'No deadlock is possible: the philosophers never take forks in a circle', async (t) => {
+    const n = 4 + Math.floor(t.random() * 2);
+    const [seed] = t.seeds(1);
+    const { run } = await dine(t, n, 2, seed!);
+    const cycle = run.trace.lockOrderCycle();
+    if (cycle !== undefined) {
+      const first = cycle[0]!;
+      run.fail(
+        `${table(n, 2)}, this run happened not to deadlock, but it could have: ${plural(cycle.length, 'philosopher')} each picked up one fork and then reached for ` +
+          `the fork the next one picks up first, all the way around the table. If they all pick up their first fork at the same moment, each waits forever for the next. ` +
+          `Break the circle: for example, have everyone pick up the lower-numbered of their two forks first`,
+        first.inner.line === undefined ? undefined : { line: first.inner.line, column: 1 },
+      );
+    }
+  }),
+
+  check('neighbours-eat-together', 'Philosophers who share no fork can eat at the same time', async (t) => {
+    const n = 5;
+    let most = 0;
+    for (const seed of t.seeds(2)) {
+      const { run } = await dine(t, n, 2, seed);
+      const { meals } = mealsOf(run.trace);
+      for (const meal of meals) {
+        const together = meals.filter((other) => other.from <= meal.from && other.to > meal.from).length;
+        most = Math.max(most, together);
+      }
+      if (most >= 2) return;
+    }
+    t.fail(
+      `in 2 schedules with ${n} philosophers, no two ever ate at the same time, though two who share no fork could: ` +
+        `something besides the forks keeps them apart. Take only the two forks around each meal, no lock for the whole table`,
+    );
+  }),
+];

@@ -1,0 +1,55 @@
+// fails: threads-share-atomics
+// Keeps the load and the store but puts a Mutex around them: it counts correctly, but every update queues on the lock, and the exercise is about atomic read-modify-writes.
+import { spawn } from "weft/thread";
+import { Arc, AtomicU32, Mutex } from "weft/sync";
+
+/** A web server's statistics, shared by its worker threads. */
+interface Stats {
+  /** How many requests have been served. */
+  requests: AtomicU32;
+  /** How many bytes the served requests sent, in all. */
+  bytes: AtomicU32;
+  /** Taken around each update, so that only one thread updates at a time. */
+  lock: Mutex<number>;
+}
+
+/**
+ * Records one served request of `size` bytes, and returns its number:
+ * how many requests had been recorded before it (the first gets 0).
+ */
+export function record(stats: Arc<Stats>, size: number): number {
+  using _guard = stats.lock.lock();
+  const number = stats.requests.load();
+  stats.requests.store(number + 1);
+  const bytes = stats.bytes.load();
+  stats.bytes.store(bytes + size);
+  return number;
+}
+
+// ---- You don't need to change anything below this line. ----
+
+/**
+ * Starts one worker thread per list of request sizes; each records its
+ * requests, one after the other. Returns the totals once every worker is
+ * done, and the numbers `record` gave each worker's requests.
+ */
+export function serve(workers: number[][]): { requests: number; bytes: number; numbers: number[][] } {
+  const stats = new Arc({ requests: new AtomicU32(0), bytes: new AtomicU32(0), lock: new Mutex(0) });
+  const handles = [];
+  for (const sizes of workers) {
+    const mine = stats.clone();
+    handles.push(spawn(() => sizes.map((size) => record(mine, size))));
+  }
+  const numbers = handles.map((handle) => handle.join());
+  return { requests: stats.requests.load(), bytes: stats.bytes.load(), numbers };
+}
+
+function main() {
+  const { requests, bytes, numbers } = serve([
+    [512, 1024, 2048, 300],
+    [100, 200, 300, 400],
+    [4096, 10, 20, 30],
+  ]);
+  numbers.forEach((mine, w) => console.log(`Worker ${w} served requests ${mine.join(", ")}`));
+  console.log(`${requests} requests, ${bytes} bytes (expected 12 requests, 9040 bytes)`);
+}
