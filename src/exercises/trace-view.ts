@@ -64,6 +64,10 @@ export interface TaskSummary {
   idleMicros: number;
   /** The line of the last `await` it waited at. */
   awaitLine: number | undefined;
+  /** Its executor's clock when it was spawned, ms: virtual under a seed (time paused), so exact. */
+  spawnedAtMs: number;
+  /** Its executor's clock when it ended, ms; undefined while it was still running at the run's end. */
+  exitedAtMs: number | undefined;
 }
 
 export class TraceView {
@@ -263,6 +267,8 @@ export class TraceView {
           lifetimeMicros: 0,
           idleMicros: 0,
           awaitLine: undefined,
+          spawnedAtMs: e.clockMs ?? 0,
+          exitedAtMs: undefined,
           spawnedAt: e.time,
         } satisfies TaskSummary & { spawnedAt: number };
         all.push(task);
@@ -270,7 +276,7 @@ export class TraceView {
       } else if (e.kind === 'task-exit' && e.task !== undefined) {
         const task = byKey.get(key);
         if (task === undefined) continue;
-        Object.assign(task, { ...e.task, awaitLine: e.line, lifetimeMicros: e.time - task.spawnedAt });
+        Object.assign(task, { ...e.task, awaitLine: e.line, lifetimeMicros: e.time - task.spawnedAt, exitedAtMs: e.clockMs });
       }
     }
     return all.map(({ spawnedAt, ...task }) => {

@@ -123,4 +123,9 @@ export interface TraceEvent {
    * it ended. Its idle time is its lifetime (from its task-spawn) minus busy.
    */
   task?: { polls: number; wakes: number; busyMicros: number; outcome: 'ok' | 'panic' | 'cancelled' };
+  /**
+   * A task-spawn's or task-exit's reading of its executor's clock, ms (rounded): virtual while time is paused (every
+   * seeded run), so a check can ask exactly how long a task took in virtual time ("100 ms, not 500").
+   */
+  clockMs?: number;
 }

@@ -22,7 +22,7 @@ import { createIdleWorkers, idleCount, MAX_WORKERS, refillSeen, tryHandToIdle } 
 import type { RunEvent, RunOptions, RunOutcome, RunStatus } from './events.ts';
 import { describeDeadlock, isDeadlocked, snapshot, type Snapshot } from './deadlock.ts';
 import { startSchedule } from '../weft/runtime/scheduler.ts';
-import { readTrace, startTrace, TASK_OUTCOMES } from '../weft/runtime/trace.ts';
+import { readTrace, startTrace, taskClockOf, TASK_OUTCOMES } from '../weft/runtime/trace.ts';
 import { threadName } from '../weft/runtime/threads.ts';
 import type { FromWorker, MainApi, MainResult, ProgramPayload, SpawnRequestPayload, ToWorker } from './protocol.ts';
 
@@ -402,6 +402,7 @@ class Run implements RunHandle {
         ...(e.kind === 'task-exit'
           ? { task: { polls: e.data[0]!, wakes: e.data[1]!, busyMicros: e.data[2]!, outcome: TASK_OUTCOMES[e.data[3]!] ?? 'ok' } }
           : {}),
+        ...(e.kind === 'task-spawn' || e.kind === 'task-exit' ? { clockMs: taskClockOf(e.data) } : {}),
       })),
     };
   }

@@ -50,8 +50,12 @@ export const TRACE_KINDS = [
 ] as const;
 export type TraceKind = (typeof TRACE_KINDS)[number];
 
-/** A task-exit's data words: polls, wakes, busy µs, outcome (TASK_OUTCOMES index). */
-const DATA_WORDS = 4;
+/**
+ * An event's data words: a task-exit's polls, wakes, busy µs, outcome (TASK_OUTCOMES index); the last word of a
+ * task-spawn and a task-exit is the task runtime's clock then (ms, rounded: virtual while time is paused, as under a seed).
+ */
+const DATA_WORDS = 5;
+const CLOCK_WORD = 4;
 const RECORD_WORDS = 6 + DATA_WORDS;
 export const TASK_OUTCOMES = ['ok', 'panic', 'cancelled'] as const;
 const HEADER_BYTES = 8;
@@ -76,11 +80,33 @@ export function tracing(): boolean {
   return hasContext() && context().traced === true;
 }
 
-/** A task's end, with its counters and the line it last awaited at (weft/task's executor); call only when `tracing()`. */
-export function traceTaskExit(taskId: number, line: number, column: number, polls: number, wakes: number, busyMicros: number, outcome: (typeof TASK_OUTCOMES)[number]): void {
+/** A task's spawn, at the spawn's line, with the task runtime's clock (ms); call only when `tracing()`. */
+export function traceTaskSpawn(taskId: number, clockMs: number): void {
+  const ctx = context();
+  const data = [0, 0, 0, 0, 0];
+  data[CLOCK_WORD] = Math.round(clockMs);
+  record(ctx, 'task-spawn', taskId, ctx.locate(new Error().stack), data);
+}
+
+/** A task's end, with its counters, the line it last awaited at and the task runtime's clock (ms) (weft/task's executor); call only when `tracing()`. */
+export function traceTaskExit(
+  taskId: number,
+  line: number,
+  column: number,
+  polls: number,
+  wakes: number,
+  busyMicros: number,
+  outcome: (typeof TASK_OUTCOMES)[number],
+  clockMs: number,
+): void {
   const ctx = context();
   const scheduled = Atomics.load(ctx.memory.header, H.sched) !== 0;
-  record(ctx, 'task-exit', taskId, line > 0 ? { line, column } : undefined, [polls, wakes, scheduled ? 0 : Math.round(busyMicros), TASK_OUTCOMES.indexOf(outcome)]);
+  record(ctx, 'task-exit', taskId, line > 0 ? { line, column } : undefined, [polls, wakes, scheduled ? 0 : Math.round(busyMicros), TASK_OUTCOMES.indexOf(outcome), Math.round(clockMs)]);
+}
+
+/** The task runtime's clock (ms) carried by a task-spawn or task-exit's data words. */
+export function taskClockOf(data: readonly number[]): number {
+  return data[CLOCK_WORD] ?? 0;
 }
 
 /** An event about a task (weft/task's executor) at a place in the reader's source; call only when `tracing()`. */

@@ -59,6 +59,44 @@ async function main() {
 });
 
 describe('what a check can ask of tasks in the trace', () => {
+  it('each task\'s spawn and exit on its executor\'s clock: exact virtual milliseconds under a seed', async () => {
+    // Three sleeps joined take as long as the longest; awaited one after another, as long as their sum.
+    const source = `import { spawn, sleep, join, time } from "weft/task";
+async function nap(ms: number) { await sleep(ms); return ms; }
+async function main() {
+  await sleep(5);
+  const together = spawn(async () => { await join(nap(30), nap(70), nap(50)); });
+  await together;
+  const inTurn = spawn(async () => { await nap(30); await nap(70); await nap(50); });
+  await inTurn;
+  console.log(time.now());
+}
+`;
+    for (const seed of [3, 11]) {
+      const run = await runProgram(source, { trace: true, seed });
+      expect(run.lines).toEqual(['225']);
+      const tasks = new TraceView(run.outcome.trace).tasks();
+      expect(tasks.map((t) => [t.id, t.spawnedAtMs, t.exitedAtMs])).toEqual([
+        [1, 0, 225],
+        [2, 5, 75],
+        [3, 75, 225],
+      ]);
+    }
+  });
+
+  it('reading the clock for the trace does not move where paused time starts', async () => {
+    const source = `import { sleep, time } from "weft/task";
+async function main() {
+  time.pause();
+  await sleep(250);
+  console.log(time.now());
+}
+`;
+    const run = await runProgram(source, { trace: true });
+    expect(run.lines).toEqual(['250']);
+    expect(new TraceView(run.outcome.trace).tasks()[0]).toMatchObject({ spawnedAtMs: 0, exitedAtMs: 250 });
+  });
+
   it('a blocking call inside a task, and a std Mutex guard held across an await, each at its line', async () => {
     const source = `import { spawn, sleep } from "weft/task";
 import { Mutex } from "weft/sync";
