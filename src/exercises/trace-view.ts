@@ -70,6 +70,21 @@ export interface TaskSummary {
   exitedAtMs: number | undefined;
 }
 
+/** One weft/task mpsc channel of the run, as its messages show it. */
+export interface TaskChannelSummary {
+  /** The channel's id (unique on its thread). */
+  channel: number;
+  thread: string;
+  sends: number;
+  receives: number;
+  /** The tasks that sent on it (ids on its thread's executor; 0: code outside any task), in first-send order. */
+  senderTasks: number[];
+  /** The tasks that received from it, in first-receive order. */
+  receiverTasks: number[];
+  /** The most messages queued on it at one moment (sent, not yet received). */
+  mostQueued: number;
+}
+
 export class TraceView {
   readonly #events: readonly TraceEvent[];
   /** False when the run was not asked to record a trace: every question then fails loudly (a bug in the check). */
@@ -244,6 +259,31 @@ export class TraceView {
     return this.#need()
       .filter((e) => e.kind === 'held-across-await')
       .map((e) => ({ task: e.object, thread: e.thread, line: e.line }));
+  }
+
+  /** The weft/task mpsc channels that carried messages, in the order of their first message. */
+  taskChannels(): TaskChannelSummary[] {
+    const byKey = new Map<string, TaskChannelSummary & { queued: number }>();
+    for (const e of this.#need()) {
+      if (e.kind !== 'task-send' && e.kind !== 'task-recv') continue;
+      const key = `${e.threadId}:${e.object}`;
+      let c = byKey.get(key);
+      if (c === undefined) {
+        c = { channel: e.object, thread: e.thread, sends: 0, receives: 0, senderTasks: [], receiverTasks: [], mostQueued: 0, queued: 0 };
+        byKey.set(key, c);
+      }
+      const task = e.taskId ?? 0;
+      if (e.kind === 'task-send') {
+        c.sends++;
+        c.mostQueued = Math.max(c.mostQueued, ++c.queued);
+        if (!c.senderTasks.includes(task)) c.senderTasks.push(task);
+      } else {
+        c.receives++;
+        c.queued = Math.max(0, c.queued - 1);
+        if (!c.receiverTasks.includes(task)) c.receiverTasks.push(task);
+      }
+    }
+    return [...byKey.values()].map(({ queued, ...c }) => c);
   }
 
   /** Every async task the run spawned (weft/task), in spawn order, with its counters. */

@@ -109,7 +109,11 @@ export interface TraceEvent {
     /** A blocking weft call inside a task (object: the task's id), at the call. */
     | 'task-blocking'
     /** A task stopped at an await while its thread held a weft/sync lock guard (object: the task's id), at the await. */
-    | 'held-across-await';
+    | 'held-across-await'
+    /** A message queued on a weft/task mpsc channel (object: the channel's id on its thread; `taskId`: who sent it), at the send. */
+    | 'task-send'
+    /** A message taken from a weft/task mpsc channel (object: the channel's id; `taskId`: who received it), at the receive. */
+    | 'task-recv';
   thread: string;
   threadId: number;
   object: number;
@@ -128,4 +132,6 @@ export interface TraceEvent {
    * seeded run), so a check can ask exactly how long a task took in virtual time ("100 ms, not 500").
    */
   clockMs?: number;
+  /** A task-send's or task-recv's task (its id on its thread's executor; 0 outside any task). */
+  taskId?: number;
 }

@@ -403,6 +403,7 @@ class Run implements RunHandle {
           ? { task: { polls: e.data[0]!, wakes: e.data[1]!, busyMicros: e.data[2]!, outcome: TASK_OUTCOMES[e.data[3]!] ?? 'ok' } }
           : {}),
         ...(e.kind === 'task-spawn' || e.kind === 'task-exit' ? { clockMs: taskClockOf(e.data) } : {}),
+        ...(e.kind === 'task-send' || e.kind === 'task-recv' ? { taskId: e.data[0]! } : {}),
       })),
     };
   }

@@ -47,6 +47,9 @@ export const TRACE_KINDS = [
   'task-blocking',
   // A task suspended at an await while its thread held a weft/sync lock guard (object: the task's id), at the await's line.
   'held-across-await',
+  // A message queued on / taken from a weft/task mpsc channel (object: the channel's id on its thread; data[0]: the task).
+  'task-send',
+  'task-recv',
 ] as const;
 export type TraceKind = (typeof TRACE_KINDS)[number];
 
@@ -102,6 +105,13 @@ export function traceTaskExit(
   const ctx = context();
   const scheduled = Atomics.load(ctx.memory.header, H.sched) !== 0;
   record(ctx, 'task-exit', taskId, line > 0 ? { line, column } : undefined, [polls, wakes, scheduled ? 0 : Math.round(busyMicros), TASK_OUTCOMES.indexOf(outcome), Math.round(clockMs)]);
+}
+
+/** A message queued on (task-send) or taken from (task-recv) a weft/task mpsc channel by task `taskId` (0: outside any task), at the reader's line; call only when `tracing()`. */
+export function traceTaskMessage(kind: 'task-send' | 'task-recv', channel: number, taskId: number, awaitAt: () => SourceLocation | undefined): void {
+  const ctx = context();
+  // A send or receive that completes in a later poll runs under the executor, not the reader's code: then the await it finishes says where.
+  record(ctx, kind, channel, ctx.locate(new Error().stack) ?? awaitAt(), [taskId, 0, 0, 0, 0]);
 }
 
 /** The task runtime's clock (ms) carried by a task-spawn or task-exit's data words. */

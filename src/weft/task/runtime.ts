@@ -117,6 +117,19 @@ export class Task {
   }
 }
 
+/** The task being polled on this thread, and where (the reader's `await`) it is, for a trace event made inside its poll. */
+export function runningTaskAt(): { id: number; at: () => { line: number; column: number } | undefined } | undefined {
+  const task = current?.running;
+  if (task == null) return undefined;
+  return {
+    id: task.id,
+    at: () => {
+      const { line, column } = whereAwaiting(task.future);
+      return line > 0 ? { line, column } : undefined;
+    },
+  };
+}
+
 /** The reader's line of the innermost `await` `future` is suspended at, and what it waits for there. */
 function whereAwaiting(future: Future<unknown> | null): { line: number; column: number; what: string } {
   let line = 0;

@@ -51,7 +51,7 @@ async function main() {
   it('under a seed, the task events replay exactly (busy time is left out)', async () => {
     const a = await runProgram(SOURCE, { trace: true, seed: 7 });
     const b = await runProgram(SOURCE, { trace: true, seed: 7 });
-    const tasks = (run: typeof a) => run.outcome.trace!.events.filter((e) => e.kind.startsWith('task-'));
+    const tasks = (run: typeof a) => run.outcome.trace!.events.filter((e) => e.kind === 'task-spawn' || e.kind === 'task-exit');
     expect(tasks(a).length).toBe(6);
     expect(tasks(a)).toEqual(tasks(b));
     expect(tasks(a).every((e) => e.task === undefined || e.task.busyMicros === 0)).toBe(true);
@@ -82,6 +82,37 @@ async function main() {
         [3, 75, 225],
       ]);
     }
+  });
+
+  it('messages on weft/task mpsc channels: which tasks sent and received, and the most queued at once', async () => {
+    const source = `import { spawn, mpsc, sleep } from "weft/task";
+async function main() {
+  const [tx, rx] = mpsc.channel<number>(2);
+  const [doneTx, doneRx] = mpsc.unboundedChannel<string>();
+  const consumer = spawn(async () => {
+    await sleep(10); // lets the producers fill the channel first
+    let msg;
+    while ((msg = await rx.recv()) !== undefined) doneTx.send(\`got \${msg}\`);
+  });
+  for (let p = 0; p < 2; p++) {
+    const mine = tx.clone();
+    spawn(async () => { for (let i = 0; i < 3; i++) await mine.send(p * 10 + i); });
+  }
+  tx.drop();
+  await consumer;
+  let n = 0;
+  while ((await doneRx.recv()) !== undefined) n++;
+  console.log(n);
+}
+`;
+    const run = await runProgram(source, { trace: true, seed: 5 });
+    expect(run.lines).toEqual(['6']);
+    const [work, done] = new TraceView(run.outcome.trace).taskChannels();
+    expect(work).toMatchObject({ sends: 6, receives: 6, senderTasks: [3, 4], receiverTasks: [2], mostQueued: 2 });
+    // The consumer's channel is drained by main (task 1) once the consumer is done: all six were queued at once.
+    expect(done).toMatchObject({ sends: 6, receives: 6, senderTasks: [2], receiverTasks: [1], mostQueued: 6 });
+    const sendLine = lineOf(source, 'await mine.send');
+    expect(run.outcome.trace!.events.filter((e) => e.kind === 'task-send' && e.object === work!.channel).map((e) => e.line)).toEqual(Array(6).fill(sendLine));
   });
 
   it('reading the clock for the trace does not move where paused time starts', async () => {
