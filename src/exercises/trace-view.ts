@@ -286,6 +286,20 @@ export class TraceView {
     return [...byKey.values()].map(({ queued, ...c }) => c);
   }
 
+  /** Every weft/par `join` call, in order: its thread, how many joins enclosed it there (0: the outermost), and its line. */
+  parJoins(): { thread: string; depth: number; line: number | undefined }[] {
+    return this.#need()
+      .filter((e) => e.kind === 'par-join')
+      .map((e) => ({ thread: e.thread, depth: e.object, line: e.line }));
+  }
+
+  /** Every weft/par parallel iterator that ran (its terminal operation: sum, reduce, collect…): how many items, where. */
+  parIterators(): { thread: string; items: number; line: number | undefined }[] {
+    return this.#need()
+      .filter((e) => e.kind === 'par-iter')
+      .map((e) => ({ thread: e.thread, items: e.object, line: e.line }));
+  }
+
   /** Every async task the run spawned (weft/task), in spawn order, with its counters. */
   tasks(): TaskSummary[] {
     const events = this.#need();

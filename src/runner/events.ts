@@ -113,7 +113,11 @@ export interface TraceEvent {
     /** A message queued on a weft/task mpsc channel (object: the channel's id on its thread; `taskId`: who sent it), at the send. */
     | 'task-send'
     /** A message taken from a weft/task mpsc channel (object: the channel's id; `taskId`: who received it), at the receive. */
-    | 'task-recv';
+    | 'task-recv'
+    /** A weft/par join() call (object: how many join calls enclose it on its thread, 0 for the outermost), at the call. */
+    | 'par-join'
+    /** A weft/par parallel iterator's terminal operation (object: the number of items it runs over), at the call. */
+    | 'par-iter';
   thread: string;
   threadId: number;
   object: number;

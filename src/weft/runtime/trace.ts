@@ -50,6 +50,10 @@ export const TRACE_KINDS = [
   // A message queued on / taken from a weft/task mpsc channel (object: the channel's id on its thread; data[0]: the task).
   'task-send',
   'task-recv',
+  // weft/par: a join() call (object: how many joins enclose it on this thread, 0 for the outermost), at its line.
+  'par-join',
+  // weft/par: a parallel iterator's terminal operation (object: how many items it runs over), at its line.
+  'par-iter',
 ] as const;
 export type TraceKind = (typeof TRACE_KINDS)[number];
 
