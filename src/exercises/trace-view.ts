@@ -64,6 +64,25 @@ export interface TaskSummary {
   idleMicros: number;
   /** The line of the last `await` it waited at. */
   awaitLine: number | undefined;
+  /** Its executor's clock when it was spawned, ms: virtual under a seed (time paused), so exact. */
+  spawnedAtMs: number;
+  /** Its executor's clock when it ended, ms; undefined while it was still running at the run's end. */
+  exitedAtMs: number | undefined;
+}
+
+/** One weft/task mpsc channel of the run, as its messages show it. */
+export interface TaskChannelSummary {
+  /** The channel's id (unique on its thread). */
+  channel: number;
+  thread: string;
+  sends: number;
+  receives: number;
+  /** The tasks that sent on it (ids on its thread's executor; 0: code outside any task), in first-send order. */
+  senderTasks: number[];
+  /** The tasks that received from it, in first-receive order. */
+  receiverTasks: number[];
+  /** The most messages queued on it at one moment (sent, not yet received). */
+  mostQueued: number;
 }
 
 export class TraceView {
@@ -309,6 +328,45 @@ export class TraceView {
       .map((e) => ({ task: e.object, thread: e.thread, line: e.line }));
   }
 
+  /** The weft/task mpsc channels that carried messages, in the order of their first message. */
+  taskChannels(): TaskChannelSummary[] {
+    const byKey = new Map<string, TaskChannelSummary & { queued: number }>();
+    for (const e of this.#need()) {
+      if (e.kind !== 'task-send' && e.kind !== 'task-recv') continue;
+      const key = `${e.threadId}:${e.object}`;
+      let c = byKey.get(key);
+      if (c === undefined) {
+        c = { channel: e.object, thread: e.thread, sends: 0, receives: 0, senderTasks: [], receiverTasks: [], mostQueued: 0, queued: 0 };
+        byKey.set(key, c);
+      }
+      const task = e.taskId ?? 0;
+      if (e.kind === 'task-send') {
+        c.sends++;
+        c.mostQueued = Math.max(c.mostQueued, ++c.queued);
+        if (!c.senderTasks.includes(task)) c.senderTasks.push(task);
+      } else {
+        c.receives++;
+        c.queued = Math.max(0, c.queued - 1);
+        if (!c.receiverTasks.includes(task)) c.receiverTasks.push(task);
+      }
+    }
+    return [...byKey.values()].map(({ queued, ...c }) => c);
+  }
+
+  /** Every weft/par `join` call, in order: its thread, how many joins enclosed it there (0: the outermost), and its line. */
+  parJoins(): { thread: string; depth: number; line: number | undefined }[] {
+    return this.#need()
+      .filter((e) => e.kind === 'par-join')
+      .map((e) => ({ thread: e.thread, depth: e.object, line: e.line }));
+  }
+
+  /** Every weft/par parallel iterator that ran (its terminal operation: sum, reduce, collect…): how many items, where. */
+  parIterators(): { thread: string; items: number; line: number | undefined }[] {
+    return this.#need()
+      .filter((e) => e.kind === 'par-iter')
+      .map((e) => ({ thread: e.thread, items: e.object, line: e.line }));
+  }
+
   /** Every async task the run spawned (weft/task), in spawn order, with its counters. */
   tasks(): TaskSummary[] {
     const events = this.#need();
@@ -330,6 +388,8 @@ export class TraceView {
           lifetimeMicros: 0,
           idleMicros: 0,
           awaitLine: undefined,
+          spawnedAtMs: e.clockMs ?? 0,
+          exitedAtMs: undefined,
           spawnedAt: e.time,
         } satisfies TaskSummary & { spawnedAt: number };
         all.push(task);
@@ -337,7 +397,7 @@ export class TraceView {
       } else if (e.kind === 'task-exit' && e.task !== undefined) {
         const task = byKey.get(key);
         if (task === undefined) continue;
-        Object.assign(task, { ...e.task, awaitLine: e.line, lifetimeMicros: e.time - task.spawnedAt });
+        Object.assign(task, { ...e.task, awaitLine: e.line, lifetimeMicros: e.time - task.spawnedAt, exitedAtMs: e.clockMs });
       }
     }
     return all.map(({ spawnedAt, ...task }) => {

@@ -110,7 +110,15 @@ export interface TraceEvent {
     /** A blocking weft call inside a task (object: the task's id), at the call. */
     | 'task-blocking'
     /** A task stopped at an await while its thread held a weft/sync lock guard (object: the task's id), at the await. */
-    | 'held-across-await';
+    | 'held-across-await'
+    /** A message queued on a weft/task mpsc channel (object: the channel's id on its thread; `taskId`: who sent it), at the send. */
+    | 'task-send'
+    /** A message taken from a weft/task mpsc channel (object: the channel's id; `taskId`: who received it), at the receive. */
+    | 'task-recv'
+    /** A weft/par join() call (object: how many join calls enclose it on its thread, 0 for the outermost), at the call. */
+    | 'par-join'
+    /** A weft/par parallel iterator's terminal operation (object: the number of items it runs over), at the call. */
+    | 'par-iter';
   thread: string;
   threadId: number;
   object: number;
@@ -128,4 +136,11 @@ export interface TraceEvent {
   value?: number;
   /** What a `block` waits on: 'mutex', 'condvar', 'channel-recv', 'join', 'sleep'... (runtime/wait.ts WaitKind). */
   waitKind?: string;
+  /**
+   * A task-spawn's or task-exit's reading of its executor's clock, ms (rounded): virtual while time is paused (every
+   * seeded run), so a check can ask exactly how long a task took in virtual time ("100 ms, not 500").
+   */
+  clockMs?: number;
+  /** A task-send's or task-recv's task (its id on its thread's executor; 0 outside any task). */
+  taskId?: number;
 }

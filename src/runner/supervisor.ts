@@ -22,7 +22,7 @@ import { createIdleWorkers, idleCount, MAX_WORKERS, refillSeen, threadOfWorker, 
 import type { RunEvent, RunOptions, RunOutcome, RunStatus } from './events.ts';
 import { describeDeadlock, isDeadlocked, snapshot, type Snapshot } from './deadlock.ts';
 import { startSchedule } from '../weft/runtime/scheduler.ts';
-import { createTrace, readTrace, recordedValue, TASK_OUTCOMES } from '../weft/runtime/trace.ts';
+import { createTrace, readTrace, recordedValue, taskClockOf, TASK_OUTCOMES } from '../weft/runtime/trace.ts';
 import { WAIT_KINDS } from '../weft/runtime/wait.ts';
 import { S, slot, threadIds, threadName, ThreadState } from '../weft/runtime/threads.ts';
 import { createOutputRing, nextToRead, readLines, readRemaining, type RingLine } from './output-ring.ts';
@@ -536,6 +536,8 @@ class Run implements RunHandle {
           : {}),
         ...((e.kind === 'unlock' || e.kind === 'join') && recordedValue(e.data) !== undefined ? { value: recordedValue(e.data)! } : {}),
         ...(e.kind === 'block' && WAIT_KINDS[e.data[0]! - 1] !== undefined ? { waitKind: WAIT_KINDS[e.data[0]! - 1]! } : {}),
+        ...(e.kind === 'task-spawn' || e.kind === 'task-exit' ? { clockMs: taskClockOf(e.data) } : {}),
+        ...(e.kind === 'task-send' || e.kind === 'task-recv' ? { taskId: e.data[0]! } : {}),
       })),
     };
   }

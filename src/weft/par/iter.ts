@@ -17,7 +17,8 @@
 import { context } from '../runtime/context.ts';
 import { liftedForPar } from './lifted.ts';
 import { type Lifted } from '../runtime/lift.ts';
-import { scheduled } from '../runtime/scheduler.ts';
+import { scheduled, scheduledCuts } from '../runtime/scheduler.ts';
+import { traceEvent } from '../runtime/trace.ts';
 import { answered, combine, startStretch, type StageKind, type TerminalKind } from './pipeline.ts';
 import { mapClosures, runOnPool, SKIPPED, sourceArray, sourceItem, sourceLength, typedArrayKinds, type AnyTypedArray, type Source, type StageSpec, type TerminalSpec } from './job.ts';
 import { currentPool } from './current.ts';
@@ -249,11 +250,27 @@ export class ParallelIterator<T> {
     const stages = stageSpecs.map((s) => mapClosures(s, (l: Lifted) => l.fn)) as never[];
     const local = mapClosures(terminal, (l: Lifted) => l.fn) as never;
     const stretch = startStretch(sourceItem(source), stages, local, sourceArray(source));
-    const sequential = n <= minLen || scheduled(context().memory);
+    const memory = context().memory;
+    traceEvent('par-iter', n);
     // `withMaxLen` bounds every piece, the calling thread's too (a `fold`
     // gives one accumulator per piece): pieces of `pieceLen`, a multiple of `align`.
     const pieceLen = Number.isFinite(maxLen) ? Math.max(align, Math.floor(Math.max(maxLen, minLen) / align) * align) : Infinity;
-    if (sequential) {
+    if (scheduled(memory) && align === 1 && pieceLen === Infinity) {
+      // Under a seed everything runs here (withMaxLen, chunks, zip and enumerate aside: below), but cut into pieces the seed chooses and combined as the pool's chunks
+      // are, so an operation that only works for one split (a reduce that isn't associative) shows it from seed to seed.
+      const bounds = [0, ...scheduledCuts(memory, n, minLen, seededRuns++), n];
+      const parts: unknown[] = [];
+      for (let p = 0; p + 1 < bounds.length; p++) {
+        const piece = p === 0 ? stretch : startStretch(sourceItem(source), stages, local, sourceArray(source));
+        piece.feed(bounds[p]!, bounds[p + 1]!);
+        const part = piece.finish();
+        parts.push(part);
+        if (answered(local, part)) break; // as a chunk that has the answer stops the later ones
+      }
+      if (terminal.k === 'reduce') return reduceTree(local, parts, bounds.reduce((h, b) => (h * 31 + b) | 0, 7));
+      return combine(local, parts);
+    }
+    if (n <= minLen || scheduled(memory)) {
       if (pieceLen >= n) {
         stretch.feed(0, n);
         return combine(local, [stretch.finish()]);
@@ -308,6 +325,31 @@ export class ParallelIterator<T> {
 function isArrayLike(value: unknown): value is ArrayLike<unknown> {
   return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
 }
+
+/**
+ * A seeded reduce combines its pieces as Rayon's join tree does, pairwise in a tree whose shape the pieces' bounds
+ * choose, each piece having started from the identity: an associative op with a true identity gives the loop's answer
+ * for every tree, any other op gives answers that vary with the split, as in Rayon.
+ */
+function reduceTree(terminal: { f?: unknown; id?: unknown }, parts: unknown[], salt: number): unknown {
+  const op = terminal.f as (a: unknown, b: unknown) => unknown;
+  if (parts.length === 0) return (terminal.id as () => unknown)();
+  let x = (salt * 0x9e3779b1) >>> 0 || 1;
+  const tree = (lo: number, hi: number): unknown => {
+    if (hi - lo === 1) return parts[lo];
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    const mid = lo + 1 + (x % (hi - lo - 1));
+    return op(tree(lo, mid), tree(mid, hi));
+  };
+  return tree(0, parts.length);
+}
+
+/** Terminal ops run under a seed on this thread so far: varies the pieces from one op to the next. */
+let seededRuns = 0;
 
 /** The probe runs for this fraction of the cut-off before it estimates the rest. */
 const PROBE_FRACTION = 8;

@@ -16,6 +16,7 @@
 import { context } from '../runtime/context.ts';
 import { decodeValue, encodeCaptures, encodeValue } from '../runtime/codec.ts';
 import { scheduled } from '../runtime/scheduler.ts';
+import { traceEvent } from '../runtime/trace.ts';
 import { type Lifted } from '../runtime/lift.ts';
 import { liftedForPar } from './lifted.ts';
 import { currentPool } from './current.ts';
@@ -37,6 +38,19 @@ export function join<A, B>(a: () => A, b: () => B): [A, B] {
   const la = liftedForPar(a, 'join');
   const lb = liftedForPar(b, 'join');
   const mem = context().memory;
+  traceEvent('par-join', joinDepth);
+  joinDepth++;
+  try {
+    return joinOnPool(la, lb, mem);
+  } finally {
+    joinDepth--;
+  }
+}
+
+/** How many join calls enclose the running code on this thread (the trace's par-join events carry it). */
+let joinDepth = 0;
+
+function joinOnPool<A, B>(la: Lifted, lb: Lifted, mem: ReturnType<typeof context>['memory']): [A, B] {
   if (scheduled(mem)) return sequential(la, lb);
   const pool = currentPool();
   ensureStarted(pool);

@@ -80,6 +80,35 @@ export function scheduled(memory: RunMemory): boolean {
   return Atomics.load(memory.header, H.sched) !== Schedule.off;
 }
 
+/**
+ * Where a seeded run cuts `n` items into pieces (weft/par runs them on the calling thread under a seed): the cut
+ * points inside (0, n), each piece at least `minLen` long, chosen from the scheduler's state without advancing it, so
+ * the same seed cuts the same way and the interleaving is unchanged. Varying the pieces from seed to seed is what
+ * shows up a `reduce` whose operation is not associative, as different splits on real threads would.
+ */
+export function scheduledCuts(memory: RunMemory, n: number, minLen: number, salt: number): number[] {
+  const h = memory.header;
+  let x = ((h[H.rngA]! ^ Math.imul(h[H.rngB]!, 0x9e3779b1) ^ Math.imul(salt + 1, 0x85ebca6b)) >>> 0) || 1;
+  const next = () => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x;
+  };
+  const len = Math.max(1, minLen);
+  const most = Math.min(8, Math.floor(n / len));
+  if (most < 2) return [];
+  const pieces = 2 + (next() % (most - 1));
+  const cuts = new Set<number>();
+  for (let tries = 0; cuts.size < pieces - 1 && tries < 64; tries++) {
+    const at = len + (next() % Math.max(1, n - 2 * len + 1));
+    if ([...cuts].every((c) => Math.abs(c - at) >= len)) cuts.add(at);
+  }
+  return [...cuts].sort((a, b) => a - b);
+}
+
 /** xorshift64 over two words; only the turn holder calls it. */
 function random(h: Int32Array): number {
   let x = h[H.rngA]! >>> 0;

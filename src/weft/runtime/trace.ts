@@ -70,11 +70,22 @@ export const TRACE_KINDS = [
   'task-blocking',
   // A task suspended at an await while its thread held a weft/sync lock guard (object: the task's id), at the await's line.
   'held-across-await',
+  // A message queued on / taken from a weft/task mpsc channel (object: the channel's id on its thread; data[0]: the task).
+  'task-send',
+  'task-recv',
+  // weft/par: a join() call (object: how many joins enclose it on this thread, 0 for the outermost), at its line.
+  'par-join',
+  // weft/par: a parallel iterator's terminal operation (object: how many items it runs over), at its line.
+  'par-iter',
 ] as const;
 export type TraceKind = (typeof TRACE_KINDS)[number];
 
-/** A task-exit's data words: polls, wakes, busy µs, outcome (TASK_OUTCOMES index). */
-const DATA_WORDS = 4;
+/**
+ * An event's data words: a task-exit's polls, wakes, busy µs, outcome (TASK_OUTCOMES index); the last word of a
+ * task-spawn and a task-exit is the task runtime's clock then (ms, rounded: virtual while time is paused, as under a seed).
+ */
+const DATA_WORDS = 5;
+const CLOCK_WORD = 4;
 const RECORD_WORDS = 6 + DATA_WORDS;
 export const TASK_OUTCOMES = ['ok', 'panic', 'cancelled'] as const;
 const HEADER_BYTES = 16;
@@ -155,11 +166,40 @@ export function tracing(): boolean {
   return hasContext() && context().traced === true;
 }
 
-/** A task's end, with its counters and the line it last awaited at (weft/task's executor); call only when `tracing()`. */
-export function traceTaskExit(taskId: number, line: number, column: number, polls: number, wakes: number, busyMicros: number, outcome: (typeof TASK_OUTCOMES)[number]): void {
+/** A task's spawn, at the spawn's line, with the task runtime's clock (ms); call only when `tracing()`. */
+export function traceTaskSpawn(taskId: number, clockMs: number): void {
+  const ctx = context();
+  const data = [0, 0, 0, 0, 0];
+  data[CLOCK_WORD] = round(clockMs);
+  record(ctx, 'task-spawn', taskId, ctx.locate(new Error().stack), data);
+}
+
+/** A task's end, with its counters, the line it last awaited at and the task runtime's clock (ms) (weft/task's executor); call only when `tracing()`. */
+export function traceTaskExit(
+  taskId: number,
+  line: number,
+  column: number,
+  polls: number,
+  wakes: number,
+  busyMicros: number,
+  outcome: (typeof TASK_OUTCOMES)[number],
+  clockMs: number,
+): void {
   const ctx = context();
   const scheduled = ctx.scheduled === true;
-  record(ctx, 'task-exit', taskId, line > 0 ? { line, column } : undefined, [polls, wakes, scheduled ? 0 : round(busyMicros), OUTCOME_CODES[outcome]!]);
+  record(ctx, 'task-exit', taskId, line > 0 ? { line, column } : undefined, [polls, wakes, scheduled ? 0 : round(busyMicros), OUTCOME_CODES[outcome]!, round(clockMs)]);
+}
+
+/** A message queued on (task-send) or taken from (task-recv) a weft/task mpsc channel by task `taskId` (0: outside any task), at the reader's line; call only when `tracing()`. */
+export function traceTaskMessage(kind: 'task-send' | 'task-recv', channel: number, taskId: number, awaitAt: () => SourceLocation | undefined): void {
+  const ctx = context();
+  // A send or receive that completes in a later poll runs under the executor, not the reader's code: then the await it finishes says where.
+  record(ctx, kind, channel, ctx.locate(new Error().stack) ?? awaitAt(), [taskId, 0, 0, 0, 0]);
+}
+
+/** The task runtime's clock (ms) carried by a task-spawn or task-exit's data words. */
+export function taskClockOf(data: readonly number[]): number {
+  return data[CLOCK_WORD] ?? 0;
 }
 
 /** An event about a task (weft/task's executor) at a place in the reader's source; call only when `tracing()`. */

@@ -27,7 +27,7 @@ import { callerLocation, context, hasContext, threadLabel } from '../runtime/con
 import { scheduled } from '../runtime/scheduler.ts';
 import { S, slot, ThreadState, panicPayload } from '../runtime/threads.ts';
 import { blockWhileEqual, blockingObserver, type WaitKind } from '../runtime/wait.ts';
-import { traceEvent, traceTaskEvent, traceTaskExit, tracing } from '../runtime/trace.ts';
+import { traceTaskEvent, traceTaskExit, traceTaskSpawn, tracing } from '../runtime/trace.ts';
 import { MutexGuard } from '../sync/mutex.ts';
 import { RwLockReadGuard, RwLockWriteGuard } from '../sync/rwlock.ts';
 import { AsyncFn } from './async-fn.ts';
@@ -117,6 +117,19 @@ export class Task {
   label(): string {
     return this.#name === undefined ? `task ${this.id}` : `task '${this.#name}'`;
   }
+}
+
+/** The task being polled on this thread, and where (the reader's `await`) it is, for a trace event made inside its poll. */
+export function runningTaskAt(): { id: number; at: () => { line: number; column: number } | undefined } | undefined {
+  const task = current?.running;
+  if (task == null) return undefined;
+  return {
+    id: task.id,
+    at: () => {
+      const { line, column } = whereAwaiting(task.future);
+      return line > 0 ? { line, column } : undefined;
+    },
+  };
 }
 
 /** The reader's line of the innermost `await` `future` is suspended at, and what it waits for there. */
@@ -221,6 +234,11 @@ export class Runtime {
     if (this.#paused) return this.#virtualNow;
     this.#clockRead = true;
     return performance.now() - this.#realStart;
+  }
+
+  /** The clock for a trace event, without counting as a read (a read before `pause()` would move where paused time starts). */
+  #clockForTrace(): number {
+    return this.#paused ? this.#virtualNow : performance.now() - this.#realStart;
   }
 
   get paused(): boolean {
@@ -354,7 +372,7 @@ export class Runtime {
     if (this.#last !== null) this.#last.next = task;
     else this.#first = task;
     this.#last = task;
-    if (this.#traced) traceEvent('task-spawn', id);
+    if (this.#traced) traceTaskSpawn(id, this.#clockForTrace());
     task.state = QUEUED;
     this.enqueue(task);
     return task;
@@ -490,7 +508,7 @@ export class Runtime {
   #finish(task: Task, outcome: TaskOutcome, at?: { line: number; column: number }): void {
     if (this.#traced) {
       const { line, column } = task.future !== null ? whereAwaiting(task.future) : (at ?? { line: 0, column: 0 });
-      traceTaskExit(task.id, line, column, task.polls, task.wakes, task.busyMs * 1000, outcome.kind);
+      traceTaskExit(task.id, line, column, task.polls, task.wakes, task.busyMs * 1000, outcome.kind, this.#clockForTrace());
     }
     task.future = null;
     const owned = task.owned;

@@ -5,6 +5,7 @@
 // closure's line. Programs run through the real compile step and runner.
 import { describe, expect, it } from 'vitest';
 import { lineOf, runProgram } from '../support/run-program.ts';
+import { TraceView } from '../../../src/exercises/trace-view.ts';
 
 /**
  * Runs every adapter on inputs of length `sizes` against the plain-array
@@ -271,6 +272,52 @@ function main() { console.log(range(0, 100).map((i) => i * 2).sum(), join(() => 
     const run = await runProgram(source, { seed: 7 });
     expect(run.errors).toEqual([]);
     expect(run.lines).toEqual(['9900 [1, 2]']);
+  });
+
+  it('under a seed, the work is cut into pieces the seed chooses: every adapter still equals its loop, a reduce that is not associative does not', { timeout: 240_000 }, async () => {
+    for (const seed of [3, 8]) {
+      const run = await runProgram(equivalenceProgram('[0, 1, 2, 5, 33, 300]'), { seed, timeoutMs: 60_000 });
+      expect(run.errors).toEqual([]);
+      expect(run.lines).toEqual(['all equal']);
+    }
+    const source = `${preamble}
+function main() {
+  const minus = range(1, 41).reduce(() => 0, (a, b) => a - b);
+  const plus = range(1, 41).reduce(() => 0, (a, b) => a + b);
+  const big = parIter([1, 2, 3, 4, 5, 6, 7, 8]).withMinLen(5).reduce(() => 0, (a, b) => a - b);
+  console.log(minus, plus, big);
+}`;
+    const answers = new Set<string>();
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const a = await runProgram(source, { seed });
+      const again = await runProgram(source, { seed });
+      expect(again.lines).toEqual(a.lines); // a seed replays its pieces
+      const [minus, plus, big] = a.lines[0]!.split(' ').map(Number);
+      expect(plus).toBe(820);
+      expect(big).toBe(-36); // withMinLen(5) over 8 items: never cut, so the loop's answer for every seed
+      answers.add(String(minus));
+    }
+    expect(answers.size).toBeGreaterThan(1);
+  });
+
+  it('the trace records each join with how deeply it is nested, and each parallel iterator with its number of items', async () => {
+    const source = `${preamble}
+function sum(xs: number[]): number {
+  if (xs.length <= 2) return xs.reduce((a, b) => a + b, 0);
+  const mid = xs.length >> 1;
+  const [a, b] = join(() => sum(xs.slice(0, mid)), () => sum(xs.slice(mid)));
+  return a + b;
+}
+function main() {
+  console.log(sum([1, 2, 3, 4, 5, 6, 7, 8]), range(0, 50).map((i) => i).sum());
+}`;
+    const run = await runProgram(source, { seed: 4, trace: true });
+    expect(run.lines).toEqual(['36 1225']);
+    const view = new TraceView(run.outcome.trace);
+    // 8 -> 4 + 4 -> each 4 -> 2 + 2: one join at depth 0, two at depth 1.
+    expect(view.parJoins().map((j) => j.depth)).toEqual([0, 1, 1]);
+    expect(view.parJoins().every((j) => j.line === lineOf(source, 'const [a, b] = join'))).toBe(true);
+    expect(view.parIterators().map((p) => p.items)).toEqual([50]);
   });
 
   it('capturing what cannot cross a thread is refused as for spawn: at compile time (a local function) or at the call (a value)', async () => {

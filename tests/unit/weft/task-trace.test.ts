@@ -52,7 +52,7 @@ async function main() {
   it('under a seed, the task events replay exactly (busy time is left out)', async () => {
     const a = await runProgram(SOURCE, { trace: true, seed: 7 });
     const b = await runProgram(SOURCE, { trace: true, seed: 7 });
-    const tasks = (run: typeof a) => run.outcome.trace!.events.filter((e) => e.kind.startsWith('task-'));
+    const tasks = (run: typeof a) => run.outcome.trace!.events.filter((e) => e.kind === 'task-spawn' || e.kind === 'task-exit');
     expect(tasks(a).length).toBe(6);
     expect(tasks(a)).toEqual(tasks(b));
     expect(tasks(a).every((e) => e.task === undefined || e.task.busyMicros === 0)).toBe(true);
@@ -60,6 +60,77 @@ async function main() {
 });
 
 describe('what a check can ask of tasks in the trace', () => {
+  it('each task\'s spawn and exit on its executor\'s clock: exact virtual milliseconds under a seed', async () => {
+    // Three sleeps joined take as long as the longest; awaited one after another, as long as their sum.
+    const source = `import { spawn, sleep, join, time } from "weft/task";
+async function nap(ms: number) { await sleep(ms); return ms; }
+async function main() {
+  await sleep(5);
+  const together = spawn(async () => { await join(nap(30), nap(70), nap(50)); });
+  await together;
+  const inTurn = spawn(async () => { await nap(30); await nap(70); await nap(50); });
+  await inTurn;
+  console.log(time.now());
+}
+`;
+    for (const seed of [3, 11]) {
+      const run = await runProgram(source, { trace: true, seed });
+      expect(run.lines).toEqual(['225']);
+      const tasks = new TraceView(run.outcome.trace).tasks();
+      expect(tasks.map((t) => [t.spawnedAtMs, t.exitedAtMs])).toEqual([
+        [0, 225], // main's own task
+        [5, 75],
+        [75, 225],
+      ]);
+    }
+  });
+
+  it('messages on weft/task mpsc channels: which tasks sent and received, and the most queued at once', async () => {
+    const source = `import { spawn, mpsc, sleep } from "weft/task";
+async function main() {
+  const [tx, rx] = mpsc.channel<number>(2);
+  const [doneTx, doneRx] = mpsc.unboundedChannel<string>();
+  const consumer = spawn(async () => {
+    await sleep(10); // lets the producers fill the channel first
+    let msg;
+    while ((msg = await rx.recv()) !== undefined) doneTx.send(\`got \${msg}\`);
+  });
+  for (let p = 0; p < 2; p++) {
+    const mine = tx.clone();
+    spawn(async () => { for (let i = 0; i < 3; i++) await mine.send(p * 10 + i); });
+  }
+  tx.drop();
+  await consumer;
+  let n = 0;
+  while ((await doneRx.recv()) !== undefined) n++;
+  console.log(n);
+}
+`;
+    const run = await runProgram(source, { trace: true, seed: 5 });
+    expect(run.lines).toEqual(['6']);
+    const view = new TraceView(run.outcome.trace);
+    const [main, consumer, p0, p1] = view.tasks().map((t) => t.id);
+    const [work, done] = view.taskChannels();
+    expect(work).toMatchObject({ sends: 6, receives: 6, senderTasks: [p0, p1], receiverTasks: [consumer], mostQueued: 2 });
+    // The consumer's channel is drained by main's task once the consumer is done: all six were queued at once.
+    expect(done).toMatchObject({ sends: 6, receives: 6, senderTasks: [consumer], receiverTasks: [main], mostQueued: 6 });
+    const sendLine = lineOf(source, 'await mine.send');
+    expect(run.outcome.trace!.events.filter((e) => e.kind === 'task-send' && e.object === work!.channel).map((e) => e.line)).toEqual(Array(6).fill(sendLine));
+  });
+
+  it('reading the clock for the trace does not move where paused time starts', async () => {
+    const source = `import { sleep, time } from "weft/task";
+async function main() {
+  time.pause();
+  await sleep(250);
+  console.log(time.now());
+}
+`;
+    const run = await runProgram(source, { trace: true });
+    expect(run.lines).toEqual(['250']);
+    expect(new TraceView(run.outcome.trace).tasks()[0]).toMatchObject({ spawnedAtMs: 0, exitedAtMs: 250 });
+  });
+
   it('a blocking call inside a task, and a std Mutex guard held across an await, each at its line', async () => {
     const source = `import { spawn, sleep } from "weft/task";
 import { Mutex } from "weft/sync";

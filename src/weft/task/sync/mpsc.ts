@@ -18,6 +18,8 @@ import { leaf } from './leaf.ts';
 import { giveAway, TAKE } from '../move.ts';
 import { Semaphore, SemaphorePermit } from './semaphore.ts';
 import { Elapsed, timeout } from '../time.ts';
+import { traceTaskMessage, tracing } from '../../runtime/trace.ts';
+import { runningTaskAt } from '../runtime.ts';
 
 /**
  * `sendTimeout` gave up: no room came in time ('timeout'), or the Receiver
@@ -34,6 +36,16 @@ export class SendTimeoutError<T> extends Error {
   }
 }
 
+/** Channel ids for the trace, per thread (a channel lives on one thread). */
+let nextChannelId = 1;
+
+/** Records a message queued or taken, with the task doing it, in a traced run. */
+function traceMessage(kind: 'task-send' | 'task-recv', channel: number): void {
+  if (!tracing()) return;
+  const task = runningTaskAt();
+  traceTaskMessage(kind, channel, task?.id ?? 0, task?.at ?? (() => undefined));
+}
+
 class Chan<T> {
   readonly queue: T[] = [];
   head = 0;
@@ -45,6 +57,8 @@ class Chan<T> {
   readonly slots: Semaphore | null;
   /** The bound of a bounded channel (null: unbounded). */
   readonly bound: number | null;
+  /** This channel's id in the run's trace (task-send/task-recv). */
+  readonly id = nextChannelId++;
   constructor(slots: Semaphore | null) {
     this.slots = slots;
     this.bound = slots === null ? null : slots.availablePermits();
@@ -73,11 +87,13 @@ class Chan<T> {
   }
   push(value: T): void {
     this.queue.push(value);
+    traceMessage('task-send', this.id);
     const waker = this.receiverWaker;
     this.receiverWaker = null;
     waker?.wake();
   }
   shift(): T {
+    traceMessage('task-recv', this.id);
     const value = this.queue[this.head]!;
     this.queue[this.head++] = undefined as T;
     if (this.head > 1024 && this.head * 2 > this.queue.length) {

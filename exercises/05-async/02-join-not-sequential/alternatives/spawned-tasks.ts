@@ -1,0 +1,49 @@
+import { join, spawn, sleep, time } from "weft/task";
+
+interface User {
+  id: number;
+  name: string;
+}
+
+/** The backend: each fetch takes the given number of milliseconds. */
+async function getUser(id: number, ms: number): Promise<User> {
+  await sleep(ms);
+  return { id, name: `user-${id}` };
+}
+
+async function getOrders(user: User, ms: number): Promise<string> {
+  await sleep(ms);
+  return `${(user.id * 7) % 10} orders`;
+}
+
+async function getFriends(user: User, ms: number): Promise<string> {
+  await sleep(ms);
+  return `${(user.id * 3) % 10} friends`;
+}
+
+function profileLine(user: User, orders: string, friends: string): string {
+  return `${user.name}: ${orders}, ${friends}`;
+}
+
+/** One profile line per user, in the order of `ids`; the latencies of user i's fetches are userMs[i], ordersMs[i], friendsMs[i]. */
+export async function profiles(ids: number[], userMs: number[], ordersMs: number[], friendsMs: number[]): Promise<string[]> {
+  // A task per user, and inside it a task for the friends while the orders are fetched.
+  const tasks = ids.map((id, i) =>
+    spawn(async () => {
+      const user = await getUser(id, userMs[i]!);
+      const friends = spawn(getFriends(user, friendsMs[i]!));
+      const orders = await getOrders(user, ordersMs[i]!);
+      return profileLine(user, orders, await friends);
+    }),
+  );
+  const lines: string[] = [];
+  for (const task of tasks) lines.push(await task); // handles in the order of ids
+  return lines;
+}
+
+async function main() {
+  const start = time.now();
+  const lines = await profiles([4, 9, 2], [100, 60, 80], [70, 120, 40], [50, 30, 90]);
+  for (const line of lines) console.log(line);
+  console.log(`took ${time.now() - start} ms`);
+}

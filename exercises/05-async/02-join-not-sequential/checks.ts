@@ -1,0 +1,108 @@
+import { check, count, sameData, show, type CheckContext, type ProgramRun } from '#weft/checks';
+
+interface Case {
+  ids: number[];
+  userMs: number[];
+  ordersMs: number[];
+  friendsMs: number[];
+}
+
+const ms = (t: CheckContext, lo: number, hi: number) => lo + 10 * Math.floor(t.random() * ((hi - lo) / 10 + 1));
+
+/** `n` users the program can't know in advance; the first is the slowest, so finishing order is not the order of ids. */
+function someUsers(t: CheckContext, n: number, noFriends = false): Case {
+  const ids = new Set<number>();
+  while (ids.size < n) ids.add(1 + Math.floor(t.random() * 99));
+  const c: Case = { ids: [...ids], userMs: [], ordersMs: [], friendsMs: [] };
+  for (let i = 0; i < n; i++) {
+    c.userMs.push(i === 0 ? ms(t, 150, 200) : ms(t, 30, 120));
+    c.ordersMs.push(ms(t, 40, 140));
+    c.friendsMs.push(noFriends ? 0 : ms(t, 40, 140));
+  }
+  return c;
+}
+
+const line = (id: number) => `user-${id}: ${(id * 7) % 10} orders, ${(id * 3) % 10} friends`;
+
+/** How long the page takes when each fetch waits only for what it needs: the slowest user's record plus its slower detail. */
+const fastest = (c: Case) => Math.max(...c.ids.map((_, i) => c.userMs[i]! + Math.max(c.ordersMs[i]!, c.friendsMs[i]!)));
+const sum = (list: number[]) => list.reduce((a, b) => a + b, 0);
+
+function elapsedMs(run: ProgramRun): number {
+  // The called function's own task: the first task on main's executor (spawned by the runner, before any of the program's).
+  const root = run.trace.tasks().find((task) => task.thread === 'main');
+  if (root === undefined || root.exitedAtMs === undefined) {
+    run.fail('profiles did not run as a task on the executor: keep it an `async function` that returns the lines');
+  }
+  return root.exitedAtMs - root.spawnedAtMs;
+}
+
+function linesOf(run: ProgramRun): string[] {
+  if (!Array.isArray(run.value) || !run.value.every((l) => typeof l === 'string')) {
+    run.fail(`profiles returned ${show(run.value)}, expected an array of profile lines (strings)`);
+  }
+  return run.value as string[];
+}
+
+const profiles = (t: CheckContext, c: Case, trace = false) =>
+  t.call('profiles', [c.ids, c.userMs, c.ordersMs, c.friendsMs], { seed: t.seeds(1)[0]!, trace });
+
+const latencies = (c: Case) =>
+  c.ids.map((id, i) => `user-${id} ${c.userMs[i]}+${c.ordersMs[i]}/${c.friendsMs[i]}`).join(', ');
+
+export default [
+  check('right-lines-in-order', 'One line per user, in the order of ids', async (t) => {
+    const c = someUsers(t, 4);
+    const run = await profiles(t, c);
+    const lines = linesOf(run);
+    const expected = c.ids.map(line);
+    if (sameData(lines, expected)) return;
+    run.fail(
+      sameData([...lines].sort(), [...expected].sort())
+        ? `profiles returned the right lines in the wrong order, ${show(lines)}: they must follow ids, ${show(c.ids)}, not the order the users finished in`
+        : `for ids ${show(c.ids)} profiles returned ${show(lines)}, expected ${show(expected)}`,
+    );
+  }),
+
+  check('details-together', "A user's orders and friends are fetched at the same time", async (t) => {
+    const c = someUsers(t, 1);
+    const run = await profiles(t, c, true);
+    const took = elapsedMs(run);
+    const expected = fastest(c);
+    if (took <= expected) return;
+    const [u, o, f] = [c.userMs[0]!, c.ordersMs[0]!, c.friendsMs[0]!];
+    run.fail(
+      `for one user whose record takes ${u} ms, orders ${o} ms and friends ${f} ms, profiles took ${count(took)} ms` +
+        (took === u + o + f ? ` (${u} + ${o} + ${f}: the orders and the friends waited for each other)` : '') +
+        `; it should take ${count(expected)} ms: once the record is in, both need only the user, so join them`,
+    );
+  }),
+
+  check('users-together', 'Different users are handled at the same time', async (t) => {
+    // No friends to fetch here (0 ms), so only how the users are arranged matters.
+    const c = someUsers(t, 3, true);
+    const run = await profiles(t, c, true);
+    const took = elapsedMs(run);
+    const expected = fastest(c);
+    if (took <= expected) return;
+    const perUser = c.ids.map((_, i) => c.userMs[i]! + c.ordersMs[i]!);
+    run.fail(
+      `for 3 users taking ${show(perUser)} ms each, profiles took ${count(took)} ms` +
+        (took === sum(perUser) ? ' (their sum: one user after another)' : '') +
+        `; it should take ${count(expected)} ms, as long as the slowest user: no user needs another's data`,
+    );
+  }),
+
+  check('details-wait-for-the-user', 'Orders and friends are fetched only once their user record is in', async (t) => {
+    const c = someUsers(t, 3);
+    const run = await profiles(t, c, true);
+    const took = elapsedMs(run);
+    const expected = fastest(c);
+    if (took >= expected) return;
+    run.fail(
+      `with latencies ${latencies(c)} ms (record + orders/friends), profiles took only ${count(took)} ms, less than ${count(expected)}: ` +
+        `the slowest user's record plus its details. Some orders or friends were fetched before their user record arrived; ` +
+        `await the record first, then join what needs it`,
+    );
+  }),
+];

@@ -1,0 +1,46 @@
+// fails: details-wait-for-the-user
+// Fetches the orders and friends at the same time as the user record, with a record made up from the id: they don't wait for what they need.
+import { join, spawn, sleep, time } from "weft/task";
+
+interface User {
+  id: number;
+  name: string;
+}
+
+/** The backend: each fetch takes the given number of milliseconds. */
+async function getUser(id: number, ms: number): Promise<User> {
+  await sleep(ms);
+  return { id, name: `user-${id}` };
+}
+
+async function getOrders(user: User, ms: number): Promise<string> {
+  await sleep(ms);
+  return `${(user.id * 7) % 10} orders`;
+}
+
+async function getFriends(user: User, ms: number): Promise<string> {
+  await sleep(ms);
+  return `${(user.id * 3) % 10} friends`;
+}
+
+function profileLine(user: User, orders: string, friends: string): string {
+  return `${user.name}: ${orders}, ${friends}`;
+}
+
+/** One profile line per user, in the order of `ids`; the latencies of user i's fetches are userMs[i], ordersMs[i], friendsMs[i]. */
+export async function profiles(ids: number[], userMs: number[], ordersMs: number[], friendsMs: number[]): Promise<string[]> {
+  // Makes the user record up from its id instead of waiting for it, so everything is fetched at once.
+  async function profile(i: number): Promise<string> {
+    const guess: User = { id: ids[i]!, name: `user-${ids[i]}` };
+    const [user, orders, friends] = await join(getUser(ids[i]!, userMs[i]!), getOrders(guess, ordersMs[i]!), getFriends(guess, friendsMs[i]!));
+    return profileLine(user, orders, friends);
+  }
+  return await join(...ids.map((_, i) => profile(i)));
+}
+
+async function main() {
+  const start = time.now();
+  const lines = await profiles([4, 9, 2], [100, 60, 80], [70, 120, 40], [50, 30, 90]);
+  for (const line of lines) console.log(line);
+  console.log(`took ${time.now() - start} ms`);
+}

@@ -1,0 +1,112 @@
+import { check, count, plural, sameData, show, type CheckContext, type ProgramRun, type TaskChannelSummary } from '#weft/checks';
+
+type Op = [number, 'get', string] | [number, 'set', string, string];
+
+/**
+ * Scripts for `clients` clients that share a few keys, each operation at a time of its own (multiples of 10 ms,
+ * never two at once), so the order the manager sees them in is fixed and the answers can be worked out.
+ */
+function someScripts(t: CheckContext, clients: number, opsEach: number): Op[][] {
+  const times = Array.from({ length: clients * opsEach }, (_, i) => 10 * (i + 1));
+  for (let i = times.length - 1; i > 0; i--) {
+    const j = Math.floor(t.random() * (i + 1));
+    [times[i], times[j]] = [times[j]!, times[i]!];
+  }
+  const keys = ['apple', 'pear', 'fig'];
+  return Array.from({ length: clients }, (_, c) => {
+    const mine = times.slice(c * opsEach, (c + 1) * opsEach).sort((a, b) => a - b);
+    return mine.map((at): Op => {
+      const key = keys[Math.floor(t.random() * keys.length)]!;
+      return t.random() < 0.5 ? [at, 'get', key] : [at, 'set', key, `v${Math.floor(t.random() * 1000)}`];
+    });
+  });
+}
+
+/** What one map, serving the operations in time order, answers each client. */
+function expectedAnswers(scripts: Op[][]): (string | null)[][] {
+  const all = scripts.flatMap((script, c) => script.map((op, i) => ({ op, c, i })));
+  all.sort((a, b) => a.op[0] - b.op[0]);
+  const map = new Map<string, string>();
+  const answers = scripts.map((script) => new Array<string | null>(script.length).fill(null));
+  for (const { op, c, i } of all) {
+    answers[c]![i] = map.get(op[2]) ?? null;
+    if (op[1] === 'set') map.set(op[2], op[3]);
+  }
+  return answers;
+}
+
+/** Channels that carried commands to a task that doesn't send on them itself. */
+function commandChannels(run: ProgramRun): TaskChannelSummary[] {
+  return run.trace
+    .taskChannels()
+    .filter((c) => c.receives > 0 && c.receiverTasks.length === 1 && !c.senderTasks.includes(c.receiverTasks[0]!));
+}
+
+const store = (t: CheckContext, scripts: Op[][], seed: number, trace = false) => t.call('runStore', [scripts], { seed, trace });
+
+export default [
+  check('scripted-answers', 'Every client gets the answers of one shared map, in time order', async (t) => {
+    for (const seed of t.seeds(2)) {
+      const scripts = someScripts(t, 3, 5);
+      const run = await store(t, scripts, seed);
+      const expected = expectedAnswers(scripts);
+      if (sameData(run.value, expected)) continue;
+      const got = run.value;
+      if (!Array.isArray(got) || got.length !== scripts.length) {
+        run.fail(`runStore returned ${show(got)} for ${plural(scripts.length, 'script')}: it should return one array of answers per script`);
+      }
+      const c = expected.findIndex((answers, i) => !sameData(got[i], answers));
+      run.fail(
+        `client ${c}, running ${show(scripts[c]!.map((op) => op.slice(1).join(' ')))} at ${show(scripts[c]!.map((op) => op[0]))} ms, got ${show(got[c])}; ` +
+          `one map shared by all ${scripts.length} clients answers ${show(expected[c])}. A get answers the value (or null), a set the previous value (or null), ` +
+          `and every client's commands go to the same manager`,
+      );
+    }
+  }),
+
+  check('one-manager-owns-the-map', 'The commands go through a channel to the manager task', async (t) => {
+    const scripts = someScripts(t, 3, 4);
+    const ops = scripts.reduce((n, s) => n + s.length, 0);
+    const run = await store(t, scripts, t.seeds(1)[0]!, true);
+    const channels = commandChannels(run);
+    const received = channels.reduce((n, c) => n + c.receives, 0);
+    if (received >= ops) return;
+    run.fail(
+      channels.length === 0
+        ? `no command went through a weft/task mpsc channel from one task to another: the clients reached the map some other way. ` +
+            `Only the manager task may touch the map; clients send it commands with mpsc and wait for the answer on a oneshot`
+        : `the manager received ${plural(received, 'command')} for ${plural(ops, 'operation')}: every get and set must be a command sent to the manager`,
+    );
+  }),
+
+  check('manager-ends-by-itself', 'The manager ends by itself once every Sender is dropped, and runStore waits for it', async (t) => {
+    const scripts = someScripts(t, 3, 3);
+    const run = await store(t, scripts, t.seeds(1)[0]!, true);
+    const tasks = run.trace.tasks();
+    const root = tasks.find((task) => task.thread === 'main'); // runStore's own task
+    const managers = [...new Set(commandChannels(run).map((c) => c.receiverTasks[0]!))];
+    if (managers.length === 0) return; // no manager at all: one-manager-owns-the-map says so, once
+    for (const id of managers) {
+      const task = tasks.find((s) => s.id === id && s.thread === 'main');
+      if (id === root?.id || task?.outcome === 'ok') continue;
+      run.fail(
+        `the manager (task ${id}) did not end by itself: it was ${task?.outcome === 'running' ? 'still waiting' : 'cancelled'} ` +
+          `when runStore returned, still waiting for commands. Its loop ends only when recv() gives undefined, which happens once every Sender is dropped: ` +
+          `drop runStore's own Sender after cloning it for the clients, and await the manager's handle before returning`,
+        task?.awaitLine !== undefined ? { line: task.awaitLine, column: 1 } : undefined,
+      );
+    }
+  }),
+
+  check('queue-at-most-32', 'No more than 32 commands ever wait in the channel', async (t) => {
+    // 40 clients, each sending one command at the same moment.
+    const scripts: Op[][] = Array.from({ length: 40 }, (_, c) => [[0, 'set', `key${c}`, `v${Math.floor(t.random() * 1000)}`]]);
+    const run = await store(t, scripts, t.seeds(1)[0]!, true);
+    const most = Math.max(0, ...commandChannels(run).map((c) => c.mostQueued));
+    if (most <= 32) return;
+    run.fail(
+      `when 40 clients sent a command at the same moment, ${count(most)} commands were waiting in the channel at once: ` +
+        `make it bounded, mpsc.channel(32), so that a client finding it full waits for room`,
+    );
+  }),
+];

@@ -1,0 +1,48 @@
+// fails: right-outcomes
+// Tells the outcome by the winning value instead of by which branch won, so a job whose value is 0 is reported as timed out.
+import { join, select, sleep, spawn, time, type Future } from "weft/task";
+
+/** What withTimeout gives back: the future's value, or that the time ran out. */
+type Outcome<T> = { ok: true; value: T } | { ok: false };
+
+/** Awaits `future` for at most `ms` milliseconds; cancels it if the time runs out. */
+export async function withTimeout<T>(ms: number, future: Future<T>): Promise<Outcome<T>> {
+  const first = await select({ done: future, late: sleep(ms) });
+  // Tells the winner by its value instead of by its key: a job that returns 0 looks like a timeout.
+  return first.value ? { ok: true, value: first.value as T } : { ok: false };
+}
+
+// ---- the test bench: keep it as it is ----
+
+/** A job: works for `ms` milliseconds and returns `value`, logging its start, its finish and its cleanup. */
+async function job(id: number, ms: number, value: number, log: string[]): Promise<number> {
+  log.push(`${time.now()} start ${id}`);
+  try {
+    await sleep(ms);
+    log.push(`${time.now()} done ${id}`);
+    return value;
+  } finally {
+    log.push(`${time.now()} cleanup ${id}`);
+  }
+}
+
+/** Runs every job at once under withTimeout(limit, …); returns the outcomes and the log ("<ms> <event> <job>"). */
+export async function runJobs(jobs: [ms: number, value: number][], limit: number): Promise<{ outcomes: Outcome<number>[]; log: string[] }> {
+  const log: string[] = [];
+  const outcomes = await join(
+    ...jobs.map(async ([ms, value], id) => {
+      const outcome = await withTimeout(limit, job(id, ms, value, log));
+      log.push(`${time.now()} outcome ${id}`);
+      return outcome;
+    }),
+  );
+  await sleep(Math.max(...jobs.map(([ms]) => ms))); // long enough for a job that wasn't cancelled to finish
+  return { outcomes, log };
+}
+
+async function main() {
+  time.pause(); // virtual time: exact, repeatable times
+  const { outcomes, log } = await runJobs([[50, 7], [300, 8], [120, 0]], 200);
+  console.log(JSON.stringify(outcomes));
+  for (const line of log) console.log(line);
+}

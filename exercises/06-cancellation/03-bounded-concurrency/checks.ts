@@ -1,0 +1,76 @@
+import { check, count, sameData, show, type CheckContext, type ProgramRun } from '#weft/checks';
+
+const result = (id: number, ms: number) => (id * 7919 + ms) % 10007;
+
+interface Batch {
+  latencies: number[];
+  limit: number;
+}
+
+function someBatch(t: CheckContext): Batch {
+  const latencies = Array.from({ length: 24 }, () => 10 * (1 + Math.floor(t.random() * 10)));
+  return { latencies, limit: 3 + Math.floor(t.random() * 3) };
+}
+
+/** How long the batch takes when each job, in order, starts as soon as one of `limit` slots is free. */
+function keptBusy(b: Batch): number {
+  const free = new Array<number>(b.limit).fill(0);
+  for (const ms of b.latencies) {
+    const slot = free.indexOf(Math.min(...free));
+    free[slot] = free[slot]! + ms;
+  }
+  return Math.max(...free);
+}
+
+function elapsedMs(run: ProgramRun): number {
+  // The called function's own task: the first task on main's executor.
+  const root = run.trace.tasks().find((task) => task.thread === 'main');
+  if (root === undefined || root.exitedAtMs === undefined) {
+    run.fail('processAll did not run as a task on the executor: keep it an `async function` that returns the results');
+  }
+  return root.exitedAtMs - root.spawnedAtMs;
+}
+
+const processAll = (t: CheckContext, b: Batch, trace = false) => t.call('processAll', [b.latencies, b.limit], { seed: t.seeds(1)[0]!, trace });
+
+export default [
+  check('every-result-in-order', "Every job's result comes back, in job order", async (t) => {
+    const b = someBatch(t);
+    const run = await processAll(t, b);
+    const expected = b.latencies.map((ms, i) => result(i, ms));
+    if (sameData(run.value, expected)) return;
+    const got = run.value;
+    run.fail(
+      Array.isArray(got) && sameData([...got].sort(), [...expected].sort())
+        ? `processAll returned every result, but in the order the jobs finished: ${show(got)}. Put result i at index i (job order): ${show(expected)}`
+        : `processAll returned ${show(got)} for ${b.latencies.length} jobs; expected ${show(expected)}: runJob(i, latencies[i]) for every job, in job order`,
+    );
+  }),
+
+  check('at-most-limit-at-once', 'Never more than limit jobs run at the same time', async (t) => {
+    const b = someBatch(t);
+    const run = await processAll(t, b, true);
+    const took = elapsedMs(run);
+    const expected = keptBusy(b);
+    if (took >= expected) return;
+    const longest = Math.max(...b.latencies);
+    run.fail(
+      `${b.latencies.length} jobs with at most ${b.limit} at a time take ${count(expected)} ms, but processAll took only ${count(took)} ms` +
+        (took === longest ? `, as long as the longest job alone: every job ran at the same time` : `: more than ${b.limit} jobs ran at once`) +
+        `. A job must hold one of the ${b.limit} permits (or slots) for as long as it runs`,
+    );
+  }),
+
+  check('keeps-limit-busy', 'A new job starts as soon as a running one finishes', async (t) => {
+    const b = someBatch(t);
+    const run = await processAll(t, b, true);
+    const took = elapsedMs(run);
+    const expected = keptBusy(b);
+    if (took <= expected) return;
+    const sum = b.latencies.reduce((x, y) => x + y, 0);
+    run.fail(
+      `with ${b.limit} jobs at a time, started in order as slots free up, the ${b.latencies.length} jobs take ${count(expected)} ms; processAll took ${count(took)} ms` +
+        (took === sum ? ` (the sum of all latencies: one job at a time)` : `: slots stayed idle while jobs were waiting, as when a whole batch waits for its slowest job`),
+    );
+  }),
+];

@@ -1,0 +1,106 @@
+import { check, count, plural, sameData, show, type CheckContext, type ProgramRun } from '#weft/checks';
+
+const LIMIT = 3;
+
+type Site = Record<string, { ms: number; links: string[] }>;
+
+/**
+ * A site the program can't know in advance: /p0 … /p13 reachable from /p0 (a random tree plus links back and forth),
+ * /p14 and /p15 that nobody links to. /p1 and /p2 are quick and both link to the slow /p3, so /p3 is discovered twice
+ * while it is still waiting; /p13 is linked only from /p12, so slow that every other page is done first.
+ */
+function someSite(t: CheckContext): Site {
+  const url = (i: number) => `/p${i}`;
+  const site: Site = {};
+  const ms = () => 10 * (1 + Math.floor(t.random() * 6));
+  for (let i = 0; i < 16; i++) site[url(i)] = { ms: ms(), links: [] };
+  const link = (from: number, to: number) => {
+    const links = site[url(from)]!.links;
+    if (!links.includes(url(to))) links.push(url(to));
+  };
+  for (const i of [1, 2, 12, 4, 5]) link(0, i);
+  link(1, 3);
+  link(2, 3);
+  site[url(1)]!.ms = 10;
+  site[url(2)]!.ms = 20;
+  site[url(3)]!.ms = 60;
+  site[url(12)]!.ms = 400;
+  link(12, 13);
+  for (let i = 4; i <= 11; i++) link(Math.floor(t.random() * i), i); // a parent among the pages before it
+  for (let k = 0; k < 12; k++) link(1 + Math.floor(t.random() * 11), Math.floor(t.random() * 12)); // more links, back and forth
+  link(14, 0);
+  link(15, 14);
+  return site;
+}
+
+const reachable = (site: Site) => Object.keys(site).filter((u) => u !== '/p14' && u !== '/p15').sort();
+
+interface Crawled {
+  pages: string[];
+  fetches: Record<string, number>;
+  most: number;
+}
+
+function crawledOf(run: ProgramRun): Crawled {
+  const r = run.value as Partial<Crawled> | undefined;
+  if (!r || !Array.isArray(r.pages) || typeof r.fetches !== 'object' || typeof r.most !== 'number') {
+    run.fail(`runCrawl returned ${show(r)}: keep the test bench (runCrawl) as it was given, and return the URLs crawl found`);
+  }
+  return r as Crawled;
+}
+
+const runCrawl = (t: CheckContext, site: Site, trace = false) => t.call('runCrawl', [site, '/p0', LIMIT], { seed: t.seeds(1)[0]!, trace });
+
+export default [
+  check('finds-every-page', 'It finds every page reachable from the start, and only those', async (t) => {
+    const site = someSite(t);
+    const run = await runCrawl(t, site);
+    const { pages } = crawledOf(run);
+    const expected = reachable(site);
+    if (sameData([...new Set(pages)].sort(), expected)) return;
+    const missing = expected.filter((u) => !pages.includes(u));
+    const extra = pages.filter((u) => !expected.includes(u));
+    run.fail(
+      missing.length > 0
+        ? `crawl found ${plural(new Set(pages).size, 'page')} of the ${expected.length} reachable from /p0; it missed ${show(missing)}. ` +
+            `The crawl is over only when no page is waiting to be fetched and no download is still running: a running download can still find new pages`
+        : `crawl returned ${show(extra)}, which can't be reached from /p0`,
+    );
+  }),
+
+  check('fetches-each-page-once', 'Every page is fetched exactly once', async (t) => {
+    const site = someSite(t);
+    const run = await runCrawl(t, site);
+    const { fetches } = crawledOf(run);
+    const twice = Object.entries(fetches).filter(([, n]) => n > 1);
+    if (twice.length === 0) return;
+    run.fail(
+      `${twice.map(([u, n]) => `${u} was fetched ${count(n)} times`).join(', ')}. ` +
+        `A page linked from several others is discovered several times, sometimes while its first download is still waiting or running: ` +
+        `remember a URL when you first discover it, and queue it only then`,
+    );
+  }),
+
+  check('at-most-limit-downloads', 'Never more than the limit of downloads at a time', async (t) => {
+    const site = someSite(t);
+    const run = await runCrawl(t, site);
+    const { most } = crawledOf(run);
+    if (most <= LIMIT) return;
+    run.fail(`${count(most)} downloads ran at the same time with a limit of ${LIMIT}: start a download only when fewer than ${LIMIT} are running`);
+  }),
+
+  check('downloads-overlap', 'Downloads run at the same time, up to the limit', async (t) => {
+    const site = someSite(t);
+    const run = await runCrawl(t, site, true);
+    const { most } = crawledOf(run);
+    const root = run.trace.tasks().find((task) => task.thread === 'main');
+    const took = root?.exitedAtMs === undefined ? undefined : root.exitedAtMs - root.spawnedAtMs;
+    const oneByOne = reachable(site).reduce((sum, u) => sum + site[u]!.ms, 0);
+    if (most >= 2 && took !== undefined && took < oneByOne) return;
+    run.fail(
+      `the downloads never overlapped (at most ${most} at a time)` +
+        (took !== undefined ? `, so the crawl took ${count(took)} ms, the sum of every page's download` : '') +
+        `: with a limit of ${LIMIT}, start up to ${LIMIT} downloads at once and handle whichever finishes first`,
+    );
+  }),
+];

@@ -1,0 +1,41 @@
+import { check, count, show, type CheckContext } from '#weft/checks';
+
+/** Arrays the program can't know in advance: empty, one item, and longer ones of small integers (negative too). */
+function someArrays(t: CheckContext): number[][] {
+  const list = (n: number) => Array.from({ length: n }, () => Math.floor(t.random() * 201) - 100);
+  return [[], list(1), list(37), list(2000)];
+}
+
+const loop = (xs: number[]) => xs.reduce((acc, x) => acc + x * x, 0);
+
+export default [
+  check('same-as-the-loop', 'It gives what the plain loop gives, however the work is split', async (t) => {
+    const arrays = someArrays(t);
+    const seeds = t.seeds(2);
+    for (const [k, xs] of arrays.entries()) {
+      // The longest array under two seeds: weft cuts it into different pieces each time (the others are cut too).
+      for (const seed of xs.length > 100 ? seeds : seeds.slice(0, 1)) {
+        const run = await t.call('sumOfSquares', [xs], { seed });
+        const expected = loop(xs);
+        if (run.value === expected) continue;
+        run.fail(
+          `for ${xs.length === 0 ? 'an empty array' : `an array of ${count(xs.length)} numbers ${show(xs, 6)}`} sumOfSquares returned ${show(run.value)}; the loop gives ${count(expected)}` +
+            (xs.length === 0 ? ': with no items, the answer is the identity of +, which is 0' : '') +
+            (k >= 2 ? '. With weft cutting the work into pieces, each piece starts from the identity and the pieces\' results are combined with the same operation: it must be associative, with a true identity' : ''),
+        );
+      }
+    }
+  }),
+
+  check('runs-in-parallel', 'A parallel iterator goes over all the items', async (t) => {
+    const xs = someArrays(t)[3]!;
+    const run = await t.call('sumOfSquares', [xs], { seed: t.seeds(1)[0]!, trace: true });
+    const iterators = run.trace.parIterators();
+    if (iterators.some((p) => p.items === xs.length)) return;
+    run.fail(
+      iterators.length === 0
+        ? `no parallel iterator ran: the ${count(xs.length)} squares were summed on the calling thread alone. Use parIter(xs) from weft/par, with map and sum`
+        : `the parallel iterators ran over ${show(iterators.map((p) => p.items))} items, not over all ${count(xs.length)}`,
+    );
+  }),
+];

@@ -1,0 +1,87 @@
+import { check, count, plural, sameData, show, type CheckContext, type ProgramRun } from '#weft/checks';
+
+const randomArray = (t: CheckContext, n: number, spread: number) => Array.from({ length: n }, () => Math.floor(t.random() * spread) - Math.floor(spread / 2));
+const sortedCopy = (xs: number[]) => [...xs].sort((a, b) => a - b);
+
+function describe(xs: number[]): string {
+  return xs.length <= 8 ? show(xs) : `${count(xs.length)} numbers ${show(xs, 5)}`;
+}
+
+const sort = (t: CheckContext, xs: number[], cutoff: number, trace = false) => t.call('quicksort', [xs, cutoff], { seed: t.seeds(1)[0]!, trace });
+
+function joinsOf(run: ProgramRun) {
+  return run.trace.parJoins();
+}
+
+export default [
+  check('sorted-permutation', 'It returns the same numbers, sorted in ascending order', async (t) => {
+    // Empty, and one array with negatives, numbers of several digits and many repeats.
+    const mixed = [...randomArray(t, 60, 2000), ...randomArray(t, 60, 7)];
+    const cases: [number[], number][] = [
+      [[], 4],
+      [mixed, 8],
+    ];
+    for (const [xs, cutoff] of cases) {
+      const run = await sort(t, xs, cutoff);
+      const expected = sortedCopy(xs);
+      if (sameData(run.value, expected)) continue;
+      const got = run.value;
+      const sameItems = Array.isArray(got) && sameData(sortedCopy(got as number[]), expected);
+      run.fail(
+        `quicksort of ${describe(xs)} with a cut-off of ${cutoff} returned ${show(got, 8)}` +
+          (sameItems
+            ? `: the right numbers, in the wrong order. A sort without a compare function orders numbers as strings; use (a, b) => a - b`
+            : Array.isArray(got) && got.length !== xs.length
+              ? `: ${count(got.length)} numbers for ${count(xs.length)}`
+              : `; expected ${show(expected, 8)}`),
+      );
+    }
+  }),
+
+  check('no-join-at-or-below-cutoff', 'A slice of cutoff numbers or fewer is sorted without join', async (t) => {
+    const cutoff = 20 + Math.floor(t.random() * 30);
+    for (const n of [cutoff]) { // exactly the cut-off: the edge a `<` instead of `<=` gets wrong
+      const xs = randomArray(t, n, 1000);
+      const run = await sort(t, xs, cutoff, true);
+      const joins = joinsOf(run);
+      if (joins.length === 0) continue;
+      run.fail(
+        `quicksort of ${count(n)} numbers with a cut-off of ${cutoff} called join ${plural(joins.length, 'time')}: ` +
+          `a slice of ${cutoff} numbers or fewer must be sorted sequentially, without join`,
+        joins[0]!.line !== undefined ? { line: joins[0]!.line, column: 1 } : undefined,
+      );
+    }
+  }),
+
+  check('splits-with-join', 'Bigger slices are split, and their sides sorted with join', async (t) => {
+    const cutoff = 40;
+    const xs = randomArray(t, 1200, 100_000);
+    const run = await sort(t, xs, cutoff, true);
+    const joins = joinsOf(run).length;
+    // Every slice above the cut-off is split by one join: at least one per (2 × cutoff) numbers, at most a few per cutoff numbers.
+    if (joins >= xs.length / (2 * cutoff) && joins <= (4 * xs.length) / cutoff) return;
+    run.fail(
+      joins === 0
+        ? `quicksort of ${count(xs.length)} numbers with a cut-off of ${cutoff} never called join: the two sides of a partition must be sorted with join(() => …, () => …)`
+        : `quicksort of ${count(xs.length)} numbers with a cut-off of ${cutoff} called join ${plural(joins, 'time')}; splitting every slice above the cut-off once takes between ` +
+            `${count(Math.ceil(xs.length / (2 * cutoff)))} and ${count((4 * xs.length) / cutoff)}`,
+    );
+  }),
+
+  check('shallow-recursion', 'The joins nest only about log(n / cutoff) deep, even on sorted input', async (t) => {
+    const cutoff = 20;
+    const n = 600;
+    const start = Math.floor(t.random() * 1000);
+    const ascending = Array.from({ length: n }, (_, i) => start + 3 * i);
+    const limit = Math.ceil(3 * Math.log2(n / cutoff)) + 4;
+    for (const xs of [ascending]) {
+      const run = await sort(t, xs, cutoff, true);
+      const deepest = Math.max(-1, ...joinsOf(run).map((j) => j.depth)) + 1;
+      if (deepest <= limit) continue;
+      run.fail(
+        `on ${xs[0]! < xs[1]! ? 'an already sorted' : 'a reverse-sorted'} array of ${count(n)} numbers, the joins nested ${count(deepest)} deep; ` +
+          `good pivots split each slice roughly in half, about ${Math.ceil(Math.log2(n / cutoff))} levels. Pick the median of the first, middle and last numbers, or a random one, not the first`,
+      );
+    }
+  }),
+];
