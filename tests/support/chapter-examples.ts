@@ -29,6 +29,11 @@ export interface ChapterExample {
    * whose `main` handles it through `join()`).
    */
   threadPanics: number;
+  /**
+   * The Rust program the example mirrors: the ```` ```rust ```` block right
+   * before it (nothing but blank lines between), or undefined when there is none.
+   */
+  rust: string | undefined;
 }
 
 const FENCE = /^```([^\n]*)\n([\s\S]*?)^```\s*$/gm;
@@ -46,6 +51,8 @@ export function readExamples(file: string): ChapterExample[] {
     info: m[1]!.trim().split(/\s+/),
     body: m[2]!,
     line: text.slice(0, m.index).split('\n').length,
+    start: m.index,
+    end: m.index + m[0].length,
   }));
   const examples: ChapterExample[] = [];
   fences.forEach((fence, i) => {
@@ -58,6 +65,11 @@ export function readExamples(file: string): ChapterExample[] {
     const panics = fence.info.find((word) => word.startsWith('panics='))?.slice('panics='.length);
     if (panics !== undefined && !/^\d+$/.test(panics)) throw new Error(`${file}:${fence.line}: panics= must be a count, not '${panics}'`);
     const next = fences[i + 1];
+    const previous = fences[i - 1];
+    const rust =
+      previous !== undefined && previous.info[0] === 'rust' && text.slice(previous.end, fence.start).trim() === ''
+        ? previous.body
+        : undefined;
     const hasOutput = next !== undefined && next.info[0] === 'text' && next.info[1] === 'output';
     examples.push({
       index: examples.length + 1,
@@ -68,6 +80,7 @@ export function readExamples(file: string): ChapterExample[] {
       unordered: hasOutput && next.info.includes('unordered'),
       status: expect ?? 'ok',
       threadPanics: Number(panics ?? 0),
+      rust,
     });
   });
   return examples;
