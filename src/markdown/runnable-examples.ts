@@ -118,7 +118,8 @@ export const runnableExamplesHast: HastPluginDefinition = {
     filter: ['weft-example', 'figure'],
     visit(node, ctx) {
       if (node.tagName === 'figure') {
-        const className = node.properties?.className;
+        // The mdast pass sets a string; hast may hand it back as a list of class names.
+        const className: unknown = node.properties?.className;
         const isRust = className === RUST_FIGURE || (Array.isArray(className) && className.includes(RUST_FIGURE));
         if (isRust) ctx.prependChild(node as HastNode, el('figcaption', { className: ['rust-counterpart__label'] }, [text('Rust')]));
         return;
