@@ -15,7 +15,10 @@
  *    upgrades it; without JavaScript it is just highlighted code, because
  *    the toolbar and log are hidden until the element is defined.
  *
- * Plain ```` ```ts ```` blocks are left alone.
+ * Plain ```` ```ts ```` blocks are left alone. A ```` ```rust ```` block (the
+ * Rust program an example mirrors, which the book puts right before it) is
+ * wrapped in a `<figure class="rust-counterpart">` captioned "Rust", so the
+ * reader can tell the two languages apart at a glance.
  */
 import type { HastNode, HastPluginDefinition, MdastPluginDefinition } from 'satteri';
 import type { Element, ElementContent } from 'hast';
@@ -53,9 +56,20 @@ export function parseExampleMeta(lang: string | null | undefined, meta: string |
 /** Properties carried from the mdast pass to the hast pass (removed there). */
 const SOURCE_PROP = 'dataWeftSource';
 
+/** The class of the figure around a Rust block; the hast pass gives it its caption. */
+const RUST_FIGURE = 'rust-counterpart';
+
 export const runnableExamplesMdast: MdastPluginDefinition = {
   name: 'weft-runnable-examples-wrap',
   code(node, ctx) {
+    if (node.lang === 'rust') {
+      ctx.wrapNode(node, {
+        type: 'rustCounterpart',
+        children: [],
+        data: { hName: 'figure', hProperties: { className: RUST_FIGURE } },
+      });
+      return;
+    }
     const options = parseExampleMeta(node.lang, node.meta);
     if (!options) return;
     const properties: Record<string, string> = { [SOURCE_PROP]: node.value, className: 'weft-example' };
@@ -109,8 +123,15 @@ export function sourceScript(source: string): Element {
 export const runnableExamplesHast: HastPluginDefinition = {
   name: 'weft-runnable-examples-ui',
   element: {
-    filter: ['weft-example'],
+    filter: ['weft-example', 'figure'],
     visit(node, ctx) {
+      if (node.tagName === 'figure') {
+        // The mdast pass sets a string; hast may hand it back as a list of class names.
+        const className: unknown = node.properties?.className;
+        const isRust = className === RUST_FIGURE || (Array.isArray(className) && className.includes(RUST_FIGURE));
+        if (isRust) ctx.prependChild(node as HastNode, el('figcaption', { className: ['rust-counterpart__label'] }, [text('Rust')]));
+        return;
+      }
       const source = node.properties?.[SOURCE_PROP];
       if (typeof source !== 'string') return;
       ctx.setProperty(node as HastNode, SOURCE_PROP, null);

@@ -45,6 +45,11 @@ export interface ChapterExample {
    * whose `main` handles it through `join()`).
    */
   threadPanics: number;
+  /**
+   * The Rust program the example mirrors: the ```` ```rust ```` block right
+   * before it (nothing but blank lines between), or undefined when there is none.
+   */
+  rust: string | undefined;
 }
 
 const FENCE = /^```([^\n]*)\n([\s\S]*?)^```\s*$/gm;
@@ -66,6 +71,8 @@ export function parseExamples(text: string, file = 'chapter'): ChapterExample[] 
     info: m[1]!.trim().split(/\s+/),
     body: m[2]!,
     line: text.slice(0, m.index).split('\n').length,
+    start: m.index,
+    end: m.index + m[0].length,
   }));
   const examples: ChapterExample[] = [];
   fences.forEach((fence, i) => {
@@ -80,6 +87,11 @@ export function parseExamples(text: string, file = 'chapter'): ChapterExample[] 
     const seed = fence.info.find((word) => word.startsWith('seed='))?.slice('seed='.length);
     if (seed !== undefined && !/^\d+$/.test(seed)) throw new Error(`${file}:${fence.line}: seed= must be a whole number, not '${seed}'`);
     const next = fences[i + 1];
+    const previous = fences[i - 1];
+    const rust =
+      previous !== undefined && previous.info[0] === 'rust' && text.slice(previous.end, fence.start).trim() === ''
+        ? previous.body
+        : undefined;
     const hasOutput = next !== undefined && next.info[0] === 'text' && next.info[1] === 'output';
     const after = hasOutput ? fences[i + 2] : next;
     const hasReport = after !== undefined && after.info[0] === 'text' && after.info[1] === 'report';
@@ -97,6 +109,7 @@ export function parseExamples(text: string, file = 'chapter'): ChapterExample[] 
       seed: seed === undefined ? undefined : Number(seed),
       status: expect ?? 'ok',
       threadPanics: Number(panics ?? 0),
+      rust,
     });
   });
   return examples;

@@ -13,6 +13,11 @@ for (const file of chapterFiles()) {
     it('has runnable examples, each with the output it prints', () => {
       expect(examples.length).toBeGreaterThan(0);
     });
+    // Chapter 1 promises the Rust program beside every example: a whole program (with its `fn main`), right before it.
+    it('puts the Rust program it mirrors right before every runnable example', () => {
+      const missing = examples.filter((example) => example.rust === undefined || !/\bfn main\s*\(/.test(example.rust));
+      expect(missing.map((example) => `example ${example.index} (line ${example.line})`)).toEqual([]);
+    });
     for (const example of examples) {
       it(`example ${example.index} (line ${example.line}) prints what the chapter says`, async () => {
         const run = await runProgram(example.source, {
