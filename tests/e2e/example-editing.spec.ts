@@ -136,3 +136,19 @@ test('the expected output is labelled as such, apart from the live output, and s
     'Expected output (the lines may come in another order)',
   );
 });
+
+test('Escape leaves the editor (Tab stays an indent inside it), as the toolbar says', async ({ page }) => {
+  test.setTimeout(180_000); // Monaco's first load, on a loaded machine
+  await page.goto('/threads/');
+  const ex = example(page, 1);
+  await ex.edit.click();
+  const editor = ex.root.locator('.monaco-editor');
+  await expect(editor).toBeVisible({ timeout: 60_000 });
+  await expect(ex.root.locator('.weft-example__hint')).toContainText('Esc leaves the editor');
+  await editor.locator('.view-lines').click();
+  await page.keyboard.press('Tab');
+  await expect(editor).toHaveClass(/\bfocused\b/);
+  await page.keyboard.press('Escape');
+  await expect(editor).not.toHaveClass(/\bfocused\b/);
+  await expect(ex.root.getByRole('toolbar', { name: 'Example' }).getByRole('button').first()).toBeFocused();
+});

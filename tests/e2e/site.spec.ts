@@ -208,3 +208,18 @@ for (const viewport of [{ width: 1280, height: 720 }, { width: 390, height: 844 
     await expect(start).toHaveAttribute('href', /\/threads\/$/);
   });
 }
+
+test('on a 320 px phone nothing scrolls sideways: the header, an example\'s toolbar on one row, and the progress page', async ({ page }) => {
+  await page.setViewportSize({ width: 320, height: 700 });
+  for (const path of ['/threads/', '/progress/']) {
+    await page.goto(path);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, path).toBeLessThanOrEqual(0);
+  }
+  await page.goto('/threads/');
+  const toolbar = page.locator('weft-example').first().getByRole('toolbar', { name: 'Example' });
+  const buttons = toolbar.getByRole('button');
+  const tops = await buttons.evaluateAll((nodes) => nodes.filter((n) => (n as HTMLElement).offsetParent !== null).map((n) => Math.round(n.getBoundingClientRect().top)));
+  expect(new Set(tops).size, `button tops: ${tops.join(', ')}`).toBe(1);
+  await expect(page.getByRole('button', { name: 'Search' })).toBeVisible();
+});

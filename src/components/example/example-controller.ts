@@ -246,7 +246,7 @@ export class ExampleController {
     const running = this.#element.hasAttribute('data-running');
     const mac = /Mac|iPhone|iPad/.test(navigator.platform);
     const edited = this.#element.hasAttribute('data-draft') ? 'Your edited version' : '';
-    this.#hint.textContent = running ? 'Running…' : this.#editor ? `${mac ? '⌘' : 'Ctrl'}+Enter to run` : edited;
+    this.#hint.textContent = running ? 'Running…' : this.#editor ? `${mac ? '⌘' : 'Ctrl'}+Enter runs · Esc leaves the editor` : edited;
   }
 
   /** Swaps the static code for an editor (once); resolves to it, or undefined if none could load. */

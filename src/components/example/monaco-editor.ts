@@ -14,7 +14,7 @@ export const createMonacoEditor: EditorFactory = async (host, code, id, options 
   const model = monaco.editor.createModel(code, 'typescript', monaco.Uri.parse(`file:///${id}.ts`));
   const editor = monaco.editor.create(host, {
     model,
-    ariaLabel: options.label ?? 'Example code',
+    ariaLabel: `${options.label ?? 'Example code'}. Escape leaves the editor; Control+Enter runs.`,
     fontFamily: codeFont || 'monospace',
     fontSize: 14,
     lineHeight: 22,
@@ -32,7 +32,17 @@ export const createMonacoEditor: EditorFactory = async (host, code, id, options 
     scrollbar: { alwaysConsumeMouseWheel: false, verticalScrollbarSize: 10, horizontalScrollbarSize: 10 },
     fixedOverflowWidgets: true,
     automaticLayout: true,
+    // On a phone, long lines wrap instead of scrolling the editor sideways while typing.
+    wordWrap: matchMedia('(max-width: 40rem)').matches ? 'on' : 'off',
   });
+
+  // Monaco keeps Tab for indentation: Escape leaves the editor instead, to its toolbar,
+  // from where Tab goes on through the page (the toolbar's hint and the editor's label say so).
+  editor.addCommand(
+    monaco.KeyCode.Escape,
+    () => host.closest('weft-example, .weft-exercise')?.querySelector<HTMLButtonElement>('[role="toolbar"] button:not(:disabled)')?.focus(),
+    'editorTextFocus && !suggestWidgetVisible && !findWidgetVisible && !renameInputVisible && !parameterHintsVisible && !inSnippetMode',
+  );
 
   // Height follows content, so the editor takes the static code's place without a jump.
   const fit = () => {

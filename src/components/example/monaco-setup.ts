@@ -76,13 +76,14 @@ monaco.editor.defineTheme('weft-light', {
   base: 'vs',
   inherit: true,
   rules: [],
-  colors: { 'editor.background': '#f6f8fa', 'editorGutter.background': '#f6f8fa' },
+  // Line numbers at the site's muted text colour: 5.9:1 on the code background (Monaco's own grey fails 4.5:1).
+  colors: { 'editor.background': '#f6f8fa', 'editorGutter.background': '#f6f8fa', 'editorLineNumber.foreground': '#57606a', 'editorLineNumber.activeForeground': '#1f2328' },
 });
 monaco.editor.defineTheme('weft-dark', {
   base: 'vs-dark',
   inherit: true,
   rules: [],
-  colors: { 'editor.background': '#0f1116', 'editorGutter.background': '#0f1116' },
+  colors: { 'editor.background': '#0f1116', 'editorGutter.background': '#0f1116', 'editorLineNumber.foreground': '#a2a9b4', 'editorLineNumber.activeForeground': '#e6e8eb' },
 });
 
 function currentTheme(): 'weft-light' | 'weft-dark' {
