@@ -51,7 +51,8 @@ export const expectedOutputHast: HastPluginDefinition = {
   element: {
     filter: ['figure'],
     visit(node, ctx) {
-      const className = node.properties?.className;
+      // The mdast pass sets a string; hast may hand it back as a list of class names.
+      const className: unknown = node.properties?.className;
       const ours = className === FIGURE || (Array.isArray(className) && className.includes(FIGURE));
       if (!ours) return;
       const compare = String(node.properties?.dataCompare ?? 'exact') as keyof typeof CAPTIONS;

@@ -4,6 +4,9 @@
  * dialog opens, never bundled: it is generated with the index.
  */
 
+// A module, not a script: its names (`status`, say) stay its own instead of meeting the window's.
+export {};
+
 interface PagefindSubResult { title: string; url: string; excerpt: string }
 interface PagefindData { url: string; excerpt: string; meta: { title?: string }; sub_results: PagefindSubResult[] }
 interface PagefindApi {
