@@ -110,7 +110,9 @@ const DRAIN_MS = 500;
 const PUMP_MS = 20;
 const PUMP_LINES = 4000;
 /** The page's budget per look: a click waits at most this long for the page's thread. */
-export const PAGE_OUTPUT_BUDGET_MS = 6;
+export const PAGE_OUTPUT_BUDGET_MS = 4;
+/** The pause before looking again when a look left lines behind: the page's thread stays free at least two thirds of the time. */
+const PUMP_AGAIN_MS = 8;
 
 /** Idle, already-started workers, so `spawn` does not pay a worker's start-up (~44 ms). */
 class WorkerPool {
@@ -471,7 +473,7 @@ class Run implements RunHandle {
       this.#pumpAgain = setTimeout(() => {
         this.#pumpAgain = undefined;
         this.#takeLines(upTo);
-      }, 0);
+      }, PUMP_AGAIN_MS);
     }
   }
 

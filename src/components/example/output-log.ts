@@ -12,7 +12,7 @@ import { summarizeOutcome } from './run-summary.ts';
 
 export const MAX_LINES = 1000;
 /** While lines pour in, the panel is redrawn at most this often (a flood of redraws starves clicks). */
-const FLOOD_REDRAW_MS = 100;
+const FLOOD_REDRAW_MS = 250;
 const THREAD_COLOURS = 8;
 
 type Line = () => HTMLElement;
