@@ -30,7 +30,7 @@
 import type { ReaderError, RunStatus, SourceLocation } from '../runner/events.ts';
 import type { TraceView } from './trace-view.ts';
 
-export type { TraceView } from './trace-view.ts';
+export type { TaskChannelSummary, TaskSummary, TraceView } from './trace-view.ts';
 export type { SourceLocation } from '../runner/events.ts';
 
 /** One check of an exercise: an id the wrong answers name, a title the learner reads, and its body. */

@@ -51,7 +51,7 @@ export default [
       const run = await store(t, scripts, seed);
       const expected = expectedAnswers(scripts);
       if (sameData(run.value, expected)) continue;
-      const got = run.value;
+      const got = run.value as unknown[];
       if (!Array.isArray(got) || got.length !== scripts.length) {
         run.fail(`runStore returned ${show(got)} for ${plural(scripts.length, 'script')}: it should return one array of answers per script`);
       }

@@ -1,10 +1,10 @@
-import { join, select, sleep, spawn, time, type Future } from "weft/task";
+import { join, select, sleep, spawn, time } from "weft/task";
 
 /** What withTimeout gives back: the future's value, or that the time ran out. */
 type Outcome<T> = { ok: true; value: T } | { ok: false };
 
-/** Awaits `future` for at most `ms` milliseconds; cancels it if the time runs out. */
-export async function withTimeout<T>(ms: number, future: Future<T>): Promise<Outcome<T>> {
+/** Awaits `future` (an async function's future, which TypeScript types as a Promise) for at most `ms` milliseconds; cancels it if the time runs out. */
+export async function withTimeout<T>(ms: number, future: Promise<T>): Promise<Outcome<T>> {
   // select cancels the branch that loses: the future at its await (its finally runs), or the sleep.
   const first = await select({ done: future, late: sleep(ms) });
   return first.key === "done" ? { ok: true, value: first.value } : { ok: false };

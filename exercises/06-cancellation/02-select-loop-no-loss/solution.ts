@@ -25,10 +25,10 @@ async function mergeFeeds(a: mpsc.Receiver<number>, b: mpsc.Receiver<number>, ti
   let header: number | undefined;
   while (aOpen || bOpen) {
     // Only open channels get a branch: a closed one would be ready with undefined on every round.
-    const branches: { a?: ReturnType<typeof a.recv>; b?: ReturnType<typeof b.recv>; tick: ReturnType<typeof ticks.tick> } = { tick: ticks.tick() };
+    const branches: Record<string, unknown> = { tick: ticks.tick() };
     if (aOpen) branches.a = a.recv();
     if (bOpen) branches.b = b.recv();
-    const event = await select(branches);
+    const event = (await select(branches as never)) as { key: "a" | "b" | "tick"; value: number | undefined };
     if (event.key === "tick") {
       out.ticks.push(time.now());
     } else if (event.key === "a") {

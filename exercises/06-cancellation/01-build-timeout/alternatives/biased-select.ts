@@ -1,10 +1,10 @@
-import { join, select, sleep, spawn, time, type Future } from "weft/task";
+import { join, select, sleep, spawn, time } from "weft/task";
 
 /** What withTimeout gives back: the future's value, or that the time ran out. */
 type Outcome<T> = { ok: true; value: T } | { ok: false };
 
-/** Awaits `future` for at most `ms` milliseconds; cancels it if the time runs out. */
-export async function withTimeout<T>(ms: number, future: Future<T>): Promise<Outcome<T>> {
+/** Awaits `future` (an async function's future, which TypeScript types as a Promise) for at most `ms` milliseconds; cancels it if the time runs out. */
+export async function withTimeout<T>(ms: number, future: Promise<T>): Promise<Outcome<T>> {
   // The future is polled first on every round (biased), as Tokio's own timeout does.
   const winner = await select([future, sleep(ms)], { biased: true });
   if (winner.index === 1) return { ok: false };

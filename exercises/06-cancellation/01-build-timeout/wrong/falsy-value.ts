@@ -1,12 +1,12 @@
 // fails: right-outcomes
 // Tells the outcome by the winning value instead of by which branch won, so a job whose value is 0 is reported as timed out.
-import { join, select, sleep, spawn, time, type Future } from "weft/task";
+import { join, select, sleep, spawn, time } from "weft/task";
 
 /** What withTimeout gives back: the future's value, or that the time ran out. */
 type Outcome<T> = { ok: true; value: T } | { ok: false };
 
-/** Awaits `future` for at most `ms` milliseconds; cancels it if the time runs out. */
-export async function withTimeout<T>(ms: number, future: Future<T>): Promise<Outcome<T>> {
+/** Awaits `future` (an async function's future, which TypeScript types as a Promise) for at most `ms` milliseconds; cancels it if the time runs out. */
+export async function withTimeout<T>(ms: number, future: Promise<T>): Promise<Outcome<T>> {
   const first = await select({ done: future, late: sleep(ms) });
   // Tells the winner by its value instead of by its key: a job that returns 0 looks like a timeout.
   return first.value ? { ok: true, value: first.value as T } : { ok: false };

@@ -1,12 +1,12 @@
 // fails: slow-job-is-cancelled
 // Spawns the future as a task and races its JoinHandle against the timer, but never aborts the task: the timed-out job keeps running and finishes later.
-import { join, select, sleep, spawn, time, type Future } from "weft/task";
+import { join, select, sleep, spawn, time } from "weft/task";
 
 /** What withTimeout gives back: the future's value, or that the time ran out. */
 type Outcome<T> = { ok: true; value: T } | { ok: false };
 
-/** Awaits `future` for at most `ms` milliseconds; cancels it if the time runs out. */
-export async function withTimeout<T>(ms: number, future: Future<T>): Promise<Outcome<T>> {
+/** Awaits `future` (an async function's future, which TypeScript types as a Promise) for at most `ms` milliseconds; cancels it if the time runs out. */
+export async function withTimeout<T>(ms: number, future: Promise<T>): Promise<Outcome<T>> {
   // Spawns the future and races its handle, but never aborts the task: dropping a JoinHandle detaches it, it doesn't cancel it.
   const task = spawn(future);
   const first = await select([task, sleep(ms)]);

@@ -1,12 +1,12 @@
 // fails: gives-up-on-time
 // Awaits the future to the end and only then compares the time taken with the limit: a slow job is reported as timed out, but only when it is done.
-import { join, select, sleep, spawn, time, type Future } from "weft/task";
+import { join, select, sleep, spawn, time } from "weft/task";
 
 /** What withTimeout gives back: the future's value, or that the time ran out. */
 type Outcome<T> = { ok: true; value: T } | { ok: false };
 
-/** Awaits `future` for at most `ms` milliseconds; cancels it if the time runs out. */
-export async function withTimeout<T>(ms: number, future: Future<T>): Promise<Outcome<T>> {
+/** Awaits `future` (an async function's future, which TypeScript types as a Promise) for at most `ms` milliseconds; cancels it if the time runs out. */
+export async function withTimeout<T>(ms: number, future: Promise<T>): Promise<Outcome<T>> {
   // Awaits the whole future and only then looks at the clock: never gives up early.
   const start = time.now();
   const value = await future;

@@ -1,0 +1,77 @@
+import { check, count, show, type CheckContext, type ProgramRun } from '#weft/checks';
+
+function escapeTime(cx: number, cy: number, maxIter: number): number {
+  let x = 0;
+  let y = 0;
+  let i = 0;
+  while (i < maxIter && x * x + y * y <= 4) {
+    const nx = x * x - y * y + cx;
+    y = 2 * x * y + cy;
+    x = nx;
+    i++;
+  }
+  return i;
+}
+
+interface View {
+  width: number;
+  height: number;
+  maxIter: number;
+  x0: number;
+  y0: number;
+  step: number;
+}
+
+/** A view the program can't know in advance, not square, so rows and columns can't be mixed up unnoticed. */
+function someView(t: CheckContext): View {
+  const width = 40 + Math.floor(t.random() * 20);
+  const height = 20 + Math.floor(t.random() * 10);
+  const step = 2.6 / width;
+  return { width, height, maxIter: 30 + Math.floor(t.random() * 40), x0: -2.1 + t.random() * 0.3, y0: -1.2 + t.random() * 0.3, step };
+}
+
+const args = (v: View) => [v.width, v.height, v.maxIter, v.x0, v.y0, v.step];
+
+function pixelsOf(run: ProgramRun, v: View): number[] {
+  const value = run.value;
+  if (!Array.isArray(value)) run.fail(`render returned ${show(value)}: it must return one flat array of width × height numbers`);
+  return value as number[];
+}
+
+export default [
+  check('right-pixels', 'Every pixel has its escape time, row by row', async (t) => {
+    const v = someView(t);
+    const run = await t.call('render', args(v), { seed: t.seeds(1)[0]! });
+    const pixels = pixelsOf(run, v);
+    if (pixels.length !== v.width * v.height) {
+      run.fail(
+        `a ${v.width} × ${v.height} image has ${count(v.width * v.height)} pixels, render returned ${count(pixels.length)}` +
+          (pixels.length === v.width * (v.height - 1) ? ': one row short (range(0, height) already leaves out height)' : ''),
+      );
+    }
+    for (let row = 0; row < v.height; row++) {
+      for (let col = 0; col < v.width; col++) {
+        const expected = escapeTime(v.x0 + col * v.step, v.y0 + row * v.step, v.maxIter);
+        const got = pixels[row * v.width + col];
+        if (got === expected) continue;
+        run.fail(
+          `pixel (col ${col}, row ${row}), the point (${(v.x0 + col * v.step).toFixed(3)}, ${(v.y0 + row * v.step).toFixed(3)}), should take ${expected} iterations; ` +
+            `render put ${show(got)} at index ${row * v.width + col} (row × width + col). x comes from the column, y from the row`,
+        );
+      }
+    }
+  }),
+
+  check('rows-in-parallel', 'A parallel iterator goes over the rows', async (t) => {
+    const v = someView(t);
+    const run = await t.call('render', args(v), { seed: t.seeds(1)[0]!, trace: true });
+    const iterators = run.trace.parIterators();
+    // Which items exactly is right-pixels' business; here, only that the rows (or pixels) were shared out.
+    if (iterators.some((p) => p.items >= v.height - 1)) return;
+    run.fail(
+      iterators.length === 0
+        ? `no parallel iterator ran: one thread drew all ${count(v.height)} rows. Use range(0, height).map(row => …).collect()`
+        : `the parallel iterators went over ${show(iterators.map((p) => p.items))} items, but the image has ${count(v.height)} rows`,
+    );
+  }),
+];

@@ -1,0 +1,75 @@
+import { check, count, sameData, show, type CheckContext, type ProgramRun } from '#weft/checks';
+
+type Counts = Record<string, number>;
+
+const wordsOf = (text: string) => text.toLowerCase().match(/[a-z]+/g) ?? [];
+
+function countWords(texts: string[]): Counts {
+  const counts: Counts = {};
+  for (const text of texts) for (const w of wordsOf(text)) counts[w] = (counts[w] ?? 0) + 1;
+  return counts;
+}
+
+const VOCABULARY = ['fox', 'den', 'the', 'river', 'stone', 'weft', 'warp', 'loom', 'thread', 'knot', 'a', 'is'];
+const pick = (t: CheckContext) => VOCABULARY[Math.floor(t.random() * VOCABULARY.length)]!;
+
+/** Plain lowercase texts, one space between words: only how the counts are combined can go wrong with these. */
+function plainTexts(t: CheckContext, n: number): string[] {
+  return Array.from({ length: n }, () => Array.from({ length: 3 + Math.floor(t.random() * 6) }, () => pick(t)).join(' '));
+}
+
+/** One text with capitals, punctuation and apostrophes. */
+function messyText(t: CheckContext): string {
+  const parts: string[] = [];
+  for (let i = 0; i < 14; i++) {
+    let w = pick(t);
+    const r = t.random();
+    if (r < 0.25) w = w.toUpperCase();
+    else if (r < 0.45) w = w[0]!.toUpperCase() + w.slice(1);
+    parts.push(w + ([',', '!', "'s", '.', '', '', ''][Math.floor(t.random() * 7)] ?? ''));
+  }
+  return parts.join(t.random() < 0.5 ? ' ' : '  ');
+}
+
+function countsOf(run: ProgramRun): Counts {
+  const v = run.value;
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) run.fail(`wordCount returned ${show(v)}: return a plain object from word to count, like { fox: 2 }`);
+  return v as Counts;
+}
+
+function difference(got: Counts, expected: Counts): string {
+  const words = [...new Set([...Object.keys(got), ...Object.keys(expected)])].filter((w) => got[w] !== expected[w]).slice(0, 4);
+  return words.map((w) => `${JSON.stringify(w)}: ${got[w] ?? 0} instead of ${expected[w] ?? 0}`).join(', ');
+}
+
+export default [
+  check('words-of-one-text', 'Words are runs of letters, case ignored', async (t) => {
+    const text = messyText(t);
+    const run = await t.call('wordCount', [[text]], { seed: t.seeds(1)[0]! });
+    const got = countsOf(run);
+    const expected = countWords([text]);
+    if (sameData(got, expected)) return;
+    run.fail(`for the text ${JSON.stringify(text)} wordCount counted ${difference(got, expected)}: a word is a run of letters a to z, lowercased ("The" and "the," are both "the")`);
+  }),
+
+  check('same-for-any-split', 'The counts are right however the work is split', async (t) => {
+    const texts = plainTexts(t, 40);
+    const expected = countWords(texts);
+    for (const seed of t.seeds(2)) {
+      const run = await t.call('wordCount', [texts], { seed });
+      const got = countsOf(run);
+      if (sameData(got, expected)) continue;
+      run.fail(
+        `for ${count(texts.length)} texts counted in pieces, wordCount got ${difference(got, expected)}. ` +
+          `Each piece starts from a fresh identity() and the pieces are merged two at a time: merge must add the counts up, and identity must return a new empty object each time`,
+      );
+    }
+  }),
+
+  check('uses-fold', 'A parallel iterator goes over the texts', async (t) => {
+    const texts = plainTexts(t, 40);
+    const run = await t.call('wordCount', [texts], { seed: t.seeds(1)[0]!, trace: true });
+    if (run.trace.parIterators().some((p) => p.items === texts.length)) return;
+    run.fail(`no parallel iterator went over the ${count(texts.length)} texts: use parIter(texts) with fold and reduce`);
+  }),
+];

@@ -1,0 +1,65 @@
+import { check, count, show, type CheckContext, type ProgramRun } from '#weft/checks';
+
+interface Summary {
+  balance: number;
+  largest: number;
+  average: number;
+}
+
+const amounts = (t: CheckContext, n: number, lo: number, hi: number) => Array.from({ length: n }, () => lo + Math.floor(t.random() * (hi - lo + 1)));
+
+function truth(xs: number[]): Summary {
+  const sum = xs.reduce((a, b) => a + b, 0);
+  return { balance: -sum, largest: xs.length === 0 ? -Infinity : Math.max(...xs), average: xs.length === 0 ? 0 : sum / xs.length };
+}
+
+function summaryOf(run: ProgramRun): Summary {
+  const v = run.value as Partial<Summary> | undefined;
+  if (!v || typeof v.balance !== 'number' || typeof v.largest !== 'number' || typeof v.average !== 'number') {
+    run.fail(`summarize returned ${show(v)}: it must return { balance, largest, average }, three numbers`);
+  }
+  return v as Summary;
+}
+
+const close = (a: number, b: number) => a === b || Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
+
+/** Runs summarize on `xs` under `seeds` seeds (weft cuts the work differently under each) and checks one field. */
+async function eachSplit(t: CheckContext, xs: number[], seeds: number, field: keyof Summary, why: string): Promise<void> {
+  const expected = truth(xs)[field];
+  const seen: number[] = [];
+  for (const seed of t.seeds(seeds)) {
+    const run = await t.call('summarize', [xs], { seed });
+    const got = summaryOf(run)[field];
+    seen.push(got);
+    if (close(got, expected)) continue;
+    run.fail(
+      `for ${count(xs.length)} amounts ${show(xs, 6)} the ${field} came out as ${show(got)}` +
+        (seen.length > 1 && seen.some((s) => s !== got) ? ` (and ${show(seen[0])} under another split)` : '') +
+        `; the loop gives ${show(expected)}. ${why}`,
+    );
+  }
+}
+
+export default [
+  check('balance-any-split', 'The balance is right however the work is split', async (t) => {
+    await eachSplit(t, amounts(t, 300, -50, 50), 2, 'balance',
+      'Subtraction is not associative: (a - b) - c is not a - (b - c), so combining the pieces\' results with it gives a different answer for each split. 0 - a - b - … is minus the sum');
+  }),
+
+  check('largest-true-identity', 'The largest amount is right even when every amount is negative', async (t) => {
+    await eachSplit(t, amounts(t, 60, -900, -1), 1, 'largest',
+      'Each piece of the work starts from identity(): with 0 as the identity of Math.max, a piece of negative amounts says its largest is 0. -Infinity is the identity of max');
+  }),
+
+  check('average-any-split', 'The average is the mean, however the work is split', async (t) => {
+    await eachSplit(t, amounts(t, 300, -50, 50), 2, 'average',
+      'Averaging two at a time, (a + b) / 2, is not associative: it weights the items by where the split falls. Add the amounts up in parallel and divide by their number once');
+  }),
+
+  check('uses-parallel-iterators', 'Parallel iterators go over the amounts', async (t) => {
+    const xs = amounts(t, 300, -50, 50);
+    const run = await t.call('summarize', [xs], { seed: t.seeds(1)[0]!, trace: true });
+    if (run.trace.parIterators().some((p) => p.items === xs.length)) return;
+    run.fail(`no parallel iterator went over the ${count(xs.length)} amounts: compute the three with parIter(xs) (sum, max, reduce, fold…), not with loops`);
+  }),
+];

@@ -1,0 +1,22 @@
+// fails: average-any-split
+// Averages pairwise in reduce, (a + b) / 2: that is not associative (nor is 0 its identity), so the result depends on the split and is not the mean.
+import { parIter } from "weft/par";
+
+interface Summary {
+  balance: number;
+  largest: number;
+  average: number;
+}
+
+/** The balance after paying out every amount, the largest amount and the mean amount, computed in parallel. */
+export function summarize(xs: number[]): Summary {
+  const balance = -parIter(xs).sum(); // 0 - a - b - … is minus the sum, and + is associative
+  const largest = parIter(xs).reduce(() => -Infinity, (a, b) => Math.max(a, b)); // max(-Infinity, x) is x
+  const average = parIter(xs).reduce(() => 0, (a, b) => (a + b) / 2);
+  return { balance, largest, average };
+}
+
+function main() {
+  console.log(summarize([12, -3, 40, 7, -15, 22, 9, 1]));
+  console.log(summarize([-8, -2, -30]));
+}

@@ -1,0 +1,22 @@
+// fails: balance-any-split
+// Keeps reduce(() => 0, (a, b) => a - b) for the balance: subtraction is not associative, so the combined pieces give a different balance for each split.
+import { parIter } from "weft/par";
+
+interface Summary {
+  balance: number;
+  largest: number;
+  average: number;
+}
+
+/** The balance after paying out every amount, the largest amount and the mean amount, computed in parallel. */
+export function summarize(xs: number[]): Summary {
+  const balance = parIter(xs).reduce(() => 0, (a, b) => a - b);
+  const largest = parIter(xs).reduce(() => -Infinity, (a, b) => Math.max(a, b)); // max(-Infinity, x) is x
+  const average = xs.length === 0 ? 0 : parIter(xs).sum() / xs.length; // sum in parallel, divide once
+  return { balance, largest, average };
+}
+
+function main() {
+  console.log(summarize([12, -3, 40, 7, -15, 22, 9, 1]));
+  console.log(summarize([-8, -2, -30]));
+}
