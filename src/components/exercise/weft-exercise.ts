@@ -37,6 +37,21 @@ interface ExerciseData {
 
 /** Drafts are saved this long after the last keystroke. */
 const SAVE_DELAY_MS = 500;
+/** sessionStorage key prefix of a draft kept as the page was left (#saveNow). */
+const UNSAVED_PREFIX = 'weft-unsaved-draft:';
+
+/** The draft this tab kept as it left the page, if any; it is removed once read. */
+function takeUnsaved(id: string): { source: string; savedAt: number } | undefined {
+  try {
+    const raw = sessionStorage.getItem(UNSAVED_PREFIX + id);
+    if (raw === null) return undefined;
+    sessionStorage.removeItem(UNSAVED_PREFIX + id);
+    const value = JSON.parse(raw) as { source?: unknown; savedAt?: unknown };
+    return typeof value.source === 'string' && typeof value.savedAt === 'number' ? { source: value.source, savedAt: value.savedAt } : undefined;
+  } catch {
+    return undefined;
+  }
+}
 /** The runner's default time limit for one run (RunOptions.timeoutMs), shown if a replay times out. */
 const RUN_TIMEOUT_MS = 10_000;
 
@@ -97,8 +112,8 @@ class WeftExercise extends HTMLElement {
     this.querySelector('.weft-exercise__toolbar')?.addEventListener('pointerenter', warm, { once: true });
     this.querySelector('.weft-exercise__toolbar')?.addEventListener('focusin', warm, { once: true });
     // A draft typed just before leaving is saved now rather than lost.
-    addEventListener('pagehide', () => this.#saveNow());
-    document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && this.#saveNow());
+    addEventListener('pagehide', () => this.#saveNow(true));
+    document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && this.#saveNow(true));
     void this.#restore();
   }
 
@@ -132,6 +147,11 @@ class WeftExercise extends HTMLElement {
     } catch (error) {
       this.#storageFailed(error);
       return;
+    }
+    const unsaved = takeUnsaved(this.#id);
+    if (unsaved && (!draft || unsaved.savedAt >= draft.savedAt)) {
+      draft = { id: this.#id, ...unsaved };
+      void (unsaved.source === this.#data.starter ? deleteDraft(this.#id) : saveDraft(this.#id, unsaved.source)).catch((error: unknown) => this.#storageFailed(error));
     }
     this.#showProgress();
     for (let i = 0; i < Math.min(this.#progress.hintsShown, this.#data.hints); i++) this.#revealHint(i);
@@ -183,12 +203,25 @@ class WeftExercise extends HTMLElement {
     if (this.#storage) this.#setSaveStatus('Editing…');
   }
 
-  #saveNow(): void {
+  /**
+   * `leaving`: the page is being hidden or unloaded. IndexedDB may not get
+   * to commit before the page goes (a draft typed just before a reload was
+   * lost, issue 17), so the draft is also kept synchronously in this tab's
+   * sessionStorage, which #restore takes back if it is newer.
+   */
+  #saveNow(leaving = false): void {
     if (!this.#saveTimer) return;
     clearTimeout(this.#saveTimer);
     this.#saveTimer = 0;
     if (!this.#storage || !this.#editor) return;
     const source = this.#editor.getValue();
+    if (leaving) {
+      try {
+        sessionStorage.setItem(UNSAVED_PREFIX + this.#id, JSON.stringify({ source, savedAt: Date.now() }));
+      } catch {
+        // No sessionStorage (or full): IndexedDB alone, as before.
+      }
+    }
     const saving = source === this.#data.starter ? deleteDraft(this.#id) : saveDraft(this.#id, source);
     saving.then(
       () => this.#setSaveStatus(source === this.#data.starter ? '' : 'Draft saved'),
