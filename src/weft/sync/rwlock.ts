@@ -31,6 +31,7 @@ import { own } from '../runtime/ownership.ts';
 import { describeThread } from '../runtime/threads.ts';
 import { blockWhileEqual, wake } from '../runtime/wait.ts';
 import { traceEvent } from '../runtime/trace.ts';
+import { yieldPoint } from '../runtime/scheduler.ts';
 import { PoisonError } from './errors.ts';
 import { loadValue, storeValue, type CellLayout } from './value-cell.ts';
 
@@ -104,6 +105,7 @@ export class RwLock<T> extends MovableHandle {
    */
   read(): RwLockReadGuard<T> {
     this.assertUsable();
+    yieldPoint(); // a synchronization point for the seeded scheduler, as Mutex.lock is
     const { memory, threadId } = context();
     const i32 = memory.i32;
     const index = (this.#addr >> 2) + W.state;
@@ -134,6 +136,7 @@ export class RwLock<T> extends MovableHandle {
    */
   write(): RwLockWriteGuard<T> {
     this.assertUsable();
+    yieldPoint(); // a synchronization point for the seeded scheduler, as Mutex.lock is
     const { memory, threadId } = context();
     const i32 = memory.i32;
     const index = (this.#addr >> 2) + W.state;
