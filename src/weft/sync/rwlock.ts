@@ -32,6 +32,7 @@ import { UNWINDING } from '../runtime/unwind.ts';
 import { describeThread } from '../runtime/threads.ts';
 import { blockWhileEqual, wake } from '../runtime/wait.ts';
 import { traceEvent } from '../runtime/trace.ts';
+import { yieldPoint } from '../runtime/scheduler.ts';
 import { PoisonError } from './errors.ts';
 import { spend } from './mutex.ts';
 import { loadValue, storeValue, type CellLayout } from './value-cell.ts';
@@ -107,6 +108,7 @@ export class RwLock<T> extends MovableHandle {
    */
   read(): RwLockReadGuard<T> {
     this.assertUsable();
+    yieldPoint(); // a synchronization point for the seeded scheduler, as Mutex.lock is
     const { memory, threadId } = context();
     const i32 = memory.i32;
     const index = (this.#addr >> 2) + W.state;
@@ -138,6 +140,7 @@ export class RwLock<T> extends MovableHandle {
    */
   write(): RwLockWriteGuard<T> {
     this.assertUsable();
+    yieldPoint(); // a synchronization point for the seeded scheduler, as Mutex.lock is
     const { memory, threadId } = context();
     const i32 = memory.i32;
     const index = (this.#addr >> 2) + W.state;

@@ -1,0 +1,54 @@
+import { check, plural, show, type CheckContext } from '#weft/checks';
+
+/** Room for a busy grader: a seeded run switches threads at every synchronization point, and a loaded machine switches slowly. */
+const LOADED_GRADER = { budgetMs: 120_000 };
+
+function someValues(t: CheckContext, n: number, negative: boolean): number[] {
+  return Array.from({ length: n }, () => Math.floor(t.random() * 2000) - (negative ? 3000 : 1000));
+}
+
+async function sumAndMax(t: CheckContext, values: number[], k: number, request: { seed?: number; trace?: boolean }) {
+  const run = await t.call('sumAndMax', [values, k], { timeoutMs: 30_000, ...request });
+  const value = run.value as { total?: unknown; max?: unknown } | undefined;
+  if (typeof value?.total !== 'number' || typeof value.max !== 'number') run.fail(`sumAndMax returned ${show(value)}: it should return { total, max }`);
+  return { run, result: value as { total: number; max: number } };
+}
+
+const describe = (values: number[], k: number) => `with ${plural(values.length, 'value')} and ${plural(k, 'thread')}`;
+
+export default [
+  check('exact-total-and-max', 'The total and the maximum are exact, whatever the length and the number of threads', async (t) => {
+    // Lengths that k doesn't divide; once with only negative values.
+    const cases: [number, number, boolean][] = [
+      [11, 3, false],
+      [7, 2, true],
+    ];
+    const seeds = t.seeds(cases.length);
+    for (const [i, [n, k, negative]] of cases.entries()) {
+      const values = someValues(t, n, negative);
+      const { run, result } = await sumAndMax(t, values, k, { seed: seeds[i]! });
+      const total = values.reduce((a, b) => a + b, 0);
+      const max = Math.max(...values);
+      if (result.total !== total || result.max !== max) {
+        run.fail(
+          `${describe(values, k)} (${show(values)}), sumAndMax returned a total of ${result.total} and a maximum of ${result.max}, ` +
+            `not ${total} and ${max}. Check that the slices cover every value once, the last one included, and that a maximum starts below any value`,
+        );
+      }
+    }
+  }, LOADED_GRADER),
+
+  check('k-threads-read-the-data', 'Exactly k threads share the work, each reading the data', async (t) => {
+    const k = 3;
+    const values = someValues(t, 10, false);
+    const [seed] = t.seeds(1);
+    const { run } = await sumAndMax(t, values, k, { seed, trace: true });
+    const threads = run.trace.spawned().map((s) => s.threadId);
+    if (threads.length !== k) run.fail(`${describe(values, k)}, sumAndMax spawned ${plural(threads.length, 'thread')}: one per slice, ${k} in all, is wanted`);
+    const readers = new Set(run.trace.locks().map((e) => e.threadId));
+    const idle = threads.filter((id) => !readers.has(id)).length;
+    if (idle > 0) {
+      run.fail(`${describe(values, k)}, ${plural(idle, 'thread')} never read the data: each thread should read its own slice (data.read()) and work it out`);
+    }
+  }, LOADED_GRADER),
+];

@@ -1,0 +1,28 @@
+import { spawn } from "weft/thread";
+
+/** How often each letter occurs in `text`, lower-cased; anything that isn't a letter doesn't count. */
+export function countLetters(text: string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const ch of text.toLowerCase()) {
+    if (/\p{L}/u.test(ch)) counts[ch] = (counts[ch] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/**
+ * How often each letter occurs in all of `texts` together, counted by at
+ * most `workers` threads.
+ */
+export function frequency(texts: string[], workers: number): Record<string, number> {
+  // TODO: this counts everything on the calling thread. Share the texts out among at most `workers` threads.
+  const total: Record<string, number> = {};
+  for (const text of texts) {
+    for (const [letter, n] of Object.entries(countLetters(text))) total[letter] = (total[letter] ?? 0) + n;
+  }
+  return total;
+}
+
+function main() {
+  const counts = frequency(["Freude schöner Götterfunken", "Tochter aus Elysium!", "Wir betreten feuertrunken, 1785"], 2);
+  console.log(Object.entries(counts).sort().map(([letter, n]) => `${letter}:${n}`).join(" "));
+}

@@ -1,0 +1,33 @@
+import { spawn, ThreadPanic } from "weft/thread";
+
+/** One job's work. It panics (throws) on a negative input. Keep it as it is. */
+export function work(n: number): number {
+  if (n < 0) throw new Error(`bad input ${n}`);
+  return n * n;
+}
+
+/**
+ * Runs each job on a thread of its own. Returns the results of the jobs
+ * that succeeded, as [job, result] pairs, and the jobs whose thread
+ * panicked, both in the order of `jobs`.
+ */
+export function runAll(jobs: number[]): { ok: [number, number][]; failed: number[] } {
+  const handles = jobs.map((job) => spawn(() => work(job)));
+  const ok: [number, number][] = [];
+  const failed: number[] = [];
+  handles.forEach((handle, i) => {
+    try {
+      ok.push([jobs[i]!, handle.join()]);
+    } catch (error) {
+      // join() rethrows the thread's panic (Rust: join() returns Err); the other threads are unaffected.
+      if (!(error instanceof ThreadPanic)) throw error;
+      failed.push(jobs[i]!);
+    }
+  });
+  return { ok, failed };
+}
+
+function main() {
+  const { ok, failed } = runAll([3, -1, 4, -5, 9]);
+  console.log(`ok: ${ok.map(([job, result]) => `${job}→${result}`).join(", ")}; failed: ${failed.join(", ")}`);
+}

@@ -1,0 +1,29 @@
+// fails: a-thread-per-job
+// Decides on main which jobs will fail (the negative ones) and only spawns threads for the others: the result looks right, but no thread ever panicked and was survived.
+import { spawn, ThreadPanic } from "weft/thread";
+
+/** One job's work. It panics (throws) on a negative input. Keep it as it is. */
+export function work(n: number): number {
+  if (n < 0) throw new Error(`bad input ${n}`);
+  return n * n;
+}
+
+/**
+ * Runs each job on a thread of its own. Returns the results of the jobs
+ * that succeeded, as [job, result] pairs, and the jobs whose thread
+ * panicked, both in the order of `jobs`.
+ */
+export function runAll(jobs: number[]): { ok: [number, number][]; failed: number[] } {
+  const ok: [number, number][] = [];
+  const failed: number[] = [];
+  for (const job of jobs) {
+    if (job < 0) failed.push(job);
+    else ok.push([job, spawn(() => work(job)).join()]);
+  }
+  return { ok, failed };
+}
+
+function main() {
+  const { ok, failed } = runAll([3, -1, 4, -5, 9]);
+  console.log(`ok: ${ok.map(([job, result]) => `${job}→${result}`).join(", ")}; failed: ${failed.join(", ")}`);
+}

@@ -1,0 +1,61 @@
+import { check, count, plural, show, type CheckContext, type ProgramRun } from '#weft/checks';
+
+/** Room for a busy grader: a seeded run switches threads at every synchronization point, and a loaded machine switches slowly. */
+const LOADED_GRADER = { budgetMs: 120_000 };
+
+/** Job lengths per worker, chosen by the check. */
+function someJobs(t: CheckContext, workers: number, perWorker: number): number[][] {
+  return Array.from({ length: workers }, () => Array.from({ length: perWorker }, () => 5 + Math.floor(t.random() * 95)));
+}
+
+async function runWorkers(t: CheckContext, jobs: number[][], request: { seed?: number; trace?: boolean }) {
+  const run = await t.call('runWorkers', [jobs], { timeoutMs: 30_000, ...request }); // generous: a busy grader switches threads slowly
+  const stats = run.value as { jobs?: unknown; totalMs?: unknown } | undefined;
+  if (typeof stats?.jobs !== 'number' || typeof stats.totalMs !== 'number') run.fail(`runWorkers returned ${show(stats)}; keep runWorkers as the starter has it`);
+  return { run, stats: stats as { jobs: number; totalMs: number } };
+}
+
+const describe = (jobs: number[][]) => `with ${plural(jobs.length, 'worker')} running ${plural(jobs.flat().length, 'job')}`;
+
+export default [
+  check('counts-every-job', 'Every job is recorded, with its length', async (t) => {
+    for (const seed of t.seeds(3)) {
+      const jobs = someJobs(t, 3, 2);
+      const { run, stats } = await runWorkers(t, jobs, { seed });
+      const expected = { jobs: jobs.flat().length, totalMs: jobs.flat().reduce((a, b) => a + b, 0) };
+      if (stats.jobs !== expected.jobs || stats.totalMs !== expected.totalMs) {
+        run.fail(
+          `${describe(jobs)}, the stats ended as ${count(stats.jobs)} jobs and ${count(stats.totalMs)} ms, not ${count(expected.jobs)} jobs and ${count(expected.totalMs)} ms: ` +
+            `an update was lost. Read and change the stats under one guard; keep the lock short by leaving the work out of it, not by splitting the update`,
+        );
+      }
+    }
+  }, LOADED_GRADER),
+
+  check('works-without-the-lock', 'Each job does its work without holding the lock', async (t) => {
+    const jobs = someJobs(t, 3, 2);
+    const [seed] = t.seeds(1);
+    const { run } = await runWorkers(t, jobs, { seed, trace: true });
+    const workers = new Set(run.trace.spawned().map((s) => s.threadId));
+    const held = new Map<number, number>();
+    let naps = 0;
+    for (const e of run.trace.events) {
+      if (!workers.has(e.threadId)) continue;
+      if (e.kind === 'lock') held.set(e.threadId, (held.get(e.threadId) ?? 0) + 1);
+      else if (e.kind === 'unlock') held.set(e.threadId, (held.get(e.threadId) ?? 1) - 1);
+      else if (e.kind === 'block' && e.object === 0) {
+        naps++;
+        if ((held.get(e.threadId) ?? 0) > 0) {
+          run.fail(
+            `${describe(jobs)}, a worker did a job's work while holding the stats' lock, so every other worker that wanted to record a job waited for it: ` +
+              `the jobs ran one after another. Release the guard (end its block) before calling work`,
+            e.line === undefined ? undefined : { line: e.line, column: e.column ?? 1 },
+          );
+        }
+      }
+    }
+    if (naps < jobs.flat().length) {
+      run.fail(`${describe(jobs)}, only ${plural(naps, 'job')} did ${naps === 1 ? 'its' : 'their'} work: every job must call work(ms)`);
+    }
+  }, LOADED_GRADER),
+];

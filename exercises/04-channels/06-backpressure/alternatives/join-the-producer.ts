@@ -1,0 +1,35 @@
+import { spawn, sleep } from "weft/thread";
+import { mpsc } from "weft/sync";
+
+/** The consumer's work on one item: slow. Keep it as it is. */
+export function consume(item: number): number {
+  sleep(2);
+  return item;
+}
+
+/**
+ * A producer thread sends `items`, in order, to the caller, which consumes
+ * them one by one. At most `capacity` items may wait in the channel between
+ * them (0: the producer hands each item over in person). Returns what the
+ * consumer consumed, in order.
+ */
+export function transfer(items: number[], capacity: number): number[] {
+  const [tx, rx] = mpsc.syncChannel<number>(capacity);
+  const producer = spawn(() => {
+    let sent = 0;
+    for (const item of items) {
+      tx.send(item); // blocks while the channel is full
+      sent++;
+    }
+    return sent;
+  });
+  const consumed: number[] = [];
+  for (const item of rx) consumed.push(consume(item));
+  producer.join(); // it has already ended: the loop above ends only once its Sender is gone
+  return consumed;
+}
+
+function main() {
+  const consumed = transfer([1, 2, 3, 4, 5, 6, 7, 8], 2);
+  console.log(`Consumed: ${consumed.join(", ")}`);
+}
