@@ -3,7 +3,7 @@
  * the same compile step, the same supervisor and workers, the same weft —
  * over Node's worker_threads.
  *
- *   npm run weft -- run <file.ts> [--timeout ms] [--threads] [--seed N [--schedule random|pct]] [--trace]
+ *   npm run weft -- run <file.ts> [--timeout ms] [--threads] [--seed N [--schedule random|pct]] [--trace] [--timeline out.html]
  *   npm run weft -- check <exercise> [--file F] | watch | hint <exercise> [--all] | list
  *
  * The exercise commands are in exercises.ts.
@@ -13,14 +13,16 @@
  * 0 when main returns, 1 on a panic or compile error, 2 on a timeout or a
  * runtime failure, 64 on bad usage.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createNodeSupervisor } from '../runner/node-host.ts';
 import type { RunEvent, RunOptions } from '../runner/events.ts';
 import { checkCommand, hintCommand, listCommand, UsageError, watchCommand } from './exercises.ts';
 import { show } from '../exercises/checks-api.ts';
+import { standaloneHtml, type ConsoleLine } from '../components/timeline/render.ts';
 
-const USAGE = `usage: npm run weft -- run <file.ts> [--timeout ms] [--threads] [--seed N [--schedule random|pct]] [--trace] [--call NAME [--args JSON]]
+const USAGE = `usage: npm run weft -- run <file.ts> [--timeout ms] [--threads] [--seed N [--schedule random|pct]] [--trace] [--timeline out.html] [--call NAME [--args JSON]]
        npm run weft -- check <exercise> [--file F]
        npm run weft -- watch
        npm run weft -- hint <exercise> [--all]
@@ -43,6 +45,9 @@ const USAGE = `usage: npm run weft -- run <file.ts> [--timeout ms] [--threads] [
   --schedule S     how the seeded scheduler picks: random (default) or pct
   --trace          print the run's trace (spawn, lock, send, block, ..., and each async
                    task's spawn and exit with its polls, wakes and busy time) to stderr
+  --timeline F     write the run's timeline (one lane per thread: running, blocked, locks
+                   held, messages, spawns and joins, console lines; the wait-for graph
+                   when it deadlocks) to F, one standalone HTML file
   --call NAME      call the program's exported function NAME instead of main, with the
                    arguments in --args (a JSON array, default []), and print what it returns`;
 
@@ -51,7 +56,7 @@ function fail(message: string, code = 64): never {
   process.exit(code);
 }
 
-async function run(file: string, options: RunOptions, labelThreads: boolean): Promise<number> {
+async function run(file: string, options: RunOptions, labelThreads: boolean, timeline?: string): Promise<number> {
   let source: string;
   try {
     source = readFileSync(file, 'utf8');
@@ -59,14 +64,18 @@ async function run(file: string, options: RunOptions, labelThreads: boolean): Pr
     fail(`weft: cannot read ${file}: ${(error as Error).message}`, 66);
   }
   const supervisor = createNodeSupervisor();
+  const printed: ConsoleLine[] = [];
+  const errors: Array<{ thread?: string; line?: number }> = [];
   const onEvent = (event: RunEvent) => {
     switch (event.kind) {
       case 'output': {
+        if (event.at) printed.push({ thread: event.thread, threadId: event.threadId, text: event.text, time: event.at.time, ...(event.at.line ? { line: event.at.line } : {}) });
         const line = labelThreads ? `[${event.thread}] ${event.text}` : event.text;
         (event.stream === 'error' || event.stream === 'warn' ? process.stderr : process.stdout).write(`${line}\n`);
         return;
       }
       case 'error': {
+        errors.push({ ...(event.error.thread ? { thread: event.error.thread } : {}), ...(event.error.location ? { line: event.error.location.line } : {}) });
         const where = event.error.location ? `${file}:${event.error.location.line}:${event.error.location.column}: ` : `${file}: `;
         process.stderr.write(`${where}${event.error.name}: ${event.error.message}\n`);
         return;
@@ -76,8 +85,27 @@ async function run(file: string, options: RunOptions, labelThreads: boolean): Pr
         return;
     }
   };
-  const outcome = await supervisor.startRun(source, options, onEvent).done;
-  if (outcome.trace) {
+  // --timeline asks for the trace without printing it (--trace prints it too).
+  const printTrace = options.trace === true;
+  const outcome = await supervisor.startRun(source, timeline ? { ...options, trace: true } : options, onEvent).done;
+  if (timeline && outcome.trace) {
+    const html = standaloneHtml({
+      title: basename(file),
+      ending: outcome.message,
+      events: outcome.trace.events,
+      dropped: outcome.trace.dropped,
+      console: printed,
+      virtual: outcome.seed !== undefined,
+      ...(outcome.status === 'deadlock' ? { deadlocked: errors } : {}),
+    });
+    try {
+      writeFileSync(timeline, html);
+      process.stderr.write(`weft: wrote the timeline to ${timeline}\n`);
+    } catch (error) {
+      process.stderr.write(`weft: cannot write the timeline to ${timeline}: ${(error as Error).message}\n`);
+    }
+  }
+  if (outcome.trace && printTrace) {
     // One event a line on stderr: time (µs, or the scheduler's step under --seed), thread, what, object, where.
     // A task's exit adds its counters (tokio-console's columns).
     for (const e of outcome.trace.events) {
@@ -111,6 +139,7 @@ async function main(): Promise<void> {
         threads: { type: 'boolean', default: false },
         seed: { type: 'string' },
         trace: { type: 'boolean', default: false },
+        timeline: { type: 'string' },
         schedule: { type: 'string' },
         file: { type: 'string' },
         call: { type: 'string' },
@@ -179,7 +208,8 @@ async function main(): Promise<void> {
     if (!Array.isArray(args)) fail(`weft: --args must be a JSON array of the arguments, got ${values.args}`);
     options.call = { name: values.call, args };
   }
-  process.exitCode = await run(file, options, values.threads ?? false);
+  if (values.timeline !== undefined && !/\.html?$/i.test(values.timeline)) fail(`weft: --timeline writes an HTML file: give it a name ending in .html, got '${values.timeline}'`);
+  process.exitCode = await run(file, options, values.threads ?? false, values.timeline);
 }
 
 await main();

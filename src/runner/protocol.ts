@@ -69,7 +69,7 @@ export type FromWorker =
   | { kind: 'pool-low' }
   /** Worker `worker` has loaded the program and is idle in run memory. */
   | { kind: 'pool-joined'; worker: number }
-  | { kind: 'output'; seq: number; threadId: number; thread: string; stream: 'log' | 'info' | 'warn' | 'error' | 'debug'; text: string }
+  | { kind: 'output'; seq: number; threadId: number; thread: string; stream: 'log' | 'info' | 'warn' | 'error' | 'debug'; text: string; at?: { time: number; line?: number } }
   | {
       kind: 'panic';
       seq: number;

@@ -257,6 +257,7 @@ class Run implements RunHandle {
           thread: message.thread,
           threadId: message.threadId,
           text: message.text,
+          ...(message.at ? { at: message.at } : {}),
         });
         return;
       case 'panic':

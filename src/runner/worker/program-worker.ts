@@ -7,7 +7,7 @@
  */
 import * as Comlink from 'comlink';
 import { mapStack } from '../../compile/source-map.ts';
-import { enterThread, threadLabel, type Host, type SpawnRequest, type ThreadContext } from '../../weft/runtime/context.ts';
+import { context, enterThread, hasContext, threadLabel, type Host, type SpawnRequest, type ThreadContext } from '../../weft/runtime/context.ts';
 import { H, RunMemory } from '../../weft/runtime/memory.ts';
 import { allocateThread, panicPayload, runThread, threadName } from '../../weft/runtime/threads.ts';
 import { RunStopped } from '../../weft/runtime/wait.ts';
@@ -91,6 +91,16 @@ async function evaluate(program: ProgramPayload): Promise<ProgramExports> {
   return await load(program)(weftImports);
 }
 
+/** In a traced run, when a console line was written (on the trace's clock, runtime/trace.ts) and from which line. */
+function tracedAt(memory: RunMemory): { at?: { time: number; line?: number } } {
+  const h = memory.header;
+  const buffer = Atomics.load(h, H.traceBuffer);
+  if (buffer === 0) return {};
+  const time = Atomics.load(h, H.sched) !== 0 ? h[H.step]! : Math.round((performance.timeOrigin + performance.now() - memory.f64[buffer >> 3]!) * 1000);
+  const line = hasContext() ? context().locate(new Error().stack)?.line : undefined;
+  return { at: line === undefined ? { time } : { time, line } };
+}
+
 function makeHost(port: WorkerPort, memory: RunMemory, idleWorkers: number, threadId: number, label: string): Host {
   return {
     spawn(request) {
@@ -106,7 +116,7 @@ function makeHost(port: WorkerPort, memory: RunMemory, idleWorkers: number, thre
       // printing is cut off here, as a Rust process's threads are at exit.
       if (Atomics.load(memory.i32, H.stop) !== 0) throw new RunStopped();
       const seq = Atomics.add(memory.i32, H.outputSeq, 1);
-      port.post({ kind: 'output', seq, threadId, thread: label, stream, text });
+      port.post({ kind: 'output', seq, threadId, thread: label, stream, text, ...tracedAt(memory) });
     },
     panic(report) {
       if (Atomics.load(memory.i32, H.stop) !== 0) return;
