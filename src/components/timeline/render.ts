@@ -630,6 +630,16 @@ export const TIMELINE_CSS = `
 .tl-table th, .tl-table td { border-bottom: 1px solid var(--color-border); padding: 0.15rem 0.5rem; text-align: left; }
 .tl-table-wrap { max-height: 24rem; overflow: auto; }
 .tl-line { font: inherit; color: var(--color-accent); background: none; border: none; padding: 0; text-decoration: underline; cursor: pointer; }
+.tl-tools { display: flex; gap: 0.5rem; margin: 0.25rem 0 0.5rem; }
+.tl-tools button[aria-pressed='true'] { border-color: var(--color-accent); background: var(--color-accent-bg); }
+.weft-timeline, .weft-waitfor { margin: 0; padding: 0.6rem 0.9rem; border-top: 1px solid var(--color-border); }
+.weft-timeline figcaption, .weft-waitfor figcaption { font-weight: 600; font-size: 0.9rem; }
+.weft-outcomes { padding: 0.6rem 0.9rem; border-top: 1px solid var(--color-border); font-size: 0.9rem; }
+.weft-outcomes__list { list-style: none; padding: 0; margin: 0.4rem 0 0; display: grid; gap: 0.35rem; }
+.weft-outcomes__choice { display: flex; flex-wrap: wrap; justify-content: space-between; gap: 0.25rem 1rem; width: 100%; text-align: left; font: inherit; color: var(--color-text); background: var(--color-bg); border: 1px solid var(--color-border); border-radius: 0.35rem; padding: 0.35rem 0.6rem; cursor: pointer; }
+.weft-outcomes__choice:hover, .weft-outcomes__choice[aria-current] { border-color: var(--color-accent); background: var(--color-accent-bg); }
+.weft-outcomes__text { font-family: var(--font-mono, monospace); white-space: pre-wrap; }
+.weft-outcomes__count { color: var(--color-text-muted); }
 .wf-thread { fill: var(--color-accent-bg); stroke: var(--color-accent); stroke-width: 1.5; }
 .wf-thread--cycle { fill: var(--color-error-bg); stroke: var(--color-error); stroke-width: 2.5; }
 .wf-object { fill: var(--color-bg-raised); stroke: var(--color-border); stroke-width: 1.5; }
