@@ -160,7 +160,8 @@ export function buildTimeline(input: TimelineInput): TimelineModel {
   // Across: real time in µs; under a seed, one slot per event in order (many events share a
   // scheduler step, and a lock taken and released within one step must still show).
   const across = input.virtual ? times.map((_, i) => i) : times;
-  model.start = Math.min(0, ...across.slice(0, 1));
+  // Real time starts at the first event: a run's first microseconds go to starting its workers.
+  model.start = input.virtual ? 0 : Math.min(...(across.length ? [across[0]!] : [0]));
   model.end = Math.max(model.start + 1, ...(across.length ? [across[across.length - 1]! + (input.virtual ? 1 : 0)] : []));
   model.axis = axisTicks(model.start, model.end, 8).map((at) => ({
     at,
@@ -630,7 +631,7 @@ export const TIMELINE_CSS = `
 .tl-table th, .tl-table td { border-bottom: 1px solid var(--color-border); padding: 0.15rem 0.5rem; text-align: left; }
 .tl-table-wrap { max-height: 24rem; overflow: auto; }
 .tl-line { font: inherit; color: var(--color-accent); background: none; border: none; padding: 0; text-decoration: underline; cursor: pointer; }
-.tl-tools { display: flex; gap: 0.5rem; margin: 0.25rem 0 0.5rem; }
+.tl-tools { display: flex; gap: 0.5rem; margin: 0.25rem 0 0.5rem; font-size: 0.8125rem; }
 .tl-tools button[aria-pressed='true'] { border-color: var(--color-accent); background: var(--color-accent-bg); }
 .weft-timeline, .weft-waitfor { margin: 0; padding: 0.6rem 0.9rem; border-top: 1px solid var(--color-border); }
 .weft-timeline figcaption, .weft-waitfor figcaption { font-weight: 600; font-size: 0.9rem; }
