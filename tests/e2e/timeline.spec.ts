@@ -102,7 +102,7 @@ for (const scheme of ['light', 'dark'] as const) {
     await expect(figure).toHaveAccessibleName(/^Timeline of the run under seed \d+/);
     await expect(figure.locator('.tl-lane-name')).toHaveText(['main', 'thread 2', 'thread 3']);
     // The replay printed the bad total again.
-    await expect(ex.log.locator(".weft-log__text")).toContainText([/^Total: [0-3]$/]);
+    await expect(ex.log.locator('.weft-log__text')).toContainText([/^Total: [0-3]$/]);
     await ex.root.screenshot({ path: `${SHOTS}/timeline-${scheme}.png` });
 
     // In the table: some thread read (its first lock of a pair) and, before it wrote (its second), the other thread locked too.
