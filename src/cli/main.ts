@@ -3,7 +3,7 @@
  * the same compile step, the same supervisor and workers, the same weft —
  * over Node's worker_threads.
  *
- *   npm run weft -- run <file.ts> [--timeout ms] [--threads] [--seed N [--schedule random|pct]] [--trace]
+ *   npm run weft -- run <file.ts> [--timeout ms] [--threads] [--seed N [--schedule random|pct]] [--trace] [--timeline out.html]
  *   npm run weft -- check <exercise> [--file F] | watch | hint <exercise> [--all] | list
  *
  * The exercise commands are in exercises.ts.
@@ -13,15 +13,17 @@
  * 0 when main returns, 1 on a panic or compile error, 2 on a timeout or a
  * runtime failure, 64 on bad usage.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createNodeSupervisor } from '../runner/node-host.ts';
 import type { RunEvent, RunOptions } from '../runner/events.ts';
 import { checkCommand, exportCommand, hintCommand, importCommand, listCommand, UsageError, watchCommand } from './exercises.ts';
 import { show } from '../exercises/checks-api.ts';
 import { inGuardedChild, runGuarded } from './guard.ts';
+import { standaloneHtml, type ConsoleLine } from '../components/timeline/render.ts';
 
-const USAGE = `usage: npm run weft -- run <file.ts> [--timeout ms] [--threads] [--seed N [--schedule random|pct]] [--trace] [--call NAME [--args JSON]]
+const USAGE = `usage: npm run weft -- run <file.ts> [--timeout ms] [--threads] [--seed N [--schedule random|pct]] [--trace] [--timeline out.html] [--call NAME [--args JSON]]
        npm run weft -- check <exercise> [--file F]
        npm run weft -- watch
        npm run weft -- hint <exercise> [--all]
@@ -49,6 +51,9 @@ const USAGE = `usage: npm run weft -- run <file.ts> [--timeout ms] [--threads] [
   --schedule S     how the seeded scheduler picks: random (default) or pct
   --trace          print the run's trace (spawn, lock, send, block, ..., and each async
                    task's spawn and exit with its polls, wakes and busy time) to stderr
+  --timeline F     write the run's timeline (one lane per thread: running, blocked, locks
+                   held, messages, spawns and joins, console lines; the wait-for graph
+                   when it deadlocks) to F, one standalone HTML file
   --call NAME      call the program's exported function NAME instead of main, with the
                    arguments in --args (a JSON array, default []), and print what it returns`;
 
@@ -57,7 +62,7 @@ function fail(message: string, code = 64): never {
   process.exit(code);
 }
 
-async function run(file: string, options: RunOptions, labelThreads: boolean): Promise<number> {
+async function run(file: string, options: RunOptions, labelThreads: boolean, timeline?: string): Promise<number> {
   let source: string;
   try {
     source = readFileSync(file, 'utf8');
@@ -79,14 +84,18 @@ async function run(file: string, options: RunOptions, labelThreads: boolean): Pr
       pending.push({ to, text });
     }
   };
+  const printed: ConsoleLine[] = [];
+  const errors: Array<{ thread?: string; line?: number }> = [];
   const onEvent = (event: RunEvent) => {
     switch (event.kind) {
       case 'output': {
+        if (event.at) printed.push({ thread: event.thread, threadId: event.threadId, text: event.text, time: event.at.time, ...(event.at.line ? { line: event.at.line } : {}) });
         const line = labelThreads ? `[${event.thread}] ${event.text}` : event.text;
         write(event.stream === 'error' || event.stream === 'warn' ? process.stderr : process.stdout, `${line}\n`);
         return;
       }
       case 'error': {
+        errors.push({ ...(event.error.thread ? { thread: event.error.thread } : {}), ...(event.error.location ? { line: event.error.location.line } : {}) });
         const where = event.error.location ? `${file}:${event.error.location.line}:${event.error.location.column}: ` : `${file}: `;
         write(process.stderr, `${where}${event.error.name}: ${event.error.message}\n`);
         return;
@@ -97,8 +106,27 @@ async function run(file: string, options: RunOptions, labelThreads: boolean): Pr
         return;
     }
   };
-  const outcome = await supervisor.startRun(source, options, onEvent).done;
-  if (outcome.trace) {
+  // --timeline asks for the trace without printing it (--trace prints it too).
+  const printTrace = options.trace === true;
+  const outcome = await supervisor.startRun(source, timeline ? { ...options, trace: true } : options, onEvent).done;
+  if (timeline && outcome.trace) {
+    const html = standaloneHtml({
+      title: basename(file),
+      ending: outcome.message,
+      events: outcome.trace.events,
+      dropped: outcome.trace.dropped,
+      console: printed,
+      virtual: outcome.seed !== undefined,
+      ...(outcome.status === 'deadlock' ? { deadlocked: errors } : {}),
+    });
+    try {
+      writeFileSync(timeline, html);
+      process.stderr.write(`weft: wrote the timeline to ${timeline}\n`);
+    } catch (error) {
+      process.stderr.write(`weft: cannot write the timeline to ${timeline}: ${(error as Error).message}\n`);
+    }
+  }
+  if (outcome.trace && printTrace) {
     // One event a line on stderr: time (µs, or the scheduler's step under --seed), thread, what, object, where.
     // A task's exit adds its counters (tokio-console's columns).
     for (const e of outcome.trace.events) {
@@ -137,6 +165,7 @@ async function main(): Promise<void> {
         threads: { type: 'boolean', default: false },
         seed: { type: 'string' },
         trace: { type: 'boolean', default: false },
+        timeline: { type: 'string' },
         schedule: { type: 'string' },
         file: { type: 'string' },
         call: { type: 'string' },
@@ -213,12 +242,13 @@ async function main(): Promise<void> {
     if (!Array.isArray(args)) fail(`weft: --args must be a JSON array of the arguments, got ${values.args}`);
     options.call = { name: values.call, args };
   }
+  if (values.timeline !== undefined && !/\.html?$/i.test(values.timeline)) fail(`weft: --timeline writes an HTML file: give it a name ending in .html, got '${values.timeline}'`);
   // The program runs in a child process this one watches, so even V8 aborting on a heap blow-up ends with a weft message (guard.ts).
   if (!inGuardedChild()) {
     process.exitCode = await runGuarded(process.argv[1]!, process.argv.slice(2));
     return;
   }
-  process.exitCode = await run(file, options, values.threads ?? false);
+  process.exitCode = await run(file, options, values.threads ?? false, values.timeline);
 }
 
 await main();

@@ -32,6 +32,8 @@ export interface ExampleOptions {
    * one thread at a time, virtual time, the same interleaving on every run.
    */
   seed?: number;
+  /** ```` ```ts run explore ````: the main action is Run under 20 schedules (the lesson is nondeterminism). */
+  explore?: boolean;
 }
 
 const RUNNABLE_LANGS = new Set(['ts', 'typescript']);
@@ -49,6 +51,7 @@ export function parseExampleMeta(lang: string | null | undefined, meta: string |
     const [key, value] = word.split('=', 2);
     if (key === 'timeout' && value && /^\d+$/.test(value)) options.timeoutMs = Number(value);
     if (key === 'seed' && value && /^\d+$/.test(value)) options.seed = Number(value);
+    if (word === 'explore') options.explore = true;
   }
   return options;
 }
@@ -75,6 +78,7 @@ export const runnableExamplesMdast: MdastPluginDefinition = {
     const properties: Record<string, string> = { [SOURCE_PROP]: node.value, className: 'weft-example' };
     if (options.timeoutMs !== undefined) properties.dataTimeout = String(options.timeoutMs);
     if (options.seed !== undefined) properties.dataSeed = String(options.seed);
+    if (options.explore) properties.dataExplore = '';
     ctx.wrapNode(node, {
       type: 'weftExample',
       children: [],
@@ -102,7 +106,12 @@ const ICONS = {
   stop: 'M3.5 3.5h9v9h-9z',
   reset: 'M8 3a5 5 0 1 1-4.9 6h1.6A3.5 3.5 0 1 0 8 4.5V7L4.5 3.75 8 .5z',
   edit: 'M11.2 1.8l3 3-8.5 8.5H2.7v-3zM10 4.6l1.4 1.4',
+  explore: 'M2 3h3v2H2zM2 7h3v2H2zM2 11h3v2H2zM6 3.5h8v1H6zM6 7.5h5v1H6zM6 11.5h7v1H6z',
+  timeline: 'M1 3h9v3H1zM5 8h10v3H5zM1 13h14v1H1z',
 };
+
+/** How many seeds Run under N schedules tries (seeds 1..N). */
+export const EXPLORE_SCHEDULES = 20;
 
 const button = (action: keyof typeof ICONS, label: string, extra: Element['properties'] = {}): Element =>
   el('button', { type: 'button', className: ['weft-example__button', `weft-example__button--${action}`], dataAction: action, disabled: true, ...extra }, [
@@ -137,13 +146,19 @@ export const runnableExamplesHast: HastPluginDefinition = {
       ctx.setProperty(node as HastNode, SOURCE_PROP, null);
       const seed = node.properties?.dataSeed;
       const label = seed === undefined || seed === null ? 'TypeScript' : `TypeScript, seed ${String(seed)}`;
+      const explore = button('explore', `Run under ${EXPLORE_SCHEDULES} schedules`, { dataSchedules: String(EXPLORE_SCHEDULES) });
+      const exploreFirst = node.properties?.dataExplore !== undefined && node.properties?.dataExplore !== null;
       const toolbar = el('div', { className: ['weft-example__toolbar'], role: 'toolbar', ariaLabel: 'Example' }, [
         el('span', { className: ['weft-example__label'] }, [text(label)]),
         el('span', { className: ['weft-example__hint'] }, []),
+        ...(exploreFirst ? [explore] : []),
         button('run', 'Run', { ariaKeyShortcuts: 'Control+Enter Meta+Enter' }),
         button('stop', 'Stop'),
         button('reset', 'Reset'),
         button('edit', 'Edit'),
+        ...(exploreFirst ? [] : [explore]),
+        // Shown once a run has ended (the run recorded its trace).
+        button('timeline', 'Timeline', { hidden: true, ariaExpanded: 'false' }),
       ]);
       const output = el('div', {
         className: ['weft-example__output'],

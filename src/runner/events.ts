@@ -24,7 +24,15 @@ export type OutputStream = 'log' | 'info' | 'warn' | 'error' | 'debug';
 
 export type RunEvent =
   /** One console line written by the reader's program. */
-  | { kind: 'output'; stream: OutputStream; thread: string; threadId: number; text: string }
+  | {
+      kind: 'output';
+      stream: OutputStream;
+      thread: string;
+      threadId: number;
+      text: string;
+      /** In a traced run (RunOptions.trace): when, on the trace's clock (TraceEvent.time), and the reader's line of the console call. */
+      at?: { time: number; line?: number };
+    }
   /** An uncaught error (also a compile error): shown in the log and as an editor marker. */
   | { kind: 'error'; error: ReaderError }
   /** The run is over; always the last event. */

@@ -19,7 +19,8 @@
  * Layout (Int32 words from the ring's address):
  *   0 read: the sequence number of the next line the supervisor takes
  *   LINES slots of SLOT_WORDS words: committed (seq + 1 once written, 0 when
- *   free), thread id, stream, text pointer, label bytes, text bytes.
+ *   free), thread id, stream, text pointer, label bytes, text bytes, and in a
+ *   traced run the trace clock's time and the reader's line (for the timeline).
  * A line's bytes (its thread's label, then its text, UTF-8) are a heap
  * block; the next writer of the slot frees it, so the supervisor, which may
  * not block, never takes the allocator's lock.
@@ -30,8 +31,10 @@ import type { OutputStream } from './events.ts';
 import type { PanicReport } from '../weft/runtime/context.ts';
 
 export const RING_LINES = 2048;
-const SLOT_WORDS = 6;
-const S = { committed: 0, threadId: 1, stream: 2, ptr: 3, labelBytes: 4, textBytes: 5 } as const;
+const SLOT_WORDS = 8;
+const S = { committed: 0, threadId: 1, stream: 2, ptr: 3, labelBytes: 4, textBytes: 5, time: 6, line: 7 } as const;
+/** A slot's time word when the line carries no time (the run is not traced). */
+const NO_TIME = -1;
 const FIRST_SLOT = 2;
 /** How long a writer waiting for room sleeps between looks for a stop. */
 const WAIT_SLICE_MS = 50;
@@ -53,8 +56,14 @@ const STREAMS = ['log', 'info', 'warn', 'error', 'debug', 'panic'] as const;
 type Kind = (typeof STREAMS)[number];
 
 export type RingLine =
-  | { kind: 'output'; seq: number; threadId: number; thread: string; stream: OutputStream; text: string }
+  | { kind: 'output'; seq: number; threadId: number; thread: string; stream: OutputStream; text: string; at?: LineStamp }
   | ({ kind: 'panic'; seq: number; threadId: number } & PanicReport);
+
+/** When (trace clock) and from which of the reader's lines a console line was written, in a traced run. */
+export interface LineStamp {
+  time: number;
+  line?: number;
+}
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -77,7 +86,7 @@ function slotIndex(base: number, seq: number, word: number): number {
 }
 
 /** A thread writes line `seq` (taken from H.outputSeq); waits while the ring is full. */
-function write(memory: RunMemory, seq: number, threadId: number, kind: Kind, label: string, text: string): void {
+function write(memory: RunMemory, seq: number, threadId: number, kind: Kind, label: string, text: string, at?: LineStamp): void {
   const i32 = memory.i32;
   const base = Atomics.load(memory.header, H.outputRing) >> 2;
   for (;;) {
@@ -98,12 +107,14 @@ function write(memory: RunMemory, seq: number, threadId: number, kind: Kind, lab
   i32[slotIndex(base, seq, S.ptr)] = ptr;
   i32[slotIndex(base, seq, S.labelBytes)] = labelBytes.length;
   i32[slotIndex(base, seq, S.textBytes)] = textBytes.length;
+  i32[slotIndex(base, seq, S.time)] = at ? at.time : NO_TIME;
+  i32[slotIndex(base, seq, S.line)] = at?.line ?? 0;
   Atomics.store(i32, slotIndex(base, seq, S.committed), seq + 1);
 }
 
-export function writeOutput(memory: RunMemory, threadId: number, thread: string, stream: OutputStream, text: string): void {
+export function writeOutput(memory: RunMemory, threadId: number, thread: string, stream: OutputStream, text: string, at?: LineStamp): void {
   const seq = Atomics.add(memory.i32, H.outputSeq, 1);
-  write(memory, seq, threadId, stream, thread, truncateLine(text));
+  write(memory, seq, threadId, stream, thread, truncateLine(text), at);
 }
 
 export function writePanic(memory: RunMemory, threadId: number, report: PanicReport): void {
@@ -137,7 +148,10 @@ function take(memory: RunMemory, base: number, seq: number): RingLine {
       return { kind: 'output', seq, threadId, thread, stream: 'error', text };
     }
   }
-  return { kind: 'output', seq, threadId, thread, stream: kind, text };
+  const time = i32[slotIndex(base, seq, S.time)]!;
+  const line = i32[slotIndex(base, seq, S.line)]!;
+  const at = time === NO_TIME ? undefined : line > 0 ? { time, line } : { time };
+  return { kind: 'output', seq, threadId, thread, stream: kind, text, ...(at ? { at } : {}) };
 }
 
 /**

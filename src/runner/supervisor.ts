@@ -599,7 +599,7 @@ class Run implements RunHandle {
 }
 
 function lineEvent(line: RingLine): RunEvent {
-  if (line.kind === 'output') return { kind: 'output', stream: line.stream, thread: line.thread, threadId: line.threadId, text: line.text };
+  if (line.kind === 'output') return { kind: 'output', stream: line.stream, thread: line.thread, threadId: line.threadId, text: line.text, ...(line.at ? { at: line.at } : {}) };
   return {
     kind: 'error',
     error: {

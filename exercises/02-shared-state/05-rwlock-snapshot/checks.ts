@@ -42,7 +42,10 @@ export default [
         let last = -1;
         for (const page of pages) {
           const match = /^v(\d+)#(\d+)$/.exec(page);
-          if (match === null) run.fail(`${describe(3, versions)}, reader ${r} rendered ${show(page)}: keep render as it is`);
+          if (match === null) {
+            run.fail(`${describe(3, versions)}, reader ${r} rendered ${show(page)}: keep render as it is`);
+            continue;
+          }
           const version = Number(match[1]);
           const checksum = Number(match[2]);
           if (!known.has(version) || checksum !== checksumOf(version)) {

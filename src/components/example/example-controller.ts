@@ -13,8 +13,9 @@ import { OutputLog } from './output-log.ts';
 import { draftKey, loadDraft, saveDraft } from './example-drafts.ts';
 import { confirmDialog } from '../exercise/confirm-dialog.ts';
 import { matchesExpected, type OutputComparison } from '../../markdown/expected-output.ts';
+import { ExampleTimeline, outcomeLabel, TRACED } from '../timeline/example-timeline.ts';
 
-export type ExampleAction = 'run' | 'stop' | 'reset' | 'edit';
+export type ExampleAction = 'run' | 'stop' | 'reset' | 'edit' | 'explore' | 'timeline';
 
 /** The runner's default time limit (RunOptions.timeoutMs), shown when a run times out. */
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -41,6 +42,8 @@ export class ExampleController {
   #saveTimer: ReturnType<typeof setTimeout> | undefined;
   /** What the current run printed, line by line, to compare with the expected output. */
   #printed: string[] = [];
+  /** The last run's trace, its Timeline button and views, and Run under N schedules (components/timeline/). */
+  readonly #timeline: ExampleTimeline;
 
   constructor(element: HTMLElement) {
     this.#element = element;
@@ -54,8 +57,9 @@ export class ExampleController {
     if (!panel) throw new Error('weft-example: no output panel in the markup');
     this.#log = new OutputLog(panel, (location) => void this.#reveal(location));
     const button = (action: ExampleAction) => element.querySelector<HTMLButtonElement>(`button[data-action="${action}"]`);
-    this.#buttons = { run: button('run'), stop: button('stop'), reset: button('reset'), edit: button('edit') };
+    this.#buttons = { run: button('run'), stop: button('stop'), reset: button('reset'), edit: button('edit'), explore: button('explore'), timeline: button('timeline') };
     this.#hint = element.querySelector('.weft-example__hint');
+    this.#timeline = new ExampleTimeline(element, (location) => void this.#reveal(location));
     this.#draftKey = draftKey(location.pathname, this.#original);
     // A draft typed just before the page goes away is saved too.
     addEventListener('pagehide', () => this.#saveNow());
@@ -74,6 +78,10 @@ export class ExampleController {
         return void this.#askThenReset();
       case 'edit':
         return void this.#openEditor().then((editor) => editor?.focus());
+      case 'explore':
+        return void this.#explore();
+      case 'timeline':
+        return void this.#timeline.toggle();
     }
   }
 
@@ -96,9 +104,11 @@ export class ExampleController {
     this.#element.toggleAttribute('data-draft', code !== this.#original);
   }
 
-  #start(): void {
+  /** Runs the code; with a seed, under that schedule (a replay from Run under N schedules), and then shows its timeline. */
+  #start(seed?: number): void {
     this.#run?.stop(); // Ctrl+Enter while running restarts.
     this.#run = undefined;
+    this.#timeline.reset(seed !== undefined);
     this.#log.clear();
     this.#log.show();
     this.#setMarkers([]);
@@ -114,18 +124,20 @@ export class ExampleController {
       this.#run = undefined;
       this.#runToken = undefined;
       this.#setRunning(false);
+      if (seed !== undefined) void this.#timeline.toggle(true);
     };
     this.#setRunning(true);
     // Running the code as written needs only the runner: the editor loads when the reader edits.
     import('../../runner/browser-host.ts')
       .then((host) => {
         if (!current()) return; // Reset or another Run came first.
-        const options = {
-          ...(this.#timeoutMs ? { timeoutMs: this.#timeoutMs } : {}),
-          ...(this.#seed !== undefined ? { seed: this.#seed } : {}),
-        };
+        // A replay from Run under N schedules runs its schedule; an example marked seed=N always runs under its own.
+        const runSeed = seed ?? this.#seed;
+        const options = { ...TRACED, ...(this.#timeoutMs ? { timeoutMs: this.#timeoutMs } : {}), ...(runSeed !== undefined ? { seed: runSeed } : {}) };
         const handle = host.startRun(source, options, (event) => {
-          if (current()) this.#onEvent(event, timeoutMs);
+          if (!current()) return;
+          this.#onEvent(event, timeoutMs);
+          this.#timeline.onEvent(event);
         });
         this.#run = handle;
         handle.done.then(finish, (error: unknown) => {
@@ -146,6 +158,58 @@ export class ExampleController {
     if (event.kind === 'error' && event.error.location) {
       const { line, column } = event.error.location;
       this.#setMarkers([...this.#markers, { line, column, message: `${event.error.name}: ${event.error.message}`, severity: 'error' }]);
+    }
+  }
+
+  /** Run under N schedules: seeds 1..N one after another, then the distinct outcomes, each replayable with its timeline. */
+  async #explore(): Promise<void> {
+    const total = Number(this.#buttons.explore?.dataset.schedules) || 20;
+    this.#run?.stop();
+    this.#run = undefined;
+    this.#timeline.reset();
+    this.#log.clear();
+    this.#log.show();
+    this.#setMarkers([]);
+    this.#showVerdict(undefined);
+    const source = this.#currentCode();
+    const token = {};
+    this.#runToken = token;
+    const current = () => this.#runToken === token;
+    this.#setRunning(true);
+    const byLabel = new Map<string, number[]>();
+    try {
+      const host = await import('../../runner/browser-host.ts');
+      for (let seed = 1; seed <= total && current(); seed++) {
+        if (this.#hint) this.#hint.textContent = `Schedule ${seed} of ${total}…`;
+        const printed: string[] = [];
+        const handle = host.startRun(source, { ...(this.#timeoutMs ? { timeoutMs: this.#timeoutMs } : {}), seed }, (event) => {
+          if (event.kind === 'output') printed.push(event.text);
+        });
+        this.#run = handle;
+        const outcome = await handle.done;
+        if (!current()) return;
+        if (outcome.status === 'stopped') {
+          this.#log.note(`Stopped after ${seed - 1} of ${total} schedules`);
+          return;
+        }
+        if (outcome.status === 'compile-error' || outcome.status === 'crashed') {
+          this.#log.note(`Could not run it: ${outcome.message}`, 'error');
+          return;
+        }
+        const label = outcomeLabel(printed, outcome);
+        byLabel.set(label, [...(byLabel.get(label) ?? []), seed]);
+      }
+      if (!current()) return;
+      this.#log.note(`Ran under ${total} schedules: ${byLabel.size} distinct outcome${byLabel.size === 1 ? '' : 's'}.`);
+      await this.#timeline.showOutcomes([...byLabel].map(([label, seeds]) => ({ label, seeds })), total, (seed) => this.#start(seed));
+    } catch (error) {
+      if (current()) this.#log.note(`The runs failed: ${describe(error)}`, 'error');
+    } finally {
+      if (current()) {
+        this.#run = undefined;
+        this.#runToken = undefined;
+        this.#setRunning(false);
+      }
     }
   }
 
@@ -186,6 +250,7 @@ export class ExampleController {
     if (!this.#editor && code && code.textContent !== this.#original) code.textContent = this.#original;
     this.#setMarkers([]);
     this.#log.hide();
+    this.#timeline.reset();
     this.#showVerdict(undefined);
     this.#updateHint();
   }
@@ -230,12 +295,13 @@ export class ExampleController {
   }
 
   #setRunning(running: boolean): void {
-    const { run, stop } = this.#buttons;
+    const { run, stop, explore } = this.#buttons;
     const focusWasOn = document.activeElement;
     if (run) run.disabled = running;
+    if (explore) explore.disabled = running;
     if (stop) stop.disabled = !running;
     // A disabled button drops focus; hand it to the button that took its place.
-    if (running && focusWasOn === run) stop?.focus();
+    if (running && (focusWasOn === run || focusWasOn === explore)) stop?.focus();
     if (!running && focusWasOn === stop) run?.focus();
     this.#element.toggleAttribute('data-running', running);
     this.#updateHint();

@@ -20,7 +20,7 @@ function prewarmRunner(): void {
 }
 
 const isAction = (value: string | undefined): value is ExampleAction =>
-  value === 'run' || value === 'stop' || value === 'reset' || value === 'edit';
+  value === 'run' || value === 'stop' || value === 'reset' || value === 'edit' || value === 'explore' || value === 'timeline';
 
 class WeftExample extends HTMLElement {
   #controller: Promise<ExampleController> | undefined;

@@ -11,7 +11,7 @@ import { context, enterThread, hasContext, threadLabel, type Host, type SpawnReq
 import { H, RunMemory } from '../../weft/runtime/memory.ts';
 import { allocateThread, panicPayload, runThread, threadName } from '../../weft/runtime/threads.ts';
 import { RunStopped } from '../../weft/runtime/wait.ts';
-import { attachTrace } from '../../weft/runtime/trace.ts';
+import { attachTrace, traceStamp } from '../../weft/runtime/trace.ts';
 import { lift, threadBody } from '../../weft/runtime/lift.ts';
 import { unwinding } from '../../weft/runtime/unwind.ts';
 import * as threadModule from '../../weft/thread.ts';
@@ -119,7 +119,7 @@ function makeHost(port: WorkerPort, memory: RunMemory, idleWorkers: number, thre
       // printing is cut off here, as a Rust process's threads are at exit.
       if (Atomics.load(memory.i32, H.stop) !== 0) throw new RunStopped();
       // Through run memory, not a message each (output-ring.ts): a flood cannot swamp the page.
-      writeOutput(memory, threadId, label, stream, text);
+      writeOutput(memory, threadId, label, stream, text, traceStamp());
     },
     panic(report) {
       if (Atomics.load(memory.i32, H.stop) !== 0) return;

@@ -123,6 +123,20 @@ export function traceAttached(): boolean {
   return ring !== undefined;
 }
 
+/**
+ * In a traced run, the trace clock's time now and the reader's line that is
+ * running (for a console line placed on the timeline); undefined when the
+ * run is not traced.
+ */
+export function traceStamp(): { time: number; line?: number } | undefined {
+  const r = ring;
+  if (r === undefined || !hasContext()) return undefined;
+  const ctx = context();
+  const time = ctx.scheduled ? atomicLoad(ctx.memory.header, H.step) : round((timeOrigin + clock() - r.start) * 1000);
+  const line = ctx.locate(new Error().stack)?.line;
+  return line === undefined ? { time } : { time, line };
+}
+
 /** Records one event of the calling thread, if the run is traced; `data`, the kind's own words (a block's wait kind). */
 export function traceEvent(kind: TraceKind, object: number, data?: number[]): void {
   const ctx = context();

@@ -1,0 +1,200 @@
+/**
+ * The page's side of the timeline, loaded with `import()` the first time a
+ * run's picture is asked for: the SVG and table strings come from render.ts
+ * (shared with the CLI); this adds what only a page has — hover and focus
+ * describe an event, arrow keys move between events, Enter or a click moves
+ * the editor's cursor to its line, a toggle swaps the picture for a table —
+ * plus the wait-for graph of a deadlock and the list of outcomes of a run
+ * under many schedules.
+ */
+import type { SourceLocation, TraceEvent } from '../../runner/events.ts';
+import {
+  buildTimeline,
+  cutAtDeadlock,
+  describeEvent,
+  describeWaitFor,
+  renderLegend,
+  renderScale,
+  renderTable,
+  renderTimelineSvg,
+  renderWaitForSvg,
+  waitForGraph,
+  TIMELINE_CSS,
+  type ConsoleLine,
+  type TimelineModel,
+} from './render.ts';
+
+export interface RecordedRun {
+  events: TraceEvent[];
+  dropped: number;
+  console: ConsoleLine[];
+  /** Under a seed: time is virtual. */
+  seed?: number;
+  /** The deadlock report's threads and lines, when the run ended in one. */
+  deadlocked?: Array<{ thread?: string; line?: number }>;
+}
+
+let styled = false;
+function addStyles(): void {
+  if (styled) return;
+  styled = true;
+  const style = document.createElement('style');
+  style.textContent = TIMELINE_CSS;
+  document.head.append(style);
+}
+
+let figures = 0;
+
+function figure(className: string, caption: string): { root: HTMLElement; caption: HTMLElement } {
+  const root = document.createElement('figure');
+  root.className = className;
+  const id = `weft-figure-${++figures}`;
+  root.setAttribute('aria-labelledby', id);
+  const cap = document.createElement('figcaption');
+  cap.id = id;
+  cap.textContent = caption;
+  root.append(cap);
+  return { root, caption: cap };
+}
+
+/** The timeline of one run, with its legend, scale, event detail line and table toggle. */
+export function timelineFigure(run: RecordedRun, reveal: (location: SourceLocation) => void): HTMLElement {
+  addStyles();
+  const events = run.deadlocked ? cutAtDeadlock(run.events, run.deadlocked) : run.events;
+  const model = buildTimeline({ events, console: run.console, virtual: run.seed !== undefined, dropped: run.dropped });
+  const title = `Timeline of the run${run.seed !== undefined ? ` under seed ${run.seed}` : ''}: one lane per thread, time across`;
+  const { root } = figure('weft-timeline', title);
+  const tools = document.createElement('div');
+  tools.className = 'tl-tools';
+  const toggle = document.createElement('button');
+  toggle.type = 'button';
+  toggle.className = 'weft-example__button';
+  toggle.textContent = 'Show as table';
+  toggle.setAttribute('aria-pressed', 'false');
+  tools.append(toggle);
+
+  const picture = document.createElement('div');
+  picture.className = 'tl-scroll';
+  const width = Math.max(720, Math.min(6000, model.events.length * 14));
+  picture.innerHTML = renderTimelineSvg(model, width);
+  const detail = document.createElement('p');
+  detail.className = 'tl-detail';
+  detail.setAttribute('aria-live', 'polite');
+  detail.textContent = 'Hover or focus an event to see it; Enter or a click shows its line in the code.';
+  const about = document.createElement('div');
+  about.innerHTML = renderScale(model) + renderLegend(model);
+  const table = document.createElement('div');
+  table.className = 'tl-table-wrap';
+  table.hidden = true;
+  table.innerHTML = renderTable(model);
+
+  toggle.addEventListener('click', () => {
+    const showTable = table.hidden;
+    table.hidden = !showTable;
+    picture.hidden = showTable;
+    detail.hidden = showTable;
+    // A toggle: its name stays, its pressed state says which view is on.
+    toggle.setAttribute('aria-pressed', String(showTable));
+  });
+
+  wireMarks(picture, model, detail, reveal);
+  table.addEventListener('click', (event) => {
+    const button = (event.target as Element).closest<HTMLElement>('button[data-event]');
+    const e = button ? model.events[Number(button.dataset.event)] : undefined;
+    if (e?.line) reveal({ line: e.line, column: e.column ?? 1 });
+  });
+  root.append(tools, picture, detail, about, table);
+  return root;
+}
+
+function wireMarks(picture: HTMLElement, model: TimelineModel, detail: HTMLElement, reveal: (location: SourceLocation) => void): void {
+  const marks = () => [...picture.querySelectorAll<SVGGElement>('.tl-hit')].sort((a, b) => Number(a.dataset.event) - Number(b.dataset.event));
+  const show = (mark: Element | null) => {
+    if (!(mark instanceof SVGElement) || !mark.classList.contains('tl-hit')) return;
+    const e = model.events[Number(mark.dataset.event)];
+    if (e) detail.textContent = describeEvent(e, model.virtual);
+  };
+  const go = (mark: Element | null) => {
+    if (!(mark instanceof SVGElement)) return;
+    const e = model.events[Number(mark.dataset.event)];
+    if (e?.line) reveal({ line: e.line, column: e.column ?? 1 });
+  };
+  picture.addEventListener('pointerover', (event) => show((event.target as Element).closest('.tl-hit')));
+  picture.addEventListener('focusin', (event) => show((event.target as Element).closest('.tl-hit')));
+  picture.addEventListener('click', (event) => go((event.target as Element).closest('.tl-hit')));
+  picture.addEventListener('keydown', (event) => {
+    const current = (event.target as Element).closest('.tl-hit');
+    if (!current) return;
+    if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      go(current);
+      return;
+    }
+    const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1, Home: -Infinity, End: Infinity }[event.key];
+    if (step === undefined) return;
+    event.preventDefault();
+    const all = marks();
+    const at = all.indexOf(current as SVGGElement);
+    const next = all[Math.max(0, Math.min(all.length - 1, step === Infinity ? all.length - 1 : step === -Infinity ? 0 : at + step))];
+    if (!next) return;
+    // One tab stop: the focused mark is the one Tab comes back to.
+    for (const mark of all) mark.setAttribute('tabindex', mark === next ? '0' : '-1');
+    next.focus();
+    next.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  });
+}
+
+/** The wait-for graph of a deadlocked run; undefined when the trace shows no thread waiting. */
+export function waitForFigure(run: RecordedRun): HTMLElement | undefined {
+  addStyles();
+  const graph = waitForGraph(run.deadlocked ? cutAtDeadlock(run.events, run.deadlocked) : run.events);
+  if (graph.edges.length === 0) return undefined;
+  const { root } = figure('weft-waitfor', `Wait-for graph: ${describeWaitFor(graph)}`);
+  const picture = document.createElement('div');
+  picture.className = 'tl-scroll';
+  picture.innerHTML = renderWaitForSvg(graph);
+  root.append(picture);
+  return root;
+}
+
+export interface ScheduleOutcome {
+  /** What a reader sees: the output, or how it ended. */
+  label: string;
+  seeds: number[];
+}
+
+/** The distinct outcomes of a run under many schedules; choosing one replays its first seed. */
+export function outcomesList(outcomes: ScheduleOutcome[], total: number, choose: (seed: number) => void): HTMLElement {
+  addStyles();
+  const section = document.createElement('div');
+  section.className = 'weft-outcomes';
+  const heading = document.createElement('p');
+  heading.className = 'weft-outcomes__summary';
+  heading.textContent = `${outcomes.length} distinct outcome${outcomes.length === 1 ? '' : 's'} under ${total} schedules (seeds 1 to ${total}). Choose one to replay it with its timeline.`;
+  const list = document.createElement('ul');
+  list.setAttribute('aria-label', 'Outcomes');
+  list.className = 'weft-outcomes__list';
+  for (const outcome of [...outcomes].sort((a, b) => b.seeds.length - a.seeds.length)) {
+    const item = document.createElement('li');
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'weft-outcomes__choice';
+    const text = document.createElement('span');
+    text.className = 'weft-outcomes__text';
+    text.textContent = outcome.label;
+    const count = document.createElement('span');
+    count.className = 'weft-outcomes__count';
+    const seeds = outcome.seeds.slice(0, 6).join(', ') + (outcome.seeds.length > 6 ? ', …' : '');
+    count.textContent = `${outcome.seeds.length} of ${total} schedules (seed${outcome.seeds.length === 1 ? '' : 's'} ${seeds})`;
+    button.append(text, count);
+    button.addEventListener('click', () => {
+      for (const other of list.querySelectorAll('button[aria-current]')) other.removeAttribute('aria-current');
+      button.setAttribute('aria-current', 'true');
+      choose(outcome.seeds[0]!);
+    });
+    item.append(button);
+    list.append(item);
+  }
+  section.append(heading, list);
+  return section;
+}

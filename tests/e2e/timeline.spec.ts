@@ -1,0 +1,177 @@
+// The run made visible: after a run, a Timeline of its threads, locks and
+// messages; a deadlock drawn as a wait-for graph; an example run under 20
+// schedules lists its distinct outcomes, and choosing one replays it with its
+// timeline. On the built book, as a reader drives it: by buttons, lists and
+// figures' names, and by keyboard.
+
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Locator, Page } from '@playwright/test';
+import { test, expect } from './support/fixtures.ts';
+import { example, finishedOutput, replaceCode, type ExampleOnPage } from './support/examples.ts';
+
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/timeline/${name}`, import.meta.url), 'utf8').trimEnd();
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const SHOTS = '/tmp/timeline-shots';
+
+async function violations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: axeSource });
+  return page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+    // Monaco's internals are its authors'; the output log's thread tags on an error line are the log's (a contrast issue left to it).
+    const result = await axe.run({ exclude: [['.monaco-editor'], ['.weft-log__error .weft-log__thread']] }, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}`);
+  });
+}
+
+/** The chapter's lock-order deadlock example (two threads, two locks, taken in opposite orders). */
+async function lockOrderExample(page: Page): Promise<ExampleOnPage> {
+  await page.goto('/shared-state/');
+  const all = page.locator('weft-example');
+  const count = await all.count();
+  for (let n = 1; n <= count; n++) {
+    if ((await all.nth(n - 1).locator('pre').textContent())?.includes('this thread: b, then a')) return example(page, n);
+  }
+  throw new Error('the lock-order deadlock example is not on /shared-state/');
+}
+
+function timeline(ex: ExampleOnPage): Locator {
+  return ex.root.getByRole('figure', { name: /^Timeline/ });
+}
+
+/** Table rows as [thread, event] pairs. */
+async function tableRows(figure: Locator): Promise<Array<[string, string]>> {
+  const rows = figure.getByRole('table').locator('tbody tr');
+  return (await rows.evaluateAll((trs) => trs.map((tr) => [tr.children[1]!.textContent ?? '', tr.children[2]!.textContent ?? '']))) as Array<[string, string]>;
+}
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`a lock-order deadlock shows its wait-for graph naming both threads and both lines, and its timeline (${scheme})`, async ({ page, pageErrors }) => {
+    test.setTimeout(120_000);
+    await page.emulateMedia({ colorScheme: scheme });
+    const ex = await lockOrderExample(page);
+    await ex.run.click();
+    await expect(ex.log.locator('.weft-log__status')).toHaveCount(1, { timeout: 60_000 });
+    const { status } = await finishedOutput(ex);
+    expect(status).toContain('Deadlock');
+    const graph = ex.root.getByRole('figure', { name: /^Wait-for graph/ });
+    await expect(graph).toBeVisible();
+    const name = (await graph.locator('figcaption').textContent()) ?? '';
+    // main takes a then waits for b at line 19; thread 2 takes b then waits for a at line 13.
+    // Locks are named A, B, ... in the order they were first taken, which a free run does not fix.
+    expect(name).toMatch(/main waits at line 19 for lock [AB], held by thread 2 \(locked at line 11\)/);
+    expect(name).toMatch(/thread 2 waits at line 13 for lock [AB], held by main \(locked at line 16\)/);
+    expect(name).toMatch(/The cycle: (main → thread 2 → main|thread 2 → main → thread 2)/);
+
+    await ex.root.getByRole('button', { name: 'Timeline', exact: true }).click();
+    const figure = timeline(ex);
+    await expect(figure).toBeVisible();
+    await expect(figure.locator('.tl-lane-name')).toHaveText(['main', 'thread 2']);
+    await expect(figure.getByRole('list', { name: 'Legend' })).toContainText('holds lock A');
+    await ex.root.screenshot({ path: `${SHOTS}/deadlock-${scheme}.png` });
+    expect(await violations(page)).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+}
+
+{
+  // 20 runs one after another: slow on a loaded machine, so one test covers both themes (light, then dark at the end).
+  const scheme = 'light';
+  test('a lost update run under 20 schedules shows its outcomes; the bad one replays with a timeline where the threads interleave', async ({ page, pageErrors }) => {
+    test.setTimeout(900_000);
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.goto('/shared-state/');
+    const ex = example(page, 1);
+    await replaceCode(page, ex, fixture('lost-update.ts'));
+    await ex.root.getByRole('button', { name: 'Run under 20 schedules' }).click();
+    const outcomes = ex.root.getByRole('list', { name: 'Outcomes' });
+    await expect(outcomes).toBeVisible({ timeout: 800_000 });
+    const items = outcomes.getByRole('listitem');
+    expect(await items.count()).toBeGreaterThanOrEqual(2);
+    // Four increments in all: any total under 4 lost one. Each outcome says how many schedules gave it.
+    const counts = await outcomes.locator('.weft-outcomes__count').allTextContents();
+    const total = counts.reduce((sum, t) => sum + Number(/^(\d+) of 20 schedules/.exec(t)?.[1] ?? 0), 0);
+    expect(total).toBe(20);
+    const bad = items.filter({ has: page.locator('.weft-outcomes__text', { hasText: /^Total: [0-3]$/ }) }).first();
+    await expect(bad).toBeVisible();
+    await ex.root.screenshot({ path: `${SHOTS}/outcomes-${scheme}.png` });
+    await bad.getByRole('button').click();
+
+    const figure = timeline(ex);
+    await expect(figure).toBeVisible({ timeout: 60_000 });
+    await expect(figure).toHaveAccessibleName(/^Timeline of the run under seed \d+/);
+    await expect(figure.locator('.tl-lane-name')).toHaveText(['main', 'thread 2', 'thread 3']);
+    // The replay printed the bad total again.
+    await expect(ex.log.locator('.weft-log__text')).toContainText([/^Total: [0-3]$/]);
+    await ex.root.screenshot({ path: `${SHOTS}/timeline-${scheme}.png` });
+
+    // In the table: some thread read (its first lock of a pair) and, before it wrote (its second), the other thread locked too.
+    await figure.getByRole('button', { name: 'Show as table' }).click();
+    const rows = (await tableRows(figure)).filter(([, what]) => what === 'locked lock A');
+    const interleaved = ['thread 2', 'thread 3'].some((me) => {
+      const mine = rows.map(([who], i) => (who === me ? i : -1)).filter((i) => i >= 0);
+      for (let pair = 0; pair + 1 < mine.length; pair += 2) {
+        if (rows.slice(mine[pair]! + 1, mine[pair + 1]!).some(([who]) => who !== me && who !== 'main')) return true;
+      }
+      return false;
+    });
+    expect(interleaved).toBe(true);
+    expect(await violations(page)).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await figure.getByRole('button', { name: 'Show as table' }).click();
+    await ex.root.screenshot({ path: `${SHOTS}/timeline-dark.png` });
+    expect(await violations(page)).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+}
+
+test('the timeline and its table are reachable by keyboard, and an event takes the editor to its line', async ({ page }) => {
+  test.setTimeout(120_000);
+  const ex = await lockOrderExample(page);
+  await ex.run.click();
+  await finishedOutput(ex);
+  const open = ex.root.getByRole('button', { name: 'Timeline', exact: true });
+  await open.focus();
+  await page.keyboard.press('Enter');
+  const figure = timeline(ex);
+  await expect(figure).toBeVisible();
+  await expect(open).toHaveAttribute('aria-expanded', 'true');
+
+  // Tab reaches the table toggle, then one event of the picture; arrows move between events.
+  const toggle = figure.getByRole('button', { name: 'Show as table' });
+  for (let i = 0; i < 10 && !(await toggle.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+  await expect(toggle).toBeFocused();
+  await page.keyboard.press('Tab');
+  const focused = figure.locator('.tl-hit:focus');
+  await expect(focused).toHaveCount(1);
+  const first = await focused.getAttribute('aria-label');
+  await page.keyboard.press('ArrowRight');
+  const second = await figure.locator('.tl-hit:focus').getAttribute('aria-label');
+  expect(second).not.toBe(first);
+  await expect(figure.locator('.tl-detail')).toHaveText(second!);
+
+  await page.keyboard.press('Shift+Tab');
+  await expect(toggle).toBeFocused();
+  await page.keyboard.press('Space');
+  await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+  const table = figure.getByRole('table');
+  await expect(table).toBeVisible();
+  await expect(table.locator('thead th')).toHaveText(['Time', 'Thread', 'Event', 'Object', 'Line']);
+  await expect(table).toContainText(/main.*blocked on lock [AB]/);
+
+  // The line of main's wait (19): Enter on it opens the editor with the cursor there.
+  const line19 = table.getByRole('button', { name: 'line 19' }).first();
+  await line19.focus();
+  await page.keyboard.press('Enter');
+  const editor = ex.root.locator('.monaco-editor');
+  await expect(editor).toBeVisible({ timeout: 60_000 });
+  await expect(editor.locator('.view-overlays .current-line')).toHaveCount(1);
+  const cursorLine = await editor.evaluate((root) => {
+    const top = root.querySelector<HTMLElement>('.view-overlays .current-line')?.parentElement?.style.top;
+    for (const margin of root.querySelectorAll<HTMLElement>('.margin-view-overlays > div')) {
+      if (margin.style.top === top) return margin.querySelector('.line-numbers')?.textContent?.trim();
+    }
+    return undefined;
+  });
+  expect(cursorLine).toBe('19');
+});
