@@ -261,8 +261,10 @@ export function yieldBeforeStore(addr: number): void {
 export function firstTimedReceiveRunsOut(deadline: number): boolean {
   const ctx = context();
   if (!ctx.scheduled || ctx.timedReceiveRanOut) return false;
-  ctx.timedReceiveRanOut = true;
   const h = ctx.memory.header;
+  // A deadline beyond virtual time's range is no deadline (scheduledWait): a receive that waits "forever" never runs out.
+  if (deadline > MAX_VCLOCK) return false;
+  ctx.timedReceiveRanOut = true;
   if (deadline > h[H.vclock]!) h[H.vclock] = Math.ceil(deadline);
   return true;
 }
@@ -287,6 +289,8 @@ export function scheduledWait(memory: RunMemory, me: number, absoluteIndex: numb
   i32[slot(me, S.waitIndex)] = absoluteIndex;
   i32[slot(me, S.waitValue)] = value;
   // Virtual time is an Int32 of ms (~24.8 days): a deadline beyond it, like Rust's Duration::from_millis(u64::MAX), is no deadline.
+  // A thread that blocks (a sleep, a wait) is not spinning: only reads in a row with no wait between count (readPoint).
+  reads = 0;
   const deadline = h[H.vclock]! + Math.max(0, Math.ceil(timeoutMs));
   i32[slot(me, S.waitDeadline)] = deadline > MAX_VCLOCK ? -1 : deadline;
   for (;;) {
