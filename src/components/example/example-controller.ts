@@ -14,6 +14,7 @@ import { draftKey, loadDraft, saveDraft } from './example-drafts.ts';
 import { confirmDialog } from '../exercise/confirm-dialog.ts';
 import { matchesExpected, type OutputComparison } from '../../markdown/expected-output.ts';
 import { ExampleTimeline, outcomeLabel, TRACED } from '../timeline/example-timeline.ts';
+import { atTypeScriptLocation, isSyntaxCompileError } from './syntax-location.ts';
 
 export type ExampleAction = 'run' | 'stop' | 'reset' | 'edit' | 'explore' | 'timeline';
 
@@ -134,13 +135,30 @@ export class ExampleController {
         // A replay from Run under N schedules runs its schedule; an example marked seed=N always runs under its own.
         const runSeed = seed ?? this.#seed;
         const options = { ...TRACED, ...(this.#timeoutMs ? { timeoutMs: this.#timeoutMs } : {}), ...(runSeed !== undefined ? { seed: runSeed } : {}) };
-        const handle = host.startRun(source, options, (event) => {
+        const show = (event: RunEvent) => {
           if (!current()) return;
           this.#onEvent(event, timeoutMs);
           this.#timeline.onEvent(event);
+        };
+        // A syntax error goes where the editor's TypeScript squiggles it, not where the compile
+        // step's parser gave up: the events after it wait for TypeScript's answer, in order.
+        let relocating: Promise<void> | undefined;
+        const editor = this.#editor;
+        const handle = host.startRun(source, options, (event) => {
+          if (!current()) return;
+          if (relocating) relocating = relocating.then(() => show(event));
+          else if (isSyntaxCompileError(event) && editor?.syntaxDiagnostics && editor.getValue() === source) {
+            relocating = editor.syntaxDiagnostics().then(
+              (diagnostics) => show(atTypeScriptLocation(event, diagnostics, source)),
+              () => show(event),
+            );
+          } else show(event);
         });
         this.#run = handle;
-        handle.done.then(finish, (error: unknown) => {
+        handle.done.then(async (outcome) => {
+          await relocating;
+          return outcome;
+        }).then(finish, (error: unknown) => {
           if (current()) this.#log.note(`The run failed: ${describe(error)}`, 'error');
           finish();
         });

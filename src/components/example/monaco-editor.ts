@@ -83,6 +83,10 @@ export const createMonacoEditor: EditorFactory = async (host, code, id, options 
     },
     onRun: (callback) => void runCallbacks.push(callback),
     onChange: (callback) => void model.onDidChangeContent(() => callback()),
+    async syntaxDiagnostics() {
+      const worker = await (await monaco.typescript.getTypeScriptWorker())(model.uri);
+      return worker.getSyntacticDiagnostics(model.uri.toString());
+    },
   };
   return exampleEditor;
 };
