@@ -6,7 +6,7 @@
  */
 import * as monaco from 'monaco-editor';
 import EditorWorker from 'monaco-editor/editor/editor.worker.js?worker';
-import TypeScriptWorker from './typescript-worker-entry.ts?worker';
+import TypeScriptWorker from './ts.worker.ts?worker';
 import weftDeclarations from 'virtual:weft-declarations';
 import { EDITOR_COMPILER_OPTIONS, WEFT_TYPES_ROOT } from './editor-typescript.ts';
 

@@ -4,7 +4,7 @@
  * its value is never read" (TypeScript's 6133, which Monaco greys out); every
  * other diagnostic is Monaco's, unchanged (editor-typescript.ts says why).
  *
- * A module, not the worker's entry (typescript-worker-entry.ts is), so the
+ * A module, not the worker's entry (ts.worker.ts is), so the
  * unit tests run this very class in Node, with the page's compiler options
  * and weft declarations.
  */
