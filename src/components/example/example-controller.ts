@@ -20,6 +20,8 @@ export type ExampleAction = 'run' | 'stop' | 'reset' | 'edit' | 'explore' | 'tim
 
 /** The runner's default time limit (RunOptions.timeoutMs), shown when a run times out. */
 const DEFAULT_TIMEOUT_MS = 10_000;
+/** How long a syntax error waits for the editor's TypeScript to place it before it is shown where the compile step placed it. */
+const TYPESCRIPT_WAIT_MS = 2_000;
 let examplesOnPage = 0;
 
 export class ExampleController {
@@ -148,7 +150,9 @@ export class ExampleController {
           if (!current()) return;
           if (relocating) relocating = relocating.then(() => show(event));
           else if (isSyntaxCompileError(event) && editor?.syntaxDiagnostics && editor.getValue() === source) {
-            relocating = editor.syntaxDiagnostics().then(
+            // TypeScript may still be starting (its worker loads with the editor): then the compile step's place it is.
+            const late = new Promise<[]>((resolve) => setTimeout(() => resolve([]), TYPESCRIPT_WAIT_MS));
+            relocating = Promise.race([editor.syntaxDiagnostics(), late]).then(
               (diagnostics) => show(atTypeScriptLocation(event, diagnostics, source)),
               () => show(event),
             );
