@@ -6,6 +6,7 @@ import { runnableExamplesHast, runnableExamplesMdast } from './src/markdown/runn
 import { expectedOutputHast, expectedOutputMdast } from './src/markdown/expected-output.ts';
 import { monacoCssOnDemand } from './src/components/example/monaco-css-on-demand.ts';
 import { monacoTypeScriptOnly } from './src/components/example/monaco-typescript-only.ts';
+import { weftDeclarations } from './src/components/example/weft-declarations.ts';
 import { offline } from './src/offline/integration.ts';
 import { exercises } from './src/exercises/integration.ts';
 import { search } from './src/search/integration.ts';
@@ -49,7 +50,8 @@ export default defineConfig({
   server: { port: 4321, headers: isolationHeaders },
   vite: {
     // Monaco's CSS loads with Monaco, not with every chapter (see the plugin's header).
-    plugins: [monacoCssOnDemand(), monacoTypeScriptOnly()],
+    // weftDeclarations(): the editor's weft types, emitted from src/weft (weft-declarations.ts).
+    plugins: [monacoCssOnDemand(), monacoTypeScriptOnly(), weftDeclarations()],
     server: { headers: isolationHeaders },
     preview: { headers: isolationHeaders },
     worker: { format: 'es' },

@@ -5,7 +5,7 @@
 
 import type { Page } from '@playwright/test';
 import { test, expect } from './support/fixtures.ts';
-import { example, finishedOutput } from './support/examples.ts';
+import { errorMarkerLines, example, finishedOutput, replaceCode } from './support/examples.ts';
 
 /** Collects layout shifts in the page, each with whether it moved anything other than what an output panel pushed down. */
 async function watchLayoutShifts(page: Page): Promise<void> {
@@ -151,4 +151,19 @@ test('Escape leaves the editor (Tab stays an indent inside it), as the toolbar s
   await page.keyboard.press('Escape');
   await expect(editor).not.toHaveClass(/\bfocused\b/);
   await expect(ex.root.getByRole('toolbar', { name: 'Example' }).getByRole('button').first()).toBeFocused();
+});
+
+test('the book\'s own code shows no false type errors in the editor, and `main` is not greyed out', async ({ page }) => {
+  // Shared state's bank transfer passes an Arc<Mutex<number>> where a Mutex<number> is taken
+  // (an Arc derefs to its value); weft's classes once had private fields that made that an error.
+  await page.goto('/shared-state/');
+  const ex = example(page, 14);
+  const original = (await ex.root.locator('pre code').textContent())!.replace(/\n$/, '');
+  expect(original).toContain('function transfer(a: Mutex<number>');
+  // A probe the editor must grey out: once it is, TypeScript has checked the whole example.
+  const probed = original.replace('function main() {\n', 'function main() {\n  const probe = 1;\n');
+  await replaceCode(page, ex, probed);
+  const editor = ex.root.locator('.monaco-editor');
+  await expect.poll(() => editor.locator('.squiggly-inline-unnecessary').allTextContents(), { timeout: 30_000 }).toEqual(['probe']);
+  expect(await errorMarkerLines(ex)).toEqual([]);
 });

@@ -127,6 +127,22 @@ test('a syntax error is reported at its line, in the log and as an editor marker
   await expect.poll(() => errorMarkerLines(first)).toEqual([3]);
 });
 
+test('a missing `)` is reported where TypeScript squiggles it, and "Did not compile" is said once', async ({ page }) => {
+  await page.goto(CHAPTER);
+  const first = example(page, 1);
+  const code = ["import { spawn } from 'weft/thread';", '', 'function main() {', '  const handle = spawn(() => {', "    console.log('hello'", '  });', '  handle.join();', '}'];
+  await replaceCode(page, first, code.join('\n'));
+  // The reader sees the editor's own squiggle first (TypeScript has started by then).
+  await expect.poll(() => errorMarkerLines(first), { timeout: 30_000 }).toEqual([6]);
+  await first.run.click();
+  const run = await finishedOutput(first);
+  // The compile step's parser stopped at line 4, column 27 (the `=>`); TypeScript at the `}` of line 6.
+  expect(run.errors).toEqual(["CompileError: syntax error: ',' expected line 6, column 3"]);
+  expect(run.status).toBe('Did not compile');
+  expect((await first.log.textContent())?.match(/did not compile/gi)).toHaveLength(1);
+  await expect.poll(() => errorMarkerLines(first)).toEqual([6]);
+});
+
 test('a panic in a thread names the thread and the reader\'s line', async ({ page }) => {
   await page.goto(CHAPTER);
   const first = example(page, 1);

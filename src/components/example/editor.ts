@@ -24,6 +24,13 @@ export interface ExampleEditor {
   onRun(callback: () => void): void;
   /** Called after every change the reader makes (an exercise saves its draft from here). */
   onChange(callback: () => void): void;
+  /**
+   * TypeScript's syntax errors in the code as it is now, with `start` as an
+   * offset into `getValue()`: the editor's own squiggles. Only editors with
+   * TypeScript behind them (Monaco) have it; a syntax error the compile step
+   * found is then reported where TypeScript reports it.
+   */
+  syntaxDiagnostics?(): Promise<Array<{ start?: number | undefined; messageText: string | { messageText: string } }>>;
 }
 
 export interface EditorOptions {

@@ -14,11 +14,14 @@ import { draftKey, loadDraft, saveDraft } from './example-drafts.ts';
 import { confirmDialog } from '../exercise/confirm-dialog.ts';
 import { matchesExpected, type OutputComparison } from '../../markdown/expected-output.ts';
 import { ExampleTimeline, outcomeLabel, TRACED } from '../timeline/example-timeline.ts';
+import { atTypeScriptLocation, isSyntaxCompileError } from './syntax-location.ts';
 
 export type ExampleAction = 'run' | 'stop' | 'reset' | 'edit' | 'explore' | 'timeline';
 
 /** The runner's default time limit (RunOptions.timeoutMs), shown when a run times out. */
 const DEFAULT_TIMEOUT_MS = 10_000;
+/** How long a syntax error waits for the editor's TypeScript to place it before it is shown where the compile step placed it. */
+const TYPESCRIPT_WAIT_MS = 2_000;
 let examplesOnPage = 0;
 
 export class ExampleController {
@@ -134,13 +137,32 @@ export class ExampleController {
         // A replay from Run under N schedules runs its schedule; an example marked seed=N always runs under its own.
         const runSeed = seed ?? this.#seed;
         const options = { ...TRACED, ...(this.#timeoutMs ? { timeoutMs: this.#timeoutMs } : {}), ...(runSeed !== undefined ? { seed: runSeed } : {}) };
-        const handle = host.startRun(source, options, (event) => {
+        const show = (event: RunEvent) => {
           if (!current()) return;
           this.#onEvent(event, timeoutMs);
           this.#timeline.onEvent(event);
+        };
+        // A syntax error goes where the editor's TypeScript squiggles it, not where the compile
+        // step's parser gave up: the events after it wait for TypeScript's answer, in order.
+        let relocating: Promise<void> | undefined;
+        const editor = this.#editor;
+        const handle = host.startRun(source, options, (event) => {
+          if (!current()) return;
+          if (relocating) relocating = relocating.then(() => show(event));
+          else if (isSyntaxCompileError(event) && editor?.syntaxDiagnostics && editor.getValue() === source) {
+            // TypeScript may still be starting (its worker loads with the editor): then the compile step's place it is.
+            const late = new Promise<[]>((resolve) => setTimeout(() => resolve([]), TYPESCRIPT_WAIT_MS));
+            relocating = Promise.race([editor.syntaxDiagnostics(), late]).then(
+              (diagnostics) => show(atTypeScriptLocation(event, diagnostics, source)),
+              () => show(event),
+            );
+          } else show(event);
         });
         this.#run = handle;
-        handle.done.then(finish, (error: unknown) => {
+        handle.done.then(async (outcome) => {
+          await relocating;
+          return outcome;
+        }).then(finish, (error: unknown) => {
           if (current()) this.#log.note(`The run failed: ${describe(error)}`, 'error');
           finish();
         });

@@ -1,6 +1,6 @@
 /** Monaco behind the ExampleEditor interface. Loaded with `import()` only when the reader edits or runs. */
 import type { EditorFactory, EditorMarker, ExampleEditor } from './editor.ts';
-import { codeFont, monaco, weftTypesReady } from './monaco-setup.ts';
+import { codeFont, monaco } from './monaco-setup.ts';
 
 const MARKER_OWNER = 'weft-run';
 /**
@@ -10,7 +10,6 @@ const MARKER_OWNER = 'weft-run';
 const MAX_HEIGHT_PX = Infinity;
 
 export const createMonacoEditor: EditorFactory = async (host, code, id, options = {}) => {
-  await weftTypesReady;
   const model = monaco.editor.createModel(code, 'typescript', monaco.Uri.parse(`file:///${id}.ts`));
   const editor = monaco.editor.create(host, {
     model,
@@ -84,6 +83,10 @@ export const createMonacoEditor: EditorFactory = async (host, code, id, options 
     },
     onRun: (callback) => void runCallbacks.push(callback),
     onChange: (callback) => void model.onDidChangeContent(() => callback()),
+    async syntaxDiagnostics() {
+      const worker = await (await monaco.typescript.getTypeScriptWorker())(model.uri);
+      return worker.getSyntacticDiagnostics(model.uri.toString());
+    },
   };
   return exampleEditor;
 };

@@ -6,7 +6,9 @@
  */
 import * as monaco from 'monaco-editor';
 import EditorWorker from 'monaco-editor/editor/editor.worker.js?worker';
-import TypeScriptWorker from 'monaco-editor/language/typescript/ts.worker.js?worker';
+import TypeScriptWorker from './ts.worker.ts?worker';
+import weftDeclarations from 'virtual:weft-declarations';
+import { EDITOR_COMPILER_OPTIONS, WEFT_TYPES_ROOT } from './editor-typescript.ts';
 
 // Monaco asks for a worker by label; Vite's `?worker` bundles each as a same-origin
 // module worker, which cross-origin isolation (COEP) allows.
@@ -19,56 +21,18 @@ globalThis.MonacoEnvironment = {
 const { typescript } = monaco;
 const defaults = typescript.typescriptDefaults;
 
-/**
- * Where weft's sources appear to the TypeScript service. An example's model
- * lives at file:///example-N.ts, so module resolution finds `weft/thread`
- * at /node_modules/weft/thread.ts, exactly as it would find an installed package.
- */
-export const WEFT_TYPES_ROOT = 'file:///node_modules/weft/';
-
-defaults.setCompilerOptions({
-  target: 99, // ESNext: the runner's browsers run ES2024 and `using` natively (ARCHITECTURE.md, constraint 3)
-  module: 99, // ESNext
-  // Bundler (100): Monaco's enum predates it, its TypeScript 5.9 worker knows it.
-  moduleResolution: 100 as monaco.typescript.ModuleResolutionKind, //: `weft/thread` -> node_modules/weft/thread.ts
-  moduleDetection: 3, // Force: every example is its own module, so two examples' `main` never collide
-  // Programmatic options name lib files, not the tsconfig short names. esnext includes
-  // esnext.disposable, so `using` type-checks.
-  lib: ['lib.esnext.d.ts', 'lib.dom.d.ts'],
-  strict: true,
-  noEmit: true,
-  allowImportingTsExtensions: true, // weft's own sources import './x.ts'
-  verbatimModuleSyntax: true,
-  skipLibCheck: true,
-  allowNonTsExtensions: true,
-});
+// The reader's code is checked as editor-typescript.ts says, which the unit tests check every example with.
+defaults.setCompilerOptions(EDITOR_COMPILER_OPTIONS as unknown as monaco.typescript.CompilerOptions);
 defaults.setDiagnosticsOptions({ noSemanticValidation: false, noSyntaxValidation: false });
 // Check each example as soon as it exists, not only once it is edited.
 defaults.setEagerModelSync(true);
 
 /**
- * weft's real sources, as text, registered as extra libraries. Lazy globs: the
- * text is fetched only with Monaco, and whatever files exist are served
- * (the index files `thread.ts`, `sync.ts`, `task.ts`, `par.ts` are the entry points).
+ * weft's declarations (weft-declarations.ts: emitted from src/weft at build
+ * time, public members only), registered as extra libraries before any
+ * editor exists. They load with Monaco, in its chunk.
  */
-const weftSources = import.meta.glob<string>(['../../weft/**/*.ts', '!../../weft/**/*.test.ts'], {
-  query: '?raw',
-  import: 'default',
-});
-
-async function registerWeftTypes(): Promise<void> {
-  const entries = Object.entries(weftSources);
-  const texts = await Promise.all(entries.map(([, load]) => load()));
-  entries.forEach(([path, _load], index) => {
-    const relative = path.slice('../../weft/'.length);
-    defaults.addExtraLib(texts[index] ?? '', `${WEFT_TYPES_ROOT}${relative}`);
-  });
-}
-
-/** Resolves once weft's types are registered; editors may be created before that. */
-export const weftTypesReady: Promise<void> = registerWeftTypes().catch((error: unknown) => {
-  console.warn('weft: could not register weft types in the editor', error);
-});
+for (const [path, text] of Object.entries(weftDeclarations)) defaults.addExtraLib(text, `${WEFT_TYPES_ROOT}${path}`);
 
 // Monaco's theme is global: one pair, chosen from <html data-theme> (set by ThemeScript/theme-select).
 const codeFont = getComputedStyle(document.documentElement).getPropertyValue('--font-mono').trim();

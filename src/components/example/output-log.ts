@@ -67,7 +67,7 @@ export class OutputLog {
         this.#push(() => {
           const line = lineElement(`weft-log__status weft-log__status--${summary.tone}`);
           line.append(span('weft-log__status-label', summary.label));
-          if (summary.detail && summary.detail !== summary.label) line.append(span('weft-log__status-detail', summary.detail));
+          if (summary.detail) line.append(span('weft-log__status-detail', summary.detail));
           return line;
         });
         break;

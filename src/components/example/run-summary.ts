@@ -16,6 +16,18 @@ export interface RunSummary {
 }
 
 export function summarizeOutcome(outcome: RunOutcome, timeoutMs: number): RunSummary {
+  const summary = summarize(outcome, timeoutMs);
+  // The runner's sentence often says just what the label says ("Did not compile."): show it once.
+  if (summary.detail !== undefined && sameWords(summary.detail, summary.label)) delete summary.detail;
+  return summary;
+}
+
+function sameWords(a: string, b: string): boolean {
+  const words = (text: string) => text.trim().replace(/[.!]+$/, '').toLowerCase();
+  return words(a) === words(b);
+}
+
+function summarize(outcome: RunOutcome, timeoutMs: number): RunSummary {
   const detail = outcome.message || undefined;
   switch (outcome.status) {
     case 'ok':
