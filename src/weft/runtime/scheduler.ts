@@ -282,6 +282,8 @@ export function spuriousWakeup(): boolean {
  * on timeout (the same contract as a real wait).
  */
 export function scheduledWait(memory: RunMemory, me: number, absoluteIndex: number, value: number, timeoutMs: number): boolean {
+  // A thread that blocks (a sleep, a lock, a recv) is not spinning: its next reads start a new count.
+  reads = 0;
   const i32 = memory.i32;
   const h = memory.header;
   i32[slot(me, S.waitIndex)] = absoluteIndex;
