@@ -284,13 +284,13 @@ export function spuriousWakeup(): boolean {
  * on timeout (the same contract as a real wait).
  */
 export function scheduledWait(memory: RunMemory, me: number, absoluteIndex: number, value: number, timeoutMs: number): boolean {
+  // A thread that blocks (a sleep, a lock, a recv) is not spinning: its next reads start a new count.
+  reads = 0;
   const i32 = memory.i32;
   const h = memory.header;
   i32[slot(me, S.waitIndex)] = absoluteIndex;
   i32[slot(me, S.waitValue)] = value;
   // Virtual time is an Int32 of ms (~24.8 days): a deadline beyond it, like Rust's Duration::from_millis(u64::MAX), is no deadline.
-  // A thread that blocks (a sleep, a wait) is not spinning: only reads in a row with no wait between count (readPoint).
-  reads = 0;
   const deadline = h[H.vclock]! + Math.max(0, Math.ceil(timeoutMs));
   i32[slot(me, S.waitDeadline)] = deadline > MAX_VCLOCK ? -1 : deadline;
   for (;;) {
