@@ -1,33 +1,41 @@
 import { Elapsed, sleep, spawn, time, timeout } from "weft/task";
 
-/** A transfer of `amount` from account `from` to account `to`, which the other bank takes `ms` milliseconds to approve. */
+/**
+ * A transfer of `amount` from account `from` to account `to`. The other bank
+ * answers after `ms` milliseconds, and says yes when `approved` is true.
+ */
 export interface Transfer {
   from: number;
   to: number;
   amount: number;
   ms: number;
+  approved: boolean;
 }
 
-/** Asks the other bank to approve a transfer: the answer comes after `ms` milliseconds. Keep it as it is. */
-async function approve(ms: number): Promise<void> {
-  await sleep(ms);
+/** Asks the other bank whether the transfer may go ahead: the answer comes after `t.ms` milliseconds. Keep it as it is. */
+async function approve(t: Transfer): Promise<boolean> {
+  await sleep(t.ms);
+  return t.approved;
 }
 
 /**
- * Moves `amount` from `from` to `to`, once the other bank approves. A caller
- * may cancel it at any await: whatever happens, the money must move entirely
- * or not at all.
+ * Moves `amount` from `from` to `to` if the other bank approves, and says
+ * whether it did. A caller may cancel it at any await: whatever happens, the
+ * money must move entirely or not at all.
  */
-export async function transfer(balances: number[], t: Transfer): Promise<void> {
-  let finished = false;
+export async function transfer(balances: number[], t: Transfer): Promise<boolean> {
+  let moved = false;
   balances[t.from]! -= t.amount;
   try {
-    await approve(t.ms); // talk to the other bank
-    balances[t.to]! += t.amount;
-    finished = true;
+    const ok = await approve(t); // talk to the other bank
+    if (ok) {
+      balances[t.to]! += t.amount;
+      moved = true;
+    }
+    return ok;
   } finally {
-    // Runs when the transfer is cancelled at its await, too (Rust: a drop guard): put the money back.
-    if (!finished) balances[t.from]! += t.amount;
+    // Runs when the transfer is refused, and when it is cancelled at its await (Rust: a drop guard): put the money back.
+    if (!moved) balances[t.from]! += t.amount;
   }
 }
 
@@ -43,8 +51,7 @@ export async function runTransfers(balances: number[], transfers: Transfer[], li
   const tasks = transfers.map((t) =>
     spawn(async () => {
       try {
-        await timeout(limit, transfer(balances, t));
-        return "done";
+        return (await timeout(limit, transfer(balances, t))) ? "done" : "refused";
       } catch (error) {
         if (!(error instanceof Elapsed)) throw error;
         return "timed out";
@@ -62,8 +69,9 @@ async function main() {
   const { balances, outcomes } = await runTransfers(
     [100, 100],
     [
-      { from: 0, to: 1, amount: 30, ms: 20 },
-      { from: 1, to: 0, amount: 50, ms: 80 },
+      { from: 0, to: 1, amount: 30, ms: 20, approved: true },
+      { from: 1, to: 0, amount: 10, ms: 30, approved: false },
+      { from: 1, to: 0, amount: 50, ms: 80, approved: true },
     ],
     50,
   );

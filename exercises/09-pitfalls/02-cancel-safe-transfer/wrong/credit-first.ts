@@ -1,29 +1,36 @@
 // fails: all-or-nothing
-// Puts the money in first and takes it out after the approval: a transfer cancelled at the await leaves money that came from nowhere.
+// Puts the money in first and takes it out once approved: a transfer cancelled at the await leaves money that came from nowhere.
 import { Elapsed, sleep, spawn, time, timeout } from "weft/task";
 
-/** A transfer of `amount` from account `from` to account `to`, which the other bank takes `ms` milliseconds to approve. */
+/**
+ * A transfer of `amount` from account `from` to account `to`. The other bank
+ * answers after `ms` milliseconds, and says yes when `approved` is true.
+ */
 export interface Transfer {
   from: number;
   to: number;
   amount: number;
   ms: number;
+  approved: boolean;
 }
 
-/** Asks the other bank to approve a transfer: the answer comes after `ms` milliseconds. Keep it as it is. */
-async function approve(ms: number): Promise<void> {
-  await sleep(ms);
+/** Asks the other bank whether the transfer may go ahead: the answer comes after `t.ms` milliseconds. Keep it as it is. */
+async function approve(t: Transfer): Promise<boolean> {
+  await sleep(t.ms);
+  return t.approved;
 }
 
 /**
- * Moves `amount` from `from` to `to`, once the other bank approves. A caller
- * may cancel it at any await: whatever happens, the money must move entirely
- * or not at all.
+ * Moves `amount` from `from` to `to` if the other bank approves, and says
+ * whether it did. A caller may cancel it at any await: whatever happens, the
+ * money must move entirely or not at all.
  */
-export async function transfer(balances: number[], t: Transfer): Promise<void> {
+export async function transfer(balances: number[], t: Transfer): Promise<boolean> {
   balances[t.to]! += t.amount;
-  await approve(t.ms); // talk to the other bank
-  balances[t.from]! -= t.amount;
+  const ok = await approve(t); // talk to the other bank
+  if (ok) balances[t.from]! -= t.amount;
+  else balances[t.to]! -= t.amount;
+  return ok;
 }
 
 // ---- the test bench: keep everything below as it is ----
@@ -38,8 +45,7 @@ export async function runTransfers(balances: number[], transfers: Transfer[], li
   const tasks = transfers.map((t) =>
     spawn(async () => {
       try {
-        await timeout(limit, transfer(balances, t));
-        return "done";
+        return (await timeout(limit, transfer(balances, t))) ? "done" : "refused";
       } catch (error) {
         if (!(error instanceof Elapsed)) throw error;
         return "timed out";
@@ -57,8 +63,9 @@ async function main() {
   const { balances, outcomes } = await runTransfers(
     [100, 100],
     [
-      { from: 0, to: 1, amount: 30, ms: 20 },
-      { from: 1, to: 0, amount: 50, ms: 80 },
+      { from: 0, to: 1, amount: 30, ms: 20, approved: true },
+      { from: 1, to: 0, amount: 10, ms: 30, approved: false },
+      { from: 1, to: 0, amount: 50, ms: 80, approved: true },
     ],
     50,
   );

@@ -1,28 +1,35 @@
 // fails: waits-for-approval
-// Skips the approval so that there is no await left to be cancelled at: every transfer completes at once, however slow the other bank is.
+// Decides without asking the other bank, so that there is no await left to be cancelled at: every transfer is answered at once, however slow the bank is.
 import { Elapsed, sleep, spawn, time, timeout } from "weft/task";
 
-/** A transfer of `amount` from account `from` to account `to`, which the other bank takes `ms` milliseconds to approve. */
+/**
+ * A transfer of `amount` from account `from` to account `to`. The other bank
+ * answers after `ms` milliseconds, and says yes when `approved` is true.
+ */
 export interface Transfer {
   from: number;
   to: number;
   amount: number;
   ms: number;
+  approved: boolean;
 }
 
-/** Asks the other bank to approve a transfer: the answer comes after `ms` milliseconds. Keep it as it is. */
-async function approve(ms: number): Promise<void> {
-  await sleep(ms);
+/** Asks the other bank whether the transfer may go ahead: the answer comes after `t.ms` milliseconds. Keep it as it is. */
+async function approve(t: Transfer): Promise<boolean> {
+  await sleep(t.ms);
+  return t.approved;
 }
 
 /**
- * Moves `amount` from `from` to `to`, once the other bank approves. A caller
- * may cancel it at any await: whatever happens, the money must move entirely
- * or not at all.
+ * Moves `amount` from `from` to `to` if the other bank approves, and says
+ * whether it did. A caller may cancel it at any await: whatever happens, the
+ * money must move entirely or not at all.
  */
-export async function transfer(balances: number[], t: Transfer): Promise<void> {
+export async function transfer(balances: number[], t: Transfer): Promise<boolean> {
+  if (!t.approved) return false;
   balances[t.from]! -= t.amount;
   balances[t.to]! += t.amount;
+  return true;
 }
 
 // ---- the test bench: keep everything below as it is ----
@@ -37,8 +44,7 @@ export async function runTransfers(balances: number[], transfers: Transfer[], li
   const tasks = transfers.map((t) =>
     spawn(async () => {
       try {
-        await timeout(limit, transfer(balances, t));
-        return "done";
+        return (await timeout(limit, transfer(balances, t))) ? "done" : "refused";
       } catch (error) {
         if (!(error instanceof Elapsed)) throw error;
         return "timed out";
@@ -56,8 +62,9 @@ async function main() {
   const { balances, outcomes } = await runTransfers(
     [100, 100],
     [
-      { from: 0, to: 1, amount: 30, ms: 20 },
-      { from: 1, to: 0, amount: 50, ms: 80 },
+      { from: 0, to: 1, amount: 30, ms: 20, approved: true },
+      { from: 1, to: 0, amount: 10, ms: 30, approved: false },
+      { from: 1, to: 0, amount: 50, ms: 80, approved: true },
     ],
     50,
   );
