@@ -95,6 +95,12 @@ export default [
       const through = refused.find((r) =>
         [0, 1, 2, 3, 4, 5, 6, 7].some((mask) => mask < 1 << open.length && sameData(balances, applied(base, [r, ...open.filter((_, i) => mask & (1 << i))]))),
       );
+      if (sameData(balances, bench.balances) && done.length > 0) {
+        run.fail(
+          `the balances ended as they started, ${show(balances)}, although ${plural(done.length, 'transfer')} came back done: ` +
+            `a transfer the bank approves in time must move its money`,
+        );
+      }
       run.fail(
         through !== undefined
           ? `${describe(through)}, which the other bank refused, went through all the same: the balances ended at ${show(balances)}. ` +
