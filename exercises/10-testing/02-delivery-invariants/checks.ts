@@ -118,7 +118,7 @@ function lesson(missing: string[], extra: string[]): string {
 }
 
 async function judge(t: CheckContext, cases: Case[]): Promise<void> {
-  const run = await t.call('testLogs', [cases.map((c) => c.log)], { seed: t.seeds(1)[0]! });
+  const run: ProgramRun = await t.call('testLogs', [cases.map((c) => c.log)], { seed: t.seeds(1)[0]! });
   const answers = run.value;
   if (!Array.isArray(answers) || answers.length !== cases.length) {
     run.fail(`testLogs returned ${show(answers)}: keep the test bench (testLogs) as it was given`);
@@ -155,7 +155,7 @@ export default [
   check('accepts-real-runs', 'Your test passes the pipeline under every schedule', async (t) => {
     const sent = someSent(t, 2, 4);
     const consumers = 2;
-    await t.eachRun({ seeds: 2, free: 1, call: { name: 'runAndTest', args: [sent, consumers] } }, (run) => {
+    await t.eachRun({ seeds: 2, free: 1, call: { name: 'runAndTest', args: [sent, consumers] } }, (run: ProgramRun) => {
       const { received, problems } = failIfBenchChanged(run, sent, consumers);
       const got = answerOf(problems);
       if (typeof got === 'string') run.fail(`on a run of the pipeline, deliveryProblems ${got}`);
