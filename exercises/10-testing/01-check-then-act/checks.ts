@@ -3,6 +3,7 @@ import { check, count, plural, show, type CheckContext, type ProgramRun } from '
 interface Sale {
   got: number[];
   sold: [number, number][];
+  left: number[];
 }
 
 /** Seat numbers the program can't know in advance, out of order. */
@@ -14,7 +15,7 @@ function someSeats(t: CheckContext, n: number): number[] {
 
 function saleOf(run: ProgramRun, customers: number): Sale {
   const value = run.value as Partial<Sale> | undefined;
-  if (!value || !Array.isArray(value.got) || value.got.length !== customers || !Array.isArray(value.sold)) {
+  if (!value || !Array.isArray(value.got) || value.got.length !== customers || !Array.isArray(value.sold) || !Array.isArray(value.left)) {
     run.fail(`runOffice returned ${show(value)}: keep the test bench (runOffice) as it was given`);
   }
   return value as Sale;
@@ -57,11 +58,11 @@ export default [
     });
   }),
 
-  check('sells-every-seat', 'Every seat is sold while customers remain, the rest hear "sold out", and the book of sales agrees', async (t) => {
+  check('sells-every-seat', 'Every seat is sold while customers remain, the rest hear "sold out", and the book and the seats left agree', async (t) => {
     const seats = someSeats(t, 3);
     const customers = 5;
     await t.eachRun({ seeds: 1, free: 0, call: { name: 'runOffice', args: [seats, customers] } }, (run: ProgramRun) => {
-      const { got, sold } = saleOf(run, customers);
+      const { got, sold, left } = saleOf(run, customers);
       const bought = got.filter((seat) => seat !== -1);
       const unsold = seats.filter((seat) => !got.includes(seat));
       if (bought.length < Math.min(customers, seats.length)) {
@@ -74,6 +75,14 @@ export default [
       const book = sold.map(([seat, c]) => `${seat} to ${c}`).sort();
       if (show(expected) !== show(book)) {
         run.fail(`the customers got ${show(got)} (one per customer, -1 for sold out), but the book of sales says ${show(book)}: write down every sale, once, with its customer`);
+      }
+      const stillFree = [...left].sort((a, b) => a - b);
+      const shouldBe = seats.filter((seat) => !got.includes(seat)).sort((a, b) => a - b);
+      if (show(stillFree) !== show(shouldBe)) {
+        run.fail(
+          `with seats ${show(seats)} for sale, the customers got ${show(got)}, but at the end the office still had ${show(left)} for sale; it should have ${show(shouldBe)}: ` +
+            `a seat that is sold must be taken off sale, and only then`,
+        );
       }
     });
   }),

