@@ -1,0 +1,89 @@
+import { check, count, plural, show, type CheckContext, type ProgramRun } from '#weft/checks';
+
+interface Sale {
+  got: number[];
+  sold: [number, number][];
+  left: number[];
+}
+
+/** Seat numbers the program can't know in advance, out of order. */
+function someSeats(t: CheckContext, n: number): number[] {
+  const seats = new Set<number>();
+  while (seats.size < n) seats.add(1 + Math.floor(t.random() * 99));
+  return [...seats];
+}
+
+function saleOf(run: ProgramRun, customers: number): Sale {
+  const value = run.value as Partial<Sale> | undefined;
+  if (!value || !Array.isArray(value.got) || value.got.length !== customers || !Array.isArray(value.sold) || !Array.isArray(value.left)) {
+    run.fail(`runOffice returned ${show(value)}: keep the test bench (runOffice) as it was given`);
+  }
+  return value as Sale;
+}
+
+const and = (list: number[]) => (list.length <= 1 ? list.join('') : `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`);
+
+export default [
+  check('no-seat-sold-twice', 'No seat is sold twice, whatever the schedule', async (t) => {
+    const seats = someSeats(t, 3);
+    const customers = 4;
+    await t.eachRun({ seeds: 2, free: 1, trace: true, call: { name: 'runOffice', args: [seats, customers] } }, (run: ProgramRun) => {
+      const buyers = new Set(run.trace.spawned().map((s) => s.threadId));
+      const naps = run.trace.waits('sleep').filter((w) => buyers.has(w.threadId));
+      if (naps.length > 0) {
+        run.fail(
+          `the customers slept ${plural(naps.length, 'time')} while buying${naps[0]!.line !== undefined ? ` (line ${naps[0]!.line})` : ''}: sleeping to keep out of each other's way is a timing hack. ` +
+            `It hides the race on an idle machine, but a thread can be held up longer than any sleep. Close the window instead: make the check and the act one critical section`,
+          naps[0]!.line !== undefined ? { line: naps[0]!.line, column: 1 } : undefined,
+        );
+      }
+      const { got, sold } = saleOf(run, customers);
+      const strangers = got.filter((seat) => seat !== -1 && !seats.includes(seat));
+      if (strangers.length > 0) run.fail(`with seats ${show(seats)} for sale, customers got ${show(strangers)}, which are not seats of this office`);
+      for (const seat of seats) {
+        const owners = got.flatMap((s, c) => (s === seat ? [c] : []));
+        if (owners.length <= 1) continue;
+        run.fail(
+          `with seats ${show(seats)} for ${count(customers)} customers, seat ${seat} was sold to customers ${and(owners)}. ` +
+            `Each of them found seat ${seat} free, and only then took it off sale: between the check and the act, another customer can look. ` +
+            `A free run hardly ever hits that window, so the program looks right when you run it; this schedule does hit it. ` +
+            `Make finding a free seat and taking it off sale one critical section, under one lock`,
+        );
+      }
+      const booked = sold.map(([seat]) => seat);
+      const twice = booked.find((seat, i) => booked.indexOf(seat) !== i);
+      if (twice !== undefined) {
+        run.fail(`with seats ${show(seats)}, the book of sales lists seat ${twice} ${plural(booked.filter((s) => s === twice).length, 'time')}: each seat may be sold once`);
+      }
+    });
+  }),
+
+  check('sells-every-seat', 'Every seat is sold while customers remain, the rest hear "sold out", and the book and the seats left agree', async (t) => {
+    const seats = someSeats(t, 3);
+    const customers = 5;
+    await t.eachRun({ seeds: 1, free: 0, call: { name: 'runOffice', args: [seats, customers] } }, (run: ProgramRun) => {
+      const { got, sold, left } = saleOf(run, customers);
+      const bought = got.filter((seat) => seat !== -1);
+      const unsold = seats.filter((seat) => !got.includes(seat));
+      if (bought.length < Math.min(customers, seats.length)) {
+        run.fail(
+          `with ${plural(seats.length, 'seat')} for ${count(customers)} customers, only ${plural(bought.length, 'customer')} got a seat, and ${show(unsold)} went unsold: ` +
+            `a customer may hear "sold out" (-1) only when no seat is left. A customer who finds the lock taken must wait for it, not give up`,
+        );
+      }
+      const expected = got.flatMap((seat, c) => (seat === -1 ? [] : [`${seat} to ${c}`])).sort();
+      const book = sold.map(([seat, c]) => `${seat} to ${c}`).sort();
+      if (show(expected) !== show(book)) {
+        run.fail(`the customers got ${show(got)} (one per customer, -1 for sold out), but the book of sales says ${show(book)}: write down every sale, once, with its customer`);
+      }
+      const stillFree = [...left].sort((a, b) => a - b);
+      const shouldBe = seats.filter((seat) => !got.includes(seat)).sort((a, b) => a - b);
+      if (show(stillFree) !== show(shouldBe)) {
+        run.fail(
+          `with seats ${show(seats)} for sale, the customers got ${show(got)}, but at the end the office still had ${show(left)} for sale; it should have ${show(shouldBe)}: ` +
+            `a seat that is sold must be taken off sale, and only then`,
+        );
+      }
+    });
+  }),
+];
