@@ -28,6 +28,8 @@ export class AsyncFn<T> implements Future<T> {
   #generator: Generator<unknown, unknown, unknown> | null = null;
   #awaiting: Future<unknown> | null = null;
   #done = false;
+  /** The body returned a future (`return other()` without `await`): this one completes with it, as TypeScript types it. */
+  #adopting = false;
   /** The reader's line of the `await` this body is suspended at (0 before the first poll). */
   line = 0;
   /** Its column (1-based), with `line`. */
@@ -42,7 +44,7 @@ export class AsyncFn<T> implements Future<T> {
   poll(cx: Context): Poll<T> {
     if (this.#done) throw new Error('`async fn` resumed after completion: a future can be awaited only once (await its JoinHandle, or keep the value it returned)');
     let generator = this.#generator;
-    if (generator === null) {
+    if (generator === null && !this.#adopting) {
       generator = this.#generator = this.#body!.apply(this.#self, (this.#args ?? NO_ARGS) as unknown[]);
       this.#body = null;
       this.#self = this.#args = undefined;
@@ -64,19 +66,32 @@ export class AsyncFn<T> implements Future<T> {
           input = result.value;
         }
         this.#awaiting = inner = null;
+        if (this.#adopting) {
+          this.#done = true;
+          if (threw) throw input;
+          return Poll.ready(input as T);
+        }
       }
       let step: IteratorResult<unknown, unknown>;
       try {
-        step = threw ? generator.throw(input) : generator.next(input);
+        step = threw ? generator!.throw(input) : generator!.next(input);
       } catch (error) {
         this.#done = true;
         throw error;
       }
       threw = false;
       if (step.done) {
-        this.#done = true;
         this.#generator = null;
-        return Poll.ready(step.value as T);
+        // `return other()` in an async function: TypeScript types the result as other()'s value (a Promise's
+        // `return` adopts it), so the future runs on into it. Rust would need the `.await`; the types here can't ask for it.
+        const returned = step.value;
+        if (isFuture(returned) || isThenable(returned)) {
+          this.#adopting = true;
+          this.#awaiting = inner = isFuture(returned) ? returned : new PromiseFuture(returned);
+          continue;
+        }
+        this.#done = true;
+        return Poll.ready(returned as T);
       }
       this.line = site.line;
       this.column = site.column;

@@ -37,3 +37,30 @@ function main() {
   expect(run.errors).toEqual([]);
   expect(run.lines).toEqual(['done true true', '5 2 1 true']);
 });
+
+it('an async function that returns another future without await completes with its value, as TypeScript types it; cancelling it drops that future', async () => {
+  const run = await runProgram(`import { spawn, sleep, timeout, time } from "weft/task";
+async function attempt(n: number): Promise<string> {
+  await sleep(10);
+  if (n === 0) throw new Error("attempt failed");
+  return \`reply \${n}\`;
+}
+async function retry(n: number): Promise<string> {
+  return attempt(n); // no await
+}
+async function slow(): Promise<string> {
+  try { await sleep(1000); return "late"; } finally { console.log("slow dropped"); }
+}
+async function viaSlow(): Promise<string> {
+  return slow();
+}
+async function main() {
+  time.pause();
+  console.log(await retry(2));
+  try { await retry(0); } catch (error) { console.log("caught:", (error as Error).message); }
+  console.log(await spawn(retry(3)));
+  try { await timeout(50, viaSlow()); } catch { console.log("timed out at", time.now() >= 50); }
+}`);
+  expect(run.errors).toEqual([]);
+  expect(run.lines).toEqual(['reply 2', 'caught: attempt failed', 'reply 3', 'slow dropped', 'timed out at true']);
+});
