@@ -66,7 +66,7 @@ export default [
 
   check('crunch-off-the-executor', "crunch runs on a blocking thread, never on the executor's thread", async (t) => {
     const requests = someRequests(t, 3);
-    await t.eachRun({ seeds: 1, free: 1, call: serveCall(requests, 2), trace: true, timeoutMs: 20_000 }, (run) => {
+    await t.eachRun({ seeds: 1, free: 0, call: serveCall(requests, 2), trace: true, timeoutMs: 20_000 }, (run) => {
       const iterators = run.trace.parIterators();
       const onExecutor = iterators.find((it) => it.thread === 'main');
       if (onExecutor !== undefined) {
@@ -83,6 +83,15 @@ export default [
           `${plural(blocking.length, 'blocking call')} stopped the executor from inside a task${first ? ` (line ${first.line})` : ''}: ` +
             `a thread's join() or weft/thread's sleep blocks every task on the thread. Await spawnBlocking's future instead`,
           first?.line !== undefined ? { line: first.line, column: 1 } : undefined,
+        );
+      }
+      // spawnBlocking's threads are named blocking-1, blocking-2…; a thread of weft/thread's spawn can only be waited for with a blocking join().
+      const elsewhere = iterators.find((it) => it.thread !== 'main' && !/^blocking-/.test(it.thread));
+      if (elsewhere !== undefined) {
+        run.fail(
+          `crunch ran on ${elsewhere.thread}, started with weft/thread's spawn: a task waits for such a thread with join(), which blocks the executor until the thread is done ` +
+            `(whether or not this run had to wait), or by polling it. spawnBlocking is the bridge: await the future of spawnBlocking(() => crunch(n))`,
+          elsewhere.line !== undefined ? { line: elsewhere.line, column: 1 } : undefined,
         );
       }
       const crunched = iterators.filter((it) => it.thread !== 'main').map((it) => it.items);
@@ -122,8 +131,11 @@ export default [
   check('bounded-cpu-jobs', 'At most `slots` CPU jobs run at once, and more than one when slots allow', async (t) => {
     const slots = 2 + Math.floor(t.random() * 2);
     const requests = someRequests(t, slots + 2, true);
+    const expected = requests.map(([, n]) => crunch(n));
     let most = 0;
-    await t.eachRun({ seeds: 1, free: 1, call: serveCall(requests, slots), trace: true, timeoutMs: 20_000 }, (run) => {
+    // A free run, on real threads: the jobs that are ready together start together, unless something holds them back.
+    await t.eachRun({ seeds: 0, free: 1, call: serveCall(requests, slots), trace: true, timeoutMs: 20_000 }, (run) => {
+      if (!sameData(run.value, expected)) run.fail(`serve returned ${show(run.value)} for requests ${show(requests)} (latency, n), expected ${show(expected)}`);
       const atOnce = mostBlockingAtOnce(run);
       most = Math.max(most, atOnce);
       if (atOnce <= slots) return;
