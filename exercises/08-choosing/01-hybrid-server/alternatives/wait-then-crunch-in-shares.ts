@@ -1,0 +1,47 @@
+import { Semaphore, join, sleep, spawn, spawnBlocking, time } from "weft/task";
+import { range } from "weft/par";
+
+/** How many steps the Collatz sequence takes from `x` down to 1. */
+function collatzSteps(x: number): number {
+  let steps = 0;
+  while (x !== 1) {
+    x = x % 2 === 0 ? x / 2 : 3 * x + 1;
+    steps++;
+  }
+  return steps;
+}
+
+/** The CPU-heavy part of a request: the Collatz steps of 1..n, added up on weft/par's pool. Keep it as it is. */
+function crunch(n: number): number {
+  return range(1, n + 1).map(collatzSteps).sum();
+}
+
+/** Serves every request at once; returns each request's answer, in the order of `requests`. */
+export async function serve(requests: [latency: number, n: number][], slots: number): Promise<number[]> {
+  // Every request waits for its data at once, on one task: join polls the waits together.
+  await join(...requests.map(([latency]) => sleep(latency)));
+  // Then the computing, on `slots` blocking threads, each crunching its share of the requests in turn.
+  const shares: number[][] = Array.from({ length: Math.min(slots, requests.length) }, () => []);
+  requests.forEach(([, n], i) => shares[i % shares.length]!.push(n));
+  const results = await join(...shares.map((share) => spawnBlocking(() => share.map((n) => crunch(n)))));
+  return requests.map((_, i) => results[i % shares.length]![Math.floor(i / shares.length)]!);
+}
+
+async function main() {
+  // A heartbeat that should tick every 10 ms while the server works.
+  let longestGap = 0;
+  const heartbeat = spawn(async () => {
+    let last = performance.now();
+    for (;;) {
+      await sleep(10);
+      const now = performance.now();
+      longestGap = Math.max(longestGap, now - last);
+      last = now;
+    }
+  });
+  const start = performance.now();
+  const answers = await serve([[30, 30_000], [10, 20_000], [20, 25_000], [10, 10_000]], 2);
+  console.log(`answers: ${answers.join(", ")} after ${(performance.now() - start).toFixed(0)} ms`);
+  heartbeat.abort();
+  console.log(`longest heartbeat gap: ${longestGap.toFixed(0)} ms`);
+}

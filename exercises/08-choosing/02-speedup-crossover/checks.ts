@@ -1,0 +1,125 @@
+import { check, count, sameData, show, type CheckContext, type ProgramRun } from '#weft/checks';
+
+type Case = [n: number, rounds: number];
+
+/** The exercise's work, to compare with (the checks run it on their own side). */
+function work(i: number, rounds: number): number {
+  let h = i + 1;
+  for (let r = 0; r < rounds; r++) h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) >>> 0;
+  return h % 1000;
+}
+
+function total(n: number, rounds: number): number {
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += work(i, rounds);
+  return sum;
+}
+
+/** Work (items × rounds) at or below this is too little for the pool on any machine... */
+const LIGHT = 20_000;
+/** ...and at or above this it pays on any idle machine with two cores or more. */
+const HEAVY = 2_000_000;
+
+const between = (t: CheckContext, lo: number, hi: number) => lo + Math.floor(t.random() * (hi - lo + 1));
+
+/**
+ * Light cases: many cheap items, and a few expensive ones. Heavy cases: many cheap items, and fewer items than the
+ * light case's with many rounds each, so a cut-off on the number of items alone (or on the rounds alone) gets one wrong.
+ */
+function lightCases(t: CheckContext): Case[] {
+  const few = between(t, 10, 100);
+  return [
+    [between(t, 15_000, LIGHT), 1],
+    [few, Math.floor(LIGHT / few)],
+  ];
+}
+
+function heavyCases(t: CheckContext): Case[] {
+  const few = between(t, 8_000, 12_000);
+  return [
+    [HEAVY, 1],
+    [few, Math.ceil(HEAVY / few)],
+  ];
+}
+
+const describe = ([n, rounds]: Case) => `total(${count(n)}, ${count(rounds)}) (${count(n * rounds)} rounds of work)`;
+
+const bench = (t: CheckContext, cases: Case[]) => ({ name: 'totals', args: [cases] });
+
+/** The run's weft/par calls: parallel iterators (how many items each) and joins. */
+function parallelCalls(run: ProgramRun): { items: number[]; joins: number; first: { line: number; column: number } | undefined } {
+  const iterators = run.trace.parIterators();
+  const joins = run.trace.parJoins();
+  const line = iterators[0]?.line ?? joins[0]?.line;
+  return { items: iterators.map((it) => it.items), joins: joins.length, first: line !== undefined ? { line, column: 1 } : undefined };
+}
+
+export default [
+  check('right-totals', 'Every total is right, small or large', async (t) => {
+    const cases: Case[] = [[0, 3], [1, 5], ...lightCases(t), ...heavyCases(t)];
+    const expected = cases.map(([n, rounds]) => total(n, rounds));
+    await t.eachRun({ seeds: 1, free: 0, call: bench(t, cases) }, (run) => {
+      if (sameData(run.value, expected)) return;
+      const got = Array.isArray(run.value) ? (run.value as unknown[]) : [];
+      const wrong = cases.findIndex((_, i) => got[i] !== expected[i]);
+      run.fail(
+        Array.isArray(run.value)
+          ? `${describe(cases[wrong]!)} returned ${show(got[wrong])}, expected ${count(expected[wrong]!)}: the sum of work(i, rounds) for i from 0 to n - 1`
+          : `totals returned ${show(run.value)}: keep totals as it was given, and make total return a number`,
+      );
+    });
+  }),
+
+  check('light-work-stays-sequential', 'A little work runs as a plain loop, without the pool', async (t) => {
+    const cases = lightCases(t);
+    const run = await t.call('totals', [cases], { seed: t.seeds(1)[0]!, trace: true });
+    const { items, joins, first } = parallelCalls(run);
+    if (items.length === 0 && joins === 0) return;
+    run.fail(
+      `for ${cases.map(describe).join(' and ')}, total used weft/par (${[
+        ...items.map((n) => `a parallel iterator over ${count(n)} items`),
+        ...(joins > 0 ? [`${count(joins)} join${joins === 1 ? '' : 's'}`] : []),
+      ].join(', ')}): ` +
+        `that little work is done before the pool's threads have even been woken, and handing it out, splitting and combining cost more than the work itself. ` +
+        `Below your CROSSOVER, in items × rounds, add up the items in a plain loop`,
+      first,
+    );
+  }),
+
+  check('heavy-work-goes-parallel', "A lot of work is spread over the pool's threads", async (t) => {
+    const cases = heavyCases(t);
+    const expected = cases.map(([n, rounds]) => total(n, rounds));
+    await t.eachRun({ seeds: 1, free: 1, call: bench(t, cases), trace: true }, (run) => {
+      if (!sameData(run.value, expected)) {
+        run.fail(`totals of ${cases.map(describe).join(' and ')} returned ${show(run.value)}, expected ${show(expected)}: the sum of work(i, rounds) for i from 0 to n - 1`);
+      }
+      const { items, joins } = parallelCalls(run);
+      // Each heavy case needs a weft/par call of its own: a parallel iterator over its items, or any other split (blocks, joins).
+      const unmatched = cases.filter(([n]) => {
+        const at = items.indexOf(n);
+        if (at < 0) return true;
+        items.splice(at, 1);
+        return false;
+      });
+      if (unmatched.length > items.length + joins) {
+        const sequential = unmatched.slice(items.length + joins);
+        run.fail(
+          `${sequential.map(describe).join(' and ')} ran without weft/par: that much work pays for the pool on any idle machine with two cores or more. ` +
+            (sequential.some(([n]) => n < cases[0]![0])
+              ? `The number of items alone doesn't tell: ${count(sequential[0]![0])} items of ${count(sequential[0]![1])} rounds each are more work than ${count(cases[0]![0])} items of 1 round. Compare n × rounds with your CROSSOVER`
+              : `The rounds alone don't tell either: ${count(cases[0]![0])} items of 1 round each are as much work as ${count(cases[1]![0])} items of ${count(cases[1]![1])} rounds. ` +
+                `Compare n × rounds with your CROSSOVER (no more than ${count(HEAVY)}), and above it use range(0, n).map(…).sum()`),
+        );
+      }
+      // On real threads (a free run), that much work handed to weft/par wakes the pool's threads; a token parallel call beside a plain loop doesn't.
+      // Not asked of an iterator over 32 items or fewer: weft runs its first 32 items on the calling thread before it decides, however long they take.
+      const fine = run.trace.parIterators().some((it) => it.items <= 32) || run.trace.parJoins().length > 0;
+      if (run.seed === undefined && !fine && !run.trace.events.some((e) => /^par-worker/.test(e.thread))) {
+        run.fail(
+          `${cases.map(describe).join(' and ')} called weft/par, but the pool's threads never took part: the work itself must go through the parallel iterator, ` +
+            `not a plain loop beside it`,
+        );
+      }
+    });
+  }),
+];
