@@ -62,7 +62,7 @@ for (const scheme of ['light', 'dark'] as const) {
     await enterCode(page, ex, wrong.source);
     await ex.check.click();
     await finishedCheck(ex);
-    await ex.results.getByRole('button', { name: /^Replay seed / }).click();
+    await ex.results.getByRole('button', { name: /^Replay seed / }).first().click();
     await expect(ex.root.getByRole('log').locator('.weft-log__status')).toHaveCount(1);
     await ex.hint.click();
     await ex.solution.click();
