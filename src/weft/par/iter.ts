@@ -297,13 +297,15 @@ export class ParallelIterator<T> {
     if (cutoffMs > 0) {
       const started = performance.now();
       const probeMs = cutoffMs / PROBE_FRACTION;
-      // The prefix is a piece of work too: at least `withMinLen` items.
-      let batch = Math.max(32, minLen);
+      // The prefix is a piece of work too: at least `withMinLen` items. It starts with one item and doubles. The
+      // estimate trusts PROBE_ITEMS items or more (one cold item, its closure not yet compiled, says little), or
+      // items that already took longer than the whole cut-off: so a few expensive items go to the pool after the first.
+      let batch = Math.max(1, minLen);
       while (done < n) {
         const hi = Math.min(n, Math.ceil((done + batch) / align) * align);
         done = stretch.feed(done, hi) ? hi : n;
         const elapsed = performance.now() - started;
-        if (elapsed >= probeMs && (elapsed / done) * (n - done) > cutoffMs) break;
+        if ((done >= PROBE_ITEMS || elapsed >= cutoffMs) && elapsed >= probeMs && (elapsed / done) * (n - done) > cutoffMs) break;
         batch *= 2;
       }
     }
@@ -353,6 +355,8 @@ let seededRuns = 0;
 
 /** The probe runs for this fraction of the cut-off before it estimates the rest. */
 const PROBE_FRACTION = 8;
+/** How many items the probe runs before it trusts its estimate, unless they already took the whole cut-off. */
+const PROBE_ITEMS = 32;
 
 /** The partial result of a chunk skipped because another chunk had the answer. */
 function neutral(k: TerminalKind): unknown {
