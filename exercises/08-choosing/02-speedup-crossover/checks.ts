@@ -111,15 +111,6 @@ export default [
                 `Compare n × rounds with your CROSSOVER (no more than ${count(HEAVY)}), and above it use range(0, n).map(…).sum()`),
         );
       }
-      // On real threads (a free run), that much work handed to weft/par wakes the pool's threads; a token parallel call beside a plain loop doesn't.
-      // Not asked of an iterator over 32 items or fewer: weft runs its first 32 items on the calling thread before it decides, however long they take.
-      const fine = run.trace.parIterators().some((it) => it.items <= 32) || run.trace.parJoins().length > 0;
-      if (run.seed === undefined && !fine && !run.trace.events.some((e) => /^par-worker/.test(e.thread))) {
-        run.fail(
-          `${cases.map(describe).join(' and ')} called weft/par, but the pool's threads never took part: the work itself must go through the parallel iterator, ` +
-            `not a plain loop beside it`,
-        );
-      }
     });
   }),
 ];
