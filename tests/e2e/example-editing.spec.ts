@@ -157,7 +157,8 @@ test('the book\'s own code shows no false type errors in the editor, and `main` 
   // Shared state's bank transfer passes an Arc<Mutex<number>> where a Mutex<number> is taken
   // (an Arc derefs to its value); weft's classes once had private fields that made that an error.
   await page.goto('/shared-state/');
-  const ex = example(page, 14);
+  const root = page.locator('weft-example').filter({ hasText: 'function transfer(a: Mutex<number>' }).first();
+  const ex = { ...example(page, 1), root, edit: root.getByRole('button', { name: 'Edit', exact: true }) };
   const original = (await ex.root.locator('pre code').textContent())!.replace(/\n$/, '');
   expect(original).toContain('function transfer(a: Mutex<number>');
   // A probe the editor must grey out: once it is, TypeScript has checked the whole example.
