@@ -100,20 +100,20 @@ test("a failing call of the learner's function replays as that call, and shows w
   await enterCode(page, ex, wrong.source);
   await ex.check.click();
   await finishedCheck(ex);
-  const failing = checkItems(ex).filter({ hasText: 'Failed' });
+  const title = ex.info.checks.find((c) => c.id === wrong.fails)!.title;
+  const failing = checkItems(ex).filter({ hasText: 'Failed' }).filter({ hasText: title });
   await expect(failing).toHaveCount(1);
   const message = (await failing.locator('.weft-results__message').textContent())!;
-  // "With seed 73935 an audit taken while 60 transfers ran on 3 threads counted 3,626, expected 3,655: …"
-  const [, seed, counted] = /^With seed (\d+) .* counted ([\d,]+), expected/.exec(message) ?? [];
+  // "With seed 73935 while 60 transfers ran on 3 threads, thread 3 let go of its last account lock (line 45) with the bank holding 3,627 instead of 3,655: …"
+  const [, seed] = /^With seed (\d+) while \d+ transfers ran on \d+ threads, .* the bank holding [\d,]+ instead of [\d,]+/.exec(message) ?? [];
   expect(seed, message).toBeDefined();
 
   await failing.getByRole('button', { name: `Replay seed ${seed}` }).click();
   const replay = ex.root.getByRole('log', { name: `Replay of seed ${seed}` });
   await expect(replay.locator('.weft-log__status').filter({ hasText: 'runBank returned' })).toHaveCount(1, { timeout: 30_000 });
   const returned = (await replay.locator('.weft-log__status').filter({ hasText: 'runBank returned' }).textContent())!;
+  // The replay is that call, with the arguments the check chose: what the learner's runBank returned for them.
   expect(returned).toMatch(/^runBank returned \{ balances: \[.*\], totals: \[.*\] \}$/);
-  // The same audit total the check reported comes back from the replayed call.
-  expect(returned).toContain(counted!.replace(/,/g, ''));
   expect(pageErrors).toEqual([]);
 });
 
