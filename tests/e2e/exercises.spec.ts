@@ -167,7 +167,7 @@ test('after solving, the sidebar, the index and the progress page count the exer
   const ex = exercise(page, JOIN);
   await page.goto(chapterOf(ex.info));
   const chapterLink = page.getByRole('navigation', { name: 'Chapters' }).getByRole('link', { name: /^Threads/ });
-  await expect(chapterLink).toContainText('0 of 2 exercises solved');
+  await expect(chapterLink).toContainText(/0 of \d+ exercises solved/);
   await enterCode(page, ex, ex.info.solution);
   await ex.check.click();
   expect(await finishedCheck(ex)).toMatch(/Solved!$/);
@@ -176,11 +176,11 @@ test('after solving, the sidebar, the index and the progress page count the exer
   await expect(ex.results.getByText(/^Continue with/)).toContainText(`Continue with ${counter.title}.`);
   await expect(ex.results.getByRole('link', { name: counter.title })).toHaveAttribute('href', `/threads/#exercise-${COUNTER}`);
   // The sidebar follows at once, without a reload.
-  await expect(chapterLink).toContainText('1 of 2 exercises solved');
+  await expect(chapterLink).toContainText(/1 of \d+ exercises solved/);
   await expect(page.getByRole('navigation', { name: 'Chapters' }).getByRole('paragraph').filter({ hasText: 'Your progress' })).toContainText(/Your progress\s*1 of \d+ exercises solved/);
 
   await page.goto('/');
-  await expect(page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Threads' }) })).toContainText('1 of 2 exercises solved');
+  await expect(page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Threads' }) })).toContainText(/1 of \d+ exercises solved/);
   await expect(page.getByText(/Your progress: 1 of \d+ exercises solved\./)).toBeVisible();
 
   await page.getByRole('link', { name: 'Your progress' }).click();
