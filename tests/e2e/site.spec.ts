@@ -199,7 +199,7 @@ for (const viewport of [{ width: 1280, height: 720 }, { width: 390, height: 844 
     const start = page.getByRole('link', { name: /^Start reading/ });
     await expect(start).toBeInViewport();
     const example = page.locator('weft-example').first();
-    const run = example.getByRole('button', { name: 'Run' });
+    const run = example.getByRole('button', { name: 'Run', exact: true });
     await expect(run).toBeEnabled();
     await expect(run).toBeInViewport();
     await run.click();
