@@ -98,7 +98,7 @@ async function main() {
     const result = await runInPage(page, source);
     expect(result.lines).toEqual(['1 2 3']);
     expect(result.status).toBe('panic');
-    expect(result.errors[0]!.message).toContain(`use of moved value \`tx2\`: this UnboundedSender was moved into task 5 at line ${lineOf(source, 'spawn(async () => tx2.send(1))')}`);
+    expect(result.errors[0]!.message).toContain(`use of moved value \`tx2\`: this UnboundedSender was moved into task 4 at line ${lineOf(source, 'spawn(async () => tx2.send(1))')}`);
     expect(result.errors[0]!.line).toBe(lineOf(source, 'tx2.send(2);'));
   });
 
@@ -171,8 +171,8 @@ async function main() {
     expect(result.status).toBe('deadlock');
     expect(result.message).toMatch(/^Deadlock: every task is waiting/);
     expect(result.errors.map((e) => `${e.line}: ${e.message}`)).toEqual([
-      `${lineOf(source, 'await waiter;')}: task 'main' is waiting for task 2 to finish, and nothing can wake it`,
-      `${lineOf(source, 'await rx.recv()')}: task 2 is waiting for a message on an mpsc channel (1 Sender alive), and nothing can wake it`,
+      `${lineOf(source, 'await waiter;')}: task 'main' is waiting for task 1 to finish, and nothing can wake it`,
+      `${lineOf(source, 'await rx.recv()')}: task 1 is waiting for a message on an mpsc channel (1 Sender alive), and nothing can wake it`,
     ]);
   });
 });
