@@ -21,7 +21,7 @@ import type { RunEvent, RunOptions } from '../runner/events.ts';
 import { checkCommand, exportCommand, hintCommand, importCommand, listCommand, UsageError, watchCommand } from './exercises.ts';
 import { show } from '../exercises/checks-api.ts';
 import { inGuardedChild, runGuarded } from './guard.ts';
-import { standaloneHtml, type ConsoleLine } from '../components/timeline/render.ts';
+import { standaloneHtml, type ConsoleLine } from '../timeline/render.ts';
 
 const USAGE = `usage: npm run weft -- run <file.ts> [--timeout ms] [--threads] [--seed N [--schedule random|pct]] [--trace] [--timeline out.html] [--call NAME [--args JSON]]
        npm run weft -- check <exercise> [--file F]

@@ -6,7 +6,7 @@
  * itself (timeline-view.ts, render.ts) loads with `import()` when first needed.
  */
 import type { RunEvent, RunOptions, RunOutcome, SourceLocation } from '../../runner/events.ts';
-import type { ConsoleLine } from './render.ts';
+import type { ConsoleLine } from '../../timeline/render.ts';
 import type { RecordedRun, ScheduleOutcome } from './timeline-view.ts';
 
 /** What every example run asks of the runner so its timeline can be drawn afterwards. */

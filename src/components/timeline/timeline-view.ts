@@ -22,7 +22,7 @@ import {
   TIMELINE_CSS,
   type ConsoleLine,
   type TimelineModel,
-} from './render.ts';
+} from '../../timeline/render.ts';
 
 export interface RecordedRun {
   events: TraceEvent[];

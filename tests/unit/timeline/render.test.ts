@@ -2,7 +2,7 @@
 // and a wait-for graph, with no DOM (the page and the CLI share it).
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../../../src/runner/events.ts';
-import { buildTimeline, cutAtDeadlock, describeWaitFor, renderTable, renderTimelineSvg, waitForGraph } from '../../../src/components/timeline/render.ts';
+import { buildTimeline, cutAtDeadlock, describeWaitFor, renderTable, renderTimelineSvg, waitForGraph } from '../../../src/timeline/render.ts';
 
 let seq = 0;
 const ev = (time: number, thread: string, threadId: number, kind: TraceEvent['kind'], object: number, line?: number): TraceEvent => ({

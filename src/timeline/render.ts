@@ -14,7 +14,7 @@
  * Every drawn event carries an index into `model.events`, so a view can say
  * what it is and where it came from.
  */
-import type { TraceEvent } from '../../runner/events.ts';
+import type { TraceEvent } from '../runner/events.ts';
 
 /** A console line of a traced run (RunEvent 'output' with its `at`). */
 export interface ConsoleLine {
