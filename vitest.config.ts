@@ -9,6 +9,8 @@ export default defineConfig({
   test: {
     include: ['tests/unit/**/*.test.ts', 'tests/conformance/**/*.test.ts', 'src/**/*.test.ts'],
     environment: 'node',
+    // The run worker bundled once for all test processes (tests/unit/global-setup.ts).
+    globalSetup: ['tests/unit/global-setup.ts'],
     // Child processes, not worker_threads: the tests themselves start
     // worker_threads (weft's threads in Node run .ts files through Node's own
     // type stripping), block them with Atomics.wait and terminate them. In a

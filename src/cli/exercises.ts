@@ -16,6 +16,8 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, watch, write
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listExercises, type ExerciseInfo } from '../exercises/catalog.ts';
+import { useWorkerEntry } from '../runner/node-host.ts';
+import { buildWorkerBundle } from '../runner/node-worker-bundle.ts';
 import { startGrade, type CheckResult, type GradeResult } from '../runner/node-grade.ts';
 import { continueWith, emptyProgress, mergeProgress, statusOf, withAttempt, withHintsShown, withResult, type Draft, type ExerciseProgress } from '../progress/schema.ts';
 import { ImportError, parseExportFile, toExportFile } from '../progress/export-file.ts';
@@ -173,6 +175,8 @@ async function grade(exercise: ExerciseInfo, file: string, out: (line: string) =
     throw new UsageError(`cannot read ${shown(file)}: ${(error as Error).message}`);
   }
   out(bold(`Checking ${exercise.id}: ${exercise.title}`) + dim(` (${shown(file)})`));
+  // A grading starts a worker per thread of each of its runs: one bundled file starts ~3x faster than the sources.
+  useWorkerEntry(await buildWorkerBundle().catch(() => undefined));
   const handle = startGrade(exercise.id, source, (event) => {
     if (event.kind === 'check-end') for (const line of describe(event.result, file)) out(line);
   });

@@ -6,8 +6,21 @@ import { Worker } from 'node:worker_threads';
 import { totalmem } from 'node:os';
 import { Supervisor, WorkerOutOfMemory, type WorkerFactory, type WorkerHandle } from './supervisor.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
+import { bundledWorkerFromEnv } from './node-worker-bundle.ts';
 
-const entry = new URL('./worker/program-worker.node.ts', import.meta.url);
+const sourceEntry = new URL('./worker/program-worker.node.ts', import.meta.url);
+/** The module a new worker loads: the sources, or the same code as one file when a grader built it (node-worker-bundle.ts). */
+let entry: URL = bundledWorkerFromEnv() ?? sourceEntry;
+
+/** Workers started from now on load `bundle` (from buildWorkerBundle), or the sources again when it is undefined. */
+export function useWorkerEntry(bundle: URL | undefined): void {
+  entry = bundle ?? sourceEntry;
+}
+
+/** Which module new workers load (the tests assert the sources still work on their own). */
+export function workerEntry(): URL {
+  return entry;
+}
 
 /**
  * The most heap one thread's worker may use. Without a limit a program that
