@@ -344,7 +344,7 @@ function axisTicks(from: number, to: number, count: number): number[] {
  * `data-event` (the index into model.events) and `class="tl-hit"`; the
  * first has tabindex 0, the others -1 (a view moves focus with the arrow keys).
  */
-export function renderTimelineSvg(model: TimelineModel, width = 900): string {
+export function renderTimelineSvg(model: TimelineModel, width = 900, evidence: ReadonlySet<number> = new Set()): string {
   const laneIndex = new Map(model.lanes.map((l, i) => [l.threadId, i]));
   const height = TOP + model.lanes.length * LANE + 8;
   const plot = Math.max(100, width - LEFT - RIGHT);
@@ -353,7 +353,8 @@ export function renderTimelineSvg(model: TimelineModel, width = 900): string {
   const parts: string[] = [];
   const hit = (event: number, inner: string) => {
     const e = model.events[event]!;
-    return `<g class="tl-hit" data-event="${event}" tabindex="-1" role="button" aria-label="${escapeHtml(describeEvent(e, model.virtual))}">${inner}</g>`;
+    const marked = evidence.has(event);
+    return `<g class="tl-hit${marked ? ' tl-evidence' : ''}" data-event="${event}" tabindex="-1" role="button" aria-label="${escapeHtml(`${marked ? 'Evidence: ' : ''}${describeEvent(e, model.virtual)}`)}">${inner}</g>`;
   };
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" class="tl-svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="group" aria-label="Threads over time">`);
   parts.push(`<defs><marker id="tl-arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0 0L8 4L0 8z" class="tl-arrowhead"/></marker>`);
@@ -426,10 +427,10 @@ export function renderScale(model: TimelineModel): string {
 }
 
 /** The same events as a table: time, thread, event, object, line. */
-export function renderTable(model: TimelineModel): string {
+export function renderTable(model: TimelineModel, evidence: ReadonlySet<number> = new Set()): string {
   const rows = model.events.map(
     (e, i) =>
-      `<tr data-event="${i}"><td>${escapeHtml(formatTime(e.time, model.virtual))}</td><td>${escapeHtml(e.thread)}</td><td>${escapeHtml(e.what)}</td><td>${escapeHtml(e.object)}</td><td>${e.line ? `<button type="button" class="tl-line" data-event="${i}">line ${e.line}</button>` : ''}</td></tr>`,
+      `<tr data-event="${i}"${evidence.has(i) ? ' class="tl-evidence-row"' : ''}><td>${escapeHtml(formatTime(e.time, model.virtual))}</td><td>${escapeHtml(e.thread)}</td><td>${evidence.has(i) ? '<strong>Evidence:</strong> ' : ''}${escapeHtml(e.what)}</td><td>${escapeHtml(e.object)}</td><td>${e.line ? `<button type="button" class="tl-line" data-event="${i}">line ${e.line}</button>` : ''}</td></tr>`,
   );
   return `<table class="tl-table"><caption>Every event of the run, in time order</caption><thead><tr><th scope="col">Time</th><th scope="col">Thread</th><th scope="col">Event</th><th scope="col">Object</th><th scope="col">Line</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
@@ -632,6 +633,9 @@ export const TIMELINE_CSS = `
 .tl-mark--console { fill: var(--color-text); }
 .tl-mark--warning { fill: var(--color-warn); }
 .tl-hit { cursor: pointer; outline: none; }
+.tl-evidence > * { stroke: var(--color-danger, #c62828); stroke-width: 2.5; }
+.tl-evidence-row td { background: color-mix(in srgb, var(--color-danger, #c62828) 12%, transparent); }
+.tl-evidence-note { margin: 0.25rem 0; }
 .tl-hit:hover > *, .tl-hit:focus > *, .tl-hit.tl-current > * { stroke: var(--color-focus); stroke-width: 2.5; }
 .tl-legend { display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; list-style: none; padding: 0; margin: 0.5rem 0; font-size: 0.85rem; }
 .tl-legend li { display: flex; align-items: center; gap: 0.35rem; }

@@ -14,7 +14,7 @@ import { writeFileSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createNodeSupervisor } from '../../src/runner/node-host.ts';
 import { freshWorker, median, multithreadingFigures, postMessageThroughput } from './baselines-node.ts';
-import { CHECK_TARGET_MS, CHECK_TARGET_SHARE, CHECK_TRIALS, runInChromium, type BrowserResult, type CheckLatency } from './browser.ts';
+import { browserHostChunk, CHECK_TARGET_MS, CHECK_TARGET_SHARE, CHECK_TRIALS, measureCheckLatency, runInChromium, withBookPage, type BrowserResult, type CheckLatency } from './browser.ts';
 import { parseFigures, programs, TRIALS, type Figure } from './programs.ts';
 import { PAR_BEGIN, PAR_END, parPrograms, parSection } from './par.ts';
 import { TASK_BEGIN, TASK_END, TASK_TRIALS, taskPrograms, taskSection } from './task.ts';
@@ -177,12 +177,16 @@ async function onlyTask(): Promise<void> {
   process.exit(0);
 }
 
+const CHECKS_BEGIN = '<!-- check-latency:begin -->';
+const CHECKS_END = '<!-- check-latency:end -->';
+
 /** Check latency in Chromium: each exercise's reference solution graded by the page's grader, to the verdict. */
-function checkLatencyBlock(checks: CheckLatency[]): string[] {
+function checkLatencyBlock(checks: CheckLatency[], machine?: string): string[] {
   if (checks.length === 0) return [];
   const within = checks.filter((c) => median(c.trials) <= CHECK_TARGET_MS).length;
   const share = within / checks.length;
-  const lines = ['## Check latency (Chromium, the page\'s grader)', ''];
+  const lines = [CHECKS_BEGIN, '## Check latency (Chromium, the page\'s grader)', ''];
+  if (machine) lines.push(machine, '');
   lines.push(
     `A Check of each exercise's reference solution, from the call to the verdict, ${CHECK_TRIALS} times in a row (the first with no compiled program yet). ` +
       `Target: a median of at most ${CHECK_TARGET_MS / 1000} s for at least ${CHECK_TARGET_SHARE * 100}% of the exercises; ` +
@@ -193,13 +197,27 @@ function checkLatencyBlock(checks: CheckLatency[]): string[] {
   for (const c of checks) {
     lines.push(`| ${c.exercise} | ${(median(c.trials) / 1000).toFixed(2)} s | ${(c.trials[0]! / 1000).toFixed(2)} s | ${c.passed ? 'yes' : '**no**'} |`);
   }
-  lines.push('');
+  lines.push(CHECKS_END, '');
   return lines;
+}
+
+/** `--only=checks`: measure the Check latency in Chromium alone and replace its section of BENCHMARKS.md, keeping the rest. */
+async function onlyChecks(): Promise<void> {
+  const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  const cpu = cpus();
+  log('Check latency in Chromium');
+  const hostChunk = browserHostChunk();
+  const { checks, version } = await withBookPage(async (page, version) => ({ checks: await measureCheckLatency(page, hostChunk, log), version }));
+  const machine = `- Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores; load average at start ${load}; Chromium ${version} (headless); ${new Date().toISOString()}`;
+  replaceSection(CHECKS_BEGIN, CHECKS_END, checkLatencyBlock(checks, machine).join('\n').trimEnd());
+  log(`wrote the Check latency section of ${out}`);
+  process.exit(0);
 }
 
 async function main(): Promise<void> {
   if (process.argv.includes('--only=par')) return onlyPar();
   if (process.argv.includes('--only=task')) return onlyTask();
+  if (process.argv.includes('--only=checks')) return onlyChecks();
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   log('weft benchmarks (medians of ' + TRIALS + ' trials)');
   const rustResult = rust();

@@ -6,19 +6,7 @@
 import type { Page } from '@playwright/test';
 import { test, expect } from './support/fixtures.ts';
 import { errorMarkerLines, example, finishedOutput, replaceCode } from './support/examples.ts';
-
-/** Collects layout shifts in the page, each with whether it moved anything other than what an output panel pushed down. */
-async function watchLayoutShifts(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    const w = window as unknown as { __shifts: { value: number; nodes: (Node | null)[] }[] };
-    w.__shifts = [];
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries() as unknown as { value: number; sources: { node: Node | null }[] }[]) {
-        w.__shifts.push({ value: entry.value, nodes: entry.sources.map((s) => s.node) });
-      }
-    }).observe({ type: 'layout-shift', buffered: true });
-  });
-}
+import { shiftCount, shiftScoreSince, watchLayoutShifts } from './support/layout-shifts.ts';
 
 /**
  * The summed score of shifts since `from`, leaving out those that only moved
@@ -41,7 +29,6 @@ function shiftsBeyondOutput(page: Page, exampleIndex: number, from: number): Pro
   );
 }
 
-const shiftCount = (page: Page) => page.evaluate(() => (window as unknown as { __shifts: unknown[] }).__shifts.length);
 
 test('a first Run of an unedited example loads no editor and moves nothing but the output panel', async ({ page, pageErrors }) => {
   await watchLayoutShifts(page);
@@ -77,11 +64,7 @@ test('a first Edit swaps the code for the editor without moving the page', async
   // Wait for Monaco to settle (its fonts and its first layout).
   await page.waitForFunction(() => document.fonts.status === 'loaded');
   expect(Math.abs((await ex.root.boundingBox())!.height - heightBefore)).toBeLessThanOrEqual(2);
-  const score = await page.evaluate((start) => {
-    const w = window as unknown as { __shifts: { value: number }[] };
-    return w.__shifts.slice(start).reduce((sum, shift) => sum + shift.value, 0);
-  }, before);
-  expect(score).toBeLessThanOrEqual(0.01);
+  expect(await shiftScoreSince(page, before)).toBeLessThanOrEqual(0.01);
 });
 
 test('edits to an example survive a reload, and Reset asks before discarding them', async ({ page, context }) => {

@@ -10,6 +10,7 @@ import type { Page } from '@playwright/test';
 import { test, expect } from './support/fixtures.ts';
 import { chapterOf, checkItems, enterCode, exercise, finishedCheck, visible } from './support/exercises.ts';
 import { errorMarkerLines } from './support/examples.ts';
+import { shiftCount, shiftScoreSince, watchLayoutShifts } from './support/layout-shifts.ts';
 
 const COUNTER = 'shared-counter';
 const JOIN = 'join-results';
@@ -46,6 +47,22 @@ test('entering the reference solution passes every check; after a reload it is s
   await expect(ex.editor.locator('.view-lines')).toContainText(visible(mine));
   await expect(ex.root.getByText('Your saved draft')).toBeVisible();
   expect(pageErrors).toEqual([]);
+});
+
+test('a first Edit swaps the exercise\'s code for the editor without moving the page', async ({ page }) => {
+  await watchLayoutShifts(page);
+  const ex = exercise(page, JOIN);
+  await page.goto(chapterOf(ex.info));
+  await page.waitForLoadState('networkidle');
+  await ex.edit.scrollIntoViewIfNeeded();
+  const heightBefore = (await ex.root.boundingBox())!.height;
+  const before = await shiftCount(page);
+  await ex.edit.click();
+  await expect(ex.editor).toBeVisible({ timeout: 60_000 });
+  // Monaco settled: its fonts and its first layout.
+  await page.waitForFunction(() => document.fonts.status === 'loaded');
+  expect(Math.abs((await ex.root.boundingBox())!.height - heightBefore)).toBeLessThanOrEqual(2);
+  expect(await shiftScoreSince(page, before)).toBeLessThanOrEqual(0.01);
 });
 
 test('Run shows what the program prints, labelled by thread, beside Check', async ({ page, pageErrors }) => {
@@ -89,6 +106,12 @@ test('a racy answer fails with the seed of the schedule that broke it, and Repla
   // The replay prints the very total the failing check reported.
   await expect(replay.locator('.weft-log__line .weft-log__text')).toHaveText([`Total: ${total!.replace(/,/g, '')}`]);
   await expect(replay.locator('.weft-log__status')).toContainText('Finished');
+  // The Replay draws that schedule: its timeline opens by itself, one lane per thread.
+  const timeline = ex.root.getByRole('figure', { name: new RegExp(`^Timeline of the run under seed ${seed}`) });
+  await expect(timeline).toBeVisible();
+  await expect(timeline.locator('.tl-lane-name').first()).toHaveText('main');
+  expect(await timeline.locator('.tl-lane-name').count()).toBeGreaterThan(2);
+  await expect(ex.root.getByRole('button', { name: 'Timeline' })).toHaveAttribute('aria-expanded', 'true');
   await expect(ex.badge).toHaveText('Attempted once');
   expect(pageErrors).toEqual([]);
 });
@@ -114,6 +137,14 @@ test("a failing call of the learner's function replays as that call, and shows w
   const returned = (await replay.locator('.weft-log__status').filter({ hasText: 'runBank returned' }).textContent())!;
   // The replay is that call, with the arguments the check chose: what the learner's runBank returned for them.
   expect(returned).toMatch(/^runBank returned \{ balances: \[.*\], totals: \[.*\] \}$/);
+  // Its timeline marks the evidence: the events at the line the check named.
+  const line = /\(line (\d+)\)/.exec(message)?.[1];
+  expect(line, message).toBeDefined();
+  const timeline = ex.root.getByRole('figure', { name: new RegExp(`^Timeline of the run under seed ${seed}`) });
+  await expect(timeline.locator('.tl-evidence-note')).toContainText(`at line ${line}`);
+  expect(await timeline.locator('.tl-evidence').count()).toBeGreaterThan(0);
+  await timeline.getByRole('button', { name: 'Show as table' }).click();
+  await expect(timeline.locator('tr.tl-evidence-row').first()).toContainText(`line ${line}`);
   expect(pageErrors).toEqual([]);
 });
 

@@ -22,6 +22,7 @@ import { continueWith, statusOf, withAttempt, withHintsShown, withResult, withSo
 import { CheckResults } from './check-results.ts';
 import { show } from '../../exercises/checks-api.ts';
 import { confirmDialog } from './confirm-dialog.ts';
+import { ExampleTimeline, TRACED } from '../timeline/example-timeline.ts';
 
 type Action = 'check' | 'run' | 'stop' | 'edit' | 'hint' | 'solution' | 'reset' | 'load-solution';
 const ACTIONS: readonly string[] = ['check', 'run', 'stop', 'edit', 'hint', 'solution', 'reset', 'load-solution'];
@@ -64,6 +65,8 @@ class WeftExercise extends HTMLElement {
   #buttons = new Map<Action, HTMLButtonElement>();
   #results!: CheckResults;
   #replayLog!: OutputLog;
+  /** The Run's or Replay's trace: its Timeline button, and the wait-for graph when it deadlocked (components/timeline/). */
+  #timeline!: ExampleTimeline;
   #saveStatus: HTMLElement | null = null;
   #progress: ExerciseProgress | undefined;
   /** False once storage has failed: the exercise still works, it just cannot remember. */
@@ -95,10 +98,13 @@ class WeftExercise extends HTMLElement {
     }
     this.#saveStatus = this.querySelector('[data-save-status]');
     this.#results = new CheckResults(this.querySelector('.weft-exercise__results')!, {
-      replay: (seed, check) => this.#startReplay(seed, check.title, check.call),
+      replay: (seed, check) => this.#startReplay(seed, check.title, check.call, check.location),
       reveal: (location) => void this.#reveal(location),
     });
     this.#replayLog = new OutputLog(this.querySelector('.weft-exercise__replay [role="log"]')!, (location) => void this.#reveal(location));
+    const replayPanel = this.querySelector<HTMLElement>('.weft-exercise__replay')!;
+    this.#timeline = new ExampleTimeline(replayPanel, (location) => void this.#reveal(location));
+    replayPanel.querySelector('button[data-action="timeline"]')?.addEventListener('click', () => void this.#timeline.toggle());
     const code = this.querySelector<HTMLElement>('.weft-exercise__code');
     // Clicking the code opens the editor there, as Edit does.
     code?.addEventListener('click', () => void this.#openEditor().then((editor) => editor?.focus()));
@@ -253,7 +259,14 @@ class WeftExercise extends HTMLElement {
     const pre = holder.querySelector('pre');
     const mount = document.createElement('div');
     mount.className = 'weft-example__editor';
-    if (pre) mount.style.height = `${pre.offsetHeight}px`;
+    if (pre && !pre.hidden) {
+      // Built out of sight, over the code it replaces and the same size, then swapped in in one
+      // step (as a runnable example's editor is): nothing on the page moves while Monaco loads.
+      mount.classList.add('weft-example__editor--building');
+      mount.style.top = `${pre.offsetTop}px`;
+      mount.style.width = `${pre.offsetWidth}px`;
+      mount.style.height = `${pre.offsetHeight}px`;
+    }
     holder.append(mount);
     this.setAttribute('data-editor-loading', '');
     try {
@@ -263,6 +276,9 @@ class WeftExercise extends HTMLElement {
         // An exercise's whole program stays in view (the page scrolls, not the editor) up to about 60 lines.
         maxHeightPx: 1360,
       });
+      mount.classList.remove('weft-example__editor--building');
+      mount.style.top = '';
+      mount.style.width = '';
       if (pre) pre.hidden = true;
       this.#editor = editor;
       editor.setMarkers(this.#markers);
@@ -385,7 +401,7 @@ class WeftExercise extends HTMLElement {
     this.#runInPanel(source, {}, 'Output', 'Your program’s main, run once on real threads: what each thread printed, labelled with its name.');
   }
 
-  #startReplay(seed: number, checkTitle: string, call?: { name: string; args: unknown[] }): void {
+  #startReplay(seed: number, checkTitle: string, call?: { name: string; args: unknown[] }, location?: SourceLocation): void {
     if (this.#busy === 'checking' || this.#checkedSource === undefined) return;
     const source = this.#checkedSource;
     const edited = this.#editor !== undefined && this.#editor.getValue() !== source;
@@ -395,11 +411,18 @@ class WeftExercise extends HTMLElement {
       { seed, ...(call ? { call } : {}) },
       `Replay of seed ${seed}`,
       `${what}${edited ? ', as your code was when you pressed Check,' : ''} run again on the schedule where “${checkTitle}” failed.`,
+      location ? { lines: [location.line], why: `where “${checkTitle}” found the failure` } : undefined,
     );
   }
 
   /** Runs `source` once (a Run, or a Replay of a failing seed) and shows what it printed in the output panel. */
-  #runInPanel(source: string, options: { seed?: number; call?: { name: string; args: unknown[] } }, heading: string, note: string): void {
+  #runInPanel(
+    source: string,
+    options: { seed?: number; call?: { name: string; args: unknown[] } },
+    heading: string,
+    note: string,
+    evidence?: { lines: number[]; why: string },
+  ): void {
     this.#stopReplay();
     const { call } = options;
     const panel = this.querySelector<HTMLElement>('.weft-exercise__replay')!;
@@ -409,13 +432,18 @@ class WeftExercise extends HTMLElement {
     panel.hidden = false;
     this.#replayLog.clear();
     this.#replayLog.show();
+    this.#timeline.reset(false, evidence);
     this.#setBusy('replaying');
     const markers: EditorMarker[] = [];
+    const replaying = options.seed !== undefined;
     host()
       .then((h) => {
-        const handle = h.startRun(source, options, (event) => {
+        const handle = h.startRun(source, { ...TRACED, ...options }, (event) => {
           if (this.#replay !== handle) return;
           this.#replayLog.add(event, RUN_TIMEOUT_MS);
+          this.#timeline.onEvent(event);
+          // A Replay shows the failing schedule at once: the timeline is what it is for.
+          if (replaying && event.kind === 'end') void this.#timeline.toggle(true);
           // A replayed call says what it returned, which is what the check judged.
           if (call && event.kind === 'end' && event.outcome.status === 'ok') this.#replayLog.note(`${call.name} returned ${show(event.outcome.value)}`);
           if (event.kind === 'error' && event.error.location) {

@@ -21,6 +21,7 @@ export class ExampleTimeline {
   #console: ConsoleLine[] = [];
   #errors: Array<{ thread?: string; line?: number }> = [];
   #last: RecordedRun | undefined;
+  #evidence: RecordedRun['evidence'];
   #views: HTMLElement | undefined;
   #timeline: HTMLElement | undefined;
 
@@ -30,8 +31,9 @@ export class ExampleTimeline {
     this.#reveal = reveal;
   }
 
-  /** A new run starts: what the last one drew goes. */
-  reset(keepOutcomes = false): void {
+  /** A new run starts: what the last one drew goes. `evidence`: the lines a failed check pointed at, marked in the new run's timeline. */
+  reset(keepOutcomes = false, evidence?: RecordedRun['evidence']): void {
+    this.#evidence = evidence;
     this.#console = [];
     this.#errors = [];
     this.#last = undefined;
@@ -64,6 +66,7 @@ export class ExampleTimeline {
       console: this.#console,
       ...(outcome.seed !== undefined ? { seed: outcome.seed } : {}),
       ...(outcome.status === 'deadlock' ? { deadlocked: this.#errors } : {}),
+      ...(this.#evidence ? { evidence: this.#evidence } : {}),
     };
     if (this.#button) this.#button.hidden = false;
     if (outcome.status === 'deadlock') void this.#showWaitFor(this.#last);

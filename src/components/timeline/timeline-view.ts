@@ -32,7 +32,21 @@ export interface RecordedRun {
   seed?: number;
   /** The deadlock report's threads and lines, when the run ended in one. */
   deadlocked?: Array<{ thread?: string; line?: number }>;
+  /** A failed check's replay: the lines its message points at, whose events the picture marks as evidence, and why. */
+  evidence?: { lines: number[]; why: string };
 }
+
+/** The events at the evidence's lines (indices into model.events). */
+function evidenceEvents(model: TimelineModel, run: RecordedRun): Set<number> {
+  const lines = new Set(run.evidence?.lines ?? []);
+  const marked = new Set<number>();
+  model.events.forEach((e, i) => {
+    if (e.line !== undefined && lines.has(e.line)) marked.add(i);
+  });
+  return marked;
+}
+
+const escapeText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 let styled = false;
 function addStyles(): void {
@@ -76,7 +90,8 @@ export function timelineFigure(run: RecordedRun, reveal: (location: SourceLocati
   const picture = document.createElement('div');
   picture.className = 'tl-scroll';
   const width = Math.max(720, Math.min(6000, model.events.length * 14));
-  picture.innerHTML = renderTimelineSvg(model, width);
+  const evidence = evidenceEvents(model, run);
+  picture.innerHTML = renderTimelineSvg(model, width, evidence);
   const detail = document.createElement('p');
   detail.className = 'tl-detail';
   detail.setAttribute('aria-live', 'polite');
@@ -86,7 +101,13 @@ export function timelineFigure(run: RecordedRun, reveal: (location: SourceLocati
   const table = document.createElement('div');
   table.className = 'tl-table-wrap';
   table.hidden = true;
-  table.innerHTML = renderTable(model);
+  table.innerHTML = renderTable(model, evidence);
+  const note = document.createElement('p');
+  note.className = 'tl-evidence-note';
+  if (run.evidence && evidence.size > 0) {
+    const lines = [...new Set(run.evidence.lines)].sort((a, b) => a - b);
+    note.innerHTML = `<strong>Evidence</strong> (outlined in red, and marked in the table): the ${evidence.size === 1 ? 'event' : `${evidence.size} events`} at line${lines.length === 1 ? '' : 's'} ${lines.join(', ')}, ${escapeText(run.evidence.why)}.`;
+  } else note.hidden = true;
 
   toggle.addEventListener('click', () => {
     const showTable = table.hidden;
@@ -103,7 +124,7 @@ export function timelineFigure(run: RecordedRun, reveal: (location: SourceLocati
     const e = button ? model.events[Number(button.dataset.event)] : undefined;
     if (e?.line) reveal({ line: e.line, column: e.column ?? 1 });
   });
-  root.append(tools, picture, detail, about, table);
+  root.append(tools, note, picture, detail, about, table);
   return root;
 }
 
