@@ -401,6 +401,15 @@ export function renderTimelineSvg(model: TimelineModel, width = 900, evidence: R
         : `<circle cx="${cx}" cy="${cy}" r="4" class="tl-mark tl-mark--${m.kind}"/>`;
     parts.push(hit(m.event, shape));
   }
+  // Evidence: a ring on its thread's lane at each marked event, whether or not the event draws a shape of its own
+  // (an unlock ends a hold span, which is drawn from its lock).
+  for (const event of [...evidence].sort((a, b) => a - b)) {
+    const e = model.events[event];
+    if (e === undefined || !laneIndex.has(e.threadId)) continue;
+    // Across is the event's slot under a seed, its time otherwise (buildTimeline).
+    const at = model.virtual ? event : e.time;
+    parts.push(hit(event, `<circle cx="${x(at).toFixed(1)}" cy="${y(e.threadId)}" r="7" class="tl-evidence-ring"/>`));
+  }
   parts.push(`</svg>`);
   // The first focusable mark in document order is the one Tab reaches.
   return parts.join('').replace('tabindex="-1"', 'tabindex="0"');
@@ -633,9 +642,10 @@ export const TIMELINE_CSS = `
 .tl-mark--console { fill: var(--color-text); }
 .tl-mark--warning { fill: var(--color-warn); }
 .tl-hit { cursor: pointer; outline: none; }
-.tl-evidence > * { stroke: var(--color-danger, #c62828); stroke-width: 2.5; }
-.tl-evidence-row td { background: color-mix(in srgb, var(--color-danger, #c62828) 12%, transparent); }
-.tl-evidence-note { margin: 0.25rem 0; }
+.tl-evidence > * { stroke: var(--color-error, #b3261e); stroke-width: 2.5; }
+.tl-evidence-ring { fill: none; }
+.tl-evidence-row td { background: color-mix(in srgb, var(--color-error, #b3261e) 12%, transparent); }
+.tl-evidence-note { margin: 0.25rem 0 0.5rem; font-size: 0.9rem; }
 .tl-hit:hover > *, .tl-hit:focus > *, .tl-hit.tl-current > * { stroke: var(--color-focus); stroke-width: 2.5; }
 .tl-legend { display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; list-style: none; padding: 0; margin: 0.5rem 0; font-size: 0.85rem; }
 .tl-legend li { display: flex; align-items: center; gap: 0.35rem; }

@@ -99,6 +99,19 @@ describe('rendering', () => {
     expect(svg).not.toContain('<b>');
   });
 
+  it('marks the evidence a failed check points at: a ring on its lane for each event, labelled, and its table rows', () => {
+    // The events at line 13: thread 2 blocks on lock A there (the run is cut where it deadlocked).
+    const evidence = new Set(model.events.flatMap((e, i) => (e.line === 13 ? [i] : [])));
+    expect(evidence.size).toBeGreaterThan(0);
+    const svg = renderTimelineSvg(model, 900, evidence);
+    expect(svg.match(/class="tl-evidence-ring"/g)).toHaveLength(evidence.size);
+    expect(svg).toContain('aria-label="Evidence: step 5, thread 2 blocked on lock A, line 13"');
+    expect(renderTimelineSvg(model)).not.toContain('tl-evidence');
+    const rows = renderTable(model, evidence).match(/<tr data-event="\d+" class="tl-evidence-row">.*?<\/tr>/g) ?? [];
+    expect(rows).toHaveLength(evidence.size);
+    for (const row of rows) expect(row).toContain('line 13');
+  });
+
   it('lists the same events in a table of time, thread, event, object and line', () => {
     const table = renderTable(model);
     expect(table).toContain('<th scope="col">Time</th><th scope="col">Thread</th><th scope="col">Event</th><th scope="col">Object</th><th scope="col">Line</th>');
