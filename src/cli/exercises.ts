@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { listExercises, type ExerciseInfo } from '../exercises/catalog.ts';
 import { useWorkerEntry } from '../runner/node-host.ts';
 import { buildWorkerBundle } from '../runner/node-worker-bundle.ts';
-import { startGrade, type CheckResult, type GradeResult } from '../runner/node-grade.ts';
+import { startGrade, type CheckResult, type GradeResult } from '../exercises/node-grade.ts';
 import { continueWith, emptyProgress, mergeProgress, statusOf, withAttempt, withHintsShown, withResult, type Draft, type ExerciseProgress } from '../progress/schema.ts';
 import { ImportError, parseExportFile, toExportFile } from '../progress/export-file.ts';
 

@@ -13,7 +13,7 @@
  *   ];
  *
  * A check never touches the learner's program directly. It asks the grader
- * (runner/grade.ts) for runs — `main` under a seed or free-running, or one
+ * (exercises/grade.ts) for runs — `main` under a seed or free-running, or one
  * exported function called with inputs the check chooses — and judges what
  * came back: console lines, the outcome, a returned value (all copies), and
  * the trace weft recorded. Checks run on the grader's side (the page's own
@@ -141,7 +141,7 @@ export interface ProgramRun {
 
 /**
  * A failed check. `message` is the author's clause about what the program
- * did; the grader frames it with the run it came from (runner/grade.ts).
+ * did; the grader frames it with the run it came from (exercises/grade.ts).
  */
 export class CheckFailure extends Error {
   readonly run: ProgramRun | undefined;
@@ -151,7 +151,7 @@ export class CheckFailure extends Error {
   /**
    * Set by the grader when a run ended badly on its own (it panicked, deadlocked or ran out of
    * time), rather than a check judging what it did: "panic: <message> at <line>". Checks that fail
-   * for one cause are explained once (runner/grade.ts).
+   * for one cause are explained once (exercises/grade.ts).
    */
   readonly runEnded: string | undefined;
 

@@ -6,11 +6,8 @@
 import { Supervisor, type MemoryWatch, type RunHandle, type WorkerHandle } from './supervisor.ts';
 import type { RunEvent, RunOptions } from './events.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
-import { startGrading, type GradeEvent, type GradeHandle } from './grade.ts';
-import { checksLoader } from '../exercises/browser-checks.ts';
 
 export type { RunHandle } from './supervisor.ts';
-export type { CheckResult, GradeEvent, GradeHandle, GradeResult } from './grade.ts';
 
 function createWorker(): WorkerHandle {
   const worker = new Worker(new URL('./worker/program-worker.browser.ts', import.meta.url), { type: 'module', name: 'weft' });
@@ -75,15 +72,4 @@ export function prewarm(): void {
 /** Runs one program; events arrive in order and end with `end`. */
 export function startRun(source: string, options: RunOptions, onEvent: (event: RunEvent) => void): RunHandle {
   return getSupervisor().startRun(source, options, onEvent);
-}
-
-/**
- * Grades the learner's source against an exercise's checks (grade.ts):
- * events arrive in order and end with `end`. The checks run here, on the
- * page's thread, and only start runs; the learner's code runs in workers.
- * A failing check's `seed` replays with `startRun(source, { seed }, onEvent)`.
- */
-export function startGrade(exerciseId: string, source: string, onEvent: (event: GradeEvent) => void): GradeHandle {
-  const runner = { startRun: (code: string, options: RunOptions, on: (event: RunEvent) => void) => getSupervisor().startRun(code, options, on) };
-  return startGrading(exerciseId, checksLoader(exerciseId), source, runner, onEvent);
 }

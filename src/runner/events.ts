@@ -82,7 +82,7 @@ export interface RunOptions {
    * Call this exported function of the program instead of `main`, with
    * `args` (copied in, by structured clone); what it returns comes back as
    * RunOutcome.value. Exercise checks use it to call the learner's functions
-   * with inputs the program cannot know in advance (runner/grade.ts). The
+   * with inputs the program cannot know in advance (exercises/grade.ts). The
    * program still needs its `main`, as every program does.
    */
   call?: { name: string; args: unknown[] };

@@ -38,13 +38,13 @@ export const CHECK_TARGET_MS = 2000;
 export const CHECK_TARGET_SHARE = 0.9;
 
 /**
- * The Check latency a reader sees: the page's own grader (browser-host startGrade, the same
+ * The Check latency a reader sees: the page's own grader (browser-grade startGrade, the same
  * checks and runner as the Check button) grading each exercise's reference solution, timed
- * from the call to the verdict. `host` is the built page's browser-host chunk.
+ * from the call to the verdict. `gradeChunk` is the built page's browser-grade chunk.
  */
 export async function measureCheckLatency(
   page: import('@playwright/test').Page,
-  hostChunk: string,
+  gradeChunk: string,
   log: (line: string) => void,
   exercises = listExercises(),
   trials = CHECK_TRIALS,
@@ -67,19 +67,19 @@ export async function measureCheckLatency(
         }
         return { times, passed };
       },
-      { chunk: `/_astro/${hostChunk}`, id: exercise.id, source: exercise.solution, trials },
+      { chunk: `/_astro/${gradeChunk}`, id: exercise.id, source: exercise.solution, trials },
     );
     results.push({ exercise: exercise.id, trials: measured.times, passed: measured.passed });
   }
   return results;
 }
 
-/** The built page's browser-host chunk (the page's runner, imported by the benchmarks). */
-export function browserHostChunk(): string {
+/** The built page's chunk named `name` (browser-host: the page's runner; browser-grade: its grader), imported by the benchmarks. */
+export function builtChunk(name: 'browser-host' | 'browser-grade'): string {
   if (!existsSync(assets)) throw new Error('dist/ is missing: `npm run bench` builds the book first');
-  const hostChunk = readdirSync(assets).find((file) => /^browser-host\..*\.js$/.test(file));
-  if (hostChunk === undefined) throw new Error('dist/_astro has no browser-host chunk');
-  return hostChunk;
+  const chunk = readdirSync(assets).find((file) => file.startsWith(`${name}.`) && file.endsWith('.js'));
+  if (chunk === undefined) throw new Error(`dist/_astro has no ${name} chunk`);
+  return chunk;
 }
 
 /** Serves dist/ and opens Chromium on it; `use` gets the page, with the browser's version. */
@@ -180,7 +180,7 @@ export async function runInChromium(log: (line: string) => void): Promise<Browse
       ];
     }, TRIALS);
     log('  chromium: Check latency');
-    const checks = await measureCheckLatency(page, hostChunk, log);
+    const checks = await measureCheckLatency(page, builtChunk('browser-grade'), log);
     return { version: browser.version(), figures, baselines, checks };
   } finally {
     await browser.close();

@@ -1,7 +1,7 @@
 /**
  * A learner's program cannot make a check pass by tampering with what the
  * grader relies on. Checks run in the grader's realm, not the program's
- * (runner/grade.ts), and weft's messages to the supervisor are signed with
+ * (exercises/grade.ts), and weft's messages to the supervisor are signed with
  * a token the program never sees (runner/protocol.ts, "Integrity").
  */
 import { describe, expect, it } from 'vitest';

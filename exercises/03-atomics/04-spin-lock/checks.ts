@@ -51,7 +51,8 @@ export default [
   check('releases-on-throw', 'The lock is released even when the work throws', async (t) => {
     const plan = somePlan(t, 2, 1);
     const [seed] = t.seeds(1);
-    const run = await runCounter(t, plan, { seed, mayFail: true }); // a lock left taken shows as a run that never ends: the default time limit
+    // A lock left taken shows as a run that never ends; a correct one takes well under a second, so 5 s is enough to tell.
+    const run = await runCounter(t, plan, { seed, mayFail: true, timeoutMs: 5_000 });
     if (run.status !== 'ok') {
       run.fail(
         `${describe(plan)}, the program never finished (${run.summary}): after the work threw, the lock stayed taken, and every thread that wanted it again spun forever. ` +

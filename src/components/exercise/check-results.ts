@@ -5,7 +5,7 @@
  * Replay for a seed that replays it. The region is aria-busy while the
  * checks run, so a screen reader announces the outcome once, not every step.
  */
-import type { CheckResult, GradeResult } from '../../runner/browser-host.ts';
+import type { CheckResult, GradeResult } from '../../exercises/grade.ts';
 import type { SourceLocation } from '../../runner/events.ts';
 
 export interface CheckResultsActions {

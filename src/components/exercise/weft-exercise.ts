@@ -2,7 +2,7 @@
  * `<weft-exercise>`: an exercise at work. The markup comes from the build
  * (Exercise.astro); this element adds the editor (the runnable examples'
  * one: Monaco on demand, or a textarea), Check and Stop (the grader in
- * runner/grade.ts, through browser-host.ts), Run (the reader's `main`, once,
+ * exercises/grade.ts, through exercises/browser-grade.ts), Run (the reader's `main`, once,
  * its output labelled by thread as the examples show it), Replay of a failing seed,
  * hints one at a time, the solution after a confirmation, Reset, drafts
  * saved as the reader types, and progress (src/progress/store.ts).
@@ -12,7 +12,8 @@
  * whatever the program does. A saved draft opens the editor at once, so
  * the reader finds their code where they left it.
  */
-import type { GradeHandle, GradeResult, RunHandle } from '../../runner/browser-host.ts';
+import type { RunHandle } from '../../runner/browser-host.ts';
+import type { GradeHandle, GradeResult } from '../../exercises/grade.ts';
 import type { SourceLocation } from '../../runner/events.ts';
 import type { EditorMarker, ExampleEditor } from '../example/editor.ts';
 import { editorFactory } from '../example/load-editor.ts';
@@ -56,7 +57,8 @@ function takeUnsaved(id: string): { source: string; savedAt: number } | undefine
 /** The runner's default time limit for one run (RunOptions.timeoutMs), shown if a replay times out. */
 const RUN_TIMEOUT_MS = 10_000;
 
-const host = () => import('../../runner/browser-host.ts');
+/** The page's runner and grader (the runner alone is runner/browser-host.ts; grading adds the checks). */
+const host = () => import('../../exercises/browser-grade.ts');
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 class WeftExercise extends HTMLElement {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { listExercises } from '../../../src/exercises/catalog.ts';
-import { validateChecks } from '../../../src/runner/grade.ts';
+import { validateChecks } from '../../../src/exercises/grade.ts';
 import { gradeExercise, summary } from './grade-exercise.ts';
 import { runProgram } from './run-program.ts';
 

@@ -2,7 +2,7 @@
  * Grades a source as an exercise the way the CLI and the page do (node-grade.ts),
  * on the tests' shared supervisor, and keeps every event.
  */
-import { startGrade, type GradeEvent, type GradeResult } from '../../../src/runner/node-grade.ts';
+import { startGrade, type GradeEvent, type GradeResult } from '../../../src/exercises/node-grade.ts';
 import { supervisorForTests } from './run-program.ts';
 
 export interface Graded {

@@ -15,19 +15,25 @@ async function deadlock(source: string) {
 
 describe('deadlocks are named', () => {
   it('a lock-order inversion: each thread holds one Mutex and waits for the other', async () => {
-    const source = program(`
+    // A Barrier between the first lock and the second: each thread holds its first lock before either asks
+    // for its second, so the two always deadlock, on any machine (no sleep that a loaded machine can outlast).
+    const source = program(
+      `
   const a = new Arc(new Mutex(0));
   const b = new Arc(new Mutex(0));
-  const [a2, b2] = [a.clone(), b.clone()];
+  const both = new Arc(new Barrier(2));
+  const [a2, b2, both2] = [a.clone(), b.clone(), both.clone()];
   const t = builder().name("worker").spawn(() => {
     using gb = b2.lock();
-    sleep(30);
+    both2.wait();
     using ga = a2.lock(); // worker: b then a
   });
   using ga = a.lock();
-  sleep(30);
+  both.wait();
   using gb = b.lock(); // main: a then b
-  t.join();`);
+  t.join();`,
+      'import { Barrier } from "weft/sync";',
+    );
     const mainLine = lineOf(source, 'using gb = b.lock(); // main');
     const workerLine = lineOf(source, 'using ga = a2.lock(); // worker');
     const { summary, at } = await deadlock(source);

@@ -1,7 +1,7 @@
 /**
  * Grading: an exercise's checks (exercises/NN-chapter/NN-slug/checks.ts,
  * written against src/exercises/checks-api.ts) judged against the learner's
- * source. Shared by the page (browser-host.ts `startGrade`), the CLI and
+ * source. Shared by the page (browser-grade.ts `startGrade`), the CLI and
  * the tests (node-grade.ts); only where the checks come from and how a run
  * starts differ.
  *
@@ -29,9 +29,9 @@
  * exported function also gives the call, and `startRun(source, { seed,
  * call })` replays that call, returning the same value.
  */
-import { CheckFailure, type Check, type CheckContext, type ManyRuns, type ProgramRun, type RunRequest } from '../exercises/checks-api.ts';
-import { TraceView } from '../exercises/trace-view.ts';
-import type { OutputStream, ReaderError, RunEvent, RunOptions, RunOutcome, SourceLocation } from './events.ts';
+import { CheckFailure, type Check, type CheckContext, type ManyRuns, type ProgramRun, type RunRequest } from './checks-api.ts';
+import { TraceView } from './trace-view.ts';
+import type { OutputStream, ReaderError, RunEvent, RunOptions, RunOutcome, SourceLocation } from '../runner/events.ts';
 
 export interface CheckResult {
   id: string;

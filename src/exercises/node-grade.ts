@@ -5,10 +5,10 @@
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { getExercise } from '../exercises/catalog.ts';
-import { createNodeSupervisor } from './node-host.ts';
+import { getExercise } from './catalog.ts';
+import { createNodeSupervisor } from '../runner/node-host.ts';
 import { startGrading, type GradeEvent, type GradeHandle, type GradeOptions, type RunStarter } from './grade.ts';
-import type { Supervisor } from './supervisor.ts';
+import type { Supervisor } from '../runner/supervisor.ts';
 
 export type { CheckResult, GradeEvent, GradeHandle, GradeResult } from './grade.ts';
 
