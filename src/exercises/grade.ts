@@ -83,6 +83,8 @@ export interface RunStarter {
 export interface GradeOptions {
   /** Run only these checks (by id), in the exercise's order: the tests use it for wrong answers. */
   only?: readonly string[];
+  /** Stop at the first check that does not pass: the rest end as 'error', not run (the tests use it where one failure is the answer, as for a starter). */
+  untilFailure?: boolean;
 }
 
 export const DEFAULT_RUN_TIMEOUT_MS = 10_000;
@@ -171,7 +173,9 @@ class Grading {
       this.#emit({ kind: 'check-start', id: check.id, title: check.title });
       let result: CheckResult;
       if (this.#stopped) result = { id: check.id, title: check.title, status: 'error', message: 'not run: grading was stopped' };
-      else if (compileError) result = { ...compileError, id: check.id, title: check.title };
+      else if (options.untilFailure && results.some((r) => r.status !== 'passed')) {
+        result = { id: check.id, title: check.title, status: 'error', message: 'not run: an earlier check did not pass' };
+      } else if (compileError) result = { ...compileError, id: check.id, title: check.title };
       else {
         const { result: checked, cause } = await this.#runCheck(check);
         result = checked;

@@ -72,6 +72,22 @@ for (const scheme of ['light', 'dark'] as const) {
   });
 }
 
+for (const scheme of ['light', 'dark'] as const) {
+  test(`inside the editor (Monaco, with the book's code in it) there are no WCAG A/AA violations in the ${scheme} theme`, async ({ page }) => {
+    test.setTimeout(120_000);
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.goto('/threads/');
+    const first = example(page, 1);
+    await first.edit.click();
+    const editor = first.root.locator('.monaco-editor');
+    await expect(editor).toBeVisible({ timeout: 60_000 });
+    // The editor settled: its fonts, its tokens and its line numbers drawn.
+    await page.waitForFunction(() => document.fonts.status === 'loaded');
+    await expect(editor.locator('.line-numbers').first()).toBeVisible();
+    expect(await violations(page)).toEqual([]);
+  });
+}
+
 test('the confirmation dialog before the solution has no WCAG A/AA violations, and Escape cancels it', async ({ page }) => {
   await page.goto('/threads/');
   const ex = exercise(page, 'join-results');

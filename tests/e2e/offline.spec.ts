@@ -148,18 +148,24 @@ test('after one visit that never opened the editor, an exercise is edited and so
   }
 });
 
-test('when the full editor cannot load, a plain editor takes its place and the reader is told why', async ({ page }) => {
-  await page.route(/\/_astro\/monaco-editor[.-]/, (route) => route.abort('internetdisconnected'));
-  await page.goto('/threads/');
-  const first = example(page, 1);
-  await first.edit.click();
-  await expect(first.root.getByRole('textbox')).toBeVisible();
-  await expect(first.root.locator('.monaco-editor')).toHaveCount(0);
-  await expect(first.log).toContainText('The full editor could not load');
-  // It edits and runs like the real one.
-  const textbox = first.root.getByRole('textbox');
-  await textbox.fill('function main() {\n  console.log("plain but working");\n}\n');
-  await first.run.click();
-  const run = await finishedOutput(first);
-  expect(run.lines).toEqual(['plain but working']);
+test.describe('without the full editor', () => {
+  // The service worker would fetch the editor itself (it caches it in the background), and a page's routes
+  // do not see a service worker's requests: with it blocked, the page's own request is the one that fails.
+  test.use({ serviceWorkers: 'block' });
+
+  test('when the full editor cannot load, a plain editor takes its place and the reader is told why', async ({ page }) => {
+    await page.route(/\/_astro\/monaco-editor[.-]/, (route) => route.abort('internetdisconnected'));
+    await page.goto('/threads/');
+    const first = example(page, 1);
+    await first.edit.click();
+    await expect(first.root.getByRole('textbox')).toBeVisible();
+    await expect(first.root.locator('.monaco-editor')).toHaveCount(0);
+    await expect(first.log).toContainText('The full editor could not load');
+    // It edits and runs like the real one.
+    const textbox = first.root.getByRole('textbox');
+    await textbox.fill('function main() {\n  console.log("plain but working");\n}\n');
+    await first.run.click();
+    const run = await finishedOutput(first);
+    expect(run.lines).toEqual(['plain but working']);
+  });
 });

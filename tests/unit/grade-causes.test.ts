@@ -31,3 +31,18 @@ function main() {
     expect(check.message).not.toMatch(/not written yet/);
   }
 });
+
+it('grading until the first failure runs no check after it (the tests grade starters so)', { timeout: 240_000 }, async () => {
+  const source = `
+export function collect(first: string[], second: string[]): string[] {
+  throw new Error("not written yet");
+}
+
+function main() {
+  console.log(collect(["a1"], ["b1"]));
+}
+`;
+  const { result } = await gradeExercise('two-producers', source, undefined, true);
+  expect(result.checks.map((c) => c.status)).toEqual(['failed', 'error', 'error']);
+  for (const check of result.checks.slice(1)) expect(check.message).toBe('not run: an earlier check did not pass');
+});

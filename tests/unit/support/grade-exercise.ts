@@ -12,11 +12,12 @@ export interface Graded {
   linesOf(check: string, seed: number | undefined): string[];
 }
 
-export async function gradeExercise(id: string, source: string, only?: string[]): Promise<Graded> {
+export async function gradeExercise(id: string, source: string, only?: string[], untilFailure = false): Promise<Graded> {
   const events: GradeEvent[] = [];
   const handle = startGrade(id, source, (event) => events.push(event), {
     supervisor: supervisorForTests(),
     ...(only ? { only } : {}),
+    untilFailure,
   });
   const result = await handle.done;
   return {
