@@ -18,6 +18,7 @@ import { builtChunk, CHECK_TARGET_MS, CHECK_TARGET_SHARE, CHECK_TRIALS, measureC
 import { parseFigures, programs, TRIALS, type Figure } from './programs.ts';
 import { PAR_BEGIN, PAR_END, parPrograms, parSection } from './par.ts';
 import { TASK_BEGIN, TASK_END, TASK_TRIALS, taskPrograms, taskSection } from './task.ts';
+import { listExercises } from '../../src/exercises/catalog.ts';
 import { DEFAULT_CUTOFF_MICROS } from '../../src/weft/par/pool.ts';
 import { PAR_SORT_MIN } from '../../src/weft/par/sort.ts';
 
@@ -207,7 +208,14 @@ async function onlyChecks(): Promise<void> {
   const cpu = cpus();
   log('Check latency in Chromium');
   const gradeChunk = builtChunk('browser-grade');
-  const { checks, version } = await withBookPage(async (page, version) => ({ checks: await measureCheckLatency(page, gradeChunk, log), version }));
+  // `npm run bench -- --only=checks shared-counter pipeline`: those exercises alone, printed rather than written.
+  const ids = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+  const exercises = listExercises().filter((e) => ids.length === 0 || ids.includes(e.id));
+  const { checks, version } = await withBookPage(async (page, version) => ({ checks: await measureCheckLatency(page, gradeChunk, log, exercises), version }));
+  if (ids.length > 0) {
+    for (const c of checks) log(`${c.exercise}: median ${(median(c.trials) / 1000).toFixed(2)} s, trials ${c.trials.map((t) => (t / 1000).toFixed(2)).join(' ')} s`);
+    process.exit(0);
+  }
   const machine = `- Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores; load average at start ${load}; Chromium ${version} (headless); ${new Date().toISOString()}`;
   replaceSection(CHECKS_BEGIN, CHECKS_END, checkLatencyBlock(checks, machine).join('\n').trimEnd());
   log(`wrote the Check latency section of ${out}`);

@@ -65,6 +65,26 @@ test('a first Edit swaps the exercise\'s code for the editor without moving the 
   expect(await shiftScoreSince(page, before)).toBeLessThanOrEqual(0.01);
 });
 
+test('the exercise toolbar keeps one row on a desktop, and on a phone every button still shows its name or its icon', async ({ page }) => {
+  const ex = exercise(page, JOIN);
+  const buttons = ex.root.getByRole('toolbar').getByRole('button');
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(chapterOf(ex.info));
+  await expect(ex.check).toBeEnabled();
+  const tops = await buttons.evaluateAll((all) => all.map((b) => Math.round(b.getBoundingClientRect().top)));
+  expect(new Set(tops).size, `button tops: ${tops.join(', ')}`).toBe(1);
+
+  await page.setViewportSize({ width: 360, height: 800 });
+  const shown = await buttons.evaluateAll((all) =>
+    all.map((b) => {
+      const label = b.querySelector('span');
+      const labelShown = label !== null && label.getBoundingClientRect().width > 4 && getComputedStyle(label).clip === 'auto';
+      return { name: b.textContent?.trim(), shows: labelShown || b.querySelector('svg') !== null };
+    }),
+  );
+  expect(shown.filter((b) => !b.shows).map((b) => b.name)).toEqual([]);
+});
+
 test('Run shows what the program prints, labelled by thread, beside Check', async ({ page, pageErrors }) => {
   const ex = exercise(page, COUNTER);
   await page.goto(chapterOf(ex.info));
