@@ -50,21 +50,42 @@ test('a first Run of an unedited example loads no editor and moves nothing but t
   expect(pageErrors).toEqual([]);
 });
 
-test('a first Edit swaps the code for the editor without moving the page', async ({ page }) => {
-  test.setTimeout(180_000); // Monaco's first load, on a loaded machine
+/**
+ * Opens the editor of the chapter's second example with a first Edit, and asserts that nothing moved:
+ * the example is as tall as its static code was, and the page's layout-shift score stays ≤ 0.01.
+ * Returns the example and its height before.
+ */
+async function firstEditMovesNothing(page: Page): Promise<{ ex: ReturnType<typeof example>; heightBefore: number }> {
   await watchLayoutShifts(page);
   await page.goto('/shared-state/');
   await page.waitForLoadState('networkidle');
   const ex = example(page, 2);
-  await ex.root.scrollIntoViewIfNeeded();
+  await ex.edit.scrollIntoViewIfNeeded();
   const heightBefore = (await ex.root.boundingBox())!.height;
   const before = await shiftCount(page);
   await ex.edit.click();
   await expect(ex.root.locator('.monaco-editor')).toBeVisible({ timeout: 60_000 });
   // Wait for Monaco to settle (its fonts and its first layout).
   await page.waitForFunction(() => document.fonts.status === 'loaded');
+  await page.waitForTimeout(500);
   expect(Math.abs((await ex.root.boundingBox())!.height - heightBefore)).toBeLessThanOrEqual(2);
   expect(await shiftScoreSince(page, before)).toBeLessThanOrEqual(0.01);
+  return { ex, heightBefore };
+}
+
+test('a first Edit swaps the code for the editor without moving the page', async ({ page }) => {
+  test.setTimeout(180_000); // Monaco's first load, on a loaded machine
+  await firstEditMovesNothing(page);
+});
+
+test('on a phone, a first Edit keeps the code\'s height (its lines wrap inside the editor), and the first keystroke lets it grow', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.setViewportSize({ width: 360, height: 740 });
+  const { ex, heightBefore } = await firstEditMovesNothing(page);
+  // The wrapped code is taller than the static code was: once the reader types, the editor shows all of it.
+  await page.keyboard.press('End');
+  await page.keyboard.press('Enter');
+  await expect.poll(async () => (await ex.root.boundingBox())!.height).toBeGreaterThan(heightBefore + 20);
 });
 
 test('edits to an example survive a reload, and Reset asks before discarding them', async ({ page, context }) => {

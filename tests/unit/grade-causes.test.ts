@@ -6,8 +6,8 @@
 import { expect, it } from 'vitest';
 import { gradeExercise, summary } from './support/grade-exercise.ts';
 
-it('a program that panics the same way in every check is explained once', { timeout: 240_000 }, async () => {
-  const source = `
+/** An answer to two-producers that panics in every check, at line 3. */
+const source = `
 export function collect(first: string[], second: string[]): string[] {
   throw new Error("not written yet");
 }
@@ -16,6 +16,8 @@ function main() {
   console.log(collect(["a1"], ["b1"]));
 }
 `;
+
+it('a program that panics the same way in every check is explained once', { timeout: 240_000 }, async () => {
   const { result } = await gradeExercise('two-producers', source);
   const lines = summary(result);
   expect(result.checks.map((c) => c.status), lines.join('\n')).toEqual(['failed', 'failed', 'failed']);
@@ -33,15 +35,6 @@ function main() {
 });
 
 it('grading until the first failure runs no check after it (the tests grade starters so)', { timeout: 240_000 }, async () => {
-  const source = `
-export function collect(first: string[], second: string[]): string[] {
-  throw new Error("not written yet");
-}
-
-function main() {
-  console.log(collect(["a1"], ["b1"]));
-}
-`;
   const { result } = await gradeExercise('two-producers', source, undefined, true);
   expect(result.checks.map((c) => c.status)).toEqual(['failed', 'error', 'error']);
   for (const check of result.checks.slice(1)) expect(check.message).toBe('not run: an earlier check did not pass');

@@ -11,6 +11,7 @@ const MAX_HEIGHT_PX = Infinity;
 
 export const createMonacoEditor: EditorFactory = async (host, code, id, options = {}) => {
   const model = monaco.editor.createModel(code, 'typescript', monaco.Uri.parse(`file:///${id}.ts`));
+  const wraps = matchMedia('(max-width: 40rem)').matches;
   const editor = monaco.editor.create(host, {
     model,
     ariaLabel: `${options.label ?? 'Example code'}. Escape leaves the editor; Control+Enter runs.`,
@@ -32,7 +33,7 @@ export const createMonacoEditor: EditorFactory = async (host, code, id, options 
     fixedOverflowWidgets: true,
     automaticLayout: true,
     // On a phone, long lines wrap instead of scrolling the editor sideways while typing.
-    wordWrap: matchMedia('(max-width: 40rem)').matches ? 'on' : 'off',
+    wordWrap: wraps ? 'on' : 'off',
   });
 
   // Monaco keeps Tab for indentation: Escape leaves the editor instead, to its toolbar,
@@ -43,11 +44,21 @@ export const createMonacoEditor: EditorFactory = async (host, code, id, options 
     'editorTextFocus && !suggestWidgetVisible && !findWidgetVisible && !renameInputVisible && !parameterHintsVisible && !inSnippetMode',
   );
 
-  // Height follows content, so the editor takes the static code's place without a jump.
+  // Height follows content, so the editor takes the static code's place without a jump. With wrapped
+  // lines (a phone) the editor is taller than the static code it replaces, which scrolls sideways: until
+  // the reader changes the code it keeps the code's height (the host's, set by the caller) and scrolls
+  // inside, so nothing on the page moves as it appears; the first edit lets it grow.
+  let held = wraps && host.style.height !== '';
   const fit = () => {
+    if (held) return;
     host.style.height = `${Math.min(editor.getContentHeight(), options.maxHeightPx ?? MAX_HEIGHT_PX)}px`;
   };
   editor.onDidContentSizeChange(fit);
+  editor.onDidChangeModelContent(() => {
+    if (!held) return;
+    held = false;
+    fit();
+  });
   fit();
 
   const runCallbacks: Array<() => void> = [];

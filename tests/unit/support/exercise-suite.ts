@@ -1,6 +1,6 @@
 /**
  * The tests of one chapter's exercises (tests/unit/exercises/*.test.ts, one
- * file a chapter so that the test runner grades two chapters at once):
+ * file a chapter, so that a test runner with more cores grades several at once):
  * every exercise is graded by the same grader as the page and the CLI: the
  * solution and each alternative pass every check, the starter fails, and
  * each wrong answer fails on the check it names. A failure with a seed
