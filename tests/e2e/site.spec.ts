@@ -225,3 +225,15 @@ test('on a 320 px phone nothing scrolls sideways: the header, an example\'s tool
   expect(new Set(tops).size, `button tops: ${tops.join(', ')}`).toBe(1);
   await expect(page.getByRole('button', { name: 'Search' })).toBeVisible();
 });
+
+test('the progress page has the chapters sidebar, as chapter pages do, with itself marked as the current page', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto('/progress/');
+  const sidebar = page.getByRole('navigation', { name: 'Chapters' });
+  await expect(sidebar.getByRole('link', { name: /^Threads/ })).toBeVisible();
+  await expect(sidebar.getByRole('listitem')).toHaveCount((await page.locator('.progress-chapter').count()));
+  await expect(sidebar.getByRole('link', { name: 'Your progress' })).toHaveAttribute('aria-current', 'page');
+  // Beside the page, not above it.
+  const [nav, main] = [await sidebar.boundingBox(), await page.locator('main').boundingBox()];
+  expect(nav!.x + nav!.width).toBeLessThanOrEqual(main!.x + 1);
+});
