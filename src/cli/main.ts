@@ -21,7 +21,8 @@ import type { RunEvent, RunOptions } from '../runner/events.ts';
 import { checkCommand, exportCommand, hintCommand, importCommand, listCommand, UsageError, watchCommand } from './exercises.ts';
 import { show } from '../exercises/checks-api.ts';
 import { inGuardedChild, runGuarded } from './guard.ts';
-import { standaloneHtml, type ConsoleLine } from '../timeline/render.ts';
+import type { ConsoleLine } from '../timeline/model.ts';
+import { standaloneHtml } from '../timeline/standalone.ts';
 
 const USAGE = `usage: npm run weft -- run <file.ts> [--timeout ms] [--threads] [--seed N [--schedule random|pct]] [--trace] [--timeline out.html] [--call NAME [--args JSON]]
        npm run weft -- check <exercise> [--file F]
@@ -108,7 +109,7 @@ async function run(file: string, options: RunOptions, labelThreads: boolean, tim
   };
   // --timeline asks for the trace without printing it (--trace prints it too).
   const printTrace = options.trace === true;
-  const outcome = await supervisor.startRun(source, timeline ? { ...options, trace: true } : options, onEvent).done;
+  const outcome = await supervisor.startRun(source, timeline ? { ...options, trace: true, tracePolls: true } : options, onEvent).done;
   if (timeline && outcome.trace) {
     const html = standaloneHtml({
       title: basename(file),

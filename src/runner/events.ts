@@ -78,6 +78,8 @@ export interface RunOptions {
   trace?: boolean;
   /** At most this many trace events are kept (default 100 000); the outcome says how many were dropped. */
   traceCapacity?: number;
+  /** With `trace`: record every poll of every task too (`task-poll` events), for a timeline; grading runs leave it off. */
+  tracePolls?: boolean;
   /**
    * Call this exported function of the program instead of `main`, with
    * `args` (copied in, by structured clone); what it returns comes back as
@@ -126,7 +128,9 @@ export interface TraceEvent {
     /** A weft/par join() call (object: how many join calls enclose it on its thread, 0 for the outermost), at the call. */
     | 'par-join'
     /** A weft/par parallel iterator's terminal operation (object: the number of items it runs over), at the call. */
-    | 'par-iter';
+    | 'par-iter'
+    /** One poll of a task (object: the task's id), recorded as it returned, at the await it stopped at (none: it ended); `poll` says where it began. Only with RunOptions.tracePolls. */
+    | 'task-poll';
   thread: string;
   threadId: number;
   object: number;
@@ -151,4 +155,6 @@ export interface TraceEvent {
   clockMs?: number;
   /** A task-send's or task-recv's task (its id on its thread's executor; 0 outside any task). */
   taskId?: number;
+  /** A task-poll's beginning: the `seq` the trace had reached and the trace's time then (its end is the event's own). */
+  poll?: { fromSeq: number; from: number };
 }

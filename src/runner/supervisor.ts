@@ -279,7 +279,7 @@ class Run implements RunHandle {
     this.#watchdog = setInterval(() => this.#lookForDeadlock(), DEADLOCK_CHECK_MS);
     createOutputRing(this.#memory);
     this.#pump = setInterval(() => this.#takeLines(Infinity), PUMP_MS);
-    if (options.trace) this.#trace = createTrace(options.traceCapacity ?? 100_000);
+    if (options.trace) this.#trace = createTrace(options.traceCapacity ?? 100_000, { polls: options.tracePolls === true });
     if (options.seed !== undefined) {
       this.#seed = options.seed >>> 0;
       startSchedule(this.#memory, this.#seed, options.schedule);
@@ -540,6 +540,7 @@ class Run implements RunHandle {
         ...(e.kind === 'block' && WAIT_KINDS[e.data[0]! - 1] !== undefined ? { waitKind: WAIT_KINDS[e.data[0]! - 1]! } : {}),
         ...(e.kind === 'task-spawn' || e.kind === 'task-exit' ? { clockMs: taskClockOf(e.data) } : {}),
         ...(e.kind === 'task-send' || e.kind === 'task-recv' ? { taskId: e.data[0]! } : {}),
+        ...(e.kind === 'task-poll' ? { poll: { fromSeq: e.data[0]!, from: e.data[1]! } } : {}),
       })),
     };
   }

@@ -6,11 +6,11 @@
  * itself (timeline-view.ts, render.ts) loads with `import()` when first needed.
  */
 import type { RunEvent, RunOptions, RunOutcome, SourceLocation } from '../../runner/events.ts';
-import type { ConsoleLine } from '../../timeline/render.ts';
+import type { ConsoleLine } from '../../timeline/model.ts';
 import type { RecordedRun, ScheduleOutcome } from './timeline-view.ts';
 
 /** What every example run asks of the runner so its timeline can be drawn afterwards. */
-export const TRACED: RunOptions = { trace: true, traceCapacity: 20_000 };
+export const TRACED: RunOptions = { trace: true, traceCapacity: 20_000, tracePolls: true };
 
 const loadView = () => import('./timeline-view.ts');
 
@@ -75,7 +75,7 @@ export class ExampleTimeline {
   async #showWaitFor(run: RecordedRun): Promise<void> {
     const view = await loadView();
     if (this.#last !== run) return;
-    const figure = view.waitForFigure(run);
+    const figure = view.waitForFigure(run, this.#reveal);
     if (figure) this.#area().prepend(figure);
   }
 

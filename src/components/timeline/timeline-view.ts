@@ -1,6 +1,6 @@
 /**
  * The page's side of the timeline, loaded with `import()` the first time a
- * run's picture is asked for: the SVG and table strings come from render.ts
+ * run's picture is asked for: the SVG and table strings come from src/timeline/
  * (shared with the CLI); this adds what only a page has — hover and focus
  * describe an event, arrow keys move between events, Enter or a click moves
  * the editor's cursor to its line, a toggle swaps the picture for a table —
@@ -8,21 +8,10 @@
  * under many schedules.
  */
 import type { SourceLocation, TraceEvent } from '../../runner/events.ts';
-import {
-  buildTimeline,
-  cutAtDeadlock,
-  describeEvent,
-  describeWaitFor,
-  renderLegend,
-  renderScale,
-  renderTable,
-  renderTimelineSvg,
-  renderWaitForSvg,
-  waitForGraph,
-  TIMELINE_CSS,
-  type ConsoleLine,
-  type TimelineModel,
-} from '../../timeline/render.ts';
+import { buildTimeline, cutAtDeadlock, describeEvent, type ConsoleLine, type TimelineModel } from '../../timeline/model.ts';
+import { TIMELINE_CSS } from '../../timeline/styles.ts';
+import { PLOT_MARGINS, renderLegend, renderScale, renderTable, renderTimelineSvg } from '../../timeline/svg.ts';
+import { describeWaitFor, renderWaitForSvg, waitForGraph } from '../../timeline/wait-for.ts';
 
 export interface RecordedRun {
   events: TraceEvent[];
@@ -85,13 +74,11 @@ export function timelineFigure(run: RecordedRun, reveal: (location: SourceLocati
   toggle.className = 'weft-example__button';
   toggle.textContent = 'Show as table';
   toggle.setAttribute('aria-pressed', 'false');
-  tools.append(toggle);
-
   const picture = document.createElement('div');
   picture.className = 'tl-scroll';
-  const width = Math.max(720, Math.min(6000, model.events.length * 14));
   const evidence = evidenceEvents(model, run);
-  picture.innerHTML = renderTimelineSvg(model, width, evidence);
+  const zoom = zoomControls(picture, model, evidence);
+  tools.append(toggle, zoom.controls);
   const detail = document.createElement('p');
   detail.className = 'tl-detail';
   detail.setAttribute('aria-live', 'polite');
@@ -114,6 +101,7 @@ export function timelineFigure(run: RecordedRun, reveal: (location: SourceLocati
     table.hidden = !showTable;
     picture.hidden = showTable;
     detail.hidden = showTable;
+    zoom.controls.hidden = showTable;
     // A toggle: its name stays, its pressed state says which view is on.
     toggle.setAttribute('aria-pressed', String(showTable));
   });
@@ -126,6 +114,104 @@ export function timelineFigure(run: RecordedRun, reveal: (location: SourceLocati
   });
   root.append(tools, note, picture, detail, about, table);
   return root;
+}
+
+/** The widest the picture gets (px): a 100,000-event run zoomed all the way in. */
+const MAX_WIDTH = 120_000;
+
+/**
+ * Zoom and pan: buttons (Zoom in, Zoom out, Fit), Ctrl or ⌘ with the wheel
+ * around the pointer, + − 0 on the keyboard inside the picture; pan by
+ * scrolling or dragging the picture. A zoom draws the SVG again at the new
+ * width (text keeps its size) and keeps the time under the pointer (or the
+ * middle) where it was; the focused event keeps focus.
+ */
+function zoomControls(picture: HTMLElement, model: TimelineModel, evidence: Set<number>): { controls: HTMLElement } {
+  let width = Math.max(720, Math.min(6000, model.events.length * 14));
+  const controls = document.createElement('span');
+  controls.className = 'tl-zoom';
+  controls.setAttribute('role', 'group');
+  controls.setAttribute('aria-label', 'Zoom');
+  const button = (text: string, name: string) => {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'weft-example__button';
+    b.textContent = text;
+    b.setAttribute('aria-label', name);
+    controls.append(b);
+    return b;
+  };
+  const zoomOut = button('−', 'Zoom out');
+  const zoomIn = button('+', 'Zoom in');
+  const fit = button('Fit', 'Fit to width');
+  const level = document.createElement('span');
+  level.className = 'tl-zoom-level';
+  level.setAttribute('aria-live', 'polite');
+  controls.append(level);
+  const fitWidth = () => Math.max(400, picture.clientWidth - 2 || 720);
+  const draw = (next: number, anchor = picture.clientWidth / 2) => {
+    next = Math.round(Math.max(fitWidth(), Math.min(MAX_WIDTH, next)));
+    const focused = picture.querySelector<SVGGElement>('.tl-hit:focus');
+    const current = picture.querySelector<SVGGElement>('.tl-hit[tabindex="0"]')?.dataset.event;
+    const plot = (w: number) => Math.max(100, w - PLOT_MARGINS.left - PLOT_MARGINS.right);
+    // The point in time under the anchor, as a share of the plot, stays under the anchor.
+    const share = width > 0 ? (picture.scrollLeft + anchor - PLOT_MARGINS.left) / plot(width) : 0;
+    width = next;
+    picture.innerHTML = renderTimelineSvg(model, width, evidence);
+    if (current !== undefined) {
+      for (const mark of picture.querySelectorAll<SVGGElement>('.tl-hit')) mark.setAttribute('tabindex', mark.dataset.event === current ? '0' : '-1');
+    }
+    picture.scrollLeft = Math.max(0, PLOT_MARGINS.left + share * plot(width) - anchor);
+    if (focused) picture.querySelector<SVGGElement>(`.tl-hit[data-event="${focused.dataset.event}"]`)?.focus({ preventScroll: true });
+    showLevel();
+  };
+  const showLevel = () => {
+    const times = width / fitWidth();
+    level.textContent = times <= 1.01 ? 'whole run in view' : `${times < 10 ? times.toFixed(1) : Math.round(times)}× the width`;
+    zoomOut.disabled = width <= fitWidth();
+    zoomIn.disabled = width >= MAX_WIDTH;
+  };
+  picture.innerHTML = renderTimelineSvg(model, width, evidence);
+  // Once the figure is in the page (the caller appends it at once), its width is known.
+  queueMicrotask(showLevel);
+  zoomIn.addEventListener('click', () => draw(width * 2));
+  zoomOut.addEventListener('click', () => draw(width / 2));
+  fit.addEventListener('click', () => draw(fitWidth()));
+  picture.addEventListener(
+    'wheel',
+    (event) => {
+      if (!event.ctrlKey && !event.metaKey) return;
+      event.preventDefault();
+      const anchor = event.clientX - picture.getBoundingClientRect().left;
+      draw(width * (event.deltaY < 0 ? 1.5 : 1 / 1.5), anchor);
+    },
+    { passive: false },
+  );
+  picture.addEventListener('keydown', (event) => {
+    const key = event.key;
+    if (key !== '+' && key !== '=' && key !== '-' && key !== '0') return;
+    event.preventDefault();
+    draw(key === '0' ? fitWidth() : key === '-' ? width / 2 : width * 2);
+  });
+  // Drag the picture's background to pan (a press on an event is a click on it).
+  let drag: { x: number; left: number; id: number } | undefined;
+  picture.addEventListener('pointerdown', (event) => {
+    if (event.button !== 0 || (event.target as Element).closest('.tl-hit')) return;
+    drag = { x: event.clientX, left: picture.scrollLeft, id: event.pointerId };
+    picture.classList.add('tl-scroll--dragging');
+  });
+  picture.addEventListener('pointermove', (event) => {
+    if (drag?.id !== event.pointerId) return;
+    picture.scrollLeft = drag.left - (event.clientX - drag.x);
+  });
+  const endDrag = () => {
+    drag = undefined;
+    picture.classList.remove('tl-scroll--dragging');
+  };
+  picture.addEventListener('pointerup', endDrag);
+  picture.addEventListener('pointercancel', endDrag);
+  picture.addEventListener('pointerleave', endDrag);
+  return { controls };
 }
 
 function wireMarks(picture: HTMLElement, model: TimelineModel, detail: HTMLElement, reveal: (location: SourceLocation) => void): void {
@@ -166,7 +252,7 @@ function wireMarks(picture: HTMLElement, model: TimelineModel, detail: HTMLEleme
 }
 
 /** The wait-for graph of a deadlocked run; undefined when the trace shows no thread waiting. */
-export function waitForFigure(run: RecordedRun): HTMLElement | undefined {
+export function waitForFigure(run: RecordedRun, reveal: (location: SourceLocation) => void): HTMLElement | undefined {
   addStyles();
   const graph = waitForGraph(run.deadlocked ? cutAtDeadlock(run.events, run.deadlocked) : run.events);
   if (graph.edges.length === 0) return undefined;
@@ -174,6 +260,18 @@ export function waitForFigure(run: RecordedRun): HTMLElement | undefined {
   const picture = document.createElement('div');
   picture.className = 'tl-scroll';
   picture.innerHTML = renderWaitForSvg(graph);
+  // Each edge with a line is a link to it: where the thread waits, where the holder took its lock.
+  const go = (target: EventTarget | null) => {
+    const edge = (target as Element | null)?.closest<SVGGElement>('.wf-hit');
+    const line = Number(edge?.dataset.line);
+    if (line > 0) reveal({ line, column: 1 });
+  };
+  picture.addEventListener('click', (event) => go(event.target));
+  picture.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter' && event.key !== ' ') return;
+    event.preventDefault();
+    go(event.target);
+  });
   root.append(picture);
   return root;
 }

@@ -35,7 +35,7 @@
  *
  * Layout of the ring: Int32 words [0] events claimed so far, [1] capacity,
  * then an f64 at byte 8 with the run's start (performance.timeOrigin +
- * now(), ms), then `capacity` records of RECORD_WORDS Int32 words from
+ * now(), ms), word [4] flags (bit 0: record every task poll), then `capacity` records of RECORD_WORDS Int32 words from
  * byte HEADER_BYTES: kind, thread, object, line, column, time, and
  * DATA_WORDS words whose meaning depends on the kind (a task-exit's counters).
  */
@@ -77,6 +77,10 @@ export const TRACE_KINDS = [
   'par-join',
   // weft/par: a parallel iterator's terminal operation (object: how many items it runs over), at its line.
   'par-iter',
+  // weft/task: one poll of a task, recorded as it returns (object: the task's id; data: [the trace's event count and
+  // time when the poll began, so a timeline can draw it as a span]), at the await it stopped at. Recorded only when the
+  // run asked for polls (a timeline's run): a grading run's trace keeps its room for what its checks read.
+  'task-poll',
 ] as const;
 export type TraceKind = (typeof TRACE_KINDS)[number];
 
@@ -88,7 +92,7 @@ const DATA_WORDS = 5;
 const CLOCK_WORD = 4;
 const RECORD_WORDS = 6 + DATA_WORDS;
 export const TASK_OUTCOMES = ['ok', 'panic', 'cancelled'] as const;
-const HEADER_BYTES = 16;
+const HEADER_BYTES = 24;
 /** Codes by name in objects without a prototype: a program that rewrites Array.prototype.indexOf cannot change what is recorded. */
 const KIND_CODES: Record<string, number> = Object.create(null);
 TRACE_KINDS.forEach((kind, i) => (KIND_CODES[kind] = i + 1));
@@ -96,17 +100,21 @@ const OUTCOME_CODES: Record<string, number> = Object.create(null);
 TASK_OUTCOMES.forEach((outcome, i) => (OUTCOME_CODES[outcome] = i));
 const SEQ = 0;
 const CAPACITY = 1;
+/** Word 4 (after the f64 start at bytes 8–15): what else to record; bit 0, every task poll. */
+const FLAGS = 4;
+const FLAG_POLLS = 1;
 
 /** Makes the ring for a run that wants a trace (the supervisor, before any thread starts); every worker of the run gets it. */
-export function createTrace(capacity: number): SharedArrayBuffer {
+export function createTrace(capacity: number, options: { polls?: boolean } = {}): SharedArrayBuffer {
   const buffer = new SharedArrayBuffer(HEADER_BYTES + capacity * RECORD_WORDS * 4);
   new Int32Array(buffer)[CAPACITY] = capacity;
+  if (options.polls) new Int32Array(buffer)[FLAGS] = FLAG_POLLS;
   new Float64Array(buffer, 8, 1)[0] = performance.timeOrigin + performance.now();
   return buffer;
 }
 
 /** This worker's view of the run's ring, once attached. */
-let ring: { i32: Int32Array; capacity: number; start: number } | undefined;
+let ring: { i32: Int32Array; capacity: number; start: number; polls: boolean } | undefined;
 
 /** Gives this worker the run's ring (or none: the run is not traced). Called before the program is loaded. */
 export function attachTrace(buffer: SharedArrayBuffer | undefined): void {
@@ -115,7 +123,7 @@ export function attachTrace(buffer: SharedArrayBuffer | undefined): void {
     return;
   }
   const i32 = new Int32View(buffer);
-  ring = { i32, capacity: i32[CAPACITY]!, start: new Float64View(buffer, 8, 1)[0]! };
+  ring = { i32, capacity: i32[CAPACITY]!, start: new Float64View(buffer, 8, 1)[0]!, polls: (i32[FLAGS]! & FLAG_POLLS) !== 0 };
 }
 
 /** Whether this worker records events (it was given a ring). */
@@ -132,7 +140,7 @@ export function traceStamp(): { time: number; line?: number } | undefined {
   const r = ring;
   if (r === undefined || !hasContext()) return undefined;
   const ctx = context();
-  const time = ctx.scheduled ? atomicLoad(ctx.memory.header, H.step) : round((timeOrigin + clock() - r.start) * 1000);
+  const time = timeNow(ctx, r);
   const line = ctx.locate(new Error().stack)?.line;
   return line === undefined ? { time } : { time, line };
 }
@@ -221,13 +229,34 @@ export function traceTaskEvent(kind: 'task-blocking' | 'held-across-await', task
   record(context(), kind, taskId, at, undefined);
 }
 
+/** Whether this thread records every task poll (a traced run that asked for polls); read once by an executor. */
+export function tracingPolls(): boolean {
+  return ring?.polls === true && hasContext() && context().traced === true;
+}
+
+/** Where a poll begins: the trace's event count and time now; call only when `tracingPolls()`. */
+export function pollBegins(): { seq: number; time: number } {
+  const r = ring!;
+  return { seq: atomicLoad(r.i32, SEQ), time: timeNow(context(), r) };
+}
+
+/** A task's poll, from `begun` to now, stopped at `at` (its await; none when it ended); call only when `tracingPolls()`. */
+export function traceTaskPoll(taskId: number, begun: { seq: number; time: number }, at: SourceLocation | undefined): void {
+  record(context(), 'task-poll', taskId, at, [begun.seq, begun.time, 0, 0, 0]);
+}
+
+/** The trace's clock: µs since the run started, or the seeded scheduler's step. */
+function timeNow(ctx: ThreadContext, r: NonNullable<typeof ring>): number {
+  return ctx.scheduled ? atomicLoad(ctx.memory.header, H.step) : round((timeOrigin + clock() - r.start) * 1000);
+}
+
 function record(ctx: ThreadContext, kind: TraceKind, object: number, location: SourceLocation | undefined, data: number[] | undefined): void {
   const r = ring;
   if (r === undefined) return;
   const i32 = r.i32;
   const seq = atomicAdd(i32, SEQ, 1);
   if (seq >= r.capacity) return; // full: the supervisor reports how many were dropped
-  const time = ctx.scheduled ? atomicLoad(ctx.memory.header, H.step) : round((timeOrigin + clock() - r.start) * 1000);
+  const time = timeNow(ctx, r);
   const base = HEADER_BYTES / 4 + seq * RECORD_WORDS;
   i32[base] = KIND_CODES[kind]!;
   i32[base + 1] = ctx.threadId;

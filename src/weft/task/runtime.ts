@@ -27,7 +27,7 @@ import { callerLocation, context, hasContext, threadLabel } from '../runtime/con
 import { scheduled } from '../runtime/scheduler.ts';
 import { S, slot, ThreadState, panicPayload } from '../runtime/threads.ts';
 import { blockWhileEqual, blockingObserver, type WaitKind } from '../runtime/wait.ts';
-import { traceTaskEvent, traceTaskExit, traceTaskSpawn, tracing } from '../runtime/trace.ts';
+import { pollBegins, traceTaskEvent, traceTaskExit, traceTaskPoll, traceTaskSpawn, tracing, tracingPolls } from '../runtime/trace.ts';
 import { MutexGuard } from '../sync/mutex.ts';
 import { RwLockReadGuard, RwLockWriteGuard } from '../sync/rwlock.ts';
 import { AsyncFn } from './async-fn.ts';
@@ -221,10 +221,13 @@ export class Runtime {
 
   /** Whether the run records a trace (fixed for the runtime's life): tasks then add task-spawn and task-exit events. */
   readonly #traced: boolean;
+  /** Whether every poll is recorded too (a run drawn as a timeline: each poll a span on its task's row). */
+  readonly #tracePolls: boolean;
 
   constructor(paused: boolean) {
     this.#paused = paused;
     this.#traced = tracing();
+    this.#tracePolls = this.#traced && tracingPolls();
   }
 
   // ---- time ----
@@ -457,6 +460,7 @@ export class Runtime {
     task.polls++;
     this.running = task;
     const started = this.#traced ? performance.now() : 0;
+    const begun = this.#tracePolls ? pollBegins() : undefined;
     const guardsBefore = this.#traced ? syncGuards() : undefined;
     let result: Poll<unknown> | undefined;
     let panic: unknown;
@@ -469,6 +473,11 @@ export class Runtime {
     } finally {
       this.running = null;
       if (this.#traced) task.busyMs += performance.now() - started;
+    }
+    if (begun !== undefined) {
+      const pending = !panicked && !result!.ready;
+      const at = pending ? whereAwaiting(task.future) : undefined;
+      traceTaskPoll(task.id, begun, at !== undefined && at.line > 0 ? { line: at.line, column: at.column } : undefined);
     }
     if (panicked) {
       this.#finish(task, { kind: 'panic', error: panic });

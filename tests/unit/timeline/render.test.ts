@@ -2,7 +2,9 @@
 // and a wait-for graph, with no DOM (the page and the CLI share it).
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../../../src/runner/events.ts';
-import { buildTimeline, cutAtDeadlock, describeWaitFor, renderTable, renderTimelineSvg, waitForGraph } from '../../../src/timeline/render.ts';
+import { buildTimeline, cutAtDeadlock } from '../../../src/timeline/model.ts';
+import { renderTable, renderTimelineSvg } from '../../../src/timeline/svg.ts';
+import { describeWaitFor, renderWaitForSvg, waitForGraph } from '../../../src/timeline/wait-for.ts';
 
 let seq = 0;
 const ev = (time: number, thread: string, threadId: number, kind: TraceEvent['kind'], object: number, line?: number): TraceEvent => ({
@@ -86,6 +88,73 @@ describe('timeline model', () => {
   });
 });
 
+describe('tasks', () => {
+  // A thread running three tasks in real time (µs): task 2's second poll makes a blocking call and starves task 1.
+  const poll = (time: number, task: number, from: number, line?: number): TraceEvent => ({ ...ev(time, 'main', 1, 'task-poll', task, line), poll: { fromSeq: seq - 1, from } });
+  const tasksRun = (): TraceEvent[] => {
+    seq = 0;
+    const events: TraceEvent[] = [];
+    const push = (e: TraceEvent) => events.push(e);
+    push({ ...ev(0, 'main', 1, 'task-spawn', 1, 4), clockMs: 0 });
+    push({ ...ev(1, 'main', 1, 'task-spawn', 2, 5), clockMs: 0 });
+    push(poll(10, 1, 5, 7));
+    push(poll(14, 2, 11, 9));
+    push(ev(30, 'main', 1, 'task-blocking', 2, 10));
+    push(ev(30, 'main', 1, 'block', 55, 10));
+    push(ev(5030, 'main', 1, 'wake', 55, 10));
+    const fromSeq = seq - 3;
+    push({ ...ev(5031, 'main', 1, 'task-poll', 2, undefined), poll: { fromSeq, from: 20 } });
+    push({ ...ev(5031, 'main', 1, 'task-exit', 2, 10), task: { polls: 2, wakes: 1, busyMicros: 5014, outcome: 'ok' }, clockMs: 5 });
+    push(poll(5040, 1, 5035));
+    push({ ...ev(5040, 'main', 1, 'task-exit', 1, 7), task: { polls: 2, wakes: 1, busyMicros: 10, outcome: 'ok' }, clockMs: 5 });
+    return events;
+  };
+
+  it('gives each task a row under its thread, its polls as spans and the blocking one marked, with a summary', () => {
+    const model = buildTimeline({ events: tasksRun(), virtual: false });
+    expect(model.lanes.map((l) => l.name)).toEqual(['main']);
+    expect(model.tasks.map((t) => t.name)).toEqual(['task 1', 'task 2']);
+    expect(model.polls.map((p) => [model.tasks[p.task]!.name, p.from, p.to, p.blocking])).toEqual([
+      ['task 1', 5, 10, false],
+      ['task 1', 5035, 5040, false],
+      ['task 2', 11, 14, false],
+      ['task 2', 20, 5031, true],
+    ]);
+    expect(model.tasks[0]!.summary).toBe('task 1: 2 polls, busy 10 µs, idle 5.03 ms; ended ok');
+    expect(model.tasks[1]!.summary).toBe('task 2: 2 polls, busy 5.01 ms, idle 16 µs, 1 poll with a blocking call; ended ok');
+    const blocking = model.events[model.polls[3]!.event]!;
+    expect(blocking.what).toBe('polled task 2 for 5.01 ms, to its end; it made a blocking call, and the thread’s other tasks could not run meanwhile');
+    const svg = renderTimelineSvg(model);
+    expect(svg.match(/class="tl-poll tl-poll--blocking"/g)).toHaveLength(1);
+    expect(svg.match(/class="tl-poll"/g)).toHaveLength(3);
+    expect(svg).toContain('aria-label="task 2: 2 polls, busy 5.01 ms, idle 16 µs, 1 poll with a blocking call; ended ok"');
+    expect(svg).toContain('>task 1</text>');
+  });
+
+  it('under a seed, a poll spans the events recorded while it ran, and the summary gives virtual time, not busy time', () => {
+    const model = buildTimeline({ events: tasksRun(), virtual: true });
+    const blocking = model.polls.find((p) => p.blocking)!;
+    // From the first event recorded after it began (the task-blocking) to its own end: three events inside.
+    expect(model.events[blocking.from]!.what).toBe('made a blocking call in task 2');
+    expect(blocking.to - blocking.from).toBe(3);
+    expect(model.tasks[1]!.summary).toBe('task 2: 2 polls, 1 wake, lived 5 ms of virtual time, 1 poll with a blocking call; ended ok');
+  });
+
+  it('gives the first 12 tasks of a thread a row each, and the rest one shared row', () => {
+    seq = 0;
+    const events: TraceEvent[] = [];
+    for (let id = 1; id <= 20; id++) events.push({ ...ev(id, 'main', 1, 'task-spawn', id, 3), clockMs: 0 });
+    for (let id = 1; id <= 20; id++) events.push(poll(100 + id, id, 99 + id, 4));
+    const model = buildTimeline({ events, virtual: false });
+    expect(model.tasks).toHaveLength(20);
+    const svg = renderTimelineSvg(model);
+    expect(svg.match(/class="tl-task-name"/g)).toHaveLength(13);
+    expect(svg).toContain('>8 more tasks</text>');
+    // Every poll is drawn, on its own row or the shared one.
+    expect(svg.match(/class="tl-poll"/g)).toHaveLength(20);
+  });
+});
+
 describe('rendering', () => {
   const model = buildTimeline({ events: cutAtDeadlock(lockOrder, deadlockErrors), console: [{ thread: 'main', threadId: 1, text: '<b>&', time: 6, line: 18 }], virtual: true });
 
@@ -127,6 +196,20 @@ describe('wait-for graph', () => {
       'thread 2 waits at line 13 for lock A, held by main (locked at line 16); main waits at line 19 for lock B, held by thread 2 (locked at line 11). The cycle: thread 2 → main → thread 2.',
     );
     expect(graph.edges.every((e) => e.inCycle)).toBe(true);
+  });
+
+  it('makes each edge with a line a link to it, named for what it shows', () => {
+    const svg = renderWaitForSvg(waitForGraph(cutAtDeadlock(lockOrder, deadlockErrors)));
+    const links = [...svg.matchAll(/<g class="wf-hit" data-line="(\d+)" tabindex="0" role="button" aria-label="([^"]*)">/g)].map((m) => [Number(m[1]), m[2]]);
+    expect(links).toEqual(
+      expect.arrayContaining([
+        [13, 'thread 2 waits for lock A at line 13: show the line'],
+        [16, 'lock A is held by main, locked at line 16: show the line'],
+        [19, 'main waits for lock B at line 19: show the line'],
+        [11, 'lock B is held by thread 2, locked at line 11: show the line'],
+      ]),
+    );
+    expect(links).toHaveLength(4);
   });
 
   it('has no edges when nothing was left waiting', () => {

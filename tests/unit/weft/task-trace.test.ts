@@ -163,4 +163,44 @@ async function main() {
     expect(view.locksHeldAcrossAwait().map((e) => e.line)).toEqual([lineOf(source, 'await sleep(5);\n    g.value')]);
     expect(new Set(view.locksHeldAcrossAwait().map((e) => e.task)).size).toBe(1);
   });
+
+  it('records each poll, with where it began, only when the run asks for polls (a timeline), and a blocking call falls inside one', async () => {
+    const source = `import { spawn, sleep } from "weft/task";
+import { sleep as blockingSleep } from "weft/thread";
+
+async function main() {
+  const a = spawn(async () => {
+    for (let i = 0; i < 3; i++) await sleep(2);
+  });
+  const b = spawn(async () => {
+    await sleep(1);
+    blockingSleep(20);
+  });
+  await a; await b;
+}
+`;
+    const plain = await runProgram(source, { trace: true });
+    expect(plain.outcome.trace!.events.filter((e) => e.kind === 'task-poll')).toEqual([]);
+    const run = await runProgram(source, { trace: true, tracePolls: true });
+    expect(run.outcome.status).toBe('ok');
+    const events = run.outcome.trace!.events;
+    const polls = events.filter((e) => e.kind === 'task-poll');
+    const exits = events.filter((e) => e.kind === 'task-exit');
+    // As many polls recorded as each task's counter says, each beginning before it ended.
+    for (const exit of exits) expect(polls.filter((p) => p.object === exit.object)).toHaveLength(exit.task!.polls);
+    for (const p of polls) {
+      expect(p.poll!.fromSeq).toBeLessThanOrEqual(p.seq);
+      expect(p.poll!.from).toBeLessThanOrEqual(p.time);
+    }
+    // The blocking call happened inside task b's last poll, which took at least the 20 ms it blocked.
+    const blocking = events.find((e) => e.kind === 'task-blocking')!;
+    const bPolls = polls.filter((p) => p.object === blocking.object);
+    const last = bPolls[bPolls.length - 1]!;
+    expect(blocking.seq).toBeGreaterThanOrEqual(last.poll!.fromSeq);
+    expect(blocking.seq).toBeLessThan(last.seq);
+    expect(last.time - last.poll!.from).toBeGreaterThanOrEqual(20_000);
+    // A poll that stopped at an await carries its line; the last poll of a task that ended carries none.
+    expect(polls.filter((p) => p.object === blocking.object)[0]!.line).toBe(lineOf(source, 'await sleep(1)'));
+    expect(last.line).toBeUndefined();
+  });
 });
