@@ -140,8 +140,11 @@ export function renderWaitForSvg(graph: WaitForGraph, labels: Map<string, string
     const s = shrink(a, b, radius(e.from, b.x - a.x, b.y - a.y));
     const t = shrink(b, a, radius(e.to, b.x - a.x, b.y - a.y));
     const label = `${e.label}${e.line ? ` (line ${e.line})` : ''}`;
+    const line = `x1="${s.x.toFixed(1)}" y1="${s.y.toFixed(1)}" x2="${t.x.toFixed(1)}" y2="${t.y.toFixed(1)}"`;
     const drawn =
-      `<line x1="${s.x.toFixed(1)}" y1="${s.y.toFixed(1)}" x2="${t.x.toFixed(1)}" y2="${t.y.toFixed(1)}" class="wf-edge${e.inCycle ? ' wf-edge--cycle' : ''}" marker-end="url(#wf-arrow)"/>` +
+      // A link's wide invisible stroke under the thin one: the edge is easy to point at.
+      (e.line ? `<line ${line} class="wf-hit-area"/>` : '') +
+      `<line ${line} class="wf-edge${e.inCycle ? ' wf-edge--cycle' : ''}" marker-end="url(#wf-arrow)"/>` +
       `<text x="${((s.x + t.x) / 2).toFixed(1)}" y="${((s.y + t.y) / 2 - 6).toFixed(1)}" text-anchor="middle" class="wf-edge-label">${escapeHtml(label)}</text>`;
     // An edge with a line is a link to it: a page moves the editor's cursor there (timeline-view.ts).
     parts.push(e.line ? `<g class="wf-hit" data-line="${e.line}" tabindex="0" role="button" aria-label="${escapeHtml(edgeName(graph, e, labels))}">${drawn}</g>` : drawn);

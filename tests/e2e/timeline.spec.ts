@@ -26,13 +26,32 @@ async function violations(page: Page): Promise<string[]> {
 
 /** The chapter's lock-order deadlock example (two threads, two locks, taken in opposite orders). */
 async function lockOrderExample(page: Page): Promise<ExampleOnPage> {
-  await page.goto('/shared-state/');
+  return exampleWith(page, '/shared-state/', 'this thread: b, then a');
+}
+
+/** The example on `path` whose code contains `text`. */
+async function exampleWith(page: Page, path: string, text: string): Promise<ExampleOnPage> {
+  await page.goto(path);
   const all = page.locator('weft-example');
   const count = await all.count();
   for (let n = 1; n <= count; n++) {
-    if ((await all.nth(n - 1).locator('pre').textContent())?.includes('this thread: b, then a')) return example(page, n);
+    if ((await all.nth(n - 1).locator('pre').textContent())?.includes(text)) return example(page, n);
   }
-  throw new Error('the lock-order deadlock example is not on /shared-state/');
+  throw new Error(`no example on ${path} contains ${text}`);
+}
+
+/** The line the editor's cursor is on, by its line number in the margin. */
+async function cursorLine(ex: ExampleOnPage): Promise<string | undefined> {
+  const editor = ex.root.locator('.monaco-editor');
+  await expect(editor).toBeVisible({ timeout: 60_000 });
+  await expect(editor.locator('.view-overlays .current-line')).toHaveCount(1);
+  return editor.evaluate((root) => {
+    const top = root.querySelector<HTMLElement>('.view-overlays .current-line')?.parentElement?.style.top;
+    for (const margin of root.querySelectorAll<HTMLElement>('.margin-view-overlays > div')) {
+      if (margin.style.top === top) return margin.querySelector('.line-numbers')?.textContent?.trim();
+    }
+    return undefined;
+  });
 }
 
 function timeline(ex: ExampleOnPage): Locator {
@@ -137,21 +156,28 @@ test('the timeline and its table are reachable by keyboard, and an event takes t
   await expect(figure).toBeVisible();
   await expect(open).toHaveAttribute('aria-expanded', 'true');
 
-  // Tab reaches the table toggle, then one event of the picture; arrows move between events.
+  // Tab reaches the table toggle, the zoom buttons, then one event of the picture; arrows move between events.
   const toggle = figure.getByRole('button', { name: 'Show as table' });
   for (let i = 0; i < 10 && !(await toggle.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
   await expect(toggle).toBeFocused();
-  await page.keyboard.press('Tab');
   const focused = figure.locator('.tl-hit:focus');
+  for (let i = 0; i < 5 && (await focused.count()) === 0; i++) await page.keyboard.press('Tab');
   await expect(focused).toHaveCount(1);
   const first = await focused.getAttribute('aria-label');
   await page.keyboard.press('ArrowRight');
   const second = await figure.locator('.tl-hit:focus').getAttribute('aria-label');
   expect(second).not.toBe(first);
   await expect(figure.locator('.tl-detail')).toHaveText(second!);
+  // + zooms in around the focused event, which keeps focus; 0 fits the whole run again.
+  const svgWidth = () => figure.locator('svg.tl-svg').evaluate((svg) => Number(svg.getAttribute('width')));
+  const before = await svgWidth();
+  await page.keyboard.press('+');
+  await expect.poll(svgWidth).toBeGreaterThan(before);
+  await expect(figure.locator('.tl-hit:focus')).toHaveAttribute('aria-label', second!);
+  await page.keyboard.press('0');
+  await expect(figure.getByRole('group', { name: 'Zoom' })).toContainText('whole run in view');
 
-  await page.keyboard.press('Shift+Tab');
-  await expect(toggle).toBeFocused();
+  await toggle.focus();
   await page.keyboard.press('Space');
   await expect(toggle).toHaveAttribute('aria-pressed', 'true');
   const table = figure.getByRole('table');
@@ -163,15 +189,101 @@ test('the timeline and its table are reachable by keyboard, and an event takes t
   const line19 = table.getByRole('button', { name: 'line 19' }).first();
   await line19.focus();
   await page.keyboard.press('Enter');
-  const editor = ex.root.locator('.monaco-editor');
-  await expect(editor).toBeVisible({ timeout: 60_000 });
-  await expect(editor.locator('.view-overlays .current-line')).toHaveCount(1);
-  const cursorLine = await editor.evaluate((root) => {
-    const top = root.querySelector<HTMLElement>('.view-overlays .current-line')?.parentElement?.style.top;
-    for (const margin of root.querySelectorAll<HTMLElement>('.margin-view-overlays > div')) {
-      if (margin.style.top === top) return margin.querySelector('.line-numbers')?.textContent?.trim();
-    }
-    return undefined;
-  });
-  expect(cursorLine).toBe('19');
+  expect(await cursorLine(ex)).toBe('19');
 });
+
+test('the wait-for graph\'s edges are links to their lines, by click and by keyboard', async ({ page }) => {
+  test.setTimeout(120_000);
+  const ex = await lockOrderExample(page);
+  await ex.run.click();
+  await finishedOutput(ex);
+  const graph = ex.root.getByRole('figure', { name: /^Wait-for graph/ });
+  await expect(graph).toBeVisible();
+  // Four links: where each thread waits (13, 19) and where each holder took its lock (11, 16).
+  const links = graph.getByRole('button', { name: /show the line$/ });
+  await expect(links).toHaveCount(4);
+  const holder = graph.getByRole('button', { name: /is held by thread 2, locked at line 11: show the line/ });
+  await holder.focus();
+  await page.keyboard.press('Enter');
+  expect(await cursorLine(ex)).toBe('11');
+  await graph.getByRole('button', { name: /^main waits for lock [AB] at line 19: show the line/ }).click();
+  await expect.poll(() => cursorLine(ex)).toBe('19');
+});
+
+test('zoom and pan: buttons, Ctrl+wheel around the pointer, and dragging the picture', async ({ page, pageErrors }) => {
+  test.setTimeout(120_000);
+  const ex = await lockOrderExample(page);
+  await ex.run.click();
+  await finishedOutput(ex);
+  await ex.root.getByRole('button', { name: 'Timeline', exact: true }).click();
+  const figure = timeline(ex);
+  const picture = figure.locator('.tl-scroll');
+  const svgWidth = () => figure.locator('svg.tl-svg').evaluate((svg) => Number(svg.getAttribute('width')));
+  const zoom = figure.getByRole('group', { name: 'Zoom' });
+  await zoom.getByRole('button', { name: 'Fit to width' }).click();
+  const fit = await svgWidth();
+  const box = (await picture.boundingBox())!;
+  // The whole run fits the picture's width: nothing to scroll.
+  expect(await picture.evaluate((el) => el.scrollWidth - el.clientWidth)).toBe(0);
+  await expect(zoom.getByRole('button', { name: 'Zoom out' })).toBeDisabled();
+  await zoom.getByRole('button', { name: 'Zoom in' }).click();
+  await zoom.getByRole('button', { name: 'Zoom in' }).click();
+  await expect.poll(svgWidth).toBe(fit * 4);
+  await expect(zoom).toContainText('4.0× the width');
+  // Zooming keeps the middle of what was in view in the middle.
+  const middle = await picture.evaluate((el) => (el.scrollLeft + el.clientWidth / 2) / el.scrollWidth);
+  expect(middle).toBeGreaterThan(0.4);
+  expect(middle).toBeLessThan(0.6);
+  // Drag the background to pan.
+  const left = await picture.evaluate((el) => el.scrollLeft);
+  await page.mouse.move(box.x + box.width / 2, box.y + 8);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 150, box.y + 8, { steps: 5 });
+  await page.mouse.up();
+  expect(await picture.evaluate((el) => el.scrollLeft)).toBeLessThan(left - 100);
+  // Ctrl+wheel zooms around the pointer.
+  await page.mouse.move(box.x + 200, box.y + box.height / 2);
+  const wide = await svgWidth();
+  await page.keyboard.down('Control');
+  await page.mouse.wheel(0, -100);
+  await page.keyboard.up('Control');
+  await expect.poll(svgWidth).toBeGreaterThan(wide);
+  expect(pageErrors).toEqual([]);
+});
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`tasks: each a row under its thread, polls as spans, the blocking call one long bar, a summary on hover (${scheme})`, async ({ page, pageErrors }) => {
+    test.setTimeout(120_000);
+    await page.emulateMedia({ colorScheme: scheme });
+    const ex = await exampleWith(page, '/async/', 'blockingSleep(300)');
+    await ex.run.click();
+    await finishedOutput(ex);
+    await ex.root.getByRole('button', { name: 'Timeline', exact: true }).click();
+    const figure = timeline(ex);
+    await expect(figure).toBeVisible();
+    await expect(figure.locator('.tl-task-name')).toHaveText(['main task', 'task 1', 'task 2']);
+    // The ticker (task 1) polls once per tick; the worker's one poll with the blocking call is drawn as such and is long.
+    const blocking = figure.locator('.tl-hit:has(.tl-poll--blocking)');
+    await expect(blocking).toHaveCount(1);
+    await expect(blocking).toHaveAttribute('aria-label', /polled task 2 for (\d{3}\.\d\d ms|\d\.\d\d s), to its end; it made a blocking call/);
+    const widths = await figure.locator('.tl-poll').evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('width'))));
+    const longest = Math.max(...widths);
+    expect(await blocking.locator('rect').evaluate((r) => Number(r.getAttribute('width')))).toBe(longest);
+    // No poll of the ticker falls inside the blocking poll: the thread could not run it.
+    const span = await blocking.locator('rect').evaluate((r) => [Number(r.getAttribute('x')), Number(r.getAttribute('x')) + Number(r.getAttribute('width'))]);
+    const tickerPolls = await figure
+      .locator('.tl-hit')
+      .filter({ has: page.locator('.tl-poll') })
+      .evaluateAll((gs) => gs.filter((g) => /polled task 1 /.test(g.getAttribute('aria-label') ?? '')).map((g) => Number(g.querySelector('rect')!.getAttribute('x'))));
+    expect(tickerPolls.length).toBeGreaterThanOrEqual(4);
+    expect(tickerPolls.filter((x) => x > span[0]! + 1 && x < span[1]! - 1)).toEqual([]);
+    // Hovering a task's row shows tokio-console's summary.
+    const life = figure.locator('.tl-hit:has(.tl-task-life)').nth(1);
+    await life.hover();
+    await expect(figure.locator('.tl-detail')).toHaveText(/^task 1: \d+ polls, busy [\d.]+ (µs|ms), idle [\d.]+ (ms|s); ended ok$/);
+    await expect(figure.getByRole('list', { name: 'Legend' })).toContainText('a poll that made a blocking call');
+    await ex.root.screenshot({ path: `${SHOTS}/tasks-${scheme}.png` });
+    expect(await violations(page)).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+}

@@ -148,7 +148,7 @@ function zoomControls(picture: HTMLElement, model: TimelineModel, evidence: Set<
   level.className = 'tl-zoom-level';
   level.setAttribute('aria-live', 'polite');
   controls.append(level);
-  const fitWidth = () => Math.max(400, picture.clientWidth - 2 || 720);
+  const fitWidth = () => Math.max(400, picture.clientWidth || 720);
   const draw = (next: number, anchor = picture.clientWidth / 2) => {
     next = Math.round(Math.max(fitWidth(), Math.min(MAX_WIDTH, next)));
     const focused = picture.querySelector<SVGGElement>('.tl-hit:focus');
@@ -172,8 +172,8 @@ function zoomControls(picture: HTMLElement, model: TimelineModel, evidence: Set<
     zoomIn.disabled = width >= MAX_WIDTH;
   };
   picture.innerHTML = renderTimelineSvg(model, width, evidence);
-  // Once the figure is in the page (the caller appends it at once), its width is known.
-  queueMicrotask(showLevel);
+  // Once the figure is in the page (the caller appends it at once), its width is known: a short run fills it.
+  queueMicrotask(() => (picture.isConnected && width < fitWidth() ? draw(fitWidth()) : showLevel()));
   zoomIn.addEventListener('click', () => draw(width * 2));
   zoomOut.addEventListener('click', () => draw(width / 2));
   fit.addEventListener('click', () => draw(fitWidth()));
@@ -218,8 +218,11 @@ function wireMarks(picture: HTMLElement, model: TimelineModel, detail: HTMLEleme
   const marks = () => [...picture.querySelectorAll<SVGGElement>('.tl-hit')].sort((a, b) => Number(a.dataset.event) - Number(b.dataset.event));
   const show = (mark: Element | null) => {
     if (!(mark instanceof SVGElement) || !mark.classList.contains('tl-hit')) return;
+    // What the mark says of itself: its event, or for a task's row the task's summary (polls, busy, idle).
     const e = model.events[Number(mark.dataset.event)];
-    if (e) detail.textContent = describeEvent(e, model.virtual);
+    const label = mark.getAttribute('aria-label');
+    if (label) detail.textContent = label;
+    else if (e) detail.textContent = describeEvent(e, model.virtual);
   };
   const go = (mark: Element | null) => {
     if (!(mark instanceof SVGElement)) return;
