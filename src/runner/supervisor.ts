@@ -24,7 +24,7 @@ import { describeDeadlock, isDeadlocked, snapshot, type Snapshot } from './deadl
 import { startSchedule } from '../weft/runtime/scheduler.ts';
 import { createTrace, readTrace, recordedValue, taskClockOf, TASK_OUTCOMES } from '../weft/runtime/trace.ts';
 import { WAIT_KINDS } from '../weft/runtime/wait.ts';
-import { S, slot, threadIds, threadName, ThreadState } from '../weft/runtime/threads.ts';
+import { S, slot, threadIds, threadName, ThreadState } from '../weft/runtime/thread-table.ts';
 import { createOutputRing, nextToRead, readLines, readRemaining, type RingLine } from './output-ring.ts';
 import type { FromWorker, MainApi, MainResult, ProgramPayload, SpawnRequestPayload, ToWorker } from './protocol.ts';
 

@@ -18,15 +18,8 @@ import { context, lazyCallerLocation, threadLabel, type SourceLocation } from '.
 import { decodeValue, encodeCaptures } from './runtime/codec.ts';
 import { ENCODE, HandleKind, MOVE, MovableHandle, registerDecoder, type Encodable } from './runtime/handle.ts';
 import { liftedClosure } from './runtime/lift.ts';
-import {
-  allocateThread,
-  releaseThread,
-  slot,
-  S,
-  threadName,
-  ThreadState,
-  type PanicPayload,
-} from './runtime/threads.ts';
+import { allocateThread, releaseThread, slot, S, threadName, ThreadState } from './runtime/thread-table.ts';
+import type { PanicPayload } from './runtime/threads.ts';
 import { blockWhileEqual, wake } from './runtime/wait.ts';
 import { assignPriority, now, readPoint, yieldPoint } from './runtime/scheduler.ts';
 import { markErrValue } from './runtime/unwind.ts';
@@ -119,7 +112,7 @@ export class JoinHandle<T> extends MovableHandle {
     if (len > 0) memory.free(ptr);
     // With what the thread returned, when it is a number: a check can tell a result that came through join.
     traceValue('join', this.#threadId, state === ThreadState.panicked ? undefined : value);
-    // Joined: its slot may take a new thread (threads.ts, THREAD_SLOTS).
+    // Joined: its slot may take a new thread (thread-table.ts, THREAD_SLOTS).
     releaseThread(memory, this.#threadId);
     if (state === ThreadState.panicked) throw new ThreadPanic(value as PanicPayload);
     return value as T;

@@ -9,9 +9,10 @@ import * as Comlink from 'comlink';
 import { mapStack } from '../../compile/source-map.ts';
 import { context, enterThread, hasContext, threadLabel, type Host, type SpawnRequest, type ThreadContext } from '../../weft/runtime/context.ts';
 import { H, RunMemory } from '../../weft/runtime/memory.ts';
-import { allocateThread, panicPayload, runThread, threadName } from '../../weft/runtime/threads.ts';
-import { RunStopped } from '../../weft/runtime/wait.ts';
-import { attachTrace, traceStamp } from '../../weft/runtime/trace.ts';
+import { allocateThread, threadName } from '../../weft/runtime/thread-table.ts';
+import { panicPayload, runThread } from '../../weft/runtime/threads.ts';
+import { RunStopped } from '../../weft/runtime/stop.ts';
+import { attachTrace, traceAttached, traceStamp } from '../../weft/runtime/trace.ts';
 import { lift, threadBody } from '../../weft/runtime/lift.ts';
 import { unwinding } from '../../weft/runtime/unwind.ts';
 import * as threadModule from '../../weft/thread.ts';
@@ -148,6 +149,8 @@ function makeContext(
     host: makeHost(port, memory, idleWorkers, threadId, label),
     locate: (stack) => (stack ? (mapStack(program.map as never, stack, PROGRAM_URL) ?? undefined) : undefined),
     owned: new Set(),
+    // This worker was given the run's ring (attachTrace) before the context is made.
+    traced: traceAttached(),
   };
 }
 

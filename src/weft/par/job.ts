@@ -33,7 +33,8 @@
 import { context } from '../runtime/context.ts';
 import { decodeValue, encodeCaptures, encodeValue, typedArrayKinds } from '../runtime/codec.ts';
 import { type Lifted } from '../runtime/lift.ts';
-import { RunStopped, wake } from '../runtime/wait.ts';
+import { RunStopped } from '../runtime/stop.ts';
+import { wake } from '../runtime/wait.ts';
 import { answered, startStretch, type Stage, type StageKind, type Terminal, type TerminalKind } from './pipeline.ts';
 import {
   ensureStarted,

@@ -34,8 +34,9 @@ import { decodeValue, encodeCaptures, encodeValue } from '../runtime/codec.ts';
 import { lockWord, unlockWord } from '../runtime/futex-lock.ts';
 import { H, type RunMemory } from '../runtime/memory.ts';
 import { registerInternalEntry, type ClosureFactories } from '../runtime/lift.ts';
-import { allocateThread } from '../runtime/threads.ts';
-import { RunStopped, blockWhileEqual, waitWhileEqual, wake } from '../runtime/wait.ts';
+import { allocateThread } from '../runtime/thread-table.ts';
+import { RunStopped } from '../runtime/stop.ts';
+import { blockWhileEqual, waitWhileEqual, wake } from '../runtime/wait.ts';
 import { assignPriority } from '../runtime/scheduler.ts';
 import { availableParallelism } from '../thread.ts';
 

@@ -29,7 +29,7 @@ import { callerLocation, context, type Owned } from '../runtime/context.ts';
 import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { own } from '../runtime/ownership.ts';
 import { UNWINDING } from '../runtime/unwind.ts';
-import { describeThread } from '../runtime/threads.ts';
+import { describeThread } from '../runtime/thread-table.ts';
 import { blockWhileEqual, wake } from '../runtime/wait.ts';
 import { traceEvent } from '../runtime/trace.ts';
 import { yieldPoint } from '../runtime/scheduler.ts';
