@@ -7,14 +7,14 @@
  * 1), and a blocked parent is the normal case here (`spawn` then `join`). So
  * a run keeps idle workers that have loaded its program, and `spawn` inside a
  * worker hands the new thread to one of them through run memory
- * (idle-workers.ts); the supervisor only tops that pool up, and answers a
- * spawn that found it empty. The supervisor never blocks, so it can always
+ * (idle-workers.ts); the supervisor only tops those up, and answers a
+ * spawn that found none. The supervisor never blocks, so it can always
  * stop a run: Stop and the time limit terminate every worker of the run.
  *
  * Workers are not kept from one run to the next: a reader's program may
  * change globals or prototypes, and the next run must not inherit that. The
- * supervisor's own pool starts fresh workers between runs instead, off the
- * run's critical path.
+ * supervisor's standby workers (standby-workers.ts), started fresh between
+ * runs, off the run's critical path, are where a run takes its workers from.
  */
 import * as Comlink from 'comlink';
 import { H, RunMemory } from '../weft/runtime/memory.ts';
@@ -26,12 +26,12 @@ import { createTrace } from '../weft/runtime/trace.ts';
 import { S, slot, threadIds, threadName, ThreadState } from '../weft/runtime/thread-table.ts';
 import { createOutputRing, nextToRead, readLines, readRemaining } from './output-ring.ts';
 import type { FromWorker, MainApi, MainResult, ProgramPayload, SpawnRequestPayload } from './protocol.ts';
-import { WorkerPool, type WorkerFactory, type WorkerHandle } from './worker-pool.ts';
+import { StandbyWorkers, type WorkerFactory, type WorkerHandle } from './standby-workers.ts';
 import { CompiledPrograms } from './compiled-programs.ts';
 import { collectTrace } from './run-trace.ts';
 import { formatMs, lineEvent, mainEnd, runOutcome } from './run-outcome.ts';
 
-export type { WorkerFactory, WorkerHandle } from './worker-pool.ts';
+export type { WorkerFactory, WorkerHandle } from './standby-workers.ts';
 
 /**
  * How a platform measures what a run's workers use together, for the
@@ -46,8 +46,8 @@ export interface MemoryWatch {
 }
 
 export interface SupervisorOptions {
-  /** Idle workers each run keeps ready for `spawn` (the supervisor keeps one more, for the next run's main). Default 4. */
-  poolSize?: number;
+  /** Idle workers each run keeps ready for `spawn` (the supervisor keeps one more standby worker, for the next run's main). Default 4. */
+  idleTarget?: number;
   /** How long one look at the run's console lines may take (the page keeps it short, to stay responsive). */
   outputBudgetMs?: number;
   memoryWatch?: MemoryWatch;
@@ -110,32 +110,32 @@ export const PAGE_OUTPUT_BUDGET_MS = 4;
 const PUMP_AGAIN_MS = 8;
 
 export class Supervisor {
-  readonly #pool: WorkerPool;
+  readonly #standby: StandbyWorkers;
   readonly #idleTarget: number;
   readonly #outputBudgetMs: number;
   readonly #memoryWatch: MemoryWatch | undefined;
   readonly #compiled = new CompiledPrograms();
 
   constructor(factory: WorkerFactory, options: SupervisorOptions = {}) {
-    const poolSize = options.poolSize ?? 4;
-    this.#pool = new WorkerPool(factory, poolSize + 1);
-    this.#idleTarget = poolSize;
+    const idleTarget = options.idleTarget ?? 4;
+    this.#standby = new StandbyWorkers(factory, idleTarget + 1);
+    this.#idleTarget = idleTarget;
     this.#outputBudgetMs = options.outputBudgetMs ?? PAGE_OUTPUT_BUDGET_MS;
     this.#memoryWatch = options.memoryWatch;
   }
 
-  /** Starts the idle workers now (call when a reader is about to run something). */
+  /** Starts the standby workers now (call when a reader is about to run something). */
   prewarm(): void {
-    this.#pool.warm();
+    this.#standby.warm();
   }
 
-  /** Terminates idle workers (the CLI calls it so Node can exit). */
+  /** Terminates the standby workers (the CLI calls it so Node can exit). */
   dispose(): void {
-    this.#pool.dispose();
+    this.#standby.dispose();
   }
 
   startRun(source: string, options: RunOptions, onEvent: (event: RunEvent) => void): RunHandle {
-    const run = new Run(this.#pool, this.#idleTarget, this.#outputBudgetMs, this.#compiled, source, options, onEvent);
+    const run = new Run(this.#standby, this.#idleTarget, this.#outputBudgetMs, this.#compiled, source, options, onEvent);
     if (this.#memoryWatch) run.watchMemory(this.#memoryWatch);
     return run;
   }
@@ -143,13 +143,13 @@ export class Supervisor {
 
 class Run implements RunHandle {
   readonly done: Promise<RunOutcome>;
-  readonly #pool: WorkerPool;
+  readonly #standby: StandbyWorkers;
   readonly #onEvent: (event: RunEvent) => void;
   readonly #memory = RunMemory.create();
   /** The run's idle-worker region in run memory (idle-workers.ts). */
   readonly #idleWorkers = createIdleWorkers(this.#memory);
   readonly #idleTarget: number;
-  /** Workers sent `join-run` that have not said `pool-joined` yet. */
+  /** Workers sent `join-run` that have not said `idle-joined` yet. */
   #joining = 0;
   #nextWorker = 0;
   /** Indices of workers that retired, free for new workers (so a long run never runs out of them). */
@@ -192,8 +192,8 @@ class Run implements RunHandle {
   readonly #compiled: CompiledPrograms;
   readonly #source: string;
 
-  constructor(pool: WorkerPool, idleTarget: number, outputBudgetMs: number, compiled: CompiledPrograms, source: string, options: RunOptions, onEvent: (event: RunEvent) => void) {
-    this.#pool = pool;
+  constructor(standby: StandbyWorkers, idleTarget: number, outputBudgetMs: number, compiled: CompiledPrograms, source: string, options: RunOptions, onEvent: (event: RunEvent) => void) {
+    this.#standby = standby;
     this.#outputBudgetMs = outputBudgetMs;
     this.#compiled = compiled;
     this.#source = source;
@@ -218,7 +218,7 @@ class Run implements RunHandle {
       startSchedule(this.#memory, this.#seed, options.schedule);
     }
 
-    const main = this.#adopt(pool.take());
+    const main = this.#adopt(standby.take());
     this.#mainWorker = main;
     const { port1, port2 } = new MessageChannel();
     this.#controlPort = port1;
@@ -311,11 +311,11 @@ class Run implements RunHandle {
         this.#waitingSpawns.push(message.request);
         this.#serveSpawns();
         return;
-      case 'pool-low':
+      case 'idle-low':
         refillSeen(this.#memory.i32, this.#idleWorkers);
         this.#topUp();
         return;
-      case 'pool-joined':
+      case 'idle-joined':
         this.#joining--;
         this.#serveSpawns();
         // Workers load a few at a time (#topUp): this one's place is free for the next.
@@ -348,7 +348,7 @@ class Run implements RunHandle {
   /**
    * Adds workers until the idle ones, those still loading the program and the
    * waiting spawns leave `idleTarget` to spare. Never waits: a new worker
-   * says `pool-joined` when it is idle.
+   * says `idle-joined` when it is idle.
    */
   #topUp(): void {
     const program = this.#program;
@@ -358,12 +358,12 @@ class Run implements RunHandle {
     // A program that spawns a thousand threads at once must not make the
     // page start a thousand workers in one go (issue 17: the page froze for
     // > 15 s and the time limit fired 30 s late). A few load at a time; each
-    // that joins (pool-joined) asks for the next.
+    // that joins (idle-joined) asks for the next.
     missing = Math.min(missing, MAX_LOADING - this.#joining);
     for (; missing > 0 && (this.#freeWorkers.length > 0 || this.#nextWorker < MAX_WORKERS); missing--) {
       const worker = this.#freeWorkers.pop() ?? this.#nextWorker++;
       this.#joining++;
-      const joiner = this.#adopt(this.#pool.take());
+      const joiner = this.#adopt(this.#standby.take());
       this.#workerIndex.set(joiner, worker);
       joiner.post({
         kind: 'join-run',

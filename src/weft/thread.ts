@@ -6,7 +6,7 @@
  * `spawn` takes a closure that the compile step has *lifted* (given an id and
  * a list of captured variables, ARCHITECTURE.md "Closures move into
  * threads"). The captures are encoded into run memory, moved out of the
- * spawner, and the supervisor starts the closure on a pooled worker. The
+ * spawner, and the closure starts on one of the run's idle workers. The
  * spawner never waits for that: `spawn` returns at once, as in Rust.
  *
  * Blocking (`join`, `sleep`, `park`) is Atomics.wait on the thread's slot in

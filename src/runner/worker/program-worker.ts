@@ -1,6 +1,6 @@
 /**
  * What runs inside every worker of a run, in the browser and in Node alike.
- * A pool worker starts idle and becomes either the program's main thread
+ * A standby worker starts idle and becomes either the program's main thread
  * (compile, evaluate, call `main`) or one spawned thread (evaluate, run one
  * lifted closure). Only the way messages arrive differs per platform; the
  * entry files (program-worker.browser.ts, program-worker.node.ts) adapt that.
@@ -113,7 +113,7 @@ function makeHost(port: WorkerPort, memory: RunMemory, idleWorkers: number, thre
       // supervisor hear of it; the spawner never waits for a worker.
       const handed = handToIdle(memory.i32, idleWorkers, request);
       if (handed === 'none') port.post({ kind: 'spawn', request });
-      if (handed !== 'handed' && claimRefill(memory.i32, idleWorkers)) port.post({ kind: 'pool-low' });
+      if (handed !== 'handed' && claimRefill(memory.i32, idleWorkers)) port.post({ kind: 'idle-low' });
     },
     output(stream, text) {
       // After main returned (or a stop), the run is over: a thread still
@@ -296,7 +296,7 @@ async function serveRun(port: WorkerPort, message: Extract<ToWorker, { kind: 'jo
     if (error instanceof RunStopped) return;
     throw error;
   }
-  port.post({ kind: 'pool-joined', worker });
+  port.post({ kind: 'idle-joined', worker });
   while (offered) {
     let request: SpawnRequest | undefined;
     try {

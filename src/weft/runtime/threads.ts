@@ -78,9 +78,9 @@ export interface ThreadStart {
   /** Builds the thread's closure from its decoded captures (the compiled program's lifted closure). */
   makeClosure(captures: Record<string, unknown>): () => unknown;
   /**
-   * Called when the thread is over but before its joiner is woken: a pooled
-   * worker offers itself for the next thread here, so a `join` followed by a
-   * `spawn` finds it idle (the runner's idle-workers.ts).
+   * Called when the thread is over but before its joiner is woken: the
+   * run's worker offers itself as idle for the next thread here, so a `join`
+   * followed by a `spawn` finds it idle (the runner's idle-workers.ts).
    */
   beforeWake?(): void;
 }

@@ -86,7 +86,7 @@ export type WaitKind =
   | 'park'
   | 'sleep'
   | 'par-job' // a weft/par caller waiting for its job (or a join's other half) to finish on the pool
-  | 'par-idle'; // a weft/par pool worker with nothing to do
+  | 'par-idle'; // a weft/par registry's worker with nothing to do
 
 export interface WaitTarget {
   kind: WaitKind;

@@ -1,10 +1,11 @@
 /**
- * The supervisor's already-started workers, kept between runs. A fresh
- * worker costs ~44 ms to start (ARCHITECTURE.md, constraint 4); a run takes
- * its main worker and its thread workers from here, and the pool starts new
- * ones off the run's critical path. Workers are never given back: a
- * reader's program may change globals or prototypes, and the next run must
- * not inherit that.
+ * The supervisor's standby workers: started ahead of need and kept between
+ * runs, belonging to no run yet. A fresh worker costs ~44 ms to start
+ * (ARCHITECTURE.md, constraint 4); a run takes its main worker and the
+ * workers that become its idle workers (idle-workers.ts) from here, and new
+ * standby workers start off the run's critical path. Workers are never
+ * given back: a reader's program may change globals or prototypes, and the
+ * next run must not inherit that.
  */
 import type { FromWorker, ToWorker } from './protocol.ts';
 
@@ -18,11 +19,11 @@ export interface WorkerHandle {
 
 export type WorkerFactory = () => WorkerHandle;
 
-/** Idle, already-started workers, so `spawn` does not pay a worker's start-up (~44 ms). */
-export class WorkerPool {
+/** Already-started workers no run has taken yet, so `spawn` does not pay a worker's start-up (~44 ms). */
+export class StandbyWorkers {
   readonly #factory: WorkerFactory;
   readonly #size: number;
-  readonly #idle: WorkerHandle[] = [];
+  readonly #ready: WorkerHandle[] = [];
   #refilling = false;
 
   constructor(factory: WorkerFactory, size: number) {
@@ -31,11 +32,11 @@ export class WorkerPool {
   }
 
   warm(): void {
-    while (this.#idle.length < this.#size) this.#idle.push(this.#factory());
+    while (this.#ready.length < this.#size) this.#ready.push(this.#factory());
   }
 
   take(): WorkerHandle {
-    const worker = this.#idle.pop() ?? this.#factory();
+    const worker = this.#ready.pop() ?? this.#factory();
     this.#scheduleRefill();
     return worker;
   }
@@ -50,6 +51,6 @@ export class WorkerPool {
   }
 
   dispose(): void {
-    for (const worker of this.#idle.splice(0)) worker.terminate();
+    for (const worker of this.#ready.splice(0)) worker.terminate();
   }
 }
