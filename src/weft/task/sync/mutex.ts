@@ -11,12 +11,12 @@
  * lock back when the guard is dropped (Tokio's behaviour too).
  */
 import type { Awaitable, Context, Poll } from '../future.ts';
-import { leaf } from './leaf.ts';
+import { pollFn } from './poll-fn.ts';
 import { TAKE } from '../move.ts';
 import { Semaphore, type SemaphorePermit } from './semaphore.ts';
 
 function mapped<T, U>(inner: Awaitable<T>, map: (value: T) => U, what: () => string): Awaitable<U> {
-  return leaf(
+  return pollFn(
     (cx: Context): Poll<U> => {
       const result = inner.poll(cx);
       return result.ready ? { ready: true, value: map(result.value) } : result;
