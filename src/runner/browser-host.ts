@@ -58,13 +58,13 @@ function getSupervisor(): Supervisor {
     );
   }
   supervisor ??= new Supervisor(createWorker, {
-    poolSize: Math.max(2, Math.min(4, navigator.hardwareConcurrency || 2)),
+    idleTarget: Math.max(2, Math.min(4, navigator.hardwareConcurrency || 2)),
     ...(memoryWatch ? { memoryWatch } : {}),
   });
   return supervisor;
 }
 
-/** Starts the idle worker pool; call when the reader is about to run something. */
+/** Starts the standby workers; call when the reader is about to run something. */
 export function prewarm(): void {
   if (self.crossOriginIsolated) getSupervisor().prewarm();
 }

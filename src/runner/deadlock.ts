@@ -17,7 +17,7 @@
  * never blocks; it only reads run memory.
  */
 import type { RunMemory } from '../weft/runtime/memory.ts';
-import { S, slot, threadIds, threadName, ThreadState } from '../weft/runtime/threads.ts';
+import { S, slot, threadIds, threadName, ThreadState } from '../weft/runtime/thread-table.ts';
 import { WAIT_KINDS, type WaitKind } from '../weft/runtime/wait.ts';
 import type { ReaderError } from './events.ts';
 

@@ -172,7 +172,7 @@ export function waitForThread(i32: Int32Array, addr: number, worker: number): Sp
     closureId: i32[slotIndex(base, worker, W.closureId)]!,
     capturesPtr: i32[slotIndex(base, worker, W.capturesPtr)]!,
     capturesLen: i32[slotIndex(base, worker, W.capturesLen)]!,
-    name: undefined, // the thread table has it (threads.ts, threadName)
+    name: undefined, // the thread table has it (thread-table.ts, threadName)
     scoped: i32[slotIndex(base, worker, W.scoped)] === 1,
   };
 }

@@ -36,7 +36,7 @@ export function createNodeWorker(heapLimitMb = THREAD_HEAP_LIMIT_MB): WorkerHand
   // A young generation small beside the old one: promoting it needs that much room past the limit, and
   // Node leaves only 16 MB (with V8's default young generation a blow-up often aborted the process anyway).
   const worker = new Worker(entry, { resourceLimits: { maxOldGenerationSizeMb: heapLimitMb, maxYoungGenerationSizeMb: Math.max(4, Math.floor(heapLimitMb / 16)) } });
-  // An idle pooled worker must not keep the process alive.
+  // A standby or idle worker must not keep the process alive.
   worker.unref();
   return {
     post: (message: ToWorker, transfer: Transferable[] = []) => worker.postMessage(message, transfer as never),
@@ -60,9 +60,9 @@ const OUTPUT_BUDGET_MS = 50;
 const PROCESS_LIMIT_MB = Math.max(1024, Math.floor(totalmem() / 2 / 1024 / 1024));
 
 /** `heapLimitMb`: the most heap each thread's worker may use (tests lower it to reach it quickly). */
-export function createNodeSupervisor(poolSize = 2, heapLimitMb = THREAD_HEAP_LIMIT_MB, factory: WorkerFactory = () => createNodeWorker(heapLimitMb)): Supervisor {
+export function createNodeSupervisor(idleTarget = 2, heapLimitMb = THREAD_HEAP_LIMIT_MB, factory: WorkerFactory = () => createNodeWorker(heapLimitMb)): Supervisor {
   return new Supervisor(factory, {
-    poolSize,
+    idleTarget,
     outputBudgetMs: OUTPUT_BUDGET_MS,
     memoryWatch: { limitMb: PROCESS_LIMIT_MB, intervalMs: 250, measure: async () => process.memoryUsage.rss() },
   });

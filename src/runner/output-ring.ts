@@ -26,7 +26,7 @@
  * not block, never takes the allocator's lock.
  */
 import { H, type RunMemory } from '../weft/runtime/memory.ts';
-import { RunStopped } from '../weft/runtime/wait.ts';
+import { RunStopped } from '../weft/runtime/stop.ts';
 import type { OutputStream } from './events.ts';
 import type { PanicReport } from '../weft/runtime/context.ts';
 

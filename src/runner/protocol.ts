@@ -75,9 +75,9 @@ export type FromWorker =
   /** A spawn that found no idle worker: the supervisor gives it to the next one. */
   | { kind: 'spawn'; request: SpawnRequestPayload }
   /** Few workers are idle: the supervisor adds some (the spawner did not wait). */
-  | { kind: 'pool-low' }
+  | { kind: 'idle-low' }
   /** Worker `worker` has loaded the program and is idle in run memory. */
-  | { kind: 'pool-joined'; worker: number }
+  | { kind: 'idle-joined'; worker: number }
   /** This worker will run no more threads (enough are idle): the supervisor may end it. */
   | { kind: 'worker-retired' }
   /** The runtime itself failed: a bug in weft, not in the reader's program. */

@@ -7,14 +7,14 @@
  * 1), and a blocked parent is the normal case here (`spawn` then `join`). So
  * a run keeps idle workers that have loaded its program, and `spawn` inside a
  * worker hands the new thread to one of them through run memory
- * (idle-workers.ts); the supervisor only tops that pool up, and answers a
- * spawn that found it empty. The supervisor never blocks, so it can always
+ * (idle-workers.ts); the supervisor only tops those up, and answers a
+ * spawn that found none. The supervisor never blocks, so it can always
  * stop a run: Stop and the time limit terminate every worker of the run.
  *
  * Workers are not kept from one run to the next: a reader's program may
  * change globals or prototypes, and the next run must not inherit that. The
- * supervisor's own pool starts fresh workers between runs instead, off the
- * run's critical path.
+ * supervisor's standby workers (standby-workers.ts), started fresh between
+ * runs, off the run's critical path, are where a run takes its workers from.
  */
 import * as Comlink from 'comlink';
 import { H, RunMemory } from '../weft/runtime/memory.ts';
@@ -22,21 +22,16 @@ import { createIdleWorkers, idleCount, MAX_WORKERS, refillSeen, threadOfWorker, 
 import type { RunEvent, RunOptions, RunOutcome, RunStatus } from './events.ts';
 import { describeDeadlock, isDeadlocked, snapshot, type Snapshot } from './deadlock.ts';
 import { startSchedule } from '../weft/runtime/scheduler.ts';
-import { createTrace, readTrace, recordedValue, taskClockOf, TASK_OUTCOMES } from '../weft/runtime/trace.ts';
-import { WAIT_KINDS } from '../weft/runtime/wait.ts';
-import { S, slot, threadIds, threadName, ThreadState } from '../weft/runtime/threads.ts';
-import { createOutputRing, nextToRead, readLines, readRemaining, type RingLine } from './output-ring.ts';
-import type { FromWorker, MainApi, MainResult, ProgramPayload, SpawnRequestPayload, ToWorker } from './protocol.ts';
+import { createTrace } from '../weft/runtime/trace.ts';
+import { S, slot, threadIds, threadName, ThreadState } from '../weft/runtime/thread-table.ts';
+import { createOutputRing, nextToRead, readLines, readRemaining } from './output-ring.ts';
+import type { FromWorker, MainApi, MainResult, ProgramPayload, SpawnRequestPayload } from './protocol.ts';
+import { StandbyWorkers, type WorkerFactory, type WorkerHandle } from './standby-workers.ts';
+import { CompiledPrograms } from './compiled-programs.ts';
+import { collectTrace } from './run-trace.ts';
+import { formatMs, lineEvent, mainEnd, runOutcome } from './run-outcome.ts';
 
-/** One worker as the supervisor sees it; each platform adapts its own. */
-export interface WorkerHandle {
-  post(message: ToWorker, transfer?: Transferable[]): void;
-  onMessage(listener: (message: FromWorker) => void): void;
-  onError(listener: (error: unknown) => void): void;
-  terminate(): void;
-}
-
-export type WorkerFactory = () => WorkerHandle;
+export type { WorkerFactory, WorkerHandle } from './standby-workers.ts';
 
 /**
  * How a platform measures what a run's workers use together, for the
@@ -51,8 +46,8 @@ export interface MemoryWatch {
 }
 
 export interface SupervisorOptions {
-  /** Idle workers each run keeps ready for `spawn` (the supervisor keeps one more, for the next run's main). Default 4. */
-  poolSize?: number;
+  /** Idle workers each run keeps ready for `spawn` (the supervisor keeps one more standby worker, for the next run's main). Default 4. */
+  idleTarget?: number;
   /** How long one look at the run's console lines may take (the page keeps it short, to stay responsive). */
   outputBudgetMs?: number;
   memoryWatch?: MemoryWatch;
@@ -114,95 +109,33 @@ export const PAGE_OUTPUT_BUDGET_MS = 4;
 /** The pause before looking again when a look left lines behind: the page's thread stays free at least two thirds of the time. */
 const PUMP_AGAIN_MS = 8;
 
-/** Idle, already-started workers, so `spawn` does not pay a worker's start-up (~44 ms). */
-class WorkerPool {
-  readonly #factory: WorkerFactory;
-  readonly #size: number;
-  readonly #idle: WorkerHandle[] = [];
-  #refilling = false;
-
-  constructor(factory: WorkerFactory, size: number) {
-    this.#factory = factory;
-    this.#size = size;
-  }
-
-  warm(): void {
-    while (this.#idle.length < this.#size) this.#idle.push(this.#factory());
-  }
-
-  take(): WorkerHandle {
-    const worker = this.#idle.pop() ?? this.#factory();
-    this.#scheduleRefill();
-    return worker;
-  }
-
-  #scheduleRefill(): void {
-    if (this.#refilling) return;
-    this.#refilling = true;
-    setTimeout(() => {
-      this.#refilling = false;
-      this.warm();
-    }, 0);
-  }
-
-  dispose(): void {
-    for (const worker of this.#idle.splice(0)) worker.terminate();
-  }
-}
-
-/**
- * Programs as their runs compiled them, by source, most recent last. A
- * grading runs one source dozens of times; with its compiled program in
- * hand, a run's main worker skips loading the compiler and compiling. Only
- * weft's side of a worker can send a 'program' message (it is signed with
- * the worker's token, and sent before the program is evaluated), so what is
- * kept here is what the compile step made of the source.
- */
-class CompiledPrograms {
-  static readonly #KEEP = 8;
-  readonly #bySource = new Map<string, ProgramPayload>();
-
-  get(source: string): ProgramPayload | undefined {
-    return this.#bySource.get(source);
-  }
-
-  keep(source: string, program: ProgramPayload): void {
-    this.#bySource.delete(source);
-    this.#bySource.set(source, program);
-    for (const oldest of this.#bySource.keys()) {
-      if (this.#bySource.size <= CompiledPrograms.#KEEP) break;
-      this.#bySource.delete(oldest);
-    }
-  }
-}
-
 export class Supervisor {
-  readonly #pool: WorkerPool;
+  readonly #standby: StandbyWorkers;
   readonly #idleTarget: number;
   readonly #outputBudgetMs: number;
   readonly #memoryWatch: MemoryWatch | undefined;
   readonly #compiled = new CompiledPrograms();
 
   constructor(factory: WorkerFactory, options: SupervisorOptions = {}) {
-    const poolSize = options.poolSize ?? 4;
-    this.#pool = new WorkerPool(factory, poolSize + 1);
-    this.#idleTarget = poolSize;
+    const idleTarget = options.idleTarget ?? 4;
+    this.#standby = new StandbyWorkers(factory, idleTarget + 1);
+    this.#idleTarget = idleTarget;
     this.#outputBudgetMs = options.outputBudgetMs ?? PAGE_OUTPUT_BUDGET_MS;
     this.#memoryWatch = options.memoryWatch;
   }
 
-  /** Starts the idle workers now (call when a reader is about to run something). */
+  /** Starts the standby workers now (call when a reader is about to run something). */
   prewarm(): void {
-    this.#pool.warm();
+    this.#standby.warm();
   }
 
-  /** Terminates idle workers (the CLI calls it so Node can exit). */
+  /** Terminates the standby workers (the CLI calls it so Node can exit). */
   dispose(): void {
-    this.#pool.dispose();
+    this.#standby.dispose();
   }
 
   startRun(source: string, options: RunOptions, onEvent: (event: RunEvent) => void): RunHandle {
-    const run = new Run(this.#pool, this.#idleTarget, this.#outputBudgetMs, this.#compiled, source, options, onEvent);
+    const run = new Run(this.#standby, this.#idleTarget, this.#outputBudgetMs, this.#compiled, source, options, onEvent);
     if (this.#memoryWatch) run.watchMemory(this.#memoryWatch);
     return run;
   }
@@ -210,13 +143,13 @@ export class Supervisor {
 
 class Run implements RunHandle {
   readonly done: Promise<RunOutcome>;
-  readonly #pool: WorkerPool;
+  readonly #standby: StandbyWorkers;
   readonly #onEvent: (event: RunEvent) => void;
   readonly #memory = RunMemory.create();
   /** The run's idle-worker region in run memory (idle-workers.ts). */
   readonly #idleWorkers = createIdleWorkers(this.#memory);
   readonly #idleTarget: number;
-  /** Workers sent `join-run` that have not said `pool-joined` yet. */
+  /** Workers sent `join-run` that have not said `idle-joined` yet. */
   #joining = 0;
   #nextWorker = 0;
   /** Indices of workers that retired, free for new workers (so a long run never runs out of them). */
@@ -259,8 +192,8 @@ class Run implements RunHandle {
   readonly #compiled: CompiledPrograms;
   readonly #source: string;
 
-  constructor(pool: WorkerPool, idleTarget: number, outputBudgetMs: number, compiled: CompiledPrograms, source: string, options: RunOptions, onEvent: (event: RunEvent) => void) {
-    this.#pool = pool;
+  constructor(standby: StandbyWorkers, idleTarget: number, outputBudgetMs: number, compiled: CompiledPrograms, source: string, options: RunOptions, onEvent: (event: RunEvent) => void) {
+    this.#standby = standby;
     this.#outputBudgetMs = outputBudgetMs;
     this.#compiled = compiled;
     this.#source = source;
@@ -285,7 +218,7 @@ class Run implements RunHandle {
       startSchedule(this.#memory, this.#seed, options.schedule);
     }
 
-    const main = this.#adopt(pool.take());
+    const main = this.#adopt(standby.take());
     this.#mainWorker = main;
     const { port1, port2 } = new MessageChannel();
     this.#controlPort = port1;
@@ -378,11 +311,11 @@ class Run implements RunHandle {
         this.#waitingSpawns.push(message.request);
         this.#serveSpawns();
         return;
-      case 'pool-low':
+      case 'idle-low':
         refillSeen(this.#memory.i32, this.#idleWorkers);
         this.#topUp();
         return;
-      case 'pool-joined':
+      case 'idle-joined':
         this.#joining--;
         this.#serveSpawns();
         // Workers load a few at a time (#topUp): this one's place is free for the next.
@@ -415,7 +348,7 @@ class Run implements RunHandle {
   /**
    * Adds workers until the idle ones, those still loading the program and the
    * waiting spawns leave `idleTarget` to spare. Never waits: a new worker
-   * says `pool-joined` when it is idle.
+   * says `idle-joined` when it is idle.
    */
   #topUp(): void {
     const program = this.#program;
@@ -425,12 +358,12 @@ class Run implements RunHandle {
     // A program that spawns a thousand threads at once must not make the
     // page start a thousand workers in one go (issue 17: the page froze for
     // > 15 s and the time limit fired 30 s late). A few load at a time; each
-    // that joins (pool-joined) asks for the next.
+    // that joins (idle-joined) asks for the next.
     missing = Math.min(missing, MAX_LOADING - this.#joining);
     for (; missing > 0 && (this.#freeWorkers.length > 0 || this.#nextWorker < MAX_WORKERS); missing--) {
       const worker = this.#freeWorkers.pop() ?? this.#nextWorker++;
       this.#joining++;
-      const joiner = this.#adopt(this.#pool.take());
+      const joiner = this.#adopt(this.#standby.take());
       this.#workerIndex.set(joiner, worker);
       joiner.post({
         kind: 'join-run',
@@ -480,28 +413,9 @@ class Run implements RunHandle {
   #mainReturned(result: MainResult): void {
     if (this.#over) return;
     const finish = () => {
-      const elapsed = formatMs(performance.now() - this.#started);
-      if (result.status === 'ok') {
-        this.#value = result.value;
-        this.#finish('ok', `Finished in ${elapsed}.`, result.outputSeqEnd);
-      } else if (result.status === 'deadlock') {
-        const errors = result.errors ?? [];
-        this.#finish('deadlock', result.error!.message, result.outputSeqEnd, errors.map((error) => ({ kind: 'error', error })));
-      } else {
-        const error = result.error!;
-        this.#finish(result.status, result.status === 'compile-error' ? 'Did not compile.' : `main panicked after ${elapsed}.`, result.outputSeqEnd, {
-          kind: 'error',
-          error: {
-            name: error.name,
-            message:
-              result.status === 'panic'
-                ? `thread 'main' panicked: ${error.message}`
-                : error.message,
-            ...(error.location ? { location: error.location } : {}),
-            ...(error.thread ? { thread: error.thread } : {}),
-          },
-        });
-      }
+      const { status, message, events } = mainEnd(result, formatMs(performance.now() - this.#started));
+      if (status === 'ok') this.#value = result.value;
+      this.#finish(status, message, result.outputSeqEnd, events);
     };
     // Lines other workers wrote before main returned may still be in flight.
     const deadline = performance.now() + DRAIN_MS;
@@ -513,36 +427,6 @@ class Run implements RunHandle {
       else setTimeout(waitForLines, 5);
     };
     waitForLines();
-  }
-
-  #collectTrace(): NonNullable<RunOutcome['trace']> {
-    const { events, dropped } = readTrace(this.#trace!);
-    const names = new Map<number, string>();
-    const label = (id: number) => {
-      let name = names.get(id);
-      if (name === undefined) names.set(id, (name = threadName(this.#memory, id) ?? `thread ${id}`));
-      return name;
-    };
-    return {
-      dropped,
-      events: events.map((e) => ({
-        seq: e.seq,
-        kind: e.kind,
-        thread: label(e.threadId),
-        threadId: e.threadId,
-        object: e.object,
-        time: e.time,
-        ...(e.line > 0 ? { line: e.line, ...(e.column > 0 ? { column: e.column } : {}) } : {}),
-        ...(e.kind === 'task-exit'
-          ? { task: { polls: e.data[0]!, wakes: e.data[1]!, busyMicros: e.data[2]!, outcome: TASK_OUTCOMES[e.data[3]!] ?? 'ok' } }
-          : {}),
-        ...((e.kind === 'unlock' || e.kind === 'join') && recordedValue(e.data) !== undefined ? { value: recordedValue(e.data)! } : {}),
-        ...(e.kind === 'block' && WAIT_KINDS[e.data[0]! - 1] !== undefined ? { waitKind: WAIT_KINDS[e.data[0]! - 1]! } : {}),
-        ...(e.kind === 'task-spawn' || e.kind === 'task-exit' ? { clockMs: taskClockOf(e.data) } : {}),
-        ...(e.kind === 'task-send' || e.kind === 'task-recv' ? { taskId: e.data[0]! } : {}),
-        ...(e.kind === 'task-poll' ? { poll: { fromSeq: e.data[0]!, from: e.data[1]! } } : {}),
-      })),
-    };
   }
 
   /** The watchdog: ends the run with a report once every thread is blocked for good. */
@@ -565,7 +449,7 @@ class Run implements RunHandle {
     this.#lastLook = now;
   }
 
-  #finish(status: RunStatus, message: string, outputSeqEnd = Infinity, lastEvent?: RunEvent | RunEvent[]): void {
+  #finish(status: RunStatus, message: string, outputSeqEnd = Infinity, lastEvents: RunEvent[] = []): void {
     if (this.#over) return;
     clearInterval(this.#watchdog);
     clearInterval(this.#pump);
@@ -583,37 +467,11 @@ class Run implements RunHandle {
     this.#abandonMain(new Error(`the run ended: ${status}`));
     // Every worker is gone: what is in the ring now is all there will be.
     readRemaining(this.#memory, outputSeqEnd, (line) => this.#onEvent(lineEvent(line)));
-    for (const event of lastEvent === undefined ? [] : Array.isArray(lastEvent) ? lastEvent : [lastEvent]) this.#onEvent(event);
-    const seeded = this.#seed !== undefined && status !== 'ok' && status !== 'stopped';
-    const outcome: RunOutcome = {
-      status,
-      durationMs: performance.now() - this.#started,
-      // A failing seeded run says how to replay it.
-      message: seeded ? `${message} (seed ${this.#seed}: run it again with this seed to replay it)` : message,
-      ...(this.#seed !== undefined ? { seed: this.#seed } : {}),
-      ...(this.#trace ? { trace: this.#collectTrace() } : {}),
-      ...(this.#value !== undefined ? { value: this.#value } : {}),
-    };
+    for (const event of lastEvents) this.#onEvent(event);
+    const durationMs = performance.now() - this.#started;
+    const trace = this.#trace ? collectTrace(this.#trace, this.#memory) : undefined;
+    const outcome = runOutcome(status, message, durationMs, this.#seed, trace, this.#value);
     this.#onEvent({ kind: 'end', outcome });
     this.#resolve(outcome);
   }
-}
-
-function lineEvent(line: RingLine): RunEvent {
-  if (line.kind === 'output') return { kind: 'output', stream: line.stream, thread: line.thread, threadId: line.threadId, text: line.text, ...(line.at ? { at: line.at } : {}) };
-  return {
-    kind: 'error',
-    error: {
-      name: line.name,
-      // The location travels separately: the page shows it as a link, the CLI as file:line:col.
-      message: `thread '${line.thread}' panicked${line.task ? ` in ${line.task}` : ''}: ${line.message}`,
-      ...(line.location ? { location: line.location } : {}),
-      thread: line.thread,
-    },
-  };
-}
-
-function formatMs(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  return `${Number((ms / 1000).toFixed(ms < 10_000 ? 1 : 0))} s`;
 }

@@ -7,7 +7,8 @@
  * (src/compile/par-closures.ts) and *borrow* what they capture, as Rayon's
  * do: weft handles are shared with the pool's threads, plain data is copied
  * once to each thread that needs it. How items, closures and results travel
- * is told in par/job.ts; the pool and its stealing in par/pool.ts.
+ * is told in par/job.ts; the registry behind a pool (its threads, deques
+ * and stealing) in par/registry.ts.
  */
 export { ParallelIterator, parIter, range } from './par/iter.ts';
 export { join, scope, Scope } from './par/join.ts';

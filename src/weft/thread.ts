@@ -6,7 +6,7 @@
  * `spawn` takes a closure that the compile step has *lifted* (given an id and
  * a list of captured variables, ARCHITECTURE.md "Closures move into
  * threads"). The captures are encoded into run memory, moved out of the
- * spawner, and the supervisor starts the closure on a pooled worker. The
+ * spawner, and the closure starts on one of the run's idle workers. The
  * spawner never waits for that: `spawn` returns at once, as in Rust.
  *
  * Blocking (`join`, `sleep`, `park`) is Atomics.wait on the thread's slot in
@@ -18,15 +18,8 @@ import { context, lazyCallerLocation, threadLabel, type SourceLocation } from '.
 import { decodeValue, encodeCaptures } from './runtime/codec.ts';
 import { ENCODE, HandleKind, MOVE, MovableHandle, registerDecoder, type Encodable } from './runtime/handle.ts';
 import { liftedClosure } from './runtime/lift.ts';
-import {
-  allocateThread,
-  releaseThread,
-  slot,
-  S,
-  threadName,
-  ThreadState,
-  type PanicPayload,
-} from './runtime/threads.ts';
+import { allocateThread, releaseThread, slot, S, threadName, ThreadState } from './runtime/thread-table.ts';
+import type { PanicPayload } from './runtime/threads.ts';
 import { blockWhileEqual, wake } from './runtime/wait.ts';
 import { assignPriority, now, readPoint, yieldPoint } from './runtime/scheduler.ts';
 import { markErrValue } from './runtime/unwind.ts';
@@ -119,7 +112,7 @@ export class JoinHandle<T> extends MovableHandle {
     if (len > 0) memory.free(ptr);
     // With what the thread returned, when it is a number: a check can tell a result that came through join.
     traceValue('join', this.#threadId, state === ThreadState.panicked ? undefined : value);
-    // Joined: its slot may take a new thread (threads.ts, THREAD_SLOTS).
+    // Joined: its slot may take a new thread (thread-table.ts, THREAD_SLOTS).
     releaseThread(memory, this.#threadId);
     if (state === ThreadState.panicked) throw new ThreadPanic(value as PanicPayload);
     return value as T;

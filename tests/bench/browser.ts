@@ -31,7 +31,7 @@ export interface CheckLatency {
   passed: boolean;
 }
 
-/** Checks per exercise: a first one (the supervisor's pool warm, programs not compiled yet) and the rest as a reader pressing Check again. */
+/** Checks per exercise: a first one (the supervisor's standby workers started, programs not compiled yet) and the rest as a reader pressing Check again. */
 export const CHECK_TRIALS = 3;
 /** The target: a Check's verdict within this, median, for at least CHECK_TARGET_SHARE of the exercises. */
 export const CHECK_TARGET_MS = 2000;

@@ -19,7 +19,7 @@ import { parseFigures, programs, TRIALS, type Figure } from './programs.ts';
 import { PAR_BEGIN, PAR_END, parPrograms, parSection } from './par.ts';
 import { TASK_BEGIN, TASK_END, TASK_TRIALS, taskPrograms, taskSection } from './task.ts';
 import { listExercises } from '../../src/exercises/catalog.ts';
-import { DEFAULT_CUTOFF_MICROS } from '../../src/weft/par/pool.ts';
+import { DEFAULT_CUTOFF_MICROS } from '../../src/weft/par/registry.ts';
 import { PAR_SORT_MIN } from '../../src/weft/par/sort.ts';
 
 const rustDir = fileURLToPath(new URL('./rust/', import.meta.url));

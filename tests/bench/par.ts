@@ -5,7 +5,7 @@
  * `node tests/bench/main.ts --only=par` runs only these and rewrites only
  * the weft/par section of BENCHMARKS.md.
  *
- * The sequential cut-off (par/pool.ts DEFAULT_CUTOFF_MICROS, par/sort.ts
+ * The sequential cut-off (par/registry.ts DEFAULT_CUTOFF_MICROS, par/sort.ts
  * PAR_SORT_MIN) comes from the "cut-off" figures: the same work timed
  * sequentially and on a pool that sends everything to its threads, at
  * growing sizes; the cut-off is the sequential time at which the pool

@@ -21,7 +21,7 @@ test.describe.configure({ timeout: 180_000 });
 const CHAPTER = '/threads/';
 /** The page's own bound for answering a reader's click. */
 const CLICK_ANSWER_MS = 1000;
-/** Idle weft workers the page may keep between runs: the supervisor's pool (at most 4 per run, and one more for the next main). */
+/** Idle weft workers the page may keep between runs: the supervisor's standby workers (at most 4 per run, and one more for the next main). */
 const IDLE_WORKERS = 5;
 
 // Counts the book's own workers (named 'weft'), started and ended, before any page script runs.

@@ -65,7 +65,7 @@ async function run(source: string, options: RunOptions = {}): Promise<Run> {
 
 /** Every worker started so far, except the supervisor's idle ones kept for the next run, has been ended. */
 async function expectNoWorkerLeft(): Promise<void> {
-  // The supervisor keeps poolSize + 1 idle, fresh workers (never a run's) for the next run.
+  // The supervisor keeps idleTarget + 1 standby, fresh workers (never a run's) for the next run.
   const idle = 3;
   expect(workers.started - workers.ended).toBeLessThanOrEqual(idle);
 }

@@ -4,7 +4,7 @@
  * highlighted code, source as JSON, hidden output log. This element enables
  * the toolbar and, on first use, loads the controller (and with it the editor
  * and the runner) with `import()`. Hovering or focusing a toolbar prewarms
- * the runner's worker pool, so the first Run starts fast.
+ * the runner's standby workers, so the first Run starts fast.
  */
 import type { ExampleAction, ExampleController } from './example-controller.ts';
 import { draftKey, loadDraft } from './example-drafts.ts';

@@ -1,6 +1,6 @@
 /**
  * What runs inside every worker of a run, in the browser and in Node alike.
- * A pool worker starts idle and becomes either the program's main thread
+ * A standby worker starts idle and becomes either the program's main thread
  * (compile, evaluate, call `main`) or one spawned thread (evaluate, run one
  * lifted closure). Only the way messages arrive differs per platform; the
  * entry files (program-worker.browser.ts, program-worker.node.ts) adapt that.
@@ -9,9 +9,10 @@ import * as Comlink from 'comlink';
 import { mapStack } from '../../compile/source-map.ts';
 import { context, enterThread, hasContext, threadLabel, type Host, type SpawnRequest, type ThreadContext } from '../../weft/runtime/context.ts';
 import { H, RunMemory } from '../../weft/runtime/memory.ts';
-import { allocateThread, panicPayload, runThread, threadName } from '../../weft/runtime/threads.ts';
-import { RunStopped } from '../../weft/runtime/wait.ts';
-import { attachTrace, traceStamp } from '../../weft/runtime/trace.ts';
+import { allocateThread, threadName } from '../../weft/runtime/thread-table.ts';
+import { panicPayload, runThread } from '../../weft/runtime/threads.ts';
+import { RunStopped } from '../../weft/runtime/stop.ts';
+import { attachTrace, traceAttached, traceStamp } from '../../weft/runtime/trace.ts';
 import { lift, threadBody } from '../../weft/runtime/lift.ts';
 import { unwinding } from '../../weft/runtime/unwind.ts';
 import * as threadModule from '../../weft/thread.ts';
@@ -112,7 +113,7 @@ function makeHost(port: WorkerPort, memory: RunMemory, idleWorkers: number, thre
       // supervisor hear of it; the spawner never waits for a worker.
       const handed = handToIdle(memory.i32, idleWorkers, request);
       if (handed === 'none') port.post({ kind: 'spawn', request });
-      if (handed !== 'handed' && claimRefill(memory.i32, idleWorkers)) port.post({ kind: 'pool-low' });
+      if (handed !== 'handed' && claimRefill(memory.i32, idleWorkers)) port.post({ kind: 'idle-low' });
     },
     output(stream, text) {
       // After main returned (or a stop), the run is over: a thread still
@@ -148,6 +149,8 @@ function makeContext(
     host: makeHost(port, memory, idleWorkers, threadId, label),
     locate: (stack) => (stack ? (mapStack(program.map as never, stack, PROGRAM_URL) ?? undefined) : undefined),
     owned: new Set(),
+    // This worker was given the run's ring (attachTrace) before the context is made.
+    traced: traceAttached(),
   };
 }
 
@@ -293,7 +296,7 @@ async function serveRun(port: WorkerPort, message: Extract<ToWorker, { kind: 'jo
     if (error instanceof RunStopped) return;
     throw error;
   }
-  port.post({ kind: 'pool-joined', worker });
+  port.post({ kind: 'idle-joined', worker });
   while (offered) {
     let request: SpawnRequest | undefined;
     try {

@@ -1,22 +1,22 @@
 /**
- * Which pool a par operation runs on: the innermost `ThreadPool.install` on
- * this thread, else the pool of the worker running it, else the run's global
- * pool (Rayon's `Registry::current`).
+ * Which registry a par operation runs on: the innermost `ThreadPool.install`
+ * on this thread, else the registry of the worker running it, else the run's
+ * global registry (Rayon's `Registry::current`).
  */
 import { context } from '../runtime/context.ts';
 import { H } from '../runtime/memory.ts';
 import { availableParallelism } from '../thread.ts';
-import { currentWorker, globalPool, poolThreads } from './pool.ts';
+import { currentWorker, globalRegistry, registryThreads } from './registry.ts';
 
 const installed: number[] = [];
 
-export function currentPool(): number {
-  return installed.at(-1) ?? currentWorker()?.pool ?? globalPool();
+export function currentRegistry(): number {
+  return installed.at(-1) ?? currentWorker()?.registry ?? globalRegistry();
 }
 
-/** Runs `f` with `pool` as this thread's current pool. */
-export function withPool<T>(pool: number, f: () => T): T {
-  installed.push(pool);
+/** Runs `f` with `registry` as this thread's current one. */
+export function withRegistry<T>(registry: number, f: () => T): T {
+  installed.push(registry);
   try {
     return f();
   } finally {
@@ -24,10 +24,10 @@ export function withPool<T>(pool: number, f: () => T): T {
   }
 }
 
-/** The number of threads of the current pool, without creating the global one. */
+/** The number of threads of the current registry, without creating the global one. */
 export function currentNumThreads(): number {
-  const pool = installed.at(-1) ?? currentWorker()?.pool;
-  if (pool !== undefined) return poolThreads(pool);
-  const global = Atomics.load(context().memory.header, H.parPool);
-  return global > 0 ? poolThreads(global) : Math.max(1, availableParallelism());
+  const registry = installed.at(-1) ?? currentWorker()?.registry;
+  if (registry !== undefined) return registryThreads(registry);
+  const global = Atomics.load(context().memory.header, H.parRegistry);
+  return global > 0 ? registryThreads(global) : Math.max(1, availableParallelism());
 }

@@ -20,9 +20,9 @@ import { type Lifted } from '../runtime/lift.ts';
 import { scheduled, scheduledCuts } from '../runtime/scheduler.ts';
 import { traceEvent } from '../runtime/trace.ts';
 import { answered, combine, startStretch, type StageKind, type TerminalKind } from './pipeline.ts';
-import { mapClosures, runOnPool, SKIPPED, sourceArray, sourceItem, sourceLength, typedArrayKinds, type AnyTypedArray, type Source, type StageSpec, type TerminalSpec } from './job.ts';
-import { currentPool } from './current.ts';
-import { poolCutoff } from './pool.ts';
+import { mapClosures, runOnRegistry, SKIPPED, sourceArray, sourceItem, sourceLength, typedArrayKinds, type AnyTypedArray, type Source, type StageSpec, type TerminalSpec } from './job.ts';
+import { currentRegistry } from './current.ts';
+import { registryCutoff } from './registry.ts';
 
 /** How a par iterator's work is split, and whether it still knows each item's position. */
 interface Shape {
@@ -287,12 +287,12 @@ export class ParallelIterator<T> {
       }
       return combine(local, parts);
     }
-    const pool = currentPool();
+    const registry = currentRegistry();
     // The sequential prefix (see the file's header): run here for a short
     // probe, estimate from it how long the rest would take here, and keep it
     // here unless that is more than the pool's cut-off. It ends at a
     // multiple of `align`, so a `chunks` group is never split.
-    const cutoffMs = Number.isFinite(maxLen) ? 0 : poolCutoff(pool) / 1000;
+    const cutoffMs = Number.isFinite(maxLen) ? 0 : registryCutoff(registry) / 1000;
     let done = 0;
     if (cutoffMs > 0) {
       const started = performance.now();
@@ -317,7 +317,7 @@ export class ParallelIterator<T> {
     // No prefix ran (a cut-off of 0, or `withMaxLen`): it is no piece, so a `fold` gives no accumulator for it.
     const prefix = done > 0 ? [stretch.finish()] : [];
     if (done >= n || (prefix.length > 0 && answered(local, prefix[0]))) return combine(local, prefix);
-    const parts = runOnPool(pool, source, done, n, { minLen, maxLen, align }, stageSpecs, terminal).map((part) =>
+    const parts = runOnRegistry(registry, source, done, n, { minLen, maxLen, align }, stageSpecs, terminal).map((part) =>
       part === SKIPPED ? neutral(terminal.k) : part,
     );
     return combine(local, [...prefix, ...parts]);

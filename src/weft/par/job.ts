@@ -5,7 +5,7 @@
  * The items [offset, end) are cut into `numChunks` chunks of `chunkLen`
  * (at least the iterator's `withMinLen`). One chunk-range task covering all
  * of them goes to the pool, whose workers split it and steal the halves
- * (pool.ts). Each chunk's partial result is stored in the job record under
+ * (registry.ts). Each chunk's partial result is stored in the job record under
  * its chunk index, so the caller combines them in source order whoever ran
  * them: `collect` keeps order, `findFirst` finds the first.
  *
@@ -24,7 +24,7 @@
  * The closures' captures are encoded once per job (borrowed: weft handles
  * are shared, not moved) and decoded once per worker.
  *
- * Job record words: 0 chunks remaining, 1-3 first panic (pool.ts
+ * Job record words: 0 chunks remaining, 1-3 first panic (registry.ts
  * recordPanic), 4/5 the encoded description, 6 job id, 7 numChunks, 8 the
  * lowest chunk that found a `findFirst` match, 9 stop (a short-circuit
  * answered, or a panic), then two words per chunk: its result's address
@@ -33,14 +33,15 @@
 import { context } from '../runtime/context.ts';
 import { decodeValue, encodeCaptures, encodeValue, typedArrayKinds } from '../runtime/codec.ts';
 import { type Lifted } from '../runtime/lift.ts';
-import { RunStopped, wake } from '../runtime/wait.ts';
+import { RunStopped } from '../runtime/stop.ts';
+import { wake } from '../runtime/wait.ts';
 import { answered, startStretch, type Stage, type StageKind, type Terminal, type TerminalKind } from './pipeline.ts';
 import {
   ensureStarted,
   newTask,
   nextJobId,
   panicOf,
-  poolThreads,
+  registryThreads,
   push,
   recordPanic,
   rethrow,
@@ -49,7 +50,7 @@ import {
   TaskKind,
   waitFor,
   type WorkerState,
-} from './pool.ts';
+} from './registry.ts';
 
 const J = { remaining: 0, descPtr: 4, descLen: 5, jobId: 6, numChunks: 7, cut: 8, stop: 9 } as const;
 const RESULTS = 10;
@@ -202,7 +203,7 @@ export function closureRef(lifted: Lifted): ClosureRef {
  * (`SKIPPED` for a chunk skipped because the answer was already known).
  * Rethrows the first panic once every chunk is over.
  */
-export function runJob<D extends { kind: string }>(pool: number, desc: D, numChunks: number): unknown[] {
+export function runJob<D extends { kind: string }>(registry: number, desc: D, numChunks: number): unknown[] {
   const mem = context().memory;
   const i32 = mem.i32;
   const encoded = encodeValue(desc, { mode: 'borrow' });
@@ -210,18 +211,18 @@ export function runJob<D extends { kind: string }>(pool: number, desc: D, numChu
   const base = job >> 2;
   i32[base + J.descPtr] = mem.store(encoded);
   i32[base + J.descLen] = encoded.length;
-  i32[base + J.jobId] = nextJobId(pool);
+  i32[base + J.jobId] = nextJobId(registry);
   i32[base + J.numChunks] = numChunks;
   i32[base + J.cut] = numChunks;
   Atomics.store(i32, base + J.remaining, numChunks);
 
-  ensureStarted(pool);
+  ensureStarted(registry);
   const task = newTask(TaskKind.chunks, job, 0, numChunks);
-  if (!push(pool, task, poolThreads(pool))) throw new Error('weft internal error: a thread pool deque is full');
+  if (!push(registry, task, registryThreads(registry))) throw new Error('weft internal error: a thread pool deque is full');
   for (;;) {
     const remaining = Atomics.load(i32, base + J.remaining);
     if (remaining === 0) break;
-    waitFor(pool, base + J.remaining, remaining);
+    waitFor(registry, base + J.remaining, remaining);
   }
 
   const parts: unknown[] = [];
@@ -247,8 +248,8 @@ export function runJob<D extends { kind: string }>(pool: number, desc: D, numChu
  * partial result in source order (`SKIPPED` for a chunk skipped because
  * the answer was already known). Rethrows the first panic.
  */
-export function runOnPool(
-  pool: number,
+export function runOnRegistry(
+  registry: number,
   source: Source,
   offset: number,
   end: number,
@@ -257,7 +258,7 @@ export function runOnPool(
   terminal: TerminalSpec,
 ): unknown[] {
   const count = end - offset;
-  const threads = poolThreads(pool);
+  const threads = registryThreads(registry);
   // Eight chunks per thread: enough for stealing to even out uneven work, few enough that per-chunk costs vanish.
   // `withMinLen` wins over `withMaxLen`, as in Rayon.
   const wanted = Math.max(split.minLen, Math.min(split.maxLen, Math.max(1, Math.ceil(count / (threads * 8)))));
@@ -277,7 +278,7 @@ export function runOnPool(
     term: mapClosures(terminal, ref),
   };
   try {
-    return runJob(pool, desc, numChunks);
+    return runJob(registry, desc, numChunks);
   } finally {
     src.release();
   }

@@ -19,8 +19,8 @@ import { scheduled } from '../runtime/scheduler.ts';
 import { traceEvent } from '../runtime/trace.ts';
 import { type Lifted } from '../runtime/lift.ts';
 import { liftedForPar } from './lifted.ts';
-import { currentPool } from './current.ts';
-import { ensureStarted, newTask, panicOf, push, recordPanic, rethrow, setScopeMaker, takePanic, TaskKind, TaskState, T, waitFor, type ParPanic } from './pool.ts';
+import { currentRegistry } from './current.ts';
+import { ensureStarted, newTask, panicOf, push, recordPanic, rethrow, setScopeMaker, takePanic, TaskKind, TaskState, T, waitFor, type ParPanic } from './registry.ts';
 
 /** A call task for `lifted`, its captures stored in run memory. */
 function callTask(lifted: Lifted, latch = 0): number {
@@ -41,7 +41,7 @@ export function join<A, B>(a: () => A, b: () => B): [A, B] {
   traceEvent('par-join', joinDepth);
   joinDepth++;
   try {
-    return joinOnPool(la, lb, mem);
+    return joinOnRegistry(la, lb, mem);
   } finally {
     joinDepth--;
   }
@@ -50,25 +50,25 @@ export function join<A, B>(a: () => A, b: () => B): [A, B] {
 /** How many join calls enclose the running code on this thread (the trace's par-join events carry it). */
 let joinDepth = 0;
 
-function joinOnPool<A, B>(la: Lifted, lb: Lifted, mem: ReturnType<typeof context>['memory']): [A, B] {
+function joinOnRegistry<A, B>(la: Lifted, lb: Lifted, mem: ReturnType<typeof context>['memory']): [A, B] {
   if (scheduled(mem)) return sequential(la, lb);
-  const pool = currentPool();
-  ensureStarted(pool);
+  const registry = currentRegistry();
+  ensureStarted(registry);
   const task = callTask(lb);
   const i32 = mem.i32;
   const base = task >> 2;
-  if (!push(pool, task)) {
+  if (!push(registry, task)) {
     freeCaptures(task);
     mem.free(task);
     return sequential(la, lb);
   }
   const { value: ra, panic: panicA } = runA<A>(la);
   if (Atomics.compareExchange(i32, base + T.state, TaskState.pending, TaskState.inline) === TaskState.pending) {
-    // Nobody took `b`: run it here. The deque entry is now stale; whoever pops it frees the record (pool.ts runCall).
+    // Nobody took `b`: run it here. The deque entry is now stale; whoever pops it frees the record (registry.ts runCall).
     freeCaptures(task);
     return [ra as A, runAfter<B>(lb, panicA)];
   }
-  while (Atomics.load(i32, base + T.state) === TaskState.running) waitFor(pool, base + T.state, TaskState.running);
+  while (Atomics.load(i32, base + T.state) === TaskState.running) waitFor(registry, base + T.state, TaskState.running);
   const state = Atomics.load(i32, base + T.state);
   const len = i32[base + T.resultLen]!;
   const value = len > 0 ? decodeValue(mem.read(i32[base + T.resultPtr]!, len), { owned: state === TaskState.done }) : undefined;
@@ -118,13 +118,13 @@ function freeCaptures(task: number): void {
 
 /** Rayon's `Scope`: spawns closures onto the pool that `scope` waits for. */
 export class Scope {
-  readonly #pool: number;
-  /** Words: 0 spawns not finished, 1-3 the first panic (pool.ts recordPanic). */
+  readonly #registry: number;
+  /** Words: 0 spawns not finished, 1-3 the first panic (registry.ts recordPanic). */
   readonly #record: number;
 
   /** @internal made by `scope`. */
-  constructor(pool: number, record: number) {
-    this.#pool = pool;
+  constructor(registry: number, record: number) {
+    this.#registry = registry;
     this.#record = record;
   }
 
@@ -147,10 +147,10 @@ export class Scope {
       }
       return;
     }
-    ensureStarted(this.#pool);
+    ensureStarted(this.#registry);
     Atomics.add(i32, this.#record >> 2, 1);
     const task = callTask(lifted, this.#record);
-    if (!push(this.#pool, task)) {
+    if (!push(this.#registry, task)) {
       freeCaptures(task);
       mem.free(task);
       Atomics.sub(i32, this.#record >> 2, 1);
@@ -160,7 +160,7 @@ export class Scope {
 }
 
 // A spawned closure that runs on a pool worker gets a Scope for the same record.
-setScopeMaker((pool, record) => new Scope(pool, record));
+setScopeMaker((registry, record) => new Scope(registry, record));
 
 /**
  * Runs `f` with a Scope; returns once every closure spawned in it has
@@ -169,17 +169,17 @@ setScopeMaker((pool, record) => new Scope(pool, record));
 export function scope<R>(f: (s: Scope) => R): R {
   const mem = context().memory;
   const i32 = mem.i32;
-  const pool = currentPool();
+  const registry = currentRegistry();
   const record = mem.allocRecord(4);
   const count = record >> 2;
   let result: R | undefined;
   let failure: { error: unknown } | undefined;
   try {
-    result = f(new Scope(pool, record));
+    result = f(new Scope(registry, record));
   } catch (error) {
     failure = { error };
   }
-  for (let left = Atomics.load(i32, count); left !== 0; left = Atomics.load(i32, count)) waitFor(pool, count, left);
+  for (let left = Atomics.load(i32, count); left !== 0; left = Atomics.load(i32, count)) waitFor(registry, count, left);
   const panic = takePanic(record);
   mem.free(record);
   if (failure) throw failure.error;

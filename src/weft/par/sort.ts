@@ -21,10 +21,10 @@
 import { context } from '../runtime/context.ts';
 import { scheduled } from '../runtime/scheduler.ts';
 import { type Lifted } from '../runtime/lift.ts';
-import { currentPool } from './current.ts';
+import { currentRegistry } from './current.ts';
 import { closureRef, registerJobKind, runJob, typedArrayKinds, viewOf, type AnyTypedArray, type ClosureRef } from './job.ts';
 import { liftedForPar } from './lifted.ts';
-import { poolCutoff, poolThreads } from './pool.ts';
+import { registryCutoff, registryThreads } from './registry.ts';
 
 /**
  * Below this many elements a sort stays on the calling thread: measured by
@@ -113,10 +113,10 @@ function splitPoint(array: AnyTypedArray, a: number, na: number, b: number, nb: 
 }
 
 /** Sorts `data` (in run memory) on the pool. */
-function sortShared(pool: number, data: AnyTypedArray, cmpLifted: Lifted | undefined): void {
+function sortShared(registry: number, data: AnyTypedArray, cmpLifted: Lifted | undefined): void {
   const mem = context().memory;
   const n = data.length;
-  const threads = poolThreads(pool);
+  const threads = registryThreads(registry);
   const t = typedArrayKinds.findIndex((k) => data instanceof k);
   const cmp = cmpLifted ? closureRef(cmpLifted) : undefined;
   const cmpFn = cmpLifted?.fn as Compare | undefined;
@@ -125,7 +125,7 @@ function sortShared(pool: number, data: AnyTypedArray, cmpLifted: Lifted | undef
   const bounds: number[] = [];
   for (let i = 0; i <= runs; i++) bounds.push(Math.round((i * n) / runs));
   const view = (array: AnyTypedArray): View => ({ t, off: array.byteOffset, len: array.length });
-  runJob(pool, { kind: 'sort-chunks', data: view(data), bounds, ...(cmp ? { cmp } : {}) } satisfies SortDesc, runs);
+  runJob(registry, { kind: 'sort-chunks', data: view(data), bounds, ...(cmp ? { cmp } : {}) } satisfies SortDesc, runs);
 
   const scratchPtr = mem.alloc(Math.max(8, data.byteLength));
   const scratch = new (typedArrayKinds[t]!)(mem.buffer as unknown as ArrayBuffer, scratchPtr, n);
@@ -154,7 +154,7 @@ function sortShared(pool: number, data: AnyTypedArray, cmpLifted: Lifted | undef
         }
         next.push(end);
       }
-      runJob(pool, { kind: 'merge', from: view(from), to: view(to), pieces, ...(cmp ? { cmp } : {}) } satisfies MergeDesc, pieces.length);
+      runJob(registry, { kind: 'merge', from: view(from), to: view(to), pieces, ...(cmp ? { cmp } : {}) } satisfies MergeDesc, pieces.length);
       [from, to] = [to, from];
       edges = next;
     }
@@ -174,10 +174,10 @@ function sortWith(items: unknown, compare: unknown, api: string): void {
   const numbers = isTyped || (array as unknown[]).every((x) => typeof x === 'number');
   const sequential = () => (array as { sort(cmp: Compare): unknown }).sort(cmpFn ?? (isTyped ? (undefined as never) : defaultCompare));
   if (!numbers) return void sequential();
-  const pool = currentPool();
-  const small = array.length < (poolCutoff(pool) === 0 ? 2 : PAR_SORT_MIN);
-  if (small || scheduled(mem) || poolThreads(pool) === 1) return void sequential();
-  if (isTyped && (array as AnyTypedArray).buffer === (mem.buffer as ArrayBufferLike)) return sortShared(pool, array as AnyTypedArray, cmpLifted);
+  const registry = currentRegistry();
+  const small = array.length < (registryCutoff(registry) === 0 ? 2 : PAR_SORT_MIN);
+  if (small || scheduled(mem) || registryThreads(registry) === 1) return void sequential();
+  if (isTyped && (array as AnyTypedArray).buffer === (mem.buffer as ArrayBufferLike)) return sortShared(registry, array as AnyTypedArray, cmpLifted);
   // Copy in, sort in run memory, copy back.
   const source = isTyped ? (array as AnyTypedArray) : Float64Array.from(array as number[]);
   const kind = typedArrayKinds.find((k) => source instanceof k)!;
@@ -185,7 +185,7 @@ function sortWith(items: unknown, compare: unknown, api: string): void {
   try {
     const shared = new kind(mem.buffer as unknown as ArrayBuffer, ptr, source.length);
     (shared as unknown as { set(a: ArrayLike<unknown>): void }).set(source as never);
-    sortShared(pool, shared, cmpLifted);
+    sortShared(registry, shared, cmpLifted);
     if (isTyped) (array as unknown as { set(a: ArrayLike<unknown>): void }).set(shared as never);
     else for (let i = 0; i < shared.length; i++) (array as unknown[])[i] = shared[i];
   } finally {

@@ -5,8 +5,8 @@
  * Rayon: https://docs.rs/rayon/latest/rayon/struct.ThreadPoolBuilder.html
  */
 import { availableParallelism } from '../thread.ts';
-import { currentNumThreads, withPool } from './current.ts';
-import { createPool, MAX_POOL_THREADS, poolThreads } from './pool.ts';
+import { currentNumThreads, withRegistry } from './current.ts';
+import { createRegistry, MAX_REGISTRY_THREADS, registryThreads } from './registry.ts';
 
 export class ThreadPoolBuilder {
   #numThreads = 0;
@@ -15,7 +15,7 @@ export class ThreadPoolBuilder {
   /** How many threads the pool has; 0 (the default) means one per core, as Rayon's default. At most 64. */
   numThreads(n: number): ThreadPoolBuilder {
     if (!Number.isInteger(n) || n < 0) throw new TypeError(`numThreads expects a whole number, got ${String(n)}`);
-    if (n > MAX_POOL_THREADS) throw new RangeError(`a weft thread pool has at most ${MAX_POOL_THREADS} threads, asked for ${n}`);
+    if (n > MAX_REGISTRY_THREADS) throw new RangeError(`a weft thread pool has at most ${MAX_REGISTRY_THREADS} threads, asked for ${n}`);
     this.#numThreads = n;
     return this;
   }
@@ -33,16 +33,16 @@ export class ThreadPoolBuilder {
 
   /** Makes the pool; its threads start when it is first given work. */
   build(): ThreadPool {
-    return new ThreadPool(createPool(this.#numThreads === 0 ? availableParallelism() : this.#numThreads, this.#cutoff));
+    return new ThreadPool(createRegistry(this.#numThreads === 0 ? availableParallelism() : this.#numThreads, this.#cutoff));
   }
 }
 
 export class ThreadPool {
-  readonly #pool: number;
+  readonly #registry: number;
 
   /** @internal use `new ThreadPoolBuilder().build()`. */
-  constructor(pool: number) {
-    this.#pool = pool;
+  constructor(registry: number) {
+    this.#registry = registry;
   }
 
   /**
@@ -52,12 +52,12 @@ export class ThreadPool {
    * the pool like any caller from outside it.
    */
   install<R>(f: () => R): R {
-    return withPool(this.#pool, f);
+    return withRegistry(this.#registry, f);
   }
 
   /** How many threads this pool has. */
   currentNumThreads(): number {
-    return poolThreads(this.#pool);
+    return registryThreads(this.#registry);
   }
 }
 

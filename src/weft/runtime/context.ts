@@ -7,7 +7,6 @@
  * worker and in a Node worker_thread (ARCHITECTURE.md, "Layers").
  */
 import { H, type RunMemory } from './memory.ts';
-import { traceAttached } from './trace.ts';
 
 export interface SourceLocation {
   line: number;
@@ -60,8 +59,11 @@ export interface ThreadContext {
   owned: Set<Owned>;
   /**
    * Whether the run has a seeded scheduler or a trace: fixed before any
-   * thread starts, read once per thread by `enterThread`, so a free,
-   * untraced run pays a field check per synchronization point.
+   * thread starts, so a free, untraced run pays a field check per
+   * synchronization point. `scheduled` is read once per thread by
+   * `enterThread`; `traced` is set by whoever makes the context, from its
+   * worker's own state, not run memory, which a program can write: whether
+   * the worker was given the run's trace ring (trace.ts, "Integrity").
    */
   scheduled?: boolean;
   traced?: boolean;
@@ -77,8 +79,6 @@ let current: ThreadContext | undefined;
 
 export function enterThread(context: ThreadContext): void {
   context.scheduled = Atomics.load(context.memory.header, H.sched) !== 0;
-  // From this worker's own state, not run memory, which a program can write (trace.ts, "Integrity").
-  context.traced = traceAttached();
   current = context;
 }
 

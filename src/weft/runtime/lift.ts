@@ -53,7 +53,7 @@ export type ClosureFactories = ReadonlyArray<(captures: Record<string, unknown>)
 
 /**
  * A thread whose body is weft's own code rather than a reader closure (a
- * weft/par pool worker), started with a negative closure id. It receives the
+ * weft/par registry's worker), started with a negative closure id. It receives the
  * program's factories so it can rebuild the reader closures it is handed.
  */
 type InternalEntry = (factories: ClosureFactories, captures: Record<string, unknown>) => () => unknown;

@@ -40,8 +40,8 @@ export const H = {
   pctChange0: 42, // PCT: the steps at which the running thread's priority drops
   pctChange1: 43,
   // 44, 45: unused (the trace was here; it now has a buffer of its own, runtime/trace.ts).
-  // weft/par's global thread pool: its record's address, 0 before first use, -1 while one thread creates it.
-  parPool: 46,
+  // weft/par's global registry (par/registry.ts): its record's address, 0 before first use, -1 while one thread creates it.
+  parRegistry: 46,
   // Where the run's console lines go (runner/output-ring.ts): the ring's address.
   outputRing: 47,
 } as const;

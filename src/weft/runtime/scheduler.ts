@@ -42,8 +42,8 @@
  */
 import { context } from './context.ts';
 import { H, type RunMemory } from './memory.ts';
-import { S, slot, threadIds, ThreadState } from './threads.ts';
-import { RunStopped, SLICE_MS } from './wait.ts';
+import { S, slot, threadIds, ThreadState } from './thread-table.ts';
+import { RunStopped, SLICE_MS } from './stop.ts';
 
 export const Schedule = { off: 0, random: 1, pct: 2 } as const;
 export type ScheduleName = 'random' | 'pct';

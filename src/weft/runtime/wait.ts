@@ -9,18 +9,9 @@
 import { traceEvent } from './trace.ts';
 import { context } from './context.ts';
 import { H } from './memory.ts';
-import { S, slot } from './threads.ts';
+import { S, slot } from './thread-table.ts';
+import { RunStopped, SLICE_MS } from './stop.ts';
 import { scheduled, scheduledWait } from './scheduler.ts';
-
-export const SLICE_MS = 50;
-
-/** Thrown inside a thread whose run is being stopped; never shown to the reader. */
-export class RunStopped extends Error {
-  constructor() {
-    super('the run was stopped');
-    this.name = 'RunStopped';
-  }
-}
 
 const headers = new WeakMap<ArrayBufferLike, Int32Array>();
 
@@ -95,7 +86,7 @@ export type WaitKind =
   | 'park'
   | 'sleep'
   | 'par-job' // a weft/par caller waiting for its job (or a join's other half) to finish on the pool
-  | 'par-idle'; // a weft/par pool worker with nothing to do
+  | 'par-idle'; // a weft/par registry's worker with nothing to do
 
 export interface WaitTarget {
   kind: WaitKind;

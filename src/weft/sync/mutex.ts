@@ -27,7 +27,7 @@ import { ENCODE, HandleKind, MOVE, MovableHandle, registerDecoder } from '../run
 import { lockWord, tryLockWord, unlockWord } from '../runtime/futex-lock.ts';
 import { own } from '../runtime/ownership.ts';
 import { UNWINDING } from '../runtime/unwind.ts';
-import { describeThread } from '../runtime/threads.ts';
+import { describeThread } from '../runtime/thread-table.ts';
 import { PoisonError } from './errors.ts';
 import { loadValue as loadCell, storeValue as storeCell, type CellLayout } from './value-cell.ts';
 

@@ -18,7 +18,7 @@
  */
 import { callerLocation, context } from '../runtime/context.ts';
 import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
-import { describeThread } from '../runtime/threads.ts';
+import { describeThread } from '../runtime/thread-table.ts';
 import { blockWhileEqual, wake } from '../runtime/wait.ts';
 import { readPoint } from '../runtime/scheduler.ts';
 

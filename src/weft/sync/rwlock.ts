@@ -2,7 +2,8 @@
  * RwLock<T> — Rust's `std::sync::RwLock`. https://doc.rust-lang.org/std/sync/struct.RwLock.html
  *
  * Any number of readers, or one writer. The lock is Rust's own futex
- * rwlock (library/std/src/sys/sync/rwlock/futex.rs), ported word for word:
+ * rwlock (library/std/src/sys/sync/rwlock/futex.rs), ported word for word
+ * in futex-rwlock.ts; here are the lock's handle and guards.
  *
  * In run memory (Int32 words at `addr`):
  *   0 state: bits 0-29 the lock (0 unlocked, 1..0x3FFFFFFE that many
@@ -29,34 +30,27 @@ import { callerLocation, context, type Owned } from '../runtime/context.ts';
 import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { own } from '../runtime/ownership.ts';
 import { UNWINDING } from '../runtime/unwind.ts';
-import { describeThread } from '../runtime/threads.ts';
-import { blockWhileEqual, wake } from '../runtime/wait.ts';
+import { describeThread } from '../runtime/thread-table.ts';
 import { traceEvent } from '../runtime/trace.ts';
-import { yieldPoint } from '../runtime/scheduler.ts';
+import { readPoint, yieldPoint } from '../runtime/scheduler.ts';
 import { PoisonError } from './errors.ts';
 import { spend } from './mutex.ts';
 import { loadValue, storeValue, type CellLayout } from './value-cell.ts';
-import { readPoint } from '../runtime/scheduler.ts';
+import {
+  downgradeWord,
+  isReadLockable,
+  isUnlocked,
+  readContended,
+  readUnlock,
+  READ_LOCKED,
+  W,
+  WORDS,
+  writeContended,
+  writeUnlock,
+  WRITE_LOCKED,
+} from './futex-rwlock.ts';
 
-const W = { state: 0, poisoned: 1, kind: 2, ptr: 3, len: 4, writer: 5, number: 6, writerNotify: 8 } as const;
 const CELL: CellLayout = { kind: W.kind, ptr: W.ptr, len: W.len, number: W.number };
-const WORDS = 10;
-
-// The state word's parts (signed Int32 arithmetic: bit 31 is the sign).
-const READ_LOCKED = 1;
-const MASK = (1 << 30) - 1;
-const WRITE_LOCKED = MASK;
-const MAX_READERS = MASK - 1;
-const READERS_WAITING = 1 << 30;
-const WRITERS_WAITING = 1 << 31;
-const SPINS = 100;
-
-const isUnlocked = (s: number) => (s & MASK) === 0;
-const isWriteLocked = (s: number) => (s & MASK) === WRITE_LOCKED;
-const hasReadersWaiting = (s: number) => (s & READERS_WAITING) !== 0;
-const hasWritersWaiting = (s: number) => (s & WRITERS_WAITING) !== 0;
-// Readers also wait while anyone waits: that is what makes the lock writer-preferring.
-const isReadLockable = (s: number) => (s & MASK) < MAX_READERS && !hasReadersWaiting(s) && !hasWritersWaiting(s);
 
 /**
  * Read guards this thread holds, per lock (thread-local: each worker has
@@ -115,7 +109,14 @@ export class RwLock<T> extends MovableHandle {
     this.#refuseIfWriting('read');
     const state = Atomics.load(i32, index);
     if (!isReadLockable(state) || Atomics.compareExchange(i32, index, state, (state + READ_LOCKED) | 0) !== state) {
-      this.#readContended(i32, index, threadId);
+      readContended(i32, index, this.#addr, () => {
+        if ((readsHeld.get(readKey(threadId, this.#addr)) ?? 0) > 0) {
+          this.#selfDeadlock(
+            'holds a read guard of this RwLock and asked for another while a writer waits (the writer waits for the first guard, the new read waits for the writer)',
+            'reuse the read guard you hold',
+          );
+        }
+      });
     }
     return this.#readAcquired();
   }
@@ -148,7 +149,7 @@ export class RwLock<T> extends MovableHandle {
     if ((readsHeld.get(readKey(threadId, this.#addr)) ?? 0) > 0) {
       this.#selfDeadlock('holds a read guard of this RwLock and asked for the write lock', 'drop the read guard before writing');
     }
-    if (Atomics.compareExchange(i32, index, 0, WRITE_LOCKED) !== 0) this.#writeContended(i32, index);
+    if (Atomics.compareExchange(i32, index, 0, WRITE_LOCKED) !== 0) writeContended(i32, index, this.#addr);
     return this.#writeAcquired();
   }
 
@@ -261,133 +262,12 @@ export class RwLock<T> extends MovableHandle {
     );
   }
 
-  #spin(i32: Int32Array, index: number, done: (state: number) => boolean): number {
-    for (let spins = SPINS; ; spins--) {
-      const state = Atomics.load(i32, index);
-      if (done(state) || spins === 0) return state;
-    }
-  }
-
-  #readContended(i32: Int32Array, index: number, threadId: number): void {
-    const target = { kind: 'rwlock-read', object: this.#addr } as const;
-    const spinRead = () =>
-      this.#spin(i32, index, (s) => !isWriteLocked(s) || hasReadersWaiting(s) || hasWritersWaiting(s));
-    let state = spinRead();
-    for (;;) {
-      if (isReadLockable(state)) {
-        const seen = Atomics.compareExchange(i32, index, state, (state + READ_LOCKED) | 0);
-        if (seen === state) return;
-        state = seen;
-        continue;
-      }
-      if ((state & MASK) === MAX_READERS) throw new Error('too many active read locks on RwLock');
-      if (hasWritersWaiting(state) && (readsHeld.get(readKey(threadId, this.#addr)) ?? 0) > 0) {
-        this.#selfDeadlock(
-          'holds a read guard of this RwLock and asked for another while a writer waits (the writer waits for the first guard, the new read waits for the writer)',
-          'reuse the read guard you hold',
-        );
-      }
-      // Make sure the readers-waiting bit is set before sleeping.
-      if (!hasReadersWaiting(state)) {
-        const seen = Atomics.compareExchange(i32, index, state, state | READERS_WAITING);
-        if (seen !== state) {
-          state = seen;
-          continue;
-        }
-      }
-      blockWhileEqual(i32, index, state | READERS_WAITING, Infinity, target);
-      state = spinRead();
-    }
-  }
-
-  #writeContended(i32: Int32Array, index: number): void {
-    const notify = (this.#addr >> 2) + W.writerNotify;
-    const target = { kind: 'rwlock-write', object: this.#addr } as const;
-    const spinWrite = () => this.#spin(i32, index, (s) => isUnlocked(s) || hasWritersWaiting(s));
-    let state = spinWrite();
-    let otherWritersWaiting = 0;
-    for (;;) {
-      if (isUnlocked(state)) {
-        const next = state | WRITE_LOCKED | otherWritersWaiting;
-        const seen = Atomics.compareExchange(i32, index, state, next);
-        if (seen === state) return;
-        state = seen;
-        continue;
-      }
-      if (!hasWritersWaiting(state)) {
-        const seen = Atomics.compareExchange(i32, index, state, state | WRITERS_WAITING);
-        if (seen !== state) {
-          state = seen;
-          continue;
-        }
-      }
-      // Other writers may be waiting too: keep their bit on once we lock.
-      otherWritersWaiting = WRITERS_WAITING;
-      // Read the notify counter before re-checking the state, so no notify is missed.
-      const seq = Atomics.load(i32, notify);
-      state = Atomics.load(i32, index);
-      if (isUnlocked(state) || !hasWritersWaiting(state)) continue;
-      blockWhileEqual(i32, notify, seq, Infinity, target);
-      state = spinWrite();
-    }
-  }
-
   toString(): string {
     return 'RwLock { .. }';
   }
 }
 
 registerDecoder(HandleKind.RwLock, (addr) => new RwLock<unknown>(undefined, addr));
-
-function readUnlock(addr: number): void {
-  const i32 = context().memory.i32;
-  const index = (addr >> 2) + W.state;
-  const state = (Atomics.sub(i32, index, READ_LOCKED) - READ_LOCKED) | 0;
-  // The last reader out wakes a waiting writer.
-  if (isUnlocked(state) && hasWritersWaiting(state)) wakeWriterOrReaders(addr, state);
-}
-
-function writeUnlock(addr: number): void {
-  const i32 = context().memory.i32;
-  const index = (addr >> 2) + W.state;
-  const state = (Atomics.sub(i32, index, WRITE_LOCKED) - WRITE_LOCKED) | 0;
-  if (hasWritersWaiting(state) || hasReadersWaiting(state)) wakeWriterOrReaders(addr, state);
-}
-
-/**
- * After unlocking with waiters: wake one writer if any waits, else every
- * waiting reader. If the lock is taken meanwhile, its new holder wakes the
- * waiters when it unlocks.
- */
-function wakeWriterOrReaders(addr: number, state: number): void {
-  const i32 = context().memory.i32;
-  const index = (addr >> 2) + W.state;
-  if (state === WRITERS_WAITING) {
-    const seen = Atomics.compareExchange(i32, index, state, 0);
-    if (seen === state) {
-      wakeWriter(addr);
-      return;
-    }
-    state = seen; // readers may be waiting now too
-  }
-  if (state === (READERS_WAITING | WRITERS_WAITING)) {
-    if (Atomics.compareExchange(i32, index, state, READERS_WAITING) !== state) return;
-    if (wakeWriter(addr)) return;
-    // No writer was asleep (it may be about to sleep, or between wait slices): wake the readers too.
-    state = READERS_WAITING;
-  }
-  if (state === READERS_WAITING) {
-    if (Atomics.compareExchange(i32, index, state, 0) === state) wake(i32, index);
-  }
-}
-
-/** Wakes one writer; true if one was asleep. */
-function wakeWriter(addr: number): boolean {
-  const i32 = context().memory.i32;
-  const notify = (addr >> 2) + W.writerNotify;
-  Atomics.add(i32, notify, 1);
-  return wake(i32, notify, 1) > 0;
-}
 
 /** Shared read access (Rust's `RwLockReadGuard`, whose Deref is `guard.value` here). */
 export class RwLockReadGuard<T> implements Owned, Disposable {
@@ -507,14 +387,9 @@ export class RwLockWriteGuard<T> implements Owned, Disposable {
     const base = this.#addr >> 2;
     if (this.#loaded) storeValue(this.#addr, CELL, this.#value);
     Atomics.store(i32, base + W.writer, 0);
-    // Rust's futex downgrade: the write bits become one reader, atomically.
-    const state = Atomics.add(i32, base + W.state, READ_LOCKED - WRITE_LOCKED);
     countRead(this.#addr, 1);
-    if (hasReadersWaiting(state)) {
-      // We held the lock exclusively: nobody else clears this bit meanwhile.
-      Atomics.and(i32, base + W.state, ~READERS_WAITING);
-      wake(i32, base + W.state);
-    }
+    // Rust's futex downgrade: the write bits become one reader, atomically.
+    downgradeWord(this.#addr);
     return new RwLockReadGuard<T>(this.#addr);
   }
 

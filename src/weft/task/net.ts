@@ -13,7 +13,7 @@
  */
 import { PENDING, Poll, type Awaitable, type Context, type Waker } from './future.ts';
 import { runtimeOrThrow, type Runtime } from './runtime.ts';
-import { leaf } from './sync/leaf.ts';
+import { pollFn } from './sync/poll-fn.ts';
 import { TAKE } from './move.ts';
 import { markErrValue } from '../runtime/unwind.ts';
 
@@ -92,7 +92,7 @@ export class TcpStream {
     const net = network('TcpStream.connect');
     const { host } = parseAddr(addr);
     let done = false;
-    return leaf(
+    return pollFn(
       (): Poll<TcpStream> => {
         if (done) throw new Error('connect resumed after completion');
         done = true;
@@ -120,7 +120,7 @@ export class TcpStream {
   /** Reads into `buf`; finishes with how many bytes, 0 at end of stream. */
   read(buf: Uint8Array): Awaitable<number> {
     const pipe = this.#incoming;
-    return leaf(
+    return pollFn(
       (cx: Context): Poll<number> => {
         if (pipe.readerClosed) throw new IoError('NotConnected', 'read on a stream that was dropped');
         if (pipe.size === 0) {
@@ -152,7 +152,7 @@ export class TcpStream {
   write(data: Uint8Array | string): Awaitable<number> {
     const bytes = typeof data === 'string' ? encoder.encode(data) : data;
     const pipe = this.#outgoing;
-    return leaf(
+    return pollFn(
       (cx: Context): Poll<number> => {
         if (pipe.writerClosed) throw new IoError('BrokenPipe', 'write after shutdown');
         if (pipe.readerClosed) throw new IoError('BrokenPipe', `broken pipe: ${this.#peer} dropped the connection`);
@@ -180,7 +180,7 @@ export class TcpStream {
     const bytes = typeof data === 'string' ? encoder.encode(data) : data;
     let offset = 0;
     let pending: Awaitable<number> | null = null;
-    return leaf(
+    return pollFn(
       (cx: Context): Poll<void> => {
         while (offset < bytes.length) {
           pending ??= this.write(bytes.subarray(offset));
@@ -200,7 +200,7 @@ export class TcpStream {
 
   /** Shuts down the writing half: the peer's reads finish with 0 once it has read what was sent. */
   shutdown(): Awaitable<void> {
-    return leaf(
+    return pollFn(
       (): Poll<void> => {
         this.#outgoing.writerClosed = true;
         this.#outgoing.wakeReader();
@@ -252,7 +252,7 @@ export class TcpListener {
     const net = network('TcpListener.bind');
     let key = normalize(addr);
     let done = false;
-    return leaf(
+    return pollFn(
       (): Poll<TcpListener> => {
         if (done) throw new Error('bind resumed after completion');
         done = true;
@@ -280,7 +280,7 @@ export class TcpListener {
 
   /** Waits for a client; finishes with the server's end of the connection and the client's address. */
   accept(): Awaitable<[TcpStream, string]> {
-    return leaf(
+    return pollFn(
       (cx: Context): Poll<[TcpStream, string]> => {
         if (this.#closed) throw new IoError('NotConnected', 'accept on a listener that was dropped');
         const next = this.#backlog.shift();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { lineOf, program, runProgram } from '../support/run-program.ts';
 import { isDeadlocked, snapshot } from '../../../src/runner/deadlock.ts';
 import { RunMemory } from '../../../src/weft/runtime/memory.ts';
-import { allocateThread, S, slot, ThreadState } from '../../../src/weft/runtime/threads.ts';
+import { allocateThread, S, slot, ThreadState } from '../../../src/weft/runtime/thread-table.ts';
 import { waitKindCode } from '../../../src/weft/runtime/wait.ts';
 
 /** What a reader sees of a deadlock: the summary, and each blocked thread at its line. */

@@ -12,7 +12,7 @@
  */
 import { PENDING, Poll, type Awaitable, type Context, type Waker } from '../future.ts';
 import { RecvError, SendError, TryRecvError } from '../../sync/errors.ts';
-import { leaf } from './leaf.ts';
+import { pollFn } from './poll-fn.ts';
 import { giveAway, TAKE } from '../move.ts';
 import { markErrValue } from '../../runtime/unwind.ts';
 
@@ -116,7 +116,7 @@ export class Receiver<T> {
   recv(): Awaitable<T> {
     const shared = this.#live();
     let waker: Waker | null = null;
-    return leaf(
+    return pollFn(
       (cx: Context): Poll<T> => {
         const got = this.#take(shared);
         if (got !== NOTHING) return Poll.ready(got as T);

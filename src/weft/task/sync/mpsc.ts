@@ -14,7 +14,7 @@
  */
 import { dropFuture, PENDING, Poll, type Awaitable, type Context, type Future, type Waker } from '../future.ts';
 import { SendError, TryRecvError, TrySendError } from '../../sync/errors.ts';
-import { leaf } from './leaf.ts';
+import { pollFn } from './poll-fn.ts';
 import { giveAway, TAKE } from '../move.ts';
 import { Semaphore, SemaphorePermit } from './semaphore.ts';
 import { Elapsed, timeout } from '../time.ts';
@@ -124,7 +124,7 @@ class SenderBase<T> {
   closed(): Awaitable<void> {
     const chan = this.live();
     let waker: Waker | null = null;
-    return leaf(
+    return pollFn(
       (cx: Context): Poll<void> => {
         if (!chan.receiverAlive) return Poll.ready(undefined);
         if (waker !== null) chan.closedWakers.delete(waker);
@@ -174,7 +174,7 @@ export class Sender<T> extends SenderBase<T> {
     const chan = this.live();
     giveAway(value);
     const slot = chan.slots!.acquire();
-    return leaf(
+    return pollFn(
       (cx: Context): Poll<void> => {
         if (!chan.receiverAlive) throw new SendError(value);
         let got: Poll<unknown>;
@@ -212,7 +212,7 @@ export class Sender<T> extends SenderBase<T> {
   reserve(): Awaitable<Permit<T>> {
     const chan = this.live();
     const slot = chan.slots!.acquire();
-    return leaf(
+    return pollFn(
       (cx: Context): Poll<Permit<T>> => {
         if (!chan.receiverAlive) throw new SendError(undefined);
         let got: Poll<SemaphorePermit>;
@@ -243,7 +243,7 @@ export class Sender<T> extends SenderBase<T> {
    */
   sendTimeout(value: T, ms: number): Awaitable<void> {
     const inner = timeout(ms, this.send(value)) as unknown as Future<void>;
-    return leaf(
+    return pollFn(
       (cx: Context): Poll<void> => {
         try {
           return inner.poll(cx);
@@ -346,7 +346,7 @@ export class Receiver<T> {
   /** The next message, or undefined once every Sender is dropped and nothing is left. */
   recv(): Awaitable<T | undefined> {
     const chan = this.#chan;
-    return leaf(
+    return pollFn(
       (cx: Context): Poll<T | undefined> => {
         if (chan.length > 0) {
           const value = chan.shift();
@@ -372,7 +372,7 @@ export class Receiver<T> {
   recvMany(buffer: T[], limit: number): Awaitable<number> {
     if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`recvMany needs a whole number limit, got ${limit}`);
     const chan = this.#chan;
-    return leaf(
+    return pollFn(
       (cx: Context): Poll<number> => {
         if (limit === 0) return Poll.ready(0);
         if (chan.length > 0) {

@@ -8,7 +8,7 @@
  * wakes every task waiting now and leaves no permit.
  */
 import { PENDING, Poll, type Awaitable, type Context, type Waker } from '../future.ts';
-import { leaf } from './leaf.ts';
+import { pollFn } from './poll-fn.ts';
 
 interface Waiter {
   waker: Waker;
@@ -39,7 +39,7 @@ export class Notify {
   /** Waits for a notification. */
   notified(): Awaitable<void> {
     let waiter: Waiter | null = null;
-    return leaf(
+    return pollFn(
       (cx: Context): Poll<void> => {
         if (waiter === null) {
           if (this.#permit) {

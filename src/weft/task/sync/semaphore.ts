@@ -9,7 +9,7 @@
  * Mutex and RwLock are made of one (as Tokio's are).
  */
 import { PENDING, Poll, type Awaitable, type Context, type Waker } from '../future.ts';
-import { leaf } from './leaf.ts';
+import { pollFn } from './poll-fn.ts';
 import { TAKE } from '../move.ts';
 import { markErrValue } from '../../runtime/unwind.ts';
 
@@ -120,7 +120,7 @@ export class Semaphore {
   acquire(n = 1): Awaitable<SemaphorePermit> {
     this.#check(n);
     let waiter: Waiter | null = null;
-    return leaf(
+    return pollFn(
       (cx: Context): Poll<SemaphorePermit> => {
         if (waiter === null) {
           if (this.#closed) throw new AcquireError();

@@ -10,7 +10,7 @@
  */
 import { PENDING, Poll, type Awaitable, type Context, type Waker } from '../future.ts';
 import { RecvError, SendError } from '../../sync/errors.ts';
-import { leaf } from './leaf.ts';
+import { pollFn } from './poll-fn.ts';
 import { giveAway, TAKE } from '../move.ts';
 
 class Shared<T> {
@@ -77,7 +77,7 @@ export class Sender<T> {
   closed(): Awaitable<void> {
     const shared = this.#shared;
     let waker: Waker | null = null;
-    return leaf(
+    return pollFn(
       (cx: Context): Poll<void> => {
         if (shared.receivers === 0) return Poll.ready(undefined);
         if (waker !== null) shared.closedWaiters.delete(waker);
@@ -138,7 +138,7 @@ export class Receiver<T> {
   changed(): Awaitable<void> {
     const shared = this.#shared;
     let waker: Waker | null = null;
-    return leaf(
+    return pollFn(
       (cx: Context): Poll<void> => {
         if (shared.version !== this.#seen) {
           this.#seen = shared.version;

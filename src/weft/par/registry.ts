@@ -1,14 +1,16 @@
 /**
- * weft/par's thread pool: Rayon's `ThreadPool` and its work stealing, in run
- * memory.
+ * weft/par's registry: the threads and work-stealing deques behind a
+ * `ThreadPool`, in run memory. Rayon calls this a *registry*
+ * (rayon-core/src/registry.rs): a `ThreadPool` (thread-pool.ts) is a handle
+ * to one, and the global pool is the global registry.
  *
  * Rayon: https://docs.rs/rayon/latest/rayon/struct.ThreadPool.html and the
  * design notes at https://github.com/rayon-rs/rayon/blob/main/rayon-core/src/README.md
  *
- * A pool is a record in run memory and `numThreads` weft threads (started on
- * first use, on the run's pooled workers like any `spawn`). Each worker owns
- * a deque of task addresses; the pool has one more, the injector, where
- * threads outside the pool put work. A worker pops its own deque from the
+ * A registry is a record in run memory and `numThreads` weft threads
+ * (started on first use, on the run's idle workers like any `spawn`). Each
+ * worker owns a deque of task addresses; the registry has one more, the
+ * injector, where threads outside the registry put work. A worker pops its own deque from the
  * bottom (newest first, the cache-warm end), and when it is empty takes from
  * the injector's top, then steals from the top (oldest, usually the largest
  * piece) of the other workers' deques. That is Rayon's scheme; Rayon's deques
@@ -24,33 +26,34 @@
  * - a *call* (a `join`'s second closure, a `scope` spawn): run one lifted
  *   closure from its borrowed captures and publish its result or panic.
  *
- * Idle workers sleep on the pool's work sequence word, bumped by every push.
+ * Idle workers sleep on the registry's work sequence word, bumped by every push.
  * A worker that waits for a job of its own (a nested `join`, a par iterator
  * inside a par closure) keeps running tasks meanwhile, as Rayon's workers
- * do, so nested parallelism cannot deadlock the pool.
+ * do, so nested parallelism cannot deadlock the registry.
  */
 import { context } from '../runtime/context.ts';
 import { decodeValue, encodeCaptures, encodeValue } from '../runtime/codec.ts';
 import { lockWord, unlockWord } from '../runtime/futex-lock.ts';
 import { H, type RunMemory } from '../runtime/memory.ts';
 import { registerInternalEntry, type ClosureFactories } from '../runtime/lift.ts';
-import { allocateThread } from '../runtime/threads.ts';
-import { RunStopped, blockWhileEqual, waitWhileEqual, wake } from '../runtime/wait.ts';
+import { allocateThread } from '../runtime/thread-table.ts';
+import { RunStopped } from '../runtime/stop.ts';
+import { blockWhileEqual, waitWhileEqual, wake } from '../runtime/wait.ts';
 import { assignPriority } from '../runtime/scheduler.ts';
 import { availableParallelism } from '../thread.ts';
 
-/** The closure id a pool worker thread is started with (runtime/lift.ts, threadBody). */
+/** The closure id a registry's worker thread is started with (runtime/lift.ts, threadBody). */
 const WORKER_ENTRY = -1;
 
-/** Words of a pool record. */
+/** Words of a registry record. */
 const P = { numThreads: 0, started: 1, workSeq: 2, sleepers: 3, cutoff: 4, firstThread: 5, nextJob: 6 } as const;
 const DEQUES = 8;
 /** Task addresses one deque holds; a push that finds it full runs the task in place instead. */
 const CAPACITY = 1024;
 const DQ = { lock: 0, top: 1, bottom: 2, ring: 3 } as const;
 const DEQUE_WORDS = DQ.ring + CAPACITY;
-/** Most threads one pool may have. */
-export const MAX_POOL_THREADS = 64;
+/** Most threads one registry (one ThreadPool) may have. */
+export const MAX_REGISTRY_THREADS = 64;
 
 /** Words of a task record. */
 export const T = { state: 0, kind: 1, a: 2, b: 3, c: 4, resultPtr: 5, resultLen: 6, latch: 7 } as const;
@@ -68,9 +71,9 @@ export const TaskState = { pending: 0, running: 1, done: 2, panicked: 3, inline:
  */
 export const DEFAULT_CUTOFF_MICROS = 500;
 
-/** What a pool worker knows about itself (undefined on threads outside every pool). */
+/** What a registry's worker knows about itself (undefined on threads outside every registry). */
 export interface WorkerState {
-  pool: number;
+  registry: number;
   index: number;
   factories: ClosureFactories;
   /** Per-job state a worker built once (decoded captures, rebuilt closures), by job id. */
@@ -83,7 +86,7 @@ export function currentWorker(): WorkerState | undefined {
   return worker;
 }
 
-/** A chunk task's body and a call task's body, supplied by job.ts (kept there so this file is only the pool). */
+/** A chunk task's body and a call task's body, supplied by job.ts (kept there so this file is only the registry). */
 export interface TaskRunners {
   chunk(state: WorkerState, job: number, chunk: number): void;
 }
@@ -96,8 +99,8 @@ export function setTaskRunners(r: TaskRunners): void {
  * What a scope's spawned closure is called with: its Scope, so it can spawn
  * more (join.ts supplies it; Rayon's `s.spawn(|s| …)`).
  */
-let scopeOf: ((pool: number, latch: number) => unknown) | undefined;
-export function setScopeMaker(make: (pool: number, latch: number) => unknown): void {
+let scopeOf: ((registry: number, latch: number) => unknown) | undefined;
+export function setScopeMaker(make: (registry: number, latch: number) => unknown): void {
   scopeOf = make;
 }
 
@@ -105,65 +108,65 @@ function memory(): RunMemory {
   return context().memory;
 }
 
-function dequeBase(pool: number, deque: number): number {
-  return (pool >> 2) + DEQUES + deque * DEQUE_WORDS;
+function dequeBase(registry: number, deque: number): number {
+  return (registry >> 2) + DEQUES + deque * DEQUE_WORDS;
 }
 
-/** Allocates a pool record (threads start on first use). */
-export function createPool(numThreads: number, cutoffMicros: number): number {
-  const n = Math.max(1, Math.min(MAX_POOL_THREADS, Math.floor(numThreads)));
+/** Allocates a registry record (threads start on first use). */
+export function createRegistry(numThreads: number, cutoffMicros: number): number {
+  const n = Math.max(1, Math.min(MAX_REGISTRY_THREADS, Math.floor(numThreads)));
   const mem = memory();
-  const pool = mem.allocRecord(DEQUES + (n + 1) * DEQUE_WORDS);
+  const registry = mem.allocRecord(DEQUES + (n + 1) * DEQUE_WORDS);
   const i32 = mem.i32;
-  i32[(pool >> 2) + P.numThreads] = n;
-  i32[(pool >> 2) + P.cutoff] = cutoffMicros;
-  return pool;
+  i32[(registry >> 2) + P.numThreads] = n;
+  i32[(registry >> 2) + P.cutoff] = cutoffMicros;
+  return registry;
 }
 
-/** The run's global pool, created by whichever thread asks first (Rayon's global registry). */
-export function globalPool(): number {
+/** The run's global registry, created by whichever thread asks first (Rayon's `global_registry`). */
+export function globalRegistry(): number {
   const header = memory().header;
   for (;;) {
-    const addr = Atomics.load(header, H.parPool);
+    const addr = Atomics.load(header, H.parRegistry);
     if (addr > 0) return addr;
-    if (addr === 0 && Atomics.compareExchange(header, H.parPool, 0, -1) === 0) {
-      const pool = createPool(availableParallelism(), -1);
-      Atomics.store(header, H.parPool, pool);
-      Atomics.notify(header, H.parPool);
-      return pool;
+    if (addr === 0 && Atomics.compareExchange(header, H.parRegistry, 0, -1) === 0) {
+      const registry = createRegistry(availableParallelism(), -1);
+      Atomics.store(header, H.parRegistry, registry);
+      Atomics.notify(header, H.parRegistry);
+      return registry;
     }
-    waitWhileEqual(header, H.parPool, -1, 10);
+    waitWhileEqual(header, H.parRegistry, -1, 10);
   }
 }
 
-/** A number no other job of this pool has had (a worker's per-job cache key). */
-export function nextJobId(pool: number): number {
-  return Atomics.add(memory().i32, (pool >> 2) + P.nextJob, 1);
+/** A number no other job of this registry has had (a worker's per-job cache key). */
+export function nextJobId(registry: number): number {
+  return Atomics.add(memory().i32, (registry >> 2) + P.nextJob, 1);
 }
 
-export function poolThreads(pool: number): number {
-  return memory().i32[(pool >> 2) + P.numThreads]!;
+export function registryThreads(registry: number): number {
+  return memory().i32[(registry >> 2) + P.numThreads]!;
 }
 
-/** The pool's sequential cut-off in µs (`ThreadPoolBuilder.sequentialCutoff`), or the default. */
-export function poolCutoff(pool: number): number {
-  const value = memory().i32[(pool >> 2) + P.cutoff]!;
+/** The registry's sequential cut-off in µs (`ThreadPoolBuilder.sequentialCutoff`), or the default. */
+export function registryCutoff(registry: number): number {
+  const value = memory().i32[(registry >> 2) + P.cutoff]!;
   return value < 0 ? DEFAULT_CUTOFF_MICROS : value;
 }
 
-/** Starts the pool's threads if nobody has; returns at once (they pick up work when they are up). */
-export function ensureStarted(pool: number): void {
+/** Starts the registry's threads if nobody has; returns at once (they pick up work when they are up). */
+export function ensureStarted(registry: number): void {
   const mem = memory();
   const i32 = mem.i32;
-  const started = (pool >> 2) + P.started;
+  const started = (registry >> 2) + P.started;
   if (Atomics.load(i32, started) !== 0 || Atomics.compareExchange(i32, started, 0, 1) !== 0) return;
   const ctx = context();
-  const n = poolThreads(pool);
+  const n = registryThreads(registry);
   for (let index = 0; index < n; index++) {
     const threadId = allocateThread(mem, `par-worker-${index + 1}`);
-    if (index === 0) i32[(pool >> 2) + P.firstThread] = threadId;
+    if (index === 0) i32[(registry >> 2) + P.firstThread] = threadId;
     assignPriority(mem, threadId);
-    const captures = encodeCaptures({ pool, index }, { mode: 'borrow' });
+    const captures = encodeCaptures({ registry, index }, { mode: 'borrow' });
     ctx.host.spawn({
       threadId,
       closureId: WORKER_ENTRY,
@@ -191,13 +194,13 @@ export function newTask(kind: number, a: number, b: number, c: number, latch = 0
 
 /**
  * Puts `task` on the calling worker's own deque, or on the injector for a
- * thread outside this pool, and wakes `wakeCount` sleeping workers. False
+ * thread outside this registry, and wakes `wakeCount` sleeping workers. False
  * when the deque is full: the caller runs the task itself.
  */
-export function push(pool: number, task: number, wakeCount = 1): boolean {
+export function push(registry: number, task: number, wakeCount = 1): boolean {
   const i32 = memory().i32;
-  const own = worker !== undefined && worker.pool === pool ? worker.index + 1 : 0;
-  const base = dequeBase(pool, own);
+  const own = worker !== undefined && worker.registry === registry ? worker.index + 1 : 0;
+  const base = dequeBase(registry, own);
   lockWord(i32, base + DQ.lock);
   const top = i32[base + DQ.top]!;
   const bottom = i32[base + DQ.bottom]!;
@@ -208,7 +211,7 @@ export function push(pool: number, task: number, wakeCount = 1): boolean {
   i32[base + DQ.ring + (bottom % CAPACITY)] = task;
   i32[base + DQ.bottom] = bottom + 1;
   unlockWord(i32, base + DQ.lock);
-  const pw = pool >> 2;
+  const pw = registry >> 2;
   Atomics.add(i32, pw + P.workSeq, 1);
   if (Atomics.load(i32, pw + P.sleepers) > 0) wake(i32, pw + P.workSeq, wakeCount);
   return true;
@@ -246,14 +249,14 @@ function stealTop(i32: Int32Array, base: number): number {
 /** The next task for worker `state`: its own newest, else the injector's oldest, else another worker's oldest. */
 function findTask(state: WorkerState): number {
   const i32 = memory().i32;
-  const pool = state.pool;
-  let task = popBottom(i32, dequeBase(pool, state.index + 1));
+  const registry = state.registry;
+  let task = popBottom(i32, dequeBase(registry, state.index + 1));
   if (task !== 0) return task;
-  task = stealTop(i32, dequeBase(pool, 0));
+  task = stealTop(i32, dequeBase(registry, 0));
   if (task !== 0) return task;
-  const n = i32[(pool >> 2) + P.numThreads]!;
+  const n = i32[(registry >> 2) + P.numThreads]!;
   for (let k = 1; k < n; k++) {
-    task = stealTop(i32, dequeBase(pool, ((state.index + k) % n) + 1));
+    task = stealTop(i32, dequeBase(registry, ((state.index + k) % n) + 1));
     if (task !== 0) return task;
   }
   return 0;
@@ -275,7 +278,7 @@ function runTask(state: WorkerState, task: number): void {
     while (end - a > 1) {
       const mid = (a + end) >>> 1;
       const half = newTask(TaskKind.chunks, job, mid, end);
-      if (!push(state.pool, half)) {
+      if (!push(state.registry, half)) {
         mem.free(half);
         break;
       }
@@ -304,7 +307,7 @@ function runCall(state: WorkerState, task: number): void {
     const capturesLen = i32[base + T.c]!;
     const captures = capturesLen > 0 ? (decodeValue(mem.read(i32[base + T.b]!, capturesLen), { owned: false }) as Record<string, unknown>) : {};
     const closure = state.factories[i32[base + T.a]!]!(captures) as (scope?: unknown) => unknown;
-    const value = latch !== 0 && scopeOf !== undefined ? closure(scopeOf(state.pool, latch)) : closure();
+    const value = latch !== 0 && scopeOf !== undefined ? closure(scopeOf(state.registry, latch)) : closure();
     result = encodeValue(value, { mode: 'move', target: { into: 'the thread that joins it' } });
   } catch (error) {
     if (error instanceof RunStopped) throw error;
@@ -340,7 +343,7 @@ export function panicOf(error: unknown): ParPanic {
   return { name: 'Error', message: String(error), stack: '' };
 }
 
-/** Rethrows a pool thread's panic in the caller, as Rayon resumes it (`resume_unwind`). */
+/** Rethrows a registry thread's panic in the caller, as Rayon resumes it (`resume_unwind`). */
 export function rethrow(panic: ParPanic): never {
   const error = new Error(panic.message);
   error.name = panic.name;
@@ -374,12 +377,12 @@ export function takePanic(record: number): ParPanic | undefined {
 }
 
 /**
- * Waits until `i32[index] !== value`. A worker of `pool` runs other tasks
+ * Waits until `i32[index] !== value`. A worker of `registry` runs other tasks
  * meanwhile (possibly its own job's); any other thread blocks.
  */
-export function waitFor(pool: number, index: number, value: number): void {
+export function waitFor(registry: number, index: number, value: number): void {
   const i32 = memory().i32;
-  if (worker !== undefined && worker.pool === pool) {
+  if (worker !== undefined && worker.registry === registry) {
     while (Atomics.load(i32, index) === value) {
       const task = findTask(worker);
       if (task !== 0) runTask(worker, task);
@@ -388,17 +391,17 @@ export function waitFor(pool: number, index: number, value: number): void {
     return;
   }
   while (Atomics.load(i32, index) === value) {
-    blockWhileEqual(i32, index, value, Infinity, { kind: 'par-job', object: pool });
+    blockWhileEqual(i32, index, value, Infinity, { kind: 'par-job', object: registry });
   }
 }
 
-/** The body of a pool worker thread: run tasks, sleep when there are none, until the run stops. */
-function workerMain(factories: ClosureFactories, pool: number, index: number): void {
-  const state: WorkerState = { pool, index, factories, cache: new Map() };
+/** The body of a registry's worker thread: run tasks, sleep when there are none, until the run stops. */
+function workerMain(factories: ClosureFactories, registry: number, index: number): void {
+  const state: WorkerState = { registry, index, factories, cache: new Map() };
   worker = state;
   const mem = memory();
   const i32 = mem.i32;
-  const pw = pool >> 2;
+  const pw = registry >> 2;
   const threadId = context().threadId;
   for (;;) {
     let task = findTask(state);
@@ -424,4 +427,4 @@ function workerMain(factories: ClosureFactories, pool: number, index: number): v
   }
 }
 
-registerInternalEntry(WORKER_ENTRY, (factories, captures) => () => workerMain(factories, captures.pool as number, captures.index as number));
+registerInternalEntry(WORKER_ENTRY, (factories, captures) => () => workerMain(factories, captures.registry as number, captures.index as number));

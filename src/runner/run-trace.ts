@@ -1,0 +1,40 @@
+/**
+ * A run's trace as its outcome carries it (RunOutcome.trace): the raw
+ * records of the ring (weft/runtime/trace.ts) read back once every worker
+ * is gone, each with its thread's name and what its kind's data words mean.
+ */
+import type { RunOutcome } from './events.ts';
+import type { RunMemory } from '../weft/runtime/memory.ts';
+import { readTrace, recordedValue, taskClockOf, TASK_OUTCOMES } from '../weft/runtime/trace.ts';
+import { WAIT_KINDS } from '../weft/runtime/wait.ts';
+import { threadName } from '../weft/runtime/thread-table.ts';
+
+export function collectTrace(ring: SharedArrayBuffer, memory: RunMemory): NonNullable<RunOutcome['trace']> {
+  const { events, dropped } = readTrace(ring);
+  const names = new Map<number, string>();
+  const label = (id: number) => {
+    let name = names.get(id);
+    if (name === undefined) names.set(id, (name = threadName(memory, id) ?? `thread ${id}`));
+    return name;
+  };
+  return {
+    dropped,
+    events: events.map((e) => ({
+      seq: e.seq,
+      kind: e.kind,
+      thread: label(e.threadId),
+      threadId: e.threadId,
+      object: e.object,
+      time: e.time,
+      ...(e.line > 0 ? { line: e.line, ...(e.column > 0 ? { column: e.column } : {}) } : {}),
+      ...(e.kind === 'task-exit'
+        ? { task: { polls: e.data[0]!, wakes: e.data[1]!, busyMicros: e.data[2]!, outcome: TASK_OUTCOMES[e.data[3]!] ?? 'ok' } }
+        : {}),
+      ...((e.kind === 'unlock' || e.kind === 'join') && recordedValue(e.data) !== undefined ? { value: recordedValue(e.data)! } : {}),
+      ...(e.kind === 'block' && WAIT_KINDS[e.data[0]! - 1] !== undefined ? { waitKind: WAIT_KINDS[e.data[0]! - 1]! } : {}),
+      ...(e.kind === 'task-spawn' || e.kind === 'task-exit' ? { clockMs: taskClockOf(e.data) } : {}),
+      ...(e.kind === 'task-send' || e.kind === 'task-recv' ? { taskId: e.data[0]! } : {}),
+      ...(e.kind === 'task-poll' ? { poll: { fromSeq: e.data[0]!, from: e.data[1]! } } : {}),
+    })),
+  };
+}

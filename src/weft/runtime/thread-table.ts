@@ -1,0 +1,126 @@
+/**
+ * The thread table in run memory: one slot of words per live thread (its
+ * state, result, name, and what it is blocked on), thread ids and their
+ * slots, and taking and freeing a slot. The scheduler, the waits and the
+ * supervisor's watchdog all read it; it depends on nothing of theirs.
+ */
+import { threadLabel } from './context.ts';
+import { H, MAX_THREADS, THREAD_SLOT_WORDS, THREAD_TABLE, type RunMemory } from './memory.ts';
+
+/** Words of a thread slot. */
+export const S = {
+  state: 0,
+  resultPtr: 1,
+  resultLen: 2,
+  namePtr: 3,
+  nameLen: 4,
+  park: 5,
+  sleep: 6,
+  joined: 7,
+  // What the thread is blocked on, while it is (runtime/wait.ts blockWhileEqual):
+  waitKind: 8, // a WaitKind code (waitKindCode), 0 when not blocked
+  waitObject: 9, // the primitive's address; for join, the joined thread's id
+  waitLine: 10, // the reader's line and column of the blocking call (0: not located yet)
+  waitColumn: 11,
+  waitTimed: 12, // 1 when the wait has a time limit (sleep, recvTimeout...): not a deadlock
+  blockSeq: 13, // bumped on every block, so a watchdog can tell a thread that moved on
+  // For the seeded scheduler, while blocked: the absolute Int32 index and value it waits on, and its virtual deadline.
+  waitIndex: 14,
+  waitValue: 15,
+  waitDeadline: 16, // virtual ms (H.vclock), or -1 for none
+  priority: 17, // PCT priority; higher runs first
+  id: 18, // the thread in this slot now (slots are reused: see `slot`)
+} as const;
+
+export const ThreadState = {
+  unused: 0,
+  running: 1,
+  finished: 2,
+  panicked: 3,
+  /** Being taken by a new thread (allocateThread). */
+  claiming: 4,
+} as const;
+
+/**
+ * How many threads a run may have at once: running, or finished and not yet
+ * joined. Thread ids keep growing, as Rust's ThreadIds do; id n lives in slot
+ * (n - 1) % THREAD_SLOTS + 1, and a slot is free again once its thread has
+ * been joined. So a program that spawns and joins 5,000 threads one after
+ * another runs, as it does in Rust (issue 17); only 1,023 at once do not.
+ */
+export const THREAD_SLOTS = MAX_THREADS - 1;
+
+/** Int32 index of word `word` of thread `threadId`'s slot. */
+export function slot(threadId: number, word: number): number {
+  return (THREAD_TABLE >> 2) + (((threadId - 1) % THREAD_SLOTS) + 1) * THREAD_SLOT_WORDS + word;
+}
+
+/** The ids of the threads in the table now (in slot order, which is stable while they live). */
+export function threadIds(i32: Int32Array): number[] {
+  const end = Math.min(Atomics.load(i32, H.nextThreadId), THREAD_SLOTS + 1);
+  const ids: number[] = [];
+  for (let s = 1; s < end; s++) {
+    const id = Atomics.load(i32, (THREAD_TABLE >> 2) + s * THREAD_SLOT_WORDS + S.id);
+    if (id > 0) ids.push(id);
+  }
+  return ids;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Takes a fresh thread id and a free slot, and records its name; the thread is `running` from now on. */
+export function allocateThread(memory: RunMemory, name: string | undefined): number {
+  const i32 = memory.i32;
+  for (let tries = 0; tries < THREAD_SLOTS; tries++) {
+    const threadId = Atomics.add(i32, H.nextThreadId, 1);
+    if (Atomics.compareExchange(i32, slot(threadId, S.state), ThreadState.unused, ThreadState.claiming) !== ThreadState.unused) continue;
+    // The slot's last thread was joined: its name goes, and its words start from zero.
+    const oldName = i32[slot(threadId, S.namePtr)]!;
+    if (oldName !== 0) memory.free(oldName);
+    for (let word = S.state + 1; word < THREAD_SLOT_WORDS; word++) i32[slot(threadId, word)] = 0;
+    Atomics.store(i32, slot(threadId, S.id), threadId);
+    return claimed(memory, threadId, name);
+  }
+  throw new Error(
+    `weft runs at most ${THREAD_SLOTS} threads at once in one run (running, or finished and not yet joined): join some before spawning more`,
+  );
+}
+
+function claimed(memory: RunMemory, threadId: number, name: string | undefined): number {
+  const i32 = memory.i32;
+  if (name !== undefined) {
+    const bytes = encoder.encode(name);
+    const ptr = memory.store(bytes);
+    i32[slot(threadId, S.nameLen)] = bytes.length;
+    Atomics.store(i32, slot(threadId, S.namePtr), ptr);
+  }
+  Atomics.store(i32, slot(threadId, S.state), ThreadState.running);
+  Atomics.add(i32, H.liveThreads, 1);
+  return threadId;
+}
+
+/**
+ * Frees a joined thread's slot for a new thread (JoinHandle.join, once it
+ * has taken the result). Its name stays readable until the slot is reused.
+ */
+export function releaseThread(memory: RunMemory, threadId: number): void {
+  const i32 = memory.i32;
+  if (Atomics.load(i32, slot(threadId, S.id)) !== threadId) return;
+  i32[slot(threadId, S.resultPtr)] = 0;
+  i32[slot(threadId, S.resultLen)] = 0;
+  Atomics.store(i32, slot(threadId, S.state), ThreadState.unused);
+}
+
+export function threadName(memory: RunMemory, threadId: number): string | undefined {
+  // The slot has a newer thread: this one's name is gone with it.
+  if (threadId !== 1 && Atomics.load(memory.i32, slot(threadId, S.id)) !== threadId) return undefined;
+  const ptr = Atomics.load(memory.i32, slot(threadId, S.namePtr));
+  if (ptr === 0) return undefined;
+  return decoder.decode(memory.read(ptr, memory.i32[slot(threadId, S.nameLen)]!));
+}
+
+/** Rust's `ThreadId(n)`-plus-name, as messages show a thread. */
+export function describeThread(memory: RunMemory, threadId: number): string {
+  return threadLabel(threadId, threadName(memory, threadId));
+}

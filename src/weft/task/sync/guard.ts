@@ -1,0 +1,54 @@
+/**
+ * What weft/task's locks (mutex.ts, rwlock.ts) share: each is a fair
+ * Semaphore (semaphore.ts), as in Tokio, whose permits a guard holds. There
+ * is no poisoning: a task that panics while holding a guard gives the lock
+ * back when the guard is dropped (Tokio's behaviour too).
+ */
+import type { Awaitable, Context, Poll } from '../future.ts';
+import { pollFn } from './poll-fn.ts';
+import { TAKE } from '../move.ts';
+import type { SemaphorePermit } from './semaphore.ts';
+
+/** `inner`'s value, mapped, as a future of its own (a lock's permit as its guard). */
+export function mapped<T, U>(inner: Awaitable<T>, map: (value: T) => U, what: () => string): Awaitable<U> {
+  return pollFn(
+    (cx: Context): Poll<U> => {
+      const result = inner.poll(cx);
+      return result.ready ? { ready: true, value: map(result.value) } : result;
+    },
+    what,
+    () => inner[Symbol.dispose]?.(),
+  );
+}
+
+/** What the async Mutex's and RwLock's guards share: the permit they hold, unlocking, and moving into a task. */
+export class Guard<T> {
+  #permit: SemaphorePermit | null;
+  readonly #cell: { value: T };
+  readonly #what: string;
+  constructor(permit: SemaphorePermit, cell: { value: T }, what: string) {
+    this.#permit = permit;
+    this.#cell = cell;
+    this.#what = what;
+  }
+  protected cell(): { value: T } {
+    if (this.#permit === null) throw new Error(`this ${this.#what} was already unlocked: take the lock again to use the value`);
+    return this.#cell;
+  }
+  /** Unlocks (also what disposing the guard does: `using guard = await m.lock()`). */
+  unlock(): void {
+    const permit = this.#permit;
+    this.#permit = null;
+    permit?.release();
+  }
+  [Symbol.dispose](): void {
+    // Once moved into a task (move.ts) this object owns nothing; `using` may still call this method on it.
+    if (this.#permit !== null) this.unlock();
+  }
+  /** Moved into a task (move.ts): the task holds the lock until it ends. */
+  [TAKE](): { fresh: object; what: string } {
+    const fresh = new (this.constructor as new (permit: SemaphorePermit, cell: { value: T }, what: string) => Guard<T>)(this.#permit!, this.#cell, this.#what);
+    this.#permit = null;
+    return { fresh, what: this.#what };
+  }
+}
