@@ -13,7 +13,8 @@
  */
 import { builder, type JoinHandle as ThreadHandle } from '../thread.ts';
 import { PENDING, Poll, refuseThen, type Awaitable, type Context, type Future } from './future.ts';
-import { runtimeOrThrow, type BlockingJob } from './runtime.ts';
+import type { BlockingJob } from './runtime.ts';
+import { runtimeOrThrow } from './runtime/context.ts';
 
 let spawned = 0;
 

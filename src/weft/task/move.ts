@@ -30,10 +30,10 @@
  */
 import { decodeHandle, ENCODE, isEncodable, MOVE, MovedValueError, type MoveTarget } from '../runtime/handle.ts';
 import { drop } from '../sync/drop.ts';
-import { currentRuntime, intoFuture } from './runtime.ts';
+import { currentRuntime } from './runtime/context.ts';
 import { AsyncFn } from './async-fn.ts';
 import { lazyCallerLocation } from '../runtime/context.ts';
-import type { Future } from './future.ts';
+import { intoFuture, type Future } from './future.ts';
 
 /** Implemented by weft/task's handles that have a drop: returns a fresh handle owning the same resource, and leaves this one owning nothing. */
 export const TAKE = Symbol('weft.task.take');

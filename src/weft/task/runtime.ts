@@ -32,7 +32,8 @@ import { MutexGuard } from '../sync/mutex.ts';
 import { RwLockReadGuard, RwLockWriteGuard } from '../sync/rwlock.ts';
 import { AsyncFn } from './async-fn.ts';
 import { dropTaskOwned, forgetOwned } from './move.ts';
-import { Context, describeFuture, dropFuture, externalWork, isFuture, isThenable, PromiseFuture, Waker, type Future, type Poll } from './future.ts';
+import { Context, describeFuture, dropFuture, externalWork, intoFuture, isFuture, Waker, type Future, type Poll } from './future.ts';
+import { currentRuntime, setCurrentRuntime } from './runtime/context.ts';
 
 const IDLE = 0;
 const QUEUED = 1;
@@ -121,7 +122,7 @@ export class Task {
 
 /** The task being polled on this thread, and where (the reader's `await`) it is, for a trace event made inside its poll. */
 export function runningTaskAt(): { id: number; at: () => { line: number; column: number } | undefined } | undefined {
-  const task = current?.running;
+  const task = currentRuntime()?.running;
   if (task == null) return undefined;
   return {
     id: task.id,
@@ -176,23 +177,6 @@ export class TaskHang extends Error {
     this.name = 'Deadlock';
     this.tasks = tasks;
   }
-}
-
-let current: Runtime | undefined;
-
-/** The runtime of this thread, if async code is running on it. */
-export function currentRuntime(): Runtime | undefined {
-  return current;
-}
-
-export function runtimeOrThrow(api: string): Runtime {
-  if (current === undefined) {
-    throw new Error(
-      `${api} must be called from async code running on weft's executor: make \`main\` async (\`async function main() { … }\`), ` +
-        'or run a future with blockOn(…)',
-    );
-  }
-  return current;
 }
 
 export class Runtime {
@@ -670,31 +654,14 @@ function reportPanic(task: Task, error: unknown): void {
   });
 }
 
-/** Turns what `spawn`, `blockOn`, `select`… accept into a future: a weft future, an async function to call, or a native Promise. */
-export function intoFuture<T>(value: unknown, api: string): Future<T> {
-  if (isFuture(value)) return value as Future<T>;
-  if (typeof value === 'function') {
-    const made: unknown = (value as () => unknown)();
-    if (isFuture(made)) return made as Future<T>;
-    if (isThenable(made)) return new PromiseFuture(made as PromiseLike<T>);
-    throw new TypeError(`${api} was given a function that returned ${describe(made)}, not a future: pass an async function, like ${api}(async () => { … })`);
-  }
-  if (isThenable(value)) return new PromiseFuture(value as PromiseLike<T>);
-  throw new TypeError(`${api} expects a future (an async function's result, or a weft/task future) but got ${describe(value)}`);
-}
-
-function describe(value: unknown): string {
-  return value === null ? 'null' : typeof value === 'object' ? `a ${(value as object).constructor?.name ?? 'object'}` : typeof value;
-}
-
 function enterRuntime(api: string): { runtime: Runtime; leave: () => void } {
-  if (current !== undefined) {
+  if (currentRuntime() !== undefined) {
     throw new Error(
       `${api}: cannot start a runtime from within a runtime (this thread's executor is already running async code): await the future instead`,
     );
   }
   const runtime = new Runtime(hasContext() && scheduled(context().memory));
-  current = runtime;
+  setCurrentRuntime(runtime);
   externalWork.started = () => runtime.pendingPromises++;
   externalWork.settled = () => runtime.pendingPromises--;
   const observer = (kind: WaitKind) => reportBlocking(runtime, BLOCKING_CALLS[kind] ?? `a blocking weft call (${kind})`);
@@ -702,7 +669,7 @@ function enterRuntime(api: string): { runtime: Runtime; leave: () => void } {
   return {
     runtime,
     leave: () => {
-      current = undefined;
+      setCurrentRuntime(undefined);
       if (blockingObserver.current === observer) blockingObserver.current = undefined;
     },
   };
@@ -748,13 +715,13 @@ export async function runMain<T>(future: Future<T>): Promise<T> {
   const { runtime, leave } = enterRuntime('main');
   try {
     const root = runtime.spawnRoot(future);
-    current = runtime;
+    setCurrentRuntime(runtime);
     while (!drive(runtime, root)) {
       const deadline = runtime.nextDeadline();
       const ms =
         runtime.blocking.length > 0 || runtime.hasRemote ? 2 : deadline === Infinity || runtime.paused ? Infinity : deadline - runtime.now();
       await runtime.park(ms);
-      current = runtime;
+      setCurrentRuntime(runtime);
       runtime.fireTimers();
     }
     runtime.shutdown();

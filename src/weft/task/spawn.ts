@@ -10,7 +10,8 @@
  * running); `abort()` cancels it at its next await point.
  */
 import { awaitable, PENDING, Poll, refuseThen, Waker, type Awaitable, type Context, type Future, type IntoFuture } from './future.ts';
-import { runtimeOrThrow, type Runtime, type Task } from './runtime.ts';
+import type { Runtime, Task } from './runtime.ts';
+import { runtimeOrThrow } from './runtime/context.ts';
 import { takeCaptures, TAKE } from './move.ts';
 import { err, ok, type Result } from '../sync/result.ts';
 import { context } from '../runtime/context.ts';

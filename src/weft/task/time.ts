@@ -12,8 +12,9 @@
  * the next timer. A program that sleeps for an hour finishes at once, and
  * prints the same thing every run.
  */
-import { awaitable, dropFuture, PENDING, Poll, refuseThen, type Awaitable, type Context, type Future, type IntoFuture, type Waker } from './future.ts';
-import { currentRuntime, intoFuture, runtimeOrThrow, type Runtime } from './runtime.ts';
+import { awaitable, dropFuture, intoFuture, PENDING, Poll, refuseThen, type Awaitable, type Context, type Future, type IntoFuture, type Waker } from './future.ts';
+import type { Runtime } from './runtime.ts';
+import { currentRuntime, runtimeOrThrow } from './runtime/context.ts';
 import { markErrValue } from '../runtime/unwind.ts';
 
 type Timer = ReturnType<Runtime['addTimer']>;
