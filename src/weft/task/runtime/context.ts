@@ -10,7 +10,7 @@
  * from the executor so that what only needs to find the runtime (move.ts,
  * the futures) does not import the executor, which imports them.
  */
-import type { Runtime } from '../runtime.ts';
+import type { Runtime } from './scheduler.ts';
 
 let current: Runtime | undefined;
 
