@@ -6,9 +6,9 @@
  *
  * One pointer per thread (each weft thread is its own worker, so a module
  * variable is thread-local). blockOn and runMain set it while they run a
- * future (task/runtime.ts); weft/task's primitives read it. It lives apart
- * from the executor so that what only needs to find the runtime (move.ts,
- * the futures) does not import the executor, which imports them.
+ * future (task/runtime.ts); weft/task's primitives (spawn, sleep, select…)
+ * read it. It is a module of its own, importing the runtime's type only, so
+ * that finding the runtime never means importing the executor.
  */
 import type { Runtime } from './scheduler.ts';
 
