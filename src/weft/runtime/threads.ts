@@ -12,8 +12,6 @@ import { RunStopped } from './stop.ts';
 import { wake } from './wait.ts';
 import { awaitTurn, leaveSchedule, scheduled } from './scheduler.ts';
 
-// weft/task's runtime still imports these from here.
-export { S, slot, ThreadState } from './thread-table.ts';
 
 /** A panic as it travels from a thread to its joiner. */
 export interface PanicPayload {

@@ -7,13 +7,15 @@
  * for thread.spawn: its captures are copied or moved, never shared), so it
  * may block, sleep or compute for as long as it likes without stopping the
  * executor. The awaiting task is woken when the thread ends: while tasks
- * wait for one, the executor waits on the thread's slot (runtime.ts), and
- * paused time does not jump past it (Tokio inhibits auto-advance too).
+ * wait for one, the executor waits on the thread's slot
+ * (runtime/scheduler.ts), and paused time does not jump past it (Tokio
+ * inhibits auto-advance too).
  * Like Tokio's, a blocking task cannot be aborted once it runs.
  */
 import { builder, type JoinHandle as ThreadHandle } from '../thread.ts';
 import { PENDING, Poll, refuseThen, type Awaitable, type Context, type Future } from './future.ts';
-import { runtimeOrThrow, type BlockingJob } from './runtime.ts';
+import type { BlockingJob } from './runtime/scheduler.ts';
+import { runtimeOrThrow } from './runtime/context.ts';
 
 let spawned = 0;
 

@@ -8,8 +8,8 @@
  * with another, and a branch that is no longer wanted is cancelled by
  * being dropped at its await point (its `finally` blocks run then).
  */
-import { awaitable, BY_REFERENCE, dropFuture, PENDING, Poll, refuseThen, type Awaitable, type Context, type Future, type IntoFuture, type Output } from './future.ts';
-import { currentRuntime, intoFuture } from './runtime.ts';
+import { awaitable, BY_REFERENCE, dropFuture, intoFuture, PENDING, Poll, refuseThen, type Awaitable, type Context, type Future, type IntoFuture, type Output } from './future.ts';
+import { currentRuntime } from './runtime/context.ts';
 
 /** A branch's future, or `false`/`null`/`undefined` for a branch disabled this time (Tokio's `, if condition`). */
 type Branch = IntoFuture<unknown> | false | null | undefined;

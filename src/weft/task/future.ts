@@ -227,3 +227,21 @@ export const describeFuture = (future: Future<unknown>): string => {
   const name = (future as object).constructor?.name;
   return `a ${name && name !== 'Object' ? name : 'future'} whose waker has not been called`;
 };
+
+/** Turns what `spawn`, `blockOn`, `select`… accept into a future: a weft future, an async function to call, or a native Promise. */
+export function intoFuture<T>(value: unknown, api: string): Future<T> {
+  if (isFuture(value)) return value as Future<T>;
+  if (typeof value === 'function') {
+    const made: unknown = (value as () => unknown)();
+    if (isFuture(made)) return made as Future<T>;
+    if (isThenable(made)) return new PromiseFuture(made as PromiseLike<T>);
+    throw new TypeError(`${api} was given a function that returned ${describeValue(made)}, not a future: pass an async function, like ${api}(async () => { … })`);
+  }
+  if (isThenable(value)) return new PromiseFuture(value as PromiseLike<T>);
+  throw new TypeError(`${api} expects a future (an async function's result, or a weft/task future) but got ${describeValue(value)}`);
+}
+
+/** How an error message names a value that is not a future: its class, or its type. */
+function describeValue(value: unknown): string {
+  return value === null ? 'null' : typeof value === 'object' ? `a ${(value as object).constructor?.name ?? 'object'}` : typeof value;
+}

@@ -30,10 +30,10 @@
  */
 import { decodeHandle, ENCODE, isEncodable, MOVE, MovedValueError, type MoveTarget } from '../runtime/handle.ts';
 import { drop } from '../sync/drop.ts';
-import { currentRuntime, intoFuture } from './runtime.ts';
+import { runningTask } from './runtime/task.ts';
 import { AsyncFn } from './async-fn.ts';
 import { lazyCallerLocation } from '../runtime/context.ts';
-import type { Future } from './future.ts';
+import { intoFuture, type Future } from './future.ts';
 
 /** Implemented by weft/task's handles that have a drop: returns a fresh handle owning the same resource, and leaves this one owning nothing. */
 export const TAKE = Symbol('weft.task.take');
@@ -182,7 +182,7 @@ export function dropTaskOwned(owned: object[], panicking: boolean): void {
  * it are no longer the task's to drop. Free when the task owns nothing.
  */
 export function giveAway(value: unknown): void {
-  const owned = currentRuntime()?.running?.owned;
+  const owned = runningTask()?.owned;
   if (owned === null || owned === undefined || owned.length === 0) return;
   forget(value, owned, new Set(), 0);
 }

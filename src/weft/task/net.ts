@@ -12,7 +12,8 @@
  * and that waits in `accept` is a hang the runtime can name.
  */
 import { PENDING, Poll, type Awaitable, type Context, type Waker } from './future.ts';
-import { runtimeOrThrow, type Runtime } from './runtime.ts';
+import type { Runtime } from './runtime/scheduler.ts';
+import { runtimeOrThrow } from './runtime/context.ts';
 import { pollFn } from './sync/poll-fn.ts';
 import { TAKE } from './move.ts';
 import { markErrValue } from '../runtime/unwind.ts';

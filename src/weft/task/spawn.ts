@@ -10,7 +10,9 @@
  * running); `abort()` cancels it at its next await point.
  */
 import { awaitable, PENDING, Poll, refuseThen, Waker, type Awaitable, type Context, type Future, type IntoFuture } from './future.ts';
-import { runtimeOrThrow, type Runtime, type Task } from './runtime.ts';
+import type { Runtime } from './runtime/scheduler.ts';
+import type { Task } from './runtime/task.ts';
+import { runtimeOrThrow } from './runtime/context.ts';
 import { takeCaptures, TAKE } from './move.ts';
 import { err, ok, type Result } from '../sync/result.ts';
 import { context } from '../runtime/context.ts';
@@ -334,8 +336,8 @@ const R = { abort: 0, finished: 1, taskId: 2 } as const;
  * It can cross into other threads (Tokio's is `Send`): the first time it is
  * sent, the task gets a record in run memory; `abort()` from another thread
  * sets its flag and wakes the executor that runs the task, which aborts it
- * at its next await point (runtime.ts, `checkRemote`). It is copied, not
- * moved: the sender keeps its own.
+ * at its next await point (runtime/scheduler.ts, `checkRemote`). It is
+ * copied, not moved: the sender keeps its own.
  */
 export class AbortHandle implements Encodable {
   readonly #task: Task | null;

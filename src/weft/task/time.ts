@@ -5,22 +5,22 @@
  *
  * Times are milliseconds on the runtime's clock (`now()`: ms since the
  * runtime started). A timer is an entry in the executor's heap that wakes
- * its task when due (runtime.ts); nothing here uses setTimeout.
+ * its task when due (runtime/time-driver.ts); nothing here uses setTimeout.
  *
  * Paused time (`pause()`, and every seeded run): the clock stands still
  * while any task can run, and when every task waits it jumps straight to
  * the next timer. A program that sleeps for an hour finishes at once, and
  * prints the same thing every run.
  */
-import { awaitable, dropFuture, PENDING, Poll, refuseThen, type Awaitable, type Context, type Future, type IntoFuture, type Waker } from './future.ts';
-import { currentRuntime, intoFuture, runtimeOrThrow, type Runtime } from './runtime.ts';
+import { awaitable, dropFuture, intoFuture, PENDING, Poll, refuseThen, type Awaitable, type Context, type Future, type IntoFuture, type Waker } from './future.ts';
+import type { Runtime } from './runtime/scheduler.ts';
+import type { Timer } from './runtime/time-driver.ts';
+import { currentRuntime, runtimeOrThrow } from './runtime/context.ts';
 import { markErrValue } from '../runtime/unwind.ts';
-
-type Timer = ReturnType<Runtime['addTimer']>;
 
 /** The runtime's clock, in ms since it started (Tokio's `Instant::now()`): virtual while time is paused. */
 export function now(): number {
-  return runtimeOrThrow('time.now').now();
+  return runtimeOrThrow('time.now').time.now();
 }
 
 /** A future that finishes at `deadline` on the runtime's clock (tokio::time::Sleep). */
@@ -35,7 +35,7 @@ export class Sleep implements Future<void> {
     this.#runtime = currentRuntime();
     this.#delay = delay;
     // Like Tokio, the deadline is fixed when the Sleep is made (inside a runtime), not when first polled.
-    this.#deadline = deadline ?? (this.#runtime ? this.#runtime.now() + delay : NaN);
+    this.#deadline = deadline ?? (this.#runtime ? this.#runtime.time.now() + delay : NaN);
   }
 
   /** When it finishes, on the runtime's clock. */
@@ -44,7 +44,7 @@ export class Sleep implements Future<void> {
   }
 
   isElapsed(): boolean {
-    return (this.#runtime ?? runtimeOrThrow('Sleep')).now() >= this.#deadline;
+    return (this.#runtime ?? runtimeOrThrow('Sleep')).time.now() >= this.#deadline;
   }
 
   /** Moves the deadline (tokio's `Sleep::reset`). */
@@ -55,18 +55,18 @@ export class Sleep implements Future<void> {
 
   poll(cx: Context): Poll<void> {
     const runtime = (this.#runtime ??= runtimeOrThrow('sleep'));
-    if (Number.isNaN(this.#deadline)) this.#deadline = runtime.now() + this.#delay;
-    if (runtime.now() >= this.#deadline) {
+    if (Number.isNaN(this.#deadline)) this.#deadline = runtime.time.now() + this.#delay;
+    if (runtime.time.now() >= this.#deadline) {
       this.#cancel();
       return Poll.ready(undefined);
     }
-    if (this.#timer === null || this.#timer.waker === null) this.#timer = runtime.addTimer(this.#deadline, cx.waker());
+    if (this.#timer === null || this.#timer.waker === null) this.#timer = runtime.time.addTimer(this.#deadline, cx.waker());
     else this.#timer.waker = cx.waker();
     return PENDING;
   }
 
   #cancel(): void {
-    if (this.#timer !== null) this.#runtime?.cancelTimer(this.#timer);
+    if (this.#timer !== null) this.#runtime?.time.cancelTimer(this.#timer);
     this.#timer = null;
   }
 
@@ -138,7 +138,7 @@ export class Interval {
     const future: Future<number> & { describe(): string; [Symbol.dispose](): void } = {
       poll: (cx: Context) => {
         const runtime = runtimeOrThrow('Interval.tick');
-        const now = runtime.now();
+        const now = runtime.time.now();
         if (now < this.#next) {
           this.#sleep ??= sleepUntil(this.#next);
           return this.#sleep.poll(cx) as Poll<number>;
@@ -173,7 +173,7 @@ export class Interval {
 
   /** Starts the schedule again: the next tick is one period from now. */
   reset(): void {
-    this.#next = runtimeOrThrow('Interval.reset').now() + this.#period;
+    this.#next = runtimeOrThrow('Interval.reset').time.now() + this.#period;
     this.#sleep = null;
   }
 }
@@ -181,7 +181,7 @@ export class Interval {
 /** An Interval whose first tick is immediate and then every `period` ms (tokio::time::interval). */
 export function interval(period: number): Interval {
   const runtime = runtimeOrThrow('interval');
-  return new Interval(runtime.now(), checkMs(period, 'interval'));
+  return new Interval(runtime.time.now(), checkMs(period, 'interval'));
 }
 
 /** An Interval whose first tick is at `start` (tokio::time::interval_at). */
@@ -253,12 +253,12 @@ function timeoutOn<T>(delay: Sleep, what: string, elapsed: () => Elapsed, future
 
 /** Stops the clock (tokio::time::pause): from now on it jumps to the next timer whenever every task waits. */
 export function pause(): void {
-  runtimeOrThrow('time.pause').pause();
+  runtimeOrThrow('time.pause').time.pause();
 }
 
 /** Lets the clock follow real time again (tokio::time::resume). */
 export function resume(): void {
-  runtimeOrThrow('time.resume').resume();
+  runtimeOrThrow('time.resume').time.resume();
 }
 
 /** Moves paused time forward by `ms`, firing the timers that become due, then yields once (tokio::time::advance). */
@@ -268,7 +268,7 @@ export function advance(ms: number): Awaitable<void> {
     poll(cx: Context) {
       if (advanced) return Poll.ready(undefined);
       advanced = true;
-      runtimeOrThrow('time.advance').advance(checkMs(ms, 'advance'));
+      runtimeOrThrow('time.advance').time.advance(checkMs(ms, 'advance'));
       (cx.waker() as Waker).wakeByRef();
       return PENDING;
     },

@@ -1,8 +1,9 @@
 /**
  * weft/task's tasks in the run's trace (what tokio-console shows): each
  * task's spawn and exit, with how often it was polled and woken, its busy
- * and idle time and the line it last awaited at (src/weft/task/runtime.ts,
- * src/weft/runtime/trace.ts, TraceView.tasks()).
+ * and idle time and the line it last awaited at
+ * (src/weft/task/runtime/scheduler.ts, src/weft/runtime/trace.ts,
+ * TraceView.tasks()).
  */
 import { describe, expect, it } from 'vitest';
 import { TraceView } from '../../../src/exercises/trace-view.ts';

@@ -1,0 +1,392 @@
+/**
+ * The scheduler: Tokio's current-thread scheduler
+ * (`runtime::scheduler::current_thread`), its run queue and its poll loop.
+ * https://docs.rs/tokio/latest/tokio/runtime/index.html#current-thread-scheduler
+ *
+ * A woken task goes to the back of the run queue; the executor polls queued
+ * tasks one at a time, in order, on this thread only (there is no work
+ * stealing: a task never moves to another thread, which is also why a
+ * blocking call inside one stalls all of them). When nothing is queued the
+ * executor fires due timers (time-driver.ts), and if nothing is due it
+ * waits, for the first of:
+ *   - a timer: real time sleeps until it is due; paused time jumps to it
+ *     (Tokio's `time::pause` auto-advance);
+ *   - a spawnBlocking thread finishing (a blocking wait on its slot, so the
+ *     deadlock watchdog and the seeded scheduler see it);
+ *   - another thread aborting a task through its AbortHandle;
+ *   - a native Promise settling (only the async driver, runMain, can let the
+ *     JavaScript event loop run).
+ * If none of those can ever happen while tasks wait, no task will ever run
+ * again: `drive` throws the hang report (diagnostics.ts).
+ */
+import { context, hasContext } from '../../runtime/context.ts';
+import { S, slot, ThreadState } from '../../runtime/thread-table.ts';
+import { blockWhileEqual } from '../../runtime/wait.ts';
+import { pollBegins, traceTaskExit, traceTaskPoll, traceTaskSpawn, tracing, tracingPolls } from '../../runtime/trace.ts';
+import { dropTaskOwned, forgetOwned } from '../move.ts';
+import { dropFuture, type Future, type Poll, type Waker } from '../future.ts';
+import { DONE, IDLE, QUEUED, RUNNING, RUNNING_WOKEN, runningTask, setRunningTask, Task, whereAwaiting, type Schedule, type TaskOutcome } from './task.ts';
+import { sleepMs, TimeDriver } from './time-driver.ts';
+import { hangReport, reportPanic, syncGuards, traceHeldAcrossAwait } from './diagnostics.ts';
+
+/** A spawnBlocking thread the runtime is waiting for (blocking.ts). */
+export interface BlockingJob {
+  threadId: number;
+  waker: Waker;
+}
+
+export class Runtime implements Schedule {
+  readonly #queue: Task[] = [];
+  #head = 0;
+  /** Live tasks, oldest first (for hang reports and shutdown). */
+  #first: Task | null = null;
+  #last: Task | null = null;
+  /** Spawned tasks are numbered from 1, as Tokio's task ids are; main's is 0 (spawnRoot). */
+  #nextTaskId = 1;
+  /** Native Promises awaited by tasks and not yet settled (future.ts `externalWork`): while one is pending, no hang. */
+  pendingPromises = 0;
+  readonly blocking: BlockingJob[] = [];
+  #unpark: (() => void) | null = null;
+  #rng = 0x2545f491;
+
+  /** Whether the run records a trace (fixed for the runtime's life): tasks then add task-spawn and task-exit events. */
+  readonly #traced: boolean;
+  /** Whether every poll is recorded too (a run drawn as a timeline: each poll a span on its task's row). */
+  readonly #tracePolls: boolean;
+
+  /** Its clock and timers: virtual (paused) time or real. */
+  readonly time: TimeDriver;
+
+  constructor(paused: boolean) {
+    this.time = new TimeDriver(paused);
+    this.#traced = tracing();
+    this.#tracePolls = this.#traced && tracingPolls();
+  }
+
+  /** A deterministic random number (select's fair start): the same program picks the same way every run. */
+  random(): number {
+    let x = this.#rng;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.#rng = x;
+    return x >>> 0;
+  }
+
+  // ---- tasks ----
+
+  /** The tasks that have not finished, oldest first. */
+  liveTasks(): Task[] {
+    const tasks: Task[] = [];
+    for (let task = this.#first; task !== null; task = task.next) tasks.push(task);
+    return tasks;
+  }
+
+  /** The id the next spawned task will get. */
+  nextTaskId(): number {
+    return this.#nextTaskId;
+  }
+
+  spawn(future: Future<unknown>, name?: string): Task {
+    return this.#add(future, this.#nextTaskId++, name);
+  }
+
+  /**
+   * The future `blockOn` or `async function main` runs: task 'main', id 0.
+   * Tokio's block_on future is no task and has no id, so the first spawned
+   * task is task 1 there and here alike.
+   */
+  spawnRoot(future: Future<unknown>): Task {
+    return this.#add(future, 0, 'main');
+  }
+
+  #add(future: Future<unknown>, id: number, name: string | undefined): Task {
+    const task = new Task(this, id, name, future);
+    task.prev = this.#last;
+    if (this.#last !== null) this.#last.next = task;
+    else this.#first = task;
+    this.#last = task;
+    if (this.#traced) traceTaskSpawn(id, this.time.clockForTrace());
+    task.state = QUEUED;
+    this.enqueue(task);
+    return task;
+  }
+
+  enqueue(task: Task): void {
+    this.#queue.push(task);
+    const unpark = this.#unpark;
+    if (unpark !== null) {
+      this.#unpark = null;
+      unpark();
+    }
+  }
+
+  /** Tasks whose AbortHandle crossed into another thread: checked for an abort request whenever the executor looks for work. */
+  readonly #remote: Task[] = [];
+
+  /** An AbortHandle of `task` is being sent to another thread; `addr` is its record (spawn.ts). */
+  watchRemoteAbort(task: Task, addr: number): void {
+    task.remoteAbort = addr;
+    if (!task.finished) this.#remote.push(task);
+  }
+
+  /** Aborts the tasks another thread asked to abort; forgets the finished ones. */
+  checkRemote(): void {
+    if (this.#remote.length === 0 || !hasContext()) return;
+    const i32 = context().memory.i32;
+    for (let i = this.#remote.length - 1; i >= 0; i--) {
+      const task = this.#remote[i]!;
+      if (task.finished) this.#remote.splice(i, 1);
+      else if (Atomics.load(i32, task.remoteAbort >> 2) !== 0) this.abort(task);
+    }
+  }
+
+  get hasRemote(): boolean {
+    return this.#remote.length > 0;
+  }
+
+  /**
+   * Waits at most `ms` for another thread to abort one of this runtime's
+   * tasks: on the one flag word when there is one task to watch, else in short
+   * slices (a blocking wait, so the watchdog and the seeded scheduler see it).
+   */
+  waitRemote(ms: number): void {
+    const i32 = context().memory.i32;
+    const first = this.#remote[0]!;
+    const limit = this.#remote.length > 1 ? Math.min(ms, 5) : ms;
+    blockWhileEqual(i32, first.remoteAbort >> 2, 0, limit, { kind: 'park', object: first.remoteAbort });
+  }
+
+  /** Asks for `task` to be cancelled at its next await point (JoinHandle.abort). */
+  abort(task: Task): void {
+    if (task.state === DONE) return;
+    task.abortRequested = true;
+    if (task.state === IDLE) {
+      task.state = QUEUED;
+      this.enqueue(task);
+    }
+  }
+
+  /** Polls every queued task once, in order, and the ones they wake; returns when the queue is empty. */
+  runQueued(): void {
+    const queue = this.#queue;
+    let polled = 0;
+    while (this.#head < queue.length) {
+      const task = queue[this.#head++]!;
+      if (task.state !== QUEUED) continue;
+      if (task.abortRequested) {
+        this.#cancel(task);
+        continue;
+      }
+      this.#poll(task);
+      // Timers are looked at between polls too, so a busy queue does not starve them (Tokio: every 61 polls).
+      if (++polled % 61 === 0) this.time.fireTimers();
+    }
+    queue.length = 0;
+    this.#head = 0;
+  }
+
+  #poll(task: Task): void {
+    task.state = RUNNING;
+    task.polls++;
+    setRunningTask(task);
+    const started = this.#traced ? performance.now() : 0;
+    const begun = this.#tracePolls ? pollBegins() : undefined;
+    const guardsBefore = this.#traced ? syncGuards() : undefined;
+    let result: Poll<unknown> | undefined;
+    let panic: unknown;
+    let panicked = false;
+    try {
+      result = task.future!.poll(task.context());
+    } catch (error) {
+      panicked = true;
+      panic = error;
+    } finally {
+      setRunningTask(null);
+      if (this.#traced) task.busyMs += performance.now() - started;
+    }
+    if (begun !== undefined) {
+      const pending = !panicked && !result!.ready;
+      const at = pending ? whereAwaiting(task.future) : undefined;
+      traceTaskPoll(task.id, begun, at !== undefined && at.line > 0 ? { line: at.line, column: at.column } : undefined);
+    }
+    if (panicked) {
+      this.#finish(task, { kind: 'panic', error: panic });
+    } else if (result!.ready) {
+      this.#finish(task, { kind: 'ok', value: result!.value });
+    } else {
+      if (guardsBefore !== undefined) traceHeldAcrossAwait(task, guardsBefore);
+      if (task.state === RUNNING_WOKEN || task.abortRequested) {
+        task.state = QUEUED;
+        this.#queue.push(task);
+      } else {
+        task.state = IDLE;
+      }
+    }
+  }
+
+  #cancel(task: Task): void {
+    const future = task.future;
+    const at = this.#traced ? whereAwaiting(future) : undefined;
+    task.future = null;
+    task.state = RUNNING;
+    setRunningTask(task);
+    let outcome: TaskOutcome = { kind: 'cancelled' };
+    try {
+      dropFuture(future);
+    } catch (error) {
+      // Cleanup that panics while the task is cancelled: the task ends as panicked (Tokio's cancel_task stores
+      // JoinError::Panic with the payload of a panicking drop), reported like any task's panic.
+      outcome = { kind: 'panic', error };
+    } finally {
+      setRunningTask(null);
+    }
+    this.#finish(task, outcome, at);
+  }
+
+  /** `at`: where a cancelled task was suspended (its future is gone by now); the others' is read from their future. */
+  #finish(task: Task, outcome: TaskOutcome, at?: { line: number; column: number }): void {
+    if (this.#traced) {
+      const { line, column } = task.future !== null ? whereAwaiting(task.future) : (at ?? { line: 0, column: 0 });
+      traceTaskExit(task.id, line, column, task.polls, task.wakes, task.busyMs * 1000, outcome.kind, this.time.clockForTrace());
+    }
+    task.future = null;
+    const owned = task.owned;
+    if (owned !== null) {
+      // Its captures are dropped with the future, before anyone sees the outcome (as Tokio drops a task's future first).
+      task.owned = null;
+      if (outcome.kind === 'ok') forgetOwned(outcome.value, owned);
+      const previous = runningTask();
+      setRunningTask(task);
+      try {
+        dropTaskOwned(owned, outcome.kind === 'panic');
+      } finally {
+        setRunningTask(previous);
+      }
+    }
+    task.state = DONE;
+    task.outcome = outcome;
+    task.release();
+    // Other threads holding its AbortHandle see it finished.
+    if (task.remoteAbort !== 0 && hasContext()) Atomics.store(context().memory.i32, (task.remoteAbort >> 2) + 1, 1);
+    if (task.prev !== null) task.prev.next = task.next;
+    else if (this.#first === task) this.#first = task.next;
+    if (task.next !== null) task.next.prev = task.prev;
+    else if (this.#last === task) this.#last = task.prev;
+    task.prev = task.next = null;
+    if (outcome.kind === 'panic' && task.id !== 0) reportPanic(task, outcome.error);
+    const onDone = task.onDone;
+    task.onDone = null;
+    if (onDone !== null) for (const waker of onDone) waker.wake();
+  }
+
+  /** At the end of `main`'s future (or blockOn's): every task still alive is dropped, running its cleanup, as when a Tokio runtime shuts down. */
+  shutdown(): void {
+    for (const task of this.liveTasks()) {
+      if (task.state !== DONE) this.#cancel(task);
+    }
+    this.#queue.length = 0;
+    this.#head = 0;
+  }
+
+  hasQueued(): boolean {
+    return this.#head < this.#queue.length;
+  }
+
+  /**
+   * With nothing queued: what to wait for. 'run' (a spawnBlocking thread
+   * just finished and woke its task), 'sleep' (real time, until the next
+   * timer), 'jump' (paused time jumps to the next timer), 'blocking' (a
+   * spawnBlocking thread), 'promise', 'remote' (another thread may still
+   * abort a task), or 'hang'.
+   */
+  idleAction(): 'run' | 'jump' | 'sleep' | 'blocking' | 'promise' | 'remote' | 'hang' {
+    this.#collectBlocking();
+    this.checkRemote();
+    if (this.hasQueued()) return 'run';
+    if (this.blocking.length > 0) return 'blocking';
+    if (this.pendingPromises > 0) return 'promise';
+    const deadline = this.time.nextDeadline();
+    // Another thread holding an AbortHandle may still abort a task: not a hang while it can.
+    if (deadline === Infinity) return this.hasRemote ? 'remote' : 'hang';
+    return this.time.paused ? 'jump' : 'sleep';
+  }
+
+  /** Wakes the tasks whose spawnBlocking thread has finished. */
+  #collectBlocking(): void {
+    if (this.blocking.length === 0 || !hasContext()) return;
+    const i32 = context().memory.i32;
+    for (let i = this.blocking.length - 1; i >= 0; i--) {
+      const job = this.blocking[i]!;
+      if (Atomics.load(i32, slot(job.threadId, S.state)) !== ThreadState.running) {
+        this.blocking.splice(i, 1);
+        job.waker.wake();
+      }
+    }
+  }
+
+  /** Blocks this thread (a real wait) until the next timer is due or a spawnBlocking thread may have finished. */
+  waitBlocking(): void {
+    const deadline = this.time.nextDeadline();
+    const timeout = deadline === Infinity ? Infinity : Math.max(0, deadline - this.time.now());
+    if (this.blocking.length > 0) {
+      // One thread's slot is waited on; with several, in short slices so the others are noticed too.
+      const job = this.blocking[0]!;
+      const limit =
+        this.blocking.length > 1 || this.pendingPromises > 0 || this.hasRemote ? Math.min(timeout, 2) : this.time.paused ? Infinity : timeout;
+      const i32 = context().memory.i32;
+      blockWhileEqual(i32, slot(job.threadId, S.state), ThreadState.running, limit, { kind: 'join', object: job.threadId });
+      return;
+    }
+    if (this.hasRemote) this.waitRemote(timeout);
+    else sleepMs(timeout);
+  }
+
+  /** The async driver's wait: until something is queued, or `ms` pass. */
+  park(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = ms === Infinity ? undefined : setTimeout(done, Math.max(0, ms));
+      const self = this;
+      function done() {
+        if (timer !== undefined) clearTimeout(timer);
+        self.#unpark = null;
+        resolve();
+      }
+      this.#unpark = done;
+    });
+  }
+}
+
+/**
+ * The executor's loop, shared by blockOn and runMain: polls what is ready,
+ * fires timers, jumps paused time, waits for blocking threads, until `root`
+ * has finished (true) or only a native Promise can wake a task (false).
+ * Throws the hang report when nothing can.
+ */
+export function drive(runtime: Runtime, root: Task): boolean {
+  for (;;) {
+    runtime.checkRemote();
+    runtime.runQueued();
+    if (root.finished) return true;
+    if (runtime.time.fireTimers()) continue;
+    switch (runtime.idleAction()) {
+      case 'run':
+        break;
+      case 'jump':
+        runtime.time.jump();
+        break;
+      case 'sleep':
+      case 'blocking':
+        runtime.waitBlocking();
+        runtime.time.fireTimers();
+        break;
+      case 'promise':
+        return false;
+      case 'remote':
+        runtime.waitRemote(Infinity);
+        break;
+      case 'hang':
+        throw hangReport(runtime.liveTasks());
+    }
+  }
+}

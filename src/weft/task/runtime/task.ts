@@ -1,0 +1,162 @@
+/**
+ * A task: a future plus its state, the unit the executor schedules (Tokio's
+ * `runtime::task`, what `tokio::spawn` makes).
+ * https://docs.rs/tokio/latest/tokio/task/index.html
+ *
+ * A task is idle until woken, queued until polled, running while polled,
+ * and done once its future finished, panicked or was cancelled. Woken while
+ * running, it is queued again when the poll returns (scheduler.ts). It keeps
+ * Tokio's task metrics (polls, wakes, busy time) for the trace, and knows
+ * where, in the reader's code, it awaits: what hang reports and the
+ * timeline show.
+ */
+import { AsyncFn } from '../async-fn.ts';
+import { Context, describeFuture, Waker, type Future } from '../future.ts';
+
+export const IDLE = 0;
+export const QUEUED = 1;
+export const RUNNING = 2;
+/** Woken while being polled: queued again once the poll returns. */
+export const RUNNING_WOKEN = 3;
+export const DONE = 4;
+
+export type TaskOutcome = { kind: 'ok'; value: unknown } | { kind: 'panic'; error: unknown } | { kind: 'cancelled' };
+
+/** What a task asks of the runtime that runs it (Tokio's `Schedule` trait): the scheduler's Runtime. */
+export interface Schedule {
+  /** Puts a woken task at the back of the run queue. */
+  enqueue(task: Task): void;
+  /** Cancels the task at its next await point (JoinHandle.abort). */
+  abort(task: Task): void;
+  /** Watches for another thread aborting the task through its AbortHandle (spawn.ts). */
+  watchRemoteAbort(task: Task, addr: number): void;
+}
+
+export class Task {
+  readonly id: number;
+  /** Its name, if it was given one (`spawn(f, { name })`; main's task is 'main'). */
+  readonly #name: string | undefined;
+  get name(): string {
+    return this.#name ?? `task ${this.id}`;
+  }
+  future: Future<unknown> | null;
+  state = IDLE;
+  /** Its Context (and Waker), made at the first poll and let go at the end: a spawned task not yet polled holds neither. */
+  #cx: Context | null = null;
+  outcome: TaskOutcome | undefined;
+  abortRequested = false;
+  /** Handles the task took from its spawner (move.ts), dropped when it ends; null when none. */
+  owned: object[] | null = null;
+  /** The run-memory record of its AbortHandle once one crossed into another thread (spawn.ts), else 0. */
+  remoteAbort = 0;
+  /** Woken when the task finishes: whoever awaits its JoinHandle, a JoinSet (made on the first, most tasks have one or none). */
+  onDone: Waker[] | null = null;
+  /** Neighbours in the runtime's list of live tasks (an intrusive list: no allocation per spawn). */
+  prev: Task | null = null;
+  next: Task | null = null;
+  /** The runtime that runs it: a woken task is queued there, an aborted one cancelled there. */
+  readonly runtime: Schedule;
+  // Stats (Tokio's task metrics): polls, wakes, busy time, the line it awaits at.
+  polls = 0;
+  wakes = 0;
+  /** Time spent in polls, measured only when the run is traced (two clock reads per poll otherwise saved). */
+  busyMs = 0;
+
+  constructor(runtime: Schedule, id: number, name: string | undefined, future: Future<unknown>) {
+    this.runtime = runtime;
+    this.id = id;
+    this.#name = name;
+    this.future = future;
+  }
+
+  /** The Context its polls get, whose Waker wakes this task. */
+  context(): Context {
+    return (this.#cx ??= new Context(new Waker(this)));
+  }
+
+  /** The task is over: whoever still holds its Waker may wake it, to no effect. */
+  release(): void {
+    this.#cx = null;
+  }
+
+  /** Called through the task's Waker. */
+  wake(): void {
+    this.wakes++;
+    switch (this.state) {
+      case IDLE:
+        this.state = QUEUED;
+        this.runtime.enqueue(this);
+        break;
+      case RUNNING:
+        this.state = RUNNING_WOKEN;
+        break;
+    }
+  }
+
+  get finished(): boolean {
+    return this.state === DONE;
+  }
+
+  /** The reader's line of the innermost `await` this task is suspended at, and what it waits for there. */
+  whereAwaiting(): { line: number; column: number; what: string } {
+    return whereAwaiting(this.future);
+  }
+
+  /** How messages name the task: `task 3`, or `task 'main'` / `task 'reader'` when it has a name. */
+  label(): string {
+    return this.#name === undefined ? `task ${this.id}` : `task '${this.#name}'`;
+  }
+}
+
+/**
+ * The task being polled on this thread, null between polls (one executor per
+ * thread, polling one task at a time; set by scheduler.ts). What asks: the
+ * blocking-call lesson (diagnostics.ts), a trace event made inside a poll
+ * (`runningTaskAt`), a handle given away (move.ts `giveAway`).
+ */
+let running: Task | null = null;
+
+export function runningTask(): Task | null {
+  return running;
+}
+
+export function setRunningTask(task: Task | null): void {
+  running = task;
+}
+
+/** The task being polled on this thread, and where (the reader's `await`) it is, for a trace event made inside its poll. */
+export function runningTaskAt(): { id: number; at: () => { line: number; column: number } | undefined } | undefined {
+  const task = running;
+  if (task == null) return undefined;
+  return {
+    id: task.id,
+    at: () => {
+      const { line, column } = whereAwaiting(task.future);
+      return line > 0 ? { line, column } : undefined;
+    },
+  };
+}
+
+/** The reader's line of the innermost `await` `future` is suspended at, and what it waits for there. */
+export function whereAwaiting(future: Future<unknown> | null): { line: number; column: number; what: string } {
+  let line = 0;
+  let column = 0;
+  let what = 'to be polled';
+  for (let depth = 0; future !== null && depth < 1000; depth++) {
+    if (future instanceof AsyncFn) {
+      if (future.line > 0) ({ line, column } = future);
+      const inner = future.awaiting();
+      if (inner === null) break;
+      future = inner;
+      continue;
+    }
+    const next = (future as { awaiting?: () => Future<unknown> | null }).awaiting?.();
+    if (next) {
+      future = next;
+      continue;
+    }
+    what = describeFuture(future);
+    break;
+  }
+  return { line, column, what };
+}
