@@ -2,19 +2,19 @@
  * What a runnable example does, loaded on first use: swaps the static code
  * for an editor, runs the code through the runner host, and shows the run in
  * the output log and as editor markers. The editor is injected (see
- * editor.ts): Monaco by default, a textarea when `data-editor="textarea"` is
+ * ../editor/editor.ts): Monaco by default, a textarea when `data-editor="textarea"` is
  * set on the example or on <html>.
  */
 import type { RunEvent, SourceLocation } from '../../runner/events.ts';
 import type { RunHandle } from '../../runner/browser-host.ts';
-import type { EditorMarker, ExampleEditor } from './editor.ts';
-import { editorFactory } from './load-editor.ts';
+import type { EditorMarker, ExampleEditor } from '../editor/editor.ts';
+import { editorFactory } from '../editor/load-editor.ts';
 import { OutputLog } from './output-log.ts';
 import { draftKey, loadDraft, saveDraft } from './example-drafts.ts';
 import { confirmDialog } from '../exercise/confirm-dialog.ts';
 import { matchesExpected, type OutputComparison } from '../../markdown/expected-output.ts';
 import { ExampleTimeline, outcomeLabel, TRACED } from '../timeline/example-timeline.ts';
-import { atTypeScriptLocation, isSyntaxCompileError } from './syntax-location.ts';
+import { atTypeScriptLocation, isSyntaxCompileError } from '../editor/syntax-location.ts';
 
 export type ExampleAction = 'run' | 'stop' | 'reset' | 'edit' | 'explore' | 'timeline';
 

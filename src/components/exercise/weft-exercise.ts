@@ -15,8 +15,8 @@
 import type { RunHandle } from '../../runner/browser-host.ts';
 import type { GradeHandle, GradeResult } from '../../exercises/grade.ts';
 import type { SourceLocation } from '../../runner/events.ts';
-import type { EditorMarker, ExampleEditor } from '../example/editor.ts';
-import { editorFactory } from '../example/load-editor.ts';
+import type { EditorMarker, ExampleEditor } from '../editor/editor.ts';
+import { editorFactory } from '../editor/load-editor.ts';
 import { OutputLog } from '../example/output-log.ts';
 import { deleteDraft, readAllProgress, readDraft, readProgress, saveDraft, StorageError, updateProgress } from '../../progress/store.ts';
 import { continueWith, statusOf, withAttempt, withHintsShown, withResult, withSolutionRevealed, type ExerciseProgress } from '../../progress/schema.ts';
