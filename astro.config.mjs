@@ -4,12 +4,12 @@ import mdx from '@astrojs/mdx';
 import { satteri } from '@astrojs/markdown-satteri';
 import { runnableExamplesHast, runnableExamplesMdast } from './src/markdown/runnable-examples.ts';
 import { expectedOutputHast, expectedOutputMdast } from './src/markdown/expected-output.ts';
-import { monacoCssOnDemand } from './src/components/example/monaco-css-on-demand.ts';
-import { monacoTypeScriptOnly } from './src/components/example/monaco-typescript-only.ts';
-import { weftDeclarations } from './src/components/example/weft-declarations.ts';
-import { offline } from './src/offline/integration.ts';
-import { exercises } from './src/exercises/integration.ts';
-import { search } from './src/search/integration.ts';
+import { monacoCssOnDemand } from './src/integrations/monaco-css-on-demand.ts';
+import { monacoTypeScriptOnly } from './src/integrations/monaco-typescript-only.ts';
+import { weftDeclarations } from './src/integrations/weft-declarations.ts';
+import { offline } from './src/integrations/offline.ts';
+import { exercises } from './src/integrations/exercises.ts';
+import { search } from './src/integrations/search.ts';
 
 // SharedArrayBuffer (and so every blocking weft call) needs a cross-origin
 // isolated page: COOP same-origin + COEP require-corp. ARCHITECTURE.md, constraint 2.
@@ -50,7 +50,7 @@ export default defineConfig({
   server: { port: 4321, headers: isolationHeaders },
   vite: {
     // Monaco's CSS loads with Monaco, not with every chapter (see the plugin's header).
-    // weftDeclarations(): the editor's weft types, emitted from src/weft (weft-declarations.ts).
+    // weftDeclarations(): the editor's weft types, emitted from src/weft (src/integrations/weft-declarations.ts).
     plugins: [monacoCssOnDemand(), monacoTypeScriptOnly(), weftDeclarations()],
     server: { headers: isolationHeaders },
     preview: { headers: isolationHeaders },

@@ -14,7 +14,7 @@
  *    book once the worker is in control (the page reloads itself once).
  *
  * `self.__WEFT_BUILD__` is written in at build time by
- * src/offline/integration.ts: { version, precache: [urls] }.
+ * src/integrations/offline.ts: { version, precache: [urls] }.
  */
 const BUILD = self.__WEFT_BUILD__;
 const CACHE = `weft-${BUILD.version}`;

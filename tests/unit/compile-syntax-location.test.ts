@@ -11,10 +11,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { compile, CompileError } from '../../src/compile/index.ts';
 import { typeScriptSyntaxError } from '../../src/compile/typescript-syntax.ts';
-import { atTypeScriptLocation } from '../../src/components/example/syntax-location.ts';
+import { atTypeScriptLocation } from '../../src/components/editor/syntax-location.ts';
 import { summarizeOutcome } from '../../src/components/example/run-summary.ts';
-import { EDITOR_COMPILER_OPTIONS } from '../../src/components/example/editor-typescript.ts';
-import { WeftTypeScriptWorker } from '../../src/components/example/weft-typescript-worker.ts';
+import { EDITOR_COMPILER_OPTIONS } from '../../src/components/editor/editor-typescript.ts';
+import { WeftTypeScriptWorker } from '../../src/components/editor/weft-typescript-worker.ts';
 import type { RunEvent } from '../../src/runner/events.ts';
 import { runProgram, supervisorForTests } from './support/run-program.ts';
 

@@ -11,9 +11,9 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkerDiagnostic } from 'monaco-editor/languages/features/typescript/tsWorker.js';
 import { typescript as ts } from 'monaco-editor/languages/features/typescript/lib/typescriptServices.js';
-import { EDITOR_COMPILER_OPTIONS, WEFT_TYPES_ROOT, DECLARED_BUT_NEVER_READ } from '../../src/components/example/editor-typescript.ts';
-import { emitWeftDeclarations } from '../../src/components/example/weft-declarations.ts';
-import { WeftTypeScriptWorker } from '../../src/components/example/weft-typescript-worker.ts';
+import { EDITOR_COMPILER_OPTIONS, WEFT_TYPES_ROOT, DECLARED_BUT_NEVER_READ } from '../../src/components/editor/editor-typescript.ts';
+import { emitWeftDeclarations } from '../../src/integrations/weft-declarations.ts';
+import { WeftTypeScriptWorker } from '../../src/components/editor/weft-typescript-worker.ts';
 import { listExercises } from '../../src/exercises/catalog.ts';
 import { chapterFiles, readExamples } from '../support/chapter-examples.ts';
 import { basename } from 'node:path';

@@ -1,20 +1,19 @@
 /**
  * What a runnable example does, loaded on first use: swaps the static code
  * for an editor, runs the code through the runner host, and shows the run in
- * the output log and as editor markers. The editor is injected (see
- * editor.ts): Monaco by default, a textarea when `data-editor="textarea"` is
- * set on the example or on <html>.
+ * the output log and as editor markers. The editor (../editor/code-editor.ts)
+ * is Monaco by default, a textarea when `data-editor="textarea"` is set on the
+ * example or on <html>.
  */
-import type { RunEvent, SourceLocation } from '../../runner/events.ts';
+import type { RunEvent } from '../../runner/events.ts';
 import type { RunHandle } from '../../runner/browser-host.ts';
-import type { EditorMarker, ExampleEditor } from './editor.ts';
-import { editorFactory } from './load-editor.ts';
+import { CodeEditor, onPageLeave } from '../editor/code-editor.ts';
 import { OutputLog } from './output-log.ts';
 import { draftKey, loadDraft, saveDraft } from './example-drafts.ts';
 import { confirmDialog } from '../exercise/confirm-dialog.ts';
 import { matchesExpected, type OutputComparison } from '../../markdown/expected-output.ts';
 import { ExampleTimeline, outcomeLabel, TRACED } from '../timeline/example-timeline.ts';
-import { atTypeScriptLocation, isSyntaxCompileError } from './syntax-location.ts';
+import { atTypeScriptLocation, isSyntaxCompileError } from '../editor/syntax-location.ts';
 
 export type ExampleAction = 'run' | 'stop' | 'reset' | 'edit' | 'explore' | 'timeline';
 
@@ -34,9 +33,8 @@ export class ExampleController {
   readonly #log: OutputLog;
   readonly #buttons: Record<ExampleAction, HTMLButtonElement | null>;
   readonly #hint: HTMLElement | null;
-  #editor: ExampleEditor | undefined;
-  #editorLoading: Promise<ExampleEditor | undefined> | undefined;
-  #markers: EditorMarker[] = [];
+  /** The editor that replaces the static code on first use; it keeps the run's markers. */
+  readonly #editor: CodeEditor;
   #run: RunHandle | undefined;
   /** Identifies the current run, so a stopped run's late events are ignored. */
   #runToken: object | undefined;
@@ -58,17 +56,34 @@ export class ExampleController {
     this.#seed = Number.isInteger(seed) && seed >= 0 ? seed : undefined;
     const panel = element.querySelector<HTMLElement>('.weft-example__output');
     if (!panel) throw new Error('weft-example: no output panel in the markup');
-    this.#log = new OutputLog(panel, (location) => void this.#reveal(location));
+    this.#log = new OutputLog(panel, (location) => void this.#editor.reveal(location));
     const button = (action: ExampleAction) => element.querySelector<HTMLButtonElement>(`button[data-action="${action}"]`);
     this.#buttons = { run: button('run'), stop: button('stop'), reset: button('reset'), edit: button('edit'), explore: button('explore'), timeline: button('timeline') };
     this.#hint = element.querySelector('.weft-example__hint');
-    this.#timeline = new ExampleTimeline(element, (location) => void this.#reveal(location));
+    this.#timeline = new ExampleTimeline(element, (location) => void this.#editor.reveal(location));
     this.#draftKey = draftKey(location.pathname, this.#original);
-    // A draft typed just before the page goes away is saved too.
-    addEventListener('pagehide', () => this.#saveNow());
-    document.addEventListener('visibilitychange', () => {
-      if (document.visibilityState === 'hidden') this.#saveNow();
+    const pre = element.querySelector('pre');
+    this.#editor = new CodeEditor({
+      element,
+      pre,
+      place: (host) => (pre ?? element.querySelector('.weft-example__toolbar'))?.after(host),
+      id: this.#id,
+      code: () => this.#currentCode(),
+      edit: this.#buttons.edit,
+      onRun: () => this.#start(),
+      onChange: () => this.#saveSoon(),
+      onFallback: () => {
+        this.#log.show();
+        this.#log.note('The full editor could not load (are you offline?), so this is the plain one: your code edits and runs the same.');
+      },
+      onError: (reason) => {
+        this.#log.show();
+        this.#log.note(`The editor could not load (${reason}); the code can still run.`, 'error');
+      },
+      onOpen: () => this.#updateHint(),
     });
+    // A draft typed just before the page goes away is saved too.
+    onPageLeave(() => this.#saveNow());
   }
 
   act(action: ExampleAction): void {
@@ -80,7 +95,7 @@ export class ExampleController {
       case 'reset':
         return void this.#askThenReset();
       case 'edit':
-        return void this.#openEditor().then((editor) => editor?.focus());
+        return void this.#editor.open().then((editor) => editor?.focus());
       case 'explore':
         return void this.#explore();
       case 'timeline':
@@ -90,7 +105,7 @@ export class ExampleController {
 
   /** The code that runs: what is in the editor, else the saved draft, else the book's code. */
   #currentCode(): string {
-    return this.#editor?.getValue() ?? loadDraft(this.#draftKey) ?? this.#original;
+    return this.#editor.current?.getValue() ?? loadDraft(this.#draftKey) ?? this.#original;
   }
 
   #saveSoon(): void {
@@ -101,8 +116,9 @@ export class ExampleController {
   #saveNow(): void {
     clearTimeout(this.#saveTimer);
     this.#saveTimer = undefined;
-    if (!this.#editor) return;
-    const code = this.#editor.getValue();
+    const editor = this.#editor.current;
+    if (!editor) return;
+    const code = editor.getValue();
     saveDraft(this.#draftKey, this.#original, code);
     this.#element.toggleAttribute('data-draft', code !== this.#original);
   }
@@ -114,7 +130,7 @@ export class ExampleController {
     this.#timeline.reset(seed !== undefined);
     this.#log.clear();
     this.#log.show();
-    this.#setMarkers([]);
+    this.#editor.setMarkers([]);
     this.#printed = [];
     this.#showVerdict(undefined);
     const timeoutMs = this.#timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -145,7 +161,7 @@ export class ExampleController {
         // A syntax error goes where the editor's TypeScript squiggles it, not where the compile
         // step's parser gave up: the events after it wait for TypeScript's answer, in order.
         let relocating: Promise<void> | undefined;
-        const editor = this.#editor;
+        const editor = this.#editor.current;
         const handle = host.startRun(source, options, (event) => {
           if (!current()) return;
           if (relocating) relocating = relocating.then(() => show(event));
@@ -179,7 +195,7 @@ export class ExampleController {
     if (event.kind === 'end' && event.outcome.status !== 'stopped') this.#showVerdict(this.#printed);
     if (event.kind === 'error' && event.error.location) {
       const { line, column } = event.error.location;
-      this.#setMarkers([...this.#markers, { line, column, message: `${event.error.name}: ${event.error.message}`, severity: 'error' }]);
+      this.#editor.setMarkers([...this.#editor.markers, { line, column, message: `${event.error.name}: ${event.error.message}`, severity: 'error' }]);
     }
   }
 
@@ -191,7 +207,7 @@ export class ExampleController {
     this.#timeline.reset();
     this.#log.clear();
     this.#log.show();
-    this.#setMarkers([]);
+    this.#editor.setMarkers([]);
     this.#showVerdict(undefined);
     const source = this.#currentCode();
     const token = {};
@@ -265,12 +281,12 @@ export class ExampleController {
     this.#run = undefined;
     this.#runToken = undefined;
     this.#setRunning(false);
-    this.#editor?.setValue(this.#original);
+    this.#editor.current?.setValue(this.#original);
     saveDraft(this.#draftKey, this.#original, this.#original);
     this.#element.removeAttribute('data-draft');
     const code = this.#element.querySelector('pre > code');
-    if (!this.#editor && code && code.textContent !== this.#original) code.textContent = this.#original;
-    this.#setMarkers([]);
+    if (!this.#editor.current && code && code.textContent !== this.#original) code.textContent = this.#original;
+    this.#editor.setMarkers([]);
     this.#log.hide();
     this.#timeline.reset();
     this.#showVerdict(undefined);
@@ -306,16 +322,6 @@ export class ExampleController {
     verdict.textContent = same ? '✓ your run printed this' : '✗ your run printed something else';
   }
 
-  #setMarkers(markers: EditorMarker[]): void {
-    this.#markers = markers;
-    this.#editor?.setMarkers(markers);
-  }
-
-  async #reveal(location: SourceLocation): Promise<void> {
-    const editor = await this.#openEditor();
-    editor?.focus(location);
-  }
-
   #setRunning(running: boolean): void {
     const { run, stop, explore } = this.#buttons;
     const focusWasOn = document.activeElement;
@@ -334,62 +340,7 @@ export class ExampleController {
     const running = this.#element.hasAttribute('data-running');
     const mac = /Mac|iPhone|iPad/.test(navigator.platform);
     const edited = this.#element.hasAttribute('data-draft') ? 'Your edited version' : '';
-    this.#hint.textContent = running ? 'Running…' : this.#editor ? `${mac ? '⌘' : 'Ctrl'}+Enter runs · Esc leaves the editor` : edited;
-  }
-
-  /** Swaps the static code for an editor (once); resolves to it, or undefined if none could load. */
-  #openEditor(): Promise<ExampleEditor | undefined> {
-    this.#editorLoading ??= this.#mountEditor().catch((error: unknown) => {
-      console.error('weft: could not load the editor', error);
-      this.#log.show();
-      this.#log.note(`The editor could not load (${describe(error)}); the code can still run.`, 'error');
-      return undefined;
-    });
-    return this.#editorLoading;
-  }
-
-  async #mountEditor(): Promise<ExampleEditor> {
-    const pre = this.#element.querySelector('pre');
-    const host = document.createElement('div');
-    host.className = 'weft-example__editor';
-    if (pre) {
-      // Built out of sight, over the code it replaces and the same size, then swapped in
-      // in one step: nothing on the page moves (the static code's line box matches the editor's).
-      host.classList.add('weft-example__editor--building');
-      host.style.top = `${pre.offsetTop}px`;
-      host.style.width = `${pre.offsetWidth}px`;
-      host.style.height = `${pre.offsetHeight}px`;
-    }
-    this.#element.setAttribute('data-editor-loading', '');
-    (pre ?? this.#element.querySelector('.weft-example__toolbar'))?.after(host);
-    try {
-      const create = await editorFactory(this.#element, () => {
-        this.#log.show();
-        this.#log.note('The full editor could not load (are you offline?), so this is the plain one: your code edits and runs the same.');
-      });
-      const editor = await create(host, this.#currentCode(), this.#id);
-      host.classList.remove('weft-example__editor--building');
-      host.style.top = '';
-      host.style.width = '';
-      if (pre) pre.hidden = true;
-      this.#editor = editor;
-      editor.setMarkers(this.#markers);
-      editor.onRun(() => this.#start());
-      editor.onChange(() => this.#saveSoon());
-      const edit = this.#buttons.edit;
-      if (edit) {
-        if (document.activeElement === edit) editor.focus();
-        edit.disabled = true;
-      }
-      this.#element.setAttribute('data-editing', '');
-      this.#updateHint();
-      return editor;
-    } catch (error) {
-      host.remove();
-      throw error;
-    } finally {
-      this.#element.removeAttribute('data-editor-loading');
-    }
+    this.#hint.textContent = running ? 'Running…' : this.#editor.current ? `${mac ? '⌘' : 'Ctrl'}+Enter runs · Esc leaves the editor` : edited;
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * `<weft-exercise>`: an exercise at work. The markup comes from the build
  * (Exercise.astro); this element adds the editor (the runnable examples'
- * one: Monaco on demand, or a textarea), Check and Stop (the grader in
+ * one, ../editor/code-editor.ts: Monaco on demand, or a textarea), Check and Stop (the grader in
  * exercises/grade.ts, through exercises/browser-grade.ts), Run (the reader's `main`, once,
  * its output labelled by thread as the examples show it), Replay of a failing seed,
  * hints one at a time, the solution after a confirmation, Reset, drafts
@@ -15,14 +15,15 @@
 import type { RunHandle } from '../../runner/browser-host.ts';
 import type { GradeHandle, GradeResult } from '../../exercises/grade.ts';
 import type { SourceLocation } from '../../runner/events.ts';
-import type { EditorMarker, ExampleEditor } from '../example/editor.ts';
-import { editorFactory } from '../example/load-editor.ts';
+import type { EditorMarker } from '../editor/editor.ts';
+import { CodeEditor, onPageLeave } from '../editor/code-editor.ts';
 import { OutputLog } from '../example/output-log.ts';
 import { deleteDraft, readAllProgress, readDraft, readProgress, saveDraft, StorageError, updateProgress } from '../../progress/store.ts';
 import { continueWith, statusOf, withAttempt, withHintsShown, withResult, withSolutionRevealed, type ExerciseProgress } from '../../progress/schema.ts';
 import { CheckResults } from './check-results.ts';
 import { show } from '../../exercises/checks-api.ts';
 import { confirmDialog } from './confirm-dialog.ts';
+import { keepUnsaved, takeUnsaved } from './unsaved-draft.ts';
 import { ExampleTimeline, TRACED } from '../timeline/example-timeline.ts';
 
 type Action = 'check' | 'run' | 'stop' | 'edit' | 'hint' | 'solution' | 'reset' | 'load-solution';
@@ -39,21 +40,6 @@ interface ExerciseData {
 
 /** Drafts are saved this long after the last keystroke. */
 const SAVE_DELAY_MS = 500;
-/** sessionStorage key prefix of a draft kept as the page was left (#saveNow). */
-const UNSAVED_PREFIX = 'weft-unsaved-draft:';
-
-/** The draft this tab kept as it left the page, if any; it is removed once read. */
-function takeUnsaved(id: string): { source: string; savedAt: number } | undefined {
-  try {
-    const raw = sessionStorage.getItem(UNSAVED_PREFIX + id);
-    if (raw === null) return undefined;
-    sessionStorage.removeItem(UNSAVED_PREFIX + id);
-    const value = JSON.parse(raw) as { source?: unknown; savedAt?: unknown };
-    return typeof value.source === 'string' && typeof value.savedAt === 'number' ? { source: value.source, savedAt: value.savedAt } : undefined;
-  } catch {
-    return undefined;
-  }
-}
 /** The runner's default time limit for one run (RunOptions.timeoutMs), shown if a replay times out. */
 const RUN_TIMEOUT_MS = 10_000;
 
@@ -74,9 +60,8 @@ class WeftExercise extends HTMLElement {
   /** False once storage has failed: the exercise still works, it just cannot remember. */
   #storage = true;
 
-  #editor: ExampleEditor | undefined;
-  #editorLoading: Promise<ExampleEditor | undefined> | undefined;
-  #markers: EditorMarker[] = [];
+  /** The editor that replaces the static code (a saved draft opens it at once); it keeps the checks' markers. */
+  #editor!: CodeEditor;
   #saveTimer = 0;
 
   /** What is running: a Check or a Replay (never both). */
@@ -101,15 +86,31 @@ class WeftExercise extends HTMLElement {
     this.#saveStatus = this.querySelector('[data-save-status]');
     this.#results = new CheckResults(this.querySelector('.weft-exercise__results')!, {
       replay: (seed, check) => this.#startReplay(seed, check.title, check.call, check.location),
-      reveal: (location) => void this.#reveal(location),
+      reveal: (location) => void this.#editor.reveal(location),
     });
-    this.#replayLog = new OutputLog(this.querySelector('.weft-exercise__replay [role="log"]')!, (location) => void this.#reveal(location));
+    this.#replayLog = new OutputLog(this.querySelector('.weft-exercise__replay [role="log"]')!, (location) => void this.#editor.reveal(location));
     const replayPanel = this.querySelector<HTMLElement>('.weft-exercise__replay')!;
-    this.#timeline = new ExampleTimeline(replayPanel, (location) => void this.#reveal(location));
+    this.#timeline = new ExampleTimeline(replayPanel, (location) => void this.#editor.reveal(location));
     replayPanel.querySelector('button[data-action="timeline"]')?.addEventListener('click', () => void this.#timeline.toggle());
     const code = this.querySelector<HTMLElement>('.weft-exercise__code');
+    this.#editor = new CodeEditor({
+      element: this,
+      pre: code?.querySelector('pre') ?? null,
+      place: (host) => code!.append(host),
+      id: `exercise-${this.#id}`,
+      options: {
+        label: `Your code for the exercise "${this.querySelector('.weft-exercise__title')?.textContent ?? this.#id}"`,
+        // An exercise's whole program stays in view (the page scrolls, not the editor) up to about 60 lines.
+        maxHeightPx: 1360,
+      },
+      code: () => this.#data.starter,
+      edit: this.#buttons.get('edit'),
+      onRun: () => void this.#check(),
+      onChange: () => this.#scheduleSave(),
+      onError: (reason) => this.#setSaveStatus(`The editor could not load (${reason}).`),
+    });
     // Clicking the code opens the editor there, as Edit does.
-    code?.addEventListener('click', () => void this.#openEditor().then((editor) => editor?.focus()));
+    code?.addEventListener('click', () => void this.#editor.open().then((editor) => editor?.focus()));
     code?.querySelector('pre')?.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
         event.preventDefault();
@@ -120,8 +121,7 @@ class WeftExercise extends HTMLElement {
     this.querySelector('.weft-exercise__toolbar')?.addEventListener('pointerenter', warm, { once: true });
     this.querySelector('.weft-exercise__toolbar')?.addEventListener('focusin', warm, { once: true });
     // A draft typed just before leaving is saved now rather than lost.
-    addEventListener('pagehide', () => this.#saveNow(true));
-    document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && this.#saveNow(true));
+    onPageLeave(() => this.#saveNow(true));
     void this.#restore();
   }
 
@@ -134,7 +134,7 @@ class WeftExercise extends HTMLElement {
       case 'stop':
         return this.#stop();
       case 'edit':
-        return void (await this.#openEditor())?.focus();
+        return void (await this.#editor.open())?.focus();
       case 'hint':
         return this.#nextHint();
       case 'solution':
@@ -165,12 +165,12 @@ class WeftExercise extends HTMLElement {
     for (let i = 0; i < Math.min(this.#progress.hintsShown, this.#data.hints); i++) this.#revealHint(i);
     this.#updateHintButton();
     if (this.#progress.solutionRevealedAt !== undefined) this.#showSolution();
-    if (draft && draft.source !== this.#data.starter && !this.#editor) {
+    if (draft && draft.source !== this.#data.starter && !this.#editor.current) {
       // Until the editor is up, the static code shows the draft (plain) rather than the starter.
       const code = this.querySelector('.weft-exercise__code pre code');
       if (code) code.textContent = draft.source;
       this.#setSaveStatus('Your saved draft');
-      await this.#openEditor(draft.source);
+      await this.#editor.open(draft.source);
     }
   }
 
@@ -215,21 +215,16 @@ class WeftExercise extends HTMLElement {
    * `leaving`: the page is being hidden or unloaded. IndexedDB may not get
    * to commit before the page goes (a draft typed just before a reload was
    * lost, issue 17), so the draft is also kept synchronously in this tab's
-   * sessionStorage, which #restore takes back if it is newer.
+   * sessionStorage (unsaved-draft.ts), which #restore takes back if it is newer.
    */
   #saveNow(leaving = false): void {
     if (!this.#saveTimer) return;
     clearTimeout(this.#saveTimer);
     this.#saveTimer = 0;
-    if (!this.#storage || !this.#editor) return;
-    const source = this.#editor.getValue();
-    if (leaving) {
-      try {
-        sessionStorage.setItem(UNSAVED_PREFIX + this.#id, JSON.stringify({ source, savedAt: Date.now() }));
-      } catch {
-        // No sessionStorage (or full): IndexedDB alone, as before.
-      }
-    }
+    const editor = this.#editor.current;
+    if (!this.#storage || !editor) return;
+    const source = editor.getValue();
+    if (leaving) keepUnsaved(this.#id, source);
     const saving = source === this.#data.starter ? deleteDraft(this.#id) : saveDraft(this.#id, source);
     saving.then(
       () => this.#setSaveStatus(source === this.#data.starter ? '' : 'Draft saved'),
@@ -237,77 +232,13 @@ class WeftExercise extends HTMLElement {
     );
   }
 
+  /** The reader's code: what is in the editor, else the starter. */
+  #code(): string {
+    return this.#editor.current?.getValue() ?? this.#data.starter;
+  }
+
   #setSaveStatus(text: string): void {
     if (this.#saveStatus) this.#saveStatus.textContent = text;
-  }
-
-  // ---- Editor ----
-
-  #code(): string {
-    return this.#editor?.getValue() ?? this.#data.starter;
-  }
-
-  #openEditor(initial?: string): Promise<ExampleEditor | undefined> {
-    this.#editorLoading ??= this.#mountEditor(initial ?? this.#data.starter).catch((error: unknown) => {
-      console.error('weft: could not load the editor', error);
-      this.#setSaveStatus(`The editor could not load (${describe(error)}).`);
-      return undefined;
-    });
-    return this.#editorLoading;
-  }
-
-  async #mountEditor(code: string): Promise<ExampleEditor> {
-    const holder = this.querySelector<HTMLElement>('.weft-exercise__code')!;
-    const pre = holder.querySelector('pre');
-    const mount = document.createElement('div');
-    mount.className = 'weft-example__editor';
-    if (pre && !pre.hidden) {
-      // Built out of sight, over the code it replaces and the same size, then swapped in in one
-      // step (as a runnable example's editor is): nothing on the page moves while Monaco loads.
-      mount.classList.add('weft-example__editor--building');
-      mount.style.top = `${pre.offsetTop}px`;
-      mount.style.width = `${pre.offsetWidth}px`;
-      mount.style.height = `${pre.offsetHeight}px`;
-    }
-    holder.append(mount);
-    this.setAttribute('data-editor-loading', '');
-    try {
-      const create = await editorFactory(this);
-      const editor = await create(mount, code, `exercise-${this.#id}`, {
-        label: `Your code for the exercise "${this.querySelector('.weft-exercise__title')?.textContent ?? this.#id}"`,
-        // An exercise's whole program stays in view (the page scrolls, not the editor) up to about 60 lines.
-        maxHeightPx: 1360,
-      });
-      mount.classList.remove('weft-example__editor--building');
-      mount.style.top = '';
-      mount.style.width = '';
-      if (pre) pre.hidden = true;
-      this.#editor = editor;
-      editor.setMarkers(this.#markers);
-      editor.onRun(() => void this.#check());
-      editor.onChange(() => this.#scheduleSave());
-      const edit = this.#buttons.get('edit');
-      if (edit) {
-        if (document.activeElement === edit) editor.focus();
-        edit.disabled = true;
-      }
-      this.setAttribute('data-editing', '');
-      return editor;
-    } catch (error) {
-      mount.remove();
-      throw error;
-    } finally {
-      this.removeAttribute('data-editor-loading');
-    }
-  }
-
-  #setMarkers(markers: EditorMarker[]): void {
-    this.#markers = markers;
-    this.#editor?.setMarkers(markers);
-  }
-
-  async #reveal(location: SourceLocation): Promise<void> {
-    (await this.#openEditor())?.focus(location);
   }
 
   // ---- Check, Stop, Replay ----
@@ -315,12 +246,12 @@ class WeftExercise extends HTMLElement {
   async #check(): Promise<void> {
     if (this.#busy === 'checking') return;
     this.#stopReplay();
-    this.#setMarkers([]);
+    this.#editor.setMarkers([]);
     this.#hideReplay();
     this.#results.start(this.#data.checks);
     this.#setBusy('checking');
     // The editor shows the markers of failed checks; the code checked is what it holds (a saved draft included).
-    const editor = await this.#openEditor();
+    const editor = await this.#editor.open();
     if (!this.#checking()) return; // Stopped while the editor loaded.
     const source = editor?.getValue() ?? this.#code();
     this.#saveNow();
@@ -337,7 +268,7 @@ class WeftExercise extends HTMLElement {
           for (const replay of this.querySelectorAll<HTMLButtonElement>('.weft-results__replay')) replay.disabled = this.#busy === 'checking';
           const at = event.result.location;
           if (at && event.result.status !== 'passed') {
-            this.#setMarkers([...this.#markers, { line: at.line, column: at.column, message: `${event.result.title}: ${event.result.message ?? 'failed'}`, severity: 'error' }]);
+            this.#editor.setMarkers([...this.#editor.markers, { line: at.line, column: at.column, message: `${event.result.title}: ${event.result.message ?? 'failed'}`, severity: 'error' }]);
           }
         }
       });
@@ -395,18 +326,18 @@ class WeftExercise extends HTMLElement {
   /** Run: the reader's program as it is in the editor, `main` once on real threads, its output in the panel Replay uses. */
   async #run(): Promise<void> {
     if (this.#busy === 'checking') return;
-    const editor = await this.#openEditor();
+    const editor = await this.#editor.open();
     if (this.#checking()) return; // a Check started while the editor loaded
     const source = editor?.getValue() ?? this.#code();
     this.#saveNow();
-    this.#setMarkers([]);
+    this.#editor.setMarkers([]);
     this.#runInPanel(source, {}, 'Output', 'Your program’s main, run once on real threads: what each thread printed, labelled with its name.');
   }
 
   #startReplay(seed: number, checkTitle: string, call?: { name: string; args: unknown[] }, location?: SourceLocation): void {
     if (this.#busy === 'checking' || this.#checkedSource === undefined) return;
     const source = this.#checkedSource;
-    const edited = this.#editor !== undefined && this.#editor.getValue() !== source;
+    const edited = this.#editor.current !== undefined && this.#editor.current.getValue() !== source;
     const what = call ? `The call ${call.name}(${show(call.args, 3).slice(1, -1)})` : 'Your program';
     this.#runInPanel(
       source,
@@ -451,7 +382,7 @@ class WeftExercise extends HTMLElement {
           if (event.kind === 'error' && event.error.location) {
             const { line, column } = event.error.location;
             markers.push({ line, column, message: `${event.error.name}: ${event.error.message}`, severity: 'error' });
-            this.#setMarkers([...markers]);
+            this.#editor.setMarkers([...markers]);
           }
         });
         this.#replay = handle;
@@ -575,7 +506,7 @@ class WeftExercise extends HTMLElement {
       });
       if (!sure) return;
     }
-    const editor = await this.#openEditor(this.#data.solution);
+    const editor = await this.#editor.open(this.#data.solution);
     editor?.setValue(this.#data.solution);
     this.#scheduleSave();
     this.#saveNow();
@@ -593,10 +524,10 @@ class WeftExercise extends HTMLElement {
       if (!sure) return;
     }
     this.#stop();
-    this.#editor?.setValue(this.#data.starter);
+    this.#editor.current?.setValue(this.#data.starter);
     clearTimeout(this.#saveTimer);
     this.#saveTimer = 0;
-    this.#setMarkers([]);
+    this.#editor.setMarkers([]);
     this.#results.clear();
     this.#hideReplay();
     this.#checkedSource = undefined;

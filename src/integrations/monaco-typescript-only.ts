@@ -8,7 +8,7 @@
  * ever load, and the offline cache (public/sw.js) stays small.
  *
  * Monaco's own TypeScript worker goes too: the page starts its own
- * (ts.worker.ts, through MonacoEnvironment.getWorker in monaco-setup.ts,
+ * (components/editor/ts.worker.ts, through MonacoEnvironment.getWorker in monaco-setup.ts,
  * which Monaco asks first), so the worker Monaco would start by URL is
  * never loaded, and bundling it would cost 6.9 MB of build and offline cache.
  */

@@ -1,12 +1,12 @@
 /**
- * Astro integration: validates every exercise folder (catalog.ts) when the
+ * Astro integration: validates every exercise folder (src/exercises/catalog.ts) when the
  * site is configured, so a malformed exercise fails `astro build` with a
  * message naming the file and the field. Under `astro dev` the error is
  * logged instead, so one broken folder does not take the whole book down
  * while an author is still writing it.
  */
 import type { AstroIntegration } from 'astro';
-import { defaultExercisesRoot, listExercises } from './catalog.ts';
+import { defaultExercisesRoot, listExercises } from '../exercises/catalog.ts';
 
 export function exercises(root: string = defaultExercisesRoot()): AstroIntegration {
   return {

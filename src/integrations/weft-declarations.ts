@@ -21,9 +21,9 @@ import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
 import { libFileMap } from 'monaco-editor/languages/features/typescript/lib/lib.js';
 import { typescript as ts } from 'monaco-editor/languages/features/typescript/lib/typescriptServices.js';
-import { EDITOR_COMPILER_OPTIONS } from './editor-typescript.ts';
+import { EDITOR_COMPILER_OPTIONS } from '../components/editor/editor-typescript.ts';
 
-export const WEFT_SOURCE_DIR = fileURLToPath(new URL('../../weft/', import.meta.url));
+export const WEFT_SOURCE_DIR = fileURLToPath(new URL('../weft/', import.meta.url));
 
 /** weft's sources by path relative to src/weft (`sync/mutex.ts`), tests excluded. */
 export function readWeftSources(dir: string = WEFT_SOURCE_DIR): Record<string, string> {

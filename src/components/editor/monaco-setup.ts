@@ -28,7 +28,7 @@ defaults.setDiagnosticsOptions({ noSemanticValidation: false, noSyntaxValidation
 defaults.setEagerModelSync(true);
 
 /**
- * weft's declarations (weft-declarations.ts: emitted from src/weft at build
+ * weft's declarations (src/integrations/weft-declarations.ts: emitted from src/weft at build
  * time, public members only), registered as extra libraries before any
  * editor exists. They load with Monaco, in its chunk.
  */

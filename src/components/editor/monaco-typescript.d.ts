@@ -2,7 +2,7 @@
  * Types for the parts of Monaco's TypeScript language support that the book
  * uses directly (Monaco ships no declarations for them): its TypeScript
  * (5.9, the one the editor checks with), its lib files, and its worker class.
- * Only what weft-typescript-worker.ts, weft-declarations.ts and the tests read.
+ * Only what weft-typescript-worker.ts, src/integrations/weft-declarations.ts and the tests read.
  */
 declare module 'monaco-editor/languages/features/typescript/lib/typescriptServices.js' {
   /** TypeScript's compiler API, as bundled into Monaco's worker. Untyped: the `typescript` package here is TypeScript 7, which has no JavaScript API. */
@@ -59,7 +59,7 @@ declare module 'monaco-editor/internal/common/initialize.js' {
 }
 
 declare module 'virtual:weft-declarations' {
-  /** weft's `.d.ts` files by path relative to src/weft (`sync/mutex.d.ts`), private members stripped (weft-declarations.ts). */
+  /** weft's `.d.ts` files by path relative to src/weft (`sync/mutex.d.ts`), private members stripped (src/integrations/weft-declarations.ts). */
   const declarations: Record<string, string>;
   export default declarations;
 }

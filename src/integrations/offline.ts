@@ -57,7 +57,7 @@ export function offline(): AstroIntegration {
           hash.update(relative(dist, file)).update(readFileSync(file));
         }
         const version = hash.digest('hex').slice(0, 12);
-        const source = readFileSync(new URL('./service-worker.js', import.meta.url), 'utf8');
+        const source = readFileSync(new URL('../offline/service-worker.js', import.meta.url), 'utf8');
         const editor = editorAssets(dist);
         const editorBytes = editor.reduce((sum, path) => sum + statSync(join(dist, path)).size, 0);
         const build = JSON.stringify({ version, precache, editor });
