@@ -219,7 +219,9 @@ export function buildTimeline(input: TimelineInput): TimelineModel {
     return l;
   };
   const openBlock = new Map<number, { from: number; event: number; on: string }>();
-  const openHold = new Map<string, { from: number; event: number; lock: number }>();
+  // Keyed by thread and lock together (a number: thread ids are small, lock addresses fit in 32 bits).
+  const holdKey = (thread: number, lock: number) => thread * 2 ** 32 + (lock >>> 0);
+  const openHold = new Map<number, { from: number; event: number; lock: number; thread: number }>();
   const sends = new Map<number, Array<{ thread: number; time: number }>>();
   const recvCount = new Map<number, number>();
   const exits = new Map<number, number>();
@@ -272,7 +274,10 @@ export function buildTimeline(input: TimelineInput): TimelineModel {
       const took = input.virtual ? '' : ` for ${formatTime(e.time - (e.poll?.from ?? e.time), false)}`;
       what = `${VERB[e.kind]} ${object}${took}${e.line ? ' until it awaited' : ', to its end'}${blocking ? '; it made a blocking call, and the thread’s other tasks could not run meanwhile' : ''}`;
     }
-    model.events.push({ time: e.time, thread: e.thread, threadId: e.threadId, what, object, ...(e.line ? { line: e.line } : {}), ...(e.column ? { column: e.column } : {}) });
+    const event: TimelineEvent = { time: e.time, thread: e.thread, threadId: e.threadId, what, object };
+    if (e.line) event.line = e.line;
+    if (e.column) event.column = e.column;
+    model.events.push(event);
     const spawned = spawnedAt.get(e.threadId);
     const l = lane(e.threadId, e.thread, spawned ? spawned.time : at);
     switch (e.kind) {
@@ -296,10 +301,10 @@ export function buildTimeline(input: TimelineInput): TimelineModel {
         break;
       }
       case 'lock':
-        openHold.set(`${e.threadId}:${e.object}`, { from: at, event: index, lock: lockIndex.get(e.object)! });
+        openHold.set(holdKey(e.threadId, e.object), { from: at, event: index, lock: lockIndex.get(e.object)!, thread: e.threadId });
         break;
       case 'unlock': {
-        const key = `${e.threadId}:${e.object}`;
+        const key = holdKey(e.threadId, e.object);
         const open = openHold.get(key);
         if (open) {
           model.holds.push({ thread: e.threadId, from: open.from, to: at, event: open.event, lock: open.lock });
@@ -352,7 +357,7 @@ export function buildTimeline(input: TimelineInput): TimelineModel {
   }
   addTasks(model, tasks);
   for (const [thread, open] of openBlock) model.blocked.push({ thread, from: open.from, to: model.end, event: open.event, on: open.on, forever: true });
-  for (const [key, open] of openHold) model.holds.push({ thread: Number(key.split(':')[0]), from: open.from, to: model.end, event: open.event, lock: open.lock });
+  for (const open of openHold.values()) model.holds.push({ thread: open.thread, from: open.from, to: model.end, event: open.event, lock: open.lock });
   // A spawned thread's lane starts at its spawn.
   for (const [id, s] of spawnedAt) {
     const l = lanes.get(id);

@@ -13,21 +13,88 @@ const RIGHT = 16;
 /** Where the plot begins and ends across the SVG, for a view that zooms around a point in time. */
 export const PLOT_MARGINS = { left: LEFT, right: RIGHT } as const;
 
+/** Which part of the picture to draw, in px across the SVG (a view draws what is in sight and a little more). */
+export interface DrawRange {
+  from: number;
+  to: number;
+}
+
+/**
+ * One thing drawn for an event: spans (x1 < x2) and points. Shapes of the
+ * same kind on the same row that would overlap on screen are drawn as one
+ * (a 100,000-event run is not 100,000 shapes), whose name says how many it
+ * stands for; zooming in tells them apart.
+ */
+interface Shape {
+  key: string;
+  x1: number;
+  x2: number;
+  event: number;
+  /** Its name, when not its event's description (made only for what is drawn). */
+  label?: () => string;
+  span: boolean;
+  /** Where it reaches across, when wider than x1..x2 (an arrow from its start to its end): it is drawn when any of that is in range. */
+  reach?: [number, number];
+  draw: (x1: number, x2: number) => string;
+}
+
 /**
  * The timeline as an SVG string. Marks that stand for an event carry
  * `data-event` (the index into model.events) and `class="tl-hit"`; the
  * first has tabindex 0, the others -1 (a view moves focus with the arrow keys).
+ * With `range`, only what lies in it is drawn (the SVG keeps its full width).
  */
-export function renderTimelineSvg(model: TimelineModel, width = 900, evidence: ReadonlySet<number> = new Set()): string {
+export function renderTimelineSvg(model: TimelineModel, width = 900, evidence: ReadonlySet<number> = new Set(), range?: DrawRange): string {
   const { laneTop, taskRow, rows, height } = layout(model);
   const plot = Math.max(100, width - LEFT - RIGHT);
-  const x = (t: number) => LEFT + ((t - model.start) / (model.end - model.start)) * plot;
+  const scale = plot / (model.end - model.start);
+  const x = (t: number) => LEFT + (t - model.start) * scale;
   const y = (thread: number) => (laneTop.get(thread) ?? TOP) + LANE / 2;
   const parts: string[] = [];
   const hit = (event: number, inner: string, label?: string) => {
     const e = model.events[event]!;
     const marked = evidence.has(event);
     return `<g class="tl-hit${marked ? ' tl-evidence' : ''}" data-event="${event}" tabindex="-1" role="button" aria-label="${escapeHtml(`${marked ? 'Evidence: ' : ''}${label ?? describeEvent(e, model.virtual)}`)}">${inner}</g>`;
+  };
+  const from = range?.from ?? -Infinity;
+  const to = range?.to ?? Infinity;
+  /** Draws one layer of shapes: each row's in order across, overlapping ones as one, those out of range not at all. */
+  const outside = (a: number, b: number) => Math.max(a, b) < from || Math.min(a, b) > to;
+  const layer = (shapes: Array<Shape | undefined>) => {
+    const byKey = new Map<string, Shape[]>();
+    for (const shape of shapes) {
+      if (shape === undefined) continue;
+      const [left, right] = shape.reach ?? [shape.x1, shape.x2];
+      if (right < from || left > to) continue;
+      const list = byKey.get(shape.key);
+      if (list) list.push(shape);
+      else byKey.set(shape.key, [shape]);
+    }
+    for (const list of byKey.values()) {
+      list.sort((a, b) => a.x1 - b.x1);
+      let open: Shape | undefined;
+      let x2 = 0;
+      let count = 0;
+      const flush = () => {
+        if (!open) return;
+        const more = count > 1 ? `; and ${count - 1} more here: zoom in to tell them apart` : '';
+        const label = open.label ? open.label() : describeEvent(model.events[open.event]!, model.virtual);
+        parts.push(hit(open.event, open.draw(open.x1, open.span ? x2 : open.x1), `${label}${more}`));
+      };
+      for (const shape of list) {
+        // Spans that touch, or points closer than a mark is wide, are one shape on screen. An evidence mark stays its own.
+        if (open && !evidence.has(shape.event) && !evidence.has(open.event) && shape.x1 <= x2 + (shape.span ? 1 : 3)) {
+          x2 = Math.max(x2, shape.x2);
+          count++;
+          continue;
+        }
+        flush();
+        open = shape;
+        x2 = shape.x2;
+        count = 1;
+      }
+      flush();
+    }
   };
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" class="tl-svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="group" aria-label="Threads over time">`);
   parts.push(`<defs><marker id="tl-arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0 0L8 4L0 8z" class="tl-arrowhead"/></marker>`);
@@ -49,51 +116,75 @@ export function renderTimelineSvg(model: TimelineModel, width = 900, evidence: R
   for (const r of rows) {
     parts.push(`<text x="${LEFT - 8}" y="${r.y + 4}" text-anchor="end" class="tl-task-name">${escapeHtml(r.label)}</text>`);
   }
-  model.tasks.forEach((t, i) => {
-    const row = taskRow[i]!;
-    if (row.shared) return;
-    const x1 = x(t.from);
-    const w = Math.max(2, x(t.to) - x1);
-    parts.push(hit(t.event, `<rect x="${x1.toFixed(1)}" y="${row.y - 1.5}" width="${w.toFixed(1)}" height="3" class="tl-task-life"/>`, t.summary));
+  const span = (key: string, x1: number, x2: number, minWidth: number, event: number, draw: (x1: number, w: number) => string, label?: () => string): Shape => ({
+    key,
+    x1,
+    x2: Math.max(x2, x1 + minWidth),
+    event,
+    span: true,
+    draw: (a, b) => draw(a, Math.max(minWidth, b - a)),
+    ...(label !== undefined ? { label } : {}),
   });
-  for (const p of model.polls) {
-    const row = taskRow[p.task]!;
-    const x1 = x(p.from);
-    const w = Math.max(2, x(p.to) - x1);
-    const task = model.tasks[p.task]!;
-    const e = model.events[p.event]!;
-    parts.push(hit(p.event, `<rect x="${x1.toFixed(1)}" y="${row.y - 5}" width="${w.toFixed(1)}" height="10" rx="1" class="tl-poll${p.blocking ? ' tl-poll--blocking' : ''}"/>`, `${describeEvent(e, model.virtual)} (${task.summary})`));
-  }
-  for (const b of model.blocked) {
-    const cy = y(b.thread);
-    const w = Math.max(2, x(b.to) - x(b.from));
-    parts.push(hit(b.event, `<rect x="${x(b.from).toFixed(1)}" y="${cy - 7}" width="${w.toFixed(1)}" height="14" class="tl-blocked${b.forever ? ' tl-blocked--forever' : ''}"/>`));
-  }
-  for (const h of model.holds) {
-    const cy = y(h.thread);
-    const w = Math.max(3, x(h.to) - x(h.from));
-    parts.push(hit(h.event, `<rect x="${x(h.from).toFixed(1)}" y="${cy - 13}" width="${w.toFixed(1)}" height="5" rx="1" class="tl-hold tl-lock-${h.lock % 8}"/>`));
-  }
-  for (const a of model.arrows) {
-    const x1 = x(a.fromTime);
-    const x2 = x(a.toTime);
-    const y1 = y(a.fromThread);
-    const y2 = y(a.toThread);
-    if (y1 === y2) {
-      parts.push(hit(a.event, `<circle cx="${x2.toFixed(1)}" cy="${y2}" r="4" class="tl-mark tl-mark--${a.kind}"/>`));
-      continue;
-    }
-    parts.push(hit(a.event, `<line x1="${x1.toFixed(1)}" y1="${y1 + (y2 > y1 ? 7 : -7)}" x2="${x2.toFixed(1)}" y2="${y2 + (y2 > y1 ? -7 : 7)}" class="tl-arrow tl-arrow--${a.kind}" marker-end="url(#tl-arrow)"/><circle cx="${x2.toFixed(1)}" cy="${y2}" r="3" class="tl-mark tl-mark--${a.kind}"/>`));
-  }
-  for (const m of model.marks) {
-    const cx = x(m.time).toFixed(1);
-    const cy = y(m.thread);
-    const shape =
-      m.kind === 'console'
-        ? `<rect x="${(Number(cx) - 3).toFixed(1)}" y="${cy + 8}" width="6" height="6" class="tl-mark tl-mark--console"/>`
-        : `<circle cx="${cx}" cy="${cy}" r="4" class="tl-mark tl-mark--${m.kind}"/>`;
-    parts.push(hit(m.event, shape));
-  }
+  const point = (key: string, at: number, event: number, draw: (at: number) => string): Shape => ({ key, x1: at, x2: at, event, span: false, draw: (a) => draw(a) });
+  layer(
+    model.tasks.flatMap((t, i) => {
+      const row = taskRow[i]!;
+      if (row.shared) return [];
+      return [span(`life:${i}`, x(t.from), x(t.to), 2, t.event, (x1, w) => `<rect x="${x1.toFixed(1)}" y="${row.y - 1.5}" width="${w.toFixed(1)}" height="3" class="tl-task-life"/>`, () => t.summary)];
+    }),
+  );
+  layer(
+    model.polls.map((p) => {
+      if (outside(x(p.from), x(p.to) + 2)) return undefined;
+      const row = taskRow[p.task]!;
+      const cls = `tl-poll${p.blocking ? ' tl-poll--blocking' : ''}`;
+      const label = () => `${describeEvent(model.events[p.event]!, model.virtual)} (${model.tasks[p.task]!.summary})`;
+      return span(`poll:${row.y}:${p.blocking}`, x(p.from), x(p.to), 2, p.event, (x1, w) => `<rect x="${x1.toFixed(1)}" y="${row.y - 5}" width="${w.toFixed(1)}" height="10" rx="1" class="${cls}"/>`, label);
+    }),
+  );
+  layer(
+    model.blocked.map((b) => {
+      if (outside(x(b.from), x(b.to) + 2)) return undefined;
+      const cy = y(b.thread);
+      const cls = `tl-blocked${b.forever ? ' tl-blocked--forever' : ''}`;
+      return span(`blocked:${cy}:${b.forever}`, x(b.from), x(b.to), 2, b.event, (x1, w) => `<rect x="${x1.toFixed(1)}" y="${cy - 7}" width="${w.toFixed(1)}" height="14" class="${cls}"/>`);
+    }),
+  );
+  layer(
+    model.holds.map((h) => {
+      if (outside(x(h.from), x(h.to) + 3)) return undefined;
+      const cy = y(h.thread);
+      return span(`hold:${cy}:${h.lock}`, x(h.from), x(h.to), 3, h.event, (x1, w) => `<rect x="${x1.toFixed(1)}" y="${cy - 13}" width="${w.toFixed(1)}" height="5" rx="1" class="tl-hold tl-lock-${h.lock % 8}"/>`);
+    }),
+  );
+  layer(
+    model.arrows.map((a) => {
+      const x1 = x(a.fromTime);
+      const x2 = x(a.toTime);
+      if (outside(x1, x2)) return undefined;
+      const y1 = y(a.fromThread);
+      const y2 = y(a.toThread);
+      if (y1 === y2) return point(`arrow:${a.kind}:${y2}`, x2, a.event, (at) => `<circle cx="${at.toFixed(1)}" cy="${y2}" r="4" class="tl-mark tl-mark--${a.kind}"/>`);
+      const down = y2 > y1;
+      // Arrows between the same two lanes that end within a few px of each other are drawn once.
+      const shape = point(`arrow:${a.kind}:${y1}:${y2}`, x2, a.event, () =>
+        `<line x1="${x1.toFixed(1)}" y1="${y1 + (down ? 7 : -7)}" x2="${x2.toFixed(1)}" y2="${y2 + (down ? -7 : 7)}" class="tl-arrow tl-arrow--${a.kind}" marker-end="url(#tl-arrow)"/><circle cx="${x2.toFixed(1)}" cy="${y2}" r="3" class="tl-mark tl-mark--${a.kind}"/>`,
+      );
+      // In range when any of it is.
+      return { ...shape, reach: [Math.min(x1, x2), Math.max(x1, x2)] as [number, number] };
+    }),
+  );
+  layer(
+    model.marks.map((m) => {
+      if (outside(x(m.time) - 3, x(m.time) + 3)) return undefined;
+      const cy = y(m.thread);
+      return point(`mark:${m.kind}:${cy}`, x(m.time), m.event, (at) =>
+        m.kind === 'console'
+          ? `<rect x="${(at - 3).toFixed(1)}" y="${cy + 8}" width="6" height="6" class="tl-mark tl-mark--console"/>`
+          : `<circle cx="${at.toFixed(1)}" cy="${cy}" r="4" class="tl-mark tl-mark--${m.kind}"/>`,
+      );
+    }),
+  );
   // Evidence: a ring on its thread's lane at each marked event, whether or not the event draws a shape of its own
   // (an unlock ends a hold span, which is drawn from its lock).
   for (const event of [...evidence].sort((a, b) => a - b)) {
@@ -175,12 +266,14 @@ export function renderScale(model: TimelineModel): string {
   return `<p class="tl-scale">Time across, ${clock}; ${model.lanes.length} thread${model.lanes.length === 1 ? '' : 's'}${tasks}, ${model.events.length} events.${dropped}</p>`;
 }
 
-/** The same events as a table: time, thread, event, object, line. */
-export function renderTable(model: TimelineModel, evidence: ReadonlySet<number> = new Set()): string {
-  const rows = model.events.map(
-    (e, i) =>
-      `<tr data-event="${i}"${evidence.has(i) ? ' class="tl-evidence-row"' : ''}><td>${escapeHtml(formatTime(e.time, model.virtual))}</td><td>${escapeHtml(e.thread)}</td><td>${evidence.has(i) ? '<strong>Evidence:</strong> ' : ''}${escapeHtml(e.what)}</td><td>${escapeHtml(e.object)}</td><td>${e.line ? `<button type="button" class="tl-line" data-event="${i}">line ${e.line}</button>` : ''}</td></tr>`,
-  );
+/** The same events as a table: time, thread, event, object, line; with `page`, only those rows (or only the rows, to add to a table shown). */
+export function renderTable(model: TimelineModel, evidence: ReadonlySet<number> = new Set(), page?: { from: number; count: number; rowsOnly?: boolean }): string {
+  const from = page?.from ?? 0;
+  const rows = model.events.slice(from, page ? from + page.count : undefined).map((e, k) => {
+    const i = from + k;
+    return `<tr data-event="${i}"${evidence.has(i) ? ' class="tl-evidence-row"' : ''}><td>${escapeHtml(formatTime(e.time, model.virtual))}</td><td>${escapeHtml(e.thread)}</td><td>${evidence.has(i) ? '<strong>Evidence:</strong> ' : ''}${escapeHtml(e.what)}</td><td>${escapeHtml(e.object)}</td><td>${e.line ? `<button type="button" class="tl-line" data-event="${i}">line ${e.line}</button>` : ''}</td></tr>`;
+  });
+  if (page?.rowsOnly) return rows.join('');
   return `<table class="tl-table"><caption>Every event of the run, in time order</caption><thead><tr><th scope="col">Time</th><th scope="col">Thread</th><th scope="col">Event</th><th scope="col">Object</th><th scope="col">Line</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 

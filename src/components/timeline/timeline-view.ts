@@ -64,7 +64,10 @@ function figure(className: string, caption: string): { root: HTMLElement; captio
 export function timelineFigure(run: RecordedRun, reveal: (location: SourceLocation) => void): HTMLElement {
   addStyles();
   const events = run.deadlocked ? cutAtDeadlock(run.events, run.deadlocked) : run.events;
+  performance.mark('weft-timeline-start');
   const model = buildTimeline({ events, console: run.console, virtual: run.seed !== undefined, dropped: run.dropped });
+  // Marks for the benchmark (tests/bench) and the browser's performance panel: the model, then the picture.
+  performance.measure('weft-timeline-model', 'weft-timeline-start');
   const title = `Timeline of the run${run.seed !== undefined ? ` under seed ${run.seed}` : ''}: one lane per thread, time across`;
   const { root } = figure('weft-timeline', title);
   const tools = document.createElement('div');
@@ -88,7 +91,29 @@ export function timelineFigure(run: RecordedRun, reveal: (location: SourceLocati
   const table = document.createElement('div');
   table.className = 'tl-table-wrap';
   table.hidden = true;
-  table.innerHTML = renderTable(model, evidence);
+  // The table is made when first shown, a page of rows at a time: a 100,000-event run is not 100,000 rows at once.
+  let shown = 0;
+  const more = document.createElement('button');
+  more.type = 'button';
+  more.className = 'weft-example__button tl-more';
+  const showRows = () => {
+    const count = Math.min(TABLE_PAGE, model.events.length - shown);
+    if (shown === 0) table.innerHTML = renderTable(model, evidence, { from: 0, count });
+    else table.querySelector('tbody')?.insertAdjacentHTML('beforeend', renderTable(model, evidence, { from: shown, count, rowsOnly: true }));
+    shown += count;
+    const caption = table.querySelector('caption');
+    if (caption && shown < model.events.length) caption.textContent = `Events 1 to ${shown.toLocaleString('en')} of ${model.events.length.toLocaleString('en')}, in time order`;
+    else if (caption) caption.textContent = 'Every event of the run, in time order';
+    const left = model.events.length - shown;
+    more.textContent = `Show the next ${Math.min(TABLE_PAGE, left).toLocaleString('en')} events`;
+    more.hidden = left === 0;
+    table.append(more);
+  };
+  more.addEventListener('click', () => {
+    showRows();
+    // Keyboard users go on from the first new row's line button, or the button itself.
+    more.focus();
+  });
   const note = document.createElement('p');
   note.className = 'tl-evidence-note';
   if (run.evidence && evidence.size > 0) {
@@ -98,6 +123,7 @@ export function timelineFigure(run: RecordedRun, reveal: (location: SourceLocati
 
   toggle.addEventListener('click', () => {
     const showTable = table.hidden;
+    if (showTable && shown === 0) showRows();
     table.hidden = !showTable;
     picture.hidden = showTable;
     detail.hidden = showTable;
@@ -113,8 +139,12 @@ export function timelineFigure(run: RecordedRun, reveal: (location: SourceLocati
     if (e?.line) reveal({ line: e.line, column: e.column ?? 1 });
   });
   root.append(tools, note, picture, detail, about, table);
+  performance.measure('weft-timeline-figure', 'weft-timeline-start');
   return root;
 }
+
+/** Rows of the table shown at a time. */
+const TABLE_PAGE = 1000;
 
 /** The widest the picture gets (px): a 100,000-event run zoomed all the way in. */
 const MAX_WIDTH = 120_000;
@@ -149,20 +179,27 @@ function zoomControls(picture: HTMLElement, model: TimelineModel, evidence: Set<
   level.setAttribute('aria-live', 'polite');
   controls.append(level);
   const fitWidth = () => Math.max(400, picture.clientWidth || 720);
+  /** What is drawn: the view in sight and one view either side of it (px across the SVG). */
+  let drawn = { from: 0, to: 0 };
+  const paint = (left: number, keepFocus = false) => {
+    const view = picture.clientWidth || 1600;
+    drawn = { from: Math.max(0, left - view), to: left + 2 * view };
+    const focused = keepFocus ? picture.querySelector<SVGGElement>('.tl-hit:focus')?.dataset.event : undefined;
+    const current = picture.querySelector<SVGGElement>('.tl-hit[tabindex="0"]')?.dataset.event;
+    picture.innerHTML = renderTimelineSvg(model, width, evidence, drawn);
+    picture.scrollLeft = left;
+    if (current !== undefined && picture.querySelector(`.tl-hit[data-event="${current}"]`)) {
+      for (const mark of picture.querySelectorAll<SVGGElement>('.tl-hit')) mark.setAttribute('tabindex', mark.dataset.event === current ? '0' : '-1');
+    }
+    if (focused !== undefined) picture.querySelector<SVGGElement>(`.tl-hit[data-event="${focused}"]`)?.focus({ preventScroll: true });
+  };
   const draw = (next: number, anchor = picture.clientWidth / 2) => {
     next = Math.round(Math.max(fitWidth(), Math.min(MAX_WIDTH, next)));
-    const focused = picture.querySelector<SVGGElement>('.tl-hit:focus');
-    const current = picture.querySelector<SVGGElement>('.tl-hit[tabindex="0"]')?.dataset.event;
     const plot = (w: number) => Math.max(100, w - PLOT_MARGINS.left - PLOT_MARGINS.right);
     // The point in time under the anchor, as a share of the plot, stays under the anchor.
     const share = width > 0 ? (picture.scrollLeft + anchor - PLOT_MARGINS.left) / plot(width) : 0;
     width = next;
-    picture.innerHTML = renderTimelineSvg(model, width, evidence);
-    if (current !== undefined) {
-      for (const mark of picture.querySelectorAll<SVGGElement>('.tl-hit')) mark.setAttribute('tabindex', mark.dataset.event === current ? '0' : '-1');
-    }
-    picture.scrollLeft = Math.max(0, PLOT_MARGINS.left + share * plot(width) - anchor);
-    if (focused) picture.querySelector<SVGGElement>(`.tl-hit[data-event="${focused.dataset.event}"]`)?.focus({ preventScroll: true });
+    paint(Math.max(0, PLOT_MARGINS.left + share * plot(width) - anchor), true);
     showLevel();
   };
   const showLevel = () => {
@@ -171,9 +208,23 @@ function zoomControls(picture: HTMLElement, model: TimelineModel, evidence: Set<
     zoomOut.disabled = width <= fitWidth();
     zoomIn.disabled = width >= MAX_WIDTH;
   };
-  picture.innerHTML = renderTimelineSvg(model, width, evidence);
-  // Once the figure is in the page (the caller appends it at once), its width is known: a short run fills it.
-  queueMicrotask(() => (picture.isConnected && width < fitWidth() ? draw(fitWidth()) : showLevel()));
+  // Redraw when a scroll brings into sight what was not drawn (rarely: the drawn part is three views wide).
+  let frame = 0;
+  picture.addEventListener('scroll', () => {
+    if (frame) return;
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      const view = picture.clientWidth || 1600;
+      if (picture.scrollLeft < drawn.from || picture.scrollLeft + view > drawn.to) paint(picture.scrollLeft, true);
+    });
+  });
+  // Drawn once the figure is in the page (the caller appends it at once): then its width is known, and a short run fills it.
+  queueMicrotask(() => {
+    if (picture.isConnected && width < fitWidth()) width = fitWidth();
+    paint(0);
+    showLevel();
+    performance.measure('weft-timeline-drawn', 'weft-timeline-start');
+  });
   zoomIn.addEventListener('click', () => draw(width * 2));
   zoomOut.addEventListener('click', () => draw(width / 2));
   fit.addEventListener('click', () => draw(fitWidth()));

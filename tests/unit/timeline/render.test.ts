@@ -150,8 +150,26 @@ describe('tasks', () => {
     const svg = renderTimelineSvg(model);
     expect(svg.match(/class="tl-task-name"/g)).toHaveLength(13);
     expect(svg).toContain('>8 more tasks</text>');
-    // Every poll is drawn, on its own row or the shared one.
-    expect(svg.match(/class="tl-poll"/g)).toHaveLength(20);
+    // Each own row's poll is drawn; on the shared row the eight touching polls are one shape that says so.
+    expect(svg.match(/class="tl-poll"/g)).toHaveLength(13);
+    expect(svg).toContain('and 7 more here: zoom in to tell them apart');
+  });
+
+  it('draws only what is in range, and shapes too close to tell apart as one', () => {
+    seq = 0;
+    const events: TraceEvent[] = [];
+    for (let i = 0; i < 1000; i++) events.push(ev(i * 10, 'main', 1, i % 2 === 0 ? 'lock' : 'unlock', 400, 5));
+    const model = buildTimeline({ events, virtual: false });
+    // 500 holds of lock A in 900 px, one per 1.6 px: they touch, and are one band that says how many it is.
+    const all = renderTimelineSvg(model, 900);
+    expect(all.match(/class="tl-hold /g)).toHaveLength(1);
+    expect(all).toContain('main locked lock A, line 5; and 499 more here: zoom in to tell them apart');
+    // Wide enough to tell each hold from the next (20 px apart): every one drawn.
+    expect(renderTimelineSvg(model, 10_000).match(/class="tl-hold /g)).toHaveLength(500);
+    // Only the part in range: the first tenth of the plot.
+    const part = renderTimelineSvg(model, 10_000, new Set(), { from: 0, to: 110 + 988 });
+    expect(part.match(/class="tl-hold /g)!.length).toBeGreaterThan(40);
+    expect(part.match(/class="tl-hold /g)!.length).toBeLessThan(60);
   });
 });
 
