@@ -29,6 +29,7 @@
  */
 import type { ReaderError, RunStatus, SourceLocation } from '../runner/events.ts';
 import type { TraceView } from './trace-view.ts';
+import { SLUG } from './ids.ts';
 
 export type { TaskChannelSummary, TaskSummary, TraceView } from './trace-view.ts';
 export type { SourceLocation } from '../runner/events.ts';
@@ -50,11 +51,10 @@ export interface CheckOptions {
 }
 
 export const DEFAULT_CHECK_BUDGET_MS = 60_000;
-const CHECK_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
 /** Declares a check. `checks.ts` default-exports an array of them, in the order the learner sees them. */
 export function check(id: string, title: string, body: (t: CheckContext) => void | Promise<void>, options: CheckOptions = {}): Check {
-  if (!CHECK_ID.test(id)) throw new Error(`check id '${id}' must be kebab-case (like 'counts-every-increment')`);
+  if (!SLUG.test(id)) throw new Error(`check id '${id}' must be kebab-case (like 'counts-every-increment')`);
   return Object.freeze({ id, title, body, budgetMs: options.budgetMs ?? DEFAULT_CHECK_BUDGET_MS });
 }
 
@@ -73,7 +73,7 @@ export interface RunRequest {
   call?: { name: string; args: unknown[] };
   /** Record the trace (`run.trace`). Off by default: it costs a stack walk per event. */
   trace?: boolean;
-  /** Wall time this run may take, ms (default 10 000, and never beyond what is left of the check's budget). */
+  /** Wall time this run may take, ms (default DEFAULT_TIMEOUT_MS, 10 s, and never beyond what is left of the check's budget). */
   timeoutMs?: number;
   /**
    * Hand back runs that panicked, deadlocked or ran out of time, for the

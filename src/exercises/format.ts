@@ -13,6 +13,7 @@
  *
  * No Node API here, so the page's code may import the types.
  */
+import { SLUG } from './ids.ts';
 
 /** exercise.json: what the book shows about an exercise before it is opened. */
 export interface ExerciseMeta {
@@ -69,7 +70,7 @@ export function parseMeta(file: string, value: unknown): ExerciseMeta {
   }
   const minutes = meta.timeBudgetMinutes;
   if (typeof minutes !== 'number' || !Number.isFinite(minutes) || minutes <= 0) fail('timeBudgetMinutes', `must be a positive number of minutes (got ${JSON.stringify(minutes) ?? 'nothing'})`);
-  if (meta.chapter !== undefined && (typeof meta.chapter !== 'string' || !/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(meta.chapter))) {
+  if (meta.chapter !== undefined && (typeof meta.chapter !== 'string' || !SLUG.test(meta.chapter))) {
     fail('chapter', `must be a chapter's slug, like "threads" (got ${JSON.stringify(meta.chapter)})`);
   }
   return {
@@ -100,7 +101,7 @@ export function declaredChecks(file: string, source: string): { id: string; titl
   const call = /\bcheck\(\s*(['"])([^'"\n]*)\1\s*,\s*(?:'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)"|`([^`$]*)`)/g;
   for (const match of source.matchAll(call)) {
     const id = match[2]!;
-    if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(id)) throw new ExerciseFormatError(file, `check '${id}'`, 'a check id must be kebab-case, like counts-every-increment');
+    if (!SLUG.test(id)) throw new ExerciseFormatError(file, `check '${id}'`, 'a check id must be kebab-case, like counts-every-increment');
     if (found.some((c) => c.id === id)) throw new ExerciseFormatError(file, `check '${id}'`, 'is declared twice');
     const title = (match[3] ?? match[4] ?? match[5] ?? '').replace(/\\(.)/g, '$1');
     if (title.trim() === '') throw new ExerciseFormatError(file, `check '${id}'`, 'needs a title (the second argument of check)');

@@ -31,7 +31,7 @@
  */
 import { CheckFailure, type Check, type CheckContext, type ManyRuns, type ProgramRun, type RunRequest } from './checks-api.ts';
 import { TraceView } from './trace-view.ts';
-import type { OutputStream, ReaderError, RunEvent, RunOptions, RunOutcome, SourceLocation } from '../runner/events.ts';
+import { DEFAULT_TIMEOUT_MS, type OutputStream, type ReaderError, type RunEvent, type RunOptions, type RunOutcome, type SourceLocation } from '../runner/events.ts';
 
 export interface CheckResult {
   id: string;
@@ -87,7 +87,6 @@ export interface GradeOptions {
   untilFailure?: boolean;
 }
 
-export const DEFAULT_RUN_TIMEOUT_MS = 10_000;
 const DEFAULT_SEEDS = 8;
 const DEFAULT_FREE_RUNS = 1;
 /** The page shows a check's output; a check of twenty runs would otherwise print twenty programs' worth. */
@@ -231,7 +230,7 @@ class Grading {
         `this check's runs took longer than its budget of ${Math.round(check.budgetMs / 1000)} s in all: is the program much slower than it needs to be?`,
       );
     }
-    const options: RunOptions = { timeoutMs: Math.min(request.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS, left) };
+    const options: RunOptions = { timeoutMs: Math.min(request.timeoutMs ?? DEFAULT_TIMEOUT_MS, left) };
     if (request.seed !== undefined) options.seed = request.seed;
     if (request.trace) options.trace = true;
     if (request.call) options.call = { name: request.call.name, args: request.call.args };

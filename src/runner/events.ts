@@ -1,13 +1,11 @@
 /**
  * What a run tells whoever started it (the page's output panel, the CLI).
- * No imports: shared by the page, the workers and Node.
+ * No value imports (types only, erased): shared by the page, the workers and Node.
  */
+import type { SourceLocation } from '../weft/runtime/context.ts';
 
-/** A place in the reader's own source, 1-based line and column. */
-export interface SourceLocation {
-  line: number;
-  column: number;
-}
+/** A place in the reader's own source, 1-based line and column: weft's own type (weft/runtime/context.ts), re-exported for the page and the CLI. */
+export type { SourceLocation };
 
 /** An error the reader can act on: a compile error, a panic, a deadlock. */
 export interface ReaderError {
@@ -62,8 +60,11 @@ export interface RunOutcome {
   value?: unknown;
 }
 
+/** A run's time limit when RunOptions.timeoutMs does not set one, ms: the supervisor's, the grader's, and the one the page and the CLI name. */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
 export interface RunOptions {
-  /** Default 10 000 ms; the run is stopped after it. */
+  /** Default DEFAULT_TIMEOUT_MS (10 s); the run is stopped after it. */
   timeoutMs?: number;
   /**
    * Run under the seeded scheduler with this seed: one thread at a time,

@@ -5,7 +5,7 @@
  * editor.ts): Monaco by default, a textarea when `data-editor="textarea"` is
  * set on the example or on <html>.
  */
-import type { RunEvent, SourceLocation } from '../../runner/events.ts';
+import { DEFAULT_TIMEOUT_MS, type RunEvent, type SourceLocation } from '../../runner/events.ts';
 import type { RunHandle } from '../../runner/browser-host.ts';
 import type { EditorMarker, ExampleEditor } from './editor.ts';
 import { editorFactory } from './load-editor.ts';
@@ -18,8 +18,6 @@ import { atTypeScriptLocation, isSyntaxCompileError } from './syntax-location.ts
 
 export type ExampleAction = 'run' | 'stop' | 'reset' | 'edit' | 'explore' | 'timeline';
 
-/** The runner's default time limit (RunOptions.timeoutMs), shown when a run times out. */
-const DEFAULT_TIMEOUT_MS = 10_000;
 /** How long a syntax error waits for the editor's TypeScript to place it before it is shown where the compile step placed it. */
 const TYPESCRIPT_WAIT_MS = 2_000;
 let examplesOnPage = 0;

@@ -14,7 +14,7 @@
  */
 import type { RunHandle } from '../../runner/browser-host.ts';
 import type { GradeHandle, GradeResult } from '../../exercises/grade.ts';
-import type { SourceLocation } from '../../runner/events.ts';
+import { DEFAULT_TIMEOUT_MS, type SourceLocation } from '../../runner/events.ts';
 import type { EditorMarker, ExampleEditor } from '../example/editor.ts';
 import { editorFactory } from '../example/load-editor.ts';
 import { OutputLog } from '../example/output-log.ts';
@@ -54,8 +54,6 @@ function takeUnsaved(id: string): { source: string; savedAt: number } | undefine
     return undefined;
   }
 }
-/** The runner's default time limit for one run (RunOptions.timeoutMs), shown if a replay times out. */
-const RUN_TIMEOUT_MS = 10_000;
 
 /** The page's runner and grader (the runner alone is runner/browser-host.ts; grading adds the checks). */
 const host = () => import('../../exercises/browser-grade.ts');
@@ -442,7 +440,7 @@ class WeftExercise extends HTMLElement {
       .then((h) => {
         const handle = h.startRun(source, { ...TRACED, ...options }, (event) => {
           if (this.#replay !== handle) return;
-          this.#replayLog.add(event, RUN_TIMEOUT_MS);
+          this.#replayLog.add(event, DEFAULT_TIMEOUT_MS);
           this.#timeline.onEvent(event);
           // A Replay shows the failing schedule at once: the timeline is what it is for.
           if (replaying && event.kind === 'end') void this.#timeline.toggle(true);
