@@ -140,6 +140,16 @@ export interface ProgramRun {
 }
 
 /**
+ * Why a check ended as 'error', without judging the program: the checks
+ * could not be loaded, the program does not compile, the runner failed, the
+ * check's own code threw (a bug in the exercise), an earlier check did not
+ * pass (GradeOptions.untilFailure), or grading was stopped. Carried as a
+ * field (CheckResult.reason), so the page and the CLI never read it out of
+ * the message.
+ */
+export type CannotJudge = 'checks-not-loaded' | 'does-not-compile' | 'runner-failed' | 'check-threw' | 'not-run' | 'stopped';
+
+/**
  * A failed check. `message` is the author's clause about what the program
  * did; the grader frames it with the run it came from (exercises/grade.ts).
  */
@@ -148,6 +158,8 @@ export class CheckFailure extends Error {
   readonly location: SourceLocation | undefined;
   /** 'error' when the check could not judge at all (the program does not compile, the runner failed). */
   readonly status: 'failed' | 'error';
+  /** Why, when the grader could not judge (status 'error'): the result carries it as CheckResult.reason. */
+  readonly reason: CannotJudge | undefined;
   /**
    * Set by the grader when a run ended badly on its own (it panicked, deadlocked or ran out of
    * time), rather than a check judging what it did: "panic: <message> at <line>". Checks that fail
@@ -155,12 +167,13 @@ export class CheckFailure extends Error {
    */
   readonly runEnded: string | undefined;
 
-  constructor(message: string, options: { run?: ProgramRun; location?: SourceLocation; status?: 'failed' | 'error'; runEnded?: string } = {}) {
+  constructor(message: string, options: { run?: ProgramRun; location?: SourceLocation; status?: 'failed' | 'error'; reason?: CannotJudge; runEnded?: string } = {}) {
     super(message);
     this.name = 'CheckFailure';
     this.run = options.run;
     this.location = options.location;
-    this.status = options.status ?? 'failed';
+    this.status = options.status ?? (options.reason ? 'error' : 'failed');
+    this.reason = options.reason;
     this.runEnded = options.runEnded;
   }
 }

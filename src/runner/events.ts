@@ -50,8 +50,13 @@ export interface RunOutcome {
   status: RunStatus;
   /** Wall time from start to end, ms. */
   durationMs: number;
-  /** A one-line summary the panel shows ("main returned after 12 ms", "stopped after 10 s time limit"). */
+  /**
+   * A one-line summary the panel shows ("main returned after 12 ms", "stopped after 10 s time limit").
+   * A failing seeded run's ends with how to replay it: "(seed 7: run it again with this seed to replay it)".
+   */
   message: string;
+  /** `message` without the replay note: what a caller that names the seed its own way (the grader, the timeline's outcome labels) quotes. */
+  reason: string;
   /** The seed, when the run was replayed under the seeded scheduler. */
   seed?: number;
   /** The trace, when RunOptions.trace asked for it. */

@@ -588,6 +588,7 @@ class Run implements RunHandle {
       durationMs: performance.now() - this.#started,
       // A failing seeded run says how to replay it.
       message: seeded ? `${message} (seed ${this.#seed}: run it again with this seed to replay it)` : message,
+      reason: message,
       ...(this.#seed !== undefined ? { seed: this.#seed } : {}),
       ...(this.#trace ? { trace: this.#collectTrace() } : {}),
       ...(this.#value !== undefined ? { value: this.#value } : {}),

@@ -355,7 +355,7 @@ class WeftExercise extends HTMLElement {
     this.#grading = undefined;
     this.#setBusy(undefined);
     if (!result) return;
-    const stopped = result.checks.some((c) => c.status === 'error' && /stopped/.test(c.message ?? ''));
+    const stopped = result.checks.some((c) => c.reason === 'stopped');
     this.#results.finished(result, stopped);
     if (!stopped) await this.#record((p) => withResult(p, result.passed, Date.now()));
     if (result.passed) await this.#offerNext();
