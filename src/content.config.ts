@@ -11,6 +11,7 @@ import { glob } from 'astro/loaders';
 import { z } from 'astro/zod';
 import { chapterSlug } from './components/book/chapter-slug.ts';
 import { exercisesLoader } from './exercises/collection.ts';
+import { DIFFICULTIES } from './exercises/format.ts';
 
 const chapters = defineCollection({
   loader: glob({
@@ -40,7 +41,7 @@ const exercises = defineCollection({
     /** The folder's slug, unique across the book: what `<Exercise id>` names and progress is stored under. */
     id: z.string(),
     title: z.string(),
-    difficulty: z.enum(['easy', 'medium', 'hard']),
+    difficulty: z.enum(DIFFICULTIES),
     /** What the exercise practises, shown under its title. */
     concepts: z.array(z.string()),
     /** About how long it should take, in minutes, shown under its title. */

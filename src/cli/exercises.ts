@@ -38,36 +38,20 @@ function shown(path: string): string {
 // ---------------------------------------------------------------- progress
 //
 // learn/progress.json is the page's progress export file (src/progress/export-file.ts):
-// one schema for the page and the CLI, so the page's "Import progress" takes it as it is,
-// and `weft import` takes a file the page exported.
+// one schema and one reader (parseExportFile) for the page and the CLI, so the page's
+// "Import progress" takes it as it is, and `weft import` takes a file the page exported.
+// parseExportFile also reads the file an older CLI wrote.
 
 function progressFile(): string {
   return join(learnDir(), 'progress.json');
 }
 
-/** What an older CLI wrote: { version: 1, exercises: { id: { passed?: ISO time, attempts, hintsShown } } }. */
-function fromOldCliFile(value: unknown): ExerciseProgress[] | undefined {
-  const old = value as { version?: unknown; format?: unknown; exercises?: unknown };
-  if (old?.format !== undefined || old?.version !== 1 || typeof old.exercises !== 'object' || old.exercises === null || Array.isArray(old.exercises)) return undefined;
-  return Object.entries(old.exercises as Record<string, { passed?: string; attempts?: number; hintsShown?: number }>).map(([id, p]) => {
-    const passedAt = p.passed ? Date.parse(p.passed) : NaN;
-    return { id, attempts: p.attempts ?? 0, hintsShown: p.hintsShown ?? 0, ...(Number.isFinite(passedAt) ? { passedAt, lastResult: 'passed' as const } : {}) };
-  });
-}
-
 function readProgress(): ExerciseProgress[] {
   const file = progressFile();
   if (!existsSync(file)) return [];
-  const text = readFileSync(file, 'utf8');
   try {
-    return parseExportFile(text).exercises;
+    return parseExportFile(readFileSync(file, 'utf8')).exercises;
   } catch (error) {
-    try {
-      const old = fromOldCliFile(JSON.parse(text));
-      if (old) return old;
-    } catch {
-      // not JSON at all: say so below
-    }
     const why = error instanceof ImportError ? ` (${error.message})` : '';
     process.stderr.write(`weft: ${shown(file)} is not a progress file this version understands${why}; starting from no progress (the file is left as it is)\n`);
     return [];

@@ -17,7 +17,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createNodeSupervisor } from '../runner/node-host.ts';
-import type { RunEvent, RunOptions } from '../runner/events.ts';
+import { DEFAULT_TIMEOUT_MS, type RunEvent, type RunOptions } from '../runner/events.ts';
 import { checkCommand, exportCommand, hintCommand, importCommand, listCommand, UsageError, watchCommand } from './exercises.ts';
 import { show } from '../exercises/checks-api.ts';
 import { inGuardedChild, runGuarded } from './guard.ts';
@@ -44,7 +44,7 @@ const USAGE = `usage: npm run weft -- run <file.ts> [--timeout ms] [--threads] [
                    file (its "Import progress" reads it; so does \`import\`)
   import <file>    merge a progress file the page exported: progress, and working
                    copies newer than yours
-  --timeout ms     stop the program after ms milliseconds (default 10000)
+  --timeout ms     stop the program after ms milliseconds (default ${DEFAULT_TIMEOUT_MS})
   --threads        prefix every output line with the name of its thread
   --seed N         run under the seeded scheduler: one thread at a time, switching at
                    weft's synchronization points as seed N decides; the same seed

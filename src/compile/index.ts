@@ -28,13 +28,13 @@ import { liftInPlace } from './lift.ts';
 import { findParClosures } from './par-closures.ts';
 import { lowerAsync } from './async-lowering.ts';
 import { findTaskClosures, moveIntoTasks } from './task-closures.ts';
-import { mapLocation, mapStack, mapStrippedLocation, type ProgramMap, type ReaderLocation } from './source-map.ts';
+import { mapLocation, mapStack, mapStrippedLocation, type ProgramMap } from './source-map.ts';
 import { stripTypes } from './strip-types.ts';
 import { wrapProgram } from './wrap.ts';
 import { lowerUsingUnwind } from './using-unwind.ts';
 
 export { CompileError, mapLocation, mapStack, DEFAULT_LIFT_CALLEES };
-export type { ProgramMap, ReaderLocation };
+export type { ProgramMap };
 
 export interface CompiledProgram {
   /**
@@ -94,12 +94,12 @@ export interface WeftImports {
   site: { line: number; column: number };
 }
 
-/** What evaluating a compiled program returns (or resolves to, with top-level `await`). */
+/** What evaluating a compiled program returns (or resolves to, with top-level `await`): what the program worker runs (runner/worker/program-worker.ts). */
 export interface ProgramExports {
-  main: Function;
+  main: (...args: unknown[]) => unknown;
   /** `closures[id](captures)` rebuilds lifted closure `id` in a thread, from its moved captures. */
-  closures: Array<(captures: Record<string, unknown>) => Function>;
-  /** The program's exports by name, for graders that call the reader's functions. */
+  closures: Array<(captures: Record<string, unknown>) => () => unknown>;
+  /** The program's exports by name, for graders that call the reader's functions (RunOptions.call). */
   exports: Record<string, unknown>;
 }
 

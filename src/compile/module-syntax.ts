@@ -15,9 +15,7 @@ import type MagicString from 'magic-string';
 import type { Locate } from './closures.ts';
 import { CompileError } from './errors.ts';
 import { childNodes } from './scope.ts';
-
-/** What a program may import: the weft library and nothing else (no network, no file system). */
-export const WEFT_MODULES = ['weft/thread', 'weft/sync', 'weft/task', 'weft/par'];
+import { isWeftModule, WEFT_MODULES } from './weft-modules.ts';
 
 /** The name `export default <expression>` is bound to, so the wrapper can return it. */
 export const DEFAULT_EXPORT_LOCAL = '__weft_default';
@@ -119,7 +117,7 @@ function rewriteImport(node: ImportDeclaration, s: MagicString, code: string, fa
   if (specifier === 'weft') {
     fail(node.source, `'weft' itself exports nothing: import from one of its four modules, ${WEFT_MODULES.map((m) => `'${m}'`).join(', ')} (for example, import { spawn } from 'weft/thread')`);
   }
-  if (!WEFT_MODULES.includes(specifier)) fail(node.source, `only weft modules can be imported here: '${specifier}' is not available`);
+  if (!isWeftModule(specifier)) fail(node.source, `only weft modules can be imported here: '${specifier}' is not available`);
   if (node.attributes.length > 0) fail(node.attributes[0]!, 'import attributes (`with { … }`) are not available here');
   const load = `__weft.import(${JSON.stringify(specifier)})`;
 

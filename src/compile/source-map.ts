@@ -13,6 +13,7 @@
  * type-stripped text as the closure in place.
  */
 import { TraceMap, traceSegment } from '@jridgewell/trace-mapping';
+import type { SourceLocation } from '../weft/runtime/context.ts';
 
 /** A version 3 source map reduced to the fields the lookups need; mappings encoded (VLQ) or decoded. */
 export interface RawSourceMap {
@@ -28,12 +29,6 @@ export interface ProgramMap {
   program: RawSourceMap;
   /** Type-stripped code -> reader source, one segment per token (line-alignment.ts). */
   stripped: RawSourceMap;
-}
-
-/** A place in the reader's source: 1-based line and column. */
-export interface ReaderLocation {
-  line: number;
-  column: number;
 }
 
 // Parsed maps per ProgramMap object; a map that was posted to a worker is a
@@ -55,7 +50,7 @@ function traceMapOf(map: RawSourceMap): TraceMap {
  * distance from the token start is added back: a position inside a token maps
  * inside the same token.
  */
-export function mapStrippedLocation(stripped: RawSourceMap, line: number, column0: number): ReaderLocation | null {
+export function mapStrippedLocation(stripped: RawSourceMap, line: number, column0: number): SourceLocation | null {
   const segment = traceSegment(traceMapOf(stripped), line - 1, column0);
   if (segment === null || segment.length < 4) return null;
   const [generatedColumn, , sourceLine, sourceColumn] = segment as readonly [number, number, number, number];
@@ -67,7 +62,7 @@ export function mapStrippedLocation(stripped: RawSourceMap, line: number, column
  * frames report them) -> reader source, or null when it is in code the
  * compiler added (the wrapper, the trailer's glue).
  */
-export function mapLocation(map: ProgramMap, line: number, column: number): ReaderLocation | null {
+export function mapLocation(map: ProgramMap, line: number, column: number): SourceLocation | null {
   // One segment per character, so no distance is added here: a position in
   // inserted text (`__weft.lift(…, `) maps to the character before it, which is
   // the reader's own call.
@@ -87,7 +82,7 @@ function escapeRegExp(text: string): string {
  * `fn@URL:line:col` frames of Firefox and Safari. Frames in the wrapper or the
  * trailer's glue are skipped; null when no frame maps.
  */
-export function mapStack(map: ProgramMap, stack: string, sourceURL: string): ReaderLocation | null {
+export function mapStack(map: ProgramMap, stack: string, sourceURL: string): SourceLocation | null {
   // The URL must start the location (after `(`, a space, `@` or the line start),
   // so `main.ts` does not match `file:///elsewhere/main.ts`.
   const frame = new RegExp(`(?:^|[\\s(@])${escapeRegExp(sourceURL)}:(\\d+):(\\d+)`);

@@ -29,6 +29,7 @@
  */
 import type { ReaderError, RunStatus, SourceLocation } from '../runner/events.ts';
 import type { TraceView } from './trace-view.ts';
+import { SLUG } from './ids.ts';
 
 export type { TaskChannelSummary, TaskSummary, TraceView } from './trace-view.ts';
 export type { SourceLocation } from '../runner/events.ts';
@@ -50,11 +51,10 @@ export interface CheckOptions {
 }
 
 export const DEFAULT_CHECK_BUDGET_MS = 60_000;
-const CHECK_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
 /** Declares a check. `checks.ts` default-exports an array of them, in the order the learner sees them. */
 export function check(id: string, title: string, body: (t: CheckContext) => void | Promise<void>, options: CheckOptions = {}): Check {
-  if (!CHECK_ID.test(id)) throw new Error(`check id '${id}' must be kebab-case (like 'counts-every-increment')`);
+  if (!SLUG.test(id)) throw new Error(`check id '${id}' must be kebab-case (like 'counts-every-increment')`);
   return Object.freeze({ id, title, body, budgetMs: options.budgetMs ?? DEFAULT_CHECK_BUDGET_MS });
 }
 
@@ -73,7 +73,7 @@ export interface RunRequest {
   call?: { name: string; args: unknown[] };
   /** Record the trace (`run.trace`). Off by default: it costs a stack walk per event. */
   trace?: boolean;
-  /** Wall time this run may take, ms (default 10 000, and never beyond what is left of the check's budget). */
+  /** Wall time this run may take, ms (default DEFAULT_TIMEOUT_MS, 10 s, and never beyond what is left of the check's budget). */
   timeoutMs?: number;
   /**
    * Hand back runs that panicked, deadlocked or ran out of time, for the
@@ -140,6 +140,16 @@ export interface ProgramRun {
 }
 
 /**
+ * Why a check ended as 'error', without judging the program: the checks
+ * could not be loaded, the program does not compile, the runner failed, the
+ * check's own code threw (a bug in the exercise), an earlier check did not
+ * pass (GradeOptions.untilFailure), or grading was stopped. Carried as a
+ * field (CheckResult.reason), so the page and the CLI never read it out of
+ * the message.
+ */
+export type CannotJudge = 'checks-not-loaded' | 'does-not-compile' | 'runner-failed' | 'check-threw' | 'not-run' | 'stopped';
+
+/**
  * A failed check. `message` is the author's clause about what the program
  * did; the grader frames it with the run it came from (exercises/grade.ts).
  */
@@ -148,6 +158,8 @@ export class CheckFailure extends Error {
   readonly location: SourceLocation | undefined;
   /** 'error' when the check could not judge at all (the program does not compile, the runner failed). */
   readonly status: 'failed' | 'error';
+  /** Why, when the grader could not judge (status 'error'): the result carries it as CheckResult.reason. */
+  readonly reason: CannotJudge | undefined;
   /**
    * Set by the grader when a run ended badly on its own (it panicked, deadlocked or ran out of
    * time), rather than a check judging what it did: "panic: <message> at <line>". Checks that fail
@@ -155,12 +167,13 @@ export class CheckFailure extends Error {
    */
   readonly runEnded: string | undefined;
 
-  constructor(message: string, options: { run?: ProgramRun; location?: SourceLocation; status?: 'failed' | 'error'; runEnded?: string } = {}) {
+  constructor(message: string, options: { run?: ProgramRun; location?: SourceLocation; status?: 'failed' | 'error'; reason?: CannotJudge; runEnded?: string } = {}) {
     super(message);
     this.name = 'CheckFailure';
     this.run = options.run;
     this.location = options.location;
-    this.status = options.status ?? 'failed';
+    this.status = options.status ?? (options.reason ? 'error' : 'failed');
+    this.reason = options.reason;
     this.runEnded = options.runEnded;
   }
 }

@@ -29,9 +29,9 @@
  * exported function also gives the call, and `startRun(source, { seed,
  * call })` replays that call, returning the same value.
  */
-import { CheckFailure, type Check, type CheckContext, type ManyRuns, type ProgramRun, type RunRequest } from './checks-api.ts';
+import { CheckFailure, type CannotJudge, type Check, type CheckContext, type ManyRuns, type ProgramRun, type RunRequest } from './checks-api.ts';
 import { TraceView } from './trace-view.ts';
-import type { OutputStream, ReaderError, RunEvent, RunOptions, RunOutcome, SourceLocation } from '../runner/events.ts';
+import { DEFAULT_TIMEOUT_MS, type OutputStream, type ReaderError, type RunEvent, type RunOptions, type RunOutcome, type RunStatus, type SourceLocation } from '../runner/events.ts';
 
 export interface CheckResult {
   id: string;
@@ -43,6 +43,8 @@ export interface CheckResult {
   sameCauseAs?: string;
   /** 'error': the check could not judge (the program does not compile, the runner failed, grading was stopped). */
   status: 'passed' | 'failed' | 'error';
+  /** Why, when the status is 'error'. */
+  reason?: CannotJudge;
   /** Why it failed, in the learner's terms. */
   message?: string;
   /** The seed of the failing run: `startRun(source, { seed, call })` replays it. */
@@ -87,7 +89,6 @@ export interface GradeOptions {
   untilFailure?: boolean;
 }
 
-export const DEFAULT_RUN_TIMEOUT_MS = 10_000;
 const DEFAULT_SEEDS = 8;
 const DEFAULT_FREE_RUNS = 1;
 /** The page shows a check's output; a check of twenty runs would otherwise print twenty programs' worth. */
@@ -154,6 +155,7 @@ class Grading {
         id: 'load-checks',
         title: 'Load the checks',
         status: 'error',
+        reason: 'checks-not-loaded',
         message: `the checks could not be loaded: ${error instanceof Error ? error.message : String(error)}`,
       };
       this.#emit({ kind: 'check-start', id: result.id, title: result.title });
@@ -172,18 +174,18 @@ class Grading {
     for (const check of checks) {
       this.#emit({ kind: 'check-start', id: check.id, title: check.title });
       let result: CheckResult;
-      if (this.#stopped) result = { id: check.id, title: check.title, status: 'error', message: 'not run: grading was stopped' };
+      if (this.#stopped) result = { id: check.id, title: check.title, status: 'error', reason: 'stopped', message: 'not run: grading was stopped' };
       else if (options.untilFailure && results.some((r) => r.status !== 'passed')) {
-        result = { id: check.id, title: check.title, status: 'error', message: 'not run: an earlier check did not pass' };
+        result = { id: check.id, title: check.title, status: 'error', reason: 'not-run', message: 'not run: an earlier check did not pass' };
       } else if (compileError) result = { ...compileError, id: check.id, title: check.title };
       else {
         const { result: checked, cause } = await this.#runCheck(check);
         result = checked;
-        if (result.status === 'error' && result.message?.startsWith(DOES_NOT_COMPILE)) compileError = result;
+        if (result.reason === 'does-not-compile') compileError = result;
         if (cause !== undefined && result.status === 'failed') {
-          const first = explained.get(cause);
-          if (first === undefined) explained.set(cause, { id: check.id, title: check.title });
-          else result = { ...result, sameCauseAs: first.id, message: sameCause(cause, first.title, result.seed) };
+          const first = explained.get(cause.key);
+          if (first === undefined) explained.set(cause.key, { id: check.id, title: check.title });
+          else result = { ...result, sameCauseAs: first.id, message: sameCause(cause.status, first.title, result.seed) };
         }
       }
       results.push(result);
@@ -203,18 +205,22 @@ class Grading {
     return result;
   }
 
-  async #runCheck(check: Check): Promise<{ result: CheckResult; cause?: string }> {
+  /** `cause`: when the run ended badly on its own, its key (CheckFailure.runEnded) and how it ended. */
+  async #runCheck(check: Check): Promise<{ result: CheckResult; cause?: { key: string; status: RunStatus } }> {
     const context = new Context(this, check);
     const base = { id: check.id, title: check.title };
     try {
       await check.body(context);
       return { result: { ...base, status: 'passed' } };
     } catch (error) {
-      if (error instanceof Stopped || this.#stopped) return { result: { ...base, status: 'error', message: 'stopped before this check finished' } };
-      if (error instanceof CheckFailure) return { result: { ...base, ...describeFailure(error) }, ...(error.runEnded ? { cause: error.runEnded } : {}) };
+      if (error instanceof Stopped || this.#stopped) return { result: { ...base, status: 'error', reason: 'stopped', message: 'stopped before this check finished' } };
+      if (error instanceof CheckFailure) {
+        const cause = error.runEnded !== undefined && error.run !== undefined ? { cause: { key: error.runEnded, status: error.run.status } } : {};
+        return { result: { ...base, ...describeFailure(error) }, ...cause };
+      }
       // A bug in the exercise's checks, not in the learner's program: say so plainly.
       const detail = error instanceof Error ? error.message : String(error);
-      return { result: { ...base, status: 'error', message: `this check itself failed (a bug in the exercise, not in your program): ${detail}` } };
+      return { result: { ...base, status: 'error', reason: 'check-threw', message: `this check itself failed (a bug in the exercise, not in your program): ${detail}` } };
     }
   }
 
@@ -231,7 +237,7 @@ class Grading {
         `this check's runs took longer than its budget of ${Math.round(check.budgetMs / 1000)} s in all: is the program much slower than it needs to be?`,
       );
     }
-    const options: RunOptions = { timeoutMs: Math.min(request.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS, left) };
+    const options: RunOptions = { timeoutMs: Math.min(request.timeoutMs ?? DEFAULT_TIMEOUT_MS, left) };
     if (request.seed !== undefined) options.seed = request.seed;
     if (request.trace) options.trace = true;
     if (request.call) options.call = { name: request.call.name, args: request.call.args };
@@ -252,22 +258,20 @@ class Grading {
     const run = programRun(request, outcome, lines, errors);
     if (outcome.status === 'compile-error') {
       const error = errors[0];
-      throw new CheckFailure(`${DOES_NOT_COMPILE}: ${error?.message ?? outcome.message}`, {
-        status: 'error',
+      throw new CheckFailure(`your program does not compile: ${error?.message ?? outcome.message}`, {
+        reason: 'does-not-compile',
         ...(error?.location ? { location: error.location } : {}),
       });
     }
-    if (outcome.status === 'crashed') throw new CheckFailure(`the runner failed, not your program: ${outcome.message}`, { status: 'error' });
+    if (outcome.status === 'crashed') throw new CheckFailure(`the runner failed, not your program: ${outcome.message}`, { reason: 'runner-failed' });
     if (!request.mayFail && outcome.status !== 'ok') {
       const location = locationOf(errors);
       const cause = `${outcome.status}:${outcome.status === 'panic' ? `${errors[0]?.message ?? ''}@${location.location?.line ?? ''}` : ''}`;
-      throw new CheckFailure(whatWentWrong(run, options.timeoutMs!), { run, runEnded: cause, ...location });
+      throw new CheckFailure(whatWentWrong(run, outcome.reason, options.timeoutMs!), { run, runEnded: cause, ...location });
     }
     return run;
   }
 }
-
-const DOES_NOT_COMPILE = 'your program does not compile';
 
 class Context implements CheckContext {
   readonly #grading: Grading;
@@ -351,8 +355,8 @@ function programRun(request: RunRequest, outcome: RunOutcome, lines: string[], e
   return run;
 }
 
-/** The message of a run that ended without finishing, in the learner's terms. */
-function whatWentWrong(run: ProgramRun, timeoutMs: number): string {
+/** The message of a run that ended without finishing, in the learner's terms. `reason`: the outcome's, without the supervisor's replay note (the grader names the seed its own way). */
+function whatWentWrong(run: ProgramRun, reason: string, timeoutMs: number): string {
   const where = (e: ReaderError) => (e.location ? ` (line ${e.location.line})` : '');
   switch (run.status) {
     case 'panic': {
@@ -361,27 +365,22 @@ function whatWentWrong(run: ProgramRun, timeoutMs: number): string {
     }
     case 'deadlock': {
       // The summary names the cycle when there is one; otherwise each blocked thread says what it waits for.
-      const summary = stripSeedNote(run.summary).replace(/^Deadlock: /, '');
+      const summary = reason.replace(/^Deadlock: /, '');
       const waits = /waits for/.test(summary) ? '' : ` ${run.errors.map((e) => `${e.message}${where(e)}`).join('; ')}.`;
       return `the program deadlocked: ${summary}${waits}`;
     }
     case 'timeout':
       return `the program did not finish within ${Math.round(timeoutMs / 100) / 10} s: a thread is still waiting or looping`;
     default:
-      return stripSeedNote(run.summary);
+      return reason;
   }
 }
 
-/** A check that failed for a cause an earlier check already explained: one line pointing there. */
-function sameCause(cause: string, firstTitle: string, seed: number | undefined): string {
-  const what = cause.startsWith('panic') ? 'panicked' : cause.startsWith('deadlock') ? 'deadlocked' : 'ran out of time';
+/** A check that failed for a cause an earlier check already explained (a run that ended with `status`): one line pointing there. */
+function sameCause(status: RunStatus, firstTitle: string, seed: number | undefined): string {
+  const what = status === 'panic' ? 'panicked' : status === 'deadlock' ? 'deadlocked' : 'ran out of time';
   const replay = seed === undefined ? '' : ` — replay seed ${seed}`;
   return `Not judged: the program ${what} here too, as explained under “${firstTitle}”${replay}`;
-}
-
-/** The supervisor appends "(seed N: run it again…)"; the grader says that its own way. */
-function stripSeedNote(message: string): string {
-  return message.replace(/ \(seed \d+: run it again with this seed to replay it\)$/, '');
 }
 
 function locationOf(errors: readonly ReaderError[]): { location?: SourceLocation } {
@@ -393,7 +392,7 @@ function locationOf(errors: readonly ReaderError[]): { location?: SourceLocation
 function describeFailure(failure: CheckFailure): Omit<CheckResult, 'id' | 'title'> {
   const run = failure.run;
   const location = failure.location ? { location: failure.location } : {};
-  if (failure.status === 'error') return { status: 'error', message: capitalize(failure.message), ...location };
+  if (failure.status === 'error') return { status: 'error', ...(failure.reason ? { reason: failure.reason } : {}), message: capitalize(failure.message), ...location };
   if (run?.seed === undefined) return { status: 'failed', message: capitalize(failure.message), ...location };
   const call = run.call === undefined ? {} : { call: { name: run.call.name, args: run.call.args } };
   return { status: 'failed', message: `With seed ${run.seed} ${failure.message} — replay seed ${run.seed}`, seed: run.seed, ...call, ...location };

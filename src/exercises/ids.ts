@@ -6,8 +6,14 @@
  *   exercises/01-threads/02-shared-counter/  ->  chapter "threads", id "shared-counter"
  */
 
-/** `NN-slug`: a two-digit position, then a lowercase kebab-case slug. */
-export const ORDERED_FOLDER = /^(\d{2})-([a-z][a-z0-9]*(?:-[a-z0-9]+)*)$/;
+/** A lowercase kebab-case slug, the book's one shape of name: exercise ids (`shared-counter`), chapter slugs, check ids. */
+const SLUG_PATTERN = '[a-z][a-z0-9]*(?:-[a-z0-9]+)*';
+
+/** A whole string that is a slug: `shared-counter`, `counts-every-increment`. */
+export const SLUG = new RegExp(`^${SLUG_PATTERN}$`);
+
+/** `NN-slug`: a two-digit position, then a slug. */
+export const ORDERED_FOLDER = new RegExp(`^(\\d{2})-(${SLUG_PATTERN})$`);
 
 /** The slug of an `NN-slug` folder name, or undefined when it is not one. */
 export function slugOf(folder: string): string | undefined {

@@ -10,7 +10,14 @@
  * Reading one back checks every field and says, in a sentence a reader can
  * act on, what is wrong with a file that is not right. Pure: no DOM, no
  * IndexedDB (tests/unit/progress-schema.test.ts).
+ *
+ * The one format of progress for the page and the CLI: the page's "Export
+ * progress" and the CLI's `learn/progress.json` and `weft export` write it,
+ * and parseExportFile reads it for the page's "Import progress" and for
+ * every CLI command. It also reads the file an older CLI wrote (fromOldCliFile
+ * below), so that progress imports on either side too.
  */
+import { SLUG } from '../exercises/ids.ts';
 import { migrate, NewerVersionError, SCHEMA_VERSION, type Draft, type ExerciseProgress, type Snapshot } from './schema.ts';
 
 export const EXPORT_FORMAT = 'weft-progress';
@@ -49,6 +56,8 @@ export function parseExportFile(text: string): Snapshot {
   } catch (error) {
     throw new ImportError(`The file is not valid JSON (${(error as Error).message}). Was it changed by hand, or cut short?`);
   }
+  const old = fromOldCliFile(value);
+  if (old !== undefined) return old;
   if (!isObject(value) || value.format !== EXPORT_FORMAT) {
     throw new ImportError(
       `This is not a Weft progress file: it has no "format": "${EXPORT_FORMAT}" field. Choose a file made by "Export progress".`,
@@ -76,6 +85,25 @@ export function parseExportFile(text: string): Snapshot {
 }
 
 type Json = Record<string, unknown>;
+
+/**
+ * The file an older CLI wrote as learn/progress.json, read as a snapshot:
+ * `{ "version": 1, "exercises": { "<id>": { "passed"?: ISO time, "attempts", "hintsShown" } } }`
+ * (no "format" field; exercises keyed by id). Undefined when `value` is not one.
+ */
+function fromOldCliFile(value: unknown): Snapshot | undefined {
+  if (!isObject(value) || value.format !== undefined || value.version !== 1 || !isObject(value.exercises)) return undefined;
+  const exercises = Object.entries(value.exercises).map(([key, entry]) => {
+    const where = `exercises.${key}`;
+    const r = record(entry, where, ['passed', 'attempts', 'hintsShown']);
+    const passedAt = typeof r.passed === 'string' ? Date.parse(r.passed) : NaN;
+    return exerciseProgress(
+      { id: key, attempts: r.attempts ?? 0, hintsShown: r.hintsShown ?? 0, ...(Number.isFinite(passedAt) ? { passedAt, lastResult: 'passed' } : {}) },
+      where,
+    );
+  });
+  return { exercises, drafts: [] };
+}
 
 function isObject(value: unknown): value is Json {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -105,7 +133,7 @@ function record(value: unknown, where: string, fields: readonly string[]): Json 
 }
 
 function id(value: Json, where: string): string {
-  if (typeof value.id !== 'string' || !/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(value.id)) {
+  if (typeof value.id !== 'string' || !SLUG.test(value.id)) {
     problem(`${where}.id`, "must be an exercise's id, like \"shared-counter\"", value.id);
   }
   return value.id;

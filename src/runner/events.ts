@@ -1,13 +1,11 @@
 /**
  * What a run tells whoever started it (the page's output panel, the CLI).
- * No imports: shared by the page, the workers and Node.
+ * No value imports (types only, erased): shared by the page, the workers and Node.
  */
+import type { SourceLocation } from '../weft/runtime/context.ts';
 
-/** A place in the reader's own source, 1-based line and column. */
-export interface SourceLocation {
-  line: number;
-  column: number;
-}
+/** A place in the reader's own source, 1-based line and column: weft's own type (weft/runtime/context.ts), re-exported for the page and the CLI. */
+export type { SourceLocation };
 
 /** An error the reader can act on: a compile error, a panic, a deadlock. */
 export interface ReaderError {
@@ -52,8 +50,13 @@ export interface RunOutcome {
   status: RunStatus;
   /** Wall time from start to end, ms. */
   durationMs: number;
-  /** A one-line summary the panel shows ("main returned after 12 ms", "stopped after 10 s time limit"). */
+  /**
+   * A one-line summary the panel shows ("main returned after 12 ms", "stopped after 10 s time limit").
+   * A failing seeded run's ends with how to replay it: "(seed 7: run it again with this seed to replay it)".
+   */
   message: string;
+  /** `message` without the replay note: what a caller that names the seed its own way (the grader, the timeline's outcome labels) quotes. */
+  reason: string;
   /** The seed, when the run was replayed under the seeded scheduler. */
   seed?: number;
   /** The trace, when RunOptions.trace asked for it. */
@@ -62,8 +65,11 @@ export interface RunOutcome {
   value?: unknown;
 }
 
+/** A run's time limit when RunOptions.timeoutMs does not set one, ms: the supervisor's, the grader's, and the one the page and the CLI name. */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
 export interface RunOptions {
-  /** Default 10 000 ms; the run is stopped after it. */
+  /** Default DEFAULT_TIMEOUT_MS (10 s); the run is stopped after it. */
   timeoutMs?: number;
   /**
    * Run under the seeded scheduler with this seed: one thread at a time,

@@ -1,7 +1,7 @@
 /**
  * The wire protocol between the supervisor (the page, or the Node CLI) and
  * the workers of a run. Every message kind is named once, here; both sides
- * import this file. No imports, so it stays a plain description.
+ * import this file. No value imports (types only, erased), so it stays a plain description.
  *
  * Control of the program's main thread (run, and its result) goes over
  * comlink on a dedicated MessagePort; everything else is these messages on
@@ -18,11 +18,7 @@
  * program that later replaces `postMessage` on a prototype never sees a
  * token go by.
  */
-
-export interface SourceLocation {
-  line: number;
-  column: number;
-}
+import type { SourceLocation } from '../weft/runtime/context.ts';
 
 /** A compiled program as every worker of a run needs it. */
 export interface ProgramPayload {

@@ -19,7 +19,7 @@
 import * as Comlink from 'comlink';
 import { H, RunMemory } from '../weft/runtime/memory.ts';
 import { createIdleWorkers, idleCount, MAX_WORKERS, refillSeen, threadOfWorker, tryHandToIdle } from './idle-workers.ts';
-import type { RunEvent, RunOptions, RunOutcome, RunStatus } from './events.ts';
+import { DEFAULT_TIMEOUT_MS, type RunEvent, type RunOptions, type RunOutcome, type RunStatus } from './events.ts';
 import { describeDeadlock, isDeadlocked, snapshot, type Snapshot } from './deadlock.ts';
 import { startSchedule } from '../weft/runtime/scheduler.ts';
 import { createTrace } from '../weft/runtime/trace.ts';
@@ -73,7 +73,6 @@ export interface RunHandle {
   readonly done: Promise<RunOutcome>;
 }
 
-export const DEFAULT_TIMEOUT_MS = 10_000;
 /**
  * How often the watchdog looks for a deadlock. Two looks in a row must agree,
  * so a deadlock is reported 150–300 ms after it happens (plus the 100 ms a

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ExerciseFormatError, listExercises } from '../../src/exercises/catalog.ts';
+import { declaredChecks } from '../../src/exercises/format.ts';
 
 const REAL = join(import.meta.dirname, '../../exercises/01-threads/01-join-results');
 let roots: string[] = [];
@@ -105,6 +106,25 @@ describe('the exercise format', () => {
     expect(formatError(root).message).toMatch(/checks\.ts: checks: declares no check/);
     writeFileSync(join(dir, 'checks.ts'), "import { check } from '#weft/checks';\nexport default [check('Bad_Id', 'Title', () => {})];\n");
     expect(formatError(root).message).toMatch(/checks\.ts: check 'Bad_Id': a check id must be kebab-case/);
+  });
+
+  it("checks.ts is read with the compile step's parser: calls of the API's check only, under any import name, never a comment or a string", () => {
+    const source = [
+      "import { check as c, type CheckContext } from '#weft/checks';",
+      "// check('in-a-comment', 'Not a check')",
+      "const note: string = \"check('in-a-string', 'Not a check either')\";",
+      'const body = async (t: CheckContext): Promise<void> => {};',
+      "export default [c('first', 'The \\'first\\' check', body), c('second', `The second`, body)];",
+      '',
+    ].join('\n');
+    expect(declaredChecks('checks.ts', source)).toEqual([
+      { id: 'first', title: "The 'first' check" },
+      { id: 'second', title: 'The second' },
+    ]);
+    expect(() => declaredChecks('checks.ts', "import { check } from '#weft/checks';\nconst id = 'x';\nexport default [check(id, 'T', () => {})];\n")).toThrow(
+      /^checks\.ts: line 3: a check's id must be written out as a string/,
+    );
+    expect(() => declaredChecks('checks.ts', 'export default [check(;\n')).toThrow(/^checks\.ts: line 1, column \d+: syntax error/);
   });
 
   it('a wrong answer names the check that catches it, on its first line, and says what the mistake is on its second', () => {

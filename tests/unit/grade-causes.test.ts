@@ -4,7 +4,9 @@
  * the others say so in a line, each still with its own seed to replay.
  */
 import { expect, it } from 'vitest';
+import { startGrade } from '../../src/exercises/node-grade.ts';
 import { gradeExercise, summary } from './support/grade-exercise.ts';
+import { runProgram, supervisorForTests } from './support/run-program.ts';
 
 /** An answer to two-producers that panics in every check, at line 3. */
 const source = `
@@ -37,5 +39,35 @@ it('a program that panics the same way in every check is explained once', { time
 it('grading until the first failure runs no check after it (the tests grade starters so)', { timeout: 240_000 }, async () => {
   const { result } = await gradeExercise('two-producers', source, undefined, true);
   expect(result.checks.map((c) => c.status)).toEqual(['failed', 'error', 'error']);
-  for (const check of result.checks.slice(1)) expect(check.message).toBe('not run: an earlier check did not pass');
+  for (const check of result.checks.slice(1)) {
+    expect(check.message).toBe('not run: an earlier check did not pass');
+    expect(check.reason).toBe('not-run');
+  }
+});
+
+it('a program that does not compile: every check says so, with the reason as a field', { timeout: 240_000 }, async () => {
+  const { result, events } = await gradeExercise('two-producers', `${source}\nfunction broken( {\n`);
+  expect(result.checks.map((c) => [c.status, c.reason])).toEqual([
+    ['error', 'does-not-compile'],
+    ['error', 'does-not-compile'],
+    ['error', 'does-not-compile'],
+  ]);
+  expect(result.checks[0]!.message).toMatch(/^Your program does not compile: /);
+  expect(new Set(result.checks.map((c) => c.message)).size).toBe(1);
+  expect(events.filter((e) => e.kind === 'output')).toEqual([]);
+});
+
+it('grading stopped by the reader: the checks say so, and carry it as their reason', { timeout: 240_000 }, async () => {
+  const handle = startGrade('two-producers', source, () => {}, { supervisor: supervisorForTests() });
+  handle.stop();
+  const result = await handle.done;
+  expect(result.checks.length).toBeGreaterThan(0);
+  for (const check of result.checks) expect([check.status, check.reason]).toEqual(['error', 'stopped']);
+});
+
+it("a failing seeded run's outcome carries the seed and the reason as fields: the message's replay note is not parsed out", async () => {
+  const { outcome } = await runProgram('function main() {\n  throw new Error("boom");\n}\n', { seed: 7 });
+  expect(outcome).toMatchObject({ status: 'panic', seed: 7 });
+  expect(outcome.message).toBe(`${outcome.reason} (seed 7: run it again with this seed to replay it)`);
+  expect(outcome.reason).not.toMatch(/seed/);
 });

@@ -4,7 +4,10 @@
  * import into what is stored, and reading an export file back, with the
  * sentence a reader sees for each kind of bad file.
  */
-import { describe, expect, it } from 'vitest';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   continueWith,
   currentStores,
@@ -23,6 +26,8 @@ import {
   type Migration,
 } from '../../src/progress/schema.ts';
 import { ImportError, parseExportFile, toExportFile } from '../../src/progress/export-file.ts';
+import { exportCommand, importCommand, learnDir, workingCopy } from '../../src/cli/exercises.ts';
+import { listExercises } from '../../src/exercises/catalog.ts';
 
 describe('migrations', () => {
   it('lead from version 0 (no database) to SCHEMA_VERSION, one step per version', () => {
@@ -189,4 +194,71 @@ describe('export files', () => {
       expect(() => parseExportFile(text)).toThrow(message);
     });
   }
+});
+
+/**
+ * The page and the CLI keep progress in one format, read by one function
+ * (parseExportFile): what either side writes, the other reads. The CLI's
+ * commands run here in this process, on a learner's tree and an exercises
+ * folder of their own (one real exercise, copied).
+ */
+describe('progress between the page and the CLI', () => {
+  const saved = { learn: process.env.WEFT_LEARN_DIR, exercises: process.env.WEFT_EXERCISES_DIR };
+  let base = '';
+  const quiet = () => {};
+
+  const setUp = () => {
+    base = mkdtempSync(join(tmpdir(), 'weft-progress-'));
+    cpSync(join(import.meta.dirname, '../../exercises/01-threads/01-join-results'), join(base, 'exercises', '01-threads', '01-join-results'), { recursive: true });
+    process.env.WEFT_EXERCISES_DIR = join(base, 'exercises');
+    process.env.WEFT_LEARN_DIR = join(base, 'learn');
+    return listExercises()[0]!;
+  };
+
+  afterEach(() => {
+    for (const [name, value] of [['WEFT_LEARN_DIR', saved.learn], ['WEFT_EXERCISES_DIR', saved.exercises]] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    if (base !== '') rmSync(base, { recursive: true, force: true });
+    base = '';
+  });
+
+  it("the page's export file imports into the CLI, and the CLI's export parses in the page's reader as the same records", () => {
+    const exercise = setUp();
+    const fromPage = {
+      exercises: [{ id: exercise.id, attempts: 3, firstAttemptAt: 10, lastAttemptAt: 20, passedAt: 20, lastResult: 'passed' as const, hintsShown: 1, solutionRevealedAt: 15 }],
+      drafts: [{ id: exercise.id, source: '// from the page\n', savedAt: Date.now() + 60_000 }],
+    };
+    const pageFile = join(base, 'from-page.json');
+    writeFileSync(pageFile, JSON.stringify(toExportFile(fromPage)));
+    expect(importCommand(pageFile, quiet)).toBe(0);
+    expect(readFileSync(workingCopy(exercise), 'utf8')).toBe('// from the page\n');
+    // learn/progress.json is itself a file the page can import.
+    expect(parseExportFile(readFileSync(join(learnDir(), 'progress.json'), 'utf8')).exercises).toEqual(fromPage.exercises);
+
+    const cliFile = join(base, 'from-cli.json');
+    expect(exportCommand(cliFile, quiet)).toBe(0);
+    const back = parseExportFile(readFileSync(cliFile, 'utf8'));
+    expect(back.exercises).toEqual(fromPage.exercises);
+    expect(back.drafts).toEqual([{ id: exercise.id, source: '// from the page\n', savedAt: expect.any(Number) }]);
+  });
+
+  it('the file an older CLI wrote parses in the same reader, on the page as in the CLI', () => {
+    const exercise = setUp();
+    const old = { version: 1, exercises: { [exercise.id]: { passed: '2025-06-01T00:00:00.000Z', attempts: 4, hintsShown: 2 }, 'not-yet': { attempts: 1, hintsShown: 0 } } };
+    expect(parseExportFile(JSON.stringify(old))).toEqual({
+      exercises: [
+        { id: exercise.id, attempts: 4, hintsShown: 2, passedAt: Date.parse('2025-06-01T00:00:00.000Z'), lastResult: 'passed' },
+        { id: 'not-yet', attempts: 1, hintsShown: 0 },
+      ],
+      drafts: [],
+    });
+    // The CLI reads it as its own learn/progress.json, and exports it in the current format.
+    writeFileSync(join(base, 'old.json'), JSON.stringify(old));
+    expect(importCommand(join(base, 'old.json'), quiet)).toBe(0);
+    expect(exportCommand(join(base, 'out.json'), quiet)).toBe(0);
+    expect(JSON.parse(readFileSync(join(base, 'out.json'), 'utf8'))).toMatchObject({ format: 'weft-progress', exercises: [{ id: exercise.id, attempts: 4 }, { id: 'not-yet' }] });
+    expect(() => parseExportFile(JSON.stringify({ version: 1, exercises: { a: { attempts: -1, hintsShown: 0 } } }))).toThrow(/exercises\.a\.attempts must be a whole number/);
+  });
 });

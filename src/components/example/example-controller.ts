@@ -5,7 +5,7 @@
  * is Monaco by default, a textarea when `data-editor="textarea"` is set on the
  * example or on <html>.
  */
-import type { RunEvent } from '../../runner/events.ts';
+import { DEFAULT_TIMEOUT_MS, type RunEvent } from '../../runner/events.ts';
 import type { RunHandle } from '../../runner/browser-host.ts';
 import { CodeEditor, onPageLeave } from '../editor/code-editor.ts';
 import { OutputLog } from './output-log.ts';
@@ -17,8 +17,6 @@ import { atTypeScriptLocation, isSyntaxCompileError } from '../editor/syntax-loc
 
 export type ExampleAction = 'run' | 'stop' | 'reset' | 'edit' | 'explore' | 'timeline';
 
-/** The runner's default time limit (RunOptions.timeoutMs), shown when a run times out. */
-const DEFAULT_TIMEOUT_MS = 10_000;
 /** How long a syntax error waits for the editor's TypeScript to place it before it is shown where the compile step placed it. */
 const TYPESCRIPT_WAIT_MS = 2_000;
 let examplesOnPage = 0;

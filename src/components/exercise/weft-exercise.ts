@@ -14,7 +14,7 @@
  */
 import type { RunHandle } from '../../runner/browser-host.ts';
 import type { GradeHandle, GradeResult } from '../../exercises/grade.ts';
-import type { SourceLocation } from '../../runner/events.ts';
+import { DEFAULT_TIMEOUT_MS, type SourceLocation } from '../../runner/events.ts';
 import type { EditorMarker } from '../editor/editor.ts';
 import { CodeEditor, onPageLeave } from '../editor/code-editor.ts';
 import { OutputLog } from '../example/output-log.ts';
@@ -40,8 +40,6 @@ interface ExerciseData {
 
 /** Drafts are saved this long after the last keystroke. */
 const SAVE_DELAY_MS = 500;
-/** The runner's default time limit for one run (RunOptions.timeoutMs), shown if a replay times out. */
-const RUN_TIMEOUT_MS = 10_000;
 
 /** The page's runner and grader (the runner alone is runner/browser-host.ts; grading adds the checks). */
 const host = () => import('../../exercises/browser-grade.ts');
@@ -288,7 +286,7 @@ class WeftExercise extends HTMLElement {
     this.#grading = undefined;
     this.#setBusy(undefined);
     if (!result) return;
-    const stopped = result.checks.some((c) => c.status === 'error' && /stopped/.test(c.message ?? ''));
+    const stopped = result.checks.some((c) => c.reason === 'stopped');
     this.#results.finished(result, stopped);
     if (!stopped) await this.#record((p) => withResult(p, result.passed, Date.now()));
     if (result.passed) await this.#offerNext();
@@ -373,7 +371,7 @@ class WeftExercise extends HTMLElement {
       .then((h) => {
         const handle = h.startRun(source, { ...TRACED, ...options }, (event) => {
           if (this.#replay !== handle) return;
-          this.#replayLog.add(event, RUN_TIMEOUT_MS);
+          this.#replayLog.add(event, DEFAULT_TIMEOUT_MS);
           this.#timeline.onEvent(event);
           // A Replay shows the failing schedule at once: the timeline is what it is for.
           if (replaying && event.kind === 'end') void this.#timeline.toggle(true);

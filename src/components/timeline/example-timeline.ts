@@ -119,7 +119,6 @@ export function outcomeLabel(printed: string[], outcome: RunOutcome): string {
   const output = printed.join('\n');
   if (outcome.status === 'ok') return output || '(printed nothing)';
   const how = outcome.status === 'deadlock' ? 'deadlock' : outcome.status === 'panic' ? 'panic' : outcome.status;
-  // The message names its seed ("seed 3: run it again..."): that is not part of the outcome.
-  const message = outcome.message.replace(/\s*\(seed \d+[^)]*\)/g, '');
-  return `${output ? `${output}\n` : ''}… then ${how}${outcome.status === 'deadlock' ? '' : `: ${message}`}`;
+  // The reason, not the message: the message names its seed ("seed 3: run it again..."), which is not part of the outcome.
+  return `${output ? `${output}\n` : ''}… then ${how}${outcome.status === 'deadlock' ? '' : `: ${outcome.reason}`}`;
 }

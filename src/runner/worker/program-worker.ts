@@ -7,6 +7,7 @@
  */
 import * as Comlink from 'comlink';
 import { mapStack } from '../../compile/source-map.ts';
+import type { ProgramExports } from '../../compile/index.ts';
 import { context, enterThread, hasContext, threadLabel, type Host, type SpawnRequest, type ThreadContext } from '../../weft/runtime/context.ts';
 import { H, RunMemory } from '../../weft/runtime/memory.ts';
 import { allocateThread, threadName } from '../../weft/runtime/thread-table.ts';
@@ -23,6 +24,7 @@ import { lowerAsync, site } from '../../weft/task/async-fn.ts';
 import { taskClosure } from '../../weft/task/move.ts';
 import { isTaskFuture, runMain, TaskHang } from '../../weft/task/runtime.ts';
 import { formatArgs } from './format.ts';
+import { WEFT_MODULES, type WeftModule } from '../../compile/weft-modules.ts';
 import { writeOutput, writePanic } from '../output-ring.ts';
 import { claimRefill, handToIdle, offerIdle, waitForThread } from '../idle-workers.ts';
 import type { FromWorker, MainApi, MainResult, ProgramPayload, ToWorker } from '../protocol.ts';
@@ -30,15 +32,18 @@ import type { FromWorker, MainApi, MainResult, ProgramPayload, ToWorker } from '
 /** The file name stack frames show for the reader's program (the compile step's sourceURL). */
 export const PROGRAM_URL = 'main.ts';
 
+/** Each module a program may import (compile/weft-modules.ts: the compile step accepts the same list), by its specifier. */
+const implementations: Record<WeftModule, object> = { 'weft/thread': threadModule, 'weft/sync': syncModule, 'weft/task': taskModule, 'weft/par': parModule };
+
 /**
  * The weft modules a program may import. Each is wrapped so that importing a
  * name it does not export fails at the import line with the list of real
  * names, instead of an `undefined` that fails later and far away.
  */
 const modules: Record<string, Record<string, unknown>> = Object.fromEntries(
-  Object.entries({ 'weft/thread': threadModule, 'weft/sync': syncModule, 'weft/par': parModule, 'weft/task': taskModule }).map(([specifier, module]) => [
+  WEFT_MODULES.map((specifier) => [
     specifier,
-    new Proxy(module as Record<string, unknown>, {
+    new Proxy(implementations[specifier] as Record<string, unknown>, {
       get(target, name) {
         if (typeof name === 'string' && !(name in target) && name !== 'then') {
           throw new SyntaxError(
@@ -53,13 +58,6 @@ const modules: Record<string, Record<string, unknown>> = Object.fromEntries(
 
 export interface WorkerPort {
   post(message: FromWorker): void;
-}
-
-interface ProgramExports {
-  main: () => unknown;
-  closures: Array<(captures: Record<string, unknown>) => () => unknown>;
-  /** The program's exports by name (compile/index.ts), for RunOptions.call. */
-  exports: Record<string, unknown>;
 }
 
 const weftImports = {

@@ -8,6 +8,11 @@
  */
 import { H, type RunMemory } from './memory.ts';
 
+/**
+ * A place in the reader's own source, 1-based line and column. The one
+ * definition: the runner's events and protocol, the compile step's source
+ * map and the page all use this type.
+ */
 export interface SourceLocation {
   line: number;
   column: number;
