@@ -11,6 +11,7 @@ import { preview } from 'astro';
 import { findChromium } from '../e2e/support/browser.ts';
 import { parseFigures, programs, TRIALS, type Figure } from './programs.ts';
 import { listExercises } from '../../src/exercises/catalog.ts';
+import { measureTimelineRender, type TimelineRender } from './timeline.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const assets = fileURLToPath(new URL('../../dist/_astro/', import.meta.url));
@@ -21,6 +22,8 @@ export interface BrowserResult {
   baselines: Figure[];
   /** Per exercise: how long a Check of its reference solution took to its verdict on the page, ms. */
   checks: CheckLatency[];
+  /** The timeline's drawing cost (tests/bench/timeline.ts). */
+  timeline: TimelineRender[];
 }
 
 export interface CheckLatency {
@@ -181,7 +184,8 @@ export async function runInChromium(log: (line: string) => void): Promise<Browse
     }, TRIALS);
     log('  chromium: Check latency');
     const checks = await measureCheckLatency(page, builtChunk('browser-grade'), log);
-    return { version: browser.version(), figures, baselines, checks };
+    const timeline = await measureTimelineRender(page, log);
+    return { version: browser.version(), figures, baselines, checks, timeline };
   } finally {
     await browser.close();
     await server.stop();

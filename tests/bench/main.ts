@@ -19,6 +19,7 @@ import { parseFigures, programs, TRIALS, type Figure } from './programs.ts';
 import { PAR_BEGIN, PAR_END, parPrograms, parSection } from './par.ts';
 import { TASK_BEGIN, TASK_END, TASK_TRIALS, taskPrograms, taskSection } from './task.ts';
 import { listExercises } from '../../src/exercises/catalog.ts';
+import { measureTimelineRender, TIMELINE_BEGIN, TIMELINE_END, timelineSection } from './timeline.ts';
 import { DEFAULT_CUTOFF_MICROS } from '../../src/weft/par/registry.ts';
 import { PAR_SORT_MIN } from '../../src/weft/par/sort.ts';
 
@@ -222,7 +223,20 @@ async function onlyChecks(): Promise<void> {
   process.exit(0);
 }
 
+/** `--only=timeline`: measure the timeline's drawing in Chromium alone and replace its section of BENCHMARKS.md. */
+async function onlyTimeline(): Promise<void> {
+  const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  const cpu = cpus();
+  log('Timeline drawing in Chromium');
+  const { results, version } = await withBookPage(async (page, version) => ({ results: await measureTimelineRender(page, log), version }));
+  const machine = `- Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores; load average at start ${load}; Chromium ${version} (headless); ${new Date().toISOString()}`;
+  replaceSection(TIMELINE_BEGIN, TIMELINE_END, timelineSection(results, machine).trimEnd());
+  log(`wrote the timeline section of ${out}`);
+  process.exit(0);
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--only=timeline')) return onlyTimeline();
   if (process.argv.includes('--only=par')) return onlyPar();
   if (process.argv.includes('--only=task')) return onlyTask();
   if (process.argv.includes('--only=checks')) return onlyChecks();
@@ -284,6 +298,7 @@ async function main(): Promise<void> {
   }
 
   lines.push(...checkLatencyBlock(browser?.checks ?? []));
+  if (browser?.timeline.length) lines.push(timelineSection(browser.timeline, `- Chromium ${browser.version} (headless), the same run`));
 
   lines.push('## The npm package `multithreading` (Node), same workloads', '');
   if (mtNote) lines.push(mtNote, '');
