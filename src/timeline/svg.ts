@@ -17,6 +17,8 @@ export const PLOT_MARGINS = { left: LEFT, right: RIGHT } as const;
 export interface DrawRange {
   from: number;
   to: number;
+  /** An event drawn on its own whatever is near it (the one that has focus). */
+  keep?: number;
 }
 
 /**
@@ -83,7 +85,8 @@ export function renderTimelineSvg(model: TimelineModel, width = 900, evidence: R
       };
       for (const shape of list) {
         // Spans that touch, or points closer than a mark is wide, are one shape on screen. An evidence mark stays its own.
-        if (open && !evidence.has(shape.event) && !evidence.has(open.event) && shape.x1 <= x2 + (shape.span ? 1 : 3)) {
+        const alone = (event: number) => evidence.has(event) || event === range?.keep;
+        if (open && !alone(shape.event) && !alone(open.event) && shape.x1 <= x2 + (shape.span ? 1 : 3)) {
           x2 = Math.max(x2, shape.x2);
           count++;
           continue;

@@ -186,7 +186,7 @@ function zoomControls(picture: HTMLElement, model: TimelineModel, evidence: Set<
     drawn = { from: Math.max(0, left - view / 2), to: left + 1.5 * view };
     const focused = keepFocus ? picture.querySelector<SVGGElement>('.tl-hit:focus')?.dataset.event : undefined;
     const current = picture.querySelector<SVGGElement>('.tl-hit[tabindex="0"]')?.dataset.event;
-    picture.innerHTML = renderTimelineSvg(model, width, evidence, drawn);
+    picture.innerHTML = renderTimelineSvg(model, width, evidence, focused !== undefined ? { ...drawn, keep: Number(focused) } : drawn);
     picture.scrollLeft = left;
     if (current !== undefined && picture.querySelector(`.tl-hit[data-event="${current}"]`)) {
       for (const mark of picture.querySelectorAll<SVGGElement>('.tl-hit')) mark.setAttribute('tabindex', mark.dataset.event === current ? '0' : '-1');
@@ -244,7 +244,11 @@ function zoomControls(picture: HTMLElement, model: TimelineModel, evidence: Set<
     const key = event.key;
     if (key !== '+' && key !== '=' && key !== '-' && key !== '0') return;
     event.preventDefault();
-    draw(key === '0' ? fitWidth() : key === '-' ? width / 2 : width * 2);
+    // From the keyboard, zoom around the focused event: it stays in sight, and keeps focus.
+    const mark = (event.target as Element).closest('.tl-hit');
+    const box = mark?.getBoundingClientRect();
+    const anchor = box ? box.left + box.width / 2 - picture.getBoundingClientRect().left : picture.clientWidth / 2;
+    draw(key === '0' ? fitWidth() : key === '-' ? width / 2 : width * 2, anchor);
   });
   // Drag the picture's background to pan (a press on an event is a click on it).
   let drag: { x: number; left: number; id: number } | undefined;
