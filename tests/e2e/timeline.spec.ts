@@ -287,3 +287,48 @@ for (const scheme of ['light', 'dark'] as const) {
     expect(pageErrors).toEqual([]);
   });
 }
+
+test('a 10,000-event run: its timeline draws what is close together as one shape that says so, zoom tells them apart, and the table comes a thousand rows at a time', async ({ page, pageErrors }) => {
+  test.setTimeout(180_000);
+  await page.goto('/shared-state/');
+  const ex = example(page, 1);
+  await replaceCode(
+    page,
+    ex,
+    `import { Mutex } from "weft/sync";
+
+function main() {
+  const m = new Mutex(0);
+  for (let i = 0; i < 5000; i++) {
+    using g = m.lock();
+    g.value += 1;
+  }
+  console.log(\`locked \${m.lock().value} times\`);
+}`,
+  );
+  await ex.run.click();
+  const { lines } = await finishedOutput(ex);
+  expect(lines).toEqual(['locked 5000 times']);
+  await ex.root.getByRole('button', { name: 'Timeline', exact: true }).click();
+  const figure = timeline(ex);
+  await expect(figure.locator('.tl-scale')).toContainText(/1\d,\d{3} events|10\d{3} events/);
+  const hits = figure.locator('.tl-hit');
+  await expect(hits.first()).toBeVisible();
+  // Far fewer shapes than events: holds a pixel apart are one band that says how many it stands for.
+  expect(await hits.count()).toBeLessThan(2000);
+  await expect(figure.locator('.tl-hit[aria-label*="more here: zoom in to tell them apart"]').first()).toBeAttached();
+  const merged = await figure.locator('.tl-hit[aria-label*="more here"]').count();
+  await figure.getByRole('group', { name: 'Zoom' }).getByRole('button', { name: 'Zoom in' }).click();
+  await figure.getByRole('group', { name: 'Zoom' }).getByRole('button', { name: 'Zoom in' }).click();
+  await figure.getByRole('group', { name: 'Zoom' }).getByRole('button', { name: 'Zoom in' }).click();
+  await expect.poll(() => figure.locator('.tl-hit[aria-label*="more here"]').count()).not.toBe(merged);
+  // The table: the first thousand rows, then a thousand more on request.
+  await figure.getByRole('button', { name: 'Show as table' }).click();
+  const rows = figure.getByRole('table').locator('tbody tr');
+  await expect(rows).toHaveCount(1000);
+  await expect(figure.getByRole('table').locator('caption')).toHaveText(/^Events 1 to 1,000 of 1\d,\d{3}, in time order$/);
+  await figure.getByRole('button', { name: 'Show the next 1,000 events' }).click();
+  await expect(rows).toHaveCount(2000);
+  expect(pageErrors).toEqual([]);
+});
+
