@@ -163,6 +163,11 @@ test("a failing call of the learner's function replays as that call, and shows w
   const timeline = ex.root.getByRole('figure', { name: new RegExp(`^Timeline of the run under seed ${seed}`) });
   await expect(timeline.locator('.tl-evidence-note')).toContainText(`at line ${line}`);
   expect(await timeline.locator('.tl-evidence').count()).toBeGreaterThan(0);
+  // Pictures to look at (the closing notes describe them), in both themes.
+  await timeline.screenshot({ path: '/tmp/timeline-shots/evidence-light.png' });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await timeline.screenshot({ path: '/tmp/timeline-shots/evidence-dark.png' });
+  await page.emulateMedia({ colorScheme: 'light' });
   await timeline.getByRole('button', { name: 'Show as table' }).click();
   await expect(timeline.locator('tr.tl-evidence-row').first()).toContainText(`line ${line}`);
   expect(pageErrors).toEqual([]);

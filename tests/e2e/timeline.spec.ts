@@ -137,6 +137,8 @@ for (const scheme of ['light', 'dark'] as const) {
     expect(interleaved).toBe(true);
     expect(await violations(page)).toEqual([]);
     await page.emulateMedia({ colorScheme: 'dark' });
+    // The table is shown (toggled above): its picture, then the timeline's with the outcomes above it.
+    await ex.root.screenshot({ path: `${SHOTS}/table-dark.png` });
     await figure.getByRole('button', { name: 'Show as table' }).click();
     await ex.root.screenshot({ path: `${SHOTS}/timeline-dark.png` });
     expect(await violations(page)).toEqual([]);
@@ -230,6 +232,7 @@ test('zoom and pan: buttons, Ctrl+wheel around the pointer, and dragging the pic
   await zoom.getByRole('button', { name: 'Zoom in' }).click();
   await expect.poll(svgWidth).toBe(fit * 4);
   await expect(zoom).toContainText('4.0× the width');
+  await figure.screenshot({ path: `${SHOTS}/zoomed-light.png` });
   // Zooming keeps the middle of what was in view in the middle.
   const middle = await picture.evaluate((el) => (el.scrollLeft + el.clientWidth / 2) / el.scrollWidth);
   expect(middle).toBeGreaterThan(0.4);
@@ -323,6 +326,9 @@ function main() {
   await figure.getByRole('group', { name: 'Zoom' }).getByRole('button', { name: 'Zoom in' }).click();
   await expect.poll(() => figure.locator('.tl-hit[aria-label*="more here"]').count()).not.toBe(merged);
   // The table: the first thousand rows, then a thousand more on request.
+  await figure.screenshot({ path: `${SHOTS}/many-events-light.png` });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await figure.screenshot({ path: `${SHOTS}/many-events-dark.png` });
   await figure.getByRole('button', { name: 'Show as table' }).click();
   const rows = figure.getByRole('table').locator('tbody tr');
   await expect(rows).toHaveCount(1000);

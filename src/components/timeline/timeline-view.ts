@@ -222,7 +222,8 @@ function zoomControls(picture: HTMLElement, model: TimelineModel, evidence: Set<
   // fills it. In a task of its own, after the model's: a 100,000-event run is two pauses, not one twice as long.
   setTimeout(() => {
     performance.mark('weft-timeline-draw-start');
-    if (picture.isConnected && width < fitWidth()) width = fitWidth();
+    // About 14 px an event, at most 6,000 px, and never narrower than the figure: a short run fits it exactly.
+    if (picture.isConnected) width = Math.max(fitWidth(), Math.min(6000, model.events.length * 14));
     paint(0);
     showLevel();
     performance.measure('weft-timeline-draw', 'weft-timeline-draw-start');
