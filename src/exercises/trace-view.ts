@@ -353,18 +353,26 @@ export class TraceView {
     return [...byKey.values()].map(({ queued, ...c }) => c);
   }
 
-  /** Every weft/par `join` call, in order: its thread, how many joins enclosed it there (0: the outermost), and its line. */
-  parJoins(): { thread: string; depth: number; line: number | undefined }[] {
+  /**
+   * Every weft/par `join` call, in order: its thread, how many joins enclosed it there (0: the outermost), its line,
+   * and what its two closures returned, each when it was a number (undefined too when the join panicked or the run
+   * ended first), so a check can tell a result the join computed from one computed beside it.
+   */
+  parJoins(): { thread: string; depth: number; line: number | undefined; results: [number | undefined, number | undefined] }[] {
     return this.#need()
       .filter((e) => e.kind === 'par-join')
-      .map((e) => ({ thread: e.thread, depth: e.object, line: e.line }));
+      .map((e) => ({ thread: e.thread, depth: e.object, line: e.line, results: [e.results?.a, e.results?.b] }));
   }
 
-  /** Every weft/par parallel iterator that ran (its terminal operation: sum, reduce, collect…): how many items, where. */
-  parIterators(): { thread: string; items: number; line: number | undefined }[] {
+  /**
+   * Every weft/par parallel iterator that ran (its terminal operation: sum, reduce, collect…): how many items, where,
+   * and its result when that was a number (undefined for collect and the like, or when it panicked), so a check can
+   * tell a total the iterator computed from one computed beside it.
+   */
+  parIterators(): { thread: string; items: number; line: number | undefined; value: number | undefined }[] {
     return this.#need()
       .filter((e) => e.kind === 'par-iter')
-      .map((e) => ({ thread: e.thread, items: e.object, line: e.line }));
+      .map((e) => ({ thread: e.thread, items: e.object, line: e.line, value: e.value }));
   }
 
   /** Every async task the run spawned (weft/task), in spawn order, with its counters. */

@@ -150,8 +150,13 @@ export interface TraceEvent {
    * it ended. Its idle time is its lifetime (from its task-spawn) minus busy.
    */
   task?: { polls: number; wakes: number; busyMicros: number; outcome: 'ok' | 'panic' | 'cancelled' };
-  /** An `unlock`'s Mutex value as its holder left it, a `join`'s returned value: present when that value is a number. */
+  /**
+   * An `unlock`'s Mutex value as its holder left it, a `join`'s returned value, a `par-iter`'s result (what its sum,
+   * reduce… returned): present when that value is a number.
+   */
   value?: number;
+  /** A `par-join`'s results: what its two closures returned (`a`, `b`), each present when it is a number. */
+  results?: { a?: number; b?: number };
   /** What a `block` waits on: 'mutex', 'condvar', 'channel-recv', 'join', 'sleep'... (runtime/wait.ts WaitKind). */
   waitKind?: string;
   /**

@@ -23,6 +23,23 @@ function someRequests(t: CheckContext, k: number, sameLatency = false): Request[
   return [...sizes].map((n, i) => [sameLatency ? latency : i === 0 ? 120 : 20 + 10 * Math.floor(t.random() * 8), n]);
 }
 
+/**
+ * Requests whose crunch takes long enough to see on the real clock (a few hundred ms on a quiet machine), many times
+ * what a task's polls cost when they only spawn threads and wait: two of them, ready almost at once.
+ */
+function bigRequests(t: CheckContext): Request[] {
+  const n = 200_000 + Math.floor(t.random() * 50_000);
+  return [
+    [1 + Math.floor(t.random() * 5), n],
+    [1 + Math.floor(t.random() * 5), n + 1 + Math.floor(t.random() * 10_000)],
+  ];
+}
+
+/** How long the executor's thread spent inside the program's tasks (in their polls), ms; real time in a free run. */
+function executorBusyMs(run: ProgramRun): number {
+  return run.trace.tasks().reduce((busy, task) => busy + (task.thread === 'main' ? task.busyMicros : 0), 0) / 1000;
+}
+
 const serveCall = (requests: Request[], slots: number) => ({ name: 'serve', args: [requests, slots] });
 
 /** The called function's own task: the first task on main's executor (spawned by the runner, before any of the program's). */
@@ -107,6 +124,27 @@ export default [
         );
       }
     });
+    // The trace shows where crunch ran, not where the answers were computed: a task can await a crunch on a blocking
+    // thread and compute the answer again itself. Free runs with crunches big enough to see on the real clock tell:
+    // the executor's thread should be idle while they run, not busy for about as long as crunch takes on one thread.
+    // Only when every run says so, and by wide margins, since a loaded machine stretches everything.
+    const big = bigRequests(t);
+    const expected = big.map(([, n]) => crunch(n));
+    const runs: { busy: number; took: number; alone: number }[] = [];
+    await t.eachRun({ seeds: 0, free: 2, call: serveCall(big, 2), trace: true, timeoutMs: 30_000 }, (run) => {
+      if (!sameData(run.value, expected)) run.fail(`for requests ${show(big)} (latency, n) serve returned ${show(run.value)}, expected ${show(expected)}`);
+      const started = performance.now();
+      for (const [, n] of big) crunch(n);
+      runs.push({ busy: executorBusyMs(run), took: elapsedMs(run), alone: performance.now() - started });
+    });
+    if (runs.every(({ busy, took, alone }) => busy > took / 4 && busy > alone / 2.5)) {
+      const { busy, took, alone } = runs[0]!;
+      t.fail(
+        `for requests ${show(big)} (latency, n), serve took ${count(Math.round(took))} ms and the executor's thread was busy in your tasks for ${count(Math.round(busy))} ms of it ` +
+          `(computing both crunches one after the other takes about ${count(Math.round(alone))} ms here): the answers were computed on the executor's thread, ` +
+          `so every other task waited meanwhile, whatever ran on the blocking threads. Return the value of await spawnBlocking(() => crunch(n)) as the answer, and compute nothing in the task itself`,
+      );
+    }
   }),
 
   check('requests-at-once', 'The requests wait at the same time', async (t) => {

@@ -93,24 +93,47 @@ export default [
       if (!sameData(run.value, expected)) {
         run.fail(`totals of ${cases.map(describe).join(' and ')} returned ${show(run.value)}, expected ${show(expected)}: the sum of work(i, rounds) for i from 0 to n - 1`);
       }
-      const { items, joins } = parallelCalls(run);
-      // Each heavy case needs a weft/par call of its own: a parallel iterator over its items, or any other split (blocks, joins).
-      const unmatched = cases.filter(([n]) => {
-        const at = items.indexOf(n);
-        if (at < 0) return true;
-        items.splice(at, 1);
-        return false;
+      // Each heavy case's total must come out of a weft/par call of its own: a parallel iterator whose result it is
+      // (over its items, or over blocks of them), or a join whose two halves add up to it. A call whose result the
+      // total doesn't use did none of its work.
+      const iterators = run.trace.parIterators();
+      const joins = run.trace.parJoins();
+      const sequential = cases.filter((_, i) => {
+        const it = iterators.findIndex((p) => p.value === expected[i]);
+        if (it >= 0) {
+          iterators.splice(it, 1);
+          return false;
+        }
+        const j = joins.findIndex(({ results: [a, b] }) => a !== undefined && b !== undefined && a + b === expected[i]);
+        if (j >= 0) {
+          joins.splice(j, 1);
+          return false;
+        }
+        return true;
       });
-      if (unmatched.length > items.length + joins) {
-        const sequential = unmatched.slice(items.length + joins);
+      if (sequential.length === 0) return;
+      const unused = [
+        ...iterators.map((p) => `a parallel iterator over ${count(p.items)} items returned ${p.value === undefined ? 'no number' : count(p.value)}`),
+        ...joins.filter((j) => j.depth === 0).map(({ results: [a, b] }) => `a join's halves returned ${show(a)} and ${show(b)}`),
+      ];
+      const first = iterators[0]?.line ?? joins[0]?.line;
+      if (unused.length > 0) {
         run.fail(
-          `${sequential.map(describe).join(' and ')} ran without weft/par: that much work pays for the pool on any idle machine with two cores or more. ` +
-            (sequential.some(([n]) => n < cases[0]![0])
-              ? `The number of items alone doesn't tell: ${count(sequential[0]![0])} items of ${count(sequential[0]![1])} rounds each are more work than ${count(cases[0]![0])} items of 1 round. Compare n × rounds with your CROSSOVER`
-              : `The rounds alone don't tell either: ${count(cases[0]![0])} items of 1 round each are as much work as ${count(cases[1]![0])} items of ${count(cases[1]![1])} rounds. ` +
-                `Compare n × rounds with your CROSSOVER (no more than ${count(HEAVY)}), and above it use range(0, n).map(…).sum()`),
+          `${sequential.map(describe).join(' and ')} returned ${sequential.map(([n, rounds]) => count(total(n, rounds))).join(' and ')}, but no weft/par call computed ${sequential.length === 1 ? 'it' : 'them'}: ` +
+            `${unused.slice(0, 3).join('; ')}${unused.length > 3 ? '…' : ''}. Calling the pool beside a plain loop leaves the work to one core; ` +
+            `the total must be what the pool computes: return range(0, n).map((i) => work(i, rounds)).sum() (or the sum of your own parallel split)`,
+          first !== undefined ? { line: first, column: 1 } : undefined,
         );
       }
+      run.fail(
+        `${sequential.map(describe).join(' and ')} ran without weft/par: that much work pays for the pool on any idle machine with two cores or more. ` +
+          (sequential.length === cases.length
+            ? `Compare n × rounds with your CROSSOVER (no more than ${count(HEAVY)}), and above it use range(0, n).map(…).sum()`
+            : sequential[0] === cases[1]
+              ? `The number of items alone doesn't tell: ${count(cases[1]![0])} items of ${count(cases[1]![1])} rounds each are more work than ${count(cases[0]![0])} items of 1 round. Compare n × rounds with your CROSSOVER`
+              : `The rounds alone don't tell either: ${count(cases[0]![0])} items of 1 round each are as much work as ${count(cases[1]![0])} items of ${count(cases[1]![1])} rounds. ` +
+                `Compare n × rounds with your CROSSOVER (no more than ${count(HEAVY)}), and above it use range(0, n).map(…).sum()`),
+      );
     });
   }),
 ];

@@ -18,7 +18,7 @@ import { context } from '../runtime/context.ts';
 import { liftedForPar } from './lifted.ts';
 import { type Lifted } from '../runtime/lift.ts';
 import { scheduled, scheduledCuts } from '../runtime/scheduler.ts';
-import { traceEvent } from '../runtime/trace.ts';
+import { traceEventWithResults, traceResults } from '../runtime/trace.ts';
 import { answered, combine, startStretch, type StageKind, type TerminalKind } from './pipeline.ts';
 import { mapClosures, runOnRegistry, SKIPPED, sourceArray, sourceItem, sourceLength, typedArrayKinds, type AnyTypedArray, type Source, type StageSpec, type TerminalSpec } from './job.ts';
 import { currentRegistry } from './current.ts';
@@ -242,6 +242,14 @@ export class ParallelIterator<T> {
   }
 
   #run(terminal: TerminalSpec): unknown {
+    const traced = { at: -1 };
+    const result = this.#runTraced(terminal, traced);
+    traceResults(traced.at, result); // the par-iter event carries the result, when it is a number
+    return result;
+  }
+
+  /** The terminal op's work, recorded as a par-iter event at `traced.at`. */
+  #runTraced(terminal: TerminalSpec, traced: { at: number }): unknown {
     const source = this.#source;
     const { minLen, maxLen, align } = this.#shape;
     const resolved = this.#resolved(sourceLength(source));
@@ -251,7 +259,7 @@ export class ParallelIterator<T> {
     const local = mapClosures(terminal, (l: Lifted) => l.fn) as never;
     const stretch = startStretch(sourceItem(source), stages, local, sourceArray(source));
     const memory = context().memory;
-    traceEvent('par-iter', n);
+    traced.at = traceEventWithResults('par-iter', n);
     // `withMaxLen` bounds every piece, the calling thread's too (a `fold`
     // gives one accumulator per piece): pieces of `pieceLen`, a multiple of `align`.
     const pieceLen = Number.isFinite(maxLen) ? Math.max(align, Math.floor(Math.max(maxLen, minLen) / align) * align) : Infinity;

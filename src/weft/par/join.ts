@@ -16,7 +16,7 @@
 import { context } from '../runtime/context.ts';
 import { decodeValue, encodeCaptures, encodeValue } from '../runtime/codec.ts';
 import { scheduled } from '../runtime/scheduler.ts';
-import { traceEvent } from '../runtime/trace.ts';
+import { traceEventWithResults, traceResults } from '../runtime/trace.ts';
 import { type Lifted } from '../runtime/lift.ts';
 import { liftedForPar } from './lifted.ts';
 import { currentRegistry } from './current.ts';
@@ -38,10 +38,12 @@ export function join<A, B>(a: () => A, b: () => B): [A, B] {
   const la = liftedForPar(a, 'join');
   const lb = liftedForPar(b, 'join');
   const mem = context().memory;
-  traceEvent('par-join', joinDepth);
+  const at = traceEventWithResults('par-join', joinDepth);
   joinDepth++;
   try {
-    return joinOnRegistry(la, lb, mem);
+    const results = joinOnRegistry<A, B>(la, lb, mem);
+    traceResults(at, results[0], results[1]); // the par-join event carries both results, when they are numbers
+    return results;
   } finally {
     joinDepth--;
   }

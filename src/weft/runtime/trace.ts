@@ -73,9 +73,11 @@ export const TRACE_KINDS = [
   // A message queued on / taken from a weft/task mpsc channel (object: the channel's id on its thread; data[0]: the task).
   'task-send',
   'task-recv',
-  // weft/par: a join() call (object: how many joins enclose it on this thread, 0 for the outermost), at its line.
+  // weft/par: a join() call (object: how many joins enclose it on this thread, 0 for the outermost), at its line;
+  // once both closures have returned, data: their results when numbers (traceResults).
   'par-join',
-  // weft/par: a parallel iterator's terminal operation (object: how many items it runs over), at its line.
+  // weft/par: a parallel iterator's terminal operation (object: how many items it runs over), at its line;
+  // once it has returned, data: its result when a number (traceResults).
   'par-iter',
   // weft/task: one poll of a task, recorded as it returns (object: the task's id; data: [the trace's event count and
   // time when the poll began, so a timeline can draw it as a span]), at the await it stopped at. Recorded only when the
@@ -174,6 +176,48 @@ export function traceValue(kind: 'unlock' | 'join', object: number, value: unkno
   record(ctx, kind, object, ctx.locate(new Error().stack), data);
 }
 
+/**
+ * An event whose values are known only once the work it marks is done: a
+ * parallel iterator's result (par-iter), a join's two results (par-join).
+ * It is recorded now, where the work starts (so a timeline places it there),
+ * and `traceResults` adds the values later; returns the record's place in
+ * the ring for it, or -1 when nothing was recorded.
+ */
+export function traceEventWithResults(kind: 'par-iter' | 'par-join', object: number): number {
+  const ctx = context();
+  if (!ctx.traced) return -1;
+  return record(ctx, kind, object, ctx.locate(new Error().stack), undefined);
+}
+
+/**
+ * Adds to the event at `at` (traceEventWithResults) what the work returned,
+ * each value when it is a number, so checks can tell a result the pool
+ * computed from one computed elsewhere. Data words: [a bit per value that is
+ * a number (1: the first, 2: the second), the first's float64 as two words,
+ * the second's]; the first alone is what `recordedValue` reads.
+ */
+export function traceResults(at: number, first: unknown, second?: unknown): void {
+  const r = ring;
+  if (r === undefined || at < 0 || at >= r.capacity) return;
+  // Plain stores only, no array methods: a program may have rewritten Array.prototype (see "Integrity").
+  const i32 = r.i32;
+  const data = HEADER_BYTES / 4 + at * RECORD_WORDS + 6;
+  let numbers = 0;
+  if (typeof first === 'number') {
+    valueBits[0] = first;
+    numbers |= 1;
+    i32[data + 1] = valueWords[0]!;
+    i32[data + 2] = valueWords[1]!;
+  }
+  if (typeof second === 'number') {
+    valueBits[0] = second;
+    numbers |= 2;
+    i32[data + 3] = valueWords[0]!;
+    i32[data + 4] = valueWords[1]!;
+  }
+  i32[data] = numbers;
+}
+
 /** Reads back what `traceValue` recorded: the number, or undefined. */
 export function recordedValue(data: readonly number[]): number | undefined {
   if (data[0] !== 1) return undefined;
@@ -181,6 +225,16 @@ export function recordedValue(data: readonly number[]): number | undefined {
   words[0] = data[1]!;
   words[1] = data[2]!;
   return new Float64Array(words.buffer)[0];
+}
+
+/** Reads back both values `traceResults` recorded: each number, or undefined. */
+export function recordedResults(data: readonly number[]): [number | undefined, number | undefined] {
+  const read = (i: number) => {
+    if ((data[0]! & (1 << i)) === 0) return undefined;
+    const words = new Int32Array([data[1 + 2 * i]!, data[2 + 2 * i]!]);
+    return new Float64Array(words.buffer)[0];
+  };
+  return [read(0), read(1)];
 }
 
 /** True when this thread's events are recorded (so callers can skip gathering what an event would carry). */
@@ -250,12 +304,13 @@ function timeNow(ctx: ThreadContext, r: NonNullable<typeof ring>): number {
   return ctx.scheduled ? atomicLoad(ctx.memory.header, H.step) : round((timeOrigin + clock() - r.start) * 1000);
 }
 
-function record(ctx: ThreadContext, kind: TraceKind, object: number, location: SourceLocation | undefined, data: number[] | undefined): void {
+/** Writes one record; returns its place in the ring, or -1 when there was none (untraced, or full). */
+function record(ctx: ThreadContext, kind: TraceKind, object: number, location: SourceLocation | undefined, data: number[] | undefined): number {
   const r = ring;
-  if (r === undefined) return;
+  if (r === undefined) return -1;
   const i32 = r.i32;
   const seq = atomicAdd(i32, SEQ, 1);
-  if (seq >= r.capacity) return; // full: the supervisor reports how many were dropped
+  if (seq >= r.capacity) return -1; // full: the supervisor reports how many were dropped
   const time = timeNow(ctx, r);
   const base = HEADER_BYTES / 4 + seq * RECORD_WORDS;
   i32[base] = KIND_CODES[kind]!;
@@ -265,6 +320,7 @@ function record(ctx: ThreadContext, kind: TraceKind, object: number, location: S
   i32[base + 4] = location?.column ?? 0;
   for (let i = 0; i < DATA_WORDS; i++) i32[base + 6 + i] = data?.[i] ?? 0;
   atomicStore(i32, base + 5, time);
+  return seq;
 }
 
 export interface RawTraceEvent {

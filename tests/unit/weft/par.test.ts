@@ -333,6 +333,28 @@ function main() {
     expect(view.parIterators().map((p) => p.items)).toEqual([50]);
   });
 
+  it("the trace carries a parallel iterator's result and a join's two results when they are numbers, seeded or free", async () => {
+    const source = `${preamble}
+function main() {
+  const [a, b] = join(() => range(0, 2_000).map((i) => i % 7).sum(), () => "not a number");
+  const total = range(0, 100_000).map((i) => i % 13).reduce(() => 0, (x, y) => x + y);
+  const items = range(0, 10).collect();
+  console.log(a, total, items.length, typeof b);
+}`;
+    for (const seed of [3, undefined]) {
+      const run = await runProgram(source, { ...(seed !== undefined ? { seed } : {}), trace: true });
+      expect(run.lines[0]).toMatch(/^\d+ \d+ 10 string$/);
+      const [a, total] = run.lines[0]!.split(' ').map(Number);
+      const view = new TraceView(run.outcome.trace);
+      expect(view.parIterators().map((p) => [p.items, p.value])).toEqual([
+        [2_000, a],
+        [100_000, total],
+        [10, undefined], // collect: an array, not a number
+      ]);
+      expect(view.parJoins().map((j) => j.results)).toEqual([[a, undefined]]);
+    }
+  });
+
   it('capturing what cannot cross a thread is refused as for spawn: at compile time (a local function) or at the call (a value)', async () => {
     const compileError = await runProgram(`${preamble}
 function main() {
