@@ -93,8 +93,10 @@ export interface TimelineModel {
   /** Where things are across: µs, or under a seed the event's place in order (spans and marks use it). */
   start: number;
   end: number;
-  /** Labelled ticks for the time axis. */
+  /** Labelled ticks for the time axis, over the whole run (a view that shows part of it asks axisFor). */
   axis: Array<{ at: number; label: string }>;
+  /** Under a seed, the scheduler's step at each slot across (what the axis labels say). */
+  steps: number[];
   virtual: boolean;
   dropped: number;
 }
@@ -181,6 +183,7 @@ export function buildTimeline(input: TimelineInput): TimelineModel {
     start: 0,
     end: 0,
     axis: [],
+    steps: [],
     virtual: input.virtual,
     dropped: input.dropped ?? 0,
   };
@@ -204,10 +207,8 @@ export function buildTimeline(input: TimelineInput): TimelineModel {
   // Real time starts at the first event: a run's first microseconds go to starting its workers.
   model.start = input.virtual ? 0 : Math.min(...(across.length ? [across[0]!] : [0]));
   model.end = Math.max(model.start + 1, ...(across.length ? [across[across.length - 1]! + (input.virtual ? 1 : 0)] : []));
-  model.axis = axisTicks(model.start, model.end, 8).map((at) => ({
-    at,
-    label: input.virtual ? `step ${times[Math.min(at, times.length - 1)] ?? 0}` : formatTime(at, false),
-  }));
+  if (input.virtual) model.steps = times;
+  model.axis = axisFor(model, model.start, model.end, 8);
 
   const lanes = new Map<number, { threadId: number; name: string; from: number; to: number }>();
   const lane = (id: number, threadName: string, time: number) => {
@@ -445,6 +446,14 @@ export function formatTime(time: number, virtual: boolean): string {
 /** How an event reads on hover, in the table's caption and for a screen reader. */
 export function describeEvent(e: TimelineEvent, virtual: boolean): string {
   return `${formatTime(e.time, virtual)}, ${e.thread} ${e.what}${e.line ? `, line ${e.line}` : ''}`;
+}
+
+/** Labelled ticks for the part of the run between `from` and `to` (across), about `count` of them. */
+export function axisFor(model: Pick<TimelineModel, 'virtual' | 'steps'>, from: number, to: number, count: number): Array<{ at: number; label: string }> {
+  return axisTicks(from, to, count).map((at) => ({
+    at,
+    label: model.virtual ? `step ${model.steps[Math.min(at, model.steps.length - 1)] ?? 0}` : formatTime(at, false),
+  }));
 }
 
 /** Round numbers for an axis between `from` and `to`, about `count` of them. */

@@ -22,6 +22,7 @@ export const TIMELINE_CSS = `
 .tl-mark--warning { fill: var(--color-warn); }
 .tl-hit, .wf-hit { cursor: pointer; outline: none; }
 .wf-hit-area { stroke: transparent; stroke-width: 16; pointer-events: stroke; }
+.tl-names-bg { fill: var(--color-bg); }
 .tl-task-name { fill: var(--color-text-muted); font-size: 10px; }
 .tl-task-life { fill: var(--color-border); }
 .tl-poll { fill: var(--color-accent); stroke: none; }

@@ -2,7 +2,7 @@
  * The timeline model (model.ts) as strings a page or a file can show: the
  * SVG picture, its legend and scale, and the same events as a table.
  */
-import { describeEvent, escapeHtml, formatTime, TASK_ROWS, type TimelineModel } from './model.ts';
+import { axisFor, describeEvent, escapeHtml, formatTime, TASK_ROWS, type TimelineModel } from './model.ts';
 
 const LANE = 34;
 /** A task's row under its thread's lane. */
@@ -102,23 +102,23 @@ export function renderTimelineSvg(model: TimelineModel, width = 900, evidence: R
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" class="tl-svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="group" aria-label="Threads over time">`);
   parts.push(`<defs><marker id="tl-arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0 0L8 4L0 8z" class="tl-arrowhead"/></marker>`);
   parts.push(`<pattern id="tl-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" class="tl-blocked-bg"/><line x1="0" y1="0" x2="0" y2="6" class="tl-hatch-line"/></pattern></defs>`);
-  // Axis.
+  // Axis: ticks about every 120 px over the part drawn, so a zoomed-in view has its own.
+  const fromPx = Math.max(LEFT, range?.from ?? LEFT);
+  const toPx = Math.min(LEFT + plot, range?.to ?? LEFT + plot);
+  const atPx = (px: number) => model.start + (px - LEFT) / scale;
+  const ticks = toPx > fromPx ? axisFor(model, atPx(fromPx), atPx(toPx), Math.max(2, Math.round((toPx - fromPx) / 120))) : [];
   parts.push(`<g class="tl-axis" aria-hidden="true">`);
-  for (const { at: t, label } of model.axis) {
+  for (const { at: t, label } of ticks) {
     parts.push(`<line x1="${x(t).toFixed(1)}" x2="${x(t).toFixed(1)}" y1="${TOP - 6}" y2="${height - 8}" class="tl-grid"/><text x="${x(t).toFixed(1)}" y="${TOP - 10}" text-anchor="middle" class="tl-tick">${escapeHtml(label)}</text>`);
   }
   parts.push(`</g>`);
   // Lanes.
   for (const l of model.lanes) {
     const cy = y(l.threadId);
-    parts.push(`<text x="${LEFT - 8}" y="${cy + 4}" text-anchor="end" class="tl-lane-name">${escapeHtml(l.name)}</text>`);
     parts.push(`<rect x="${x(l.from).toFixed(1)}" y="${cy - 7}" width="${Math.max(1, x(l.to) - x(l.from)).toFixed(1)}" height="14" rx="2" class="tl-running"><title>${escapeHtml(`${l.name} running`)}</title></rect>`);
   }
   // Tasks: a row each under their thread (the first TASK_ROWS of a thread; the rest share one), a thin line for
   // the task's life, a solid span for each poll; the gaps between polls are its awaits.
-  for (const r of rows) {
-    parts.push(`<text x="${LEFT - 8}" y="${r.y + 4}" text-anchor="end" class="tl-task-name">${escapeHtml(r.label)}</text>`);
-  }
   const span = (key: string, x1: number, x2: number, minWidth: number, event: number, draw: (x1: number, w: number) => string, label?: () => string): Shape => ({
     key,
     x1,
@@ -197,7 +197,12 @@ export function renderTimelineSvg(model: TimelineModel, width = 900, evidence: R
     const at = model.virtual ? event : e.time;
     parts.push(hit(event, `<circle cx="${x(at).toFixed(1)}" cy="${y(e.threadId)}" r="7" class="tl-evidence-ring"/>`));
   }
-  parts.push(`</svg>`);
+  // The names of the lanes and task rows, last so they are on top: a view that scrolls keeps them in sight by moving
+  // this group with its scroll (timeline-view.ts), over a background that hides what passes under it.
+  parts.push(`<g class="tl-names"><rect x="0" y="0" width="${LEFT - 6}" height="${height}" class="tl-names-bg"/>`);
+  for (const l of model.lanes) parts.push(`<text x="${LEFT - 8}" y="${y(l.threadId) + 4}" text-anchor="end" class="tl-lane-name">${escapeHtml(l.name)}</text>`);
+  for (const r of rows) parts.push(`<text x="${LEFT - 8}" y="${r.y + 4}" text-anchor="end" class="tl-task-name">${escapeHtml(r.label)}</text>`);
+  parts.push(`</g></svg>`);
   // The first focusable mark in document order is the one Tab reaches.
   return parts.join('').replace('tabindex="-1"', 'tabindex="0"');
 }

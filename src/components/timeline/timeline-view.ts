@@ -188,6 +188,7 @@ function zoomControls(picture: HTMLElement, model: TimelineModel, evidence: Set<
     const current = picture.querySelector<SVGGElement>('.tl-hit[tabindex="0"]')?.dataset.event;
     picture.innerHTML = renderTimelineSvg(model, width, evidence, focused !== undefined ? { ...drawn, keep: Number(focused) } : drawn);
     picture.scrollLeft = left;
+    pinNames();
     if (current !== undefined && picture.querySelector(`.tl-hit[data-event="${current}"]`)) {
       for (const mark of picture.querySelectorAll<SVGGElement>('.tl-hit')) mark.setAttribute('tabindex', mark.dataset.event === current ? '0' : '-1');
     }
@@ -208,9 +209,12 @@ function zoomControls(picture: HTMLElement, model: TimelineModel, evidence: Set<
     zoomOut.disabled = width <= fitWidth();
     zoomIn.disabled = width >= MAX_WIDTH;
   };
+  // The lanes' names stay in sight, at the left of the view, however far it is scrolled.
+  const pinNames = () => picture.querySelector('.tl-names')?.setAttribute('transform', `translate(${picture.scrollLeft} 0)`);
   // Redraw when a scroll brings into sight what was not drawn (the drawn part is two views wide).
   let frame = 0;
   picture.addEventListener('scroll', () => {
+    pinNames();
     if (frame) return;
     frame = requestAnimationFrame(() => {
       frame = 0;
