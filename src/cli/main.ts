@@ -23,6 +23,7 @@ import { show } from '../exercises/checks-api.ts';
 import { inGuardedChild, runGuarded } from './guard.ts';
 import type { ConsoleLine } from '../timeline/model.ts';
 import { standaloneHtml } from '../timeline/standalone.ts';
+import type { DeadlockEntry } from '../timeline/wait-for.ts';
 
 const USAGE = `usage: npm run weft -- run <file.ts> [--timeout ms] [--threads] [--seed N [--schedule random|pct]] [--trace] [--timeline out.html] [--call NAME [--args JSON]]
        npm run weft -- check <exercise> [--file F]
@@ -86,7 +87,7 @@ async function run(file: string, options: RunOptions, labelThreads: boolean, tim
     }
   };
   const printed: ConsoleLine[] = [];
-  const errors: Array<{ thread?: string; line?: number }> = [];
+  const errors: DeadlockEntry[] = [];
   const onEvent = (event: RunEvent) => {
     switch (event.kind) {
       case 'output': {
@@ -96,7 +97,7 @@ async function run(file: string, options: RunOptions, labelThreads: boolean, tim
         return;
       }
       case 'error': {
-        errors.push({ ...(event.error.thread ? { thread: event.error.thread } : {}), ...(event.error.location ? { line: event.error.location.line } : {}) });
+        errors.push({ ...(event.error.thread ? { thread: event.error.thread } : {}), ...(event.error.location ? { line: event.error.location.line } : {}), ...(event.error.task ? { task: event.error.task } : {}) });
         const where = event.error.location ? `${file}:${event.error.location.line}:${event.error.location.column}: ` : `${file}: `;
         write(process.stderr, `${where}${event.error.name}: ${event.error.message}\n`);
         return;

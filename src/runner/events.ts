@@ -16,6 +16,11 @@ export interface ReaderError {
   location?: SourceLocation;
   /** Name of the thread it happened in (`main`, `worker-1`, `thread 3`). */
   thread?: string;
+  /**
+   * In a deadlock of tasks (every task waits and nothing can wake one): the task, and what it waits on when that can
+   * be named (an async lock and the task holding it, or the task it joins), for the wait-for graph.
+   */
+  task?: { name: string; waitsOn?: { object: string; kind: 'lock' | 'join'; holder?: { task: string; line: number } } };
 }
 
 export type OutputStream = 'log' | 'info' | 'warn' | 'error' | 'debug';

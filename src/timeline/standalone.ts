@@ -5,7 +5,7 @@
 import { buildTimeline, cutAtDeadlock, escapeHtml, type TimelineInput } from './model.ts';
 import { renderLegend, renderScale, renderTable, renderTimelineSvg } from './svg.ts';
 import { TIMELINE_CSS } from './styles.ts';
-import { describeWaitFor, renderWaitForSvg, waitForGraph } from './wait-for.ts';
+import { deadlockGraph, describeWaitFor, renderWaitForSvg, type DeadlockEntry } from './wait-for.ts';
 
 /** The theme variables the views use, for a page outside the book (the CLI's file). */
 const STANDALONE_THEME = `
@@ -20,10 +20,10 @@ body { font-family: var(--font-body); background: var(--color-bg); color: var(--
 `;
 
 /** One standalone HTML file: the timeline, its legend and table, and the wait-for graph when the run deadlocked. */
-export function standaloneHtml(input: TimelineInput & { title: string; ending: string; deadlocked?: Array<{ thread?: string; line?: number }> }): string {
+export function standaloneHtml(input: TimelineInput & { title: string; ending: string; deadlocked?: DeadlockEntry[] }): string {
   const events = input.deadlocked ? cutAtDeadlock(input.events, input.deadlocked) : input.events;
   const model = buildTimeline({ ...input, events });
-  const graph = input.deadlocked ? waitForGraph(events) : undefined;
+  const graph = input.deadlocked ? deadlockGraph(input.events, input.deadlocked) : undefined;
   const wait =
     graph && graph.edges.length
       ? `<figure aria-labelledby="wf-caption"><figcaption id="wf-caption">Wait-for graph: ${escapeHtml(describeWaitFor(graph))}</figcaption>${renderWaitForSvg(graph)}</figure>`

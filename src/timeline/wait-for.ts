@@ -1,10 +1,11 @@
 /**
- * The wait-for graph of a deadlocked run, from its trace: who waits on what,
+ * The wait-for graph of a deadlocked run, from its trace (threads) or its
+ * hang report (tasks, which wait without blocking their thread): who waits on what,
  * who holds it, the cycle; drawn as SVG whose edges are links to the lines
  * where each thread waits and where each holder took its lock.
  */
 import type { TraceEvent } from '../runner/events.ts';
-import { escapeHtml, objectNames } from './model.ts';
+import { cutAtDeadlock, escapeHtml, objectNames } from './model.ts';
 
 export interface WaitForGraph {
   nodes: Array<{ id: string; label: string; kind: 'thread' | 'object' }>;
@@ -64,6 +65,12 @@ export function waitForGraph(events: TraceEvent[]): WaitForGraph {
       next.set(t, h);
     }
   }
+  const cycle = markCycle(edges, next);
+  return { nodes, edges, cycle };
+}
+
+/** Finds a cycle by following waiter → holder from each waiter until one comes back, and marks the edges on it. */
+function markCycle(edges: WaitForGraph['edges'], next: Map<string, string>): string[] {
   // The cycle: follow thread → holder from each waiting thread until one comes back.
   let cycle: string[] = [];
   for (const start of next.keys()) {
@@ -89,7 +96,72 @@ export function waitForGraph(events: TraceEvent[]): WaitForGraph {
     const otherThread = other ? (edge.label === 'waits for' ? other.to : other.from) : undefined;
     edge.inCycle = inCycle.has(thread) && otherThread !== undefined && inCycle.has(otherThread);
   }
+  return cycle;
+}
+
+/** What a deadlock's report says of one task (ReaderError.task): which it is, where it waits, on what, held by whom. */
+export interface TaskWait {
+  task: string;
+  line?: number;
+  waitsOn?: { object: string; kind: 'lock' | 'join'; holder?: { task: string; line: number } };
+}
+
+/**
+ * The wait-for graph of tasks that all wait (weft/task's hang report): each
+ * task, the async lock it waits for and the task holding it, or the task it
+ * joins. A wait the report cannot name (a channel, a timer that never comes)
+ * is a task with no edge out. Empty when no task names what it waits on.
+ */
+export function taskWaitForGraph(waits: TaskWait[]): WaitForGraph {
+  const nodes: WaitForGraph['nodes'] = [];
+  const edges: WaitForGraph['edges'] = [];
+  const seen = new Set<string>();
+  const node = (id: string, label: string, kind: 'thread' | 'object') => {
+    if (seen.has(id)) return;
+    seen.add(id);
+    nodes.push({ id, label, kind });
+  };
+  const next = new Map<string, string>();
+  const at = (line: number | undefined) => (line && line > 0 ? { line } : {});
+  for (const w of waits) {
+    const t = `task:${w.task}`;
+    node(t, w.task, 'thread');
+    const on = w.waitsOn;
+    if (on === undefined) continue;
+    if (on.kind === 'join') {
+      const joined = `task:${on.object}`;
+      node(joined, on.object, 'thread');
+      edges.push({ from: t, to: joined, label: 'waits to join', ...at(w.line), inCycle: false });
+      next.set(t, joined);
+      continue;
+    }
+    const objectId = `lock:${on.object}`;
+    node(objectId, on.object, 'object');
+    edges.push({ from: t, to: objectId, label: 'waits for', ...at(w.line), inCycle: false });
+    if (on.holder) {
+      const h = `task:${on.holder.task}`;
+      node(h, on.holder.task, 'thread');
+      if (!edges.some((e) => e.from === objectId)) edges.push({ from: objectId, to: h, label: 'held by', ...at(on.holder.line), inCycle: false });
+      next.set(t, h);
+    }
+  }
+  if (edges.length === 0) return { nodes: [], edges: [], cycle: [] };
+  const cycle = markCycle(edges, next);
   return { nodes, edges, cycle };
+}
+
+/** One line of a deadlock's report (a ReaderError): the thread, its line, and for a task what it waits on. */
+export interface DeadlockEntry {
+  thread?: string;
+  line?: number;
+  task?: { name: string; waitsOn?: TaskWait['waitsOn'] };
+}
+
+/** The graph of a deadlock: its tasks' when the report names what they wait on, else its threads' from the trace. */
+export function deadlockGraph(events: TraceEvent[], deadlocked: DeadlockEntry[]): WaitForGraph {
+  const tasks = deadlocked.flatMap((d) => (d.task ? [{ task: d.task.name, ...(d.line ? { line: d.line } : {}), ...(d.task.waitsOn ? { waitsOn: d.task.waitsOn } : {}) }] : []));
+  const graph = tasks.length > 0 ? taskWaitForGraph(tasks) : undefined;
+  return graph && graph.edges.length > 0 ? graph : waitForGraph(cutAtDeadlock(events, deadlocked));
 }
 
 /** The wait-for graph as SVG: threads in a ring, each waited-on object between its waiter and its holder. */

@@ -338,3 +338,47 @@ function main() {
   expect(pageErrors).toEqual([]);
 });
 
+test('a deadlock of tasks draws its wait-for graph: each task, the async Mutex it waits for, the task holding it, both lines', async ({ page, pageErrors }) => {
+  test.setTimeout(120_000);
+  const ex = await exampleWith(page, '/async/', 'blockingSleep(300)');
+  await replaceCode(
+    page,
+    ex,
+    `import { spawn, sleep, Mutex } from "weft/task";
+
+async function main() {
+  const a = new Mutex(0);
+  const b = new Mutex(0);
+  const t1 = spawn(async () => {
+    const ga = await a.lock();
+    await sleep(10);
+    const gb = await b.lock();
+    gb.value += ga.value;
+  });
+  const t2 = spawn(async () => {
+    const gb = await b.lock();
+    await sleep(10);
+    const ga = await a.lock();
+    ga.value += gb.value;
+  });
+  await t1;
+  await t2;
+}`,
+  );
+  await ex.run.click();
+  const { status } = await finishedOutput(ex);
+  expect(status).toContain('Deadlock');
+  const graph = ex.root.getByRole('figure', { name: /^Wait-for graph/ });
+  await expect(graph).toBeVisible();
+  await expect(graph).toHaveAccessibleName(
+    "Wait-for graph: task 'main' waits at line 18 to join task 1; task 1 waits at line 9 for async Mutex 2, held by task 2 (locked at line 13); task 2 waits at line 15 for async Mutex 1, held by task 1 (locked at line 7). The cycle: task 1 → task 2 → task 1.",
+  );
+  await graph.getByRole('button', { name: 'async Mutex 1 is held by task 1, locked at line 7: show the line' }).click();
+  await expect.poll(() => cursorLine(ex)).toBe('7');
+  await ex.root.screenshot({ path: `${SHOTS}/task-deadlock-light.png` });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await ex.root.screenshot({ path: `${SHOTS}/task-deadlock-dark.png` });
+  expect(await violations(page)).toEqual([]);
+  expect(pageErrors).toEqual([]);
+});
+

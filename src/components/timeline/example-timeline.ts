@@ -8,6 +8,7 @@
 import type { RunEvent, RunOptions, RunOutcome, SourceLocation } from '../../runner/events.ts';
 import type { ConsoleLine } from '../../timeline/model.ts';
 import type { RecordedRun, ScheduleOutcome } from './timeline-view.ts';
+import type { DeadlockEntry } from '../../timeline/wait-for.ts';
 
 /** What every example run asks of the runner so its timeline can be drawn afterwards. */
 export const TRACED: RunOptions = { trace: true, traceCapacity: 20_000, tracePolls: true };
@@ -19,7 +20,7 @@ export class ExampleTimeline {
   readonly #button: HTMLButtonElement | null;
   readonly #reveal: (location: SourceLocation) => void;
   #console: ConsoleLine[] = [];
-  #errors: Array<{ thread?: string; line?: number }> = [];
+  #errors: DeadlockEntry[] = [];
   #last: RecordedRun | undefined;
   #evidence: RecordedRun['evidence'];
   #views: HTMLElement | undefined;
@@ -52,7 +53,7 @@ export class ExampleTimeline {
     if (event.kind === 'output' && event.at) {
       this.#console.push({ thread: event.thread, threadId: event.threadId, text: event.text, time: event.at.time, ...(event.at.line ? { line: event.at.line } : {}) });
     } else if (event.kind === 'error') {
-      this.#errors.push({ ...(event.error.thread ? { thread: event.error.thread } : {}), ...(event.error.location ? { line: event.error.location.line } : {}) });
+      this.#errors.push({ ...(event.error.thread ? { thread: event.error.thread } : {}), ...(event.error.location ? { line: event.error.location.line } : {}), ...(event.error.task ? { task: event.error.task } : {}) });
     } else if (event.kind === 'end') {
       this.#ended(event.outcome);
     }

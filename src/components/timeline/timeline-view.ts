@@ -11,7 +11,7 @@ import type { SourceLocation, TraceEvent } from '../../runner/events.ts';
 import { buildTimeline, cutAtDeadlock, describeEvent, type ConsoleLine, type TimelineModel } from '../../timeline/model.ts';
 import { TIMELINE_CSS } from '../../timeline/styles.ts';
 import { PLOT_MARGINS, renderLegend, renderScale, renderTable, renderTimelineSvg } from '../../timeline/svg.ts';
-import { describeWaitFor, renderWaitForSvg, waitForGraph } from '../../timeline/wait-for.ts';
+import { deadlockGraph, describeWaitFor, renderWaitForSvg, waitForGraph, type DeadlockEntry } from '../../timeline/wait-for.ts';
 
 export interface RecordedRun {
   events: TraceEvent[];
@@ -20,7 +20,7 @@ export interface RecordedRun {
   /** Under a seed: time is virtual. */
   seed?: number;
   /** The deadlock report's threads and lines, when the run ended in one. */
-  deadlocked?: Array<{ thread?: string; line?: number }>;
+  deadlocked?: DeadlockEntry[];
   /** A failed check's replay: the lines its message points at, whose events the picture marks as evidence, and why. */
   evidence?: { lines: number[]; why: string };
 }
@@ -316,10 +316,10 @@ function wireMarks(picture: HTMLElement, model: TimelineModel, detail: HTMLEleme
   });
 }
 
-/** The wait-for graph of a deadlocked run; undefined when the trace shows no thread waiting. */
+/** The wait-for graph of a deadlocked run (its threads', or its tasks'); undefined when nothing shows who waits on what. */
 export function waitForFigure(run: RecordedRun, reveal: (location: SourceLocation) => void): HTMLElement | undefined {
   addStyles();
-  const graph = waitForGraph(run.deadlocked ? cutAtDeadlock(run.events, run.deadlocked) : run.events);
+  const graph = run.deadlocked ? deadlockGraph(run.events, run.deadlocked) : waitForGraph(run.events);
   if (graph.edges.length === 0) return undefined;
   const { root } = figure('weft-waitfor', `Wait-for graph: ${describeWaitFor(graph)}`);
   const picture = document.createElement('div');

@@ -229,6 +229,7 @@ function mainApi(port: WorkerPort): MainApi {
               message: `${t.task} is waiting for ${t.what}, and nothing can wake it`,
               thread: ctx.name ?? 'main',
               ...(t.line > 0 ? { location: { line: t.line, column: Math.max(1, t.column) } } : {}),
+              task: { name: t.task, ...(t.on ? { waitsOn: t.on } : {}) },
             })),
             outputSeqEnd: Atomics.load(memory.i32, H.outputSeq),
           };

@@ -44,6 +44,19 @@ export interface Future<T> {
   [Symbol.dispose]?(): void;
 }
 
+/**
+ * What a waiting future waits on, for a hang's wait-for graph: the object (an
+ * async lock, or the task it joins) and, for a lock, the task holding it and
+ * the line where that task took it. Only futures that can name one have it
+ * (a `waitsOn()` method beside `describe()`).
+ */
+export interface WaitsOn {
+  /** "async Mutex 1", or a task's label ("task 2") for a join. */
+  object: string;
+  kind: 'lock' | 'join';
+  holder?: { task: string; line: number };
+}
+
 declare const NOT_A_PROMISE: unique symbol;
 /** A type no program can produce: the second parameter of a weft future's `then`, so that calling it does not type-check. */
 export type NotAPromise = typeof NOT_A_PROMISE;

@@ -9,7 +9,7 @@
  * rethrows its panic. Dropping a JoinHandle detaches the task (it keeps
  * running); `abort()` cancels it at its next await point.
  */
-import { awaitable, PENDING, Poll, refuseThen, Waker, type Awaitable, type Context, type Future, type IntoFuture } from './future.ts';
+import { awaitable, PENDING, Poll, refuseThen, Waker, type Awaitable, type Context, type Future, type IntoFuture, type WaitsOn } from './future.ts';
 import type { Runtime } from './runtime/scheduler.ts';
 import type { Task } from './runtime/task.ts';
 import { runtimeOrThrow } from './runtime/context.ts';
@@ -100,7 +100,7 @@ export class JoinHandle<T> implements Future<T> {
   result(): Awaitable<Result<T, JoinError>> {
     const handle = this;
     const task = this.#task;
-    const future: Future<Result<T, JoinError>> & { describe(): string; [Symbol.dispose](): void } = {
+    const future: Future<Result<T, JoinError>> & { describe(): string; waitsOn(): WaitsOn; [Symbol.dispose](): void } = {
       poll(cx: Context) {
         if (task.outcome === undefined) {
           handle.poll(cx);
@@ -110,6 +110,7 @@ export class JoinHandle<T> implements Future<T> {
         return Poll.ready(resultOf<T>(task));
       },
       describe: () => handle.describe(),
+      waitsOn: () => handle.waitsOn(),
       [Symbol.dispose]: () => handle.#forget(),
     };
     return awaitable(future);
@@ -163,6 +164,11 @@ export class JoinHandle<T> implements Future<T> {
 
   describe(): string {
     return `${this.#task.label()} to finish`;
+  }
+
+  /** For a hang's wait-for graph: the task this handle joins. */
+  waitsOn(): WaitsOn {
+    return { object: this.#task.label(), kind: 'join' };
   }
 }
 

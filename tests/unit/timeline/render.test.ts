@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../../../src/runner/events.ts';
 import { buildTimeline, cutAtDeadlock } from '../../../src/timeline/model.ts';
 import { renderTable, renderTimelineSvg } from '../../../src/timeline/svg.ts';
-import { describeWaitFor, renderWaitForSvg, waitForGraph } from '../../../src/timeline/wait-for.ts';
+import { deadlockGraph, describeWaitFor, renderWaitForSvg, waitForGraph } from '../../../src/timeline/wait-for.ts';
 
 let seq = 0;
 const ev = (time: number, thread: string, threadId: number, kind: TraceEvent['kind'], object: number, line?: number): TraceEvent => ({
@@ -228,6 +228,23 @@ describe('wait-for graph', () => {
       ]),
     );
     expect(links).toHaveLength(4);
+  });
+
+  it('draws a deadlock of tasks from its report: the async locks, their holders and lines, the join, and the cycle', () => {
+    const graph = deadlockGraph(
+      [],
+      [
+        { thread: 'main', line: 18, task: { name: "task 'main'", waitsOn: { object: 'task 1', kind: 'join' } } },
+        { thread: 'main', line: 9, task: { name: 'task 1', waitsOn: { object: 'async Mutex 2', kind: 'lock', holder: { task: 'task 2', line: 13 } } } },
+        { thread: 'main', line: 15, task: { name: 'task 2', waitsOn: { object: 'async Mutex 1', kind: 'lock', holder: { task: 'task 1', line: 7 } } } },
+      ],
+    );
+    expect(describeWaitFor(graph)).toBe(
+      "task 'main' waits at line 18 to join task 1; task 1 waits at line 9 for async Mutex 2, held by task 2 (locked at line 13); task 2 waits at line 15 for async Mutex 1, held by task 1 (locked at line 7). The cycle: task 1 → task 2 → task 1.",
+    );
+    // The join is not part of the cycle; the four lock edges are.
+    expect(graph.edges.filter((e) => e.inCycle)).toHaveLength(4);
+    expect(renderWaitForSvg(graph).match(/class="wf-hit"/g)).toHaveLength(5);
   });
 
   it('has no edges when nothing was left waiting', () => {

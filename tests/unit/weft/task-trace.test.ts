@@ -204,4 +204,37 @@ async function main() {
     expect(polls.filter((p) => p.object === blocking.object)[0]!.line).toBe(lineOf(source, 'await sleep(1)'));
     expect(last.line).toBeUndefined();
   });
+
+  it('a deadlock of tasks names what each waits on: the async Mutex and the task holding it (and where it took it), or the task it joins', async () => {
+    const source = `import { spawn, sleep, Mutex } from "weft/task";
+
+async function main() {
+  const a = new Mutex(0);
+  const b = new Mutex(0);
+  const t1 = spawn(async () => {
+    const ga = await a.lock();
+    await sleep(10);
+    const gb = await b.lock();
+    gb.value += ga.value;
+  });
+  const t2 = spawn(async () => {
+    const gb = await b.lock();
+    await sleep(10);
+    const ga = await a.lock();
+    ga.value += gb.value;
+  });
+  await t1;
+  await t2;
+}
+`;
+    const run = await runProgram(source, { seed: 3 });
+    expect(run.outcome.status).toBe('deadlock');
+    const tasks = run.errors.map((e) => ({ line: e.location?.line, ...e.task }));
+    expect(tasks).toEqual([
+      { line: lineOf(source, 'await t1'), name: "task 'main'", waitsOn: { object: 'task 1', kind: 'join' } },
+      { line: lineOf(source, 'const gb = await b.lock()'), name: 'task 1', waitsOn: { object: 'async Mutex 2', kind: 'lock', holder: { task: 'task 2', line: lineOf(source, '  const gb = await b.lock();\n    await sleep(10);\n    const ga') } } },
+      { line: lineOf(source, 'const ga = await a.lock();\n    ga.value'), name: 'task 2', waitsOn: { object: 'async Mutex 1', kind: 'lock', holder: { task: 'task 1', line: lineOf(source, 'const ga = await a.lock()') } } },
+    ]);
+  });
 });
+

@@ -23,11 +23,12 @@ import { traceTaskEvent, tracing } from '../../runtime/trace.ts';
 import { MutexGuard } from '../../sync/mutex.ts';
 import { RwLockReadGuard, RwLockWriteGuard } from '../../sync/rwlock.ts';
 import { runningTask, whereAwaiting, type Task } from './task.ts';
+import type { WaitsOn } from '../future.ts';
 
 /** What the run reports when every task waits and nothing can wake one. */
 export class TaskHang extends Error {
-  readonly tasks: { task: string; line: number; column: number; what: string }[];
-  constructor(summary: string, tasks: { task: string; line: number; column: number; what: string }[]) {
+  readonly tasks: { task: string; line: number; column: number; what: string; on?: WaitsOn }[];
+  constructor(summary: string, tasks: { task: string; line: number; column: number; what: string; on?: WaitsOn }[]) {
     super(summary);
     this.name = 'Deadlock';
     this.tasks = tasks;

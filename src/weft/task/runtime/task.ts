@@ -11,7 +11,7 @@
  * timeline show.
  */
 import { AsyncFn } from '../async-fn.ts';
-import { Context, describeFuture, Waker, type Future } from '../future.ts';
+import { Context, describeFuture, Waker, type Future, type WaitsOn } from '../future.ts';
 
 export const IDLE = 0;
 export const QUEUED = 1;
@@ -98,7 +98,7 @@ export class Task {
   }
 
   /** The reader's line of the innermost `await` this task is suspended at, and what it waits for there. */
-  whereAwaiting(): { line: number; column: number; what: string } {
+  whereAwaiting(): { line: number; column: number; what: string; on?: WaitsOn } {
     return whereAwaiting(this.future);
   }
 
@@ -138,10 +138,11 @@ export function runningTaskAt(): { id: number; at: () => { line: number; column:
 }
 
 /** The reader's line of the innermost `await` `future` is suspended at, and what it waits for there. */
-export function whereAwaiting(future: Future<unknown> | null): { line: number; column: number; what: string } {
+export function whereAwaiting(future: Future<unknown> | null): { line: number; column: number; what: string; on?: WaitsOn } {
   let line = 0;
   let column = 0;
   let what = 'to be polled';
+  let on: WaitsOn | undefined;
   for (let depth = 0; future !== null && depth < 1000; depth++) {
     if (future instanceof AsyncFn) {
       if (future.line > 0) ({ line, column } = future);
@@ -156,7 +157,8 @@ export function whereAwaiting(future: Future<unknown> | null): { line: number; c
       continue;
     }
     what = describeFuture(future);
+    on = (future as { waitsOn?: () => WaitsOn }).waitsOn?.();
     break;
   }
-  return { line, column, what };
+  return on === undefined ? { line, column, what } : { line, column, what, on };
 }

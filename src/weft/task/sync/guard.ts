@@ -4,13 +4,13 @@
  * is no poisoning: a task that panics while holding a guard gives the lock
  * back when the guard is dropped (Tokio's behaviour too).
  */
-import type { Awaitable, Context, Poll } from '../future.ts';
+import type { Awaitable, Context, Poll, WaitsOn } from '../future.ts';
 import { pollFn } from './poll-fn.ts';
 import { TAKE } from '../move.ts';
 import type { SemaphorePermit } from './semaphore.ts';
 
 /** `inner`'s value, mapped, as a future of its own (a lock's permit as its guard). */
-export function mapped<T, U>(inner: Awaitable<T>, map: (value: T) => U, what: () => string): Awaitable<U> {
+export function mapped<T, U>(inner: Awaitable<T>, map: (value: T) => U, what: () => string, waitsOn?: () => WaitsOn): Awaitable<U> {
   return pollFn(
     (cx: Context): Poll<U> => {
       const result = inner.poll(cx);
@@ -18,6 +18,7 @@ export function mapped<T, U>(inner: Awaitable<T>, map: (value: T) => U, what: ()
     },
     what,
     () => inner[Symbol.dispose]?.(),
+    waitsOn,
   );
 }
 

@@ -10,6 +10,10 @@
 import type { Awaitable } from '../future.ts';
 import { Semaphore } from './semaphore.ts';
 import { Guard, mapped } from './guard.ts';
+import { runningTask } from '../runtime/task.ts';
+
+/** Async Mutexes of this thread, numbered as made, for a hang's wait-for graph ("async Mutex 2"). */
+let made = 0;
 
 export class MutexGuard<T> extends Guard<T> {
   get value(): T {
@@ -23,19 +27,32 @@ export class MutexGuard<T> extends Guard<T> {
 export class Mutex<T> {
   readonly #semaphore = new Semaphore(1);
   readonly #cell: { value: T };
+  readonly #name = `async Mutex ${++made}`;
+  /** The task that took the lock last, and the line of its `await`: while the lock is taken, its holder. */
+  #taker: { task: string; line: number } | undefined;
   constructor(value: T) {
     this.#cell = { value };
   }
   /** Waits for the lock (in turn: the Mutex is fair) and returns its guard. */
   lock(): Awaitable<MutexGuard<T>> {
-    return mapped(this.#semaphore.acquire(), (permit) => new MutexGuard(permit, this.#cell, 'MutexGuard'), () => 'an async Mutex');
+    return mapped(
+      this.#semaphore.acquire(),
+      (permit) => this.#taken(new MutexGuard(permit, this.#cell, 'MutexGuard')),
+      () => 'an async Mutex',
+      () => ({ object: this.#name, kind: 'lock', ...(this.#semaphore.availablePermits() === 0 && this.#taker ? { holder: this.#taker } : {}) }),
+    );
   }
   /** The guard if the lock is free now, else undefined. */
   tryLock(): MutexGuard<T> | undefined {
     try {
-      return new MutexGuard(this.#semaphore.tryAcquire(), this.#cell, 'MutexGuard');
+      return this.#taken(new MutexGuard(this.#semaphore.tryAcquire(), this.#cell, 'MutexGuard'));
     } catch {
       return undefined;
     }
+  }
+  #taken(guard: MutexGuard<T>): MutexGuard<T> {
+    const task = runningTask();
+    this.#taker = { task: task?.label() ?? "task 'main'", line: task?.whereAwaiting().line ?? 0 };
+    return guard;
   }
 }

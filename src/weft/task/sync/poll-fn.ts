@@ -4,10 +4,11 @@
  * description for hang reports and a cancel hook besides. What each
  * primitive's futures have in common, kept in one place.
  */
-import { awaitable, type Awaitable, type Context, type Future, type Poll } from '../future.ts';
+import { awaitable, type Awaitable, type Context, type Future, type Poll, type WaitsOn } from '../future.ts';
 
-export function pollFn<T>(poll: (cx: Context) => Poll<T>, describe: () => string, cancel?: () => void): Awaitable<T> {
-  const future: Future<T> & { describe(): string } = { poll, describe };
+export function pollFn<T>(poll: (cx: Context) => Poll<T>, describe: () => string, cancel?: () => void, waitsOn?: () => WaitsOn): Awaitable<T> {
+  const future: Future<T> & { describe(): string; waitsOn?: () => WaitsOn } = { poll, describe };
   if (cancel !== undefined) future[Symbol.dispose] = cancel;
+  if (waitsOn !== undefined) future.waitsOn = waitsOn;
   return awaitable(future);
 }
