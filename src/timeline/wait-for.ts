@@ -235,7 +235,10 @@ export function renderWaitForSvg(graph: WaitForGraph, labels: Map<string, string
   return parts.join('');
 }
 
-/** An edge as a link's name: "main waits for lock B at line 19: show the line". */
+/**
+ * An edge as a link's name: its visible label first (WCAG 2.5.3, label in name), then the sentence it stands for:
+ * "waits for (line 19): main waits for lock B at line 19. Show the line".
+ */
 function edgeName(graph: WaitForGraph, edge: WaitForGraph['edges'][number], labels: Map<string, string>): string {
   const label = (id: string) => labels.get(id) ?? graph.nodes.find((n) => n.id === id)?.label ?? id;
   const what =
@@ -244,7 +247,7 @@ function edgeName(graph: WaitForGraph, edge: WaitForGraph['edges'][number], labe
       : edge.label === 'waits to join'
         ? `${label(edge.from)} waits at line ${edge.line} to join ${label(edge.to)}`
         : `${label(edge.from)} waits for ${label(edge.to)} at line ${edge.line}`;
-  return `${what}: show the line`;
+  return `${edge.label} (line ${edge.line}): ${what}. Show the line`;
 }
 
 /** The graph in one sentence, for the figure's text and the SVG's name. */

@@ -202,13 +202,13 @@ test('the wait-for graph\'s edges are links to their lines, by click and by keyb
   const graph = ex.root.getByRole('figure', { name: /^Wait-for graph/ });
   await expect(graph).toBeVisible();
   // Four links: where each thread waits (13, 19) and where each holder took its lock (11, 16).
-  const links = graph.getByRole('button', { name: /show the line$/ });
+  const links = graph.getByRole('button', { name: /Show the line$/ });
   await expect(links).toHaveCount(4);
-  const holder = graph.getByRole('button', { name: /is held by thread 2, locked at line 11: show the line/ });
+  const holder = graph.getByRole('button', { name: /is held by thread 2, locked at line 11\. Show the line/ });
   await holder.focus();
   await page.keyboard.press('Enter');
   expect(await cursorLine(ex)).toBe('11');
-  await graph.getByRole('button', { name: /^main waits for lock [AB] at line 19: show the line/ }).click();
+  await graph.getByRole('button', { name: /main waits for lock [AB] at line 19\. Show the line/ }).click();
   await expect.poll(() => cursorLine(ex)).toBe('19');
 });
 
@@ -373,7 +373,7 @@ async function main() {
   await expect(graph).toHaveAccessibleName(
     "Wait-for graph: task 'main' waits at line 18 to join task 1; task 1 waits at line 9 for async Mutex 2, held by task 2 (locked at line 13); task 2 waits at line 15 for async Mutex 1, held by task 1 (locked at line 7). The cycle: task 1 → task 2 → task 1.",
   );
-  await graph.getByRole('button', { name: 'async Mutex 1 is held by task 1, locked at line 7: show the line' }).click();
+  await graph.getByRole('button', { name: 'held by (line 7): async Mutex 1 is held by task 1, locked at line 7. Show the line' }).click();
   await expect.poll(() => cursorLine(ex)).toBe('7');
   await ex.root.screenshot({ path: `${SHOTS}/task-deadlock-light.png` });
   await page.emulateMedia({ colorScheme: 'dark' });

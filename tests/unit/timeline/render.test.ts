@@ -221,10 +221,10 @@ describe('wait-for graph', () => {
     const links = [...svg.matchAll(/<g class="wf-hit" data-line="(\d+)" tabindex="0" role="button" aria-label="([^"]*)">/g)].map((m) => [Number(m[1]), m[2]]);
     expect(links).toEqual(
       expect.arrayContaining([
-        [13, 'thread 2 waits for lock A at line 13: show the line'],
-        [16, 'lock A is held by main, locked at line 16: show the line'],
-        [19, 'main waits for lock B at line 19: show the line'],
-        [11, 'lock B is held by thread 2, locked at line 11: show the line'],
+        [13, 'waits for (line 13): thread 2 waits for lock A at line 13. Show the line'],
+        [16, 'held by (line 16): lock A is held by main, locked at line 16. Show the line'],
+        [19, 'waits for (line 19): main waits for lock B at line 19. Show the line'],
+        [11, 'held by (line 11): lock B is held by thread 2, locked at line 11. Show the line'],
       ]),
     );
     expect(links).toHaveLength(4);
