@@ -1,5 +1,5 @@
 /**
- * The tests of one chapter's exercises (tests/unit/exercises/*.test.ts, one
+ * The tests of one chapter's exercises (tests/unit/exercises/grading/*.test.ts, one
  * file a chapter, so that a test runner with more cores grades several at once):
  * every exercise is graded by the same grader as the page and the CLI: the
  * solution and each alternative pass every check, the starter fails, and
