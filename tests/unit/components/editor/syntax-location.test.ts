@@ -11,7 +11,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { typeScriptSyntaxError } from '../../../../src/compile/typescript-syntax.ts';
 import { atTypeScriptLocation } from '../../../../src/components/editor/syntax-location.ts';
-import { summarizeOutcome } from '../../../../src/components/example/run-summary.ts';
+import { summarizeOutcome } from '../../../../src/components/run/run-summary.ts';
 import type { RunEvent } from '../../../../src/runner/events.ts';
 import { compileError } from '../../support/compile.ts';
 import { editorWorker } from '../../support/editor-worker.ts';
@@ -84,7 +84,7 @@ it('the output says "Did not compile" once', async () => {
   const text = cases[0]!.source.join('\n');
   const run = await runProgram(text);
   const diagnostics = await typeScriptDiagnostics(text);
-  // What the output log renders (output-log.ts): each error line's text, then the status line's label and detail.
+  // What the output log renders (components/run/output-log.ts): each error line's text, then the status line's label and detail.
   const rendered = run.events
     .map((event) => atTypeScriptLocation(event, diagnostics, text))
     .flatMap((event) => {

@@ -1,5 +1,5 @@
 /**
- * Renders a run's events into the example's `role="log"` panel: output lines
+ * Renders a run's events into an example's or an exercise's `role="log"` panel: output lines
  * tagged by thread, errors with their location, and a final status line.
  * Lines are queued and written at most once per animation frame (less often
  * while a flood goes on), and only the last MAX_LINES are kept, with a note
