@@ -16,6 +16,8 @@ export interface ReaderError {
   location?: SourceLocation;
   /** Name of the thread it happened in (`main`, `worker-1`, `thread 3`). */
   thread?: string;
+  /** A CompileError the parser raised (`syntax error: …`, compile/errors.ts): the editor's TypeScript may place it better. */
+  syntax?: true;
 }
 
 export type OutputStream = 'log' | 'info' | 'warn' | 'error' | 'debug';

@@ -266,7 +266,7 @@ class WeftExercise extends HTMLElement {
           for (const replay of this.querySelectorAll<HTMLButtonElement>('.weft-results__replay')) replay.disabled = this.#busy === 'checking';
           const at = event.result.location;
           if (at && event.result.status !== 'passed') {
-            this.#editor.setMarkers([...this.#editor.markers, { line: at.line, column: at.column, message: `${event.result.title}: ${event.result.message ?? 'failed'}`, severity: 'error' }]);
+            this.#editor.setMarkers([...this.#editor.markers, { line: at.line, column: at.column, message: `${event.result.title}: ${event.result.message === undefined ? 'failed' : event.result.message + (event.result.replayCue ?? '')}`, severity: 'error' }]);
           }
         }
       });

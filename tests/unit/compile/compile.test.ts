@@ -11,7 +11,7 @@
 import { describe, expect, it } from 'vitest';
 import { compile, mapLocation, mapStack, type ProgramExports } from '../../../src/compile/index.ts';
 import { blockOn } from '../../../src/weft/task/runtime.ts';
-import { capturesOf, compileErrorText, evaluate, lines } from '../support/compile.ts';
+import { capturesOf, compileError, compileErrorText, evaluate, lines } from '../support/compile.ts';
 
 /** 1-based line and column of the `occurrence`-th `needle` in `text`. */
 function positionOf(text: string, needle: string, occurrence = 1): { line: number; column: number } {
@@ -236,6 +236,10 @@ describe('closures that move into threads', () => {
 describe('mistakes are reported where the reader made them', () => {
   it('reports a syntax error at its line and column', () => {
     expect(compileErrorText(lines('function main() {', '  let x = 1;', '  x = = 2;', '}'))).toBe('3:7 syntax error: unexpected `=`');
+    // Marked as a syntax error (the editor's TypeScript may place it better), from either parser; other mistakes are not.
+    expect(compileError(lines('function main() {', '  let x = 1;', '  x = = 2;', '}')).syntax).toBe(true);
+    expect(compileError(lines('function main() {', '  const a: number = 1; const a = 2;', '}')).syntax).toBe(true);
+    expect(compileError(lines('function helper() {}')).syntax).toBe(false);
   });
 
   it('reports the same line and column whatever the line endings (\\r\\n, or \\r alone)', () => {

@@ -47,6 +47,9 @@ function main() {
     const [check] = result.checks;
     expect(check!.status, summary(result).join('\n')).toBe('failed');
     expect(check!.message).toMatch(/the total was 0, expected 1,000/);
+    // How to replay it comes apart from the message: the CLI and an editor marker print it after, the page has a button.
+    expect(check!.message).not.toContain('replay seed');
+    expect(check!.replayCue).toBe(check!.seed === undefined ? undefined : ` — replay seed ${check!.seed}`);
   });
 
   it("rewriting the program's own intrinsics changes nothing the checks compare with", { timeout: 120_000 }, async () => {

@@ -60,7 +60,7 @@ export function chapterExerciseTests(chapterDir: string): void {
         const [result] = graded.result.checks;
         expect(result!.status, summary(graded.result).join('\n')).toBe('failed');
         expect(result!.message).toBeTruthy();
-        if (result!.seed !== undefined) expect(result!.message).toContain(`replay seed ${result!.seed}`);
+        if (result!.seed !== undefined) expect(result!.replayCue).toBe(` — replay seed ${result!.seed}`);
         if (result!.seed !== undefined && replays) {
           // A failing call of an exported function replays as that call (the page's Replay and the CLI's --call do the same).
           const replay = await runProgram(wrong.source, { seed: result!.seed, ...(result!.call ? { call: result!.call } : {}) });
