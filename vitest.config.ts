@@ -22,7 +22,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     teardownTimeout: 10_000,
-    // Monaco's bundled TypeScript (9 MB, tests/unit/editor-types.test.ts) loads as Node loads it, not through Vite's transform.
+    // Monaco's bundled TypeScript (9 MB, tests/unit/components/editor/types.test.ts) loads as Node loads it, not through Vite's transform.
     server: { deps: { external: [/monaco-editor\/esm\/vs\/languages\/features\/typescript\/lib\//] } },
   },
 });

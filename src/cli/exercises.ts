@@ -126,7 +126,7 @@ function mark(result: CheckResult): string {
 function describe(result: CheckResult, file: string): string[] {
   const lines = [`  ${mark(result)} ${result.title}`];
   if (result.status === 'passed') return lines;
-  if (result.message) lines.push(...result.message.split('\n').map((l) => `      ${l}`));
+  if (result.message) lines.push(...`${result.message}${result.replayCue ?? ''}`.split('\n').map((l) => `      ${l}`));
   if (result.location) lines.push(dim(`      at ${shown(file)}:${result.location.line}:${result.location.column}`));
   if (result.seed !== undefined) {
     const call = result.call ? ` --call ${result.call.name} --args ${shellQuote(JSON.stringify(result.call.args))}` : '';

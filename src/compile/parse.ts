@@ -23,6 +23,6 @@ export function parseStripped(code: string, strippedMap: RawSourceMap): Program 
     const loc = error.loc as { line: number; column: number };
     const at = mapStrippedLocation(strippedMap, loc.line, loc.column) ?? { line: loc.line, column: loc.column + 1 };
     const message = error.message.replace(/ \(\d+:\d+\)$/, '');
-    throw new CompileError(`syntax error: ${message}`, at.line, at.column);
+    throw CompileError.syntaxError(message, at.line, at.column);
   }
 }

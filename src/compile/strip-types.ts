@@ -46,7 +46,7 @@ function syntaxError(error: unknown, source: string, filename: string): unknown 
     message = `unexpected \`${token}\`${message.slice('Unexpected token'.length)}`;
   }
   const { line, column } = lineAndColumn(source, Math.min(pos, source.length));
-  return new CompileError(`syntax error: ${message}`, line, column);
+  return CompileError.syntaxError(message, line, column);
 }
 
 /** Offset -> 1-based line and column. */

@@ -10,7 +10,7 @@
  * Validation reads every file and compiles the starter, the solution and
  * every wrong answer with the book's compile step, but runs nothing: that
  * the solution passes and the rest fail is the tests' job
- * (tests/unit/exercises.test.ts).
+ * (tests/unit/exercises/catalog.test.ts).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';

@@ -22,7 +22,8 @@
  *
  * Failure messages speak to the learner about what their program did:
  * "the total was 987, expected 1,000: 13 increments were lost". The grader
- * adds how to see it again ("with seed 48213 … — replay seed 48213").
+ * adds the run's seed ("With seed 48213 …") and how to see it again (the
+ * result's `replayCue`, " — replay seed 48213", grade.ts).
  *
  * This file is imported by checks in the browser bundle and in Node: no
  * Node or DOM API here.

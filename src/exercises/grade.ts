@@ -49,6 +49,11 @@ export interface CheckResult {
   message?: string;
   /** The seed of the failing run: `startRun(source, { seed, call })` replays it. */
   seed?: number;
+  /**
+   * With `seed`: how the message ends where it is read as text (the CLI, an editor marker),
+   * " — replay seed N". The page's list of results has a Replay button that says it instead.
+   */
+  replayCue?: string;
   /** When the failing run called one of the program's exported functions instead of `main`: which, with what arguments. */
   call?: { name: string; args: unknown[] };
   /** Where in the learner's source, when the failure has a place (a panic, a deadlocked wait, a compile error). */
@@ -185,7 +190,7 @@ class Grading {
         if (cause !== undefined && result.status === 'failed') {
           const first = explained.get(cause.key);
           if (first === undefined) explained.set(cause.key, { id: check.id, title: check.title });
-          else result = { ...result, sameCauseAs: first.id, message: sameCause(cause.status, first.title, result.seed) };
+          else result = { ...result, sameCauseAs: first.id, message: sameCause(cause.status, first.title) };
         }
       }
       results.push(result);
@@ -377,11 +382,13 @@ function whatWentWrong(run: ProgramRun, reason: string, timeoutMs: number): stri
 }
 
 /** A check that failed for a cause an earlier check already explained (a run that ended with `status`): one line pointing there. */
-function sameCause(status: RunStatus, firstTitle: string, seed: number | undefined): string {
+function sameCause(status: RunStatus, firstTitle: string): string {
   const what = status === 'panic' ? 'panicked' : status === 'deadlock' ? 'deadlocked' : 'ran out of time';
-  const replay = seed === undefined ? '' : ` — replay seed ${seed}`;
-  return `Not judged: the program ${what} here too, as explained under “${firstTitle}”${replay}`;
+  return `Not judged: the program ${what} here too, as explained under “${firstTitle}”`;
 }
+
+/** CheckResult.replayCue for a failure under `seed`. */
+const replayCue = (seed: number) => ` — replay seed ${seed}`;
 
 function locationOf(errors: readonly ReaderError[]): { location?: SourceLocation } {
   const located = errors.find((e) => e.location);
@@ -395,7 +402,7 @@ function describeFailure(failure: CheckFailure): Omit<CheckResult, 'id' | 'title
   if (failure.status === 'error') return { status: 'error', ...(failure.reason ? { reason: failure.reason } : {}), message: capitalize(failure.message), ...location };
   if (run?.seed === undefined) return { status: 'failed', message: capitalize(failure.message), ...location };
   const call = run.call === undefined ? {} : { call: { name: run.call.name, args: run.call.args } };
-  return { status: 'failed', message: `With seed ${run.seed} ${failure.message} — replay seed ${run.seed}`, seed: run.seed, ...call, ...location };
+  return { status: 'failed', message: `With seed ${run.seed} ${failure.message}`, seed: run.seed, replayCue: replayCue(run.seed), ...call, ...location };
 }
 
 /** Starts a sentence with a capital, unless it starts with code (`sumChunks(…) returned`, `rx`). */

@@ -12,7 +12,7 @@
  * a reader may use. Declarations are also a third of the sources' size.
  *
  * Node only: the Vite plugin below serves them to the page as
- * `virtual:weft-declarations`; tests/unit/editor-types.test.ts checks every
+ * `virtual:weft-declarations`; tests/unit/components/editor/types.test.ts checks every
  * example and exercise against the same output.
  */
 import { readdirSync, readFileSync } from 'node:fs';

@@ -9,7 +9,7 @@
  *
  * Reading one back checks every field and says, in a sentence a reader can
  * act on, what is wrong with a file that is not right. Pure: no DOM, no
- * IndexedDB (tests/unit/progress-schema.test.ts).
+ * IndexedDB (tests/unit/progress/schema.test.ts).
  *
  * The one format of progress for the page and the CLI: the page's "Export
  * progress" and the CLI's `learn/progress.json` and `weft export` write it,

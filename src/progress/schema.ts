@@ -2,7 +2,7 @@
  * What the book remembers about a reader's exercises, as plain records:
  * the schema, its version, the migrations between versions, and the pure
  * updates the page makes. No DOM and no IndexedDB here (store.ts does the
- * storing), so all of it is tested in Node (tests/unit/progress-schema.test.ts).
+ * storing), so all of it is tested in Node (tests/unit/progress/schema.test.ts).
  *
  * The same data travels in three forms: the IndexedDB database, whose
  * version is SCHEMA_VERSION; a Snapshot (every store's records, read out

@@ -21,6 +21,8 @@ export interface ReaderError {
    * be named (an async lock and the task holding it, or the task it joins), for the wait-for graph.
    */
   task?: { name: string; waitsOn?: { object: string; kind: 'lock' | 'join'; holder?: { task: string; line: number } } };
+  /** A CompileError the parser raised (`syntax error: …`, compile/errors.ts): the editor's TypeScript may place it better. */
+  syntax?: true;
 }
 
 export type OutputStream = 'log' | 'info' | 'warn' | 'error' | 'debug';

@@ -13,7 +13,7 @@
  * A full ring makes the writer wait until the supervisor has read a line
  * (as a Rust program's `println!` waits on a full pipe), so no line is lost
  * and a flood cannot outrun the reader; the page keeps only the last lines
- * on screen (output-log.ts). The writer waits in slices and gives up when
+ * on screen (components/run/output-log.ts). The writer waits in slices and gives up when
  * the run stops.
  *
  * Layout (Int32 words from the ring's address):

@@ -18,7 +18,7 @@
  * program that later replaces `postMessage` on a prototype never sees a
  * token go by.
  */
-import type { SourceLocation } from '../weft/runtime/context.ts';
+import type { ReaderError } from './events.ts';
 
 /** A compiled program as every worker of a run needs it. */
 export interface ProgramPayload {
@@ -83,8 +83,8 @@ export type FromWorker =
 export interface MainResult {
   /** 'deadlock': main's tasks all wait and nothing can wake one (weft/task's hang report; `error.message` is the summary, `errors` each task). */
   status: 'ok' | 'panic' | 'compile-error' | 'deadlock';
-  error?: { name: string; message: string; location?: SourceLocation; thread?: string };
-  errors?: { name: string; message: string; location?: SourceLocation; thread?: string }[];
+  error?: ReaderError;
+  errors?: ReaderError[];
   /** Console lines numbered below this were written before main returned; later ones are cut, as when a Rust process exits. */
   outputSeqEnd: number;
   /** What the exported function named by `run`'s `call` returned (events.ts RunOptions.call). */

@@ -26,6 +26,7 @@ export function mainEnd(result: MainResult, elapsed: string): { status: RunStatu
           message: result.status === 'panic' ? `thread 'main' panicked: ${error.message}` : error.message,
           ...(error.location ? { location: error.location } : {}),
           ...(error.thread ? { thread: error.thread } : {}),
+          ...(error.syntax ? { syntax: error.syntax } : {}),
         },
       },
     ],

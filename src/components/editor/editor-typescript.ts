@@ -2,7 +2,7 @@
  * How the editor's TypeScript sees a reader's program, in one place shared by
  * the page (monaco-setup.ts), the editor's TypeScript worker
  * (weft-typescript-worker.ts) and the test that type-checks every example and
- * exercise exactly as the editor does (tests/unit/editor-types.test.ts).
+ * exercise exactly as the editor does (tests/unit/components/editor/types.test.ts).
  * No Monaco and no TypeScript imports: plain data and functions.
  */
 

@@ -5,9 +5,9 @@
 import type { RunEvent } from '../../runner/events.ts';
 import { typeScriptSyntaxError, type SyntaxDiagnostic } from '../../compile/typescript-syntax.ts';
 
-/** True for the compile step's syntax error (`CompileError: syntax error: …`), the one TypeScript can place better. */
+/** True for the compile step's syntax error (ReaderError.syntax: `CompileError: syntax error: …`), the one TypeScript can place better. */
 export function isSyntaxCompileError(event: RunEvent): boolean {
-  return event.kind === 'error' && event.error.name === 'CompileError' && event.error.message.startsWith('syntax error');
+  return event.kind === 'error' && event.error.syntax === true;
 }
 
 /**

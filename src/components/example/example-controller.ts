@@ -8,9 +8,9 @@
 import { DEFAULT_TIMEOUT_MS, type RunEvent } from '../../runner/events.ts';
 import type { RunHandle } from '../../runner/browser-host.ts';
 import { CodeEditor, onPageLeave } from '../editor/code-editor.ts';
-import { OutputLog } from './output-log.ts';
+import { OutputLog } from '../run/output-log.ts';
 import { draftKey, loadDraft, saveDraft } from './example-drafts.ts';
-import { confirmDialog } from '../exercise/confirm-dialog.ts';
+import { confirmDialog } from '../dialog/confirm-dialog.ts';
 import { matchesExpected, type OutputComparison } from '../../markdown/expected-output.ts';
 import { ExampleTimeline, outcomeLabel, TRACED } from '../timeline/example-timeline.ts';
 import { atTypeScriptLocation, isSyntaxCompileError } from '../editor/syntax-location.ts';

@@ -54,9 +54,8 @@ export class CheckResults {
 
   ended(result: CheckResult): void {
     const item = this.#item(result.id, result.title, result.status);
-    // The grader ends a replayable failure with "— replay seed N" (the CLI's cue); here the Replay button says it.
-    const message = result.seed === undefined ? result.message : result.message?.replace(new RegExp(` — replay seed ${result.seed}$`), '');
-    if (message) item.append(element('p', 'weft-results__message', message));
+    // Without the result's replayCue ("— replay seed N", the CLI's): here the Replay button says it.
+    if (result.message) item.append(element('p', 'weft-results__message', result.message));
     const actions = element('div', 'weft-results__actions');
     if (result.location) {
       const location = result.location;

@@ -17,12 +17,12 @@ import type { GradeHandle, GradeResult } from '../../exercises/grade.ts';
 import { DEFAULT_TIMEOUT_MS, type SourceLocation } from '../../runner/events.ts';
 import type { EditorMarker } from '../editor/editor.ts';
 import { CodeEditor, onPageLeave } from '../editor/code-editor.ts';
-import { OutputLog } from '../example/output-log.ts';
+import { OutputLog } from '../run/output-log.ts';
 import { deleteDraft, readAllProgress, readDraft, readProgress, saveDraft, StorageError, updateProgress } from '../../progress/store.ts';
 import { continueWith, statusOf, withAttempt, withHintsShown, withResult, withSolutionRevealed, type ExerciseProgress } from '../../progress/schema.ts';
 import { CheckResults } from './check-results.ts';
 import { show } from '../../exercises/checks-api.ts';
-import { confirmDialog } from './confirm-dialog.ts';
+import { confirmDialog } from '../dialog/confirm-dialog.ts';
 import { keepUnsaved, takeUnsaved } from './unsaved-draft.ts';
 import { ExampleTimeline, TRACED } from '../timeline/example-timeline.ts';
 
@@ -266,7 +266,7 @@ class WeftExercise extends HTMLElement {
           for (const replay of this.querySelectorAll<HTMLButtonElement>('.weft-results__replay')) replay.disabled = this.#busy === 'checking';
           const at = event.result.location;
           if (at && event.result.status !== 'passed') {
-            this.#editor.setMarkers([...this.#editor.markers, { line: at.line, column: at.column, message: `${event.result.title}: ${event.result.message ?? 'failed'}`, severity: 'error' }]);
+            this.#editor.setMarkers([...this.#editor.markers, { line: at.line, column: at.column, message: `${event.result.title}: ${event.result.message === undefined ? 'failed' : event.result.message + (event.result.replayCue ?? '')}`, severity: 'error' }]);
           }
         }
       });

@@ -196,7 +196,12 @@ function mainApi(port: WorkerPort): MainApi {
           if (error instanceof CompileError) {
             return {
               status: 'compile-error',
-              error: { name: 'CompileError', message: error.message, location: { line: error.line, column: error.column } },
+              error: {
+                name: 'CompileError',
+                message: error.message,
+                location: { line: error.line, column: error.column },
+                ...(error.syntax ? { syntax: true as const } : {}),
+              },
               outputSeqEnd: 0,
             };
           }

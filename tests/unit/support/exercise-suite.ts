@@ -1,5 +1,5 @@
 /**
- * The tests of one chapter's exercises (tests/unit/exercises/*.test.ts, one
+ * The tests of one chapter's exercises (tests/unit/exercises/grading/*.test.ts, one
  * file a chapter, so that a test runner with more cores grades several at once):
  * every exercise is graded by the same grader as the page and the CLI: the
  * solution and each alternative pass every check, the starter fails, and
@@ -60,7 +60,7 @@ export function chapterExerciseTests(chapterDir: string): void {
         const [result] = graded.result.checks;
         expect(result!.status, summary(graded.result).join('\n')).toBe('failed');
         expect(result!.message).toBeTruthy();
-        if (result!.seed !== undefined) expect(result!.message).toContain(`replay seed ${result!.seed}`);
+        if (result!.seed !== undefined) expect(result!.replayCue).toBe(` — replay seed ${result!.seed}`);
         if (result!.seed !== undefined && replays) {
           // A failing call of an exported function replays as that call (the page's Replay and the CLI's --call do the same).
           const replay = await runProgram(wrong.source, { seed: result!.seed, ...(result!.call ? { call: result!.call } : {}) });

@@ -30,5 +30,5 @@ export async function gradeExercise(id: string, source: string, only?: string[],
 
 /** "check-id: status: message" for each check, for readable assertion failures. */
 export function summary(result: GradeResult): string[] {
-  return result.checks.map((c) => `${c.id}: ${c.status}${c.message ? `: ${c.message}` : ''}`);
+  return result.checks.map((c) => `${c.id}: ${c.status}${c.message ? `: ${c.message}${c.replayCue ?? ''}` : ''}`);
 }

@@ -1,27 +1,18 @@
 // `npm run weft -- run F --timeline out.html`: the run's timeline (and, for a
 // deadlock, its wait-for graph) as one standalone HTML file.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
-const CLI = join(import.meta.dirname, '../../../src/cli/main.ts');
 const FIXTURES = join(import.meta.dirname, '../../fixtures/timeline');
-let dir: string | undefined;
-afterEach(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
-});
 
-function weft(args: string[]) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const weft = (args: string[]) => runCli(args, { timeout: 120_000 });
 
 describe('weft run --timeline', () => {
   it('writes a deadlock as a timeline and a wait-for graph naming both threads and both lines', { timeout: 120_000 }, () => {
-    dir = mkdtempSync(join(tmpdir(), 'weft-timeline-'));
+    const dir = tempDir('weft-timeline-');
     const out = join(dir, 'lock-order.html');
     const result = weft(['run', join(FIXTURES, 'lock-order.ts'), '--seed', '1', '--timeline', out]);
     expect(result.code).toBe(1);
@@ -37,7 +28,7 @@ describe('weft run --timeline', () => {
   });
 
   it('draws a finished run with each thread as a lane and its console line', { timeout: 120_000 }, () => {
-    dir = mkdtempSync(join(tmpdir(), 'weft-timeline-'));
+    const dir = tempDir('weft-timeline-');
     const out = join(dir, 'lost.html');
     const result = weft(['run', join(FIXTURES, 'lost-update.ts'), '--seed', '2', '--timeline', out]);
     expect(result.code).toBe(0);

@@ -1,0 +1,87 @@
+/**
+ * The compile step's async lowering (src/compile/async-lowering.ts): an
+ * `async` function becomes a lazy weft future, each `await` a `yield`, with
+ * the program's lines unchanged and mistakes reported at the reader's line.
+ */
+import { describe, expect, it } from 'vitest';
+import { compile } from '../../../src/compile/index.ts';
+import { site } from '../../../src/weft/task/async-fn.ts';
+import { blockOn } from '../../../src/weft/task/runtime.ts';
+import { compileErrorText, evaluate, lines } from '../support/compile.ts';
+
+/** Compiles `source` and evaluates it against the fake weft. */
+function compileAndEvaluate(source: string) {
+  const compiled = compile(source);
+  return { compiled, exports: evaluate(compiled).exports };
+}
+
+describe('async lowering', () => {
+  it('keeps every line where it was', () => {
+    const source = lines(
+      'async function add(a, b) {',
+      '  const x = await a;',
+      '  return x + await b;',
+      '}',
+      'const twice = async (n) => 2 * await n;',
+      'async function main() { return await twice(await add(1, 2)); }',
+    );
+    const { compiled, exports } = compileAndEvaluate(source);
+    const generated = compiled.code.split('\n');
+    expect(generated[2]).toContain('const x = (yield (__weft.site.line = 2, __weft.site.column = 13, a));');
+    expect(generated[3]).toContain('return x + (yield (__weft.site.line = 3, __weft.site.column = 14, b));');
+    expect(generated[5]).toContain('2 * (yield (__weft.site.line = 5, __weft.site.column = 32, n))');
+    expect(blockOn(exports.main() as never)).toBe(6);
+  });
+
+  it('an async function runs nothing until polled, and records the line it awaits at', () => {
+    const source = lines('let ran = 0;', 'async function f() {', '  ran++;', '  await 1;', '  return ran;', '}', 'function main() { const fut = f(); return [ran, fut]; }');
+    const { exports } = compileAndEvaluate(source);
+    const [before, fut] = exports.main() as [number, never];
+    expect(before).toBe(0);
+    expect(blockOn(fut)).toBe(1);
+    expect(site.line).toBe(4);
+  });
+
+  it('does not lift an async closure passed to `spawn` (it is a task, not a thread)', () => {
+    const source = lines(
+      'import { spawn } from "weft/task";',
+      'class Conn { read() { return 1; } }',
+      'async function main() {',
+      '  const conn = new Conn();',
+      '  async function helper() { return conn.read(); }',
+      '  spawn(async () => conn.read());',
+      '  spawn(helper);',
+      '}',
+    );
+    expect(compile(source).closures).toEqual([]);
+  });
+
+  it('wraps an async closure passed to `spawn` so its captures can move into the task, on the same line', () => {
+    const source = lines(
+      'import { spawn, mpsc } from "weft/task";',
+      'const shared = 1;',
+      'async function main() {',
+      '  const [tx] = mpsc.channel(8);',
+      '  for (let id = 1; id <= 3; id++) {',
+      '    const tx1 = tx.clone();',
+      '    const h = spawn(async () => { await tx1.send(id + shared); return h; });',
+      '    const later = 2;',
+      '  }',
+      '  await (async () => tx)();',
+      '}',
+    );
+    const generated = compile(source).code.split('\n');
+    // `id` is assigned by the loop, so it stays shared; `h` is not initialized until spawn returns, `later` comes after, `shared` is module-level.
+    expect(generated[7]).toContain('spawn(__weft.task(7, () => ({tx1, id}), ["tx1"], ({tx1}) => (');
+    expect(generated[7]).toMatch(/return h; }, this\);}\)\)\);$/);
+    expect(generated[10]).not.toContain('__weft.task');
+  });
+
+  it('names what it cannot lower, at the reader\'s line', () => {
+    expect(compileErrorText(lines('async function main() {', '  for await (const x of []) {}', '}'))).toMatch(/^2:3 `for await` is not available/);
+    expect(compileErrorText(lines('async function* gen() {}', 'function main() {}'))).toMatch(/^1:1 async generators/);
+    expect(compileErrorText(lines('class A extends Object {', '  async m() { await 1; return super.toString(); }', '}', 'function main() {}'))).toMatch(
+      /^2:\d+ `super` inside an async method/,
+    );
+  });
+});

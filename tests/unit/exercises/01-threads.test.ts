@@ -1,3 +1,0 @@
-import { chapterExerciseTests } from '../support/exercise-suite.ts';
-
-chapterExerciseTests('01-threads');

@@ -1,3 +1,0 @@
-import { chapterExerciseTests } from '../support/exercise-suite.ts';
-
-chapterExerciseTests('09-pitfalls');

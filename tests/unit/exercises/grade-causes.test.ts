@@ -1,0 +1,73 @@
+/**
+ * One message per cause: when a program fails several checks for one reason
+ * (it panics, deadlocks or runs out of time), the first check explains it and
+ * the others say so in a line, each still with its own seed to replay.
+ */
+import { expect, it } from 'vitest';
+import { startGrade } from '../../../src/exercises/node-grade.ts';
+import { gradeExercise, summary } from '../support/grade-exercise.ts';
+import { runProgram, supervisorForTests } from '../support/run-program.ts';
+
+/** An answer to two-producers that panics in every check, at line 3. */
+const source = `
+export function collect(first: string[], second: string[]): string[] {
+  throw new Error("not written yet");
+}
+
+function main() {
+  console.log(collect(["a1"], ["b1"]));
+}
+`;
+
+it('a program that panics the same way in every check is explained once', { timeout: 240_000 }, async () => {
+  const { result } = await gradeExercise('two-producers', source);
+  const lines = summary(result);
+  expect(result.checks.map((c) => c.status), lines.join('\n')).toEqual(['failed', 'failed', 'failed']);
+  const [first, ...rest] = result.checks;
+  // The first check says what happened and where ...
+  expect(first!.message).toMatch(/not written yet/);
+  expect(first!.location?.line).toBe(3);
+  expect(first!.sameCauseAs).toBeUndefined();
+  // ... the others point to it instead of saying it again.
+  for (const check of rest) {
+    expect(check.sameCauseAs).toBe(first!.id);
+    expect(check.message).toContain(`as explained under “${first!.title}”`);
+    expect(check.message).not.toMatch(/not written yet/);
+  }
+});
+
+it('grading until the first failure runs no check after it (the tests grade starters so)', { timeout: 240_000 }, async () => {
+  const { result } = await gradeExercise('two-producers', source, undefined, true);
+  expect(result.checks.map((c) => c.status)).toEqual(['failed', 'error', 'error']);
+  for (const check of result.checks.slice(1)) {
+    expect(check.message).toBe('not run: an earlier check did not pass');
+    expect(check.reason).toBe('not-run');
+  }
+});
+
+it('a program that does not compile: every check says so, with the reason as a field', { timeout: 240_000 }, async () => {
+  const { result, events } = await gradeExercise('two-producers', `${source}\nfunction broken( {\n`);
+  expect(result.checks.map((c) => [c.status, c.reason])).toEqual([
+    ['error', 'does-not-compile'],
+    ['error', 'does-not-compile'],
+    ['error', 'does-not-compile'],
+  ]);
+  expect(result.checks[0]!.message).toMatch(/^Your program does not compile: /);
+  expect(new Set(result.checks.map((c) => c.message)).size).toBe(1);
+  expect(events.filter((e) => e.kind === 'output')).toEqual([]);
+});
+
+it('grading stopped by the reader: the checks say so, and carry it as their reason', { timeout: 240_000 }, async () => {
+  const handle = startGrade('two-producers', source, () => {}, { supervisor: supervisorForTests() });
+  handle.stop();
+  const result = await handle.done;
+  expect(result.checks.length).toBeGreaterThan(0);
+  for (const check of result.checks) expect([check.status, check.reason]).toEqual(['error', 'stopped']);
+});
+
+it("a failing seeded run's outcome carries the seed and the reason as fields: the message's replay note is not parsed out", async () => {
+  const { outcome } = await runProgram('function main() {\n  throw new Error("boom");\n}\n', { seed: 7 });
+  expect(outcome).toMatchObject({ status: 'panic', seed: 7 });
+  expect(outcome.message).toBe(`${outcome.reason} (seed 7: run it again with this seed to replay it)`);
+  expect(outcome.reason).not.toMatch(/seed/);
+});

@@ -1,0 +1,3 @@
+import { chapterExerciseTests } from '../../support/exercise-suite.ts';
+
+chapterExerciseTests('01-threads');

@@ -1,0 +1,363 @@
+/**
+ * Hostile and faulty programs in Node (issue 17), run the way the CLI runs
+ * them: console floods, memory blow-ups, many threads, programs that reach
+ * for the network, the file system or the reader's data, and a few smaller
+ * faults. Each case checks what the reader sees: the run ends by its limit
+ * with a clear message, the next run works, and every worker the run
+ * started has been ended.
+ *
+ * Timeouts here are the programs' own time limits (behaviour: the run must
+ * end by them), kept short so the file stays quick; nothing asserts how fast
+ * anything went.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNodeSupervisor, createNodeWorker } from '../../../src/runner/node-host.ts';
+import type { Supervisor, WorkerHandle } from '../../../src/runner/supervisor.ts';
+import type { ReaderError, RunEvent, RunOptions, RunOutcome } from '../../../src/runner/events.ts';
+import { FORBIDDEN_GLOBALS, FORBIDDEN_NAVIGATOR, FORBIDDEN_PROCESS } from '../../../src/runner/worker/lockdown.ts';
+import { MAX_LINE_CHARS } from '../../../src/runner/output-ring.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../support/cli.ts';
+import { tempDir } from '../support/temp-dir.ts';
+
+/** Workers this file's supervisor started, and how many of them it has ended. */
+const workers = { started: 0, ended: 0 };
+/** A low heap limit per thread, so a blow-up reaches it in a moment. */
+const HEAP_LIMIT_MB = 96;
+
+function countedWorker(): WorkerHandle {
+  const worker = createNodeWorker(HEAP_LIMIT_MB);
+  workers.started++;
+  let ended = false;
+  return {
+    ...worker,
+    terminate() {
+      if (!ended) workers.ended++;
+      ended = true;
+      worker.terminate();
+    },
+  };
+}
+
+let supervisor: Supervisor;
+beforeAll(() => {
+  supervisor = createNodeSupervisor(2, HEAP_LIMIT_MB, countedWorker);
+});
+afterAll(() => supervisor.dispose());
+
+interface Run {
+  lines: string[];
+  errors: ReaderError[];
+  outcome: RunOutcome;
+}
+
+async function run(source: string, options: RunOptions = {}): Promise<Run> {
+  const events: RunEvent[] = [];
+  const outcome = await supervisor.startRun(source, { timeoutMs: 20_000, ...options }, (event) => events.push(event)).done;
+  return {
+    lines: events.flatMap((e) => (e.kind === 'output' ? [e.text] : [])),
+    errors: events.flatMap((e) => (e.kind === 'error' ? [e.error] : [])),
+    outcome,
+  };
+}
+
+/** Every worker started so far, except the supervisor's idle ones kept for the next run, has been ended. */
+async function expectNoWorkerLeft(): Promise<void> {
+  // The supervisor keeps idleTarget + 1 standby, fresh workers (never a run's) for the next run.
+  const idle = 3;
+  expect(workers.started - workers.ended).toBeLessThanOrEqual(idle);
+}
+
+/** The next run after a hostile one works as usual. */
+async function expectNextRunWorks(): Promise<void> {
+  const next = await run(`import { spawn } from "weft/thread";
+function main() {
+  console.log("next run:", spawn(() => 6 * 7).join());
+}
+`);
+  expect(next.outcome.status).toBe('ok');
+  expect(next.lines).toEqual(['next run: 42']);
+}
+
+describe('console floods', () => {
+  it('every line of a 60,000-line flood from two threads arrives, each thread in its own order', async () => {
+    const flood = await run(`import { spawn } from "weft/thread";
+function main() {
+  const h = spawn(() => { for (let i = 0; i < 30000; i++) console.log("t", i); });
+  for (let i = 0; i < 30000; i++) console.log("m", i);
+  h.join();
+  console.log("done");
+}
+`);
+    expect(flood.outcome.status).toBe('ok');
+    expect(flood.lines).toHaveLength(60_001);
+    expect(flood.lines.at(-1)).toBe('done');
+    for (const tag of ['m', 't']) {
+      const mine = flood.lines.filter((l) => l.startsWith(`${tag} `));
+      expect(mine).toEqual(Array.from({ length: 30_000 }, (_, i) => `${tag} ${i}`));
+    }
+  });
+
+  it('a program that prints forever ends by its time limit, with what it printed so far', async () => {
+    const flood = await run(`function main() {
+  for (let i = 0; ; i++) console.log("line", i);
+}
+`, { timeoutMs: 1500 });
+    expect(flood.outcome.status).toBe('timeout');
+    expect(flood.outcome.message).toBe('Stopped by the time limit of 1.5 s.');
+    expect(flood.lines.length).toBeGreaterThan(0);
+    expect(flood.lines.slice(0, 3)).toEqual(['line 0', 'line 1', 'line 2']);
+    await expectNextRunWorks();
+    await expectNoWorkerLeft();
+  });
+
+  it('one 50 MB line is cut to its first characters, saying how many more there were', async () => {
+    const huge = await run(`function main() {
+  console.log("x".repeat(50_000_000));
+  console.log("after");
+}
+`);
+    expect(huge.outcome.status).toBe('ok');
+    expect(huge.lines).toHaveLength(2);
+    expect(huge.lines[0]).toBe(`${'x'.repeat(MAX_LINE_CHARS)} … (${50_000_000 - MAX_LINE_CHARS} more characters not shown)`);
+    expect(huge.lines[1]).toBe('after');
+  });
+
+  it('lines printed just before a thread spins forever are shown', async () => {
+    const spin = await run(`function main() {
+  console.log("one");
+  console.log("two");
+  for (;;) {}
+}
+`, { timeoutMs: 1500 });
+    expect(spin.outcome.status).toBe('timeout');
+    expect(spin.lines).toEqual(['one', 'two']);
+  });
+});
+
+describe('memory blow-ups', () => {
+  // Many separate objects: the allocation pattern Node's per-worker limit always catches in time.
+  it("a thread that allocates without end stops the run as 'out of memory', naming the thread", async () => {
+    const hog = await run(`import { builder } from "weft/thread";
+function main() {
+  console.log("before");
+  const h = builder().name("hog").spawn(() => {
+    let list: unknown = null;
+    for (let i = 0; ; i++) list = { next: list, text: "item ".repeat(200) + i };
+  });
+  h.join();
+}
+`, { timeoutMs: 60_000 });
+    expect(hog.outcome.status).toBe('out-of-memory');
+    expect(hog.outcome.message).toBe(`Out of memory: thread 'hog' used more than ${HEAP_LIMIT_MB} MB, the most a thread may use here, and was stopped.`);
+    expect(hog.lines).toEqual(['before']);
+    await expectNextRunWorks();
+    await expectNoWorkerLeft();
+  });
+
+  it("main itself running out of memory is named 'main'", async () => {
+    const hog = await run(`function main() {
+  let list: unknown = null;
+  for (let i = 0; ; i++) list = { next: list, text: "item ".repeat(200) + i };
+}
+`, { timeoutMs: 60_000 });
+    expect(hog.outcome.status).toBe('out-of-memory');
+    expect(hog.outcome.message).toContain("thread 'main' used more than");
+    await expectNextRunWorks();
+  });
+
+  it('the CLI ends a blow-up V8 itself aborts on (push onto one array) with a weft message, not a V8 fatal error', () => {
+    const dir = tempDir('weft-hostile-');
+    const file = join(dir, 'blow-up.ts');
+    writeFileSync(file, `function main() {
+  console.log("start");
+  const keep: number[] = [];
+  for (let i = 0; ; i++) keep.push(i + 0.5);
+}
+`);
+    const cli = runCli(['run', file, '--timeout', '120000'], { env: { WEFT_THREAD_HEAP_MB: '64' } });
+    expect(cli.stdout).toBe('start\n');
+    expect(cli.stderr).not.toContain('FATAL ERROR');
+    expect(cli.stderr).toMatch(/^weft: Out of memory: /m);
+    expect(cli.code).toBe(2);
+  });
+});
+
+describe('many threads', () => {
+  it('spawning and joining 2,000 threads one at a time runs (the limit counts live threads, as Rust has none)', async () => {
+    const many = await run(`import { spawn, current } from "weft/thread";
+function main() {
+  let sum = 0;
+  let lastId = 0;
+  for (let i = 0; i < 2000; i++) {
+    const [value, id] = spawn(() => [i, Number(String(current().id))]).join();
+    sum += value;
+    lastId = id;
+  }
+  console.log(sum);
+}
+`, { timeoutMs: 120_000 });
+    expect(many.errors).toEqual([]);
+    expect(many.outcome.status).toBe('ok');
+    expect(many.lines).toEqual([String((1999 * 2000) / 2)]);
+  });
+
+  it('a program that keeps 1,024 threads alive at once panics at the 1,024th, saying the limit counts threads not yet joined', async () => {
+    // The threads end at once, so few workers are needed; none of them is joined, so all count.
+    const many = await run(`import { spawn } from "weft/thread";
+function main() {
+  const handles = [];
+  for (let i = 0; i < 1024; i++) handles.push(spawn(() => i));
+  console.log("spawned them all");
+}
+`, { timeoutMs: 60_000 });
+    expect(many.outcome.status).toBe('panic');
+    expect(many.errors[0]!.message).toContain('at most 1023 threads at once in one run (running, or finished and not yet joined)');
+    expect(many.lines).toEqual([]);
+  });
+
+  it('a program that spawns threads without end still stops at its time limit, and leaves no worker', async () => {
+    const spawner = await run(`import { spawn, sleep } from "weft/thread";
+function main() {
+  for (let i = 0; ; i++) spawn(() => sleep(1_000_000));
+}
+`, { timeoutMs: 2000 });
+    expect(['timeout', 'panic']).toContain(spawner.outcome.status);
+    if (spawner.outcome.status === 'timeout') expect(spawner.outcome.message).toBe('Stopped by the time limit of 2 s.');
+    await expectNextRunWorks();
+    await expectNoWorkerLeft();
+  });
+});
+
+describe('the network, the file system and the process are out of reach', () => {
+  /** What `expression` is in main and in a spawned thread: "undefined" when it is out of reach. */
+  const probes: Record<string, string> = {};
+  for (const name of FORBIDDEN_GLOBALS) probes[`globalThis.${name}`] = `(globalThis as any)[${JSON.stringify(name)}]`;
+  for (const name of FORBIDDEN_PROCESS) probes[`process.${name}`] = `(globalThis as any).process[${JSON.stringify(name)}]`;
+  for (const name of FORBIDDEN_NAVIGATOR) probes[`navigator.${name}`] = `(globalThis as any).navigator?.[${JSON.stringify(name)}]`;
+  // Looking further up the global object's prototype chain finds nothing either.
+  probes['fetch up the prototype chain'] =
+    '(() => { for (let o = Object.getPrototypeOf(globalThis); o; o = Object.getPrototypeOf(o)) if (Object.getOwnPropertyDescriptor(o, "fetch")) return "found"; return undefined; })()';
+  probes['getBuiltinModule on process\'s prototypes'] =
+    '(() => { for (let o = Object.getPrototypeOf((globalThis as any).process); o; o = Object.getPrototypeOf(o)) if (Object.getOwnPropertyDescriptor(o, "getBuiltinModule")) return "found"; return undefined; })()';
+
+  /** Ways to build code from a string (which could then `import("node:fs")`): each must throw. */
+  const builders: Record<string, string> = {
+    'Function(…)': 'Function("return 1")()',
+    'new Function(…)': 'new Function("return 1")()',
+    'a function\'s .constructor': '(() => 1).constructor("return 1")()',
+    'an async function\'s .constructor': '(async () => 1).constructor("return 1")',
+    'a generator\'s .constructor': '(function* () {}).constructor("yield 1")',
+    'eval': 'eval("1 + 1")',
+    'indirect eval': '(0, (globalThis as any).eval)("1 + 1")',
+    'setTimeout with a string': '(setTimeout as any)("1 + 1", 0)',
+    'setInterval with a string': '(setInterval as any)("1 + 1", 1000)',
+  };
+
+  let result: Run;
+  beforeAll(async () => {
+    const check = (expr: string) => `(() => { try { const v = ${expr}; return v === undefined ? "undefined" : typeof v; } catch (e) { return "threw"; } })()`;
+    const tries = (expr: string) => `(() => { try { ${expr}; return "ran"; } catch (e) { return "threw " + (e as Error).name; } })()`;
+    const table = [
+      ...Object.entries(probes).map(([label, expr]) => `[${JSON.stringify(label)}, ${check(expr)}]`),
+      ...Object.entries(builders).map(([label, expr]) => `[${JSON.stringify(label)}, ${tries(expr)}]`),
+      `["process.env keys", String(Object.keys((globalThis as any).process.env).length)]`,
+      `["Function.prototype intact", String((() => 1) instanceof Function)]`,
+    ].join(',\n    ');
+    result = await run(`import { spawn } from "weft/thread";
+function probe(): string {
+  return JSON.stringify([
+    ${table}
+  ]);
+}
+function main() {
+  console.log(probe());
+  console.log(spawn(() => probe()).join());
+}
+`);
+  });
+
+  it('the probe program runs, in main and in a spawned thread', () => {
+    expect(result.errors).toEqual([]);
+    expect(result.outcome.status).toBe('ok');
+  });
+
+  const seen = (where: 0 | 1) => new Map(JSON.parse(result.lines[where]!) as [string, string][]);
+
+  for (const [where, index] of [['main', 0], ['a spawned thread', 1]] as const) {
+    for (const label of Object.keys(probes)) {
+      it(`${label} is undefined in ${where}`, () => {
+        expect(result.outcome.status).toBe('ok');
+        expect(seen(index).get(label)).toBe('undefined');
+      });
+    }
+    for (const label of Object.keys(builders)) {
+      it(`${label} cannot build code in ${where}`, () => {
+        expect(seen(index).get(label)).toMatch(/^threw (EvalError|TypeError)$/);
+      });
+    }
+    it(`process.env is empty in ${where}, and functions are still Functions`, () => {
+      expect(seen(index).get('process.env keys')).toBe('0');
+      expect(seen(index).get('Function.prototype intact')).toBe('true');
+    });
+  }
+
+  it('import() of a node: module is a compile error at its line', async () => {
+    const dynamic = await run(`function main() {
+  return import("node:fs");
+}
+`);
+    expect(dynamic.outcome.status).toBe('compile-error');
+    expect(dynamic.errors[0]!.message).toContain('`import(…)` is not available here');
+    expect(dynamic.errors[0]!.location?.line).toBe(2);
+  });
+
+  it('an import of a node: module is refused, naming the modules there are', async () => {
+    const fs = await run(`import { readFileSync } from "node:fs";
+function main() {
+  console.log(readFileSync("/etc/passwd", "utf8"));
+}
+`);
+    expect(['compile-error', 'panic']).toContain(fs.outcome.status);
+    expect(fs.lines).toEqual([]);
+    expect(fs.errors[0]!.message).toMatch(/only weft modules can be imported/);
+  });
+});
+
+describe('smaller faults', () => {
+  it('throwing an object whose toString throws is the program\'s panic, not a crash of weft', async () => {
+    const odd = await run(`function main() {
+  throw { toString() { throw new Error("no text for you"); } };
+}
+`);
+    expect(odd.outcome.status).toBe('panic');
+    expect(odd.errors[0]!.message).toBe(
+    "thread 'main' panicked: (a thrown value whose text could not be read: reading it threw Error: no text for you)",
+    );
+  });
+
+  it('an Error whose message getter throws is a panic too', async () => {
+    const odd = await run(`import { spawn } from "weft/thread";
+class Odd extends Error { get message(): string { throw new Error("nope"); } }
+function main() {
+  spawn(() => { throw new Odd(); }).join();
+}
+`);
+    expect(odd.outcome.status).toBe('panic');
+    expect(odd.errors.map((e) => e.message).join('\n')).toContain('reading it threw Error: nope');
+  });
+
+  it('an unhandled rejection reaches the output, with its line, and the run goes on', async () => {
+    const rejected = await run(`import { sleep } from "weft/thread";
+function main() {
+  Promise.reject(new Error("nobody caught me"));
+  sleep(20);
+  console.log("still running");
+}
+`);
+    expect(rejected.outcome.status).toBe('ok');
+    expect(rejected.lines).toContain('still running');
+    expect(rejected.lines).toContain('Unhandled promise rejection: Error: nobody caught me (line 3, column 18)');
+  });
+});
