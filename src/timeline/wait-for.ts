@@ -34,15 +34,7 @@ export function waitForGraph(events: TraceEvent[]): WaitForGraph {
     else if (e.kind === 'lock') holder.set(e.object, e);
     else if (e.kind === 'unlock' && holder.get(e.object)?.threadId === e.threadId) holder.delete(e.object);
   }
-  const nodes: WaitForGraph['nodes'] = [];
-  const edges: WaitForGraph['edges'] = [];
-  const seen = new Set<string>();
-  const node = (id: string, label: string, kind: 'thread' | 'object') => {
-    if (seen.has(id)) return;
-    seen.add(id);
-    nodes.push({ id, label, kind });
-  };
-  const next = new Map<string, string>();
+  const { nodes, edges, node, next } = graphBuilder();
   for (const [thread, block] of waiting) {
     const t = `t${thread}`;
     node(t, threadName.get(thread) ?? `thread ${thread}`, 'thread');
@@ -67,6 +59,19 @@ export function waitForGraph(events: TraceEvent[]): WaitForGraph {
   }
   const cycle = markCycle(edges, next);
   return { nodes, edges, cycle };
+}
+
+/** A graph being drawn up: its nodes (each once), edges, and each waiter's next hop (the thread or task it waits on). */
+function graphBuilder() {
+  const nodes: WaitForGraph['nodes'] = [];
+  const edges: WaitForGraph['edges'] = [];
+  const seen = new Set<string>();
+  const node = (id: string, label: string, kind: 'thread' | 'object') => {
+    if (seen.has(id)) return;
+    seen.add(id);
+    nodes.push({ id, label, kind });
+  };
+  return { nodes, edges, node, next: new Map<string, string>() };
 }
 
 /** Finds a cycle by following waiter → holder from each waiter until one comes back, and marks the edges on it. */
@@ -113,15 +118,7 @@ export interface TaskWait {
  * is a task with no edge out. Empty when no task names what it waits on.
  */
 export function taskWaitForGraph(waits: TaskWait[]): WaitForGraph {
-  const nodes: WaitForGraph['nodes'] = [];
-  const edges: WaitForGraph['edges'] = [];
-  const seen = new Set<string>();
-  const node = (id: string, label: string, kind: 'thread' | 'object') => {
-    if (seen.has(id)) return;
-    seen.add(id);
-    nodes.push({ id, label, kind });
-  };
-  const next = new Map<string, string>();
+  const { nodes, edges, node, next } = graphBuilder();
   const at = (line: number | undefined) => (line && line > 0 ? { line } : {});
   for (const w of waits) {
     const t = `task:${w.task}`;

@@ -341,30 +341,7 @@ function main() {
 test('a deadlock of tasks draws its wait-for graph: each task, the async Mutex it waits for, the task holding it, both lines', async ({ page, pageErrors }) => {
   test.setTimeout(120_000);
   const ex = await exampleWith(page, '/async/', 'blockingSleep(300)');
-  await replaceCode(
-    page,
-    ex,
-    `import { spawn, sleep, Mutex } from "weft/task";
-
-async function main() {
-  const a = new Mutex(0);
-  const b = new Mutex(0);
-  const t1 = spawn(async () => {
-    const ga = await a.lock();
-    await sleep(10);
-    const gb = await b.lock();
-    gb.value += ga.value;
-  });
-  const t2 = spawn(async () => {
-    const gb = await b.lock();
-    await sleep(10);
-    const ga = await a.lock();
-    ga.value += gb.value;
-  });
-  await t1;
-  await t2;
-}`,
-  );
+  await replaceCode(page, ex, fixture('task-deadlock.ts'));
   await ex.run.click();
   const { status } = await finishedOutput(ex);
   expect(status).toContain('Deadlock');

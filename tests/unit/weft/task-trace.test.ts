@@ -5,6 +5,7 @@
  * (src/weft/task/runtime/scheduler.ts, src/weft/runtime/trace.ts,
  * TraceView.tasks()).
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { TraceView } from '../../../src/exercises/trace-view.ts';
 import { lineOf, runProgram } from '../support/run-program.ts';
@@ -206,27 +207,8 @@ async function main() {
   });
 
   it('a deadlock of tasks names what each waits on: the async Mutex and the task holding it (and where it took it), or the task it joins', async () => {
-    const source = `import { spawn, sleep, Mutex } from "weft/task";
-
-async function main() {
-  const a = new Mutex(0);
-  const b = new Mutex(0);
-  const t1 = spawn(async () => {
-    const ga = await a.lock();
-    await sleep(10);
-    const gb = await b.lock();
-    gb.value += ga.value;
-  });
-  const t2 = spawn(async () => {
-    const gb = await b.lock();
-    await sleep(10);
-    const ga = await a.lock();
-    ga.value += gb.value;
-  });
-  await t1;
-  await t2;
-}
-`;
+    // The same program the timeline's e2e test draws.
+    const source = readFileSync(new URL('../../fixtures/timeline/task-deadlock.ts', import.meta.url), 'utf8');
     const run = await runProgram(source, { seed: 3 });
     expect(run.outcome.status).toBe('deadlock');
     const tasks = run.errors.map((e) => ({ line: e.location?.line, ...e.task }));
