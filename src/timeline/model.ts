@@ -114,7 +114,11 @@ export function objectNames(events: TraceEvent[]): { lockIndex: Map<number, numb
   const threadNames = new Map<number, string>();
   for (const e of events) if (!threadNames.has(e.threadId)) threadNames.set(e.threadId, e.thread);
   const thread = (id: number) => threadNames.get(id) ?? `thread ${id}`;
+  // A block whose wait is a join names the joined thread (its object is that thread's id), and so does its wake.
+  const joining = new Set<string>();
+  for (const e of events) if (e.kind === 'block' && e.waitKind === 'join') joining.add(`${e.threadId}:${e.object}`);
   const name = (e: TraceEvent): string => {
+    if ((e.kind === 'block' || e.kind === 'wake') && joining.has(`${e.threadId}:${e.object}`) && !lockIndex.has(e.object) && !channels.has(e.object)) return thread(e.object);
     switch (e.kind) {
       case 'spawn':
       case 'join':

@@ -39,7 +39,7 @@ export function waitForGraph(events: TraceEvent[]): WaitForGraph {
     const t = `t${thread}`;
     node(t, threadName.get(thread) ?? `thread ${thread}`, 'thread');
     const held = holder.get(block.object);
-    if (!held && threadName.has(block.object) && name(block).startsWith('object')) {
+    if (!held && threadName.has(block.object) && (block.waitKind === 'join' || name(block).startsWith('object'))) {
       // Joining: it waits for that thread to end.
       const h = `t${block.object}`;
       node(h, threadName.get(block.object)!, 'thread');

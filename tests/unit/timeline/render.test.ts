@@ -76,6 +76,14 @@ describe('timeline model', () => {
     expect(model.events[3]!.what).toBe('received from channel 1');
   });
 
+  it('names the thread a join waits for', () => {
+    seq = 0;
+    const events = [ev(0, 'main', 1, 'spawn', 2, 3), { ...ev(5, 'main', 1, 'block', 2, 9), waitKind: 'join' }, ev(6, 'thread 2', 2, 'exit', 0), ev(7, 'main', 1, 'wake', 2, 9), ev(8, 'main', 1, 'join', 2, 9)];
+    const model = buildTimeline({ events, virtual: false });
+    expect(model.events.map((e) => e.what)).toEqual(['spawned thread 2', 'blocked on thread 2', 'exited', 'woke from thread 2', 'joined thread 2']);
+    expect(model.blocked).toEqual([expect.objectContaining({ on: 'thread 2' })]);
+  });
+
   it('puts console lines on their thread in time order, with their line', () => {
     seq = 0;
     const model = buildTimeline({
