@@ -317,7 +317,10 @@ function main() {
   await expect(figure.locator('.tl-scale')).toContainText(/1\d,\d{3} events|10\d{3} events/);
   const hits = figure.locator('.tl-hit');
   await expect(hits.first()).toBeVisible();
-  // Far fewer shapes than events: holds a pixel apart are one band that says how many it stands for.
+  // The whole run in view: 5,000 holds in a few hundred px. Far fewer shapes than events: holds that touch on screen
+  // are one band that says how many it stands for.
+  await figure.getByRole('group', { name: 'Zoom' }).getByRole('button', { name: 'Fit to width' }).click();
+  await expect(figure.getByRole('group', { name: 'Zoom' })).toContainText('whole run in view');
   expect(await hits.count()).toBeLessThan(2000);
   await expect(figure.locator('.tl-hit[aria-label*="more here: zoom in to tell them apart"]').first()).toBeAttached();
   const merged = await figure.locator('.tl-hit[aria-label*="more here"]').count();
