@@ -3,6 +3,7 @@
  * No value imports (types only, erased): shared by the page, the workers and Node.
  */
 import type { SourceLocation } from '../weft/runtime/context.ts';
+import type { WaitsOn } from '../weft/task/future.ts';
 
 /** A place in the reader's own source, 1-based line and column: weft's own type (weft/runtime/context.ts), re-exported for the page and the CLI. */
 export type { SourceLocation };
@@ -20,7 +21,7 @@ export interface ReaderError {
    * In a deadlock of tasks (every task waits and nothing can wake one): the task, and what it waits on when that can
    * be named (an async lock and the task holding it, or the task it joins), for the wait-for graph.
    */
-  task?: { name: string; waitsOn?: { object: string; kind: 'lock' | 'join'; holder?: { task: string; line: number } } };
+  task?: { name: string; waitsOn?: WaitsOn };
   /** A CompileError the parser raised (`syntax error: …`, compile/errors.ts): the editor's TypeScript may place it better. */
   syntax?: true;
 }

@@ -4,7 +4,8 @@
  * who holds it, the cycle; drawn as SVG whose edges are links to the lines
  * where each thread waits and where each holder took its lock.
  */
-import type { TraceEvent } from '../runner/events.ts';
+import type { ReaderError, TraceEvent } from '../runner/events.ts';
+import type { WaitsOn } from '../weft/task/future.ts';
 import { cutAtDeadlock, escapeHtml, objectNames } from './model.ts';
 
 export interface WaitForGraph {
@@ -108,7 +109,7 @@ function markCycle(edges: WaitForGraph['edges'], next: Map<string, string>): str
 export interface TaskWait {
   task: string;
   line?: number;
-  waitsOn?: { object: string; kind: 'lock' | 'join'; holder?: { task: string; line: number } };
+  waitsOn?: WaitsOn;
 }
 
 /**
@@ -151,7 +152,7 @@ export function taskWaitForGraph(waits: TaskWait[]): WaitForGraph {
 export interface DeadlockEntry {
   thread?: string;
   line?: number;
-  task?: { name: string; waitsOn?: TaskWait['waitsOn'] };
+  task?: ReaderError['task'];
 }
 
 /** The graph of a deadlock: its tasks' when the report names what they wait on, else its threads' from the trace. */
