@@ -60,7 +60,7 @@ export default defineConfig({
     // without this list they are discovered mid-run: Vite re-bundles, answers
     // "504 Outdated Optimize Dep" to the running page, and the run dies.
     optimizeDeps: {
-      include: ['monaco-editor', 'comlink', 'sucrase', 'acorn', 'magic-string', '@jridgewell/trace-mapping'],
+      include: ['monaco-editor', 'sucrase', 'acorn', 'magic-string', '@jridgewell/trace-mapping'],
     },
   },
 });

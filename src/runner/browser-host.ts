@@ -11,14 +11,25 @@ export type { RunHandle } from './supervisor.ts';
 
 function createWorker(): WorkerHandle {
   const worker = new Worker(new URL('./worker/program-worker.browser.ts', import.meta.url), { type: 'module', name: 'weft' });
+  // The first message goes on the worker's own port and brings a port of its own for every later one:
+  // a program can listen on the worker's port, never on that one (protocol.ts, "Integrity").
+  let runs: MessagePort | undefined;
   return {
-    post: (message: ToWorker, transfer: Transferable[] = []) => worker.postMessage(message, transfer),
+    post: (message: ToWorker, transfer: Transferable[] = []) => {
+      if (runs !== undefined) return runs.postMessage(message, transfer);
+      const channel = new MessageChannel();
+      runs = channel.port1;
+      worker.postMessage({ ...message, runs: channel.port2 }, [...transfer, channel.port2]);
+    },
     onMessage: (listener) => worker.addEventListener('message', (event: MessageEvent<FromWorker>) => listener(event.data)),
     onError: (listener) => {
       worker.addEventListener('error', (event) => listener(new Error(event.message || 'worker error')));
       worker.addEventListener('messageerror', () => listener(new Error('a message could not be decoded')));
     },
-    terminate: () => worker.terminate(),
+    terminate: () => {
+      worker.terminate();
+      runs?.close();
+    },
   };
 }
 

@@ -3,9 +3,12 @@
  * the workers of a run. Every message kind is named once, here; both sides
  * import this file. No value imports (types only, erased), so it stays a plain description.
  *
- * Control of the program's main thread (run, and its result) goes over
- * comlink on a dedicated MessagePort; everything else is these messages on
- * the worker's own port.
+ * A worker serves one run at a time, as its main thread ('main') or as one
+ * of its idle thread workers ('join-run'). When its part in a run is over
+ * and it is at rest (no program code on its stack, the program's timers
+ * cancelled), it says 'released'; the supervisor may then give it the next
+ * run of the same program (standby-workers.ts), which it starts with every
+ * run-local variable reset (weft/runtime/run-local.ts).
  *
  * Integrity: the reader's program runs in the same worker as weft, and can
  * reach the worker's port itself (`postMessage` in a browser worker,
@@ -17,6 +20,16 @@
  * entry files bind the port's post function when the worker starts, so a
  * program that later replaces `postMessage` on a prototype never sees a
  * token go by.
+ *
+ * A worker's later runs arrive after program code has run in it, so they
+ * must not pass where the program can listen: in the browser they come on a
+ * MessagePort sent with the first message (the program can add a listener to
+ * the worker's own port, but has no reference to that one), read through a
+ * getter kept when the worker started; in Node on `parentPort`, which a
+ * program cannot reach (lockdown.ts). Every field of a message is its own
+ * property, so reading one never runs a getter a program put on
+ * Object.prototype. The trace ring is given to weft only (trace.ts,
+ * "Integrity"), whose intrinsics were kept before any program ran.
  */
 import type { ReaderError } from './events.ts';
 
@@ -44,14 +57,29 @@ export interface SpawnRequestPayload {
   scoped: boolean;
 }
 
-/** Supervisor -> worker. */
+/** Supervisor -> worker. Each carries every field its kind has, `undefined` where unused (see "Integrity"). */
 export type ToWorker =
-  /** Become the main thread of a run; the comlink API is exposed on `port`. */
-  | { kind: 'control'; port: MessagePort; token: string }
+  /**
+   * Be the main thread of a run: compile `source` (unless `compiled` has it:
+   * an earlier run of it compiled it, so this worker need not load the
+   * compiler), evaluate it, call `main` (or `call`'s export) and say
+   * 'main-result'. `idleWorkers`: the address of the run's idle-worker region in
+   * `memory` (idle-workers.ts); `trace`: the run's trace ring, when the run is traced.
+   */
+  | {
+      kind: 'main';
+      token: string;
+      memory: SharedArrayBuffer;
+      idleWorkers: number;
+      source: string;
+      call: { name: string; args: unknown[] } | undefined;
+      compiled: ProgramPayload | undefined;
+      trace: SharedArrayBuffer | undefined;
+    }
   /**
    * Join the run whose memory is `memory` as idle thread worker `worker`: load
    * the program, then wait in the idle-worker region at `idleWorkers` for
-   * spawners to hand it threads (idle-workers.ts). No message follows.
+   * spawners to hand it threads (idle-workers.ts).
    */
   | {
       kind: 'join-run';
@@ -61,25 +89,29 @@ export type ToWorker =
       program: ProgramPayload;
       worker: number;
       /** The run's trace ring (weft/runtime/trace.ts), when the run is traced: kept out of run memory, where the program could write it. */
-      trace?: SharedArrayBuffer;
+      trace: SharedArrayBuffer | undefined;
     };
 
 /** Worker -> supervisor. */
 export type FromWorker =
   | { kind: 'ready' }
   | { kind: 'program'; program: ProgramPayload }
+  /** The main thread's end: what `main` (or the called export) did. */
+  | { kind: 'main-result'; result: MainResult }
   /** A spawn that found no idle worker: the supervisor gives it to the next one. */
   | { kind: 'spawn'; request: SpawnRequestPayload }
   /** Few workers are idle: the supervisor adds some (the spawner did not wait). */
   | { kind: 'idle-low' }
   /** Worker `worker` has loaded the program and is idle in run memory. */
   | { kind: 'idle-joined'; worker: number }
-  /** This worker will run no more threads (enough are idle): the supervisor may end it. */
+  /** This worker will run no more threads of this run (enough are idle). */
   | { kind: 'worker-retired' }
+  /** This worker's part in its run is over and it is at rest: it can take the next run of the same program. */
+  | { kind: 'released' }
   /** The runtime itself failed: a bug in weft, not in the reader's program. */
   | { kind: 'fatal'; message: string };
 
-/** What the main thread's `run` returns over comlink. */
+/** How the main thread's part of a run ended ('main-result'). */
 export interface MainResult {
   /** 'deadlock': main's tasks all wait and nothing can wake one (weft/task's hang report; `error.message` is the summary, `errors` each task). */
   status: 'ok' | 'panic' | 'compile-error' | 'deadlock';
@@ -89,23 +121,4 @@ export interface MainResult {
   outputSeqEnd: number;
   /** What the exported function named by `run`'s `call` returned (events.ts RunOptions.call). */
   value?: unknown;
-}
-
-/** The API the main-thread worker exposes over comlink. */
-export interface MainApi {
-  /**
-   * `idleWorkers`: the address of the run's idle-worker region in `memory` (idle-workers.ts).
-   * `call`: call this exported function instead of `main` (events.ts RunOptions.call).
-   * `compiled`: `source` as an earlier run of it compiled it (its 'program' message), so this
-   * worker need not load the compiler: a grading runs one source dozens of times.
-   * `trace`: the run's trace ring, when the run is traced (weft/runtime/trace.ts).
-   */
-  run(
-    source: string,
-    memory: SharedArrayBuffer,
-    idleWorkers: number,
-    call?: { name: string; args: unknown[] },
-    compiled?: ProgramPayload,
-    trace?: SharedArrayBuffer,
-  ): Promise<MainResult>;
 }

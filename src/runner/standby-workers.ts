@@ -1,11 +1,20 @@
 /**
- * The supervisor's standby workers: started ahead of need and kept between
- * runs, belonging to no run yet. A fresh worker costs ~44 ms to start
- * (ARCHITECTURE.md, constraint 4); a run takes its main worker and the
- * workers that become its idle workers (idle-workers.ts) from here, and new
- * standby workers start off the run's critical path. Workers are never
- * given back: a reader's program may change globals or prototypes, and the
- * next run must not inherit that.
+ * Where a run takes its workers from: the supervisor's standby workers,
+ * started ahead of need and belonging to no run yet, and the warm workers,
+ * which served a run of the same program and are at rest.
+ *
+ * A fresh worker costs ~44 ms to start (ARCHITECTURE.md, constraint 4), and
+ * a grading runs one program a dozen times, each run with a main worker and
+ * a few thread workers: starting them was most of a Check's time. So a
+ * worker whose part in a run is over and who said so ('released': nothing of
+ * the program on its stack, its timers cancelled, protocol.ts) is kept, and
+ * the next run of the same source takes it before any fresh one; it starts
+ * that run as a fresh worker would (weft/runtime/run-local.ts), loading the
+ * program again. A run of any other source never gets one: a program may
+ * change globals or prototypes, and another program must not inherit that;
+ * when another source runs, the warm workers are ended. A run that was
+ * stopped, ran out of time or memory, or crashed leaves no warm worker:
+ * its workers may be in the middle of the program, and are ended.
  */
 import type { FromWorker, ToWorker } from './protocol.ts';
 
@@ -19,26 +28,163 @@ export interface WorkerHandle {
 
 export type WorkerFactory = () => WorkerHandle;
 
-/** Already-started workers no run has taken yet, so `spawn` does not pay a worker's start-up (~44 ms). */
-export class StandbyWorkers {
+/** What a pooled worker's messages go to while a run has it. */
+export interface WorkerOwner {
+  receive(worker: PooledWorker, message: FromWorker): void;
+  failed(worker: PooledWorker, error: unknown): void;
+}
+
+/** What arrives from a worker: a protocol message, signed with the worker's token (protocol.ts, "Integrity"). */
+type Signed = FromWorker & { token?: string };
+
+/** 128 random bits, hex: a worker's token. */
+function newToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** A worker and what the supervisor knows of it: its token, the run it serves, whether it is at rest. */
+export class PooledWorker {
+  readonly handle: WorkerHandle;
+  /** Sent in its first message; every message it sends carries it. */
+  readonly token = newToken();
+  owner: WorkerOwner | undefined;
+  /** It said 'released' and has not been given a run since. */
+  atRest = true;
+  /** Runs it took part in. */
+  runs = 0;
+  #ended = false;
+  #onRest: (() => void) | undefined;
+
+  constructor(handle: WorkerHandle) {
+    this.handle = handle;
+    handle.onMessage((message) => {
+      // A message the program forged through the worker's port has no token and is dropped.
+      if ((message as Signed).token !== this.token) return;
+      if (message.kind === 'released') {
+        this.atRest = true;
+        const onRest = this.#onRest;
+        this.#onRest = undefined;
+        onRest?.();
+      }
+      this.owner?.receive(this, message);
+    });
+    handle.onError((error) => {
+      this.atRest = false;
+      this.owner?.failed(this, error);
+      this.end();
+    });
+  }
+
+  /** Sends it its part in a run. */
+  post(message: ToWorker, transfer?: Transferable[]): void {
+    this.atRest = false;
+    this.runs++;
+    this.handle.post(message, transfer);
+  }
+
+  /** Calls `then` once it is at rest (now, if it is). */
+  whenAtRest(then: () => void): void {
+    if (this.atRest) then();
+    else this.#onRest = then;
+  }
+
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.owner = undefined;
+    this.#onRest = undefined;
+    this.handle.terminate();
+  }
+}
+
+/** How long a finished run's workers may take to come to rest before they are ended instead of kept. */
+const SETTLE_MS = 1000;
+/** A worker serves at most this many runs: what a program leaves in globals grows no further. */
+const MAX_RUNS_PER_WORKER = 100;
+
+export class WorkerPool {
   readonly #factory: WorkerFactory;
   readonly #size: number;
-  readonly #ready: WorkerHandle[] = [];
+  readonly #maxWarm: number;
+  readonly #ready: PooledWorker[] = [];
   #refilling = false;
+  /** The source the warm workers ran, and them, most recently rested last. */
+  #warmSource: string | undefined;
+  readonly #warm: PooledWorker[] = [];
+  /** Workers of finished runs still coming to rest, with the timer that ends them if they do not. */
+  readonly #settling = new Map<PooledWorker, ReturnType<typeof setTimeout>>();
 
-  constructor(factory: WorkerFactory, size: number) {
+  /** `size`: standby workers to keep; `maxWarm`: warm workers to keep. */
+  constructor(factory: WorkerFactory, size: number, maxWarm: number) {
     this.#factory = factory;
     this.#size = size;
+    this.#maxWarm = maxWarm;
   }
 
+  /** Starts standby workers until there are `size`. */
   warm(): void {
-    while (this.#ready.length < this.#size) this.#ready.push(this.#factory());
+    while (this.#ready.length < this.#size) this.#ready.push(new PooledWorker(this.#factory()));
   }
 
-  take(): WorkerHandle {
-    const worker = this.#ready.pop() ?? this.#factory();
+  /** A worker for a run of `source`: a warm one that ran it, else a standby one (started now if none is ready). */
+  take(source: string): PooledWorker {
+    if (this.#warmSource !== source) this.#endWarm();
+    const warm = this.#warm.pop();
+    if (warm !== undefined) return warm;
+    const worker = this.#ready.pop() ?? new PooledWorker(this.#factory());
     this.#scheduleRefill();
     return worker;
+  }
+
+  /**
+   * A finished run gives back its workers: `reusable` when the run ended on
+   * its own (its workers come to rest once they see the run's stop flag);
+   * otherwise they are ended now.
+   */
+  giveBack(workers: Iterable<PooledWorker>, source: string, reusable: boolean): void {
+    for (const worker of workers) {
+      worker.owner = undefined;
+      if (!reusable || worker.ended || worker.runs >= MAX_RUNS_PER_WORKER) {
+        worker.end();
+        continue;
+      }
+      const timer = setTimeout(() => {
+        if (!this.#settling.delete(worker)) return;
+        worker.end();
+      }, SETTLE_MS);
+      // In Node, a worker coming to rest must not keep the process alive.
+      (timer as { unref?: () => void }).unref?.();
+      this.#settling.set(worker, timer);
+      worker.whenAtRest(() => {
+        clearTimeout(timer);
+        if (!this.#settling.delete(worker)) return;
+        this.#keepWarm(worker, source);
+      });
+    }
+  }
+
+  #keepWarm(worker: PooledWorker, source: string): void {
+    if (this.#warmSource !== source) {
+      this.#endWarm();
+      this.#warmSource = source;
+    }
+    if (this.#warm.length >= this.#maxWarm) worker.end();
+    else this.#warm.push(worker);
+  }
+
+  #endWarm(): void {
+    for (const worker of this.#warm.splice(0)) worker.end();
+    this.#warmSource = undefined;
+  }
+
+  /** Workers started and not ended that belong to no run: standby, warm, and still settling. */
+  get kept(): number {
+    return this.#ready.length + this.#warm.length + this.#settling.size;
   }
 
   #scheduleRefill(): void {
@@ -51,6 +197,12 @@ export class StandbyWorkers {
   }
 
   dispose(): void {
-    for (const worker of this.#ready.splice(0)) worker.terminate();
+    for (const worker of this.#ready.splice(0)) worker.end();
+    this.#endWarm();
+    for (const [worker, timer] of this.#settling) {
+      clearTimeout(timer);
+      worker.end();
+    }
+    this.#settling.clear();
   }
 }

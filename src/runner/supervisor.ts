@@ -11,12 +11,12 @@
  * spawn that found none. The supervisor never blocks, so it can always
  * stop a run: Stop and the time limit terminate every worker of the run.
  *
- * Workers are not kept from one run to the next: a reader's program may
- * change globals or prototypes, and the next run must not inherit that. The
- * supervisor's standby workers (standby-workers.ts), started fresh between
- * runs, off the run's critical path, are where a run takes its workers from.
+ * A run takes its workers from the supervisor's pool (standby-workers.ts):
+ * warm workers that served a run of the same program and came to rest, else
+ * standby workers started fresh, off the run's critical path. A reader's
+ * program may change globals or prototypes, so a run of another program
+ * never gets a worker this one used.
  */
-import * as Comlink from 'comlink';
 import { H, RunMemory } from '../weft/runtime/memory.ts';
 import { createIdleWorkers, idleCount, MAX_WORKERS, refillSeen, threadOfWorker, tryHandToIdle } from './idle-workers.ts';
 import { DEFAULT_TIMEOUT_MS, type RunEvent, type RunOptions, type RunOutcome, type RunStatus } from './events.ts';
@@ -25,8 +25,8 @@ import { startSchedule } from '../weft/runtime/scheduler.ts';
 import { createTrace } from '../weft/runtime/trace.ts';
 import { S, slot, threadIds, threadName, ThreadState } from '../weft/runtime/thread-table.ts';
 import { createOutputRing, nextToRead, readLines, readRemaining } from './output-ring.ts';
-import type { FromWorker, MainApi, MainResult, ProgramPayload, SpawnRequestPayload } from './protocol.ts';
-import { StandbyWorkers, type WorkerFactory, type WorkerHandle } from './standby-workers.ts';
+import type { FromWorker, MainResult, ProgramPayload, SpawnRequestPayload } from './protocol.ts';
+import { PooledWorker, WorkerPool, type WorkerFactory, type WorkerOwner } from './standby-workers.ts';
 import { CompiledPrograms } from './compiled-programs.ts';
 import { collectTrace } from './run-trace.ts';
 import { formatMs, lineEvent, mainEnd, runOutcome } from './run-outcome.ts';
@@ -86,14 +86,6 @@ const MAX_LOADING = 6;
 /** How long a run's worker may take to load and compile the program before the time limit starts. */
 const STARTUP_LIMIT_MS = 60_000;
 
-/** What arrives from a worker: a protocol message, signed with the worker's token (protocol.ts, "Integrity"). */
-type Signed = FromWorker & { token?: string };
-
-/** 128 random bits, hex: a worker's token. */
-function newToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
 /** How long to wait for console lines other threads are still writing when main has returned. */
 const DRAIN_MS = 500;
 /**
@@ -108,8 +100,14 @@ export const PAGE_OUTPUT_BUDGET_MS = 4;
 /** The pause before looking again when a look left lines behind: the page's thread stays free at least two thirds of the time. */
 const PUMP_AGAIN_MS = 8;
 
+/** Warm workers kept for the next run of the same program (standby-workers.ts). */
+export const MAX_WARM_WORKERS = 8;
+
+/** Statuses of a run that ended on its own: its workers come to rest and may serve the next run of the program. */
+const SETTLED: ReadonlySet<RunStatus> = new Set<RunStatus>(['ok', 'panic', 'compile-error', 'deadlock']);
+
 export class Supervisor {
-  readonly #standby: StandbyWorkers;
+  readonly #pool: WorkerPool;
   readonly #idleTarget: number;
   readonly #outputBudgetMs: number;
   readonly #memoryWatch: MemoryWatch | undefined;
@@ -117,7 +115,7 @@ export class Supervisor {
 
   constructor(factory: WorkerFactory, options: SupervisorOptions = {}) {
     const idleTarget = options.idleTarget ?? 4;
-    this.#standby = new StandbyWorkers(factory, idleTarget + 1);
+    this.#pool = new WorkerPool(factory, idleTarget + 1, MAX_WARM_WORKERS);
     this.#idleTarget = idleTarget;
     this.#outputBudgetMs = options.outputBudgetMs ?? PAGE_OUTPUT_BUDGET_MS;
     this.#memoryWatch = options.memoryWatch;
@@ -125,24 +123,29 @@ export class Supervisor {
 
   /** Starts the standby workers now (call when a reader is about to run something). */
   prewarm(): void {
-    this.#standby.warm();
+    this.#pool.warm();
   }
 
-  /** Terminates the standby workers (the CLI calls it so Node can exit). */
+  /** Workers started and not ended that no run has: standby, warm, and those of a finished run still coming to rest. */
+  get keptWorkers(): number {
+    return this.#pool.kept;
+  }
+
+  /** Terminates the standby and warm workers (the CLI calls it so Node can exit). */
   dispose(): void {
-    this.#standby.dispose();
+    this.#pool.dispose();
   }
 
   startRun(source: string, options: RunOptions, onEvent: (event: RunEvent) => void): RunHandle {
-    const run = new Run(this.#standby, this.#idleTarget, this.#outputBudgetMs, this.#compiled, source, options, onEvent);
+    const run = new Run(this.#pool, this.#idleTarget, this.#outputBudgetMs, this.#compiled, source, options, onEvent);
     if (this.#memoryWatch) run.watchMemory(this.#memoryWatch);
     return run;
   }
 }
 
-class Run implements RunHandle {
+class Run implements RunHandle, WorkerOwner {
   readonly done: Promise<RunOutcome>;
-  readonly #standby: StandbyWorkers;
+  readonly #pool: WorkerPool;
   readonly #onEvent: (event: RunEvent) => void;
   readonly #memory = RunMemory.create();
   /** The run's idle-worker region in run memory (idle-workers.ts). */
@@ -156,11 +159,10 @@ class Run implements RunHandle {
   /** Spawns that found no idle worker, oldest first; each goes to the next worker that becomes idle. */
   readonly #waitingSpawns: SpawnRequestPayload[] = [];
   #retry: ReturnType<typeof setTimeout> | undefined;
-  readonly #workers = new Set<WorkerHandle>();
-  readonly #tokens = new Map<WorkerHandle, string>();
+  readonly #workers = new Set<PooledWorker>();
   /** Each thread worker's index in the idle-worker region (the main worker has none). */
-  readonly #workerIndex = new Map<WorkerHandle, number>();
-  #mainWorker: WorkerHandle | undefined;
+  readonly #workerIndex = new Map<PooledWorker, number>();
+  #mainWorker: PooledWorker | undefined;
   readonly #started = performance.now();
   #pump: ReturnType<typeof setInterval>;
   /** A look at the console lines sooner than the next PUMP_MS, because the last one left lines behind. */
@@ -179,20 +181,12 @@ class Run implements RunHandle {
   /** What RunOptions.call's function returned. */
   #value: unknown;
   #resolve!: (outcome: RunOutcome) => void;
-  #abandonMain!: (reason: Error) => void;
-  #controlPort: MessagePort | undefined;
-  /**
-   * The comlink proxy of the main worker's API, held for the whole run:
-   * comlink releases an endpoint (and drops every pending call on it) when
-   * its proxies are garbage-collected, which made a run's result vanish.
-   */
-  #api: Comlink.Remote<MainApi> | undefined;
 
   readonly #compiled: CompiledPrograms;
   readonly #source: string;
 
-  constructor(standby: StandbyWorkers, idleTarget: number, outputBudgetMs: number, compiled: CompiledPrograms, source: string, options: RunOptions, onEvent: (event: RunEvent) => void) {
-    this.#standby = standby;
+  constructor(pool: WorkerPool, idleTarget: number, outputBudgetMs: number, compiled: CompiledPrograms, source: string, options: RunOptions, onEvent: (event: RunEvent) => void) {
+    this.#pool = pool;
     this.#outputBudgetMs = outputBudgetMs;
     this.#compiled = compiled;
     this.#source = source;
@@ -217,23 +211,18 @@ class Run implements RunHandle {
       startSchedule(this.#memory, this.#seed, options.schedule);
     }
 
-    const main = this.#adopt(standby.take());
+    const main = this.#adopt(pool.take(source));
     this.#mainWorker = main;
-    const { port1, port2 } = new MessageChannel();
-    this.#controlPort = port1;
-    main.post({ kind: 'control', port: port2, token: this.#tokens.get(main)! }, [port2]);
-    const api = Comlink.wrap<MainApi>(port1 as unknown as Comlink.Endpoint);
-    this.#api = api;
-    // A comlink call to a terminated worker never settles: race it with the
-    // run's own end so a stopped run's call is rejected, not left pending.
-    const abandoned = new Promise<never>((_, reject) => (this.#abandonMain = reject));
-    abandoned.catch(() => {});
-    Promise.race([api.run(source, this.#memory.buffer, this.#idleWorkers, options.call, compiled.get(source), this.#trace), abandoned]).then(
-      (result) => this.#mainReturned(result),
-      (error: unknown) => {
-        if (!this.#over) this.#finish('crashed', `The runner failed: ${error instanceof Error ? error.message : String(error)}`);
-      },
-    );
+    main.post({
+      kind: 'main',
+      token: main.token,
+      memory: this.#memory.buffer,
+      idleWorkers: this.#idleWorkers,
+      source,
+      call: options.call,
+      compiled: compiled.get(source),
+      trace: this.#trace,
+    });
   }
 
   stop(): void {
@@ -272,31 +261,30 @@ class Run implements RunHandle {
       });
   }
 
-  #adopt(worker: WorkerHandle): WorkerHandle {
+  /** Takes `worker` into the run: its messages (signed with its token, protocol.ts "Integrity") and failures come here. */
+  #adopt(worker: PooledWorker): PooledWorker {
     this.#workers.add(worker);
-    const token = newToken();
-    this.#tokens.set(worker, token);
-    worker.onMessage((message) => {
-      // Only weft's own side of the worker knows the token (protocol.ts,
-      // "Integrity"): a message the program forged through the worker's
-      // port is dropped.
-      if ((message as Signed).token === token) this.#receive(worker, message);
-    });
-    worker.onError((error) => {
-      if (this.#over) return;
-      if (error instanceof WorkerOutOfMemory) {
-        this.#finish('out-of-memory', `Out of memory: ${this.#threadOn(worker)} used ${error.message}, the most a thread may use here, and was stopped.`);
-        return;
-      }
-      this.#finish('crashed', `A worker failed: ${error instanceof Error ? error.message : String(error)}`);
-    });
+    worker.owner = this;
     return worker;
   }
 
-  #receive(worker: WorkerHandle, message: FromWorker): void {
+  failed(worker: PooledWorker, error: unknown): void {
+    if (this.#over) return;
+    if (error instanceof WorkerOutOfMemory) {
+      this.#finish('out-of-memory', `Out of memory: ${this.#threadOn(worker)} used ${error.message}, the most a thread may use here, and was stopped.`);
+      return;
+    }
+    this.#finish('crashed', `A worker failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+
+  receive(worker: PooledWorker, message: FromWorker): void {
     if (this.#over) return;
     switch (message.kind) {
       case 'ready':
+      case 'released':
+        return;
+      case 'main-result':
+        if (worker === this.#mainWorker) this.#mainReturned(message.result);
         return;
       case 'program':
         this.#program = message.program;
@@ -321,11 +309,11 @@ class Run implements RunHandle {
         if (this.#waitingSpawns.length === 0) this.#topUp();
         return;
       case 'worker-retired': {
+        // It runs no more threads of this run; its place in the idle-worker region is free. It comes to rest and
+        // is given back with the others when the run ends.
         const index = this.#workerIndex.get(worker);
         if (index !== undefined) this.#freeWorkers.push(index);
         this.#workerIndex.delete(worker);
-        this.#workers.delete(worker);
-        worker.terminate();
         return;
       }
       case 'fatal':
@@ -335,7 +323,7 @@ class Run implements RunHandle {
   }
 
   /** "thread 'main'", "thread 'worker-2'": the thread `worker` runs, as the reader knows it. */
-  #threadOn(worker: WorkerHandle): string {
+  #threadOn(worker: PooledWorker): string {
     if (worker === this.#mainWorker) return "thread 'main'";
     const index = this.#workerIndex.get(worker);
     const threadId = index === undefined ? undefined : threadOfWorker(this.#memory.i32, this.#idleWorkers, index);
@@ -362,16 +350,16 @@ class Run implements RunHandle {
     for (; missing > 0 && (this.#freeWorkers.length > 0 || this.#nextWorker < MAX_WORKERS); missing--) {
       const worker = this.#freeWorkers.pop() ?? this.#nextWorker++;
       this.#joining++;
-      const joiner = this.#adopt(this.#standby.take());
+      const joiner = this.#adopt(this.#pool.take(this.#source));
       this.#workerIndex.set(joiner, worker);
       joiner.post({
         kind: 'join-run',
-        token: this.#tokens.get(joiner)!,
+        token: joiner.token,
         memory: this.#memory.buffer,
         idleWorkers: this.#idleWorkers,
         program,
         worker,
-        ...(this.#trace ? { trace: this.#trace } : {}),
+        trace: this.#trace,
       });
     }
   }
@@ -459,11 +447,10 @@ class Run implements RunHandle {
     clearTimeout(this.#timer);
     clearTimeout(this.#retry);
     this.#waitingSpawns.length = 0;
-    for (const worker of this.#workers) worker.terminate();
+    // A run that ended on its own: its workers come to rest at the stop flag and may serve the program's next
+    // run. Any other end: they may be in the middle of the program, and are ended now.
+    this.#pool.giveBack(this.#workers, this.#source, SETTLED.has(status));
     this.#workers.clear();
-    this.#controlPort?.close();
-    this.#api = undefined;
-    this.#abandonMain(new Error(`the run ended: ${status}`));
     // Every worker is gone: what is in the ring now is all there will be.
     readRemaining(this.#memory, outputSeqEnd, (line) => this.#onEvent(lineEvent(line)));
     for (const event of lastEvents) this.#onEvent(event);

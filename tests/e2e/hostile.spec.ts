@@ -331,3 +331,46 @@ function main() {
   expect(rejected.lines).toContain('still running');
   expect(rejected.lines).toContain('Unhandled promise rejection: Error: nobody caught me (line 3, column 18)');
 });
+
+test("a program's listeners and hooks left in its worker see nothing of the program's next run there: not the trace ring", async ({ page }) => {
+  await page.goto(CHAPTER);
+  // In the first run in a worker the program listens on the worker's own port (where the supervisor's first
+  // message came) and hooks what weft's code might touch when the next run arrives: every buffer it is
+  // shown that is not run memory (run memory is growable; the trace ring is not) is kept, then written over.
+  const source = `import { spawn } from "weft/thread";
+import { Arc, Mutex } from "weft/sync";
+function hook() {
+  if (globalThis.seen) return;
+  const seen = (globalThis.seen = []);
+  const isBuffer = (x) => typeof x === "object" && x !== null && Object.getPrototypeOf(x) === SharedArrayBuffer.prototype;
+  const keep = (x) => { if (isBuffer(x) && !x.growable && !seen.includes(x)) seen.push(x); };
+  const search = (x, depth = 0) => { keep(x); if (depth < 3 && typeof x === "object" && x !== null) for (const v of Object.values(x)) search(v, depth + 1); };
+  self.addEventListener("message", (event) => search(event.data));
+  self.onmessage = (event) => search(event.data);
+  const data = Object.getOwnPropertyDescriptor(MessageEvent.prototype, "data").get;
+  Object.defineProperty(MessageEvent.prototype, "data", { get() { const d = data.call(this); search(d); return d; }, configurable: true });
+  const listen = MessagePort.prototype.addEventListener;
+  MessagePort.prototype.addEventListener = function (type, f, o) { return listen.call(this, type, (e) => { search(e.data); f(e); }, o); };
+  Object.defineProperty(SharedArrayBuffer, Symbol.hasInstance, { value: (x) => { keep(x); return isBuffer(x); } });
+  for (const name of ["trace", "memory", "compiled", "call", "program", "source", "worker", "idleWorkers", "runs", "token"]) {
+    Object.defineProperty(Object.prototype, name, { get() { search(this); return undefined; }, configurable: true });
+  }
+}
+function forge() {
+  hook();
+  for (const buffer of globalThis.seen) new Int32Array(buffer).fill(5);
+  return globalThis.seen.length;
+}
+function main() {
+  const lock = new Arc(new Mutex(0));
+  const found = [forge(), ...[0, 1].map(() => { const l = lock.clone(); return spawn(() => { using g = l.lock(); g.value++; return forge(); }); }).map((h) => h.join())];
+  console.log("found", found.reduce((a, b) => a + b, 0));
+}`;
+  for (let i = 0; i < 6; i++) {
+    const run = await runInPage(page, source, { trace: true });
+    expect(run.status, run.message).toBe('ok');
+    expect(run.lines).toEqual(['found 0']);
+    expect(run.trace!.filter((e) => e.kind === 'spawn')).toHaveLength(2);
+    expect(run.trace!.filter((e) => e.kind === 'lock').length).toBe(run.trace!.filter((e) => e.kind === 'unlock').length);
+  }
+});

@@ -133,15 +133,59 @@ function closeCodeFromStrings(global: Record<string, unknown>): void {
     if (name === 'Function') Object.defineProperty(global, 'Function', { value: stand_in, writable: false, configurable: false });
   }
   Object.defineProperty(global, 'eval', { value: blocked('eval'), writable: false, configurable: false });
-  for (const timer of ['setTimeout', 'setInterval'] as const) {
-    const original = global[timer] as ((handler: unknown, ...rest: unknown[]) => unknown) | undefined;
-    if (typeof original !== 'function') continue;
+}
+
+/** Timers and the like the program has pending (trackTimers), each with the function that cancels it. */
+const pending = new Map<unknown, (handle: unknown) => void>();
+// Kept now: by the time these are used, a program may have replaced Map's methods to keep its timers alive.
+const apply = Reflect.apply;
+const { set: mapSet, delete: mapDelete, forEach: mapForEach, clear: mapClear } = Map.prototype;
+
+/**
+ * Wraps the ways to have a function called later (setTimeout and friends),
+ * refusing strings (code from strings, above) and keeping each pending
+ * handle, so `cancelProgramTimers` can cancel what a program left behind
+ * when its run is over: a worker may serve the program's next run
+ * (program-worker.ts), and a timer from this one must not fire in it.
+ */
+function trackTimers(global: Record<string, unknown>): void {
+  const timers = [
+    ['setTimeout', 'clearTimeout', true],
+    ['setInterval', 'clearInterval', false],
+    ['setImmediate', 'clearImmediate', true],
+    ['requestAnimationFrame', 'cancelAnimationFrame', true],
+  ] as const;
+  for (const [name, cancelName, once] of timers) {
+    const original = global[name] as ((handler: unknown, ...rest: unknown[]) => unknown) | undefined;
+    const cancel = global[cancelName] as ((handle: unknown) => void) | undefined;
+    if (typeof original !== 'function' || typeof cancel !== 'function') continue;
+    const cancelIt = (handle: unknown) => apply(cancel, global, [handle]);
     const safe = function (this: unknown, handler: unknown, ...rest: unknown[]) {
-      if (typeof handler !== 'function') throw new TypeError(`${timer} with a string ${NOT_AVAILABLE} (code cannot be built from strings): pass a function`);
-      return original.call(this, handler, ...rest);
+      if (typeof handler !== 'function') throw new TypeError(`${name} with a string ${NOT_AVAILABLE} (code cannot be built from strings): pass a function`);
+      let handle: unknown;
+      const call = once
+        ? function (this: unknown, ...args: unknown[]) {
+            apply(mapDelete, pending, [handle]);
+            return apply(handler, this, args);
+          }
+        : handler;
+      handle = apply(original, this ?? global, [call, ...rest]);
+      apply(mapSet, pending, [handle, cancelIt]);
+      return handle;
     };
-    Object.defineProperty(global, timer, { value: safe, writable: true, configurable: true });
+    const cancelSafe = function (handle: unknown) {
+      apply(mapDelete, pending, [handle]);
+      return cancelIt(handle);
+    };
+    Object.defineProperty(global, name, { value: safe, writable: true, configurable: true });
+    Object.defineProperty(global, cancelName, { value: cancelSafe, writable: true, configurable: true });
   }
+}
+
+/** Cancels every timer (setTimeout, setInterval, setImmediate, requestAnimationFrame) the program has pending. */
+export function cancelProgramTimers(): void {
+  apply(mapForEach, pending, [(cancel: (handle: unknown) => void, handle: unknown) => cancel(handle)]);
+  apply(mapClear, pending, []);
 }
 
 export function lockDown(): void {
@@ -160,4 +204,5 @@ export function lockDown(): void {
     }
   }
   closeCodeFromStrings(global);
+  trackTimers(global);
 }

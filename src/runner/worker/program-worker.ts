@@ -5,7 +5,6 @@
  * lifted closure). Only the way messages arrive differs per platform; the
  * entry files (program-worker.browser.ts, program-worker.node.ts) adapt that.
  */
-import * as Comlink from 'comlink';
 import { mapStack } from '../../compile/source-map.ts';
 import type { ProgramExports } from '../../compile/index.ts';
 import { context, enterThread, hasContext, threadLabel, type Host, type SpawnRequest, type ThreadContext } from '../../weft/runtime/context.ts';
@@ -27,7 +26,9 @@ import { formatArgs } from './format.ts';
 import { WEFT_MODULES, type WeftModule } from '../../compile/weft-modules.ts';
 import { writeOutput, writePanic } from '../output-ring.ts';
 import { claimRefill, handToIdle, offerIdle, waitForThread } from '../idle-workers.ts';
-import type { FromWorker, MainApi, MainResult, ProgramPayload, ToWorker } from '../protocol.ts';
+import type { FromWorker, MainResult, ProgramPayload, ToWorker } from '../protocol.ts';
+import { resetRunLocals } from '../../weft/runtime/run-local.ts';
+import { cancelProgramTimers } from './lockdown.ts';
 
 /** The file name stack frames show for the reader's program (the compile step's sourceURL). */
 export const PROGRAM_URL = 'main.ts';
@@ -166,95 +167,85 @@ function readerError(error: unknown, ctx: ThreadContext) {
   return { name: payload.name, message: payload.message, location: payload.location, thread: payload.thread };
 }
 
-/** The main thread of a run, exposed over comlink. */
-function mainApi(port: WorkerPort): MainApi {
-  return {
-    async run(
-      source: string,
-      buffer: SharedArrayBuffer,
-      idleWorkers: number,
-      call?: { name: string; args: unknown[] },
-      compiled?: ProgramPayload,
-      trace?: SharedArrayBuffer,
-    ): Promise<MainResult> {
-      const memory = new RunMemory(buffer);
-      attachTrace(trace);
-      let program: ProgramPayload;
-      if (compiled !== undefined) program = compiled;
-      else {
-        // Only the main thread compiles; spawned threads get the compiled program, so they skip loading the compiler.
-        const { compile, CompileError } = await import('../../compile/index.ts');
-        try {
-          const result = compile(source, { filename: PROGRAM_URL });
-          program = {
-            code: result.code,
-            map: result.map,
-            hasTopLevelEffects: result.hasTopLevelEffects,
-            spawns: result.closures.length > 0,
-          };
-        } catch (error) {
-          if (error instanceof CompileError) {
-            return {
-              status: 'compile-error',
-              error: {
-                name: 'CompileError',
-                message: error.message,
-                location: { line: error.line, column: error.column },
-                ...(error.syntax ? { syntax: true as const } : {}),
-              },
-              outputSeqEnd: 0,
-            };
-          }
-          throw error;
-        }
+/** The main thread of a run: compiles the program (or takes it compiled), evaluates it and calls `main` (or the called export). */
+async function serveMain(port: WorkerPort, message: Extract<ToWorker, { kind: 'main' }>): Promise<MainResult> {
+  const { source, memory: buffer, idleWorkers, call, compiled, trace } = message;
+  const memory = new RunMemory(buffer);
+  attachTrace(trace);
+  let program: ProgramPayload;
+  if (compiled !== undefined) program = compiled;
+  else {
+    // Only the main thread compiles; spawned threads get the compiled program, so they skip loading the compiler.
+    const { compile, CompileError } = await import('../../compile/index.ts');
+    try {
+      const result = compile(source, { filename: PROGRAM_URL });
+      program = {
+        code: result.code,
+        map: result.map,
+        hasTopLevelEffects: result.hasTopLevelEffects,
+        spawns: result.closures.length > 0,
+      };
+    } catch (error) {
+      if (error instanceof CompileError) {
+        return {
+          status: 'compile-error',
+          error: {
+            name: 'CompileError',
+            message: error.message,
+            location: { line: error.line, column: error.column },
+            ...(error.syntax ? { syntax: true as const } : {}),
+          },
+          outputSeqEnd: 0,
+        };
       }
-      port.post({ kind: 'program', program });
-      const threadId = allocateThread(memory, 'main');
-      const ctx = makeContext(port, memory, idleWorkers, program, threadId, 'main');
-      enterThread(ctx);
-      captureConsole(ctx.host);
-      let status: MainResult['status'] = 'ok';
-      let error: MainResult['error'];
-      let value: unknown;
-      try {
-        const exports = await evaluate(program);
-        if (call === undefined) await settle(exports.main());
-        else value = await callExport(exports, call);
-      } catch (thrown) {
-        if (thrown instanceof RunStopped) throw thrown;
-        if (thrown instanceof TaskHang) {
-          // Every task waits and nothing can wake one: reported like threads that deadlock (runner/deadlock.ts).
-          Atomics.store(memory.i32, H.stop, 1);
-          Atomics.notify(memory.i32, H.stop);
-          return {
-            status: 'deadlock',
-            error: { name: thrown.name, message: thrown.message },
-            errors: thrown.tasks.map((t) => ({
-              name: 'Deadlock',
-              message: `${t.task} is waiting for ${t.what}, and nothing can wake it`,
-              thread: ctx.name ?? 'main',
-              ...(t.line > 0 ? { location: { line: t.line, column: Math.max(1, t.column) } } : {}),
-              task: { name: t.task, ...(t.on ? { waitsOn: t.on } : {}) },
-            })),
-            outputSeqEnd: Atomics.load(memory.i32, H.outputSeq),
-          };
-        }
-        status = 'panic';
-        error = readerError(thrown, ctx);
-      }
-      // Two turns of the event loop first, so a Promise main rejected and
-      // nobody handled is reported (reportUnhandledRejection) before the cut:
-      // Chromium dispatches 'unhandledrejection' from a task it posts after
-      // the microtasks, which may come after a timer posted among them.
-      for (let turn = 0; turn < 2; turn++) await new Promise<void>((resolve) => laterTimer(resolve, 0));
-      // The program is over: every other thread stops at its next weft call.
+      throw error;
+    }
+  }
+  port.post({ kind: 'program', program });
+  const threadId = allocateThread(memory, 'main');
+  const ctx = makeContext(port, memory, idleWorkers, program, threadId, 'main');
+  enterThread(ctx);
+  captureConsole(ctx.host);
+  let status: MainResult['status'] = 'ok';
+  let error: MainResult['error'];
+  let value: unknown;
+  try {
+    const exports = await evaluate(program);
+    if (call === undefined) await settle(exports.main());
+    else value = await callExport(exports, call);
+  } catch (thrown) {
+    if (thrown instanceof RunStopped) throw thrown;
+    if (thrown instanceof TaskHang) {
+      // Every task waits and nothing can wake one: reported like threads that deadlock (runner/deadlock.ts).
       Atomics.store(memory.i32, H.stop, 1);
       Atomics.notify(memory.i32, H.stop);
-      const outputSeqEnd = Atomics.load(memory.i32, H.outputSeq);
-      if (error !== undefined) return { status, error, outputSeqEnd };
-      return value === undefined ? { status, outputSeqEnd } : { status, outputSeqEnd, value };
-    },
-  };
+      return {
+        status: 'deadlock',
+        error: { name: thrown.name, message: thrown.message },
+        errors: thrown.tasks.map((t) => ({
+          name: 'Deadlock',
+          message: `${t.task} is waiting for ${t.what}, and nothing can wake it`,
+          thread: ctx.name ?? 'main',
+          ...(t.line > 0 ? { location: { line: t.line, column: Math.max(1, t.column) } } : {}),
+          task: { name: t.task, ...(t.on ? { waitsOn: t.on } : {}) },
+        })),
+        outputSeqEnd: Atomics.load(memory.i32, H.outputSeq),
+      };
+    }
+    status = 'panic';
+    error = readerError(thrown, ctx);
+  }
+  // Two turns of the event loop first, so a Promise main rejected and
+  // nobody handled is reported (reportUnhandledRejection) before the cut:
+  // Chromium dispatches 'unhandledrejection' from a task it posts after
+  // the microtasks, which may come after a timer posted among them.
+  for (let turn = 0; turn < 2; turn++) await new Promise<void>((resolve) => laterTimer(resolve, 0));
+  // The program is over: every other thread stops at its next weft call.
+  Atomics.store(memory.i32, H.stop, 1);
+  Atomics.notify(memory.i32, H.stop);
+  const outputSeqEnd = Atomics.load(memory.i32, H.outputSeq);
+  if (error !== undefined) return { status, error, outputSeqEnd };
+  return value === undefined ? { status, outputSeqEnd } : { status, outputSeqEnd, value };
 }
 
 /** RunOptions.call: the program's exported function, called on the main thread in place of `main`. */
@@ -364,29 +355,54 @@ export function reportUnhandledRejection(reason: unknown): void {
   }
 }
 
-/** Set by the first supervisor message; a worker serves one run, so later ones are ignored. */
-let handshaken = false;
+/** This worker's token, from the supervisor's first message (protocol.ts, "Integrity"). */
+let token: string | undefined;
+/** The port that signs what it sends with the token. */
+let signed: WorkerPort | undefined;
+/** Serving a run now: a message for another one is not the supervisor's (it waits for 'released'). */
+let busy = false;
 
 /**
- * Handles one supervisor message; entry files call this for every message.
- * The first one carries the worker's token, and every message this worker
- * sends from then on is signed with it (protocol.ts, "Integrity"). Any
- * later message is ignored: only the program could have sent it.
+ * Handles one supervisor message; entry files call this for every message
+ * the supervisor sends (protocol.ts: the first on the worker's own port,
+ * later ones where the program cannot listen). The first carries the
+ * worker's token, and every message this worker sends from then on is
+ * signed with it. Each message is one run to serve; when the worker's part
+ * in it is over, it cancels the program's timers and says 'released'.
  */
 export function handleMessage(raw: WorkerPort, message: ToWorker): void {
-  if (handshaken) return;
-  handshaken = true;
-  const token = message.token;
-  const port: WorkerPort = { post: (m) => raw.post({ ...m, token } as FromWorker & { token: string }) };
-  switch (message.kind) {
-    case 'control':
-      Comlink.expose(mainApi(port), message.port as unknown as Comlink.Endpoint);
-      return;
-    case 'join-run':
-      serveRun(port, message).catch((error: unknown) => {
-        if (error instanceof RunStopped) return;
-        port.post({ kind: 'fatal', message: `weft runtime error in a thread: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}` });
-      });
-      return;
-  }
+  if (token === undefined) {
+    const own = message.token;
+    token = own;
+    signed = { post: (m) => raw.post({ ...m, token: own } as FromWorker & { token: string }) };
+  } else if (message.token !== token) return;
+  if (busy) return;
+  busy = true;
+  const port = signed!;
+  // As a fresh worker would start: no task running, channel numbers from 1, no par registry…
+  resetRunLocals();
+  const served =
+    message.kind === 'main'
+      ? serveMain(port, message).then(
+          (result) => port.post({ kind: 'main-result', result }),
+          (error: unknown) => {
+            if (error instanceof RunStopped) return;
+            throw new Error(`The runner failed: ${error instanceof Error ? error.message : String(error)}`);
+          },
+        )
+      : serveRun(port, message).catch((error: unknown) => {
+          if (error instanceof RunStopped) return;
+          throw new Error(`weft runtime error in a thread: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        });
+  served
+    .then(() => {
+      // Nothing of this run may fire in the next one, or keep its memory alive while this worker waits.
+      cancelProgramTimers();
+      resetRunLocals();
+      attachTrace(undefined);
+      busy = false;
+      port.post({ kind: 'released' });
+    })
+    // A worker that failed is not given another run: the supervisor ends it.
+    .catch((error: unknown) => port.post({ kind: 'fatal', message: error instanceof Error ? error.message : String(error) }));
 }

@@ -7,8 +7,10 @@ import { context } from '../runtime/context.ts';
 import { H } from '../runtime/memory.ts';
 import { availableParallelism } from '../thread.ts';
 import { currentWorker, globalRegistry, registryThreads } from './registry.ts';
+import { runLocal } from '../runtime/run-local.ts';
 
 const installed: number[] = [];
+runLocal(() => (installed.length = 0));
 
 export function currentRegistry(): number {
   return installed.at(-1) ?? currentWorker()?.registry ?? globalRegistry();

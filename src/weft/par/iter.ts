@@ -23,6 +23,7 @@ import { answered, combine, startStretch, type StageKind, type TerminalKind } fr
 import { mapClosures, runOnRegistry, SKIPPED, sourceArray, sourceItem, sourceLength, typedArrayKinds, type AnyTypedArray, type Source, type StageSpec, type TerminalSpec } from './job.ts';
 import { currentRegistry } from './current.ts';
 import { registryCutoff } from './registry.ts';
+import { runLocal } from '../runtime/run-local.ts';
 
 /** How a par iterator's work is split, and whether it still knows each item's position. */
 interface Shape {
@@ -360,6 +361,7 @@ function reduceTree(terminal: { f?: unknown; id?: unknown }, parts: unknown[], s
 
 /** Terminal ops run under a seed on this thread so far: varies the pieces from one op to the next. */
 let seededRuns = 0;
+runLocal(() => (seededRuns = 0));
 
 /** The probe runs for this fraction of the cut-off before it estimates the rest. */
 const PROBE_FRACTION = 8;

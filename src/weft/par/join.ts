@@ -21,6 +21,7 @@ import { type Lifted } from '../runtime/lift.ts';
 import { liftedForPar } from './lifted.ts';
 import { currentRegistry } from './current.ts';
 import { ensureStarted, newTask, panicOf, push, recordPanic, rethrow, setScopeMaker, takePanic, TaskKind, TaskState, T, waitFor, type ParPanic } from './registry.ts';
+import { runLocal } from '../runtime/run-local.ts';
 
 /** A call task for `lifted`, its captures stored in run memory. */
 function callTask(lifted: Lifted, latch = 0): number {
@@ -51,6 +52,7 @@ export function join<A, B>(a: () => A, b: () => B): [A, B] {
 
 /** How many join calls enclose the running code on this thread (the trace's par-join events carry it). */
 let joinDepth = 0;
+runLocal(() => (joinDepth = 0));
 
 function joinOnRegistry<A, B>(la: Lifted, lb: Lifted, mem: ReturnType<typeof context>['memory']): [A, B] {
   if (scheduled(mem)) return sequential(la, lb);

@@ -41,6 +41,7 @@ import { RunStopped } from '../runtime/stop.ts';
 import { blockWhileEqual, waitWhileEqual, wake } from '../runtime/wait.ts';
 import { assignPriority } from '../runtime/scheduler.ts';
 import { availableParallelism } from '../thread.ts';
+import { runLocal } from '../runtime/run-local.ts';
 
 /** The closure id a registry's worker thread is started with (runtime/lift.ts, threadBody). */
 const WORKER_ENTRY = -1;
@@ -81,6 +82,7 @@ export interface WorkerState {
 }
 
 let worker: WorkerState | undefined;
+runLocal(() => (worker = undefined));
 
 export function currentWorker(): WorkerState | undefined {
   return worker;

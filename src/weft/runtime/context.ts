@@ -7,6 +7,7 @@
  * worker and in a Node worker_thread (ARCHITECTURE.md, "Layers").
  */
 import { H, type RunMemory } from './memory.ts';
+import { runLocal } from './run-local.ts';
 
 /**
  * A place in the reader's own source, 1-based line and column. The one
@@ -81,6 +82,7 @@ export interface ThreadContext {
 }
 
 let current: ThreadContext | undefined;
+runLocal(() => (current = undefined));
 
 export function enterThread(context: ThreadContext): void {
   context.scheduled = Atomics.load(context.memory.header, H.sched) !== 0;

@@ -44,6 +44,7 @@ import { context } from './context.ts';
 import { H, type RunMemory } from './memory.ts';
 import { S, slot, threadIds, ThreadState } from './thread-table.ts';
 import { RunStopped, SLICE_MS } from './stop.ts';
+import { runLocal } from './run-local.ts';
 
 export const Schedule = { off: 0, random: 1, pct: 2 } as const;
 export type ScheduleName = 'random' | 'pct';
@@ -210,6 +211,7 @@ export function yieldPoint(): void {
 
 /** Non-blocking reads this thread made in a row, since its last other synchronization point. */
 let reads = 0;
+runLocal(() => (reads = 0));
 /** After this many reads in a row, a thread is taken to spin: it hands the turn to another. */
 const SPIN_READS = 8;
 

@@ -48,7 +48,6 @@ const atomicLoad = Atomics.load;
 const atomicStore = Atomics.store;
 const Int32View = Int32Array;
 const Float64View = Float64Array;
-const SharedBuffer = SharedArrayBuffer;
 const clock = performance.now.bind(performance);
 const timeOrigin = performance.timeOrigin;
 const round = Math.round;
@@ -120,10 +119,12 @@ let ring: { i32: Int32Array; capacity: number; start: number; polls: boolean } |
 
 /** Gives this worker the run's ring (or none: the run is not traced). Called before the program is loaded. */
 export function attachTrace(buffer: SharedArrayBuffer | undefined): void {
-  if (!(buffer instanceof SharedBuffer)) {
-    ring = undefined;
-    return;
-  }
+  // Not `instanceof`: in a worker that served an earlier run of the program,
+  // that would call a `Symbol.hasInstance` the program may have put on
+  // SharedArrayBuffer, with the ring. A typed array's constructor asks the
+  // buffer nothing a program can hook, and throws for anything but a buffer.
+  ring = undefined;
+  if (buffer === undefined) return;
   const i32 = new Int32View(buffer);
   ring = { i32, capacity: i32[CAPACITY]!, start: new Float64View(buffer, 8, 1)[0]!, polls: (i32[FLAGS]! & FLAG_POLLS) !== 0 };
 }

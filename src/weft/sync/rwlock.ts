@@ -49,6 +49,7 @@ import {
   writeUnlock,
   WRITE_LOCKED,
 } from './futex-rwlock.ts';
+import { runLocal } from '../runtime/run-local.ts';
 
 const CELL: CellLayout = { kind: W.kind, ptr: W.ptr, len: W.len, number: W.number };
 
@@ -58,6 +59,7 @@ const CELL: CellLayout = { kind: W.kind, ptr: W.ptr, len: W.len, number: W.numbe
  * Lets weft name the self-deadlocks Rust would hang on.
  */
 const readsHeld = new Map<string, number>();
+runLocal(() => readsHeld.clear());
 const readKey = (threadId: number, addr: number) => `${threadId}:${addr}`;
 
 function countRead(addr: number, delta: number): void {

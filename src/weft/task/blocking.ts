@@ -16,8 +16,10 @@ import { builder, type JoinHandle as ThreadHandle } from '../thread.ts';
 import { PENDING, Poll, refuseThen, type Awaitable, type Context, type Future } from './future.ts';
 import type { BlockingJob } from './runtime/scheduler.ts';
 import { runtimeOrThrow } from './runtime/context.ts';
+import { runLocal } from '../runtime/run-local.ts';
 
 let spawned = 0;
+runLocal(() => (spawned = 0));
 
 /** Awaits a spawnBlocking thread: its closure's value, or its panic rethrown (a ThreadPanic). */
 export class BlockingHandle<T> implements Future<T> {

@@ -12,7 +12,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeSupervisor, createNodeWorker } from '../../../src/runner/node-host.ts';
-import type { Supervisor, WorkerHandle } from '../../../src/runner/supervisor.ts';
+import { MAX_WARM_WORKERS, type Supervisor, type WorkerHandle } from '../../../src/runner/supervisor.ts';
 import type { ReaderError, RunEvent, RunOptions, RunOutcome } from '../../../src/runner/events.ts';
 import { FORBIDDEN_GLOBALS, FORBIDDEN_NAVIGATOR, FORBIDDEN_PROCESS } from '../../../src/runner/worker/lockdown.ts';
 import { MAX_LINE_CHARS } from '../../../src/runner/output-ring.ts';
@@ -62,11 +62,15 @@ async function run(source: string, options: RunOptions = {}): Promise<Run> {
   };
 }
 
-/** Every worker started so far, except the supervisor's idle ones kept for the next run, has been ended. */
+/**
+ * Every worker started so far has been ended, but those the supervisor keeps
+ * for the next run: its standby workers (idleTarget + 1, fresh) and the warm
+ * ones of the last program that ran to its end (runner/standby-workers.ts) —
+ * never one of a run that was stopped or ran out of time or memory.
+ */
 async function expectNoWorkerLeft(): Promise<void> {
-  // The supervisor keeps idleTarget + 1 standby, fresh workers (never a run's) for the next run.
-  const idle = 3;
-  expect(workers.started - workers.ended).toBeLessThanOrEqual(idle);
+  expect(workers.started - workers.ended).toBe(supervisor.keptWorkers);
+  expect(supervisor.keptWorkers).toBeLessThanOrEqual(3 + MAX_WARM_WORKERS);
 }
 
 /** The next run after a hostile one works as usual. */

@@ -11,8 +11,10 @@
  * that finding the runtime never means importing the executor.
  */
 import type { Runtime } from './scheduler.ts';
+import { runLocal } from '../../runtime/run-local.ts';
 
 let current: Runtime | undefined;
+runLocal(() => (current = undefined));
 
 /** The runtime of this thread, if async code is running on it. */
 export function currentRuntime(): Runtime | undefined {

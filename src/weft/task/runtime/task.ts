@@ -12,6 +12,7 @@
  */
 import { AsyncFn } from '../async-fn.ts';
 import { Context, describeFuture, Waker, type Future, type WaitsOn } from '../future.ts';
+import { runLocal } from '../../runtime/run-local.ts';
 
 export const IDLE = 0;
 export const QUEUED = 1;
@@ -115,6 +116,7 @@ export class Task {
  * (`runningTaskAt`), a handle given away (move.ts `giveAway`).
  */
 let running: Task | null = null;
+runLocal(() => (running = null));
 
 export function runningTask(): Task | null {
   return running;

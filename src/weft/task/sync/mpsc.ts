@@ -20,6 +20,7 @@ import { Semaphore, SemaphorePermit } from './semaphore.ts';
 import { Elapsed, timeout } from '../time.ts';
 import { traceTaskMessage, tracing } from '../../runtime/trace.ts';
 import { runningTaskAt } from '../runtime.ts';
+import { runLocal } from '../../runtime/run-local.ts';
 
 /**
  * `sendTimeout` gave up: no room came in time ('timeout'), or the Receiver
@@ -38,6 +39,7 @@ export class SendTimeoutError<T> extends Error {
 
 /** Channel ids for the trace, per thread (a channel lives on one thread). */
 let nextChannelId = 1;
+runLocal(() => (nextChannelId = 1));
 
 /** Records a message queued or taken, with the task doing it, in a traced run. */
 function traceMessage(kind: 'task-send' | 'task-recv', channel: number): void {

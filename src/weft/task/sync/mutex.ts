@@ -11,9 +11,11 @@ import type { Awaitable } from '../future.ts';
 import { Semaphore } from './semaphore.ts';
 import { Guard, mapped } from './guard.ts';
 import { runningTask } from '../runtime/task.ts';
+import { runLocal } from '../../runtime/run-local.ts';
 
 /** Async Mutexes of this thread, numbered as made, for a hang's wait-for graph ("async Mutex 2"). */
 let made = 0;
+runLocal(() => (made = 0));
 
 export class MutexGuard<T> extends Guard<T> {
   get value(): T {

@@ -1,0 +1,226 @@
+/**
+ * Warm workers (runner/standby-workers.ts): a worker whose part in a run is
+ * over serves the next run of the same program. What a reader and a grader
+ * rely on: the next run is quicker and otherwise the same (a seed replays
+ * the same trace), another program never inherits what this one did to its
+ * worker, nothing of one run happens in the next, and a program cannot use
+ * an earlier run in its worker to reach the trace ring.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { createNodeSupervisor, createNodeWorker } from '../../../src/runner/node-host.ts';
+import { MAX_WARM_WORKERS, type Supervisor, type WorkerHandle } from '../../../src/runner/supervisor.ts';
+import type { RunEvent, RunOptions, RunOutcome } from '../../../src/runner/events.ts';
+
+const started = { count: 0 };
+function countedWorker(): WorkerHandle {
+  started.count++;
+  return createNodeWorker();
+}
+
+const IDLE_TARGET = 2;
+const supervisor: Supervisor = createNodeSupervisor(IDLE_TARGET, undefined, countedWorker);
+afterAll(() => supervisor.dispose());
+
+async function run(source: string, options: RunOptions = {}): Promise<{ lines: string[]; outcome: RunOutcome }> {
+  const events: RunEvent[] = [];
+  const outcome = await supervisor.startRun(source, { timeoutMs: 15_000, ...options }, (event) => events.push(event)).done;
+  return { lines: events.flatMap((e) => (e.kind === 'output' ? [e.text] : [])), outcome };
+}
+
+/** Until the workers of the last run have come to rest (or been ended), so the next run finds them warm. */
+async function settled(): Promise<void> {
+  let last = -1;
+  for (let i = 0; i < 40; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const kept = supervisor.keptWorkers;
+    if (kept === last) return;
+    last = kept;
+  }
+}
+
+const FOUR_THREADS = `import { spawn } from "weft/thread";
+import { Arc, Mutex } from "weft/sync";
+function main() {
+  const total = new Arc(new Mutex(0));
+  const handles = [1, 2, 3, 4].map((i) => { const t = total.clone(); return spawn(() => { using g = t.lock(); g.value += i; }); });
+  for (const h of handles) h.join();
+  using g = total.lock();
+  console.log("total", g.value);
+}`;
+
+describe('warm workers', () => {
+  it('the next run of the same program takes the workers of the last one instead of starting new ones', async () => {
+    const first = started.count;
+    expect((await run(FOUR_THREADS)).lines).toEqual(['total 10']);
+    const fresh = started.count - first;
+    await settled();
+    const before = started.count;
+    for (let i = 0; i < 4; i++) {
+      expect((await run(FOUR_THREADS)).lines).toEqual(['total 10']);
+      await settled();
+    }
+    // The first run started its main, its idle workers and the standby ones behind them; the next four together,
+    // only the few a run needed beyond those that came to rest in time.
+    expect(fresh).toBeGreaterThanOrEqual(5);
+    expect(started.count - before).toBeLessThan(fresh);
+    expect(supervisor.keptWorkers).toBeLessThanOrEqual(IDLE_TARGET + 1 + MAX_WARM_WORKERS);
+  });
+
+  it('another program never gets a worker this one used: what it did to globals and prototypes stays with it', async () => {
+    const changer = `import { spawn } from "weft/thread";
+function mark() { globalThis.leftBehind = "yes"; Array.prototype.sum = function () { return 42; }; Object.prototype.extra = 1; }
+function main() {
+  mark();
+  for (const h of [spawn(mark), spawn(mark), spawn(mark)]) h.join();
+  console.log("marked");
+}`;
+    const looker = `import { spawn } from "weft/thread";
+function look() { return [typeof globalThis.leftBehind, typeof [].sum, typeof ({}).extra].join(" "); }
+function main() {
+  const seen = [look(), ...[spawn(look), spawn(look), spawn(look)].map((h) => h.join())];
+  console.log(seen.join(", "));
+}`;
+    for (let i = 0; i < 3; i++) {
+      expect((await run(changer)).lines).toEqual(['marked']);
+      await settled();
+    }
+    const seen = await run(looker);
+    expect(seen.lines).toEqual(['undefined undefined undefined, undefined undefined undefined, undefined undefined undefined, undefined undefined undefined']);
+  });
+
+  it("a timer one run left behind does not fire in the program's next run", async () => {
+    // The first run in a worker starts a timer that prints every millisecond and returns at once; a later
+    // run in the same worker starts none, so any 'left over' line it shows came from an earlier run.
+    const source = `import { spawn } from "weft/thread";
+function body() {
+  const later = globalThis.timerStarted === true;
+  if (!later) { globalThis.timerStarted = true; setInterval(() => console.log("left over"), 1); }
+  return later;
+}
+function main() {
+  const later = [body(), ...[spawn(body), spawn(body)].map((h) => h.join())];
+  // When main returns, the runner lets its event loop turn twice (so a rejection nobody handled is reported):
+  // a timer left behind would fire there, and in the threads between taking the run and running their closure.
+  console.log(later.every(Boolean) ? "every thread ran where an earlier run had" : "some thread ran in a fresh worker");
+}`;
+    let laterRuns = 0;
+    for (let i = 0; i < 6 && laterRuns < 2; i++) {
+      const { lines } = await run(source);
+      if (lines.at(-1) === 'every thread ran where an earlier run had') {
+        laterRuns++;
+        expect(lines).toEqual(['every thread ran where an earlier run had']);
+      }
+      await settled();
+    }
+    expect(laterRuns).toBeGreaterThan(0);
+  });
+
+  it('a seed replays the same trace and output in warm workers as in fresh ones', async () => {
+    const programs = [
+      FOUR_THREADS,
+      // weft/task numbers its channels and async Mutexes per thread; a warm worker must start again from 1.
+      `import { spawn, mpsc, Mutex } from "weft/task";
+async function main() {
+  const [tx, rx] = mpsc.channel(2);
+  const m = new Mutex(0);
+  const tasks = [1, 2, 3].map((i) => { const mine = tx.clone(); return spawn(async () => { { using g = await m.lock(); g.value += i; } await mine.send(i); }); });
+  tx.drop();
+  let sum = 0;
+  for (let v = await rx.recv(); v !== undefined; v = await rx.recv()) sum += v;
+  for (const t of tasks) await t;
+  { using g = await m.lock(); console.log("sum", sum, g.value); }
+}`,
+      // Under a seed, how a parallel iterator is split varies from one call to the next on a thread.
+      `import { parIter } from "weft/par";
+function main() {
+  for (let i = 0; i < 3; i++) console.log(parIter(Array.from({ length: 40 }, (_, k) => k)).map((x) => x * 2).reduce(() => 0, (a, b) => a - b));
+}`,
+    ];
+    for (const source of programs) {
+      // A supervisor of its own, so the first run is in fresh workers.
+      const own = createNodeSupervisor(IDLE_TARGET);
+      try {
+        const transcripts: string[] = [];
+        for (let i = 0; i < 3; i++) {
+          const events: RunEvent[] = [];
+          const outcome = await own.startRun(source, { seed: 11, trace: true }, (event) => events.push(event)).done;
+          expect(outcome.status, outcome.message).toBe('ok');
+          const lines = events.flatMap((e) => (e.kind === 'output' ? [`${e.thread}: ${e.text}`] : []));
+          const trace = outcome.trace!.events.map((e) => JSON.stringify(e));
+          transcripts.push([...lines, ...trace].join('\n'));
+          await new Promise((resolve) => setTimeout(resolve, 300));
+        }
+        expect(transcripts[1]).toBe(transcripts[0]);
+        expect(transcripts[2]).toBe(transcripts[0]);
+      } finally {
+        own.dispose();
+      }
+    }
+  });
+
+  it('a program cannot reach the trace ring through hooks it left in its worker in an earlier run', async () => {
+    // Every hook a program could leave for weft's code of the next run to call: SharedArrayBuffer's
+    // instanceof, getters for any field of a message on Object.prototype, the typed array constructors.
+    // It keeps every buffer it is shown that is not run memory (run memory is growable; the ring is not),
+    // and writes a forged event over the whole of each.
+    const source = `import { spawn } from "weft/thread";
+import { Arc, Mutex } from "weft/sync";
+function hook() {
+  if (globalThis.hooked) return;
+  globalThis.hooked = true;
+  const seen = (globalThis.seen = []);
+  const isBuffer = (x) => typeof x === "object" && x !== null && Object.getPrototypeOf(x) === SharedArrayBuffer.prototype;
+  const keep = (x) => { if (isBuffer(x) && !x.growable && !seen.includes(x)) seen.push(x); };
+  Object.defineProperty(SharedArrayBuffer, Symbol.hasInstance, { value: (x) => { keep(x); return isBuffer(x); } });
+  for (const name of ["trace", "memory", "compiled", "call", "program", "source", "worker", "idleWorkers", "runs"]) {
+    Object.defineProperty(Object.prototype, name, { get() { for (const v of Object.values(this)) keep(v); return undefined; }, configurable: true });
+  }
+  for (const name of ["Int32Array", "Float64Array", "Uint8Array", "DataView"]) {
+    const Real = globalThis[name];
+    globalThis[name] = new Proxy(Real, { construct(target, args) { keep(args[0]); return Reflect.construct(target, args); } });
+  }
+}
+function forge() {
+  hook();
+  let forged = 0;
+  for (const buffer of globalThis.seen) {
+    const words = new Int32Array(buffer);
+    for (let i = 0; i < words.length; i++) words[i] = 5;
+    forged++;
+  }
+  return forged;
+}
+function main() {
+  const lock = new Arc(new Mutex(0));
+  const forged = [forge(), ...[0, 1].map(() => { const l = lock.clone(); return spawn(() => { using g = l.lock(); g.value++; return forge(); }); }).map((h) => h.join())];
+  console.log("forged", forged.reduce((a, b) => a + b, 0));
+}`;
+    const kinds = new Set(['spawn', 'exit', 'block', 'wake', 'lock', 'unlock', 'join', 'send', 'recv']);
+    for (let i = 0; i < 5; i++) {
+      const { lines, outcome } = await run(source, { trace: true });
+      expect(outcome.status, outcome.message).toBe('ok');
+      expect(lines).toEqual(['forged 0']);
+      const events = outcome.trace!.events;
+      // What the program did, and nothing written over it: two spawns, locks and unlocks in pairs, two joins.
+      expect(events.filter((e) => e.kind === 'spawn')).toHaveLength(2);
+      expect(events.filter((e) => e.kind === 'lock')).toHaveLength(events.filter((e) => e.kind === 'unlock').length);
+      expect(events.every((e) => kinds.has(e.kind))).toBe(true);
+      await settled();
+    }
+  });
+
+  it('a run that was stopped or ran out of time leaves no warm worker', async () => {
+    const spinning = `import { spawn } from "weft/thread";
+function main() { for (const h of [spawn(() => { for (;;) {} }), spawn(() => { for (;;) {} })]) h.join(); }`;
+    const { outcome } = await run(spinning, { timeoutMs: 400 });
+    expect(outcome.status).toBe('timeout');
+    await settled();
+    // Only the standby workers, fresh ones no run has had.
+    expect(supervisor.keptWorkers).toBeLessThanOrEqual(IDLE_TARGET + 1);
+    const handle = supervisor.startRun(spinning, { timeoutMs: 15_000 }, () => {});
+    setTimeout(() => handle.stop(), 300);
+    expect((await handle.done).status).toBe('stopped');
+    await settled();
+    expect(supervisor.keptWorkers).toBeLessThanOrEqual(IDLE_TARGET + 1);
+  });
+});
