@@ -104,6 +104,8 @@ export class PooledWorker {
 
 /** How long a finished run's workers may take to come to rest before they are ended instead of kept. */
 const SETTLE_MS = 1000;
+/** Warm workers kept for the next run of the same program. */
+export const MAX_WARM_WORKERS = 8;
 /** A worker serves at most this many runs: what a program leaves in globals grows no further. */
 const MAX_RUNS_PER_WORKER = 100;
 

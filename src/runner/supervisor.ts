@@ -26,12 +26,13 @@ import { createTrace } from '../weft/runtime/trace.ts';
 import { S, slot, threadIds, threadName, ThreadState } from '../weft/runtime/thread-table.ts';
 import { createOutputRing, nextToRead, readLines, readRemaining } from './output-ring.ts';
 import type { FromWorker, MainResult, ProgramPayload, SpawnRequestPayload } from './protocol.ts';
-import { PooledWorker, WorkerPool, type WorkerFactory, type WorkerOwner } from './standby-workers.ts';
+import { MAX_WARM_WORKERS, PooledWorker, WorkerPool, type WorkerFactory, type WorkerOwner } from './standby-workers.ts';
 import { CompiledPrograms } from './compiled-programs.ts';
 import { collectTrace } from './run-trace.ts';
 import { formatMs, lineEvent, mainEnd, runOutcome } from './run-outcome.ts';
 
 export type { WorkerFactory, WorkerHandle } from './standby-workers.ts';
+export { MAX_WARM_WORKERS } from './standby-workers.ts';
 
 /**
  * How a platform measures what a run's workers use together, for the
@@ -99,9 +100,6 @@ const PUMP_LINES = 4000;
 export const PAGE_OUTPUT_BUDGET_MS = 4;
 /** The pause before looking again when a look left lines behind: the page's thread stays free at least two thirds of the time. */
 const PUMP_AGAIN_MS = 8;
-
-/** Warm workers kept for the next run of the same program (standby-workers.ts). */
-export const MAX_WARM_WORKERS = 8;
 
 /** Statuses of a run that ended on its own: its workers come to rest and may serve the next run of the program. */
 const SETTLED: ReadonlySet<RunStatus> = new Set<RunStatus>(['ok', 'panic', 'compile-error', 'deadlock']);
