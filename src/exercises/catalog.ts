@@ -80,11 +80,11 @@ export function defaultExercisesRoot(): string {
   return existsSync(beside) ? beside : resolve(process.cwd(), 'exercises');
 }
 
-/** Every exercise of the book, in order; throws ExerciseFormatError at the first malformed one. */
-export function listExercises(root: string = defaultExercisesRoot()): ExerciseInfo[] {
+/** Where each exercise's folder is, in the book's order: folder names only, nothing read (throws for a misnamed folder or a repeated id). */
+function exerciseFolders(root: string): { dir: string; id: string; chapterSlug: string; order: number }[] {
   const shown = (path: string) => relative(dirname(root), path) || path;
   if (!existsSync(root)) return [];
-  const exercises: ExerciseInfo[] = [];
+  const found: { dir: string; id: string; chapterSlug: string; order: number }[] = [];
   const ids = new Map<string, string>();
   for (const chapterFolder of folders(root)) {
     const chapterDir = join(root, chapterFolder);
@@ -97,20 +97,31 @@ export function listExercises(root: string = defaultExercisesRoot()): ExerciseIn
       const other = ids.get(id);
       if (other !== undefined) throw new ExerciseFormatError(shown(dir), 'id', `'${id}' is already the id of ${other}: exercise ids are unique across the book`);
       ids.set(id, shown(dir));
-      exercises.push(readExercise(dir, id, chapterSlug, exercises.length + 1, shown));
+      found.push({ dir, id, chapterSlug, order: found.length + 1 });
     }
   }
-  return exercises;
+  return found;
 }
 
-/** One exercise by id; throws when there is none. */
+/** Every exercise of the book, in order; throws ExerciseFormatError at the first malformed one. */
+export function listExercises(root: string = defaultExercisesRoot()): ExerciseInfo[] {
+  const shown = (path: string) => relative(dirname(root), path) || path;
+  return exerciseFolders(root).map(({ dir, id, chapterSlug, order }) => readExercise(dir, id, chapterSlug, order, shown));
+}
+
+/**
+ * One exercise by id; throws when there is none. Reads that exercise's
+ * folder only (reading all of them took about a second, and a grading asks
+ * for its exercise each time).
+ */
 export function getExercise(id: string, root: string = defaultExercisesRoot()): ExerciseInfo {
-  const exercises = listExercises(root);
-  const found = exercises.find((e) => e.id === id);
+  const folders = exerciseFolders(root);
+  const found = folders.find((e) => e.id === id);
   if (found === undefined) {
-    throw new Error(`there is no exercise '${id}'; the exercises are: ${exercises.map((e) => e.id).join(', ') || '(none)'}`);
+    throw new Error(`there is no exercise '${id}'; the exercises are: ${folders.map((e) => e.id).join(', ') || '(none)'}`);
   }
-  return found;
+  const shown = (path: string) => relative(dirname(root), path) || path;
+  return readExercise(found.dir, found.id, found.chapterSlug, found.order, shown);
 }
 
 function folders(dir: string): string[] {
