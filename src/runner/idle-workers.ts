@@ -154,6 +154,16 @@ export function offerIdle(i32: Int32Array, addr: number, worker: number): boolea
 }
 
 /**
+ * Wakes the idle workers `0 … workers - 1` at once when the run stops (the
+ * stop flag is up), instead of at their next look (IDLE_SLICE_MS): they come
+ * to rest, and can serve the program's next run, that much sooner.
+ */
+export function wakeIdleWorkers(i32: Int32Array, addr: number, workers: number): void {
+  const base = addr >> 2;
+  for (let worker = 0; worker < workers; worker++) Atomics.notify(i32, slotIndex(base, worker, W.state));
+}
+
+/**
  * An offered worker sleeps until a spawner gives it a thread. Returns the
  * thread's start, or undefined when the run is stopping.
  */

@@ -189,6 +189,10 @@ export class WorkerPool {
     return this.#ready.length + this.#warm.length + this.#settling.size;
   }
 
+  get keptByKind(): { standby: number; warm: number; settling: number } {
+    return { standby: this.#ready.length, warm: this.#warm.length, settling: this.#settling.size };
+  }
+
   #scheduleRefill(): void {
     if (this.#refilling) return;
     this.#refilling = true;

@@ -18,7 +18,7 @@
  * never gets a worker this one used.
  */
 import { H, RunMemory } from '../weft/runtime/memory.ts';
-import { createIdleWorkers, idleCount, MAX_WORKERS, refillSeen, threadOfWorker, tryHandToIdle } from './idle-workers.ts';
+import { createIdleWorkers, idleCount, MAX_WORKERS, refillSeen, threadOfWorker, tryHandToIdle, wakeIdleWorkers } from './idle-workers.ts';
 import { DEFAULT_TIMEOUT_MS, type RunEvent, type RunOptions, type RunOutcome, type RunStatus } from './events.ts';
 import { describeDeadlock, isDeadlocked, snapshot, type Snapshot } from './deadlock.ts';
 import { startSchedule } from '../weft/runtime/scheduler.ts';
@@ -127,6 +127,11 @@ export class Supervisor {
   /** Workers started and not ended that no run has: standby, warm, and those of a finished run still coming to rest. */
   get keptWorkers(): number {
     return this.#pool.kept;
+  }
+
+  /** The kept workers by kind (runner/standby-workers.ts). */
+  get keptByKind(): { standby: number; warm: number; settling: number } {
+    return this.#pool.keptByKind;
   }
 
   /** Terminates the standby and warm workers (the CLI calls it so Node can exit). */
@@ -439,8 +444,9 @@ class Run implements RunHandle, WorkerOwner {
     clearInterval(this.#watchdog);
     clearInterval(this.#pump);
     clearTimeout(this.#pumpAgain);
-    // Tell blocked threads to give up (they check between wait slices), then end them all.
+    // Tell blocked threads to give up (they check between wait slices); idle workers hear it at once.
     Atomics.store(this.#memory.i32, H.stop, 1);
+    wakeIdleWorkers(this.#memory.i32, this.#idleWorkers, this.#nextWorker);
     this.#over = true;
     clearTimeout(this.#timer);
     clearTimeout(this.#retry);

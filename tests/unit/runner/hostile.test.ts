@@ -70,7 +70,8 @@ async function run(source: string, options: RunOptions = {}): Promise<Run> {
  */
 async function expectNoWorkerLeft(): Promise<void> {
   expect(workers.started - workers.ended).toBe(supervisor.keptWorkers);
-  expect(supervisor.keptWorkers).toBeLessThanOrEqual(3 + MAX_WARM_WORKERS);
+  expect(supervisor.keptByKind.standby).toBeLessThanOrEqual(3);
+  expect(supervisor.keptByKind.warm).toBeLessThanOrEqual(MAX_WARM_WORKERS);
 }
 
 /** The next run after a hostile one works as usual. */
