@@ -135,7 +135,7 @@ function closeCodeFromStrings(global: Record<string, unknown>): void {
   Object.defineProperty(global, 'eval', { value: blocked('eval'), writable: false, configurable: false });
 }
 
-/** Timers and the like the program has pending (trackTimers), each with the function that cancels it. */
+/** Timers, message ports and the like the program has pending (trackTimers, trackCallbacks), each with the function that ends it. */
 const pending = new Map<unknown, (handle: unknown) => void>();
 // Kept now: by the time these are used, a program may have replaced Map's methods to keep its timers alive.
 const apply = Reflect.apply;
@@ -144,7 +144,7 @@ const { set: mapSet, delete: mapDelete, forEach: mapForEach, clear: mapClear } =
 /**
  * Wraps the ways to have a function called later (setTimeout and friends),
  * refusing strings (code from strings, above) and keeping each pending
- * handle, so `cancelProgramTimers` can cancel what a program left behind
+ * handle, so `cancelPendingCallbacks` can cancel what a program left behind
  * when its run is over: a worker may serve the program's next run
  * (program-worker.ts), and a timer from this one must not fire in it.
  */
@@ -182,8 +182,69 @@ function trackTimers(global: Record<string, unknown>): void {
   }
 }
 
-/** Cancels every timer (setTimeout, setInterval, setImmediate, requestAnimationFrame) the program has pending. */
-export function cancelProgramTimers(): void {
+/** Which run of this worker the program's callbacks belong to: a wait that settles in a later one is not passed on. */
+let epoch = 0;
+const promiseThen = Promise.prototype.then;
+
+/**
+ * The other ways a program can be called back later, beside timers: a
+ * MessageChannel's ports (closed when the run is over), and the waits that
+ * settle a Promise (Atomics.waitAsync, scheduler.postTask and
+ * scheduler.yield), whose settling is not passed on once the run is over.
+ */
+function trackCallbacks(global: Record<string, unknown>): void {
+  const Channel = global.MessageChannel as (new () => { port1: { close(): void }; port2: { close(): void } }) | undefined;
+  if (typeof Channel === 'function') {
+    const close = (port: { close(): void }) => port.close();
+    const Tracked = class MessageChannel extends Channel {
+      constructor() {
+        super();
+        apply(mapSet, pending, [this.port1, close]);
+        apply(mapSet, pending, [this.port2, close]);
+      }
+    };
+    Object.defineProperty(global, 'MessageChannel', { value: Tracked, writable: true, configurable: true });
+  }
+  /** `promise`, but left pending for good if it settles after this run is over. */
+  const thisRunOnly = <T>(promise: Promise<T>): Promise<T> => {
+    const mine = epoch;
+    return new Promise<T>((resolve, reject) => {
+      apply(promiseThen, promise, [(value: T) => epoch === mine && resolve(value), (error: unknown) => epoch === mine && reject(error)]);
+    });
+  };
+  const atomics = global.Atomics as { waitAsync?: (...args: unknown[]) => { async: boolean; value: unknown } } | undefined;
+  const waitAsync = atomics?.waitAsync;
+  if (atomics && typeof waitAsync === 'function') {
+    atomics.waitAsync = function (...args: unknown[]) {
+      const result = apply(waitAsync, atomics, args);
+      return result.async ? { async: true, value: thisRunOnly(result.value as Promise<unknown>) } : result;
+    };
+  }
+  const scheduler = global.scheduler as Record<string, unknown> | undefined;
+  for (const name of ['postTask', 'yield'] as const) {
+    const original = scheduler?.[name];
+    if (typeof original !== 'function') continue;
+    scheduler![name] = function (...args: unknown[]) {
+      if (name === 'postTask' && typeof args[0] === 'function') {
+        const task = args[0] as (...a: unknown[]) => unknown;
+        const mine = epoch;
+        args[0] = function (this: unknown, ...a: unknown[]) {
+          return epoch === mine ? apply(task, this, a) : undefined;
+        };
+      }
+      return thisRunOnly(apply(original, scheduler, args) as Promise<unknown>);
+    };
+  }
+}
+
+/**
+ * Ends what the program left pending when its run is over: every timer
+ * (setTimeout, setInterval, setImmediate, requestAnimationFrame) is
+ * cancelled, every MessageChannel it made is closed, and a wait it started
+ * (Atomics.waitAsync, scheduler.postTask) calls nothing back any more.
+ */
+export function cancelPendingCallbacks(): void {
+  epoch++;
   apply(mapForEach, pending, [(cancel: (handle: unknown) => void, handle: unknown) => cancel(handle)]);
   apply(mapClear, pending, []);
 }
@@ -205,4 +266,5 @@ export function lockDown(): void {
   }
   closeCodeFromStrings(global);
   trackTimers(global);
+  trackCallbacks(global);
 }

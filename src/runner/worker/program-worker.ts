@@ -28,7 +28,7 @@ import { writeOutput, writePanic } from '../output-ring.ts';
 import { claimRefill, handToIdle, offerIdle, waitForThread } from '../idle-workers.ts';
 import type { FromWorker, MainResult, ProgramPayload, ToWorker } from '../protocol.ts';
 import { resetRunLocals } from '../../weft/runtime/run-local.ts';
-import { cancelProgramTimers } from './lockdown.ts';
+import { cancelPendingCallbacks } from './lockdown.ts';
 
 /** The file name stack frames show for the reader's program (the compile step's sourceURL). */
 export const PROGRAM_URL = 'main.ts';
@@ -397,7 +397,7 @@ export function handleMessage(raw: WorkerPort, message: ToWorker): void {
   served
     .then(() => {
       // Nothing of this run may fire in the next one, or keep its memory alive while this worker waits.
-      cancelProgramTimers();
+      cancelPendingCallbacks();
       resetRunLocals();
       attachTrace(undefined);
       busy = false;

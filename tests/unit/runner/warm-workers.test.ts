@@ -84,13 +84,21 @@ function main() {
     expect(seen.lines).toEqual(['undefined undefined undefined, undefined undefined undefined, undefined undefined undefined, undefined undefined undefined']);
   });
 
-  it("a timer one run left behind does not fire in the program's next run", async () => {
-    // The first run in a worker starts a timer that prints every millisecond and returns at once; a later
-    // run in the same worker starts none, so any 'left over' line it shows came from an earlier run.
+  it("a timer or a message loop one run left behind does not call the program back in its next run", async () => {
+    // The first run in a worker starts a timer that prints every millisecond and two ports that send each
+    // other messages without end, printing each, and returns at once; a later run in the same worker starts
+    // neither, so any 'left over' line it shows came from an earlier run.
     const source = `import { spawn } from "weft/thread";
 function body() {
   const later = globalThis.timerStarted === true;
-  if (!later) { globalThis.timerStarted = true; setInterval(() => console.log("left over"), 1); }
+  if (!later) {
+    globalThis.timerStarted = true;
+    setInterval(() => console.log("left over: a timer"), 1);
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => { console.log("left over: a message"); port2.postMessage(0); };
+    port2.onmessage = () => port1.postMessage(0);
+    port2.postMessage(0);
+  }
   return later;
 }
 function main() {
