@@ -15,7 +15,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { listExercises, type ExerciseInfo } from '../exercises/catalog.ts';
+import { getExercise, listExercises, type ExerciseInfo } from '../exercises/catalog.ts';
 import { useWorkerEntry } from '../runner/node-host.ts';
 import { buildWorkerBundle } from '../runner/node-worker-bundle.ts';
 import { startGrade, type CheckResult, type GradeResult } from '../exercises/node-grade.ts';
@@ -86,6 +86,15 @@ function findExercise(exercises: ExerciseInfo[], id: string): ExerciseInfo {
   throw new UsageError(
     `there is no exercise '${id}'.${near.length > 0 ? ` Did you mean ${near.join(' or ')}?` : ''}\nThe exercises are: ${exercises.map((e) => e.id).join(', ')}`,
   );
+}
+
+/** `id`'s exercise, reading its folder only when the id is an exercise's (every exercise is read for a folder path or a near miss). */
+function exerciseNamed(id: string): ExerciseInfo {
+  try {
+    return getExercise(id);
+  } catch {
+    return findExercise(listExercises(), id);
+  }
 }
 
 export class UsageError extends Error {}
@@ -175,12 +184,11 @@ async function grade(exercise: ExerciseInfo, file: string, out: (line: string) =
 
 /** `check <exercise> [--file F]`: exit code 0 when every check passes, 1 when one fails, 2 when one could not run. */
 export async function checkCommand(id: string, file: string | undefined, out: (line: string) => void): Promise<number> {
-  const exercises = listExercises();
-  const exercise = findExercise(exercises, id);
+  const exercise = exerciseNamed(id);
   const target = file === undefined ? ensureWorkingCopy(exercise, out) : resolve(file);
   const result = await grade(exercise, target, out);
   if (result.passed) {
-    const next = nextUnsolved(exercises, exercise);
+    const next = nextUnsolved(listExercises(), exercise);
     if (next) out(dim(`Next: npm run weft -- check ${next.id}   (${next.title})`));
     return 0;
   }
@@ -189,7 +197,7 @@ export async function checkCommand(id: string, file: string | undefined, out: (l
 
 /** `hint <exercise> [--all]`: the next hint not yet shown (all of them with --all, or once every hint has been shown). */
 export function hintCommand(id: string, all: boolean, out: (line: string) => void): number {
-  const exercise = findExercise(listExercises(), id);
+  const exercise = exerciseNamed(id);
   const total = exercise.hints.length;
   const shownBefore = progressOf(exercise.id)?.hintsShown ?? 0;
   const upTo = all || shownBefore >= total ? total : shownBefore + 1;
