@@ -14,7 +14,9 @@
  * change globals or prototypes, and another program must not inherit that;
  * when another source runs, the warm workers are ended. A run that was
  * stopped, ran out of time or memory, or crashed leaves no warm worker:
- * its workers may be in the middle of the program, and are ended.
+ * its workers may be in the middle of the program, and are ended. At most
+ * MAX_WARM_WORKERS are kept, each for at most MAX_RUNS_PER_WORKER runs, and
+ * none once the program has not run for a minute.
  */
 import type { FromWorker, ToWorker } from './protocol.ts';
 
@@ -106,6 +108,8 @@ export class PooledWorker {
 const SETTLE_MS = 1000;
 /** Warm workers kept for the next run of the same program. */
 export const MAX_WARM_WORKERS = 8;
+/** Warm workers are ended when the program has not run for this long: a reader who moved on should not keep them in memory. */
+const WARM_IDLE_MS = 60_000;
 /** A worker serves at most this many runs: what a program leaves in globals grows no further. */
 const MAX_RUNS_PER_WORKER = 100;
 
@@ -118,6 +122,8 @@ export class WorkerPool {
   /** The source the warm workers ran, and them, most recently rested last. */
   #warmSource: string | undefined;
   readonly #warm: PooledWorker[] = [];
+  /** Ends the warm workers WARM_IDLE_MS after the last one came to rest. */
+  #warmExpiry: ReturnType<typeof setTimeout> | undefined;
   /** Workers of finished runs still coming to rest, with the timer that ends them if they do not. */
   readonly #settling = new Map<PooledWorker, ReturnType<typeof setTimeout>>();
 
@@ -175,11 +181,18 @@ export class WorkerPool {
       this.#endWarm();
       this.#warmSource = source;
     }
-    if (this.#warm.length >= this.#maxWarm) worker.end();
-    else this.#warm.push(worker);
+    if (this.#warm.length >= this.#maxWarm) {
+      worker.end();
+      return;
+    }
+    this.#warm.push(worker);
+    clearTimeout(this.#warmExpiry);
+    this.#warmExpiry = setTimeout(() => this.#endWarm(), WARM_IDLE_MS);
+    (this.#warmExpiry as { unref?: () => void }).unref?.();
   }
 
   #endWarm(): void {
+    clearTimeout(this.#warmExpiry);
     for (const worker of this.#warm.splice(0)) worker.end();
     this.#warmSource = undefined;
   }
