@@ -142,9 +142,14 @@ export class WorkerPool {
   /** A worker for a run of `source`: a warm one that ran it, else a standby one (started now if none is ready). */
   take(source: string): PooledWorker {
     if (this.#warmSource !== source) this.#endWarm();
-    const warm = this.#warm.pop();
+    // A worker that failed while it waited here (its error ended it) is passed over.
+    const live = (list: PooledWorker[]) => {
+      for (let worker = list.pop(); worker !== undefined; worker = list.pop()) if (!worker.ended) return worker;
+      return undefined;
+    };
+    const warm = live(this.#warm);
     if (warm !== undefined) return warm;
-    const worker = this.#ready.pop() ?? new PooledWorker(this.#factory());
+    const worker = live(this.#ready) ?? new PooledWorker(this.#factory());
     this.#scheduleRefill();
     return worker;
   }
