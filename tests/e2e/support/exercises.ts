@@ -53,6 +53,10 @@ export async function enterCode(page: Page, ex: ExerciseOnPage, code: string): P
   await expect(ex.editor).toBeVisible({ timeout: 60_000 });
   await ex.editor.locator('.view-lines').click();
   await page.keyboard.press('ControlOrMeta+A');
+  // Emptied first: the code pasted may begin as the code it replaces (an exercise's solution and its starter
+  // share their imports), and seeing that first line would not tell that the paste took.
+  await page.keyboard.press('Delete');
+  await expect(ex.editor.locator('.view-lines')).toHaveText(/^\s*$/);
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.evaluate((text) => navigator.clipboard.writeText(text), code);
   await page.keyboard.press('ControlOrMeta+V');
