@@ -7,7 +7,7 @@
  * of its idle thread workers ('join-run'). When its part in a run is over
  * and it is at rest (no program code on its stack, the program's timers
  * cancelled), it says 'released'; the supervisor may then give it the next
- * run of the same program (standby-workers.ts), which it starts with every
+ * run of the same program (worker-pool.ts), which it starts with every
  * run-local variable reset (weft/runtime/run-local.ts).
  *
  * Integrity: the reader's program runs in the same worker as weft, and can

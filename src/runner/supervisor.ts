@@ -11,7 +11,7 @@
  * spawn that found none. The supervisor never blocks, so it can always
  * stop a run: Stop and the time limit terminate every worker of the run.
  *
- * A run takes its workers from the supervisor's pool (standby-workers.ts):
+ * A run takes its workers from the supervisor's pool (worker-pool.ts):
  * warm workers that served a run of the same program and came to rest, else
  * standby workers started fresh, off the run's critical path. A reader's
  * program may change globals or prototypes, so a run of another program
@@ -26,13 +26,13 @@ import { createTrace } from '../weft/runtime/trace.ts';
 import { S, slot, threadIds, threadName, ThreadState } from '../weft/runtime/thread-table.ts';
 import { createOutputRing, nextToRead, readLines, readRemaining } from './output-ring.ts';
 import type { FromWorker, MainResult, ProgramPayload, SpawnRequestPayload } from './protocol.ts';
-import { MAX_WARM_WORKERS, PooledWorker, WorkerPool, type WorkerFactory, type WorkerOwner } from './standby-workers.ts';
+import { MAX_WARM_WORKERS, PooledWorker, WorkerPool, type WorkerFactory, type WorkerOwner } from './worker-pool.ts';
 import { CompiledPrograms } from './compiled-programs.ts';
 import { collectTrace } from './run-trace.ts';
 import { formatMs, lineEvent, mainEnd, runOutcome } from './run-outcome.ts';
 
-export type { WorkerFactory, WorkerHandle } from './standby-workers.ts';
-export { MAX_WARM_WORKERS } from './standby-workers.ts';
+export type { WorkerFactory, WorkerHandle } from './worker-pool.ts';
+export { MAX_WARM_WORKERS } from './worker-pool.ts';
 
 /**
  * How a platform measures what a run's workers use together, for the
@@ -129,7 +129,7 @@ export class Supervisor {
     return this.#pool.kept;
   }
 
-  /** The kept workers by kind (runner/standby-workers.ts). */
+  /** The kept workers by kind (runner/worker-pool.ts). */
   get keptByKind(): { standby: number; warm: number; settling: number } {
     return this.#pool.keptByKind;
   }

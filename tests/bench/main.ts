@@ -192,7 +192,7 @@ function checkLatencyBlock(checks: CheckLatency[], machine?: string): string[] {
   const firstWithin = checks.filter((c) => c.trials[0]! <= CHECK_TARGET_MS).length;
   lines.push(
     `A Check of each exercise's reference solution, from the call to the verdict, ${CHECK_TRIALS} times in a row: the first as a learner's first Check of a new ` +
-      `draft (no compiled program, no warm workers: runner/standby-workers.ts), the others as a Check again of the same code. ` +
+      `draft (no compiled program, no warm workers: runner/worker-pool.ts), the others as a Check again of the same code. ` +
       `Target: a median of at most ${CHECK_TARGET_MS / 1000} s for at least ${CHECK_TARGET_SHARE * 100}% of the exercises; ` +
       `${within} of ${checks.length} (${Math.round(share * 100)}%) ${share >= CHECK_TARGET_SHARE ? 'met' : '**missed**'}. ` +
       `First Checks within ${CHECK_TARGET_MS / 1000} s: ${firstWithin} of ${checks.length} (${Math.round((firstWithin / checks.length) * 100)}%).`,

@@ -13,7 +13,7 @@ import type { Locator, Page } from '@playwright/test';
 import { test, expect } from './support/fixtures.ts';
 import { example, finishedOutput, status, type ExampleOnPage } from './support/examples.ts';
 import { runInPage } from './support/run-in-page.ts';
-import { MAX_WARM_WORKERS } from '../../src/runner/standby-workers.ts';
+import { MAX_WARM_WORKERS } from '../../src/runner/worker-pool.ts';
 import { chapterOf, exercise } from './support/exercises.ts';
 import { FORBIDDEN_GLOBALS, FORBIDDEN_NAVIGATOR } from '../../src/runner/worker/lockdown.ts';
 
@@ -75,7 +75,7 @@ async function answersClick(page: Page, target?: Locator): Promise<void> {
 /**
  * Every weft worker the page started, but the idle ones it keeps for the next run, has been ended. After a run that
  * ended on its own the page also keeps that run's workers that came to rest, for the program's next run (at most
- * MAX_WARM_WORKERS, runner/standby-workers.ts); a stopped or timed-out run leaves none.
+ * MAX_WARM_WORKERS, runner/worker-pool.ts); a stopped or timed-out run leaves none.
  */
 async function expectNoWorkerLeft(page: Page, kept = IDLE_WORKERS): Promise<void> {
   await expect

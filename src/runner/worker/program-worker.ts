@@ -379,8 +379,6 @@ export function handleMessage(raw: WorkerPort, message: ToWorker): void {
   if (busy) return;
   busy = true;
   const port = signed!;
-  // As a fresh worker would start: no task running, channel numbers from 1, no par registry…
-  resetRunLocals();
   const served =
     message.kind === 'main'
       ? serveMain(port, message).then(
@@ -396,7 +394,8 @@ export function handleMessage(raw: WorkerPort, message: ToWorker): void {
         });
   served
     .then(() => {
-      // Nothing of this run may fire in the next one, or keep its memory alive while this worker waits.
+      // Nothing of this run may fire in the next one, or keep its memory alive while this worker waits; the next
+      // run starts as a fresh worker would (no task running, channel numbers from 1, no par registry…).
       cancelPendingCallbacks();
       resetRunLocals();
       attachTrace(undefined);

@@ -3,7 +3,7 @@
  * fresh worker would start with its initial value (the running task, a
  * counter that numbers channels for the trace, the par registry this worker
  * serves…). A worker may serve several runs of one program (the supervisor
- * keeps the workers of a run that ended at rest: runner/standby-workers.ts),
+ * keeps the workers of a run that ended at rest: runner/worker-pool.ts),
  * and each run must start as it would in a fresh worker, or a seed would
  * not replay the same trace. Each such variable registers how to reset it;
  * the worker resets them all before it takes its next run.

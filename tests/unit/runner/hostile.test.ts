@@ -65,7 +65,7 @@ async function run(source: string, options: RunOptions = {}): Promise<Run> {
 /**
  * Every worker started so far has been ended, but those the supervisor keeps
  * for the next run: its standby workers (idleTarget + 1, fresh) and the warm
- * ones of the last program that ran to its end (runner/standby-workers.ts) —
+ * ones of the last program that ran to its end (runner/worker-pool.ts) —
  * never one of a run that was stopped or ran out of time or memory.
  */
 async function expectNoWorkerLeft(): Promise<void> {

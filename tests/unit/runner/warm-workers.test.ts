@@ -1,5 +1,5 @@
 /**
- * Warm workers (runner/standby-workers.ts): a worker whose part in a run is
+ * Warm workers (runner/worker-pool.ts): a worker whose part in a run is
  * over serves the next run of the same program. What a reader and a grader
  * rely on: the next run is quicker and otherwise the same (a seed replays
  * the same trace), another program never inherits what this one did to its
