@@ -356,23 +356,47 @@ export class TraceView {
   /**
    * Every weft/par `join` call, in order: its thread, how many joins enclosed it there (0: the outermost), its line,
    * and what its two closures returned, each when it was a number (undefined too when the join panicked or the run
-   * ended first), so a check can tell a result the join computed from one computed beside it.
+   * ended first), so a check can tell a result the join computed from one computed beside it. In a free run,
+   * `halvesMs` is how long each closure took (ms, on whichever thread ran it): a result worked out before the join and
+   * passed through it took no time there. Undefined under a seed (only replayable numbers are traced there).
    */
-  parJoins(): { thread: string; depth: number; line: number | undefined; results: [number | undefined, number | undefined] }[] {
+  parJoins(): { thread: string; depth: number; line: number | undefined; results: [number | undefined, number | undefined]; halvesMs: [number, number] | undefined }[] {
     return this.#need()
       .filter((e) => e.kind === 'par-join')
-      .map((e) => ({ thread: e.thread, depth: e.object, line: e.line, results: [e.results?.a, e.results?.b] }));
+      .map((e) => ({
+        thread: e.thread,
+        depth: e.object,
+        line: e.line,
+        results: [e.results?.a, e.results?.b],
+        halvesMs: e.work && 'a' in e.work ? [e.work.a / 1000, e.work.b / 1000] : undefined,
+      }));
   }
 
   /**
    * Every weft/par parallel iterator that ran (its terminal operation: sum, reduce, collect…): how many items, where,
    * and its result when that was a number (undefined for collect and the like, or when it panicked), so a check can
-   * tell a total the iterator computed from one computed beside it.
+   * tell a total the iterator computed from one computed beside it. In a free run, `work` is how long its pieces
+   * took (ms): together (`totalMs`, on whichever threads ran them, the calling thread's first piece included) and the
+   * longest one (`longestMs`), so a check can tell work the pool did from a total worked out before and passed
+   * through it, and work spread over pieces from work done in one. Undefined under a seed (only replayable numbers
+   * are traced there).
    */
-  parIterators(): { thread: string; items: number; line: number | undefined; value: number | undefined }[] {
+  parIterators(): {
+    thread: string;
+    items: number;
+    line: number | undefined;
+    value: number | undefined;
+    work: { totalMs: number; longestMs: number } | undefined;
+  }[] {
     return this.#need()
       .filter((e) => e.kind === 'par-iter')
-      .map((e) => ({ thread: e.thread, items: e.object, line: e.line, value: e.value }));
+      .map((e) => ({
+        thread: e.thread,
+        items: e.object,
+        line: e.line,
+        value: e.value,
+        work: e.work && 'total' in e.work ? { totalMs: e.work.total / 1000, longestMs: e.work.longest / 1000 } : undefined,
+      }));
   }
 
   /** Every async task the run spawned (weft/task), in spawn order, with its counters. */

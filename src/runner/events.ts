@@ -165,6 +165,13 @@ export interface TraceEvent {
   value?: number;
   /** A `par-join`'s results: what its two closures returned (`a`, `b`), each present when it is a number. */
   results?: { a?: number; b?: number };
+  /**
+   * In a free run (never under a seed: only replayable numbers go in the trace), how long the work took, µs, on
+   * whichever threads ran it: a `par-iter`'s pieces together (`total`) and its longest piece (`longest`); a
+   * `par-join`'s closures (`a`, `b`). Checks use it to tell work the pool did from a result computed beforehand and
+   * passed through the pool.
+   */
+  work?: { total: number; longest: number } | { a: number; b: number };
   /** What a `block` waits on: 'mutex', 'condvar', 'channel-recv', 'join', 'sleep'... (runtime/wait.ts WaitKind). */
   waitKind?: string;
   /**

@@ -5,7 +5,7 @@
  */
 import type { RunOutcome } from './events.ts';
 import type { RunMemory } from '../weft/runtime/memory.ts';
-import { readTrace, recordedResults, recordedValue, taskClockOf, TASK_OUTCOMES } from '../weft/runtime/trace.ts';
+import { readTrace, recordedResults, recordedValue, recordedWork, taskClockOf, TASK_OUTCOMES } from '../weft/runtime/trace.ts';
 import { WAIT_KINDS } from '../weft/runtime/wait.ts';
 import { threadName } from '../weft/runtime/thread-table.ts';
 
@@ -31,13 +31,21 @@ export function collectTrace(ring: SharedArrayBuffer, memory: RunMemory): NonNul
         ? { task: { polls: e.data[0]!, wakes: e.data[1]!, busyMicros: e.data[2]!, outcome: TASK_OUTCOMES[e.data[3]!] ?? 'ok' } }
         : {}),
       ...((e.kind === 'unlock' || e.kind === 'join' || e.kind === 'par-iter') && recordedValue(e.data) !== undefined ? { value: recordedValue(e.data)! } : {}),
-      ...(e.kind === 'par-join' && e.data[0] !== 0 ? { results: joinResults(e.data) } : {}),
+      ...(e.kind === 'par-join' && (e.data[0]! & 3) !== 0 ? { results: joinResults(e.data) } : {}),
+      ...(e.kind === 'par-iter' || e.kind === 'par-join' ? workOf(e.kind, e.data) : {}),
       ...(e.kind === 'block' && WAIT_KINDS[e.data[0]! - 1] !== undefined ? { waitKind: WAIT_KINDS[e.data[0]! - 1]! } : {}),
       ...(e.kind === 'task-spawn' || e.kind === 'task-exit' ? { clockMs: taskClockOf(e.data) } : {}),
       ...(e.kind === 'task-send' || e.kind === 'task-recv' ? { taskId: e.data[0]! } : {}),
       ...(e.kind === 'task-poll' ? { poll: { fromSeq: e.data[0]!, from: e.data[1]! } } : {}),
     })),
   };
+}
+
+/** A par-iter's or par-join's work, when it was timed (a free run). */
+function workOf(kind: 'par-iter' | 'par-join', data: readonly number[]): { work?: { total: number; longest: number } | { a: number; b: number } } {
+  const work = recordedWork(data);
+  if (work === undefined) return {};
+  return { work: kind === 'par-iter' ? { total: work.first, longest: work.second } : { a: work.first, b: work.second } };
 }
 
 /** A par-join's results, each when it was a number. */

@@ -31,7 +31,20 @@ export default [
     const xs = someArrays(t)[3]!;
     const run = await t.call('sumOfSquares', [xs], { seed: t.seeds(1)[0]!, trace: true });
     const iterators = run.trace.parIterators();
-    if (iterators.some((p) => p.items === xs.length)) return;
+    const overAll = iterators.filter((p) => p.items === xs.length);
+    // The total must be what the pool computed: an iterator run beside a loop does none of the work the answer needs.
+    if (overAll.some((p) => p.value === run.value)) return;
+    const [shown] = overAll;
+    if (shown !== undefined) {
+      run.fail(
+        (shown.value === undefined
+          ? `a parallel iterator went over all ${count(xs.length)} items, but it did not sum them (it ended in collect, forEach or the like): ` +
+            `sumOfSquares returned ${show(run.value)}, added up on the calling thread. Let the pool do the adding too: parIter(xs).map((x) => x * x).sum()`
+          : `a parallel iterator went over all ${count(xs.length)} items, but it returned ${show(shown.value)} and sumOfSquares returned ${show(run.value)}: ` +
+            `the squares were summed somewhere else, and the pool's work was thrown away. Return the iterator's result: parIter(xs).map((x) => x * x).sum()`),
+        shown.line !== undefined ? { line: shown.line, column: 1 } : undefined,
+      );
+    }
     run.fail(
       iterators.length === 0
         ? `no parallel iterator ran: the ${count(xs.length)} squares were summed on the calling thread alone. Use parIter(xs) from weft/par, with map and sum`

@@ -42,6 +42,47 @@ function heavyCases(t: CheckContext): Case[] {
   ];
 }
 
+/**
+ * How long `total(n, rounds)` takes here, ms: the fastest of three tries (load on the machine only adds time), so a
+ * check can tell a total the pool worked out from one worked out before and passed through it.
+ */
+function timeOf([n, rounds]: Case): number {
+  let best = Infinity;
+  for (let k = 0; k < 3; k++) {
+    const started = performance.now();
+    total(n, rounds);
+    best = Math.min(best, performance.now() - started);
+  }
+  return best;
+}
+
+/**
+ * In a free run the trace says how long the weft/par call's pieces took. The work is the same wherever it runs (a
+ * loaded machine only stretches it), so a call that computed the total took about as long as the work does here;
+ * one that passed through a total worked out before it took next to nothing. Each share is far below what a real
+ * split gives, so the verdict does not depend on the machine's load: the pieces together at least a quarter of the
+ * work's time, and the work not all in one piece (the pieces other than the longest, or a join's smaller half, at
+ * least a twentieth). Undefined when the call did the work, or when it was not timed (a seeded run).
+ */
+function passedThrough(
+  call: { work: { totalMs: number; longestMs: number } | undefined } | { halvesMs: [number, number] | undefined },
+  workMs: number,
+): { how: string; outside: boolean } | undefined {
+  const ms = (x: number) => `${x < 1 ? x.toFixed(2) : x.toFixed(1)} ms`;
+  if ('work' in call) {
+    if (call.work === undefined) return undefined;
+    const { totalMs, longestMs } = call.work;
+    if (totalMs < workMs / 4) return { how: `its pieces took ${ms(totalMs)} together, though the work takes about ${ms(workMs)}`, outside: true };
+    if (totalMs - longestMs < workMs / 20) return { how: `one of its pieces did all the work (${ms(longestMs)} of ${ms(totalMs)})`, outside: false };
+    return undefined;
+  }
+  if (call.halvesMs === undefined) return undefined;
+  const [a, b] = call.halvesMs;
+  if (a + b < workMs / 4) return { how: `its two halves took ${ms(a)} and ${ms(b)}, though the work takes about ${ms(workMs)}`, outside: true };
+  if (Math.min(a, b) < workMs / 20) return { how: `one of its halves did all the work (${ms(Math.max(a, b))}; the other ${ms(Math.min(a, b))})`, outside: false };
+  return undefined;
+}
+
 const describe = ([n, rounds]: Case) => `total(${count(n)}, ${count(rounds)}) (${count(n * rounds)} rounds of work)`;
 
 const bench = (t: CheckContext, cases: Case[]) => ({ name: 'totals', args: [cases] });
@@ -89,28 +130,46 @@ export default [
   check('heavy-work-goes-parallel', "A lot of work is spread over the pool's threads", async (t) => {
     const cases = heavyCases(t);
     const expected = cases.map(([n, rounds]) => total(n, rounds));
+    const workMs = cases.map(timeOf);
     await t.eachRun({ seeds: 1, free: 1, call: bench(t, cases), trace: true }, (run) => {
       if (!sameData(run.value, expected)) {
         run.fail(`totals of ${cases.map(describe).join(' and ')} returned ${show(run.value)}, expected ${show(expected)}: the sum of work(i, rounds) for i from 0 to n - 1`);
       }
       // Each heavy case's total must come out of a weft/par call of its own: a parallel iterator whose result it is
       // (over its items, or over blocks of them), or a join whose two halves add up to it. A call whose result the
-      // total doesn't use did none of its work.
+      // total doesn't use did none of its work; nor did one that only passed on a total worked out before it
+      // (in a free run, the trace says how long the call's pieces took).
       const iterators = run.trace.parIterators();
       const joins = run.trace.parJoins();
-      const sequential = cases.filter((_, i) => {
+      const passed: { case: Case; how: string; outside: boolean; line: number | undefined }[] = [];
+      const sequential = cases.filter((c, i) => {
         const it = iterators.findIndex((p) => p.value === expected[i]);
         if (it >= 0) {
-          iterators.splice(it, 1);
+          const [call] = iterators.splice(it, 1);
+          const found = passedThrough(call!, workMs[i]!);
+          if (found) passed.push({ case: c, how: `a parallel iterator over ${count(call!.items)} item${call!.items === 1 ? '' : 's'} returned it, but ${found.how}`, outside: found.outside, line: call!.line });
           return false;
         }
         const j = joins.findIndex(({ results: [a, b] }) => a !== undefined && b !== undefined && a + b === expected[i]);
         if (j >= 0) {
-          joins.splice(j, 1);
+          const [call] = joins.splice(j, 1);
+          const found = passedThrough(call!, workMs[i]!);
+          if (found) passed.push({ case: c, how: `a join's halves added up to it, but ${found.how}`, outside: found.outside, line: call!.line });
           return false;
         }
         return true;
       });
+      if (sequential.length === 0 && passed.length > 0) {
+        const [first] = passed;
+        run.fail(
+          `${describe(first!.case)} returned the right total, and ${first!.how}: ` +
+            (first!.outside
+              ? `the total was worked out before, in one thread, and only passed through the pool. The pool must do the work itself: `
+              : `the work ran in one piece, on one thread, so the pool had nothing to share out. Split it into many pieces: `) +
+            `return range(0, n).map((i) => work(i, rounds)).sum() (or the sum of your own parallel split)`,
+          first!.line !== undefined ? { line: first!.line, column: 1 } : undefined,
+        );
+      }
       if (sequential.length === 0) return;
       const unused = [
         ...iterators.map((p) => `a parallel iterator over ${count(p.items)} items returned ${p.value === undefined ? 'no number' : count(p.value)}`),

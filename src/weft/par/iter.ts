@@ -18,9 +18,9 @@ import { context } from '../runtime/context.ts';
 import { liftedForPar } from './lifted.ts';
 import { type Lifted } from '../runtime/lift.ts';
 import { scheduled, scheduledCuts } from '../runtime/scheduler.ts';
-import { traceEventWithResults, traceResults } from '../runtime/trace.ts';
+import { pieceMicros, pieceStart, traceEventWithResults, traceResults } from '../runtime/trace.ts';
 import { answered, combine, startStretch, type StageKind, type TerminalKind } from './pipeline.ts';
-import { mapClosures, runOnRegistry, SKIPPED, sourceArray, sourceItem, sourceLength, typedArrayKinds, type AnyTypedArray, type Source, type StageSpec, type TerminalSpec } from './job.ts';
+import { mapClosures, runOnRegistry, SKIPPED, type PieceTimes, sourceArray, sourceItem, sourceLength, typedArrayKinds, type AnyTypedArray, type Source, type StageSpec, type TerminalSpec } from './job.ts';
 import { currentRegistry } from './current.ts';
 import { registryCutoff } from './registry.ts';
 import { runLocal } from '../runtime/run-local.ts';
@@ -243,14 +243,15 @@ export class ParallelIterator<T> {
   }
 
   #run(terminal: TerminalSpec): unknown {
-    const traced = { at: -1 };
+    const traced: Traced = { at: -1, timed: pieceStart() >= 0, work: { total: 0, longest: 0 } };
     const result = this.#runTraced(terminal, traced);
-    traceResults(traced.at, result); // the par-iter event carries the result, when it is a number
+    // The par-iter event carries the result, when it is a number, and in a free run how long the pieces took.
+    traceResults(traced.at, result, undefined, traced.timed ? { first: traced.work.total, second: traced.work.longest } : undefined);
     return result;
   }
 
-  /** The terminal op's work, recorded as a par-iter event at `traced.at`. */
-  #runTraced(terminal: TerminalSpec, traced: { at: number }): unknown {
+  /** The terminal op's work, recorded as a par-iter event at `traced.at`, its pieces' time in `traced.work`. */
+  #runTraced(terminal: TerminalSpec, traced: Traced): unknown {
     const source = this.#source;
     const { minLen, maxLen, align } = this.#shape;
     const resolved = this.#resolved(sourceLength(source));
@@ -279,18 +280,24 @@ export class ParallelIterator<T> {
       if (terminal.k === 'reduce') return reduceTree(local, parts, bounds.reduce((h, b) => (h * 31 + b) | 0, 7));
       return combine(local, parts);
     }
+    const work = traced.work;
     if (n <= minLen || scheduled(memory)) {
       if (pieceLen >= n) {
+        const started = pieceStart();
         stretch.feed(0, n);
-        return combine(local, [stretch.finish()]);
+        const part = stretch.finish();
+        addPiece(work, pieceMicros(started));
+        return combine(local, [part]);
       }
       const parts: unknown[] = [];
       for (let lo = 0; lo < n; ) {
         // A remainder shorter than `withMinLen` joins the last piece.
         const hi = n - (lo + pieceLen) < minLen ? n : lo + pieceLen;
+        const started = pieceStart();
         const piece = startStretch(sourceItem(source), stages, local, sourceArray(source));
         piece.feed(lo, hi);
         parts.push(piece.finish());
+        addPiece(work, pieceMicros(started));
         if (answered(local, parts[parts.length - 1])) break;
         lo = hi;
       }
@@ -302,6 +309,7 @@ export class ParallelIterator<T> {
     // here unless that is more than the pool's cut-off. It ends at a
     // multiple of `align`, so a `chunks` group is never split.
     const cutoffMs = Number.isFinite(maxLen) ? 0 : registryCutoff(registry) / 1000;
+    const prefixStarted = pieceStart();
     let done = 0;
     if (cutoffMs > 0) {
       const started = performance.now();
@@ -325,12 +333,26 @@ export class ParallelIterator<T> {
     }
     // No prefix ran (a cut-off of 0, or `withMaxLen`): it is no piece, so a `fold` gives no accumulator for it.
     const prefix = done > 0 ? [stretch.finish()] : [];
+    if (done > 0) addPiece(work, pieceMicros(prefixStarted));
     if (done >= n || (prefix.length > 0 && answered(local, prefix[0]))) return combine(local, prefix);
-    const parts = runOnRegistry(registry, source, done, n, { minLen, maxLen, align }, stageSpecs, terminal).map((part) =>
+    const parts = runOnRegistry(registry, source, done, n, { minLen, maxLen, align }, stageSpecs, terminal, traced.timed ? work : undefined).map((part) =>
       part === SKIPPED ? neutral(terminal.k) : part,
     );
     return combine(local, [...prefix, ...parts]);
   }
+}
+
+/** Where a terminal op's par-iter event is (-1: none), and, in a traced free run, how long its pieces took. */
+interface Traced {
+  at: number;
+  timed: boolean;
+  work: PieceTimes;
+}
+
+/** A piece run on the calling thread (0 µs when untimed). */
+function addPiece(work: PieceTimes, micros: number): void {
+  work.total += micros;
+  if (micros > work.longest) work.longest = micros;
 }
 
 function isArrayLike(value: unknown): value is ArrayLike<unknown> {

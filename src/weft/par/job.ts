@@ -34,6 +34,7 @@ import { context } from '../runtime/context.ts';
 import { decodeValue, encodeCaptures, encodeValue, typedArrayKinds } from '../runtime/codec.ts';
 import { type Lifted } from '../runtime/lift.ts';
 import { RunStopped } from '../runtime/stop.ts';
+import { pieceMicros, pieceStart } from '../runtime/trace.ts';
 import { wake } from '../runtime/wait.ts';
 import { answered, startStretch, type Stage, type StageKind, type Terminal, type TerminalKind } from './pipeline.ts';
 import {
@@ -52,8 +53,12 @@ import {
   type WorkerState,
 } from './registry.ts';
 
-const J = { remaining: 0, descPtr: 4, descLen: 5, jobId: 6, numChunks: 7, cut: 8, stop: 9 } as const;
-const RESULTS = 10;
+/**
+ * Words of a job record (1–3: its first panic, registry.ts recordPanic); `busy` and `longest`: its chunks' time
+ * together and the longest chunk's, µs (traced free runs only); then two words per chunk for its result.
+ */
+const J = { remaining: 0, descPtr: 4, descLen: 5, jobId: 6, numChunks: 7, cut: 8, stop: 9, busy: 10, longest: 11 } as const;
+const RESULTS = 12;
 
 export { typedArrayKinds };
 export type AnyTypedArray = InstanceType<(typeof typedArrayKinds)[number]>;
@@ -203,7 +208,7 @@ export function closureRef(lifted: Lifted): ClosureRef {
  * (`SKIPPED` for a chunk skipped because the answer was already known).
  * Rethrows the first panic once every chunk is over.
  */
-export function runJob<D extends { kind: string }>(registry: number, desc: D, numChunks: number): unknown[] {
+export function runJob<D extends { kind: string }>(registry: number, desc: D, numChunks: number, work?: PieceTimes): unknown[] {
   const mem = context().memory;
   const i32 = mem.i32;
   const encoded = encodeValue(desc, { mode: 'borrow' });
@@ -236,6 +241,10 @@ export function runJob<D extends { kind: string }>(registry: number, desc: D, nu
     parts.push(len < 0 ? Array.from(new Float64Array(mem.buffer.slice(ptr, ptr - len))) : decodeValue(mem.read(ptr, len), { owned: true }));
     mem.free(ptr);
   }
+  if (work !== undefined) {
+    work.total += i32[base + J.busy]!;
+    if (i32[base + J.longest]! > work.longest) work.longest = i32[base + J.longest]!;
+  }
   const panic = takePanic(job);
   mem.free(i32[base + J.descPtr]!);
   mem.free(job);
@@ -256,6 +265,7 @@ export function runOnRegistry(
   split: Splitting,
   stages: readonly StageSpec[],
   terminal: TerminalSpec,
+  work?: PieceTimes,
 ): unknown[] {
   const count = end - offset;
   const threads = registryThreads(registry);
@@ -278,7 +288,7 @@ export function runOnRegistry(
     term: mapClosures(terminal, ref),
   };
   try {
-    return runJob(registry, desc, numChunks);
+    return runJob(registry, desc, numChunks, work);
   } finally {
     src.release();
   }
@@ -372,7 +382,9 @@ function runChunk(state: WorkerState, job: number, chunk: number): void {
   if (Atomics.load(i32, base + J.stop) === 0 && chunk <= Atomics.load(i32, base + J.cut)) {
     try {
       const { kind, plan } = planFor(state, job);
+      const started = pieceStart();
       const part = kind.run(plan, chunk);
+      if (started >= 0) addPiece(i32, base, pieceMicros(started));
       storePart(job, chunk, part);
       const then = kind.after?.(plan, part);
       if (then === 'cut') {
@@ -390,6 +402,20 @@ function runChunk(state: WorkerState, job: number, chunk: number): void {
     }
   }
   if (Atomics.sub(i32, base + J.remaining, 1) === 1) wake(i32, base + J.remaining);
+}
+
+/** A chunk's time, µs, added to its job's (the chunks run on several threads at once). */
+function addPiece(i32: Int32Array, base: number, micros: number): void {
+  Atomics.add(i32, base + J.busy, micros);
+  for (let longest = Atomics.load(i32, base + J.longest); micros > longest; longest = Atomics.load(i32, base + J.longest)) {
+    if (Atomics.compareExchange(i32, base + J.longest, longest, micros) === longest) break;
+  }
+}
+
+/** How long a parallel iterator's pieces took, µs: together, and the longest (trace.ts, pieceStart). */
+export interface PieceTimes {
+  total: number;
+  longest: number;
 }
 
 function storePart(job: number, chunk: number, part: unknown): void {

@@ -16,7 +16,7 @@
 import { context } from '../runtime/context.ts';
 import { decodeValue, encodeCaptures, encodeValue } from '../runtime/codec.ts';
 import { scheduled } from '../runtime/scheduler.ts';
-import { traceEventWithResults, traceResults } from '../runtime/trace.ts';
+import { pieceMicros, pieceStart, traceEventWithResults, traceResults, type PieceWork } from '../runtime/trace.ts';
 import { type Lifted } from '../runtime/lift.ts';
 import { liftedForPar } from './lifted.ts';
 import { currentRegistry } from './current.ts';
@@ -40,10 +40,12 @@ export function join<A, B>(a: () => A, b: () => B): [A, B] {
   const lb = liftedForPar(b, 'join');
   const mem = context().memory;
   const at = traceEventWithResults('par-join', joinDepth);
+  // In a traced free run, how long each closure took, µs, on whichever thread ran it.
+  const work: PieceWork | undefined = at >= 0 && pieceStart() >= 0 ? { first: 0, second: 0 } : undefined;
   joinDepth++;
   try {
-    const results = joinOnRegistry<A, B>(la, lb, mem);
-    traceResults(at, results[0], results[1]); // the par-join event carries both results, when they are numbers
+    const results = joinOnRegistry<A, B>(la, lb, mem, work);
+    traceResults(at, results[0], results[1], work); // the par-join event carries both results, when they are numbers
     return results;
   } finally {
     joinDepth--;
@@ -54,8 +56,8 @@ export function join<A, B>(a: () => A, b: () => B): [A, B] {
 let joinDepth = 0;
 runLocal(() => (joinDepth = 0));
 
-function joinOnRegistry<A, B>(la: Lifted, lb: Lifted, mem: ReturnType<typeof context>['memory']): [A, B] {
-  if (scheduled(mem)) return sequential(la, lb);
+function joinOnRegistry<A, B>(la: Lifted, lb: Lifted, mem: ReturnType<typeof context>['memory'], work: PieceWork | undefined): [A, B] {
+  if (scheduled(mem)) return sequential(la, lb, work);
   const registry = currentRegistry();
   ensureStarted(registry);
   const task = callTask(lb);
@@ -64,16 +66,17 @@ function joinOnRegistry<A, B>(la: Lifted, lb: Lifted, mem: ReturnType<typeof con
   if (!push(registry, task)) {
     freeCaptures(task);
     mem.free(task);
-    return sequential(la, lb);
+    return sequential(la, lb, work);
   }
-  const { value: ra, panic: panicA } = runA<A>(la);
+  const { value: ra, panic: panicA } = runA<A>(la, work);
   if (Atomics.compareExchange(i32, base + T.state, TaskState.pending, TaskState.inline) === TaskState.pending) {
     // Nobody took `b`: run it here. The deque entry is now stale; whoever pops it frees the record (registry.ts runCall).
     freeCaptures(task);
-    return [ra as A, runAfter<B>(lb, panicA)];
+    return [ra as A, runAfter<B>(lb, panicA, work)];
   }
   while (Atomics.load(i32, base + T.state) === TaskState.running) waitFor(registry, base + T.state, TaskState.running);
   const state = Atomics.load(i32, base + T.state);
+  if (work !== undefined) work.second = i32[base + T.micros]!; // the thief timed it (registry.ts runCall)
   const len = i32[base + T.resultLen]!;
   const value = len > 0 ? decodeValue(mem.read(i32[base + T.resultPtr]!, len), { owned: state === TaskState.done }) : undefined;
   if (len > 0) mem.free(i32[base + T.resultPtr]!);
@@ -88,27 +91,33 @@ function joinOnRegistry<A, B>(la: Lifted, lb: Lifted, mem: ReturnType<typeof con
  * if `a` panics, `b` still runs, then `a`'s panic propagates (and wins over
  * `b`'s if both panic). https://docs.rs/rayon/latest/rayon/fn.join.html#panics
  */
-function sequential<A, B>(la: Lifted, lb: Lifted): [A, B] {
-  const { value: ra, panic: panicA } = runA<A>(la);
-  return [ra as A, runAfter<B>(lb, panicA)];
+function sequential<A, B>(la: Lifted, lb: Lifted, work?: PieceWork): [A, B] {
+  const { value: ra, panic: panicA } = runA<A>(la, work);
+  return [ra as A, runAfter<B>(lb, panicA, work)];
 }
 
-/** Runs `a` here, catching its panic so that `b` still runs before it propagates. */
-function runA<A>(la: Lifted): { value?: A; panic?: { error: unknown } } {
+/** Runs `a` here, catching its panic so that `b` still runs before it propagates; its time goes in `work.first`. */
+function runA<A>(la: Lifted, work: PieceWork | undefined): { value?: A; panic?: { error: unknown } } {
+  const started = work !== undefined ? pieceStart() : -1;
   try {
     return { value: la.fn() as A };
   } catch (error) {
     return { panic: { error } };
+  } finally {
+    if (work !== undefined) work.first = pieceMicros(started);
   }
 }
 
-/** Runs `b` here after `a` ended, then rethrows `a`'s panic if it had one. */
-function runAfter<B>(lb: Lifted, panicA: { error: unknown } | undefined): B {
+/** Runs `b` here after `a` ended, then rethrows `a`'s panic if it had one; its time goes in `work.second`. */
+function runAfter<B>(lb: Lifted, panicA: { error: unknown } | undefined, work: PieceWork | undefined): B {
   let rb: B;
+  const started = work !== undefined ? pieceStart() : -1;
   try {
     rb = lb.fn() as B;
   } catch (error) {
     throw panicA ? panicA.error : error;
+  } finally {
+    if (work !== undefined) work.second = pieceMicros(started);
   }
   if (panicA) throw panicA.error;
   return rb;

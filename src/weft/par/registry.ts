@@ -38,6 +38,7 @@ import { H, type RunMemory } from '../runtime/memory.ts';
 import { registerInternalEntry, type ClosureFactories } from '../runtime/lift.ts';
 import { allocateThread } from '../runtime/thread-table.ts';
 import { RunStopped } from '../runtime/stop.ts';
+import { pieceMicros, pieceStart } from '../runtime/trace.ts';
 import { blockWhileEqual, waitWhileEqual, wake } from '../runtime/wait.ts';
 import { assignPriority } from '../runtime/scheduler.ts';
 import { availableParallelism } from '../thread.ts';
@@ -57,8 +58,8 @@ const DEQUE_WORDS = DQ.ring + CAPACITY;
 export const MAX_REGISTRY_THREADS = 64;
 
 /** Words of a task record. */
-export const T = { state: 0, kind: 1, a: 2, b: 3, c: 4, resultPtr: 5, resultLen: 6, latch: 7 } as const;
-export const TASK_WORDS = 8;
+export const T = { state: 0, kind: 1, a: 2, b: 3, c: 4, resultPtr: 5, resultLen: 6, latch: 7, micros: 8 } as const;
+export const TASK_WORDS = 9;
 export const TaskKind = { chunks: 1, call: 2 } as const;
 /** A call task's states. `inline`: its owner took it back and ran it in place; whoever pops the stale entry frees it. */
 export const TaskState = { pending: 0, running: 1, done: 2, panicked: 3, inline: 4 } as const;
@@ -309,7 +310,9 @@ function runCall(state: WorkerState, task: number): void {
     const capturesLen = i32[base + T.c]!;
     const captures = capturesLen > 0 ? (decodeValue(mem.read(i32[base + T.b]!, capturesLen), { owned: false }) as Record<string, unknown>) : {};
     const closure = state.factories[i32[base + T.a]!]!(captures) as (scope?: unknown) => unknown;
+    const started = latch === 0 ? pieceStart() : -1;
     const value = latch !== 0 && scopeOf !== undefined ? closure(scopeOf(state.registry, latch)) : closure();
+    if (started >= 0) i32[base + T.micros] = pieceMicros(started); // a join's `b`, as the par-join event records it (join.ts)
     result = encodeValue(value, { mode: 'move', target: { into: 'the thread that joins it' } });
   } catch (error) {
     if (error instanceof RunStopped) throw error;

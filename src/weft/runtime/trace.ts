@@ -73,10 +73,10 @@ export const TRACE_KINDS = [
   'task-send',
   'task-recv',
   // weft/par: a join() call (object: how many joins enclose it on this thread, 0 for the outermost), at its line;
-  // once both closures have returned, data: their results when numbers (traceResults).
+  // once both closures have returned, data: their results when numbers, and in a free run how long each took (traceResults).
   'par-join',
   // weft/par: a parallel iterator's terminal operation (object: how many items it runs over), at its line;
-  // once it has returned, data: its result when a number (traceResults).
+  // once it has returned, data: its result when a number, and in a free run how long its pieces took (traceResults).
   'par-iter',
   // weft/task: one poll of a task, recorded as it returns (object: the task's id; data: [the trace's event count and
   // time when the poll began, so a timeline can draw it as a span]), at the await it stopped at. Recorded only when the
@@ -87,9 +87,10 @@ export type TraceKind = (typeof TRACE_KINDS)[number];
 
 /**
  * An event's data words: a task-exit's polls, wakes, busy µs, outcome (TASK_OUTCOMES index); the last word of a
- * task-spawn and a task-exit is the task runtime's clock then (ms, rounded: virtual while time is paused, as under a seed).
+ * task-spawn and a task-exit is the task runtime's clock then (ms, rounded: virtual while time is paused, as under a seed);
+ * a par-iter's and a par-join's results and work (traceResults).
  */
-const DATA_WORDS = 5;
+const DATA_WORDS = 7;
 const CLOCK_WORD = 4;
 const RECORD_WORDS = 6 + DATA_WORDS;
 export const TASK_OUTCOMES = ['ok', 'panic', 'cancelled'] as const;
@@ -191,13 +192,44 @@ export function traceEventWithResults(kind: 'par-iter' | 'par-join', object: num
 }
 
 /**
+ * How long a piece of weft/par work took on the calling thread, in µs, for
+ * the par-iter and par-join events: `pieceStart()` before it, `pieceMicros`
+ * after. Only in a traced free run (-1 and 0 otherwise): under a seed only
+ * replayable numbers go in the trace. The clock is the one captured when
+ * this module loaded, so a program that replaces `performance.now` cannot
+ * make its pieces look busy or idle.
+ */
+export function pieceStart(): number {
+  if (ring === undefined || !hasContext()) return -1;
+  const ctx = context();
+  return ctx.traced && !ctx.scheduled ? clock() : -1;
+}
+
+export function pieceMicros(started: number): number {
+  return started < 0 ? 0 : round((clock() - started) * 1000);
+}
+
+/**
+ * How much work the pool did for a par-iter or par-join event, in µs: a
+ * parallel iterator's pieces together and its longest piece, on whatever
+ * threads ran them; a join's two closures.
+ */
+export interface PieceWork {
+  first: number;
+  second: number;
+}
+
+/**
  * Adds to the event at `at` (traceEventWithResults) what the work returned,
  * each value when it is a number, so checks can tell a result the pool
- * computed from one computed elsewhere. Data words: [a bit per value that is
- * a number (1: the first, 2: the second), the first's float64 as two words,
- * the second's]; the first alone is what `recordedValue` reads.
+ * computed from one computed elsewhere, and, when it was timed (a free run),
+ * how long the work took (PieceWork), so they can tell work done in the pool
+ * from a value worked out before and passed through it. Data words: [a bit
+ * per value that is a number (1: the first, 2: the second; 4: timed), the
+ * first's float64 as two words, the second's, the work's two µs counts]; the
+ * first value alone is what `recordedValue` reads.
  */
-export function traceResults(at: number, first: unknown, second?: unknown): void {
+export function traceResults(at: number, first: unknown, second?: unknown, work?: PieceWork): void {
   const r = ring;
   if (r === undefined || at < 0 || at >= r.capacity) return;
   // Plain stores only, no array methods: a program may have rewritten Array.prototype (see "Integrity").
@@ -216,12 +248,17 @@ export function traceResults(at: number, first: unknown, second?: unknown): void
     i32[data + 3] = valueWords[0]!;
     i32[data + 4] = valueWords[1]!;
   }
+  if (work !== undefined) {
+    numbers |= 4;
+    i32[data + 5] = work.first;
+    i32[data + 6] = work.second;
+  }
   i32[data] = numbers;
 }
 
 /** Reads back what `traceValue` recorded: the number, or undefined. */
 export function recordedValue(data: readonly number[]): number | undefined {
-  if (data[0] !== 1) return undefined;
+  if ((data[0]! & 1) === 0) return undefined;
   const words = new Int32Array(2);
   words[0] = data[1]!;
   words[1] = data[2]!;
@@ -236,6 +273,11 @@ export function recordedResults(data: readonly number[]): [number | undefined, n
     return new Float64Array(words.buffer)[0];
   };
   return [read(0), read(1)];
+}
+
+/** Reads back the work `traceResults` recorded (µs), when it was timed. */
+export function recordedWork(data: readonly number[]): PieceWork | undefined {
+  return (data[0]! & 4) === 0 ? undefined : { first: data[5]!, second: data[6]! };
 }
 
 /** True when this thread's events are recorded (so callers can skip gathering what an event would carry). */

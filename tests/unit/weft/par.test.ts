@@ -355,6 +355,44 @@ function main() {
     }
   });
 
+  it("in a free run the trace says how long the pool's pieces took, so a total worked out before and passed through the pool shows as no work", async () => {
+    // Each item spins for 0.5 ms of the real clock: the iterator's pieces and the join's halves take what their items take, on whichever thread.
+    const source = `${preamble}
+function busy(ms: number): number { const end = performance.now() + ms; let spins = 0; while (performance.now() < end) spins++; return spins > 0 ? 1 : 0; }
+function main() {
+  const worked = range(0, 40).map(() => busy(0.5)).sum();
+  let outside = 0;
+  for (let i = 0; i < 40; i++) outside += busy(0.5);
+  const [a, b] = join(() => range(0, 8).map(() => busy(0.5)).sum(), () => outside);
+  // A clock that gains a second a call cannot make the pass-through look busy: the trace's was kept before the program ran.
+  let fake = 0;
+  performance.now = () => (fake += 1000);
+  const passed = parIter([outside]).sum();
+  console.log(worked, passed, a, b);
+}`;
+    const free = await runProgram(source, { trace: true });
+    expect(free.lines, JSON.stringify(free.errors)).toEqual(["40 40 8 40"]);
+    const view = new TraceView(free.outcome.trace);
+    const [worked, inner, passed] = view.parIterators();
+    // 40 items of 0.5 ms: at least 20 ms of pieces, none of them the whole of it.
+    expect(worked!.work!.totalMs).toBeGreaterThanOrEqual(20);
+    expect(worked!.work!.longestMs).toBeLessThan(worked!.work!.totalMs);
+    // The pass-through: one item that took next to nothing.
+    expect(passed!.items).toBe(1);
+    expect(passed!.work!.totalMs).toBeLessThan(2);
+    expect(passed!.work!.longestMs).toBe(passed!.work!.totalMs);
+    expect(inner!.work!.totalMs).toBeGreaterThanOrEqual(4);
+    const [joined] = view.parJoins();
+    expect(joined!.halvesMs![0]).toBeGreaterThanOrEqual(4);
+    expect(joined!.halvesMs![1]).toBeLessThan(2);
+
+    // Under a seed the trace keeps only replayable numbers: no times.
+    const seeded = await runProgram(source, { seed: 5, trace: true });
+    const seededView = new TraceView(seeded.outcome.trace);
+    expect(seededView.parIterators().map((p) => p.work)).toEqual([undefined, undefined, undefined]);
+    expect(seededView.parJoins().map((j) => j.halvesMs)).toEqual([undefined]);
+  });
+
   it('capturing what cannot cross a thread is refused as for spawn: at compile time (a local function) or at the call (a value)', async () => {
     const compileError = await runProgram(`${preamble}
 function main() {
