@@ -139,7 +139,8 @@ function describe(result: CheckResult, file: string): string[] {
   if (result.location) lines.push(dim(`      at ${shown(file)}:${result.location.line}:${result.location.column}`));
   if (result.seed !== undefined) {
     const call = result.call ? ` --call ${result.call.name} --args ${shellQuote(JSON.stringify(result.call.args))}` : '';
-    lines.push(dim(`      replay it: npm run weft -- run ${shown(file)} --seed ${result.seed}${call}`));
+    const limit = result.timeoutMs !== undefined ? ` --timeout ${result.timeoutMs}` : '';
+    lines.push(dim(`      replay it: npm run weft -- run ${shown(file)} --seed ${result.seed}${call}${limit}`));
   }
   return lines;
 }

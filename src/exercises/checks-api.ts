@@ -122,6 +122,8 @@ export interface ProgramRun {
   /** The function it called instead of `main`, if any. */
   readonly call: { name: string; args: unknown[] } | undefined;
   readonly status: RunStatus;
+  /** The time limit it ran with, ms. */
+  readonly timeoutMs: number;
   /** The runner's one-line summary ("Finished in 12 ms.", the deadlock's summary...). */
   readonly summary: string;
   /** Console lines, in the order they were written. */

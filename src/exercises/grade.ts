@@ -56,6 +56,8 @@ export interface CheckResult {
   replayCue?: string;
   /** When the failing run called one of the program's exported functions instead of `main`: which, with what arguments. */
   call?: { name: string; args: unknown[] };
+  /** With `seed`, when the failing run ran out of time: its time limit, ms, so that a replay ends as it did, no later. */
+  timeoutMs?: number;
   /** Where in the learner's source, when the failure has a place (a panic, a deadlocked wait, a compile error). */
   location?: SourceLocation;
 }
@@ -260,7 +262,7 @@ class Grading {
     const outcome = await handle.done;
     this.#current = undefined;
     if (this.#stopped) throw new Stopped();
-    const run = programRun(request, outcome, lines, errors);
+    const run = programRun(request, outcome, lines, errors, options.timeoutMs!);
     if (outcome.status === 'compile-error') {
       const error = errors[0];
       throw new CheckFailure(`your program does not compile: ${error?.message ?? outcome.message}`, {
@@ -330,11 +332,12 @@ class Context implements CheckContext {
   }
 }
 
-function programRun(request: RunRequest, outcome: RunOutcome, lines: string[], errors: ReaderError[]): ProgramRun {
+function programRun(request: RunRequest, outcome: RunOutcome, lines: string[], errors: ReaderError[], timeoutMs: number): ProgramRun {
   const run: ProgramRun = {
     seed: request.seed,
     call: request.call,
     status: outcome.status,
+    timeoutMs,
     summary: outcome.message,
     lines,
     errors,
@@ -402,7 +405,9 @@ function describeFailure(failure: CheckFailure): Omit<CheckResult, 'id' | 'title
   if (failure.status === 'error') return { status: 'error', ...(failure.reason ? { reason: failure.reason } : {}), message: capitalize(failure.message), ...location };
   if (run?.seed === undefined) return { status: 'failed', message: capitalize(failure.message), ...location };
   const call = run.call === undefined ? {} : { call: { name: run.call.name, args: run.call.args } };
-  return { status: 'failed', message: `With seed ${run.seed} ${failure.message}`, seed: run.seed, replayCue: replayCue(run.seed), ...call, ...location };
+  // A run that ran out of time replays with the same limit: it ends as it did, no later.
+  const limit = run.status === 'timeout' ? { timeoutMs: run.timeoutMs } : {};
+  return { status: 'failed', message: `With seed ${run.seed} ${failure.message}`, seed: run.seed, replayCue: replayCue(run.seed), ...call, ...limit, ...location };
 }
 
 /** Starts a sentence with a capital, unless it starts with code (`sumChunks(…) returned`, `rx`). */

@@ -83,7 +83,7 @@ class WeftExercise extends HTMLElement {
     }
     this.#saveStatus = this.querySelector('[data-save-status]');
     this.#results = new CheckResults(this.querySelector('.weft-exercise__results')!, {
-      replay: (seed, check) => this.#startReplay(seed, check.title, check.call, check.location),
+      replay: (seed, check) => this.#startReplay(seed, check.title, check.call, check.location, check.timeoutMs),
       reveal: (location) => void this.#editor.reveal(location),
     });
     this.#replayLog = new OutputLog(this.querySelector('.weft-exercise__replay [role="log"]')!, (location) => void this.#editor.reveal(location));
@@ -332,14 +332,14 @@ class WeftExercise extends HTMLElement {
     this.#runInPanel(source, {}, 'Output', 'Your program’s main, run once on real threads: what each thread printed, labelled with its name.');
   }
 
-  #startReplay(seed: number, checkTitle: string, call?: { name: string; args: unknown[] }, location?: SourceLocation): void {
+  #startReplay(seed: number, checkTitle: string, call?: { name: string; args: unknown[] }, location?: SourceLocation, timeoutMs?: number): void {
     if (this.#busy === 'checking' || this.#checkedSource === undefined) return;
     const source = this.#checkedSource;
     const edited = this.#editor.current !== undefined && this.#editor.current.getValue() !== source;
     const what = call ? `The call ${call.name}(${show(call.args, 3).slice(1, -1)})` : 'Your program';
     this.#runInPanel(
       source,
-      { seed, ...(call ? { call } : {}) },
+      { seed, ...(call ? { call } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) },
       `Replay of seed ${seed}`,
       `${what}${edited ? ', as your code was when you pressed Check,' : ''} run again on the schedule where “${checkTitle}” failed.`,
       location ? { lines: [location.line], why: `where “${checkTitle}” found the failure` } : undefined,

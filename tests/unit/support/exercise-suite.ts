@@ -62,10 +62,16 @@ export function chapterExerciseTests(chapterDir: string): void {
         expect(result!.message).toBeTruthy();
         if (result!.seed !== undefined) expect(result!.replayCue).toBe(` — replay seed ${result!.seed}`);
         if (result!.seed !== undefined && replays) {
-          // A failing call of an exported function replays as that call (the page's Replay and the CLI's --call do the same).
-          const replay = await runProgram(wrong.source, { seed: result!.seed, ...(result!.call ? { call: result!.call } : {}) });
+          // A failing call of an exported function replays as that call (the page's Replay and the CLI's --call do the same),
+          // and a run that ran out of time replays with its time limit, as the page's Replay and the CLI's --timeout do.
+          const replay = await runProgram(wrong.source, {
+            seed: result!.seed,
+            ...(result!.call ? { call: result!.call } : {}),
+            ...(result!.timeoutMs !== undefined ? { timeoutMs: result!.timeoutMs } : {}),
+          });
           expect(replay.lines).toEqual(graded.linesOf(result!.id, result!.seed));
           if (/deadlocked/.test(result!.message!)) expect(replay.outcome.status).toBe('deadlock');
+          if (result!.timeoutMs !== undefined) expect(replay.outcome.status).toBe('timeout');
         }
       });
     }
