@@ -86,6 +86,8 @@ const UNLOCATED_LOOKS = 4;
 const MAX_LOADING = 6;
 /** How long a run's worker may take to load and compile the program before the time limit starts. */
 const STARTUP_LIMIT_MS = 60_000;
+/** How long a run waits for the workers of the last run of the same program to come to rest (runner/worker-pool.ts, settled). */
+const SETTLE_WAIT_MS = 100;
 
 /** How long to wait for console lines other threads are still writing when main has returned. */
 const DRAIN_MS = 500;
@@ -173,6 +175,8 @@ class Run implements RunHandle, WorkerOwner {
   readonly #outputBudgetMs: number;
   #program: ProgramPayload | undefined;
   #over = false;
+  /** #waitForRest: waiting for a worker of the last run to come to rest, or done waiting for good. */
+  #restWait: 'waiting' | 'over' | undefined;
   #timer: ReturnType<typeof setTimeout>;
   readonly #timeoutMs: number;
   #watchdog: ReturnType<typeof setInterval>;
@@ -214,7 +218,16 @@ class Run implements RunHandle, WorkerOwner {
       startSchedule(this.#memory, this.#seed, options.schedule);
     }
 
-    const main = this.#adopt(pool.take(source));
+    // A run of the program that just ran waits for that run's workers to come to rest, and takes them warm.
+    void pool.settled(source, SETTLE_WAIT_MS).then(() => this.#start(options));
+  }
+
+  /** Gives the program to a main worker. */
+  #start(options: RunOptions): void {
+    if (this.#over) return;
+    const source = this.#source;
+    const compiled = this.#compiled.get(source);
+    const main = this.#adopt(this.#pool.take(source));
     this.#mainWorker = main;
     main.post({
       kind: 'main',
@@ -223,7 +236,7 @@ class Run implements RunHandle, WorkerOwner {
       idleWorkers: this.#idleWorkers,
       source,
       call: options.call,
-      compiled: compiled.get(source),
+      compiled,
       trace: this.#trace,
     });
   }
@@ -351,6 +364,7 @@ class Run implements RunHandle, WorkerOwner {
     // that joins (idle-joined) asks for the next.
     missing = Math.min(missing, MAX_LOADING - this.#joining);
     for (; missing > 0 && (this.#freeWorkers.length > 0 || this.#nextWorker < MAX_WORKERS); missing--) {
+      if (this.#waitForRest()) return;
       const worker = this.#freeWorkers.pop() ?? this.#nextWorker++;
       this.#joining++;
       const joiner = this.#adopt(this.#pool.take(this.#source));
@@ -365,6 +379,22 @@ class Run implements RunHandle, WorkerOwner {
         trace: this.#trace,
       });
     }
+  }
+
+  /**
+   * True when the workers of the last run of this program are coming to rest and none is warm yet: #topUp goes on
+   * once one is (worker-pool.ts, settled), and takes it warm instead of starting a fresh worker (a few ms against
+   * ~45, several hundred under load). Once a wait runs out, this run waits no more.
+   */
+  #waitForRest(): boolean {
+    if (this.#restWait === 'over' || this.#pool.hasWarm(this.#source) || !this.#pool.comingToRest(this.#source)) return false;
+    if (this.#restWait === 'waiting') return true;
+    this.#restWait = 'waiting';
+    void this.#pool.settled(this.#source, SETTLE_WAIT_MS).then((rested) => {
+      this.#restWait = rested ? undefined : 'over';
+      if (!this.#over) this.#topUp();
+    });
+    return true;
   }
 
   /** Hands waiting spawns to idle workers through run memory, as a spawner would; adds workers when none is idle. */

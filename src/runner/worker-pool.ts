@@ -126,6 +126,9 @@ export class WorkerPool {
   #warmExpiry: ReturnType<typeof setTimeout> | undefined;
   /** Workers of finished runs still coming to rest, with the timer that ends them if they do not. */
   readonly #settling = new Map<PooledWorker, ReturnType<typeof setTimeout>>();
+  /** The source the settling workers ran (the last run given back), and who waits for them to come to rest. */
+  #settlingSource: string | undefined;
+  #onSettled: (() => void)[] = [];
 
   /** `size`: standby workers to keep; `maxWarm`: warm workers to keep. */
   constructor(factory: WorkerFactory, size: number, maxWarm: number) {
@@ -160,6 +163,7 @@ export class WorkerPool {
    * otherwise they are ended now.
    */
   giveBack(workers: Iterable<PooledWorker>, source: string, reusable: boolean): void {
+    this.#settlingSource = source;
     for (const worker of workers) {
       worker.owner = undefined;
       if (!reusable || worker.ended || worker.runs >= MAX_RUNS_PER_WORKER) {
@@ -169,6 +173,7 @@ export class WorkerPool {
       const timer = setTimeout(() => {
         if (!this.#settling.delete(worker)) return;
         worker.end();
+        this.#maybeSettled();
       }, SETTLE_MS);
       // In Node, a worker coming to rest must not keep the process alive.
       (timer as { unref?: () => void }).unref?.();
@@ -177,8 +182,45 @@ export class WorkerPool {
         clearTimeout(timer);
         if (!this.#settling.delete(worker)) return;
         this.#keepWarm(worker, source);
+        this.#wakeWaiters();
       });
     }
+    this.#maybeSettled();
+  }
+
+  /**
+   * Resolves once a worker of the last finished run of `source` has come to rest (or none is left coming to
+   * rest), or after `maxMs`: a run of the same program started right after the last one ended (a grading's next
+   * run) then takes its main worker warm (a few ms), instead of a standby worker that may still be starting (~45 ms,
+   * several hundred under load). Resolves at once when a warm worker is there or no worker of `source` is settling.
+   */
+  settled(source: string, maxMs: number): Promise<boolean> {
+    if (!this.comingToRest(source) || this.hasWarm(source)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), maxMs);
+      this.#onSettled.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+
+  /** Workers of the last finished run of `source` are still coming to rest. */
+  comingToRest(source: string): boolean {
+    return this.#settling.size > 0 && this.#settlingSource === source;
+  }
+
+  /** A warm worker of `source` is there to take. */
+  hasWarm(source: string): boolean {
+    return this.#warmSource === source && this.#warm.some((w) => !w.ended);
+  }
+
+  #maybeSettled(): void {
+    if (this.#settling.size === 0) this.#wakeWaiters();
+  }
+
+  #wakeWaiters(): void {
+    for (const then of this.#onSettled.splice(0)) then();
   }
 
   #keepWarm(worker: PooledWorker, source: string): void {
@@ -228,5 +270,6 @@ export class WorkerPool {
       worker.end();
     }
     this.#settling.clear();
+    this.#maybeSettled();
   }
 }
