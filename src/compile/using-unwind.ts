@@ -1,21 +1,37 @@
 /**
- * Step 3d: `using` declarations learn when a throw leaves their block.
+ * Step 3d: `using` declarations, lowered, and told when a throw leaves their block.
  *
  * Rust poisons a Mutex whose guard is dropped while a panic unwinds, even
  * if the panic is caught later in the same thread. A `using` declaration
  * disposes its guard as the exception leaves the block, but dispose is not
  * told why the block ends. So the rest of the block after each `using` is
- * wrapped in a `try` whose `catch` tells the declared resources and rethrows
- * (weft/runtime/unwind.ts); the native `using` then disposes them as before:
+ * wrapped in a `try` whose `catch` tells the declared resource
+ * (weft/runtime/unwind.ts, `unwinding`).
+ *
+ * And V8's own `using` costs ~400 ns a declaration (Node 24, Chromium 156):
+ * the book's way of holding a lock, `using g = m.lock()`, was 2.5–4× slower
+ * than an explicit `unlock()`. So a `using` of one name is lowered to
+ * `const` and a `finally` that disposes it (`disposer`, `dispose` in
+ * unwind.ts), with the language's semantics: the dispose method looked up
+ * where the declaration is (null and undefined allowed), disposal on every
+ * way out of the block in reverse order of declaration (the inner `try`
+ * closes first), what the block threw rethrown after, and a dispose that
+ * throws during a throw reported as a SuppressedError:
  *
  *   { using g = m.lock(); work(g); }
- *     ->  { using g = m.lock();try { work(g); } catch (__weft_e) { __weft.unwinding(__weft_e, g); throw __weft_e; } }
+ *     ->  { const g = m.lock();const __weft_d0 = __weft.disposer(g); let __weft_x0, __weft_f0 = false; try { work(g);
+ *           } catch (__weft_e) { __weft.unwinding(__weft_e, g); __weft_x0 = __weft_e; __weft_f0 = true; }
+ *           finally { __weft.dispose(g, __weft_d0, __weft_f0, __weft_x0); } }
  *
+ * (on one line). A declaration of several names, one that ends its block,
+ * or one whose block cannot be wrapped (below) keeps the native `using`.
  * `unwinding` poisons only for a panic: weft's own errors that stand for a
  * Rust `Err` (RecvError…) pass a guard as `?` would, without poisoning.
- * Only insertions, none with a line break, so lines and columns still map.
+ * `using` and `const` are the same length, and every insertion is on the
+ * declaration's line or the block's last, so lines and columns still map.
  * A cancelled task's body is unwound with `generator.return()`, which runs
- * no `catch`: cancellation is not a panic and does not poison, as in Rust.
+ * `finally` and no `catch`: the resource is disposed, and cancellation,
+ * not being a panic, does not poison, as in Rust.
  */
 import type { AnyNode, Program, Statement, VariableDeclaration } from 'acorn';
 import type MagicString from 'magic-string';
@@ -45,7 +61,7 @@ function mentions(statements: readonly AnyNode[], names: Set<string>): boolean {
   return statements.some(walk);
 }
 
-function wrapBlock(s: MagicString, body: readonly (Statement | AnyNode)[], blockEnd: number): void {
+function wrapBlock(s: MagicString, body: readonly (Statement | AnyNode)[], blockEnd: number, lowered: { count: number }): void {
   // Innermost (last) `using` first, so its `catch` closes before the outer ones at the same position.
   for (let i = body.length - 1; i >= 0; i--) {
     const statement = body[i]!;
@@ -57,14 +73,29 @@ function wrapBlock(s: MagicString, body: readonly (Statement | AnyNode)[], block
     // reads later) must stay in the block's scope: leave that block as written (it then poisons only at thread exit).
     const declaredAfter = topLevelDeclarations(body.slice(i + 1));
     if (declaredAfter.size > 0 && mentions(body.slice(0, i), declaredAfter)) continue;
+    const [declarator] = statement.declarations;
+    if (statement.declarations.length === 1 && declarator!.id.type === 'Identifier' && s.original.startsWith('using', statement.start)) {
+      // Lowered: `const`, then a `try … finally` that disposes (runtime/unwind.ts, disposer and dispose). Same length
+      // keyword, insertions on the same line: columns still map.
+      const name = declarator!.id.name;
+      const n = lowered.count++;
+      s.overwrite(statement.start, statement.start + 'using'.length, 'const');
+      s.appendLeft(statement.end, `const __weft_d${n} = __weft.disposer(${name}); let __weft_x${n}, __weft_f${n} = false; try {`);
+      s.appendLeft(
+        blockEnd,
+        ` } catch (__weft_e) { __weft.unwinding(__weft_e, ${name}); __weft_x${n} = __weft_e; __weft_f${n} = true; } finally { __weft.dispose(${name}, __weft_d${n}, __weft_f${n}, __weft_x${n}); }`,
+      );
+      continue;
+    }
     s.appendLeft(statement.end, 'try {');
     s.appendLeft(blockEnd, ` } catch (__weft_e) { __weft.unwinding(__weft_e, ${names.join(', ')}); throw __weft_e; }`);
   }
 }
 
 export function lowerUsingUnwind(program: Program, s: MagicString): void {
+  const lowered = { count: 0 };
   const walk = (node: AnyNode): void => {
-    if (node.type === 'BlockStatement' || node.type === 'StaticBlock') wrapBlock(s, node.body, node.end - 1);
+    if (node.type === 'BlockStatement' || node.type === 'StaticBlock') wrapBlock(s, node.body, node.end - 1, lowered);
     for (const child of childNodes(node)) walk(child);
   };
   walk(program);

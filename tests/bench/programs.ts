@@ -101,6 +101,17 @@ function main() {
     return (performance.now() - t0) * 1e6 / n;
   }));
 }`,
+  // The same, the way the book holds a lock: the guard released by \`using\` at the end of the block.
+  'mutex-using': `${prelude}
+function main() {
+  report("mutex-using", "ns", trials(3, () => {
+    const n = 1000000;
+    const m = new Mutex(0);
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) { using g = m.lock(); g.value = g.value + 1; }
+    return (performance.now() - t0) * 1e6 / n;
+  }));
+}`,
 };
 
 export interface Figure {

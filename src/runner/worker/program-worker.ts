@@ -14,7 +14,7 @@ import { panicPayload, runThread } from '../../weft/runtime/threads.ts';
 import { RunStopped } from '../../weft/runtime/stop.ts';
 import { attachTrace, traceAttached, traceStamp } from '../../weft/runtime/trace.ts';
 import { lift, threadBody } from '../../weft/runtime/lift.ts';
-import { unwinding } from '../../weft/runtime/unwind.ts';
+import { dispose, disposer, unwinding } from '../../weft/runtime/unwind.ts';
 import * as threadModule from '../../weft/thread.ts';
 import * as syncModule from '../../weft/sync.ts';
 import * as parModule from '../../weft/par.ts';
@@ -76,6 +76,9 @@ const weftImports = {
   task: taskClosure,
   // A throw leaving a block with `using` guards: they poison their lock when disposed (compile/using-unwind.ts).
   unwinding,
+  // `using` declarations, lowered to `const` and a `try … finally` (compile/using-unwind.ts).
+  disposer,
+  dispose,
   site,
 };
 

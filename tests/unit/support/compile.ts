@@ -7,6 +7,7 @@
  */
 import { compile, CompileError, type CompiledProgram, type ProgramExports } from '../../../src/compile/index.ts';
 import { lowerAsync, site } from '../../../src/weft/task/async-fn.ts';
+import { dispose, disposer, unwinding } from '../../../src/weft/runtime/unwind.ts';
 
 /** A program from its lines. */
 export const lines = (...text: string[]): string => text.join('\n');
@@ -33,6 +34,9 @@ export function evaluate(compiled: CompiledProgram, modules: Record<string, Reco
     },
     async: lowerAsync,
     site,
+    unwinding,
+    disposer,
+    dispose,
   };
   const program = (0, eval)(compiled.code) as (w: typeof weft) => ProgramExports;
   return { exports: program(weft), lifts };

@@ -358,7 +358,7 @@ function main() {
   it("in a free run the trace says how long the pool's pieces took, so a total worked out before and passed through the pool shows as no work", async () => {
     // Each item spins for 0.5 ms of the real clock: the iterator's pieces and the join's halves take what their items take, on whichever thread.
     const source = `${preamble}
-function busy(ms: number): number { const end = performance.now() + ms; let spins = 0; while (performance.now() < end) spins++; return spins > 0 ? 1 : 0; }
+function busy(ms: number): number { const end = performance.now() + ms; let spins = 0; do spins++; while (performance.now() < end); return spins > 0 ? 1 : 0; }
 function main() {
   const worked = range(0, 40).map(() => busy(0.5)).sum();
   let outside = 0;
