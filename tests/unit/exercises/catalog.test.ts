@@ -32,3 +32,10 @@ it('every chapter of the book has at least three exercises, in its own folder', 
   const counts = Object.fromEntries(chapters.map((c) => [c, exercises.filter((e) => e.dir.split(/[\\/]/).includes(c)).length]));
   expect(Object.entries(counts).filter(([, n]) => n < 3)).toEqual([]);
 });
+
+it('every exercise has at least three hints, three wrong answers and two alternative solutions', () => {
+  const short = exercises
+    .map((e) => ({ id: e.id, hints: e.hints.length, wrong: e.wrong.length, alternatives: e.alternatives.length }))
+    .filter((e) => e.hints < 3 || e.wrong < 3 || e.alternatives < 2);
+  expect(short).toEqual([]);
+});
