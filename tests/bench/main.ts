@@ -17,7 +17,7 @@ import { freshWorker, median, multithreadingFigures, postMessageThroughput } fro
 import { builtChunk, CHECK_TARGET_MS, CHECK_TARGET_SHARE, CHECK_TRIALS, measureCheckLatency, runInChromium, withBookPage, type BrowserResult, type CheckLatency } from './browser.ts';
 import { parseFigures, programs, TRIALS, type Figure } from './programs.ts';
 import { PAR_BEGIN, PAR_END, parPrograms, parSection } from './par.ts';
-import { TASK_BEGIN, TASK_END, TASK_TRIALS, taskPrograms, taskSection } from './task.ts';
+import { nativePromiseAll, TASK_BEGIN, TASK_END, TASK_TRIALS, taskPrograms, taskSection } from './task.ts';
 import { listExercises } from '../../src/exercises/catalog.ts';
 import { measureTimelineRender, TIMELINE_BEGIN, TIMELINE_END, timelineSection } from './timeline.ts';
 import { DEFAULT_CUTOFF_MICROS } from '../../src/weft/par/registry.ts';
@@ -116,11 +116,11 @@ const whyMissed: Record<string, string> = {
     'Objects go through weft\'s own codec (no synchronous structured clone into shared memory exists): per message a Writer and DataView on the send side, a copy out of shared memory, a DataView and a decode on the receive side, plus the allocator lock twice. Profiled: Reader/DataView construction and the allocator dominate.',
   rendezvous: '',
   'mutex-contended':
-    'Under contention a weft lock falls to the futex path (Atomics.wait/notify: ~3 µs per wait/wake round trip measured here) more often than Rust\'s, whose contended pair costs ~100 ns on this machine (10 M/s); each weft lock/unlock also pays the uncontended overhead below (holder word, owned guard for drop-on-exit and poisoning, value copy).',
+    'Under contention a weft lock falls to the futex path (Atomics.wait/notify: ~3 µs per wait/wake round trip measured here) more often than Rust\'s, whose contended pair stays in user space for a critical section this short (its figure is in the table); each weft lock/unlock also pays the uncontended overhead below (holder word, owned guard for drop-on-exit and poisoning, value copy).',
   'mutex-using':
     'What lock/unlock costs (below), and no more: the compile step lowers `using` to `const` and a `try … finally` (compile/using-unwind.ts), since V8\'s own `using` cost ~400 ns a declaration (Node 24, Chromium 156; 520 against 135 ns measured in this work).',
   'mutex-uncontended':
-    'A weft lock/unlock does more than Rust\'s two atomics: the self-deadlock check and holder word, a guard object registered with the thread (so a panic poisons and unlocks), and the value copied in and out of shared memory. The atomics themselves now go through fixed-length views (530 → ~135 ns in this work).',
+    'A weft lock/unlock does more than Rust\'s two atomics: the self-deadlock check and holder word, a guard object registered with the thread (so a panic poisons and unlocks), and the value copied in and out of shared memory. The atomics themselves now go through fixed-length views (530 → ~135 ns in this work). Profiled (node --cpu-prof, 3 M lock/+1/unlock with `using` in one worker): releasing the guard ~40% of the time (the value written back, the holder word, the unlock, leaving the thread\'s owned Set), garbage collection ~30% (a guard object per lock, and the owned Set\'s entries), taking the lock and registering the guard ~20%. Next steps, not done: one guard per Mutex and thread, reused, and the owned handles threaded through the guards instead of a Set (keeping Rust\'s reverse drop order at thread exit).',
 };
 
 function row(name: string, unit: string, weft: Figure | undefined, base: Figure | undefined, baseLabel: string): string {
@@ -180,7 +180,7 @@ function taskBlock(node: Figure[], load: string): string {
 async function onlyTask(): Promise<void> {
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   log('weft/task benchmarks');
-  const node = await weftInNode(taskPrograms);
+  const node = [...(await weftInNode(taskPrograms)), await nativePromiseAll()];
   replaceSection(TASK_BEGIN, TASK_END, taskBlock(node, load));
   log(`wrote the weft/task section of ${out}`);
   process.exit(0);
@@ -257,7 +257,7 @@ async function main(): Promise<void> {
   log('  node: weft/par');
   const parNode = await weftInNode(parPrograms);
   log('  node: weft/task');
-  const taskNode = await weftInNode(taskPrograms);
+  const taskNode = [...(await weftInNode(taskPrograms)), await nativePromiseAll()];
   log('  node: baselines');
   const nodeFresh = await freshWorker();
   const nodePost = await postMessageThroughput();
