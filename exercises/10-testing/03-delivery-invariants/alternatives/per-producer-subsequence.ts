@@ -16,25 +16,27 @@ export function deliveryProblems(sent: number[][], received: number[][]): Proble
   const found = new Map<string, Problem>();
   const report = (kind: Problem["kind"], message: number) => found.set(`${kind} ${message}`, { kind, message });
 
-  const everySent = sent.flat();
-  const everyReceived = received.flat();
-  const timesReceived = (message: number) => everyReceived.filter((m) => m === message).length;
+  const everySent = new Set(sent.flat());
+  const timesReceived = new Map<number, number>();
+  for (const message of received.flat()) timesReceived.set(message, (timesReceived.get(message) ?? 0) + 1);
   for (const message of everySent) {
-    const n = timesReceived(message);
+    const n = timesReceived.get(message) ?? 0;
     if (n === 0) report("lost", message);
     if (n > 1) report("duplicated", message);
   }
-  for (const message of everyReceived) if (!everySent.includes(message)) report("unexpected", message);
+  for (const message of timesReceived.keys()) if (!everySent.has(message)) report("unexpected", message);
 
   // What one consumer got from one producer must be a subsequence of what that producer sent, in its order.
+  const positions = sent.map((mine) => new Map(mine.map((message, i) => [message, i] as const)));
   for (const got of received) {
-    for (const mine of sent) {
-      const positions = got.filter((m) => mine.includes(m)).map((m) => mine.indexOf(m));
+    for (const positionOf of positions) {
+      const mine = got.filter((m) => positionOf.has(m));
       let highest = -1;
-      positions.forEach((position) => {
-        if (position < highest) report("out-of-order", mine[position]!);
+      for (const message of mine) {
+        const position = positionOf.get(message)!;
+        if (position < highest) report("out-of-order", message);
         highest = Math.max(highest, position);
-      });
+      }
     }
   }
   return [...found.values()];
