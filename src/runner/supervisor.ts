@@ -357,6 +357,12 @@ class Run implements RunHandle, WorkerOwner {
     const program = this.#program;
     if (program === undefined) return;
     const idle = idleCount(this.#memory.i32, this.#idleWorkers);
+    // A spawn waiting here while workers are idle (they became idle again after running a thread, which they do
+    // not announce): hand it to them first; #serveSpawns comes back here once none is idle.
+    if (this.#waitingSpawns.length > 0 && idle > 0) {
+      this.#serveSpawns();
+      return;
+    }
     let missing = this.#idleTarget + this.#waitingSpawns.length - idle - this.#joining;
     // A program that spawns a thousand threads at once must not make the
     // page start a thousand workers in one go (issue 17: the page froze for

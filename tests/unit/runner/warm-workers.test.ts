@@ -77,6 +77,28 @@ describe('warm workers', () => {
     expect(seen).toEqual([2, 3, 4, 5, 6].map((n) => `runs in this worker: ${n}`));
   });
 
+  it('back to back, a spawn that waits for a worker while the last run\'s workers come to rest is served, however the idle ones came back', async () => {
+    // A grading's runs: threads spawned at once, each returning its part, on a fresh supervisor. A spawn left waiting
+    // in the supervisor while idle workers had come back from running threads (which they do not announce) once
+    // waited for the time limit in about half of such gradings.
+    const fresh = createNodeSupervisor(2);
+    try {
+      const source = `import { spawn } from "weft/thread";
+function main() {
+  const handles = [1, 2, 3, 4, 5].map((n) => spawn(() => { let s = 0; for (let i = 0; i < 20_000 * n; i++) s += i % 7; return s; }));
+  console.log(handles.map((h) => h.join()).join(" "));
+}`;
+      const outcomes: string[] = [];
+      for (let i = 0; i < 25; i++) {
+        const outcome = await fresh.startRun(source, { timeoutMs: 4_000 }, () => {}).done;
+        outcomes.push(outcome.status);
+      }
+      expect(outcomes).toEqual(Array(25).fill('ok'));
+    } finally {
+      fresh.dispose();
+    }
+  });
+
   it('another program never gets a worker this one used: what it did to globals and prototypes stays with it', async () => {
     const changer = `import { spawn } from "weft/thread";
 function mark() { globalThis.leftBehind = "yes"; Array.prototype.sum = function () { return 42; }; Object.prototype.extra = 1; }
