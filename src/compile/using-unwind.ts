@@ -74,7 +74,7 @@ function wrapBlock(s: MagicString, body: readonly (Statement | AnyNode)[], block
     const declaredAfter = topLevelDeclarations(body.slice(i + 1));
     if (declaredAfter.size > 0 && mentions(body.slice(0, i), declaredAfter)) continue;
     const [declarator] = statement.declarations;
-    if (statement.declarations.length === 1 && declarator!.id.type === 'Identifier' && s.original.startsWith('using', statement.start)) {
+    if (statement.declarations.length === 1 && declarator!.id.type === 'Identifier') {
       // Lowered: `const`, then a `try … finally` that disposes (runtime/unwind.ts, disposer and dispose). Same length
       // keyword, insertions on the same line: columns still map.
       const name = declarator!.id.name;

@@ -124,7 +124,7 @@ export interface ProgramRun {
   readonly status: RunStatus;
   /** The time limit it ran with, ms. */
   readonly timeoutMs: number;
-  /** The runner's one-line summary ("Finished in 12 ms.", the deadlock's summary...). */
+  /** The runner's one-line summary ("Finished in 12 ms.", the deadlock's summary...), without its replay note: the grader names the seed itself. */
   readonly summary: string;
   /** Console lines, in the order they were written. */
   readonly lines: readonly string[];

@@ -338,7 +338,7 @@ function programRun(request: RunRequest, outcome: RunOutcome, lines: string[], e
     call: request.call,
     status: outcome.status,
     timeoutMs,
-    summary: outcome.message,
+    summary: outcome.reason,
     lines,
     errors,
     value: outcome.value,

@@ -128,7 +128,7 @@ export class WorkerPool {
   readonly #settling = new Map<PooledWorker, ReturnType<typeof setTimeout>>();
   /** The source the settling workers ran (the last run given back), and who waits for them to come to rest. */
   #settlingSource: string | undefined;
-  #onSettled: (() => void)[] = [];
+  readonly #onSettled: (() => void)[] = [];
 
   /** `size`: standby workers to keep; `maxWarm`: warm workers to keep. */
   constructor(factory: WorkerFactory, size: number, maxWarm: number) {
@@ -197,11 +197,17 @@ export class WorkerPool {
   settled(source: string, maxMs: number): Promise<boolean> {
     if (!this.comingToRest(source) || this.hasWarm(source)) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(false), maxMs);
-      this.#onSettled.push(() => {
+      const woken = () => {
         clearTimeout(timer);
         resolve(true);
-      });
+      };
+      // Run out: no longer a waiter (a run that waited in vain must not pile up in the list).
+      const timer = setTimeout(() => {
+        const at = this.#onSettled.indexOf(woken);
+        if (at >= 0) this.#onSettled.splice(at, 1);
+        resolve(false);
+      }, maxMs);
+      this.#onSettled.push(woken);
     });
   }
 

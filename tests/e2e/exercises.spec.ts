@@ -173,6 +173,26 @@ test("a failing call of the learner's function replays as that call, and shows w
   expect(pageErrors).toEqual([]);
 });
 
+test('a run that failed by running out of time replays with the same limit, and says so', async ({ page, pageErrors }) => {
+  const ex = exercise(page, 'spin-lock');
+  const wrong = ex.info.wrong.find((w) => w.name === 'no-finally')!;
+  await page.goto(chapterOf(ex.info));
+  await enterCode(page, ex, wrong.source);
+  await ex.check.click();
+  await finishedCheck(ex);
+  const title = ex.info.checks.find((c) => c.id === wrong.fails)!.title;
+  const failing = checkItems(ex).filter({ hasText: 'Failed' }).filter({ hasText: title });
+  const message = (await failing.locator('.weft-results__message').textContent())!;
+  const [, seed, limit] = /^With seed (\d+) .*the time limit of (\d+ s)/.exec(message) ?? [];
+  expect(seed, message).toBeDefined();
+  // The seed is named once, by the check (the Replay button says how to see it again).
+  expect(message).not.toContain('run it again with this seed');
+  await failing.getByRole('button', { name: `Replay seed ${seed}` }).click();
+  const replay = ex.root.getByRole('log', { name: `Replay of seed ${seed}` });
+  await expect(replay.locator('.weft-log__status')).toContainText(`Timed out after ${limit}`, { timeout: 30_000 });
+  expect(pageErrors).toEqual([]);
+});
+
 test('Hint reveals the hints one at a time; Solution asks first, and the progress page records that it was seen', async ({ page, pageErrors }) => {
   const ex = exercise(page, JOIN);
   await page.goto(chapterOf(ex.info));

@@ -349,7 +349,7 @@ class WeftExercise extends HTMLElement {
   /** Runs `source` once (a Run, or a Replay of a failing seed) and shows what it printed in the output panel. */
   #runInPanel(
     source: string,
-    options: { seed?: number; call?: { name: string; args: unknown[] } },
+    options: { seed?: number; call?: { name: string; args: unknown[] }; timeoutMs?: number },
     heading: string,
     note: string,
     evidence?: { lines: number[]; why: string },
@@ -371,7 +371,7 @@ class WeftExercise extends HTMLElement {
       .then((h) => {
         const handle = h.startRun(source, { ...TRACED, ...options }, (event) => {
           if (this.#replay !== handle) return;
-          this.#replayLog.add(event, DEFAULT_TIMEOUT_MS);
+          this.#replayLog.add(event, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
           this.#timeline.onEvent(event);
           // A Replay shows the failing schedule at once: the timeline is what it is for.
           if (replaying && event.kind === 'end') void this.#timeline.toggle(true);
