@@ -18,6 +18,7 @@
  * never gets a worker this one used.
  */
 import { H, RunMemory } from '../weft/runtime/memory.ts';
+import { COUNTED as ALLOCATION_COUNTED, LIMIT_MB as ALLOCATION_LIMIT_MB } from './worker/allocation-budget.ts';
 import { createIdleWorkers, idleCount, MAX_WORKERS, refillSeen, threadOfWorker, tryHandToIdle, wakeIdleWorkers } from './idle-workers.ts';
 import { DEFAULT_TIMEOUT_MS, type RunEvent, type RunOptions, type RunOutcome, type RunStatus } from './events.ts';
 import { describeDeadlock, isDeadlocked, snapshot, type Snapshot } from './deadlock.ts';
@@ -211,7 +212,10 @@ class Run implements RunHandle, WorkerOwner {
     );
     this.#watchdog = setInterval(() => this.#lookForDeadlock(), DEADLOCK_CHECK_MS);
     createOutputRing(this.#memory);
-    this.#pump = setInterval(() => this.#takeLines(Infinity), PUMP_MS);
+    this.#pump = setInterval(() => {
+      this.#lookAtBudget();
+      this.#takeLines(Infinity);
+    }, PUMP_MS);
     if (options.trace) this.#trace = createTrace(options.traceCapacity ?? 100_000, { polls: options.tracePolls === true });
     if (options.seed !== undefined) {
       this.#seed = options.seed >>> 0;
@@ -263,6 +267,18 @@ class Run implements RunHandle, WorkerOwner {
       }
     };
     void look();
+  }
+
+  /** Ends the run when a thread went past the run's allocation budget (worker/allocation-budget.ts); that thread waits for the stop. */
+  #lookAtBudget(): void {
+    const id = Atomics.load(this.#memory.i32, H.overBudget);
+    if (id === 0 || this.#over) return;
+    const name = id === 1 ? 'main' : threadName(this.#memory, id);
+    const who = name === undefined ? `thread ${id}` : `thread '${name}'`;
+    this.#finish(
+      'out-of-memory',
+      `Out of memory: ${who} made more than ${ALLOCATION_LIMIT_MB} MB of large arrays and strings in this run, the most a run may make here, and was stopped (${ALLOCATION_COUNTED}, even once it is dropped: reuse a large array rather than make a new one each time round a loop).`,
+    );
   }
 
   /** The threads that are running and not blocked in weft: those that can be allocating. */

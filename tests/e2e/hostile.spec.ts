@@ -192,6 +192,32 @@ test('a program that allocates without end: the page answers clicks, the time li
   await expectNextRunWorks(page, ex);
 });
 
+// Arrays of 50,000 numbers: the size V8 keeps dense (a million would be a slow dictionary). Without the run's allocation
+// budget (runner/worker/allocation-budget.ts) this run went on to its 30 s limit here, holding gigabytes; a bare worker
+// keeping the same arrays crashed its tab after ~14 s on this machine.
+test('a program that makes large arrays fast is stopped as out of memory, naming the thread, before the tab runs out of memory', async ({ page }) => {
+  let crashed = false;
+  page.on('crash', () => (crashed = true));
+  await page.goto(CHAPTER);
+  const ex = example(page, 1);
+  // A limit long enough that only the allocation budget can end this run in time.
+  await limitTo(ex, 30_000);
+  await runHostile(page, ex, `import { builder } from "weft/thread";
+
+function main() {
+  builder().name("hoarder").spawn(() => {
+    const keep: number[][] = [];
+    for (let i = 0; ; i++) keep.push(new Array(50_000).fill(i));
+  }).join();
+}`, 1);
+  await expect(status(ex)).toHaveText(/^Out of memory/, { timeout: 30_000 });
+  await expect(ex.root).toContainText("Out of memory: thread 'hoarder' made more than 2048 MB of large arrays and strings in this run");
+  expect(crashed).toBe(false);
+  await answersClick(page);
+  await expectNoWorkerLeft(page);
+  await expectNextRunWorks(page, ex);
+});
+
 test('1,000 threads alive at once: the page answers clicks, the time limit ends the run, no worker is left', async ({ page }) => {
   await page.goto(CHAPTER);
   const ex = example(page, 1);

@@ -18,6 +18,8 @@
  * (compile/module-syntax.ts), and with no eval nothing can write one later.
  */
 
+import { countLargeAllocations } from './allocation-budget.ts';
+
 /** What a program might use to reach the network or stored data, in a browser worker or in Node. */
 export const FORBIDDEN_GLOBALS = [
   // network
@@ -265,6 +267,7 @@ export function lockDown(): void {
     }
   }
   closeCodeFromStrings(global);
+  countLargeAllocations(global);
   trackTimers(global);
   trackCallbacks(global);
 }

@@ -39,7 +39,10 @@ export const H = {
   vclock: 41, // virtual milliseconds: sleeps and timeouts under a seed
   pctChange0: 42, // PCT: the steps at which the running thread's priority drops
   pctChange1: 43,
-  // 44, 45: unused (the trace was here; it now has a buffer of its own, runtime/trace.ts).
+  // The run's allocation budget (runner/worker/allocation-budget.ts): KB asked for in large blocks and not
+  // given back, and the thread that went over the limit (0: none). (The trace was here once.)
+  bulkKb: 44,
+  overBudget: 45,
   // weft/par's global registry (par/registry.ts): its record's address, 0 before first use, -1 while one thread creates it.
   parRegistry: 46,
   // Where the run's console lines go (runner/output-ring.ts): the ring's address.

@@ -16,6 +16,7 @@ import { MAX_WARM_WORKERS, type Supervisor, type WorkerHandle } from '../../../s
 import type { ReaderError, RunEvent, RunOptions, RunOutcome } from '../../../src/runner/events.ts';
 import { FORBIDDEN_GLOBALS, FORBIDDEN_NAVIGATOR, FORBIDDEN_PROCESS } from '../../../src/runner/worker/lockdown.ts';
 import { MAX_LINE_CHARS } from '../../../src/runner/output-ring.ts';
+import { COUNTED as ALLOCATION_COUNTED, LIMIT_MB as ALLOCATION_LIMIT_MB } from '../../../src/runner/worker/allocation-budget.ts';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../support/cli.ts';
@@ -170,6 +171,70 @@ function main() {
     expect(hog.outcome.status).toBe('out-of-memory');
     expect(hog.outcome.message).toContain("thread 'main' used more than");
     await expectNextRunWorks();
+  });
+
+  // Large arrays and strings made in one call each: counted before they are made (worker/allocation-budget.ts), as a
+  // browser worker has no heap limit of its own and a tab whose worker runs out of heap crashes. These blocks cost
+  // the machine little (V8 keeps a repeated string as a few joined pieces), so what stops the run is the count, not
+  // Node's limit.
+  it("a thread that makes large strings without end is stopped at the run's allocation budget, and named", async () => {
+    const hog = await run(`import { builder } from "weft/thread";
+function main() {
+  console.log("before");
+  const h = builder().name("hog").spawn(() => {
+    const keep: string[] = [];
+    for (;;) keep.push("x".repeat(1 << 20));
+  });
+  h.join();
+}
+`);
+    expect(hog.outcome.status).toBe('out-of-memory');
+    expect(hog.outcome.message).toBe(
+      `Out of memory: thread 'hog' made more than ${ALLOCATION_LIMIT_MB} MB of large arrays and strings in this run, the most a run may make here, and was stopped (${ALLOCATION_COUNTED}, even once it is dropped: reuse a large array rather than make a new one each time round a loop).`,
+    );
+    expect(hog.lines).toEqual(['before']);
+    await expectNextRunWorks();
+    await expectNoWorkerLeft();
+  });
+
+  // One request past the limit goes over before anything is made (V8 would make these arrays sparse, and cheap).
+  it('the Array constructor, Array.from, concat and padEnd count; a catch in the program does not keep it going', async () => {
+    for (const make of ['new Array(300_000_000)', 'Array(300_000_000)', 'Array.from({ length: 300_000_000 })', 'new Array(200_000_000).concat(new Array(200_000_000))', '"".padEnd(3e9)']) {
+      const hog = await run(`function main() {
+  const keep: unknown[] = [];
+  for (;;) {
+    try {
+      keep.push(${make});
+    } catch {
+      keep.length = 0;
+    }
+  }
+}
+`);
+      expect(hog.outcome.status, make).toBe('out-of-memory');
+      expect(hog.outcome.message, make).toMatch(/^Out of memory: thread 'main' made more than /);
+    }
+    await expectNextRunWorks();
+  });
+
+  it('everyday arrays are not counted, and the Array a program sees behaves as Array', async () => {
+    const ok = await run(`function main() {
+  let total = 0;
+  for (let i = 0; i < 300_000; i++) total += new Array(1000).fill(1).length; // 2.4 GB at 8 bytes an element, in small arrays
+  class Stack extends Array<number> {}
+  const s = new Stack();
+  s.push(1, 2);
+  console.log(total, Array(3).length, Array(2, 3), Array.of(7), Array.from(new Set([1, 2])), Array.from("ab", (c) => c + c));
+  console.log([] instanceof Array, Array.isArray(new Array(2)), s instanceof Stack, s instanceof Array, s.length, Array.name, Array.length);
+  console.log([1].concat([2, [3]], 4), Array.prototype.concat.call(1, 2).length, "ab".repeat(2), "7".padStart(3, "0"));
+}
+`);
+    expect(ok.outcome.status).toBe('ok');
+    expect(ok.lines).toEqual([
+      '300000000 3 [2, 3] [7] [1, 2] ["aa", "bb"]',
+      'true true true true 2 Array 1',
+      '[1, 2, [3], 4] 2 abab 007',
+    ]);
   });
 
   it('the CLI ends a blow-up V8 itself aborts on (push onto one array) with a weft message, not a V8 fatal error', () => {
