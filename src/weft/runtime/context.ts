@@ -64,6 +64,15 @@ export interface ThreadContext {
   /** Handles this thread owns, dropped when it ends. Insertion-ordered. */
   owned: Set<Owned>;
   /**
+   * The Mutex guards this thread holds, in the order taken (runtime/ownership.ts
+   * holdGuard): kept apart from `owned`, as a stack, because lock/unlock is
+   * the hottest path in weft and a guard is almost always released last in,
+   * first out; the Set's add and delete and the garbage they made were about
+   * a third of an uncontended lock's time (issue 15). Dropped, last first,
+   * before `owned` when the thread ends.
+   */
+  guards: Owned[];
+  /**
    * Whether the run has a seeded scheduler or a trace: fixed before any
    * thread starts, so a free, untraced run pays a field check per
    * synchronization point. `scheduled` is read once per thread by

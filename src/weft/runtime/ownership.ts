@@ -3,7 +3,7 @@
  * nobody will receive): every owned handle inside is dropped, as Rust drops
  * a value's fields.
  */
-import { context, type Owned } from './context.ts';
+import { context, type Owned, type ThreadContext } from './context.ts';
 
 function isOwned(value: object): value is Owned {
   return typeof (value as { dropOnExit?: unknown }).dropOnExit === 'function';
@@ -26,4 +26,20 @@ export function dropTree(value: unknown, seen = new Set<object>()): void {
 /** Registers a handle as owned by the current thread (dropped when it ends). */
 export function own(value: Owned): void {
   context().owned.add(value);
+}
+
+/** A lock guard `ctx`'s thread now holds: released by `releaseGuard`, or dropped when the thread ends (threads.ts dropOwned). */
+export function holdGuard(ctx: ThreadContext, guard: Owned): void {
+  ctx.guards.push(guard);
+}
+
+/** The guard is released: no longer the thread's to drop. The last one taken is the usual case. */
+export function releaseGuard(ctx: ThreadContext, guard: Owned): void {
+  const guards = ctx.guards;
+  if (guards[guards.length - 1] === guard) {
+    guards.pop();
+    return;
+  }
+  const at = guards.lastIndexOf(guard);
+  if (at >= 0) guards.splice(at, 1);
 }

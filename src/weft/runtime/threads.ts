@@ -56,7 +56,9 @@ function describeThrown(read: () => unknown, empty: string): string {
 export function dropOwned(context: ThreadContext, panicking: boolean): void {
   // Guards first, so the locks they hold are released (and poisoned) before
   // the senders disconnect and wake receivers that may take those locks.
-  const owned = [...context.owned].reverse();
+  const owned = [...context.guards].reverse();
+  for (const value of [...context.owned].reverse()) owned.push(value);
+  context.guards.length = 0;
   context.owned.clear();
   for (const value of owned) {
     try {

@@ -49,6 +49,8 @@ export function unwinding(error: unknown, ...resources: unknown[]): void {
 
 // Kept when this module loads, before any program code runs: a program that replaces them changes nothing here.
 const apply = Reflect.apply;
+/** The arguments of every dispose call: one frozen array, not a new one per `using` (issue 15: the lock path). */
+const NO_ARGS: readonly unknown[] = Object.freeze([]);
 const disposeKey: typeof Symbol.dispose = Symbol.dispose;
 const Suppressed = (globalThis as { SuppressedError?: new (error: unknown, suppressed: unknown, message?: string) => Error }).SuppressedError;
 
@@ -82,7 +84,7 @@ export function disposer(resource: unknown): (() => void) | undefined {
 export function dispose(resource: unknown, method: (() => void) | undefined, failed: boolean, error: unknown): void {
   if (method !== undefined) {
     try {
-      apply(method, resource, []);
+      apply(method, resource, NO_ARGS);
     } catch (disposeError) {
       if (!failed) throw disposeError;
       if (Suppressed !== undefined) throw new Suppressed(disposeError, error, 'An error was suppressed during disposal.');

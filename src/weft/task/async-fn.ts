@@ -119,7 +119,7 @@ export class AsyncFn<T> implements Future<T> {
       if (movable(args[i])) {
         // A loop, not Array.from: the spawn's line is found in the stack `move` captures, within V8's ten frames.
         const moved: unknown[] = [];
-        for (const value of args) moved.push(movable(value) ? move(value) : value);
+        for (let j = 0; j < args.length; j++) moved.push(movable(args[j]) ? move(args[j]) : args[j]);
         this.#args = moved;
         return;
       }

@@ -125,7 +125,8 @@ const guardsOfTask = new WeakMap<Task, Set<unknown>>();
 /** The weft/sync lock guards this thread holds now. */
 export function syncGuards(): Set<unknown> {
   const guards = new Set<unknown>();
-  for (const owned of context().owned) {
+  const ctx = context();
+  for (const owned of [...ctx.guards, ...ctx.owned]) {
     if (owned instanceof MutexGuard || owned instanceof RwLockReadGuard || owned instanceof RwLockWriteGuard) guards.add(owned);
   }
   return guards;
