@@ -85,9 +85,8 @@ export class Mutex<T> extends MovableHandle {
     // The uncontended case: one compare-exchange on the fixed view.
     if (Atomics.compareExchange(views.words, W.lock, 0, 1) === 0) return this.#acquired(ctx, views);
     const { memory, threadId } = ctx;
-    const i32 = memory.i32;
-    const base = this.#addr >> 2;
-    const holder = Atomics.load(i32, base + W.holder);
+    // Our own holder write, if any, is what this reads (a plain access: see #acquired).
+    const holder = views.words[W.holder];
     if (holder === threadId) {
       const where = callerLocation();
       throw new Error(
@@ -102,7 +101,8 @@ export class Mutex<T> extends MovableHandle {
         return this.#acquired(ctx, views);
       }
     }
-    lockWord(i32, base + W.lock, Infinity, { kind: 'mutex', object: this.#addr });
+    // The futex path, on the fixed view too (wait.ts takes a record's own view).
+    lockWord(views.words, W.lock, Infinity, { kind: 'mutex', object: this.#addr });
     return this.#acquired(ctx, views);
   }
 
