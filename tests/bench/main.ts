@@ -109,7 +109,7 @@ const descriptions: Record<string, string> = {
 /** Why a missed target is missed, as measured and profiled (node --cpu-prof). */
 const whyMissed: Record<string, string> = {
   'spawn-join':
-    'Each run starts on fresh workers whose weft code V8 has not optimised yet; the first few hundred spawns of a run cost 3-5× the steady state, and a run may spawn at most 1023 threads, so the trials cannot warm up further. Waking a sleeping worker on this 2-core VM also costs 20-150 µs when other processes run.',
+    'The trials follow 2,400 spawns of warm-up (the first ~1,500 spawns of a run cost 250-500 µs each while V8 optimises weft and the pool\'s other workers start on the same cores; from ~2,000 on, 25-70 µs). What remains is the hand-off: the spawner wakes an idle worker through run memory, and the joiner sleeps until the thread ends; when either has gone to sleep (after 30-50 µs of spinning), waking it costs 20-150 µs on this 2-core VM when other processes run.',
   'channel-u32':
     'Every message is a node linked into a list under a futex lock; the channel record is now read through a fixed-length view (~10 ns per atomic), but each node is still reached through the run memory\'s length-tracking view of the growable SharedArrayBuffer (~55 ns per access), and a receiver that empties the queue sleeps and must be woken (20-150 µs on this VM). Rust moves a u32 through a lock-free block list. A ring buffer of slots per channel, over fixed-length views, with batched wakes, is the next step.',
   'channel-object':

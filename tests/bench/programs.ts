@@ -5,9 +5,13 @@
  * the Rust baselines in rust/src/main.rs figure for figure.
  *
  * Every program warms up first: each run starts on fresh workers, whose
- * code V8 has not optimised yet (the first few hundred spawns are 3-5x
- * slower than the steady state). A run may spawn at most 1023 threads
- * (memory.ts, MAX_THREADS), which bounds the spawn trials.
+ * code V8 has not optimised yet, while the pool's other workers are still
+ * starting beside it on the same two cores. Measured (2026-12-05, Node 24):
+ * spawn + join takes 250-500 µs a spawn for the first ~1,500 spawns of a run
+ * and 25-70 µs from ~2,000 on; after a 3 s pause at the start, 210-240 µs
+ * for the first 200. So spawn-join warms up with 2,400 spawns (the thread
+ * limit counts live threads, so a run may spawn as many as it likes), as
+ * Rust's figure is its steady state.
  */
 
 export const TRIALS = 7;
@@ -23,7 +27,7 @@ function trials(warmup, f) { for (let i = 0; i < warmup; i++) f(); const out = [
 export const programs: Record<string, string> = {
   'spawn-join': `${prelude}
 function main() {
-  report("spawn-join", "us", trials(4, () => {
+  report("spawn-join", "us", trials(30, () => {
     const n = 80;
     const t0 = performance.now();
     for (let i = 0; i < n; i++) spawn(() => i + 1).join();
