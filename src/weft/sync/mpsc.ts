@@ -51,6 +51,18 @@ const NODE_HEADER = 8;
 /** The length word of a number node. */
 const NUMBER_NODE = -1;
 
+/** Loads a thread makes watching a held channel lock before it sleeps on it (the queue is held for a few instructions). */
+const LOCK_SPINS = 1000;
+
+/** Takes the channel's lock: a compare-exchange, then a watch while another thread holds it, then the futex path. */
+function lockChannel(rec: Int32Array): void {
+  if (Atomics.compareExchange(rec, W.lock, 0, 1) === 0) return;
+  for (let i = 0; i < LOCK_SPINS; i++) {
+    if (Atomics.load(rec, W.lock) === 0 && Atomics.compareExchange(rec, W.lock, 0, 1) === 0) return;
+  }
+  lockWord(rec, W.lock);
+}
+
 /** A fixed-length view of one channel's record. */
 function recordView(addr: number): Int32Array {
   return new Int32Array(context().memory.buffer, addr, WORDS);
@@ -137,7 +149,7 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
     }
 
     const capacity = rec[W.capacity]!;
-    lockWord(rec, W.lock);
+    lockChannel(rec);
     // A rendezvous trySend succeeds only when the receiver is already waiting to take the message (Rust: Full otherwise).
     if (capacity === 0 && timeoutMs === 0 && rec[W.receiverAlive] === 1 && (Atomics.load(rec, W.receiverWaiting) === 0 || rec[W.length]! > 0)) {
       unlockWord(rec, W.lock);
@@ -153,7 +165,7 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
         throw new TrySendError('full', value);
       }
       blockWhileEqual(rec, W.sendSignal, seen, Infinity, { kind: 'channel-send', object: this.#addr });
-      lockWord(rec, W.lock);
+      lockChannel(rec);
     }
     if (rec[W.receiverAlive] !== 1) {
       unlockWord(rec, W.lock);
@@ -209,7 +221,7 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
   #reclaim(rec: Int32Array, node: number, ticket: number): boolean {
     const { memory } = context();
     const words = memory.i32;
-    lockWord(rec, W.lock);
+    lockChannel(rec);
     try {
       if (rec[W.taken]! >= ticket) return false;
       let previous = 0;
@@ -296,7 +308,7 @@ export class Receiver<T> extends MovableHandle implements Owned, Disposable, Ite
     const words = memory.i32;
     const base = this.#addr >> 2;
     const rec = (this.#rec ??= recordView(this.#addr));
-    lockWord(rec, W.lock);
+    lockChannel(rec);
     const node = rec[W.head]!;
     if (node === 0) {
       const disconnected = Atomics.load(rec, W.senders) === 0;
