@@ -95,6 +95,41 @@ function main() {
     return 2 * n / dt;
   }));
 }`,
+  // 4 producers → 4 consumers on one channel, the consumers sharing the Receiver through Arc<Mutex<…>>
+  // (the book's thread pool); the guard is held across recv, as Rust's \`rx.lock().unwrap().recv()\` holds it.
+  'channel-mpmc': `${prelude}
+function main() {
+  report("channel-mpmc", "msg/s", trials(2, () => {
+    const n = 100000;
+    const [tx, rx] = mpsc.channel();
+    const shared = new Arc(new Mutex(rx));
+    const t0 = performance.now();
+    const producers = [0, 1, 2, 3].map((p) => {
+      const mine = tx.clone();
+      return spawn(() => { for (let i = 0; i < n / 4; i++) mine.send(p + i); });
+    });
+    tx.drop();
+    const consumers = [0, 1, 2, 3].map(() => {
+      const mine = shared.clone();
+      return spawn(() => {
+        let got = 0;
+        for (;;) {
+          const g = mine.lock();
+          let more = true;
+          try { g.value.recv(); got++; } catch { more = false; }
+          g.unlock();
+          if (!more) return got;
+        }
+      });
+    });
+    for (const h of producers) h.join();
+    let total = 0;
+    for (const h of consumers) total += h.join();
+    const dt = (performance.now() - t0) / 1000;
+    if (total !== n) throw new Error("lost messages: " + total);
+    return n / dt;
+  }));
+}`,
   'mutex-uncontended': `${prelude}
 function main() {
   report("mutex-uncontended", "ns", trials(3, () => {

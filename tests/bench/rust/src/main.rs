@@ -121,6 +121,45 @@ fn main() {
         n as f64 / dt
     }));
 
+    // 4 producers -> 4 consumers on one channel, the consumers sharing the
+    // Receiver through Arc<Mutex<Receiver>>; messages per second
+    report("channel-mpmc", "msg/s", &trials(1, || {
+        let n: u32 = 400_000;
+        let (tx, rx) = mpsc::channel::<u32>();
+        let shared = Arc::new(Mutex::new(rx));
+        let t0 = Instant::now();
+        let producers: Vec<_> = (0..4)
+            .map(|p| {
+                let mine = tx.clone();
+                thread::spawn(move || {
+                    for i in 0..n / 4 {
+                        mine.send(p + i).unwrap();
+                    }
+                })
+            })
+            .collect();
+        drop(tx);
+        let consumers: Vec<_> = (0..4)
+            .map(|_| {
+                let mine = Arc::clone(&shared);
+                thread::spawn(move || {
+                    let mut got = 0u32;
+                    while mine.lock().unwrap().recv().is_ok() {
+                        got += 1;
+                    }
+                    got
+                })
+            })
+            .collect();
+        for h in producers {
+            h.join().unwrap();
+        }
+        let total: u32 = consumers.into_iter().map(|h| h.join().unwrap()).sum();
+        let dt = t0.elapsed().as_secs_f64();
+        assert_eq!(total, n);
+        n as f64 / dt
+    }));
+
     // rendezvous round trip: main sends on a sync_channel(0), the thread
     // receives and answers on another; µs per round trip
     report("rendezvous", "us", &trials(1, || {
