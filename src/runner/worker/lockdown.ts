@@ -195,16 +195,31 @@ const promiseThen = Promise.prototype.then;
  * scheduler.yield), whose settling is not passed on once the run is over.
  */
 function trackCallbacks(global: Record<string, unknown>): void {
-  const Channel = global.MessageChannel as (new () => { port1: { close(): void }; port2: { close(): void } }) | undefined;
+  const Channel = global.MessageChannel as (new () => { port1: object; port2: object }) | undefined;
   if (typeof Channel === 'function') {
-    const close = (port: { close(): void }) => port.close();
-    const Tracked = class MessageChannel extends Channel {
-      constructor() {
-        super();
-        apply(mapSet, pending, [this.port1, close]);
-        apply(mapSet, pending, [this.port2, close]);
-      }
+    // Kept now, before any program runs: the ports' getters (browsers) and their close, which a program
+    // could otherwise replace to keep a channel of one run open into the next.
+    const getter = (name: 'port1' | 'port2') => Object.getOwnPropertyDescriptor(Channel.prototype, name)?.get;
+    const getPort1 = getter('port1');
+    const getPort2 = getter('port2');
+    const probe = new Channel();
+    const portClose = (Object.getPrototypeOf(probe.port1) as { close: () => void }).close;
+    apply(portClose, probe.port1, []);
+    apply(portClose, probe.port2, []);
+    const close = (port: unknown) => apply(portClose, port, []);
+    const portOf = (channel: object, name: 'port1' | 'port2', get: (() => unknown) | undefined) =>
+      get !== undefined ? apply(get, channel, []) : (channel as Record<string, unknown>)[name];
+    // A function, not a subclass of the original: `Object.getPrototypeOf(MessageChannel)` and a channel's
+    // `.constructor` would otherwise hand a program the untracked constructor.
+    const Tracked = function MessageChannel(this: unknown) {
+      if (new.target === undefined) throw new TypeError("Failed to construct 'MessageChannel': Please use the 'new' operator.");
+      const channel = Reflect.construct(Channel, [], new.target === Tracked ? Channel : new.target) as object;
+      apply(mapSet, pending, [portOf(channel, 'port1', getPort1), close]);
+      apply(mapSet, pending, [portOf(channel, 'port2', getPort2), close]);
+      return channel;
     };
+    Object.defineProperty(Tracked, 'prototype', { value: Channel.prototype, writable: false });
+    Object.defineProperty(Channel.prototype, 'constructor', { value: Tracked, writable: true, configurable: true, enumerable: false });
     Object.defineProperty(global, 'MessageChannel', { value: Tracked, writable: true, configurable: true });
   }
   /** `promise`, but left pending for good if it settles after this run is over. */

@@ -131,10 +131,23 @@ function body() {
   if (!later) {
     globalThis.timerStarted = true;
     setInterval(() => console.log("left over: a timer"), 1);
-    const { port1, port2 } = new MessageChannel();
-    port1.onmessage = () => { console.log("left over: a message"); port2.postMessage(0); };
-    port2.onmessage = () => port1.postMessage(0);
-    port2.postMessage(0);
+    // Every way a program can reach a MessageChannel constructor: the global, the constructor of a channel, the
+    // global's prototype (where a subclass would hand out the untracked original), and a subclass of its own.
+    const Up = Object.getPrototypeOf(MessageChannel);
+    const makers = [
+      () => new MessageChannel(),
+      () => new (new MessageChannel().constructor)(),
+      () => (typeof Up === "function" && Up !== Function.prototype ? new Up() : new MessageChannel()),
+      () => new (class Mine extends MessageChannel {})(),
+    ];
+    for (const make of makers) {
+      const { port1, port2 } = make();
+      port1.onmessage = () => { console.log("left over: a message"); port2.postMessage(0); };
+      port2.onmessage = () => port1.postMessage(0);
+      port2.postMessage(0);
+    }
+    // A program that replaces a port's close cannot keep its channels open either.
+    Object.getPrototypeOf(new MessageChannel().port1).close = () => {};
   }
   return later;
 }
