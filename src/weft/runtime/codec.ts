@@ -61,11 +61,23 @@ export class NotSendError extends Error {
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+const fromCharCode = String.fromCharCode;
+/** Strings up to this many units take the ASCII fast path both ways, when they are ASCII. */
+const SHORT_STRING = 32;
+
+/** Where in the value being encoded a step went (Writer.path): only an error message renders it (pathText). */
+const P = { index: 0, key: 1, mapKey: 2, mapValue: 3, element: 4 } as const;
 
 class Writer {
   bytes = new Uint8Array(64);
   view = new DataView(this.bytes.buffer);
   length = 0;
+  /** The objects on the way down to the value being written: a cycle is one of them again. */
+  readonly seen: object[] = [];
+  /** The steps down from the root, as pairs (a P code, an index or key), so that no message text is built unless it is needed. */
+  readonly path: unknown[] = [];
+  /** What the root is called in a message: 'the value', or a captured variable's name. */
+  root = 'the value';
 
   reserve(n: number): void {
     if (this.length + n <= this.bytes.length) return;
@@ -97,7 +109,24 @@ class Writer {
   }
   string(s: string): void {
     // UTF-8 is at most 3 bytes per UTF-16 unit.
-    this.reserve(4 + s.length * 3);
+    const n = s.length;
+    this.reserve(4 + n * 3);
+    if (n <= SHORT_STRING) {
+      // A short ASCII string (an object's keys, most names): byte by byte, with no subarray or encoder call.
+      const bytes = this.bytes;
+      const at = this.length + 4;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        bytes[at + i] = c;
+      }
+      if (i === n) {
+        this.view.setUint32(this.length, n, true);
+        this.length = at + n;
+        return;
+      }
+    }
     const { written } = encoder.encodeInto(s, this.bytes.subarray(this.length + 4));
     this.view.setUint32(this.length, written, true);
     this.length += 4 + written;
@@ -112,6 +141,66 @@ class Writer {
   }
 }
 
+/**
+ * The thread's Writer, reused by every encode not nested inside another (a
+ * getter of the value may itself send): a message, a lock's value written
+ * back, a thread's result. A Writer per encode, its DataView, a Set and a
+ * path string per nested value were most of a channel send's time and
+ * garbage (issue 15). What an encode returns is a copy, so the bytes stay
+ * the caller's.
+ */
+let spare: Writer | null = null;
+/** A Writer grown past this by a large value is not kept. */
+const SPARE_MAX_BYTES = 64 * 1024;
+
+function takeWriter(root: string): Writer {
+  const w = spare ?? new Writer();
+  spare = null;
+  w.length = 0;
+  w.seen.length = 0;
+  w.path.length = 0;
+  w.root = root;
+  return w;
+}
+
+function giveBack(w: Writer): void {
+  if (w.bytes.length <= SPARE_MAX_BYTES) spare = w;
+}
+
+/** The bytes written, as the caller's own copy; the Writer goes back for the next encode. */
+function finish(w: Writer): Uint8Array {
+  const bytes = w.bytes.slice(0, w.length);
+  giveBack(w);
+  return bytes;
+}
+
+/** The path to where the encoder is, for a message: `the value.items[2]`, `a key of \`m\``. */
+function pathText(w: Writer): string {
+  let text = w.root;
+  const path = w.path;
+  for (let i = 0; i < path.length; i += 2) {
+    const step = path[i + 1];
+    switch (path[i]) {
+      case P.index:
+        text = `${text}[${String(step)}]`;
+        break;
+      case P.key:
+        text = `${text}.${String(step)}`;
+        break;
+      case P.mapKey:
+        text = `a key of ${text}`;
+        break;
+      case P.mapValue:
+        text = `${text}.get(…)`;
+        break;
+      case P.element:
+        text = `an element of ${text}`;
+        break;
+    }
+  }
+  return text;
+}
+
 export interface EncodeOptions {
   /** 'move' tombstones every handle once the whole value is encoded; 'borrow' leaves them usable. */
   mode: 'move' | 'borrow';
@@ -121,13 +210,18 @@ export interface EncodeOptions {
 
 /** Encodes a value; throws NotSendError naming what cannot cross. */
 export function encodeValue(value: unknown, options: EncodeOptions): Uint8Array {
-  const writer = new Writer();
+  const writer = takeWriter('the value');
   const handles: Encodable[] = [];
-  writeValue(writer, value, handles, new Set(), 'the value');
+  let bytes: Uint8Array;
+  try {
+    writeValue(writer, value, handles);
+  } finally {
+    bytes = finish(writer);
+  }
   if (options.mode === 'move') {
     for (const handle of handles) handle[MOVE](options.target ?? { into: 'another thread' });
   }
-  return writer.result();
+  return bytes;
 }
 
 /**
@@ -135,11 +229,16 @@ export function encodeValue(value: unknown, options: EncodeOptions): Uint8Array 
  * committed (a channel moves a message's handles only if the send succeeds).
  */
 export function encodeDeferred(value: unknown): { bytes: Uint8Array; move(target: MoveTarget): void } {
-  const writer = new Writer();
+  const writer = takeWriter('the value');
   const handles: Encodable[] = [];
-  writeValue(writer, value, handles, new Set(), 'the value');
+  let bytes: Uint8Array;
+  try {
+    writeValue(writer, value, handles);
+  } finally {
+    bytes = finish(writer);
+  }
   return {
-    bytes: writer.result(),
+    bytes,
     move(target) {
       for (const handle of handles) handle[MOVE](target);
     },
@@ -151,7 +250,16 @@ export function encodeDeferred(value: unknown): { bytes: Uint8Array; move(target
  * offending variable in errors and in each handle's move record.
  */
 export function encodeCaptures(captures: Record<string, unknown>, options: EncodeOptions): Uint8Array {
-  const writer = new Writer();
+  const writer = takeWriter('');
+  try {
+    return captured(writer, captures, options);
+  } catch (error) {
+    giveBack(writer);
+    throw error;
+  }
+}
+
+function captured(writer: Writer, captures: Record<string, unknown>, options: EncodeOptions): Uint8Array {
   const keys = Object.keys(captures);
   const moved: Array<[Encodable, string]> = [];
   writer.u8(T.object);
@@ -159,8 +267,11 @@ export function encodeCaptures(captures: Record<string, unknown>, options: Encod
   for (const key of keys) {
     writer.string(key);
     const handles: Encodable[] = [];
+    writer.root = `\`${key}\``;
+    writer.path.length = 0;
+    writer.seen.length = 0;
     try {
-      writeValue(writer, captures[key], handles, new Set(), `\`${key}\``);
+      writeValue(writer, captures[key], handles);
     } catch (error) {
       if (error instanceof NotSendError) {
         throw new NotSendError(`cannot move \`${key}\` into a thread: ${error.message}`);
@@ -182,7 +293,7 @@ export function encodeCaptures(captures: Record<string, unknown>, options: Encod
       });
     }
   }
-  return writer.result();
+  return finish(writer);
 }
 
 /**
@@ -218,7 +329,7 @@ function hasMethods(proto: object): boolean {
   return false;
 }
 
-function writeValue(w: Writer, value: unknown, handles: Encodable[], seen: Set<object>, path: string): void {
+function writeValue(w: Writer, value: unknown, handles: Encodable[]): void {
   switch (typeof value) {
     case 'undefined':
       w.u8(T.undefined);
@@ -245,11 +356,11 @@ function writeValue(w: Writer, value: unknown, handles: Encodable[], seen: Set<o
       return;
     case 'function':
       throw new NotSendError(
-        `${path} is a function, and functions cannot be sent to another thread (Rust would say it is not \`Send\`). ` +
+        `${pathText(w)} is a function, and functions cannot be sent to another thread (Rust would say it is not \`Send\`). ` +
           'Declare the function at module level, where every thread can see it.',
       );
     case 'symbol':
-      throw new NotSendError(`${path} is a symbol, and symbols cannot be sent to another thread.`);
+      throw new NotSendError(`${pathText(w)} is a symbol, and symbols cannot be sent to another thread.`);
   }
   if (value === null) {
     w.u8(T.null);
@@ -264,22 +375,27 @@ function writeValue(w: Writer, value: unknown, handles: Encodable[], seen: Set<o
     handles.push(object);
     return;
   }
-  if (seen.has(object)) {
-    throw new NotSendError(`${path} refers to itself (a cycle); weft sends trees of plain data.`);
+  const seen = w.seen;
+  if (seen.includes(object)) {
+    throw new NotSendError(`${pathText(w)} refers to itself (a cycle); weft sends trees of plain data.`);
   }
-  seen.add(object);
+  seen.push(object);
   try {
     if (Array.isArray(object)) {
       w.u8(T.array);
       w.u32(object.length);
       for (let i = 0; i < object.length; i++) {
         if (!(i in object)) w.u8(T.hole);
-        else writeValue(w, object[i], handles, seen, `${path}[${i}]`);
+        else {
+          w.path.push(P.index, i);
+          writeValue(w, object[i], handles);
+          w.path.length -= 2;
+        }
       }
       return;
     }
     if (ArrayBuffer.isView(object)) {
-      if (object instanceof DataView) throw new NotSendError(`${path} is a DataView; send its ArrayBuffer or a typed array.`);
+      if (object instanceof DataView) throw new NotSendError(`${pathText(w)} is a DataView; send its ArrayBuffer or a typed array.`);
       const kind = typedArrayKinds.findIndex((k) => object instanceof k);
       if (hasContext() && object.buffer === context().memory.buffer) {
         // A typed array in run memory (weft/par's sharedArray) is the same memory in every thread: passed by reference.
@@ -308,15 +424,20 @@ function writeValue(w: Writer, value: unknown, handles: Encodable[], seen: Set<o
       w.u8(T.map);
       w.u32(object.size);
       for (const [k, v] of object) {
-        writeValue(w, k, handles, seen, `a key of ${path}`);
-        writeValue(w, v, handles, seen, `${path}.get(…)`);
+        w.path.push(P.mapKey, undefined);
+        writeValue(w, k, handles);
+        w.path[w.path.length - 2] = P.mapValue;
+        writeValue(w, v, handles);
+        w.path.length -= 2;
       }
       return;
     }
     if (object instanceof Set) {
       w.u8(T.set);
       w.u32(object.size);
-      for (const v of object) writeValue(w, v, handles, seen, `an element of ${path}`);
+      w.path.push(P.element, undefined);
+      for (const v of object) writeValue(w, v, handles);
+      w.path.length -= 2;
       return;
     }
     if (object instanceof Date) {
@@ -341,12 +462,12 @@ function writeValue(w: Writer, value: unknown, handles: Encodable[], seen: Set<o
     if (proto !== Object.prototype && proto !== null) {
       if (hasMethods(proto)) {
         throw new NotSendError(
-          `${path} is ${describe(object)}, whose methods cannot cross threads (it is not \`Send\`). ` +
+          `${pathText(w)} is ${describe(object)}, whose methods cannot cross threads (it is not \`Send\`). ` +
             'Send plain data (numbers, strings, arrays, plain objects) and rebuild the object on the other side.',
         );
       }
       if (typeof (globalThis as { Node?: unknown }).Node === 'function' && object instanceof (globalThis as unknown as { Node: typeof Object }).Node) {
-        throw new NotSendError(`${path} is a DOM object; DOM objects stay on the page.`);
+        throw new NotSendError(`${pathText(w)} is a DOM object; DOM objects stay on the page.`);
       }
     }
     const keys = Object.keys(object);
@@ -354,10 +475,12 @@ function writeValue(w: Writer, value: unknown, handles: Encodable[], seen: Set<o
     w.u32(keys.length);
     for (const key of keys) {
       w.string(key);
-      writeValue(w, (object as Record<string, unknown>)[key], handles, seen, `${path}.${key}`);
+      w.path.push(P.key, key);
+      writeValue(w, (object as Record<string, unknown>)[key], handles);
+      w.path.length -= 2;
     }
   } finally {
-    seen.delete(object);
+    seen.pop();
   }
 }
 
@@ -389,9 +512,20 @@ class Reader {
   }
   string(): string {
     const n = this.u32();
-    const s = decoder.decode(this.bytes.subarray(this.offset, this.offset + n));
+    const start = this.offset;
     this.offset += n;
-    return s;
+    if (n <= SHORT_STRING) {
+      // A short ASCII string: from its char codes, with no subarray or decoder call.
+      const bytes = this.bytes;
+      let ascii = true;
+      for (let i = start; i < start + n; i++) if (bytes[i]! >= 0x80) ascii = false;
+      if (ascii) {
+        let text = '';
+        for (let i = start; i < start + n; i++) text += fromCharCode(bytes[i]!);
+        return text;
+      }
+    }
+    return decoder.decode(this.bytes.subarray(start, start + n));
   }
   raw(n: number): Uint8Array {
     const b = this.bytes.slice(this.offset, this.offset + n);
