@@ -24,6 +24,57 @@ export interface BrowserResult {
   checks: CheckLatency[];
   /** The timeline's drawing cost (tests/bench/timeline.ts). */
   timeline: TimelineRender[];
+  /** Run → first output of a small threaded example, ms (measureFirstOutput). */
+  firstOutput: FirstOutput;
+}
+
+export interface FirstOutput {
+  /** The first run on a freshly loaded page: no workers, nothing compiled. */
+  cold: number[];
+  /** The same program run again on that page. */
+  warm: number[];
+}
+
+/** The program: a thread spawned, joined and its answer printed, as the book's first examples do. */
+export const FIRST_OUTPUT_SOURCE = `import { spawn } from "weft/thread";
+
+function main() {
+  const handle = spawn(() => 6 * 7);
+  console.log("the answer:", handle.join());
+}
+`;
+
+/**
+ * Run → first output as a reader sees it: from startRun (what the Run button calls) to the first
+ * console line, on a page loaded afresh for each cold trial (the runner module is imported first,
+ * as the page does before its first run), then warm, the same program again on that page.
+ */
+export async function measureFirstOutput(page: import('@playwright/test').Page, hostChunk: string, trials = TRIALS): Promise<FirstOutput> {
+  const cold: number[] = [];
+  const warm: number[] = [];
+  const once = (chunk: string) =>
+    page.evaluate(
+      async ({ chunk, source }) => {
+        const host = await import(chunk);
+        const started = performance.now();
+        return await new Promise<number>((resolve, reject) => {
+          let first: number | undefined;
+          const handle = host.startRun(source, { timeoutMs: 60_000 }, (event: { kind: string }) => {
+            if (event.kind === 'output' && first === undefined) first = performance.now() - started;
+          });
+          handle.done.then((outcome: { status: string; message: string }) =>
+            outcome.status === 'ok' && first !== undefined ? resolve(first) : reject(new Error(`${outcome.status}: ${outcome.message}`)),
+          );
+        });
+      },
+      { chunk, source: FIRST_OUTPUT_SOURCE },
+    );
+  for (let t = 0; t < trials; t++) {
+    await page.reload();
+    cold.push(await once(`/_astro/${hostChunk}`));
+    warm.push(await once(`/_astro/${hostChunk}`));
+  }
+  return { cold, warm };
 }
 
 export interface CheckLatency {
@@ -185,7 +236,9 @@ export async function runInChromium(log: (line: string) => void): Promise<Browse
     log('  chromium: Check latency');
     const checks = await measureCheckLatency(page, builtChunk('browser-grade'), log);
     const timeline = await measureTimelineRender(page, log);
-    return { version: browser.version(), figures, baselines, checks, timeline };
+    log('  chromium: run → first output');
+    const firstOutput = await measureFirstOutput(page, hostChunk);
+    return { version: browser.version(), figures, baselines, checks, timeline, firstOutput };
   } finally {
     await browser.close();
     await server.stop();

@@ -310,6 +310,22 @@ async function main(): Promise<void> {
   }
 
   lines.push(...checkLatencyBlock(browser?.checks ?? []));
+  if (browser) {
+    const { cold, warm } = browser.firstOutput;
+    lines.push('## Run → first output (Chromium, the page\'s runner)', '');
+    lines.push(
+      'From `startRun` (what Run calls) to the first console line of a small example (a thread spawned and joined, its answer printed): cold, the first run on a page loaded afresh (no worker started, nothing compiled); warm, the same program run again on that page. Medians of ' +
+        TRIALS +
+        ' page loads.',
+      '',
+    );
+    lines.push('| run | median | fastest | slowest |', '|---|---|---|---|');
+    for (const [label, xs] of [['cold (first run on the page)', cold], ['warm (run again)', warm]] as const) {
+      const ms = (x: number) => fmt(x * 1000, 'us');
+      lines.push(`| ${label} | ${ms(median(xs))} | ${ms(Math.min(...xs))} | ${ms(Math.max(...xs))} |`);
+    }
+    lines.push('');
+  }
   if (browser?.timeline.length) lines.push(timelineSection(browser.timeline, `- Chromium ${browser.version} (headless), the same run`));
 
   lines.push('## The npm package `multithreading` (Node), same workloads', '');
