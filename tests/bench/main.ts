@@ -19,6 +19,7 @@ import { parseFigures, programs, TRIALS, type Figure } from './programs.ts';
 import { PAR_BEGIN, PAR_END, parPrograms, parSection } from './par.ts';
 import { nativePromiseAll, TASK_BEGIN, TASK_END, TASK_TRIALS, taskPrograms, taskSection } from './task.ts';
 import { listExercises } from '../../src/exercises/catalog.ts';
+import { startGrade as startNodeGrade } from '../../src/exercises/node-grade.ts';
 import { measureTimelineRender, TIMELINE_BEGIN, TIMELINE_END, timelineSection } from './timeline.ts';
 import { DEFAULT_CUTOFF_MICROS } from '../../src/weft/par/registry.ts';
 import { PAR_SORT_MIN } from '../../src/weft/par/sort.ts';
@@ -191,6 +192,52 @@ const CHECKS_BEGIN = '<!-- check-latency:begin -->';
 const CHECKS_END = '<!-- check-latency:end -->';
 
 /** Check latency in Chromium: each exercise's reference solution graded by the page's grader, to the verdict. */
+/**
+ * What a Check costs in Node (the CLI's grader, `npm run weft -- check`): each exercise's reference
+ * solution graded CHECK_TRIALS times on one supervisor made for it, the first as the CLI's first
+ * Check (no workers, nothing compiled), the others as `weft watch` checks again.
+ */
+async function nodeCheckCost(): Promise<CheckLatency[]> {
+  const results: CheckLatency[] = [];
+  for (const exercise of listExercises()) {
+    log(`  node: Check of ${exercise.id}`);
+    const supervisor = createNodeSupervisor(4);
+    const trials: number[] = [];
+    let passed = true;
+    try {
+      for (let t = 0; t < CHECK_TRIALS; t++) {
+        const started = performance.now();
+        const result = await startNodeGrade(exercise.id, exercise.solution, () => {}, { supervisor }).done;
+        trials.push(performance.now() - started);
+        passed &&= result.passed;
+      }
+    } finally {
+      supervisor.dispose();
+    }
+    results.push({ exercise: exercise.id, trials, passed });
+  }
+  return results;
+}
+
+function nodeCheckBlock(checks: CheckLatency[]): string[] {
+  if (checks.length === 0) return [];
+  const within = checks.filter((c) => median(c.trials) <= CHECK_TARGET_MS).length;
+  const firstWithin = checks.filter((c) => c.trials[0]! <= CHECK_TARGET_MS).length;
+  const all = checks.flatMap((c) => c.trials);
+  const lines = ['## Check cost in Node (the CLI\'s grader)', ''];
+  lines.push(
+    `The same Checks as above through the CLI's grader (exercises/node-grade.ts, worker_threads), ${CHECK_TRIALS} times each on one supervisor: the first as a first \`weft check\` (no workers, nothing compiled), the others as \`weft watch\` checking again. ` +
+      `Medians within ${CHECK_TARGET_MS / 1000} s: ${within} of ${checks.length}; first Checks within it: ${firstWithin} of ${checks.length}; all ${all.length} Checks together ${(all.reduce((a, b) => a + b, 0) / 1000).toFixed(1)} s.`,
+    '',
+  );
+  lines.push('| exercise | median | first | all passed |', '|---|---|---|---|');
+  for (const c of checks) {
+    lines.push(`| ${c.exercise} | ${(median(c.trials) / 1000).toFixed(2)} s | ${(c.trials[0]! / 1000).toFixed(2)} s | ${c.passed ? 'yes' : '**no**'} |`);
+  }
+  lines.push('');
+  return lines;
+}
+
 function checkLatencyBlock(checks: CheckLatency[], machine?: string): string[] {
   if (checks.length === 0) return [];
   const within = checks.filter((c) => median(c.trials) <= CHECK_TARGET_MS).length;
@@ -259,6 +306,7 @@ async function main(): Promise<void> {
   const parNode = await weftInNode(parPrograms);
   log('  node: weft/task');
   const taskNode = [...(await weftInNode(taskPrograms)), await nativePromiseAll()];
+  const nodeChecks = await nodeCheckCost();
   log('  node: baselines');
   const nodeFresh = await freshWorker();
   const nodePost = await postMessageThroughput();
@@ -310,6 +358,7 @@ async function main(): Promise<void> {
   }
 
   lines.push(...checkLatencyBlock(browser?.checks ?? []));
+  lines.push(...nodeCheckBlock(nodeChecks));
   if (browser) {
     const { cold, warm } = browser.firstOutput;
     lines.push('## Run → first output (Chromium, the page\'s runner)', '');
