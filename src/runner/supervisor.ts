@@ -273,11 +273,9 @@ class Run implements RunHandle, WorkerOwner {
   #lookAtBudget(): void {
     const id = Atomics.load(this.#memory.i32, H.overBudget);
     if (id === 0 || this.#over) return;
-    const name = id === 1 ? 'main' : threadName(this.#memory, id);
-    const who = name === undefined ? `thread ${id}` : `thread '${name}'`;
     this.#finish(
       'out-of-memory',
-      `Out of memory: ${who} made more than ${ALLOCATION_LIMIT_MB} MB of large arrays and strings in this run, the most a run may make here, and was stopped (${ALLOCATION_COUNTED}, even once it is dropped: reuse a large array rather than make a new one each time round a loop).`,
+      `Out of memory: ${this.#threadCalled(id)} made more than ${ALLOCATION_LIMIT_MB} MB of large arrays and strings in this run, the most a run may make here, and was stopped (${ALLOCATION_COUNTED}, even once it is dropped: reuse a large array rather than make a new one each time round a loop).`,
     );
   }
 
@@ -287,10 +285,13 @@ class Run implements RunHandle, WorkerOwner {
     return threadIds(i32)
       .filter((id) => Atomics.load(i32, slot(id, S.state)) === ThreadState.running && Atomics.load(i32, slot(id, S.waitKind)) === 0)
       .slice(0, 4)
-      .map((id) => {
-        const name = id === 1 ? 'main' : threadName(this.#memory, id);
-        return name === undefined ? `thread ${id}` : `thread '${name}'`;
-      });
+      .map((id) => this.#threadCalled(id));
+  }
+
+  /** A thread as the run's messages name it: `thread 'main'`, `thread 'hog'`, `thread 3`. */
+  #threadCalled(id: number): string {
+    const name = id === 1 ? 'main' : threadName(this.#memory, id);
+    return name === undefined ? `thread ${id}` : `thread '${name}'`;
   }
 
   /** Takes `worker` into the run: its messages (signed with its token, protocol.ts "Integrity") and failures come here. */
@@ -359,9 +360,7 @@ class Run implements RunHandle, WorkerOwner {
     if (worker === this.#mainWorker) return "thread 'main'";
     const index = this.#workerIndex.get(worker);
     const threadId = index === undefined ? undefined : threadOfWorker(this.#memory.i32, this.#idleWorkers, index);
-    if (threadId === undefined) return 'a thread';
-    const name = threadName(this.#memory, threadId);
-    return name === undefined ? `thread ${threadId}` : `thread '${name}'`;
+    return threadId === undefined ? 'a thread' : this.#threadCalled(threadId);
   }
 
   /**

@@ -83,27 +83,19 @@ function lengthOf(value: unknown): number {
   return 0;
 }
 
-/** A constructor that counts what it is asked to make, and is otherwise the original (its statics, prototype and `instanceof`). */
-function countingConstructor(original: Function, bytesFor: (args: ArrayLike<unknown>) => number): Function {
-  const counting = function (this: unknown, ...args: unknown[]) {
-    charge(bytesFor(args));
-    // Called without `new`, as Array may be.
-    return new.target === undefined ? apply(original, this, args) : construct(original, args, new.target === counting ? original : new.target);
-  };
-  for (const key of Reflect.ownKeys(original)) {
-    const descriptor = Object.getOwnPropertyDescriptor(original, key)!;
-    Object.defineProperty(counting, key, descriptor);
-  }
-  Object.setPrototypeOf(counting, Object.getPrototypeOf(original));
-  return counting;
-}
-
 /** Installs the counting Array and methods in this worker's global scope, before any program runs (lockdown.ts). */
 export function countLargeAllocations(global: Record<string, unknown>): void {
   const replace = (name: string, value: Function) => Object.defineProperty(global, name, { value, writable: true, configurable: true, enumerable: false });
 
+  // The Array constructor, counting a length it is given, and otherwise the original: its statics, its
+  // prototype (so `instanceof Array` holds), its behaviour with and without `new`, subclasses.
   const OriginalArray = global.Array as ArrayConstructor;
-  const CountingArray = countingConstructor(OriginalArray, (args) => (args.length === 1 && typeof args[0] === 'number' ? args[0] * ARRAY_ELEMENT_BYTES : 0));
+  const CountingArray = function Array(this: unknown, ...args: unknown[]) {
+    if (args.length === 1 && typeof args[0] === 'number') charge(args[0] * ARRAY_ELEMENT_BYTES);
+    return new.target === undefined ? apply(OriginalArray, this, args) : construct(OriginalArray, args, new.target === CountingArray ? OriginalArray : new.target);
+  };
+  for (const key of Reflect.ownKeys(OriginalArray)) Object.defineProperty(CountingArray, key, Object.getOwnPropertyDescriptor(OriginalArray, key)!);
+  Object.setPrototypeOf(CountingArray, Object.getPrototypeOf(OriginalArray));
   // Array.from and Array.of with the original as receiver, V8's fast path, after counting the length they make.
   for (const name of ['from', 'of'] as const) {
     const original = OriginalArray[name] as (...args: unknown[]) => unknown[];

@@ -208,16 +208,22 @@ export interface EncodeOptions {
   target?: MoveTarget;
 }
 
-/** Encodes a value; throws NotSendError naming what cannot cross. */
-export function encodeValue(value: unknown, options: EncodeOptions): Uint8Array {
+/** The bytes of `value` and the handles inside it, on the thread's Writer. */
+function encodeTree(value: unknown): { bytes: Uint8Array; handles: Encodable[] } {
   const writer = takeWriter('the value');
   const handles: Encodable[] = [];
-  let bytes: Uint8Array;
   try {
     writeValue(writer, value, handles);
-  } finally {
-    bytes = finish(writer);
+  } catch (error) {
+    giveBack(writer);
+    throw error;
   }
+  return { bytes: finish(writer), handles };
+}
+
+/** Encodes a value; throws NotSendError naming what cannot cross. */
+export function encodeValue(value: unknown, options: EncodeOptions): Uint8Array {
+  const { bytes, handles } = encodeTree(value);
   if (options.mode === 'move') {
     for (const handle of handles) handle[MOVE](options.target ?? { into: 'another thread' });
   }
@@ -229,14 +235,7 @@ export function encodeValue(value: unknown, options: EncodeOptions): Uint8Array 
  * committed (a channel moves a message's handles only if the send succeeds).
  */
 export function encodeDeferred(value: unknown): { bytes: Uint8Array; move(target: MoveTarget): void } {
-  const writer = takeWriter('the value');
-  const handles: Encodable[] = [];
-  let bytes: Uint8Array;
-  try {
-    writeValue(writer, value, handles);
-  } finally {
-    bytes = finish(writer);
-  }
+  const { bytes, handles } = encodeTree(value);
   return {
     bytes,
     move(target) {
@@ -252,14 +251,14 @@ export function encodeDeferred(value: unknown): { bytes: Uint8Array; move(target
 export function encodeCaptures(captures: Record<string, unknown>, options: EncodeOptions): Uint8Array {
   const writer = takeWriter('');
   try {
-    return captured(writer, captures, options);
+    return writeCaptures(writer, captures, options);
   } catch (error) {
     giveBack(writer);
     throw error;
   }
 }
 
-function captured(writer: Writer, captures: Record<string, unknown>, options: EncodeOptions): Uint8Array {
+function writeCaptures(writer: Writer, captures: Record<string, unknown>, options: EncodeOptions): Uint8Array {
   const keys = Object.keys(captures);
   const moved: Array<[Encodable, string]> = [];
   writer.u8(T.object);

@@ -40,6 +40,21 @@ export function lockWord(i32: Int32Array, index: number, timeoutMs = Infinity, t
   return true;
 }
 
+/**
+ * Takes a lock that is usually held for a few instructions (a Mutex's, a
+ * channel queue's): a compare-exchange, then up to `watches` loads while
+ * another thread holds it, then `lockWord`'s futex path. Sleeping on such a
+ * lock makes its holder pay Atomics.notify to wake the sleeper, which costs
+ * far more than the wait (issue 15).
+ */
+export function lockWordWatching(i32: Int32Array, index: number, watches: number, target?: WaitTarget): void {
+  if (Atomics.compareExchange(i32, index, 0, 1) === 0) return;
+  for (let i = 0; i < watches; i++) {
+    if (Atomics.load(i32, index) === 0 && Atomics.compareExchange(i32, index, 0, 1) === 0) return;
+  }
+  lockWord(i32, index, Infinity, target);
+}
+
 export function unlockWord(i32: Int32Array, index: number): void {
   if (Atomics.sub(i32, index, 1) !== 1) {
     Atomics.store(i32, index, 0);

@@ -26,7 +26,7 @@ import { firstTimedReceiveRunsOut, now, readPoint, yieldPoint } from '../runtime
 import { context, type Owned } from '../runtime/context.ts';
 import { decodeValue, encodeDeferred } from '../runtime/codec.ts';
 import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
-import { lockWord, unlockWord } from '../runtime/futex-lock.ts';
+import { lockWordWatching, unlockWord } from '../runtime/futex-lock.ts';
 import { dropTree, own } from '../runtime/ownership.ts';
 import { blockWhileEqual, wake } from '../runtime/wait.ts';
 import { RecvError, RecvTimeoutError, SendError, TryRecvError, TrySendError } from './errors.ts';
@@ -51,16 +51,11 @@ const NODE_HEADER = 8;
 /** The length word of a number node. */
 const NUMBER_NODE = -1;
 
-/** Loads a thread makes watching a held channel lock before it sleeps on it (the queue is held for a few instructions). */
-const LOCK_SPINS = 1000;
+/** Loads a thread makes watching a held queue lock before it sleeps on it (the queue is held for a few instructions). */
+const LOCK_WATCHES = 1000;
 
-/** Takes the channel's lock: a compare-exchange, then a watch while another thread holds it, then the futex path. */
 function lockChannel(rec: Int32Array): void {
-  if (Atomics.compareExchange(rec, W.lock, 0, 1) === 0) return;
-  for (let i = 0; i < LOCK_SPINS; i++) {
-    if (Atomics.load(rec, W.lock) === 0 && Atomics.compareExchange(rec, W.lock, 0, 1) === 0) return;
-  }
-  lockWord(rec, W.lock);
+  lockWordWatching(rec, W.lock, LOCK_WATCHES);
 }
 
 /** A fixed-length view of one channel's record. */

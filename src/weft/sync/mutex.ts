@@ -24,7 +24,7 @@ import { traceEvent, traceValue } from '../runtime/trace.ts';
 import { readPoint, yieldPoint } from '../runtime/scheduler.ts';
 import { callerLocation, context, type Owned, type ThreadContext } from '../runtime/context.ts';
 import { ENCODE, HandleKind, MOVE, MovableHandle, registerDecoder } from '../runtime/handle.ts';
-import { lockWord, tryLockWord, unlockWord } from '../runtime/futex-lock.ts';
+import { lockWord, lockWordWatching, tryLockWord, unlockWord } from '../runtime/futex-lock.ts';
 import { holdGuard, releaseGuard } from '../runtime/ownership.ts';
 import { UNWINDING } from '../runtime/unwind.ts';
 import { describeThread } from '../runtime/thread-table.ts';
@@ -34,6 +34,8 @@ import { loadValue as loadCell, storeValue as storeCell, type CellLayout } from 
 const W = { lock: 0, poisoned: 1, kind: 2, ptr: 3, len: 4, holder: 5, number: 6 } as const;
 const CELL: CellLayout = { kind: W.kind, ptr: W.ptr, len: W.len, number: W.number };
 const WORDS = 8;
+/** Loads a thread makes watching a held Mutex before it sleeps on it. */
+const LOCK_WATCHES = 100;
 const Kind = { undefined: 0, number: 1 } as const;
 
 /** Fixed-length views of one Mutex record (see the header comment). */
@@ -95,14 +97,8 @@ export class Mutex<T> extends MovableHandle {
           ' (Rust would hang forever here; release the first guard before locking again)',
       );
     }
-    // Held by another thread, usually for a few instructions: retry on the fixed view before the futex path.
-    for (let i = 0; i < 100; i++) {
-      if (Atomics.load(views.words, W.lock) === 0 && Atomics.compareExchange(views.words, W.lock, 0, 1) === 0) {
-        return this.#acquired(ctx, views);
-      }
-    }
-    // The futex path, on the fixed view too (wait.ts takes a record's own view).
-    lockWord(views.words, W.lock, Infinity, { kind: 'mutex', object: this.#addr });
+    // Held by another thread, usually for a few instructions: watched on the fixed view, then the futex path on it too.
+    lockWordWatching(views.words, W.lock, LOCK_WATCHES, { kind: 'mutex', object: this.#addr });
     return this.#acquired(ctx, views);
   }
 
@@ -125,12 +121,16 @@ export class Mutex<T> extends MovableHandle {
    * deadlock reports, which look twice.
    */
   #acquired(ctx: ThreadContext, views: RecordViews): MutexGuard<T> {
-    const words = views.words;
-    words[W.holder] = ctx.threadId;
-    if (ctx.traced) traceEvent('lock', this.#addr);
-    const guard = new MutexGuard<T>(this.#addr, views, ctx);
-    if (words[W.poisoned] !== 0) throw new PoisonError(guard);
+    const guard = this.#held(ctx, views);
+    if (views.words[W.poisoned] !== 0) throw new PoisonError(guard);
     return guard;
+  }
+
+  /** The guard of a lock this thread has just taken, with the holder recorded and the trace told. */
+  #held(ctx: ThreadContext, views: RecordViews): MutexGuard<T> {
+    views.words[W.holder] = ctx.threadId;
+    if (ctx.traced) traceEvent('lock', this.#addr);
+    return new MutexGuard<T>(this.#addr, views, ctx);
   }
 
   /**
@@ -176,11 +176,7 @@ export class Mutex<T> extends MovableHandle {
           '(in Rust, ownership rules this out at compile time: use lock() to share it)',
       );
     }
-    const views = (this.#views ??= recordViews(this.#addr));
-    const ctx = context();
-    Atomics.store(views.words, W.holder, ctx.threadId);
-    traceEvent('lock', this.#addr);
-    return new MutexGuard<T>(this.#addr, views, ctx);
+    return this.#held(context(), (this.#views ??= recordViews(this.#addr)));
   }
 
   /** true if a thread panicked while holding the lock. */
