@@ -22,7 +22,7 @@ import { DEFAULT_LIFT_CALLEES, findClosures, type Locate } from './closures.ts';
 import { CompileError } from './errors.ts';
 import { rewriteModuleSyntax } from './module-syntax.ts';
 import { parseStripped } from './parse.ts';
-import { hasMain, hasTopLevelEffects, usesTopLevelAwait } from './program-shape.ts';
+import { hasMain, hasTopLevelEffects, topLevelMainCall, usesTopLevelAwait } from './program-shape.ts';
 import { analyzeScopes, type ScopeAnalysis } from './scope.ts';
 import { liftInPlace } from './lift.ts';
 import { findParClosures } from './par-closures.ts';
@@ -112,6 +112,10 @@ export interface CompileOptions {
 
 const MISSING_MAIN = 'a program needs a `main` function, as in Rust: function main() { … }';
 
+const TOP_LEVEL_MAIN_CALL =
+  'weft calls `main` for you, once, on the main thread, as Rust does: remove this call. ' +
+  'Every thread runs the top level of the program, so a call here would run `main` again in each thread';
+
 /** Throws CompileError, located in the reader's source. */
 export function compile(source: string, options: CompileOptions = {}): CompiledProgram {
   const filename = (options.filename ?? 'main.ts').replace(/[\r\n]/g, '');
@@ -128,6 +132,11 @@ export function compile(source: string, options: CompileOptions = {}): CompiledP
   const s = new MagicString(stripped.code);
   const exported = rewriteModuleSyntax(program, s, stripped.code, locate);
   if (!hasMain(program)) throw new CompileError(MISSING_MAIN, 1, 1);
+  const mainCall = topLevelMainCall(program);
+  if (mainCall !== null) {
+    const { line, column } = locate(mainCall);
+    throw new CompileError(TOP_LEVEL_MAIN_CALL, line, column);
+  }
   lowerUsingUnwind(program, s);
   const closures = findClosures(program, analysis, options.liftCallees ?? DEFAULT_LIFT_CALLEES, locate, findParClosures(program, analysis));
   liftInPlace(s, closures);

@@ -32,6 +32,46 @@ export function hasMain(program: Program): boolean {
   });
 }
 
+/**
+ * A call of `main` made by the program's top level (`main();`, `await main();`,
+ * `main().catch(…)`, `void main()`, one inside a top-level `if` or an IIFE), or
+ * null. The runner calls `main` once, on the main thread; every thread
+ * evaluates the top level, so such a call would run `main` again in each one
+ * (every thread then waits on the others: a hang, or a deadlock report that
+ * names no mistake of the reader's).
+ */
+export function topLevelMainCall(program: Program): AnyNode | null {
+  const walk = (node: AnyNode): AnyNode | null => {
+    switch (node.type) {
+      case 'FunctionDeclaration':
+      case 'FunctionExpression':
+      case 'ArrowFunctionExpression':
+      case 'ClassDeclaration':
+      case 'ClassExpression':
+        return null; // runs only when called: an IIFE's body is entered from its call, below
+      case 'CallExpression': {
+        const callee = node.callee;
+        if (callee.type === 'Identifier' && callee.name === 'main') return node;
+        if (callee.type === 'FunctionExpression' || callee.type === 'ArrowFunctionExpression') {
+          const inBody = walk(callee.body);
+          if (inBody !== null) return inBody;
+        }
+        break;
+      }
+    }
+    for (const child of childNodes(node)) {
+      const found = walk(child);
+      if (found !== null) return found;
+    }
+    return null;
+  };
+  for (const statement of program.body) {
+    const found = walk(statement);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
 /** `await`, `for await` or `await using` outside any function. */
 export function usesTopLevelAwait(program: Program): boolean {
   const walk = (node: AnyNode): boolean => {

@@ -274,6 +274,17 @@ describe('mistakes are reported where the reader made them', () => {
     );
   });
 
+  it('refuses a call of main at the top level, at the call, since every thread runs the top level', () => {
+    const main = 'function main() { console.log("hi"); }';
+    const message = 'weft calls `main` for you, once, on the main thread, as Rust does: remove this call.';
+    expect(compileErrorText(lines(main, 'main();'))).toBe(`2:1 ${message} Every thread runs the top level of the program, so a call here would run \`main\` again in each thread`);
+    for (const call of ['await main();', 'main().catch(console.error);', 'void main();', 'if (true) main();', '(async () => { await main(); })();', '(() => main())();']) {
+      expect(compileErrorText(lines(main, call)), call).toMatch(/^2:\d+ weft calls `main` for you/);
+    }
+    // A call that only a function makes, run later by main or a thread, is the program's business.
+    expect(() => compile(lines(main, 'function again() { main(); }', 'const later = () => main();'))).not.toThrow();
+  });
+
   it('refuses to move a local function into a thread, naming it at its use in the closure', () => {
     const source = lines(
       'function main() {',
