@@ -19,8 +19,9 @@ import { liftedForPar } from './lifted.ts';
 import { type Lifted } from '../runtime/lift.ts';
 import { scheduled, scheduledCuts } from '../runtime/scheduler.ts';
 import { pieceMicros, pieceStart, traceEventWithResults, traceResults } from '../runtime/trace.ts';
-import { answered, combine, startStretch, type StageKind, type TerminalKind } from './pipeline.ts';
-import { mapClosures, runOnRegistry, SKIPPED, type PieceTimes, sourceArray, sourceItem, sourceLength, typedArrayKinds, type AnyTypedArray, type Source, type StageSpec, type TerminalSpec } from './job.ts';
+import { answered, combine, startStretch, type Fuse, type StageKind, type TerminalKind } from './pipeline.ts';
+import { chainSite } from './fused.ts';
+import { mapClosures, runOnRegistry, SKIPPED, type PieceTimes, sourceArray, sourceItem, sourceLength, typedArrayKind, type AnyTypedArray, type Source, type StageSpec, type TerminalSpec } from './job.ts';
 import { currentRegistry } from './current.ts';
 import { registryCutoff } from './registry.ts';
 import { runLocal } from '../runtime/run-local.ts';
@@ -259,7 +260,8 @@ export class ParallelIterator<T> {
     const stageSpecs = resolved.stages;
     const stages = stageSpecs.map((s) => mapClosures(s, (l: Lifted) => l.fn)) as never[];
     const local = mapClosures(terminal, (l: Lifted) => l.fn) as never;
-    const stretch = startStretch(sourceItem(source), stages, local, sourceArray(source));
+    const fuse: Fuse = { site: chainSite(stageSpecs, terminal), start: source.k === 'range' ? source.start : 0 };
+    const stretch = startStretch(sourceItem(source), stages, local, sourceArray(source), fuse);
     const memory = context().memory;
     traced.at = traceEventWithResults('par-iter', n);
     // `withMaxLen` bounds every piece, the calling thread's too (a `fold`
@@ -271,7 +273,7 @@ export class ParallelIterator<T> {
       const bounds = [0, ...scheduledCuts(memory, n, minLen, seededRuns++), n];
       const parts: unknown[] = [];
       for (let p = 0; p + 1 < bounds.length; p++) {
-        const piece = p === 0 ? stretch : startStretch(sourceItem(source), stages, local, sourceArray(source));
+        const piece = p === 0 ? stretch : startStretch(sourceItem(source), stages, local, sourceArray(source), fuse);
         piece.feed(bounds[p]!, bounds[p + 1]!);
         const part = piece.finish();
         parts.push(part);
@@ -294,7 +296,7 @@ export class ParallelIterator<T> {
         // A remainder shorter than `withMinLen` joins the last piece.
         const hi = n - (lo + pieceLen) < minLen ? n : lo + pieceLen;
         const started = pieceStart();
-        const piece = startStretch(sourceItem(source), stages, local, sourceArray(source));
+        const piece = startStretch(sourceItem(source), stages, local, sourceArray(source), fuse);
         piece.feed(lo, hi);
         parts.push(piece.finish());
         addPiece(work, pieceMicros(started));
@@ -314,7 +316,9 @@ export class ParallelIterator<T> {
     if (cutoffMs > 0) {
       const started = performance.now();
       const probeMs = cutoffMs / PROBE_FRACTION;
-      // The prefix is a piece of work too: at least `withMinLen` items. It starts with one item and doubles. The
+      // The prefix is a piece of work too: at least `withMinLen` items. It starts with one item; each next batch
+      // is what the items so far say will fill the probe (at least twice the last batch, at most 16 times: so
+      // cheap items take a few clock reads, not one per doubling), and doubles once the probe is over. The
       // estimate trusts PROBE_ITEMS items or more (one cold item, its closure not yet compiled, says little), or
       // items that already took longer than the whole cut-off: so a few expensive items go to the pool after the first.
       let batch = Math.max(1, minLen);
@@ -323,7 +327,8 @@ export class ParallelIterator<T> {
         done = stretch.feed(done, hi) ? hi : n;
         const elapsed = performance.now() - started;
         if ((done >= PROBE_ITEMS || elapsed >= cutoffMs) && elapsed >= probeMs && (elapsed / done) * (n - done) > cutoffMs) break;
-        batch *= 2;
+        const toProbe = elapsed < probeMs ? ((probeMs - elapsed) * done) / elapsed : 0; // Infinity when the clock has not moved
+        batch = Math.max(batch * 2, Math.min(batch * 16, Math.floor(toProbe)));
       }
     }
     // What is left is too little for a piece of its own: finish it here.
@@ -402,7 +407,7 @@ function neutral(k: TerminalKind): unknown {
  */
 export function parIter<T>(items: ArrayLike<T> | Iterable<T>): ParallelIterator<T> {
   if (ArrayBuffer.isView(items) && !(items instanceof DataView)) {
-    if (!typedArrayKinds.some((k) => items instanceof k)) throw new TypeError('parIter: unsupported typed array');
+    if (typedArrayKind(items) < 0) throw new TypeError('parIter: unsupported typed array');
     return new ParallelIterator<T>({ k: 'typed', array: items as unknown as AnyTypedArray });
   }
   if (Array.isArray(items)) return new ParallelIterator<T>({ k: 'array', array: items });

@@ -31,12 +31,13 @@
  * and length (a negative length: raw Float64 numbers, `collect`'s fast path).
  */
 import { context } from '../runtime/context.ts';
-import { decodeValue, encodeCaptures, encodeValue, typedArrayKinds } from '../runtime/codec.ts';
+import { decodeValue, encodeCaptures, encodeValue, typedArrayKind, typedArrayKinds } from '../runtime/codec.ts';
 import { type Lifted } from '../runtime/lift.ts';
 import { RunStopped } from '../runtime/stop.ts';
 import { pieceMicros, pieceStart } from '../runtime/trace.ts';
 import { wake } from '../runtime/wait.ts';
-import { answered, startStretch, type Stage, type StageKind, type Terminal, type TerminalKind } from './pipeline.ts';
+import { answered, startStretch, type Fuse, type Stage, type StageKind, type Terminal, type TerminalKind } from './pipeline.ts';
+import { chainSite } from './fused.ts';
 import {
   ensureStarted,
   newTask,
@@ -60,7 +61,7 @@ import {
 const J = { remaining: 0, descPtr: 4, descLen: 5, jobId: 6, numChunks: 7, cut: 8, stop: 9, busy: 10, longest: 11 } as const;
 const RESULTS = 12;
 
-export { typedArrayKinds };
+export { typedArrayKind, typedArrayKinds };
 export type AnyTypedArray = InstanceType<(typeof typedArrayKinds)[number]>;
 
 /** How a worker finds the items. */
@@ -120,13 +121,13 @@ export function mapClosures<A, B, S extends { k: string; f?: A; id?: A; d?: numb
   spec: S,
   map: (closure: A) => B,
 ): { k: S['k']; f?: B; id?: B; d?: number; z?: ArrayLike<unknown> } {
-  return {
-    k: spec.k,
-    ...(spec.f ? { f: map(spec.f) } : {}),
-    ...(spec.id ? { id: map(spec.id) } : {}),
-    ...(spec.d !== undefined ? { d: spec.d } : {}),
-    ...(spec.z !== undefined ? { z: spec.z } : {}),
-  };
+  // Written out rather than spread: this runs per stage on every terminal op, small inputs' cost included.
+  const out: { k: S['k']; f?: B; id?: B; d?: number; z?: ArrayLike<unknown> } = { k: spec.k };
+  if (spec.f) out.f = map(spec.f);
+  if (spec.id) out.id = map(spec.id);
+  if (spec.d !== undefined) out.d = spec.d;
+  if (spec.z !== undefined) out.z = spec.z;
+  return out;
 }
 
 /** How chunk lengths are cut: at least `minLen`, at most `maxLen`, a multiple of `align` (`chunks` groups). */
@@ -163,11 +164,11 @@ function describeSource(source: Source): { desc: SourceDesc; release(): void } {
   if (source.k === 'range') return { desc: { k: 'range', start: source.start }, release: none };
   if (source.k === 'typed' && (source.array.buffer as ArrayBufferLike) === mem.buffer) {
     const a = source.array;
-    return { desc: { k: 'view', t: typedArrayKinds.findIndex((k) => a instanceof k), off: a.byteOffset, len: a.length }, release: none };
+    return { desc: { k: 'view', t: typedArrayKind(a), off: a.byteOffset, len: a.length }, release: none };
   }
   if (source.k === 'typed' || isAllNumbers(source.array)) {
     const copy = source.k === 'typed' ? source.array : Float64Array.from(source.array as number[]);
-    const t = typedArrayKinds.findIndex((k) => copy instanceof k);
+    const t = typedArrayKind(copy);
     const ptr = mem.alloc(Math.max(8, copy.byteLength));
     mem.u8.set(new Uint8Array(copy.buffer, copy.byteOffset, copy.byteLength), ptr);
     return { desc: { k: 'view', t, off: ptr, len: copy.length }, release: () => mem.free(ptr) };
@@ -303,6 +304,7 @@ export function viewOf(desc: { t: number; off: number; len: number }): AnyTypedA
 /** An iterator job as one worker runs it: its items and closures, rebuilt once per worker. */
 interface IterPlan {
   desc: IterDesc;
+  fuse: Fuse;
   item: (i: number) => unknown;
   array?: ArrayLike<unknown>;
   stages: Stage[];
@@ -326,6 +328,7 @@ registerJobKind<IterPlan>('iter', {
     }
     return {
       desc,
+      fuse: { site: chainSite(desc.stages, desc.term), start: src.k === 'range' ? src.start : 0 },
       item,
       ...(array ? { array } : {}),
       stages: desc.stages.map((s) => mapClosures(s, rebuild)) as Stage[],
@@ -336,7 +339,7 @@ registerJobKind<IterPlan>('iter', {
     const lo = plan.desc.offset + chunk * plan.desc.chunkLen;
     // The last chunk runs to the end (it may have taken in a short remainder).
     const hi = chunk === plan.desc.numChunks - 1 ? plan.desc.end : lo + plan.desc.chunkLen;
-    const stretch = startStretch(plan.item, plan.stages, plan.terminal, plan.array);
+    const stretch = startStretch(plan.item, plan.stages, plan.terminal, plan.array, plan.fuse);
     stretch.feed(lo, hi);
     return stretch.finish();
   },

@@ -10,7 +10,19 @@
  * the caller's own, or ones a worker rebuilt from their lifted form.
  */
 
+import { fusedStretch } from './fused.ts';
+
 type Fn = (...args: never[]) => unknown;
+
+/**
+ * What a fused loop needs besides the stages: `site`, the chain's closure
+ * ids and kinds (equal sites are the same chain of the reader's program),
+ * and, for a range, its first integer (`item(i) === start + i`).
+ */
+export interface Fuse {
+  site: string;
+  start: number;
+}
 
 export type StageKind = 'map' | 'filter' | 'flatMap' | 'inspect' | 'fold' | 'enumerate' | 'zip' | 'chunks';
 export interface Stage {
@@ -190,37 +202,14 @@ export function betterThan(t: Terminal): (x: unknown, best: unknown) => boolean 
 }
 
 /**
- * The common `map(f).sum()` over an array, as one loop with no closure
- * between the item and `f` (profiled: the general push chain below costs
- * ~15% of a heavy map-reduce, mostly in calls V8 cannot inline once one
- * program has several chains).
- */
-function mapSumStretch(array: ArrayLike<unknown>, f: (x: unknown) => unknown): Stretch {
-  let acc = 0;
-  let any = false;
-  return {
-    feed(lo, hi) {
-      let i = lo;
-      if (!any && i < hi) {
-        acc = f(array[i++]) as number;
-        any = true;
-      }
-      let sum = acc;
-      for (; i < hi; i++) sum += f(array[i]) as number;
-      acc = sum;
-      return true;
-    },
-    finish: () => (any ? [acc] : []),
-  };
-}
-
-/**
  * Starts a stretch over `item(i)` for the chain `stages` ending in
  * `terminal`. `array`, when given, is what `item` reads (`item(i) === array[i]`).
+ * With `fuse`, a chain that fused.ts can compile into one loop runs as that loop.
  */
-export function startStretch(item: (i: number) => unknown, stages: readonly Stage[], terminal: Terminal, array?: ArrayLike<unknown>): Stretch {
-  if (array !== undefined && terminal.k === 'sum' && stages.length === 1 && stages[0]!.k === 'map') {
-    return mapSumStretch(array, stages[0]!.f as (x: unknown) => unknown);
+export function startStretch(item: (i: number) => unknown, stages: readonly Stage[], terminal: Terminal, array?: ArrayLike<unknown>, fuse?: Fuse): Stretch {
+  if (fuse !== undefined) {
+    const fused = fusedStretch(fuse.site, array, fuse.start, stages, terminal);
+    if (fused !== undefined) return fused;
   }
   // The source index of the item being fed: `enumerate`, `zip` and `position*` read it.
   let cur = 0;

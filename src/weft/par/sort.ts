@@ -22,7 +22,7 @@ import { context } from '../runtime/context.ts';
 import { scheduled } from '../runtime/scheduler.ts';
 import { type Lifted } from '../runtime/lift.ts';
 import { currentRegistry } from './current.ts';
-import { closureRef, registerJobKind, runJob, typedArrayKinds, viewOf, type AnyTypedArray, type ClosureRef } from './job.ts';
+import { closureRef, registerJobKind, runJob, typedArrayKind, typedArrayKinds, viewOf, type AnyTypedArray, type ClosureRef } from './job.ts';
 import { liftedForPar } from './lifted.ts';
 import { registryCutoff, registryThreads } from './registry.ts';
 
@@ -117,7 +117,7 @@ function sortShared(registry: number, data: AnyTypedArray, cmpLifted: Lifted | u
   const mem = context().memory;
   const n = data.length;
   const threads = registryThreads(registry);
-  const t = typedArrayKinds.findIndex((k) => data instanceof k);
+  const t = typedArrayKind(data);
   const cmp = cmpLifted ? closureRef(cmpLifted) : undefined;
   const cmpFn = cmpLifted?.fn as Compare | undefined;
   const less = cmpFn ? (x: unknown, y: unknown) => cmpFn(x, y) < 0 : numericLess;
@@ -168,7 +168,7 @@ function sortWith(items: unknown, compare: unknown, api: string): void {
   const cmpLifted = compare === undefined ? undefined : liftedForPar(compare, api);
   const cmpFn = cmpLifted?.fn as Compare | undefined;
   const mem = context().memory;
-  const isTyped = ArrayBuffer.isView(items) && typedArrayKinds.some((k) => items instanceof k);
+  const isTyped = typedArrayKind(items) >= 0;
   if (!isTyped && !Array.isArray(items)) throw new TypeError(`${api} expects an array or a typed array to sort in place`);
   const array = items as AnyTypedArray | unknown[];
   const numbers = isTyped || (array as unknown[]).every((x) => typeof x === 'number');
@@ -180,7 +180,7 @@ function sortWith(items: unknown, compare: unknown, api: string): void {
   if (isTyped && (array as AnyTypedArray).buffer === (mem.buffer as ArrayBufferLike)) return sortShared(registry, array as AnyTypedArray, cmpLifted);
   // Copy in, sort in run memory, copy back.
   const source = isTyped ? (array as AnyTypedArray) : Float64Array.from(array as number[]);
-  const kind = typedArrayKinds.find((k) => source instanceof k)!;
+  const kind = typedArrayKinds[typedArrayKind(source)]!;
   const ptr = mem.alloc(Math.max(8, source.byteLength));
   try {
     const shared = new kind(mem.buffer as unknown as ArrayBuffer, ptr, source.length);

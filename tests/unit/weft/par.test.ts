@@ -116,6 +116,36 @@ import { Arc, Mutex, AtomicI32, Ordering } from "weft/sync";
 `;
 
 describe('weft/par', () => {
+  it('a chain run as one compiled loop keeps what sum means for any values, and many chains still run', async () => {
+    // Chains of map/filter/inspect and a common terminal run as a loop compiled per chain (par/fused.ts); the
+    // sum starts from the first item, as Rayon's does from its first: strings concatenate, BigInts stay BigInts,
+    // -0 stays -0, and an item that turns the sum into a string mid-way does so as + does. More chains than
+    // the loops kept (256) take the general path and give the same answers.
+    const many = Array.from({ length: 300 }, (_, i) => `  total += parIter(xs).map((x) => x * ${i + 1}).filter((x) => x % 2 === 0).sum();`).join('\n');
+    const run = await runProgram(`${preamble}
+function main() {
+  const eager = new ThreadPoolBuilder().numThreads(2).sequentialCutoff(0).build();
+  for (const where of ["here", "pool"]) {
+    const go = (f) => (where === "pool" ? eager.install(f) : f());
+    console.log(where, go(() => parIter(["a", "b", "c"]).map((s) => s + s).sum()));
+    console.log(where, go(() => parIter([1n, 2n, 3n]).filter((b) => b > 1n).sum()));
+    console.log(where, Object.is(go(() => parIter([-0, -0]).sum()), -0), go(() => parIter([1, 2]).filter((x) => x > 5).sum()));
+    console.log(where, go(() => parIter([1, 2, "x", 3]).sum()), go(() => range(0, 10).filter((i) => i > 3).inspect((i) => i).count()));
+    console.log(where, go(() => range(5, 9).map((i) => [i]).collect()).join(","), go(() => parIter(new Float64Array([0.5, 1.5])).map((x) => x * 2).reduce(() => 0, (a, b) => a + b)));
+  }
+  const xs = Array.from({ length: 100 }, (_, i) => i);
+  let total = 0;
+${many}
+  console.log("many", total);
+}`, { timeoutMs: 60_000 });
+    expect(run.errors).toEqual([]);
+    const lines = (where: string) => [`${where} aabbcc`, `${where} 5n`, `${where} true 0`, `${where} 3x3 6`, `${where} 5,6,7,8 4`];
+    // Sum over i of the even multiples (x * i for x in 0..99 kept when even).
+    let total = 0;
+    for (let i = 1; i <= 300; i++) for (let x = 0; x < 100; x++) if ((x * i) % 2 === 0) total += x * i;
+    expect(run.lines).toEqual([...lines('here'), ...lines('pool'), `many ${total}`]);
+  });
+
   it('findFirst finds the first match in source order even when a later chunk finishes first', async () => {
     const run = await runProgram(`${preamble}
 function slowWhenEarly(i) { if (i < 100) { const end = Date.now() + 2; while (Date.now() < end) {} } return i; }
