@@ -12,6 +12,10 @@
  *     ->  function f(a) {return __weft.async(function* (a) { … (yield (__weft.site.line = 7, __weft.site.column = 9, x)) … }, this, arguments);}
  *   async (a) => expr   ->  (a) => __weft.async(function* (a) { return (expr); }, this, [a])
  *
+ * A body with no `await` of its own becomes a plain function instead
+ * (`__weft.asyncOnce(function (a) { … }, this, [a])`): it still runs only
+ * when first polled, and finishes in that poll, with no generator made.
+ *
  * The generator declares plain parameters again, so the future holds its
  * arguments and weft/task's `spawn` can move a handle passed to an async
  * function into the task (`spawn(worker(tx))`, as Rust moves `tx` into the
@@ -65,6 +69,18 @@ function usesOwn(body: AnyNode, kind: 'arguments' | 'super'): AnyNode | null {
   return found;
 }
 
+/** Does `body` contain an `await` (or `for await`, `await using`) of its own, not one of a function nested in it? */
+function hasOwnAwait(body: AnyNode): boolean {
+  const walk = (node: AnyNode): boolean => {
+    if (isFunction(node)) return false;
+    if (node.type === 'AwaitExpression') return true;
+    if (node.type === 'ForOfStatement' && node.await) return true;
+    if (node.type === 'VariableDeclaration' && node.kind === 'await using') return true;
+    return childNodes(node).some(walk);
+  };
+  return walk(body);
+}
+
 export function lowerAsync(program: Program, s: MagicString, code: string, locate: Locate): void {
   const fail = (node: AnyNode, message: string): never => {
     const { line, column } = locate(node);
@@ -100,11 +116,13 @@ export function lowerAsync(program: Program, s: MagicString, code: string, locat
     const args = passArguments ? ', arguments' : simple ? `, [${params}]` : '';
     const tail = `}, this${args})`;
     const body = fn.body;
+    // A body with no `await` of its own runs whole in its first poll: a plain function then, no generator to make and resume.
+    const head = hasOwnAwait(body) ? '__weft.async(function* ' : '__weft.asyncOnce(function ';
     if (body.type === 'BlockStatement') {
-      s.appendLeft(body.start + 1, `return __weft.async(function* (${params}) {`);
+      s.appendLeft(body.start + 1, `return ${head}(${params}) {`);
       s.prependRight(body.end - 1, `${tail};`);
     } else {
-      s.appendLeft(body.start, `__weft.async(function* (${params}) { return (`);
+      s.appendLeft(body.start, `${head}(${params}) { return (`);
       s.prependRight(body.end, `); ${tail}`);
     }
   };

@@ -19,7 +19,7 @@ import * as threadModule from '../../weft/thread.ts';
 import * as syncModule from '../../weft/sync.ts';
 import * as parModule from '../../weft/par.ts';
 import * as taskModule from '../../weft/task.ts';
-import { lowerAsync, site } from '../../weft/task/async-fn.ts';
+import { lowerAsync, lowerAsyncOnce, site } from '../../weft/task/async-fn.ts';
 import { taskClosure } from '../../weft/task/move.ts';
 import { isTaskFuture, runMain, TaskHang } from '../../weft/task/runtime.ts';
 import { formatArgs } from './format.ts';
@@ -72,6 +72,7 @@ const weftImports = {
   lift,
   // `async` functions, lowered by the compile step to lazy futures (compile/async-lowering.ts).
   async: lowerAsync,
+  asyncOnce: lowerAsyncOnce,
   // Async closures passed to weft/task's spawn: their captured handles move into the task (compile/task-closures.ts).
   task: taskClosure,
   // A throw leaving a block with `using` guards: they poison their lock when disposed (compile/using-unwind.ts).

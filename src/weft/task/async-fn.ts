@@ -35,21 +35,45 @@ export class AsyncFn<T> implements Future<T> {
   /** Its column (1-based), with `line`. */
   column = 0;
 
-  constructor(body: Body, self: unknown, args: ArrayLike<unknown> | undefined) {
+  /** The body is a plain function, not a generator: an async function with no `await` of its own (compile/async-lowering.ts). */
+  readonly #once: boolean;
+
+  constructor(body: Body, self: unknown, args: ArrayLike<unknown> | undefined, once = false) {
     this.#body = body;
     this.#self = self;
     this.#args = args;
+    this.#once = once;
   }
 
   poll(cx: Context): Poll<T> {
     if (this.#done) throw new Error('`async fn` resumed after completion: a future can be awaited only once (await its JoinHandle, or keep the value it returned)');
     let generator = this.#generator;
+    let inner = this.#awaiting;
     if (generator === null && !this.#adopting) {
-      generator = this.#generator = this.#body!.apply(this.#self, (this.#args ?? NO_ARGS) as unknown[]);
+      const body = this.#body!;
+      const self = this.#self;
+      const args = (this.#args ?? NO_ARGS) as unknown[];
       this.#body = null;
       this.#self = this.#args = undefined;
+      if (this.#once) {
+        // The whole body, now: what it returns is the value, or a future it runs on into, as below.
+        let returned: unknown;
+        try {
+          returned = body.apply(self, args);
+        } catch (error) {
+          this.#done = true;
+          throw error;
+        }
+        if (!isFuture(returned) && !isThenable(returned)) {
+          this.#done = true;
+          return Poll.ready(returned as T);
+        }
+        this.#adopting = true;
+        this.#awaiting = inner = isFuture(returned) ? returned : new PromiseFuture(returned);
+      } else {
+        generator = this.#generator = body.apply(self, args);
+      }
     }
-    let inner = this.#awaiting;
     let input: unknown;
     let threw = false;
     for (;;) {
@@ -169,6 +193,11 @@ export class AsyncFn<T> implements Future<T> {
 /** `__weft.async` in compiled programs: the body of an `async` function, as a lazy future. */
 export function lowerAsync(body: Body, self: unknown, args?: ArrayLike<unknown>): AsyncFn<unknown> {
   return new AsyncFn(body, self, args);
+}
+
+/** `__weft.asyncOnce`: the body of an `async` function with no `await` of its own, a plain function run at the first poll. */
+export function lowerAsyncOnce(body: Body, self: unknown, args?: ArrayLike<unknown>): AsyncFn<unknown> {
+  return new AsyncFn(body, self, args, true);
 }
 
 // An async function's future is no Promise: Promise.all or .then on it fails, saying to await, join or select (future.ts).

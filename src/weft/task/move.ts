@@ -108,19 +108,27 @@ export function taskClosure(line: number, read: Moving['read'], rebound: Moving[
   return closure;
 }
 
+const NO_BINDINGS: Record<string, unknown> = Object.freeze({});
+
+/** How messages name a task being spawned: `task 3`, or `task 'reader'`. */
+function taskLabel(id: number, name: string | undefined): string {
+  return name === undefined ? `task ${id}` : `task '${name}'`;
+}
+
 /**
  * What `spawn` runs: the future of `value`, after moving what it captures
- * into the task `taskName()` names (`task 3`). `owned` receives the task's handles.
+ * into task `id` (named `name`, if it has one). `owned` receives the task's handles.
  */
-export function takeCaptures(value: unknown, api: string, taskName: () => string, owned: object[]): Future<unknown> {
+export function takeCaptures(value: unknown, api: string, id: number, name: string | undefined, owned: object[]): Future<unknown> {
   const moving = typeof value === 'function' ? (value as { [MOVING]?: Moving })[MOVING] : undefined;
   if (moving === undefined) {
     const future = intoFuture<unknown>(value, api);
-    if (future instanceof AsyncFn) takeArguments(future, taskName, owned);
+    if (future instanceof AsyncFn) takeArguments(future, id, name, owned);
     return future;
   }
   const captures = moving.read();
-  const bindings: Record<string, unknown> = {};
+  // The factory reads only the rebound variables from `bindings`: none, for most closures.
+  const bindings: Record<string, unknown> = moving.rebound.length === 0 ? NO_BINDINGS : {};
   let moves: Map<object, object> | undefined;
   try {
     for (const variable in captures) {
@@ -128,7 +136,7 @@ export function takeCaptures(value: unknown, api: string, taskName: () => string
       const rebound = moving.rebound.includes(variable);
       if (rebound) bindings[variable] = captured;
       if (!isMovable(captured)) continue; // plain data, shared: the common case, with no allocation
-      const into = taskName();
+      const into = taskLabel(id, name);
       const location = { line: moving.line, column: 1 };
       if (!rebound) {
         throw new TypeError(
@@ -147,14 +155,14 @@ export function takeCaptures(value: unknown, api: string, taskName: () => string
 }
 
 /** `spawn(worker(tx))`: the future's handle arguments move into the task, as Rust moves them into the future. */
-function takeArguments(future: AsyncFn<unknown>, taskName: () => string, owned: object[]): void {
+function takeArguments(future: AsyncFn<unknown>, id: number, name: string | undefined, owned: object[]): void {
   let moves: Map<object, object> | undefined;
   let location: (() => { line: number; column: number } | undefined) | undefined;
   future.moveArguments(isMovable, (value) => {
     location ??= lazyCallerLocation(); // the spawn's line: a stack only when an argument moves
     const at = location;
     const target: MoveTarget = {
-      into: taskName(),
+      into: taskLabel(id, name),
       get location() {
         return at();
       },

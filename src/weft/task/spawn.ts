@@ -186,7 +186,7 @@ export function spawn<T>(future: IntoFuture<T> | (() => IntoFuture<T>), options?
 function spawnTask(runtime: Runtime, value: unknown, api: string, name?: string): Task {
   const id = runtime.nextTaskId();
   const owned: object[] = [];
-  const future = takeCaptures(value, api, () => (name === undefined ? `task ${id}` : `task '${name}'`), owned);
+  const future = takeCaptures(value, api, id, name, owned);
   const task = runtime.spawn(future, name);
   if (owned.length > 0) task.owned = owned;
   return task;

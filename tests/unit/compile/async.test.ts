@@ -42,6 +42,28 @@ describe('async lowering', () => {
     expect(site.line).toBe(4);
   });
 
+  it('an async function with no await of its own is a plain function run at the first poll, as lazy and as complete', () => {
+    const source = lines(
+      'let ran = 0;',
+      'async function plain(a) { ran++; using r = { [Symbol.dispose]() { ran += 10; } }; return a + ran; }',
+      'const outer = async () => { ran++; return (async () => { await 1; return 7; })(); };',
+      'async function fails() { throw new Error("boom"); }',
+      'function main() { const fut = plain(5); return [ran, fut, outer(), fails()]; }',
+    );
+    const { compiled, exports } = compileAndEvaluate(source);
+    const generated = compiled.code.split('\n');
+    expect(generated[2]).toContain('return __weft.asyncOnce(function (a) {');
+    // The outer closure has no await of its own (the inner one's is the inner's): plain outside, a generator inside.
+    expect(generated[3]).toContain('__weft.asyncOnce(function () {');
+    expect(generated[3]).toContain('__weft.async(function* () {');
+    const [before, fut, adopting, failing] = exports.main() as [number, never, never, never];
+    expect(before).toBe(0); // nothing ran at the call
+    expect(blockOn(fut)).toBe(6); // ran at the poll: 5 + 1
+    expect((exports.main() as [number])[0]).toBe(11); // and its `using` was disposed as it returned
+    expect(blockOn(adopting)).toBe(7); // a returned future is run on into, as with a generator body
+    expect(() => blockOn(failing)).toThrow('boom');
+  });
+
   it('does not lift an async closure passed to `spawn` (it is a task, not a thread)', () => {
     const source = lines(
       'import { spawn } from "weft/task";',

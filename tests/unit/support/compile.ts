@@ -6,7 +6,7 @@
  * fake `__weft` that records lifted closures.
  */
 import { compile, CompileError, type CompiledProgram, type ProgramExports } from '../../../src/compile/index.ts';
-import { lowerAsync, site } from '../../../src/weft/task/async-fn.ts';
+import { lowerAsync, lowerAsyncOnce, site } from '../../../src/weft/task/async-fn.ts';
 import { dispose, disposer, unwinding } from '../../../src/weft/runtime/unwind.ts';
 
 /** A program from its lines. */
@@ -33,6 +33,7 @@ export function evaluate(compiled: CompiledProgram, modules: Record<string, Reco
       return fn;
     },
     async: lowerAsync,
+    asyncOnce: lowerAsyncOnce,
     site,
     unwinding,
     disposer,
