@@ -32,8 +32,8 @@ function stopWordView(i32: Int32Array): Int32Array {
  * Returns false on timeout, true when woken or the value differs (which may
  * be spurious: callers re-check).
  */
-export function waitWhileEqual(i32: Int32Array, index: number, value: number, timeoutMs = Infinity): boolean {
-  if (timeoutMs > 0 && spinWhileEqual(i32, index, value)) return true;
+export function waitWhileEqual(i32: Int32Array, index: number, value: number, timeoutMs = Infinity, spin = true): boolean {
+  if (spin && timeoutMs > 0 && spinWhileEqual(i32, index, value)) return true;
   const deadline = timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
   for (;;) {
     if (Atomics.load(stopWordView(i32), H.stop) !== 0) throw new RunStopped();
@@ -140,7 +140,8 @@ const LOCATE_AFTER_MS = 100;
  * Blocks while `i32[index] === value`, at most `timeoutMs`, recording in the
  * calling thread's slot what it waits for (`target`) for as long as it waits.
  * Same contract as `waitWhileEqual`: true when woken or the value differs
- * (callers re-check), false on timeout.
+ * (callers re-check), false on timeout. `spin`: false when the caller has
+ * already watched the word (it sleeps at once).
  */
 export function blockWhileEqual(
   i32: Int32Array,
@@ -148,6 +149,7 @@ export function blockWhileEqual(
   value: number,
   timeoutMs: number,
   target: WaitTarget,
+  spin = true,
 ): boolean {
   if (Atomics.load(i32, index) !== value) return true;
   blockingObserver.current?.(target.kind);
@@ -180,7 +182,7 @@ export function blockWhileEqual(
   }
   try {
     const started = performance.now();
-    if (waitWhileEqual(i32, index, value, Math.min(timeoutMs, LOCATE_AFTER_MS))) return true;
+    if (waitWhileEqual(i32, index, value, Math.min(timeoutMs, LOCATE_AFTER_MS), spin)) return true;
     const remaining = timeoutMs - (performance.now() - started);
     if (remaining <= 0) return false;
     const location = ctx.locate(new Error().stack);

@@ -22,13 +22,13 @@
  * disconnected and `recv` on an empty queue throws RecvError.
  */
 import { traceEvent } from '../runtime/trace.ts';
-import { firstTimedReceiveRunsOut, now, readPoint, yieldPoint } from '../runtime/scheduler.ts';
+import { firstTimedReceiveRunsOut, now, readPoint, scheduled, yieldPoint } from '../runtime/scheduler.ts';
 import { context, type Owned } from '../runtime/context.ts';
 import { decodeValue, encodeDeferred } from '../runtime/codec.ts';
 import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { lockWordWatching, unlockWord } from '../runtime/futex-lock.ts';
 import { dropTree, own } from '../runtime/ownership.ts';
-import { blockWhileEqual, wake } from '../runtime/wait.ts';
+import { blockWhileEqual, SPIN_MS, spinWhileEqual, wake } from '../runtime/wait.ts';
 import { RecvError, RecvTimeoutError, SendError, TryRecvError, TrySendError } from './errors.ts';
 
 const W = {
@@ -349,9 +349,14 @@ export class Receiver<T> extends MovableHandle implements Owned, Disposable, Ite
       if (remaining <= 0) return 'timeout';
       // Under a seed, the first timed receive that has to wait runs out its time (runtime/scheduler.ts, "Fault injection").
       if (deadline !== Infinity && firstTimedReceiveRunsOut(deadline)) return 'timeout';
+      // Watch for the next send before counting in as a sleeper: while nobody counts in, a sender bumps the
+      // signal and pays no Atomics.notify (a receiver that counted in during its watch made every send pay it).
+      // Under a seed the sender cannot run while this thread holds the turn: no watch then.
+      const memory = context().memory;
+      if (!scheduled(memory) && spinWhileEqual(rec, W.recvSignal, seen, Math.min(SPIN_MS, remaining))) continue;
       Atomics.add(rec, W.receiverWaiting, 1);
       try {
-        blockWhileEqual(rec, W.recvSignal, seen, remaining, { kind: 'channel-recv', object: this.#addr });
+        blockWhileEqual(rec, W.recvSignal, seen, remaining, { kind: 'channel-recv', object: this.#addr }, false);
       } finally {
         Atomics.sub(rec, W.receiverWaiting, 1);
       }
