@@ -12,6 +12,7 @@ import { findChromium } from '../e2e/support/browser.ts';
 import { parseFigures, programs, TRIALS, type Figure } from './programs.ts';
 import { listExercises } from '../../src/exercises/catalog.ts';
 import { measureTimelineRender, type TimelineRender } from './timeline.ts';
+import { TASK_COUNT, TASK_TRIALS } from './task.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const assets = fileURLToPath(new URL('../../dist/_astro/', import.meta.url));
@@ -151,7 +152,12 @@ export async function withBookPage<T>(use: (page: import('@playwright/test').Pag
   }
 }
 
-export async function runInChromium(log: (line: string) => void): Promise<BrowserResult> {
+/**
+ * Measures, in the built book's page: every program of programs.ts and of `extra` (weft/par's and weft/task's, from
+ * par.ts and task.ts), the in-page baselines (a fresh Worker, postMessage, `Promise.all` of native async calls in
+ * a Worker of its own), Check latency, the timeline's drawing and Run → first output.
+ */
+export async function runInChromium(log: (line: string) => void, extra: Record<string, string> = {}): Promise<BrowserResult> {
   if (!existsSync(assets)) throw new Error('dist/ is missing: `npm run bench` builds the book first');
   const hostChunk = readdirSync(assets).find((file) => /^browser-host\..*\.js$/.test(file));
   if (hostChunk === undefined) throw new Error('dist/_astro has no browser-host chunk');
@@ -162,7 +168,7 @@ export async function runInChromium(log: (line: string) => void): Promise<Browse
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${server.port}/`);
     const figures: Figure[] = [];
-    for (const [name, source] of Object.entries(programs)) {
+    for (const [name, source] of Object.entries({ ...programs, ...extra })) {
       log(`  chromium: ${name}`);
       const lines = await page.evaluate(
         async ({ chunk, source }) => {
@@ -184,7 +190,7 @@ export async function runInChromium(log: (line: string) => void): Promise<Browse
       figures.push(...parseFigures(lines));
     }
     log('  chromium: baselines');
-    const baselines = await page.evaluate(async (trialCount) => {
+    const baselines = await page.evaluate(async ({ trialCount, taskCount, taskTrials }) => {
       const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
       void median;
       const fresh: number[] = [];
@@ -228,11 +234,29 @@ export async function runInChromium(log: (line: string) => void): Promise<Browse
         b.terminate();
         if (t > 0) post.push(r);
       }
+      // weft/task's baseline (task.ts nativePromiseAll): Promise.all of native async calls, in a Worker as a weft program runs.
+      const promiseAllUrl = URL.createObjectURL(
+        new Blob(
+          [
+            `async function work(i) { return i + 1; }
+async function all(n) { const ps = []; for (let i = 0; i < n; i++) ps.push(work(i)); let s = 0; for (const v of await Promise.all(ps)) s += v; return s; }
+onmessage = async ({ data: { n, trials } }) => { const out = []; for (let i = 0; i < 2 + trials; i++) { const t0 = performance.now(); await all(n); if (i >= 2) out.push(performance.now() - t0); } postMessage(out); };`,
+          ],
+          { type: 'text/javascript' },
+        ),
+      );
+      const native = new Worker(promiseAllUrl);
+      const promiseAll = await new Promise<number[]>((resolve) => {
+        native.onmessage = (e) => resolve(e.data);
+        native.postMessage({ n: taskCount, trials: taskTrials });
+      });
+      native.terminate();
       return [
         { name: 'fresh-worker', unit: 'us', trials: fresh },
         { name: 'postmessage', unit: 'msg/s', trials: post },
+        { name: 'task-promise-all', unit: 'ms', trials: promiseAll },
       ];
-    }, TRIALS);
+    }, { trialCount: TRIALS, taskCount: TASK_COUNT, taskTrials: TASK_TRIALS });
     log('  chromium: Check latency');
     const checks = await measureCheckLatency(page, builtChunk('browser-grade'), log);
     const timeline = await measureTimelineRender(page, log);

@@ -132,14 +132,14 @@ function row(name: string, unit: string, weft: Figure | undefined, base: Figure 
 }
 
 /** The weft/par section, between its markers, so `--only=par` can replace it alone. */
-function parBlock(node: Figure[], rustFigures: Figure[], rustNote: string, load: string): string {
+function parBlock(node: Figure[], rustFigures: Figure[], rustNote: string, load: string, chromium: Figure[] = []): string {
   const cpu = cpus();
   const header = [
     `- Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores; load average at start ${load}; Node ${process.version}; Rust: ${rustNote}`,
     `- Date: ${new Date().toISOString()}; medians of ${TRIALS} trials`,
   ];
-  const raw = ['', '```json', JSON.stringify({ node, rust: rustFigures }), '```'];
-  return [PAR_BEGIN, ...parSection(node, rustFigures, header, DEFAULT_CUTOFF_MICROS, PAR_SORT_MIN), 'Raw trials:', ...raw, PAR_END].join('\n');
+  const raw = ['', '```json', JSON.stringify({ node, rust: rustFigures, ...(chromium.length > 0 ? { chromium } : {}) }), '```'];
+  return [PAR_BEGIN, ...parSection(node, rustFigures, header, DEFAULT_CUTOFF_MICROS, PAR_SORT_MIN, chromium), 'Raw trials:', ...raw, PAR_END].join('\n');
 }
 
 /** Replaces the section between `begin` and `end` in BENCHMARKS.md (or adds it before the missed targets), keeping the rest. */
@@ -168,14 +168,14 @@ const TASK_SPAWN_WHY =
   'profiled (node --cpu-prof, the same program in one process), garbage collection is ~40% of the time: each task allocates a Task, a JoinHandle, the AsyncFn future, the lowered closure\'s generator function and its generator object, a Context and Waker while it runs, an outcome and a Poll per poll, and all 100,000 stay alive until awaited, so young collections copy them. Creating and resuming the generator (AsyncFn.poll) takes ~20%; the executor\'s own bookkeeping (spawn, run queue, finish) under 10%. A native async function that returns at once is one Promise that V8 resolves inside its own optimised machinery. Reaching 2× needs a leaner task (one object as task, waker and context, no generator for an async closure without an `await`); not done. Done in this work: clock reads for busy time only in traced runs, the live-task list intrusive instead of a Map, the Context and Waker made at the first poll and let go at the end, nothing allocated for ownership when a spawn moves no handle.';
 
 /** The weft/task section, between its markers, so `--only=task` can replace it alone. */
-function taskBlock(node: Figure[], load: string): string {
+function taskBlock(node: Figure[], load: string, chromium: Figure[] = []): string {
   const cpu = cpus();
   const header = [
     `- Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores; load average at start ${load}; Node ${process.version}`,
     `- Date: ${new Date().toISOString()}; medians of ${TASK_TRIALS} trials`,
   ];
-  const raw = ['', '```json', JSON.stringify({ node }), '```'];
-  return [TASK_BEGIN, ...taskSection(node, header, TASK_SPAWN_WHY), 'Raw trials:', ...raw, TASK_END].join('\n');
+  const raw = ['', '```json', JSON.stringify({ node, ...(chromium.length > 0 ? { chromium } : {}) }), '```'];
+  return [TASK_BEGIN, ...taskSection(node, header, TASK_SPAWN_WHY, chromium), 'Raw trials:', ...raw, TASK_END].join('\n');
 }
 
 /** `--only=task`: measure weft/task alone and replace its section of BENCHMARKS.md, keeping the rest. */
@@ -293,6 +293,13 @@ async function onlyTimeline(): Promise<void> {
   process.exit(0);
 }
 
+/** weft/par's and weft/task's programs measured in Chromium too (issue 15: every figure in both). */
+const CHROMIUM_EXTRAS: Record<string, string> = {
+  'par-mapreduce': parPrograms['par-mapreduce']!,
+  'par-small': parPrograms['par-small']!,
+  'task-spawn': taskPrograms['task-spawn']!,
+};
+
 async function main(): Promise<void> {
   if (process.argv.includes('--only=timeline')) return onlyTimeline();
   if (process.argv.includes('--only=par')) return onlyPar();
@@ -321,7 +328,7 @@ async function main(): Promise<void> {
   let browser: BrowserResult | undefined;
   let browserNote = '';
   try {
-    browser = await runInChromium(log);
+    browser = await runInChromium(log, CHROMIUM_EXTRAS);
   } catch (error) {
     browserNote = `Chromium was not measured: ${error instanceof Error ? error.message : String(error)}`;
   }
@@ -389,8 +396,9 @@ async function main(): Promise<void> {
   lines.push('| 1→1 channel | not measured | | |', '| rendezvous | no such primitive (capacity ≥ 1) | | |', '');
   lines.push('Its spawn is an async task pool (`await handle.join()`), its Mutex guards a typed array (`blockingLock`). Its bounded channel was not measured: in this harness a blocking receiver got "Channel closed" with messages still queued once the producer task ended, and with an extra Sender kept open a 20 000-message run did not finish within 300 s.', '');
 
-  lines.push(parBlock(parNode, rustFigures, rustResult.note, load), '');
-  lines.push(taskBlock(taskNode, load), '');
+  const chromiumFigures = [...(browser?.figures ?? []), ...(browser?.baselines ?? [])];
+  lines.push(parBlock(parNode, rustFigures, rustResult.note, load, chromiumFigures), '');
+  lines.push(taskBlock(taskNode, load, chromiumFigures), '');
   lines.push('## Why each missed target is missed', '');
   const missed = new Set<string>();
   for (const figures of [node, browser?.figures ?? []]) {

@@ -109,10 +109,10 @@ export function crossover(figures: Figure[], seq: string, pool: string, sizes: n
 }
 
 /** The weft/par section of BENCHMARKS.md. */
-export function parSection(node: Figure[], rust: Figure[], header: string[], cutoffMicros: number, sortMin: number): string[] {
+export function parSection(node: Figure[], rust: Figure[], header: string[], cutoffMicros: number, sortMin: number, chromium: Figure[] = []): string[] {
   const lines: string[] = ['## weft/par (Node, worker_threads)', ''];
   lines.push(...header, '');
-  lines.push('Each weft figure and its baseline come from the same program in the same run; ratios are speeds (above 1×: weft/par is faster). Not yet measured in Chromium (tests/e2e/weft-par.spec.ts covers correctness there). The default cut-off (500 µs) comes from a quieter run (load 5.4) where a pool of 2 reached 0.94× at 375 µs of work and 1.21× at 770 µs.', '');
+  lines.push('Each weft figure and its baseline come from the same program in the same run; ratios are speeds (above 1×: weft/par is faster). Rows marked Chromium ran the same program in the built book\'s Web Workers. The default cut-off (500 µs) comes from a quieter run (load 5.4) where a pool of 2 reached 0.94× at 375 µs of work and 1.21× at 770 µs.', '');
   lines.push('| figure | weft/par | baseline | speed | target |', '|---|---|---|---|---|');
   const seq = get(node, 'mapreduce-seq');
   const par = get(node, 'mapreduce-par');
@@ -140,6 +140,21 @@ export function parSection(node: Figure[], rust: Figure[], header: string[], cut
     const p = get(node, `small-${kind}-par`);
     const ok = s !== undefined && p !== undefined && p <= 1.2 * s;
     lines.push(`| 2,000 elements, ${label} (a plain array) | ${us(p)} | sequential loop: ${us(s)} | ${ratio(s, p)} | no more than 1.2× slower: ${ok ? 'met' : '**missed**'} |`);
+  }
+  const cseq = get(chromium, 'mapreduce-seq');
+  const cpar = get(chromium, 'mapreduce-par');
+  if (cpar !== undefined) {
+    lines.push(`| Chromium: the map-reduce above | ${ms(cpar)} | sequential loop in one worker: ${ms(cseq)} | ${ratio(cseq, cpar)} | ≥ 1.7×: ${cseq !== undefined && cseq / cpar >= 1.7 ? 'met' : '**missed**'} |`);
+  }
+  for (const [kind, label] of [
+    ['heavy', '`map(heavy).sum()`'],
+    ['cheap', '`map((x) => x * 2 + 1).sum()`'],
+  ] as const) {
+    const s = get(chromium, `small-${kind}-seq`);
+    const p = get(chromium, `small-${kind}-par`);
+    if (p === undefined) continue;
+    const ok = s !== undefined && p <= 1.2 * s;
+    lines.push(`| Chromium: 2,000 elements, ${label} | ${us(p)} | sequential loop: ${us(s)} | ${ratio(s, p)} | no more than 1.2× slower: ${ok ? 'met' : '**missed**'} |`);
   }
   lines.push('');
   const missed: string[] = [];

@@ -103,11 +103,11 @@ const ns = (v: number | undefined) => (v === undefined ? '—' : `${v.toFixed(0)
 const times = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? '—' : `${(a / b).toFixed(2)}×`);
 
 /** The weft/task section of BENCHMARKS.md. `why` explains a missed target (measured, not guessed). */
-export function taskSection(node: Figure[], header: string[], why: string): string[] {
+export function taskSection(node: Figure[], header: string[], why: string, chromium: Figure[] = []): string[] {
   const lines: string[] = ['## weft/task (Node, worker_threads)', ''];
   lines.push(...header, '');
   lines.push(
-    'Each weft figure and its baseline come from the same program in the same worker, interleaved trial by trial, except `Promise.all`: a program may not build code from strings, and the compile step lowers its `async` functions, so that baseline runs in a plain Node worker right after the weft program, with the same warm-up and number of trials. Times: lower is better; "cost" is weft\'s time over the baseline\'s. The runtime is current-thread, so these are one core\'s figures. Not yet measured in Chromium (tests/e2e/weft-task.spec.ts covers correctness there).',
+    'Each weft figure and its baseline come from the same program in the same worker, interleaved trial by trial, except `Promise.all`: a program may not build code from strings, and the compile step lowers its `async` functions, so that baseline runs in a plain Node worker right after the weft program, with the same warm-up and number of trials. Times: lower is better; "cost" is weft\'s time over the baseline\'s. The runtime is current-thread, so these are one core\'s figures. In Chromium (the built book, last row) the baseline runs in a Worker of its own in the same page.',
     '',
   );
   lines.push('| figure | weft/task | baseline | cost | target |', '|---|---|---|---|---|');
@@ -121,6 +121,13 @@ export function taskSection(node: Figure[], header: string[], why: string): stri
   lines.push(
     `| the same with \`spawn(work(i))\` (a future, no closure whose captures move) | ${ms(future)} | the same: ${ms(promises)} | ${times(future, promises)} | |`,
   );
+  const inPage = get(chromium, 'task-spawn-closure');
+  const inPageBase = get(chromium, 'task-promise-all');
+  if (inPage !== undefined) {
+    lines.push(
+      `| the first row in Chromium (the built book's Web Worker) | ${ms(inPage)} | \`Promise.all\` in a Worker of the same page: ${ms(inPageBase)} | ${times(inPage, inPageBase)} | ≤ 2×: ${inPageBase !== undefined && inPage <= 2 * inPageBase ? 'met' : '**missed**'} |`,
+    );
+  }
   const direct = get(node, 'await-direct');
   const selected = get(node, 'await-select');
   const timed = get(node, 'await-timeout');
