@@ -17,6 +17,8 @@ import { freshWorker, median, multithreadingFigures, postMessageThroughput } fro
 import { builtChunk, CHECK_TARGET_MS, CHECK_TARGET_SHARE, CHECK_TRIALS, measureCheckLatency, runInChromium, withBookPage, type BrowserResult, type CheckLatency } from './browser.ts';
 import { parseFigures, programs, TRIALS, type Figure } from './programs.ts';
 import { PAR_BEGIN, PAR_END, parPrograms, parSection } from './par.ts';
+import { memoryPrograms, memorySection } from './memory.ts';
+import { THREAD_SLOT_WORDS } from '../../src/weft/runtime/memory.ts';
 import { nativePromiseAll, TASK_BEGIN, TASK_END, TASK_TRIALS, taskPrograms, taskSection } from './task.ts';
 import { listExercises } from '../../src/exercises/catalog.ts';
 import { startGrade as startNodeGrade } from '../../src/exercises/node-grade.ts';
@@ -313,6 +315,8 @@ async function main(): Promise<void> {
   const parNode = await weftInNode(parPrograms);
   log('  node: weft/task');
   const taskNode = [...(await weftInNode(taskPrograms)), await nativePromiseAll()];
+  log('  node: shared memory per object');
+  const memNode = await weftInNode(memoryPrograms);
   const nodeChecks = await nodeCheckCost();
   log('  node: baselines');
   const nodeFresh = await freshWorker();
@@ -397,6 +401,7 @@ async function main(): Promise<void> {
   lines.push('Its spawn is an async task pool (`await handle.join()`), its Mutex guards a typed array (`blockingLock`). Its bounded channel was not measured: in this harness a blocking receiver got "Channel closed" with messages still queued once the producer task ended, and with an extra Sender kept open a 20 000-message run did not finish within 300 s.', '');
 
   const chromiumFigures = [...(browser?.figures ?? []), ...(browser?.baselines ?? [])];
+  lines.push(...memorySection(memNode, THREAD_SLOT_WORDS * 4));
   lines.push(parBlock(parNode, rustFigures, rustResult.note, load, chromiumFigures), '');
   lines.push(taskBlock(taskNode, load, chromiumFigures), '');
   lines.push('## Why each missed target is missed', '');
