@@ -3,17 +3,23 @@
  * https://doc.rust-lang.org/std/sync/mpsc/
  *
  * A channel is a queue in run memory (Int32 words at `addr`):
- *   0 lock (futex lock over the queue)   1 head node   2 tail node   3 length
+ *   0 lock (futex lock over the queue)   1 ring: the address of its slots (0 until the first send)
+ *   2 ring head: the slot of the oldest message   3 length
  *   4 live senders   5 receiver alive   6 receive signal   7 send signal
  *   8 capacity (-1 unbounded, 0 rendezvous)   9 messages taken   10 messages sent
  *   11 receivers asleep (or about to sleep) on the receive signal
- *   12 head of the channel's spare number nodes (below)
- * A node is [next, byte length, encoded message...]. Messages travel through
- * shared memory, never postMessage: a blocked receiver cannot get messages.
- * A number takes a fast path: its node is [next, NUMBER_NODE, float64], with
- * no encoding, and the receiver keeps the node on the channel's own spare
- * list for the next number instead of returning it to the run's allocator
- * (whose lock and bookkeeping cost more than the rest of a send).
+ *   12 ring size: how many slots the ring has
+ * The messages are a ring of 16-byte slots, oldest first from the head:
+ * [kind, ticket, payload (8 bytes)]. A number is kind NUMBER_SLOT with the
+ * float64 in the payload: no encoding, no allocation. Anything else is
+ * encoded (codec.ts) into a block of its own, the slot holding its byte
+ * length as kind and the block's address. The ticket is the message's
+ * number among the channel's sends, by which a rendezvous sender finds its
+ * own message again. A full ring is copied into one twice its size. Each
+ * handle reads the ring through fixed-length views of it (several times
+ * cheaper per access than the run memory's growable view), made again when
+ * the ring has moved. Messages travel through shared memory, never
+ * postMessage: a blocked receiver cannot get messages.
  *
  * Receivers wait on the receive signal (bumped by every send and by the last
  * sender's drop); bounded senders wait on the send signal (bumped by every
@@ -33,8 +39,8 @@ import { RecvError, RecvTimeoutError, SendError, TryRecvError, TrySendError } fr
 
 const W = {
   lock: 0,
-  head: 1,
-  tail: 2,
+  ring: 1,
+  ringHead: 2,
   length: 3,
   senders: 4,
   receiverAlive: 5,
@@ -44,12 +50,62 @@ const W = {
   taken: 9,
   sent: 10,
   receiverWaiting: 11,
-  spareNumberNodes: 12,
+  ringSize: 12,
 } as const;
 const WORDS = 13;
-const NODE_HEADER = 8;
-/** The length word of a number node. */
-const NUMBER_NODE = -1;
+/** A slot: Int32 words [kind, ticket, payload, payload]; the payload is a float64 or a block's address. */
+const SLOT_BYTES = 16;
+/** The kind word of a number's slot (any other kind is an encoded message's byte length). */
+const NUMBER_SLOT = -1;
+/** Slots of a channel's first ring: its block (with the allocator's 8-byte header) fills the 256-byte size class. */
+const FIRST_RING_SLOTS = 15;
+
+/**
+ * One thread's fixed-length views of a channel's ring, made again when the
+ * ring has moved (it grew). `at` is the ring's address they were made for.
+ */
+class RingViews {
+  at = 0;
+  words: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  numbers: Float64Array<ArrayBufferLike> = new Float64Array(0);
+
+  /** The views of the ring `rec` has now; call with the channel's lock held. */
+  of(rec: Int32Array): this {
+    const at = rec[W.ring]!;
+    if (at !== this.at) {
+      const size = rec[W.ringSize]!;
+      const buffer = context().memory.buffer;
+      this.words = new Int32Array(buffer, at, size * 4);
+      this.numbers = new Float64Array(buffer, at, size * 2);
+      this.at = at;
+    }
+    return this;
+  }
+}
+
+/**
+ * Room for one more message (call with the lock held): the first ring, or a
+ * full one copied, oldest first, into one twice its size.
+ */
+function ensureRoom(rec: Int32Array): void {
+  const size = rec[W.ringSize]!;
+  const length = rec[W.length]!;
+  if (length < size) return;
+  const memory = context().memory;
+  const newSize = size === 0 ? FIRST_RING_SLOTS : size * 2 + 1; // 2n+1 slots and the header fill the next size class
+  const ring = memory.alloc(newSize * SLOT_BYTES);
+  const old = rec[W.ring]!;
+  if (old !== 0) {
+    const head = rec[W.ringHead]!;
+    const firstPart = Math.min(length, size - head);
+    memory.u8.copyWithin(ring, old + head * SLOT_BYTES, old + (head + firstPart) * SLOT_BYTES);
+    memory.u8.copyWithin(ring + firstPart * SLOT_BYTES, old, old + (length - firstPart) * SLOT_BYTES);
+    memory.free(old);
+  }
+  rec[W.ring] = ring;
+  rec[W.ringSize] = newSize;
+  rec[W.ringHead] = 0;
+}
 
 /** Loads a thread makes watching a held queue lock before it sleeps on it (the queue is held for a few instructions). */
 const LOCK_WATCHES = 1000;
@@ -90,6 +146,7 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
   #dropped = false;
   /** The channel record through a fixed-length view (~5x cheaper per access than the run memory's growable view). */
   #rec: Int32Array | undefined;
+  #ring = new RingViews();
 
   constructor(addr: number, owned: boolean) {
     super();
@@ -130,17 +187,14 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
   #send(value: T, timeoutMs: number, api: 'send' | 'trySend'): void {
     yieldPoint();
     const { memory } = context();
-    const words = memory.i32;
-    const base = this.#addr >> 2;
     const rec = (this.#rec ??= recordView(this.#addr));
     const isNumber = typeof value === 'number';
     const message = isNumber ? undefined : encodeDeferred(value);
+    // An encoded message's block, filled before the lock is taken.
     let node = 0;
     if (message !== undefined) {
-      node = memory.alloc(NODE_HEADER + message.bytes.length);
-      words[(node >> 2) + 0] = 0;
-      words[(node >> 2) + 1] = message.bytes.length;
-      memory.u8.set(message.bytes, node + NODE_HEADER);
+      node = memory.alloc(Math.max(8, message.bytes.length));
+      memory.u8.set(message.bytes, node);
     }
 
     const capacity = rec[W.capacity]!;
@@ -168,20 +222,22 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
       if (api === 'trySend') throw new TrySendError('disconnected', value);
       throw new SendError(value);
     }
-    if (isNumber) {
-      node = rec[W.spareNumberNodes]!;
-      if (node !== 0) rec[W.spareNumberNodes] = words[node >> 2]!;
-      else node = memory.alloc(NODE_HEADER + 8);
-      words[(node >> 2) + 0] = 0;
-      words[(node >> 2) + 1] = NUMBER_NODE;
-      memory.f64[(node + NODE_HEADER) >> 3] = value;
-    }
-    const tail = rec[W.tail]!;
-    if (tail === 0) rec[W.head] = node;
-    else words[(tail >> 2) + 0] = node;
-    rec[W.tail] = node;
-    rec[W.length]!++;
+    ensureRoom(rec);
+    const ring = this.#ring.of(rec);
+    const size = rec[W.ringSize]!;
+    let slot = rec[W.ringHead]! + rec[W.length]!;
+    if (slot >= size) slot -= size;
     const ticket = ++rec[W.sent]!;
+    const at = slot << 2;
+    ring.words[at + 1] = ticket;
+    if (isNumber) {
+      ring.words[at] = NUMBER_SLOT;
+      ring.numbers[(slot << 1) + 1] = value;
+    } else {
+      ring.words[at] = message!.bytes.length;
+      ring.words[at + 2] = node;
+    }
+    rec[W.length]!++;
     unlockWord(rec, W.lock);
     // A rendezvous message's handles change owner only once it is received (its send may still fail and give them back).
     if (capacity !== 0) message?.move({ into: 'the channel' });
@@ -198,7 +254,7 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
       for (;;) {
         const seen = Atomics.load(rec, W.sendSignal);
         if (Atomics.load(rec, W.taken) >= ticket) break;
-        if (Atomics.load(rec, W.receiverAlive) !== 1 && this.#reclaim(rec, node, ticket)) {
+        if (Atomics.load(rec, W.receiverAlive) !== 1 && this.#reclaim(rec, ticket)) {
           if (api === 'trySend') throw new TrySendError('disconnected', value);
           throw new SendError(value);
         }
@@ -209,28 +265,31 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
   }
 
   /**
-   * A rendezvous send whose receiver is gone: takes its message back out of
-   * the queue (the receiver's drop leaves a rendezvous queue to its senders),
-   * unless it was received just before. True when it was taken back.
+   * A rendezvous send whose receiver is gone: takes its message (the one with
+   * `ticket`) back out of the queue (the receiver's drop leaves a rendezvous
+   * queue to its senders), unless it was received just before. True when it
+   * was taken back.
    */
-  #reclaim(rec: Int32Array, node: number, ticket: number): boolean {
+  #reclaim(rec: Int32Array, ticket: number): boolean {
     const { memory } = context();
-    const words = memory.i32;
     lockChannel(rec);
     try {
       if (rec[W.taken]! >= ticket) return false;
-      let previous = 0;
-      for (let at = rec[W.head]!; at !== 0; previous = at, at = words[at >> 2]!) {
-        if (at !== node) continue;
-        const next = words[at >> 2]!;
-        if (previous === 0) rec[W.head] = next;
-        else words[previous >> 2] = next;
-        if (rec[W.tail] === at) rec[W.tail] = previous;
-        rec[W.length]!--;
+      const ring = this.#ring.of(rec);
+      const size = rec[W.ringSize]!;
+      const head = rec[W.ringHead]!;
+      const length = rec[W.length]!;
+      const slotAt = (i: number) => (head + i) % size;
+      for (let i = 0; i < length; i++) {
+        const at = slotAt(i) << 2;
+        if (ring.words[at + 1] !== ticket) continue;
+        // Freed without decoding: the handles inside never left the sender.
+        if (ring.words[at] !== NUMBER_SLOT) memory.free(ring.words[at + 2]!);
+        // The later messages move up one slot, keeping their order.
+        for (let j = i; j + 1 < length; j++) ring.words.copyWithin(slotAt(j) << 2, slotAt(j + 1) << 2, (slotAt(j + 1) << 2) + 4);
+        rec[W.length] = length - 1;
         break;
       }
-      // Freed without decoding: the handles inside never left the sender.
-      memory.free(node);
       return true;
     } finally {
       unlockWord(rec, W.lock);
@@ -280,6 +339,7 @@ export class Receiver<T> extends MovableHandle implements Owned, Disposable, Ite
   readonly #addr: number;
   #dropped = false;
   #rec: Int32Array | undefined;
+  #ring = new RingViews();
 
   constructor(addr: number, owned: boolean) {
     super();
@@ -300,34 +360,29 @@ export class Receiver<T> extends MovableHandle implements Owned, Disposable, Ite
   /** Takes the next message if there is one; 'empty' or 'disconnected' otherwise. */
   #take(): { value: T } | 'empty' | 'disconnected' {
     const { memory } = context();
-    const words = memory.i32;
     const base = this.#addr >> 2;
     const rec = (this.#rec ??= recordView(this.#addr));
     lockChannel(rec);
-    const node = rec[W.head]!;
-    if (node === 0) {
+    if (rec[W.length] === 0) {
       const disconnected = Atomics.load(rec, W.senders) === 0;
       unlockWord(rec, W.lock);
       return disconnected ? 'disconnected' : 'empty';
     }
-    const next = words[(node >> 2) + 0]!;
-    rec[W.head] = next;
-    if (next === 0) rec[W.tail] = 0;
+    const ring = this.#ring.of(rec);
+    const slot = rec[W.ringHead]!;
+    const at = slot << 2;
+    const kind = ring.words[at]!;
+    const number = kind === NUMBER_SLOT ? ring.numbers[(slot << 1) + 1]! : 0;
+    const node = kind === NUMBER_SLOT ? 0 : ring.words[at + 2]!;
+    rec[W.ringHead] = slot + 1 === rec[W.ringSize] ? 0 : slot + 1;
     rec[W.length]!--;
     Atomics.add(rec, W.taken, 1);
     const capacity = rec[W.capacity]!;
-    const length = words[(node >> 2) + 1]!;
-    let number = 0;
-    if (length === NUMBER_NODE) {
-      number = memory.f64[(node + NODE_HEADER) >> 3]!;
-      words[node >> 2] = rec[W.spareNumberNodes]!;
-      rec[W.spareNumberNodes] = node;
-    }
     unlockWord(rec, W.lock);
     // Only senders of a bounded channel wait for room (or for a rendezvous).
     if (capacity >= 0) signal(base + W.sendSignal);
-    if (length === NUMBER_NODE) return { value: number as T };
-    const bytes = memory.read(node + NODE_HEADER, words[(node >> 2) + 1]!);
+    if (kind === NUMBER_SLOT) return { value: number as T };
+    const bytes = memory.read(node, kind);
     memory.free(node);
     return { value: decodeValue(bytes, { owned: true }) as T };
   }

@@ -126,6 +126,29 @@ describe('weft/sync mpsc', () => {
     expect(run.lines).toEqual(['15 0,1,2,3,4,10,11,12,13,14,20,21,22,23,24']);
   });
 
+  it('keeps the order of numbers and objects mixed, however the queue fills, wraps and grows', async () => {
+    // A queue's messages sit in a ring that starts at 15 slots and doubles when full (sync/mpsc.ts): here it
+    // wraps around with messages taken from its front, then grows while wrapped, and a second thread's sends
+    // land in between, each keeping its order.
+    const run = await runProgram(program(`
+  const [tx, rx] = mpsc.channel<unknown>();
+  const got: unknown[] = [];
+  const item = (i: number) => (i % 3 === 0 ? { i } : i % 3 === 1 ? i : String(i));
+  for (let i = 0; i < 12; i++) tx.send(item(i));
+  for (let i = 0; i < 10; i++) got.push(rx.recv());
+  for (let i = 12; i < 100; i++) tx.send(item(i));
+  const t = tx.clone();
+  spawn(() => { for (let i = 0; i < 500; i++) t.send(-i - 1); }).join();
+  drop(tx);
+  for (const m of rx) got.push(m);
+  const mine = got.filter((m) => typeof m !== "number" || m >= 0).map((m) => (typeof m === "object" ? (m as { i: number }).i : Number(m)));
+  const theirs = got.filter((m) => typeof m === "number" && m < 0);
+  console.log(mine.length, mine.every((m, k) => m === k), typeof got[1], typeof got[2], typeof got[3]);
+  console.log(theirs.length, theirs.every((m, k) => m === -k - 1));`));
+    expect(run.errors).toEqual([]);
+    expect(run.lines).toEqual(['100 true number string object', '500 true']);
+  });
+
   it('keeps per-sender order', async () => {
     const run = await runProgram(program(`
   const [tx, rx] = mpsc.channel<number>();
