@@ -7,15 +7,32 @@ import { markErrValue } from '../runtime/unwind.ts';
 
 /** `lock()` on a Mutex whose holder panicked. The lock is held: take the guard with `intoInner()`. */
 export class PoisonError<G> extends Error {
-  readonly #guard: G;
-  constructor(guard: G, what = 'Mutex') {
+  #guard: G | undefined;
+  /** Takes the lock again, poisoned or not: set when the lock was released before this error was thrown. */
+  #retake: (() => G) | undefined;
+  /**
+   * `guard`: what `intoInner()` gives. A lock method passes `retake`
+   * instead, having released the lock before throwing: in Rust the guard
+   * inside the `Err` is dropped with it, so code that catches the error and
+   * goes on must not keep the lock held (JavaScript drops nothing).
+   */
+  constructor(guard: G, what = 'Mutex', retake?: () => G) {
     super(`this ${what} is poisoned: a thread panicked while holding it. Recover the value with err.intoInner().`);
     this.name = 'PoisonError';
     this.#guard = guard;
+    this.#retake = retake;
   }
-  /** The guard, as if the lock had not been poisoned (Rust: `PoisonError::into_inner`). */
+  /**
+   * The guard, as if the lock had not been poisoned (Rust: `PoisonError::into_inner`).
+   * From a lock method it takes the lock again (waiting if another thread took it meanwhile), once.
+   */
   intoInner(): G {
-    return this.#guard;
+    const retake = this.#retake;
+    if (retake !== undefined) {
+      this.#retake = undefined;
+      this.#guard = retake();
+    }
+    return this.#guard as G;
   }
 }
 

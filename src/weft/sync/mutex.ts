@@ -76,16 +76,23 @@ export class Mutex<T> extends MovableHandle {
   /**
    * Blocks until the lock is free, takes it, and returns the guard.
    * Release it with `using guard = m.lock()` (at the end of the block, like
-   * Rust's drop) or `guard.unlock()`. Throws PoisonError — holding the
-   * guard — if a thread panicked while holding the lock.
+   * Rust's drop) or `guard.unlock()`. Throws PoisonError if a thread
+   * panicked while holding the lock: the lock is released again, and the
+   * error's `intoInner()` takes it and gives the guard (Rust's
+   * `lock().unwrap_or_else(|e| e.into_inner())`).
    */
   lock(): MutexGuard<T> {
+    return this.#lock(true);
+  }
+
+  /** `lock()`; with `checkPoison` false, a poisoned lock is taken as any other (PoisonError.intoInner). */
+  #lock(checkPoison: boolean): MutexGuard<T> {
     this.assertUsable();
     const ctx = context();
     if (ctx.scheduled) yieldPoint();
     const views = (this.#views ??= recordViews(this.#addr));
     // The uncontended case: one compare-exchange on the fixed view.
-    if (Atomics.compareExchange(views.words, W.lock, 0, 1) === 0) return this.#acquired(ctx, views);
+    if (Atomics.compareExchange(views.words, W.lock, 0, 1) === 0) return checkPoison ? this.#acquired(ctx, views) : this.#held(ctx, views);
     const { memory, threadId } = ctx;
     // Our own holder write, if any, is what this reads (a plain access: see #acquired).
     const holder = views.words[W.holder];
@@ -99,7 +106,7 @@ export class Mutex<T> extends MovableHandle {
     }
     // Held by another thread, usually for a few instructions: watched on the fixed view, then the futex path on it too.
     lockWordWatching(views.words, W.lock, LOCK_WATCHES, { kind: 'mutex', object: this.#addr });
-    return this.#acquired(ctx, views);
+    return checkPoison ? this.#acquired(ctx, views) : this.#held(ctx, views);
   }
 
   /** Takes the lock if it is free; returns undefined if another thread holds it (Rust: `WouldBlock`). */
@@ -122,8 +129,19 @@ export class Mutex<T> extends MovableHandle {
    */
   #acquired(ctx: ThreadContext, views: RecordViews): MutexGuard<T> {
     const guard = this.#held(ctx, views);
-    if (views.words[W.poisoned] !== 0) throw new PoisonError(guard);
+    if (views.words[W.poisoned] !== 0) this.#refusePoisoned(guard, () => this.#lock(false));
     return guard;
+  }
+
+  /**
+   * A poisoned lock was taken: it is released again and PoisonError thrown,
+   * whose `intoInner()` takes it again (`retake`). Rust's `Err(PoisonError(guard))`
+   * holds the guard, and code that drops the error drops the guard with it;
+   * here an error that is caught and ignored must not leave the lock held.
+   */
+  #refusePoisoned(guard: MutexGuard<T>, retake: () => MutexGuard<T>): never {
+    guard.unlock();
+    throw new PoisonError<MutexGuard<T>>(undefined as never, 'Mutex', retake);
   }
 
   /** The guard of a lock this thread has just taken, with the holder recorded and the trace told. */
@@ -162,7 +180,7 @@ export class Mutex<T> extends MovableHandle {
   getMut(): MutexGuard<T> {
     this.assertUsable();
     const guard = this.#exclusive('getMut');
-    if (this.isPoisoned()) throw new PoisonError(guard);
+    if (this.isPoisoned()) this.#refusePoisoned(guard, () => this.#exclusive('getMut'));
     return guard;
   }
 

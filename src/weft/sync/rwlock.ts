@@ -98,11 +98,17 @@ export class RwLock<T> extends MovableHandle {
   /**
    * Blocks until no writer holds or waits for the lock, then takes a shared
    * read lock. Other readers may hold it at the same time. Throws
-   * PoisonError, holding the guard, if a writer panicked. Asking again from
+   * PoisonError if a writer panicked (the lock released again; the error's
+   * `intoInner()` takes it and gives the guard). Asking again from
    * a thread that already reads while a writer waits is a deadlock (in Rust
    * too); weft throws instead of hanging.
    */
   read(): RwLockReadGuard<T> {
+    return this.#read(true);
+  }
+
+  /** `read()`; with `checkPoison` false, a poisoned lock is taken as any other (PoisonError.intoInner). */
+  #read(checkPoison: boolean): RwLockReadGuard<T> {
     this.assertUsable();
     yieldPoint(); // a synchronization point for the seeded scheduler, as Mutex.lock is
     const { memory, threadId } = context();
@@ -120,7 +126,7 @@ export class RwLock<T> extends MovableHandle {
         }
       });
     }
-    return this.#readAcquired();
+    return this.#readAcquired(checkPoison);
   }
 
   /** Takes a read lock if that needs no waiting; undefined otherwise (Rust: `WouldBlock`). */
@@ -139,9 +145,14 @@ export class RwLock<T> extends MovableHandle {
 
   /**
    * Blocks until no one else reads or writes, then takes the exclusive
-   * write lock. Throws PoisonError, holding the guard, if a writer panicked.
+   * write lock. Throws PoisonError if a writer panicked, as `read` does.
    */
   write(): RwLockWriteGuard<T> {
+    return this.#write(true);
+  }
+
+  /** `write()`; with `checkPoison` false, a poisoned lock is taken as any other (PoisonError.intoInner). */
+  #write(checkPoison: boolean): RwLockWriteGuard<T> {
     this.assertUsable();
     yieldPoint(); // a synchronization point for the seeded scheduler, as Mutex.lock is
     const { memory, threadId } = context();
@@ -152,7 +163,7 @@ export class RwLock<T> extends MovableHandle {
       this.#selfDeadlock('holds a read guard of this RwLock and asked for the write lock', 'drop the read guard before writing');
     }
     if (Atomics.compareExchange(i32, index, 0, WRITE_LOCKED) !== 0) writeContended(i32, index, this.#addr);
-    return this.#writeAcquired();
+    return this.#writeAcquired(checkPoison);
   }
 
   /** Takes the write lock if it is free; undefined otherwise (Rust: `WouldBlock`). */
@@ -195,7 +206,7 @@ export class RwLock<T> extends MovableHandle {
   getMut(): RwLockWriteGuard<T> {
     this.assertUsable();
     const guard = this.#exclusive('getMut');
-    if (this.#poisoned()) throw new PoisonError(guard, 'RwLock');
+    if (this.#poisoned()) refusePoisoned(guard, () => this.#exclusive('getMut'));
     return guard;
   }
 
@@ -226,20 +237,20 @@ export class RwLock<T> extends MovableHandle {
     Atomics.store(context().memory.i32, (this.#addr >> 2) + W.poisoned, 0);
   }
 
-  #readAcquired(): RwLockReadGuard<T> {
+  #readAcquired(checkPoison = true): RwLockReadGuard<T> {
     countRead(this.#addr, 1);
     traceEvent('lock', this.#addr);
     const guard = new RwLockReadGuard<T>(this.#addr);
-    if (this.#poisoned()) throw new PoisonError(guard, 'RwLock');
+    if (checkPoison && this.#poisoned()) refusePoisoned(guard, () => this.#read(false));
     return guard;
   }
 
-  #writeAcquired(): RwLockWriteGuard<T> {
+  #writeAcquired(checkPoison = true): RwLockWriteGuard<T> {
     const { memory, threadId } = context();
     Atomics.store(memory.i32, (this.#addr >> 2) + W.writer, threadId);
     traceEvent('lock', this.#addr);
     const guard = new RwLockWriteGuard<T>(this.#addr);
-    if (this.#poisoned()) throw new PoisonError(guard, 'RwLock');
+    if (checkPoison && this.#poisoned()) refusePoisoned(guard, () => this.#write(false));
     return guard;
   }
 
@@ -430,4 +441,15 @@ function deepFreeze(value: unknown): unknown {
   Object.freeze(value);
   for (const item of Object.values(value)) deepFreeze(item);
   return value;
+}
+
+/**
+ * A poisoned lock was taken: it is released again and PoisonError thrown,
+ * whose `intoInner()` takes it again (`retake`). Rust's `Err(PoisonError(guard))`
+ * holds the guard, and code that drops the error drops the guard with it;
+ * here an error that is caught and ignored must not leave the lock held.
+ */
+function refusePoisoned<G extends { unlock(): void }>(guard: G, retake: () => G): never {
+  guard.unlock();
+  throw new PoisonError<G>(undefined as never, 'RwLock', retake);
 }

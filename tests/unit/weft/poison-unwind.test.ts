@@ -54,6 +54,35 @@ function main() {
     expect(run.lines).toEqual(['caught: caught below', 'poisoned: true', 'PoisonError 1']);
   });
 
+  it('a PoisonError caught and ignored leaves the lock free, as dropping Rust\'s Err drops its guard; intoInner() takes it again', async () => {
+    const run = await ok(`
+function main() {
+  const m = new Arc(new Mutex(5));
+  const rw = new Arc(new RwLock(5));
+  const m2 = m.clone(), rw2 = rw.clone();
+  try { spawn(() => { using g = m2.lock(); using w = rw2.write(); throw new Error("boom"); }).join(); } catch {}
+  try { m.lock(); } catch (e) { console.log("main:", e.name); }
+  try { rw.read(); } catch (e) { console.log("main read:", e.name); }
+  const m3 = m.clone(), rw3 = rw.clone();
+  console.log("other:", spawn(() => { try { m3.lock(); return "ok"; } catch (e) { return e.name; } }).join());
+  console.log("other write:", spawn(() => { try { rw3.write(); return "ok"; } catch (e) { return e.name; } }).join());
+  try { m.lock(); } catch (e) { using g = e.intoInner(); g.value += 1; console.log("recovered:", g.value); }
+  try { rw.write(); } catch (e) { using w = e.intoInner(); w.value += 2; console.log("recovered write:", w.value); }
+  m.clearPoison();
+  using g = m.lock();
+  console.log("after clearPoison:", g.value, m.tryLock() === undefined);
+}`);
+    expect(run.lines).toEqual([
+      'main: PoisonError',
+      'main read: PoisonError',
+      'other: PoisonError',
+      'other write: PoisonError',
+      'recovered: 6',
+      'recovered write: 7',
+      'after clearPoison: 6 true',
+    ]);
+  });
+
   it('leaving the block normally, by return or by break, does not poison', async () => {
     const run = await ok(`
 function bump(m) { using g = m.lock(); g.value += 1; return g.value; }
