@@ -125,10 +125,82 @@ export function findClosures(
   // A closure found by two rules is lifted once.
   for (let i = nodes.length - 1; i > 0; i--) if (nodes[i] === nodes[i - 1]) nodes.splice(i, 1);
 
+  const par = new Set<AnyNode>(extra);
   return nodes.map((node, id) => {
     checkContexts(node, analysis.contexts, locate);
+    if (par.has(node)) refuseParWrites(node, analysis, locate);
     return { id, node, captures: capturesOf(node, analysis, locate) };
   });
+}
+
+/** Methods that change an array (typed arrays have none of these), and those that change a Map or Set. */
+const ARRAY_MUTATORS = new Set(['push', 'pop', 'shift', 'unshift', 'splice']);
+const COLLECTION_MUTATORS = new Set(['set', 'add', 'delete', 'clear', 'sort', 'reverse', 'fill', 'copyWithin']);
+
+/**
+ * A weft/par closure runs on several threads at once, each with its own copy
+ * of the plain data it captures (and of module-level variables), and on the
+ * calling thread for part of the work: what it changes there is changed in
+ * one copy of several, so a loop that counts or collects that way gives an
+ * answer that depends on how the work was split. Rust refuses to compile it
+ * (a par closure is `Fn`: it cannot change what it borrows). So is it here,
+ * for what the source shows: assigning to a captured variable, to a property
+ * of a captured object or array, or calling push/pop/shift/unshift/splice on
+ * one, or Map/Set/array methods that change it when the variable was made
+ * from an array, object, Map or Set. A `sharedArray` written by index is
+ * shared memory, not a copy, and stays allowed.
+ */
+function refuseParWrites(closure: Expression, analysis: ScopeAnalysis, locate: Locate): void {
+  if (closure.type !== 'ArrowFunctionExpression' && closure.type !== 'FunctionExpression') return;
+  /** The captured binding `node` (an identifier, or a member chain rooted at one) writes to, if it writes to one. */
+  const captured = (node: AnyNode): { binding: Binding; root: Identifier } | null => {
+    let root: AnyNode = node;
+    while (root.type === 'MemberExpression') root = root.object;
+    if (root.type !== 'Identifier') return null;
+    const binding = analysis.referenceOf(root)?.binding;
+    if (binding === null || binding === undefined || contains(closure, binding.scope.node)) return null;
+    if (binding.kind === 'function' || binding.kind === 'class' || binding.kind === 'import') return null;
+    return { binding, root };
+  };
+  /** A variable made from plain data (a copy per thread), as far as its initializer says. */
+  const plainData = (binding: Binding): boolean => {
+    const value = binding.value;
+    if (value === null) return false;
+    if (value.type === 'ArrayExpression' || value.type === 'ObjectExpression') return true;
+    if (value.type === 'NewExpression' && value.callee.type === 'Identifier') return ['Array', 'Map', 'Set', 'Object'].includes(value.callee.name);
+    return false;
+  };
+  const fail = (at: AnyNode, what: string): never => {
+    const { line, column } = locate(at);
+    throw new CompileError(
+      `${what} is changed inside a closure that weft/par runs on several threads at once: each thread changes its own copy, ` +
+        'so the changes are lost or counted in part (Rust refuses this: a par closure cannot change what it captures). ' +
+        'Return the values instead (map, then sum, reduce or collect), or count with an atomic, or write into a sharedArray',
+      line,
+      column,
+    );
+  };
+  const name = (node: AnyNode, root: Identifier): string => (node === root ? `\`${root.name}\`` : `\`${root.name}\`'s content`);
+  const walk = (node: AnyNode): void => {
+    if (node.type === 'AssignmentExpression' || node.type === 'UpdateExpression') {
+      const target = node.type === 'AssignmentExpression' ? node.left : node.argument;
+      const hit = captured(target);
+      if (hit !== null) {
+        // An index into something that may be a sharedArray (shared memory) is allowed; into plain data it is not.
+        const byIndex = target.type === 'MemberExpression' && target.computed;
+        if (!byIndex || plainData(hit.binding)) fail(target, name(target, hit.root));
+      }
+    }
+    if (node.type === 'CallExpression' && node.callee.type === 'MemberExpression' && !node.callee.computed && node.callee.property.type === 'Identifier') {
+      const method = node.callee.property.name;
+      const hit = captured(node.callee.object);
+      if (hit !== null && (ARRAY_MUTATORS.has(method) || (COLLECTION_MUTATORS.has(method) && plainData(hit.binding)))) {
+        fail(node, `${name(node.callee.object, hit.root)} (by \`.${method}()\`)`);
+      }
+    }
+    for (const child of childNodes(node)) walk(child);
+  };
+  walk(closure.body);
 }
 
 function capturesOf(closure: Expression, analysis: ScopeAnalysis, locate: Locate): string[] {
