@@ -171,4 +171,28 @@ async function main() {
 }`);
     expect(lines).toEqual(['permit used', 'woken 1', 'woken 2']);
   });
+
+  it('Notify: a notified() made before notifyWaiters receives it unpolled; a waiter dropped after notifyWaiters passes nothing on (Tokio)', async () => {
+    const lines = await ok(`
+async function main() {
+  time.pause();
+  const notify = new Notify();
+  const made = notify.notified(); // made, checked a condition, not yet awaited
+  notify.notifyWaiters();
+  console.log("made before:", (await select({ made, late: sleep(100) })).key);
+  const w = spawn(async () => { await notify.notified(); });
+  await yieldNow();
+  notify.notifyWaiters();
+  w.abort();
+  await yieldNow();
+  console.log("after a dropped waiter:", (await select({ n: notify.notified(), t: sleep(100) })).key);
+  const one = spawn(async () => { await notify.notified(); });
+  await yieldNow();
+  notify.notifyOne();
+  one.abort();
+  await yieldNow();
+  console.log("notifyOne passed on:", (await select({ n: notify.notified(), t: sleep(100) })).key);
+}`);
+    expect(lines).toEqual(['made before: made', 'after a dropped waiter: t', 'notifyOne passed on: n']);
+  });
 });

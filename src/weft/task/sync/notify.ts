@@ -5,19 +5,25 @@
  * `notifyOne` wakes the longest-waiting task, or, when none waits, leaves a
  * single permit that the next `notified()` consumes at once (so a
  * notification sent just before the wait is not lost). `notifyWaiters`
- * wakes every task waiting now and leaves no permit.
+ * wakes every task waiting now and leaves no permit; as in Tokio, a
+ * `notified()` future receives it from the moment it is made, polled or
+ * not, so "make `notified()`, check the condition, then await" loses no
+ * wakeup.
  */
 import { PENDING, Poll, type Awaitable, type Context, type Waker } from '../future.ts';
 import { pollFn } from './poll-fn.ts';
 
 interface Waiter {
   waker: Waker;
-  notified: boolean;
+  /** Woken, and by which: a notifyOne's notification passes on if the waiter is dropped unseen, a notifyWaiters' does not. */
+  notified: false | 'one' | 'all';
 }
 
 export class Notify {
   #permit = false;
   readonly #waiters: Waiter[] = [];
+  /** How many times notifyWaiters was called: a `notified()` made before the latest one is notified. */
+  #generation = 0;
 
   notifyOne(): void {
     const waiter = this.#waiters.shift();
@@ -25,13 +31,14 @@ export class Notify {
       this.#permit = true;
       return;
     }
-    waiter.notified = true;
+    waiter.notified = 'one';
     waiter.waker.wake();
   }
 
   notifyWaiters(): void {
+    this.#generation++;
     for (const waiter of this.#waiters.splice(0)) {
-      waiter.notified = true;
+      waiter.notified = 'all';
       waiter.waker.wake();
     }
   }
@@ -39,9 +46,12 @@ export class Notify {
   /** Waits for a notification. */
   notified(): Awaitable<void> {
     let waiter: Waiter | null = null;
+    const generation = this.#generation;
     return pollFn(
       (cx: Context): Poll<void> => {
         if (waiter === null) {
+          // A notifyWaiters since this future was made, polled or not, is its notification.
+          if (this.#generation !== generation) return Poll.ready(undefined);
           if (this.#permit) {
             this.#permit = false;
             return Poll.ready(undefined);
@@ -62,8 +72,8 @@ export class Notify {
         if (waiter === null) return;
         const i = this.#waiters.indexOf(waiter);
         if (i >= 0) this.#waiters.splice(i, 1);
-        // A notifyOne that chose this waiter but was never seen passes to the next one, as in Tokio.
-        else if (waiter.notified) this.notifyOne();
+        // A notifyOne that chose this waiter but was never seen passes to the next one, as in Tokio; a notifyWaiters does not.
+        else if (waiter.notified === 'one') this.notifyOne();
         waiter = null;
       },
     );
