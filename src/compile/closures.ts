@@ -111,12 +111,23 @@ export function findClosures(
   extra: readonly Expression[] = [],
 ): Closure[] {
   const callees = new Set(liftCallees);
+  const threadSpawns = threadSpawnNames(program);
   const nodes: Expression[] = [...extra];
   const walk = (node: AnyNode): void => {
     if (node.type === 'CallExpression') {
       const name = calleeName(node, analysis);
       const arg = name !== null && callees.has(name) ? liftedArgument(node.arguments) : null;
       if (arg !== null && !isAsyncFunction(arg, analysis)) nodes.push(arg);
+      else if (arg !== null && node.callee.type === 'Identifier' && threadSpawns.has(node.callee.name)) {
+        // weft/thread's spawn (an async closure given to weft/task's is a task: task-closures.ts).
+        const { line, column } = locate(arg);
+        throw new CompileError(
+          "weft/thread's spawn runs a plain function on a new thread, but this closure is async: on a thread it would only make a future that nobody polls. " +
+            'Remove `async` (a thread blocks where a task awaits: recv(), join(), sleep()), or spawn it as a task with spawn from weft/task',
+          line,
+          column,
+        );
+      }
     }
     for (const child of childNodes(node)) walk(child);
   };
@@ -201,6 +212,20 @@ function refuseParWrites(closure: Expression, analysis: ScopeAnalysis, locate: L
     for (const child of childNodes(node)) walk(child);
   };
   walk(closure.body);
+}
+
+/** The local names of weft/thread's `spawn` (`import { spawn } from "weft/thread"`, `import { spawn as go } …`). */
+function threadSpawnNames(program: Program): Set<string> {
+  const names = new Set<string>();
+  for (const statement of program.body) {
+    if (statement.type !== 'ImportDeclaration' || statement.source.value !== 'weft/thread') continue;
+    for (const specifier of statement.specifiers) {
+      if (specifier.type !== 'ImportSpecifier') continue;
+      const imported = specifier.imported.type === 'Identifier' ? specifier.imported.name : String(specifier.imported.value);
+      if (imported === 'spawn') names.add(specifier.local.name);
+    }
+  }
+  return names;
 }
 
 function capturesOf(closure: Expression, analysis: ScopeAnalysis, locate: Locate): string[] {

@@ -16,6 +16,8 @@ import { context } from '../runtime/context.ts';
 import { decodeValue, encodeValue } from '../runtime/codec.ts';
 import { ENCODE, HANDLE_TARGET, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { dropTree, own } from '../runtime/ownership.ts';
+import { NotSendError } from '../runtime/codec.ts';
+import { Receiver } from './mpsc.ts';
 
 const W = { strong: 0, ptr: 1, len: 2 } as const;
 
@@ -33,6 +35,13 @@ class ArcCell<T> extends MovableHandle {
 
   [ENCODE]() {
     this.#assertLive();
+    // Every encode of an Arc takes it to another thread (a capture, a send, a Mutex's value).
+    if (holdsReceiver(this.deref(), 0)) {
+      throw new NotSendError(
+        'an Arc holding a Receiver cannot be shared between threads: only one thread may receive from a channel ' +
+          '(Rust: `Receiver<T>` cannot be shared between threads safely, E0277). Put the Receiver in a Mutex: new Arc(new Mutex(rx))',
+      );
+    }
     return { kind: HandleKind.Arc, addr: this.addr };
   }
 
@@ -47,7 +56,7 @@ class ArcCell<T> extends MovableHandle {
       const { memory } = context();
       const i32 = memory.i32;
       const base = this.addr >> 2;
-      this.#value = decodeValue(memory.read(i32[base + W.ptr]!, i32[base + W.len]!), { owned: false }) as T;
+      this.#value = freezePlain(decodeValue(memory.read(i32[base + W.ptr]!, i32[base + W.len]!), { owned: false }), 0) as T;
       this.#loaded = true;
     }
     return this.#value as T;
@@ -83,6 +92,38 @@ class ArcCell<T> extends MovableHandle {
   dropOnExit(): void {
     this.drop();
   }
+}
+
+/**
+ * An Arc's value is read-only, as in Rust (`*arc` is a shared borrow): its
+ * plain objects and arrays are frozen in each thread's copy, so changing one
+ * throws where Rust would not compile, instead of changing one copy of
+ * several. Weft handles inside (a Mutex, an atomic) are left as they are:
+ * they are how an Arc's contents change.
+ */
+function freezePlain(value: unknown, depth: number): unknown {
+  if (typeof value !== 'object' || value === null || depth > 64 || Object.isFrozen(value)) return value;
+  const proto = Object.getPrototypeOf(value);
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return value;
+  Object.freeze(value);
+  for (const item of Object.values(value)) freezePlain(item, depth + 1);
+  return value;
+}
+
+/** Whether `value` is a Receiver or holds one in its plain objects and arrays: not `Sync`, so no Arc of it may cross threads. */
+function holdsReceiver(value: unknown, depth: number): boolean {
+  if (value instanceof Receiver) return true;
+  if (typeof value !== 'object' || value === null || depth > 16) return false;
+  const proto = Object.getPrototypeOf(value);
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return false;
+  return Object.values(value).some((item) => holdsReceiver(item, depth + 1));
+}
+
+function readOnly(what: string): never {
+  throw new TypeError(
+    `cannot ${what} through an Arc: what an Arc holds is shared by every thread and read-only (Rust: cannot assign to data in an \`Arc\`). ` +
+      'Put what changes in a Mutex or an atomic inside the Arc: new Arc(new Mutex(value))',
+  );
 }
 
 /** The Arc's own members; everything else is forwarded to the value. */
@@ -122,6 +163,15 @@ function wrap<T>(addr: number, owned: boolean): Arc<T> {
       if (prop === ENCODE || prop === CELL) return true;
       const value = target.deref();
       return typeof value === 'object' && value !== null && prop in value;
+    },
+    set(_target, prop) {
+      return readOnly(`assign to \`${String(prop)}\``);
+    },
+    deleteProperty(_target, prop) {
+      return readOnly(`delete \`${String(prop)}\``);
+    },
+    defineProperty(_target, prop) {
+      return readOnly(`define \`${String(prop)}\``);
     },
   });
   return proxy as unknown as Arc<T>;

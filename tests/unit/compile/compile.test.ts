@@ -285,6 +285,16 @@ describe('mistakes are reported where the reader made them', () => {
     expect(() => compile(lines(main, 'function again() { main(); }', 'const later = () => main();'))).not.toThrow();
   });
 
+  it("refuses an async closure given to weft/thread's spawn, at the closure, naming weft/task's spawn", () => {
+    const program = (imports: string, call: string) => lines(imports, 'function main() {', `  ${call}`, '}');
+    expect(compileErrorText(program('import { spawn } from "weft/thread";', 'spawn(async () => 42);'))).toMatch(
+      /^3:9 weft\/thread's spawn runs a plain function on a new thread, but this closure is async.*spawn from weft\/task$/,
+    );
+    expect(compileErrorText(program('import { spawn as go } from "weft/thread";', 'go(async function () { return 1; });'))).toMatch(/^3:6 weft\/thread's spawn/);
+    // weft/task's spawn takes async closures: they are tasks.
+    expect(() => compile(program('import { spawn } from "weft/task";', 'spawn(async () => 42);'))).not.toThrow();
+  });
+
   it('refuses to move a local function into a thread, naming it at its use in the closure', () => {
     const source = lines(
       'function main() {',

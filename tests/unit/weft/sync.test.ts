@@ -101,6 +101,44 @@ describe('weft/sync Mutex and Arc', () => {
   });
 });
 
+describe('weft/sync Arc is read-only and Sync-checked, as in Rust', () => {
+  it('assigning through an Arc, or changing its plain data, throws instead of changing one copy of several', async () => {
+    const run = await runProgram(program(`
+  const state = new Arc({ hits: 0, list: [1], nested: { n: 1 } });
+  for (const change of [() => { state.hits += 1; }, () => { delete state.hits; }, () => { state.list.push(2); }, () => { state.nested.n = 5; }]) {
+    try { change(); console.log("changed"); } catch (e) { console.log(e.name, e.message.slice(0, 40)); }
+  }
+  const counter = new Arc({ total: new Mutex(0) });
+  const c = counter.clone();
+  spawn(() => { using g = c.total.lock(); g.value += 1; }).join();
+  console.log(state.hits, state.list.join(","), state.nested.n, counter.total.lock().value);`));
+    expect(run.errors).toEqual([]);
+    expect(run.lines).toEqual([
+      'TypeError cannot assign to `hits` through an Arc: ',
+      'TypeError cannot delete `hits` through an Arc: wha',
+      "TypeError Cannot add property 1, object is not ext",
+      "TypeError Cannot assign to read only property 'n' ",
+      '0 1 1 1',
+    ]);
+  });
+
+  it('an Arc holding a Receiver cannot cross to another thread (Receiver is not Sync); an Arc<Mutex<Receiver>> can', async () => {
+    const run = await runProgram(program(`
+  const [tx, rx] = mpsc.channel<number>();
+  const shared = new Arc(rx);
+  const r = shared.clone();
+  try { spawn(() => r.recv()).join(); } catch (e) { console.log(e.name, e.message.includes("new Arc(new Mutex(rx))")); }
+  const [tx2, rx2] = mpsc.channel<number>();
+  const locked = new Arc(new Mutex(rx2));
+  const l = locked.clone();
+  tx2.send(7);
+  console.log(spawn(() => { using g = l.lock(); return g.value.recv(); }).join());
+  drop(tx);`));
+    expect(run.errors).toEqual([]);
+    expect(run.lines).toEqual(['NotSendError true', '7']);
+  });
+});
+
 describe('weft/sync mpsc', () => {
   it('sends a value to main', async () => {
     const run = await runProgram(program(`
