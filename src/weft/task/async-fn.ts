@@ -13,6 +13,7 @@
  * resources, exactly once, as Rust drops a future's live locals.
  */
 import { dropFuture, isFuture, isThenable, PENDING, Poll, PromiseFuture, refuseThen, type Context, type Future } from './future.ts';
+import { runningTask, type Task } from './runtime/task.ts';
 
 /** The lowered code writes the reader's line of each `await` here just before suspending (one property write). */
 export const site = { line: 0, column: 0 };
@@ -30,6 +31,8 @@ export class AsyncFn<T> implements Future<T> {
   #done = false;
   /** The body returned a future (`return other()` without `await`): this one completes with it, as TypeScript types it. */
   #adopting = false;
+  /** The task that first polled it: another task polling it while that one lives is awaiting one future twice. */
+  #owner: Task | null = null;
   /** The reader's line of the `await` this body is suspended at (0 before the first poll). */
   line = 0;
   /** Its column (1-based), with `line`. */
@@ -47,6 +50,17 @@ export class AsyncFn<T> implements Future<T> {
 
   poll(cx: Context): Poll<T> {
     if (this.#done) throw new Error('`async fn` resumed after completion: a future can be awaited only once (await its JoinHandle, or keep the value it returned)');
+    const task = runningTask();
+    if (task !== null) {
+      const owner = this.#owner;
+      if (owner === null) this.#owner = task;
+      else if (owner !== task && !owner.finished) {
+        throw new Error(
+          `this future is already being awaited by ${owner.label()}: a future runs in one task and is awaited once ` +
+            '(in Rust, awaiting it twice is a "use of moved value"). To share its result, spawn it once and await its JoinHandle, or send the value on a channel',
+        );
+      }
+    }
     let generator = this.#generator;
     let inner = this.#awaiting;
     if (generator === null && !this.#adopting) {

@@ -47,6 +47,19 @@ async function main() {
     });
   }
 
+  it('one future awaited by two tasks fails in the second, naming the first (Rust: use of moved value)', async () => {
+    const result = await run(`
+async function slow() { await sleep(50); return 1; }
+async function main() {
+  const f = slow();
+  const h = spawn(async () => await f);
+  console.log("main got", await f);
+  try { await h; } catch (e) { console.log("task 1:", e.message); }
+}`);
+    expect(result.lines[0]).toBe('main got 1');
+    expect(result.lines[1]).toMatch(/^task 1: this future is already being awaited by task 'main': a future runs in one task and is awaited once/);
+  });
+
   it('join does what Promise.all was reached for', async () => {
     const result = await run(`
 async function work(n: number): Promise<number> { await sleep(n); return n * 10; }

@@ -143,7 +143,7 @@ export function runningTaskAt(): { id: number; at: () => { line: number; column:
 export function whereAwaiting(future: Future<unknown> | null): { line: number; column: number; what: string; on?: WaitsOn } {
   let line = 0;
   let column = 0;
-  let what = 'to be polled';
+  let what = 'its turn to be polled';
   let on: WaitsOn | undefined;
   for (let depth = 0; future !== null && depth < 1000; depth++) {
     if (future instanceof AsyncFn) {
