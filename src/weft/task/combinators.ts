@@ -8,6 +8,7 @@
  * with another, and a branch that is no longer wanted is cancelled by
  * being dropped at its await point (its `finally` blocks run then).
  */
+import { isPanic } from '../runtime/unwind.ts';
 import { awaitable, BY_REFERENCE, dropFuture, intoFuture, PENDING, Poll, refuseThen, type Awaitable, type Context, type Future, type IntoFuture, type Output } from './future.ts';
 import { currentRuntime } from './runtime/context.ts';
 
@@ -123,6 +124,8 @@ function joinFutures<F extends readonly IntoFuture<unknown>[]>(inputs: F, api: s
   let futures: (Future<unknown> | null)[] | null = null;
   const values: unknown[] = new Array(inputs.length);
   let remaining = inputs.length;
+  /** join's first Err (a weft error that stands for Rust's `Err`), thrown once every branch is done. */
+  let firstErr: { error: unknown } | undefined;
   const cancelRest = () => {
     const rest = futures ?? [];
     futures = null;
@@ -138,8 +141,14 @@ function joinFutures<F extends readonly IntoFuture<unknown>[]>(inputs: F, api: s
         try {
           result = branch.poll(cx);
         } catch (error) {
-          // try_join!: the first Err cancels the rest; join!: a panic unwinds through it, dropping the rest too.
           futures[i] = null;
+          // join!: an Err is a value like any other, the other branches run to their end (thrown after them);
+          // try_join!: the first Err cancels the rest; a panic unwinds through either, dropping the rest too.
+          if (api === 'join' && !isPanic(error)) {
+            firstErr ??= { error };
+            remaining--;
+            continue;
+          }
           cancelRest();
           throw error;
         }
@@ -149,7 +158,9 @@ function joinFutures<F extends readonly IntoFuture<unknown>[]>(inputs: F, api: s
           remaining--;
         }
       }
-      return remaining === 0 ? Poll.ready(values as Outputs<F>) : PENDING;
+      if (remaining > 0) return PENDING;
+      if (firstErr !== undefined) throw firstErr.error;
+      return Poll.ready(values as Outputs<F>);
     },
     describe: () => `${remaining} of ${inputs.length} joined futures`,
     [Symbol.dispose]: cancelRest,
@@ -159,8 +170,12 @@ function joinFutures<F extends readonly IntoFuture<unknown>[]>(inputs: F, api: s
 
 /**
  * Awaits every future concurrently, in this one task, and finishes with all
- * their values in order (tokio::join!). If one throws, the others are
- * cancelled and the error is rethrown.
+ * their values in order (tokio::join!). A branch that fails with an error
+ * standing for Rust's `Err` (Elapsed, RecvError, SendError, …) does not stop
+ * the others: join! waits for every branch, and the first such error is
+ * thrown once they are all done (join! would return it in its tuple). A
+ * panic (any other throw) cancels the others and is rethrown at once.
+ * tryJoin stops at the first error of any kind.
  */
 export function join<const F extends readonly IntoFuture<unknown>[]>(...futures: F): Awaitable<Outputs<F>> {
   return joinFutures(futures, 'join');

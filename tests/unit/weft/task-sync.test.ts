@@ -157,6 +157,20 @@ async function main() {
     expect(lines).toEqual(['tryAcquire: noPermits', 'big,small 3']);
   });
 
+  it("join lets every branch finish when one fails with an Err (Elapsed), then throws it; tryJoin cancels the rest at once (Tokio's join!/try_join!)", async () => {
+    const lines = await ok(`
+import { timeout, tryJoin } from "weft/task";
+async function slow(label: string) { await sleep(50); console.log(label, "done at", time.now()); return label; }
+async function main() {
+  time.pause();
+  try { await join(timeout(10, sleep(100)), slow("join branch")); } catch (e) { console.log("join threw", (e as Error).name, "at", time.now()); }
+  const start = time.now();
+  try { await tryJoin(timeout(10, sleep(100)), slow("tryJoin branch")); } catch (e) { console.log("tryJoin threw", (e as Error).name, "after", time.now() - start); }
+  try { await join((async () => { await sleep(5); throw new Error("boom"); })(), slow("after a panic")); } catch (e) { console.log("panic:", (e as Error).message, "after", time.now() - start); }
+}`);
+    expect(lines).toEqual(['join branch done at 50', 'join threw Elapsed at 50', 'tryJoin threw Elapsed after 10', 'panic: boom after 15']);
+  });
+
   it('Notify: notifyOne wakes one waiter or leaves a permit; notifyWaiters wakes all', async () => {
     const lines = await ok(`
 async function main() {
