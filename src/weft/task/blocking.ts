@@ -61,6 +61,13 @@ export class BlockingHandle<T> implements Future<T> {
     if (i >= 0) blocking.splice(i, 1);
   }
 
+  /**
+   * Tokio's `JoinHandle::abort` on a spawn_blocking task: it cannot stop code
+   * that has started, and here the job starts at once on its own thread, so
+   * this does nothing to it. Awaiting the handle still gives its result.
+   */
+  abort(): void {}
+
   /** True once the thread has returned or panicked. */
   isFinished(): boolean {
     return this.#thread.isFinished();

@@ -66,6 +66,8 @@ export class JoinError extends Error {
 export class JoinHandle<T> implements Future<T> {
   readonly #task: Task;
   #waker: Waker | null = null;
+  /** Its outcome was given out (awaited, or by `result()`). */
+  #taken = false;
   declare then: Awaitable<T>['then'];
 
   constructor(task: Task) {
@@ -73,6 +75,9 @@ export class JoinHandle<T> implements Future<T> {
   }
 
   poll(cx: Context): Poll<T> {
+    if (this.#taken) {
+      throw new Error("this JoinHandle was already awaited: a task's result is taken once (in Rust, awaiting the handle again is a \"use of moved value\"); keep the value the first await gave");
+    }
     const task = this.#task;
     const outcome = task.outcome;
     if (outcome === undefined) {
@@ -85,6 +90,7 @@ export class JoinHandle<T> implements Future<T> {
       return PENDING;
     }
     this.#forget();
+    this.#taken = true;
     if (outcome.kind === 'ok') return Poll.ready(outcome.value as T);
     if (outcome.kind === 'panic') throw outcome.error;
     throw new JoinError(task.id, true);
@@ -106,7 +112,9 @@ export class JoinHandle<T> implements Future<T> {
           handle.poll(cx);
           return PENDING;
         }
+        if (handle.#taken) return handle.poll(cx) as never; // throws: already awaited
         handle.#forget();
+        handle.#taken = true;
         return Poll.ready(resultOf<T>(task));
       },
       describe: () => handle.describe(),

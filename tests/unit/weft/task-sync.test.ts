@@ -171,6 +171,32 @@ async function main() {
     expect(lines).toEqual(['join branch done at 50', 'join threw Elapsed at 50', 'tryJoin threw Elapsed after 10', 'panic: boom after 15']);
   });
 
+  it('handles used after they are spent fail as the other channels do: a dropped watch Sender, a JoinHandle awaited twice; spawnBlocking has abort()', async () => {
+    const lines = await ok(`
+import { spawnBlocking } from "weft/task";
+async function main() {
+  const [wtx, wrx] = watch.channel(1);
+  wtx.drop();
+  try { wtx.send(2); } catch (e) { console.log("watch:", (e as Error).message); }
+  const h = spawn(async () => 5);
+  console.log("first:", await h);
+  try { await h; } catch (e) { console.log("second:", (e as Error).message.slice(0, 36)); }
+  const b = spawnBlocking(() => 7);
+  b.abort(); // too late to stop it, as in Tokio: the job has started
+  console.log("blocking:", await b);
+  const [otx, _orx] = oneshot.channel();
+  try { await Promise.race([otx.closed()]); } catch (e) { console.log("race:", (e as Error).message.includes("select")); }
+  drop(wrx);
+}`);
+    expect(lines).toEqual([
+      'watch: use of dropped value: this watch Sender was dropped',
+      'first: 5',
+      'second: this JoinHandle was already awaited',
+      'blocking: 7',
+      'race: true',
+    ]);
+  });
+
   it('Notify: notifyOne wakes one waiter or leaves a permit; notifyWaiters wakes all', async () => {
     const lines = await ok(`
 async function main() {

@@ -5,7 +5,7 @@
  * The Receiver is itself a future: `const v = await rx`. If the Sender is
  * dropped without sending, awaiting throws RecvError.
  */
-import { PENDING, Poll, refuseThen, type Awaitable, type Context, type Future, type Waker } from '../future.ts';
+import { awaitable, PENDING, Poll, refuseThen, type Awaitable, type Context, type Future, type Waker } from '../future.ts';
 import { RecvError, SendError, TryRecvError } from '../../sync/errors.ts';
 import { giveAway, TAKE } from '../move.ts';
 
@@ -67,7 +67,8 @@ export class Sender<T> {
         slot.senderWaker = null;
       },
     };
-    return future as unknown as Awaitable<void>;
+    // An Awaitable, so Promise.race or .then on it fails saying what to use, as every weft future does.
+    return awaitable(future);
   }
   drop(): void {
     const slot = this.#slot;

@@ -185,7 +185,7 @@ export class Semaphore {
   }
 
   #check(n: number): void {
-    if (!Number.isInteger(n) || n < 1) throw new RangeError(`acquire needs a whole number of permits, at least 1; got ${n}`);
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`acquire needs a whole number of permits (0 or more); got ${n}`);
   }
 
   #grant(): void {

@@ -34,16 +34,23 @@ class Shared<T> {
 export class Sender<T> {
   readonly #shared: Shared<T>;
   #moved = false;
+  #dropped = false;
   constructor(shared: Shared<T>) {
     this.#shared = shared;
   }
+  /** A dropped Sender is gone, as the other channels' are (Rust would not compile a use after `drop(tx)`). */
+  #assertLive(): void {
+    if (this.#dropped) throw new Error('use of dropped value: this watch Sender was dropped');
+  }
   /** Replaces the value and notifies the Receivers; throws SendError if there is none. */
   send(value: T): void {
+    this.#assertLive();
     if (this.#shared.receivers === 0) throw new SendError(value);
     this.sendReplace(value);
   }
   /** Replaces the value even with no Receiver; returns the old one. */
   sendReplace(value: T): T {
+    this.#assertLive();
     const shared = this.#shared;
     giveAway(value);
     const old = shared.value;
@@ -54,6 +61,7 @@ export class Sender<T> {
   }
   /** Changes the value in place with `modify` and notifies. */
   sendModify(modify: (value: T) => T | void): void {
+    this.#assertLive();
     const shared = this.#shared;
     const next = modify(shared.value);
     if (next !== undefined) shared.value = next as T;
@@ -92,7 +100,9 @@ export class Sender<T> {
     );
   }
   drop(): void {
-    if (this.#moved || !this.#shared.senderAlive) return;
+    if (this.#moved || this.#dropped) return;
+    this.#dropped = true;
+    if (!this.#shared.senderAlive) return;
     this.#shared.senderAlive = false;
     this.#shared.wakeAll();
   }
