@@ -180,7 +180,7 @@ async function main() {
   try { wtx.send(2); } catch (e) { console.log("watch:", (e as Error).message); }
   const h = spawn(async () => 5);
   console.log("first:", await h);
-  try { await h; } catch (e) { console.log("second:", (e as Error).message.slice(0, 36)); }
+  try { await h; } catch (e) { console.log("second:", (e as Error).message.split(":")[0]); }
   const b = spawnBlocking(() => 7);
   b.abort(); // too late to stop it, as in Tokio: the job has started
   console.log("blocking:", await b);
