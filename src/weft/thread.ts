@@ -17,6 +17,7 @@ import { traceEvent, traceValue } from './runtime/trace.ts';
 import { context, lazyCallerLocation, threadLabel, type SourceLocation } from './runtime/context.ts';
 import { decodeValue, encodeCaptures } from './runtime/codec.ts';
 import { ENCODE, HandleKind, MOVE, MovableHandle, registerDecoder, type Encodable } from './runtime/handle.ts';
+import { NotSendError } from './runtime/codec.ts';
 import { liftedClosure } from './runtime/lift.ts';
 import { allocateThread, releaseThread, slot, S, threadName, ThreadState } from './runtime/thread-table.ts';
 import type { PanicPayload } from './runtime/threads.ts';
@@ -247,6 +248,18 @@ export function availableParallelism(): number {
 /** A scope whose threads borrow (Rust: `thread::Scope`). */
 export class Scope {
   readonly #handles: JoinHandle<unknown>[] = [];
+  /**
+   * Taken into another thread (a scoped thread's closure that captures `s`):
+   * Rust allows it (a Scope is `Sync`, so a scoped thread may spawn more
+   * into the same scope); weft keeps a scope's threads in the thread that
+   * opened it, so it refuses, saying what to write instead.
+   */
+  [ENCODE](): never {
+    throw new NotSendError(
+      'a Scope stays in the thread that opened it: weft cannot let a scoped thread spawn into the same scope (Rust can: its Scope is `Sync`). ' +
+        'Spawn every scoped thread from the closure given to scope(), or open a scope of its own inside the thread: scope((inner) => inner.spawn(…))',
+    );
+  }
   /** Spawns a scoped thread: it borrows the handles it captures instead of taking them. */
   spawn<T>(f: () => T): JoinHandle<Awaited<T>> {
     const handle = spawnWith(f, undefined, true);

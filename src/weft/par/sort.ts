@@ -172,6 +172,7 @@ function sortWith(items: unknown, compare: unknown, api: string): void {
   if (!isTyped && !Array.isArray(items)) throw new TypeError(`${api} expects an array or a typed array to sort in place`);
   const array = items as AnyTypedArray | unknown[];
   const numbers = isTyped || (array as unknown[]).every((x) => typeof x === 'number');
+  if (!numbers && cmpFn === undefined) refuseUnordered(array as unknown[]);
   const sequential = () => (array as { sort(cmp: Compare): unknown }).sort(cmpFn ?? (isTyped ? (undefined as never) : defaultCompare));
   if (!numbers) return void sequential();
   const registry = currentRegistry();
@@ -191,6 +192,22 @@ function sortWith(items: unknown, compare: unknown, api: string): void {
   } finally {
     mem.free(ptr);
   }
+}
+
+/**
+ * parSort orders numbers, strings or bigints, all of one kind (Rust's `par_sort` needs `Ord`, and would not
+ * compile for anything else): objects, or numbers mixed with strings, have no order of their own.
+ */
+function refuseUnordered(array: unknown[]): void {
+  const kind = array.length > 0 ? typeof array[0] : 'number';
+  const odd = array.findIndex((x) => typeof x !== kind || (kind !== 'string' && kind !== 'bigint' && kind !== 'number'));
+  if (odd < 0) return;
+  const what = (x: unknown) => (x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x === 'object' ? 'an object' : `a ${typeof x}`);
+  throw new TypeError(
+    `parSort orders numbers, strings or bigints of one kind, but item ${odd} is ${what(array[odd])}` +
+      (odd > 0 ? ` where item 0 is ${what(array[0])}` : '') +
+      ' (Rust needs Ord to sort). Give the order with parSortBy(items, (a, b) => …), or sort by a key: parSortBy(items, (a, b) => a.key - b.key)',
+  );
 }
 
 /** Sorts `items` in place, in parallel: numbers ascending (NaN last), strings by code units. Stable. */

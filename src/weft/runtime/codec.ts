@@ -368,8 +368,9 @@ function writeValue(w: Writer, value: unknown, handles: Encodable[]): void {
       return;
     case 'function':
       throw new NotSendError(
-        `${pathText(w)} is a function, and functions cannot be sent to another thread (Rust would say it is not \`Send\`). ` +
-          'Declare the function at module level, where every thread can see it.',
+        `${pathText(w)} is a function, and weft cannot send a function to another thread: each thread has its own copy of the program's functions ` +
+          "(a closure is not \`Send\` in Rust when it captures what is not; a plain \`fn\` is, but weft cannot tell them apart). " +
+          'Call a module-level function by its name in the other thread, or send data that says which one to call (a name or a number).',
       );
     case 'symbol':
       throw new NotSendError(`${pathText(w)} is a symbol, and symbols cannot be sent to another thread.`);

@@ -327,6 +327,27 @@ function main() {
     expect(run.lines).toEqual(Array(2).fill(Array(8).fill('true').join(' ')));
   });
 
+  it('parSort refuses items with no order of their own (Rust needs Ord), naming the first odd one; parSortBy sorts them', async () => {
+    const run = await runProgram(`${preamble}
+import { parSort, parSortBy } from "weft/par";
+function main() {
+  for (const items of [[{ a: 2 }, { a: 1 }], [3, "a", 1]]) {
+    try { parSort(items); console.log("sorted"); } catch (e) { console.log(e.name, e.message.split(" (")[0]); }
+  }
+  const objects = [{ a: 2 }, { a: 1 }];
+  parSortBy(objects, (x, y) => x.a - y.a);
+  const words = ["b", "a"], big = [3n, 1n];
+  parSort(words); parSort(big);
+  console.log(objects.map((o) => o.a).join(","), words.join(","), big.join(","));
+}`);
+    expect(run.errors).toEqual([]);
+    expect(run.lines).toEqual([
+      'TypeError parSort orders numbers, strings or bigints of one kind, but item 0 is an object',
+      'TypeError parSort orders numbers, strings or bigints of one kind, but item 1 is a string where item 0 is a number',
+      '1,2 a,b 1,3',
+    ]);
+  });
+
   it('nested par iterators inside par closures run (a worker helps while it waits)', async () => {
     const run = await runProgram(`${preamble}
 function main() {

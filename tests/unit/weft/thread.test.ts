@@ -2,6 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { lineOf, program, runProgram } from '../support/run-program.ts';
 
 describe('weft/thread', () => {
+  it('what weft cannot send says what to write instead: a function, a Scope taken into its own thread', async () => {
+    const run = await runProgram(program(`
+  const [tx, rx] = mpsc.channel<unknown>();
+  try { tx.send(answer); } catch (e) { console.log(e.name, e.message.includes("Call a module-level function by its name")); }
+  try { scope((s) => { s.spawn(() => { s.spawn(() => 1); }); }); } catch (e) { console.log(e.name, e.message.includes("scope((inner) => inner.spawn(")); }
+  drop(rx);`, 'function answer() { return 42; }'));
+    expect(run.lines).toEqual(['NotSendError true', 'NotSendError true']);
+  });
+
   it('join returns the value the thread computed', async () => {
     const run = await runProgram(program(`
   const base = 6;
