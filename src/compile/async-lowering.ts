@@ -37,7 +37,7 @@ import type { AnyNode, Function as FunctionNode, Program } from 'acorn';
 import type MagicString from 'magic-string';
 import type { Locate } from './closures.ts';
 import { CompileError } from './errors.ts';
-import { childNodes } from './scope.ts';
+import { childNodes, type ScopeAnalysis } from './scope.ts';
 
 type Fn = FunctionNode & AnyNode;
 
@@ -79,6 +79,62 @@ function hasOwnAwait(body: AnyNode): boolean {
     return childNodes(node).some(walk);
   };
   return walk(body);
+}
+
+/** weft/task functions whose result is a future that does nothing unless awaited. */
+const TASK_FUTURES = new Set(['sleep', 'sleepUntil', 'yieldNow', 'timeout', 'timeoutAt', 'join', 'tryJoin', 'select']);
+
+/**
+ * Refuses a statement that makes a future and drops it: a call of one of the
+ * program's async functions, or of weft/task's sleep, timeout, join, select…,
+ * whose result nobody awaits, and `forEach(async …)`, which drops the
+ * future its callback returns for each item. A weft future is lazy: it does
+ * nothing unless polled, so such a statement is always a mistake (rustc
+ * warns: "unused implementer of `Future` that must be used"; futures do
+ * nothing unless you `.await` or poll them).
+ */
+export function refuseDroppedFutures(program: Program, analysis: ScopeAnalysis, locate: Locate): void {
+  const taskImports = new Set<string>();
+  for (const statement of program.body) {
+    if (statement.type !== 'ImportDeclaration' || statement.source.value !== 'weft/task') continue;
+    for (const specifier of statement.specifiers) {
+      if (specifier.type !== 'ImportSpecifier') continue;
+      const imported = specifier.imported.type === 'Identifier' ? specifier.imported.name : String(specifier.imported.value);
+      if (TASK_FUTURES.has(imported)) taskImports.add(specifier.local.name);
+    }
+  }
+  const fail = (node: AnyNode, message: string): never => {
+    const { line, column } = locate(node);
+    throw new CompileError(message, line, column);
+  };
+  const isAsyncFn = (node: AnyNode | null | undefined): boolean => node != null && isFunction(node) && node.async;
+  const walk = (node: AnyNode): void => {
+    if (node.type === 'ExpressionStatement' && node.expression.type === 'CallExpression') {
+      const call = node.expression;
+      const callee = call.callee;
+      if (callee.type === 'Identifier') {
+        const binding = analysis.referenceOf(callee)?.binding;
+        const own = binding !== null && binding !== undefined && isAsyncFn(binding.value);
+        const fromTask = binding?.kind === 'import' && taskImports.has(callee.name);
+        if (own || fromTask) {
+          fail(
+            call,
+            `\`${callee.name}(…)\` makes a future that nobody awaits, so it never runs: futures do nothing unless awaited ` +
+              '(rustc warns "unused implementer of `Future` that must be used"). Write `await` before it, or `spawn(…)` it to run it as a task of its own',
+          );
+        }
+      }
+      if (callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.property.name === 'forEach' && isAsyncFn(call.arguments[0])) {
+        fail(
+          call,
+          '`forEach` drops the future its async callback returns for each item, so none of them runs: ' +
+            'loop with `for (const item of items) await f(item)`, or run them together with `await join(...items.map(f))`',
+        );
+      }
+    }
+    for (const child of childNodes(node)) walk(child);
+  };
+  walk(program);
 }
 
 export function lowerAsync(program: Program, s: MagicString, code: string, locate: Locate): void {

@@ -26,7 +26,7 @@ import { hasMain, hasTopLevelEffects, topLevelMainCall, usesTopLevelAwait } from
 import { analyzeScopes, type ScopeAnalysis } from './scope.ts';
 import { liftInPlace } from './lift.ts';
 import { findParClosures } from './par-closures.ts';
-import { lowerAsync } from './async-lowering.ts';
+import { lowerAsync, refuseDroppedFutures } from './async-lowering.ts';
 import { findTaskClosures, moveIntoTasks } from './task-closures.ts';
 import { mapLocation, mapStack, mapStrippedLocation, type ProgramMap } from './source-map.ts';
 import { stripTypes } from './strip-types.ts';
@@ -141,6 +141,7 @@ export function compile(source: string, options: CompileOptions = {}): CompiledP
   const closures = findClosures(program, analysis, options.liftCallees ?? DEFAULT_LIFT_CALLEES, locate, findParClosures(program, analysis));
   liftInPlace(s, closures);
   moveIntoTasks(s, findTaskClosures(program, analysis, locate));
+  refuseDroppedFutures(program, analysis, locate);
   lowerAsync(program, s, stripped.code, locate);
 
   const isAsync = usesTopLevelAwait(program);

@@ -13,7 +13,7 @@ import { chapterFiles, matchesExpectation, missingFromReport, readExamples } fro
 import { test, expect } from './support/fixtures.ts';
 import { example, finishedOutput } from './support/examples.ts';
 
-const STATUS = { ok: /^Finished in /, deadlock: /^Deadlock/, panic: /^Panicked/ };
+const STATUS = { ok: /^Finished in /, deadlock: /^Deadlock/, panic: /^Panicked/, 'compile-error': /^Did not compile/ };
 /** Per example: a run takes at most its time limit (10 s by default), plus the page's own work on a loaded machine. */
 const PER_EXAMPLE_MS = 30_000;
 

@@ -10,7 +10,7 @@ import { errorMarkerLines, example, finishedOutput, replaceCode, status } from '
 const chapterFile = join(import.meta.dirname, '../../content/01-threads.mdx');
 const examples = readExamples(chapterFile);
 const CHAPTER = '/threads/';
-const STATUS = { ok: /^Finished in /, deadlock: /^Deadlock/, panic: /^Panicked/ };
+const STATUS = { ok: /^Finished in /, deadlock: /^Deadlock/, panic: /^Panicked/, 'compile-error': /^Did not compile/ };
 
 test('the chapter renders, is isolated, and loads no editor code before the reader acts', async ({ page, pageErrors }) => {
   const editorRequests: string[] = [];

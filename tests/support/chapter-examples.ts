@@ -36,9 +36,10 @@ export interface ChapterExample {
   seed: number | undefined;
   /**
    * How the run must end: 'ok' unless the fence says otherwise, e.g.
-   * ```` ```ts run expect=deadlock ```` for an example that shows a deadlock report.
+   * ```` ```ts run expect=deadlock ```` for an example that shows a deadlock report,
+   * ```` expect=compile-error ```` for one that shows a mistake the compile step refuses.
    */
-  status: 'ok' | 'deadlock' | 'panic';
+  status: 'ok' | 'deadlock' | 'panic' | 'compile-error';
   /**
    * Panics of spawned threads the run reports although it ends as `status`
    * says (```` ```ts run panics=1 ````: an example whose thread panics and
@@ -79,8 +80,8 @@ export function parseExamples(text: string, file = 'chapter'): ChapterExample[] 
     if (fence.info[0] !== 'ts' || fence.info[1] !== 'run') return;
     const timeout = fence.info.find((word) => word.startsWith('timeout='));
     const expect = fence.info.find((word) => word.startsWith('expect='))?.slice('expect='.length);
-    if (expect !== undefined && expect !== 'deadlock' && expect !== 'panic') {
-      throw new Error(`${file}:${fence.line}: expect= must be deadlock or panic, not '${expect}'`);
+    if (expect !== undefined && expect !== 'deadlock' && expect !== 'panic' && expect !== 'compile-error') {
+      throw new Error(`${file}:${fence.line}: expect= must be deadlock, panic or compile-error, not '${expect}'`);
     }
     const panics = fence.info.find((word) => word.startsWith('panics='))?.slice('panics='.length);
     if (panics !== undefined && !/^\d+$/.test(panics)) throw new Error(`${file}:${fence.line}: panics= must be a count, not '${panics}'`);

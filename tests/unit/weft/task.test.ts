@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { lineOf, programsWith } from '../support/run-program.ts';
 
-const IMPORTS = `import { spawn, sleep, sleepUntil, select, join, tryJoin, yieldNow, JoinSet, JoinError, timeout, Elapsed, interval, MissedTickBehavior, time, blockOn } from "weft/task";\n`;
+const IMPORTS = `import { spawn, sleep, sleepUntil, select, join, tryJoin, yieldNow, JoinSet, JoinError, timeout, Elapsed, interval, MissedTickBehavior, time, blockOn, drop } from "weft/task";\n`;
 
 const { run, ok } = programsWith(IMPORTS);
 
@@ -37,11 +37,29 @@ async function body() {
   try { console.log("ran"); } finally { console.log("finally"); }
 }
 async function main() {
-  body();
+  const future = body(); // made, kept, never awaited
   await yieldNow();
+  drop(future);
   console.log("end");
 }`);
     expect(lines).toEqual(['end']);
+  });
+
+  it('a statement that makes a future and drops it is refused at compile time, naming the call (rustc warns)', async () => {
+    for (const [statement, message] of [
+      ['body();', '`body(…)` makes a future that nobody awaits, so it never runs'],
+      ['sleep(10);', '`sleep(…)` makes a future that nobody awaits'],
+      ['[1, 2].forEach(async (i) => { await sleep(i); });', '`forEach` drops the future its async callback returns for each item'],
+    ]) {
+      const result = await run(`
+async function body() { console.log("ran"); }
+async function main() {
+  ${statement}
+}`);
+      expect(result.outcome.status, statement).toBe('compile-error');
+      expect(result.errors[0]?.message, statement).toContain(message);
+      expect(result.errors[0]?.location?.line, statement).toBe(lineOf(result.source, statement));
+    }
   });
 
   it('keeps `this`, `arguments`, expression bodies and await inside expressions', async () => {
