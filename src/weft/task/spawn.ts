@@ -13,6 +13,7 @@ import { awaitable, PENDING, Poll, refuseThen, Waker, type Awaitable, type Conte
 import type { Runtime } from './runtime/scheduler.ts';
 import type { Task } from './runtime/task.ts';
 import { runtimeOrThrow } from './runtime/context.ts';
+import { resumeUnwind } from './runtime/diagnostics.ts';
 import { takeCaptures, TAKE } from './move.ts';
 import { err, ok, type Result } from '../sync/result.ts';
 import { context } from '../runtime/context.ts';
@@ -278,7 +279,12 @@ export class JoinSet<T> {
     return task === undefined ? undefined : resultOf<T>(task);
   }
 
-  /** Waits for every task; returns their values in the order they finished (a panic is rethrown). */
+  /**
+   * Waits for every task; returns their values in the order they finished.
+   * A task that panicked or was cancelled ends it as Tokio's `join_all` does:
+   * the set's other tasks are aborted and the panic goes on (not shown a
+   * second time: `resume_unwind`), or the JoinError is thrown.
+   */
   joinAll(): Awaitable<T[]> {
     const state = this.#state;
     const values: T[] = [];
@@ -288,7 +294,10 @@ export class JoinSet<T> {
           const task = state.done.shift();
           if (task === undefined) break;
           const result = resultOf<T>(task);
-          if (!result.ok) throw result.value.isPanic() ? result.value.panic : result.value;
+          if (!result.ok) {
+            this.abortAll();
+            throw result.value.isPanic() ? resumeUnwind(result.value.panic) : result.value;
+          }
           values.push(result.value);
         }
         if (state.tasks.size === 0) return Poll.ready(values);

@@ -400,3 +400,24 @@ async function main() {
     expect(b.lines).toEqual(a.lines);
   });
 });
+
+describe('JoinSet.joinAll', () => {
+  it("a task's panic aborts the set's other tasks and is shown once, as Tokio's join_all (resume_unwind)", async () => {
+    const result = await run(`
+import { oneshot } from "weft/task";
+async function main() {
+  time.pause();
+  const [tx, rx] = oneshot.channel<string>();
+  const set = new JoinSet<void>();
+  set.spawn(async () => { await sleep(2000); tx.send("sent"); });
+  set.spawn(async () => { await sleep(1000); throw new Error("boom"); });
+  const all = await spawn(set.joinAll()).result();
+  console.log("joinAll:", all.ok ? "ok" : all.value.isPanic());
+  await sleep(3000);
+  try { console.log("rx:", rx.tryRecv()); } catch (e) { console.log("rx:", (e as Error).name); }
+}`);
+    expect(result.outcome.status).toBe('ok');
+    expect(result.lines).toEqual(['joinAll: true', 'rx: TryRecvError']);
+    expect(result.errors.map((e) => e.message)).toEqual([expect.stringMatching(/panicked.*boom/)]);
+  });
+});

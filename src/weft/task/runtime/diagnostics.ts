@@ -42,9 +42,19 @@ export function hangReport(tasks: Task[]): TaskHang {
   return new TaskHang(`Deadlock: every task is waiting and nothing can wake one (no timer, no I/O, no blocking thread): ${list}.`, awaiting);
 }
 
+const resumed = new WeakSet<object>();
+
+/** `error`, a task's panic, goes on unwinding in another task without being shown again (Rust's `std::panic::resume_unwind`). */
+export function resumeUnwind(error: unknown): unknown {
+  if (typeof error === 'object' && error !== null) resumed.add(error);
+  return error;
+}
+
 /** A spawned task's panic, shown as it happens (Tokio's panic hook prints it whether or not anyone joins the task). */
 export function reportPanic(task: Task, error: unknown): void {
   if (!hasContext()) return;
+  // Rethrown by JoinSet.joinAll (Tokio's resume_unwind, which skips the panic hook): shown once, by the task that panicked.
+  if (typeof error === 'object' && error !== null && resumed.has(error)) return;
   const ctx = context();
   const payload = panicPayload(error, ctx);
   ctx.host.panic({
