@@ -81,20 +81,33 @@ export const NOT_A_PROMISE_MESSAGE =
   'Promise.allSettled and .then() cannot drive it. Await it; to await several at once use join(a, b) (or tryJoin), ' +
   'for the first to finish use select({ … }), to run one in the background use spawn(…)';
 
-/** The `then` every weft future has at run time: Promise machinery calls it, and learns it cannot use the future. */
-function notAPromise(): never {
-  throw new TypeError(NOT_A_PROMISE_MESSAGE);
+/**
+ * The `then` every weft future has at run time: Promise machinery calls it,
+ * and learns it cannot use the future. It is read through a getter, which
+ * keeps where it was read: `Promise.all([f()])` reads `then` in the reader's
+ * call but calls it later, from a microtask whose stack has no line of the
+ * reader's, and the error should point at the call.
+ */
+function readThen(): () => never {
+  const at = new Error();
+  return function notAPromise(): never {
+    const error = new TypeError(NOT_A_PROMISE_MESSAGE);
+    const frames = at.stack?.split('\n').slice(1);
+    if (frames !== undefined) error.stack = [`TypeError: ${NOT_A_PROMISE_MESSAGE}`, ...frames].join('\n');
+    throw error;
+  };
 }
+const THEN: PropertyDescriptor = { get: readThen, configurable: true };
 
 /** Gives `future` the `then` that refuses Promise machinery, and its Awaitable type. */
 export function awaitable<T>(future: Future<T>): Awaitable<T> {
-  Object.defineProperty(future, 'then', { value: notAPromise, configurable: true, writable: true });
+  Object.defineProperty(future, 'then', THEN);
   return future as unknown as Awaitable<T>;
 }
 
 /** The same `then` on a future class's prototype. */
 export function refuseThen(future: abstract new (...args: never[]) => Future<unknown>): void {
-  Object.defineProperty(future.prototype, 'then', { value: notAPromise, configurable: true, writable: true });
+  Object.defineProperty(future.prototype, 'then', THEN);
 }
 
 /** Anything a task can await: a weft future, a native Promise (a leaf that wakes when it settles), or an `async` function's result. */

@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { programsWith } from '../support/run-program.ts';
+import { lineOf, programsWith } from '../support/run-program.ts';
 
 const { run } = programsWith(`import { sleep, spawn, join } from "weft/task";
 `);
@@ -44,6 +44,8 @@ async function main() {
       expect(message).toContain('a weft future is not a Promise');
       expect(message).toContain('join(a, b)');
       expect(message).toContain('select({ … })');
+      // At the reader's line, though Promise machinery calls `then` later, from a microtask.
+      expect(result.errors[0]!.location?.line).toBe(lineOf(result.source, 'const value ='));
     });
   }
 
