@@ -35,7 +35,7 @@
  */
 import type { AnyNode, Function as FunctionNode, Program } from 'acorn';
 import type MagicString from 'magic-string';
-import type { Locate } from './closures.ts';
+import { namedImports, type Locate } from './closures.ts';
 import { CompileError } from './errors.ts';
 import { childNodes, type ScopeAnalysis } from './scope.ts';
 
@@ -94,15 +94,7 @@ const TASK_FUTURES = new Set(['sleep', 'sleepUntil', 'yieldNow', 'timeout', 'tim
  * nothing unless you `.await` or poll them).
  */
 export function refuseDroppedFutures(program: Program, analysis: ScopeAnalysis, locate: Locate): void {
-  const taskImports = new Set<string>();
-  for (const statement of program.body) {
-    if (statement.type !== 'ImportDeclaration' || statement.source.value !== 'weft/task') continue;
-    for (const specifier of statement.specifiers) {
-      if (specifier.type !== 'ImportSpecifier') continue;
-      const imported = specifier.imported.type === 'Identifier' ? specifier.imported.name : String(specifier.imported.value);
-      if (TASK_FUTURES.has(imported)) taskImports.add(specifier.local.name);
-    }
-  }
+  const taskImports = new Set([...namedImports(program, 'weft/task')].filter(([, imported]) => TASK_FUTURES.has(imported)).map(([local]) => local));
   const fail = (node: AnyNode, message: string): never => {
     const { line, column } = locate(node);
     throw new CompileError(message, line, column);

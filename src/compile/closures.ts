@@ -214,18 +214,22 @@ function refuseParWrites(closure: Expression, analysis: ScopeAnalysis, locate: L
   walk(closure.body);
 }
 
-/** The local names of weft/thread's `spawn` (`import { spawn } from "weft/thread"`, `import { spawn as go } …`). */
-function threadSpawnNames(program: Program): Set<string> {
-  const names = new Set<string>();
+/** What a program imports by name from `module` (`import { spawn as go } from "weft/thread"`): local name -> exported name. */
+export function namedImports(program: Program, module: string): Map<string, string> {
+  const names = new Map<string, string>();
   for (const statement of program.body) {
-    if (statement.type !== 'ImportDeclaration' || statement.source.value !== 'weft/thread') continue;
+    if (statement.type !== 'ImportDeclaration' || statement.source.value !== module) continue;
     for (const specifier of statement.specifiers) {
       if (specifier.type !== 'ImportSpecifier') continue;
-      const imported = specifier.imported.type === 'Identifier' ? specifier.imported.name : String(specifier.imported.value);
-      if (imported === 'spawn') names.add(specifier.local.name);
+      names.set(specifier.local.name, specifier.imported.type === 'Identifier' ? specifier.imported.name : String(specifier.imported.value));
     }
   }
   return names;
+}
+
+/** The local names of weft/thread's `spawn` (`import { spawn } from "weft/thread"`, `import { spawn as go } …`). */
+function threadSpawnNames(program: Program): Set<string> {
+  return new Set([...namedImports(program, 'weft/thread')].filter(([, imported]) => imported === 'spawn').map(([local]) => local));
 }
 
 function capturesOf(closure: Expression, analysis: ScopeAnalysis, locate: Locate): string[] {
