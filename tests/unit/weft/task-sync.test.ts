@@ -197,6 +197,27 @@ async function main() {
     ]);
   });
 
+  it('a task waiting for an async Mutex whose holder never unlocked it is told who locked it, where, and to hold guards with using', async () => {
+    const result = await runProgram(`${IMPORTS}
+async function main() {
+  const m = new Mutex(0);
+  const t = spawn(async () => {
+    const g = await m.lock();
+    await sleep(1000);
+    g.unlock();
+  });
+  await yieldNow();
+  t.abort();
+  await yieldNow();
+  const g = await m.lock();
+  console.log(g.value);
+}`);
+    expect(result.outcome.status).toBe('deadlock');
+    expect(result.errors[0]?.message).toBe(
+      "task 'main' is waiting for an async Mutex that task 1 locked at line 6 and has not unlocked (a guard kept in a `const` is not unlocked when its task ends or is cancelled: hold it with `using`), and nothing can wake it",
+    );
+  });
+
   it('Notify: notifyOne wakes one waiter or leaves a permit; notifyWaiters wakes all', async () => {
     const lines = await ok(`
 async function main() {

@@ -40,7 +40,7 @@ export class Mutex<T> {
     return mapped(
       this.#semaphore.acquire(),
       (permit) => this.#taken(new MutexGuard(permit, this.#cell, 'MutexGuard')),
-      () => 'an async Mutex',
+      () => this.#heldBy(),
       () => ({ object: this.#name, kind: 'lock', ...(this.#semaphore.availablePermits() === 0 && this.#taker ? { holder: this.#taker } : {}) }),
     );
   }
@@ -52,6 +52,14 @@ export class Mutex<T> {
       return undefined;
     }
   }
+  /** What a task waiting for the lock waits for, for hang reports: the Mutex, and who took it if that is known. */
+  #heldBy(): string {
+    const taker = this.#taker;
+    if (taker === undefined || this.#semaphore.availablePermits() !== 0) return 'an async Mutex';
+    const at = taker.line > 0 ? ` at line ${taker.line}` : '';
+    return `an async Mutex that ${taker.task} locked${at} and has not unlocked (a guard kept in a \`const\` is not unlocked when its task ends or is cancelled: hold it with \`using\`)`;
+  }
+
   #taken(guard: MutexGuard<T>): MutexGuard<T> {
     const task = runningTask();
     this.#taker = { task: task?.label() ?? "task 'main'", line: task?.whereAwaiting().line ?? 0 };
