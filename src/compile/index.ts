@@ -27,6 +27,7 @@ import { analyzeScopes, type ScopeAnalysis } from './scope.ts';
 import { liftInPlace } from './lift.ts';
 import { findParClosures } from './par-closures.ts';
 import { lowerAsync, refuseDroppedFutures } from './async-lowering.ts';
+import { markThrowSites } from './throw-sites.ts';
 import { findTaskClosures, moveIntoTasks } from './task-closures.ts';
 import { mapLocation, mapStack, mapStrippedLocation, type ProgramMap } from './source-map.ts';
 import { stripTypes } from './strip-types.ts';
@@ -138,6 +139,7 @@ export function compile(source: string, options: CompileOptions = {}): CompiledP
     throw new CompileError(TOP_LEVEL_MAIN_CALL, line, column);
   }
   lowerUsingUnwind(program, s);
+  markThrowSites(program, s);
   const closures = findClosures(program, analysis, options.liftCallees ?? DEFAULT_LIFT_CALLEES, locate, findParClosures(program, analysis));
   liftInPlace(s, closures);
   moveIntoTasks(s, findTaskClosures(program, analysis, locate));

@@ -10,7 +10,7 @@ import type { ProgramExports } from '../../compile/index.ts';
 import { context, enterThread, hasContext, threadLabel, type Host, type SpawnRequest, type ThreadContext } from '../../weft/runtime/context.ts';
 import { H, RunMemory } from '../../weft/runtime/memory.ts';
 import { allocateThread, threadName } from '../../weft/runtime/thread-table.ts';
-import { panicPayload, runThread } from '../../weft/runtime/threads.ts';
+import { panicPayload, runThread, thrown } from '../../weft/runtime/threads.ts';
 import { RunStopped } from '../../weft/runtime/stop.ts';
 import { attachTrace, traceAttached, traceStamp } from '../../weft/runtime/trace.ts';
 import { lift, threadBody } from '../../weft/runtime/lift.ts';
@@ -81,6 +81,8 @@ const weftImports = {
   disposer,
   dispose,
   site,
+  // Every `throw`: a thrown value that is not an Error keeps where it was thrown (runtime/threads.ts).
+  thrown,
 };
 
 /** What `main` (or a called export) returned: an `async` function's future runs on this thread's executor, as `#[tokio::main]` does. */

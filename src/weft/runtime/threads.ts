@@ -29,7 +29,27 @@ export function panicPayload(error: unknown, context: ThreadContext): PanicPaylo
     const stack = describeThrown(() => error.stack, '');
     return { name, message, thread, location: context.locate(stack || undefined) };
   }
-  return { name: 'Error', message: describeThrown(() => String(error), '(a thrown value that cannot be shown)'), thread, location: undefined };
+  // A thrown string, number or object has no stack: where it was thrown is what `thrown` kept.
+  const at = lastThrown !== undefined && lastThrown.value === error ? lastThrown.stack : undefined;
+  // A plain object reads as its JSON ({"code":3}, where String() says [object Object]); anything with a toString of its own, by it.
+  const plain = typeof error === 'object' && error !== null && !Array.isArray(error) && (error as { toString?: unknown }).toString === Object.prototype.toString;
+  const text = () => (plain ? (JSON.stringify(error) ?? String(error)) : String(error));
+  return { name: 'Error', message: describeThrown(text, '(a thrown value that cannot be shown)'), thread, location: at === undefined ? undefined : context.locate(at) };
+}
+
+/** The last value a `throw` threw that is not an Error, and the stack where it was thrown. */
+let lastThrown: { value: unknown; stack: string | undefined } | undefined;
+
+/**
+ * `__weft.thrown(x)`: the compile step writes `throw __weft.thrown(x)` for
+ * every `throw x`. An Error passes through untouched; anything else
+ * (`throw "no"`, `throw { code: 3 }`) is kept with the stack of the throw,
+ * so a panic it becomes names the reader's line, as Rust's panic! does. The
+ * value thrown is `x` itself.
+ */
+export function thrown(value: unknown): unknown {
+  if (!(value instanceof Error)) lastThrown = { value, stack: new Error().stack };
+  return value;
 }
 
 /**

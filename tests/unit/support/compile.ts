@@ -34,6 +34,7 @@ export function evaluate(compiled: CompiledProgram, modules: Record<string, Reco
     },
     async: lowerAsync,
     asyncOnce: lowerAsyncOnce,
+    thrown: (value: unknown) => value,
     site,
     unwinding,
     disposer,

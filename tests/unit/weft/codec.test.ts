@@ -39,7 +39,7 @@ describe('the value codec (what crosses threads)', () => {
 
   it('refuses functions, naming the captured variable and what to do', () => {
     expect(() => encodeCaptures({ work: () => 1 }, { mode: 'move' })).toThrowError(NotSendError);
-    expect(() => encodeCaptures({ work: () => 1 }, { mode: 'move' })).toThrowError(/`work`.*function.*module level/s);
+    expect(() => encodeCaptures({ work: () => 1 }, { mode: 'move' })).toThrowError(/`work`.*function.*Call a module-level function by its name in the other thread/s);
   });
 
   it('refuses instances of classes with methods but copies data-only class instances', () => {

@@ -11,6 +11,23 @@ describe('weft/thread', () => {
     expect(run.lines).toEqual(['NotSendError true', 'NotSendError true']);
   });
 
+  it('a panic that throws a string or a plain object names its line, and shows the object as JSON; catch still gets the value itself', async () => {
+    const source = program(`
+  try { throw 5; } catch (e) { console.log("caught", e === 5); }
+  const h = spawn(() => {
+    throw { code: 3 };
+  });
+  try { h.join(); } catch (e) { console.log("joined"); }
+  throw "static string";`);
+    const run = await runProgram(source);
+    expect(run.lines).toEqual(['caught true', 'joined']);
+    const [inThread, inMain] = run.errors;
+    expect(inThread?.message).toBe('thread \'thread 2\' panicked: {"code":3}');
+    expect(inThread?.location?.line).toBe(lineOf(source, 'throw { code: 3 }'));
+    expect(inMain?.message).toBe("thread 'main' panicked: static string");
+    expect(inMain?.location?.line).toBe(lineOf(source, 'throw "static string"'));
+  });
+
   it('join returns the value the thread computed', async () => {
     const run = await runProgram(program(`
   const base = 6;
