@@ -17,11 +17,11 @@ import { traceEvent, traceValue } from './runtime/trace.ts';
 import { context, lazyCallerLocation, threadLabel, type SourceLocation } from './runtime/context.ts';
 import { decodeValue, encodeCaptures } from './runtime/codec.ts';
 import { ENCODE, HandleKind, MOVE, MovableHandle, registerDecoder, type Encodable } from './runtime/handle.ts';
-import { NotSendError } from './runtime/codec.ts';
 import { liftedClosure } from './runtime/lift.ts';
 import { allocateThread, releaseThread, slot, S, threadName, ThreadState } from './runtime/thread-table.ts';
 import type { PanicPayload } from './runtime/threads.ts';
 import { blockWhileEqual, wake } from './runtime/wait.ts';
+import { lockWord, unlockWord } from './runtime/futex-lock.ts';
 import { assignPriority, now, readPoint, yieldPoint } from './runtime/scheduler.ts';
 import { markErrValue } from './runtime/unwind.ts';
 
@@ -100,23 +100,18 @@ export class JoinHandle<T> extends MovableHandle {
     if (this.#joined) throw new Error('this thread was already joined (a JoinHandle joins once, as join(self) does in Rust)');
     this.#joined = true;
     yieldPoint();
-    const { memory } = context();
-    const i32 = memory.i32;
-    const stateIndex = slot(this.#threadId, S.state);
-    while (Atomics.load(i32, stateIndex) === ThreadState.running) {
-      blockWhileEqual(i32, stateIndex, ThreadState.running, Infinity, { kind: 'join', object: this.#threadId });
-    }
-    const state = Atomics.load(i32, stateIndex);
-    const ptr = i32[slot(this.#threadId, S.resultPtr)]!;
-    const len = i32[slot(this.#threadId, S.resultLen)]!;
-    const value = len > 0 ? decodeValue(memory.read(ptr, len), { owned: true }) : undefined;
-    if (len > 0) memory.free(ptr);
-    // With what the thread returned, when it is a number: a check can tell a result that came through join.
-    traceValue('join', this.#threadId, state === ThreadState.panicked ? undefined : value);
-    // Joined: its slot may take a new thread (thread-table.ts, THREAD_SLOTS).
-    releaseThread(memory, this.#threadId);
-    if (state === ThreadState.panicked) throw new ThreadPanic(value as PanicPayload);
-    return value as T;
+    // Claimed in its slot too: the scope that spawned it may join it from another thread (Scope.joinAll).
+    if (!claimJoin(this.#threadId)) throw new Error('this thread was already joined: its scope joined it when the scope ended');
+    return joinThread(this.#threadId) as T;
+  }
+
+  /** @internal Scope.joinAll: joins through this handle unless it was joined already; whether it joined. */
+  joinForScope(): { value: unknown } | undefined {
+    if (this.#joined) return undefined;
+    this.#joined = true;
+    yieldPoint(); // as join() does: under a seed, the same scheduling points as before scopes were shared
+    if (!claimJoin(this.#threadId)) return undefined;
+    return { value: joinThread(this.#threadId) };
   }
 
   /** true once the thread's closure has returned or panicked. */
@@ -246,40 +241,150 @@ export function availableParallelism(): number {
 }
 
 /** A scope whose threads borrow (Rust: `thread::Scope`). */
-export class Scope {
-  readonly #handles: JoinHandle<unknown>[] = [];
-  /**
-   * Taken into another thread (a scoped thread's closure that captures `s`):
-   * Rust allows it (a Scope is `Sync`, so a scoped thread may spawn more
-   * into the same scope); weft keeps a scope's threads in the thread that
-   * opened it, so it refuses, saying what to write instead.
-   */
-  [ENCODE](): never {
-    throw new NotSendError(
-      'a Scope stays in the thread that opened it: weft cannot let a scoped thread spawn into the same scope (Rust can: its Scope is `Sync`). ' +
-        'Spawn every scoped thread from the closure given to scope(), or open a scope of its own inside the thread: scope((inner) => inner.spawn(…))',
-    );
+/**
+ * Claims the right to join thread `threadId` (its slot's `joined` word), so
+ * two threads never both take its result; false when another join has it,
+ * or the slot holds a newer thread (this one was joined and let go).
+ */
+function claimJoin(threadId: number): boolean {
+  const i32 = context().memory.i32;
+  if (Atomics.load(i32, slot(threadId, S.id)) !== threadId) return false;
+  return Atomics.compareExchange(i32, slot(threadId, S.joined), 0, 1) === 0;
+}
+
+/** Waits for thread `threadId` to end and takes its result; a panic is thrown as ThreadPanic. */
+function joinThread(threadId: number): unknown {
+  const { memory } = context();
+  const i32 = memory.i32;
+  const stateIndex = slot(threadId, S.state);
+  while (Atomics.load(i32, stateIndex) === ThreadState.running) {
+    blockWhileEqual(i32, stateIndex, ThreadState.running, Infinity, { kind: 'join', object: threadId });
   }
-  /** Spawns a scoped thread: it borrows the handles it captures instead of taking them. */
+  const state = Atomics.load(i32, stateIndex);
+  const ptr = i32[slot(threadId, S.resultPtr)]!;
+  const len = i32[slot(threadId, S.resultLen)]!;
+  const value = len > 0 ? decodeValue(memory.read(ptr, len), { owned: true }) : undefined;
+  if (len > 0) memory.free(ptr);
+  // With what the thread returned, when it is a number: a check can tell a result that came through join.
+  traceValue('join', threadId, state === ThreadState.panicked ? undefined : value);
+  // Joined: its slot may take a new thread (thread-table.ts, THREAD_SLOTS).
+  releaseThread(memory, threadId);
+  if (state === ThreadState.panicked) throw new ThreadPanic(value as PanicPayload);
+  return value;
+}
+
+/** A scope's record in run memory: the ids of the threads spawned in it, from any of its threads. */
+const SW = { lock: 0, count: 1, capacity: 2, list: 3, ended: 4 } as const;
+
+export class Scope {
+  /** The record (SW) shared by every thread that has this scope. */
+  readonly #addr: number;
+  /** The thread that opened it (only it joins at the end), or a scoped thread it was lent to. */
+  readonly #opener: boolean;
+  /** The opener's own handles, by thread id: joined through them, so a later `join()` on one says it was joined. */
+  readonly #handles = new Map<number, JoinHandle<unknown>>();
+
+  /** @internal `scope()` opens one; a scoped thread gets the same scope from its captures. */
+  constructor(addr?: number) {
+    this.#opener = addr === undefined;
+    this.#addr = addr ?? context().memory.allocRecord(5);
+  }
+
+  /**
+   * Spawns a scoped thread: it borrows the handles it captures instead of
+   * taking them. A scoped thread may spawn more into the same scope (Rust's
+   * Scope is `Sync`): every one is joined before `scope` returns.
+   */
   spawn<T>(f: () => T): JoinHandle<Awaited<T>> {
+    const i32 = context().memory.i32;
+    if (Atomics.load(i32, (this.#addr >> 2) + SW.ended) !== 0) {
+      throw new Error('this scope has ended: its threads were all joined when scope() returned, and it takes no more');
+    }
     const handle = spawnWith(f, undefined, true);
-    this.#handles.push(handle as JoinHandle<unknown>);
+    const threadId = handle.thread().id;
+    this.#record(threadId);
+    if (this.#opener) this.#handles.set(threadId, handle as JoinHandle<unknown>);
     return handle;
   }
-  /** @internal joins every thread not joined yet; returns the first panic. */
+
+  /** Appends a spawned thread's id to the shared list (grown by doubling). */
+  #record(threadId: number): void {
+    const memory = context().memory;
+    const i32 = memory.i32;
+    const base = this.#addr >> 2;
+    lockWord(i32, base + SW.lock);
+    try {
+      const count = i32[base + SW.count]!;
+      let capacity = i32[base + SW.capacity]!;
+      let list = i32[base + SW.list]!;
+      if (count === capacity) {
+        capacity = Math.max(8, capacity * 2);
+        const grown = memory.alloc(capacity * 4);
+        if (list !== 0) {
+          memory.u8.copyWithin(grown, list, list + count * 4);
+          memory.free(list);
+        }
+        list = grown;
+        i32[base + SW.list] = list;
+        i32[base + SW.capacity] = capacity;
+      }
+      i32[(list >> 2) + count] = threadId;
+      i32[base + SW.count] = count + 1;
+    } finally {
+      unlockWord(i32, base + SW.lock);
+    }
+  }
+
+  /** The id of the `i`-th thread spawned in the scope, or 0 past the last. */
+  #spawned(i: number): number {
+    const i32 = context().memory.i32;
+    const base = this.#addr >> 2;
+    lockWord(i32, base + SW.lock);
+    try {
+      return i < i32[base + SW.count]! ? i32[(i32[base + SW.list]! >> 2) + i]! : 0;
+    } finally {
+      unlockWord(i32, base + SW.lock);
+    }
+  }
+
+  /**
+   * @internal joins every thread spawned in the scope and not joined yet, in
+   * the order they were spawned (so a thread is joined before those it
+   * spawned, which it can no longer join itself); returns the first panic.
+   */
   joinAll(): ThreadPanic | undefined {
     let first: ThreadPanic | undefined;
-    for (const handle of this.#handles) {
+    for (let i = 0; ; i++) {
+      const threadId = this.#spawned(i);
+      if (threadId === 0) break;
       try {
-        handle.join();
+        const own = this.#handles.get(threadId);
+        if (own !== undefined) own.joinForScope();
+        else if (claimJoin(threadId)) {
+          yieldPoint();
+          joinThread(threadId);
+        }
       } catch (error) {
         if (error instanceof ThreadPanic) first ??= error;
-        else if (!(error instanceof Error && error.message.startsWith('this thread was already joined'))) throw error;
+        else throw error;
       }
     }
+    const memory = context().memory;
+    const base = this.#addr >> 2;
+    Atomics.store(memory.i32, base + SW.ended, 1);
+    const list = memory.i32[base + SW.list]!;
+    if (list !== 0) memory.free(list);
+    memory.i32[base + SW.list] = 0;
     return first;
   }
+
+  /** A scoped thread that captures the scope gets it too, to spawn into it (Rust: `Scope` is `Sync`). */
+  [ENCODE]() {
+    return { kind: HandleKind.Scope, addr: this.#addr };
+  }
+  [MOVE](): void {}
 }
+
 
 /**
  * Runs `f` with a Scope; every thread spawned in it is joined before
@@ -302,3 +407,4 @@ export function scope<T>(f: (s: Scope) => T): T {
 markErrValue(ThreadPanic);
 
 registerDecoder(HandleKind.Thread, (id) => new Thread(id));
+registerDecoder(HandleKind.Scope, (addr) => new Scope(addr));

@@ -53,6 +53,7 @@ export const HandleKind = {
   OnceLock: 12,
   Thread: 13,
   AbortHandle: 14,
+  Scope: 15,
 } as const;
 export type HandleKind = (typeof HandleKind)[keyof typeof HandleKind];
 

@@ -2,13 +2,32 @@ import { describe, expect, it } from 'vitest';
 import { lineOf, program, runProgram } from '../support/run-program.ts';
 
 describe('weft/thread', () => {
-  it('what weft cannot send says what to write instead: a function, a Scope taken into its own thread', async () => {
+  it('sending a function says weft cannot, and to call a module-level function by its name', async () => {
     const run = await runProgram(program(`
   const [tx, rx] = mpsc.channel<unknown>();
   try { tx.send(answer); } catch (e) { console.log(e.name, e.message.includes("Call a module-level function by its name")); }
-  try { scope((s) => { s.spawn(() => { s.spawn(() => 1); }); }); } catch (e) { console.log(e.name, e.message.includes("scope((inner) => inner.spawn(")); }
   drop(rx);`, 'function answer() { return 42; }'));
-    expect(run.lines).toEqual(['NotSendError true', 'NotSendError true']);
+    expect(run.lines).toEqual(['NotSendError true']);
+  });
+
+  it("test_scoped_threads_nesting: a scoped thread spawns into its own scope, and scope waits for all of them (Rust's Scope is Sync)", async () => {
+    const run = await runProgram(program(`
+  const hits = new AtomicI32(0);
+  scope((s) => nest(5, s, hits));
+  console.log("hits", hits.load(Ordering.SeqCst));
+  const r = scope((s) => { const h = s.spawn(() => { s.spawn(() => hits.fetchAdd(10, Ordering.SeqCst)); return 7; }); return h.join(); });
+  console.log("after", r, hits.load(Ordering.SeqCst));
+  try { scope((s) => { s.spawn(() => { s.spawn(() => { throw new Error("deep"); }); }); }); } catch (e) { console.log("scope:", e.message); }
+  let kept: Scope | undefined;
+  scope((s) => { kept = s; });
+  try { kept!.spawn(() => 1); } catch (e) { console.log(e.message.split(":")[0]); }`, `import { AtomicI32, Ordering } from "weft/sync";
+import type { Scope } from "weft/thread";
+function nest(level: number, s: Scope, hits: AtomicI32) {
+  hits.fetchAdd(1, Ordering.SeqCst);
+  if (level > 0) s.spawn(() => nest(level - 1, s, hits));
+}`));
+    expect(run.outcome.status).toBe('ok');
+    expect(run.lines).toEqual(['hits 6', 'after 7 16', 'scope: deep', 'this scope has ended']);
   });
 
   it('a panic that throws a string or a plain object names its line, and shows the object as JSON; catch still gets the value itself', async () => {
