@@ -18,6 +18,7 @@ import { ENCODE, HANDLE_TARGET, HandleKind, MovableHandle, registerDecoder } fro
 import { dropTree, own } from '../runtime/ownership.ts';
 import { NotSendError } from '../runtime/codec.ts';
 import { Receiver } from './mpsc.ts';
+import { deepFreeze, isPlainContainer } from './plain-data.ts';
 
 const W = { strong: 0, ptr: 1, len: 2 } as const;
 
@@ -56,7 +57,8 @@ class ArcCell<T> extends MovableHandle {
       const { memory } = context();
       const i32 = memory.i32;
       const base = this.addr >> 2;
-      this.#value = freezePlain(decodeValue(memory.read(i32[base + W.ptr]!, i32[base + W.len]!), { owned: false }), 0) as T;
+      // Read-only, as in Rust (`*arc` is a shared borrow): each thread's copy of its plain data is frozen (plain-data.ts).
+      this.#value = deepFreeze(decodeValue(memory.read(i32[base + W.ptr]!, i32[base + W.len]!), { owned: false })) as T;
       this.#loaded = true;
     }
     return this.#value as T;
@@ -94,28 +96,10 @@ class ArcCell<T> extends MovableHandle {
   }
 }
 
-/**
- * An Arc's value is read-only, as in Rust (`*arc` is a shared borrow): its
- * plain objects and arrays are frozen in each thread's copy, so changing one
- * throws where Rust would not compile, instead of changing one copy of
- * several. Weft handles inside (a Mutex, an atomic) are left as they are:
- * they are how an Arc's contents change.
- */
-function freezePlain(value: unknown, depth: number): unknown {
-  if (typeof value !== 'object' || value === null || depth > 64 || Object.isFrozen(value)) return value;
-  const proto = Object.getPrototypeOf(value);
-  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return value;
-  Object.freeze(value);
-  for (const item of Object.values(value)) freezePlain(item, depth + 1);
-  return value;
-}
-
 /** Whether `value` is a Receiver or holds one in its plain objects and arrays: not `Sync`, so no Arc of it may cross threads. */
 function holdsReceiver(value: unknown, depth: number): boolean {
   if (value instanceof Receiver) return true;
-  if (typeof value !== 'object' || value === null || depth > 16) return false;
-  const proto = Object.getPrototypeOf(value);
-  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return false;
+  if (!isPlainContainer(value) || depth > 16) return false;
   return Object.values(value).some((item) => holdsReceiver(item, depth + 1));
 }
 

@@ -36,6 +36,18 @@ export class PoisonError<G> extends Error {
   }
 }
 
+/**
+ * A lock method took a poisoned lock: it releases it again and throws
+ * PoisonError, whose `intoInner()` takes it again (`retake`). Rust's
+ * `Err(PoisonError(guard))` holds the guard, and code that drops the error
+ * drops the guard with it; here an error that is caught and ignored must not
+ * leave the lock held. Shared by Mutex and RwLock.
+ */
+export function refusePoisoned<G extends { unlock(): void }>(guard: G, what: 'Mutex' | 'RwLock', retake: () => G): never {
+  guard.unlock();
+  throw new PoisonError<G>(undefined as never, what, retake);
+}
+
 /** `send` on a channel whose Receiver is gone; the unsent value comes back. */
 export class SendError<T> extends Error {
   readonly value: T;

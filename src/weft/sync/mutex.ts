@@ -28,7 +28,7 @@ import { lockWord, lockWordWatching, tryLockWord, unlockWord } from '../runtime/
 import { holdGuard, releaseGuard } from '../runtime/ownership.ts';
 import { UNWINDING } from '../runtime/unwind.ts';
 import { describeThread } from '../runtime/thread-table.ts';
-import { PoisonError } from './errors.ts';
+import { PoisonError, refusePoisoned } from './errors.ts';
 import { loadValue as loadCell, storeValue as storeCell, type CellLayout } from './value-cell.ts';
 
 const W = { lock: 0, poisoned: 1, kind: 2, ptr: 3, len: 4, holder: 5, number: 6 } as const;
@@ -129,19 +129,8 @@ export class Mutex<T> extends MovableHandle {
    */
   #acquired(ctx: ThreadContext, views: RecordViews): MutexGuard<T> {
     const guard = this.#held(ctx, views);
-    if (views.words[W.poisoned] !== 0) this.#refusePoisoned(guard, () => this.#lock(false));
+    if (views.words[W.poisoned] !== 0) refusePoisoned(guard, 'Mutex', () => this.#lock(false));
     return guard;
-  }
-
-  /**
-   * A poisoned lock was taken: it is released again and PoisonError thrown,
-   * whose `intoInner()` takes it again (`retake`). Rust's `Err(PoisonError(guard))`
-   * holds the guard, and code that drops the error drops the guard with it;
-   * here an error that is caught and ignored must not leave the lock held.
-   */
-  #refusePoisoned(guard: MutexGuard<T>, retake: () => MutexGuard<T>): never {
-    guard.unlock();
-    throw new PoisonError<MutexGuard<T>>(undefined as never, 'Mutex', retake);
   }
 
   /** The guard of a lock this thread has just taken, with the holder recorded and the trace told. */
@@ -180,7 +169,7 @@ export class Mutex<T> extends MovableHandle {
   getMut(): MutexGuard<T> {
     this.assertUsable();
     const guard = this.#exclusive('getMut');
-    if (this.isPoisoned()) this.#refusePoisoned(guard, () => this.#exclusive('getMut'));
+    if (this.isPoisoned()) refusePoisoned(guard, 'Mutex', () => this.#exclusive('getMut'));
     return guard;
   }
 

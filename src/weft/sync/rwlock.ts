@@ -33,7 +33,8 @@ import { UNWINDING } from '../runtime/unwind.ts';
 import { describeThread } from '../runtime/thread-table.ts';
 import { traceEvent } from '../runtime/trace.ts';
 import { readPoint, yieldPoint } from '../runtime/scheduler.ts';
-import { PoisonError } from './errors.ts';
+import { PoisonError, refusePoisoned } from './errors.ts';
+import { deepFreeze } from './plain-data.ts';
 import { spend } from './mutex.ts';
 import { loadValue, storeValue, type CellLayout } from './value-cell.ts';
 import {
@@ -206,7 +207,7 @@ export class RwLock<T> extends MovableHandle {
   getMut(): RwLockWriteGuard<T> {
     this.assertUsable();
     const guard = this.#exclusive('getMut');
-    if (this.#poisoned()) refusePoisoned(guard, () => this.#exclusive('getMut'));
+    if (this.#poisoned()) refusePoisoned(guard, 'RwLock', () => this.#exclusive('getMut'));
     return guard;
   }
 
@@ -241,7 +242,7 @@ export class RwLock<T> extends MovableHandle {
     countRead(this.#addr, 1);
     traceEvent('lock', this.#addr);
     const guard = new RwLockReadGuard<T>(this.#addr);
-    if (checkPoison && this.#poisoned()) refusePoisoned(guard, () => this.#read(false));
+    if (checkPoison && this.#poisoned()) refusePoisoned(guard, 'RwLock', () => this.#read(false));
     return guard;
   }
 
@@ -250,7 +251,7 @@ export class RwLock<T> extends MovableHandle {
     Atomics.store(memory.i32, (this.#addr >> 2) + W.writer, threadId);
     traceEvent('lock', this.#addr);
     const guard = new RwLockWriteGuard<T>(this.#addr);
-    if (checkPoison && this.#poisoned()) refusePoisoned(guard, () => this.#write(false));
+    if (checkPoison && this.#poisoned()) refusePoisoned(guard, 'RwLock', () => this.#write(false));
     return guard;
   }
 
@@ -431,25 +432,4 @@ export class RwLockWriteGuard<T> implements Owned, Disposable {
   toString(): string {
     return `RwLockWriteGuard { value: ${String(this.#released ? '<released>' : this.value)} }`;
   }
-}
-
-/** Freezes plain objects and arrays, deeply; weft handles and other objects are left as they are. */
-function deepFreeze(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
-  const proto = Object.getPrototypeOf(value);
-  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return value;
-  Object.freeze(value);
-  for (const item of Object.values(value)) deepFreeze(item);
-  return value;
-}
-
-/**
- * A poisoned lock was taken: it is released again and PoisonError thrown,
- * whose `intoInner()` takes it again (`retake`). Rust's `Err(PoisonError(guard))`
- * holds the guard, and code that drops the error drops the guard with it;
- * here an error that is caught and ignored must not leave the lock held.
- */
-function refusePoisoned<G extends { unlock(): void }>(guard: G, retake: () => G): never {
-  guard.unlock();
-  throw new PoisonError<G>(undefined as never, 'RwLock', retake);
 }
