@@ -172,19 +172,23 @@ export default [
     const expected = requests.map(([, n]) => crunch(n));
     let most = 0;
     // A free run, on real threads: the jobs that are ready together start together, unless something holds them back.
-    await t.eachRun({ seeds: 0, free: 1, call: serveCall(requests, slots), trace: true, timeoutMs: 20_000 }, (run) => {
-      if (!sameData(run.value, expected)) run.fail(`serve returned ${show(run.value)} for requests ${show(requests)} (latency, n), expected ${show(expected)}`);
-      const atOnce = mostBlockingAtOnce(run);
-      most = Math.max(most, atOnce);
-      if (atOnce <= slots) return;
-      run.fail(
-        `${count(requests.length)} requests finished waiting at the same moment and ${count(atOnce)} blocking threads ran at once, with ${plural(slots, 'slot')}: ` +
-          `spawnBlocking's pool is sized for blocking I/O, not for cores, so bound the CPU jobs yourself, with a Semaphore(slots) whose permit each job holds while it computes`,
-      );
-    });
+    // Their crunches are short, so on a busy machine one blocking thread can finish before the next has started:
+    // runs are tried again (up to three in all) before "never overlapped" is said. Too many at once fails at once.
+    for (let tries = 0; tries < 3 && most < 2; tries++) {
+      await t.eachRun({ seeds: 0, free: 1, call: serveCall(requests, slots), trace: true, timeoutMs: 20_000 }, (run) => {
+        if (!sameData(run.value, expected)) run.fail(`serve returned ${show(run.value)} for requests ${show(requests)} (latency, n), expected ${show(expected)}`);
+        const atOnce = mostBlockingAtOnce(run);
+        most = Math.max(most, atOnce);
+        if (atOnce <= slots) return;
+        run.fail(
+          `${count(requests.length)} requests finished waiting at the same moment and ${count(atOnce)} blocking threads ran at once, with ${plural(slots, 'slot')}: ` +
+            `spawnBlocking's pool is sized for blocking I/O, not for cores, so bound the CPU jobs yourself, with a Semaphore(slots) whose permit each job holds while it computes`,
+        );
+      });
+    }
     if (most < 2) {
       t.fail(
-        `${count(requests.length)} requests were ready to compute at the same moment, with ${plural(slots, 'slot')}, but their CPU jobs never overlapped: ` +
+        `${count(requests.length)} requests were ready to compute at the same moment, with ${plural(slots, 'slot')}, but in three runs their CPU jobs never overlapped: ` +
           `the jobs ran one after another. Let up to \`slots\` blocking threads run at once`,
       );
     }
