@@ -5,12 +5,14 @@
  *
  *   weft in Node (worker_threads) and in headless Chromium (the built book)
  *   Rust std (rust/, built with cargo when cargo exists)
+ *   Rayon and Tokio themselves (rust-crates/, built when Debian's packaged
+ *   crates are installed: apt-get install librust-rayon-dev librust-tokio-dev)
  *   a fresh worker per thread and postMessage (Node and Chromium)
  *   the npm package `multithreading`, where it has the primitive (Node)
  */
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
-import { writeFileSync, readFileSync } from 'node:fs';
+import { writeFileSync, readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createNodeSupervisor } from '../../src/runner/node-host.ts';
 import { freshWorker, median, multithreadingFigures, postMessageThroughput } from './baselines-node.ts';
@@ -27,6 +29,9 @@ import { DEFAULT_CUTOFF_MICROS } from '../../src/weft/par/registry.ts';
 import { PAR_SORT_MIN } from '../../src/weft/par/sort.ts';
 
 const rustDir = fileURLToPath(new URL('./rust/', import.meta.url));
+const cratesDir = fileURLToPath(new URL('./rust-crates/', import.meta.url));
+/** Where Debian's librust-*-dev packages put crate sources (rust-crates/.cargo/config.toml reads them, offline). */
+const DEBIAN_CRATES = '/usr/share/cargo/registry';
 const out = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));
 const log = (line: string) => console.error(line);
 
@@ -63,7 +68,36 @@ function rust(only?: 'par'): { figures: Figure[]; note: string } {
   log('  rust: run');
   const text = execFileSync(`${rustDir}target/release/weft-bench-baselines`, only ? [only] : [], { encoding: 'utf8' });
   const version = execFileSync('rustc', ['--version'], { encoding: 'utf8' }).trim();
-  return { figures: parseFigures(text.split('\n')), note: version };
+  const libraries = crates(only);
+  return { figures: [...parseFigures(text.split('\n')), ...libraries.figures], note: `${version}; ${libraries.note}` };
+}
+
+/**
+ * Rayon and Tokio running weft's par-small and task-spawn programs (rust-crates/), when cargo and Debian's
+ * packaged crates are here: nothing is downloaded.
+ */
+function crates(only?: 'par' | 'task'): { figures: Figure[]; note: string } {
+  let packaged: string[] = [];
+  try {
+    packaged = readdirSync(DEBIAN_CRATES);
+  } catch {
+    // no packaged crates at all
+  }
+  const rayon = packaged.find((d) => /^rayon-1\./.test(d));
+  const tokio = packaged.find((d) => /^tokio-1\./.test(d));
+  const missing = 'so Rayon and Tokio were not measured in this run (apt-get install librust-rayon-dev librust-tokio-dev, and cargo)';
+  if (rayon === undefined || tokio === undefined) return { figures: [], note: `Debian's packaged crates were not found, ${missing}.` };
+  try {
+    execFileSync('cargo', ['--version'], { stdio: 'ignore' });
+  } catch {
+    return { figures: [], note: `cargo was not found, ${missing}.` };
+  }
+  log('  rayon and tokio: cargo build --release');
+  execFileSync('cargo', ['build', '--release', '--quiet', '--offline'], { cwd: cratesDir, stdio: 'inherit' });
+  log('  rayon and tokio: run');
+  const text = execFileSync(`${cratesDir}target/release/weft-bench-crates`, only ? [only] : [], { encoding: 'utf8' });
+  const version = (dir: string) => dir.replace(/-(\d)/, ' $1');
+  return { figures: parseFigures(text.split('\n')), note: `${version(rayon)} and ${version(tokio)} (Debian's packaged crates)` };
 }
 
 const find = (figures: Figure[], name: string) => figures.find((f) => f.name === name);
@@ -170,22 +204,24 @@ const TASK_SPAWN_WHY =
   'profiled again after the 2026-12-05 work (node --cpu-prof), garbage collection is ~34% of the time: each task still allocates the closure the compile step wraps so its captures can move (a reader, a factory, the tagged function and its record), the captures object, the AsyncFn future and its body function, a Task, a JoinHandle, an owned-handles array, a Context and Waker while it runs, a Poll and an outcome, and all 100,000 stay alive until awaited, so young collections copy them. Done on 2026-12-05: an async function with no `await` of its own compiles to a plain function its future runs whole at the first poll (no generator to make and resume: ~430 → ~190 ms a trial in Node), spawn makes no closure per task, a closure that rebinds nothing shares one bindings object. A native async function that returns at once is one Promise that V8 resolves inside its own optimised machinery. Next: one object as task, waker and context, and the outcome in the task\'s own fields; but a Context kept past its poll would then wake whichever task runs next, which Rust\'s borrow rules forbid and JavaScript cannot, so not done.';
 
 /** The weft/task section, between its markers, so `--only=task` can replace it alone. */
-function taskBlock(node: Figure[], load: string, chromium: Figure[] = []): string {
+function taskBlock(node: Figure[], load: string, chromium: Figure[] = [], tokio: { figures: Figure[]; note: string } = { figures: [], note: '' }): string {
   const cpu = cpus();
   const header = [
-    `- Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores; load average at start ${load}; Node ${process.version}`,
+    `- Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores; load average at start ${load}; Node ${process.version}${tokio.note ? `; Rust: ${tokio.note}` : ''}`,
     `- Date: ${new Date().toISOString()}; medians of ${TASK_TRIALS} trials`,
   ];
-  const raw = ['', '```json', JSON.stringify({ node, ...(chromium.length > 0 ? { chromium } : {}) }), '```'];
-  return [TASK_BEGIN, ...taskSection(node, header, TASK_SPAWN_WHY, chromium), 'Raw trials:', ...raw, TASK_END].join('\n');
+  const rust = tokio.figures.filter((f) => f.name.startsWith('tokio-'));
+  const raw = ['', '```json', JSON.stringify({ node, ...(rust.length > 0 ? { rust } : {}), ...(chromium.length > 0 ? { chromium } : {}) }), '```'];
+  return [TASK_BEGIN, ...taskSection(node, header, TASK_SPAWN_WHY, chromium, rust), 'Raw trials:', ...raw, TASK_END].join('\n');
 }
 
 /** `--only=task`: measure weft/task alone and replace its section of BENCHMARKS.md, keeping the rest. */
 async function onlyTask(): Promise<void> {
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   log('weft/task benchmarks');
+  const tokio = crates('task');
   const node = [...(await weftInNode(taskPrograms)), await nativePromiseAll()];
-  replaceSection(TASK_BEGIN, TASK_END, taskBlock(node, load));
+  replaceSection(TASK_BEGIN, TASK_END, taskBlock(node, load, [], tokio));
   log(`wrote the weft/task section of ${out}`);
   process.exit(0);
 }
@@ -403,7 +439,7 @@ async function main(): Promise<void> {
   const chromiumFigures = [...(browser?.figures ?? []), ...(browser?.baselines ?? [])];
   lines.push(...memorySection(memNode, THREAD_SLOT_WORDS * 4));
   lines.push(parBlock(parNode, rustFigures, rustResult.note, load, chromiumFigures), '');
-  lines.push(taskBlock(taskNode, load, chromiumFigures), '');
+  lines.push(taskBlock(taskNode, load, chromiumFigures, rustResult), '');
   lines.push('## Why each missed target is missed', '');
   const missed = new Set<string>();
   for (const figures of [node, browser?.figures ?? []]) {

@@ -103,7 +103,7 @@ const ns = (v: number | undefined) => (v === undefined ? '—' : `${v.toFixed(0)
 const times = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? '—' : `${(a / b).toFixed(2)}×`);
 
 /** The weft/task section of BENCHMARKS.md. `why` explains a missed target (measured, not guessed). */
-export function taskSection(node: Figure[], header: string[], why: string, chromium: Figure[] = []): string[] {
+export function taskSection(node: Figure[], header: string[], why: string, chromium: Figure[] = [], rust: Figure[] = []): string[] {
   const lines: string[] = ['## weft/task (Node, worker_threads)', ''];
   lines.push(...header, '');
   lines.push(
@@ -128,6 +128,17 @@ export function taskSection(node: Figure[], header: string[], why: string, chrom
       `| the first row in Chromium (the built book's Web Worker) | ${ms(inPage)} | \`Promise.all\` in a Worker of the same page: ${ms(inPageBase)} | ${times(inPage, inPageBase)} | ≤ 2×: ${inPageBase !== undefined && inPage <= 2 * inPageBase ? 'met' : '**missed**'} |`,
     );
   }
+  // Tokio itself on the same program (rust-crates/): what the library weft/task mirrors costs on this machine.
+  for (const [name, label] of [
+    ['tokio-spawn-current-thread', 'a current-thread runtime, as weft\'s'],
+    ['tokio-spawn-multi-thread', 'the multi-thread runtime, a worker a core'],
+  ] as const) {
+    const tokio = get(rust, name);
+    if (tokio === undefined) continue;
+    lines.push(
+      `| Tokio: ${TASK_COUNT.toLocaleString('en')} \`tokio::spawn(async move { i + 1 })\`, then \`.await\` each JoinHandle, on ${label} | ${ms(tokio)} | \`Promise.all\` above: ${ms(promises)} | ${times(tokio, promises)} | (what Tokio costs; weft's first row is ${times(closure, tokio)} Tokio's) |`,
+    );
+  }
   const direct = get(node, 'await-direct');
   const selected = get(node, 'await-select');
   const timed = get(node, 'await-timeout');
@@ -148,7 +159,12 @@ export function taskSection(node: Figure[], header: string[], why: string, chrom
     'What the extra time per call pays for: `select` builds its array of branch futures, polls them from a random start, cancels the loser (here it takes the receiver\'s waker back) and returns a `{ key, value }`; `timeout` pushes a timer on the runtime\'s heap and cancels it when the future wins (the heap drops it lazily). `await work(i)` itself is one lowered async call: an AsyncFn, a generator, two polls\' worth of resumption.',
     '',
   );
-  if (!met && why) lines.push(`Why the target is missed: ${why}`, '');
+  const tokioCurrent = get(rust, 'tokio-spawn-current-thread');
+  const againstTokio =
+    tokioCurrent !== undefined && promises !== undefined
+      ? ` Tokio itself, in this same run, takes ${ms(tokioCurrent)} for the same ${TASK_COUNT.toLocaleString('en')} spawns on its current-thread runtime, ${times(tokioCurrent, promises)} \`Promise.all\`: each of its tasks is a heap allocation with a reference count, a state word and a place in the run queue, as weft's is. A native async call that returns at once is cheaper than a task in either library, so a ≤ 2× target asks more of weft/task than Tokio does of itself.`
+      : '';
+  if (!met && why) lines.push(`Why the target is missed: ${why}${againstTokio}`, '');
   return lines;
 }
 
