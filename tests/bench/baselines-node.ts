@@ -37,6 +37,51 @@ export async function freshWorker(): Promise<Figure> {
   }) };
 }
 
+/**
+ * The ceiling for a channel of numbers in JavaScript: a hand-written lock-free
+ * ring between two workers, the same 200,000 numbers as weft's channel-u32,
+ * each published with one Atomics.store and found with Atomics.load, the
+ * receiver spinning (it never sleeps, so no wake-up is ever paid) and the ring
+ * big enough never to fill (an unbounded channel). No checks, no blocking, no
+ * seeded schedule, no trace: what weft's channel would cost with nothing but
+ * its ring. Messages per second.
+ */
+export async function lockFreeRing(): Promise<Figure> {
+  const source = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    const { sab, role, n } = workerData;
+    const words = new Int32Array(sab, 0, 64); // go at 0, the sender's count at 16, the receiver's at 32: apart, on lines of their own
+    const slots = new Float64Array(sab, 256, n);
+    parentPort.postMessage('ready');
+    while (Atomics.load(words, 0) === 0) Atomics.wait(words, 0, 0, 50);
+    if (role === 'tx') {
+      for (let i = 0; i < n; i++) { slots[i] = i; Atomics.store(words, 16, i + 1); }
+    } else {
+      const t0 = performance.now();
+      let sum = 0, seen = 0;
+      for (let i = 0; i < n; i++) {
+        while (i === seen) seen = Atomics.load(words, 16);
+        sum += slots[i];
+      }
+      parentPort.postMessage({ ms: performance.now() - t0, sum });
+    }`;
+  const n = 200_000;
+  const once = async () => {
+    const sab = new SharedArrayBuffer(256 + n * 8);
+    const [rx, tx] = ['rx', 'tx'].map((role) => new Worker(source, { eval: true, workerData: { sab, role, n } }));
+    const ready = (w: Worker) => new Promise((resolve) => w.once('message', resolve));
+    await Promise.all([ready(rx!), ready(tx!)]);
+    const done = new Promise<{ ms: number }>((resolve) => rx!.once('message', resolve));
+    const words = new Int32Array(sab, 0, 64);
+    Atomics.store(words, 0, 1);
+    Atomics.notify(words, 0);
+    const { ms } = await done;
+    await Promise.all([rx!.terminate(), tx!.terminate()]);
+    return n / (ms / 1000);
+  };
+  return { name: 'lock-free-ring', unit: 'msg/s', trials: await trials(2, once) };
+}
+
 /** Small objects from one worker to another through postMessage, messages per second. */
 export async function postMessageThroughput(): Promise<Figure> {
   const source = `

@@ -15,7 +15,7 @@ import { cpus } from 'node:os';
 import { writeFileSync, readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createNodeSupervisor } from '../../src/runner/node-host.ts';
-import { freshWorker, median, multithreadingFigures, postMessageThroughput } from './baselines-node.ts';
+import { freshWorker, lockFreeRing, median, multithreadingFigures, postMessageThroughput } from './baselines-node.ts';
 import { builtChunk, CHECK_TARGET_MS, CHECK_TARGET_SHARE, CHECK_TRIALS, measureCheckLatency, runInChromium, withBookPage, type BrowserResult, type CheckLatency } from './browser.ts';
 import { parseFigures, programs, TRIALS, type Figure } from './programs.ts';
 import { PAR_BEGIN, PAR_END, parPrograms, parSection } from './par.ts';
@@ -357,6 +357,7 @@ async function main(): Promise<void> {
   log('  node: baselines');
   const nodeFresh = await freshWorker();
   const nodePost = await postMessageThroughput();
+  const nodeRing = await lockFreeRing();
   log('  node: multithreading');
   let mt: Figure[] = [];
   let mtNote = '';
@@ -401,6 +402,7 @@ async function main(): Promise<void> {
     const post = platform.startsWith('Node') ? nodePost : find(browser?.baselines ?? [], 'postmessage');
     lines.push(`${row('spawn-join', 'us', find(figures, 'spawn-join'), fresh, 'fresh worker per thread')} |`);
     lines.push(`${row('channel-object', 'msg/s', find(figures, 'channel-object'), post, 'postMessage, same objects')} |`);
+    if (platform.startsWith('Node')) lines.push(`${row('channel-u32', 'msg/s', find(figures, 'channel-u32'), nodeRing, 'a hand-written lock-free ring in JavaScript, receiver spinning')} |`);
     lines.push('');
   }
 
@@ -451,7 +453,7 @@ async function main(): Promise<void> {
   if (missed.size === 0) lines.push('None missed in this run.');
   for (const name of missed) lines.push(`- **${descriptions[name]}** — ${whyMissed[name] || 'missed in this run only; see the ratio.'}`);
   lines.push('');
-  lines.push('## Raw trials', '', '```json', JSON.stringify({ rust: rustFigures, node, nodeBaselines: [nodeFresh, nodePost], multithreading: mt, chromium: browser ?? null }), '```', '');
+  lines.push('## Raw trials', '', '```json', JSON.stringify({ rust: rustFigures, node, nodeBaselines: [nodeFresh, nodePost, nodeRing], multithreading: mt, chromium: browser ?? null }), '```', '');
   writeFileSync(out, lines.join('\n'));
   log(`wrote ${out}`);
   process.exit(0);
