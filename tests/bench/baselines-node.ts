@@ -82,6 +82,48 @@ export async function lockFreeRing(): Promise<Figure> {
   return { name: 'lock-free-ring', unit: 'msg/s', trials: await trials(2, once) };
 }
 
+/**
+ * The hand-off beneath spawn + join: two workers take turns through
+ * Atomics.notify and Atomics.wait, each asleep in Atomics.wait while the
+ * other runs (no spinning), µs a round trip (two wake-ups). WAKE_ROUND_TRIP's
+ * text runs in Node's workers and Chromium's alike (tests/bench/browser.ts).
+ */
+export const WAKE_ROUND_TRIP = `
+function pinger(w, n) {
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    Atomics.store(w, 0, 1); Atomics.notify(w, 0);
+    while (Atomics.load(w, 1) === 0) Atomics.wait(w, 1, 0);
+    Atomics.store(w, 1, 0);
+  }
+  Atomics.store(w, 2, 1); Atomics.store(w, 0, 1); Atomics.notify(w, 0);
+  return (performance.now() - t0) * 1000 / n;
+}
+function ponger(w) {
+  for (;;) {
+    while (Atomics.load(w, 0) === 0) Atomics.wait(w, 0, 0);
+    if (Atomics.load(w, 2) === 1) return;
+    Atomics.store(w, 0, 0);
+    Atomics.store(w, 1, 1); Atomics.notify(w, 1);
+  }
+}`;
+
+export async function wakeRoundTrip(): Promise<Figure> {
+  const source = `${WAKE_ROUND_TRIP}
+    const { parentPort, workerData: { sab, role, n } } = require('node:worker_threads');
+    const w = new Int32Array(sab);
+    if (role === 'ping') parentPort.postMessage(pinger(w, n)); else ponger(w);`;
+  const once = async () => {
+    const sab = new SharedArrayBuffer(64);
+    const pong = new Worker(source, { eval: true, workerData: { sab, role: 'pong', n: 0 } });
+    const ping = new Worker(source, { eval: true, workerData: { sab, role: 'ping', n: 2000 } });
+    const us = await new Promise<number>((resolve) => ping.once('message', resolve));
+    await Promise.all([ping.terminate(), pong.terminate()]);
+    return us;
+  };
+  return { name: 'wake-round-trip', unit: 'us', trials: await trials(1, once) };
+}
+
 /** Small objects from one worker to another through postMessage, messages per second. */
 export async function postMessageThroughput(): Promise<Figure> {
   const source = `

@@ -13,6 +13,7 @@ import { parseFigures, programs, TRIALS, type Figure } from './programs.ts';
 import { listExercises } from '../../src/exercises/catalog.ts';
 import { measureTimelineRender, type TimelineRender } from './timeline.ts';
 import { TASK_COUNT, TASK_TRIALS } from './task.ts';
+import { WAKE_ROUND_TRIP } from './baselines-node.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const assets = fileURLToPath(new URL('../../dist/_astro/', import.meta.url));
@@ -190,7 +191,7 @@ export async function runInChromium(log: (line: string) => void, extra: Record<s
       figures.push(...parseFigures(lines));
     }
     log('  chromium: baselines');
-    const baselines = await page.evaluate(async ({ trialCount, taskCount, taskTrials }) => {
+    const baselines = await page.evaluate(async ({ trialCount, taskCount, taskTrials, wakeSource }) => {
       const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
       void median;
       const fresh: number[] = [];
@@ -245,6 +246,25 @@ onmessage = async ({ data: { n, trials } }) => { const out = []; for (let i = 0;
           { type: 'text/javascript' },
         ),
       );
+      // The hand-off beneath spawn + join (baselines-node.ts WAKE_ROUND_TRIP): two Workers taking turns through Atomics.
+      const wakeUrl = URL.createObjectURL(
+        new Blob([`${wakeSource}\nonmessage = ({ data: { sab, role, n } }) => { const w = new Int32Array(sab); if (role === 'ping') postMessage(pinger(w, n)); else ponger(w); };`], {
+          type: 'text/javascript',
+        }),
+      );
+      const wake: number[] = [];
+      for (let t = 0; t < trialCount + 1; t++) {
+        const sab = new SharedArrayBuffer(64);
+        const pong = new Worker(wakeUrl);
+        const ping = new Worker(wakeUrl);
+        const us = new Promise<number>((resolve) => (ping.onmessage = (e) => resolve(e.data)));
+        pong.postMessage({ sab, role: 'pong', n: 0 });
+        ping.postMessage({ sab, role: 'ping', n: 2000 });
+        const r = await us;
+        ping.terminate();
+        pong.terminate();
+        if (t > 0) wake.push(r);
+      }
       const native = new Worker(promiseAllUrl);
       const promiseAll = await new Promise<number[]>((resolve) => {
         native.onmessage = (e) => resolve(e.data);
@@ -255,8 +275,9 @@ onmessage = async ({ data: { n, trials } }) => { const out = []; for (let i = 0;
         { name: 'fresh-worker', unit: 'us', trials: fresh },
         { name: 'postmessage', unit: 'msg/s', trials: post },
         { name: 'task-promise-all', unit: 'ms', trials: promiseAll },
+        { name: 'wake-round-trip', unit: 'us', trials: wake },
       ];
-    }, { trialCount: TRIALS, taskCount: TASK_COUNT, taskTrials: TASK_TRIALS });
+    }, { trialCount: TRIALS, taskCount: TASK_COUNT, taskTrials: TASK_TRIALS, wakeSource: WAKE_ROUND_TRIP });
     log('  chromium: Check latency');
     const checks = await measureCheckLatency(page, builtChunk('browser-grade'), log);
     const timeline = await measureTimelineRender(page, log);
