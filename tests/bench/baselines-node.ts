@@ -83,6 +83,51 @@ export async function lockFreeRing(): Promise<Figure> {
 }
 
 /**
+ * The ceiling for a contended lock in JavaScript: weft's mutex-contended
+ * program (two threads, 200,000 lock/+1/unlock each) on a hand-written
+ * three-state futex lock (Drepper's "Futexes are tricky", mutex 2) with a
+ * short spin before it sleeps, the counter a plain Int32 beside it. No
+ * guard, no value copy, no checks, no poisoning. Operations per second.
+ */
+export async function contendedLock(): Promise<Figure> {
+  const source = `
+    const { parentPort, workerData: { sab, n } } = require('node:worker_threads');
+    const w = new Int32Array(sab); // go at 0, the lock at 16, the counter at 32
+    function lock() {
+      let c = Atomics.compareExchange(w, 16, 0, 1);
+      if (c === 0) return;
+      for (let spin = 0; spin < 100 && c !== 0; spin++) c = Atomics.compareExchange(w, 16, 0, 1);
+      if (c === 0) return;
+      if (c !== 2) c = Atomics.exchange(w, 16, 2);
+      while (c !== 0) { Atomics.wait(w, 16, 2); c = Atomics.exchange(w, 16, 2); }
+    }
+    function unlock() {
+      if (Atomics.sub(w, 16, 1) !== 1) { Atomics.store(w, 16, 0); Atomics.notify(w, 16, 1); }
+    }
+    parentPort.postMessage('ready');
+    while (Atomics.load(w, 0) === 0) Atomics.wait(w, 0, 0, 50);
+    for (let i = 0; i < n; i++) { lock(); w[32] = w[32] + 1; unlock(); }
+    parentPort.postMessage('done');`;
+  const n = 200_000;
+  const once = async () => {
+    const sab = new SharedArrayBuffer(256);
+    const workers = [0, 1].map(() => new Worker(source, { eval: true, workerData: { sab, n } }));
+    await Promise.all(workers.map((w) => new Promise((resolve) => w.once('message', resolve))));
+    const done = Promise.all(workers.map((w) => new Promise((resolve) => w.once('message', resolve))));
+    const words = new Int32Array(sab);
+    const t0 = performance.now();
+    Atomics.store(words, 0, 1);
+    Atomics.notify(words, 0);
+    await done;
+    const dt = (performance.now() - t0) / 1000;
+    await Promise.all(workers.map((w) => w.terminate()));
+    if (words[32] !== 2 * n) throw new Error(`the hand-written lock lost updates: ${words[32]}`);
+    return (2 * n) / dt;
+  };
+  return { name: 'contended-lock', unit: 'ops/s', trials: await trials(2, once) };
+}
+
+/**
  * The hand-off beneath spawn + join: two workers take turns through
  * Atomics.notify and Atomics.wait, each asleep in Atomics.wait while the
  * other runs (no spinning), µs a round trip (two wake-ups). WAKE_ROUND_TRIP's

@@ -15,7 +15,7 @@ import { cpus } from 'node:os';
 import { writeFileSync, readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createNodeSupervisor } from '../../src/runner/node-host.ts';
-import { freshWorker, lockFreeRing, median, multithreadingFigures, postMessageThroughput, wakeRoundTrip } from './baselines-node.ts';
+import { contendedLock, freshWorker, lockFreeRing, median, multithreadingFigures, postMessageThroughput, wakeRoundTrip } from './baselines-node.ts';
 import { builtChunk, CHECK_TARGET_MS, CHECK_TARGET_SHARE, CHECK_TRIALS, measureCheckLatency, runInChromium, withBookPage, type BrowserResult, type CheckLatency } from './browser.ts';
 import { parseFigures, programs, TRIALS, type Figure } from './programs.ts';
 import { PAR_BEGIN, PAR_END, parPrograms, parSection } from './par.ts';
@@ -359,6 +359,7 @@ async function main(): Promise<void> {
   const nodePost = await postMessageThroughput();
   const nodeRing = await lockFreeRing();
   const nodeWake = await wakeRoundTrip();
+  const nodeLock = await contendedLock();
   log('  node: multithreading');
   let mt: Figure[] = [];
   let mtNote = '';
@@ -405,7 +406,10 @@ async function main(): Promise<void> {
     const wake = platform.startsWith('Node') ? nodeWake : find(browser?.baselines ?? [], 'wake-round-trip');
     lines.push(`${row('spawn-join', 'us', find(figures, 'spawn-join'), wake, 'two workers taking turns through Atomics.wait/notify, a round trip')} |`);
     lines.push(`${row('channel-object', 'msg/s', find(figures, 'channel-object'), post, 'postMessage, same objects')} |`);
-    if (platform.startsWith('Node')) lines.push(`${row('channel-u32', 'msg/s', find(figures, 'channel-u32'), nodeRing, 'a hand-written lock-free ring in JavaScript, receiver spinning')} |`);
+    if (platform.startsWith('Node')) {
+      lines.push(`${row('channel-u32', 'msg/s', find(figures, 'channel-u32'), nodeRing, 'a hand-written lock-free ring in JavaScript, receiver spinning')} |`);
+      lines.push(`${row('mutex-contended', 'ops/s', find(figures, 'mutex-contended'), nodeLock, 'a hand-written futex lock in JavaScript')} |`);
+    }
     lines.push('');
   }
 
@@ -464,7 +468,7 @@ async function main(): Promise<void> {
   };
   for (const name of missed) lines.push(`- **${descriptions[name]}** — ${whyMissed[name] || 'missed in this run only; see the ratio.'}${name === 'spawn-join' ? floors() : ''}`);
   lines.push('');
-  lines.push('## Raw trials', '', '```json', JSON.stringify({ rust: rustFigures, node, nodeBaselines: [nodeFresh, nodePost, nodeRing, nodeWake], multithreading: mt, chromium: browser ?? null }), '```', '');
+  lines.push('## Raw trials', '', '```json', JSON.stringify({ rust: rustFigures, node, nodeBaselines: [nodeFresh, nodePost, nodeRing, nodeWake, nodeLock], multithreading: mt, chromium: browser ?? null }), '```', '');
   writeFileSync(out, lines.join('\n'));
   log(`wrote ${out}`);
   process.exit(0);
