@@ -77,6 +77,15 @@ export function startSchedule(memory: RunMemory, seed: number, name: ScheduleNam
   Atomics.store(h, H.sched, name === 'pct' ? Schedule.pct : Schedule.random);
 }
 
+/**
+ * A number drawn from a seeded run's schedule for one thread, without advancing it: what a thread's async runtime
+ * starts its own random choices from (weft/task select's fair start), so a seed replays them too.
+ */
+export function scheduleSalt(memory: RunMemory, threadId: number): number {
+  const h = memory.header;
+  return (h[H.rngA]! ^ Math.imul(h[H.rngB]! ^ threadId, 0x9e3779b1)) | 0 || 1;
+}
+
 export function scheduled(memory: RunMemory): boolean {
   return Atomics.load(memory.header, H.sched) !== Schedule.off;
 }

@@ -17,7 +17,7 @@
  *     (`runtime::context`), what spawn, sleep… look up.
  */
 import { context, hasContext } from '../runtime/context.ts';
-import { scheduled } from '../runtime/scheduler.ts';
+import { scheduled, scheduleSalt } from '../runtime/scheduler.ts';
 import { externalWork, intoFuture, isFuture, type Future } from './future.ts';
 import { currentRuntime, setCurrentRuntime } from './runtime/context.ts';
 import { watchBlockingCalls } from './runtime/diagnostics.ts';
@@ -33,7 +33,8 @@ function enterRuntime(api: string): { runtime: Runtime; leave: () => void } {
       `${api}: cannot start a runtime from within a runtime (this thread's executor is already running async code): await the future instead`,
     );
   }
-  const runtime = new Runtime(hasContext() && scheduled(context().memory));
+  const seeded = hasContext() && scheduled(context().memory);
+  const runtime = new Runtime(seeded, seeded ? scheduleSalt(context().memory, context().threadId) : undefined);
   setCurrentRuntime(runtime);
   externalWork.started = () => runtime.pendingPromises++;
   externalWork.settled = () => runtime.pendingPromises--;

@@ -200,6 +200,23 @@ async function main() {
 });
 
 describe('select, join, timeout', () => {
+  it("select's pick among ready branches is random, as Tokio's: it differs from run to run, and a seed replays it", async () => {
+    // Ten selects between two ready branches: the order of the picks, as a string of a/b.
+    const body = `
+async function main() {
+  let picks = "";
+  for (let i = 0; i < 10; i++) picks += (await select({ a: sleep(0), b: sleep(0) })).key;
+  console.log(picks);
+}`;
+    const free = new Set<string>();
+    for (let i = 0; i < 4; i++) free.add((await ok(body)).lines[0]!);
+    // Four free runs picking the same ten in a row would happen once in 2^30 with a fair pick.
+    expect(free.size).toBeGreaterThan(1);
+    const seeded = await Promise.all([run(body, { seed: 5 }), run(body, { seed: 5 })]);
+    expect(seeded[0].lines).toEqual(seeded[1].lines);
+    expect(seeded[0].lines[0]).toMatch(/^[ab]{10}$/);
+  });
+
   it('select: the first ready branch wins, the others are cancelled at their await point (cleanup once)', async () => {
     const { lines } = await ok(`
 async function slow(name: string, ms: number) {

@@ -35,6 +35,9 @@ export interface BlockingJob {
   waker: Waker;
 }
 
+/** Kept when this module loads: a program that replaces Math.random changes nothing here. */
+const mathRandom = Math.random;
+
 export class Runtime implements Schedule {
   readonly #queue: Task[] = [];
   #head = 0;
@@ -47,7 +50,8 @@ export class Runtime implements Schedule {
   pendingPromises = 0;
   readonly blocking: BlockingJob[] = [];
   #unpark: (() => void) | null = null;
-  #rng = 0x2545f491;
+  /** select's random start (random()): from the run's seed under one, so a seed replays the same picks; else fresh each run, as Tokio's. */
+  #rng: number;
 
   /** Whether the run records a trace (fixed for the runtime's life): tasks then add task-spawn and task-exit events. */
   readonly #traced: boolean;
@@ -57,13 +61,14 @@ export class Runtime implements Schedule {
   /** Its clock and timers: virtual (paused) time or real. */
   readonly time: TimeDriver;
 
-  constructor(paused: boolean) {
+  constructor(paused: boolean, seed?: number) {
+    this.#rng = (seed ?? Math.floor(mathRandom() * 0x100000000)) | 0 || 0x2545f491;
     this.time = new TimeDriver(paused);
     this.#traced = tracing();
     this.#tracePolls = this.#traced && tracingPolls();
   }
 
-  /** A deterministic random number (select's fair start): the same program picks the same way every run. */
+  /** A random number (select's fair start, as Tokio's): the same under the same seed, different from free run to free run. */
   random(): number {
     let x = this.#rng;
     x ^= x << 13;
