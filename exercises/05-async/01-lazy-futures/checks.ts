@@ -72,7 +72,17 @@ export default [
       const took = elapsedMs(run);
       const loads = d.visible.map((id) => d.costs[id]!);
       const expected = Math.max(d.workMs, ...loads);
-      if (took === expected) continue;
+      if (took === expected) {
+        // Waiting once, as long as the slowest, and writing the widgets out takes as long, but loads nothing: every
+        // load and the frame end at a moment of their own, and each such moment wakes a task.
+        const moments = new Set([d.workMs, ...loads]).size;
+        const woken = run.trace.tasks().reduce((total, task) => total + task.wakes, 0);
+        if (woken >= moments) continue;
+        run.fail(
+          `the loads and the frame end at ${count(moments)} different moments, but the program's tasks were woken only ${plural(woken, 'time')}: ` +
+            `the widgets did not come from loadWidget. Call loadWidget(id, costs[id]) for every visible widget, and renderFrame(workMs), and use what they return`,
+        );
+      }
       const sum = loads.reduce((a, b) => a + b, 0);
       let why: string;
       if (took === d.workMs + sum) why = 'the loads ran one after another, and only after the frame was drawn: creating a future starts nothing, awaiting it does';
