@@ -72,7 +72,17 @@ export default [
       const took = elapsedMs(run);
       const loads = d.visible.map((id) => d.costs[id]!);
       const expected = Math.max(d.workMs, ...loads);
-      if (took === expected) continue;
+      if (took === expected) {
+        // Waiting once, as long as the slowest, and writing the widgets out takes as long, but loads nothing: every
+        // load and the frame end at a moment of their own, and each such moment wakes a task.
+        const moments = new Set([d.workMs, ...loads]).size;
+        const woken = run.trace.tasks().reduce((total, task) => total + task.wakes, 0);
+        if (woken >= moments) continue;
+        run.fail(
+          `the loads and the frame end at ${count(moments)} different moments, but the program's tasks were woken only ${plural(woken, 'time')}: ` +
+            `the widgets did not come from loadWidget. Call loadWidget(id, costs[id]) for every visible widget, and renderFrame(workMs), and use what they return`,
+        );
+      }
       const sum = loads.reduce((a, b) => a + b, 0);
       let why: string;
       if (took === d.workMs + sum) why = 'the loads ran one after another, and only after the frame was drawn: creating a future starts nothing, awaiting it does';
@@ -90,12 +100,25 @@ export default [
   check('loads-only-visible', 'Only the visible widgets are loaded', async (t) => {
     const d = someDashboard(t);
     const run = await open(t, d, t.seeds(1)[0]!, true);
-    const spawned = run.trace.tasks().slice(1); // all but the called function's own task
+    const tasks = run.trace.tasks();
+    const root = tasks[0];
+    const spawned = tasks.slice(1); // all but the called function's own task
     // One task per visible load, and perhaps one for the frame: any more were loading widgets nobody sees.
     if (spawned.length > d.visible.length + 1) {
       run.fail(
         `openDashboard spawned ${plural(spawned.length, 'task')} for ${plural(d.visible.length, 'visible widget')} out of ${d.costs.length}: ` +
           `it loaded widgets that aren't on screen. A spawned task starts running at once; spawn loads only for the widgets in visible`,
+      );
+    }
+    // A task still loading when openDashboard returned loads something nobody waited for: a widget not on screen.
+    const exitAt = (id: number | undefined) => run.trace.events.findIndex((e) => e.kind === 'task-exit' && e.thread === 'main' && e.object === id);
+    const rootExit = exitAt(root?.id);
+    const stray = spawned.find((task) => task.thread === 'main' && (task.outcome === 'running' || (rootExit >= 0 && exitAt(task.id) > rootExit)));
+    if (stray !== undefined) {
+      run.fail(
+        `a task spawned at line ${stray.spawnLine ?? '?'} was still running when openDashboard returned: it loaded something nobody waited for, ` +
+          `a widget that isn't on screen. Spawn loads only for the widgets in visible, and await every task you spawn`,
+        stray.spawnLine !== undefined ? { line: stray.spawnLine, column: 1 } : undefined,
       );
     }
   }),

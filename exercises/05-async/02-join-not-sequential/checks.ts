@@ -1,4 +1,4 @@
-import { check, count, sameData, show, type CheckContext, type ProgramRun } from '#weft/checks';
+import { check, count, plural, sameData, show, type CheckContext, type ProgramRun } from '#weft/checks';
 
 interface Case {
   ids: number[];
@@ -98,7 +98,17 @@ export default [
     const run = await profiles(t, c, true);
     const took = elapsedMs(run);
     const expected = fastest(c);
-    if (took >= expected) return;
+    if (took >= expected) {
+      // Waiting once, as long as the slowest user, and writing the lines out takes as long, but fetches nothing:
+      // every fetch ends at a moment of its own, and each such moment wakes a task.
+      const moments = new Set(c.ids.flatMap((_, i) => [c.userMs[i]!, c.userMs[i]! + c.ordersMs[i]!, c.userMs[i]! + c.friendsMs[i]!])).size;
+      const woken = run.trace.tasks().reduce((total, task) => total + task.wakes, 0);
+      if (woken >= moments) return;
+      run.fail(
+        `the fetches end at ${count(moments)} different moments, but the program's tasks were woken only ${plural(woken, 'time')}: ` +
+          `the lines did not come from the backend. Call getUser, then getOrders and getFriends with the user it gives, for every user, and build each line from what they return`,
+      );
+    }
     run.fail(
       `with latencies ${latencies(c)} ms (record + orders/friends), profiles took only ${count(took)} ms, less than ${count(expected)}: ` +
         `the slowest user's record plus its details. Some orders or friends were fetched before their user record arrived; ` +

@@ -88,7 +88,19 @@ export default [
     if (managers.length === 0) return; // no manager at all: one-manager-owns-the-map says so, once
     for (const id of managers) {
       const task = tasks.find((s) => s.id === id && s.thread === 'main');
-      if (id === root?.id || task?.outcome === 'ok') continue;
+      if (id === root?.id) continue;
+      if (task?.outcome === 'ok') {
+        // It ended by itself; runStore must also have waited for it: the manager's exit comes before runStore's own.
+        const exitAt = (taskId: number | undefined) =>
+          run.trace.events.findIndex((e) => e.kind === 'task-exit' && e.thread === 'main' && e.object === taskId);
+        const managerExit = exitAt(id);
+        const rootExit = exitAt(root?.id);
+        if (rootExit < 0 || managerExit < rootExit) continue;
+        run.fail(
+          `runStore returned before the manager (task ${id}) ended: the manager finished only afterwards, so the store was still running when its answers were handed back. ` +
+            `Await the manager's handle before returning, once every Sender is dropped`,
+        );
+      }
       run.fail(
         `the manager (task ${id}) did not end by itself: it was ${task?.outcome === 'running' ? 'still waiting' : 'cancelled'} ` +
           `when runStore returned, still waiting for commands. Its loop ends only when recv() gives undefined, which happens once every Sender is dropped: ` +

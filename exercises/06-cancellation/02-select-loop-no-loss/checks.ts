@@ -54,6 +54,14 @@ export default [
     const r = resultOf(run);
     const a = f.a.map(([, v]) => v);
     const frames = f.b.map(([, id, v]) => [id, v]);
+    const end = endOf(f);
+    if (r.ended && r.at < end && (!sameData(r.frames, frames) || !sameData(r.a, a))) {
+      run.fail(
+        `mergeFeeds ended at ${count(r.at)} ms, before both channels were closed (the last closed at ${count(end)} ms), ` +
+          `so it missed what came after: a got ${show(r.a)} of ${show(a)}, b's frames ${show(r.frames)} of ${show(frames)}. ` +
+          `One channel closing must not end the loop: leave it only when both are closed`,
+      );
+    }
     if (!sameData(r.frames, frames)) {
       const lost = frames.filter(([id]) => !r.frames.some(([got]) => got === id)).map(([id]) => id);
       run.fail(
@@ -79,7 +87,8 @@ export default [
     if (late < 0) return;
     run.fail(
       `tick ${late} was due at ${count(late * TICK)} ms and handled at ${count(r.ticks[late]!)} ms (ticks handled at ${show(r.ticks)}): ` +
-        `the loop stopped listening while it waited for something else. Wait for everything in the one select`,
+        `the loop stopped listening while it waited for something else, or its timer started again on every round ` +
+        `(a new sleep(tickMs) each time a message wins the select). Wait for everything in the one select, with one interval made before the loop`,
     );
   }),
 

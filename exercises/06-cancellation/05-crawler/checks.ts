@@ -33,6 +33,29 @@ function someSite(t: CheckContext): Site {
   return site;
 }
 
+/**
+ * A site where keeping every slot busy shows: the start links to one slow page and one quick page, and the quick one
+ * to six more (two of which share a link). While the slow page downloads, the two other slots can fetch the rest,
+ * so a crawler that starts a waiting page whenever a slot is free, in whatever order, ends when the slow page does.
+ */
+function slowBranchSite(t: CheckContext): { site: Site; start: string; expected: number } {
+  const names = Array.from({ length: 10 }, (_, i) => i);
+  for (let i = names.length - 1; i > 0; i--) {
+    const j = Math.floor(t.random() * (i + 1));
+    [names[i], names[j]] = [names[j]!, names[i]!];
+  }
+  const [start, slow, quick, ...rest] = names.map((n) => `/s${n}`);
+  const fanned = rest.slice(0, 6);
+  const deep = rest[6]!;
+  const site: Site = {};
+  site[start!] = { ms: 10 + 10 * Math.floor(t.random() * 3), links: [slow!, quick!] };
+  site[slow!] = { ms: 200 + 10 * Math.floor(t.random() * 7), links: [start!] };
+  site[quick!] = { ms: 10, links: [...fanned, start!] };
+  fanned.forEach((u, i) => (site[u] = { ms: 30 + 10 * Math.floor(t.random() * 3), links: i < 2 ? [deep, quick!] : [fanned[(i + 1) % 6]!] }));
+  site[deep] = { ms: 10, links: [] };
+  return { site, start: start!, expected: site[start!]!.ms + site[slow!]!.ms };
+}
+
 const reachable = (site: Site) => Object.keys(site).filter((u) => u !== '/p14' && u !== '/p15').sort();
 
 interface Crawled {
@@ -101,6 +124,23 @@ export default [
       `the downloads never overlapped (at most ${most} at a time)` +
         (took !== undefined ? `, so the crawl took ${count(took)} ms, the sum of every page's download` : '') +
         `: with a limit of ${LIMIT}, start up to ${LIMIT} downloads at once and handle whichever finishes first`,
+    );
+  }),
+
+  check('fills-every-slot', 'A free slot is used at once while a page is waiting to be fetched', async (t) => {
+    const { site, start, expected } = slowBranchSite(t);
+    const run = await t.call('runCrawl', [site, start, LIMIT], { seed: t.seeds(1)[0]!, trace: true });
+    const { pages } = crawledOf(run);
+    if (pages.length !== Object.keys(site).length) return; // finds-every-page says what is missing
+    const root = run.trace.tasks().find((task) => task.thread === 'main');
+    const took = root?.exitedAtMs === undefined ? undefined : root.exitedAtMs - root.spawnedAtMs;
+    if (took === undefined || took <= expected) return;
+    const slow = site[start]!.links[0]!;
+    run.fail(
+      `on a site where ${start} (${site[start]!.ms} ms) links to a slow page, ${slow} (${site[slow]!.ms} ms), and a quick one that links to 6 more, ` +
+        `the crawl took ${count(took)} ms; with ${LIMIT} slots it takes ${count(expected)} ms, because the other two slots can fetch every other page while ${slow} downloads. ` +
+        `Slots stayed free while pages waited: start a waiting page as soon as any download ends, not when a whole round (or level) of them has, ` +
+        `and use all ${LIMIT} slots`,
     );
   }),
 ];

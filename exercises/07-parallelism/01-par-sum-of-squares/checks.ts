@@ -34,6 +34,10 @@ export default [
     const overAll = iterators.filter((p) => p.items === xs.length);
     // The total must be what the pool computed: an iterator run beside a loop does none of the work the answer needs.
     if (overAll.some((p) => p.value === run.value)) return;
+    // Divide and conquer with join shares the work too: the outermost join's two halves (each a real share of the
+    // squares, not a total and a zero) must add up to the answer.
+    const halves = run.trace.parJoins().filter((j) => j.depth === 0);
+    if (halves.some(({ results: [a, b] }) => a !== undefined && b !== undefined && a > 0 && b > 0 && a + b === run.value)) return;
     const [shown] = overAll;
     if (shown !== undefined) {
       run.fail(
@@ -47,7 +51,10 @@ export default [
     }
     run.fail(
       iterators.length === 0
-        ? `no parallel iterator ran: the ${count(xs.length)} squares were summed on the calling thread alone. Use parIter(xs) from weft/par, with map and sum`
+        ? halves.length > 0
+          ? `join ran, but its two halves (${halves.map(({ results: [a, b] }) => `${show(a)} and ${show(b)}`).join('; ')}) are not two shares of the squares ` +
+            `that add up to what sumOfSquares returned, ${show(run.value)}: the pool did not compute the answer. Use parIter(xs).map((x) => x * x).sum(), or let each half of a join sum its own share of the squares`
+          : `no parallel iterator ran: the ${count(xs.length)} squares were summed on the calling thread alone. Use parIter(xs) from weft/par, with map and sum`
         : `the parallel iterators ran over ${show(iterators.map((p) => p.items))} items, not over all ${count(xs.length)}`,
     );
   }),

@@ -40,15 +40,22 @@ export default [
 
   check('no-join-at-or-below-cutoff', 'A slice of cutoff numbers or fewer is sorted without join', async (t) => {
     const cutoff = 20 + Math.floor(t.random() * 30);
-    for (const n of [cutoff]) { // exactly the cut-off: the edge a `<` instead of `<=` gets wrong
+    // Exactly the cut-off (the edge a `<` instead of `<=` gets wrong), and one more: split once, its two sides hold
+    // cutoff numbers or fewer, so no join below the first (an answer that only minds the cut-off at the top splits on).
+    for (const n of [cutoff, cutoff + 1]) {
       const xs = randomArray(t, n, 1000);
       const run = await sort(t, xs, cutoff, true);
       const joins = joinsOf(run);
-      if (joins.length === 0) continue;
+      const allowed = n <= cutoff ? 0 : 1;
+      if (joins.length <= allowed) continue;
+      const deeper = joins.find((j) => j.depth > 0) ?? joins[0]!;
       run.fail(
-        `quicksort of ${count(n)} numbers with a cut-off of ${cutoff} called join ${plural(joins.length, 'time')}: ` +
-          `a slice of ${cutoff} numbers or fewer must be sorted sequentially, without join`,
-        joins[0]!.line !== undefined ? { line: joins[0]!.line, column: 1 } : undefined,
+        n <= cutoff
+          ? `quicksort of ${count(n)} numbers with a cut-off of ${cutoff} called join ${plural(joins.length, 'time')}: ` +
+              `a slice of ${cutoff} numbers or fewer must be sorted sequentially, without join`
+          : `quicksort of ${count(n)} numbers with a cut-off of ${cutoff} called join ${plural(joins.length, 'time')}: after the first partition both sides hold ` +
+              `${cutoff} numbers or fewer, so they must be sorted sequentially, without another join. Check the cut-off in every recursive call, with <=`,
+        deeper.line !== undefined ? { line: deeper.line, column: 1 } : undefined,
       );
     }
   }),

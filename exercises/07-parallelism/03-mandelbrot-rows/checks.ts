@@ -67,11 +67,41 @@ export default [
     const run = await t.call('render', args(v), { seed: t.seeds(1)[0]!, trace: true });
     const iterators = run.trace.parIterators();
     // Which items exactly is right-pixels' business; here, only that the rows (or pixels) were shared out.
-    if (iterators.some((p) => p.items >= v.height - 1)) return;
-    run.fail(
-      iterators.length === 0
-        ? `no parallel iterator ran: one thread drew all ${count(v.height)} rows. Use range(0, height).map(row => …).collect()`
-        : `the parallel iterators went over ${show(iterators.map((p) => p.items))} items, but the image has ${count(v.height)} rows`,
-    );
+    if (!iterators.some((p) => p.items >= v.height - 1)) {
+      run.fail(
+        iterators.length === 0
+          ? `no parallel iterator ran: one thread drew all ${count(v.height)} rows. Use range(0, height).map(row => …).collect()`
+          : `the parallel iterators went over ${show(iterators.map((p) => p.items))} items, but the image has ${count(v.height)} rows`,
+      );
+    }
+    // The iterator must also do the drawing: in a free run the trace says how long its pieces worked. A bigger view,
+    // drawn here too for comparison: an iterator that only hands out row numbers, with the rows drawn afterwards on
+    // the calling thread, works a tiny fraction of that (the margin is wide, for a busy machine).
+    const big: View = { width: 240, height: 120, maxIter: 200, x0: -2.2, y0: -1.2, step: 2.4 / 120 };
+    let ours = Infinity;
+    for (let k = 0; k < 3; k++) {
+      const began = performance.now();
+      for (let row = 0; row < big.height; row++) for (let col = 0; col < big.width; col++) escapeTime(big.x0 + col * big.step, big.y0 + row * big.step, big.maxIter);
+      ours = Math.min(ours, performance.now() - began);
+    }
+    let worked = 0;
+    for (let attempt = 0; attempt < 2 && worked < ours / 20; attempt++) {
+      const free = await t.call('render', args(big), { trace: true });
+      worked = Math.max(
+        worked,
+        ...free.trace
+          .parIterators()
+          .filter((p) => p.items >= big.height - 1 && p.work !== undefined)
+          .map((p) => p.work!.totalMs),
+      );
+      if (worked >= ours / 20) return;
+      if (attempt === 1) {
+        free.fail(
+          `a parallel iterator went over the ${count(big.height)} rows of a ${big.width} × ${big.height} view, but its items took ${worked.toFixed(2)} ms in all, ` +
+            `while drawing that view takes about ${ours.toFixed(1)} ms: the rows were drawn somewhere else, not by the iterator. ` +
+            `Compute each row's pixels inside map: range(0, height).map((row) => the row's escape times).collect()`,
+        );
+      }
+    }
   }),
 ];

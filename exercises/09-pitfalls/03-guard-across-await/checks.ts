@@ -25,8 +25,10 @@ function resultOf(run: ProgramRun): { profiles: unknown[]; cache: unknown[] } {
     const again = run.errors.find((e) => /already holds this Mutex/.test(e.message));
     run.fail(
       again
-        ? `a lookup locked the cache while another lookup still held its guard, across an await${again.location ? ` (line ${again.location.line})` : ''}. ` +
-            `All the tasks share one thread, so the second lock() would wait for its own thread forever: end the guard's block before you await`
+        ? `a lookup locked the cache${again.location ? ` (line ${again.location.line})` : ''} while a guard of it was still held on this thread. ` +
+            `All the tasks share one thread, so that lock() would wait for its own thread forever. Either a lookup kept its guard across an await ` +
+            `(end the guard's block before you await), or a guard was never released: a guard not bound with \`using\` (or unlock()ed) stays held, ` +
+            `as JavaScript does not drop a temporary at the end of its statement the way Rust does`
         : `runLookups panicked: ${run.errors[0]?.message ?? run.summary}`,
       again?.location,
     );

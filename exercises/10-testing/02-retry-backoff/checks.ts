@@ -140,7 +140,9 @@ export default [
               ? `. It didn't wait on the runtime's clock: weft/thread's sleep, a Promise on a real timer (setTimeout) or a busy loop don't move paused time; await weft/task's sleep`
               : waits.some((w) => w > plan.policy.maxMs)
                 ? `. No wait may be longer than maxMs (${plan.policy.maxMs} ms)`
-                : `. Double the wait after each failure, starting from baseMs, and cap it at maxMs`),
+                : waits.length > 0 && waits.every((w, n) => w + client[1] === want.waits[n])
+                  ? `. Each wait was counted from the start of the failed call: a wait starts when the failed call ends`
+                  : `. Double the wait after each failure, starting from baseMs, and cap it at maxMs`),
         );
       });
     });
@@ -185,6 +187,12 @@ export default [
       const want = expected(client, plan.policy).endsAt;
       const ended = tasks[c]!.exitedAtMs;
       if (ended === want) return;
+      if (ended !== undefined && ended < want) {
+        run.fail(
+          `${describe(plan.policy)}, ${clientDescription(client)} should be done at ${count(want)} ms on the runtime's clock, but its task ended already at ${count(ended)} ms: ` +
+            `it waited less than the schedule says (a wait starts when the failed call ends, and lasts baseMs, then twice as long each time, up to maxMs)`,
+        );
+      }
       run.fail(
         `${describe(plan.policy)}, ${clientDescription(client)} should be done at ${count(want)} ms on the runtime's clock, ` +
           `but its task ended at ${ended === undefined ? 'no time at all (it never ended)' : `${count(ended)} ms`}: ` +

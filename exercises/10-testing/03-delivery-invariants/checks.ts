@@ -109,7 +109,8 @@ function lesson(missing: string[], extra: string[]): string {
   if (has(missing, 'unexpected')) return `A consumer can't receive what nobody sent: report it as { kind: "unexpected", message }`;
   if (has(missing, 'out-of-order')) {
     return `One channel delivers one producer's messages in the order they were sent, so a consumer that receives a message after a later one ` +
-      `from the same producer shows a bug. Report the message that came too late as { kind: "out-of-order", message }`;
+      `from the same producer shows a bug. Report every message that came too late as { kind: "out-of-order", message }: each one received after ` +
+      `any later message of its producer, not only the one right after it (compare with the latest seen so far, not with the previous one)`;
   }
   if (missing.length === 0 && extra.length > 0 && extra.every((k) => !k.startsWith('out-of-order'))) {
     return `A correct pipeline can deliver this log: a test must pass every schedule, not only the one it expects`;
@@ -253,6 +254,12 @@ export default [
       [received[0]![a], received[0]![a + 1]] = [received[0]![a + 1]!, received[0]![a]!];
       if (i === 2) received[0]!.splice(1, 0, received[1]!.shift()!); // and a message of the other producer in between
       cases.push({ log: [sent, received], what: `consumer 0 got ${sent[0]![a + 1]} before ${sent[0]![a]}` });
+    }
+    {
+      // One message overtakes several: every message it overtook came after a later one, not only the first of them.
+      const sent = someSent(t, 2, 4);
+      const received: number[][] = [[sent[0]![3]!, ...sent[0]!.slice(0, 3)], [...sent[1]!]];
+      cases.push({ log: [sent, received], what: `consumer 0 got ${sent[0]![3]}, the last message of producer 0, before the three sent ahead of it` });
     }
     await judge(t, cases);
   }),

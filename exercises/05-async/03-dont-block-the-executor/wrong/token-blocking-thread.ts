@@ -1,0 +1,49 @@
+// fails: hashing-off-the-executor
+// Starts one spawnBlocking thread that hashes nothing, then computes every digest inside its request's task: a thread was started, but the hashing still stalls the executor.
+import { spawn, join, sleep, spawnBlocking, time } from "weft/task";
+import { sleep as blockingSleep } from "weft/thread";
+
+/** The record the backend sends for `id`. */
+function fetchedRecord(id: number): string {
+  return `record-${id}`;
+}
+
+/** A slow, CPU-heavy hash of a record: a few milliseconds of pure computation. */
+function digest(record: string): number {
+  let h = 2166136261;
+  for (let round = 0; round < 40_000; round++) {
+    for (let i = 0; i < record.length; i++) {
+      h ^= record.charCodeAt(i) + round;
+      h = Math.imul(h, 16777619) >>> 0;
+    }
+  }
+  return h;
+}
+
+/** Serves every request at once; returns the digests in the order of `ids`. Request i waits latencies[i] ms for its record. */
+export async function handleRequests(ids: number[], latencies: number[]): Promise<number[]> {
+  await spawnBlocking(() => 0); // a token blocking thread
+  const requests = ids.map((id, i) =>
+    spawn(async () => {
+      await sleep(latencies[i]!);
+      return digest(fetchedRecord(id));
+    }),
+  );
+  const digests: number[] = [];
+  for (const request of requests) digests.push(await request);
+  return digests;
+}
+
+async function main() {
+  time.pause();
+  // A heartbeat that should tick every 10 ms while the requests are served.
+  const heartbeat = spawn(async () => {
+    for (let beat = 1; ; beat++) {
+      await sleep(10);
+      console.log(`heartbeat ${beat} at ${time.now()} ms`);
+    }
+  });
+  const digests = await handleRequests([3, 14, 15], [30, 20, 10]);
+  heartbeat.abort();
+  console.log(`digests: ${digests.join(", ")} after ${time.now()} ms`);
+}

@@ -1,0 +1,79 @@
+// Depth first (the newest page next): a Semaphore's free permits decide how many downloads start, each download's task sends its links back on a channel, and a running count ends the crawl.
+import { JoinSet, Notify, Semaphore, mpsc, sleep, spawn, time } from "weft/task";
+
+/** Downloads a page and gives back the URLs it links to. */
+type Fetch = (url: string) => Promise<string[]>;
+
+/** Crawls every page reachable from `start`, each fetched once, at most `limit` downloads at a time; returns their URLs. */
+async function crawl(start: string, limit: number, fetchPage: Fetch): Promise<string[]> {
+  // Depth first: the newest discovered page is fetched next; a Semaphore bounds the downloads, a counter ends the crawl.
+  const seen = new Set<string>([start]);
+  const stack: string[] = [start];
+  const permits = new Semaphore(limit);
+  const [tx, rx] = mpsc.unboundedChannel<string[]>();
+  let running = 0;
+  while (stack.length > 0 || running > 0) {
+    while (stack.length > 0 && permits.availablePermits() > 0) {
+      const url = stack.pop()!;
+      const permit = permits.tryAcquire();
+      running++;
+      const out = tx.clone();
+      spawn(async () => {
+        try {
+          out.send(await fetchPage(url));
+        } finally {
+          permit.release();
+          out.drop();
+        }
+      });
+    }
+    const links = await rx.recv();
+    running--;
+    for (const link of links ?? []) {
+      if (seen.has(link)) continue;
+      seen.add(link);
+      stack.push(link);
+    }
+  }
+  return [...seen];
+}
+
+// ---- the test bench: keep it as it is ----
+
+/** A made-up site: for each URL, how long its download takes and the URLs it links to. */
+type Site = Record<string, { ms: number; links: string[] }>;
+
+/** Crawls `site` from `start`; returns the pages found, how many times each was fetched and the most downloads at once. */
+export async function runCrawl(site: Site, start: string, limit: number) {
+  const fetches: Record<string, number> = {};
+  let running = 0;
+  let most = 0;
+  const fetchPage: Fetch = async (url) => {
+    fetches[url] = (fetches[url] ?? 0) + 1;
+    most = Math.max(most, ++running);
+    try {
+      await sleep(site[url]?.ms ?? 10);
+      return [...(site[url]?.links ?? [])];
+    } finally {
+      running--;
+    }
+  };
+  const pages = await crawl(start, limit, fetchPage);
+  return { pages: [...pages].sort(), fetches, most };
+}
+
+async function main() {
+  time.pause();
+  const site: Site = {
+    "/": { ms: 30, links: ["/a", "/b", "/c"] },
+    "/a": { ms: 50, links: ["/", "/d"] },
+    "/b": { ms: 20, links: ["/d", "/e"] },
+    "/c": { ms: 40, links: ["/e"] },
+    "/d": { ms: 10, links: ["/a"] },
+    "/e": { ms: 60, links: [] },
+    "/lost": { ms: 10, links: ["/"] },
+  };
+  const result = await runCrawl(site, "/", 2);
+  console.log(`found ${result.pages.join(" ")} in ${time.now()} ms, at most ${result.most} at once`);
+  console.log(`fetches: ${JSON.stringify(result.fetches)}`);
+}

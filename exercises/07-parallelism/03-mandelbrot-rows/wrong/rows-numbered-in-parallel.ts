@@ -1,0 +1,36 @@
+// fails: rows-in-parallel
+// Runs a parallel iterator over the rows that only hands back the row numbers, then draws every pixel in plain loops on the calling thread: the iterator went over the rows but did none of the work.
+import { parIter, range, sharedArray } from "weft/par";
+
+/** How many iterations of z = z² + c, from z = 0, until |z| > 2; at most `maxIter`. */
+function escapeTime(cx: number, cy: number, maxIter: number): number {
+  let x = 0;
+  let y = 0;
+  let i = 0;
+  while (i < maxIter && x * x + y * y <= 4) {
+    const nx = x * x - y * y + cx;
+    y = 2 * x * y + cy;
+    x = nx;
+    i++;
+  }
+  return i;
+}
+
+/** The escape time of every pixel, row by row: pixel (col, row) is the point (x0 + col * step, y0 + row * step). */
+export function render(width: number, height: number, maxIter: number, x0: number, y0: number, step: number): number[] {
+  const rows = range(0, height).map((row) => row).collect(); // the row numbers, "in parallel"
+  const image: number[] = [];
+  for (const row of rows) for (let col = 0; col < width; col++) image.push(escapeTime(x0 + col * step, y0 + row * step, maxIter));
+  return image;
+}
+
+function main() {
+  const width = 72;
+  const height = 36;
+  const image = render(width, height, 40, -2.2, -0.8, 0.045);
+  const shades = " .:-=+*#%@";
+  for (let row = 0; row < height; row++) {
+    const line = image.slice(row * width, (row + 1) * width);
+    console.log(line.map((n) => shades[Math.min(shades.length - 1, Math.floor(n / 4))]).join(""));
+  }
+}
