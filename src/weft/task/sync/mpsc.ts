@@ -119,6 +119,14 @@ class SenderBase<T> {
   isClosed(): boolean {
     return !this.live().receiverAlive;
   }
+  /** Whether `other` sends on the same channel (Tokio's `same_channel`). */
+  sameChannel(other: SenderBase<T>): boolean {
+    return other.chan !== null && this.live() === other.chan;
+  }
+  /** How many Senders of this channel are alive (Tokio's `strong_count`). */
+  strongCount(): number {
+    return this.live().senders;
+  }
   /**
    * Finishes once the Receiver is closed or dropped (Tokio's
    * `Sender::closed`): a producer can stop making values nobody will read.
@@ -406,6 +414,34 @@ export class Receiver<T> {
   /** Messages waiting. */
   len(): number {
     return this.#chan.length;
+  }
+  /** True when no message is waiting (Tokio's `Receiver::is_empty`). */
+  isEmpty(): boolean {
+    return this.#chan.length === 0;
+  }
+  /**
+   * True once the channel is closed: `close()` was called or every Sender is
+   * gone (Tokio's `Receiver::is_closed`). Messages already queued can still be
+   * received.
+   */
+  isClosed(): boolean {
+    return !this.#chan.receiverAlive || this.#chan.senders === 0;
+  }
+  /** Free slots now, as the Senders' `capacity()` (Tokio's `Receiver::capacity`); unbounded channels have no bound. */
+  capacity(): number {
+    const slots = this.#chan.slots;
+    if (slots === null) throw new TypeError('capacity(): an unbounded channel has no capacity (Tokio has it on bounded Receivers only)');
+    return slots.availablePermits();
+  }
+  /** The channel's bound, as made (Tokio's `Receiver::max_capacity`). */
+  maxCapacity(): number {
+    const bound = this.#chan.bound;
+    if (bound === null) throw new TypeError('maxCapacity(): an unbounded channel has no capacity (Tokio has it on bounded Receivers only)');
+    return bound;
+  }
+  /** How many Senders are alive (Tokio's `Receiver::sender_strong_count`). */
+  senderStrongCount(): number {
+    return this.#chan.senders;
   }
   /** Stops the channel: sends fail from now on; messages already queued can still be received. */
   close(): void {

@@ -1,0 +1,90 @@
+/**
+ * Tokio tests that the conformance suite had not ported, and which weft
+ * failed: each case is the upstream test's body in weft, with what it
+ * asserts. Upstream: tokio/tests/sync_mpsc.rs, sync_watch.rs,
+ * sync_broadcast.rs, sync_barrier.rs, time_interval.rs, task_join_set.rs.
+ */
+import { describe, expect, it } from 'vitest';
+import { programsWith } from '../support/run-program.ts';
+
+const { ok } = programsWith(`import { spawn, sleep, yieldNow, select, time, mpsc, watch, broadcast, Barrier, JoinSet, interval, intervalAt, Poll, drop, type Awaitable } from "weft/task";
+async function settle() { for (let i = 0; i < 5; i++) await yieldNow(); }
+function readyNow(): Awaitable<void> { return { poll: () => Poll.ready(undefined) } as unknown as Awaitable<void>; }
+async function pollOnce<T>(f: Awaitable<T>): Promise<{ ready: boolean; value?: T }> {
+  const r = await select({ f, now: readyNow() }, { biased: true });
+  return r.key === "f" ? { ready: true, value: r.value as T } : { ready: false };
+}
+`);
+
+describe('tokio sync_mpsc.rs: Receiver is_closed / is_empty / capacity', () => {
+  it('test_rx_is_closed_* and test_rx_is_empty_*', async () => {
+    const run = await ok(`
+async function main() {
+  // test_rx_is_closed_when_calling_close_with_sender
+  { const [tx, rx] = mpsc.channel<number>(10); rx.close(); console.log("close with sender:", rx.isClosed()); drop(tx); }
+  // test_rx_is_closed_when_dropping_all_senders
+  { const [tx, rx] = mpsc.channel<number>(10); const tx2 = tx.clone(); drop(tx); console.log("one of two dropped:", rx.isClosed()); drop(tx2); console.log("all dropped:", rx.isClosed()); }
+  // test_rx_is_not_closed_when_there_are_permits_but_not_senders
+  { const [tx, rx] = mpsc.channel<number>(10); const permit = tx.tryReserve(); console.log("permit held:", rx.isClosed()); drop(permit); }
+  // test_rx_is_closed_when_there_are_messages_and_close_is_called
+  { const [tx, rx] = mpsc.channel<number>(10); await tx.send(1); rx.close(); console.log("messages and close:", rx.isClosed(), rx.isEmpty()); }
+  // test_rx_is_empty_all_senders_are_dropped_and_messages_consumed
+  { const [tx, rx] = mpsc.channel<number>(10); await tx.send(1); console.log("one queued empty:", rx.isEmpty(), rx.len()); drop(tx); await rx.recv(); console.log("consumed:", rx.isEmpty(), rx.isClosed()); }
+  // test_rx_unbounded_*
+  { const [tx, rx] = mpsc.unboundedChannel<number>(); console.log("unbounded open:", rx.isClosed(), rx.isEmpty()); tx.send(1); console.log("unbounded one:", rx.isEmpty()); drop(tx); console.log("unbounded dropped:", rx.isClosed()); }
+  // Receiver::capacity / max_capacity, sender counts
+  { const [tx, rx] = mpsc.channel<number>(4); await tx.send(1); console.log("capacity:", rx.capacity(), rx.maxCapacity(), rx.senderStrongCount(), tx.sameChannel(tx.clone()), tx.strongCount()); }
+}`);
+    expect(run.lines).toEqual([
+      'close with sender: true',
+      'one of two dropped: false',
+      'all dropped: true',
+      'permit held: false',
+      'messages and close: true false',
+      'one queued empty: false 1',
+      'consumed: true true',
+      'unbounded open: false true',
+      'unbounded one: false',
+      'unbounded dropped: true',
+      'capacity: 3 4 1 true 2',
+    ]);
+  });
+});
+
+describe('tokio sync_barrier.rs: weft/task has a Barrier', () => {
+  it('zero_does_not_block, single, tango, lots', async () => {
+    const run = await ok(`
+async function main() {
+  const zero = new Barrier(0);
+  console.log("zero:", (await zero.wait()).isLeader(), (await zero.wait()).isLeader());
+  const single = new Barrier(1);
+  console.log("single:", (await single.wait()).isLeader(), (await single.wait()).isLeader(), (await single.wait()).isLeader());
+  const b = new Barrier(2);
+  const y = spawn(async () => (await b.wait()).isLeader());
+  await settle();
+  console.log("tango: first pending", !y.isFinished());
+  const wr = (await b.wait()).isLeader();
+  const yr = await y;
+  console.log("tango: one leader", wr !== yr && (wr || yr));
+  const big = new Barrier(100);
+  for (let round = 0; round < 3; round++) {
+    const waits = [];
+    for (let i = 0; i < 99; i++) waits.push(spawn(async () => (await big.wait()).isLeader()));
+    await settle();
+    let pending = waits.every((w) => !w.isFinished());
+    let leaders = (await big.wait()).isLeader() ? 1 : 0;
+    for (const w of waits) if (await w) leaders++;
+    console.log("lots round", round, pending, leaders);
+  }
+}`);
+    expect(run.lines).toEqual([
+      'zero: true true',
+      'single: true true true',
+      'tango: first pending true',
+      'tango: one leader true',
+      'lots round 0 true 1',
+      'lots round 1 true 1',
+      'lots round 2 true 1',
+    ]);
+  });
+});
