@@ -88,3 +88,88 @@ async function main() {
     ]);
   });
 });
+
+describe('tokio sync_watch.rs: sendIfModified, waitFor, markChanged, cloned Senders', () => {
+  it('rx_mark_changed, rx_mark_unchanged, wait_for_returns_correct_value, wait_for_errors_on_closed_channel_true_predicate', async () => {
+    const run = await ok(`
+async function main() {
+  const [tx, rx] = watch.channel("one");
+  const rx2 = rx.clone();
+  rx.markChanged();
+  console.log("mark_changed:", rx.hasChanged(), rx2.hasChanged());
+  await rx.changed();
+  console.log("changed at once:", rx.borrow(), rx.hasChanged());
+  tx.send("two");
+  rx.markUnchanged();
+  console.log("mark_unchanged:", rx.hasChanged(), rx2.hasChanged());
+
+  const [tx3, rx3main] = watch.channel(0);
+  const rx3 = rx3main.clone();
+  const waiter = spawn(async () => await rx3.waitFor((v) => v === 5));
+  for (let i = 1; i < 10; i++) { tx3.send(i); await settle(); }
+  console.log("wait_for value:", await waiter);
+  console.log("current already true:", await rx3main.waitFor((v) => v === 9));
+
+  const [tx4, rx4] = watch.channel(0);
+  drop(tx4);
+  try { console.log("closed, true predicate:", await rx4.waitFor(() => true)); } catch (e: any) { console.log("closed:", e.name); }
+  const [tx5, rx5] = watch.channel(0);
+  tx5.send(1); drop(tx5);
+  console.log("closed with unseen value:", await rx5.waitFor((v) => v === 1));
+  try { await rx5.waitFor((v) => v === 2); } catch (e: any) { console.log("closed, false predicate:", e.name); }
+}`);
+    expect(run.lines).toEqual([
+      'mark_changed: true false',
+      'changed at once: one false',
+      'mark_unchanged: false true',
+      'wait_for value: 5',
+      'current already true: 9',
+      'closed, true predicate: 0',
+      'closed with unseen value: 1',
+      'closed, false predicate: RecvError',
+    ]);
+  });
+
+  it('send_if_modified notifies only when modified; multiple_sender; receiver_is_notified_when_last_sender_is_dropped', async () => {
+    const run = await ok(`
+async function main() {
+  const [tx, rx] = watch.channel({ counter: 0 });
+  for (let i = 0; i < 4; i++) {
+    const modified = tx.sendIfModified((state) => { if (state.counter < 2) { state.counter++; return true; } return false; });
+    console.log("modified", modified, rx.hasChanged(), rx.borrowAndUpdate().counter);
+  }
+  const [ntx, nrx] = watch.channel(1);
+  console.log("set a number:", ntx.sendIfModified((v, set) => { set(v + 1); return true; }), nrx.borrowAndUpdate());
+
+  const [tx1, rx1] = watch.channel(0);
+  const tx2 = tx1.clone();
+  const rx1b = rx1.clone();
+  console.log("same channel:", tx1.sameChannel(tx2), rx1.sameChannel(tx2), tx1.sameChannel(ntx));
+  const t = spawn(async () => {
+    await rx1.changed(); const a = rx1.borrowAndUpdate();
+    await rx1.changed(); const b = rx1.borrowAndUpdate();
+    return [a, b];
+  });
+  await settle();
+  tx1.send(1); await settle();
+  tx2.send(2);
+  console.log("multiple_sender:", JSON.stringify(await t));
+  const w = spawn(async () => { try { rx1b.borrowAndUpdate(); await rx1b.changed(); return "changed"; } catch (e: any) { return e.name; } });
+  drop(tx1); await settle();
+  console.log("one of two dropped, still waiting:", !w.isFinished());
+  drop(tx2);
+  console.log("last dropped:", await w);
+}`);
+    expect(run.lines).toEqual([
+      'modified true true 1',
+      'modified true true 2',
+      'modified false false 2',
+      'modified false false 2',
+      'set a number: true 2',
+      'same channel: true true false',
+      'multiple_sender: [1,2]',
+      'one of two dropped, still waiting: true',
+      'last dropped: RecvError',
+    ]);
+  });
+});
