@@ -280,6 +280,55 @@ export class JoinSet<T> {
   }
 
   /**
+   * Like `joinNext`, with the task's id: `[id, value]` when it returned
+   * (Tokio's `join_next_with_id`, whose `Ok((id, value))` is `{ ok: true,
+   * value: [id, value] }`); a JoinError carries its id in `id()`.
+   */
+  joinNextWithId(): Awaitable<Result<[number, T], JoinError> | undefined> {
+    const state = this.#state;
+    const future: Future<Result<[number, T], JoinError> | undefined> & { describe(): string } = {
+      poll: (cx: Context) => {
+        const task = state.done.shift();
+        if (task !== undefined) return Poll.ready(withId<T>(task));
+        if (state.tasks.size === 0) return Poll.ready(undefined);
+        state.waker = cx.waker();
+        return PENDING;
+      },
+      describe: () => `one of ${state.tasks.size} tasks of a JoinSet to finish`,
+    };
+    return awaitable(future);
+  }
+
+  /** `tryJoinNext` with the task's id (Tokio's `try_join_next_with_id`). */
+  tryJoinNextWithId(): Result<[number, T], JoinError> | undefined {
+    const task = this.#state.done.shift();
+    return task === undefined ? undefined : withId<T>(task);
+  }
+
+  /**
+   * Aborts every task and waits until all have ended, leaving the set empty
+   * (Tokio's `shutdown`). Their results are dropped.
+   */
+  shutdown(): Awaitable<void> {
+    const state = this.#state;
+    let aborted = false;
+    const future: Future<void> & { describe(): string } = {
+      poll: (cx: Context) => {
+        if (!aborted) {
+          aborted = true;
+          this.abortAll();
+        }
+        state.done.length = 0;
+        if (state.tasks.size === 0) return Poll.ready(undefined);
+        state.waker = cx.waker();
+        return PENDING;
+      },
+      describe: () => `${state.tasks.size} aborted tasks of a JoinSet to end`,
+    };
+    return awaitable(future);
+  }
+
+  /**
    * Waits for every task; returns their values in the order they finished.
    * A task that panicked or was cancelled ends it as Tokio's `join_all` does:
    * the set's other tasks are aborted and the panic goes on (not shown a
@@ -343,6 +392,11 @@ export class JoinSet<T> {
 
 function newState(): { tasks: Set<Task>; done: Task[]; waker: Waker | null } {
   return { tasks: new Set(), done: [], waker: null };
+}
+
+function withId<T>(task: Task): Result<[number, T], JoinError> {
+  const result = resultOf<T>(task);
+  return result.ok ? ok([task.id, result.value]) : result;
 }
 
 function resultOf<T>(task: Task): Result<T, JoinError> {

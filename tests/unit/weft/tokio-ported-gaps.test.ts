@@ -173,3 +173,79 @@ async function main() {
     ]);
   });
 });
+
+describe('tokio time_interval.rs: reset, reset_immediately, reset_after, reset_at', () => {
+  it('each reset moves the next tick as Tokio does', async () => {
+    const run = await ok(`
+async function ticks(iv: any, start: number): Promise<string> {
+  const got: number[] = [];
+  for (;;) { const r = await pollOnce(iv.tick()); if (!r.ready) break; got.push((r.value as number) - start); }
+  return JSON.stringify(got);
+}
+async function main() {
+  time.pause();
+  for (const how of ["reset", "resetImmediately", "resetAfter", "resetAt", "resetAtBig"]) {
+    const start = time.now();
+    await time.advance(1);
+    const iv = intervalAt(start, 300);
+    const seen = [await ticks(iv, start)];
+    await time.advance(100); seen.push(await ticks(iv, start));
+    await time.advance(200); seen.push(await ticks(iv, start));
+    await time.advance(100); seen.push(await ticks(iv, start));
+    if (how === "reset") { iv.reset(); await time.advance(250); seen.push(await ticks(iv, start)); await time.advance(50); }
+    if (how === "resetImmediately") iv.resetImmediately();
+    if (how === "resetAfter") { iv.resetAfter(20); await time.advance(20); }
+    if (how === "resetAt") { iv.resetAt(time.now() + 40); await time.advance(40); }
+    if (how === "resetAtBig") { iv.resetAt(time.now() + 1000); await time.advance(300); seen.push(await ticks(iv, start)); await time.advance(300); seen.push(await ticks(iv, start)); await time.advance(400); }
+    seen.push(await ticks(iv, start));
+    await time.advance(300); seen.push(await ticks(iv, start));
+    console.log(how, seen.join(" "));
+  }
+}`);
+    expect(run.lines).toEqual([
+      'reset [0] [] [300] [] [] [701] [1001]',
+      'resetImmediately [0] [] [300] [] [401] [701]',
+      'resetAfter [0] [] [300] [] [421] [721]',
+      'resetAt [0] [] [300] [] [441] [741]',
+      'resetAtBig [0] [] [300] [] [] [] [1401] [1701]',
+    ]);
+  });
+});
+
+describe('tokio task_join_set.rs: joinNextWithId, tryJoinNextWithId, shutdown', () => {
+  it('try_join_next_with_id: every spawned id comes back once', async () => {
+    const run = await ok(`
+async function main() {
+  const [send, recv] = watch.channel(0);
+  const set = new JoinSet<void>();
+  const spawned = new Set<number>();
+  for (let i = 0; i < 50; i++) {
+    const r = recv.clone();
+    spawned.add(set.spawn(async () => { await r.changed(); }).id());
+  }
+  drop(recv);
+  console.log("none yet:", set.tryJoinNextWithId() === undefined);
+  send.sendReplace(1);
+  await send.closed();
+  const joined = new Set<number>();
+  for (;;) {
+    const r = set.tryJoinNextWithId();
+    if (r === undefined) break;
+    if (!r.ok) throw r.value;
+    joined.add(r.value[0]);
+  }
+  console.log("joined", joined.size, [...spawned].every((id) => joined.has(id)));
+  const s2 = new JoinSet<number>();
+  const h = s2.spawn(async () => 7);
+  const r = await s2.joinNextWithId();
+  console.log("join_next_with_id:", r!.ok && r!.value[0] === h.id() && r!.value[1] === 7, await s2.joinNextWithId());
+  const s3 = new JoinSet<number>();
+  let cleaned = 0;
+  for (let i = 0; i < 3; i++) s3.spawn(async () => { try { await sleep(10_000); return i; } finally { cleaned++; } });
+  await settle();
+  await s3.shutdown();
+  console.log("shutdown:", s3.len(), cleaned, await s3.joinNext());
+}`);
+    expect(run.lines).toEqual(['none yet: true', 'joined 50 true', 'join_next_with_id: true undefined', 'shutdown: 0 3 undefined']);
+  });
+});
