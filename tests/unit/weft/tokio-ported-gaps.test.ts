@@ -249,3 +249,29 @@ async function main() {
     expect(run.lines).toEqual(['none yet: true', 'joined 50 true', 'join_next_with_id: true undefined', 'shutdown: 0 3 undefined']);
   });
 });
+
+describe('tokio sync_broadcast.rs: Sender.len / isEmpty, Receiver.isEmpty', () => {
+  it('sender_len: a message is queued until every Receiver has read it or it is pushed out', async () => {
+    const run = await ok(`
+async function main() {
+  const [tx, rx1] = broadcast.channel<number>(4);
+  const rx2 = tx.subscribe();
+  const out: unknown[] = [tx.len(), tx.isEmpty()];
+  tx.send(1); tx.send(2); tx.send(3);
+  out.push(tx.len(), tx.isEmpty());
+  rx1.tryRecv(); rx1.tryRecv();
+  out.push(tx.len(), tx.isEmpty());
+  rx2.tryRecv();
+  out.push(tx.len(), tx.isEmpty());
+  tx.send(4); tx.send(5); tx.send(6);
+  out.push(tx.len(), tx.isEmpty());
+  console.log(out.join(" "));
+  console.log("rx isEmpty:", rx1.isEmpty(), rx1.len());
+  while (rx1.len() > 0) { try { rx1.tryRecv(); } catch (e: any) { if (e.name !== "Lagged") throw e; } }
+  console.log("rx read all:", rx1.isEmpty(), tx.sameChannel(rx1), rx1.sameChannel(rx2));
+  drop(rx2);
+  console.log("reader behind dropped:", tx.len());
+}`);
+    expect(run.lines).toEqual(['0 true 3 false 3 false 2 false 4 false', 'rx isEmpty: false 4', 'rx read all: true true true', 'reader behind dropped: 0']);
+  });
+});
