@@ -30,7 +30,7 @@ const ADAPTERS = new Set(['map', 'filter', 'flatMap', 'fold', 'withMinLen', 'wit
 /** Methods whose arguments are data, never closures: an identifier passed to them is not lifted. */
 const DATA_METHODS = new Set(['withMinLen', 'withMaxLen', 'enumerate', 'zip', 'chunks', 'collect', 'sum', 'count', 'min', 'max']);
 /** `weft/par` functions whose closure arguments run on the pool, and the first argument that may be one. */
-const DIRECT: Record<string, number> = { join: 0, parSortBy: 1 };
+const DIRECT: Record<string, number> = { join: 0, parSortBy: 1, parSortByKey: 1, parSortByCachedKey: 1, parSortUnstableBy: 1, parSortUnstableByKey: 1 };
 
 interface ParImports {
   /** Local name -> the name `weft/par` exports it as. */

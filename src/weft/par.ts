@@ -14,4 +14,4 @@ export { ParallelIterator, parIter, range } from './par/iter.ts';
 export { join, scope, Scope } from './par/join.ts';
 export { ThreadPoolBuilder, ThreadPool, currentNumThreads } from './par/thread-pool.ts';
 export { sharedArray } from './par/shared-array.ts';
-export { parSort, parSortBy } from './par/sort.ts';
+export { parSort, parSortBy, parSortByKey, parSortByCachedKey, parSortUnstable, parSortUnstableBy, parSortUnstableByKey } from './par/sort.ts';

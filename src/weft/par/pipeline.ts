@@ -10,6 +10,7 @@
  * the caller's own, or ones a worker rebuilt from their lifted form.
  */
 
+import { ordLess } from './order.ts';
 import { fusedStretch } from './fused.ts';
 
 type Fn = (...args: never[]) => unknown;
@@ -87,7 +88,8 @@ interface Sink {
   result(): unknown;
 }
 
-const less = (a: unknown, b: unknown) => (a as number) < (b as number);
+/** Rust's Ord: numbers by <, arrays (tuples) lexicographically (order.ts). */
+const less = ordLess;
 
 /** `index()` is the source index of the item being pushed (for `position*`). */
 function sink(t: Terminal, index: () => number): Sink {
