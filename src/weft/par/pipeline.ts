@@ -25,7 +25,7 @@ export interface Fuse {
   start: number;
 }
 
-export type StageKind = 'map' | 'filter' | 'flatMap' | 'inspect' | 'fold' | 'enumerate' | 'zip' | 'chunks';
+export type StageKind = 'map' | 'filter' | 'filterMap' | 'flatMap' | 'inspect' | 'fold' | 'enumerate' | 'zip' | 'chunks';
 export interface Stage {
   k: StageKind;
   /** The stage's closure (none for `enumerate`, `zip`, `chunks`). */
@@ -232,6 +232,12 @@ export function startStretch(item: (i: number) => unknown, stages: readonly Stag
         break;
       case 'inspect':
         push = (x) => (f(x), next(x));
+        break;
+      case 'filterMap':
+        push = (x) => {
+          const y = f(x);
+          return y === undefined || y === null ? true : next(y);
+        };
         break;
       case 'flatMap':
         push = (x) => {

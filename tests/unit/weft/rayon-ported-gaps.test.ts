@@ -65,3 +65,46 @@ function main() {
     expect(result.lines).toEqual(['by key, stable: true', '[["a","bb","ccc"],[-1,3,5,-7],[1,2,3],[3,2,1],[[1,"z"],[2,"a"],[2,"b"]]]']);
   });
 });
+
+describe('rayon src/iter/test.rs: adapters weft lacked', () => {
+  it('check_chain, check_skip, check_take, check_rev, check_step_by, check_flatten_vec, check_unzip, check_partition, positions, filter_map, find_map_*, par_extend, collect_into_vec', async () => {
+    const result = await ok(`
+import { parExtend } from "weft/par";
+function main() {
+  // check_chain: (0..10).chain(10..20) and three arrays chained
+  console.log(range(0, 3).chain(range(10, 12).map((x) => -x)).chain([7]).collect().join(","));
+  const sum = range(0, 1000).chain(range(1000, 2000)).map((x) => x * 2).sum();
+  console.log("chain sum", sum === 1999 * 2000);
+  // check_skip / check_take: past the end too
+  console.log(range(0, 10).skip(3).take(4).collect().join(","), range(0, 3).skip(5).count(), range(0, 3).take(5).count());
+  // check_rev, check_step_by, check_step_by_rev
+  console.log(range(0, 5).rev().collect().join(","), range(0, 10).stepBy(3).collect().join(","), range(0, 10).stepBy(3).rev().collect().join(","));
+  // check_flatten_vec
+  console.log(parIter([[1, 2], [], [3, 4, 5]]).flatten().collect().join(","));
+  // check_unzip, check_partition
+  const [a, b] = range(0, 5).map((i) => [i, i * i]).unzip();
+  const [even, odd] = range(0, 10).partition((x) => x % 2 === 0);
+  console.log(a.join(","), b.join(","), even.join(","), odd.join(","));
+  // filter_map, positions, find_map_first / last, product
+  console.log(range(0, 10).filterMap((x) => (x % 3 === 0 ? x * 2 : undefined)).collect().join(","), parIter([1, 5, 2, 5]).positions((x) => x === 5).join(","));
+  console.log(range(0, 100).findMapFirst((x) => (x > 10 && x % 7 === 0 ? "s" + x : undefined)), range(0, 100).findMapLast((x) => (x % 7 === 0 ? x : null)), range(1, 6).product(), parIter([] as number[]).product());
+  // check_extend_items, check_extend_pairs, collect_into_vec
+  const v = [0]; parExtend(v, range(1, 4).map((x) => x * 2));
+  const s = new Set([1]); parExtend(s, parIter([1, 2, 2, 3]));
+  const m = new Map<number, number>(); parExtend(m, range(0, 3).map((i) => [i, i * i]));
+  const into = [9, 9, 9, 9]; range(0, 2).collectIntoVec(into);
+  console.log(JSON.stringify([v, [...s], [...m], into]));
+}`);
+    expect(result.lines).toEqual([
+      '0,1,2,-10,-11,7',
+      'chain sum true',
+      '3,4,5,6 0 3',
+      '4,3,2,1,0 0,3,6,9 9,6,3,0',
+      '1,2,3,4,5',
+      '0,1,2,3,4 0,1,4,9,16 0,2,4,6,8 1,3,5,7,9',
+      '0,6,12,18 1,3',
+      's14 98 120 1',
+      '[[0,2,4,6],[1,2,3],[[0,0],[1,1],[2,4]],[0,1]]',
+    ]);
+  });
+});
