@@ -275,3 +275,43 @@ async function main() {
     expect(run.lines).toEqual(['0 true 3 false 3 false 2 false 4 false', 'rx isEmpty: false 4', 'rx read all: true true true', 'reader behind dropped: 0']);
   });
 });
+
+describe('tokio src/sync/tests/semaphore_batch.rs: a waiter is assigned permits as they come', () => {
+  it('poll_acquire_many_unavailable: availablePermits is 0 while the head waiter collects its permits', async () => {
+    const run = await ok(`
+import { Semaphore } from "weft/task";
+async function main() {
+  const s = new Semaphore(5);
+  const first = await s.acquire(1);
+  const out: unknown[] = [s.availablePermits()];
+  const a2 = spawn(async () => { const p = await s.acquire(5); return p.numPermits(); });
+  await settle();
+  out.push(s.availablePermits());
+  const a3 = spawn(async () => { const p = await s.acquire(3); p.forget(); return p.numPermits(); });
+  await settle();
+  out.push(s.availablePermits());
+  s.addPermits(1);
+  await settle();
+  out.push(a2.isFinished(), a3.isFinished(), s.availablePermits());
+  s.addPermits(1);
+  await settle();
+  out.push(a3.isFinished(), s.availablePermits());
+  s.addPermits(2);
+  await settle();
+  out.push(a3.isFinished(), await a2, await a3, s.availablePermits());
+  console.log(out.join(" "));
+  // A cancelled waiter gives back what it was assigned.
+  const t = new Semaphore(2);
+  const held = await t.acquire(1);
+  const big = spawn(async () => { await t.acquire(3); });
+  await settle();
+  console.log("assigned to the waiter:", t.availablePermits());
+  big.abort();
+  await settle();
+  console.log("after abort:", t.availablePermits());
+  held.release();
+  console.log("all back:", t.availablePermits(), first.numPermits());
+}`);
+    expect(run.lines).toEqual(['4 0 0 true false 0 false 0 true 5 3 0', 'assigned to the waiter: 0', 'after abort: 1', 'all back: 2 1']);
+  });
+});

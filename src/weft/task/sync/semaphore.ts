@@ -33,6 +33,8 @@ export class TryAcquireError extends Error {
 
 interface Waiter {
   n: number;
+  /** Permits already handed to this waiter while it waits for the rest (Tokio assigns them as they are released). */
+  assigned: number;
   waker: Waker | null;
   granted: boolean;
   closed: boolean;
@@ -126,10 +128,14 @@ export class Semaphore {
           if (this.#closed) throw new AcquireError();
           if (this.#queue.length === 0 && this.#permits >= n) {
             this.#permits -= n;
-            waiter = { n, waker: null, granted: true, closed: false };
+            waiter = { n, assigned: n, waker: null, granted: true, closed: false };
             return Poll.ready(new SemaphorePermit(this, n));
           }
-          waiter = { n, waker: cx.waker(), granted: false, closed: false };
+          // As Tokio's batch semaphore: a waiter first at the queue takes what is free now and waits for the rest,
+          // so availablePermits() is 0 while it waits and no later, smaller request overtakes it.
+          const assigned = this.#queue.length === 0 ? this.#permits : 0;
+          this.#permits -= assigned;
+          waiter = { n, assigned, waker: cx.waker(), granted: false, closed: false };
           this.#queue.push(waiter);
           return PENDING;
         }
@@ -149,7 +155,10 @@ export class Semaphore {
         else {
           const i = this.#queue.indexOf(waiter);
           if (i >= 0) this.#queue.splice(i, 1);
-          this.#grant(); // the waiter behind may fit now
+          // What it was assigned goes back; the waiter behind may fit now.
+          if (waiter.closed) this.#permits += waiter.assigned;
+          else this.addPermits(waiter.assigned);
+          waiter.assigned = 0;
         }
         waiter.waker = null;
       },
@@ -180,6 +189,8 @@ export class Semaphore {
     this.#closed = true;
     for (const waiter of this.#queue.splice(0)) {
       waiter.closed = true;
+      this.#permits += waiter.assigned;
+      waiter.assigned = 0;
       waiter.waker?.wake();
     }
   }
@@ -188,11 +199,20 @@ export class Semaphore {
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`acquire needs a whole number of permits (0 or more); got ${n}`);
   }
 
+  /** Hands free permits to the waiters in order, each taking what it still needs; wakes those that have all theirs. */
   #grant(): void {
     const queue = this.#queue;
-    while (queue.length > 0 && this.#permits >= queue[0]!.n) {
-      const waiter = queue.shift()!;
-      this.#permits -= waiter.n;
+    while (queue.length > 0) {
+      const waiter = queue[0]!;
+      const needed = waiter.n - waiter.assigned;
+      if (needed > 0) {
+        const take = Math.min(this.#permits, needed);
+        if (take === 0) return;
+        this.#permits -= take;
+        waiter.assigned += take;
+        if (take < needed) return;
+      }
+      queue.shift();
       waiter.granted = true;
       waiter.waker?.wake();
     }
