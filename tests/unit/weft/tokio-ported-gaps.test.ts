@@ -315,3 +315,66 @@ async function main() {
     expect(run.lines).toEqual(['4 0 0 true false 0 false 0 true 5 3 0', 'assigned to the waiter: 0', 'after abort: 1', 'all back: 2 1']);
   });
 });
+
+describe('tokio sync_mpsc.rs: reserveMany / tryReserveMany', () => {
+  it('reserve_many_above_cap, try_reserve_many_zero, reserve_many_zero, try_reserve_many_on_closed_channel, try_reserve_many_full', async () => {
+    const run = await ok(`
+async function kind(f: () => unknown): Promise<string> {
+  try { const r = await (f() as any); return "ok " + r.len(); } catch (e: any) { return e.name + (e.kind ? " " + e.kind : ""); }
+}
+async function main() {
+  {
+    const [tx, rx] = mpsc.channel<void>(1);
+    console.log("above cap:", await kind(() => tx.reserveMany(2)), await kind(() => tx.tryReserveMany(2 ** 31)));
+  }
+  {
+    const [tx, rx] = mpsc.channel<void>(1);
+    const out = [await kind(() => tx.tryReserveMany(0))];
+    tx.trySend(undefined);
+    out.push(await kind(() => tx.tryReserveMany(0)), await kind(() => tx.reserveMany(0)));
+    drop(rx);
+    out.push(await kind(() => tx.tryReserveMany(0)), await kind(() => tx.reserveMany(0)));
+    console.log("zero:", out.join(" | "));
+  }
+  {
+    const [tx, rx] = mpsc.channel<number>(1);
+    drop(rx);
+    console.log("closed:", await kind(() => tx.tryReserveMany(10)));
+  }
+  let failures = 0;
+  for (let n = 1; n < 12; n++) {
+    for (let k = 0; k < n; k++) {
+      const [tx, rx] = mpsc.channel<number>(n);
+      const permits = tx.tryReserveMany(n);
+      if (permits.len() !== n || tx.capacity() !== 0) failures++;
+      if ((await kind(() => tx.tryReserveMany(1))) !== "TrySendError full") failures++;
+      for (const permit of permits.take(k)) permit.send(0);
+      if (k === 0) drop(permits);
+      if (tx.capacity() !== n - k) failures++;
+      drop(tx.tryReserveMany(1));
+      if ((await kind(() => tx.tryReserveMany(n - k + 1))) !== "TrySendError full") failures++;
+      for (let i = 0; i < k; i++) if ((await rx.recv()) !== 0) failures++;
+      if (tx.capacity() !== n) failures++;
+    }
+  }
+  console.log("full, failures:", failures);
+  const [tx, rx] = mpsc.channel<number>(3);
+  const all = await tx.reserveMany(3);
+  const waiting = spawn(async () => { const p = await tx.reserveMany(2); let i = 10; for (const q of p) q.send(i++); });
+  await settle();
+  let i = 0;
+  for (const p of all) p.send(i++);
+  console.log("waiting for 2:", !waiting.isFinished(), await rx.recv(), await rx.recv());
+  await waiting;
+  console.log(await rx.recv(), await rx.recv(), await rx.recv());
+}`);
+    expect(run.lines).toEqual([
+      'above cap: SendError TrySendError full',
+      'zero: ok 0 | ok 0 | ok 0 | TrySendError disconnected | SendError',
+      'closed: TrySendError disconnected',
+      'full, failures: 0',
+      'waiting for 2: true 0 1',
+      '2 10 11',
+    ]);
+  });
+});

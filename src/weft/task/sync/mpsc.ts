@@ -237,6 +237,50 @@ export class Sender<T> extends SenderBase<T> {
       () => slot[Symbol.dispose]?.(),
     );
   }
+  /**
+   * Waits for `n` slots at once and gives them as a PermitIterator of `n`
+   * Permits (Tokio's `reserve_many`). Throws SendError if the Receiver is
+   * gone or if `n` is more than the channel's bound (it could never fit).
+   */
+  reserveMany(n: number): Awaitable<PermitIterator<T>> {
+    const chan = this.live();
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`reserveMany needs a whole number of slots, got ${n}`);
+    if (n > chan.bound!) {
+      return pollFn(
+        () => {
+          throw new SendError(undefined);
+        },
+        () => 'reserveMany',
+      );
+    }
+    const slots = chan.slots!.acquire(n);
+    return pollFn(
+      (cx: Context): Poll<PermitIterator<T>> => {
+        if (!chan.receiverAlive) throw new SendError(undefined);
+        let got: Poll<SemaphorePermit>;
+        try {
+          got = slots.poll(cx);
+        } catch {
+          throw new SendError(undefined);
+        }
+        return got.ready ? Poll.ready(new PermitIterator(chan, got.value)) : PENDING;
+      },
+      () => `${n} free slots in an mpsc channel (capacity ${chan.bound})`,
+      () => slots[Symbol.dispose]?.(),
+    );
+  }
+  /** `n` Permits now, or throws TrySendError ('full', or 'disconnected') with no value (Tokio's `try_reserve_many`). */
+  tryReserveMany(n: number): PermitIterator<T> {
+    const chan = this.live();
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`tryReserveMany needs a whole number of slots, got ${n}`);
+    if (!chan.receiverAlive) throw new TrySendError('disconnected', undefined);
+    if (n > chan.bound!) throw new TrySendError('full', undefined);
+    try {
+      return new PermitIterator(chan, chan.slots!.tryAcquire(n));
+    } catch {
+      throw new TrySendError('full', undefined);
+    }
+  }
   /** A Permit now, or throws TrySendError ('full', or 'disconnected') with no value (Tokio's `try_reserve`). */
   tryReserve(): Permit<T> {
     const chan = this.live();
@@ -325,6 +369,63 @@ export class Permit<T> {
     return { fresh, what: 'Permit' };
   }
 }
+
+/**
+ * Permits reserved together by `reserveMany` (Tokio's `PermitIterator`):
+ * iterate it for the Permits, one slot each. When a `for…of` or an iterator
+ * helper (`permits.take(k)`) is done with it, or it is dropped, the slots
+ * not handed out go back to the channel, as when Rust drops the iterator.
+ */
+export class PermitIterator<T> implements Iterator<Permit<T>>, Iterable<Permit<T>> {
+  #chan: Chan<T> | null;
+  #slots: SemaphorePermit | null;
+  #left: number;
+  constructor(chan: Chan<T>, slots: SemaphorePermit) {
+    this.#chan = chan;
+    this.#slots = slots;
+    this.#left = slots.numPermits();
+  }
+  /** Permits not handed out yet (Tokio's `len`). */
+  len(): number {
+    return this.#left;
+  }
+  next(): IteratorResult<Permit<T>, undefined> {
+    const chan = this.#chan;
+    const slots = this.#slots;
+    if (chan === null || slots === null || this.#left === 0) return { done: true, value: undefined };
+    this.#left--;
+    // One slot of the reserved ones becomes a Permit of its own; the SemaphorePermit keeps the rest.
+    const one = new SemaphorePermit(chan.slots!, 1);
+    return { done: false, value: new Permit(chan, one) };
+  }
+  /** Called by for…of on break and by iterator helpers when done: the rest go back. */
+  return(): IteratorResult<Permit<T>, undefined> {
+    this.drop();
+    return { done: true, value: undefined };
+  }
+  [Symbol.iterator](): this {
+    return this;
+  }
+  /** Gives back the slots not handed out. */
+  drop(): void {
+    const chan = this.#chan;
+    const slots = this.#slots;
+    this.#chan = null;
+    this.#slots = null;
+    if (slots === null || chan === null) return;
+    slots.forget();
+    if (this.#left > 0) chan.slots!.addPermits(this.#left);
+    this.#left = 0;
+    if (!chan.receiverAlive) chan.wakeReceiver();
+  }
+  [Symbol.dispose](): void {
+    this.drop();
+  }
+}
+
+// Iterator helpers (take, map, …) on a PermitIterator, where the engine has them.
+const IteratorPrototype = (globalThis as { Iterator?: { prototype: object } }).Iterator?.prototype;
+if (IteratorPrototype !== undefined) Object.setPrototypeOf(PermitIterator.prototype, IteratorPrototype);
 
 /** The sending half of an unbounded channel: `send` never waits. */
 export class UnboundedSender<T> extends SenderBase<T> {
