@@ -29,6 +29,7 @@ export { RwLock, RwLockReadGuard, RwLockWriteGuard } from './task/sync/rwlock.ts
 export { Semaphore, SemaphorePermit, AcquireError, TryAcquireError } from './task/sync/semaphore.ts';
 export { Notify } from './task/sync/notify.ts';
 export { Barrier } from './task/sync/barrier.ts';
+export { OnceCell, SetError } from './task/sync/once-cell.ts';
 export { BarrierWaitResult } from './sync/barrier.ts';
 export { Lagged } from './task/sync/broadcast.ts';
 export { SendError, RecvError, TryRecvError, TrySendError } from './sync/errors.ts';

@@ -378,3 +378,48 @@ async function main() {
     ]);
   });
 });
+
+describe('tokio sync_once_cell.rs: weft/task has OnceCell', () => {
+  it('set_and_get, get_uninit, set_twice, set_while_initializing, get_or_init, get_or_try_init, from, take', async () => {
+    const run = await ok(`
+import { OnceCell } from "weft/task";
+async function main() {
+  time.pause();
+  const once = new OnceCell<number>();
+  console.log("get_uninit:", once.get(), once.initialized());
+  await spawn(async () => { once.set(5); });
+  console.log("set_and_get:", once.get());
+  const r2 = once.set(6);
+  console.log("set_twice:", r2.ok, !r2.ok && r2.value.isAlreadyInitErr(), !r2.ok && r2.value.value);
+
+  const cell = new OnceCell<number>();
+  const h1 = spawn(async () => await cell.getOrInit(async () => { await sleep(10); return 5; }));
+  const h2 = spawn(async () => { await sleep(2); const r = cell.set(6); return !r.ok && r.value.isInitializingErr(); });
+  const h3 = spawn(async () => await cell.getOrInit(async () => { await sleep(1); return 10; }));
+  console.log("set_while_initializing:", await h2, "get_or_init:", await h1, await h3, cell.get());
+
+  const tryCell = new OnceCell<number>();
+  const e1 = spawn(async () => { try { return await tryCell.getOrTryInit(async () => { await sleep(10); throw new Error("no"); }); } catch (e: any) { return e.message; } });
+  const e2 = spawn(async () => { await sleep(1); return await tryCell.getOrTryInit(async () => { await sleep(1); return 10; }); });
+  console.log("get_or_try_init:", await e1, await e2, tryCell.get());
+
+  const cancelled = new OnceCell<string>();
+  const slow = spawn(async () => await cancelled.getOrInit(async () => { await sleep(1000); return "slow"; }));
+  await sleep(1);
+  slow.abort();
+  console.log("cancelled init leaves it empty:", cancelled.get(), await cancelled.getOrInit(async () => "next"));
+
+  const from = OnceCell.from(2);
+  console.log("from:", from.get(), OnceCell.newWith<number>(undefined).initialized(), from.take(), from.get());
+}`);
+    expect(run.lines).toEqual([
+      'get_uninit: undefined false',
+      'set_and_get: 5',
+      'set_twice: false true 6',
+      'set_while_initializing: true get_or_init: 5 5 5',
+      'get_or_try_init: no 10 10',
+      'cancelled init leaves it empty: undefined next',
+      'from: 2 false 2 undefined',
+    ]);
+  });
+});
