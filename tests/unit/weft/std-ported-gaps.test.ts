@@ -53,3 +53,22 @@ function main() {
     expect(run.lines).toEqual(['test_recv_try_iter 6', 'test_recv_iter_break 4']);
   });
 });
+
+describe('std once_lock.rs: into_inner and from_impl', () => {
+  it('OnceLock.intoInner gives the value or undefined and spends the cell; OnceLock.from holds its value', async () => {
+    const run = await ok(`
+import { OnceLock } from "weft/sync";
+function main() {
+  const empty = new OnceLock<string>();
+  console.log("into_inner empty:", empty.intoInner());
+  const cell = new OnceLock<string>();
+  cell.set("hello");
+  console.log("into_inner:", cell.intoInner());
+  try { cell.get(); } catch (e: any) { console.log("spent:", e.name); }
+  console.log("from_impl:", OnceLock.from("value").get(), OnceLock.from("foo").get() !== "bar");
+  const shared = OnceLock.from(7);
+  console.log("from, in a thread:", spawn(() => shared.get()).join());
+}`);
+    expect(run.lines).toEqual(['into_inner empty: undefined', 'into_inner: hello', 'spent: MovedValueError', 'from_impl: value true', 'from, in a thread: 7']);
+  });
+});
