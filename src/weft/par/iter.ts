@@ -281,9 +281,9 @@ export class ParallelIterator<T> {
 
   /** The product of the items (1 when there are none; Rayon's `product`). */
   product(): T {
-    const items = this.collect();
-    if (items.length > 0 && typeof items[0] === 'bigint') return items.reduce((a, b) => (a as bigint) * (b as bigint), 1n as T);
-    return items.reduce((a, b) => (a as number) * (b as number), 1 as T);
+    const items = this.collect() as unknown[];
+    if (items.length > 0 && typeof items[0] === 'bigint') return items.reduce((a: unknown, b) => (a as bigint) * (b as bigint), 1n) as T;
+    return items.reduce((a: unknown, b) => (a as number) * (b as number), 1) as T;
   }
   /** `[items for which predicate is true, the others]`, each in order (Rayon's `partition`). */
   partition(predicate: (item: T) => boolean): [T[], T[]] {
