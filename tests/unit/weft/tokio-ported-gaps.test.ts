@@ -423,3 +423,63 @@ async function main() {
     ]);
   });
 });
+
+describe('tokio sync_rwlock.rs: withMaxReaders, downgrade, write_order, try_read_try_write', () => {
+  it('exhaust_reading, write_order, try_read_try_write, downgrade (the RwLockWriteGuard::downgrade doc test)', async () => {
+    const run = await ok(`
+import { RwLock, Mutex } from "weft/task";
+async function main() {
+  const rw = RwLock.withMaxReaders(100, 1024);
+  const reads = [];
+  for (;;) { const r = await pollOnce(rw.read()); if (!r.ready) break; reads.push(r.value); }
+  const t1 = spawn(async () => { using g = await rw.read(); return g.value; });
+  await settle();
+  const pendingBefore = !t1.isFinished();
+  reads.pop()!.unlock();
+  console.log("exhaust_reading:", reads.length + 1, pendingBefore, await t1);
+
+  const order = new RwLock<number[]>([]);
+  const fut2 = (async () => { using g = await order.write(); g.value.push(2); })();
+  const fut1 = (async () => { using g = await order.write(); g.value.push(1); })();
+  await fut1; await fut2;
+  { using g = await order.read(); console.log("write_order:", g.value.join(",")); }
+
+  const lock = new RwLock(15);
+  {
+    using rg1 = lock.tryRead();
+    const w = lock.tryWrite();
+    using rg2 = lock.tryRead();
+    console.log("try_read_try_write:", rg1!.value, w === undefined, rg2!.value);
+  }
+  {
+    using wg = lock.tryWrite()!;
+    wg.value = 1515;
+    console.log("read while writing:", lock.tryRead() === undefined);
+  }
+  console.log("after:", lock.tryRead()!.value);
+
+  const dl = new RwLock(1);
+  const n = await dl.write();
+  const handle = spawn(async () => { using g = await dl.write(); g.value = 2; });
+  await settle();
+  const r = n.downgrade();
+  console.log("downgrade is atomic:", r.value);
+  r.unlock();
+  await handle;
+  { using g = await dl.read(); console.log("second writer obtained write lock:", g.value); }
+  const m = new Mutex(3);
+  { using g = await m.lockOwned(); g.value = 4; }
+  console.log("owned guards and into_inner:", m.intoInner(), dl.intoInner());
+}`);
+    expect(run.lines).toEqual([
+      'exhaust_reading: 1024 true 100',
+      'write_order: 1,2',
+      'try_read_try_write: 15 true 15',
+      'read while writing: true',
+      'after: 1515',
+      'downgrade is atomic: 1',
+      'second writer obtained write lock: 2',
+      'owned guards and into_inner: 4 2',
+    ]);
+  });
+});

@@ -74,6 +74,16 @@ export class SemaphorePermit {
     other.#n = 0;
     this.#n += moved;
   }
+  /**
+   * Splits `n` permits off into a permit of their own (Tokio's
+   * `SemaphorePermit::split`); undefined if this one holds fewer than `n`.
+   */
+  split(n: number): SemaphorePermit | undefined {
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`split needs a whole number of permits, got ${n}`);
+    if (this.#semaphore === null || n > this.#n) return undefined;
+    this.#n -= n;
+    return new SemaphorePermit(this.#semaphore, n);
+  }
   /** Keeps the permits taken for good (Tokio's `forget`). */
   forget(): void {
     this.#semaphore = null;
