@@ -483,3 +483,73 @@ async function main() {
     ]);
   });
 });
+
+describe('tokio sync_notify.rs: notifyLast and Notified.enable', () => {
+  it('notify_multi_notified_last, notified_multi_notify_one_drop, notify_one_after_dropped_all, test_notify_one_after_enable, test_enable_consumes_permit', async () => {
+    const run = await ok(`
+import { Notify } from "weft/task";
+async function main() {
+  {
+    const notify = new Notify();
+    const n1 = spawn(async () => { await notify.notified(); });
+    const n2 = spawn(async () => { await notify.notified(); });
+    await settle();
+    notify.notifyLast();
+    await settle();
+    console.log("notify_multi_notified_last:", n1.isFinished(), n2.isFinished());
+    notify.notifyOne(); await n1;
+  }
+  {
+    const notify = new Notify();
+    const n1 = spawn(async () => { await notify.notified(); });
+    const n2 = spawn(async () => { await notify.notified(); });
+    const n3 = spawn(async () => { await notify.notified(); });
+    await settle();
+    notify.notifyOne();
+    n1.abort();
+    await settle();
+    console.log("notified_multi_notify_one_drop:", n2.isFinished(), n3.isFinished());
+    notify.notifyOne(); await n3;
+  }
+  {
+    const notify = new Notify();
+    const n1 = spawn(async () => { await notify.notified(); });
+    await settle();
+    notify.notifyWaiters();
+    notify.notifyOne();
+    n1.abort();
+    await settle();
+    console.log("notify_one_after_dropped_all:", (await pollOnce(notify.notified())).ready);
+  }
+  {
+    const notify = new Notify();
+    const future = notify.notified();
+    const before = future.enable();
+    notify.notifyOne();
+    console.log("test_notify_one_after_enable:", before, (await pollOnce(future)).ready);
+  }
+  {
+    const notify = new Notify();
+    notify.notifyOne();
+    const f1 = notify.notified();
+    const f2 = notify.notified();
+    console.log("test_enable_consumes_permit:", f1.enable(), f2.enable());
+  }
+  {
+    const notify = new Notify();
+    const f = notify.notified();
+    f.enable();
+    notify.notifyWaiters();
+    console.log("enabled future gets notify_waiters:", (await pollOnce(f)).ready);
+  }
+}`);
+    expect(run.lines).toEqual([
+      'notify_multi_notified_last: false true',
+      'notified_multi_notify_one_drop: true false',
+      'notify_one_after_dropped_all: true',
+      'test_notify_one_after_enable: false true',
+      'test_enable_consumes_permit: true false',
+      'enabled future gets notify_waiters: true',
+    ]);
+  });
+});
