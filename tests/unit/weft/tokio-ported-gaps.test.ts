@@ -553,3 +553,21 @@ async function main() {
     ]);
   });
 });
+
+describe('tokio sync_oneshot.rs: Receiver isTerminated / isEmpty', () => {
+  it('receiver_is_terminated_* and receiver_is_empty_*', async () => {
+    const run = await ok(`
+import { oneshot } from "weft/task";
+async function main() {
+  const out: string[] = [];
+  { const [tx, rx] = oneshot.channel<number>(); out.push("send " + rx.isTerminated() + rx.isEmpty()); tx.send(17); out.push(String(rx.isTerminated()) + rx.isEmpty()); const v = await rx; out.push(v + " " + rx.isTerminated() + rx.isEmpty()); }
+  { const [tx, rx] = oneshot.channel<number>(); tx.send(17); const v = rx.tryRecv(); out.push("try_recv " + v + " " + rx.isTerminated() + rx.isEmpty()); }
+  { const [tx, rx] = oneshot.channel<number>(); drop(tx); out.push("drop " + rx.isTerminated() + rx.isEmpty()); try { await rx; } catch (e: any) { out.push(e.name + " " + rx.isTerminated() + rx.isEmpty()); } }
+  { const [tx, rx] = oneshot.channel<number>(); rx.close(); out.push("close " + rx.isTerminated() + rx.isEmpty()); try { await rx; } catch (e: any) { out.push(e.name + " " + rx.isTerminated() + rx.isEmpty()); } }
+  console.log(out.join(" | "));
+}`);
+    expect(run.lines).toEqual([
+      'send falsetrue | falsefalse | 17 truetrue | try_recv 17 truetrue | drop falsetrue | RecvError truetrue | close falsetrue | RecvError truetrue',
+    ]);
+  });
+});
