@@ -72,3 +72,36 @@ function main() {
     expect(run.lines).toEqual(['into_inner empty: undefined', 'into_inner: hello', 'spent: MovedValueError', 'from_impl: value true', 'from, in a thread: 7']);
   });
 });
+
+describe('core tests/atomic.rs: AtomicUsize, AtomicIsize and the 8- and 16-bit atomics', () => {
+  it('uint_and/nand/or/xor/min/max, int_*, and wrapping at each width; they cross threads', async () => {
+    const run = await ok(`
+import { AtomicUsize, AtomicIsize, AtomicU8, AtomicI8, AtomicU16, AtomicI16, Ordering } from "weft/sync";
+import { scope } from "weft/thread";
+function main() {
+  const u = new AtomicUsize(0xf731);
+  const r1 = [u.fetchAnd(0x137f, Ordering.SeqCst), u.load()];
+  u.store(0xf731); const r2 = [u.fetchNand(0x137f), u.load() === (~(0xf731 & 0x137f) >>> 0)];
+  u.store(0xf731); const r3 = [u.fetchMin(0x137f), u.load(), u.fetchMin(0xf731), u.load()];
+  u.store(0x137f); const r4 = [u.fetchMax(0xf731), u.load()];
+  const i = new AtomicIsize(0xf731);
+  const r5 = [i.fetchNand(0x137f), i.load() === ~(0xf731 & 0x137f), i.fetchMin(-5), i.load()];
+  console.log(JSON.stringify([r1, r2, r3, r4, r5]));
+  const u8 = new AtomicU8(255), i8 = new AtomicI8(127), u16 = new AtomicU16(0), i16 = new AtomicI16(-32768);
+  console.log(u8.fetchAdd(1), u8.load(), i8.fetchAdd(1), i8.load(), u16.fetchSub(1), u16.load(), i16.fetchSub(1), i16.load());
+  const cx = u8.compareExchange(0, 7);
+  console.log(cx.ok, cx.value, u8.load(), u8.fetchNand(0x0f), u8.load());
+  const counter = new AtomicUsize(0);
+  scope((s) => { for (let t = 0; t < 3; t++) s.spawn(() => { for (let k = 0; k < 100; k++) counter.fetchAdd(1); }); });
+  console.log("threads:", counter.load(), String(new AtomicI8(-3)));
+  try { new AtomicU8(1.5); } catch (e: any) { console.log(e.name, e.message); }
+}`);
+    expect(run.lines).toEqual([
+      '[[63281,4913],[63281,true],[63281,4991,4991,4991],[4991,63281],[63281,true,-4914,-4914]]',
+      '255 0 127 -128 0 65535 -32768 32767',
+      'true 0 7 7 248',
+      'threads: 300 -3',
+      'TypeError AtomicU8 holds whole numbers, got 1.5',
+    ]);
+  });
+});
