@@ -105,3 +105,22 @@ function main() {
     ]);
   });
 });
+
+describe('std thread/tests.rs: Builder.spawnScoped and an invalid name', () => {
+  it('test_invalid_named_thread panics; Builder::spawn_scoped names a scoped thread that borrows', async () => {
+    const result = await ok(`
+import { Builder, scope, current } from "weft/thread";
+import { AtomicI32 } from "weft/sync";
+function main() {
+  try { new Builder().name("ada l\\0velace").spawn(() => {}); console.log("accepted"); } catch (e: any) { console.log(e.message); }
+  const n = new AtomicI32(0);
+  const names = scope((s) => {
+    const a = new Builder().name("scoped-a").spawnScoped(s, () => { n.fetchAdd(1); return current().name(); });
+    const b = new Builder().name("scoped-b").spawnScoped(s, () => { n.fetchAdd(2); return current().name(); });
+    return [a.join(), b.join()];
+  });
+  console.log(names.join(","), n.load());
+}`);
+    expect(result.lines).toEqual(['thread name may not contain interior null bytes', 'scoped-a,scoped-b 3']);
+  });
+});
