@@ -571,3 +571,40 @@ async function main() {
     ]);
   });
 });
+
+describe('tokio sync_mpsc_weak.rs: WeakSender', () => {
+  it('downgrade/upgrade, counts, weak_sender, and a channel closed with only weak senders left', async () => {
+    const run = await ok(`
+async function main() {
+  { const [tx, rx] = mpsc.channel<number>(1); const w = tx.downgrade(); const up = w.upgrade(); console.log("upgrade_success:", up !== undefined); drop(up); drop(tx); console.log("upgrade_failure:", w.upgrade()); }
+  { const [tx, rx] = mpsc.channel<number>(1); const c = tx.clone(); const w = c.downgrade(); drop(c); drop(tx); console.log("downgrade_drop_upgrade:", w.upgrade()); }
+  { const [tx, rx] = mpsc.channel<number>(1); const w1 = tx.downgrade(); const w2 = tx.downgrade(); console.log("counts:", tx.strongCount(), tx.weakCount(), rx.senderStrongCount(), rx.senderWeakCount()); drop(tx); console.log(w1.upgrade(), w2.upgrade(), w1.strongCount()); drop(w1); console.log("weak after drop:", w2.weakCount()); }
+  { const [tx, rx] = mpsc.channel<void>(10); const c = tx.clone(); const w = c.downgrade(); drop(c); drop(tx); console.log("closed except weak:", rx.isClosed(), await rx.recv()); drop(w); }
+  {
+    const [tx, rx] = mpsc.channel<number>(11);
+    const weak = await spawn(async () => {
+      const c = tx.clone(); const txWeak = c.downgrade(); drop(c);
+      for (let i = 0; i < 10; i++) await tx.send(i);
+      const tx2 = txWeak.upgrade()!;
+      await tx2.send(20);
+      const w = tx2.downgrade(); drop(tx2); return w;
+    });
+    const got: (number | undefined)[] = [];
+    for (let i = 0; i < 12; i++) { const m = await rx.recv(); got.push(m); if (m === undefined) break; }
+    console.log("weak_sender:", got.at(-2), got.at(-1), got.length, weak.upgrade());
+  }
+  { const [tx, rx] = mpsc.unboundedChannel<number>(); const w = tx.downgrade(); const up = w.upgrade()!; up.send(1); drop(up); drop(tx); console.log("weak_unbounded:", await rx.recv(), await rx.recv(), w.upgrade()); }
+}`);
+    expect(run.lines).toEqual([
+      'upgrade_success: true',
+      'upgrade_failure: undefined',
+      'downgrade_drop_upgrade: undefined',
+      'counts: 1 2 1 2',
+      'undefined undefined 0',
+      'weak after drop: 1',
+      'closed except weak: true undefined',
+      'weak_sender: 20 undefined 12 undefined',
+      'weak_unbounded: 1 undefined undefined',
+    ]);
+  });
+});

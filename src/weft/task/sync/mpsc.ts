@@ -52,6 +52,8 @@ class Chan<T> {
   readonly queue: T[] = [];
   head = 0;
   senders = 1;
+  /** WeakSenders alive (they do not keep the channel open). */
+  weakSenders = 0;
   receiverAlive = true;
   receiverWaker: Waker | null = null;
   /** Tasks in `Sender.closed()`, woken when the Receiver closes. */
@@ -127,6 +129,20 @@ class SenderBase<T> {
   strongCount(): number {
     return this.live().senders;
   }
+  /** How many WeakSenders of this channel are alive (Tokio's `weak_count`). */
+  weakCount(): number {
+    return this.live().weakSenders;
+  }
+  /**
+   * A WeakSender for this channel (Tokio's `downgrade`): it does not keep the
+   * channel open, and `upgrade()` gives a Sender back while some Sender lives.
+   * This Sender stays as it was.
+   */
+  downgrade(): WeakSender<T, this> {
+    const chan = this.live();
+    chan.weakSenders++;
+    return new WeakSender(chan, this instanceof UnboundedSender) as WeakSender<T, this>;
+  }
   /**
    * Finishes once the Receiver is closed or dropped (Tokio's
    * `Sender::closed`): a producer can stop making values nobody will read.
@@ -168,6 +184,50 @@ class SenderBase<T> {
     const fresh = (this as unknown as { clone(): SenderBase<T> }).clone();
     this.drop();
     return { fresh, what: this instanceof UnboundedSender ? 'UnboundedSender' : 'Sender' };
+  }
+}
+
+/**
+ * A Sender that does not keep the channel open (Tokio's `WeakSender` and
+ * `WeakUnboundedSender`): `upgrade()` gives a Sender while at least one
+ * Sender is alive, else undefined (Rust's `None`).
+ */
+export class WeakSender<T, S = Sender<T>> {
+  #chan: Chan<T> | null;
+  readonly #unbounded: boolean;
+  constructor(chan: Chan<T>, unbounded: boolean) {
+    this.#chan = chan;
+    this.#unbounded = unbounded;
+  }
+  #live(): Chan<T> {
+    if (this.#chan === null) throw new Error('this WeakSender was dropped');
+    return this.#chan;
+  }
+  upgrade(): S | undefined {
+    const chan = this.#live();
+    if (chan.senders === 0) return undefined;
+    chan.senders++;
+    return (this.#unbounded ? new UnboundedSender(chan) : new Sender(chan)) as S;
+  }
+  clone(): WeakSender<T, S> {
+    const chan = this.#live();
+    chan.weakSenders++;
+    return new WeakSender<T, S>(chan, this.#unbounded);
+  }
+  strongCount(): number {
+    return this.#live().senders;
+  }
+  weakCount(): number {
+    return this.#live().weakSenders;
+  }
+  drop(): void {
+    const chan = this.#chan;
+    if (chan === null) return;
+    this.#chan = null;
+    chan.weakSenders--;
+  }
+  [Symbol.dispose](): void {
+    this.drop();
   }
 }
 
@@ -543,6 +603,10 @@ export class Receiver<T> {
   /** How many Senders are alive (Tokio's `Receiver::sender_strong_count`). */
   senderStrongCount(): number {
     return this.#chan.senders;
+  }
+  /** How many WeakSenders are alive (Tokio's `Receiver::sender_weak_count`). */
+  senderWeakCount(): number {
+    return this.#chan.weakSenders;
   }
   /** Stops the channel: sends fail from now on; messages already queued can still be received. */
   close(): void {
