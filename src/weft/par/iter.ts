@@ -267,6 +267,27 @@ export class ParallelIterator<T> {
     if (!Number.isInteger(step) || step < 1) throw new RangeError(`stepBy needs a step of at least 1, got ${step}`);
     return parIter(this.collect().filter((_, i) => i % step === 0));
   }
+  /**
+   * Every run of `size` consecutive items, overlapping, in order (Rayon's
+   * `par_windows`): none when there are fewer than `size` items.
+   */
+  windows(size: number): ParallelIterator<T[]> {
+    this.#needIndexed('windows');
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`windows needs a size of at least 1, got ${size}`);
+    const items = this.collect();
+    const out: T[][] = [];
+    for (let i = 0; i + size <= items.length; i++) out.push(items.slice(i, i + size));
+    return parIter(out);
+  }
+  /** Like `chunks`, but every group has exactly `size` items: the remainder is left out (Rayon's `par_chunks_exact`). */
+  chunksExact(size: number): ParallelIterator<T[]> {
+    this.#needIndexed('chunksExact');
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`chunksExact needs a size of at least 1, got ${size}`);
+    const items = this.collect();
+    const out: T[][] = [];
+    for (let i = 0; i + size <= items.length; i += size) out.push(items.slice(i, i + size));
+    return parIter(out);
+  }
   /** The items of each item, an iterable (arrays, sets...), in order (Rayon's `flatten`). */
   flatten(): ParallelIterator<T extends Iterable<infer U> ? U : never> {
     const out: unknown[] = [];

@@ -108,3 +108,18 @@ function main() {
     ]);
   });
 });
+
+describe('rayon src/iter/test.rs: check_windows, check_chunks_exact', () => {
+  it('windows and chunksExact give the slice methods\' groups', async () => {
+    const result = await ok(`
+function main() {
+  const a = Array.from({ length: 1024 }, (_, i) => i);
+  const seq = (n: number) => { const out = []; for (let i = 0; i + n <= a.length; i++) out.push(a.slice(i, i + n)); return out; };
+  console.log(JSON.stringify(parIter(a).windows(2).collect()) === JSON.stringify(seq(2)), JSON.stringify(parIter(a).windows(100).collect()) === JSON.stringify(seq(100)), parIter(a).windows(1_000_000).count());
+  const z = parIter(a).windows(2).chain(parIter(a).windows(1_000_000)).zip(parIter(a).windows(2)).collect();
+  console.log(z.length, z.every(([x, y]) => JSON.stringify(x) === JSON.stringify(y)));
+  console.log(JSON.stringify(range(0, 10).chunksExact(3).collect()), range(0, 2).chunksExact(3).count());
+}`);
+    expect(result.lines).toEqual(['true true 0', '1023 true', '[[0,1,2],[3,4,5],[6,7,8]] 0']);
+  });
+});
