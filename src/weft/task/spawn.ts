@@ -11,7 +11,7 @@
  */
 import { awaitable, PENDING, Poll, refuseThen, Waker, type Awaitable, type Context, type Future, type IntoFuture, type WaitsOn } from './future.ts';
 import type { Runtime } from './runtime/scheduler.ts';
-import type { Task } from './runtime/task.ts';
+import { runningTask, type Task } from './runtime/task.ts';
 import { runtimeOrThrow } from './runtime/context.ts';
 import { resumeUnwind } from './runtime/diagnostics.ts';
 import { takeCaptures, TAKE } from './move.ts';
@@ -213,6 +213,18 @@ export function yieldNow(): Awaitable<void> {
       return PENDING;
     },
   } as Future<void>);
+}
+
+/** The id of the task running this code (Tokio's `task::id()`; main's task is 0). Throws outside a task, as Tokio panics. */
+export function id(): number {
+  const task = runningTask();
+  if (task === null) throw new Error("can't get a task id when not inside a task (task.id() was called outside any task; tryId() gives undefined there)");
+  return task.id;
+}
+
+/** The id of the task running this code, or undefined outside a task (Tokio's `task::try_id()`). */
+export function tryId(): number | undefined {
+  return runningTask()?.id;
 }
 
 /**

@@ -608,3 +608,18 @@ async function main() {
     ]);
   });
 });
+
+describe('tokio task_id.rs: id() and tryId()', () => {
+  it('task_id_spawn, the JoinHandle and AbortHandle ids, main is 0, outside a task', async () => {
+    const run = await ok(`
+import { id, tryId } from "weft/task";
+async function main() {
+  const h = spawn(async () => id());
+  const set = new JoinSet<number>();
+  const a = set.spawn(async () => tryId()!);
+  const r = await set.joinNext();
+  console.log(id(), await h === h.id(), r!.ok && r!.value === a.id());
+}`);
+    expect(run.lines).toEqual(['0 true true']);
+  });
+});
