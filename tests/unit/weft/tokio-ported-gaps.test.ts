@@ -623,3 +623,27 @@ async function main() {
     expect(run.lines).toEqual(['0 true true']);
   });
 });
+
+describe('tokio sync_broadcast.rs: Sender.closed / isClosed, Receiver.isClosed', () => {
+  it('broadcast_sender_closed: closed() finishes when the last Receiver is dropped, subscribe() counts', async () => {
+    const run = await ok(`
+async function main() {
+  const [tx, rx] = broadcast.channel<number>(1);
+  const rx2 = rx.resubscribe();
+  const txc = tx.clone();
+  const task = spawn(async () => { await txc.closed(); return txc.isClosed(); });
+  await settle();
+  const afterOne = (drop(rx), await settle(), task.isFinished());
+  const extra = tx.subscribe();
+  drop(rx2); await settle();
+  const withExtra = task.isFinished();
+  drop(extra);
+  console.log(afterOne, withExtra, await task);
+  const [t2, r2] = broadcast.channel<number>(2);
+  t2.send(1);
+  drop(t2);
+  console.log(r2.isClosed(), await r2.recv());
+}`);
+    expect(run.lines).toEqual(['false false true', 'true 1']);
+  });
+});

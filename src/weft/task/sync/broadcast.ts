@@ -37,6 +37,8 @@ class Shared<T> {
     return this.cursors.size;
   }
   waiters = new Set<Waker>();
+  /** Tasks in `Sender.closed()`, woken when the last Receiver goes. */
+  closedWaiters = new Set<Waker>();
   readonly capacity: number;
   constructor(capacity: number) {
     this.capacity = capacity;
@@ -77,6 +79,28 @@ export class Sender<T> {
   }
   receiverCount(): number {
     return this.#live().receivers;
+  }
+  /** True while no Receiver is alive: `send` would fail (Tokio's `Sender::is_closed`). */
+  isClosed(): boolean {
+    return this.#live().receivers === 0;
+  }
+  /** Finishes once every Receiver is dropped (Tokio's `Sender::closed`). */
+  closed(): Awaitable<void> {
+    const shared = this.#live();
+    let waker: Waker | null = null;
+    return pollFn(
+      (cx: Context): Poll<void> => {
+        if (shared.receivers === 0) return Poll.ready(undefined);
+        if (waker !== null) shared.closedWaiters.delete(waker);
+        waker = cx.waker();
+        shared.closedWaiters.add(waker);
+        return PENDING;
+      },
+      () => 'every Receiver of a broadcast channel to be dropped',
+      () => {
+        if (waker !== null) shared.closedWaiters.delete(waker);
+      },
+    );
   }
   /**
    * Messages still queued: sent, not yet read by every Receiver, and not yet
@@ -181,6 +205,10 @@ export class Receiver<T> {
     const shared = this.#live();
     return shared.end - this.#cursor.next;
   }
+  /** True once every Sender is gone (Tokio's `Receiver::is_closed`); messages left can still be read. */
+  isClosed(): boolean {
+    return this.#live().senders === 0;
+  }
   /** True when this Receiver has read every message sent (Tokio's `Receiver::is_empty`). */
   isEmpty(): boolean {
     return this.len() === 0;
@@ -203,9 +231,15 @@ export class Receiver<T> {
     return new Receiver(shared, shared.end);
   }
   drop(): void {
-    if (this.#shared === null) return;
-    this.#shared.cursors.delete(this.#cursor);
+    const shared = this.#shared;
+    if (shared === null) return;
+    shared.cursors.delete(this.#cursor);
     this.#shared = null;
+    if (shared.receivers === 0) {
+      const waiters = [...shared.closedWaiters];
+      shared.closedWaiters.clear();
+      for (const waker of waiters) waker.wake();
+    }
   }
   [Symbol.dispose](): void {
     // Once moved into a task (move.ts) this object owns nothing; `using` may still call this method on it.
