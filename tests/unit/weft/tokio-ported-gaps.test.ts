@@ -647,3 +647,32 @@ async function main() {
     expect(run.lines).toEqual(['false false true', 'true 1']);
   });
 });
+
+describe('tokio sync_semaphore.rs: split, forget_permits_basic, owned permits', () => {
+  it('SemaphorePermit.split and Semaphore.forgetPermits count as Tokio does', async () => {
+    const run = await ok(`
+import { Semaphore } from "weft/task";
+async function main() {
+  const sem = new Semaphore(5);
+  const p1 = sem.tryAcquireMany(3);
+  const out: unknown[] = [sem.availablePermits(), p1.numPermits()];
+  const p2 = p1.split(1)!;
+  out.push(p1.numPermits(), p2.numPermits());
+  const p3 = p1.split(0)!;
+  out.push(p3.numPermits());
+  p1.release(); out.push(sem.availablePermits());
+  const p4 = p2.split(1)!;
+  out.push(p2.numPermits(), p4.numPermits(), p2.split(1));
+  p2.release(); out.push(sem.availablePermits());
+  p3.release(); out.push(sem.availablePermits());
+  p4.release(); out.push(sem.availablePermits());
+  console.log("split:", out.join(" "));
+  const s = new Semaphore(10);
+  console.log("forget_permits_basic:", s.forgetPermits(4), s.availablePermits(), s.forgetPermits(10), s.availablePermits());
+  const o = new Semaphore(2);
+  const op = await o.acquireOwned();
+  console.log("owned:", op.numPermits(), o.tryAcquireOwned().numPermits(), o.availablePermits());
+}`);
+    expect(run.lines).toEqual(['split: 2 3 2 1 0 4 0 1  4 4 5', 'forget_permits_basic: 4 6 6 0', 'owned: 1 1 0']);
+  });
+});

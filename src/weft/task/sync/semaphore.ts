@@ -175,6 +175,34 @@ export class Semaphore {
     );
   }
 
+  /**
+   * Takes up to `n` of the available permits away for good and returns how
+   * many it took (Tokio's `forget_permits`).
+   */
+  forgetPermits(n: number): number {
+    this.#check(n);
+    const taken = Math.min(n, this.#permits);
+    this.#permits -= taken;
+    return taken;
+  }
+
+  /** Tokio's `acquire_owned` (and `acquire_many_owned`): the same permit as `acquire(n)`, which borrows nothing in weft. */
+  acquireOwned(n = 1): Awaitable<SemaphorePermit> {
+    return this.acquire(n);
+  }
+  /** Tokio's `acquire_many_owned`: `acquire(n)`. */
+  acquireManyOwned(n: number): Awaitable<SemaphorePermit> {
+    return this.acquire(n);
+  }
+  /** Tokio's `try_acquire_owned`: `tryAcquire(n)`. */
+  tryAcquireOwned(n = 1): SemaphorePermit {
+    return this.tryAcquire(n);
+  }
+  /** Tokio's `try_acquire_many_owned`: `tryAcquire(n)`. */
+  tryAcquireManyOwned(n: number): SemaphorePermit {
+    return this.tryAcquire(n);
+  }
+
   /** Waits for `n` permits at once (Tokio's `acquire_many`; the same as `acquire(n)`). */
   acquireMany(n: number): Awaitable<SemaphorePermit> {
     return this.acquire(n);
