@@ -55,7 +55,7 @@ export class ParallelIterator<T> {
 
   #with<U>(k: StageKind, f: unknown, id?: unknown): ParallelIterator<U> {
     const stage: StageSpec = id === undefined ? { k, f: liftedForPar(f, k) } : { k, f: liftedForPar(f, k), id: liftedForPar(id, k) };
-    const keepsPositions = k === 'map' || k === 'inspect';
+    const keepsPositions = k === 'map' || k === 'inspect' || k === 'mapInit';
     return new ParallelIterator<U>(this.#source, [...this.#stages, stage], keepsPositions ? this.#shape : { ...this.#shape, indexed: false });
   }
 
@@ -71,6 +71,15 @@ export class ParallelIterator<T> {
   /** Applies `f` to each item. */
   map<U>(f: (item: T) => U): ParallelIterator<U> {
     return this.#with('map', f);
+  }
+  /**
+   * Like `map`, with a state `init()` makes for each piece of work, which
+   * `f` gets beside each item and may change (Rayon's `map_init`: a scratch
+   * buffer, a random generator). How many pieces there are is the pool's
+   * business, as in Rayon: `init` runs less often than once per item.
+   */
+  mapInit<S, U>(init: () => S, f: (state: S, item: T) => U): ParallelIterator<U> {
+    return this.#with('mapInit', f, init);
   }
   /** Keeps the items for which `predicate` is true. */
   filter(predicate: (item: T) => boolean): ParallelIterator<T> {
@@ -149,6 +158,10 @@ export class ParallelIterator<T> {
   /** Calls `f` on every item, in no particular order. */
   forEach(f: (item: T) => void): void {
     this.#run({ k: 'forEach', f: liftedForPar(f, 'forEach') });
+  }
+  /** `forEach` with a state per piece of work, as `mapInit` makes it (Rayon's `for_each_init`). */
+  forEachInit<S>(init: () => S, f: (state: S, item: T) => void): void {
+    this.#with('mapInit', f, init).#run({ k: 'count' });
   }
   /**
    * Combines all items with `op`, starting from `identity()` in each piece of

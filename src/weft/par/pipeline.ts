@@ -25,7 +25,7 @@ export interface Fuse {
   start: number;
 }
 
-export type StageKind = 'map' | 'filter' | 'filterMap' | 'flatMap' | 'inspect' | 'fold' | 'enumerate' | 'zip' | 'chunks';
+export type StageKind = 'map' | 'mapInit' | 'filter' | 'filterMap' | 'flatMap' | 'inspect' | 'fold' | 'enumerate' | 'zip' | 'chunks';
 export interface Stage {
   k: StageKind;
   /** The stage's closure (none for `enumerate`, `zip`, `chunks`). */
@@ -273,6 +273,20 @@ export function startStretch(item: (i: number) => unknown, stages: readonly Stag
           chunk = [];
           return next(rest);
         });
+        break;
+      }
+      case 'mapInit': {
+        // Rayon's map_init: one state per stretch, made when its first item comes.
+        const init = stage.id as () => unknown;
+        let made = false;
+        let state: unknown;
+        push = (x) => {
+          if (!made) {
+            state = init();
+            made = true;
+          }
+          return next(f(state, x));
+        };
         break;
       }
       case 'fold': {

@@ -123,3 +123,20 @@ function main() {
     expect(result.lines).toEqual(['true true 0', '1023 true', '[[0,1,2],[3,4,5],[6,7,8]] 0']);
   });
 });
+
+describe('rayon src/iter/test.rs: check_map_init, check_for_each_init', () => {
+  it('mapInit gives each piece of work its own state; forEachInit visits every item', async () => {
+    const result = await ok(`
+import { AtomicI32 } from "weft/sync";
+function main() {
+  const a = Array.from({ length: 1024 }, (_, i) => i);
+  const b = parIter(a).mapInit(() => 2, (i, x) => i * x).collect();
+  const inits = new AtomicI32(0);
+  const sum = range(0, 100000).mapInit(() => { inits.fetchAdd(1); return { buf: [] as number[] }; }, (st, x) => { st.buf.push(x); return x; }).sum();
+  const seen = new AtomicI32(0);
+  range(0, 500).forEachInit(() => 0, () => { seen.fetchAdd(1); });
+  console.log(b.every((v, k) => v === 2 * k), sum, inits.load() >= 1 && inits.load() < 100000, seen.load());
+}`);
+    expect(result.lines).toEqual(['true 4999950000 true 500']);
+  });
+});
