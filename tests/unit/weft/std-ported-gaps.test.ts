@@ -124,3 +124,33 @@ function main() {
     expect(result.lines).toEqual(['thread name may not contain interior null bytes', 'scoped-a,scoped-b 3']);
   });
 });
+
+describe('std Condvar: notify_one wakes one waiter', () => {
+  it('free-running, each notifyOne lets exactly one of three waiters go; a notifyOne with nobody waiting is not kept', async () => {
+    const result = await ok(`
+import { sleep } from "weft/thread";
+import { Arc, Mutex, Condvar, AtomicI32 } from "weft/sync";
+function main() {
+  const pair = new Arc([new Mutex(0), new Condvar(), new AtomicI32(0)] as const);
+  const hs = [];
+  for (let i = 0; i < 3; i++) {
+    const p = pair.clone();
+    hs.push(spawn(() => { const [m, c, woke] = p; using g = m.lock(); g.value++; c.wait(g); woke.fetchAdd(1); }));
+  }
+  const [m, c, woke] = pair;
+  for (;;) { { using g = m.lock(); if (g.value === 3) break; } sleep(5); }
+  const seen = [];
+  { using g = m.lock(); c.notifyOne(); }
+  sleep(400); seen.push(woke.load());
+  { using g = m.lock(); c.notifyOne(); }
+  sleep(400); seen.push(woke.load());
+  { using g = m.lock(); c.notifyAll(); }
+  for (const h of hs) h.join();
+  seen.push(woke.load());
+  c.notifyOne();
+  { using g = m.lock(); seen.push(c.waitTimeout(g, 50).timedOut); }
+  console.log(seen.join(" "));
+}`);
+    expect(result.lines).toEqual(['1 2 3 true']);
+  });
+});
