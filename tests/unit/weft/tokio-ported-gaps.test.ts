@@ -676,3 +676,38 @@ async function main() {
     expect(run.lines).toEqual(['split: 2 3 2 1 0 4 0 1  4 4 5', 'forget_permits_basic: 4 6 6 0', 'owned: 1 1 0']);
   });
 });
+
+describe('tokio sync_mpsc.rs / sync_mpsc_weak.rs: reserveOwned', () => {
+  it('an OwnedPermit holds the Sender: send gives it back, dropping it drops the Sender (downgrade_get_permit_upgrade_no_senders, downgrade_upgrade_get_permit_no_senders)', async () => {
+    const run = await ok(`
+async function main() {
+  {
+    const [tx, rx] = mpsc.channel<number>(1);
+    const weak = tx.downgrade();
+    const permit = await tx.reserveOwned();
+    const up = weak.upgrade();
+    console.log("the permit keeps the Sender alive:", up !== undefined, rx.senderStrongCount());
+    drop(up);
+    let msg = "";
+    try { await tx.send(1); } catch (e: any) { msg = e.message.split(":")[0]; }
+    const back = permit.send(5);
+    console.log(msg, "|", await rx.recv(), back.capacity());
+    drop(back);
+    console.log("closed:", await rx.recv());
+  }
+  {
+    const [tx, rx] = mpsc.channel<number>(1);
+    const tx2 = tx.clone();
+    const permit = tx.tryReserveOwned();
+    const weak = tx2.downgrade();
+    drop(tx2);
+    const up = weak.upgrade();
+    console.log("downgrade_upgrade_get_permit_no_senders:", up !== undefined);
+    drop(up);
+    drop(permit);
+    console.log("dropped permit:", rx.isClosed(), await rx.recv());
+  }
+}`);
+    expect(run.lines).toEqual(['the permit keeps the Sender alive: true 2', 'use of moved value | 5 1', 'closed: undefined', 'downgrade_upgrade_get_permit_no_senders: true', 'dropped permit: true undefined']);
+  });
+});

@@ -113,8 +113,13 @@ class SenderBase<T> {
   constructor(chan: Chan<T>) {
     this.chan = chan;
   }
+  /** Set when reserveOwned took this Sender into an OwnedPermit. */
+  protected movedIntoPermit = false;
   protected live(): Chan<T> {
-    if (this.chan === null) throw new Error('this Sender was dropped: clone it before dropping it to keep sending');
+    if (this.chan === null) {
+      if (this.movedIntoPermit) throw new Error('use of moved value: this Sender went into an OwnedPermit (reserveOwned); the permit\'s send() or release() gives it back');
+      throw new Error('this Sender was dropped: clone it before dropping it to keep sending');
+    }
     return this.chan;
   }
   /** True once the Receiver is gone: sends would fail. */
@@ -341,6 +346,35 @@ export class Sender<T> extends SenderBase<T> {
       throw new TrySendError('full', undefined);
     }
   }
+  /**
+   * `reserve()` that takes this Sender into the permit (Tokio's
+   * `reserve_owned`): the OwnedPermit's `send(value)` gives a Sender back,
+   * and dropping it unused gives the slot back and drops the Sender. This
+   * Sender is spent once the slot is granted.
+   */
+  reserveOwned(): Awaitable<OwnedPermit<T>> {
+    const chan = this.live();
+    const reserving = this.reserve() as unknown as Future<Permit<T>>;
+    return pollFn(
+      (cx: Context): Poll<OwnedPermit<T>> => {
+        const got = reserving.poll(cx);
+        if (!got.ready) return PENDING;
+        this.chan = null; // the sender's count moves into the permit
+        this.movedIntoPermit = true;
+        return Poll.ready(new OwnedPermit(chan, got.value));
+      },
+      () => `room in a full mpsc channel (capacity ${chan.bound})`,
+      () => dropFuture(reserving),
+    );
+  }
+  /** `tryReserve()` that takes this Sender into the permit (Tokio's `try_reserve_owned`). */
+  tryReserveOwned(): OwnedPermit<T> {
+    const chan = this.live();
+    const permit = this.tryReserve();
+    this.chan = null;
+    this.movedIntoPermit = true;
+    return new OwnedPermit(chan, permit);
+  }
   /** A Permit now, or throws TrySendError ('full', or 'disconnected') with no value (Tokio's `try_reserve`). */
   tryReserve(): Permit<T> {
     const chan = this.live();
@@ -427,6 +461,48 @@ export class Permit<T> {
     this.#chan = null;
     this.#slot = null;
     return { fresh, what: 'Permit' };
+  }
+}
+
+/**
+ * A reserved slot that holds its Sender (Tokio's `OwnedPermit`): `send`
+ * uses the slot and gives the Sender back; `release()` gives the slot back
+ * unused and the Sender back; dropping it gives the slot back and drops the
+ * Sender.
+ */
+export class OwnedPermit<T> {
+  #chan: Chan<T> | null;
+  #permit: Permit<T> | null;
+  constructor(chan: Chan<T>, permit: Permit<T>) {
+    this.#chan = chan;
+    this.#permit = permit;
+  }
+  #take(): { chan: Chan<T>; permit: Permit<T> } {
+    const chan = this.#chan;
+    const permit = this.#permit;
+    if (chan === null || permit === null) throw new Error('this OwnedPermit was already used, released or dropped');
+    this.#chan = null;
+    this.#permit = null;
+    return { chan, permit };
+  }
+  /** Sends `value` into the reserved slot and returns the Sender. */
+  send(value: T): Sender<T> {
+    const { chan, permit } = this.#take();
+    permit.send(value);
+    return new Sender(chan);
+  }
+  /** Gives the slot back unused and returns the Sender (Tokio's `release`). */
+  release(): Sender<T> {
+    const { chan, permit } = this.#take();
+    permit.drop();
+    return new Sender(chan);
+  }
+  drop(): void {
+    if (this.#chan === null) return;
+    this.release().drop();
+  }
+  [Symbol.dispose](): void {
+    this.drop();
   }
 }
 
