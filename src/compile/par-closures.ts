@@ -26,11 +26,11 @@ const PAR_MODULE = 'weft/par';
 /** `weft/par` functions whose result is a par iterator. */
 const ROOTS = new Set(['parIter', 'range']);
 /** Methods of a par iterator that return a par iterator again (the others are terminal). */
-const ADAPTERS = new Set(['map', 'filter', 'flatMap', 'fold', 'withMinLen', 'withMaxLen', 'inspect', 'enumerate', 'zip', 'chunks']);
+const ADAPTERS = new Set(['map', 'mapInit', 'filter', 'filterMap', 'flatMap', 'fold', 'withMinLen', 'withMaxLen', 'inspect', 'enumerate', 'zip', 'chunks', 'chain', 'skip', 'take', 'rev', 'stepBy', 'flatten', 'windows', 'chunksExact']);
 /** Methods whose arguments are data, never closures: an identifier passed to them is not lifted. */
-const DATA_METHODS = new Set(['withMinLen', 'withMaxLen', 'enumerate', 'zip', 'chunks', 'collect', 'sum', 'count', 'min', 'max']);
+const DATA_METHODS = new Set(['withMinLen', 'withMaxLen', 'enumerate', 'zip', 'chunks', 'collect', 'sum', 'count', 'min', 'max', 'chain', 'skip', 'take', 'rev', 'stepBy', 'flatten', 'windows', 'chunksExact', 'product', 'unzip', 'collectIntoVec']);
 /** `weft/par` functions whose closure arguments run on the pool, and the first argument that may be one. */
-const DIRECT: Record<string, number> = { join: 0, parSortBy: 1 };
+const DIRECT: Record<string, number> = { join: 0, parSortBy: 1, parSortByKey: 1, parSortByCachedKey: 1, parSortUnstableBy: 1, parSortUnstableByKey: 1 };
 
 interface ParImports {
   /** Local name -> the name `weft/par` exports it as. */

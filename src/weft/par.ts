@@ -10,8 +10,8 @@
  * is told in par/job.ts; the registry behind a pool (its threads, deques
  * and stealing) in par/registry.ts.
  */
-export { ParallelIterator, parIter, range } from './par/iter.ts';
+export { ParallelIterator, parIter, range, parExtend } from './par/iter.ts';
 export { join, scope, Scope } from './par/join.ts';
 export { ThreadPoolBuilder, ThreadPool, currentNumThreads } from './par/thread-pool.ts';
 export { sharedArray } from './par/shared-array.ts';
-export { parSort, parSortBy } from './par/sort.ts';
+export { parSort, parSortBy, parSortByKey, parSortByCachedKey, parSortUnstable, parSortUnstableBy, parSortUnstableByKey } from './par/sort.ts';

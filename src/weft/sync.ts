@@ -12,7 +12,7 @@ export { Condvar, type WaitTimeoutResult } from './sync/condvar.ts';
 export { Barrier, BarrierWaitResult } from './sync/barrier.ts';
 export { Once, OnceState } from './sync/once.ts';
 export { OnceLock } from './sync/once-lock.ts';
-export { AtomicBool, AtomicI32, AtomicI64, AtomicU32, AtomicU64, Ordering } from './sync/atomic.ts';
+export { AtomicBool, AtomicI8, AtomicU8, AtomicI16, AtomicU16, AtomicI32, AtomicI64, AtomicU32, AtomicU64, AtomicIsize, AtomicUsize, Ordering } from './sync/atomic.ts';
 export { type Result } from './sync/result.ts';
 export { PoisonError, SendError, RecvError, TryRecvError, RecvTimeoutError, TrySendError } from './sync/errors.ts';
 export { drop } from './sync/drop.ts';

@@ -16,7 +16,7 @@ import * as time from './task/time.ts';
 
 export { Poll, Context, Waker, type Future, type Awaitable, type IntoFuture, type Output, type Wake } from './task/future.ts';
 export { blockOn, TaskHang } from './task/runtime.ts';
-export { spawn, yieldNow, JoinHandle, JoinError, JoinSet, AbortHandle } from './task/spawn.ts';
+export { spawn, yieldNow, id, tryId, JoinHandle, JoinError, JoinSet, AbortHandle } from './task/spawn.ts';
 export { select, join, tryJoin, pin, Pinned, type Selected, type SelectedElse, type SelectOptions } from './task/combinators.ts';
 export { sleep, sleepUntil, interval, intervalAt, timeout, timeoutAt, Elapsed, Interval, MissedTickBehavior, Sleep } from './task/time.ts';
 export { time };
@@ -28,6 +28,9 @@ export { Mutex, MutexGuard } from './task/sync/mutex.ts';
 export { RwLock, RwLockReadGuard, RwLockWriteGuard } from './task/sync/rwlock.ts';
 export { Semaphore, SemaphorePermit, AcquireError, TryAcquireError } from './task/sync/semaphore.ts';
 export { Notify } from './task/sync/notify.ts';
+export { Barrier } from './task/sync/barrier.ts';
+export { OnceCell, SetError } from './task/sync/once-cell.ts';
+export { BarrierWaitResult } from './sync/barrier.ts';
 export { Lagged } from './task/sync/broadcast.ts';
 export { SendError, RecvError, TryRecvError, TrySendError } from './sync/errors.ts';
 export { drop } from './sync/drop.ts';

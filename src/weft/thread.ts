@@ -183,7 +183,17 @@ export class Builder {
     return this;
   }
   spawn<T>(f: () => T): JoinHandle<Awaited<T>> {
-    return spawnWith(f, this.#name, false);
+    return spawnWith(f, this.#checkedName(), false);
+  }
+  /** Spawns a named scoped thread into `scope` (Rust's `Builder::spawn_scoped`): it borrows what it captures, as `s.spawn` does. */
+  spawnScoped<T>(scope: Scope, f: () => T): JoinHandle<Awaited<T>> {
+    if (!(scope instanceof Scope)) throw new TypeError('spawnScoped takes the scope first: builder.spawnScoped(s, () => …), inside scope((s) => …)');
+    return scope.spawnNamed(f, this.#checkedName());
+  }
+  /** Rust's `Thread::new` refuses a name with a NUL in it (it becomes a C string). */
+  #checkedName(): string | undefined {
+    if (this.#name?.includes('\0')) throw new Error('thread name may not contain interior null bytes');
+    return this.#name;
   }
 }
 
@@ -296,11 +306,16 @@ export class Scope {
    * Scope is `Sync`): every one is joined before `scope` returns.
    */
   spawn<T>(f: () => T): JoinHandle<Awaited<T>> {
+    return this.spawnNamed(f, undefined);
+  }
+
+  /** @internal `spawn`, with a name (Builder.spawnScoped). */
+  spawnNamed<T>(f: () => T, name: string | undefined): JoinHandle<Awaited<T>> {
     const i32 = context().memory.i32;
     if (Atomics.load(i32, (this.#addr >> 2) + SW.ended) !== 0) {
       throw new Error('this scope has ended: its threads were all joined when scope() returned, and it takes no more');
     }
-    const handle = spawnWith(f, undefined, true);
+    const handle = spawnWith(f, name, true);
     const threadId = handle.thread().id;
     this.#record(threadId);
     if (this.#opener) this.#handles.set(threadId, handle as JoinHandle<unknown>);

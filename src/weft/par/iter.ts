@@ -55,7 +55,7 @@ export class ParallelIterator<T> {
 
   #with<U>(k: StageKind, f: unknown, id?: unknown): ParallelIterator<U> {
     const stage: StageSpec = id === undefined ? { k, f: liftedForPar(f, k) } : { k, f: liftedForPar(f, k), id: liftedForPar(id, k) };
-    const keepsPositions = k === 'map' || k === 'inspect';
+    const keepsPositions = k === 'map' || k === 'inspect' || k === 'mapInit';
     return new ParallelIterator<U>(this.#source, [...this.#stages, stage], keepsPositions ? this.#shape : { ...this.#shape, indexed: false });
   }
 
@@ -63,7 +63,7 @@ export class ParallelIterator<T> {
   #needIndexed(api: string): void {
     if (this.#shape.indexed) return;
     throw new TypeError(
-      `${api} needs to know each item's position, but filter, flatMap or fold came before it and change how many items there are ` +
+      `${api} needs to know each item's position, but filter, filterMap, flatMap or fold came before it and change how many items there are ` +
         `(in Rayon, ${api} is a method of IndexedParallelIterator only). Call ${api} before them.`,
     );
   }
@@ -72,9 +72,25 @@ export class ParallelIterator<T> {
   map<U>(f: (item: T) => U): ParallelIterator<U> {
     return this.#with('map', f);
   }
+  /**
+   * Like `map`, with a state `init()` makes for each piece of work, which
+   * `f` gets beside each item and may change (Rayon's `map_init`: a scratch
+   * buffer, a random generator). How many pieces there are is the pool's
+   * business, as in Rayon: `init` runs less often than once per item.
+   */
+  mapInit<S, U>(init: () => S, f: (state: S, item: T) => U): ParallelIterator<U> {
+    return this.#with('mapInit', f, init);
+  }
   /** Keeps the items for which `predicate` is true. */
   filter(predicate: (item: T) => boolean): ParallelIterator<T> {
     return this.#with('filter', predicate);
+  }
+  /**
+   * Applies `f` to each item and keeps what it returns, except undefined or
+   * null (Rayon's `filter_map`, whose `None` is undefined here).
+   */
+  filterMap<U>(f: (item: T) => U | undefined | null): ParallelIterator<U> {
+    return this.#with('filterMap', f);
   }
   /** Applies `f` to each item and flattens the iterables it returns (arrays, sets...). */
   flatMap<U>(f: (item: T) => Iterable<U>): ParallelIterator<U> {
@@ -142,6 +158,10 @@ export class ParallelIterator<T> {
   /** Calls `f` on every item, in no particular order. */
   forEach(f: (item: T) => void): void {
     this.#run({ k: 'forEach', f: liftedForPar(f, 'forEach') });
+  }
+  /** `forEach` with a state per piece of work, as `mapInit` makes it (Rayon's `for_each_init`). */
+  forEachInit<S>(init: () => S, f: (state: S, item: T) => void): void {
+    this.#with('mapInit', f, init).#run({ k: 'count' });
   }
   /**
    * Combines all items with `op`, starting from `identity()` in each piece of
@@ -229,6 +249,122 @@ export class ParallelIterator<T> {
   /** The items in an array, in source order (Rayon's `collect::<Vec<_>>()`). */
   collect(): T[] {
     return this.#run({ k: 'collect' }) as T[];
+  }
+
+  // Adapters without a closure of their own that reorder, cut or join whole sequences (Rayon's chain, skip,
+  // take, rev, step_by, flatten): the items so far are collected, in order, and a new iterator runs over them.
+  // The results are Rayon's; the stages before the adapter run when it is called, not at the terminal op.
+
+  /** This iterator's items, then `other`'s (Rayon's `chain`). */
+  chain(other: ParallelIterator<T> | ArrayLike<T> | Iterable<T>): ParallelIterator<T> {
+    return parIter(this.collect().concat(itemsOf(other, 'chain')));
+  }
+  /** All but the first `n` items (Rayon's `skip`). */
+  skip(n: number): ParallelIterator<T> {
+    this.#needIndexed('skip');
+    return parIter(this.collect().slice(count(n, 'skip')));
+  }
+  /** The first `n` items (Rayon's `take`). */
+  take(n: number): ParallelIterator<T> {
+    this.#needIndexed('take');
+    return parIter(this.collect().slice(0, count(n, 'take')));
+  }
+  /** The items in reverse order (Rayon's `rev`). */
+  rev(): ParallelIterator<T> {
+    this.#needIndexed('rev');
+    return parIter(this.collect().reverse());
+  }
+  /** Every `step`-th item, starting with the first (Rayon's `step_by`). */
+  stepBy(step: number): ParallelIterator<T> {
+    this.#needIndexed('stepBy');
+    if (!Number.isInteger(step) || step < 1) throw new RangeError(`stepBy needs a step of at least 1, got ${step}`);
+    return parIter(this.collect().filter((_, i) => i % step === 0));
+  }
+  /**
+   * Every run of `size` consecutive items, overlapping, in order (Rayon's
+   * `par_windows`): none when there are fewer than `size` items.
+   */
+  windows(size: number): ParallelIterator<T[]> {
+    this.#needIndexed('windows');
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`windows needs a size of at least 1, got ${size}`);
+    const items = this.collect();
+    const out: T[][] = [];
+    for (let i = 0; i + size <= items.length; i++) out.push(items.slice(i, i + size));
+    return parIter(out);
+  }
+  /** Like `chunks`, but every group has exactly `size` items: the remainder is left out (Rayon's `par_chunks_exact`). */
+  chunksExact(size: number): ParallelIterator<T[]> {
+    this.#needIndexed('chunksExact');
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`chunksExact needs a size of at least 1, got ${size}`);
+    const items = this.collect();
+    const out: T[][] = [];
+    for (let i = 0; i + size <= items.length; i += size) out.push(items.slice(i, i + size));
+    return parIter(out);
+  }
+  /** The items of each item, an iterable (arrays, sets...), in order (Rayon's `flatten`). */
+  flatten(): ParallelIterator<T extends Iterable<infer U> ? U : never> {
+    const out: unknown[] = [];
+    for (const inner of this.collect()) {
+      if (inner === null || typeof inner !== 'object' || !(Symbol.iterator in inner)) {
+        throw new TypeError(`flatten expects items that are arrays or other iterables, but met ${inner === null ? 'null' : typeof inner}`);
+      }
+      for (const x of inner as Iterable<unknown>) out.push(x);
+    }
+    return parIter(out) as ParallelIterator<T extends Iterable<infer U> ? U : never>;
+  }
+
+  /** The product of the items (1 when there are none; Rayon's `product`). */
+  product(): T {
+    const items = this.collect() as unknown[];
+    if (items.length > 0 && typeof items[0] === 'bigint') return items.reduce((a: unknown, b) => (a as bigint) * (b as bigint), 1n) as T;
+    return items.reduce((a: unknown, b) => (a as number) * (b as number), 1) as T;
+  }
+  /** `[items for which predicate is true, the others]`, each in order (Rayon's `partition`). */
+  partition(predicate: (item: T) => boolean): [T[], T[]] {
+    const items = this.collect();
+    const flags = parIter(items).#with<boolean>('map', predicate).collect();
+    const yes: T[] = [];
+    const no: T[] = [];
+    for (let i = 0; i < items.length; i++) (flags[i] ? yes : no).push(items[i]!);
+    return [yes, no];
+  }
+  /** Pairs `[a, b]` taken apart into `[as, bs]` (Rayon's `unzip`). */
+  unzip(): [T extends readonly [infer A, unknown] ? A[] : unknown[], T extends readonly [unknown, infer B] ? B[] : unknown[]] {
+    const as: unknown[] = [];
+    const bs: unknown[] = [];
+    for (const pair of this.collect()) {
+      if (!Array.isArray(pair)) throw new TypeError(`unzip expects [a, b] pairs, but met ${pair === null ? 'null' : typeof pair}`);
+      as.push(pair[0]);
+      bs.push(pair[1]);
+    }
+    return [as, bs] as never;
+  }
+  /** The positions of the items for which `predicate` is true, in order (Rayon's `positions`). */
+  positions(predicate: (item: T) => boolean): number[] {
+    this.#needIndexed('positions');
+    const flags = this.#with<boolean>('map', predicate).collect();
+    const out: number[] = [];
+    for (let i = 0; i < flags.length; i++) if (flags[i]) out.push(i);
+    return out;
+  }
+  /** The first value, in source order, that `f` gives other than undefined or null (Rayon's `find_map_first`). */
+  findMapFirst<U>(f: (item: T) => U | undefined | null): U | undefined {
+    return this.#with<U>('filterMap', f).collect()[0];
+  }
+  /** The last value, in source order, that `f` gives other than undefined or null (Rayon's `find_map_last`). */
+  findMapLast<U>(f: (item: T) => U | undefined | null): U | undefined {
+    return this.#with<U>('filterMap', f).collect().at(-1);
+  }
+  /** Some value that `f` gives other than undefined or null (Rayon's `find_map_any`). */
+  findMapAny<U>(f: (item: T) => U | undefined | null): U | undefined {
+    return this.findMapFirst(f);
+  }
+  /** Empties `target` and fills it with the items, in order (Rayon's `collect_into_vec`). */
+  collectIntoVec(target: T[]): void {
+    if (!Array.isArray(target)) throw new TypeError('collectIntoVec expects an array to fill');
+    const items = this.collect();
+    target.length = 0;
+    for (const x of items) target.push(x);
   }
 
   /** The stages with each `zip`'s other side made an array, and how many source items the zips leave. */
@@ -358,6 +494,40 @@ interface Traced {
 function addPiece(work: PieceTimes, micros: number): void {
   work.total += micros;
   if (micros > work.longest) work.longest = micros;
+}
+
+/** The items of another par iterator (collected), an array or an iterable, as an array. */
+function itemsOf<T>(other: ParallelIterator<T> | ArrayLike<T> | Iterable<T>, api: string): T[] {
+  if (other instanceof ParallelIterator) return other.collect();
+  if (isArrayLike(other)) return Array.from(other as ArrayLike<T>);
+  if (other !== null && typeof other === 'object' && Symbol.iterator in other) return Array.from(other as Iterable<T>);
+  throw new TypeError(`${api} expects an array, a typed array, an iterable or a par iterator, but got ${other === null ? 'null' : typeof other}`);
+}
+
+function count(n: number, api: string): number {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`${api} needs a whole number of items, got ${n}`);
+  return n;
+}
+
+/**
+ * Adds the items of `items` (a par iterator, collected in order, or an
+ * array or iterable) to `target`: pushed onto an array, added to a Set,
+ * set in a Map from `[key, value]` pairs (Rayon's `par_extend`).
+ */
+export function parExtend<T>(target: T[] | Set<T> | Map<unknown, unknown>, items: ParallelIterator<T> | ArrayLike<T> | Iterable<T>): void {
+  const values = itemsOf(items, 'parExtend');
+  if (Array.isArray(target)) {
+    for (const x of values) target.push(x);
+  } else if (target instanceof Set) {
+    for (const x of values) target.add(x);
+  } else if (target instanceof Map) {
+    for (const pair of values) {
+      if (!Array.isArray(pair) || pair.length !== 2) throw new TypeError('parExtend into a Map expects [key, value] pairs');
+      target.set(pair[0], pair[1]);
+    }
+  } else {
+    throw new TypeError('parExtend expects an array, a Set or a Map to extend');
+  }
 }
 
 function isArrayLike(value: unknown): value is ArrayLike<unknown> {

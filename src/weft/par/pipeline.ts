@@ -10,6 +10,7 @@
  * the caller's own, or ones a worker rebuilt from their lifted form.
  */
 
+import { ordLess } from './order.ts';
 import { fusedStretch } from './fused.ts';
 
 type Fn = (...args: never[]) => unknown;
@@ -24,7 +25,7 @@ export interface Fuse {
   start: number;
 }
 
-export type StageKind = 'map' | 'filter' | 'flatMap' | 'inspect' | 'fold' | 'enumerate' | 'zip' | 'chunks';
+export type StageKind = 'map' | 'mapInit' | 'filter' | 'filterMap' | 'flatMap' | 'inspect' | 'fold' | 'enumerate' | 'zip' | 'chunks';
 export interface Stage {
   k: StageKind;
   /** The stage's closure (none for `enumerate`, `zip`, `chunks`). */
@@ -87,7 +88,8 @@ interface Sink {
   result(): unknown;
 }
 
-const less = (a: unknown, b: unknown) => (a as number) < (b as number);
+/** Rust's Ord: numbers by <, arrays (tuples) lexicographically (order.ts). */
+const less = ordLess;
 
 /** `index()` is the source index of the item being pushed (for `position*`). */
 function sink(t: Terminal, index: () => number): Sink {
@@ -231,6 +233,12 @@ export function startStretch(item: (i: number) => unknown, stages: readonly Stag
       case 'inspect':
         push = (x) => (f(x), next(x));
         break;
+      case 'filterMap':
+        push = (x) => {
+          const y = f(x);
+          return y === undefined || y === null ? true : next(y);
+        };
+        break;
       case 'flatMap':
         push = (x) => {
           for (const y of f(x) as Iterable<unknown>) if (!next(y)) return false;
@@ -265,6 +273,20 @@ export function startStretch(item: (i: number) => unknown, stages: readonly Stag
           chunk = [];
           return next(rest);
         });
+        break;
+      }
+      case 'mapInit': {
+        // Rayon's map_init: one state per stretch, made when its first item comes.
+        const init = stage.id as () => unknown;
+        let made = false;
+        let state: unknown;
+        push = (x) => {
+          if (!made) {
+            state = init();
+            made = true;
+          }
+          return next(f(state, x));
+        };
         break;
       }
       case 'fold': {

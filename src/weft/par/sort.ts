@@ -24,6 +24,7 @@ import { type Lifted } from '../runtime/lift.ts';
 import { currentRegistry } from './current.ts';
 import { closureRef, registerJobKind, runJob, typedArrayKind, typedArrayKinds, viewOf, type AnyTypedArray, type ClosureRef } from './job.ts';
 import { liftedForPar } from './lifted.ts';
+import { ordCompare, unordered } from './order.ts';
 import { registryCutoff, registryThreads } from './registry.ts';
 
 /**
@@ -41,7 +42,7 @@ const numericLess = (a: unknown, b: unknown): boolean => (a as number) < (b as n
 
 function defaultCompare(a: unknown, b: unknown): number {
   if (typeof a === 'number' && typeof b === 'number') return numericLess(a, b) ? -1 : numericLess(b, a) ? 1 : 0;
-  return (a as string) < (b as string) ? -1 : (b as string) < (a as string) ? 1 : 0;
+  return ordCompare(a, b);
 }
 
 interface SortDesc {
@@ -172,7 +173,7 @@ function sortWith(items: unknown, compare: unknown, api: string): void {
   if (!isTyped && !Array.isArray(items)) throw new TypeError(`${api} expects an array or a typed array to sort in place`);
   const array = items as AnyTypedArray | unknown[];
   const numbers = isTyped || (array as unknown[]).every((x) => typeof x === 'number');
-  if (!numbers && cmpFn === undefined) refuseUnordered(array as unknown[]);
+  if (!numbers && cmpFn === undefined) refuseUnordered(array as unknown[], api);
   const sequential = () => (array as { sort(cmp: Compare): unknown }).sort(cmpFn ?? (isTyped ? (undefined as never) : defaultCompare));
   if (!numbers) return void sequential();
   const registry = currentRegistry();
@@ -195,18 +196,20 @@ function sortWith(items: unknown, compare: unknown, api: string): void {
 }
 
 /**
- * parSort orders numbers, strings or bigints, all of one kind (Rust's `par_sort` needs `Ord`, and would not
- * compile for anything else): objects, or numbers mixed with strings, have no order of their own.
+ * parSort orders numbers, strings, bigints or booleans, all of one kind, or arrays of them (Rust's tuples,
+ * compared lexicographically): Rust's `par_sort` needs `Ord`, and would not compile for anything else.
+ * Objects, or numbers mixed with strings, have no order of their own.
  */
-function refuseUnordered(array: unknown[]): void {
-  const kind = array.length > 0 ? typeof array[0] : 'number';
-  const odd = array.findIndex((x) => typeof x !== kind || (kind !== 'string' && kind !== 'bigint' && kind !== 'number'));
+function refuseUnordered(array: unknown[], api = 'parSort'): void {
+  const kindOf = (x: unknown) => (Array.isArray(x) ? 'array' : typeof x);
+  const kind = array.length > 0 ? kindOf(array[0]) : 'number';
+  const odd = array.findIndex((x) => kindOf(x) !== kind || unordered(x) !== undefined);
   if (odd < 0) return;
-  const what = (x: unknown) => (x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x === 'object' ? 'an object' : `a ${typeof x}`);
+  const what = (x: unknown) => unordered(x) ?? (Array.isArray(x) ? 'an array' : `a ${typeof x}`);
   throw new TypeError(
-    `parSort orders numbers, strings or bigints of one kind, but item ${odd} is ${what(array[odd])}` +
-      (odd > 0 ? ` where item 0 is ${what(array[0])}` : '') +
-      ' (Rust needs Ord to sort). Give the order with parSortBy(items, (a, b) => …), or sort by a key: parSortBy(items, (a, b) => a.key - b.key)',
+    `${api} orders numbers, strings, bigints or booleans of one kind, or arrays of them as tuples, but ${api.endsWith('Key') ? 'the key of item' : 'item'} ${odd} is ${what(array[odd])}` +
+      (odd > 0 ? ` where ${api.endsWith('Key') ? 'the key of item' : 'item'} 0 is ${what(array[0])}` : '') +
+      ` (Rust needs Ord to sort). Give the order with parSortBy(items, (a, b) => …), or sort by a key: parSortByKey(items, (x) => x.key)`,
   );
 }
 
@@ -218,4 +221,46 @@ export function parSort<T>(items: T[] | AnyTypedArray): void {
 /** Sorts `items` in place, in parallel, by `compare` (negative when a goes before b). Stable. */
 export function parSortBy<T>(items: T[] | AnyTypedArray, compare: (a: T, b: T) => number): void {
   sortWith(items, compare, 'parSortBy');
+}
+
+/**
+ * Sorts `items` in place by the key `key` gives each (Rust's `par_sort_by_key`):
+ * keys compare as Rust's Ord (numbers, strings, bigints, booleans, arrays of
+ * them as tuples). Stable. `key` is called once per item, before sorting
+ * (which is Rayon's `par_sort_by_cached_key`; `par_sort_by_key` may call it
+ * more often, which only a key with side effects could tell). The items are
+ * ordered on the calling thread.
+ */
+export function parSortByKey<T, K>(items: T[] | AnyTypedArray, key: (item: T) => K): void {
+  sortByKey(items, key, 'parSortByKey');
+}
+
+/** Rayon's `par_sort_by_cached_key`: `parSortByKey`, whose key is computed once per item. */
+export function parSortByCachedKey<T, K>(items: T[] | AnyTypedArray, key: (item: T) => K): void {
+  sortByKey(items, key, 'parSortByCachedKey');
+}
+
+/** Rayon's `par_sort_unstable`: weft's sort is stable, which an unstable sort is allowed to be. */
+export function parSortUnstable<T>(items: T[] | AnyTypedArray): void {
+  sortWith(items, undefined, 'parSortUnstable');
+}
+
+/** Rayon's `par_sort_unstable_by` (stable in weft, which an unstable sort is allowed to be). */
+export function parSortUnstableBy<T>(items: T[] | AnyTypedArray, compare: (a: T, b: T) => number): void {
+  sortWith(items, compare, 'parSortUnstableBy');
+}
+
+/** Rayon's `par_sort_unstable_by_key` (stable in weft, which an unstable sort is allowed to be). */
+export function parSortUnstableByKey<T, K>(items: T[] | AnyTypedArray, key: (item: T) => K): void {
+  sortByKey(items, key, 'parSortUnstableByKey');
+}
+
+function sortByKey(items: unknown, key: unknown, api: string): void {
+  const keyFn = liftedForPar(key, api).fn as (item: unknown) => unknown;
+  if (typedArrayKind(items) < 0 && !Array.isArray(items)) throw new TypeError(`${api} expects an array or a typed array to sort in place`);
+  const array = items as ArrayLike<unknown> & { [i: number]: unknown };
+  const keyed = Array.from({ length: array.length }, (_, i) => ({ key: keyFn(array[i]), item: array[i] }));
+  refuseUnordered(keyed.map((k) => k.key), api);
+  keyed.sort((a, b) => defaultCompare(a.key, b.key));
+  for (let i = 0; i < keyed.length; i++) array[i] = keyed[i]!.item;
 }

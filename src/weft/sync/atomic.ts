@@ -8,8 +8,9 @@
  * JavaScript number cannot hold every 64-bit integer.
  *
  * In run memory (Int32 words at `addr`):
- *   0 type: 0 i32, 1 u32, 2 i64, 3 u64, 4 bool (the decoder reads it, so all
- *     atomics share one handle kind)
+ *   0 type: 0 i32, 1 u32, 2 i64, 3 u64, 4 bool, 5 i8, 6 u8, 7 i16, 8 u16,
+ *     9 isize, 10 usize (the decoder reads it, so all atomics share one
+ *     handle kind)
  *   1 unused
  *   2-3 the value: a 32-bit value (bool: 0 or 1) in word 2, a 64-bit one in
  *     both (8-aligned)
@@ -42,7 +43,7 @@ export const Ordering = {
 } as const;
 export type Ordering = (typeof Ordering)[keyof typeof Ordering];
 
-const Type = { i32: 0, u32: 1, i64: 2, u64: 3, bool: 4 } as const;
+const Type = { i32: 0, u32: 1, i64: 2, u64: 3, bool: 4, i8: 5, u8: 6, i16: 7, u16: 8, isize: 9, usize: 10 } as const;
 const VALUE_WORD = 2;
 const WORDS = 4;
 
@@ -62,7 +63,7 @@ function checkOrdering(order: Ordering | undefined, use: 'load' | 'store' | 'fai
   }
 }
 
-type IntArray = Int32Array | Uint32Array | BigInt64Array | BigUint64Array;
+type IntArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array;
 type ViewOf = new (buffer: SharedArrayBuffer, byteOffset: number, length: number) => IntArray;
 
 /**
@@ -389,6 +390,56 @@ export class AtomicU64 extends AtomicInteger<bigint> {
   }
 }
 
+/**
+ * The integer atomics that hold a JavaScript number and have no class of
+ * their own above (Rust's AtomicI8, AtomicU8, AtomicI16, AtomicU16, and
+ * AtomicIsize/AtomicUsize at 32 bits): the low bytes of the value word, read
+ * through a view of that width, so they wrap at their width as Rust's do.
+ */
+function smallAtomic(what: string, type: number, view: ViewOf, bits: 8 | 16 | 32, signed: boolean) {
+  const shift = 32 - bits;
+  const wrap = signed ? (v: number) => (v << shift) >> shift : (v: number) => (v << shift) >>> shift;
+  return class extends AtomicInteger<number> {
+    protected readonly what = what;
+    constructor(value: number, addr?: number) {
+      super(type, addr);
+      if (addr === undefined) this.store(value);
+    }
+    protected viewKind(): ViewOf {
+      return view;
+    }
+    protected toWord(value: number): number {
+      return wrap(checkInteger(this.what, value));
+    }
+    protected nand(a: number, b: number): number {
+      return wrap(~(a & b));
+    }
+  };
+}
+
+/** Rust's `AtomicI8`: an 8-bit signed integer shared between threads. */
+export const AtomicI8 = smallAtomic('AtomicI8', Type.i8, Int8Array, 8, true);
+export type AtomicI8 = InstanceType<typeof AtomicI8>;
+/** Rust's `AtomicU8`: an 8-bit unsigned integer shared between threads. */
+export const AtomicU8 = smallAtomic('AtomicU8', Type.u8, Uint8Array, 8, false);
+export type AtomicU8 = InstanceType<typeof AtomicU8>;
+/** Rust's `AtomicI16`: a 16-bit signed integer shared between threads. */
+export const AtomicI16 = smallAtomic('AtomicI16', Type.i16, Int16Array, 16, true);
+export type AtomicI16 = InstanceType<typeof AtomicI16>;
+/** Rust's `AtomicU16`: a 16-bit unsigned integer shared between threads. */
+export const AtomicU16 = smallAtomic('AtomicU16', Type.u16, Uint16Array, 16, false);
+export type AtomicU16 = InstanceType<typeof AtomicU16>;
+
+/**
+ * Rust's `AtomicUsize`, 32 bits wide as on wasm32 (a JavaScript number, like
+ * AtomicU32): it wraps at 2^32, where a 64-bit target's usize wraps at 2^64.
+ */
+export const AtomicUsize = smallAtomic('AtomicUsize', Type.usize, Uint32Array, 32, false);
+export type AtomicUsize = InstanceType<typeof AtomicUsize>;
+/** Rust's `AtomicIsize`, 32 bits wide as on wasm32 (like AtomicI32). */
+export const AtomicIsize = smallAtomic('AtomicIsize', Type.isize, Int32Array, 32, true);
+export type AtomicIsize = InstanceType<typeof AtomicIsize>;
+
 /** Rust's `AtomicBool`: a boolean shared between threads (one Int32 word, 0 or 1). */
 export class AtomicBool extends Atomic<boolean, number> {
   protected readonly what = 'AtomicBool';
@@ -458,6 +509,18 @@ registerDecoder(HandleKind.Atomic, (addr) => {
       return new AtomicU64(0n, addr);
     case Type.bool:
       return new AtomicBool(false, addr);
+    case Type.i8:
+      return new AtomicI8(0, addr);
+    case Type.u8:
+      return new AtomicU8(0, addr);
+    case Type.i16:
+      return new AtomicI16(0, addr);
+    case Type.u16:
+      return new AtomicU16(0, addr);
+    case Type.isize:
+      return new AtomicIsize(0, addr);
+    case Type.usize:
+      return new AtomicUsize(0, addr);
     default:
       throw new Error(`weft internal error: bad atomic type at ${addr}`);
   }

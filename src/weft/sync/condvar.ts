@@ -9,25 +9,32 @@
  *
  * In run memory (Int32 words at `addr`):
  *   0 sequence: bumped by every notifyOne / notifyAll (wraps, as Rust's u32 does)
- *   1 reserved
+ *   1 waiters: threads in a free-running wait
+ *   2 tokens: notifyOne wakeups not yet claimed by a waiter
+ *   3 notifyAll generation
+ *   4 lock word over 1-3
  *
- * Spurious wakeups happen, as Rust allows: a waiter may return without a
- * notify (and a notifyOne may wake more than one waiter, because weft's
- * waits are cut into slices that re-check the word). Under a seed they are
- * made to happen: every other wait of a thread returns at once, the lock
- * taken again, the condition unchanged (runtime/scheduler.ts, "Fault
- * injection"). Always wait in a loop over your condition — `waitWhile`
- * writes that loop for you.
+ * A free-running notifyOne wakes one waiter, as Rust's futex condvar does:
+ * weft's waits are cut into slices that re-check the sequence word, so a
+ * waiter that sees it change must also claim one of notifyOne's tokens (or
+ * see a notifyAll) before it returns; otherwise the change was someone
+ * else's wakeup and it sleeps again. Spurious wakeups are still allowed, as
+ * in Rust. Under a seed they are made to happen: every other wait of a
+ * thread returns at once, the lock taken again, the condition unchanged
+ * (runtime/scheduler.ts, "Fault injection"), and a notify wakes every
+ * thread whose word changed, as before. Always wait in a loop over your
+ * condition — `waitWhile` writes that loop for you.
  */
-import { now, spuriousWakeup } from '../runtime/scheduler.ts';
+import { now, scheduled, spuriousWakeup } from '../runtime/scheduler.ts';
+import { lockWord, unlockWord } from '../runtime/futex-lock.ts';
 import { traceEvent } from '../runtime/trace.ts';
 import { context } from '../runtime/context.ts';
 import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { blockWhileEqual, wake, waitKindCode } from '../runtime/wait.ts';
 import { MutexGuard, WHILE_UNLOCKED } from './mutex.ts';
 
-const W = { seq: 0 } as const;
-const WORDS = 2;
+const W = { seq: 0, waiters: 1, tokens: 2, all: 3, lock: 4 } as const;
+const WORDS = 6;
 
 /**
  * What `waitTimeout` and `waitTimeoutWhile` return: the guard, locked
@@ -138,10 +145,30 @@ export class Condvar extends MovableHandle {
 
   #notify(count: number): void {
     this.assertUsable();
-    const i32 = context().memory.i32;
-    const index = (this.#addr >> 2) + W.seq;
+    const memory = context().memory;
+    const i32 = memory.i32;
+    const base = this.#addr >> 2;
+    const index = base + W.seq;
+    if (scheduled(memory)) {
+      // Under a seed, as it always was: every waiter whose word changed may go on (seeded runs replay unchanged).
+      Atomics.add(i32, index, 1);
+      wake(i32, index, count);
+      return;
+    }
+    lockWord(i32, base + W.lock);
+    const waiters = i32[base + W.waiters]!;
+    if (count === Infinity) {
+      i32[base + W.all] = (i32[base + W.all]! + 1) | 0;
+      i32[base + W.tokens] = 0;
+    } else if (waiters > i32[base + W.tokens]!) {
+      i32[base + W.tokens]!++;
+    } else {
+      unlockWord(i32, base + W.lock);
+      return; // every waiter already has a wakeup coming (or there is none): nothing to do, as in Rust
+    }
     Atomics.add(i32, index, 1);
-    wake(i32, index, count);
+    unlockWord(i32, base + W.lock);
+    if (waiters > 0) wake(i32, index, count);
   }
 
   /** Sleeps with the guard's lock released; false when `ms` ran out. */
@@ -162,7 +189,44 @@ export class Condvar extends MovableHandle {
     }
     // Read before unlocking: a notify after this point changes the word, so the sleep below returns at once.
     const seen = Atomics.load(i32, index);
-    return guard[WHILE_UNLOCKED](() => blockWhileEqual(i32, index, seen, ms, { kind: 'condvar', object: this.#addr }));
+    const memory = context().memory;
+    if (scheduled(memory)) {
+      return guard[WHILE_UNLOCKED](() => blockWhileEqual(i32, index, seen, ms, { kind: 'condvar', object: this.#addr }));
+    }
+    // Counted in while the Mutex is still held, so a notify made after the unlock finds this waiter.
+    const base = this.#addr >> 2;
+    lockWord(i32, base + W.lock);
+    i32[base + W.waiters]!++;
+    const all = i32[base + W.all]!;
+    unlockWord(i32, base + W.lock);
+    return guard[WHILE_UNLOCKED](() => this.#waitForWakeup(i32, base, seen, all, ms));
+  }
+
+  /** A free-running wait: true once this waiter claims a notifyOne's token or sees a notifyAll, false when `ms` runs out. */
+  #waitForWakeup(i32: Int32Array, base: number, seen: number, all: number, ms: number): boolean {
+    const memory = context().memory;
+    const deadline = ms === Infinity ? Infinity : now(memory) + ms;
+    for (let word = seen; ; ) {
+      const remaining = deadline - now(memory);
+      const changed = remaining > 0 && blockWhileEqual(i32, base + W.seq, word, remaining, { kind: 'condvar', object: this.#addr });
+      lockWord(i32, base + W.lock);
+      let woken: boolean | undefined;
+      if (i32[base + W.all] !== all) woken = true;
+      else if (i32[base + W.tokens]! > 0) {
+        i32[base + W.tokens]!--;
+        woken = true;
+      } else if (!changed) woken = false;
+      if (woken !== undefined) {
+        const waiters = --i32[base + W.waiters]!;
+        // A notifyOne counted a waiter that then left through a notifyAll: no one is left to take its token.
+        if (i32[base + W.tokens]! > waiters) i32[base + W.tokens] = waiters;
+        unlockWord(i32, base + W.lock);
+        return woken;
+      }
+      // The word moved for another waiter's wakeup, already claimed: sleep again from its new value.
+      word = Atomics.load(i32, base + W.seq);
+      unlockWord(i32, base + W.lock);
+    }
   }
 
   toString(): string {

@@ -447,13 +447,18 @@ export class Receiver<T> extends MovableHandle implements Owned, Disposable, Ite
   }
 
   /** Receives until the channel is disconnected (Rust: `for x in rx`). */
-  *[Symbol.iterator](): Iterator<T> {
+  *[Symbol.iterator](): Generator<T, undefined, undefined> {
     for (;;) {
       this.#assertLive();
       const result = this.#receive(Infinity);
       if (typeof result !== 'object') return;
       yield result.value;
     }
+  }
+
+  /** Receives until the channel is disconnected (Rust: `rx.iter()`); `for (const x of rx)` does the same. */
+  iter(): Generator<T, undefined, undefined> {
+    return this[Symbol.iterator]() as Generator<T, undefined, undefined>;
   }
 
   /** Yields the messages waiting now, without blocking (Rust: `rx.try_iter()`). */

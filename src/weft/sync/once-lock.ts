@@ -18,7 +18,7 @@
  * changes.
  */
 import { context } from '../runtime/context.ts';
-import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
+import { ENCODE, HandleKind, MOVE, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { OnceStateWord, onceState, runOnce, waitOnce } from './once.ts';
 import { err, ok, type Result } from './result.ts';
 import { loadValue, storeValue, type CellLayout } from './value-cell.ts';
@@ -107,6 +107,23 @@ export class OnceLock<T> extends MovableHandle {
     this.assertUsable();
     waitOnce(this.#addr, 'OnceLock', true);
     return this.get() as T;
+  }
+
+  /** A cell that already holds `value` (Rust's `OnceLock::from`). */
+  static from<T>(value: T): OnceLock<T> {
+    const cell = new OnceLock<T>();
+    cell.set(value);
+    return cell;
+  }
+
+  /**
+   * Consumes the cell and returns its value, or undefined if it is empty
+   * (Rust: `into_inner`, `Option<T>`); the handle is spent.
+   */
+  intoInner(): T | undefined {
+    const value = this.get();
+    this[MOVE]({ into: 'intoInner(), which consumes it' });
+    return value;
   }
 
   toString(): string {

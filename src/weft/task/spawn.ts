@@ -11,7 +11,7 @@
  */
 import { awaitable, PENDING, Poll, refuseThen, Waker, type Awaitable, type Context, type Future, type IntoFuture, type WaitsOn } from './future.ts';
 import type { Runtime } from './runtime/scheduler.ts';
-import type { Task } from './runtime/task.ts';
+import { runningTask, type Task } from './runtime/task.ts';
 import { runtimeOrThrow } from './runtime/context.ts';
 import { resumeUnwind } from './runtime/diagnostics.ts';
 import { takeCaptures, TAKE } from './move.ts';
@@ -215,6 +215,18 @@ export function yieldNow(): Awaitable<void> {
   } as Future<void>);
 }
 
+/** The id of the task running this code (Tokio's `task::id()`; main's task is 0). Throws outside a task, as Tokio panics. */
+export function id(): number {
+  const task = runningTask();
+  if (task === null) throw new Error("can't get a task id when not inside a task (task.id() was called outside any task; tryId() gives undefined there)");
+  return task.id;
+}
+
+/** The id of the task running this code, or undefined outside a task (Tokio's `task::try_id()`). */
+export function tryId(): number | undefined {
+  return runningTask()?.id;
+}
+
 /**
  * A set of tasks whose results come back in the order they finish
  * (tokio::task::JoinSet). Disposing the set (`using set = new JoinSet()`,
@@ -277,6 +289,55 @@ export class JoinSet<T> {
   tryJoinNext(): Result<T, JoinError> | undefined {
     const task = this.#state.done.shift();
     return task === undefined ? undefined : resultOf<T>(task);
+  }
+
+  /**
+   * Like `joinNext`, with the task's id: `[id, value]` when it returned
+   * (Tokio's `join_next_with_id`, whose `Ok((id, value))` is `{ ok: true,
+   * value: [id, value] }`); a JoinError carries its id in `id()`.
+   */
+  joinNextWithId(): Awaitable<Result<[number, T], JoinError> | undefined> {
+    const state = this.#state;
+    const future: Future<Result<[number, T], JoinError> | undefined> & { describe(): string } = {
+      poll: (cx: Context) => {
+        const task = state.done.shift();
+        if (task !== undefined) return Poll.ready(withId<T>(task));
+        if (state.tasks.size === 0) return Poll.ready(undefined);
+        state.waker = cx.waker();
+        return PENDING;
+      },
+      describe: () => `one of ${state.tasks.size} tasks of a JoinSet to finish`,
+    };
+    return awaitable(future);
+  }
+
+  /** `tryJoinNext` with the task's id (Tokio's `try_join_next_with_id`). */
+  tryJoinNextWithId(): Result<[number, T], JoinError> | undefined {
+    const task = this.#state.done.shift();
+    return task === undefined ? undefined : withId<T>(task);
+  }
+
+  /**
+   * Aborts every task and waits until all have ended, leaving the set empty
+   * (Tokio's `shutdown`). Their results are dropped.
+   */
+  shutdown(): Awaitable<void> {
+    const state = this.#state;
+    let aborted = false;
+    const future: Future<void> & { describe(): string } = {
+      poll: (cx: Context) => {
+        if (!aborted) {
+          aborted = true;
+          this.abortAll();
+        }
+        state.done.length = 0;
+        if (state.tasks.size === 0) return Poll.ready(undefined);
+        state.waker = cx.waker();
+        return PENDING;
+      },
+      describe: () => `${state.tasks.size} aborted tasks of a JoinSet to end`,
+    };
+    return awaitable(future);
   }
 
   /**
@@ -343,6 +404,11 @@ export class JoinSet<T> {
 
 function newState(): { tasks: Set<Task>; done: Task[]; waker: Waker | null } {
   return { tasks: new Set(), done: [], waker: null };
+}
+
+function withId<T>(task: Task): Result<[number, T], JoinError> {
+  const result = resultOf<T>(task);
+  return result.ok ? ok([task.id, result.value]) : result;
 }
 
 function resultOf<T>(task: Task): Result<T, JoinError> {

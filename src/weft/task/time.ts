@@ -173,7 +173,26 @@ export class Interval {
 
   /** Starts the schedule again: the next tick is one period from now. */
   reset(): void {
-    this.#next = runtimeOrThrow('Interval.reset').time.now() + this.#period;
+    this.#resetTo(runtimeOrThrow('Interval.reset').time.now() + this.#period);
+  }
+
+  /** Starts the schedule again from now: the next tick is immediate (Tokio's `reset_immediately`). */
+  resetImmediately(): void {
+    this.#resetTo(runtimeOrThrow('Interval.resetImmediately').time.now());
+  }
+
+  /** Starts the schedule again: the next tick is `ms` from now, then every period (Tokio's `reset_after`). */
+  resetAfter(ms: number): void {
+    this.#resetTo(runtimeOrThrow('Interval.resetAfter').time.now() + checkMs(ms, 'resetAfter'));
+  }
+
+  /** Starts the schedule again: the next tick is at `deadline` on the runtime's clock, then every period (Tokio's `reset_at`). */
+  resetAt(deadline: number): void {
+    this.#resetTo(checkMs(deadline, 'resetAt'));
+  }
+
+  #resetTo(next: number): void {
+    this.#next = next;
     this.#sleep = null;
   }
 }

@@ -122,7 +122,7 @@ function main() {
     expect(run.lines).toEqual([
       '[[0,10],[1,20],[2,30]]',
       '[[1,0],[2,2]]',
-      "positionAny needs to know each item's position, but filter, flatMap or fold came before it and change how many items there are (in Rayon, positionAny is a method of IndexedParallelIterator only). Call positionAny before them.",
+      "positionAny needs to know each item's position, but filter, filterMap, flatMap or fold came before it and change how many items there are (in Rayon, positionAny is a method of IndexedParallelIterator only). Call positionAny before them.",
       'true 5000',
     ]);
   });

@@ -342,8 +342,8 @@ function main() {
 }`);
     expect(run.errors).toEqual([]);
     expect(run.lines).toEqual([
-      'TypeError parSort orders numbers, strings or bigints of one kind, but item 0 is an object',
-      'TypeError parSort orders numbers, strings or bigints of one kind, but item 1 is a string where item 0 is a number',
+      'TypeError parSort orders numbers, strings, bigints or booleans of one kind, or arrays of them as tuples, but item 0 is an object',
+      'TypeError parSort orders numbers, strings, bigints or booleans of one kind, or arrays of them as tuples, but item 1 is a string where item 0 is a number',
       '1,2 a,b 1,3',
     ]);
   });

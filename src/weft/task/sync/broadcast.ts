@@ -31,8 +31,14 @@ class Shared<T> {
   /** Sequence number of ring[0]. */
   first = 0;
   senders = 1;
-  receivers = 0;
+  /** Each live Receiver's position (the sequence number of the next message it reads). */
+  readonly cursors = new Set<{ next: number }>();
+  get receivers(): number {
+    return this.cursors.size;
+  }
   waiters = new Set<Waker>();
+  /** Tasks in `Sender.closed()`, woken when the last Receiver goes. */
+  closedWaiters = new Set<Waker>();
   readonly capacity: number;
   constructor(capacity: number) {
     this.capacity = capacity;
@@ -74,6 +80,49 @@ export class Sender<T> {
   receiverCount(): number {
     return this.#live().receivers;
   }
+  /** True while no Receiver is alive: `send` would fail (Tokio's `Sender::is_closed`). */
+  isClosed(): boolean {
+    return this.#live().receivers === 0;
+  }
+  /** Finishes once every Receiver is dropped (Tokio's `Sender::closed`). */
+  closed(): Awaitable<void> {
+    const shared = this.#live();
+    let waker: Waker | null = null;
+    return pollFn(
+      (cx: Context): Poll<void> => {
+        if (shared.receivers === 0) return Poll.ready(undefined);
+        if (waker !== null) shared.closedWaiters.delete(waker);
+        waker = cx.waker();
+        shared.closedWaiters.add(waker);
+        return PENDING;
+      },
+      () => 'every Receiver of a broadcast channel to be dropped',
+      () => {
+        if (waker !== null) shared.closedWaiters.delete(waker);
+      },
+    );
+  }
+  /**
+   * Messages still queued: sent, not yet read by every Receiver, and not yet
+   * pushed out of the ring (Tokio's `Sender::len`).
+   */
+  len(): number {
+    const shared = this.#live();
+    let oldest = shared.end;
+    for (const cursor of shared.cursors) oldest = Math.min(oldest, cursor.next);
+    return shared.end - Math.max(oldest, shared.first);
+  }
+  isEmpty(): boolean {
+    return this.len() === 0;
+  }
+  /** Whether `other` is a Sender or Receiver of the same channel (Tokio's `same_channel`). */
+  sameChannel(other: Sender<T> | Receiver<T>): boolean {
+    return other.sharedWith(this.#live());
+  }
+  /** @internal */
+  sharedWith(shared: object): boolean {
+    return this.#shared === shared;
+  }
   clone(): Sender<T> {
     const shared = this.#live();
     shared.senders++;
@@ -102,11 +151,11 @@ export class Sender<T> {
 
 export class Receiver<T> {
   #shared: Shared<T> | null;
-  #next: number;
+  readonly #cursor: { next: number };
   constructor(shared: Shared<T>, next: number) {
     this.#shared = shared;
-    this.#next = next;
-    shared.receivers++;
+    this.#cursor = { next };
+    shared.cursors.add(this.#cursor);
   }
   #live(): Shared<T> {
     if (this.#shared === null) throw new Error('this broadcast Receiver was dropped');
@@ -139,12 +188,12 @@ export class Receiver<T> {
     throw new TryRecvError(shared.senders === 0 ? 'disconnected' : 'empty');
   }
   #take(shared: Shared<T>): T | typeof NOTHING {
-    if (this.#next < shared.first) {
-      const missed = shared.first - this.#next;
-      this.#next = shared.first;
+    if (this.#cursor.next < shared.first) {
+      const missed = shared.first - this.#cursor.next;
+      this.#cursor.next = shared.first;
       throw new Lagged(missed);
     }
-    if (this.#next < shared.end) return shared.ring[this.#next++ - shared.first]!;
+    if (this.#cursor.next < shared.end) return shared.ring[this.#cursor.next++ - shared.first]!;
     return NOTHING;
   }
   /**
@@ -154,11 +203,27 @@ export class Receiver<T> {
    */
   len(): number {
     const shared = this.#live();
-    return shared.end - this.#next;
+    return shared.end - this.#cursor.next;
+  }
+  /** True once every Sender is gone (Tokio's `Receiver::is_closed`); messages left can still be read. */
+  isClosed(): boolean {
+    return this.#live().senders === 0;
+  }
+  /** True when this Receiver has read every message sent (Tokio's `Receiver::is_empty`). */
+  isEmpty(): boolean {
+    return this.len() === 0;
+  }
+  /** Whether `other` is a Sender or Receiver of the same channel (Tokio's `same_channel`). */
+  sameChannel(other: Sender<T> | Receiver<T>): boolean {
+    return other.sharedWith(this.#live());
+  }
+  /** @internal */
+  sharedWith(shared: object): boolean {
+    return this.#shared === shared;
   }
   /** Another Receiver at the same place in the stream: it gets every message this one has yet to read (Tokio's `Receiver::clone`). */
   clone(): Receiver<T> {
-    return new Receiver(this.#live(), this.#next);
+    return new Receiver(this.#live(), this.#cursor.next);
   }
   /** A new Receiver starting from now (Tokio's `resubscribe`). */
   resubscribe(): Receiver<T> {
@@ -166,9 +231,15 @@ export class Receiver<T> {
     return new Receiver(shared, shared.end);
   }
   drop(): void {
-    if (this.#shared === null) return;
-    this.#shared.receivers--;
+    const shared = this.#shared;
+    if (shared === null) return;
+    shared.cursors.delete(this.#cursor);
     this.#shared = null;
+    if (shared.receivers === 0) {
+      const waiters = [...shared.closedWaiters];
+      shared.closedWaiters.clear();
+      for (const waker of waiters) waker.wake();
+    }
   }
   [Symbol.dispose](): void {
     // Once moved into a task (move.ts) this object owns nothing; `using` may still call this method on it.
@@ -176,7 +247,7 @@ export class Receiver<T> {
   }
   /** Moved into a task (move.ts): a Receiver at the same place in the stream takes this one's place. */
   [TAKE](): { fresh: object; what: string } {
-    const fresh = new Receiver(this.#live(), this.#next);
+    const fresh = new Receiver(this.#live(), this.#cursor.next);
     this.drop();
     return { fresh, what: 'Receiver' };
   }

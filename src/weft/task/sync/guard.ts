@@ -36,6 +36,17 @@ export class Guard<T> {
     if (this.#permit === null) throw new Error(`this ${this.#what} was already unlocked: take the lock again to use the value`);
     return this.#cell;
   }
+  /** @internal Takes the guard's permit, leaving the guard unlocked without giving the permit back (downgrade). */
+  protected takePermit(): SemaphorePermit {
+    const permit = this.#permit;
+    if (permit === null) throw new Error(`this ${this.#what} was already unlocked: take the lock again to use the value`);
+    this.#permit = null;
+    return permit;
+  }
+  /** @internal The value's cell, for a guard made from this one. */
+  protected sharedCell(): { value: T } {
+    return this.#cell;
+  }
   /** Unlocks (also what disposing the guard does: `using guard = await m.lock()`). */
   unlock(): void {
     const permit = this.#permit;

@@ -52,6 +52,8 @@ class Chan<T> {
   readonly queue: T[] = [];
   head = 0;
   senders = 1;
+  /** WeakSenders alive (they do not keep the channel open). */
+  weakSenders = 0;
   receiverAlive = true;
   receiverWaker: Waker | null = null;
   /** Tasks in `Sender.closed()`, woken when the Receiver closes. */
@@ -111,13 +113,40 @@ class SenderBase<T> {
   constructor(chan: Chan<T>) {
     this.chan = chan;
   }
+  /** Set when reserveOwned took this Sender into an OwnedPermit. */
+  protected movedIntoPermit = false;
   protected live(): Chan<T> {
-    if (this.chan === null) throw new Error('this Sender was dropped: clone it before dropping it to keep sending');
+    if (this.chan === null) {
+      if (this.movedIntoPermit) throw new Error('use of moved value: this Sender went into an OwnedPermit (reserveOwned); the permit\'s send() or release() gives it back');
+      throw new Error('this Sender was dropped: clone it before dropping it to keep sending');
+    }
     return this.chan;
   }
   /** True once the Receiver is gone: sends would fail. */
   isClosed(): boolean {
     return !this.live().receiverAlive;
+  }
+  /** Whether `other` sends on the same channel (Tokio's `same_channel`). */
+  sameChannel(other: SenderBase<T>): boolean {
+    return other.chan !== null && this.live() === other.chan;
+  }
+  /** How many Senders of this channel are alive (Tokio's `strong_count`). */
+  strongCount(): number {
+    return this.live().senders;
+  }
+  /** How many WeakSenders of this channel are alive (Tokio's `weak_count`). */
+  weakCount(): number {
+    return this.live().weakSenders;
+  }
+  /**
+   * A WeakSender for this channel (Tokio's `downgrade`): it does not keep the
+   * channel open, and `upgrade()` gives a Sender back while some Sender lives.
+   * This Sender stays as it was.
+   */
+  downgrade(): WeakSender<T, this> {
+    const chan = this.live();
+    chan.weakSenders++;
+    return new WeakSender(chan, this instanceof UnboundedSender) as WeakSender<T, this>;
   }
   /**
    * Finishes once the Receiver is closed or dropped (Tokio's
@@ -160,6 +189,50 @@ class SenderBase<T> {
     const fresh = (this as unknown as { clone(): SenderBase<T> }).clone();
     this.drop();
     return { fresh, what: this instanceof UnboundedSender ? 'UnboundedSender' : 'Sender' };
+  }
+}
+
+/**
+ * A Sender that does not keep the channel open (Tokio's `WeakSender` and
+ * `WeakUnboundedSender`): `upgrade()` gives a Sender while at least one
+ * Sender is alive, else undefined (Rust's `None`).
+ */
+export class WeakSender<T, S = Sender<T>> {
+  #chan: Chan<T> | null;
+  readonly #unbounded: boolean;
+  constructor(chan: Chan<T>, unbounded: boolean) {
+    this.#chan = chan;
+    this.#unbounded = unbounded;
+  }
+  #live(): Chan<T> {
+    if (this.#chan === null) throw new Error('this WeakSender was dropped');
+    return this.#chan;
+  }
+  upgrade(): S | undefined {
+    const chan = this.#live();
+    if (chan.senders === 0) return undefined;
+    chan.senders++;
+    return (this.#unbounded ? new UnboundedSender(chan) : new Sender(chan)) as S;
+  }
+  clone(): WeakSender<T, S> {
+    const chan = this.#live();
+    chan.weakSenders++;
+    return new WeakSender<T, S>(chan, this.#unbounded);
+  }
+  strongCount(): number {
+    return this.#live().senders;
+  }
+  weakCount(): number {
+    return this.#live().weakSenders;
+  }
+  drop(): void {
+    const chan = this.#chan;
+    if (chan === null) return;
+    this.#chan = null;
+    chan.weakSenders--;
+  }
+  [Symbol.dispose](): void {
+    this.drop();
   }
 }
 
@@ -228,6 +301,79 @@ export class Sender<T> extends SenderBase<T> {
       () => `room in a full mpsc channel (capacity ${chan.bound})`,
       () => slot[Symbol.dispose]?.(),
     );
+  }
+  /**
+   * Waits for `n` slots at once and gives them as a PermitIterator of `n`
+   * Permits (Tokio's `reserve_many`). Throws SendError if the Receiver is
+   * gone or if `n` is more than the channel's bound (it could never fit).
+   */
+  reserveMany(n: number): Awaitable<PermitIterator<T>> {
+    const chan = this.live();
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`reserveMany needs a whole number of slots, got ${n}`);
+    if (n > chan.bound!) {
+      return pollFn(
+        () => {
+          throw new SendError(undefined);
+        },
+        () => 'reserveMany',
+      );
+    }
+    const slots = chan.slots!.acquire(n);
+    return pollFn(
+      (cx: Context): Poll<PermitIterator<T>> => {
+        if (!chan.receiverAlive) throw new SendError(undefined);
+        let got: Poll<SemaphorePermit>;
+        try {
+          got = slots.poll(cx);
+        } catch {
+          throw new SendError(undefined);
+        }
+        return got.ready ? Poll.ready(new PermitIterator(chan, got.value)) : PENDING;
+      },
+      () => `${n} free slots in an mpsc channel (capacity ${chan.bound})`,
+      () => slots[Symbol.dispose]?.(),
+    );
+  }
+  /** `n` Permits now, or throws TrySendError ('full', or 'disconnected') with no value (Tokio's `try_reserve_many`). */
+  tryReserveMany(n: number): PermitIterator<T> {
+    const chan = this.live();
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`tryReserveMany needs a whole number of slots, got ${n}`);
+    if (!chan.receiverAlive) throw new TrySendError('disconnected', undefined);
+    if (n > chan.bound!) throw new TrySendError('full', undefined);
+    try {
+      return new PermitIterator(chan, chan.slots!.tryAcquire(n));
+    } catch {
+      throw new TrySendError('full', undefined);
+    }
+  }
+  /**
+   * `reserve()` that takes this Sender into the permit (Tokio's
+   * `reserve_owned`): the OwnedPermit's `send(value)` gives a Sender back,
+   * and dropping it unused gives the slot back and drops the Sender. This
+   * Sender is spent once the slot is granted.
+   */
+  reserveOwned(): Awaitable<OwnedPermit<T>> {
+    const chan = this.live();
+    const reserving = this.reserve() as unknown as Future<Permit<T>>;
+    return pollFn(
+      (cx: Context): Poll<OwnedPermit<T>> => {
+        const got = reserving.poll(cx);
+        if (!got.ready) return PENDING;
+        this.chan = null; // the sender's count moves into the permit
+        this.movedIntoPermit = true;
+        return Poll.ready(new OwnedPermit(chan, got.value));
+      },
+      () => `room in a full mpsc channel (capacity ${chan.bound})`,
+      () => dropFuture(reserving),
+    );
+  }
+  /** `tryReserve()` that takes this Sender into the permit (Tokio's `try_reserve_owned`). */
+  tryReserveOwned(): OwnedPermit<T> {
+    const chan = this.live();
+    const permit = this.tryReserve();
+    this.chan = null;
+    this.movedIntoPermit = true;
+    return new OwnedPermit(chan, permit);
   }
   /** A Permit now, or throws TrySendError ('full', or 'disconnected') with no value (Tokio's `try_reserve`). */
   tryReserve(): Permit<T> {
@@ -318,6 +464,105 @@ export class Permit<T> {
   }
 }
 
+/**
+ * A reserved slot that holds its Sender (Tokio's `OwnedPermit`): `send`
+ * uses the slot and gives the Sender back; `release()` gives the slot back
+ * unused and the Sender back; dropping it gives the slot back and drops the
+ * Sender.
+ */
+export class OwnedPermit<T> {
+  #chan: Chan<T> | null;
+  #permit: Permit<T> | null;
+  constructor(chan: Chan<T>, permit: Permit<T>) {
+    this.#chan = chan;
+    this.#permit = permit;
+  }
+  #take(): { chan: Chan<T>; permit: Permit<T> } {
+    const chan = this.#chan;
+    const permit = this.#permit;
+    if (chan === null || permit === null) throw new Error('this OwnedPermit was already used, released or dropped');
+    this.#chan = null;
+    this.#permit = null;
+    return { chan, permit };
+  }
+  /** Sends `value` into the reserved slot and returns the Sender. */
+  send(value: T): Sender<T> {
+    const { chan, permit } = this.#take();
+    permit.send(value);
+    return new Sender(chan);
+  }
+  /** Gives the slot back unused and returns the Sender (Tokio's `release`). */
+  release(): Sender<T> {
+    const { chan, permit } = this.#take();
+    permit.drop();
+    return new Sender(chan);
+  }
+  drop(): void {
+    if (this.#chan === null) return;
+    this.release().drop();
+  }
+  [Symbol.dispose](): void {
+    this.drop();
+  }
+}
+
+/**
+ * Permits reserved together by `reserveMany` (Tokio's `PermitIterator`):
+ * iterate it for the Permits, one slot each. When a `for…of` or an iterator
+ * helper (`permits.take(k)`) is done with it, or it is dropped, the slots
+ * not handed out go back to the channel, as when Rust drops the iterator.
+ */
+export class PermitIterator<T> implements Iterator<Permit<T>>, Iterable<Permit<T>> {
+  #chan: Chan<T> | null;
+  #slots: SemaphorePermit | null;
+  #left: number;
+  constructor(chan: Chan<T>, slots: SemaphorePermit) {
+    this.#chan = chan;
+    this.#slots = slots;
+    this.#left = slots.numPermits();
+  }
+  /** Permits not handed out yet (Tokio's `len`). */
+  len(): number {
+    return this.#left;
+  }
+  next(): IteratorResult<Permit<T>, undefined> {
+    const chan = this.#chan;
+    const slots = this.#slots;
+    if (chan === null || slots === null || this.#left === 0) return { done: true, value: undefined };
+    this.#left--;
+    // One slot of the reserved ones becomes a Permit of its own; the SemaphorePermit keeps the rest.
+    const one = new SemaphorePermit(chan.slots!, 1);
+    return { done: false, value: new Permit(chan, one) };
+  }
+  /** Called by for…of on break and by iterator helpers when done: the rest go back. */
+  return(): IteratorResult<Permit<T>, undefined> {
+    this.drop();
+    return { done: true, value: undefined };
+  }
+  [Symbol.iterator](): this {
+    return this;
+  }
+  /** Gives back the slots not handed out. */
+  drop(): void {
+    const chan = this.#chan;
+    const slots = this.#slots;
+    this.#chan = null;
+    this.#slots = null;
+    if (slots === null || chan === null) return;
+    slots.forget();
+    if (this.#left > 0) chan.slots!.addPermits(this.#left);
+    this.#left = 0;
+    if (!chan.receiverAlive) chan.wakeReceiver();
+  }
+  [Symbol.dispose](): void {
+    this.drop();
+  }
+}
+
+// Iterator helpers (take, map, …) on a PermitIterator, where the engine has them.
+const IteratorPrototype = (globalThis as { Iterator?: { prototype: object } }).Iterator?.prototype;
+if (IteratorPrototype !== undefined) Object.setPrototypeOf(PermitIterator.prototype, IteratorPrototype);
+
 /** The sending half of an unbounded channel: `send` never waits. */
 export class UnboundedSender<T> extends SenderBase<T> {
   clone(): UnboundedSender<T> {
@@ -406,6 +651,38 @@ export class Receiver<T> {
   /** Messages waiting. */
   len(): number {
     return this.#chan.length;
+  }
+  /** True when no message is waiting (Tokio's `Receiver::is_empty`). */
+  isEmpty(): boolean {
+    return this.#chan.length === 0;
+  }
+  /**
+   * True once the channel is closed: `close()` was called or every Sender is
+   * gone (Tokio's `Receiver::is_closed`). Messages already queued can still be
+   * received.
+   */
+  isClosed(): boolean {
+    return !this.#chan.receiverAlive || this.#chan.senders === 0;
+  }
+  /** Free slots now, as the Senders' `capacity()` (Tokio's `Receiver::capacity`); unbounded channels have no bound. */
+  capacity(): number {
+    const slots = this.#chan.slots;
+    if (slots === null) throw new TypeError('capacity(): an unbounded channel has no capacity (Tokio has it on bounded Receivers only)');
+    return slots.availablePermits();
+  }
+  /** The channel's bound, as made (Tokio's `Receiver::max_capacity`). */
+  maxCapacity(): number {
+    const bound = this.#chan.bound;
+    if (bound === null) throw new TypeError('maxCapacity(): an unbounded channel has no capacity (Tokio has it on bounded Receivers only)');
+    return bound;
+  }
+  /** How many Senders are alive (Tokio's `Receiver::sender_strong_count`). */
+  senderStrongCount(): number {
+    return this.#chan.senders;
+  }
+  /** How many WeakSenders are alive (Tokio's `Receiver::sender_weak_count`). */
+  senderWeakCount(): number {
+    return this.#chan.weakSenders;
   }
   /** Stops the channel: sends fail from now on; messages already queued can still be received. */
   close(): void {

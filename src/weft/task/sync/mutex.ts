@@ -52,6 +52,18 @@ export class Mutex<T> {
       return undefined;
     }
   }
+  /** Tokio's `lock_owned`: the same guard as `lock()` (a weft guard borrows nothing). */
+  lockOwned(): Awaitable<MutexGuard<T>> {
+    return this.lock();
+  }
+  /** Tokio's `try_lock_owned`: the same as `tryLock()`. */
+  tryLockOwned(): MutexGuard<T> | undefined {
+    return this.tryLock();
+  }
+  /** The value, the Mutex consumed (Tokio's `into_inner`). */
+  intoInner(): T {
+    return this.#cell.value;
+  }
   /** What a task waiting for the lock waits for, for hang reports: the Mutex, and who took it if that is known. */
   #heldBy(): string {
     const taker = this.#taker;

@@ -14,7 +14,8 @@ import { PENDING, Poll, type Awaitable, type Context, type Waker } from '../futu
 import { pollFn } from './poll-fn.ts';
 
 interface Waiter {
-  waker: Waker;
+  /** Null for a future enabled (`enable()`) but not polled yet. */
+  waker: Waker | null;
   /** Woken, and by which: a notifyOne's notification passes on if the waiter is dropped unseen, a notifyWaiters' does not. */
   notified: false | 'one' | 'all';
 }
@@ -32,41 +33,61 @@ export class Notify {
       return;
     }
     waiter.notified = 'one';
-    waiter.waker.wake();
+    waiter.waker?.wake();
+  }
+
+  /** Like `notifyOne`, but wakes the task that started waiting last (Tokio's `notify_last`). */
+  notifyLast(): void {
+    const waiter = this.#waiters.pop();
+    if (waiter === undefined) {
+      this.#permit = true;
+      return;
+    }
+    waiter.notified = 'one';
+    waiter.waker?.wake();
   }
 
   notifyWaiters(): void {
     this.#generation++;
     for (const waiter of this.#waiters.splice(0)) {
       waiter.notified = 'all';
-      waiter.waker.wake();
+      waiter.waker?.wake();
     }
   }
 
-  /** Waits for a notification. */
-  notified(): Awaitable<void> {
+  /**
+   * Waits for a notification. The future's `enable()` puts it in the queue
+   * (or takes a stored permit) without polling it, and says whether it has
+   * been notified already (Tokio's `Notified::enable`).
+   */
+  notified(): Awaitable<void> & { enable(): boolean } {
     let waiter: Waiter | null = null;
+    let done = false;
     const generation = this.#generation;
-    return pollFn(
-      (cx: Context): Poll<void> => {
-        if (waiter === null) {
-          // A notifyWaiters since this future was made, polled or not, is its notification.
-          if (this.#generation !== generation) return Poll.ready(undefined);
-          if (this.#permit) {
-            this.#permit = false;
-            return Poll.ready(undefined);
-          }
-          waiter = { waker: cx.waker(), notified: false };
-          this.#waiters.push(waiter);
-          return PENDING;
+    /** Without waiting: true once notified, else queued as a waiter (with `waker`, when polled). */
+    const check = (waker: Waker | null): boolean => {
+      if (done) return true;
+      if (waiter === null) {
+        // A notifyWaiters since this future was made, polled or not, is its notification.
+        if (this.#generation !== generation || this.#permit) {
+          if (this.#generation === generation) this.#permit = false;
+          done = true;
+          return true;
         }
-        if (waiter.notified) {
-          waiter = null;
-          return Poll.ready(undefined);
-        }
-        waiter.waker = cx.waker();
-        return PENDING;
-      },
+        waiter = { waker, notified: false };
+        this.#waiters.push(waiter);
+        return false;
+      }
+      if (waiter.notified) {
+        waiter = null;
+        done = true;
+        return true;
+      }
+      if (waker !== null) waiter.waker = waker;
+      return false;
+    };
+    const future = pollFn(
+      (cx: Context): Poll<void> => (check(cx.waker()) ? Poll.ready(undefined) : PENDING),
       () => 'a Notify to be notified',
       () => {
         if (waiter === null) return;
@@ -76,6 +97,8 @@ export class Notify {
         else if (waiter.notified === 'one') this.notifyOne();
         waiter = null;
       },
-    );
+    ) as Awaitable<void> & { enable(): boolean };
+    future.enable = () => check(null);
+    return future;
   }
 }

@@ -94,6 +94,8 @@ export class Sender<T> {
 export class Receiver<T> implements Future<T> {
   readonly #slot: Slot<T>;
   #moved = false;
+  /** It has given its value or its RecvError (an await finished, or tryRecv gave a value or 'disconnected'). */
+  #terminated = false;
   declare then: Awaitable<T>['then'];
   constructor(slot: Slot<T>) {
     this.#slot = slot;
@@ -102,13 +104,17 @@ export class Receiver<T> implements Future<T> {
     const slot = this.#slot;
     if (slot.state === 'sent') {
       slot.state = 'taken';
+      this.#terminated = true;
       const value = slot.value as T;
       slot.value = undefined;
       return Poll.ready(value);
     }
     if (slot.state === 'taken') throw new Error('this oneshot value was already received');
     // Closed by the Receiver (close()) or by the Sender's drop: nothing will come.
-    if (slot.senderGone || slot.receiverGone) throw new RecvError();
+    if (slot.senderGone || slot.receiverGone) {
+      this.#terminated = true;
+      throw new RecvError();
+    }
     slot.waker = cx.waker();
     return PENDING;
   }
@@ -121,9 +127,20 @@ export class Receiver<T> implements Future<T> {
     const slot = this.#slot;
     if (slot.state === 'sent') {
       slot.state = 'taken';
+      this.#terminated = true;
       return slot.value as T;
     }
-    throw new TryRecvError(slot.senderGone || slot.receiverGone ? 'disconnected' : 'empty');
+    const closed = slot.senderGone || slot.receiverGone || slot.state === 'taken';
+    if (closed) this.#terminated = true;
+    throw new TryRecvError(closed ? 'disconnected' : 'empty');
+  }
+  /** True once this Receiver has given its value or its error (Tokio's `is_terminated`): awaiting it again is a mistake. */
+  isTerminated(): boolean {
+    return this.#terminated;
+  }
+  /** True unless a value was sent and is waiting to be received (Tokio's `is_empty`). */
+  isEmpty(): boolean {
+    return this.#slot.state !== 'sent';
   }
   /**
    * No longer wanted: the Sender's `send` will fail from now on. A value sent

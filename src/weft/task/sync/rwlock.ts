@@ -24,15 +24,57 @@ export class RwLockWriteGuard<T> extends Guard<T> {
   set value(next: T) {
     this.cell().value = next;
   }
+  /**
+   * Turns this write guard into a read guard without letting a writer in
+   * between (Tokio's `RwLockWriteGuard::downgrade`): readers waiting may
+   * now read too. This guard is spent.
+   */
+  downgrade(): RwLockReadGuard<T> {
+    const cell = this.sharedCell();
+    const permit = this.takePermit();
+    const read = permit.split(1)!;
+    permit.release();
+    return new RwLockReadGuard(read, cell, 'RwLockReadGuard');
+  }
 }
 
 const MAX_READS = 1 << 20;
 
 export class RwLock<T> {
-  readonly #semaphore = new Semaphore(MAX_READS);
+  readonly #semaphore: Semaphore;
+  readonly #max: number;
   readonly #cell: { value: T };
-  constructor(value: T) {
+  constructor(value: T, maxReaders: number = MAX_READS) {
+    if (!Number.isInteger(maxReaders) || maxReaders < 1 || maxReaders > MAX_READS) {
+      throw new RangeError(`an RwLock allows from 1 to ${MAX_READS} readers at once, got ${maxReaders}`);
+    }
     this.#cell = { value };
+    this.#max = maxReaders;
+    this.#semaphore = new Semaphore(maxReaders);
+  }
+  /** An RwLock that lets at most `maxReaders` readers in at once (Tokio's `with_max_readers`). */
+  static withMaxReaders<T>(value: T, maxReaders: number): RwLock<T> {
+    return new RwLock(value, maxReaders);
+  }
+  /** The value, the lock consumed (Tokio's `into_inner`). */
+  intoInner(): T {
+    return this.#cell.value;
+  }
+  /** Tokio's `read_owned`: the same guard as `read()` (a weft guard borrows nothing). */
+  readOwned(): Awaitable<RwLockReadGuard<T>> {
+    return this.read();
+  }
+  /** Tokio's `write_owned`: the same guard as `write()`. */
+  writeOwned(): Awaitable<RwLockWriteGuard<T>> {
+    return this.write();
+  }
+  /** Tokio's `try_read_owned`: the same as `tryRead()`. */
+  tryReadOwned(): RwLockReadGuard<T> | undefined {
+    return this.tryRead();
+  }
+  /** Tokio's `try_write_owned`: the same as `tryWrite()`. */
+  tryWriteOwned(): RwLockWriteGuard<T> | undefined {
+    return this.tryWrite();
   }
   /** Shared access: many readers at once, none while a writer holds or waits for the lock. */
   read(): Awaitable<RwLockReadGuard<T>> {
@@ -40,7 +82,7 @@ export class RwLock<T> {
   }
   /** Exclusive access. */
   write(): Awaitable<RwLockWriteGuard<T>> {
-    return mapped(this.#semaphore.acquire(MAX_READS), (p) => new RwLockWriteGuard(p, this.#cell, 'RwLockWriteGuard'), () => 'write access to an async RwLock');
+    return mapped(this.#semaphore.acquire(this.#max), (p) => new RwLockWriteGuard(p, this.#cell, 'RwLockWriteGuard'), () => 'write access to an async RwLock');
   }
   tryRead(): RwLockReadGuard<T> | undefined {
     try {
@@ -51,7 +93,7 @@ export class RwLock<T> {
   }
   tryWrite(): RwLockWriteGuard<T> | undefined {
     try {
-      return new RwLockWriteGuard(this.#semaphore.tryAcquire(MAX_READS), this.#cell, 'RwLockWriteGuard');
+      return new RwLockWriteGuard(this.#semaphore.tryAcquire(this.#max), this.#cell, 'RwLockWriteGuard');
     } catch {
       return undefined;
     }

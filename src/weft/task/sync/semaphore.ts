@@ -33,6 +33,8 @@ export class TryAcquireError extends Error {
 
 interface Waiter {
   n: number;
+  /** Permits already handed to this waiter while it waits for the rest (Tokio assigns them as they are released). */
+  assigned: number;
   waker: Waker | null;
   granted: boolean;
   closed: boolean;
@@ -71,6 +73,16 @@ export class SemaphorePermit {
     other.#semaphore = null;
     other.#n = 0;
     this.#n += moved;
+  }
+  /**
+   * Splits `n` permits off into a permit of their own (Tokio's
+   * `SemaphorePermit::split`); undefined if this one holds fewer than `n`.
+   */
+  split(n: number): SemaphorePermit | undefined {
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`split needs a whole number of permits, got ${n}`);
+    if (this.#semaphore === null || n > this.#n) return undefined;
+    this.#n -= n;
+    return new SemaphorePermit(this.#semaphore, n);
   }
   /** Keeps the permits taken for good (Tokio's `forget`). */
   forget(): void {
@@ -126,10 +138,14 @@ export class Semaphore {
           if (this.#closed) throw new AcquireError();
           if (this.#queue.length === 0 && this.#permits >= n) {
             this.#permits -= n;
-            waiter = { n, waker: null, granted: true, closed: false };
+            waiter = { n, assigned: n, waker: null, granted: true, closed: false };
             return Poll.ready(new SemaphorePermit(this, n));
           }
-          waiter = { n, waker: cx.waker(), granted: false, closed: false };
+          // As Tokio's batch semaphore: a waiter first at the queue takes what is free now and waits for the rest,
+          // so availablePermits() is 0 while it waits and no later, smaller request overtakes it.
+          const assigned = this.#queue.length === 0 ? this.#permits : 0;
+          this.#permits -= assigned;
+          waiter = { n, assigned, waker: cx.waker(), granted: false, closed: false };
           this.#queue.push(waiter);
           return PENDING;
         }
@@ -149,11 +165,42 @@ export class Semaphore {
         else {
           const i = this.#queue.indexOf(waiter);
           if (i >= 0) this.#queue.splice(i, 1);
-          this.#grant(); // the waiter behind may fit now
+          // What it was assigned goes back; the waiter behind may fit now.
+          if (waiter.closed) this.#permits += waiter.assigned;
+          else this.addPermits(waiter.assigned);
+          waiter.assigned = 0;
         }
         waiter.waker = null;
       },
     );
+  }
+
+  /**
+   * Takes up to `n` of the available permits away for good and returns how
+   * many it took (Tokio's `forget_permits`).
+   */
+  forgetPermits(n: number): number {
+    this.#check(n);
+    const taken = Math.min(n, this.#permits);
+    this.#permits -= taken;
+    return taken;
+  }
+
+  /** Tokio's `acquire_owned` (and `acquire_many_owned`): the same permit as `acquire(n)`, which borrows nothing in weft. */
+  acquireOwned(n = 1): Awaitable<SemaphorePermit> {
+    return this.acquire(n);
+  }
+  /** Tokio's `acquire_many_owned`: `acquire(n)`. */
+  acquireManyOwned(n: number): Awaitable<SemaphorePermit> {
+    return this.acquire(n);
+  }
+  /** Tokio's `try_acquire_owned`: `tryAcquire(n)`. */
+  tryAcquireOwned(n = 1): SemaphorePermit {
+    return this.tryAcquire(n);
+  }
+  /** Tokio's `try_acquire_many_owned`: `tryAcquire(n)`. */
+  tryAcquireManyOwned(n: number): SemaphorePermit {
+    return this.tryAcquire(n);
   }
 
   /** Waits for `n` permits at once (Tokio's `acquire_many`; the same as `acquire(n)`). */
@@ -180,6 +227,8 @@ export class Semaphore {
     this.#closed = true;
     for (const waiter of this.#queue.splice(0)) {
       waiter.closed = true;
+      this.#permits += waiter.assigned;
+      waiter.assigned = 0;
       waiter.waker?.wake();
     }
   }
@@ -188,11 +237,20 @@ export class Semaphore {
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`acquire needs a whole number of permits (0 or more); got ${n}`);
   }
 
+  /** Hands free permits to the waiters in order, each taking what it still needs; wakes those that have all theirs. */
   #grant(): void {
     const queue = this.#queue;
-    while (queue.length > 0 && this.#permits >= queue[0]!.n) {
-      const waiter = queue.shift()!;
-      this.#permits -= waiter.n;
+    while (queue.length > 0) {
+      const waiter = queue[0]!;
+      const needed = waiter.n - waiter.assigned;
+      if (needed > 0) {
+        const take = Math.min(this.#permits, needed);
+        if (take === 0) return;
+        this.#permits -= take;
+        waiter.assigned += take;
+        if (take < needed) return;
+      }
+      queue.shift();
       waiter.granted = true;
       waiter.waker?.wake();
     }

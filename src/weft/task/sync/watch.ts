@@ -15,7 +15,8 @@ import { giveAway, TAKE } from '../move.ts';
 
 class Shared<T> {
   version = 0;
-  senderAlive = true;
+  /** Senders alive (Tokio's watch::Sender is Clone); the channel closes when the last is dropped. */
+  senders = 1;
   receivers = 0;
   waiters = new Set<Waker>();
   /** Tasks in `Sender.closed()`, woken when the last Receiver goes. */
@@ -68,8 +69,44 @@ export class Sender<T> {
     shared.version++;
     shared.wakeAll();
   }
+  /**
+   * Lets `modify` change the value in place, and notifies the Receivers
+   * only if it returns true (Tokio's `send_if_modified`); returns what
+   * `modify` returned. A value that cannot change in place (a number, a
+   * string) is replaced through `modify`'s second argument, `set(v)`.
+   * Like `sendReplace`, it works with no Receiver.
+   */
+  sendIfModified(modify: (value: T, set: (value: T) => void) => boolean): boolean {
+    this.#assertLive();
+    const shared = this.#shared;
+    const modified = modify(shared.value, (value: T) => {
+      shared.value = value;
+    });
+    if (typeof modified !== 'boolean') {
+      throw new TypeError(`sendIfModified's closure returns whether it modified the value (true or false), got ${String(modified)}`);
+    }
+    if (modified) {
+      shared.version++;
+      shared.wakeAll();
+    }
+    return modified;
+  }
   borrow(): T {
     return this.#shared.value;
+  }
+  /** Another Sender for the same channel (Tokio's watch::Sender is Clone): the channel closes when the last one is dropped. */
+  clone(): Sender<T> {
+    this.#assertLive();
+    this.#shared.senders++;
+    return new Sender(this.#shared);
+  }
+  /** Whether `other` is a Sender or Receiver of the same channel (Tokio's `same_channel`). */
+  sameChannel(other: Sender<T> | Receiver<T>): boolean {
+    return other.sharedWith(this.#shared);
+  }
+  /** @internal */
+  sharedWith(shared: object): boolean {
+    return this.#shared === shared;
   }
   subscribe(): Receiver<T> {
     return new Receiver(this.#shared);
@@ -102,8 +139,7 @@ export class Sender<T> {
   drop(): void {
     if (this.#moved || this.#dropped) return;
     this.#dropped = true;
-    if (!this.#shared.senderAlive) return;
-    this.#shared.senderAlive = false;
+    if (--this.#shared.senders > 0) return;
     this.#shared.wakeAll();
   }
   [Symbol.dispose](): void {
@@ -141,8 +177,53 @@ export class Receiver<T> {
    * `Err(RecvError)` for a closed channel).
    */
   hasChanged(): boolean {
-    if (!this.#shared.senderAlive) throw new RecvError();
+    if (this.#shared.senders === 0) throw new RecvError();
     return this.#shared.version !== this.#seen;
+  }
+  /** Marks the current value unseen: the next `changed()` finishes at once (Tokio's `mark_changed`). */
+  markChanged(): void {
+    this.#seen = this.#shared.version - 1;
+  }
+  /** Marks the current value seen, as `borrowAndUpdate` does without reading it (Tokio's `mark_unchanged`). */
+  markUnchanged(): void {
+    this.#seen = this.#shared.version;
+  }
+  /** Whether `other` is a Sender or Receiver of the same channel (Tokio's `same_channel`). */
+  sameChannel(other: Sender<T> | Receiver<T>): boolean {
+    return other.sharedWith(this.#shared);
+  }
+  /** @internal */
+  sharedWith(shared: object): boolean {
+    return this.#shared === shared;
+  }
+  /**
+   * Waits until `predicate` is true of the value, and gives that value
+   * (Tokio's `wait_for`): the current value is checked first, then each new
+   * one, each marked seen. Throws RecvError once every Sender is gone and
+   * no unseen value satisfies it.
+   */
+  waitFor(predicate: (value: T) => boolean): Awaitable<T> {
+    const shared = this.#shared;
+    let waker: Waker | null = null;
+    let checkedCurrent = false;
+    return pollFn(
+      (cx: Context): Poll<T> => {
+        if (!checkedCurrent || shared.version !== this.#seen) {
+          checkedCurrent = true;
+          this.#seen = shared.version;
+          if (predicate(shared.value)) return Poll.ready(shared.value);
+        }
+        if (shared.senders === 0) throw new RecvError();
+        if (waker !== null) shared.waiters.delete(waker);
+        waker = cx.waker();
+        shared.waiters.add(waker);
+        return PENDING;
+      },
+      () => 'a value on a watch channel that satisfies waitFor',
+      () => {
+        if (waker !== null) shared.waiters.delete(waker);
+      },
+    );
   }
   /** Waits for a newer value than the last seen, and marks it seen. Throws RecvError once the Sender is gone. */
   changed(): Awaitable<void> {
@@ -154,7 +235,7 @@ export class Receiver<T> {
           this.#seen = shared.version;
           return Poll.ready(undefined);
         }
-        if (!shared.senderAlive) throw new RecvError();
+        if (shared.senders === 0) throw new RecvError();
         waker = cx.waker();
         shared.waiters.add(waker);
         return PENDING;
