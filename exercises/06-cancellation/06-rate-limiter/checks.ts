@@ -60,7 +60,7 @@ async function runRequests(t: CheckContext, p: Plan): Promise<ProgramRun> {
   const run = await t.call('runRequests', [p.arrivals, p.intervalMs, p.burst], { seed: t.seeds(1)[0]!, mayFail: true });
   if (run.status === 'ok') return run;
   const first = run.errors[0];
-  run.fail(
+  return run.fail(
     run.status === 'timeout'
       ? `runRequests never finished (stopped after ${count(Math.round(run.timeoutMs / 1000))} s). On paused time the clock moves only when every task waits on a timer: ` +
           `a request that waits by looping (yieldNow, or checking time.now() again and again) keeps it from ever moving, so its token never comes. ` +
