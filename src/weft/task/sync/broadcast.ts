@@ -12,7 +12,7 @@
  */
 import { PENDING, Poll, type Awaitable, type Context, type Waker } from '../future.ts';
 import { RecvError, SendError, TryRecvError } from '../../sync/errors.ts';
-import { pollFn } from './poll-fn.ts';
+import { pollFn, whenTrue } from './poll-fn.ts';
 import { giveAway, TAKE } from '../move.ts';
 import { markErrValue } from '../../runtime/unwind.ts';
 
@@ -87,20 +87,7 @@ export class Sender<T> {
   /** Finishes once every Receiver is dropped (Tokio's `Sender::closed`). */
   closed(): Awaitable<void> {
     const shared = this.#live();
-    let waker: Waker | null = null;
-    return pollFn(
-      (cx: Context): Poll<void> => {
-        if (shared.receivers === 0) return Poll.ready(undefined);
-        if (waker !== null) shared.closedWaiters.delete(waker);
-        waker = cx.waker();
-        shared.closedWaiters.add(waker);
-        return PENDING;
-      },
-      () => 'every Receiver of a broadcast channel to be dropped',
-      () => {
-        if (waker !== null) shared.closedWaiters.delete(waker);
-      },
-    );
+    return whenTrue(() => shared.receivers === 0, shared.closedWaiters, () => 'every Receiver of a broadcast channel to be dropped');
   }
   /**
    * Messages still queued: sent, not yet read by every Receiver, and not yet

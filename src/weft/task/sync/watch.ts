@@ -10,7 +10,7 @@
  */
 import { PENDING, Poll, type Awaitable, type Context, type Waker } from '../future.ts';
 import { RecvError, SendError } from '../../sync/errors.ts';
-import { pollFn } from './poll-fn.ts';
+import { pollFn, whenTrue } from './poll-fn.ts';
 import { giveAway, TAKE } from '../move.ts';
 
 class Shared<T> {
@@ -121,20 +121,7 @@ export class Sender<T> {
   /** Finishes once every Receiver is dropped (Tokio's `watch::Sender::closed`). */
   closed(): Awaitable<void> {
     const shared = this.#shared;
-    let waker: Waker | null = null;
-    return pollFn(
-      (cx: Context): Poll<void> => {
-        if (shared.receivers === 0) return Poll.ready(undefined);
-        if (waker !== null) shared.closedWaiters.delete(waker);
-        waker = cx.waker();
-        shared.closedWaiters.add(waker);
-        return PENDING;
-      },
-      () => 'every Receiver of a watch channel to be dropped',
-      () => {
-        if (waker !== null) shared.closedWaiters.delete(waker);
-      },
-    );
+    return whenTrue(() => shared.receivers === 0, shared.closedWaiters, () => 'every Receiver of a watch channel to be dropped');
   }
   drop(): void {
     if (this.#moved || this.#dropped) return;
