@@ -63,6 +63,18 @@ export default [
     if (increments !== EXPECTED) {
       run.fail(`the threads added 1 to the Mutex ${plural(increments, 'time')}, expected ${count(EXPECTED)} (${THREADS} threads × 250)`);
     }
+    // main reads the total only after it has waited for every thread: a sleep only hopes they are done.
+    const events = run.trace.events;
+    const lastRead = events.findLastIndex((e) => e.kind === 'lock' && e.object === shared && !spawnedIds.has(e.threadId));
+    const joinedBefore = new Set(events.slice(0, Math.max(lastRead, 0)).filter((e) => e.kind === 'join').map((e) => e.object));
+    const unjoined = [...spawnedIds].filter((id) => !joinedBefore.has(id));
+    if (lastRead >= 0 && unjoined.length > 0) {
+      run.fail(
+        `main read the total while ${unjoined.length} of its ${THREADS} threads had not been joined: ` +
+          `join() every handle first, so that no thread is still counting when main reads the Mutex (a sleep only hopes they are done)`,
+        events[lastRead]!.line === undefined ? undefined : { line: events[lastRead]!.line!, column: 1 },
+      );
+    }
     const printed = Number(run.expectLine(/^Total: (-?\d+)$/, `Total: ${EXPECTED}`)[1]);
     if (printed !== value) run.fail(`main printed Total: ${printed}, but the Mutex held ${count(value)}: print the value you read from the Mutex after joining`);
   }),
