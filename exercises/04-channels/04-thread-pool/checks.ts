@@ -98,7 +98,11 @@ export default [
       if (seen >= 2) {
         // The workers share one queue: whichever is free takes the next job. An inbox per worker, dealt out in turn,
         // leaves a job waiting behind a long one while another worker has nothing to do.
-        const shared = run.trace.channels().some((c) => run.trace.threadsThat('recv', c).filter((name) => name !== 'main').length >= 2);
+        // (A channel two workers receive from, or a lock two workers take: a Mutex around the Receiver, or around a queue of jobs.)
+        const workerIds = new Set(run.trace.spawned().map((s) => s.threadId));
+        const shared =
+          run.trace.channels().some((c) => run.trace.threadsThat('recv', c).filter((name) => name !== 'main').length >= 2) ||
+          run.trace.mutexes().some((m) => new Set(run.trace.locks(m).map((e) => e.threadId).filter((id) => workerIds.has(id))).size >= 2);
         if (!shared) {
           run.fail(
             `${describe(size, jobs)}, every worker received its jobs from a channel of its own: a job handed to a busy worker waits for it, ` +
