@@ -33,6 +33,12 @@ export default [
       );
     }
     const returned = joined.map((j) => j.value);
+    if (returned.some((v) => v === undefined)) {
+      run.fail(
+        `for ${show(chunks)} some of the threads handed back something other than a number through join(): ` +
+          `each thread should return just its chunk's sum (a number), so that join() brings the sum back`,
+      );
+    }
     const { missing, extra } = multisetDiff(returned, expected);
     if (missing.length > 0 || extra.length > 0) {
       run.fail(
@@ -43,11 +49,16 @@ export default [
   }),
 
   check('one-thread-per-chunk', 'Spawns one thread per chunk', async (t) => {
+    // An empty chunk among them: its sum is 0, but it still gets its own thread.
     const chunks = someChunks(t, 5);
+    chunks.splice(2, 0, []);
     const run = await t.call('sumChunks', [chunks], { trace: true });
     const spawned = run.trace.spawned().length;
     if (spawned !== chunks.length) {
-      run.fail(`sumChunks spawned ${plural(spawned, 'thread')} for ${plural(chunks.length, 'chunk')}: it should spawn exactly one per chunk`);
+      run.fail(
+        `sumChunks spawned ${plural(spawned, 'thread')} for the ${plural(chunks.length, 'chunk')} ${show(chunks)}: ` +
+          `it should spawn exactly one per chunk, an empty chunk included`,
+      );
     }
   }),
 

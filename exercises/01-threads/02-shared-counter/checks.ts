@@ -63,6 +63,27 @@ export default [
     if (increments !== EXPECTED) {
       run.fail(`the threads added 1 to the Mutex ${plural(increments, 'time')}, expected ${count(EXPECTED)} (${THREADS} threads × 250)`);
     }
+    // main reads the total only after it has waited for every thread: a sleep only hopes they are done.
+    const events = run.trace.events;
+    const lastRead = events.findLastIndex((e) => e.kind === 'lock' && e.object === shared && !spawnedIds.has(e.threadId));
+    const before = events.slice(0, Math.max(lastRead, 0));
+    const joinedBefore = new Set(before.filter((e) => e.kind === 'join').map((e) => e.object));
+    // A thread that said it was done on a channel after its last increment, and main received that many messages there, was waited for too.
+    const toldDone = [...spawnedIds].filter((id) => {
+      const lastIncrement = before.findLastIndex((e) => e.kind === 'unlock' && e.object === shared && e.threadId === id);
+      return before.some((e, i) => i > lastIncrement && e.kind === 'send' && e.threadId === id);
+    });
+    const heard = (channel: number) => before.filter((e) => e.kind === 'recv' && e.object === channel && !spawnedIds.has(e.threadId)).length;
+    const doneChannels = new Set(before.filter((e) => e.kind === 'send' && toldDone.includes(e.threadId)).map((e) => e.object));
+    const waitedFor = [...doneChannels].reduce((n, channel) => n + heard(channel), 0) >= toldDone.length ? new Set(toldDone) : new Set<number>();
+    const unjoined = [...spawnedIds].filter((id) => !joinedBefore.has(id) && !waitedFor.has(id));
+    if (lastRead >= 0 && unjoined.length > 0) {
+      run.fail(
+        `main read the total before it had waited for ${unjoined.length} of its ${THREADS} threads: ` +
+          `join() every handle first, so that no thread is still counting when main reads the Mutex (a sleep only hopes they are done)`,
+        events[lastRead]!.line === undefined ? undefined : { line: events[lastRead]!.line!, column: 1 },
+      );
+    }
     const printed = Number(run.expectLine(/^Total: (-?\d+)$/, `Total: ${EXPECTED}`)[1]);
     if (printed !== value) run.fail(`main printed Total: ${printed}, but the Mutex held ${count(value)}: print the value you read from the Mutex after joining`);
   }),

@@ -126,8 +126,11 @@ export default [
             const { thread, line, counted } = seen.halfDone;
             run.fail(
               `while ${transfers} ran on ${threads}, ${thread} let go of its last account lock${at(line)} with the bank holding ${count(counted)} instead of ${count(total)}: ` +
-                `at that moment no thread held any account, and the money of a transfer was in neither account. ` +
-                `Keep both accounts locked from the withdrawal to the deposit, so no one can look in between`,
+                (counted < total
+                  ? `at that moment no thread held any account, and the money of a transfer was in neither account. ` +
+                    `Keep both accounts locked from the withdrawal to the deposit, so no one can look in between`
+                  : `${count(counted - total)} had appeared from nowhere: a transfer wrote a balance worked out from a value it read before it held both locks, ` +
+                    `overwriting what another transfer had done in between. Read and write both balances while you hold both accounts' locks`),
               line === undefined ? undefined : { line, column: 1 },
             );
           }

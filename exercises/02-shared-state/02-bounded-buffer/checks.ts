@@ -72,7 +72,7 @@ export default [
       if (most > setup.capacity) {
         run.fail(
           `${describe(setup)}, main looked into the buffer and found ${plural(most, 'item')} in it: ` +
-            `a producer put an item although the buffer was full. Check again for room after every wait: ` +
+            `a producer put an item although the buffer was full. Wait while it holds capacity items or more (>=, not >), and check again for room after every wait: ` +
             `another producer may have filled the slot you were woken for`,
         );
       }

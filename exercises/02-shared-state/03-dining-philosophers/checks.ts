@@ -8,6 +8,8 @@ import { check, count, plural, show, type CheckContext, type ProgramRun, type Tr
 interface Meal {
   thread: number;
   forks: number[];
+  /** Trace positions of the locks that picked those forks up: a fork kept from one meal to the next has the same one. */
+  pickedUp: number[];
   /** Trace positions of the meal's sleep and of its end. */
   from: number;
   to: number;
@@ -16,18 +18,18 @@ interface Meal {
 function mealsOf(trace: TraceView): { philosophers: number[]; meals: Meal[] } {
   const philosophers = trace.spawned().map((s) => s.threadId);
   const isPhilosopher = new Set(philosophers);
-  const held = new Map<number, Set<number>>();
+  const held = new Map<number, Map<number, number>>();
   const open = new Map<number, Meal>();
   const meals: Meal[] = [];
   trace.events.forEach((e, i) => {
     if (!isPhilosopher.has(e.threadId)) return;
     let mine = held.get(e.threadId);
-    if (mine === undefined) held.set(e.threadId, (mine = new Set()));
-    if (e.kind === 'lock') mine.add(e.object);
+    if (mine === undefined) held.set(e.threadId, (mine = new Map()));
+    if (e.kind === 'lock') mine.set(e.object, i);
     else if (e.kind === 'unlock') mine.delete(e.object);
     else if (e.kind === 'block' && e.object === 0) {
       // eat()'s sleep: weft's sleep blocks on no object (0)
-      const meal = { thread: e.threadId, forks: [...mine].sort((a, b) => a - b), from: i, to: trace.events.length };
+      const meal = { thread: e.threadId, forks: [...mine.keys()].sort((a, b) => a - b), pickedUp: [...mine.values()], from: i, to: trace.events.length };
       open.set(e.threadId, meal);
       meals.push(meal);
     } else if (e.kind === 'wake' && e.object === 0) {
@@ -67,6 +69,16 @@ export default [
         run.fail(
           `${table(n, meals)}, the philosopher on thread ${seat + 1} of ${n} called eat() ${plural(mine.length, 'time')}, ` +
             `${withForks === mine.length ? 'each time' : `only ${count(withForks)} of them`} holding two forks: a philosopher eats only with both forks in hand (both Mutexes locked)`,
+        );
+      }
+      // Each meal picks its forks up afresh: a fork kept from one meal to the next starves the neighbours for all of them.
+      const kept = mine.findIndex((m, i) => i > 0 && m.pickedUp.some((at) => mine[i - 1]!.pickedUp.includes(at)));
+      if (kept > 0) {
+        const line = run.trace.events[mine[kept]!.from]?.line;
+        run.fail(
+          `${table(n, meals)}, the philosopher on thread ${seat + 1} of ${n} ate meal ${kept + 1} without putting down a fork they had held since meal ${kept}: ` +
+            `put both forks down (unlock them) after every meal and pick them up again for the next, so the neighbours get a turn`,
+          line === undefined ? undefined : { line, column: 1 },
         );
       }
     }

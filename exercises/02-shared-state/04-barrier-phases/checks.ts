@@ -67,12 +67,21 @@ export default [
     }
   }, LOADED_GRADER),
 
-  check('waits-for-the-others', 'Workers wait for each other, instead of sleeping and hoping', async (t) => {
+  check('waits-for-the-others', 'Every worker does its own cell each round, and waits for the others instead of sleeping and hoping', async (t) => {
     const initial = someCells(t, 3);
     const [seed] = t.seeds(1);
     const { run } = await simulate(t, initial, 2, { seed, trace: true });
     const workers = new Set(run.trace.spawned().map((s) => s.threadId));
     if (workers.size !== initial.length) run.fail(`${describe(initial, 2)}, simulate spawned ${plural(workers.size, 'thread')}: keep one worker per cell`);
+    // Each worker works out its own cell: it reads the round's values and writes its new one every round.
+    const rounds = 2;
+    const lazy = [...workers].findIndex((id) => run.trace.locks().filter((e) => e.threadId === id).length < rounds);
+    if (lazy >= 0) {
+      run.fail(
+        `${describe(initial, rounds)}, worker ${lazy + 1} of ${workers.size} locked the cells fewer than ${rounds} times: ` +
+          `each worker should read its neighbours and write its own cell in every round, not leave the work to another thread`,
+      );
+    }
     const naps = run.trace.events.filter((e) => e.kind === 'block' && e.object === 0 && workers.has(e.threadId));
     if (naps.length > 0) {
       run.fail(

@@ -34,9 +34,23 @@ const describe = (readers: number, versions: number[]) => `with ${plural(readers
 
 export default [
   check('no-torn-pages', 'Every page shows a version with its own checksum', async (t) => {
-    for (const seed of t.seeds(3)) {
+    for (const [i, seed] of t.seeds(3).entries()) {
       const versions = someVersions(t, 4);
-      const { run, store } = await runStore(t, 3, 4, versions, { seed });
+      const { run, store } = await runStore(t, 3, 4, versions, { seed, trace: i === 0 });
+      if (i === 0) {
+        // The store itself must never hold a torn pair, whatever the readers do with it: the writer (runStore's
+        // last thread) takes the lock once per version, so both fields change under one write guard.
+        const writer = run.trace.spawned().at(-1)?.threadId;
+        const writes = run.trace.locks().filter((e) => e.threadId === writer);
+        if (writes.length > versions.length) {
+          run.fail(
+            `${describe(3, versions)}, the writer took the configuration's lock ${plural(writes.length, 'time')} to publish ${plural(versions.length, 'version')}: ` +
+              `between two of those guards the store held a version with the wrong checksum, whether or not a page showed it. ` +
+              `publish must change both fields under one write guard`,
+            writes[1]?.line === undefined ? undefined : { line: writes[1].line, column: 1 },
+          );
+        }
+      }
       const known = new Set([0, ...versions]);
       for (const [r, pages] of store.pages.entries()) {
         let last = -1;

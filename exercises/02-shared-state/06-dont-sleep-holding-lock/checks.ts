@@ -57,5 +57,30 @@ export default [
     if (naps < jobs.flat().length) {
       run.fail(`${describe(jobs)}, only ${plural(naps, 'job')} did ${naps === 1 ? 'its' : 'their'} work: every job must call work(ms)`);
     }
+    // A free run, on the real clock: each worker's jobs take at least as long as their lengths add up to
+    // (a busy machine only makes them longer), so work(ms) with a smaller ms shows.
+    const free = (await runWorkers(t, jobs, { trace: true })).run;
+    const spawned = free.trace.spawned().map((s) => s.threadId);
+    for (const [w, thread] of spawned.entries()) {
+      const mine = jobs[w];
+      if (mine === undefined) break;
+      let asleep = 0;
+      let since: number | undefined;
+      for (const e of free.trace.events) {
+        if (e.threadId !== thread || e.object !== 0) continue;
+        if (e.kind === 'block') since = e.time;
+        else if (e.kind === 'wake' && since !== undefined) {
+          asleep += e.time - since;
+          since = undefined;
+        }
+      }
+      const wanted = mine.reduce((a, b) => a + b, 0);
+      if (asleep / 1000 < wanted - mine.length) {
+        free.fail(
+          `${describe(jobs)}, the worker with the jobs ${show(mine)} worked for ${count(Math.round(asleep / 1000))} ms in all, not ${count(wanted)} ms: ` +
+            `each job must do all of its work, work(ms) with its own length; the fix is to hold the lock for less time, not to work less`,
+        );
+      }
+    }
   }, LOADED_GRADER),
 ];

@@ -57,9 +57,19 @@ export default [
     ];
     for (const [jobs, workers, seeds] of cases) {
       const expected = jobs.map((job): [number, number] => [job, collatzSteps(job)]);
-      for (const seed of seeds) {
-        const run = await runPipeline(t, jobs, { seed }, workers);
+      for (const [i, seed] of seeds.entries()) {
+        const run = await runPipeline(t, jobs, { seed, trace: i === 0 }, workers);
         const results = resultsOf(run);
+        if (i === 0) {
+          // The pool is as big as the caller asks: a producer and `workers` workers, not a number of the program's own.
+          const spawned = run.trace.spawned().length;
+          if (spawned > workers + 1) {
+            run.fail(
+              `runPipeline with ${plural(workers, 'worker')} spawned ${plural(spawned, 'thread')}: ` +
+                `start one producer and exactly \`workers\` worker threads, whatever that number is`,
+            );
+          }
+        }
         const { missing, extra } = multisetDiff(results, expected);
         if (missing.length === 0 && extra.length === 0) continue;
         const lost = missing.filter(([job]) => !results.some(([j]) => j === job)).map(([job]) => job);

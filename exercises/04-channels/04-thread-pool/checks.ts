@@ -85,7 +85,7 @@ export default [
     if (ran.length !== size) run.fail(`${describe(size, jobs)}, shutdown returned ${plural(ran.length, 'list')} of job ids: one per worker is wanted`);
   }, LOADED_GRADER),
 
-  check('jobs-run-concurrently', 'Several jobs run at the same time, never more than the pool has workers', async (t) => {
+  check('jobs-run-concurrently', 'Several jobs, taken from one shared queue, run at the same time, never more than the pool has workers', async (t) => {
     const size = 3;
     const jobs = someJobs(t, 6);
     let most = 0;
@@ -95,7 +95,22 @@ export default [
       const seen = sleepers(run).most;
       if (seen > size) run.fail(`${describe(size, jobs)}, ${seen} jobs ran at the same moment: a pool of ${size} runs at most ${size} at a time`);
       most = Math.max(most, seen);
-      if (most >= 2) return;
+      if (seen >= 2) {
+        // The workers share one queue: whichever is free takes the next job. An inbox per worker, dealt out in turn,
+        // leaves a job waiting behind a long one while another worker has nothing to do.
+        // (A channel two workers receive from, or a lock two workers take: a Mutex around the Receiver, or around a queue of jobs.)
+        const workerIds = new Set(run.trace.spawned().map((s) => s.threadId));
+        const shared =
+          run.trace.channels().some((c) => run.trace.threadsThat('recv', c).filter((name) => name !== 'main').length >= 2) ||
+          run.trace.mutexes().some((m) => new Set(run.trace.locks(m).map((e) => e.threadId).filter((id) => workerIds.has(id))).size >= 2);
+        if (!shared) {
+          run.fail(
+            `${describe(size, jobs)}, every worker received its jobs from a channel of its own: a job handed to a busy worker waits for it, ` +
+              `even while another worker has nothing to do. Let the workers share the queue's one Receiver (Arc<Mutex<Receiver>>), so that whichever worker is free takes the next job`,
+          );
+        }
+        return;
+      }
     }
     t.fail(
       `in 2 schedules ${describe(size, jobs)}, no two jobs ever ran at the same time: each worker kept the queue locked while it ran its job, ` +

@@ -44,8 +44,18 @@ export default [
   check('every-stage-ends', 'Once the caller has enough, every stage stops quietly and firstPrimes returns', async (t) => {
     const { start, k } = somePlan(t);
     const [seed] = t.seeds(1);
-    const run = await firstPrimes(t, start, k, { seed, mayFail: true });
-    if (run.status === 'ok') return;
+    const run = await firstPrimes(t, start, k, { seed, mayFail: true, trace: true });
+    if (run.status === 'ok') {
+      // firstPrimes returns once every stage has ended: it joins them, so none is cut off mid-send when the program ends.
+      const joined = new Set(run.trace.joins().map((j) => j.threadId));
+      const loose = run.trace.spawned().filter((s) => !joined.has(s.threadId));
+      if (loose.length === 0) return;
+      run.fail(
+        `${describe(start, k)}, firstPrimes returned without joining ${plural(loose.length, 'stage')}: ` +
+          `after hanging up, join every stage, so that firstPrimes returns only once they have all stopped`,
+        loose[0]!.line === undefined ? undefined : { line: loose[0]!.line, column: 1 },
+      );
+    }
     const panicked = run.errors.some((e) => /SendError|sending on a closed channel|receiver/i.test(e.message));
     run.fail(
       panicked

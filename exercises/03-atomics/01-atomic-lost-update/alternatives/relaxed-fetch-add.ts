@@ -1,0 +1,43 @@
+// Relaxed fetchAdds: the counters need no ordering with other memory, only atomicity.
+import { spawn } from "weft/thread";
+import { Arc, AtomicU32, Ordering } from "weft/sync";
+
+/** A web server's statistics, shared by its worker threads. */
+interface Stats {
+  /** How many requests have been served. */
+  requests: AtomicU32;
+  /** How many bytes the served requests sent, in all. */
+  bytes: AtomicU32;
+}
+export function record(stats: Arc<Stats>, size: number): number {
+  const number = stats.requests.fetchAdd(1, Ordering.Relaxed);
+  stats.bytes.fetchAdd(size, Ordering.Relaxed);
+  return number;
+}
+// ---- You don't need to change anything below this line. ----
+
+/**
+ * Starts one worker thread per list of request sizes; each records its
+ * requests, one after the other. Returns the totals once every worker is
+ * done, and the numbers `record` gave each worker's requests.
+ */
+export function serve(workers: number[][]): { requests: number; bytes: number; numbers: number[][] } {
+  const stats = new Arc({ requests: new AtomicU32(0), bytes: new AtomicU32(0) });
+  const handles = [];
+  for (const sizes of workers) {
+    const mine = stats.clone();
+    handles.push(spawn(() => sizes.map((size) => record(mine, size))));
+  }
+  const numbers = handles.map((handle) => handle.join());
+  return { requests: stats.requests.load(), bytes: stats.bytes.load(), numbers };
+}
+
+function main() {
+  const { requests, bytes, numbers } = serve([
+    [512, 1024, 2048, 300],
+    [100, 200, 300, 400],
+    [4096, 10, 20, 30],
+  ]);
+  numbers.forEach((mine, w) => console.log(`Worker ${w} served requests ${mine.join(", ")}`));
+  console.log(`${requests} requests, ${bytes} bytes (expected 12 requests, 9040 bytes)`);
+}
