@@ -139,7 +139,7 @@ export function describeDeadlock(memory: RunMemory, now: Snapshot): DeadlockRepo
       // Its Senders still exist (a closed channel would have woken it), and every live thread is blocked.
       message +=
         now.blocked.length === 1
-          ? ', but no other thread is left to send on it, so the Sender keeping it open is in this thread\'s own hands: drop it before receiving, as in drop(tx)'
+          ? ', but no other thread is left to send on it, so the Sender keeping it open is in this thread\'s own hands: drop each one it holds before receiving, as in drop(tx), clones too (a scoped thread only borrows the Senders it uses)'
           : ', but every thread that still holds one of its Senders is blocked (a Sender this thread holds itself counts: drop it before receiving)';
     }
     return {

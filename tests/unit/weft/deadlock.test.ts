@@ -114,7 +114,7 @@ describe('deadlocks are named', () => {
     const { at, run } = await deadlock(source);
     expect(run.lines).toEqual(['got 1']);
     expect(at).toEqual([
-      `main@${lineOf(source, 'for (const v of rx)')}: 'main' is blocked waiting to receive from a channel, but no other thread is left to send on it, so the Sender keeping it open is in this thread's own hands: drop it before receiving, as in drop(tx)`,
+      `main@${lineOf(source, 'for (const v of rx)')}: 'main' is blocked waiting to receive from a channel, but no other thread is left to send on it, so the Sender keeping it open is in this thread's own hands: drop each one it holds before receiving, as in drop(tx), clones too (a scoped thread only borrows the Senders it uses)`,
     ]);
   });
 
