@@ -395,50 +395,122 @@ export class AtomicU64 extends AtomicInteger<bigint> {
  * their own above (Rust's AtomicI8, AtomicU8, AtomicI16, AtomicU16, and
  * AtomicIsize/AtomicUsize at 32 bits): the low bytes of the value word, read
  * through a view of that width, so they wrap at their width as Rust's do.
+ * (Named classes, not ones a function makes: weft's declarations for the
+ * editor need a name to hide their protected members behind.)
  */
-function smallAtomic(what: string, type: number, view: ViewOf, bits: 8 | 16 | 32, signed: boolean) {
-  const shift = 32 - bits;
-  const wrap = signed ? (v: number) => (v << shift) >> shift : (v: number) => (v << shift) >>> shift;
-  return class extends AtomicInteger<number> {
-    protected readonly what = what;
-    constructor(value: number, addr?: number) {
-      super(type, addr);
-      if (addr === undefined) this.store(value);
-    }
-    protected viewKind(): ViewOf {
-      return view;
-    }
-    protected toWord(value: number): number {
-      return wrap(checkInteger(this.what, value));
-    }
-    protected nand(a: number, b: number): number {
-      return wrap(~(a & b));
-    }
-  };
+abstract class NarrowAtomic extends AtomicInteger<number> {
+  /** The value wrapped to this atomic's width, as Rust's `as` does. */
+  protected abstract wrap(value: number): number;
+  protected toWord(value: number): number {
+    return this.wrap(checkInteger(this.what, value));
+  }
+  protected nand(a: number, b: number): number {
+    return this.wrap(~(a & b));
+  }
 }
 
 /** Rust's `AtomicI8`: an 8-bit signed integer shared between threads. */
-export const AtomicI8 = smallAtomic('AtomicI8', Type.i8, Int8Array, 8, true);
-export type AtomicI8 = InstanceType<typeof AtomicI8>;
-/** Rust's `AtomicU8`: an 8-bit unsigned integer shared between threads. */
-export const AtomicU8 = smallAtomic('AtomicU8', Type.u8, Uint8Array, 8, false);
-export type AtomicU8 = InstanceType<typeof AtomicU8>;
-/** Rust's `AtomicI16`: a 16-bit signed integer shared between threads. */
-export const AtomicI16 = smallAtomic('AtomicI16', Type.i16, Int16Array, 16, true);
-export type AtomicI16 = InstanceType<typeof AtomicI16>;
-/** Rust's `AtomicU16`: a 16-bit unsigned integer shared between threads. */
-export const AtomicU16 = smallAtomic('AtomicU16', Type.u16, Uint16Array, 16, false);
-export type AtomicU16 = InstanceType<typeof AtomicU16>;
+export class AtomicI8 extends NarrowAtomic {
+  protected readonly what = 'AtomicI8';
+  constructor(value: number);
+  constructor(value: number, addr?: number);
+  constructor(value: number, addr?: number) {
+    super(Type.i8, addr);
+    if (addr === undefined) this.store(value);
+  }
+  protected viewKind(): ViewOf {
+    return Int8Array;
+  }
+  protected wrap(v: number): number {
+    return (v << 24) >> 24;
+  }
+}
 
-/**
- * Rust's `AtomicUsize`, 32 bits wide as on wasm32 (a JavaScript number, like
- * AtomicU32): it wraps at 2^32, where a 64-bit target's usize wraps at 2^64.
- */
-export const AtomicUsize = smallAtomic('AtomicUsize', Type.usize, Uint32Array, 32, false);
-export type AtomicUsize = InstanceType<typeof AtomicUsize>;
+/** Rust's `AtomicU8`: an 8-bit unsigned integer shared between threads. */
+export class AtomicU8 extends NarrowAtomic {
+  protected readonly what = 'AtomicU8';
+  constructor(value: number);
+  constructor(value: number, addr?: number);
+  constructor(value: number, addr?: number) {
+    super(Type.u8, addr);
+    if (addr === undefined) this.store(value);
+  }
+  protected viewKind(): ViewOf {
+    return Uint8Array;
+  }
+  protected wrap(v: number): number {
+    return v & 0xff;
+  }
+}
+
+/** Rust's `AtomicI16`: a 16-bit signed integer shared between threads. */
+export class AtomicI16 extends NarrowAtomic {
+  protected readonly what = 'AtomicI16';
+  constructor(value: number);
+  constructor(value: number, addr?: number);
+  constructor(value: number, addr?: number) {
+    super(Type.i16, addr);
+    if (addr === undefined) this.store(value);
+  }
+  protected viewKind(): ViewOf {
+    return Int16Array;
+  }
+  protected wrap(v: number): number {
+    return (v << 16) >> 16;
+  }
+}
+
+/** Rust's `AtomicU16`: a 16-bit unsigned integer shared between threads. */
+export class AtomicU16 extends NarrowAtomic {
+  protected readonly what = 'AtomicU16';
+  constructor(value: number);
+  constructor(value: number, addr?: number);
+  constructor(value: number, addr?: number) {
+    super(Type.u16, addr);
+    if (addr === undefined) this.store(value);
+  }
+  protected viewKind(): ViewOf {
+    return Uint16Array;
+  }
+  protected wrap(v: number): number {
+    return v & 0xffff;
+  }
+}
+
+/** Rust's `AtomicUsize`, 32 bits wide as on wasm32 (a JavaScript number, like
+ * AtomicU32): it wraps at 2^32, where a 64-bit target's usize wraps at 2^64. */
+export class AtomicUsize extends NarrowAtomic {
+  protected readonly what = 'AtomicUsize';
+  constructor(value: number);
+  constructor(value: number, addr?: number);
+  constructor(value: number, addr?: number) {
+    super(Type.usize, addr);
+    if (addr === undefined) this.store(value);
+  }
+  protected viewKind(): ViewOf {
+    return Uint32Array;
+  }
+  protected wrap(v: number): number {
+    return v >>> 0;
+  }
+}
+
 /** Rust's `AtomicIsize`, 32 bits wide as on wasm32 (like AtomicI32). */
-export const AtomicIsize = smallAtomic('AtomicIsize', Type.isize, Int32Array, 32, true);
-export type AtomicIsize = InstanceType<typeof AtomicIsize>;
+export class AtomicIsize extends NarrowAtomic {
+  protected readonly what = 'AtomicIsize';
+  constructor(value: number);
+  constructor(value: number, addr?: number);
+  constructor(value: number, addr?: number) {
+    super(Type.isize, addr);
+    if (addr === undefined) this.store(value);
+  }
+  protected viewKind(): ViewOf {
+    return Int32Array;
+  }
+  protected wrap(v: number): number {
+    return v | 0;
+  }
+}
 
 /** Rust's `AtomicBool`: a boolean shared between threads (one Int32 word, 0 or 1). */
 export class AtomicBool extends Atomic<boolean, number> {
