@@ -142,9 +142,10 @@ export function parSection(node: Figure[], rust: Figure[], header: string[], cut
     lines.push(`| 2,000 elements, ${label} (a plain array) | ${us(p)} | sequential loop: ${us(s)} | ${ratio(s, p)} | no more than 1.2× slower: ${ok ? 'met' : '**missed**'} |`);
   }
   // Rayon itself on the same 2,000 items (rust-crates/): what the library weft/par mirrors does with this program.
+  // (A closure's bars are escaped: a bare | ends a Markdown table cell, even in code.)
   for (const [kind, label] of [
-    ['heavy', '`par_iter().map(|&x| heavy(x)).sum()`'],
-    ['cheap', '`par_iter().map(|&x| x * 2.0 + 1.0).sum()`'],
+    ['heavy', '`par_iter().map(\\|&x\\| heavy(x)).sum()`'],
+    ['cheap', '`par_iter().map(\\|&x\\| x * 2.0 + 1.0).sum()`'],
   ] as const) {
     const s = get(rust, `rayon-small-${kind}-seq`);
     const p = get(rust, `rayon-small-${kind}-par`);
