@@ -296,10 +296,9 @@ export class ParallelIterator<T> {
   chunksExact(size: number): ParallelIterator<T[]> {
     this.#needIndexed('chunksExact');
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`chunksExact needs a size of at least 1, got ${size}`);
-    const items = this.collect();
-    const out: T[][] = [];
-    for (let i = 0; i + size <= items.length; i += size) out.push(items.slice(i, i + size));
-    return parIter(out);
+    const groups = this.chunks(size).collect();
+    if (groups.length > 0 && groups[groups.length - 1]!.length < size) groups.pop();
+    return parIter(groups);
   }
   /** The items of each item, an iterable (arrays, sets...), in order (Rayon's `flatten`). */
   flatten(): ParallelIterator<T extends Iterable<infer U> ? U : never> {

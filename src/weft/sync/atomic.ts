@@ -395,120 +395,90 @@ export class AtomicU64 extends AtomicInteger<bigint> {
  * their own above (Rust's AtomicI8, AtomicU8, AtomicI16, AtomicU16, and
  * AtomicIsize/AtomicUsize at 32 bits): the low bytes of the value word, read
  * through a view of that width, so they wrap at their width as Rust's do.
- * (Named classes, not ones a function makes: weft's declarations for the
- * editor need a name to hide their protected members behind.)
+ * Each is a named class over NarrowAtomic (weft's declarations for the
+ * editor need a named class to hide protected members behind).
  */
+const NARROW = {
+  [Type.i8]: { view: Int8Array, wrap: (v: number) => (v << 24) >> 24 },
+  [Type.u8]: { view: Uint8Array, wrap: (v: number) => v & 0xff },
+  [Type.i16]: { view: Int16Array, wrap: (v: number) => (v << 16) >> 16 },
+  [Type.u16]: { view: Uint16Array, wrap: (v: number) => v & 0xffff },
+  [Type.isize]: { view: Int32Array, wrap: (v: number) => v | 0 },
+  [Type.usize]: { view: Uint32Array, wrap: (v: number) => v >>> 0 },
+} as const;
+
 abstract class NarrowAtomic extends AtomicInteger<number> {
-  /** The value wrapped to this atomic's width, as Rust's `as` does. */
-  protected abstract wrap(value: number): number;
+  protected readonly what: string;
+  readonly #width: (typeof NARROW)[keyof typeof NARROW];
+  protected constructor(what: string, type: keyof typeof NARROW, value: number, addr: number | undefined) {
+    super(type, addr);
+    this.what = what;
+    this.#width = NARROW[type];
+    if (addr === undefined) this.store(value);
+  }
+  protected viewKind(): ViewOf {
+    return this.#width.view;
+  }
   protected toWord(value: number): number {
-    return this.wrap(checkInteger(this.what, value));
+    return this.#width.wrap(checkInteger(this.what, value));
   }
   protected nand(a: number, b: number): number {
-    return this.wrap(~(a & b));
+    return this.#width.wrap(~(a & b));
   }
 }
 
 /** Rust's `AtomicI8`: an 8-bit signed integer shared between threads. */
 export class AtomicI8 extends NarrowAtomic {
-  protected readonly what = 'AtomicI8';
   constructor(value: number);
   constructor(value: number, addr?: number);
   constructor(value: number, addr?: number) {
-    super(Type.i8, addr);
-    if (addr === undefined) this.store(value);
-  }
-  protected viewKind(): ViewOf {
-    return Int8Array;
-  }
-  protected wrap(v: number): number {
-    return (v << 24) >> 24;
+    super('AtomicI8', Type.i8, value, addr);
   }
 }
 
 /** Rust's `AtomicU8`: an 8-bit unsigned integer shared between threads. */
 export class AtomicU8 extends NarrowAtomic {
-  protected readonly what = 'AtomicU8';
   constructor(value: number);
   constructor(value: number, addr?: number);
   constructor(value: number, addr?: number) {
-    super(Type.u8, addr);
-    if (addr === undefined) this.store(value);
-  }
-  protected viewKind(): ViewOf {
-    return Uint8Array;
-  }
-  protected wrap(v: number): number {
-    return v & 0xff;
+    super('AtomicU8', Type.u8, value, addr);
   }
 }
 
 /** Rust's `AtomicI16`: a 16-bit signed integer shared between threads. */
 export class AtomicI16 extends NarrowAtomic {
-  protected readonly what = 'AtomicI16';
   constructor(value: number);
   constructor(value: number, addr?: number);
   constructor(value: number, addr?: number) {
-    super(Type.i16, addr);
-    if (addr === undefined) this.store(value);
-  }
-  protected viewKind(): ViewOf {
-    return Int16Array;
-  }
-  protected wrap(v: number): number {
-    return (v << 16) >> 16;
+    super('AtomicI16', Type.i16, value, addr);
   }
 }
 
 /** Rust's `AtomicU16`: a 16-bit unsigned integer shared between threads. */
 export class AtomicU16 extends NarrowAtomic {
-  protected readonly what = 'AtomicU16';
   constructor(value: number);
   constructor(value: number, addr?: number);
   constructor(value: number, addr?: number) {
-    super(Type.u16, addr);
-    if (addr === undefined) this.store(value);
-  }
-  protected viewKind(): ViewOf {
-    return Uint16Array;
-  }
-  protected wrap(v: number): number {
-    return v & 0xffff;
+    super('AtomicU16', Type.u16, value, addr);
   }
 }
 
 /** Rust's `AtomicUsize`, 32 bits wide as on wasm32 (a JavaScript number, like
  * AtomicU32): it wraps at 2^32, where a 64-bit target's usize wraps at 2^64. */
 export class AtomicUsize extends NarrowAtomic {
-  protected readonly what = 'AtomicUsize';
   constructor(value: number);
   constructor(value: number, addr?: number);
   constructor(value: number, addr?: number) {
-    super(Type.usize, addr);
-    if (addr === undefined) this.store(value);
-  }
-  protected viewKind(): ViewOf {
-    return Uint32Array;
-  }
-  protected wrap(v: number): number {
-    return v >>> 0;
+    super('AtomicUsize', Type.usize, value, addr);
   }
 }
 
 /** Rust's `AtomicIsize`, 32 bits wide as on wasm32 (like AtomicI32). */
 export class AtomicIsize extends NarrowAtomic {
-  protected readonly what = 'AtomicIsize';
   constructor(value: number);
   constructor(value: number, addr?: number);
   constructor(value: number, addr?: number) {
-    super(Type.isize, addr);
-    if (addr === undefined) this.store(value);
-  }
-  protected viewKind(): ViewOf {
-    return Int32Array;
-  }
-  protected wrap(v: number): number {
-    return v | 0;
+    super('AtomicIsize', Type.isize, value, addr);
   }
 }
 
