@@ -2,141 +2,219 @@
  * mpsc — Rust's `std::sync::mpsc`: multi-producer, single-consumer channels.
  * https://doc.rust-lang.org/std/sync/mpsc/
  *
- * A channel is a queue in run memory (Int32 words at `addr`):
- *   0 lock (futex lock over the queue)   1 ring: the address of its slots (0 until the first send)
- *   2 ring head: the slot of the oldest message   3 length
- *   4 live senders   5 receiver alive   6 receive signal   7 send signal
- *   8 capacity (-1 unbounded, 0 rendezvous)   9 messages taken   10 messages sent
- *   11 receivers asleep (or about to sleep) on the receive signal
- *   12 ring size: how many slots the ring has
- * The messages are a ring of 16-byte slots, oldest first from the head:
- * [kind, ticket, payload (8 bytes)]. A number is kind NUMBER_SLOT with the
- * float64 in the payload: no encoding, no allocation. Anything else is
- * encoded (codec.ts) into a block of its own, the slot holding its byte
- * length as kind and the block's address. The ticket is the message's
- * number among the channel's sends, by which a rendezvous sender finds its
- * own message again. A full ring is copied into one twice its size. Each
- * handle reads the ring through fixed-length views of it (several times
- * cheaper per access than the run memory's growable view), made again when
- * the ring has moved. Messages travel through shared memory, never
- * postMessage: a blocked receiver cannot get messages.
+ * A channel is a record in run memory and a chain of rings of message slots.
+ * The record's words sit on three 64-byte cache lines, so that a word one
+ * side writes for every message never shares a line with a word the other
+ * side reads for every message (a line written by one core and read by the
+ * other moves between them on each access):
+ *   the senders' line:  0 the send word   1 the ring they write   2 the slot they write next
+ *                       3 messages taken, as the senders last read it
+ *   the receiver's line: 16 the ring it reads   17 the slot it reads next
+ *                       18 messages taken   19 the taken word
+ *   written seldom:     32 live senders   33 receiver alive   34 capacity (-1 unbounded, 0 rendezvous)
  *
- * Receivers wait on the receive signal (bumped by every send and by the last
- * sender's drop); bounded senders wait on the send signal (bumped by every
- * receive and by the receiver's drop). When the last Sender is dropped — by
- * `drop(tx)`, or because the thread that owned it ended — the channel is
- * disconnected and `recv` on an empty queue throws RecvError.
+ * The send word is the channel's futex: the count of messages sent, shifted
+ * left by three, and three flags: the send lock (several senders write in
+ * turn), a receiver asleep on the word, senders asleep on the lock. A sender
+ * takes the lock with one atomic OR, writes its slot, and publishes its
+ * message, unlocks and learns whether anyone sleeps with one atomic
+ * exchange: two atomics a send (each costs ~10 ns in V8, more than the rest
+ * of a send). The taken word is the same for the receiver: the count taken,
+ * published with one exchange, and a flag for senders asleep on it (waiting
+ * for room, or for their rendezvous). Counts are 29 bits and wrap; they are
+ * only ever compared by their difference.
+ *
+ * The queue is a single-consumer ring in the manner of Lamport's, each side
+ * keeping the other's count as it last read it (as in Rigtorp's SPSCQueue):
+ * the receiver reads slots up to the senders' count it last read and loads
+ * the send word again only once it has caught up with it; a sender loads
+ * the taken word only when its ring looks full (an unbounded channel's
+ * receiver publishes every PUBLISH_EVERY messages and whenever it catches
+ * up). So while one side is ahead, the two share no line but the slots'.
+ * The one receiver reads without a lock: a Receiver cannot be shared between
+ * threads (arc.ts refuses it, as Rust's type system does).
+ *
+ * A ring is a block: a 16-byte header [next ring, slots, first count, end
+ * count] and its 16-byte slots [kind, ticket, payload (8 bytes)]. Message
+ * number c of a ring whose first count is b sits in slot (c - b) mod slots.
+ * A number is kind NUMBER_SLOT with the float64 in the payload: no encoding,
+ * no allocation. Anything else is encoded (codec.ts) into a block of its
+ * own, the slot holding its byte length as kind and the block's address.
+ * The ticket is the message's count plus one, by which a rendezvous sender
+ * knows when its message was taken and finds it to take it back. A sender
+ * that finds its ring full starts one twice the size: it writes the old
+ * ring's end count, then links the new ring from it, before it publishes a
+ * message in the new one; the receiver, having read up to the end count,
+ * moves to the linked ring and frees the old.
+ *
+ * Sleeping: a receiver that finds nothing (after watching the send word for
+ * a moment) sets its flag in the send word, looks once more, and sleeps on
+ * the word; the sender's exchange sees the flag and wakes it. Every
+ * JavaScript atomic is sequentially consistent, so either the receiver sees
+ * the message or the sender sees the flag. When the last Sender is dropped
+ * — by `drop(tx)`, or because the thread that owned it ended — the channel
+ * is disconnected, the flag cleared and the receiver woken: `recv` on an
+ * empty queue throws RecvError. Messages travel through shared memory,
+ * never postMessage: a blocked receiver cannot get messages.
  */
 import { traceEvent } from '../runtime/trace.ts';
 import { firstTimedReceiveRunsOut, now, readPoint, scheduled, yieldPoint } from '../runtime/scheduler.ts';
 import { context, type Owned } from '../runtime/context.ts';
 import { decodeValue, encodeDeferred } from '../runtime/codec.ts';
 import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
-import { lockWordWatching, unlockWord } from '../runtime/futex-lock.ts';
 import { dropTree, own } from '../runtime/ownership.ts';
-import { blockWhileEqual, SPIN_MS, spinWhileEqual, wake } from '../runtime/wait.ts';
+import { blockWhileEqual, SPIN_MS, spinWhileEqual, waitWhileEqual, wake, type WaitTarget } from '../runtime/wait.ts';
 import { RecvError, RecvTimeoutError, SendError, TryRecvError, TrySendError } from './errors.ts';
 
 const W = {
-  lock: 0,
-  ring: 1,
-  ringHead: 2,
-  length: 3,
-  senders: 4,
-  receiverAlive: 5,
-  recvSignal: 6,
-  sendSignal: 7,
-  capacity: 8,
-  taken: 9,
-  sent: 10,
-  receiverWaiting: 11,
-  ringSize: 12,
+  // The senders' line.
+  send: 0,
+  writeRing: 1,
+  writeSlot: 2,
+  takenSeen: 3,
+  // The receiver's line.
+  readRing: 16,
+  readSlot: 17,
+  readCount: 18,
+  taken: 19,
+  // Written seldom.
+  senders: 32,
+  receiverAlive: 33,
+  capacity: 34,
 } as const;
-const WORDS = 13;
+const WORDS = 35;
+/** Bytes of a cache line: the record starts on one (its block is allocated with room to align it). */
+const LINE = 64;
+
+/** The send word's flags; the count is the word shifted right by COUNT_SHIFT. */
+const RECEIVER_ASLEEP = 1;
+const LOCKED = 2;
+const SENDERS_ASLEEP = 4;
+/** The taken word's flag: senders asleep on it. */
+const ROOM_AWAITED = 1;
+const COUNT_SHIFT = 3;
+const COUNT_MASK = (1 << (32 - COUNT_SHIFT)) - 1;
+const countOf = (word: number): number => word >>> COUNT_SHIFT;
+/** a - b for counts that wrap (29 bits), as a signed number. */
+const diff = (a: number, b: number): number => ((a - b) << COUNT_SHIFT) >> COUNT_SHIFT;
+const nextCount = (c: number): number => (c + 1) & COUNT_MASK;
+
+/** A ring's header words: the next ring (0 until the senders move on), its slots, its first count, its end count (set before the next ring is). */
+const RING_NEXT = 0;
+const RING_SLOTS = 1;
+const RING_BASE = 2;
+const RING_END = 3;
+/** Int32 words before a ring's first slot. */
+const RING_HEADER_WORDS = 4;
 /** A slot: Int32 words [kind, ticket, payload, payload]; the payload is a float64 or a block's address. */
 const SLOT_BYTES = 16;
-/** The kind word of a number's slot (any other kind is an encoded message's byte length). */
+/** The kind word of a number's slot (a positive kind is an encoded message's byte length). */
 const NUMBER_SLOT = -1;
-/** Slots of a channel's first ring: its block (with the allocator's 8-byte header) fills the 256-byte size class. */
-const FIRST_RING_SLOTS = 15;
+/** The kind word of a rendezvous message its sender took back (the receiver was gone: nobody reads it). */
+const TAKEN_BACK = -2;
+/** Slots of a channel's first ring: with its header and the allocator's 8-byte one it fills the 256-byte size class. */
+const FIRST_RING_SLOTS = 14;
+/** Loads a sender makes watching a held send lock before it sleeps on it (the lock is held for a few instructions). */
+const LOCK_WATCHES = 1000;
+/** How often the receiver of an unbounded channel publishes its count (a power of two). */
+const PUBLISH_EVERY = 16;
+
+/** What `#take` returns when there is no message (any other value is the message). */
+const EMPTY: unique symbol = Symbol('empty');
+const DISCONNECTED: unique symbol = Symbol('disconnected');
 
 /**
- * One thread's fixed-length views of a channel's ring, made again when the
- * ring has moved (it grew). `at` is the ring's address they were made for.
+ * One thread's fixed-length views of one ring (several times cheaper per
+ * access than the run memory's growable view), made again when the side it
+ * serves has moved to another ring.
  */
 class RingViews {
   at = 0;
+  size = 0;
   words: Int32Array<ArrayBufferLike> = new Int32Array(0);
   numbers: Float64Array<ArrayBufferLike> = new Float64Array(0);
 
-  /** The views of the ring `rec` has now; call with the channel's lock held. */
-  of(rec: Int32Array): this {
-    const at = rec[W.ring]!;
+  /** The views of the ring at `at` (a ring's address, never 0). */
+  of(at: number): this {
     if (at !== this.at) {
-      const size = rec[W.ringSize]!;
       const buffer = context().memory.buffer;
-      this.words = new Int32Array(buffer, at, size * 4);
-      this.numbers = new Float64Array(buffer, at, size * 2);
+      const size = new Int32Array(buffer, at, RING_HEADER_WORDS)[RING_SLOTS]!;
+      this.words = new Int32Array(buffer, at, RING_HEADER_WORDS + size * 4);
+      this.numbers = new Float64Array(buffer, at, (RING_HEADER_WORDS + size * 4) / 2);
+      this.size = size;
       this.at = at;
     }
     return this;
   }
 }
 
-/**
- * Room for one more message (call with the lock held): the first ring, or a
- * full one copied, oldest first, into one twice its size.
- */
-function ensureRoom(rec: Int32Array): void {
-  const size = rec[W.ringSize]!;
-  const length = rec[W.length]!;
-  if (length < size) return;
-  const memory = context().memory;
-  const newSize = size === 0 ? FIRST_RING_SLOTS : size * 2 + 1; // 2n+1 slots and the header fill the next size class
-  const ring = memory.alloc(newSize * SLOT_BYTES);
-  const old = rec[W.ring]!;
-  if (old !== 0) {
-    const head = rec[W.ringHead]!;
-    const firstPart = Math.min(length, size - head);
-    memory.u8.copyWithin(ring, old + head * SLOT_BYTES, old + (head + firstPart) * SLOT_BYTES);
-    memory.u8.copyWithin(ring + firstPart * SLOT_BYTES, old, old + (length - firstPart) * SLOT_BYTES);
-    memory.free(old);
-  }
-  rec[W.ring] = ring;
-  rec[W.ringSize] = newSize;
-  rec[W.ringHead] = 0;
+/** A new ring of `slots` slots whose first message is number `base` (its slots are not cleared: each is written before it is read). */
+function newRing(slots: number, base: number): number {
+  const { memory } = context();
+  const ring = memory.alloc(RING_HEADER_WORDS * 4 + slots * SLOT_BYTES);
+  const header = ring >> 2;
+  memory.i32[header + RING_NEXT] = 0;
+  memory.i32[header + RING_SLOTS] = slots;
+  memory.i32[header + RING_BASE] = base;
+  memory.i32[header + RING_END] = 0;
+  return ring;
 }
 
-/** Loads a thread makes watching a held queue lock before it sleeps on it (the queue is held for a few instructions). */
-const LOCK_WATCHES = 1000;
-
-function lockChannel(rec: Int32Array): void {
-  lockWordWatching(rec, W.lock, LOCK_WATCHES);
-}
-
-/** A fixed-length view of one channel's record. */
+/** A fixed-length view of one channel's record (`addr` is its block; the record starts on the first cache line in it). */
 function recordView(addr: number): Int32Array {
-  return new Int32Array(context().memory.buffer, addr, WORDS);
-}
-
-function i32(): Int32Array {
-  return context().memory.i32;
-}
-
-function signal(index: number): void {
-  const words = i32();
-  Atomics.add(words, index, 1);
-  wake(words, index);
+  return new Int32Array(context().memory.buffer, (addr + LINE - 1) & -LINE, WORDS);
 }
 
 function createChannel(capacity: number): number {
-  const { memory } = context();
-  const addr = memory.allocRecord(WORDS);
-  const base = addr >> 2;
-  memory.i32[base + W.senders] = 1;
-  memory.i32[base + W.receiverAlive] = 1;
-  memory.i32[base + W.capacity] = capacity;
+  const addr = context().memory.allocRecord(WORDS + (LINE >> 2) - 1);
+  const rec = recordView(addr);
+  rec[W.senders] = 1;
+  rec[W.receiverAlive] = 1;
+  rec[W.capacity] = capacity;
   return addr;
+}
+
+/**
+ * Takes the send lock: one atomic OR when it is free; else watches it, then
+ * sleeps on the send word with SENDERS_ASLEEP set (the holder's unlock wakes
+ * every sleeper, and those that lose the race set the flag again).
+ */
+function lockSend(rec: Int32Array): void {
+  if ((Atomics.or(rec, W.send, LOCKED) & LOCKED) === 0) return;
+  for (;;) {
+    for (let i = 0; i < LOCK_WATCHES; i++) {
+      if ((Atomics.load(rec, W.send) & LOCKED) === 0 && (Atomics.or(rec, W.send, LOCKED) & LOCKED) === 0) return;
+    }
+    const word = Atomics.or(rec, W.send, SENDERS_ASLEEP);
+    if ((word & LOCKED) === 0) {
+      if ((Atomics.or(rec, W.send, LOCKED) & LOCKED) === 0) return;
+      continue;
+    }
+    waitWhileEqual(rec, W.send, word | SENDERS_ASLEEP, Infinity, false);
+  }
+}
+
+/**
+ * Releases the send lock; with `sent`, publishes that count in the same
+ * exchange. Wakes whoever sleeps on the word (the flags are cleared: a
+ * sleeper that must go on waiting sets its flag again).
+ */
+function unlockSend(rec: Int32Array, sent?: number): void {
+  const old = sent === undefined ? Atomics.and(rec, W.send, ~(LOCKED | RECEIVER_ASLEEP | SENDERS_ASLEEP)) : Atomics.exchange(rec, W.send, sent << COUNT_SHIFT);
+  if ((old & (RECEIVER_ASLEEP | SENDERS_ASLEEP)) !== 0) wake(rec, W.send);
+}
+
+/**
+ * Blocks a sender on the taken word until `done()` may hold (the caller
+ * re-checks): it sets ROOM_AWAITED first, so the receiver's next publish
+ * (or its drop) sees the flag and wakes it.
+ */
+function awaitTaken(rec: Int32Array, done: () => boolean, target: WaitTarget): void {
+  const word = Atomics.load(rec, W.taken);
+  if (done()) return;
+  if (Atomics.compareExchange(rec, W.taken, word, word | ROOM_AWAITED) !== word) return;
+  if (done()) return;
+  blockWhileEqual(rec, W.taken, word | ROOM_AWAITED, Infinity, target);
 }
 
 /** The sending half of a channel. Clone it to have several producers. */
@@ -198,108 +276,128 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
     }
 
     const capacity = rec[W.capacity]!;
-    lockChannel(rec);
-    // A rendezvous trySend succeeds only when the receiver is already waiting to take the message (Rust: Full otherwise).
-    if (capacity === 0 && timeoutMs === 0 && rec[W.receiverAlive] === 1 && (Atomics.load(rec, W.receiverWaiting) === 0 || rec[W.length]! > 0)) {
-      unlockWord(rec, W.lock);
-      if (node !== 0) memory.free(node);
-      throw new TrySendError('full', value);
-    }
-    // A bounded channel: wait for room (capacity 0 waits after enqueuing instead).
-    while (capacity > 0 && rec[W.length]! >= capacity && rec[W.receiverAlive] === 1) {
-      const seen = Atomics.load(rec, W.sendSignal);
-      unlockWord(rec, W.lock);
-      if (timeoutMs === 0) {
-        if (node !== 0) memory.free(node);
-        throw new TrySendError('full', value);
+    lockSend(rec);
+    let sent = countOf(rec[W.send]!);
+    for (;;) {
+      // A plain read: the receiver's drop is seen by any send that comes after it.
+      if (rec[W.receiverAlive] !== 1) {
+        unlockSend(rec);
+        this.#fail(value, node, api === 'trySend' ? 'disconnected' : undefined);
       }
-      blockWhileEqual(rec, W.sendSignal, seen, Infinity, { kind: 'channel-send', object: this.#addr });
-      lockChannel(rec);
+      if (capacity < 0) break;
+      if (capacity === 0) {
+        if (timeoutMs !== 0) break;
+        // A rendezvous trySend succeeds only when the receiver is already waiting to take the message (Rust: Full otherwise).
+        if ((rec[W.send]! & RECEIVER_ASLEEP) !== 0 && sent === countOf(Atomics.load(rec, W.taken))) break;
+        unlockSend(rec);
+        this.#fail(value, node, 'full');
+      }
+      // A bounded channel: room while fewer than `capacity` are queued (the count taken as last read can only be behind).
+      if (diff(sent, rec[W.takenSeen]!) < capacity) break;
+      if (diff(sent, (rec[W.takenSeen] = countOf(Atomics.load(rec, W.taken)))) < capacity) break;
+      unlockSend(rec);
+      if (timeoutMs === 0) this.#fail(value, node, 'full');
+      const room = () => diff(sent, countOf(Atomics.load(rec, W.taken))) < capacity || Atomics.load(rec, W.receiverAlive) !== 1;
+      awaitTaken(rec, room, { kind: 'channel-send', object: this.#addr });
+      lockSend(rec);
+      sent = countOf(rec[W.send]!);
     }
-    if (rec[W.receiverAlive] !== 1) {
-      unlockWord(rec, W.lock);
-      if (node !== 0) memory.free(node);
-      if (api === 'trySend') throw new TrySendError('disconnected', value);
-      throw new SendError(value);
-    }
-    ensureRoom(rec);
-    const ring = this.#ring.of(rec);
-    const size = rec[W.ringSize]!;
-    let slot = rec[W.ringHead]! + rec[W.length]!;
-    if (slot >= size) slot -= size;
-    const ticket = ++rec[W.sent]!;
-    const at = slot << 2;
-    ring.words[at + 1] = ticket;
-    if (isNumber) {
-      ring.words[at] = NUMBER_SLOT;
-      ring.numbers[(slot << 1) + 1] = value;
+
+    let slot = rec[W.writeSlot]!;
+    const ring = this.#ring;
+    const ringAt = rec[W.writeRing]!;
+    if (ringAt === 0) {
+      // The first send: the first ring, for the receiver too.
+      const first = newRing(FIRST_RING_SLOTS, sent);
+      rec[W.writeRing] = first;
+      Atomics.store(rec, W.readRing, first);
+      ring.of(first);
     } else {
-      ring.words[at] = message!.bytes.length;
-      ring.words[at + 2] = node;
+      ring.of(ringAt);
+      // Full when the ring holds `size` messages not yet taken: the receiver's count is read again before deciding.
+      const from = ring.words[RING_BASE]!;
+      let taken = rec[W.takenSeen]!;
+      if (diff(sent, diff(taken, from) > 0 ? taken : from) >= ring.size) taken = rec[W.takenSeen] = countOf(Atomics.load(rec, W.taken));
+      if (diff(sent, diff(taken, from) > 0 ? taken : from) >= ring.size) {
+        // A ring twice the size (2n+2 slots and the headers fill the next size class), linked once the old one's end is set.
+        const grown = newRing(ring.size * 2 + 2, sent);
+        ring.words[RING_END] = sent;
+        Atomics.store(ring.words, RING_NEXT, grown);
+        rec[W.writeRing] = grown;
+        slot = 0;
+        ring.of(grown);
+      }
     }
-    rec[W.length]!++;
-    unlockWord(rec, W.lock);
+    const ticket = nextCount(sent);
+    const at = RING_HEADER_WORDS + (slot << 2);
+    ring.words[at] = isNumber ? NUMBER_SLOT : message!.bytes.length;
+    ring.words[at + 1] = ticket;
+    if (isNumber) ring.numbers[(at >> 1) + 1] = value;
+    else ring.words[at + 2] = node;
+    rec[W.writeSlot] = slot + 1 === ring.size ? 0 : slot + 1;
+    // Traced before it is published, so the receive of this message comes after it in the trace.
+    traceEvent('send', this.#addr);
+    // Published and unlocked in one exchange; the receiver reads the slot once it sees the count.
+    unlockSend(rec, ticket);
     // A rendezvous message's handles change owner only once it is received (its send may still fail and give them back).
     if (capacity !== 0) message?.move({ into: 'the channel' });
-    traceEvent('send', this.#addr);
-    // Bump the signal always, wake only a receiver that may sleep: Atomics.notify
-    // costs far more than the send itself. The receiver counts itself in before
-    // it sleeps on the signal, so it either sees this bump or is seen here.
-    Atomics.add(rec, W.recvSignal, 1);
-    if (Atomics.load(rec, W.receiverWaiting) !== 0) wake(rec, W.recvSignal);
 
     if (capacity === 0) {
       // Rendezvous: the send completes when the receiver has taken this message,
       // and fails, giving the value back, when the receiver is dropped first.
-      for (;;) {
-        const seen = Atomics.load(rec, W.sendSignal);
-        if (Atomics.load(rec, W.taken) >= ticket) break;
-        if (Atomics.load(rec, W.receiverAlive) !== 1 && this.#reclaim(rec, ticket)) {
+      const takenMine = () => diff(countOf(Atomics.load(rec, W.taken)), ticket) >= 0;
+      while (!takenMine()) {
+        if (Atomics.load(rec, W.receiverAlive) !== 1 && this.#takeBack(rec, ticket)) {
           if (api === 'trySend') throw new TrySendError('disconnected', value);
           throw new SendError(value);
         }
-        blockWhileEqual(rec, W.sendSignal, seen, Infinity, { kind: 'channel-send', object: this.#addr });
+        const done = () => takenMine() || Atomics.load(rec, W.receiverAlive) !== 1;
+        awaitTaken(rec, done, { kind: 'channel-send', object: this.#addr });
       }
       message?.move({ into: 'the channel' });
     }
+  }
+
+  /** A send that failed before its message was queued: its block is freed, and the value goes back in the error. */
+  #fail(value: T, node: number, why: 'full' | 'disconnected' | undefined): never {
+    if (node !== 0) context().memory.free(node);
+    if (why === undefined) throw new SendError(value);
+    throw new TrySendError(why, value);
   }
 
   /**
    * A rendezvous send whose receiver is gone: takes its message (the one with
    * `ticket`) back out of the queue (the receiver's drop leaves a rendezvous
    * queue to its senders), unless it was received just before. True when it
-   * was taken back.
+   * was taken back. Nobody reads the queue any more, so the slot is only
+   * marked, and its block freed without decoding: the handles inside never
+   * left the sender.
    */
-  #reclaim(rec: Int32Array, ticket: number): boolean {
-    const { memory } = context();
-    lockChannel(rec);
+  #takeBack(rec: Int32Array, ticket: number): boolean {
+    lockSend(rec);
     try {
-      if (rec[W.taken]! >= ticket) return false;
-      const ring = this.#ring.of(rec);
-      const size = rec[W.ringSize]!;
-      const head = rec[W.ringHead]!;
-      const length = rec[W.length]!;
-      const slotAt = (i: number) => (head + i) % size;
-      for (let i = 0; i < length; i++) {
-        const at = slotAt(i) << 2;
-        if (ring.words[at + 1] !== ticket) continue;
-        // Freed without decoding: the handles inside never left the sender.
-        if (ring.words[at] !== NUMBER_SLOT) memory.free(ring.words[at + 2]!);
-        // The later messages move up one slot, keeping their order.
-        for (let j = i; j + 1 < length; j++) ring.words.copyWithin(slotAt(j) << 2, slotAt(j + 1) << 2, (slotAt(j + 1) << 2) + 4);
-        rec[W.length] = length - 1;
+      if (diff(countOf(Atomics.load(rec, W.taken)), ticket) >= 0) return false;
+      const count = (ticket - 1) & COUNT_MASK;
+      const views = new RingViews();
+      for (let ringAt = rec[W.readRing]!; ringAt !== 0; ringAt = views.words[RING_NEXT]!) {
+        views.of(ringAt);
+        const into = diff(count, views.words[RING_BASE]!);
+        if (into < 0 || (views.words[RING_NEXT] !== 0 && diff(count, views.words[RING_END]!) >= 0)) continue;
+        const at = RING_HEADER_WORDS + ((into % views.size) << 2);
+        if (views.words[at]! > 0) context().memory.free(views.words[at + 2]!);
+        views.words[at] = TAKEN_BACK;
         break;
       }
       return true;
     } finally {
-      unlockWord(rec, W.lock);
+      unlockSend(rec);
     }
   }
 
   /** Another Sender for the same channel (Rust: `tx.clone()`). */
   clone(): Sender<T> {
     this.#assertLive();
-    Atomics.add(i32(), (this.#addr >> 2) + W.senders, 1);
+    Atomics.add((this.#rec ??= recordView(this.#addr)), W.senders, 1);
     return new (this.constructor as new (addr: number, owned: boolean) => Sender<T>)(this.#addr, true);
   }
 
@@ -308,8 +406,12 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
     if (this.#dropped || this.isMoved) return;
     this.#dropped = true;
     context().owned.delete(this);
-    const base = this.#addr >> 2;
-    if (Atomics.sub(i32(), base + W.senders, 1) === 1) signal(base + W.recvSignal);
+    const rec = (this.#rec ??= recordView(this.#addr));
+    if (Atomics.sub(rec, W.senders, 1) === 1) {
+      // Disconnected: a receiver asleep on the send word wakes (its flag cleared, the word differs) and sees it.
+      Atomics.and(rec, W.send, ~RECEIVER_ASLEEP);
+      wake(rec, W.send);
+    }
   }
 
   [Symbol.dispose](): void {
@@ -357,63 +459,107 @@ export class Receiver<T> extends MovableHandle implements Owned, Disposable, Ite
     if (this.#dropped) throw new Error('use of dropped value: this Receiver was dropped');
   }
 
-  /** Takes the next message if there is one; 'empty' or 'disconnected' otherwise. */
-  #take(): { value: T } | 'empty' | 'disconnected' {
-    const { memory } = context();
-    const base = this.#addr >> 2;
-    const rec = (this.#rec ??= recordView(this.#addr));
-    lockChannel(rec);
-    if (rec[W.length] === 0) {
-      const disconnected = Atomics.load(rec, W.senders) === 0;
-      unlockWord(rec, W.lock);
-      return disconnected ? 'disconnected' : 'empty';
-    }
-    const ring = this.#ring.of(rec);
-    const slot = rec[W.ringHead]!;
-    const at = slot << 2;
-    const kind = ring.words[at]!;
-    const number = kind === NUMBER_SLOT ? ring.numbers[(slot << 1) + 1]! : 0;
-    const node = kind === NUMBER_SLOT ? 0 : ring.words[at + 2]!;
-    rec[W.ringHead] = slot + 1 === rec[W.ringSize] ? 0 : slot + 1;
-    rec[W.length]!--;
-    Atomics.add(rec, W.taken, 1);
-    const capacity = rec[W.capacity]!;
-    unlockWord(rec, W.lock);
-    // Only senders of a bounded channel wait for room (or for a rendezvous).
-    if (capacity >= 0) signal(base + W.sendSignal);
-    if (kind === NUMBER_SLOT) return { value: number as T };
-    const bytes = memory.read(node, kind);
-    memory.free(node);
-    return { value: decodeValue(bytes, { owned: true }) as T };
+  /**
+   * The senders' count as this Receiver last read it, and the end count of
+   * the ring it reads when that ring is closed (NaN while it may grow: the
+   * senders close a ring before they publish a count beyond it). Both are
+   * only this object's caches: the position is in the record, so a Receiver
+   * decoded again (moved to another thread, or kept in a Mutex) starts from
+   * where the last one stopped, and a cache the record has overtaken is
+   * read again.
+   */
+  #sentSeen = 0;
+  #ringEnd = NaN;
+
+  /** Loads the senders' count, then the ring being read and whether it is closed (in that order: see #ringEnd). */
+  #refresh(rec: Int32Array): number {
+    const sent = (this.#sentSeen = countOf(Atomics.load(rec, W.send)));
+    // The senders set the first ring; after that the ring is the receiver's own word.
+    const ringAt = this.#ring.at === 0 ? Atomics.load(rec, W.readRing) : rec[W.readRing]!;
+    if (ringAt === 0) return sent;
+    if (ringAt !== this.#ring.at) this.#ringEnd = NaN;
+    const words = this.#ring.of(ringAt).words;
+    if (this.#ringEnd !== this.#ringEnd && Atomics.load(words, RING_NEXT) !== 0) this.#ringEnd = words[RING_END]!;
+    return sent;
   }
 
-  #receive(timeoutMs: number): { value: T } | 'timeout' | 'disconnected' {
-    const words = i32();
-    const base = this.#addr >> 2;
+  /** Takes the next message if there is one: the message, or EMPTY or DISCONNECTED. */
+  #take(): T | typeof EMPTY | typeof DISCONNECTED {
+    const rec = (this.#rec ??= recordView(this.#addr));
+    const taken = rec[W.readCount]!;
+    if (diff(this.#sentSeen, taken) <= 0 || rec[W.readRing] !== this.#ring.at) {
+      if (this.#refresh(rec) === taken) {
+        if (countOf(rec[W.taken]!) !== taken) this.#publish(rec, taken);
+        if (Atomics.load(rec, W.senders) !== 0) return EMPTY;
+        // No Sender left: whatever they sent is published now, so one more look decides.
+        if (this.#refresh(rec) === taken) return DISCONNECTED;
+      }
+    }
+    let ring = this.#ring;
+    if (taken === this.#ringEnd) {
+      // Every message of this ring is read: on to the one the senders moved to.
+      const old = ring.at;
+      const next = ring.words[RING_NEXT]!;
+      rec[W.readRing] = next;
+      rec[W.readSlot] = 0;
+      ring = ring.of(next);
+      this.#ringEnd = Atomics.load(ring.words, RING_NEXT) !== 0 ? ring.words[RING_END]! : NaN;
+      context().memory.free(old);
+    }
+    const slot = rec[W.readSlot]!;
+    const at = RING_HEADER_WORDS + (slot << 2);
+    const kind = ring.words[at]!;
+    const number = kind === NUMBER_SLOT ? ring.numbers[(at >> 1) + 1]! : 0;
+    const node = kind === NUMBER_SLOT ? 0 : ring.words[at + 2]!;
+    rec[W.readSlot] = slot + 1 === ring.size ? 0 : slot + 1;
+    const count = (rec[W.readCount] = nextCount(taken));
+    // The slot is the senders' again once the published count says it is taken. Senders of a bounded channel wait
+    // for that count (for room, or for a rendezvous); an unbounded channel's read it only when their ring looks
+    // full, so it is published every PUBLISH_EVERY messages and whenever the receiver catches up.
+    if (rec[W.capacity]! >= 0 || (count & (PUBLISH_EVERY - 1)) === 0) this.#publish(rec, count);
+    if (kind === NUMBER_SLOT) return number as T;
+    const { memory } = context();
+    const bytes = memory.read(node, kind);
+    memory.free(node);
+    return decodeValue(bytes, { owned: true }) as T;
+  }
+
+  /** Publishes the count taken, waking senders asleep on it. */
+  #publish(rec: Int32Array, count: number): void {
+    if ((Atomics.exchange(rec, W.taken, count << COUNT_SHIFT) & ROOM_AWAITED) !== 0) wake(rec, W.taken);
+  }
+
+  #receive(timeoutMs: number): T | typeof EMPTY | typeof DISCONNECTED {
     const rec = (this.#rec ??= recordView(this.#addr));
     yieldPoint();
     const deadline = timeoutMs === Infinity ? Infinity : now(context().memory) + timeoutMs;
     for (;;) {
-      const seen = Atomics.load(rec, W.recvSignal);
       const taken = this.#take();
-      if (taken !== 'empty') {
-        if (taken !== 'disconnected') traceEvent('recv', this.#addr);
+      if (taken !== EMPTY) {
+        if (taken !== DISCONNECTED) traceEvent('recv', this.#addr);
         return taken;
       }
       const remaining = deadline - now(context().memory);
-      if (remaining <= 0) return 'timeout';
+      if (remaining <= 0) return EMPTY;
       // Under a seed, the first timed receive that has to wait runs out its time (runtime/scheduler.ts, "Fault injection").
-      if (deadline !== Infinity && firstTimedReceiveRunsOut(deadline)) return 'timeout';
-      // Watch for the next send before counting in as a sleeper: while nobody counts in, a sender bumps the
-      // signal and pays no Atomics.notify (a receiver that counted in during its watch made every send pay it).
+      if (deadline !== Infinity && firstTimedReceiveRunsOut(deadline)) return EMPTY;
+      // Watch the send word before sleeping: a sender pays Atomics.notify only for a receiver that sleeps.
       // Under a seed the sender cannot run while this thread holds the turn: no watch then.
       const memory = context().memory;
-      if (!scheduled(memory) && spinWhileEqual(rec, W.recvSignal, seen, Math.min(SPIN_MS, remaining))) continue;
-      Atomics.add(rec, W.receiverWaiting, 1);
-      try {
-        blockWhileEqual(rec, W.recvSignal, seen, remaining, { kind: 'channel-recv', object: this.#addr }, false);
-      } finally {
-        Atomics.sub(rec, W.receiverWaiting, 1);
+      const word = Atomics.load(rec, W.send);
+      if (countOf(word) !== this.#sentSeen) continue;
+      if (!scheduled(memory) && spinWhileEqual(rec, W.send, word, Math.min(SPIN_MS, remaining))) continue;
+      // Flag, look once more, sleep: a send (or the last Sender's drop) from now on sees the flag and wakes this thread.
+      if (Atomics.compareExchange(rec, W.send, word, word | RECEIVER_ASLEEP) !== word) continue;
+      const late = this.#take();
+      if (late === EMPTY) {
+        blockWhileEqual(rec, W.send, word | RECEIVER_ASLEEP, deadline - now(memory), { kind: 'channel-recv', object: this.#addr }, false);
+      }
+      // Awake (or not asleep): the flag goes, so that a rendezvous trySend does not take this thread for a waiting receiver.
+      Atomics.and(rec, W.send, ~RECEIVER_ASLEEP);
+      if (late !== EMPTY) {
+        if (late !== DISCONNECTED) traceEvent('recv', this.#addr);
+        return late;
       }
     }
   }
@@ -422,8 +568,8 @@ export class Receiver<T> extends MovableHandle implements Owned, Disposable, Ite
   recv(): T {
     this.#assertLive();
     const result = this.#receive(Infinity);
-    if (typeof result === 'object') return result.value;
-    throw new RecvError();
+    if (result === EMPTY || result === DISCONNECTED) throw new RecvError();
+    return result;
   }
 
   /** Returns a message if one is waiting; throws TryRecvError ('empty' or 'disconnected') otherwise. */
@@ -431,19 +577,19 @@ export class Receiver<T> extends MovableHandle implements Owned, Disposable, Ite
     this.#assertLive();
     readPoint(true);
     const result = this.#take();
-    if (typeof result === 'object') {
-      traceEvent('recv', this.#addr);
-      return result.value;
-    }
-    throw new TryRecvError(result);
+    if (result === EMPTY) throw new TryRecvError('empty');
+    if (result === DISCONNECTED) throw new TryRecvError('disconnected');
+    traceEvent('recv', this.#addr);
+    return result;
   }
 
   /** Like recv, giving up after `ms` milliseconds with RecvTimeoutError('timeout'). */
   recvTimeout(ms: number): T {
     this.#assertLive();
     const result = this.#receive(Math.max(0, ms));
-    if (typeof result === 'object') return result.value;
-    throw new RecvTimeoutError(result);
+    if (result === EMPTY) throw new RecvTimeoutError('timeout');
+    if (result === DISCONNECTED) throw new RecvTimeoutError('disconnected');
+    return result;
   }
 
   /** Receives until the channel is disconnected (Rust: `for x in rx`). */
@@ -451,8 +597,8 @@ export class Receiver<T> extends MovableHandle implements Owned, Disposable, Ite
     for (;;) {
       this.#assertLive();
       const result = this.#receive(Infinity);
-      if (typeof result !== 'object') return;
-      yield result.value;
+      if (result === EMPTY || result === DISCONNECTED) return;
+      yield result;
     }
   }
 
@@ -466,8 +612,8 @@ export class Receiver<T> extends MovableHandle implements Owned, Disposable, Ite
     for (;;) {
       this.#assertLive();
       const result = this.#take();
-      if (typeof result !== 'object') return;
-      yield result.value;
+      if (result === EMPTY || result === DISCONNECTED) return;
+      yield result;
     }
   }
 
@@ -476,15 +622,15 @@ export class Receiver<T> extends MovableHandle implements Owned, Disposable, Ite
     if (this.#dropped || this.isMoved) return;
     this.#dropped = true;
     context().owned.delete(this);
-    const words = i32();
-    const base = this.#addr >> 2;
     const rec = (this.#rec ??= recordView(this.#addr));
     Atomics.store(rec, W.receiverAlive, 0);
     // A rendezvous queue holds only messages whose senders still wait: each takes its own back and fails with SendError.
     if (rec[W.capacity] !== 0) {
-      for (let result = this.#take(); typeof result === 'object'; result = this.#take()) dropTree(result.value);
+      for (let result = this.#take(); result !== EMPTY && result !== DISCONNECTED; result = this.#take()) dropTree(result);
     }
-    signal(base + W.sendSignal);
+    // Senders asleep on the taken word (for room, or for their rendezvous) wake and see the receiver gone.
+    Atomics.and(rec, W.taken, ~ROOM_AWAITED);
+    wake(rec, W.taken);
   }
 
   [Symbol.dispose](): void {
