@@ -9,6 +9,7 @@
  * other moves between them on each access):
  *   the senders' line:  0 the send word   1 the ring they write   2 the slot they write next
  *                       3 messages taken, as the senders last read it
+ *                       4 the word senders asleep on the lock sleep on
  *   the receiver's line: 16 the ring it reads   17 the slot it reads next
  *                       18 messages taken   19 the taken word
  *   written seldom:     32 live senders   33 receiver alive   34 capacity (-1 unbounded, 0 rendezvous)
@@ -72,6 +73,7 @@ const W = {
   writeRing: 1,
   writeSlot: 2,
   takenSeen: 3,
+  lockSleep: 4,
   // The receiver's line.
   readRing: 16,
   readSlot: 17,
@@ -176,32 +178,36 @@ function createChannel(capacity: number): number {
 
 /**
  * Takes the send lock: one atomic OR when it is free; else watches it, then
- * sleeps on the send word with SENDERS_ASLEEP set (the holder's unlock wakes
- * every sleeper, and those that lose the race set the flag again).
+ * sleeps on the lock-sleep word with SENDERS_ASLEEP set. As in Drepper's
+ * mutex ("Futexes Are Tricky", mutex 2), a sender that has slept takes the
+ * lock with the flag set, not knowing whether others still sleep, so its
+ * unlock wakes the next one.
  */
 function lockSend(rec: Int32Array): void {
   if ((Atomics.or(rec, W.send, LOCKED) & LOCKED) === 0) return;
+  for (let i = 0; i < LOCK_WATCHES; i++) {
+    if ((Atomics.load(rec, W.send) & LOCKED) === 0 && (Atomics.or(rec, W.send, LOCKED) & LOCKED) === 0) return;
+  }
   for (;;) {
-    for (let i = 0; i < LOCK_WATCHES; i++) {
-      if ((Atomics.load(rec, W.send) & LOCKED) === 0 && (Atomics.or(rec, W.send, LOCKED) & LOCKED) === 0) return;
-    }
-    const word = Atomics.or(rec, W.send, SENDERS_ASLEEP);
-    if ((word & LOCKED) === 0) {
-      if ((Atomics.or(rec, W.send, LOCKED) & LOCKED) === 0) return;
-      continue;
-    }
-    waitWhileEqual(rec, W.send, word | SENDERS_ASLEEP, Infinity, false);
+    const seen = Atomics.load(rec, W.lockSleep);
+    if ((Atomics.or(rec, W.send, LOCKED | SENDERS_ASLEEP) & LOCKED) === 0) return;
+    waitWhileEqual(rec, W.lockSleep, seen, Infinity, false);
   }
 }
 
 /**
  * Releases the send lock; with `sent`, publishes that count in the same
- * exchange. Wakes whoever sleeps on the word (the flags are cleared: a
- * sleeper that must go on waiting sets its flag again).
+ * exchange. The flags go with it: a receiver asleep on the word wakes, and
+ * one sender asleep on the lock.
  */
 function unlockSend(rec: Int32Array, sent?: number): void {
   const old = sent === undefined ? Atomics.and(rec, W.send, ~(LOCKED | RECEIVER_ASLEEP | SENDERS_ASLEEP)) : Atomics.exchange(rec, W.send, sent << COUNT_SHIFT);
-  if ((old & (RECEIVER_ASLEEP | SENDERS_ASLEEP)) !== 0) wake(rec, W.send);
+  if ((old & (RECEIVER_ASLEEP | SENDERS_ASLEEP)) === 0) return;
+  if ((old & RECEIVER_ASLEEP) !== 0) wake(rec, W.send);
+  if ((old & SENDERS_ASLEEP) !== 0) {
+    Atomics.add(rec, W.lockSleep, 1);
+    wake(rec, W.lockSleep, 1);
+  }
 }
 
 /**
