@@ -85,10 +85,22 @@ class Writer {
   bytes = new Uint8Array(64);
   view = new DataView(this.bytes.buffer);
   length = 0;
-  /** The objects on the way down to the value being written: a cycle is one of them again. */
-  readonly seen: object[] = [];
-  /** The steps down from the root, as pairs (a P code, an index or key), so that no message text is built unless it is needed. */
+  /** The objects on the way down to the value being written (the first `seenLength`): a cycle is one of them again. */
+  readonly seen: (object | undefined)[] = [];
+  seenLength = 0;
+  /**
+   * The steps down from the root, as pairs (a P code, an index or key), so
+   * that no message text is built unless it is needed; the first
+   * `pathLength` entries are the path. Both are stacks with a length of
+   * their own: setting an array's length is a call into V8's runtime, and
+   * was a third of an object's encode.
+   */
   readonly path: unknown[] = [];
+  pathLength = 0;
+  step(code: number, key: unknown): void {
+    this.path[this.pathLength++] = code;
+    this.path[this.pathLength++] = key;
+  }
   /** What the root is called in a message: 'the value', or a captured variable's name. */
   root = 'the value';
 
@@ -170,8 +182,8 @@ function takeWriter(root: string): Writer {
   const w = spare ?? new Writer();
   spare = null;
   w.length = 0;
-  w.seen.length = 0;
-  w.path.length = 0;
+  w.seenLength = 0;
+  w.pathLength = 0;
   w.root = root;
   return w;
 }
@@ -191,7 +203,7 @@ function finish(w: Writer): Uint8Array {
 function pathText(w: Writer): string {
   let text = w.root;
   const path = w.path;
-  for (let i = 0; i < path.length; i += 2) {
+  for (let i = 0; i < w.pathLength; i += 2) {
     const step = path[i + 1];
     switch (path[i]) {
       case P.index:
@@ -280,8 +292,8 @@ function writeCaptures(writer: Writer, captures: Record<string, unknown>, option
     writer.string(key);
     const handles: Encodable[] = [];
     writer.root = `\`${key}\``;
-    writer.path.length = 0;
-    writer.seen.length = 0;
+    writer.pathLength = 0;
+    writer.seenLength = 0;
     try {
       writeValue(writer, captures[key], handles);
     } catch (error) {
@@ -389,10 +401,10 @@ function writeValue(w: Writer, value: unknown, handles: Encodable[]): void {
     return;
   }
   const seen = w.seen;
-  if (seen.includes(object)) {
+  for (let i = 0; i < w.seenLength; i++) if (seen[i] === object) {
     throw new NotSendError(`${pathText(w)} refers to itself (a cycle); weft sends trees of plain data.`);
   }
-  seen.push(object);
+  seen[w.seenLength++] = object;
   try {
     if (Array.isArray(object)) {
       w.u8(T.array);
@@ -400,9 +412,9 @@ function writeValue(w: Writer, value: unknown, handles: Encodable[]): void {
       for (let i = 0; i < object.length; i++) {
         if (!(i in object)) w.u8(T.hole);
         else {
-          w.path.push(P.index, i);
+          w.step(P.index, i);
           writeValue(w, object[i], handles);
-          w.path.length -= 2;
+          w.pathLength -= 2;
         }
       }
       return;
@@ -437,20 +449,20 @@ function writeValue(w: Writer, value: unknown, handles: Encodable[]): void {
       w.u8(T.map);
       w.u32(object.size);
       for (const [k, v] of object) {
-        w.path.push(P.mapKey, undefined);
+        w.step(P.mapKey, undefined);
         writeValue(w, k, handles);
-        w.path[w.path.length - 2] = P.mapValue;
+        w.path[w.pathLength - 2] = P.mapValue;
         writeValue(w, v, handles);
-        w.path.length -= 2;
+        w.pathLength -= 2;
       }
       return;
     }
     if (object instanceof Set) {
       w.u8(T.set);
       w.u32(object.size);
-      w.path.push(P.element, undefined);
+      w.step(P.element, undefined);
       for (const v of object) writeValue(w, v, handles);
-      w.path.length -= 2;
+      w.pathLength -= 2;
       return;
     }
     if (object instanceof Date) {
@@ -488,14 +500,18 @@ function writeValue(w: Writer, value: unknown, handles: Encodable[]): void {
     w.u32(keys.length);
     for (const key of keys) {
       w.string(key);
-      w.path.push(P.key, key);
+      w.step(P.key, key);
       writeValue(w, (object as Record<string, unknown>)[key], handles);
-      w.path.length -= 2;
+      w.pathLength -= 2;
     }
   } finally {
-    seen.pop();
+    seen[--w.seenLength] = undefined;
   }
 }
+
+/** Object keys decoded on this thread, by a hash of their bytes (Reader.key). */
+const keyCache = new Map<number, string>();
+const KEY_CACHE_MAX = 1024;
 
 /** Eight bytes through which the Reader turns bytes into a float64 (a DataView per decode cost more than the decode). */
 const scratchBytes = new Uint8Array(8);
@@ -504,17 +520,20 @@ const scratchFloat = new Float64Array(scratchBytes.buffer);
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
- * Reads an encoding from the caller's own copy of it (reading the run's
- * growable shared memory byte by byte costs more than copying the message
- * out). No DataView: making one over a small copied array cost most of a
- * decode, V8 materialising the array's buffer for it.
+ * Reads an encoding from the caller's own copy of it, or in place from a
+ * fixed-length view of shared memory (`shared`; the run memory's growable
+ * view costs more per byte than copying the message out). No DataView:
+ * making one over a small copied array cost most of a decode, V8
+ * materialising the array's buffer for it.
  */
 class Reader {
   offset: number;
   readonly bytes: Uint8Array;
-  constructor(bytes: Uint8Array) {
+  readonly shared: boolean;
+  constructor(bytes: Uint8Array, offset = 0, shared = false) {
     this.bytes = bytes;
-    this.offset = 0;
+    this.offset = offset;
+    this.shared = shared;
   }
   u8(): number {
     return this.bytes[this.offset++]!;
@@ -551,7 +570,38 @@ class Reader {
         return text;
       }
     }
-    return decoder.decode(this.bytes.subarray(start, start + n));
+    // TextDecoder refuses a shared view: a string in shared memory is copied out first.
+    return decoder.decode(this.shared ? this.bytes.slice(start, start + n) : this.bytes.subarray(start, start + n));
+  }
+  /**
+   * An object's key: a short ASCII key read before is the same string again
+   * (keyCache), so that setting it on the new object takes V8's fast path
+   * instead of internalising a freshly built string every time.
+   */
+  key(): string {
+    const bytes = this.bytes;
+    const start = this.offset + 4;
+    const n = this.u32();
+    if (n > SHORT_STRING) {
+      this.offset = start - 4;
+      return this.string();
+    }
+    let hash = n;
+    for (let i = start; i < start + n; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
+    const cached = keyCache.get(hash);
+    if (cached !== undefined && cached.length === n) {
+      let same = true;
+      for (let i = 0; i < n; i++) if (cached.charCodeAt(i) !== bytes[start + i]) same = false;
+      if (same) {
+        this.offset = start + n;
+        return cached;
+      }
+    }
+    this.offset = start - 4;
+    const text = this.string();
+    if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
+    keyCache.set(hash, text);
+    return text;
   }
   raw(n: number): Uint8Array {
     const b = this.bytes.slice(this.offset, this.offset + n);
@@ -568,6 +618,11 @@ export interface DecodeOptions {
 /** Decodes bytes made by encodeValue/encodeCaptures. `bytes` must not be a shared view. */
 export function decodeValue(bytes: Uint8Array, options: DecodeOptions): unknown {
   return readValue(new Reader(bytes), options.owned);
+}
+
+/** Decodes an encoding in place at `offset` of `view`, a fixed-length view of shared memory. */
+export function decodeValueAt(view: Uint8Array, offset: number, options: DecodeOptions): unknown {
+  return readValue(new Reader(view, offset, true), options.owned);
 }
 
 function readValue(r: Reader, owned: boolean): unknown {
@@ -602,8 +657,10 @@ function readValue(r: Reader, owned: boolean): unknown {
       const n = r.u32();
       const out: Record<string, unknown> = {};
       for (let i = 0; i < n; i++) {
-        const key = r.string();
-        out[key] = readValue(r, owned);
+        const key = r.key();
+        // An own "__proto__" key (from JSON.parse, say) stays a key: assigning it would set the prototype.
+        if (key === '__proto__') Object.defineProperty(out, key, { value: readValue(r, owned), enumerable: true, writable: true, configurable: true });
+        else out[key] = readValue(r, owned);
       }
       return out;
     }

@@ -61,7 +61,7 @@
 import { traceEvent } from '../runtime/trace.ts';
 import { firstTimedReceiveRunsOut, now, readPoint, scheduled, yieldPoint } from '../runtime/scheduler.ts';
 import { context, type Owned } from '../runtime/context.ts';
-import { decodeValue, encodeDeferred } from '../runtime/codec.ts';
+import { decodeValue, decodeValueAt, encodeDeferred } from '../runtime/codec.ts';
 import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { dropTree, own } from '../runtime/ownership.ts';
 import { blockWhileEqual, SPIN_MS, spinWhileEqual, waitWhileEqual, wake, type WaitTarget } from '../runtime/wait.ts';
@@ -74,11 +74,15 @@ const W = {
   writeSlot: 2,
   takenSeen: 3,
   lockSleep: 4,
+  writePos: 5,
+  readPosSeen: 6,
   // The receiver's line.
   readRing: 16,
   readSlot: 17,
   readCount: 18,
   taken: 19,
+  readPos: 20,
+  readPosPublished: 21,
   // Written seldom.
   senders: 32,
   receiverAlive: 33,
@@ -101,7 +105,12 @@ const countOf = (word: number): number => word >>> COUNT_SHIFT;
 const diff = (a: number, b: number): number => ((a - b) << COUNT_SHIFT) >> COUNT_SHIFT;
 const nextCount = (c: number): number => (c + 1) & COUNT_MASK;
 
-/** A ring's header words: the next ring (0 until the senders move on), its slots, its first count, its end count (set before the next ring is). */
+/**
+ * A ring's header words: the next ring (0 until the senders move on), its
+ * slots, the position of its first slot, the count it ends at (set before
+ * the next ring is). A position counts slots used since the channel began,
+ * padding included, and wraps at 32 bits.
+ */
 const RING_NEXT = 0;
 const RING_SLOTS = 1;
 const RING_BASE = 2;
@@ -110,10 +119,24 @@ const RING_END = 3;
 const RING_HEADER_WORDS = 4;
 /** A slot: Int32 words [kind, ticket, payload, payload]; the payload is a float64 or a block's address. */
 const SLOT_BYTES = 16;
-/** The kind word of a number's slot (a positive kind is an encoded message's byte length). */
+/**
+ * A slot's kind word: a number's (in the payload); a message encoded in
+ * place, its bytes from the payload on through as many slots as they need
+ * (INLINE - its byte length); the rest of the ring skipped, the message
+ * being at its start (PADDING); or, zero and up, the byte length of a
+ * message encoded into a block of its own, whose address is the payload.
+ */
 const NUMBER_SLOT = -1;
-/** The kind word of a rendezvous message its sender took back (the receiver was gone: nobody reads it). */
-const TAKEN_BACK = -2;
+const PADDING = -2;
+const INLINE = -16;
+/** The longest encoding kept in the ring rather than a block of its own. */
+const INLINE_MAX = 504;
+/** The ticket word of a rendezvous message its sender took back (the receiver was gone: nobody reads it). */
+const TAKEN_BACK = -1;
+/** Slots a message of `kind` takes. */
+const slotsOf = (kind: number): number => (kind <= INLINE ? (INLINE - kind + 8 + SLOT_BYTES - 1) >> 4 : 1);
+/** a - b for positions (32 bits, wrapping). */
+const posDiff = (a: number, b: number): number => (a - b) | 0;
 /** Slots of a channel's first ring: with its header and the allocator's 8-byte one it fills the 256-byte size class. */
 const FIRST_RING_SLOTS = 14;
 /** Loads a sender makes watching a held send lock before it sleeps on it (the lock is held for a few instructions). */
@@ -135,6 +158,7 @@ class RingViews {
   size = 0;
   words: Int32Array<ArrayBufferLike> = new Int32Array(0);
   numbers: Float64Array<ArrayBufferLike> = new Float64Array(0);
+  bytes: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
 
   /** The views of the ring at `at` (a ring's address, never 0). */
   of(at: number): this {
@@ -143,6 +167,7 @@ class RingViews {
       const size = new Int32Array(buffer, at, RING_HEADER_WORDS)[RING_SLOTS]!;
       this.words = new Int32Array(buffer, at, RING_HEADER_WORDS + size * 4);
       this.numbers = new Float64Array(buffer, at, (RING_HEADER_WORDS + size * 4) / 2);
+      this.bytes = new Uint8Array(buffer, at, RING_HEADER_WORDS * 4 + size * SLOT_BYTES);
       this.size = size;
       this.at = at;
     }
@@ -150,7 +175,7 @@ class RingViews {
   }
 }
 
-/** A new ring of `slots` slots whose first message is number `base` (its slots are not cleared: each is written before it is read). */
+/** A new ring of `slots` slots, its first at position `base` (its slots are not cleared: each is written before it is read). */
 function newRing(slots: number, base: number): number {
   const { memory } = context();
   const ring = memory.alloc(RING_HEADER_WORDS * 4 + slots * SLOT_BYTES);
@@ -274,12 +299,16 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
     const rec = (this.#rec ??= recordView(this.#addr));
     const isNumber = typeof value === 'number';
     const message = isNumber ? undefined : encodeDeferred(value);
-    // An encoded message's block, filled before the lock is taken.
+    const length = message === undefined ? 0 : message.bytes.length;
+    const inline = message !== undefined && length <= INLINE_MAX;
+    // A long message's block, filled before the lock is taken.
     let node = 0;
-    if (message !== undefined) {
-      node = memory.alloc(Math.max(8, message.bytes.length));
+    if (message !== undefined && !inline) {
+      node = memory.alloc(Math.max(8, length));
       memory.u8.set(message.bytes, node);
     }
+    const kind = isNumber ? NUMBER_SLOT : inline ? INLINE - length : length;
+    const need = slotsOf(kind);
 
     const capacity = rec[W.capacity]!;
     lockSend(rec);
@@ -310,37 +339,50 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
     }
 
     let slot = rec[W.writeSlot]!;
+    let pos = rec[W.writePos]!;
     const ring = this.#ring;
     const ringAt = rec[W.writeRing]!;
     if (ringAt === 0) {
       // The first send: the first ring, for the receiver too.
-      const first = newRing(FIRST_RING_SLOTS, sent);
+      const first = newRing(Math.max(FIRST_RING_SLOTS, need * 2), pos);
       rec[W.writeRing] = first;
       Atomics.store(rec, W.readRing, first);
       ring.of(first);
     } else {
       ring.of(ringAt);
-      // Full when the ring holds `size` messages not yet taken: the receiver's count is read again before deciding.
+      // Room: the slots left before the ring's end (or the whole start again, after padding the end), of those the
+      // messages not yet taken leave free; the receiver's position is read again before the ring counts as full.
+      const size = ring.size;
+      const wanted = slot + need <= size ? need : size - slot + need;
       const from = ring.words[RING_BASE]!;
-      let taken = rec[W.takenSeen]!;
-      if (diff(sent, diff(taken, from) > 0 ? taken : from) >= ring.size) taken = rec[W.takenSeen] = countOf(Atomics.load(rec, W.taken));
-      if (diff(sent, diff(taken, from) > 0 ? taken : from) >= ring.size) {
+      let read = rec[W.readPosSeen]!;
+      if (size - posDiff(pos, posDiff(read, from) > 0 ? read : from) < wanted) read = rec[W.readPosSeen] = Atomics.load(rec, W.readPosPublished);
+      if (size - posDiff(pos, posDiff(read, from) > 0 ? read : from) < wanted) {
         // A ring twice the size (2n+2 slots and the headers fill the next size class), linked once the old one's end is set.
-        const grown = newRing(ring.size * 2 + 2, sent);
+        let grownSize = size * 2 + 2;
+        while (grownSize < need) grownSize = grownSize * 2 + 2;
+        const grown = newRing(grownSize, pos);
         ring.words[RING_END] = sent;
         Atomics.store(ring.words, RING_NEXT, grown);
         rec[W.writeRing] = grown;
         slot = 0;
         ring.of(grown);
+      } else if (wanted !== need) {
+        // The message does not fit before the ring's end: the end is skipped, the message goes at the start.
+        ring.words[RING_HEADER_WORDS + (slot << 2)] = PADDING;
+        pos = (pos + size - slot) | 0;
+        slot = 0;
       }
     }
     const ticket = nextCount(sent);
     const at = RING_HEADER_WORDS + (slot << 2);
-    ring.words[at] = isNumber ? NUMBER_SLOT : message!.bytes.length;
+    ring.words[at] = kind;
     ring.words[at + 1] = ticket;
     if (isNumber) ring.numbers[(at >> 1) + 1] = value;
+    else if (inline) ring.bytes.set(message!.bytes, (at + 2) << 2);
     else ring.words[at + 2] = node;
-    rec[W.writeSlot] = slot + 1 === ring.size ? 0 : slot + 1;
+    rec[W.writeSlot] = slot + need === ring.size ? 0 : slot + need;
+    rec[W.writePos] = (pos + need) | 0;
     // Traced before it is published, so the receive of this message comes after it in the trace.
     traceEvent('send', this.#addr);
     // Published and unlocked in one exchange; the receiver reads the slot once it sees the count.
@@ -383,16 +425,32 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
     lockSend(rec);
     try {
       if (diff(countOf(Atomics.load(rec, W.taken)), ticket) >= 0) return false;
-      const count = (ticket - 1) & COUNT_MASK;
+      // Walk the messages not yet taken, from the receiver's place, to this one.
       const views = new RingViews();
-      for (let ringAt = rec[W.readRing]!; ringAt !== 0; ringAt = views.words[RING_NEXT]!) {
-        views.of(ringAt);
-        const into = diff(count, views.words[RING_BASE]!);
-        if (into < 0 || (views.words[RING_NEXT] !== 0 && diff(count, views.words[RING_END]!) >= 0)) continue;
-        const at = RING_HEADER_WORDS + ((into % views.size) << 2);
-        if (views.words[at]! > 0) context().memory.free(views.words[at + 2]!);
-        views.words[at] = TAKEN_BACK;
-        break;
+      let ringAt = rec[W.readRing]!;
+      let slot = rec[W.readSlot]!;
+      let end = NaN;
+      views.of(ringAt);
+      for (let count = rec[W.readCount]!; diff(countOf(rec[W.send]!), count) > 0; ) {
+        if (end !== end && views.words[RING_NEXT] !== 0) end = views.words[RING_END]!;
+        if (count === end) {
+          views.of((ringAt = views.words[RING_NEXT]!));
+          slot = 0;
+          end = NaN;
+          continue;
+        }
+        let at = RING_HEADER_WORDS + (slot << 2);
+        if (views.words[at] === PADDING) at = RING_HEADER_WORDS + ((slot = 0) << 2);
+        const kind = views.words[at]!;
+        if (views.words[at + 1] === ticket) {
+          // Freed without decoding: the handles inside never left the sender.
+          if (kind >= 0) context().memory.free(views.words[at + 2]!);
+          views.words[at + 1] = TAKEN_BACK;
+          break;
+        }
+        slot += slotsOf(kind);
+        if (slot === views.size) slot = 0;
+        count = nextCount(count);
       }
       return true;
     } finally {
@@ -495,7 +553,8 @@ export class Receiver<T> extends MovableHandle implements Owned, Disposable, Ite
     const taken = rec[W.readCount]!;
     if (diff(this.#sentSeen, taken) <= 0 || rec[W.readRing] !== this.#ring.at) {
       if (this.#refresh(rec) === taken) {
-        if (countOf(rec[W.taken]!) !== taken) this.#publish(rec, taken);
+        // Caught up: everything read is published, so the senders see the whole ring free.
+        if (rec[W.readPosPublished] !== rec[W.readPos]) Atomics.store(rec, W.readPosPublished, rec[W.readPos]!);
         if (Atomics.load(rec, W.senders) !== 0) return EMPTY;
         // No Sender left: whatever they sent is published now, so one more look decides.
         if (this.#refresh(rec) === taken) return DISCONNECTED;
@@ -512,22 +571,51 @@ export class Receiver<T> extends MovableHandle implements Owned, Disposable, Ite
       this.#ringEnd = Atomics.load(ring.words, RING_NEXT) !== 0 ? ring.words[RING_END]! : NaN;
       context().memory.free(old);
     }
-    const slot = rec[W.readSlot]!;
-    const at = RING_HEADER_WORDS + (slot << 2);
-    const kind = ring.words[at]!;
+    let slot = rec[W.readSlot]!;
+    let pos = rec[W.readPos]!;
+    let at = RING_HEADER_WORDS + (slot << 2);
+    let kind = ring.words[at]!;
+    if (kind === PADDING) {
+      // The senders skipped the ring's end: the message is at its start.
+      pos = (pos + ring.size - slot) | 0;
+      at = RING_HEADER_WORDS + ((slot = 0) << 2);
+      kind = ring.words[at]!;
+    }
     const number = kind === NUMBER_SLOT ? ring.numbers[(at >> 1) + 1]! : 0;
-    const node = kind === NUMBER_SLOT ? 0 : ring.words[at + 2]!;
-    rec[W.readSlot] = slot + 1 === ring.size ? 0 : slot + 1;
+    const bytes = ring.bytes;
+    const need = slotsOf(kind);
     const count = (rec[W.readCount] = nextCount(taken));
-    // The slot is the senders' again once the published count says it is taken. Senders of a bounded channel wait
-    // for that count (for room, or for a rendezvous); an unbounded channel's read it only when their ring looks
-    // full, so it is published every PUBLISH_EVERY messages and whenever the receiver catches up.
-    if (rec[W.capacity]! >= 0 || (count & (PUBLISH_EVERY - 1)) === 0) this.#publish(rec, count);
-    if (kind === NUMBER_SLOT) return number as T;
+    rec[W.readSlot] = slot + need === ring.size ? 0 : slot + need;
+    rec[W.readPos] = pos = (pos + need) | 0;
+    if (kind === NUMBER_SLOT) {
+      this.#published(rec, count, pos);
+      return number as T;
+    }
+    // Decoded before the slots are published as free (a block's message is copied out: the block is freed at once).
     const { memory } = context();
-    const bytes = memory.read(node, kind);
-    memory.free(node);
-    return decodeValue(bytes, { owned: true }) as T;
+    let value: unknown;
+    if (kind <= INLINE) value = decodeValueAt(bytes, (at + 2) << 2, { owned: true });
+    else {
+      const node = ring.words[at + 2]!;
+      const copy = memory.read(node, kind);
+      memory.free(node);
+      value = decodeValue(copy, { owned: true });
+    }
+    this.#published(rec, count, pos);
+    return value as T;
+  }
+
+  /**
+   * Publishes the receiver's count and position after a take: for a bounded
+   * channel each time (its senders wait on the count); for an unbounded
+   * one, whose senders read the position only when their ring looks full,
+   * every PUBLISH_EVERY messages.
+   */
+  #published(rec: Int32Array, count: number, pos: number): void {
+    if (rec[W.capacity]! >= 0) {
+      Atomics.store(rec, W.readPosPublished, pos);
+      this.#publish(rec, count);
+    } else if ((count & (PUBLISH_EVERY - 1)) === 0) Atomics.store(rec, W.readPosPublished, pos);
   }
 
   /** Publishes the count taken, waking senders asleep on it. */

@@ -61,6 +61,32 @@ describe('the value codec (what crosses threads)', () => {
     a.self = a;
     expect(() => encodeValue(a, { mode: 'borrow' })).toThrowError(/cycle/);
   });
+
+  it('names the path to what cannot cross, and forgets it for the next value (the path and cycle stacks are reused)', () => {
+    const bad = { rows: [{ ok: 1 }, { ok: 2, cb: () => 0 }] };
+    expect(() => encodeValue(bad, { mode: 'borrow' })).toThrowError(/the value\.rows\[1\]\.cb is a function/);
+    // The same object twice side by side is not a cycle, and a value after a failed one starts from the root.
+    const shared = { n: 1 };
+    expect(roundTrip({ a: shared, b: [shared, shared] })).toEqual({ a: { n: 1 }, b: [{ n: 1 }, { n: 1 }] });
+    expect(() => encodeValue({ deep: { f: Symbol('s') } }, { mode: 'borrow' })).toThrowError(/^the value\.deep\.f is a symbol/);
+  });
+
+  it('decodes object keys exactly, whatever a key decoded before looked like', () => {
+    // Keys of the same length whose bytes differ, non-ASCII keys, and one longer than the short-string path.
+    const keys = ['ab', 'ba', 'aB', 'é', 'ü', '世界', 'k'.repeat(40), '', '0', 'constructor'];
+    for (let round = 0; round < 3; round++) {
+      const value = Object.fromEntries(keys.map((k, i) => [k, i + round]));
+      expect(roundTrip(value)).toEqual(value);
+    }
+    const withProto = roundTrip(JSON.parse('{"__proto__": {"polluted": true}, "x": 1}')) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(withProto)).toBe(Object.prototype);
+    expect(Object.keys(withProto)).toEqual(['__proto__', 'x']);
+    // Many distinct keys (past the cache's bound) still come back right.
+    for (let i = 0; i < 3000; i += 7) {
+      const value = { [`key${i}`]: i, [`yek${i}`]: -i };
+      expect(roundTrip(value)).toEqual(value);
+    }
+  });
 });
 
 describe('run memory', () => {
