@@ -8,10 +8,11 @@
  * side reads for every message (a line written by one core and read by the
  * other moves between them on each access):
  *   the senders' line:  0 the send word   1 the ring they write   2 the slot they write next
- *                       3 messages taken, as the senders last read it
- *                       4 the word senders asleep on the lock sleep on
- *   the receiver's line: 16 the ring it reads   17 the slot it reads next
- *                       18 messages taken   19 the taken word
+ *                       3 messages taken, as the senders last read it   4 the word senders
+ *                       asleep on the lock sleep on   5 their position   6 the receiver's
+ *                       position, as they last read it
+ *   the receiver's line: 16 the ring it reads   17 the slot it reads next   18 messages taken
+ *                       19 the taken word   20 its position   21 its position, published
  *   written seldom:     32 live senders   33 receiver alive   34 capacity (-1 unbounded, 0 rendezvous)
  *
  * The send word is the channel's futex: the count of messages sent, shifted
@@ -19,34 +20,38 @@
  * turn), a receiver asleep on the word, senders asleep on the lock. A sender
  * takes the lock with one atomic OR, writes its slot, and publishes its
  * message, unlocks and learns whether anyone sleeps with one atomic
- * exchange: two atomics a send (each costs ~10 ns in V8, more than the rest
- * of a send). The taken word is the same for the receiver: the count taken,
- * published with one exchange, and a flag for senders asleep on it (waiting
- * for room, or for their rendezvous). Counts are 29 bits and wrap; they are
- * only ever compared by their difference.
+ * exchange: two atomics a send (each costs ~10 ns in V8, loads included,
+ * more than the rest of a send of a number). The taken word is the same for
+ * the receiver: the count taken, published with one exchange, and a flag
+ * for senders asleep on it (waiting for room, or for their rendezvous).
+ * Counts are 29 bits and wrap; they are only ever compared by difference.
  *
  * The queue is a single-consumer ring in the manner of Lamport's, each side
- * keeping the other's count as it last read it (as in Rigtorp's SPSCQueue):
- * the receiver reads slots up to the senders' count it last read and loads
- * the send word again only once it has caught up with it; a sender loads
- * the taken word only when its ring looks full (an unbounded channel's
- * receiver publishes every PUBLISH_EVERY messages and whenever it catches
- * up). So while one side is ahead, the two share no line but the slots'.
- * The one receiver reads without a lock: a Receiver cannot be shared between
- * threads (arc.ts refuses it, as Rust's type system does).
+ * keeping the other's progress as it last read it (as in Rigtorp's
+ * SPSCQueue): the receiver reads slots up to the senders' count it last
+ * read and loads the send word again only once it has caught up with it; a
+ * sender loads the receiver's position only when its ring looks full (the
+ * receiver publishes it every PUBLISH_EVERY messages, each message for a
+ * bounded channel, and whenever it catches up). So while one side is ahead,
+ * the two share no line but the slots'. The one receiver reads without a
+ * lock: a Receiver cannot be shared between threads (arc.ts refuses it, as
+ * Rust's type system does).
  *
- * A ring is a block: a 16-byte header [next ring, slots, first count, end
- * count] and its 16-byte slots [kind, ticket, payload (8 bytes)]. Message
- * number c of a ring whose first count is b sits in slot (c - b) mod slots.
- * A number is kind NUMBER_SLOT with the float64 in the payload: no encoding,
- * no allocation. Anything else is encoded (codec.ts) into a block of its
- * own, the slot holding its byte length as kind and the block's address.
- * The ticket is the message's count plus one, by which a rendezvous sender
- * knows when its message was taken and finds it to take it back. A sender
- * that finds its ring full starts one twice the size: it writes the old
- * ring's end count, then links the new ring from it, before it publishes a
- * message in the new one; the receiver, having read up to the end count,
- * moves to the linked ring and frees the old.
+ * A ring is a block: a 16-byte header [next ring, slots, position of its
+ * first slot, count it ends at] and its 16-byte slots; a position counts
+ * the slots used since the channel began. A message's first slot is [kind,
+ * ticket, payload (8 bytes)]. A number is kind NUMBER_SLOT with the float64
+ * in the payload: no encoding, no allocation. Anything else is encoded
+ * (codec.ts): up to INLINE_MAX bytes into the ring itself, from the payload
+ * on through the slots after it (a message that does not fit before the
+ * ring's end leaves PADDING there and starts at slot 0), and decoded in
+ * place; a longer one into a block of its own, whose address is the
+ * payload. The ticket is the message's count plus one, by which a
+ * rendezvous sender knows when its message was taken and finds it to take
+ * it back. A sender that finds its ring without room starts one twice the
+ * size: it writes the old ring's end count, then links the new ring from
+ * it, before it publishes a message in the new one; the receiver, having
+ * read up to the end count, moves to the linked ring and frees the old.
  *
  * Sleeping: a receiver that finds nothing (after watching the send word for
  * a moment) sets its flag in the send word, looks once more, and sleeps on
