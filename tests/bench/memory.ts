@@ -63,7 +63,7 @@ export function memorySection(figures: Figure[], slotBytes: number): string[] {
   const bytes = (v: number | undefined) => (v === undefined ? '—' : `${Math.round(v)} B`);
   const lines = ['## Shared memory per object (Node; the same code and layout in Chromium)', ''];
   lines.push(
-    'Bytes of the run\'s SharedArrayBuffer each thing takes, measured by a weft program (tests/bench/memory.ts) as the growth of the heap between two marks, divided by how many were made. Blocks come in power-of-two size classes with an 8-byte header (runtime/memory.ts). A queued message is a 16-byte slot in its channel\'s ring, which is copied into one twice its size when full: the figures count the smaller rings left behind (free for other blocks of their size) and, for anything but a number, the block its encoding takes.',
+    'Bytes of the run\'s SharedArrayBuffer each thing takes, measured by a weft program (tests/bench/memory.ts) as the growth of the heap between two marks, divided by how many were made. Blocks come in power-of-two size classes with an 8-byte header (runtime/memory.ts). A channel\'s record is three 64-byte cache lines (its block has room to align them). A queued message takes 16-byte slots in its channel\'s ring: a number one slot, an encoding of up to 504 bytes the slots it fills from the 8th byte of its first (a `{ id, name, ok }` message three), a longer one a slot and a block of its own. A full ring is followed by one twice its size, and the receiver frees each ring it has read to its end: the figures count the rings still held when the last message was queued.',
     '',
   );
   lines.push('| what | shared memory | counted over |', '|---|---|---|');
