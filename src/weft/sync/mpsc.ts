@@ -349,7 +349,7 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
     const ringAt = rec[W.writeRing]!;
     if (ringAt === 0) {
       // The first send: the first ring, for the receiver too.
-      const first = newRing(Math.max(FIRST_RING_SLOTS, need * 2), pos);
+      const first = this.#newRing(rec, Math.max(FIRST_RING_SLOTS, need * 2), pos, node);
       rec[W.writeRing] = first;
       Atomics.store(rec, W.readRing, first);
       ring.of(first);
@@ -366,7 +366,7 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
         // A ring twice the size (2n+2 slots and the headers fill the next size class), linked once the old one's end is set.
         let grownSize = size * 2 + 2;
         while (grownSize < need) grownSize = grownSize * 2 + 2;
-        const grown = newRing(grownSize, pos);
+        const grown = this.#newRing(rec, grownSize, pos, node);
         ring.words[RING_END] = sent;
         Atomics.store(ring.words, RING_NEXT, grown);
         rec[W.writeRing] = grown;
@@ -389,9 +389,12 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
     rec[W.writeSlot] = slot + need === ring.size ? 0 : slot + need;
     rec[W.writePos] = (pos + need) | 0;
     // Traced before it is published, so the receive of this message comes after it in the trace.
-    traceEvent('send', this.#addr);
-    // Published and unlocked in one exchange; the receiver reads the slot once it sees the count.
-    unlockSend(rec, ticket);
+    try {
+      traceEvent('send', this.#addr);
+    } finally {
+      // Published and unlocked in one exchange; the receiver reads the slot once it sees the count.
+      unlockSend(rec, ticket);
+    }
     // A rendezvous message's handles change owner only once it is received (its send may still fail and give them back).
     if (capacity !== 0) message?.move({ into: 'the channel' });
 
@@ -408,6 +411,21 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
         awaitTaken(rec, done, { kind: 'channel-send', object: this.#addr });
       }
       message?.move({ into: 'the channel' });
+    }
+  }
+
+  /**
+   * A ring for the send lock's holder: if the run's memory cannot hold it,
+   * the lock is released before the error goes on, so the other senders are
+   * not left waiting for it.
+   */
+  #newRing(rec: Int32Array, slots: number, base: number, node: number): number {
+    try {
+      return newRing(slots, base);
+    } catch (error) {
+      unlockSend(rec);
+      if (node !== 0) context().memory.free(node);
+      throw error;
     }
   }
 
