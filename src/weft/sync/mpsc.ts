@@ -38,20 +38,20 @@
  * Rust's type system does).
  *
  * A ring is a block: a 16-byte header [next ring, slots, position of its
- * first slot, count it ends at] and its 16-byte slots; a position counts
- * the slots used since the channel began. A message's first slot is [kind,
- * ticket, payload (8 bytes)]. A number is kind NUMBER_SLOT with the float64
- * in the payload: no encoding, no allocation. Anything else is encoded
- * (codec.ts): up to INLINE_MAX bytes into the ring itself, from the payload
- * on through the slots after it (a message that does not fit before the
- * ring's end leaves PADDING there and starts at slot 0), and decoded in
- * place; a longer one into a block of its own, whose address is the
- * payload. The ticket is the message's count plus one, by which a
- * rendezvous sender knows when its message was taken and finds it to take
- * it back. A sender that finds its ring without room starts one twice the
- * size: it writes the old ring's end count, then links the new ring from
- * it, before it publishes a message in the new one; the receiver, having
- * read up to the end count, moves to the linked ring and frees the old.
+ * first slot, count it ends at] and its 8-byte slots; a position counts the
+ * slots used since the channel began. A number is its float64 in one slot:
+ * no encoding, no allocation, eight to a cache line. Anything else is
+ * encoded (codec.ts) and starts with a header slot that reads as a NaN
+ * (see SLOT_BYTES): up to INLINE_MAX bytes go into the ring itself, in the
+ * slots after the header (a message that does not fit before the ring's
+ * end leaves PADDING there and starts at slot 0), and are decoded in place;
+ * a longer one goes into a block of its own. A message's ticket is its
+ * count plus one: a rendezvous sender knows from the count taken when its
+ * message was received, and finds it by counting to take it back. A sender
+ * that finds its ring without room starts one twice the size: it writes
+ * the old ring's end count, then links the new ring from it, before it
+ * publishes a message in the new one; the receiver, having read up to the
+ * end count, moves to the linked ring and frees the old.
  *
  * Sleeping: a receiver that finds nothing (after watching the send word for
  * a moment) sets its flag in the send word, looks once more, and sleeps on
@@ -122,28 +122,35 @@ const RING_BASE = 2;
 const RING_END = 3;
 /** Int32 words before a ring's first slot. */
 const RING_HEADER_WORDS = 4;
-/** A slot: Int32 words [kind, ticket, payload, payload]; the payload is a float64 or a block's address. */
-const SLOT_BYTES = 16;
 /**
- * A slot's kind word: a number's (in the payload); a message encoded in
- * place, its bytes from the payload on through as many slots as they need
- * (INLINE - its byte length); the rest of the ring skipped, the message
- * being at its start (PADDING); or, zero and up, the byte length of a
- * message encoded into a block of its own, whose address is the payload.
+ * A slot is 8 bytes. A number's message is its float64 in one slot (a NaN
+ * goes through the codec, so a number in a slot is never NaN). Any other
+ * message starts with a header slot which, read as a float64, is NaN: its
+ * high word is a tag (TAG_BASE, a NaN's top bits, and a kind) and its low
+ * word the message's byte length (INLINE: the encoding follows in the next
+ * slots) or its block's address (BLOCK: the slot after holds the length);
+ * PADDING says the rest of the ring is skipped and the message is at slot 0.
+ * So a number takes one slot, and eight numbers share a cache line.
  */
-const NUMBER_SLOT = -1;
-const PADDING = -2;
-const INLINE = -16;
+const SLOT_BYTES = 8;
+const TAG_BASE = 0xfff80000 | 0;
+const TAG_INLINE = TAG_BASE | 1;
+const TAG_BLOCK = TAG_BASE | 2;
+const TAG_PADDING = TAG_BASE | 3;
+/** Which of a slot's two Int32 words is the float64's high half (typed arrays use the platform's byte order). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const HI = LITTLE_ENDIAN ? 1 : 0;
+const LO = 1 - HI;
 /** The longest encoding kept in the ring rather than a block of its own. */
 const INLINE_MAX = 504;
-/** The ticket word of a rendezvous message its sender took back (the receiver was gone: nobody reads it). */
-const TAKEN_BACK = -1;
-/** Slots a message of `kind` takes. */
-const slotsOf = (kind: number): number => (kind <= INLINE ? (INLINE - kind + 8 + SLOT_BYTES - 1) >> 4 : 1);
+/** Slots a message whose header holds `tag` and `low` takes. */
+const slotsOf = (tag: number, low: number): number => (tag === TAG_INLINE ? 1 + ((low + 7) >> 3) : 2);
+/** The Int32 word at which slot `slot` begins; its float64 is at `(word >> 1)`, its bytes at `word << 2`. */
+const slotWord = (slot: number): number => RING_HEADER_WORDS + (slot << 1);
 /** a - b for positions (32 bits, wrapping). */
 const posDiff = (a: number, b: number): number => (a - b) | 0;
 /** Slots of a channel's first ring: with its header and the allocator's 8-byte one it fills the 256-byte size class. */
-const FIRST_RING_SLOTS = 14;
+const FIRST_RING_SLOTS = 29;
 /** Loads a sender makes watching a held send lock before it sleeps on it (the lock is held for a few instructions). */
 const LOCK_WATCHES = 1000;
 /** How often the receiver of an unbounded channel publishes its count (a power of two). */
@@ -170,8 +177,8 @@ class RingViews {
     if (at !== this.at) {
       const buffer = context().memory.buffer;
       const size = new Int32Array(buffer, at, RING_HEADER_WORDS)[RING_SLOTS]!;
-      this.words = new Int32Array(buffer, at, RING_HEADER_WORDS + size * 4);
-      this.numbers = new Float64Array(buffer, at, (RING_HEADER_WORDS + size * 4) / 2);
+      this.words = new Int32Array(buffer, at, RING_HEADER_WORDS + size * 2);
+      this.numbers = new Float64Array(buffer, at, RING_HEADER_WORDS / 2 + size);
       this.bytes = new Uint8Array(buffer, at, RING_HEADER_WORDS * 4 + size * SLOT_BYTES);
       this.size = size;
       this.at = at;
@@ -302,7 +309,7 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
     yieldPoint();
     const { memory } = context();
     const rec = (this.#rec ??= recordView(this.#addr));
-    const isNumber = typeof value === 'number';
+    const isNumber = typeof value === 'number' && value === value;
     const message = isNumber ? undefined : encodeDeferred(value);
     const length = message === undefined ? 0 : message.bytes.length;
     const inline = message !== undefined && length <= INLINE_MAX;
@@ -312,8 +319,7 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
       node = memory.alloc(Math.max(8, length));
       memory.u8.set(message.bytes, node);
     }
-    const kind = isNumber ? NUMBER_SLOT : inline ? INLINE - length : length;
-    const need = slotsOf(kind);
+    const need = isNumber ? 1 : inline ? slotsOf(TAG_INLINE, length) : 2;
 
     const capacity = rec[W.capacity]!;
     lockSend(rec);
@@ -363,9 +369,9 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
       let read = rec[W.readPosSeen]!;
       if (size - posDiff(pos, posDiff(read, from) > 0 ? read : from) < wanted) read = rec[W.readPosSeen] = Atomics.load(rec, W.readPosPublished);
       if (size - posDiff(pos, posDiff(read, from) > 0 ? read : from) < wanted) {
-        // A ring twice the size (2n+2 slots and the headers fill the next size class), linked once the old one's end is set.
-        let grownSize = size * 2 + 2;
-        while (grownSize < need) grownSize = grownSize * 2 + 2;
+        // A ring twice the size (2n+3 slots and the headers fill the next size class), linked once the old one's end is set.
+        let grownSize = size * 2 + 3;
+        while (grownSize < need) grownSize = grownSize * 2 + 3;
         const grown = this.#newRing(rec, grownSize, pos, node);
         ring.words[RING_END] = sent;
         Atomics.store(ring.words, RING_NEXT, grown);
@@ -374,18 +380,23 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
         ring.of(grown);
       } else if (wanted !== need) {
         // The message does not fit before the ring's end: the end is skipped, the message goes at the start.
-        ring.words[RING_HEADER_WORDS + (slot << 2)] = PADDING;
+        ring.words[slotWord(slot) + HI] = TAG_PADDING;
         pos = (pos + size - slot) | 0;
         slot = 0;
       }
     }
     const ticket = nextCount(sent);
-    const at = RING_HEADER_WORDS + (slot << 2);
-    ring.words[at] = kind;
-    ring.words[at + 1] = ticket;
-    if (isNumber) ring.numbers[(at >> 1) + 1] = value;
-    else if (inline) ring.bytes.set(message!.bytes, (at + 2) << 2);
-    else ring.words[at + 2] = node;
+    const at = slotWord(slot);
+    if (isNumber) ring.numbers[at >> 1] = value;
+    else if (inline) {
+      ring.words[at + HI] = TAG_INLINE;
+      ring.words[at + LO] = length;
+      ring.bytes.set(message!.bytes, (at + 2) << 2);
+    } else {
+      ring.words[at + HI] = TAG_BLOCK;
+      ring.words[at + LO] = node;
+      ring.words[at + 2 + LO] = length;
+    }
     rec[W.writeSlot] = slot + need === ring.size ? 0 : slot + need;
     rec[W.writePos] = (pos + need) | 0;
     // Traced before it is published, so the receive of this message comes after it in the trace.
@@ -440,9 +451,9 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
    * A rendezvous send whose receiver is gone: takes its message (the one with
    * `ticket`) back out of the queue (the receiver's drop leaves a rendezvous
    * queue to its senders), unless it was received just before. True when it
-   * was taken back. Nobody reads the queue any more, so the slot is only
-   * marked, and its block freed without decoding: the handles inside never
-   * left the sender.
+   * was taken back. Nobody reads the queue any more, so the message stays
+   * where it is, its block (if it has one) freed without decoding: the
+   * handles inside never left the sender.
    */
   #takeBack(rec: Int32Array, ticket: number): boolean {
     lockSend(rec);
@@ -462,16 +473,16 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
           end = NaN;
           continue;
         }
-        let at = RING_HEADER_WORDS + (slot << 2);
-        if (views.words[at] === PADDING) at = RING_HEADER_WORDS + ((slot = 0) << 2);
-        const kind = views.words[at]!;
-        if (views.words[at + 1] === ticket) {
+        let at = slotWord(slot);
+        if (views.numbers[at >> 1] !== views.numbers[at >> 1] && views.words[at + HI] === TAG_PADDING) at = slotWord((slot = 0));
+        const isNumber = views.numbers[at >> 1] === views.numbers[at >> 1];
+        const tag = views.words[at + HI]!;
+        if (nextCount(count) === ticket) {
           // Freed without decoding: the handles inside never left the sender.
-          if (kind >= 0) context().memory.free(views.words[at + 2]!);
-          views.words[at + 1] = TAKEN_BACK;
+          if (!isNumber && tag === TAG_BLOCK) context().memory.free(views.words[at + LO]!);
           break;
         }
-        slot += slotsOf(kind);
+        slot += isNumber ? 1 : slotsOf(tag, views.words[at + LO]!);
         if (slot === views.size) slot = 0;
         count = nextCount(count);
       }
@@ -596,32 +607,32 @@ export class Receiver<T> extends MovableHandle implements Owned, Disposable, Ite
     }
     let slot = rec[W.readSlot]!;
     let pos = rec[W.readPos]!;
-    let at = RING_HEADER_WORDS + (slot << 2);
-    let kind = ring.words[at]!;
-    if (kind === PADDING) {
-      // The senders skipped the ring's end: the message is at its start.
-      pos = (pos + ring.size - slot) | 0;
-      at = RING_HEADER_WORDS + ((slot = 0) << 2);
-      kind = ring.words[at]!;
-    }
-    const number = kind === NUMBER_SLOT ? ring.numbers[(at >> 1) + 1]! : 0;
-    const bytes = ring.bytes;
-    const need = slotsOf(kind);
+    let at = slotWord(slot);
+    const number = ring.numbers[at >> 1]!;
     const count = (rec[W.readCount] = nextCount(taken));
-    rec[W.readSlot] = slot + need === ring.size ? 0 : slot + need;
-    rec[W.readPos] = pos = (pos + need) | 0;
-    if (kind === NUMBER_SLOT) {
+    if (number === number) {
+      rec[W.readSlot] = slot + 1 === ring.size ? 0 : slot + 1;
+      rec[W.readPos] = pos = (pos + 1) | 0;
       this.#published(rec, count, pos);
       return number as T;
     }
+    if (ring.words[at + HI] === TAG_PADDING) {
+      // The senders skipped the ring's end: the message is at its start.
+      pos = (pos + ring.size - slot) | 0;
+      at = slotWord((slot = 0));
+    }
+    const tag = ring.words[at + HI]!;
+    const low = ring.words[at + LO]!;
+    const need = slotsOf(tag, low);
+    rec[W.readSlot] = slot + need === ring.size ? 0 : slot + need;
+    rec[W.readPos] = pos = (pos + need) | 0;
     // Decoded before the slots are published as free (a block's message is copied out: the block is freed at once).
-    const { memory } = context();
     let value: unknown;
-    if (kind <= INLINE) value = decodeValueAt(bytes, (at + 2) << 2, { owned: true });
+    if (tag === TAG_INLINE) value = decodeValueAt(ring.bytes, (at + 2) << 2, { owned: true });
     else {
-      const node = ring.words[at + 2]!;
-      const copy = memory.read(node, kind);
-      memory.free(node);
+      const { memory } = context();
+      const copy = memory.read(low, ring.words[at + 2 + LO]!);
+      memory.free(low);
       value = decodeValue(copy, { owned: true });
     }
     this.#published(rec, count, pos);

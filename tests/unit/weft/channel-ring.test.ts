@@ -61,6 +61,27 @@ describe('a channel crossing ring boundaries', () => {
     });
   }
 
+  it('carries every number exactly, NaN and -0 included, beside messages too long to sit in the ring', async () => {
+    const run = await runProgram(
+      program(`
+  const [tx, rx] = mpsc.channel<number | string>();
+  const numbers = [NaN, -0, 0, Infinity, -Infinity, 5e-324, Number.MAX_VALUE, 1 / 3, -(2 ** 53)];
+  const long = "x".repeat(3000);
+  // Numbers between long strings (a block each) and short ones (in the ring), across several rings.
+  for (let round = 0; round < 20; round++) for (const n of numbers) { tx.send(n); tx.send(round % 2 ? long + round : "s" + round); }
+  drop(tx);
+  let ok = 0, bad = 0, round = 0, i = 0;
+  for (const v of rx) {
+    if (i % 2 === 0) { const n = numbers[(i / 2) % numbers.length]; if (Object.is(v, n)) ok++; else bad++; }
+    else if (v === (round % 2 ? long + round : "s" + round)) ok++; else bad++;
+    i++; if (i % (2 * numbers.length) === 0) round++;
+  }
+  console.log(ok === 20 * 2 * numbers.length ? "all exact" : "ok " + ok, "bad " + bad);`),
+    );
+    expect(run.outcome.status).toBe('ok');
+    expect(run.lines).toEqual(['all exact bad 0']);
+  });
+
   it('hands the rest of the queue to a Receiver moved to another thread mid-stream, across rings', async () => {
     const run = await runProgram(
       program(`
