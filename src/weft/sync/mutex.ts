@@ -38,8 +38,9 @@ const WORDS = 8;
 const LOCK_WATCHES = 100;
 const Kind = { undefined: 0, number: 1 } as const;
 
-/** Fixed-length views of one Mutex record (see the header comment). */
+/** Fixed-length views of one Mutex record (see the header comment), and its address. */
 interface RecordViews {
+  addr: number;
   words: Int32Array;
   /** The inline float64 (words 6-7). */
   number: Float64Array;
@@ -47,7 +48,7 @@ interface RecordViews {
 
 function recordViews(addr: number): RecordViews {
   const { buffer } = context().memory;
-  return { words: new Int32Array(buffer, addr, WORDS), number: new Float64Array(buffer, addr + W.number * 4, 1) };
+  return { addr, words: new Int32Array(buffer, addr, WORDS), number: new Float64Array(buffer, addr + W.number * 4, 1) };
 }
 
 /** Mutual exclusion around one value: only the holder of the guard may touch it. */
@@ -82,31 +83,44 @@ export class Mutex<T> extends MovableHandle {
    * `lock().unwrap_or_else(|e| e.into_inner())`).
    */
   lock(): MutexGuard<T> {
-    return this.#lock(true);
-  }
-
-  /** `lock()`; with `checkPoison` false, a poisoned lock is taken as any other (PoisonError.intoInner). */
-  #lock(checkPoison: boolean): MutexGuard<T> {
     this.assertUsable();
     const ctx = context();
     if (ctx.scheduled) yieldPoint();
     const views = (this.#views ??= recordViews(this.#addr));
+    // Made before the lock is taken, so allocating it (and a collection that may start) is not done while holding it.
+    const guard = new MutexGuard<T>(views);
     // The uncontended case: one compare-exchange on the fixed view.
-    if (Atomics.compareExchange(views.words, W.lock, 0, 1) === 0) return checkPoison ? this.#acquired(ctx, views) : this.#held(ctx, views);
-    const { memory, threadId } = ctx;
-    // Our own holder write, if any, is what this reads (a plain access: see #acquired).
-    const holder = views.words[W.holder];
-    if (holder === threadId) {
+    if (Atomics.compareExchange(views.words, W.lock, 0, 1) !== 0) this.#wait(ctx, views);
+    this.#held(ctx, guard);
+    if (views.words[W.poisoned] !== 0) refusePoisoned(guard, 'Mutex', () => this.#lockPoisoned());
+    return guard;
+  }
+
+  /** `lock()` taking a poisoned lock as any other (PoisonError.intoInner). */
+  #lockPoisoned(): MutexGuard<T> {
+    this.assertUsable();
+    const ctx = context();
+    if (ctx.scheduled) yieldPoint();
+    const views = (this.#views ??= recordViews(this.#addr));
+    const guard = new MutexGuard<T>(views);
+    if (Atomics.compareExchange(views.words, W.lock, 0, 1) !== 0) this.#wait(ctx, views);
+    this.#held(ctx, guard);
+    return guard;
+  }
+
+  /** The lock is held: by this thread (a self-deadlock, named), or by another (waited for). */
+  #wait(ctx: ThreadContext, views: RecordViews): void {
+    // Our own holder write, if any, is what this reads (a plain access: see #held).
+    if (views.words[W.holder] === ctx.threadId) {
       const where = callerLocation();
       throw new Error(
-        `deadlock: thread '${describeThread(memory, threadId)}' already holds this Mutex and tried to lock it again` +
+        `deadlock: thread '${describeThread(ctx.memory, ctx.threadId)}' already holds this Mutex and tried to lock it again` +
           (where ? ` at line ${where.line}` : '') +
           ' (Rust would hang forever here; release the first guard before locking again)',
       );
     }
     // Held by another thread, usually for a few instructions: watched on the fixed view, then the futex path on it too.
     lockWordWatching(views.words, W.lock, LOCK_WATCHES, { kind: 'mutex', object: this.#addr });
-    return checkPoison ? this.#acquired(ctx, views) : this.#held(ctx, views);
   }
 
   /** Takes the lock if it is free; returns undefined if another thread holds it (Rust: `WouldBlock`). */
@@ -114,30 +128,28 @@ export class Mutex<T> extends MovableHandle {
     this.assertUsable();
     readPoint();
     const ctx = context();
-    if (!tryLockWord(ctx.memory.i32, (this.#addr >> 2) + W.lock)) return undefined;
-    return this.#acquired(ctx, (this.#views ??= recordViews(this.#addr)));
-  }
-
-  /**
-   * The lock is ours. The holder word and the poisoned flag are written and
-   * read with plain accesses: the lock word's atomics order them (taking the
-   * lock is a sequentially consistent compare-exchange, releasing it an
-   * atomic subtract after them), and a plain access costs ~1 ns against ~7
-   * for an atomic one; an uncontended lock/unlock is then two atomics, as
-   * Rust's (issue 15). Other threads read the holder only for messages and
-   * deadlock reports, which look twice.
-   */
-  #acquired(ctx: ThreadContext, views: RecordViews): MutexGuard<T> {
-    const guard = this.#held(ctx, views);
-    if (views.words[W.poisoned] !== 0) refusePoisoned(guard, 'Mutex', () => this.#lock(false));
+    const views = (this.#views ??= recordViews(this.#addr));
+    if (!tryLockWord(views.words, W.lock)) return undefined;
+    const guard = new MutexGuard<T>(views);
+    this.#held(ctx, guard);
+    if (views.words[W.poisoned] !== 0) refusePoisoned(guard, 'Mutex', () => this.#lockPoisoned());
     return guard;
   }
 
-  /** The guard of a lock this thread has just taken, with the holder recorded and the trace told. */
-  #held(ctx: ThreadContext, views: RecordViews): MutexGuard<T> {
-    views.words[W.holder] = ctx.threadId;
+  /**
+   * The lock is ours: the holder recorded, the guard on the thread's stack
+   * (dropped if the thread ends holding it), the trace told. The holder word
+   * and the poisoned flag are written and read with plain accesses: the lock
+   * word's atomics order them (taking the lock is a sequentially consistent
+   * compare-exchange, releasing it an atomic subtract after them), and a
+   * plain access costs ~1 ns against ~7 for an atomic one; an uncontended
+   * lock/unlock is then two atomics, as Rust's (issue 15). Other threads
+   * read the holder only for messages and deadlock reports, which look twice.
+   */
+  #held(ctx: ThreadContext, guard: MutexGuard<T>): void {
+    this.#views!.words[W.holder] = ctx.threadId;
+    holdGuard(ctx, guard);
     if (ctx.traced) traceEvent('lock', this.#addr);
-    return new MutexGuard<T>(this.#addr, views, ctx);
   }
 
   /**
@@ -175,15 +187,17 @@ export class Mutex<T> extends MovableHandle {
 
   /** The lock taken without waiting (poisoned or not), or an error: `api` needs the Mutex to itself. */
   #exclusive(api: string): MutexGuard<T> {
-    const i32 = context().memory.i32;
-    if (!tryLockWord(i32, (this.#addr >> 2) + W.lock)) {
-      const holder = Atomics.load(i32, (this.#addr >> 2) + W.holder);
+    const views = (this.#views ??= recordViews(this.#addr));
+    if (!tryLockWord(views.words, W.lock)) {
+      const holder = Atomics.load(views.words, W.holder);
       throw new Error(
         `${api} needs this Mutex to itself, but thread '${describeThread(context().memory, holder)}' holds its lock ` +
           '(in Rust, ownership rules this out at compile time: use lock() to share it)',
       );
     }
-    return this.#held(context(), (this.#views ??= recordViews(this.#addr)));
+    const guard = new MutexGuard<T>(views);
+    this.#held(context(), guard);
+    return guard;
   }
 
   /** true if a thread panicked while holding the lock. */
@@ -209,40 +223,50 @@ registerDecoder(HandleKind.Mutex, (addr) => new Mutex<unknown>(undefined, addr))
 /** @internal The key of MutexGuard's hook for Condvar; not exported from weft/sync. */
 export const WHILE_UNLOCKED = Symbol('weft.mutexGuard.whileUnlocked');
 
+/** MutexGuard's state bits: the value copied in (or assigned), the lock released, a panic unwinding through its block. */
+const LOADED = 1;
+const RELEASED = 2;
+const UNWOUND = 4;
+
 /**
  * Proof that this thread holds the lock, and access to the value
  * (Rust's `MutexGuard`, whose Deref is `guard.value` here).
+ *
+ * Three fields (the record's views, the value's copy, a state word), so
+ * the one allocation per lock is small.
  */
 export class MutexGuard<T> implements Owned, Disposable {
-  readonly #addr: number;
   readonly #views: RecordViews;
-  #loaded = false;
-  #value: T | undefined;
-  #released = false;
-  /** A throw is leaving the block that holds this guard (runtime/unwind.ts): its release poisons the lock. */
-  #unwinding = false;
+  #value: T | undefined = undefined;
+  /** LOADED | RELEASED | UNWOUND (a throw is leaving the block that holds this guard, runtime/unwind.ts: its release poisons the lock). */
+  #state = 0;
 
-  constructor(addr: number, views: RecordViews, ctx: ThreadContext) {
-    this.#addr = addr;
+  /** @internal made by Mutex, which records it as held once the lock is taken. */
+  constructor(views: RecordViews) {
     this.#views = views;
-    holdGuard(ctx, this);
   }
 
   /** The protected value. Reading copies it in; assigning replaces it; either way it is written back on unlock. */
   get value(): T {
-    this.#assertHeld();
-    if (!this.#loaded) {
-      // A number is read straight from the record; anything else through the codec (value-cell.ts).
-      this.#value = (this.#views.words[W.kind] === Kind.number ? this.#views.number[0] : loadValue(this.#addr)) as T;
-      this.#loaded = true;
-    }
+    if (this.#state !== LOADED) this.#load();
     return this.#value as T;
   }
 
   set value(next: T) {
-    this.#assertHeld();
+    const state = this.#state;
+    if ((state & RELEASED) !== 0) this.#assertHeld();
     this.#value = next;
-    this.#loaded = true;
+    this.#state = state | LOADED;
+  }
+
+  /** The value copied in, unless it already is (or the guard is released: an error). */
+  #load(): void {
+    this.#assertHeld();
+    if ((this.#state & LOADED) !== 0) return;
+    // A number is read straight from the record; anything else through the codec (value-cell.ts).
+    const views = this.#views;
+    this.#value = (views.words[W.kind] === Kind.number ? views.number[0] : loadValue(views.addr)) as T;
+    this.#state |= LOADED;
   }
 
   /** Releases the lock (Rust: dropping the guard). Safe to call twice. */
@@ -254,13 +278,13 @@ export class MutexGuard<T> implements Owned, Disposable {
 
   [Symbol.dispose](): void {
     const ctx = context();
-    this.#release(ctx, this.#unwinding);
+    this.#release(ctx, (this.#state & UNWOUND) !== 0);
     if (ctx.scheduled) yieldPoint();
   }
 
   /** @internal a panic is unwinding through the block that holds this guard (compiled `using`). */
   [UNWINDING](): void {
-    this.#unwinding = true;
+    this.#state |= UNWOUND;
   }
 
   /** @internal the owning thread ended; a panic poisons the lock. */
@@ -279,71 +303,73 @@ export class MutexGuard<T> implements Owned, Disposable {
    */
   [WHILE_UNLOCKED]<R>(block: (mutexAddr: number) => R): R {
     this.#assertHeld();
-    const { memory, threadId } = context();
-    const i32 = memory.i32;
-    const base = this.#addr >> 2;
+    const { threadId } = context();
+    const { addr, words } = this.#views;
     const held = this.#numberHeld();
-    if (this.#loaded) storeValue(this.#addr, this.#value, false);
-    this.#loaded = false;
+    if ((this.#state & LOADED) !== 0) storeValue(addr, this.#value, false);
     this.#value = undefined;
     // Marked released while unlocked, so a drop during the wait cannot unlock another thread's hold.
-    this.#released = true;
-    Atomics.store(i32, base + W.holder, 0);
+    this.#state = (this.#state & UNWOUND) | RELEASED;
+    Atomics.store(words, W.holder, 0);
     // The trace shows the wait as it is: the lock released, the wait, the lock taken again.
-    traceValue('unlock', this.#addr, held);
-    unlockWord(i32, base + W.lock);
+    traceValue('unlock', addr, held);
+    unlockWord(words, W.lock);
     let result: R;
     try {
-      result = block(this.#addr);
+      result = block(addr);
     } finally {
-      lockWord(i32, base + W.lock, Infinity, { kind: 'mutex', object: this.#addr });
-      Atomics.store(i32, base + W.holder, threadId);
-      this.#released = false;
-      traceEvent('lock', this.#addr);
+      lockWord(words, W.lock, Infinity, { kind: 'mutex', object: addr });
+      Atomics.store(words, W.holder, threadId);
+      this.#state &= UNWOUND;
+      traceEvent('lock', addr);
     }
-    if (Atomics.load(i32, base + W.poisoned) !== 0) throw new PoisonError(this);
+    if (Atomics.load(words, W.poisoned) !== 0) throw new PoisonError(this);
     return result;
   }
 
   #assertHeld(): void {
-    if (this.#released) {
+    if ((this.#state & RELEASED) !== 0) {
       throw new Error('this MutexGuard was already released: lock the Mutex again to use its value');
     }
   }
 
   /** The value as this holder leaves it, when it is a number (for the trace: runtime/trace.ts traceValue). */
   #numberHeld(): unknown {
-    if (this.#loaded) return this.#value;
-    return this.#views.words[W.kind] === Kind.number ? this.#views.number[0] : undefined;
+    if ((this.#state & LOADED) !== 0) return this.#value;
+    const views = this.#views;
+    return views.words[W.kind] === Kind.number ? views.number[0] : undefined;
   }
 
   #release(ctx: ThreadContext, poison: boolean): void {
-    if (this.#released) return;
-    this.#released = true;
-    if (ctx.traced) traceValue('unlock', this.#addr, this.#numberHeld());
-    releaseGuard(ctx, this);
-    const { words, number } = this.#views;
+    const state = this.#state;
+    if ((state & RELEASED) !== 0) return;
+    this.#state = state | RELEASED;
+    const views = this.#views;
+    if (ctx.traced) traceValue('unlock', views.addr, this.#numberHeld());
+    const words = views.words;
     try {
-      if (this.#loaded) {
+      if ((state & LOADED) !== 0) {
+        const value = this.#value;
         const kind = words[W.kind];
-        if (typeof this.#value === 'number' && (kind === Kind.number || kind === Kind.undefined)) {
-          number[0] = this.#value;
+        if (typeof value === 'number' && (kind === Kind.number || kind === Kind.undefined)) {
+          views.number[0] = value;
           if (kind !== Kind.number) words[W.kind] = Kind.number;
         } else {
-          storeValue(this.#addr, this.#value, false);
+          storeValue(views.addr, value, false);
         }
       }
     } finally {
-      // Plain stores, made visible by the unlock's atomic subtract (#acquired).
+      // Plain stores, made visible by the unlock's atomic subtract (Mutex #held).
       if (poison) words[W.poisoned] = 1;
       words[W.holder] = 0;
       // unlockWord only touches the lock word and wakes its waiters, so the fixed view serves.
       unlockWord(words, W.lock);
+      releaseGuard(ctx, this);
     }
   }
 
   toString(): string {
-    return `MutexGuard { value: ${String(this.#released ? '<released>' : this.value)} }`;
+    return `MutexGuard { value: ${String((this.#state & RELEASED) !== 0 ? '<released>' : this.value)} }`;
   }
 }
 
