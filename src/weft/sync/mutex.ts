@@ -26,7 +26,7 @@ import { callerLocation, context, type Owned, type ThreadContext } from '../runt
 import { ENCODE, HandleKind, MOVE, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { lockWord, lockWordWatching, tryLockWord, unlockWord } from '../runtime/futex-lock.ts';
 import { holdGuard, releaseGuard } from '../runtime/ownership.ts';
-import { UNWINDING } from '../runtime/unwind.ts';
+import { disposeDirectly, UNWINDING } from '../runtime/unwind.ts';
 import { describeThread } from '../runtime/thread-table.ts';
 import { PoisonError, refusePoisoned } from './errors.ts';
 import { loadValue as loadCell, storeValue as storeCell, type CellLayout } from './value-cell.ts';
@@ -277,9 +277,18 @@ export class MutexGuard<T> implements Owned, Disposable {
   }
 
   [Symbol.dispose](): void {
+    this.#dispose();
+  }
+
+  #dispose(): void {
     const ctx = context();
     this.#release(ctx, (this.#state & UNWOUND) !== 0);
     if (ctx.scheduled) yieldPoint();
+  }
+
+  static {
+    // A compiled `using` calls this dispose as a plain function, not through Reflect.apply (runtime/unwind.ts, disposeDirectly).
+    disposeDirectly(MutexGuard.prototype[Symbol.dispose], (guard: MutexGuard<unknown>) => guard.#dispose());
   }
 
   /** @internal a panic is unwinding through the block that holds this guard (compiled `using`). */
