@@ -92,8 +92,17 @@ export class Mutex<T> extends MovableHandle {
     // The uncontended case: one compare-exchange on the fixed view.
     if (Atomics.compareExchange(views.words, W.lock, 0, 1) !== 0) this.#wait(ctx, views);
     this.#held(ctx, guard);
-    if (views.words[W.poisoned] !== 0) refusePoisoned(guard, 'Mutex', () => this.#lockPoisoned());
+    if (views.words[W.poisoned] !== 0) this.#refusePoisoned(guard);
     return guard;
+  }
+
+  /**
+   * A lock method took a poisoned lock: PoisonError, whose intoInner() takes it again. Apart from lock() because
+   * its closure captures `this`: in lock() itself V8 would allocate that capture's context on every call
+   * (40 bytes a lock, whether poisoned or not; issue 15).
+   */
+  #refusePoisoned(guard: MutexGuard<T>): never {
+    refusePoisoned(guard, 'Mutex', () => this.#lockPoisoned());
   }
 
   /** `lock()` taking a poisoned lock as any other (PoisonError.intoInner). */
@@ -132,7 +141,7 @@ export class Mutex<T> extends MovableHandle {
     if (!tryLockWord(views.words, W.lock)) return undefined;
     const guard = new MutexGuard<T>(views);
     this.#held(ctx, guard);
-    if (views.words[W.poisoned] !== 0) refusePoisoned(guard, 'Mutex', () => this.#lockPoisoned());
+    if (views.words[W.poisoned] !== 0) this.#refusePoisoned(guard);
     return guard;
   }
 
@@ -237,7 +246,7 @@ const UNWOUND = 4;
  */
 export class MutexGuard<T> implements Owned, Disposable {
   readonly #views: RecordViews;
-  #value: T | undefined = undefined;
+  #value: unknown = undefined;
   /** LOADED | RELEASED | UNWOUND (a throw is leaving the block that holds this guard, runtime/unwind.ts: its release poisons the lock). */
   #state = 0;
 
@@ -248,47 +257,47 @@ export class MutexGuard<T> implements Owned, Disposable {
 
   /** The protected value. Reading copies it in; assigning replaces it; either way it is written back on unlock. */
   get value(): T {
-    if (this.#state !== LOADED) this.#load();
+    if (this.#state !== LOADED) MutexGuard.#load(this);
     return this.#value as T;
   }
 
   set value(next: T) {
     const state = this.#state;
-    if ((state & RELEASED) !== 0) this.#assertHeld();
+    if ((state & RELEASED) !== 0) MutexGuard.#assertHeld(this);
     this.#value = next;
     this.#state = state | LOADED;
   }
 
   /** The value copied in, unless it already is (or the guard is released: an error). */
-  #load(): void {
-    this.#assertHeld();
-    if ((this.#state & LOADED) !== 0) return;
+  static #load(guard: MutexGuard<unknown>): void {
+    MutexGuard.#assertHeld(guard);
+    if ((guard.#state & LOADED) !== 0) return;
     // A number is read straight from the record; anything else through the codec (value-cell.ts).
-    const views = this.#views;
-    this.#value = (views.words[W.kind] === Kind.number ? views.number[0] : loadValue(views.addr)) as T;
-    this.#state |= LOADED;
+    const views = guard.#views;
+    guard.#value = views.words[W.kind] === Kind.number ? views.number[0] : loadValue(views.addr);
+    guard.#state |= LOADED;
   }
 
   /** Releases the lock (Rust: dropping the guard). Safe to call twice. */
   unlock(): void {
     const ctx = context();
-    this.#release(ctx, false);
+    MutexGuard.#release(this, ctx, false);
     if (ctx.scheduled) yieldPoint();
   }
 
   [Symbol.dispose](): void {
-    this.#dispose();
+    MutexGuard.#dispose(this);
   }
 
-  #dispose(): void {
+  static #dispose(guard: MutexGuard<unknown>): void {
     const ctx = context();
-    this.#release(ctx, (this.#state & UNWOUND) !== 0);
+    MutexGuard.#release(guard, ctx, (guard.#state & UNWOUND) !== 0);
     if (ctx.scheduled) yieldPoint();
   }
 
   static {
     // A compiled `using` calls this dispose as a plain function, not through Reflect.apply (runtime/unwind.ts, disposeDirectly).
-    disposeDirectly(MutexGuard.prototype[Symbol.dispose], (guard: MutexGuard<unknown>) => guard.#dispose());
+    disposeDirectly(MutexGuard.prototype[Symbol.dispose], (guard: MutexGuard<unknown>) => MutexGuard.#dispose(guard));
   }
 
   /** @internal a panic is unwinding through the block that holds this guard (compiled `using`). */
@@ -298,7 +307,7 @@ export class MutexGuard<T> implements Owned, Disposable {
 
   /** @internal the owning thread ended; a panic poisons the lock. */
   dropOnExit(panicking: boolean): void {
-    this.#release(context(), panicking);
+    MutexGuard.#release(this, context(), panicking);
   }
 
   /**
@@ -311,10 +320,10 @@ export class MutexGuard<T> implements Owned, Disposable {
    * `Err(PoisonError(guard))`.
    */
   [WHILE_UNLOCKED]<R>(block: (mutexAddr: number) => R): R {
-    this.#assertHeld();
+    MutexGuard.#assertHeld(this);
     const { threadId } = context();
     const { addr, words } = this.#views;
-    const held = this.#numberHeld();
+    const held = MutexGuard.#numberHeld(this);
     if ((this.#state & LOADED) !== 0) storeValue(addr, this.#value, false);
     this.#value = undefined;
     // Marked released while unlocked, so a drop during the wait cannot unlock another thread's hold.
@@ -336,29 +345,29 @@ export class MutexGuard<T> implements Owned, Disposable {
     return result;
   }
 
-  #assertHeld(): void {
-    if ((this.#state & RELEASED) !== 0) {
+  static #assertHeld(guard: MutexGuard<unknown>): void {
+    if ((guard.#state & RELEASED) !== 0) {
       throw new Error('this MutexGuard was already released: lock the Mutex again to use its value');
     }
   }
 
   /** The value as this holder leaves it, when it is a number (for the trace: runtime/trace.ts traceValue). */
-  #numberHeld(): unknown {
-    if ((this.#state & LOADED) !== 0) return this.#value;
-    const views = this.#views;
+  static #numberHeld(guard: MutexGuard<unknown>): unknown {
+    if ((guard.#state & LOADED) !== 0) return guard.#value;
+    const views = guard.#views;
     return views.words[W.kind] === Kind.number ? views.number[0] : undefined;
   }
 
-  #release(ctx: ThreadContext, poison: boolean): void {
-    const state = this.#state;
+  static #release(guard: MutexGuard<unknown>, ctx: ThreadContext, poison: boolean): void {
+    const state = guard.#state;
     if ((state & RELEASED) !== 0) return;
-    this.#state = state | RELEASED;
-    const views = this.#views;
-    if (ctx.traced) traceValue('unlock', views.addr, this.#numberHeld());
+    guard.#state = state | RELEASED;
+    const views = guard.#views;
+    if (ctx.traced) traceValue('unlock', views.addr, MutexGuard.#numberHeld(guard));
     const words = views.words;
     try {
       if ((state & LOADED) !== 0) {
-        const value = this.#value;
+        const value = guard.#value;
         const kind = words[W.kind];
         if (typeof value === 'number' && (kind === Kind.number || kind === Kind.undefined)) {
           views.number[0] = value;
@@ -373,7 +382,7 @@ export class MutexGuard<T> implements Owned, Disposable {
       words[W.holder] = 0;
       // unlockWord only touches the lock word and wakes its waiters, so the fixed view serves.
       unlockWord(words, W.lock);
-      releaseGuard(ctx, this);
+      releaseGuard(ctx, guard);
     }
   }
 
