@@ -103,10 +103,14 @@ export function dispose(resource: unknown, method: (() => void) | undefined, fai
       if (method === direct.method) direct.call(resource);
       else apply(method, resource, NO_ARGS);
     } catch (disposeError) {
-      if (!failed) throw disposeError;
-      if (Suppressed !== undefined) throw new Suppressed(disposeError, error, 'An error was suppressed during disposal.');
-      throw Object.assign(new Error('An error was suppressed during disposal.'), { name: 'SuppressedError', error: disposeError, suppressed: error });
+      throw failed ? suppressed(disposeError, error) : disposeError;
     }
   }
   if (failed) throw error;
+}
+
+/** What a dispose that threw while its block was throwing gives: a SuppressedError (apart from dispose, which V8 then inlines more readily). */
+function suppressed(disposeError: unknown, error: unknown): Error {
+  if (Suppressed !== undefined) return new Suppressed(disposeError, error, 'An error was suppressed during disposal.');
+  return Object.assign(new Error('An error was suppressed during disposal.'), { name: 'SuppressedError', error: disposeError, suppressed: error });
 }

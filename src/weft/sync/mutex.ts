@@ -358,29 +358,51 @@ export class MutexGuard<T> implements Owned, Disposable {
     return views.words[W.kind] === Kind.number ? views.number[0] : undefined;
   }
 
+  /**
+   * Writes the value back and releases the lock. The usual case (a number
+   * read or assigned, or the value untouched) is kept short, so V8 inlines
+   * it into the caller; any other value is written back by #releaseStoring.
+   */
   static #release(guard: MutexGuard<unknown>, ctx: ThreadContext, poison: boolean): void {
     const state = guard.#state;
     if ((state & RELEASED) !== 0) return;
+    const views = guard.#views;
+    const words = views.words;
+    const value = guard.#value;
+    if ((state & LOADED) !== 0 && !(typeof value === 'number' && words[W.kind] === Kind.number)) {
+      MutexGuard.#releaseStoring(guard, ctx, poison);
+      return;
+    }
+    guard.#state = state | RELEASED;
+    if (ctx.traced) traceValue('unlock', views.addr, MutexGuard.#numberHeld(guard));
+    if ((state & LOADED) !== 0) views.number[0] = value as number;
+    // Plain stores, made visible by the unlock's atomic subtract (Mutex #held).
+    if (poison) words[W.poisoned] = 1;
+    words[W.holder] = 0;
+    // unlockWord only touches the lock word and wakes its waiters, so the fixed view serves.
+    unlockWord(words, W.lock);
+    releaseGuard(ctx, guard);
+  }
+
+  /** #release for a value that is not a number already stored as one: the kind word changes, or the codec encodes it. */
+  static #releaseStoring(guard: MutexGuard<unknown>, ctx: ThreadContext, poison: boolean): void {
+    const state = guard.#state;
     guard.#state = state | RELEASED;
     const views = guard.#views;
     if (ctx.traced) traceValue('unlock', views.addr, MutexGuard.#numberHeld(guard));
     const words = views.words;
     try {
-      if ((state & LOADED) !== 0) {
-        const value = guard.#value;
-        const kind = words[W.kind];
-        if (typeof value === 'number' && (kind === Kind.number || kind === Kind.undefined)) {
-          views.number[0] = value;
-          if (kind !== Kind.number) words[W.kind] = Kind.number;
-        } else {
-          storeValue(views.addr, value, false);
-        }
+      const value = guard.#value;
+      const kind = words[W.kind];
+      if (typeof value === 'number' && (kind === Kind.number || kind === Kind.undefined)) {
+        views.number[0] = value;
+        if (kind !== Kind.number) words[W.kind] = Kind.number;
+      } else {
+        storeValue(views.addr, value, false);
       }
     } finally {
-      // Plain stores, made visible by the unlock's atomic subtract (Mutex #held).
       if (poison) words[W.poisoned] = 1;
       words[W.holder] = 0;
-      // unlockWord only touches the lock word and wakes its waiters, so the fixed view serves.
       unlockWord(words, W.lock);
       releaseGuard(ctx, guard);
     }
