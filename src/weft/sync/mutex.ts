@@ -157,6 +157,7 @@ export class Mutex<T> extends MovableHandle {
    */
   #held(ctx: ThreadContext, guard: MutexGuard<T>): void {
     this.#views!.words[W.holder] = ctx.threadId;
+    guard[TAKEN]();
     holdGuard(ctx, guard);
     if (ctx.traced) traceEvent('lock', this.#addr);
   }
@@ -229,6 +230,9 @@ export class Mutex<T> extends MovableHandle {
 
 registerDecoder(HandleKind.Mutex, (addr) => new Mutex<unknown>(undefined, addr));
 
+/** @internal The key of MutexGuard's hook for Mutex: its lock is taken. */
+const TAKEN = Symbol('weft.mutexGuard.taken');
+
 /** @internal The key of MutexGuard's hook for Condvar; not exported from weft/sync. */
 export const WHILE_UNLOCKED = Symbol('weft.mutexGuard.whileUnlocked');
 
@@ -253,6 +257,22 @@ export class MutexGuard<T> implements Owned, Disposable {
   /** @internal made by Mutex, which records it as held once the lock is taken. */
   constructor(views: RecordViews) {
     this.#views = views;
+  }
+
+  /**
+   * @internal The lock is taken: a number value is copied in at once (two
+   * plain reads of a record the lock has just brought to this thread), so
+   * the getter's usual path is a field read and not a call into #load,
+   * inside the critical section (under contention, 12.5 M/s without the
+   * value touched against 8.3 with it, before this). Any other value stays
+   * lazy: it is decoded only if read.
+   */
+  [TAKEN](): void {
+    const views = this.#views;
+    if (views.words[W.kind] === Kind.number) {
+      this.#value = views.number[0];
+      this.#state = LOADED;
+    }
   }
 
   /** The protected value. Reading copies it in; assigning replaces it; either way it is written back on unlock. */
