@@ -26,7 +26,7 @@ import { callerLocation, context, type Owned, type ThreadContext } from '../runt
 import { ENCODE, HandleKind, MOVE, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { lockWord, lockWordWatching, tryLockWord, unlockWord } from '../runtime/futex-lock.ts';
 import { holdGuard, releaseGuard } from '../runtime/ownership.ts';
-import { UNWINDING } from '../runtime/unwind.ts';
+import { disposeDirectly, UNWINDING } from '../runtime/unwind.ts';
 import { describeThread } from '../runtime/thread-table.ts';
 import { PoisonError, refusePoisoned } from './errors.ts';
 import { loadValue as loadCell, storeValue as storeCell, type CellLayout } from './value-cell.ts';
@@ -38,8 +38,9 @@ const WORDS = 8;
 const LOCK_WATCHES = 100;
 const Kind = { undefined: 0, number: 1 } as const;
 
-/** Fixed-length views of one Mutex record (see the header comment). */
+/** Fixed-length views of one Mutex record (see the header comment), and its address. */
 interface RecordViews {
+  addr: number;
   words: Int32Array;
   /** The inline float64 (words 6-7). */
   number: Float64Array;
@@ -47,7 +48,7 @@ interface RecordViews {
 
 function recordViews(addr: number): RecordViews {
   const { buffer } = context().memory;
-  return { words: new Int32Array(buffer, addr, WORDS), number: new Float64Array(buffer, addr + W.number * 4, 1) };
+  return { addr, words: new Int32Array(buffer, addr, WORDS), number: new Float64Array(buffer, addr + W.number * 4, 1) };
 }
 
 /** Mutual exclusion around one value: only the holder of the guard may touch it. */
@@ -82,31 +83,53 @@ export class Mutex<T> extends MovableHandle {
    * `lock().unwrap_or_else(|e| e.into_inner())`).
    */
   lock(): MutexGuard<T> {
-    return this.#lock(true);
-  }
-
-  /** `lock()`; with `checkPoison` false, a poisoned lock is taken as any other (PoisonError.intoInner). */
-  #lock(checkPoison: boolean): MutexGuard<T> {
     this.assertUsable();
     const ctx = context();
     if (ctx.scheduled) yieldPoint();
     const views = (this.#views ??= recordViews(this.#addr));
+    // Made before the lock is taken, so allocating it (and a collection that may start) is not done while holding it.
+    const guard = new MutexGuard<T>(views);
     // The uncontended case: one compare-exchange on the fixed view.
-    if (Atomics.compareExchange(views.words, W.lock, 0, 1) === 0) return checkPoison ? this.#acquired(ctx, views) : this.#held(ctx, views);
-    const { memory, threadId } = ctx;
-    // Our own holder write, if any, is what this reads (a plain access: see #acquired).
-    const holder = views.words[W.holder];
-    if (holder === threadId) {
+    if (Atomics.compareExchange(views.words, W.lock, 0, 1) !== 0) this.#wait(ctx, views);
+    this.#held(ctx, guard);
+    if (views.words[W.poisoned] !== 0) this.#refusePoisoned(guard);
+    return guard;
+  }
+
+  /**
+   * A lock method took a poisoned lock: PoisonError, whose intoInner() takes it again. Apart from lock() because
+   * its closure captures `this`: in lock() itself V8 would allocate that capture's context on every call
+   * (40 bytes a lock, whether poisoned or not; issue 15).
+   */
+  #refusePoisoned(guard: MutexGuard<T>): never {
+    refusePoisoned(guard, 'Mutex', () => this.#lockPoisoned());
+  }
+
+  /** `lock()` taking a poisoned lock as any other (PoisonError.intoInner). */
+  #lockPoisoned(): MutexGuard<T> {
+    this.assertUsable();
+    const ctx = context();
+    if (ctx.scheduled) yieldPoint();
+    const views = (this.#views ??= recordViews(this.#addr));
+    const guard = new MutexGuard<T>(views);
+    if (Atomics.compareExchange(views.words, W.lock, 0, 1) !== 0) this.#wait(ctx, views);
+    this.#held(ctx, guard);
+    return guard;
+  }
+
+  /** The lock is held: by this thread (a self-deadlock, named), or by another (waited for). */
+  #wait(ctx: ThreadContext, views: RecordViews): void {
+    // Our own holder write, if any, is what this reads (a plain access: see #held).
+    if (views.words[W.holder] === ctx.threadId) {
       const where = callerLocation();
       throw new Error(
-        `deadlock: thread '${describeThread(memory, threadId)}' already holds this Mutex and tried to lock it again` +
+        `deadlock: thread '${describeThread(ctx.memory, ctx.threadId)}' already holds this Mutex and tried to lock it again` +
           (where ? ` at line ${where.line}` : '') +
           ' (Rust would hang forever here; release the first guard before locking again)',
       );
     }
     // Held by another thread, usually for a few instructions: watched on the fixed view, then the futex path on it too.
     lockWordWatching(views.words, W.lock, LOCK_WATCHES, { kind: 'mutex', object: this.#addr });
-    return checkPoison ? this.#acquired(ctx, views) : this.#held(ctx, views);
   }
 
   /** Takes the lock if it is free; returns undefined if another thread holds it (Rust: `WouldBlock`). */
@@ -114,30 +137,29 @@ export class Mutex<T> extends MovableHandle {
     this.assertUsable();
     readPoint();
     const ctx = context();
-    if (!tryLockWord(ctx.memory.i32, (this.#addr >> 2) + W.lock)) return undefined;
-    return this.#acquired(ctx, (this.#views ??= recordViews(this.#addr)));
-  }
-
-  /**
-   * The lock is ours. The holder word and the poisoned flag are written and
-   * read with plain accesses: the lock word's atomics order them (taking the
-   * lock is a sequentially consistent compare-exchange, releasing it an
-   * atomic subtract after them), and a plain access costs ~1 ns against ~7
-   * for an atomic one; an uncontended lock/unlock is then two atomics, as
-   * Rust's (issue 15). Other threads read the holder only for messages and
-   * deadlock reports, which look twice.
-   */
-  #acquired(ctx: ThreadContext, views: RecordViews): MutexGuard<T> {
-    const guard = this.#held(ctx, views);
-    if (views.words[W.poisoned] !== 0) refusePoisoned(guard, 'Mutex', () => this.#lock(false));
+    const views = (this.#views ??= recordViews(this.#addr));
+    if (!tryLockWord(views.words, W.lock)) return undefined;
+    const guard = new MutexGuard<T>(views);
+    this.#held(ctx, guard);
+    if (views.words[W.poisoned] !== 0) this.#refusePoisoned(guard);
     return guard;
   }
 
-  /** The guard of a lock this thread has just taken, with the holder recorded and the trace told. */
-  #held(ctx: ThreadContext, views: RecordViews): MutexGuard<T> {
-    views.words[W.holder] = ctx.threadId;
+  /**
+   * The lock is ours: the holder recorded, the guard on the thread's stack
+   * (dropped if the thread ends holding it), the trace told. The holder word
+   * and the poisoned flag are written and read with plain accesses: the lock
+   * word's atomics order them (taking the lock is a sequentially consistent
+   * compare-exchange, releasing it an atomic subtract after them), and a
+   * plain access costs ~1 ns against ~7 for an atomic one; an uncontended
+   * lock/unlock is then two atomics, as Rust's (issue 15). Other threads
+   * read the holder only for messages and deadlock reports, which look twice.
+   */
+  #held(ctx: ThreadContext, guard: MutexGuard<T>): void {
+    this.#views!.words[W.holder] = ctx.threadId;
+    guard[TAKEN]();
+    holdGuard(ctx, guard);
     if (ctx.traced) traceEvent('lock', this.#addr);
-    return new MutexGuard<T>(this.#addr, views, ctx);
   }
 
   /**
@@ -175,15 +197,17 @@ export class Mutex<T> extends MovableHandle {
 
   /** The lock taken without waiting (poisoned or not), or an error: `api` needs the Mutex to itself. */
   #exclusive(api: string): MutexGuard<T> {
-    const i32 = context().memory.i32;
-    if (!tryLockWord(i32, (this.#addr >> 2) + W.lock)) {
-      const holder = Atomics.load(i32, (this.#addr >> 2) + W.holder);
+    const views = (this.#views ??= recordViews(this.#addr));
+    if (!tryLockWord(views.words, W.lock)) {
+      const holder = Atomics.load(views.words, W.holder);
       throw new Error(
         `${api} needs this Mutex to itself, but thread '${describeThread(context().memory, holder)}' holds its lock ` +
           '(in Rust, ownership rules this out at compile time: use lock() to share it)',
       );
     }
-    return this.#held(context(), (this.#views ??= recordViews(this.#addr)));
+    const guard = new MutexGuard<T>(views);
+    this.#held(context(), guard);
+    return guard;
   }
 
   /** true if a thread panicked while holding the lock. */
@@ -206,66 +230,104 @@ export class Mutex<T> extends MovableHandle {
 
 registerDecoder(HandleKind.Mutex, (addr) => new Mutex<unknown>(undefined, addr));
 
+/** @internal The key of MutexGuard's hook for Mutex: its lock is taken. */
+const TAKEN = Symbol('weft.mutexGuard.taken');
+
 /** @internal The key of MutexGuard's hook for Condvar; not exported from weft/sync. */
 export const WHILE_UNLOCKED = Symbol('weft.mutexGuard.whileUnlocked');
+
+/** MutexGuard's state bits: the value copied in (or assigned), the lock released, a panic unwinding through its block. */
+const LOADED = 1;
+const RELEASED = 2;
+const UNWOUND = 4;
 
 /**
  * Proof that this thread holds the lock, and access to the value
  * (Rust's `MutexGuard`, whose Deref is `guard.value` here).
+ *
+ * Three fields (the record's views, the value's copy, a state word), so
+ * the one allocation per lock is small.
  */
 export class MutexGuard<T> implements Owned, Disposable {
-  readonly #addr: number;
   readonly #views: RecordViews;
-  #loaded = false;
-  #value: T | undefined;
-  #released = false;
-  /** A throw is leaving the block that holds this guard (runtime/unwind.ts): its release poisons the lock. */
-  #unwinding = false;
+  #value: unknown = undefined;
+  /** LOADED | RELEASED | UNWOUND (a throw is leaving the block that holds this guard, runtime/unwind.ts: its release poisons the lock). */
+  #state = 0;
 
-  constructor(addr: number, views: RecordViews, ctx: ThreadContext) {
-    this.#addr = addr;
+  /** @internal made by Mutex, which records it as held once the lock is taken. */
+  constructor(views: RecordViews) {
     this.#views = views;
-    holdGuard(ctx, this);
+  }
+
+  /**
+   * @internal The lock is taken: a number value is copied in at once (two
+   * plain reads of a record the lock has just brought to this thread), so
+   * the getter's usual path is a field read and not a call into #load,
+   * inside the critical section (under contention, 12.5 M/s without the
+   * value touched against 8.3 with it, before this). Any other value stays
+   * lazy: it is decoded only if read.
+   */
+  [TAKEN](): void {
+    const views = this.#views;
+    if (views.words[W.kind] === Kind.number) {
+      this.#value = views.number[0];
+      this.#state = LOADED;
+    }
   }
 
   /** The protected value. Reading copies it in; assigning replaces it; either way it is written back on unlock. */
   get value(): T {
-    this.#assertHeld();
-    if (!this.#loaded) {
-      // A number is read straight from the record; anything else through the codec (value-cell.ts).
-      this.#value = (this.#views.words[W.kind] === Kind.number ? this.#views.number[0] : loadValue(this.#addr)) as T;
-      this.#loaded = true;
-    }
+    if (this.#state !== LOADED) MutexGuard.#load(this);
     return this.#value as T;
   }
 
   set value(next: T) {
-    this.#assertHeld();
+    const state = this.#state;
+    if ((state & RELEASED) !== 0) MutexGuard.#assertHeld(this);
     this.#value = next;
-    this.#loaded = true;
+    this.#state = state | LOADED;
+  }
+
+  /** The value copied in, unless it already is (or the guard is released: an error). */
+  static #load(guard: MutexGuard<unknown>): void {
+    MutexGuard.#assertHeld(guard);
+    if ((guard.#state & LOADED) !== 0) return;
+    // A number is read straight from the record; anything else through the codec (value-cell.ts).
+    const views = guard.#views;
+    guard.#value = views.words[W.kind] === Kind.number ? views.number[0] : loadValue(views.addr);
+    guard.#state |= LOADED;
   }
 
   /** Releases the lock (Rust: dropping the guard). Safe to call twice. */
   unlock(): void {
     const ctx = context();
-    this.#release(ctx, false);
+    MutexGuard.#release(this, ctx, false);
     if (ctx.scheduled) yieldPoint();
   }
 
   [Symbol.dispose](): void {
+    MutexGuard.#dispose(this);
+  }
+
+  static #dispose(guard: MutexGuard<unknown>): void {
     const ctx = context();
-    this.#release(ctx, this.#unwinding);
+    MutexGuard.#release(guard, ctx, (guard.#state & UNWOUND) !== 0);
     if (ctx.scheduled) yieldPoint();
+  }
+
+  static {
+    // A compiled `using` calls this dispose as a plain function, not through Reflect.apply (runtime/unwind.ts, disposeDirectly).
+    disposeDirectly(MutexGuard.prototype[Symbol.dispose], (guard: MutexGuard<unknown>) => MutexGuard.#dispose(guard));
   }
 
   /** @internal a panic is unwinding through the block that holds this guard (compiled `using`). */
   [UNWINDING](): void {
-    this.#unwinding = true;
+    this.#state |= UNWOUND;
   }
 
   /** @internal the owning thread ended; a panic poisons the lock. */
   dropOnExit(panicking: boolean): void {
-    this.#release(context(), panicking);
+    MutexGuard.#release(this, context(), panicking);
   }
 
   /**
@@ -278,72 +340,96 @@ export class MutexGuard<T> implements Owned, Disposable {
    * `Err(PoisonError(guard))`.
    */
   [WHILE_UNLOCKED]<R>(block: (mutexAddr: number) => R): R {
-    this.#assertHeld();
-    const { memory, threadId } = context();
-    const i32 = memory.i32;
-    const base = this.#addr >> 2;
-    const held = this.#numberHeld();
-    if (this.#loaded) storeValue(this.#addr, this.#value, false);
-    this.#loaded = false;
+    MutexGuard.#assertHeld(this);
+    const { threadId } = context();
+    const { addr, words } = this.#views;
+    const held = MutexGuard.#numberHeld(this);
+    if ((this.#state & LOADED) !== 0) storeValue(addr, this.#value, false);
     this.#value = undefined;
     // Marked released while unlocked, so a drop during the wait cannot unlock another thread's hold.
-    this.#released = true;
-    Atomics.store(i32, base + W.holder, 0);
+    this.#state = (this.#state & UNWOUND) | RELEASED;
+    Atomics.store(words, W.holder, 0);
     // The trace shows the wait as it is: the lock released, the wait, the lock taken again.
-    traceValue('unlock', this.#addr, held);
-    unlockWord(i32, base + W.lock);
+    traceValue('unlock', addr, held);
+    unlockWord(words, W.lock);
     let result: R;
     try {
-      result = block(this.#addr);
+      result = block(addr);
     } finally {
-      lockWord(i32, base + W.lock, Infinity, { kind: 'mutex', object: this.#addr });
-      Atomics.store(i32, base + W.holder, threadId);
-      this.#released = false;
-      traceEvent('lock', this.#addr);
+      lockWord(words, W.lock, Infinity, { kind: 'mutex', object: addr });
+      Atomics.store(words, W.holder, threadId);
+      this.#state &= UNWOUND;
+      traceEvent('lock', addr);
     }
-    if (Atomics.load(i32, base + W.poisoned) !== 0) throw new PoisonError(this);
+    if (Atomics.load(words, W.poisoned) !== 0) throw new PoisonError(this);
     return result;
   }
 
-  #assertHeld(): void {
-    if (this.#released) {
+  static #assertHeld(guard: MutexGuard<unknown>): void {
+    if ((guard.#state & RELEASED) !== 0) {
       throw new Error('this MutexGuard was already released: lock the Mutex again to use its value');
     }
   }
 
   /** The value as this holder leaves it, when it is a number (for the trace: runtime/trace.ts traceValue). */
-  #numberHeld(): unknown {
-    if (this.#loaded) return this.#value;
-    return this.#views.words[W.kind] === Kind.number ? this.#views.number[0] : undefined;
+  static #numberHeld(guard: MutexGuard<unknown>): unknown {
+    if ((guard.#state & LOADED) !== 0) return guard.#value;
+    const views = guard.#views;
+    return views.words[W.kind] === Kind.number ? views.number[0] : undefined;
   }
 
-  #release(ctx: ThreadContext, poison: boolean): void {
-    if (this.#released) return;
-    this.#released = true;
-    if (ctx.traced) traceValue('unlock', this.#addr, this.#numberHeld());
-    releaseGuard(ctx, this);
-    const { words, number } = this.#views;
+  /**
+   * Writes the value back and releases the lock. The usual case (a number
+   * read or assigned, or the value untouched) is kept short, so V8 inlines
+   * it into the caller; any other value is written back by #releaseStoring.
+   */
+  static #release(guard: MutexGuard<unknown>, ctx: ThreadContext, poison: boolean): void {
+    const state = guard.#state;
+    if ((state & RELEASED) !== 0) return;
+    const views = guard.#views;
+    const words = views.words;
+    const value = guard.#value;
+    if ((state & LOADED) !== 0 && !(typeof value === 'number' && words[W.kind] === Kind.number)) {
+      MutexGuard.#releaseStoring(guard, ctx, poison);
+      return;
+    }
+    guard.#state = state | RELEASED;
+    if (ctx.traced) traceValue('unlock', views.addr, MutexGuard.#numberHeld(guard));
+    if ((state & LOADED) !== 0) views.number[0] = value as number;
+    // Plain stores, made visible by the unlock's atomic subtract (Mutex #held).
+    if (poison) words[W.poisoned] = 1;
+    words[W.holder] = 0;
+    // unlockWord only touches the lock word and wakes its waiters, so the fixed view serves.
+    unlockWord(words, W.lock);
+    releaseGuard(ctx, guard);
+  }
+
+  /** #release for a value that is not a number already stored as one: the kind word changes, or the codec encodes it. */
+  static #releaseStoring(guard: MutexGuard<unknown>, ctx: ThreadContext, poison: boolean): void {
+    const state = guard.#state;
+    guard.#state = state | RELEASED;
+    const views = guard.#views;
+    if (ctx.traced) traceValue('unlock', views.addr, MutexGuard.#numberHeld(guard));
+    const words = views.words;
     try {
-      if (this.#loaded) {
-        const kind = words[W.kind];
-        if (typeof this.#value === 'number' && (kind === Kind.number || kind === Kind.undefined)) {
-          number[0] = this.#value;
-          if (kind !== Kind.number) words[W.kind] = Kind.number;
-        } else {
-          storeValue(this.#addr, this.#value, false);
-        }
+      const value = guard.#value;
+      const kind = words[W.kind];
+      if (typeof value === 'number' && (kind === Kind.number || kind === Kind.undefined)) {
+        views.number[0] = value;
+        if (kind !== Kind.number) words[W.kind] = Kind.number;
+      } else {
+        storeValue(views.addr, value, false);
       }
     } finally {
-      // Plain stores, made visible by the unlock's atomic subtract (#acquired).
       if (poison) words[W.poisoned] = 1;
       words[W.holder] = 0;
-      // unlockWord only touches the lock word and wakes its waiters, so the fixed view serves.
       unlockWord(words, W.lock);
+      releaseGuard(ctx, guard);
     }
   }
 
   toString(): string {
-    return `MutexGuard { value: ${String(this.#released ? '<released>' : this.value)} }`;
+    return `MutexGuard { value: ${String((this.#state & RELEASED) !== 0 ? '<released>' : this.value)} }`;
   }
 }
 

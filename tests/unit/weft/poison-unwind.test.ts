@@ -165,4 +165,33 @@ function main() {
 }`);
     expect(result.lines).toEqual(['2', '3']);
   });
+
+  it('a lowered `using` calls the dispose method found at the declaration, as the native one does (MutexGuard\'s is called directly, issue 15)', async () => {
+    const result = await ok(`
+function main() {
+  const m = new Mutex(1);
+  const probe = m.lock();
+  const Guard = probe.constructor;
+  probe.unlock();
+  const own = Guard.prototype[Symbol.dispose];
+  // MutexGuard's dispose on an object of another class: the TypeError the method itself gives.
+  try {
+    using fake = { [Symbol.dispose]: own };
+    console.log("in block");
+  } catch (e) {
+    console.log(e instanceof TypeError);
+  }
+  // A dispose method replaced before the declaration is the one called.
+  const calls = [];
+  Guard.prototype[Symbol.dispose] = function () { calls.push("replaced"); own.call(this); };
+  try {
+    using g = new Mutex(5).lock();
+    g.value = 6;
+  } finally {
+    Guard.prototype[Symbol.dispose] = own;
+  }
+  console.log(calls.join(","));
+}`);
+    expect(result.lines).toEqual(['in block', 'true', 'replaced']);
+  });
 });
