@@ -516,8 +516,8 @@ const KEY_CACHE_MAX = 1024;
 /** Eight bytes through which the Reader turns bytes into a float64 (a DataView per decode cost more than the decode). */
 const scratchBytes = new Uint8Array(8);
 const scratchFloat = new Float64Array(scratchBytes.buffer);
-/** The encoding is little-endian (the Writer's DataView); typed arrays use the platform's order. */
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** Whether typed arrays, which use the platform's byte order, are little-endian (the encoding always is: the Writer's DataView). */
+export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
  * Reads an encoding from the caller's own copy of it, or in place from a

@@ -66,7 +66,7 @@
 import { traceEvent } from '../runtime/trace.ts';
 import { firstTimedReceiveRunsOut, now, readPoint, scheduled, yieldPoint } from '../runtime/scheduler.ts';
 import { context, type Owned } from '../runtime/context.ts';
-import { decodeValue, decodeValueAt, encodeDeferred } from '../runtime/codec.ts';
+import { decodeValue, decodeValueAt, encodeDeferred, LITTLE_ENDIAN } from '../runtime/codec.ts';
 import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { dropTree, own } from '../runtime/ownership.ts';
 import { blockWhileEqual, SPIN_MS, spinWhileEqual, waitWhileEqual, wake, type WaitTarget } from '../runtime/wait.ts';
@@ -138,7 +138,6 @@ const TAG_INLINE = TAG_BASE | 1;
 const TAG_BLOCK = TAG_BASE | 2;
 const TAG_PADDING = TAG_BASE | 3;
 /** Which of a slot's two Int32 words is the float64's high half (typed arrays use the platform's byte order). */
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const HI = LITTLE_ENDIAN ? 1 : 0;
 const LO = 1 - HI;
 /** The longest encoding kept in the ring rather than a block of its own. */
