@@ -3,7 +3,7 @@
  * owner. https://doc.rust-lang.org/std/sync/struct.Arc.html
  *
  * In run memory (Int32 words at `addr`): 0 strong count, 1 value pointer,
- * 2 value length. The value is encoded once, when the Arc is made; each
+ * 2 value length, 3 whether the value is a weft handle (1) or data (0). The value is encoded once, when the Arc is made; each
  * thread decodes its own copy on first use. Weft handles inside (a Mutex, a
  * Sender) are shared by every clone; plain data is a per-thread copy, which
  * is sound because an Arc's contents are read-only, as in Rust: to mutate,
@@ -14,13 +14,13 @@
  */
 import { context } from '../runtime/context.ts';
 import { decodeValue, encodeValue } from '../runtime/codec.ts';
-import { ENCODE, HANDLE_TARGET, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
+import { ENCODE, HANDLE_TARGET, HandleKind, isEncodable, MOVE, MovableHandle, registerDecoder, type MoveTarget } from '../runtime/handle.ts';
 import { dropTree, own } from '../runtime/ownership.ts';
 import { NotSendError } from '../runtime/codec.ts';
 import { Receiver } from './mpsc.ts';
 import { deepFreeze, isPlainContainer } from './plain-data.ts';
 
-const W = { strong: 0, ptr: 1, len: 2 } as const;
+const W = { strong: 0, ptr: 1, len: 2, handle: 3 } as const;
 
 class ArcCell<T> extends MovableHandle {
   protected readonly what = 'Arc';
@@ -110,58 +110,194 @@ function readOnly(what: string): never {
   );
 }
 
-/** The Arc's own members; everything else is forwarded to the value. */
-const OWN = new Set<PropertyKey>(['clone', 'drop', 'dropOnExit', Symbol.dispose, ENCODE, 'toString']);
+const CELL = Symbol('weft.arc.cell');
+
+/**
+ * An Arc as the reader holds it: the Arc's own members (clone, drop,
+ * dispose). An Arc of a weft handle (an `Arc<Mutex>`, an `Arc<AtomicI32>`…)
+ * is an ArcRef whose prototype forwards that handle's members, made once per
+ * class (`forwarderOf`), so `counter.lock()` costs a plain call rather than a
+ * Proxy's trap and a bound function (~4 against ~30 ns); a member missed
+ * there reaches `FALLBACK`, at the end of the prototype chain. An Arc of data
+ * (objects, arrays, tuples, numbers) is a Proxy around its ArcRef (`DATA`).
+ * Either way, assigning through the Arc throws the read-only error.
+ */
+class ArcRef<T> {
+  /** Set by `wrap`, which makes every ArcRef (with the prototype its value calls for). */
+  declare readonly [CELL]: ArcCell<T>;
+
+  clone(): Arc<T> {
+    return this[CELL].cloneArc();
+  }
+
+  drop(): void {
+    this[CELL].drop();
+  }
+
+  dropOnExit(): void {
+    this[CELL].drop();
+  }
+
+  [Symbol.dispose](): void {
+    this[CELL].drop();
+  }
+
+  toString(): string {
+    return `Arc(${String(this[CELL].deref())})`;
+  }
+
+  /** `JSON.stringify` writes the value, as serde writes an `Arc<T>` as its `T`. */
+  toJSON(): unknown {
+    return this[CELL].deref();
+  }
+
+  get [HANDLE_TARGET](): ArcCell<T> {
+    return this[CELL];
+  }
+
+  [ENCODE]() {
+    return this[CELL][ENCODE]();
+  }
+
+  [MOVE](target: MoveTarget): void {
+    this[CELL][MOVE](target);
+  }
+}
+
+/** The Arc's own members, which no member of the value hides (names only: every symbol but Symbol.iterator is the Arc's too). */
+const OWN = new Set<PropertyKey>(['clone', 'drop', 'dropOnExit', 'toString', 'toJSON', 'constructor']);
+// Accessors, as the forwarded members are, so that assigning to one gives the read-only error.
+for (const name of ['clone', 'drop', 'dropOnExit', 'toString', 'toJSON'] as const) {
+  const method = ArcRef.prototype[name];
+  Object.defineProperty(ArcRef.prototype, name, {
+    get: () => method,
+    set() {
+      readOnly(`assign to \`${name}\``);
+    },
+  });
+}
+
+const FALLBACK = new Proxy(Object.create(null) as object, {
+  get(_target, prop, receiver: ArcRef<unknown>) {
+    // An ArcRef has its cell as an own property; anything else reaching here (a prototype looked at directly) has no value.
+    if (prop === CELL) return undefined;
+    const cell = receiver[CELL];
+    if (!(cell instanceof ArcCell)) return undefined;
+    const value = cell.deref() as { [key: PropertyKey]: unknown } | null;
+    if (typeof prop === 'symbol') {
+      if (prop !== Symbol.iterator) return undefined;
+      // Destructuring an Arc of a tuple, as Rust's `let (lock, cvar) = &*pair;`.
+      const iterate = typeof value === 'object' && value !== null ? value[Symbol.iterator] : undefined;
+      return typeof iterate === 'function' ? iterate.bind(value) : undefined;
+    }
+    if (value === null || (typeof value !== 'object' && typeof value !== 'string')) return undefined;
+    const member = value[prop];
+    return typeof member === 'function' ? member.bind(value) : member;
+  },
+  has(_target, prop) {
+    // `in` brings no receiver here, so the value is out of reach: a handle's members are found on its forwarder before this, a member of data is not.
+    return prop === CELL;
+  },
+  set(_target, prop) {
+    return readOnly(`assign to \`${String(prop)}\``);
+  },
+  defineProperty(_target, prop) {
+    return readOnly(`define \`${String(prop)}\``);
+  },
+});
+Object.setPrototypeOf(ArcRef.prototype, FALLBACK);
+
+/** One prototype per class of handle held in an Arc: the class's members, forwarded. */
+const forwarders = new WeakMap<object, object>();
+
+function forwarderOf(value: object): object {
+  const proto = Object.getPrototypeOf(value) as object | null;
+  if (proto === null) return ArcRef.prototype;
+  let forwarder = forwarders.get(proto);
+  if (forwarder !== undefined) return forwarder;
+  forwarder = Object.create(ArcRef.prototype) as object;
+  const names = new Set<string>(Object.getOwnPropertyNames(value));
+  for (let p: object | null = proto; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
+    for (const name of Object.getOwnPropertyNames(p)) names.add(name);
+  }
+  for (const name of names) {
+    if (OWN.has(name)) continue;
+    const found = findProperty(value, name);
+    // An accessor each, not a method, so that assigning to it gives the read-only error rather than V8's own.
+    let get: (this: ArcRef<unknown>) => unknown;
+    if (found !== undefined && 'value' in found && typeof found.value === 'function') {
+      const method = found.value as (...args: unknown[]) => unknown;
+      const forward = function (this: ArcRef<unknown>, ...args: unknown[]) {
+        return method.apply(this[CELL].deref(), args);
+      };
+      Object.defineProperty(forward, 'name', { value: name });
+      get = () => forward;
+    } else {
+      get = function () {
+        const target = this[CELL].deref() as Record<string, unknown>;
+        const member = target[name];
+        return typeof member === 'function' ? member.bind(target) : member;
+      };
+    }
+    Object.defineProperty(forwarder, name, {
+      get,
+      set() {
+        readOnly(`assign to \`${name}\``);
+      },
+    });
+  }
+  forwarders.set(proto, forwarder);
+  return forwarder;
+}
+
+function findProperty(value: object, name: string): PropertyDescriptor | undefined {
+  for (let p: object | null = value; p !== null; p = Object.getPrototypeOf(p) as object | null) {
+    const found = Object.getOwnPropertyDescriptor(p, name);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 
 function wrap<T>(addr: number, owned: boolean): Arc<T> {
   const cell = new ArcCell<T>(addr);
   if (owned) own(cell);
-  const proxy = new Proxy(cell, {
-    get(target, prop) {
-      if (prop === CELL || prop === HANDLE_TARGET) return target;
-      if (OWN.has(prop) || typeof prop === 'symbol') {
-        switch (prop) {
-          case 'clone':
-            return () => target.cloneArc();
-          case 'drop':
-          case Symbol.dispose:
-            return () => target.drop();
-          case 'toString':
-            return () => `Arc(${String(target.deref())})`;
-          case Symbol.iterator: {
-            // Destructuring an Arc of a tuple, as Rust's `let (lock, cvar) = &*pair;`.
-            const value = target.deref() as { [Symbol.iterator]?: unknown } | null;
-            const iterate = typeof value === 'object' && value !== null ? value[Symbol.iterator] : undefined;
-            return typeof iterate === 'function' ? iterate.bind(value) : undefined;
-          }
-        }
-        const member = Reflect.get(target, prop, target);
-        return typeof member === 'function' ? member.bind(target) : member;
-      }
-      const value = target.deref() as Record<PropertyKey, unknown>;
-      if (value === null || (typeof value !== 'object' && typeof value !== 'string')) return undefined;
-      const member = (value as Record<PropertyKey, unknown>)[prop];
-      return typeof member === 'function' ? member.bind(value) : member;
-    },
-    has(target, prop) {
-      if (prop === ENCODE || prop === CELL) return true;
-      const value = target.deref();
-      return typeof value === 'object' && value !== null && prop in value;
-    },
-    set(_target, prop) {
-      return readOnly(`assign to \`${String(prop)}\``);
-    },
-    deleteProperty(_target, prop) {
-      return readOnly(`delete \`${String(prop)}\``);
-    },
-    defineProperty(_target, prop) {
-      return readOnly(`define \`${String(prop)}\``);
-    },
-  });
-  return proxy as unknown as Arc<T>;
+  if (context().memory.i32[(addr >> 2) + W.handle] === 1) {
+    // A handle is decoded now, to find its class's forwarder.
+    const ref = Object.create(forwarderOf(cell.deref() as object)) as ArcRef<T>;
+    Object.defineProperty(ref, CELL, { value: cell });
+    return ref as unknown as Arc<T>;
+  }
+  // Data waits for its first use (it may be large and go unread), and is reached through a Proxy, which also answers `in` and `delete`.
+  const ref = Object.create(ArcRef.prototype) as ArcRef<T>;
+  Object.defineProperty(ref, CELL, { value: cell });
+  return new Proxy(ref, DATA) as unknown as Arc<T>;
 }
 
-const CELL = Symbol('weft.arc.cell');
+/** An Arc of data: its own members from its ArcRef, every other member forwarded to the value, and no assignment. */
+const DATA: ProxyHandler<ArcRef<unknown>> = {
+  get(target, prop) {
+    if (typeof prop === 'symbol' || OWN.has(prop)) return Reflect.get(target, prop, target);
+    const value = target[CELL].deref() as Record<PropertyKey, unknown> | null;
+    if (value === null || (typeof value !== 'object' && typeof value !== 'string')) return undefined;
+    const member = value[prop];
+    return typeof member === 'function' ? member.bind(value) : member;
+  },
+  has(target, prop) {
+    if (typeof prop === 'symbol' || OWN.has(prop)) return prop in target;
+    const value = target[CELL].deref();
+    return typeof value === 'object' && value !== null && prop in value;
+  },
+  set(_target, prop) {
+    return readOnly(`assign to \`${String(prop)}\``);
+  },
+  deleteProperty(_target, prop) {
+    return readOnly(`delete \`${String(prop)}\``);
+  },
+  defineProperty(_target, prop) {
+    return readOnly(`define \`${String(prop)}\``);
+  },
+};
 
 /** What an Arc<T> offers besides its value's own members. */
 export interface ArcMethods<T> {
@@ -195,10 +331,11 @@ function ArcImpl<T>(this: unknown, value: T): Arc<T> {
   if (new.target === undefined) throw new TypeError('use `new Arc(value)`');
   const { memory } = context();
   const bytes = encodeValue(value, { mode: 'move', target: { into: 'an Arc' } });
-  const addr = memory.alloc(12);
+  const addr = memory.alloc(16);
   const base = addr >> 2;
   memory.i32[base + W.ptr] = memory.store(bytes);
   memory.i32[base + W.len] = bytes.length;
+  memory.i32[base + W.handle] = typeof value === 'object' && value !== null && isEncodable(value) ? 1 : 0;
   Atomics.store(memory.i32, base + W.strong, 1);
   return wrap<T>(addr, true);
 }
