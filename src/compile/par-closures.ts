@@ -15,9 +15,13 @@
  * `par.parIter` through a namespace import), or when it is a method called on
  * a par iterator: a par root call, an adapter chained on one, or a `const`/
  * `let` whose initializer is one (`const it = parIter(xs); it.map(…)`).
- * An iterator that reaches a method by any other road (a parameter, a
- * property) is not seen here; its closure arrives unlifted and the runtime
- * says how to write it (weft/runtime/lift.ts, liftedClosure).
+ * The same goes for a thread pool's `join`: `pool.join(a, b)` is a par call
+ * when `pool` is `new ThreadPoolBuilder()…build()`, in place or held in a
+ * `const`/`let`. An iterator or a pool that reaches a method by any other
+ * road (a parameter, a property) is not seen here; its closure arrives
+ * unlifted and the runtime says how to write it (weft/par/lifted.ts).
+ * (A scope's `s.spawn(…)`, pool's or not, is lifted with every `spawn`:
+ * closures.ts.)
  */
 import type { AnyNode, CallExpression, Expression, Program, SpreadElement } from 'acorn';
 import { childNodes, type ScopeAnalysis } from './scope.ts';
@@ -29,6 +33,10 @@ const ROOTS = new Set(['parIter', 'range']);
 const ADAPTERS = new Set(['map', 'mapInit', 'filter', 'filterMap', 'flatMap', 'fold', 'withMinLen', 'withMaxLen', 'inspect', 'enumerate', 'zip', 'chunks', 'chain', 'skip', 'take', 'rev', 'stepBy', 'flatten', 'windows', 'chunksExact']);
 /** Methods whose arguments are data, never closures: an identifier passed to them is not lifted. */
 const DATA_METHODS = new Set(['withMinLen', 'withMaxLen', 'enumerate', 'zip', 'chunks', 'collect', 'sum', 'count', 'min', 'max', 'chain', 'skip', 'take', 'rev', 'stepBy', 'flatten', 'windows', 'chunksExact', 'product', 'unzip', 'collectIntoVec']);
+/** Methods of a `ThreadPoolBuilder` that return the builder. */
+const BUILDER_METHODS = new Set(['numThreads', 'sequentialCutoff']);
+/** Methods of a `ThreadPool` whose closure arguments run on the pool (`install` and `scope` run theirs here). */
+const POOL_METHODS = new Set(['join']);
 /** `weft/par` functions whose closure arguments run on the pool, and the first argument that may be one. */
 const DIRECT: Record<string, number> = { join: 0, parSortBy: 1, parSortByKey: 1, parSortByCachedKey: 1, parSortUnstableBy: 1, parSortUnstableByKey: 1 };
 
@@ -106,6 +114,31 @@ export function findParClosures(program: Program, analysis: ScopeAnalysis): Expr
     }
   };
 
+  /** Whether `node` evaluates to a `ThreadPoolBuilder` (`new ThreadPoolBuilder().numThreads(2)`), or to a `ThreadPool` (`….build()`). */
+  const isPoolPart = (node: AnyNode, want: 'builder' | 'pool'): boolean => {
+    if (seen.has(node)) return false;
+    seen.add(node);
+    try {
+      if (node.type === 'NewExpression') return want === 'builder' && parFunction(node.callee) === 'ThreadPoolBuilder';
+      if (node.type === 'CallExpression') {
+        const callee = node.callee;
+        if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier') return false;
+        const method = callee.property.name;
+        if (want === 'pool') return method === 'build' && isPoolPart(callee.object, 'builder');
+        return BUILDER_METHODS.has(method) && isPoolPart(callee.object, 'builder');
+      }
+      if (node.type === 'Identifier') {
+        const binding = analysis.referenceOf(node)?.binding;
+        if (binding === null || binding === undefined || (binding.kind !== 'const' && binding.kind !== 'let')) return false;
+        return binding.value !== null && isPoolPart(binding.value, want);
+      }
+      if (node.type === 'ParenthesizedExpression') return isPoolPart(node.expression, want);
+      return false;
+    } finally {
+      seen.delete(node);
+    }
+  };
+
   const lifted: Expression[] = [];
   const take = (args: (Expression | SpreadElement)[], from: number, identifiers: boolean): void => {
     for (let i = from; i < args.length; i++) {
@@ -121,9 +154,9 @@ export function findParClosures(program: Program, analysis: ScopeAnalysis): Expr
       return;
     }
     const callee = call.callee;
-    if (callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && isParIterator(callee.object)) {
-      take(call.arguments, 0, !DATA_METHODS.has(callee.property.name));
-    }
+    if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier') return;
+    if (isParIterator(callee.object)) take(call.arguments, 0, !DATA_METHODS.has(callee.property.name));
+    else if (POOL_METHODS.has(callee.property.name) && isPoolPart(callee.object, 'pool')) take(call.arguments, 0, true);
   };
   const walk = (node: AnyNode): void => {
     if (node.type === 'CallExpression') visitCall(node);

@@ -12,6 +12,9 @@
  * `scope(s => …)` runs its closure here; every `s.spawn(f)` goes to the
  * pool, and `scope` returns only once all of them have finished, rethrowing
  * the first panic, so spawned closures may borrow the caller's handles.
+ *
+ * `ThreadPool.join` (thread-pool.ts) called from outside its pool puts both
+ * closures on the pool and waits (joinOnPool), as Rayon's does.
  */
 import { context } from '../runtime/context.ts';
 import { decodeValue, encodeCaptures, encodeValue } from '../runtime/codec.ts';
@@ -19,8 +22,8 @@ import { scheduled } from '../runtime/scheduler.ts';
 import { pieceMicros, pieceStart, traceEventWithResults, traceResults, type PieceWork } from '../runtime/trace.ts';
 import { type Lifted } from '../runtime/lift.ts';
 import { liftedForPar } from './lifted.ts';
-import { currentRegistry } from './current.ts';
-import { ensureStarted, newTask, panicOf, push, recordPanic, rethrow, setScopeMaker, takePanic, TaskKind, TaskState, T, waitFor, type ParPanic } from './registry.ts';
+import { currentRegistry, withRegistry } from './current.ts';
+import { currentWorker, ensureStarted, newTask, panicOf, push, recordPanic, rethrow, setScopeMaker, takePanic, TaskKind, TaskState, T, waitFor, type ParPanic } from './registry.ts';
 import { runLocal } from '../runtime/run-local.ts';
 
 /** A call task for `lifted`, its captures stored in run memory. */
@@ -36,15 +39,29 @@ function callTask(lifted: Lifted, latch = 0): number {
  * once both are over (`a`'s panic first), as Rayon does.
  */
 export function join<A, B>(a: () => A, b: () => B): [A, B] {
-  const la = liftedForPar(a, 'join');
-  const lb = liftedForPar(b, 'join');
+  return joinIn(undefined, a, b);
+}
+
+/**
+ * @internal `join` on the current registry (`pool` undefined), or on `pool`, as
+ * `ThreadPool.join` (thread-pool.ts): called on one of the pool's own
+ * threads, or under a seed (where every join runs its closures in turn on
+ * the calling thread), that is `join` with the pool current; called anywhere
+ * else, both closures go to the pool and this thread waits (joinOnPool).
+ */
+export function joinIn<A, B>(pool: number | undefined, a: () => A, b: () => B): [A, B] {
+  const la = liftedForPar(a, 'join', pool === undefined ? JOIN_HOW : POOL_JOIN_HOW);
+  const lb = liftedForPar(b, 'join', pool === undefined ? JOIN_HOW : POOL_JOIN_HOW);
   const mem = context().memory;
   const at = traceEventWithResults('par-join', joinDepth);
   // In a traced free run, how long each closure took, µs, on whichever thread ran it.
   const work: PieceWork | undefined = at >= 0 && pieceStart() >= 0 ? { first: 0, second: 0 } : undefined;
   joinDepth++;
   try {
-    const results = joinOnRegistry<A, B>(la, lb, mem, work);
+    let results: [A, B];
+    if (pool === undefined) results = joinOnRegistry<A, B>(currentRegistry(), la, lb, mem, work);
+    else if (scheduled(mem) || currentWorker()?.registry === pool) results = withRegistry(pool, () => joinOnRegistry<A, B>(pool, la, lb, mem, work));
+    else results = joinOnPool<A, B>(pool, la, lb, mem, work);
     traceResults(at, results[0], results[1], work); // the par-join event carries both results, when they are numbers
     return results;
   } finally {
@@ -52,13 +69,22 @@ export function join<A, B>(a: () => A, b: () => B): [A, B] {
   }
 }
 
+/** What to write when `join`'s closures arrive unlifted (a `join` reached under another name). */
+const JOIN_HOW = 'Call join by the name it is imported as from weft/par, with the closures written in the call: join(() => …, () => …)';
+/** What to write when `pool.join`'s closures arrive unlifted (a pool the compile step cannot follow, such as a parameter). */
+const POOL_JOIN_HOW =
+  'Call join on a pool made in place or held in a const, with the closures written in the call: ' +
+  'const pool = new ThreadPoolBuilder().build(); pool.join(() => …, () => …). ' +
+  'For a pool that comes from elsewhere (a parameter), write pool.install(() => join(() => …, () => …))';
+
 /** How many join calls enclose the running code on this thread (the trace's par-join events carry it). */
 let joinDepth = 0;
 runLocal(() => (joinDepth = 0));
 
-function joinOnRegistry<A, B>(la: Lifted, lb: Lifted, mem: ReturnType<typeof context>['memory'], work: PieceWork | undefined): [A, B] {
+type Memory = ReturnType<typeof context>['memory'];
+
+function joinOnRegistry<A, B>(registry: number, la: Lifted, lb: Lifted, mem: Memory, work: PieceWork | undefined): [A, B] {
   if (scheduled(mem)) return sequential(la, lb, work);
-  const registry = currentRegistry();
   ensureStarted(registry);
   const task = callTask(lb);
   const i32 = mem.i32;
@@ -74,16 +100,70 @@ function joinOnRegistry<A, B>(la: Lifted, lb: Lifted, mem: ReturnType<typeof con
     freeCaptures(task);
     return [ra as A, runAfter<B>(lb, panicA, work)];
   }
-  while (Atomics.load(i32, base + T.state) === TaskState.running) waitFor(registry, base + T.state, TaskState.running);
+  const b = awaitCall(registry, task, mem);
+  if (work !== undefined) work.second = b.micros; // the thief timed it (registry.ts runCall)
+  if (panicA) throw panicA.error;
+  if (b.panicked) rethrow(b.value as ParPanic);
+  return [ra as A, b.value as B];
+}
+
+/**
+ * `pool.join` from a thread that is not one of the pool's: `a` and `b` both
+ * go to the pool's injector, in that order, and this thread waits for the
+ * two. Rayon's `ThreadPool::join` is `install(|| join(a, b))`, and Rayon's
+ * `install` from outside the pool hands the whole call to a pool thread: so
+ * both closures run on the pool, never on the caller. Both always run; `a`'s
+ * panic wins over `b`'s, as in `join`.
+ */
+function joinOnPool<A, B>(registry: number, la: Lifted, lb: Lifted, mem: Memory, work: PieceWork | undefined): [A, B] {
+  ensureStarted(registry);
+  const ta = callTask(la);
+  if (!push(registry, ta)) {
+    // The injector is full (1024 waiting tasks): join as install(() => join(a, b)) does, `a` here.
+    freeCaptures(ta);
+    mem.free(ta);
+    return withRegistry(registry, () => joinOnRegistry<A, B>(registry, la, lb, mem, work));
+  }
+  const tb = callTask(lb);
+  let b: { value: unknown; panicked: boolean; micros: number } | undefined;
+  let here: { value?: B; panic?: { error: unknown } } | undefined;
+  if (push(registry, tb)) b = awaitCall(registry, tb, mem);
+  else {
+    // Full after `a`: `b` runs here, as a push that finds the deque full runs its task in place.
+    freeCaptures(tb);
+    mem.free(tb);
+    here = withRegistry(registry, () => runA<B>(lb, undefined));
+  }
+  const a = awaitCall(registry, ta, mem);
+  if (work !== undefined) {
+    work.first = a.micros;
+    if (b !== undefined) work.second = b.micros;
+  }
+  if (a.panicked) rethrow(a.value as ParPanic);
+  if (here?.panic) throw here.panic.error;
+  if (b?.panicked) rethrow(b.value as ParPanic);
+  return [a.value as A, (b !== undefined ? b.value : here!.value) as B];
+}
+
+/**
+ * Waits until a call task on `registry` has run (a worker of that registry
+ * runs other tasks meanwhile), then takes its result, or its panic, and
+ * frees the task: the value it returned, or the ParPanic it threw, and how
+ * long it took when it was timed (registry.ts runCall).
+ */
+function awaitCall(registry: number, task: number, mem: Memory): { value: unknown; panicked: boolean; micros: number } {
+  const i32 = mem.i32;
+  const base = task >> 2;
+  for (let state = Atomics.load(i32, base + T.state); state === TaskState.pending || state === TaskState.running; state = Atomics.load(i32, base + T.state)) {
+    waitFor(registry, base + T.state, state);
+  }
   const state = Atomics.load(i32, base + T.state);
-  if (work !== undefined) work.second = i32[base + T.micros]!; // the thief timed it (registry.ts runCall)
   const len = i32[base + T.resultLen]!;
   const value = len > 0 ? decodeValue(mem.read(i32[base + T.resultPtr]!, len), { owned: state === TaskState.done }) : undefined;
   if (len > 0) mem.free(i32[base + T.resultPtr]!);
+  const micros = i32[base + T.micros]!;
   mem.free(task);
-  if (panicA) throw panicA.error;
-  if (state === TaskState.panicked) rethrow(value as ParPanic);
-  return [ra as A, value as B];
+  return { value, panicked: state === TaskState.panicked, micros };
 }
 
 /**

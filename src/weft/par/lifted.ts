@@ -5,7 +5,8 @@
  */
 import { liftedOf, type Lifted } from '../runtime/lift.ts';
 
-export function liftedForPar(fn: unknown, api: string): Lifted {
+/** `howTo`: what to write instead, when the iterator advice below does not fit `api` (join). */
+export function liftedForPar(fn: unknown, api: string, howTo?: string): Lifted {
   if (typeof fn !== 'function') {
     throw new TypeError(`${api} expects a closure, like .${api}((x) => …), but got ${fn === null ? 'null' : typeof fn}`);
   }
@@ -13,8 +14,9 @@ export function liftedForPar(fn: unknown, api: string): Lifted {
   if (lifted === undefined) {
     throw new TypeError(
       `${api}: weft could not see that this closure goes to the thread pool, so it cannot send it there. ` +
-        `Write the closure in the call, on an iterator made in place or held in a const: ` +
-        `parIter(xs).${api}((x) => …), or const it = range(0, n); it.${api}(…)`,
+        (howTo ??
+          `Write the closure in the call, on an iterator made in place or held in a const: ` +
+            `parIter(xs).${api}((x) => …), or const it = range(0, n); it.${api}(…)`),
     );
   }
   return lifted;

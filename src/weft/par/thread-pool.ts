@@ -1,11 +1,12 @@
 /**
  * Rayon's `ThreadPoolBuilder` and `ThreadPool`: a pool of its own size,
- * and `install` to run par operations on it.
+ * `install` to run par operations on it, and its own `join` and `scope`.
  *
  * Rayon: https://docs.rs/rayon/latest/rayon/struct.ThreadPoolBuilder.html
  */
 import { availableParallelism } from '../thread.ts';
 import { currentNumThreads, withRegistry } from './current.ts';
+import { joinIn, scope, type Scope } from './join.ts';
 import { createRegistry, MAX_REGISTRY_THREADS, registryThreads } from './registry.ts';
 
 export class ThreadPoolBuilder {
@@ -53,6 +54,29 @@ export class ThreadPool {
    */
   install<R>(f: () => R): R {
     return withRegistry(this.#registry, f);
+  }
+
+  /**
+   * Runs `a` and `b`, potentially in parallel, on this pool's threads, and
+   * returns both results (Rayon's `ThreadPool::join`). Called from outside
+   * the pool, both closures go to the pool and this thread waits, as in
+   * Rayon (`install(() => join(a, b))` runs `a` on the calling thread, as
+   * weft's `install` does). Both always run; a panic in either is rethrown
+   * here once both are over, `a`'s first.
+   */
+  join<A, B>(a: () => A, b: () => B): [A, B] {
+    return joinIn(this.#registry, a, b);
+  }
+
+  /**
+   * Runs `f` with a Scope whose spawned closures run on this pool's threads;
+   * returns once all of them have finished, then rethrows the first panic
+   * among them (Rayon's `ThreadPool::scope`). As with `install`, Rayon runs
+   * `f` itself on one of the pool's threads, weft on the calling thread:
+   * what Rayon calls `ThreadPool::in_place_scope`.
+   */
+  scope<R>(f: (s: Scope) => R): R {
+    return withRegistry(this.#registry, () => scope(f));
   }
 
   /** How many threads this pool has. */

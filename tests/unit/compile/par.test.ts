@@ -1,7 +1,8 @@
 // The compile step lifts the closures of weft/par calls, and only those:
 // chains rooted at parIter/range (in place, through a namespace import, or
-// held in a const), join's two halves and parSortBy's comparator; never an
-// Array.prototype.map or a JoinHandle.join that happens to share a name.
+// held in a const), join's two halves (a pool's too) and parSortBy's
+// comparator; never an Array.prototype.map or a JoinHandle.join that happens
+// to share a name.
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../../src/compile/index.ts';
 import { capturesOf } from '../support/compile.ts';
@@ -54,6 +55,34 @@ function main() {
   return join(() => a, () => xs.length);
 }`;
     expect(capturesOf(source)).toEqual([[], ['a'], ['xs']]);
+  });
+
+  it("lifts both halves of a pool's join, the pool made in place or held in a const; not install's or scope's closure", () => {
+    const source = `import { join, ThreadPoolBuilder } from "weft/par";
+import * as par from "weft/par";
+function main() {
+  const a = 1, b = 2, n = 3;
+  const builder = new ThreadPoolBuilder().numThreads(n);
+  const pool = builder.sequentialCutoff(0).build();
+  pool.join(() => a, () => b);
+  new par.ThreadPoolBuilder().build().join(() => a + 1, () => b + 1);
+  pool.install(() => join(() => a, () => n));
+  pool.scope((s) => { s.spawn(() => a); });
+}`;
+    expect(capturesOf(source)).toEqual([['a'], ['b'], ['a'], ['b'], ['a'], ['n'], ['a']]);
+  });
+
+  it("does not take a pool's join for another object's join", () => {
+    const source = `import { ThreadPoolBuilder } from "weft/par";
+function main(pool) {
+  const builder = new ThreadPoolBuilder();
+  const other = { join: (f, g) => [f(), g()], build: () => other };
+  const x = 1;
+  builder.join?.(() => x);
+  other.build().join(() => x, () => x);
+  return [pool.join(() => x, () => x), ["a"].join("-")];
+}`;
+    expect(capturesOf(source)).toEqual([]);
   });
 
   it('does not lift Array.prototype methods or JoinHandle.join, even in a par program', () => {
