@@ -51,6 +51,23 @@ function recordViews(addr: number): RecordViews {
   return { addr, words: new Int32Array(buffer, addr, WORDS), number: new Float64Array(buffer, addr + W.number * 4, 1) };
 }
 
+/**
+ * The lock is ours: the holder recorded, the guard on the thread's stack
+ * (dropped if the thread ends holding it), the trace told. The holder word
+ * and the poisoned flag are written and read with plain accesses: the lock
+ * word's atomics order them (taking the lock is a sequentially consistent
+ * compare-exchange, releasing it an atomic subtract after them), and a
+ * plain access costs ~1 ns against ~7 for an atomic one; an uncontended
+ * lock/unlock is then two atomics, as Rust's (issue 15). Other threads
+ * read the holder only for messages and deadlock reports, which look twice.
+ */
+function held(ctx: ThreadContext, guard: MutexGuard<unknown>, views: RecordViews): void {
+  views.words[5] = ctx.threadId; // W.holder
+  guard[TAKEN]();
+  holdGuard(ctx, guard);
+  if (ctx.traced) traceEvent('lock', views.addr);
+}
+
 /** Mutual exclusion around one value: only the holder of the guard may touch it. */
 export class Mutex<T> extends MovableHandle {
   protected readonly what = 'Mutex';
@@ -83,17 +100,26 @@ export class Mutex<T> extends MovableHandle {
    * `lock().unwrap_or_else(|e| e.into_inner())`).
    */
   lock(): MutexGuard<T> {
+    // Kept short, in bytecode: V8 inlines a call only when the callee's bytecode and what its own optimised code
+    // inlined come to under 460 bytes. Once a contended run has made #wait hot (another program's, in a reused
+    // worker), lock() with #wait inlined came to 217 + 286 bytes and was called, not inlined, from the reader's loop:
+    // lock/+1/unlock ~60 against ~37 ns (issue 15). Now 184 + 250.
     this.assertUsable();
     const ctx = context();
     if (ctx.scheduled) yieldPoint();
-    const views = (this.#views ??= recordViews(this.#addr));
+    const views = this.#views ?? this.#makeViews();
     // Made before the lock is taken, so allocating it (and a collection that may start) is not done while holding it.
     const guard = new MutexGuard<T>(views);
-    // The uncontended case: one compare-exchange on the fixed view.
-    if (Atomics.compareExchange(views.words, W.lock, 0, 1) !== 0) this.#wait(ctx, views);
-    this.#held(ctx, guard);
-    if (views.words[W.poisoned] !== 0) this.#refusePoisoned(guard);
+    // The uncontended case: one compare-exchange on the fixed view. Word 0 is W.lock, 1 W.poisoned: numbers here, as
+    // a lookup in W is bytecode that counts against that limit.
+    if (Atomics.compareExchange(views.words, 0, 0, 1) !== 0) this.#wait(ctx, views);
+    held(ctx, guard, views);
+    if (views.words[1] !== 0) this.#refusePoisoned(guard);
     return guard;
+  }
+
+  #makeViews(): RecordViews {
+    return (this.#views = recordViews(this.#addr));
   }
 
   /**
@@ -117,13 +143,13 @@ export class Mutex<T> extends MovableHandle {
     const views = (this.#views ??= recordViews(this.#addr));
     const guard = new MutexGuard<T>(views);
     if (Atomics.compareExchange(views.words, W.lock, 0, 1) !== 0) this.#wait(ctx, views);
-    this.#held(ctx, guard);
+    held(ctx, guard, views);
     return guard;
   }
 
   /** The lock is held: by this thread (a self-deadlock, named), or by another (waited for). */
   #wait(ctx: ThreadContext, views: RecordViews): void {
-    // Our own holder write, if any, is what this reads (a plain access: see #held).
+    // Our own holder write, if any, is what this reads (a plain access: see held).
     if (views.words[W.holder] === ctx.threadId) {
       const where = callerLocation();
       throw new Error(
@@ -144,26 +170,9 @@ export class Mutex<T> extends MovableHandle {
     const views = (this.#views ??= recordViews(this.#addr));
     if (!tryLockWord(views.words, W.lock)) return undefined;
     const guard = new MutexGuard<T>(views);
-    this.#held(ctx, guard);
+    held(ctx, guard, views);
     if (views.words[W.poisoned] !== 0) this.#refusePoisoned(guard);
     return guard;
-  }
-
-  /**
-   * The lock is ours: the holder recorded, the guard on the thread's stack
-   * (dropped if the thread ends holding it), the trace told. The holder word
-   * and the poisoned flag are written and read with plain accesses: the lock
-   * word's atomics order them (taking the lock is a sequentially consistent
-   * compare-exchange, releasing it an atomic subtract after them), and a
-   * plain access costs ~1 ns against ~7 for an atomic one; an uncontended
-   * lock/unlock is then two atomics, as Rust's (issue 15). Other threads
-   * read the holder only for messages and deadlock reports, which look twice.
-   */
-  #held(ctx: ThreadContext, guard: MutexGuard<T>): void {
-    this.#views!.words[W.holder] = ctx.threadId;
-    guard[TAKEN]();
-    holdGuard(ctx, guard);
-    if (ctx.traced) traceEvent('lock', this.#addr);
   }
 
   /**
@@ -210,7 +219,7 @@ export class Mutex<T> extends MovableHandle {
       );
     }
     const guard = new MutexGuard<T>(views);
-    this.#held(context(), guard);
+    held(context(), guard, views);
     return guard;
   }
 
@@ -273,7 +282,8 @@ export class MutexGuard<T> implements Owned, Disposable {
    */
   [TAKEN](): void {
     const views = this.#views;
-    if (views.words[W.kind] === Kind.number) {
+    if (views.words[2] === 1) {
+      // W.kind is Kind.number (as numbers: this is part of lock()'s inlined path)
       this.#value = views.number[0];
       this.#state = LOADED;
     }
@@ -400,7 +410,7 @@ export class MutexGuard<T> implements Owned, Disposable {
     guard.#state = state | RELEASED;
     if (ctx.traced) traceValue('unlock', views.addr, MutexGuard.#numberHeld(guard));
     if ((state & LOADED) !== 0) views.number[0] = value as number;
-    // Plain stores, made visible by the unlock's atomic subtract (Mutex #held).
+    // Plain stores, made visible by the unlock's atomic subtract (held, above).
     if (poison) words[W.poisoned] = 1;
     words[W.holder] = 0;
     // unlockWord only touches the lock word and wakes its waiters, so the fixed view serves.
