@@ -1,4 +1,4 @@
-// fails: no-deadlock
+// fails: locks-in-one-order
 // Agrees on one order, but the wrong one: the higher account first. Transfers never deadlock with each other, but countMoney locks from account 0 up, so an audit holding account 0 and a transfer holding account 1 each wait for the other.
 import { spawn } from "weft/thread";
 import { Arc, Mutex } from "weft/sync";
