@@ -32,7 +32,7 @@ function resultOf(run: ProgramRun): { taken: unknown[][]; most: number } {
   return value as { taken: unknown[][]; most: number };
 }
 
-const runBuffer = (t: CheckContext, setup: Setup, request: { seed?: number; trace?: boolean }) =>
+const runBuffer = (t: CheckContext, setup: Setup, request: { seed?: number; trace?: boolean; mayFail?: boolean }) =>
   t.call('runBuffer', [setup.capacity, setup.batches, setup.consumers], request);
 
 export default [
@@ -60,6 +60,26 @@ export default [
         if (others.length > 0) problems.push(`the consumers took ${show(others)}, which no producer put (or not that many times)`);
         if (missing.length > 0) problems.push(`${show(missing)} ${missing.length === 1 ? 'was' : 'were'} never taken`);
         run.fail(`${describe(setup)}, ${problems.join('; ')}`);
+      }
+    }
+    // A notifyOne that wakes the wrong sleeper (a producer woken by a producer, or no one woken because the buffer
+    // was not empty before) leaves a thread asleep for good. Under a seed every notify wakes every waiter, so only
+    // free runs show it, and only in some of them: several, with producers and consumers both waiting.
+    for (const setup of [someSetup(t, 1, 4, 3, 3), someSetup(t, 2, 4, 3, 3)]) {
+      for (let i = 0; i < 5; i++) {
+        const run = await runBuffer(t, setup, { mayFail: true });
+        if (run.status === 'deadlock') {
+          run.fail(
+            `${describe(setup)}, the run stopped with every thread asleep (${run.summary.replace(/\.$/, '')}). ` +
+              `A wakeup went missing. notifyOne wakes one thread, and it must be one that can go on: notify notEmpty after a put and notFull after a take, ` +
+              `every time (not only when the buffer was empty or full), and if producers and consumers share one Condvar, notifyAll`,
+          );
+        }
+        if (run.status !== 'ok') run.fail(`${describe(setup)}, the run did not finish: ${run.summary}`);
+        const { missing, extra } = multisetDiff(resultOf(run).taken.flat(), setup.batches.flat());
+        if (missing.length > 0 || extra.length > 0) {
+          run.fail(`${describe(setup)}, the consumers took ${show(resultOf(run).taken.flat())}, expected every item of ${show(setup.batches.flat())} once`);
+        }
       }
     }
   }),

@@ -114,18 +114,23 @@ export default [
   }),
 
   check('no-deadlock', 'No deadlock is possible: the philosophers never take forks in a circle', async (t) => {
-    const n = 4 + Math.floor(t.random() * 2);
-    const [seed] = t.seeds(1);
-    const { run } = await dine(t, n, 2, seed!);
-    const cycle = run.trace.lockOrderCycle();
-    if (cycle !== undefined) {
-      const first = cycle[0]!;
-      run.fail(
-        `${table(n, 2)}, this run happened not to deadlock, but it could have: ${plural(cycle.length, 'philosopher')} each picked up one fork and then reached for ` +
-          `the fork the next one picks up first, all the way around the table. If they all pick up their first fork at the same moment, each waits forever for the next. ` +
-          `Break the circle: for example, have everyone pick up the lower-numbered of their two forks first`,
-        first.inner.line === undefined ? undefined : { line: first.inner.line, column: 1 },
-      );
+    // Both table sizes (a fix that works only for an even or an odd table shows), two schedules each, and four
+    // meals: a philosopher who picks which fork to take first anew each meal closes the circle in most runs, not all.
+    const seeds = t.seeds(4);
+    for (const [i, seed] of seeds.entries()) {
+      const n = 4 + (i % 2);
+      const meals = 4;
+      const { run } = await dine(t, n, meals, seed);
+      const cycle = run.trace.lockOrderCycle();
+      if (cycle !== undefined) {
+        const first = cycle[0]!;
+        run.fail(
+          `${table(n, meals)}, this run happened not to deadlock, but it could have: ${plural(cycle.length, 'philosopher')} each picked up one fork and then reached for ` +
+            `the fork the next one picks up first, all the way around the table. If they all pick up their first fork at the same moment, each waits forever for the next. ` +
+            `Break the circle: for example, have everyone pick up the lower-numbered of their two forks first`,
+          first.inner.line === undefined ? undefined : { line: first.inner.line, column: 1 },
+        );
+      }
     }
   }),
 

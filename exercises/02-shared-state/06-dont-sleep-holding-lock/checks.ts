@@ -54,13 +54,25 @@ export default [
         }
       }
     }
+    // Waiting for anything else with the lock held keeps the others out just the same: a helper thread doing the work
+    // while the worker joins it, say.
+    const waited = run.trace.blockedWhileHolding();
+    if (waited !== undefined && workers.has(run.trace.events.find((e) => e.kind === 'block' && e.thread === waited.thread)?.threadId ?? -1)) {
+      run.fail(
+        `${describe(jobs)}, ${waited.thread} waited${waited.blockLine === undefined ? '' : ` at line ${waited.blockLine}`} while holding the stats' lock` +
+          `${waited.lockLine === undefined ? '' : ` (taken at line ${waited.lockLine})`}, so every other worker that wanted to record a job waited too. ` +
+          `Release the guard (end its block) before the work, and don't wait for anything while you hold it`,
+        waited.blockLine === undefined ? undefined : { line: waited.blockLine, column: 1 },
+      );
+    }
     if (naps < jobs.flat().length) {
       run.fail(`${describe(jobs)}, only ${plural(naps, 'job')} did ${naps === 1 ? 'its' : 'their'} work: every job must call work(ms)`);
     }
     // A free run, on the real clock: each worker's jobs take at least as long as their lengths add up to
     // (a busy machine only makes them longer), so work(ms) with a smaller ms shows.
     const free = (await runWorkers(t, jobs, { trace: true })).run;
-    const spawned = free.trace.spawned().map((s) => s.threadId);
+    // runWorkers' own workers, in the order main spawned them (threads they spawn themselves come in between).
+    const spawned = free.trace.spawned().filter((s) => s.by === 'main').map((s) => s.threadId);
     for (const [w, thread] of spawned.entries()) {
       const mine = jobs[w];
       if (mine === undefined) break;

@@ -40,6 +40,18 @@ export default [
     await t.eachRun({ seeds: 2, free: 1 }, (run) => {
       run.expectLine(/^Channel closed$/, 'Channel closed');
     });
+    // A sleep before draining what has arrived ends too, and under a seed (virtual time) it always waits long enough;
+    // on a busy machine the producers may not be done when it is over.
+    const [seed] = t.seeds(1);
+    const run = await t.call('collect', [someMessages(t, 'x', 3), someMessages(t, 'y', 3)], { seed, trace: true });
+    const nap = run.trace.waits('sleep').find((w) => w.thread === 'main');
+    if (nap !== undefined) {
+      run.fail(
+        `collect slept${nap.line === undefined ? '' : ` at line ${nap.line}`} to give the producers time: a sleep doesn't wait for anyone, and on a busy machine ` +
+          `they may not be done when it is over. Receive with for (const msg of rx): it waits for each message, and ends when the channel closes`,
+        nap.line === undefined ? undefined : { line: nap.line, column: 1 },
+      );
+    }
   }),
 
   check('two-producers-one-channel', 'Two threads send their messages on the same channel', async (t) => {
