@@ -1,6 +1,6 @@
 // fails: keeps-limit-busy
 // Keeps at most limit tasks, but when they are all taken waits for the oldest one, not for whichever finishes first: a quick job that finished behind a slow one leaves its slot idle.
-import { JoinSet, Semaphore, join, sleep, spawn, time } from "weft/task";
+import { JoinHandle, JoinSet, Semaphore, join, sleep, spawn, time } from "weft/task";
 
 /** One request to the service: takes `ms` milliseconds. */
 async function runJob(id: number, ms: number): Promise<number> {
@@ -11,7 +11,7 @@ async function runJob(id: number, ms: number): Promise<number> {
 /** Runs job i = runJob(i, latencies[i]) for every i, at most `limit` at a time; returns the results in job order. */
 export async function processAll(latencies: number[], limit: number): Promise<number[]> {
   // Keeps at most `limit` tasks: when they are all taken, waits for the oldest one before starting the next job.
-  const running: { i: number; task: Promise<number> }[] = [];
+  const running: { i: number; task: JoinHandle<number> }[] = [];
   const results: number[] = new Array(latencies.length);
   for (let i = 0; i < latencies.length; i++) {
     if (running.length === limit) {
