@@ -7,9 +7,9 @@ interface Plan {
 }
 
 /**
- * Arrivals the program can't know in advance, all on multiples of the interval: a backlog at 0 (more than the burst),
- * a request listed first that arrives one interval later (while earlier ones still wait), a flood after a long quiet
- * spell, then a few requests spaced wider than the interval.
+ * Arrivals the program can't know in advance: a backlog at 0 (more than the burst), a request listed first that
+ * arrives one interval later (while earlier ones still wait), a flood after a long quiet spell, a few requests spaced
+ * wider than the interval (all these on multiples of the interval), then a burst and two requests off the grid.
  */
 function somePlan(t: CheckContext): Plan {
   const intervalMs = t.random() < 0.5 ? 50 : 100;
@@ -20,6 +20,12 @@ function somePlan(t: CheckContext): Plan {
   for (let i = 0; i < 2 * burst + 1; i++) arrivals.push(flood);
   let at = flood + (2 * burst + 4) * intervalMs;
   for (let i = 0; i < 3; i++, at += 2 * intervalMs) arrivals.push(at);
+  // Last, off the grid: once the bucket is full again, a burst that empties it, then one request an interval and a half
+  // later (a token is back, and half of the next) and one 0.7 of an interval after that (the next token is back by then).
+  // A bucket that counts only whole intervals since it last looked, and forgets the rest, serves the last one late.
+  const last = at + (burst + 2) * intervalMs;
+  for (let i = 0; i < burst; i++) arrivals.push(last);
+  arrivals.push(last + 1.5 * intervalMs, last + 2.2 * intervalMs);
   return { arrivals, intervalMs, burst };
 }
 

@@ -42,8 +42,9 @@ export default [
     if (shown !== undefined) {
       run.fail(
         (shown.value === undefined
-          ? `a parallel iterator went over all ${count(xs.length)} items, but it did not sum them (it ended in collect, forEach or the like): ` +
-            `sumOfSquares returned ${show(run.value)}, added up on the calling thread. Let the pool do the adding too: parIter(xs).map((x) => x * x).sum()`
+          ? `a parallel iterator went over all ${count(xs.length)} items, but it did not sum them (it ended in collect, forEach or the like), ` +
+            `so the ${show(run.value)} sumOfSquares returned is not the iterator's result: it was added up outside it (on the calling thread, or in a shared total). ` +
+            `Let the iterator's own result be the sum: parIter(xs).map((x) => x * x).sum()`
           : `a parallel iterator went over all ${count(xs.length)} items, but it returned ${show(shown.value)} and sumOfSquares returned ${show(run.value)}: ` +
             `the squares were summed somewhere else, and the pool's work was thrown away. Return the iterator's result: parIter(xs).map((x) => x * x).sum()`),
         shown.line !== undefined ? { line: shown.line, column: 1 } : undefined,

@@ -75,16 +75,27 @@ export default [
     );
   }),
 
-  check('shallow-recursion', 'The joins nest only about log(n / cutoff) deep, even on sorted input', async (t) => {
+  check('shallow-recursion', 'The joins nest only about log(n / cutoff) deep, even on sorted input or many equal numbers', async (t) => {
     const cutoff = 20;
     const n = 600;
     const start = Math.floor(t.random() * 1000);
     const ascending = Array.from({ length: n }, (_, i) => start + 3 * i);
+    // And many equal numbers: 600 of only 5 different values, shuffled. A split that puts the numbers equal to the
+    // pivot on one side takes only the pivot itself off each time, and nests once per repeat.
+    const values = Array.from({ length: 5 }, () => Math.floor(t.random() * 1000) - 500);
+    const repeats = Array.from({ length: n }, () => values[Math.floor(t.random() * values.length)]!);
     const limit = Math.ceil(3 * Math.log2(n / cutoff)) + 4;
-    for (const xs of [ascending]) {
+    for (const xs of [ascending, repeats]) {
       const run = await sort(t, xs, cutoff, true);
       const deepest = Math.max(-1, ...joinsOf(run).map((j) => j.depth)) + 1;
       if (deepest <= limit) continue;
+      if (xs === repeats) {
+        run.fail(
+          `on an array of ${count(n)} numbers with only ${new Set(repeats).size} different values (${show([...new Set(repeats)].sort((a, b) => a - b))}), the joins nested ${count(deepest)} deep: ` +
+            `the numbers equal to the pivot went to one side with the others, so each split took hardly anything off. ` +
+            `Keep the numbers equal to the pivot apart (below, equal, above) and sort only below and above`,
+        );
+      }
       run.fail(
         `on ${xs[0]! < xs[1]! ? 'an already sorted' : 'a reverse-sorted'} array of ${count(n)} numbers, the joins nested ${count(deepest)} deep; ` +
           `good pivots split each slice roughly in half, about ${Math.ceil(Math.log2(n / cutoff))} levels. Pick the median of the first, middle and last numbers, or a random one, not the first`,

@@ -47,8 +47,13 @@ export default [
   }),
 
   check('largest-true-identity', 'The largest amount is right even when every amount is negative', async (t) => {
-    await eachSplit(t, amounts(t, 60, -900, -1), 1, 'largest',
-      'Each piece of the work starts from identity(): with 0 as the identity of Math.max, a piece of negative amounts says its largest is 0. -Infinity is the identity of max');
+    const why = 'Each piece of the work starts from identity(): with 0 as the identity of Math.max, a piece of negative amounts says its largest is 0. -Infinity is the identity of max';
+    await eachSplit(t, amounts(t, 60, -900, -1), 1, 'largest', why);
+    // Debts in the trillions (still whole numbers, well within Number.MAX_SAFE_INTEGER): an identity that is only
+    // "lower than any amount we will see" (-1,000,000, -2 ** 31) is not lower than these.
+    await eachSplit(t, amounts(t, 60, -900, -1).map((a) => a * 1_000_000_000_000), 1, 'largest',
+      'Each piece of the work starts from identity(), so the identity must be below every amount there could be, not just below the usual ones: ' +
+        'a piece of amounts all below it says its largest is the identity. -Infinity is the identity of max');
   }),
 
   check('average-any-split', 'The average is the mean, however the work is split', async (t) => {

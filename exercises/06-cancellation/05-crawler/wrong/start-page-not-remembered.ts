@@ -1,0 +1,66 @@
+// fails: fetches-each-page-once
+// Remembers every link it discovers, but not the start page itself: a page that links back to the start queues it again, and it is fetched twice.
+import { JoinSet, Notify, Semaphore, mpsc, sleep, spawn, time } from "weft/task";
+
+/** Downloads a page and gives back the URLs it links to. */
+type Fetch = (url: string) => Promise<string[]>;
+
+/** Crawls every page reachable from `start`, each fetched once, at most `limit` downloads at a time; returns their URLs. */
+async function crawl(start: string, limit: number, fetchPage: Fetch): Promise<string[]> {
+  const seen = new Set<string>(); // every link ever discovered: each is queued once, so fetched once
+  const queue: string[] = [start]; // discovered, not yet fetched
+  const downloads = new JoinSet<string[]>();
+  // Done when nothing is waiting to be fetched and no download is running (a running one may find more pages).
+  while (queue.length > 0 || downloads.len() > 0) {
+    while (queue.length > 0 && downloads.len() < limit) downloads.spawn(fetchPage(queue.shift()!));
+    const done = await downloads.joinNext(); // the first download to finish frees a slot
+    if (done === undefined) break;
+    if (!done.ok) throw done.value;
+    for (const link of done.value) {
+      if (seen.has(link)) continue;
+      seen.add(link);
+      queue.push(link);
+    }
+  }
+  return [...seen];
+}
+
+// ---- the test bench: keep it as it is ----
+
+/** A made-up site: for each URL, how long its download takes and the URLs it links to. */
+type Site = Record<string, { ms: number; links: string[] }>;
+
+/** Crawls `site` from `start`; returns the pages found, how many times each was fetched and the most downloads at once. */
+export async function runCrawl(site: Site, start: string, limit: number) {
+  const fetches: Record<string, number> = {};
+  let running = 0;
+  let most = 0;
+  const fetchPage: Fetch = async (url) => {
+    fetches[url] = (fetches[url] ?? 0) + 1;
+    most = Math.max(most, ++running);
+    try {
+      await sleep(site[url]?.ms ?? 10);
+      return [...(site[url]?.links ?? [])];
+    } finally {
+      running--;
+    }
+  };
+  const pages = await crawl(start, limit, fetchPage);
+  return { pages: [...pages].sort(), fetches, most };
+}
+
+async function main() {
+  time.pause();
+  const site: Site = {
+    "/": { ms: 30, links: ["/a", "/b", "/c"] },
+    "/a": { ms: 50, links: ["/", "/d"] },
+    "/b": { ms: 20, links: ["/d", "/e"] },
+    "/c": { ms: 40, links: ["/e"] },
+    "/d": { ms: 10, links: ["/a"] },
+    "/e": { ms: 60, links: [] },
+    "/lost": { ms: 10, links: ["/"] },
+  };
+  const result = await runCrawl(site, "/", 2);
+  console.log(`found ${result.pages.join(" ")} in ${time.now()} ms, at most ${result.most} at once`);
+  console.log(`fetches: ${JSON.stringify(result.fetches)}`);
+}
