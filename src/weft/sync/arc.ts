@@ -3,8 +3,9 @@
  * owner. https://doc.rust-lang.org/std/sync/struct.Arc.html
  *
  * In run memory (Int32 words at `addr`): 0 strong count, 1 value pointer,
- * 2 value length, 3 whether the value is a weft handle (1) or data (0). The value is encoded once, when the Arc is made; each
- * thread decodes its own copy on first use. Weft handles inside (a Mutex, a
+ * 2 value length, 3 whether the value is a weft handle (1) or data (0).
+ * The value is encoded once, when the Arc is made; each thread decodes its
+ * own copy on first use. Weft handles inside (a Mutex, a
  * Sender) are shared by every clone; plain data is a per-thread copy, which
  * is sound because an Arc's contents are read-only, as in Rust: to mutate,
  * put a Mutex (or an atomic) inside.
@@ -164,10 +165,11 @@ class ArcRef<T> {
   }
 }
 
+const OWN_METHODS = ['clone', 'drop', 'dropOnExit', 'toString', 'toJSON'] as const;
 /** The Arc's own members, which no member of the value hides (names only: every symbol but Symbol.iterator is the Arc's too). */
-const OWN = new Set<PropertyKey>(['clone', 'drop', 'dropOnExit', 'toString', 'toJSON', 'constructor']);
+const OWN = new Set<PropertyKey>([...OWN_METHODS, 'constructor']);
 // Accessors, as the forwarded members are, so that assigning to one gives the read-only error.
-for (const name of ['clone', 'drop', 'dropOnExit', 'toString', 'toJSON'] as const) {
+for (const name of OWN_METHODS) {
   const method = ArcRef.prototype[name];
   Object.defineProperty(ArcRef.prototype, name, {
     get: () => method,
@@ -177,33 +179,39 @@ for (const name of ['clone', 'drop', 'dropOnExit', 'toString', 'toJSON'] as cons
   });
 }
 
+/** `prop` of the value `cell` holds, a method bound to it; undefined when the value has no members (a number, null). */
+function memberOf(cell: ArcCell<unknown>, prop: PropertyKey): unknown {
+  const value = cell.deref() as Record<PropertyKey, unknown> | null;
+  if (value === null || (typeof value !== 'object' && typeof value !== 'string')) return undefined;
+  const member = value[prop];
+  return typeof member === 'function' ? member.bind(value) : member;
+}
+
+/** What both Proxies below answer to an assignment through the Arc. */
+const READ_ONLY = {
+  set(_target: object, prop: PropertyKey): boolean {
+    return readOnly(`assign to \`${String(prop)}\``);
+  },
+  defineProperty(_target: object, prop: PropertyKey): boolean {
+    return readOnly(`define \`${String(prop)}\``);
+  },
+};
+
 const FALLBACK = new Proxy(Object.create(null) as object, {
   get(_target, prop, receiver: ArcRef<unknown>) {
     // An ArcRef has its cell as an own property; anything else reaching here (a prototype looked at directly) has no value.
     if (prop === CELL) return undefined;
     const cell = receiver[CELL];
     if (!(cell instanceof ArcCell)) return undefined;
-    const value = cell.deref() as { [key: PropertyKey]: unknown } | null;
-    if (typeof prop === 'symbol') {
-      if (prop !== Symbol.iterator) return undefined;
-      // Destructuring an Arc of a tuple, as Rust's `let (lock, cvar) = &*pair;`.
-      const iterate = typeof value === 'object' && value !== null ? value[Symbol.iterator] : undefined;
-      return typeof iterate === 'function' ? iterate.bind(value) : undefined;
-    }
-    if (value === null || (typeof value !== 'object' && typeof value !== 'string')) return undefined;
-    const member = value[prop];
-    return typeof member === 'function' ? member.bind(value) : member;
+    // Of the symbols only the iterator is the value's: destructuring an Arc of a tuple, as Rust's `let (lock, cvar) = &*pair;`.
+    if (typeof prop === 'symbol' && (prop !== Symbol.iterator || typeof cell.deref() !== 'object')) return undefined;
+    return memberOf(cell, prop);
   },
   has(_target, prop) {
     // `in` brings no receiver here, so the value is out of reach: a handle's members are found on its forwarder before this, a member of data is not.
     return prop === CELL;
   },
-  set(_target, prop) {
-    return readOnly(`assign to \`${String(prop)}\``);
-  },
-  defineProperty(_target, prop) {
-    return readOnly(`define \`${String(prop)}\``);
-  },
+  ...READ_ONLY,
 });
 Object.setPrototypeOf(ArcRef.prototype, FALLBACK);
 
@@ -234,9 +242,7 @@ function forwarderOf(value: object): object {
       get = () => forward;
     } else {
       get = function () {
-        const target = this[CELL].deref() as Record<string, unknown>;
-        const member = target[name];
-        return typeof member === 'function' ? member.bind(target) : member;
+        return memberOf(this[CELL], name);
       };
     }
     Object.defineProperty(forwarder, name, {
@@ -258,45 +264,32 @@ function findProperty(value: object, name: string): PropertyDescriptor | undefin
   return undefined;
 }
 
-
 function wrap<T>(addr: number, owned: boolean): Arc<T> {
   const cell = new ArcCell<T>(addr);
   if (owned) own(cell);
-  if (context().memory.i32[(addr >> 2) + W.handle] === 1) {
-    // A handle is decoded now, to find its class's forwarder.
-    const ref = Object.create(forwarderOf(cell.deref() as object)) as ArcRef<T>;
-    Object.defineProperty(ref, CELL, { value: cell });
-    return ref as unknown as Arc<T>;
-  }
-  // Data waits for its first use (it may be large and go unread), and is reached through a Proxy, which also answers `in` and `delete`.
-  const ref = Object.create(ArcRef.prototype) as ArcRef<T>;
+  // A handle is decoded now, to find its class's forwarder. Data waits for its first use (it may be large and go unread),
+  // and is reached through a Proxy, which also answers `in` and `delete`.
+  const handle = context().memory.i32[(addr >> 2) + W.handle] === 1;
+  const ref = Object.create(handle ? forwarderOf(cell.deref() as object) : ArcRef.prototype) as ArcRef<T>;
   Object.defineProperty(ref, CELL, { value: cell });
-  return new Proxy(ref, DATA) as unknown as Arc<T>;
+  return (handle ? ref : new Proxy(ref, DATA)) as unknown as Arc<T>;
 }
 
 /** An Arc of data: its own members from its ArcRef, every other member forwarded to the value, and no assignment. */
 const DATA: ProxyHandler<ArcRef<unknown>> = {
   get(target, prop) {
     if (typeof prop === 'symbol' || OWN.has(prop)) return Reflect.get(target, prop, target);
-    const value = target[CELL].deref() as Record<PropertyKey, unknown> | null;
-    if (value === null || (typeof value !== 'object' && typeof value !== 'string')) return undefined;
-    const member = value[prop];
-    return typeof member === 'function' ? member.bind(value) : member;
+    return memberOf(target[CELL], prop);
   },
   has(target, prop) {
     if (typeof prop === 'symbol' || OWN.has(prop)) return prop in target;
     const value = target[CELL].deref();
     return typeof value === 'object' && value !== null && prop in value;
   },
-  set(_target, prop) {
-    return readOnly(`assign to \`${String(prop)}\``);
-  },
   deleteProperty(_target, prop) {
     return readOnly(`delete \`${String(prop)}\``);
   },
-  defineProperty(_target, prop) {
-    return readOnly(`define \`${String(prop)}\``);
-  },
+  ...READ_ONLY,
 };
 
 /** What an Arc<T> offers besides its value's own members. */

@@ -118,6 +118,7 @@ export class Mutex<T> extends MovableHandle {
     return guard;
   }
 
+  /** The record's fixed views, made at this handle's first use (apart from the lock methods, to keep lock() short). */
   #makeViews(): RecordViews {
     return (this.#views = recordViews(this.#addr));
   }
@@ -140,7 +141,7 @@ export class Mutex<T> extends MovableHandle {
     this.assertUsable();
     const ctx = context();
     if (ctx.scheduled) yieldPoint();
-    const views = (this.#views ??= recordViews(this.#addr));
+    const views = this.#views ?? this.#makeViews();
     const guard = new MutexGuard<T>(views);
     if (Atomics.compareExchange(views.words, W.lock, 0, 1) !== 0) this.#wait(ctx, views);
     held(ctx, guard, views);
@@ -167,7 +168,7 @@ export class Mutex<T> extends MovableHandle {
     this.assertUsable();
     readPoint();
     const ctx = context();
-    const views = (this.#views ??= recordViews(this.#addr));
+    const views = this.#views ?? this.#makeViews();
     if (!tryLockWord(views.words, W.lock)) return undefined;
     const guard = new MutexGuard<T>(views);
     held(ctx, guard, views);
@@ -210,7 +211,7 @@ export class Mutex<T> extends MovableHandle {
 
   /** The lock taken without waiting (poisoned or not), or an error: `api` needs the Mutex to itself. */
   #exclusive(api: string): MutexGuard<T> {
-    const views = (this.#views ??= recordViews(this.#addr));
+    const views = this.#views ?? this.#makeViews();
     if (!tryLockWord(views.words, W.lock)) {
       const holder = Atomics.load(views.words, W.holder);
       throw new Error(
