@@ -89,6 +89,9 @@ function joinOnRegistry<A, B>(registry: number, la: Lifted, lb: Lifted, mem: Mem
   const task = callTask(lb);
   const i32 = mem.i32;
   const base = task >> 2;
+  // Read while the record is surely ours: once `b` is taken back below, a thread that pops the stale entry frees the record at once (registry.ts runCall), and its memory may already hold another task.
+  const capturesPtr = i32[base + T.b]!;
+  const capturesLen = i32[base + T.c]!;
   if (!push(registry, task)) {
     freeCaptures(task);
     mem.free(task);
@@ -96,8 +99,8 @@ function joinOnRegistry<A, B>(registry: number, la: Lifted, lb: Lifted, mem: Mem
   }
   const { value: ra, panic: panicA } = runA<A>(la, work);
   if (Atomics.compareExchange(i32, base + T.state, TaskState.pending, TaskState.inline) === TaskState.pending) {
-    // Nobody took `b`: run it here. The deque entry is now stale; whoever pops it frees the record (registry.ts runCall).
-    freeCaptures(task);
+    // Nobody took `b`: run it here. The deque entry is now stale; whoever pops it frees the record (registry.ts runCall), so the record is not read again.
+    if (capturesLen > 0) mem.free(capturesPtr);
     return [ra as A, runAfter<B>(lb, panicA, work)];
   }
   const b = awaitCall(registry, task, mem);

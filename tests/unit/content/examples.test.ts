@@ -24,7 +24,7 @@ for (const file of chapterFiles()) {
           ...(example.timeoutMs ? { timeoutMs: example.timeoutMs } : {}),
           ...(example.seed !== undefined ? { seed: example.seed } : {}),
         });
-        expect(run.outcome.status).toBe(example.status);
+        expect(run.outcome.status, `the run reported:\n${run.errors.map((error) => `${error.name}: ${error.message}`).join('\n')}`).toBe(example.status);
         // An example that ends in a deadlock or a panic reports it as errors; any other example reports only the thread panics it declares.
         if (example.status === 'ok') {
           expect(run.errors.length, JSON.stringify(run.errors)).toBe(example.threadPanics);
