@@ -103,14 +103,43 @@ export interface TimelineModel {
 
 const letters = (n: number): string => (n < 26 ? String.fromCharCode(65 + n) : `${letters(Math.floor(n / 26) - 1)}${String.fromCharCode(65 + (n % 26))}`);
 
+/**
+ * How a wait names what it waits on when nothing else in the trace does: the
+ * object's number among the objects of its kind, and how many there are (a
+ * lone pool is "the thread pool"). A lock, a channel and a joined thread are
+ * named by their own events.
+ */
+const WAIT_NAMES: Record<string, ((n: number, of: number) => string) | undefined> = {
+  condvar: (n) => `condvar ${n}`,
+  barrier: (n) => `barrier ${n}`,
+  once: (n) => `once ${n}`,
+  'par-job': (n, of) => (of === 1 ? 'the thread pool' : `thread pool ${n}`),
+  'par-idle': () => 'new work for the pool',
+};
+
 /** Names the primitives of a trace the way a reader can follow: locks A, B, ...; channels 1, 2, ... */
 export function objectNames(events: TraceEvent[]): { lockIndex: Map<number, number>; name: (e: TraceEvent) => string } {
   const lockIndex = new Map<number, number>();
   const channels = new Map<number, number>();
+  // What a thread blocked on, by the kind of wait, for objects no lock, send or recv event names
+  // (a channel nobody has used yet, a Condvar, a pool): "condvar 1", "the thread pool".
+  const waited = new Map<string, Map<number, number>>();
   for (const e of events) {
     if (e.kind === 'lock' && !lockIndex.has(e.object)) lockIndex.set(e.object, lockIndex.size);
-    if ((e.kind === 'send' || e.kind === 'recv') && !channels.has(e.object)) channels.set(e.object, channels.size + 1);
+    if ((e.kind === 'send' || e.kind === 'recv' || (e.kind === 'block' && (e.waitKind === 'channel-recv' || e.waitKind === 'channel-send'))) && !channels.has(e.object)) {
+      channels.set(e.object, channels.size + 1);
+    }
+    if (e.kind === 'block' && e.waitKind !== undefined) {
+      if (WAIT_NAMES[e.waitKind] === undefined) continue;
+      let ids = waited.get(e.waitKind);
+      if (ids === undefined) waited.set(e.waitKind, (ids = new Map()));
+      if (!ids.has(e.object)) ids.set(e.object, ids.size + 1);
+    }
   }
+  // Each waited-on object's name, for its blocks and its wakes alike.
+  const waitedName = new Map<number, string>();
+  for (const [kind, ids] of waited) for (const [object, n] of ids) waitedName.set(object, WAIT_NAMES[kind]!(n, ids.size));
+  const byWait = (e: TraceEvent): string | undefined => (e.kind === 'block' || e.kind === 'wake' ? waitedName.get(e.object) : undefined);
   const threadNames = new Map<number, string>();
   for (const e of events) if (!threadNames.has(e.threadId)) threadNames.set(e.threadId, e.thread);
   const thread = (id: number) => threadNames.get(id) ?? `thread ${id}`;
@@ -143,7 +172,7 @@ export function objectNames(events: TraceEvent[]): { lockIndex: Map<number, numb
         if (lock !== undefined) return `lock ${letters(lock)}`;
         const channel = channels.get(e.object);
         if (channel !== undefined) return `channel ${channel}`;
-        return `object @${e.object}`;
+        return byWait(e) ?? `object @${e.object}`;
       }
     }
   };

@@ -272,4 +272,24 @@ describe('wait-for graph', () => {
     ]);
     expect(describeWaitFor(graph)).toBe('main waits at line 5 to join thread 2; thread 2 waits at line 4 for object @777.');
   });
+
+  it('names what a thread waits for by the kind of wait when no lock, send or receive names it', () => {
+    // Chapter 07's pool.join on a pool of one thread: main waits for the pool, its one worker for a channel nobody has used yet.
+    seq = 0;
+    const block = (time: number, thread: string, threadId: number, object: number, line: number, waitKind: string) => ({ ...ev(time, thread, threadId, 'block', object, line), waitKind });
+    const graph = waitForGraph([
+      ev(0, 'main', 1, 'spawn', 2, 8),
+      block(1, 'main', 1, 278808, 8, 'par-job'),
+      block(2, 'par-worker-1', 2, 1200, 9, 'channel-recv'),
+    ]);
+    expect(describeWaitFor(graph)).toBe('main waits at line 8 for the thread pool; par-worker-1 waits at line 9 for channel 1.');
+    // A Condvar, a Barrier; and an idle pool worker, whose wait's object is its own thread id: not a join of itself.
+    seq = 0;
+    const more = waitForGraph([
+      block(0, 'main', 1, 5000, 4, 'condvar'),
+      block(1, 'thread 2', 2, 6000, 7, 'barrier'),
+      block(2, 'par-worker-1', 3, 3, 0, 'par-idle'),
+    ]);
+    expect(describeWaitFor(more)).toBe('main waits at line 4 for condvar 1; thread 2 waits at line 7 for barrier 1; par-worker-1 waits for new work for the pool.');
+  });
 });
