@@ -4,6 +4,7 @@
  *
  * Rayon: https://docs.rs/rayon/latest/rayon/struct.ThreadPoolBuilder.html
  */
+import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { availableParallelism } from '../thread.ts';
 import { currentNumThreads, withRegistry } from './current.ts';
 import { joinIn, scope, type Scope } from './join.ts';
@@ -38,12 +39,23 @@ export class ThreadPoolBuilder {
   }
 }
 
-export class ThreadPool {
+/**
+ * A pool of threads of its own. Like Rayon's, it can be used from any
+ * thread: move it into a thread, share it through an `Arc`, or borrow it in
+ * scoped threads (Rayon's `ThreadPool` is `Send` and `Sync`).
+ */
+export class ThreadPool extends MovableHandle {
+  protected readonly what = 'ThreadPool';
   readonly #registry: number;
 
   /** @internal use `new ThreadPoolBuilder().build()`. */
   constructor(registry: number) {
+    super();
     this.#registry = registry;
+  }
+
+  [ENCODE]() {
+    return { kind: HandleKind.ThreadPool, addr: this.#registry };
   }
 
   /**
@@ -53,6 +65,7 @@ export class ThreadPool {
    * the pool like any caller from outside it.
    */
   install<R>(f: () => R): R {
+    this.assertUsable();
     return withRegistry(this.#registry, f);
   }
 
@@ -65,6 +78,7 @@ export class ThreadPool {
    * here once both are over, `a`'s first.
    */
   join<A, B>(a: () => A, b: () => B): [A, B] {
+    this.assertUsable();
     return joinIn(this.#registry, a, b);
   }
 
@@ -76,13 +90,21 @@ export class ThreadPool {
    * what Rayon calls `ThreadPool::in_place_scope`.
    */
   scope<R>(f: (s: Scope) => R): R {
+    this.assertUsable();
     return withRegistry(this.#registry, () => scope(f));
   }
 
   /** How many threads this pool has. */
   currentNumThreads(): number {
+    this.assertUsable();
     return registryThreads(this.#registry);
   }
+
+  toString(): string {
+    return `ThreadPool { numThreads: ${registryThreads(this.#registry)} }`;
+  }
 }
+
+registerDecoder(HandleKind.ThreadPool, (registry) => new ThreadPool(registry));
 
 export { currentNumThreads };

@@ -54,6 +54,7 @@ export const HandleKind = {
   Thread: 13,
   AbortHandle: 14,
   Scope: 15,
+  ThreadPool: 16,
 } as const;
 export type HandleKind = (typeof HandleKind)[keyof typeof HandleKind];
 

@@ -224,3 +224,56 @@ function main() {
     });
   }
 });
+
+// Rayon's ThreadPool is Send and Sync: it may be moved into a thread, shared
+// through an Arc, or borrowed by scoped threads, and work installed from any
+// of them runs on that pool's threads.
+describe('A ThreadPool used from other threads', () => {
+  for (const { label, options } of schedules([3])) {
+    it(`scoped threads borrow one pool: each one's install, join and scope run on it (${label})`, async () => {
+      const result = await ok(
+        `
+import { scope, spawn } from "weft/thread";
+function main() {
+  const pool = new ThreadPoolBuilder().numThreads(3).build();
+  const [tx, rx] = mpsc.channel();
+  scope((s) => {
+    for (let t = 1; t <= 2; t++) {
+      s.spawn(() => {
+        const sum = pool.install(() => range(0, 100).map((x) => x * t).sum());
+        const [a, b] = pool.join(() => currentNumThreads(), () => t * 10);
+        const seen = new AtomicI32(0);
+        pool.scope((sc) => { for (let i = 0; i < 4; i++) sc.spawn(() => { seen.fetchAdd(currentNumThreads(), Ordering.SeqCst); }); });
+        tx.send(\`\${t}: \${sum} \${a} \${b} \${seen.load(Ordering.SeqCst)}\`);
+      });
+    }
+  });
+  tx.drop();
+  console.log([...rx].sort().join(" | "));
+}`,
+        options,
+      );
+      expect(result.lines).toEqual(['1: 4950 3 10 12 | 2: 9900 3 20 12']);
+    });
+  }
+
+  it('an Arc of a pool shares it between threads; a pool moved into a thread is spent where it was', async () => {
+    const result = await run(`
+import { spawn } from "weft/thread";
+import { Arc } from "weft/sync";
+function main() {
+  const shared = new Arc(new ThreadPoolBuilder().numThreads(2).build());
+  const handles = [1, 2, 3].map((t) => {
+    const pool = shared.clone();
+    return spawn(() => pool.install(() => join(() => t * currentNumThreads(), () => range(0, t).sum())));
+  });
+  console.log(handles.map((h) => h.join()).join(" "), String(shared));
+  const mine = new ThreadPoolBuilder().numThreads(1).build();
+  console.log(spawn(() => mine.install(() => currentNumThreads())).join());
+  mine.install(() => 0);
+}`);
+    expect(result.lines).toEqual(['2,0 4,1 6,3 Arc(ThreadPool { numThreads: 2 })', '1']);
+    expect(result.outcome.status).toBe('panic');
+    expect(result.errors.map((e) => e.message).join('\n')).toMatch(/use of moved value `mine`: this ThreadPool was moved into thread \d+ at line 15/);
+  });
+});
