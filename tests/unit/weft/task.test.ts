@@ -157,6 +157,8 @@ async function main() {
   it('a JoinSet gives results as tasks finish, and dropping it aborts the rest, cleanup once each', async () => {
     const { lines } = await ok(`
 async function main() {
+  // Paused time, as Tokio's start_paused: the sleeps end in deadline order whatever the machine's load.
+  time.pause();
   const set = new JoinSet<number>();
   for (const ms of [30, 10, 20]) set.spawn(async () => { await sleep(ms); return ms; });
   let r;
@@ -170,7 +172,6 @@ async function main() {
     }
     await sleep(5);
   }
-  time.pause();
   await sleep(2000);
   console.log("end");
 }`);
