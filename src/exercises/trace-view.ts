@@ -10,6 +10,7 @@
  * and the learner's line.
  */
 import type { TraceEvent } from '../runner/events.ts';
+import { numbersFilterHas } from '../weft/runtime/trace.ts';
 
 export interface SpawnInfo {
   /** The new thread's id (its `spawn` event's object). */
@@ -136,12 +137,19 @@ export class TraceView {
   /**
    * Every `join()` that returned, in the order they returned: who joined which thread, where,
    * and what the thread returned when that was a number (`value`), so a check can tell results
-   * that came back through `join` from results computed elsewhere.
+   * that came back through `join` from results computed elsewhere. `holds(n)` asks whether `n`
+   * came back in it: it was the value, or one of the numbers inside an array or plain object the
+   * thread returned (a Bloom filter: never false when it did; true by mistake now and then, 1 in
+   * 1,000 or less for a value of a few numbers).
    */
-  joins(): { by: string; threadId: number; line: number | undefined; value: number | undefined }[] {
+  joins(): { by: string; threadId: number; line: number | undefined; value: number | undefined; holds: (n: number) => boolean }[] {
     return this.#need()
       .filter((e) => e.kind === 'join')
-      .map((e) => ({ by: e.thread, threadId: e.object, line: e.line, value: e.value }));
+      .map((e) => {
+        const filter = e.numbersFilter;
+        const holds = (n: number) => e.value === n || (filter !== undefined && numbersFilterHas(filter, n));
+        return { by: e.thread, threadId: e.object, line: e.line, value: e.value, holds };
+      });
   }
 
   /**
@@ -382,6 +390,8 @@ export class TraceView {
    * are traced there).
    */
   parIterators(): {
+    /** The event's place in the trace: what parAtomics() recorded after it, on this thread, came during or after it. */
+    seq: number;
     thread: string;
     items: number;
     line: number | undefined;
@@ -391,12 +401,25 @@ export class TraceView {
     return this.#need()
       .filter((e) => e.kind === 'par-iter')
       .map((e) => ({
+        seq: e.seq,
         thread: e.thread,
         items: e.object,
         line: e.line,
         value: e.value,
         work: e.work && 'total' in e.work ? { totalMs: e.work.total / 1000, longestMs: e.work.longest / 1000 } : undefined,
       }));
+  }
+
+  /**
+   * Every change to an atomic made inside weft/par work (a parallel iterator's or a join's closures, or any code on
+   * a pool's threads), in order: the atomic (its address), the value before (undefined for a store) and after, each
+   * when a number, and `seq`, the event's place in the trace (compare with parIterators()' `seq`). Changes made
+   * outside par work are not recorded: a total added up on the calling thread after the iterator does not show.
+   */
+  parAtomics(): { seq: number; thread: string; atomic: number; line: number | undefined; before: number | undefined; after: number | undefined }[] {
+    return this.#need()
+      .filter((e) => e.kind === 'par-atomic')
+      .map((e) => ({ seq: e.seq, thread: e.thread, atomic: e.object, line: e.line, before: e.atomic?.before, after: e.atomic?.after }));
   }
 
   /** Every async task the run spawned (weft/task), in spawn order, with its counters. */

@@ -144,7 +144,9 @@ export interface TraceEvent {
     /** A weft/par parallel iterator's terminal operation (object: the number of items it runs over), at the call. */
     | 'par-iter'
     /** One poll of a task (object: the task's id), recorded as it returned, at the await it stopped at (none: it ended); `poll` says where it began. Only with RunOptions.tracePolls. */
-    | 'task-poll';
+    | 'task-poll'
+    /** An atomic's change inside weft/par work (object: the atomic's address), at the call; `atomic` says from what to what. */
+    | 'par-atomic';
   thread: string;
   threadId: number;
   object: number;
@@ -163,6 +165,13 @@ export interface TraceEvent {
    * reduce… returned): present when that value is a number.
    */
   value?: number;
+  /**
+   * A `join`'s value when it was not a number but held numbers (an array, a plain object): a Bloom filter of them
+   * (runtime/trace.ts numbersFilterHas), so a check can ask whether a number came back inside it.
+   */
+  numbersFilter?: number[];
+  /** A `par-atomic`'s change: the atomic's value before (absent for a store) and after, each when it is a number. */
+  atomic?: { before?: number; after?: number };
   /** A `par-join`'s results: what its two closures returned (`a`, `b`), each present when it is a number. */
   results?: { a?: number; b?: number };
   /**

@@ -169,6 +169,7 @@ const VERB: Record<TraceEvent['kind'], string> = {
   'par-join': 'called join',
   'par-iter': 'ran a parallel iterator over',
   'task-poll': 'polled',
+  'par-atomic': 'changed, in parallel work,',
 };
 
 export function buildTimeline(input: TimelineInput): TimelineModel {

@@ -8,6 +8,22 @@ function someArrays(t: CheckContext): number[][] {
 
 const loop = (xs: number[]) => xs.reduce((acc, x) => acc + x * x, 0);
 
+/**
+ * Whether one atomic's changes, made inside parallel work after the iterator started, built up `value`: the last
+ * change left it there, it was a read-modify-write (fetchAdd and the like, not a store of a total computed elsewhere),
+ * and at least two changes moved it (a total added in one go is the loop's, passed through the pool).
+ */
+function builtInAtomic(changes: { atomic: number; before: number | undefined; after: number | undefined }[], value: unknown): boolean {
+  const byAtomic = new Map<number, typeof changes>();
+  for (const c of changes) byAtomic.set(c.atomic, [...(byAtomic.get(c.atomic) ?? []), c]);
+  for (const list of byAtomic.values()) {
+    const last = list[list.length - 1]!;
+    if (last.after !== value || last.before === undefined) continue;
+    if (list.filter((c) => c.before !== undefined && c.after !== undefined && c.after !== c.before).length >= 2) return true;
+  }
+  return false;
+}
+
 export default [
   check('same-as-the-loop', 'It gives what the plain loop gives, however the work is split', async (t) => {
     const arrays = someArrays(t);
@@ -38,13 +54,17 @@ export default [
     // squares, not a total and a zero) must add up to the answer.
     const halves = run.trace.parJoins().filter((j) => j.depth === 0);
     if (halves.some(({ results: [a, b] }) => a !== undefined && b !== undefined && a > 0 && b > 0 && a + b === run.value)) return;
+    // A shared atomic total that the iterator's closures add each square to (forEach) is the pool's work too: the
+    // trace records an atomic's changes made inside parallel work only, so the total must have been built up there,
+    // by more than one change, and left at the value sumOfSquares returned.
     const [shown] = overAll;
+    if (shown !== undefined && builtInAtomic(run.trace.parAtomics().filter((c) => c.seq > shown.seq), run.value)) return;
     if (shown !== undefined) {
       run.fail(
         (shown.value === undefined
           ? `a parallel iterator went over all ${count(xs.length)} items, but it did not sum them (it ended in collect, forEach or the like), ` +
-            `so the ${show(run.value)} sumOfSquares returned is not the iterator's result: it was added up outside it (on the calling thread, or in a shared total). ` +
-            `Let the iterator's own result be the sum: parIter(xs).map((x) => x * x).sum()`
+            `and its closures did not add the squares up in an atomic total either, so the ${show(run.value)} sumOfSquares returned was added up outside it, on the calling thread. ` +
+            `Let the iterator's own result be the sum: parIter(xs).map((x) => x * x).sum() (or add each square to an AtomicI32 inside forEach, and return its value)`
           : `a parallel iterator went over all ${count(xs.length)} items, but it returned ${show(shown.value)} and sumOfSquares returned ${show(run.value)}: ` +
             `the squares were summed somewhere else, and the pool's work was thrown away. Return the iterator's result: parIter(xs).map((x) => x * x).sum()`),
         shown.line !== undefined ? { line: shown.line, column: 1 } : undefined,

@@ -165,4 +165,65 @@ describe('trace questions a check asks', () => {
     expect(view.waits('condvar')).toHaveLength(0);
     expect(view.waits().every((w) => w.kind !== undefined)).toBe(true);
   });
+
+  it('a joined thread that returns an array or an object: which numbers came back inside it', async () => {
+    const source = program(`
+  const a = spawn(() => [3, [4.5, { n: 1234567 }]]);
+  const b = spawn(() => ({ name: "x", digest: 2654435761 }));
+  const c = spawn(() => "no numbers");
+  console.log(JSON.stringify([a.join(), b.join(), c.join()]));`);
+    const run = await runProgram(source, { trace: true, seed: 3 });
+    expect(run.errors).toEqual([]);
+    const [a, b, c] = new TraceView(run.outcome.trace).joins();
+    for (const n of [3, 4.5, 1234567]) expect(a!.holds(n)).toBe(true);
+    expect(b!.holds(2654435761)).toBe(true);
+    // A filter of a few numbers almost never says yes for others: none of 1,000 numbers that are not there.
+    const absent = Array.from({ length: 1000 }, (_, i) => 1_000_000_007 + i * 7919);
+    expect(absent.filter((n) => a!.holds(n) || b!.holds(n))).toEqual([]);
+    expect(c!.holds(0)).toBe(false);
+    expect([a, b, c].map((j) => j!.value)).toEqual([undefined, undefined, undefined]);
+  });
+
+  it("an atomic's changes are recorded inside parallel work only, with the values before and after", async () => {
+    const source = program(
+      `
+  const inside = new AtomicI32(0);
+  parIter([1, 2, 3, 4]).forEach((x) => { inside.fetchAdd(x * x); });
+  const [left, right] = join(() => inside.fetchAdd(100), () => 0);
+  inside.fetchAdd(1000); // outside: not recorded
+  const total = new AtomicU64(5n);
+  parIter([0]).forEach(() => { total.store(7n); });
+  console.log(inside.load(), left, right, total.load());`,
+      'import { parIter, join } from "weft/par";\nimport { AtomicI32, AtomicU64 } from "weft/sync";',
+    );
+    const run = await runProgram(source, { trace: true, seed: 2 });
+    expect(run.errors).toEqual([]);
+    expect(run.lines).toEqual(['1130 30 0 7n']);
+    const changes = new TraceView(run.outcome.trace).parAtomics();
+    const [first] = changes;
+    const ofInside = changes.filter((c) => c.atomic === first!.atomic);
+    // Four squares in the seed's order, then the join's 100: each change's `before` is the last one's `after`.
+    expect(ofInside).toHaveLength(5);
+    for (let i = 1; i < ofInside.length; i++) expect(ofInside[i]!.before).toBe(ofInside[i - 1]!.after);
+    expect(ofInside.map((c) => c.after! - c.before!).slice(0, 4).sort((x, y) => x - y)).toEqual([1, 4, 9, 16]);
+    expect(ofInside[4]).toMatchObject({ before: 30, after: 130 });
+    // The 64-bit store: no value before (a store does not read it), 7 after.
+    expect(changes.filter((c) => c.atomic !== first!.atomic)).toEqual([expect.objectContaining({ before: undefined, after: 7 })]);
+  });
+
+  it('records no atomic change when the run is not traced, and replays a seed exactly with them', async () => {
+    const source = program(
+      `
+  const total = new AtomicI32(0);
+  parIter(Array.from({ length: 50 }, (_, i) => i)).forEach((x) => { total.fetchAdd(x); });
+  console.log(total.load());`,
+      'import { parIter } from "weft/par";\nimport { AtomicI32 } from "weft/sync";',
+    );
+    const untraced = await runProgram(source, { seed: 4 });
+    expect(untraced.outcome.trace).toBeUndefined();
+    const first = await runProgram(source, { trace: true, seed: 4 });
+    const second = await runProgram(source, { trace: true, seed: 4 });
+    expect(new TraceView(first.outcome.trace).parAtomics()).toHaveLength(50);
+    expect(JSON.stringify(second.outcome.trace)).toBe(JSON.stringify(first.outcome.trace));
+  });
 });
