@@ -10,7 +10,7 @@
  * and the learner's line.
  */
 import type { TraceEvent } from '../runner/events.ts';
-import { numbersFilterHas } from '../weft/runtime/trace.ts';
+import { numbersFilterHas, valueHash } from '../weft/runtime/trace.ts';
 
 export interface SpawnInfo {
   /** The new thread's id (its `spawn` event's object). */
@@ -59,6 +59,11 @@ export interface TaskSummary {
   wakes: number;
   /** Time spent in its polls (0 under a seed). */
   busyMicros: number;
+  /**
+   * How many weft/task sleeps (sleep, sleepUntil, a timeout's timer…) had to wait in its polls, each counted once:
+   * ten futures that each sleep, joined in one task, count ten; a sleep whose deadline had already passed counts none.
+   */
+  timers: number;
   /** Spawn to exit (or to the run's last event); under a seed, in scheduler steps. */
   lifetimeMicros: number;
   /** Lifetime minus busy: time spent waiting to be woken or to be polled. */
@@ -422,6 +427,22 @@ export class TraceView {
       .map((e) => ({ seq: e.seq, thread: e.thread, atomic: e.object, line: e.line, before: e.atomic?.before, after: e.atomic?.after }));
   }
 
+  /**
+   * Every value sent on a weft/task oneshot channel, in order: the sending task (its id on its thread's executor; 0:
+   * code outside any task), where, and `is(v)`, whether the value sent was `v` (a string, number, boolean or null,
+   * compared by a 32-bit hash: a wrong yes is about 1 in 4 billion; always false for other values).
+   */
+  oneshotSends(): { task: number; thread: string; line: number | undefined; is: (value: unknown) => boolean }[] {
+    return this.#need()
+      .filter((e) => e.kind === 'oneshot-send')
+      .map((e) => ({
+        task: e.object,
+        thread: e.thread,
+        line: e.line,
+        is: (value: unknown) => e.valueHash !== undefined && valueHash(value) === e.valueHash,
+      }));
+  }
+
   /** Every async task the run spawned (weft/task), in spawn order, with its counters. */
   tasks(): TaskSummary[] {
     const events = this.#need();
@@ -440,6 +461,7 @@ export class TraceView {
           polls: 0,
           wakes: 0,
           busyMicros: 0,
+          timers: 0,
           lifetimeMicros: 0,
           idleMicros: 0,
           awaitLine: undefined,
@@ -452,7 +474,7 @@ export class TraceView {
       } else if (e.kind === 'task-exit' && e.task !== undefined) {
         const task = byKey.get(key);
         if (task === undefined) continue;
-        Object.assign(task, { ...e.task, awaitLine: e.line, lifetimeMicros: e.time - task.spawnedAt, exitedAtMs: e.clockMs });
+        Object.assign(task, { ...e.task, timers: e.task.timers ?? 0, awaitLine: e.line, lifetimeMicros: e.time - task.spawnedAt, exitedAtMs: e.clockMs });
       }
     }
     return all.map(({ spawnedAt, ...task }) => {

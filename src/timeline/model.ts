@@ -128,6 +128,7 @@ export function objectNames(events: TraceEvent[]): { lockIndex: Map<number, numb
       case 'task-blocking':
       case 'held-across-await':
       case 'task-poll':
+      case 'oneshot-send':
         return e.object === 0 ? 'main task' : `task ${e.object}`;
       case 'task-send':
       case 'task-recv':
@@ -170,6 +171,7 @@ const VERB: Record<TraceEvent['kind'], string> = {
   'par-iter': 'ran a parallel iterator over',
   'task-poll': 'polled',
   'par-atomic': 'changed, in parallel work,',
+  'oneshot-send': 'answered on a oneshot, from',
 };
 
 export function buildTimeline(input: TimelineInput): TimelineModel {

@@ -86,16 +86,21 @@ export const TRACE_KINDS = [
   // weft/sync: an atomic's change made inside weft/par work (a parallel iterator's or a join's closures, a pool thread),
   // recorded only there (object: the atomic's address; data: traceParAtomic's words), at the call's line.
   'par-atomic',
+  // weft/task: a value sent on a oneshot channel (object: the sending task's id on its thread, 0 outside any task;
+  // data: [1 when the value is a string, number, boolean or null, its valueHash]), at the send.
+  'oneshot-send',
 ] as const;
 export type TraceKind = (typeof TRACE_KINDS)[number];
 
 /**
- * An event's data words: a task-exit's polls, wakes, busy µs, outcome (TASK_OUTCOMES index); the last word of a
+ * An event's data words: a task-exit's polls, wakes, busy µs, outcome (TASK_OUTCOMES index), then after the clock
+ * word its timers (TIMERS_WORD: how many of its sleeps had to wait); the clock word (CLOCK_WORD) of a
  * task-spawn and a task-exit is the task runtime's clock then (ms, rounded: virtual while time is paused, as under a seed);
  * a par-iter's and a par-join's results and work (traceResults).
  */
 const DATA_WORDS = 7;
 const CLOCK_WORD = 4;
+const TIMERS_WORD = 5;
 const RECORD_WORDS = 6 + DATA_WORDS;
 export const TASK_OUTCOMES = ['ok', 'panic', 'cancelled'] as const;
 const HEADER_BYTES = 24;
@@ -303,6 +308,40 @@ export function traceParAtomic(atomic: number, before: unknown, after: unknown):
   record(ctx, 'par-atomic', atomic, ctx.locate(new Error().stack), data);
 }
 
+/**
+ * A 32-bit hash of a value that is a string, a number, a boolean or null (undefined for anything else): what a
+ * oneshot-send carries, so a check can ask whether a value it expects is what a task sent, without the trace holding
+ * the value. FNV-1a over a type tag and the string's UTF-16 units, or the number's float64 words.
+ */
+export function valueHash(value: unknown): number | undefined {
+  let h = 0x811c9dc5;
+  const step = (unit: number) => (h = imul(h ^ unit, 16777619));
+  if (value === null) step(1);
+  else if (typeof value === 'boolean') step(value ? 3 : 2);
+  else if (typeof value === 'number') {
+    step(4);
+    valueBits[0] = value === 0 ? 0 : value;
+    step(valueWords[0]!);
+    step(valueWords[1]!);
+  } else if (typeof value === 'string') {
+    step(5);
+    for (let i = 0; i < value.length; i++) step(value.charCodeAt(i));
+  } else return undefined;
+  return h | 0;
+}
+
+/** A value sent on a weft/task oneshot channel by task `taskId` (0: outside any task); call only when `tracing()`. */
+export function traceOneshotSend(taskId: number, value: unknown): void {
+  const ctx = context();
+  const hash = valueHash(value);
+  record(ctx, 'oneshot-send', taskId, ctx.locate(new Error().stack), hash === undefined ? [0] : [1, hash]);
+}
+
+/** Reads back a oneshot-send's hash, when it has one. */
+export function recordedValueHash(data: readonly number[]): number | undefined {
+  return (data[0]! & 1) === 0 ? undefined : data[1]!;
+}
+
 /** Reads back what traceParAtomic recorded. */
 export function recordedAtomicChange(data: readonly number[]): { before?: number; after?: number } {
   const read = (lo: number, hi: number) => new Float64Array(new Int32Array([lo, hi]).buffer)[0]!;
@@ -437,10 +476,12 @@ export function traceTaskExit(
   busyMicros: number,
   outcome: (typeof TASK_OUTCOMES)[number],
   clockMs: number,
+  timers = 0,
 ): void {
   const ctx = context();
   const scheduled = ctx.scheduled === true;
-  record(ctx, 'task-exit', taskId, line > 0 ? { line, column } : undefined, [polls, wakes, scheduled ? 0 : round(busyMicros), OUTCOME_CODES[outcome]!, round(clockMs)]);
+  const data = [polls, wakes, scheduled ? 0 : round(busyMicros), OUTCOME_CODES[outcome]!, round(clockMs), timers];
+  record(ctx, 'task-exit', taskId, line > 0 ? { line, column } : undefined, data);
 }
 
 /** A message queued on (task-send) or taken from (task-recv) a weft/task mpsc channel by task `taskId` (0: outside any task), at the reader's line; call only when `tracing()`. */
@@ -448,6 +489,11 @@ export function traceTaskMessage(kind: 'task-send' | 'task-recv', channel: numbe
   const ctx = context();
   // A send or receive that completes in a later poll runs under the executor, not the reader's code: then the await it finishes says where.
   record(ctx, kind, channel, ctx.locate(new Error().stack) ?? awaitAt(), [taskId, 0, 0, 0, 0]);
+}
+
+/** A task-exit's count of sleeps that waited. */
+export function timersOf(data: readonly number[]): number {
+  return data[TIMERS_WORD] ?? 0;
 }
 
 /** The task runtime's clock (ms) carried by a task-spawn or task-exit's data words. */

@@ -122,6 +122,22 @@ async function main() {
     expect(run.outcome.trace!.events.filter((e) => e.kind === 'task-send' && e.object === work!.channel).map((e) => e.line)).toEqual(Array(6).fill(sendLine));
   });
 
+  it("counts each task's sleeps that had to wait: ten joined sleeps in one task are ten, a sleep already due is none", async () => {
+    const source = `import { spawn, sleep, sleepUntil, join, time } from "weft/task";
+async function main() {
+  time.pause();
+  const start = time.now();
+  await join(...Array.from({ length: 10 }, (_, i) => sleep(10 + i)));
+  const one = spawn(async () => { await sleep(5); await sleepUntil(start); });
+  await one;
+}`;
+    const result = await runProgram(source, { trace: true, seed: 9 });
+    expect(result.errors).toEqual([]);
+    const [main, one] = new TraceView(result.outcome.trace).tasks();
+    expect(main!.timers).toBe(10);
+    expect(one!.timers).toBe(1);
+  });
+
   it('reading the clock for the trace does not move where paused time starts', async () => {
     const source = `import { sleep, time } from "weft/task";
 async function main() {
