@@ -138,6 +138,24 @@ async function main() {
     expect(one!.timers).toBe(1);
   });
 
+  it('a oneshot send names the sending task, and tells the value sent by its hash (strings, numbers, null)', async () => {
+    const source = `import { spawn, oneshot } from "weft/task";
+async function main() {
+  const [tx1, rx1] = oneshot.channel<string | null>();
+  const [tx2, rx2] = oneshot.channel<number[]>();
+  const answerer = spawn(async () => { tx1.send("pear"); tx2.send([1, 2]); });
+  console.log(await rx1, await rx2);
+  await answerer;
+}`;
+    const result = await runProgram(source, { trace: true, seed: 1 });
+    expect(result.errors).toEqual([]);
+    const [first, second] = new TraceView(result.outcome.trace).oneshotSends();
+    expect(first).toMatchObject({ task: 1, line: lineOf(source, 'tx1.send') });
+    expect([first!.is('pear'), first!.is('peach'), first!.is(null), first!.is(0)]).toEqual([true, false, false, false]);
+    // An array is not hashed: a check cannot mistake it for anything.
+    expect([second!.is([1, 2]), second!.is(1)]).toEqual([false, false]);
+  });
+
   it('reading the clock for the trace does not move where paused time starts', async () => {
     const source = `import { sleep, time } from "weft/task";
 async function main() {
