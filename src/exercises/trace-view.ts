@@ -292,6 +292,16 @@ export class TraceView {
     return [...new Set(this.#need().filter((e) => e.kind === kind && e.object === channel).map((e) => e.thread))];
   }
 
+  /**
+   * How many messages `channel` (a weft/sync channel's address) holds, as its sends record it: a bounded channel's
+   * capacity (0 for a rendezvous channel), 'unbounded' for mpsc.channel(), undefined when nothing was sent on it.
+   */
+  capacity(channel: number): number | 'unbounded' | undefined {
+    const send = this.#need().find((e) => e.kind === 'send' && e.object === channel && e.capacity !== undefined);
+    if (send === undefined) return undefined;
+    return send.capacity! < 0 ? 'unbounded' : send.capacity;
+  }
+
   /** Messages sent on `channel` (or on any channel). */
   sends(channel?: number): number {
     return this.#need().filter((e) => e.kind === 'send' && (channel === undefined || e.object === channel)).length;

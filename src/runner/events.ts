@@ -172,6 +172,8 @@ export interface TraceEvent {
    * (runtime/trace.ts numbersFilterHas), so a check can ask whether a number came back inside it.
    */
   numbersFilter?: number[];
+  /** A weft/sync `send`'s channel capacity: -1 for an unbounded channel, 0 for a rendezvous one. */
+  capacity?: number;
   /** A `oneshot-send`'s value, hashed (runtime/trace.ts valueHash), when it is a string, number, boolean or null. */
   valueHash?: number;
   /** A `par-atomic`'s change: the atomic's value before (absent for a store) and after, each when it is a number. */

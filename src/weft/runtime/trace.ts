@@ -491,6 +491,11 @@ export function traceTaskMessage(kind: 'task-send' | 'task-recv', channel: numbe
   record(ctx, kind, channel, ctx.locate(new Error().stack) ?? awaitAt(), [taskId, 0, 0, 0, 0]);
 }
 
+/** A send's channel capacity, from its first data word (capacity + 2): -1 unbounded, 0 rendezvous; undefined when not recorded. */
+export function channelCapacityOf(data: readonly number[]): number | undefined {
+  return data[0]! > 0 ? data[0]! - 2 : undefined;
+}
+
 /** A task-exit's count of sleeps that waited. */
 export function timersOf(data: readonly number[]): number {
   return data[TIMERS_WORD] ?? 0;

@@ -400,7 +400,7 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
     rec[W.writePos] = (pos + need) | 0;
     // Traced before it is published, so the receive of this message comes after it in the trace.
     try {
-      traceEvent('send', this.#addr);
+      traceEvent('send', this.#addr, [capacity + 2]); // with the channel's capacity (trace.ts, channelCapacityOf)
     } finally {
       // Published and unlocked in one exchange; the receiver reads the slot once it sees the count.
       unlockSend(rec, ticket);

@@ -226,4 +226,21 @@ describe('trace questions a check asks', () => {
     expect(new TraceView(first.outcome.trace).parAtomics()).toHaveLength(50);
     expect(JSON.stringify(second.outcome.trace)).toBe(JSON.stringify(first.outcome.trace));
   });
+
+  it("each send carries its channel's capacity: bounded, rendezvous or unbounded", async () => {
+    const source = program(`
+  const [a, ra] = mpsc.syncChannel(2);
+  const [b, rb] = mpsc.channel();
+  const [c, rc] = mpsc.syncChannel(0);
+  const h = spawn(() => rc.recv());
+  a.send(1);
+  b.send(2);
+  c.send(3);
+  console.log(ra.recv(), rb.recv(), h.join());`);
+    const run = await runProgram(source, { trace: true, seed: 6 });
+    expect(run.lines).toEqual(['1 2 3']);
+    const view = new TraceView(run.outcome.trace);
+    const bySendLine = (needle: string) => view.events.find((e) => e.kind === 'send' && e.line === lineOf(source, needle))!.object;
+    expect([view.capacity(bySendLine('a.send')), view.capacity(bySendLine('b.send')), view.capacity(bySendLine('c.send'))]).toEqual([2, 'unbounded', 0]);
+  });
 });
