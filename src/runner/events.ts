@@ -168,7 +168,8 @@ export interface TraceEvent {
    */
   value?: number;
   /**
-   * A `join`'s value when it was not a number but held numbers (an array, a plain object): a Bloom filter of them
+   * A `join`'s value, or a `par-iter`'s result, when it was not a number but held numbers (an array, a plain object, a
+   * Map): a Bloom filter of them
    * (runtime/trace.ts numbersFilterHas), so a check can ask whether a number came back inside it.
    */
   numbersFilter?: number[];

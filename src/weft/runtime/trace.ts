@@ -190,29 +190,33 @@ export function traceValue(kind: 'unlock' | 'join', object: number, value: unkno
 }
 
 // The numbers inside a value that is not one (a thread that returns an array of results, a [key, value] pair, an
-// object): a Bloom filter of FILTER_BITS bits in data words 1–6, flag NUMBERS_FILTER in word 0, so a check can ask
+// object): a Bloom filter of 192 bits in data words 1–6, flag NUMBERS_FILTER in word 0, so a check can ask
 // whether a number it expects came back inside what a thread returned (numbersFilterHas). It never misses a number
 // that is there; it may say yes for one that is not, with odds under 1 in 1,000 for a value of 4 numbers, about 1 in 30
 // for 24. At most FILTER_LIMIT numbers are looked at, arrays and plain objects FILTER_DEPTH deep.
 const NUMBERS_FILTER = 8;
 const FILTER_WORDS = 6;
-const FILTER_BITS = FILTER_WORDS * 32;
+/** A par-iter's filter has the 4 words its result's numbers would use (1–4): its work keeps words 5 and 6. */
+const ITER_FILTER_WORDS = 4;
 const FILTER_LIMIT = 4096;
 const FILTER_DEPTH = 8;
 const isArray = Array.isArray;
 const ownKeys = Object.keys;
 const prototypeOf = Object.getPrototypeOf;
 const toNumber = Number;
+const mapForEach = Map.prototype.forEach;
+const apply = Reflect.apply;
 const imul = Math.imul;
 
-function numbersFilter(value: object): number[] {
-  const data = [NUMBERS_FILTER, 0, 0, 0, 0, 0, 0];
+function numbersFilter(value: object, words = FILTER_WORDS): number[] {
+  const data = [NUMBERS_FILTER];
+  for (let i = 0; i < words; i++) data[1 + i] = 0;
   let seen = 0;
   const visit = (v: unknown, depth: number): void => {
     if (seen >= FILTER_LIMIT) return;
     if (typeof v === 'number' || typeof v === 'bigint') {
       seen++;
-      const bits = filterBits(toNumber(v));
+      const bits = filterBits(toNumber(v), words * 32);
       for (let i = 0; i < 3; i++) data[1 + (bits[i]! >>> 5)]! |= 1 << (bits[i]! & 31);
       return;
     }
@@ -222,8 +226,16 @@ function numbersFilter(value: object): number[] {
       return;
     }
     const proto = prototypeOf(v);
-    // Plain objects only (their prototype is a realm's Object.prototype, or none), never a class's instance and its getters.
-    if (proto !== null && prototypeOf(proto) !== null) return;
+    // Plain objects only (their prototype is a realm's Object.prototype, or none), never a class's instance and its
+    // getters; a Map's values are read with Map.prototype.forEach as it was when this module loaded.
+    if (proto !== null && prototypeOf(proto) !== null) {
+      try {
+        apply(mapForEach, v, [(item: unknown) => visit(item, depth + 1)]);
+      } catch {
+        // not a Map
+      }
+      return;
+    }
     const keys = ownKeys(v);
     for (let i = 0; i < keys.length; i++) visit((v as Record<string, unknown>)[keys[i]!], depth + 1);
   };
@@ -240,22 +252,27 @@ function mix(h: number): number {
   return h ^ (h >>> 16);
 }
 
-/** The filter's three bit positions for a number (double hashing of its float64 bits). */
-function filterBits(n: number): [number, number, number] {
+/** The filter's three bit positions for a number, out of `size` (double hashing of its float64 bits). */
+function filterBits(n: number, size: number): [number, number, number] {
   valueBits[0] = n === 0 ? 0 : n; // -0 is 0
   const h1 = mix(valueWords[0]! ^ mix(valueWords[1]!)) >>> 0;
   const h2 = (mix(h1 ^ 0x9e3779b9) | 1) >>> 0;
-  return [h1 % FILTER_BITS, (h1 + h2) % FILTER_BITS, (h1 + 2 * h2) % FILTER_BITS];
+  return [h1 % size, (h1 + h2) % size, (h1 + 2 * h2) % size];
 }
 
 /** The Bloom filter `traceValue` recorded for a join's value that is not a number, or undefined. */
-export function recordedNumbersFilter(data: readonly number[]): number[] | undefined {
-  return (data[0]! & NUMBERS_FILTER) === 0 ? undefined : data.slice(1, 1 + FILTER_WORDS);
+export function recordedNumbersFilter(data: readonly number[], words = FILTER_WORDS): number[] | undefined {
+  return (data[0]! & NUMBERS_FILTER) === 0 ? undefined : data.slice(1, 1 + words);
+}
+
+/** The Bloom filter `traceResults` recorded for a par-iter's result that is not a number, or undefined. */
+export function recordedIterFilter(data: readonly number[]): number[] | undefined {
+  return recordedNumbersFilter(data, ITER_FILTER_WORDS);
 }
 
 /** Whether `n` may be among the numbers a recorded filter was made of (never false when it is). */
 export function numbersFilterHas(filter: readonly number[], n: number): boolean {
-  const bits = filterBits(n);
+  const bits = filterBits(n, filter.length * 32);
   for (let i = 0; i < 3; i++) if (((filter[bits[i]! >>> 5]! >>> (bits[i]! & 31)) & 1) === 0) return false;
   return true;
 }
@@ -420,6 +437,11 @@ export function traceResults(at: number, first: unknown, second?: unknown, work?
     numbers |= 2;
     i32[data + 3] = valueWords[0]!;
     i32[data + 4] = valueWords[1]!;
+  } else if (second === undefined && first !== null && typeof first === 'object') {
+    // A par-iter's result that holds numbers (fold and reduce's counts): a Bloom filter of them in words 1–4.
+    const filter = numbersFilter(first, ITER_FILTER_WORDS);
+    numbers |= NUMBERS_FILTER;
+    for (let i = 0; i < ITER_FILTER_WORDS; i++) i32[data + 1 + i] = filter[1 + i]!;
   }
   if (work !== undefined) {
     numbers |= 4;

@@ -243,4 +243,23 @@ describe('trace questions a check asks', () => {
     const bySendLine = (needle: string) => view.events.find((e) => e.kind === 'send' && e.line === lineOf(source, needle))!.object;
     expect([view.capacity(bySendLine('a.send')), view.capacity(bySendLine('b.send')), view.capacity(bySendLine('c.send'))]).toEqual([2, 'unbounded', 0]);
   });
+
+  it("a parallel iterator's object or Map result: which numbers it held", async () => {
+    const source = program(
+      `
+  const counts = parIter(["a b a", "c a", "b"]).fold(() => new Map(), (m, text) => {
+    for (const w of text.split(" ")) m.set(w, (m.get(w) ?? 0) + 1);
+    return m;
+  }).reduce(() => new Map(), (x, y) => { for (const [w, n] of y) x.set(w, (x.get(w) ?? 0) + n); return x; });
+  const words = parIter(["a b a", "c a"]).map((text) => text.split(" ")).collect();
+  console.log([...counts].join(";"), words.length);`,
+      'import { parIter } from "weft/par";',
+    );
+    const run = await runProgram(source, { trace: true, seed: 8 });
+    expect(run.errors).toEqual([]);
+    const [folded, split] = new TraceView(run.outcome.trace).parIterators();
+    expect([3, 2, 1].map((n) => folded!.holds(n))).toEqual([true, true, true]);
+    expect([4, 5, 6].some((n) => split!.holds(n))).toBe(false);
+    expect(folded!.value).toBeUndefined();
+  });
 });
