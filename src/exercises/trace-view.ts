@@ -437,6 +437,7 @@ export class TraceView {
    * a pool's threads), in order: the atomic (its address), the value before (undefined for a store) and after, each
    * when a number, and `seq`, the event's place in the trace (compare with parIterators()' `seq`). Changes made
    * outside par work are not recorded: a total added up on the calling thread after the iterator does not show.
+   * They stop once the trace is half full (50,000 events by default), so the events after them keep their room.
    */
   parAtomics(): { seq: number; thread: string; atomic: number; line: number | undefined; before: number | undefined; after: number | undefined }[] {
     return this.#need()

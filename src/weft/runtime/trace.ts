@@ -193,7 +193,7 @@ export function traceValue(kind: 'unlock' | 'join', object: number, value: unkno
 // object): a Bloom filter of 192 bits in data words 1–6, flag NUMBERS_FILTER in word 0, so a check can ask
 // whether a number it expects came back inside what a thread returned (numbersFilterHas). It never misses a number
 // that is there; it may say yes for one that is not, with odds under 1 in 1,000 for a value of 4 numbers, about 1 in 30
-// for 24. At most FILTER_LIMIT numbers are looked at, arrays and plain objects FILTER_DEPTH deep.
+// for 24. At most FILTER_LIMIT values are looked at, arrays, plain objects and Maps FILTER_DEPTH deep.
 const NUMBERS_FILTER = 8;
 const FILTER_WORDS = 6;
 /** A par-iter's filter has the 4 words its result's numbers would use (1–4): its work keeps words 5 and 6. */
@@ -214,15 +214,15 @@ function numbersFilter(value: object, words = FILTER_WORDS): number[] {
   let seen = 0;
   const visit = (v: unknown, depth: number): void => {
     if (seen >= FILTER_LIMIT) return;
+    seen++; // every value looked at counts, numbers or not: a huge array of strings costs no more than FILTER_LIMIT steps
     if (typeof v === 'number' || typeof v === 'bigint') {
-      seen++;
       const bits = filterBits(toNumber(v), words * 32);
       for (let i = 0; i < 3; i++) data[1 + (bits[i]! >>> 5)]! |= 1 << (bits[i]! & 31);
       return;
     }
     if (v === null || typeof v !== 'object' || depth >= FILTER_DEPTH) return;
     if (isArray(v)) {
-      for (let i = 0; i < v.length; i++) visit(v[i], depth + 1);
+      for (let i = 0; i < v.length && seen < FILTER_LIMIT; i++) visit(v[i], depth + 1);
       return;
     }
     const proto = prototypeOf(v);
@@ -237,7 +237,7 @@ function numbersFilter(value: object, words = FILTER_WORDS): number[] {
       return;
     }
     const keys = ownKeys(v);
-    for (let i = 0; i < keys.length; i++) visit((v as Record<string, unknown>)[keys[i]!], depth + 1);
+    for (let i = 0; i < keys.length && seen < FILTER_LIMIT; i++) visit((v as Record<string, unknown>)[keys[i]!], depth + 1);
   };
   visit(value, 0);
   return data;
@@ -302,9 +302,14 @@ export function tracingParAtomics(): boolean {
  * An atomic's change inside weft/par work (call only when `tracingParAtomics()`): the value before it (undefined for
  * a store, which does not read it) and after, each when it is a number (bigints as numbers, booleans as 0 and 1).
  * A check can tell a total the pool's closures built up in an atomic, change by change, from one stored in whole.
+ * Recorded while the ring is less than half full only (a loop of a million fetchAdds would fill it).
  * Data words: [1 if `before` is there | 2 if `after` is, before's float64 as two words, after's].
  */
 export function traceParAtomic(atomic: number, before: unknown, after: unknown): void {
+  // A parallel loop may change an atomic millions of times: these events stop once the ring is half full, so the
+  // events that come after (joins, exits, what a check reads last) always have room.
+  const r = ring!;
+  if (atomicLoad(r.i32, SEQ) >= r.capacity >> 1) return;
   const ctx = context();
   const data = [0, 0, 0, 0, 0];
   const asNumber = (v: unknown) => (typeof v === 'boolean' ? (v ? 1 : 0) : typeof v === 'bigint' ? toNumber(v) : v);

@@ -211,6 +211,23 @@ describe('trace questions a check asks', () => {
     expect(changes.filter((c) => c.atomic !== first!.atomic)).toEqual([expect.objectContaining({ before: undefined, after: 7 })]);
   });
 
+  it("a parallel loop's atomic changes stop at half the trace, so the join after them is still recorded", async () => {
+    const source = program(
+      `
+  const total = new AtomicI32(0);
+  parIter(Array.from({ length: 100 }, (_, i) => i)).forEach((x) => { total.fetchAdd(x); });
+  const h = spawn(() => total.load());
+  console.log(h.join());`,
+      'import { parIter } from "weft/par";\nimport { AtomicI32 } from "weft/sync";',
+    );
+    const run = await runProgram(source, { trace: true, seed: 4, traceCapacity: 60 });
+    expect(run.lines).toEqual(['4950']);
+    const view = new TraceView(run.outcome.trace);
+    expect(view.parAtomics().length).toBeLessThanOrEqual(30);
+    expect(view.joins().map((j) => j.value)).toEqual([4950]);
+    expect(run.outcome.trace!.dropped).toBe(0);
+  });
+
   it('records no atomic change when the run is not traced, and replays a seed exactly with them', async () => {
     const source = program(
       `
