@@ -52,8 +52,16 @@ export default [
     if (overAll.some((p) => p.value === run.value)) return;
     // Divide and conquer with join shares the work too: the outermost join's two halves (each a real share of the
     // squares, not a total and a zero) must add up to the answer.
+    // A share is the squares of a part of xs: the items before some index and the items from there on (a split into
+    // halves, at any point), or the items at even and at odd indices.
     const halves = run.trace.parJoins().filter((j) => j.depth === 0);
-    if (halves.some(({ results: [a, b] }) => a !== undefined && b !== undefined && a > 0 && b > 0 && a + b === run.value)) return;
+    const shares = new Set<number>();
+    let prefix = 0;
+    for (const x of xs) shares.add((prefix += x * x));
+    shares.add(xs.reduce((acc, x, i) => (i % 2 === 0 ? acc + x * x : acc), 0));
+    shares.add(xs.reduce((acc, x, i) => (i % 2 === 1 ? acc + x * x : acc), 0));
+    const isShare = (v: number) => v > 0 && v < loop(xs) && shares.has(v);
+    if (halves.some(({ results: [a, b] }) => a !== undefined && b !== undefined && (isShare(a) || isShare(b)) && a + b === run.value)) return;
     // A shared atomic total that the iterator's closures add each square to (forEach) is the pool's work too: the
     // trace records an atomic's changes made inside parallel work only, so the total must have been built up there,
     // by more than one change, and left at the value sumOfSquares returned.
@@ -73,8 +81,9 @@ export default [
     run.fail(
       iterators.length === 0
         ? halves.length > 0
-          ? `join ran, but its two halves (${halves.map(({ results: [a, b] }) => `${show(a)} and ${show(b)}`).join('; ')}) are not two shares of the squares ` +
-            `that add up to what sumOfSquares returned, ${show(run.value)}: the pool did not compute the answer. Use parIter(xs).map((x) => x * x).sum(), or let each half of a join sum its own share of the squares`
+          ? `join ran, but its two halves (${halves.map(({ results: [a, b] }) => `${show(a)} and ${show(b)}`).join('; ')}) are not the sums of the squares ` +
+            `of two parts of xs (the items before some index and the rest) that add up to what sumOfSquares returned, ${show(run.value)}: the pool did not compute the answer. ` +
+            `Use parIter(xs).map((x) => x * x).sum(), or let each half of a join sum the squares of its own half of xs`
           : `no parallel iterator ran: the ${count(xs.length)} squares were summed on the calling thread alone. Use parIter(xs) from weft/par, with map and sum`
         : `the parallel iterators ran over ${show(iterators.map((p) => p.items))} items, not over all ${count(xs.length)}`,
     );
