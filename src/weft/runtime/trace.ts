@@ -518,6 +518,13 @@ export function traceTaskMessage(kind: 'task-send' | 'task-recv', channel: numbe
   record(ctx, kind, channel, ctx.locate(new Error().stack) ?? awaitAt(), [taskId, 0, 0, 0, 0]);
 }
 
+/** A weft/sync channel's send, with the channel's capacity (-1 unbounded): nothing is allocated when the run is not traced. */
+export function traceSend(channel: number, capacity: number): void {
+  const ctx = context();
+  if (!ctx.traced) return;
+  record(ctx, 'send', channel, ctx.locate(new Error().stack), [capacity + 2]);
+}
+
 /** A send's channel capacity, from its first data word (capacity + 2): -1 unbounded, 0 rendezvous; undefined when not recorded. */
 export function channelCapacityOf(data: readonly number[]): number | undefined {
   return data[0]! > 0 ? data[0]! - 2 : undefined;
