@@ -134,7 +134,8 @@ async function run(file: string, options: RunOptions, labelThreads: boolean, tim
     for (const e of outcome.trace.events) {
       const where = e.line === undefined ? '' : ` ${file}:${e.line}${e.column === undefined ? '' : `:${e.column}`}`;
       const task = e.task === undefined ? '' : ` ${e.task.outcome}, polls ${e.task.polls}, wakes ${e.task.wakes}, busy ${e.task.busyMicros} µs`;
-      process.stderr.write(`trace ${e.time} [${e.thread}] ${e.kind} @${e.object}${where}${task}\n`);
+      const atomic = e.atomic === undefined ? '' : ` ${e.atomic.before ?? '(stored)'} -> ${e.atomic.after ?? '?'}`;
+      process.stderr.write(`trace ${e.time} [${e.thread}] ${e.kind} @${e.object}${where}${task}${atomic}\n`);
     }
     if (outcome.trace.dropped > 0) process.stderr.write(`trace: ${outcome.trace.dropped} events dropped (the trace was full)\n`);
   }

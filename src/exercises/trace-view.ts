@@ -10,6 +10,7 @@
  * and the learner's line.
  */
 import type { TraceEvent } from '../runner/events.ts';
+import { numbersFilterHas, valueHash } from '../weft/runtime/trace.ts';
 
 export interface SpawnInfo {
   /** The new thread's id (its `spawn` event's object). */
@@ -58,6 +59,11 @@ export interface TaskSummary {
   wakes: number;
   /** Time spent in its polls (0 under a seed). */
   busyMicros: number;
+  /**
+   * How many weft/task sleeps (sleep, sleepUntil, a timeout's timer…) had to wait in its polls, each counted once:
+   * ten futures that each sleep, joined in one task, count ten; a sleep whose deadline had already passed counts none.
+   */
+  timers: number;
   /** Spawn to exit (or to the run's last event); under a seed, in scheduler steps. */
   lifetimeMicros: number;
   /** Lifetime minus busy: time spent waiting to be woken or to be polled. */
@@ -136,12 +142,19 @@ export class TraceView {
   /**
    * Every `join()` that returned, in the order they returned: who joined which thread, where,
    * and what the thread returned when that was a number (`value`), so a check can tell results
-   * that came back through `join` from results computed elsewhere.
+   * that came back through `join` from results computed elsewhere. `holds(n)` asks whether `n`
+   * came back in it: it was the value, or one of the numbers inside an array or plain object the
+   * thread returned (a Bloom filter: never false when it did; true by mistake now and then, 1 in
+   * 1,000 or less for a value of a few numbers).
    */
-  joins(): { by: string; threadId: number; line: number | undefined; value: number | undefined }[] {
+  joins(): { by: string; threadId: number; line: number | undefined; value: number | undefined; holds: (n: number) => boolean }[] {
     return this.#need()
       .filter((e) => e.kind === 'join')
-      .map((e) => ({ by: e.thread, threadId: e.object, line: e.line, value: e.value }));
+      .map((e) => {
+        const filter = e.numbersFilter;
+        const holds = (n: number) => e.value === n || (filter !== undefined && numbersFilterHas(filter, n));
+        return { by: e.thread, threadId: e.object, line: e.line, value: e.value, holds };
+      });
   }
 
   /**
@@ -279,6 +292,16 @@ export class TraceView {
     return [...new Set(this.#need().filter((e) => e.kind === kind && e.object === channel).map((e) => e.thread))];
   }
 
+  /**
+   * How many messages `channel` (a weft/sync channel's address) holds, as its sends record it: a bounded channel's
+   * capacity (0 for a rendezvous channel), 'unbounded' for mpsc.channel(), undefined when nothing was sent on it.
+   */
+  capacity(channel: number): number | 'unbounded' | undefined {
+    const send = this.#need().find((e) => e.kind === 'send' && e.object === channel && e.capacity !== undefined);
+    if (send === undefined) return undefined;
+    return send.capacity! < 0 ? 'unbounded' : send.capacity;
+  }
+
   /** Messages sent on `channel` (or on any channel). */
   sends(channel?: number): number {
     return this.#need().filter((e) => e.kind === 'send' && (channel === undefined || e.object === channel)).length;
@@ -382,20 +405,59 @@ export class TraceView {
    * are traced there).
    */
   parIterators(): {
+    /** The event's place in the trace: what parAtomics() recorded after it, on this thread, came during or after it. */
+    seq: number;
     thread: string;
     items: number;
     line: number | undefined;
     value: number | undefined;
     work: { totalMs: number; longestMs: number } | undefined;
+    /**
+     * Whether `n` is among the numbers its result held, when that result was an array, a plain object or a Map (the
+     * counts a fold and reduce built): a Bloom filter of 128 bits, never false when it is there; for a result of a
+     * few dozen distinct numbers, a wrong yes about 1 time in 8 for each number asked about. For a number result, `value`.
+     */
+    holds: (n: number) => boolean;
   }[] {
     return this.#need()
       .filter((e) => e.kind === 'par-iter')
       .map((e) => ({
+        seq: e.seq,
         thread: e.thread,
         items: e.object,
         line: e.line,
         value: e.value,
         work: e.work && 'total' in e.work ? { totalMs: e.work.total / 1000, longestMs: e.work.longest / 1000 } : undefined,
+        holds: (n: number) => e.value === n || (e.numbersFilter !== undefined && numbersFilterHas(e.numbersFilter, n)),
+      }));
+  }
+
+  /**
+   * Every change to an atomic made inside weft/par work (a parallel iterator's or a join's closures, or any code on
+   * a pool's threads), in order: the atomic (its address), the value before (undefined for a store) and after, each
+   * when a number, and `seq`, the event's place in the trace (compare with parIterators()' `seq`). Changes made
+   * outside par work are not recorded: a total added up on the calling thread after the iterator does not show.
+   * They stop once the trace is half full (50,000 events by default), so the events after them keep their room.
+   */
+  parAtomics(): { seq: number; thread: string; atomic: number; line: number | undefined; before: number | undefined; after: number | undefined }[] {
+    return this.#need()
+      .filter((e) => e.kind === 'par-atomic')
+      .map((e) => ({ seq: e.seq, thread: e.thread, atomic: e.object, line: e.line, before: e.atomic?.before, after: e.atomic?.after }));
+  }
+
+  /**
+   * Every value sent on a weft/task oneshot channel, in order: the sending task (its id on its thread's executor; 0:
+   * code outside any task), where, and `is(v)`, whether the value sent was `v` (a string, number, boolean or null,
+   * compared by a 32-bit hash: a wrong yes is about 1 in 4 billion; always false for other values).
+   */
+  oneshotSends(): { task: number; thread: string; line: number | undefined; is: (value: unknown) => boolean }[] {
+    return this.#need()
+      .filter((e) => e.kind === 'oneshot-send')
+      .map((e) => ({
+        task: e.object,
+        thread: e.thread,
+        line: e.line,
+        is: (value: unknown) => e.valueHash !== undefined && valueHash(value) === e.valueHash,
       }));
   }
 
@@ -417,6 +479,7 @@ export class TraceView {
           polls: 0,
           wakes: 0,
           busyMicros: 0,
+          timers: 0,
           lifetimeMicros: 0,
           idleMicros: 0,
           awaitLine: undefined,
@@ -429,7 +492,7 @@ export class TraceView {
       } else if (e.kind === 'task-exit' && e.task !== undefined) {
         const task = byKey.get(key);
         if (task === undefined) continue;
-        Object.assign(task, { ...e.task, awaitLine: e.line, lifetimeMicros: e.time - task.spawnedAt, exitedAtMs: e.clockMs });
+        Object.assign(task, { ...e.task, timers: e.task.timers ?? 0, awaitLine: e.line, lifetimeMicros: e.time - task.spawnedAt, exitedAtMs: e.clockMs });
       }
     }
     return all.map(({ spawnedAt, ...task }) => {

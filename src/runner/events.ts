@@ -144,7 +144,11 @@ export interface TraceEvent {
     /** A weft/par parallel iterator's terminal operation (object: the number of items it runs over), at the call. */
     | 'par-iter'
     /** One poll of a task (object: the task's id), recorded as it returned, at the await it stopped at (none: it ended); `poll` says where it began. Only with RunOptions.tracePolls. */
-    | 'task-poll';
+    | 'task-poll'
+    /** An atomic's change inside weft/par work (object: the atomic's address), at the call; `atomic` says from what to what. */
+    | 'par-atomic'
+    /** A value sent on a weft/task oneshot channel (object: the sending task's id, 0 outside any task), at the send; `valueHash` when the value is a string, number, boolean or null. */
+    | 'oneshot-send';
   thread: string;
   threadId: number;
   object: number;
@@ -157,12 +161,24 @@ export interface TraceEvent {
    * polls (µs; 0 under a seed, so a seed replays its trace exactly) and how
    * it ended. Its idle time is its lifetime (from its task-spawn) minus busy.
    */
-  task?: { polls: number; wakes: number; busyMicros: number; outcome: 'ok' | 'panic' | 'cancelled' };
+  task?: { polls: number; wakes: number; busyMicros: number; outcome: 'ok' | 'panic' | 'cancelled'; timers?: number };
   /**
    * An `unlock`'s Mutex value as its holder left it, a `join`'s returned value, a `par-iter`'s result (what its sum,
    * reduce… returned): present when that value is a number.
    */
   value?: number;
+  /**
+   * A `join`'s value, or a `par-iter`'s result, when it was not a number but held numbers (an array, a plain object, a
+   * Map): a Bloom filter of them
+   * (runtime/trace.ts numbersFilterHas), so a check can ask whether a number came back inside it.
+   */
+  numbersFilter?: number[];
+  /** A weft/sync `send`'s channel capacity: -1 for an unbounded channel, 0 for a rendezvous one. */
+  capacity?: number;
+  /** A `oneshot-send`'s value, hashed (runtime/trace.ts valueHash), when it is a string, number, boolean or null. */
+  valueHash?: number;
+  /** A `par-atomic`'s change: the atomic's value before (absent for a store) and after, each when it is a number. */
+  atomic?: { before?: number; after?: number };
   /** A `par-join`'s results: what its two closures returned (`a`, `b`), each present when it is a number. */
   results?: { a?: number; b?: number };
   /**

@@ -5,7 +5,7 @@
  */
 import type { RunOutcome } from './events.ts';
 import type { RunMemory } from '../weft/runtime/memory.ts';
-import { readTrace, recordedResults, recordedValue, recordedWork, taskClockOf, TASK_OUTCOMES } from '../weft/runtime/trace.ts';
+import { channelCapacityOf, readTrace, recordedIterFilter, recordedAtomicChange, recordedValueHash, recordedNumbersFilter, recordedResults, recordedValue, recordedWork, taskClockOf, TASK_OUTCOMES, timersOf } from '../weft/runtime/trace.ts';
 import { WAIT_KINDS } from '../weft/runtime/wait.ts';
 import { threadName } from '../weft/runtime/thread-table.ts';
 
@@ -28,9 +28,14 @@ export function collectTrace(ring: SharedArrayBuffer, memory: RunMemory): NonNul
       time: e.time,
       ...(e.line > 0 ? { line: e.line, ...(e.column > 0 ? { column: e.column } : {}) } : {}),
       ...(e.kind === 'task-exit'
-        ? { task: { polls: e.data[0]!, wakes: e.data[1]!, busyMicros: e.data[2]!, outcome: TASK_OUTCOMES[e.data[3]!] ?? 'ok' } }
+        ? { task: { polls: e.data[0]!, wakes: e.data[1]!, busyMicros: e.data[2]!, outcome: TASK_OUTCOMES[e.data[3]!] ?? 'ok', timers: timersOf(e.data) } }
         : {}),
       ...((e.kind === 'unlock' || e.kind === 'join' || e.kind === 'par-iter') && recordedValue(e.data) !== undefined ? { value: recordedValue(e.data)! } : {}),
+      ...(e.kind === 'join' && recordedNumbersFilter(e.data) !== undefined ? { numbersFilter: recordedNumbersFilter(e.data)! } : {}),
+      ...(e.kind === 'par-iter' && recordedIterFilter(e.data) !== undefined ? { numbersFilter: recordedIterFilter(e.data)! } : {}),
+      ...(e.kind === 'send' && channelCapacityOf(e.data) !== undefined ? { capacity: channelCapacityOf(e.data)! } : {}),
+      ...(e.kind === 'par-atomic' ? { atomic: recordedAtomicChange(e.data) } : {}),
+      ...(e.kind === 'oneshot-send' && recordedValueHash(e.data) !== undefined ? { valueHash: recordedValueHash(e.data)! } : {}),
       ...(e.kind === 'par-join' && (e.data[0]! & 3) !== 0 ? { results: joinResults(e.data) } : {}),
       ...(e.kind === 'par-iter' || e.kind === 'par-join' ? workOf(e.kind, e.data) : {}),
       ...(e.kind === 'block' && WAIT_KINDS[e.data[0]! - 1] !== undefined ? { waitKind: WAIT_KINDS[e.data[0]! - 1]! } : {}),

@@ -157,6 +157,7 @@ export function objectNames(events: TraceEvent[]): { lockIndex: Map<number, numb
       case 'task-blocking':
       case 'held-across-await':
       case 'task-poll':
+      case 'oneshot-send':
         return e.object === 0 ? 'main task' : `task ${e.object}`;
       case 'task-send':
       case 'task-recv':
@@ -198,6 +199,8 @@ const VERB: Record<TraceEvent['kind'], string> = {
   'par-join': 'called join',
   'par-iter': 'ran a parallel iterator over',
   'task-poll': 'polled',
+  'par-atomic': 'changed, in parallel work,',
+  'oneshot-send': 'answered on a oneshot, from',
 };
 
 export function buildTimeline(input: TimelineInput): TimelineModel {

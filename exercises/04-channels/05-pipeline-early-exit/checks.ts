@@ -73,6 +73,28 @@ export default [
     const channels = run.trace.channels();
     const generatorChannel = channels.find((c) => run.trace.threadsThat('send', c).some((name) => name !== 'main' && !channels.some((d) => run.trace.threadsThat('recv', d).includes(name))));
     if (generatorChannel === undefined) run.fail(`${describe(start, k)}, no thread sent numbers without receiving any: keep the generator stage`);
+    // Bounded by design, not by this schedule's luck: a channel with room for more lets its sender run ahead whenever
+    // the next stage is slow, whether or not this run's schedule made it slow.
+    for (const channel of channels) {
+      const capacity = run.trace.capacity(channel);
+      if (capacity === undefined || (capacity !== 'unbounded' && capacity <= CAPACITY)) continue;
+      const [sender] = run.trace.threadsThat('send', channel);
+      const [receiver] = run.trace.threadsThat('recv', channel);
+      const at = run.trace.events.find((e) => e.kind === 'send' && e.object === channel && e.line !== undefined);
+      run.fail(
+        `${describe(start, k)}, ${
+          channel === generatorChannel
+            ? 'the numbers channel, from the generator to the filter,'
+            : receiver === 'main'
+              ? 'the primes channel, from the filter to the caller,'
+              : `the channel from ${sender ?? 'a stage'} to ${receiver ?? 'the next stage'}`
+        } ` +
+          (capacity === 'unbounded' ? 'is unbounded (mpsc.channel())' : `holds ${count(capacity)} values`) +
+          `: its sender can run that far ahead whenever the stage after it is slow, and everything it sends past what the caller needs is wasted. ` +
+          `Make every channel of the pipeline mpsc.syncChannel(${CAPACITY})`,
+        at?.line !== undefined ? { line: at.line, column: 1 } : undefined,
+      );
+    }
     const ahead = run.trace.mostInFlight(generatorChannel);
     if (ahead > CAPACITY + 1) {
       run.fail(

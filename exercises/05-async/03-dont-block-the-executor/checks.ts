@@ -101,12 +101,11 @@ export default [
           `Hand the work to spawnBlocking(() => digest(record)) and await the future it returns`,
       );
     }
-    // Every digest must come back from a blocking thread: the trace keeps what each thread returned when it is a
-    // number. A thread that returned something else (the whole batch's digests in an array) may hold any of them.
+    // Every digest must come back from a blocking thread: the trace keeps what each thread returned, a number or the
+    // numbers inside an array or object (the whole batch's digests, an [index, digest] pair). A thread that hands back
+    // the record and leaves the hashing to the task returns no digest.
     const joins = run.trace.joins();
-    const fromThreads = new Set(joins.map((j) => j.value).filter((v) => v !== undefined));
-    if (joins.some((j) => j.value === undefined)) return;
-    const onExecutor = b.ids.filter((id) => !fromThreads.has(digest(`record-${id}`)));
+    const onExecutor = b.ids.filter((id) => !joins.some((j) => j.holds(digest(`record-${id}`))));
     if (onExecutor.length === 0) return;
     run.fail(
       `the digests of ${plural(onExecutor.length, 'request')} out of ${b.ids.length} (ids ${show(onExecutor)}) did not come back from a blocking thread: ` +

@@ -70,7 +70,23 @@ export default [
     const run = await store(t, scripts, t.seeds(1)[0]!, true);
     const channels = commandChannels(run);
     const received = channels.reduce((n, c) => n + c.receives, 0);
-    if (received >= ops) return;
+    if (received >= ops) {
+      // The manager must also be the one who answers: every answer a client got was sent on a oneshot by a task that
+      // received the commands. Clients that work the answers out from a map of their own only send the manager traffic.
+      const managers = new Set(channels.map((c) => c.receiverTasks[0]!));
+      const replies = run.trace.oneshotSends().filter((r) => r.thread === channels[0]!.thread && managers.has(r.task));
+      const unanswered = expectedAnswers(scripts).flat();
+      for (const reply of replies) {
+        const i = unanswered.findIndex((answer) => reply.is(answer));
+        if (i >= 0) unanswered.splice(i, 1);
+      }
+      if (unanswered.length === 0) return;
+      run.fail(
+        `the commands reached a manager, but ${plural(unanswered.length, 'answer')} the clients needed (${show(unanswered, 4)}) never came from it on a oneshot ` +
+          `(it sent ${plural(replies.length, 'reply', 'replies')}): the clients worked out their answers some other way, from a map the manager does not own. ` +
+          `Let the manager alone read and write the map, and answer each command with command.reply.send(…)`,
+      );
+    }
     run.fail(
       channels.length === 0
         ? `no command went through a weft/task mpsc channel from one task to another: the clients reached the map some other way. ` +
@@ -108,6 +124,38 @@ export default [
         task?.awaitLine !== undefined ? { line: task.awaitLine, column: 1 } : undefined,
       );
     }
+  }),
+
+  check('one-command-at-a-time', 'Commands that arrive together are applied one at a time, each answered after the one before it', async (t) => {
+    // Twelve clients set one key at the same moment, each to a value of its own; a thirteenth reads it once they are
+    // done. The manager takes the sets in some order, so each answers the value the set before it stored (the first
+    // null), and the read answers the last: together, one chain through every value.
+    const values = Array.from({ length: 12 }, (_, c) => `v${c}-${Math.floor(t.random() * 1000)}`);
+    const scripts: Op[][] = [...values.map((v): Op[] => [[0, 'set', 'shared', v]]), [[50, 'get', 'shared']]];
+    const run = await store(t, scripts, t.seeds(1)[0]!);
+    const got = run.value;
+    if (!Array.isArray(got) || got.length !== scripts.length || !got.every((a) => Array.isArray(a) && a.length === 1)) {
+      run.fail(`runStore returned ${show(got)} for ${plural(scripts.length, 'script')} of one operation each: it should return one array of answers per script`);
+    }
+    const answers = (got as unknown[][]).map((a) => a[0]);
+    const setAnswers = answers.slice(0, values.length);
+    // In a chain every value but the last is answered once, by the set that came after it, and the read answers the last.
+    const previous = new Set(setAnswers);
+    const last = values.filter((v) => !previous.has(v));
+    const chain =
+      setAnswers.filter((a) => a === null).length === 1 &&
+      previous.size === values.length &&
+      setAnswers.every((a) => a === null || values.includes(a as string)) &&
+      last.length === 1 &&
+      answers[values.length] === last[0] &&
+      setAnswers.every((a, c) => a !== values[c]);
+    if (chain) return;
+    run.fail(
+      `twelve clients set the key "shared" at the same moment (to ${show(values, 3)}), and a client read it 50 ms later. ` +
+        `Their sets answered ${show(setAnswers, 12)} and the read ${show(answers[values.length])}: ` +
+        `if the manager applies each command before it takes the next, each set answers the value the set before it stored (one of them null), every value but the last exactly once, and the read answers the last. ` +
+        `Apply each command to the map before answering and before receiving the next one, with no await in between`,
+    );
   }),
 
   check('queue-at-most-32', 'No more than 32 commands ever wait in the channel', async (t) => {

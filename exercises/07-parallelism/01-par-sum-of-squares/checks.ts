@@ -8,6 +8,22 @@ function someArrays(t: CheckContext): number[][] {
 
 const loop = (xs: number[]) => xs.reduce((acc, x) => acc + x * x, 0);
 
+/**
+ * Whether one atomic's changes, made inside parallel work after the iterator started, built up `value`: the last
+ * change left it there, it was a read-modify-write (fetchAdd and the like, not a store of a total computed elsewhere),
+ * and at least two changes moved it (a total added in one go is the loop's, passed through the pool).
+ */
+function builtInAtomic(changes: { atomic: number; before: number | undefined; after: number | undefined }[], value: unknown): boolean {
+  const byAtomic = new Map<number, typeof changes>();
+  for (const c of changes) byAtomic.set(c.atomic, [...(byAtomic.get(c.atomic) ?? []), c]);
+  for (const list of byAtomic.values()) {
+    const last = list[list.length - 1]!;
+    if (last.after !== value || last.before === undefined) continue;
+    if (list.filter((c) => c.before !== undefined && c.after !== undefined && c.after !== c.before).length >= 2) return true;
+  }
+  return false;
+}
+
 export default [
   check('same-as-the-loop', 'It gives what the plain loop gives, however the work is split', async (t) => {
     const arrays = someArrays(t);
@@ -36,15 +52,27 @@ export default [
     if (overAll.some((p) => p.value === run.value)) return;
     // Divide and conquer with join shares the work too: the outermost join's two halves (each a real share of the
     // squares, not a total and a zero) must add up to the answer.
+    // A share is the squares of a part of xs: the items before some index and the items from there on (a split into
+    // halves, at any point), or the items at even and at odd indices.
     const halves = run.trace.parJoins().filter((j) => j.depth === 0);
-    if (halves.some(({ results: [a, b] }) => a !== undefined && b !== undefined && a > 0 && b > 0 && a + b === run.value)) return;
+    const shares = new Set<number>();
+    let prefix = 0;
+    for (const x of xs) shares.add((prefix += x * x));
+    shares.add(xs.reduce((acc, x, i) => (i % 2 === 0 ? acc + x * x : acc), 0));
+    shares.add(xs.reduce((acc, x, i) => (i % 2 === 1 ? acc + x * x : acc), 0));
+    const isShare = (v: number) => v > 0 && v < loop(xs) && shares.has(v);
+    if (halves.some(({ results: [a, b] }) => a !== undefined && b !== undefined && (isShare(a) || isShare(b)) && a + b === run.value)) return;
+    // A shared atomic total that the iterator's closures add each square to (forEach) is the pool's work too: the
+    // trace records an atomic's changes made inside parallel work only, so the total must have been built up there,
+    // by more than one change, and left at the value sumOfSquares returned.
     const [shown] = overAll;
+    if (shown !== undefined && builtInAtomic(run.trace.parAtomics().filter((c) => c.seq > shown.seq), run.value)) return;
     if (shown !== undefined) {
       run.fail(
         (shown.value === undefined
           ? `a parallel iterator went over all ${count(xs.length)} items, but it did not sum them (it ended in collect, forEach or the like), ` +
-            `so the ${show(run.value)} sumOfSquares returned is not the iterator's result: it was added up outside it (on the calling thread, or in a shared total). ` +
-            `Let the iterator's own result be the sum: parIter(xs).map((x) => x * x).sum()`
+            `and its closures did not add the squares up in an atomic total either, so the ${show(run.value)} sumOfSquares returned was added up outside it, on the calling thread. ` +
+            `Let the iterator's own result be the sum: parIter(xs).map((x) => x * x).sum() (or add each square to an AtomicI32 inside forEach, and return its value)`
           : `a parallel iterator went over all ${count(xs.length)} items, but it returned ${show(shown.value)} and sumOfSquares returned ${show(run.value)}: ` +
             `the squares were summed somewhere else, and the pool's work was thrown away. Return the iterator's result: parIter(xs).map((x) => x * x).sum()`),
         shown.line !== undefined ? { line: shown.line, column: 1 } : undefined,
@@ -53,8 +81,9 @@ export default [
     run.fail(
       iterators.length === 0
         ? halves.length > 0
-          ? `join ran, but its two halves (${halves.map(({ results: [a, b] }) => `${show(a)} and ${show(b)}`).join('; ')}) are not two shares of the squares ` +
-            `that add up to what sumOfSquares returned, ${show(run.value)}: the pool did not compute the answer. Use parIter(xs).map((x) => x * x).sum(), or let each half of a join sum its own share of the squares`
+          ? `join ran, but its two halves (${halves.map(({ results: [a, b] }) => `${show(a)} and ${show(b)}`).join('; ')}) are not the sums of the squares ` +
+            `of two parts of xs (the items before some index and the rest) that add up to what sumOfSquares returned, ${show(run.value)}: the pool did not compute the answer. ` +
+            `Use parIter(xs).map((x) => x * x).sum(), or let each half of a join sum the squares of its own half of xs`
           : `no parallel iterator ran: the ${count(xs.length)} squares were summed on the calling thread alone. Use parIter(xs) from weft/par, with map and sum`
         : `the parallel iterators ran over ${show(iterators.map((p) => p.items))} items, not over all ${count(xs.length)}`,
     );

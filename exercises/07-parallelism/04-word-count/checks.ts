@@ -69,8 +69,20 @@ export default [
   check('uses-fold', 'A parallel iterator goes over the texts', async (t) => {
     const texts = plainTexts(t, 40);
     const run = await t.call('wordCount', [texts], { seed: t.seeds(1)[0]!, trace: true });
-    if (!run.trace.parIterators().some((p) => p.items === texts.length)) {
+    const overAll = run.trace.parIterators().filter((p) => p.items === texts.length);
+    if (overAll.length === 0) {
       run.fail(`no parallel iterator went over the ${count(texts.length)} texts: use parIter(texts) with fold and reduce`);
+    }
+    // What the iterator returned must be the counts: the trace keeps the numbers its result held (an object, a Map).
+    // An iterator that hands back the words, or the texts, leaves the counting to a loop on the calling thread.
+    const counts = [...new Set(Object.values(countWords(texts)))];
+    if (!overAll.some((p) => counts.every((n) => p.holds(n)))) {
+      run.fail(
+        `a parallel iterator went over the ${count(texts.length)} texts, but what it returned does not hold the word counts (${show(counts.slice(0, 6))}…): ` +
+          `it handed back the words or the texts, and they were counted afterwards, outside it, on one thread. ` +
+          `Count inside the iterator: parIter(texts).fold(() => ({}), (counts, text) => …).reduce(() => ({}), merge) returns the counts`,
+        overAll[0]!.line !== undefined ? { line: overAll[0]!.line, column: 1 } : undefined,
+      );
     }
     // The iterator must also do the counting: in a free run the trace says how long its pieces worked. Bigger texts,
     // counted here too for comparison: an iterator that only goes over the texts for show (count(), or collect() of

@@ -105,6 +105,16 @@ export default [
           'the replies did not come from ping. Call ping(id, delays[id]) for every subscriber and use what it answers',
       );
     }
+    // Every ping sleeps once, from the moment it is pinged: one wait per subscriber. Sleeping to each moment in turn
+    // and writing the replies there waits once per moment, and pings nobody.
+    const waited = run.trace.tasks().reduce((total, task) => total + task.timers, 0);
+    if (waited < delays.length) {
+      run.fail(
+        `for ${count(delays.length)} subscribers the program's tasks waited on only ${plural(waited, 'sleep')}: ` +
+          `each ping(id, delays[id]) waits once, so ${count(delays.length)} pings make ${count(delays.length)} waits. ` +
+          'The replies did not all come from ping: start a ping for every subscriber (a task each, or one join over them all) and use what each answers',
+      );
+    }
   }),
 
   check('ten-thousand', 'Ten thousand subscribers answer in the time of the slowest', async (t) => {

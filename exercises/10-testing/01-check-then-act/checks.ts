@@ -29,6 +29,16 @@ export default [
     const customers = 4;
     await t.eachRun({ seeds: 2, free: 1, trace: true, call: { name: 'runOffice', args: [seats, customers] } }, (run: ProgramRun) => {
       const buyers = new Set(run.trace.spawned().map((s) => s.threadId));
+      // The customers come all at once: the bench starts every one of them before it joins any. A bench that waits
+      // for each customer before starting the next leaves no schedule in which two can race.
+      const lastSpawn = run.trace.events.findLastIndex((e) => e.kind === 'spawn');
+      const firstJoin = run.trace.events.findIndex((e) => e.kind === 'join' && buyers.has(e.object));
+      if (firstJoin >= 0 && firstJoin < lastSpawn) {
+        run.fail(
+          `runOffice waited for a customer to finish before it started the next one, so no two customers were ever buying at the same time and no schedule can show the race. ` +
+            `Keep the test bench as it was given: it starts all ${count(customers)} customers, then joins them`,
+        );
+      }
       const naps = run.trace.waits('sleep').filter((w) => buyers.has(w.threadId));
       if (naps.length > 0) {
         run.fail(

@@ -18,7 +18,7 @@ import { context } from '../runtime/context.ts';
 import { liftedForPar } from './lifted.ts';
 import { type Lifted } from '../runtime/lift.ts';
 import { scheduled, scheduledCuts } from '../runtime/scheduler.ts';
-import { pieceMicros, pieceStart, traceEventWithResults, traceResults } from '../runtime/trace.ts';
+import { enterParWork, leaveParWork, pieceMicros, pieceStart, traceEventWithResults, traceResults } from '../runtime/trace.ts';
 import { answered, combine, startStretch, type Fuse, type StageKind, type TerminalKind } from './pipeline.ts';
 import { chainSite } from './fused.ts';
 import { mapClosures, runOnRegistry, SKIPPED, type PieceTimes, sourceArray, sourceItem, sourceLength, typedArrayKind, type AnyTypedArray, type Source, type StageSpec, type TerminalSpec } from './job.ts';
@@ -380,7 +380,13 @@ export class ParallelIterator<T> {
 
   #run(terminal: TerminalSpec): unknown {
     const traced: Traced = { at: -1, timed: pieceStart() >= 0, work: { total: 0, longest: 0 } };
-    const result = this.#runTraced(terminal, traced);
+    let result: unknown;
+    enterParWork(); // the closures' atomic changes are traced as the pool's work (trace.ts, par-atomic)
+    try {
+      result = this.#runTraced(terminal, traced);
+    } finally {
+      leaveParWork();
+    }
     // The par-iter event carries the result, when it is a number, and in a free run how long the pieces took.
     traceResults(traced.at, result, undefined, traced.timed ? { first: traced.work.total, second: traced.work.longest } : undefined);
     return result;

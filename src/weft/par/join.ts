@@ -19,7 +19,7 @@
 import { context } from '../runtime/context.ts';
 import { decodeValue, encodeCaptures, encodeValue } from '../runtime/codec.ts';
 import { scheduled } from '../runtime/scheduler.ts';
-import { pieceMicros, pieceStart, traceEventWithResults, traceResults, type PieceWork } from '../runtime/trace.ts';
+import { enterParWork, leaveParWork, pieceMicros, pieceStart, traceEventWithResults, traceResults, type PieceWork } from '../runtime/trace.ts';
 import { type Lifted } from '../runtime/lift.ts';
 import { liftedForPar } from './lifted.ts';
 import { currentRegistry, withRegistry } from './current.ts';
@@ -57,6 +57,7 @@ export function joinIn<A, B>(pool: number | undefined, a: () => A, b: () => B): 
   // In a traced free run, how long each closure took, µs, on whichever thread ran it.
   const work: PieceWork | undefined = at >= 0 && pieceStart() >= 0 ? { first: 0, second: 0 } : undefined;
   joinDepth++;
+  enterParWork(); // the closures' atomic changes are traced as the pool's work (trace.ts, par-atomic)
   try {
     let results: [A, B];
     if (pool === undefined) results = joinOnRegistry<A, B>(currentRegistry(), la, lb, mem, work);
@@ -65,6 +66,7 @@ export function joinIn<A, B>(pool: number | undefined, a: () => A, b: () => B): 
     traceResults(at, results[0], results[1], work); // the par-join event carries both results, when they are numbers
     return results;
   } finally {
+    leaveParWork();
     joinDepth--;
   }
 }

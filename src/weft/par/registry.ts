@@ -38,7 +38,7 @@ import { H, type RunMemory } from '../runtime/memory.ts';
 import { registerInternalEntry, type ClosureFactories } from '../runtime/lift.ts';
 import { allocateThread } from '../runtime/thread-table.ts';
 import { RunStopped } from '../runtime/stop.ts';
-import { pieceMicros, pieceStart } from '../runtime/trace.ts';
+import { enterParWork, pieceMicros, pieceStart } from '../runtime/trace.ts';
 import { blockWhileEqual, waitWhileEqual, wake } from '../runtime/wait.ts';
 import { assignPriority } from '../runtime/scheduler.ts';
 import { availableParallelism } from '../thread.ts';
@@ -404,6 +404,8 @@ export function waitFor(registry: number, index: number, value: number): void {
 function workerMain(factories: ClosureFactories, registry: number, index: number): void {
   const state: WorkerState = { registry, index, factories, cache: new Map() };
   worker = state;
+  enterParWork(); // everything a pool thread runs is the pool's work (trace.ts, par-atomic); it never leaves
+
   const mem = memory();
   const i32 = mem.i32;
   const pw = registry >> 2;

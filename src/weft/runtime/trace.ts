@@ -41,6 +41,7 @@
  */
 import { context, hasContext, type SourceLocation, type ThreadContext } from './context.ts';
 import { H } from './memory.ts';
+import { runLocal } from './run-local.ts';
 
 // Captured before any program code runs in this worker (see "Integrity").
 const atomicAdd = Atomics.add;
@@ -82,16 +83,24 @@ export const TRACE_KINDS = [
   // time when the poll began, so a timeline can draw it as a span]), at the await it stopped at. Recorded only when the
   // run asked for polls (a timeline's run): a grading run's trace keeps its room for what its checks read.
   'task-poll',
+  // weft/sync: an atomic's change made inside weft/par work (a parallel iterator's or a join's closures, a pool thread),
+  // recorded only there (object: the atomic's address; data: traceParAtomic's words), at the call's line.
+  'par-atomic',
+  // weft/task: a value sent on a oneshot channel (object: the sending task's id on its thread, 0 outside any task;
+  // data: [1 when the value is a string, number, boolean or null, its valueHash]), at the send.
+  'oneshot-send',
 ] as const;
 export type TraceKind = (typeof TRACE_KINDS)[number];
 
 /**
- * An event's data words: a task-exit's polls, wakes, busy µs, outcome (TASK_OUTCOMES index); the last word of a
+ * An event's data words: a task-exit's polls, wakes, busy µs, outcome (TASK_OUTCOMES index), then after the clock
+ * word its timers (TIMERS_WORD: how many of its sleeps had to wait); the clock word (CLOCK_WORD) of a
  * task-spawn and a task-exit is the task runtime's clock then (ms, rounded: virtual while time is paused, as under a seed);
  * a par-iter's and a par-join's results and work (traceResults).
  */
 const DATA_WORDS = 7;
 const CLOCK_WORD = 4;
+const TIMERS_WORD = 5;
 const RECORD_WORDS = 6 + DATA_WORDS;
 export const TASK_OUTCOMES = ['ok', 'panic', 'cancelled'] as const;
 const HEADER_BYTES = 24;
@@ -174,8 +183,194 @@ export function traceValue(kind: 'unlock' | 'join', object: number, value: unkno
   if (typeof value === 'number') {
     valueBits[0] = value;
     data = [1, valueWords[0]!, valueWords[1]!];
+  } else if (kind === 'join' && value !== null && typeof value === 'object') {
+    data = numbersFilter(value);
   }
   record(ctx, kind, object, ctx.locate(new Error().stack), data);
+}
+
+// The numbers inside a value that is not one (a thread that returns an array of results, a [key, value] pair, an
+// object): a Bloom filter of 192 bits in data words 1–6, flag NUMBERS_FILTER in word 0, so a check can ask
+// whether a number it expects came back inside what a thread returned (numbersFilterHas). It never misses a number
+// that is there; it may say yes for one that is not, with odds under 1 in 1,000 for a value of 4 numbers, about 1 in 30
+// for 24. At most FILTER_LIMIT values are looked at, arrays, plain objects and Maps FILTER_DEPTH deep.
+const NUMBERS_FILTER = 8;
+const FILTER_WORDS = 6;
+/** A par-iter's filter has the 4 words its result's numbers would use (1–4): its work keeps words 5 and 6. */
+const ITER_FILTER_WORDS = 4;
+const FILTER_LIMIT = 4096;
+const FILTER_DEPTH = 8;
+const isArray = Array.isArray;
+const ownKeys = Object.keys;
+const prototypeOf = Object.getPrototypeOf;
+const toNumber = Number;
+const mapForEach = Map.prototype.forEach;
+const apply = Reflect.apply;
+const imul = Math.imul;
+
+function numbersFilter(value: object, words = FILTER_WORDS): number[] {
+  const data = [NUMBERS_FILTER];
+  for (let i = 0; i < words; i++) data[1 + i] = 0;
+  let seen = 0;
+  const visit = (v: unknown, depth: number): void => {
+    if (seen >= FILTER_LIMIT) return;
+    seen++; // every value looked at counts, numbers or not: a huge array of strings costs no more than FILTER_LIMIT steps
+    if (typeof v === 'number' || typeof v === 'bigint') {
+      const bits = filterBits(toNumber(v), words * 32);
+      for (let i = 0; i < 3; i++) data[1 + (bits[i]! >>> 5)]! |= 1 << (bits[i]! & 31);
+      return;
+    }
+    if (v === null || typeof v !== 'object' || depth >= FILTER_DEPTH) return;
+    if (isArray(v)) {
+      for (let i = 0; i < v.length && seen < FILTER_LIMIT; i++) visit(v[i], depth + 1);
+      return;
+    }
+    const proto = prototypeOf(v);
+    // Plain objects only (their prototype is a realm's Object.prototype, or none), never a class's instance and its
+    // getters; a Map's values are read with Map.prototype.forEach as it was when this module loaded.
+    if (proto !== null && prototypeOf(proto) !== null) {
+      try {
+        apply(mapForEach, v, [(item: unknown) => visit(item, depth + 1)]);
+      } catch {
+        // not a Map
+      }
+      return;
+    }
+    const keys = ownKeys(v);
+    for (let i = 0; i < keys.length && seen < FILTER_LIMIT; i++) visit((v as Record<string, unknown>)[keys[i]!], depth + 1);
+  };
+  visit(value, 0);
+  return data;
+}
+
+/** MurmurHash3's finalizer: every bit of `h` moves every bit of the result. */
+function mix(h: number): number {
+  h ^= h >>> 16;
+  h = imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/** The filter's three bit positions for a number, out of `size` (double hashing of its float64 bits). */
+function filterBits(n: number, size: number): [number, number, number] {
+  valueBits[0] = n === 0 ? 0 : n; // -0 is 0
+  const h1 = mix(valueWords[0]! ^ mix(valueWords[1]!)) >>> 0;
+  const h2 = (mix(h1 ^ 0x9e3779b9) | 1) >>> 0;
+  return [h1 % size, (h1 + h2) % size, (h1 + 2 * h2) % size];
+}
+
+/** The Bloom filter `traceValue` recorded for a join's value that is not a number, or undefined. */
+export function recordedNumbersFilter(data: readonly number[], words = FILTER_WORDS): number[] | undefined {
+  return (data[0]! & NUMBERS_FILTER) === 0 ? undefined : data.slice(1, 1 + words);
+}
+
+/** The Bloom filter `traceResults` recorded for a par-iter's result that is not a number, or undefined. */
+export function recordedIterFilter(data: readonly number[]): number[] | undefined {
+  return recordedNumbersFilter(data, ITER_FILTER_WORDS);
+}
+
+/** Whether `n` may be among the numbers a recorded filter was made of (never false when it is). */
+export function numbersFilterHas(filter: readonly number[], n: number): boolean {
+  const bits = filterBits(n, filter.length * 32);
+  for (let i = 0; i < 3; i++) if (((filter[bits[i]! >>> 5]! >>> (bits[i]! & 31)) & 1) === 0) return false;
+  return true;
+}
+
+/**
+ * Whether this thread is running weft/par work, so that its atomics' changes are traced (traceParAtomic): a count,
+ * raised around a parallel iterator's or a join's work on the calling thread (enterParWork / leaveParWork), and for
+ * good on a pool's own threads. A plain increment: it costs nothing worth counting when the run is not traced.
+ */
+let parWork = 0;
+runLocal(() => (parWork = 0)); // a worker that was a pool's thread may serve the next run as a plain one
+
+export function enterParWork(): void {
+  parWork++;
+}
+
+export function leaveParWork(): void {
+  parWork--;
+}
+
+/** True when an atomic's change here is to be traced: the run is traced and this thread is in weft/par work. */
+export function tracingParAtomics(): boolean {
+  return parWork > 0 && ring !== undefined && hasContext() && context().traced === true;
+}
+
+/**
+ * An atomic's change inside weft/par work (call only when `tracingParAtomics()`): the value before it (undefined for
+ * a store, which does not read it) and after, each when it is a number (bigints as numbers, booleans as 0 and 1).
+ * A check can tell a total the pool's closures built up in an atomic, change by change, from one stored in whole.
+ * Recorded while the ring is less than half full only (a loop of a million fetchAdds would fill it).
+ * Data words: [1 if `before` is there | 2 if `after` is, before's float64 as two words, after's].
+ */
+export function traceParAtomic(atomic: number, before: unknown, after: unknown): void {
+  // A parallel loop may change an atomic millions of times: these events stop once the ring is half full, so the
+  // events that come after (joins, exits, what a check reads last) always have room.
+  const r = ring!;
+  if (atomicLoad(r.i32, SEQ) >= r.capacity >> 1) return;
+  const ctx = context();
+  const data = [0, 0, 0, 0, 0];
+  const asNumber = (v: unknown) => (typeof v === 'boolean' ? (v ? 1 : 0) : typeof v === 'bigint' ? toNumber(v) : v);
+  const b = asNumber(before);
+  const a = asNumber(after);
+  if (typeof b === 'number') {
+    valueBits[0] = b;
+    data[0] |= 1;
+    data[1] = valueWords[0]!;
+    data[2] = valueWords[1]!;
+  }
+  if (typeof a === 'number') {
+    valueBits[0] = a;
+    data[0] |= 2;
+    data[3] = valueWords[0]!;
+    data[4] = valueWords[1]!;
+  }
+  record(ctx, 'par-atomic', atomic, ctx.locate(new Error().stack), data);
+}
+
+/**
+ * A 32-bit hash of a value that is a string, a number, a boolean or null (undefined for anything else): what a
+ * oneshot-send carries, so a check can ask whether a value it expects is what a task sent, without the trace holding
+ * the value. FNV-1a over a type tag and the string's UTF-16 units, or the number's float64 words.
+ */
+export function valueHash(value: unknown): number | undefined {
+  let h = 0x811c9dc5;
+  const step = (unit: number) => (h = imul(h ^ unit, 16777619));
+  if (value === null) step(1);
+  else if (typeof value === 'boolean') step(value ? 3 : 2);
+  else if (typeof value === 'number') {
+    step(4);
+    valueBits[0] = value === 0 ? 0 : value;
+    step(valueWords[0]!);
+    step(valueWords[1]!);
+  } else if (typeof value === 'string') {
+    step(5);
+    for (let i = 0; i < value.length; i++) step(value.charCodeAt(i));
+  } else return undefined;
+  return h | 0;
+}
+
+/** A value sent on a weft/task oneshot channel by task `taskId` (0: outside any task); call only when `tracing()`. */
+export function traceOneshotSend(taskId: number, value: unknown): void {
+  const ctx = context();
+  const hash = valueHash(value);
+  record(ctx, 'oneshot-send', taskId, ctx.locate(new Error().stack), hash === undefined ? [0] : [1, hash]);
+}
+
+/** Reads back a oneshot-send's hash, when it has one. */
+export function recordedValueHash(data: readonly number[]): number | undefined {
+  return (data[0]! & 1) === 0 ? undefined : data[1]!;
+}
+
+/** Reads back what traceParAtomic recorded. */
+export function recordedAtomicChange(data: readonly number[]): { before?: number; after?: number } {
+  const read = (lo: number, hi: number) => new Float64Array(new Int32Array([lo, hi]).buffer)[0]!;
+  return {
+    ...((data[0]! & 1) !== 0 ? { before: read(data[1]!, data[2]!) } : {}),
+    ...((data[0]! & 2) !== 0 ? { after: read(data[3]!, data[4]!) } : {}),
+  };
 }
 
 /**
@@ -247,6 +442,11 @@ export function traceResults(at: number, first: unknown, second?: unknown, work?
     numbers |= 2;
     i32[data + 3] = valueWords[0]!;
     i32[data + 4] = valueWords[1]!;
+  } else if (second === undefined && first !== null && typeof first === 'object') {
+    // A par-iter's result that holds numbers (fold and reduce's counts): a Bloom filter of them in words 1–4.
+    const filter = numbersFilter(first, ITER_FILTER_WORDS);
+    numbers |= NUMBERS_FILTER;
+    for (let i = 0; i < ITER_FILTER_WORDS; i++) i32[data + 1 + i] = filter[1 + i]!;
   }
   if (work !== undefined) {
     numbers |= 4;
@@ -303,10 +503,12 @@ export function traceTaskExit(
   busyMicros: number,
   outcome: (typeof TASK_OUTCOMES)[number],
   clockMs: number,
+  timers = 0,
 ): void {
   const ctx = context();
   const scheduled = ctx.scheduled === true;
-  record(ctx, 'task-exit', taskId, line > 0 ? { line, column } : undefined, [polls, wakes, scheduled ? 0 : round(busyMicros), OUTCOME_CODES[outcome]!, round(clockMs)]);
+  const data = [polls, wakes, scheduled ? 0 : round(busyMicros), OUTCOME_CODES[outcome]!, round(clockMs), timers];
+  record(ctx, 'task-exit', taskId, line > 0 ? { line, column } : undefined, data);
 }
 
 /** A message queued on (task-send) or taken from (task-recv) a weft/task mpsc channel by task `taskId` (0: outside any task), at the reader's line; call only when `tracing()`. */
@@ -314,6 +516,23 @@ export function traceTaskMessage(kind: 'task-send' | 'task-recv', channel: numbe
   const ctx = context();
   // A send or receive that completes in a later poll runs under the executor, not the reader's code: then the await it finishes says where.
   record(ctx, kind, channel, ctx.locate(new Error().stack) ?? awaitAt(), [taskId, 0, 0, 0, 0]);
+}
+
+/** A weft/sync channel's send, with the channel's capacity (-1 unbounded): nothing is allocated when the run is not traced. */
+export function traceSend(channel: number, capacity: number): void {
+  const ctx = context();
+  if (!ctx.traced) return;
+  record(ctx, 'send', channel, ctx.locate(new Error().stack), [capacity + 2]);
+}
+
+/** A send's channel capacity, from its first data word (capacity + 2): -1 unbounded, 0 rendezvous; undefined when not recorded. */
+export function channelCapacityOf(data: readonly number[]): number | undefined {
+  return data[0]! > 0 ? data[0]! - 2 : undefined;
+}
+
+/** A task-exit's count of sleeps that waited. */
+export function timersOf(data: readonly number[]): number {
+  return data[TIMERS_WORD] ?? 0;
 }
 
 /** The task runtime's clock (ms) carried by a task-spawn or task-exit's data words. */

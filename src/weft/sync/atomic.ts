@@ -28,6 +28,7 @@
 import { context } from '../runtime/context.ts';
 import { atomicLoaded, readPoint, yieldBeforeStore, yieldPoint } from '../runtime/scheduler.ts';
 import { ENCODE, HandleKind, MOVE, MovableHandle, registerDecoder } from '../runtime/handle.ts';
+import { traceParAtomic, tracingParAtomics } from '../runtime/trace.ts';
 import { err, ok, type Result } from './result.ts';
 
 /**
@@ -123,7 +124,18 @@ abstract class Atomic<T, W extends Word> extends MovableHandle {
   protected rmw(name: Rmw, value: T): T {
     this.assertUsable();
     const word = this.toWord(value);
-    return this.fromWord((Atomics[name] as (a: IntArray, i: number, v: W) => W)(this.#word(), 0, word));
+    const previous = this.fromWord((Atomics[name] as (a: IntArray, i: number, v: W) => W)(this.#word(), 0, word));
+    if (tracingParAtomics()) traceParAtomic(this.addr, previous, this.#after(name, previous, word));
+    return previous;
+  }
+
+  /** The value a read-modify-write left, from the one it found (for the trace: recomputed, not read again). */
+  #after(name: Rmw, previous: T, word: W): T {
+    if (name === 'exchange') return this.fromWord(word);
+    const p = this.toWord(previous) as number & bigint;
+    const w = word as number & bigint;
+    const next = name === 'add' ? p + w : name === 'sub' ? p - w : name === 'and' ? p & w : name === 'or' ? p | w : p ^ w;
+    return this.fromWord(this.toWord(this.fromWord(next as W)));
   }
 
   /** Applies `f` in a compare-exchange loop until it sticks; undefined from `f` stops. */
@@ -136,7 +148,10 @@ abstract class Atomic<T, W extends Word> extends MovableHandle {
       const next = f(current);
       if (isNone(next)) return err(current);
       const found = cas(view, 0, seen, this.toWord(next as T));
-      if (found === seen) return ok(current);
+      if (found === seen) {
+        if (tracingParAtomics()) traceParAtomic(this.addr, current, this.fromWord(this.toWord(next as T)));
+        return ok(current);
+      }
       seen = found;
     }
   }
@@ -157,6 +172,7 @@ abstract class Atomic<T, W extends Word> extends MovableHandle {
     checkOrdering(order, 'store');
     this.assertUsable();
     (Atomics.store as (a: IntArray, i: number, v: W) => W)(this.#word(), 0, this.toWord(value));
+    if (tracingParAtomics()) traceParAtomic(this.addr, undefined, this.fromWord(this.toWord(value)));
   }
 
   /** Replaces the value and returns the previous one. */
@@ -179,7 +195,9 @@ abstract class Atomic<T, W extends Word> extends MovableHandle {
     const expected = this.toWord(current);
     const cas = Atomics.compareExchange as (a: IntArray, i: number, e: W, r: W) => W;
     const seen = cas(this.#word(), 0, expected, this.toWord(next));
-    return seen === expected ? ok(this.fromWord(seen)) : err(this.fromWord(seen));
+    if (seen !== expected) return err(this.fromWord(seen));
+    if (tracingParAtomics()) traceParAtomic(this.addr, this.fromWord(seen), this.fromWord(this.toWord(next)));
+    return ok(this.fromWord(seen));
   }
 
   /** Rust's `compare_exchange_weak`, which may fail spuriously; weft's never does. */

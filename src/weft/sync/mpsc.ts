@@ -63,7 +63,7 @@
  * empty queue throws RecvError. Messages travel through shared memory,
  * never postMessage: a blocked receiver cannot get messages.
  */
-import { traceEvent } from '../runtime/trace.ts';
+import { traceEvent, traceSend } from '../runtime/trace.ts';
 import { firstTimedReceiveRunsOut, now, readPoint, scheduled, yieldPoint } from '../runtime/scheduler.ts';
 import { context, type Owned } from '../runtime/context.ts';
 import { decodeValue, decodeValueAt, encodeDeferred, LITTLE_ENDIAN } from '../runtime/codec.ts';
@@ -400,7 +400,7 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
     rec[W.writePos] = (pos + need) | 0;
     // Traced before it is published, so the receive of this message comes after it in the trace.
     try {
-      traceEvent('send', this.#addr);
+      traceSend(this.#addr, capacity); // with the channel's capacity (trace.ts, channelCapacityOf)
     } finally {
       // Published and unlocked in one exchange; the receiver reads the slot once it sees the count.
       unlockSend(rec, ticket);

@@ -16,6 +16,7 @@ import { awaitable, dropFuture, intoFuture, PENDING, Poll, refuseThen, type Awai
 import type { Runtime } from './runtime/scheduler.ts';
 import type { Timer } from './runtime/time-driver.ts';
 import { currentRuntime, runtimeOrThrow } from './runtime/context.ts';
+import { runningTask } from './runtime/task.ts';
 import { markErrValue } from '../runtime/unwind.ts';
 
 /** The runtime's clock, in ms since it started (Tokio's `Instant::now()`): virtual while time is paused. */
@@ -60,8 +61,14 @@ export class Sleep implements Future<void> {
       this.#cancel();
       return Poll.ready(undefined);
     }
-    if (this.#timer === null || this.#timer.waker === null) this.#timer = runtime.time.addTimer(this.#deadline, cx.waker());
-    else this.#timer.waker = cx.waker();
+    if (this.#timer === null || this.#timer.waker === null) {
+      if (this.#timer === null) {
+        // A sleep that had to wait: counted once, for the trace (a task-exit's timers).
+        const task = runningTask();
+        if (task !== null) task.timers++;
+      }
+      this.#timer = runtime.time.addTimer(this.#deadline, cx.waker());
+    } else this.#timer.waker = cx.waker();
     return PENDING;
   }
 

@@ -122,6 +122,40 @@ async function main() {
     expect(run.outcome.trace!.events.filter((e) => e.kind === 'task-send' && e.object === work!.channel).map((e) => e.line)).toEqual(Array(6).fill(sendLine));
   });
 
+  it("counts each task's sleeps that had to wait: ten joined sleeps in one task are ten, a sleep already due is none", async () => {
+    const source = `import { spawn, sleep, sleepUntil, join, time } from "weft/task";
+async function main() {
+  time.pause();
+  const start = time.now();
+  await join(...Array.from({ length: 10 }, (_, i) => sleep(10 + i)));
+  const one = spawn(async () => { await sleep(5); await sleepUntil(start); });
+  await one;
+}`;
+    const result = await runProgram(source, { trace: true, seed: 9 });
+    expect(result.errors).toEqual([]);
+    const [main, one] = new TraceView(result.outcome.trace).tasks();
+    expect(main!.timers).toBe(10);
+    expect(one!.timers).toBe(1);
+  });
+
+  it('a oneshot send names the sending task, and tells the value sent by its hash (strings, numbers, null)', async () => {
+    const source = `import { spawn, oneshot } from "weft/task";
+async function main() {
+  const [tx1, rx1] = oneshot.channel<string | null>();
+  const [tx2, rx2] = oneshot.channel<number[]>();
+  const answerer = spawn(async () => { tx1.send("pear"); tx2.send([1, 2]); });
+  console.log(await rx1, await rx2);
+  await answerer;
+}`;
+    const result = await runProgram(source, { trace: true, seed: 1 });
+    expect(result.errors).toEqual([]);
+    const [first, second] = new TraceView(result.outcome.trace).oneshotSends();
+    expect(first).toMatchObject({ task: 1, line: lineOf(source, 'tx1.send') });
+    expect([first!.is('pear'), first!.is('peach'), first!.is(null), first!.is(0)]).toEqual([true, false, false, false]);
+    // An array is not hashed: a check cannot mistake it for anything.
+    expect([second!.is([1, 2]), second!.is(1)]).toEqual([false, false]);
+  });
+
   it('reading the clock for the trace does not move where paused time starts', async () => {
     const source = `import { sleep, time } from "weft/task";
 async function main() {

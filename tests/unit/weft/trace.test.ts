@@ -165,4 +165,118 @@ describe('trace questions a check asks', () => {
     expect(view.waits('condvar')).toHaveLength(0);
     expect(view.waits().every((w) => w.kind !== undefined)).toBe(true);
   });
+
+  it('a joined thread that returns an array or an object: which numbers came back inside it', async () => {
+    const source = program(`
+  const a = spawn(() => [3, [4.5, { n: 1234567 }]]);
+  const b = spawn(() => ({ name: "x", digest: 2654435761 }));
+  const c = spawn(() => "no numbers");
+  console.log(JSON.stringify([a.join(), b.join(), c.join()]));`);
+    const run = await runProgram(source, { trace: true, seed: 3 });
+    expect(run.errors).toEqual([]);
+    const [a, b, c] = new TraceView(run.outcome.trace).joins();
+    for (const n of [3, 4.5, 1234567]) expect(a!.holds(n)).toBe(true);
+    expect(b!.holds(2654435761)).toBe(true);
+    // A filter of a few numbers almost never says yes for others: none of 1,000 numbers that are not there.
+    const absent = Array.from({ length: 1000 }, (_, i) => 1_000_000_007 + i * 7919);
+    expect(absent.filter((n) => a!.holds(n) || b!.holds(n))).toEqual([]);
+    expect(c!.holds(0)).toBe(false);
+    expect([a, b, c].map((j) => j!.value)).toEqual([undefined, undefined, undefined]);
+  });
+
+  it("an atomic's changes are recorded inside parallel work only, with the values before and after", async () => {
+    const source = program(
+      `
+  const inside = new AtomicI32(0);
+  parIter([1, 2, 3, 4]).forEach((x) => { inside.fetchAdd(x * x); });
+  const [left, right] = join(() => inside.fetchAdd(100), () => 0);
+  inside.fetchAdd(1000); // outside: not recorded
+  const total = new AtomicU64(5n);
+  parIter([0]).forEach(() => { total.store(7n); });
+  console.log(inside.load(), left, right, total.load());`,
+      'import { parIter, join } from "weft/par";\nimport { AtomicI32, AtomicU64 } from "weft/sync";',
+    );
+    const run = await runProgram(source, { trace: true, seed: 2 });
+    expect(run.errors).toEqual([]);
+    expect(run.lines).toEqual(['1130 30 0 7n']);
+    const changes = new TraceView(run.outcome.trace).parAtomics();
+    const [first] = changes;
+    const ofInside = changes.filter((c) => c.atomic === first!.atomic);
+    // Four squares in the seed's order, then the join's 100: each change's `before` is the last one's `after`.
+    expect(ofInside).toHaveLength(5);
+    for (let i = 1; i < ofInside.length; i++) expect(ofInside[i]!.before).toBe(ofInside[i - 1]!.after);
+    expect(ofInside.map((c) => c.after! - c.before!).slice(0, 4).sort((x, y) => x - y)).toEqual([1, 4, 9, 16]);
+    expect(ofInside[4]).toMatchObject({ before: 30, after: 130 });
+    // The 64-bit store: no value before (a store does not read it), 7 after.
+    expect(changes.filter((c) => c.atomic !== first!.atomic)).toEqual([expect.objectContaining({ before: undefined, after: 7 })]);
+  });
+
+  it("a parallel loop's atomic changes stop at half the trace, so the join after them is still recorded", async () => {
+    const source = program(
+      `
+  const total = new AtomicI32(0);
+  parIter(Array.from({ length: 100 }, (_, i) => i)).forEach((x) => { total.fetchAdd(x); });
+  const h = spawn(() => total.load());
+  console.log(h.join());`,
+      'import { parIter } from "weft/par";\nimport { AtomicI32 } from "weft/sync";',
+    );
+    const run = await runProgram(source, { trace: true, seed: 4, traceCapacity: 60 });
+    expect(run.lines).toEqual(['4950']);
+    const view = new TraceView(run.outcome.trace);
+    expect(view.parAtomics().length).toBeLessThanOrEqual(30);
+    expect(view.joins().map((j) => j.value)).toEqual([4950]);
+    expect(run.outcome.trace!.dropped).toBe(0);
+  });
+
+  it('records no atomic change when the run is not traced, and replays a seed exactly with them', async () => {
+    const source = program(
+      `
+  const total = new AtomicI32(0);
+  parIter(Array.from({ length: 50 }, (_, i) => i)).forEach((x) => { total.fetchAdd(x); });
+  console.log(total.load());`,
+      'import { parIter } from "weft/par";\nimport { AtomicI32 } from "weft/sync";',
+    );
+    const untraced = await runProgram(source, { seed: 4 });
+    expect(untraced.outcome.trace).toBeUndefined();
+    const first = await runProgram(source, { trace: true, seed: 4 });
+    const second = await runProgram(source, { trace: true, seed: 4 });
+    expect(new TraceView(first.outcome.trace).parAtomics()).toHaveLength(50);
+    expect(JSON.stringify(second.outcome.trace)).toBe(JSON.stringify(first.outcome.trace));
+  });
+
+  it("each send carries its channel's capacity: bounded, rendezvous or unbounded", async () => {
+    const source = program(`
+  const [a, ra] = mpsc.syncChannel(2);
+  const [b, rb] = mpsc.channel();
+  const [c, rc] = mpsc.syncChannel(0);
+  const h = spawn(() => rc.recv());
+  a.send(1);
+  b.send(2);
+  c.send(3);
+  console.log(ra.recv(), rb.recv(), h.join());`);
+    const run = await runProgram(source, { trace: true, seed: 6 });
+    expect(run.lines).toEqual(['1 2 3']);
+    const view = new TraceView(run.outcome.trace);
+    const bySendLine = (needle: string) => view.events.find((e) => e.kind === 'send' && e.line === lineOf(source, needle))!.object;
+    expect([view.capacity(bySendLine('a.send')), view.capacity(bySendLine('b.send')), view.capacity(bySendLine('c.send'))]).toEqual([2, 'unbounded', 0]);
+  });
+
+  it("a parallel iterator's object or Map result: which numbers it held", async () => {
+    const source = program(
+      `
+  const counts = parIter(["a b a", "c a", "b"]).fold(() => new Map(), (m, text) => {
+    for (const w of text.split(" ")) m.set(w, (m.get(w) ?? 0) + 1);
+    return m;
+  }).reduce(() => new Map(), (x, y) => { for (const [w, n] of y) x.set(w, (x.get(w) ?? 0) + n); return x; });
+  const words = parIter(["a b a", "c a"]).map((text) => text.split(" ")).collect();
+  console.log([...counts].join(";"), words.length);`,
+      'import { parIter } from "weft/par";',
+    );
+    const run = await runProgram(source, { trace: true, seed: 8 });
+    expect(run.errors).toEqual([]);
+    const [folded, split] = new TraceView(run.outcome.trace).parIterators();
+    expect([3, 2, 1].map((n) => folded!.holds(n))).toEqual([true, true, true]);
+    expect([4, 5, 6].some((n) => split!.holds(n))).toBe(false);
+    expect(folded!.value).toBeUndefined();
+  });
 });

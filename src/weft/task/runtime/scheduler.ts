@@ -253,7 +253,7 @@ export class Runtime implements Schedule {
   #finish(task: Task, outcome: TaskOutcome, at?: { line: number; column: number }): void {
     if (this.#traced) {
       const { line, column } = task.future !== null ? whereAwaiting(task.future) : (at ?? { line: 0, column: 0 });
-      traceTaskExit(task.id, line, column, task.polls, task.wakes, task.busyMs * 1000, outcome.kind, this.time.clockForTrace());
+      traceTaskExit(task.id, line, column, task.polls, task.wakes, task.busyMs * 1000, outcome.kind, this.time.clockForTrace(), task.timers);
     }
     task.future = null;
     const owned = task.owned;

@@ -62,6 +62,8 @@ export class Task {
   wakes = 0;
   /** Time spent in polls, measured only when the run is traced (two clock reads per poll otherwise saved). */
   busyMs = 0;
+  /** How many sleeps (weft/task's sleep, sleepUntil, timeout…) waited in its polls, each counted once. */
+  timers = 0;
 
   constructor(runtime: Schedule, id: number, name: string | undefined, future: Future<unknown>) {
     this.runtime = runtime;

@@ -8,6 +8,8 @@
 import { awaitable, PENDING, Poll, refuseThen, type Awaitable, type Context, type Future, type Waker } from '../future.ts';
 import { RecvError, SendError, TryRecvError } from '../../sync/errors.ts';
 import { giveAway, TAKE } from '../move.ts';
+import { traceOneshotSend, tracing } from '../../runtime/trace.ts';
+import { runningTaskAt } from '../runtime.ts';
 
 interface Slot<T> {
   state: 'empty' | 'sent' | 'taken';
@@ -41,6 +43,7 @@ export class Sender<T> {
     slot.state = 'sent';
     slot.value = value;
     slot.senderGone = true;
+    if (tracing()) traceOneshotSend(runningTaskAt()?.id ?? 0, value);
     const waker = slot.waker;
     slot.waker = null;
     waker?.wake();
