@@ -126,6 +126,33 @@ export class TraceView {
     return most;
   }
 
+  /**
+   * How long each spawned thread worked, in spawn order, for the threads that ended (returned or panicked) in a free
+   * run: its closure's running time (`ranMs`) less the time it spent blocked (`blockedMs`: on a join, a lock, a
+   * receive, a sleep...), so `workMs` is what it computed. A thread that only hands back a result worked out before it
+   * was spawned works next to nothing, however long it waited. Empty under a seed (only replayable numbers are
+   * traced there). A thread taken off its core counts as working: compare with a margin.
+   */
+  threadWork(): { threadId: number; thread: string; ranMs: number; blockedMs: number; workMs: number }[] {
+    const blocked = new Map<number, number>(); // thread id -> µs blocked so far
+    const since = new Map<number, number>(); // thread id -> time of its open block
+    const work: { threadId: number; thread: string; ranMs: number; blockedMs: number; workMs: number }[] = [];
+    for (const e of this.#need()) {
+      if (e.kind === 'block') since.set(e.threadId, e.time);
+      else if (e.kind === 'wake') {
+        const from = since.get(e.threadId);
+        if (from !== undefined) blocked.set(e.threadId, (blocked.get(e.threadId) ?? 0) + Math.max(0, e.time - from));
+        since.delete(e.threadId);
+      } else if (e.kind === 'exit' && e.ranMicros !== undefined) {
+        const blockedMs = Math.min(e.ranMicros, blocked.get(e.threadId) ?? 0) / 1000;
+        const ranMs = e.ranMicros / 1000;
+        work.push({ threadId: e.threadId, thread: e.thread, ranMs, blockedMs, workMs: ranMs - blockedMs });
+      }
+    }
+    const order = new Map(this.spawned().map((s, i) => [s.threadId, i]));
+    return work.sort((a, b) => (order.get(a.threadId) ?? Infinity) - (order.get(b.threadId) ?? Infinity));
+  }
+
   /** Threads that ended (returned or panicked) before the run did. */
   exited(): number[] {
     return this.#need()

@@ -172,6 +172,12 @@ export interface TraceEvent {
    * passed through the pool.
    */
   work?: { total: number; longest: number } | { a: number; b: number };
+  /**
+   * An `exit`'s, in a free run (never under a seed): how long the thread's closure ran, µs, from its first statement
+   * to its return or its panic, time spent blocked included (TraceView.threadWork takes that out). Checks use it to tell
+   * a thread that did its work from one that only handed back a result worked out before it was spawned.
+   */
+  ranMicros?: number;
   /** What a `block` waits on: 'mutex', 'condvar', 'channel-recv', 'join', 'sleep'... (runtime/wait.ts WaitKind). */
   waitKind?: string;
   /**

@@ -141,6 +141,39 @@ describe('trace questions a check asks', () => {
     expect(nestings([[5, 6], [6, 5]]).lockOrderCycle()?.map((n) => n.outer.mutex)).toEqual([5, 6]);
   });
 
+  it("in a free run, how long each thread worked, its blocked time left out; nothing of it under a seed", async () => {
+    // One thread computes for 20 ms, one sleeps 30 ms and returns a ready number, one panics after computing 10 ms.
+    const source = program(
+      `
+  const ready = 42;
+  const worker = spawn(() => busy(20) > 0 ? 1 : 0);
+  const sleeper = spawn(() => { sleep(30); return ready; });
+  const failing = spawn(() => { busy(10); throw new Error("no"); });
+  worker.join();
+  sleeper.join();
+  try { failing.join(); } catch {}`,
+      `function busy(ms: number) { const until = performance.now() + ms; let n = 0; while (performance.now() < until) n++; return n; }`,
+    );
+    const run = await runProgram(source, { trace: true });
+    expect(run.outcome.status).toBe('ok');
+    const view = new TraceView(run.outcome.trace);
+    const ids = view.spawned().map((s) => s.threadId);
+    const work = view.threadWork();
+    expect(work.map((w) => w.threadId)).toEqual(ids);
+    const [worker, sleeper, failing] = work;
+    expect(worker!.workMs).toBeGreaterThanOrEqual(19);
+    expect(sleeper!.ranMs).toBeGreaterThanOrEqual(29);
+    expect(sleeper!.blockedMs).toBeGreaterThanOrEqual(29);
+    expect(sleeper!.workMs).toBeLessThan(5);
+    expect(failing!.workMs).toBeGreaterThanOrEqual(9);
+    // Under a seed only replayable numbers are traced: no running times, and the trace replays exactly.
+    const seeded = await runProgram(source, { trace: true, seed: 3 });
+    expect(new TraceView(seeded.outcome.trace).threadWork()).toEqual([]);
+    expect(seeded.outcome.trace!.events.filter((e) => e.kind === 'exit').every((e) => e.ranMicros === undefined)).toBe(true);
+    const again = await runProgram(source, { trace: true, seed: 3 });
+    expect(JSON.stringify(again.outcome.trace)).toBe(JSON.stringify(seeded.outcome.trace));
+  });
+
   it("a Mutex's number at each unlock, a joined thread's returned number, and what each block waited on", async () => {
     const source = program(`
   const counter = new Arc(new Mutex(0));
