@@ -10,6 +10,7 @@
  * and the learner's line.
  */
 import type { TraceEvent } from '../runner/events.ts';
+import { callKey } from '../compile/call-entries.ts';
 
 export interface SpawnInfo {
   /** The new thread's id (its `spawn` event's object). */
@@ -151,6 +152,18 @@ export class TraceView {
     }
     const order = new Map(this.spawned().map((s, i) => [s.threadId, i]));
     return work.sort((a, b) => (order.get(a.threadId) ?? Infinity) - (order.get(b.threadId) ?? Infinity));
+  }
+
+  /**
+   * Every time the program's exported function `name` was entered, in order, and on which thread: where a function
+   * the exercise gave ran, on the threads or on the caller before it spawned them. Only exported functions declared
+   * with `function` (not async, not main) are recorded (compile/call-entries.ts).
+   */
+  calls(name: string): { thread: string; threadId: number }[] {
+    const key = callKey(name);
+    return this.#need()
+      .filter((e) => e.kind === 'call' && e.object === key)
+      .map((e) => ({ thread: e.thread, threadId: e.threadId }));
   }
 
   /** Threads that ended (returned or panicked) before the run did. */
@@ -299,6 +312,17 @@ export class TraceView {
   /** Channels the run used (objects of send and receive events). */
   channels(): number[] {
     return [...new Set(this.#need().filter((e) => e.kind === 'send' || e.kind === 'recv').map((e) => e.object))];
+  }
+
+  /**
+   * Every receive that found a channel closed (every Sender gone, nothing left queued), of `channel` or of any: which
+   * thread, where. A `for (const msg of rx)` loop that ended because the channel closed shows here; one that stopped
+   * after counting its messages, or a loop broken off early, does not.
+   */
+  closedSeen(channel?: number): { thread: string; threadId: number; channel: number; line: number | undefined }[] {
+    return this.#need()
+      .filter((e) => e.kind === 'closed' && (channel === undefined || e.object === channel))
+      .map((e) => ({ thread: e.thread, threadId: e.threadId, channel: e.object, line: e.line }));
   }
 
   /** Names of the threads that sent on `channel` (or received, with `kind: 'recv'`). */

@@ -144,7 +144,11 @@ export interface TraceEvent {
     /** A weft/par parallel iterator's terminal operation (object: the number of items it runs over), at the call. */
     | 'par-iter'
     /** One poll of a task (object: the task's id), recorded as it returned, at the await it stopped at (none: it ended); `poll` says where it began. Only with RunOptions.tracePolls. */
-    | 'task-poll';
+    | 'task-poll'
+    /** An exported function of the program (not main) was entered, on this thread (object: its name's key, compile/call-entries.ts callKey). No line. */
+    | 'call'
+    /** A receive on a weft/sync mpsc channel found it closed (every Sender gone, nothing queued; object: the channel), at the receive. */
+    | 'closed';
   thread: string;
   threadId: number;
   object: number;

@@ -85,6 +85,12 @@ export const TRACE_KINDS = [
   // time when the poll began, so a timeline can draw it as a span]), at the await it stopped at. Recorded only when the
   // run asked for polls (a timeline's run): a grading run's trace keeps its room for what its checks read.
   'task-poll',
+  // An exported function of the program was entered (object: its name's key, compile/call-entries.ts), on the thread
+  // that called it. No line: the key says which function, and a stack walk per call would cost a hot helper dearly.
+  'call',
+  // A receive on a weft/sync mpsc channel found it closed: every Sender gone, nothing left queued (object: the
+  // channel), at the receive's line. What ends `for (const msg of rx)`, and a recv() that throws RecvError.
+  'closed',
 ] as const;
 export type TraceKind = (typeof TRACE_KINDS)[number];
 
@@ -169,6 +175,16 @@ function locateNow(ctx: ThreadContext): SourceLocation | undefined {
 /** How long this worker has spent finding lines for trace events so far, ms: take the difference over a span to leave it out of the span. */
 export function locatingMs(): number {
   return locating;
+}
+
+/**
+ * `__weft.entered(key)`: an exported function of the program was entered (compile/call-entries.ts). Untraced, a
+ * field check.
+ */
+export function traceCall(key: number): void {
+  if (ring === undefined || !hasContext()) return;
+  const ctx = context();
+  if (ctx.traced) record(ctx, 'call', key, undefined, undefined);
 }
 
 /** Records one event of the calling thread, if the run is traced; `data`, the kind's own words (a block's wait kind). */

@@ -174,6 +174,30 @@ describe('trace questions a check asks', () => {
     expect(JSON.stringify(again.outcome.trace)).toBe(JSON.stringify(seeded.outcome.trace));
   });
 
+  it('records every entry of an exported function and the thread that made it; not main, not async ones, nothing untraced', async () => {
+    const source = program(
+      `
+  const twice = square(3);
+  const handles = [1, 2].map((n) => builder().name(\`job-\${n}\`).spawn(() => square(n) + hidden(n)));
+  console.log(twice, handles.map((h) => h.join()).join(" "));`,
+      `export function square(n: number): number { return n * n; }
+function hidden(n: number): number { return n; }
+export async function later(): Promise<number> { return 1; }`,
+    );
+    const run = await runProgram(source, { trace: true, seed: 2 });
+    expect(run.lines).toEqual(['9 2 6']);
+    const view = new TraceView(run.outcome.trace);
+    expect(view.calls('square').map((c) => c.thread).sort()).toEqual(['job-1', 'job-2', 'main']);
+    expect(view.calls('hidden')).toEqual([]);
+    expect(view.calls('main')).toEqual([]);
+    expect(view.calls('later')).toEqual([]);
+    // Under a seed the calls replay with everything else.
+    const again = await runProgram(source, { trace: true, seed: 2 });
+    expect(JSON.stringify(again.outcome.trace)).toBe(JSON.stringify(run.outcome.trace));
+    const untraced = await runProgram(source);
+    expect(untraced.lines).toEqual(['9 2 6']);
+  });
+
   it("a Mutex's number at each unlock, a joined thread's returned number, and what each block waited on", async () => {
     const source = program(`
   const counter = new Arc(new Mutex(0));
