@@ -198,6 +198,32 @@ export async function later(): Promise<number> { return 1; }`,
     expect(untraced.lines).toEqual(['9 2 6']);
   });
 
+  it('records a receive that finds the channel closed, and none while a Sender lives', async () => {
+    const source = program(`
+  const [tx, rx] = mpsc.channel();
+  const [tx2, rx2] = mpsc.channel();
+  const a = tx.clone();
+  const b = tx2.clone();
+  spawn(() => { a.send(1); a.send(2); b.send(3); });
+  drop(tx);
+  let n = 0;
+  for (const m of rx) n += m;
+  n += rx2.recv();
+  try { rx.recv(); } catch (e) { console.log(e instanceof RecvError); }
+  console.log(n);`);
+    const run = await runProgram(source, { trace: true, seed: 4 });
+    expect(run.lines).toEqual(['true', '6']);
+    const view = new TraceView(run.outcome.trace);
+    const [first, second] = view.channels();
+    // The for loop's end and the later recv() that threw: two on the first channel, on main, at their lines.
+    expect(view.closedSeen(first).map((c) => [c.thread, c.line])).toEqual([
+      ['main', lineOf(source, 'for (const m of rx)')],
+      ['main', lineOf(source, 'rx.recv()')],
+    ]);
+    // main still holds tx2: the second channel never closed for anyone.
+    expect(view.closedSeen(second)).toEqual([]);
+  });
+
   it("a Mutex's number at each unlock, a joined thread's returned number, and what each block waited on", async () => {
     const source = program(`
   const counter = new Arc(new Mutex(0));
