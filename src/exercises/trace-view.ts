@@ -155,15 +155,17 @@ export class TraceView {
   }
 
   /**
-   * Every time the program's exported function `name` was entered, in order, and on which thread: where a function
-   * the exercise gave ran, on the threads or on the caller before it spawned them. Only exported functions declared
+   * Every time the program's exported function `name` was entered, in order, on which thread, and where in `events`
+   * (`index`): where a function the exercise gave ran, on the threads or on the caller before it spawned them. Only exported functions declared
    * with `function` (not async, not main) are recorded (compile/call-entries.ts).
    */
-  calls(name: string): { thread: string; threadId: number }[] {
+  calls(name: string): { thread: string; threadId: number; index: number }[] {
     const key = callKey(name);
-    return this.#need()
-      .filter((e) => e.kind === 'call' && e.object === key)
-      .map((e) => ({ thread: e.thread, threadId: e.threadId }));
+    const calls: { thread: string; threadId: number; index: number }[] = [];
+    this.#need().forEach((e, index) => {
+      if (e.kind === 'call' && e.object === key) calls.push({ thread: e.thread, threadId: e.threadId, index });
+    });
+    return calls;
   }
 
   /** Threads that ended (returned or panicked) before the run did. */

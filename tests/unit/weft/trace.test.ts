@@ -188,6 +188,7 @@ export async function later(): Promise<number> { return 1; }`,
     expect(run.lines).toEqual(['9 2 6']);
     const view = new TraceView(run.outcome.trace);
     expect(view.calls('square').map((c) => c.thread).sort()).toEqual(['job-1', 'job-2', 'main']);
+    expect(view.calls('square').every((c) => view.events[c.index]!.kind === 'call' && view.events[c.index]!.thread === c.thread)).toBe(true);
     expect(view.calls('hidden')).toEqual([]);
     expect(view.calls('main')).toEqual([]);
     expect(view.calls('later')).toEqual([]);
