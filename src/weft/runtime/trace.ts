@@ -134,6 +134,7 @@ export function attachTrace(buffer: SharedArrayBuffer | undefined): void {
   // SharedArrayBuffer, with the ring. A typed array's constructor asks the
   // buffer nothing a program can hook, and throws for anything but a buffer.
   ring = undefined;
+  callsOf = 0;
   if (buffer === undefined) return;
   const i32 = new Int32View(buffer);
   ring = { i32, capacity: i32[CAPACITY]!, start: new Float64View(buffer, 8, 1)[0]!, polls: (i32[FLAGS]! & FLAG_POLLS) !== 0 };
@@ -184,8 +185,23 @@ export function locatingMs(): number {
 export function traceCall(key: number): void {
   if (ring === undefined || !hasContext()) return;
   const ctx = context();
-  if (ctx.traced) record(ctx, 'call', key, undefined, undefined);
+  if (!ctx.traced) return;
+  // At most CALLS_PER_THREAD events per function and thread: a helper called in a hot loop must not fill the ring
+  // and push out the events the checks read. A worker runs one thread at a time: the counts start again with each.
+  if (callsOf !== ctx.threadId) {
+    callsOf = ctx.threadId;
+    callCounts = Object.create(null) as Record<number, number>;
+  }
+  const n = (callCounts[key] ?? 0) + 1;
+  callCounts[key] = n;
+  if (n <= CALLS_PER_THREAD) record(ctx, 'call', key, undefined, undefined);
 }
+
+/** How many entries of one exported function a thread records (traceCall); checks count up to this many. */
+export const CALLS_PER_THREAD = 1000;
+/** The thread whose calls `callCounts` counts, by function key (a prototype-less object: a program cannot hook it). */
+let callsOf = 0;
+let callCounts: Record<number, number> = Object.create(null) as Record<number, number>;
 
 /** Records one event of the calling thread, if the run is traced; `data`, the kind's own words (a block's wait kind). */
 export function traceEvent(kind: TraceKind, object: number, data?: number[]): void {

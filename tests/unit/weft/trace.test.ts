@@ -199,6 +199,24 @@ export async function later(): Promise<number> { return 1; }`,
     expect(untraced.lines).toEqual(['9 2 6']);
   });
 
+  it('records at most the first 1,000 calls of an exported function on each thread', async () => {
+    const hot = await runProgram(
+      program(
+        `
+  let n = 0;
+  for (let i = 0; i < 2500; i++) n += square(i % 3);
+  const h = spawn(() => { let m = 0; for (let i = 0; i < 1500; i++) m += square(1); return m; });
+  console.log(n, h.join());`,
+        `export function square(n: number): number { return n * n; }`,
+      ),
+      { trace: true },
+    );
+    expect(hot.lines).toEqual(['4165 1500']);
+    const calls = new TraceView(hot.outcome.trace).calls('square');
+    expect(calls.filter((c) => c.thread === 'main')).toHaveLength(1000);
+    expect(calls.filter((c) => c.thread !== 'main')).toHaveLength(1000);
+  });
+
   it('records a receive that finds the channel closed, and none while a Sender lives', async () => {
     const source = program(`
   const [tx, rx] = mpsc.channel();
