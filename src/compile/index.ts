@@ -28,6 +28,7 @@ import { liftInPlace } from './lift.ts';
 import { findParClosures } from './par-closures.ts';
 import { lowerAsync, refuseDroppedFutures } from './async-lowering.ts';
 import { markThrowSites } from './throw-sites.ts';
+import { markCallEntries } from './call-entries.ts';
 import { findTaskClosures, moveIntoTasks } from './task-closures.ts';
 import { mapLocation, mapStack, mapStrippedLocation, type ProgramMap } from './source-map.ts';
 import { stripTypes } from './strip-types.ts';
@@ -140,6 +141,7 @@ export function compile(source: string, options: CompileOptions = {}): CompiledP
   }
   lowerUsingUnwind(program, s);
   markThrowSites(program, s);
+  markCallEntries(program, s, exported);
   const closures = findClosures(program, analysis, options.liftCallees ?? DEFAULT_LIFT_CALLEES, locate, findParClosures(program, analysis));
   liftInPlace(s, closures);
   moveIntoTasks(s, findTaskClosures(program, analysis, locate));

@@ -181,6 +181,21 @@ export class CheckFailure extends Error {
   }
 }
 
+/**
+ * How long `work` takes here, on the grader's side, ms: the quickest of `times` tries (the first warms it up). A
+ * reference to compare a thread's measured work with (TraceView.threadWork): a thread that really did the work took
+ * about as long, one that handed back a result worked out elsewhere took next to nothing.
+ */
+export function referenceMs(work: () => unknown, times = 3): number {
+  let best = Infinity;
+  for (let i = 0; i < times; i++) {
+    const began = performance.now();
+    work();
+    best = Math.min(best, performance.now() - began);
+  }
+  return best;
+}
+
 /** A whole number as a learner reads it: 10000 -> "10,000". */
 export function count(n: number): string {
   return Number.isFinite(n) ? n.toLocaleString('en-US') : String(n);

@@ -11,6 +11,7 @@
  */
 import type { TraceEvent } from '../runner/events.ts';
 import { numbersFilterHas, valueHash } from '../weft/runtime/trace.ts';
+import { callKey } from '../compile/call-entries.ts';
 
 export interface SpawnInfo {
   /** The new thread's id (its `spawn` event's object). */
@@ -130,6 +131,47 @@ export class TraceView {
       else if (e.kind === 'exit') alive.delete(e.threadId);
     }
     return most;
+  }
+
+  /**
+   * How long each spawned thread worked, in spawn order, for the threads that ended (returned or panicked) in a free
+   * run: its closure's running time (`ranMs`) less the time it spent blocked (`blockedMs`: on a join, a lock, a
+   * receive, a sleep...), so `workMs` is what it computed. A thread that only hands back a result worked out before it
+   * was spawned works next to nothing, however long it waited. Empty under a seed (only replayable numbers are
+   * traced there). A thread taken off its core counts as working: compare with a margin.
+   */
+  threadWork(): { threadId: number; thread: string; ranMs: number; blockedMs: number; workMs: number }[] {
+    const blocked = new Map<number, number>(); // thread id -> µs blocked so far
+    const since = new Map<number, number>(); // thread id -> time of its open block
+    const work: { threadId: number; thread: string; ranMs: number; blockedMs: number; workMs: number }[] = [];
+    for (const e of this.#need()) {
+      if (e.kind === 'block') since.set(e.threadId, e.time);
+      else if (e.kind === 'wake') {
+        const from = since.get(e.threadId);
+        if (from !== undefined) blocked.set(e.threadId, (blocked.get(e.threadId) ?? 0) + Math.max(0, e.time - from));
+        since.delete(e.threadId);
+      } else if (e.kind === 'exit' && e.ranMicros !== undefined) {
+        const blockedMs = Math.min(e.ranMicros, blocked.get(e.threadId) ?? 0) / 1000;
+        const ranMs = e.ranMicros / 1000;
+        work.push({ threadId: e.threadId, thread: e.thread, ranMs, blockedMs, workMs: ranMs - blockedMs });
+      }
+    }
+    const order = new Map(this.spawned().map((s, i) => [s.threadId, i]));
+    return work.sort((a, b) => (order.get(a.threadId) ?? Infinity) - (order.get(b.threadId) ?? Infinity));
+  }
+
+  /**
+   * Every time the program's exported function `name` was entered, in order, on which thread, and where in `events`
+   * (`index`): where a function the exercise gave ran, on the threads or on the caller before it spawned them. Only exported functions declared
+   * with `function` (not async, not main) are recorded (compile/call-entries.ts).
+   */
+  calls(name: string): { thread: string; threadId: number; index: number }[] {
+    const key = callKey(name);
+    const calls: { thread: string; threadId: number; index: number }[] = [];
+    this.#need().forEach((e, index) => {
+      if (e.kind === 'call' && e.object === key) calls.push({ thread: e.thread, threadId: e.threadId, index });
+    });
+    return calls;
   }
 
   /** Threads that ended (returned or panicked) before the run did. */
@@ -285,6 +327,17 @@ export class TraceView {
   /** Channels the run used (objects of send and receive events). */
   channels(): number[] {
     return [...new Set(this.#need().filter((e) => e.kind === 'send' || e.kind === 'recv').map((e) => e.object))];
+  }
+
+  /**
+   * Every receive that found a channel closed (every Sender gone, nothing left queued), of `channel` or of any: which
+   * thread, where. A `for (const msg of rx)` loop that ended because the channel closed shows here; one that stopped
+   * after counting its messages, or a loop broken off early, does not.
+   */
+  closedSeen(channel?: number): { thread: string; threadId: number; channel: number; line: number | undefined }[] {
+    return this.#need()
+      .filter((e) => e.kind === 'closed' && (channel === undefined || e.object === channel))
+      .map((e) => ({ thread: e.thread, threadId: e.threadId, channel: e.object, line: e.line }));
   }
 
   /** Names of the threads that sent on `channel` (or received, with `kind: 'recv'`). */

@@ -148,7 +148,11 @@ export interface TraceEvent {
     /** An atomic's change inside weft/par work (object: the atomic's address), at the call; `atomic` says from what to what. */
     | 'par-atomic'
     /** A value sent on a weft/task oneshot channel (object: the sending task's id, 0 outside any task), at the send; `valueHash` when the value is a string, number, boolean or null. */
-    | 'oneshot-send';
+    | 'oneshot-send'
+    /** An exported function of the program (not main) was entered, on this thread (object: its name's key, compile/call-entries.ts callKey). No line. */
+    | 'call'
+    /** A receive on a weft/sync mpsc channel found it closed (every Sender gone, nothing queued; object: the channel), at the receive. */
+    | 'closed';
   thread: string;
   threadId: number;
   object: number;
@@ -188,6 +192,12 @@ export interface TraceEvent {
    * passed through the pool.
    */
   work?: { total: number; longest: number } | { a: number; b: number };
+  /**
+   * An `exit`'s, in a free run (never under a seed): how long the thread's closure ran, µs, from its first statement
+   * to its return or its panic, time spent blocked included (TraceView.threadWork takes that out). Checks use it to tell
+   * a thread that did its work from one that only handed back a result worked out before it was spawned.
+   */
+  ranMicros?: number;
   /** What a `block` waits on: 'mutex', 'condvar', 'channel-recv', 'join', 'sleep'... (runtime/wait.ts WaitKind). */
   waitKind?: string;
   /**

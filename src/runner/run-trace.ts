@@ -27,6 +27,7 @@ export function collectTrace(ring: SharedArrayBuffer, memory: RunMemory): NonNul
       object: e.object,
       time: e.time,
       ...(e.line > 0 ? { line: e.line, ...(e.column > 0 ? { column: e.column } : {}) } : {}),
+      ...(e.kind === 'exit' && e.data[0] === 1 ? { ranMicros: e.data[1]! } : {}),
       ...(e.kind === 'task-exit'
         ? { task: { polls: e.data[0]!, wakes: e.data[1]!, busyMicros: e.data[2]!, outcome: TASK_OUTCOMES[e.data[3]!] ?? 'ok', timers: timersOf(e.data) } }
         : {}),

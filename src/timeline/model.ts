@@ -201,10 +201,13 @@ const VERB: Record<TraceEvent['kind'], string> = {
   'task-poll': 'polled',
   'par-atomic': 'changed, in parallel work,',
   'oneshot-send': 'answered on a oneshot, from',
+  call: 'called an exported function',
+  closed: 'found closed',
 };
 
 export function buildTimeline(input: TimelineInput): TimelineModel {
-  const trace = [...input.events].sort((a, b) => a.time - b.time || a.seq - b.seq);
+  // `call` events are for exercise checks (where a function ran), not for the timeline.
+  const trace = input.events.filter((e) => e.kind !== 'call').sort((a, b) => a.time - b.time || a.seq - b.seq);
   const { lockIndex, name } = objectNames(trace);
   const model: TimelineModel = {
     events: [],

@@ -1,4 +1,4 @@
-import { check, multisetDiff, plural, sameData, show, type CheckContext } from '#weft/checks';
+import { check, count, multisetDiff, plural, referenceMs, sameData, show, type CheckContext, type ProgramRun } from '#weft/checks';
 
 /** A few chunks of small whole numbers, some empty, chosen by the check's own generator. */
 function someChunks(t: CheckContext, count: number): number[][] {
@@ -50,6 +50,35 @@ export default [
       run.fail(
         `for ${show(chunks)} the threads handed ${show(returned)} back through join(), expected the sums ${show(expected)} (in any order): ` +
           `each thread should add up its own chunk and return the sum, so that join() brings it back`,
+      );
+    }
+  }),
+
+  check('threads-do-the-adding', 'The threads do the adding, not the caller', async (t) => {
+    // A thread can hand back through join() a sum the caller worked out before spawning it. A chunk of a million and a
+    // half numbers shows who added it up: in a free run the trace says how long each thread worked (blocked time left
+    // out). A loop adds a number in a nanosecond or more (2.5 ns in a thread here), so that chunk's thread works well
+    // over a millisecond, where a thread that only returns a ready sum works some microseconds (0.15 ms at most,
+    // measured). The bar, 0.3 ms (0.2 ns a number), is a fixed one, not a measure of this machine: a grader busy with
+    // other work would measure a reference too slow. The smaller figure of two runs is taken: a thread taken off its
+    // core can look busy once.
+    const big = Array.from({ length: 1_500_000 }, () => Math.floor(t.random() * 100) - 20);
+    const chunks = [...someChunks(t, 2), big, ...someChunks(t, 2)];
+    const least = 0.3;
+    let worked = Infinity;
+    let last: ProgramRun | undefined;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      last = await t.call('sumChunks', [chunks], { trace: true, timeoutMs: 30_000 });
+      worked = Math.min(worked, Math.max(0, ...last.trace.threadWork().map((w) => w.workMs)));
+    }
+    if (worked < least) {
+      const ours = referenceMs(() => sequentialSums(chunks));
+      const line = last!.trace.spawned()[0]?.line;
+      last!.fail(
+        `sumChunks was given ${plural(chunks.length, 'chunk')}, one of ${count(big.length)} numbers, but none of its threads worked more than ${worked.toFixed(2)} ms, ` +
+          `while adding that chunk up takes about ${ours.toFixed(1)} ms here: the sums were worked out before the threads, not by them. ` +
+          `Move the adding into the closure you spawn, so that each thread adds up its own chunk and returns the sum`,
+        line === undefined ? undefined : { line, column: 1 },
       );
     }
   }),

@@ -1,4 +1,4 @@
-import { check, plural, show, type CheckContext } from '#weft/checks';
+import { check, count, plural, show, type CheckContext, type ProgramRun } from '#weft/checks';
 
 /** Room for a busy grader: a seeded run switches threads at every synchronization point, and a loaded machine switches slowly. */
 const LOADED_GRADER = { budgetMs: 120_000 };
@@ -65,5 +65,33 @@ export default [
         `Spawn all k threads first, then join them (a join right after each spawn makes the work sequential)`,
       line === undefined ? undefined : { line, column: 1 },
     );
+  }, LOADED_GRADER),
+
+  check('threads-do-the-work', 'The threads work out the sum and the maximum, not the caller', async (t) => {
+    // A thread can take a read lock for show and hand back a part the caller worked out before spawning it. Many
+    // values show who worked them out: in a free run the trace says how long each thread worked (blocked time left
+    // out). Reading a value through a read guard takes about a microsecond here, so a thread with 150,000 values to go
+    // through works for a good part of a second, while one that returns a ready part works well under a millisecond.
+    // The bar is far below the first (a tenth of a microsecond a value, for a quicker machine), and the smaller figure
+    // of two runs is taken: a thread taken off its core, or a first run on cold workers, can look busy once.
+    const values = someValues(t, 300_000, false);
+    const k = 2;
+    const perThread = values.length / k;
+    const least = perThread * 0.0001; // ms: 0.1 µs a value
+    let worked = Infinity;
+    let last: ProgramRun | undefined;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      ({ run: last } = await sumAndMax(t, values, k, { trace: true }));
+      worked = Math.min(worked, Math.max(0, ...last.trace.threadWork().map((w) => w.workMs)));
+    }
+    if (worked < least) {
+      const line = last!.trace.spawned()[0]?.line;
+      last!.fail(
+        `${describe(values, k)}, none of the threads worked more than ${worked.toFixed(2)} ms, though each had ${count(perThread)} values to go through: ` +
+          `the sum and the maximum were worked out before the threads, not by them. ` +
+          `In each thread's closure, loop over its own slice of d.value (from data.read()) and return that slice's total and maximum`,
+        line === undefined ? undefined : { line, column: 1 },
+      );
+    }
   }, LOADED_GRADER),
 ];

@@ -1,4 +1,4 @@
-import { check, plural, sameData, show, type CheckContext } from '#weft/checks';
+import { check, count, plural, referenceMs, sameData, show, type CheckContext, type ProgramRun } from '#weft/checks';
 
 /** Room for a busy grader: a seeded run switches threads at every synchronization point, and a loaded machine switches slowly. */
 const LOADED_GRADER = { budgetMs: 120_000 };
@@ -12,6 +12,19 @@ function someTexts(t: CheckContext, n: number): string[] {
 function reference(texts: string[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const ch of texts.join(' ').toLowerCase()) if (/\p{L}/u.test(ch)) counts[ch] = (counts[ch] ?? 0) + 1;
+  return counts;
+}
+
+/** The same counts, the quickest way we know (a plain a-z letter skips the regular expression): the reference for how long counting takes. */
+function quickCount(texts: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  const letter = /\p{L}/u;
+  for (const text of texts) {
+    for (const ch of text.toLowerCase()) {
+      if ((ch < 'a' || ch > 'z') && !letter.test(ch)) continue;
+      counts[ch] = (counts[ch] ?? 0) + 1;
+    }
+  }
   return counts;
 }
 
@@ -61,5 +74,35 @@ export default [
         `Spawn every worker first, then join them (a join right after each spawn counts the texts one worker after another)`,
       line === undefined ? undefined : { line, column: 1 },
     );
+  }, LOADED_GRADER),
+
+  check('workers-do-the-counting', 'The worker threads do the counting, not the caller', async (t) => {
+    // A thread can hand back through join() counts the caller worked out before spawning it. Long texts show who
+    // counted them: in a free run the trace says how long each thread worked (blocked time left out). Each of the two
+    // workers has about 200,000 characters: counting them takes 5 ms or more here even the quickest way (a plain a-z
+    // letter skipping the regular expression), 50 ms the starter's way, where a thread that only returns ready counts
+    // works some microseconds. The bar, 1 ms, is a fixed one, not a measure of this machine: a grader busy with other
+    // work would measure a reference too slow. The smaller figure of two runs is taken: a thread taken off its core can
+    // look busy once.
+    const texts = Array.from({ length: 80 }, () => someTexts(t, 180).join(' '));
+    const workers = 2;
+    const least = 1;
+    let worked = Infinity;
+    let last: ProgramRun | undefined;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      last = await frequency(t, texts, workers, { trace: true });
+      worked = Math.min(worked, Math.max(0, ...last.trace.threadWork().map((w) => w.workMs)));
+    }
+    if (worked < least) {
+      const characters = texts.reduce((n, text) => n + text.length, 0);
+      const ours = referenceMs(() => quickCount(texts));
+      const line = last!.trace.spawned()[0]?.line;
+      last!.fail(
+        `for ${plural(texts.length, 'text')} of ${count(characters)} characters in all and ${plural(workers, 'worker')}, none of the threads worked more than ${worked.toFixed(2)} ms, ` +
+          `while counting those texts takes about ${ours.toFixed(1)} ms here: the letters were counted before the threads, not by them. ` +
+          `Call countLetters inside each worker's closure, on its own texts, and return that worker's counts`,
+        line === undefined ? undefined : { line, column: 1 },
+      );
+    }
   }, LOADED_GRADER),
 ];

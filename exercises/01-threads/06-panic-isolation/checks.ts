@@ -73,4 +73,30 @@ export default [
       line === undefined ? undefined : { line, column: 1 },
     );
   }, LOADED_GRADER),
+
+  check('jobs-run-on-their-threads', 'Every job runs on its own thread: runAll never calls work itself', async (t) => {
+    // Results and panics can be worked out on the calling thread and only handed back (or rethrown) by threads spawned
+    // afterwards. The trace records every call of work and the thread that made it.
+    const jobs = someJobs(t, 6);
+    const [seed] = t.seeds(1);
+    const run = await runAll(t, jobs, { seed, trace: true });
+    const spawned = run.trace.spawned();
+    const ids = new Set(spawned.map((s) => s.threadId));
+    const calls = run.trace.calls('work');
+    const onCaller = calls.filter((c) => !ids.has(c.threadId));
+    if (onCaller.length > 0) {
+      run.fail(
+        `for the jobs ${show(jobs)}, runAll called work ${plural(onCaller.length, 'time')} on the thread that called it (${onCaller[0]!.thread}), not on a job's thread: ` +
+          `a job run there is not isolated, and the threads only hand back what it found. Call work(job) inside each job's spawned closure, and nowhere else`,
+      );
+    }
+    const working = new Set(calls.map((c) => c.threadId)).size;
+    if (working < jobs.length) {
+      run.fail(
+        `for ${plural(jobs.length, 'job')}, work ran on ${plural(working, 'thread')} of the ${plural(spawned.length, 'thread')} runAll spawned: ` +
+          `each job's thread should call work(job) itself, failing jobs included, rather than return or throw something worked out before`,
+        spawned[0]?.line === undefined ? undefined : { line: spawned[0].line, column: 1 },
+      );
+    }
+  }, LOADED_GRADER),
 ];

@@ -84,6 +84,28 @@ export default [
     }
   }),
 
+  check('threads-put-and-take', 'The producers put every item and the consumers take every item, on threads of their own, through put and take', async (t) => {
+    // runBuffer is the bench: rewritten to deal the items out without threads or a buffer, it returns the right items
+    // in the right order and no thread ever waits. The trace records every call of put and take and its thread.
+    const setup = someSetup(t, 2, 2, 3, 2);
+    const [seed] = t.seeds(1);
+    const run = await runBuffer(t, setup, { seed, trace: true });
+    resultOf(run);
+    const spawned = new Set(run.trace.spawned().map((s) => s.threadId));
+    const items = setup.batches.flat().length;
+    for (const name of ['put', 'take'] as const) {
+      const calls = run.trace.calls(name);
+      const onThreads = calls.filter((c) => spawned.has(c.threadId)).length;
+      if (onThreads !== items || calls.length !== onThreads) {
+        run.fail(
+          `${describe(setup)}, ${name} was called ${plural(onThreads, 'time')} on spawned threads` +
+            (calls.length > onThreads ? ` and ${plural(calls.length - onThreads, 'time')} on main` : '') +
+            `, not ${count(items)}: keep runBuffer as the starter has it, with producer threads that put every item and consumer threads that take them, and make put and take wait on the Condvars`,
+        );
+      }
+    }
+  }),
+
   check('never-over-capacity', 'The buffer never holds more items than its capacity', async (t) => {
     const setup = someSetup(t, 1, 3, 3, 1);
     for (const seed of t.seeds(3)) {

@@ -85,6 +85,20 @@ export default [
           `each worker should read its neighbours and write its own cell in every round, not leave the work to another thread`,
       );
     }
+    // And works it out with step, on its own thread: rounds worked out beforehand, on the calling thread, and only
+    // copied in by the workers need no waits at all. The trace records every call of step and its thread.
+    const steps = run.trace.calls('step');
+    const elsewhere = steps.filter((c) => !workers.has(c.threadId));
+    const short = [...workers].findIndex((id) => steps.filter((c) => c.threadId === id).length !== rounds);
+    if (elsewhere.length > 0 || short >= 0) {
+      run.fail(
+        elsewhere.length > 0
+          ? `${describe(initial, rounds)}, ${elsewhere[0]!.thread} called step ${plural(elsewhere.length, 'time')}: the rounds were worked out outside the workers. ` +
+              `Each worker should call step for its own cell, once a round, with the values it reads that round, and wait at the barrier for the others`
+          : `${describe(initial, rounds)}, worker ${short + 1} of ${workers.size} called step ${plural(steps.filter((c) => c.threadId === [...workers][short]).length, 'time')}, not ${rounds}: ` +
+              `each worker should work out its own cell with step once a round, from the values it reads that round`,
+      );
+    }
     const naps = run.trace.events.filter((e) => e.kind === 'block' && e.object === 0 && workers.has(e.threadId));
     if (naps.length > 0) {
       run.fail(

@@ -81,6 +81,27 @@ export default [
     }
   }, LOADED_GRADER),
 
+  check('threads-read-and-publish', 'Reader threads render every page with readPage while a writer thread publishes every version', async (t) => {
+    // runStore is the bench: rewritten to make up the pages without threads, nothing is ever read while it is being
+    // written. The trace records every call of readPage and publish and its thread.
+    const versions = someVersions(t, 3);
+    const [readers, pagesEach] = [3, 2];
+    const [seed] = t.seeds(1);
+    const { run } = await runStore(t, readers, pagesEach, versions, { seed, trace: true });
+    const spawned = new Set(run.trace.spawned().map((s) => s.threadId));
+    for (const [name, wanted] of [['readPage', readers * pagesEach], ['publish', versions.length]] as const) {
+      const calls = run.trace.calls(name);
+      const onThreads = calls.filter((c) => spawned.has(c.threadId)).length;
+      if (onThreads !== wanted || calls.length !== onThreads) {
+        run.fail(
+          `${describe(readers, versions)}, ${name} was called ${plural(onThreads, 'time')} on spawned threads` +
+            (calls.length > onThreads ? ` and ${plural(calls.length - onThreads, 'time')} on main` : '') +
+            `, not ${count(wanted)}: keep runStore as the starter has it, with reader threads that call readPage for every page and a writer thread that calls publish for every version`,
+        );
+      }
+    }
+  }, LOADED_GRADER),
+
   check('readers-share', 'Readers never keep each other out', async (t) => {
     const versions = someVersions(t, 2);
     let slowAlone = 0;

@@ -32,6 +32,25 @@ export default [
     }
   }, LOADED_GRADER),
 
+  check('workers-run-their-jobs', 'Each worker runs its own jobs with runJob, recording them in the shared stats', async (t) => {
+    // runWorkers is the bench: rewritten to add the stats up on the calling thread, it needs no lock at all. The
+    // trace records every call of runJob and its thread.
+    const jobs = someJobs(t, 3, 2);
+    const [seed] = t.seeds(1);
+    const { run } = await runWorkers(t, jobs, { seed, trace: true });
+    const spawned = new Set(run.trace.spawned().map((s) => s.threadId));
+    const calls = run.trace.calls('runJob');
+    const onThreads = calls.filter((c) => spawned.has(c.threadId)).length;
+    const wanted = jobs.flat().length;
+    if (onThreads !== wanted || calls.length !== onThreads) {
+      run.fail(
+        `${describe(jobs)}, runJob was called ${plural(onThreads, 'time')} on the workers` +
+          (calls.length > onThreads ? ` and ${plural(calls.length - onThreads, 'time')} on main` : '') +
+          `, not ${count(wanted)}: keep runWorkers as the starter has it, with each worker calling runJob for each of its jobs, and fix runJob`,
+      );
+    }
+  }, LOADED_GRADER),
+
   check('works-without-the-lock', 'Each job does its work without holding the lock', async (t) => {
     const jobs = someJobs(t, 3, 2);
     const [seed] = t.seeds(1);

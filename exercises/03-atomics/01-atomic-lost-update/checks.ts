@@ -60,6 +60,29 @@ export default [
     }
   }),
 
+  check('workers-record-their-requests', 'Each worker records its own requests with record, at the same time as the others', async (t) => {
+    // The totals and numbers serve returns could be worked out on the calling thread, one request after another, with
+    // the workers only handing them back: nothing would run at the same time, and nothing could be lost. The trace
+    // records every call of record and its thread.
+    const workers = someWorkers(t, 3, 5);
+    const [seed] = t.seeds(1);
+    const run = await t.call('serve', [workers], { seed, trace: true });
+    servedOf(run, workers);
+    const spawned = new Set(run.trace.spawned().map((s) => s.threadId));
+    const calls = run.trace.calls('record');
+    const elsewhere = calls.filter((c) => !spawned.has(c.threadId));
+    const onWorkers = calls.length - elsewhere.length;
+    const requests = workers.flat().length;
+    if (elsewhere.length > 0 || onWorkers !== requests) {
+      run.fail(
+        `${describe(workers)}, the workers called record ${plural(onWorkers, 'time')}` +
+          (elsewhere.length > 0 ? ` and ${elsewhere[0]!.thread} ${plural(elsewhere.length, 'time')}` : '') +
+          `: each worker should call record(stats, size) once for each of its ${plural(requests, 'request')}, on the shared atomics, as serve does in the starter. ` +
+          `Keep serve as it is and fix record`,
+      );
+    }
+  }),
+
   check('threads-share-atomics', 'The workers count on the shared atomics, and main joins them', async (t) => {
     const workers = someWorkers(t, 3, 5);
     const [seed] = t.seeds(1);

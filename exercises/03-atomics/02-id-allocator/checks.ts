@@ -89,6 +89,27 @@ export default [
     }
   }),
 
+  check('threads-call-allocate', 'Every id comes from a call of allocate on one of the threads', async (t) => {
+    // What each thread got could be worked out on the calling thread, one call after another, and only handed back
+    // by the threads: nothing would run at the same time, and no id could go twice. The trace records every call of
+    // allocate and its thread.
+    const plan = somePlan(t);
+    const [seed] = t.seeds(1);
+    const { run } = await handOut(t, plan, seed, true);
+    const spawned = new Set(run.trace.spawned().map((s) => s.threadId));
+    const calls = run.trace.calls('allocate');
+    const elsewhere = calls.filter((c) => !spawned.has(c.threadId));
+    const onThreads = calls.length - elsewhere.length;
+    const wanted = plan.workers * plan.callsEach;
+    if (elsewhere.length > 0 || onThreads !== wanted) {
+      run.fail(
+        `${describe(plan)}, the threads called allocate ${plural(onThreads, 'time')}` +
+          (elsewhere.length > 0 ? ` and ${elsewhere[0]!.thread} ${plural(elsewhere.length, 'time')}` : '') +
+          `, not ${count(wanted)}: each thread should call allocate(next, end) itself, on the shared counter, as handOut does in the starter. Keep handOut as it is and fix allocate`,
+      );
+    }
+  }),
+
   check('never-wraps', 'At the top of the u32 range, the counter stops instead of wrapping to 0', async (t) => {
     // Many calls after the ids are gone, on two schedules: a counter that goes past the end only for a moment
     // (add, then take it back) wraps where another thread can see it in some schedules, and each extra call is a chance.

@@ -70,7 +70,7 @@ export default [
     }
   }),
 
-  check('spins-on-an-atomic', 'The lock is the AtomicBool itself, not a Mutex', async (t) => {
+  check('spins-on-an-atomic', 'The lock is the AtomicBool itself, not a Mutex, and every thread takes it with withLock', async (t) => {
     const plan = somePlan(t, 2, 0);
     const [seed] = t.seeds(1);
     const run = await runCounter(t, plan, { seed, trace: true });
@@ -84,5 +84,17 @@ export default [
     }
     const spawned = run.trace.spawned().length;
     if (spawned !== plan.threads) run.fail(`${describe(plan)}, runCounter spawned ${plural(spawned, 'thread')}: keep runCounter as the starter has it`);
+    // runCounter is the bench: rewritten to work the count out itself, it needs no lock at all. The trace records every
+    // call of withLock and its thread.
+    const ids = new Set(run.trace.spawned().map((s) => s.threadId));
+    const calls = run.trace.calls('withLock');
+    const onThreads = calls.filter((c) => ids.has(c.threadId)).length;
+    if (onThreads !== plan.threads * plan.rounds || calls.length !== onThreads) {
+      run.fail(
+        `${describe(plan)}, withLock was called ${plural(onThreads, 'time')} on the threads` +
+          (calls.length > onThreads ? ` and ${plural(calls.length - onThreads, 'time')} on main` : '') +
+          `, not ${plan.threads * plan.rounds}: keep runCounter as the starter has it, with every thread calling withLock once a round, and write withLock`,
+      );
+    }
   }),
 ];

@@ -54,6 +54,26 @@ export default [
     }
   }),
 
+  check('channel-closes', "The loop ends because the channel closed: main drops its own Sender", async (t) => {
+    // A loop that counts its messages (first.length + second.length recv() calls) ends too, with main's Sender still
+    // alive: it works only while collect knows how many will come. The trace records a receive that finds the channel
+    // closed, every Sender gone: what ends for (const msg of rx).
+    const first = someMessages(t, 'x', 3);
+    const second = someMessages(t, 'y', 4);
+    const [seed] = t.seeds(1);
+    const run = await t.call('collect', [first, second], { seed, trace: true });
+    const received = run.trace.channels().filter((channel) => run.trace.threadsThat('recv', channel).includes('main'));
+    if (received.length === 0) run.fail(`collect(${show(first)}, ${show(second)}) received nothing on main: receive every message with for (const msg of rx)`);
+    if (received.some((channel) => run.trace.closedSeen(channel).some((c) => c.thread === 'main'))) return;
+    const line = run.trace.events.filter((e) => e.kind === 'recv' && e.thread === 'main').at(-1)?.line;
+    run.fail(
+      `collect(${show(first)}, ${show(second)}) stopped receiving${line === undefined ? '' : ` (line ${line})`} without seeing the channel close: ` +
+        `it counted the messages, or broke off the loop, while a Sender was still alive. The channel closes when every Sender is gone: ` +
+        `drop main's own tx once the threads have their clones, and receive with for (const msg of rx), which ends when the channel closes`,
+      line === undefined ? undefined : { line, column: 1 },
+    );
+  }),
+
   check('two-producers-one-channel', 'Two threads send their messages on the same channel', async (t) => {
     const run = await t.call('collect', [someMessages(t, 'x', 3), someMessages(t, 'y', 3)], { trace: true });
     const senders = run.trace.channels().map((channel) => run.trace.threadsThat('send', channel).filter((name) => name !== 'main'));

@@ -127,6 +127,29 @@ export default [
     );
   }),
 
+  check('workers-do-the-work', 'The workers work out the results: each job\'s collatzSteps runs on a worker', async (t) => {
+    // Results worked out before the pipeline starts (on the caller or the producer) and only looked up by the workers
+    // pass the channels and the lock along for show. The trace records every call of collatzSteps and its thread.
+    const jobs = someJobs(t, 10);
+    const [seed] = t.seeds(1);
+    const run = await runPipeline(t, jobs, { seed, trace: true });
+    const workers = new Set(shape(run).workers);
+    const calls = run.trace.calls('collatzSteps');
+    const elsewhere = calls.filter((c) => !workers.has(c.thread));
+    if (elsewhere.length > 0) {
+      run.fail(
+        `for ${plural(jobs.length, 'job')}, ${elsewhere[0]!.thread} called collatzSteps ${plural(elsewhere.filter((c) => c.thread === elsewhere[0]!.thread).length, 'time')}, ` +
+          `but it is not a worker (a thread that sends results): the workers should do the work. Call collatzSteps(job) in the worker, right after it receives the job`,
+      );
+    }
+    if (calls.length < jobs.length) {
+      run.fail(
+        `for ${plural(jobs.length, 'job')}, the workers called collatzSteps ${plural(calls.length, 'time')}: ` +
+          `each job's result should be worked out by the worker that received it, with collatzSteps(job), not looked up or worked out somewhere else`,
+      );
+    }
+  }),
+
   check('at-most-four-queued', 'No more than 4 jobs ever wait in the queues', async (t) => {
     const jobs = someJobs(t, 12);
     for (const seed of t.seeds(2)) {

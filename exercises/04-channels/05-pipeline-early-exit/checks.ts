@@ -41,6 +41,27 @@ export default [
     }
   }, LOADED_GRADER),
 
+  check('filter-finds-the-primes', 'The primes come from the filter stage, through the channel, not from the caller', async (t) => {
+    // A caller that finds the primes itself and hangs up at once gets the right answer, and its stages stop quietly:
+    // the pipeline is there for show. The trace records every receive and every call of isPrime, with its thread.
+    const { start, k } = somePlan(t);
+    const [seed] = t.seeds(1);
+    const run = await firstPrimes(t, start, k, { seed, trace: true });
+    const onCaller = run.trace.calls('isPrime').filter((c) => c.thread === 'main').length;
+    if (onCaller > 0) {
+      run.fail(
+        `${describe(start, k)}, firstPrimes called isPrime ${plural(onCaller, 'time')} on the calling thread: testing the numbers is the filter stage's work. ` +
+          `Take the primes the filter sends, from the primes channel's Receiver, until you have ${k}`,
+      );
+    }
+    const received = run.trace.events.filter((e) => e.kind === 'recv' && e.thread === 'main').length;
+    if (received < k) {
+      run.fail(
+        `${describe(start, k)}, firstPrimes received ${plural(received, 'value')} from the pipeline: the ${k} primes should come from the filter, through the primes channel`,
+      );
+    }
+  }, LOADED_GRADER),
+
   check('every-stage-ends', 'Once the caller has enough, every stage stops quietly and firstPrimes returns', async (t) => {
     const { start, k } = somePlan(t);
     const [seed] = t.seeds(1);

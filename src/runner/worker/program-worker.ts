@@ -12,7 +12,7 @@ import { H, RunMemory } from '../../weft/runtime/memory.ts';
 import { allocateThread, threadName } from '../../weft/runtime/thread-table.ts';
 import { panicPayload, runThread, thrown } from '../../weft/runtime/threads.ts';
 import { RunStopped } from '../../weft/runtime/stop.ts';
-import { attachTrace, traceAttached, traceStamp } from '../../weft/runtime/trace.ts';
+import { attachTrace, traceAttached, traceCall, traceStamp } from '../../weft/runtime/trace.ts';
 import { lift, threadBody } from '../../weft/runtime/lift.ts';
 import { dispose, disposer, unwinding } from '../../weft/runtime/unwind.ts';
 import * as threadModule from '../../weft/thread.ts';
@@ -83,6 +83,8 @@ const weftImports = {
   site,
   // Every `throw`: a thrown value that is not an Error keeps where it was thrown (runtime/threads.ts).
   thrown,
+  // An exported function entered: a `call` event in a traced run (compile/call-entries.ts).
+  entered: traceCall,
 };
 
 /** What `main` (or a called export) returned: an `async` function's future runs on this thread's executor, as `#[tokio::main]` does. */

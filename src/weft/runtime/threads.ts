@@ -3,7 +3,7 @@
  * drop what it owns, publish its result or its panic, wake its joiner.
  * (Its slot in run memory is thread-table.ts.)
  */
-import { traceEvent } from './trace.ts';
+import { locatingMs, pieceMicros, pieceStart, traceEvent } from './trace.ts';
 import { context, enterThread, threadLabel, type PanicReport, type SourceLocation, type ThreadContext } from './context.ts';
 import { decodeValue, encodeValue } from './codec.ts';
 import { H } from './memory.ts';
@@ -115,6 +115,9 @@ export async function runThread(ctx: ThreadContext, start: ThreadStart): Promise
   const i32 = memory.i32;
   let state: number;
   let result: Uint8Array;
+  let began = -1;
+  let ranMicros = -1;
+  let located = 0;
   try {
     // Under a seed, a new thread starts only when the scheduler picks it.
     if (scheduled(memory)) awaitTurn(memory, start.threadId);
@@ -126,13 +129,18 @@ export async function runThread(ctx: ThreadContext, start: ThreadStart): Promise
       >;
       memory.free(start.capturesPtr);
     }
+    // How long the closure runs, in a traced free run only (-1 otherwise: nothing is timed, nothing is recorded).
+    began = pieceStart();
+    located = began < 0 ? 0 : locatingMs();
     let value = start.makeClosure(captures)();
     if (value instanceof Promise) value = await value;
+    ranMicros = pieceMicros(began, located);
     result = encodeValue(value, { mode: 'move', target: { into: 'the thread that joins it' } });
     dropOwned(ctx, false);
     state = ThreadState.finished;
   } catch (error) {
     if (error instanceof RunStopped) return 'stopped';
+    if (ranMicros < 0) ranMicros = pieceMicros(began, located);
     const payload = panicPayload(error, ctx);
     ctx.host.panic(payload satisfies PanicReport);
     dropOwned(ctx, true);
@@ -143,7 +151,8 @@ export async function runThread(ctx: ThreadContext, start: ThreadStart): Promise
     i32[slot(start.threadId, S.resultPtr)] = memory.store(result);
     i32[slot(start.threadId, S.resultLen)] = result.length;
   }
-  traceEvent('exit', 0);
+  // The exit carries how long the closure ran, when it was timed: checks tell a thread that did its work from one that handed back a result worked out before it was spawned.
+  traceEvent('exit', 0, began < 0 ? undefined : [1, ranMicros]);
   start.beforeWake?.();
   Atomics.store(i32, slot(start.threadId, S.state), state);
   wake(i32, slot(start.threadId, S.state));

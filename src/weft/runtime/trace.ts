@@ -53,7 +53,10 @@ const clock = performance.now.bind(performance);
 const timeOrigin = performance.timeOrigin;
 const round = Math.round;
 
-/** New kinds go at the end: a kind's code is its position. `join`'s object is the joined thread's id. */
+/**
+ * New kinds go at the end: a kind's code is its position. `join`'s object is the joined thread's id. An `exit`'s data,
+ * in a traced free run: [1, how long the thread's closure ran, µs] (runtime/threads.ts, timed as pieceStart says).
+ */
 export const TRACE_KINDS = [
   'spawn',
   'exit',
@@ -89,6 +92,12 @@ export const TRACE_KINDS = [
   // weft/task: a value sent on a oneshot channel (object: the sending task's id on its thread, 0 outside any task;
   // data: [1 when the value is a string, number, boolean or null, its valueHash]), at the send.
   'oneshot-send',
+  // An exported function of the program was entered (object: its name's key, compile/call-entries.ts), on the thread
+  // that called it. No line: the key says which function, and a stack walk per call would cost a hot helper dearly.
+  'call',
+  // A receive on a weft/sync mpsc channel found it closed: every Sender gone, nothing left queued (object: the
+  // channel), at the receive's line. What ends `for (const msg of rx)`, and a recv() that throws RecvError.
+  'closed',
 ] as const;
 export type TraceKind = (typeof TRACE_KINDS)[number];
 
@@ -134,6 +143,7 @@ export function attachTrace(buffer: SharedArrayBuffer | undefined): void {
   // SharedArrayBuffer, with the ring. A typed array's constructor asks the
   // buffer nothing a program can hook, and throws for anything but a buffer.
   ring = undefined;
+  callsOf = 0;
   if (buffer === undefined) return;
   const i32 = new Int32View(buffer);
   ring = { i32, capacity: i32[CAPACITY]!, start: new Float64View(buffer, 8, 1)[0]!, polls: (i32[FLAGS]! & FLAG_POLLS) !== 0 };
@@ -154,15 +164,59 @@ export function traceStamp(): { time: number; line?: number } | undefined {
   if (r === undefined || !hasContext()) return undefined;
   const ctx = context();
   const time = timeNow(ctx, r);
-  const line = ctx.locate(new Error().stack)?.line;
+  const line = locateNow(ctx)?.line;
   return line === undefined ? { time } : { time, line };
 }
+
+/** Time this worker has spent finding the reader's line for its events, ms (locateNow). */
+let locating = 0;
+
+/**
+ * The reader's line running now, for an event: a stack walk, the trace's own cost (the first in a worker loads the
+ * program's source map, tens of ms), kept apart so that a thread's running time can leave it out (runtime/threads.ts).
+ */
+function locateNow(ctx: ThreadContext): SourceLocation | undefined {
+  const began = clock();
+  const at = ctx.locate(new Error().stack);
+  locating += clock() - began;
+  return at;
+}
+
+/** How long this worker has spent finding lines for trace events so far, ms: take the difference over a span to leave it out of the span. */
+export function locatingMs(): number {
+  return locating;
+}
+
+/**
+ * `__weft.entered(key)`: an exported function of the program was entered (compile/call-entries.ts). Untraced, a
+ * field check.
+ */
+export function traceCall(key: number): void {
+  if (ring === undefined || !hasContext()) return;
+  const ctx = context();
+  if (!ctx.traced) return;
+  // At most CALLS_PER_THREAD events per function and thread: a helper called in a hot loop must not fill the ring
+  // and push out the events the checks read. A worker runs one thread at a time: the counts start again with each.
+  if (callsOf !== ctx.threadId) {
+    callsOf = ctx.threadId;
+    callCounts = Object.create(null) as Record<number, number>;
+  }
+  const n = (callCounts[key] ?? 0) + 1;
+  callCounts[key] = n;
+  if (n <= CALLS_PER_THREAD) record(ctx, 'call', key, undefined, undefined);
+}
+
+/** How many entries of one exported function a thread records (traceCall); checks count up to this many. */
+export const CALLS_PER_THREAD = 1000;
+/** The thread whose calls `callCounts` counts, by function key (a prototype-less object: a program cannot hook it). */
+let callsOf = 0;
+let callCounts: Record<number, number> = Object.create(null) as Record<number, number>;
 
 /** Records one event of the calling thread, if the run is traced; `data`, the kind's own words (a block's wait kind). */
 export function traceEvent(kind: TraceKind, object: number, data?: number[]): void {
   const ctx = context();
   if (!ctx.traced) return;
-  record(ctx, kind, object, ctx.locate(new Error().stack), data);
+  record(ctx, kind, object, locateNow(ctx), data);
 }
 
 // A number as two Int32 words (its float64 bits), for events that carry a value.
@@ -186,7 +240,7 @@ export function traceValue(kind: 'unlock' | 'join', object: number, value: unkno
   } else if (kind === 'join' && value !== null && typeof value === 'object') {
     data = numbersFilter(value);
   }
-  record(ctx, kind, object, ctx.locate(new Error().stack), data);
+  record(ctx, kind, object, locateNow(ctx), data);
 }
 
 // The numbers inside a value that is not one (a thread that returns an array of results, a [key, value] pair, an
@@ -383,12 +437,12 @@ export function recordedAtomicChange(data: readonly number[]): { before?: number
 export function traceEventWithResults(kind: 'par-iter' | 'par-join', object: number): number {
   const ctx = context();
   if (!ctx.traced) return -1;
-  return record(ctx, kind, object, ctx.locate(new Error().stack), undefined);
+  return record(ctx, kind, object, locateNow(ctx), undefined);
 }
 
 /**
- * How long a piece of weft/par work took on the calling thread, in µs, for
- * the par-iter and par-join events: `pieceStart()` before it, `pieceMicros`
+ * How long a piece of work took on the calling thread, in µs, for the
+ * par-iter and par-join events and a thread's exit: `pieceStart()` before it, `pieceMicros`
  * after. Only in a traced free run (-1 and 0 otherwise): under a seed only
  * replayable numbers go in the trace. The clock is the one captured when
  * this module loaded, so a program that replaces `performance.now` cannot
@@ -400,8 +454,15 @@ export function pieceStart(): number {
   return ctx.traced && !ctx.scheduled ? clock() : -1;
 }
 
-export function pieceMicros(started: number): number {
-  return started < 0 ? 0 : round((clock() - started) * 1000);
+/**
+ * With `located` (locatingMs() when the piece started), the time this worker spent since finding lines for trace
+ * events is left out: the trace's cost is not the piece's work (a thread's running time, runtime/threads.ts).
+ */
+export function pieceMicros(started: number, located?: number): number {
+  if (started < 0) return 0;
+  const traceCost = located === undefined ? 0 : locating - located;
+  const micros = round((clock() - started - traceCost) * 1000);
+  return micros < 0 ? 0 : micros;
 }
 
 /**
@@ -490,7 +551,7 @@ export function traceTaskSpawn(taskId: number, clockMs: number): void {
   const ctx = context();
   const data = [0, 0, 0, 0, 0];
   data[CLOCK_WORD] = round(clockMs);
-  record(ctx, 'task-spawn', taskId, ctx.locate(new Error().stack), data);
+  record(ctx, 'task-spawn', taskId, locateNow(ctx), data);
 }
 
 /** A task's end, with its counters, the line it last awaited at and the task runtime's clock (ms) (weft/task's executor); call only when `tracing()`. */
@@ -515,7 +576,7 @@ export function traceTaskExit(
 export function traceTaskMessage(kind: 'task-send' | 'task-recv', channel: number, taskId: number, awaitAt: () => SourceLocation | undefined): void {
   const ctx = context();
   // A send or receive that completes in a later poll runs under the executor, not the reader's code: then the await it finishes says where.
-  record(ctx, kind, channel, ctx.locate(new Error().stack) ?? awaitAt(), [taskId, 0, 0, 0, 0]);
+  record(ctx, kind, channel, locateNow(ctx) ?? awaitAt(), [taskId, 0, 0, 0, 0]);
 }
 
 /** A weft/sync channel's send, with the channel's capacity (-1 unbounded): nothing is allocated when the run is not traced. */

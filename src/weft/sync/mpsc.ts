@@ -663,7 +663,7 @@ export class Receiver<T> extends MovableHandle implements Owned, Disposable, Ite
     for (;;) {
       const taken = this.#take();
       if (taken !== EMPTY) {
-        if (taken !== DISCONNECTED) traceEvent('recv', this.#addr);
+        traceEvent(taken === DISCONNECTED ? 'closed' : 'recv', this.#addr);
         return taken;
       }
       const remaining = deadline - now(context().memory);
@@ -685,7 +685,7 @@ export class Receiver<T> extends MovableHandle implements Owned, Disposable, Ite
       // Awake (or not asleep): the flag goes, so that a rendezvous trySend does not take this thread for a waiting receiver.
       Atomics.and(rec, W.send, ~RECEIVER_ASLEEP);
       if (late !== EMPTY) {
-        if (late !== DISCONNECTED) traceEvent('recv', this.#addr);
+        traceEvent(late === DISCONNECTED ? 'closed' : 'recv', this.#addr);
         return late;
       }
     }
@@ -705,7 +705,10 @@ export class Receiver<T> extends MovableHandle implements Owned, Disposable, Ite
     readPoint(true);
     const result = this.#take();
     if (result === EMPTY) throw new TryRecvError('empty');
-    if (result === DISCONNECTED) throw new TryRecvError('disconnected');
+    if (result === DISCONNECTED) {
+      traceEvent('closed', this.#addr);
+      throw new TryRecvError('disconnected');
+    }
     traceEvent('recv', this.#addr);
     return result;
   }
@@ -739,6 +742,7 @@ export class Receiver<T> extends MovableHandle implements Owned, Disposable, Ite
     for (;;) {
       this.#assertLive();
       const result = this.#take();
+      if (result === DISCONNECTED) traceEvent('closed', this.#addr);
       if (result === EMPTY || result === DISCONNECTED) return;
       yield result;
     }

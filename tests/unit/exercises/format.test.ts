@@ -41,7 +41,7 @@ describe('the exercise format', () => {
     expect(exercise).toMatchObject({ id: 'join-results', dir, chapter: 'threads', order: 1, difficulty: 'easy' });
     expect(exercise!.hints.length).toBeGreaterThan(1);
     expect(exercise!.hints.every((h) => h.length > 0 && !h.includes('\n---\n'))).toBe(true);
-    expect(exercise!.checkIds).toEqual(['returns-every-sum', 'sums-come-through-join', 'one-thread-per-chunk', 'threads-overlap']);
+    expect(exercise!.checkIds).toEqual(['returns-every-sum', 'sums-come-through-join', 'threads-do-the-adding', 'one-thread-per-chunk', 'threads-overlap']);
     expect(exercise!.wrong.map((w) => w.fails)).toContain('threads-overlap');
   });
 

@@ -22,7 +22,9 @@ function main() {
 it('a program that panics the same way in every check is explained once', { timeout: 240_000 }, async () => {
   const { result } = await gradeExercise('two-producers', source);
   const lines = summary(result);
-  expect(result.checks.map((c) => c.status), lines.join('\n')).toEqual(['failed', 'failed', 'failed']);
+  // Every check of the exercise, however many it has.
+  expect(result.checks.length).toBeGreaterThan(2);
+  expect(result.checks.map((c) => c.status), lines.join('\n')).toEqual(result.checks.map(() => 'failed'));
   const [first, ...rest] = result.checks;
   // The first check says what happened and where ...
   expect(first!.message).toMatch(/not written yet/);
@@ -38,7 +40,8 @@ it('a program that panics the same way in every check is explained once', { time
 
 it('grading until the first failure runs no check after it (the tests grade starters so)', { timeout: 240_000 }, async () => {
   const { result } = await gradeExercise('two-producers', source, undefined, true);
-  expect(result.checks.map((c) => c.status)).toEqual(['failed', 'error', 'error']);
+  expect(result.checks.length).toBeGreaterThan(2);
+  expect(result.checks.map((c) => c.status)).toEqual(result.checks.map((_, i) => (i === 0 ? 'failed' : 'error')));
   for (const check of result.checks.slice(1)) {
     expect(check.message).toBe('not run: an earlier check did not pass');
     expect(check.reason).toBe('not-run');
@@ -47,11 +50,8 @@ it('grading until the first failure runs no check after it (the tests grade star
 
 it('a program that does not compile: every check says so, with the reason as a field', { timeout: 240_000 }, async () => {
   const { result, events } = await gradeExercise('two-producers', `${source}\nfunction broken( {\n`);
-  expect(result.checks.map((c) => [c.status, c.reason])).toEqual([
-    ['error', 'does-not-compile'],
-    ['error', 'does-not-compile'],
-    ['error', 'does-not-compile'],
-  ]);
+  expect(result.checks.length).toBeGreaterThan(2);
+  expect(result.checks.map((c) => [c.status, c.reason])).toEqual(result.checks.map(() => ['error', 'does-not-compile']));
   expect(result.checks[0]!.message).toMatch(/^Your program does not compile: /);
   expect(new Set(result.checks.map((c) => c.message)).size).toBe(1);
   expect(events.filter((e) => e.kind === 'output')).toEqual([]);

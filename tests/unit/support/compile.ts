@@ -35,6 +35,7 @@ export function evaluate(compiled: CompiledProgram, modules: Record<string, Reco
     async: lowerAsync,
     asyncOnce: lowerAsyncOnce,
     thrown: (value: unknown) => value,
+    entered: () => {},
     site,
     unwinding,
     disposer,

@@ -141,6 +141,114 @@ describe('trace questions a check asks', () => {
     expect(nestings([[5, 6], [6, 5]]).lockOrderCycle()?.map((n) => n.outer.mutex)).toEqual([5, 6]);
   });
 
+  it("in a free run, how long each thread worked, its blocked time left out; nothing of it under a seed", async () => {
+    // One thread computes for 20 ms, one sleeps 30 ms and returns a ready number, one panics after computing 10 ms.
+    const source = program(
+      `
+  const ready = 42;
+  const worker = spawn(() => busy(20) > 0 ? 1 : 0);
+  const sleeper = spawn(() => { sleep(30); return ready; });
+  const failing = spawn(() => { busy(10); throw new Error("no"); });
+  worker.join();
+  sleeper.join();
+  try { failing.join(); } catch {}`,
+      `function busy(ms: number) { const until = performance.now() + ms; let n = 0; while (performance.now() < until) n++; return n; }`,
+    );
+    const run = await runProgram(source, { trace: true });
+    expect(run.outcome.status).toBe('ok');
+    const view = new TraceView(run.outcome.trace);
+    const ids = view.spawned().map((s) => s.threadId);
+    const work = view.threadWork();
+    expect(work.map((w) => w.threadId)).toEqual(ids);
+    const [worker, sleeper, failing] = work;
+    expect(worker!.workMs).toBeGreaterThanOrEqual(19);
+    expect(sleeper!.ranMs).toBeGreaterThanOrEqual(29);
+    expect(sleeper!.blockedMs).toBeGreaterThanOrEqual(29);
+    // Its 30 ms asleep are taken out of its running time; what is left is small (a busy machine may take it off its core for a while).
+    expect(sleeper!.workMs).toBeCloseTo(sleeper!.ranMs - sleeper!.blockedMs, 6);
+    expect(sleeper!.workMs).toBeLessThan(worker!.workMs);
+    expect(failing!.workMs).toBeGreaterThanOrEqual(9);
+    // Under a seed only replayable numbers are traced: no running times, and the trace replays exactly.
+    const seeded = await runProgram(source, { trace: true, seed: 3 });
+    expect(new TraceView(seeded.outcome.trace).threadWork()).toEqual([]);
+    expect(seeded.outcome.trace!.events.filter((e) => e.kind === 'exit').every((e) => e.ranMicros === undefined)).toBe(true);
+    const again = await runProgram(source, { trace: true, seed: 3 });
+    expect(JSON.stringify(again.outcome.trace)).toBe(JSON.stringify(seeded.outcome.trace));
+  });
+
+  it('records every entry of an exported function and the thread that made it; not main, not async ones, nothing untraced', async () => {
+    const source = program(
+      `
+  const twice = square(3) + arrow(0) + block(1) - 1;
+  const handles = [1, 2].map((n) => builder().name(\`job-\${n}\`).spawn(() => square(n) + hidden(n)));
+  console.log(twice, handles.map((h) => h.join()).join(" "));`,
+      `export function square(n: number): number { return n * n; }
+function hidden(n: number): number { return n; }
+export async function later(): Promise<number> { return 1; }
+export const arrow = (n: number) => n + 1;
+export const block = function (n: number) { return n - 1; };`,
+    );
+    const run = await runProgram(source, { trace: true, seed: 2 });
+    expect(run.lines).toEqual(['9 2 6']);
+    const view = new TraceView(run.outcome.trace);
+    expect(view.calls('square').map((c) => c.thread).sort()).toEqual(['job-1', 'job-2', 'main']);
+    expect(view.calls('square').every((c) => view.events[c.index]!.kind === 'call' && view.events[c.index]!.thread === c.thread)).toBe(true);
+    expect(view.calls('hidden')).toEqual([]);
+    expect(view.calls('arrow').map((c) => c.thread)).toEqual(['main']);
+    expect(view.calls('block').map((c) => c.thread)).toEqual(['main']);
+    expect(view.calls('main')).toEqual([]);
+    expect(view.calls('later')).toEqual([]);
+    // Under a seed the calls replay with everything else.
+    const again = await runProgram(source, { trace: true, seed: 2 });
+    expect(JSON.stringify(again.outcome.trace)).toBe(JSON.stringify(run.outcome.trace));
+    const untraced = await runProgram(source);
+    expect(untraced.lines).toEqual(['9 2 6']);
+  });
+
+  it('records at most the first 1,000 calls of an exported function on each thread', async () => {
+    const hot = await runProgram(
+      program(
+        `
+  let n = 0;
+  for (let i = 0; i < 2500; i++) n += square(i % 3);
+  const h = spawn(() => { let m = 0; for (let i = 0; i < 1500; i++) m += square(1); return m; });
+  console.log(n, h.join());`,
+        `export function square(n: number): number { return n * n; }`,
+      ),
+      { trace: true },
+    );
+    expect(hot.lines).toEqual(['4165 1500']);
+    const calls = new TraceView(hot.outcome.trace).calls('square');
+    expect(calls.filter((c) => c.thread === 'main')).toHaveLength(1000);
+    expect(calls.filter((c) => c.thread !== 'main')).toHaveLength(1000);
+  });
+
+  it('records a receive that finds the channel closed, and none while a Sender lives', async () => {
+    const source = program(`
+  const [tx, rx] = mpsc.channel();
+  const [tx2, rx2] = mpsc.channel();
+  const a = tx.clone();
+  const b = tx2.clone();
+  spawn(() => { a.send(1); a.send(2); b.send(3); });
+  drop(tx);
+  let n = 0;
+  for (const m of rx) n += m;
+  n += rx2.recv();
+  try { rx.recv(); } catch (e) { console.log(e instanceof RecvError); }
+  console.log(n);`);
+    const run = await runProgram(source, { trace: true, seed: 4 });
+    expect(run.lines).toEqual(['true', '6']);
+    const view = new TraceView(run.outcome.trace);
+    const [first, second] = view.channels();
+    // The for loop's end and the later recv() that threw: two on the first channel, on main, at their lines.
+    expect(view.closedSeen(first).map((c) => [c.thread, c.line])).toEqual([
+      ['main', lineOf(source, 'for (const m of rx)')],
+      ['main', lineOf(source, 'rx.recv()')],
+    ]);
+    // main still holds tx2: the second channel never closed for anyone.
+    expect(view.closedSeen(second)).toEqual([]);
+  });
+
   it("a Mutex's number at each unlock, a joined thread's returned number, and what each block waited on", async () => {
     const source = program(`
   const counter = new Arc(new Mutex(0));

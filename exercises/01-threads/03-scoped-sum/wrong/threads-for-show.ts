@@ -1,0 +1,40 @@
+// fails: threads-do-the-work
+// Works out every slice's sum and maximum on the calling thread, then spawns k scoped threads that take a read lock for show and hand the ready parts back: right answer, k threads reading the data, but the threads compute nothing.
+import { scope } from "weft/thread";
+import { RwLock } from "weft/sync";
+
+export function sumAndMax(values: number[], k: number): { total: number; max: number } {
+  const data = new RwLock(values);
+  const size = Math.ceil(values.length / k);
+  const parts: { total: number; max: number }[] = [];
+  for (let i = 0; i < k; i++) {
+    let total = 0;
+    let max = -Infinity;
+    for (let j = i * size; j < Math.min(values.length, (i + 1) * size); j++) {
+      total += values[j]!;
+      max = Math.max(max, values[j]!);
+    }
+    parts.push({ total, max });
+  }
+  return scope((s) => {
+    const handles = parts.map((part) =>
+      s.spawn(() => {
+        using d = data.read();
+        return part;
+      }),
+    );
+    let total = 0;
+    let max = -Infinity;
+    for (const handle of handles) {
+      const part = handle.join();
+      total += part.total;
+      max = Math.max(max, part.max);
+    }
+    return { total, max };
+  });
+}
+
+function main() {
+  const { total, max } = sumAndMax([3, -1, 4, 1, -5, 9, 2, 6], 3);
+  console.log(`Total: ${total}, max: ${max}`);
+}
