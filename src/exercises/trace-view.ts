@@ -162,8 +162,9 @@ export class TraceView {
 
   /**
    * Every time the program's exported function `name` was entered, in order, on which thread, and where in `events`
-   * (`index`): where a function the exercise gave ran, on the threads or on the caller before it spawned them. Only exported functions declared
-   * with `function` (not async, not main) are recorded (compile/call-entries.ts).
+   * (`index`): where a function the exercise gave ran, on the threads or on the caller before it spawned them. Only
+   * exported functions are recorded, declared with `function` or held in a `const` as an arrow or a function
+   * expression, not async and not main (compile/call-entries.ts).
    */
   calls(name: string): { thread: string; threadId: number; index: number }[] {
     const key = callKey(name);
@@ -193,9 +194,7 @@ export class TraceView {
     return this.#need()
       .filter((e) => e.kind === 'join')
       .map((e) => {
-        const filter = e.numbersFilter;
-        const holds = (n: number) => e.value === n || (filter !== undefined && numbersFilterHas(filter, n));
-        return { by: e.thread, threadId: e.object, line: e.line, value: e.value, holds };
+        return { by: e.thread, threadId: e.object, line: e.line, value: e.value, holds: holdsOf(e) };
       });
   }
 
@@ -481,7 +480,7 @@ export class TraceView {
         line: e.line,
         value: e.value,
         work: e.work && 'total' in e.work ? { totalMs: e.work.total / 1000, longestMs: e.work.longest / 1000 } : undefined,
-        holds: (n: number) => e.value === n || (e.numbersFilter !== undefined && numbersFilterHas(e.numbersFilter, n)),
+        holds: holdsOf(e),
       }));
   }
 
@@ -554,4 +553,10 @@ export class TraceView {
       return task;
     });
   }
+}
+
+/** Whether `n` came back in a traced result: it was the value, or one of the numbers its Bloom filter holds (trace.ts). */
+function holdsOf(e: TraceEvent): (n: number) => boolean {
+  const filter = e.numbersFilter;
+  return (n) => e.value === n || (filter !== undefined && numbersFilterHas(filter, n));
 }

@@ -381,7 +381,7 @@ export function traceParAtomic(atomic: number, before: unknown, after: unknown):
     data[3] = valueWords[0]!;
     data[4] = valueWords[1]!;
   }
-  record(ctx, 'par-atomic', atomic, ctx.locate(new Error().stack), data);
+  record(ctx, 'par-atomic', atomic, locateNow(ctx), data);
 }
 
 /**
@@ -410,7 +410,7 @@ export function valueHash(value: unknown): number | undefined {
 export function traceOneshotSend(taskId: number, value: unknown): void {
   const ctx = context();
   const hash = valueHash(value);
-  record(ctx, 'oneshot-send', taskId, ctx.locate(new Error().stack), hash === undefined ? [0] : [1, hash]);
+  record(ctx, 'oneshot-send', taskId, locateNow(ctx), hash === undefined ? [0] : [1, hash]);
 }
 
 /** Reads back a oneshot-send's hash, when it has one. */
@@ -583,7 +583,7 @@ export function traceTaskMessage(kind: 'task-send' | 'task-recv', channel: numbe
 export function traceSend(channel: number, capacity: number): void {
   const ctx = context();
   if (!ctx.traced) return;
-  record(ctx, 'send', channel, ctx.locate(new Error().stack), [capacity + 2]);
+  record(ctx, 'send', channel, locateNow(ctx), [capacity + 2]);
 }
 
 /** A send's channel capacity, from its first data word (capacity + 2): -1 unbounded, 0 rendezvous; undefined when not recorded. */
