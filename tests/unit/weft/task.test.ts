@@ -198,6 +198,23 @@ async function main() {
 }`);
     expect(lines).toEqual(['a0', 'b0', 'a1', 'b1', 'a2', 'b2']);
   });
+
+  it('an executor that never runs out of work lets go of the tasks it finished', async () => {
+    // main is woken before its queue runs dry, round after round: the run queue must not keep every task it ever
+    // held. 600 rounds of 1,000 tasks whose results take ~8 KB each: ~4.8 GB if the finished tasks stayed reachable,
+    // far above a thread's 512 MB.
+    const { lines } = await ok(`
+async function main() {
+  let total = 0;
+  for (let round = 0; round < 600; round++) {
+    const handles = [];
+    for (let i = 0; i < 1000; i++) handles.push(spawn(async () => new Array(1000).fill(round)));
+    for (const h of handles) total += (await h).length;
+  }
+  console.log(total);
+}`, { timeoutMs: 60_000 });
+    expect(lines).toEqual([String(600 * 1000 * 1000)]);
+  });
 });
 
 describe('select, join, timeout', () => {

@@ -39,8 +39,8 @@ export interface BlockingJob {
 const mathRandom = Math.random;
 
 export class Runtime implements Schedule {
-  readonly #queue: Task[] = [];
-  #head = 0;
+  /** The run queue: woken tasks, first in first out (a ring, so a runtime that never runs dry holds only what is queued). */
+  readonly #queue = new RunQueue();
   /** Live tasks, oldest first (for hang reports and shutdown). */
   #first: Task | null = null;
   #last: Task | null = null;
@@ -176,8 +176,7 @@ export class Runtime implements Schedule {
   runQueued(): void {
     const queue = this.#queue;
     let polled = 0;
-    while (this.#head < queue.length) {
-      const task = queue[this.#head++]!;
+    for (let task = queue.shift(); task !== undefined; task = queue.shift()) {
       if (task.state !== QUEUED) continue;
       if (task.abortRequested) {
         this.#cancel(task);
@@ -187,8 +186,6 @@ export class Runtime implements Schedule {
       // Timers are looked at between polls too, so a busy queue does not starve them (Tokio: every 61 polls).
       if (++polled % 61 === 0) this.time.fireTimers();
     }
-    queue.length = 0;
-    this.#head = 0;
   }
 
   #poll(task: Task): void {
@@ -290,12 +287,11 @@ export class Runtime implements Schedule {
     for (const task of this.liveTasks()) {
       if (task.state !== DONE) this.#cancel(task);
     }
-    this.#queue.length = 0;
-    this.#head = 0;
+    this.#queue.clear();
   }
 
   hasQueued(): boolean {
-    return this.#head < this.#queue.length;
+    return !this.#queue.isEmpty();
   }
 
   /**
@@ -393,5 +389,53 @@ export function drive(runtime: Runtime, root: Task): boolean {
       case 'hang':
         throw hangReport(runtime.liveTasks());
     }
+  }
+}
+
+/**
+ * The run queue, a ring of task slots (Tokio's current-thread scheduler keeps
+ * a VecDeque). A slot is cleared as its task is taken, so a finished task is
+ * held by nothing here; the ring doubles when full and never shrinks below
+ * what was once queued at the same time.
+ */
+class RunQueue {
+  #slots: (Task | undefined)[] = new Array(64).fill(undefined);
+  #mask = 63;
+  /** Counts of tasks taken and put, in 32-bit wrap-around: their difference is how many are queued. */
+  #head = 0;
+  #tail = 0;
+
+  push(task: Task): void {
+    if (((this.#tail - this.#head) | 0) > this.#mask) this.#grow();
+    this.#slots[this.#tail & this.#mask] = task;
+    this.#tail = (this.#tail + 1) | 0;
+  }
+
+  shift(): Task | undefined {
+    if (this.#head === this.#tail) return undefined;
+    const i = this.#head & this.#mask;
+    const task = this.#slots[i];
+    this.#slots[i] = undefined;
+    this.#head = (this.#head + 1) | 0;
+    return task;
+  }
+
+  isEmpty(): boolean {
+    return this.#head === this.#tail;
+  }
+
+  clear(): void {
+    while (this.shift() !== undefined);
+  }
+
+  #grow(): void {
+    const old = this.#slots;
+    const size = old.length;
+    const slots: (Task | undefined)[] = new Array(size * 2).fill(undefined);
+    for (let i = 0; i < size; i++) slots[i] = old[(this.#head + i) & this.#mask];
+    this.#slots = slots;
+    this.#mask = size * 2 - 1;
+    this.#head = 0;
+    this.#tail = size;
   }
 }
