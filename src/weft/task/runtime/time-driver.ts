@@ -28,7 +28,9 @@ export interface Timer {
 }
 
 export class TimeDriver {
-  readonly #timers: Timer[] = [];
+  #timers: Timer[] = [];
+  /** Cancelled timers still in the heap: dropped when they reach its top, or all at once when they are most of it. */
+  #cancelled = 0;
   #timerSeq = 0;
   #paused: boolean;
   #virtualNow = 0;
@@ -93,7 +95,23 @@ export class TimeDriver {
   }
 
   cancelTimer(timer: Timer): void {
-    timer.waker = null; // removed lazily when it reaches the top
+    if (timer.waker === null) return; // fired or cancelled already
+    timer.waker = null; // removed lazily when it reaches the top…
+    // …or, once cancelled timers are most of the heap, all at once, so a loop that races a long timeout against
+    // quick work (select over sleep(30_000), timeout(…)) holds only the timers still live, as Tokio's wheel does.
+    if (++this.#cancelled > 64 && this.#cancelled * 2 > this.#timers.length) this.#dropCancelled();
+  }
+
+  /** How many timers the heap holds, cancelled ones not yet dropped included. */
+  get heldTimers(): number {
+    return this.#timers.length;
+  }
+
+  #dropCancelled(): void {
+    const heap = this.#timers.filter((timer) => timer.waker !== null);
+    for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(heap, i);
+    this.#timers = heap;
+    this.#cancelled = 0;
   }
 
   #popTimer(): Timer {
@@ -102,18 +120,9 @@ export class TimeDriver {
     const last = heap.pop()!;
     if (heap.length > 0) {
       heap[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < heap.length && earlier(heap[l]!, heap[m]!)) m = l;
-        if (r < heap.length && earlier(heap[r]!, heap[m]!)) m = r;
-        if (m === i) break;
-        [heap[i], heap[m]] = [heap[m]!, heap[i]!];
-        i = m;
-      }
+      siftDown(heap, 0);
     }
+    if (top.waker === null) this.#cancelled--;
     return top;
   }
 
@@ -145,6 +154,19 @@ export class TimeDriver {
     const deadline = this.nextDeadline();
     if (deadline > this.#virtualNow) this.#virtualNow = deadline;
     this.fireTimers();
+  }
+}
+
+function siftDown(heap: Timer[], i: number): void {
+  for (;;) {
+    const l = 2 * i + 1;
+    const r = l + 1;
+    let m = i;
+    if (l < heap.length && earlier(heap[l]!, heap[m]!)) m = l;
+    if (r < heap.length && earlier(heap[r]!, heap[m]!)) m = r;
+    if (m === i) return;
+    [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+    i = m;
   }
 }
 
