@@ -155,17 +155,24 @@ export class Waker {
 
 const NOOP = new Waker({ wake() {} });
 
+/** Given to Context's constructor by an executor's task that is its own Context (runtime/task.ts): its Waker is made on first use. */
+export const SELF_WAKING: unique symbol = Symbol('weft.selfWaking');
+
 /** What a poll is given (Rust's `std::task::Context`): the waker of the task being polled. */
 export class Context {
-  readonly #waker: Waker;
-  constructor(waker: Waker) {
-    this.#waker = waker;
+  #waker: Waker | null;
+  constructor(waker: Waker | typeof SELF_WAKING) {
+    if (waker === SELF_WAKING) this.#waker = null;
+    else if (waker instanceof Waker) this.#waker = waker;
+    else throw new TypeError('new Context(waker) expects a Waker (Waker.from(…), Waker.noop(), or cx.waker())');
   }
   static fromWaker(waker: Waker): Context {
     return new Context(waker);
   }
   waker(): Waker {
-    return this.#waker;
+    // An executor's task is a Context whose waker wakes it: made only when a future asks, so a task that
+    // finishes in one poll without waiting allocates none.
+    return (this.#waker ??= new Waker(this as unknown as Wake));
   }
 }
 

@@ -199,7 +199,7 @@ export class Runtime implements Schedule {
     let panic: unknown;
     let panicked = false;
     try {
-      result = task.future!.poll(task.context());
+      result = task.future!.poll(task);
     } catch (error) {
       panicked = true;
       panic = error;
@@ -268,7 +268,6 @@ export class Runtime implements Schedule {
     }
     task.state = DONE;
     task.outcome = outcome;
-    task.release();
     // Other threads holding its AbortHandle see it finished.
     if (task.remoteAbort !== 0 && hasContext()) Atomics.store(context().memory.i32, (task.remoteAbort >> 2) + 1, 1);
     if (task.prev !== null) task.prev.next = task.next;

@@ -11,7 +11,7 @@
  * timeline show.
  */
 import { AsyncFn } from '../async-fn.ts';
-import { Context, describeFuture, Waker, type Future, type WaitsOn } from '../future.ts';
+import { Context, describeFuture, SELF_WAKING, type Future, type WaitsOn, type Waker } from '../future.ts';
 import { runLocal } from '../../runtime/run-local.ts';
 
 export const IDLE = 0;
@@ -33,7 +33,13 @@ export interface Schedule {
   watchRemoteAbort(task: Task, addr: number): void;
 }
 
-export class Task {
+/**
+ * A task is also the Context its polls get (Rust's `Context` borrows the
+ * task's Waker for one poll; a Context kept past that here still wakes this
+ * task, which is harmless once it finished): one object where there were
+ * three, for the many tasks that live only a poll or two.
+ */
+export class Task extends Context {
   readonly id: number;
   /** Its name, if it was given one (`spawn(f, { name })`; main's task is 'main'). */
   readonly #name: string | undefined;
@@ -42,8 +48,6 @@ export class Task {
   }
   future: Future<unknown> | null;
   state = IDLE;
-  /** Its Context (and Waker), made at the first poll and let go at the end: a spawned task not yet polled holds neither. */
-  #cx: Context | null = null;
   outcome: TaskOutcome | undefined;
   abortRequested = false;
   /** Handles the task took from its spawner (move.ts), dropped when it ends; null when none. */
@@ -66,20 +70,11 @@ export class Task {
   timers = 0;
 
   constructor(runtime: Schedule, id: number, name: string | undefined, future: Future<unknown>) {
+    super(SELF_WAKING);
     this.runtime = runtime;
     this.id = id;
     this.#name = name;
     this.future = future;
-  }
-
-  /** The Context its polls get, whose Waker wakes this task. */
-  context(): Context {
-    return (this.#cx ??= new Context(new Waker(this)));
-  }
-
-  /** The task is over: whoever still holds its Waker may wake it, to no effect. */
-  release(): void {
-    this.#cx = null;
   }
 
   /** Called through the task's Waker. */
