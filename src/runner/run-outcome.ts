@@ -10,11 +10,12 @@ import type { MainResult } from './protocol.ts';
 /** What main's result means for the run: its status, its message, and the events that come last (main's panic, a task deadlock's report). */
 export function mainEnd(result: MainResult, elapsed: string): { status: RunStatus; message: string; events: RunEvent[] } {
   if (result.status === 'ok') return { status: 'ok', message: `Finished in ${elapsed}.`, events: [] };
+  // A result that says why not is a fault of weft's, told as such rather than crashing whoever reads it.
+  const error = result.error ?? { name: 'Error', message: 'main ended without saying why (a fault of weft, not of the program: please report it)' };
   if (result.status === 'deadlock') {
     const errors = result.errors ?? [];
-    return { status: 'deadlock', message: result.error!.message, events: errors.map((error) => ({ kind: 'error', error })) };
+    return { status: 'deadlock', message: error.message, events: errors.map((error) => ({ kind: 'error', error })) };
   }
-  const error = result.error!;
   return {
     status: result.status,
     message: result.status === 'compile-error' ? 'Did not compile.' : `main panicked after ${elapsed}.`,

@@ -363,6 +363,27 @@ function main() {
   expect(rejected.lines).toContain('Unhandled promise rejection: Error: nobody caught me (line 3, column 18)');
 });
 
+test("a program that rewrites a built-in weft uses gets a TypeError at its own line, and the next run works", async ({ page }) => {
+  await page.goto(CHAPTER);
+  for (const [statement, message] of [
+    ['(Array.prototype as any).push = () => 0;', "Cannot assign to read only property 'push'"],
+    ['(Object.prototype as any).then = (resolve: (v: number) => void) => resolve(1);', 'Cannot add property then, object is not extensible'],
+    ['(globalThis as any).Atomics = {};', "Cannot assign to read only property 'Atomics'"],
+  ]) {
+    const hostile = await runInPage(page, `import { spawn } from "weft/thread";
+function main() {
+  ${statement}
+  console.log(spawn(() => 6 * 7).join());
+}`);
+    expect(hostile.status).toBe('panic');
+    expect(hostile.errors[0]!.message).toContain(message);
+    expect(hostile.errors[0]!.line).toBe(3);
+  }
+  const next = await runInPage(page, `import { spawn } from "weft/thread";
+function main() { console.log("next run:", spawn(() => [6].map((x) => x * 7).join()).join()); }`);
+  expect(next.lines).toEqual(['next run: 42']);
+});
+
 test("a program's listeners and hooks left in its worker see nothing of the program's next run there: not the trace ring", async ({ page }) => {
   await page.goto(CHAPTER);
   // In the first run in a worker the program listens on the worker's own port (where the supervisor's first
@@ -382,9 +403,11 @@ function hook() {
   Object.defineProperty(MessageEvent.prototype, "data", { get() { const d = data.call(this); search(d); return d; }, configurable: true });
   const listen = MessagePort.prototype.addEventListener;
   MessagePort.prototype.addEventListener = function (type, f, o) { return listen.call(this, type, (e) => { search(e.data); f(e); }, o); };
-  Object.defineProperty(SharedArrayBuffer, Symbol.hasInstance, { value: (x) => { keep(x); return isBuffer(x); } });
+  // Refused since built-ins weft uses are read-only in a run (lockdown.ts); tried all the same.
+  const attempt = (install) => { try { install(); } catch {} };
+  attempt(() => Object.defineProperty(SharedArrayBuffer, Symbol.hasInstance, { value: (x) => { keep(x); return isBuffer(x); } }));
   for (const name of ["trace", "memory", "compiled", "call", "program", "source", "worker", "idleWorkers", "runs", "token"]) {
-    Object.defineProperty(Object.prototype, name, { get() { search(this); return undefined; }, configurable: true });
+    attempt(() => Object.defineProperty(Object.prototype, name, { get() { search(this); return undefined; }, configurable: true }));
   }
 }
 function forge() {

@@ -266,6 +266,72 @@ export function cancelPendingCallbacks(): void {
   apply(mapClear, pending, []);
 }
 
+/**
+ * The built-ins weft and the runner call while a program runs, made
+ * read-only before it does: a program that replaces `Array.prototype.push`,
+ * `Function.prototype.call` or `globalThis.Atomics`, or adds a `then` or a
+ * `poll` to every object through `Object.prototype`, gets a TypeError at its
+ * own line (strict mode), where it used to break weft's channels, locks and
+ * executor in ways that named no line of the program (and, for `then`, the
+ * runner's report of main's end). The same hardening as SES's `lockdown()`,
+ * minus what would break everyday code:
+ *   - `Object.prototype` and `Error.prototype` stay writable: freezing them
+ *     makes `obj.toString = …` or an Error subclass's `this.name = …` throw
+ *     (JavaScript's "override mistake"). `Object.prototype` takes no new
+ *     properties; its own ones stay as they are.
+ *   - `Math` and `console` stay as they are: a program may seed
+ *     `Math.random` or capture `console.log` (weft kept its own of both).
+ * Prototypes reached only through a value (generators, iterators, typed
+ * arrays) are frozen through one such value.
+ */
+function hardenIntrinsics(global: Record<string, unknown>): void {
+  const frozen = new Set<object>();
+  const freeze = (value: unknown) => {
+    if ((typeof value === 'object' || typeof value === 'function') && value !== null && !frozen.has(value)) {
+      frozen.add(value);
+      Object.freeze(value);
+    }
+  };
+  const constructors = [
+    'Array', 'Object', 'Function', 'Map', 'Set', 'WeakMap', 'WeakSet', 'WeakRef', 'FinalizationRegistry', 'Promise', 'Symbol',
+    'String', 'Number', 'Boolean', 'BigInt', 'ArrayBuffer', 'SharedArrayBuffer', 'DataView', 'Int8Array', 'Uint8Array',
+    'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'Float32Array', 'Float64Array',
+    'BigInt64Array', 'BigUint64Array', 'TextEncoder', 'TextDecoder', 'Proxy',
+  ];
+  for (const name of constructors) {
+    const constructor = global[name] as { prototype?: unknown } | undefined;
+    if (typeof constructor !== 'function') continue;
+    if (name !== 'Object') freeze(constructor.prototype);
+    freeze(constructor);
+  }
+  for (const name of ['Reflect', 'JSON', 'Atomics', 'Iterator']) freeze(global[name]);
+  const generator = Object.getPrototypeOf(function* () {}) as { prototype: object };
+  const asyncGenerator = Object.getPrototypeOf(async function* () {}) as { prototype: object };
+  for (const prototype of [
+    generator,
+    generator.prototype,
+    asyncGenerator,
+    asyncGenerator.prototype,
+    Object.getPrototypeOf(async function () {}),
+    Object.getPrototypeOf(Int8Array), // %TypedArray%
+    Object.getPrototypeOf(Int8Array.prototype), // %TypedArray.prototype%
+    Object.getPrototypeOf([][Symbol.iterator]()), // %ArrayIteratorPrototype%
+    Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())), // %IteratorPrototype%
+    Object.getPrototypeOf(new Map()[Symbol.iterator]()),
+    Object.getPrototypeOf(new Set()[Symbol.iterator]()),
+    Object.getPrototypeOf(''[Symbol.iterator]()),
+  ]) {
+    freeze(prototype);
+  }
+  Object.preventExtensions(Object.prototype);
+  // The global names themselves: `globalThis.Atomics = …` is refused as `Atomics.wait = …` is.
+  for (const name of [...constructors, 'Reflect', 'JSON', 'Atomics', 'Math', 'Error', 'TypeError', 'RangeError', 'performance']) {
+    const descriptor = Object.getOwnPropertyDescriptor(global, name);
+    if (descriptor === undefined || !('value' in descriptor) || !descriptor.configurable) continue;
+    Object.defineProperty(global, name, { value: descriptor.value, writable: false, enumerable: descriptor.enumerable ?? false, configurable: false });
+  }
+}
+
 export function lockDown(): void {
   const global = globalThis as unknown as Record<string, unknown>;
   for (const name of FORBIDDEN_GLOBALS) remove(global, name);
@@ -285,4 +351,5 @@ export function lockDown(): void {
   countLargeAllocations(global);
   trackTimers(global);
   trackCallbacks(global);
+  hardenIntrinsics(global);
 }

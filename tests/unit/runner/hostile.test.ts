@@ -431,3 +431,61 @@ function main() {
     expect(rejected.lines).toContain('Unhandled promise rejection: Error: nobody caught me (line 3, column 18)');
   });
 });
+
+describe("a program that rewrites JavaScript's built-ins", () => {
+  const cases: [string, string, string][] = [
+    ['replaces Array.prototype.push', '(Array.prototype as any).push = function () { throw new Error("hijacked"); };', "Cannot assign to read only property 'push'"],
+    ['makes every object a thenable', '(Object.prototype as any).then = (resolve: (v: number) => void) => resolve(1);', 'Cannot add property then, object is not extensible'],
+    ['replaces Function.prototype.call', '(Function.prototype as any).call = () => 0;', "Cannot assign to read only property 'call'"],
+    ['replaces Atomics.wait', '(Atomics as any).wait = () => "ok";', "Cannot assign to read only property 'wait'"],
+    ['replaces the global Map', '(globalThis as any).Map = class {};', "Cannot assign to read only property 'Map'"],
+  ];
+  for (const [what, statement, message] of cases) {
+    it(`${what}: a TypeError at its own line, and weft goes on working in the next run`, async () => {
+      const source = `import { spawn } from "weft/thread";
+import { mpsc } from "weft/sync";
+function main() {
+  ${statement}
+  const [tx, rx] = mpsc.channel<number>();
+  spawn(() => tx.send(5)).join();
+  console.log("received", rx.recv());
+}
+`;
+      const hostile = await run(source);
+      expect(hostile.outcome.status).toBe('panic');
+      expect(hostile.lines).toEqual([]);
+      expect(hostile.errors[0]!.message).toContain(message);
+      expect(hostile.errors[0]!.location?.line).toBe(4);
+      // The same program again (a warm worker of its last run may serve it) fails the same way, at the same place.
+      const again = await run(source);
+      expect(again.errors[0]!.location?.line).toBe(4);
+      await expectNextRunWorks();
+    });
+  }
+
+  it('everyday code that sets properties still runs: Error names, own toString, Math.random, console.log, subclasses of built-ins', async () => {
+    const everyday = await run(`import { spawn } from "weft/thread";
+class Timeout extends Error { constructor(what: string) { super(what + " timed out"); this.name = "Timeout"; } }
+class Counts extends Map<string, number> { bump(key: string) { this.set(key, (this.get(key) ?? 0) + 1); } }
+class Stack<T> extends Array<T> { peek() { return this[this.length - 1]; } }
+function main() {
+  const point = { x: 1, y: 2 } as { x: number; y: number; toString?: () => string };
+  point.toString = () => "(1, 2)";
+  Math.random = () => 0.25;
+  const seen: string[] = [];
+  const log = console.log;
+  console.log = (...args: unknown[]) => { seen.push(args.join(" ")); };
+  console.log("captured");
+  console.log = log;
+  const counts = new Counts();
+  counts.bump("a"); counts.bump("a");
+  const stack = new Stack<number>(); stack.push(1, 2);
+  const error = new Timeout("fetch");
+  console.log(String(point), Math.random(), seen.join(), counts.get("a"), stack.peek(), error.name, error.message);
+  console.log(spawn(() => [1, 2, 3].map((x) => x * 2).join("+")).join());
+}
+`);
+    expect(everyday.errors).toEqual([]);
+    expect(everyday.lines).toEqual(['(1, 2) 0.25 captured 2 2 Timeout fetch timed out', '2+4+6']);
+  });
+});
