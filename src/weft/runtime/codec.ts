@@ -51,6 +51,11 @@ export const typedArrayKinds = [
   BigUint64Array,
 ] as const;
 
+/** The built-in error types, by name, kept at load: what an error sent to another thread is rebuilt as. */
+const errorTypes = new Map<string, ErrorConstructor>(
+  [EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError].map((type) => [type.name, type as ErrorConstructor]),
+);
+
 const kindByName = new Map<string, number>(typedArrayKinds.map((kind, code) => [kind.name, code]));
 /** %TypedArray%.prototype's `Symbol.toStringTag` getter: a typed array's type name, undefined for anything else. Kept at load. */
 const typedArrayTag = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Int8Array.prototype) as object, Symbol.toStringTag)!.get!;
@@ -337,6 +342,16 @@ function transferOnMove(buffer: ArrayBuffer): Encodable {
   };
 }
 
+/** A typed array or ArrayBuffer sent or captured again after it moved: empty now, as a moved Vec is gone in Rust. */
+function movedBuffer(w: Writer, what: string): Error {
+  const error = new Error(
+    `use of moved value: ${pathText(w)} is ${what === 'ArrayBuffer' ? 'an' : 'a'} ${what} that was already moved (sent on a channel, or moved into another thread), so its memory went with it and it is empty here. ` +
+      `To keep the original, send or capture a copy (\`new ${what === 'ArrayBuffer' ? 'Uint8Array(buffer).slice().buffer' : `${what}(array)`}\`); for one array every thread reads, use sharedArray (weft/par)`,
+  );
+  error.name = 'MovedValueError';
+  return error;
+}
+
 function describe(value: object): string {
   const ctor = (value as { constructor?: { name?: string } }).constructor;
   return ctor?.name ? `an instance of class ${ctor.name}` : 'an object';
@@ -430,6 +445,7 @@ function writeValue(w: Writer, value: unknown, handles: Encodable[]): void {
         w.u32((object as unknown as { length: number }).length);
         return;
       }
+      if (object.buffer instanceof ArrayBuffer && object.buffer.detached) throw movedBuffer(w, typedArrayKinds[kind]!.name);
       w.u8(T.typedArray);
       w.u8(kind);
       const bytes = new Uint8Array(object.buffer, object.byteOffset, object.byteLength);
@@ -439,6 +455,7 @@ function writeValue(w: Writer, value: unknown, handles: Encodable[]): void {
       return;
     }
     if (object instanceof ArrayBuffer) {
+      if (object.detached) throw movedBuffer(w, 'ArrayBuffer');
       w.u8(T.arrayBuffer);
       w.u32(object.byteLength);
       w.raw(new Uint8Array(object));
@@ -689,8 +706,10 @@ function readValue(r: Reader, owned: boolean): unknown {
       const name = r.string();
       const message = r.string();
       const stack = r.string();
-      const error = new Error(message);
-      error.name = name;
+      // A built-in error type arrives as itself (`instanceof RangeError` holds, as postMessage's copy keeps it);
+      // another class's instance as an Error under its name.
+      const error = new (errorTypes.get(name) ?? Error)(message);
+      if (error.name !== name) Object.defineProperty(error, 'name', { value: name, writable: true, configurable: true, enumerable: false });
       error.stack = stack;
       return error;
     }

@@ -35,6 +35,27 @@ describe('the value codec (what crosses threads)', () => {
     const error = roundTrip(new RangeError('too far')) as Error;
     expect(error.name).toBe('RangeError');
     expect(error.message).toBe('too far');
+    // A built-in type arrives as itself, as postMessage's copy does; its name stays a prototype property.
+    expect(error).toBeInstanceOf(RangeError);
+    expect(Object.keys(error)).toEqual([]);
+    class Timeout extends Error {
+      constructor() {
+        super('took too long');
+        this.name = 'Timeout';
+      }
+    }
+    const custom = roundTrip(new Timeout()) as Error;
+    expect(custom).toBeInstanceOf(Error);
+    expect(String(custom)).toBe('Timeout: took too long');
+  });
+
+  it('a typed array or buffer already moved away is refused as a use of a moved value, not a V8 error', () => {
+    const floats = new Float64Array([1, 2]);
+    const buffer = new ArrayBuffer(8);
+    encodeValue({ floats, buffer }, { mode: 'move' });
+    expect(floats.length).toBe(0);
+    expect(() => encodeValue([floats], { mode: 'move' })).toThrow(/use of moved value: .*\[0\] is a Float64Array that was already moved/);
+    expect(() => encodeValue({ buffer }, { mode: 'borrow' })).toThrow(/use of moved value: .*buffer is an ArrayBuffer that was already moved/);
   });
 
   it('refuses functions, naming the captured variable and what to do', () => {
