@@ -17,6 +17,6 @@ export { prewarm, startRun };
  * page's thread, and only start runs; the learner's code runs in workers.
  * A failing check's `seed` replays with `startRun(source, { seed }, onEvent)`.
  */
-export function startGrade(exerciseId: string, source: string, onEvent: (event: GradeEvent) => void): GradeHandle {
-  return startGrading(exerciseId, checksLoader(exerciseId), source, { startRun }, onEvent);
+export function startGrade(exerciseId: string, source: string, onEvent: (event: GradeEvent) => void, starter?: string): GradeHandle {
+  return startGrading(exerciseId, checksLoader(exerciseId), source, { startRun }, onEvent, starter === undefined ? {} : { starter });
 }

@@ -31,6 +31,7 @@
  */
 import { CheckFailure, type CannotJudge, type Check, type CheckContext, type ManyRuns, type ProgramRun, type RunRequest } from './checks-api.ts';
 import { TraceView } from './trace-view.ts';
+import { benchChanges, describeBenchChanges } from './bench.ts';
 import { DEFAULT_TIMEOUT_MS, type OutputStream, type ReaderError, type RunEvent, type RunOptions, type RunOutcome, type RunStatus, type SourceLocation } from '../runner/events.ts';
 
 export interface CheckResult {
@@ -94,6 +95,11 @@ export interface GradeOptions {
   only?: readonly string[];
   /** Stop at the first check that does not pass: the rest end as 'error', not run (the tests use it where one failure is the answer, as for a starter). */
   untilFailure?: boolean;
+  /**
+   * The exercise's starter. When it has a test bench (bench.ts), a source whose bench declarations differ
+   * from it fails every check without running it: the checks judge what the bench returns.
+   */
+  starter?: string;
 }
 
 const DEFAULT_SEEDS = 8;
@@ -178,10 +184,21 @@ class Grading {
     let compileError: CheckResult | undefined;
     /** Runs that ended badly on their own, by cause: the first check that met each explains it, later ones point there. */
     const explained = new Map<string, { id: string; title: string }>();
+    const bench = options.starter === undefined ? [] : benchChanges(options.starter, this.#source);
+    /** With a changed bench, the first check says what changed and the others point there. */
+    let benchChanged: { id: string; title: string } | undefined;
     for (const check of checks) {
       this.#emit({ kind: 'check-start', id: check.id, title: check.title });
       let result: CheckResult;
       if (this.#stopped) result = { id: check.id, title: check.title, status: 'error', reason: 'stopped', message: 'not run: grading was stopped' };
+      else if (bench.length > 0) {
+        const line = bench.find((c) => c.line !== undefined)?.line;
+        result =
+          benchChanged === undefined
+            ? { id: check.id, title: check.title, status: 'failed', message: capitalize(describeBenchChanges(bench)), ...(line !== undefined ? { location: { line, column: 1 } } : {}) }
+            : { id: check.id, title: check.title, status: 'failed', sameCauseAs: benchChanged.id, message: `Not judged: the test bench was changed, as explained under “${benchChanged.title}”` };
+        benchChanged ??= { id: check.id, title: check.title };
+      }
       else if (options.untilFailure && results.some((r) => r.status !== 'passed')) {
         result = { id: check.id, title: check.title, status: 'error', reason: 'not-run', message: 'not run: an earlier check did not pass' };
       } else if (compileError) result = { ...compileError, id: check.id, title: check.title };

@@ -25,7 +25,7 @@ export function startGrade(exerciseId: string, source: string, onEvent: (event: 
   const own = options.supervisor === undefined ? createNodeSupervisor(4) : undefined;
   const runner = options.supervisor ?? own!;
   const load = () => import(pathToFileURL(join(exercise.dir, 'checks.ts')).href);
-  const handle = startGrading(exercise.id, load, source, runner, onEvent, options);
+  const handle = startGrading(exercise.id, load, source, runner, onEvent, { starter: exercise.starter, ...options });
   if (own) void handle.done.finally(() => own.dispose());
   return handle;
 }

@@ -340,6 +340,24 @@ test('a program that does not compile: the checks say so in the learner\'s terms
   await expect(ex.editor).toHaveClass(/\bfocused\b/);
 });
 
+test("a test bench edited to hand the checks what they look for fails every check, saying so at the bench's line", async ({ page, pageErrors }) => {
+  const ex = exercise(page, 'graceful-shutdown');
+  await page.goto(chapterOf(ex.info));
+  // The bench's runService made to forget the log: what a learner might try to get past a check.
+  const source = ex.info.starter.replace('  log.push(`${time.now()} shutdown`);', '  log.length = 0;\n  log.push(`${time.now()} shutdown`);');
+  expect(source).not.toBe(ex.info.starter);
+  await enterCode(page, ex, source);
+  await ex.check.click();
+  expect(await finishedCheck(ex)).toBe(`0 of ${ex.info.checks.length} checks passed.`);
+  const items = checkItems(ex);
+  await expect(items.first()).toContainText('The test bench below');
+  await expect(items.first()).toContainText('`runService`');
+  const line = source.split('\n').findIndex((l) => /export async function runService/.test(l)) + 1;
+  await expect.poll(() => errorMarkerLines(ex)).toEqual([line]);
+  await expect(items.nth(1)).toContainText('the test bench was changed');
+  expect(pageErrors).toEqual([]);
+});
+
 test('Stop ends a Check of a program that never finishes, and the page stays responsive', async ({ page, pageErrors }) => {
   const ex = exercise(page, COUNTER);
   await page.goto(chapterOf(ex.info));

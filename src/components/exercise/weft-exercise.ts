@@ -269,7 +269,7 @@ class WeftExercise extends HTMLElement {
             this.#editor.setMarkers([...this.#editor.markers, { line: at.line, column: at.column, message: `${event.result.title}: ${event.result.message === undefined ? 'failed' : event.result.message + (event.result.replayCue ?? '')}`, severity: 'error' }]);
           }
         }
-      });
+      }, this.#data.starter);
     } catch (error) {
       this.#results.failedToStart(`Your code could not be checked: ${describe(error)}`);
       this.#setBusy(undefined);

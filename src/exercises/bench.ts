@@ -1,0 +1,108 @@
+/**
+ * The test bench of an exercise: the part of its starter below a line such as
+ * `// ---- the test bench: keep it as it is ----`. The checks call the
+ * bench's functions (runService, runCrawl…) and judge what they return, so a
+ * learner's file whose bench was edited could hand the checks whatever they
+ * look for without solving anything. Before the checks run, the grader
+ * (grade.ts) compares each declaration of the starter's bench with the one
+ * of the same name in the learner's file, token by token once types are
+ * stripped: layout, comments, types, quotes, semicolons and trailing commas
+ * may differ; names, operators and values may not. `main` is the learner's
+ * to play with (no check runs it), and code added anywhere is fine.
+ */
+import { tokenizer, type Program, type Statement, type ModuleDeclaration } from 'acorn';
+import { CompileError } from '../compile/errors.ts';
+import { parseStripped } from '../compile/parse.ts';
+import { stripTypes } from '../compile/strip-types.ts';
+
+/** The line that starts a starter's test bench: a `// ----` comment that names it. */
+const BENCH_LINE = /^[ \t]*\/\/[ \t]*-{3,}.*\btest bench\b.*$/m;
+
+/** What the grader reports when a bench declaration differs: which one, and the learner's line of it (when it is there). */
+export interface BenchChange {
+  name: string;
+  /** The declaration's line in the learner's file; undefined when it is gone. */
+  line?: number;
+  /** The bench's first line in the starter, as the learner saw it ("// ---- the test bench: keep it as it is ----"). */
+  benchLine: string;
+}
+
+interface Declared {
+  tokens: string;
+  line: number;
+}
+
+/** The starter's bench declarations (but `main`) that `source` lacks or has changed; [] when it has them all as given, or the starter has no bench. */
+export function benchChanges(starter: string, source: string): BenchChange[] {
+  const marker = BENCH_LINE.exec(starter);
+  if (marker === null) return [];
+  const benchStart = starter.slice(0, marker.index).split('\n').length;
+  const given = declarations(starter, (line) => line > benchStart);
+  let theirs: Map<string, Declared>;
+  try {
+    theirs = declarations(source, () => true);
+  } catch (error) {
+    // A program that does not compile is for the checks to report, with its line.
+    if (error instanceof CompileError) return [];
+    throw error;
+  }
+  const changes: BenchChange[] = [];
+  for (const [name, declared] of given) {
+    if (name === 'main') continue;
+    const mine = theirs.get(name);
+    if (mine === undefined) changes.push({ name, benchLine: marker[0].trim() });
+    else if (mine.tokens !== declared.tokens) changes.push({ name, line: mine.line, benchLine: marker[0].trim() });
+  }
+  return changes;
+}
+
+/** The reader's message for bench changes. */
+export function describeBenchChanges(changes: readonly BenchChange[]): string {
+  const named = changes.map((c) => `\`${c.name}\`${c.line === undefined ? ' (gone)' : ` (line ${c.line})`}`).join(', ');
+  return (
+    `the test bench below \`${changes[0]!.benchLine}\` was changed: ${named}. ` +
+    'The checks call it as given and judge what it returns, so they cannot judge your program with it changed. ' +
+    'Put it back as it was (Reset shows the starter; copy the bench from there) and keep your changes above that line'
+  );
+}
+
+/** Top-level runtime declarations of `source` whose first line passes `where`, by name, with their normalized tokens. */
+function declarations(source: string, where: (line: number) => boolean): Map<string, Declared> {
+  const stripped = stripTypes(source, 'main.ts');
+  const program: Program = parseStripped(stripped.code, stripped.map);
+  const found = new Map<string, Declared>();
+  for (const statement of program.body) {
+    const line = statement.loc!.start.line;
+    if (!where(line)) continue;
+    for (const name of namesOf(statement)) {
+      if (!found.has(name)) found.set(name, { tokens: tokensOf(stripped.code.slice(statement.start, statement.end)), line });
+    }
+  }
+  return found;
+}
+
+function namesOf(statement: Statement | ModuleDeclaration): string[] {
+  const node = statement.type === 'ExportNamedDeclaration' || statement.type === 'ExportDefaultDeclaration' ? statement.declaration : statement;
+  if (node == null) return [];
+  switch (node.type) {
+    case 'FunctionDeclaration':
+    case 'ClassDeclaration':
+      return node.id ? [node.id.name] : [];
+    case 'VariableDeclaration':
+      return node.declarations.flatMap((d) => (d.id.type === 'Identifier' ? [d.id.name] : []));
+    default:
+      return [];
+  }
+}
+
+/** The code's tokens as one string, without what formatting changes: semicolons and commas before a closing bracket. */
+function tokensOf(code: string): string {
+  const tokens: string[] = [];
+  for (const token of tokenizer(code, { ecmaVersion: 'latest', sourceType: 'module', allowAwaitOutsideFunction: true })) {
+    const label = token.type.label;
+    if (label === ';') continue;
+    if ((label === ')' || label === ']' || label === '}') && tokens.at(-1) === ',') tokens.pop();
+    tokens.push(label === 'name' || label === 'string' || label === 'num' || label === 'template' || label === 'regexp' || label === 'bigint' ? `${label}:${String((token as { value?: unknown }).value)}` : label);
+  }
+  return tokens.join(' ');
+}
