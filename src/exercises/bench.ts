@@ -8,7 +8,10 @@
  * of the same name in the learner's file, token by token once types are
  * stripped: layout, comments, types, quotes, semicolons and trailing commas
  * may differ; names, operators and values may not. `main` is the learner's
- * to play with (no check runs it), and code added anywhere is fine.
+ * to play with (no check runs it), and code added anywhere is fine. A
+ * declaration above the bench whose comment says to keep it as it is (the
+ * slow `work` a check times, the `eat` it counts) is held to the starter's
+ * the same way.
  */
 import { tokenizer, type Program, type Statement, type ModuleDeclaration } from 'acorn';
 import { CompileError } from '../compile/errors.ts';
@@ -23,8 +26,8 @@ export interface BenchChange {
   name: string;
   /** The declaration's line in the learner's file; undefined when it is gone. */
   line?: number;
-  /** The bench's first line in the starter, as the learner saw it ("// ---- the test bench: keep it as it is ----"). */
-  benchLine: string;
+  /** For a declaration of the bench: the bench's first line in the starter, as the learner saw it ("// ---- the test bench: keep it as it is ----"). Absent for one its comment says to keep. */
+  benchLine?: string;
 }
 
 interface Declared {
@@ -35,9 +38,10 @@ interface Declared {
 /** The starter's bench declarations (but `main`) that `source` lacks or has changed; [] when it has them all as given, or the starter has no bench. */
 export function benchChanges(starter: string, source: string): BenchChange[] {
   const marker = BENCH_LINE.exec(starter);
-  if (marker === null) return [];
-  const benchStart = starter.slice(0, marker.index).split('\n').length;
-  const given = declarations(starter, (line) => line > benchStart);
+  const benchStart = marker === null ? Infinity : starter.slice(0, marker.index).split('\n').length;
+  const lines = starter.split('\n');
+  const given = declarations(starter, (line) => line > benchStart || keptAsItIs(lines, line));
+  if (given.size === 0) return [];
   let theirs: Map<string, Declared>;
   try {
     theirs = declarations(source, () => true);
@@ -50,20 +54,36 @@ export function benchChanges(starter: string, source: string): BenchChange[] {
   for (const [name, declared] of given) {
     if (name === 'main') continue;
     const mine = theirs.get(name);
-    if (mine === undefined) changes.push({ name, benchLine: marker[0].trim() });
-    else if (mine.tokens !== declared.tokens) changes.push({ name, line: mine.line, benchLine: marker[0].trim() });
+    const where = declared.line > benchStart ? { benchLine: marker![0].trim() } : {};
+    if (mine === undefined) changes.push({ name, ...where });
+    else if (mine.tokens !== declared.tokens) changes.push({ name, line: mine.line, ...where });
   }
   return changes;
 }
 
 /** The reader's message for bench changes. */
 export function describeBenchChanges(changes: readonly BenchChange[]): string {
-  const named = changes.map((c) => `\`${c.name}\`${c.line === undefined ? ' (gone)' : ` (line ${c.line})`}`).join(', ');
+  const named = (list: readonly BenchChange[]) => list.map((c) => `\`${c.name}\`${c.line === undefined ? ' (gone)' : ` (line ${c.line})`}`).join(', ');
+  const bench = changes.filter((c) => c.benchLine !== undefined);
+  const kept = changes.filter((c) => c.benchLine === undefined);
+  const parts: string[] = [];
+  if (bench.length > 0) parts.push(`the test bench below \`${bench[0]!.benchLine}\` was changed: ${named(bench)}`);
+  if (kept.length > 0) parts.push(`${named(kept)}, which ${kept.length === 1 ? 'its comment says' : 'their comments say'} to keep as it is, ${kept.length === 1 ? 'was' : 'were'} changed`);
   return (
-    `the test bench below \`${changes[0]!.benchLine}\` was changed: ${named}. ` +
-    'The checks call it as given and judge what it returns, so they cannot judge your program with it changed. ' +
-    'Put it back as it was (Reset shows the starter; copy the bench from there) and keep your changes above that line'
+    `${parts.join('; and ')}. The checks rely on this code as given, so they cannot judge your program with it changed. ` +
+    'Put it back as it was (Reset shows the starter; copy it from there) and make your changes elsewhere'
   );
+}
+
+/** Whether the comment right above line `line` (1-based) of the starter says to keep what follows as it is. */
+function keptAsItIs(lines: readonly string[], line: number): boolean {
+  let comment = '';
+  for (let i = line - 2; i >= 0; i--) {
+    const text = lines[i]!.trim();
+    if (!(text.startsWith('//') || text.startsWith('/*') || text.startsWith('*'))) break;
+    comment = `${text} ${comment}`;
+  }
+  return /\bkeep (it|them) as (it is|they are)\b/i.test(comment);
 }
 
 /** Top-level runtime declarations of `source` whose first line passes `where`, by name, with their normalized tokens. */

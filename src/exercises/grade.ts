@@ -196,7 +196,7 @@ class Grading {
         result =
           benchChanged === undefined
             ? { id: check.id, title: check.title, status: 'failed', message: capitalize(describeBenchChanges(bench)), ...(line !== undefined ? { location: { line, column: 1 } } : {}) }
-            : { id: check.id, title: check.title, status: 'failed', sameCauseAs: benchChanged.id, message: `Not judged: the test bench was changed, as explained under “${benchChanged.title}”` };
+            : { id: check.id, title: check.title, status: 'failed', sameCauseAs: benchChanged.id, message: `Not judged: code the checks rely on was changed, as explained under “${benchChanged.title}”` };
         benchChanged ??= { id: check.id, title: check.title };
       }
       else if (options.untilFailure && results.some((r) => r.status !== 'passed')) {

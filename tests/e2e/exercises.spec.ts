@@ -354,7 +354,7 @@ test("a test bench edited to hand the checks what they look for fails every chec
   await expect(items.first()).toContainText('`runService`');
   const line = source.split('\n').findIndex((l) => /export async function runService/.test(l)) + 1;
   await expect.poll(() => errorMarkerLines(ex)).toEqual([line]);
-  await expect(items.nth(1)).toContainText('the test bench was changed');
+  await expect(items.nth(1)).toContainText('code the checks rely on was changed');
   expect(pageErrors).toEqual([]);
 });
 

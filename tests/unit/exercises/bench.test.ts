@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { getExercise } from '../../../src/exercises/catalog.ts';
-import { benchChanges } from '../../../src/exercises/bench.ts';
+import { benchChanges, describeBenchChanges } from '../../../src/exercises/bench.ts';
 import { gradeExercise, summary } from '../support/grade-exercise.ts';
 
 const STARTER = `import { spawn } from "weft/task";
@@ -55,7 +55,27 @@ describe('the test bench', () => {
     expect(benchChanges(STARTER, gone)).toEqual([{ name: 'runJobs', benchLine: '// ---- the test bench: keep it as it is ----' }]);
   });
 
-  it('a starter without a bench, or a file that does not compile, is left to the checks', () => {
+  it('a declaration whose comment says to keep it as it is is held to the starter too, bench or no bench', () => {
+    const starter = `/** One job's work: slow. Keep it as it is. */
+export function work(ms: number): number {
+  const end = Date.now() + ms;
+  while (Date.now() < end);
+  return ms;
+}
+
+/** Runs the jobs. */
+export function runAll(jobs: number[]): number[] {
+  return jobs.map(work); // TODO: on threads
+}
+`;
+    const solved = starter.replace('return jobs.map(work); // TODO: on threads', 'return jobs.map((ms) => work(ms));');
+    expect(benchChanges(starter, solved)).toEqual([]);
+    const quick = starter.replace('while (Date.now() < end);', '');
+    expect(benchChanges(starter, quick)).toEqual([{ name: 'work', line: 2 }]);
+    expect(describeBenchChanges(benchChanges(starter, quick))).toMatch(/^`work` \(line 2\), which its comment says to keep as it is, was changed\. /);
+  });
+
+  it('a starter without a bench or a kept declaration, or a file that does not compile, is left to the checks', () => {
     expect(benchChanges('export function f() { return 1; }\n', 'export function f() { return 2; }\n')).toEqual([]);
     expect(benchChanges(STARTER, STARTER.replace('let total = 0;', 'let total = ;'))).toEqual([]);
   });
