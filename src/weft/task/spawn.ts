@@ -25,7 +25,8 @@ import { markErrValue } from '../runtime/unwind.ts';
 /**
  * Why a task did not finish with a value (Rust's `tokio::task::JoinError`):
  * it panicked, or it was cancelled. Its message is Tokio's Display:
- * `task 3 was cancelled`, `task 3 panicked with message "boom"`.
+ * `task 3 was cancelled`, `task 3 panicked with message "boom"`, or
+ * `task 3 panicked` when what it threw was neither an Error nor a string.
  */
 export class JoinError extends Error {
   readonly #cancelled: boolean;
@@ -33,7 +34,7 @@ export class JoinError extends Error {
   /** The task's own error (the panic payload), when it panicked. */
   readonly panic: unknown;
   constructor(id: number, cancelled: boolean, panic?: unknown) {
-    super(cancelled ? `task ${id} was cancelled` : `task ${id} panicked with message ${JSON.stringify(panic instanceof Error ? panic.message : String(panic))}`);
+    super(cancelled ? `task ${id} was cancelled` : panicMessage(id, panic));
     this.name = 'JoinError';
     this.#cancelled = cancelled;
     this.#id = id;
@@ -56,6 +57,16 @@ export class JoinError extends Error {
   id(): number {
     return this.#id;
   }
+}
+
+/**
+ * Tokio's Display of a panicked task's JoinError: the message when the
+ * payload is one (an Error's message, or a thrown string, as Rust's `String`
+ * and `&str` payloads), else only `task 3 panicked` (`panic_any(1234)`).
+ */
+function panicMessage(id: number, panic: unknown): string {
+  const message = panic instanceof Error ? panic.message : typeof panic === 'string' ? panic : undefined;
+  return message === undefined ? `task ${id} panicked` : `task ${id} panicked with message ${JSON.stringify(message)}`;
 }
 
 /**

@@ -12,7 +12,7 @@
 import { describe, expect, it } from 'vitest';
 import { programsWith } from '../support/run-program.ts';
 
-const { ok } = programsWith(`import { spawn, sleep, sleepUntil, yieldNow, select, join, tryJoin, time, interval, intervalAt, timeout, mpsc, oneshot, Mutex, RwLock, Semaphore, Notify, JoinSet, Poll, drop, type Awaitable } from "weft/task";
+const { ok, run: runWithErrors } = programsWith(`import { spawn, sleep, sleepUntil, yieldNow, select, join, tryJoin, time, interval, intervalAt, timeout, mpsc, oneshot, Mutex, RwLock, Semaphore, Notify, JoinSet, Poll, drop, type Awaitable } from "weft/task";
 async function settle() { for (let i = 0; i < 5; i++) await yieldNow(); }
 function readyNow(): Awaitable<void> { return { poll: () => Poll.ready(undefined) } as unknown as Awaitable<void>; }
 function pending(): Awaitable<never> { return { poll: () => Poll.pending(), describe: () => "a future that never finishes" } as unknown as Awaitable<never>; }
@@ -70,6 +70,29 @@ async function main() {
       'reset to 30 wakes at 30',
       'Interval resetImmediately while a tick waits: 10 @ 10',
       'Interval resetAfter while a tick waits: 260 @ 260',
+    ]);
+  });
+});
+
+describe('tokio task_abort.rs: test_join_error_display', () => {
+  it('a JoinError says the panic message for an Error or a thrown string, and only "task N panicked" for any other payload', async () => {
+    const run = await runWithErrors(`
+async function main() {
+  const r1 = await spawn(async () => { const value = 1234; throw new Error(\`Format-args payload: \${value}\`); }).result();
+  const r2 = await spawn(async () => { throw "Const payload"; }).result();
+  const r3 = await spawn(async () => { throw 1234; }).result();
+  for (const r of [r1, r2, r3]) console.log(r.ok ? "ok" : String(r.value.message), r.ok || r.value.isPanic());
+}`);
+    expect(run.lines).toEqual([
+      'task 1 panicked with message "Format-args payload: 1234" true',
+      'task 2 panicked with message "Const payload" true',
+      'task 3 panicked true',
+    ]);
+    // Each panic is shown as it happens, as Rust's panic hook prints it.
+    expect(run.errors.map((e) => e.message)).toEqual([
+      "thread 'main' panicked in task 1: Format-args payload: 1234",
+      "thread 'main' panicked in task 2: Const payload",
+      "thread 'main' panicked in task 3: 1234",
     ]);
   });
 });
