@@ -51,7 +51,8 @@ export function select<const B extends Branches>(branches: B, options: SelectOpt
 export function select<const B extends Branches>(branches: B, options?: SelectOptions): Awaitable<Selected<B>>;
 export function select<const B extends Branches>(branches: B, options: SelectOptions = {}): Awaitable<Selected<B> | SelectedElse> {
   const keys = Object.keys(branches);
-  if (keys.length === 0) throw new TypeError('select needs at least one branch');
+  // `select! { else => … }` is Tokio's one select without branches: it finishes with the else branch at once.
+  if (keys.length === 0 && !options.else) throw new TypeError('select needs at least one branch (or { else: true }, which then finishes at once with the else branch)');
   const isArray = Array.isArray(branches);
   const enabled = (value: unknown) => value !== false && value !== null && value !== undefined;
   let futures: (Future<unknown> | null)[] | null = null;

@@ -96,3 +96,16 @@ async function main() {
     ]);
   });
 });
+
+describe('tokio macros_select.rs: no_branch_else_only, no_branch_else_only_biased', () => {
+  it('a select with no branch and an else finishes with the else branch at once', async () => {
+    const run = await ok(`
+async function main() {
+  const foo = await select({}, { else: true });
+  const bar = await select([], { biased: true, else: true });
+  console.log(foo.key, bar.key, bar.index);
+  try { await select({}); } catch (e) { console.log(err(e)); }
+}`);
+    expect(run.lines).toEqual(['else else -1', 'TypeError']);
+  });
+});
