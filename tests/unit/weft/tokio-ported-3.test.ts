@@ -109,3 +109,30 @@ async function main() {
     expect(run.lines).toEqual(['else else -1', 'TypeError']);
   });
 });
+
+describe('tokio macros_join.rs / macros_try_join.rs: the order join polls its futures in', () => {
+  it('a_different_future_is_polled_first_every_time_poll_fn_is_polled, futures_are_polled_in_order_in_biased_mode, empty_join', async () => {
+    const run = await ok(`
+async function main() {
+  for (const biased of [false, true]) {
+    for (const api of ["join", "tryJoin"]) {
+      const pollOrder: number[] = [];
+      const fut = async (x: number) => { for (let i = 0; i < 4; i++) { pollOrder.push(x); await yieldNow(); } return x; };
+      const f = api === "join" ? join : tryJoin;
+      const values = biased ? await f({ biased: true }, fut(1), fut(2), fut(3)) : await f(fut(1), fut(2), fut(3));
+      console.log(api, biased ? "biased" : "", pollOrder.join(","), values.join(","));
+    }
+  }
+  console.log("empty_join:", JSON.stringify(await join()), JSON.stringify(await join({ biased: true })), JSON.stringify(await tryJoin()));
+  console.log("sync_one_lit_expr_comma, biased:", JSON.stringify(await join({ biased: true }, (async () => 1)())));
+}`);
+    expect(run.lines).toEqual([
+      'join  1,2,3,2,3,1,3,1,2,1,2,3 1,2,3',
+      'tryJoin  1,2,3,2,3,1,3,1,2,1,2,3 1,2,3',
+      'join biased 1,2,3,1,2,3,1,2,3,1,2,3 1,2,3',
+      'tryJoin biased 1,2,3,1,2,3,1,2,3,1,2,3 1,2,3',
+      'empty_join: [] [] []',
+      'sync_one_lit_expr_comma, biased: [1]',
+    ]);
+  });
+});
