@@ -136,3 +136,26 @@ async function main() {
     ]);
   });
 });
+
+describe('tokio sync_semaphore.rs: add_more_than_max_amount_permits1, add_more_than_max_amount_permits2', () => {
+  it('addPermits past MAX_PERMITS panics; permits that go to waiters do not count', async () => {
+    const run = await ok(`
+async function main() {
+  const s1 = new Semaphore(1);
+  try { s1.addPermits(Semaphore.MAX_PERMITS); console.log("added", s1.availablePermits()); } catch (e) { console.log("1:", err(e), s1.availablePermits()); }
+  const s2 = new Semaphore(Semaphore.MAX_PERMITS - 1);
+  s2.addPermits(1);
+  try { s2.addPermits(1); console.log("added", s2.availablePermits()); } catch (e) { console.log("2:", err(e), s2.availablePermits() === Semaphore.MAX_PERMITS); }
+  const s3 = new Semaphore(Semaphore.MAX_PERMITS);
+  const all = await s3.acquire(Semaphore.MAX_PERMITS);
+  const waiter = spawn(async () => (await s3.acquire(3)).numPermits());
+  await settle();
+  s3.addPermits(3);
+  console.log("to a waiter:", await waiter);
+  all.release();
+  console.log("back:", Semaphore.MAX_PERMITS - s3.availablePermits());
+  try { s3.addPermits(-1); } catch (e) { console.log("negative:", err(e)); }
+}`);
+    expect(run.lines).toEqual(['1: RangeError 1', '2: RangeError true', 'to a waiter: 3', 'back: 0', 'negative: RangeError']);
+  });
+});
