@@ -159,3 +159,25 @@ async function main() {
     expect(run.lines).toEqual(['1: RangeError 1', '2: RangeError true', 'to a waiter: 3', 'back: 0', 'negative: RangeError']);
   });
 });
+
+describe('tokio sync_oneshot.rs: Receiver.isClosed, and the Receiver polled from two tasks', () => {
+  it('receiver_is_closed_send, receiver_is_closed_drop, receiver_is_closed_rx_close, receiver_changes_task', async () => {
+    const run = await ok(`
+import { Context, Waker } from "weft/task";
+function mockTask() { const t = { woken: 0, cx: null as unknown as Context }; t.cx = new Context(Waker.from(() => { t.woken++; })); return t; }
+async function main() {
+  { const [tx, rx] = oneshot.channel<number>(); const before = rx.isClosed(); tx.send(17); console.log("send:", before, rx.isClosed(), await rx, rx.isClosed()); }
+  { const [tx, rx] = oneshot.channel<number>(); const before = rx.isClosed(); drop(tx); console.log("drop:", before, rx.isClosed()); }
+  { const [tx, rx] = oneshot.channel<number>(); const before = rx.isClosed(); rx.close(); console.log("rx close:", before, rx.isClosed(), tx.isClosed()); }
+  {
+    const [tx, rx] = oneshot.channel<number>();
+    const task1 = mockTask(), task2 = mockTask();
+    const p1 = rx.poll(task1.cx).ready, p2 = rx.poll(task2.cx).ready;
+    tx.send(1);
+    const r = rx.poll(task2.cx);
+    console.log("receiver_changes_task:", p1, p2, task1.woken, task2.woken, r.ready && r.value);
+  }
+}`);
+    expect(run.lines).toEqual(['send: false true 17 true', 'drop: false true', 'rx close: false true true', 'receiver_changes_task: false false 0 1 1']);
+  });
+});
