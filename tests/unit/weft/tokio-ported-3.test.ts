@@ -181,3 +181,132 @@ async function main() {
     expect(run.lines).toEqual(['send: false true 17 true', 'drop: false true', 'rx close: false true true', 'receiver_changes_task: false false 0 1 1']);
   });
 });
+
+describe('tokio sync_watch_weak.rs: watch WeakSender, Sender.senderCount / weakSenderCount', () => {
+  it('upgrade while a Sender lives, not after; a WeakSender keeps nothing open; counts; same_channel; across tasks', async () => {
+    const run = await ok(`
+import { watch } from "weft/task";
+async function main() {
+  {
+    // upgrade_while_sender_is_alive
+    const [tx, rx] = watch.channel("one");
+    const txWeak = tx.downgrade();
+    const tx2 = txWeak.upgrade()!;
+    console.log("upgrade_while_sender_is_alive:", tx.senderCount());
+    tx2.send("two");
+    console.log((await pollOnce(rx.changed())).ready, rx.borrow());
+  }
+  {
+    // upgrade_fails_once_every_sender_is_dropped
+    const [tx, rx] = watch.channel("one");
+    const txWeak = tx.downgrade();
+    drop(tx);
+    console.log("upgrade_fails_once_every_sender_is_dropped:", txWeak.senderCount(), txWeak.upgrade());
+    drop(rx);
+    console.log(txWeak.upgrade());
+  }
+  {
+    // weak_sender_does_not_keep_the_channel_open
+    const [tx, rx] = watch.channel("one");
+    const _txWeak = tx.downgrade();
+    const rxTask = rx.clone();
+    const t = spawn(async () => { try { await rxTask.changed(); return "ok"; } catch (e) { return err(e); } });
+    await settle();
+    console.log("weak_sender_does_not_keep_the_channel_open: pending", !t.isFinished());
+    drop(tx);
+    console.log(await t);
+    try { rx.hasChanged(); } catch (e) { console.log("has_changed:", err(e)); }
+  }
+  {
+    // upgraded_sender_keeps_the_channel_open
+    const [tx, rx] = watch.channel("one");
+    const tx2 = tx.downgrade().upgrade()!;
+    drop(tx);
+    const rxTask = rx.clone();
+    const t = spawn(async () => { await rxTask.changed(); return rxTask.borrowAndUpdate(); });
+    await settle();
+    const pendingBefore = !t.isFinished();
+    tx2.send("two");
+    console.log("upgraded_sender_keeps_the_channel_open:", pendingBefore, await t);
+    rx.borrowAndUpdate();
+    drop(tx2);
+    const r = await pollOnce(rx.changed());
+    console.log(r.ready, err(r.error));
+  }
+  {
+    // upgrade_downgrade_round_trip, sender_and_weak_sender_counts
+    const [tx, _rx] = watch.channel("one");
+    const out: unknown[] = [tx.senderCount(), tx.weakSenderCount()];
+    const txWeak = tx.downgrade();
+    out.push(tx.senderCount(), tx.weakSenderCount(), txWeak.senderCount(), txWeak.weakSenderCount());
+    const txWeak2 = txWeak.clone();
+    out.push(tx.weakSenderCount());
+    const tx2 = tx.clone();
+    out.push(txWeak.senderCount());
+    drop(txWeak2);
+    out.push(tx.weakSenderCount());
+    drop(tx2);
+    out.push(txWeak.senderCount());
+    const tx3 = txWeak.upgrade()!;
+    const txWeak3 = tx3.downgrade();
+    out.push(txWeak.sameChannel(txWeak3), tx.senderCount(), tx.weakSenderCount());
+    const up = txWeak3.upgrade();
+    out.push(up !== undefined);
+    drop(up);
+    drop(tx3);
+    drop(tx);
+    out.push(txWeak.senderCount(), txWeak.weakSenderCount());
+    console.log("counts:", out.join(" "));
+  }
+  {
+    // dropping_a_weak_sender_leaves_the_channel_open, weak_sender_same_channel
+    const [tx, rx] = watch.channel("one");
+    const [txOther] = watch.channel("one");
+    const w1 = tx.downgrade(), w2 = tx.downgrade();
+    const same = [w1.sameChannel(w1.clone()), w1.sameChannel(txOther.downgrade()), w1.sameChannel(rx)];
+    drop(w1); drop(w2);
+    console.log("dropping_a_weak_sender_leaves_the_channel_open:", tx.senderCount(), rx.hasChanged(), same.join(" "));
+    tx.send("two");
+    console.log((await pollOnce(rx.changed())).ready, rx.borrow());
+  }
+  {
+    // receiver_subscribed_from_upgraded_sender_sees_current_value
+    const [tx, _rx] = watch.channel("one");
+    const txWeak = tx.downgrade();
+    tx.send("two");
+    const rx2 = txWeak.upgrade()!.subscribe();
+    console.log("receiver_subscribed_from_upgraded_sender_sees_current_value:", rx2.borrowAndUpdate(), (await pollOnce(rx2.changed())).ready);
+  }
+  {
+    // weak_sender_across_tasks
+    const [tx, rx] = watch.channel(0);
+    const txWeak = tx.downgrade();
+    // The task's Sender is dropped when the task ends, as Rust drops it: \`using\` says so in TypeScript.
+    const handle = spawn(async () => { using t = txWeak.upgrade(); if (t === undefined) return undefined; t.send(1); return t.downgrade(); });
+    const weak2 = (await handle)!;
+    await rx.changed();
+    console.log("weak_sender_across_tasks:", rx.borrowAndUpdate());
+    drop(tx);
+    const r = await pollOnce(rx.changed());
+    console.log(weak2.upgrade(), r.ready, err(r.error));
+  }
+}`);
+    expect(run.lines).toEqual([
+      'upgrade_while_sender_is_alive: 2',
+      'true two',
+      'upgrade_fails_once_every_sender_is_dropped: 0 undefined',
+      'undefined',
+      'weak_sender_does_not_keep_the_channel_open: pending true',
+      'RecvError',
+      'has_changed: RecvError',
+      'upgraded_sender_keeps_the_channel_open: true two',
+      'true RecvError',
+      'counts: 1 0 1 1 1 1 2 2 1 1 true 2 2 true 0 2',
+      'dropping_a_weak_sender_leaves_the_channel_open: 1 false true false true',
+      'true two',
+      'receiver_subscribed_from_upgraded_sender_sees_current_value: two false',
+      'weak_sender_across_tasks: 1',
+      'undefined true RecvError',
+    ]);
+  });
+});
