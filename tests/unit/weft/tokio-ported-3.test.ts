@@ -310,3 +310,38 @@ async function main() {
     ]);
   });
 });
+
+describe('tokio sync_mpsc.rs: try_recv_after_receiver_close', () => {
+  it('tryRecv on a channel its Receiver closed says disconnected, bounded or not, once nothing more can come', async () => {
+    const run = await ok(`
+async function main() {
+  const tryRecv = (rx: { tryRecv(): unknown }) => { try { return "Ok " + rx.tryRecv(); } catch (e) { return err(e); } };
+  {
+    const [_tx, rx] = mpsc.channel<null>(5);
+    const before = tryRecv(rx);
+    rx.close();
+    console.log("bounded:", before, "|", tryRecv(rx));
+  }
+  {
+    const [_tx, rx] = mpsc.unboundedChannel<null>();
+    const before = tryRecv(rx);
+    rx.close();
+    console.log("unbounded:", before, "|", tryRecv(rx));
+  }
+  {
+    // A Permit reserved before close can still send: until it is used or dropped, more may come.
+    const [tx, rx] = mpsc.channel<number>(5);
+    const permit = tx.tryReserve();
+    rx.close();
+    const whileReserved = tryRecv(rx);
+    permit.send(7);
+    console.log("with a permit:", whileReserved, "|", tryRecv(rx), "|", tryRecv(rx));
+  }
+}`);
+    expect(run.lines).toEqual([
+      'bounded: TryRecvError empty | TryRecvError disconnected',
+      'unbounded: TryRecvError empty | TryRecvError disconnected',
+      'with a permit: TryRecvError empty | Ok 7 | TryRecvError disconnected',
+    ]);
+  });
+});

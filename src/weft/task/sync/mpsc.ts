@@ -638,7 +638,11 @@ export class Receiver<T> {
       },
     );
   }
-  /** A message now, or throws TryRecvError ('empty', or 'disconnected' when no Sender is left). */
+  /**
+   * A message now, or throws TryRecvError: 'empty', or 'disconnected' once
+   * nothing more can come (no Sender is left, or `close()` was called and no
+   * reserved Permit is still unused), as Tokio's `try_recv`.
+   */
   tryRecv(): T {
     const chan = this.#chan;
     if (chan.length > 0) {
@@ -646,7 +650,7 @@ export class Receiver<T> {
       chan.slots?.addPermits(1);
       return value;
     }
-    throw new TryRecvError(chan.senders === 0 ? 'disconnected' : 'empty');
+    throw new TryRecvError(chan.senders === 0 || chan.drained ? 'disconnected' : 'empty');
   }
   /** Messages waiting. */
   len(): number {
