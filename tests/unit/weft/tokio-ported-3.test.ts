@@ -345,3 +345,24 @@ async function main() {
     ]);
   });
 });
+
+describe('tokio rt_common.rs: panic_in_task', () => {
+  it('a hand-written future whose poll panics is dropped, so what it owns goes with it (its Sender: the Receiver sees the value it sends on drop)', async () => {
+    const run = await runWithErrors(`
+import { type Future, Context } from "weft/task";
+class Boom implements Future<void> {
+  constructor(private tx: oneshot.Sender<string> | null) {}
+  poll(_cx: Context): Poll<void> { throw new Error("boom"); }
+  [Symbol.dispose]() { this.tx?.send("dropped"); this.tx = null; }
+}
+async function main() {
+  const [tx, rx] = oneshot.channel<string>();
+  const handle = spawn(new Boom(tx));
+  console.log("rx:", await rx);
+  const r = await handle.result();
+  console.log("is_panic:", !r.ok && r.value.isPanic());
+}`);
+    expect(run.lines).toEqual(['rx: dropped', 'is_panic: true']);
+    expect(run.errors.map((e) => e.message)).toEqual(["thread 'main' panicked in task 1: boom"]);
+  });
+});
