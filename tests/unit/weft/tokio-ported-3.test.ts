@@ -366,3 +366,65 @@ async function main() {
     expect(run.errors.map((e) => e.message)).toEqual(["thread 'main' panicked in task 1: boom"]);
   });
 });
+
+describe('tokio sync_broadcast_weak.rs: broadcast WeakSender, strongCount / weakCount', () => {
+  it('weak_sender, downgrade_upgrade_sender_failure, downgrade_drop_upgrade, test_tx_count_weak_sender, test_rx_is_closed_when_dropping_all_senders_except_weak_senders, the count tests', async () => {
+    const run = await ok(`
+import { broadcast } from "weft/task";
+async function main() {
+  {
+    // weak_sender
+    const [tx, rx] = broadcast.channel<number>(11);
+    const txWeak = await spawn(async () => {
+      const c = tx.clone(); const w = c.downgrade(); drop(c);
+      for (let i = 0; i < 10; i++) tx.send(i);
+      using tx2 = w.upgrade()!;
+      tx2.send(20);
+      return tx2.downgrade();
+    });
+    const got: string[] = [];
+    for (let i = 0; i < 12; i++) { try { got.push(String(await rx.recv())); } catch (e) { got.push(err(e)); break; } }
+    console.log("weak_sender:", got.slice(9).join(" "), got.length, txWeak.upgrade());
+  }
+  {
+    const [tx, _rx] = broadcast.channel<number>(1);
+    const w = tx.downgrade(); drop(tx);
+    const [tx2, _rx2] = broadcast.channel<number>(1);
+    const c = tx2.clone(); const w2 = c.downgrade(); drop(c); drop(tx2);
+    console.log("downgrade_upgrade_sender_failure:", w.upgrade(), "downgrade_drop_upgrade:", w2.upgrade());
+  }
+  {
+    // test_tx_count_weak_sender
+    const [tx, _rx] = broadcast.channel<number>(1);
+    const w1 = tx.downgrade(), w2 = tx.downgrade();
+    const before = [tx.strongCount(), tx.weakCount()];
+    drop(tx);
+    console.log("test_tx_count_weak_sender:", before.join(" "), w1.upgrade(), w2.upgrade(), w1.strongCount(), w1.weakCount());
+  }
+  {
+    // test_rx_is_closed_when_dropping_all_senders_except_weak_senders
+    const [tx, rx] = broadcast.channel<null>(10);
+    const c = tx.clone(); const weak = c.downgrade(); drop(c); drop(tx);
+    console.log("closed except weak:", weak.strongCount(), weak.weakCount(), rx.isClosed());
+  }
+  {
+    // sender_strong_count_when_cloned, sender_weak_count_when_downgraded, *_when_dropped, sender_strong_and_weak_conut
+    const [tx, rx] = broadcast.channel<null>(1);
+    const tx2 = tx.clone();
+    const weak = tx.downgrade(), weak2 = tx2.downgrade();
+    const out = [tx.strongCount(), tx2.strongCount(), weak.strongCount(), weak2.strongCount(), rx.senderStrongCount(),
+      tx.weakCount(), tx2.weakCount(), weak.weakCount(), weak2.weakCount(), rx.senderWeakCount()];
+    drop(tx2); drop(weak2);
+    out.push(tx.strongCount(), weak.strongCount(), rx.senderStrongCount(), tx.weakCount(), weak.weakCount(), rx.senderWeakCount());
+    console.log("counts:", out.join(" "));
+  }
+}`);
+    expect(run.lines).toEqual([
+      'weak_sender: 9 20 RecvError 12 undefined',
+      'downgrade_upgrade_sender_failure: undefined downgrade_drop_upgrade: undefined',
+      'test_tx_count_weak_sender: 1 2 undefined undefined 0 2',
+      'closed except weak: 0 1 true',
+      'counts: 2 2 2 2 2 2 2 2 2 2 1 1 1 1 1 1',
+    ]);
+  });
+});
