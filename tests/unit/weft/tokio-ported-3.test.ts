@@ -428,3 +428,62 @@ async function main() {
     ]);
   });
 });
+
+describe('tokio sync_mutex.rs / sync_mutex_owned.rs: aborted_future_1, aborted_future_2 (an awaited guard nobody keeps is dropped at once)', () => {
+  it('`await m.lock();` as a statement unlocks at its end, as `m.lock().await;` does; so do permits and reservations; kept values stay held', async () => {
+    const run = await ok(`
+async function main() {
+  for (const owned of [false, true]) {
+    // aborted_future_1
+    const m1 = new Mutex(0);
+    try {
+      await timeout(1, async () => {
+        const iv = interval(1000);
+        if (owned) await m1.lockOwned(); else await m1.lock();
+        await iv.tick();
+        await iv.tick();
+      });
+    } catch (e) { console.log("aborted_future_1 (owned: " + owned + "):", err(e)); }
+    await timeout(1, async () => { if (owned) await m1.lockOwned(); else await m1.lock(); });
+    console.log("not locked");
+    // aborted_future_2
+    {
+      using _lock = owned ? await m1.lockOwned() : await m1.lock();
+      try { await timeout(1, async () => { await m1.lock(); }); } catch (e) { console.log("aborted_future_2:", err(e)); }
+    }
+    await timeout(1, async () => { await m1.lock(); });
+    console.log("not locked");
+  }
+  const rw = new RwLock(0);
+  await rw.write();
+  await rw.read();
+  console.log("RwLock free:", rw.tryWrite() !== undefined);
+  const sem = new Semaphore(2);
+  await sem.acquire(2);
+  console.log("permits back:", sem.availablePermits());
+  const [tx, rx] = mpsc.channel<number>(1);
+  await tx.reserve();
+  await tx.clone().reserveOwned();
+  console.log("slot free:", tx.capacity());
+  const m = new Mutex(0);
+  const kept = await m.lock();
+  console.log("a kept guard holds:", m.tryLock() === undefined);
+  kept.unlock();
+  drop(rx);
+}`);
+    expect(run.lines).toEqual([
+      'aborted_future_1 (owned: false): Elapsed',
+      'not locked',
+      'aborted_future_2: Elapsed',
+      'not locked',
+      'aborted_future_1 (owned: true): Elapsed',
+      'not locked',
+      'aborted_future_2: Elapsed',
+      'not locked',
+      'RwLock free: true',
+      'permits back: 2',
+      'slot free: 1',
+      'a kept guard holds: true',
+    ]);
+  });
+});
