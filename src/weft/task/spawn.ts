@@ -21,6 +21,7 @@ import { NotSendError } from '../runtime/codec.ts';
 import { ENCODE, HandleKind, MOVE, registerDecoder, type Encodable } from '../runtime/handle.ts';
 import { wake } from '../runtime/wait.ts';
 import { markErrValue } from '../runtime/unwind.ts';
+import { spawnBlocking } from './blocking.ts';
 
 /**
  * Why a task did not finish with a value (Rust's `tokio::task::JoinError`):
@@ -262,6 +263,30 @@ export class JoinSet<T> {
       }),
     );
     return new AbortHandle(task);
+  }
+
+  /**
+   * Runs `f` on a thread of its own, as `spawnBlocking` does, as a task of
+   * the set (Tokio's `JoinSet::spawn_blocking`): its value, or its panic as
+   * a JoinError, comes back from `joinNext` like any task's. `f` moves into
+   * the thread. Aborting it gives up waiting for the thread, which runs on
+   * (blocking code cannot be stopped).
+   */
+  spawnBlocking(f: () => T): AbortHandle {
+    const thread = spawnBlocking(f);
+    const future: Future<T> & { describe(): string; [Symbol.dispose](): void } = {
+      poll(cx: Context): Poll<T> {
+        try {
+          return thread.poll(cx);
+        } catch (error) {
+          // The thread's panic was shown when it happened: the task passes it on without showing it again.
+          throw resumeUnwind(error);
+        }
+      },
+      describe: () => thread.describe(),
+      [Symbol.dispose]: () => thread[Symbol.dispose](),
+    };
+    return this.spawn(awaitable(future));
   }
 
   /** How many tasks are in the set (running, or finished and not yet joined). */

@@ -487,3 +487,21 @@ async function main() {
     ]);
   });
 });
+
+describe('JoinSet.spawnBlocking (Tokio\'s JoinSet::spawn_blocking, an API weft lacked)', () => {
+  it('runs each closure on a thread of its own; values and panics come back from joinNext, each panic shown once', async () => {
+    const run = await runWithErrors(`
+async function main() {
+  const set = new JoinSet<number>();
+  for (let i = 1; i <= 3; i++) set.spawnBlocking(() => { let sum = 0; for (let k = 1; k <= i * 1000; k++) sum += k; return sum; });
+  set.spawnBlocking(() => { throw new Error("blocking boom"); });
+  console.log("len:", set.len());
+  const got: string[] = [];
+  for (let r = await set.joinNext(); r !== undefined; r = await set.joinNext()) got.push(r.ok ? String(r.value) : "panic " + r.value.isPanic());
+  console.log(got.sort().join(" "));
+}`);
+    expect(run.outcome.status).toBe('ok');
+    expect(run.lines).toEqual(['len: 4', '2001000 4501500 500500 panic true']);
+    expect(run.errors.map((e) => e.message)).toEqual(["thread 'blocking-4' panicked: blocking boom"]);
+  });
+});
