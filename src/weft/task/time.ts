@@ -188,6 +188,17 @@ export class Interval {
     }
   }
 
+  /**
+   * Polls for the next tick by hand, for a future or stream written with
+   * `poll` (Tokio's `Interval::poll_tick`): ready with the time the tick was
+   * scheduled for, or pending with `cx`'s waker registered for it. As in
+   * Tokio, a ready tick registers nothing: whoever polls must arrange its
+   * own next wake-up.
+   */
+  pollTick(cx: Context): Poll<number> {
+    return this.tick().poll(cx);
+  }
+
   /** Starts the schedule again: the next tick is one period from now. */
   reset(): void {
     this.#resetTo(runtimeOrThrow('Interval.reset').time.now() + this.#period);

@@ -622,3 +622,46 @@ async function main() {
     ]);
   });
 });
+
+describe('tokio time_interval.rs: Interval.pollTick (Tokio\'s poll_tick), for futures written by hand', () => {
+  it('stream_with_interval_poll_tick_self_waking, stream_with_interval_poll_tick_no_waking, interval_doesnt_panic_max_duration_when_polling', async () => {
+    const run = await ok(`
+import { type Future, Context, Waker, type Interval } from "weft/task";
+/** Counts ticks; every fourth is an item. Like upstream's IntervalStreamer, it re-wakes itself on Pending only if told to. */
+class IntervalStreamer implements Future<number | undefined> {
+  counter = 0;
+  constructor(private timer: Interval, private wakeOnPending: boolean) {}
+  poll(cx: Context): Poll<number | undefined> {
+    if (this.counter > 12) return Poll.ready(undefined);
+    if (!this.timer.pollTick(cx).ready) return Poll.pending();
+    this.counter++;
+    if (this.counter % 4 === 0) return Poll.ready(this.counter);
+    if (this.wakeOnPending) cx.waker().wakeByRef();
+    return Poll.pending();
+  }
+}
+async function main() {
+  time.pause();
+  for (const wakeOnPending of [true, false]) {
+    const stream = new IntervalStreamer(interval(10), wakeOnPending);
+    const [resTx, resRx] = mpsc.channel<number>(12);
+    spawn(async () => {
+      try {
+        await timeout(150, async () => {
+          for (;;) {
+            const item = await ({ poll: (cx: Context) => stream.poll(cx) } as unknown as Future<number | undefined>);
+            if (item === undefined) break;
+            await resTx.send(item);
+          }
+        });
+      } catch {}
+    });
+    const items: number[] = [];
+    for (let r = await resRx.recv(); r !== undefined; r = await resRx.recv()) items.push(r);
+    console.log(wakeOnPending ? "self_waking:" : "no_waking:", JSON.stringify(items));
+  }
+  console.log("max duration, first tick:", interval(Number.MAX_VALUE).pollTick(new Context(Waker.noop())).ready);
+}`);
+    expect(run.lines).toEqual(['self_waking: [4,8,12]', 'no_waking: []', 'max duration, first tick: true']);
+  });
+});
