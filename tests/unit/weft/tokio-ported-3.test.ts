@@ -665,3 +665,28 @@ async function main() {
     expect(run.lines).toEqual(['self_waking: [4,8,12]', 'no_waking: []', 'max duration, first tick: true']);
   });
 });
+
+describe('mpsc Receiver.pollRecv / pollRecvMany (Tokio\'s poll_recv, poll_recv_many), for streams written by hand', () => {
+  it('a hand-written stream over a Receiver (the mpsc_stream support of sync_mpsc.rs send_recv_stream_with_buffer) yields each message, then the end', async () => {
+    const run = await ok(`
+import { type Future, Context } from "weft/task";
+class ChannelStream implements Future<number | undefined> {
+  constructor(private rx: mpsc.Receiver<number>) {}
+  poll(cx: Context): Poll<number | undefined> { return this.rx.pollRecv(cx); }
+}
+async function main() {
+  const [tx, rx] = mpsc.channel<number>(16);
+  const stream = new ChannelStream(rx);
+  spawn(async () => { await tx.send(1); await tx.send(2); });
+  const got: (number | undefined)[] = [];
+  for (let i = 0; i < 3; i++) got.push(await ({ poll: (cx: Context) => stream.poll(cx) } as unknown as Future<number | undefined>));
+  console.log("send_recv_stream_with_buffer:", JSON.stringify(got.map((v) => v ?? null)));
+  const [tx2, rx2] = mpsc.unboundedChannel<number>();
+  tx2.send(7); tx2.send(13); tx2.send(100);
+  const buffer: number[] = [];
+  const n = await ({ poll: (cx: Context) => rx2.pollRecvMany(cx, buffer, 2) } as unknown as Future<number>);
+  console.log("poll_recv_many:", n, buffer.join(","));
+}`);
+    expect(run.lines).toEqual(['send_recv_stream_with_buffer: [1,2,null]', 'poll_recv_many: 2 7,13']);
+  });
+});
