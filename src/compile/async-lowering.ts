@@ -11,6 +11,7 @@
  *   async function f(a) { … await x … }
  *     ->  function f(a) {return __weft.async(function* (a) { … (yield (__weft.site.line = 7, __weft.site.column = 9, x)) … }, this, arguments);}
  *   async (a) => expr   ->  (a) => __weft.async(function* (a) { return (expr); }, this, [a])
+ *   await m.lock();     ->  __weft.discardAwaited((yield (…, m.lock())));   (a statement's value is dropped, as in Rust)
  *
  * A body with no `await` of its own becomes a plain function instead
  * (`__weft.asyncOnce(function (a) { … }, this, [a])`): it still runs only
@@ -179,8 +180,11 @@ export function lowerAsync(program: Program, s: MagicString, code: string, locat
     if (isFunction(node) && node.async) lowerFunction(node, parent);
     if (node.type === 'AwaitExpression' && enclosing !== null && enclosing.async) {
       const { line, column } = locate(node);
+      // `await m.lock();` as a statement: its value is dropped at the statement's end, as Rust drops it (weft/task/temporary.ts).
+      const statement = parent?.type === 'ExpressionStatement';
+      if (statement) s.appendLeft(node.start, '__weft.discardAwaited(');
       s.update(node.start, node.start + 'await'.length, `(yield (__weft.site.line = ${line}, __weft.site.column = ${column},`);
-      s.appendLeft(node.end, '))');
+      s.appendLeft(node.end, statement ? ')))' : '))');
     }
     if (enclosing !== null && enclosing.async) {
       if (node.type === 'ForOfStatement' && node.await) {

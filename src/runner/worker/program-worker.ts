@@ -21,6 +21,7 @@ import * as parModule from '../../weft/par.ts';
 import * as taskModule from '../../weft/task.ts';
 import { lowerAsync, lowerAsyncOnce, site } from '../../weft/task/async-fn.ts';
 import { taskClosure } from '../../weft/task/move.ts';
+import { discardAwaited } from '../../weft/task/temporary.ts';
 import { isTaskFuture, runMain, TaskHang } from '../../weft/task/runtime.ts';
 import { formatArgs } from './format.ts';
 import { WEFT_MODULES, type WeftModule } from '../../compile/weft-modules.ts';
@@ -73,6 +74,8 @@ const weftImports = {
   // `async` functions, lowered by the compile step to lazy futures (compile/async-lowering.ts).
   async: lowerAsync,
   asyncOnce: lowerAsyncOnce,
+  // The value of an `await` that is a statement of its own: a guard or permit is dropped there, as Rust drops it (weft/task/temporary.ts).
+  discardAwaited,
   // Async closures passed to weft/task's spawn: their captured handles move into the task (compile/task-closures.ts).
   task: taskClosure,
   // A throw leaving a block with `using` guards: they poison their lock when disposed (compile/using-unwind.ts).

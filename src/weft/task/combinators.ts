@@ -51,7 +51,8 @@ export function select<const B extends Branches>(branches: B, options: SelectOpt
 export function select<const B extends Branches>(branches: B, options?: SelectOptions): Awaitable<Selected<B>>;
 export function select<const B extends Branches>(branches: B, options: SelectOptions = {}): Awaitable<Selected<B> | SelectedElse> {
   const keys = Object.keys(branches);
-  if (keys.length === 0) throw new TypeError('select needs at least one branch');
+  // `select! { else => … }` is Tokio's one select without branches: it finishes with the else branch at once.
+  if (keys.length === 0 && !options.else) throw new TypeError('select needs at least one branch (or { else: true }, which then finishes at once with the else branch)');
   const isArray = Array.isArray(branches);
   const enabled = (value: unknown) => value !== false && value !== null && value !== undefined;
   let futures: (Future<unknown> | null)[] | null = null;
@@ -120,8 +121,29 @@ export function select<const B extends Branches>(branches: B, options: SelectOpt
 
 type Outputs<F extends readonly unknown[]> = { -readonly [K in keyof F]: Output<F[K]> };
 
-function joinFutures<F extends readonly IntoFuture<unknown>[]>(inputs: F, api: string): Awaitable<Outputs<F>> {
+/** How `join` and `tryJoin` poll their futures. */
+export interface JoinOptions {
+  /**
+   * Poll the futures in the order written every time (`join!(biased; …)`).
+   * Without it, as in Tokio, each poll starts one future further on
+   * (1 2 3, then 2 3 1, then 3 1 2, …), so none is always polled first.
+   */
+  biased?: boolean;
+}
+
+/** `join({ biased: true }, a, b)`: a leading options object, told from the futures by being neither a future, a Promise nor a function. */
+function splitOptions(args: readonly unknown[]): { options: JoinOptions; inputs: readonly IntoFuture<unknown>[] } {
+  const first = args[0];
+  if (typeof first === 'object' && first !== null && 'biased' in first && typeof (first as { poll?: unknown }).poll !== 'function' && typeof (first as { then?: unknown }).then !== 'function') {
+    return { options: first as JoinOptions, inputs: args.slice(1) as IntoFuture<unknown>[] };
+  }
+  return { options: {}, inputs: args as IntoFuture<unknown>[] };
+}
+
+function joinFutures<F extends readonly IntoFuture<unknown>[]>(inputs: F, api: string, options: JoinOptions): Awaitable<Outputs<F>> {
   let futures: (Future<unknown> | null)[] | null = null;
+  /** Where the next poll starts (Tokio's `skip_next_time`). */
+  let skip = 0;
   const values: unknown[] = new Array(inputs.length);
   let remaining = inputs.length;
   /** join's first Err (a weft error that stands for Rust's `Err`), thrown once every branch is done. */
@@ -134,7 +156,11 @@ function joinFutures<F extends readonly IntoFuture<unknown>[]>(inputs: F, api: s
   const future: Future<Outputs<F>> & { describe(): string; [Symbol.dispose](): void } = {
     poll(cx: Context) {
       futures ??= inputs.map((input) => intoFuture(input, api));
-      for (let i = 0; i < futures.length; i++) {
+      const n = futures.length;
+      const start = options.biased ? 0 : skip;
+      skip = skip + 1 >= n ? 0 : skip + 1;
+      for (let k = 0; k < n; k++) {
+        const i = (start + k) % n;
         const branch = futures[i];
         if (branch == null) continue;
         let result: Poll<unknown>;
@@ -176,17 +202,28 @@ function joinFutures<F extends readonly IntoFuture<unknown>[]>(inputs: F, api: s
  * thrown once they are all done (join! would return it in its tuple). A
  * panic (any other throw) cancels the others and is rethrown at once.
  * tryJoin stops at the first error of any kind.
+ *
+ * Each poll starts at the next future in turn, as join! does; a leading
+ * `{ biased: true }` (`join({ biased: true }, a, b)`, Tokio's
+ * `join!(biased; a, b)`) polls them in the order written every time.
  */
-export function join<const F extends readonly IntoFuture<unknown>[]>(...futures: F): Awaitable<Outputs<F>> {
-  return joinFutures(futures, 'join');
+export function join<const F extends readonly IntoFuture<unknown>[]>(options: JoinOptions, ...futures: F): Awaitable<Outputs<F>>;
+export function join<const F extends readonly IntoFuture<unknown>[]>(...futures: F): Awaitable<Outputs<F>>;
+export function join(...args: unknown[]): Awaitable<unknown[]> {
+  const { options, inputs } = splitOptions(args);
+  return joinFutures(inputs, 'join', options);
 }
 
 /**
  * Like join, for futures that may fail: the first error cancels the rest
  * at once and is thrown (tokio::try_join!, where the first `Err` wins).
+ * Polled in turn like join; `tryJoin({ biased: true }, …)` in order.
  */
-export function tryJoin<const F extends readonly IntoFuture<unknown>[]>(...futures: F): Awaitable<Outputs<F>> {
-  return joinFutures(futures, 'tryJoin');
+export function tryJoin<const F extends readonly IntoFuture<unknown>[]>(options: JoinOptions, ...futures: F): Awaitable<Outputs<F>>;
+export function tryJoin<const F extends readonly IntoFuture<unknown>[]>(...futures: F): Awaitable<Outputs<F>>;
+export function tryJoin(...args: unknown[]): Awaitable<unknown[]> {
+  const { options, inputs } = splitOptions(args);
+  return joinFutures(inputs, 'tryJoin', options);
 }
 
 /**

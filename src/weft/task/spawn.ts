@@ -21,11 +21,13 @@ import { NotSendError } from '../runtime/codec.ts';
 import { ENCODE, HandleKind, MOVE, registerDecoder, type Encodable } from '../runtime/handle.ts';
 import { wake } from '../runtime/wait.ts';
 import { markErrValue } from '../runtime/unwind.ts';
+import { spawnBlocking } from './blocking.ts';
 
 /**
  * Why a task did not finish with a value (Rust's `tokio::task::JoinError`):
  * it panicked, or it was cancelled. Its message is Tokio's Display:
- * `task 3 was cancelled`, `task 3 panicked with message "boom"`.
+ * `task 3 was cancelled`, `task 3 panicked with message "boom"`, or
+ * `task 3 panicked` when what it threw was neither an Error nor a string.
  */
 export class JoinError extends Error {
   readonly #cancelled: boolean;
@@ -33,7 +35,7 @@ export class JoinError extends Error {
   /** The task's own error (the panic payload), when it panicked. */
   readonly panic: unknown;
   constructor(id: number, cancelled: boolean, panic?: unknown) {
-    super(cancelled ? `task ${id} was cancelled` : `task ${id} panicked with message ${JSON.stringify(panic instanceof Error ? panic.message : String(panic))}`);
+    super(cancelled ? `task ${id} was cancelled` : panicMessage(id, panic));
     this.name = 'JoinError';
     this.#cancelled = cancelled;
     this.#id = id;
@@ -56,6 +58,16 @@ export class JoinError extends Error {
   id(): number {
     return this.#id;
   }
+}
+
+/**
+ * Tokio's Display of a panicked task's JoinError: the message when the
+ * payload is one (an Error's message, or a thrown string, as Rust's `String`
+ * and `&str` payloads), else only `task 3 panicked` (`panic_any(1234)`).
+ */
+function panicMessage(id: number, panic: unknown): string {
+  const message = panic instanceof Error ? panic.message : typeof panic === 'string' ? panic : undefined;
+  return message === undefined ? `task ${id} panicked` : `task ${id} panicked with message ${JSON.stringify(message)}`;
 }
 
 /**
@@ -251,6 +263,30 @@ export class JoinSet<T> {
       }),
     );
     return new AbortHandle(task);
+  }
+
+  /**
+   * Runs `f` on a thread of its own, as `spawnBlocking` does, as a task of
+   * the set (Tokio's `JoinSet::spawn_blocking`): its value, or its panic as
+   * a JoinError, comes back from `joinNext` like any task's. `f` moves into
+   * the thread. Aborting it gives up waiting for the thread, which runs on
+   * (blocking code cannot be stopped).
+   */
+  spawnBlocking(f: () => T): AbortHandle {
+    const thread = spawnBlocking(f);
+    const future: Future<T> & { describe(): string; [Symbol.dispose](): void } = {
+      poll(cx: Context): Poll<T> {
+        try {
+          return thread.poll(cx);
+        } catch (error) {
+          // The thread's panic was shown when it happened: the task passes it on without showing it again.
+          throw resumeUnwind(error);
+        }
+      },
+      describe: () => thread.describe(),
+      [Symbol.dispose]: () => thread[Symbol.dispose](),
+    };
+    return this.spawn(awaitable(future));
   }
 
   /** How many tasks are in the set (running, or finished and not yet joined). */

@@ -48,10 +48,19 @@ export class Sleep implements Future<void> {
     return (this.#runtime ?? runtimeOrThrow('Sleep')).time.now() >= this.#deadline;
   }
 
-  /** Moves the deadline (tokio's `Sleep::reset`). */
+  /**
+   * Moves the deadline (tokio's `Sleep::reset`). A task already waiting on
+   * this Sleep goes on waiting for the new deadline, and is woken at once if
+   * the new deadline has passed, as in Tokio.
+   */
   reset(deadline: number): void {
-    this.#deadline = deadline;
+    this.#deadline = checkMs(deadline, 'Sleep.reset');
+    const waker = this.#timer?.waker ?? null;
     this.#cancel();
+    const runtime = this.#runtime;
+    if (waker === null || runtime === undefined) return;
+    if (runtime.time.now() >= this.#deadline) waker.wake();
+    else this.#timer = runtime.time.addTimer(this.#deadline, waker);
   }
 
   poll(cx: Context): Poll<void> {
@@ -150,6 +159,7 @@ export class Interval {
           this.#sleep ??= sleepUntil(this.#next);
           return this.#sleep.poll(cx) as Poll<number>;
         }
+        dropFuture(this.#sleep);
         this.#sleep = null;
         const scheduled = this.#next;
         this.#next = this.#after(scheduled, now);
@@ -178,6 +188,17 @@ export class Interval {
     }
   }
 
+  /**
+   * Polls for the next tick by hand, for a future or stream written with
+   * `poll` (Tokio's `Interval::poll_tick`): ready with the time the tick was
+   * scheduled for, or pending with `cx`'s waker registered for it. As in
+   * Tokio, a ready tick registers nothing: whoever polls must arrange its
+   * own next wake-up.
+   */
+  pollTick(cx: Context): Poll<number> {
+    return this.tick().poll(cx);
+  }
+
   /** Starts the schedule again: the next tick is one period from now. */
   reset(): void {
     this.#resetTo(runtimeOrThrow('Interval.reset').time.now() + this.#period);
@@ -200,7 +221,8 @@ export class Interval {
 
   #resetTo(next: number): void {
     this.#next = next;
-    this.#sleep = null;
+    // As Tokio resets the Interval's one Sleep: a task waiting for a tick now waits for the new one.
+    this.#sleep?.reset(next);
   }
 }
 

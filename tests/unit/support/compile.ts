@@ -8,6 +8,7 @@
 import { compile, CompileError, type CompiledProgram, type ProgramExports } from '../../../src/compile/index.ts';
 import { lowerAsync, lowerAsyncOnce, site } from '../../../src/weft/task/async-fn.ts';
 import { dispose, disposer, unwinding } from '../../../src/weft/runtime/unwind.ts';
+import { discardAwaited } from '../../../src/weft/task/temporary.ts';
 
 /** A program from its lines. */
 export const lines = (...text: string[]): string => text.join('\n');
@@ -34,6 +35,7 @@ export function evaluate(compiled: CompiledProgram, modules: Record<string, Reco
     },
     async: lowerAsync,
     asyncOnce: lowerAsyncOnce,
+    discardAwaited,
     thrown: (value: unknown) => value,
     entered: () => {},
     site,

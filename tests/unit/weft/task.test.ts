@@ -195,8 +195,10 @@ async function worker(name: string) {
 }
 async function main() {
   await join(worker("a"), worker("b"));
+  await join({ biased: true }, worker("c"), worker("d"));
 }`);
-    expect(lines).toEqual(['a0', 'b0', 'a1', 'b1', 'a2', 'b2']);
+    // join, like Tokio's join!, starts each poll one future further on (a, b; then b, a; …); biased keeps the order written.
+    expect(lines).toEqual(['a0', 'b0', 'b1', 'a1', 'a2', 'b2', 'c0', 'd0', 'c1', 'd1', 'c2', 'd2']);
   });
 
   it('an executor that never runs out of work lets go of the tasks it finished', async () => {

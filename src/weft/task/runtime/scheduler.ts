@@ -213,7 +213,10 @@ export class Runtime implements Schedule {
       traceTaskPoll(task.id, begun, at !== undefined && at.line > 0 ? { line: at.line, column: at.column } : undefined);
     }
     if (panicked) {
-      this.#finish(task, { kind: 'panic', error: panic });
+      // A future whose poll panicked is dropped as the panic unwinds (Tokio's harness drops it inside its panic
+      // guard), so a hand-written future's [Symbol.dispose] runs; an async function's own cleanup ran already.
+      const at = this.#dropPanicked(task);
+      this.#finish(task, { kind: 'panic', error: panic }, at);
     } else if (result!.ready) {
       this.#finish(task, { kind: 'ok', value: result!.value });
     } else {
@@ -225,6 +228,22 @@ export class Runtime implements Schedule {
         task.state = IDLE;
       }
     }
+  }
+
+  /** Drops a task's future after its poll panicked; returns where it was (for the trace), since its future is gone. */
+  #dropPanicked(task: Task): { line: number; column: number } | undefined {
+    const future = task.future;
+    const at = this.#traced && future !== null ? whereAwaiting(future) : undefined;
+    task.future = null;
+    setRunningTask(task);
+    try {
+      dropFuture(future);
+    } catch {
+      // A drop that panics while a panic unwinds aborts a Rust program; here the first panic is the one reported.
+    } finally {
+      setRunningTask(null);
+    }
+    return at;
   }
 
   #cancel(task: Task): void {

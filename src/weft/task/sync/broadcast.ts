@@ -31,6 +31,8 @@ class Shared<T> {
   /** Sequence number of ring[0]. */
   first = 0;
   senders = 1;
+  /** WeakSenders alive: they keep nothing open, and upgrade only while a Sender is alive. */
+  weakSenders = 0;
   /** Each live Receiver's position (the sequence number of the next message it reads). */
   readonly cursors = new Set<{ next: number }>();
   get receivers(): number {
@@ -115,6 +117,24 @@ export class Sender<T> {
     shared.senders++;
     return new Sender(shared);
   }
+  /** How many Senders are alive, this one included (Tokio's `Sender::strong_count`). */
+  strongCount(): number {
+    return this.#live().senders;
+  }
+  /** How many WeakSenders are alive (Tokio's `Sender::weak_count`). */
+  weakCount(): number {
+    return this.#live().weakSenders;
+  }
+  /**
+   * A WeakSender for this channel (Tokio's `Sender::downgrade`): it does not
+   * keep the channel open, and `upgrade()` gives a Sender back while some
+   * Sender is still alive.
+   */
+  downgrade(): WeakSender<T> {
+    const shared = this.#live();
+    shared.weakSenders++;
+    return new WeakSender(shared);
+  }
   drop(): void {
     const shared = this.#shared;
     if (shared === null) return;
@@ -133,6 +153,51 @@ export class Sender<T> {
     const fresh = this.clone();
     this.drop();
     return { fresh, what: 'Sender' };
+  }
+}
+
+/**
+ * A Sender that does not count (tokio::sync::broadcast::WeakSender): the
+ * channel closes when the last Sender goes, WeakSenders or not. `upgrade()`
+ * gives a Sender while one is alive, else undefined.
+ */
+export class WeakSender<T> {
+  #shared: Shared<T> | null;
+  constructor(shared: Shared<T>) {
+    this.#shared = shared;
+  }
+  #live(): Shared<T> {
+    if (this.#shared === null) throw new Error('use of dropped value: this broadcast WeakSender was dropped');
+    return this.#shared;
+  }
+  /** A Sender for the channel, or undefined once every Sender is gone. */
+  upgrade(): Sender<T> | undefined {
+    const shared = this.#live();
+    if (shared.senders === 0) return undefined;
+    shared.senders++;
+    return new Sender(shared);
+  }
+  clone(): WeakSender<T> {
+    const shared = this.#live();
+    shared.weakSenders++;
+    return new WeakSender(shared);
+  }
+  /** How many Senders are alive (Tokio's `WeakSender::strong_count`). */
+  strongCount(): number {
+    return this.#live().senders;
+  }
+  /** How many WeakSenders are alive, this one included (Tokio's `WeakSender::weak_count`). */
+  weakCount(): number {
+    return this.#live().weakSenders;
+  }
+  drop(): void {
+    const shared = this.#shared;
+    if (shared === null) return;
+    this.#shared = null;
+    shared.weakSenders--;
+  }
+  [Symbol.dispose](): void {
+    this.drop();
   }
 }
 
@@ -211,6 +276,14 @@ export class Receiver<T> {
   /** Another Receiver at the same place in the stream: it gets every message this one has yet to read (Tokio's `Receiver::clone`). */
   clone(): Receiver<T> {
     return new Receiver(this.#live(), this.#cursor.next);
+  }
+  /** How many Senders are alive (Tokio's `Receiver::sender_strong_count`). */
+  senderStrongCount(): number {
+    return this.#live().senders;
+  }
+  /** How many WeakSenders are alive (Tokio's `Receiver::sender_weak_count`). */
+  senderWeakCount(): number {
+    return this.#live().weakSenders;
   }
   /** A new Receiver starting from now (Tokio's `resubscribe`). */
   resubscribe(): Receiver<T> {

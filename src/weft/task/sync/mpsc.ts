@@ -638,7 +638,24 @@ export class Receiver<T> {
       },
     );
   }
-  /** A message now, or throws TryRecvError ('empty', or 'disconnected' when no Sender is left). */
+  /**
+   * Polls for the next message by hand, for a future or stream written with
+   * `poll` (Tokio's `Receiver::poll_recv`): ready with the message, or with
+   * undefined once the channel is closed and empty; pending with `cx`'s
+   * waker registered for the next message.
+   */
+  pollRecv(cx: Context): Poll<T | undefined> {
+    return this.recv().poll(cx);
+  }
+  /** `recvMany` polled by hand (Tokio's `Receiver::poll_recv_many`): ready with how many messages it appended to `buffer`. */
+  pollRecvMany(cx: Context, buffer: T[], limit: number): Poll<number> {
+    return this.recvMany(buffer, limit).poll(cx);
+  }
+  /**
+   * A message now, or throws TryRecvError: 'empty', or 'disconnected' once
+   * nothing more can come (no Sender is left, or `close()` was called and no
+   * reserved Permit is still unused), as Tokio's `try_recv`.
+   */
   tryRecv(): T {
     const chan = this.#chan;
     if (chan.length > 0) {
@@ -646,7 +663,7 @@ export class Receiver<T> {
       chan.slots?.addPermits(1);
       return value;
     }
-    throw new TryRecvError(chan.senders === 0 ? 'disconnected' : 'empty');
+    throw new TryRecvError(chan.senders === 0 || chan.drained ? 'disconnected' : 'empty');
   }
   /** Messages waiting. */
   len(): number {

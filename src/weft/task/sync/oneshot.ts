@@ -141,6 +141,15 @@ export class Receiver<T> implements Future<T> {
   isTerminated(): boolean {
     return this.#terminated;
   }
+  /**
+   * True once no value can come any more (Tokio's `is_closed`): the Sender
+   * sent its value (received or not) or was dropped, or this Receiver was
+   * closed.
+   */
+  isClosed(): boolean {
+    const slot = this.#slot;
+    return slot.state !== 'empty' || slot.senderGone || slot.receiverGone;
+  }
   /** True unless a value was sent and is waiting to be received (Tokio's `is_empty`). */
   isEmpty(): boolean {
     return this.#slot.state !== 'sent';

@@ -122,10 +122,25 @@ export class Semaphore {
     return this.#closed;
   }
 
-  /** Adds `n` permits, serving waiters in order. */
+  /**
+   * Adds `n` permits, serving waiters in order. Throws a RangeError, as
+   * Tokio panics, if what is left after the waiters are served would take
+   * the available permits past MAX_PERMITS.
+   */
   addPermits(n: number): void {
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`addPermits needs a whole number of permits (0 or more); got ${n}`);
+    if (this.#permits + n > Semaphore.MAX_PERMITS) this.#checkOverflow(n);
     this.#permits += n;
     this.#grant();
+  }
+
+  #checkOverflow(n: number): void {
+    let wanted = 0;
+    for (const waiter of this.#queue) wanted += waiter.n - waiter.assigned;
+    const left = Math.max(0, n - wanted);
+    if (this.#permits + left > Semaphore.MAX_PERMITS) {
+      throw new RangeError(`number of added permits (${left}) would overflow MAX_PERMITS (${Semaphore.MAX_PERMITS}): ${this.#permits} are available already`);
+    }
   }
 
   /** Waits for `n` permits (default 1), in turn behind earlier waiters. Throws AcquireError once the Semaphore is closed. */

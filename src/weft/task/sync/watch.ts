@@ -17,6 +17,8 @@ class Shared<T> {
   version = 0;
   /** Senders alive (Tokio's watch::Sender is Clone); the channel closes when the last is dropped. */
   senders = 1;
+  /** WeakSenders alive: they keep nothing open, and upgrade only while a Sender is alive. */
+  weakSenders = 0;
   receivers = 0;
   waiters = new Set<Waker>();
   /** Tasks in `Sender.closed()`, woken when the last Receiver goes. */
@@ -101,7 +103,7 @@ export class Sender<T> {
     return new Sender(this.#shared);
   }
   /** Whether `other` is a Sender or Receiver of the same channel (Tokio's `same_channel`). */
-  sameChannel(other: Sender<T> | Receiver<T>): boolean {
+  sameChannel(other: Sender<T> | Receiver<T> | WeakSender<T>): boolean {
     return other.sharedWith(this.#shared);
   }
   /** @internal */
@@ -113,6 +115,24 @@ export class Sender<T> {
   }
   receiverCount(): number {
     return this.#shared.receivers;
+  }
+  /** How many Senders of this channel are alive, this one included (Tokio's `sender_count`). */
+  senderCount(): number {
+    return this.#shared.senders;
+  }
+  /** How many WeakSenders of this channel are alive (Tokio's `weak_sender_count`). */
+  weakSenderCount(): number {
+    return this.#shared.weakSenders;
+  }
+  /**
+   * A WeakSender for this channel (Tokio's `watch::Sender::downgrade`): it
+   * does not keep the channel open, and `upgrade()` gives a Sender back
+   * while some Sender is still alive.
+   */
+  downgrade(): WeakSender<T> {
+    this.#assertLive();
+    this.#shared.weakSenders++;
+    return new WeakSender(this.#shared);
   }
   /** True once every Receiver is gone: `send` would fail. */
   isClosed(): boolean {
@@ -137,6 +157,59 @@ export class Sender<T> {
   [TAKE](): { fresh: object; what: string } {
     this.#moved = true;
     return { fresh: new Sender(this.#shared), what: 'Sender' };
+  }
+}
+
+/**
+ * A Sender that does not count (tokio::sync::watch::WeakSender): the
+ * channel closes when the last Sender goes, WeakSenders or not. `upgrade()`
+ * gives a Sender while one is alive, else undefined.
+ */
+export class WeakSender<T> {
+  #shared: Shared<T> | null;
+  constructor(shared: Shared<T>) {
+    this.#shared = shared;
+  }
+  #live(): Shared<T> {
+    if (this.#shared === null) throw new Error('use of dropped value: this watch WeakSender was dropped');
+    return this.#shared;
+  }
+  /** A Sender for the channel, or undefined once every Sender is gone. */
+  upgrade(): Sender<T> | undefined {
+    const shared = this.#live();
+    if (shared.senders === 0) return undefined;
+    shared.senders++;
+    return new Sender(shared);
+  }
+  clone(): WeakSender<T> {
+    const shared = this.#live();
+    shared.weakSenders++;
+    return new WeakSender(shared);
+  }
+  /** How many Senders are alive (Tokio's `sender_count`). */
+  senderCount(): number {
+    return this.#live().senders;
+  }
+  /** How many WeakSenders are alive, this one included (Tokio's `weak_sender_count`). */
+  weakSenderCount(): number {
+    return this.#live().weakSenders;
+  }
+  /** Whether `other` belongs to the same channel (Tokio's `same_channel`). */
+  sameChannel(other: Sender<T> | Receiver<T> | WeakSender<T>): boolean {
+    return other.sharedWith(this.#live());
+  }
+  /** @internal */
+  sharedWith(shared: object): boolean {
+    return this.#shared === shared;
+  }
+  drop(): void {
+    const shared = this.#shared;
+    if (shared === null) return;
+    this.#shared = null;
+    shared.weakSenders--;
+  }
+  [Symbol.dispose](): void {
+    this.drop();
   }
 }
 
@@ -176,7 +249,7 @@ export class Receiver<T> {
     this.#seen = this.#shared.version;
   }
   /** Whether `other` is a Sender or Receiver of the same channel (Tokio's `same_channel`). */
-  sameChannel(other: Sender<T> | Receiver<T>): boolean {
+  sameChannel(other: Sender<T> | Receiver<T> | WeakSender<T>): boolean {
     return other.sharedWith(this.#shared);
   }
   /** @internal */
