@@ -284,3 +284,25 @@ export function scope<R>(f: (s: Scope) => R): R {
   if (panic !== undefined) rethrow(panic);
   return result as R;
 }
+
+/**
+ * `scope`, as Rayon's `in_place_scope` is: its body runs on the calling
+ * thread, which is where weft's `scope` always runs it.
+ */
+export function inPlaceScope<R>(f: (s: Scope) => R): R {
+  return scope(f);
+}
+
+/**
+ * `scope` (Rayon's `scope_fifo`). Rayon starts the spawns of a FIFO scope in
+ * the order they were made, where a plain scope favours the latest; neither
+ * promises an order of completion, and weft's pool keeps the plain one's.
+ */
+export function scopeFifo<R>(f: (s: Scope) => R): R {
+  return scope(f);
+}
+
+/** `scopeFifo`, run in place (Rayon's `in_place_scope_fifo`). */
+export function inPlaceScopeFifo<R>(f: (s: Scope) => R): R {
+  return scope(f);
+}

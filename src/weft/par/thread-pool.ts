@@ -8,7 +8,7 @@ import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/h
 import { availableParallelism } from '../thread.ts';
 import { currentNumThreads, withRegistry } from './current.ts';
 import { joinIn, scope, type Scope } from './join.ts';
-import { createRegistry, MAX_REGISTRY_THREADS, registryThreads } from './registry.ts';
+import { createRegistry, currentWorker, MAX_REGISTRY_THREADS, registryThreads } from './registry.ts';
 
 export class ThreadPoolBuilder {
   #numThreads = 0;
@@ -92,6 +92,22 @@ export class ThreadPool extends MovableHandle {
   scope<R>(f: (s: Scope) => R): R {
     this.assertUsable();
     return withRegistry(this.#registry, () => scope(f));
+  }
+
+  /** `scope` (Rayon's `ThreadPool::in_place_scope`: weft's `scope` already runs its body on the calling thread). */
+  inPlaceScope<R>(f: (s: Scope) => R): R {
+    return this.scope(f);
+  }
+
+  /**
+   * The index of the thread running this code within this pool, or
+   * undefined when it is not one of this pool's threads (Rayon's
+   * `ThreadPool::current_thread_index`).
+   */
+  currentThreadIndex(): number | undefined {
+    this.assertUsable();
+    const worker = currentWorker();
+    return worker !== undefined && worker.registry === this.#registry ? worker.index : undefined;
   }
 
   /** How many threads this pool has. */
