@@ -28,3 +28,37 @@ function main() {
     expect(result.lines).toEqual(['1 f boom', '2 true a scoped thread panicked: thread boom', '3 join err']);
   });
 });
+
+describe('alloc sync/tests.rs: Arc::try_unwrap, Arc::into_inner, Arc::ptr_eq', () => {
+  it('try_unwrap gives the value of a lone Arc and the Arc back otherwise; into_inner gives it to exactly one of two racing threads; ptr_eq', async () => {
+    const result = await run(`
+import { Arc, Mutex } from "weft/sync";
+function main() {
+  console.log(JSON.stringify(Arc.tryUnwrap(new Arc(3))));
+  const x = new Arc(4); const y = x.clone();
+  const back = Arc.tryUnwrap(x);
+  console.log(back.ok, !back.ok && Arc.strongCount(back.value));
+  y.drop();
+  console.log(JSON.stringify(Arc.tryUnwrap(x)));
+  let exactlyOne = true;
+  for (let i = 0; i < 30; i++) {
+    const a = new Arc(3); const b = a.clone();
+    const r = spawn(() => Arc.intoInner(a)); const s = spawn(() => Arc.intoInner(b));
+    const [rv, sv] = [r.join(), s.join()];
+    exactlyOne &&= (rv === 3 && sv === undefined) || (rv === undefined && sv === 3);
+  }
+  const c = new Arc(4); const d = c.clone();
+  console.log(exactlyOne, Arc.intoInner(c), Arc.intoInner(d));
+  const counter = new Arc(new Mutex(0));
+  const hs = [];
+  for (let i = 0; i < 10; i++) { const m = counter.clone(); hs.push(spawn(() => { using g = m.lock(); g.value += 1; })); }
+  for (const h of hs) h.join();
+  const lone = Arc.tryUnwrap(counter);
+  console.log(lone.ok && lone.value.intoInner());
+  const five = new Arc(5); const same = five.clone(); const other = new Arc(5);
+  console.log(Arc.ptrEq(five, same), Arc.ptrEq(five, other));
+}`);
+    expect(result.errors).toEqual([]);
+    expect(result.lines).toEqual(['{"ok":true,"value":3}', 'false 2', '{"ok":true,"value":4}', 'true undefined 4', '10', 'true false']);
+  });
+});
