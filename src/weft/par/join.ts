@@ -293,16 +293,3 @@ export function inPlaceScope<R>(f: (s: Scope) => R): R {
   return scope(f);
 }
 
-/**
- * `scope` (Rayon's `scope_fifo`). Rayon starts the spawns of a FIFO scope in
- * the order they were made, where a plain scope favours the latest; neither
- * promises an order of completion, and weft's pool keeps the plain one's.
- */
-export function scopeFifo<R>(f: (s: Scope) => R): R {
-  return scope(f);
-}
-
-/** `scopeFifo`, run in place (Rayon's `in_place_scope_fifo`). */
-export function inPlaceScopeFifo<R>(f: (s: Scope) => R): R {
-  return scope(f);
-}

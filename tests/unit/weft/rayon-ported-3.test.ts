@@ -6,7 +6,7 @@
  * check_interleave_*, check_flat_map_nested_ranges, check_empty_flat_map_sum,
  * fold_map_reduce with fold_with, check_update, check_while_some, try_*),
  * tests/intersperse.rs, src/iter/repeat.rs, once.rs and empty.rs tests,
- * rayon-core's current_thread_index and in_place_scope / scope_fifo.
+ * rayon-core's current_thread_index and in_place_scope.
  */
 import { describe, expect, it } from 'vitest';
 import { programsWith } from '../support/run-program.ts';
@@ -114,10 +114,10 @@ function main() {
   });
 });
 
-describe('rayon sources and rayon-core scopes: repeatn, once, empty, current_thread_index, in_place_scope, scope_fifo', () => {
-  it('repeatn/once/empty make par iterators; currentThreadIndex is undefined off the pool; in_place_scope and scope_fifo join their spawns', async () => {
+describe('rayon sources and rayon-core: repeatn, once, empty, current_thread_index, in_place_scope', () => {
+  it('repeatn/once/empty make par iterators; currentThreadIndex is undefined off the pool; in_place_scope joins its spawns', async () => {
     const result = await ok(`
-import { repeatn, once, empty, currentThreadIndex, inPlaceScope, scopeFifo, ThreadPoolBuilder, join } from "weft/par";
+import { repeatn, once, empty, currentThreadIndex, inPlaceScope, ThreadPoolBuilder } from "weft/par";
 function main() {
   console.log(repeatn("x", 3).collect().join(""), once(5).collect().join(","), empty().count(), range(0, 3).copied().cloned().collect().join(","), range(0, 4).len());
   const pool = new ThreadPoolBuilder().numThreads(2).build();
@@ -125,7 +125,7 @@ function main() {
   console.log(currentThreadIndex(), pool.currentThreadIndex(), [a, b].every((i) => i === 0 || i === 1));
   const hits = new AtomicUsize(0);
   inPlaceScope((s) => { s.spawn(() => { hits.fetchAdd(1); }); s.spawn(() => { hits.fetchAdd(2); }); });
-  scopeFifo((s) => { s.spawn(() => { hits.fetchAdd(4); }); });
+  inPlaceScope((s) => { s.spawn(() => { hits.fetchAdd(4); }); });
   console.log(hits.load());
 }`);
     expect(result.lines).toEqual(['xxx 5 0 0,1,2 4', 'undefined undefined true', '7']);
