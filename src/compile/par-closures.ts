@@ -36,7 +36,7 @@ const DATA_METHODS = new Set(['withMinLen', 'withMaxLen', 'enumerate', 'zip', 'c
 /** Methods whose first argument is data (a starting value) and whose closures come after it. */
 const CLOSURES_FROM: Record<string, number> = { foldWith: 1, mapWith: 1, forEachWith: 1 };
 /** Methods of a `ThreadPoolBuilder` that return the builder. */
-const BUILDER_METHODS = new Set(['numThreads', 'sequentialCutoff']);
+const BUILDER_METHODS = new Set(['numThreads', 'sequentialCutoff', 'threadName']);
 /** Methods of a `ThreadPool` whose closure arguments run on the pool (`install` and `scope` run theirs here). */
 const POOL_METHODS = new Set(['join']);
 /** `weft/par` functions whose closure arguments run on the pool, and the first argument that may be one. */

@@ -48,7 +48,7 @@ import { runLocal } from '../runtime/run-local.ts';
 const WORKER_ENTRY = -1;
 
 /** Words of a registry record. */
-const P = { numThreads: 0, started: 1, workSeq: 2, sleepers: 3, cutoff: 4, firstThread: 5, nextJob: 6 } as const;
+const P = { numThreads: 0, started: 1, workSeq: 2, sleepers: 3, cutoff: 4, firstThread: 5, nextJob: 6, names: 7 } as const;
 const DEQUES = 8;
 /** Task addresses one deque holds; a push that finds it full runs the task in place instead. */
 const CAPACITY = 1024;
@@ -115,15 +115,46 @@ function dequeBase(registry: number, deque: number): number {
   return (registry >> 2) + DEQUES + deque * DEQUE_WORDS;
 }
 
-/** Allocates a registry record (threads start on first use). */
-export function createRegistry(numThreads: number, cutoffMicros: number): number {
+/**
+ * Allocates a registry record (threads start on first use). `names`: its
+ * threads' names, by index (`ThreadPoolBuilder.threadName`), kept in run
+ * memory so whichever thread starts the pool names them.
+ */
+export function createRegistry(numThreads: number, cutoffMicros: number, names?: readonly string[]): number {
   const n = Math.max(1, Math.min(MAX_REGISTRY_THREADS, Math.floor(numThreads)));
   const mem = memory();
   const registry = mem.allocRecord(DEQUES + (n + 1) * DEQUE_WORDS);
   const i32 = mem.i32;
   i32[(registry >> 2) + P.numThreads] = n;
   i32[(registry >> 2) + P.cutoff] = cutoffMicros;
+  if (names !== undefined) {
+    const bytes = encodeValue([...names], { mode: 'borrow' });
+    const record = mem.allocRecord(2);
+    i32[(record >> 2) + 0] = mem.store(bytes);
+    i32[(record >> 2) + 1] = bytes.length;
+    i32[(registry >> 2) + P.names] = record;
+  }
   return registry;
+}
+
+/** The name of the registry's thread `index`: the builder's, or `par-worker-<index + 1>`. */
+function workerName(registry: number, index: number): string {
+  const mem = memory();
+  const record = mem.i32[(registry >> 2) + P.names]!;
+  if (record !== 0) {
+    const names = decodeValue(mem.read(mem.i32[(record >> 2) + 0]!, mem.i32[(record >> 2) + 1]!), { owned: false }) as string[];
+    if (typeof names[index] === 'string') return names[index]!;
+  }
+  return `par-worker-${index + 1}`;
+}
+
+/**
+ * Makes `registry` the run's global one, the pool that par operations use
+ * outside any `install` (Rayon's `build_global`); false if there is one
+ * already (made by an earlier `buildGlobal` or by the first par operation).
+ */
+export function installGlobal(registry: number): boolean {
+  return Atomics.compareExchange(memory().header, H.parRegistry, 0, registry) === 0;
 }
 
 /** The run's global registry, created by whichever thread asks first (Rayon's `global_registry`). */
@@ -166,7 +197,8 @@ export function ensureStarted(registry: number): void {
   const ctx = context();
   const n = registryThreads(registry);
   for (let index = 0; index < n; index++) {
-    const threadId = allocateThread(mem, `par-worker-${index + 1}`);
+    const name = workerName(registry, index);
+    const threadId = allocateThread(mem, name);
     if (index === 0) i32[(registry >> 2) + P.firstThread] = threadId;
     assignPriority(mem, threadId);
     const captures = encodeCaptures({ registry, index }, { mode: 'borrow' });
@@ -175,7 +207,7 @@ export function ensureStarted(registry: number): void {
       closureId: WORKER_ENTRY,
       capturesPtr: mem.store(captures),
       capturesLen: captures.length,
-      name: `par-worker-${index + 1}`,
+      name,
       scoped: true,
     });
   }

@@ -131,3 +131,20 @@ function main() {
     expect(result.lines).toEqual(['xxx 5 0 0,1,2 4', 'undefined undefined true', '7']);
   });
 });
+
+describe('rayon tests/named-threads.rs, run-pass/double_init_fail.rs: ThreadPoolBuilder.threadName and buildGlobal', () => {
+  it('named_threads: the global pool built with threadName names every thread that runs the work; a second buildGlobal fails; a panicking name closure fails build', async () => {
+    const result = await ok(`
+import { ThreadPoolBuilder } from "weft/par";
+import { current } from "weft/thread";
+function main() {
+  new ThreadPoolBuilder().threadName((i) => "hello-name-test-" + i).buildGlobal();
+  // withMaxLen sends every piece to the pool (no sequential prefix on main).
+  const names = range(0, 10000).withMaxLen(100).flatMap(() => { const n = current().name(); return n === undefined ? [] : [n]; }).collect();
+  console.log(names.length, names.every((n) => n.startsWith("hello-name-test-")));
+  try { new ThreadPoolBuilder().numThreads(1).buildGlobal(); console.log("second init accepted"); } catch (e: any) { console.log(e.message); }
+  try { new ThreadPoolBuilder().numThreads(3).threadName((i) => { if (i >= 1) throw new Error("no name for " + i); return "x"; }).build(); console.log("built"); } catch (e: any) { console.log(e.message); }
+}`);
+    expect(result.lines).toEqual(['10000 true', 'The global thread pool has already been initialized.', 'no name for 1']);
+  });
+});
