@@ -148,7 +148,10 @@ function sortShared(registry: number, data: AnyTypedArray, cmpLifted: Lifted | u
         // Cut this pair's output into pieces; each piece's inputs come from the merge path.
         for (let prevD = 0, prevI = 0; prevD < na + nb; ) {
           const d = Math.min(prevD + pieceLen, na + nb);
-          const i = splitPoint(from, a, na, b, nb, d, less);
+          // Kept within what the pieces so far leave, so the pieces always split both runs exactly: a comparator
+          // that is no total order (random, or `a > b` giving true/false) gives split points that disagree, and
+          // the sort must still only reorder the elements, as Rust's does, never copy one twice or drop one.
+          const i = Math.min(Math.max(splitPoint(from, a, na, b, nb, d, less), prevI, d - nb), na, prevI + (d - prevD));
           pieces.push([a + prevI, a + i, b + (prevD - prevI), b + (d - i), a + prevD]);
           prevD = d;
           prevI = i;

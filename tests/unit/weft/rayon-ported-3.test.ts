@@ -148,3 +148,27 @@ function main() {
     expect(result.lines).toEqual(['10000 true', 'The global thread pool has already been initialized.', 'no name for 1']);
   });
 });
+
+describe('rayon src/slice/test.rs: test_par_sort with a comparison that is no order', () => {
+  it('a random comparator reorders the elements somehow, but keeps every one; sorting again sorts (upstream: 100 elements; here also 100,000, which weft sorts on the pool)', async () => {
+    const result = await ok(`
+import { parSortBy, parSortUnstableBy } from "weft/par";
+function counts(a: ArrayLike<number>) { const c = [0, 0, 0, 0, 0]; for (let i = 0; i < a.length; i++) c[a[i] % 5]++; return c.join("/"); }
+function main() {
+  let seed = 12345;
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (const n of [100, 100000]) {
+    const v = Array.from({ length: n }, (_, i) => i);
+    const before = counts(v);
+    parSortBy(v, () => [-1, 0, 1][Math.floor(Math.random() * 3)]);
+    const kept = counts(v) === before;
+    parSortBy(v, (a, b) => a - b);
+    const w = Array.from({ length: n }, () => Math.floor(rnd() * 5));
+    const wBefore = counts(w);
+    parSortUnstableBy(w, (a, b) => (a > b) as unknown as number);
+    console.log(n, kept, v.every((x, i) => x === i), counts(w) === wBefore);
+  }
+}`);
+    expect(result.lines).toEqual(['100 true true true', '100000 true true true']);
+  });
+});
