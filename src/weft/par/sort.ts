@@ -158,7 +158,15 @@ function sortShared(registry: number, data: AnyTypedArray, cmpLifted: Lifted | u
         }
         next.push(end);
       }
-      runJob(registry, { kind: 'merge', from: view(from), to: view(to), pieces, ...(cmp ? { cmp } : {}) } satisfies MergeDesc, pieces.length);
+      try {
+        runJob(registry, { kind: 'merge', from: view(from), to: view(to), pieces, ...(cmp ? { cmp } : {}) } satisfies MergeDesc, pieces.length);
+      } catch (error) {
+        // The comparator panicked in this round, which read `from` and had half written `to` (runJob returns once
+        // every piece is over): `from` still holds every element, so `data` is left holding each once, as Rust
+        // leaves a slice whose comparison panicked (some permutation of it).
+        if (from !== data) (data as unknown as { set(a: ArrayLike<unknown>): void }).set(from as never);
+        throw error;
+      }
       [from, to] = [to, from];
       edges = next;
     }

@@ -172,3 +172,31 @@ function main() {
     expect(result.lines).toEqual(['100 true true true', '100000 true true true']);
   });
 });
+
+describe('rayon tests/sort-panic-safe.rs: a comparison that panics mid-sort', () => {
+  it('sort_panic_safe: the panic comes out, and a sharedArray sorted in place still holds every element once (panics late in the pool\'s last merge round)', async () => {
+    const result = await ok(`
+import { parSortBy, sharedArray } from "weft/par";
+import { AtomicI32 } from "weft/sync";
+function main() {
+  const n = 100000;
+  const fill = () => { const a = sharedArray(Int32Array, n); for (let i = 0; i < n; i++) a[i] = (i * 7919) % n; return a; };
+  const counted = new AtomicI32(0);
+  parSortBy(fill(), (x, y) => { counted.fetchAdd(1); return x - y; });
+  const total = counted.load();
+  for (const back of [1000, 30000, 60000, 90000]) {
+    const a = fill();
+    const calls = new AtomicI32(0);
+    const limit = total - back;
+    let panicked = "no panic";
+    try { parSortBy(a, (x, y) => { if (calls.fetchAdd(1) === limit) throw new Error("comparison panicked"); return x - y; }); } catch (e: any) { panicked = e.message; }
+    const seen = new Uint8Array(n);
+    let missing = 0;
+    for (let i = 0; i < n; i++) seen[a[i]] = 1;
+    for (let i = 0; i < n; i++) if (!seen[i]) missing++;
+    console.log(panicked.includes("comparison panicked"), missing);
+  }
+}`);
+    expect(result.lines).toEqual(['true 0', 'true 0', 'true 0', 'true 0']);
+  });
+});
