@@ -177,7 +177,7 @@ function sortShared(registry: number, data: AnyTypedArray, cmpLifted: Lifted | u
 }
 
 function sortWith(items: unknown, compare: unknown, api: string): void {
-  const cmpLifted = compare === undefined ? undefined : liftedForPar(compare, api);
+  const cmpLifted = compare === undefined ? undefined : liftedForPar(compare, api, `Write the closure in the call to ${api} imported from weft/par: ${api}(items, (a, b) => …)`);
   const cmpFn = cmpLifted?.fn as Compare | undefined;
   const mem = context().memory;
   const isTyped = typedArrayKind(items) >= 0;
@@ -267,7 +267,7 @@ export function parSortUnstableByKey<T, K>(items: T[] | AnyTypedArray, key: (ite
 }
 
 function sortByKey(items: unknown, key: unknown, api: string): void {
-  const keyFn = liftedForPar(key, api).fn as (item: unknown) => unknown;
+  const keyFn = liftedForPar(key, api, `Write the closure in the call to ${api} imported from weft/par: ${api}(items, (x) => …)`).fn as (item: unknown) => unknown;
   if (typedArrayKind(items) < 0 && !Array.isArray(items)) throw new TypeError(`${api} expects an array or a typed array to sort in place`);
   const array = items as ArrayLike<unknown> & { [i: number]: unknown };
   const keyed = Array.from({ length: array.length }, (_, i) => ({ key: keyFn(array[i]), item: array[i] }));
