@@ -390,6 +390,55 @@ export class ParallelIterator<T> {
     if (groups.length > 0 && groups[groups.length - 1]!.length < size) groups.pop();
     return parIter(groups);
   }
+  /**
+   * Groups of `size` consecutive items counted from the end, the last group
+   * (the first items) shorter if they do not divide evenly; the groups come
+   * last first (Rayon's `par_rchunks`).
+   */
+  rchunks(size: number): ParallelIterator<T[]> {
+    this.#needIndexed('rchunks');
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`rchunks needs a size of at least 1, got ${size}`);
+    const items = this.collect();
+    const out: T[][] = [];
+    for (let hi = items.length; hi > 0; hi -= size) out.push(items.slice(Math.max(0, hi - size), hi));
+    return parIter(out);
+  }
+  /** Like `rchunks`, but every group has exactly `size` items: the first items, left over, are left out (Rayon's `par_rchunks_exact`). */
+  rchunksExact(size: number): ParallelIterator<T[]> {
+    this.#needIndexed('rchunksExact');
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`rchunksExact needs a size of at least 1, got ${size}`);
+    const items = this.collect();
+    const out: T[][] = [];
+    for (let hi = items.length; hi - size >= 0; hi -= size) out.push(items.slice(hi - size, hi));
+    return parIter(out);
+  }
+  /**
+   * Runs of consecutive items in which `sameGroup(a, b)` holds for every
+   * two neighbours, in order (Rayon's `par_chunk_by`). `sameGroup` runs on
+   * the calling thread.
+   */
+  chunkBy(sameGroup: (a: T, b: T) => boolean): ParallelIterator<T[]> {
+    const same = closure(sameGroup, 'chunkBy') as (a: T, b: T) => boolean;
+    const out: T[][] = [];
+    for (const x of this.collect()) {
+      const last = out.at(-1);
+      if (last !== undefined && same(last[last.length - 1]!, x)) last.push(x);
+      else out.push([x]);
+    }
+    return parIter(out);
+  }
+  /**
+   * Like `zip`, but both sides must have as many items: panics otherwise
+   * (Rayon's `zip_eq`).
+   */
+  zipEq<U>(other: ParallelIterator<U> | ArrayLike<U> | Iterable<U>): ParallelIterator<[T, U]> {
+    this.#needIndexed('zipEq');
+    if (other instanceof ParallelIterator) other.#needIndexed('zipEq');
+    const items = this.collect();
+    const others = itemsOf(other, 'zipEq');
+    if (items.length !== others.length) throw new Error(`zipEq: the two sides have different lengths, ${items.length} and ${others.length} (Rust: assertion \`left == right\` failed)`);
+    return parIter(items).zip(others);
+  }
   /** The items of each item, an iterable (arrays, sets...), in order (Rayon's `flatten`). */
   flatten(): ParallelIterator<T extends Iterable<infer U> ? U : never> {
     const out: unknown[] = [];

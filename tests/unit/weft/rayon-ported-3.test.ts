@@ -200,3 +200,17 @@ function main() {
     expect(result.lines).toEqual(['true 0', 'true 0', 'true 0', 'true 0']);
   });
 });
+
+describe('rayon src/slice/test.rs and src/slice/chunk_by.rs, src/iter/zip_eq.rs: rchunks, rchunks_exact, chunk_by, zip_eq', () => {
+  it('test_par_rchunks_exact_remainder (two groups, the first item left over), par_rchunks order, par_chunk_by runs, zip_eq panics on unequal lengths', async () => {
+    const result = await ok(`
+function main() {
+  const v = [0, 1, 2, 3, 4];
+  console.log(JSON.stringify(parIter(v).rchunks(2).collect()), JSON.stringify(parIter(v).rchunksExact(2).collect()), parIter(v).rchunksExact(2).count());
+  console.log(JSON.stringify(parIter([1, 1, 2, 3, 3, 3, 1]).chunkBy((a, b) => a === b).collect()), JSON.stringify(parIter([1, 2, 3, 2, 3, 4]).chunkBy((a, b) => a <= b).collect()), parIter([]).chunkBy(() => true).count());
+  console.log(JSON.stringify(range(0, 3).zipEq([5, 6, 7]).collect()));
+  try { range(0, 3).zipEq([1]).count(); console.log("zipped"); } catch (e: any) { console.log(e.message.startsWith("zipEq: the two sides have different lengths, 3 and 1")); }
+}`);
+    expect(result.lines).toEqual(['[[3,4],[1,2],[0]] [[3,4],[1,2]] 2', '[[1,1],[2],[3,3,3],[1]] [[1,2,3],[2,3,4]] 0', '[[0,5],[1,6],[2,7]]', 'true']);
+  });
+});
