@@ -62,3 +62,55 @@ function main() {
     expect(result.lines).toEqual(['{"ok":true,"value":3}', 'false 2', '{"ok":true,"value":4}', 'true undefined 4', '10', 'true false']);
   });
 });
+
+describe('std tests/sync/lazy_lock.rs: LazyLock', () => {
+  it('sync_lazy_new, static_sync_lazy (a module-level fn), sync_lazy_default (a Mutex inside), one run under a race, lazy_poisoning and lazy_lock_preserves_closure_panic_message', async () => {
+    const result = await run(`
+import { Arc, Mutex, LazyLock, AtomicUsize } from "weft/sync";
+function makeXs() { const xs: number[] = []; xs.push(1); xs.push(2); xs.push(3); return xs; }
+function main() {
+  const CALLED = new Arc(new AtomicUsize(0));
+  const called = CALLED.clone();
+  const SYNC_LAZY = new Arc(new LazyLock(() => { called.fetchAdd(1); return 92; }));
+  console.log(CALLED.load());
+  const l2 = SYNC_LAZY.clone(); const c2 = CALLED.clone();
+  console.log(spawn(() => [l2.force() - 30, c2.load()]).join().join(" "), SYNC_LAZY.force() - 30, CALLED.load());
+  const made = new AtomicUsize(0);
+  const lazy = new LazyLock(() => { made.fetchAdd(1); return new Mutex({ n: 42 }); });
+  console.log(made.load());
+  { using g = lazy.force().lock(); console.log(g.value.n); g.value.n = 21; }
+  { using g = lazy.force().lock(); console.log(g.value.n, made.load()); }
+  const XS = new Arc(new LazyLock(makeXs)); const x2 = XS.clone();
+  console.log(JSON.stringify(spawn(() => x2.force()).join()), JSON.stringify(LazyLock.force(XS)));
+  const runs = new AtomicUsize(0);
+  const L = new LazyLock(() => { runs.fetchAdd(1); return "v"; });
+  scope((s) => { for (let i = 0; i < 8; i++) s.spawn(() => { if (L.force() !== "v") throw new Error("bad"); }); });
+  console.log(runs.load());
+  const P = new LazyLock<string>(() => { throw new Error("custom panic message from closure"); });
+  for (let i = 0; i < 2; i++) { try { P.force(); console.log("forced"); } catch (e: any) { console.log(e.message); } }
+}`);
+    expect(result.errors).toEqual([]);
+    expect(result.lines).toEqual([
+      '0',
+      '62 1 62 1',
+      '0',
+      '42',
+      '21 1',
+      '[1,2,3] [1,2,3]',
+      '1',
+      'custom panic message from closure',
+      'this LazyLock is poisoned: its initializer panicked in an earlier call (Rust: "LazyLock instance has previously been poisoned")',
+    ]);
+  });
+
+  it('a LazyLock made from a local function value is refused as spawn refuses it: a function cannot go to another thread', async () => {
+    const result = await run(`
+import { LazyLock } from "weft/sync";
+function main() {
+  const make = () => 1;
+  const f = [make][0];
+  try { new LazyLock(f).force(); console.log("made"); } catch (e: any) { console.log(e.message.split(":")[0]); }
+}`);
+    expect(result.lines).toEqual(['cannot move `f` into a thread']);
+  });
+});
