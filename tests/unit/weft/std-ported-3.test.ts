@@ -114,3 +114,34 @@ function main() {
     expect(result.lines).toEqual(['cannot move `f` into a thread']);
   });
 });
+
+describe('std tests/sync/rwlock.rs: RwLockWriteGuard::downgrade as Rust writes it', () => {
+  it('test_downgrade_basic and test_downgrade_observe with the associated function RwLockWriteGuard.downgrade(guard)', async () => {
+    const result = await run(`
+import { Arc, RwLock, RwLockWriteGuard } from "weft/sync";
+function main() {
+  const r = new RwLock(null);
+  const read = RwLockWriteGuard.downgrade(r.write());
+  read.unlock();
+  const rw = new Arc(new RwLock(0));
+  const handles = [];
+  for (let w = 0; w < 4; w++) {
+    const mine = rw.clone();
+    handles.push(spawn(() => {
+      for (let n = 0; n < 25; n++) {
+        const g = mine.write();
+        g.value += 1;
+        const cur = g.value;
+        const rg = RwLockWriteGuard.downgrade(g);
+        if (rg.value !== cur) throw new Error("changed after downgrade");
+        rg.unlock();
+      }
+    }));
+  }
+  for (const h of handles) h.join();
+  console.log(rw.read().value);
+}`);
+    expect(result.errors).toEqual([]);
+    expect(result.lines).toEqual(['100']);
+  });
+});
