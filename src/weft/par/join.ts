@@ -20,10 +20,11 @@ import { context } from '../runtime/context.ts';
 import { decodeValue, encodeCaptures, encodeValue } from '../runtime/codec.ts';
 import { scheduled } from '../runtime/scheduler.ts';
 import { enterParWork, leaveParWork, pieceMicros, pieceStart, traceEventWithResults, traceResults, type PieceWork } from '../runtime/trace.ts';
-import { type Lifted } from '../runtime/lift.ts';
+import { rebuildClosure, type Lifted } from '../runtime/lift.ts';
 import { liftedForPar } from './lifted.ts';
 import { currentRegistry, withRegistry } from './current.ts';
-import { currentWorker, ensureStarted, newTask, panicOf, push, recordPanic, rethrow, setScopeMaker, takePanic, TaskKind, TaskState, T, waitFor, type ParPanic } from './registry.ts';
+import { currentWorker, DETACHED, ensureStarted, runDetached, newTask, panicOf, push, recordPanic, rethrow, setScopeMaker, takePanic, TaskKind, TaskState, T, waitFor, type ParPanic } from './registry.ts';
+import { lazyCallerLocation } from '../runtime/context.ts';
 import { runLocal } from '../runtime/run-local.ts';
 
 /** A call task for `lifted`, its captures stored in run memory. */
@@ -293,3 +294,42 @@ export function inPlaceScope<R>(f: (s: Scope) => R): R {
   return scope(f);
 }
 
+
+/**
+ * Runs `f` on the pool, some time later, and returns at once: nobody waits
+ * for it (Rayon's `spawn`). Like a thread's, `f` takes what it captures:
+ * handles move into it (clone them first to keep one) and are dropped when
+ * it ends, so a Sender it held disconnects then. It may outlive the code
+ * that spawned it, but not the run: when `main` returns, the run ends. A
+ * panic in `f` is shown as a thread's and the pool goes on (Rayon, with no
+ * panic handler set, aborts the process).
+ */
+export function spawn(f: () => void): void {
+  spawnIn(currentRegistry(), f);
+}
+
+/** @internal `spawn` onto `registry` (ThreadPool.spawn). */
+export function spawnIn(registry: number, f: () => void): void {
+  const lifted = liftedForPar(f, 'spawn', 'Write the closure in the call: spawn(() => …), with spawn imported from weft/par, or pool.spawn(() => …)');
+  const mem = context().memory;
+  const location = lazyCallerLocation();
+  const captures = encodeCaptures(lifted.captures(), {
+    mode: 'move',
+    target: {
+      into: 'a task spawned on the thread pool',
+      get location() {
+        return location();
+      },
+    },
+  });
+  // Under a seed, or with the pool's queue full: run now, on this thread, rebuilt from the captures it took.
+  const runHere = (): void => runDetached((decoded) => rebuildClosure(lifted.id, decoded) as () => unknown, captures.length > 0 ? captures : undefined);
+  if (scheduled(mem)) return runHere();
+  ensureStarted(registry);
+  const task = newTask(TaskKind.call, lifted.id, captures.length > 0 ? mem.store(captures) : 0, captures.length, DETACHED);
+  if (!push(registry, task)) {
+    freeCaptures(task);
+    mem.free(task);
+    runHere();
+  }
+}

@@ -43,6 +43,7 @@ import { blockWhileEqual, waitWhileEqual, wake } from '../runtime/wait.ts';
 import { assignPriority } from '../runtime/scheduler.ts';
 import { availableParallelism } from '../thread.ts';
 import { runLocal } from '../runtime/run-local.ts';
+import { panicPayload } from '../runtime/threads.ts';
 
 /** The closure id a registry's worker thread is started with (runtime/lift.ts, threadBody). */
 const WORKER_ENTRY = -1;
@@ -325,6 +326,58 @@ function runTask(state: WorkerState, task: number): void {
   runCall(state, task);
 }
 
+/** The latch of a call task nobody waits for (Rayon's `spawn`): its captures are its own, dropped when it ends; a panic is shown. */
+export const DETACHED = -1;
+
+/** A detached call task popped by a worker: its record and captures freed, then run as `runDetached` says. */
+function runDetachedTask(state: WorkerState, task: number): void {
+  const mem = memory();
+  const i32 = mem.i32;
+  const base = task >> 2;
+  const closureId = i32[base + T.a]!;
+  const capturesPtr = i32[base + T.b]!;
+  const capturesLen = i32[base + T.c]!;
+  const captures = capturesLen > 0 ? mem.read(capturesPtr, capturesLen).slice() : undefined;
+  if (capturesLen > 0) mem.free(capturesPtr);
+  mem.free(task);
+  runDetached((decoded) => state.factories[closureId]!(decoded) as () => unknown, captures);
+}
+
+/**
+ * Runs a detached call (`spawn`), built by `make` from its captures: as a
+ * thread of its own would, it owns what it captured (moved into it) and
+ * drops what it still holds when it ends, guards first (a panic poisons
+ * their locks); a panic is shown as a thread's is, and the pool goes on
+ * (Rayon, with no panic handler, aborts the process).
+ */
+export function runDetached(make: (captures: Record<string, unknown>) => () => unknown, captures: Uint8Array | undefined): void {
+  const ctx = context();
+  const ownedBefore = new Set(ctx.owned);
+  const guardsBefore = ctx.guards.length;
+  let panicking = false;
+  try {
+    const decoded = captures !== undefined ? (decodeValue(captures, { owned: true }) as Record<string, unknown>) : {};
+    make(decoded)();
+  } catch (error) {
+    if (error instanceof RunStopped) throw error;
+    panicking = true;
+    ctx.host.panic(panicPayload(error, ctx));
+  }
+  const left = ctx.guards.splice(guardsBefore).reverse() as { dropOnExit(panicking: boolean): void }[];
+  for (const value of [...ctx.owned].reverse()) {
+    if (ownedBefore.has(value)) continue;
+    ctx.owned.delete(value);
+    left.push(value);
+  }
+  for (const value of left) {
+    try {
+      value.dropOnExit(panicking);
+    } catch {
+      // Dropping must not stop the others from being dropped.
+    }
+  }
+}
+
 /** A call task: `a` closure id, `b`/`c` its captures. Detached (latched) calls free themselves. */
 function runCall(state: WorkerState, task: number): void {
   const mem = memory();
@@ -336,6 +389,7 @@ function runCall(state: WorkerState, task: number): void {
     return;
   }
   const latch = i32[base + T.latch]!;
+  if (latch === DETACHED) return runDetachedTask(state, task);
   let result: Uint8Array;
   let outcome: number = TaskState.done;
   try {

@@ -7,7 +7,7 @@
 import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { availableParallelism } from '../thread.ts';
 import { currentNumThreads, withRegistry } from './current.ts';
-import { joinIn, scope, type Scope } from './join.ts';
+import { joinIn, scope, spawnIn, type Scope } from './join.ts';
 import { createRegistry, currentWorker, installGlobal, MAX_REGISTRY_THREADS, registryThreads } from './registry.ts';
 
 export class ThreadPoolBuilder {
@@ -121,6 +121,15 @@ export class ThreadPool extends MovableHandle {
   scope<R>(f: (s: Scope) => R): R {
     this.assertUsable();
     return withRegistry(this.#registry, () => scope(f));
+  }
+
+  /**
+   * Runs `f` on this pool some time later and returns at once (Rayon's
+   * `ThreadPool::spawn`): `f` takes what it captures, as par's `spawn` says.
+   */
+  spawn(f: () => void): void {
+    this.assertUsable();
+    spawnIn(this.#registry, f);
   }
 
   /** `scope` (Rayon's `ThreadPool::in_place_scope`: weft's `scope` already runs its body on the calling thread). */

@@ -11,7 +11,7 @@
 import { describe, expect, it } from 'vitest';
 import { programsWith } from '../support/run-program.ts';
 
-const { ok } = programsWith(`import { parIter, range } from "weft/par";
+const { ok, run } = programsWith(`import { parIter, range } from "weft/par";
 import { AtomicUsize } from "weft/sync";
 `);
 
@@ -212,5 +212,38 @@ function main() {
   try { range(0, 3).zipEq([1]).count(); console.log("zipped"); } catch (e: any) { console.log(e.message.startsWith("zipEq: the two sides have different lengths, 3 and 1")); }
 }`);
     expect(result.lines).toEqual(['[[3,4],[1,2],[0]] [[3,4],[1,2]] 2', '[[1,1],[2],[3,3,3],[1]] [[1,2,3],[2,3,4]] 0', '[[0,5],[1,6],[2,7]]', 'true']);
+  });
+});
+
+describe('rayon-core src/spawn/test.rs: spawn and ThreadPool.spawn', () => {
+  it('spawn_then_join_in_worker, spawn_then_join_outside_worker; a spawned closure owns its captures (the channel closes when the last task ends); a panic is shown and poisons what it held', async () => {
+    const result = await run(`
+import { spawn, scope, ThreadPoolBuilder } from "weft/par";
+import { mpsc, drop, Arc, Mutex } from "weft/sync";
+import { sleep } from "weft/thread";
+function main() {
+  const [tx, rx] = mpsc.channel<number>();
+  scope(() => { spawn(() => { tx.send(22); }); });
+  const [tx2, rx2] = mpsc.channel<number>();
+  spawn(() => { tx2.send(22); });
+  console.log(rx.recv(), rx2.recv());
+  const [tx3, rx3] = mpsc.channel<number>();
+  for (let i = 0; i < 10; i++) { const t = tx3.clone(); spawn(() => { t.send(i); }); }
+  drop(tx3);
+  console.log([...rx3.iter()].sort((a, b) => a - b).join(","));
+  const pool = new ThreadPoolBuilder().numThreads(2).build();
+  const [tx4, rx4] = mpsc.channel<string>();
+  pool.spawn(() => { tx4.send("from pool"); });
+  console.log(rx4.recv());
+  const m = new Arc(new Mutex(0)); const m2 = m.clone();
+  const [tx5, rx5] = mpsc.channel<number>();
+  spawn(() => { using g = m2.lock(); tx5.send(1); throw new Error("spawned boom"); });
+  rx5.recv();
+  for (let i = 0; i < 100 && !m.isPoisoned(); i++) sleep(5);
+  console.log(m.isPoisoned());
+}`);
+    expect(result.outcome.status).toBe('ok');
+    expect(result.errors.map((e) => e.message)).toEqual([expect.stringMatching(/^thread 'par-worker-\d' panicked: spawned boom$/)]);
+    expect(result.lines).toEqual(['22 22', '0,1,2,3,4,5,6,7,8,9', 'from pool', 'true']);
   });
 });
