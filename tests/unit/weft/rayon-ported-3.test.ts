@@ -6,7 +6,11 @@
  * check_interleave_*, check_flat_map_nested_ranges, check_empty_flat_map_sum,
  * fold_map_reduce with fold_with, check_update, check_while_some, try_*),
  * tests/intersperse.rs, src/iter/repeat.rs, once.rs and empty.rs tests,
- * rayon-core's current_thread_index and in_place_scope.
+ * src/slice/test.rs (test_par_sort's random comparison,
+ * test_par_rchunks_exact_remainder), src/slice/chunk_by.rs, zip_eq,
+ * tests/sort-panic-safe.rs, tests/named-threads.rs,
+ * tests/run-pass/double_init_fail.rs, rayon-core's spawn/test.rs,
+ * current_thread_index and in_place_scope.
  */
 import { describe, expect, it } from 'vitest';
 import { programsWith } from '../support/run-program.ts';

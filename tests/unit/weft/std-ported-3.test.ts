@@ -1,8 +1,11 @@
 /**
  * A third round of Rust std tests ported to weft: only the cases weft
- * failed before the fix that came with them. Each case names the upstream
- * test (or documented behaviour) it ports. Upstream: library/std/src/thread/scoped.rs
- * (the `scope` function's contract) and library/std/src/thread/tests.rs.
+ * failed before the fix or the addition that came with them. Each case
+ * names the upstream test (or documented behaviour) it ports. Upstream:
+ * library/std/src/thread/scoped.rs (the `scope` function's contract),
+ * library/alloc/src/sync/tests.rs (Arc::try_unwrap, into_inner, ptr_eq),
+ * library/std/tests/sync/lazy_lock.rs and rwlock.rs (the associated
+ * function RwLockWriteGuard::downgrade).
  */
 import { describe, expect, it } from 'vitest';
 import { programsWith } from '../support/run-program.ts';
