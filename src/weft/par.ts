@@ -11,7 +11,7 @@
  * and stealing) in par/registry.ts.
  */
 export { ParallelIterator, parIter, range, parExtend, repeatn, once, empty } from './par/iter.ts';
-export { join, scope, Scope, inPlaceScope, spawn } from './par/join.ts';
+export { join, scope, Scope, inPlaceScope, scopeFifo, ScopeFifo, spawn } from './par/join.ts';
 export { ThreadPoolBuilder, ThreadPool, currentNumThreads } from './par/thread-pool.ts';
 export { currentThreadIndex } from './par/current.ts';
 export { sharedArray } from './par/shared-array.ts';

@@ -232,8 +232,13 @@ export function newTask(kind: number, a: number, b: number, c: number, latch = 0
  * Puts `task` on the calling worker's own deque, or on the injector for a
  * thread outside this registry, and wakes `wakeCount` sleeping workers. False
  * when the deque is full: the caller runs the task itself.
+ *
+ * The owner pops its deque's bottom (newest first) and thieves take its top
+ * (oldest first). `atTop` puts the task at the top instead, behind every task
+ * already there: on a worker's own deque it is then popped after them, in the
+ * order pushed (Rayon's FIFO spawns, join.ts).
  */
-export function push(registry: number, task: number, wakeCount = 1): boolean {
+export function push(registry: number, task: number, wakeCount = 1, atTop = false): boolean {
   const i32 = memory().i32;
   const own = worker !== undefined && worker.registry === registry ? worker.index + 1 : 0;
   const base = dequeBase(registry, own);
@@ -244,13 +249,23 @@ export function push(registry: number, task: number, wakeCount = 1): boolean {
     unlockWord(i32, base + DQ.lock);
     return false;
   }
-  i32[base + DQ.ring + (bottom % CAPACITY)] = task;
-  i32[base + DQ.bottom] = bottom + 1;
+  if (atTop) {
+    i32[base + DQ.ring + ringSlot(top - 1)] = task;
+    Atomics.store(i32, base + DQ.top, top - 1);
+  } else {
+    i32[base + DQ.ring + ringSlot(bottom)] = task;
+    i32[base + DQ.bottom] = bottom + 1;
+  }
   unlockWord(i32, base + DQ.lock);
   const pw = registry >> 2;
   Atomics.add(i32, pw + P.workSeq, 1);
   if (Atomics.load(i32, pw + P.sleepers) > 0) wake(i32, pw + P.workSeq, wakeCount);
   return true;
+}
+
+/** A deque index's slot in its ring: indices go below 0 once tasks are pushed at the top (`push`'s `atTop`). */
+function ringSlot(index: number): number {
+  return ((index % CAPACITY) + CAPACITY) % CAPACITY;
 }
 
 function popBottom(i32: Int32Array, base: number): number {
@@ -261,7 +276,7 @@ function popBottom(i32: Int32Array, base: number): number {
   let task = 0;
   if (bottom > top) {
     bottom--;
-    task = i32[base + DQ.ring + (bottom % CAPACITY)]!;
+    task = i32[base + DQ.ring + ringSlot(bottom)]!;
     i32[base + DQ.bottom] = bottom;
   }
   unlockWord(i32, base + DQ.lock);
@@ -275,7 +290,7 @@ function stealTop(i32: Int32Array, base: number): number {
   const bottom = i32[base + DQ.bottom]!;
   let task = 0;
   if (bottom > top) {
-    task = i32[base + DQ.ring + (top % CAPACITY)]!;
+    task = i32[base + DQ.ring + ringSlot(top)]!;
     i32[base + DQ.top] = top + 1;
   }
   unlockWord(i32, base + DQ.lock);

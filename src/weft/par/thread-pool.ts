@@ -7,7 +7,7 @@
 import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { availableParallelism } from '../thread.ts';
 import { currentNumThreads, withRegistry } from './current.ts';
-import { joinIn, scope, spawnIn, type Scope } from './join.ts';
+import { joinIn, scope, scopeFifo, spawnIn, type Scope, type ScopeFifo } from './join.ts';
 import { createRegistry, currentWorker, installGlobal, MAX_REGISTRY_THREADS, registryThreads } from './registry.ts';
 
 export class ThreadPoolBuilder {
@@ -130,6 +130,12 @@ export class ThreadPool extends MovableHandle {
   spawn(f: () => void): void {
     this.assertUsable();
     spawnIn(this.#registry, f);
+  }
+
+  /** `scope` with FIFO spawns, on this pool (Rayon's `ThreadPool::scope_fifo`). */
+  scopeFifo<R>(f: (s: ScopeFifo) => R): R {
+    this.assertUsable();
+    return withRegistry(this.#registry, () => scopeFifo(f));
   }
 
   /** `scope` (Rayon's `ThreadPool::in_place_scope`: weft's `scope` already runs its body on the calling thread). */

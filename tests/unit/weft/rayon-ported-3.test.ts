@@ -252,3 +252,21 @@ function main() {
     expect(result.lines).toEqual(['22 22', '0,1,2,3,4,5,6,7,8,9', 'from pool', 'true']);
   });
 });
+
+describe('rayon-core src/scope/test.rs: scope_fifo', () => {
+  it('fifo_order: on a one-thread pool, scope_fifo starts each thread\'s spawn_fifo closures in the order spawned, 0..100', async () => {
+    const result = await ok(`
+import { ThreadPoolBuilder, scopeFifo, type ScopeFifo } from "weft/par";
+import { Mutex } from "weft/sync";
+function main() {
+  const pool = new ThreadPoolBuilder().numThreads(1).build();
+  const vec = new Mutex<number[]>([]);
+  pool.install(() => scopeFifo((s: ScopeFifo) => {
+    for (let i = 0; i < 10; i++) s.spawnFifo((s2) => { for (let j = 0; j < 10; j++) s2.spawnFifo(() => { using g = vec.lock(); g.value.push(i * 10 + j); }); });
+  }));
+  using g = vec.lock();
+  console.log(g.value.join(",") === Array.from({ length: 100 }, (_, k) => k).join(","), pool.scopeFifo((s) => { s.spawnFifo(() => {}); return 5; }));
+}`);
+    expect(result.lines).toEqual(['true 5']);
+  });
+});
