@@ -218,7 +218,7 @@ function freeCaptures(task: number): void {
 /** Rayon's `Scope`: spawns closures onto the pool that `scope` waits for. */
 export class Scope {
   readonly #registry: number;
-  /** Words: 0 spawns not finished, 1-3 the first panic (registry.ts recordPanic). */
+  /** Words: 0 spawns not finished, 1-3 the first panic (registry.ts recordPanic), 4 whether it is FIFO (SCOPE_FIFO). */
   readonly #record: number;
 
   /** @internal made by `scope`. */
