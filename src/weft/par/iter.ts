@@ -311,7 +311,32 @@ export class ParallelIterator<T> {
   }
   /** The last item, in source order, for which `predicate` is true, or undefined (Rayon's `find_last`). */
   findLast(predicate: (item: T) => boolean): T | undefined {
-    return this.#run({ k: 'findLast', f: liftedForPar(predicate, 'findLast') }) as T | undefined;
+    const lifted = liftedForPar(predicate, 'findLast');
+    const fromTheEnd = this.#lastOfRange(lifted);
+    if (fromTheEnd !== NOT_A_RANGE) return fromTheEnd as T | undefined;
+    return this.#run({ k: 'findLast', f: lifted }) as T | undefined;
+  }
+  /**
+   * `findLast` over a plain long `range` (no adapters), searched from its end
+   * in blocks that double, each run as a par iterator of its own: Rayon's
+   * `find_last` searches right halves first, so it answers at once for the
+   * last numbers of a huge range, where one pass from the start would take
+   * as long as the range is. (Its items are integers: a block's undefined
+   * means nothing matched there.) NOT_A_RANGE for any other iterator.
+   */
+  #lastOfRange(predicate: Lifted): unknown {
+    const source = this.#source;
+    if (source.k !== 'range' || this.#stages.length > 0 || source.end - source.start <= LAST_BLOCK * 16) return NOT_A_RANGE;
+    let size = LAST_BLOCK;
+    for (let hi = source.end; hi > source.start; ) {
+      const lo = Math.max(source.start, hi - size);
+      const block = new ParallelIterator<number>({ k: 'range', start: lo, end: hi }, [], this.#shape);
+      const found = block.#run({ k: 'findLast', f: predicate });
+      if (found !== undefined) return found;
+      hi = lo;
+      size = Math.min(size * 2, LAST_BLOCK * 256);
+    }
+    return undefined;
   }
   /**
    * Combines all items with `op`, with no identity: undefined when there are
@@ -334,7 +359,10 @@ export class ParallelIterator<T> {
   /** The position of the last item for which `predicate` is true, or undefined (Rayon's `position_last`). */
   positionLast(predicate: (item: T) => boolean): number | undefined {
     this.#needIndexed('positionLast');
-    return this.#run({ k: 'positionLast', f: liftedForPar(predicate, 'positionLast'), d: this.#shape.align }) as number | undefined;
+    const lifted = liftedForPar(predicate, 'positionLast');
+    const fromTheEnd = this.#lastOfRange(lifted);
+    if (fromTheEnd !== NOT_A_RANGE) return fromTheEnd === undefined ? undefined : (fromTheEnd as number) - (this.#source as { start: number }).start;
+    return this.#run({ k: 'positionLast', f: lifted, d: this.#shape.align }) as number | undefined;
   }
   /** The items in an array, in source order (Rayon's `collect::<Vec<_>>()`). */
   collect(): T[] {
@@ -888,6 +916,11 @@ function reduceTree(terminal: { f?: unknown; id?: unknown }, parts: unknown[], s
   };
   return tree(0, parts.length);
 }
+
+/** `#lastOfRange`'s answer for an iterator it does not search from the end. */
+const NOT_A_RANGE = Symbol('not a plain range');
+/** `#lastOfRange`'s first block; ranges up to 16 of them are searched in one pass as before. */
+const LAST_BLOCK = 1 << 16;
 
 /** Terminal ops run under a seed on this thread so far: varies the pieces from one op to the next. */
 let seededRuns = 0;

@@ -270,3 +270,17 @@ function main() {
     expect(result.lines).toEqual(['true 5']);
   });
 });
+
+describe('rayon tests/octillion.rs: the ends of a huge range', () => {
+  it('find_first_octillion, find_last_octillion, find_any_octillion and position_last, over 0..2^50 (weft ranges hold safe integers, not u128): each answers at once', async () => {
+    const result = await ok(`
+function main() {
+  const N = 2 ** 50;
+  const started = Date.now();
+  console.log(range(0, N).findFirst(() => true), range(0, N).findLast(() => true) === N - 1, range(0, N).findAny(() => true) !== undefined);
+  console.log(range(0, N).positionLast(() => true) === N - 1, range(5, N).positionLast((x) => x % 3 === 0) === Math.floor((N - 1) / 3) * 3 - 5);
+  console.log(range(0, 3000000).findLast((x) => x < 10), range(0, 3000000).findLast(() => false), range(7, 3000000).positionLast((x) => x === 7), Date.now() - started < 10000);
+}`);
+    expect(result.lines).toEqual(['0 true true', 'true true', '9 undefined 0 true']);
+  });
+});
