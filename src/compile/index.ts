@@ -26,6 +26,7 @@ import { hasMain, hasTopLevelEffects, topLevelMainCall, usesTopLevelAwait } from
 import { analyzeScopes, type ScopeAnalysis } from './scope.ts';
 import { liftInPlace } from './lift.ts';
 import { findParClosures } from './par-closures.ts';
+import { findLazyClosures } from './lazy-closures.ts';
 import { lowerAsync, refuseDroppedFutures } from './async-lowering.ts';
 import { markThrowSites } from './throw-sites.ts';
 import { markCallEntries } from './call-entries.ts';
@@ -142,7 +143,7 @@ export function compile(source: string, options: CompileOptions = {}): CompiledP
   lowerUsingUnwind(program, s);
   markThrowSites(program, s);
   markCallEntries(program, s, exported);
-  const closures = findClosures(program, analysis, options.liftCallees ?? DEFAULT_LIFT_CALLEES, locate, findParClosures(program, analysis));
+  const closures = findClosures(program, analysis, options.liftCallees ?? DEFAULT_LIFT_CALLEES, locate, [...findParClosures(program, analysis), ...findLazyClosures(program, analysis)]);
   liftInPlace(s, closures);
   moveIntoTasks(s, findTaskClosures(program, analysis, locate));
   refuseDroppedFutures(program, analysis, locate);

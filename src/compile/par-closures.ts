@@ -28,13 +28,15 @@ import { childNodes, type ScopeAnalysis } from './scope.ts';
 
 const PAR_MODULE = 'weft/par';
 /** `weft/par` functions whose result is a par iterator. */
-const ROOTS = new Set(['parIter', 'range']);
+const ROOTS = new Set(['parIter', 'range', 'repeatn', 'once', 'empty']);
 /** Methods of a par iterator that return a par iterator again (the others are terminal). */
-const ADAPTERS = new Set(['map', 'mapInit', 'filter', 'filterMap', 'flatMap', 'fold', 'withMinLen', 'withMaxLen', 'inspect', 'enumerate', 'zip', 'chunks', 'chain', 'skip', 'take', 'rev', 'stepBy', 'flatten', 'windows', 'chunksExact']);
+const ADAPTERS = new Set(['map', 'mapInit', 'filter', 'filterMap', 'flatMap', 'fold', 'withMinLen', 'withMaxLen', 'inspect', 'enumerate', 'zip', 'chunks', 'chain', 'skip', 'take', 'rev', 'stepBy', 'flatten', 'windows', 'chunksExact', 'foldWith', 'mapWith', 'update', 'copied', 'cloned', 'panicFuse', 'interleave', 'interleaveShortest', 'intersperse', 'whileSome', 'skipAny', 'takeAny', 'takeAnyWhile', 'skipAnyWhile', 'flatMapIter', 'flattenIter', 'rchunks', 'rchunksExact', 'chunkBy', 'zipEq']);
 /** Methods whose arguments are data, never closures: an identifier passed to them is not lifted. */
-const DATA_METHODS = new Set(['withMinLen', 'withMaxLen', 'enumerate', 'zip', 'chunks', 'collect', 'sum', 'count', 'min', 'max', 'chain', 'skip', 'take', 'rev', 'stepBy', 'flatten', 'windows', 'chunksExact', 'product', 'unzip', 'collectIntoVec']);
+const DATA_METHODS = new Set(['withMinLen', 'withMaxLen', 'enumerate', 'zip', 'chunks', 'collect', 'sum', 'count', 'min', 'max', 'chain', 'skip', 'take', 'rev', 'stepBy', 'flatten', 'windows', 'chunksExact', 'product', 'unzip', 'collectIntoVec', 'len', 'cmp', 'partialCmp', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'interleave', 'interleaveShortest', 'intersperse', 'whileSome', 'skipAny', 'takeAny', 'flattenIter', 'copied', 'cloned', 'panicFuse', 'rchunks', 'rchunksExact', 'zipEq']);
+/** Methods whose first argument is data (a starting value) and whose closures come after it. */
+const CLOSURES_FROM: Record<string, number> = { foldWith: 1, mapWith: 1, forEachWith: 1 };
 /** Methods of a `ThreadPoolBuilder` that return the builder. */
-const BUILDER_METHODS = new Set(['numThreads', 'sequentialCutoff']);
+const BUILDER_METHODS = new Set(['numThreads', 'sequentialCutoff', 'threadName']);
 /** Methods of a `ThreadPool` whose closure arguments run on the pool (`install` and `scope` run theirs here). */
 const POOL_METHODS = new Set(['join']);
 /** `weft/par` functions whose closure arguments run on the pool, and the first argument that may be one. */
@@ -155,7 +157,7 @@ export function findParClosures(program: Program, analysis: ScopeAnalysis): Expr
     }
     const callee = call.callee;
     if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier') return;
-    if (isParIterator(callee.object)) take(call.arguments, 0, !DATA_METHODS.has(callee.property.name));
+    if (isParIterator(callee.object)) take(call.arguments, CLOSURES_FROM[callee.property.name] ?? 0, !DATA_METHODS.has(callee.property.name));
     else if (POOL_METHODS.has(callee.property.name) && isPoolPart(callee.object, 'pool')) take(call.arguments, 0, true);
   };
   const walk = (node: AnyNode): void => {

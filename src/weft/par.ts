@@ -10,8 +10,9 @@
  * is told in par/job.ts; the registry behind a pool (its threads, deques
  * and stealing) in par/registry.ts.
  */
-export { ParallelIterator, parIter, range, parExtend } from './par/iter.ts';
-export { join, scope, Scope } from './par/join.ts';
+export { ParallelIterator, parIter, range, parExtend, repeatn, once, empty } from './par/iter.ts';
+export { join, scope, Scope, inPlaceScope, scopeFifo, ScopeFifo, spawn } from './par/join.ts';
 export { ThreadPoolBuilder, ThreadPool, currentNumThreads } from './par/thread-pool.ts';
+export { currentThreadIndex } from './par/current.ts';
 export { sharedArray } from './par/shared-array.ts';
 export { parSort, parSortBy, parSortByKey, parSortByCachedKey, parSortUnstable, parSortUnstableBy, parSortUnstableByKey } from './par/sort.ts';

@@ -403,19 +403,30 @@ export class Scope {
 
 /**
  * Runs `f` with a Scope; every thread spawned in it is joined before
- * `scope` returns, so they may borrow the caller's handles. If any of them
- * panicked, `scope` rethrows the first panic after joining all (as Rust does).
+ * `scope` returns, so they may borrow the caller's handles. As in Rust,
+ * once all are joined: if `f` itself panicked, its panic goes on; else if a
+ * thread that was not joined by hand panicked, `scope` panics with "a
+ * scoped thread panicked", followed here by the first such thread's own
+ * message (the ThreadPanic names that thread and its line).
  */
 export function scope<T>(f: (s: Scope) => T): T {
   const s = new Scope();
   let result: T;
   try {
     result = f(s);
-  } finally {
-    const panic = s.joinAll();
-    if (panic !== undefined) throw panic;
+  } catch (error) {
+    // Rust's `scope` catches f's panic, joins every thread, then resumes f's panic, whatever the threads did.
+    s.joinAll();
+    throw error;
   }
+  const panic = s.joinAll();
+  if (panic !== undefined) throw scopedPanic(panic);
   return result;
+}
+
+/** Rust's `scope` panics with its own message, "a scoped thread panicked"; weft adds the thread's own. */
+function scopedPanic(panic: ThreadPanic): ThreadPanic {
+  return new ThreadPanic({ name: panic.cause, message: `a scoped thread panicked: ${panic.message}`, thread: panic.thread, location: panic.location });
 }
 
 // Rust returns these as `Err(…)`: passing a guard, they do not poison it (runtime/unwind.ts).

@@ -13,7 +13,7 @@ import { allocateThread, threadName } from '../../weft/runtime/thread-table.ts';
 import { panicPayload, runThread, thrown } from '../../weft/runtime/threads.ts';
 import { RunStopped } from '../../weft/runtime/stop.ts';
 import { attachTrace, traceAttached, traceCall, traceStamp } from '../../weft/runtime/trace.ts';
-import { lift, threadBody } from '../../weft/runtime/lift.ts';
+import { lift, setClosureFactories, threadBody } from '../../weft/runtime/lift.ts';
 import { dispose, disposer, unwinding } from '../../weft/runtime/unwind.ts';
 import * as threadModule from '../../weft/thread.ts';
 import * as syncModule from '../../weft/sync.ts';
@@ -225,6 +225,7 @@ async function serveMain(port: WorkerPort, message: Extract<ToWorker, { kind: 'm
   let value: unknown;
   try {
     const exports = await evaluate(program);
+    setClosureFactories(exports.closures as never);
     if (call === undefined) await settle(exports.main());
     else value = await callExport(exports, call);
   } catch (thrown) {

@@ -33,3 +33,12 @@ export function currentNumThreads(): number {
   const global = Atomics.load(context().memory.header, H.parRegistry);
   return global > 0 ? registryThreads(global) : Math.max(1, availableParallelism());
 }
+
+/**
+ * The index of the pool thread running this code within its pool, from 0 to
+ * `currentNumThreads() - 1`, or undefined on a thread that is not one of a
+ * pool's (Rayon's `current_thread_index`, whose `None` is undefined).
+ */
+export function currentThreadIndex(): number | undefined {
+  return currentWorker()?.index;
+}

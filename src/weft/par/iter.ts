@@ -24,6 +24,8 @@ import { chainSite } from './fused.ts';
 import { mapClosures, runOnRegistry, SKIPPED, type PieceTimes, sourceArray, sourceItem, sourceLength, typedArrayKind, type AnyTypedArray, type Source, type StageSpec, type TerminalSpec } from './job.ts';
 import { currentRegistry } from './current.ts';
 import { registryCutoff } from './registry.ts';
+import { ordCompare } from './order.ts';
+import { type Result } from '../sync/result.ts';
 import { runLocal } from '../runtime/run-local.ts';
 
 /** How a par iterator's work is split, and whether it still knows each item's position. */
@@ -53,8 +55,8 @@ export class ParallelIterator<T> {
     this.#shape = shape;
   }
 
-  #with<U>(k: StageKind, f: unknown, id?: unknown): ParallelIterator<U> {
-    const stage: StageSpec = id === undefined ? { k, f: liftedForPar(f, k) } : { k, f: liftedForPar(f, k), id: liftedForPar(id, k) };
+  #with<U>(k: StageKind, f: unknown, id?: unknown, api: string = k): ParallelIterator<U> {
+    const stage: StageSpec = id === undefined ? { k, f: liftedForPar(f, api) } : { k, f: liftedForPar(f, api), id: liftedForPar(id, api) };
     const keepsPositions = k === 'map' || k === 'inspect' || k === 'mapInit';
     return new ParallelIterator<U>(this.#source, [...this.#stages, stage], keepsPositions ? this.#shape : { ...this.#shape, indexed: false });
   }
@@ -109,6 +111,45 @@ export class ParallelIterator<T> {
   fold<A>(identity: () => A, op: (acc: A, item: T) => A): ParallelIterator<A> {
     return this.#with('fold', op, identity);
   }
+  /**
+   * Like `fold`, with a starting value instead of a closure that makes one:
+   * each piece of work folds into its own copy of `init` (Rayon's
+   * `fold_with`, which clones it). `init` is plain data, copied as a
+   * structured clone.
+   */
+  foldWith<A>(init: A, op: (acc: A, item: T) => A): ParallelIterator<A> {
+    return this.#withInit<A>('fold', op, init, 'foldWith');
+  }
+  /**
+   * Like `mapInit`, with a starting value instead of a closure that makes
+   * one: each piece of work gets its own copy of `init`, which `f` gets beside
+   * each item and may change (Rayon's `map_with`, which clones it).
+   */
+  mapWith<S, U>(init: S, f: (state: S, item: T) => U): ParallelIterator<U> {
+    return this.#withInit<U>('mapInit', f, init, 'mapWith');
+  }
+  /** A stage whose state starts as a copy of the plain data `init` in each piece (carried as the stage's data `z`). */
+  #withInit<U>(k: 'fold' | 'mapInit', f: unknown, init: unknown, api: string): ParallelIterator<U> {
+    if (typeof init === 'function') throw new TypeError(`${api} takes a starting value, not a closure: for a closure that makes one, write ${k === 'fold' ? 'fold' : 'mapInit'}(() => …, …)`);
+    const stage: StageSpec = { k, f: liftedForPar(f, api), z: [init] };
+    return new ParallelIterator<U>(this.#source, [...this.#stages, stage], k === 'mapInit' ? this.#shape : { ...this.#shape, indexed: false });
+  }
+  /** Calls `f` on each item, which it may change in place (an object's fields), and passes it on (Rayon's `update`). */
+  update(f: (item: T) => void): ParallelIterator<T> {
+    return this.#with<T>('inspect', f, undefined, 'update');
+  }
+  /** The items themselves: weft's items are values already (Rayon's `copied`, for an iterator over references). */
+  copied(): ParallelIterator<T> {
+    return this;
+  }
+  /** The items themselves: weft's items are values already (Rayon's `cloned`, for an iterator over references). */
+  cloned(): ParallelIterator<T> {
+    return this;
+  }
+  /** The same iterator: in weft a panic in one piece already stops the others from being started (Rayon's `panic_fuse`). */
+  panicFuse(): ParallelIterator<T> {
+    return this;
+  }
   /** No piece of work handed to a thread will be shorter than `minLen` items (Rayon's `with_min_len`). */
   withMinLen(minLen: number): ParallelIterator<T> {
     return new ParallelIterator<T>(this.#source, this.#stages, { ...this.#shape, minLen: Math.max(1, Math.floor(minLen), this.#shape.minLen) });
@@ -162,6 +203,55 @@ export class ParallelIterator<T> {
   /** `forEach` with a state per piece of work, as `mapInit` makes it (Rayon's `for_each_init`). */
   forEachInit<S>(init: () => S, f: (state: S, item: T) => void): void {
     this.#with('mapInit', f, init).#run({ k: 'count' });
+  }
+  /** `forEach` with a state per piece of work that starts as a copy of `init` (Rayon's `for_each_with`). */
+  forEachWith<S>(init: S, f: (state: S, item: T) => void): void {
+    this.#withInit('mapInit', f, init, 'forEachWith').#run({ k: 'count' });
+  }
+  /**
+   * Calls `f` on every item until one call fails (Rayon's `try_for_each`).
+   * `f` returns a Result as weft/sync's calls do: `{ ok: false, value: e }`
+   * fails, anything else (`{ ok: true, … }`, or nothing) goes on. Gives back
+   * a failed Result `f` returned (as in Rayon, not necessarily the first in
+   * source order), or `{ ok: true, value: undefined }`. Items after a
+   * failure may or may not have been visited, as in Rayon.
+   */
+  tryForEach<E>(f: (item: T) => Result<unknown, E> | void): Result<undefined, E> {
+    for (const r of this.#with<unknown>('map', f, undefined, 'tryForEach').collect()) if (isErr(r)) return r as Result<undefined, E>;
+    return { ok: true, value: undefined };
+  }
+  /**
+   * Combines items that are Results (Rayon's `try_reduce`): the first
+   * `{ ok: false }` item, or the first `{ ok: false }` that `op` returns,
+   * is the answer; otherwise `{ ok: true, value }` with the `op` of all the
+   * items' values, starting from `identity()`. `op` returns a Result too and
+   * must be associative, as for `reduce`.
+   */
+  tryReduce<U, E>(this: ParallelIterator<Result<U, E>>, identity: () => U, op: (a: U, b: U) => Result<U, E>): Result<U, E> {
+    // The items are combined here, on the calling thread, so the closures need not go to the pool.
+    let acc: Result<U, E> = { ok: true, value: closure(identity, 'tryReduce')() as U };
+    const combine = closure(op, 'tryReduce') as (a: U, b: U) => Result<U, E>;
+    for (const item of this.collect()) {
+      if (!isResult(item)) throw new TypeError(`tryReduce expects items that are Results ({ ok, value }), but met ${describe(item)}`);
+      if (!item.ok) return item;
+      acc = combine((acc as { value: U }).value, item.value);
+      if (!isResult(acc)) throw new TypeError(`tryReduce's op must return a Result ({ ok, value }), but returned ${describe(acc)}`);
+      if (!acc.ok) return acc;
+    }
+    return acc;
+  }
+  /** `tryReduce` with no identity: undefined when there are no items (Rayon's `try_reduce_with`, whose `None` is undefined). */
+  tryReduceWith<U, E>(this: ParallelIterator<Result<U, E>>, op: (a: U, b: U) => Result<U, E>): Result<U, E> | undefined {
+    const combine = closure(op, 'tryReduceWith') as (a: U, b: U) => Result<U, E>;
+    let acc: Result<U, E> | undefined;
+    for (const item of this.collect()) {
+      if (!isResult(item)) throw new TypeError(`tryReduceWith expects items that are Results ({ ok, value }), but met ${describe(item)}`);
+      if (!item.ok) return item;
+      acc = acc === undefined ? item : combine((acc as { value: U }).value, item.value);
+      if (!isResult(acc)) throw new TypeError(`tryReduceWith's op must return a Result ({ ok, value }), but returned ${describe(acc)}`);
+      if (!acc.ok) return acc;
+    }
+    return acc;
   }
   /**
    * Combines all items with `op`, starting from `identity()` in each piece of
@@ -221,7 +311,32 @@ export class ParallelIterator<T> {
   }
   /** The last item, in source order, for which `predicate` is true, or undefined (Rayon's `find_last`). */
   findLast(predicate: (item: T) => boolean): T | undefined {
-    return this.#run({ k: 'findLast', f: liftedForPar(predicate, 'findLast') }) as T | undefined;
+    const lifted = liftedForPar(predicate, 'findLast');
+    const fromTheEnd = this.#lastOfRange(lifted);
+    if (fromTheEnd !== NOT_A_RANGE) return fromTheEnd as T | undefined;
+    return this.#run({ k: 'findLast', f: lifted }) as T | undefined;
+  }
+  /**
+   * `findLast` over a plain long `range` (no adapters), searched from its end
+   * in blocks that double, each run as a par iterator of its own: Rayon's
+   * `find_last` searches right halves first, so it answers at once for the
+   * last numbers of a huge range, where one pass from the start would take
+   * as long as the range is. (Its items are integers: a block's undefined
+   * means nothing matched there.) NOT_A_RANGE for any other iterator.
+   */
+  #lastOfRange(predicate: Lifted): unknown {
+    const source = this.#source;
+    if (source.k !== 'range' || this.#stages.length > 0 || source.end - source.start <= LAST_BLOCK * 16) return NOT_A_RANGE;
+    let size = LAST_BLOCK;
+    for (let hi = source.end; hi > source.start; ) {
+      const lo = Math.max(source.start, hi - size);
+      const block = new ParallelIterator<number>({ k: 'range', start: lo, end: hi }, [], this.#shape);
+      const found = block.#run({ k: 'findLast', f: predicate });
+      if (found !== undefined) return found;
+      hi = lo;
+      size = Math.min(size * 2, LAST_BLOCK * 256);
+    }
+    return undefined;
   }
   /**
    * Combines all items with `op`, with no identity: undefined when there are
@@ -244,7 +359,10 @@ export class ParallelIterator<T> {
   /** The position of the last item for which `predicate` is true, or undefined (Rayon's `position_last`). */
   positionLast(predicate: (item: T) => boolean): number | undefined {
     this.#needIndexed('positionLast');
-    return this.#run({ k: 'positionLast', f: liftedForPar(predicate, 'positionLast'), d: this.#shape.align }) as number | undefined;
+    const lifted = liftedForPar(predicate, 'positionLast');
+    const fromTheEnd = this.#lastOfRange(lifted);
+    if (fromTheEnd !== NOT_A_RANGE) return fromTheEnd === undefined ? undefined : (fromTheEnd as number) - (this.#source as { start: number }).start;
+    return this.#run({ k: 'positionLast', f: lifted, d: this.#shape.align }) as number | undefined;
   }
   /** The items in an array, in source order (Rayon's `collect::<Vec<_>>()`). */
   collect(): T[] {
@@ -299,6 +417,55 @@ export class ParallelIterator<T> {
     const groups = this.chunks(size).collect();
     if (groups.length > 0 && groups[groups.length - 1]!.length < size) groups.pop();
     return parIter(groups);
+  }
+  /**
+   * Groups of `size` consecutive items counted from the end, the last group
+   * (the first items) shorter if they do not divide evenly; the groups come
+   * last first (Rayon's `par_rchunks`).
+   */
+  rchunks(size: number): ParallelIterator<T[]> {
+    this.#needIndexed('rchunks');
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`rchunks needs a size of at least 1, got ${size}`);
+    const items = this.collect();
+    const out: T[][] = [];
+    for (let hi = items.length; hi > 0; hi -= size) out.push(items.slice(Math.max(0, hi - size), hi));
+    return parIter(out);
+  }
+  /** Like `rchunks`, but every group has exactly `size` items: the first items, left over, are left out (Rayon's `par_rchunks_exact`). */
+  rchunksExact(size: number): ParallelIterator<T[]> {
+    this.#needIndexed('rchunksExact');
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`rchunksExact needs a size of at least 1, got ${size}`);
+    const items = this.collect();
+    const out: T[][] = [];
+    for (let hi = items.length; hi - size >= 0; hi -= size) out.push(items.slice(hi - size, hi));
+    return parIter(out);
+  }
+  /**
+   * Runs of consecutive items in which `sameGroup(a, b)` holds for every
+   * two neighbours, in order (Rayon's `par_chunk_by`). `sameGroup` runs on
+   * the calling thread.
+   */
+  chunkBy(sameGroup: (a: T, b: T) => boolean): ParallelIterator<T[]> {
+    const same = closure(sameGroup, 'chunkBy') as (a: T, b: T) => boolean;
+    const out: T[][] = [];
+    for (const x of this.collect()) {
+      const last = out.at(-1);
+      if (last !== undefined && same(last[last.length - 1]!, x)) last.push(x);
+      else out.push([x]);
+    }
+    return parIter(out);
+  }
+  /**
+   * Like `zip`, but both sides must have as many items: panics otherwise
+   * (Rayon's `zip_eq`).
+   */
+  zipEq<U>(other: ParallelIterator<U> | ArrayLike<U> | Iterable<U>): ParallelIterator<[T, U]> {
+    this.#needIndexed('zipEq');
+    if (other instanceof ParallelIterator) other.#needIndexed('zipEq');
+    const items = this.collect();
+    const others = itemsOf(other, 'zipEq');
+    if (items.length !== others.length) throw new Error(`zipEq: the two sides have different lengths, ${items.length} and ${others.length} (Rust: assertion \`left == right\` failed)`);
+    return parIter(items).zip(others);
   }
   /** The items of each item, an iterable (arrays, sets...), in order (Rayon's `flatten`). */
   flatten(): ParallelIterator<T extends Iterable<infer U> ? U : never> {
@@ -357,6 +524,151 @@ export class ParallelIterator<T> {
   /** Some value that `f` gives other than undefined or null (Rayon's `find_map_any`). */
   findMapAny<U>(f: (item: T) => U | undefined | null): U | undefined {
     return this.findMapFirst(f);
+  }
+  /** How many items there are (Rayon's `IndexedParallelIterator::len`). */
+  len(): number {
+    this.#needIndexed('len');
+    return this.count();
+  }
+  /**
+   * Compares the items with `other`'s (a par iterator, an array or an
+   * iterable) lexicographically, as Rust's Ord does (Rayon's `cmp`): -1,
+   * 0 or 1 for Rust's `Less`, `Equal`, `Greater`. A shorter sequence that
+   * is a prefix of the other is less.
+   */
+  cmp(other: ParallelIterator<T> | ArrayLike<T> | Iterable<T>): -1 | 0 | 1 {
+    this.#needIndexed('cmp');
+    return Math.sign(ordCompare(this.collect(), itemsOf(other, 'cmp'))) as -1 | 0 | 1;
+  }
+  /**
+   * Like `cmp`, as Rust's PartialOrd does (Rayon's `partial_cmp`):
+   * undefined (Rust's `None`) when the first items that are not equal
+   * cannot be ordered, as NaN cannot.
+   */
+  partialCmp(other: ParallelIterator<T> | ArrayLike<T> | Iterable<T>): -1 | 0 | 1 | undefined {
+    this.#needIndexed('partialCmp');
+    return partialCompare(this.collect(), itemsOf(other, 'partialCmp'));
+  }
+  /** Whether the items equal `other`'s, one by one, and there are as many (Rayon's `eq`; NaN equals nothing). */
+  eq(other: ParallelIterator<T> | ArrayLike<T> | Iterable<T>): boolean {
+    this.#needIndexed('eq');
+    return partialEqual(this.collect(), itemsOf(other, 'eq'));
+  }
+  /** `!eq(other)` (Rayon's `ne`). */
+  ne(other: ParallelIterator<T> | ArrayLike<T> | Iterable<T>): boolean {
+    this.#needIndexed('ne');
+    return !partialEqual(this.collect(), itemsOf(other, 'ne'));
+  }
+  /** Whether the items are lexicographically less than `other`'s (Rayon's `lt`; false when `partialCmp` is undefined). */
+  lt(other: ParallelIterator<T> | ArrayLike<T> | Iterable<T>): boolean {
+    return this.partialCmp(other) === -1;
+  }
+  /** Less or equal (Rayon's `le`). */
+  le(other: ParallelIterator<T> | ArrayLike<T> | Iterable<T>): boolean {
+    const c = this.partialCmp(other);
+    return c === -1 || c === 0;
+  }
+  /** Greater (Rayon's `gt`). */
+  gt(other: ParallelIterator<T> | ArrayLike<T> | Iterable<T>): boolean {
+    return this.partialCmp(other) === 1;
+  }
+  /** Greater or equal (Rayon's `ge`). */
+  ge(other: ParallelIterator<T> | ArrayLike<T> | Iterable<T>): boolean {
+    const c = this.partialCmp(other);
+    return c === 1 || c === 0;
+  }
+  /**
+   * This iterator's items and `other`'s taken in turn, starting with this
+   * one's; once one side runs out, the rest of the other (Rayon's `interleave`).
+   */
+  interleave(other: ParallelIterator<T> | ArrayLike<T> | Iterable<T>): ParallelIterator<T> {
+    this.#needIndexed('interleave');
+    const a = this.collect();
+    const b = itemsOf(other, 'interleave');
+    const out: T[] = [];
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+      if (i < a.length) out.push(a[i]!);
+      if (i < b.length) out.push(b[i]!);
+    }
+    return parIter(out);
+  }
+  /**
+   * Like `interleave`, stopping once the side whose turn it is has no item
+   * left (Rayon's `interleave_shortest`).
+   */
+  interleaveShortest(other: ParallelIterator<T> | ArrayLike<T> | Iterable<T>): ParallelIterator<T> {
+    this.#needIndexed('interleaveShortest');
+    const a = this.collect();
+    const b = itemsOf(other, 'interleaveShortest');
+    const out: T[] = [];
+    for (let i = 0; ; i++) {
+      if (i >= a.length) break;
+      out.push(a[i]!);
+      if (i >= b.length) break;
+      out.push(b[i]!);
+    }
+    return parIter(out);
+  }
+  /** The items with a copy of `separator` between each two (Rayon's `intersperse`). */
+  intersperse(separator: T): ParallelIterator<T> {
+    const out: T[] = [];
+    for (const x of this.collect()) {
+      if (out.length > 0) out.push(separator);
+      out.push(x);
+    }
+    return parIter(out);
+  }
+  /**
+   * The items up to the first undefined or null, left out with all after it
+   * (Rayon's `while_some`, over items that are Options, whose `None` is
+   * undefined here).
+   */
+  whileSome(): ParallelIterator<NonNullable<T>> {
+    const items = this.collect();
+    const end = items.findIndex((x) => x === undefined || x === null);
+    return parIter(end < 0 ? items : items.slice(0, end)) as ParallelIterator<NonNullable<T>>;
+  }
+  /** All but `n` of the items, in no promised order (Rayon's `skip_any`): here, all but the first `n`. */
+  skipAny(n: number): ParallelIterator<T> {
+    return parIter(this.collect().slice(count(n, 'skipAny')));
+  }
+  /** `n` of the items, in no promised order (Rayon's `take_any`): here, the first `n`. */
+  takeAny(n: number): ParallelIterator<T> {
+    return parIter(this.collect().slice(0, count(n, 'takeAny')));
+  }
+  /**
+   * Items for which `predicate` is true, taken until it is false for one
+   * (Rayon's `take_any_while`, which promises no order): here, the items
+   * before the first for which it is false.
+   */
+  takeAnyWhile(predicate: (item: T) => boolean): ParallelIterator<T> {
+    const items = this.collect();
+    const flags = parIter(items).#with<boolean>('map', predicate, undefined, 'takeAnyWhile').collect();
+    const end = flags.findIndex((f) => !f);
+    return parIter(end < 0 ? items : items.slice(0, end));
+  }
+  /**
+   * The items left once those for which `predicate` is true are skipped,
+   * until it is false for one (Rayon's `skip_any_while`): here, from the
+   * first item for which it is false.
+   */
+  skipAnyWhile(predicate: (item: T) => boolean): ParallelIterator<T> {
+    const items = this.collect();
+    const flags = parIter(items).#with<boolean>('map', predicate, undefined, 'skipAnyWhile').collect();
+    const start = flags.findIndex((f) => !f);
+    return parIter(start < 0 ? [] : items.slice(start));
+  }
+  /** `flatMap` (Rayon's `flat_map_iter`, for closures that return a sequential iterator). */
+  flatMapIter<U>(f: (item: T) => Iterable<U>): ParallelIterator<U> {
+    return this.#with<U>('flatMap', f, undefined, 'flatMapIter');
+  }
+  /** `flatten` (Rayon's `flatten_iter`). */
+  flattenIter(): ParallelIterator<T extends Iterable<infer U> ? U : never> {
+    return this.flatten();
+  }
+  /** The items, collected in order, one by one: so a par iterator can be what `flatMap` returns, as in Rayon. */
+  [Symbol.iterator](): Iterator<T> {
+    return this.collect()[Symbol.iterator]();
   }
   /** Empties `target` and fills it with the items, in order (Rayon's `collect_into_vec`). */
   collectIntoVec(target: T[]): void {
@@ -509,6 +821,50 @@ function itemsOf<T>(other: ParallelIterator<T> | ArrayLike<T> | Iterable<T>, api
   throw new TypeError(`${api} expects an array, a typed array, an iterable or a par iterator, but got ${other === null ? 'null' : typeof other}`);
 }
 
+/** `f`, which runs on this thread only, or a TypeError saying what `api` expects. */
+function closure(f: unknown, api: string): (...args: never[]) => unknown {
+  if (typeof f !== 'function') throw new TypeError(`${api} expects a closure, like .${api}(…, (a, b) => …), but got ${f === null ? 'null' : typeof f}`);
+  return f as (...args: never[]) => unknown;
+}
+
+/** A Result as weft/sync makes them: `{ ok, value }`. */
+function isResult(x: unknown): x is Result<unknown, unknown> {
+  return x !== null && typeof x === 'object' && 'ok' in x && typeof (x as { ok: unknown }).ok === 'boolean';
+}
+
+/** Whether `x` is a failed Result, `{ ok: false, value }`. */
+function isErr(x: unknown): boolean {
+  return isResult(x) && !x.ok;
+}
+
+function describe(x: unknown): string {
+  return x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x === 'object' ? 'an object with no boolean `ok`' : typeof x;
+}
+
+/** Rust's PartialOrd: -1, 0, 1, or undefined where the first items that differ have no order (NaN); arrays lexicographically. */
+function partialCompare(a: unknown, b: unknown): -1 | 0 | 1 | undefined {
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const n = Math.min(a.length, b.length);
+    for (let i = 0; i < n; i++) {
+      const c = partialCompare(a[i], b[i]);
+      if (c !== 0) return c;
+    }
+    return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
+  }
+  if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : a === b ? 0 : undefined;
+  return Math.sign(ordCompare(a, b)) as -1 | 0 | 1;
+}
+
+/** Rust's PartialEq, for values weft copies between threads: primitives by ===, arrays element by element, plain objects field by field. */
+function partialEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return typeof a !== 'number' || !Number.isNaN(a);
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => partialEqual(x, b[i]));
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object' || Array.isArray(a) || Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && partialEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
 function count(n: number, api: string): number {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`${api} needs a whole number of items, got ${n}`);
   return n;
@@ -561,6 +917,11 @@ function reduceTree(terminal: { f?: unknown; id?: unknown }, parts: unknown[], s
   return tree(0, parts.length);
 }
 
+/** `#lastOfRange`'s answer for an iterator it does not search from the end. */
+const NOT_A_RANGE = Symbol('not a plain range');
+/** `#lastOfRange`'s first block; ranges up to 16 of them are searched in one pass as before. */
+const LAST_BLOCK = 1 << 16;
+
 /** Terminal ops run under a seed on this thread so far: varies the pieces from one op to the next. */
 let seededRuns = 0;
 runLocal(() => (seededRuns = 0));
@@ -590,6 +951,21 @@ export function parIter<T>(items: ArrayLike<T> | Iterable<T>): ParallelIterator<
     return new ParallelIterator<T>({ k: 'array', array: Array.from(items as Iterable<T>) });
   }
   throw new TypeError(`parIter expects an array, a typed array or an iterable, but got ${items === null ? 'null' : typeof items}`);
+}
+
+/** `n` copies of `value` as a parallel iterator (Rayon's `repeatn`; Rayon's endless `repeat` has no weft form). */
+export function repeatn<T>(value: T, n: number): ParallelIterator<T> {
+  return parIter(Array.from({ length: count(n, 'repeatn') }, () => value));
+}
+
+/** A parallel iterator over the one item `value` (Rayon's `once`). */
+export function once<T>(value: T): ParallelIterator<T> {
+  return parIter([value]);
+}
+
+/** A parallel iterator with no items (Rayon's `empty`). */
+export function empty<T>(): ParallelIterator<T> {
+  return parIter([] as T[]);
 }
 
 /** The integers `start`, `start + 1`, ..., `end - 1` as a parallel iterator (Rayon's `(start..end).into_par_iter()`). */

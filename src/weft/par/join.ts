@@ -20,10 +20,11 @@ import { context } from '../runtime/context.ts';
 import { decodeValue, encodeCaptures, encodeValue } from '../runtime/codec.ts';
 import { scheduled } from '../runtime/scheduler.ts';
 import { enterParWork, leaveParWork, pieceMicros, pieceStart, traceEventWithResults, traceResults, type PieceWork } from '../runtime/trace.ts';
-import { type Lifted } from '../runtime/lift.ts';
+import { rebuildClosure, type Lifted } from '../runtime/lift.ts';
 import { liftedForPar } from './lifted.ts';
 import { currentRegistry, withRegistry } from './current.ts';
-import { currentWorker, ensureStarted, newTask, panicOf, push, recordPanic, rethrow, setScopeMaker, takePanic, TaskKind, TaskState, T, waitFor, type ParPanic } from './registry.ts';
+import { currentWorker, DETACHED, ensureStarted, runDetached, newTask, panicOf, push, recordPanic, rethrow, setScopeMaker, takePanic, TaskKind, TaskState, T, waitFor, type ParPanic } from './registry.ts';
+import { lazyCallerLocation } from '../runtime/context.ts';
 import { runLocal } from '../runtime/run-local.ts';
 
 /** A call task for `lifted`, its captures stored in run memory. */
@@ -217,7 +218,7 @@ function freeCaptures(task: number): void {
 /** Rayon's `Scope`: spawns closures onto the pool that `scope` waits for. */
 export class Scope {
   readonly #registry: number;
-  /** Words: 0 spawns not finished, 1-3 the first panic (registry.ts recordPanic). */
+  /** Words: 0 spawns not finished, 1-3 the first panic (registry.ts recordPanic), 4 whether it is FIFO (SCOPE_FIFO). */
   readonly #record: number;
 
   /** @internal made by `scope`. */
@@ -234,46 +235,104 @@ export class Scope {
    * still waits for all of it.
    */
   spawn(f: (s: Scope) => void): void {
-    const lifted = liftedForPar(f, 'spawn');
-    const mem = context().memory;
-    const i32 = mem.i32;
-    if (scheduled(mem)) {
-      try {
-        lifted.fn(this);
-      } catch (error) {
-        recordPanic(this.#record, encodeValue(panicOf(error), { mode: 'borrow' }));
-      }
-      return;
+    spawnInto(this, this.#registry, this.#record, f, 'spawn', false);
+  }
+}
+
+/**
+ * Rayon's `ScopeFifo`, made by `scopeFifo`: its `spawnFifo` starts the
+ * closures one thread spawned in the order it spawned them, where a plain
+ * scope starts the newest first.
+ */
+export class ScopeFifo {
+  readonly #registry: number;
+  readonly #record: number;
+
+  /** @internal made by `scopeFifo`. */
+  constructor(registry: number, record: number) {
+    this.#registry = registry;
+    this.#record = record;
+  }
+
+  /**
+   * Runs `f` on the pool, as `Scope.spawn` does, but behind the closures
+   * this thread spawned into the scope before it rather than ahead of them
+   * (Rayon's `spawn_fifo`). `f` is given the scope, to spawn more.
+   */
+  spawnFifo(f: (s: ScopeFifo) => void): void {
+    spawnInto(this, this.#registry, this.#record, f, 'spawnFifo', true);
+  }
+}
+
+/**
+ * A scope's spawn: counted in the scope's record, run on the pool, or here
+ * under a seed (or with the queue full). A worker pops its own deque newest
+ * first, which is a plain scope's order (Rayon's LIFO); a FIFO scope's
+ * spawns from a worker go on its deque's top instead, so it pops them oldest
+ * first (registry.ts push, `atTop`). Spawns from outside the pool go on its
+ * injector, which workers take oldest first. (Rayon runs a scope's body on a
+ * pool thread; weft runs it on the calling thread, so the pool's threads may
+ * start its first spawns while it is still spawning.)
+ */
+function spawnInto<S>(scope: S, registry: number, record: number, f: (s: S) => void, api: string, fifo: boolean): void {
+  const lifted = liftedForPar(f, api);
+  const mem = context().memory;
+  const i32 = mem.i32;
+  if (scheduled(mem)) {
+    try {
+      lifted.fn(scope);
+    } catch (error) {
+      recordPanic(record, encodeValue(panicOf(error), { mode: 'borrow' }));
     }
-    ensureStarted(this.#registry);
-    Atomics.add(i32, this.#record >> 2, 1);
-    const task = callTask(lifted, this.#record);
-    if (!push(this.#registry, task)) {
-      freeCaptures(task);
-      mem.free(task);
-      Atomics.sub(i32, this.#record >> 2, 1);
-      lifted.fn(this);
-    }
+    return;
+  }
+  ensureStarted(registry);
+  Atomics.add(i32, record >> 2, 1);
+  const task = callTask(lifted, record);
+  const onWorker = currentWorker()?.registry === registry;
+  if (!push(registry, task, 1, fifo && onWorker)) {
+    freeCaptures(task);
+    mem.free(task);
+    Atomics.sub(i32, record >> 2, 1);
+    lifted.fn(scope);
   }
 }
 
 // A spawned closure that runs on a pool worker gets a Scope for the same record.
-setScopeMaker((registry, record) => new Scope(registry, record));
+setScopeMaker((registry, record) =>
+  context().memory.i32[(record >> 2) + SCOPE_FIFO] !== 0 ? new ScopeFifo(registry, record) : new Scope(registry, record),
+);
+
+/** A scope's record: 0 spawns not finished, 1-3 the first panic (registry.ts recordPanic), 4 whether it is a FIFO scope. */
+const SCOPE_FIFO = 4;
 
 /**
  * Runs `f` with a Scope; returns once every closure spawned in it has
  * finished, then rethrows the first panic among them (Rayon's `scope`).
  */
 export function scope<R>(f: (s: Scope) => R): R {
+  return runScope(false, (registry, record) => f(new Scope(registry, record)));
+}
+
+/**
+ * Like `scope`, with a ScopeFifo whose `spawnFifo` starts the closures a
+ * thread spawned in the order it spawned them (Rayon's `scope_fifo`).
+ */
+export function scopeFifo<R>(f: (s: ScopeFifo) => R): R {
+  return runScope(true, (registry, record) => f(new ScopeFifo(registry, record)));
+}
+
+function runScope<R>(fifo: boolean, body: (registry: number, record: number) => R): R {
   const mem = context().memory;
   const i32 = mem.i32;
   const registry = currentRegistry();
-  const record = mem.allocRecord(4);
+  const record = mem.allocRecord(5);
+  if (fifo) i32[(record >> 2) + SCOPE_FIFO] = 1;
   const count = record >> 2;
   let result: R | undefined;
   let failure: { error: unknown } | undefined;
   try {
-    result = f(new Scope(registry, record));
+    result = body(registry, record);
   } catch (error) {
     failure = { error };
   }
@@ -283,4 +342,52 @@ export function scope<R>(f: (s: Scope) => R): R {
   if (failure) throw failure.error;
   if (panic !== undefined) rethrow(panic);
   return result as R;
+}
+
+/**
+ * `scope`, as Rayon's `in_place_scope` is: its body runs on the calling
+ * thread, which is where weft's `scope` always runs it.
+ */
+export function inPlaceScope<R>(f: (s: Scope) => R): R {
+  return scope(f);
+}
+
+
+/**
+ * Runs `f` on the pool, some time later, and returns at once: nobody waits
+ * for it (Rayon's `spawn`). Like a thread's, `f` takes what it captures:
+ * handles move into it (clone them first to keep one) and are dropped when
+ * it ends, so a Sender it held disconnects then. It may outlive the code
+ * that spawned it, but not the run: when `main` returns, the run ends. A
+ * panic in `f` is shown as a thread's and the pool goes on (Rayon, with no
+ * panic handler set, aborts the process).
+ */
+export function spawn(f: () => void): void {
+  spawnIn(currentRegistry(), f);
+}
+
+/** @internal `spawn` onto `registry` (ThreadPool.spawn). */
+export function spawnIn(registry: number, f: () => void): void {
+  const lifted = liftedForPar(f, 'spawn', 'Write the closure in the call: spawn(() => …), with spawn imported from weft/par, or pool.spawn(() => …)');
+  const mem = context().memory;
+  const location = lazyCallerLocation();
+  const captures = encodeCaptures(lifted.captures(), {
+    mode: 'move',
+    target: {
+      into: 'a task spawned on the thread pool',
+      get location() {
+        return location();
+      },
+    },
+  });
+  // Under a seed, or with the pool's queue full: run now, on this thread, rebuilt from the captures it took.
+  const runHere = (): void => runDetached((decoded) => rebuildClosure(lifted.id, decoded) as () => unknown, captures.length > 0 ? captures : undefined);
+  if (scheduled(mem)) return runHere();
+  ensureStarted(registry);
+  const task = newTask(TaskKind.call, lifted.id, captures.length > 0 ? mem.store(captures) : 0, captures.length, DETACHED);
+  if (!push(registry, task)) {
+    freeCaptures(task);
+    mem.free(task);
+    runHere();
+  }
 }

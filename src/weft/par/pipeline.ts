@@ -30,11 +30,12 @@ export interface Stage {
   k: StageKind;
   /** The stage's closure (none for `enumerate`, `zip`, `chunks`). */
   f?: Fn;
-  /** `fold`'s identity. */
+  /** `fold`'s identity (`mapInit`'s state maker). */
   id?: Fn;
   /**
    * Data: `enumerate`'s and `zip`'s index scale (source items per item, > 1
-   * after `chunks`); `chunks`' size. `zip` also carries `z`, the other side.
+   * after `chunks`); `chunks`' size. `zip` also carries `z`, the other side;
+   * a `fold` or `mapInit` with no `id` (`foldWith`, `mapWith`) carries its starting value as `z[0]`.
    */
   d?: number;
   z?: ArrayLike<unknown>;
@@ -277,7 +278,7 @@ export function startStretch(item: (i: number) => unknown, stages: readonly Stag
       }
       case 'mapInit': {
         // Rayon's map_init: one state per stretch, made when its first item comes.
-        const init = stage.id as () => unknown;
+        const init = initOf(stage);
         let made = false;
         let state: unknown;
         push = (x) => {
@@ -291,7 +292,7 @@ export function startStretch(item: (i: number) => unknown, stages: readonly Stag
       }
       case 'fold': {
         // Rayon's fold: one accumulator per stretch, passed on when the stretch ends.
-        let acc = (stage.id as () => unknown)();
+        let acc = initOf(stage)();
         push = (x) => ((acc = f(acc, x)), true);
         // Flushed innermost first: an outer fold sees what the inner one emits.
         flushes.unshift(() => next(acc));
@@ -315,6 +316,16 @@ export function startStretch(item: (i: number) => unknown, stages: readonly Stag
       return s.result();
     },
   };
+}
+
+/**
+ * A `fold`'s or `mapInit`'s state maker: its identity closure, or for
+ * `foldWith`/`mapWith` a fresh copy of the starting value carried as data (`z[0]`), as Rayon clones it.
+ */
+function initOf(stage: Stage): () => unknown {
+  if (stage.id !== undefined) return stage.id as () => unknown;
+  const init = stage.z![0];
+  return () => structuredClone(init);
 }
 
 /**

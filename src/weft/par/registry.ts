@@ -43,12 +43,13 @@ import { blockWhileEqual, waitWhileEqual, wake } from '../runtime/wait.ts';
 import { assignPriority } from '../runtime/scheduler.ts';
 import { availableParallelism } from '../thread.ts';
 import { runLocal } from '../runtime/run-local.ts';
+import { panicPayload } from '../runtime/threads.ts';
 
 /** The closure id a registry's worker thread is started with (runtime/lift.ts, threadBody). */
 const WORKER_ENTRY = -1;
 
 /** Words of a registry record. */
-const P = { numThreads: 0, started: 1, workSeq: 2, sleepers: 3, cutoff: 4, firstThread: 5, nextJob: 6 } as const;
+const P = { numThreads: 0, started: 1, workSeq: 2, sleepers: 3, cutoff: 4, firstThread: 5, nextJob: 6, names: 7 } as const;
 const DEQUES = 8;
 /** Task addresses one deque holds; a push that finds it full runs the task in place instead. */
 const CAPACITY = 1024;
@@ -115,15 +116,46 @@ function dequeBase(registry: number, deque: number): number {
   return (registry >> 2) + DEQUES + deque * DEQUE_WORDS;
 }
 
-/** Allocates a registry record (threads start on first use). */
-export function createRegistry(numThreads: number, cutoffMicros: number): number {
+/**
+ * Allocates a registry record (threads start on first use). `names`: its
+ * threads' names, by index (`ThreadPoolBuilder.threadName`), kept in run
+ * memory so whichever thread starts the pool names them.
+ */
+export function createRegistry(numThreads: number, cutoffMicros: number, names?: readonly string[]): number {
   const n = Math.max(1, Math.min(MAX_REGISTRY_THREADS, Math.floor(numThreads)));
   const mem = memory();
   const registry = mem.allocRecord(DEQUES + (n + 1) * DEQUE_WORDS);
   const i32 = mem.i32;
   i32[(registry >> 2) + P.numThreads] = n;
   i32[(registry >> 2) + P.cutoff] = cutoffMicros;
+  if (names !== undefined) {
+    const bytes = encodeValue([...names], { mode: 'borrow' });
+    const record = mem.allocRecord(2);
+    i32[(record >> 2) + 0] = mem.store(bytes);
+    i32[(record >> 2) + 1] = bytes.length;
+    i32[(registry >> 2) + P.names] = record;
+  }
   return registry;
+}
+
+/** The name of the registry's thread `index`: the builder's, or `par-worker-<index + 1>`. */
+function workerName(registry: number, index: number): string {
+  const mem = memory();
+  const record = mem.i32[(registry >> 2) + P.names]!;
+  if (record !== 0) {
+    const names = decodeValue(mem.read(mem.i32[(record >> 2) + 0]!, mem.i32[(record >> 2) + 1]!), { owned: false }) as string[];
+    if (typeof names[index] === 'string') return names[index]!;
+  }
+  return `par-worker-${index + 1}`;
+}
+
+/**
+ * Makes `registry` the run's global one, the pool that par operations use
+ * outside any `install` (Rayon's `build_global`); false if there is one
+ * already (made by an earlier `buildGlobal` or by the first par operation).
+ */
+export function installGlobal(registry: number): boolean {
+  return Atomics.compareExchange(memory().header, H.parRegistry, 0, registry) === 0;
 }
 
 /** The run's global registry, created by whichever thread asks first (Rayon's `global_registry`). */
@@ -166,7 +198,8 @@ export function ensureStarted(registry: number): void {
   const ctx = context();
   const n = registryThreads(registry);
   for (let index = 0; index < n; index++) {
-    const threadId = allocateThread(mem, `par-worker-${index + 1}`);
+    const name = workerName(registry, index);
+    const threadId = allocateThread(mem, name);
     if (index === 0) i32[(registry >> 2) + P.firstThread] = threadId;
     assignPriority(mem, threadId);
     const captures = encodeCaptures({ registry, index }, { mode: 'borrow' });
@@ -175,7 +208,7 @@ export function ensureStarted(registry: number): void {
       closureId: WORKER_ENTRY,
       capturesPtr: mem.store(captures),
       capturesLen: captures.length,
-      name: `par-worker-${index + 1}`,
+      name,
       scoped: true,
     });
   }
@@ -199,8 +232,13 @@ export function newTask(kind: number, a: number, b: number, c: number, latch = 0
  * Puts `task` on the calling worker's own deque, or on the injector for a
  * thread outside this registry, and wakes `wakeCount` sleeping workers. False
  * when the deque is full: the caller runs the task itself.
+ *
+ * The owner pops its deque's bottom (newest first) and thieves take its top
+ * (oldest first). `atTop` puts the task at the top instead, behind every task
+ * already there: on a worker's own deque it is then popped after them, in the
+ * order pushed (Rayon's FIFO spawns, join.ts).
  */
-export function push(registry: number, task: number, wakeCount = 1): boolean {
+export function push(registry: number, task: number, wakeCount = 1, atTop = false): boolean {
   const i32 = memory().i32;
   const own = worker !== undefined && worker.registry === registry ? worker.index + 1 : 0;
   const base = dequeBase(registry, own);
@@ -211,13 +249,23 @@ export function push(registry: number, task: number, wakeCount = 1): boolean {
     unlockWord(i32, base + DQ.lock);
     return false;
   }
-  i32[base + DQ.ring + (bottom % CAPACITY)] = task;
-  i32[base + DQ.bottom] = bottom + 1;
+  if (atTop) {
+    i32[base + DQ.ring + ringSlot(top - 1)] = task;
+    Atomics.store(i32, base + DQ.top, top - 1);
+  } else {
+    i32[base + DQ.ring + ringSlot(bottom)] = task;
+    i32[base + DQ.bottom] = bottom + 1;
+  }
   unlockWord(i32, base + DQ.lock);
   const pw = registry >> 2;
   Atomics.add(i32, pw + P.workSeq, 1);
   if (Atomics.load(i32, pw + P.sleepers) > 0) wake(i32, pw + P.workSeq, wakeCount);
   return true;
+}
+
+/** A deque index's slot in its ring: indices go below 0 once tasks are pushed at the top (`push`'s `atTop`). */
+function ringSlot(index: number): number {
+  return ((index % CAPACITY) + CAPACITY) % CAPACITY;
 }
 
 function popBottom(i32: Int32Array, base: number): number {
@@ -228,7 +276,7 @@ function popBottom(i32: Int32Array, base: number): number {
   let task = 0;
   if (bottom > top) {
     bottom--;
-    task = i32[base + DQ.ring + (bottom % CAPACITY)]!;
+    task = i32[base + DQ.ring + ringSlot(bottom)]!;
     i32[base + DQ.bottom] = bottom;
   }
   unlockWord(i32, base + DQ.lock);
@@ -242,7 +290,7 @@ function stealTop(i32: Int32Array, base: number): number {
   const bottom = i32[base + DQ.bottom]!;
   let task = 0;
   if (bottom > top) {
-    task = i32[base + DQ.ring + (top % CAPACITY)]!;
+    task = i32[base + DQ.ring + ringSlot(top)]!;
     i32[base + DQ.top] = top + 1;
   }
   unlockWord(i32, base + DQ.lock);
@@ -293,6 +341,58 @@ function runTask(state: WorkerState, task: number): void {
   runCall(state, task);
 }
 
+/** The latch of a call task nobody waits for (Rayon's `spawn`): its captures are its own, dropped when it ends; a panic is shown. */
+export const DETACHED = -1;
+
+/** A detached call task popped by a worker: its record and captures freed, then run as `runDetached` says. */
+function runDetachedTask(state: WorkerState, task: number): void {
+  const mem = memory();
+  const i32 = mem.i32;
+  const base = task >> 2;
+  const closureId = i32[base + T.a]!;
+  const capturesPtr = i32[base + T.b]!;
+  const capturesLen = i32[base + T.c]!;
+  const captures = capturesLen > 0 ? mem.read(capturesPtr, capturesLen).slice() : undefined;
+  if (capturesLen > 0) mem.free(capturesPtr);
+  mem.free(task);
+  runDetached((decoded) => state.factories[closureId]!(decoded) as () => unknown, captures);
+}
+
+/**
+ * Runs a detached call (`spawn`), built by `make` from its captures: as a
+ * thread of its own would, it owns what it captured (moved into it) and
+ * drops what it still holds when it ends, guards first (a panic poisons
+ * their locks); a panic is shown as a thread's is, and the pool goes on
+ * (Rayon, with no panic handler, aborts the process).
+ */
+export function runDetached(make: (captures: Record<string, unknown>) => () => unknown, captures: Uint8Array | undefined): void {
+  const ctx = context();
+  const ownedBefore = new Set(ctx.owned);
+  const guardsBefore = ctx.guards.length;
+  let panicking = false;
+  try {
+    const decoded = captures !== undefined ? (decodeValue(captures, { owned: true }) as Record<string, unknown>) : {};
+    make(decoded)();
+  } catch (error) {
+    if (error instanceof RunStopped) throw error;
+    panicking = true;
+    ctx.host.panic(panicPayload(error, ctx));
+  }
+  const left = ctx.guards.splice(guardsBefore).reverse() as { dropOnExit(panicking: boolean): void }[];
+  for (const value of [...ctx.owned].reverse()) {
+    if (ownedBefore.has(value)) continue;
+    ctx.owned.delete(value);
+    left.push(value);
+  }
+  for (const value of left) {
+    try {
+      value.dropOnExit(panicking);
+    } catch {
+      // Dropping must not stop the others from being dropped.
+    }
+  }
+}
+
 /** A call task: `a` closure id, `b`/`c` its captures. Detached (latched) calls free themselves. */
 function runCall(state: WorkerState, task: number): void {
   const mem = memory();
@@ -304,6 +404,7 @@ function runCall(state: WorkerState, task: number): void {
     return;
   }
   const latch = i32[base + T.latch]!;
+  if (latch === DETACHED) return runDetachedTask(state, task);
   let result: Uint8Array;
   let outcome: number = TaskState.done;
   try {

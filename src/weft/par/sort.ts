@@ -148,14 +148,25 @@ function sortShared(registry: number, data: AnyTypedArray, cmpLifted: Lifted | u
         // Cut this pair's output into pieces; each piece's inputs come from the merge path.
         for (let prevD = 0, prevI = 0; prevD < na + nb; ) {
           const d = Math.min(prevD + pieceLen, na + nb);
-          const i = splitPoint(from, a, na, b, nb, d, less);
+          // Kept within what the pieces so far leave, so the pieces always split both runs exactly: a comparator
+          // that is no total order (random, or `a > b` giving true/false) gives split points that disagree, and
+          // the sort must still only reorder the elements, as Rust's does, never copy one twice or drop one.
+          const i = Math.min(Math.max(splitPoint(from, a, na, b, nb, d, less), prevI, d - nb), na, prevI + (d - prevD));
           pieces.push([a + prevI, a + i, b + (prevD - prevI), b + (d - i), a + prevD]);
           prevD = d;
           prevI = i;
         }
         next.push(end);
       }
-      runJob(registry, { kind: 'merge', from: view(from), to: view(to), pieces, ...(cmp ? { cmp } : {}) } satisfies MergeDesc, pieces.length);
+      try {
+        runJob(registry, { kind: 'merge', from: view(from), to: view(to), pieces, ...(cmp ? { cmp } : {}) } satisfies MergeDesc, pieces.length);
+      } catch (error) {
+        // The comparator panicked in this round, which read `from` and had half written `to` (runJob returns once
+        // every piece is over): `from` still holds every element, so `data` is left holding each once, as Rust
+        // leaves a slice whose comparison panicked (some permutation of it).
+        if (from !== data) (data as unknown as { set(a: ArrayLike<unknown>): void }).set(from as never);
+        throw error;
+      }
       [from, to] = [to, from];
       edges = next;
     }
@@ -166,7 +177,7 @@ function sortShared(registry: number, data: AnyTypedArray, cmpLifted: Lifted | u
 }
 
 function sortWith(items: unknown, compare: unknown, api: string): void {
-  const cmpLifted = compare === undefined ? undefined : liftedForPar(compare, api);
+  const cmpLifted = compare === undefined ? undefined : liftedForPar(compare, api, `Write the closure in the call to ${api} imported from weft/par: ${api}(items, (a, b) => …)`);
   const cmpFn = cmpLifted?.fn as Compare | undefined;
   const mem = context().memory;
   const isTyped = typedArrayKind(items) >= 0;
@@ -256,7 +267,7 @@ export function parSortUnstableByKey<T, K>(items: T[] | AnyTypedArray, key: (ite
 }
 
 function sortByKey(items: unknown, key: unknown, api: string): void {
-  const keyFn = liftedForPar(key, api).fn as (item: unknown) => unknown;
+  const keyFn = liftedForPar(key, api, `Write the closure in the call to ${api} imported from weft/par: ${api}(items, (x) => …)`).fn as (item: unknown) => unknown;
   if (typedArrayKind(items) < 0 && !Array.isArray(items)) throw new TypeError(`${api} expects an array or a typed array to sort in place`);
   const array = items as ArrayLike<unknown> & { [i: number]: unknown };
   const keyed = Array.from({ length: array.length }, (_, i) => ({ key: keyFn(array[i]), item: array[i] }));

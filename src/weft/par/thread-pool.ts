@@ -7,12 +7,13 @@
 import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { availableParallelism } from '../thread.ts';
 import { currentNumThreads, withRegistry } from './current.ts';
-import { joinIn, scope, type Scope } from './join.ts';
-import { createRegistry, MAX_REGISTRY_THREADS, registryThreads } from './registry.ts';
+import { joinIn, scope, scopeFifo, spawnIn, type Scope, type ScopeFifo } from './join.ts';
+import { createRegistry, currentWorker, installGlobal, MAX_REGISTRY_THREADS, registryThreads } from './registry.ts';
 
 export class ThreadPoolBuilder {
   #numThreads = 0;
   #cutoff = -1;
+  #threadName: ((index: number) => string) | undefined;
 
   /** How many threads the pool has; 0 (the default) means one per core, as Rayon's default. At most 64. */
   numThreads(n: number): ThreadPoolBuilder {
@@ -33,9 +34,37 @@ export class ThreadPoolBuilder {
     return this;
   }
 
+  /**
+   * Names the pool's threads: `f(index)` for the thread of each index, from
+   * 0 (Rayon's `thread_name`). Called by `build()`, on the calling thread,
+   * so a panic in `f` comes out of `build()`. Without it the threads are
+   * `par-worker-1`, `par-worker-2`, ...
+   */
+  threadName(f: (index: number) => string): ThreadPoolBuilder {
+    if (typeof f !== 'function') throw new TypeError(`threadName expects a closure, like threadName((i) => \`worker-\${i}\`), but got ${f === null ? 'null' : typeof f}`);
+    this.#threadName = f;
+    return this;
+  }
+
   /** Makes the pool; its threads start when it is first given work. */
   build(): ThreadPool {
-    return new ThreadPool(createRegistry(this.#numThreads === 0 ? availableParallelism() : this.#numThreads, this.#cutoff));
+    return new ThreadPool(this.#registry());
+  }
+
+  /**
+   * Makes the pool and makes it the global one, which par operations use
+   * outside any `install` (Rayon's `build_global`). Throws if the global
+   * pool exists already: made by an earlier `buildGlobal`, or by the first
+   * par operation of the run (Rayon returns that as an `Err`).
+   */
+  buildGlobal(): void {
+    if (!installGlobal(this.#registry())) throw new Error('The global thread pool has already been initialized.');
+  }
+
+  #registry(): number {
+    const n = this.#numThreads === 0 ? availableParallelism() : this.#numThreads;
+    const names = this.#threadName === undefined ? undefined : Array.from({ length: Math.min(n, MAX_REGISTRY_THREADS) }, (_, i) => String(this.#threadName!(i)));
+    return createRegistry(n, this.#cutoff, names);
   }
 }
 
@@ -92,6 +121,37 @@ export class ThreadPool extends MovableHandle {
   scope<R>(f: (s: Scope) => R): R {
     this.assertUsable();
     return withRegistry(this.#registry, () => scope(f));
+  }
+
+  /**
+   * Runs `f` on this pool some time later and returns at once (Rayon's
+   * `ThreadPool::spawn`): `f` takes what it captures, as par's `spawn` says.
+   */
+  spawn(f: () => void): void {
+    this.assertUsable();
+    spawnIn(this.#registry, f);
+  }
+
+  /** `scope` with FIFO spawns, on this pool (Rayon's `ThreadPool::scope_fifo`). */
+  scopeFifo<R>(f: (s: ScopeFifo) => R): R {
+    this.assertUsable();
+    return withRegistry(this.#registry, () => scopeFifo(f));
+  }
+
+  /** `scope` (Rayon's `ThreadPool::in_place_scope`: weft's `scope` already runs its body on the calling thread). */
+  inPlaceScope<R>(f: (s: Scope) => R): R {
+    return this.scope(f);
+  }
+
+  /**
+   * The index of the thread running this code within this pool, or
+   * undefined when it is not one of this pool's threads (Rayon's
+   * `ThreadPool::current_thread_index`).
+   */
+  currentThreadIndex(): number | undefined {
+    this.assertUsable();
+    const worker = currentWorker();
+    return worker !== undefined && worker.registry === this.#registry ? worker.index : undefined;
   }
 
   /** How many threads this pool has. */

@@ -55,6 +55,7 @@ export const HandleKind = {
   AbortHandle: 14,
   Scope: 15,
   ThreadPool: 16,
+  LazyLock: 17,
 } as const;
 export type HandleKind = (typeof HandleKind)[keyof typeof HandleKind];
 

@@ -64,8 +64,24 @@ export function registerInternalEntry(id: number, entry: InternalEntry): void {
   internalEntries.set(id, entry);
 }
 
+/** The running program's closure factories on this thread (set as the thread starts): what rebuilds a closure another thread lifted. */
+let programFactories: ClosureFactories | undefined;
+
+/** Records the program's closure factories for this thread (the runner, for `main`; `threadBody`, for every other thread). */
+export function setClosureFactories(factories: ClosureFactories): void {
+  programFactories = factories;
+}
+
+/** Rebuilds lifted closure `id` from its decoded captures, on any thread of the program (a LazyLock's initializer). */
+export function rebuildClosure(id: number, captures: Record<string, unknown>): Function {
+  const factory = programFactories?.[id];
+  if (factory === undefined) throw new Error(`weft internal error: no closure ${id} on this thread`);
+  return factory(captures);
+}
+
 /** The body of a spawned thread: lifted closure `closureId` rebuilt from its captures, or weft's own entry for a negative id. */
 export function threadBody(factories: ClosureFactories, closureId: number, captures: Record<string, unknown>): () => unknown {
+  programFactories = factories;
   if (closureId < 0) {
     const entry = internalEntries.get(closureId);
     if (entry === undefined) throw new Error(`weft internal error: no thread entry ${closureId}`);

@@ -20,6 +20,7 @@ import { dropTree, own } from '../runtime/ownership.ts';
 import { NotSendError } from '../runtime/codec.ts';
 import { Receiver } from './mpsc.ts';
 import { deepFreeze, isPlainContainer } from './plain-data.ts';
+import type { Result } from './result.ts';
 
 const W = { strong: 0, ptr: 1, len: 2, handle: 3 } as const;
 
@@ -94,6 +95,37 @@ class ArcCell<T> extends MovableHandle {
 
   dropOnExit(): void {
     this.drop();
+  }
+
+  /** `Arc::try_unwrap`: the value, if this is its only Arc (which is spent then); undefined otherwise, this Arc untouched. */
+  tryTake(): { value: T } | undefined {
+    this.#assertLive();
+    if (Atomics.compareExchange(context().memory.i32, (this.addr >> 2) + W.strong, 1, 0) !== 1) return undefined;
+    return { value: this.#takeValue() };
+  }
+
+  /** `Arc::into_inner`: gives up this Arc; the value if it was the last one. */
+  takeIfLast(): { value: T } | undefined {
+    this.#assertLive();
+    if (Atomics.sub(context().memory.i32, (this.addr >> 2) + W.strong, 1) !== 1) {
+      this.#dropped = true;
+      context().owned.delete(this);
+      return undefined;
+    }
+    return { value: this.#takeValue() };
+  }
+
+  /** The count has reached 0 through this Arc: the value, decoded as this thread's own (its handles owned here), and the allocation freed. */
+  #takeValue(): T {
+    this.#dropped = true;
+    const { memory } = context();
+    context().owned.delete(this);
+    const base = this.addr >> 2;
+    const ptr = memory.i32[base + W.ptr]!;
+    const value = decodeValue(memory.read(ptr, memory.i32[base + W.len]!), { owned: true }) as T;
+    memory.free(ptr);
+    memory.free(this.addr);
+    return value;
   }
 }
 
@@ -312,6 +344,20 @@ interface ArcConstructor {
   strongCount(arc: Arc<unknown>): number;
   /** The shared value itself (Rust: `*arc` / `Arc::as_ref`). */
   get<T>(arc: Arc<T>): T;
+  /**
+   * The value, if `arc` is its only Arc: `{ ok: true, value }`, and `arc` is
+   * spent; otherwise `{ ok: false, value: arc }`, the Arc given back (Rust:
+   * `Arc::try_unwrap`). The value is then this thread's own to change.
+   */
+  tryUnwrap<T>(arc: Arc<T>): Result<T, Arc<T>>;
+  /**
+   * Gives up `arc`, and returns the value if it was the last Arc, else
+   * undefined (Rust: `Arc::into_inner`, whose `None` is undefined). Of
+   * several threads doing this to clones of one Arc, exactly one gets it.
+   */
+  intoInner<T>(arc: Arc<T>): T | undefined;
+  /** Whether two Arcs point at the same value (Rust: `Arc::ptr_eq`). */
+  ptrEq<T>(a: Arc<T>, b: Arc<T>): boolean;
 }
 
 function cellOf<T>(arc: Arc<T>): ArcCell<T> {
@@ -335,6 +381,12 @@ function ArcImpl<T>(this: unknown, value: T): Arc<T> {
 ArcImpl.clone = <T>(arc: Arc<T>): Arc<T> => cellOf(arc).cloneArc();
 ArcImpl.strongCount = (arc: Arc<unknown>): number => cellOf(arc).strongCount();
 ArcImpl.get = <T>(arc: Arc<T>): T => cellOf(arc).deref();
+ArcImpl.tryUnwrap = <T>(arc: Arc<T>): Result<T, Arc<T>> => {
+  const taken = cellOf(arc).tryTake();
+  return taken === undefined ? { ok: false, value: arc } : { ok: true, value: taken.value };
+};
+ArcImpl.intoInner = <T>(arc: Arc<T>): T | undefined => cellOf(arc).takeIfLast()?.value;
+ArcImpl.ptrEq = <T>(a: Arc<T>, b: Arc<T>): boolean => cellOf(a).addr === cellOf(b).addr;
 
 export const Arc = ArcImpl as unknown as ArcConstructor;
 

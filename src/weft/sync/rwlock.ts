@@ -407,6 +407,15 @@ export class RwLockWriteGuard<T> implements Owned, Disposable {
     return new RwLockReadGuard<T>(this.#addr);
   }
 
+  /**
+   * `guard.downgrade()`, written as Rust writes it: `RwLockWriteGuard::downgrade(guard)`
+   * is an associated function there, not a method.
+   */
+  static downgrade<T>(guard: RwLockWriteGuard<T>): RwLockReadGuard<T> {
+    if (!(guard instanceof RwLockWriteGuard)) throw new TypeError('RwLockWriteGuard.downgrade expects the write guard that write() returned');
+    return guard.downgrade();
+  }
+
   #assertHeld(): void {
     if (this.#released) {
       throw new Error('this RwLockWriteGuard was already released: write-lock the RwLock again to use its value');

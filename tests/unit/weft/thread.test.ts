@@ -27,7 +27,7 @@ function nest(level: number, s: Scope, hits: AtomicI32) {
   if (level > 0) s.spawn(() => nest(level - 1, s, hits));
 }`));
     expect(run.outcome.status).toBe('ok');
-    expect(run.lines).toEqual(['hits 6', 'after 7 16', 'scope: deep', 'this scope has ended']);
+    expect(run.lines).toEqual(['hits 6', 'after 7 16', 'scope: a scoped thread panicked: deep', 'this scope has ended']);
   });
 
   it('a panic that throws a string or a plain object names its line, and shows the object as JSON; catch still gets the value itself', async () => {
