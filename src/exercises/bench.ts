@@ -63,11 +63,12 @@ export function benchChanges(starter: string, source: string): BenchChange[] {
 
 /** The reader's message for bench changes. */
 export function describeBenchChanges(changes: readonly BenchChange[]): string {
-  const named = (list: readonly BenchChange[]) => list.map((c) => `\`${c.name}\`${c.line === undefined ? ' (gone)' : ` (line ${c.line})`}`).join(', ');
+  // Plain text: the page's list of results and the CLI show messages as they are.
+  const named = (list: readonly BenchChange[]) => list.map((c) => `${c.name}${c.line === undefined ? ' (gone)' : ` (line ${c.line})`}`).join(', ');
   const bench = changes.filter((c) => c.benchLine !== undefined);
   const kept = changes.filter((c) => c.benchLine === undefined);
   const parts: string[] = [];
-  if (bench.length > 0) parts.push(`the test bench below \`${bench[0]!.benchLine}\` was changed: ${named(bench)}`);
+  if (bench.length > 0) parts.push(`the test bench, below the line “${bench[0]!.benchLine}”, was changed: ${named(bench)}`);
   if (kept.length > 0) parts.push(`${named(kept)}, which ${kept.length === 1 ? 'its comment says' : 'their comments say'} to keep as it is, ${kept.length === 1 ? 'was' : 'were'} changed`);
   return (
     `${parts.join('; and ')}. The checks rely on this code as given, so they cannot judge your program with it changed. ` +

@@ -350,8 +350,8 @@ test("a test bench edited to hand the checks what they look for fails every chec
   await ex.check.click();
   expect(await finishedCheck(ex)).toBe(`0 of ${ex.info.checks.length} checks passed.`);
   const items = checkItems(ex);
-  await expect(items.first()).toContainText('The test bench below');
-  await expect(items.first()).toContainText('`runService`');
+  await expect(items.first()).toContainText('The test bench, below the line');
+  await expect(items.first()).toContainText('was changed: runService (line');
   const line = source.split('\n').findIndex((l) => /export async function runService/.test(l)) + 1;
   await expect.poll(() => errorMarkerLines(ex)).toEqual([line]);
   await expect(items.nth(1)).toContainText('code the checks rely on was changed');

@@ -72,7 +72,7 @@ export function runAll(jobs: number[]): number[] {
     expect(benchChanges(starter, solved)).toEqual([]);
     const quick = starter.replace('while (Date.now() < end);', '');
     expect(benchChanges(starter, quick)).toEqual([{ name: 'work', line: 2 }]);
-    expect(describeBenchChanges(benchChanges(starter, quick))).toMatch(/^`work` \(line 2\), which its comment says to keep as it is, was changed\. /);
+    expect(describeBenchChanges(benchChanges(starter, quick))).toMatch(/^work \(line 2\), which its comment says to keep as it is, was changed\. /);
   });
 
   it('a starter without a bench or a kept declaration, or a file that does not compile, is left to the checks', () => {
@@ -92,7 +92,7 @@ export function runAll(jobs: number[]): number[] {
     expect(result.passed).toBe(false);
     const [first, ...rest] = result.checks;
     expect(first!.status).toBe('failed');
-    expect(first!.message).toMatch(/^The test bench below `\/\/ ---- the test bench: keep it as it is ----` was changed: `runService` \(line \d+\)/);
+    expect(first!.message).toMatch(/^The test bench, below the line “\/\/ ---- the test bench: keep it as it is ----”, was changed: runService \(line \d+\)\. /);
     expect(first!.location?.line).toBeGreaterThan(0);
     for (const check of rest) expect(check).toMatchObject({ status: 'failed', sameCauseAs: first!.id });
     expect(events.filter((e) => e.kind === 'output')).toEqual([]); // nothing ran
