@@ -7,7 +7,7 @@
  * something stayed behind each time, run out of memory.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { programsWith } from '../support/run-program.ts';
+import { programsWith, runProgram } from '../support/run-program.ts';
 import { enterThread, type ThreadContext } from '../../../src/weft/runtime/context.ts';
 import { H, RunMemory } from '../../../src/weft/runtime/memory.ts';
 import { resetRunLocals } from '../../../src/weft/runtime/run-local.ts';
@@ -129,5 +129,59 @@ function main() {
   console.log(got, crossed);
 }`);
     expect(lines).toEqual([`${(49 * 50) / 2 + 50 * 1000} 0`]);
+  });
+});
+
+describe('weft/par thread pools', () => {
+  const POOLS = `import { parIter, ThreadPoolBuilder } from "weft/par";
+import { drop } from "weft/sync";
+`;
+
+  it('a dropped ThreadPool ends its threads, so a loop of pools keeps only the one it uses', async () => {
+    // Each pool's two threads were real threads (a worker each, tens of MB) kept until the run ended: 260 pools of
+    // two put the run out of memory (12 GB together). Dropped, each pool's threads end before the next is built.
+    const run = await runProgram(
+      `${POOLS}
+function main() {
+  const data = Array.from({ length: 100 }, (_, i) => i);
+  let total = 0;
+  for (let round = 0; round < 8; round++) {
+    const pool = new ThreadPoolBuilder().numThreads(2).sequentialCutoff(0).build();
+    total += pool.install(() => parIter(data).map((x) => x + 1).sum());
+    drop(pool);
+  }
+  for (let round = 0; round < 8; round++) {
+    using pool = new ThreadPoolBuilder().numThreads(2).sequentialCutoff(0).build();
+    total += pool.install(() => parIter(data).sum());
+  }
+  console.log(total);
+}`,
+      { trace: true },
+    );
+    expect(run.errors).toEqual([]);
+    expect(run.lines).toEqual([String(8 * 5050 + 8 * 4950)]);
+    const events = run.outcome.trace!.events;
+    const workers = new Set(events.filter((e) => e.thread.startsWith('par-worker')).map((e) => e.threadId));
+    const ended = new Set(events.filter((e) => e.kind === 'exit' && e.thread.startsWith('par-worker')).map((e) => e.threadId));
+    expect(workers.size).toBe(32);
+    expect(ended.size).toBe(32);
+  });
+
+  it('a dropped ThreadPool is gone, and a borrowed one cannot be dropped', async () => {
+    const run = await runProgram(`import { scope } from "weft/thread";
+${POOLS}
+function main() {
+  const pool = new ThreadPoolBuilder().numThreads(2).build();
+  scope((s) => { s.spawn(() => { try { drop(pool); } catch (e) { console.log(String(e)); } }); });
+  console.log(pool.install(() => parIter([1, 2, 3]).sum()));
+  drop(pool);
+  try { pool.install(() => 1); } catch (e) { console.log(String(e)); }
+}`);
+    expect(run.errors).toEqual([]);
+    expect(run.lines).toEqual([
+      'Error: cannot drop a borrowed ThreadPool: the thread that owns it drops it (in Rust, a borrowed value cannot be dropped)',
+      '6',
+      'Error: use of dropped value: this ThreadPool was dropped, and its threads have ended',
+    ]);
   });
 });
