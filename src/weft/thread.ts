@@ -18,8 +18,8 @@ import { context, lazyCallerLocation, threadLabel, type SourceLocation } from '.
 import { decodeValue, encodeCaptures } from './runtime/codec.ts';
 import { ENCODE, HandleKind, MOVE, MovableHandle, registerDecoder, type Encodable } from './runtime/handle.ts';
 import { liftedClosure } from './runtime/lift.ts';
-import { allocateThread, releaseThread, slot, S, threadName, ThreadState } from './runtime/thread-table.ts';
-import type { PanicPayload } from './runtime/threads.ts';
+import { allocateThread, detachThread, releaseThread, slot, S, threadName, ThreadState } from './runtime/thread-table.ts';
+import { letGoOfThread, type PanicPayload } from './runtime/threads.ts';
 import { blockWhileEqual, wake } from './runtime/wait.ts';
 import { lockWord, unlockWord } from './runtime/futex-lock.ts';
 import { assignPriority, now, readPoint, yieldPoint } from './runtime/scheduler.ts';
@@ -77,10 +77,11 @@ export class Thread implements Encodable {
 }
 
 /** An owned permission to join a thread (Rust: `JoinHandle<T>`). Dropping it detaches the thread. */
-export class JoinHandle<T> extends MovableHandle {
+export class JoinHandle<T> extends MovableHandle implements Disposable {
   protected readonly what = 'JoinHandle';
   readonly #threadId: number;
   #joined = false;
+  #dropped = false;
 
   constructor(threadId: number) {
     super();
@@ -89,6 +90,33 @@ export class JoinHandle<T> extends MovableHandle {
 
   [ENCODE]() {
     return { kind: HandleKind.JoinHandle, addr: this.#threadId };
+  }
+
+  protected override assertUsable(): void {
+    super.assertUsable();
+    if (this.#dropped) {
+      throw new Error('use of dropped value: this JoinHandle was dropped, which detached its thread (as in Rust): it can no longer be joined');
+    }
+  }
+
+  /**
+   * Gives up the right to join: the thread runs on, detached, as when Rust
+   * drops a JoinHandle, and once it ends what it returned is dropped and its
+   * place goes to a later spawn. A thread whose handle is neither joined nor
+   * dropped keeps its place until the run ends: a loop that spawns threads it
+   * never joins drops each handle (`drop(spawn(...))`), or it stops at 1,023.
+   * A scoped thread's handle changes nothing: its scope still joins it.
+   */
+  drop(): void {
+    if (this.#joined || this.#dropped || this.isMoved) return;
+    this.#dropped = true;
+    const { memory } = context();
+    // It had ended: what it returned is dropped now, as a join would have taken it, and its slot let go.
+    if (detachThread(memory, this.#threadId) === 'ended') letGoOfThread(memory, this.#threadId);
+  }
+
+  [Symbol.dispose](): void {
+    this.drop();
   }
 
   /**
@@ -136,6 +164,7 @@ function spawnWith<T>(f: () => T, name: string | undefined, scoped: boolean): Jo
   const lifted = liftedClosure(f, 'spawn');
   const location = lazyCallerLocation();
   const threadId = allocateThread(ctx.memory, name);
+  if (scoped) ctx.memory.i32[slot(threadId, S.scoped)] = 1; // before the spawn message that publishes the thread
   assignPriority(ctx.memory, threadId);
   traceEvent('spawn', threadId);
   const label = threadLabel(threadId, name);

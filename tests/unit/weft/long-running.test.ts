@@ -14,8 +14,8 @@ import { resetRunLocals } from '../../../src/weft/runtime/run-local.ts';
 import { channel, syncChannel } from '../../../src/weft/sync/mpsc.ts';
 import { drop } from '../../../src/weft/sync/drop.ts';
 
-const { ok } = programsWith(`import { spawn, scope } from "weft/thread";
-import { mpsc, drop } from "weft/sync";
+const { ok, run } = programsWith(`import { spawn, scope, sleep } from "weft/thread";
+import { mpsc, drop, Arc, AtomicI32 } from "weft/sync";
 `);
 
 /** This process as thread 1 of a fresh run; returns its memory. */
@@ -129,6 +129,49 @@ function main() {
   console.log(got, crossed);
 }`);
     expect(lines).toEqual([`${(49 * 50) / 2 + 50 * 1000} 0`]);
+  });
+});
+
+describe('threads', () => {
+  it('threads whose JoinHandles are dropped give their places back when they end, and what they returned is dropped', async () => {
+    // Rust detaches a thread whose JoinHandle is dropped. A thread neither joined nor detached keeps its place in the
+    // run's thread table (1,023 places): 3,000 spawned, 100 at most at once, stopped at the 1,024th before.
+    const { lines, errors, outcome } = await run(`
+function main() {
+  const ended = new Arc(new AtomicI32(0));
+  const [tx, rx] = mpsc.channel<number>();
+  for (let i = 0; i < 3000; i++) {
+    while (i - ended.load() > 100) sleep(1);
+    const e = ended.clone();
+    const t = tx.clone();
+    drop(spawn(() => { e.fetchAdd(1); if (i % 1000 === 999) throw new Error("boom"); return t; }));
+  }
+  drop(tx);
+  // Each thread returned its Sender (or panicked holding it): dropped as the thread ended, so the channel closes.
+  let n = 0;
+  for (const _ of rx) n++;
+  console.log(ended.load(), n);
+}`, { timeoutMs: 60_000 });
+    expect(outcome.status).toBe('ok');
+    expect(errors.map((e) => e.message.replace(/'thread \d+'/, "'thread n'"))).toEqual(Array(3).fill("thread 'thread n' panicked: boom"));
+    expect(lines).toEqual(['3000 0']);
+  });
+
+  it('a dropped JoinHandle cannot join; a scoped thread whose handle is dropped is still joined by its scope', async () => {
+    const { lines } = await ok(`
+function main() {
+  const h = spawn(() => 5);
+  sleep(5);
+  drop(h);
+  try { h.join(); } catch (e) { console.log(String(e)); }
+  scope((s) => { const k = s.spawn(() => { sleep(20); console.log("scoped ran"); }); drop(k); });
+  console.log("after the scope");
+}`);
+    expect(lines).toEqual([
+      'Error: use of dropped value: this JoinHandle was dropped, which detached its thread (as in Rust): it can no longer be joined',
+      'scoped ran',
+      'after the scope',
+    ]);
   });
 });
 
