@@ -36,6 +36,7 @@ export function evaluate(compiled: CompiledProgram, modules: Record<string, Reco
     asyncOnce: lowerAsyncOnce,
     thrown: (value: unknown) => value,
     entered: () => {},
+    detach: (value: unknown) => value,
     site,
     unwinding,
     disposer,

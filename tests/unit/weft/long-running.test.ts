@@ -157,6 +157,23 @@ function main() {
     expect(lines).toEqual(['3000 0']);
   });
 
+  it('a spawn statement, which keeps no handle, detaches its thread as Rust does', async () => {
+    // \`spawn(f);\` drops the JoinHandle in Rust: a server spawning a thread per request never joins them. Before,
+    // weft kept each such thread's place until the run ended, and the 1,024th spawn stopped the program.
+    const { lines } = await ok(`
+function main() {
+  const ended = new Arc(new AtomicI32(0));
+  for (let i = 0; i < 3000; i++) {
+    while (i - ended.load() > 100) sleep(1);
+    const e = ended.clone();
+    spawn(() => { e.fetchAdd(1); });
+  }
+  while (ended.load() < 3000) sleep(1);
+  console.log(ended.load());
+}`, { timeoutMs: 60_000 });
+    expect(lines).toEqual(['3000']);
+  });
+
   it('a dropped JoinHandle cannot join; a scoped thread whose handle is dropped is still joined by its scope', async () => {
     const { lines } = await ok(`
 function main() {
