@@ -168,15 +168,22 @@ function spawnWith<T>(f: () => T, name: string | undefined, scoped: boolean): Jo
   assignPriority(ctx.memory, threadId);
   traceEvent('spawn', threadId);
   const label = threadLabel(threadId, name);
-  const captures = encodeCaptures(lifted.captures(), {
-    mode: scoped ? 'borrow' : 'move',
-    target: {
-      into: name === undefined ? label : `thread '${label}'`,
-      get location() {
-        return location();
+  // A Scope among a scoped thread's captures is lent to it, not let out of its scope (Scope[ENCODE]).
+  lendingToScopedThread = scoped;
+  let captures: Uint8Array;
+  try {
+    captures = encodeCaptures(lifted.captures(), {
+      mode: scoped ? 'borrow' : 'move',
+      target: {
+        into: name === undefined ? label : `thread '${label}'`,
+        get location() {
+          return location();
+        },
       },
-    },
-  });
+    });
+  } finally {
+    lendingToScopedThread = false;
+  }
   ctx.host.spawn({
     threadId,
     closureId: lifted.id,
@@ -312,8 +319,17 @@ function joinThread(threadId: number): unknown {
   return value;
 }
 
-/** A scope's record in run memory: the ids of the threads spawned in it, from any of its threads. */
-const SW = { lock: 0, count: 1, capacity: 2, list: 3, ended: 4 } as const;
+/**
+ * A scope's record in run memory: the ids of the threads spawned in it, from any of its threads. `escaped`: the
+ * Scope was encoded other than as a scoped thread's capture (sent on a channel, put in a lock or an Arc), so a
+ * handle to it may outlive the scope: the record is then kept, for that handle's spawn to read `ended` from.
+ * Otherwise `scope()` frees it as it returns (it was kept for good once: 32 bytes a scope).
+ */
+const SW = { lock: 0, count: 1, capacity: 2, list: 3, ended: 4, escaped: 5 } as const;
+const SCOPE_WORDS = 6;
+
+/** Set while a scoped thread's captures are encoded: a Scope among them is lent within its scope. */
+let lendingToScopedThread = false;
 
 export class Scope {
   /** The record (SW) shared by every thread that has this scope. */
@@ -322,11 +338,13 @@ export class Scope {
   readonly #opener: boolean;
   /** The opener's own handles, by thread id: joined through them, so a later `join()` on one says it was joined. */
   readonly #handles = new Map<number, JoinHandle<unknown>>();
+  /** The opener's: the scope has ended (its record may be freed: this says so without reading it). */
+  #ended = false;
 
   /** @internal `scope()` opens one; a scoped thread gets the same scope from its captures. */
   constructor(addr?: number) {
     this.#opener = addr === undefined;
-    this.#addr = addr ?? context().memory.allocRecord(5);
+    this.#addr = addr ?? context().memory.allocRecord(SCOPE_WORDS);
   }
 
   /**
@@ -341,7 +359,7 @@ export class Scope {
   /** @internal `spawn`, with a name (Builder.spawnScoped). */
   spawnNamed<T>(f: () => T, name: string | undefined): JoinHandle<Awaited<T>> {
     const i32 = context().memory.i32;
-    if (Atomics.load(i32, (this.#addr >> 2) + SW.ended) !== 0) {
+    if (this.#ended || Atomics.load(i32, (this.#addr >> 2) + SW.ended) !== 0) {
       throw new Error('this scope has ended: its threads were all joined when scope() returned, and it takes no more');
     }
     const handle = spawnWith(f, name, true);
@@ -422,8 +440,20 @@ export class Scope {
     return first;
   }
 
+  /**
+   * @internal `scope()` returning: every thread of the scope is joined, so only a handle that left it (SW.escaped)
+   * can still reach the record; without one, the record is freed.
+   */
+  close(): void {
+    this.#ended = true;
+    const memory = context().memory;
+    if (Atomics.load(memory.i32, (this.#addr >> 2) + SW.escaped) === 0) memory.free(this.#addr);
+  }
+
   /** A scoped thread that captures the scope gets it too, to spawn into it (Rust: `Scope` is `Sync`). */
   [ENCODE]() {
+    if (this.#ended) throw new Error('this scope has ended: its threads were all joined when scope() returned, and it takes no more');
+    if (!lendingToScopedThread) Atomics.store(context().memory.i32, (this.#addr >> 2) + SW.escaped, 1);
     return { kind: HandleKind.Scope, addr: this.#addr };
   }
   [MOVE](): void {}
@@ -442,6 +472,7 @@ export function scope<T>(f: (s: Scope) => T): T {
     result = f(s);
   } finally {
     const panic = s.joinAll();
+    s.close();
     if (panic !== undefined) throw panic;
   }
   return result;

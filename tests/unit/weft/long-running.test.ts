@@ -13,6 +13,7 @@ import { H, RunMemory } from '../../../src/weft/runtime/memory.ts';
 import { resetRunLocals } from '../../../src/weft/runtime/run-local.ts';
 import { channel, syncChannel } from '../../../src/weft/sync/mpsc.ts';
 import { drop } from '../../../src/weft/sync/drop.ts';
+import { scope } from '../../../src/weft/thread.ts';
 
 const { ok, run } = programsWith(`import { spawn, scope, sleep } from "weft/thread";
 import { mpsc, drop, Arc, AtomicI32 } from "weft/sync";
@@ -55,6 +56,25 @@ describe('weft/sync channels', () => {
     for (let i = 10; i < 2000; i++) round(i);
     // Before: ~2.3 KB more each round (the record, the rings, the unread message's block), 4.6 MB in all.
     expect(memory.header[H.bump]! - mark).toBe(0);
+  });
+});
+
+describe('scopes', () => {
+  it('a scope that has returned is freed, unless a handle to it left it', () => {
+    const memory = enterRun();
+    for (let i = 0; i < 10; i++) scope(() => i);
+    const mark = memory.header[H.bump]!;
+    let total = 0;
+    for (let i = 0; i < 10_000; i++) total += scope(() => i);
+    expect(total).toBe((9_999 * 10_000) / 2);
+    // Before: 32 bytes more each scope, 320 KB in all.
+    expect(memory.header[H.bump]! - mark).toBe(0);
+    // A scope that has ended refuses new threads, through its own handle too (its record is gone, not read).
+    let kept: { spawn(f: () => void): unknown } | undefined;
+    scope((s) => {
+      kept = s;
+    });
+    expect(() => kept!.spawn(() => {})).toThrow(/this scope has ended/);
   });
 });
 
