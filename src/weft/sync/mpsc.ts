@@ -76,12 +76,14 @@
  * clone) or sending it on makes the counts say nothing about when the last
  * handle goes, since the owner's handle will be dropped again: such a
  * channel is marked untracked and never freed, as no channel was before.
+ * So is one a handle of which a guard wrote into its lock's value (a copy:
+ * the handle stays its thread's, runtime/handle.ts LENT).
  */
 import { traceEvent, traceSend } from '../runtime/trace.ts';
 import { firstTimedReceiveRunsOut, now, readPoint, scheduled, yieldPoint } from '../runtime/scheduler.ts';
 import { context, type Owned } from '../runtime/context.ts';
 import { decodeValue, decodeValueAt, encodeDeferred, LITTLE_ENDIAN } from '../runtime/codec.ts';
-import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
+import { ENCODE, HandleKind, LENT, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { dropTree, own } from '../runtime/ownership.ts';
 import { blockWhileEqual, SPIN_MS, spinWhileEqual, waitWhileEqual, wake, type WaitTarget } from '../runtime/wait.ts';
 import { RecvError, RecvTimeoutError, SendError, TryRecvError, TrySendError } from './errors.ts';
@@ -251,7 +253,7 @@ function release(rec: Int32Array, addr: number): void {
   memory.free(addr);
 }
 
-/** A borrowed handle was dropped or sent on: the channel is never freed (see "Freeing" above). */
+/** A borrowed handle was dropped or sent on, or a handle was copied into a lock: the channel is never freed (see "Freeing" above). */
 function untrack(addr: number): void {
   Atomics.store(recordView(addr), W.untracked, 1);
 }
@@ -353,6 +355,11 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
   protected override onMoved(): void {
     if (this.#borrowed) untrack(this.#addr);
     super.onMoved();
+  }
+
+  /** Copied into a lock's value by a guard (runtime/handle.ts LENT): a copy the counts do not see. */
+  [LENT](): void {
+    untrack(this.#addr);
   }
 
   [ENCODE]() {
@@ -617,6 +624,11 @@ export class Receiver<T> extends MovableHandle implements Owned, Disposable, Ite
   protected override onMoved(): void {
     if (this.#borrowed) untrack(this.#addr);
     super.onMoved();
+  }
+
+  /** Copied into a lock's value by a guard (runtime/handle.ts LENT): a copy the counts do not see. */
+  [LENT](): void {
+    untrack(this.#addr);
   }
 
   [ENCODE]() {

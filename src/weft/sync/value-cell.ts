@@ -15,9 +15,13 @@
  *           a load is an error. The record itself stays (a handle to it may
  *           still lock it, in a program Rust would not compile), so nothing
  *           can write into memory given to something else.
+ *   kind 4  as 2, written back by a guard with handles in it: those were
+ *           copied, not moved (a handle pushed into a guard's value is still
+ *           its thread's, which drops it), so dropping the primitive frees
+ *           the bytes but drops none of them.
  */
 import { context } from '../runtime/context.ts';
-import { decodeValue, encodeValue } from '../runtime/codec.ts';
+import { decodeValue, encodeLent, encodeValue } from '../runtime/codec.ts';
 import { dropTree } from '../runtime/ownership.ts';
 
 /** Where a cell's fields are, as Int32 word indices from the record's start. */
@@ -29,7 +33,8 @@ export interface CellLayout {
   number: number;
 }
 
-const Kind = { undefined: 0, number: 1, bytes: 2, dropped: 3 } as const;
+const Kind = { undefined: 0, number: 1, bytes: 2, dropped: 3, lent: 4 } as const;
+const holdsBytes = (kind: number | undefined): boolean => kind === Kind.bytes || kind === Kind.lent;
 
 /**
  * Writes `value` into the cell of the record at `addr`. With `moveInto`, the
@@ -47,19 +52,26 @@ export function storeValue(addr: number, layout: CellLayout, value: unknown, mov
   } else if (value === undefined) {
     i32[base + layout.kind] = Kind.undefined;
   } else {
-    const bytes = encodeValue(value, moveInto !== undefined ? { mode: 'move', target: { into: moveInto } } : { mode: 'borrow' });
+    let bytes: Uint8Array;
+    let kind: number = Kind.bytes;
+    if (moveInto !== undefined) bytes = encodeValue(value, { mode: 'move', target: { into: moveInto } });
+    else {
+      const encoded = encodeLent(value);
+      bytes = encoded.bytes;
+      if (encoded.lent) kind = Kind.lent;
+    }
     const ptr = i32[base + layout.ptr]!;
-    if (oldKind === Kind.bytes && ptr !== 0 && memory.capacity(ptr) >= bytes.length) {
+    if (holdsBytes(oldKind) && ptr !== 0 && memory.capacity(ptr) >= bytes.length) {
       memory.u8.set(bytes, ptr);
     } else {
-      if (oldKind === Kind.bytes && ptr !== 0) memory.free(ptr);
+      if (holdsBytes(oldKind) && ptr !== 0) memory.free(ptr);
       i32[base + layout.ptr] = memory.store(bytes);
     }
     i32[base + layout.len] = bytes.length;
-    i32[base + layout.kind] = Kind.bytes;
+    i32[base + layout.kind] = kind;
     return;
   }
-  if (oldKind === Kind.bytes && i32[base + layout.ptr] !== 0) {
+  if (holdsBytes(oldKind) && i32[base + layout.ptr] !== 0) {
     memory.free(i32[base + layout.ptr]!);
     i32[base + layout.ptr] = 0;
   }
@@ -73,6 +85,7 @@ export function loadValue(addr: number, layout: CellLayout, what = 'lock'): unkn
     case Kind.number:
       return memory.f64[(addr >> 3) + (layout.number >> 1)];
     case Kind.bytes:
+    case Kind.lent:
       return decodeValue(memory.read(memory.i32[base + layout.ptr]!, memory.i32[base + layout.len]!), { owned: false });
     case Kind.dropped:
       throw new Error(
@@ -96,8 +109,13 @@ export function dropValue(addr: number, layout: CellLayout): void {
   if (kind === Kind.dropped) return;
   i32[base + layout.kind] = Kind.dropped;
   const ptr = i32[base + layout.ptr]!;
-  if (kind !== Kind.bytes || ptr === 0) return;
+  if (!holdsBytes(kind) || ptr === 0) return;
   i32[base + layout.ptr] = 0;
+  if (kind === Kind.lent) {
+    // Copies of handles their owners still hold and will drop: not this lock's to drop.
+    memory.free(ptr);
+    return;
+  }
   const value = decodeValue(memory.read(ptr, i32[base + layout.len]!), { owned: true });
   memory.free(ptr);
   dropTree(value);

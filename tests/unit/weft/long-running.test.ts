@@ -163,6 +163,39 @@ function main() {
     expect(lines).toEqual([String((199 * 200) / 2 + 200)]);
   });
 
+  it("a Sender a guard copied into its lock stays counted once: the lock's drop does not drop it, its channel is not freed", async () => {
+    // A handle pushed into a guard's value is copied there (the thread that pushed it still owns it, and drops it
+    // when it ends). Dropping the lock must not drop that copy too (the channel would read as closed with main's tx
+    // alive), and the channel must not be freed under the copy (its block would go to the next channel, into which
+    // the copy would then send).
+    const { lines } = await ok(`
+import { Arc as A2, Mutex } from "weft/sync";
+function main() {
+  const [tx, rx] = mpsc.channel<number>();
+  const registry = new A2(new Mutex<any[]>([]));
+  const r2 = registry.clone();
+  const t = tx.clone();
+  spawn(() => { using g = r2.lock(); g.value.push(t); }).join();
+  drop(registry);
+  try { rx.tryRecv(); } catch (e) { console.log(String(e)); }
+  const keep = new A2(new Mutex<any[]>([]));
+  const k2 = keep.clone();
+  const t2 = tx.clone();
+  spawn(() => { using g = k2.lock(); g.value.push(t2); }).join();
+  drop(tx);
+  drop(rx);
+  const [tx3, rx3] = mpsc.channel<number>();
+  { using g = keep.lock(); try { g.value[0].send(7); console.log("sent"); } catch (e) { console.log(String(e)); } }
+  try { console.log(rx3.tryRecv()); } catch (e) { console.log(String(e)); }
+  drop(tx3);
+}`);
+    expect(lines).toEqual([
+      'TryRecvError: the channel is empty',
+      'SendError: sending on a closed channel: the Receiver was dropped',
+      'TryRecvError: the channel is empty',
+    ]);
+  });
+
   it('a Receiver dropped by a scoped thread is not freed under its owner, which can still use it', async () => {
     // In Rust the scoped thread could not drop what it borrows; here it may, and main's rx is still main's: had the
     // channel been freed, the next channel would take its block and main's rx would read that channel's messages.
