@@ -18,8 +18,8 @@ import { context, lazyCallerLocation, threadLabel, type SourceLocation } from '.
 import { decodeValue, encodeCaptures } from './runtime/codec.ts';
 import { ENCODE, HandleKind, MOVE, MovableHandle, registerDecoder, type Encodable } from './runtime/handle.ts';
 import { liftedClosure } from './runtime/lift.ts';
-import { allocateThread, releaseThread, slot, S, threadName, ThreadState } from './runtime/thread-table.ts';
-import type { PanicPayload } from './runtime/threads.ts';
+import { allocateThread, detachThread, releaseThread, slot, S, threadName, ThreadState } from './runtime/thread-table.ts';
+import { letGoOfThread, type PanicPayload } from './runtime/threads.ts';
 import { blockWhileEqual, wake } from './runtime/wait.ts';
 import { lockWord, unlockWord } from './runtime/futex-lock.ts';
 import { assignPriority, now, readPoint, yieldPoint } from './runtime/scheduler.ts';
@@ -77,10 +77,11 @@ export class Thread implements Encodable {
 }
 
 /** An owned permission to join a thread (Rust: `JoinHandle<T>`). Dropping it detaches the thread. */
-export class JoinHandle<T> extends MovableHandle {
+export class JoinHandle<T> extends MovableHandle implements Disposable {
   protected readonly what = 'JoinHandle';
   readonly #threadId: number;
   #joined = false;
+  #dropped = false;
 
   constructor(threadId: number) {
     super();
@@ -89,6 +90,33 @@ export class JoinHandle<T> extends MovableHandle {
 
   [ENCODE]() {
     return { kind: HandleKind.JoinHandle, addr: this.#threadId };
+  }
+
+  protected override assertUsable(): void {
+    super.assertUsable();
+    if (this.#dropped) {
+      throw new Error('use of dropped value: this JoinHandle was dropped, which detached its thread (as in Rust): it can no longer be joined');
+    }
+  }
+
+  /**
+   * Gives up the right to join: the thread runs on, detached, as when Rust
+   * drops a JoinHandle, and once it ends what it returned is dropped and its
+   * place goes to a later spawn. A thread whose handle is neither joined nor
+   * dropped keeps its place until the run ends: a loop that spawns threads it
+   * never joins drops each handle (`drop(spawn(...))`), or it stops at 1,023.
+   * A scoped thread's handle changes nothing: its scope still joins it.
+   */
+  drop(): void {
+    if (this.#joined || this.#dropped || this.isMoved) return;
+    this.#dropped = true;
+    const { memory } = context();
+    // It had ended: what it returned is dropped now, as a join would have taken it, and its slot let go.
+    if (detachThread(memory, this.#threadId) === 'ended') letGoOfThread(memory, this.#threadId);
+  }
+
+  [Symbol.dispose](): void {
+    this.drop();
   }
 
   /**
@@ -136,18 +164,26 @@ function spawnWith<T>(f: () => T, name: string | undefined, scoped: boolean): Jo
   const lifted = liftedClosure(f, 'spawn');
   const location = lazyCallerLocation();
   const threadId = allocateThread(ctx.memory, name);
+  if (scoped) ctx.memory.i32[slot(threadId, S.scoped)] = 1; // before the spawn message that publishes the thread
   assignPriority(ctx.memory, threadId);
   traceEvent('spawn', threadId);
   const label = threadLabel(threadId, name);
-  const captures = encodeCaptures(lifted.captures(), {
-    mode: scoped ? 'borrow' : 'move',
-    target: {
-      into: name === undefined ? label : `thread '${label}'`,
-      get location() {
-        return location();
+  // A Scope among a scoped thread's captures is lent to it, not let out of its scope (Scope[ENCODE]).
+  lendingToScopedThread = scoped;
+  let captures: Uint8Array;
+  try {
+    captures = encodeCaptures(lifted.captures(), {
+      mode: scoped ? 'borrow' : 'move',
+      target: {
+        into: name === undefined ? label : `thread '${label}'`,
+        get location() {
+          return location();
+        },
       },
-    },
-  });
+    });
+  } finally {
+    lendingToScopedThread = false;
+  }
   ctx.host.spawn({
     threadId,
     closureId: lifted.id,
@@ -283,8 +319,17 @@ function joinThread(threadId: number): unknown {
   return value;
 }
 
-/** A scope's record in run memory: the ids of the threads spawned in it, from any of its threads. */
-const SW = { lock: 0, count: 1, capacity: 2, list: 3, ended: 4 } as const;
+/**
+ * A scope's record in run memory: the ids of the threads spawned in it, from any of its threads. `escaped`: the
+ * Scope was encoded other than as a scoped thread's capture (sent on a channel, put in a lock or an Arc), so a
+ * handle to it may outlive the scope: the record is then kept, for that handle's spawn to read `ended` from.
+ * Otherwise `scope()` frees it as it returns (it was kept for good once: 32 bytes a scope).
+ */
+const SW = { lock: 0, count: 1, capacity: 2, list: 3, ended: 4, escaped: 5 } as const;
+const SCOPE_WORDS = 6;
+
+/** Set while a scoped thread's captures are encoded: a Scope among them is lent within its scope. */
+let lendingToScopedThread = false;
 
 export class Scope {
   /** The record (SW) shared by every thread that has this scope. */
@@ -293,11 +338,13 @@ export class Scope {
   readonly #opener: boolean;
   /** The opener's own handles, by thread id: joined through them, so a later `join()` on one says it was joined. */
   readonly #handles = new Map<number, JoinHandle<unknown>>();
+  /** The opener's: the scope has ended (its record may be freed: this says so without reading it). */
+  #ended = false;
 
   /** @internal `scope()` opens one; a scoped thread gets the same scope from its captures. */
   constructor(addr?: number) {
     this.#opener = addr === undefined;
-    this.#addr = addr ?? context().memory.allocRecord(5);
+    this.#addr = addr ?? context().memory.allocRecord(SCOPE_WORDS);
   }
 
   /**
@@ -312,7 +359,7 @@ export class Scope {
   /** @internal `spawn`, with a name (Builder.spawnScoped). */
   spawnNamed<T>(f: () => T, name: string | undefined): JoinHandle<Awaited<T>> {
     const i32 = context().memory.i32;
-    if (Atomics.load(i32, (this.#addr >> 2) + SW.ended) !== 0) {
+    if (this.#ended || Atomics.load(i32, (this.#addr >> 2) + SW.ended) !== 0) {
       throw new Error('this scope has ended: its threads were all joined when scope() returned, and it takes no more');
     }
     const handle = spawnWith(f, name, true);
@@ -393,8 +440,20 @@ export class Scope {
     return first;
   }
 
+  /**
+   * @internal `scope()` returning: every thread of the scope is joined, so only a handle that left it (SW.escaped)
+   * can still reach the record; without one, the record is freed.
+   */
+  close(): void {
+    this.#ended = true;
+    const memory = context().memory;
+    if (Atomics.load(memory.i32, (this.#addr >> 2) + SW.escaped) === 0) memory.free(this.#addr);
+  }
+
   /** A scoped thread that captures the scope gets it too, to spawn into it (Rust: `Scope` is `Sync`). */
   [ENCODE]() {
+    if (this.#ended) throw new Error('this scope has ended: its threads were all joined when scope() returned, and it takes no more');
+    if (!lendingToScopedThread) Atomics.store(context().memory.i32, (this.#addr >> 2) + SW.escaped, 1);
     return { kind: HandleKind.Scope, addr: this.#addr };
   }
   [MOVE](): void {}
@@ -417,9 +476,11 @@ export function scope<T>(f: (s: Scope) => T): T {
   } catch (error) {
     // Rust's `scope` catches f's panic, joins every thread, then resumes f's panic, whatever the threads did.
     s.joinAll();
+    s.close();
     throw error;
   }
   const panic = s.joinAll();
+  s.close();
   if (panic !== undefined) throw scopedPanic(panic);
   return result;
 }

@@ -62,6 +62,15 @@ export interface WorkerPort {
   post(message: FromWorker): void;
 }
 
+/**
+ * A `spawn(…);` statement's value (compile/detach-sites.ts): a weft/thread JoinHandle nobody keeps is dropped,
+ * detaching its thread as Rust does; anything else (a task's handle, a value of the program's own) is left as is.
+ */
+function detach(value: unknown): unknown {
+  if (value instanceof threadModule.JoinHandle) value.drop();
+  return value;
+}
+
 const weftImports = {
   import(specifier: string): Record<string, unknown> {
     const module = modules[specifier];
@@ -88,6 +97,8 @@ const weftImports = {
   thrown,
   // An exported function entered: a `call` event in a traced run (compile/call-entries.ts).
   entered: traceCall,
+  // A `spawn(…);` statement: the JoinHandle it drops detaches the thread, as in Rust (compile/detach-sites.ts).
+  detach,
 };
 
 /** What `main` (or a called export) returned: an `async` function's future runs on this thread's executor, as `#[tokio::main]` does. */

@@ -36,7 +36,7 @@ import { decodeValue, encodeCaptures, encodeValue } from '../runtime/codec.ts';
 import { lockWord, unlockWord } from '../runtime/futex-lock.ts';
 import { H, type RunMemory } from '../runtime/memory.ts';
 import { registerInternalEntry, type ClosureFactories } from '../runtime/lift.ts';
-import { allocateThread } from '../runtime/thread-table.ts';
+import { allocateThread, releaseThread, S, slot, ThreadState } from '../runtime/thread-table.ts';
 import { RunStopped } from '../runtime/stop.ts';
 import { enterParWork, pieceMicros, pieceStart } from '../runtime/trace.ts';
 import { blockWhileEqual, waitWhileEqual, wake } from '../runtime/wait.ts';
@@ -48,15 +48,20 @@ import { panicPayload } from '../runtime/threads.ts';
 /** The closure id a registry's worker thread is started with (runtime/lift.ts, threadBody). */
 const WORKER_ENTRY = -1;
 
-/** Words of a registry record. */
-const P = { numThreads: 0, started: 1, workSeq: 2, sleepers: 3, cutoff: 4, firstThread: 5, nextJob: 6, names: 7 } as const;
-const DEQUES = 8;
+/** Most threads one registry (one ThreadPool) may have. */
+export const MAX_REGISTRY_THREADS = 64;
+/**
+ * Words of a registry record. `started`: 0 not yet, 1 starting, 2 started, 3 dropped before any start;
+ * `terminated`: its ThreadPool was dropped; `names`: the record of its threads' names, 0 for the default ones.
+ * From THREADS, its workers' thread ids (for the drop to reap).
+ */
+const P = { numThreads: 0, started: 1, workSeq: 2, sleepers: 3, cutoff: 4, terminated: 5, nextJob: 6, names: 7 } as const;
+const THREADS = 8;
+const DEQUES = THREADS + MAX_REGISTRY_THREADS;
 /** Task addresses one deque holds; a push that finds it full runs the task in place instead. */
 const CAPACITY = 1024;
 const DQ = { lock: 0, top: 1, bottom: 2, ring: 3 } as const;
 const DEQUE_WORDS = DQ.ring + CAPACITY;
-/** Most threads one registry (one ThreadPool) may have. */
-export const MAX_REGISTRY_THREADS = 64;
 
 /** Words of a task record. */
 export const T = { state: 0, kind: 1, a: 2, b: 3, c: 4, resultPtr: 5, resultLen: 6, latch: 7, micros: 8 } as const;
@@ -200,7 +205,7 @@ export function ensureStarted(registry: number): void {
   for (let index = 0; index < n; index++) {
     const name = workerName(registry, index);
     const threadId = allocateThread(mem, name);
-    if (index === 0) i32[(registry >> 2) + P.firstThread] = threadId;
+    i32[(registry >> 2) + THREADS + index] = threadId;
     assignPriority(mem, threadId);
     const captures = encodeCaptures({ registry, index }, { mode: 'borrow' });
     ctx.host.spawn({
@@ -213,6 +218,44 @@ export function ensureStarted(registry: number): void {
     });
   }
   Atomics.store(i32, started, 2);
+}
+
+/**
+ * Ends a registry whose ThreadPool was dropped (Rayon's `Registry::terminate`): its workers run what is
+ * queued, see the flag and end; this thread waits for them, gives their thread slots back (nobody joins a
+ * pool's threads) and frees the record. A pool never given work had no threads to end.
+ */
+export function terminateRegistry(registry: number): void {
+  const mem = memory();
+  const i32 = mem.i32;
+  const pw = registry >> 2;
+  let started = Atomics.compareExchange(i32, pw + P.started, 0, 3);
+  while (started === 1) {
+    // Another thread is starting it: its thread ids are written once it has.
+    waitWhileEqual(i32, pw + P.started, 1, 1);
+    started = Atomics.load(i32, pw + P.started);
+  }
+  if (started === 2) {
+    Atomics.store(i32, pw + P.terminated, 1);
+    Atomics.add(i32, pw + P.workSeq, 1);
+    wake(i32, pw + P.workSeq);
+    const n = i32[pw + P.numThreads]!;
+    for (let index = 0; index < n; index++) {
+      const threadId = i32[pw + THREADS + index]!;
+      const state = slot(threadId, S.state);
+      while (Atomics.load(i32, state) === ThreadState.running) {
+        blockWhileEqual(i32, state, ThreadState.running, Infinity, { kind: 'join', object: threadId });
+      }
+      if (i32[slot(threadId, S.resultLen)]! > 0) mem.free(i32[slot(threadId, S.resultPtr)]!);
+      releaseThread(mem, threadId);
+    }
+  }
+  const names = i32[pw + P.names]!;
+  if (names !== 0) {
+    mem.free(i32[(names >> 2) + 0]!);
+    mem.free(names);
+  }
+  mem.free(registry);
 }
 
 /** A fresh task record. */
@@ -501,7 +544,7 @@ export function waitFor(registry: number, index: number, value: number): void {
   }
 }
 
-/** The body of a registry's worker thread: run tasks, sleep when there are none, until the run stops. */
+/** The body of a registry's worker thread: run tasks, sleep when there are none, until its pool is dropped or the run stops. */
 function workerMain(factories: ClosureFactories, registry: number, index: number): void {
   const state: WorkerState = { registry, index, factories, cache: new Map() };
   worker = state;
@@ -525,6 +568,11 @@ function workerMain(factories: ClosureFactories, registry: number, index: number
       Atomics.sub(i32, pw + P.sleepers, 1);
       runTask(state, task);
       continue;
+    }
+    // Nothing left, and the pool was dropped: this thread ends (the drop bumped the sequence after the flag).
+    if (Atomics.load(i32, pw + P.terminated) !== 0) {
+      Atomics.sub(i32, pw + P.sleepers, 1);
+      return;
     }
     state.cache.clear();
     try {

@@ -4,11 +4,13 @@
  *
  * Rayon: https://docs.rs/rayon/latest/rayon/struct.ThreadPoolBuilder.html
  */
+import { context, type Owned } from '../runtime/context.ts';
 import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
+import { own } from '../runtime/ownership.ts';
 import { availableParallelism } from '../thread.ts';
 import { currentNumThreads, withRegistry } from './current.ts';
 import { joinIn, scope, scopeFifo, spawnIn, type Scope, type ScopeFifo } from './join.ts';
-import { createRegistry, currentWorker, installGlobal, MAX_REGISTRY_THREADS, registryThreads } from './registry.ts';
+import { createRegistry, currentWorker, installGlobal, MAX_REGISTRY_THREADS, registryThreads, terminateRegistry } from './registry.ts';
 
 export class ThreadPoolBuilder {
   #numThreads = 0;
@@ -72,19 +74,54 @@ export class ThreadPoolBuilder {
  * A pool of threads of its own. Like Rayon's, it can be used from any
  * thread: move it into a thread, share it through an `Arc`, or borrow it in
  * scoped threads (Rayon's `ThreadPool` is `Send` and `Sync`).
+ *
+ * Dropping it ends its threads, as Rust's drop of a ThreadPool does: by
+ * `drop(pool)`, `using pool = …`, or when the thread that owns it ends (the
+ * last Arc of it, if it is in one). A program that builds pools in a loop
+ * drops each one: a pool's threads are real threads, each with its own heap.
  */
-export class ThreadPool extends MovableHandle {
+export class ThreadPool extends MovableHandle implements Owned, Disposable {
   protected readonly what = 'ThreadPool';
   readonly #registry: number;
+  /** Lent (a scoped thread's, an Arc's): its owner's handle is the one that drops the pool. */
+  readonly #borrowed: boolean;
+  #dropped = false;
 
   /** @internal use `new ThreadPoolBuilder().build()`. */
-  constructor(registry: number) {
+  constructor(registry: number, owned = true) {
     super();
     this.#registry = registry;
+    this.#borrowed = !owned;
+    if (owned) own(this);
   }
 
   [ENCODE]() {
+    this.assertUsable();
     return { kind: HandleKind.ThreadPool, addr: this.#registry };
+  }
+
+  protected override assertUsable(): void {
+    super.assertUsable();
+    if (this.#dropped) throw new Error('use of dropped value: this ThreadPool was dropped, and its threads have ended');
+  }
+
+  /** Ends the pool's threads once what they were given is done, and waits for them (Rust: `drop(pool)`). */
+  drop(): void {
+    if (this.#dropped || this.isMoved) return;
+    if (this.#borrowed) {
+      throw new Error('cannot drop a borrowed ThreadPool: the thread that owns it drops it (in Rust, a borrowed value cannot be dropped)');
+    }
+    this.#dropped = true;
+    context().owned.delete(this);
+    terminateRegistry(this.#registry);
+  }
+
+  [Symbol.dispose](): void {
+    this.drop();
+  }
+
+  dropOnExit(): void {
+    this.drop();
   }
 
   /**
@@ -165,6 +202,6 @@ export class ThreadPool extends MovableHandle {
   }
 }
 
-registerDecoder(HandleKind.ThreadPool, (registry) => new ThreadPool(registry));
+registerDecoder(HandleKind.ThreadPool, (registry, owned) => new ThreadPool(registry, owned));
 
 export { currentNumThreads };

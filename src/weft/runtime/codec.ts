@@ -9,7 +9,7 @@
  *
  * Format: one tag byte per value, little-endian numbers.
  */
-import { decodeHandle, isEncodable, MOVE, ENCODE, type Encodable, type MoveTarget } from './handle.ts';
+import { decodeHandle, isEncodable, LENT, MOVE, ENCODE, type Encodable, type MoveTarget } from './handle.ts';
 import { context, hasContext } from './context.ts';
 
 /** Tag bytes of the wire format; never reuse a number. */
@@ -258,6 +258,16 @@ export function encodeValue(value: unknown, options: EncodeOptions): Uint8Array 
     for (const handle of handles) handle[MOVE](options.target ?? { into: 'another thread' });
   }
   return bytes;
+}
+
+/**
+ * Encodes a value in borrow mode into storage that outlives the borrow (a lock's value written back by a guard):
+ * each handle inside that cares is told (LENT). `lent`: whether the value holds any handle.
+ */
+export function encodeLent(value: unknown): { bytes: Uint8Array; lent: boolean } {
+  const { bytes, handles } = encodeTree(value);
+  for (const handle of handles) (handle as { [LENT]?: () => void })[LENT]?.();
+  return { bytes, lent: handles.length > 0 };
 }
 
 /**

@@ -61,6 +61,12 @@ export type HandleKind = (typeof HandleKind)[keyof typeof HandleKind];
 
 export const ENCODE = Symbol('weft.encode');
 export const MOVE = Symbol('weft.move');
+/**
+ * Told to a handle copied, not moved, into storage that outlives the copier's borrow (a lock's value written back
+ * by a guard, runtime/codec.ts encodeLent): its owner still has it and will drop it, so the copy is not counted.
+ * A channel then never frees itself (sync/mpsc.ts, "Freeing").
+ */
+export const LENT = Symbol('weft.lent');
 
 export interface Encodable {
   /** (kind, addr, extra) written into the message; `extra` carries e.g. a typed array's element type. */

@@ -5,6 +5,15 @@
  */
 import { context, type Owned, type ThreadContext } from './context.ts';
 
+/**
+ * What a lock (Mutex, RwLock, OnceLock) answers when the value holding it is
+ * dropped: its own value goes with it (Rust drops a `Mutex<T>`'s `T` with the
+ * Mutex). A lock is not Owned: no thread drops it when it ends, no task takes
+ * it; it is dropped only as part of a value being dropped (the last Arc's, a
+ * message nobody received, a detached thread's result).
+ */
+export const DROP_CONTENTS = Symbol('weft.dropContents');
+
 function isOwned(value: object): value is Owned {
   return typeof (value as { dropOnExit?: unknown }).dropOnExit === 'function';
 }
@@ -15,6 +24,10 @@ export function dropTree(value: unknown, seen = new Set<object>()): void {
   if (isOwned(value)) {
     context().owned.delete(value);
     value.dropOnExit(false);
+    return;
+  }
+  if (DROP_CONTENTS in value) {
+    (value as { [DROP_CONTENTS](): void })[DROP_CONTENTS]();
     return;
   }
   if (Array.isArray(value)) for (const item of value) dropTree(item, seen);

@@ -16,7 +16,7 @@ export const S = {
   nameLen: 4,
   park: 5,
   sleep: 6,
-  joined: 7,
+  joined: 7, // 0 nobody yet, 1 a join (or a drop of an ended thread's handle) claimed it, -id detached, 3 being let go
   // What the thread is blocked on, while it is (runtime/wait.ts blockWhileEqual):
   waitKind: 8, // a WaitKind code (waitKindCode), 0 when not blocked
   waitObject: 9, // the primitive's address; for join, the joined thread's id
@@ -30,6 +30,7 @@ export const S = {
   waitDeadline: 16, // virtual ms (H.vclock), or -1 for none
   priority: 17, // PCT priority; higher runs first
   id: 18, // the thread in this slot now (slots are reused: see `slot`)
+  scoped: 19, // 1 for a scoped thread: its scope joins it, so dropping its JoinHandle does not detach it
 } as const;
 
 export const ThreadState = {
@@ -45,8 +46,10 @@ export const ThreadState = {
  * How many threads a run may have at once: running, or finished and not yet
  * joined. Thread ids keep growing, as Rust's ThreadIds do; id n lives in slot
  * (n - 1) % THREAD_SLOTS + 1, and a slot is free again once its thread has
- * been joined. So a program that spawns and joins 5,000 threads one after
- * another runs, as it does in Rust (issue 17); only 1,023 at once do not.
+ * been joined, or has ended detached (its JoinHandle dropped). So a program
+ * that spawns and joins 5,000 threads one after another runs, as it does in
+ * Rust (issue 17), and so does one that spawns 5,000 and drops their
+ * handles; only 1,023 at once do not.
  */
 export const THREAD_SLOTS = MAX_THREADS - 1;
 
@@ -83,8 +86,42 @@ export function allocateThread(memory: RunMemory, name: string | undefined): num
     return claimed(memory, threadId, name);
   }
   throw new Error(
-    `weft runs at most ${THREAD_SLOTS} threads at once in one run (running, or finished and not yet joined): join some before spawning more`,
+    `weft runs at most ${THREAD_SLOTS} threads at once in one run (running, or finished and not yet joined): join some before spawning more, or drop the handles of those you will not join`,
   );
+}
+
+/**
+ * Detaches thread `threadId` (Rust: its JoinHandle dropped, not joined).
+ * 'detached': it runs on, and lets its slot go when it ends. 'ended': it has
+ * ended (or ended just now), and what it returned and its slot are the
+ * caller's to let go (`letGo`). 'no' for a scoped thread (its scope joins it
+ * whatever its handle does). The word holds -threadId while detached, so a
+ * compare-exchange on it can only ever hit this thread, never a later one in
+ * the same slot.
+ */
+export function detachThread(memory: RunMemory, threadId: number): 'detached' | 'ended' | 'no' {
+  const i32 = memory.i32;
+  if (Atomics.load(i32, slot(threadId, S.scoped)) === 1) return 'no';
+  const joined = slot(threadId, S.joined);
+  if (hasEnded(i32, threadId)) return Atomics.compareExchange(i32, joined, 0, 1) === 0 ? 'ended' : 'no';
+  if (Atomics.compareExchange(i32, joined, 0, -threadId) !== 0) return 'no';
+  // It may have ended between the look and the flag, after its own look for the flag (threads.ts): then it is ours.
+  return hasEnded(i32, threadId) && claimDetached(memory, threadId) ? 'ended' : 'detached';
+}
+
+/** Whether thread `threadId` is detached (read by the thread as it ends: what it returns is then dropped, not kept). */
+export function isDetached(memory: RunMemory, threadId: number): boolean {
+  return Atomics.load(memory.i32, slot(threadId, S.joined)) === -threadId;
+}
+
+/** Takes an ended detached thread for whoever lets it go (the thread itself, or its handle's drop): one of them wins. */
+export function claimDetached(memory: RunMemory, threadId: number): boolean {
+  return Atomics.compareExchange(memory.i32, slot(threadId, S.joined), -threadId, 3) === -threadId;
+}
+
+function hasEnded(i32: Int32Array, threadId: number): boolean {
+  const state = Atomics.load(i32, slot(threadId, S.state));
+  return state === ThreadState.finished || state === ThreadState.panicked;
 }
 
 function claimed(memory: RunMemory, threadId: number, name: string | undefined): number {

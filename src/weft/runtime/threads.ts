@@ -6,8 +6,9 @@
 import { locatingMs, pieceMicros, pieceStart, traceEvent } from './trace.ts';
 import { context, enterThread, threadLabel, type PanicReport, type SourceLocation, type ThreadContext } from './context.ts';
 import { decodeValue, encodeValue } from './codec.ts';
-import { H } from './memory.ts';
-import { S, slot, ThreadState } from './thread-table.ts';
+import { H, type RunMemory } from './memory.ts';
+import { dropTree } from './ownership.ts';
+import { claimDetached, isDetached, releaseThread, S, slot, ThreadState } from './thread-table.ts';
 import { RunStopped } from './stop.ts';
 import { wake } from './wait.ts';
 import { awaitTurn, leaveSchedule, scheduled } from './scheduler.ts';
@@ -135,7 +136,8 @@ export async function runThread(ctx: ThreadContext, start: ThreadStart): Promise
     let value = start.makeClosure(captures)();
     if (value instanceof Promise) value = await value;
     ranMicros = pieceMicros(began, located);
-    result = encodeValue(value, { mode: 'move', target: { into: 'the thread that joins it' } });
+    // Detached (its JoinHandle dropped): nobody will join it, so what it returns is dropped here, with what it owns.
+    result = isDetached(memory, start.threadId) ? new Uint8Array(0) : encodeValue(value, { mode: 'move', target: { into: 'the thread that joins it' } });
     dropOwned(ctx, false);
     state = ThreadState.finished;
   } catch (error) {
@@ -144,7 +146,7 @@ export async function runThread(ctx: ThreadContext, start: ThreadStart): Promise
     const payload = panicPayload(error, ctx);
     ctx.host.panic(payload satisfies PanicReport);
     dropOwned(ctx, true);
-    result = encodeValue(payload, { mode: 'borrow' });
+    result = isDetached(memory, start.threadId) ? new Uint8Array(0) : encodeValue(payload, { mode: 'borrow' });
     state = ThreadState.panicked;
   }
   if (result.length > 0) {
@@ -156,9 +158,30 @@ export async function runThread(ctx: ThreadContext, start: ThreadStart): Promise
   start.beforeWake?.();
   Atomics.store(i32, slot(start.threadId, S.state), state);
   wake(i32, slot(start.threadId, S.state));
+  // Detached (its handle dropped, now or before): nobody will join it, so it lets go of its slot itself, unless the
+  // drop, seeing it ended, does (thread-table.ts detachThread).
+  if (isDetached(memory, start.threadId) && claimDetached(memory, start.threadId)) letGoOfThread(memory, start.threadId);
   Atomics.sub(i32, H.liveThreads, 1);
   leaveSchedule(memory, start.threadId);
   return state === ThreadState.finished ? 'finished' : 'panicked';
+}
+
+/**
+ * Lets go of an ended thread nobody will join (detached): drops what it
+ * returned, if it stored anything (a thread that was detached before it ended
+ * stores nothing), and frees its slot for a new thread.
+ */
+export function letGoOfThread(memory: RunMemory, threadId: number): void {
+  const i32 = memory.i32;
+  const len = i32[slot(threadId, S.resultLen)]!;
+  try {
+    if (len > 0 && Atomics.load(i32, slot(threadId, S.state)) === ThreadState.finished) {
+      dropTree(decodeValue(memory.read(i32[slot(threadId, S.resultPtr)]!, len), { owned: true }));
+    }
+  } finally {
+    if (len > 0) memory.free(i32[slot(threadId, S.resultPtr)]!);
+    releaseThread(memory, threadId);
+  }
 }
 
 /** The current thread's id (1 is main). */

@@ -14,6 +14,8 @@
  *   the receiver's line: 16 the ring it reads   17 the slot it reads next   18 messages taken
  *                       19 the taken word   20 its position   21 its position, published
  *   written seldom:     32 live senders   33 receiver alive   34 capacity (-1 unbounded, 0 rendezvous)
+ *                       35 released: set by the first side (the last Sender, or the Receiver) to let go
+ *                       36 untracked: a borrowed handle was dropped or sent on (below)
  *
  * The send word is the channel's futex: the count of messages sent, shifted
  * left by three, and three flags: the send lock (several senders write in
@@ -62,12 +64,26 @@
  * is disconnected, the flag cleared and the receiver woken: `recv` on an
  * empty queue throws RecvError. Messages travel through shared memory,
  * never postMessage: a blocked receiver cannot get messages.
+ *
+ * Freeing: as in Rust's channels (their `counter` module's `destroy`
+ * flag), whichever side lets go second — the last Sender's drop or the
+ * Receiver's — frees the record, its rings and the blocks of any message
+ * never taken, so a program that makes and drops channels in a loop (or
+ * one channel per request) holds only the channels alive. A handle a
+ * scoped thread, a par closure or an Arc lends (decoded as borrowed) is
+ * counted once, by its owner; dropping it where it is lent (which Rust
+ * would not compile, and which the book allows for a scoped producer's
+ * clone) or sending it on makes the counts say nothing about when the last
+ * handle goes, since the owner's handle will be dropped again: such a
+ * channel is marked untracked and never freed, as no channel was before.
+ * So is one a handle of which a guard wrote into its lock's value (a copy:
+ * the handle stays its thread's, runtime/handle.ts LENT).
  */
 import { traceEvent, traceSend } from '../runtime/trace.ts';
 import { firstTimedReceiveRunsOut, now, readPoint, scheduled, yieldPoint } from '../runtime/scheduler.ts';
 import { context, type Owned } from '../runtime/context.ts';
 import { decodeValue, decodeValueAt, encodeDeferred, LITTLE_ENDIAN } from '../runtime/codec.ts';
-import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
+import { ENCODE, HandleKind, LENT, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { dropTree, own } from '../runtime/ownership.ts';
 import { blockWhileEqual, SPIN_MS, spinWhileEqual, waitWhileEqual, wake, type WaitTarget } from '../runtime/wait.ts';
 import { RecvError, RecvTimeoutError, SendError, TryRecvError, TrySendError } from './errors.ts';
@@ -92,8 +108,10 @@ const W = {
   senders: 32,
   receiverAlive: 33,
   capacity: 34,
+  released: 35,
+  untracked: 36,
 } as const;
-const WORDS = 35;
+const WORDS = 37;
 /** Bytes of a cache line: the record starts on one (its block is allocated with room to align it). */
 const LINE = 64;
 
@@ -213,6 +231,63 @@ function createChannel(capacity: number): number {
 }
 
 /**
+ * One side of the channel is gone for good (every Sender, or the Receiver):
+ * the side that comes second frees the channel. Called last in a drop, after
+ * the wakes, so nothing touches the record after it is freed.
+ */
+function release(rec: Int32Array, addr: number): void {
+  if (Atomics.exchange(rec, W.released, 1) === 0 || Atomics.load(rec, W.untracked) !== 0) return;
+  const { memory } = context();
+  // A rendezvous queue's messages were taken back by their senders (Sender#takeBack freed their blocks).
+  if (rec[W.capacity] !== 0 && rec[W.readRing] !== 0) {
+    forEachQueued(rec, (_count, at, words) => {
+      if (words[at + HI] === TAG_BLOCK) memory.free(words[at + LO]!);
+      return false;
+    });
+  }
+  for (let ring = rec[W.readRing]!; ring !== 0; ) {
+    const next = memory.i32[(ring >> 2) + RING_NEXT]!;
+    memory.free(ring);
+    ring = next;
+  }
+  memory.free(addr);
+}
+
+/** A borrowed handle was dropped or sent on, or a handle was copied into a lock: the channel is never freed (see "Freeing" above). */
+function untrack(addr: number): void {
+  Atomics.store(recordView(addr), W.untracked, 1);
+}
+
+/**
+ * Walks the messages not yet taken, from the receiver's place, calling
+ * `visit` with each one's count (before it), the word of its first slot in
+ * `words` (its ring's view), until `visit` returns true. Numbers are not
+ * visited. The caller keeps both sides still (the send lock, or both gone).
+ */
+function forEachQueued(rec: Int32Array, visit: (count: number, at: number, words: Int32Array<ArrayBufferLike>) => boolean): void {
+  const views = new RingViews();
+  let slot = rec[W.readSlot]!;
+  let end = NaN;
+  views.of(rec[W.readRing]!);
+  for (let count = rec[W.readCount]!; diff(countOf(rec[W.send]!), count) > 0; ) {
+    if (end !== end && views.words[RING_NEXT] !== 0) end = views.words[RING_END]!;
+    if (count === end) {
+      views.of(views.words[RING_NEXT]!);
+      slot = 0;
+      end = NaN;
+      continue;
+    }
+    let at = slotWord(slot);
+    if (views.numbers[at >> 1] !== views.numbers[at >> 1] && views.words[at + HI] === TAG_PADDING) at = slotWord((slot = 0));
+    const isNumber = views.numbers[at >> 1] === views.numbers[at >> 1];
+    if (!isNumber && visit(count, at, views.words)) return;
+    slot += isNumber ? 1 : slotsOf(views.words[at + HI]!, views.words[at + LO]!);
+    if (slot === views.size) slot = 0;
+    count = nextCount(count);
+  }
+}
+
+/**
  * Takes the send lock: one atomic OR when it is free; else watches it, then
  * sleeps on the lock-sleep word with SENDERS_ASLEEP set. As in Drepper's
  * mutex ("Futexes Are Tricky", mutex 2), a sender that has slept takes the
@@ -264,6 +339,8 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
   protected readonly what: string = 'Sender';
   readonly #addr: number;
   #dropped = false;
+  /** Lent, not owned (a scoped thread's, a par closure's, an Arc's): its owner's handle is the one counted. */
+  readonly #borrowed: boolean;
   /** The channel record through a fixed-length view (~5x cheaper per access than the run memory's growable view). */
   #rec: Int32Array | undefined;
   #ring = new RingViews();
@@ -271,7 +348,18 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
   constructor(addr: number, owned: boolean) {
     super();
     this.#addr = addr;
+    this.#borrowed = !owned;
     if (owned) own(this);
+  }
+
+  protected override onMoved(): void {
+    if (this.#borrowed) untrack(this.#addr);
+    super.onMoved();
+  }
+
+  /** Copied into a lock's value by a guard (runtime/handle.ts LENT): a copy the counts do not see. */
+  [LENT](): void {
+    untrack(this.#addr);
   }
 
   [ENCODE]() {
@@ -458,33 +546,14 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
     lockSend(rec);
     try {
       if (diff(countOf(Atomics.load(rec, W.taken)), ticket) >= 0) return false;
-      // Walk the messages not yet taken, from the receiver's place, to this one.
-      const views = new RingViews();
-      let ringAt = rec[W.readRing]!;
-      let slot = rec[W.readSlot]!;
-      let end = NaN;
-      views.of(ringAt);
-      for (let count = rec[W.readCount]!; diff(countOf(rec[W.send]!), count) > 0; ) {
-        if (end !== end && views.words[RING_NEXT] !== 0) end = views.words[RING_END]!;
-        if (count === end) {
-          views.of((ringAt = views.words[RING_NEXT]!));
-          slot = 0;
-          end = NaN;
-          continue;
-        }
-        let at = slotWord(slot);
-        if (views.numbers[at >> 1] !== views.numbers[at >> 1] && views.words[at + HI] === TAG_PADDING) at = slotWord((slot = 0));
-        const isNumber = views.numbers[at >> 1] === views.numbers[at >> 1];
-        const tag = views.words[at + HI]!;
-        if (nextCount(count) === ticket) {
-          // Freed without decoding: the handles inside never left the sender.
-          if (!isNumber && tag === TAG_BLOCK) context().memory.free(views.words[at + LO]!);
-          break;
-        }
-        slot += isNumber ? 1 : slotsOf(tag, views.words[at + LO]!);
-        if (slot === views.size) slot = 0;
-        count = nextCount(count);
-      }
+      // Walk the messages not yet taken, from the receiver's place, to this one (a number cannot be a rendezvous
+      // sender's to take back: it has no block).
+      forEachQueued(rec, (count, at, words) => {
+        if (nextCount(count) !== ticket) return false;
+        // Freed without decoding: the handles inside never left the sender.
+        if (words[at + HI] === TAG_BLOCK) context().memory.free(words[at + LO]!);
+        return true;
+      });
       return true;
     } finally {
       unlockSend(rec);
@@ -504,10 +573,13 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
     this.#dropped = true;
     context().owned.delete(this);
     const rec = (this.#rec ??= recordView(this.#addr));
+    if (this.#borrowed) untrack(this.#addr);
     if (Atomics.sub(rec, W.senders, 1) === 1) {
       // Disconnected: a receiver asleep on the send word wakes (its flag cleared, the word differs) and sees it.
       Atomics.and(rec, W.send, ~RECEIVER_ASLEEP);
       wake(rec, W.send);
+      // The senders' side is gone: freed here if the Receiver went first.
+      release(rec, this.#addr);
     }
   }
 
@@ -537,13 +609,26 @@ export class Receiver<T> extends MovableHandle implements Owned, Disposable, Ite
   protected readonly what = 'Receiver';
   readonly #addr: number;
   #dropped = false;
+  /** Lent, not owned (a scoped thread's, a par closure's): its owner's handle is the one counted. */
+  readonly #borrowed: boolean;
   #rec: Int32Array | undefined;
   #ring = new RingViews();
 
   constructor(addr: number, owned: boolean) {
     super();
     this.#addr = addr;
+    this.#borrowed = !owned;
     if (owned) own(this);
+  }
+
+  protected override onMoved(): void {
+    if (this.#borrowed) untrack(this.#addr);
+    super.onMoved();
+  }
+
+  /** Copied into a lock's value by a guard (runtime/handle.ts LENT): a copy the counts do not see. */
+  [LENT](): void {
+    untrack(this.#addr);
   }
 
   [ENCODE]() {
@@ -754,6 +839,7 @@ export class Receiver<T> extends MovableHandle implements Owned, Disposable, Ite
     this.#dropped = true;
     context().owned.delete(this);
     const rec = (this.#rec ??= recordView(this.#addr));
+    if (this.#borrowed) untrack(this.#addr);
     Atomics.store(rec, W.receiverAlive, 0);
     // A rendezvous queue holds only messages whose senders still wait: each takes its own back and fails with SendError.
     if (rec[W.capacity] !== 0) {
@@ -762,6 +848,8 @@ export class Receiver<T> extends MovableHandle implements Owned, Disposable, Ite
     // Senders asleep on the taken word (for room, or for their rendezvous) wake and see the receiver gone.
     Atomics.and(rec, W.taken, ~ROOM_AWAITED);
     wake(rec, W.taken);
+    // Freed here if every Sender went first.
+    release(rec, this.#addr);
   }
 
   [Symbol.dispose](): void {

@@ -25,11 +25,11 @@ import { readPoint, yieldPoint } from '../runtime/scheduler.ts';
 import { callerLocation, context, type Owned, type ThreadContext } from '../runtime/context.ts';
 import { ENCODE, HandleKind, MOVE, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { lockWord, lockWordWatching, tryLockWord, unlockWord } from '../runtime/futex-lock.ts';
-import { holdGuard, releaseGuard } from '../runtime/ownership.ts';
+import { DROP_CONTENTS, holdGuard, releaseGuard } from '../runtime/ownership.ts';
 import { disposeDirectly, UNWINDING } from '../runtime/unwind.ts';
 import { describeThread } from '../runtime/thread-table.ts';
 import { PoisonError, refusePoisoned } from './errors.ts';
-import { loadValue as loadCell, storeValue as storeCell, type CellLayout } from './value-cell.ts';
+import { dropValue, loadValue as loadCell, storeValue as storeCell, type CellLayout } from './value-cell.ts';
 
 const W = { lock: 0, poisoned: 1, kind: 2, ptr: 3, len: 4, holder: 5, number: 6 } as const;
 const CELL: CellLayout = { kind: W.kind, ptr: W.ptr, len: W.len, number: W.number };
@@ -89,6 +89,11 @@ export class Mutex<T> extends MovableHandle {
 
   [ENCODE]() {
     return { kind: HandleKind.Mutex, addr: this.#addr };
+  }
+
+  /** Dropped as part of a value being dropped (the last Arc of it, a message nobody received): its value goes too. */
+  [DROP_CONTENTS](): void {
+    dropValue(this.#addr, CELL);
   }
 
   /**
@@ -460,5 +465,5 @@ function storeValue(addr: number, value: unknown, fresh: boolean): void {
 }
 
 function loadValue(addr: number): unknown {
-  return loadCell(addr, CELL);
+  return loadCell(addr, CELL, 'Mutex');
 }

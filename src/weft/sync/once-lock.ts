@@ -21,7 +21,8 @@ import { context } from '../runtime/context.ts';
 import { ENCODE, HandleKind, MOVE, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { OnceStateWord, onceState, runOnce, waitOnce } from './once.ts';
 import { err, ok, type Result } from './result.ts';
-import { loadValue, storeValue, type CellLayout } from './value-cell.ts';
+import { dropValue, loadValue, storeValue, type CellLayout } from './value-cell.ts';
+import { DROP_CONTENTS } from '../runtime/ownership.ts';
 import { readPoint } from '../runtime/scheduler.ts';
 
 const CELL: CellLayout = { kind: 2, ptr: 3, len: 4, number: 6 };
@@ -50,6 +51,11 @@ export class OnceLock<T> extends MovableHandle {
     return { kind: HandleKind.OnceLock, addr: this.#addr };
   }
 
+  /** Dropped as part of a value being dropped (the last Arc of it, a message nobody received): its value goes too. */
+  [DROP_CONTENTS](): void {
+    dropValue(this.#addr, CELL);
+  }
+
   /**
    * The value, or undefined while the cell is empty (Rust: `Option<&T>`).
    * Never blocks: a cell being initialized right now is still empty.
@@ -59,7 +65,7 @@ export class OnceLock<T> extends MovableHandle {
     readPoint();
     if (this.#loaded) return this.#value;
     if (onceState(this.#addr) !== OnceStateWord.complete) return undefined;
-    this.#value = loadValue(this.#addr, CELL) as T;
+    this.#value = loadValue(this.#addr, CELL, 'OnceLock') as T;
     this.#loaded = true;
     return this.#value;
   }

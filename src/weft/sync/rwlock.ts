@@ -28,7 +28,7 @@
  */
 import { callerLocation, context, type Owned } from '../runtime/context.ts';
 import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
-import { own } from '../runtime/ownership.ts';
+import { DROP_CONTENTS, own } from '../runtime/ownership.ts';
 import { UNWINDING } from '../runtime/unwind.ts';
 import { describeThread } from '../runtime/thread-table.ts';
 import { traceEvent } from '../runtime/trace.ts';
@@ -36,7 +36,7 @@ import { readPoint, yieldPoint } from '../runtime/scheduler.ts';
 import { PoisonError, refusePoisoned } from './errors.ts';
 import { deepFreeze } from './plain-data.ts';
 import { spend } from './mutex.ts';
-import { loadValue, storeValue, type CellLayout } from './value-cell.ts';
+import { dropValue, loadValue, storeValue, type CellLayout } from './value-cell.ts';
 import {
   downgradeWord,
   isReadLockable,
@@ -94,6 +94,11 @@ export class RwLock<T> extends MovableHandle {
 
   [ENCODE]() {
     return { kind: HandleKind.RwLock, addr: this.#addr };
+  }
+
+  /** Dropped as part of a value being dropped (the last Arc of it, a message nobody received): its value goes too. */
+  [DROP_CONTENTS](): void {
+    dropValue(this.#addr, CELL);
   }
 
   /**
@@ -304,7 +309,7 @@ export class RwLockReadGuard<T> implements Owned, Disposable {
   get value(): T {
     if (this.#released) throw new Error('this RwLockReadGuard was already released: read the RwLock again to use its value');
     if (!this.#loaded) {
-      this.#value = deepFreeze(loadValue(this.#addr, CELL)) as T;
+      this.#value = deepFreeze(loadValue(this.#addr, CELL, 'RwLock')) as T;
       this.#loaded = true;
     }
     return this.#value as T;
@@ -356,7 +361,7 @@ export class RwLockWriteGuard<T> implements Owned, Disposable {
   get value(): T {
     this.#assertHeld();
     if (!this.#loaded) {
-      this.#value = loadValue(this.#addr, CELL) as T;
+      this.#value = loadValue(this.#addr, CELL, 'RwLock') as T;
       this.#loaded = true;
     }
     return this.#value as T;

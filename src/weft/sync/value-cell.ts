@@ -11,9 +11,18 @@
  *   kind 2  anything else, encoded with the codec (runtime/codec.ts): time
  *           and memory proportional to the value's size, on every store and
  *           on every load that reads it
+ *   kind 3  dropped with its primitive (dropValue): its bytes are freed, and
+ *           a load is an error. The record itself stays (a handle to it may
+ *           still lock it, in a program Rust would not compile), so nothing
+ *           can write into memory given to something else.
+ *   kind 4  as 2, written back by a guard with handles in it: those were
+ *           copied, not moved (a handle pushed into a guard's value is still
+ *           its thread's, which drops it), so dropping the primitive frees
+ *           the bytes but drops none of them.
  */
 import { context } from '../runtime/context.ts';
-import { decodeValue, encodeValue } from '../runtime/codec.ts';
+import { decodeValue, encodeLent, encodeValue } from '../runtime/codec.ts';
+import { dropTree } from '../runtime/ownership.ts';
 
 /** Where a cell's fields are, as Int32 word indices from the record's start. */
 export interface CellLayout {
@@ -24,7 +33,8 @@ export interface CellLayout {
   number: number;
 }
 
-const Kind = { undefined: 0, number: 1, bytes: 2 } as const;
+const Kind = { undefined: 0, number: 1, bytes: 2, dropped: 3, lent: 4 } as const;
+const holdsBytes = (kind: number | undefined): boolean => kind === Kind.bytes || kind === Kind.lent;
 
 /**
  * Writes `value` into the cell of the record at `addr`. With `moveInto`, the
@@ -42,34 +52,71 @@ export function storeValue(addr: number, layout: CellLayout, value: unknown, mov
   } else if (value === undefined) {
     i32[base + layout.kind] = Kind.undefined;
   } else {
-    const bytes = encodeValue(value, moveInto !== undefined ? { mode: 'move', target: { into: moveInto } } : { mode: 'borrow' });
+    let bytes: Uint8Array;
+    let kind: number = Kind.bytes;
+    if (moveInto !== undefined) bytes = encodeValue(value, { mode: 'move', target: { into: moveInto } });
+    else {
+      const encoded = encodeLent(value);
+      bytes = encoded.bytes;
+      if (encoded.lent) kind = Kind.lent;
+    }
     const ptr = i32[base + layout.ptr]!;
-    if (oldKind === Kind.bytes && ptr !== 0 && memory.capacity(ptr) >= bytes.length) {
+    if (holdsBytes(oldKind) && ptr !== 0 && memory.capacity(ptr) >= bytes.length) {
       memory.u8.set(bytes, ptr);
     } else {
-      if (oldKind === Kind.bytes && ptr !== 0) memory.free(ptr);
+      if (holdsBytes(oldKind) && ptr !== 0) memory.free(ptr);
       i32[base + layout.ptr] = memory.store(bytes);
     }
     i32[base + layout.len] = bytes.length;
-    i32[base + layout.kind] = Kind.bytes;
+    i32[base + layout.kind] = kind;
     return;
   }
-  if (oldKind === Kind.bytes && i32[base + layout.ptr] !== 0) {
+  if (holdsBytes(oldKind) && i32[base + layout.ptr] !== 0) {
     memory.free(i32[base + layout.ptr]!);
     i32[base + layout.ptr] = 0;
   }
 }
 
-/** A fresh copy of the cell's value (handles inside are borrowed, not owned). */
-export function loadValue(addr: number, layout: CellLayout): unknown {
+/** A fresh copy of the cell's value (handles inside are borrowed, not owned). `what` names the primitive in an error. */
+export function loadValue(addr: number, layout: CellLayout, what = 'lock'): unknown {
   const { memory } = context();
   const base = addr >> 2;
   switch (memory.i32[base + layout.kind]) {
     case Kind.number:
       return memory.f64[(addr >> 3) + (layout.number >> 1)];
     case Kind.bytes:
+    case Kind.lent:
       return decodeValue(memory.read(memory.i32[base + layout.ptr]!, memory.i32[base + layout.len]!), { owned: false });
+    case Kind.dropped:
+      throw new Error(
+        `use of dropped value: this ${what} was dropped with what held it (the last Arc of it, or a message nobody received), and its value with it`,
+      );
     default:
       return undefined;
   }
+}
+
+/**
+ * The cell's primitive is dropped (runtime/ownership.ts DROP_CONTENTS): its
+ * value is dropped too, the handles inside it first, and its bytes freed.
+ * Once only: a second drop (two values held the same lock) does nothing.
+ */
+export function dropValue(addr: number, layout: CellLayout): void {
+  const { memory } = context();
+  const i32 = memory.i32;
+  const base = addr >> 2;
+  const kind = i32[base + layout.kind];
+  if (kind === Kind.dropped) return;
+  i32[base + layout.kind] = Kind.dropped;
+  const ptr = i32[base + layout.ptr]!;
+  if (!holdsBytes(kind) || ptr === 0) return;
+  i32[base + layout.ptr] = 0;
+  if (kind === Kind.lent) {
+    // Copies of handles their owners still hold and will drop: not this lock's to drop.
+    memory.free(ptr);
+    return;
+  }
+  const value = decodeValue(memory.read(ptr, i32[base + layout.len]!), { owned: true });
+  memory.free(ptr);
+  dropTree(value);
 }

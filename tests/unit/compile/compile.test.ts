@@ -131,6 +131,25 @@ describe('compiled programs run', () => {
     expect((exports.exports.default as () => number)()).toBe(1);
   });
 
+  it('wraps a spawn statement, whose handle nobody keeps, in __weft.detach, on its own lines', () => {
+    const source = lines(
+      'import { spawn, builder } from "weft/thread";',
+      'function main() {',
+      '  spawn(() => 1);',
+      '  builder().name("w")',
+      '    .spawn(() => 2);',
+      '  const kept = spawn(() => 3);',
+      '  kept.join();',
+      '}',
+    );
+    const generated = compile(source).code.split('\n');
+    // The edit stays on the statement's own lines, so every line keeps its number.
+    expect(generated[3]).toBe('  __weft.detach(spawn(__weft.lift(0, () => ({}), () => 1)));');
+    expect(generated[4]).toBe('  __weft.detach(builder().name("w")');
+    expect(generated[5]).toBe('    .spawn(__weft.lift(1, () => ({}), () => 2)));');
+    expect(generated[6]).toBe('  const kept = spawn(__weft.lift(2, () => ({}), () => 3));');
+  });
+
   it('tells whether evaluating the program again would do anything', () => {
     const declarationsOnly = lines(
       'import { spawn } from "weft/thread";',
@@ -217,7 +236,8 @@ describe('closures that move into threads', () => {
       '}',
     );
     expect(capturesOf(source)).toEqual([[], ['job']]);
-    expect(compile(source).code).toContain('thread.spawn(__weft.lift(0, () => ({}), work));');
+    // A statement keeps no handle: it is detached, as Rust drops it (detach-sites.ts).
+    expect(compile(source).code).toContain('__weft.detach(thread.spawn(__weft.lift(0, () => ({}), work)));');
   });
 
   it('lifts the function argument even when another argument comes after it', () => {

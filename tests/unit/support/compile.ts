@@ -38,6 +38,7 @@ export function evaluate(compiled: CompiledProgram, modules: Record<string, Reco
     discardAwaited,
     thrown: (value: unknown) => value,
     entered: () => {},
+    detach: (value: unknown) => value,
     site,
     unwinding,
     disposer,
