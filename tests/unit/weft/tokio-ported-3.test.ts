@@ -20,19 +20,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { programsWith } from '../support/run-program.ts';
+import { TOKIO_HELPERS } from '../../conformance/support/tokio-helpers.ts';
 
 const { ok, run: runWithErrors } = programsWith(`import { spawn, sleep, sleepUntil, yieldNow, select, join, tryJoin, time, interval, intervalAt, timeout, mpsc, oneshot, Mutex, RwLock, Semaphore, Notify, JoinSet, Poll, drop, type Awaitable } from "weft/task";
-async function settle() { for (let i = 0; i < 5; i++) await yieldNow(); }
-function readyNow(): Awaitable<void> { return { poll: () => Poll.ready(undefined) } as unknown as Awaitable<void>; }
-function pending(): Awaitable<never> { return { poll: () => Poll.pending(), describe: () => "a future that never finishes" } as unknown as Awaitable<never>; }
-async function pollOnce<T>(f: Awaitable<T>): Promise<{ ready: boolean; value?: T; error?: unknown }> {
-  try {
-    const r = await select({ f, now: readyNow() }, { biased: true });
-    return r.key === "f" ? { ready: true, value: r.value as T } : { ready: false };
-  } catch (error) {
-    return { ready: true, error };
-  }
-}
+${TOKIO_HELPERS}
 function err(e: unknown): string { const x = e as { name?: string; kind?: string }; return String(x?.name) + (x?.kind ? " " + x.kind : ""); }
 `);
 

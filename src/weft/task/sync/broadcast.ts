@@ -15,6 +15,7 @@ import { RecvError, SendError, TryRecvError } from '../../sync/errors.ts';
 import { pollFn, whenTrue } from './poll-fn.ts';
 import { giveAway, TAKE } from '../move.ts';
 import { markErrValue } from '../../runtime/unwind.ts';
+import { WeakSenderBase } from './weak-sender.ts';
 
 /** A Receiver fell behind and `missed` messages were overwritten before it read them. */
 export class Lagged extends Error {
@@ -161,43 +162,23 @@ export class Sender<T> {
  * channel closes when the last Sender goes, WeakSenders or not. `upgrade()`
  * gives a Sender while one is alive, else undefined.
  */
-export class WeakSender<T> {
-  #shared: Shared<T> | null;
+export class WeakSender<T> extends WeakSenderBase<Shared<T>, Sender<T>> {
   constructor(shared: Shared<T>) {
-    this.#shared = shared;
+    super(shared, 'broadcast');
   }
-  #live(): Shared<T> {
-    if (this.#shared === null) throw new Error('use of dropped value: this broadcast WeakSender was dropped');
-    return this.#shared;
-  }
-  /** A Sender for the channel, or undefined once every Sender is gone. */
-  upgrade(): Sender<T> | undefined {
-    const shared = this.#live();
-    if (shared.senders === 0) return undefined;
-    shared.senders++;
+  protected strong(shared: Shared<T>): Sender<T> {
     return new Sender(shared);
   }
-  clone(): WeakSender<T> {
-    const shared = this.#live();
-    shared.weakSenders++;
-    return new WeakSender(shared);
+  protected weak(shared: Shared<T>): this {
+    return new WeakSender(shared) as this;
   }
   /** How many Senders are alive (Tokio's `WeakSender::strong_count`). */
   strongCount(): number {
-    return this.#live().senders;
+    return this.live().senders;
   }
   /** How many WeakSenders are alive, this one included (Tokio's `WeakSender::weak_count`). */
   weakCount(): number {
-    return this.#live().weakSenders;
-  }
-  drop(): void {
-    const shared = this.#shared;
-    if (shared === null) return;
-    this.#shared = null;
-    shared.weakSenders--;
-  }
-  [Symbol.dispose](): void {
-    this.drop();
+    return this.live().weakSenders;
   }
 }
 

@@ -12,6 +12,7 @@ import { PENDING, Poll, type Awaitable, type Context, type Waker } from '../futu
 import { RecvError, SendError } from '../../sync/errors.ts';
 import { pollFn, whenTrue } from './poll-fn.ts';
 import { giveAway, TAKE } from '../move.ts';
+import { WeakSenderBase } from './weak-sender.ts';
 
 class Shared<T> {
   version = 0;
@@ -165,51 +166,27 @@ export class Sender<T> {
  * channel closes when the last Sender goes, WeakSenders or not. `upgrade()`
  * gives a Sender while one is alive, else undefined.
  */
-export class WeakSender<T> {
-  #shared: Shared<T> | null;
+export class WeakSender<T> extends WeakSenderBase<Shared<T>, Sender<T>> {
   constructor(shared: Shared<T>) {
-    this.#shared = shared;
+    super(shared, 'watch');
   }
-  #live(): Shared<T> {
-    if (this.#shared === null) throw new Error('use of dropped value: this watch WeakSender was dropped');
-    return this.#shared;
-  }
-  /** A Sender for the channel, or undefined once every Sender is gone. */
-  upgrade(): Sender<T> | undefined {
-    const shared = this.#live();
-    if (shared.senders === 0) return undefined;
-    shared.senders++;
+  protected strong(shared: Shared<T>): Sender<T> {
     return new Sender(shared);
   }
-  clone(): WeakSender<T> {
-    const shared = this.#live();
-    shared.weakSenders++;
-    return new WeakSender(shared);
+  protected weak(shared: Shared<T>): this {
+    return new WeakSender(shared) as this;
   }
   /** How many Senders are alive (Tokio's `sender_count`). */
   senderCount(): number {
-    return this.#live().senders;
+    return this.live().senders;
   }
   /** How many WeakSenders are alive, this one included (Tokio's `weak_sender_count`). */
   weakSenderCount(): number {
-    return this.#live().weakSenders;
+    return this.live().weakSenders;
   }
   /** Whether `other` belongs to the same channel (Tokio's `same_channel`). */
   sameChannel(other: Sender<T> | Receiver<T> | WeakSender<T>): boolean {
-    return other.sharedWith(this.#live());
-  }
-  /** @internal */
-  sharedWith(shared: object): boolean {
-    return this.#shared === shared;
-  }
-  drop(): void {
-    const shared = this.#shared;
-    if (shared === null) return;
-    this.#shared = null;
-    shared.weakSenders--;
-  }
-  [Symbol.dispose](): void {
-    this.drop();
+    return other.sharedWith(this.live());
   }
 }
 
