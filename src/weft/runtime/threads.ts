@@ -22,12 +22,18 @@ export interface PanicPayload {
   location: SourceLocation | undefined;
 }
 
+/** V8's TypeError for a write to something frozen or sealed: a run's built-ins are (runner/worker/lockdown.ts). */
+const FROZEN_WRITE = /^Cannot (assign to read only property|add property|define property|redefine property)\b/;
+const FROZEN_NOTE = " (if it is one of JavaScript's built-ins, such as Array.prototype, Atomics or Object.prototype: those are read-only while a program runs in this book, as weft relies on them)";
+
 export function panicPayload(error: unknown, context: ThreadContext): PanicPayload {
   const thread = threadLabel(context.threadId, context.name);
   if (error instanceof Error) {
     const name = describeThrown(() => error.name, 'Error');
-    const message = describeThrown(() => error.message, '');
+    let message = describeThrown(() => error.message, '');
     const stack = describeThrown(() => error.stack, '');
+    // Written to an object of the program's own that it froze, or to a built-in: the note says which may be why.
+    if (name === 'TypeError' && FROZEN_WRITE.test(message)) message += FROZEN_NOTE;
     return { name, message, thread, location: context.locate(stack || undefined) };
   }
   // A thrown string, number or object has no stack: where it was thrown is what `thrown` kept.

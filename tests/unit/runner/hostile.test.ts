@@ -455,6 +455,7 @@ function main() {
       expect(hostile.outcome.status).toBe('panic');
       expect(hostile.lines).toEqual([]);
       expect(hostile.errors[0]!.message).toContain(message);
+      expect(hostile.errors[0]!.message).toContain("if it is one of JavaScript's built-ins, such as Array.prototype, Atomics or Object.prototype: those are read-only while a program runs in this book");
       expect(hostile.errors[0]!.location?.line).toBe(4);
       // The same program again (a warm worker of its last run may serve it) fails the same way, at the same place.
       const again = await run(source);
