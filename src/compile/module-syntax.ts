@@ -62,10 +62,11 @@ export function rewriteModuleSyntax(program: Program, s: MagicString, code: stri
   rejectDynamicModuleSyntax(program, fail);
 
   const exported: ExportedName[] = [];
+  const referenced = namesReferenced(program);
   for (const statement of program.body) {
     switch (statement.type) {
       case 'ImportDeclaration':
-        rewriteImport(statement, s, code, fail);
+        rewriteImport(statement, s, code, fail, referenced);
         break;
       case 'ExportNamedDeclaration': {
         if (statement.source) fail(statement.source, 're-exporting from another module is not available here; import the names and export your own');
@@ -112,7 +113,7 @@ export function rewriteModuleSyntax(program: Program, s: MagicString, code: stri
  * `import * as thread from "weft/thread"`            -> `const thread = __weft.import("weft/thread");`
  * `import "weft/thread"`                             -> `__weft.import("weft/thread");`
  */
-function rewriteImport(node: ImportDeclaration, s: MagicString, code: string, fail: (node: AnyNode, message: string) => never): void {
+function rewriteImport(node: ImportDeclaration, s: MagicString, code: string, fail: (node: AnyNode, message: string) => never, referenced: ReadonlySet<string>): void {
   const specifier = String(node.source.value);
   if (specifier === 'weft') {
     fail(node.source, `'weft' itself exports nothing: import from one of its four modules, ${WEFT_MODULES.map((m) => `'${m}'`).join(', ')} (for example, import { spawn } from 'weft/thread')`);
@@ -132,6 +133,13 @@ function rewriteImport(node: ImportDeclaration, s: MagicString, code: string, fa
         fail(each, `\`${each.local.name}\` is a default import, but weft modules have only named exports: write import { … } from '${specifier}'`);
       }
       if (each.type === 'ImportNamespaceSpecifier') continue; // only after a default import, which failed above
+      if (!referenced.has(each.local.name)) {
+        // A name the code never uses as a value (`import { Future }` for `implements Future<T>`: its types are gone
+        // by now) is not read from the module, which has no such export at run time; TypeScript elides it too.
+        const comma = /^\s*,/.exec(code.slice(each.end));
+        s.remove(each.start, comma === null ? each.end : each.end + comma[0].length);
+        continue;
+      }
       const imported = each.imported.type === 'Identifier' ? each.imported.name : JSON.stringify(each.imported.value);
       if (imported !== each.local.name) s.overwrite(each.start, each.end, `${imported}: ${each.local.name}`);
     }
@@ -140,6 +148,18 @@ function rewriteImport(node: ImportDeclaration, s: MagicString, code: string, fa
     replaceKeepingLines(s, code, closingBrace + 1, node.source.start, ' = ');
   }
   s.overwrite(node.source.start, node.source.end, load);
+}
+
+/** Every identifier the program uses outside its import declarations (property names included: a name kept needlessly costs nothing). */
+function namesReferenced(program: Program): Set<string> {
+  const names = new Set<string>();
+  const walk = (node: AnyNode): void => {
+    if (node.type === 'ImportDeclaration') return;
+    if (node.type === 'Identifier') names.add(node.name);
+    for (const child of childNodes(node)) walk(child);
+  };
+  walk(program);
+  return names;
 }
 
 /** `import(…)` and `import.meta` have no meaning in a program that is not a module. */

@@ -57,14 +57,14 @@ describe('compiled programs run', () => {
       '} from "weft/thread";',
       'interface Point { x: number }',
       'export function main() {',
-      '  return spawn(() => 1);',
+      '  return spawn(() => 1) ?? b;',
       '}',
     );
     const generated = compile(source).code.split('\n');
     expect(generated[0]).toBe('(function (__weft) {"use strict";');
     expect(generated.slice(1, 5)).toEqual(['const {', '  spawn,', '  builder: b,', '} = __weft.import("weft/thread");']);
     expect(generated[6]).toBe('function main() {');
-    expect(generated[7]).toBe('  return spawn(__weft.lift(0, () => ({}), () => 1));');
+    expect(generated[7]).toBe('  return spawn(__weft.lift(0, () => ({}), () => 1)) ?? b;');
   });
 
   it('rewrites namespace imports and gives each weft module to the program', () => {

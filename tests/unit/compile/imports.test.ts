@@ -69,3 +69,36 @@ async function main() {
     for (const module of ['weft/thread', 'weft/sync', 'weft/task', 'weft/par']) expect(message).toContain(`'${module}'`);
   });
 });
+
+describe('names imported for their types', () => {
+  it('`import { Future, Context }` used only in types runs: the names are not read from the module, which has no such value', async () => {
+    const run = await runProgram(`import { spawn, Future, Poll, Context } from "weft/task";
+import {
+  Result,
+  Mutex,
+} from "weft/sync";
+
+class Ready implements Future<number> {
+  poll(_cx: Context): Poll<number> { return Poll.ready(5); }
+}
+async function main() {
+  const r: Result<number, string> = { ok: true, value: 1 };
+  const m: Mutex<number> | undefined = undefined;
+  console.log(await spawn(new Ready()), r.ok, m);
+}
+`);
+    expect(run.errors, JSON.stringify(run.errors)).toEqual([]);
+    expect(run.lines).toEqual(['5 true undefined']);
+  });
+
+  it('a name a module does not export, used as a value, still fails at its import, listing what the module exports', async () => {
+    const run = await runProgram(`import { spawn, spwan } from "weft/thread";
+function main() {
+  spwan(() => 1).join();
+}
+`);
+    expect(run.outcome.status).toBe('panic');
+    expect(run.errors[0]!.message).toContain("'weft/thread' has no export named 'spwan'. It exports: ");
+    expect(run.errors[0]!.location?.line).toBe(1);
+  });
+});
