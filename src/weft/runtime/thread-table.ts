@@ -85,9 +85,22 @@ export function allocateThread(memory: RunMemory, name: string | undefined): num
     Atomics.store(i32, slot(threadId, S.id), threadId);
     return claimed(memory, threadId, name);
   }
+  const detached = detachedRunning(i32);
   throw new Error(
-    `weft runs at most ${THREAD_SLOTS} threads at once in one run (running, or finished and not yet joined): join some before spawning more, or drop the handles of those you will not join`,
+    `weft runs at most ${THREAD_SLOTS} threads at once in one run (running, or finished and not yet joined): ` +
+      (detached > 0
+        ? `${detached} of them are detached (their handles were dropped) and still running. A dropped handle does not end its thread, so spawning and dropping faster than the threads finish fills the table: join some, or wait for them to finish (a channel, a Barrier), before spawning more`
+        : 'join some before spawning more, or drop the handles of those you will not join'),
   );
+}
+
+/** How many threads in the table are detached and not yet ended (their `joined` word holds -id). */
+function detachedRunning(i32: Int32Array): number {
+  let count = 0;
+  for (let s = 1; s <= THREAD_SLOTS; s++) {
+    if (Atomics.load(i32, (THREAD_TABLE >> 2) + s * THREAD_SLOT_WORDS + S.joined) < 0) count++;
+  }
+  return count;
 }
 
 /**

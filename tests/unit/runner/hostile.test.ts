@@ -287,6 +287,20 @@ function main() {
     expect(many.lines).toEqual([]);
   });
 
+  it('dropping handles faster than their threads finish fills the table too, and the panic says that detached threads still count', async () => {
+    const flood = await run(`import { spawn, sleep } from "weft/thread";
+import { drop } from "weft/sync";
+function main() {
+  for (let i = 0; i < 1100; i++) drop(spawn(() => sleep(200)));
+  console.log("spawned them all");
+}
+`, { timeoutMs: 60_000 });
+    expect(flood.outcome.status).toBe('panic');
+    expect(flood.errors[0]!.message).toMatch(/at most 1023 threads at once in one run \(running, or finished and not yet joined\): \d+ of them are detached \(their handles were dropped\) and still running/);
+    expect(flood.lines).toEqual([]);
+    await expectNextRunWorks();
+  });
+
   it('a program that spawns threads without end still stops at its time limit, and leaves no worker', async () => {
     const spawner = await run(`import { spawn, sleep } from "weft/thread";
 function main() {
