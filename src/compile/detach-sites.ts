@@ -1,7 +1,7 @@
 /**
  * A statement that spawns a thread and keeps no handle — `spawn(f);`,
  * `builder().name("w").spawn(f);` — becomes `__weft.detach(spawn(f));`
- * (weft/thread.ts `detach`): in Rust that statement drops the JoinHandle at
+ * (runner/worker/program-worker.ts `detach`): in Rust that statement drops the JoinHandle at
  * once, which detaches the thread, so once it ends its place in the run's
  * thread table goes to a later spawn. Without it, a loop spawning threads it
  * never joins (a thread per request) stops at the table's 1,023 places.

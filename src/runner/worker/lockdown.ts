@@ -285,12 +285,8 @@ export function cancelPendingCallbacks(): void {
  * arrays) are frozen through one such value.
  */
 function hardenIntrinsics(global: Record<string, unknown>): void {
-  const frozen = new Set<object>();
   const freeze = (value: unknown) => {
-    if ((typeof value === 'object' || typeof value === 'function') && value !== null && !frozen.has(value)) {
-      frozen.add(value);
-      Object.freeze(value);
-    }
+    if ((typeof value === 'object' || typeof value === 'function') && value !== null) Object.freeze(value);
   };
   const constructors = [
     'Array', 'Object', 'Function', 'Map', 'Set', 'WeakMap', 'WeakSet', 'WeakRef', 'FinalizationRegistry', 'Promise', 'Symbol',
