@@ -38,8 +38,8 @@ import type MagicString from 'magic-string';
 import { calleeName, liftedArgument, type Locate } from './closures.ts';
 import { childNodes, type Binding, type ScopeAnalysis } from './scope.ts';
 
-/** Calls whose async closure argument becomes a task: weft/task's `spawn`, `JoinSet.spawn`. */
-const TASK_SPAWNS = new Set(['spawn']);
+/** Calls whose async closure argument becomes a task: weft/task's `spawn`, `JoinSet.spawn`, `spawnLocal`, `LocalSet.spawnLocal`. */
+const TASK_SPAWNS = new Set(['spawn', 'spawnLocal']);
 
 export interface TaskClosure {
   node: Expression;

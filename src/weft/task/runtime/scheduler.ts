@@ -107,6 +107,23 @@ export class Runtime implements Schedule {
 
   #add(future: Future<unknown>, id: number, name: string | undefined): Task {
     const task = new Task(this, id, name, future);
+    this.#link(task);
+    return task;
+  }
+
+  /**
+   * Makes a task made before any runtime ran it (a LocalSet's, spawned
+   * outside async code: local-set.ts) one of this runtime's: it gets its
+   * id, joins the live tasks and is queued.
+   */
+  adopt(task: Task): void {
+    task.id = this.#nextTaskId++;
+    task.runtime = this;
+    this.#link(task);
+  }
+
+  #link(task: Task): void {
+    const id = task.id;
     task.prev = this.#last;
     if (this.#last !== null) this.#last.next = task;
     else this.#first = task;
@@ -114,7 +131,6 @@ export class Runtime implements Schedule {
     if (this.#traced) traceTaskSpawn(id, this.time.clockForTrace());
     task.state = QUEUED;
     this.enqueue(task);
-    return task;
   }
 
   enqueue(task: Task): void {
@@ -169,6 +185,25 @@ export class Runtime implements Schedule {
     if (task.state === IDLE) {
       task.state = QUEUED;
       this.enqueue(task);
+    }
+  }
+
+  /**
+   * Cancels `task` now, not at the executor's next turn (a LocalSet dropped
+   * drops its tasks' futures at once, as Tokio's does): its cleanup runs
+   * before this returns. A task being polled right now is only asked to stop.
+   */
+  cancelNow(task: Task): void {
+    if (task.state === DONE) return;
+    if (task.state === RUNNING || task.state === RUNNING_WOKEN) {
+      this.abort(task);
+      return;
+    }
+    const previous = runningTask();
+    try {
+      this.#cancel(task);
+    } finally {
+      setRunningTask(previous);
     }
   }
 

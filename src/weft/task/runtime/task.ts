@@ -40,7 +40,8 @@ export interface Schedule {
  * three, for the many tasks that live only a poll or two.
  */
 export class Task extends Context {
-  readonly id: number;
+  /** Its id; a LocalSet's task made before any runtime ran it gets it when one adopts it (scheduler.ts `adopt`). */
+  id: number;
   /** Its name, if it was given one (`spawn(f, { name })`; main's task is 'main'). */
   readonly #name: string | undefined;
   get name(): string {
@@ -59,8 +60,8 @@ export class Task extends Context {
   /** Neighbours in the runtime's list of live tasks (an intrusive list: no allocation per spawn). */
   prev: Task | null = null;
   next: Task | null = null;
-  /** The runtime that runs it: a woken task is queued there, an aborted one cancelled there. */
-  readonly runtime: Schedule;
+  /** The runtime that runs it: a woken task is queued there, an aborted one cancelled there (a LocalSet until a runtime adopts it). */
+  runtime: Schedule;
   // Stats (Tokio's task metrics): polls, wakes, busy time, the line it awaits at.
   polls = 0;
   wakes = 0;
