@@ -257,3 +257,59 @@ async function main() {
     expect(lines).toEqual(['made before: made', 'after a dropped waiter: t', 'notifyOne passed on: n']);
   });
 });
+
+describe('mapped guards (Tokio 1.24: MutexGuard::map, RwLockReadGuard::map, RwLockWriteGuard::map, try_map)', () => {
+  it('a mapped guard holds the lock until it is dropped, changes the part it maps through its fields, and refuses an assignment that could not reach the lock', async () => {
+    const lines = await ok(`
+async function main() {
+  const m = new Mutex({ name: "a", counts: { hits: 0 } });
+  {
+    using counts = (await m.lock()).map((v) => v.counts);
+    counts.value.hits += 5;
+    console.log("locked while mapped:", m.tryLock() === undefined);
+    try { counts.value = { hits: 99 }; } catch (e) { console.log((e as Error).name); }
+    const deeper = counts.map((c) => c);
+    console.log("the first mapped guard is spent:", (() => { try { counts.value; return false; } catch { return true; } })());
+    deeper.unlock();
+  }
+  const g = m.tryLock()!;
+  console.log("unlocked after drop:", g.value.counts.hits);
+  const declined = g.tryMap((v) => (v.name === "b" ? v.counts : undefined));
+  console.log("try_map declined, guard kept:", declined.ok, !declined.ok && declined.value === g, g.value.name);
+  const taken = g.tryMap((v) => v.counts);
+  console.log("try_map took it:", taken.ok, m.tryLock() === undefined);
+  if (taken.ok) drop(taken.value);
+  // A closure that throws leaves the guard holding the lock.
+  const h = (await m.lock());
+  try { h.map(() => { throw new Error("boom"); }); } catch (e) { console.log("map threw", (e as Error).message, "still locked:", m.tryLock() === undefined, h.value.name); }
+  h.unlock();
+
+  const rw = new RwLock({ list: [1, 2, 3] });
+  const w = (await rw.write()).map((v) => v.list);
+  w.value.push(4);
+  console.log("mapped write holds the lock:", rw.tryRead() === undefined);
+  const r = w.downgrade();
+  const other = rw.tryRead();
+  console.log("downgraded: readers may read:", other !== undefined, "writers may not:", rw.tryWrite() === undefined, r.value.length);
+  r.unlock();
+  other?.unlock();
+  const rg = (await rw.read()).map((v) => v.list.length);
+  console.log("mapped read:", rg.value, rw.tryWrite() === undefined);
+  drop(rg);
+  console.log("all free:", rw.tryWrite() !== undefined);
+}`);
+    expect(lines).toEqual([
+      'locked while mapped: true',
+      'TypeError',
+      'the first mapped guard is spent: true',
+      'unlocked after drop: 5',
+      'try_map declined, guard kept: false true a',
+      'try_map took it: true true',
+      'map threw boom still locked: true a',
+      'mapped write holds the lock: true',
+      'downgraded: readers may read: true writers may not: true 4',
+      'mapped read: 4 true',
+      'all free: true',
+    ]);
+  });
+});

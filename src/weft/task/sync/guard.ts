@@ -3,11 +3,23 @@
  * Semaphore (semaphore.ts), as in Tokio, whose permits a guard holds. There
  * is no poisoning: a task that panics while holding a guard gives the lock
  * back when the guard is dropped (Tokio's behaviour too).
+ *
+ * A guard can be mapped to a part of the value (`guard.map((v) => v.field)`),
+ * as Rust maps a `&mut T` to a `&mut U`. JavaScript has no reference to a
+ * field, so the mapped guard holds what the closure returned: an object is
+ * shared with the locked value and changed through its fields; assigning
+ * the mapped guard's `value` is refused rather than silently changing
+ * nothing in the lock.
  */
 import type { Awaitable, Context, Poll, WaitsOn } from '../future.ts';
 import { pollFn } from './poll-fn.ts';
 import { TAKE } from '../move.ts';
 import type { SemaphorePermit } from './semaphore.ts';
+
+/** Why a mapped guard's `value` cannot be assigned (guard.ts's header says why). */
+export const MAPPED_ASSIGNMENT =
+  "a mapped guard's value is the part its map closure returned, and JavaScript has no reference to a field: " +
+  'assigning it would not change the locked value. Change the part through its fields, or map to the object that holds the field';
 
 /** `inner`'s value, mapped, as a future of its own (a lock's permit as its guard). */
 export function mapped<T, U>(inner: Awaitable<T>, map: (value: T) => U, what: () => string, waitsOn?: () => WaitsOn): Awaitable<U> {
@@ -46,6 +58,21 @@ export class Guard<T> {
   /** @internal The value's cell, for a guard made from this one. */
   protected sharedCell(): { value: T } {
     return this.#cell;
+  }
+  /**
+   * A guard of kind `Mapped` holding this guard's permit, whose value is what
+   * `f` returns for this one's: the lock stays held, by the new guard (the
+   * `map` of Tokio's guards). This guard is spent. If `f` throws, this guard
+   * still holds the lock.
+   */
+  protected mapInto<U, G>(f: (value: T) => U, Mapped: new (permit: SemaphorePermit, cell: { value: U }, what: string) => G, what: string): G {
+    const value = f(this.cell().value);
+    return new Mapped(this.takePermit(), { value }, what);
+  }
+  /** `mapInto` when `f` may decline (returns undefined): then undefined, and this guard keeps the lock (the `try_map` of Tokio's guards). */
+  protected tryMapInto<U, G>(f: (value: T) => U | undefined, Mapped: new (permit: SemaphorePermit, cell: { value: U }, what: string) => G, what: string): G | undefined {
+    const value = f(this.cell().value);
+    return value === undefined ? undefined : new Mapped(this.takePermit(), { value }, what);
   }
   /** Unlocks (also what disposing the guard does: `using guard = await m.lock()`). */
   unlock(): void {

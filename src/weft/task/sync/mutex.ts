@@ -9,7 +9,8 @@
  */
 import type { Awaitable } from '../future.ts';
 import { Semaphore } from './semaphore.ts';
-import { Guard, mapped } from './guard.ts';
+import { Guard, MAPPED_ASSIGNMENT, mapped } from './guard.ts';
+import { err, ok, type Result } from '../../sync/result.ts';
 import { runningTask } from '../runtime/task.ts';
 import { runLocal } from '../../runtime/run-local.ts';
 
@@ -23,6 +24,42 @@ export class MutexGuard<T> extends Guard<T> {
   }
   set value(next: T) {
     this.cell().value = next;
+  }
+  /**
+   * A guard of a part of the value, the lock still held (Tokio's
+   * `MutexGuard::map`): `const g = (await m.lock()).map((v) => v.inner)`.
+   * This guard is spent; unlocking the mapped one unlocks the Mutex. The
+   * part is what `f` returns (guard.ts: an object, changed through its fields).
+   */
+  map<U>(f: (value: T) => U): MappedMutexGuard<U> {
+    return this.mapInto(f, MappedMutexGuard, 'MappedMutexGuard');
+  }
+  /**
+   * `map` where `f` may return undefined (Tokio's `try_map`, whose `Err(self)`
+   * is `{ ok: false, value: this guard }`, still locked).
+   */
+  tryMap<U>(f: (value: T) => U | undefined): Result<MappedMutexGuard<U>, MutexGuard<T>> {
+    const mapped = this.tryMapInto(f, MappedMutexGuard, 'MappedMutexGuard');
+    return mapped === undefined ? err(this) : ok(mapped);
+  }
+}
+
+/** A guard of a part of a Mutex's value (Tokio's `MappedMutexGuard`), made by `MutexGuard.map`. */
+export class MappedMutexGuard<T> extends Guard<T> {
+  get value(): T {
+    return this.cell().value;
+  }
+  set value(_next: T) {
+    throw new TypeError(MAPPED_ASSIGNMENT);
+  }
+  /** A guard of a part of this part (Tokio's `MappedMutexGuard::map`). */
+  map<U>(f: (value: T) => U): MappedMutexGuard<U> {
+    return this.mapInto(f, MappedMutexGuard, 'MappedMutexGuard');
+  }
+  /** `map` where `f` may return undefined (Tokio's `try_map`). */
+  tryMap<U>(f: (value: T) => U | undefined): Result<MappedMutexGuard<U>, MappedMutexGuard<T>> {
+    const mapped = this.tryMapInto(f, MappedMutexGuard, 'MappedMutexGuard');
+    return mapped === undefined ? err(this) : ok(mapped);
   }
 }
 
@@ -52,7 +89,7 @@ export class Mutex<T> {
       return undefined;
     }
   }
-  /** Tokio's `lock_owned`: the same guard as `lock()` (a weft guard borrows nothing). */
+  /** Tokio's `lock_owned`: the same guard as `lock()` (a weft guard borrows nothing, so `OwnedMutexGuard` is `MutexGuard`). */
   lockOwned(): Awaitable<MutexGuard<T>> {
     return this.lock();
   }

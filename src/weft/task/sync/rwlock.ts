@@ -8,12 +8,22 @@
  * back the readers that come after it. No poisoning (guard.ts).
  */
 import type { Awaitable } from '../future.ts';
-import { Semaphore } from './semaphore.ts';
-import { Guard, mapped } from './guard.ts';
+import { Semaphore, type SemaphorePermit } from './semaphore.ts';
+import { Guard, MAPPED_ASSIGNMENT, mapped } from './guard.ts';
+import { err, ok, type Result } from '../../sync/result.ts';
 
 export class RwLockReadGuard<T> extends Guard<T> {
   get value(): T {
     return this.cell().value;
+  }
+  /** A read guard of a part of the value, the read lock still held (Tokio's `RwLockReadGuard::map`). This guard is spent. */
+  map<U>(f: (value: T) => U): RwLockReadGuard<U> {
+    return this.mapInto(f, RwLockReadGuard, 'RwLockReadGuard');
+  }
+  /** `map` where `f` may return undefined (Tokio's `try_map`: `{ ok: false, value: this guard }`, still locked). */
+  tryMap<U>(f: (value: T) => U | undefined): Result<RwLockReadGuard<U>, RwLockReadGuard<T>> {
+    const mapped = this.tryMapInto(f, RwLockReadGuard, 'RwLockReadGuard');
+    return mapped === undefined ? err(this) : ok(mapped);
   }
 }
 
@@ -30,12 +40,51 @@ export class RwLockWriteGuard<T> extends Guard<T> {
    * now read too. This guard is spent.
    */
   downgrade(): RwLockReadGuard<T> {
-    const cell = this.sharedCell();
-    const permit = this.takePermit();
-    const read = permit.split(1)!;
-    permit.release();
-    return new RwLockReadGuard(read, cell, 'RwLockReadGuard');
+    return downgraded(this.takePermit(), this.sharedCell());
   }
+  /**
+   * A write guard of a part of the value, the write lock still held
+   * (Tokio's `RwLockWriteGuard::map`). This guard is spent. The part is what
+   * `f` returns (guard.ts: an object, changed through its fields).
+   */
+  map<U>(f: (value: T) => U): RwLockMappedWriteGuard<U> {
+    return this.mapInto(f, RwLockMappedWriteGuard, 'RwLockMappedWriteGuard');
+  }
+  /** `map` where `f` may return undefined (Tokio's `try_map`: `{ ok: false, value: this guard }`, still locked). */
+  tryMap<U>(f: (value: T) => U | undefined): Result<RwLockMappedWriteGuard<U>, RwLockWriteGuard<T>> {
+    const mapped = this.tryMapInto(f, RwLockMappedWriteGuard, 'RwLockMappedWriteGuard');
+    return mapped === undefined ? err(this) : ok(mapped);
+  }
+}
+
+/** A write guard of a part of an RwLock's value (Tokio's `RwLockMappedWriteGuard`), made by `RwLockWriteGuard.map`. */
+export class RwLockMappedWriteGuard<T> extends Guard<T> {
+  get value(): T {
+    return this.cell().value;
+  }
+  set value(_next: T) {
+    throw new TypeError(MAPPED_ASSIGNMENT);
+  }
+  /** A guard of a part of this part (Tokio's `RwLockMappedWriteGuard::map`). */
+  map<U>(f: (value: T) => U): RwLockMappedWriteGuard<U> {
+    return this.mapInto(f, RwLockMappedWriteGuard, 'RwLockMappedWriteGuard');
+  }
+  /** `map` where `f` may return undefined (Tokio's `try_map`). */
+  tryMap<U>(f: (value: T) => U | undefined): Result<RwLockMappedWriteGuard<U>, RwLockMappedWriteGuard<T>> {
+    const mapped = this.tryMapInto(f, RwLockMappedWriteGuard, 'RwLockMappedWriteGuard');
+    return mapped === undefined ? err(this) : ok(mapped);
+  }
+  /** A read guard of the same part, no writer let in between (Tokio's `RwLockMappedWriteGuard::downgrade`). This guard is spent. */
+  downgrade(): RwLockReadGuard<T> {
+    return downgraded(this.takePermit(), this.sharedCell());
+  }
+}
+
+/** A write guard's permits, given back but for one, which reads `cell`. */
+function downgraded<T>(permit: SemaphorePermit, cell: { value: T }): RwLockReadGuard<T> {
+  const read = permit.split(1)!;
+  permit.release();
+  return new RwLockReadGuard(read, cell, 'RwLockReadGuard');
 }
 
 const MAX_READS = 1 << 20;
