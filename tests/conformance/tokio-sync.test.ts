@@ -1,6 +1,7 @@
 /**
  * Tokio's own tests of tokio::sync (tokio/tests/sync_mpsc.rs,
- * sync_oneshot.rs, sync_watch.rs, sync_semaphore.rs) and of JoinSet
+ * sync_oneshot.rs, sync_watch.rs, sync_semaphore.rs, the blocking_* cases
+ * of sync_panic.rs) and of JoinSet
  * (task_join_set.rs), ported to weft/task. Upstream drives futures by hand
  * with tokio_test (`assert_pending!(t.poll())`); here `pollOnce` does the
  * same with a biased `select` against a future that is ready at once (the
@@ -838,6 +839,83 @@ ported('tokio tests/task_join_set.rs', {
   while ((res = await set.joinNext()) !== undefined) seen[res.value as number] = true;
   console.log(seen.every(Boolean));`,
       expect: ['true'],
+    },
+  ],
+});
+
+const BLOCKING_IN_RUNTIME =
+  'Cannot block the current thread from within a runtime. This happens because a function attempted to block the current thread ' +
+  'while the thread is being used to drive asynchronous tasks. Await the async version instead.';
+
+ported('tokio tests/sync_panic.rs, sync_mpsc.rs (blocking_* calls)', {
+  imports: `import { blockOn, mpsc, oneshot, Mutex, RwLock, drop } from "weft/task";`,
+  cases: [
+    {
+      test: 'mutex_blocking_lock_panic_caller',
+      body: `  blockOn(async () => { const mutex = new Mutex(5); const _g = mutex.blockingLock(); });`,
+      expect: [`panicked: Error: blockingLock: ${BLOCKING_IN_RUNTIME}`],
+    },
+    {
+      test: 'oneshot_blocking_recv_panic_caller',
+      body: `  blockOn(async () => { const [_tx, rx] = oneshot.channel<number>(); rx.blockingRecv(); });`,
+      expect: [`panicked: Error: blockingRecv: ${BLOCKING_IN_RUNTIME}`],
+    },
+    {
+      test: 'rwlock_blocking_read_panic_caller, rwlock_blocking_write_panic_caller',
+      body: `  for (const f of [(l: RwLock<number>) => l.blockingRead(), (l: RwLock<number>) => l.blockingWrite()]) {
+    try { blockOn(async () => { f(new RwLock(5)); }); } catch (e) { console.log((e as Error).message.split(":")[0]); }
+  }`,
+      expect: ['blockingRead', 'blockingWrite'],
+    },
+    {
+      test: 'mpsc_bounded_receiver_blocking_recv_panic_caller, mpsc_unbounded_receiver_blocking_recv_panic_caller (blocking_recv_async)',
+      body: `  for (const make of [() => mpsc.channel<number>(1), () => mpsc.unboundedChannel<number>()]) {
+    try { blockOn(async () => { const [_tx, rx] = make(); rx.blockingRecv(); }); } catch (e) { console.log((e as Error).message === "blockingRecv: ${BLOCKING_IN_RUNTIME}"); }
+  }`,
+      expect: ['true', 'true'],
+    },
+    {
+      test: 'mpsc_bounded_sender_blocking_send_panic_caller (blocking_send_async)',
+      body: `  let kept = -1;
+  blockOn(async () => {
+    const [tx, rx] = mpsc.channel<number>(1);
+    try { tx.blockingSend(1); } catch (e) { console.log((e as Error).message.startsWith("blockingSend: Cannot block")); }
+    // The panic came before the send: nothing was sent.
+    kept = rx.len();
+  });
+  console.log(kept);`,
+      expect: ['true', '0'],
+    },
+    {
+      test: 'blocking calls outside async code succeed when they need not wait (Tokio: blocking_recv, blocking_send, blocking_lock from a sync thread)',
+      body: `  const [tx, rx] = mpsc.channel<number>(1);
+  tx.blockingSend(10);
+  console.log("recv", rx.blockingRecv());
+  drop(tx);
+  console.log("closed", rx.blockingRecv());
+  const [otx, orx] = oneshot.channel<string>();
+  otx.send("one");
+  console.log("oneshot", orx.blockingRecv());
+  const m = new Mutex(5);
+  const g = m.blockingLock();
+  g.value += 1;
+  g.unlock();
+  const l = new RwLock(1);
+  const r1 = l.blockingRead(), r2 = l.blockingRead();
+  console.log("mutex", m.blockingLock().value, "readers", r1.value + r2.value);`,
+      expect: ['recv 10', 'closed undefined', 'oneshot one', 'mutex 6 readers 2'],
+    },
+    {
+      test: 'a blocking call outside async code that would wait for ever throws instead of hanging',
+      body: `  const m = new Mutex(0);
+  const g = m.blockingLock();
+  for (const f of [() => m.blockingLock(), () => { const [_tx, rx] = mpsc.channel<number>(1); return rx.blockingRecv(); }]) {
+    try { f(); } catch (e) { console.log((e as Error).message.split(":")[0]); }
+  }
+  g.unlock();
+  // The cancelled wait left no waiter behind: the lock is free again.
+  console.log(m.tryLock() !== undefined);`,
+      expect: ['blockingLock would block this thread for ever', 'blockingRecv would block this thread for ever', 'true'],
     },
   ],
 });

@@ -15,6 +15,7 @@
 import { dropFuture, PENDING, Poll, type Awaitable, type Context, type Future, type Waker } from '../future.ts';
 import { SendError, TryRecvError, TrySendError } from '../../sync/errors.ts';
 import { pollFn } from './poll-fn.ts';
+import { blockingCall } from './blocking-call.ts';
 import { giveAway, TAKE } from '../move.ts';
 import { Semaphore, SemaphorePermit } from './semaphore.ts';
 import { Elapsed, timeout } from '../time.ts';
@@ -243,6 +244,14 @@ export class Sender<T> extends SenderBase<T> {
     const chan = this.live();
     chan.senders++;
     return new Sender(chan);
+  }
+  /**
+   * `send` from code that is not async (Tokio's `blocking_send`): throws
+   * inside async code, as Tokio panics, and throws rather than block for
+   * ever when the channel is full (blocking-call.ts says why).
+   */
+  blockingSend(value: T): void {
+    blockingCall(() => this.send(value), 'blockingSend', 'room in a full channel');
   }
   /** Sends `value`, waiting while the channel is full. Throws SendError (with the value) if the Receiver is gone. */
   send(value: T): Awaitable<void> {
@@ -589,6 +598,14 @@ export class Receiver<T> {
   #moved = false;
   constructor(chan: Chan<T>) {
     this.#chan = chan;
+  }
+  /**
+   * `recv` from code that is not async (Tokio's `blocking_recv`): throws
+   * inside async code, as Tokio panics, and throws rather than block for
+   * ever when no message is queued and a Sender is alive (blocking-call.ts).
+   */
+  blockingRecv(): T | undefined {
+    return blockingCall(() => this.recv(), 'blockingRecv', 'a message on an empty channel');
   }
   /** The next message, or undefined once every Sender is dropped and nothing is left. */
   recv(): Awaitable<T | undefined> {

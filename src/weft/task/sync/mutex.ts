@@ -12,6 +12,7 @@ import { Semaphore } from './semaphore.ts';
 import { Guard, MAPPED_ASSIGNMENT, mapped } from './guard.ts';
 import { err, ok, type Result } from '../../sync/result.ts';
 import { runningTask } from '../runtime/task.ts';
+import { blockingCall } from './blocking-call.ts';
 import { runLocal } from '../../runtime/run-local.ts';
 
 /** Async Mutexes of this thread, numbered as made, for a hang's wait-for graph ("async Mutex 2"). */
@@ -80,6 +81,18 @@ export class Mutex<T> {
       () => this.#heldBy(),
       () => ({ object: this.#name, kind: 'lock', ...(this.#semaphore.availablePermits() === 0 && this.#taker ? { holder: this.#taker } : {}) }),
     );
+  }
+  /**
+   * Locks from code that is not async (Tokio's `blocking_lock`): throws
+   * inside async code, as Tokio panics, and throws rather than block for
+   * ever when the lock is taken (blocking-call.ts says why).
+   */
+  blockingLock(): MutexGuard<T> {
+    return blockingCall(() => this.lock(), 'blockingLock', 'an async Mutex that is locked');
+  }
+  /** Tokio's `blocking_lock_owned`: `blockingLock()`. */
+  blockingLockOwned(): MutexGuard<T> {
+    return this.blockingLock();
   }
   /** The guard if the lock is free now, else undefined. */
   tryLock(): MutexGuard<T> | undefined {

@@ -8,6 +8,7 @@
 import { awaitable, PENDING, Poll, refuseThen, type Awaitable, type Context, type Future, type Waker } from '../future.ts';
 import { RecvError, SendError, TryRecvError } from '../../sync/errors.ts';
 import { giveAway, TAKE } from '../move.ts';
+import { blockingCall } from './blocking-call.ts';
 import { traceOneshotSend, tracing } from '../../runtime/trace.ts';
 import { runningTaskAt } from '../runtime.ts';
 
@@ -120,6 +121,15 @@ export class Receiver<T> implements Future<T> {
     }
     slot.waker = cx.waker();
     return PENDING;
+  }
+  /**
+   * The value, from code that is not async (Tokio's `blocking_recv`): throws
+   * RecvError once the Sender is gone, throws inside async code, as Tokio
+   * panics, and throws rather than block for ever while the Sender may still
+   * send (blocking-call.ts says why).
+   */
+  blockingRecv(): T {
+    return blockingCall(() => this, 'blockingRecv', 'a value the Sender has not sent');
   }
   /**
    * The value if it was sent, else throws TryRecvError: 'empty' while a value

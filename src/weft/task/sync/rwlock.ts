@@ -10,6 +10,7 @@
 import type { Awaitable } from '../future.ts';
 import { Semaphore, type SemaphorePermit } from './semaphore.ts';
 import { Guard, MAPPED_ASSIGNMENT, mapped } from './guard.ts';
+import { blockingCall } from './blocking-call.ts';
 import { err, ok, type Result } from '../../sync/result.ts';
 
 export class RwLockReadGuard<T> extends Guard<T> {
@@ -132,6 +133,14 @@ export class RwLock<T> {
   /** Exclusive access. */
   write(): Awaitable<RwLockWriteGuard<T>> {
     return mapped(this.#semaphore.acquire(this.#max), (p) => new RwLockWriteGuard(p, this.#cell, 'RwLockWriteGuard'), () => 'write access to an async RwLock');
+  }
+  /** `read()` from code that is not async (Tokio's `blocking_read`; blocking-call.ts: throws where it would block for ever). */
+  blockingRead(): RwLockReadGuard<T> {
+    return blockingCall(() => this.read(), 'blockingRead', 'an async RwLock that a writer holds');
+  }
+  /** `write()` from code that is not async (Tokio's `blocking_write`; blocking-call.ts). */
+  blockingWrite(): RwLockWriteGuard<T> {
+    return blockingCall(() => this.write(), 'blockingWrite', 'an async RwLock that is locked');
   }
   tryRead(): RwLockReadGuard<T> | undefined {
     try {
