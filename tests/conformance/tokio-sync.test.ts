@@ -919,3 +919,125 @@ ported('tokio tests/sync_panic.rs, sync_mpsc.rs (blocking_* calls)', {
     },
   ],
 });
+
+/** tokio_test::task::spawn: a future polled by hand with a waker that records whether it was woken since the last poll. */
+const MOCK_TASK = `
+function mockTask<T>(f: Awaitable<T>) {
+  let woken = false;
+  const cx = new Context(Waker.from(() => { woken = true; }));
+  return {
+    poll(): Poll<T> { woken = false; return f.poll(cx); },
+    isWoken: () => woken,
+    drop: () => f[Symbol.dispose]?.(),
+  };
+}
+function ready<T>(p: Poll<T>): T { if (!p.ready) throw new Error("assert_ready: the future was pending"); return p.value; }
+function assertPending<T>(p: Poll<T>): void { if (p.ready) throw new Error("assert_pending: the future was ready"); }
+`;
+
+ported('tokio tests/sync_rwlock.rs', {
+  imports: `import { spawn, RwLock, Barrier, Context, Waker, Poll, drop, type Awaitable } from "weft/task";`,
+  helpers: MOCK_TASK,
+  async: true,
+  cases: [
+    {
+      test: 'read_shared',
+      body: `  const rwlock = new RwLock(100);
+  const t1 = mockTask(rwlock.read());
+  const g1 = ready(t1.poll());
+  const t2 = mockTask(rwlock.read());
+  const g2 = ready(t2.poll());
+  console.log(g1.value, g2.value);`,
+      expect: ['100 100'],
+    },
+    {
+      test: 'write_shared_pending',
+      body: `  const rwlock = new RwLock(100);
+  const _g1 = ready(mockTask(rwlock.read()).poll());
+  assertPending(mockTask(rwlock.write()).poll());
+  console.log("ok");`,
+      expect: ['ok'],
+    },
+    {
+      test: 'read_exclusive_pending',
+      body: `  const rwlock = new RwLock(100);
+  const _g1 = ready(mockTask(rwlock.write()).poll());
+  assertPending(mockTask(rwlock.read()).poll());
+  console.log("ok");`,
+      expect: ['ok'],
+    },
+    {
+      test: 'write_exclusive_pending',
+      body: `  const rwlock = new RwLock(100);
+  const _g1 = ready(mockTask(rwlock.write()).poll());
+  assertPending(mockTask(rwlock.write()).poll());
+  console.log("ok");`,
+      expect: ['ok'],
+    },
+    {
+      test: 'write_shared_drop',
+      body: `  const rwlock = new RwLock(100);
+  const g1 = ready(mockTask(rwlock.read()).poll());
+  const t2 = mockTask(rwlock.write());
+  assertPending(t2.poll());
+  drop(g1);
+  console.log("woken", t2.isWoken());
+  const g2 = ready(t2.poll());
+  console.log(g2.value);`,
+      expect: ['woken true', '100'],
+    },
+    {
+      test: 'write_read_shared_pending',
+      body: `  const rwlock = new RwLock(100);
+  const _g1 = ready(mockTask(rwlock.read()).poll());
+  const _g2 = ready(mockTask(rwlock.read()).poll());
+  assertPending(mockTask(rwlock.write()).poll());
+  assertPending(mockTask(rwlock.read()).poll());
+  console.log("ok");`,
+      expect: ['ok'],
+    },
+    {
+      test: 'write_read_shared_drop_pending',
+      body: `  const rwlock = new RwLock(100);
+  const _g1 = ready(mockTask(rwlock.read()).poll());
+  const t2 = mockTask(rwlock.write());
+  assertPending(t2.poll());
+  const t3 = mockTask(rwlock.read());
+  assertPending(t3.poll());
+  t2.drop();
+  console.log("woken", t3.isWoken());
+  const g3 = ready(t3.poll());
+  console.log(g3.value);`,
+      expect: ['woken true', '100'],
+    },
+    {
+      test: 'read_uncontested',
+      body: `  const rwlock = new RwLock(100);
+  console.log((await rwlock.read()).value);`,
+      expect: ['100'],
+    },
+    {
+      test: 'write_uncontested',
+      body: `  const rwlock = new RwLock(100);
+  const result = await rwlock.write();
+  result.value += 50;
+  console.log(result.value);`,
+      expect: ['150'],
+    },
+    {
+      test: 'multithreaded (as tasks of one thread: weft/task runs on one)',
+      body: `  const barrier = new Barrier(5);
+  const rwlock = new RwLock(0);
+  for (const add of [2, 3, 5, 7]) {
+    spawn(async () => {
+      for (let i = 0; i < 1000; i++) { const guard = await rwlock.write(); guard.value += add; guard.unlock(); }
+      await barrier.wait();
+    });
+  }
+  await barrier.wait();
+  const g = await rwlock.read();
+  console.log(g.value);`,
+      expect: ['17000'],
+    },
+  ],
+});
