@@ -91,3 +91,13 @@ export class Guard<T> {
     return { fresh, what: this.#what };
   }
 }
+
+/** What a mapped guard's value is: the part, to read and change through its fields, not to assign (MappedMutexGuard, RwLockMappedWriteGuard). */
+export abstract class MappedGuard<T> extends Guard<T> {
+  get value(): T {
+    return this.cell().value;
+  }
+  set value(_next: T) {
+    throw new TypeError(MAPPED_ASSIGNMENT);
+  }
+}

@@ -9,7 +9,7 @@
  */
 import type { Awaitable } from '../future.ts';
 import { Semaphore } from './semaphore.ts';
-import { Guard, MAPPED_ASSIGNMENT, mapped } from './guard.ts';
+import { Guard, MappedGuard, mapped } from './guard.ts';
 import { err, ok, type Result } from '../../sync/result.ts';
 import { runningTask } from '../runtime/task.ts';
 import { blockingCall } from './blocking-call.ts';
@@ -46,13 +46,7 @@ export class MutexGuard<T> extends Guard<T> {
 }
 
 /** A guard of a part of a Mutex's value (Tokio's `MappedMutexGuard`), made by `MutexGuard.map`. */
-export class MappedMutexGuard<T> extends Guard<T> {
-  get value(): T {
-    return this.cell().value;
-  }
-  set value(_next: T) {
-    throw new TypeError(MAPPED_ASSIGNMENT);
-  }
+export class MappedMutexGuard<T> extends MappedGuard<T> {
   /** A guard of a part of this part (Tokio's `MappedMutexGuard::map`). */
   map<U>(f: (value: T) => U): MappedMutexGuard<U> {
     return this.mapInto(f, MappedMutexGuard, 'MappedMutexGuard');

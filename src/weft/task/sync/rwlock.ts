@@ -9,7 +9,7 @@
  */
 import type { Awaitable } from '../future.ts';
 import { Semaphore, type SemaphorePermit } from './semaphore.ts';
-import { Guard, MAPPED_ASSIGNMENT, mapped } from './guard.ts';
+import { Guard, MappedGuard, mapped } from './guard.ts';
 import { blockingCall } from './blocking-call.ts';
 import { err, ok, type Result } from '../../sync/result.ts';
 
@@ -59,13 +59,7 @@ export class RwLockWriteGuard<T> extends Guard<T> {
 }
 
 /** A write guard of a part of an RwLock's value (Tokio's `RwLockMappedWriteGuard`), made by `RwLockWriteGuard.map`. */
-export class RwLockMappedWriteGuard<T> extends Guard<T> {
-  get value(): T {
-    return this.cell().value;
-  }
-  set value(_next: T) {
-    throw new TypeError(MAPPED_ASSIGNMENT);
-  }
+export class RwLockMappedWriteGuard<T> extends MappedGuard<T> {
   /** A guard of a part of this part (Tokio's `RwLockMappedWriteGuard::map`). */
   map<U>(f: (value: T) => U): RwLockMappedWriteGuard<U> {
     return this.mapInto(f, RwLockMappedWriteGuard, 'RwLockMappedWriteGuard');
