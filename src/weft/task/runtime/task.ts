@@ -11,7 +11,7 @@
  * timeline show.
  */
 import { AsyncFn } from '../async-fn.ts';
-import { Context, describeFuture, SELF_WAKING, type Future, type WaitsOn, type Waker } from '../future.ts';
+import { Context, describeFuture, intoFuture, SELF_WAKING, type Future, type WaitsOn, type Waker } from '../future.ts';
 import { runLocal } from '../../runtime/run-local.ts';
 
 export const IDLE = 0;
@@ -20,6 +20,12 @@ export const RUNNING = 2;
 /** Woken while being polled: queued again once the poll returns. */
 export const RUNNING_WOKEN = 3;
 export const DONE = 4;
+
+/** The factory the compile step wraps a spawned async closure in (move.ts): given the bindings of what it moved, the closure. */
+export type TaskFactory = (moved: Record<string, unknown>) => Function;
+
+/** The bindings of a closure that rebinds no variable. */
+export const NO_BINDINGS: Record<string, unknown> = Object.freeze({});
 
 export type TaskOutcome = { kind: 'ok'; value: unknown } | { kind: 'panic'; error: unknown } | { kind: 'cancelled' };
 
@@ -46,7 +52,12 @@ export class Task extends Context {
   get name(): string {
     return this.#name ?? `task ${this.id}`;
   }
+  /** Its future: null once it finished, and before its first poll when it starts from `factory`. */
   future: Future<unknown> | null;
+  /** A spawned async closure with no parameters, made into the future at the first poll (`start`; move.ts takeCaptures). */
+  factory: TaskFactory | null = null;
+  /** What `factory` binds, when not NO_BINDINGS. */
+  bindings: Record<string, unknown> | null = null;
   state = IDLE;
   outcome: TaskOutcome | undefined;
   abortRequested = false;
@@ -69,12 +80,20 @@ export class Task extends Context {
   /** How many sleeps (weft/task's sleep, sleepUntil, timeout…) waited in its polls, each counted once. */
   timers = 0;
 
-  constructor(runtime: Schedule, id: number, name: string | undefined, future: Future<unknown>) {
+  constructor(runtime: Schedule, id: number, name: string | undefined, future: Future<unknown> | null) {
     super(SELF_WAKING);
     this.runtime = runtime;
     this.id = id;
     this.#name = name;
     this.future = future;
+  }
+
+  /** The future of a task that starts from its factory (the executor's first poll of it). */
+  start(): Future<unknown> {
+    const factory = this.factory!;
+    const bindings = this.bindings ?? NO_BINDINGS;
+    this.factory = this.bindings = null;
+    return (this.future = intoFuture(factory(bindings), 'spawn'));
   }
 
   /** Called through the task's Waker. */
