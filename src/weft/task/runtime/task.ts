@@ -27,6 +27,11 @@ export type TaskFactory = (moved: Record<string, unknown>) => Function;
 /** The bindings of a closure that rebinds no variable. */
 export const NO_BINDINGS: Record<string, unknown> = Object.freeze({});
 
+const NOT_ENDED = 0;
+const ENDED_OK = 1;
+const PANICKED = 2;
+const CANCELLED = 3;
+
 export type TaskOutcome = { kind: 'ok'; value: unknown } | { kind: 'panic'; error: unknown } | { kind: 'cancelled' };
 
 /** What a task asks of the runtime that runs it (Tokio's `Schedule` trait): the scheduler's Runtime. */
@@ -59,7 +64,28 @@ export class Task extends Context {
   /** What `factory` binds, when not NO_BINDINGS. */
   bindings: Record<string, unknown> | null = null;
   state = IDLE;
-  outcome: TaskOutcome | undefined;
+  /**
+   * How it ended (NOT_ENDED, ENDED_OK, PANICKED, CANCELLED) and its value or panic: two fields read as `outcome`,
+   * where an outcome object per task was kept by every finished task not yet awaited (issue 15).
+   */
+  #ended = NOT_ENDED;
+  #result: unknown = undefined;
+  get outcome(): TaskOutcome | undefined {
+    switch (this.#ended) {
+      case ENDED_OK:
+        return { kind: 'ok', value: this.#result };
+      case PANICKED:
+        return { kind: 'panic', error: this.#result };
+      case CANCELLED:
+        return { kind: 'cancelled' };
+      default:
+        return undefined;
+    }
+  }
+  set outcome(outcome: TaskOutcome) {
+    this.#ended = outcome.kind === 'ok' ? ENDED_OK : outcome.kind === 'panic' ? PANICKED : CANCELLED;
+    this.#result = outcome.kind === 'ok' ? outcome.value : outcome.kind === 'panic' ? outcome.error : undefined;
+  }
   abortRequested = false;
   /** Handles the task took from its spawner (move.ts), dropped when it ends; null when none. */
   owned: object[] | null = null;
