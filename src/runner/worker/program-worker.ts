@@ -171,7 +171,7 @@ function makeContext(
     host: makeHost(port, memory, idleWorkers, threadId, label),
     locate: (stack) => (stack ? (mapStack(program.map as never, stack, PROGRAM_URL) ?? undefined) : undefined),
     owned: new Set(),
-    heldGuard: null,
+    guards: [],
     // Set by enterThread; here so every context has one shape (the lock path reads both on every call).
     scheduled: false,
     // This worker was given the run's ring (attachTrace) before the context is made.

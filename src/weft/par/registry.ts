@@ -32,7 +32,6 @@
  * do, so nested parallelism cannot deadlock the registry.
  */
 import { context } from '../runtime/context.ts';
-import { takeHeldGuards } from '../runtime/ownership.ts';
 import { decodeValue, encodeCaptures, encodeValue } from '../runtime/codec.ts';
 import { lockWord, unlockWord } from '../runtime/futex-lock.ts';
 import { H, type RunMemory } from '../runtime/memory.ts';
@@ -412,7 +411,7 @@ function runDetachedTask(state: WorkerState, task: number): void {
 export function runDetached(make: (captures: Record<string, unknown>) => () => unknown, captures: Uint8Array | undefined): void {
   const ctx = context();
   const ownedBefore = new Set(ctx.owned);
-  const guardsBefore = ctx.heldGuard;
+  const guardsBefore = ctx.guards.length;
   let panicking = false;
   try {
     const decoded = captures !== undefined ? (decodeValue(captures, { owned: true }) as Record<string, unknown>) : {};
@@ -422,7 +421,7 @@ export function runDetached(make: (captures: Record<string, unknown>) => () => u
     panicking = true;
     ctx.host.panic(panicPayload(error, ctx));
   }
-  const left: { dropOnExit(panicking: boolean): void }[] = takeHeldGuards(ctx, guardsBefore);
+  const left = ctx.guards.splice(guardsBefore).reverse() as { dropOnExit(panicking: boolean): void }[];
   for (const value of [...ctx.owned].reverse()) {
     if (ownedBefore.has(value)) continue;
     ctx.owned.delete(value);

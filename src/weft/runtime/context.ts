@@ -54,18 +54,6 @@ export interface Owned {
   dropOnExit(panicking: boolean): void;
 }
 
-/** Keys of a HeldGuard's place on its thread's list of held guards (ThreadContext.heldGuard). */
-export const HELD_BELOW: unique symbol = Symbol('weft.heldBelow');
-export const IS_RELEASED: unique symbol = Symbol('weft.isReleased');
-
-/** A lock guard its thread drops when it ends, on the list of ThreadContext.heldGuard (a MutexGuard). */
-export interface HeldGuard extends Owned {
-  /** The guard the thread took before this one and held when it took this one, or null. */
-  [HELD_BELOW]: HeldGuard | null;
-  /** Released already: it stays on the list, skipped, until the guards above it are released too. */
-  [IS_RELEASED](): boolean;
-}
-
 export interface ThreadContext {
   memory: RunMemory;
   threadId: number;
@@ -76,16 +64,14 @@ export interface ThreadContext {
   /** Handles this thread owns, dropped when it ends. Insertion-ordered. */
   owned: Set<Owned>;
   /**
-   * The last Mutex guard this thread took and holds, the top of a list
-   * linked through the guards themselves (runtime/ownership.ts: each holds
-   * the one taken before it). Kept apart from `owned` because lock/unlock
-   * is the hottest path in weft and a guard is almost always released last
-   * in, first out: taking one is two stores, releasing the top one a load
-   * and a store. An array used as a stack cost ~8 of an uncontended lock's
-   * ~45 ns, a Set before it a third (issue 15). Dropped, last first, before
-   * `owned` when the thread ends.
+   * The Mutex guards this thread holds, in the order taken (runtime/ownership.ts
+   * holdGuard): kept apart from `owned`, as a stack, because lock/unlock is
+   * the hottest path in weft and a guard is almost always released last in,
+   * first out; the Set's add and delete and the garbage they made were about
+   * a third of an uncontended lock's time (issue 15). Dropped, last first,
+   * before `owned` when the thread ends.
    */
-  heldGuard: HeldGuard | null;
+  guards: Owned[];
   /**
    * Whether the run has a seeded scheduler or a trace: fixed before any
    * thread starts, so a free, untraced run pays a field check per

@@ -56,12 +56,8 @@ export function lockWordWatching(i32: Int32Array, index: number, watches: number
 }
 
 export function unlockWord(i32: Int32Array, index: number): void {
-  // The waking apart, so this stays small enough for V8 to inline into a lock's release (issue 15).
-  if (Atomics.sub(i32, index, 1) !== 1) unlockContended(i32, index);
-}
-
-/** The lock word was 2 (maybe waited on): it is released, and one waiter woken. */
-function unlockContended(i32: Int32Array, index: number): void {
-  Atomics.store(i32, index, 0);
-  wake(i32, index, 1);
+  if (Atomics.sub(i32, index, 1) !== 1) {
+    Atomics.store(i32, index, 0);
+    wake(i32, index, 1);
+  }
 }

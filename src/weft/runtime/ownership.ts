@@ -3,7 +3,7 @@
  * nobody will receive): every owned handle inside is dropped, as Rust drops
  * a value's fields.
  */
-import { context, HELD_BELOW, IS_RELEASED, type HeldGuard, type Owned, type ThreadContext } from './context.ts';
+import { context, type Owned, type ThreadContext } from './context.ts';
 
 /**
  * What a lock (Mutex, RwLock, OnceLock) answers when the value holding it is
@@ -42,53 +42,17 @@ export function own(value: Owned): void {
 }
 
 /** A lock guard `ctx`'s thread now holds: released by `releaseGuard`, or dropped when the thread ends (threads.ts dropOwned). */
-export function holdGuard(ctx: ThreadContext, guard: HeldGuard): void {
-  guard[HELD_BELOW] = ctx.heldGuard;
-  ctx.heldGuard = guard;
+export function holdGuard(ctx: ThreadContext, guard: Owned): void {
+  ctx.guards.push(guard);
 }
 
-/**
- * `guard` is released (and says so): no longer the thread's to drop. The top
- * of the list, the usual case, leaves it; one released out of order stays,
- * skipped, until the guards above it leave.
- */
-export function releaseGuard(ctx: ThreadContext, guard: HeldGuard): void {
-  if (ctx.heldGuard !== guard) return;
-  const below = guard[HELD_BELOW];
-  ctx.heldGuard = below !== null && below[IS_RELEASED]() ? unreleasedBelow(below) : below;
-}
-
-/** The first guard from `guard` down that is not released yet, unlinking the released ones on the way. */
-export function unreleasedBelow(guard: HeldGuard | null): HeldGuard | null {
-  while (guard !== null && guard[IS_RELEASED]()) {
-    const next: HeldGuard | null = guard[HELD_BELOW];
-    guard[HELD_BELOW] = null;
-    guard = next;
+/** The guard is released: no longer the thread's to drop. The last one taken is the usual case. */
+export function releaseGuard(ctx: ThreadContext, guard: Owned): void {
+  const guards = ctx.guards;
+  if (guards[guards.length - 1] === guard) {
+    guards.pop();
+    return;
   }
-  return guard;
-}
-
-/**
- * The guards the thread holds that it took after `floor` (all of them for
- * null), last taken first, taken off its list: what a thread's end or a
- * detached job's drops.
- */
-export function takeHeldGuards(ctx: ThreadContext, floor: HeldGuard | null = null): HeldGuard[] {
-  const taken: HeldGuard[] = [];
-  let guard = ctx.heldGuard;
-  while (guard !== null && guard !== floor) {
-    if (!guard[IS_RELEASED]()) taken.push(guard);
-    const below: HeldGuard | null = guard[HELD_BELOW];
-    guard[HELD_BELOW] = null;
-    guard = below;
-  }
-  ctx.heldGuard = guard;
-  return taken;
-}
-
-/** The guards the thread holds, last taken first (for diagnostics). */
-export function heldGuards(ctx: ThreadContext): HeldGuard[] {
-  const held: HeldGuard[] = [];
-  for (let guard = ctx.heldGuard; guard !== null; guard = guard[HELD_BELOW]) if (!guard[IS_RELEASED]()) held.push(guard);
-  return held;
+  const at = guards.lastIndexOf(guard);
+  if (at >= 0) guards.splice(at, 1);
 }

@@ -4,10 +4,10 @@
  * (Its slot in run memory is thread-table.ts.)
  */
 import { locatingMs, pieceMicros, pieceStart, traceEvent } from './trace.ts';
-import { context, enterThread, threadLabel, type Owned, type PanicReport, type SourceLocation, type ThreadContext } from './context.ts';
+import { context, enterThread, threadLabel, type PanicReport, type SourceLocation, type ThreadContext } from './context.ts';
 import { decodeValue, encodeValue } from './codec.ts';
 import { H, type RunMemory } from './memory.ts';
-import { dropTree, takeHeldGuards } from './ownership.ts';
+import { dropTree } from './ownership.ts';
 import { claimDetached, isDetached, releaseThread, S, slot, ThreadState } from './thread-table.ts';
 import { RunStopped } from './stop.ts';
 import { wake } from './wait.ts';
@@ -83,8 +83,9 @@ function describeThrown(read: () => unknown, empty: string): string {
 export function dropOwned(context: ThreadContext, panicking: boolean): void {
   // Guards first, so the locks they hold are released (and poisoned) before
   // the senders disconnect and wake receivers that may take those locks.
-  const owned: Owned[] = takeHeldGuards(context);
+  const owned = [...context.guards].reverse();
   for (const value of [...context.owned].reverse()) owned.push(value);
+  context.guards.length = 0;
   context.owned.clear();
   for (const value of owned) {
     try {

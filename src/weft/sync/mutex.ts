@@ -22,10 +22,10 @@
  */
 import { traceEvent, traceValue } from '../runtime/trace.ts';
 import { readPoint, yieldPoint } from '../runtime/scheduler.ts';
-import { callerLocation, context, HELD_BELOW, IS_RELEASED, type HeldGuard, type ThreadContext } from '../runtime/context.ts';
+import { callerLocation, context, type Owned, type ThreadContext } from '../runtime/context.ts';
 import { ENCODE, HandleKind, MOVE, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { lockWord, lockWordWatching, tryLockWord, unlockWord } from '../runtime/futex-lock.ts';
-import { DROP_CONTENTS, holdGuard, releaseGuard, unreleasedBelow } from '../runtime/ownership.ts';
+import { DROP_CONTENTS, holdGuard, releaseGuard } from '../runtime/ownership.ts';
 import { disposeDirectly, UNWINDING } from '../runtime/unwind.ts';
 import { describeThread } from '../runtime/thread-table.ts';
 import { PoisonError, refusePoisoned } from './errors.ts';
@@ -267,13 +267,11 @@ const UNWOUND = 4;
  * Three fields (the record's views, the value's copy, a state word), so
  * the one allocation per lock is small.
  */
-export class MutexGuard<T> implements HeldGuard, Disposable {
+export class MutexGuard<T> implements Owned, Disposable {
   readonly #views: RecordViews;
   #value: unknown = undefined;
   /** LOADED | RELEASED | UNWOUND (a throw is leaving the block that holds this guard, runtime/unwind.ts: its release poisons the lock). */
   #state = 0;
-  /** @internal the guard its thread held before this one, while this one is held (runtime/ownership.ts holdGuard). */
-  [HELD_BELOW]: HeldGuard | null = null;
 
   /** @internal made by Mutex, which records it as held once the lock is taken. */
   constructor(views: RecordViews) {
@@ -339,13 +337,7 @@ export class MutexGuard<T> implements HeldGuard, Disposable {
 
   static {
     // A compiled `using` calls this dispose as a plain function, not through Reflect.apply (runtime/unwind.ts, disposeDirectly).
-    // #dispose itself, not a closure calling it: one call fewer for V8 to inline into a `using` block (issue 15).
-    disposeDirectly(MutexGuard.prototype[Symbol.dispose], MutexGuard.#dispose);
-  }
-
-  /** @internal released (runtime/ownership.ts) */
-  [IS_RELEASED](): boolean {
-    return (this.#state & RELEASED) !== 0;
+    disposeDirectly(MutexGuard.prototype[Symbol.dispose], (guard: MutexGuard<unknown>) => MutexGuard.#dispose(guard));
   }
 
   /** @internal a panic is unwinding through the block that holds this guard (compiled `using`). */
@@ -412,30 +404,24 @@ export class MutexGuard<T> implements HeldGuard, Disposable {
    * it into the caller; any other value is written back by #releaseStoring.
    */
   static #release(guard: MutexGuard<unknown>, ctx: ThreadContext, poison: boolean): void {
-    // Kept short in bytecode, so V8 inlines it into a `using` block (see lock()): word numbers as literals
-    // (2 W.kind, 1 W.poisoned, 5 W.holder, 0 W.lock; Kind.number is 1), and a traced run takes #releaseStoring.
     const state = guard.#state;
     if ((state & RELEASED) !== 0) return;
     const views = guard.#views;
     const words = views.words;
     const value = guard.#value;
-    if (((state & LOADED) !== 0 && (typeof value !== 'number' || words[2] !== 1)) || ctx.traced) {
+    if ((state & LOADED) !== 0 && !(typeof value === 'number' && words[W.kind] === Kind.number)) {
       MutexGuard.#releaseStoring(guard, ctx, poison);
       return;
     }
     guard.#state = state | RELEASED;
+    if (ctx.traced) traceValue('unlock', views.addr, MutexGuard.#numberHeld(guard));
     if ((state & LOADED) !== 0) views.number[0] = value as number;
     // Plain stores, made visible by the unlock's atomic subtract (held, above).
-    if (poison) words[1] = 1;
-    words[5] = 0;
+    if (poison) words[W.poisoned] = 1;
+    words[W.holder] = 0;
     // unlockWord only touches the lock word and wakes its waiters, so the fixed view serves.
-    unlockWord(words, 0);
-    // runtime/ownership.ts releaseGuard, written out (every guard on the list is a MutexGuard): the top leaves the list,
-    // and so do the guards under it that were released out of order.
-    if (ctx.heldGuard === guard) {
-      const below = guard[HELD_BELOW] as MutexGuard<unknown> | null;
-      ctx.heldGuard = below === null || (below.#state & RELEASED) === 0 ? below : unreleasedBelow(below);
-    }
+    unlockWord(words, W.lock);
+    releaseGuard(ctx, guard);
   }
 
   /** #release for a value that is not a number already stored as one: the kind word changes, or the codec encodes it. */

@@ -32,7 +32,7 @@ function enterRun(): RunMemory {
     host: { spawn() {}, output() {}, panic() {} },
     locate: () => undefined,
     owned: new Set(),
-    heldGuard: null,
+    guards: [],
   };
   enterThread(ctx);
   return memory;

@@ -17,7 +17,6 @@
  *   weft/sync lock guard is recorded, for exercise checks.
  */
 import { callerLocation, context, hasContext, threadLabel } from '../../runtime/context.ts';
-import { heldGuards } from '../../runtime/ownership.ts';
 import { panicPayload } from '../../runtime/threads.ts';
 import { blockingObserver, type WaitKind } from '../../runtime/wait.ts';
 import { traceTaskEvent, tracing } from '../../runtime/trace.ts';
@@ -137,7 +136,7 @@ const guardsOfTask = new WeakMap<Task, Set<unknown>>();
 export function syncGuards(): Set<unknown> {
   const guards = new Set<unknown>();
   const ctx = context();
-  for (const owned of [...heldGuards(ctx), ...ctx.owned]) {
+  for (const owned of [...ctx.guards, ...ctx.owned]) {
     if (owned instanceof MutexGuard || owned instanceof RwLockReadGuard || owned instanceof RwLockWriteGuard) guards.add(owned);
   }
   return guards;
