@@ -156,8 +156,10 @@ export function findTaskClosures(program: Program, analysis: ScopeAnalysis, loca
 
 export function moveIntoTasks(s: MagicString, closures: TaskClosure[]): void {
   for (const { node, captures, rebound, line } of closures) {
-    const names = `[${rebound.map((name) => JSON.stringify(name)).join(', ')}]`;
+    const names = rebound.length === 0 ? '__weft.noNames' : `[${rebound.map((name) => JSON.stringify(name)).join(', ')}]`;
+    // A closure with no parameters: calling it builds its future and runs nothing else, so the runtime may make it at the task's first poll.
+    const lazy = (node as { params?: unknown[] }).params?.length === 0 ? ', true' : '';
     s.appendLeft(node.start, `__weft.task(${line}, () => ({${captures.join(', ')}}), ${names}, ({${rebound.join(', ')}}) => (`);
-    s.prependRight(node.end, '))');
+    s.prependRight(node.end, `)${lazy})`);
   }
 }

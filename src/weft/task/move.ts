@@ -30,7 +30,7 @@
  */
 import { decodeHandle, ENCODE, isEncodable, MOVE, MovedValueError, type MoveTarget } from '../runtime/handle.ts';
 import { drop } from '../sync/drop.ts';
-import { runningTask } from './runtime/task.ts';
+import { NO_BINDINGS, runningTask, type TaskFactory } from './runtime/task.ts';
 import { AsyncFn } from './async-fn.ts';
 import { lazyCallerLocation } from '../runtime/context.ts';
 import { intoFuture, type Future } from './future.ts';
@@ -95,20 +95,30 @@ interface Moving {
   line: number;
   read: () => Record<string, unknown>;
   rebound: readonly string[];
-  factory: (moved: Record<string, unknown>) => Function;
+  factory: TaskFactory;
+  /** The closure takes no parameters: calling it runs nothing of the reader's, so it can wait for the task's first poll. */
+  lazy: boolean;
 }
 
 /** `__weft.task` in compiled programs: an async closure passed to `spawn`, tagged so `spawn` can move its captures. */
-export function taskClosure(line: number, read: Moving['read'], rebound: Moving['rebound'], factory: Moving['factory']): Function {
+export function taskClosure(line: number, read: Moving['read'], rebound: Moving['rebound'], factory: Moving['factory'], lazy = false): Function {
   // Called some other way than by weft/task's spawn, it is the closure as written.
   const closure = function (this: unknown, ...args: unknown[]) {
     return factory(read()).apply(this, args);
   } as Function & { [MOVING]?: Moving };
-  closure[MOVING] = { line, read, rebound, factory };
+  closure[MOVING] = { line, read, rebound, factory, lazy };
   return closure;
 }
 
-const NO_BINDINGS: Record<string, unknown> = Object.freeze({});
+/** `__weft.noNames` in compiled programs: the rebound names of a spawned closure that rebinds none (one array, not one per spawn). */
+export const NO_NAMES: readonly string[] = Object.freeze([]);
+
+/**
+ * What `takeCaptures` hands back for a task whose future is made at its
+ * first poll (Task.start): the bindings for its factory. Read by spawnTask
+ * right after the call, so one object serves every spawn.
+ */
+export const deferred: { bindings: Record<string, unknown> } = { bindings: NO_BINDINGS };
 
 /** How messages name a task being spawned: `task 3`, or `task 'reader'`. */
 function taskLabel(id: number, name: string | undefined): string {
@@ -118,8 +128,16 @@ function taskLabel(id: number, name: string | undefined): string {
 /**
  * What `spawn` runs: the future of `value`, after moving what it captures
  * into task `id` (named `name`, if it has one). `owned` receives the task's handles.
+ *
+ * For an async closure with no parameters, its factory instead, with the
+ * bindings in `deferred`: the closure is made and called at the task's
+ * first poll (Task.start). Calling it only builds its future, so nothing
+ * the reader wrote runs any later for it; what it captures has moved by
+ * now, as Rust moves it at the spawn. A task spawned in a loop then holds
+ * no future and body until it runs (issue 15: ~150 of the ~500 bytes each of
+ * 100,000 waiting tasks kept alive, and so copied by each young collection).
  */
-export function takeCaptures(value: unknown, api: string, id: number, name: string | undefined, owned: object[]): Future<unknown> {
+export function takeCaptures(value: unknown, api: string, id: number, name: string | undefined, owned: object[]): Future<unknown> | TaskFactory {
   const moving = typeof value === 'function' ? (value as { [MOVING]?: Moving })[MOVING] : undefined;
   if (moving === undefined) {
     const future = intoFuture<unknown>(value, api);
@@ -150,6 +168,10 @@ export function takeCaptures(value: unknown, api: string, id: number, name: stri
     // No task after all: what already moved for it is dropped, as Rust drops a closure that is never run.
     dropTaskOwned(owned.splice(0), false);
     throw error;
+  }
+  if (moving.lazy) {
+    deferred.bindings = bindings;
+    return moving.factory;
   }
   return intoFuture(moving.factory(bindings), api);
 }

@@ -11,10 +11,10 @@
  */
 import { awaitable, PENDING, Poll, refuseThen, Waker, type Awaitable, type Context, type Future, type IntoFuture, type WaitsOn } from './future.ts';
 import type { Runtime } from './runtime/scheduler.ts';
-import { runningTask, type Task } from './runtime/task.ts';
+import { NO_BINDINGS, runningTask, type Task } from './runtime/task.ts';
 import { runtimeOrThrow } from './runtime/context.ts';
 import { resumeUnwind } from './runtime/diagnostics.ts';
-import { takeCaptures, TAKE } from './move.ts';
+import { deferred, takeCaptures, TAKE } from './move.ts';
 import { err, ok, type Result } from '../sync/result.ts';
 import { context } from '../runtime/context.ts';
 import { NotSendError } from '../runtime/codec.ts';
@@ -207,8 +207,16 @@ export function spawn<T>(future: IntoFuture<T> | (() => IntoFuture<T>), options?
 function spawnTask(runtime: Runtime, value: unknown, api: string, name?: string): Task {
   const id = runtime.nextTaskId();
   const owned: object[] = [];
-  const future = takeCaptures(value, api, id, name, owned);
-  const task = runtime.spawn(future, name);
+  const made = takeCaptures(value, api, id, name, owned);
+  let task: Task;
+  if (typeof made === 'function') {
+    // Made into its future at its first poll (move.ts takeCaptures).
+    task = runtime.spawn(null, name);
+    task.factory = made;
+    if (deferred.bindings !== NO_BINDINGS) task.bindings = deferred.bindings;
+  } else {
+    task = runtime.spawn(made, name);
+  }
   if (owned.length > 0) task.owned = owned;
   return task;
 }

@@ -211,6 +211,37 @@ async function main() {
   });
 });
 
+describe('when a spawned closure is called', () => {
+  it('a closure with parameters is called at the spawn, so its defaults are evaluated there, before the spawner goes on', async () => {
+    const { lines } = await ok(`
+function note(text: string): number { console.log(text); return 1; }
+async function main() {
+  const h = spawn(async (n = note("default evaluated")) => { console.log("body"); return n; });
+  console.log("after spawn");
+  console.log(await h);
+}`);
+    expect(lines).toEqual(['default evaluated', 'after spawn', 'body', '1']);
+  });
+
+  it('a closure with no parameters runs nothing before its first poll, and what it captured has moved at the spawn', async () => {
+    const { lines } = await ok(`
+async function main() {
+  const [tx, rx] = mpsc.unboundedChannel<string>();
+  const h = spawn(async () => { tx.send("sent by the task"); });
+  let first = "nothing yet";
+  try { first = rx.tryRecv(); } catch {}
+  console.log(first);
+  let moved = false;
+  try { tx.send("from main"); } catch (e) { moved = String(e).includes("moved"); }
+  console.log("moved at spawn: " + moved);
+  await h;
+  console.log(await rx.recv());
+  console.log(String(await rx.recv()));
+}`);
+    expect(lines).toEqual(['nothing yet', 'moved at spawn: true', 'sent by the task', 'undefined']);
+  });
+});
+
 describe('what is not moved', () => {
   it('plain data stays shared by reference: the task sees later changes, and its own', async () => {
     const { lines } = await ok(`

@@ -92,7 +92,7 @@ export class Runtime implements Schedule {
     return this.#nextTaskId;
   }
 
-  spawn(future: Future<unknown>, name?: string): Task {
+  spawn(future: Future<unknown> | null, name?: string): Task {
     return this.#add(future, this.#nextTaskId++, name);
   }
 
@@ -105,7 +105,7 @@ export class Runtime implements Schedule {
     return this.#add(future, 0, 'main');
   }
 
-  #add(future: Future<unknown>, id: number, name: string | undefined): Task {
+  #add(future: Future<unknown> | null, id: number, name: string | undefined): Task {
     const task = new Task(this, id, name, future);
     this.#link(task);
     return task;
@@ -234,7 +234,7 @@ export class Runtime implements Schedule {
     let panic: unknown;
     let panicked = false;
     try {
-      result = task.future!.poll(task);
+      result = (task.future ?? task.start()).poll(task);
     } catch (error) {
       panicked = true;
       panic = error;
@@ -307,6 +307,7 @@ export class Runtime implements Schedule {
       traceTaskExit(task.id, line, column, task.polls, task.wakes, task.busyMs * 1000, outcome.kind, this.time.clockForTrace(), task.timers);
     }
     task.future = null;
+    task.factory = task.bindings = null;
     const owned = task.owned;
     if (owned !== null) {
       // Its captures are dropped with the future, before anyone sees the outcome (as Tokio drops a task's future first).

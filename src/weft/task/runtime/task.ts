@@ -11,7 +11,7 @@
  * timeline show.
  */
 import { AsyncFn } from '../async-fn.ts';
-import { Context, describeFuture, SELF_WAKING, type Future, type WaitsOn, type Waker } from '../future.ts';
+import { Context, describeFuture, intoFuture, SELF_WAKING, type Future, type WaitsOn, type Waker } from '../future.ts';
 import { runLocal } from '../../runtime/run-local.ts';
 
 export const IDLE = 0;
@@ -20,6 +20,17 @@ export const RUNNING = 2;
 /** Woken while being polled: queued again once the poll returns. */
 export const RUNNING_WOKEN = 3;
 export const DONE = 4;
+
+/** The factory the compile step wraps a spawned async closure in (move.ts): given the bindings of what it moved, the closure. */
+export type TaskFactory = (moved: Record<string, unknown>) => Function;
+
+/** The bindings of a closure that rebinds no variable. */
+export const NO_BINDINGS: Record<string, unknown> = Object.freeze({});
+
+const NOT_ENDED = 0;
+const ENDED_OK = 1;
+const PANICKED = 2;
+const CANCELLED = 3;
 
 export type TaskOutcome = { kind: 'ok'; value: unknown } | { kind: 'panic'; error: unknown } | { kind: 'cancelled' };
 
@@ -47,9 +58,35 @@ export class Task extends Context {
   get name(): string {
     return this.#name ?? `task ${this.id}`;
   }
+  /** Its future: null once it finished, and before its first poll when it starts from `factory`. */
   future: Future<unknown> | null;
+  /** A spawned async closure with no parameters, made into the future at the first poll (`start`; move.ts takeCaptures). */
+  factory: TaskFactory | null = null;
+  /** What `factory` binds, when not NO_BINDINGS. */
+  bindings: Record<string, unknown> | null = null;
   state = IDLE;
-  outcome: TaskOutcome | undefined;
+  /**
+   * How it ended (NOT_ENDED, ENDED_OK, PANICKED, CANCELLED) and its value or panic: two fields read as `outcome`,
+   * where an outcome object per task was kept by every finished task not yet awaited (issue 15).
+   */
+  #ended = NOT_ENDED;
+  #result: unknown = undefined;
+  get outcome(): TaskOutcome | undefined {
+    switch (this.#ended) {
+      case ENDED_OK:
+        return { kind: 'ok', value: this.#result };
+      case PANICKED:
+        return { kind: 'panic', error: this.#result };
+      case CANCELLED:
+        return { kind: 'cancelled' };
+      default:
+        return undefined;
+    }
+  }
+  set outcome(outcome: TaskOutcome) {
+    this.#ended = outcome.kind === 'ok' ? ENDED_OK : outcome.kind === 'panic' ? PANICKED : CANCELLED;
+    this.#result = outcome.kind === 'ok' ? outcome.value : outcome.kind === 'panic' ? outcome.error : undefined;
+  }
   abortRequested = false;
   /** Handles the task took from its spawner (move.ts), dropped when it ends; null when none. */
   owned: object[] | null = null;
@@ -70,12 +107,20 @@ export class Task extends Context {
   /** How many sleeps (weft/task's sleep, sleepUntil, timeout…) waited in its polls, each counted once. */
   timers = 0;
 
-  constructor(runtime: Schedule, id: number, name: string | undefined, future: Future<unknown>) {
+  constructor(runtime: Schedule, id: number, name: string | undefined, future: Future<unknown> | null) {
     super(SELF_WAKING);
     this.runtime = runtime;
     this.id = id;
     this.#name = name;
     this.future = future;
+  }
+
+  /** The future of a task that starts from its factory (the executor's first poll of it). */
+  start(): Future<unknown> {
+    const factory = this.factory!;
+    const bindings = this.bindings ?? NO_BINDINGS;
+    this.factory = this.bindings = null;
+    return (this.future = intoFuture(factory(bindings), 'spawn'));
   }
 
   /** Called through the task's Waker. */
