@@ -129,7 +129,7 @@ function taskLabel(id: number, name: string | undefined): string {
  * What `spawn` runs: the future of `value`, after moving what it captures
  * into task `id` (named `name`, if it has one). `owned` receives the task's handles.
  *
- * For an async closure with no parameters, its factory instead, with the
+ * With `defer`, for an async closure with no parameters, its factory instead, with the
  * bindings in `deferred`: the closure is made and called at the task's
  * first poll (Task.start). Calling it only builds its future, so nothing
  * the reader wrote runs any later for it; what it captures has moved by
@@ -137,7 +137,9 @@ function taskLabel(id: number, name: string | undefined): string {
  * no future and body until it runs (issue 15: ~150 of the ~500 bytes each of
  * 100,000 waiting tasks kept alive, and so copied by each young collection).
  */
-export function takeCaptures(value: unknown, api: string, id: number, name: string | undefined, owned: object[]): Future<unknown> | TaskFactory {
+export function takeCaptures(value: unknown, api: string, id: number, name: string | undefined, owned: object[]): Future<unknown>;
+export function takeCaptures(value: unknown, api: string, id: number, name: string | undefined, owned: object[], defer: true): Future<unknown> | TaskFactory;
+export function takeCaptures(value: unknown, api: string, id: number, name: string | undefined, owned: object[], defer = false): Future<unknown> | TaskFactory {
   const moving = typeof value === 'function' ? (value as { [MOVING]?: Moving })[MOVING] : undefined;
   if (moving === undefined) {
     const future = intoFuture<unknown>(value, api);
@@ -169,7 +171,7 @@ export function takeCaptures(value: unknown, api: string, id: number, name: stri
     dropTaskOwned(owned.splice(0), false);
     throw error;
   }
-  if (moving.lazy) {
+  if (defer && moving.lazy) {
     deferred.bindings = bindings;
     return moving.factory;
   }

@@ -207,7 +207,7 @@ export function spawn<T>(future: IntoFuture<T> | (() => IntoFuture<T>), options?
 function spawnTask(runtime: Runtime, value: unknown, api: string, name?: string): Task {
   const id = runtime.nextTaskId();
   const owned: object[] = [];
-  const made = takeCaptures(value, api, id, name, owned);
+  const made = takeCaptures(value, api, id, name, owned, true);
   let task: Task;
   if (typeof made === 'function') {
     // Made into its future at its first poll (move.ts takeCaptures).
