@@ -6,7 +6,7 @@
 import * as mpsc from './sync/mpsc.ts';
 
 export { Mutex, MutexGuard } from './sync/mutex.ts';
-export { Arc, type ArcMethods } from './sync/arc.ts';
+export { Arc, ArcMut, Weak, type ArcMethods } from './sync/arc.ts';
 export { RwLock, RwLockReadGuard, RwLockWriteGuard } from './sync/rwlock.ts';
 export { Condvar, type WaitTimeoutResult } from './sync/condvar.ts';
 export { Barrier, BarrierWaitResult } from './sync/barrier.ts';
