@@ -305,3 +305,72 @@ function main() {
     expect(run.lines).toEqual(['{"xs":[1,2,3]} 3', 'this ArcMut was given up: its', 'TypeError', '{"xs":[9]} false {"xs":[9]}']);
   });
 });
+
+describe('std tests/sync/once_lock.rs: get_mut, take, get_or_try_init, sync_once_cell_drop', () => {
+  it('sync_once_cell_get_mut, take, get_or_try_init (a panic and an Err leave it empty), into_inner of a taken cell', async () => {
+    const run = await ok(`
+import { OnceLock } from "weft/sync";
+function main() {
+  const c = new OnceLock<number>();
+  const seen: unknown[] = [c.getMut()];
+  c.set(90);
+  c.getMut()!.value += 2;
+  seen.push(c.getMut()!.value, c.get(), spawn(() => c.get()).join());
+  console.log("sync_once_cell_get_mut", seen.map(String).join(" "));
+  const t = new OnceLock<string[]>();
+  t.set(["a"]);
+  t.getMut()!.value.push("b");
+  const taken = t.take();
+  console.log("take", JSON.stringify(taken), t.get(), t.take(), JSON.stringify(t.set(["c"])), t.get()!.join());
+  const cell = new OnceLock<string>();
+  try { cell.getOrTryInit(() => { throw new Error("boom"); }); } catch (e: any) { console.log("panicked:", e.message, cell.get()); }
+  console.log("err:", JSON.stringify(cell.getOrTryInit(() => ({ ok: false, value: "nope" }))), cell.get());
+  console.log("ok:", JSON.stringify(cell.getOrTryInit(() => ({ ok: true, value: "hello" }))), cell.get());
+  console.log("again:", JSON.stringify(cell.getOrTryInit(() => ({ ok: true, value: "other" }))));
+  console.log("into_inner:", cell.intoInner());
+}`);
+    expect(run.lines).toEqual([
+      'sync_once_cell_get_mut undefined 92 92 92',
+      'take ["a","b"] undefined undefined {"ok":true} c',
+      'panicked: boom undefined',
+      'err: {"ok":false,"value":"nope"} undefined',
+      'ok: {"ok":true,"value":"hello"} hello',
+      'again: {"ok":true,"value":"hello"}',
+      'into_inner: hello',
+    ]);
+  });
+
+  it('sync_once_cell_drop: the value set in a thread is dropped with the cell (a Sender inside closes its channel), and taking it out hands it over', async () => {
+    const run = await ok(`
+import { OnceLock, Arc, LazyLock, Mutex } from "weft/sync";
+function main() {
+  const [tx, rx] = mpsc.channel<number>();
+  const x = new Arc(new OnceLock<mpsc.Sender<number>>());
+  spawn(() => { const t = tx; x.getOrInit(() => t); x.get()!.send(1); drop(x); }).join();
+  console.log("sync_once_cell_drop", rx.recv(), (() => { try { rx.recv(); return "open"; } catch (e: any) { return e.name; } })());
+  const [tx2, rx2] = mpsc.channel<number>();
+  const cell = new OnceLock<mpsc.Sender<number>>();
+  cell.set(tx2);
+  const back = cell.take()!;
+  back.send(2);
+  console.log("take hands the Sender over", rx2.recv());
+  // Rust would not compile a handle kept past its LazyLock; weft's kept one finds the value dropped with it.
+  const lazy = new Arc(new LazyLock(() => new Mutex([1, 2, 3])));
+  const kept = lazy.force();
+  drop(lazy);
+  const guard = kept.lock();
+  try { console.log(guard.value); } catch (e: any) { console.log("a dropped LazyLock drops its value:", e.message.slice(0, 44)); }
+  guard.unlock();
+  const never = new Arc(new LazyLock(() => 1));
+  const other = never.clone();
+  drop(never);
+  console.log("unforced, one Arc left:", other.force());
+}`);
+    expect(run.lines).toEqual([
+      'sync_once_cell_drop 1 RecvError',
+      'take hands the Sender over 2',
+      'a dropped LazyLock drops its value: use of dropped value: this Mutex was dropped',
+      'unforced, one Arc left: 1',
+    ]);
+  });
+});
