@@ -19,7 +19,7 @@ import type { AnyNode, CallExpression, Expression, Identifier, Program, SpreadEl
 import { CompileError } from './errors.ts';
 import { childNodes, type Binding, type ContextReference, type ScopeAnalysis } from './scope.ts';
 
-export const DEFAULT_LIFT_CALLEES = ['spawn', 'spawnBlocking', 'spawnScoped', 'spawnFifo'];
+export const DEFAULT_LIFT_CALLEES = ['spawn', 'spawnBlocking', 'spawnScoped', 'spawnFifo', 'spawnBroadcast'];
 
 export interface Closure {
   /** Index in the program's `closures` table, in source order (an outer closure before those inside it). */

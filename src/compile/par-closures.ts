@@ -20,15 +20,15 @@
  * `const`/`let`. An iterator or a pool that reaches a method by any other
  * road (a parameter, a property) is not seen here; its closure arrives
  * unlifted and the runtime says how to write it (weft/par/lifted.ts).
- * (A scope's `s.spawn(…)`, pool's or not, is lifted with every `spawn`:
- * closures.ts.)
+ * (A scope's `s.spawn(…)`, pool's or not, is lifted with every `spawn`, and
+ * `spawnBroadcast(…)` with it, on any receiver: closures.ts.)
  */
 import type { AnyNode, CallExpression, Expression, Program, SpreadElement } from 'acorn';
 import { childNodes, type ScopeAnalysis } from './scope.ts';
 
 const PAR_MODULE = 'weft/par';
 /** `weft/par` functions whose result is a par iterator. */
-const ROOTS = new Set(['parIter', 'range', 'repeatn', 'once', 'empty']);
+const ROOTS = new Set(['parIter', 'range', 'repeatn', 'once', 'empty', 'split']);
 /** Methods of a par iterator that return a par iterator again (the others are terminal). */
 const ADAPTERS = new Set(['map', 'mapInit', 'filter', 'filterMap', 'flatMap', 'fold', 'withMinLen', 'withMaxLen', 'inspect', 'enumerate', 'zip', 'chunks', 'chain', 'skip', 'take', 'rev', 'stepBy', 'flatten', 'windows', 'chunksExact', 'foldWith', 'mapWith', 'update', 'copied', 'cloned', 'panicFuse', 'interleave', 'interleaveShortest', 'intersperse', 'whileSome', 'skipAny', 'takeAny', 'takeAnyWhile', 'skipAnyWhile', 'flatMapIter', 'flattenIter', 'rchunks', 'rchunksExact', 'chunkBy', 'zipEq']);
 /** Methods whose arguments are data, never closures: an identifier passed to them is not lifted. */
@@ -38,9 +38,9 @@ const CLOSURES_FROM: Record<string, number> = { foldWith: 1, mapWith: 1, forEach
 /** Methods of a `ThreadPoolBuilder` that return the builder. */
 const BUILDER_METHODS = new Set(['numThreads', 'sequentialCutoff', 'threadName']);
 /** Methods of a `ThreadPool` whose closure arguments run on the pool (`install` and `scope` run theirs here). */
-const POOL_METHODS = new Set(['join']);
+const POOL_METHODS = new Set(['join', 'broadcast']);
 /** `weft/par` functions whose closure arguments run on the pool, and the first argument that may be one. */
-const DIRECT: Record<string, number> = { join: 0, parSortBy: 1, parSortByKey: 1, parSortByCachedKey: 1, parSortUnstableBy: 1, parSortUnstableByKey: 1 };
+const DIRECT: Record<string, number> = { join: 0, joinContext: 0, broadcast: 0, parSortBy: 1, parSortByKey: 1, parSortByCachedKey: 1, parSortUnstableBy: 1, parSortUnstableByKey: 1 };
 
 interface ParImports {
   /** Local name -> the name `weft/par` exports it as. */

@@ -6,12 +6,12 @@
 import * as mpsc from './sync/mpsc.ts';
 
 export { Mutex, MutexGuard } from './sync/mutex.ts';
-export { Arc, type ArcMethods } from './sync/arc.ts';
+export { Arc, ArcMut, Weak, type ArcMethods } from './sync/arc.ts';
 export { RwLock, RwLockReadGuard, RwLockWriteGuard } from './sync/rwlock.ts';
 export { Condvar, type WaitTimeoutResult } from './sync/condvar.ts';
 export { Barrier, BarrierWaitResult } from './sync/barrier.ts';
 export { Once, OnceState } from './sync/once.ts';
-export { OnceLock } from './sync/once-lock.ts';
+export { OnceLock, OnceLockMut } from './sync/once-lock.ts';
 export { LazyLock } from './sync/lazy-lock.ts';
 export { AtomicBool, AtomicI8, AtomicU8, AtomicI16, AtomicU16, AtomicI32, AtomicI64, AtomicU32, AtomicU64, AtomicIsize, AtomicUsize, Ordering } from './sync/atomic.ts';
 export { type Result } from './sync/result.ts';

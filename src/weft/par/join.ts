@@ -23,7 +23,8 @@ import { enterParWork, leaveParWork, pieceMicros, pieceStart, traceEventWithResu
 import { rebuildClosure, type Lifted } from '../runtime/lift.ts';
 import { liftedForPar } from './lifted.ts';
 import { currentRegistry, withRegistry } from './current.ts';
-import { currentWorker, DETACHED, ensureStarted, runDetached, newTask, panicOf, push, recordPanic, rethrow, setScopeMaker, takePanic, TaskKind, TaskState, T, waitFor, type ParPanic } from './registry.ts';
+import { FnContext } from './contexts.ts';
+import { currentWorker, DETACHED, WITH_CONTEXT, ensureStarted, runDetached, newTask, panicOf, push, recordPanic, rethrow, setScopeMaker, takePanic, TaskKind, TaskState, T, waitFor, type ParPanic } from './registry.ts';
 import { lazyCallerLocation } from '../runtime/context.ts';
 import { runLocal } from '../runtime/run-local.ts';
 
@@ -44,15 +45,30 @@ export function join<A, B>(a: () => A, b: () => B): [A, B] {
 }
 
 /**
+ * `join`, whose closures are each given a FnContext saying whether they
+ * run on another thread than the caller's (Rayon's `join_context`): `b`'s
+ * `migrated()` is true when a pool thread stole it. weft runs `a` on the
+ * calling thread, so `a`'s is false, even where Rayon (called from outside
+ * any pool) would have moved both into the pool (par/contexts.ts).
+ */
+export function joinContext<A, B>(a: (ctx: FnContext) => A, b: (ctx: FnContext) => B): [A, B] {
+  return joinIn(undefined, a, b, true);
+}
+
+/**
  * @internal `join` on the current registry (`pool` undefined), or on `pool`, as
  * `ThreadPool.join` (thread-pool.ts): called on one of the pool's own
  * threads, or under a seed (where every join runs its closures in turn on
  * the calling thread), that is `join` with the pool current; called anywhere
  * else, both closures go to the pool and this thread waits (joinOnPool).
  */
-export function joinIn<A, B>(pool: number | undefined, a: () => A, b: () => B): [A, B] {
-  const la = liftedForPar(a, 'join', pool === undefined ? JOIN_HOW : POOL_JOIN_HOW);
-  const lb = liftedForPar(b, 'join', pool === undefined ? JOIN_HOW : POOL_JOIN_HOW);
+export function joinIn<A, B>(pool: number | undefined, a: (ctx: FnContext) => A, b: (ctx: FnContext) => B, withContext = false): [A, B] {
+  const api = withContext ? 'joinContext' : 'join';
+  const la = liftedForPar(a, api, pool === undefined ? (withContext ? JOIN_CONTEXT_HOW : JOIN_HOW) : POOL_JOIN_HOW);
+  const lb = liftedForPar(b, api, pool === undefined ? (withContext ? JOIN_CONTEXT_HOW : JOIN_HOW) : POOL_JOIN_HOW);
+  // What a closure run here is called with: joinContext's FnContext, for a closure that did not migrate.
+  const here: unknown[] = withContext ? [new FnContext(false)] : [];
+  const latch = withContext ? WITH_CONTEXT : 0;
   const mem = context().memory;
   const at = traceEventWithResults('par-join', joinDepth);
   // In a traced free run, how long each closure took, µs, on whichever thread ran it.
@@ -61,9 +77,10 @@ export function joinIn<A, B>(pool: number | undefined, a: () => A, b: () => B): 
   enterParWork(); // the closures' atomic changes are traced as the pool's work (trace.ts, par-atomic)
   try {
     let results: [A, B];
-    if (pool === undefined) results = joinOnRegistry<A, B>(currentRegistry(), la, lb, mem, work);
-    else if (scheduled(mem) || currentWorker()?.registry === pool) results = withRegistry(pool, () => joinOnRegistry<A, B>(pool, la, lb, mem, work));
-    else results = joinOnPool<A, B>(pool, la, lb, mem, work);
+    const call: JoinCall = { la, lb, here, latch };
+    if (pool === undefined) results = joinOnRegistry<A, B>(currentRegistry(), call, mem, work);
+    else if (scheduled(mem) || currentWorker()?.registry === pool) results = withRegistry(pool, () => joinOnRegistry<A, B>(pool, call, mem, work));
+    else results = joinOnPool<A, B>(pool, call, mem, work);
     traceResults(at, results[0], results[1], work); // the par-join event carries both results, when they are numbers
     return results;
   } finally {
@@ -74,6 +91,15 @@ export function joinIn<A, B>(pool: number | undefined, a: () => A, b: () => B): 
 
 /** What to write when `join`'s closures arrive unlifted (a `join` reached under another name). */
 const JOIN_HOW = 'Call join by the name it is imported as from weft/par, with the closures written in the call: join(() => …, () => …)';
+/** What to write when `joinContext`'s closures arrive unlifted. */
+const JOIN_CONTEXT_HOW = 'Call joinContext by the name it is imported as from weft/par, with the closures written in the call: joinContext((a) => …, (b) => …)';
+/** The two closures of one join, what a closure run on the calling thread is given, and the latch `b`'s task carries (registry.ts WITH_CONTEXT). */
+interface JoinCall {
+  la: Lifted;
+  lb: Lifted;
+  here: unknown[];
+  latch: number;
+}
 /** What to write when `pool.join`'s closures arrive unlifted (a pool the compile step cannot follow, such as a parameter). */
 const POOL_JOIN_HOW =
   'Call join on a pool made in place or held in a const, with the closures written in the call: ' +
@@ -86,10 +112,11 @@ runLocal(() => (joinDepth = 0));
 
 type Memory = ReturnType<typeof context>['memory'];
 
-function joinOnRegistry<A, B>(registry: number, la: Lifted, lb: Lifted, mem: Memory, work: PieceWork | undefined): [A, B] {
-  if (scheduled(mem)) return sequential(la, lb, work);
+function joinOnRegistry<A, B>(registry: number, call: JoinCall, mem: Memory, work: PieceWork | undefined): [A, B] {
+  const { la, lb, here } = call;
+  if (scheduled(mem)) return sequential(la, lb, here, work);
   ensureStarted(registry);
-  const task = callTask(lb);
+  const task = callTask(lb, call.latch);
   const i32 = mem.i32;
   const base = task >> 2;
   // Read while the record is surely ours: once `b` is taken back below, a thread that pops the stale entry frees the record at once (registry.ts runCall), and its memory may already hold another task.
@@ -98,13 +125,13 @@ function joinOnRegistry<A, B>(registry: number, la: Lifted, lb: Lifted, mem: Mem
   if (!push(registry, task)) {
     freeCaptures(task);
     mem.free(task);
-    return sequential(la, lb, work);
+    return sequential(la, lb, here, work);
   }
-  const { value: ra, panic: panicA } = runA<A>(la, work);
+  const { value: ra, panic: panicA } = runA<A>(la, here, work);
   if (Atomics.compareExchange(i32, base + T.state, TaskState.pending, TaskState.inline) === TaskState.pending) {
     // Nobody took `b`: run it here. The deque entry is now stale; whoever pops it frees the record (registry.ts runCall), so the record is not read again.
     if (capturesLen > 0) mem.free(capturesPtr);
-    return [ra as A, runAfter<B>(lb, panicA, work)];
+    return [ra as A, runAfter<B>(lb, here, panicA, work)];
   }
   const b = awaitCall(registry, task, mem);
   if (work !== undefined) work.second = b.micros; // the thief timed it (registry.ts runCall)
@@ -121,16 +148,17 @@ function joinOnRegistry<A, B>(registry: number, la: Lifted, lb: Lifted, mem: Mem
  * both closures run on the pool, never on the caller. Both always run; `a`'s
  * panic wins over `b`'s, as in `join`.
  */
-function joinOnPool<A, B>(registry: number, la: Lifted, lb: Lifted, mem: Memory, work: PieceWork | undefined): [A, B] {
+function joinOnPool<A, B>(registry: number, call: JoinCall, mem: Memory, work: PieceWork | undefined): [A, B] {
+  const { la, lb, here: args } = call;
   ensureStarted(registry);
-  const ta = callTask(la);
+  const ta = callTask(la, call.latch);
   if (!push(registry, ta)) {
     // The injector is full (1024 waiting tasks): join as install(() => join(a, b)) does, `a` here.
     freeCaptures(ta);
     mem.free(ta);
-    return withRegistry(registry, () => joinOnRegistry<A, B>(registry, la, lb, mem, work));
+    return withRegistry(registry, () => joinOnRegistry<A, B>(registry, call, mem, work));
   }
-  const tb = callTask(lb);
+  const tb = callTask(lb, call.latch);
   let b: { value: unknown; panicked: boolean; micros: number } | undefined;
   let here: { value?: B; panic?: { error: unknown } } | undefined;
   if (push(registry, tb)) b = awaitCall(registry, tb, mem);
@@ -138,7 +166,7 @@ function joinOnPool<A, B>(registry: number, la: Lifted, lb: Lifted, mem: Memory,
     // Full after `a`: `b` runs here, as a push that finds the deque full runs its task in place.
     freeCaptures(tb);
     mem.free(tb);
-    here = withRegistry(registry, () => runA<B>(lb, undefined));
+    here = withRegistry(registry, () => runA<B>(lb, args, undefined));
   }
   const a = awaitCall(registry, ta, mem);
   if (work !== undefined) {
@@ -177,16 +205,16 @@ function awaitCall(registry: number, task: number, mem: Memory): { value: unknow
  * if `a` panics, `b` still runs, then `a`'s panic propagates (and wins over
  * `b`'s if both panic). https://docs.rs/rayon/latest/rayon/fn.join.html#panics
  */
-function sequential<A, B>(la: Lifted, lb: Lifted, work?: PieceWork): [A, B] {
-  const { value: ra, panic: panicA } = runA<A>(la, work);
-  return [ra as A, runAfter<B>(lb, panicA, work)];
+function sequential<A, B>(la: Lifted, lb: Lifted, args: unknown[], work?: PieceWork): [A, B] {
+  const { value: ra, panic: panicA } = runA<A>(la, args, work);
+  return [ra as A, runAfter<B>(lb, args, panicA, work)];
 }
 
 /** Runs `a` here, catching its panic so that `b` still runs before it propagates; its time goes in `work.first`. */
-function runA<A>(la: Lifted, work: PieceWork | undefined): { value?: A; panic?: { error: unknown } } {
+function runA<A>(la: Lifted, args: unknown[], work: PieceWork | undefined): { value?: A; panic?: { error: unknown } } {
   const started = work !== undefined ? pieceStart() : -1;
   try {
-    return { value: la.fn() as A };
+    return { value: la.fn(...args) as A };
   } catch (error) {
     return { panic: { error } };
   } finally {
@@ -195,11 +223,11 @@ function runA<A>(la: Lifted, work: PieceWork | undefined): { value?: A; panic?: 
 }
 
 /** Runs `b` here after `a` ended, then rethrows `a`'s panic if it had one; its time goes in `work.second`. */
-function runAfter<B>(lb: Lifted, panicA: { error: unknown } | undefined, work: PieceWork | undefined): B {
+function runAfter<B>(lb: Lifted, args: unknown[], panicA: { error: unknown } | undefined, work: PieceWork | undefined): B {
   let rb: B;
   const started = work !== undefined ? pieceStart() : -1;
   try {
-    rb = lb.fn() as B;
+    rb = lb.fn(...args) as B;
   } catch (error) {
     throw panicA ? panicA.error : error;
   } finally {

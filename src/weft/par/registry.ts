@@ -26,6 +26,11 @@
  * - a *call* (a `join`'s second closure, a `scope` spawn): run one lifted
  *   closure from its borrowed captures and publish its result or panic.
  *
+ * - a *broadcast* call (`broadcast`, `spawnBroadcast`, par/broadcast.ts):
+ *   one per worker, on that worker's own broadcast queue, which nobody
+ *   steals from; a worker takes them, oldest first, after its own deque and
+ *   before the injector, as Rayon's workers take their broadcast jobs.
+ *
  * Idle workers sleep on the registry's work sequence word, bumped by every push.
  * A worker that waits for a job of its own (a nested `join`, a par iterator
  * inside a par closure) keeps running tasks meanwhile, as Rayon's workers
@@ -44,6 +49,7 @@ import { assignPriority } from '../runtime/scheduler.ts';
 import { availableParallelism } from '../thread.ts';
 import { runLocal } from '../runtime/run-local.ts';
 import { panicPayload } from '../runtime/threads.ts';
+import { FnContext } from './contexts.ts';
 
 /** The closure id a registry's worker thread is started with (runtime/lift.ts, threadBody). */
 const WORKER_ENTRY = -1;
@@ -62,11 +68,14 @@ const DEQUES = THREADS + MAX_REGISTRY_THREADS;
 const CAPACITY = 1024;
 const DQ = { lock: 0, top: 1, bottom: 2, ring: 3 } as const;
 const DEQUE_WORDS = DQ.ring + CAPACITY;
+/** Broadcast tasks one worker's broadcast queue holds (same layout as a deque); a broadcast waits while one is full. */
+const BROADCAST_CAPACITY = 256;
+const BROADCAST_WORDS = DQ.ring + BROADCAST_CAPACITY;
 
 /** Words of a task record. */
 export const T = { state: 0, kind: 1, a: 2, b: 3, c: 4, resultPtr: 5, resultLen: 6, latch: 7, micros: 8 } as const;
 export const TASK_WORDS = 9;
-export const TaskKind = { chunks: 1, call: 2 } as const;
+export const TaskKind = { chunks: 1, call: 2, broadcast: 3 } as const;
 /** A call task's states. `inline`: its owner took it back and ran it in place; whoever pops the stale entry frees it. */
 export const TaskState = { pending: 0, running: 1, done: 2, panicked: 3, inline: 4 } as const;
 
@@ -104,6 +113,12 @@ export function setTaskRunners(r: TaskRunners): void {
   runners = r;
 }
 
+/** A broadcast task's body, supplied by broadcast.ts. */
+let broadcastRunner: ((state: WorkerState, task: number) => void) | undefined;
+export function setBroadcastRunner(run: (state: WorkerState, task: number) => void): void {
+  broadcastRunner = run;
+}
+
 /**
  * What a scope's spawned closure is called with: its Scope, so it can spawn
  * more (join.ts supplies it; Rayon's `s.spawn(|s| …)`).
@@ -121,6 +136,12 @@ function dequeBase(registry: number, deque: number): number {
   return (registry >> 2) + DEQUES + deque * DEQUE_WORDS;
 }
 
+/** Worker `index`'s broadcast queue, after the n + 1 deques. */
+function broadcastBase(registry: number, index: number): number {
+  const n = memory().i32[(registry >> 2) + P.numThreads]!;
+  return (registry >> 2) + DEQUES + (n + 1) * DEQUE_WORDS + index * BROADCAST_WORDS;
+}
+
 /**
  * Allocates a registry record (threads start on first use). `names`: its
  * threads' names, by index (`ThreadPoolBuilder.threadName`), kept in run
@@ -129,7 +150,7 @@ function dequeBase(registry: number, deque: number): number {
 export function createRegistry(numThreads: number, cutoffMicros: number, names?: readonly string[]): number {
   const n = Math.max(1, Math.min(MAX_REGISTRY_THREADS, Math.floor(numThreads)));
   const mem = memory();
-  const registry = mem.allocRecord(DEQUES + (n + 1) * DEQUE_WORDS);
+  const registry = mem.allocRecord(DEQUES + (n + 1) * DEQUE_WORDS + n * BROADCAST_WORDS);
   const i32 = mem.i32;
   i32[(registry >> 2) + P.numThreads] = n;
   i32[(registry >> 2) + P.cutoff] = cutoffMicros;
@@ -306,6 +327,40 @@ export function push(registry: number, task: number, wakeCount = 1, atTop = fals
   return true;
 }
 
+/**
+ * Puts a broadcast task on worker `index`'s broadcast queue, behind those
+ * already there, and wakes the sleeping workers (the one it is for may be
+ * any of them). False when that queue is full: the caller tries again.
+ */
+export function pushBroadcast(registry: number, index: number, task: number): boolean {
+  const i32 = memory().i32;
+  const base = broadcastBase(registry, index);
+  lockWord(i32, base + DQ.lock);
+  const top = i32[base + DQ.top]!;
+  const bottom = i32[base + DQ.bottom]!;
+  const full = bottom - top >= BROADCAST_CAPACITY;
+  if (!full) {
+    i32[base + DQ.ring + (bottom % BROADCAST_CAPACITY)] = task;
+    i32[base + DQ.bottom] = bottom + 1;
+  }
+  unlockWord(i32, base + DQ.lock);
+  if (full) return false;
+  const pw = registry >> 2;
+  Atomics.add(i32, pw + P.workSeq, 1);
+  if (Atomics.load(i32, pw + P.sleepers) > 0) wake(i32, pw + P.workSeq);
+  return true;
+}
+
+/** Waiting for room in a full broadcast queue: a worker of `registry` runs a task meanwhile, any other thread pauses. */
+export function helpOrPause(registry: number): void {
+  if (worker !== undefined && worker.registry === registry) {
+    const task = findTask(worker);
+    if (task !== 0) return runTask(worker, task);
+  }
+  const i32 = memory().i32;
+  waitWhileEqual(i32, (registry >> 2) + P.workSeq, Atomics.load(i32, (registry >> 2) + P.workSeq), 0.2);
+}
+
 /** A deque index's slot in its ring: indices go below 0 once tasks are pushed at the top (`push`'s `atTop`). */
 function ringSlot(index: number): number {
   return ((index % CAPACITY) + CAPACITY) % CAPACITY;
@@ -326,25 +381,30 @@ function popBottom(i32: Int32Array, base: number): number {
   return task;
 }
 
-function stealTop(i32: Int32Array, base: number): number {
+function stealTop(i32: Int32Array, base: number, capacity = CAPACITY): number {
   if (Atomics.load(i32, base + DQ.bottom) === Atomics.load(i32, base + DQ.top)) return 0;
   lockWord(i32, base + DQ.lock);
   const top = i32[base + DQ.top]!;
   const bottom = i32[base + DQ.bottom]!;
   let task = 0;
   if (bottom > top) {
-    task = i32[base + DQ.ring + ringSlot(top)]!;
+    task = i32[base + DQ.ring + (capacity === CAPACITY ? ringSlot(top) : top % capacity)]!;
     i32[base + DQ.top] = top + 1;
   }
   unlockWord(i32, base + DQ.lock);
   return task;
 }
 
-/** The next task for worker `state`: its own newest, else the injector's oldest, else another worker's oldest. */
+/**
+ * The next task for worker `state`: its own newest, else the oldest of its
+ * broadcasts, else the injector's oldest, else another worker's oldest.
+ */
 function findTask(state: WorkerState): number {
   const i32 = memory().i32;
   const registry = state.registry;
   let task = popBottom(i32, dequeBase(registry, state.index + 1));
+  if (task !== 0) return task;
+  task = stealTop(i32, broadcastBase(registry, state.index), BROADCAST_CAPACITY);
   if (task !== 0) return task;
   task = stealTop(i32, dequeBase(registry, 0));
   if (task !== 0) return task;
@@ -381,11 +441,14 @@ function runTask(state: WorkerState, task: number): void {
     for (; a < end; a++) runners!.chunk(state, job, a);
     return;
   }
+  if (kind === TaskKind.broadcast) return broadcastRunner!(state, task);
   runCall(state, task);
 }
 
 /** The latch of a call task nobody waits for (Rayon's `spawn`): its captures are its own, dropped when it ends; a panic is shown. */
 export const DETACHED = -1;
+/** The latch of `joinContext`'s second closure: a join's `b`, called with a FnContext (par/contexts.ts). */
+export const WITH_CONTEXT = -2;
 
 /** A detached call task popped by a worker: its record and captures freed, then run as `runDetached` says. */
 function runDetachedTask(state: WorkerState, task: number): void {
@@ -454,8 +517,9 @@ function runCall(state: WorkerState, task: number): void {
     const capturesLen = i32[base + T.c]!;
     const captures = capturesLen > 0 ? (decodeValue(mem.read(i32[base + T.b]!, capturesLen), { owned: false }) as Record<string, unknown>) : {};
     const closure = state.factories[i32[base + T.a]!]!(captures) as (scope?: unknown) => unknown;
-    const started = latch === 0 ? pieceStart() : -1;
-    const value = latch !== 0 && scopeOf !== undefined ? closure(scopeOf(state.registry, latch)) : closure();
+    const started = latch <= 0 ? pieceStart() : -1;
+    const value =
+      latch > 0 && scopeOf !== undefined ? closure(scopeOf(state.registry, latch)) : latch === WITH_CONTEXT ? closure(new FnContext(true)) : closure();
     if (started >= 0) i32[base + T.micros] = pieceMicros(started); // a join's `b`, as the par-join event records it (join.ts)
     result = encodeValue(value, { mode: 'move', target: { into: 'the thread that joins it' } });
   } catch (error) {
@@ -464,7 +528,7 @@ function runCall(state: WorkerState, task: number): void {
     outcome = TaskState.panicked;
   }
   if (i32[base + T.c]! > 0) mem.free(i32[base + T.b]!);
-  if (latch !== 0) {
+  if (latch > 0) {
     // A scope's spawn: nobody reads the result; a panic is the scope's.
     if (outcome === TaskState.panicked) recordPanic(latch, result);
     mem.free(task);

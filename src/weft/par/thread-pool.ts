@@ -9,6 +9,8 @@ import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/h
 import { own } from '../runtime/ownership.ts';
 import { availableParallelism } from '../thread.ts';
 import { currentNumThreads, withRegistry } from './current.ts';
+import { broadcastIn, spawnBroadcastIn } from './broadcast.ts';
+import type { BroadcastContext } from './contexts.ts';
 import { joinIn, scope, scopeFifo, spawnIn, type Scope, type ScopeFifo } from './join.ts';
 import { createRegistry, currentWorker, installGlobal, MAX_REGISTRY_THREADS, registryThreads, terminateRegistry } from './registry.ts';
 
@@ -167,6 +169,24 @@ export class ThreadPool extends MovableHandle implements Owned, Disposable {
   spawn(f: () => void): void {
     this.assertUsable();
     spawnIn(this.#registry, f);
+  }
+
+  /**
+   * Runs `f` once on each of this pool's threads and returns the results in
+   * thread-index order (Rayon's `ThreadPool::broadcast`); see par's `broadcast`.
+   */
+  broadcast<R>(f: (ctx: BroadcastContext) => R): R[] {
+    this.assertUsable();
+    return broadcastIn(this.#registry, f);
+  }
+
+  /**
+   * Runs `f` once on each of this pool's threads, some time later, and
+   * returns at once (Rayon's `ThreadPool::spawn_broadcast`); see par's `spawnBroadcast`.
+   */
+  spawnBroadcast(f: (ctx: BroadcastContext) => void): void {
+    this.assertUsable();
+    spawnBroadcastIn(this.#registry, f);
   }
 
   /** `scope` with FIFO spawns, on this pool (Rayon's `ThreadPool::scope_fifo`). */

@@ -251,6 +251,15 @@ function encodeTree(value: unknown): { bytes: Uint8Array; handles: Encodable[] }
   return { bytes: finish(writer), handles };
 }
 
+/**
+ * Encodes a value and moves nothing: its bytes and the handles inside it, for
+ * a caller that decides handle by handle (an Arc's value written back after
+ * `Arc.getMut`, sync/arc.ts).
+ */
+export function encodeWithHandles(value: unknown): { bytes: Uint8Array; handles: Encodable[] } {
+  return encodeTree(value);
+}
+
 /** Encodes a value; throws NotSendError naming what cannot cross. */
 export function encodeValue(value: unknown, options: EncodeOptions): Uint8Array {
   const { bytes, handles } = encodeTree(value);

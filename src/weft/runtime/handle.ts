@@ -56,6 +56,7 @@ export const HandleKind = {
   Scope: 15,
   ThreadPool: 16,
   LazyLock: 17,
+  Weak: 18,
 } as const;
 export type HandleKind = (typeof HandleKind)[keyof typeof HandleKind];
 

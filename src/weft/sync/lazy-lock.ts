@@ -25,7 +25,8 @@ import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/h
 import { liftedOf, rebuildClosure } from '../runtime/lift.ts';
 import { readPoint } from '../runtime/scheduler.ts';
 import { OnceStateWord, onceState, runOnce } from './once.ts';
-import { loadValue, storeValue, type CellLayout } from './value-cell.ts';
+import { dropValue, isDroppedValue, loadValue, storeValue, type CellLayout } from './value-cell.ts';
+import { DROP_CONTENTS } from '../runtime/ownership.ts';
 
 const CELL: CellLayout = { kind: 2, ptr: 3, len: 4, number: 6 };
 const F = { id: 8, ptr: 9, len: 10 } as const;
@@ -83,6 +84,23 @@ export class LazyLock<T> extends MovableHandle {
   }
 
   /**
+   * Dropped as part of a value being dropped (the last Arc of it, a message
+   * nobody received): its value goes too, as Rust drops a forced LazyLock's
+   * `T`; one never forced drops its closure instead, whose captures were
+   * borrowed, so only their bytes are freed.
+   */
+  [DROP_CONTENTS](): void {
+    const { memory } = context();
+    const base = this.#addr >> 2;
+    const len = memory.i32[base + F.len]!;
+    if (len > 0) {
+      memory.i32[base + F.len] = 0;
+      memory.free(memory.i32[base + F.ptr]!);
+    }
+    dropValue(this.#addr, CELL);
+  }
+
+  /**
    * The value, made by the closure if no thread has yet (Rust:
    * `LazyLock::force`, or `*lazy`). Threads that ask while it runs wait for
    * it. Panics if the closure panicked, now or in an earlier call.
@@ -96,6 +114,8 @@ export class LazyLock<T> extends MovableHandle {
       throw new Error('this LazyLock is poisoned: its initializer panicked in an earlier call (Rust: "LazyLock instance has previously been poisoned")');
     }
     if (onceState(addr) !== OnceStateWord.complete) {
+      // Dropped with what held it before anyone forced it (a program Rust would not compile): say so, rather than run a closure whose captures are gone.
+      if (isDroppedValue(addr, CELL)) loadValue(addr, CELL, 'LazyLock');
       try {
         runOnce(addr, 'LazyLock', false, () => {
           const { memory } = context();

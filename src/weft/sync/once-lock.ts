@@ -21,7 +21,7 @@ import { context } from '../runtime/context.ts';
 import { ENCODE, HandleKind, MOVE, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { OnceStateWord, onceState, runOnce, waitOnce } from './once.ts';
 import { err, ok, type Result } from './result.ts';
-import { dropValue, loadValue, storeValue, type CellLayout } from './value-cell.ts';
+import { dropValue, loadValue, storeValue, takeValue, type CellLayout } from './value-cell.ts';
 import { DROP_CONTENTS } from '../runtime/ownership.ts';
 import { readPoint } from '../runtime/scheduler.ts';
 
@@ -34,6 +34,8 @@ export class OnceLock<T> extends MovableHandle {
   readonly #addr: number;
   #loaded = false;
   #value: T | undefined;
+  /** This thread's copy was handed out by getMut and may have changed: written back before another thread can see it. */
+  #dirty = false;
 
   constructor();
   constructor(addr?: number);
@@ -48,7 +50,15 @@ export class OnceLock<T> extends MovableHandle {
   }
 
   [ENCODE]() {
+    this.#writeBack();
     return { kind: HandleKind.OnceLock, addr: this.#addr };
+  }
+
+  /** getMut's changes stored in the cell (a guard's write-back: handles inside are copies, as a Mutex guard writes them). */
+  #writeBack(): void {
+    if (!this.#dirty) return;
+    this.#dirty = false;
+    storeValue(this.#addr, CELL, this.#value);
   }
 
   /** Dropped as part of a value being dropped (the last Arc of it, a message nobody received): its value goes too. */
@@ -115,6 +125,73 @@ export class OnceLock<T> extends MovableHandle {
     return this.get() as T;
   }
 
+  /**
+   * The value, running `f` to make it if the cell is empty, where `f` may
+   * fail: `f` returns a weft Result, and an `{ ok: false }` one leaves the
+   * cell empty and is returned as it is (Rust: `get_or_try_init`). Returns
+   * `{ ok: true, value }` with the cell's value otherwise. A panic in `f`
+   * leaves the cell empty too, as `getOrInit` does.
+   */
+  getOrTryInit<E>(f: () => Result<T, E>): Result<T, E> {
+    this.assertUsable();
+    let failed: { value: E } | undefined;
+    if (onceState(this.#addr) !== OnceStateWord.complete) {
+      try {
+        runOnce(this.#addr, 'OnceLock', true, () => {
+          const result = f();
+          if (!result.ok) {
+            failed = { value: result.value };
+            // Leaves the Once state as an initializer that failed, so the next caller runs its own `f`.
+            throw FAILED;
+          }
+          storeValue(this.#addr, CELL, result.value, 'a OnceLock');
+        });
+      } catch (error) {
+        if (error !== FAILED) throw error;
+      }
+    }
+    return failed !== undefined ? err(failed.value) : ok(this.get() as T);
+  }
+
+  /**
+   * The value, to change, or undefined while the cell is empty (Rust:
+   * `get_mut`, whose `&mut self` proves no other thread reads the cell
+   * meanwhile). Change `value` in place or assign it; the change is stored
+   * in the cell before the cell next goes to another thread (moved, shared
+   * through an Arc, lent to a scoped thread).
+   */
+  getMut(): OnceLockMut<T> | undefined {
+    this.assertUsable();
+    if (onceState(this.#addr) !== OnceStateWord.complete) return undefined;
+    this.get();
+    return new OnceLockMut<T>(
+      () => {
+        this.#dirty = true;
+        return this.#value as T;
+      },
+      (value) => {
+        this.#dirty = true;
+        this.#value = value;
+      },
+    );
+  }
+
+  /**
+   * Takes the value out, leaving the cell empty, to be set again; undefined
+   * if it was empty (Rust: `take`, `Option<T>`). The handles in the value are
+   * the caller's now. As `getMut`, for the code that alone has the cell.
+   */
+  take(): T | undefined {
+    this.assertUsable();
+    if (onceState(this.#addr) !== OnceStateWord.complete) return undefined;
+    if (this.#dirty) this.#writeBack();
+    const value = takeValue(this.#addr, CELL, 'OnceLock') as T;
+    this.#loaded = false;
+    this.#value = undefined;
+    Atomics.store(context().memory.i32, this.#addr >> 2, OnceStateWord.incomplete);
+    return value;
+  }
+
   /** A cell that already holds `value` (Rust's `OnceLock::from`). */
   static from<T>(value: T): OnceLock<T> {
     const cell = new OnceLock<T>();
@@ -127,7 +204,7 @@ export class OnceLock<T> extends MovableHandle {
    * (Rust: `into_inner`, `Option<T>`); the handle is spent.
    */
   intoInner(): T | undefined {
-    const value = this.get();
+    const value = this.take();
     this[MOVE]({ into: 'intoInner(), which consumes it' });
     return value;
   }
@@ -137,6 +214,32 @@ export class OnceLock<T> extends MovableHandle {
     return value === undefined && onceState(this.#addr) !== OnceStateWord.complete
       ? 'OnceLock(<uninit>)'
       : `OnceLock(${String(value)})`;
+  }
+}
+
+/** Thrown inside the Once machine by a `getOrTryInit` whose `f` returned an error: the cell stays empty. */
+const FAILED = Symbol('weft.onceLock.failed');
+
+/**
+ * What `OnceLock.getMut` gives: the cell's value to change (Rust's
+ * `&mut T`). Read and change `value` in place, or assign it.
+ */
+export class OnceLockMut<T> {
+  readonly #read: () => T;
+  readonly #write: (value: T) => void;
+
+  /** @internal made by OnceLock.getMut. */
+  constructor(read: () => T, write: (value: T) => void) {
+    this.#read = read;
+    this.#write = write;
+  }
+
+  get value(): T {
+    return this.#read();
+  }
+
+  set value(next: T) {
+    this.#write(next);
   }
 }
 

@@ -120,3 +120,31 @@ export function dropValue(addr: number, layout: CellLayout): void {
   memory.free(ptr);
   dropTree(value);
 }
+
+/**
+ * Takes the cell's value out, leaving it undefined (`OnceLock.take`): the
+ * handles inside now belong to the caller (unless a guard wrote them back as
+ * copies, kind 4: their owners still hold them), and the bytes are freed.
+ */
+export function takeValue(addr: number, layout: CellLayout, what = 'lock'): unknown {
+  const { memory } = context();
+  const i32 = memory.i32;
+  const base = addr >> 2;
+  const kind = i32[base + layout.kind];
+  if (!holdsBytes(kind)) {
+    const value = loadValue(addr, layout, what);
+    i32[base + layout.kind] = Kind.undefined;
+    return value;
+  }
+  const ptr = i32[base + layout.ptr]!;
+  const value = decodeValue(memory.read(ptr, i32[base + layout.len]!), { owned: kind === Kind.bytes });
+  memory.free(ptr);
+  i32[base + layout.ptr] = 0;
+  i32[base + layout.kind] = Kind.undefined;
+  return value;
+}
+
+/** Whether the cell's primitive was dropped (kind 3). */
+export function isDroppedValue(addr: number, layout: CellLayout): boolean {
+  return context().memory.i32[(addr >> 2) + layout.kind] === Kind.dropped;
+}

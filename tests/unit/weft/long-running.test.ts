@@ -96,6 +96,53 @@ describe('locks held by what is dropped', () => {
   });
 });
 
+describe('Arc records with Weaks', () => {
+  it('an Arc record is freed by the last of its Arcs and Weaks, whichever goes last, and by makeMut\'s moves', () => {
+    const memory = enterRun();
+    const round = (i: number) => {
+      const a = new Arc({ rows: new Array(1000).fill(i) });
+      const w = Arc.downgrade(a);
+      const w2 = w.clone();
+      if (i % 2 === 0) (drop(a), drop(w), drop(w2));
+      else (drop(w), drop(w2), drop(a));
+      const b = new Arc([i]);
+      const c = b.clone();
+      Arc.makeMut(b).value.push(1); // b gets a copy of its own
+      drop(b);
+      drop(c);
+      const d = new Arc([i]);
+      const dw = Arc.downgrade(d);
+      Arc.makeMut(d); // the value moves away from dw
+      expect(dw.upgrade()).toBeUndefined();
+      drop(dw);
+      drop(d);
+    };
+    for (let i = 0; i < 10; i++) round(i);
+    const mark = memory.header[H.bump]!;
+    for (let i = 10; i < 300; i++) round(i);
+    expect(memory.header[H.bump]! - mark).toBe(0);
+  });
+
+  it('assigning through Arc.getMut drops the handles only the old value held, and the new value\'s move into the Arc', () => {
+    enterRun();
+    const [tx1, rx1] = channel<number>();
+    const [tx2, rx2] = channel<number>();
+    const [tx3, rx3] = channel<number>();
+    const a = new Arc([{ tx: tx1 }, { tx: tx3 }]);
+    const kept = Arc.get(a)[1]!.tx;
+    Arc.getMut(a)!.value = [{ tx: tx2 }, { tx: kept }];
+    const b = Arc.clone(a); // the change is written back here
+    expect(() => rx1.recv()).toThrow(/every Sender was dropped/);
+    expect(() => tx2.send(1)).toThrow(/use of moved value/);
+    Arc.get(b)[0]!.tx.send(5);
+    expect(rx2.recv()).toBe(5);
+    drop(a);
+    drop(b);
+    expect(() => rx2.recv()).toThrow(/every Sender was dropped/);
+    expect(() => rx3.recv()).toThrow(/every Sender was dropped/);
+  });
+});
+
 describe('scopes', () => {
   it('a scope that has returned is freed, unless a handle to it left it', () => {
     const memory = enterRun();

@@ -140,3 +140,135 @@ function main() {
     expect(result.lines).toEqual(['true 4999950000 true 500']);
   });
 });
+
+describe('rayon-core src/broadcast/test.rs: broadcast and spawnBroadcast', () => {
+  it('broadcast_global, spawn_broadcast_global, broadcast_pool, spawn_broadcast_pool, broadcast_self, spawn_broadcast_self, broadcast_mutual, spawn_broadcast_mutual, broadcast_sleep_race', async () => {
+    const result = await ok(`
+import { broadcast, spawnBroadcast, currentNumThreads, ThreadPoolBuilder, ThreadPool } from "weft/par";
+import { mpsc, AtomicUsize, Ordering, Arc, drop } from "weft/sync";
+import { sleep } from "weft/thread";
+function main() {
+  const seq = (n: number) => Array.from({ length: n }, (_, i) => i).join(",");
+  console.log("broadcast_global", broadcast((ctx) => ctx.index()).join(",") === seq(currentNumThreads()));
+  {
+    const [tx, rx] = mpsc.channel<number>();
+    spawnBroadcast((ctx) => tx.send(ctx.index()));
+    console.log("spawn_broadcast_global", [...rx.iter()].sort().join(",") === seq(currentNumThreads()));
+  }
+  const pool = new ThreadPoolBuilder().numThreads(7).build();
+  console.log("broadcast_pool", pool.broadcast((ctx) => [ctx.index(), ctx.numThreads()].join("/")).join(" "));
+  {
+    const [tx, rx] = mpsc.channel<number>();
+    pool.spawnBroadcast((ctx) => tx.send(ctx.index()));
+    console.log("spawn_broadcast_pool", [...rx.iter()].sort().join(","));
+  }
+  console.log("broadcast_self", pool.install(() => broadcast((ctx) => ctx.index())).join(","));
+  {
+    const [tx, rx] = mpsc.channel<number>();
+    pool.spawn(() => { spawnBroadcast((ctx) => tx.send(ctx.index())); });
+    console.log("spawn_broadcast_self", [...rx.iter()].sort().join(","));
+  }
+  {
+    const count = new AtomicUsize(0);
+    const pool1 = new ThreadPoolBuilder().numThreads(3).build();
+    const pool2 = new ThreadPoolBuilder().numThreads(7).build();
+    pool1.install(() => pool2.broadcast((_) => pool1.broadcast((_) => { count.fetchAdd(1, Ordering.Relaxed); })));
+    console.log("broadcast_mutual", count.load());
+  }
+  {
+    const [tx, rx] = mpsc.channel<void>();
+    const pool1 = new Arc(new ThreadPoolBuilder().numThreads(3).build());
+    const pool2 = new ThreadPoolBuilder().numThreads(7).build();
+    const p1 = pool1.clone();
+    pool1.spawn(() => {
+      pool2.spawnBroadcast((_) => {
+        const tx2 = tx.clone();
+        p1.spawnBroadcast((_) => tx2.send(undefined));
+      });
+    });
+    console.log("spawn_broadcast_mutual", [...rx.iter()].length);
+  }
+  const start = Date.now();
+  let rounds = 0;
+  while (Date.now() - start < 300) { pool.broadcast((ctx) => sleep(ctx.index() / 1000)); rounds++; }
+  console.log("broadcast_sleep_race", rounds > 0);
+}`);
+    expect(result.lines).toEqual([
+      'broadcast_global true',
+      'spawn_broadcast_global true',
+      'broadcast_pool 0/7 1/7 2/7 3/7 4/7 5/7 6/7',
+      'spawn_broadcast_pool 0,1,2,3,4,5,6',
+      'broadcast_self 0,1,2,3,4,5,6',
+      'spawn_broadcast_self 0,1,2,3,4,5,6',
+      'broadcast_mutual 21',
+      'spawn_broadcast_mutual 21',
+      'broadcast_sleep_race true',
+    ]);
+  });
+
+  it('broadcast_panic_one, broadcast_panic_many: every call runs, then the panic comes out; spawn_broadcast_panic_one/many: each panic is shown, the other calls run', async () => {
+    const result = await run(`
+import { ThreadPoolBuilder } from "weft/par";
+import { mpsc, AtomicUsize, drop } from "weft/sync";
+import { sleep } from "weft/thread";
+function main() {
+  const pool = new ThreadPoolBuilder().numThreads(7).build();
+  for (const many of [false, true]) {
+    const count = new AtomicUsize(0);
+    try {
+      pool.broadcast((ctx) => { count.fetchAdd(1); if (many ? ctx.index() % 2 === 0 : ctx.index() === 3) throw new Error("Hello, world!"); return ctx.index(); });
+      console.log("no panic");
+    } catch (e: any) { console.log(many ? "broadcast_panic_many" : "broadcast_panic_one", count.load(), e.message); }
+  }
+  for (const many of [false, true]) {
+    const [tx, rx] = mpsc.channel<void>();
+    pool.spawnBroadcast((ctx) => { tx.send(undefined); if (many ? ctx.index() % 2 === 0 : ctx.index() === 3) throw new Error("spawned " + ctx.index()); });
+    console.log(many ? "spawn_broadcast_panic_many" : "spawn_broadcast_panic_one", [...rx.iter()].length);
+  }
+  drop(pool);
+  sleep(200); // the workers' panic reports reach the page on their own; give the last one time to arrive
+
+}`);
+    expect(result.outcome.status).toBe('ok');
+    expect(result.lines).toEqual(['broadcast_panic_one 7 Hello, world!', 'broadcast_panic_many 7 Hello, world!', 'spawn_broadcast_panic_one 7', 'spawn_broadcast_panic_many 7']);
+    // One panic shown for each call that panicked: index 3, then 0, 2, 4 and 6 (Rayon's panic handler counts 1 and 4).
+    expect(result.errors.map((e) => e.message.replace(/^thread 'par-worker-\d' panicked: /, '')).sort()).toEqual(['spawned 0', 'spawned 2', 'spawned 3', 'spawned 4', 'spawned 6']);
+  });
+});
+
+describe('rayon-core src/join/test.rs and rayon src/iter/test.rs: join_context, split', () => {
+  it('join_context_second: in a pool of 2, the second closure migrates and the first does not; weft runs the first where joinContext is called', async () => {
+    const result = await ok(`
+import { ThreadPoolBuilder, joinContext } from "weft/par";
+import { Barrier } from "weft/sync";
+function main() {
+  const barrier = new Barrier(2);
+  const pool = new ThreadPoolBuilder().numThreads(2).build();
+  const [a, b] = pool.install(() => joinContext((a) => { barrier.wait(); return a.migrated(); }, (b) => { barrier.wait(); return b.migrated(); }));
+  console.log("join_context_second", a, b);
+  const [x, y] = joinContext((a) => [a.migrated(), 1], (b) => 2);
+  console.log("outside a pool, a runs here:", x.join(), y);
+}`);
+    expect(result.lines).toEqual(['join_context_second false true', 'outside a pool, a runs here: false,1 2']);
+  });
+
+  it('check_split, clone_splitter; the pieces are cut as Rayon cuts them when nothing is stolen', async () => {
+    const result = await ok(`
+import { split, ThreadPoolBuilder } from "weft/par";
+function main() {
+  const a = range(0, 1024).collect();
+  const b = split([0, 1024], ([start, end]) => {
+    const mid = Math.floor((end - start) / 2);
+    return mid > start ? [[start, mid], [mid, end]] : [[start, end], undefined];
+  }).flatMap(([s, e]) => Array.from({ length: e - s }, (_, i) => s + i)).collect();
+  console.log("check_split", JSON.stringify(a) === JSON.stringify(b));
+  console.log("clone_splitter", split(5, (x) => [x, undefined]).collect().join());
+  const pool = new ThreadPoolBuilder().numThreads(2).build();
+  const pieces = pool.install(() => split([0, 1000], ([s, e]) => (e - s > 1 ? [[s, (s + e) >> 1], [(s + e) >> 1, e]] : [[s, e], undefined])).collect());
+  console.log(pool.currentNumThreads(), JSON.stringify(pieces));
+}`);
+    expect(result.lines.slice(0, 2)).toEqual(['check_split true', 'clone_splitter 5']);
+    // Rayon's splitter starts with a budget of the pool's thread count and halves it per level: 2 threads cut twice.
+    expect(result.lines[2]).toBe('2 [[0,250],[250,500],[500,750],[750,1000]]');
+  });
+});

@@ -1,0 +1,55 @@
+/**
+ * What Rayon hands the closures of `join_context` and `broadcast`: where a
+ * closure is running. No imports, so the registry (which makes them on the
+ * threads that run the closures) and join.ts / broadcast.ts can share them.
+ *
+ * Rayon: https://docs.rs/rayon/latest/rayon/struct.FnContext.html,
+ * https://docs.rs/rayon/latest/rayon/struct.BroadcastContext.html
+ */
+
+/** Given to each closure of `joinContext` (Rayon's `FnContext`). */
+export class FnContext {
+  readonly #migrated: boolean;
+
+  /** @internal made by joinContext and by the pool thread that takes its second closure. */
+  constructor(migrated: boolean) {
+    this.#migrated = migrated;
+  }
+
+  /**
+   * true if the closure runs on another thread than the one that called
+   * `joinContext` (it was stolen). weft runs the first closure on the
+   * calling thread, so its answer is false there, even outside a pool where
+   * Rayon injects both closures into the pool and answers true for both; a
+   * `ThreadPool.join` from outside its pool runs both on the pool: true.
+   */
+  migrated(): boolean {
+    return this.#migrated;
+  }
+}
+
+/** Given to each call of a `broadcast` or `spawnBroadcast` closure (Rayon's `BroadcastContext`). */
+export class BroadcastContext {
+  readonly #index: number;
+  readonly #numThreads: number;
+
+  /** @internal made by the pool thread that runs the closure. */
+  constructor(index: number, numThreads: number) {
+    this.#index = index;
+    this.#numThreads = numThreads;
+  }
+
+  /** The index of the pool thread running this call, from 0 (Rayon: `BroadcastContext::index`). */
+  index(): number {
+    return this.#index;
+  }
+
+  /** How many threads the broadcast runs on: the pool's, each once (Rayon: `BroadcastContext::num_threads`). */
+  numThreads(): number {
+    return this.#numThreads;
+  }
+
+  toString(): string {
+    return `BroadcastContext { index: ${this.#index}, numThreads: ${this.#numThreads} }`;
+  }
+}
