@@ -11,7 +11,7 @@
  */
 import { awaitable, PENDING, Poll, refuseThen, Waker, type Awaitable, type Context, type Future, type IntoFuture, type WaitsOn } from './future.ts';
 import type { Runtime } from './runtime/scheduler.ts';
-import { NO_BINDINGS, runningTask, type Task } from './runtime/task.ts';
+import { ENDED_OK, NOT_ENDED, PANICKED, runningTask, type Task } from './runtime/task.ts';
 import { runtimeOrThrow } from './runtime/context.ts';
 import { resumeUnwind } from './runtime/diagnostics.ts';
 import { deferred, takeCaptures, TAKE } from './move.ts';
@@ -92,8 +92,9 @@ export class JoinHandle<T> implements Future<T> {
       throw new Error("this JoinHandle was already awaited: a task's result is taken once (in Rust, awaiting the handle again is a \"use of moved value\"); keep the value the first await gave");
     }
     const task = this.#task;
-    const outcome = task.outcome;
-    if (outcome === undefined) {
+    // Read from the task's fields, not `outcome`, which makes an object per read.
+    const ended = task.ended;
+    if (ended === NOT_ENDED) {
       const waker = cx.waker();
       if (this.#waker === null || !this.#waker.willWake(waker)) {
         this.#forget();
@@ -104,8 +105,8 @@ export class JoinHandle<T> implements Future<T> {
     }
     this.#forget();
     this.#taken = true;
-    if (outcome.kind === 'ok') return Poll.ready(outcome.value as T);
-    if (outcome.kind === 'panic') throw outcome.error;
+    if (ended === ENDED_OK) return Poll.ready(task.result as T);
+    if (ended === PANICKED) throw task.result;
     throw new JoinError(task.id, true);
   }
 
@@ -212,8 +213,7 @@ function spawnTask(runtime: Runtime, value: unknown, api: string, name?: string)
   if (typeof made === 'function') {
     // Made into its future at its first poll (move.ts takeCaptures).
     task = runtime.spawn(null, name);
-    task.factory = made;
-    if (deferred.bindings !== NO_BINDINGS) task.bindings = deferred.bindings;
+    task.defer(made, deferred.bindings);
   } else {
     task = runtime.spawn(made, name);
   }

@@ -234,7 +234,7 @@ export class Runtime implements Schedule {
     let panic: unknown;
     let panicked = false;
     try {
-      result = (task.future ?? task.start()).poll(task);
+      result = task.pollable().poll(task);
     } catch (error) {
       panicked = true;
       panic = error;
@@ -307,7 +307,6 @@ export class Runtime implements Schedule {
       traceTaskExit(task.id, line, column, task.polls, task.wakes, task.busyMs * 1000, outcome.kind, this.time.clockForTrace(), task.timers);
     }
     task.future = null;
-    task.factory = task.bindings = null;
     const owned = task.owned;
     if (owned !== null) {
       // Its captures are dropped with the future, before anyone sees the outcome (as Tokio drops a task's future first).

@@ -27,10 +27,11 @@ export type TaskFactory = (moved: Record<string, unknown>) => Function;
 /** The bindings of a closure that rebinds no variable. */
 export const NO_BINDINGS: Record<string, unknown> = Object.freeze({});
 
-const NOT_ENDED = 0;
-const ENDED_OK = 1;
-const PANICKED = 2;
-const CANCELLED = 3;
+/** How a task ended (Task.ended). */
+export const NOT_ENDED = 0;
+export const ENDED_OK = 1;
+export const PANICKED = 2;
+export const CANCELLED = 3;
 
 export type TaskOutcome = { kind: 'ok'; value: unknown } | { kind: 'panic'; error: unknown } | { kind: 'cancelled' };
 
@@ -58,12 +59,19 @@ export class Task extends Context {
   get name(): string {
     return this.#name ?? `task ${this.id}`;
   }
-  /** Its future: null once it finished, and before its first poll when it starts from `factory`. */
-  future: Future<unknown> | null;
-  /** A spawned async closure with no parameters, made into the future at the first poll (`start`; move.ts takeCaptures). */
-  factory: TaskFactory | null = null;
-  /** What `factory` binds, when not NO_BINDINGS. */
-  bindings: Record<string, unknown> | null = null;
+  /**
+   * Its future, or, until its first poll, the factory of a spawned async closure with no parameters (`defer`),
+   * whose bindings wait in #result, unused until the task ends: no field of their own in every task.
+   */
+  #future: Future<unknown> | TaskFactory | null;
+  /** Its future: null once it finished, and before the first poll of a task that starts from its factory (`defer`). */
+  get future(): Future<unknown> | null {
+    const future = this.#future;
+    return typeof future === 'function' ? null : future;
+  }
+  set future(future: Future<unknown> | null) {
+    this.#future = future;
+  }
   state = IDLE;
   /**
    * How it ended (NOT_ENDED, ENDED_OK, PANICKED, CANCELLED) and its value or panic: two fields read as `outcome`,
@@ -71,6 +79,14 @@ export class Task extends Context {
    */
   #ended = NOT_ENDED;
   #result: unknown = undefined;
+  /** NOT_ENDED, ENDED_OK, PANICKED or CANCELLED. */
+  get ended(): number {
+    return this.#ended;
+  }
+  /** Its value (ENDED_OK) or panic (PANICKED). */
+  get result(): unknown {
+    return this.#result;
+  }
   get outcome(): TaskOutcome | undefined {
     switch (this.#ended) {
       case ENDED_OK:
@@ -112,15 +128,28 @@ export class Task extends Context {
     this.runtime = runtime;
     this.id = id;
     this.#name = name;
-    this.future = future;
+    this.#future = future;
   }
 
-  /** The future of a task that starts from its factory (the executor's first poll of it). */
-  start(): Future<unknown> {
-    const factory = this.factory!;
-    const bindings = this.bindings ?? NO_BINDINGS;
-    this.factory = this.bindings = null;
-    return (this.future = intoFuture(factory(bindings), 'spawn'));
+  /**
+   * The task starts from `factory` at its first poll (move.ts takeCaptures): a spawned async closure with no
+   * parameters, whose captures have moved already. Until then it holds no future and body (issue 15).
+   */
+  defer(factory: TaskFactory, bindings: Record<string, unknown>): void {
+    this.#future = factory;
+    this.#result = bindings === NO_BINDINGS ? undefined : bindings;
+  }
+
+  /** What the executor polls: the future, made from the factory at the first poll. */
+  pollable(): Future<unknown> {
+    const future = this.#future;
+    if (typeof future !== 'function') return future!;
+    const bindings = (this.#result as Record<string, unknown> | undefined) ?? NO_BINDINGS;
+    this.#result = undefined;
+    this.#future = null;
+    const made = intoFuture<unknown>(future(bindings), 'spawn');
+    this.#future = made;
+    return made;
   }
 
   /** Called through the task's Waker. */
