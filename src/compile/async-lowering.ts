@@ -9,8 +9,14 @@
  * generator, which is a state machine JavaScript already has:
  *
  *   async function f(a) { … await x … }
- *     ->  function f(a) {return __weft.async(function* (a) { … (yield (__weft.site.line = 7, __weft.site.column = 9, x)) … }, this, arguments);}
+ *     ->  function f(a) {return __weft.async(__weft_body0, this, arguments);} function* __weft_body0(a) { … (yield (__weft.site.line = 7, __weft.site.column = 9, x)) … }
+ *   const g = async function (a) { … }  ->  function (a) {return __weft.async(function* (a) { … }, this, arguments);}
  *   async (a) => expr   ->  (a) => __weft.async(function* (a) { return (expr); }, this, [a])
+ *
+ * A declaration's body is declared beside it (made once, not at every
+ * call) when its parameters are plain: it then sees exactly what the outer
+ * function saw, with `this` and `arguments` passed in. Expressions, arrows
+ * and methods keep their body inside, where a declaration cannot go.
  *   await m.lock();     ->  __weft.discardAwaited((yield (…, m.lock())));   (a statement's value is dropped, as in Rust)
  *
  * A body with no `await` of its own becomes a plain function instead
@@ -142,6 +148,7 @@ export function lowerAsync(program: Program, s: MagicString, code: string, locat
     if (at >= 0) s.update(from + at, from + at + 'async'.length, '');
   };
 
+  let hoisted = 0;
   const lowerFunction = (fn: Fn, owner: AnyNode | null) => {
     if (fn.generator) fail(fn, 'async generators (`async function*`) are not available in weft yet; return a channel receiver and send the items instead');
     const isMethod =
@@ -167,6 +174,17 @@ export function lowerAsync(program: Program, s: MagicString, code: string, locat
     const body = fn.body;
     // A body with no `await` of its own runs whole in its first poll: a plain function then, no generator to make and resume.
     const head = hasOwnAwait(body) ? '__weft.async(function* ' : '__weft.asyncOnce(function ';
+    if (fn.type === 'FunctionDeclaration' && fn.id !== null && (simple || fn.params.length === 0) && body.type === 'BlockStatement') {
+      // A declaration's body becomes a declaration beside it, made once, rather than a function made at every call:
+      // it sees what the outer function saw, as its parameters are plain and `this` and `arguments` are passed in.
+      // The body's own closing brace now closes it. (A future holds its body until its first poll, so this is also
+      // a closure fewer in each task waiting to run: issue 15.)
+      const name = `__weft_body${hoisted++}`;
+      const call = hasOwnAwait(body) ? '__weft.async' : '__weft.asyncOnce';
+      const star = hasOwnAwait(body) ? '*' : '';
+      s.appendLeft(body.start + 1, `return ${call}(${name}, this${args});} function${star} ${name}(${params}) {`);
+      return;
+    }
     if (body.type === 'BlockStatement') {
       s.appendLeft(body.start + 1, `return ${head}(${params}) {`);
       s.prependRight(body.end - 1, `${tail};`);

@@ -33,6 +33,25 @@ describe('async lowering', () => {
     expect(blockOn(exports.main() as never)).toBe(6);
   });
 
+  it("an async function declaration's body is declared beside it and sees what it saw: its parameters, this, arguments, the enclosing scope, itself", () => {
+    const source = lines(
+      'function make(k) {',
+      '  async function count(n) { if (n === 0) return [k, this?.tag, arguments.length]; await 0; return count.call(this, n - 1); }',
+      '  async function noArgs() { return k * 2; }',
+      '  return { count, noArgs, tag: "t" };',
+      '}',
+      'function main() { const a = make(1), b = make(2); return [a.count(3, "extra"), b.count(0), a.noArgs(), b.noArgs()]; }',
+    );
+    const { compiled, exports } = compileAndEvaluate(source);
+    expect(compiled.code).toContain('function* __weft_body0(n) {');
+    const [a, b, na, nb] = exports.main() as never[];
+    // Each closure of make keeps its own k; `this` is the object the method was called on; arguments are the call's.
+    expect(blockOn(a)).toEqual([1, 't', 1]);
+    expect(blockOn(b)).toEqual([2, 't', 1]);
+    expect(blockOn(na)).toBe(2);
+    expect(blockOn(nb)).toBe(4);
+  });
+
   it('an async function runs nothing until polled, and records the line it awaits at', () => {
     const source = lines('let ran = 0;', 'async function f() {', '  ran++;', '  await 1;', '  return ran;', '}', 'function main() { const fut = f(); return [ran, fut]; }');
     const { exports } = compileAndEvaluate(source);
@@ -52,7 +71,8 @@ describe('async lowering', () => {
     );
     const { compiled, exports } = compileAndEvaluate(source);
     const generated = compiled.code.split('\n');
-    expect(generated[2]).toContain('return __weft.asyncOnce(function (a) {');
+    // A declaration's body is a function declared beside it, made once, not one made at each call.
+    expect(generated[2]).toContain('function plain(a) {return __weft.asyncOnce(__weft_body0, this, arguments);} function __weft_body0(a) {');
     // The outer closure has no await of its own (the inner one's is the inner's): plain outside, a generator inside.
     expect(generated[3]).toContain('__weft.asyncOnce(function () {');
     expect(generated[3]).toContain('__weft.async(function* () {');
