@@ -380,6 +380,14 @@ export function inPlaceScope<R>(f: (s: Scope) => R): R {
   return scope(f);
 }
 
+/**
+ * `scopeFifo`, as Rayon's `in_place_scope_fifo` is: its body runs on the
+ * calling thread, which is where weft's `scopeFifo` always runs it.
+ */
+export function inPlaceScopeFifo<R>(f: (s: ScopeFifo) => R): R {
+  return scopeFifo(f);
+}
+
 
 /**
  * Runs `f` on the pool, some time later, and returns at once: nobody waits
@@ -394,9 +402,20 @@ export function spawn(f: () => void): void {
   spawnIn(currentRegistry(), f);
 }
 
-/** @internal `spawn` onto `registry` (ThreadPool.spawn). */
-export function spawnIn(registry: number, f: () => void): void {
-  const lifted = liftedForPar(f, 'spawn', 'Write the closure in the call: spawn(() => …), with spawn imported from weft/par, or pool.spawn(() => …)');
+/**
+ * `spawn`, but a pool thread that spawns several closures starts them in
+ * the order it spawned them, oldest first, where `spawn` starts its newest
+ * first (Rayon's `spawn_fifo`). From outside the pool both are FIFO: the
+ * pool takes work from outside in the order it came, as Rayon's injector does.
+ */
+export function spawnFifo(f: () => void): void {
+  spawnIn(currentRegistry(), f, true);
+}
+
+/** @internal `spawn` (or `spawnFifo`) onto `registry` (ThreadPool.spawn, ThreadPool.spawnFifo). */
+export function spawnIn(registry: number, f: () => void, fifo = false): void {
+  const api = fifo ? 'spawnFifo' : 'spawn';
+  const lifted = liftedForPar(f, api, `Write the closure in the call: ${api}(() => …), with ${api} imported from weft/par, or pool.${api}(() => …)`);
   const mem = context().memory;
   const location = lazyCallerLocation();
   const captures = encodeCaptures(lifted.captures(), {
@@ -413,7 +432,8 @@ export function spawnIn(registry: number, f: () => void): void {
   if (scheduled(mem)) return runHere();
   ensureStarted(registry);
   const task = newTask(TaskKind.call, lifted.id, captures.length > 0 ? mem.store(captures) : 0, captures.length, DETACHED);
-  if (!push(registry, task)) {
+  // A worker pops its own deque newest first; a FIFO spawn from one of this registry's workers goes on the deque's top, so it pops them oldest first (as a ScopeFifo's).
+  if (!push(registry, task, 1, fifo && currentWorker()?.registry === registry)) {
     freeCaptures(task);
     mem.free(task);
     runHere();

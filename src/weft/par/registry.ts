@@ -361,6 +361,13 @@ export function helpOrPause(registry: number): void {
   waitWhileEqual(i32, (registry >> 2) + P.workSeq, Atomics.load(i32, (registry >> 2) + P.workSeq), 0.2);
 }
 
+/** Whether worker `state`'s own deque holds tasks (Rayon's `current_thread_has_pending_tasks`). */
+export function hasLocalTasks(state: WorkerState): boolean {
+  const base = dequeBase(state.registry, state.index + 1);
+  const i32 = memory().i32;
+  return Atomics.load(i32, base + DQ.bottom) - Atomics.load(i32, base + DQ.top) > 0;
+}
+
 /** A deque index's slot in its ring: indices go below 0 once tasks are pushed at the top (`push`'s `atTop`). */
 function ringSlot(index: number): number {
   return ((index % CAPACITY) + CAPACITY) % CAPACITY;
