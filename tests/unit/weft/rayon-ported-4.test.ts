@@ -9,8 +9,8 @@
 import { describe, expect, it } from 'vitest';
 import { programsWith } from '../support/run-program.ts';
 
-const { ok } = programsWith(`import { parIter, range, ThreadPoolBuilder, spawn, spawnFifo } from "weft/par";
-import { mpsc, drop } from "weft/sync";
+const { ok, run } = programsWith(`import { parIter, range, ThreadPoolBuilder, spawn, spawnFifo } from "weft/par";
+import { mpsc, drop, AtomicUsize } from "weft/sync";
 `);
 
 /**
@@ -115,5 +115,121 @@ function main() {
   console.log([...rx].join(" / "), String(pool.currentThreadHasPendingTasks()));
 }`);
     expect(result.lines).toEqual(['true true undefined', 'false true true / after the spawn ran: false undefined']);
+  });
+});
+
+describe('rayon src/iter/fold_chunks.rs and fold_chunks_with.rs', () => {
+  it('check_fold_chunks(_with), check_fold_chunks_even_size, check_fold_chunks(_with)_empty, check_fold_chunks_len, check_fold_chunks_uneven (and reversed)', async () => {
+    const result = await ok(`
+const sum = (a: number, b: number) => a + b;
+function main() {
+  const chars = "bishbashbosh!".split("");
+  console.log(parIter(chars).foldChunks(4, () => "", (s, c) => s + c).collect().join(","), parIter(chars).foldChunksWith(4, "", (s, c) => s + c).collect().join(","));
+  console.log(range(1, 10).foldChunks(3, () => 0, sum).collect().join(","), range(1, 10).foldChunksWith(3, 0, sum).collect().join(","));
+  console.log(parIter([] as number[]).foldChunks(2, () => 0, sum).count(), parIter([] as number[]).foldChunksWith(2, 0, sum).count());
+  const lens = [[0, 8, 2], [0, 9, 3], [0, 8, 3], [0, 0, 3]].map(([a, b, n]) => range(a, b).foldChunks(n, () => 0, sum).len());
+  console.log(lens.join(","), parIter([1]).foldChunks(3, () => 0, sum).len(), range(0, 8).foldChunksWith(3, 0, sum).len());
+  const cases: [number[], number][] = [[[0, 1, 2, 3, 4], 3], [[1], 5], [[0, 1, 2, 3], 3]];
+  for (const [v, n] of cases) {
+    const res = [9];
+    parIter(v).foldChunks(n, () => 0, sum).collectIntoVec(res);
+    console.log(res.join(","), parIter(v).foldChunksWith(n, 0, sum).rev().collect().join(","));
+  }
+  // Big enough for the pool: each group is still the sum of its own 7 items.
+  const big = range(0, 100000).foldChunks(7, () => 0, sum).collect();
+  console.log(big.length, big.every((s, k) => s === (k === big.length - 1 ? range(k * 7, 100000).sum() : 49 * k + 21)));
+}`);
+    expect(result.lines).toEqual(['bish,bash,bosh,! bish,bash,bosh,!', '6,15,24 6,15,24', '0 0', '4,3,3,0 1 3', '3,7 7,3', '1 1', '3,3 3,3', '14286 true']);
+  });
+
+  it('check_fold_chunks_zero_size: panics with chunk_size must not be zero', async () => {
+    const result = await run(`
+function main() {
+  range(1, 4).foldChunks(0, () => 0, (a, b) => a + b).collect();
+}`);
+    expect(result.errors[0]?.message).toMatch(/chunk_size must not be zero/);
+  });
+});
+
+describe('rayon ParallelIterator: try_fold, try_fold_with', () => {
+  it('each piece gives a Result: its accumulator, or the failure that stopped it; tryReduce combines them', async () => {
+    const result = await ok(`
+const add = (a: number, x: number) => ({ ok: true as const, value: a + x });
+function main() {
+  const parts = range(0, 1000).withMaxLen(100).tryFold(() => 0, add).collect();
+  console.log(parts.length >= 10, parts.every((r) => r.ok), parts.reduce((s, r) => s + (r.value as number), 0));
+  console.log(JSON.stringify(range(0, 10).tryFoldWith(0, add).tryReduce(() => 0, (a, b) => ({ ok: true, value: a + b }))));
+  const seen = new AtomicUsize(0);
+  const failed = range(0, 2048).tryFold(() => 0, (a, x) => { seen.fetchAdd(1); return x === 100 ? { ok: false, value: "bad " + x } : { ok: true, value: a + x }; });
+  console.log(JSON.stringify(failed.tryReduce(() => 0, (a, b) => ({ ok: true, value: a + b }))), seen.load() < 2048);
+  console.log(JSON.stringify(parIter([] as number[]).tryFold(() => 7, add).collect()));
+}`);
+    expect(result.lines).toEqual(['true true 499500', '{"ok":true,"value":45}', '{"ok":false,"value":"bad 100"} true', '[{"ok":true,"value":7}]']);
+  });
+});
+
+describe('rayon src/iter/test.rs: partition_map, unzip_into_vecs, while_some, repeat', () => {
+  it('check_partition_map with Either, check_unzip_into_vecs', async () => {
+    const result = await ok(`
+import { Either } from "weft/par";
+function main() {
+  const [a, b] = parIter("a b c 1 2 3 x y z".split(" ")).partitionMap((s) => (/^\\d+$/.test(s) ? Either.left(Number(s)) : Either.right(s)));
+  console.log(JSON.stringify(a), b.join(""));
+  const xs = [9], ys = [9];
+  range(0, 1024).map((i) => i * i).enumerate().unzipIntoVecs(xs, ys);
+  console.log(xs.length, xs.every((x, i) => x === i), ys.every((y, i) => y === i * i));
+  console.log(JSON.stringify(Either.left(1)), JSON.stringify(Either.right("r")));
+}`);
+    expect(result.lines).toEqual(['[1,2,3] abcxyz', '1024 true true', '{"left":true,"value":1} {"left":false,"value":"r"}']);
+  });
+
+  it('check_while_some: a None stops the iterator without visiting every item', async () => {
+    const result = await ok(`
+function main() {
+  console.log(range(0, 2048).map((x) => x).whileSome().max());
+  const counter = new AtomicUsize(0);
+  const value = range(0, 2048).map((x) => { counter.fetchAdd(1); return x < 1024 ? x : undefined; }).whileSome().max();
+  console.log(value < 1024, counter.load() < 2048);
+}`);
+    expect(result.lines).toEqual(['2047', 'true true']);
+  });
+
+  it('check_repeat_find_any, check_repeat_take, check_repeat_zip, check_repeatn_zip_left/right, clone_repeat', async () => {
+    const result = await ok(`
+import { repeat, repeatn } from "weft/par";
+function main() {
+  console.log(repeat(4).findAny((x) => x % 2 === 0), repeat(4).take(4).collect().join(","));
+  const v = [4, 4, 4, 4];
+  const pairs = (p: number[][]) => p.length + ":" + p.every(([a, b]) => a === 4 && b === 4);
+  console.log(pairs(repeat(4).zip(v).collect()), pairs(repeatn(4, Number.MAX_SAFE_INTEGER).zip(v).collect()), pairs(parIter(v).zip(repeatn(4, Number.MAX_SAFE_INTEGER)).collect()));
+  console.log(repeat(undefined).whileSome().count(), repeatn(undefined, 1000).count());
+  const objs = repeatn({ n: 1 }, 3).collect(); objs[0].n = 2;
+  console.log(JSON.stringify(objs));
+}`);
+    expect(result.lines).toEqual(['4 4,4,4,4', '4:true 4:true 4:true', '0 1000', '[{"n":2},{"n":1},{"n":1}]']);
+  });
+});
+
+describe('rayon tests/clones.rs: a par iterator and its clone give the same items', () => {
+  it('clone_range, clone_vec, clone_adaptors (the fold_chunks, try_fold and positions ones included), clone_empty, clone_once, clone_repeat', async () => {
+    const result = await ok(`
+import { empty, once, repeat, repeatn } from "weft/par";
+const ok = (x: number) => ({ ok: true, value: x });
+function main() {
+  const check = (it: any) => JSON.stringify(it.clone().collect()) === JSON.stringify(it.collect());
+  const v = Array.from({ length: 1000 }, (_, i) => i);
+  const checks = [
+    check(range(0, 1000)), check(parIter(v)), check(parIter(v).chunks(42)), check(parIter(v).rev()),
+    check(parIter(v).chain(v)), check(parIter(v).enumerate()), check(parIter(v).filter(() => true)),
+    check(parIter(v).withMaxLen(1).fold(() => 0, (x) => x)), check(parIter(v).withMaxLen(1).foldWith(0, (x) => x)),
+    check(parIter(v).withMaxLen(1).foldChunks(1, () => 0, (x) => x)), check(parIter(v).withMaxLen(1).foldChunksWith(1, 0, (x) => x)),
+    check(parIter(v).withMaxLen(1).tryFold(() => 0, (_, x) => ok(x))), check(parIter(v).withMaxLen(1).tryFoldWith(0, (_, x) => ok(x))),
+    check(parIter(v).positions(() => true)), check(parIter(v).map((x) => x).whileSome()), check(parIter(v).skip(1)), check(parIter(v).take(1)),
+    check(parIter(v).zip(v)), check(parIter(v).zipEq(v)), check(parIter(v).stepBy(2)), check(parIter(v).mapWith(0, (_, x) => x)),
+    check(empty<number>()), check(once(10)), check(repeat(undefined).whileSome()), check(repeatn(undefined, 1000)),
+  ];
+  console.log(checks.length, checks.every(Boolean), parIter(v).positions((x) => x % 100 === 0).collect().join(","));
+}`);
+    expect(result.lines).toEqual(['25 true 0,100,200,300,400,500,600,700,800,900']);
   });
 });
