@@ -1077,6 +1077,24 @@ export function repeat<T>(value: T): ParallelIterator<T> {
   return repeatn(value, Number.MAX_SAFE_INTEGER);
 }
 
+/**
+ * A parallel iterator over the items of a sequential iterator or iterable
+ * (Rayon's `par_bridge`): like Rayon's, it promises no order and knows no
+ * positions (no `enumerate` or `zip` after it). A JavaScript iterator
+ * cannot leave its thread, so weft takes all its items on the calling
+ * thread first, where Rayon's pool threads take them one by one as they
+ * go: an endless iterator never gets to the pool.
+ */
+export function parBridge<T>(iter: Iterable<T> | Iterator<T>): ParallelIterator<T> {
+  let items: T[];
+  if (iter !== null && typeof iter === 'object' && Symbol.iterator in iter) items = Array.from(iter as Iterable<T>);
+  else if (iter !== null && typeof iter === 'object' && typeof (iter as Iterator<T>).next === 'function') {
+    items = [];
+    for (let r = (iter as Iterator<T>).next(); !r.done; r = (iter as Iterator<T>).next()) items.push(r.value);
+  } else throw new TypeError(`parBridge expects an iterator or an iterable, but got ${iter === null ? 'null' : typeof iter}`);
+  return new ParallelIterator<T>({ k: 'array', array: items }, [], { ...PLAIN, indexed: false });
+}
+
 /** A parallel iterator over the one item `value` (Rayon's `once`). */
 export function once<T>(value: T): ParallelIterator<T> {
   return parIter([value]);

@@ -233,3 +233,81 @@ function main() {
     expect(result.lines).toEqual(['25 true 0,100,200,300,400,500,600,700,800,900']);
   });
 });
+
+describe('rayon tests/str.rs: ParallelString', () => {
+  it('execute_strings: parChars, parBytes, parEncodeUtf16, parCharIndices give what the sequential walks do', async () => {
+    const result = await ok(`
+import { parChars, parBytes, parEncodeUtf16, parCharIndices } from "weft/par";
+function main() {
+  let seed = 12345;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
+  // 1,024 random characters of every plane (surrogates left out, as Rust's char has none).
+  const s = Array.from({ length: 1024 }, () => { const c = next() % 0x110000; return String.fromCodePoint(c >= 0xd800 && c < 0xe000 ? c - 0x800 : c); }).join("");
+  const chars = Array.from(s);
+  console.log(parChars(s).collect().join("") === s, parChars(s).count() === 1024);
+  console.log(parChars(s).filter((c) => (c.codePointAt(0)! & 1) === 0).collect().join("") === chars.filter((c) => (c.codePointAt(0)! & 1) === 0).join(""));
+  console.log(parIter(parChars(s).collect()).collect().join("") === s);
+  console.log(JSON.stringify(parBytes(s).collect()) === JSON.stringify(Array.from(new TextEncoder().encode(s))));
+  console.log(JSON.stringify(parEncodeUtf16(s).collect()) === JSON.stringify(Array.from({ length: s.length }, (_, i) => s.charCodeAt(i))));
+  let i = 0;
+  const serial = chars.map((c) => { const at = i; i += c.length; return [at, c]; });
+  console.log(JSON.stringify(parCharIndices(s).collect()) === JSON.stringify(serial), JSON.stringify(parCharIndices("a\u{1F980}b").collect()));
+}`);
+    expect(result.lines).toEqual(['true true', 'true', 'true', 'true', 'true', 'true [[0,"a"],[1,"🦀"],[3,"b"]]']);
+  });
+
+  it('execute_strings_split: parSplit (char, char array, closure), parSplitTerminator, parLines, parSplitWhitespace, parMatches, parMatchIndices, against Rust\'s str methods', async () => {
+    const result = await ok(`
+import { parSplit, parSplitTerminator, parLines, parSplitWhitespace, parMatches, parMatchIndices } from "weft/par";
+const CASES: [string, string][] = [["Mary had a little lamb", " "], ["", "X"], ["lionXXtigerXleopard", "X"], ["||||a||b|c", "|"], ["(///)", "/"], ["010", "0"], ["    a  b c", " "], ["A.B.", "."], ["A..B..", "."], ["foo\\r\\nbar\\n\\nbaz\\n", "\\n"], ["foo\\nbar\\n\\r\\nbaz", "\\n"], ["A few words", " "], [" Mary   had\\ta little  \\n\\t lamb", " "], ["fn main() {\\n    let s = \\"🦀 crab 🦀\\";\\r\\n}\\n", " "]];
+function main() {
+  const j = (x: unknown) => JSON.stringify(x);
+  for (const [s, sep] of CASES) {
+    const pat = ["\\u{0}", sep, "\\u{1F980}"];
+    // Rust's match_indices gives UTF-8 byte offsets, weft string indices: compared as bytes here.
+    const bytes = (i: number) => new TextEncoder().encode(s.slice(0, i)).length;
+    console.log([
+      j(parSplit(s, sep).collect()), j(parSplit(s, pat).collect()), j(parSplit(s, (c) => c === sep).collect()),
+      j(parSplitTerminator(s, sep).collect()), j(parSplitTerminator(s, pat).collect()),
+      j(parLines(s).collect()), j(parSplitWhitespace(s).collect()),
+      j(parMatches(s, sep).collect()), j(parMatches(s, pat).collect()), j(parMatchIndices(s, sep).collect().map(([i, m]) => [bytes(i), m])),
+    ].join(" "));
+  }
+  console.log(j(parSplit("abc", "").collect()));
+  console.log(j(parSplit("a--b----c", "--").collect()));
+}`);
+    // What Rust 1.95's str::split, split_terminator, lines, split_whitespace, matches and match_indices print for the same cases.
+    expect(result.lines).toEqual(["[\"Mary\",\"had\",\"a\",\"little\",\"lamb\"] [\"Mary\",\"had\",\"a\",\"little\",\"lamb\"] [\"Mary\",\"had\",\"a\",\"little\",\"lamb\"] [\"Mary\",\"had\",\"a\",\"little\",\"lamb\"] [\"Mary\",\"had\",\"a\",\"little\",\"lamb\"] [\"Mary had a little lamb\"] [\"Mary\",\"had\",\"a\",\"little\",\"lamb\"] [\" \",\" \",\" \",\" \"] [\" \",\" \",\" \",\" \"] [[4,\" \"],[8,\" \"],[10,\" \"],[17,\" \"]]", "[\"\"] [\"\"] [\"\"] [] [] [] [] [] [] []", "[\"lion\",\"\",\"tiger\",\"leopard\"] [\"lion\",\"\",\"tiger\",\"leopard\"] [\"lion\",\"\",\"tiger\",\"leopard\"] [\"lion\",\"\",\"tiger\",\"leopard\"] [\"lion\",\"\",\"tiger\",\"leopard\"] [\"lionXXtigerXleopard\"] [\"lionXXtigerXleopard\"] [\"X\",\"X\",\"X\"] [\"X\",\"X\",\"X\"] [[4,\"X\"],[5,\"X\"],[11,\"X\"]]", "[\"\",\"\",\"\",\"\",\"a\",\"\",\"b\",\"c\"] [\"\",\"\",\"\",\"\",\"a\",\"\",\"b\",\"c\"] [\"\",\"\",\"\",\"\",\"a\",\"\",\"b\",\"c\"] [\"\",\"\",\"\",\"\",\"a\",\"\",\"b\",\"c\"] [\"\",\"\",\"\",\"\",\"a\",\"\",\"b\",\"c\"] [\"||||a||b|c\"] [\"||||a||b|c\"] [\"|\",\"|\",\"|\",\"|\",\"|\",\"|\",\"|\"] [\"|\",\"|\",\"|\",\"|\",\"|\",\"|\",\"|\"] [[0,\"|\"],[1,\"|\"],[2,\"|\"],[3,\"|\"],[5,\"|\"],[6,\"|\"],[8,\"|\"]]", "[\"(\",\"\",\"\",\")\"] [\"(\",\"\",\"\",\")\"] [\"(\",\"\",\"\",\")\"] [\"(\",\"\",\"\",\")\"] [\"(\",\"\",\"\",\")\"] [\"(///)\"] [\"(///)\"] [\"/\",\"/\",\"/\"] [\"/\",\"/\",\"/\"] [[1,\"/\"],[2,\"/\"],[3,\"/\"]]", "[\"\",\"1\",\"\"] [\"\",\"1\",\"\"] [\"\",\"1\",\"\"] [\"\",\"1\"] [\"\",\"1\"] [\"010\"] [\"010\"] [\"0\",\"0\"] [\"0\",\"0\"] [[0,\"0\"],[2,\"0\"]]", "[\"\",\"\",\"\",\"\",\"a\",\"\",\"b\",\"c\"] [\"\",\"\",\"\",\"\",\"a\",\"\",\"b\",\"c\"] [\"\",\"\",\"\",\"\",\"a\",\"\",\"b\",\"c\"] [\"\",\"\",\"\",\"\",\"a\",\"\",\"b\",\"c\"] [\"\",\"\",\"\",\"\",\"a\",\"\",\"b\",\"c\"] [\"    a  b c\"] [\"a\",\"b\",\"c\"] [\" \",\" \",\" \",\" \",\" \",\" \",\" \"] [\" \",\" \",\" \",\" \",\" \",\" \",\" \"] [[0,\" \"],[1,\" \"],[2,\" \"],[3,\" \"],[5,\" \"],[6,\" \"],[8,\" \"]]", "[\"A\",\"B\",\"\"] [\"A\",\"B\",\"\"] [\"A\",\"B\",\"\"] [\"A\",\"B\"] [\"A\",\"B\"] [\"A.B.\"] [\"A.B.\"] [\".\",\".\"] [\".\",\".\"] [[1,\".\"],[3,\".\"]]", "[\"A\",\"\",\"B\",\"\",\"\"] [\"A\",\"\",\"B\",\"\",\"\"] [\"A\",\"\",\"B\",\"\",\"\"] [\"A\",\"\",\"B\",\"\"] [\"A\",\"\",\"B\",\"\"] [\"A..B..\"] [\"A..B..\"] [\".\",\".\",\".\",\".\"] [\".\",\".\",\".\",\".\"] [[1,\".\"],[2,\".\"],[4,\".\"],[5,\".\"]]", "[\"foo\\r\",\"bar\",\"\",\"baz\",\"\"] [\"foo\\r\",\"bar\",\"\",\"baz\",\"\"] [\"foo\\r\",\"bar\",\"\",\"baz\",\"\"] [\"foo\\r\",\"bar\",\"\",\"baz\"] [\"foo\\r\",\"bar\",\"\",\"baz\"] [\"foo\",\"bar\",\"\",\"baz\"] [\"foo\",\"bar\",\"baz\"] [\"\\n\",\"\\n\",\"\\n\",\"\\n\"] [\"\\n\",\"\\n\",\"\\n\",\"\\n\"] [[4,\"\\n\"],[8,\"\\n\"],[9,\"\\n\"],[13,\"\\n\"]]", "[\"foo\",\"bar\",\"\\r\",\"baz\"] [\"foo\",\"bar\",\"\\r\",\"baz\"] [\"foo\",\"bar\",\"\\r\",\"baz\"] [\"foo\",\"bar\",\"\\r\",\"baz\"] [\"foo\",\"bar\",\"\\r\",\"baz\"] [\"foo\",\"bar\",\"\",\"baz\"] [\"foo\",\"bar\",\"baz\"] [\"\\n\",\"\\n\",\"\\n\"] [\"\\n\",\"\\n\",\"\\n\"] [[3,\"\\n\"],[7,\"\\n\"],[9,\"\\n\"]]", "[\"A\",\"few\",\"words\"] [\"A\",\"few\",\"words\"] [\"A\",\"few\",\"words\"] [\"A\",\"few\",\"words\"] [\"A\",\"few\",\"words\"] [\"A few words\"] [\"A\",\"few\",\"words\"] [\" \",\" \"] [\" \",\" \"] [[1,\" \"],[5,\" \"]]", "[\"\",\"Mary\",\"\",\"\",\"had\\ta little\",\"\",\"\\n\\t\",\"lamb\"] [\"\",\"Mary\",\"\",\"\",\"had\\ta little\",\"\",\"\\n\\t\",\"lamb\"] [\"\",\"Mary\",\"\",\"\",\"had\\ta little\",\"\",\"\\n\\t\",\"lamb\"] [\"\",\"Mary\",\"\",\"\",\"had\\ta little\",\"\",\"\\n\\t\",\"lamb\"] [\"\",\"Mary\",\"\",\"\",\"had\\ta little\",\"\",\"\\n\\t\",\"lamb\"] [\" Mary   had\\ta little  \",\"\\t lamb\"] [\"Mary\",\"had\",\"a\",\"little\",\"lamb\"] [\" \",\" \",\" \",\" \",\" \",\" \",\" \"] [\" \",\" \",\" \",\" \",\" \",\" \",\" \"] [[0,\" \"],[5,\" \"],[6,\" \"],[7,\" \"],[22,\" \"],[23,\" \"],[26,\" \"]]", "[\"fn\",\"main()\",\"{\\n\",\"\",\"\",\"\",\"let\",\"s\",\"=\",\"\\\"🦀\",\"crab\",\"🦀\\\";\\r\\n}\\n\"] [\"fn\",\"main()\",\"{\\n\",\"\",\"\",\"\",\"let\",\"s\",\"=\",\"\\\"\",\"\",\"crab\",\"\",\"\\\";\\r\\n}\\n\"] [\"fn\",\"main()\",\"{\\n\",\"\",\"\",\"\",\"let\",\"s\",\"=\",\"\\\"🦀\",\"crab\",\"🦀\\\";\\r\\n}\\n\"] [\"fn\",\"main()\",\"{\\n\",\"\",\"\",\"\",\"let\",\"s\",\"=\",\"\\\"🦀\",\"crab\",\"🦀\\\";\\r\\n}\\n\"] [\"fn\",\"main()\",\"{\\n\",\"\",\"\",\"\",\"let\",\"s\",\"=\",\"\\\"\",\"\",\"crab\",\"\",\"\\\";\\r\\n}\\n\"] [\"fn main() {\",\"    let s = \\\"🦀 crab 🦀\\\";\",\"}\"] [\"fn\",\"main()\",\"{\",\"let\",\"s\",\"=\",\"\\\"🦀\",\"crab\",\"🦀\\\";\",\"}\"] [\" \",\" \",\" \",\" \",\" \",\" \",\" \",\" \",\" \",\" \",\" \"] [\" \",\" \",\" \",\" \",\" \",\" \",\" \",\" \",\" \",\"🦀\",\" \",\" \",\"🦀\"] [[2,\" \"],[9,\" \"],[12,\" \"],[13,\" \"],[14,\" \"],[15,\" \"],[19,\" \"],[21,\" \"],[23,\" \"],[29,\" \"],[34,\" \"]]", "[\"\",\"a\",\"b\",\"c\",\"\"]", "[\"a\",\"b\",\"\",\"c\"]"]);
+  });
+
+  it('clone_str and clone_vec\'s par_split: slices split on a closure, as Rust\'s slice::split', async () => {
+    const result = await ok(`
+import { parSplit, parLines } from "weft/par";
+function main() {
+  const v = Array.from({ length: 10 }, (_, i) => i);
+  console.log(JSON.stringify(parSplit(v, (x) => x % 3 === 0).collect()), JSON.stringify(parSplit([] as number[], (x) => x > 0).collect()));
+  const it = parSplit(v, (x) => x % 3 === 0);
+  console.log(JSON.stringify(it.clone().collect()) === JSON.stringify(it.collect()), parLines("a\\nb\\n").map((l) => l.toUpperCase()).collect().join(","));
+}`);
+    expect(result.lines).toEqual(['[[],[1,2],[4,5],[7,8],[]] [[]]', 'true A,B']);
+  });
+});
+
+describe('rayon ParallelBridge: parBridge', () => {
+  it('par_bridge over a JS iterator, unindexed as Rayon\'s; par_bridge_recursion\'s flat_map of bridged once_with iterators calling join', async () => {
+    const result = await ok(`
+import { parBridge, join } from "weft/par";
+function* naturals(n: number) { for (let i = 0; i < n; i++) yield i; }
+function main() {
+  console.log(parBridge(naturals(1000)).map((x) => x * 2).sum(), parBridge(new Set([3, 1, 2])).collect().sort().join(","));
+  let refused = false;
+  try { parBridge(naturals(3)).enumerate(); } catch { refused = true; }
+  console.log(refused);
+  const N = 2000;
+  const par = range(0, N).flatMap((i) => parBridge([join(() => i, () => String(i))])).collect();
+  par.sort((a, b) => a[0] - b[0]);
+  console.log(par.length, par.every(([i, s], k) => i === k && s === String(k)));
+}`);
+    expect(result.lines).toEqual(['999000 1,2,3', 'true', '2000 true']);
+  });
+});
