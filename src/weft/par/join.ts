@@ -23,7 +23,8 @@ import { enterParWork, leaveParWork, pieceMicros, pieceStart, traceEventWithResu
 import { rebuildClosure, type Lifted } from '../runtime/lift.ts';
 import { liftedForPar } from './lifted.ts';
 import { currentRegistry, withRegistry } from './current.ts';
-import { FnContext } from './contexts.ts';
+import { FnContext, type BroadcastContext } from './contexts.ts';
+import { scopeBroadcastIn, setBroadcastScopeMaker } from './broadcast.ts';
 import { currentWorker, DETACHED, WITH_CONTEXT, ensureStarted, runDetached, newTask, panicOf, push, recordPanic, rethrow, setScopeMaker, takePanic, TaskKind, TaskState, T, waitFor, type ParPanic } from './registry.ts';
 import { lazyCallerLocation } from '../runtime/context.ts';
 import { runLocal } from '../runtime/run-local.ts';
@@ -265,6 +266,16 @@ export class Scope {
   spawn(f: (s: Scope) => void): void {
     spawnInto(this, this.#registry, this.#record, f, 'spawn', false);
   }
+
+  /**
+   * Runs `f(s, ctx)` once on each thread of the scope's pool; the enclosing
+   * `scope` waits for every call (Rayon's `Scope::spawn_broadcast`). `f`
+   * borrows what it captures, as `spawn`'s closures do; `ctx` is a
+   * BroadcastContext with the thread's index.
+   */
+  spawnBroadcast(f: (s: Scope, ctx: BroadcastContext) => void): void {
+    scopeBroadcastIn(this.#registry, this.#record, this, f);
+  }
 }
 
 /**
@@ -289,6 +300,11 @@ export class ScopeFifo {
    */
   spawnFifo(f: (s: ScopeFifo) => void): void {
     spawnInto(this, this.#registry, this.#record, f, 'spawnFifo', true);
+  }
+
+  /** `Scope.spawnBroadcast`, given this ScopeFifo (Rayon's `ScopeFifo::spawn_broadcast`). */
+  spawnBroadcast(f: (s: ScopeFifo, ctx: BroadcastContext) => void): void {
+    scopeBroadcastIn(this.#registry, this.#record, this, f);
   }
 }
 
@@ -326,10 +342,11 @@ function spawnInto<S>(scope: S, registry: number, record: number, f: (s: S) => v
   }
 }
 
-// A spawned closure that runs on a pool worker gets a Scope for the same record.
-setScopeMaker((registry, record) =>
-  context().memory.i32[(record >> 2) + SCOPE_FIFO] !== 0 ? new ScopeFifo(registry, record) : new Scope(registry, record),
-);
+// A spawned closure that runs on a pool worker gets a Scope for the same record, as does a scope's broadcast call.
+const scopeFor = (registry: number, record: number): Scope | ScopeFifo =>
+  context().memory.i32[(record >> 2) + SCOPE_FIFO] !== 0 ? new ScopeFifo(registry, record) : new Scope(registry, record);
+setScopeMaker(scopeFor);
+setBroadcastScopeMaker(scopeFor);
 
 /** A scope's record: 0 spawns not finished, 1-3 the first panic (registry.ts recordPanic), 4 whether it is a FIFO scope. */
 const SCOPE_FIFO = 4;

@@ -41,10 +41,8 @@ const seq = (xs: number[]) => xs.join(',');
 const upTo = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 describe('rayon-core src/spawn/test.rs: spawn_fifo', () => {
-  it('lifo_order: spawn from a pool thread starts the newest first', async () => {
+  it('lifo_order and fifo_order: spawn from a pool thread starts the newest first, spawnFifo the oldest', async () => {
     expect((await ok(testOrder('spawn', 'spawn'))).lines).toEqual([seq(upTo(100).reverse())]);
-  });
-  it('fifo_order: spawnFifo from a pool thread starts them in the order spawned', async () => {
     expect((await ok(testOrder('spawnFifo', 'spawnFifo'))).lines).toEqual([seq(upTo(100))]);
   });
   it('lifo_fifo_order: LIFO outside, FIFO inside', async () => {
@@ -91,6 +89,56 @@ function main() {
   console.log(r, r2);
 }`);
     expect(result.lines).toEqual(['sent free']);
+  });
+});
+
+describe('rayon-core src/scope/test.rs: Scope.spawnBroadcast, ScopeFifo.spawnBroadcast', () => {
+  it('scope_spawn_broadcast, scope_fifo_spawn_broadcast, scope_spawn_broadcast_nested: one call per pool thread, each with its index, and the scope waits for them', async () => {
+    const result = await ok(`
+import { scope, scopeFifo, currentNumThreads } from "weft/par";
+function main() {
+  const sum = new AtomicUsize(0);
+  const n = scope((s) => { s.spawnBroadcast((_, ctx) => { sum.fetchAdd(ctx.index()); }); return currentNumThreads(); });
+  console.log(sum.load() === (n * (n - 1)) / 2);
+  const sum2 = new AtomicUsize(0);
+  const n2 = scopeFifo((s) => { s.spawnBroadcast((_, ctx) => { sum2.fetchAdd(ctx.index()); }); return currentNumThreads(); });
+  console.log(sum2.load() === (n2 * (n2 - 1)) / 2);
+  const sum3 = new AtomicUsize(0);
+  const n3 = scope((s) => { s.spawnBroadcast((s2) => { s2.spawnBroadcast((_, ctx) => { sum3.fetchAdd(ctx.index()); }); }); return currentNumThreads(); });
+  console.log(sum3.load() === (n3 * n3 * (n3 - 1)) / 2, n > 0);
+}`);
+    expect(result.lines).toEqual(['true', 'true', 'true true']);
+  });
+
+  it('scope_spawn_broadcast_barrier: the seven calls and the scope body meet at one barrier', async () => {
+    const result = await ok(`
+import { Barrier } from "weft/sync";
+function main() {
+  const barrier = new Barrier(8);
+  const pool = new ThreadPoolBuilder().numThreads(7).build();
+  pool.inPlaceScope((s) => {
+    s.spawnBroadcast(() => { barrier.wait(); });
+    barrier.wait();
+  });
+  console.log("met");
+}`);
+    expect(result.lines).toEqual(['met']);
+  });
+
+  it('scope_spawn_broadcast_panic_one and _panic_many: every call runs, and the scope rethrows the panic', async () => {
+    const result = await ok(`
+function main() {
+  for (const many of [false, true]) {
+    const count = new AtomicUsize(0);
+    const pool = new ThreadPoolBuilder().numThreads(7).build();
+    let message = "no panic";
+    try {
+      pool.scope((s) => { s.spawnBroadcast((_, ctx) => { count.fetchAdd(1); if (many ? ctx.index() % 2 === 0 : ctx.index() === 3) throw new Error("Hello, world!"); }); });
+    } catch (e) { message = (e as Error).message; }
+    console.log(count.load(), message);
+  }
+}`);
+    expect(result.lines).toEqual(['7 Hello, world!', '7 Hello, world!']);
   });
 });
 
