@@ -312,8 +312,9 @@ export class ScopeFifo {
  * A scope's spawn: counted in the scope's record, run on the pool, or here
  * under a seed (or with the queue full). A worker pops its own deque newest
  * first, which is a plain scope's order (Rayon's LIFO); a FIFO scope's
- * spawns from a worker go on its deque's top instead, so it pops them oldest
- * first (registry.ts push, `atTop`). Spawns from outside the pool go on its
+ * spawns from a worker are marked as the scope's FIFO queue, and popping
+ * one runs the oldest of them still waiting, as Rayon's stub jobs do
+ * (registry.ts push and popBottom). Spawns from outside the pool go on its
  * injector, which workers take oldest first. (Rayon runs a scope's body on a
  * pool thread; weft runs it on the calling thread, so the pool's threads may
  * start its first spawns while it is still spawning.)
@@ -334,7 +335,7 @@ function spawnInto<S>(scope: S, registry: number, record: number, f: (s: S) => v
   Atomics.add(i32, record >> 2, 1);
   const task = callTask(lifted, record);
   const onWorker = currentWorker()?.registry === registry;
-  if (!push(registry, task, 1, fifo && onWorker)) {
+  if (!push(registry, task, 1, fifo && onWorker ? record : 0)) {
     freeCaptures(task);
     mem.free(task);
     Atomics.sub(i32, record >> 2, 1);
@@ -347,6 +348,9 @@ const scopeFor = (registry: number, record: number): Scope | ScopeFifo =>
   context().memory.i32[(record >> 2) + SCOPE_FIFO] !== 0 ? new ScopeFifo(registry, record) : new Scope(registry, record);
 setScopeMaker(scopeFor);
 setBroadcastScopeMaker(scopeFor);
+
+/** The FIFO queue of `spawnFifo`s from a pool thread: the thread's own (a ScopeFifo's is the scope's record). */
+const OWN_FIFO = -1;
 
 /** A scope's record: 0 spawns not finished, 1-3 the first panic (registry.ts recordPanic), 4 whether it is a FIFO scope. */
 const SCOPE_FIFO = 4;
@@ -449,8 +453,9 @@ export function spawnIn(registry: number, f: () => void, fifo = false): void {
   if (scheduled(mem)) return runHere();
   ensureStarted(registry);
   const task = newTask(TaskKind.call, lifted.id, captures.length > 0 ? mem.store(captures) : 0, captures.length, DETACHED);
-  // A worker pops its own deque newest first; a FIFO spawn from one of this registry's workers goes on the deque's top, so it pops them oldest first (as a ScopeFifo's).
-  if (!push(registry, task, 1, fifo && currentWorker()?.registry === registry)) {
+  // A worker pops its own deque newest first; a FIFO spawn from one of this registry's workers is marked as one of
+  // the worker's own FIFO queue (-1), so it pops them oldest first, as Rayon's worker's JobFifo does (registry.ts popBottom).
+  if (!push(registry, task, 1, fifo && currentWorker()?.registry === registry ? OWN_FIFO : 0)) {
     freeCaptures(task);
     mem.free(task);
     runHere();

@@ -359,3 +359,91 @@ function main() {
     expect(result.lines).toEqual(['999000 1,2,3', 'true', '2000 true']);
   });
 });
+
+/**
+ * rayon-core's test_mixed_order! macros: on a one-thread pool, spawns of two
+ * kinds interleaved. Rayon's `install` runs its body on the pool's thread;
+ * here a scope's spawn does, so the spawns come from the pool's thread, and
+ * an inner scope waits there, running what its thread queued meanwhile.
+ */
+const mixedSpawns = (pos: string, neg: string) => `
+function main() {
+  const pool = new ThreadPoolBuilder().numThreads(1).build();
+  const [tx, rx] = mpsc.channel<number>();
+  pool.scope((s) => s.spawn(() => {
+    for (const i of [0, -1, 1, -2, 2, -3, 3]) {
+      const t = tx.clone();
+      if (i >= 0) ${pos}(() => { t.send(i); });
+      else ${neg}(() => { t.send(i); });
+    }
+  }));
+  drop(tx);
+  console.log([...rx].join(","));
+}`;
+
+const mixedScopes = (outer: string, outerSpawn: string, inner: string, innerSpawn: string) => `
+import { scope, scopeFifo } from "weft/par";
+import { Mutex } from "weft/sync";
+function push(vec: Mutex<number[]>, x: number) { using g = vec.lock(); g.value.push(x); }
+function main() {
+  const pool = new ThreadPoolBuilder().numThreads(1).build();
+  const vec = new Mutex<number[]>([]);
+  pool.scope((s) => s.spawn(() => {
+    ${outer}((o) => {
+      o.${outerSpawn}(() => { push(vec, 0); });
+      ${inner}((n) => {
+        n.${innerSpawn}(() => { push(vec, -1); });
+        o.${outerSpawn}(() => { push(vec, 1); });
+        n.${innerSpawn}(() => { push(vec, -2); });
+        o.${outerSpawn}(() => { push(vec, 2); });
+        n.${innerSpawn}(() => { push(vec, -3); });
+      });
+      o.${outerSpawn}(() => { push(vec, 3); });
+    });
+  }));
+  using g = vec.lock();
+  console.log(g.value.join(","));
+}`;
+
+const nestedScopes = (outer: string, outerSpawn: string, inner: string, innerSpawn: string) => `
+import { scope, scopeFifo } from "weft/par";
+import { Mutex } from "weft/sync";
+function push(vec: Mutex<number[]>, x: number) { using g = vec.lock(); g.value.push(x); }
+function main() {
+  const pool = new ThreadPoolBuilder().numThreads(1).build();
+  const vec = new Mutex<number[]>([]);
+  pool.scope((s) => s.spawn(() => {
+    ${outer}((o) => {
+      for (let i = 0; i < 10; i++) {
+        o.${outerSpawn}(() => {
+          ${inner}((n) => {
+            for (let j = 0; j < 10; j++) n.${innerSpawn}(() => { push(vec, i * 10 + j); });
+          });
+        });
+      }
+    });
+  }));
+  using g = vec.lock();
+  console.log(g.value.join(","));
+}`;
+
+describe('rayon-core: LIFO and FIFO spawns mixed on one thread, as Rayon\'s stub jobs order them', () => {
+  it('spawn/test.rs mixed_lifo_fifo_order and mixed_fifo_lifo_order', async () => {
+    expect((await ok(mixedSpawns('spawn', 'spawnFifo'))).lines).toEqual(['3,-1,2,-2,1,-3,0']);
+    expect((await ok(mixedSpawns('spawnFifo', 'spawn'))).lines).toEqual(['0,-3,1,-2,2,-1,3']);
+  });
+
+  it('scope/test.rs nested_lifo_order, nested_fifo_order, nested_lifo_fifo_order, nested_fifo_lifo_order', async () => {
+    expect((await ok(nestedScopes('scope', 'spawn', 'scope', 'spawn'))).lines).toEqual([seq(upTo(100).reverse())]);
+    expect((await ok(nestedScopes('scopeFifo', 'spawnFifo', 'scopeFifo', 'spawnFifo'))).lines).toEqual([seq(upTo(100))]);
+    expect((await ok(nestedScopes('scope', 'spawn', 'scopeFifo', 'spawnFifo'))).lines).toEqual([seq(upTo(10).reverse().flatMap((i) => upTo(10).map((j) => i * 10 + j)))]);
+    expect((await ok(nestedScopes('scopeFifo', 'spawnFifo', 'scope', 'spawn'))).lines).toEqual([seq(upTo(10).flatMap((i) => upTo(10).reverse().map((j) => i * 10 + j)))]);
+  });
+
+  it('scope/test.rs mixed_lifo_order, mixed_fifo_order, mixed_lifo_fifo_order, mixed_fifo_lifo_order', async () => {
+    expect((await ok(mixedScopes('scope', 'spawn', 'scope', 'spawn'))).lines).toEqual(['-3,2,-2,1,-1,3,0']);
+    expect((await ok(mixedScopes('scopeFifo', 'spawnFifo', 'scopeFifo', 'spawnFifo'))).lines).toEqual(['-1,0,-2,1,-3,2,3']);
+    expect((await ok(mixedScopes('scope', 'spawn', 'scopeFifo', 'spawnFifo'))).lines).toEqual(['-1,2,-2,1,-3,3,0']);
+    expect((await ok(mixedScopes('scopeFifo', 'spawnFifo', 'scope', 'spawn'))).lines).toEqual(['-3,0,-2,1,-1,2,3']);
+  });
+});
