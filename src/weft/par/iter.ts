@@ -993,6 +993,32 @@ export function parExtend<T>(target: T[] | Set<T> | Map<unknown, unknown>, items
   }
 }
 
+/**
+ * Takes items out of `target` and gives them as a par iterator (Rayon's
+ * `par_drain`): from an array, those of positions `start..end` (all by
+ * default), the rest closing up; from a Set or a Map (its `[key, value]`
+ * pairs), all of them, leaving it empty. As in Rust, they are taken out
+ * when `parDrain` is called, whether or not the iterator runs; a range
+ * past the array's end, or one that ends before it starts, panics as
+ * Rust's does.
+ */
+export function parDrain<T>(target: T[], start?: number, end?: number): ParallelIterator<T>;
+export function parDrain<T>(target: Set<T>): ParallelIterator<T>;
+export function parDrain<K, V>(target: Map<K, V>): ParallelIterator<[K, V]>;
+export function parDrain(target: unknown[] | Set<unknown> | Map<unknown, unknown>, start?: number, end?: number): ParallelIterator<unknown> {
+  if (target instanceof Set || target instanceof Map) {
+    const items = [...target];
+    target.clear();
+    return parIter(items);
+  }
+  if (!Array.isArray(target)) throw new TypeError('parDrain expects an array, a Set or a Map to drain');
+  const lo = start === undefined ? 0 : count(start, 'parDrain');
+  const hi = end === undefined ? target.length : count(end, 'parDrain');
+  if (lo > hi) throw new RangeError(`slice index starts at ${lo} but ends at ${hi}`);
+  if (hi > target.length) throw new RangeError(`range end index ${hi} out of range for slice of length ${target.length}`);
+  return parIter(target.splice(lo, hi - lo));
+}
+
 function isArrayLike(value: unknown): value is ArrayLike<unknown> {
   return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
 }

@@ -447,3 +447,23 @@ describe('rayon-core: LIFO and FIFO spawns mixed on one thread, as Rayon\'s stub
     expect((await ok(mixedScopes('scopeFifo', 'spawnFifo', 'scope', 'spawn'))).lines).toEqual(['-3,0,-2,1,-1,2,3']);
   });
 });
+
+describe('rayon tests/drain_vec.rs: parDrain', () => {
+  it('drain_vec_yielded, drain_vec_dropped, drain_vec_empty_range_yielded/dropped; a Set and a Map drain whole; a range past the end panics', async () => {
+    const result = await ok(`
+import { parDrain } from "weft/par";
+function main() {
+  const v = Array.from({ length: 10 }, (_, i) => i);
+  console.log(parDrain(v, 0, 5).map((x) => x * 10).collect().join(","), v.join(","));
+  const w = Array.from({ length: 10 }, (_, i) => i);
+  parDrain(w, 0, 5);
+  console.log(w.join(","), parDrain(w, 2, 2).count(), w.length, parDrain(w).count(), w.length);
+  const set = new Set([1, 2, 3]), map = new Map([["a", 1], ["b", 2]]);
+  console.log(parDrain(set).sum(), set.size, JSON.stringify(parDrain(map).collect()), map.size);
+  let message = "";
+  try { parDrain([1, 2, 3], 1, 4); } catch (e) { message = (e as Error).message; }
+  console.log(message);
+}`);
+    expect(result.lines).toEqual(['0,10,20,30,40 5,6,7,8,9', '5,6,7,8,9 0 5 5 0', '6 0 [["a",1],["b",2]] 0', 'range end index 4 out of range for slice of length 3']);
+  });
+});
