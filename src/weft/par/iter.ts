@@ -213,7 +213,8 @@ export class ParallelIterator<T> {
    * Pairs each item with the item at the same position of `other` (an array,
    * a typed array or another indexed par iterator): `[item, otherItem]`, as
    * many pairs as the shorter side has items (Rayon's `zip`). A par iterator
-   * given as `other` is collected when this one runs.
+   * given as `other` is collected when this one runs, only as far as this
+   * one has items (so it may be `repeat(x)`).
    */
   zip<U>(other: ParallelIterator<U> | ArrayLike<U> | Iterable<U>): ParallelIterator<[T, U]> {
     this.#needIndexed('zip');
@@ -416,7 +417,8 @@ export class ParallelIterator<T> {
   }
 
   // Adapters without a closure of their own that reorder, cut or join whole sequences (Rayon's chain, skip,
-  // take, rev, step_by, flatten): the items so far are collected, in order, and a new iterator runs over them.
+  // rev, step_by, flatten): the items so far are collected, in order, and a new iterator runs over them
+  // (`take` only cuts the source).
   // The results are Rayon's; the stages before the adapter run when it is called, not at the terminal op.
 
   /** This iterator's items, then `other`'s (Rayon's `chain`). */
