@@ -331,15 +331,10 @@ export function startStretch(item: (i: number) => unknown, stages: readonly Stag
       }
       case 'tryFold': {
         // Rayon's try_fold: `fold` whose op returns a Result; the first failure is the stretch's item, and ends the stretch.
-        const init = initOf(stage);
-        let acc: unknown;
-        let started = false;
+        // As `fold`'s, the accumulator is made when the stretch starts.
+        let acc = initOf(stage)();
         let failed: unknown;
         push = (x) => {
-          if (!started) {
-            acc = init();
-            started = true;
-          }
           const r = f(acc, x) as { ok?: unknown; value?: unknown };
           if (r === null || typeof r !== 'object' || typeof r.ok !== 'boolean') throw new TypeError('tryFold\'s op must return a Result ({ ok, value }), like { ok: true, value: acc }');
           if (r.ok) {
@@ -350,7 +345,7 @@ export function startStretch(item: (i: number) => unknown, stages: readonly Stag
           halted = true;
           return false;
         };
-        flushes.unshift(() => next(failed ?? { ok: true, value: started ? acc : init() }));
+        flushes.unshift(() => next(failed ?? { ok: true, value: acc }));
         break;
       }
       case 'fold': {

@@ -381,7 +381,8 @@ function main() {
   console.log([...rx].join(","));
 }`;
 
-const mixedScopes = (outer: string, outerSpawn: string, inner: string, innerSpawn: string) => `
+/** A program whose `body` runs on the only thread of a one-thread pool, with `push(vec, x)` to record an order, printed at the end. */
+const onPoolThread = (body: string) => `
 import { scope, scopeFifo } from "weft/par";
 import { Mutex } from "weft/sync";
 function push(vec: Mutex<number[]>, x: number) { using g = vec.lock(); g.value.push(x); }
@@ -389,6 +390,14 @@ function main() {
   const pool = new ThreadPoolBuilder().numThreads(1).build();
   const vec = new Mutex<number[]>([]);
   pool.scope((s) => s.spawn(() => {
+${body}
+  }));
+  using g = vec.lock();
+  console.log(g.value.join(","));
+}`;
+
+const mixedScopes = (outer: string, outerSpawn: string, inner: string, innerSpawn: string) =>
+  onPoolThread(`
     ${outer}((o) => {
       o.${outerSpawn}(() => { push(vec, 0); });
       ${inner}((n) => {
@@ -399,20 +408,10 @@ function main() {
         n.${innerSpawn}(() => { push(vec, -3); });
       });
       o.${outerSpawn}(() => { push(vec, 3); });
-    });
-  }));
-  using g = vec.lock();
-  console.log(g.value.join(","));
-}`;
+    });`);
 
-const nestedScopes = (outer: string, outerSpawn: string, inner: string, innerSpawn: string) => `
-import { scope, scopeFifo } from "weft/par";
-import { Mutex } from "weft/sync";
-function push(vec: Mutex<number[]>, x: number) { using g = vec.lock(); g.value.push(x); }
-function main() {
-  const pool = new ThreadPoolBuilder().numThreads(1).build();
-  const vec = new Mutex<number[]>([]);
-  pool.scope((s) => s.spawn(() => {
+const nestedScopes = (outer: string, outerSpawn: string, inner: string, innerSpawn: string) =>
+  onPoolThread(`
     ${outer}((o) => {
       for (let i = 0; i < 10; i++) {
         o.${outerSpawn}(() => {
@@ -421,11 +420,7 @@ function main() {
           });
         });
       }
-    });
-  }));
-  using g = vec.lock();
-  console.log(g.value.join(","));
-}`;
+    });`);
 
 describe('rayon-core: LIFO and FIFO spawns mixed on one thread, as Rayon\'s stub jobs order them', () => {
   it('spawn/test.rs mixed_lifo_fifo_order and mixed_fifo_lifo_order', async () => {
