@@ -1,10 +1,14 @@
 /**
  * A fourth round of Rayon's tests ported to weft/par, for what Rayon 1.6.1
- * and rayon-core 1.10.1 have and weft lacked. Upstream: rayon-core
- * src/spawn/test.rs (lifo_order, fifo_order, lifo_fifo_order,
- * fifo_lifo_order), src/thread_pool/test.rs (spawn_lifo_order,
- * spawn_fifo_order, in_place_scope_fifo_no_deadlock), src/lib.rs
- * (max_num_threads), src/thread_pool/mod.rs (current_thread_has_pending_tasks).
+ * and rayon-core 1.10.1 have and weft lacked. Each case names the upstream
+ * tests it ports. Upstream: rayon-core src/spawn/test.rs (*_order),
+ * src/thread_pool/test.rs (spawn_*_order, in_place_scope_fifo_no_deadlock),
+ * src/scope/test.rs (nested_*_order, mixed_*_order, scope_*spawn_broadcast*),
+ * max_num_threads, current_thread_has_pending_tasks; rayon
+ * src/iter/fold_chunks.rs and fold_chunks_with.rs, src/iter/test.rs
+ * (check_partition_map, check_unzip_into_vecs, check_while_some,
+ * check_repeat_*, check_repeatn_zip_*, check_slice_split), tests/clones.rs,
+ * tests/str.rs, tests/par_bridge_recursion.rs, tests/drain_vec.rs.
  */
 import { describe, expect, it } from 'vitest';
 import { programsWith } from '../support/run-program.ts';
@@ -259,10 +263,11 @@ function main() {
 });
 
 describe('rayon tests/clones.rs: a par iterator and its clone give the same items', () => {
-  it('clone_range, clone_vec, clone_adaptors (the fold_chunks, try_fold and positions ones included), clone_empty, clone_once, clone_repeat', async () => {
+  it('clone_range, clone_vec, clone_str, clone_hash_map, clone_hash_set, clone_adaptors (the fold_chunks, try_fold and positions ones included), clone_empty, clone_once, clone_repeat', async () => {
     const result = await ok(`
-import { empty, once, repeat, repeatn } from "weft/par";
+import { empty, once, repeat, repeatn, parSplit, parChars, parLines, parSplitTerminator, parSplitWhitespace } from "weft/par";
 const ok = (x: number) => ({ ok: true, value: x });
+const TEXT = "use rayon::prelude::*;\\n\\nfn check<I>(iter: I)\\nwhere\\n    I: ParallelIterator + Clone,\\n{\\n    let a: Vec<_> = iter.clone().collect();\\n}\\n";
 function main() {
   const check = (it: any) => JSON.stringify(it.clone().collect()) === JSON.stringify(it.collect());
   const v = Array.from({ length: 1000 }, (_, i) => i);
@@ -275,14 +280,20 @@ function main() {
     check(parIter(v).positions(() => true)), check(parIter(v).map((x) => x).whileSome()), check(parIter(v).skip(1)), check(parIter(v).take(1)),
     check(parIter(v).zip(v)), check(parIter(v).zipEq(v)), check(parIter(v).stepBy(2)), check(parIter(v).mapWith(0, (_, x) => x)),
     check(empty<number>()), check(once(10)), check(repeat(undefined).whileSome()), check(repeatn(undefined, 1000)),
+    // clone_vec's slice iterators, clone_str's, clone_hash_map/set, and the rest of clone_adaptors
+    check(parIter(v).chunksExact(42)), check(parIter(v).rchunks(42)), check(parIter(v).rchunksExact(42)), check(parIter(v).windows(42)), check(parSplit(v, (x) => x % 3 === 0)),
+    check(parChars(TEXT)), check(parLines(TEXT)), check(parSplit(TEXT, "\\n")), check(parSplitTerminator(TEXT, "\\n")), check(parSplitWhitespace(TEXT)),
+    check(parIter(new Map(v.map((x) => [x, -x])))), check(parIter(new Set(v))), check(parIter(v).flatMap((x) => [x])), check(parIter(v).flatMapIter((x) => [x])),
+    check(parIter(v).inspect(() => {})), check(parIter(v).update(() => {})), check(parIter(v).interleave(v)), check(parIter(v).interleaveShortest(v)),
+    check(parIter(v).intersperse(-1)), check(parIter(v).mapInit(() => 0, (_, x) => x)), check(parIter(v).panicFuse()), check(parIter(v).withMinLen(1)), check(parIter(v).copied().cloned()),
   ];
   console.log(checks.length, checks.every(Boolean), parIter(v).positions((x) => x % 100 === 0).collect().join(","));
 }`);
-    expect(result.lines).toEqual(['25 true 0,100,200,300,400,500,600,700,800,900']);
+    expect(result.lines).toEqual(['48 true 0,100,200,300,400,500,600,700,800,900']);
   });
 });
 
-describe('rayon tests/str.rs: ParallelString', () => {
+describe('rayon tests/str.rs: ParallelString; ParallelSlice::par_split', () => {
   it('execute_strings: parChars, parBytes, parEncodeUtf16, parCharIndices give what the sequential walks do', async () => {
     const result = await ok(`
 import { parChars, parBytes, parEncodeUtf16, parCharIndices } from "weft/par";
@@ -326,6 +337,25 @@ function main() {
 }`);
     // What Rust 1.95's str::split, split_terminator, lines, split_whitespace, matches and match_indices print for the same cases.
     expect(result.lines).toEqual(["[\"Mary\",\"had\",\"a\",\"little\",\"lamb\"] [\"Mary\",\"had\",\"a\",\"little\",\"lamb\"] [\"Mary\",\"had\",\"a\",\"little\",\"lamb\"] [\"Mary\",\"had\",\"a\",\"little\",\"lamb\"] [\"Mary\",\"had\",\"a\",\"little\",\"lamb\"] [\"Mary had a little lamb\"] [\"Mary\",\"had\",\"a\",\"little\",\"lamb\"] [\" \",\" \",\" \",\" \"] [\" \",\" \",\" \",\" \"] [[4,\" \"],[8,\" \"],[10,\" \"],[17,\" \"]]", "[\"\"] [\"\"] [\"\"] [] [] [] [] [] [] []", "[\"lion\",\"\",\"tiger\",\"leopard\"] [\"lion\",\"\",\"tiger\",\"leopard\"] [\"lion\",\"\",\"tiger\",\"leopard\"] [\"lion\",\"\",\"tiger\",\"leopard\"] [\"lion\",\"\",\"tiger\",\"leopard\"] [\"lionXXtigerXleopard\"] [\"lionXXtigerXleopard\"] [\"X\",\"X\",\"X\"] [\"X\",\"X\",\"X\"] [[4,\"X\"],[5,\"X\"],[11,\"X\"]]", "[\"\",\"\",\"\",\"\",\"a\",\"\",\"b\",\"c\"] [\"\",\"\",\"\",\"\",\"a\",\"\",\"b\",\"c\"] [\"\",\"\",\"\",\"\",\"a\",\"\",\"b\",\"c\"] [\"\",\"\",\"\",\"\",\"a\",\"\",\"b\",\"c\"] [\"\",\"\",\"\",\"\",\"a\",\"\",\"b\",\"c\"] [\"||||a||b|c\"] [\"||||a||b|c\"] [\"|\",\"|\",\"|\",\"|\",\"|\",\"|\",\"|\"] [\"|\",\"|\",\"|\",\"|\",\"|\",\"|\",\"|\"] [[0,\"|\"],[1,\"|\"],[2,\"|\"],[3,\"|\"],[5,\"|\"],[6,\"|\"],[8,\"|\"]]", "[\"(\",\"\",\"\",\")\"] [\"(\",\"\",\"\",\")\"] [\"(\",\"\",\"\",\")\"] [\"(\",\"\",\"\",\")\"] [\"(\",\"\",\"\",\")\"] [\"(///)\"] [\"(///)\"] [\"/\",\"/\",\"/\"] [\"/\",\"/\",\"/\"] [[1,\"/\"],[2,\"/\"],[3,\"/\"]]", "[\"\",\"1\",\"\"] [\"\",\"1\",\"\"] [\"\",\"1\",\"\"] [\"\",\"1\"] [\"\",\"1\"] [\"010\"] [\"010\"] [\"0\",\"0\"] [\"0\",\"0\"] [[0,\"0\"],[2,\"0\"]]", "[\"\",\"\",\"\",\"\",\"a\",\"\",\"b\",\"c\"] [\"\",\"\",\"\",\"\",\"a\",\"\",\"b\",\"c\"] [\"\",\"\",\"\",\"\",\"a\",\"\",\"b\",\"c\"] [\"\",\"\",\"\",\"\",\"a\",\"\",\"b\",\"c\"] [\"\",\"\",\"\",\"\",\"a\",\"\",\"b\",\"c\"] [\"    a  b c\"] [\"a\",\"b\",\"c\"] [\" \",\" \",\" \",\" \",\" \",\" \",\" \"] [\" \",\" \",\" \",\" \",\" \",\" \",\" \"] [[0,\" \"],[1,\" \"],[2,\" \"],[3,\" \"],[5,\" \"],[6,\" \"],[8,\" \"]]", "[\"A\",\"B\",\"\"] [\"A\",\"B\",\"\"] [\"A\",\"B\",\"\"] [\"A\",\"B\"] [\"A\",\"B\"] [\"A.B.\"] [\"A.B.\"] [\".\",\".\"] [\".\",\".\"] [[1,\".\"],[3,\".\"]]", "[\"A\",\"\",\"B\",\"\",\"\"] [\"A\",\"\",\"B\",\"\",\"\"] [\"A\",\"\",\"B\",\"\",\"\"] [\"A\",\"\",\"B\",\"\"] [\"A\",\"\",\"B\",\"\"] [\"A..B..\"] [\"A..B..\"] [\".\",\".\",\".\",\".\"] [\".\",\".\",\".\",\".\"] [[1,\".\"],[2,\".\"],[4,\".\"],[5,\".\"]]", "[\"foo\\r\",\"bar\",\"\",\"baz\",\"\"] [\"foo\\r\",\"bar\",\"\",\"baz\",\"\"] [\"foo\\r\",\"bar\",\"\",\"baz\",\"\"] [\"foo\\r\",\"bar\",\"\",\"baz\"] [\"foo\\r\",\"bar\",\"\",\"baz\"] [\"foo\",\"bar\",\"\",\"baz\"] [\"foo\",\"bar\",\"baz\"] [\"\\n\",\"\\n\",\"\\n\",\"\\n\"] [\"\\n\",\"\\n\",\"\\n\",\"\\n\"] [[4,\"\\n\"],[8,\"\\n\"],[9,\"\\n\"],[13,\"\\n\"]]", "[\"foo\",\"bar\",\"\\r\",\"baz\"] [\"foo\",\"bar\",\"\\r\",\"baz\"] [\"foo\",\"bar\",\"\\r\",\"baz\"] [\"foo\",\"bar\",\"\\r\",\"baz\"] [\"foo\",\"bar\",\"\\r\",\"baz\"] [\"foo\",\"bar\",\"\",\"baz\"] [\"foo\",\"bar\",\"baz\"] [\"\\n\",\"\\n\",\"\\n\"] [\"\\n\",\"\\n\",\"\\n\"] [[3,\"\\n\"],[7,\"\\n\"],[9,\"\\n\"]]", "[\"A\",\"few\",\"words\"] [\"A\",\"few\",\"words\"] [\"A\",\"few\",\"words\"] [\"A\",\"few\",\"words\"] [\"A\",\"few\",\"words\"] [\"A few words\"] [\"A\",\"few\",\"words\"] [\" \",\" \"] [\" \",\" \"] [[1,\" \"],[5,\" \"]]", "[\"\",\"Mary\",\"\",\"\",\"had\\ta little\",\"\",\"\\n\\t\",\"lamb\"] [\"\",\"Mary\",\"\",\"\",\"had\\ta little\",\"\",\"\\n\\t\",\"lamb\"] [\"\",\"Mary\",\"\",\"\",\"had\\ta little\",\"\",\"\\n\\t\",\"lamb\"] [\"\",\"Mary\",\"\",\"\",\"had\\ta little\",\"\",\"\\n\\t\",\"lamb\"] [\"\",\"Mary\",\"\",\"\",\"had\\ta little\",\"\",\"\\n\\t\",\"lamb\"] [\" Mary   had\\ta little  \",\"\\t lamb\"] [\"Mary\",\"had\",\"a\",\"little\",\"lamb\"] [\" \",\" \",\" \",\" \",\" \",\" \",\" \"] [\" \",\" \",\" \",\" \",\" \",\" \",\" \"] [[0,\" \"],[5,\" \"],[6,\" \"],[7,\" \"],[22,\" \"],[23,\" \"],[26,\" \"]]", "[\"fn\",\"main()\",\"{\\n\",\"\",\"\",\"\",\"let\",\"s\",\"=\",\"\\\"🦀\",\"crab\",\"🦀\\\";\\r\\n}\\n\"] [\"fn\",\"main()\",\"{\\n\",\"\",\"\",\"\",\"let\",\"s\",\"=\",\"\\\"\",\"\",\"crab\",\"\",\"\\\";\\r\\n}\\n\"] [\"fn\",\"main()\",\"{\\n\",\"\",\"\",\"\",\"let\",\"s\",\"=\",\"\\\"🦀\",\"crab\",\"🦀\\\";\\r\\n}\\n\"] [\"fn\",\"main()\",\"{\\n\",\"\",\"\",\"\",\"let\",\"s\",\"=\",\"\\\"🦀\",\"crab\",\"🦀\\\";\\r\\n}\\n\"] [\"fn\",\"main()\",\"{\\n\",\"\",\"\",\"\",\"let\",\"s\",\"=\",\"\\\"\",\"\",\"crab\",\"\",\"\\\";\\r\\n}\\n\"] [\"fn main() {\",\"    let s = \\\"🦀 crab 🦀\\\";\",\"}\"] [\"fn\",\"main()\",\"{\",\"let\",\"s\",\"=\",\"\\\"🦀\",\"crab\",\"🦀\\\";\",\"}\"] [\" \",\" \",\" \",\" \",\" \",\" \",\" \",\" \",\" \",\" \",\" \"] [\" \",\" \",\" \",\" \",\" \",\" \",\" \",\" \",\" \",\"🦀\",\" \",\" \",\"🦀\"] [[2,\" \"],[9,\" \"],[12,\" \"],[13,\" \"],[14,\" \"],[15,\" \"],[19,\" \"],[21,\" \"],[23,\" \"],[29,\" \"],[34,\" \"]]", "[\"\",\"a\",\"b\",\"c\",\"\"]", "[\"a\",\"b\",\"\",\"c\"]"]);
+  });
+
+  it('src/iter/test.rs check_slice_split: parSplit of an array gives std::slice::split\'s groups', async () => {
+    const result = await ok(`
+import { parSplit } from "weft/par";
+// std::slice::split, for comparison: the runs between separators, one more than there are separators.
+function split(v: number[], sep: (x: number) => boolean): number[][] {
+  const out: number[][] = [[]];
+  for (const x of v) { if (sep(x)) out.push([]); else out[out.length - 1].push(x); }
+  return out;
+}
+function main() {
+  const v = Array.from({ length: 1000 }, (_, i) => i);
+  let same = true;
+  for (let m = 1; m < 100; m++) same &&= JSON.stringify(parSplit(v, (x) => x % m === 0).collect()) === JSON.stringify(split(v, (x) => x % m === 0));
+  console.log(same);
+  for (const slice of [[10, 40, 33, 20], [10, 40, 33], [10, 6, 33, 20]]) console.log(JSON.stringify(parSplit(slice, (n) => n % 3 === 0).collect()));
+}`);
+    expect(result.lines).toEqual(['true', '[[10,40],[20]]', '[[10,40],[]]', '[[10],[],[20]]']);
   });
 
   it('clone_str and clone_vec\'s par_split: slices split on a closure, as Rust\'s slice::split', async () => {
