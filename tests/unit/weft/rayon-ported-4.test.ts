@@ -203,7 +203,7 @@ function main() {
   });
 });
 
-describe('rayon ParallelIterator: try_fold, try_fold_with', () => {
+describe('rayon ParallelIterator: try_fold, try_fold_with, try_for_each_with, try_for_each_init', () => {
   it('each piece gives a Result: its accumulator, or the failure that stopped it; tryReduce combines them', async () => {
     const result = await ok(`
 const add = (a: number, x: number) => ({ ok: true as const, value: a + x });
@@ -215,8 +215,12 @@ function main() {
   const failed = range(0, 2048).tryFold(() => 0, (a, x) => { seen.fetchAdd(1); return x === 100 ? { ok: false, value: "bad " + x } : { ok: true, value: a + x }; });
   console.log(JSON.stringify(failed.tryReduce(() => 0, (a, b) => ({ ok: true, value: a + b }))), seen.load() < 2048);
   console.log(JSON.stringify(parIter([] as number[]).tryFold(() => 7, add).collect()));
+  // try_for_each_with / try_for_each_init: a state per piece, as map_with / map_init
+  const sum = new AtomicUsize(0);
+  console.log(JSON.stringify(range(0, 100).tryForEachWith(10, (k, x) => { sum.fetchAdd(k); return x === 64 ? { ok: false, value: x } : { ok: true, value: undefined }; })));
+  console.log(JSON.stringify(range(0, 100).tryForEachInit(() => [] as number[], (seen, x) => { seen.push(x); return { ok: true, value: seen.length }; })), sum.load() >= 10 * 65);
 }`);
-    expect(result.lines).toEqual(['true true 499500', '{"ok":true,"value":45}', '{"ok":false,"value":"bad 100"} true', '[{"ok":true,"value":7}]']);
+    expect(result.lines).toEqual(['true true 499500', '{"ok":true,"value":45}', '{"ok":false,"value":"bad 100"} true', '[{"ok":true,"value":7}]', '{"ok":false,"value":64}', '{"ok":true} true']);
   });
 });
 
