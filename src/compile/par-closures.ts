@@ -28,13 +28,13 @@ import { childNodes, type ScopeAnalysis } from './scope.ts';
 
 const PAR_MODULE = 'weft/par';
 /** `weft/par` functions whose result is a par iterator. */
-const ROOTS = new Set(['parIter', 'range', 'repeatn', 'once', 'empty', 'split']);
+const ROOTS = new Set(['parIter', 'parDrain', 'range', 'repeat', 'repeatn', 'once', 'empty', 'split', 'parBridge', 'parChars', 'parCharIndices', 'parBytes', 'parEncodeUtf16', 'parSplit', 'parSplitTerminator', 'parLines', 'parSplitWhitespace', 'parMatches', 'parMatchIndices']);
 /** Methods of a par iterator that return a par iterator again (the others are terminal). */
-const ADAPTERS = new Set(['map', 'mapInit', 'filter', 'filterMap', 'flatMap', 'fold', 'withMinLen', 'withMaxLen', 'inspect', 'enumerate', 'zip', 'chunks', 'chain', 'skip', 'take', 'rev', 'stepBy', 'flatten', 'windows', 'chunksExact', 'foldWith', 'mapWith', 'update', 'copied', 'cloned', 'panicFuse', 'interleave', 'interleaveShortest', 'intersperse', 'whileSome', 'skipAny', 'takeAny', 'takeAnyWhile', 'skipAnyWhile', 'flatMapIter', 'flattenIter', 'rchunks', 'rchunksExact', 'chunkBy', 'zipEq']);
+const ADAPTERS = new Set(['map', 'mapInit', 'filter', 'filterMap', 'flatMap', 'fold', 'withMinLen', 'withMaxLen', 'inspect', 'enumerate', 'zip', 'chunks', 'chain', 'skip', 'take', 'rev', 'stepBy', 'flatten', 'windows', 'chunksExact', 'foldWith', 'mapWith', 'update', 'copied', 'cloned', 'panicFuse', 'interleave', 'interleaveShortest', 'intersperse', 'whileSome', 'skipAny', 'takeAny', 'takeAnyWhile', 'skipAnyWhile', 'flatMapIter', 'flattenIter', 'rchunks', 'rchunksExact', 'chunkBy', 'zipEq', 'foldChunks', 'foldChunksWith', 'tryFold', 'tryFoldWith', 'positions', 'clone']);
 /** Methods whose arguments are data, never closures: an identifier passed to them is not lifted. */
-const DATA_METHODS = new Set(['withMinLen', 'withMaxLen', 'enumerate', 'zip', 'chunks', 'collect', 'sum', 'count', 'min', 'max', 'chain', 'skip', 'take', 'rev', 'stepBy', 'flatten', 'windows', 'chunksExact', 'product', 'unzip', 'collectIntoVec', 'len', 'cmp', 'partialCmp', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'interleave', 'interleaveShortest', 'intersperse', 'whileSome', 'skipAny', 'takeAny', 'flattenIter', 'copied', 'cloned', 'panicFuse', 'rchunks', 'rchunksExact', 'zipEq']);
+const DATA_METHODS = new Set(['withMinLen', 'withMaxLen', 'enumerate', 'zip', 'chunks', 'collect', 'sum', 'count', 'min', 'max', 'chain', 'skip', 'take', 'rev', 'stepBy', 'flatten', 'windows', 'chunksExact', 'product', 'unzip', 'collectIntoVec', 'len', 'cmp', 'partialCmp', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'interleave', 'interleaveShortest', 'intersperse', 'whileSome', 'skipAny', 'takeAny', 'flattenIter', 'copied', 'cloned', 'panicFuse', 'rchunks', 'rchunksExact', 'zipEq', 'clone', 'unzipIntoVecs']);
 /** Methods whose first argument is data (a starting value) and whose closures come after it. */
-const CLOSURES_FROM: Record<string, number> = { foldWith: 1, mapWith: 1, forEachWith: 1 };
+const CLOSURES_FROM: Record<string, number> = { foldWith: 1, mapWith: 1, forEachWith: 1, tryForEachWith: 1, tryFoldWith: 1, foldChunks: 1, foldChunksWith: 2 };
 /** Methods of a `ThreadPoolBuilder` that return the builder. */
 const BUILDER_METHODS = new Set(['numThreads', 'sequentialCutoff', 'threadName']);
 /** Methods of a `ThreadPool` whose closure arguments run on the pool (`install` and `scope` run theirs here). */

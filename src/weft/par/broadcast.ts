@@ -44,9 +44,44 @@ import {
   type WorkerState,
 } from './registry.ts';
 
-/** Words of a broadcast's record: 0 calls left, 1-3 the first panic (recordPanic), 4-5 captures (pointer, length), 6 whether nobody waits (spawnBroadcast). */
-const B = { left: 0, capturesPtr: 4, capturesLen: 5, detached: 6 } as const;
-const B_WORDS = 7;
+/**
+ * Words of a broadcast's record: 0 calls left, 1-3 the first panic (recordPanic), 4-5 captures (pointer, length),
+ * 6 whether nobody waits (spawnBroadcast), 7 the record of the scope it was spawned into (a scope's spawnBroadcast), or 0.
+ */
+const B = { left: 0, capturesPtr: 4, capturesLen: 5, detached: 6, scope: 7 } as const;
+const B_WORDS = 8;
+
+/** Makes the Scope or ScopeFifo a scope's broadcast call is given, on the pool thread that runs it (join.ts sets it). */
+let scopeMaker: ((registry: number, record: number) => unknown) | undefined;
+export function setBroadcastScopeMaker(make: (registry: number, record: number) => unknown): void {
+  scopeMaker = make;
+}
+
+/**
+ * @internal A scope's `spawnBroadcast` (Rayon's `Scope::spawn_broadcast`): `f(scope, ctx)` once on each
+ * thread of the scope's pool, borrowing its captures as the scope's spawns do; the scope counts the
+ * broadcast as one spawn, finished when its last call is, and takes the first panic of its calls.
+ */
+export function scopeBroadcastIn<S>(registry: number, scopeRecord: number, scope: S, f: (s: S, ctx: BroadcastContext) => void): void {
+  const lifted = liftedForPar(f, 'spawnBroadcast', 'Write the closure in the call: s.spawnBroadcast((s, ctx) => …)');
+  const mem = context().memory;
+  const n = registryThreads(registry);
+  if (scheduled(mem)) {
+    for (let index = 0; index < n; index++) {
+      try {
+        lifted.fn(scope, new BroadcastContext(index, n));
+      } catch (error) {
+        recordPanic(scopeRecord, encodeValue(panicOf(error), { mode: 'borrow' }));
+      }
+    }
+    return;
+  }
+  const captures = encodeCaptures(lifted.captures(), { mode: 'borrow' });
+  Atomics.add(mem.i32, scopeRecord >> 2, 1);
+  const record = newRecord(captures, false, n);
+  mem.i32[(record >> 2) + B.scope] = scopeRecord;
+  post(registry, lifted.id, record, n);
+}
 
 /**
  * Runs `f` once on each thread of the current pool (the one `install`ed, the
@@ -192,6 +227,23 @@ function runBroadcastTask(state: WorkerState, task: number): void {
   const borrowed = (): Record<string, unknown> =>
     capturesLen > 0 ? (decodeValue(mem.read(i32[rb + B.capturesPtr]!, capturesLen), { owned: false }) as Record<string, unknown>) : {};
   const ctx = new BroadcastContext(index, n);
+  const scope = i32[rb + B.scope]!;
+  if (scope !== 0) {
+    // A scope's broadcast: nobody reads the results; a panic is the scope's, and its last call ends the scope's spawn.
+    mem.free(task);
+    try {
+      const closure = state.factories[closureId]!(borrowed()) as (s: unknown, ctx: BroadcastContext) => unknown;
+      closure(scopeMaker!(state.registry, scope), ctx);
+    } catch (error) {
+      if (error instanceof RunStopped) throw error;
+      recordPanic(scope, encodeValue(panicOf(error) as ParPanic, { mode: 'borrow' }));
+    }
+    if (Atomics.sub(i32, rb + B.left, 1) === 1) {
+      freeRecord(record);
+      if (Atomics.sub(i32, scope >> 2, 1) === 1) wake(i32, scope >> 2);
+    }
+    return;
+  }
   if (i32[rb + B.detached] === 1) {
     mem.free(task);
     runDetached(() => {

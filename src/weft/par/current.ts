@@ -6,7 +6,7 @@
 import { context } from '../runtime/context.ts';
 import { H } from '../runtime/memory.ts';
 import { availableParallelism } from '../thread.ts';
-import { currentWorker, globalRegistry, registryThreads } from './registry.ts';
+import { currentWorker, globalRegistry, hasLocalTasks, MAX_REGISTRY_THREADS, registryThreads } from './registry.ts';
 import { runLocal } from '../runtime/run-local.ts';
 
 const installed: number[] = [];
@@ -41,4 +41,24 @@ export function currentNumThreads(): number {
  */
 export function currentThreadIndex(): number | undefined {
   return currentWorker()?.index;
+}
+
+/**
+ * Whether the pool thread running this code has tasks waiting in its own
+ * queue (spawned or joined there, not yet started or stolen), or undefined
+ * on a thread that is not one of a pool's (Rayon's
+ * `current_thread_has_pending_tasks`, whose `None` is undefined).
+ */
+export function currentThreadHasPendingTasks(): boolean | undefined {
+  const worker = currentWorker();
+  return worker === undefined ? undefined : hasLocalTasks(worker);
+}
+
+/**
+ * The most threads a thread pool may have (Rayon's `max_num_threads`):
+ * `ThreadPoolBuilder.numThreads` refuses more. weft's limit is 64, where
+ * Rayon's is set by its sleep counters (65,535 on 64-bit targets).
+ */
+export function maxNumThreads(): number {
+  return MAX_REGISTRY_THREADS;
 }

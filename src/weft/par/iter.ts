@@ -26,6 +26,7 @@ import { currentRegistry } from './current.ts';
 import { registryCutoff } from './registry.ts';
 import { ordCompare } from './order.ts';
 import { type Result } from '../sync/result.ts';
+import { isEither, type Either } from './either.ts';
 import { runLocal } from '../runtime/run-local.ts';
 
 /** How a par iterator's work is split, and whether it still knows each item's position. */
@@ -130,9 +131,47 @@ export class ParallelIterator<T> {
   }
   /** A stage whose state starts as a copy of the plain data `init` in each piece (carried as the stage's data `z`). */
   #withInit<U>(k: 'fold' | 'mapInit', f: unknown, init: unknown, api: string): ParallelIterator<U> {
-    if (typeof init === 'function') throw new TypeError(`${api} takes a starting value, not a closure: for a closure that makes one, write ${k === 'fold' ? 'fold' : 'mapInit'}(() => …, …)`);
-    const stage: StageSpec = { k, f: liftedForPar(f, api), z: [init] };
+    const stage: StageSpec = { k, f: liftedForPar(f, api), z: [plainInit(init, api, `${k}(() => …, …)`)] };
     return new ParallelIterator<U>(this.#source, [...this.#stages, stage], k === 'mapInit' ? this.#shape : { ...this.#shape, indexed: false });
+  }
+  /**
+   * Folds each `size` consecutive items into an accumulator that starts at
+   * `identity()`, giving one accumulator per group, in order, the last from
+   * fewer items if they do not divide evenly (Rayon's `fold_chunks`: unlike
+   * `fold`, the groups are the caller's, not the pool's, so the iterator
+   * still knows each item's position).
+   */
+  foldChunks<A>(size: number, identity: () => A, op: (acc: A, item: T) => A): ParallelIterator<A> {
+    return this.#foldChunks<A>(size, { k: 'foldChunks', f: liftedForPar(op, 'foldChunks'), id: liftedForPar(identity, 'foldChunks') }, 'foldChunks');
+  }
+  /** `foldChunks` with a starting value, copied for each group, instead of a closure that makes one (Rayon's `fold_chunks_with`). */
+  foldChunksWith<A>(size: number, init: A, op: (acc: A, item: T) => A): ParallelIterator<A> {
+    return this.#foldChunks<A>(size, { k: 'foldChunks', f: liftedForPar(op, 'foldChunksWith'), z: [plainInit(init, 'foldChunksWith', 'foldChunks(size, () => …, …)')] }, 'foldChunksWith');
+  }
+  #foldChunks<A>(size: number, stage: StageSpec, api: string): ParallelIterator<A> {
+    this.#needIndexed(api);
+    // Rayon's message, from its assert.
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`${api}: chunk_size must not be zero, got ${size}`);
+    return new ParallelIterator<A>(this.#source, [...this.#stages, { ...stage, d: size }], { ...this.#shape, align: this.#shape.align * size });
+  }
+  /**
+   * Like `fold`, with an `op` that may fail (Rayon's `try_fold`): it
+   * returns a Result, as weft/sync's calls do, `{ ok: true, value: acc }`
+   * to go on or `{ ok: false, value: e }` to stop. Each piece of work gives
+   * one Result: `{ ok: true, value }` with its accumulator, or the failed
+   * Result `op` returned, after which that piece folds no more items. As
+   * with Rayon, a failure may also stop other pieces early (which items
+   * were folded is not promised): combine the Results with `tryReduce`.
+   * (Rayon also folds Options; weft's Option is undefined, which cannot
+   * carry the accumulator, so here `op` returns Results only.)
+   */
+  tryFold<A, E>(identity: () => A, op: (acc: A, item: T) => Result<A, E>): ParallelIterator<Result<A, E>> {
+    return this.#with('tryFold', op, identity);
+  }
+  /** `tryFold` with a starting value, copied for each piece, instead of a closure that makes one (Rayon's `try_fold_with`). */
+  tryFoldWith<A, E>(init: A, op: (acc: A, item: T) => Result<A, E>): ParallelIterator<Result<A, E>> {
+    const stage: StageSpec = { k: 'tryFold', f: liftedForPar(op, 'tryFoldWith'), z: [plainInit(init, 'tryFoldWith', 'tryFold(() => …, …)')] };
+    return new ParallelIterator<Result<A, E>>(this.#source, [...this.#stages, stage], { ...this.#shape, indexed: false });
   }
   /** Calls `f` on each item, which it may change in place (an object's fields), and passes it on (Rayon's `update`). */
   update(f: (item: T) => void): ParallelIterator<T> {
@@ -174,7 +213,8 @@ export class ParallelIterator<T> {
    * Pairs each item with the item at the same position of `other` (an array,
    * a typed array or another indexed par iterator): `[item, otherItem]`, as
    * many pairs as the shorter side has items (Rayon's `zip`). A par iterator
-   * given as `other` is collected when this one runs.
+   * given as `other` is collected when this one runs, only as far as this
+   * one has items (so it may be `repeat(x)`).
    */
   zip<U>(other: ParallelIterator<U> | ArrayLike<U> | Iterable<U>): ParallelIterator<[T, U]> {
     this.#needIndexed('zip');
@@ -217,8 +257,15 @@ export class ParallelIterator<T> {
    * failure may or may not have been visited, as in Rayon.
    */
   tryForEach<E>(f: (item: T) => Result<unknown, E> | void): Result<undefined, E> {
-    for (const r of this.#with<unknown>('map', f, undefined, 'tryForEach').collect()) if (isErr(r)) return r as Result<undefined, E>;
-    return { ok: true, value: undefined };
+    return firstErr(this.#with<unknown>('map', f, undefined, 'tryForEach'));
+  }
+  /** `tryForEach` with a state per piece of work that starts as a copy of `init`, as `mapWith`'s (Rayon's `try_for_each_with`). */
+  tryForEachWith<S, E>(init: S, f: (state: S, item: T) => Result<unknown, E> | void): Result<undefined, E> {
+    return firstErr(this.#withInit<unknown>('mapInit', f, init, 'tryForEachWith'));
+  }
+  /** `tryForEach` with a state per piece of work that `init()` makes, as `mapInit`'s (Rayon's `try_for_each_init`). */
+  tryForEachInit<S, E>(init: () => S, f: (state: S, item: T) => Result<unknown, E> | void): Result<undefined, E> {
+    return firstErr(this.#with<unknown>('mapInit', f, init, 'tryForEachInit'));
   }
   /**
    * Combines items that are Results (Rayon's `try_reduce`): the first
@@ -370,7 +417,8 @@ export class ParallelIterator<T> {
   }
 
   // Adapters without a closure of their own that reorder, cut or join whole sequences (Rayon's chain, skip,
-  // take, rev, step_by, flatten): the items so far are collected, in order, and a new iterator runs over them.
+  // rev, step_by, flatten): the items so far are collected, in order, and a new iterator runs over them
+  // (`take` only cuts the source).
   // The results are Rayon's; the stages before the adapter run when it is called, not at the terminal op.
 
   /** This iterator's items, then `other`'s (Rayon's `chain`). */
@@ -382,10 +430,35 @@ export class ParallelIterator<T> {
     this.#needIndexed('skip');
     return parIter(this.collect().slice(count(n, 'skip')));
   }
-  /** The first `n` items (Rayon's `take`). */
+  /**
+   * The first `n` items (Rayon's `take`). The source is cut to what they
+   * need, so the closures before it run for those items only, when the
+   * iterator runs, and `repeat(x).take(n)` ends.
+   */
   take(n: number): ParallelIterator<T> {
     this.#needIndexed('take');
-    return parIter(this.collect().slice(0, count(n, 'take')));
+    return this.#prefix(count(n, 'take'));
+  }
+  /** This indexed iterator with its source cut to its first `items` items' worth (`align` source items each). */
+  #prefix(items: number): ParallelIterator<T> {
+    const source = this.#source;
+    const keep = items * this.#shape.align;
+    if (keep >= sourceLength(source)) return this;
+    const cut: Source =
+      source.k === 'range'
+        ? { k: 'range', start: source.start, end: source.start + keep }
+        : source.k === 'typed'
+          ? { k: 'typed', array: source.array.subarray(0, keep) as AnyTypedArray }
+          : { k: 'array', array: source.array.slice(0, keep) };
+    return new ParallelIterator<T>(cut, this.#stages, this.#shape);
+  }
+  /**
+   * The same iterator (Rayon's par iterators are `Clone`): weft's is a
+   * description its terminal op runs, never used up, so each copy runs the
+   * chain again, as a clone of Rayon's does.
+   */
+  clone(): ParallelIterator<T> {
+    return new ParallelIterator<T>(this.#source, this.#stages, this.#shape);
   }
   /** The items in reverse order (Rayon's `rev`). */
   rev(): ParallelIterator<T> {
@@ -505,13 +578,36 @@ export class ParallelIterator<T> {
     }
     return [as, bs] as never;
   }
-  /** The positions of the items for which `predicate` is true, in order (Rayon's `positions`). */
-  positions(predicate: (item: T) => boolean): number[] {
+  /**
+   * `[lefts, rights]`: `f` makes each item an Either, `Either.left(a)` or
+   * `Either.right(b)`, and the lefts' values and the rights' go to two
+   * arrays, each in order (Rayon's `partition_map`).
+   */
+  partitionMap<L, R>(f: (item: T) => Either<L, R>): [L[], R[]] {
+    const lefts: L[] = [];
+    const rights: R[] = [];
+    for (const e of this.#with<Either<L, R>>('map', f, undefined, 'partitionMap').collect()) {
+      if (!isEither(e)) throw new TypeError(`partitionMap's closure must return an Either (Either.left(x) or Either.right(x)), but returned ${describe(e, 'left')}`);
+      if (e.left) lefts.push(e.value);
+      else rights.push(e.value);
+    }
+    return [lefts, rights];
+  }
+  /** Empties `left` and `right` and fills them with the pairs' first and second items, in order (Rayon's `unzip_into_vecs`). */
+  unzipIntoVecs<A, B>(this: ParallelIterator<readonly [A, B]>, left: A[], right: B[]): void {
+    if (!Array.isArray(left) || !Array.isArray(right)) throw new TypeError('unzipIntoVecs expects two arrays to fill');
+    this.#needIndexed('unzipIntoVecs');
+    const [as, bs] = this.unzip() as unknown as [A[], B[]];
+    left.length = 0;
+    right.length = 0;
+    for (const a of as) left.push(a);
+    for (const b of bs) right.push(b);
+  }
+  /** The positions of the items for which `predicate` is true, in order, as a par iterator (Rayon's `positions`). */
+  positions(predicate: (item: T) => boolean): ParallelIterator<number> {
     this.#needIndexed('positions');
-    const flags = this.#with<boolean>('map', predicate).collect();
-    const out: number[] = [];
-    for (let i = 0; i < flags.length; i++) if (flags[i]) out.push(i);
-    return out;
+    const stage: StageSpec = { k: 'positions', f: liftedForPar(predicate, 'positions'), d: this.#shape.align };
+    return new ParallelIterator<number>(this.#source, [...this.#stages, stage], { ...this.#shape, indexed: false });
   }
   /** The first value, in source order, that `f` gives other than undefined or null (Rayon's `find_map_first`). */
   findMapFirst<U>(f: (item: T) => U | undefined | null): U | undefined {
@@ -621,12 +717,12 @@ export class ParallelIterator<T> {
   /**
    * The items up to the first undefined or null, left out with all after it
    * (Rayon's `while_some`, over items that are Options, whose `None` is
-   * undefined here).
+   * undefined here). As in Rayon, the None stops the piece of work that met
+   * it (on the calling thread, the whole iterator), and items after it that
+   * other threads had already reached may still come through.
    */
   whileSome(): ParallelIterator<NonNullable<T>> {
-    const items = this.collect();
-    const end = items.findIndex((x) => x === undefined || x === null);
-    return parIter(end < 0 ? items : items.slice(0, end)) as ParallelIterator<NonNullable<T>>;
+    return new ParallelIterator<NonNullable<T>>(this.#source, [...this.#stages, { k: 'whileSome' }], { ...this.#shape, indexed: false });
   }
   /** All but `n` of the items, in no promised order (Rayon's `skip_any`): here, all but the first `n`. */
   skipAny(n: number): ParallelIterator<T> {
@@ -683,7 +779,8 @@ export class ParallelIterator<T> {
     const stages = this.#stages.map((stage) => {
       if (stage.k !== 'zip') return stage;
       const side = (stage as StageSpec & { other: unknown }).other;
-      const z = side instanceof ParallelIterator ? side.collect() : (side as ArrayLike<unknown>);
+      // A par iterator on the other side runs for the items this side has only (it may be `repeatn(x, 2 ** 53)`).
+      const z = side instanceof ParallelIterator ? side.#prefix(Math.ceil(n / stage.d!)).collect() : (side as ArrayLike<unknown>);
       n = Math.min(n, z.length * stage.d!);
       return { k: stage.k, d: stage.d!, z };
     });
@@ -821,6 +918,12 @@ function itemsOf<T>(other: ParallelIterator<T> | ArrayLike<T> | Iterable<T>, api
   throw new TypeError(`${api} expects an array, a typed array, an iterable or a par iterator, but got ${other === null ? 'null' : typeof other}`);
 }
 
+/** A `…With` method's starting value, which is data: a closure there is a TypeError naming the method that takes one (`instead`). */
+function plainInit<A>(init: A, api: string, instead: string): A {
+  if (typeof init === 'function') throw new TypeError(`${api} takes a starting value, not a closure: for a closure that makes one, write ${instead}`);
+  return init;
+}
+
 /** `f`, which runs on this thread only, or a TypeError saying what `api` expects. */
 function closure(f: unknown, api: string): (...args: never[]) => unknown {
   if (typeof f !== 'function') throw new TypeError(`${api} expects a closure, like .${api}(…, (a, b) => …), but got ${f === null ? 'null' : typeof f}`);
@@ -832,13 +935,14 @@ function isResult(x: unknown): x is Result<unknown, unknown> {
   return x !== null && typeof x === 'object' && 'ok' in x && typeof (x as { ok: unknown }).ok === 'boolean';
 }
 
-/** Whether `x` is a failed Result, `{ ok: false, value }`. */
-function isErr(x: unknown): boolean {
-  return isResult(x) && !x.ok;
+/** The first failed Result among the items (`tryForEach`'s answer), or `{ ok: true, value: undefined }`. */
+function firstErr<E>(results: ParallelIterator<unknown>): Result<undefined, E> {
+  for (const r of results.collect()) if (isResult(r) && !r.ok) return r as Result<undefined, E>;
+  return { ok: true, value: undefined };
 }
 
-function describe(x: unknown): string {
-  return x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x === 'object' ? 'an object with no boolean `ok`' : typeof x;
+function describe(x: unknown, field = 'ok'): string {
+  return x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x === 'object' ? `an object with no boolean \`${field}\`` : typeof x;
 }
 
 /** Rust's PartialOrd: -1, 0, 1, or undefined where the first items that differ have no order (NaN); arrays lexicographically. */
@@ -889,6 +993,32 @@ export function parExtend<T>(target: T[] | Set<T> | Map<unknown, unknown>, items
   } else {
     throw new TypeError('parExtend expects an array, a Set or a Map to extend');
   }
+}
+
+/**
+ * Takes items out of `target` and gives them as a par iterator (Rayon's
+ * `par_drain`): from an array, those of positions `start..end` (all by
+ * default), the rest closing up; from a Set or a Map (its `[key, value]`
+ * pairs), all of them, leaving it empty. As in Rust, they are taken out
+ * when `parDrain` is called, whether or not the iterator runs; a range
+ * past the array's end, or one that ends before it starts, panics as
+ * Rust's does.
+ */
+export function parDrain<T>(target: T[], start?: number, end?: number): ParallelIterator<T>;
+export function parDrain<T>(target: Set<T>): ParallelIterator<T>;
+export function parDrain<K, V>(target: Map<K, V>): ParallelIterator<[K, V]>;
+export function parDrain(target: unknown[] | Set<unknown> | Map<unknown, unknown>, start?: number, end?: number): ParallelIterator<unknown> {
+  if (target instanceof Set || target instanceof Map) {
+    const items = [...target];
+    target.clear();
+    return parIter(items);
+  }
+  if (!Array.isArray(target)) throw new TypeError('parDrain expects an array, a Set or a Map to drain');
+  const lo = start === undefined ? 0 : count(start, 'parDrain');
+  const hi = end === undefined ? target.length : count(end, 'parDrain');
+  if (lo > hi) throw new RangeError(`slice index starts at ${lo} but ends at ${hi}`);
+  if (hi > target.length) throw new RangeError(`range end index ${hi} out of range for slice of length ${target.length}`);
+  return parIter(target.splice(lo, hi - lo));
 }
 
 function isArrayLike(value: unknown): value is ArrayLike<unknown> {
@@ -953,9 +1083,44 @@ export function parIter<T>(items: ArrayLike<T> | Iterable<T>): ParallelIterator<
   throw new TypeError(`parIter expects an array, a typed array or an iterable, but got ${items === null ? 'null' : typeof items}`);
 }
 
-/** `n` copies of `value` as a parallel iterator (Rayon's `repeatn`; Rayon's endless `repeat` has no weft form). */
+/**
+ * `n` copies of `value` as a parallel iterator (Rayon's `repeatn`): each
+ * item a fresh copy (a structured clone), as Rayon clones it. Nothing is
+ * made before the iterator runs, so `n` may be huge where a `zip` or a
+ * `take` uses only a few: `parIter(xs).zip(repeatn(0, 2 ** 53))`.
+ */
 export function repeatn<T>(value: T, n: number): ParallelIterator<T> {
-  return parIter(Array.from({ length: count(n, 'repeatn') }, () => value));
+  if (typeof value === 'function') throw new TypeError('repeatn repeats a value, not a closure');
+  return new ParallelIterator<T>({ k: 'range', start: 0, end: count(n, 'repeatn') }, [{ k: 'repeat', z: [value] }]);
+}
+
+/**
+ * Endless copies of `value` (Rayon's `repeat`): take some with `take(n)`,
+ * `zip` it with something that ends, stop it with `whileSome` or a search
+ * (`findAny`, `any`...). weft's endless is 2 ** 53 items, more than any run
+ * gets through: an op that needs them all (`count`, `collect`) runs until
+ * the run is stopped, as Rayon's never returns.
+ */
+export function repeat<T>(value: T): ParallelIterator<T> {
+  return repeatn(value, Number.MAX_SAFE_INTEGER);
+}
+
+/**
+ * A parallel iterator over the items of a sequential iterator or iterable
+ * (Rayon's `par_bridge`): like Rayon's, it promises no order and knows no
+ * positions (no `enumerate` or `zip` after it). A JavaScript iterator
+ * cannot leave its thread, so weft takes all its items on the calling
+ * thread first, where Rayon's pool threads take them one by one as they
+ * go: an endless iterator never gets to the pool.
+ */
+export function parBridge<T>(iter: Iterable<T> | Iterator<T>): ParallelIterator<T> {
+  let items: T[];
+  if (iter !== null && typeof iter === 'object' && Symbol.iterator in iter) items = Array.from(iter as Iterable<T>);
+  else if (iter !== null && typeof iter === 'object' && typeof (iter as Iterator<T>).next === 'function') {
+    items = [];
+    for (let r = (iter as Iterator<T>).next(); !r.done; r = (iter as Iterator<T>).next()) items.push(r.value);
+  } else throw new TypeError(`parBridge expects an iterator or an iterable, but got ${iter === null ? 'null' : typeof iter}`);
+  return new ParallelIterator<T>({ k: 'array', array: items }, [], { ...PLAIN, indexed: false });
 }
 
 /** A parallel iterator over the one item `value` (Rayon's `once`). */

@@ -23,7 +23,8 @@ import { enterParWork, leaveParWork, pieceMicros, pieceStart, traceEventWithResu
 import { rebuildClosure, type Lifted } from '../runtime/lift.ts';
 import { liftedForPar } from './lifted.ts';
 import { currentRegistry, withRegistry } from './current.ts';
-import { FnContext } from './contexts.ts';
+import { FnContext, type BroadcastContext } from './contexts.ts';
+import { scopeBroadcastIn, setBroadcastScopeMaker } from './broadcast.ts';
 import { currentWorker, DETACHED, WITH_CONTEXT, ensureStarted, runDetached, newTask, panicOf, push, recordPanic, rethrow, setScopeMaker, takePanic, TaskKind, TaskState, T, waitFor, type ParPanic } from './registry.ts';
 import { lazyCallerLocation } from '../runtime/context.ts';
 import { runLocal } from '../runtime/run-local.ts';
@@ -265,6 +266,16 @@ export class Scope {
   spawn(f: (s: Scope) => void): void {
     spawnInto(this, this.#registry, this.#record, f, 'spawn', false);
   }
+
+  /**
+   * Runs `f(s, ctx)` once on each thread of the scope's pool; the enclosing
+   * `scope` waits for every call (Rayon's `Scope::spawn_broadcast`). `f`
+   * borrows what it captures, as `spawn`'s closures do; `ctx` is a
+   * BroadcastContext with the thread's index.
+   */
+  spawnBroadcast(f: (s: Scope, ctx: BroadcastContext) => void): void {
+    scopeBroadcastIn(this.#registry, this.#record, this, f);
+  }
 }
 
 /**
@@ -290,14 +301,20 @@ export class ScopeFifo {
   spawnFifo(f: (s: ScopeFifo) => void): void {
     spawnInto(this, this.#registry, this.#record, f, 'spawnFifo', true);
   }
+
+  /** `Scope.spawnBroadcast`, given this ScopeFifo (Rayon's `ScopeFifo::spawn_broadcast`). */
+  spawnBroadcast(f: (s: ScopeFifo, ctx: BroadcastContext) => void): void {
+    scopeBroadcastIn(this.#registry, this.#record, this, f);
+  }
 }
 
 /**
  * A scope's spawn: counted in the scope's record, run on the pool, or here
  * under a seed (or with the queue full). A worker pops its own deque newest
  * first, which is a plain scope's order (Rayon's LIFO); a FIFO scope's
- * spawns from a worker go on its deque's top instead, so it pops them oldest
- * first (registry.ts push, `atTop`). Spawns from outside the pool go on its
+ * spawns from a worker are marked as the scope's FIFO queue, and popping
+ * one runs the oldest of them still waiting, as Rayon's stub jobs do
+ * (registry.ts push and popBottom). Spawns from outside the pool go on its
  * injector, which workers take oldest first. (Rayon runs a scope's body on a
  * pool thread; weft runs it on the calling thread, so the pool's threads may
  * start its first spawns while it is still spawning.)
@@ -318,7 +335,7 @@ function spawnInto<S>(scope: S, registry: number, record: number, f: (s: S) => v
   Atomics.add(i32, record >> 2, 1);
   const task = callTask(lifted, record);
   const onWorker = currentWorker()?.registry === registry;
-  if (!push(registry, task, 1, fifo && onWorker)) {
+  if (!push(registry, task, 1, fifo && onWorker ? record : 0)) {
     freeCaptures(task);
     mem.free(task);
     Atomics.sub(i32, record >> 2, 1);
@@ -326,10 +343,14 @@ function spawnInto<S>(scope: S, registry: number, record: number, f: (s: S) => v
   }
 }
 
-// A spawned closure that runs on a pool worker gets a Scope for the same record.
-setScopeMaker((registry, record) =>
-  context().memory.i32[(record >> 2) + SCOPE_FIFO] !== 0 ? new ScopeFifo(registry, record) : new Scope(registry, record),
-);
+// A spawned closure that runs on a pool worker gets a Scope for the same record, as does a scope's broadcast call.
+const scopeFor = (registry: number, record: number): Scope | ScopeFifo =>
+  context().memory.i32[(record >> 2) + SCOPE_FIFO] !== 0 ? new ScopeFifo(registry, record) : new Scope(registry, record);
+setScopeMaker(scopeFor);
+setBroadcastScopeMaker(scopeFor);
+
+/** The FIFO queue of `spawnFifo`s from a pool thread: the thread's own (a ScopeFifo's is the scope's record). */
+const OWN_FIFO = -1;
 
 /** A scope's record: 0 spawns not finished, 1-3 the first panic (registry.ts recordPanic), 4 whether it is a FIFO scope. */
 const SCOPE_FIFO = 4;
@@ -380,6 +401,14 @@ export function inPlaceScope<R>(f: (s: Scope) => R): R {
   return scope(f);
 }
 
+/**
+ * `scopeFifo`, as Rayon's `in_place_scope_fifo` is: its body runs on the
+ * calling thread, which is where weft's `scopeFifo` always runs it.
+ */
+export function inPlaceScopeFifo<R>(f: (s: ScopeFifo) => R): R {
+  return scopeFifo(f);
+}
+
 
 /**
  * Runs `f` on the pool, some time later, and returns at once: nobody waits
@@ -394,9 +423,20 @@ export function spawn(f: () => void): void {
   spawnIn(currentRegistry(), f);
 }
 
-/** @internal `spawn` onto `registry` (ThreadPool.spawn). */
-export function spawnIn(registry: number, f: () => void): void {
-  const lifted = liftedForPar(f, 'spawn', 'Write the closure in the call: spawn(() => …), with spawn imported from weft/par, or pool.spawn(() => …)');
+/**
+ * `spawn`, but a pool thread that spawns several closures starts them in
+ * the order it spawned them, oldest first, where `spawn` starts its newest
+ * first (Rayon's `spawn_fifo`). From outside the pool both are FIFO: the
+ * pool takes work from outside in the order it came, as Rayon's injector does.
+ */
+export function spawnFifo(f: () => void): void {
+  spawnIn(currentRegistry(), f, true);
+}
+
+/** @internal `spawn` (or `spawnFifo`) onto `registry` (ThreadPool.spawn, ThreadPool.spawnFifo). */
+export function spawnIn(registry: number, f: () => void, fifo = false): void {
+  const api = fifo ? 'spawnFifo' : 'spawn';
+  const lifted = liftedForPar(f, api, `Write the closure in the call: ${api}(() => …), with ${api} imported from weft/par, or pool.${api}(() => …)`);
   const mem = context().memory;
   const location = lazyCallerLocation();
   const captures = encodeCaptures(lifted.captures(), {
@@ -413,7 +453,9 @@ export function spawnIn(registry: number, f: () => void): void {
   if (scheduled(mem)) return runHere();
   ensureStarted(registry);
   const task = newTask(TaskKind.call, lifted.id, captures.length > 0 ? mem.store(captures) : 0, captures.length, DETACHED);
-  if (!push(registry, task)) {
+  // A worker pops its own deque newest first; a FIFO spawn from one of this registry's workers is marked as one of
+  // the worker's own FIFO queue (-1), so it pops them oldest first, as Rayon's worker's JobFifo does (registry.ts popBottom).
+  if (!push(registry, task, 1, fifo && currentWorker()?.registry === registry ? OWN_FIFO : 0)) {
     freeCaptures(task);
     mem.free(task);
     runHere();

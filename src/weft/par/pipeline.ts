@@ -25,7 +25,7 @@ export interface Fuse {
   start: number;
 }
 
-export type StageKind = 'map' | 'mapInit' | 'filter' | 'filterMap' | 'flatMap' | 'inspect' | 'fold' | 'enumerate' | 'zip' | 'chunks';
+export type StageKind = 'map' | 'mapInit' | 'filter' | 'filterMap' | 'flatMap' | 'inspect' | 'fold' | 'enumerate' | 'zip' | 'chunks' | 'foldChunks' | 'tryFold' | 'repeat' | 'whileSome' | 'positions';
 export interface Stage {
   k: StageKind;
   /** The stage's closure (none for `enumerate`, `zip`, `chunks`). */
@@ -35,7 +35,8 @@ export interface Stage {
   /**
    * Data: `enumerate`'s and `zip`'s index scale (source items per item, > 1
    * after `chunks`); `chunks`' size. `zip` also carries `z`, the other side;
-   * a `fold` or `mapInit` with no `id` (`foldWith`, `mapWith`) carries its starting value as `z[0]`.
+   * a `fold`, `foldChunks`, `tryFold` or `mapInit` with no `id` (`foldWith`, `mapWith`...) carries its
+   * starting value as `z[0]`; `repeat` carries its value as `z[0]`.
    */
   d?: number;
   z?: ArrayLike<unknown>;
@@ -220,6 +221,8 @@ export function startStretch(item: (i: number) => unknown, stages: readonly Stag
   const s = sink(terminal, index);
   let push: (x: unknown) => boolean = (x) => s.push(x);
   const flushes: Array<() => boolean> = [];
+  /** Set by a `tryFold` whose op failed: no more items, but the stages still flush (Rayon's "full" consumer). */
+  let halted = false;
   for (let i = stages.length - 1; i >= 0; i--) {
     const stage = stages[i]!;
     const f = stage.f as (...args: unknown[]) => unknown;
@@ -290,6 +293,61 @@ export function startStretch(item: (i: number) => unknown, stages: readonly Stag
         };
         break;
       }
+      case 'whileSome':
+        // Rayon's while_some: an undefined or null item (a None) ends the stretch, as a tryFold's failure does.
+        push = (x) => (x === undefined || x === null ? ((halted = true), false) : next(x));
+        break;
+      case 'positions': {
+        // Rayon's positions: the index of each item for which the predicate holds.
+        const scale = stage.d ?? 1;
+        push = (x) => (f(x) ? next(Math.floor(cur / scale)) : true);
+        break;
+      }
+      case 'repeat': {
+        // Rayon's repeat/repeatn: every item is a copy of one value (a fresh one each, as Rayon clones it).
+        const value = stage.z![0];
+        push = value !== null && typeof value === 'object' ? () => next(structuredClone(value)) : () => next(value);
+        break;
+      }
+      case 'foldChunks': {
+        // Rayon's fold_chunks: one accumulator per `size` items, as `chunks` groups them (stretches start at multiples of the size).
+        const size = stage.d!;
+        const init = initOf(stage);
+        let acc: unknown;
+        let n = 0;
+        push = (x) => {
+          if (n === 0) acc = init();
+          acc = f(acc, x);
+          if (++n < size) return true;
+          n = 0;
+          return next(acc);
+        };
+        flushes.unshift(() => {
+          if (n === 0) return true;
+          n = 0;
+          return next(acc);
+        });
+        break;
+      }
+      case 'tryFold': {
+        // Rayon's try_fold: `fold` whose op returns a Result; the first failure is the stretch's item, and ends the stretch.
+        // As `fold`'s, the accumulator is made when the stretch starts.
+        let acc = initOf(stage)();
+        let failed: unknown;
+        push = (x) => {
+          const r = f(acc, x) as { ok?: unknown; value?: unknown };
+          if (r === null || typeof r !== 'object' || typeof r.ok !== 'boolean') throw new TypeError('tryFold\'s op must return a Result ({ ok, value }), like { ok: true, value: acc }');
+          if (r.ok) {
+            acc = r.value;
+            return true;
+          }
+          failed = r;
+          halted = true;
+          return false;
+        };
+        flushes.unshift(() => next(failed ?? { ok: true, value: acc }));
+        break;
+      }
       case 'fold': {
         // Rayon's fold: one accumulator per stretch, passed on when the stretch ends.
         let acc = initOf(stage)();
@@ -303,10 +361,11 @@ export function startStretch(item: (i: number) => unknown, stages: readonly Stag
   let open = true;
   return {
     feed(lo, hi) {
-      if (!open) return false;
+      if (!open || halted) return false;
       for (let i = lo; i < hi; i++) {
         cur = i;
-        if (!push(item(i))) return (open = false);
+        // A `tryFold` that failed stops its stretch but still flushes what it holds.
+        if (!push(item(i))) return halted ? false : (open = false);
       }
       return true;
     },

@@ -73,8 +73,8 @@ const BROADCAST_CAPACITY = 256;
 const BROADCAST_WORDS = DQ.ring + BROADCAST_CAPACITY;
 
 /** Words of a task record. */
-export const T = { state: 0, kind: 1, a: 2, b: 3, c: 4, resultPtr: 5, resultLen: 6, latch: 7, micros: 8 } as const;
-export const TASK_WORDS = 9;
+export const T = { state: 0, kind: 1, a: 2, b: 3, c: 4, resultPtr: 5, resultLen: 6, latch: 7, micros: 8, fifo: 9 } as const;
+export const TASK_WORDS = 10;
 export const TaskKind = { chunks: 1, call: 2, broadcast: 3 } as const;
 /** A call task's states. `inline`: its owner took it back and ran it in place; whoever pops the stale entry frees it. */
 export const TaskState = { pending: 0, running: 1, done: 2, panicked: 3, inline: 4 } as const;
@@ -298,11 +298,10 @@ export function newTask(kind: number, a: number, b: number, c: number, latch = 0
  * when the deque is full: the caller runs the task itself.
  *
  * The owner pops its deque's bottom (newest first) and thieves take its top
- * (oldest first). `atTop` puts the task at the top instead, behind every task
- * already there: on a worker's own deque it is then popped after them, in the
- * order pushed (Rayon's FIFO spawns, join.ts).
+ * (oldest first). A `fifo` task (not 0: the FIFO queue it belongs to, see
+ * popBottom) pushed by a worker on its own deque is marked with it.
  */
-export function push(registry: number, task: number, wakeCount = 1, atTop = false): boolean {
+export function push(registry: number, task: number, wakeCount = 1, fifo = 0): boolean {
   const i32 = memory().i32;
   const own = worker !== undefined && worker.registry === registry ? worker.index + 1 : 0;
   const base = dequeBase(registry, own);
@@ -313,13 +312,9 @@ export function push(registry: number, task: number, wakeCount = 1, atTop = fals
     unlockWord(i32, base + DQ.lock);
     return false;
   }
-  if (atTop) {
-    i32[base + DQ.ring + ringSlot(top - 1)] = task;
-    Atomics.store(i32, base + DQ.top, top - 1);
-  } else {
-    i32[base + DQ.ring + ringSlot(bottom)] = task;
-    i32[base + DQ.bottom] = bottom + 1;
-  }
+  if (fifo !== 0 && own !== 0) i32[(task >> 2) + T.fifo] = fifo;
+  i32[base + DQ.ring + ringSlot(bottom)] = task;
+  i32[base + DQ.bottom] = bottom + 1;
   unlockWord(i32, base + DQ.lock);
   const pw = registry >> 2;
   Atomics.add(i32, pw + P.workSeq, 1);
@@ -361,7 +356,14 @@ export function helpOrPause(registry: number): void {
   waitWhileEqual(i32, (registry >> 2) + P.workSeq, Atomics.load(i32, (registry >> 2) + P.workSeq), 0.2);
 }
 
-/** A deque index's slot in its ring: indices go below 0 once tasks are pushed at the top (`push`'s `atTop`). */
+/** Whether worker `state`'s own deque holds tasks (Rayon's `current_thread_has_pending_tasks`). */
+export function hasLocalTasks(state: WorkerState): boolean {
+  const base = dequeBase(state.registry, state.index + 1);
+  const i32 = memory().i32;
+  return Atomics.load(i32, base + DQ.bottom) - Atomics.load(i32, base + DQ.top) > 0;
+}
+
+/** A deque index's slot in its ring (an index below 0 too). */
 function ringSlot(index: number): number {
   return ((index % CAPACITY) + CAPACITY) % CAPACITY;
 }
@@ -376,6 +378,17 @@ function popBottom(i32: Int32Array, base: number): number {
     bottom--;
     task = i32[base + DQ.ring + ringSlot(bottom)]!;
     i32[base + DQ.bottom] = bottom;
+    // A FIFO task's place in the deque is what Rayon's is, a stub job: whoever pops it runs the oldest task of the
+    // same FIFO queue (Rayon's JobFifo) still waiting, and the others move up one place of that queue's, so they stay
+    // oldest at the top. A thief takes the top, which is the oldest one already.
+    const fifo = i32[(task >> 2) + T.fifo]!;
+    for (let i = bottom - 1; fifo !== 0 && i >= top; i--) {
+      const slot = base + DQ.ring + ringSlot(i);
+      const older = i32[slot]!;
+      if (i32[(older >> 2) + T.fifo] !== fifo) continue;
+      i32[slot] = task;
+      task = older;
+    }
   }
   unlockWord(i32, base + DQ.lock);
   return task;

@@ -12,7 +12,7 @@ import { currentNumThreads, withRegistry } from './current.ts';
 import { broadcastIn, spawnBroadcastIn } from './broadcast.ts';
 import type { BroadcastContext } from './contexts.ts';
 import { joinIn, scope, scopeFifo, spawnIn, type Scope, type ScopeFifo } from './join.ts';
-import { createRegistry, currentWorker, installGlobal, MAX_REGISTRY_THREADS, registryThreads, terminateRegistry } from './registry.ts';
+import { createRegistry, currentWorker, hasLocalTasks, installGlobal, MAX_REGISTRY_THREADS, registryThreads, terminateRegistry } from './registry.ts';
 
 export class ThreadPoolBuilder {
   #numThreads = 0;
@@ -172,6 +172,16 @@ export class ThreadPool extends MovableHandle implements Owned, Disposable {
   }
 
   /**
+   * Runs `f` on this pool some time later and returns at once, as `spawn`
+   * does, but a thread of this pool that spawns several starts them oldest
+   * first (Rayon's `ThreadPool::spawn_fifo`; see par's `spawnFifo`).
+   */
+  spawnFifo(f: () => void): void {
+    this.assertUsable();
+    spawnIn(this.#registry, f, true);
+  }
+
+  /**
    * Runs `f` once on each of this pool's threads and returns the results in
    * thread-index order (Rayon's `ThreadPool::broadcast`); see par's `broadcast`.
    */
@@ -198,6 +208,22 @@ export class ThreadPool extends MovableHandle implements Owned, Disposable {
   /** `scope` (Rayon's `ThreadPool::in_place_scope`: weft's `scope` already runs its body on the calling thread). */
   inPlaceScope<R>(f: (s: Scope) => R): R {
     return this.scope(f);
+  }
+
+  /** `scopeFifo` (Rayon's `ThreadPool::in_place_scope_fifo`: weft's `scopeFifo` already runs its body on the calling thread). */
+  inPlaceScopeFifo<R>(f: (s: ScopeFifo) => R): R {
+    return this.scopeFifo(f);
+  }
+
+  /**
+   * Whether the thread running this code, if it is one of this pool's, has
+   * tasks waiting in its own queue; undefined on any other thread (Rayon's
+   * `ThreadPool::current_thread_has_pending_tasks`).
+   */
+  currentThreadHasPendingTasks(): boolean | undefined {
+    this.assertUsable();
+    const worker = currentWorker();
+    return worker !== undefined && worker.registry === this.#registry ? hasLocalTasks(worker) : undefined;
   }
 
   /**

@@ -86,7 +86,7 @@ function main() {
   const [even, odd] = range(0, 10).partition((x) => x % 2 === 0);
   console.log(a.join(","), b.join(","), even.join(","), odd.join(","));
   // filter_map, positions, find_map_first / last, product
-  console.log(range(0, 10).filterMap((x) => (x % 3 === 0 ? x * 2 : undefined)).collect().join(","), parIter([1, 5, 2, 5]).positions((x) => x === 5).join(","));
+  console.log(range(0, 10).filterMap((x) => (x % 3 === 0 ? x * 2 : undefined)).collect().join(","), parIter([1, 5, 2, 5]).positions((x) => x === 5).collect().join(","));
   console.log(range(0, 100).findMapFirst((x) => (x > 10 && x % 7 === 0 ? "s" + x : undefined)), range(0, 100).findMapLast((x) => (x % 7 === 0 ? x : null)), range(1, 6).product(), parIter([] as number[]).product());
   // check_extend_items, check_extend_pairs, collect_into_vec
   const v = [0]; parExtend(v, range(1, 4).map((x) => x * 2));
