@@ -20,6 +20,11 @@ export const site = { line: 0, column: 0 };
 
 const NO_ARGS: unknown[] = [];
 
+/** AsyncFn's flags: it finished; its body returned a future it runs on into (`return other()` without `await`, as TypeScript types it); its body is a plain function, not a generator (an async function with no `await` of its own, compile/async-lowering.ts). */
+const DONE = 1;
+const ADOPTING = 2;
+const ONCE = 4;
+
 type Body = (this: unknown, ...args: unknown[]) => Generator<unknown, unknown, unknown>;
 
 export class AsyncFn<T> implements Future<T> {
@@ -28,9 +33,8 @@ export class AsyncFn<T> implements Future<T> {
   #args: ArrayLike<unknown> | undefined;
   #generator: Generator<unknown, unknown, unknown> | null = null;
   #awaiting: Future<unknown> | null = null;
-  #done = false;
-  /** The body returned a future (`return other()` without `await`): this one completes with it, as TypeScript types it. */
-  #adopting = false;
+  /** DONE | ADOPTING | ONCE: one field, not three (a future waiting in a task is kept alive until it runs: issue 15). */
+  #flags: number;
   /** The task that first polled it: another task polling it while that one lives is awaiting one future twice. */
   #owner: Task | null = null;
   /** The reader's line of the `await` this body is suspended at (0 before the first poll). */
@@ -38,18 +42,15 @@ export class AsyncFn<T> implements Future<T> {
   /** Its column (1-based), with `line`. */
   column = 0;
 
-  /** The body is a plain function, not a generator: an async function with no `await` of its own (compile/async-lowering.ts). */
-  readonly #once: boolean;
-
   constructor(body: Body, self: unknown, args: ArrayLike<unknown> | undefined, once = false) {
     this.#body = body;
     this.#self = self;
     this.#args = args;
-    this.#once = once;
+    this.#flags = once ? ONCE : 0;
   }
 
   poll(cx: Context): Poll<T> {
-    if (this.#done) throw new Error('`async fn` resumed after completion: a future can be awaited only once (await its JoinHandle, or keep the value it returned)');
+    if ((this.#flags & DONE) !== 0) throw new Error('`async fn` resumed after completion: a future can be awaited only once (await its JoinHandle, or keep the value it returned)');
     const task = runningTask();
     if (task !== null) {
       const owner = this.#owner;
@@ -63,26 +64,26 @@ export class AsyncFn<T> implements Future<T> {
     }
     let generator = this.#generator;
     let inner = this.#awaiting;
-    if (generator === null && !this.#adopting) {
+    if (generator === null && (this.#flags & ADOPTING) === 0) {
       const body = this.#body!;
       const self = this.#self;
       const args = (this.#args ?? NO_ARGS) as unknown[];
       this.#body = null;
       this.#self = this.#args = undefined;
-      if (this.#once) {
+      if ((this.#flags & ONCE) !== 0) {
         // The whole body, now: what it returns is the value, or a future it runs on into, as below.
         let returned: unknown;
         try {
           returned = body.apply(self, args);
         } catch (error) {
-          this.#done = true;
+          this.#flags |= DONE;
           throw error;
         }
         if (!isFuture(returned) && !isThenable(returned)) {
-          this.#done = true;
+          this.#flags |= DONE;
           return Poll.ready(returned as T);
         }
-        this.#adopting = true;
+        this.#flags |= ADOPTING;
         this.#awaiting = inner = isFuture(returned) ? returned : new PromiseFuture(returned);
       } else {
         generator = this.#generator = body.apply(self, args);
@@ -104,8 +105,8 @@ export class AsyncFn<T> implements Future<T> {
           input = result.value;
         }
         this.#awaiting = inner = null;
-        if (this.#adopting) {
-          this.#done = true;
+        if ((this.#flags & ADOPTING) !== 0) {
+          this.#flags |= DONE;
           if (threw) throw input;
           return Poll.ready(input as T);
         }
@@ -114,7 +115,7 @@ export class AsyncFn<T> implements Future<T> {
       try {
         step = threw ? generator!.throw(input) : generator!.next(input);
       } catch (error) {
-        this.#done = true;
+        this.#flags |= DONE;
         throw error;
       }
       threw = false;
@@ -124,11 +125,11 @@ export class AsyncFn<T> implements Future<T> {
         // `return` adopts it), so the future runs on into it. Rust would need the `.await`; the types here can't ask for it.
         const returned = step.value;
         if (isFuture(returned) || isThenable(returned)) {
-          this.#adopting = true;
+          this.#flags |= ADOPTING;
           this.#awaiting = inner = isFuture(returned) ? returned : new PromiseFuture(returned);
           continue;
         }
-        this.#done = true;
+        this.#flags |= DONE;
         return Poll.ready(returned as T);
       }
       this.line = site.line;
@@ -171,8 +172,8 @@ export class AsyncFn<T> implements Future<T> {
 
   /** Cancels the body at its await point: what it awaits is dropped first, then its `finally` blocks and `using` disposals run. */
   [Symbol.dispose](): void {
-    if (this.#done) return;
-    this.#done = true;
+    if ((this.#flags & DONE) !== 0) return;
+    this.#flags |= DONE;
     const inner = this.#awaiting;
     this.#awaiting = null;
     const generator = this.#generator;
