@@ -4,7 +4,7 @@
  * (runner/worker/program-worker.ts `detach`): in Rust that statement drops the JoinHandle at
  * once, which detaches the thread, so once it ends its place in the run's
  * thread table goes to a later spawn. Without it, a loop spawning threads it
- * never joins (a thread per request) stops at the table's 1,023 places.
+ * never joins (a thread per request) would fill the table's 1,023 places and stop there.
  * `detach` drops only a weft/thread JoinHandle and returns anything else
  * untouched (a task's handle, a scope's, a value of the reader's own), so
  * any `spawn(…)` or `….spawn(…)` call statement is wrapped. The edit stays

@@ -17,7 +17,7 @@
  * never blocks; it only reads run memory.
  */
 import type { RunMemory } from '../weft/runtime/memory.ts';
-import { S, slot, threadIds, threadName, ThreadState } from '../weft/runtime/thread-table.ts';
+import { S, slot, THREAD_SLOTS, threadIds, threadName, ThreadState } from '../weft/runtime/thread-table.ts';
 import { WAIT_KINDS, type WaitKind } from '../weft/runtime/wait.ts';
 import type { ReaderError } from './events.ts';
 
@@ -98,6 +98,7 @@ const WHAT: Record<WaitKind, string> = {
   sleep: 'asleep',
   'par-job': 'for parallel work on the thread pool',
   'par-idle': 'for work, idle in the thread pool',
+  'thread-slot': 'to spawn a thread',
 };
 
 /** The thread `t` waits for, when one thread alone can release it. */
@@ -135,7 +136,12 @@ export function describeDeadlock(memory: RunMemory, now: Snapshot): DeadlockRepo
     let message = `${name(t.id)} is blocked waiting ${WHAT[t.kind]}`;
     if (t.kind === 'join') message += ` ${name(t.object)}, which is blocked too`;
     else if (other !== undefined) message += ` held by ${name(other)}${other === t.id ? ' — itself' : ''}`;
-    else if (t.kind === 'channel-recv') {
+    else if (t.kind === 'thread-slot') {
+      message +=
+        `: weft runs at most ${THREAD_SLOTS} threads at once (running, or finished and not yet joined), all ${THREAD_SLOTS} places are taken, ` +
+        'and a place comes back only when a thread ends and is joined (or was detached); every other running thread is blocked, so none will. ' +
+        'Join the handles you keep, or drop the ones you will not join, before spawning more';
+    } else if (t.kind === 'channel-recv') {
       // Its Senders still exist (a closed channel would have woken it), and every live thread is blocked.
       message +=
         now.blocked.length === 1

@@ -115,6 +115,7 @@ const WAIT_NAMES: Record<string, ((n: number, of: number) => string) | undefined
   once: (n) => `once ${n}`,
   'par-job': (n, of) => (of === 1 ? 'the thread pool' : `thread pool ${n}`),
   'par-idle': () => 'new work for the pool',
+  'thread-slot': () => 'a free place in the thread table',
 };
 
 /** Names the primitives of a trace the way a reader can follow: locks A, B, ...; channels 1, 2, ... */

@@ -18,8 +18,8 @@ import { context, lazyCallerLocation, threadLabel, type SourceLocation } from '.
 import { decodeValue, encodeCaptures } from './runtime/codec.ts';
 import { ENCODE, HandleKind, MOVE, MovableHandle, registerDecoder, type Encodable } from './runtime/handle.ts';
 import { liftedClosure } from './runtime/lift.ts';
-import { allocateThread, detachThread, releaseThread, slot, S, threadName, ThreadState } from './runtime/thread-table.ts';
-import { letGoOfThread, type PanicPayload } from './runtime/threads.ts';
+import { detachThread, releaseThread, slot, S, threadName, ThreadState } from './runtime/thread-table.ts';
+import { letGoOfThread, takeThreadSlot, type PanicPayload } from './runtime/threads.ts';
 import { blockWhileEqual, wake } from './runtime/wait.ts';
 import { lockWord, unlockWord } from './runtime/futex-lock.ts';
 import { assignPriority, now, readPoint, yieldPoint } from './runtime/scheduler.ts';
@@ -104,7 +104,8 @@ export class JoinHandle<T> extends MovableHandle implements Disposable {
    * drops a JoinHandle, and once it ends what it returned is dropped and its
    * place goes to a later spawn. A thread whose handle is neither joined nor
    * dropped keeps its place until the run ends: a loop that spawns threads it
-   * never joins drops each handle (`drop(spawn(...))`), or it stops at 1,023.
+   * never joins drops each handle (`drop(spawn(...))`), or, once 1,023 are
+   * kept, its next spawn has nothing to wait for and panics.
    * A scoped thread's handle changes nothing: its scope still joins it.
    */
   drop(): void {
@@ -163,7 +164,7 @@ function spawnWith<T>(f: () => T, name: string | undefined, scoped: boolean): Jo
   const ctx = context();
   const lifted = liftedClosure(f, 'spawn');
   const location = lazyCallerLocation();
-  const threadId = allocateThread(ctx.memory, name);
+  const threadId = takeThreadSlot(ctx.memory, name);
   if (scoped) ctx.memory.i32[slot(threadId, S.scoped)] = 1; // before the spawn message that publishes the thread
   assignPriority(ctx.memory, threadId);
   traceEvent('spawn', threadId);

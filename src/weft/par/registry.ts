@@ -41,14 +41,14 @@ import { decodeValue, encodeCaptures, encodeValue } from '../runtime/codec.ts';
 import { lockWord, unlockWord } from '../runtime/futex-lock.ts';
 import { H, type RunMemory } from '../runtime/memory.ts';
 import { registerInternalEntry, type ClosureFactories } from '../runtime/lift.ts';
-import { allocateThread, releaseThread, S, slot, ThreadState } from '../runtime/thread-table.ts';
+import { releaseThread, S, slot, ThreadState } from '../runtime/thread-table.ts';
 import { RunStopped } from '../runtime/stop.ts';
 import { enterParWork, pieceMicros, pieceStart } from '../runtime/trace.ts';
 import { blockWhileEqual, waitWhileEqual, wake } from '../runtime/wait.ts';
 import { assignPriority } from '../runtime/scheduler.ts';
 import { availableParallelism } from '../thread.ts';
 import { runLocal } from '../runtime/run-local.ts';
-import { panicPayload } from '../runtime/threads.ts';
+import { panicPayload, takeThreadSlot } from '../runtime/threads.ts';
 import { FnContext } from './contexts.ts';
 
 /** The closure id a registry's worker thread is started with (runtime/lift.ts, threadBody). */
@@ -225,7 +225,7 @@ export function ensureStarted(registry: number): void {
   const n = registryThreads(registry);
   for (let index = 0; index < n; index++) {
     const name = workerName(registry, index);
-    const threadId = allocateThread(mem, name);
+    const threadId = takeThreadSlot(mem, name);
     i32[(registry >> 2) + THREADS + index] = threadId;
     assignPriority(mem, threadId);
     const captures = encodeCaptures({ registry, index }, { mode: 'borrow' });

@@ -47,10 +47,14 @@ export const H = {
   parRegistry: 46,
   // Where the run's console lines go (runner/output-ring.ts): the ring's address.
   outputRing: 47,
+  // The thread table (runtime/thread-table.ts): its slots taken or being taken, and a count bumped each time one is
+  // given back or a thread ends, which a spawn waiting for a place sleeps on (runtime/threads.ts takeThreadSlot).
+  slotsTaken: 48,
+  slotsChanged: 49,
 } as const;
 
 export const SIZE_CLASSES = 28; // 16 B .. 1 GiB
-export const HEADER_WORDS = 48;
+export const HEADER_WORDS = 50;
 export const MAX_THREADS = 1024;
 export const THREAD_SLOT_WORDS = 20;
 export const THREAD_TABLE = 256; // bytes; header fits below

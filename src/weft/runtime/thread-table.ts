@@ -49,7 +49,9 @@ export const ThreadState = {
  * been joined, or has ended detached (its JoinHandle dropped). So a program
  * that spawns and joins 5,000 threads one after another runs, as it does in
  * Rust (issue 17), and so does one that spawns 5,000 and drops their
- * handles; only 1,023 at once do not.
+ * handles. A spawn that finds all 1,023 places taken waits until one is
+ * given back (runtime/threads.ts takeThreadSlot), as long as another thread
+ * runs that could give one back.
  */
 export const THREAD_SLOTS = MAX_THREADS - 1;
 
@@ -72,10 +74,21 @@ export function threadIds(i32: Int32Array): number[] {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** Takes a fresh thread id and a free slot, and records its name; the thread is `running` from now on. */
+/**
+ * Takes a fresh thread id and a free slot, and records its name; the thread
+ * is `running` from now on. 0 when every slot is taken: the caller waits for
+ * one (runtime/threads.ts takeThreadSlot) or says why it cannot. A place is
+ * reserved by count first (H.slotsTaken), so a full table costs no thread ids
+ * and a reserved place is always found.
+ */
 export function allocateThread(memory: RunMemory, name: string | undefined): number {
   const i32 = memory.i32;
-  for (let tries = 0; tries < THREAD_SLOTS; tries++) {
+  const header = memory.header;
+  if (Atomics.add(header, H.slotsTaken, 1) >= THREAD_SLOTS) {
+    Atomics.sub(header, H.slotsTaken, 1);
+    return 0;
+  }
+  for (;;) {
     const threadId = Atomics.add(i32, H.nextThreadId, 1);
     if (Atomics.compareExchange(i32, slot(threadId, S.state), ThreadState.unused, ThreadState.claiming) !== ThreadState.unused) continue;
     // The slot's last thread was joined: its name goes, and its words start from zero.
@@ -85,22 +98,31 @@ export function allocateThread(memory: RunMemory, name: string | undefined): num
     Atomics.store(i32, slot(threadId, S.id), threadId);
     return claimed(memory, threadId, name);
   }
-  const detached = detachedRunning(i32);
-  throw new Error(
-    `weft runs at most ${THREAD_SLOTS} threads at once in one run (running, or finished and not yet joined): ` +
-      (detached > 0
-        ? `${detached} of them are detached (their handles were dropped) and still running. A dropped handle does not end its thread, so spawning and dropping faster than the threads finish fills the table: join some, or wait for them to finish (a channel, a Barrier), before spawning more`
-        : 'join some before spawning more, or drop the handles of those you will not join'),
-  );
 }
 
-/** How many threads in the table are detached and not yet ended (their `joined` word holds -id). */
-function detachedRunning(i32: Int32Array): number {
-  let count = 0;
-  for (let s = 1; s <= THREAD_SLOTS; s++) {
-    if (Atomics.load(i32, (THREAD_TABLE >> 2) + s * THREAD_SLOT_WORDS + S.joined) < 0) count++;
+/**
+ * Whether a thread other than `me` is still running: only a thread that ends
+ * (and is joined, or was detached) gives a place back, and a thread that has
+ * ended can be joined only by a running one. When none is, a spawn waiting
+ * for a place would wait for ever.
+ */
+export function anotherThreadRunning(i32: Int32Array, me: number): boolean {
+  for (const id of threadIds(i32)) {
+    if (id !== me && Atomics.load(i32, slot(id, S.state)) === ThreadState.running) return true;
   }
-  return count;
+  return false;
+}
+
+/** The panic of a spawn that found every place taken and no other thread that could give one back. */
+export function threadTableFullMessage(i32: Int32Array): string {
+  let finished = 0;
+  for (const id of threadIds(i32)) if (hasEnded(i32, id)) finished++;
+  return (
+    `weft runs at most ${THREAD_SLOTS} threads at once in one run (running, or finished and not yet joined), and all ${THREAD_SLOTS} places are taken: ` +
+    `this spawn would wait for a thread to end and give its place back, but no other thread is running, so none ever will ` +
+    `(${finished} ${finished === 1 ? 'has' : 'have'} finished and ${finished === 1 ? 'waits' : 'wait'} to be joined). ` +
+    'Join the handles you keep before spawning more, or drop (drop(handle)) the ones you will not join'
+  );
 }
 
 /**
@@ -160,6 +182,15 @@ export function releaseThread(memory: RunMemory, threadId: number): void {
   i32[slot(threadId, S.resultPtr)] = 0;
   i32[slot(threadId, S.resultLen)] = 0;
   Atomics.store(i32, slot(threadId, S.state), ThreadState.unused);
+  // The place is free: counted back, and a spawn waiting for one woken (runtime/threads.ts takeThreadSlot).
+  Atomics.sub(memory.header, H.slotsTaken, 1);
+  tableChanged(memory);
+}
+
+/** A place was given back, or a thread ended: a spawn waiting for a place tries again, or learns that it never will get one. */
+export function tableChanged(memory: RunMemory): void {
+  Atomics.add(memory.header, H.slotsChanged, 1);
+  Atomics.notify(memory.header, H.slotsChanged);
 }
 
 export function threadName(memory: RunMemory, threadId: number): string | undefined {

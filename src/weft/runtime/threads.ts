@@ -8,9 +8,9 @@ import { context, enterThread, threadLabel, type PanicReport, type SourceLocatio
 import { decodeValue, encodeValue } from './codec.ts';
 import { H, type RunMemory } from './memory.ts';
 import { dropTree } from './ownership.ts';
-import { claimDetached, isDetached, releaseThread, S, slot, ThreadState } from './thread-table.ts';
+import { allocateThread, anotherThreadRunning, claimDetached, isDetached, releaseThread, S, slot, tableChanged, threadTableFullMessage, ThreadState } from './thread-table.ts';
 import { RunStopped } from './stop.ts';
-import { wake } from './wait.ts';
+import { blockWhileEqual, wake } from './wait.ts';
 import { awaitTurn, leaveSchedule, scheduled } from './scheduler.ts';
 
 
@@ -168,6 +168,8 @@ export async function runThread(ctx: ThreadContext, start: ThreadStart): Promise
   // drop, seeing it ended, does (thread-table.ts detachThread).
   if (isDetached(memory, start.threadId) && claimDetached(memory, start.threadId)) letGoOfThread(memory, start.threadId);
   Atomics.sub(i32, H.liveThreads, 1);
+  // A spawn waiting for a place in the table looks again: it may now be the only thread running (takeThreadSlot).
+  tableChanged(memory);
   leaveSchedule(memory, start.threadId);
   return state === ThreadState.finished ? 'finished' : 'panicked';
 }
@@ -187,6 +189,29 @@ export function letGoOfThread(memory: RunMemory, threadId: number): void {
   } finally {
     if (len > 0) memory.free(i32[slot(threadId, S.resultPtr)]!);
     releaseThread(memory, threadId);
+  }
+}
+
+/**
+ * A place in the thread table for a new thread (its id), waiting for one
+ * when all are taken, as Rust's spawn never refuses for want of one: a loop
+ * that spawns and drops handles faster than the threads finish waits here
+ * until one ends. The wait is a blocking call like any other (the trace, the
+ * seeded scheduler and the deadlock watchdog see it, as 'thread-slot'). It
+ * panics at once when no other thread is running, since only a running
+ * thread can end or join one that has ended; when every other one is blocked
+ * for good, the watchdog reports the deadlock, naming this wait.
+ */
+export function takeThreadSlot(memory: RunMemory, name: string | undefined): number {
+  const header = memory.header;
+  for (;;) {
+    // Read before the attempt: a place given back (or a thread ending) after it changes the word, so the wait returns at once.
+    const changed = Atomics.load(header, H.slotsChanged);
+    const threadId = allocateThread(memory, name);
+    if (threadId !== 0) return threadId;
+    const me = context().threadId;
+    if (!anotherThreadRunning(memory.i32, me)) throw new Error(threadTableFullMessage(memory.i32));
+    blockWhileEqual(header, H.slotsChanged, changed, Infinity, { kind: 'thread-slot', object: 0 });
   }
 }
 

@@ -86,7 +86,8 @@ export type WaitKind =
   | 'park'
   | 'sleep'
   | 'par-job' // a weft/par caller waiting for its job (or a join's other half) to finish on the pool
-  | 'par-idle'; // a weft/par registry's worker with nothing to do
+  | 'par-idle' // a weft/par registry's worker with nothing to do
+  | 'thread-slot'; // a spawn waiting for a place in the full thread table (runtime/threads.ts takeThreadSlot)
 
 export interface WaitTarget {
   kind: WaitKind;
@@ -112,6 +113,7 @@ export const WAIT_KINDS: readonly WaitKind[] = [
   'sleep',
   'par-job',
   'par-idle',
+  'thread-slot',
 ];
 
 /** In an object without a prototype, so a program that rewrites Array.prototype.indexOf cannot change what the trace records. */

@@ -118,6 +118,26 @@ describe('deadlocks are named', () => {
     ]);
   });
 
+  it('a spawn waiting for a place in a full thread table, while every other running thread is blocked, is a deadlock that says so', async () => {
+    // 1,021 finished threads kept unjoined and one worker blocked on a receive that main alone could answer: the
+    // table is full, and the next spawn waits for a place no thread will give back.
+    const source = program(`
+  const [tx, rx] = mpsc.channel<number>();
+  const worker = builder().name("worker").spawn(() => rx.recv());
+  const handles = [];
+  for (let i = 0; i < 1021; i++) handles.push(spawn(() => i));
+  spawn(() => 0); // the 1,024th
+  tx.send(1);
+  worker.join();`);
+    const spawnLine = lineOf(source, 'spawn(() => 0); // the 1,024th');
+    const run = await runProgram(source, { timeoutMs: 60_000 });
+    expect(run.outcome.status).toBe('deadlock');
+    const main = run.errors.find((e) => e.thread === 'main')!;
+    expect(main.location?.line).toBe(spawnLine);
+    expect(main.message).toContain("'main' is blocked waiting to spawn a thread: weft runs at most 1023 threads at once");
+    expect(main.message).toContain('every other running thread is blocked, so none will');
+  });
+
   it('no false alarm: long sleeps, timed receives and a slow, busy producer all finish', async () => {
     const run = await runProgram(
       program(`
