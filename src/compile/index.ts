@@ -11,6 +11,7 @@
  *     task-closures.ts async closures spawned as tasks: their captured handles move into the task
  *     async-lowering.ts `async` functions -> lazy futures (generators weft/task polls)
  *     using-unwind.ts   a throw leaving a `using` block tells its guards (they poison, as in Rust)
+ *     local-drops.ts    a Mutex, atomic… that a local never lets go is freed at its block's end
  *   4 wrap.ts          one function-shaped script, plus the map back (source-map.ts)
  *
  * Pure computation over strings: no Node or DOM API, so it runs in a browser
@@ -36,6 +37,7 @@ import { mapLocation, mapStack, mapStrippedLocation, type ProgramMap } from './s
 import { stripTypes } from './strip-types.ts';
 import { wrapProgram } from './wrap.ts';
 import { lowerUsingUnwind } from './using-unwind.ts';
+import { findLocalDrops } from './local-drops.ts';
 
 export { CompileError, mapLocation, mapStack, DEFAULT_LIFT_CALLEES };
 export type { ProgramMap };
@@ -141,7 +143,7 @@ export function compile(source: string, options: CompileOptions = {}): CompiledP
     const { line, column } = locate(mainCall);
     throw new CompileError(TOP_LEVEL_MAIN_CALL, line, column);
   }
-  lowerUsingUnwind(program, s);
+  lowerUsingUnwind(program, s, findLocalDrops(program, analysis));
   markThrowSites(program, s);
   markDetachSites(program, s);
   markCallEntries(program, s, exported);

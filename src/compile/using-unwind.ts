@@ -61,10 +61,26 @@ function mentions(statements: readonly AnyNode[], names: Set<string>): boolean {
   return statements.some(walk);
 }
 
-function wrapBlock(s: MagicString, body: readonly (Statement | AnyNode)[], blockEnd: number, lowered: { count: number }): void {
+/**
+ * Which statement of a block declares a local that is dropped at the block's end (compile/local-drops.ts), and its
+ * name. Its rest of the block goes into a `try` too, nested with those of the `using`s in the order of declaration.
+ */
+export type LocalDrops = (statement: AnyNode, block: AnyNode) => string | undefined;
+
+function wrapBlock(s: MagicString, block: AnyNode, body: readonly (Statement | AnyNode)[], lowered: { count: number }, localDrops?: LocalDrops): void {
+  const blockEnd = block.end - 1;
   // Innermost (last) `using` first, so its `catch` closes before the outer ones at the same position.
   for (let i = body.length - 1; i >= 0; i--) {
     const statement = body[i]!;
+    const dropped = localDrops?.(statement, block);
+    if (dropped !== undefined) {
+      // As for a `using` below: a declaration after it that code before it refers to must stay in the block's scope.
+      const declaredAfter = topLevelDeclarations(body.slice(i + 1));
+      if (declaredAfter.size > 0 && mentions(body.slice(0, i + 1), declaredAfter)) continue;
+      s.appendLeft(statement.end, 'try {');
+      s.appendLeft(blockEnd, ` } finally { __weft.dropLocal(${dropped}); }`);
+      continue;
+    }
     if (statement.type !== 'VariableDeclaration' || statement.kind !== 'using') continue;
     if (i === body.length - 1) continue; // nothing after it can throw while it is held
     const names = declaredNames(statement);
@@ -92,10 +108,11 @@ function wrapBlock(s: MagicString, body: readonly (Statement | AnyNode)[], block
   }
 }
 
-export function lowerUsingUnwind(program: Program, s: MagicString): void {
+export function lowerUsingUnwind(program: Program, s: MagicString, localDrops?: LocalDrops): void {
   const lowered = { count: 0 };
   const walk = (node: AnyNode): void => {
-    if (node.type === 'BlockStatement' || node.type === 'StaticBlock') wrapBlock(s, node.body, node.end - 1, lowered);
+    if (node.type === 'BlockStatement') wrapBlock(s, node, node.body, lowered, localDrops);
+    else if (node.type === 'StaticBlock') wrapBlock(s, node, node.body, lowered);
     for (const child of childNodes(node)) walk(child);
   };
   walk(program);

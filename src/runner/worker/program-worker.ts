@@ -15,6 +15,7 @@ import { RunStopped } from '../../weft/runtime/stop.ts';
 import { attachTrace, traceAttached, traceCall, traceStamp } from '../../weft/runtime/trace.ts';
 import { lift, setClosureFactories, threadBody } from '../../weft/runtime/lift.ts';
 import { dispose, disposer, unwinding } from '../../weft/runtime/unwind.ts';
+import { dropLocal } from '../../weft/runtime/ownership.ts';
 import * as threadModule from '../../weft/thread.ts';
 import * as syncModule from '../../weft/sync.ts';
 import * as parModule from '../../weft/par.ts';
@@ -100,6 +101,8 @@ const weftImports = {
   entered: traceCall,
   // A `spawn(…);` statement: the JoinHandle it drops detaches the thread, as in Rust (compile/detach-sites.ts).
   detach,
+  // The end of a block whose local Mutex, RwLock, atomic… never left it: its record is freed (compile/local-drops.ts).
+  dropLocal,
 };
 
 /** What `main` (or a called export) returned: an `async` function's future runs on this thread's executor, as `#[tokio::main]` does. */

@@ -9,7 +9,7 @@
  *
  * Format: one tag byte per value, little-endian numbers.
  */
-import { decodeHandle, isEncodable, LENT, MOVE, ENCODE, type Encodable, type MoveTarget } from './handle.ts';
+import { decodeHandle, isEncodable, LENT, MOVE, ENCODE, MovableHandle, type Encodable, type MoveTarget } from './handle.ts';
 import { context, hasContext } from './context.ts';
 
 /** Tag bytes of the wire format; never reuse a number. */
@@ -428,6 +428,7 @@ function writeValue(w: Writer, value: unknown, handles: Encodable[]): void {
   const object = value as object;
   if (isEncodable(object)) {
     const { kind, addr } = object[ENCODE]();
+    MovableHandle.noteEncoded(object);
     w.u8(T.handle);
     w.u8(kind);
     w.i32(addr);

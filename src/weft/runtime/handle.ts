@@ -94,9 +94,21 @@ export function decodeHandle(kind: number, addr: number, owned: boolean): object
   return decode(addr, owned);
 }
 
+/**
+ * What a handle answers at the end of the block of the local variable that
+ * holds it, when the compile step has seen that the variable never lets it
+ * go (compile/local-drops.ts): its record is freed, as Rust drops a local
+ * there, unless something else may still reach it.
+ */
+export const FREE_LOCAL = Symbol('weft.freeLocal');
+
+const DROPPED_AT_BLOCK_END: MoveTarget = Object.freeze({ into: 'its drop at the end of the block that declared it' });
+
 /** Base for handle classes: moved-state bookkeeping and the usable check. */
 export abstract class MovableHandle implements Encodable {
   #moved: MoveTarget | undefined;
+  /** Encoded at least once (sent, moved or lent to a thread, put in an Arc or a lock): no longer this object's alone. */
+  #escaped = false;
   protected abstract readonly what: string;
   abstract [ENCODE](): { kind: HandleKind; addr: number };
 
@@ -120,6 +132,24 @@ export abstract class MovableHandle implements Encodable {
 
   protected get isMoved(): boolean {
     return this.#moved !== undefined;
+  }
+
+  /**
+   * The end of a local variable's block (FREE_LOCAL): true when its record may be freed, and then this handle is
+   * spent (a later use is refused, never a read of memory given to something else); the caller drops what the
+   * record holds and frees it (RunMemory.freeRecord). False when it was encoded (another thread, an Arc, a channel
+   * or a lock's value may hold a copy of it), moved, or is `busy` (a guard that left the block still holds its
+   * lock): then the record stays, as every record did before.
+   */
+  protected spendLocal(busy: boolean): boolean {
+    if (this.#escaped || this.#moved !== undefined || busy) return false;
+    this.#moved = DROPPED_AT_BLOCK_END;
+    return true;
+  }
+
+  /** @internal The codec encodes `handle` (runtime/codec.ts, task/move.ts): it may be reached from elsewhere from now on. */
+  static noteEncoded(handle: object): void {
+    if (#escaped in handle) handle.#escaped = true;
   }
 
   /** @internal see `moveRecord`. */

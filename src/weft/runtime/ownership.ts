@@ -4,6 +4,7 @@
  * a value's fields.
  */
 import { context, type Owned, type ThreadContext } from './context.ts';
+import { FREE_LOCAL } from './handle.ts';
 
 /**
  * What a lock (Mutex, RwLock, OnceLock) answers when the value holding it is
@@ -34,6 +35,17 @@ export function dropTree(value: unknown, seen = new Set<object>()): void {
   else if (value instanceof Map) for (const [k, v] of value) (dropTree(k, seen), dropTree(v, seen));
   else if (value instanceof Set) for (const item of value) dropTree(item, seen);
   else if (Object.getPrototypeOf(value) === Object.prototype) for (const item of Object.values(value)) dropTree(item, seen);
+}
+
+/**
+ * `__weft.dropLocal(x)`: the end of the block of a local variable that holds
+ * a weft/sync primitive made there and never let go (compile/local-drops.ts):
+ * Rust drops the value there, so its record in run memory is freed, unless
+ * the handle says something else may still reach it (runtime/handle.ts
+ * freeLocal).
+ */
+export function dropLocal(value: unknown): void {
+  if (typeof value === 'object' && value !== null && FREE_LOCAL in value) (value as { [FREE_LOCAL](): void })[FREE_LOCAL]();
 }
 
 /** Registers a handle as owned by the current thread (dropped when it ends). */

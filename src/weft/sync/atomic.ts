@@ -27,7 +27,7 @@
  */
 import { context } from '../runtime/context.ts';
 import { atomicLoaded, readPoint, yieldBeforeStore, yieldPoint } from '../runtime/scheduler.ts';
-import { ENCODE, HandleKind, MOVE, MovableHandle, registerDecoder } from '../runtime/handle.ts';
+import { ENCODE, FREE_LOCAL, HandleKind, MovableHandle, MOVE, registerDecoder } from '../runtime/handle.ts';
 import { traceParAtomic, tracingParAtomics } from '../runtime/trace.ts';
 import { err, ok, type Result } from './result.ts';
 
@@ -106,6 +106,11 @@ abstract class Atomic<T, W extends Word> extends MovableHandle {
 
   [ENCODE]() {
     return { kind: HandleKind.Atomic, addr: this.addr };
+  }
+
+  /** The end of its local variable's block (compile/local-drops.ts): nothing else can reach its word, so it is freed. */
+  [FREE_LOCAL](): void {
+    if (this.spendLocal(false)) context().memory.freeRecord(this.addr);
   }
 
   /** Which typed array the word is read through. */

@@ -15,7 +15,7 @@
  *   3 n: threads per phase
  */
 import { context } from '../runtime/context.ts';
-import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
+import { ENCODE, FREE_LOCAL, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { lockWord, unlockWord } from '../runtime/futex-lock.ts';
 import { blockWhileEqual, wake } from '../runtime/wait.ts';
 
@@ -60,6 +60,11 @@ export class Barrier extends MovableHandle {
 
   [ENCODE]() {
     return { kind: HandleKind.Barrier, addr: this.#addr };
+  }
+
+  /** The end of its local variable's block (compile/local-drops.ts): nothing else can wait on it, so it is freed. */
+  [FREE_LOCAL](): void {
+    if (this.spendLocal(false)) context().memory.freeRecord(this.#addr);
   }
 
   /**

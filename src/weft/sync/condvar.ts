@@ -29,7 +29,7 @@ import { now, scheduled, spuriousWakeup } from '../runtime/scheduler.ts';
 import { lockWord, unlockWord } from '../runtime/futex-lock.ts';
 import { traceEvent } from '../runtime/trace.ts';
 import { context } from '../runtime/context.ts';
-import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
+import { ENCODE, FREE_LOCAL, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { blockWhileEqual, wake, waitKindCode } from '../runtime/wait.ts';
 import { MutexGuard, WHILE_UNLOCKED } from './mutex.ts';
 
@@ -83,6 +83,11 @@ export class Condvar extends MovableHandle {
 
   [ENCODE]() {
     return { kind: HandleKind.Condvar, addr: this.#addr };
+  }
+
+  /** The end of its local variable's block (compile/local-drops.ts): nothing else can wait on it, so it is freed. */
+  [FREE_LOCAL](): void {
+    if (this.spendLocal(false)) context().memory.freeRecord(this.#addr);
   }
 
   /**

@@ -23,7 +23,7 @@
 import { traceEvent, traceValue } from '../runtime/trace.ts';
 import { readPoint, yieldPoint } from '../runtime/scheduler.ts';
 import { callerLocation, context, type Owned, type ThreadContext } from '../runtime/context.ts';
-import { ENCODE, HandleKind, MOVE, MovableHandle, registerDecoder } from '../runtime/handle.ts';
+import { ENCODE, FREE_LOCAL, HandleKind, MOVE, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { lockWord, lockWordWatching, tryLockWord, unlockWord } from '../runtime/futex-lock.ts';
 import { DROP_CONTENTS, holdGuard, releaseGuard } from '../runtime/ownership.ts';
 import { disposeDirectly, UNWINDING } from '../runtime/unwind.ts';
@@ -94,6 +94,16 @@ export class Mutex<T> extends MovableHandle {
   /** Dropped as part of a value being dropped (the last Arc of it, a message nobody received): its value goes too. */
   [DROP_CONTENTS](): void {
     dropValue(this.#addr, CELL);
+  }
+
+  /** The end of its local variable's block (compile/local-drops.ts): freed with its value, unless a guard still holds it. */
+  [FREE_LOCAL](): void {
+    const addr = this.#addr;
+    const { memory } = context();
+    // A plain read: no other thread has this Mutex. Non-zero: a guard that left the block holds it.
+    if (!this.spendLocal(memory.i32[(addr >> 2) + W.lock] !== 0)) return;
+    if (memory.i32[(addr >> 2) + W.kind]! > Kind.number) dropValue(addr, CELL);
+    memory.freeRecord(addr);
   }
 
   /**

@@ -17,7 +17,7 @@
  * thread: make it in `main` and share it, e.g. `new Arc(new Once())`.
  */
 import { callerLocation, context } from '../runtime/context.ts';
-import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
+import { ENCODE, FREE_LOCAL, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { describeThread } from '../runtime/thread-table.ts';
 import { blockWhileEqual, wake } from '../runtime/wait.ts';
 import { readPoint } from '../runtime/scheduler.ts';
@@ -153,6 +153,11 @@ export class Once extends MovableHandle {
 
   [ENCODE]() {
     return { kind: HandleKind.Once, addr: this.#addr };
+  }
+
+  /** The end of its local variable's block (compile/local-drops.ts): nothing else can wait on it, so it is freed. */
+  [FREE_LOCAL](): void {
+    if (this.spendLocal(false)) context().memory.freeRecord(this.#addr);
   }
 
   /**

@@ -27,7 +27,7 @@
  * of hanging.
  */
 import { callerLocation, context, type Owned } from '../runtime/context.ts';
-import { ENCODE, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
+import { ENCODE, FREE_LOCAL, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { DROP_CONTENTS, own } from '../runtime/ownership.ts';
 import { UNWINDING } from '../runtime/unwind.ts';
 import { describeThread } from '../runtime/thread-table.ts';
@@ -99,6 +99,16 @@ export class RwLock<T> extends MovableHandle {
   /** Dropped as part of a value being dropped (the last Arc of it, a message nobody received): its value goes too. */
   [DROP_CONTENTS](): void {
     dropValue(this.#addr, CELL);
+  }
+
+  /** The end of its local variable's block (compile/local-drops.ts): freed with its value, unless a guard still holds it. */
+  [FREE_LOCAL](): void {
+    const addr = this.#addr;
+    const { memory } = context();
+    // A plain read: no other thread has this RwLock. Non-zero: a guard that left the block holds it.
+    if (!this.spendLocal(memory.i32[(addr >> 2) + W.state] !== 0)) return;
+    dropValue(addr, CELL);
+    memory.freeRecord(addr);
   }
 
   /**

@@ -28,7 +28,7 @@
  * (`[TAKE]`), and leaves the old object owning nothing, so a `using`
  * declaration that already holds the old `[Symbol.dispose]` does no harm.
  */
-import { decodeHandle, ENCODE, isEncodable, MOVE, MovedValueError, type MoveTarget } from '../runtime/handle.ts';
+import { decodeHandle, ENCODE, isEncodable, MOVE, MovableHandle, MovedValueError, type MoveTarget } from '../runtime/handle.ts';
 import { drop } from '../sync/drop.ts';
 import { NO_BINDINGS, runningTask, type TaskFactory } from './runtime/task.ts';
 import { AsyncFn } from './async-fn.ts';
@@ -81,6 +81,7 @@ function moveOne(value: unknown, target: MoveTarget, moves: Map<object, object>,
   } else {
     // A weft/sync handle: moved as into a thread, without the bytes in between.
     const { kind, addr } = (value as { [ENCODE](): { kind: number; addr: number } })[ENCODE]();
+    MovableHandle.noteEncoded(value);
     (value as { [MOVE](t: MoveTarget): void })[MOVE](target);
     fresh = decodeHandle(kind, addr, true);
   }

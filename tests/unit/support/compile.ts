@@ -9,6 +9,7 @@ import { compile, CompileError, type CompiledProgram, type ProgramExports } from
 import { lowerAsync, lowerAsyncOnce, site } from '../../../src/weft/task/async-fn.ts';
 import { dispose, disposer, unwinding } from '../../../src/weft/runtime/unwind.ts';
 import { discardAwaited } from '../../../src/weft/task/temporary.ts';
+import { dropLocal } from '../../../src/weft/runtime/ownership.ts';
 
 /** A program from its lines. */
 export const lines = (...text: string[]): string => text.join('\n');
@@ -39,6 +40,7 @@ export function evaluate(compiled: CompiledProgram, modules: Record<string, Reco
     thrown: (value: unknown) => value,
     entered: () => {},
     detach: (value: unknown) => value,
+    dropLocal,
     site,
     unwinding,
     disposer,

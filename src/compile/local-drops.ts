@@ -1,0 +1,128 @@
+/**
+ * Step 3e: a weft/sync primitive made into a local variable that never lets
+ * it go is dropped at the end of its block, as Rust drops a local there.
+ *
+ * A Mutex, an RwLock, a Condvar, a Barrier, a Once or an atomic is a record
+ * in run memory (64 bytes for a Mutex), and JavaScript cannot say when a
+ * handle becomes unreachable while the code that made it keeps running:
+ * a FinalizationRegistry's callbacks, and the clearing of WeakRefs, wait for
+ * the thread's job to end, and a reader's loop is one job (measured: 5
+ * million registered objects dropped in a synchronous loop, 0 callbacks
+ * before it ended). So `for (…) { const m = new Mutex(i); using g = m.lock(); … }`
+ * kept every record, and stopped at the run memory's 1 GiB after ~16
+ * million rounds, where Rust frees each Mutex at the end of its round.
+ *
+ * The compile step knows what Rust's borrow checker knows in this simple
+ * case: a `const` or `let` declared in a block, made by `new` of one of
+ * those types imported from weft/sync, whose every use in its own function
+ * is a method call on it (`m.lock()`, `a.fetchAdd(1)`): it is never passed,
+ * returned, stored, reassigned, cloned or captured by a closure (which may
+ * move it into a thread, a task, a scope or a par closure, or outlive the
+ * block). Then the rest of the block goes into a `try` whose `finally`
+ * calls `__weft.dropLocal(m)` (runtime/ownership.ts), on the declaration's
+ * line and the block's last, so lines and columns still map. using-unwind.ts
+ * writes these `try`s with its own, nested in the order of declaration, so
+ * the block's resources are let go in reverse order, as Rust drops them:
+ *
+ *   { const m = new Mutex(i); using g = m.lock(); total += g.value; }
+ *     ->  { const m = new Mutex(i);try { … } finally { __weft.dropLocal(m); } }
+ *
+ * At run time the handle frees its record only if nothing else can reach it
+ * (runtime/handle.ts freeLocal): not if it was ever encoded, nor while a
+ * guard that left the block still holds the lock; then the record stays, as
+ * every record did before. A released guard never reads its record again,
+ * and the spent handle refuses use, so a record is never read once freed.
+ */
+import type { AnyNode, Identifier, Program, VariableDeclaration } from 'acorn';
+import { childNodes, type Binding, type Reference, type ScopeAnalysis } from './scope.ts';
+import type { LocalDrops } from './using-unwind.ts';
+
+/** weft/sync's types whose records are freed this way, by the names weft/sync exports them under. */
+const FREED = new Set([
+  'Mutex',
+  'RwLock',
+  'Condvar',
+  'Barrier',
+  'Once',
+  'AtomicBool',
+  'AtomicI8',
+  'AtomicI16',
+  'AtomicI32',
+  'AtomicI64',
+  'AtomicIsize',
+  'AtomicU8',
+  'AtomicU16',
+  'AtomicU32',
+  'AtomicU64',
+  'AtomicUsize',
+]);
+
+const FUNCTION_LIKE = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression', 'ClassBody']);
+
+/** For using-unwind.ts: which statement of a block declares such a local, and its name. */
+export function findLocalDrops(program: Program, analysis: ScopeAnalysis): LocalDrops | undefined {
+  // The program's local names for those types (`import { Mutex as M } from "weft/sync"` included).
+  const imported = new Set<string>();
+  for (const statement of program.body) {
+    if (statement.type !== 'ImportDeclaration' || statement.source.value !== 'weft/sync') continue;
+    for (const spec of statement.specifiers) {
+      if (spec.type !== 'ImportSpecifier') continue;
+      const name = spec.imported.type === 'Identifier' ? spec.imported.name : String(spec.imported.value);
+      if (FREED.has(name)) imported.add(spec.local.name);
+    }
+  }
+  if (imported.size === 0) return undefined;
+
+  const parents = new Map<AnyNode, AnyNode>();
+  const walk = (node: AnyNode): void => {
+    for (const child of childNodes(node)) {
+      parents.set(child, node);
+      walk(child);
+    }
+  };
+  walk(program);
+  const referenceAt = new Map<AnyNode, Reference>();
+  const usesOf = new Map<Binding, Reference[]>();
+  for (const ref of analysis.references) {
+    referenceAt.set(ref.id, ref);
+    if (ref.binding === null) continue;
+    const uses = usesOf.get(ref.binding);
+    if (uses === undefined) usesOf.set(ref.binding, [ref]);
+    else uses.push(ref);
+  }
+  const bindingOf = new Map<AnyNode, Binding>(analysis.bindings.map((b) => [b.id, b]));
+
+  /** `new X(…)` with X one of weft/sync's types, by the module's own import (not a local of the same name). */
+  const makesPrimitive = (init: AnyNode | null | undefined): boolean => {
+    if (init?.type !== 'NewExpression' || init.callee.type !== 'Identifier') return false;
+    const binding = referenceAt.get(init.callee)?.binding;
+    return binding !== undefined && binding !== null && binding.kind === 'import' && binding.scope === analysis.moduleScope && imported.has(binding.name);
+  };
+
+  /** A use that cannot let the handle go: `name.method(…)`, in the block's own function. */
+  const keepsIt = (ref: Reference, block: AnyNode): boolean => {
+    const member = parents.get(ref.id);
+    if (member?.type !== 'MemberExpression' || member.object !== ref.id || member.computed) return false;
+    if (member.property.type !== 'Identifier' || member.property.name === 'clone') return false;
+    const call = parents.get(member);
+    if (call?.type !== 'CallExpression' || call.callee !== member) return false;
+    for (let at: AnyNode | undefined = call; at !== undefined && at !== block; at = parents.get(at)) {
+      if (FUNCTION_LIKE.has(at.type)) return false;
+    }
+    return true;
+  };
+
+  const dropped = (statement: AnyNode, block: AnyNode): string | undefined => {
+    if (statement.type !== 'VariableDeclaration') return undefined;
+    const declaration = statement as VariableDeclaration;
+    if ((declaration.kind !== 'const' && declaration.kind !== 'let') || declaration.declarations.length !== 1) return undefined;
+    const [declarator] = declaration.declarations;
+    if (declarator!.id.type !== 'Identifier' || !makesPrimitive(declarator!.init)) return undefined;
+    const binding = bindingOf.get(declarator!.id as Identifier);
+    if (binding === undefined) return undefined;
+    const uses = usesOf.get(binding) ?? [];
+    return uses.every((ref) => keepsIt(ref, block)) ? binding.name : undefined;
+  };
+
+  return dropped;
+}
