@@ -53,7 +53,12 @@
  * that finds its ring without room starts one twice the size: it writes
  * the old ring's end count, then links the new ring from it, before it
  * publishes a message in the new one; the receiver, having read up to the
- * end count, moves to the linked ring and frees the old.
+ * end count, moves to the linked ring and frees the old. Shrinking is the
+ * same move the other way: after a burst, an unbounded channel's ring of
+ * more than SHRINK_ABOVE slots that a sender finds empty (it looks every
+ * SHRINK_EVERY-th send, so a steady stream pays one atomic load in that
+ * many) is swapped for one a quarter its size, so a channel keeps ~32 KB of
+ * ring once its bursts are over, not its largest burst's for good.
  *
  * Sleeping: a receiver that finds nothing (after watching the send word for
  * a moment) sets its flag in the send word, looks once more, and sleeps on
@@ -170,6 +175,10 @@ const posDiff = (a: number, b: number): number => (a - b) | 0;
 const FIRST_RING_SLOTS = 29;
 /** Loads a sender makes watching a held send lock before it sleeps on it (the lock is held for a few instructions). */
 const LOCK_WATCHES = 1000;
+/** Rings larger than this (32 KB) shrink once found empty (see "Shrinking is the same move" above): a quarter at a time. */
+const SHRINK_ABOVE = 4093;
+/** Sends between two looks for an empty oversized ring (a power of two). */
+const SHRINK_EVERY = 256;
 /** How often the receiver of an unbounded channel publishes its count (a power of two). */
 const PUBLISH_EVERY = 16;
 
@@ -448,6 +457,15 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
       ring.of(first);
     } else {
       ring.of(ringAt);
+      if ((sent & (SHRINK_EVERY - 1)) === 0 && ring.size > SHRINK_ABOVE && capacity < 0 && posDiff(pos, Atomics.load(rec, W.readPosPublished)) === 0) {
+        // Empty after a burst: a ring a quarter the size (4n+9 = the old one, in the sizes growth makes) takes over, as when one grows.
+        const smaller = this.#newRing(rec, Math.max(FIRST_RING_SLOTS, need * 2, (ring.size - 9) >> 2), pos, node);
+        ring.words[RING_END] = sent;
+        Atomics.store(ring.words, RING_NEXT, smaller);
+        rec[W.writeRing] = smaller;
+        slot = 0;
+        ring.of(smaller);
+      }
       // Room: the slots left before the ring's end (or the whole start again, after padding the end), of those the
       // messages not yet taken leave free; the receiver's position is read again before the ring counts as full.
       const size = ring.size;
