@@ -104,8 +104,9 @@ export class JoinHandle<T> extends MovableHandle implements Disposable {
    * drops a JoinHandle, and once it ends what it returned is dropped and its
    * place goes to a later spawn. A thread whose handle is neither joined nor
    * dropped keeps its place until the run ends: a loop that spawns threads it
-   * never joins drops each handle (`drop(spawn(...))`), or, once 1,023 are
-   * kept, its next spawn has nothing to wait for and panics.
+   * never joins drops each handle (`drop(spawn(...))`): once 1,023 are kept,
+   * its next spawn waits for a place no thread will give back (a panic, or a
+   * deadlock report, runtime/threads.ts takeThreadSlot).
    * A scoped thread's handle changes nothing: its scope still joins it.
    */
   drop(): void {

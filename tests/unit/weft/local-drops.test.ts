@@ -13,8 +13,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { compile } from '../../../src/compile/index.ts';
 import { evaluate } from '../support/compile.ts';
 import { lineOf, programsWith } from '../support/run-program.ts';
-import { enterThread, type ThreadContext } from '../../../src/weft/runtime/context.ts';
-import { H, RunMemory } from '../../../src/weft/runtime/memory.ts';
+import { enterRun } from '../support/run-memory.ts';
+import { H } from '../../../src/weft/runtime/memory.ts';
 import { resetRunLocals } from '../../../src/weft/runtime/run-local.ts';
 import * as sync from '../../../src/weft/sync.ts';
 
@@ -22,17 +22,7 @@ afterEach(() => resetRunLocals());
 
 /** Compiles `source` and runs its main in this process, as thread 1 of a fresh run; returns main's value and the heap's high-water mark. */
 function runHere(source: string): { value: unknown; bump: number } {
-  const memory = RunMemory.create();
-  const ctx: ThreadContext = {
-    memory,
-    threadId: 1,
-    name: 'main',
-    host: { spawn() {}, output() {}, panic() {} },
-    locate: () => undefined,
-    owned: new Set(),
-    guards: [],
-  };
-  enterThread(ctx);
+  const memory = enterRun();
   const { exports } = evaluate(compile(source), { 'weft/sync': sync as unknown as Record<string, unknown> });
   const value = exports.main();
   return { value, bump: memory.header[H.bump]! };

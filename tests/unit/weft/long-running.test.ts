@@ -8,8 +8,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { programsWith, runProgram } from '../support/run-program.ts';
-import { enterThread, type ThreadContext } from '../../../src/weft/runtime/context.ts';
-import { H, RunMemory } from '../../../src/weft/runtime/memory.ts';
+import { enterRun } from '../support/run-memory.ts';
+import { H } from '../../../src/weft/runtime/memory.ts';
 import { resetRunLocals } from '../../../src/weft/runtime/run-local.ts';
 import { channel, syncChannel } from '../../../src/weft/sync/mpsc.ts';
 import { TryRecvError } from '../../../src/weft/sync/errors.ts';
@@ -22,22 +22,6 @@ import { RwLock } from '../../../src/weft/sync/rwlock.ts';
 const { ok, run } = programsWith(`import { spawn, scope, sleep } from "weft/thread";
 import { mpsc, drop, Arc, AtomicI32 } from "weft/sync";
 `);
-
-/** This process as thread 1 of a fresh run; returns its memory. */
-function enterRun(): RunMemory {
-  const memory = RunMemory.create();
-  const ctx: ThreadContext = {
-    memory,
-    threadId: 1,
-    name: 'main',
-    host: { spawn() {}, output() {}, panic() {} },
-    locate: () => undefined,
-    owned: new Set(),
-    guards: [],
-  };
-  enterThread(ctx);
-  return memory;
-}
 
 afterEach(() => resetRunLocals());
 
