@@ -17,7 +17,8 @@
  * `let` whose initializer is one (`const it = parIter(xs); it.map(…)`).
  * The same goes for a thread pool's `join`: `pool.join(a, b)` is a par call
  * when `pool` is `new ThreadPoolBuilder()…build()`, in place or held in a
- * `const`/`let`. An iterator or a pool that reaches a method by any other
+ * `const`/`let`; and for a builder's `startHandler`, `exitHandler` and
+ * `panicHandler`, on `new ThreadPoolBuilder()…` in place or in a `const`/`let`. An iterator or a pool that reaches a method by any other
  * road (a parameter, a property) is not seen here; its closure arrives
  * unlifted and the runtime says how to write it (weft/par/lifted.ts).
  * (A scope's `s.spawn(…)`, pool's or not, is lifted with every `spawn`, and
@@ -36,7 +37,9 @@ const DATA_METHODS = new Set(['withMinLen', 'withMaxLen', 'enumerate', 'zip', 'c
 /** Methods whose first argument is data (a starting value) and whose closures come after it. */
 const CLOSURES_FROM: Record<string, number> = { foldWith: 1, mapWith: 1, forEachWith: 1, tryForEachWith: 1, tryFoldWith: 1, foldChunks: 1, foldChunksWith: 2 };
 /** Methods of a `ThreadPoolBuilder` that return the builder. */
-const BUILDER_METHODS = new Set(['numThreads', 'sequentialCutoff', 'threadName']);
+const BUILDER_METHODS = new Set(['numThreads', 'sequentialCutoff', 'threadName', 'stackSize', 'startHandler', 'exitHandler', 'panicHandler']);
+/** Methods of a `ThreadPoolBuilder` whose closure runs on the pool's threads (`threadName`'s runs at `build()`, here). */
+const HANDLER_METHODS = new Set(['startHandler', 'exitHandler', 'panicHandler']);
 /** Methods of a `ThreadPool` whose closure arguments run on the pool (`install` and `scope` run theirs here). */
 const POOL_METHODS = new Set(['join', 'broadcast']);
 /** `weft/par` functions whose closure arguments run on the pool, and the first argument that may be one. */
@@ -159,6 +162,7 @@ export function findParClosures(program: Program, analysis: ScopeAnalysis): Expr
     if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier') return;
     if (isParIterator(callee.object)) take(call.arguments, CLOSURES_FROM[callee.property.name] ?? 0, !DATA_METHODS.has(callee.property.name));
     else if (POOL_METHODS.has(callee.property.name) && isPoolPart(callee.object, 'pool')) take(call.arguments, 0, true);
+    else if (HANDLER_METHODS.has(callee.property.name) && isPoolPart(callee.object, 'builder')) take(call.arguments, 0, true);
   };
   const walk = (node: AnyNode): void => {
     if (node.type === 'CallExpression') visitCall(node);

@@ -172,7 +172,7 @@ export function spawnBroadcastIn(registry: number, f: (ctx: BroadcastContext) =>
     for (let index = 0; index < n; index++) {
       const decoded = bytes !== undefined ? (decodeValue(bytes, { owned: false }) as Record<string, unknown>) : {};
       const closure = rebuildClosure(lifted.id, decoded) as (ctx: BroadcastContext) => unknown;
-      runDetached(() => () => closure(new BroadcastContext(index, n)), undefined);
+      runDetached(() => () => closure(new BroadcastContext(index, n)), undefined, registry);
     }
     if (bytes !== undefined) dropTree(decodeValue(bytes, { owned: true }));
     return;
@@ -249,7 +249,7 @@ function runBroadcastTask(state: WorkerState, task: number): void {
     runDetached(() => {
       const closure = state.factories[closureId]!(borrowed()) as (ctx: BroadcastContext) => unknown;
       return () => closure(ctx);
-    }, undefined);
+    }, undefined, state.registry);
     if (Atomics.sub(i32, rb + B.left, 1) === 1) {
       // The last call: the closure goes, and what it took with it.
       if (capturesLen > 0) dropTree(decodeValue(mem.read(i32[rb + B.capturesPtr]!, capturesLen), { owned: true }));

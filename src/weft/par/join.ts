@@ -449,7 +449,7 @@ export function spawnIn(registry: number, f: () => void, fifo = false): void {
     },
   });
   // Under a seed, or with the pool's queue full: run now, on this thread, rebuilt from the captures it took.
-  const runHere = (): void => runDetached((decoded) => rebuildClosure(lifted.id, decoded) as () => unknown, captures.length > 0 ? captures : undefined);
+  const runHere = (): void => runDetached((decoded) => rebuildClosure(lifted.id, decoded) as () => unknown, captures.length > 0 ? captures : undefined, registry);
   if (scheduled(mem)) return runHere();
   ensureStarted(registry);
   const task = newTask(TaskKind.call, lifted.id, captures.length > 0 ? mem.store(captures) : 0, captures.length, DETACHED);

@@ -47,6 +47,7 @@ import { enterParWork, pieceMicros, pieceStart } from '../runtime/trace.ts';
 import { blockWhileEqual, waitWhileEqual, wake } from '../runtime/wait.ts';
 import { assignPriority } from '../runtime/scheduler.ts';
 import { availableParallelism } from '../thread.ts';
+import { rebuildClosure, type Lifted } from '../runtime/lift.ts';
 import { runLocal } from '../runtime/run-local.ts';
 import { panicPayload, takeThreadSlot } from '../runtime/threads.ts';
 import { FnContext } from './contexts.ts';
@@ -58,11 +59,18 @@ const WORKER_ENTRY = -1;
 export const MAX_REGISTRY_THREADS = 64;
 /**
  * Words of a registry record. `started`: 0 not yet, 1 starting, 2 started, 3 dropped before any start;
- * `terminated`: its ThreadPool was dropped; `names`: the record of its threads' names, 0 for the default ones.
+ * `terminated`: its ThreadPool was dropped; `names`: the record of its threads' names, 0 for the default ones;
+ * `handlers`: the record of its start, exit and panic handlers (HANDLER_WORDS each), 0 for none.
  * From THREADS, its workers' thread ids (for the drop to reap).
  */
-const P = { numThreads: 0, started: 1, workSeq: 2, sleepers: 3, cutoff: 4, terminated: 5, nextJob: 6, names: 7 } as const;
-const THREADS = 8;
+const P = { numThreads: 0, started: 1, workSeq: 2, sleepers: 3, cutoff: 4, terminated: 5, nextJob: 6, names: 7, handlers: 8 } as const;
+const THREADS = 9;
+/** A handler in the handlers record: its closure id + 1 (0: none), its borrowed captures' address and length. */
+const HANDLER_WORDS = 3;
+/** Which handler (`ThreadPoolBuilder.startHandler`, `exitHandler`, `panicHandler`). */
+export const Handler = { start: 0, exit: 1, panic: 2 } as const;
+/** A pool's handlers as the builder has them, lifted by the compile step (par-closures.ts). */
+export type Handlers = Partial<Record<keyof typeof Handler, Lifted>>;
 const DEQUES = THREADS + MAX_REGISTRY_THREADS;
 /** Task addresses one deque holds; a push that finds it full runs the task in place instead. */
 const CAPACITY = 1024;
@@ -147,7 +155,7 @@ function broadcastBase(registry: number, index: number): number {
  * threads' names, by index (`ThreadPoolBuilder.threadName`), kept in run
  * memory so whichever thread starts the pool names them.
  */
-export function createRegistry(numThreads: number, cutoffMicros: number, names?: readonly string[]): number {
+export function createRegistry(numThreads: number, cutoffMicros: number, names?: readonly string[], handlers?: Handlers): number {
   const n = Math.max(1, Math.min(MAX_REGISTRY_THREADS, Math.floor(numThreads)));
   const mem = memory();
   const registry = mem.allocRecord(DEQUES + (n + 1) * DEQUE_WORDS + n * BROADCAST_WORDS);
@@ -161,7 +169,75 @@ export function createRegistry(numThreads: number, cutoffMicros: number, names?:
     i32[(record >> 2) + 1] = bytes.length;
     i32[(registry >> 2) + P.names] = record;
   }
+  if (handlers !== undefined && Object.values(handlers).some((h) => h !== undefined)) {
+    const record = mem.allocRecord(3 * HANDLER_WORDS);
+    for (const [which, lifted] of Object.entries(handlers)) {
+      if (lifted === undefined) continue;
+      const base = (record >> 2) + Handler[which as keyof typeof Handler] * HANDLER_WORDS;
+      // A handler is called on every pool thread, as Rayon's `Fn + Sync` ones are: it borrows what it captures, as par closures do.
+      const captures = encodeCaptures(lifted.captures(), { mode: 'borrow' });
+      i32[base] = lifted.id + 1;
+      if (captures.length > 0) {
+        i32[base + 1] = mem.store(captures);
+        i32[base + 2] = captures.length;
+      }
+    }
+    i32[(registry >> 2) + P.handlers] = record;
+  }
   return registry;
+}
+
+/** Whether the registry has handler `which`. */
+export function hasHandler(registry: number, which: number): boolean {
+  const i32 = memory().i32;
+  const record = i32[(registry >> 2) + P.handlers]!;
+  return record !== 0 && i32[(record >> 2) + which * HANDLER_WORDS]! !== 0;
+}
+
+/** Calls the registry's handler `which` with `arg`, rebuilt here from the captures it borrows; false when it has none. */
+function callHandler(registry: number, which: number, arg: unknown): boolean {
+  const mem = memory();
+  const i32 = mem.i32;
+  const record = i32[(registry >> 2) + P.handlers]!;
+  if (record === 0) return false;
+  const base = (record >> 2) + which * HANDLER_WORDS;
+  const id = i32[base]! - 1;
+  if (id < 0) return false;
+  const len = i32[base + 2]!;
+  const captures = len > 0 ? (decodeValue(mem.read(i32[base + 1]!, len), { owned: false }) as Record<string, unknown>) : {};
+  (rebuildClosure(id, captures) as (arg: unknown) => unknown)(arg);
+  return true;
+}
+
+/**
+ * A panic caught on the pool (a detached `spawn`'s, a start or exit
+ * handler's): given to the pool's panic handler, on this thread, as Rayon
+ * does; without one it is shown as a thread's panic is, and the pool goes on
+ * (Rayon aborts the process). A panic in the panic handler itself, which
+ * aborts in Rayon, is shown the same way.
+ */
+export function handlePoolPanic(registry: number | undefined, error: unknown): void {
+  const ctx = context();
+  if (registry !== undefined && hasHandler(registry, Handler.panic)) {
+    try {
+      callHandler(registry, Handler.panic, error);
+      return;
+    } catch (inHandler) {
+      if (inHandler instanceof RunStopped) throw inHandler;
+      error = inHandler;
+    }
+  }
+  ctx.host.panic(panicPayload(error, ctx));
+}
+
+/** Runs the start or exit handler of worker `index`, its panic handled as `handlePoolPanic` says. */
+function runLifeHandler(registry: number, which: number, index: number): void {
+  try {
+    callHandler(registry, which, index);
+  } catch (error) {
+    if (error instanceof RunStopped) throw error;
+    handlePoolPanic(registry, error);
+  }
 }
 
 /** The name of the registry's thread `index`: the builder's, or `par-worker-<index + 1>`. */
@@ -275,6 +351,14 @@ export function terminateRegistry(registry: number): void {
   if (names !== 0) {
     mem.free(i32[(names >> 2) + 0]!);
     mem.free(names);
+  }
+  const handlers = i32[pw + P.handlers]!;
+  if (handlers !== 0) {
+    for (let which = 0; which < 3; which++) {
+      const base = (handlers >> 2) + which * HANDLER_WORDS;
+      if (i32[base + 2]! > 0) mem.free(i32[base + 1]!);
+    }
+    mem.free(handlers);
   }
   mem.free(registry);
 }
@@ -474,17 +558,18 @@ function runDetachedTask(state: WorkerState, task: number): void {
   const captures = capturesLen > 0 ? mem.read(capturesPtr, capturesLen).slice() : undefined;
   if (capturesLen > 0) mem.free(capturesPtr);
   mem.free(task);
-  runDetached((decoded) => state.factories[closureId]!(decoded) as () => unknown, captures);
+  runDetached((decoded) => state.factories[closureId]!(decoded) as () => unknown, captures, state.registry);
 }
 
 /**
  * Runs a detached call (`spawn`), built by `make` from its captures: as a
  * thread of its own would, it owns what it captured (moved into it) and
  * drops what it still holds when it ends, guards first (a panic poisons
- * their locks); a panic is shown as a thread's is, and the pool goes on
- * (Rayon, with no panic handler, aborts the process).
+ * their locks); a panic goes to `registry`'s panic handler, or else is
+ * shown as a thread's is, and the pool goes on (Rayon, with no panic
+ * handler, aborts the process): `handlePoolPanic`.
  */
-export function runDetached(make: (captures: Record<string, unknown>) => () => unknown, captures: Uint8Array | undefined): void {
+export function runDetached(make: (captures: Record<string, unknown>) => () => unknown, captures: Uint8Array | undefined, registry: number | undefined): void {
   const ctx = context();
   const ownedBefore = new Set(ctx.owned);
   const guardsBefore = ctx.guards.length;
@@ -495,7 +580,7 @@ export function runDetached(make: (captures: Record<string, unknown>) => () => u
   } catch (error) {
     if (error instanceof RunStopped) throw error;
     panicking = true;
-    ctx.host.panic(panicPayload(error, ctx));
+    handlePoolPanic(registry, error);
   }
   const left = ctx.guards.splice(guardsBefore).reverse() as { dropOnExit(panicking: boolean): void }[];
   for (const value of [...ctx.owned].reverse()) {
@@ -631,6 +716,8 @@ function workerMain(factories: ClosureFactories, registry: number, index: number
   const i32 = mem.i32;
   const pw = registry >> 2;
   const threadId = context().threadId;
+  // Rayon's start handler: on this thread, before it takes any work.
+  if (i32[pw + P.handlers] !== 0) runLifeHandler(registry, Handler.start, index);
   for (;;) {
     let task = findTask(state);
     if (task !== 0) {
@@ -649,6 +736,8 @@ function workerMain(factories: ClosureFactories, registry: number, index: number
     // Nothing left, and the pool was dropped: this thread ends (the drop bumped the sequence after the flag).
     if (Atomics.load(i32, pw + P.terminated) !== 0) {
       Atomics.sub(i32, pw + P.sleepers, 1);
+      // Rayon's exit handler: the last thing this thread runs.
+      if (i32[pw + P.handlers] !== 0) runLifeHandler(registry, Handler.exit, index);
       return;
     }
     state.cache.clear();

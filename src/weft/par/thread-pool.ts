@@ -12,12 +12,15 @@ import { currentNumThreads, withRegistry } from './current.ts';
 import { broadcastIn, spawnBroadcastIn } from './broadcast.ts';
 import type { BroadcastContext } from './contexts.ts';
 import { joinIn, scope, scopeFifo, spawnIn, type Scope, type ScopeFifo } from './join.ts';
-import { createRegistry, currentWorker, hasLocalTasks, installGlobal, MAX_REGISTRY_THREADS, registryThreads, terminateRegistry } from './registry.ts';
+import { createRegistry, currentWorker, ensureStarted, hasLocalTasks, installGlobal, MAX_REGISTRY_THREADS, registryThreads, terminateRegistry, type Handlers } from './registry.ts';
+import { liftedForPar } from './lifted.ts';
+import { scheduled } from '../runtime/scheduler.ts';
 
 export class ThreadPoolBuilder {
   #numThreads = 0;
   #cutoff = -1;
   #threadName: ((index: number) => string) | undefined;
+  #handlers: Handlers = {};
 
   /** How many threads the pool has; 0 (the default) means one per core, as Rayon's default. At most 64. */
   numThreads(n: number): ThreadPoolBuilder {
@@ -50,7 +53,58 @@ export class ThreadPoolBuilder {
     return this;
   }
 
-  /** Makes the pool; its threads start when it is first given work. */
+  /**
+   * `f(index)` runs on each of the pool's threads as it starts, before it
+   * takes any work (Rayon's `start_handler`). `f` runs on the pool's
+   * threads, so it is written in the call, like a par closure, and borrows
+   * what it captures (Rayon's handler is `Fn + Sync`: shared by the
+   * threads). A panic in it goes to the `panicHandler`. A pool with a start
+   * or exit handler starts its threads at `build()`, as every Rayon pool
+   * does (other weft pools start theirs when first given work). Under a
+   * seed weft runs a pool's work on the calling thread and starts no pool
+   * threads, so neither handler is called.
+   */
+  startHandler(f: (index: number) => void): ThreadPoolBuilder {
+    this.#handlers.start = liftedForPar(f, 'startHandler', HANDLER_HOW_TO('startHandler', '(i) => …'));
+    return this;
+  }
+
+  /**
+   * `f(index)` runs on each of the pool's threads as it ends, once the pool
+   * is dropped (Rayon's `exit_handler`); as `startHandler` says, it borrows
+   * what it captures and a panic in it goes to the `panicHandler`. weft's
+   * `drop(pool)` waits for the threads to end, so every exit handler has run
+   * when it returns (Rayon's drop returns at once and they run after).
+   */
+  exitHandler(f: (index: number) => void): ThreadPoolBuilder {
+    this.#handlers.exit = liftedForPar(f, 'exitHandler', HANDLER_HOW_TO('exitHandler', '(i) => …'));
+    return this;
+  }
+
+  /**
+   * `f(payload)` is called, on the pool thread where it happened, with what
+   * a job given to `spawn` (or `spawnFifo`, `spawnBroadcast`) threw, or
+   * a start or exit handler (Rayon's `panic_handler`): the value itself, as
+   * Rust's handler gets the panic's payload. Without one weft shows the
+   * panic as a thread's panic and the pool goes on (Rayon aborts the
+   * process); so does a panic in the panic handler (Rayon aborts). Panics in
+   * `join`, `scope` and par iterators go to their caller, as in Rayon.
+   */
+  panicHandler(f: (payload: unknown) => void): ThreadPoolBuilder {
+    this.#handlers.panic = liftedForPar(f, 'panicHandler', HANDLER_HOW_TO('panicHandler', '(payload) => …'));
+    return this;
+  }
+
+  /**
+   * Accepted for Rayon's API (`stack_size`) and has no effect: a JavaScript
+   * worker's stack size is the engine's, not set per thread.
+   */
+  stackSize(bytes: number): ThreadPoolBuilder {
+    if (!Number.isInteger(bytes) || bytes < 0) throw new TypeError(`stackSize expects a whole number of bytes, got ${String(bytes)}`);
+    return this;
+  }
+
+  /** Makes the pool; its threads start when it is first given work (at once with a start or exit handler). */
   build(): ThreadPool {
     return new ThreadPool(this.#registry());
   }
@@ -68,9 +122,15 @@ export class ThreadPoolBuilder {
   #registry(): number {
     const n = this.#numThreads === 0 ? availableParallelism() : this.#numThreads;
     const names = this.#threadName === undefined ? undefined : Array.from({ length: Math.min(n, MAX_REGISTRY_THREADS) }, (_, i) => String(this.#threadName!(i)));
-    return createRegistry(n, this.#cutoff, names);
+    const registry = createRegistry(n, this.#cutoff, names, this.#handlers);
+    // Rayon starts a pool's threads at build: with a handler to call, so does weft (it waits for first work otherwise).
+    if ((this.#handlers.start !== undefined || this.#handlers.exit !== undefined) && !scheduled(context().memory)) ensureStarted(registry);
+    return registry;
   }
 }
+
+const HANDLER_HOW_TO = (api: string, params: string) =>
+  `Write the closure in the call, on a builder made in place or held in a const: new ThreadPoolBuilder().${api}(${params})`;
 
 /**
  * A pool of threads of its own. Like Rayon's, it can be used from any
