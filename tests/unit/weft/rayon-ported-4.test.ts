@@ -496,3 +496,164 @@ function main() {
     expect(result.lines).toEqual(['0,10,20,30,40 5,6,7,8,9', '5,6,7,8,9 0 5 5 0', '6 0 [["a",1],["b",2]] 0', 'range end index 4 out of range for slice of length 3']);
   });
 });
+
+/**
+ * rayon-core src/test.rs and src/spawn/test.rs, src/broadcast/test.rs,
+ * src/thread_pool/test.rs: ThreadPoolBuilder's start, exit and panic
+ * handlers. Two differences from Rust shape the ports. weft's drop(pool)
+ * waits for the pool's threads to end (Rayon's returns at once), so where
+ * an exit handler meets the main thread at a barrier, another thread drops
+ * the pool. And a handler borrows what it captures, as par closures do
+ * (Rayon's owns it and the pool's drop drops it), so a channel's sender
+ * captured by a handler is dropped by its owner.
+ */
+describe('rayon-core: ThreadPoolBuilder.startHandler, exitHandler, panicHandler, stackSize', () => {
+  it('test.rs start_callback_called: the start handler runs on each of the 16 threads as the pool is built, with no work given to it', async () => {
+    const result = await ok(`
+import { Arc, Barrier } from "weft/sync";
+function main() {
+  const nThreads = 16;
+  const nCalled = new Arc(new AtomicUsize(0));
+  const barrier = new Arc(new Barrier(nThreads + 1));
+  const b = barrier.clone();
+  const nc = nCalled.clone();
+  const indexSum = new AtomicUsize(0);
+  const conf = new ThreadPoolBuilder().numThreads(nThreads).startHandler((i) => {
+    nc.fetchAdd(1);
+    indexSum.fetchAdd(i);
+    b.wait();
+  });
+  // Rust's \`let _ = conf.build()\` drops the pool at once; weft's drop would wait for threads held at the barrier.
+  const pool = conf.build();
+  barrier.wait();
+  console.log(nCalled.load(), indexSum.load());
+  drop(pool);
+}`);
+    expect(result.lines).toEqual(['16 120']);
+  });
+
+  it('test.rs exit_callback_called: the exit handler runs on each thread as the dropped pool\'s threads end', async () => {
+    const result = await ok(`
+import { Arc, Barrier } from "weft/sync";
+import { spawn as spawnThread } from "weft/thread";
+function main() {
+  const nThreads = 16;
+  const nCalled = new Arc(new AtomicUsize(0));
+  const barrier = new Arc(new Barrier(nThreads + 1));
+  const b = barrier.clone();
+  const nc = nCalled.clone();
+  const conf = new ThreadPoolBuilder().numThreads(nThreads).exitHandler((_) => {
+    nc.fetchAdd(1);
+    b.wait();
+  });
+  const pool = conf.build();
+  console.log(nCalled.load());
+  const dropper = spawnThread(() => { drop(pool); });
+  barrier.wait();
+  dropper.join();
+  console.log(nCalled.load());
+}`);
+    expect(result.lines).toEqual(['0', '16']);
+  });
+
+  it('test.rs handler_panics_handled_correctly: panics in start and exit handlers go to the panic handler, on every thread', async () => {
+    const result = await ok(`
+import { Arc, Barrier } from "weft/sync";
+import { spawn as spawnThread } from "weft/thread";
+function main() {
+  const nThreads = 16;
+  const nCalled = new Arc(new AtomicUsize(0));
+  const startBarrier = new Arc(new Barrier(nThreads + 1));
+  const exitBarrier = new Arc(new Barrier(nThreads + 1));
+  const sb = startBarrier.clone(), eb = exitBarrier.clone(), nc = nCalled.clone();
+  const messages = new AtomicUsize(0);
+  const conf = new ThreadPoolBuilder()
+    .numThreads(nThreads)
+    .startHandler((_) => { throw new Error("ensure panic handler is called when starting"); })
+    .exitHandler((_) => { throw new Error("ensure panic handler is called when exiting"); })
+    .panicHandler((payload) => {
+      if ((payload as Error).message.startsWith("ensure panic handler is called when")) messages.fetchAdd(1);
+      const val = nc.fetchAdd(1);
+      if (val < nThreads) sb.wait();
+      else eb.wait();
+    });
+  const pool = conf.build();
+  startBarrier.wait();
+  const dropper = spawnThread(() => { drop(pool); });
+  exitBarrier.wait();
+  dropper.join();
+  console.log(nCalled.load(), messages.load());
+}`);
+    expect(result.lines).toEqual(['32 32']);
+  });
+
+  it('spawn/test.rs panic_fwd, custom_panic_handler_and_spawn, custom_panic_handler_and_nested_spawn: a spawned job\'s panic payload goes to the panic handler; install\'s panic still comes out of install (thread_pool/test.rs panic_propagate)', async () => {
+    const result = await ok(`
+import { Mutex } from "weft/sync";
+function main() {
+  const [tx, rx] = mpsc.channel<string>();
+  const txm = new Mutex(tx);
+  const pool = new ThreadPoolBuilder()
+    .panicHandler((err) => {
+      const guard = txm.lock();
+      guard.value.send(typeof err === "string" ? "str " + err : err instanceof Error ? "Error " + err.message : "other");
+      drop(guard);
+    })
+    .build();
+  pool.spawn(() => { throw "Hello, world!"; });
+  console.log(rx.recv());
+  pool.spawn(() => { throw new Error("Hello, world!"); });
+  console.log(rx.recv());
+  pool.spawn(() => {
+    for (let i = 0; i < 3; i++) spawn(() => { throw new Error("nested"); });
+  });
+  console.log([rx.recv(), rx.recv(), rx.recv()].join(","));
+  let propagated = "";
+  try { pool.install(() => { throw new Error("Hello, world!"); }); } catch (e) { propagated = (e as Error).message; }
+  let handled = "nothing";
+  try { handled = rx.tryRecv(); } catch { /* empty: the handler was not called */ }
+  console.log(propagated, handled);
+}`);
+    expect(result.lines).toEqual(['str Hello, world!', 'Error Hello, world!', 'Error nested,Error nested,Error nested', 'Hello, world! nothing']);
+  });
+
+  it('broadcast/test.rs spawn_broadcast_panic_one and spawn_broadcast_panic_many: every call runs, each panic goes to the panic handler', async () => {
+    const result = await ok(`
+function main() {
+  for (const many of [false, true]) {
+    const [tx, rx] = mpsc.channel<null>();
+    const [panicTx, panicRx] = mpsc.channel<string>();
+    const pool = new ThreadPoolBuilder()
+      .numThreads(7)
+      .panicHandler((e) => { panicTx.send((e as Error).message); })
+      .build();
+    pool.spawnBroadcast((ctx) => {
+      tx.send(null);
+      if (many ? ctx.index() % 2 === 0 : ctx.index() === 3) throw new Error("Hello, world!");
+    });
+    drop(pool);
+    // The handler borrowed panicTx; Rayon's drop(pool) drops it with the handler.
+    drop(panicTx);
+    console.log([...rx].length, [...panicRx].length);
+  }
+}`);
+    expect(result.lines).toEqual(['7 1', '7 4']);
+  });
+
+  it('test.rs configuration: every builder method chains (stackSize is accepted and has no effect; breadth_first, deprecated, is not ported)', async () => {
+    const result = await ok(`
+function main() {
+  const pool = new ThreadPoolBuilder()
+    .threadName((i) => \`thread_name_\${i}\`)
+    .numThreads(5)
+    .panicHandler((_) => {})
+    .stackSize(4e6)
+    .startHandler((_) => {})
+    .exitHandler((_) => {})
+    .build();
+  console.log(pool.currentNumThreads(), pool.broadcast((ctx) => ctx.index()).join(","));
+  drop(pool);
+}`);
+    expect(result.lines).toEqual(['5 0,1,2,3,4']);
+  });
+});
