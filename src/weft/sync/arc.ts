@@ -288,6 +288,28 @@ class ArcCell<T> extends MovableHandle {
     return { value: this.#takeValue() };
   }
 
+  /**
+   * `Arc::unwrap_or_clone`: the value, taken if this is its only Arc; else a
+   * copy of it (Rust clones the T), and this Arc given up. A copy of a value
+   * holding weft handles is refused before anything is given up, as `makeMut`'s is.
+   */
+  takeOrCopy(): T {
+    const taken = this.tryTake();
+    if (taken !== undefined) return taken.value;
+    const { memory } = context();
+    const base = this.addr >> 2;
+    // This Arc still counts, so the bytes stay; nobody can change them while it is shared (getMut needs a lone Arc).
+    const copy = decodeValue(memory.read(memory.i32[base + W.ptr]!, memory.i32[base + W.len]!).slice(), { owned: false }) as T;
+    if (memory.i32[base + W.handle] === 1 || handlesIn(copy).length > 0) {
+      throw new TypeError(
+        'Arc.unwrapOrClone cannot copy a value that holds weft handles (a Mutex, a Sender, an Arc), and this Arc is not the only one: ' +
+          'Rust clones the value here, and weft has no clone for what a handle holds. Use Arc.tryUnwrap or Arc.intoInner',
+      );
+    }
+    this.drop();
+    return copy;
+  }
+
   /** `Arc::into_inner`: gives up this Arc; the value if it was the last one. */
   takeIfLast(): { value: T } | undefined {
     this.#assertLive();
@@ -703,6 +725,13 @@ interface ArcConstructor {
    * several threads doing this to clones of one Arc, exactly one gets it.
    */
   intoInner<T>(arc: Arc<T>): T | undefined;
+  /**
+   * The value, taken if `arc` is its only Arc, else a copy of it; `arc` is
+   * given up either way (Rust: `Arc::unwrap_or_clone`). A copy needs a clone
+   * of the value: weft copies data (objects, arrays, numbers) and throws for
+   * a value holding weft handles, where Rust would clone them.
+   */
+  unwrapOrClone<T>(arc: Arc<T>): T;
   /** Whether two Arcs point at the same value (Rust: `Arc::ptr_eq`). */
   ptrEq<T>(a: Arc<T>, b: Arc<T>): boolean;
   /** A Weak of the value, which does not keep it alive (Rust: `Arc::downgrade`). */
@@ -751,6 +780,7 @@ ArcImpl.tryUnwrap = <T>(arc: Arc<T>): Result<T, Arc<T>> => {
   return taken === undefined ? { ok: false, value: arc } : { ok: true, value: taken.value };
 };
 ArcImpl.intoInner = <T>(arc: Arc<T>): T | undefined => cellOf(arc).takeIfLast()?.value;
+ArcImpl.unwrapOrClone = <T>(arc: Arc<T>): T => cellOf(arc).takeOrCopy();
 ArcImpl.ptrEq = <T>(a: Arc<T>, b: Arc<T>): boolean => cellOf(a).addr === cellOf(b).addr;
 ArcImpl.downgrade = <T>(arc: Arc<T>): Weak<T> => cellOf(arc).downgrade();
 ArcImpl.weakCount = (arc: Arc<unknown>): number => cellOf(arc).weakCount();

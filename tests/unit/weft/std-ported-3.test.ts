@@ -148,3 +148,35 @@ function main() {
     expect(result.lines).toEqual(['100']);
   });
 });
+
+describe('alloc sync.rs: Arc::unwrap_or_clone (Rust 1.76)', () => {
+  it('the documented example: a lone Arc gives its value, a shared one a copy (the Arc given up, the other keeping the value); a value holding handles is refused, the Arc untouched', async () => {
+    const result = await run(`
+import { Arc, Mutex } from "weft/sync";
+function main() {
+  const inner = { s: "test" };
+  const rc = new Arc(inner);
+  const taken = Arc.unwrapOrClone(rc);
+  taken.s += "!"; // the value itself, this thread's own to change
+  console.log(taken.s);
+  const rc1 = new Arc(taken);
+  const rc2 = rc1.clone();
+  const copy = Arc.unwrapOrClone(rc1);
+  copy.s = "changed";
+  console.log(copy.s, rc2.s, Arc.strongCount(rc2));
+  let spent = "";
+  try { Arc.strongCount(rc1); } catch (e) { spent = (e as Error).message; }
+  console.log(spent);
+  console.log(Arc.unwrapOrClone(rc2).s);
+  const m = new Arc(new Mutex(1)); const m2 = m.clone();
+  let refused = "";
+  try { Arc.unwrapOrClone(m); } catch (e) { refused = (e as Error).name; }
+  console.log(refused, Arc.strongCount(m), Arc.strongCount(m2));
+  const a = new Arc([1, 2, 3]); const b = a.clone();
+  const r = spawn(() => Arc.unwrapOrClone(a).length); const t = spawn(() => Arc.unwrapOrClone(b).length);
+  console.log(r.join(), t.join());
+}`);
+    expect(result.errors).toEqual([]);
+    expect(result.lines).toEqual(['test!', 'changed test! 1', 'use of dropped value: this Arc was dropped', 'test!', 'TypeError 2 2', '3 3']);
+  });
+});
