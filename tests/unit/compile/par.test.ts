@@ -72,6 +72,19 @@ function main() {
     expect(capturesOf(source)).toEqual([['a'], ['b'], ['a'], ['b'], ['a'], ['n'], ['a']]);
   });
 
+  it("lifts a builder's startHandler, exitHandler and panicHandler, the builder made in place or held in a const; not threadName's closure (it runs at build, here)", () => {
+    const source = `import { ThreadPoolBuilder } from "weft/par";
+function main() {
+  const a = 1, b = 2, c = 3, n = 4;
+  const builder = new ThreadPoolBuilder().numThreads(n).threadName((i) => "w" + i + n);
+  const pool = builder.startHandler((i) => a + i).exitHandler((i) => b + i).stackSize(n).panicHandler((e) => c).build();
+  const other = { startHandler: (f) => other };
+  other.startHandler(() => a);
+  return pool;
+}`;
+    expect(capturesOf(source)).toEqual([['a'], ['b'], ['c']]);
+  });
+
   it("does not take a pool's join for another object's join", () => {
     const source = `import { ThreadPoolBuilder } from "weft/par";
 function main(pool) {
