@@ -33,7 +33,7 @@
  * The rewrite is insertions on the closure's own lines, so lines and columns
  * still map back.
  */
-import type { AnyNode, Expression, Identifier, Pattern, Program } from 'acorn';
+import type { AnyNode, Expression, Function as FunctionNode, Identifier, Pattern, Program } from 'acorn';
 import type MagicString from 'magic-string';
 import { calleeName, liftedArgument, type Locate } from './closures.ts';
 import { childNodes, type Binding, type ScopeAnalysis } from './scope.ts';
@@ -158,7 +158,7 @@ export function moveIntoTasks(s: MagicString, closures: TaskClosure[]): void {
   for (const { node, captures, rebound, line } of closures) {
     const names = rebound.length === 0 ? '__weft.noNames' : `[${rebound.map((name) => JSON.stringify(name)).join(', ')}]`;
     // A closure with no parameters: calling it builds its future and runs nothing else, so the runtime may make it at the task's first poll.
-    const lazy = (node as { params?: unknown[] }).params?.length === 0 ? ', true' : '';
+    const lazy = (node as FunctionNode).params.length === 0 ? ', true' : '';
     s.appendLeft(node.start, `__weft.task(${line}, () => ({${captures.join(', ')}}), ${names}, ({${rebound.join(', ')}}) => (`);
     s.prependRight(node.end, `)${lazy})`);
   }
