@@ -33,7 +33,7 @@
  * The rewrite is insertions on the closure's own lines, so lines and columns
  * still map back.
  */
-import type { AnyNode, Expression, Function as FunctionNode, Identifier, Pattern, Program } from 'acorn';
+import type { AnyNode, CallExpression, Expression, Function as FunctionNode, Identifier, Pattern, Program } from 'acorn';
 import type MagicString from 'magic-string';
 import { calleeName, liftedArgument, type Locate } from './closures.ts';
 import { childNodes, type Binding, type ScopeAnalysis } from './scope.ts';
@@ -49,6 +49,37 @@ export interface TaskClosure {
   rebound: string[];
   /** The reader's line of the closure, for "moved into task 3 at line 7" (cheaper than a stack at every spawn). */
   line: number;
+  /**
+   * The closure is the first argument of weft/task's own `spawn` (imported from "weft/task", by name or through
+   * a namespace): the argument can be a record that only that `spawn` reads (move.ts TaskArg), where any other
+   * call gets a wrapper that is still the closure when called.
+   */
+  direct: boolean;
+}
+
+/** The call is weft/task's `spawn`, imported by name (`import { spawn as s } from "weft/task"`) or through a namespace import. */
+function isWeftTaskSpawn(call: CallExpression, analysis: ScopeAnalysis): boolean {
+  const callee = call.callee;
+  let local: Identifier;
+  let property: string | null = null;
+  if (callee.type === 'Identifier') local = callee;
+  else if (callee.type === 'MemberExpression' && !callee.computed && callee.object.type === 'Identifier' && callee.property.type === 'Identifier') {
+    local = callee.object;
+    property = callee.property.name;
+  } else return false;
+  const binding = analysis.referenceOf(local)?.binding;
+  if (binding?.kind !== 'import' || binding.scope !== analysis.moduleScope || binding.scope.node.type !== 'Program') return false;
+  for (const statement of binding.scope.node.body) {
+    if (statement.type !== 'ImportDeclaration' || statement.source.value !== 'weft/task') continue;
+    for (const specifier of statement.specifiers) {
+      if (specifier.local !== binding.id) continue;
+      if (specifier.type === 'ImportNamespaceSpecifier') return property === 'spawn';
+      if (specifier.type !== 'ImportSpecifier' || property !== null) return false;
+      const imported = specifier.imported.type === 'Identifier' ? specifier.imported.name : String(specifier.imported.value);
+      return imported === 'spawn';
+    }
+  }
+  return false;
 }
 
 function contains(outer: AnyNode, inner: AnyNode): boolean {
@@ -119,11 +150,15 @@ function isAsyncClosure(node: Expression): boolean {
 
 export function findTaskClosures(program: Program, analysis: ScopeAnalysis, locate: Locate): TaskClosure[] {
   const closures: Expression[] = [];
+  const direct = new Set<Expression>();
   const walk = (node: AnyNode): void => {
     if (node.type === 'CallExpression') {
       const name = calleeName(node, analysis);
       const arg = name !== null && TASK_SPAWNS.has(name) ? liftedArgument(node.arguments) : null;
-      if (arg !== null && isAsyncClosure(arg)) closures.push(arg);
+      if (arg !== null && isAsyncClosure(arg)) {
+        closures.push(arg);
+        if (arg === node.arguments[0] && isWeftTaskSpawn(node, analysis)) direct.add(arg);
+      }
     }
     for (const child of childNodes(node)) walk(child);
   };
@@ -149,17 +184,18 @@ export function findTaskClosures(program: Program, analysis: ScopeAnalysis, loca
       captures.push(binding.name);
       if (!written.has(binding)) rebound.push(binding.name);
     }
-    if (captures.length > 0) result.push({ node, captures, rebound, line: locate(node).line });
+    if (captures.length > 0) result.push({ node, captures, rebound, line: locate(node).line, direct: direct.has(node) });
   }
   return result;
 }
 
 export function moveIntoTasks(s: MagicString, closures: TaskClosure[]): void {
-  for (const { node, captures, rebound, line } of closures) {
+  for (const { node, captures, rebound, line, direct } of closures) {
     const names = rebound.length === 0 ? '__weft.noNames' : `[${rebound.map((name) => JSON.stringify(name)).join(', ')}]`;
     // A closure with no parameters: calling it builds its future and runs nothing else, so the runtime may make it at the task's first poll.
     const lazy = (node as FunctionNode).params.length === 0 ? ', true' : '';
-    s.appendLeft(node.start, `__weft.task(${line}, () => ({${captures.join(', ')}}), ${names}, ({${rebound.join(', ')}}) => (`);
+    // weft/task's own spawn reads a record (one short-lived object); any other call gets a closure that is still the closure.
+    s.appendLeft(node.start, `__weft.${direct ? 'taskArg' : 'task'}(${line}, () => ({${captures.join(', ')}}), ${names}, ({${rebound.join(', ')}}) => (`);
     s.prependRight(node.end, `)${lazy})`);
   }
 }

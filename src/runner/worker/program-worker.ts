@@ -21,7 +21,7 @@ import * as syncModule from '../../weft/sync.ts';
 import * as parModule from '../../weft/par.ts';
 import * as taskModule from '../../weft/task.ts';
 import { lowerAsync, lowerAsyncOnce, site } from '../../weft/task/async-fn.ts';
-import { NO_NAMES, taskClosure } from '../../weft/task/move.ts';
+import { NO_NAMES, taskArg, taskClosure } from '../../weft/task/move.ts';
 import { discardAwaited } from '../../weft/task/temporary.ts';
 import { isTaskFuture, runMain, TaskHang } from '../../weft/task/runtime.ts';
 import { formatArgs } from './format.ts';
@@ -88,6 +88,7 @@ const weftImports = {
   discardAwaited,
   // Async closures passed to weft/task's spawn: their captured handles move into the task (compile/task-closures.ts).
   task: taskClosure,
+  taskArg,
   noNames: NO_NAMES,
   // A throw leaving a block with `using` guards: they poison their lock when disposed (compile/using-unwind.ts).
   unwinding,

@@ -111,6 +111,31 @@ export function taskClosure(line: number, read: Moving['read'], rebound: Moving[
   return closure;
 }
 
+/**
+ * `__weft.taskArg` in compiled programs: an async closure written as the first argument of weft/task's own
+ * `spawn` (the compile step checks the import), which reads this record and nothing else does. Where
+ * `__weft.task` makes a wrapper closure, a record of its parts and a property on the wrapper, all kept by the
+ * task, this is one object that dies at the spawn: the task keeps only the factory (issue 15).
+ */
+export class TaskArg implements Moving {
+  readonly line: number;
+  readonly read: Moving['read'];
+  readonly rebound: Moving['rebound'];
+  readonly factory: Moving['factory'];
+  readonly lazy: boolean;
+  constructor(line: number, read: Moving['read'], rebound: Moving['rebound'], factory: Moving['factory'], lazy: boolean) {
+    this.line = line;
+    this.read = read;
+    this.rebound = rebound;
+    this.factory = factory;
+    this.lazy = lazy;
+  }
+}
+
+export function taskArg(line: number, read: Moving['read'], rebound: Moving['rebound'], factory: Moving['factory'], lazy = false): TaskArg {
+  return new TaskArg(line, read, rebound, factory, lazy);
+}
+
 /** `__weft.noNames` in compiled programs: the rebound names of a spawned closure that rebinds none (one array, not one per spawn). */
 export const NO_NAMES: readonly string[] = Object.freeze([]);
 
@@ -142,7 +167,7 @@ function taskLabel(id: number, name: string | undefined): string {
 export function takeCaptures(value: unknown, api: string, id: number, name: string | undefined, owned: object[]): Future<unknown>;
 export function takeCaptures(value: unknown, api: string, id: number, name: string | undefined, owned: object[], defer: true): Future<unknown> | TaskFactory;
 export function takeCaptures(value: unknown, api: string, id: number, name: string | undefined, owned: object[], defer = false): Future<unknown> | TaskFactory {
-  const moving = typeof value === 'function' ? (value as { [MOVING]?: Moving })[MOVING] : undefined;
+  const moving = value instanceof TaskArg ? value : typeof value === 'function' ? (value as { [MOVING]?: Moving })[MOVING] : undefined;
   if (moving === undefined) {
     const future = intoFuture<unknown>(value, api);
     if (future instanceof AsyncFn) takeArguments(future, id, name, owned);

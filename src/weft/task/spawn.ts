@@ -76,11 +76,13 @@ function panicMessage(id: number, panic: unknown): string {
  * code usually unwraps), and an aborted task throws a JoinError whose
  * `isCancelled()` is true.
  */
+/** JoinHandle's #waker once the task's outcome was given out. */
+const TAKEN = Symbol('taken');
+
 export class JoinHandle<T> implements Future<T> {
   readonly #task: Task;
-  #waker: Waker | null = null;
-  /** Its outcome was given out (awaited, or by `result()`). */
-  #taken = false;
+  /** The waker registered with the task, or TAKEN once its outcome was given out (awaited, or by `result()`): one field, as 100,000 handles waiting to be awaited each keep theirs (issue 15). */
+  #waker: Waker | typeof TAKEN | null = null;
   declare then: Awaitable<T>['then'];
 
   constructor(task: Task) {
@@ -88,7 +90,7 @@ export class JoinHandle<T> implements Future<T> {
   }
 
   poll(cx: Context): Poll<T> {
-    if (this.#taken) {
+    if (this.#waker === TAKEN) {
       throw new Error("this JoinHandle was already awaited: a task's result is taken once (in Rust, awaiting the handle again is a \"use of moved value\"); keep the value the first await gave");
     }
     const task = this.#task;
@@ -96,7 +98,8 @@ export class JoinHandle<T> implements Future<T> {
     const ended = task.ended;
     if (ended === NOT_ENDED) {
       const waker = cx.waker();
-      if (this.#waker === null || !this.#waker.willWake(waker)) {
+      const registered = this.#waker;
+      if (registered === null || !registered.willWake(waker)) {
         this.#forget();
         this.#waker = waker;
         (task.onDone ??= []).push(waker);
@@ -104,7 +107,7 @@ export class JoinHandle<T> implements Future<T> {
       return PENDING;
     }
     this.#forget();
-    this.#taken = true;
+    this.#waker = TAKEN;
     if (ended === ENDED_OK) return Poll.ready(task.result as T);
     if (ended === PANICKED) throw task.result;
     throw new JoinError(task.id, true);
@@ -126,9 +129,9 @@ export class JoinHandle<T> implements Future<T> {
           handle.poll(cx);
           return PENDING;
         }
-        if (handle.#taken) return handle.poll(cx) as never; // throws: already awaited
+        if (handle.#waker === TAKEN) return handle.poll(cx) as never; // throws: already awaited
         handle.#forget();
-        handle.#taken = true;
+        handle.#waker = TAKEN;
         return Poll.ready(resultOf<T>(task));
       },
       describe: () => handle.describe(),
@@ -138,10 +141,12 @@ export class JoinHandle<T> implements Future<T> {
     return awaitable(future);
   }
 
+  /** No longer registered with the task (an outcome given out stays given out). */
   #forget(): void {
-    if (this.#waker === null) return;
+    const waker = this.#waker;
+    if (waker === null || waker === TAKEN) return;
     const onDone = this.#task.onDone;
-    const i = onDone === null ? -1 : onDone.indexOf(this.#waker);
+    const i = onDone === null ? -1 : onDone.indexOf(waker);
     if (i >= 0) onDone!.splice(i, 1);
     this.#waker = null;
   }
@@ -204,11 +209,26 @@ export function spawn<T>(future: IntoFuture<T> | (() => IntoFuture<T>), options?
   return new JoinHandle<T>(spawnTask(runtimeOrThrow('spawn'), future, 'spawn', options?.name));
 }
 
+/**
+ * What a spawn's moved handles are gathered in: one array for every spawn, copied out for the rare task that
+ * owns something (an empty array per task was kept by each of them). Null while a spawn is using it, should
+ * moving a handle ever spawn again.
+ */
+let ownedScratch: object[] | null = [];
+
 /** A new task of `runtime` running `value`; an async closure's captured handles move into it (move.ts). */
 function spawnTask(runtime: Runtime, value: unknown, api: string, name?: string): Task {
   const id = runtime.nextTaskId();
-  const owned: object[] = [];
-  const made = takeCaptures(value, api, id, name, owned, true);
+  const scratch = ownedScratch;
+  ownedScratch = null;
+  const owned = scratch ?? [];
+  let made: ReturnType<typeof takeCaptures>;
+  try {
+    made = takeCaptures(value, api, id, name, owned, true);
+  } finally {
+    if (scratch !== null) ownedScratch = scratch;
+  }
+  const taken = owned.length === 0 ? null : owned === scratch ? owned.splice(0) : owned;
   let task: Task;
   if (typeof made === 'function') {
     // Made into its future at its first poll (move.ts takeCaptures).
@@ -217,7 +237,7 @@ function spawnTask(runtime: Runtime, value: unknown, api: string, name?: string)
   } else {
     task = runtime.spawn(made, name);
   }
-  if (owned.length > 0) task.owned = owned;
+  if (taken !== null) task.owned = taken;
   return task;
 }
 

@@ -114,10 +114,34 @@ describe('async lowering', () => {
     );
     const generated = compile(source).code.split('\n');
     // `id` is assigned by the loop, so it stays shared; `h` is not initialized until spawn returns, `later` comes after, `shared` is module-level.
-    expect(generated[7]).toContain('spawn(__weft.task(7, () => ({tx1, id}), ["tx1"], ({tx1}) => (');
+    // weft/task's own spawn: a record only it reads (`taskArg`).
+    expect(generated[7]).toContain('spawn(__weft.taskArg(7, () => ({tx1, id}), ["tx1"], ({tx1}) => (');
     // No parameters: the runtime may make its future at the task's first poll (`, true`).
     expect(generated[7]).toMatch(/return h; }, this\);}\), true\)\);$/);
     expect(generated[10]).not.toContain('__weft.task');
+  });
+
+  it('hands weft/task\'s own spawn a record, and any other spawn a closure that is still the closure', () => {
+    const source = lines(
+      'import { spawn as go, JoinSet } from "weft/task";',
+      'import * as task from "weft/task";',
+      'function spawn(f) { return f(); }',
+      'async function main() {',
+      '  const x = [1];',
+      '  go(async () => x);',
+      '  task.spawn(async () => x);',
+      '  spawn(async () => x);',
+      '  new JoinSet().spawn(async () => x);',
+      '  go(async () => x, { name: "n" });',
+      '}',
+    );
+    const generated = compile(source).code.split('\n');
+    expect(generated[6]).toContain('go(__weft.taskArg(6,');
+    expect(generated[7]).toContain('task.spawn(__weft.taskArg(7,');
+    // The reader's own function named spawn calls what it is given: a wrapper closure.
+    expect(generated[8]).toContain('spawn(__weft.task(8,');
+    expect(generated[9]).toContain('.spawn(__weft.task(9,');
+    expect(generated[10]).toContain('go(__weft.taskArg(10,');
   });
 
   it('names what it cannot lower, at the reader\'s line', () => {

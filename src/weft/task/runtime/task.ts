@@ -51,14 +51,22 @@ export interface Schedule {
  * task, which is harmless once it finished): one object where there were
  * three, for the many tasks that live only a poll or two.
  */
+/** What few tasks have (a name, handles they own, a remote abort, timers that waited, traced busy time): one record, made when one is set. */
+class Rare {
+  name: string | undefined = undefined;
+  owned: object[] | null = null;
+  remoteAbort = 0;
+  busyMs = 0;
+  timers = 0;
+}
+
+/** Task.#flags: how the task ended (NOT_ENDED … CANCELLED) in the low bits, and whether an abort was requested. */
+const ENDED_MASK = 3;
+const ABORT_REQUESTED = 4;
+
 export class Task extends Context {
   /** Its id; a LocalSet's task made before any runtime ran it gets it when one adopts it (scheduler.ts `adopt`). */
   id: number;
-  /** Its name, if it was given one (`spawn(f, { name })`; main's task is 'main'). */
-  readonly #name: string | undefined;
-  get name(): string {
-    return this.#name ?? `task ${this.id}`;
-  }
   /**
    * Its future, or, until its first poll, the factory of a spawned async closure with no parameters (`defer`),
    * whose bindings wait in #result, unused until the task ends: no field of their own in every task.
@@ -74,21 +82,23 @@ export class Task extends Context {
   }
   state = IDLE;
   /**
-   * How it ended (NOT_ENDED, ENDED_OK, PANICKED, CANCELLED) and its value or panic: two fields read as `outcome`,
-   * where an outcome object per task was kept by every finished task not yet awaited (issue 15).
+   * How it ended (NOT_ENDED, ENDED_OK, PANICKED, CANCELLED) and whether an abort was requested, in one number, and
+   * its value or panic: read as `outcome`, where an outcome object per task was kept by every finished task not yet
+   * awaited (issue 15). A task's fields are copied by every young collection while it lives, and a program that
+   * spawns 100,000 tasks keeps them all: each field is 8 bytes a task in Node (no pointer compression).
    */
-  #ended = NOT_ENDED;
+  #flags = NOT_ENDED;
   #result: unknown = undefined;
   /** NOT_ENDED, ENDED_OK, PANICKED or CANCELLED. */
   get ended(): number {
-    return this.#ended;
+    return this.#flags & ENDED_MASK;
   }
   /** Its value (ENDED_OK) or panic (PANICKED). */
   get result(): unknown {
     return this.#result;
   }
   get outcome(): TaskOutcome | undefined {
-    switch (this.#ended) {
+    switch (this.#flags & ENDED_MASK) {
       case ENDED_OK:
         return { kind: 'ok', value: this.#result };
       case PANICKED:
@@ -100,14 +110,54 @@ export class Task extends Context {
     }
   }
   set outcome(outcome: TaskOutcome) {
-    this.#ended = outcome.kind === 'ok' ? ENDED_OK : outcome.kind === 'panic' ? PANICKED : CANCELLED;
+    const ended = outcome.kind === 'ok' ? ENDED_OK : outcome.kind === 'panic' ? PANICKED : CANCELLED;
+    this.#flags = (this.#flags & ~ENDED_MASK) | ended;
     this.#result = outcome.kind === 'ok' ? outcome.value : outcome.kind === 'panic' ? outcome.error : undefined;
   }
-  abortRequested = false;
+  /** An abort was requested (JoinHandle.abort, an AbortHandle): the task is cancelled at its next await. */
+  get abortRequested(): boolean {
+    return (this.#flags & ABORT_REQUESTED) !== 0;
+  }
+  set abortRequested(requested: boolean) {
+    this.#flags = requested ? this.#flags | ABORT_REQUESTED : this.#flags & ~ABORT_REQUESTED;
+  }
+  /** What few tasks have, or null. */
+  #rare: Rare | null = null;
+  #rareOrNew(): Rare {
+    return (this.#rare ??= new Rare());
+  }
   /** Handles the task took from its spawner (move.ts), dropped when it ends; null when none. */
-  owned: object[] | null = null;
+  get owned(): object[] | null {
+    return this.#rare === null ? null : this.#rare.owned;
+  }
+  set owned(owned: object[] | null) {
+    if (owned !== null || this.#rare !== null) this.#rareOrNew().owned = owned;
+  }
   /** The run-memory record of its AbortHandle once one crossed into another thread (spawn.ts), else 0. */
-  remoteAbort = 0;
+  get remoteAbort(): number {
+    return this.#rare === null ? 0 : this.#rare.remoteAbort;
+  }
+  set remoteAbort(addr: number) {
+    this.#rareOrNew().remoteAbort = addr;
+  }
+  /** Time spent in polls, measured only when the run is traced (two clock reads per poll otherwise saved). */
+  get busyMs(): number {
+    return this.#rare === null ? 0 : this.#rare.busyMs;
+  }
+  set busyMs(ms: number) {
+    this.#rareOrNew().busyMs = ms;
+  }
+  /** How many sleeps (weft/task's sleep, sleepUntil, timeout…) waited in its polls, each counted once. */
+  get timers(): number {
+    return this.#rare === null ? 0 : this.#rare.timers;
+  }
+  set timers(count: number) {
+    this.#rareOrNew().timers = count;
+  }
+  /** Its name, if it was given one (`spawn(f, { name })`; main's task is 'main'). */
+  get name(): string {
+    return this.#rare?.name ?? `task ${this.id}`;
+  }
   /** Woken when the task finishes: whoever awaits its JoinHandle, a JoinSet (made on the first, most tasks have one or none). */
   onDone: Waker[] | null = null;
   /** Neighbours in the runtime's list of live tasks (an intrusive list: no allocation per spawn). */
@@ -115,19 +165,15 @@ export class Task extends Context {
   next: Task | null = null;
   /** The runtime that runs it: a woken task is queued there, an aborted one cancelled there (a LocalSet until a runtime adopts it). */
   runtime: Schedule;
-  // Stats (Tokio's task metrics): polls, wakes, busy time, the line it awaits at.
+  // Stats (Tokio's task metrics): polls and wakes (busy time and timers are in #rare).
   polls = 0;
   wakes = 0;
-  /** Time spent in polls, measured only when the run is traced (two clock reads per poll otherwise saved). */
-  busyMs = 0;
-  /** How many sleeps (weft/task's sleep, sleepUntil, timeout…) waited in its polls, each counted once. */
-  timers = 0;
 
   constructor(runtime: Schedule, id: number, name: string | undefined, future: Future<unknown> | null) {
     super(SELF_WAKING);
     this.runtime = runtime;
     this.id = id;
-    this.#name = name;
+    if (name !== undefined) this.#rareOrNew().name = name;
     this.#future = future;
   }
 
@@ -177,7 +223,8 @@ export class Task extends Context {
 
   /** How messages name the task: `task 3`, or `task 'main'` / `task 'reader'` when it has a name. */
   label(): string {
-    return this.#name === undefined ? `task ${this.id}` : `task '${this.#name}'`;
+    const name = this.#rare?.name;
+    return name === undefined ? `task ${this.id}` : `task '${name}'`;
   }
 }
 
