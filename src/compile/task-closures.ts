@@ -194,8 +194,12 @@ export function moveIntoTasks(s: MagicString, closures: TaskClosure[]): void {
     const names = rebound.length === 0 ? '__weft.noNames' : `[${rebound.map((name) => JSON.stringify(name)).join(', ')}]`;
     // A closure with no parameters: calling it builds its future and runs nothing else, so the runtime may make it at the task's first poll.
     const lazy = (node as FunctionNode).params.length === 0 ? ', true' : '';
+    // For weft/task's own spawn, a closure with no parameters is called in its factory, which then gives its future:
+    // one closure fewer to make at the task's first poll (the runtime would call it at once, with no `this` and no
+    // arguments, as the factory does; V8 drops the closure once it inlines the call).
+    const call = direct && lazy !== '' ? '()' : '';
     // weft/task's own spawn reads a record (one short-lived object); any other call gets a closure that is still the closure.
     s.appendLeft(node.start, `__weft.${direct ? 'taskArg' : 'task'}(${line}, () => ({${captures.join(', ')}}), ${names}, ({${rebound.join(', ')}}) => (`);
-    s.prependRight(node.end, `)${lazy})`);
+    s.prependRight(node.end, `)${call}${lazy})`);
   }
 }

@@ -116,8 +116,9 @@ describe('async lowering', () => {
     // `id` is assigned by the loop, so it stays shared; `h` is not initialized until spawn returns, `later` comes after, `shared` is module-level.
     // weft/task's own spawn: a record only it reads (`taskArg`).
     expect(generated[7]).toContain('spawn(__weft.taskArg(7, () => ({tx1, id}), ["tx1"], ({tx1}) => (');
-    // No parameters: the runtime may make its future at the task's first poll (`, true`).
-    expect(generated[7]).toMatch(/return h; }, this\);}\), true\)\);$/);
+    // No parameters: the runtime may make its future at the task's first poll (`, true`), and the factory gives
+    // that future, calling the closure itself (`)()`).
+    expect(generated[7]).toMatch(/return h; }, this\);}\)\(\), true\)\);$/);
     expect(generated[10]).not.toContain('__weft.task');
   });
 
@@ -140,6 +141,8 @@ describe('async lowering', () => {
     expect(generated[7]).toContain('task.spawn(__weft.taskArg(7,');
     // The reader's own function named spawn calls what it is given: a wrapper closure.
     expect(generated[8]).toContain('spawn(__weft.task(8,');
+    expect(generated[8]).toContain(', true)');
+    expect(generated[8]).not.toContain(')(), true)');
     expect(generated[9]).toContain('.spawn(__weft.task(9,');
     expect(generated[10]).toContain('go(__weft.taskArg(10,');
   });

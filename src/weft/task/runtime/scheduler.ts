@@ -25,7 +25,7 @@ import { blockWhileEqual } from '../../runtime/wait.ts';
 import { pollBegins, traceTaskExit, traceTaskPoll, traceTaskSpawn, tracing, tracingPolls } from '../../runtime/trace.ts';
 import { dropTaskOwned, forgetOwned } from '../move.ts';
 import { dropFuture, type Future, type Poll, type Waker } from '../future.ts';
-import { DONE, IDLE, QUEUED, RUNNING, RUNNING_WOKEN, runningTask, setRunningTask, Task, whereAwaiting, type Schedule, type TaskOutcome } from './task.ts';
+import { DONE, IDLE, QUEUED, RUNNING, RUNNING_WOKEN, runningTask, setRunningTask, Task, whereAwaiting, CANCELLED, ENDED_OK, PANICKED, type Schedule } from './task.ts';
 import { sleepMs, TimeDriver } from './time-driver.ts';
 import { hangReport, reportPanic, syncGuards, traceHeldAcrossAwait } from './diagnostics.ts';
 
@@ -251,9 +251,9 @@ export class Runtime implements Schedule {
       // A future whose poll panicked is dropped as the panic unwinds (Tokio's harness drops it inside its panic
       // guard), so a hand-written future's [Symbol.dispose] runs; an async function's own cleanup ran already.
       const at = this.#dropPanicked(task);
-      this.#finish(task, { kind: 'panic', error: panic }, at);
+      this.#finish(task, PANICKED, panic, at);
     } else if (result!.ready) {
-      this.#finish(task, { kind: 'ok', value: result!.value });
+      this.#finish(task, ENDED_OK, result!.value);
     } else {
       if (guardsBefore !== undefined) traceHeldAcrossAwait(task, guardsBefore);
       if (task.state === RUNNING_WOKEN || task.abortRequested) {
@@ -287,41 +287,47 @@ export class Runtime implements Schedule {
     task.future = null;
     task.state = RUNNING;
     setRunningTask(task);
-    let outcome: TaskOutcome = { kind: 'cancelled' };
+    let ended: typeof CANCELLED | typeof PANICKED = CANCELLED;
+    let panic: unknown;
     try {
       dropFuture(future);
     } catch (error) {
       // Cleanup that panics while the task is cancelled: the task ends as panicked (Tokio's cancel_task stores
       // JoinError::Panic with the payload of a panicking drop), reported like any task's panic.
-      outcome = { kind: 'panic', error };
+      ended = PANICKED;
+      panic = error;
     } finally {
       setRunningTask(null);
     }
-    this.#finish(task, outcome, at);
+    this.#finish(task, ended, panic, at);
   }
 
-  /** `at`: where a cancelled task was suspended (its future is gone by now); the others' is read from their future. */
-  #finish(task: Task, outcome: TaskOutcome, at?: { line: number; column: number }): void {
+  /**
+   * Ends `task`: ENDED_OK with its value, PANICKED with its panic, or CANCELLED (no outcome object per task).
+   * `at`: where a cancelled task was suspended (its future is gone by now); the others' is read from their future.
+   */
+  #finish(task: Task, ended: typeof ENDED_OK | typeof PANICKED | typeof CANCELLED, value: unknown, at?: { line: number; column: number }): void {
     if (this.#traced) {
       const { line, column } = task.future !== null ? whereAwaiting(task.future) : (at ?? { line: 0, column: 0 });
-      traceTaskExit(task.id, line, column, task.polls, task.wakes, task.busyMs * 1000, outcome.kind, this.time.clockForTrace(), task.timers);
+      const kind = ended === ENDED_OK ? 'ok' : ended === PANICKED ? 'panic' : 'cancelled';
+      traceTaskExit(task.id, line, column, task.polls, task.wakes, task.busyMs * 1000, kind, this.time.clockForTrace(), task.timers);
     }
     task.future = null;
     const owned = task.owned;
     if (owned !== null) {
       // Its captures are dropped with the future, before anyone sees the outcome (as Tokio drops a task's future first).
       task.owned = null;
-      if (outcome.kind === 'ok') forgetOwned(outcome.value, owned);
+      if (ended === ENDED_OK) forgetOwned(value, owned);
       const previous = runningTask();
       setRunningTask(task);
       try {
-        dropTaskOwned(owned, outcome.kind === 'panic');
+        dropTaskOwned(owned, ended === PANICKED);
       } finally {
         setRunningTask(previous);
       }
     }
     task.state = DONE;
-    task.outcome = outcome;
+    task.end(ended, value);
     // Other threads holding its AbortHandle see it finished.
     if (task.remoteAbort !== 0 && hasContext()) Atomics.store(context().memory.i32, (task.remoteAbort >> 2) + 1, 1);
     if (task.prev !== null) task.prev.next = task.next;
@@ -329,7 +335,7 @@ export class Runtime implements Schedule {
     if (task.next !== null) task.next.prev = task.prev;
     else if (this.#last === task) this.#last = task.prev;
     task.prev = task.next = null;
-    if (outcome.kind === 'panic' && task.id !== 0) reportPanic(task, outcome.error);
+    if (ended === PANICKED && task.id !== 0) reportPanic(task, value);
     const onDone = task.onDone;
     task.onDone = null;
     if (onDone !== null) for (const waker of onDone) waker.wake();

@@ -21,7 +21,7 @@ export const RUNNING = 2;
 export const RUNNING_WOKEN = 3;
 export const DONE = 4;
 
-/** The factory the compile step wraps a spawned async closure in (move.ts): given the bindings of what it moved, the closure. */
+/** The factory the compile step wraps a spawned async closure in (move.ts): given the bindings of what it moved, the closure, or (for weft/task's own spawn of a closure with no parameters) the closure's future. */
 export type TaskFactory = (moved: Record<string, unknown>) => Function;
 
 /** The bindings of a closure that rebinds no variable. */
@@ -29,9 +29,9 @@ export const NO_BINDINGS: Record<string, unknown> = Object.freeze({});
 
 /** How a task ended (Task.ended). */
 export const NOT_ENDED = 0;
-export const ENDED_OK = 1;
-export const PANICKED = 2;
-export const CANCELLED = 3;
+export const ENDED_OK = 1 as const;
+export const PANICKED = 2 as const;
+export const CANCELLED = 3 as const;
 
 export type TaskOutcome = { kind: 'ok'; value: unknown } | { kind: 'panic'; error: unknown } | { kind: 'cancelled' };
 
@@ -113,6 +113,11 @@ export class Task extends Context {
     const ended = outcome.kind === 'ok' ? ENDED_OK : outcome.kind === 'panic' ? PANICKED : CANCELLED;
     this.#flags = (this.#flags & ~ENDED_MASK) | ended;
     this.#result = outcome.kind === 'ok' ? outcome.value : outcome.kind === 'panic' ? outcome.error : undefined;
+  }
+  /** Ends it: ENDED_OK with its value, PANICKED with its panic, or CANCELLED. */
+  end(ended: typeof ENDED_OK | typeof PANICKED | typeof CANCELLED, value: unknown): void {
+    this.#flags = (this.#flags & ~ENDED_MASK) | ended;
+    this.#result = ended === CANCELLED ? undefined : value;
   }
   /** An abort was requested (JoinHandle.abort, an AbortHandle): the task is cancelled at its next await. */
   get abortRequested(): boolean {
