@@ -128,7 +128,10 @@ export class Runtime implements Schedule {
     if (this.#last !== null) this.#last.next = task;
     else this.#first = task;
     this.#last = task;
-    if (this.#traced) traceTaskSpawn(id, this.time.clockForTrace());
+    if (this.#traced) {
+      task.counted(); // its wakes are counted from now on
+      traceTaskSpawn(id, this.time.clockForTrace());
+    }
     task.state = QUEUED;
     this.enqueue(task);
   }
@@ -225,7 +228,7 @@ export class Runtime implements Schedule {
 
   #poll(task: Task): void {
     task.state = RUNNING;
-    task.polls++;
+    if (this.#traced) task.polled();
     setRunningTask(task);
     const started = this.#traced ? performance.now() : 0;
     const begun = this.#tracePolls ? pollBegins() : undefined;

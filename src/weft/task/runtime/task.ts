@@ -51,18 +51,25 @@ export interface Schedule {
  * task, which is harmless once it finished): one object where there were
  * three, for the many tasks that live only a poll or two.
  */
-/** What few tasks have (a name, handles they own, a remote abort, timers that waited, traced busy time): one record, made when one is set. */
+/**
+ * What few tasks have (a name, handles they own, a remote abort, timers that waited, and in a traced run its
+ * counts of polls and wakes and its busy time): one record, made when one is set.
+ */
 class Rare {
   name: string | undefined = undefined;
   owned: object[] | null = null;
   remoteAbort = 0;
   busyMs = 0;
   timers = 0;
+  polls = 0;
+  wakes = 0;
 }
 
-/** Task.#flags: how the task ended (NOT_ENDED … CANCELLED) in the low bits, and whether an abort was requested. */
-const ENDED_MASK = 3;
-const ABORT_REQUESTED = 4;
+/** Task.#flags: its state (IDLE … DONE) in bits 0-2, how it ended (NOT_ENDED … CANCELLED) in bits 3-4, whether an abort was requested in bit 5. */
+const STATE_MASK = 7;
+const ENDED_SHIFT = 3;
+const ENDED_MASK = 3 << ENDED_SHIFT;
+const ABORT_REQUESTED = 1 << 5;
 
 export class Task extends Context {
   /** Its id; a LocalSet's task made before any runtime ran it gets it when one adopts it (scheduler.ts `adopt`). */
@@ -80,25 +87,31 @@ export class Task extends Context {
   set future(future: Future<unknown> | null) {
     this.#future = future;
   }
-  state = IDLE;
+  /** IDLE, QUEUED, RUNNING, RUNNING_WOKEN or DONE. */
+  get state(): number {
+    return this.#flags & STATE_MASK;
+  }
+  set state(state: number) {
+    this.#flags = (this.#flags & ~STATE_MASK) | state;
+  }
   /**
-   * How it ended (NOT_ENDED, ENDED_OK, PANICKED, CANCELLED) and whether an abort was requested, in one number, and
+   * Its state, how it ended (NOT_ENDED, ENDED_OK, PANICKED, CANCELLED) and whether an abort was requested, in one number, and
    * its value or panic: read as `outcome`, where an outcome object per task was kept by every finished task not yet
    * awaited (issue 15). A task's fields are copied by every young collection while it lives, and a program that
    * spawns 100,000 tasks keeps them all: each field is 8 bytes a task in Node (no pointer compression).
    */
-  #flags = NOT_ENDED;
+  #flags = IDLE | (NOT_ENDED << ENDED_SHIFT);
   #result: unknown = undefined;
   /** NOT_ENDED, ENDED_OK, PANICKED or CANCELLED. */
   get ended(): number {
-    return this.#flags & ENDED_MASK;
+    return (this.#flags & ENDED_MASK) >> ENDED_SHIFT;
   }
   /** Its value (ENDED_OK) or panic (PANICKED). */
   get result(): unknown {
     return this.#result;
   }
   get outcome(): TaskOutcome | undefined {
-    switch (this.#flags & ENDED_MASK) {
+    switch ((this.#flags & ENDED_MASK) >> ENDED_SHIFT) {
       case ENDED_OK:
         return { kind: 'ok', value: this.#result };
       case PANICKED:
@@ -111,12 +124,12 @@ export class Task extends Context {
   }
   set outcome(outcome: TaskOutcome) {
     const ended = outcome.kind === 'ok' ? ENDED_OK : outcome.kind === 'panic' ? PANICKED : CANCELLED;
-    this.#flags = (this.#flags & ~ENDED_MASK) | ended;
+    this.#flags = (this.#flags & ~ENDED_MASK) | (ended << ENDED_SHIFT);
     this.#result = outcome.kind === 'ok' ? outcome.value : outcome.kind === 'panic' ? outcome.error : undefined;
   }
   /** Ends it: ENDED_OK with its value, PANICKED with its panic, or CANCELLED. */
   end(ended: typeof ENDED_OK | typeof PANICKED | typeof CANCELLED, value: unknown): void {
-    this.#flags = (this.#flags & ~ENDED_MASK) | ended;
+    this.#flags = (this.#flags & ~ENDED_MASK) | (ended << ENDED_SHIFT);
     this.#result = ended === CANCELLED ? undefined : value;
   }
   /** An abort was requested (JoinHandle.abort, an AbortHandle): the task is cancelled at its next await. */
@@ -170,9 +183,21 @@ export class Task extends Context {
   next: Task | null = null;
   /** The runtime that runs it: a woken task is queued there, an aborted one cancelled there (a LocalSet until a runtime adopts it). */
   runtime: Schedule;
-  // Stats (Tokio's task metrics): polls and wakes (busy time and timers are in #rare).
-  polls = 0;
-  wakes = 0;
+  /** Tokio's task metrics, for the trace: counted in a traced run (`counted()`), else 0. */
+  get polls(): number {
+    return this.#rare === null ? 0 : this.#rare.polls;
+  }
+  get wakes(): number {
+    return this.#rare === null ? 0 : this.#rare.wakes;
+  }
+  /** A traced run counts this task's polls and wakes: it gets its record now. */
+  counted(): void {
+    this.#rareOrNew();
+  }
+  /** One more poll, counted if the run is traced (the scheduler calls this only then). */
+  polled(): void {
+    this.#rareOrNew().polls++;
+  }
 
   constructor(runtime: Schedule, id: number, name: string | undefined, future: Future<unknown> | null) {
     super(SELF_WAKING);
@@ -205,7 +230,8 @@ export class Task extends Context {
 
   /** Called through the task's Waker. */
   wake(): void {
-    this.wakes++;
+    const rare = this.#rare;
+    if (rare !== null) rare.wakes++;
     switch (this.state) {
       case IDLE:
         this.state = QUEUED;
