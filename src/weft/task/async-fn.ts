@@ -20,6 +20,9 @@ export const site = { line: 0, column: 0 };
 
 const NO_ARGS: unknown[] = [];
 
+/** AsyncFn.#at: line * AT_LINE + column. */
+const AT_LINE = 1 << 20;
+
 /** AsyncFn's flags: it finished; its body returned a future it runs on into (`return other()` without `await`, as TypeScript types it); its body is a plain function, not a generator (an async function with no `await` of its own, compile/async-lowering.ts). */
 const DONE = 1;
 const ADOPTING = 2;
@@ -28,22 +31,28 @@ const ONCE = 4;
 type Body = (this: unknown, ...args: unknown[]) => Generator<unknown, unknown, unknown>;
 
 export class AsyncFn<T> implements Future<T> {
-  #body: Body | null;
+  /** Its body until the first poll, then the body's generator (null once it finished, or when the body is a plain function): one field. */
+  #code: Body | Generator<unknown, unknown, unknown> | null;
   #self: unknown;
   #args: ArrayLike<unknown> | undefined;
-  #generator: Generator<unknown, unknown, unknown> | null = null;
   #awaiting: Future<unknown> | null = null;
   /** DONE | ADOPTING | ONCE: one field, not three (a future waiting in a task is kept alive until it runs: issue 15). */
   #flags: number;
   /** The task that first polled it: another task polling it while that one lives is awaiting one future twice. */
   #owner: Task | null = null;
+  /** The reader's line and column of the `await` this body is suspended at, as line * 2^20 + column (0 before the first poll). */
+  #at = 0;
   /** The reader's line of the `await` this body is suspended at (0 before the first poll). */
-  line = 0;
+  get line(): number {
+    return Math.floor(this.#at / AT_LINE);
+  }
   /** Its column (1-based), with `line`. */
-  column = 0;
+  get column(): number {
+    return this.#at % AT_LINE;
+  }
 
   constructor(body: Body, self: unknown, args: ArrayLike<unknown> | undefined, once = false) {
-    this.#body = body;
+    this.#code = body;
     this.#self = self;
     this.#args = args;
     this.#flags = once ? ONCE : 0;
@@ -62,13 +71,14 @@ export class AsyncFn<T> implements Future<T> {
         );
       }
     }
-    let generator = this.#generator;
+    const code = this.#code;
+    let generator = typeof code === 'function' ? null : code;
     let inner = this.#awaiting;
-    if (generator === null && (this.#flags & ADOPTING) === 0) {
-      const body = this.#body!;
+    if (typeof code === 'function') {
+      const body = code;
       const self = this.#self;
       const args = (this.#args ?? NO_ARGS) as unknown[];
-      this.#body = null;
+      this.#code = null;
       this.#self = this.#args = undefined;
       if ((this.#flags & ONCE) !== 0) {
         // The whole body, now: what it returns is the value, or a future it runs on into, as below.
@@ -86,7 +96,8 @@ export class AsyncFn<T> implements Future<T> {
         this.#flags |= ADOPTING;
         this.#awaiting = inner = isFuture(returned) ? returned : new PromiseFuture(returned);
       } else {
-        generator = this.#generator = body.apply(self, args);
+        generator = body.apply(self, args);
+        this.#code = generator;
       }
     }
     let input: unknown;
@@ -120,7 +131,7 @@ export class AsyncFn<T> implements Future<T> {
       }
       threw = false;
       if (step.done) {
-        this.#generator = null;
+        this.#code = null;
         // `return other()` in an async function: TypeScript types the result as other()'s value (a Promise's
         // `return` adopts it), so the future runs on into it. Rust would need the `.await`; the types here can't ask for it.
         const returned = step.value;
@@ -132,8 +143,7 @@ export class AsyncFn<T> implements Future<T> {
         this.#flags |= DONE;
         return Poll.ready(returned as T);
       }
-      this.line = site.line;
-      this.column = site.column;
+      this.#at = site.line * AT_LINE + Math.min(site.column, AT_LINE - 1);
       const awaited = step.value;
       if (isFuture(awaited)) inner = awaited;
       else if (isThenable(awaited)) inner = new PromiseFuture(awaited);
@@ -152,7 +162,7 @@ export class AsyncFn<T> implements Future<T> {
    */
   moveArguments(movable: (value: unknown) => boolean, move: (value: unknown) => unknown): void {
     const args = this.#args;
-    if (this.#generator !== null || args === undefined) return;
+    if (typeof this.#code !== 'function' || args === undefined) return;
     for (let i = 0; i < args.length; i++) {
       // Most spawned futures take plain data: nothing to copy then.
       if (movable(args[i])) {
@@ -176,9 +186,9 @@ export class AsyncFn<T> implements Future<T> {
     this.#flags |= DONE;
     const inner = this.#awaiting;
     this.#awaiting = null;
-    const generator = this.#generator;
-    this.#generator = null;
-    this.#body = null;
+    const code = this.#code;
+    const generator = typeof code === 'function' ? null : code;
+    this.#code = null;
     let failure: unknown;
     let failed = false;
     try {
