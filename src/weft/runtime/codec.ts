@@ -350,8 +350,17 @@ function writeCaptures(writer: Writer, captures: Record<string, unknown>, option
  * so reading it afterwards finds nothing, as Rust's moved Vec cannot be read.
  * A typed array moves its whole buffer. Borrowing (scoped threads) copies.
  */
+/** Marks encodeTree's stand-in for a buffer (transferOnMove): moving it detaches the buffer, as a transfer does. */
+const BUFFER_MOVE = Symbol('weft.bufferMove');
+
+/** True for encodeTree's stand-in for an ArrayBuffer or typed array's buffer, not a weft handle. */
+export function isBufferMove(handle: object): boolean {
+  return BUFFER_MOVE in handle;
+}
+
 function transferOnMove(buffer: ArrayBuffer): Encodable {
-  return {
+  const stand: Encodable & { [BUFFER_MOVE]?: true } = {
+    [BUFFER_MOVE]: true,
     [ENCODE]: () => {
       throw new Error('weft: a buffer is not a handle');
     },
@@ -359,6 +368,7 @@ function transferOnMove(buffer: ArrayBuffer): Encodable {
       if (!buffer.detached) buffer.transfer();
     },
   };
+  return stand;
 }
 
 /** A typed array or ArrayBuffer sent or captured again after it moved: empty now, as a moved Vec is gone in Rust. */
@@ -650,11 +660,23 @@ class Reader {
 export interface DecodeOptions {
   /** true when the decoding thread becomes the owner of the handles inside (a move); false for a borrow. */
   owned: boolean;
+  /** Receives each handle object decoded (a lock's guard remembers which handles it lent out: sync/value-cell.ts). */
+  handles?: object[];
 }
+
+/** Where readValue puts the handles it decodes, while a decodeValue with `handles` runs. */
+let decodedHandles: object[] | null = null;
 
 /** Decodes bytes made by encodeValue/encodeCaptures. `bytes` must not be a shared view. */
 export function decodeValue(bytes: Uint8Array, options: DecodeOptions): unknown {
-  return readValue(new Reader(bytes), options.owned);
+  if (options.handles === undefined) return readValue(new Reader(bytes), options.owned);
+  const outer = decodedHandles;
+  decodedHandles = options.handles;
+  try {
+    return readValue(new Reader(bytes), options.owned);
+  } finally {
+    decodedHandles = outer;
+  }
 }
 
 /** Decodes an encoding in place at `offset` of `view`, a fixed-length view of shared memory. */
@@ -751,7 +773,9 @@ function readValue(r: Reader, owned: boolean): unknown {
     case T.handle: {
       const kind = r.u8();
       const addr = r.i32();
-      return decodeHandle(kind, addr, owned);
+      const handle = decodeHandle(kind, addr, owned);
+      if (decodedHandles !== null) decodedHandles.push(handle);
+      return handle;
     }
     default:
       throw new Error(`weft internal error: bad value tag ${tag}`);

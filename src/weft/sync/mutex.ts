@@ -29,14 +29,14 @@ import { DROP_CONTENTS, holdGuard, releaseGuard } from '../runtime/ownership.ts'
 import { disposeDirectly, UNWINDING } from '../runtime/unwind.ts';
 import { describeThread } from '../runtime/thread-table.ts';
 import { PoisonError, refusePoisoned } from './errors.ts';
-import { dropValue, loadValue as loadCell, storeValue as storeCell, type CellLayout } from './value-cell.ts';
+import { dropValue, loadValue as loadCell, loadValueSeeing, storeValue as storeCell, writeBackValue, type CellLayout } from './value-cell.ts';
 
 const W = { lock: 0, poisoned: 1, kind: 2, ptr: 3, len: 4, holder: 5, number: 6 } as const;
 const CELL: CellLayout = { kind: W.kind, ptr: W.ptr, len: W.len, number: W.number };
 const WORDS = 8;
 /** Loads a thread makes watching a held Mutex before it sleeps on it. */
 const LOCK_WATCHES = 100;
-const Kind = { undefined: 0, number: 1 } as const;
+const Kind = { undefined: 0, number: 1, bytes: 2 } as const;
 
 /** Fixed-length views of one Mutex record (see the header comment), and its address. */
 interface RecordViews {
@@ -265,6 +265,9 @@ const TAKEN = Symbol('weft.mutexGuard.taken');
 /** @internal The key of MutexGuard's hook for Condvar; not exported from weft/sync. */
 export const WHILE_UNLOCKED = Symbol('weft.mutexGuard.whileUnlocked');
 
+/** What a guard that read a value other than a number decoded of it: the handles it lent out (value-cell.ts loadValueSeeing). */
+const seenBy = new WeakMap<object, object[]>();
+
 /** MutexGuard's state bits: the value copied in (or assigned), the lock released, a panic unwinding through its block. */
 const LOADED = 1;
 const RELEASED = 2;
@@ -324,7 +327,14 @@ export class MutexGuard<T> implements Owned, Disposable {
     if ((guard.#state & LOADED) !== 0) return;
     // A number is read straight from the record; anything else through the codec (value-cell.ts).
     const views = guard.#views;
-    guard.#value = views.words[W.kind] === Kind.number ? views.number[0] : loadValue(views.addr);
+    const kind = views.words[W.kind];
+    if (kind === Kind.number) guard.#value = views.number[0];
+    else if (kind === Kind.bytes) {
+      // What handles it lends out, so the write-back knows what was taken out, left in or put in (value-cell.ts).
+      const seen: object[] = [];
+      guard.#value = loadValueSeeing(views.addr, CELL, 'Mutex', seen);
+      seenBy.set(guard, seen);
+    } else guard.#value = loadValue(views.addr);
     guard.#state |= LOADED;
   }
 
@@ -374,7 +384,7 @@ export class MutexGuard<T> implements Owned, Disposable {
     const { threadId } = context();
     const { addr, words } = this.#views;
     const held = MutexGuard.#numberHeld(this);
-    if ((this.#state & LOADED) !== 0) storeValue(addr, this.#value, false);
+    if ((this.#state & LOADED) !== 0) MutexGuard.#writeBack(this);
     this.#value = undefined;
     // Marked released while unlocked, so a drop during the wait cannot unlock another thread's hold.
     this.#state = (this.#state & UNWOUND) | RELEASED;
@@ -448,7 +458,7 @@ export class MutexGuard<T> implements Owned, Disposable {
         views.number[0] = value;
         if (kind !== Kind.number) words[W.kind] = Kind.number;
       } else {
-        storeValue(views.addr, value, false);
+        MutexGuard.#writeBack(guard);
       }
     } finally {
       if (poison) words[W.poisoned] = 1;
@@ -456,6 +466,13 @@ export class MutexGuard<T> implements Owned, Disposable {
       unlockWord(words, W.lock);
       releaseGuard(ctx, guard);
     }
+  }
+
+  /** The value written back with Rust's ownership (value-cell.ts writeBackValue): handles put in move into the Mutex. */
+  static #writeBack(guard: MutexGuard<unknown>): void {
+    const seen = seenBy.get(guard) ?? null;
+    if (seen !== null) seenBy.delete(guard);
+    writeBackValue(guard.#views.addr, CELL, guard.#value, 'a Mutex', seen);
   }
 
   toString(): string {

@@ -36,7 +36,7 @@ import { readPoint, yieldPoint } from '../runtime/scheduler.ts';
 import { PoisonError, refusePoisoned } from './errors.ts';
 import { deepFreeze } from './plain-data.ts';
 import { spend } from './mutex.ts';
-import { dropValue, loadValue, storeValue, type CellLayout } from './value-cell.ts';
+import { dropValue, loadValue, loadValueSeeing, storeValue, writeBackValue, type CellLayout } from './value-cell.ts';
 import {
   downgradeWord,
   isReadLockable,
@@ -371,10 +371,22 @@ export class RwLockWriteGuard<T> implements Owned, Disposable {
   get value(): T {
     this.#assertHeld();
     if (!this.#loaded) {
-      this.#value = loadValue(this.#addr, CELL, 'RwLock') as T;
+      const seen: object[] = [];
+      this.#value = loadValueSeeing(this.#addr, CELL, 'RwLock', seen) as T;
+      this.#seen = seen;
       this.#loaded = true;
     }
     return this.#value as T;
+  }
+
+  /** The handles its read of the value lent out, or null if it never read it (value-cell.ts writeBackValue). */
+  #seen: object[] | null = null;
+
+  /** The value written back with Rust's ownership: handles put in move into the RwLock. */
+  #writeBack(): void {
+    const seen = this.#seen;
+    this.#seen = null;
+    writeBackValue(this.#addr, CELL, this.#value, 'an RwLock', seen);
   }
 
   set value(next: T) {
@@ -414,7 +426,7 @@ export class RwLockWriteGuard<T> implements Owned, Disposable {
     context().owned.delete(this);
     const i32 = context().memory.i32;
     const base = this.#addr >> 2;
-    if (this.#loaded) storeValue(this.#addr, CELL, this.#value);
+    if (this.#loaded) this.#writeBack();
     Atomics.store(i32, base + W.writer, 0);
     countRead(this.#addr, 1);
     // Rust's futex downgrade: the write bits become one reader, atomically.
@@ -445,7 +457,7 @@ export class RwLockWriteGuard<T> implements Owned, Disposable {
     const i32 = context().memory.i32;
     const base = this.#addr >> 2;
     try {
-      if (this.#loaded) storeValue(this.#addr, CELL, this.#value);
+      if (this.#loaded) this.#writeBack();
     } finally {
       if (poison) Atomics.store(i32, base + W.poisoned, 1);
       Atomics.store(i32, base + W.writer, 0);

@@ -15,14 +15,21 @@
  *           a load is an error. The record itself stays (a handle to it may
  *           still lock it, in a program Rust would not compile), so nothing
  *           can write into memory given to something else.
- *   kind 4  as 2, written back by a guard with handles in it: those were
- *           copied, not moved (a handle pushed into a guard's value is still
- *           its thread's, which drops it), so dropping the primitive frees
- *           the bytes but drops none of them.
+ *   kind 4  as 2, written back by OnceLock's getMut with handles in it:
+ *           those were copied, not moved (a handle pushed into the value is
+ *           still its thread's, which drops it), so dropping the primitive
+ *           frees the bytes but drops none of them.
+ *
+ * A Mutex's or RwLock's guard writes its value back as Rust's `&mut` would
+ * have changed it (writeBackValue): handles it put in move into the lock,
+ * handles it took out become its thread's, handles that stayed stay the
+ * lock's, and what an assignment overwrote unseen is dropped. The value
+ * stays kind 2, so the lock's drop drops what it holds.
  */
 import { context } from '../runtime/context.ts';
-import { decodeValue, encodeLent, encodeValue } from '../runtime/codec.ts';
-import { dropTree } from '../runtime/ownership.ts';
+import { decodeValue, encodeLent, encodeValue, encodeWithHandles, isBufferMove } from '../runtime/codec.ts';
+import { dropTree, own } from '../runtime/ownership.ts';
+import { HANDLE_TARGET, MOVE, moveRecord, type Encodable } from '../runtime/handle.ts';
 
 /** Where a cell's fields are, as Int32 word indices from the record's start. */
 export interface CellLayout {
@@ -93,6 +100,79 @@ export function loadValue(addr: number, layout: CellLayout, what = 'lock'): unkn
       );
     default:
       return undefined;
+  }
+}
+
+/**
+ * loadValue for a guard that may write the value back (a Mutex's, an RwLock's write guard): the handles decoded
+ * from it are added to `seen`, so that writeBackValue can tell what the guard took out, left in or put in.
+ */
+export function loadValueSeeing(addr: number, layout: CellLayout, what: string, seen: object[]): unknown {
+  const { memory } = context();
+  const base = addr >> 2;
+  if (memory.i32[base + layout.kind] !== Kind.bytes) return loadValue(addr, layout, what);
+  return decodeValue(memory.read(memory.i32[base + layout.ptr]!, memory.i32[base + layout.len]!), { owned: false, handles: seen });
+}
+
+/**
+ * A guard's value written back into its lock, with Rust's ownership: the lock owns its value, and a guard is a
+ * `&mut` to it. `seen`: the handles the guard decoded when it read the value (loadValueSeeing), or null if it
+ * never read it. Then:
+ *   - a handle the guard read and left in the value stays the lock's;
+ *   - a handle the guard read and took out is now its thread's (`const tx = g.value; g.value = null` is Rust's
+ *     `take()`): the thread drops it when it ends, or when the reader drops it;
+ *   - a handle put in from elsewhere moves into the lock (`into` names it in "use of moved value");
+ *   - what an assignment overwrote without the guard reading it is dropped now, as Rust drops it.
+ * Before this, a guard wrote every handle back as a copy (kind 4), which nobody dropped: an `Arc<Mutex<Sender>>`
+ * whose Sender was sent on once through a guard never closed its channel.
+ */
+export function writeBackValue(addr: number, layout: CellLayout, value: unknown, into: string, seen: readonly object[] | null): void {
+  const { memory } = context();
+  const i32 = memory.i32;
+  const base = addr >> 2;
+  const oldKind = i32[base + layout.kind];
+  let handles: readonly Encodable[] = NO_HANDLES;
+  let bytes: Uint8Array | undefined;
+  if (typeof value !== 'number' && value !== undefined) ({ bytes, handles } = encodeWithHandles(value));
+  let overwritten: unknown;
+  let dropOverwritten = false;
+  if (oldKind === Kind.bytes && i32[base + layout.ptr] !== 0) {
+    if (seen === null) {
+      // Never read through this guard: nothing of this thread's can hold what it held.
+      overwritten = decodeValue(memory.read(i32[base + layout.ptr]!, i32[base + layout.len]!), { owned: true });
+      dropOverwritten = true;
+    } else {
+      for (const handle of seen) if (!handles.includes(handle as Encodable)) adopt(handle);
+    }
+  }
+  // A buffer in the value is copied, as a guard always wrote it (moving it would detach the reader's own array).
+  for (const handle of handles) if ((seen === null || !seen.includes(handle)) && !isBufferMove(handle)) handle[MOVE]({ into });
+  if (bytes === undefined) {
+    storeValue(addr, layout, value);
+  } else {
+    const ptr = i32[base + layout.ptr]!;
+    if (holdsBytes(oldKind) && ptr !== 0 && memory.capacity(ptr) >= bytes.length) {
+      memory.u8.set(bytes, ptr);
+    } else {
+      if (holdsBytes(oldKind) && ptr !== 0) memory.free(ptr);
+      i32[base + layout.ptr] = memory.store(bytes);
+    }
+    i32[base + layout.len] = bytes.length;
+    i32[base + layout.kind] = Kind.bytes;
+  }
+  if (dropOverwritten) dropTree(overwritten);
+}
+
+const NO_HANDLES: readonly Encodable[] = Object.freeze([]);
+
+/** A handle a guard took out of its lock's value: its thread owns it now (and drops it when it ends). */
+function adopt(handle: object): void {
+  try {
+    if (moveRecord(handle) !== undefined) return; // moved on already (sent, or into a thread): its new owner has it
+    const target = (handle as { [HANDLE_TARGET]?: object })[HANDLE_TARGET] ?? handle;
+    if (typeof (target as { dropOnExit?: unknown }).dropOnExit === 'function') own(target as never);
+  } catch {
+    // A handle moved into a task is a tombstone that throws on any read: the task owns it.
   }
 }
 
