@@ -1,0 +1,102 @@
+/**
+ * A lock owns its value, and a guard is a `&mut` to it (Rust): handles a
+ * guard leaves in the value stay the lock's and go with its drop, handles put
+ * in move into it, handles taken out are the taker's, and what an assignment
+ * overwrote unseen is dropped there (sync/value-cell.ts writeBackValue). Each
+ * program prints what Rust's same program prints.
+ */
+import { describe, expect, it } from 'vitest';
+import { programsWith } from '../support/run-program.ts';
+
+const { ok } = programsWith(`import { spawn } from "weft/thread";
+import { mpsc, drop, Arc, Mutex, RwLock, Condvar } from "weft/sync";
+`);
+
+describe('a lock owns the handles in its value', () => {
+  it('an Arc<Mutex<Sender>> shared by producers closes its channel when the last Arc goes, after sends through guards', async () => {
+    const { lines } = await ok(`
+function main() {
+  const [tx, rx] = mpsc.channel<number>();
+  const shared = new Arc(new Mutex(tx));
+  const hs = [0, 1, 2].map((i) => { const s = shared.clone(); return spawn(() => { s.lock().value.send(i); }); });
+  drop(shared);
+  for (const h of hs) h.join();
+  console.log([...rx].sort().join(" "));
+}`);
+    expect(lines).toEqual(['0 1 2']);
+  });
+
+  it('the same through an RwLock write guard', async () => {
+    const { lines } = await ok(`
+function main() {
+  const [tx, rx] = mpsc.channel<number>();
+  const shared = new Arc(new RwLock(tx));
+  const hs = [0, 1, 2].map((i) => { const s = shared.clone(); return spawn(() => { using g = s.write(); g.value.send(i); }); });
+  drop(shared);
+  for (const h of hs) h.join();
+  console.log([...rx].sort().join(" "));
+}`);
+    expect(lines).toEqual(['0 1 2']);
+  });
+
+  it('a Sender pushed into the value moves in: the pusher cannot use it, and the Mutex drops it', async () => {
+    const { lines } = await ok(`
+function main() {
+  const [tx, rx] = mpsc.channel<number>();
+  const registry = new Arc(new Mutex<mpsc.Sender<number>[]>([]));
+  for (let i = 0; i < 3; i++) {
+    const t = tx.clone();
+    const r = registry.clone();
+    spawn(() => {
+      { using g = r.lock(); g.value.push(t); }
+      try { t.send(-1); } catch (e) { console.log(String(e).split(":")[0]); }
+    }).join();
+  }
+  drop(tx);
+  { using g = registry.lock(); for (const t of g.value) t.send(7); }
+  drop(registry);
+  console.log([...rx].join(" "));
+}`);
+    expect(lines).toEqual(['MovedValueError', 'MovedValueError', 'MovedValueError', '7 7 7']);
+  });
+
+  it("a Sender taken out through a guard is the taker's: it still sends after the lock is released", async () => {
+    const { lines } = await ok(`
+function main() {
+  const [tx, rx] = mpsc.channel<number>();
+  const slot = new Mutex<mpsc.Sender<number> | null>(tx);
+  let taken: mpsc.Sender<number> | null = null;
+  { using g = slot.lock(); taken = g.value; g.value = null; }
+  taken!.send(9);
+  drop(taken!);
+  console.log([...rx].join(" "));
+}`);
+    expect(lines).toEqual(['9']);
+  });
+
+  it('a Sender overwritten without being read is dropped at the assignment, as Rust drops it', async () => {
+    const { lines } = await ok(`
+function main() {
+  const [tx, rx] = mpsc.channel<number>();
+  const slot = new Mutex<mpsc.Sender<number> | null>(tx);
+  { using g = slot.lock(); g.value = null; }
+  try { rx.recv(); } catch (e) { console.log(String(e)); }
+}`);
+    expect(lines).toEqual(['RecvError: receiving on a closed channel: every Sender was dropped and the channel is empty']);
+  });
+
+  it('a value holding a Sender survives a Condvar wait, and the Mutex still drops it', async () => {
+    const { lines } = await ok(`
+function main() {
+  const [tx, rx] = mpsc.channel<number>();
+  const pair = new Arc([new Mutex({ tx, ready: false }), new Condvar()] as const);
+  const p2 = pair.clone();
+  const w = spawn(() => { const [m, cv] = p2; let g = m.lock(); while (!g.value.ready) g = cv.wait(g); g.value.tx.send(42); g.unlock(); });
+  { const [m, cv] = pair; using g = m.lock(); g.value.ready = true; cv.notifyOne(); }
+  w.join();
+  drop(pair);
+  console.log([...rx].join(" "));
+}`);
+    expect(lines).toEqual(['42']);
+  });
+});
