@@ -29,6 +29,7 @@ import { DROP_CONTENTS, holdGuard, releaseGuard } from '../runtime/ownership.ts'
 import { disposeDirectly, UNWINDING } from '../runtime/unwind.ts';
 import { describeThread } from '../runtime/thread-table.ts';
 import { PoisonError, refusePoisoned } from './errors.ts';
+import { clonedData } from './plain-data.ts';
 import { dropValue, loadValue as loadCell, storeValue as storeCell, type CellLayout } from './value-cell.ts';
 
 const W = { lock: 0, poisoned: 1, kind: 2, ptr: 3, len: 4, holder: 5, number: 6 } as const;
@@ -250,6 +251,57 @@ export class Mutex<T> extends MovableHandle {
   clearPoison(): void {
     this.assertUsable();
     Atomics.store(context().memory.i32, (this.#addr >> 2) + W.poisoned, 0);
+  }
+
+  /**
+   * A copy of the value, taken under the lock (Rust: `get_cloned`, nightly
+   * `lock_value_accessors`). Throws PoisonError (whose `intoInner()` is
+   * undefined, Rust's `PoisonError<()>`) if a holder panicked, and a
+   * TypeError for a value holding weft handles, which weft cannot clone.
+   */
+  getCloned(): T {
+    const guard = this.#lockOr(() => new PoisonError<undefined>(undefined));
+    try {
+      return clonedData(guard.value, 'Mutex.getCloned');
+    } finally {
+      guard.unlock();
+    }
+  }
+
+  /**
+   * Replaces the value under the lock; the old one is dropped (Rust: `set`,
+   * nightly `lock_value_accessors`). If a holder panicked, nothing is
+   * stored and PoisonError is thrown, its `intoInner()` the value you gave.
+   */
+  set(value: T): void {
+    this.replace(value);
+  }
+
+  /**
+   * Replaces the value under the lock and returns the old one (Rust:
+   * `replace`, nightly `lock_value_accessors`): `const old = g.value;
+   * g.value = value` in one call. If a holder panicked, nothing is stored
+   * and PoisonError is thrown, its `intoInner()` the value you gave.
+   */
+  replace(value: T): T {
+    const guard = this.#lockOr(() => new PoisonError<T>(value));
+    try {
+      const old = guard.value;
+      guard.value = value;
+      return old;
+    } finally {
+      guard.unlock();
+    }
+  }
+
+  /** lock(), throwing `poisoned()` in place of a PoisonError that would hand out the guard. */
+  #lockOr(poisoned: () => Error): MutexGuard<T> {
+    try {
+      return this.lock();
+    } catch (error) {
+      if (error instanceof PoisonError) throw poisoned();
+      throw error;
+    }
   }
 
   toString(): string {
