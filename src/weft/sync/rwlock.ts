@@ -28,7 +28,7 @@
  */
 import { callerLocation, context, type Owned } from '../runtime/context.ts';
 import { ENCODE, FREE_LOCAL, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
-import { DROP_CONTENTS, own } from '../runtime/ownership.ts';
+import { DROP_CONTENTS, dropTree, own } from '../runtime/ownership.ts';
 import { UNWINDING } from '../runtime/unwind.ts';
 import { describeThread } from '../runtime/thread-table.ts';
 import { traceEvent } from '../runtime/trace.ts';
@@ -36,7 +36,7 @@ import { readPoint, yieldPoint } from '../runtime/scheduler.ts';
 import { PoisonError, refusePoisoned } from './errors.ts';
 import { clonedData, deepFreeze } from './plain-data.ts';
 import { spend } from './mutex.ts';
-import { dropValue, loadValue, storeValue, type CellLayout } from './value-cell.ts';
+import { dropValue, loadValue, storeValue, takeValue, type CellLayout } from './value-cell.ts';
 import {
   downgradeWord,
   isReadLockable,
@@ -205,7 +205,8 @@ export class RwLock<T> extends MovableHandle {
   intoInner(): T {
     this.assertUsable();
     const guard = this.#exclusive('intoInner');
-    const value = guard.value;
+    // Taken, not copied: the handles inside are the caller's now (dropped when its thread ends), as Rust's value moves out.
+    const value = takeValue(this.#addr, CELL, 'RwLock') as T;
     const poisoned = this.#poisoned();
     guard.unlock();
     spend(this);
@@ -319,7 +320,7 @@ export class RwLock<T> extends MovableHandle {
    * stored and PoisonError is thrown, its `intoInner()` the value you gave.
    */
   set(value: T): void {
-    this.replace(value);
+    dropTree(this.replace(value));
   }
 
   /**
@@ -337,8 +338,9 @@ export class RwLock<T> extends MovableHandle {
       throw error;
     }
     try {
-      const old = guard.value;
-      guard.value = value;
+      // The old value taken out (its handles the caller's), the new one moved in; the guard, never read, writes nothing back.
+      const old = takeValue(this.#addr, CELL, 'RwLock') as T;
+      storeValue(this.#addr, CELL, value, 'an RwLock');
       return old;
     } finally {
       guard.unlock();
