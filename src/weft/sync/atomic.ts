@@ -268,6 +268,26 @@ abstract class Atomic<T, W extends Word> extends MovableHandle {
     }).value;
   }
 
+  /**
+   * The value, to read and change through `.value` (Rust: `get_mut`, a
+   * `&mut` to the value, for code that alone holds the atomic). Rust's
+   * `&mut self` proves no other thread uses the atomic meanwhile; weft does
+   * not check that, and reads and writes the word as `load` and `store` do.
+   */
+  getMut(): { value: T } {
+    this.assertUsable();
+    const load = () => this.load();
+    const store = (value: T) => this.store(value);
+    return {
+      get value(): T {
+        return load();
+      },
+      set value(next: T) {
+        store(next);
+      },
+    };
+  }
+
   /** Consumes the atomic and returns its value (Rust: `into_inner`); the handle is spent. */
   intoInner(): T {
     const value = this.load();

@@ -30,7 +30,7 @@
  * - lazy_lock.rs lazy_force_mut, lazy_lock_deref_mut_panic (LazyLock::force_mut,
  *   unstable), lazy_default (LazyCell, not a sync type), is_sync_send.
  * - coretests atomic.rs ptr_* (AtomicPtr: raw pointers), atomic_alignment
- *   (layout); atomic_access_bool reads with load where upstream uses get_mut.
+ *   (layout).
  * - alloc sync tests: into_from_raw and the other raw-pointer tests,
  *   test_downcast (Any), test_array_from_slice (fixed-size array types),
  *   the allocator and uninit tests.
@@ -513,16 +513,25 @@ ported('core tests/atomic.rs and the atomics examples (the tests not ported else
       expect: ['true true true true'],
     },
     {
-      test: 'atomic_access_bool (load where upstream reads through get_mut)',
+      test: 'atomic_access_bool',
       body: `  const a = new AtomicBool(false);
-  const seen = [a.load()];
-  a.store(true, Ordering.SeqCst); seen.push(a.load());
-  a.fetchOr(false, Ordering.SeqCst); seen.push(a.load());
-  a.fetchAnd(false, Ordering.SeqCst); seen.push(a.load());
-  a.fetchNand(true, Ordering.SeqCst); seen.push(a.load());
-  a.fetchXor(true, Ordering.SeqCst); seen.push(a.load());
+  const seen = [a.getMut().value];
+  a.store(true, Ordering.SeqCst); seen.push(a.getMut().value);
+  a.fetchOr(false, Ordering.SeqCst); seen.push(a.getMut().value);
+  a.fetchAnd(false, Ordering.SeqCst); seen.push(a.getMut().value);
+  a.fetchNand(true, Ordering.SeqCst); seen.push(a.getMut().value);
+  a.fetchXor(true, Ordering.SeqCst); seen.push(a.getMut().value);
   console.log(seen.join(" "));`,
       expect: ['false true true false true false'],
+    },
+    {
+      test: 'AtomicUsize::get_mut (the example)',
+      body: `  const someVar = new AtomicUsize(10);
+  const m = someVar.getMut();
+  console.log(m.value);
+  m.value = 5;
+  console.log(someVar.load(Ordering.SeqCst));`,
+      expect: ['10', '5'],
     },
     {
       test: 'atomic_compare_exchange (every ordering pair Rust accepts)',
