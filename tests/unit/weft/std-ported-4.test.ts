@@ -926,6 +926,32 @@ function main() {
     expect(run.lines).toEqual(['1 0 3']);
   });
 
+  it('Builder.spawnScoped and a scoped thread spawning into the same scope are checked too', async () => {
+    const named = await runProgram(`${IMPORTS}
+function main() {
+  const totals = { n: 0 };
+  scope((s) => {
+    builder().name("adder").spawnScoped(s, () => { totals.n = 5; });
+  });
+  console.log(totals.n);
+}
+`);
+    expect(named.outcome.status).not.toBe('ok');
+    expect(named.errors[0]?.message).toMatch(/^`totals`'s content is changed inside a scoped thread/);
+    const nested = await runProgram(`${IMPORTS}
+function main() {
+  let count = 0;
+  scope((s) => {
+    s.spawn(() => { s.spawn(() => { count++; }); });
+  });
+  console.log(count);
+}
+`);
+    expect(nested.outcome.status).not.toBe('ok');
+    expect(nested.errors[0]?.message).toMatch(/^`count` is changed inside a scoped thread/);
+    expect(nested.errors[0]?.location?.line).toBe(6);
+  });
+
   it("weft/par's scope refuses the same (rayon's scoped spawns borrow too)", async () => {
     const run = await runProgram(`import { scope } from "weft/par";
 function main() {
