@@ -113,10 +113,16 @@ export function findClosures(
   const callees = new Set(liftCallees);
   const threadSpawns = threadSpawnNames(program);
   const nodes: Expression[] = [...extra];
+  /** The functions given to a `scope(…)` call (weft/thread's or weft/par's), whose first parameter spawns scoped threads. */
+  const scopeBodies = new Set<AnyNode>();
+  /** The closures of scoped threads: `s.spawn(f)` with `s` such a parameter, and `builder.spawnScoped(s, f)`. */
+  const scoped = new Set<AnyNode>();
   const walk = (node: AnyNode): void => {
     if (node.type === 'CallExpression') {
       const name = calleeName(node, analysis);
       const arg = name !== null && callees.has(name) ? liftedArgument(node.arguments) : null;
+      if (name === 'scope') for (const a of node.arguments) if (a.type === 'ArrowFunctionExpression' || a.type === 'FunctionExpression') scopeBodies.add(a);
+      if (arg !== null && isScopedSpawn(node, name, analysis, scopeBodies)) scoped.add(arg);
       if (arg !== null && !isAsyncFunction(arg, analysis)) nodes.push(arg);
       else if (arg !== null && node.callee.type === 'Identifier' && threadSpawns.has(node.callee.name)) {
         // weft/thread's spawn (an async closure given to weft/task's is a task: task-closures.ts).
@@ -139,10 +145,38 @@ export function findClosures(
   const par = new Set<AnyNode>(extra);
   return nodes.map((node, id) => {
     checkContexts(node, analysis.contexts, locate);
-    if (par.has(node)) refuseParWrites(node, analysis, locate);
+    if (par.has(node)) refuseParWrites(node, analysis, locate, PAR_WRITE);
+    else if (scoped.has(node)) refuseParWrites(node, analysis, locate, SCOPED_WRITE);
     return { id, node, captures: capturesOf(node, analysis, locate) };
   });
 }
+
+/** `s.spawn(f)` with `s` the first parameter of a function given to `scope(…)`, or `spawnScoped(s, f)`. */
+function isScopedSpawn(call: CallExpression, name: string | null, analysis: ScopeAnalysis, scopeBodies: Set<AnyNode>): boolean {
+  if (name === 'spawnScoped') return true;
+  if (name !== 'spawn' || call.callee.type !== 'MemberExpression' || call.callee.object.type !== 'Identifier') return false;
+  const binding = analysis.referenceOf(call.callee.object)?.binding;
+  if (binding?.kind !== 'param' || !scopeBodies.has(binding.scope.node)) return false;
+  const fn = binding.scope.node as { params?: AnyNode[] };
+  return fn.params?.[0] === binding.id;
+}
+
+/** The error for a write refuseParWrites finds in a weft/par closure. */
+const PAR_WRITE = (what: string): string =>
+  `${what} is changed inside a closure that weft/par runs on several threads at once: each thread changes its own copy, ` +
+  'so the changes are lost or counted in part (Rust refuses this: a par closure cannot change what it captures). ' +
+  'Return the values instead (map, then sum, reduce or collect), or count with an atomic, or write into a sharedArray';
+
+/**
+ * The error for a write in a scoped thread's closure. In Rust a scoped
+ * thread borrows (`x += 1` there changes the spawner's `x`, seen once the
+ * scope ends); weft gives the thread a copy of plain data, so the change
+ * would be lost without a word: refused, with what to write instead.
+ */
+const SCOPED_WRITE = (what: string): string =>
+  `${what} is changed inside a scoped thread: in Rust a scoped thread borrows it, and the change is seen after the scope; ` +
+  'in weft the thread works on its own copy of plain data, so the change would be lost. ' +
+  'Return the value from the thread (const h = s.spawn(() => …); h.join()), or share it through an atomic or a Mutex (or a sharedArray from weft/par)';
 
 /** Methods that change an array (typed arrays have none of these), and those that change a Map or Set. */
 const ARRAY_MUTATORS = new Set(['push', 'pop', 'shift', 'unshift', 'splice']);
@@ -159,9 +193,12 @@ const COLLECTION_MUTATORS = new Set(['set', 'add', 'delete', 'clear', 'sort', 'r
  * of a captured object or array, or calling push/pop/shift/unshift/splice on
  * one, or Map/Set/array methods that change it when the variable was made
  * from an array, object, Map or Set. A `sharedArray` written by index is
- * shared memory, not a copy, and stays allowed.
+ * shared memory, not a copy, and stays allowed. A scoped thread's closure
+ * (weft/thread's or weft/par's `s.spawn`) gets the same check with its own
+ * message (SCOPED_WRITE): Rust lets it change what it borrows, and weft
+ * would lose the change.
  */
-function refuseParWrites(closure: Expression, analysis: ScopeAnalysis, locate: Locate): void {
+function refuseParWrites(closure: Expression, analysis: ScopeAnalysis, locate: Locate, explain: (what: string) => string): void {
   if (closure.type !== 'ArrowFunctionExpression' && closure.type !== 'FunctionExpression') return;
   /** The captured binding `node` (an identifier, or a member chain rooted at one) writes to, if it writes to one. */
   const captured = (node: AnyNode): { binding: Binding; root: Identifier } | null => {
@@ -183,13 +220,7 @@ function refuseParWrites(closure: Expression, analysis: ScopeAnalysis, locate: L
   };
   const fail = (at: AnyNode, what: string): never => {
     const { line, column } = locate(at);
-    throw new CompileError(
-      `${what} is changed inside a closure that weft/par runs on several threads at once: each thread changes its own copy, ` +
-        'so the changes are lost or counted in part (Rust refuses this: a par closure cannot change what it captures). ' +
-        'Return the values instead (map, then sum, reduce or collect), or count with an atomic, or write into a sharedArray',
-      line,
-      column,
-    );
+    throw new CompileError(explain(what), line, column);
   };
   const name = (node: AnyNode, root: Identifier): string => (node === root ? `\`${root.name}\`` : `\`${root.name}\`'s content`);
   const walk = (node: AnyNode): void => {

@@ -33,6 +33,15 @@ export class ThreadPanic extends Error {
   readonly location: SourceLocation | undefined;
   /** The name of the original error (`Error`, `TypeError`, `PoisonError`...). */
   readonly cause: string;
+  /**
+   * What the thread panicked with (Rust: the `Box<dyn Any>` that `join`
+   * returns in `Err`, read with `downcast`): an Error's message, as Rust's
+   * `panic!("...")` payload is its string, or the value itself when the
+   * thread threw plain data (`throw 413`, `throw { code: 3 }`: Rust's
+   * `panic_any`). Undefined when what was thrown cannot be copied to this
+   * thread (a class instance, a function, a weft handle).
+   */
+  readonly payload: unknown;
 
   constructor(payload: PanicPayload) {
     super(payload.message);
@@ -40,6 +49,7 @@ export class ThreadPanic extends Error {
     this.thread = payload.thread;
     this.location = payload.location;
     this.cause = payload.name;
+    this.payload = payload.value;
   }
 }
 
@@ -489,7 +499,7 @@ export function scope<T>(f: (s: Scope) => T): T {
 
 /** Rust's `scope` panics with its own message, "a scoped thread panicked"; weft adds the thread's own. */
 function scopedPanic(panic: ThreadPanic): ThreadPanic {
-  return new ThreadPanic({ name: panic.cause, message: `a scoped thread panicked: ${panic.message}`, thread: panic.thread, location: panic.location });
+  return new ThreadPanic({ name: panic.cause, message: `a scoped thread panicked: ${panic.message}`, thread: panic.thread, location: panic.location, value: panic.payload });
 }
 
 // Rust returns these as `Err(…)`: passing a guard, they do not poison it (runtime/unwind.ts).

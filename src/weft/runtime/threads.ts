@@ -14,9 +14,55 @@ import { blockWhileEqual, wake } from './wait.ts';
 import { awaitTurn, leaveSchedule, scheduled } from './scheduler.ts';
 
 
+/** The panic as its joiner gets it: the report and, when it can be copied, the payload. */
+function encodePanic(payload: PanicPayload, error: unknown): Uint8Array {
+  const value = panicValue(error);
+  if (value !== undefined) {
+    try {
+      return encodeValue({ ...payload, value }, { mode: 'borrow' });
+    } catch {
+      // A getter that throws, a value too deep: the report alone.
+    }
+  }
+  return encodeValue(payload, { mode: 'borrow' });
+}
+
+/**
+ * What a panic carries to its joiner besides its report (ThreadPanic.payload):
+ * Rust's `Box<dyn Any>` payload. An Error's message (Rust's `panic!("...")`
+ * payload is that string), or the value a `throw` threw when it is plain data
+ * (Rust's `panic_any(value)`): a primitive, or arrays and plain objects of
+ * them. Anything else (a class instance, a function, a weft handle) cannot
+ * be copied to the joiner: undefined.
+ */
+function panicValue(error: unknown): unknown {
+  if (error instanceof Error) {
+    try {
+      return String(error.message);
+    } catch {
+      return undefined;
+    }
+  }
+  return isPlainData(error, 0) ? error : undefined;
+}
+
+function isPlainData(value: unknown, depth: number): boolean {
+  if (typeof value !== 'object' || value === null) return typeof value !== 'function' && typeof value !== 'symbol';
+  if (depth > 32) return false;
+  const proto = Object.getPrototypeOf(value);
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return false;
+  try {
+    return Object.values(value).every((item) => isPlainData(item, depth + 1));
+  } catch {
+    return false;
+  }
+}
+
 /** A panic as it travels from a thread to its joiner. */
 export interface PanicPayload {
   name: string;
+  /** Only on the way to a joiner (encodePanic): what the thread panicked with, for ThreadPanic.payload. */
+  value?: unknown;
   message: string;
   thread: string;
   location: SourceLocation | undefined;
@@ -152,7 +198,7 @@ export async function runThread(ctx: ThreadContext, start: ThreadStart): Promise
     const payload = panicPayload(error, ctx);
     ctx.host.panic(payload satisfies PanicReport);
     dropOwned(ctx, true);
-    result = isDetached(memory, start.threadId) ? new Uint8Array(0) : encodeValue(payload, { mode: 'borrow' });
+    result = isDetached(memory, start.threadId) ? new Uint8Array(0) : encodePanic(payload, error);
     state = ThreadState.panicked;
   }
   if (result.length > 0) {

@@ -26,7 +26,7 @@ import { ENCODE, HANDLE_TARGET, HandleKind, isEncodable, MOVE, MovableHandle, re
 import { dropTree, own } from '../runtime/ownership.ts';
 import { NotSendError } from '../runtime/codec.ts';
 import { Receiver } from './mpsc.ts';
-import { deepFreeze, isPlainContainer } from './plain-data.ts';
+import { deepFreeze, handlesIn, isPlainContainer } from './plain-data.ts';
 import type { Result } from './result.ts';
 
 const W = { strong: 0, ptr: 1, len: 2, handle: 3, weak: 4 } as const;
@@ -334,19 +334,6 @@ class ArcCell<T> extends MovableHandle {
     releaseWeak(this.addr);
     return value;
   }
-}
-
-/** The weft handles in `value`, looking through plain objects, arrays, Maps and Sets (not into the handles). */
-function handlesIn(value: unknown, found: Encodable[] = [], depth = 0): Encodable[] {
-  if (typeof value !== 'object' || value === null || depth > 64) return found;
-  if (isEncodable(value)) {
-    found.push(value);
-    return found;
-  }
-  if (Array.isArray(value) || value instanceof Set) for (const item of value) handlesIn(item, found, depth + 1);
-  else if (value instanceof Map) for (const [k, v] of value) (handlesIn(k, found, depth + 1), handlesIn(v, found, depth + 1));
-  else if (isPlainContainer(value)) for (const item of Object.values(value)) handlesIn(item, found, depth + 1);
-  return found;
 }
 
 function handleKey(handle: Encodable): string {
@@ -757,6 +744,17 @@ interface ArcConstructor {
    * would clone them.
    */
   makeMut<T>(arc: Arc<T>): ArcMut<T>;
+  /**
+   * A new Arc whose value may hold a Weak of itself (Rust: `Arc::new_cyclic`):
+   * `f` gets a Weak of the Arc being made and returns the value. While `f`
+   * runs the Arc does not exist yet, so `me.upgrade()` is undefined; keep a
+   * `me.clone()` in the value, which upgrades once the Arc is made. The Weak
+   * `f` gets is lent for the call, as Rust's `&Weak<T>`: using it after `f`
+   * returns throws. If `f` throws, no Arc is made.
+   */
+  newCyclic<T>(f: (me: Weak<T>) => T): Arc<T>;
+  /** Rust's `Arc::from(value)` (`From<T>`, `From<Vec<T>>`, `From<&str>`...): the same as `new Arc(value)`. */
+  from<T>(value: T): Arc<T>;
 }
 
 function cellOf<T>(arc: Arc<T>): ArcCell<T> {
@@ -772,6 +770,36 @@ function ArcImpl<T>(this: unknown, value: T): Arc<T> {
   const addr = newRecord(memory.store(bytes), bytes.length, typeof value === 'object' && value !== null && isEncodable(value));
   return wrap<T>(addr, true);
 }
+ArcImpl.newCyclic = <T>(f: (me: Weak<T>) => T): Arc<T> => {
+  if (typeof f !== 'function') throw new TypeError('Arc.newCyclic takes a function from a Weak of the new Arc to its value: Arc.newCyclic((me) => ({ me: me.clone(), ... }))');
+  const { memory } = context();
+  const addr = memory.allocRecord(WORDS);
+  const base = addr >> 2;
+  memory.i32[base + W.ptr] = 0;
+  memory.i32[base + W.len] = 0;
+  memory.i32[base + W.handle] = 0;
+  // The strong Arcs' weak reference, as newRecord; the strong count stays 0 while `f` runs, so `me` cannot upgrade.
+  memory.i32[base + W.weak] = 1;
+  Atomics.store(memory.i32, base + W.strong, 0);
+  const me = new Weak<T>(addr, false);
+  let bytes: Uint8Array;
+  let value: T;
+  try {
+    value = f(me);
+    bytes = encodeValue(value, { mode: 'move', target: { into: 'an Arc' } });
+  } catch (error) {
+    releaseWeak(addr);
+    throw error;
+  } finally {
+    me[MOVE]({ into: 'Arc.newCyclic, which lends its Weak only while its function runs (keep me.clone() instead)' });
+  }
+  memory.i32[base + W.ptr] = memory.store(bytes);
+  memory.i32[base + W.len] = bytes.length;
+  memory.i32[base + W.handle] = typeof value === 'object' && value !== null && isEncodable(value) ? 1 : 0;
+  Atomics.store(memory.i32, base + W.strong, 1);
+  return wrap<T>(addr, true);
+};
+ArcImpl.from = <T>(value: T): Arc<T> => new (ArcImpl as unknown as ArcConstructor)(value);
 ArcImpl.clone = <T>(arc: Arc<T>): Arc<T> => cellOf(arc).cloneArc();
 ArcImpl.strongCount = (arc: Arc<unknown>): number => cellOf(arc).strongCount();
 ArcImpl.get = <T>(arc: Arc<T>): T => cellOf(arc).deref();

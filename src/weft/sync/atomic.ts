@@ -144,7 +144,7 @@ abstract class Atomic<T, W extends Word> extends MovableHandle {
   }
 
   /** Applies `f` in a compare-exchange loop until it sticks; undefined from `f` stops. */
-  protected update(f: (current: T) => T | undefined | null): Result<T, T> {
+  protected casLoop(f: (current: T) => T | undefined | null): Result<T, T> {
     this.assertUsable();
     const view = this.#word();
     const cas = Atomics.compareExchange as (a: IntArray, i: number, e: W, r: W) => W;
@@ -231,7 +231,61 @@ abstract class Atomic<T, W extends Word> extends MovableHandle {
       checkOrdering(a, 'any');
       checkOrdering(b, 'failure');
     }
-    return this.update(f);
+    return this.casLoop(f);
+  }
+
+  /**
+   * Rust's `try_update` (Rust 1.95, the new name of `fetch_update`, which
+   * Rust now deprecates): the same compare-exchange loop, the same answer.
+   * `f` returns the new value, or undefined to stop. As with fetchUpdate,
+   * the orderings may be left out: `tryUpdate(f)`.
+   */
+  tryUpdate(f: (current: T) => T | undefined | null): Result<T, T>;
+  tryUpdate(setOrder: Ordering, fetchOrder: Ordering, f: (current: T) => T | undefined | null): Result<T, T>;
+  tryUpdate(a: Ordering | ((current: T) => T | undefined | null), b?: Ordering, c?: (current: T) => T | undefined | null): Result<T, T> {
+    return typeof a === 'function' ? this.fetchUpdate(a) : this.fetchUpdate(a, b as Ordering, c as (current: T) => T | undefined | null);
+  }
+
+  /**
+   * Rust's `update` (Rust 1.95): applies `f` until it sticks, as
+   * `tryUpdate`, but `f` always gives the new value, and the answer is the
+   * previous value itself, not a Result. `f` may run more than once under
+   * contention, so keep it pure. `update(f)` without orderings works too.
+   */
+  update(f: (current: T) => T): T;
+  update(setOrder: Ordering, fetchOrder: Ordering, f: (current: T) => T): T;
+  update(a: Ordering | ((current: T) => T), b?: Ordering, c?: (current: T) => T): T {
+    const f = typeof a === 'function' ? a : c;
+    if (typeof f !== 'function') throw new TypeError('update expects (setOrder, fetchOrder, f), f a function from the current value to the new one');
+    if (typeof a !== 'function') {
+      checkOrdering(a, 'any');
+      checkOrdering(b, 'failure');
+    }
+    return this.casLoop((current) => {
+      const next = f(current);
+      if (isNone(next)) throw new TypeError(`update's function must give the new value, and it gave ${String(next)}: to stop without storing, use tryUpdate`);
+      return next;
+    }).value;
+  }
+
+  /**
+   * The value, to read and change through `.value` (Rust: `get_mut`, a
+   * `&mut` to the value, for code that alone holds the atomic). Rust's
+   * `&mut self` proves no other thread uses the atomic meanwhile; weft does
+   * not check that, and reads and writes the word as `load` and `store` do.
+   */
+  getMut(): { value: T } {
+    this.assertUsable();
+    const load = () => this.load();
+    const store = (value: T) => this.store(value);
+    return {
+      get value(): T {
+        return load();
+      },
+      set value(next: T) {
+        store(next);
+      },
+    };
   }
 
   /** Consumes the atomic and returns its value (Rust: `into_inner`); the handle is spent. */
@@ -256,7 +310,7 @@ abstract class AtomicInteger<T extends number | bigint> extends Atomic<T, T> {
 
   /** The previous value of a CAS-loop update that always applies. */
   #apply(f: (current: T) => T): T {
-    return this.update(f).value;
+    return this.casLoop(f).value;
   }
 
   /** Adds (wrapping on overflow) and returns the previous value. */
@@ -537,7 +591,7 @@ export class AtomicBool extends Atomic<boolean, number> {
     yieldPoint(); // a synchronization point for the seeded scheduler
     checkOrdering(order, 'any');
     const operand = this.fromWord(this.toWord(value));
-    return this.update((current) => !(current && operand)).value;
+    return this.casLoop((current) => !(current && operand)).value;
   }
 
   /** Logical or; returns the previous value. */

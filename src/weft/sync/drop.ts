@@ -1,13 +1,17 @@
 /**
  * drop(x) — Rust's `std::mem::drop`: give up a value now. For a Sender this
  * may close its channel; for a guard it unlocks; for an Arc it lowers the
- * count. Plain data needs no dropping; passing it is harmless.
+ * count. Plain data (an object, an array, a Map or a Set) is dropped as Rust
+ * drops a struct, field by field: the handles in it that this thread owns
+ * (a Sender, an Arc, a guard...) are dropped; copies it only borrows (read
+ * from a lock) are left alone, as are numbers and strings.
  *
  * `drop` takes its argument by value, so in Rust dropping a value that was
  * moved away, or dropping it twice, does not compile ("use of moved value").
  * Here it throws at run time, naming the line of the move or of the first drop.
  */
-import { lazyCallerLocation, type SourceLocation } from '../runtime/context.ts';
+import { context, lazyCallerLocation, type SourceLocation } from '../runtime/context.ts';
+import { isPlainContainer } from './plain-data.ts';
 import { moveRecord, MovedValueError } from '../runtime/handle.ts';
 
 /** Handles given to `drop`, and where (the call site is mapped only if a second drop needs it). */
@@ -30,7 +34,10 @@ export function drop(value: unknown): void {
   // Reading a method of a handle moved into a task throws "use of moved value" already (task/move.ts).
   const method =
     typeof droppable.drop === 'function' ? droppable.drop : typeof droppable.unlock === 'function' ? droppable.unlock : droppable[Symbol.dispose];
-  if (typeof method !== 'function') return; // plain data
+  if (typeof method !== 'function') {
+    dropFields(value, 0);
+    return;
+  }
   const moved = moveRecord(value);
   if (moved !== undefined) throw new MovedValueError(moved.what, moved.target);
   const first = dropped.get(value);
@@ -42,4 +49,17 @@ export function drop(value: unknown): void {
 function describe(value: object): string {
   const name = (value as { constructor?: { name?: string } }).constructor?.name;
   return name && name !== 'Object' ? name : 'value';
+}
+
+/** Plain data given to `drop`: the handles in it that this thread owns are dropped (Rust drops a struct's fields). */
+function dropFields(value: object, depth: number): void {
+  if (depth > 64) return;
+  const items = value instanceof Map ? [...value.keys(), ...value.values()] : value instanceof Set ? [...value] : isPlainContainer(value) ? Object.values(value) : [];
+  const owned = context().owned;
+  for (const item of items) {
+    if (typeof item !== 'object' || item === null) continue;
+    if (owned.has(item as never)) {
+      if (moveRecord(item) === undefined && !dropped.has(item)) drop(item);
+    } else dropFields(item, depth + 1);
+  }
 }

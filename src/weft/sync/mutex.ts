@@ -25,11 +25,12 @@ import { readPoint, yieldPoint } from '../runtime/scheduler.ts';
 import { callerLocation, context, type Owned, type ThreadContext } from '../runtime/context.ts';
 import { ENCODE, FREE_LOCAL, HandleKind, MOVE, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { lockWord, lockWordWatching, tryLockWord, unlockWord } from '../runtime/futex-lock.ts';
-import { DROP_CONTENTS, holdGuard, releaseGuard } from '../runtime/ownership.ts';
+import { DROP_CONTENTS, dropTree, holdGuard, releaseGuard } from '../runtime/ownership.ts';
 import { disposeDirectly, UNWINDING } from '../runtime/unwind.ts';
 import { describeThread } from '../runtime/thread-table.ts';
 import { PoisonError, refusePoisoned } from './errors.ts';
-import { dropValue, loadValue as loadCell, loadValueSeeing, storeValue as storeCell, writeBackValue, type CellLayout } from './value-cell.ts';
+import { clonedData } from './plain-data.ts';
+import { dropValue, loadValue as loadCell, loadValueSeeing, storeValue as storeCell, takeValue, writeBackValue, type CellLayout } from './value-cell.ts';
 
 const W = { lock: 0, poisoned: 1, kind: 2, ptr: 3, len: 4, holder: 5, number: 6 } as const;
 const CELL: CellLayout = { kind: W.kind, ptr: W.ptr, len: W.len, number: W.number };
@@ -201,7 +202,9 @@ export class Mutex<T> extends MovableHandle {
   intoInner(): T {
     this.assertUsable();
     const guard = this.#exclusive('intoInner');
-    const value = guard.value;
+    // Taken, not copied: the handles inside are the caller's now (dropped when its thread ends), as Rust's value moves out.
+    const value = takeValue(this.#addr, CELL, 'Mutex') as T;
+    guard[FORGET]();
     const poisoned = this.isPoisoned();
     guard.unlock();
     spend(this);
@@ -252,6 +255,59 @@ export class Mutex<T> extends MovableHandle {
     Atomics.store(context().memory.i32, (this.#addr >> 2) + W.poisoned, 0);
   }
 
+  /**
+   * A copy of the value, taken under the lock (Rust: `get_cloned`, nightly
+   * `lock_value_accessors`). Throws PoisonError (whose `intoInner()` is
+   * undefined, Rust's `PoisonError<()>`) if a holder panicked, and a
+   * TypeError for a value holding weft handles, which weft cannot clone.
+   */
+  getCloned(): T {
+    const guard = this.#lockOr(() => new PoisonError<undefined>(undefined));
+    try {
+      return clonedData(guard.value, 'Mutex.getCloned');
+    } finally {
+      guard.unlock();
+    }
+  }
+
+  /**
+   * Replaces the value under the lock; the old one is dropped (Rust: `set`,
+   * nightly `lock_value_accessors`). If a holder panicked, nothing is
+   * stored and PoisonError is thrown, its `intoInner()` the value you gave.
+   */
+  set(value: T): void {
+    dropTree(this.replace(value));
+  }
+
+  /**
+   * Replaces the value under the lock and returns the old one (Rust:
+   * `replace`, nightly `lock_value_accessors`): `const old = g.value;
+   * g.value = value` in one call. If a holder panicked, nothing is stored
+   * and PoisonError is thrown, its `intoInner()` the value you gave.
+   */
+  replace(value: T): T {
+    const guard = this.#lockOr(() => new PoisonError<T>(value));
+    try {
+      // The old value taken out (its handles the caller's), the new one moved in; the guard forgets its copy, so writes nothing back.
+      const old = takeValue(this.#addr, CELL, 'Mutex') as T;
+      storeValue(this.#addr, value, true);
+      guard[FORGET]();
+      return old;
+    } finally {
+      guard.unlock();
+    }
+  }
+
+  /** lock(), throwing `poisoned()` in place of a PoisonError that would hand out the guard. */
+  #lockOr(poisoned: () => Error): MutexGuard<T> {
+    try {
+      return this.lock();
+    } catch (error) {
+      if (error instanceof PoisonError) throw poisoned();
+      throw error;
+    }
+  }
+
   toString(): string {
     return 'Mutex { .. }';
   }
@@ -261,6 +317,9 @@ registerDecoder(HandleKind.Mutex, (addr) => new Mutex<unknown>(undefined, addr))
 
 /** @internal The key of MutexGuard's hook for Mutex: its lock is taken. */
 const TAKEN = Symbol('weft.mutexGuard.taken');
+
+/** @internal The key of MutexGuard's hook for Mutex: the value was replaced in the record, so the guard's copy is stale. */
+const FORGET = Symbol('weft.mutexGuard.forget');
 
 /** @internal The key of MutexGuard's hook for Condvar; not exported from weft/sync. */
 export const WHILE_UNLOCKED = Symbol('weft.mutexGuard.whileUnlocked');
@@ -306,6 +365,12 @@ export class MutexGuard<T> implements Owned, Disposable {
       this.#value = views.number[0];
       this.#state = LOADED;
     }
+  }
+
+  /** @internal Mutex.replace and intoInner wrote the record themselves: the copy is dropped, and nothing is written back. */
+  [FORGET](): void {
+    this.#value = undefined;
+    this.#state &= ~LOADED;
   }
 
   /** The protected value. Reading copies it in; assigning replaces it; either way it is written back on unlock. */

@@ -24,6 +24,7 @@ import { err, ok, type Result } from './result.ts';
 import { dropValue, loadValue, storeValue, takeValue, type CellLayout } from './value-cell.ts';
 import { DROP_CONTENTS } from '../runtime/ownership.ts';
 import { readPoint } from '../runtime/scheduler.ts';
+import { clonedData, dataEq } from './plain-data.ts';
 
 const CELL: CellLayout = { kind: 2, ptr: 3, len: 4, number: 6 };
 const WORDS = 8;
@@ -207,6 +208,41 @@ export class OnceLock<T> extends MovableHandle {
     const value = this.take();
     this[MOVE]({ into: 'intoInner(), which consumes it' });
     return value;
+  }
+
+  /**
+   * A new, independent cell holding a copy of this one's value, or an empty
+   * one (Rust: `Clone for OnceLock<T: Clone>`). Setting either later does
+   * not touch the other. To share one cell, put it in an Arc. A value
+   * holding weft handles is refused: weft cannot clone what a handle holds.
+   */
+  clone(): OnceLock<T> {
+    this.assertUsable();
+    const copy = new OnceLock<T>();
+    if (onceState(this.#addr) !== OnceStateWord.complete) return copy;
+    this.#writeBack();
+    copy.set(clonedData(loadValue(this.#addr, CELL, 'OnceLock') as T, 'OnceLock.clone'));
+    return copy;
+  }
+
+  /**
+   * Rust's `PartialEq for OnceLock`: two cells are equal when both are empty,
+   * or both hold equal values (data compared field by field, as a derived
+   * `PartialEq` does; see plain-data.ts `dataEq`). `==` in JavaScript only
+   * tells whether two handles are the same object.
+   */
+  eq(other: OnceLock<T>): boolean {
+    if (!(other instanceof OnceLock)) throw new TypeError('OnceLock.eq compares with another OnceLock');
+    const mine = this.get();
+    const theirs = other.get();
+    const mineSet = mine !== undefined || onceState(this.#addr) === OnceStateWord.complete;
+    const theirsSet = theirs !== undefined || onceState(other.#addr) === OnceStateWord.complete;
+    return mineSet === theirsSet && (!mineSet || dataEq(mine, theirs));
+  }
+
+  /** `!a.eq(b)` (Rust's `!=`). */
+  ne(other: OnceLock<T>): boolean {
+    return !this.eq(other);
   }
 
   toString(): string {

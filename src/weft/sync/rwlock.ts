@@ -28,15 +28,15 @@
  */
 import { callerLocation, context, type Owned } from '../runtime/context.ts';
 import { ENCODE, FREE_LOCAL, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
-import { DROP_CONTENTS, own } from '../runtime/ownership.ts';
+import { DROP_CONTENTS, dropTree, own } from '../runtime/ownership.ts';
 import { UNWINDING } from '../runtime/unwind.ts';
 import { describeThread } from '../runtime/thread-table.ts';
 import { traceEvent } from '../runtime/trace.ts';
 import { readPoint, yieldPoint } from '../runtime/scheduler.ts';
 import { PoisonError, refusePoisoned } from './errors.ts';
-import { deepFreeze } from './plain-data.ts';
+import { clonedData, deepFreeze } from './plain-data.ts';
 import { spend } from './mutex.ts';
-import { dropValue, loadValue, loadValueSeeing, storeValue, writeBackValue, type CellLayout } from './value-cell.ts';
+import { dropValue, loadValue, loadValueSeeing, storeValue, takeValue, writeBackValue, type CellLayout } from './value-cell.ts';
 import {
   downgradeWord,
   isReadLockable,
@@ -205,7 +205,8 @@ export class RwLock<T> extends MovableHandle {
   intoInner(): T {
     this.assertUsable();
     const guard = this.#exclusive('intoInner');
-    const value = guard.value;
+    // Taken, not copied: the handles inside are the caller's now (dropped when its thread ends), as Rust's value moves out.
+    const value = takeValue(this.#addr, CELL, 'RwLock') as T;
     const poisoned = this.#poisoned();
     guard.unlock();
     spend(this);
@@ -289,6 +290,61 @@ export class RwLock<T> extends MovableHandle {
         (where ? ` at line ${where.line}` : '') +
         ` (Rust would hang forever here; ${fix})`,
     );
+  }
+
+  /**
+   * A copy of the value, taken under a read lock (Rust: `get_cloned`,
+   * nightly `lock_value_accessors`): this thread's own, to change, unlike a
+   * read guard's frozen value. Throws PoisonError (whose `intoInner()` is
+   * undefined, Rust's `PoisonError<()>`) if a writer panicked, and a
+   * TypeError for a value holding weft handles, which weft cannot clone.
+   */
+  getCloned(): T {
+    let guard: RwLockReadGuard<T>;
+    try {
+      guard = this.read();
+    } catch (error) {
+      if (error instanceof PoisonError) throw new PoisonError<undefined>(undefined, 'RwLock');
+      throw error;
+    }
+    try {
+      return clonedData(loadValue(this.#addr, CELL, 'RwLock') as T, 'RwLock.getCloned');
+    } finally {
+      guard.unlock();
+    }
+  }
+
+  /**
+   * Replaces the value under the write lock; the old one is dropped (Rust:
+   * `set`, nightly `lock_value_accessors`). If a writer panicked, nothing is
+   * stored and PoisonError is thrown, its `intoInner()` the value you gave.
+   */
+  set(value: T): void {
+    dropTree(this.replace(value));
+  }
+
+  /**
+   * Replaces the value under the write lock and returns the old one (Rust:
+   * `replace`, nightly `lock_value_accessors`). If a writer panicked,
+   * nothing is stored and PoisonError is thrown, its `intoInner()` the value
+   * you gave.
+   */
+  replace(value: T): T {
+    let guard: RwLockWriteGuard<T>;
+    try {
+      guard = this.write();
+    } catch (error) {
+      if (error instanceof PoisonError) throw new PoisonError<T>(value, 'RwLock');
+      throw error;
+    }
+    try {
+      // The old value taken out (its handles the caller's), the new one moved in; the guard, never read, writes nothing back.
+      const old = takeValue(this.#addr, CELL, 'RwLock') as T;
+      storeValue(this.#addr, CELL, value, 'an RwLock');
+      return old;
+    } finally {
+      guard.unlock();
+    }
   }
 
   toString(): string {
