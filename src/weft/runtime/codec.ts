@@ -371,6 +371,24 @@ function transferOnMove(buffer: ArrayBuffer): Encodable {
   return stand;
 }
 
+/** A SharedArrayBuffer the program made itself (not weft's run memory, which every thread shares already). */
+function isForeignShared(buffer: unknown): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer;
+}
+
+/**
+ * A SharedArrayBuffer of the program's own crossing into another thread: weft's threads share weft's memory, not
+ * buffers made with `new SharedArrayBuffer`, and copying it would lose every write the other thread makes (a copy
+ * of shared memory is not shared), so it is refused.
+ */
+function foreignShared(w: Writer, what: string): Error {
+  return new NotSendError(
+    `${pathText(w)} is ${/^[AEIOU]/.test(what) ? 'an' : 'a'} ${what === 'SharedArrayBuffer' ? what : `${what} on a SharedArrayBuffer`} the program made: weft's threads cannot share it ` +
+      '(it would arrive as a copy, and writes to it would be lost). Use sharedArray(Int32Array, n) from weft/par, which every thread shares, ' +
+      'with Atomics on it if threads write the same places, or an atomic from weft/sync.',
+  );
+}
+
 /** A typed array or ArrayBuffer sent or captured again after it moved: empty now, as a moved Vec is gone in Rust. */
 function movedBuffer(w: Writer, what: string): Error {
   const error = new Error(
@@ -475,6 +493,7 @@ function writeValue(w: Writer, value: unknown, handles: Encodable[]): void {
         w.u32((object as unknown as { length: number }).length);
         return;
       }
+      if (isForeignShared(object.buffer)) throw foreignShared(w, typedArrayKinds[kind]!.name);
       if (object.buffer instanceof ArrayBuffer && object.buffer.detached) throw movedBuffer(w, typedArrayKinds[kind]!.name);
       w.u8(T.typedArray);
       w.u8(kind);
@@ -484,6 +503,7 @@ function writeValue(w: Writer, value: unknown, handles: Encodable[]): void {
       if (object.buffer instanceof ArrayBuffer) handles.push(transferOnMove(object.buffer));
       return;
     }
+    if (isForeignShared(object)) throw foreignShared(w, 'SharedArrayBuffer');
     if (object instanceof ArrayBuffer) {
       if (object.detached) throw movedBuffer(w, 'ArrayBuffer');
       w.u8(T.arrayBuffer);

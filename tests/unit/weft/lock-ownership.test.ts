@@ -100,3 +100,22 @@ function main() {
     expect(lines).toEqual(['42']);
   });
 });
+
+describe('shared memory the program made itself', () => {
+  it('a typed array on a SharedArrayBuffer of its own is refused at the spawn, not copied (writes to a copy would be lost)', async () => {
+    const { lines } = await ok(`
+import { scope } from "weft/thread";
+function main() {
+  const buf = new Int32Array(new SharedArrayBuffer(16));
+  try {
+    scope((s) => { s.spawn(() => { buf[1] = 6; }); });
+  } catch (e) { console.log(String(e).includes("is an Int32Array on a SharedArrayBuffer the program made"), String(e).includes("sharedArray(")); }
+  try {
+    const raw = new SharedArrayBuffer(8);
+    spawn(() => raw.byteLength).join();
+  } catch (e) { console.log(String(e).includes("is a SharedArrayBuffer the program made")); }
+  console.log(buf[1]);
+}`);
+    expect(lines).toEqual(['true true', 'true', '0']);
+  });
+});
