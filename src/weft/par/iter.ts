@@ -19,7 +19,7 @@ import { liftedForPar } from './lifted.ts';
 import { type Lifted } from '../runtime/lift.ts';
 import { scheduled, scheduledCuts } from '../runtime/scheduler.ts';
 import { enterParWork, leaveParWork, pieceMicros, pieceStart, traceEventWithResults, traceResults } from '../runtime/trace.ts';
-import { answered, combine, startStretch, type Fuse, type StageKind, type TerminalKind } from './pipeline.ts';
+import { answered, combine, dropHandle, isCloneableHandle, startStretch, type Fuse, type StageKind, type TerminalKind } from './pipeline.ts';
 import { chainSite } from './fused.ts';
 import { mapClosures, runOnRegistry, SKIPPED, type PieceTimes, sourceArray, sourceItem, sourceLength, typedArrayKind, type AnyTypedArray, type Source, type StageSpec, type TerminalSpec } from './job.ts';
 import { currentRegistry } from './current.ts';
@@ -458,7 +458,11 @@ export class ParallelIterator<T> {
    * chain again, as a clone of Rayon's does.
    */
   clone(): ParallelIterator<T> {
-    return new ParallelIterator<T>(this.#source, this.#stages, this.#shape);
+    // A handle a `…With` method owns is cloned with the iterator, as Rust's Clone of MapWith clones it.
+    const stages = this.#stages.map((stage) =>
+      stage.id === undefined && stage.z !== undefined && stage.k !== 'zip' && stage.k !== 'repeat' && isCloneableHandle(stage.z[0]) ? { ...stage, z: [stage.z[0].clone()] } : stage,
+    );
+    return new ParallelIterator<T>(this.#source, stages, this.#shape);
   }
   /** The items in reverse order (Rayon's `rev`). */
   rev(): ParallelIterator<T> {
@@ -484,12 +488,12 @@ export class ParallelIterator<T> {
     return parIter(out);
   }
   /** Like `chunks`, but every group has exactly `size` items: the remainder is left out (Rayon's `par_chunks_exact`). */
-  chunksExact(size: number): ParallelIterator<T[]> {
+  chunksExact(size: number): ChunksExact<T[], T[]> {
     this.#needIndexed('chunksExact');
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`chunksExact needs a size of at least 1, got ${size}`);
     const groups = this.chunks(size).collect();
-    if (groups.length > 0 && groups[groups.length - 1]!.length < size) groups.pop();
-    return parIter(groups);
+    const rest = groups.length > 0 && groups[groups.length - 1]!.length < size ? groups.pop()! : [];
+    return new ChunksExact<T[], T[]>({ k: 'array', array: groups }, [], rest);
   }
   /**
    * Groups of `size` consecutive items counted from the end, the last group
@@ -505,13 +509,14 @@ export class ParallelIterator<T> {
     return parIter(out);
   }
   /** Like `rchunks`, but every group has exactly `size` items: the first items, left over, are left out (Rayon's `par_rchunks_exact`). */
-  rchunksExact(size: number): ParallelIterator<T[]> {
+  rchunksExact(size: number): ChunksExact<T[], T[]> {
     this.#needIndexed('rchunksExact');
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`rchunksExact needs a size of at least 1, got ${size}`);
     const items = this.collect();
     const out: T[][] = [];
-    for (let hi = items.length; hi - size >= 0; hi -= size) out.push(items.slice(hi - size, hi));
-    return parIter(out);
+    let hi = items.length;
+    for (; hi - size >= 0; hi -= size) out.push(items.slice(hi - size, hi));
+    return new ChunksExact<T[], T[]>({ k: 'array', array: out }, [], items.slice(0, hi));
   }
   /**
    * Runs of consecutive items in which `sameGroup(a, b)` holds for every
@@ -787,6 +792,18 @@ export class ParallelIterator<T> {
     return { stages, n };
   }
 
+  /**
+   * A `…With` method given a weft handle (`forEachWith(tx, …)`) owns it, as
+   * Rayon's takes it by value: each piece of work clones it and drops its
+   * clone (pipeline.ts), and the terminal op drops the handle itself, so a
+   * channel fed this way closes once the iterator is done, as in Rust.
+   */
+  #dropHandleInits(): void {
+    for (const stage of this.#stages) {
+      if (stage.id === undefined && stage.z !== undefined && stage.k !== 'zip' && stage.k !== 'repeat' && isCloneableHandle(stage.z[0])) dropHandle(stage.z[0]);
+    }
+  }
+
   #run(terminal: TerminalSpec): unknown {
     const traced: Traced = { at: -1, timed: pieceStart() >= 0, work: { total: 0, longest: 0 } };
     let result: unknown;
@@ -795,6 +812,7 @@ export class ParallelIterator<T> {
       result = this.#runTraced(terminal, traced);
     } finally {
       leaveParWork();
+      this.#dropHandleInits();
     }
     // The par-iter event carries the result, when it is a number, and in a free run how long the pieces took.
     traceResults(traced.at, result, undefined, traced.timed ? { first: traced.work.total, second: traced.work.longest } : undefined);
@@ -894,6 +912,35 @@ export class ParallelIterator<T> {
       part === SKIPPED ? neutral(terminal.k) : part,
     );
     return combine(local, [...prefix, ...parts]);
+  }
+}
+
+/**
+ * The groups of `chunksExact` or `rchunksExact` (and of slice.ts's
+ * `parChunksExactMut`, `parRchunksExactMut`): a par iterator that also
+ * knows the items left over, which no group holds (Rayon's `ChunksExact`
+ * and `RChunksExact`, with their `remainder`).
+ */
+export class ChunksExact<T, R> extends ParallelIterator<T> {
+  #rest: R;
+  /** @internal made by chunksExact, rchunksExact and their slice.ts counterparts. */
+  constructor(source: Source, stages: readonly StageSpec[], rest: R) {
+    super(source, stages);
+    this.#rest = rest;
+  }
+  /** The items left over: at the end for `chunksExact`, at the start for `rchunksExact` (Rayon's `remainder`). */
+  remainder(): R {
+    return this.#rest;
+  }
+  /** The items left over (Rayon's `into_remainder`). */
+  intoRemainder(): R {
+    return this.#rest;
+  }
+  /** The items left over, which this iterator no longer holds: a second call gives none (Rayon's `take_remainder`). */
+  takeRemainder(): R {
+    const rest = this.#rest;
+    this.#rest = (Array.isArray(rest) ? [] : (rest as { subarray(a: number, b: number): unknown }).subarray(0, 0)) as R;
+    return rest;
   }
 }
 
