@@ -411,9 +411,60 @@ export class ParallelIterator<T> {
     if (fromTheEnd !== NOT_A_RANGE) return fromTheEnd === undefined ? undefined : (fromTheEnd as number) - (this.#source as { start: number }).start;
     return this.#run({ k: 'positionLast', f: lifted, d: this.#shape.align }) as number | undefined;
   }
-  /** The items in an array, in source order (Rayon's `collect::<Vec<_>>()`). */
-  collect(): T[] {
-    return this.#run({ k: 'collect' }) as T[];
+  /**
+   * The items in an array, in source order (Rayon's `collect::<Vec<_>>()`).
+   * Rust's `collect` picks the collection from the type asked for; here the
+   * collection is passed: `collect(Set)` (a `HashSet`), `collect(Map)` from
+   * `[key, value]` items (a `HashMap`, later keys winning), `collect(String)`
+   * from strings or chars (a `String`). For `Result<Vec<_>, E>` and
+   * `Option<Vec<_>>` see `collectResult` and `collectOption`.
+   */
+  collect(): T[];
+  collect(into: ArrayConstructor): T[];
+  collect(into: SetConstructor): Set<T>;
+  collect(into: MapConstructor): T extends readonly [infer K, infer V] ? Map<K, V> : Map<unknown, unknown>;
+  collect(into: StringConstructor): string;
+  collect(into?: ArrayConstructor | SetConstructor | MapConstructor | StringConstructor): T[] | Set<T> | Map<unknown, unknown> | string {
+    const items = this.#run({ k: 'collect' }) as T[];
+    if (into === undefined || into === Array) return items;
+    if (into === Set) return new Set(items);
+    if (into === String) {
+      for (const x of items) if (typeof x !== 'string') throw new TypeError(`collect(String) joins strings (Rust collects chars or strings into a String), but met ${kindOf(x)}`);
+      return items.join('');
+    }
+    if (into === Map) {
+      const map = new Map<unknown, unknown>();
+      for (const pair of items) {
+        if (!Array.isArray(pair) || pair.length !== 2) throw new TypeError(`collect(Map) makes a Map from [key, value] pairs, but met ${kindOf(pair)}`);
+        map.set(pair[0], pair[1]);
+      }
+      return map;
+    }
+    throw new TypeError('collect collects into an array (collect() or collect(Array)), a Set (collect(Set)), a Map (collect(Map)) or a string (collect(String))');
+  }
+  /**
+   * Items that are Results collected as Rust's `collect::<Result<Vec<_>, E>>()`:
+   * `{ ok: true, value: [the values, in order] }`, or a failed Result met
+   * among the items (as with Rayon, any one, here the first in source order).
+   */
+  collectResult<U, E>(this: ParallelIterator<Result<U, E>>): Result<U[], E> {
+    const values: U[] = [];
+    for (const r of this.collect()) {
+      if (!isResult(r)) throw new TypeError(`collectResult expects items that are Results ({ ok, value }), but met ${describe(r)}`);
+      if (!r.ok) return r;
+      values.push(r.value);
+    }
+    return { ok: true, value: values };
+  }
+  /**
+   * Items that are Options (a value, or undefined or null for `None`)
+   * collected as Rust's `collect::<Option<Vec<_>>>()`: the values in order,
+   * or undefined when any item is `None`.
+   */
+  collectOption<U>(this: ParallelIterator<U | undefined | null>): U[] | undefined {
+    const items = this.collect();
+    for (const x of items) if (x === undefined || x === null) return undefined;
+    return items as U[];
   }
 
   // Adapters without a closure of their own that reorder, cut or join whole sequences (Rayon's chain, skip,
@@ -986,6 +1037,10 @@ function isResult(x: unknown): x is Result<unknown, unknown> {
 function firstErr<E>(results: ParallelIterator<unknown>): Result<undefined, E> {
   for (const r of results.collect()) if (isResult(r) && !r.ok) return r as Result<undefined, E>;
   return { ok: true, value: undefined };
+}
+
+function kindOf(x: unknown): string {
+  return x === null ? 'null' : Array.isArray(x) ? `an array of ${x.length}` : typeof x;
 }
 
 function describe(x: unknown, field = 'ok'): string {

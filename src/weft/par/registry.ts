@@ -45,7 +45,7 @@ import { releaseThread, S, slot, ThreadState } from '../runtime/thread-table.ts'
 import { RunStopped } from '../runtime/stop.ts';
 import { enterParWork, pieceMicros, pieceStart } from '../runtime/trace.ts';
 import { blockWhileEqual, waitWhileEqual, wake } from '../runtime/wait.ts';
-import { assignPriority } from '../runtime/scheduler.ts';
+import { assignPriority, scheduled } from '../runtime/scheduler.ts';
 import { availableParallelism } from '../thread.ts';
 import { rebuildClosure, type Lifted } from '../runtime/lift.ts';
 import { runLocal } from '../runtime/run-local.ts';
@@ -240,6 +240,18 @@ function runLifeHandler(registry: number, which: number, index: number): void {
   }
 }
 
+/**
+ * Under a seed no pool thread starts (the pool's work runs on the calling
+ * thread), so the start handlers run here at `build()`, and the exit
+ * handlers at the pool's drop, one per thread index in order: a seeded run
+ * calls them as often, with the same indices, as a free run does.
+ */
+export function runLifeHandlersHere(registry: number, which: number): void {
+  if (memory().i32[(registry >> 2) + P.handlers] === 0) return;
+  const n = memory().i32[(registry >> 2) + P.numThreads]!;
+  for (let index = 0; index < n; index++) runLifeHandler(registry, which, index);
+}
+
 /** The name of the registry's thread `index`: the builder's, or `par-worker-<index + 1>`. */
 function workerName(registry: number, index: number): string {
   const mem = memory();
@@ -332,6 +344,8 @@ export function terminateRegistry(registry: number): void {
     waitWhileEqual(i32, pw + P.started, 1, 1);
     started = Atomics.load(i32, pw + P.started);
   }
+  // Never started: under a seed, where no pool thread ever starts, its exit handlers run here (runLifeHandlersHere).
+  if (started === 0 && scheduled(mem)) runLifeHandlersHere(registry, Handler.exit);
   if (started === 2) {
     Atomics.store(i32, pw + P.terminated, 1);
     Atomics.add(i32, pw + P.workSeq, 1);

@@ -12,7 +12,7 @@ import { currentNumThreads, withRegistry } from './current.ts';
 import { broadcastIn, spawnBroadcastIn } from './broadcast.ts';
 import type { BroadcastContext } from './contexts.ts';
 import { joinIn, scope, scopeFifo, spawnIn, type Scope, type ScopeFifo } from './join.ts';
-import { createRegistry, currentWorker, ensureStarted, hasLocalTasks, installGlobal, MAX_REGISTRY_THREADS, registryThreads, terminateRegistry, type Handlers } from './registry.ts';
+import { createRegistry, currentWorker, ensureStarted, Handler, hasLocalTasks, installGlobal, runLifeHandlersHere, MAX_REGISTRY_THREADS, registryThreads, terminateRegistry, type Handlers } from './registry.ts';
 import { liftedForPar } from './lifted.ts';
 import { scheduled } from '../runtime/scheduler.ts';
 
@@ -62,7 +62,8 @@ export class ThreadPoolBuilder {
    * or exit handler starts its threads at `build()`, as every Rayon pool
    * does (other weft pools start theirs when first given work). Under a
    * seed weft runs a pool's work on the calling thread and starts no pool
-   * threads, so neither handler is called.
+   * threads: the start handlers are called there, at `build()`, once per
+   * thread index in order, and the exit handlers at the pool's drop.
    */
   startHandler(f: (index: number) => void): ThreadPoolBuilder {
     this.#handlers.start = liftedForPar(f, 'startHandler', HANDLER_HOW_TO('startHandler', '(i) => …'));
@@ -124,7 +125,11 @@ export class ThreadPoolBuilder {
     const names = this.#threadName === undefined ? undefined : Array.from({ length: Math.min(n, MAX_REGISTRY_THREADS) }, (_, i) => String(this.#threadName!(i)));
     const registry = createRegistry(n, this.#cutoff, names, this.#handlers);
     // Rayon starts a pool's threads at build: with a handler to call, so does weft (it waits for first work otherwise).
-    if ((this.#handlers.start !== undefined || this.#handlers.exit !== undefined) && !scheduled(context().memory)) ensureStarted(registry);
+    if (this.#handlers.start !== undefined || this.#handlers.exit !== undefined) {
+      if (!scheduled(context().memory)) ensureStarted(registry);
+      // Under a seed no pool thread starts: the start handlers run here, once per thread index (registry.ts).
+      else runLifeHandlersHere(registry, Handler.start);
+    }
     return registry;
   }
 }
