@@ -24,7 +24,9 @@
  * (A scope's `s.spawn(…)`, pool's or not, is lifted with every `spawn`, and
  * `spawnBroadcast(…)` with it, on any receiver: closures.ts.)
  */
-import type { AnyNode, CallExpression, Expression, Program, SpreadElement } from 'acorn';
+import type { AnyNode, ArrowFunctionExpression, CallExpression, Expression, FunctionDeclaration, FunctionExpression, Program, SpreadElement } from 'acorn';
+
+type FunctionNode = FunctionDeclaration | FunctionExpression | ArrowFunctionExpression;
 import { childNodes, type ScopeAnalysis } from './scope.ts';
 
 const PAR_MODULE = 'weft/par';
@@ -104,6 +106,13 @@ export function findParClosures(program: Program, analysis: ScopeAnalysis): Expr
         if (callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier') {
           return ADAPTERS.has(callee.property.name) && isParIterator(callee.object);
         }
+        // A call of the program's own function that returns a par iterator (rayon's tests/octillion.rs: `octillion_flat().find_first(…)`).
+        if (callee.type === 'Identifier') {
+          const fn = analysis.referenceOf(callee)?.binding?.value;
+          if (fn !== null && fn !== undefined && (fn.type === 'FunctionDeclaration' || fn.type === 'FunctionExpression' || fn.type === 'ArrowFunctionExpression')) {
+            return returnsParIterator(fn);
+          }
+        }
         return false;
       }
       if (node.type === 'Identifier') {
@@ -116,6 +125,25 @@ export function findParClosures(program: Program, analysis: ScopeAnalysis): Expr
       return false;
     } finally {
       seen.delete(node);
+    }
+  };
+
+  /** Whether every `return` of the function `fn` (its own, not its inner functions') gives a par iterator, and there is one. */
+  const returnsParIterator = (fn: FunctionNode): boolean => {
+    if (seen.has(fn)) return false; // recursion
+    seen.add(fn);
+    try {
+      if (fn.body.type !== 'BlockStatement') return isParIterator(fn.body);
+      const returns: (Expression | null | undefined)[] = [];
+      const collect = (node: AnyNode): void => {
+        if (node.type === 'ReturnStatement') returns.push(node.argument);
+        if (node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression' || node.type === 'ClassDeclaration' || node.type === 'ClassExpression') return;
+        for (const child of childNodes(node)) collect(child);
+      };
+      for (const statement of fn.body.body) collect(statement);
+      return returns.length > 0 && returns.every((r) => r !== null && r !== undefined && isParIterator(r));
+    } finally {
+      seen.delete(fn);
     }
   };
 
