@@ -19,9 +19,9 @@ import { liftedForPar } from './lifted.ts';
 import { type Lifted } from '../runtime/lift.ts';
 import { scheduled, scheduledCuts } from '../runtime/scheduler.ts';
 import { enterParWork, leaveParWork, pieceMicros, pieceStart, traceEventWithResults, traceResults } from '../runtime/trace.ts';
-import { answered, combine, dropHandle, isCloneableHandle, startStretch, type Fuse, type StageKind, type TerminalKind } from './pipeline.ts';
+import { answered, combine, dropHandle, isCloneableHandle, startStretch, type Fuse, type StageKind, type Stretch, type Terminal, type TerminalKind } from './pipeline.ts';
 import { chainSite } from './fused.ts';
-import { mapClosures, runOnRegistry, SKIPPED, type PieceTimes, sourceArray, sourceItem, sourceLength, typedArrayKind, type AnyTypedArray, type Source, type StageSpec, type TerminalSpec } from './job.ts';
+import { mapClosures, runOnRegistry, SEARCH_BATCH, SEARCHES, SKIPPED, type PieceTimes, sourceArray, sourceItem, sourceLength, typedArrayKind, type AnyTypedArray, type Source, type StageSpec, type TerminalSpec } from './job.ts';
 import { currentRegistry } from './current.ts';
 import { registryCutoff } from './registry.ts';
 import { ordCompare } from './order.ts';
@@ -890,6 +890,9 @@ export class ParallelIterator<T> {
       // Under a seed everything runs here (withMaxLen, chunks, zip and enumerate aside: below), but cut into pieces the seed chooses and combined as the pool's chunks
       // are, so an operation that only works for one split (a reduce that isn't associative) shows it from seed to seed.
       const bounds = [0, ...scheduledCuts(memory, n, minLen, seededRuns++), n];
+      if (n > SEEDED_SEARCH_SPLIT && SEARCHES.has(terminal.k)) {
+        return interleavedSearch(bounds, local, (i) => (i === 0 ? stretch : startStretch(sourceItem(source), stages, local, sourceArray(source), fuse)));
+      }
       const parts: unknown[] = [];
       for (let p = 0; p + 1 < bounds.length; p++) {
         const piece = p === 0 ? stretch : startStretch(sourceItem(source), stages, local, sourceArray(source), fuse);
@@ -994,6 +997,57 @@ export class ChunksExact<T, R> extends ParallelIterator<T> {
     return rest;
   }
 }
+
+/**
+ * A seeded search over many items (`findAny` over `range(0, 2 ** 50)`): the
+ * seed's pieces are each cut in SEEDED_SEARCH_PARTS, and these run by turns,
+ * SEARCH_BATCH items at a time, as the pool's threads would run side by
+ * side, until one has the answer (for `findFirst`/`positionFirst`, until
+ * the ones before it are done too). Run one after another, a piece without
+ * a match would have to end before the next is looked at: where Rayon, on
+ * its threads, finds a match in the upper half of a huge range at once,
+ * that would not end. The same seed gives the same turns.
+ */
+function interleavedSearch(bounds: number[], local: Terminal, stretchOf: (i: number) => Stretch): unknown {
+  const los: number[] = [];
+  const his: number[] = [];
+  for (let p = 0; p + 1 < bounds.length; p++) {
+    const step = Math.ceil((bounds[p + 1]! - bounds[p]!) / SEEDED_SEARCH_PARTS);
+    for (let at = bounds[p]!; at < bounds[p + 1]!; at += step) {
+      los.push(at);
+      his.push(Math.min(bounds[p + 1]!, at + step));
+    }
+  }
+  const stretches = los.map((_, i) => stretchOf(i));
+  const parts: unknown[] = los.map(() => NOT_DONE);
+  const firstOnly = local.k === 'findFirst' || local.k === 'positionFirst';
+  let limit = los.length; // sub-pieces from `limit` on cannot hold the answer any more (findFirst)
+  for (let left = true; left; ) {
+    left = false;
+    for (let i = 0; i < limit; i++) {
+      if (parts[i] !== NOT_DONE) continue;
+      const to = Math.min(his[i]!, los[i]! + SEARCH_BATCH);
+      const more = stretches[i]!.feed(los[i]!, to);
+      los[i] = to;
+      if (more && to < his[i]!) {
+        left = true;
+        continue;
+      }
+      parts[i] = stretches[i]!.finish();
+      if (!answered(local, parts[i])) continue;
+      if (!firstOnly) return combine(local, [parts[i]]);
+      limit = i + 1;
+    }
+  }
+  return combine(local, parts.slice(0, limit).map((part) => (part === NOT_DONE ? neutral(local.k) : part)));
+}
+
+/** A sub-piece of `interleavedSearch` still running. */
+const NOT_DONE = Symbol('not done');
+/** Seeded searches over more items than this take turns between their pieces (interleavedSearch). */
+const SEEDED_SEARCH_SPLIT = 1 << 20;
+/** Sub-pieces per seeded piece, as the pool cuts its work in eight chunks per thread. */
+const SEEDED_SEARCH_PARTS = 16;
 
 /** Where a terminal op's par-iter event is (-1: none), and, in a traced free run, how long its pieces took. */
 interface Traced {

@@ -359,9 +359,9 @@ registerJobKind<IterPlan>('iter', {
 });
 
 /** Terminal ops that a chunk's answer may settle for the whole job (pipeline.ts `answered`). */
-const SEARCHES: ReadonlySet<TerminalKind> = new Set<TerminalKind>(['any', 'all', 'findAny', 'findFirst', 'positionAny', 'positionFirst']);
+export const SEARCHES: ReadonlySet<TerminalKind> = new Set<TerminalKind>(['any', 'all', 'findAny', 'findFirst', 'positionAny', 'positionFirst']);
 /** Items a searching chunk runs between two looks at whether the job is answered. */
-const SEARCH_BATCH = 1 << 14;
+export const SEARCH_BATCH = 1 << 14;
 
 /** Keeps a worker's per-job plans few: the oldest goes first. */
 const MAX_CACHED_PLANS = 16;

@@ -413,6 +413,8 @@ function initOf(stage: Stage): () => unknown {
   const init = stage.z![0];
   // A weft handle (a Sender, an Arc) is cloned as Rust's Clone does (`tx.clone()`): a structured clone would keep its fields and lose its methods.
   if (isCloneableHandle(init)) return () => init.clone();
+  // A handle with no Clone (a Mutex, an atomic) is shared, as Rust's `&Mutex` given as the value is copied.
+  if (init !== null && typeof init === 'object' && isEncodable(init)) return () => init;
   return () => structuredClone(init);
 }
 
