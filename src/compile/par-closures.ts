@@ -24,14 +24,12 @@
  * (A scope's `s.spawn(…)`, pool's or not, is lifted with every `spawn`, and
  * `spawnBroadcast(…)` with it, on any receiver: closures.ts.)
  */
-import type { AnyNode, ArrowFunctionExpression, CallExpression, Expression, FunctionDeclaration, FunctionExpression, Program, SpreadElement } from 'acorn';
-
-type FunctionNode = FunctionDeclaration | FunctionExpression | ArrowFunctionExpression;
+import type { AnyNode, CallExpression, Expression, Program, SpreadElement } from 'acorn';
 import { childNodes, type ScopeAnalysis } from './scope.ts';
 
 const PAR_MODULE = 'weft/par';
 /** `weft/par` functions whose result is a par iterator. */
-const ROOTS = new Set(['parIter', 'parDrain', 'range', 'repeat', 'repeatn', 'once', 'empty', 'split', 'parBridge', 'parChars', 'parCharIndices', 'parBytes', 'parEncodeUtf16', 'parSplit', 'parSplitTerminator', 'parLines', 'parSplitWhitespace', 'parMatches', 'parMatchIndices', 'parChunksMut', 'parChunksExactMut', 'parRchunksMut', 'parRchunksExactMut', 'parSplitMut']);
+const ROOTS = new Set(['parIter', 'parDrain', 'range', 'repeat', 'repeatn', 'once', 'empty', 'split', 'parBridge', 'parChars', 'parCharIndices', 'parBytes', 'parEncodeUtf16', 'parSplit', 'parSplitTerminator', 'parLines', 'parSplitWhitespace', 'parMatches', 'parMatchIndices', 'parChunksMut', 'parChunksExactMut', 'parRchunksMut', 'parRchunksExactMut', 'parSplitMut', 'multizip']);
 /** Methods of a par iterator that return a par iterator again (the others are terminal). */
 const ADAPTERS = new Set(['map', 'mapInit', 'filter', 'filterMap', 'flatMap', 'fold', 'withMinLen', 'withMaxLen', 'inspect', 'enumerate', 'zip', 'chunks', 'chain', 'skip', 'take', 'rev', 'stepBy', 'flatten', 'windows', 'chunksExact', 'foldWith', 'mapWith', 'update', 'copied', 'cloned', 'panicFuse', 'interleave', 'interleaveShortest', 'intersperse', 'whileSome', 'skipAny', 'takeAny', 'takeAnyWhile', 'skipAnyWhile', 'flatMapIter', 'flattenIter', 'rchunks', 'rchunksExact', 'chunkBy', 'zipEq', 'foldChunks', 'foldChunksWith', 'tryFold', 'tryFoldWith', 'positions', 'clone']);
 /** Methods whose arguments are data, never closures: an identifier passed to them is not lifted. */
@@ -109,9 +107,7 @@ export function findParClosures(program: Program, analysis: ScopeAnalysis): Expr
         // A call of the program's own function that returns a par iterator (rayon's tests/octillion.rs: `octillion_flat().find_first(…)`).
         if (callee.type === 'Identifier') {
           const fn = analysis.referenceOf(callee)?.binding?.value;
-          if (fn !== null && fn !== undefined && (fn.type === 'FunctionDeclaration' || fn.type === 'FunctionExpression' || fn.type === 'ArrowFunctionExpression')) {
-            return returnsParIterator(fn);
-          }
+          if (fn !== null && fn !== undefined) return returnsParIterator(fn);
         }
         return false;
       }
@@ -129,7 +125,8 @@ export function findParClosures(program: Program, analysis: ScopeAnalysis): Expr
   };
 
   /** Whether every `return` of the function `fn` (its own, not its inner functions') gives a par iterator, and there is one. */
-  const returnsParIterator = (fn: FunctionNode): boolean => {
+  const returnsParIterator = (fn: AnyNode): boolean => {
+    if (fn.type !== 'FunctionDeclaration' && fn.type !== 'FunctionExpression' && fn.type !== 'ArrowFunctionExpression') return false;
     if (seen.has(fn)) return false; // recursion
     seen.add(fn);
     try {

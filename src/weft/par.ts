@@ -10,7 +10,7 @@
  * is told in par/job.ts; the registry behind a pool (its threads, deques
  * and stealing) in par/registry.ts.
  */
-export { ParallelIterator, ChunksExact, parIter, parBridge, parDrain, range, parExtend, repeat, repeatn, once, empty } from './par/iter.ts';
+export { ParallelIterator, ChunksExact, parIter, parBridge, parDrain, range, parExtend, repeat, repeatn, once, empty, multizip } from './par/iter.ts';
 export { parChars, parCharIndices, parBytes, parEncodeUtf16, parSplit, parSplitTerminator, parLines, parSplitWhitespace, parMatches, parMatchIndices, type Pattern } from './par/str.ts';
 export { Either } from './par/either.ts';
 export { join, joinContext, scope, Scope, inPlaceScope, inPlaceScopeFifo, scopeFifo, ScopeFifo, spawn, spawnFifo } from './par/join.ts';

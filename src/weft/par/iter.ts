@@ -21,6 +21,7 @@ import { scheduled, scheduledCuts } from '../runtime/scheduler.ts';
 import { enterParWork, leaveParWork, pieceMicros, pieceStart, traceEventWithResults, traceResults } from '../runtime/trace.ts';
 import { answered, combine, dropHandle, isCloneableHandle, startStretch, type Fuse, type StageKind, type Stretch, type Terminal, type TerminalKind } from './pipeline.ts';
 import { chainSite } from './fused.ts';
+import { addResults, isResultItem } from './result-sum.ts';
 import { mapClosures, runOnRegistry, SEARCH_BATCH, SEARCHES, SKIPPED, type PieceTimes, sourceArray, sourceItem, sourceLength, typedArrayKind, type AnyTypedArray, type Source, type StageSpec, type TerminalSpec } from './job.ts';
 import { currentRegistry } from './current.ts';
 import { registryCutoff } from './registry.ts';
@@ -308,7 +309,11 @@ export class ParallelIterator<T> {
   reduce(identity: () => T, op: (a: T, b: T) => T): T {
     return this.#run({ k: 'reduce', f: liftedForPar(op, 'reduce'), id: liftedForPar(identity, 'reduce') }) as T;
   }
-  /** The sum of the items (0 when there are none). */
+  /**
+   * The sum of the items (0 when there are none). Items that are Results
+   * sum as Rust's `Sum for Result`: the first failed one, or
+   * `{ ok: true, value: the sum of the values }`; `product` likewise.
+   */
   sum(): T {
     return this.#run({ k: 'sum' }) as T;
   }
@@ -611,6 +616,7 @@ export class ParallelIterator<T> {
   /** The product of the items (1 when there are none; Rayon's `product`). */
   product(): T {
     const items = this.collect() as unknown[];
+    if (items.length > 0 && isResultItem(items[0])) return items.reduce((a, b) => addResults(a, b, (x, y) => x * y)) as T;
     if (items.length > 0 && typeof items[0] === 'bigint') return items.reduce((a: unknown, b) => (a as bigint) * (b as bigint), 1n) as T;
     return items.reduce((a: unknown, b) => (a as number) * (b as number), 1) as T;
   }
@@ -1277,6 +1283,19 @@ export function parBridge<T>(iter: Iterable<T> | Iterator<T>): ParallelIterator<
     for (let r = (iter as Iterator<T>).next(); !r.done; r = (iter as Iterator<T>).next()) items.push(r.value);
   } else throw new TypeError(`parBridge expects an iterator or an iterable, but got ${iter === null ? 'null' : typeof iter}`);
   return new ParallelIterator<T>({ k: 'array', array: items }, [], { ...PLAIN, indexed: false });
+}
+
+/**
+ * The items of several sides side by side, `[a, b, c]` tuples, as many as
+ * the shortest side has (Rayon's `MultiZip`, made by `(a, b, c).into_par_iter()`).
+ * Each side is an array, a typed array, an iterable or an indexed par
+ * iterator (collected first). Rust's `(&mut r, …)` form, which writes
+ * through the tuple, has no counterpart: write to a `sharedArray` by index.
+ */
+export function multizip<T extends unknown[]>(...sides: { [K in keyof T]: ParallelIterator<T[K]> | ArrayLike<T[K]> | Iterable<T[K]> }): ParallelIterator<T> {
+  const arrays = sides.map((side) => itemsOf(side as ParallelIterator<unknown>, 'multizip'));
+  const n = arrays.length === 0 ? 0 : Math.min(...arrays.map((a) => a.length));
+  return parIter(Array.from({ length: n }, (_, i) => arrays.map((a) => a[i]) as T));
 }
 
 /** A parallel iterator over the one item `value` (Rayon's `once`). */

@@ -13,6 +13,7 @@
 import { ordLess } from './order.ts';
 import { fusedStretch } from './fused.ts';
 import { isEncodable } from '../runtime/handle.ts';
+import { addResults, isResultItem } from './result-sum.ts';
 
 type Fn = (...args: never[]) => unknown;
 
@@ -127,14 +128,17 @@ function sink(t: Terminal, index: () => number): Sink {
     case 'sum': {
       let acc: unknown;
       let any = false;
-      return {
+      const sink: Sink = {
         push(x) {
           acc = any ? (acc as number) + (x as number) : x;
+          // Items that are Results sum as Rust's `Sum for Result` does (the first item tells, so numbers pay nothing per item).
+          if (!any && isResultItem(x)) sink.push = (y) => ((acc = addResults(acc, y)), true);
           any = true;
           return true;
         },
         result: () => (any ? [acc] : []),
       };
+      return sink;
     }
     case 'count': {
       let n = 0;
@@ -444,7 +448,7 @@ export function combine(terminal: Terminal, parts: readonly unknown[]): unknown 
       let any = false;
       for (const part of parts as Option<unknown>[]) {
         if (part.length === 0) continue;
-        acc = any ? (acc as number) + (part[0] as number) : part[0];
+        acc = !any ? part[0] : isResultItem(acc) ? addResults(acc, part[0]) : (acc as number) + (part[0] as number);
         any = true;
       }
       return any ? acc : 0;

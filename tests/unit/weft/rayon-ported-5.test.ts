@@ -588,6 +588,63 @@ ported('rayon tests/ (collect, intersperse, producer_split_at, octillion, cross-
   ],
 });
 
+ported('rayon src/iter/{multizip,par_bridge,once,empty,repeat,splitter}.rs, src/range.rs and src/str.rs doc examples; check_results', {
+  imports: IMPORTS + `\nimport { multizip, parBridge, split, parCharIndices, parBytes, parEncodeUtf16, parSplitTerminator, parLines, parMatches, parMatchIndices } from "weft/par";`,
+  helpers: HELPERS,
+  cases: [
+    okCase('multizip: (r, 1..10, 10..100, 100..1000) and (&xs, &ys, &zs), as long as the shortest side', `
+  const r = sharedArray(Int32Array, 3);
+  multizip(range(0, 3), range(1, 10), range(10, 100), range(100, 1000)).forEach(([i, x, y, z]) => { r[i] = x * y + z; });
+  assertEq(Array.from(r), [1 * 10 + 100, 2 * 11 + 101, 3 * 12 + 102]);
+  const xs = Array.from({ length: 9 }, (_, i) => i + 1), ys = Array.from({ length: 90 }, (_, i) => i + 10), zs = Array.from({ length: 900 }, (_, i) => i + 100);
+  const r1 = multizip(xs, ys, zs).map(([x, y, z]) => x * y + z).collect();
+  const r2 = multizip(parIter(xs), parIter(ys), parIter(zs)).map(([x, y, z]) => x * y + z).collect();
+  assertEq(r1, r2);
+  assertEq(r1.length, 9);`),
+    okCase('par_bridge of a channel\'s receiver (the block\'s end, which drops tx in Rust, is a drop(tx) here), once, empty, repeat, repeatn', `
+  let rx: mpsc.Receiver<string>;
+  { const [tx, r] = mpsc.channel<string>(); tx.send("one!"); tx.send("two!"); tx.send("three!"); drop(tx); rx = r; }
+  const output = parBridge(rx).collect();
+  output.sort();
+  assertEq(output, ["one!", "three!", "two!"]);
+  const pi = range(0, 1234).chain(once(-1)).chain(range(1234, 10000));
+  assertEq([pi.clone().count(), pi.clone().filter((x) => x < 0).count(), pi.positionAny((x) => x < 0)], [10001, 1, 1234]);
+  assertEq(range(0, 1234).chain(empty()).chain(range(1234, 10000)).count(), 10000);
+  assertEq(repeat(22).zip(range(0, 3)).collect(), [[22, 0], [22, 1], [22, 2]]);
+  assertEq(repeatn(22, 3).zip(range(0, 3)).collect(), [[22, 0], [22, 1], [22, 2]]);`),
+    okCase('range.rs, range_inclusive.rs: sum, zip filter map sum against the sequential ones; splitter.rs: split of 0..4096 gives power-of-two pieces', `
+  assertEq(range(0, 100).sum(), 4950);
+  assertEq(range(0, 101).sum(), 5050);
+  let s = 0;
+  for (let x = 0; x < 25; x++) if (x % 5 === 0) s += x * x;
+  assertEq(range(0, 25).zip(range(0, 25)).filter(([x, y]) => x % 5 === 0 || y % 5 === 0).map(([x, y]) => x * y).sum(), s);
+  const sizes = split([0, 4096], (r) => (r[1] - r[0] <= 1 ? [r, undefined] : [[r[0], r[0] + (r[1] - r[0]) / 2], [r[0] + (r[1] - r[0]) / 2, r[1]]])).map((r) => r[1] - r[0]).collect();
+  assert(sizes.every((n) => n > 0 && (n & (n - 1)) === 0));
+  assertEq(sizes.reduce((a, b) => a + b, 0), 4096);`),
+    okCase('str.rs: par_chars, par_char_indices, par_bytes, par_encode_utf16, par_split, par_split_terminator, par_lines, par_split_whitespace, par_matches, par_match_indices', `
+  assertEq(parChars("hello").maxByKey((c) => c.codePointAt(0)), "o");
+  assertEq(parCharIndices("hello").minByKey(([, c]) => c.codePointAt(0)), [1, "e"]);
+  assertEq(parBytes("hello").max(), "o".charCodeAt(0));
+  assertEq(parEncodeUtf16("hello").max(), "o".charCodeAt(0));
+  const text = "Zażółć gęślą jaźń";
+  assert(parEncodeUtf16(text).count() <= new TextEncoder().encode(text).length);
+  assertEq(parSplit("1, 2, buckle, 3, 4, door", ",").filterMap((p) => parseInt32(p.trim())).sum(), 10);
+  assertEq(parSplitTerminator("((1 + 3) * 2)", (c) => c === "(" || c === ")").collect(), ["", "", "1 + 3", " * 2"]);
+  assertEq(parLines("hello world\\nfizbuzz").map((l) => l.length).collect(), [11, 7]);
+  assertEq(parSplitWhitespace("which is the longest word?").maxByKey((w) => w.length), "longest");
+  assertEq(parMatches("1, 2, buckle, 3, 4, door", (c) => /\\p{N}/u.test(c)).map((d) => Number(d)).sum(), 10);
+  assertEq(parMatchIndices("1, 2, buckle, 3, 4, door", (c) => /\\p{N}/u.test(c)).collect(), [[0, "1"], [3, "2"], [14, "3"], [17, "4"]]);`),
+    okCase('src/iter/test.rs check_results: sum and product of Results give the first Err, or Ok of the values\' sum and product', `
+  const a = [{ ok: false, value: null }, { ok: true, value: 1 }, { ok: false, value: null }, { ok: false, value: null }, { ok: true, value: 2 }, { ok: true, value: 4 }];
+  assertEq(parIter(a).sum(), { ok: false, value: null });
+  assertEq(parIter(a).filter((r) => r.ok).sum(), { ok: true, value: 7 });
+  assertEq(parIter(a).product(), { ok: false, value: null });
+  assertEq(parIter(a).filter((r) => r.ok).product(), { ok: true, value: 8 });
+  assertEq(range(0, 200000).map((i) => ({ ok: true, value: i })).sum(), { ok: true, value: 199999 * 100000 });
+  assertEq(range(0, 200000).map((i) => (i === 150000 ? { ok: false, value: "e" } : { ok: true, value: i })).sum(), { ok: false, value: "e" });`),
+  ],
+});
+
 ported('rayon-core tests/ and doc examples (lib.rs, thread_pool/mod.rs, join/mod.rs)', {
   imports: IMPORTS,
   helpers: HELPERS,
