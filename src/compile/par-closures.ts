@@ -159,7 +159,10 @@ export function findParClosures(program: Program, analysis: ScopeAnalysis): Expr
       }
       if (node.type === 'Identifier') {
         const binding = analysis.referenceOf(node)?.binding;
-        if (binding === null || binding === undefined || (binding.kind !== 'const' && binding.kind !== 'let')) return false;
+        if (binding === null || binding === undefined) return false;
+        // `buildScoped(wrapper, (pool) => …)`: the second closure's parameter is the pool.
+        if (binding.kind === 'param') return want === 'pool' && isScopedPoolParam(binding.scope.node, binding.id);
+        if (binding.kind !== 'const' && binding.kind !== 'let') return false;
         return binding.value !== null && isPoolPart(binding.value, want);
       }
       if (node.type === 'ParenthesizedExpression') return isPoolPart(node.expression, want);
@@ -168,6 +171,22 @@ export function findParClosures(program: Program, analysis: ScopeAnalysis): Expr
       seen.delete(node);
     }
   };
+
+  /** Whether `id` is the first parameter of `fn`, and `fn` the second argument of a builder's `buildScoped` call. */
+  const isScopedPoolParam = (fn: AnyNode, id: AnyNode): boolean => {
+    if ((fn.type !== 'ArrowFunctionExpression' && fn.type !== 'FunctionExpression') || fn.params[0] !== id) return false;
+    const call = scopedPoolCalls.get(fn);
+    return call !== undefined && call.callee.type === 'MemberExpression' && isPoolPart(call.callee.object, 'builder');
+  };
+  /** Each closure given as `buildScoped`'s second argument, and its call. */
+  const scopedPoolCalls = new Map<AnyNode, CallExpression>();
+  const findScoped = (node: AnyNode): void => {
+    if (node.type === 'CallExpression' && node.callee.type === 'MemberExpression' && !node.callee.computed && node.callee.property.type === 'Identifier' && node.callee.property.name === 'buildScoped' && node.arguments[1] !== undefined) {
+      scopedPoolCalls.set(node.arguments[1], node);
+    }
+    for (const child of childNodes(node)) findScoped(child);
+  };
+  findScoped(program);
 
   const lifted: Expression[] = [];
   const take = (args: (Expression | SpreadElement)[], from: number, identifiers: boolean): void => {
@@ -188,6 +207,8 @@ export function findParClosures(program: Program, analysis: ScopeAnalysis): Expr
     if (isParIterator(callee.object)) take(call.arguments, CLOSURES_FROM[callee.property.name] ?? 0, !DATA_METHODS.has(callee.property.name));
     else if (POOL_METHODS.has(callee.property.name) && isPoolPart(callee.object, 'pool')) take(call.arguments, 0, true);
     else if (HANDLER_METHODS.has(callee.property.name) && isPoolPart(callee.object, 'builder')) take(call.arguments, 0, true);
+    // buildScoped's wrapper runs on the pool's threads; its second closure, given the pool, runs here.
+    else if (callee.property.name === 'buildScoped' && isPoolPart(callee.object, 'builder')) take(call.arguments.slice(0, 1), 0, true);
   };
   const walk = (node: AnyNode): void => {
     if (node.type === 'CallExpression') visitCall(node);

@@ -16,7 +16,7 @@ export { Either } from './par/either.ts';
 export { join, joinContext, scope, Scope, inPlaceScope, inPlaceScopeFifo, scopeFifo, ScopeFifo, spawn, spawnFifo } from './par/join.ts';
 export { broadcast, spawnBroadcast } from './par/broadcast.ts';
 export { split } from './par/split.ts';
-export { BroadcastContext, FnContext } from './par/contexts.ts';
+export { BroadcastContext, FnContext, ThreadBuilder } from './par/contexts.ts';
 export { ThreadPoolBuilder, ThreadPool, currentNumThreads } from './par/thread-pool.ts';
 export { currentThreadIndex, currentThreadHasPendingTasks, maxNumThreads } from './par/current.ts';
 export { sharedArray } from './par/shared-array.ts';

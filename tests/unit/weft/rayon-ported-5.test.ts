@@ -684,3 +684,44 @@ ported('rayon-core tests/init_zero_threads.rs', {
   assert(range(0, 10).sum() === 45);`),
   ],
 });
+
+ported('rayon-core tests/scoped_threadpool.rs and lib.rs build_scoped / spawn_handler doc examples', {
+  imports: IMPORTS,
+  helpers: `
+/** Each thread's own, as a scoped_thread_local!: weft runs top-level statements once per thread. */
+let LOCAL: number | undefined;
+function setLocal(x: number | undefined): void { LOCAL = x; }
+function local(): number | undefined { return LOCAL; }
+`,
+  cases: [
+    okCase('build_scoped_tls_threadpool and lib.rs build_scoped: the wrapper sets each thread\'s value around thread.run(), the pool\'s work sees it, and it is unset once buildScoped returns', `
+  const ends = new AtomicUsize(0);
+  const seen = new ThreadPoolBuilder().numThreads(3).buildScoped(
+    (thread) => { setLocal(42); thread.run(); setLocal(undefined); ends.fetchAdd(1); },
+    (pool) => pool.broadcast(() => local()),
+  );
+  assertEq(seen, [42, 42, 42]);
+  assertEq(ends.load(), 3);
+  assert(local() === undefined, "the builder thread's own value is untouched");`),
+    okCase('build_scoped: ThreadBuilder.index() and name(); a wrapper that never calls run() goes to the panic handler and the pool still runs; a panic of withPool comes out', `
+  const indices = new AtomicUsize(0);
+  const named = new ThreadPoolBuilder().numThreads(2).threadName((i) => "scoped-" + i).buildScoped(
+    (thread) => { indices.fetchAdd(thread.index() + 1); if (thread.name() !== "scoped-" + thread.index()) throw new Error("name " + thread.name()); thread.run(); },
+    (pool) => pool.install(() => 7),
+  );
+  assertEq([named, indices.load()], [7, 3]);
+  const handled = new AtomicUsize(0);
+  const r = new ThreadPoolBuilder().numThreads(2).panicHandler(() => { handled.fetchAdd(1); }).buildScoped(
+    (thread) => { if (thread.index() === 1) return; thread.run(); },
+    (pool) => pool.broadcast((ctx) => ctx.index()),
+  );
+  assertEq([r, handled.load()], [[0, 1], 1]);
+  let message = "";
+  try { new ThreadPoolBuilder().numThreads(2).buildScoped((t) => t.run(), () => { throw new Error("in withPool"); }); } catch (e) { message = (e as Error).message; }
+  assertEq(message, "in withPool");`),
+    okCase('spawn_handler (lib.rs doc, spawn_scoped_tls_threadpool): weft starts a pool\'s threads itself, and says what to use instead', `
+  let message = "";
+  try { new ThreadPoolBuilder().spawnHandler((thread) => { thread.run(); }); } catch (e) { message = (e as Error).message; }
+  assert(message.startsWith("spawnHandler is not available in weft") && message.includes("buildScoped"), message);`),
+  ],
+});
