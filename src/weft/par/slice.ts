@@ -40,36 +40,40 @@ function views<A extends AnyTypedArray>(array: A, groups: number, size: number, 
   return [{ k: 'range', start: 0, end: groups }, [{ k: 'views', d: size, z: bounds ? [array, how, bounds] : [array, how] }]];
 }
 
+/** Every group of `size` (the last one, `how` 'chunks', or the first, 'rchunks', shorter), as views. */
+function groups<A extends AnyTypedArray>(array: A, size: number, api: string, how: 'chunks' | 'rchunks'): ParallelIterator<A> {
+  const a = sharedOnly(array, api);
+  const n = groupSize(size, api);
+  return new ParallelIterator<A>(...views(a, Math.ceil(a.length / n), n, how));
+}
+
+/** The groups of exactly `size`, as views, with the view of the elements left over (at the end for 'chunks', at the start for 'rchunks'). */
+function exactGroups<A extends AnyTypedArray>(array: A, size: number, api: string, how: 'chunks' | 'rchunks'): ChunksExact<A, A> {
+  const a = sharedOnly(array, api);
+  const n = groupSize(size, api);
+  const count = Math.floor(a.length / n);
+  const rest = how === 'chunks' ? a.subarray(count * n) : a.subarray(0, a.length - count * n);
+  return new ChunksExact<A, A>(...views(a, count, n, how), rest as A);
+}
+
 /** Groups of `size` consecutive elements, the last one shorter, as views a closure may write to (Rayon's `par_chunks_mut`). */
 export function parChunksMut<A extends AnyTypedArray>(array: A, size: number): ParallelIterator<A> {
-  const a = sharedOnly(array, 'parChunksMut');
-  const n = groupSize(size, 'parChunksMut');
-  return new ParallelIterator<A>(...views(a, Math.ceil(a.length / n), n, 'chunks'));
+  return groups(array, size, 'parChunksMut', 'chunks');
 }
 
 /** Groups of exactly `size` elements from the start; `remainder()` is the view of the ones left at the end (Rayon's `par_chunks_exact_mut`). */
 export function parChunksExactMut<A extends AnyTypedArray>(array: A, size: number): ChunksExact<A, A> {
-  const a = sharedOnly(array, 'parChunksExactMut');
-  const n = groupSize(size, 'parChunksExactMut');
-  const groups = Math.floor(a.length / n);
-  const [source, stages] = views(a, groups, n, 'chunks');
-  return new ChunksExact<A, A>(source, stages, a.subarray(groups * n) as A);
+  return exactGroups(array, size, 'parChunksExactMut', 'chunks');
 }
 
 /** Groups of `size` elements counted from the end, last group first, the first elements' group shorter (Rayon's `par_rchunks_mut`). */
 export function parRchunksMut<A extends AnyTypedArray>(array: A, size: number): ParallelIterator<A> {
-  const a = sharedOnly(array, 'parRchunksMut');
-  const n = groupSize(size, 'parRchunksMut');
-  return new ParallelIterator<A>(...views(a, Math.ceil(a.length / n), n, 'rchunks'));
+  return groups(array, size, 'parRchunksMut', 'rchunks');
 }
 
 /** Groups of exactly `size` elements from the end; `remainder()` is the view of the ones left at the start (Rayon's `par_rchunks_exact_mut`). */
 export function parRchunksExactMut<A extends AnyTypedArray>(array: A, size: number): ChunksExact<A, A> {
-  const a = sharedOnly(array, 'parRchunksExactMut');
-  const n = groupSize(size, 'parRchunksExactMut');
-  const groups = Math.floor(a.length / n);
-  const [source, stages] = views(a, groups, n, 'rchunks');
-  return new ChunksExact<A, A>(source, stages, a.subarray(0, a.length - groups * n) as A);
+  return exactGroups(array, size, 'parRchunksExactMut', 'rchunks');
 }
 
 /**

@@ -725,3 +725,51 @@ function local(): number | undefined { return LOCAL; }
   assert(message.startsWith("spawnHandler is not available in weft") && message.includes("buildScoped"), message);`),
   ],
 });
+
+ported('rayon-core src/thread_pool/test.rs, src/scope/test.rs, src/join/test.rs, src/broadcast/test.rs, src/test.rs (cases not ported before)', {
+  imports: IMPORTS + `\nimport { scopeFifo } from "weft/par";\nimport { Arc } from "weft/sync";\nimport { sleep } from "weft/thread";`,
+  timeoutMs: 120_000,
+  cases: [
+    okCase('self_install, mutual_install, mutual_install_sleepy (sleeps of 100 ms for 1 s): installs into each other\'s pools do not block', `
+  const pool = new ThreadPoolBuilder().numThreads(1).build();
+  assert(pool.install(() => pool.install(() => true)));
+  const pool1 = new ThreadPoolBuilder().numThreads(1).build();
+  const pool2 = new ThreadPoolBuilder().numThreads(1).build();
+  assert(pool1.install(() => pool2.install(() => pool1.install(() => true))));
+  assert(pool1.install(() => pool2.install(() => { sleep(100); return pool1.install(() => { sleep(100); return true; }); })));`),
+    okCase('check_thread_pool_new, default_pool, check_config_build: a pool of 22 has 22 threads; the default builder builds', `
+  const pool = new ThreadPoolBuilder().numThreads(22).build();
+  assertEq(pool.currentNumThreads(), 22);
+  assertEq(pool.currentThreadIndex(), undefined);
+  assertEq(pool.broadcast((ctx) => ctx.index() < 22).every((x) => x), true);
+  assert(new ThreadPoolBuilder().build().currentNumThreads() >= 1);`),
+    okCase('join_counter_overflow (5,000 pool joins for 500,000): both closures run every time', `
+  const i = new AtomicUsize(0), j = new AtomicUsize(0);
+  const pool = new ThreadPoolBuilder().numThreads(2).build();
+  for (let k = 0; k < 5000; k++) pool.join(() => i.fetchAdd(1), () => j.fetchAdd(1));
+  assertEq([i.load(), j.load()], [5000, 5000]);`),
+    okCase('static_scope_fifo, mixed_lifetime_scope_fifo: spawn_fifo closures borrow the counters', `
+  const counter = new AtomicUsize(0);
+  scopeFifo((s) => { for (let i = 0; i < 100; i++) s.spawnFifo(() => { counter.fetchAdd(i); }); });
+  assertEq(counter.load(), 4950);
+  const c = new AtomicUsize(0);
+  const counters = Array.from({ length: 100 }, () => c);
+  scopeFifo((s) => { for (const k of counters) s.spawnFifo(() => { k.fetchAdd(1); }); });
+  assertEq(c.load(), 100);`),
+    okCase('broadcast_mutual_sleepy, spawn_broadcast_mutual_sleepy (sleeps of 100 and 10 ms for 1 s and 100 ms): 3 * 7 calls', `
+  const count = new AtomicUsize(0);
+  const pool1 = new ThreadPoolBuilder().numThreads(3).build();
+  const pool2 = new ThreadPoolBuilder().numThreads(7).build();
+  pool1.install(() => { sleep(100); pool2.broadcast(() => { sleep(100); pool1.broadcast(() => { sleep(10); count.fetchAdd(1); }); }); });
+  assertEq(count.load(), 3 * 7);
+  const [tx, rx] = mpsc.channel<void>();
+  const p1 = new Arc(new ThreadPoolBuilder().numThreads(3).build());
+  const p2 = new ThreadPoolBuilder().numThreads(7).build();
+  const q1 = p1.clone();
+  p1.spawn(() => {
+    sleep(100);
+    p2.spawnBroadcast(() => { const tx2 = tx.clone(); sleep(100); q1.spawnBroadcast(() => { sleep(10); tx2.send(undefined); }); });
+  });
+  assertEq([...rx].length, 3 * 7);`),
+  ],
+});
