@@ -29,7 +29,7 @@ import { childNodes, type ScopeAnalysis } from './scope.ts';
 
 const PAR_MODULE = 'weft/par';
 /** `weft/par` functions whose result is a par iterator. */
-const ROOTS = new Set(['parIter', 'parDrain', 'range', 'repeat', 'repeatn', 'once', 'empty', 'split', 'parBridge', 'parChars', 'parCharIndices', 'parBytes', 'parEncodeUtf16', 'parSplit', 'parSplitTerminator', 'parLines', 'parSplitWhitespace', 'parMatches', 'parMatchIndices', 'parChunksMut', 'parChunksExactMut', 'parRchunksMut', 'parRchunksExactMut', 'parSplitMut', 'multizip']);
+const ROOTS = new Set(['parIter', 'parDrain', 'range', 'repeat', 'repeatn', 'once', 'empty', 'split', 'parBridge', 'parChars', 'parCharIndices', 'parBytes', 'parEncodeUtf16', 'parSplit', 'parSplitTerminator', 'parLines', 'parSplitWhitespace', 'parMatches', 'parMatchIndices', 'parChunksMut', 'parChunksExactMut', 'parRchunksMut', 'parRchunksExactMut', 'parSplitMut', 'multizip', 'parIterMut']);
 /** Methods of a par iterator that return a par iterator again (the others are terminal). */
 const ADAPTERS = new Set(['map', 'mapInit', 'filter', 'filterMap', 'flatMap', 'fold', 'withMinLen', 'withMaxLen', 'inspect', 'enumerate', 'zip', 'chunks', 'chain', 'skip', 'take', 'rev', 'stepBy', 'flatten', 'windows', 'chunksExact', 'foldWith', 'mapWith', 'update', 'copied', 'cloned', 'panicFuse', 'interleave', 'interleaveShortest', 'intersperse', 'whileSome', 'skipAny', 'takeAny', 'takeAnyWhile', 'skipAnyWhile', 'flatMapIter', 'flattenIter', 'rchunks', 'rchunksExact', 'chunkBy', 'zipEq', 'foldChunks', 'foldChunksWith', 'tryFold', 'tryFoldWith', 'positions', 'clone']);
 /** Methods whose arguments are data, never closures: an identifier passed to them is not lifted. */

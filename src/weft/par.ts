@@ -20,5 +20,5 @@ export { BroadcastContext, FnContext, ThreadBuilder } from './par/contexts.ts';
 export { ThreadPoolBuilder, ThreadPool, currentNumThreads } from './par/thread-pool.ts';
 export { currentThreadIndex, currentThreadHasPendingTasks, maxNumThreads } from './par/current.ts';
 export { sharedArray } from './par/shared-array.ts';
-export { parChunksMut, parChunksExactMut, parRchunksMut, parRchunksExactMut, parSplitMut } from './par/slice.ts';
+export { parIterMut, parChunksMut, parChunksExactMut, parRchunksMut, parRchunksExactMut, parSplitMut } from './par/slice.ts';
 export { parSort, parSortBy, parSortByKey, parSortByCachedKey, parSortUnstable, parSortUnstableBy, parSortUnstableByKey } from './par/sort.ts';

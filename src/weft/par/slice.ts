@@ -1,7 +1,8 @@
 /**
  * Rayon's `ParallelSliceMut` groups: `par_chunks_mut`, `par_chunks_exact_mut`,
  * `par_rchunks_mut`, `par_rchunks_exact_mut` and `par_split_mut`, whose items
- * are `&mut [T]`, parts of the slice that a closure may change in place.
+ * are `&mut [T]`, parts of the slice that a closure may change in place; and
+ * `par_iter_mut`, whose `&mut T` is a view of one element here.
  * https://docs.rs/rayon/latest/rayon/slice/trait.ParallelSliceMut.html
  *
  * A JavaScript worker cannot write into another worker's heap, so the slice
@@ -54,6 +55,17 @@ function exactGroups<A extends AnyTypedArray>(array: A, size: number, api: strin
   const count = Math.floor(a.length / n);
   const rest = how === 'chunks' ? a.subarray(count * n) : a.subarray(0, a.length - count * n);
   return new ChunksExact<A, A>(...views(a, count, n, how), rest as A);
+}
+
+/**
+ * Each element as a view of one element, which a closure may write through
+ * (`x[0] = …`): Rust's `par_iter_mut`, whose items are `&mut T`, a thing a
+ * JavaScript number cannot be. `parIterMut(v).enumerate().forEach(([i, x]) => { x[0] = i; })`
+ * is Rayon's `v.par_iter_mut().enumerate().for_each(|(i, x)| *x = i)`.
+ * (Writing `v[i]` from `range(0, v.length)` does the same with no view per element.)
+ */
+export function parIterMut<A extends AnyTypedArray>(array: A): ParallelIterator<A> {
+  return groups(array, 1, 'parIterMut', 'chunks');
 }
 
 /** Groups of `size` consecutive elements, the last one shorter, as views a closure may write to (Rayon's `par_chunks_mut`). */

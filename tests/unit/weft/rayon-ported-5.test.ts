@@ -17,7 +17,7 @@
  */
 import { ported } from '../../conformance/support/ported.ts';
 
-const IMPORTS = `import { parIter, range, repeat, repeatn, once, empty, join, scope, sharedArray, parExtend, parDrain, parSplit, parChars, parSplitWhitespace, parSortBy, parSortUnstableBy, parSort, parSortByKey, parSortByCachedKey, parSortUnstable, parSortUnstableByKey, parChunksMut, parChunksExactMut, parRchunksMut, parRchunksExactMut, parSplitMut, Either, ThreadPoolBuilder } from "weft/par";
+const IMPORTS = `import { parIter, range, repeat, repeatn, once, empty, join, scope, sharedArray, parExtend, parDrain, parSplit, parChars, parSplitWhitespace, parSortBy, parSortUnstableBy, parSort, parSortByKey, parSortByCachedKey, parSortUnstable, parSortUnstableByKey, parIterMut, parChunksMut, parChunksExactMut, parRchunksMut, parRchunksExactMut, parSplitMut, Either, ThreadPoolBuilder } from "weft/par";
 import { mpsc, drop, AtomicUsize, Mutex } from "weft/sync";`;
 
 const HELPERS = `
@@ -77,8 +77,11 @@ ported('rayon src/iter/mod.rs (ParallelIterator doc examples)', {
   assertEq(parIter(v).sum(), (100 * 99) / 2);
   assert(parIter(v).zip(v).all(([a, b]) => a === b));
   const m = sharedArray(Uint32Array, 5);
-  range(0, m.length).forEach((i) => { m[i] = i; });
-  assertEq(Array.from(m), [0, 1, 2, 3, 4]);`),
+  parIterMut(m).enumerate().forEach(([i, x]) => { x[0] = i; });
+  assertEq(Array.from(m), [0, 1, 2, 3, 4]);
+  const big = sharedArray(Float64Array, 100000);
+  parIterMut(big).enumerate().forEach(([i, x]) => { x[0] = Math.sqrt(i); });
+  assert(big.every((x, i) => x === Math.sqrt(i)));`),
     okCase('for_each_with: the Sender given is cloned for each piece and dropped with the iterator, so the channel closes', `
   const [sender, receiver] = mpsc.channel<number>();
   range(0, 5).forEachWith(sender, (s, x) => { s.send(x); });
