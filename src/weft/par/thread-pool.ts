@@ -12,7 +12,7 @@ import { currentNumThreads, withRegistry } from './current.ts';
 import { broadcastIn, spawnBroadcastIn } from './broadcast.ts';
 import { ThreadBuilder, type BroadcastContext } from './contexts.ts';
 import { joinIn, scope, scopeFifo, spawnIn, type Scope, type ScopeFifo } from './join.ts';
-import { createRegistry, currentWorker, ensureStarted, Handler, handlePoolPanic, hasLocalTasks, installGlobal, runLifeHandlersHere, MAX_REGISTRY_THREADS, registryThreads, terminateRegistry, type Handlers } from './registry.ts';
+import { createRegistry, currentWorker, ensureStarted, Handler, handlePoolPanic, workerName, hasLocalTasks, installGlobal, runLifeHandlersHere, MAX_REGISTRY_THREADS, registryThreads, terminateRegistry, type Handlers } from './registry.ts';
 import { liftedForPar } from './lifted.ts';
 import { scheduled } from '../runtime/scheduler.ts';
 import { RunStopped } from '../runtime/stop.ts';
@@ -168,7 +168,7 @@ export class ThreadPoolBuilder {
     const pool = new ThreadPool(registry);
     let result: { value: R } | undefined;
     let failed: { error: unknown } | undefined;
-    const names = this.#threadName === undefined ? undefined : Array.from({ length: n }, (_, i) => String(this.#threadName!(i)));
+    const named = this.#threadName !== undefined;
     const life = (index: number): void => {
       if (index === n) {
         runLifeHandlersHere(registry, Handler.start);
@@ -181,7 +181,7 @@ export class ThreadPoolBuilder {
         }
         return;
       }
-      const thread = new ThreadBuilder(index, names?.[index], () => life(index + 1));
+      const thread = new ThreadBuilder(index, named ? workerName(registry, index) : undefined, () => life(index + 1));
       // As on the pool's threads (registry.ts workerMain): a wrapper's panic, or a return without run(), goes to the panic handler and the pool runs anyway.
       try {
         lifted.fn(thread);
@@ -217,15 +217,38 @@ export class ThreadPoolBuilder {
   /** The pool's registry; `startHandlers`: false when buildScoped calls them itself (under a seed). */
   #registry(startHandlers = true): number {
     const n = this.#threads();
-    const names = this.#threadName === undefined ? undefined : Array.from({ length: n }, (_, i) => String(this.#threadName!(i)));
-    const registry = createRegistry(n, this.#cutoff, names, this.#handlers);
-    // Rayon starts a pool's threads at build: with a handler or a wrapper to call, so does weft (it waits for first work otherwise).
+    const names = this.#threadName === undefined ? undefined : this.#names(n);
+    return this.#started(createRegistry(n, this.#cutoff, names, this.#handlers), startHandlers);
+  }
+
+  /** Starts the registry's threads at build when it has a handler or a wrapper to call, as Rayon starts every pool's. */
+  #started(registry: number, startHandlers = true): number {
     if (this.#handlers.start !== undefined || this.#handlers.exit !== undefined || this.#handlers.wrap !== undefined) {
       if (!scheduled(context().memory)) ensureStarted(registry);
       // Under a seed no pool thread starts: the start handlers run here, once per thread index (registry.ts).
       else if (startHandlers) runLifeHandlersHere(registry, Handler.start);
     }
     return registry;
+  }
+
+  /**
+   * The `threadName` of each thread, in index order. Rayon names each thread
+   * as it spawns it, so when `f` panics for thread k, threads 0..k have
+   * started (their start handlers ran) and are ended again (their exit
+   * handlers run) before the panic comes out of `build()`: so here too
+   * (rayon-core thread_pool/test.rs panic_thread_name).
+   */
+  #names(n: number): string[] {
+    const names: string[] = [];
+    for (let i = 0; i < n; i++) {
+      try {
+        names.push(String(this.#threadName!(i)));
+      } catch (error) {
+        if (names.length > 0) terminateRegistry(this.#started(createRegistry(names.length, this.#cutoff, names, this.#handlers)));
+        throw error;
+      }
+    }
+    return names;
   }
 }
 

@@ -746,6 +746,14 @@ ported('rayon-core src/thread_pool/test.rs, src/scope/test.rs, src/join/test.rs,
   assertEq(pool.currentThreadIndex(), undefined);
   assertEq(pool.broadcast((ctx) => ctx.index() < 22).every((x) => x), true);
   assert(new ThreadPoolBuilder().build().currentNumThreads() >= 1);`),
+    okCase('panic_thread_name: a thread_name that panics for thread 5 fails build, after threads 0 to 4 started and ended', `
+  const started = new AtomicUsize(0), ended = new AtomicUsize(0);
+  let message = "";
+  try {
+    new ThreadPoolBuilder().numThreads(10).startHandler(() => { started.fetchAdd(1); }).exitHandler(() => { ended.fetchAdd(1); })
+      .threadName((i) => { if (i >= 5) throw new Error("no name for " + i); return "panic_thread_name#" + i; }).build();
+  } catch (e) { message = (e as Error).message; }
+  assertEq([message, started.load(), ended.load()], ["no name for 5", 5, 5]);`),
     okCase('join_counter_overflow (5,000 pool joins for 500,000): both closures run every time', `
   const i = new AtomicUsize(0), j = new AtomicUsize(0);
   const pool = new ThreadPoolBuilder().numThreads(2).build();
