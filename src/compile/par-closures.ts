@@ -29,7 +29,7 @@ import { childNodes, type ScopeAnalysis } from './scope.ts';
 
 const PAR_MODULE = 'weft/par';
 /** `weft/par` functions whose result is a par iterator. */
-const ROOTS = new Set(['parIter', 'parDrain', 'range', 'repeat', 'repeatn', 'once', 'empty', 'split', 'parBridge', 'parChars', 'parCharIndices', 'parBytes', 'parEncodeUtf16', 'parSplit', 'parSplitTerminator', 'parLines', 'parSplitWhitespace', 'parMatches', 'parMatchIndices']);
+const ROOTS = new Set(['parIter', 'parDrain', 'range', 'repeat', 'repeatn', 'once', 'empty', 'split', 'parBridge', 'parChars', 'parCharIndices', 'parBytes', 'parEncodeUtf16', 'parSplit', 'parSplitTerminator', 'parLines', 'parSplitWhitespace', 'parMatches', 'parMatchIndices', 'parChunksMut', 'parChunksExactMut', 'parRchunksMut', 'parRchunksExactMut', 'parSplitMut', 'multizip', 'parIterMut']);
 /** Methods of a par iterator that return a par iterator again (the others are terminal). */
 const ADAPTERS = new Set(['map', 'mapInit', 'filter', 'filterMap', 'flatMap', 'fold', 'withMinLen', 'withMaxLen', 'inspect', 'enumerate', 'zip', 'chunks', 'chain', 'skip', 'take', 'rev', 'stepBy', 'flatten', 'windows', 'chunksExact', 'foldWith', 'mapWith', 'update', 'copied', 'cloned', 'panicFuse', 'interleave', 'interleaveShortest', 'intersperse', 'whileSome', 'skipAny', 'takeAny', 'takeAnyWhile', 'skipAnyWhile', 'flatMapIter', 'flattenIter', 'rchunks', 'rchunksExact', 'chunkBy', 'zipEq', 'foldChunks', 'foldChunksWith', 'tryFold', 'tryFoldWith', 'positions', 'clone']);
 /** Methods whose arguments are data, never closures: an identifier passed to them is not lifted. */
@@ -104,6 +104,11 @@ export function findParClosures(program: Program, analysis: ScopeAnalysis): Expr
         if (callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier') {
           return ADAPTERS.has(callee.property.name) && isParIterator(callee.object);
         }
+        // A call of the program's own function that returns a par iterator (rayon's tests/octillion.rs: `octillion_flat().find_first(…)`).
+        if (callee.type === 'Identifier') {
+          const fn = analysis.referenceOf(callee)?.binding?.value;
+          if (fn !== null && fn !== undefined) return returnsParIterator(fn);
+        }
         return false;
       }
       if (node.type === 'Identifier') {
@@ -116,6 +121,26 @@ export function findParClosures(program: Program, analysis: ScopeAnalysis): Expr
       return false;
     } finally {
       seen.delete(node);
+    }
+  };
+
+  /** Whether every `return` of the function `fn` (its own, not its inner functions') gives a par iterator, and there is one. */
+  const returnsParIterator = (fn: AnyNode): boolean => {
+    if (fn.type !== 'FunctionDeclaration' && fn.type !== 'FunctionExpression' && fn.type !== 'ArrowFunctionExpression') return false;
+    if (seen.has(fn)) return false; // recursion
+    seen.add(fn);
+    try {
+      if (fn.body.type !== 'BlockStatement') return isParIterator(fn.body);
+      const returns: (Expression | null | undefined)[] = [];
+      const collect = (node: AnyNode): void => {
+        if (node.type === 'ReturnStatement') returns.push(node.argument);
+        if (node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression' || node.type === 'ClassDeclaration' || node.type === 'ClassExpression') return;
+        for (const child of childNodes(node)) collect(child);
+      };
+      for (const statement of fn.body.body) collect(statement);
+      return returns.length > 0 && returns.every((r) => r !== null && r !== undefined && isParIterator(r));
+    } finally {
+      seen.delete(fn);
     }
   };
 
@@ -134,7 +159,10 @@ export function findParClosures(program: Program, analysis: ScopeAnalysis): Expr
       }
       if (node.type === 'Identifier') {
         const binding = analysis.referenceOf(node)?.binding;
-        if (binding === null || binding === undefined || (binding.kind !== 'const' && binding.kind !== 'let')) return false;
+        if (binding === null || binding === undefined) return false;
+        // `buildScoped(wrapper, (pool) => …)`: the second closure's parameter is the pool.
+        if (binding.kind === 'param') return want === 'pool' && isScopedPoolParam(binding.scope.node, binding.id);
+        if (binding.kind !== 'const' && binding.kind !== 'let') return false;
         return binding.value !== null && isPoolPart(binding.value, want);
       }
       if (node.type === 'ParenthesizedExpression') return isPoolPart(node.expression, want);
@@ -143,6 +171,22 @@ export function findParClosures(program: Program, analysis: ScopeAnalysis): Expr
       seen.delete(node);
     }
   };
+
+  /** Whether `id` is the first parameter of `fn`, and `fn` the second argument of a builder's `buildScoped` call. */
+  const isScopedPoolParam = (fn: AnyNode, id: AnyNode): boolean => {
+    if ((fn.type !== 'ArrowFunctionExpression' && fn.type !== 'FunctionExpression') || fn.params[0] !== id) return false;
+    const call = scopedPoolCalls.get(fn);
+    return call !== undefined && call.callee.type === 'MemberExpression' && isPoolPart(call.callee.object, 'builder');
+  };
+  /** Each closure given as `buildScoped`'s second argument, and its call. */
+  const scopedPoolCalls = new Map<AnyNode, CallExpression>();
+  const findScoped = (node: AnyNode): void => {
+    if (node.type === 'CallExpression' && node.callee.type === 'MemberExpression' && !node.callee.computed && node.callee.property.type === 'Identifier' && node.callee.property.name === 'buildScoped' && node.arguments[1] !== undefined) {
+      scopedPoolCalls.set(node.arguments[1], node);
+    }
+    for (const child of childNodes(node)) findScoped(child);
+  };
+  findScoped(program);
 
   const lifted: Expression[] = [];
   const take = (args: (Expression | SpreadElement)[], from: number, identifiers: boolean): void => {
@@ -163,6 +207,8 @@ export function findParClosures(program: Program, analysis: ScopeAnalysis): Expr
     if (isParIterator(callee.object)) take(call.arguments, CLOSURES_FROM[callee.property.name] ?? 0, !DATA_METHODS.has(callee.property.name));
     else if (POOL_METHODS.has(callee.property.name) && isPoolPart(callee.object, 'pool')) take(call.arguments, 0, true);
     else if (HANDLER_METHODS.has(callee.property.name) && isPoolPart(callee.object, 'builder')) take(call.arguments, 0, true);
+    // buildScoped's wrapper runs on the pool's threads; its second closure, given the pool, runs here.
+    else if (callee.property.name === 'buildScoped' && isPoolPart(callee.object, 'builder')) take(call.arguments.slice(0, 1), 0, true);
   };
   const walk = (node: AnyNode): void => {
     if (node.type === 'CallExpression') visitCall(node);

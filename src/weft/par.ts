@@ -10,14 +10,15 @@
  * is told in par/job.ts; the registry behind a pool (its threads, deques
  * and stealing) in par/registry.ts.
  */
-export { ParallelIterator, parIter, parBridge, parDrain, range, parExtend, repeat, repeatn, once, empty } from './par/iter.ts';
+export { ParallelIterator, ChunksExact, parIter, parBridge, parDrain, range, parExtend, repeat, repeatn, once, empty, multizip } from './par/iter.ts';
 export { parChars, parCharIndices, parBytes, parEncodeUtf16, parSplit, parSplitTerminator, parLines, parSplitWhitespace, parMatches, parMatchIndices, type Pattern } from './par/str.ts';
 export { Either } from './par/either.ts';
 export { join, joinContext, scope, Scope, inPlaceScope, inPlaceScopeFifo, scopeFifo, ScopeFifo, spawn, spawnFifo } from './par/join.ts';
 export { broadcast, spawnBroadcast } from './par/broadcast.ts';
 export { split } from './par/split.ts';
-export { BroadcastContext, FnContext } from './par/contexts.ts';
+export { BroadcastContext, FnContext, ThreadBuilder } from './par/contexts.ts';
 export { ThreadPoolBuilder, ThreadPool, currentNumThreads } from './par/thread-pool.ts';
 export { currentThreadIndex, currentThreadHasPendingTasks, maxNumThreads } from './par/current.ts';
 export { sharedArray } from './par/shared-array.ts';
+export { parIterMut, parChunksMut, parChunksExactMut, parRchunksMut, parRchunksExactMut, parSplitMut } from './par/slice.ts';
 export { parSort, parSortBy, parSortByKey, parSortByCachedKey, parSortUnstable, parSortUnstableBy, parSortUnstableByKey } from './par/sort.ts';

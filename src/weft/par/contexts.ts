@@ -53,3 +53,55 @@ export class BroadcastContext {
     return `BroadcastContext { index: ${this.#index}, numThreads: ${this.#numThreads} }`;
   }
 }
+
+/**
+ * One of a pool's threads as `ThreadPoolBuilder.buildScoped`'s wrapper gets
+ * it, on that thread, before it runs (Rayon's `ThreadBuilder`): the wrapper
+ * sets things up, calls `run()`, which is the thread's whole life in the
+ * pool (its start handler, its work, its exit handler), and may clean up
+ * after it returns, once the pool is dropped.
+ */
+export class ThreadBuilder {
+  readonly #index: number;
+  readonly #name: string | undefined;
+  readonly #run: () => void;
+  #ran = false;
+
+  /** @internal made by the pool thread (registry.ts) or, under a seed, by buildScoped. */
+  constructor(index: number, name: string | undefined, run: () => void) {
+    this.#index = index;
+    this.#name = name;
+    this.#run = run;
+  }
+
+  /** The index of this thread in its pool, from 0 (Rayon: `ThreadBuilder::index`). */
+  index(): number {
+    return this.#index;
+  }
+
+  /** The name `threadName` gave it, or undefined without one (Rayon: `ThreadBuilder::name`). */
+  name(): string | undefined {
+    return this.#name;
+  }
+
+  /** undefined: a JavaScript worker's stack size is the engine's (Rayon: `ThreadBuilder::stack_size`). */
+  stackSize(): number | undefined {
+    return undefined;
+  }
+
+  /** Runs the thread's life in the pool; returns once the pool is dropped (Rayon: `ThreadBuilder::run`). Once only. */
+  run(): void {
+    if (this.#ran) throw new Error(`ThreadBuilder.run() was called twice for pool thread ${this.#index}: a thread runs in its pool once`);
+    this.#ran = true;
+    this.#run();
+  }
+
+  /** @internal whether `run()` was called. */
+  get ran(): boolean {
+    return this.#ran;
+  }
+
+  toString(): string {
+    return `ThreadBuilder { index: ${this.#index}, name: ${this.#name === undefined ? 'None' : JSON.stringify(this.#name)} }`;
+  }
+}

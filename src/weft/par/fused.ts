@@ -23,6 +23,7 @@
  * keeps) takes the general stretch, which computes the same thing.
  */
 import type { Stage, Stretch, Terminal, TerminalKind } from './pipeline.ts';
+import { addResults, isResultItem } from './result-sum.ts';
 
 type Fn = (...args: never[]) => unknown;
 type Factory = (a: ArrayLike<unknown> | undefined, start: number, fs: readonly Fn[], tf: Fn | undefined, tid: Fn | undefined) => Stretch;
@@ -50,7 +51,7 @@ const TERMINALS: Partial<Record<TerminalKind, { init: string; feed: (loop: (step
     init: 'let acc; let any = false;',
     feed: (loop) =>
       `if (!any) ${loop('acc = x; any = true; i++; break;')}\n` +
-      `if (typeof acc === 'number') { let s = acc; ${loop('s += x;')} acc = s; } else ${loop('acc += x;')}`,
+      `if (typeof acc === 'number') { let s = acc; ${loop('s += x;')} acc = s; } else if (acc !== null && typeof acc === 'object') ${loop('acc = h(acc, x);')} else ${loop('acc += x;')}`,
     result: 'any ? [acc] : []',
   },
   count: { init: 'let n = 0;', feed: (loop) => `let m = n; ${loop('m++;')} n = m;`, result: 'n' },
@@ -83,7 +84,9 @@ export function fusedStretch(site: string, array: ArrayLike<unknown> | undefined
   }
   const fs: Fn[] = [];
   for (const stage of stages) fs.push(stage.f as Fn);
-  return factory(array, start, fs, terminal.f as Fn | undefined, terminal.id as Fn | undefined);
+  // A sum's `h` adds two objects: Results as Rust's `Sum for Result` (pipeline.ts addResults), anything else with +.
+  const h = terminal.k === 'sum' ? addObjects : (terminal.f as Fn | undefined);
+  return factory(array, start, fs, h, terminal.id as Fn | undefined);
 }
 
 /** The loop's text for this shape of chain, or undefined when it is not fusable. Exported for the tests. */
@@ -133,4 +136,9 @@ export function chainSite(stages: readonly { k: string; f?: { id: number } }[], 
   let site = terminal.f === undefined ? terminal.k : `${terminal.k}${terminal.f.id}`;
   for (const stage of stages) site += stage.f === undefined ? `|${stage.k}` : `|${stage.k}${stage.f.id}`;
   return site;
+}
+
+/** `a + b` for a sum whose accumulator is an object: Results add as Rust's `Sum for Result`, anything else as JavaScript's +. */
+function addObjects(a: unknown, b: unknown): unknown {
+  return isResultItem(a) ? addResults(a, b) : (a as number) + (b as number);
 }

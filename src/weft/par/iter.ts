@@ -19,9 +19,10 @@ import { liftedForPar } from './lifted.ts';
 import { type Lifted } from '../runtime/lift.ts';
 import { scheduled, scheduledCuts } from '../runtime/scheduler.ts';
 import { enterParWork, leaveParWork, pieceMicros, pieceStart, traceEventWithResults, traceResults } from '../runtime/trace.ts';
-import { answered, combine, startStretch, type Fuse, type StageKind, type TerminalKind } from './pipeline.ts';
+import { answered, combine, dropHandle, isCloneableHandle, startStretch, type Fuse, type StageKind, type Stretch, type Terminal, type TerminalKind } from './pipeline.ts';
 import { chainSite } from './fused.ts';
-import { mapClosures, runOnRegistry, SKIPPED, type PieceTimes, sourceArray, sourceItem, sourceLength, typedArrayKind, type AnyTypedArray, type Source, type StageSpec, type TerminalSpec } from './job.ts';
+import { addResults, isResultItem } from './result-sum.ts';
+import { mapClosures, runOnRegistry, SEARCH_BATCH, SEARCHES, SKIPPED, type PieceTimes, sourceArray, sourceItem, sourceLength, typedArrayKind, type AnyTypedArray, type Source, type StageSpec, type TerminalSpec } from './job.ts';
 import { currentRegistry } from './current.ts';
 import { registryCutoff } from './registry.ts';
 import { ordCompare } from './order.ts';
@@ -308,7 +309,11 @@ export class ParallelIterator<T> {
   reduce(identity: () => T, op: (a: T, b: T) => T): T {
     return this.#run({ k: 'reduce', f: liftedForPar(op, 'reduce'), id: liftedForPar(identity, 'reduce') }) as T;
   }
-  /** The sum of the items (0 when there are none). */
+  /**
+   * The sum of the items (0 when there are none). Items that are Results
+   * sum as Rust's `Sum for Result`: the first failed one, or
+   * `{ ok: true, value: the sum of the values }`; `product` likewise.
+   */
   sum(): T {
     return this.#run({ k: 'sum' }) as T;
   }
@@ -411,9 +416,60 @@ export class ParallelIterator<T> {
     if (fromTheEnd !== NOT_A_RANGE) return fromTheEnd === undefined ? undefined : (fromTheEnd as number) - (this.#source as { start: number }).start;
     return this.#run({ k: 'positionLast', f: lifted, d: this.#shape.align }) as number | undefined;
   }
-  /** The items in an array, in source order (Rayon's `collect::<Vec<_>>()`). */
-  collect(): T[] {
-    return this.#run({ k: 'collect' }) as T[];
+  /**
+   * The items in an array, in source order (Rayon's `collect::<Vec<_>>()`).
+   * Rust's `collect` picks the collection from the type asked for; here the
+   * collection is passed: `collect(Set)` (a `HashSet`), `collect(Map)` from
+   * `[key, value]` items (a `HashMap`, later keys winning), `collect(String)`
+   * from strings or chars (a `String`). For `Result<Vec<_>, E>` and
+   * `Option<Vec<_>>` see `collectResult` and `collectOption`.
+   */
+  collect(): T[];
+  collect(into: ArrayConstructor): T[];
+  collect(into: SetConstructor): Set<T>;
+  collect(into: MapConstructor): T extends readonly [infer K, infer V] ? Map<K, V> : Map<unknown, unknown>;
+  collect(into: StringConstructor): string;
+  collect(into?: ArrayConstructor | SetConstructor | MapConstructor | StringConstructor): T[] | Set<T> | Map<unknown, unknown> | string {
+    const items = this.#run({ k: 'collect' }) as T[];
+    if (into === undefined || into === Array) return items;
+    if (into === Set) return new Set(items);
+    if (into === String) {
+      for (const x of items) if (typeof x !== 'string') throw new TypeError(`collect(String) joins strings (Rust collects chars or strings into a String), but met ${kindOf(x)}`);
+      return items.join('');
+    }
+    if (into === Map) {
+      const map = new Map<unknown, unknown>();
+      for (const pair of items) {
+        if (!Array.isArray(pair) || pair.length !== 2) throw new TypeError(`collect(Map) makes a Map from [key, value] pairs, but met ${kindOf(pair)}`);
+        map.set(pair[0], pair[1]);
+      }
+      return map;
+    }
+    throw new TypeError('collect collects into an array (collect() or collect(Array)), a Set (collect(Set)), a Map (collect(Map)) or a string (collect(String))');
+  }
+  /**
+   * Items that are Results collected as Rust's `collect::<Result<Vec<_>, E>>()`:
+   * `{ ok: true, value: [the values, in order] }`, or a failed Result met
+   * among the items (as with Rayon, any one, here the first in source order).
+   */
+  collectResult<U, E>(this: ParallelIterator<Result<U, E>>): Result<U[], E> {
+    const values: U[] = [];
+    for (const r of this.collect()) {
+      if (!isResult(r)) throw new TypeError(`collectResult expects items that are Results ({ ok, value }), but met ${describe(r)}`);
+      if (!r.ok) return r;
+      values.push(r.value);
+    }
+    return { ok: true, value: values };
+  }
+  /**
+   * Items that are Options (a value, or undefined or null for `None`)
+   * collected as Rust's `collect::<Option<Vec<_>>>()`: the values in order,
+   * or undefined when any item is `None`.
+   */
+  collectOption<U>(this: ParallelIterator<U | undefined | null>): U[] | undefined {
+    const items = this.collect();
+    for (const x of items) if (x === undefined || x === null) return undefined;
+    return items as U[];
   }
 
   // Adapters without a closure of their own that reorder, cut or join whole sequences (Rayon's chain, skip,
@@ -458,7 +514,11 @@ export class ParallelIterator<T> {
    * chain again, as a clone of Rayon's does.
    */
   clone(): ParallelIterator<T> {
-    return new ParallelIterator<T>(this.#source, this.#stages, this.#shape);
+    // A handle a `…With` method owns is cloned with the iterator, as Rust's Clone of MapWith clones it.
+    const stages = this.#stages.map((stage) =>
+      stage.id === undefined && stage.z !== undefined && stage.k !== 'zip' && stage.k !== 'repeat' && isCloneableHandle(stage.z[0]) ? { ...stage, z: [stage.z[0].clone()] } : stage,
+    );
+    return new ParallelIterator<T>(this.#source, stages, this.#shape);
   }
   /** The items in reverse order (Rayon's `rev`). */
   rev(): ParallelIterator<T> {
@@ -484,12 +544,12 @@ export class ParallelIterator<T> {
     return parIter(out);
   }
   /** Like `chunks`, but every group has exactly `size` items: the remainder is left out (Rayon's `par_chunks_exact`). */
-  chunksExact(size: number): ParallelIterator<T[]> {
+  chunksExact(size: number): ChunksExact<T[], T[]> {
     this.#needIndexed('chunksExact');
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`chunksExact needs a size of at least 1, got ${size}`);
     const groups = this.chunks(size).collect();
-    if (groups.length > 0 && groups[groups.length - 1]!.length < size) groups.pop();
-    return parIter(groups);
+    const rest = groups.length > 0 && groups[groups.length - 1]!.length < size ? groups.pop()! : [];
+    return new ChunksExact<T[], T[]>({ k: 'array', array: groups }, [], rest);
   }
   /**
    * Groups of `size` consecutive items counted from the end, the last group
@@ -505,13 +565,14 @@ export class ParallelIterator<T> {
     return parIter(out);
   }
   /** Like `rchunks`, but every group has exactly `size` items: the first items, left over, are left out (Rayon's `par_rchunks_exact`). */
-  rchunksExact(size: number): ParallelIterator<T[]> {
+  rchunksExact(size: number): ChunksExact<T[], T[]> {
     this.#needIndexed('rchunksExact');
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`rchunksExact needs a size of at least 1, got ${size}`);
     const items = this.collect();
     const out: T[][] = [];
-    for (let hi = items.length; hi - size >= 0; hi -= size) out.push(items.slice(hi - size, hi));
-    return parIter(out);
+    let hi = items.length;
+    for (; hi - size >= 0; hi -= size) out.push(items.slice(hi - size, hi));
+    return new ChunksExact<T[], T[]>({ k: 'array', array: out }, [], items.slice(0, hi));
   }
   /**
    * Runs of consecutive items in which `sameGroup(a, b)` holds for every
@@ -555,6 +616,7 @@ export class ParallelIterator<T> {
   /** The product of the items (1 when there are none; Rayon's `product`). */
   product(): T {
     const items = this.collect() as unknown[];
+    if (items.length > 0 && isResultItem(items[0])) return items.reduce((a, b) => addResults(a, b, (x, y) => x * y)) as T;
     if (items.length > 0 && typeof items[0] === 'bigint') return items.reduce((a: unknown, b) => (a as bigint) * (b as bigint), 1n) as T;
     return items.reduce((a: unknown, b) => (a as number) * (b as number), 1) as T;
   }
@@ -787,6 +849,18 @@ export class ParallelIterator<T> {
     return { stages, n };
   }
 
+  /**
+   * A `…With` method given a weft handle (`forEachWith(tx, …)`) owns it, as
+   * Rayon's takes it by value: each piece of work clones it and drops its
+   * clone (pipeline.ts), and the terminal op drops the handle itself, so a
+   * channel fed this way closes once the iterator is done, as in Rust.
+   */
+  #dropHandleInits(): void {
+    for (const stage of this.#stages) {
+      if (stage.id === undefined && stage.z !== undefined && stage.k !== 'zip' && stage.k !== 'repeat' && isCloneableHandle(stage.z[0])) dropHandle(stage.z[0]);
+    }
+  }
+
   #run(terminal: TerminalSpec): unknown {
     const traced: Traced = { at: -1, timed: pieceStart() >= 0, work: { total: 0, longest: 0 } };
     let result: unknown;
@@ -795,6 +869,7 @@ export class ParallelIterator<T> {
       result = this.#runTraced(terminal, traced);
     } finally {
       leaveParWork();
+      this.#dropHandleInits();
     }
     // The par-iter event carries the result, when it is a number, and in a free run how long the pieces took.
     traceResults(traced.at, result, undefined, traced.timed ? { first: traced.work.total, second: traced.work.longest } : undefined);
@@ -821,6 +896,9 @@ export class ParallelIterator<T> {
       // Under a seed everything runs here (withMaxLen, chunks, zip and enumerate aside: below), but cut into pieces the seed chooses and combined as the pool's chunks
       // are, so an operation that only works for one split (a reduce that isn't associative) shows it from seed to seed.
       const bounds = [0, ...scheduledCuts(memory, n, minLen, seededRuns++), n];
+      if (n > SEEDED_SEARCH_SPLIT && SEARCHES.has(terminal.k)) {
+        return interleavedSearch(bounds, local, (i) => (i === 0 ? stretch : startStretch(sourceItem(source), stages, local, sourceArray(source), fuse)));
+      }
       const parts: unknown[] = [];
       for (let p = 0; p + 1 < bounds.length; p++) {
         const piece = p === 0 ? stretch : startStretch(sourceItem(source), stages, local, sourceArray(source), fuse);
@@ -897,6 +975,86 @@ export class ParallelIterator<T> {
   }
 }
 
+/**
+ * The groups of `chunksExact` or `rchunksExact` (and of slice.ts's
+ * `parChunksExactMut`, `parRchunksExactMut`): a par iterator that also
+ * knows the items left over, which no group holds (Rayon's `ChunksExact`
+ * and `RChunksExact`, with their `remainder`).
+ */
+export class ChunksExact<T, R> extends ParallelIterator<T> {
+  #rest: R;
+  /** @internal made by chunksExact, rchunksExact and their slice.ts counterparts. */
+  constructor(source: Source, stages: readonly StageSpec[], rest: R) {
+    super(source, stages);
+    this.#rest = rest;
+  }
+  /** The items left over: at the end for `chunksExact`, at the start for `rchunksExact` (Rayon's `remainder`). */
+  remainder(): R {
+    return this.#rest;
+  }
+  /** The items left over (Rayon's `into_remainder`). */
+  intoRemainder(): R {
+    return this.#rest;
+  }
+  /** The items left over, which this iterator no longer holds: a second call gives none (Rayon's `take_remainder`). */
+  takeRemainder(): R {
+    const rest = this.#rest;
+    this.#rest = (Array.isArray(rest) ? [] : (rest as { subarray(a: number, b: number): unknown }).subarray(0, 0)) as R;
+    return rest;
+  }
+}
+
+/**
+ * A seeded search over many items (`findAny` over `range(0, 2 ** 50)`): the
+ * seed's pieces are each cut in SEEDED_SEARCH_PARTS, and these run by turns,
+ * SEARCH_BATCH items at a time, as the pool's threads would run side by
+ * side, until one has the answer (for `findFirst`/`positionFirst`, until
+ * the ones before it are done too). Run one after another, a piece without
+ * a match would have to end before the next is looked at: where Rayon, on
+ * its threads, finds a match in the upper half of a huge range at once,
+ * that would not end. The same seed gives the same turns.
+ */
+function interleavedSearch(bounds: number[], local: Terminal, stretchOf: (i: number) => Stretch): unknown {
+  const los: number[] = [];
+  const his: number[] = [];
+  for (let p = 0; p + 1 < bounds.length; p++) {
+    const step = Math.ceil((bounds[p + 1]! - bounds[p]!) / SEEDED_SEARCH_PARTS);
+    for (let at = bounds[p]!; at < bounds[p + 1]!; at += step) {
+      los.push(at);
+      his.push(Math.min(bounds[p + 1]!, at + step));
+    }
+  }
+  const stretches = los.map((_, i) => stretchOf(i));
+  const parts: unknown[] = los.map(() => NOT_DONE);
+  const firstOnly = local.k === 'findFirst' || local.k === 'positionFirst';
+  let limit = los.length; // sub-pieces from `limit` on cannot hold the answer any more (findFirst)
+  for (let left = true; left; ) {
+    left = false;
+    for (let i = 0; i < limit; i++) {
+      if (parts[i] !== NOT_DONE) continue;
+      const to = Math.min(his[i]!, los[i]! + SEARCH_BATCH);
+      const more = stretches[i]!.feed(los[i]!, to);
+      los[i] = to;
+      if (more && to < his[i]!) {
+        left = true;
+        continue;
+      }
+      parts[i] = stretches[i]!.finish();
+      if (!answered(local, parts[i])) continue;
+      if (!firstOnly) return combine(local, [parts[i]]);
+      limit = i + 1;
+    }
+  }
+  return combine(local, parts.slice(0, limit).map((part) => (part === NOT_DONE ? neutral(local.k) : part)));
+}
+
+/** A sub-piece of `interleavedSearch` still running. */
+const NOT_DONE = Symbol('not done');
+/** Seeded searches over more items than this take turns between their pieces (interleavedSearch). */
+const SEEDED_SEARCH_SPLIT = 1 << 20;
+/** Sub-pieces per seeded piece, as the pool cuts its work in eight chunks per thread. */
+const SEEDED_SEARCH_PARTS = 16;
+
 /** Where a terminal op's par-iter event is (-1: none), and, in a traced free run, how long its pieces took. */
 interface Traced {
   at: number;
@@ -939,6 +1097,10 @@ function isResult(x: unknown): x is Result<unknown, unknown> {
 function firstErr<E>(results: ParallelIterator<unknown>): Result<undefined, E> {
   for (const r of results.collect()) if (isResult(r) && !r.ok) return r as Result<undefined, E>;
   return { ok: true, value: undefined };
+}
+
+function kindOf(x: unknown): string {
+  return x === null ? 'null' : Array.isArray(x) ? `an array of ${x.length}` : typeof x;
 }
 
 function describe(x: unknown, field = 'ok'): string {
@@ -1121,6 +1283,19 @@ export function parBridge<T>(iter: Iterable<T> | Iterator<T>): ParallelIterator<
     for (let r = (iter as Iterator<T>).next(); !r.done; r = (iter as Iterator<T>).next()) items.push(r.value);
   } else throw new TypeError(`parBridge expects an iterator or an iterable, but got ${iter === null ? 'null' : typeof iter}`);
   return new ParallelIterator<T>({ k: 'array', array: items }, [], { ...PLAIN, indexed: false });
+}
+
+/**
+ * The items of several sides side by side, `[a, b, c]` tuples, as many as
+ * the shortest side has (Rayon's `MultiZip`, made by `(a, b, c).into_par_iter()`).
+ * Each side is an array, a typed array, an iterable or an indexed par
+ * iterator (collected first). Rust's `(&mut r, …)` form, which writes
+ * through the tuple, has no counterpart: write to a `sharedArray` by index.
+ */
+export function multizip<T extends unknown[]>(...sides: { [K in keyof T]: ParallelIterator<T[K]> | ArrayLike<T[K]> | Iterable<T[K]> }): ParallelIterator<T> {
+  const arrays = sides.map((side) => itemsOf(side as ParallelIterator<unknown>, 'multizip'));
+  const n = arrays.length === 0 ? 0 : Math.min(...arrays.map((a) => a.length));
+  return parIter(Array.from({ length: n }, (_, i) => arrays.map((a) => a[i]) as T));
 }
 
 /** A parallel iterator over the one item `value` (Rayon's `once`). */

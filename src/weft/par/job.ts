@@ -185,7 +185,8 @@ function describeSource(source: Source): { desc: SourceDesc; release(): void } {
  */
 export interface JobKind<Plan> {
   build(desc: Record<string, unknown>, rebuild: (r: ClosureRef) => (...args: never[]) => unknown): Plan;
-  run(plan: Plan, chunk: number): unknown;
+  /** `stopped()` says whether the job's answer is known already, so a long chunk may end early (a search). */
+  run(plan: Plan, chunk: number, stopped: () => boolean): unknown;
   /** 'stop': skip every chunk not started; 'cut': skip the chunks after this one (findFirst). */
   after?(plan: Plan, part: unknown): 'stop' | 'cut' | undefined;
 }
@@ -335,12 +336,20 @@ registerJobKind<IterPlan>('iter', {
       terminal: mapClosures(desc.term, rebuild) as Terminal,
     };
   },
-  run(plan, chunk) {
+  run(plan, chunk, stopped) {
     const lo = plan.desc.offset + chunk * plan.desc.chunkLen;
     // The last chunk runs to the end (it may have taken in a short remainder).
     const hi = chunk === plan.desc.numChunks - 1 ? plan.desc.end : lo + plan.desc.chunkLen;
     const stretch = startStretch(plan.item, plan.stages, plan.terminal, plan.array, plan.fuse);
-    stretch.feed(lo, hi);
+    if (hi - lo > SEARCH_BATCH && SEARCHES.has(plan.terminal.k)) {
+      // A search looks, between batches, whether another chunk has answered: so a chunk of a huge range that holds
+      // no match ends once one is found elsewhere, as Rayon's consumers stop when `full()` (tests/octillion.rs).
+      for (let at = lo; at < hi; at += SEARCH_BATCH) {
+        if (!stretch.feed(at, Math.min(hi, at + SEARCH_BATCH)) || stopped()) break;
+      }
+    } else {
+      stretch.feed(lo, hi);
+    }
     return stretch.finish();
   },
   after(plan, part) {
@@ -348,6 +357,11 @@ registerJobKind<IterPlan>('iter', {
     return plan.terminal.k === 'findFirst' || plan.terminal.k === 'positionFirst' ? 'cut' : 'stop';
   },
 });
+
+/** Terminal ops that a chunk's answer may settle for the whole job (pipeline.ts `answered`). */
+export const SEARCHES: ReadonlySet<TerminalKind> = new Set<TerminalKind>(['any', 'all', 'findAny', 'findFirst', 'positionAny', 'positionFirst']);
+/** Items a searching chunk runs between two looks at whether the job is answered. */
+export const SEARCH_BATCH = 1 << 14;
 
 /** Keeps a worker's per-job plans few: the oldest goes first. */
 const MAX_CACHED_PLANS = 16;
@@ -386,7 +400,7 @@ function runChunk(state: WorkerState, job: number, chunk: number): void {
     try {
       const { kind, plan } = planFor(state, job);
       const started = pieceStart();
-      const part = kind.run(plan, chunk);
+      const part = kind.run(plan, chunk, () => Atomics.load(i32, base + J.stop) !== 0 || chunk > Atomics.load(i32, base + J.cut));
       if (started >= 0) addPiece(i32, base, pieceMicros(started));
       storePart(job, chunk, part);
       const then = kind.after?.(plan, part);

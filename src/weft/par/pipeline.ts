@@ -12,6 +12,8 @@
 
 import { ordLess } from './order.ts';
 import { fusedStretch } from './fused.ts';
+import { isEncodable } from '../runtime/handle.ts';
+import { addResults, isResultItem } from './result-sum.ts';
 
 type Fn = (...args: never[]) => unknown;
 
@@ -25,7 +27,7 @@ export interface Fuse {
   start: number;
 }
 
-export type StageKind = 'map' | 'mapInit' | 'filter' | 'filterMap' | 'flatMap' | 'inspect' | 'fold' | 'enumerate' | 'zip' | 'chunks' | 'foldChunks' | 'tryFold' | 'repeat' | 'whileSome' | 'positions';
+export type StageKind = 'map' | 'mapInit' | 'filter' | 'filterMap' | 'flatMap' | 'inspect' | 'fold' | 'enumerate' | 'zip' | 'chunks' | 'foldChunks' | 'tryFold' | 'repeat' | 'whileSome' | 'positions' | 'views';
 export interface Stage {
   k: StageKind;
   /** The stage's closure (none for `enumerate`, `zip`, `chunks`). */
@@ -36,7 +38,8 @@ export interface Stage {
    * Data: `enumerate`'s and `zip`'s index scale (source items per item, > 1
    * after `chunks`); `chunks`' size. `zip` also carries `z`, the other side;
    * a `fold`, `foldChunks`, `tryFold` or `mapInit` with no `id` (`foldWith`, `mapWith`...) carries its
-   * starting value as `z[0]`; `repeat` carries its value as `z[0]`.
+   * starting value as `z[0]`; `repeat` carries its value as `z[0]`; `views`
+   * carries `[array, how, bounds?]` (slice.ts) and its group size as `d`.
    */
   d?: number;
   z?: ArrayLike<unknown>;
@@ -125,14 +128,17 @@ function sink(t: Terminal, index: () => number): Sink {
     case 'sum': {
       let acc: unknown;
       let any = false;
-      return {
+      const sink: Sink = {
         push(x) {
           acc = any ? (acc as number) + (x as number) : x;
+          // Items that are Results sum as Rust's `Sum for Result` does (the first item tells, so numbers pay nothing per item).
+          if (!any && isResultItem(x)) sink.push = (y) => ((acc = addResults(acc, y)), true);
           any = true;
           return true;
         },
         result: () => (any ? [acc] : []),
       };
+      return sink;
     }
     case 'count': {
       let n = 0;
@@ -221,6 +227,8 @@ export function startStretch(item: (i: number) => unknown, stages: readonly Stag
   const s = sink(terminal, index);
   let push: (x: unknown) => boolean = (x) => s.push(x);
   const flushes: Array<() => boolean> = [];
+  /** What the stretch owns and drops when it finishes, stopped early or not (mapWith's clones of a handle). */
+  const releases: Array<() => void> = [];
   /** Set by a `tryFold` whose op failed: no more items, but the stages still flush (Rayon's "full" consumer). */
   let halted = false;
   for (let i = stages.length - 1; i >= 0; i--) {
@@ -291,6 +299,28 @@ export function startStretch(item: (i: number) => unknown, stages: readonly Stag
           }
           return next(f(state, x));
         };
+        // mapWith's state cloned from a handle (a Sender) is the stretch's own, dropped when the stretch ends,
+        // as Rayon drops each piece's clone: so the channel closes once the iterator and its pieces are done.
+        if (stage.id === undefined && isCloneableHandle(stage.z![0])) {
+          releases.push(() => {
+            if (made) dropHandle(state);
+            made = false;
+          });
+        }
+        break;
+      }
+      case 'views': {
+        // ParallelSliceMut's groups (slice.ts): item i, a group's index, becomes a view of the shared array, so writes land in it.
+        const [array, how, bounds] = stage.z! as [{ length: number; subarray(lo: number, hi: number): unknown }, string, ArrayLike<number>?];
+        const size = stage.d ?? 1;
+        const len = array.length;
+        const view =
+          how === 'bounds'
+            ? (i: number) => array.subarray(bounds![2 * i]!, bounds![2 * i + 1]!)
+            : how === 'rchunks'
+              ? (i: number) => array.subarray(Math.max(0, len - (i + 1) * size), len - i * size)
+              : (i: number) => array.subarray(i * size, Math.min(len, (i + 1) * size));
+        push = (x) => next(view(x as number));
         break;
       }
       case 'whileSome':
@@ -372,6 +402,7 @@ export function startStretch(item: (i: number) => unknown, stages: readonly Stag
     finish() {
       if (open) for (const flush of flushes) if (!flush()) break;
       open = false;
+      for (const release of releases) release();
       return s.result();
     },
   };
@@ -384,7 +415,22 @@ export function startStretch(item: (i: number) => unknown, stages: readonly Stag
 function initOf(stage: Stage): () => unknown {
   if (stage.id !== undefined) return stage.id as () => unknown;
   const init = stage.z![0];
+  // A weft handle (a Sender, an Arc) is cloned as Rust's Clone does (`tx.clone()`): a structured clone would keep its fields and lose its methods.
+  if (isCloneableHandle(init)) return () => init.clone();
+  // A handle with no Clone (a Mutex, an atomic) is shared, as Rust's `&Mutex` given as the value is copied.
+  if (init !== null && typeof init === 'object' && isEncodable(init)) return () => init;
   return () => structuredClone(init);
+}
+
+/** A weft handle with Rust's `Clone` (a Sender, an Arc...): what a `…With` method clones for each piece of work. */
+export function isCloneableHandle(x: unknown): x is { clone(): unknown } {
+  return x !== null && typeof x === 'object' && isEncodable(x) && typeof (x as { clone?: unknown }).clone === 'function';
+}
+
+/** Drops a handle a par iterator owns (a piece's clone, or the value a `…With` method was given), as Rust drops it. */
+export function dropHandle(x: unknown): void {
+  const d = (x as { drop?: unknown } | null)?.drop;
+  if (typeof d === 'function') (d as () => void).call(x);
 }
 
 /**
@@ -402,7 +448,7 @@ export function combine(terminal: Terminal, parts: readonly unknown[]): unknown 
       let any = false;
       for (const part of parts as Option<unknown>[]) {
         if (part.length === 0) continue;
-        acc = any ? (acc as number) + (part[0] as number) : part[0];
+        acc = !any ? part[0] : isResultItem(acc) ? addResults(acc, part[0]) : (acc as number) + (part[0] as number);
         any = true;
       }
       return any ? acc : 0;

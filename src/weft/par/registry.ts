@@ -45,12 +45,12 @@ import { releaseThread, S, slot, ThreadState } from '../runtime/thread-table.ts'
 import { RunStopped } from '../runtime/stop.ts';
 import { enterParWork, pieceMicros, pieceStart } from '../runtime/trace.ts';
 import { blockWhileEqual, waitWhileEqual, wake } from '../runtime/wait.ts';
-import { assignPriority } from '../runtime/scheduler.ts';
+import { assignPriority, scheduled } from '../runtime/scheduler.ts';
 import { availableParallelism } from '../thread.ts';
 import { rebuildClosure, type Lifted } from '../runtime/lift.ts';
 import { runLocal } from '../runtime/run-local.ts';
 import { panicPayload, takeThreadSlot } from '../runtime/threads.ts';
-import { FnContext } from './contexts.ts';
+import { FnContext, ThreadBuilder } from './contexts.ts';
 
 /** The closure id a registry's worker thread is started with (runtime/lift.ts, threadBody). */
 const WORKER_ENTRY = -1;
@@ -67,8 +67,9 @@ const P = { numThreads: 0, started: 1, workSeq: 2, sleepers: 3, cutoff: 4, termi
 const THREADS = 9;
 /** A handler in the handlers record: its closure id + 1 (0: none), its borrowed captures' address and length. */
 const HANDLER_WORDS = 3;
-/** Which handler (`ThreadPoolBuilder.startHandler`, `exitHandler`, `panicHandler`). */
-export const Handler = { start: 0, exit: 1, panic: 2 } as const;
+const HANDLER_COUNT = 4;
+/** Which handler (`ThreadPoolBuilder.startHandler`, `exitHandler`, `panicHandler`, `buildScoped`'s wrapper). */
+export const Handler = { start: 0, exit: 1, panic: 2, wrap: 3 } as const;
 /** A pool's handlers as the builder has them, lifted by the compile step (par-closures.ts). */
 export type Handlers = Partial<Record<keyof typeof Handler, Lifted>>;
 const DEQUES = THREADS + MAX_REGISTRY_THREADS;
@@ -170,7 +171,7 @@ export function createRegistry(numThreads: number, cutoffMicros: number, names?:
     i32[(registry >> 2) + P.names] = record;
   }
   if (handlers !== undefined && Object.values(handlers).some((h) => h !== undefined)) {
-    const record = mem.allocRecord(3 * HANDLER_WORDS);
+    const record = mem.allocRecord(HANDLER_COUNT * HANDLER_WORDS);
     for (const [which, lifted] of Object.entries(handlers)) {
       if (lifted === undefined) continue;
       const base = (record >> 2) + Handler[which as keyof typeof Handler] * HANDLER_WORDS;
@@ -195,7 +196,7 @@ export function hasHandler(registry: number, which: number): boolean {
 }
 
 /** Calls the registry's handler `which` with `arg`, rebuilt here from the captures it borrows; false when it has none. */
-function callHandler(registry: number, which: number, arg: unknown): boolean {
+export function callHandler(registry: number, which: number, arg: unknown): boolean {
   const mem = memory();
   const i32 = mem.i32;
   const record = i32[(registry >> 2) + P.handlers]!;
@@ -240,8 +241,20 @@ function runLifeHandler(registry: number, which: number, index: number): void {
   }
 }
 
+/**
+ * Under a seed no pool thread starts (the pool's work runs on the calling
+ * thread), so the start handlers run here at `build()`, and the exit
+ * handlers at the pool's drop, one per thread index in order: a seeded run
+ * calls them as often, with the same indices, as a free run does.
+ */
+export function runLifeHandlersHere(registry: number, which: number): void {
+  if (memory().i32[(registry >> 2) + P.handlers] === 0) return;
+  const n = memory().i32[(registry >> 2) + P.numThreads]!;
+  for (let index = 0; index < n; index++) runLifeHandler(registry, which, index);
+}
+
 /** The name of the registry's thread `index`: the builder's, or `par-worker-<index + 1>`. */
-function workerName(registry: number, index: number): string {
+export function workerName(registry: number, index: number): string {
   const mem = memory();
   const record = mem.i32[(registry >> 2) + P.names]!;
   if (record !== 0) {
@@ -332,6 +345,8 @@ export function terminateRegistry(registry: number): void {
     waitWhileEqual(i32, pw + P.started, 1, 1);
     started = Atomics.load(i32, pw + P.started);
   }
+  // Never started: under a seed, where no pool thread ever starts, its exit handlers run here (runLifeHandlersHere).
+  if (started === 0 && scheduled(mem)) runLifeHandlersHere(registry, Handler.exit);
   if (started === 2) {
     Atomics.store(i32, pw + P.terminated, 1);
     Atomics.add(i32, pw + P.workSeq, 1);
@@ -354,7 +369,7 @@ export function terminateRegistry(registry: number): void {
   }
   const handlers = i32[pw + P.handlers]!;
   if (handlers !== 0) {
-    for (let which = 0; which < 3; which++) {
+    for (let which = 0; which < HANDLER_COUNT; which++) {
       const base = (handlers >> 2) + which * HANDLER_WORDS;
       if (i32[base + 2]! > 0) mem.free(i32[base + 1]!);
     }
@@ -706,8 +721,31 @@ export function waitFor(registry: number, index: number, value: number): void {
   }
 }
 
-/** The body of a registry's worker thread: run tasks, sleep when there are none, until its pool is dropped or the run stops. */
+/**
+ * A registry's worker thread: its life in the pool (workerLife), run inside
+ * `buildScoped`'s wrapper when the pool has one (Rayon's ThreadBuilder::run).
+ * A wrapper that panics or returns without calling `run()` is reported to
+ * the panic handler, and the thread runs its life anyway: a pool thread
+ * that never ran would leave the pool's work waiting for ever.
+ */
 function workerMain(factories: ClosureFactories, registry: number, index: number): void {
+  if (!hasHandler(registry, Handler.wrap)) return workerLife(factories, registry, index);
+  const names = memory().i32[(registry >> 2) + P.names]! !== 0;
+  const thread = new ThreadBuilder(index, names ? workerName(registry, index) : undefined, () => workerLife(factories, registry, index));
+  try {
+    callHandler(registry, Handler.wrap, thread);
+  } catch (error) {
+    if (error instanceof RunStopped) throw error;
+    handlePoolPanic(registry, error);
+  }
+  if (!thread.ran) {
+    handlePoolPanic(registry, new Error(`buildScoped's wrapper returned without calling thread.run() on pool thread ${index}; Rayon's pool would wait for that thread for ever, weft runs it anyway`));
+    workerLife(factories, registry, index);
+  }
+}
+
+/** The body of a registry's worker thread: run tasks, sleep when there are none, until its pool is dropped or the run stops. */
+function workerLife(factories: ClosureFactories, registry: number, index: number): void {
   const state: WorkerState = { registry, index, factories, cache: new Map() };
   worker = state;
   enterParWork(); // everything a pool thread runs is the pool's work (trace.ts, par-atomic); it never leaves

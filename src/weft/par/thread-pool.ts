@@ -10,11 +10,12 @@ import { own } from '../runtime/ownership.ts';
 import { availableParallelism } from '../thread.ts';
 import { currentNumThreads, withRegistry } from './current.ts';
 import { broadcastIn, spawnBroadcastIn } from './broadcast.ts';
-import type { BroadcastContext } from './contexts.ts';
+import { ThreadBuilder, type BroadcastContext } from './contexts.ts';
 import { joinIn, scope, scopeFifo, spawnIn, type Scope, type ScopeFifo } from './join.ts';
-import { createRegistry, currentWorker, ensureStarted, hasLocalTasks, installGlobal, MAX_REGISTRY_THREADS, registryThreads, terminateRegistry, type Handlers } from './registry.ts';
+import { createRegistry, currentWorker, ensureStarted, Handler, handlePoolPanic, workerName, hasLocalTasks, installGlobal, runLifeHandlersHere, MAX_REGISTRY_THREADS, registryThreads, terminateRegistry, type Handlers } from './registry.ts';
 import { liftedForPar } from './lifted.ts';
 import { scheduled } from '../runtime/scheduler.ts';
+import { RunStopped } from '../runtime/stop.ts';
 
 export class ThreadPoolBuilder {
   #numThreads = 0;
@@ -62,7 +63,8 @@ export class ThreadPoolBuilder {
    * or exit handler starts its threads at `build()`, as every Rayon pool
    * does (other weft pools start theirs when first given work). Under a
    * seed weft runs a pool's work on the calling thread and starts no pool
-   * threads, so neither handler is called.
+   * threads: the start handlers are called there, at `build()`, once per
+   * thread index in order, and the exit handlers at the pool's drop.
    */
   startHandler(f: (index: number) => void): ThreadPoolBuilder {
     this.#handlers.start = liftedForPar(f, 'startHandler', HANDLER_HOW_TO('startHandler', '(i) => …'));
@@ -110,6 +112,94 @@ export class ThreadPoolBuilder {
   }
 
   /**
+   * Rayon's `spawn_handler` hands each pool thread to a closure that spawns
+   * it itself (`std::thread::spawn(|| thread.run())`). weft cannot: a
+   * pool's threads are workers that the run's host starts for it (in a
+   * browser only the page can start a worker while others wait), not
+   * threads a program spawns. So this throws, saying what to write:
+   * `buildScoped(wrapper, withPool)` runs code around each pool thread's
+   * life on that thread, `startHandler`/`exitHandler` at its start and end,
+   * `threadName` names it.
+   */
+  spawnHandler(_spawn: (thread: ThreadBuilder) => void): never {
+    throw new Error(
+      'spawnHandler is not available in weft: a pool\'s threads are started by weft, not spawned by the program. ' +
+        'To run code on each pool thread around its work, use buildScoped((thread) => { …; thread.run(); … }, (pool) => …); ' +
+        'for code at its start or end, startHandler / exitHandler; to name the threads, threadName.',
+    );
+  }
+
+  /**
+   * Makes the pool with each of its threads run inside `wrapper`, calls
+   * `withPool(pool)`, then drops the pool and waits for its threads to end,
+   * and returns what `withPool` returned (Rayon's `build_scoped`, whose
+   * `Result` is the value here: a failed build throws). `wrapper(thread)`
+   * runs on each pool thread as it starts: what it does before
+   * `thread.run()` comes before the thread takes any work (a thread-local
+   * set for the pool's work, say), what it does after comes once the pool
+   * is dropped. `wrapper` runs on the pool's threads, so it is written in
+   * the call, like a handler, and borrows what it captures; a panic in it,
+   * or a return without `thread.run()`, goes to the panic handler (and the
+   * thread runs anyway). `withPool` runs here. Under a seed, where no pool
+   * thread starts, the wrappers run here, nested in index order, with
+   * `withPool` inside the innermost `run()`.
+   */
+  buildScoped<R>(wrapper: (thread: ThreadBuilder) => void, withPool: (pool: ThreadPool) => R): R {
+    if (typeof withPool !== 'function') throw new TypeError(`buildScoped expects two closures, buildScoped((thread) => thread.run(), (pool) => …), but its second is ${withPool === null ? 'null' : typeof withPool}`);
+    const lifted = liftedForPar(wrapper, 'buildScoped', HANDLER_HOW_TO('buildScoped', '(thread) => { …; thread.run(); }, (pool) => …'));
+    const mem = context().memory;
+    if (!scheduled(mem)) {
+      this.#handlers.wrap = lifted;
+      let pool: ThreadPool;
+      try {
+        pool = this.build();
+      } finally {
+        delete this.#handlers.wrap;
+      }
+      try {
+        return withPool(pool);
+      } finally {
+        pool.drop();
+      }
+    }
+    // Under a seed: the wrappers nest here, thread 0's outermost; the innermost run() is the pool's life.
+    const n = this.#threads();
+    const registry = this.#registry(false);
+    const pool = new ThreadPool(registry);
+    let result: { value: R } | undefined;
+    let failed: { error: unknown } | undefined;
+    const named = this.#threadName !== undefined;
+    const life = (index: number): void => {
+      if (index === n) {
+        runLifeHandlersHere(registry, Handler.start);
+        try {
+          result = { value: withPool(pool) };
+        } catch (error) {
+          failed = { error }; // comes out of buildScoped, after the wrappers' ends, not through them
+        } finally {
+          pool.drop();
+        }
+        return;
+      }
+      const thread = new ThreadBuilder(index, named ? workerName(registry, index) : undefined, () => life(index + 1));
+      // As on the pool's threads (registry.ts workerMain): a wrapper's panic, or a return without run(), goes to the panic handler and the pool runs anyway.
+      try {
+        lifted.fn(thread);
+      } catch (error) {
+        if (error instanceof RunStopped) throw error;
+        handlePoolPanic(registry, error);
+      }
+      if (!thread.ran) {
+        handlePoolPanic(registry, new Error(`buildScoped's wrapper returned without calling thread.run() on pool thread ${index}; Rayon's pool would wait for that thread for ever, weft runs it anyway`));
+        life(index + 1);
+      }
+    };
+    life(0);
+    if (failed !== undefined) throw failed.error;
+    return result!.value;
+  }
+
+  /**
    * Makes the pool and makes it the global one, which par operations use
    * outside any `install` (Rayon's `build_global`). Throws if the global
    * pool exists already: made by an earlier `buildGlobal`, or by the first
@@ -119,13 +209,46 @@ export class ThreadPoolBuilder {
     if (!installGlobal(this.#registry())) throw new Error('The global thread pool has already been initialized.');
   }
 
-  #registry(): number {
-    const n = this.#numThreads === 0 ? availableParallelism() : this.#numThreads;
-    const names = this.#threadName === undefined ? undefined : Array.from({ length: Math.min(n, MAX_REGISTRY_THREADS) }, (_, i) => String(this.#threadName!(i)));
-    const registry = createRegistry(n, this.#cutoff, names, this.#handlers);
-    // Rayon starts a pool's threads at build: with a handler to call, so does weft (it waits for first work otherwise).
-    if ((this.#handlers.start !== undefined || this.#handlers.exit !== undefined) && !scheduled(context().memory)) ensureStarted(registry);
+  /** How many threads the pool gets. */
+  #threads(): number {
+    return Math.min(MAX_REGISTRY_THREADS, this.#numThreads === 0 ? availableParallelism() : this.#numThreads);
+  }
+
+  /** The pool's registry; `startHandlers`: false when buildScoped calls them itself (under a seed). */
+  #registry(startHandlers = true): number {
+    const n = this.#threads();
+    const names = this.#threadName === undefined ? undefined : this.#names(n);
+    return this.#started(createRegistry(n, this.#cutoff, names, this.#handlers), startHandlers);
+  }
+
+  /** Starts the registry's threads at build when it has a handler or a wrapper to call, as Rayon starts every pool's. */
+  #started(registry: number, startHandlers = true): number {
+    if (this.#handlers.start !== undefined || this.#handlers.exit !== undefined || this.#handlers.wrap !== undefined) {
+      if (!scheduled(context().memory)) ensureStarted(registry);
+      // Under a seed no pool thread starts: the start handlers run here, once per thread index (registry.ts).
+      else if (startHandlers) runLifeHandlersHere(registry, Handler.start);
+    }
     return registry;
+  }
+
+  /**
+   * The `threadName` of each thread, in index order. Rayon names each thread
+   * as it spawns it, so when `f` panics for thread k, threads 0..k have
+   * started (their start handlers ran) and are ended again (their exit
+   * handlers run) before the panic comes out of `build()`: so here too
+   * (rayon-core thread_pool/test.rs panic_thread_name).
+   */
+  #names(n: number): string[] {
+    const names: string[] = [];
+    for (let i = 0; i < n; i++) {
+      try {
+        names.push(String(this.#threadName!(i)));
+      } catch (error) {
+        if (names.length > 0) terminateRegistry(this.#started(createRegistry(names.length, this.#cutoff, names, this.#handlers)));
+        throw error;
+      }
+    }
+    return names;
   }
 }
 

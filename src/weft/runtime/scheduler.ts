@@ -113,7 +113,9 @@ export function scheduledCuts(memory: RunMemory, n: number, minLen: number, salt
   const pieces = 2 + (next() % (most - 1));
   const cuts = new Set<number>();
   for (let tries = 0; cuts.size < pieces - 1 && tries < 64; tries++) {
-    const at = len + (next() % Math.max(1, n - 2 * len + 1));
+    // A span past 2^32 (a huge range) is scaled, so the cuts fall anywhere in it, not in its first 2^32 items.
+    const span = Math.max(1, n - 2 * len + 1);
+    const at = len + (span > 2 ** 32 ? Math.floor((next() / 2 ** 32) * span) : next() % span);
     if ([...cuts].every((c) => Math.abs(c - at) >= len)) cuts.add(at);
   }
   return [...cuts].sort((a, b) => a - b);
