@@ -102,6 +102,13 @@ export function decodeHandle(kind: number, addr: number, owned: boolean): object
  */
 export const FREE_LOCAL = Symbol('weft.freeLocal');
 
+/**
+ * What a lock answers `drop(lock)` with (sync/drop.ts): the handle `new` made owns the lock, so its value is
+ * dropped with it, as Rust's `drop(Mutex::new(tx))` drops tx; it returns false for a handle decoded from
+ * elsewhere (an Arc's value, a thread's capture), which only borrows the lock: Rust's `drop(&m)` does nothing.
+ */
+export const DROP_OWNED = Symbol('weft.dropOwned');
+
 const DROPPED_AT_BLOCK_END: MoveTarget = Object.freeze({ into: 'its drop at the end of the block that declared it' });
 
 /** Base for handle classes: moved-state bookkeeping and the usable check. */

@@ -12,7 +12,7 @@
  */
 import { context, lazyCallerLocation, type SourceLocation } from '../runtime/context.ts';
 import { isPlainContainer } from './plain-data.ts';
-import { moveRecord, MovedValueError } from '../runtime/handle.ts';
+import { DROP_OWNED, moveRecord, MovedValueError } from '../runtime/handle.ts';
 
 /** Handles given to `drop`, and where (the call site is mapped only if a second drop needs it). */
 const dropped = new WeakMap<object, () => SourceLocation | undefined>();
@@ -35,6 +35,13 @@ export function drop(value: unknown): void {
   const method =
     typeof droppable.drop === 'function' ? droppable.drop : typeof droppable.unlock === 'function' ? droppable.unlock : droppable[Symbol.dispose];
   if (typeof method !== 'function') {
+    if (DROP_OWNED in value) {
+      // A Mutex or RwLock: the one `new` made drops its value with it; a borrowed handle is left alone.
+      const first = dropped.get(value);
+      if (first !== undefined) throw new DroppedValueError(describe(value), first());
+      if ((value as { [DROP_OWNED](): boolean })[DROP_OWNED]()) dropped.set(value, lazyCallerLocation());
+      return;
+    }
     dropFields(value, 0);
     return;
   }

@@ -23,7 +23,7 @@
 import { traceEvent, traceValue } from '../runtime/trace.ts';
 import { readPoint, yieldPoint } from '../runtime/scheduler.ts';
 import { callerLocation, context, type Owned, type ThreadContext } from '../runtime/context.ts';
-import { ENCODE, FREE_LOCAL, HandleKind, MOVE, MovableHandle, registerDecoder } from '../runtime/handle.ts';
+import { DROP_OWNED, ENCODE, FREE_LOCAL, HandleKind, MOVE, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { lockWord, lockWordWatching, tryLockWord, unlockWord } from '../runtime/futex-lock.ts';
 import { DROP_CONTENTS, dropTree, holdGuard, releaseGuard } from '../runtime/ownership.ts';
 import { disposeDirectly, UNWINDING } from '../runtime/unwind.ts';
@@ -81,8 +81,10 @@ export class Mutex<T> extends MovableHandle {
     super();
     if (addr !== undefined) {
       this.#addr = addr;
+      this.#made = false;
       return;
     }
+    this.#made = true;
     const { memory } = context();
     this.#addr = memory.allocRecord(WORDS);
     storeValue(this.#addr, value, true);
@@ -95,6 +97,22 @@ export class Mutex<T> extends MovableHandle {
   /** Dropped as part of a value being dropped (the last Arc of it, a message nobody received): its value goes too. */
   [DROP_CONTENTS](): void {
     dropValue(this.#addr, CELL);
+  }
+
+  /** Made here by `new` (this handle owns the Mutex), not decoded from an Arc's value or a capture (which borrow it). */
+  readonly #made: boolean;
+
+  /** `drop(lock)` (sync/drop.ts DROP_OWNED): the value is dropped with the Mutex made here; a borrowed handle answers false. */
+  [DROP_OWNED](): boolean {
+    if (!this.#made) return false;
+    this.assertUsable();
+    const addr = this.#addr;
+    if (Atomics.load(context().memory.i32, (addr >> 2) + W.lock) !== 0) {
+      throw new Error(`cannot drop this Mutex while its lock is held: in Rust a guard borrows it, so the drop would not compile. Release the guard first`);
+    }
+    this[MOVE]({ into: 'drop()', location: callerLocation() });
+    dropValue(addr, CELL);
+    return true;
   }
 
   /** The end of its local variable's block (compile/local-drops.ts): freed with its value, unless a guard still holds it. */

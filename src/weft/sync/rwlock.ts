@@ -27,7 +27,7 @@
  * of hanging.
  */
 import { callerLocation, context, type Owned } from '../runtime/context.ts';
-import { ENCODE, FREE_LOCAL, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
+import { DROP_OWNED, ENCODE, FREE_LOCAL, HandleKind, MOVE, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { DROP_CONTENTS, dropTree, own } from '../runtime/ownership.ts';
 import { UNWINDING } from '../runtime/unwind.ts';
 import { describeThread } from '../runtime/thread-table.ts';
@@ -85,8 +85,10 @@ export class RwLock<T> extends MovableHandle {
     super();
     if (addr !== undefined) {
       this.#addr = addr;
+      this.#made = false;
       return;
     }
+    this.#made = true;
     const { memory } = context();
     this.#addr = memory.allocRecord(WORDS);
     storeValue(this.#addr, CELL, value, 'an RwLock');
@@ -99,6 +101,22 @@ export class RwLock<T> extends MovableHandle {
   /** Dropped as part of a value being dropped (the last Arc of it, a message nobody received): its value goes too. */
   [DROP_CONTENTS](): void {
     dropValue(this.#addr, CELL);
+  }
+
+  /** Made here by `new` (this handle owns the RwLock), not decoded from an Arc's value or a capture (which borrow it). */
+  readonly #made: boolean;
+
+  /** `drop(lock)` (sync/drop.ts DROP_OWNED): the value is dropped with the RwLock made here; a borrowed handle answers false. */
+  [DROP_OWNED](): boolean {
+    if (!this.#made) return false;
+    this.assertUsable();
+    const addr = this.#addr;
+    if (Atomics.load(context().memory.i32, (addr >> 2) + W.state) !== 0) {
+      throw new Error(`cannot drop this RwLock while its lock is held: in Rust a guard borrows it, so the drop would not compile. Release the guard first`);
+    }
+    this[MOVE]({ into: 'drop()', location: callerLocation() });
+    dropValue(addr, CELL);
+    return true;
   }
 
   /** The end of its local variable's block (compile/local-drops.ts): freed with its value, unless a guard still holds it. */

@@ -119,3 +119,36 @@ function main() {
     expect(lines).toEqual(['true true', 'true', '0']);
   });
 });
+
+describe('drop(lock)', () => {
+  it('drops the value of the Mutex or RwLock `new` made, as Rust drops a Mutex<T> with its T; a borrowed one is left alone', async () => {
+    const { lines } = await ok(`
+function main() {
+  const [tx, rx] = mpsc.channel<number>();
+  const tx2 = tx.clone();
+  const m = new Mutex(tx);
+  const shared = new Arc([new RwLock(tx2)] as const);
+  const [borrowed] = shared;
+  drop(borrowed); // a borrow of the Arc's RwLock: nothing happens
+  { using g = borrowed.read(); console.log("still there", g.value !== undefined); }
+  drop(m);
+  try { m.lock(); } catch (e) { console.log(String(e).split(".")[0]); }
+  try { drop(m); } catch (e) { console.log(String(e).split(":")[0]); }
+  try { rx.recvTimeout(50); } catch (e) { console.log(String(e)); }
+  drop(shared);
+  try { rx.recvTimeout(50); } catch (e) { console.log(String(e)); }
+  const held = new Mutex(1);
+  const g = held.lock();
+  try { drop(held); } catch (e) { console.log(String(e).split(":")[0]); }
+  g.unlock();
+}`);
+    expect(lines).toEqual([
+      'still there true',
+      'MovedValueError: use of moved value: this Mutex was moved into drop() at line 12',
+      'DroppedValueError',
+      'RecvTimeoutError: timed out waiting on the channel',
+      'RecvTimeoutError: the channel is empty and every Sender was dropped',
+      'Error',
+    ]);
+  });
+});
