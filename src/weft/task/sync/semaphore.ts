@@ -8,6 +8,7 @@
  * leaves the queue; permits it was already granted go back. The async
  * Mutex and RwLock are made of one (as Tokio's are).
  */
+import { localHandle } from '../../runtime/local-handle.ts';
 import { PENDING, Poll, type Awaitable, type Context, type Waker } from '../future.ts';
 import { pollFn } from './poll-fn.ts';
 import { TAKE } from '../move.ts';
@@ -275,3 +276,6 @@ export class Semaphore {
 // Rust returns these as `Err(…)`: passing a guard, they do not poison it (runtime/unwind.ts).
 markErrValue(AcquireError);
 markErrValue(TryAcquireError);
+
+// It may go into an Arc shared by this thread's tasks, as Tokio's is (runtime/local-handle.ts).
+localHandle(Semaphore, 'a weft/task Semaphore');
