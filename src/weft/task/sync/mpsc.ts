@@ -14,6 +14,7 @@
  */
 import { dropFuture, PENDING, Poll, type Awaitable, type Context, type Future, type Waker } from '../future.ts';
 import { SendError, TryRecvError, TrySendError } from '../../sync/errors.ts';
+import { dropOwned } from '../../sync/drop.ts';
 import { pollFn } from './poll-fn.ts';
 import { blockingCall } from './blocking-call.ts';
 import { giveAway, TAKE } from '../move.ts';
@@ -56,6 +57,8 @@ class Chan<T> {
   /** WeakSenders alive (they do not keep the channel open). */
   weakSenders = 0;
   receiverAlive = true;
+  /** The Receiver was dropped (not only closed): what is queued or sent from now on is dropped, as nobody can read it. */
+  receiverDropped = false;
   receiverWaker: Waker | null = null;
   /** Tasks in `Sender.closed()`, woken when the Receiver closes. */
   readonly closedWakers = new Set<Waker>();
@@ -91,6 +94,11 @@ class Chan<T> {
     return this.queue.length - this.head;
   }
   push(value: T): void {
+    if (this.receiverDropped) {
+      // A reserved Permit's send after the Receiver was dropped: Tokio drops the message with the channel.
+      dropOwned(value);
+      return;
+    }
     this.queue.push(value);
     traceMessage('task-send', this.id);
     const waker = this.receiverWaker;
@@ -724,13 +732,21 @@ export class Receiver<T> {
     this.#chan.slots?.close();
     this.#chan.wakeClosed();
   }
-  /** Drops the Receiver: the channel closes (as `close()`). */
+  /**
+   * Drops the Receiver: the channel closes (as `close()`), and the messages
+   * still queued are dropped, as Tokio drops them with the Receiver (a
+   * message holding a oneshot Sender closes that oneshot channel).
+   */
   drop(): void {
-    if (!this.#moved) this.close();
+    if (this.#moved) return;
+    this.close();
+    const chan = this.#chan;
+    chan.receiverDropped = true;
+    while (chan.length > 0) dropOwned(chan.shift());
   }
   [Symbol.dispose](): void {
     // Once moved into a task (move.ts) this object owns nothing; `using` may still call this method on it.
-    if (!this.#moved) this.close();
+    this.drop();
   }
   /** Moved into a task (move.ts). */
   [TAKE](): { fresh: object; what: string } {
@@ -751,3 +767,6 @@ export function unboundedChannel<T>(): [UnboundedSender<T>, Receiver<T>] {
   const chan = new Chan<T>(null);
   return [new UnboundedSender(chan), new Receiver(chan)];
 }
+
+/** Tokio's `mpsc::error` module: `mpsc.error.RecvError` and the others, as Tokio names them. */
+export * as error from './error/mpsc.ts';

@@ -198,3 +198,6 @@ export function channel<T>(): [Sender<T>, Receiver<T>] {
 }
 
 refuseThen(Receiver);
+
+/** Tokio's `oneshot::error` module: `oneshot.error.RecvError` and the others, as Tokio names them. */
+export * as error from './error/oneshot.ts';
