@@ -35,7 +35,7 @@ export { BarrierWaitResult } from './sync/barrier.ts';
 export { Lagged } from './task/sync/broadcast.ts';
 export { SendError, RecvError, TryRecvError, TrySendError } from './sync/errors.ts';
 export { drop } from './sync/drop.ts';
-export { spawnBlocking, BlockingHandle } from './task/blocking.ts';
+export { spawnBlocking, blockInPlace, BlockingHandle } from './task/blocking.ts';
 export { taskLocal, LocalKey, TaskLocalFuture, AccessError } from './task/task-local.ts';
 export { LocalSet, spawnLocal } from './task/local-set.ts';
 export * as net from './task/net.ts';
