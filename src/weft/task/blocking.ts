@@ -12,6 +12,7 @@
  * inhibits auto-advance too).
  * Like Tokio's, a blocking task cannot be aborted once it runs.
  */
+import { consume, proceed } from './runtime/coop.ts';
 import { builder, type JoinHandle as ThreadHandle } from '../thread.ts';
 import { PENDING, Poll, refuseThen, type Awaitable, type Context, type Future } from './future.ts';
 import type { BlockingJob } from './runtime/scheduler.ts';
@@ -36,9 +37,12 @@ export class BlockingHandle<T> implements Future<T> {
 
   poll(cx: Context): Poll<T> {
     if (this.#done) throw new Error('this spawnBlocking result was already awaited');
+    // Joining spends the task's coop budget, as a Tokio JoinHandle does (runtime/coop.ts).
+    if (!proceed(cx)) return PENDING;
     if (this.#thread.isFinished()) {
       this.#forget();
       this.#done = true;
+      consume();
       return Poll.ready(this.#thread.join()); // a panic in the thread is rethrown here
     }
     const runtime = runtimeOrThrow('awaiting spawnBlocking');

@@ -12,6 +12,7 @@
  * the next timer. A program that sleeps for an hour finishes at once, and
  * prints the same thing every run.
  */
+import { consume, hasBudgetRemaining, proceed, restoreBudget, withoutBudget } from './runtime/coop.ts';
 import { awaitable, dropFuture, intoFuture, PENDING, Poll, refuseThen, type Awaitable, type Context, type Future, type IntoFuture, type Waker } from './future.ts';
 import type { Runtime } from './runtime/scheduler.ts';
 import type { Timer } from './runtime/time-driver.ts';
@@ -66,8 +67,11 @@ export class Sleep implements Future<void> {
   poll(cx: Context): Poll<void> {
     const runtime = (this.#runtime ??= runtimeOrThrow('sleep'));
     if (Number.isNaN(this.#deadline)) this.#deadline = runtime.time.now() + this.#delay;
+    // A timer that fires spends the task's coop budget, as Tokio's Sleep does (runtime/coop.ts).
+    if (!proceed(cx)) return PENDING;
     if (runtime.time.now() >= this.#deadline) {
       this.#cancel();
+      consume();
       return Poll.ready(undefined);
     }
     if (this.#timer === null || this.#timer.waker === null) {
@@ -272,6 +276,7 @@ function timeoutOn<T>(delay: Sleep, what: string, elapsed: () => Elapsed, future
   const made: Future<T> & { awaiting(): Future<unknown> | null; describe(): string; [Symbol.dispose](): void } = {
     poll(cx: Context) {
       inner ??= intoFuture<T>(future, 'timeout');
+      const hadBudget = hasBudgetRemaining();
       let result: Poll<T>;
       try {
         result = inner.poll(cx);
@@ -283,7 +288,17 @@ function timeoutOn<T>(delay: Sleep, what: string, elapsed: () => Elapsed, future
         dropFuture(delay);
         return result;
       }
-      if (delay.poll(cx).ready) {
+      // A future that spent the whole coop budget must not keep the timeout from firing: Tokio polls the
+      // timer without a budget then (tests/time_timeout.rs timeout_is_not_exhausted_by_future).
+      const spent = hadBudget && !hasBudgetRemaining();
+      const previous = spent ? withoutBudget() : 0;
+      let due: boolean;
+      try {
+        due = delay.poll(cx).ready;
+      } finally {
+        if (spent) restoreBudget(previous);
+      }
+      if (due) {
         dropFuture(inner);
         throw elapsed();
       }

@@ -7,11 +7,14 @@
  * channel's `send` never waits. `recv` finishes with the next message, or
  * with `undefined` once every Sender is dropped and the queue is empty
  * (Rust's `None`): `while ((msg = await rx.recv()) !== undefined) { … }`.
+ * So a message cannot be `undefined` (sending one throws, saying so): a
+ * message that carries nothing, Rust's `()`, is `null`.
  *
  * JavaScript has no destructors: a Sender is dropped by `drop(tx)`,
  * `tx.drop()` or `using tx = …`. A channel lives on one thread, shared by its
  * tasks (to reach another thread, use weft/sync's mpsc).
  */
+import { consume, proceed } from '../runtime/coop.ts';
 import { dropFuture, PENDING, Poll, type Awaitable, type Context, type Future, type Waker } from '../future.ts';
 import { SendError, TryRecvError, TrySendError } from '../../sync/errors.ts';
 import { dropOwned } from '../../sync/drop.ts';
@@ -48,6 +51,21 @@ function traceMessage(kind: 'task-send' | 'task-recv', channel: number): void {
   if (!tracing()) return;
   const task = runningTaskAt();
   traceTaskMessage(kind, channel, task?.id ?? 0, task?.at ?? (() => undefined));
+}
+
+/**
+ * `undefined` cannot be a message: `recv()` answers undefined when the
+ * channel is closed (Rust's `None`), so a receiver could not tell the two
+ * apart, and `while ((m = await rx.recv()) !== undefined)` would stop at
+ * the first such message. Tokio's `()` messages are `null` here.
+ */
+function refuseUndefined(value: unknown): void {
+  if (value === undefined) {
+    throw new TypeError(
+      'an mpsc message cannot be undefined: recv() gives undefined once the channel is closed (Rust\'s None), so the receiver could not tell them apart. ' +
+        "Send null for a message that carries nothing (Rust's `()`), or a value",
+    );
+  }
 }
 
 class Chan<T> {
@@ -264,6 +282,7 @@ export class Sender<T> extends SenderBase<T> {
   /** Sends `value`, waiting while the channel is full. Throws SendError (with the value) if the Receiver is gone. */
   send(value: T): Awaitable<void> {
     const chan = this.live();
+    refuseUndefined(value);
     giveAway(value);
     const slot = chan.slots!.acquire();
     return pollFn(
@@ -287,6 +306,7 @@ export class Sender<T> extends SenderBase<T> {
   /** Sends now, or throws TrySendError ('full', or 'disconnected' without a Receiver). */
   trySend(value: T): void {
     const chan = this.live();
+    refuseUndefined(value);
     giveAway(value);
     if (!chan.receiverAlive) throw new TrySendError('disconnected', value);
     try {
@@ -454,6 +474,7 @@ export class Permit<T> {
     if (chan === null || slot === null) throw new Error('this Permit was already used or dropped: reserve another to send again');
     this.#chan = null;
     this.#slot = null;
+    refuseUndefined(value);
     giveAway(value);
     slot.forget(); // the slot is given back by recv
     chan.push(value);
@@ -594,6 +615,7 @@ export class UnboundedSender<T> extends SenderBase<T> {
   /** Queues `value`; throws SendError (with the value) if the Receiver is gone. */
   send(value: T): void {
     const chan = this.live();
+    refuseUndefined(value);
     giveAway(value);
     if (!chan.receiverAlive) throw new SendError(value);
     chan.push(value);
@@ -620,12 +642,18 @@ export class Receiver<T> {
     const chan = this.#chan;
     return pollFn(
       (cx: Context): Poll<T | undefined> => {
+        // A message received spends the task's coop budget, as in Tokio (runtime/coop.ts).
+        if (!proceed(cx)) return PENDING;
         if (chan.length > 0) {
           const value = chan.shift();
           chan.slots?.addPermits(1);
+          consume();
           return Poll.ready(value);
         }
-        if (chan.senders === 0 || chan.drained) return Poll.ready(undefined);
+        if (chan.senders === 0 || chan.drained) {
+          consume();
+          return Poll.ready(undefined);
+        }
         chan.receiverWaker = cx.waker();
         return PENDING;
       },
@@ -647,13 +675,18 @@ export class Receiver<T> {
     return pollFn(
       (cx: Context): Poll<number> => {
         if (limit === 0) return Poll.ready(0);
+        if (!proceed(cx)) return PENDING;
         if (chan.length > 0) {
           const n = Math.min(limit, chan.length);
           for (let i = 0; i < n; i++) buffer.push(chan.shift());
           chan.slots?.addPermits(n);
+          consume();
           return Poll.ready(n);
         }
-        if (chan.senders === 0 || chan.drained) return Poll.ready(0);
+        if (chan.senders === 0 || chan.drained) {
+          consume();
+          return Poll.ready(0);
+        }
         chan.receiverWaker = cx.waker();
         return PENDING;
       },
