@@ -367,3 +367,628 @@ ported('tokio tests/sync_mpsc_weak.rs (a temporary clone downgraded)', {
     },
   ],
 });
+
+ported('tokio tests/task_abort.rs', {
+  imports: IMPORTS,
+  helpers: HELPERS,
+  async: true,
+  cases: [
+    {
+      test: 'test_abort_without_panic_3157',
+      body: `  time.pause();
+  const handle = spawn(async () => { await sleep(100_000); });
+  // wait for task to sleep.
+  await sleep(10);
+  handle.abort();
+  const r = await handle.result();
+  console.log(r.ok, !r.ok && r.value.isCancelled());`,
+      expect: ['false true'],
+    },
+    {
+      test: 'test_abort_without_panic_3662 (the AbortHandle, which is Send, goes to the other thread)',
+      body: `  const dropFlag = new Arc(new AtomicBool(false));
+  class DropCheck { constructor(readonly flag: Arc<AtomicBool>) {} [Symbol.dispose]() { this.flag.store(true); } }
+  const dropCheck = new DropCheck(dropFlag.clone());
+  const j = spawn(async () => {
+    using _dropCheck = dropCheck;
+    await pending();
+  });
+  await yieldNow();
+  const dropFlag2 = dropFlag.clone();
+  const abort = j.abortHandle();
+  // Upstream joins a std thread inside block_on; a spawnBlocking thread is the same without blocking the executor.
+  const seenBefore = await spawnBlocking(() => { const before = dropFlag2.load(); abort.abort(); return before; });
+  const r = await j.result();
+  console.log(seenBefore, dropFlag.load(), !r.ok && r.value.isCancelled());
+  await spawn(async () => { await yieldNow(); });`,
+      expect: ['false true true'],
+    },
+    {
+      test: 'test_abort_wakes_task_3964',
+      body: `  time.pause();
+  const notifyDropped = new Arc(0);
+  const weakNotifyDropped = Arc.downgrade(notifyDropped);
+  const handle = spawn(async () => {
+    const _notifyDropped = notifyDropped;
+    await sleep(100_000);
+  });
+  await sleep(10);
+  handle.abort();
+  drop(handle);
+  await sleep(10);
+  console.log(weakNotifyDropped.upgrade() === undefined);`,
+      expect: ['true'],
+    },
+  ],
+});
+
+ported('tokio tests/task_blocking.rs', {
+  imports: IMPORTS + `\nimport { blockInPlace } from "weft/task";`,
+  helpers: HELPERS,
+  async: true,
+  cases: [
+    {
+      test: 'basic_blocking (10 rounds, not 100: each starts a thread)',
+      body: `  const outs: string[] = [];
+  for (let i = 0; i < 10; i++) {
+    const out = await spawn(async () => await spawnBlocking(() => { sleepThread(5); return "hello"; }));
+    outs.push(out);
+  }
+  console.log(outs.every((o) => o === "hello"), outs.length);`,
+      expect: ['true 10'],
+    },
+    {
+      test: 'block_in_blocking (10 rounds): blockInPlace runs in place on a blocking thread',
+      body: `  for (let i = 0; i < 10; i++) {
+    const out = await spawn(async () => await spawnBlocking(() => { blockInPlace(() => { sleepThread(5); }); return "hello"; }));
+    assertEq(out, "hello");
+  }
+  console.log("ok");`,
+      expect: ['ok'],
+    },
+    {
+      test: 'no_block_in_current_thread_scheduler, no_block_in_current_thread_block_on (should_panic); block_in_block needs the multi-threaded runtime, which weft has not: it fails the same way',
+      body: `  try { blockInPlace(() => {}); console.log("ran"); } catch (e) { console.log((e as Error).message.startsWith("can call blocking only when running on the multi-threaded runtime")); }
+  const r = await spawn(async () => blockInPlace(() => blockInPlace(() => "hello"))).result();
+  console.log(r.ok, !r.ok && r.value.isPanic());`,
+      expect: ['true', 'false true'],
+      panics: 1,
+    },
+    {
+      test: 'blocking_when_paused',
+      body: `  time.pause();
+  const a = await timeout(3000, spawnBlocking(() => sleepThread(1)));
+  const b = await timeout(1, spawnBlocking(() => { sleepThread(50); return "finished"; }));
+  console.log(a, b);`,
+      expect: ['undefined finished'],
+    },
+    {
+      test: 'blocking_task_wakes_paused_runtime, unawaited_blocking_task_wakes_paused_runtime',
+      body: `  time.pause();
+  const start = time.now();
+  console.log(await timeout(15_000, spawnBlocking(() => { sleepThread(1); return 1; })), time.now() - start);
+  const a = spawnBlocking(() => { sleepThread(1); return 2; });
+  await sleep(15_000);
+  console.log(await a, time.now() - start);`,
+      expect: ['1 0', '2 15000'],
+    },
+    {
+      test: 'panicking_blocking_task_wakes_paused_runtime',
+      body: `  time.pause();
+  const start = time.now();
+  try {
+    await timeout(15_000, spawnBlocking(() => { sleepThread(1); throw new Error("blocking task panicked"); }));
+    console.log("no panic");
+  } catch (e) {
+    console.log((e as Error).name !== "Elapsed", String((e as Error).message).includes("blocking task panicked"), time.now() - start);
+  }`,
+      expect: ['true true 0'],
+      panics: 1,
+    },
+  ],
+});
+
+ported('tokio tests/time_sleep.rs, time_pause.rs, time_interval.rs, time_timeout.rs', {
+  imports: IMPORTS + `\nimport { timeoutAt, intervalAt, Sleep } from "weft/task";`,
+  helpers: HELPERS,
+  async: true,
+  cases: [
+    {
+      test: 'paused_time_is_deterministic, paused_time_stress_run (time_pause.rs; 1000 sleeps, not 10000; first, while the clock is on whole ms)',
+      body: `  time.pause();
+  const run = async () => {
+    let seed = 1;
+    const rand = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+    const times: number[] = [];
+    const start = time.now();
+    for (let i = 0; i < 1000; i++) { await sleep(Math.floor(rand() * 1000)); times.push(time.now() - start); }
+    return times;
+  };
+  const run1 = await run(), run2 = await run();
+  console.log(JSON.stringify(run1) === JSON.stringify(run2), run1.length);`,
+      expect: ['true 1000'],
+    },
+    {
+      test: 'short_sleeps (time_sleep.rs)',
+      body: `  for (let i = 0; i < 10000; i++) await sleep(0);
+  console.log("ok");`,
+      expect: ['ok'],
+    },
+    {
+      test: 'multi_long_sleeps, exactly_max, no_out_of_bounds_close_to_max (time_sleep.rs)',
+      body: `  time.pause();
+  for (let i = 0; i < 5; i++) await sleep(365 * 24 * 3600 * 1000);
+  const deadline = time.now() + 10 * 365 * 24 * 3600 * 1000;
+  await sleepUntil(deadline);
+  console.log(time.now() >= deadline);
+  const MAX_DURATION = 2 ** 36 - 1;
+  await sleep(MAX_DURATION);
+  await sleep(MAX_DURATION - 1);
+  console.log("ok");`,
+      expect: ['true', 'ok'],
+    },
+    {
+      test: 'sub_ms_delayed_sleep, delayed_sleep_wrapping_level_0 (time_sleep.rs)',
+      body: `  time.pause();
+  const elapsed: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const now = time.now();
+    await sleepUntil(now + 1 + 0.000001);
+    const e = time.now() - now;
+    elapsed.push(e >= 1 && e <= 2 ? 1 : e);
+  }
+  await sleep(5);
+  const now = time.now();
+  await sleepUntil(now + 60);
+  const e = time.now() - now;
+  console.log(elapsed.join(","), e >= 60 && e <= 61);`,
+      expect: ['1,1,1,1,1 true'],
+    },
+    {
+      test: 'drop_after_reschedule_at_new_scheduled_time (time_sleep.rs)',
+      body: `  time.pause();
+  const start = time.now();
+  const a = sleep(5), b = sleep(5), c = sleep(10);
+  const t = mockTask();
+  a.poll(t.cx); b.poll(t.cx); c.poll(t.cx);
+  b.reset(start + 10);
+  await a;
+  drop(b);
+  console.log(time.now() - start);`,
+      expect: ['5'],
+    },
+    {
+      test: 'drop_from_wake (time_sleep.rs): a Waker that drops the sleeps that woke it',
+      body: `  time.pause();
+  let panicked = false;
+  let list: Sleep[] = [];
+  const waker = Waker.from(() => { try { for (const s of list) drop(s); list = []; } catch { panicked = true; } });
+  for (let i = 0; i < 100; i++) { const timer = sleep(10); timer.poll(new Context(waker)); list.push(timer); }
+  await sleep(11);
+  console.log(panicked, list.length);`,
+      expect: ['false 0'],
+    },
+    {
+      test: 'pause_time_in_main, pause_time_in_task (time_pause.rs)',
+      body: `  time.pause();
+  time.resume();
+  await spawn(async () => { time.pause(); });
+  time.resume();
+  console.log("ok");`,
+      expect: ['ok'],
+    },
+    {
+      test: 'exact_1ms_advance, test_time_advance_sub_ms, test_time_advance_3ms_and_change (time_pause.rs): elapsed equals the advance (exactly for whole ms; to 1e-9 ms below, as time is a float number of ms: time.ts says so)',
+      body: `  time.pause();
+  const out: string[] = [];
+  for (const dur of [1, 1, 51.592, 0.001, 3141.592, 3123.456]) {
+    const now = time.now();
+    await time.advance(dur);
+    const e = time.now() - now;
+    out.push(e === dur ? "exact" : Math.abs(e - dur) < 1e-9 ? "close" : String(e));
+  }
+  console.log(out.slice(0, 2).join(" "), out.slice(2).every((o) => o !== "exact" && o !== "close") ? out.join(" ") : "ok");`,
+      expect: ['exact exact ok'],
+    },
+    {
+      test: 'regression_3710_with_submillis_advance (time_pause.rs)',
+      body: `  time.pause();
+  const start = time.now();
+  await time.advance(1);
+  const s = sleepUntil(start + 60_000);
+  const t = mockTask();
+  const p1 = s.poll(t.cx).ready;
+  const before = time.now();
+  await time.advance(51.592);
+  console.log(p1, Math.abs(time.now() - before - 51.592) < 1e-9, s.poll(t.cx).ready);`,
+      expect: ['false true false'],
+    },
+    {
+      test: 'sleep_same_task, sleep_same_task_no_poll (time_pause.rs): a hand-written future that advances time itself',
+      body: `  time.pause();
+  for (const pollFirst of [true, false]) {
+    const start = time.now();
+    await time.advance(1);
+    const s = sleepUntil(start + 300);
+    let state = 0, before = 0, advanceFut: Awaitable<void> | null = null;
+    const seen: boolean[] = [];
+    const tester = { poll(cx: Context): Poll<void> {
+      for (;;) {
+        if (state === 0) {
+          if (pollFirst) seen.push(s.poll(cx).ready);
+          before = time.now();
+          advanceFut = time.advance(100);
+          state = 1;
+        } else if (state === 1) {
+          if (!advanceFut!.poll(cx).ready) return Poll.pending();
+          state = 2;
+        } else {
+          seen.push(time.now() - before === 100, s.poll(cx).ready);
+          return Poll.ready(undefined);
+        }
+      }
+    } } as unknown as Awaitable<void>;
+    await tester;
+    console.log(seen.join(" "));
+  }`,
+      expect: ['false true false', 'true false'],
+    },
+    {
+      test: 'interval_zero_duration (time_interval.rs, should_panic)',
+      body: `  try { intervalAt(time.now(), 0); console.log("made"); } catch (e) { console.log((e as Error).message.includes("period")); }
+  try { interval(0); console.log("made"); } catch (e) { console.log((e as Error).message.includes("period")); }`,
+      expect: ['true', 'true'],
+    },
+    {
+      test: 'timeout_is_not_exhausted_by_future (time_timeout.rs): a future that is always ready still times out',
+      body: `  // Upstream's future reads io::empty() for ever on a real clock; here a Semaphore always ready, on paused
+  // time, which another task moves on: it gets its turn only because the looping task's budget runs out.
+  time.pause();
+  const sem = new Semaphore(1);
+  spawn(async () => { await time.advance(5); });
+  const r = await result(timeout(1, async () => {
+    for (;;) { const p = await sem.acquire(); drop(p); }
+  }));
+  console.log(r.ok, (r.error as Error)?.name);`,
+      expect: ['false Elapsed'],
+    },
+  ],
+});
+
+ported('tokio tests/rt_common.rs (coop), task_join_set.rs (join_set_coop)', {
+  imports: IMPORTS + `\nimport { unconstrained, consumeBudget } from "weft/task";`,
+  helpers: HELPERS,
+  async: true,
+  cases: [
+    {
+      test: 'coop: a task that receives for ever is told to yield',
+      body: `  const [send, recv] = mpsc.unboundedChannel<null>();
+  for (let i = 0; i < 1000; i++) send.send(null);
+  let yieldedAt = -1;
+  await { poll(cx: Context) {
+    for (let i = 0; i < 1000; i++) if (!recv.pollRecv(cx).ready) { yieldedAt = i; return Poll.ready(undefined); }
+    throw new Error("did not yield");
+  } } as unknown as Awaitable<void>;
+  console.log(yieldedAt);`,
+      expect: ['128'],
+    },
+    {
+      test: 'coop_unconstrained',
+      body: `  const [send, recv] = mpsc.unboundedChannel<number>();
+  for (let i = 0; i < 1000; i++) send.send(i);
+  await unconstrained({ poll(cx: Context) {
+    for (let i = 0; i < 1000; i++) { const p = recv.pollRecv(cx); if (!p.ready || p.value !== i) throw new Error("not ready at " + i); }
+    return Poll.ready(undefined);
+  } } as unknown as Awaitable<void>);
+  console.log("all ready");`,
+      expect: ['all ready'],
+    },
+    {
+      test: 'coop_consume_budget',
+      body: `  let counter = 0;
+  const worker = (async () => { for (let i = 0; i < 1000; i++) { counter++; await consumeBudget(); } })();
+  const t = mockTask();
+  const pendingNow = !worker.poll(t.cx).ready;
+  console.log(pendingNow, counter < 1000, t.woken);`,
+      expect: ['true true 1'],
+    },
+    {
+      test: 'join_set_coop',
+      body: `  const TASK_NUM = 1000;
+  const SEM = new Semaphore(0);
+  const set = new JoinSet<void>();
+  for (let i = 0; i < TASK_NUM; i++) set.spawn(async () => { SEM.addPermits(1); });
+  drop(await SEM.acquireMany(TASK_NUM));
+  let count = 0, coopCount = 0;
+  for (;;) {
+    const r = await pollOnce(set.joinNext());
+    if (!r.ready) { coopCount++; await yieldNow(); continue; }
+    if (r.value === undefined) break;
+    if (!r.value.ok) throw new Error("failed");
+    count++;
+  }
+  console.log(coopCount >= 1, count);`,
+      expect: ['true 1000'],
+    },
+  ],
+});
+
+ported('tokio tests/macros_select.rs, macros_join.rs, macros_try_join.rs', {
+  imports: IMPORTS + `\nimport { pin } from "weft/task";`,
+  helpers: HELPERS,
+  async: true,
+  cases: [
+    {
+      test: 'disable_with_if (macros_select.rs)',
+      body: `  const f = { poll() { throw new Error("polled a disabled branch"); } } as unknown as Awaitable<void>;
+  const [tx, rx] = oneshot.channel<void>();
+  const fut = (async () => (await select({ f: false && f, rx })).key)();
+  const t = mockTask();
+  const first = fut.poll(t.cx).ready;
+  tx.send(undefined);
+  const woken = t.woken > 0;
+  const p = fut.poll(t.cx);
+  console.log(first, woken, p.ready && p.value);`,
+      expect: ['false true rx'],
+    },
+    {
+      test: 'biased_eventually_ready (macros_select.rs)',
+      body: `  const one = pin((async () => {})());
+  const two = pin((async () => { await yieldNow(); })());
+  const three = pin((async () => { await yieldNow(); })());
+  let count = 0;
+  for (;;) {
+    const r = await select({ two: count < 2 && two, three: count < 3 && three, one: count < 1 && one }, { biased: true, else: true });
+    if (r.key === "else") break;
+    count++;
+    assertEq(count, { one: 1, two: 2, three: 3 }[r.key]);
+  }
+  console.log(count);`,
+      expect: ['3'],
+    },
+    {
+      test: 'future_panics_after_poll (macros_select.rs): a branch whose value does not match its pattern is disabled, not polled again',
+      body: `  const [tx, rx] = oneshot.channel<number>();
+  let polled = false;
+  const f = { poll() { assert(!polled, "polled after it finished"); polled = true; return Poll.ready(undefined); } } as unknown as Awaitable<number | undefined>;
+  const fut = (async () => { const r = await select({ f, rx }, { patterns: { f: (v) => v !== undefined } }); assert(r.key === "rx", "unreachable"); return r.value; })();
+  const t = mockTask();
+  const a = fut.poll(t.cx).ready, b = fut.poll(t.cx).ready;
+  tx.send(1);
+  const res = fut.poll(t.cx);
+  console.log(a, b, res.ready && res.value);`,
+      expect: ['false false 1'],
+    },
+    {
+      test: 'join_with_select (macros_select.rs)',
+      body: `  const [tx1, rx1] = oneshot.channel<number>();
+  const [tx2, rx2] = oneshot.channel<number>();
+  const r1 = pin(rx1), r2 = pin(rx2);
+  const fut = (async () => {
+    let a: number | undefined, b: number | undefined;
+    while (a === undefined || b === undefined) {
+      const r = await select({ v1: a === undefined && r1, v2: b === undefined && r2 });
+      if (r.key === "v1") a = r.value as number; else b = r.value as number;
+    }
+    return [a, b];
+  })();
+  const t = mockTask();
+  const p0 = fut.poll(t.cx).ready;
+  tx1.send(123);
+  const w1 = t.woken;
+  const p1 = fut.poll(t.cx).ready;
+  tx2.send(456);
+  const w2 = t.woken;
+  const p2 = fut.poll(t.cx);
+  console.log(p0, w1 > 0, p1, w2 > w1, p2.ready && JSON.stringify(p2.value));`,
+      expect: ['false true false true [123,456]'],
+    },
+    {
+      test: 'use_future_in_if_condition, use_future_in_if_condition_biased (macros_select.rs)',
+      body: `  for (const biased of [false, true]) {
+    const r = await select({ s: false && sleep(10), one: (async () => 1)() }, { biased });
+    console.log(r.key, r.value);
+  }`,
+      expect: ['one 1', 'one 1'],
+    },
+    {
+      test: 'move_uncompleted_futures (macros_select.rs)',
+      body: `  const [tx1, rx1] = oneshot.channel<number>();
+  const [tx2, rx2] = oneshot.channel<number>();
+  tx1.send(1);
+  tx2.send(2);
+  const r1 = pin(rx1), r2 = pin(rx2);
+  let ran = false;
+  const r = await select({ r1, r2 });
+  if (r.key === "r1") { assertEq(r.value, 1); assertEq(await r2, 2); ran = true; }
+  else { assertEq(r.value, 2); assertEq(await r1, 1); ran = true; }
+  console.log(ran);`,
+      expect: ['true'],
+    },
+    {
+      test: 'mutable_borrowing_future_with_same_borrow_in_block_and_else, async_noop, async_never (macros_select.rs)',
+      body: `  let value = 234;
+  const requireMutable = async (_v: { n: number }) => {};
+  const asyncNoop = async () => {};
+  const box = { n: value };
+  const r = await select({ a: requireMutable(box), b: asyncNoop() }, { else: true });
+  if (r.key === "b") value += 5; else if (r.key === "else") value += 27;
+  const never = await select({ n: pending(), y: asyncNoop() });
+  console.log(value >= 234, never.key);`,
+      expect: ['true y'],
+    },
+    {
+      test: 'err_abort_early (macros_try_join.rs)',
+      body: `  const [tx1, rx1] = oneshot.channel<string>();
+  const [tx2, rx2] = oneshot.channel<number>();
+  const [_tx3, rx3] = oneshot.channel<number>();
+  const join = (async () => await tryJoin((async () => await rx1)(), (async () => await rx2)(), (async () => await rx3)()))();
+  const t = mockTask();
+  const a = join.poll(t.cx).ready;
+  tx2.send(123);
+  const w1 = t.woken;
+  const b = join.poll(t.cx).ready;
+  drop(tx1);
+  const w2 = t.woken;
+  let res: string;
+  try { const p = join.poll(t.cx); res = p.ready ? "ok" : "pending"; } catch (e) { res = "err " + (e as Error).name; }
+  console.log(a, w1 > 0, b, w2 > w1, res);`,
+      expect: ['false true false true err RecvError'],
+    },
+    {
+      test: 'join_does_not_allow_tasks_to_starve, try_join_does_not_allow_tasks_to_starve (non_cooperative_task, poor_little_task)',
+      body: `  const order: string[] = [];
+  const nonCooperativeTask = async (permits: Arc<Semaphore>) => {
+    let exceededBudget = 0;
+    for (let i = 0; i < 5; i++) {
+      for (let j = 0; j < 128; j++) { using _permit = await permits.clone().acquireOwned(); }
+      exceededBudget++;
+      order.push("n");
+    }
+    return exceededBudget;
+  };
+  const poorLittleTask = async (permits: Arc<Semaphore>) => {
+    let howMany = 0;
+    for (let i = 0; i < 5; i++) { using _permit = await permits.clone().acquireOwned(); howMany++; order.push("p"); }
+    return howMany;
+  };
+  const permits = new Arc(new Semaphore(1));
+  console.log(JSON.stringify(await join(nonCooperativeTask(permits.clone()), poorLittleTask(permits))), order.join("").startsWith("nnnnn") ? "starved" : "not starved");
+  const permits2 = new Arc(new Semaphore(1));
+  console.log(JSON.stringify(await tryJoin(nonCooperativeTask(permits2.clone()), poorLittleTask(permits2))));`,
+      expect: ['[5,5] not starved', '[5,5]'],
+    },
+  ],
+});
+
+ported('tokio tests/rt_common.rs (what a current-thread runtime does)', {
+  imports: IMPORTS + `\nimport { blockOn } from "weft/task";`,
+  helpers: HELPERS,
+  async: true,
+  cases: [
+    {
+      test: 'spawn_await_chain',
+      body: `  console.log(await spawn(async () => await spawn(async () => "hello")));`,
+      expect: ['hello'],
+    },
+    {
+      test: 'spawn_many_from_task (500 tasks; the oneshot values are sent from a task: a weft/task channel does not cross threads)',
+      body: `  const ITER = 500;
+  const out = await spawn(async () => {
+    const [doneTx, doneRx] = mpsc.unboundedChannel<number>();
+    const txs: oneshot.Sender<number>[] = [];
+    for (let i = 0; i < ITER; i++) {
+      const [tx, rx] = oneshot.channel<number>();
+      const done = doneTx.clone();
+      spawn(async () => { const msg = await rx; assertEq(msg, i); done.send(msg); });
+      txs.push(tx);
+    }
+    drop(doneTx);
+    spawn(async () => { txs.forEach((tx, i) => tx.send(i)); });
+    const out: number[] = [];
+    let i: number | undefined;
+    while ((i = await doneRx.recv()) !== undefined) out.push(i);
+    return out.sort((a, b) => a - b);
+  });
+  console.log(out.length, out.every((v, i) => v === i));`,
+      expect: ['500 true'],
+    },
+    {
+      test: 'complete_block_on_under_load (the std thread\'s send: a weft/task oneshot Sender cannot go to another thread, and says so)',
+      body: `  const [tx, _rx] = oneshot.channel<void>();
+  try { spawnThread(() => { tx.send(undefined); }).join(); console.log("sent"); } catch (e) { console.log((e as Error).name, (e as Error).message.includes("Sender")); }`,
+      expect: ['NotSendError true'],
+    },
+    {
+      test: 'ping_pong_saturation (100 pairs of tasks)',
+      body: `  const NUM = 100;
+  const running = new Arc(new AtomicBool(true));
+  // Rust's \`()\` messages are null: an mpsc message cannot be undefined, which recv() gives for a closed channel.
+  const [spawnedTx, spawnedRx] = mpsc.unboundedChannel<null>();
+  const tasks: ReturnType<typeof spawn<void>>[] = [];
+  for (let i = 0; i < NUM; i++) {
+    const [tx1, rx1] = mpsc.unboundedChannel<null>();
+    const [tx2, rx2] = mpsc.unboundedChannel<null>();
+    const spawnedTxI = spawnedTx.clone();
+    const runningI = running.clone();
+    tasks.push(spawn(async () => {
+      spawnedTxI.send(null);
+      while (runningI.load()) { tx1.send(null); assert((await rx2.recv()) !== undefined); }
+      drop(tx1);
+      assert((await rx2.recv()) === undefined);
+    }));
+    tasks.push(spawn(async () => {
+      while ((await rx1.recv()) !== undefined) tx2.send(null);
+    }));
+  }
+  for (let i = 0; i < NUM; i++) await spawnedRx.recv();
+  await spawn(async () => { for (let i = 0; i < 5; i++) await yieldNow(); });
+  running.store(false);
+  for (const t of tasks) await t;
+  console.log("done");`,
+      expect: ['done'],
+    },
+    {
+      test: 'ping_pong_saturation, as a literal port writes it: sending undefined (Rust\'s ()) on an mpsc channel throws, saying to send null',
+      body: `  const [tx, rx] = mpsc.unboundedChannel<void>();
+  try { tx.send(undefined); console.log("sent"); } catch (e) { console.log((e as Error).name, (e as Error).message.includes("Send null")); }
+  const [btx, _brx] = mpsc.channel<void>(1);
+  try { await btx.send(undefined); console.log("sent"); } catch (e) { console.log((e as Error).name, (e as Error).message.includes("Send null")); }
+  drop(rx);`,
+      expect: ['TypeError true', 'TypeError true'],
+    },
+    {
+      test: 'sleep_in_spawn, sleep_at_root',
+      body: `  time.pause();
+  const start = time.now();
+  await sleep(10);
+  const [tx, rx] = oneshot.channel<void>();
+  spawn(async () => { await sleep(10); tx.send(undefined); });
+  await rx;
+  console.log(time.now() - start);`,
+      expect: ['20'],
+    },
+    {
+      test: 'sleep_from_blocking: a blocking thread runs a future on a runtime of its own (futures::executor::block_on there)',
+      body: `  const ok = await spawnBlocking(() => blockOn(async () => { const now = time.now(); await sleep(1); return time.now() - now >= 1; }));
+  console.log(ok);`,
+      expect: ['true'],
+    },
+    {
+      test: 'spawn_from_blocking, spawn_blocking_from_blocking: weft/task cannot spawn onto a runtime from its blocking threads (it is per thread); both fail saying so',
+      body: `  for (const which of ["spawn", "spawnBlocking"]) {
+    const r = await result(spawnBlocking(() => which === "spawn" ? spawn(async () => "hello") : spawnBlocking(() => "hello")));
+    console.log(which, r.ok, String((r.error as Error)?.message).includes("cannot be called in a spawnBlocking closure"));
+  }`,
+      expect: ['spawn false true', 'spawnBlocking false true'],
+      panics: 2,
+    },
+    {
+      test: 'nested_rt (should_panic), panic_in_block_on (should_panic)',
+      body: `  try { blockOn(async () => "hello"); console.log("nested ran"); } catch (e) { console.log((e as Error).message.includes("cannot start a runtime from within a runtime")); }
+  const r = await spawnBlocking(() => { try { blockOn(async () => { throw new Error("boom"); }); return "no panic"; } catch (e) { return (e as Error).message; } });
+  console.log(r);`,
+      expect: ['true', 'boom'],
+    },
+    {
+      test: 'outstanding_tasks_dropped, eagerly_drops_futures_on_shutdown: a runtime that ends drops its tasks (weft: when blockOn returns)',
+      body: `  const out = await spawnBlocking(() => {
+    const cnt = new Arc(0);
+    let dropped = 0;
+    class Never { poll() { return Poll.pending(); } [Symbol.dispose]() { dropped++; } }
+    const inside = blockOn(async () => {
+      const c = cnt.clone();
+      spawn({ poll(_cx: Context) { assertEq(Arc.strongCount(c), 2); return Poll.pending(); }, [Symbol.dispose]() { drop(c); } } as unknown as Awaitable<void>);
+      const [runTx, runRx] = oneshot.channel<void>();
+      spawn(async () => { runTx.send(undefined); await (new Never() as unknown as Awaitable<void>); });
+      await runRx;
+      await yieldNow();
+      return Arc.strongCount(cnt);
+    });
+    return [inside, Arc.strongCount(cnt), dropped].join(" ");
+  });
+  console.log(out);`,
+      expect: ['2 1 1'],
+    },
+  ],
+});
