@@ -4,7 +4,12 @@
  * https://docs.rs/tokio/latest/tokio/time/index.html
  *
  * Times are milliseconds on the runtime's clock (`now()`: ms since the
- * runtime started). A timer is an entry in the executor's heap that wakes
+ * runtime started). They are JavaScript numbers, not Rust's exact integer
+ * nanoseconds: whole milliseconds add and subtract exactly (paused time
+ * starts on a whole millisecond), but a fraction such as `advance(51.592)`
+ * is a binary float, so `now() - before` may differ from 51.592 in the
+ * last bits (about 1e-14 ms), where Tokio's `elapsed()` equals the
+ * Duration exactly: compare sub-millisecond times with a tolerance. A timer is an entry in the executor's heap that wakes
  * its task when due (runtime/time-driver.ts); nothing here uses setTimeout.
  *
  * Paused time (`pause()`, and every seeded run): the clock stands still

@@ -992,3 +992,99 @@ ported('tokio tests/rt_common.rs (what a current-thread runtime does)', {
     },
   ],
 });
+
+ported('tokio tests/sync_mpsc.rs, sync_broadcast.rs, sync_watch.rs, sync_notify.rs (remaining cases); an Arc of an async primitive stays on its thread', {
+  imports: IMPORTS + `\nimport { Notify, Lagged } from "weft/task";`,
+  helpers: HELPERS,
+  async: true,
+  cases: [
+    {
+      test: 'unconsumed_messages_are_dropped (sync_mpsc.rs)',
+      body: `  const msg = new Arc(0);
+  const [tx, rx] = mpsc.channel<Arc<number>>(100);
+  tx.trySend(msg.clone());
+  const before = Arc.strongCount(msg);
+  drop(tx);
+  drop(rx);
+  console.log(before, Arc.strongCount(msg));`,
+      expect: ['2 1'],
+    },
+    {
+      test: 'resubscribe_points_to_tail, resubscribe_lagged, resubscribe_to_closed_channel (sync_broadcast.rs)',
+      body: `  const kind = (f: () => unknown) => { try { return "ok " + f(); } catch (e) { return (e as Error).name + ((e as { kind?: string }).kind ? " " + (e as { kind?: string }).kind : ""); } };
+  {
+    const [tx, rx] = broadcast.channel<number>(3);
+    tx.send(1);
+    const rxResub = rx.resubscribe();
+    const out = [kind(() => rxResub.tryRecv()), kind(() => rx.tryRecv())];
+    tx.send(2);
+    out.push(kind(() => rxResub.tryRecv()));
+    tx.send(3);
+    out.push(kind(() => rx.tryRecv()), kind(() => rx.tryRecv()), kind(() => rx.tryRecv()), kind(() => rxResub.tryRecv()), kind(() => rxResub.tryRecv()));
+    console.log(out.join(" | "));
+  }
+  {
+    const [tx, rx] = broadcast.channel<number>(1);
+    tx.send(1); tx.send(2);
+    const rxResub = rx.resubscribe();
+    let lagged = "";
+    try { rx.tryRecv(); } catch (e) { lagged = e instanceof Lagged ? "Lagged " + (e as Lagged).missed : String(e); }
+    console.log(lagged, kind(() => rxResub.tryRecv()), kind(() => rx.tryRecv()), kind(() => rx.tryRecv()), kind(() => rxResub.tryRecv()));
+  }
+  {
+    const [tx, rx] = broadcast.channel<number>(2);
+    drop(tx);
+    const rxResub = rx.resubscribe();
+    console.log(kind(() => rxResub.tryRecv()));
+  }`,
+      expect: [
+        'TryRecvError empty | ok 1 | ok 2 | ok 2 | ok 3 | TryRecvError empty | ok 3 | TryRecvError empty',
+        'Lagged 1 TryRecvError empty ok 2 TryRecvError empty TryRecvError empty',
+        'TryRecvError disconnected',
+      ],
+    },
+    {
+      test: 'send_modify_panic (sync_watch.rs)',
+      body: `  const [tx, rx] = watch.channel("one");
+  tx.sendModify(() => "two");
+  const a = rx.borrowAndUpdate();
+  const rx2 = rx.clone();
+  const b = rx2.borrowAndUpdate();
+  const changed = rx2.changed();
+  let panicked = false;
+  try { tx.sendModify(() => { throw new Error("explicit panic"); }); } catch { panicked = true; }
+  const t = mockTask();
+  const p1 = changed.poll(t.cx).ready;
+  tx.sendModify(() => "three");
+  const p2 = changed.poll(t.cx).ready;
+  console.log(a, b, panicked, p1, p2, rx.borrowAndUpdate());`,
+      expect: ['two two true false true three'],
+    },
+    {
+      test: 'notify_in_drop_after_wake (sync_notify.rs): a Waker whose drop notifies does not deadlock',
+      body: `  const notify = new Arc(new Notify());
+  const fut = (async () => { await notify.notified(); })();
+  {
+    const n = notify.clone();
+    const waker = Waker.from({ wake() {}, [Symbol.dispose]() { n.notifyWaiters(); } } as never);
+    console.log(fut.poll(new Context(waker)).ready);
+  }
+  notify.notifyWaiters();
+  console.log("no deadlock");`,
+      expect: ['false', 'no deadlock'],
+    },
+    {
+      test: 'an Arc of an async Mutex is shared by the tasks of its thread, and refused, saying why, when it would cross threads',
+      body: `  const m = new Arc(new Mutex(0));
+  const hs = [];
+  for (let i = 0; i < 3; i++) { const m2 = m.clone(); hs.push(spawn(async () => { using g = await m2.lock(); g.value += 1; })); }
+  for (const h of hs) await h;
+  console.log((await m.lock()).value === 3 ? "shared" : "not shared");
+  const m3 = m.clone();
+  try { spawnThread(() => { m3.tryLock(); }).join(); console.log("crossed"); } catch (e) { console.log((e as Error).name, (e as Error).message.includes("weft/task Mutex")); }
+  const sem = new Semaphore(1);
+  try { await spawnBlocking(() => sem.availablePermits()); console.log("crossed"); } catch (e) { console.log((e as Error).name, (e as Error).message.includes("weft/task Semaphore")); }`,
+      expect: ['shared', 'NotSendError true', 'NotSendError true'],
+    },
+  ],
+});
