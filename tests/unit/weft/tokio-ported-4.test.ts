@@ -1088,3 +1088,33 @@ ported('tokio tests/sync_mpsc.rs, sync_broadcast.rs, sync_watch.rs, sync_notify.
     },
   ],
 });
+
+ported('tokio tests/task_local_set.rs (run_until_does_not_get_own_budget)', {
+  imports: IMPORTS + `\nimport { LocalSet, consumeBudget, pin } from "weft/task";`,
+  helpers: HELPERS,
+  async: true,
+  cases: [
+    {
+      test: 'run_until_does_not_get_own_budget',
+      body: `  await consumeBudget();
+  await new LocalSet().runUntil(async () => {
+    const spawned = spawn(async () => {
+      let spawnedN = 0;
+      {
+        using f = pin((async () => { for (;;) { spawnedN++; await consumeBudget(); } })());
+        assert(!f.poll(mockTask().cx).ready);
+      }
+      return spawnedN;
+    });
+    let runUntilN = 0;
+    {
+      using g = pin((async () => { for (;;) { runUntilN++; await consumeBudget(); } })());
+      assert(!g.poll(mockTask().cx).ready);
+    }
+    const spawnedN = await spawned;
+    console.log(spawnedN !== 0, runUntilN !== 0, spawnedN > runUntilN);
+  });`,
+      expect: ['true true true'],
+    },
+  ],
+});
