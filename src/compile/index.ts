@@ -31,6 +31,7 @@ import { findLazyClosures } from './lazy-closures.ts';
 import { lowerAsync, refuseDroppedFutures } from './async-lowering.ts';
 import { markThrowSites } from './throw-sites.ts';
 import { markDetachSites } from './detach-sites.ts';
+import { markTemporaryClones } from './temporary-clones.ts';
 import { markCallEntries } from './call-entries.ts';
 import { findTaskClosures, moveIntoTasks } from './task-closures.ts';
 import { mapLocation, mapStack, mapStrippedLocation, type ProgramMap } from './source-map.ts';
@@ -146,6 +147,7 @@ export function compile(source: string, options: CompileOptions = {}): CompiledP
   lowerUsingUnwind(program, s, findLocalDrops(program, analysis));
   markThrowSites(program, s);
   markDetachSites(program, s);
+  markTemporaryClones(program, s);
   markCallEntries(program, s, exported);
   const closures = findClosures(program, analysis, options.liftCallees ?? DEFAULT_LIFT_CALLEES, locate, [...findParClosures(program, analysis), ...findLazyClosures(program, analysis)]);
   liftInPlace(s, closures);

@@ -16,7 +16,7 @@ import * as time from './task/time.ts';
 
 export { Poll, Context, Waker, type Future, type Awaitable, type IntoFuture, type Output, type Wake } from './task/future.ts';
 export { blockOn, TaskHang } from './task/runtime.ts';
-export { spawn, yieldNow, id, tryId, JoinHandle, JoinError, JoinSet, AbortHandle } from './task/spawn.ts';
+export { spawn, yieldNow, unconstrained, consumeBudget, id, tryId, JoinHandle, JoinError, JoinSet, AbortHandle } from './task/spawn.ts';
 export { select, join, tryJoin, pin, Pinned, type Selected, type SelectedElse, type SelectOptions, type JoinOptions } from './task/combinators.ts';
 export { sleep, sleepUntil, interval, intervalAt, timeout, timeoutAt, Elapsed, Interval, MissedTickBehavior, Sleep } from './task/time.ts';
 export { time };
@@ -35,7 +35,7 @@ export { BarrierWaitResult } from './sync/barrier.ts';
 export { Lagged } from './task/sync/broadcast.ts';
 export { SendError, RecvError, TryRecvError, TrySendError } from './sync/errors.ts';
 export { drop } from './sync/drop.ts';
-export { spawnBlocking, BlockingHandle } from './task/blocking.ts';
+export { spawnBlocking, blockInPlace, BlockingHandle } from './task/blocking.ts';
 export { taskLocal, LocalKey, TaskLocalFuture, AccessError } from './task/task-local.ts';
 export { LocalSet, spawnLocal } from './task/local-set.ts';
 export * as net from './task/net.ts';

@@ -193,6 +193,10 @@ function spawnWith<T>(f: () => T, name: string | undefined, scoped: boolean): Jo
         },
       },
     });
+  } catch (error) {
+    // Nothing can start: give the place back, or a seeded run's scheduler would wait for a thread that never runs.
+    releaseThread(ctx.memory, threadId);
+    throw error;
   } finally {
     lendingToScopedThread = false;
   }

@@ -21,8 +21,13 @@ import * as syncModule from '../../weft/sync.ts';
 import * as parModule from '../../weft/par.ts';
 import * as taskModule from '../../weft/task.ts';
 import { lowerAsync, lowerAsyncOnce, site } from '../../weft/task/async-fn.ts';
+<<<<<<< HEAD
 import { NO_NAMES, taskArg, taskClosure } from '../../weft/task/move.ts';
 import { discardAwaited } from '../../weft/task/temporary.ts';
+=======
+import { NO_NAMES, taskClosure } from '../../weft/task/move.ts';
+import { discardAwaited, viaTemporary } from '../../weft/task/temporary.ts';
+>>>>>>> tokio4
 import { isTaskFuture, runMain, TaskHang } from '../../weft/task/runtime.ts';
 import { formatArgs } from './format.ts';
 import { WEFT_MODULES, type WeftModule } from '../../compile/weft-modules.ts';
@@ -86,6 +91,8 @@ const weftImports = {
   asyncOnce: lowerAsyncOnce,
   // The value of an `await` that is a statement of its own: a guard or permit is dropped there, as Rust drops it (weft/task/temporary.ts).
   discardAwaited,
+  // `x.clone().downgrade()`: the temporary clone is dropped once the call made its handle, as in Rust (compile/temporary-clones.ts).
+  viaTemporary,
   // Async closures passed to weft/task's spawn: their captured handles move into the task (compile/task-closures.ts).
   task: taskClosure,
   taskArg,

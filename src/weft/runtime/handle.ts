@@ -57,6 +57,8 @@ export const HandleKind = {
   ThreadPool: 16,
   LazyLock: 17,
   Weak: 18,
+  /** One of weft/task's async primitives, which stay on their thread (runtime/local-handle.ts). */
+  Local: 19,
 } as const;
 export type HandleKind = (typeof HandleKind)[keyof typeof HandleKind];
 

@@ -25,6 +25,7 @@ import { decodeValue, encodeValue, encodeWithHandles } from '../runtime/codec.ts
 import { ENCODE, HANDLE_TARGET, HandleKind, isEncodable, MOVE, MovableHandle, registerDecoder, type Encodable, type MoveTarget } from '../runtime/handle.ts';
 import { dropTree, own } from '../runtime/ownership.ts';
 import { NotSendError } from '../runtime/codec.ts';
+import { encodingOnThisThread, onThisThread, refuseLocalHandles } from '../runtime/local-handle.ts';
 import { Receiver } from './mpsc.ts';
 import { deepFreeze, handlesIn, isPlainContainer } from './plain-data.ts';
 import type { Result } from './result.ts';
@@ -77,6 +78,7 @@ class ArcCell<T> extends MovableHandle {
     this.#assertLive();
     this.#writeBack();
     // Every encode of an Arc takes it to another thread (a capture, a send, a Mutex's value).
+    if (!encodingOnThisThread()) refuseLocalHandles(this.deref());
     if (holdsReceiver(this.deref(), 0)) {
       throw new NotSendError(
         'an Arc holding a Receiver cannot be shared between threads: only one thread may receive from a channel ' +
@@ -766,7 +768,8 @@ function cellOf<T>(arc: Arc<T>): ArcCell<T> {
 function ArcImpl<T>(this: unknown, value: T): Arc<T> {
   if (new.target === undefined) throw new TypeError('use `new Arc(value)`');
   const { memory } = context();
-  const bytes = encodeValue(value, { mode: 'move', target: { into: 'an Arc' } });
+  // weft/task's async primitives may go into an Arc, which then stays on this thread (runtime/local-handle.ts).
+  const bytes = onThisThread(() => encodeValue(value, { mode: 'move', target: { into: 'an Arc' } }));
   const addr = newRecord(memory.store(bytes), bytes.length, typeof value === 'object' && value !== null && isEncodable(value));
   return wrap<T>(addr, true);
 }

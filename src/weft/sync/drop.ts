@@ -58,6 +58,7 @@ function describe(value: object): string {
   return name && name !== 'Object' ? name : 'value';
 }
 
+<<<<<<< HEAD
 /** Plain data given to `drop`: the handles in it that this thread owns are dropped (Rust drops a struct's fields). */
 function dropFields(value: object, depth: number): void {
   if (depth > 64) return;
@@ -69,4 +70,24 @@ function dropFields(value: object, depth: number): void {
       if (moveRecord(item) === undefined && !dropped.has(item)) drop(item);
     } else dropFields(item, depth + 1);
   }
+=======
+/**
+ * Drops a value a container owned, as Rust drops the values left in a
+ * channel or a cell when it is dropped: a value with a drop (a guard, a
+ * channel end, an Arc, anything with `[Symbol.dispose]`) is dropped, and the
+ * items of an array or the fields of a plain object are looked at in turn
+ * (a message `{ respondTo: oneshot.Sender }` drops its Sender). Plain data
+ * needs nothing. A handle dropped already is left alone.
+ */
+export function dropOwned(value: unknown, depth = 0): void {
+  if (typeof value !== 'object' || value === null || depth > 32) return;
+  const droppable = value as { drop?: unknown; unlock?: unknown; [Symbol.dispose]?: unknown };
+  if (typeof droppable.drop === 'function' || typeof droppable.unlock === 'function' || typeof droppable[Symbol.dispose] === 'function') {
+    if (dropped.has(value) || moveRecord(value) !== undefined) return;
+    drop(value);
+    return;
+  }
+  if (Array.isArray(value)) for (const item of value) dropOwned(item, depth + 1);
+  else if (Object.getPrototypeOf(value) === Object.prototype) for (const item of Object.values(value)) dropOwned(item, depth + 1);
+>>>>>>> tokio4
 }

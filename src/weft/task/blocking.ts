@@ -12,10 +12,11 @@
  * inhibits auto-advance too).
  * Like Tokio's, a blocking task cannot be aborted once it runs.
  */
+import { consume, proceed } from './runtime/coop.ts';
 import { builder, type JoinHandle as ThreadHandle } from '../thread.ts';
 import { PENDING, Poll, refuseThen, type Awaitable, type Context, type Future } from './future.ts';
 import type { BlockingJob } from './runtime/scheduler.ts';
-import { runtimeOrThrow } from './runtime/context.ts';
+import { currentRuntime, runtimeOrThrow } from './runtime/context.ts';
 import { runLocal } from '../runtime/run-local.ts';
 
 let spawned = 0;
@@ -36,9 +37,12 @@ export class BlockingHandle<T> implements Future<T> {
 
   poll(cx: Context): Poll<T> {
     if (this.#done) throw new Error('this spawnBlocking result was already awaited');
+    // Joining spends the task's coop budget, as a Tokio JoinHandle does (runtime/coop.ts).
+    if (!proceed(cx)) return PENDING;
     if (this.#thread.isFinished()) {
       this.#forget();
       this.#done = true;
+      consume();
       return Poll.ready(this.#thread.join()); // a panic in the thread is rethrown here
     }
     const runtime = runtimeOrThrow('awaiting spawnBlocking');
@@ -91,6 +95,29 @@ export function spawnBlocking<T>(f: () => T): BlockingHandle<T> {
   runtimeOrThrow('spawnBlocking');
   const name = `blocking-${++spawned}`;
   return new BlockingHandle<T>(builder().name(name).spawn(f) as ThreadHandle<T>, name);
+}
+
+/**
+ * tokio::task::block_in_place: runs blocking code `f` where it is called,
+ * telling the runtime first. https://docs.rs/tokio/latest/tokio/task/fn.block_in_place.html
+ *
+ * Tokio allows it only on its multi-threaded runtime (it hands the worker's
+ * other tasks to another thread) and panics on a current-thread one.
+ * weft/task's runtime is always current-thread (JavaScript runs the tasks
+ * of a thread on that thread alone), so inside async code this throws, as
+ * Tokio's current-thread runtime panics: use `spawnBlocking`. Outside a
+ * runtime (in a spawnBlocking closure, or a thread without async code) it
+ * runs `f` and returns its value, as Tokio does.
+ */
+export function blockInPlace<T>(f: () => T): T {
+  if (currentRuntime() !== undefined) {
+    throw new Error(
+      'can call blocking only when running on the multi-threaded runtime: blockInPlace needs Tokio\'s multi-threaded runtime, ' +
+        "and weft/task's runtime is current-thread (every task of this thread runs on it, so blocking here stops them all). " +
+        'Run the blocking code on a thread of its own instead: `await spawnBlocking(() => …)`',
+    );
+  }
+  return f();
 }
 
 refuseThen(BlockingHandle);

@@ -37,6 +37,16 @@ export interface SelectOptions {
    * Without it, a select with every branch disabled throws, as select! panics.
    */
   else?: boolean;
+  /**
+   * Tokio's `<pattern> = <future> => …`: for a branch named here (by key, or
+   * by index for an array of branches), a test of its value. A value that
+   * fails it does not finish the select: the branch is disabled for the rest
+   * of this select, and the others go on (`select({ msg: rx.recv(), … },
+   * { patterns: { msg: (m) => m !== undefined } })` is `Some(msg) = rx.recv()`).
+   * When every branch is disabled so, the `else` branch runs, or the select
+   * throws, as select! panics.
+   */
+  patterns?: Readonly<Record<string, (value: any) => boolean>>;
 }
 
 /**
@@ -101,10 +111,20 @@ export function select<const B extends Branches>(branches: B, options: SelectOpt
           throw error;
         }
         if (result.ready) {
+          const key = keys[at]!;
+          const pattern = options.patterns?.[key];
+          if (pattern !== undefined && !pattern(result.value)) {
+            // The value does not match the branch's pattern: the branch is disabled, and the select goes on.
+            futures[at] = null;
+            if (futures.some((f) => f !== null)) continue;
+            done = true;
+            futures = null;
+            if (options.else) return Poll.ready({ key: 'else', index: -1, value: undefined } satisfies SelectedElse);
+            throw new Error(`select: all branches are disabled and there is no else branch (branch ${key}'s value did not match its pattern; pass { else: true } to handle that case)`);
+          }
           done = true;
           futures[at] = null;
           cancelAll();
-          const key = keys[at]!;
           return Poll.ready((isArray ? { index: at, key, value: result.value } : { key, value: result.value }) as Selected<B> | SelectedElse);
         }
       }

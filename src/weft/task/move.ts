@@ -28,6 +28,7 @@
  * (`[TAKE]`), and leaves the old object owning nothing, so a `using`
  * declaration that already holds the old `[Symbol.dispose]` does no harm.
  */
+import { onThisThread } from '../runtime/local-handle.ts';
 import { decodeHandle, ENCODE, isEncodable, MOVE, MovableHandle, MovedValueError, type MoveTarget } from '../runtime/handle.ts';
 import { drop } from '../sync/drop.ts';
 import { NO_BINDINGS, runningTask, type TaskFactory } from './runtime/task.ts';
@@ -80,7 +81,8 @@ function moveOne(value: unknown, target: MoveTarget, moves: Map<object, object>,
     tombstone(value, taken.what, target);
   } else {
     // A weft/sync handle: moved as into a thread, without the bytes in between.
-    const { kind, addr } = (value as { [ENCODE](): { kind: number; addr: number } })[ENCODE]();
+    // It stays on this thread: an Arc of one of weft/task's primitives may move into a task (runtime/local-handle.ts).
+    const { kind, addr } = onThisThread(() => (value as { [ENCODE](): { kind: number; addr: number } })[ENCODE]());
     MovableHandle.noteEncoded(value);
     (value as { [MOVE](t: MoveTarget): void })[MOVE](target);
     fresh = decodeHandle(kind, addr, true);

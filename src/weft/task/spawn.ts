@@ -9,7 +9,8 @@
  * rethrows its panic. Dropping a JoinHandle detaches the task (it keeps
  * running); `abort()` cancels it at its next await point.
  */
-import { awaitable, PENDING, Poll, refuseThen, Waker, type Awaitable, type Context, type Future, type IntoFuture, type WaitsOn } from './future.ts';
+import { consume, proceed, restoreBudget, withoutBudget } from './runtime/coop.ts';
+import { awaitable, describeFuture, dropFuture, intoFuture, PENDING, Poll, refuseThen, Waker, type Awaitable, type Context, type Future, type IntoFuture, type WaitsOn } from './future.ts';
 import type { Runtime } from './runtime/scheduler.ts';
 import { ENDED_OK, NOT_ENDED, PANICKED, runningTask, type Task } from './runtime/task.ts';
 import { runtimeOrThrow } from './runtime/context.ts';
@@ -94,6 +95,8 @@ export class JoinHandle<T> implements Future<T> {
       throw new Error("this JoinHandle was already awaited: a task's result is taken once (in Rust, awaiting the handle again is a \"use of moved value\"); keep the value the first await gave");
     }
     const task = this.#task;
+    // Joining a task spends the awaiting task's coop budget, as in Tokio (runtime/coop.ts).
+    if (!proceed(cx)) return PENDING;
     // Read from the task's fields, not `outcome`, which makes an object per read.
     const ended = task.ended;
     if (ended === NOT_ENDED) {
@@ -108,6 +111,7 @@ export class JoinHandle<T> implements Future<T> {
     }
     this.#forget();
     this.#waker = TAKEN;
+    consume();
     if (ended === ENDED_OK) return Poll.ready(task.result as T);
     if (ended === PANICKED) throw task.result;
     throw new JoinError(task.id, true);
@@ -241,6 +245,50 @@ function spawnTask(runtime: Runtime, value: unknown, api: string, name?: string)
   return task;
 }
 
+/**
+ * Polls `future` without Tokio's coop budget (tokio::task::unconstrained):
+ * the channels, locks, timers and task handles it waits on never make it
+ * yield for having made progress 128 times in one turn (runtime/coop.ts).
+ * The task then runs until it really waits, and may starve the others.
+ */
+export function unconstrained<T>(future: IntoFuture<T> | (() => IntoFuture<T>)): Awaitable<T> {
+  let inner: Future<T> | null = null;
+  const made: Future<T> & { describe(): string; awaiting(): Future<unknown> | null; [Symbol.dispose](): void } = {
+    poll(cx: Context): Poll<T> {
+      inner ??= intoFuture<T>(future, 'unconstrained');
+      const budget = withoutBudget();
+      try {
+        return inner.poll(cx);
+      } finally {
+        restoreBudget(budget);
+      }
+    },
+    awaiting: () => inner,
+    describe: () => (inner === null ? 'an unconstrained future' : describeFuture(inner)),
+    [Symbol.dispose]() {
+      dropFuture(inner);
+      inner = null;
+    },
+  };
+  return awaitable(made);
+}
+
+/**
+ * Spends one step of the task's coop budget (tokio::task::consume_budget):
+ * finishes at once while the budget lasts, else yields once, so a long
+ * computation in a loop gives the other tasks a turn every 128 rounds.
+ */
+export function consumeBudget(): Awaitable<void> {
+  return awaitable<void>({
+    describe: () => 'its turn after its coop budget was spent',
+    poll(cx: Context): Poll<void> {
+      if (!proceed(cx)) return PENDING;
+      consume();
+      return Poll.ready(undefined);
+    },
+  } as Future<void>);
+}
+
 /** Gives the other tasks a turn: this task goes to the back of the queue (tokio::task::yield_now). */
 export function yieldNow(): Awaitable<void> {
   let yielded = false;
@@ -335,8 +383,13 @@ export class JoinSet<T> {
     const state = this.#state;
     const future: Future<Result<T, JoinError> | undefined> & { describe(): string } = {
       poll: (cx: Context) => {
+        // Each task joined spends the coop budget, as Tokio's join_next does through the task's JoinHandle.
+        if (!proceed(cx)) return PENDING;
         const task = state.done.shift();
-        if (task !== undefined) return Poll.ready(resultOf<T>(task));
+        if (task !== undefined) {
+          consume();
+          return Poll.ready(resultOf<T>(task));
+        }
         if (state.tasks.size === 0) return Poll.ready(undefined);
         state.waker = cx.waker();
         return PENDING;

@@ -12,6 +12,7 @@
  * keeps another reference to those.
  */
 import { Guard } from './sync/guard.ts';
+import { dropOwned } from '../sync/drop.ts';
 import { SemaphorePermit } from './sync/semaphore.ts';
 import { OwnedPermit, Permit, PermitIterator } from './sync/mpsc.ts';
 
@@ -20,4 +21,16 @@ export function discardAwaited(value: unknown): void {
   if (value instanceof Guard || value instanceof SemaphorePermit || value instanceof Permit || value instanceof OwnedPermit || value instanceof PermitIterator) {
     value[Symbol.dispose]();
   }
+}
+
+/**
+ * `x.clone().downgrade()` and `x.clone().subscribe()`, rewritten by the
+ * compile step (compile/temporary-clones.ts): calls `method` on the
+ * temporary clone, then drops the clone, as Rust drops a statement's
+ * temporary, so a WeakSender made so does not keep its channel open.
+ */
+export function viaTemporary(temporary: unknown, method: string): unknown {
+  const made = (temporary as Record<string, () => unknown>)[method]!();
+  dropOwned(temporary);
+  return made;
 }

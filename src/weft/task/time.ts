@@ -4,7 +4,12 @@
  * https://docs.rs/tokio/latest/tokio/time/index.html
  *
  * Times are milliseconds on the runtime's clock (`now()`: ms since the
- * runtime started). A timer is an entry in the executor's heap that wakes
+ * runtime started). They are JavaScript numbers, not Rust's exact integer
+ * nanoseconds: whole milliseconds add and subtract exactly (paused time
+ * starts on a whole millisecond), but a fraction such as `advance(51.592)`
+ * is a binary float, so `now() - before` may differ from 51.592 in the
+ * last bits (about 1e-14 ms), where Tokio's `elapsed()` equals the
+ * Duration exactly: compare sub-millisecond times with a tolerance. A timer is an entry in the executor's heap that wakes
  * its task when due (runtime/time-driver.ts); nothing here uses setTimeout.
  *
  * Paused time (`pause()`, and every seeded run): the clock stands still
@@ -12,6 +17,7 @@
  * the next timer. A program that sleeps for an hour finishes at once, and
  * prints the same thing every run.
  */
+import { consume, hasBudgetRemaining, proceed, restoreBudget, withoutBudget } from './runtime/coop.ts';
 import { awaitable, dropFuture, intoFuture, PENDING, Poll, refuseThen, type Awaitable, type Context, type Future, type IntoFuture, type Waker } from './future.ts';
 import type { Runtime } from './runtime/scheduler.ts';
 import type { Timer } from './runtime/time-driver.ts';
@@ -66,8 +72,11 @@ export class Sleep implements Future<void> {
   poll(cx: Context): Poll<void> {
     const runtime = (this.#runtime ??= runtimeOrThrow('sleep'));
     if (Number.isNaN(this.#deadline)) this.#deadline = runtime.time.now() + this.#delay;
+    // A timer that fires spends the task's coop budget, as Tokio's Sleep does (runtime/coop.ts).
+    if (!proceed(cx)) return PENDING;
     if (runtime.time.now() >= this.#deadline) {
       this.#cancel();
+      consume();
       return Poll.ready(undefined);
     }
     if (this.#timer === null || this.#timer.waker === null) {
@@ -272,6 +281,7 @@ function timeoutOn<T>(delay: Sleep, what: string, elapsed: () => Elapsed, future
   const made: Future<T> & { awaiting(): Future<unknown> | null; describe(): string; [Symbol.dispose](): void } = {
     poll(cx: Context) {
       inner ??= intoFuture<T>(future, 'timeout');
+      const hadBudget = hasBudgetRemaining();
       let result: Poll<T>;
       try {
         result = inner.poll(cx);
@@ -283,7 +293,17 @@ function timeoutOn<T>(delay: Sleep, what: string, elapsed: () => Elapsed, future
         dropFuture(delay);
         return result;
       }
-      if (delay.poll(cx).ready) {
+      // A future that spent the whole coop budget must not keep the timeout from firing: Tokio polls the
+      // timer without a budget then (tests/time_timeout.rs timeout_is_not_exhausted_by_future).
+      const spent = hadBudget && !hasBudgetRemaining();
+      const previous = spent ? withoutBudget() : 0;
+      let due: boolean;
+      try {
+        due = delay.poll(cx).ready;
+      } finally {
+        if (spent) restoreBudget(previous);
+      }
+      if (due) {
         dropFuture(inner);
         throw elapsed();
       }

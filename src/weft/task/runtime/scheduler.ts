@@ -19,6 +19,7 @@
  * If none of those can ever happen while tasks wait, no task will ever run
  * again: `drive` throws the hang report (diagnostics.ts).
  */
+import { restoreBudget, startBudget } from './coop.ts';
 import { context, hasContext } from '../../runtime/context.ts';
 import { S, slot, ThreadState } from '../../runtime/thread-table.ts';
 import { blockWhileEqual } from '../../runtime/wait.ts';
@@ -236,12 +237,15 @@ export class Runtime implements Schedule {
     let result: Poll<unknown> | undefined;
     let panic: unknown;
     let panicked = false;
+    // Each poll of a task gets Tokio's coop budget (runtime/coop.ts).
+    const budget = startBudget();
     try {
       result = task.pollable().poll(task);
     } catch (error) {
       panicked = true;
       panic = error;
     } finally {
+      restoreBudget(budget);
       setRunningTask(null);
       if (this.#traced) task.busyMs += performance.now() - started;
     }

@@ -6,6 +6,7 @@
  * starts), the last task to arrive in a round is its leader, and
  * `new Barrier(0)` behaves like `new Barrier(1)` (no task waits).
  */
+import { localHandle } from '../../runtime/local-handle.ts';
 import { PENDING, Poll, type Awaitable, type Context, type Waker } from '../future.ts';
 import { BarrierWaitResult } from '../../sync/barrier.ts';
 import { pollFn } from './poll-fn.ts';
@@ -62,3 +63,6 @@ export class Barrier {
     return 'Barrier { .. }';
   }
 }
+
+// It may go into an Arc shared by this thread's tasks, as Tokio's is (runtime/local-handle.ts).
+localHandle(Barrier, 'a weft/task Barrier');

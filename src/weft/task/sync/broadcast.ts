@@ -306,3 +306,6 @@ export function channel<T>(capacity: number): [Sender<T>, Receiver<T>] {
 
 // Rust returns these as `Err(…)`: passing a guard, they do not poison it (runtime/unwind.ts).
 markErrValue(Lagged);
+
+/** Tokio's `broadcast::error` module: `broadcast.error.RecvError` and the others, as Tokio names them. */
+export * as error from './error/broadcast.ts';

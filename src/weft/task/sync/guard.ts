@@ -84,6 +84,10 @@ export class Guard<T> {
     // Once moved into a task (move.ts) this object owns nothing; `using` may still call this method on it.
     if (this.#permit !== null) this.unlock();
   }
+  /** The value's text, as Tokio's guards format as their value (`format!("{:?}", guard)`); `<unlocked>` once unlocked. */
+  toString(): string {
+    return this.#permit === null ? '<unlocked>' : String(this.#cell.value);
+  }
   /** Moved into a task (move.ts): the task holds the lock until it ends. */
   [TAKE](): { fresh: object; what: string } {
     const fresh = new (this.constructor as new (permit: SemaphorePermit, cell: { value: T }, what: string) => Guard<T>)(this.#permit!, this.#cell, this.#what);

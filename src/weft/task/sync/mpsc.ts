@@ -7,13 +7,17 @@
  * channel's `send` never waits. `recv` finishes with the next message, or
  * with `undefined` once every Sender is dropped and the queue is empty
  * (Rust's `None`): `while ((msg = await rx.recv()) !== undefined) { … }`.
+ * So a message cannot be `undefined` (sending one throws, saying so): a
+ * message that carries nothing, Rust's `()`, is `null`.
  *
  * JavaScript has no destructors: a Sender is dropped by `drop(tx)`,
  * `tx.drop()` or `using tx = …`. A channel lives on one thread, shared by its
  * tasks (to reach another thread, use weft/sync's mpsc).
  */
+import { consume, proceed } from '../runtime/coop.ts';
 import { dropFuture, PENDING, Poll, type Awaitable, type Context, type Future, type Waker } from '../future.ts';
 import { SendError, TryRecvError, TrySendError } from '../../sync/errors.ts';
+import { dropOwned } from '../../sync/drop.ts';
 import { pollFn } from './poll-fn.ts';
 import { blockingCall } from './blocking-call.ts';
 import { giveAway, TAKE } from '../move.ts';
@@ -49,6 +53,21 @@ function traceMessage(kind: 'task-send' | 'task-recv', channel: number): void {
   traceTaskMessage(kind, channel, task?.id ?? 0, task?.at ?? (() => undefined));
 }
 
+/**
+ * `undefined` cannot be a message: `recv()` answers undefined when the
+ * channel is closed (Rust's `None`), so a receiver could not tell the two
+ * apart, and `while ((m = await rx.recv()) !== undefined)` would stop at
+ * the first such message. Tokio's `()` messages are `null` here.
+ */
+function refuseUndefined(value: unknown): void {
+  if (value === undefined) {
+    throw new TypeError(
+      'an mpsc message cannot be undefined: recv() gives undefined once the channel is closed (Rust\'s None), so the receiver could not tell them apart. ' +
+        "Send null for a message that carries nothing (Rust's `()`), or a value",
+    );
+  }
+}
+
 class Chan<T> {
   readonly queue: T[] = [];
   head = 0;
@@ -56,6 +75,8 @@ class Chan<T> {
   /** WeakSenders alive (they do not keep the channel open). */
   weakSenders = 0;
   receiverAlive = true;
+  /** The Receiver was dropped (not only closed): what is queued or sent from now on is dropped, as nobody can read it. */
+  receiverDropped = false;
   receiverWaker: Waker | null = null;
   /** Tasks in `Sender.closed()`, woken when the Receiver closes. */
   readonly closedWakers = new Set<Waker>();
@@ -91,6 +112,11 @@ class Chan<T> {
     return this.queue.length - this.head;
   }
   push(value: T): void {
+    if (this.receiverDropped) {
+      // A reserved Permit's send after the Receiver was dropped: Tokio drops the message with the channel.
+      dropOwned(value);
+      return;
+    }
     this.queue.push(value);
     traceMessage('task-send', this.id);
     const waker = this.receiverWaker;
@@ -256,6 +282,7 @@ export class Sender<T> extends SenderBase<T> {
   /** Sends `value`, waiting while the channel is full. Throws SendError (with the value) if the Receiver is gone. */
   send(value: T): Awaitable<void> {
     const chan = this.live();
+    refuseUndefined(value);
     giveAway(value);
     const slot = chan.slots!.acquire();
     return pollFn(
@@ -279,6 +306,7 @@ export class Sender<T> extends SenderBase<T> {
   /** Sends now, or throws TrySendError ('full', or 'disconnected' without a Receiver). */
   trySend(value: T): void {
     const chan = this.live();
+    refuseUndefined(value);
     giveAway(value);
     if (!chan.receiverAlive) throw new TrySendError('disconnected', value);
     try {
@@ -446,6 +474,7 @@ export class Permit<T> {
     if (chan === null || slot === null) throw new Error('this Permit was already used or dropped: reserve another to send again');
     this.#chan = null;
     this.#slot = null;
+    refuseUndefined(value);
     giveAway(value);
     slot.forget(); // the slot is given back by recv
     chan.push(value);
@@ -586,6 +615,7 @@ export class UnboundedSender<T> extends SenderBase<T> {
   /** Queues `value`; throws SendError (with the value) if the Receiver is gone. */
   send(value: T): void {
     const chan = this.live();
+    refuseUndefined(value);
     giveAway(value);
     if (!chan.receiverAlive) throw new SendError(value);
     chan.push(value);
@@ -612,12 +642,18 @@ export class Receiver<T> {
     const chan = this.#chan;
     return pollFn(
       (cx: Context): Poll<T | undefined> => {
+        // A message received spends the task's coop budget, as in Tokio (runtime/coop.ts).
+        if (!proceed(cx)) return PENDING;
         if (chan.length > 0) {
           const value = chan.shift();
           chan.slots?.addPermits(1);
+          consume();
           return Poll.ready(value);
         }
-        if (chan.senders === 0 || chan.drained) return Poll.ready(undefined);
+        if (chan.senders === 0 || chan.drained) {
+          consume();
+          return Poll.ready(undefined);
+        }
         chan.receiverWaker = cx.waker();
         return PENDING;
       },
@@ -639,13 +675,18 @@ export class Receiver<T> {
     return pollFn(
       (cx: Context): Poll<number> => {
         if (limit === 0) return Poll.ready(0);
+        if (!proceed(cx)) return PENDING;
         if (chan.length > 0) {
           const n = Math.min(limit, chan.length);
           for (let i = 0; i < n; i++) buffer.push(chan.shift());
           chan.slots?.addPermits(n);
+          consume();
           return Poll.ready(n);
         }
-        if (chan.senders === 0 || chan.drained) return Poll.ready(0);
+        if (chan.senders === 0 || chan.drained) {
+          consume();
+          return Poll.ready(0);
+        }
         chan.receiverWaker = cx.waker();
         return PENDING;
       },
@@ -724,13 +765,21 @@ export class Receiver<T> {
     this.#chan.slots?.close();
     this.#chan.wakeClosed();
   }
-  /** Drops the Receiver: the channel closes (as `close()`). */
+  /**
+   * Drops the Receiver: the channel closes (as `close()`), and the messages
+   * still queued are dropped, as Tokio drops them with the Receiver (a
+   * message holding a oneshot Sender closes that oneshot channel).
+   */
   drop(): void {
-    if (!this.#moved) this.close();
+    if (this.#moved) return;
+    this.close();
+    const chan = this.#chan;
+    chan.receiverDropped = true;
+    while (chan.length > 0) dropOwned(chan.shift());
   }
   [Symbol.dispose](): void {
     // Once moved into a task (move.ts) this object owns nothing; `using` may still call this method on it.
-    if (!this.#moved) this.close();
+    this.drop();
   }
   /** Moved into a task (move.ts). */
   [TAKE](): { fresh: object; what: string } {
@@ -751,3 +800,6 @@ export function unboundedChannel<T>(): [UnboundedSender<T>, Receiver<T>] {
   const chan = new Chan<T>(null);
   return [new UnboundedSender(chan), new Receiver(chan)];
 }
+
+/** Tokio's `mpsc::error` module: `mpsc.error.RecvError` and the others, as Tokio names them. */
+export * as error from './error/mpsc.ts';

@@ -7,6 +7,7 @@
  * A fair Semaphore with one permit, as in Tokio (guard.ts); no poisoning.
  * The async RwLock is in rwlock.ts.
  */
+import { localHandle } from '../../runtime/local-handle.ts';
 import type { Awaitable } from '../future.ts';
 import { Semaphore } from './semaphore.ts';
 import { Guard, MappedGuard, mapped } from './guard.ts';
@@ -108,6 +109,10 @@ export class Mutex<T> {
   intoInner(): T {
     return this.#cell.value;
   }
+  /** Tokio's Debug format: the value while the lock is free, `<locked>` while a guard holds it (`Mutex { data: <locked> }`). */
+  toString(): string {
+    return `Mutex { data: ${this.#semaphore.availablePermits() === 0 ? '<locked>' : String(this.#cell.value)} }`;
+  }
   /** What a task waiting for the lock waits for, for hang reports: the Mutex, and who took it if that is known. */
   #heldBy(): string {
     const taker = this.#taker;
@@ -122,3 +127,6 @@ export class Mutex<T> {
     return guard;
   }
 }
+
+// It may go into an Arc shared by this thread's tasks, as Tokio's is (runtime/local-handle.ts).
+localHandle(Mutex, 'a weft/task Mutex');

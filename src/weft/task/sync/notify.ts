@@ -10,6 +10,7 @@
  * not, so "make `notified()`, check the condition, then await" loses no
  * wakeup.
  */
+import { localHandle } from '../../runtime/local-handle.ts';
 import { PENDING, Poll, type Awaitable, type Context, type Waker } from '../future.ts';
 import { pollFn } from './poll-fn.ts';
 
@@ -102,3 +103,6 @@ export class Notify {
     return future;
   }
 }
+
+// It may go into an Arc shared by this thread's tasks, as Tokio's is (runtime/local-handle.ts).
+localHandle(Notify, 'a weft/task Notify');

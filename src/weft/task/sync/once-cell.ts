@@ -7,11 +7,13 @@
  * that throws, or whose task is cancelled, leaves the cell empty, and the
  * next waiter runs its own. weft/sync's OnceLock is the blocking one.
  */
+import { localHandle } from '../../runtime/local-handle.ts';
 import { dropFuture, intoFuture, PENDING, Poll, type Awaitable, type Context, type Future, type IntoFuture } from '../future.ts';
 import { Semaphore, type SemaphorePermit } from './semaphore.ts';
 import { pollFn } from './poll-fn.ts';
 import { err, ok, type Result } from '../../sync/result.ts';
 import { markErrValue } from '../../runtime/unwind.ts';
+import { drop } from '../../sync/drop.ts';
 
 /** Why `set` did not set the cell (Tokio's `SetError`): it holds a value already, or an initializer is running. The value comes back. */
 export class SetError<T> extends Error {
@@ -152,6 +154,16 @@ export class OnceCell<T> {
     );
   }
 
+  /**
+   * Drops the cell, and so its value (Rust drops a `OnceCell<T>`'s `T` with
+   * it): `using cell = new OnceCell()` or `drop(cell)`. A value with a drop
+   * (a guard, a channel end, anything with `[Symbol.dispose]`) is dropped.
+   */
+  [Symbol.dispose](): void {
+    const value = this.take();
+    if (typeof value === 'object' && value !== null) drop(value);
+  }
+
   toString(): string {
     return this.#set ? `OnceCell(${String(this.#value)})` : 'OnceCell(Uninit)';
   }
@@ -159,3 +171,6 @@ export class OnceCell<T> {
 
 // Rust returns it as `Err(…)`: passing a guard, it does not poison it (runtime/unwind.ts).
 markErrValue(SetError);
+
+// It may go into an Arc shared by this thread's tasks, as Tokio's is (runtime/local-handle.ts).
+localHandle(OnceCell, 'a weft/task OnceCell');

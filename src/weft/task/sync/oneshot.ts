@@ -5,6 +5,7 @@
  * The Receiver is itself a future: `const v = await rx`. If the Sender is
  * dropped without sending, awaiting throws RecvError.
  */
+import { consume, proceed } from '../runtime/coop.ts';
 import { awaitable, PENDING, Poll, refuseThen, type Awaitable, type Context, type Future, type Waker } from '../future.ts';
 import { RecvError, SendError, TryRecvError } from '../../sync/errors.ts';
 import { giveAway, TAKE } from '../move.ts';
@@ -106,17 +107,24 @@ export class Receiver<T> implements Future<T> {
   }
   poll(cx: Context): Poll<T> {
     const slot = this.#slot;
+    // Receiving spends the task's coop budget, as in Tokio (runtime/coop.ts).
+    if (!proceed(cx)) {
+      slot.waker = cx.waker();
+      return PENDING;
+    }
     if (slot.state === 'sent') {
       slot.state = 'taken';
       this.#terminated = true;
       const value = slot.value as T;
       slot.value = undefined;
+      consume();
       return Poll.ready(value);
     }
     if (slot.state === 'taken') throw new Error('this oneshot value was already received');
     // Closed by the Receiver (close()) or by the Sender's drop: nothing will come.
     if (slot.senderGone || slot.receiverGone) {
       this.#terminated = true;
+      consume();
       throw new RecvError();
     }
     slot.waker = cx.waker();
@@ -198,3 +206,6 @@ export function channel<T>(): [Sender<T>, Receiver<T>] {
 }
 
 refuseThen(Receiver);
+
+/** Tokio's `oneshot::error` module: `oneshot.error.RecvError` and the others, as Tokio names them. */
+export * as error from './error/oneshot.ts';

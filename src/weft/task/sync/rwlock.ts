@@ -7,6 +7,7 @@
  * reader takes one and a writer takes them all, so a queued writer holds
  * back the readers that come after it. No poisoning (guard.ts).
  */
+import { localHandle } from '../../runtime/local-handle.ts';
 import type { Awaitable } from '../future.ts';
 import { Semaphore, type SemaphorePermit } from './semaphore.ts';
 import { Guard, MappedGuard, mapped } from './guard.ts';
@@ -151,3 +152,6 @@ export class RwLock<T> {
     }
   }
 }
+
+// It may go into an Arc shared by this thread's tasks, as Tokio's is (runtime/local-handle.ts).
+localHandle(RwLock, 'a weft/task RwLock');

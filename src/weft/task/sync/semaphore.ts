@@ -8,6 +8,8 @@
  * leaves the queue; permits it was already granted go back. The async
  * Mutex and RwLock are made of one (as Tokio's are).
  */
+import { consume, proceed } from '../runtime/coop.ts';
+import { localHandle } from '../../runtime/local-handle.ts';
 import { PENDING, Poll, type Awaitable, type Context, type Waker } from '../future.ts';
 import { pollFn } from './poll-fn.ts';
 import { TAKE } from '../move.ts';
@@ -149,11 +151,17 @@ export class Semaphore {
     let waiter: Waiter | null = null;
     return pollFn(
       (cx: Context): Poll<SemaphorePermit> => {
+        // Acquiring spends the task's coop budget, as Tokio's Acquire does (runtime/coop.ts); so does a Mutex's lock.
+        if (!proceed(cx)) {
+          if (waiter !== null) waiter.waker = cx.waker();
+          return PENDING;
+        }
         if (waiter === null) {
           if (this.#closed) throw new AcquireError();
           if (this.#queue.length === 0 && this.#permits >= n) {
             this.#permits -= n;
             waiter = { n, assigned: n, waker: null, granted: true, closed: false };
+            consume();
             return Poll.ready(new SemaphorePermit(this, n));
           }
           // As Tokio's batch semaphore: a waiter first at the queue takes what is free now and waits for the rest,
@@ -167,6 +175,7 @@ export class Semaphore {
         if (waiter.closed) throw new AcquireError();
         if (waiter.granted) {
           waiter.waker = null;
+          consume();
           return Poll.ready(new SemaphorePermit(this, n));
         }
         waiter.waker = cx.waker();
@@ -275,3 +284,6 @@ export class Semaphore {
 // Rust returns these as `Err(…)`: passing a guard, they do not poison it (runtime/unwind.ts).
 markErrValue(AcquireError);
 markErrValue(TryAcquireError);
+
+// It may go into an Arc shared by this thread's tasks, as Tokio's is (runtime/local-handle.ts).
+localHandle(Semaphore, 'a weft/task Semaphore');

@@ -314,3 +314,6 @@ export function channel<T>(initial: T): [Sender<T>, Receiver<T>] {
   const shared = new Shared(initial);
   return [new Sender(shared), new Receiver(shared)];
 }
+
+/** Tokio's `watch::error` module: `watch.error.RecvError` and the others, as Tokio names them. */
+export * as error from './error/watch.ts';
