@@ -21,13 +21,8 @@ import * as syncModule from '../../weft/sync.ts';
 import * as parModule from '../../weft/par.ts';
 import * as taskModule from '../../weft/task.ts';
 import { lowerAsync, lowerAsyncOnce, site } from '../../weft/task/async-fn.ts';
-<<<<<<< HEAD
 import { NO_NAMES, taskArg, taskClosure } from '../../weft/task/move.ts';
-import { discardAwaited } from '../../weft/task/temporary.ts';
-=======
-import { NO_NAMES, taskClosure } from '../../weft/task/move.ts';
 import { discardAwaited, viaTemporary } from '../../weft/task/temporary.ts';
->>>>>>> tokio4
 import { isTaskFuture, runMain, TaskHang } from '../../weft/task/runtime.ts';
 import { formatArgs } from './format.ts';
 import { WEFT_MODULES, type WeftModule } from '../../compile/weft-modules.ts';

@@ -58,7 +58,6 @@ function describe(value: object): string {
   return name && name !== 'Object' ? name : 'value';
 }
 
-<<<<<<< HEAD
 /** Plain data given to `drop`: the handles in it that this thread owns are dropped (Rust drops a struct's fields). */
 function dropFields(value: object, depth: number): void {
   if (depth > 64) return;
@@ -70,7 +69,8 @@ function dropFields(value: object, depth: number): void {
       if (moveRecord(item) === undefined && !dropped.has(item)) drop(item);
     } else dropFields(item, depth + 1);
   }
-=======
+}
+
 /**
  * Drops a value a container owned, as Rust drops the values left in a
  * channel or a cell when it is dropped: a value with a drop (a guard, a
@@ -89,5 +89,4 @@ export function dropOwned(value: unknown, depth = 0): void {
   }
   if (Array.isArray(value)) for (const item of value) dropOwned(item, depth + 1);
   else if (Object.getPrototypeOf(value) === Object.prototype) for (const item of Object.values(value)) dropOwned(item, depth + 1);
->>>>>>> tokio4
 }
