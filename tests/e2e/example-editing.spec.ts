@@ -168,13 +168,13 @@ for (const width of [1280, 1600]) {
     const hint = ex.root.locator('.weft-example__hint');
     await ex.run.click();
     await finishedOutput(ex);
-    const before = await toolbar.evaluate((t) => t.offsetHeight);
+    const before = await toolbar.evaluate((t) => (t as HTMLElement).offsetHeight);
     await ex.edit.click();
     await expect(ex.root.locator('.monaco-editor')).toBeVisible({ timeout: 60_000 });
     await expect(hint).toContainText('Esc leaves the editor');
     const shown = await hint.evaluate((h) => ({ cut: h.scrollWidth > h.clientWidth, width: h.clientWidth }));
     expect(shown.cut, `the hint is ${shown.width} px wide`).toBe(false);
-    expect(await toolbar.evaluate((t) => t.offsetHeight)).toBe(before);
+    expect(await toolbar.evaluate((t) => (t as HTMLElement).offsetHeight)).toBe(before);
   });
 }
 
