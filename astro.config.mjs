@@ -54,7 +54,10 @@ export default defineConfig({
     plugins: [monacoCssOnDemand(), monacoTypeScriptOnly(), weftDeclarations()],
     server: { headers: isolationHeaders },
     preview: { headers: isolationHeaders },
-    worker: { format: 'es' },
+    // keepNames: weft's messages and console.log name a value by its class ("`guard` is an instance of class
+    // MutexGuard", "JoinHandle { .. }"); minified, the run's worker said "class e". Names are set once, where a
+    // module's top-level class or function is defined (+4 kB gzip for the worker), never on a hot path.
+    worker: { format: 'es', rolldownOptions: { output: { keepNames: true } } },
     // The dev server pre-bundles dependencies it discovers. Ours are imported
     // lazily (Monaco on first edit, the compiler inside the runner worker), so
     // without this list they are discovered mid-run: Vite re-bundles, answers

@@ -102,6 +102,11 @@ export class JoinHandle<T> extends MovableHandle implements Disposable {
     return { kind: HandleKind.JoinHandle, addr: this.#threadId };
   }
 
+  /** Rust's Debug for a JoinHandle: `JoinHandle { .. }`. */
+  toString(): string {
+    return 'JoinHandle { .. }';
+  }
+
   protected override assertUsable(): void {
     super.assertUsable();
     if (this.#dropped) {

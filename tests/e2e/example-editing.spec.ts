@@ -157,6 +157,27 @@ test('Escape leaves the editor (Tab stays an indent inside it), as the toolbar s
   await expect(ex.root.getByRole('toolbar', { name: 'Example' }).getByRole('button').first()).toBeFocused();
 });
 
+for (const width of [1280, 1600]) {
+  test(`at ${width} px the editor's keys show in full in the toolbar, and showing them does not change its height`, async ({ page }) => {
+    // The hint sat beside the first row's buttons: "Ctrl+Enter runs · Esc lea…" at 1280 px, 7 px wide at 1600.
+    test.setTimeout(180_000); // Monaco's first load, on a loaded machine
+    await page.setViewportSize({ width, height: 900 });
+    await page.goto('/threads/');
+    const ex = example(page, 1);
+    const toolbar = ex.root.getByRole('toolbar', { name: 'Example' });
+    const hint = ex.root.locator('.weft-example__hint');
+    await ex.run.click();
+    await finishedOutput(ex);
+    const before = await toolbar.evaluate((t) => (t as HTMLElement).offsetHeight);
+    await ex.edit.click();
+    await expect(ex.root.locator('.monaco-editor')).toBeVisible({ timeout: 60_000 });
+    await expect(hint).toContainText('Esc leaves the editor');
+    const shown = await hint.evaluate((h) => ({ cut: h.scrollWidth > h.clientWidth, width: h.clientWidth }));
+    expect(shown.cut, `the hint is ${shown.width} px wide`).toBe(false);
+    expect(await toolbar.evaluate((t) => (t as HTMLElement).offsetHeight)).toBe(before);
+  });
+}
+
 test('the book\'s own code shows no false type errors in the editor, and `main` is not greyed out', async ({ page }) => {
   // Shared state's bank transfer passes an Arc<Mutex<number>> where a Mutex<number> is taken
   // (an Arc derefs to its value); weft's classes once had private fields that made that an error.

@@ -73,6 +73,32 @@ function main() {
     expect(threadPanic?.line).toBe(4);
   });
 
+  test("messages name weft's own types as the reader wrote them, not as the minifier renamed them", async ({ page }) => {
+    // The built book minifies its workers; a message built from a class's name read "an instance of class e".
+    const notSend = await run(
+      page,
+      `import { spawn } from "weft/thread";
+import { Mutex } from "weft/sync";
+function main() {
+  const m = new Mutex(5);
+  using guard = m.lock();
+  spawn(() => console.log(guard.value)).join();
+}`,
+    );
+    expect(notSend.status).toBe('panic');
+    expect(notSend.errors[0]?.message).toContain('`guard` is an instance of class MutexGuard');
+    const dropped = await run(
+      page,
+      `import { mpsc, drop } from "weft/sync";
+function main() {
+  const [tx, rx] = mpsc.channel<number>();
+  drop(rx);
+  drop(rx);
+}`,
+    );
+    expect(dropped.errors[0]?.message).toContain('this Receiver was already dropped');
+  });
+
   const RACY = `import { spawn } from "weft/thread";
 import { Arc, Mutex } from "weft/sync";
 function main() {

@@ -69,6 +69,10 @@ export default [
     let last: ProgramRun | undefined;
     for (let attempt = 0; attempt < 2; attempt++) {
       last = await t.call('sumChunks', [chunks], { trace: true, timeoutMs: 30_000 });
+      // Threads nobody joined are stopped when the run ends, before they could add much: their time says nothing
+      // about who did the adding. Not joining is the join check's to explain ("joined 0 threads of the 5").
+      const spawned = new Set(last.trace.spawned().map((s) => s.threadId));
+      if (last.trace.joins().filter((j) => spawned.has(j.threadId)).length < spawned.size) return;
       worked = Math.min(worked, Math.max(0, ...last.trace.threadWork().map((w) => w.workMs)));
     }
     if (worked < least) {

@@ -55,7 +55,7 @@ export class CheckResults {
   ended(result: CheckResult): void {
     const item = this.#item(result.id, result.title, result.status);
     // Without the result's replayCue ("— replay seed N", the CLI's): here the Replay button says it.
-    if (result.message) item.append(element('p', 'weft-results__message', result.message));
+    if (result.message) item.append(withCode(element('p', 'weft-results__message'), result.message));
     const actions = element('div', 'weft-results__actions');
     if (result.location) {
       const location = result.location;
@@ -116,10 +116,26 @@ export class CheckResults {
     const item = element('li', `weft-results__check weft-results__check--${verdict}`) as HTMLLIElement;
     item.dataset.check = id;
     const head = element('p', 'weft-results__head');
-    head.append(element('span', 'weft-results__verdict', VERDICT_LABEL[verdict]), ' ', element('span', 'weft-results__title', title));
+    head.append(element('span', 'weft-results__verdict', VERDICT_LABEL[verdict]), ' ', withCode(element('span', 'weft-results__title'), title));
     item.append(head);
     return item;
   }
+}
+
+/**
+ * A check's words cut at its backticks: "At most `slots` CPU jobs" names
+ * `slots` as code, which the page sets as code (the CLI prints the backticks).
+ */
+export function codeSpans(text: string): { text: string; code: boolean }[] {
+  return text.split(/`([^`\n]+)`/).map((part, i) => ({ text: part, code: i % 2 === 1 })).filter((span) => span.text !== '');
+}
+
+function withCode(e: HTMLElement, text: string): HTMLElement {
+  for (const span of codeSpans(text)) {
+    if (!span.code) e.append(span.text);
+    else e.append(Object.assign(document.createElement('code'), { textContent: span.text }));
+  }
+  return e;
 }
 
 function element(tag: string, className: string, text?: string): HTMLElement {

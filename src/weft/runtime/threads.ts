@@ -72,7 +72,25 @@ export interface PanicPayload {
 const FROZEN_WRITE = /^Cannot (assign to read only property|add property|define property|redefine property)\b/;
 const FROZEN_NOTE = " (if it is one of JavaScript's built-ins, such as Array.prototype, Atomics or Object.prototype: those are read-only while a program runs in this book, as weft relies on them)";
 
+/**
+ * Where a panic was rethrown in another task: `await handle` rethrows the
+ * task's own error (its stack names the task's line), and the awaiting task's
+ * panic is reported at its `await`, as a thread's join() panics at the join.
+ */
+const rethrownAt = new WeakMap<object, SourceLocation>();
+
+/** Marks `error`, about to be rethrown by `await handle`, as panicking at `at` from now on (task/spawn.ts). */
+export function rethrowAt(error: unknown, at: SourceLocation | undefined): void {
+  if (at !== undefined && typeof error === 'object' && error !== null) rethrownAt.set(error, at);
+}
+
 export function panicPayload(error: unknown, context: ThreadContext): PanicPayload {
+  const payload = thrownPayload(error, context);
+  const rethrown = typeof error === 'object' && error !== null ? rethrownAt.get(error) : undefined;
+  return rethrown === undefined ? payload : { ...payload, location: rethrown };
+}
+
+function thrownPayload(error: unknown, context: ThreadContext): PanicPayload {
   const thread = threadLabel(context.threadId, context.name);
   if (error instanceof Error) {
     const name = describeThrown(() => error.name, 'Error');

@@ -10,7 +10,10 @@
  * wait for one, the executor waits on the thread's slot
  * (runtime/scheduler.ts), and paused time does not jump past it (Tokio
  * inhibits auto-advance too).
- * Like Tokio's, a blocking task cannot be aborted once it runs.
+ * Like Tokio's, a blocking task cannot be aborted once it runs. Unlike
+ * Tokio's, the runtime does not wait for it when `main` returns: the run ends
+ * then, and a job still running is stopped with it (chapter 5 says so); await
+ * the handle before `main` returns when its work must be done.
  */
 import { consume, proceed } from './runtime/coop.ts';
 import { builder, type JoinHandle as ThreadHandle } from '../thread.ts';

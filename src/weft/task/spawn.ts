@@ -12,7 +12,8 @@
 import { consume, proceed, restoreBudget, withoutBudget } from './runtime/coop.ts';
 import { awaitable, describeFuture, dropFuture, intoFuture, PENDING, Poll, refuseThen, Waker, type Awaitable, type Context, type Future, type IntoFuture, type WaitsOn } from './future.ts';
 import type { Runtime } from './runtime/scheduler.ts';
-import { ENDED_OK, NOT_ENDED, PANICKED, runningTask, type Task } from './runtime/task.ts';
+import { ENDED_OK, NOT_ENDED, PANICKED, runningTask, runningTaskAt, type Task } from './runtime/task.ts';
+import { rethrowAt } from '../runtime/threads.ts';
 import { runtimeOrThrow } from './runtime/context.ts';
 import { resumeUnwind } from './runtime/diagnostics.ts';
 import { deferred, takeCaptures, TAKE } from './move.ts';
@@ -113,7 +114,11 @@ export class JoinHandle<T> implements Future<T> {
     this.#waker = TAKEN;
     consume();
     if (ended === ENDED_OK) return Poll.ready(task.result as T);
-    if (ended === PANICKED) throw task.result;
+    if (ended === PANICKED) {
+      // The awaiting task panics here, at its `await` (as a thread's join() does), not at the line the task threw.
+      rethrowAt(task.result, runningTaskAt()?.at());
+      throw task.result;
+    }
     throw new JoinError(task.id, true);
   }
 

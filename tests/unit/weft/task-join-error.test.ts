@@ -69,3 +69,19 @@ async function main() {
     ]);
   });
 });
+
+it("a task's panic rethrown by `await handle` is reported where main awaits the handle, as a thread's is at its join()", async () => {
+  // The task's own report names the task's line; main's names its await (Tokio's unwrap panics at the unwrap).
+  const result = await run(`
+async function main() {
+  const t = spawn(async () => {
+    throw new Error("boom in task");
+  });
+  console.log("before");
+  await t;
+}
+`);
+  expect(result.outcome.status).toBe('panic');
+  expect(result.errors.map((e) => `${e.thread}:${e.location?.line}`)).toEqual(['main:5', 'main:8']);
+  expect(result.errors.map((e) => e.message)).toEqual(["thread 'main' panicked in task 1: boom in task", "thread 'main' panicked: boom in task"]);
+});

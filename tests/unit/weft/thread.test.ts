@@ -56,6 +56,16 @@ function nest(level: number, s: Scope, hits: AtomicI32) {
     expect(run.lines).toEqual(['answer 42']);
   });
 
+  it("console.log of a JoinHandle prints Rust's Debug, JoinHandle { .. }, not weft's own fields", async () => {
+    const run = await runProgram(program(`
+  const handle = spawn(() => 1);
+  console.log(handle);
+  console.log(\`\${handle}\`);
+  handle.join();`));
+    expect(run.outcome.status).toBe('ok');
+    expect(run.lines).toEqual(['JoinHandle { .. }', 'JoinHandle { .. }']);
+  });
+
   it('labels output by thread name, in the order it was written across threads', async () => {
     const run = await runProgram(program(`
   builder().name("worker-1").spawn(() => { console.log("hello from", current().name()); }).join();
