@@ -353,6 +353,14 @@ function writeCaptures(writer: Writer, captures: Record<string, unknown>, option
 /** Marks encodeTree's stand-in for a buffer (transferOnMove): moving it detaches the buffer, as a transfer does. */
 const BUFFER_MOVE = Symbol('weft.bufferMove');
 
+/**
+ * False when an encoding surely holds no weft handle (no byte of it is the handle tag): what a lock's value
+ * overwritten unseen holds is then dropped without decoding it (sync/value-cell.ts). True may be a false alarm.
+ */
+export function mayHoldHandles(bytes: Uint8Array): boolean {
+  return bytes.indexOf(T.handle) >= 0;
+}
+
 /** True for encodeTree's stand-in for an ArrayBuffer or typed array's buffer, not a weft handle. */
 export function isBufferMove(handle: object): boolean {
   return BUFFER_MOVE in handle;

@@ -27,7 +27,7 @@
  * stays kind 2, so the lock's drop drops what it holds.
  */
 import { context } from '../runtime/context.ts';
-import { decodeValue, encodeLent, encodeValue, encodeWithHandles, isBufferMove } from '../runtime/codec.ts';
+import { decodeValue, encodeLent, encodeValue, encodeWithHandles, isBufferMove, mayHoldHandles } from '../runtime/codec.ts';
 import { dropTree, own } from '../runtime/ownership.ts';
 import { HANDLE_TARGET, MOVE, moveRecord, type Encodable } from '../runtime/handle.ts';
 
@@ -138,9 +138,13 @@ export function writeBackValue(addr: number, layout: CellLayout, value: unknown,
   let dropOverwritten = false;
   if (oldKind === Kind.bytes && i32[base + layout.ptr] !== 0) {
     if (seen === null) {
-      // Never read through this guard: nothing of this thread's can hold what it held.
-      overwritten = decodeValue(memory.read(i32[base + layout.ptr]!, i32[base + layout.len]!), { owned: true });
-      dropOverwritten = true;
+      // Never read through this guard: nothing of this thread's can hold what it held. Decoded only if it may hold a handle.
+      const ptr = i32[base + layout.ptr]!;
+      const len = i32[base + layout.len]!;
+      if (mayHoldHandles(memory.u8.subarray(ptr, ptr + len))) {
+        overwritten = decodeValue(memory.read(ptr, len), { owned: true });
+        dropOverwritten = true;
+      }
     } else {
       for (const handle of seen) if (!handles.includes(handle as Encodable)) adopt(handle);
     }
