@@ -30,7 +30,7 @@ import { disposeDirectly, UNWINDING } from '../runtime/unwind.ts';
 import { describeThread } from '../runtime/thread-table.ts';
 import { PoisonError, refusePoisoned } from './errors.ts';
 import { clonedData } from './plain-data.ts';
-import { dropValue, loadValue as loadCell, loadValueSeeing, storeValue as storeCell, takeValue, writeBackValue, type CellLayout } from './value-cell.ts';
+import { dropOwnedLock, dropValue, loadValue as loadCell, loadValueSeeing, storeValue as storeCell, takeValue, writeBackValue, type CellLayout } from './value-cell.ts';
 
 const W = { lock: 0, poisoned: 1, kind: 2, ptr: 3, len: 4, holder: 5, number: 6 } as const;
 const CELL: CellLayout = { kind: W.kind, ptr: W.ptr, len: W.len, number: W.number };
@@ -106,12 +106,7 @@ export class Mutex<T> extends MovableHandle {
   [DROP_OWNED](): boolean {
     if (!this.#made) return false;
     this.assertUsable();
-    const addr = this.#addr;
-    if (Atomics.load(context().memory.i32, (addr >> 2) + W.lock) !== 0) {
-      throw new Error(`cannot drop this Mutex while its lock is held: in Rust a guard borrows it, so the drop would not compile. Release the guard first`);
-    }
-    this[MOVE]({ into: 'drop()', location: callerLocation() });
-    dropValue(addr, CELL);
+    dropOwnedLock(this, this.#addr, CELL, W.lock, 'Mutex');
     return true;
   }
 

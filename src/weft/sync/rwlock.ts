@@ -27,7 +27,7 @@
  * of hanging.
  */
 import { callerLocation, context, type Owned } from '../runtime/context.ts';
-import { DROP_OWNED, ENCODE, FREE_LOCAL, HandleKind, MOVE, MovableHandle, registerDecoder } from '../runtime/handle.ts';
+import { DROP_OWNED, ENCODE, FREE_LOCAL, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { DROP_CONTENTS, dropTree, own } from '../runtime/ownership.ts';
 import { UNWINDING } from '../runtime/unwind.ts';
 import { describeThread } from '../runtime/thread-table.ts';
@@ -36,7 +36,7 @@ import { readPoint, yieldPoint } from '../runtime/scheduler.ts';
 import { PoisonError, refusePoisoned } from './errors.ts';
 import { clonedData, deepFreeze } from './plain-data.ts';
 import { spend } from './mutex.ts';
-import { dropValue, loadValue, loadValueSeeing, storeValue, takeValue, writeBackValue, type CellLayout } from './value-cell.ts';
+import { dropOwnedLock, dropValue, loadValue, loadValueSeeing, storeValue, takeValue, writeBackValue, type CellLayout } from './value-cell.ts';
 import {
   downgradeWord,
   isReadLockable,
@@ -110,12 +110,7 @@ export class RwLock<T> extends MovableHandle {
   [DROP_OWNED](): boolean {
     if (!this.#made) return false;
     this.assertUsable();
-    const addr = this.#addr;
-    if (Atomics.load(context().memory.i32, (addr >> 2) + W.state) !== 0) {
-      throw new Error(`cannot drop this RwLock while its lock is held: in Rust a guard borrows it, so the drop would not compile. Release the guard first`);
-    }
-    this[MOVE]({ into: 'drop()', location: callerLocation() });
-    dropValue(addr, CELL);
+    dropOwnedLock(this, this.#addr, CELL, W.state, 'RwLock');
     return true;
   }
 

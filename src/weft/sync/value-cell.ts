@@ -26,10 +26,10 @@
  * lock's, and what an assignment overwrote unseen is dropped. The value
  * stays kind 2, so the lock's drop drops what it holds.
  */
-import { context } from '../runtime/context.ts';
+import { callerLocation, context } from '../runtime/context.ts';
 import { decodeValue, encodeLent, encodeValue, encodeWithHandles, isBufferMove, mayHoldHandles } from '../runtime/codec.ts';
 import { dropTree, own } from '../runtime/ownership.ts';
-import { HANDLE_TARGET, MOVE, moveRecord, type Encodable } from '../runtime/handle.ts';
+import { HANDLE_TARGET, MOVE, moveRecord, type Encodable, type MoveTarget } from '../runtime/handle.ts';
 
 /** Where a cell's fields are, as Int32 word indices from the record's start. */
 export interface CellLayout {
@@ -67,21 +67,29 @@ export function storeValue(addr: number, layout: CellLayout, value: unknown, mov
       bytes = encoded.bytes;
       if (encoded.lent) kind = Kind.lent;
     }
-    const ptr = i32[base + layout.ptr]!;
-    if (holdsBytes(oldKind) && ptr !== 0 && memory.capacity(ptr) >= bytes.length) {
-      memory.u8.set(bytes, ptr);
-    } else {
-      if (holdsBytes(oldKind) && ptr !== 0) memory.free(ptr);
-      i32[base + layout.ptr] = memory.store(bytes);
-    }
-    i32[base + layout.len] = bytes.length;
-    i32[base + layout.kind] = kind;
+    storeBytes(addr, layout, oldKind, bytes, kind);
     return;
   }
   if (holdsBytes(oldKind) && i32[base + layout.ptr] !== 0) {
     memory.free(i32[base + layout.ptr]!);
     i32[base + layout.ptr] = 0;
   }
+}
+
+/** Puts encoded bytes in the cell (reusing its old block when they fit) and sets its kind. */
+function storeBytes(addr: number, layout: CellLayout, oldKind: number | undefined, bytes: Uint8Array, kind: number): void {
+  const { memory } = context();
+  const i32 = memory.i32;
+  const base = addr >> 2;
+  const ptr = i32[base + layout.ptr]!;
+  if (holdsBytes(oldKind) && ptr !== 0 && memory.capacity(ptr) >= bytes.length) {
+    memory.u8.set(bytes, ptr);
+  } else {
+    if (holdsBytes(oldKind) && ptr !== 0) memory.free(ptr);
+    i32[base + layout.ptr] = memory.store(bytes);
+  }
+  i32[base + layout.len] = bytes.length;
+  i32[base + layout.kind] = kind;
 }
 
 /** A fresh copy of the cell's value (handles inside are borrowed, not owned). `what` names the primitive in an error. */
@@ -154,20 +162,24 @@ export function writeBackValue(addr: number, layout: CellLayout, value: unknown,
   if (bytes === undefined) {
     storeValue(addr, layout, value);
   } else {
-    const ptr = i32[base + layout.ptr]!;
-    if (holdsBytes(oldKind) && ptr !== 0 && memory.capacity(ptr) >= bytes.length) {
-      memory.u8.set(bytes, ptr);
-    } else {
-      if (holdsBytes(oldKind) && ptr !== 0) memory.free(ptr);
-      i32[base + layout.ptr] = memory.store(bytes);
-    }
-    i32[base + layout.len] = bytes.length;
-    i32[base + layout.kind] = Kind.bytes;
+    storeBytes(addr, layout, oldKind, bytes, Kind.bytes);
   }
   if (dropOverwritten) dropTree(overwritten);
 }
 
 const NO_HANDLES: readonly Encodable[] = Object.freeze([]);
+
+/**
+ * `drop(lock)` of the Mutex or RwLock `new` made (handle.ts DROP_OWNED): refused while a guard holds it (`busyWord`,
+ * the lock's state word, is not 0), else the handle is spent and the value dropped, as Rust drops a lock with its value.
+ */
+export function dropOwnedLock(handle: { [MOVE](target: MoveTarget): void }, addr: number, layout: CellLayout, busyWord: number, what: string): void {
+  if (Atomics.load(context().memory.i32, (addr >> 2) + busyWord) !== 0) {
+    throw new Error(`cannot drop this ${what} while its lock is held: in Rust a guard borrows it, so the drop would not compile. Release the guard first`);
+  }
+  handle[MOVE]({ into: 'drop()', location: callerLocation() });
+  dropValue(addr, layout);
+}
 
 /** A handle a guard took out of its lock's value: its thread owns it now (and drops it when it ends). */
 function adopt(handle: object): void {
