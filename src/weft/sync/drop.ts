@@ -61,9 +61,8 @@ function describe(value: object): string {
 /** Plain data given to `drop`: the handles in it that this thread owns are dropped (Rust drops a struct's fields). */
 function dropFields(value: object, depth: number): void {
   if (depth > 64) return;
-  const items = value instanceof Map ? [...value.keys(), ...value.values()] : value instanceof Set ? [...value] : isPlainContainer(value) ? Object.values(value) : [];
   const owned = context().owned;
-  for (const item of items) {
+  for (const item of itemsOf(value)) {
     if (typeof item !== 'object' || item === null) continue;
     if (owned.has(item as never)) {
       if (moveRecord(item) === undefined && !dropped.has(item)) drop(item);
@@ -87,6 +86,10 @@ export function dropOwned(value: unknown, depth = 0): void {
     drop(value);
     return;
   }
-  if (Array.isArray(value)) for (const item of value) dropOwned(item, depth + 1);
-  else if (Object.getPrototypeOf(value) === Object.prototype) for (const item of Object.values(value)) dropOwned(item, depth + 1);
+  for (const item of itemsOf(value)) dropOwned(item, depth + 1);
+}
+
+/** What plain data holds, for the two walks above: an array's items, a plain object's fields, a Map's keys and values, a Set's items; nothing for anything else. */
+function itemsOf(value: object): unknown[] {
+  return value instanceof Map ? [...value.keys(), ...value.values()] : value instanceof Set ? [...value] : isPlainContainer(value) ? Object.values(value) : [];
 }
