@@ -31,7 +31,16 @@
  * (runtime/handle.ts freeLocal): not if it was ever encoded, nor while a
  * guard that left the block still holds the lock; then the record stays, as
  * every record did before. A released guard never reads its record again,
- * and the spent handle refuses use, so a record is never read once freed.
+ * and the spent handle refuses use, so a record is never read once freed. *
+ * A channel's ends are dropped the same way, for what Rust's drop means to
+ * them: `const [tx, rx] = mpsc.channel()` (or `mpsc.syncChannel(n)`, or a
+ * `const t = tx.clone()` of such an end) in a block that only sends,
+ * receives, clones or loops over it (`for (const v of rx)`) drops each end
+ * at the block's end, so a function that spawns producers with clones and
+ * returns its Receiver closes the channel when it returns, as in Rust, where
+ * the Receiver's loop would otherwise wait forever for the Sender the
+ * function still held. An end that is moved into a thread, passed, stored
+ * or returned is not touched; one already dropped or moved is left alone.
  */
 import type { AnyNode, Identifier, Program, VariableDeclaration } from 'acorn';
 import { childNodes, type Binding, type Reference, type ScopeAnalysis } from './scope.ts';
@@ -57,21 +66,29 @@ const FREED = new Set([
   'AtomicUsize',
 ]);
 
+/** A channel end's methods that cannot let it go (`iter()` can: its iterator may outlive the block, unless a `for … of` takes it). */
+const CHANNEL_METHODS = new Set(['send', 'trySend', 'recv', 'tryRecv', 'recvTimeout', 'clone', 'drop', 'toString']);
+/** weft/sync's `mpsc` functions that make a channel: `const [tx, rx] = mpsc.channel()`. */
+const CHANNEL_MAKERS = new Set(['channel', 'syncChannel']);
+
 const FUNCTION_LIKE = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression', 'ClassBody']);
 
 /** For using-unwind.ts: which statement of a block declares such a local, and its name. */
 export function findLocalDrops(program: Program, analysis: ScopeAnalysis): LocalDrops | undefined {
   // The program's local names for those types (`import { Mutex as M } from "weft/sync"` included).
   const imported = new Set<string>();
+  // And for `mpsc` (`import { mpsc as m } from "weft/sync"` included).
+  const mpscNames = new Set<string>();
   for (const statement of program.body) {
     if (statement.type !== 'ImportDeclaration' || statement.source.value !== 'weft/sync') continue;
     for (const spec of statement.specifiers) {
       if (spec.type !== 'ImportSpecifier') continue;
       const name = spec.imported.type === 'Identifier' ? spec.imported.name : String(spec.imported.value);
       if (FREED.has(name)) imported.add(spec.local.name);
+      if (name === 'mpsc') mpscNames.add(spec.local.name);
     }
   }
-  if (imported.size === 0) return undefined;
+  if (imported.size === 0 && mpscNames.size === 0) return undefined;
 
   const parents = new Map<AnyNode, AnyNode>();
   const walk = (node: AnyNode): void => {
@@ -99,6 +116,71 @@ export function findLocalDrops(program: Program, analysis: ScopeAnalysis): Local
     return binding !== undefined && binding !== null && binding.kind === 'import' && binding.scope === analysis.moduleScope && imported.has(binding.name);
   };
 
+  /** The module's own import (not a local of the same name) of one of `names`. */
+  const isImport = (node: AnyNode, names: Set<string>): boolean => {
+    if (node.type !== 'Identifier') return false;
+    const binding = referenceAt.get(node)?.binding;
+    return binding !== undefined && binding !== null && binding.kind === 'import' && binding.scope === analysis.moduleScope && names.has(binding.name);
+  };
+
+  /** `mpsc.channel(…)` or `mpsc.syncChannel(…)`, by the module's own import of weft/sync's mpsc. */
+  const makesChannel = (init: AnyNode | null | undefined): boolean => {
+    if (init?.type !== 'CallExpression' || init.callee.type !== 'MemberExpression' || init.callee.computed) return false;
+    const { object, property } = init.callee;
+    return property.type === 'Identifier' && CHANNEL_MAKERS.has(property.name) && isImport(object, mpscNames);
+  };
+
+  /** Bindings that hold a channel end made in their declaration (the ends of `mpsc.channel()`, and clones of such an end). */
+  const channelEnds = new Set<Binding>();
+  /** `end.clone()` of a binding in channelEnds (declared before it: found in source order, below). */
+  const clonesEnd = (init: AnyNode | null | undefined): boolean => {
+    if (init?.type !== 'CallExpression' || init.arguments.length !== 0 || init.callee.type !== 'MemberExpression' || init.callee.computed) return false;
+    const { object, property } = init.callee;
+    if (object.type !== 'Identifier' || property.type !== 'Identifier' || property.name !== 'clone') return false;
+    const binding = referenceAt.get(object)?.binding;
+    return binding !== undefined && binding !== null && channelEnds.has(binding);
+  };
+
+  /** The channel ends a declarator declares: `[tx, rx] = mpsc.channel()`, `t = tx.clone()`. */
+  const endsDeclared = (id: AnyNode, init: AnyNode | null | undefined): Identifier[] => {
+    if (id.type === 'ArrayPattern' && makesChannel(init)) return id.elements.filter((e): e is Identifier => e?.type === 'Identifier');
+    if (id.type === 'Identifier' && clonesEnd(init)) return [id];
+    return [];
+  };
+  if (mpscNames.size > 0) {
+    const declarators = (node: AnyNode): void => {
+      if (node.type === 'VariableDeclarator') {
+        for (const name of endsDeclared(node.id, node.init)) {
+          const binding = bindingOf.get(name);
+          if (binding !== undefined) channelEnds.add(binding);
+        }
+      }
+      for (const child of childNodes(node)) declarators(child);
+    };
+    declarators(program);
+  }
+
+  /** A use of a channel end that cannot let it go: a method above, or `for (const v of end)`, in the block's own function. */
+  const keepsEnd = (ref: Reference, block: AnyNode): boolean => {
+    let use: AnyNode = ref.id;
+    const member = parents.get(ref.id);
+    if (member?.type === 'MemberExpression' && member.object === ref.id && !member.computed && member.property.type === 'Identifier') {
+      const call = parents.get(member);
+      if (call?.type !== 'CallExpression' || call.callee !== member) return false;
+      const method = member.property.name;
+      const loop = parents.get(call);
+      if (!CHANNEL_METHODS.has(method) && !(method === 'iter' && loop?.type === 'ForOfStatement' && loop.right === call)) return false;
+      use = call;
+    } else {
+      const loop = parents.get(ref.id);
+      if (loop?.type !== 'ForOfStatement' || loop.right !== ref.id) return false;
+    }
+    for (let at: AnyNode | undefined = use; at !== undefined && at !== block; at = parents.get(at)) {
+      if (FUNCTION_LIKE.has(at.type)) return false;
+    }
+    return true;
+  };
+
   /** A use that cannot let the handle go: `name.method(…)`, in the block's own function. */
   const keepsIt = (ref: Reference, block: AnyNode): boolean => {
     const member = parents.get(ref.id);
@@ -112,16 +194,25 @@ export function findLocalDrops(program: Program, analysis: ScopeAnalysis): Local
     return true;
   };
 
-  const dropped = (statement: AnyNode, block: AnyNode): string | undefined => {
+  const dropped = (statement: AnyNode, block: AnyNode): string[] | undefined => {
     if (statement.type !== 'VariableDeclaration') return undefined;
     const declaration = statement as VariableDeclaration;
     if ((declaration.kind !== 'const' && declaration.kind !== 'let') || declaration.declarations.length !== 1) return undefined;
     const [declarator] = declaration.declarations;
-    if (declarator!.id.type !== 'Identifier' || !makesPrimitive(declarator!.init)) return undefined;
-    const binding = bindingOf.get(declarator!.id as Identifier);
-    if (binding === undefined) return undefined;
-    const uses = usesOf.get(binding) ?? [];
-    return uses.every((ref) => keepsIt(ref, block)) ? binding.name : undefined;
+    const { id, init } = declarator!;
+    if (id.type === 'Identifier' && makesPrimitive(init)) {
+      const binding = bindingOf.get(id);
+      if (binding === undefined) return undefined;
+      const uses = usesOf.get(binding) ?? [];
+      return uses.every((ref) => keepsIt(ref, block)) ? [binding.name] : undefined;
+    }
+    // A channel's ends: `[tx, rx] = mpsc.channel()` or `t = tx.clone()`. Dropped in reverse order, as Rust drops a pattern's bindings.
+    const ends: string[] = [];
+    for (const name of endsDeclared(id, init)) {
+      const binding = bindingOf.get(name);
+      if (binding !== undefined && (usesOf.get(binding) ?? []).every((ref) => keepsEnd(ref, block))) ends.unshift(binding.name);
+    }
+    return ends.length > 0 ? ends : undefined;
   };
 
   return dropped;

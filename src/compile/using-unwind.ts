@@ -65,7 +65,7 @@ function mentions(statements: readonly AnyNode[], names: Set<string>): boolean {
  * Which statement of a block declares a local that is dropped at the block's end (compile/local-drops.ts), and its
  * name. Its rest of the block goes into a `try` too, nested with those of the `using`s in the order of declaration.
  */
-export type LocalDrops = (statement: AnyNode, block: AnyNode) => string | undefined;
+export type LocalDrops = (statement: AnyNode, block: AnyNode) => string[] | undefined;
 
 function wrapBlock(s: MagicString, block: AnyNode, body: readonly (Statement | AnyNode)[], lowered: { count: number }, localDrops?: LocalDrops): void {
   const blockEnd = block.end - 1;
@@ -78,7 +78,7 @@ function wrapBlock(s: MagicString, block: AnyNode, body: readonly (Statement | A
       const declaredAfter = topLevelDeclarations(body.slice(i + 1));
       if (declaredAfter.size > 0 && mentions(body.slice(0, i + 1), declaredAfter)) continue;
       s.appendLeft(statement.end, 'try {');
-      s.appendLeft(blockEnd, ` } finally { __weft.dropLocal(${dropped}); }`);
+      s.appendLeft(blockEnd, ` } finally { ${dropped.map((name) => `__weft.dropLocal(${name});`).join(' ')} }`);
       continue;
     }
     if (statement.type !== 'VariableDeclaration' || statement.kind !== 'using') continue;

@@ -88,7 +88,7 @@ import { traceEvent, traceSend } from '../runtime/trace.ts';
 import { firstTimedReceiveRunsOut, now, readPoint, scheduled, yieldPoint } from '../runtime/scheduler.ts';
 import { context, type Owned } from '../runtime/context.ts';
 import { decodeValue, decodeValueAt, encodeDeferred, LITTLE_ENDIAN } from '../runtime/codec.ts';
-import { ENCODE, HandleKind, LENT, MovableHandle, registerDecoder } from '../runtime/handle.ts';
+import { ENCODE, FREE_LOCAL, HandleKind, LENT, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { dropTree, own } from '../runtime/ownership.ts';
 import { blockWhileEqual, SPIN_MS, spinWhileEqual, waitWhileEqual, wake, type WaitTarget } from '../runtime/wait.ts';
 import { RecvError, RecvTimeoutError, SendError, TryRecvError, TrySendError } from './errors.ts';
@@ -605,6 +605,11 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
     this.drop();
   }
 
+  /** The end of the block that declared it, which only sent on it or cloned it (compile/local-drops.ts): dropped there, as in Rust. */
+  [FREE_LOCAL](): void {
+    this.drop();
+  }
+
   dropOnExit(): void {
     this.drop();
   }
@@ -871,6 +876,11 @@ export class Receiver<T> extends MovableHandle implements Owned, Disposable, Ite
   }
 
   [Symbol.dispose](): void {
+    this.drop();
+  }
+
+  /** The end of the block that declared it, which only received from it (compile/local-drops.ts): dropped there, as in Rust. */
+  [FREE_LOCAL](): void {
     this.drop();
   }
 

@@ -295,3 +295,113 @@ function main() {
     expect(lines).toEqual(['3 5']);
   });
 });
+
+describe("a channel's ends are dropped at the end of the block that declared them, as in Rust", () => {
+  it('a function that hands clones of its Sender to producers and returns the Receiver closes the channel when it returns', async () => {
+    // Before: the function's own Sender stayed open, so main's loop waited forever: a deadlock report where Rust prints 3.
+    const { lines } = await ok(`
+function producers(): mpsc.Receiver<number> {
+  const [tx, rx] = mpsc.channel<number>();
+  for (let i = 0; i < 3; i++) {
+    const t = tx.clone();
+    spawn(() => t.send(i));
+  }
+  return rx;
+}
+function main() {
+  let sum = 0;
+  for (const v of producers()) sum += v;
+  console.log("sum", sum);
+}`);
+    expect(lines).toEqual(['sum 3']);
+  });
+
+  it('a clone made and used in a loop body is dropped at the end of each round', async () => {
+    const { lines } = await ok(`
+function main() {
+  const [tx, rx] = mpsc.channel<number>();
+  for (let i = 0; i < 4; i++) {
+    const t = tx.clone();
+    t.send(i * 10);
+  }
+  drop(tx);
+  console.log([...rx].join(" "));
+}`);
+    expect(lines).toEqual(['0 10 20 30']);
+  });
+
+  it("a Receiver dropped as its function returns makes the producer's next send fail, so the producer ends", async () => {
+    // Before: the Receiver stayed, the bounded channel filled and the producer blocked forever (a deadlock at join).
+    const { lines } = await ok(`
+function firstThree(): [number[], JoinHandle<number>] {
+  const [tx, rx] = mpsc.syncChannel<number>(1);
+  const h = spawn(() => {
+    let sent = 0;
+    for (;;) {
+      try { tx.send(sent); } catch (e) { return sent; }
+      sent++;
+    }
+  });
+  const got = [rx.recv(), rx.recv(), rx.recv()];
+  return [got, h];
+}
+function main() {
+  const [got, h] = firstThree();
+  console.log(got.join(" "), h.join() >= 3);
+}`);
+    expect(lines).toEqual(['0 1 2 true']);
+  });
+
+  it('an end that is returned, stored, passed or captured stays open after its block', async () => {
+    const { lines } = await ok(`
+function make(): [mpsc.Sender<string>, mpsc.Receiver<string>] {
+  const [tx, rx] = mpsc.channel<string>();
+  return [tx, rx];
+}
+function keep(list: mpsc.Sender<string>[], tx: mpsc.Sender<string>) { list.push(tx); }
+function main() {
+  const [tx, rx] = make();
+  const kept: mpsc.Sender<string>[] = [];
+  let later: () => void = () => {};
+  {
+    const a = tx.clone();
+    kept.push(a);
+    const b = tx.clone();
+    keep(kept, b);
+    const c = tx.clone();
+    later = () => c.send("from a closure");
+  }
+  kept[0].send("stored");
+  kept[1].send("passed");
+  later();
+  console.log(rx.recv(), rx.recv(), rx.recv());
+}`);
+    expect(lines).toEqual(['stored passed from a closure']);
+  });
+
+  it('an end dropped or moved inside its block is left alone at the block end; iter() outside a for loop keeps it', async () => {
+    const { lines } = await ok(`
+function main() {
+  const [tx, rx] = mpsc.channel<number>();
+  {
+    const t = tx.clone();
+    t.send(1);
+    t.drop();
+  }
+  {
+    const t = tx.clone();
+    spawn(() => t.send(2)).join();
+  }
+  let it: Iterator<number>;
+  {
+    const [t2, r2] = mpsc.channel<number>();
+    t2.send(7);
+    it = r2.iter();
+    t2.drop();
+  }
+  drop(tx);
+  console.log([...rx].join(" "), it.next().value);
+}`);
+    expect(lines).toEqual(['1 2 7']);
+  });
+});
