@@ -80,6 +80,7 @@ export class NotSendError extends Error {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const fromCharCode = String.fromCharCode;
+const hasOwn = Object.hasOwn;
 /** Strings up to this many units take the ASCII fast path both ways, when they are ASCII. */
 const SHORT_STRING = 32;
 
@@ -89,7 +90,11 @@ const P = { index: 0, key: 1, mapKey: 2, mapValue: 3, element: 4 } as const;
 class Writer {
   bytes = new Uint8Array(64);
   view = new DataView(this.bytes.buffer);
+  /** The same bytes as 32-bit words, through which a staged message is copied into a channel's ring (stageValue). */
+  words = new Int32Array(this.bytes.buffer);
   length = 0;
+  /** The handles met so far (and the buffers that move with the value), made at the first: most values hold none. */
+  handles: Encodable[] | null = null;
   /** The objects on the way down to the value being written (the first `seenLength`): a cycle is one of them again. */
   readonly seen: (object | undefined)[] = [];
   seenLength = 0;
@@ -117,6 +122,7 @@ class Writer {
     next.set(this.bytes.subarray(0, this.length));
     this.bytes = next;
     this.view = new DataView(next.buffer);
+    this.words = new Int32Array(next.buffer);
   }
   u8(v: number): void {
     this.reserve(1);
@@ -189,6 +195,7 @@ function takeWriter(root: string): Writer {
   w.length = 0;
   w.seenLength = 0;
   w.pathLength = 0;
+  w.handles = null;
   w.root = root;
   return w;
 }
@@ -239,16 +246,58 @@ export interface EncodeOptions {
 }
 
 /** The bytes of `value` and the handles inside it, on the thread's Writer. */
-function encodeTree(value: unknown): { bytes: Uint8Array; handles: Encodable[] } {
+function encodeTree(value: unknown): { bytes: Uint8Array; handles: readonly Encodable[] } {
   const writer = takeWriter('the value');
-  const handles: Encodable[] = [];
   try {
-    writeValue(writer, value, handles);
+    writeValue(writer, value);
   } catch (error) {
     giveBack(writer);
     throw error;
   }
+  const handles = writer.handles ?? NO_HANDLES;
   return { bytes: finish(writer), handles };
+}
+
+const NO_HANDLES: readonly Encodable[] = Object.freeze([]);
+
+/**
+ * A value encoded on the thread's Writer and left there (stageValue): `words`
+ * holds its `length` bytes until `releaseStaged` gives the Writer back.
+ */
+export interface Staged {
+  readonly words: Int32Array;
+  readonly length: number;
+  /** The handles inside (and buffers that move with it), or null: moved by `moveHandles` once the caller commits. */
+  readonly handles: readonly Encodable[] | null;
+}
+
+/**
+ * Encodes a value for a channel's send with no copy of its own: the caller
+ * copies the bytes into place (its ring, as 32-bit words) and then calls
+ * `releaseStaged`, before any other encode on this thread could want the
+ * Writer (one that does meanwhile gets a new Writer, as a nested encode
+ * does). A `{ id, name, ok }` message made a Uint8Array and its ArrayBuffer,
+ * a handles array, a closure and two records per send before this (issue 15).
+ */
+export function stageValue(value: unknown): Staged {
+  const writer = takeWriter('the value');
+  try {
+    writeValue(writer, value);
+  } catch (error) {
+    giveBack(writer);
+    throw error;
+  }
+  return writer;
+}
+
+/** The staged value's Writer goes back for the next encode; the handles stay the caller's. */
+export function releaseStaged(staged: Staged): void {
+  giveBack(staged as Writer);
+}
+
+/** Moves handles a staged value held (a channel's message, once its send has succeeded). */
+export function moveHandles(handles: readonly Encodable[] | null, target: MoveTarget): void {
+  if (handles !== null) for (const handle of handles) handle[MOVE](target);
 }
 
 /**
@@ -256,7 +305,7 @@ function encodeTree(value: unknown): { bytes: Uint8Array; handles: Encodable[] }
  * a caller that decides handle by handle (an Arc's value written back after
  * `Arc.getMut`, sync/arc.ts).
  */
-export function encodeWithHandles(value: unknown): { bytes: Uint8Array; handles: Encodable[] } {
+export function encodeWithHandles(value: unknown): { bytes: Uint8Array; handles: readonly Encodable[] } {
   return encodeTree(value);
 }
 
@@ -314,19 +363,21 @@ function writeCaptures(writer: Writer, captures: Record<string, unknown>, option
   writer.u32(keys.length);
   for (const key of keys) {
     writer.string(key);
-    const handles: Encodable[] = [];
+    writer.handles = null;
     writer.root = `\`${key}\``;
     writer.pathLength = 0;
     writer.seenLength = 0;
     try {
-      writeValue(writer, captures[key], handles);
+      writeValue(writer, captures[key]);
     } catch (error) {
       if (error instanceof NotSendError) {
         throw new NotSendError(`cannot move \`${key}\` into a thread: ${error.message}`);
       }
       throw error;
     }
-    for (const handle of handles) moved.push([handle, key]);
+    // writeValue set it (TypeScript's narrowing of the `null` above does not see that).
+    const met = writer.handles as Encodable[] | null;
+    if (met !== null) for (const handle of met) moved.push([handle, key]);
   }
   if (options.mode === 'move') {
     for (const [handle, variable] of moved) {
@@ -423,7 +474,7 @@ function hasMethods(proto: object): boolean {
   return false;
 }
 
-function writeValue(w: Writer, value: unknown, handles: Encodable[]): void {
+function writeValue(w: Writer, value: unknown): void {
   switch (typeof value) {
     case 'undefined':
       w.u8(T.undefined);
@@ -468,7 +519,7 @@ function writeValue(w: Writer, value: unknown, handles: Encodable[]): void {
     w.u8(T.handle);
     w.u8(kind);
     w.i32(addr);
-    handles.push(object);
+    (w.handles ??= []).push(object);
     return;
   }
   const seen = w.seen;
@@ -484,7 +535,7 @@ function writeValue(w: Writer, value: unknown, handles: Encodable[]): void {
         if (!(i in object)) w.u8(T.hole);
         else {
           w.step(P.index, i);
-          writeValue(w, object[i], handles);
+          writeValue(w, object[i]);
           w.pathLength -= 2;
         }
       }
@@ -508,58 +559,59 @@ function writeValue(w: Writer, value: unknown, handles: Encodable[]): void {
       const bytes = new Uint8Array(object.buffer, object.byteOffset, object.byteLength);
       w.u32(bytes.length);
       w.raw(bytes);
-      if (object.buffer instanceof ArrayBuffer) handles.push(transferOnMove(object.buffer));
+      if (object.buffer instanceof ArrayBuffer) (w.handles ??= []).push(transferOnMove(object.buffer));
       return;
     }
-    if (isForeignShared(object)) throw foreignShared(w, 'SharedArrayBuffer');
-    if (object instanceof ArrayBuffer) {
-      if (object.detached) throw movedBuffer(w, 'ArrayBuffer');
-      w.u8(T.arrayBuffer);
-      w.u32(object.byteLength);
-      w.raw(new Uint8Array(object));
-      handles.push(transferOnMove(object));
-      return;
-    }
-    if (object instanceof Map) {
-      w.u8(T.map);
-      w.u32(object.size);
-      for (const [k, v] of object) {
-        w.step(P.mapKey, undefined);
-        writeValue(w, k, handles);
-        w.path[w.pathLength - 2] = P.mapValue;
-        writeValue(w, v, handles);
-        w.pathLength -= 2;
-      }
-      return;
-    }
-    if (object instanceof Set) {
-      w.u8(T.set);
-      w.u32(object.size);
-      w.step(P.element, undefined);
-      for (const v of object) writeValue(w, v, handles);
-      w.pathLength -= 2;
-      return;
-    }
-    if (object instanceof Date) {
-      w.u8(T.date);
-      w.f64(object.getTime());
-      return;
-    }
-    if (object instanceof RegExp) {
-      w.u8(T.regexp);
-      w.string(object.source);
-      w.string(object.flags);
-      return;
-    }
-    if (object instanceof Error) {
-      w.u8(T.error);
-      w.string(object.name);
-      w.string(object.message);
-      w.string(object.stack ?? '');
-      return;
-    }
+    // A plain object (the usual message) skips the checks for built-in classes: its prototype says it is none of them.
     const proto = Object.getPrototypeOf(object);
     if (proto !== Object.prototype && proto !== null) {
+      if (isForeignShared(object)) throw foreignShared(w, 'SharedArrayBuffer');
+      if (object instanceof ArrayBuffer) {
+        if (object.detached) throw movedBuffer(w, 'ArrayBuffer');
+        w.u8(T.arrayBuffer);
+        w.u32(object.byteLength);
+        w.raw(new Uint8Array(object));
+        (w.handles ??= []).push(transferOnMove(object));
+        return;
+      }
+      if (object instanceof Map) {
+        w.u8(T.map);
+        w.u32(object.size);
+        for (const [k, v] of object) {
+          w.step(P.mapKey, undefined);
+          writeValue(w, k);
+          w.path[w.pathLength - 2] = P.mapValue;
+          writeValue(w, v);
+          w.pathLength -= 2;
+        }
+        return;
+      }
+      if (object instanceof Set) {
+        w.u8(T.set);
+        w.u32(object.size);
+        w.step(P.element, undefined);
+        for (const v of object) writeValue(w, v);
+        w.pathLength -= 2;
+        return;
+      }
+      if (object instanceof Date) {
+        w.u8(T.date);
+        w.f64(object.getTime());
+        return;
+      }
+      if (object instanceof RegExp) {
+        w.u8(T.regexp);
+        w.string(object.source);
+        w.string(object.flags);
+        return;
+      }
+      if (object instanceof Error) {
+        w.u8(T.error);
+        w.string(object.name);
+        w.string(object.message);
+        w.string(object.stack ?? '');
+        return;
+      }
       if (hasMethods(proto)) {
         throw new NotSendError(
           `${pathText(w)} is ${describe(object)}, whose methods cannot cross threads (it is not \`Send\`). ` +
@@ -570,23 +622,36 @@ function writeValue(w: Writer, value: unknown, handles: Encodable[]): void {
         throw new NotSendError(`${pathText(w)} is a DOM object; DOM objects stay on the page.`);
       }
     }
-    const keys = Object.keys(object);
+    // Its own enumerable keys, in Object.keys's order, without the array Object.keys makes: the count is written
+    // once they are. A key a prototype adds (an enumerable property put on Object.prototype) is not the object's.
     w.u8(T.object);
-    w.u32(keys.length);
-    for (const key of keys) {
+    const countAt = w.length;
+    w.u32(0);
+    let count = 0;
+    for (const key in object) {
+      if (!hasOwn(object, key)) continue;
+      count++;
       w.string(key);
       w.step(P.key, key);
-      writeValue(w, (object as Record<string, unknown>)[key], handles);
+      writeValue(w, (object as Record<string, unknown>)[key]);
       w.pathLength -= 2;
     }
+    w.view.setUint32(countAt, count, true);
   } finally {
     seen[--w.seenLength] = undefined;
   }
 }
 
-/** Object keys decoded on this thread, by a hash of their bytes (Reader.key). */
-const keyCache = new Map<number, string>();
-const KEY_CACHE_MAX = 1024;
+/**
+ * Short ASCII strings decoded on this thread (object keys, and values such as
+ * names and tags), by a hash of their bytes, one per slot (a slot's new
+ * string replaces the old): a string read before is the same string again,
+ * so a decode makes none (a 4-letter value was four strings, built a letter
+ * at a time), and setting a key read before on the new object takes V8's
+ * fast path instead of internalising a freshly built string every time.
+ */
+const SHORT_CACHE_SLOTS = 1024;
+const shortStrings: string[] = new Array<string>(SHORT_CACHE_SLOTS).fill('');
 
 /** Eight bytes through which the Reader turns bytes into a float64 (a DataView per decode cost more than the decode). */
 const scratchBytes = new Uint8Array(8);
@@ -603,8 +668,8 @@ export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 
  */
 class Reader {
   offset: number;
-  readonly bytes: Uint8Array;
-  readonly shared: boolean;
+  bytes: Uint8Array;
+  shared: boolean;
   constructor(bytes: Uint8Array, offset = 0, shared = false) {
     this.bytes = bytes;
     this.offset = offset;
@@ -635,48 +700,36 @@ class Reader {
     const start = this.offset;
     this.offset += n;
     if (n <= SHORT_STRING) {
-      // A short ASCII string: from its char codes, with no subarray or decoder call.
+      // A short ASCII string: from the cache, or from its char codes, with no subarray or decoder call.
       const bytes = this.bytes;
-      let ascii = true;
-      for (let i = start; i < start + n; i++) if (bytes[i]! >= 0x80) ascii = false;
-      if (ascii) {
+      let hash = n;
+      let high = 0;
+      for (let i = start; i < start + n; i++) {
+        const b = bytes[i]!;
+        high |= b;
+        hash = Math.imul(hash ^ b, 0x01000193);
+      }
+      if (high < 0x80) {
+        const slot = (hash ^ (hash >>> 16)) & (SHORT_CACHE_SLOTS - 1);
+        const cached = shortStrings[slot]!;
+        if (cached.length === n) {
+          let same = true;
+          for (let i = 0; i < n; i++) {
+            if (cached.charCodeAt(i) !== bytes[start + i]) {
+              same = false;
+              break;
+            }
+          }
+          if (same) return cached;
+        }
         let text = '';
         for (let i = start; i < start + n; i++) text += fromCharCode(bytes[i]!);
+        shortStrings[slot] = text;
         return text;
       }
     }
     // TextDecoder refuses a shared view: a string in shared memory is copied out first.
     return decoder.decode(this.shared ? this.bytes.slice(start, start + n) : this.bytes.subarray(start, start + n));
-  }
-  /**
-   * An object's key: a short ASCII key read before is the same string again
-   * (keyCache), so that setting it on the new object takes V8's fast path
-   * instead of internalising a freshly built string every time.
-   */
-  key(): string {
-    const bytes = this.bytes;
-    const start = this.offset + 4;
-    const n = this.u32();
-    if (n > SHORT_STRING) {
-      this.offset = start - 4;
-      return this.string();
-    }
-    let hash = n;
-    for (let i = start; i < start + n; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
-    const cached = keyCache.get(hash);
-    if (cached !== undefined && cached.length === n) {
-      let same = true;
-      for (let i = 0; i < n; i++) if (cached.charCodeAt(i) !== bytes[start + i]) same = false;
-      if (same) {
-        this.offset = start + n;
-        return cached;
-      }
-    }
-    this.offset = start - 4;
-    const text = this.string();
-    if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
-    keyCache.set(hash, text);
-    return text;
   }
   raw(n: number): Uint8Array {
     const b = this.bytes.slice(this.offset, this.offset + n);
@@ -697,11 +750,11 @@ let decodedHandles: object[] | null = null;
 
 /** Decodes bytes made by encodeValue/encodeCaptures. `bytes` must not be a shared view. */
 export function decodeValue(bytes: Uint8Array, options: DecodeOptions): unknown {
-  if (options.handles === undefined) return readValue(new Reader(bytes), options.owned);
+  if (options.handles === undefined) return readFrom(bytes, 0, false, options.owned);
   const outer = decodedHandles;
   decodedHandles = options.handles;
   try {
-    return readValue(new Reader(bytes), options.owned);
+    return readFrom(bytes, 0, false, options.owned);
   } finally {
     decodedHandles = outer;
   }
@@ -709,7 +762,24 @@ export function decodeValue(bytes: Uint8Array, options: DecodeOptions): unknown 
 
 /** Decodes an encoding in place at `offset` of `view`, a fixed-length view of shared memory. */
 export function decodeValueAt(view: Uint8Array, offset: number, options: DecodeOptions): unknown {
-  return readValue(new Reader(view, offset, true), options.owned);
+  return readFrom(view, offset, true, options.owned);
+}
+
+/** The thread's Reader, reused by every decode not nested inside another (as the Writer is: a Reader per message was garbage). */
+let spareReader: Reader | null = null;
+
+function readFrom(bytes: Uint8Array, offset: number, shared: boolean, owned: boolean): unknown {
+  let r = spareReader;
+  if (r === null) r = new Reader(bytes, offset, shared);
+  else {
+    spareReader = null;
+    r.bytes = bytes;
+    r.offset = offset;
+    r.shared = shared;
+  }
+  const value = readValue(r, owned);
+  spareReader = r;
+  return value;
 }
 
 function readValue(r: Reader, owned: boolean): unknown {
@@ -744,7 +814,7 @@ function readValue(r: Reader, owned: boolean): unknown {
       const n = r.u32();
       const out: Record<string, unknown> = {};
       for (let i = 0; i < n; i++) {
-        const key = r.key();
+        const key = r.string();
         // An own "__proto__" key (from JSON.parse, say) stays a key: assigning it would set the prototype.
         if (key === '__proto__') Object.defineProperty(out, key, { value: readValue(r, owned), enumerable: true, writable: true, configurable: true });
         else out[key] = readValue(r, owned);

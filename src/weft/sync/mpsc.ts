@@ -87,11 +87,14 @@
 import { traceEvent, traceSend } from '../runtime/trace.ts';
 import { firstTimedReceiveRunsOut, now, readPoint, scheduled, yieldPoint } from '../runtime/scheduler.ts';
 import { context, type Owned } from '../runtime/context.ts';
-import { decodeValue, decodeValueAt, encodeDeferred, LITTLE_ENDIAN } from '../runtime/codec.ts';
+import { decodeValue, decodeValueAt, LITTLE_ENDIAN, moveHandles, releaseStaged, stageValue } from '../runtime/codec.ts';
 import { ENCODE, FREE_LOCAL, HandleKind, LENT, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { dropTree, own } from '../runtime/ownership.ts';
 import { blockWhileEqual, SPIN_MS, spinWhileEqual, waitWhileEqual, wake, type WaitTarget } from '../runtime/wait.ts';
 import { RecvError, RecvTimeoutError, SendError, TryRecvError, TrySendError } from './errors.ts';
+
+/** Where a sent message's handles go, for the "use of moved value" message. */
+const INTO_CHANNEL = Object.freeze({ into: 'the channel' });
 
 const W = {
   // The senders' line.
@@ -406,14 +409,17 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
     const { memory } = context();
     const rec = (this.#rec ??= recordView(this.#addr));
     const isNumber = typeof value === 'number' && value === value;
-    const message = isNumber ? undefined : encodeDeferred(value);
-    const length = message === undefined ? 0 : message.bytes.length;
+    // Encoded on the thread's Writer and copied from there into the ring (or a block), with no copy of its own.
+    const message = isNumber ? undefined : stageValue(value);
+    const length = message === undefined ? 0 : message.length;
+    const handles = message === undefined ? null : message.handles;
     const inline = message !== undefined && length <= INLINE_MAX;
     // A long message's block, filled before the lock is taken.
     let node = 0;
     if (message !== undefined && !inline) {
       node = memory.alloc(Math.max(8, length));
-      memory.u8.set(message.bytes, node);
+      memory.u8.set(new Uint8Array(message.words.buffer, 0, length), node);
+      releaseStaged(message);
     }
     const need = isNumber ? 1 : inline ? slotsOf(TAG_INLINE, length) : 2;
 
@@ -496,7 +502,11 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
     else if (inline) {
       ring.words[at + HI] = TAG_INLINE;
       ring.words[at + LO] = length;
-      ring.bytes.set(message!.bytes, (at + 2) << 2);
+      // Word by word: the slots it takes are whole words (slotsOf), and a short copy in a loop beats a subarray and set().
+      const from = message!.words;
+      const words = ring.words;
+      for (let k = 0, to = at + 2, n = (length + 3) >> 2; k < n; k++) words[to + k] = from[k]!;
+      releaseStaged(message!);
     } else {
       ring.words[at + HI] = TAG_BLOCK;
       ring.words[at + LO] = node;
@@ -512,7 +522,7 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
       unlockSend(rec, ticket);
     }
     // A rendezvous message's handles change owner only once it is received (its send may still fail and give them back).
-    if (capacity !== 0) message?.move({ into: 'the channel' });
+    if (capacity !== 0) moveHandles(handles, INTO_CHANNEL);
 
     if (capacity === 0) {
       // Rendezvous: the send completes when the receiver has taken this message,
@@ -526,7 +536,7 @@ export class Sender<T> extends MovableHandle implements Owned, Disposable {
         const done = () => takenMine() || Atomics.load(rec, W.receiverAlive) !== 1;
         awaitTaken(rec, done, { kind: 'channel-send', object: this.#addr });
       }
-      message?.move({ into: 'the channel' });
+      moveHandles(handles, INTO_CHANNEL);
     }
   }
 

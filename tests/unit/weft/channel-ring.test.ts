@@ -82,6 +82,37 @@ describe('a channel crossing ring boundaries', () => {
     expect(run.lines).toEqual(['all exact bad 0']);
   });
 
+  it('moves the handles of each message once, in short and long messages alike, and none of the next message\'s', async () => {
+    // A message is encoded on the thread's Writer and copied into the ring from there: the handles it met must move
+    // with it, and a message after it, with none of its own, must move nothing (or its send would find them moved).
+    const run = await runProgram(
+      program(`
+  const [tx, rx] = mpsc.channel<{ reply?: mpsc.Sender<string>; pad: string; n: number }>();
+  const replies: mpsc.Receiver<string>[] = [];
+  for (let i = 0; i < 40; i++) {
+    const [replyTx, replyRx] = mpsc.channel<string>();
+    replies.push(replyRx);
+    // Short messages sit in the ring; every fourth is too long for it and gets a block of its own.
+    const pad = i % 4 === 3 ? "p".repeat(600) : "p";
+    tx.send({ reply: replyTx, pad, n: i });
+    tx.send({ pad, n: -i });
+    try { replyTx.send("too late"); } catch (e) { if (!String(e).includes("moved")) throw e; }
+  }
+  drop(tx);
+  const h = spawn(() => {
+    let answered = 0;
+    for (const m of rx) if (m.reply !== undefined) { m.reply.send("answer " + m.n); answered++; }
+    return answered;
+  });
+  const answered = h.join();
+  const got = replies.map((r) => r.recv());
+  console.log(answered, got.every((g, i) => g === "answer " + i) ? "each reply arrived" : got.join(","));`),
+    );
+    expect(run.errors).toEqual([]);
+    expect(run.outcome.status).toBe('ok');
+    expect(run.lines).toEqual(['40 each reply arrived']);
+  });
+
   it('hands the rest of the queue to a Receiver moved to another thread mid-stream, across rings', async () => {
     const run = await runProgram(
       program(`

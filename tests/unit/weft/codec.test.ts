@@ -108,6 +108,36 @@ describe('the value codec (what crosses threads)', () => {
       expect(roundTrip(value)).toEqual(value);
     }
   });
+
+  it('decodes short string values exactly, whatever was decoded before (they share one cache with keys)', () => {
+    // Every string of up to 3 letters from a small alphabet, and lengths up to the short path's 32: thousands of
+    // distinct strings, so slots of the cache are taken over many times; each must come back as itself.
+    const alphabet = ['a', 'b', 'Z', '0', ' ', 'é'];
+    const strings: string[] = [''];
+    for (const a of alphabet) for (const b of alphabet) for (const c of alphabet) strings.push(a, a + b, a + b + c);
+    for (let n = 4; n <= 34; n++) strings.push('x'.repeat(n - 1) + String(n % 10));
+    for (let round = 0; round < 2; round++) {
+      const copy = roundTrip({ strings, pairs: strings.map((s) => ({ [s]: s })) }) as { strings: string[]; pairs: Record<string, string>[] };
+      expect(copy.strings).toEqual(strings);
+      expect(copy.pairs).toEqual(strings.map((s) => ({ [s]: s })));
+    }
+  });
+
+  it("writes an object's own enumerable keys in their order, not what a prototype adds", () => {
+    const value = { b: 1, 2: 'two', a: 2, 1: 'one', [Symbol('hidden')]: 3 };
+    Object.defineProperty(value, 'notEnumerable', { value: 4, enumerable: false });
+    expect(Object.keys(roundTrip(value) as object)).toEqual(['1', '2', 'b', 'a']);
+    const bare = Object.assign(Object.create(null) as Record<string, number>, { y: 1, x: 2 });
+    expect(roundTrip(bare)).toEqual({ y: 1, x: 2 });
+    // An enumerable property put on Object.prototype (a polyfill, or a hostile program) is not any object's own.
+    (Object.prototype as Record<string, unknown>).addedEverywhere = 'inherited';
+    try {
+      const copy = roundTrip({ own: 1 }) as Record<string, unknown>;
+      expect(Object.keys(copy)).toEqual(['own']);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).addedEverywhere;
+    }
+  });
 });
 
 describe('run memory', () => {
