@@ -83,6 +83,66 @@ export async function lockFreeRing(): Promise<Figure> {
 }
 
 /**
+ * The same ring with weft's channel protocol and nothing else (sync/mpsc.ts):
+ * a sender takes the send lock with an atomic OR (so that several Senders,
+ * or one shared through an Arc, may send), writes its slot, and releases the
+ * lock and publishes the count in one atomic exchange that also tells it
+ * whether the receiver sleeps; the receiver, once it has caught up, watches
+ * the send word for a while, then flags itself asleep and waits. What weft's
+ * channel-u32 would cost with its protocol and none of its bookkeeping (the
+ * ring's growth, disconnection, the trace, the seeded schedule's yield
+ * points): the rest of the gap to the lock-free ring above is the protocol's.
+ */
+export async function lockedRing(): Promise<Figure> {
+  const source = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    const { sab, role, n } = workerData;
+    const words = new Int32Array(sab, 0, 64); // go at 0, the send word at 16 (count << 2 | ASLEEP | LOCKED)
+    const slots = new Float64Array(sab, 256, n);
+    const LOCKED = 1, ASLEEP = 2;
+    parentPort.postMessage('ready');
+    while (Atomics.load(words, 0) === 0) Atomics.wait(words, 0, 0, 50);
+    if (role === 'tx') {
+      for (let i = 0; i < n; i++) {
+        while ((Atomics.or(words, 16, LOCKED) & LOCKED) !== 0);
+        slots[i] = i;
+        if ((Atomics.exchange(words, 16, (i + 1) << 2) & ASLEEP) !== 0) Atomics.notify(words, 16);
+      }
+    } else {
+      const t0 = performance.now();
+      let sum = 0, seen = 0;
+      for (let i = 0; i < n; i++) {
+        while (i === seen) {
+          let word = Atomics.load(words, 16);
+          for (let spin = 0; word >> 2 === i && spin < 4000; spin++) word = Atomics.load(words, 16);
+          if (word >> 2 === i && (word & LOCKED) === 0 && Atomics.compareExchange(words, 16, word, word | ASLEEP) === word) {
+            Atomics.wait(words, 16, word | ASLEEP);
+            word = Atomics.load(words, 16);
+          }
+          seen = word >> 2;
+        }
+        sum += slots[i];
+      }
+      parentPort.postMessage({ ms: performance.now() - t0, sum });
+    }`;
+  const n = 200_000;
+  const once = async () => {
+    const sab = new SharedArrayBuffer(256 + n * 8);
+    const [rx, tx] = ['rx', 'tx'].map((role) => new Worker(source, { eval: true, workerData: { sab, role, n } }));
+    const ready = (w: Worker) => new Promise((resolve) => w.once('message', resolve));
+    await Promise.all([ready(rx!), ready(tx!)]);
+    const done = new Promise<{ ms: number }>((resolve) => rx!.once('message', resolve));
+    const words = new Int32Array(sab, 0, 64);
+    Atomics.store(words, 0, 1);
+    Atomics.notify(words, 0);
+    const { ms } = await done;
+    await Promise.all([rx!.terminate(), tx!.terminate()]);
+    return n / (ms / 1000);
+  };
+  return { name: 'locked-ring', unit: 'msg/s', trials: await trials(2, once) };
+}
+
+/**
  * The ceiling for a contended lock in JavaScript: weft's mutex-contended
  * program (two threads, 200,000 lock/+1/unlock each) on a hand-written
  * three-state futex lock (Drepper's "Futexes are tricky", mutex 2) with a
