@@ -140,6 +140,15 @@ export interface ProgramRun {
   expectLine(pattern: RegExp, example: string): RegExpMatchArray;
   /** Fails the check with a message about this run (its seed is named). */
   fail(message: string, at?: SourceLocation): never;
+  /**
+   * `fail`, for how the run ended on its own (it panicked, deadlocked or ran
+   * out of time), in the check's words: a later check whose run ends the same
+   * way (the same status and `at`, or without `at` the same first error at
+   * the same line) says so in one line that points here, instead of repeating it, as
+   * for a run that a check without `mayFail` sees end badly. For a run that
+   * finished, the same as `fail`.
+   */
+  failEnded(message: string, at?: SourceLocation): never;
 }
 
 /**

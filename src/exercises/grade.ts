@@ -289,9 +289,7 @@ class Grading {
     }
     if (outcome.status === 'crashed') throw new CheckFailure(`the runner failed, not your program: ${outcome.message}`, { reason: 'runner-failed' });
     if (!request.mayFail && outcome.status !== 'ok') {
-      const location = locationOf(errors);
-      const cause = `${outcome.status}:${outcome.status === 'panic' ? `${errors[0]?.message ?? ''}@${location.location?.line ?? ''}` : ''}`;
-      throw new CheckFailure(whatWentWrong(run, outcome.reason, options.timeoutMs!), { run, runEnded: cause, ...location });
+      throw new CheckFailure(whatWentWrong(run, outcome.reason, options.timeoutMs!), { run, runEnded: endedCause(run), ...locationOf(errors) });
     }
     return run;
   }
@@ -376,8 +374,20 @@ function programRun(request: RunRequest, outcome: RunOutcome, lines: string[], e
     fail: (message, at) => {
       throw new CheckFailure(message, { run, ...(at ? { location: at } : {}) });
     },
+    failEnded: (message, at) => {
+      // Where the check says the run went wrong, when it says: the first error of a panicking run may be one the program
+      // meant (a transfer that crashes on purpose), with data that differ from run to run.
+      const runEnded = outcome.status === 'ok' ? undefined : at !== undefined ? `${outcome.status}@${at.line}:${at.column}` : endedCause(run);
+      throw new CheckFailure(message, { run, ...(at ? { location: at } : {}), ...(runEnded === undefined ? {} : { runEnded }) });
+    },
   };
   return run;
+}
+
+/** How a run ended on its own, as a key (CheckFailure.runEnded): checks whose runs end alike are explained once. */
+function endedCause(run: ProgramRun): string {
+  const first = run.errors[0];
+  return `${run.status}:${run.status === 'panic' ? `${first?.message ?? ''}@${locationOf(run.errors).location?.line ?? ''}` : ''}`;
 }
 
 /** The message of a run that ended without finishing, in the learner's terms. `reason`: the outcome's, without the supervisor's replay note (the grader names the seed its own way). */

@@ -54,7 +54,7 @@ function resultOf(run: ProgramRun, bank: Bank): Result {
     // A PoisonError in main, or a thread's panic rethrown by join: either way the poison got out of lockLedger.
     const poison = run.errors.find((e) => /poison/i.test(`${e.name} ${e.message}`));
     const crashes = bank.transfers.filter((tr) => tr.crash).length;
-    run.fail(
+    run.failEnded(
       poison
         ? `with ${plural(crashes, 'crashing transfer')} among ${plural(bank.transfers.length, 'transfer')}, runBank itself panicked with a PoisonError` +
             `${poison.location ? ` at line ${poison.location.line}` : ''}: one transfer's crash brought down the reading of the books. ` +
@@ -63,7 +63,7 @@ function resultOf(run: ProgramRun, bank: Bank): Result {
       poison?.location,
     );
   }
-  if (run.status !== 'ok') run.fail(`runBank did not return: ${run.summary}`);
+  if (run.status !== 'ok') run.failEnded(`runBank did not return: ${run.summary}`);
   const value = run.value as Partial<Result> | undefined;
   if (!Array.isArray(value?.balances) || !Array.isArray(value.failed) || typeof value.poisoned !== 'boolean') {
     run.fail(`runBank returned ${show(value)}; keep runBank as the starter has it, returning { balances, failed, poisoned }`);

@@ -23,7 +23,7 @@ const expectedProfile = (b: Bench, user: string) => b.cached.find(([u]) => u ===
 function resultOf(run: ProgramRun): { profiles: unknown[]; cache: unknown[] } {
   if (run.status === 'panic') {
     const again = run.errors.find((e) => /already holds this Mutex/.test(e.message));
-    run.fail(
+    run.failEnded(
       again
         ? `a lookup locked the cache${again.location ? ` (line ${again.location.line})` : ''} while a guard of it was still held on this thread. ` +
             `All the tasks share one thread, so that lock() would wait for its own thread forever. Either a lookup kept its guard across an await ` +
@@ -33,7 +33,7 @@ function resultOf(run: ProgramRun): { profiles: unknown[]; cache: unknown[] } {
       again?.location,
     );
   }
-  if (run.status !== 'ok') run.fail(`runLookups did not return: ${run.summary}`);
+  if (run.status !== 'ok') run.failEnded(`runLookups did not return: ${run.summary}`);
   const value = run.value as { profiles?: unknown; cache?: unknown } | undefined;
   if (!Array.isArray(value?.profiles) || !Array.isArray(value.cache)) {
     run.fail(`runLookups returned ${show(value)}: keep the test bench (runLookups) as it is, returning { profiles, cache }`);

@@ -38,6 +38,26 @@ it('a program that panics the same way in every check is explained once', { time
   }
 });
 
+it("a check that explains a run's panic itself (failEnded) is explained once too, though each run's first panic differs", { timeout: 240_000 }, async () => {
+  // poisoned-ledger's starter: each run's transfers crash on purpose (with that run's amounts, the first panic of each
+  // run), and then runBank panics with a PoisonError at the same line in every check. Before, all four checks said the
+  // same long explanation.
+  const { readFileSync } = await import('node:fs');
+  const starter = readFileSync(new URL('../../../exercises/09-pitfalls/01-poisoned-ledger/starter.ts', import.meta.url), 'utf8');
+  const { result } = await gradeExercise('poisoned-ledger', starter);
+  expect(result.checks.length).toBeGreaterThan(2);
+  const [first, ...rest] = result.checks;
+  expect(first!.status).toBe('failed');
+  expect(first!.message).toMatch(/PoisonError/);
+  expect(first!.sameCauseAs).toBeUndefined();
+  for (const check of rest) {
+    expect(check.status, summary(result).join('\n')).toBe('failed');
+    expect(check.sameCauseAs).toBe(first!.id);
+    expect(check.message).toContain(`as explained under “${first!.title}”`);
+    expect(check.location?.line).toBe(first!.location?.line);
+  }
+});
+
 it('grading until the first failure runs no check after it (the tests grade starters so)', { timeout: 240_000 }, async () => {
   const { result } = await gradeExercise('two-producers', source, undefined, true);
   expect(result.checks.length).toBeGreaterThan(2);
