@@ -31,7 +31,8 @@
  * (runtime/handle.ts freeLocal): not if it was ever encoded, nor while a
  * guard that left the block still holds the lock; then the record stays, as
  * every record did before. A released guard never reads its record again,
- * and the spent handle refuses use, so a record is never read once freed. *
+ * and the spent handle refuses use, so a record is never read once freed.
+ *
  * A channel's ends are dropped the same way, for what Rust's drop means to
  * them: `const [tx, rx] = mpsc.channel()` (or `mpsc.syncChannel(n)`, or a
  * `const t = tx.clone()` of such an end) in a block that only sends,
@@ -109,19 +110,15 @@ export function findLocalDrops(program: Program, analysis: ScopeAnalysis): Local
   }
   const bindingOf = new Map<AnyNode, Binding>(analysis.bindings.map((b) => [b.id, b]));
 
-  /** `new X(…)` with X one of weft/sync's types, by the module's own import (not a local of the same name). */
-  const makesPrimitive = (init: AnyNode | null | undefined): boolean => {
-    if (init?.type !== 'NewExpression' || init.callee.type !== 'Identifier') return false;
-    const binding = referenceAt.get(init.callee)?.binding;
-    return binding !== undefined && binding !== null && binding.kind === 'import' && binding.scope === analysis.moduleScope && imported.has(binding.name);
-  };
-
   /** The module's own import (not a local of the same name) of one of `names`. */
   const isImport = (node: AnyNode, names: Set<string>): boolean => {
     if (node.type !== 'Identifier') return false;
     const binding = referenceAt.get(node)?.binding;
     return binding !== undefined && binding !== null && binding.kind === 'import' && binding.scope === analysis.moduleScope && names.has(binding.name);
   };
+
+  /** `new X(…)` with X one of weft/sync's types, by the module's own import (not a local of the same name). */
+  const makesPrimitive = (init: AnyNode | null | undefined): boolean => init?.type === 'NewExpression' && isImport(init.callee, imported);
 
   /** `mpsc.channel(…)` or `mpsc.syncChannel(…)`, by the module's own import of weft/sync's mpsc. */
   const makesChannel = (init: AnyNode | null | undefined): boolean => {
