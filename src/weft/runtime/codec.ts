@@ -329,20 +329,6 @@ export function encodeLent(value: unknown): { bytes: Uint8Array; lent: boolean }
 }
 
 /**
- * Encodes a value now and moves its handles later, once the caller has
- * committed (a channel moves a message's handles only if the send succeeds).
- */
-export function encodeDeferred(value: unknown): { bytes: Uint8Array; move(target: MoveTarget): void } {
-  const { bytes, handles } = encodeTree(value);
-  return {
-    bytes,
-    move(target) {
-      for (const handle of handles) handle[MOVE](target);
-    },
-  };
-}
-
-/**
  * Encodes a record of named values (a closure's captures), naming the
  * offending variable in errors and in each handle's move record.
  */
