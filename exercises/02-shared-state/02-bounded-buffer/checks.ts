@@ -75,7 +75,7 @@ export default [
               `every time (not only when the buffer was empty or full), and if producers and consumers share one Condvar, notifyAll`,
           );
         }
-        if (run.status !== 'ok') run.fail(`${describe(setup)}, the run did not finish: ${run.summary}`);
+        if (run.status !== 'ok') run.failEnded(`${describe(setup)}, the run did not finish: ${run.summary}`);
         const { missing, extra } = multisetDiff(resultOf(run).taken.flat(), setup.batches.flat());
         if (missing.length > 0 || extra.length > 0) {
           run.fail(`${describe(setup)}, the consumers took ${show(resultOf(run).taken.flat())}, expected every item of ${show(setup.batches.flat())} once`);

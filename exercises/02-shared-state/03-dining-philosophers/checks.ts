@@ -183,7 +183,7 @@ export default [
             `Break the circle (for example, have everyone pick up the lower-numbered of their two forks first), or let at most ${n - 1} philosophers sit at the table at once (a waiter: a semaphore with ${n - 1} permits)`,
         );
       }
-      if (run.status !== 'ok') run.fail(`dine(${n}, ${meals}) ended with ${run.status}: ${run.summary}`);
+      if (run.status !== 'ok') run.failEnded(`dine(${n}, ${meals}) ended with ${run.status}: ${run.summary}`);
       look(run);
     }
     // A circle that never closed in sixteen schedules: kept from closing by a waiter, or by the clock (philosophers

@@ -54,7 +54,7 @@ export default [
     // A lock left taken shows as a run that never ends; a correct one takes well under a second, so 5 s is enough to tell.
     const run = await runCounter(t, plan, { seed, mayFail: true, timeoutMs: 5_000 });
     if (run.status !== 'ok') {
-      run.fail(
+      run.failEnded(
         `${describe(plan)}, the program never finished (${run.summary}): after the work threw, the lock stayed taken, and every thread that wanted it again spun forever. ` +
           `Release the lock in a finally block (or with a guard disposed by using), so that it is released however f ends`,
       );

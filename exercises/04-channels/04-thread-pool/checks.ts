@@ -123,7 +123,7 @@ export default [
     const [seed] = t.seeds(1);
     const run = await usePool(t, 2, jobs, { seed, mayFail: true });
     if (run.status !== 'ok') {
-      run.fail(
+      run.failEnded(
         `${describe(2, jobs)}, shutdown never returned (${run.summary}). The workers wait in recv() until the queue is closed, ` +
           `so shutdown must close it (drop the Sender) before it joins them`,
       );

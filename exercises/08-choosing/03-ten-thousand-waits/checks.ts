@@ -122,7 +122,7 @@ export default [
     const run = await pingAll(t, delays, { trace: true, mayFail: true, timeoutMs: 20_000 });
     if (run.status !== 'ok') {
       const first = run.errors[0];
-      run.fail(
+      run.failEnded(
         `with ${count(delays.length)} subscribers pingAll did not finish: ${first ? first.message : run.summary}` +
           (/at most \d+ threads/.test(first?.message ?? '') ? '. Threads do not scale to this many waits; tasks do' : ''),
         first?.location,
