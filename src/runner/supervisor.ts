@@ -27,7 +27,7 @@ import { createTrace } from '../weft/runtime/trace.ts';
 import { S, slot, threadIds, threadName, ThreadState } from '../weft/runtime/thread-table.ts';
 import { createOutputRing, nextToRead, readLines, readRemaining } from './output-ring.ts';
 import type { FromWorker, MainResult, ProgramPayload, SpawnRequestPayload } from './protocol.ts';
-import { MAX_WARM_WORKERS, PooledWorker, WorkerPool, type WorkerFactory, type WorkerOwner } from './worker-pool.ts';
+import { MAX_WARM_WORKERS, PooledWorker, WorkerExited, WorkerPool, type WorkerFactory, type WorkerOwner } from './worker-pool.ts';
 import { CompiledPrograms } from './compiled-programs.ts';
 import { collectTrace } from './run-trace.ts';
 import { formatMs, lineEvent, mainEnd, runOutcome } from './run-outcome.ts';
@@ -305,6 +305,14 @@ class Run implements RunHandle, WorkerOwner {
     if (this.#over) return;
     if (error instanceof WorkerOutOfMemory) {
       this.#finish('out-of-memory', `Out of memory: ${this.#threadOn(worker)} used ${error.message}, the most a thread may use here, and was stopped.`);
+      return;
+    }
+    if (error instanceof WorkerExited) {
+      // Rust's std::process::exit ends the whole program at once; so does this, with a line that says so.
+      this.#finish(
+        'panic',
+        `${this.#threadOn(worker)} ended the program with process.exit(${error.code}). A program in this book ends when main returns (or panics); process.exit is Node's own, and not there in the browser.`,
+      );
       return;
     }
     this.#finish('crashed', `A worker failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -57,6 +57,9 @@ export const FORBIDDEN_GLOBALS = [
   'ServiceWorkerContainer',
   'ServiceWorkerRegistration',
   'ShadowRealm',
+  // A browser worker's own end: self.close() stopped the thread without a word to the page, and the run
+  // waited for it until its time limit
+  'close',
   // Node: a CommonJS require, should one be around
   'require',
   'module',

@@ -411,6 +411,29 @@ function main() {
   });
 });
 
+describe('a program that ends its own worker', () => {
+  // process.exit() in a worker_thread ends the worker with no 'error' event: the run used to wait for the
+  // thread until its time limit ("Stopped by the time limit"), saying nothing of the exit.
+  for (const [where, body] of [
+    ['main', 'console.log("bye");\n  (globalThis as any).process.exit(3);\n  console.log("not printed");'],
+    ['a spawned thread', 'spawn(() => { console.log("bye"); (globalThis as any).process.exit(3); }).join();\n  console.log("not printed");'],
+    ['main, through process.reallyExit', 'console.log("bye");\n  (globalThis as any).process.reallyExit(3);'],
+  ] as const) {
+    it(`process.exit in ${where} ends the run at once, saying so, and the next run works`, async () => {
+      const exited = await run(`import { spawn } from "weft/thread";
+function main() {
+  ${body}
+}
+`);
+      expect(exited.outcome.status).toBe('panic');
+      expect(exited.outcome.message).toMatch(/^(thread 'main'|thread 2) ended the program with process\.exit\(3\)/);
+      expect(exited.lines).toEqual(['bye']);
+      await expectNextRunWorks();
+      await expectNoWorkerLeft();
+    });
+  }
+});
+
 describe('smaller faults', () => {
   it('throwing an object whose toString throws is the program\'s panic, not a crash of weft', async () => {
     const odd = await run(`function main() {
