@@ -434,6 +434,37 @@ function main() {
   }
 });
 
+describe('an async task that never stops yielding', () => {
+  // The executor ran its queue until empty: a task that always yields again kept it going for good, so an
+  // async main that had returned (and printed its last line) ran on until the time limit.
+  it('the program ends when async main returns, as a Tokio runtime does, and the spinning task is dropped', async () => {
+    const spun = await run(`import { spawn, sleep, yieldNow } from "weft/task";
+async function main() {
+  spawn(async () => { while (true) { await yieldNow(); } });
+  await sleep(5);
+  console.log("end of main");
+}
+`);
+    expect(spun.outcome.status).toBe('ok');
+    expect(spun.lines).toEqual(['end of main']);
+    await expectNextRunWorks();
+  });
+
+  it('a task awaiting spawnBlocking is woken while another spins (finished blocking threads are looked at between polls)', async () => {
+    const spun = await run(`import { spawn, spawnBlocking, yieldNow } from "weft/task";
+import { sleep } from "weft/thread";
+async function main() {
+  spawn(async () => { while (true) { await yieldNow(); } });
+  // The blocking thread finishes after the spinner started.
+  const v = await spawnBlocking(() => { sleep(50); return 6 * 7; });
+  console.log("blocking gave", v);
+}
+`);
+    expect(spun.outcome.status).toBe('ok');
+    expect(spun.lines).toEqual(['blocking gave 42']);
+  });
+});
+
 describe('smaller faults', () => {
   it('throwing an object whose toString throws is the program\'s panic, not a crash of weft', async () => {
     const odd = await run(`function main() {
