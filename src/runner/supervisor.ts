@@ -93,6 +93,11 @@ const SETTLE_WAIT_MS = 100;
 /** How long to wait for console lines other threads are still writing when main has returned. */
 const DRAIN_MS = 500;
 /**
+ * How long after main's call is over ('main-ended') its 'main-result' may take before the run ends without
+ * it: a Promise or timer callback that loops after main returned kept the run going until its time limit.
+ */
+const MAIN_RESULT_GRACE_MS = 1500;
+/**
  * How often the supervisor takes console lines from the run's ring, and how
  * much it takes at once (output-ring.ts): bounded, so a program that prints
  * in a tight loop leaves the page's thread free most of the time.
@@ -169,6 +174,9 @@ class Run implements RunHandle, WorkerOwner {
   /** Each thread worker's index in the idle-worker region (the main worker has none). */
   readonly #workerIndex = new Map<PooledWorker, number>();
   #mainWorker: PooledWorker | undefined;
+  /** Ends the run with main's result if its 'main-result' does not come (MAIN_RESULT_GRACE_MS). */
+  #mainEndedTimer: ReturnType<typeof setTimeout> | undefined;
+  #mainResultTaken = false;
   readonly #started = performance.now();
   #pump: ReturnType<typeof setInterval>;
   /** A look at the console lines sooner than the next PUMP_MS, because the last one left lines behind. */
@@ -327,6 +335,13 @@ class Run implements RunHandle, WorkerOwner {
       case 'main-result':
         if (worker === this.#mainWorker) this.#mainReturned(message.result);
         return;
+      case 'main-ended':
+        // main-result normally follows in a few ms; a program whose callbacks keep main's event loop busy holds it back.
+        if (worker === this.#mainWorker && this.#mainEndedTimer === undefined) {
+          const result = message.result;
+          this.#mainEndedTimer = setTimeout(() => this.#mainReturned(result), MAIN_RESULT_GRACE_MS);
+        }
+        return;
       case 'program':
         this.#program = message.program;
         this.#compiled.keep(this.#source, message.program);
@@ -460,7 +475,9 @@ class Run implements RunHandle, WorkerOwner {
   }
 
   #mainReturned(result: MainResult): void {
-    if (this.#over) return;
+    if (this.#over || this.#mainResultTaken) return;
+    this.#mainResultTaken = true;
+    clearTimeout(this.#mainEndedTimer);
     const finish = () => {
       const { status, message, events } = mainEnd(result, formatMs(performance.now() - this.#started));
       if (status === 'ok') this.#value = result.value;
@@ -509,6 +526,7 @@ class Run implements RunHandle, WorkerOwner {
     this.#over = true;
     clearTimeout(this.#timer);
     clearTimeout(this.#retry);
+    clearTimeout(this.#mainEndedTimer);
     this.#waitingSpawns.length = 0;
     // A run that ended on its own: its workers come to rest at the stop flag and may serve the program's next
     // run. Any other end: they may be in the middle of the program, and are ended now.

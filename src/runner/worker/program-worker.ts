@@ -268,6 +268,11 @@ async function serveMain(port: WorkerPort, message: Extract<ToWorker, { kind: 'm
     status = 'panic';
     error = readerError(thrown, ctx);
   }
+  // Said now, before waiting for the event loop below, which a program's callbacks can keep busy for good.
+  const ended: MainResult = { status, outputSeqEnd: Atomics.load(memory.i32, H.outputSeq) };
+  if (error !== undefined) ended.error = error;
+  else if (value !== undefined) ended.value = value;
+  port.post({ kind: 'main-ended', result: ended });
   // Two turns of the event loop first, so a Promise main rejected and
   // nobody handled is reported (reportUnhandledRejection) before the cut:
   // Chromium dispatches 'unhandledrejection' from a task it posts after

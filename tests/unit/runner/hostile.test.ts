@@ -465,6 +465,38 @@ async function main() {
   });
 });
 
+describe("callbacks that keep main's event loop busy after main returned", () => {
+  // main's result was sent after two turns of its thread's event loop, which a looping Promise or timer callback
+  // never gives: the run printed main's last line and went on until its time limit.
+  for (const [what, line] of [
+    ['a Promise callback that queues itself', 'const spin = () => { Promise.resolve().then(spin); };\n  spin();'],
+    ['a microtask that queues itself', 'queueMicrotask(function again() { queueMicrotask(again); });'],
+    ['a timer callback that loops', 'setTimeout(() => { while (true) {} }, 0);'],
+  ] as const) {
+    it(`${what}: the program ends with main, as a Rust process does, and the next run works`, async () => {
+      const spun = await run(`function main() {
+  ${line}
+  console.log("end of main");
+}
+`);
+      expect(spun.outcome.status).toBe('ok');
+      expect(spun.lines).toEqual(['end of main']);
+      await expectNextRunWorks();
+    });
+  }
+
+  it("a panic in main is still reported as main's, with its line", async () => {
+    const spun = await run(`function main() {
+  queueMicrotask(function again() { queueMicrotask(again); });
+  throw new Error("main gave up");
+}
+`);
+    expect(spun.outcome.status).toBe('panic');
+    expect(spun.errors[0]!.message).toContain('main gave up');
+    expect(spun.errors[0]!.location?.line).toBe(3);
+  });
+});
+
 describe('smaller faults', () => {
   it('throwing an object whose toString throws is the program\'s panic, not a crash of weft', async () => {
     const odd = await run(`function main() {
