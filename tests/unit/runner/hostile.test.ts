@@ -520,6 +520,35 @@ function main() {
     expect(odd.errors.map((e) => e.message).join('\n')).toContain('reading it threw Error: nope');
   });
 
+  it('a thrown Proxy whose traps throw is a panic at the throw, in main and in a thread, not a failure of the runner', async () => {
+    const odd = await run(`import { spawn } from "weft/thread";
+const hostile = () => new Proxy({}, { get() { throw new Error("get trap"); }, getPrototypeOf() { throw new Error("proto trap"); } });
+function main() {
+  const h = spawn(() => { throw hostile(); });
+  try { h.join(); } catch (e) { console.log("joined:", (e as Error).message); }
+  throw hostile();
+}
+`);
+    expect(odd.outcome.status).toBe('panic');
+    expect(odd.lines).toEqual(["joined: (a thrown value whose text could not be read: reading it threw Error: proto trap)"]);
+    const mains = odd.errors.filter((e) => e.thread === 'main');
+    expect(mains.map((e) => [e.message, e.location?.line])).toEqual([
+      ["thread 'main' panicked: (a thrown value whose text could not be read: reading it threw Error: proto trap)", 6],
+    ]);
+    await expectNextRunWorks();
+  });
+
+  it("an Error whose name getter throws is a panic with its own message, named Error", async () => {
+    const odd = await run(`class Odd extends Error { get name(): string { throw new Error("no name"); } }
+function main() {
+  throw new Odd("the real message");
+}
+`);
+    expect(odd.outcome.status).toBe('panic');
+    expect(odd.errors[0]!.name).toBe('Error');
+    expect(odd.errors[0]!.message).toBe("thread 'main' panicked: the real message");
+  });
+
   it('an unhandled rejection reaches the output, with its line, and the run goes on', async () => {
     const rejected = await run(`import { sleep } from "weft/thread";
 function main() {
