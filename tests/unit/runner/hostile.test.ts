@@ -549,6 +549,21 @@ function main() {
     expect(odd.errors[0]!.message).toBe("thread 'main' panicked: the real message");
   });
 
+  it('a thread that is sent its own JoinHandle and joins it panics at once, as Rust\'s join fails with EDEADLK', async () => {
+    const self = await run(`import { spawn } from "weft/thread";
+import { mpsc } from "weft/sync";
+function main() {
+  const [tx, rx] = mpsc.channel<any>();
+  const [dtx, drx] = mpsc.channel<string>();
+  const h = spawn(() => { const me = rx.recv(); try { me.join(); dtx.send("joined itself"); } catch (e) { dtx.send((e as Error).message); } });
+  tx.send(h);
+  console.log(drx.recv());
+}
+`);
+    expect(self.outcome.status).toBe('ok');
+    expect(self.lines).toEqual(['thread 2 tried to join itself, and would wait for its own end for ever (Rust\'s join() fails here with "Resource deadlock avoided")']);
+  });
+
   it('an unhandled rejection reaches the output, with its line, and the run goes on', async () => {
     const rejected = await run(`import { sleep } from "weft/thread";
 function main() {
