@@ -68,6 +68,19 @@ export interface PanicPayload {
   location: SourceLocation | undefined;
 }
 
+/**
+ * A panic's message is shown whole up to this many characters, under a console line's 5,000 (runner/output-ring.ts, which
+ * would cut a thread's panic line again, thread name and all):
+ * a 50 MB message (throw new Error("x".repeat(5e7))) took the CLI minutes to pass on and print. The value
+ * itself is not cut: a joiner's ThreadPanic.payload and a catch in the program see all of it.
+ */
+const MAX_MESSAGE_CHARS = 4_000;
+const MAX_NAME_CHARS = 200;
+
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)} … (${text.length - max} more characters not shown)`;
+}
+
 /** V8's TypeError for a write to something frozen or sealed: a run's built-ins are (runner/worker/lockdown.ts). */
 const FROZEN_WRITE = /^Cannot (assign to read only property|add property|define property|redefine property)\b/;
 const FROZEN_NOTE = " (if it is one of JavaScript's built-ins, such as Array.prototype, Atomics or Object.prototype: those are read-only while a program runs in this book, as weft relies on them)";
@@ -103,7 +116,7 @@ function thrownPayload(error: unknown, context: ThreadContext): PanicPayload {
     const stack = describeThrown(() => error_.stack, '', '');
     // Written to an object of the program's own that it froze, or to a built-in: the note says which may be why.
     if (name === 'TypeError' && FROZEN_WRITE.test(message)) message += FROZEN_NOTE;
-    return { name, message, thread, location: context.locate(stack || undefined) };
+    return { name: cut(name, MAX_NAME_CHARS), message: cut(message, MAX_MESSAGE_CHARS), thread, location: context.locate(stack || undefined) };
   }
   // A thrown string, number or object has no stack: where it was thrown is what `thrown` kept.
   const at = lastThrown !== undefined && lastThrown.value === error ? lastThrown.stack : undefined;
@@ -113,7 +126,12 @@ function thrownPayload(error: unknown, context: ThreadContext): PanicPayload {
     false,
   );
   const text = () => (plain ? (JSON.stringify(error) ?? String(error)) : String(error));
-  return { name: 'Error', message: describeThrown(text, '(a thrown value that cannot be shown)'), thread, location: at === undefined ? undefined : context.locate(at) };
+  return {
+    name: 'Error',
+    message: cut(describeThrown(text, '(a thrown value that cannot be shown)'), MAX_MESSAGE_CHARS),
+    thread,
+    location: at === undefined ? undefined : context.locate(at),
+  };
 }
 
 /** `read()`, or `otherwise` when reading throws (a Proxy's trap, a getter). */

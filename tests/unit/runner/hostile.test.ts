@@ -564,6 +564,24 @@ function main() {
     expect(self.lines).toEqual(['thread 2 tried to join itself, and would wait for its own end for ever (Rust\'s join() fails here with "Resource deadlock avoided")']);
   });
 
+  it('a panic with a 5 MB message is cut like a console line, in a thread and in main, and a catch still has all of it', async () => {
+    const huge = await run(`import { spawn, ThreadPanic } from "weft/thread";
+function main() {
+  const h = spawn(() => { throw new Error("t".repeat(5_000_000)); });
+  try { h.join(); } catch (e) { console.log("caught a payload of", String((e as ThreadPanic).payload).length); }
+  throw new Error("m".repeat(5_000_000));
+}
+`);
+    expect(huge.outcome.status).toBe('panic');
+    expect(huge.lines).toEqual(['caught a payload of 5000000']);
+    expect(huge.errors.map((e) => e.thread)).toEqual(['thread 2', 'main']);
+    for (const error of huge.errors) {
+      expect(error.message.length).toBeLessThan(MAX_LINE_CHARS + 200);
+      expect(error.message).toMatch(/ … \(4996000 more characters not shown\)$/);
+    }
+    expect(huge.errors[1]!.location?.line).toBe(5);
+  });
+
   it('an unhandled rejection reaches the output, with its line, and the run goes on', async () => {
     const rejected = await run(`import { sleep } from "weft/thread";
 function main() {
