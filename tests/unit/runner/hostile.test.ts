@@ -582,6 +582,22 @@ function main() {
     expect(huge.errors[1]!.location?.line).toBe(5);
   });
 
+  it("console's format specifiers are applied, as in browsers and Node (console.timeEnd writes through them)", async () => {
+    const formatted = await run(`function main() {
+  console.log("%d of %s done (%i%%)", 3, "them", 42.9);
+  console.log("%o and %c styled", { a: [1, "x"] }, "color: red");
+  console.log("no args %d");
+  console.log("extra %s", "a", "b", 5);
+  console.log("100%", "sure");
+  console.time("t");
+  console.timeEnd("t");
+}
+`);
+    expect(formatted.outcome.status).toBe('ok');
+    expect(formatted.lines.slice(0, 5)).toEqual(['3 of them done (42%)', '{ a: [1, "x"] } and  styled', 'no args %d', 'extra a b 5', '100% sure']);
+    expect(formatted.lines[5]).toMatch(/^t: [\d.]+m?s$/);
+  });
+
   it('an unhandled rejection reaches the output, with its line, and the run goes on', async () => {
     const rejected = await run(`import { sleep } from "weft/thread";
 function main() {
