@@ -188,10 +188,23 @@ function makeContext(
 const consoleStreams = ['log', 'info', 'warn', 'error', 'debug'] as const;
 
 /** Routes the reader's console calls to the supervisor, labelled with this thread. */
-function captureConsole(host: Host): void {
+function captureConsole(ctx: ThreadContext): void {
+  const host = ctx.host;
   for (const stream of consoleStreams) {
     console[stream] = (...args: unknown[]) => host.output(stream, formatArgs(args));
   }
+  // The platform's console.trace printed the whole stack: weft's and the runner's frames (their file paths) and the
+  // program's at its compiled name (main.ts). Only the program's frames, at the reader's lines.
+  console.trace = (...args: unknown[]) => {
+    const frames: string[] = [];
+    for (const line of (new Error().stack ?? '').split('\n').slice(2)) {
+      const at = ctx.locate(line);
+      if (at === undefined) continue;
+      const name = /^\s*at (?:async )?(?:Object\.)?([^\s(]+) \(/.exec(line)?.[1];
+      frames.push(`    at ${name !== undefined && name !== 'eval' && !name.startsWith('__weft') ? `${name} ` : ''}(line ${at.line}, column ${at.column})`);
+    }
+    host.output('error', [`Trace${args.length > 0 ? `: ${formatArgs(args)}` : ''}`, ...frames].join('\n'));
+  };
 }
 
 function readerError(error: unknown, ctx: ThreadContext) {
@@ -237,7 +250,7 @@ async function serveMain(port: WorkerPort, message: Extract<ToWorker, { kind: 'm
   const threadId = allocateThread(memory, 'main');
   const ctx = makeContext(port, memory, idleWorkers, program, threadId, 'main');
   enterThread(ctx);
-  captureConsole(ctx.host);
+  captureConsole(ctx);
   let status: MainResult['status'] = 'ok';
   let error: MainResult['error'];
   let value: unknown;
@@ -342,7 +355,7 @@ async function serveRun(port: WorkerPort, message: Extract<ToWorker, { kind: 'jo
     const name = threadName(memory, request.threadId);
     const ctx = makeContext(port, memory, idleWorkers, program, request.threadId, name);
     enterThread(ctx);
-    captureConsole(ctx.host);
+    captureConsole(ctx);
     let exports: ProgramExports;
     try {
       if (factory === undefined) throw loadError;

@@ -598,6 +598,23 @@ function main() {
     expect(formatted.lines[5]).toMatch(/^t: [\d.]+m?s$/);
   });
 
+  it("console.trace shows the program's own frames at the reader's lines, not weft's or the runner's", async () => {
+    const traced = await run(`import { spawn } from "weft/thread";
+function inner() {
+  console.trace("here", 5);
+}
+function main() {
+  inner();
+  spawn(() => inner()).join();
+}
+`);
+    expect(traced.outcome.status).toBe('ok');
+    expect(traced.lines).toEqual([
+      'Trace: here 5\n    at inner (line 3, column 11)\n    at main (line 6, column 3)',
+      'Trace: here 5\n    at inner (line 3, column 11)\n    at (line 7, column 15)',
+    ]);
+  });
+
   it('an unhandled rejection reaches the output, with its line, and the run goes on', async () => {
     const rejected = await run(`import { sleep } from "weft/thread";
 function main() {
