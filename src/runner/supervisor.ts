@@ -92,6 +92,8 @@ const SETTLE_WAIT_MS = 100;
 
 /** How long to wait for console lines other threads are still writing when main has returned. */
 const DRAIN_MS = 500;
+/** The longest a timer waits (setTimeout's 32-bit delay): a longer time limit is this one, about 24.8 days. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 /**
  * How long after main's call is over ('main-ended') its 'main-result' may take before the run ends without
  * it: a Promise or timer callback that loops after main returned kept the run going until its time limit.
@@ -213,7 +215,9 @@ class Run implements RunHandle, WorkerOwner {
     // the program is compiled and about to run ('program' below). Until
     // then a cold worker may still be loading the compiler (seconds, on a
     // slow machine or a dev server compiling modules on first request).
-    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    // At most what a timer can wait: setTimeout fires at once past 2^31 - 1 ms (a --timeout of 1e11 ended every run
+    // at its start, as "the runner took longer than 60 s to start the program", whatever the program did).
+    this.#timeoutMs = Math.min(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, MAX_TIMER_MS);
     this.#timer = setTimeout(
       () => this.#finish('timeout', `Stopped: the runner took longer than ${formatMs(STARTUP_LIMIT_MS)} to start the program.`),
       Math.max(STARTUP_LIMIT_MS, this.#timeoutMs),

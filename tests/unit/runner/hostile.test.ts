@@ -615,6 +615,15 @@ function main() {
     ]);
   });
 
+  it('a time limit past what a timer can wait (1e11 ms) is the longest one, not an end at once', async () => {
+    const long = await run(`function main() {
+  console.log("ran");
+}
+`, { timeoutMs: 1e11 });
+    expect(long.outcome.status).toBe('ok');
+    expect(long.lines).toEqual(['ran']);
+  });
+
   it('an unhandled rejection reaches the output, with its line, and the run goes on', async () => {
     const rejected = await run(`import { sleep } from "weft/thread";
 function main() {
