@@ -2,11 +2,15 @@
  * Hostile and careless answers to an exercise: whatever a program returns is
  * the program's doing, so the checks' helpers must render and compare it
  * without themselves failing, and the grader must not call it "a bug in the
- * exercise".
+ * exercise". And what a careless reader types as a seed.
  */
 import { describe, expect, it } from 'vitest';
 import { multisetDiff, sameData, show } from '../../../src/exercises/checks-api.ts';
 import { gradeExercise, summary } from '../support/grade-exercise.ts';
+import { runCli } from '../support/cli.ts';
+import { tempDir } from '../support/temp-dir.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 describe('the checks API takes any data a program returns', () => {
   const cyclic: unknown[] = [1];
@@ -62,4 +66,19 @@ function main() {
   expect(result.checks[0]!.status, lines.join('\n')).toBe('failed');
   expect(result.checks[0]!.message).toContain('[Circular]');
   for (const check of result.checks) expect(check.reason, lines.join('\n')).not.toBe('check-threw');
+});
+
+describe('seeds a careless reader types', () => {
+  // Number('') is 0: `--seed ""` (an empty shell variable) ran under seed 0 without a word; '0x10' and '1e3' ran too.
+  for (const seed of ['', '0x10', '1e3', '-1']) {
+    it(`weft run --seed=${JSON.stringify(seed)} is refused, naming what a seed is`, () => {
+      const dir = tempDir('weft-seed-');
+      const file = join(dir, 'p.ts');
+      writeFileSync(file, 'function main() {\n  console.log("ran");\n}\n');
+      const result = runCli(['run', file, `--seed=${seed}`]);
+      expect(result.code).toBe(64);
+      expect(result.stdout).not.toContain('ran');
+      expect(result.stderr).toContain('--seed needs a whole number from 0 to 4294967295');
+    });
+  }
 });
