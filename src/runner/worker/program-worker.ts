@@ -30,13 +30,29 @@ import { writeOutput, writePanic } from '../output-ring.ts';
 import { claimRefill, handToIdle, offerIdle, waitForThread } from '../idle-workers.ts';
 import type { FromWorker, MainResult, ProgramPayload, ToWorker } from '../protocol.ts';
 import { resetRunLocals } from '../../weft/runtime/run-local.ts';
-import { cancelPendingCallbacks } from './lockdown.ts';
+import { cancelPendingCallbacks, keep, restoreGlobals } from './lockdown.ts';
 
 /** The file name stack frames show for the reader's program (the compile step's sourceURL). */
 export const PROGRAM_URL = 'main.ts';
 
 /** Each module a program may import (compile/weft-modules.ts: the compile step accepts the same list), by its specifier. */
 const implementations: Record<WeftModule, object> = { 'weft/thread': threadModule, 'weft/sync': syncModule, 'weft/task': taskModule, 'weft/par': parModule };
+
+// What a program can reach of weft and change: its classes (their statics and prototypes) and the objects it exports
+// (mpsc, Ordering, …), with theirs one level down. Put back after each run with the globals (lockdown.ts,
+// restoreGlobals): a run that wrapped Mutex.prototype.lock left the wrapper in the worker, and the program's next run
+// there wrapped it again (each lock printed its line once more per run).
+{
+  const seen = new Set<unknown>();
+  const keepExport = (value: unknown, depth: number) => {
+    if ((typeof value !== 'object' && typeof value !== 'function') || value === null || seen.has(value)) return;
+    seen.add(value);
+    keep(value);
+    if (typeof value === 'function' && typeof value.prototype === 'object' && value.prototype !== null) keep(value.prototype);
+    if (depth > 0) for (const inner of Object.values(value)) keepExport(inner, depth - 1);
+  };
+  for (const module of Object.values(implementations)) for (const value of Object.values(module)) keepExport(value, 1);
+}
 
 /**
  * The weft modules a program may import. Each is wrapped so that importing a
@@ -448,6 +464,7 @@ export function handleMessage(raw: WorkerPort, message: ToWorker): void {
       // Nothing of this run may fire in the next one, or keep its memory alive while this worker waits; the next
       // run starts as a fresh worker would (no task running, channel numbers from 1, no par registry…).
       cancelPendingCallbacks();
+      restoreGlobals();
       resetRunLocals();
       attachTrace(undefined);
       busy = false;

@@ -497,6 +497,42 @@ describe("callbacks that keep main's event loop busy after main returned", () =>
   });
 });
 
+describe("a run's changes to globals and to weft's classes do not reach the program's next run", () => {
+  // A worker serves the program's next run (worker-pool.ts): a global the program set, a Math.random it replaced and
+  // a wrapper it put on Mutex.prototype.lock were still there, so each run of the same program printed something else.
+  it('the same program prints the same thing on every run, in main and in a thread', async () => {
+    const source = `import { Mutex, mpsc } from "weft/sync";
+import { spawn } from "weft/thread";
+function bump(): string {
+  const g = globalThis as any;
+  g.leftover = (g.leftover ?? 0) + 1;
+  const lock = Mutex.prototype.lock;
+  (Mutex.prototype as any).lock = function (this: any) { g.locks = (g.locks ?? 0) + 1; return lock.call(this); };
+  (mpsc as any).extra = ((mpsc as any).extra ?? 0) + 1;
+  Math.random = () => 0.5;
+  new Mutex(0).lock();
+  return \`leftover \${g.leftover}, locks \${g.locks}, mpsc.extra \${(mpsc as any).extra}\`;
+}
+function main() {
+  console.log("main:", bump());
+  console.log("thread:", spawn(() => bump()).join());
+}
+`;
+    const outputs: string[][] = [];
+    for (let i = 0; i < 3; i++) {
+      const again = await run(source);
+      expect(again.outcome.status).toBe('ok');
+      outputs.push(again.lines);
+    }
+    expect(outputs).toEqual(Array(3).fill(['main: leftover 1, locks 1, mpsc.extra 1', 'thread: leftover 1, locks 1, mpsc.extra 1']));
+    const random = await run(`function main() {
+  console.log(Math.random() === 0.5 ? "replaced" : "fresh");
+}
+`);
+    expect(random.lines).toEqual(['fresh']);
+  });
+});
+
 describe('smaller faults', () => {
   it('throwing an object whose toString throws is the program\'s panic, not a crash of weft', async () => {
     const odd = await run(`function main() {
