@@ -224,7 +224,8 @@ async function main(): Promise<void> {
   }
   const options: RunOptions = timeoutMs === undefined ? {} : { timeoutMs };
   if (values.seed !== undefined) {
-    const seed = Number(values.seed);
+    // Digits only: Number() read '' as seed 0 (a run under a seed the reader never asked for) and '0x10' or '1e3' as others.
+    const seed = /^\d+$/.test(values.seed) ? Number(values.seed) : NaN;
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) fail(`weft: --seed needs a whole number from 0 to 4294967295, got '${values.seed}'`);
     options.seed = seed;
   }

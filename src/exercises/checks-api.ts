@@ -215,34 +215,57 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${count(n)} ${n === 1 ? one : many}`;
 }
 
-/** A short rendering of plain data for messages: [1, 2, 3], "a", { x: 1 }; long arrays are cut. */
+/**
+ * A short rendering of plain data for messages: [1, 2, 3], "a", { x: 1 }; long arrays are cut.
+ * Whatever a program returned must render, as it is the program's doing and not the check's: a cycle
+ * ([Circular]), a BigInt (5n), a Map, a Set, a typed array or a buffer (an array that contains itself
+ * once made the check fail as "a bug in the exercise").
+ */
 export function show(value: unknown, max = 12): string {
-  if (Array.isArray(value)) {
-    const items = value.slice(0, max).map((v) => show(v, max));
-    if (value.length > max) items.push(`… ${value.length - max} more`);
-    return `[${items.join(', ')}]`;
-  }
+  return showWithin(value, max, []);
+}
+
+function showWithin(value: unknown, max: number, within: object[]): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (value === undefined) return 'undefined';
   if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
-  if (value !== null && typeof value === 'object') {
-    return `{ ${Object.entries(value)
-      .slice(0, max)
-      .map(([k, v]) => `${k}: ${show(v, max)}`)
-      .join(', ')} }`;
+  if (typeof value === 'bigint') return `${value}n`;
+  if (value === null || typeof value !== 'object') return String(value);
+  if (within.includes(value)) return '[Circular]';
+  const inner = (v: unknown) => showWithin(v, max, [...within, value]);
+  const list = (items: unknown[], length: number, render: (v: unknown) => string = inner) => {
+    const shown = items.slice(0, max).map(render);
+    if (length > max) shown.push(`… ${length - max} more`);
+    return shown.join(', ');
+  };
+  if (Array.isArray(value)) return `[${list(value.slice(0, max), value.length)}]`;
+  if (value instanceof Map) return `Map { ${list([...value].slice(0, max), value.size, (e) => { const [k, v] = e as [unknown, unknown]; return `${inner(k)} => ${inner(v)}`; })} }`;
+  if (value instanceof Set) return `Set { ${list([...value].slice(0, max), value.size)} }`;
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    const items = Array.from((value as unknown as ArrayLike<unknown>) ?? []).slice(0, max);
+    return `${value.constructor.name} [${list(items, (value as unknown as ArrayLike<unknown>).length)}]`;
   }
-  return String(value);
+  if (value instanceof ArrayBuffer || (typeof SharedArrayBuffer === 'function' && value instanceof SharedArrayBuffer)) {
+    return `${value.constructor.name} (${plural(value.byteLength, 'byte')})`;
+  }
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
+  return `{ ${Object.entries(value)
+    .slice(0, max)
+    .map(([k, v]) => `${k}: ${inner(v)}`)
+    .join(', ')} }`;
 }
 
-/** Deep equality of plain data (what comes back from a run), for comparing with a reference. */
-export function sameData(a: unknown, b: unknown): boolean {
+/** Deep equality of plain data (what comes back from a run), for comparing with a reference; a value that contains itself is equal only to itself. */
+export function sameData(a: unknown, b: unknown, within: object[] = []): boolean {
   if (Object.is(a, b)) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (within.includes(a)) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   const ka = Object.keys(a);
   const kb = Object.keys(b);
   if (ka.length !== kb.length) return false;
-  return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  const inner = [...within, a];
+  return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], inner));
 }
 
 /**
@@ -250,7 +273,14 @@ export function sameData(a: unknown, b: unknown): boolean {
  * items `actual` lacks and items it has too many of. Both empty: the same.
  */
 export function multisetDiff<T>(actual: readonly T[], expected: readonly T[]): { missing: T[]; extra: T[] } {
-  const key = (v: T) => JSON.stringify(v) ?? 'undefined';
+  // JSON where it can (a program's item that contains itself, or a BigInt, has none: its rendering then).
+  const key = (v: T) => {
+    try {
+      return JSON.stringify(v) ?? 'undefined';
+    } catch {
+      return `\u0000${show(v, Infinity)}`;
+    }
+  };
   const remaining = new Map<string, { value: T; n: number }>();
   for (const v of expected) {
     const entry = remaining.get(key(v));

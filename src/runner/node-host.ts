@@ -38,6 +38,8 @@ export function createNodeWorker(heapLimitMb = THREAD_HEAP_LIMIT_MB): WorkerHand
   const worker = new Worker(entry, { resourceLimits: { maxOldGenerationSizeMb: heapLimitMb, maxYoungGenerationSizeMb: Math.max(4, Math.floor(heapLimitMb / 16)) } });
   // A standby or idle worker must not keep the process alive.
   worker.unref();
+  // Set by terminate: the 'exit' that follows is the supervisor's doing, not the program's.
+  let terminated = false;
   return {
     post: (message: ToWorker, transfer: Transferable[] = []) => worker.postMessage(message, transfer as never),
     onMessage: (listener) => worker.on('message', (message: FromWorker) => listener(message)),
@@ -45,7 +47,13 @@ export function createNodeWorker(heapLimitMb = THREAD_HEAP_LIMIT_MB): WorkerHand
       worker.on('error', (error: NodeJS.ErrnoException) =>
         listener(error?.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new WorkerOutOfMemory(heapLimitMb) : error),
       ),
-    terminate: () => void worker.terminate(),
+    // A program's process.exit() (or reallyExit) ends the worker with no 'error': without this the run waited
+    // for the thread until its time limit.
+    onExit: (listener) => worker.on('exit', (code: number) => terminated || listener(code)),
+    terminate: () => {
+      terminated = true;
+      void worker.terminate();
+    },
   };
 }
 

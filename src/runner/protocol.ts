@@ -98,6 +98,14 @@ export type FromWorker =
   | { kind: 'program'; program: ProgramPayload }
   /** The main thread's end: what `main` (or the called export) did. */
   | { kind: 'main-result'; result: MainResult }
+  /**
+   * main's call is over, with this result: 'main-result' follows once the
+   * event loop has turned twice (to report a rejection nobody handled). A
+   * program that keeps this thread's event loop busy for good (a Promise or
+   * timer callback that loops) holds that back; the supervisor then ends the
+   * run with this result after a grace period, as Rust's process ends with main.
+   */
+  | { kind: 'main-ended'; result: MainResult }
   /** A spawn that found no idle worker: the supervisor gives it to the next one. */
   | { kind: 'spawn'; request: SpawnRequestPayload }
   /** Few workers are idle: the supervisor adds some (the spawner did not wait). */

@@ -27,7 +27,7 @@ import { createTrace } from '../weft/runtime/trace.ts';
 import { S, slot, threadIds, threadName, ThreadState } from '../weft/runtime/thread-table.ts';
 import { createOutputRing, nextToRead, readLines, readRemaining } from './output-ring.ts';
 import type { FromWorker, MainResult, ProgramPayload, SpawnRequestPayload } from './protocol.ts';
-import { MAX_WARM_WORKERS, PooledWorker, WorkerPool, type WorkerFactory, type WorkerOwner } from './worker-pool.ts';
+import { MAX_WARM_WORKERS, PooledWorker, WorkerExited, WorkerPool, type WorkerFactory, type WorkerOwner } from './worker-pool.ts';
 import { CompiledPrograms } from './compiled-programs.ts';
 import { collectTrace } from './run-trace.ts';
 import { formatMs, lineEvent, mainEnd, runOutcome } from './run-outcome.ts';
@@ -92,6 +92,13 @@ const SETTLE_WAIT_MS = 100;
 
 /** How long to wait for console lines other threads are still writing when main has returned. */
 const DRAIN_MS = 500;
+/** The longest a timer waits (setTimeout's 32-bit delay): a longer time limit is this one, about 24.8 days. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/**
+ * How long after main's call is over ('main-ended') its 'main-result' may take before the run ends without
+ * it: a Promise or timer callback that loops after main returned kept the run going until its time limit.
+ */
+const MAIN_RESULT_GRACE_MS = 1500;
 /**
  * How often the supervisor takes console lines from the run's ring, and how
  * much it takes at once (output-ring.ts): bounded, so a program that prints
@@ -169,6 +176,9 @@ class Run implements RunHandle, WorkerOwner {
   /** Each thread worker's index in the idle-worker region (the main worker has none). */
   readonly #workerIndex = new Map<PooledWorker, number>();
   #mainWorker: PooledWorker | undefined;
+  /** Ends the run with main's result if its 'main-result' does not come (MAIN_RESULT_GRACE_MS). */
+  #mainEndedTimer: ReturnType<typeof setTimeout> | undefined;
+  #mainResultTaken = false;
   readonly #started = performance.now();
   #pump: ReturnType<typeof setInterval>;
   /** A look at the console lines sooner than the next PUMP_MS, because the last one left lines behind. */
@@ -205,7 +215,9 @@ class Run implements RunHandle, WorkerOwner {
     // the program is compiled and about to run ('program' below). Until
     // then a cold worker may still be loading the compiler (seconds, on a
     // slow machine or a dev server compiling modules on first request).
-    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    // At most what a timer can wait: setTimeout fires at once past 2^31 - 1 ms (a --timeout of 1e11 ended every run
+    // at its start, as "the runner took longer than 60 s to start the program", whatever the program did).
+    this.#timeoutMs = Math.min(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, MAX_TIMER_MS);
     this.#timer = setTimeout(
       () => this.#finish('timeout', `Stopped: the runner took longer than ${formatMs(STARTUP_LIMIT_MS)} to start the program.`),
       Math.max(STARTUP_LIMIT_MS, this.#timeoutMs),
@@ -307,6 +319,14 @@ class Run implements RunHandle, WorkerOwner {
       this.#finish('out-of-memory', `Out of memory: ${this.#threadOn(worker)} used ${error.message}, the most a thread may use here, and was stopped.`);
       return;
     }
+    if (error instanceof WorkerExited) {
+      // Rust's std::process::exit ends the whole program at once; so does this, with a line that says so.
+      this.#finish(
+        'panic',
+        `${this.#threadOn(worker)} ended the program with process.exit(${error.code}). A program in this book ends when main returns (or panics); process.exit is Node's own, and not there in the browser.`,
+      );
+      return;
+    }
     this.#finish('crashed', `A worker failed: ${error instanceof Error ? error.message : String(error)}`);
   }
 
@@ -318,6 +338,13 @@ class Run implements RunHandle, WorkerOwner {
         return;
       case 'main-result':
         if (worker === this.#mainWorker) this.#mainReturned(message.result);
+        return;
+      case 'main-ended':
+        // main-result normally follows in a few ms; a program whose callbacks keep main's event loop busy holds it back.
+        if (worker === this.#mainWorker && this.#mainEndedTimer === undefined) {
+          const result = message.result;
+          this.#mainEndedTimer = setTimeout(() => this.#mainReturned(result), MAIN_RESULT_GRACE_MS);
+        }
         return;
       case 'program':
         this.#program = message.program;
@@ -452,7 +479,9 @@ class Run implements RunHandle, WorkerOwner {
   }
 
   #mainReturned(result: MainResult): void {
-    if (this.#over) return;
+    if (this.#over || this.#mainResultTaken) return;
+    this.#mainResultTaken = true;
+    clearTimeout(this.#mainEndedTimer);
     const finish = () => {
       const { status, message, events } = mainEnd(result, formatMs(performance.now() - this.#started));
       if (status === 'ok') this.#value = result.value;
@@ -501,6 +530,7 @@ class Run implements RunHandle, WorkerOwner {
     this.#over = true;
     clearTimeout(this.#timer);
     clearTimeout(this.#retry);
+    clearTimeout(this.#mainEndedTimer);
     this.#waitingSpawns.length = 0;
     // A run that ended on its own: its workers come to rest at the stop flag and may serve the program's next
     // run. Any other end: they may be in the middle of the program, and are ended now.

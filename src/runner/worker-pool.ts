@@ -25,7 +25,23 @@ export interface WorkerHandle {
   post(message: ToWorker, transfer?: Transferable[]): void;
   onMessage(listener: (message: FromWorker) => void): void;
   onError(listener: (error: unknown) => void): void;
+  /**
+   * Called when the worker ends by itself (not through `terminate`): in Node a
+   * program's `process.exit()` ends its worker without an error. Hosts where a
+   * worker cannot end itself (the browser, once lockdown.ts took `close`) leave it out.
+   */
+  onExit?(listener: (code: number) => void): void;
   terminate(): void;
+}
+
+/** A worker ended by itself, with `code` (`process.exit(code)` in a program, in Node). */
+export class WorkerExited extends Error {
+  readonly code: number;
+  constructor(code: number) {
+    super(`its worker ended with exit code ${code}`);
+    this.code = code;
+    this.name = 'WorkerExited';
+  }
 }
 
 export type WorkerFactory = () => WorkerHandle;
@@ -75,6 +91,15 @@ export class PooledWorker {
       this.atRest = false;
       this.owner?.failed(this, error);
       this.end();
+    });
+    // Ended under a run, or at rest in the pool: either way it must not be given a run again.
+    handle.onExit?.((code) => {
+      if (this.#ended) return;
+      this.atRest = false;
+      // Ended first: the run it served gives its workers back in failed(), and this one must not be kept.
+      const owner = this.owner;
+      this.end();
+      owner?.failed(this, new WorkerExited(code));
     });
   }
 

@@ -143,6 +143,13 @@ export class JoinHandle<T> extends MovableHandle implements Disposable {
   join(): T {
     this.assertUsable();
     if (this.#joined) throw new Error('this thread was already joined (a JoinHandle joins once, as join(self) does in Rust)');
+    // Its own handle, sent to it: the wait could never end (it was reported only once every thread was blocked).
+    const ctx = context();
+    if (this.#threadId === ctx.threadId) {
+      throw new Error(
+        `${threadLabel(ctx.threadId, ctx.name)} tried to join itself, and would wait for its own end for ever (Rust's join() fails here with "Resource deadlock avoided")`,
+      );
+    }
     this.#joined = true;
     yieldPoint();
     // Claimed in its slot too: the scope that spawned it may join it from another thread (Scope.joinAll).

@@ -178,6 +178,24 @@ test('one 50 MB line is shown cut, saying how much more there was', async ({ pag
   await answersClick(page);
 });
 
+// Main's panic message went whole to the page: with a 50 MB one the page did not answer a click for ~17 s after the
+// run had ended (measured with the book's build before the message was cut where the panic is read, weft/runtime/threads.ts).
+test('a panic with a 50 MB message: the page answers clicks, and shows the message cut, at its line', async ({ page }) => {
+  await page.goto(CHAPTER);
+  const ex = example(page, 1);
+  await runHostile(page, ex, `function main() {
+  throw new Error("x".repeat(50_000_000));
+}`);
+  await expect(status(ex)).toHaveText(/^Panicked/, { timeout: 30_000 });
+  await answersClick(page);
+  const errors = await ex.log.locator('.weft-log__error').allTextContents();
+  expect(errors).toHaveLength(1);
+  expect(errors[0]!.length).toBeLessThan(5000);
+  expect(errors[0]).toMatch(/x … \(49996000 more characters not shown\)/);
+  expect(errors[0]).toContain('line 2');
+  await expectNextRunWorks(page, ex);
+});
+
 test('a program that allocates without end: the page answers clicks, the time limit ends it, and the tab lives on', async ({ page }) => {
   await page.goto(CHAPTER);
   const ex = example(page, 1);

@@ -5,7 +5,46 @@
  */
 
 export function formatArgs(args: unknown[]): string {
-  return args.map((arg) => (typeof arg === 'string' ? arg : formatValue(arg, 0, new Set()))).join(' ');
+  const first = args[0];
+  if (typeof first === 'string' && args.length > 1 && first.includes('%')) return substitute(first, args.slice(1));
+  return args.map(plain).join(' ');
+}
+
+function plain(arg: unknown): string {
+  return typeof arg === 'string' ? arg : formatValue(arg, 0, new Set());
+}
+
+/**
+ * The console's format specifiers, as browsers and Node apply them: `console.log("%d of %s", 3, "them")`
+ * printed "%d of %s 3 them" (and console.timeEnd, which Node writes through console.log("%s: %s", …),
+ * printed "%s: %s t 0.007ms"). %s %d %i %f %o %O %j %c (its CSS dropped) and %%; arguments left over
+ * follow, separated by spaces, as without a format.
+ */
+function substitute(format: string, rest: unknown[]): string {
+  let next = 0;
+  const text = format.replace(/%[sdifoOjc%]/g, (spec) => {
+    if (spec === '%%') return '%';
+    if (next >= rest.length) return spec;
+    const arg = rest[next++];
+    switch (spec) {
+      case '%s':
+        return plain(arg);
+      case '%d':
+      case '%i': {
+        if (typeof arg === 'bigint') return `${arg}n`;
+        if (typeof arg === 'symbol' || (typeof arg === 'object' && arg !== null)) return 'NaN';
+        const n = Number(arg);
+        return String(spec === '%i' ? Math.trunc(n) : n);
+      }
+      case '%f':
+        return typeof arg === 'symbol' ? 'NaN' : String(parseFloat(String(arg)));
+      case '%c':
+        return '';
+      default:
+        return formatValue(arg, 0, new Set());
+    }
+  });
+  return [text, ...rest.slice(next).map(plain)].join(' ');
 }
 
 const MAX_DEPTH = 6;

@@ -57,6 +57,9 @@ export const FORBIDDEN_GLOBALS = [
   'ServiceWorkerContainer',
   'ServiceWorkerRegistration',
   'ShadowRealm',
+  // A browser worker's own end: self.close() stopped the thread without a word to the page, and the run
+  // waited for it until its time limit
+  'close',
   // Node: a CommonJS require, should one be around
   'require',
   'module',
@@ -328,6 +331,52 @@ function hardenIntrinsics(global: Record<string, unknown>): void {
   }
 }
 
+/**
+ * What the global object and the objects on it held once locked down, to put back after each run: a worker may serve
+ * the program's next run (worker-pool.ts), and there a global a run set (`globalThis.count = (globalThis.count ?? 0) + 1`)
+ * or a Math.random it replaced carried over, so the same program printed something else on each run (a Rust
+ * program starts in a fresh process each time).
+ */
+const kept: [object, Map<PropertyKey, PropertyDescriptor>][] = [];
+const { ownKeys, getOwnPropertyDescriptor, defineProperty, deleteProperty } = Reflect;
+const { get: keptGet, has: keptHas } = Map.prototype;
+
+/** Keeps `target` as it is now, to be put back after every run (restoreGlobals); program-worker.ts keeps weft's exports so. */
+export function keep(target: unknown): void {
+  if ((typeof target !== 'object' && typeof target !== 'function') || target === null) return;
+  const descriptors = new Map<PropertyKey, PropertyDescriptor>();
+  for (const key of ownKeys(target)) descriptors.set(key, getOwnPropertyDescriptor(target, key)!);
+  kept.push([target, descriptors]);
+}
+
+function sameDescriptor(a: PropertyDescriptor, b: PropertyDescriptor): boolean {
+  return a.value === b.value && a.get === b.get && a.set === b.set && a.writable === b.writable && a.enumerable === b.enumerable && a.configurable === b.configurable;
+}
+
+/** Puts the global object and the objects on it back as lockDown left them: what a run added is removed, what it replaced restored. */
+export function restoreGlobals(): void {
+  for (const [target, descriptors] of kept) {
+    for (const key of ownKeys(target)) {
+      const was = apply(keptGet, descriptors, [key]) as PropertyDescriptor | undefined;
+      try {
+        if (!apply(keptHas, descriptors, [key])) deleteProperty(target, key);
+        else if (!sameDescriptor(getOwnPropertyDescriptor(target, key)!, was!)) defineProperty(target, key, was!);
+      } catch {
+        // Made non-configurable by the program: it stays as it is (what the run changed, lockDown had left changeable).
+      }
+    }
+    for (const [key, was] of descriptors) {
+      if (getOwnPropertyDescriptor(target, key) === undefined) {
+        try {
+          defineProperty(target, key, was);
+        } catch {
+          // The object was frozen by the program: nothing can be put back.
+        }
+      }
+    }
+  }
+}
+
 export function lockDown(): void {
   const global = globalThis as unknown as Record<string, unknown>;
   for (const name of FORBIDDEN_GLOBALS) remove(global, name);
@@ -348,4 +397,13 @@ export function lockDown(): void {
   trackTimers(global);
   trackCallbacks(global);
   hardenIntrinsics(global);
+  keep(global);
+  // And what hangs off it that a program can still change (Date.prototype, Error, Intl, console, Math, …).
+  for (const key of ownKeys(global)) {
+    const value = getOwnPropertyDescriptor(global, key)?.value as unknown;
+    if ((typeof value !== 'object' && typeof value !== 'function') || value === null || value === global || Object.isFrozen(value)) continue;
+    keep(value);
+    const prototype = (value as { prototype?: unknown }).prototype;
+    if (typeof value === 'function' && typeof prototype === 'object' && prototype !== null && !Object.isFrozen(prototype)) keep(prototype);
+  }
 }

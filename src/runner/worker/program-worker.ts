@@ -30,13 +30,29 @@ import { writeOutput, writePanic } from '../output-ring.ts';
 import { claimRefill, handToIdle, offerIdle, waitForThread } from '../idle-workers.ts';
 import type { FromWorker, MainResult, ProgramPayload, ToWorker } from '../protocol.ts';
 import { resetRunLocals } from '../../weft/runtime/run-local.ts';
-import { cancelPendingCallbacks } from './lockdown.ts';
+import { cancelPendingCallbacks, keep, restoreGlobals } from './lockdown.ts';
 
 /** The file name stack frames show for the reader's program (the compile step's sourceURL). */
 export const PROGRAM_URL = 'main.ts';
 
 /** Each module a program may import (compile/weft-modules.ts: the compile step accepts the same list), by its specifier. */
 const implementations: Record<WeftModule, object> = { 'weft/thread': threadModule, 'weft/sync': syncModule, 'weft/task': taskModule, 'weft/par': parModule };
+
+// What a program can reach of weft and change: its classes (their statics and prototypes) and the objects it exports
+// (mpsc, Ordering, …), with theirs one level down. Put back after each run with the globals (lockdown.ts,
+// restoreGlobals): a run that wrapped Mutex.prototype.lock left the wrapper in the worker, and the program's next run
+// there wrapped it again (each lock printed its line once more per run).
+{
+  const seen = new Set<unknown>();
+  const keepExport = (value: unknown, depth: number) => {
+    if ((typeof value !== 'object' && typeof value !== 'function') || value === null || seen.has(value)) return;
+    seen.add(value);
+    keep(value);
+    if (typeof value === 'function' && typeof value.prototype === 'object' && value.prototype !== null) keep(value.prototype);
+    if (depth > 0) for (const inner of Object.values(value)) keepExport(inner, depth - 1);
+  };
+  for (const module of Object.values(implementations)) for (const value of Object.values(module)) keepExport(value, 1);
+}
 
 /**
  * The weft modules a program may import. Each is wrapped so that importing a
@@ -188,10 +204,23 @@ function makeContext(
 const consoleStreams = ['log', 'info', 'warn', 'error', 'debug'] as const;
 
 /** Routes the reader's console calls to the supervisor, labelled with this thread. */
-function captureConsole(host: Host): void {
+function captureConsole(ctx: ThreadContext): void {
+  const host = ctx.host;
   for (const stream of consoleStreams) {
     console[stream] = (...args: unknown[]) => host.output(stream, formatArgs(args));
   }
+  // The platform's console.trace printed the whole stack: weft's and the runner's frames (their file paths) and the
+  // program's at its compiled name (main.ts). Only the program's frames, at the reader's lines.
+  console.trace = (...args: unknown[]) => {
+    const frames: string[] = [];
+    for (const line of (new Error().stack ?? '').split('\n').slice(2)) {
+      const at = ctx.locate(line);
+      if (at === undefined) continue;
+      const name = /^\s*at (?:async )?(?:Object\.)?([^\s(]+) \(/.exec(line)?.[1];
+      frames.push(`    at ${name !== undefined && name !== 'eval' && !name.startsWith('__weft') ? `${name} ` : ''}(line ${at.line}, column ${at.column})`);
+    }
+    host.output('error', [`Trace${args.length > 0 ? `: ${formatArgs(args)}` : ''}`, ...frames].join('\n'));
+  };
 }
 
 function readerError(error: unknown, ctx: ThreadContext) {
@@ -237,7 +266,7 @@ async function serveMain(port: WorkerPort, message: Extract<ToWorker, { kind: 'm
   const threadId = allocateThread(memory, 'main');
   const ctx = makeContext(port, memory, idleWorkers, program, threadId, 'main');
   enterThread(ctx);
-  captureConsole(ctx.host);
+  captureConsole(ctx);
   let status: MainResult['status'] = 'ok';
   let error: MainResult['error'];
   let value: unknown;
@@ -268,6 +297,11 @@ async function serveMain(port: WorkerPort, message: Extract<ToWorker, { kind: 'm
     status = 'panic';
     error = readerError(thrown, ctx);
   }
+  // Said now, before waiting for the event loop below, which a program's callbacks can keep busy for good.
+  const ended: MainResult = { status, outputSeqEnd: Atomics.load(memory.i32, H.outputSeq) };
+  if (error !== undefined) ended.error = error;
+  else if (value !== undefined) ended.value = value;
+  port.post({ kind: 'main-ended', result: ended });
   // Two turns of the event loop first, so a Promise main rejected and
   // nobody handled is reported (reportUnhandledRejection) before the cut:
   // Chromium dispatches 'unhandledrejection' from a task it posts after
@@ -337,7 +371,7 @@ async function serveRun(port: WorkerPort, message: Extract<ToWorker, { kind: 'jo
     const name = threadName(memory, request.threadId);
     const ctx = makeContext(port, memory, idleWorkers, program, request.threadId, name);
     enterThread(ctx);
-    captureConsole(ctx.host);
+    captureConsole(ctx);
     let exports: ProgramExports;
     try {
       if (factory === undefined) throw loadError;
@@ -430,6 +464,7 @@ export function handleMessage(raw: WorkerPort, message: ToWorker): void {
       // Nothing of this run may fire in the next one, or keep its memory alive while this worker waits; the next
       // run starts as a fresh worker would (no task running, channel numbers from 1, no par registry…).
       cancelPendingCallbacks();
+      restoreGlobals();
       resetRunLocals();
       attachTrace(undefined);
       busy = false;

@@ -68,6 +68,19 @@ export interface PanicPayload {
   location: SourceLocation | undefined;
 }
 
+/**
+ * A panic's message is shown whole up to this many characters, under a console line's 5,000 (runner/output-ring.ts, which
+ * would cut a thread's panic line again, thread name and all):
+ * a 50 MB message (throw new Error("x".repeat(5e7))) took the CLI minutes to pass on and print. The value
+ * itself is not cut: a joiner's ThreadPanic.payload and a catch in the program see all of it.
+ */
+const MAX_MESSAGE_CHARS = 4_000;
+const MAX_NAME_CHARS = 200;
+
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)} … (${text.length - max} more characters not shown)`;
+}
+
 /** V8's TypeError for a write to something frozen or sealed: a run's built-ins are (runner/worker/lockdown.ts). */
 const FROZEN_WRITE = /^Cannot (assign to read only property|add property|define property|redefine property)\b/;
 const FROZEN_NOTE = " (if it is one of JavaScript's built-ins, such as Array.prototype, Atomics or Object.prototype: those are read-only while a program runs in this book, as weft relies on them)";
@@ -92,20 +105,42 @@ export function panicPayload(error: unknown, context: ThreadContext): PanicPaylo
 
 function thrownPayload(error: unknown, context: ThreadContext): PanicPayload {
   const thread = threadLabel(context.threadId, context.name);
-  if (error instanceof Error) {
-    const name = describeThrown(() => error.name, 'Error');
-    let message = describeThrown(() => error.message, '');
-    const stack = describeThrown(() => error.stack, '');
+  // Asked defensively too: `instanceof` and reading `toString` run a thrown Proxy's traps, and a trap that throws
+  // made the panic the trap's error ("proto"), reported at the trap's line instead of the throw.
+  const isError = attempt(() => error instanceof Error, false);
+  if (isError) {
+    const error_ = error as Error;
+    // A name that cannot be read is still an Error's panic: 'Error', as its text would be the reading's failure.
+    const name = describeThrown(() => error_.name, 'Error', 'Error');
+    let message = describeThrown(() => error_.message, '');
+    const stack = describeThrown(() => error_.stack, '', '');
     // Written to an object of the program's own that it froze, or to a built-in: the note says which may be why.
     if (name === 'TypeError' && FROZEN_WRITE.test(message)) message += FROZEN_NOTE;
-    return { name, message, thread, location: context.locate(stack || undefined) };
+    return { name: cut(name, MAX_NAME_CHARS), message: cut(message, MAX_MESSAGE_CHARS), thread, location: context.locate(stack || undefined) };
   }
   // A thrown string, number or object has no stack: where it was thrown is what `thrown` kept.
   const at = lastThrown !== undefined && lastThrown.value === error ? lastThrown.stack : undefined;
   // A plain object reads as its JSON ({"code":3}, where String() says [object Object]); anything with a toString of its own, by it.
-  const plain = typeof error === 'object' && error !== null && !Array.isArray(error) && (error as { toString?: unknown }).toString === Object.prototype.toString;
+  const plain = attempt(
+    () => typeof error === 'object' && error !== null && !Array.isArray(error) && (error as { toString?: unknown }).toString === Object.prototype.toString,
+    false,
+  );
   const text = () => (plain ? (JSON.stringify(error) ?? String(error)) : String(error));
-  return { name: 'Error', message: describeThrown(text, '(a thrown value that cannot be shown)'), thread, location: at === undefined ? undefined : context.locate(at) };
+  return {
+    name: 'Error',
+    message: cut(describeThrown(text, '(a thrown value that cannot be shown)'), MAX_MESSAGE_CHARS),
+    thread,
+    location: at === undefined ? undefined : context.locate(at),
+  };
+}
+
+/** `read()`, or `otherwise` when reading throws (a Proxy's trap, a getter). */
+function attempt<T>(read: () => T, otherwise: T): T {
+  try {
+    return read();
+  } catch {
+    return otherwise;
+  }
 }
 
 /** The last value a `throw` threw that is not an Error, and the stack where it was thrown. */
@@ -119,7 +154,18 @@ let lastThrown: { value: unknown; stack: string | undefined } | undefined;
  * value thrown is `x` itself.
  */
 export function thrown(value: unknown): unknown {
-  if (!(value instanceof Error)) lastThrown = { value, stack: new Error().stack };
+  let isError: boolean;
+  try {
+    isError = value instanceof Error;
+  } catch (inner) {
+    // A Proxy whose getPrototypeOf trap throws: not even weft and the runner, which ask `instanceof` of what a
+    // program throws, can tell what it is (the run failed as "The runner failed: <the trap's error>"). A panic
+    // that says so stands in for it, at this throw's line.
+    return new Error(describeThrown(() => {
+      throw inner;
+    }, ''));
+  }
+  if (!isError) lastThrown = { value, stack: new Error().stack };
   return value;
 }
 
@@ -128,11 +174,12 @@ export function thrown(value: unknown): unknown {
  * whose `toString` (or `message` getter) itself throws, and that is the
  * program's panic, not a failure of weft.
  */
-function describeThrown(read: () => unknown, empty: string): string {
+function describeThrown(read: () => unknown, empty: string, unreadable?: string): string {
   try {
     const value = read();
     return value === undefined ? empty : typeof value === 'string' ? value : String(value);
   } catch (inner) {
+    if (unreadable !== undefined) return unreadable;
     let why: string;
     try {
       why = inner instanceof Error ? `${inner.name}: ${inner.message}` : typeof inner === 'string' ? inner : typeof inner;

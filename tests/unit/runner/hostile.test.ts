@@ -411,6 +411,128 @@ function main() {
   });
 });
 
+describe('a program that ends its own worker', () => {
+  // process.exit() in a worker_thread ends the worker with no 'error' event: the run used to wait for the
+  // thread until its time limit ("Stopped by the time limit"), saying nothing of the exit.
+  for (const [where, body] of [
+    ['main', 'console.log("bye");\n  (globalThis as any).process.exit(3);\n  console.log("not printed");'],
+    ['a spawned thread', 'spawn(() => { console.log("bye"); (globalThis as any).process.exit(3); }).join();\n  console.log("not printed");'],
+    ['main, through process.reallyExit', 'console.log("bye");\n  (globalThis as any).process.reallyExit(3);'],
+  ] as const) {
+    it(`process.exit in ${where} ends the run at once, saying so, and the next run works`, async () => {
+      const exited = await run(`import { spawn } from "weft/thread";
+function main() {
+  ${body}
+}
+`);
+      expect(exited.outcome.status).toBe('panic');
+      expect(exited.outcome.message).toMatch(/^(thread 'main'|thread 2) ended the program with process\.exit\(3\)/);
+      expect(exited.lines).toEqual(['bye']);
+      await expectNextRunWorks();
+      await expectNoWorkerLeft();
+    });
+  }
+});
+
+describe('an async task that never stops yielding', () => {
+  // The executor ran its queue until empty: a task that always yields again kept it going for good, so an
+  // async main that had returned (and printed its last line) ran on until the time limit.
+  it('the program ends when async main returns, as a Tokio runtime does, and the spinning task is dropped', async () => {
+    const spun = await run(`import { spawn, sleep, yieldNow } from "weft/task";
+async function main() {
+  spawn(async () => { while (true) { await yieldNow(); } });
+  await sleep(5);
+  console.log("end of main");
+}
+`);
+    expect(spun.outcome.status).toBe('ok');
+    expect(spun.lines).toEqual(['end of main']);
+    await expectNextRunWorks();
+  });
+
+  it('a task awaiting spawnBlocking is woken while another spins (finished blocking threads are looked at between polls)', async () => {
+    const spun = await run(`import { spawn, spawnBlocking, yieldNow } from "weft/task";
+import { sleep } from "weft/thread";
+async function main() {
+  spawn(async () => { while (true) { await yieldNow(); } });
+  // The blocking thread finishes after the spinner started.
+  const v = await spawnBlocking(() => { sleep(50); return 6 * 7; });
+  console.log("blocking gave", v);
+}
+`);
+    expect(spun.outcome.status).toBe('ok');
+    expect(spun.lines).toEqual(['blocking gave 42']);
+  });
+});
+
+describe("callbacks that keep main's event loop busy after main returned", () => {
+  // main's result was sent after two turns of its thread's event loop, which a looping Promise or timer callback
+  // never gives: the run printed main's last line and went on until its time limit.
+  for (const [what, line] of [
+    ['a Promise callback that queues itself', 'const spin = () => { Promise.resolve().then(spin); };\n  spin();'],
+    ['a microtask that queues itself', 'queueMicrotask(function again() { queueMicrotask(again); });'],
+    ['a timer callback that loops', 'setTimeout(() => { while (true) {} }, 0);'],
+  ] as const) {
+    it(`${what}: the program ends with main, as a Rust process does, and the next run works`, async () => {
+      const spun = await run(`function main() {
+  ${line}
+  console.log("end of main");
+}
+`);
+      expect(spun.outcome.status).toBe('ok');
+      expect(spun.lines).toEqual(['end of main']);
+      await expectNextRunWorks();
+    });
+  }
+
+  it("a panic in main is still reported as main's, with its line", async () => {
+    const spun = await run(`function main() {
+  queueMicrotask(function again() { queueMicrotask(again); });
+  throw new Error("main gave up");
+}
+`);
+    expect(spun.outcome.status).toBe('panic');
+    expect(spun.errors[0]!.message).toContain('main gave up');
+    expect(spun.errors[0]!.location?.line).toBe(3);
+  });
+});
+
+describe("a run's changes to globals and to weft's classes do not reach the program's next run", () => {
+  // A worker serves the program's next run (worker-pool.ts): a global the program set, a Math.random it replaced and
+  // a wrapper it put on Mutex.prototype.lock were still there, so each run of the same program printed something else.
+  it('the same program prints the same thing on every run, in main and in a thread', async () => {
+    const source = `import { Mutex, mpsc } from "weft/sync";
+import { spawn } from "weft/thread";
+function bump(): string {
+  const g = globalThis as any;
+  g.leftover = (g.leftover ?? 0) + 1;
+  const lock = Mutex.prototype.lock;
+  (Mutex.prototype as any).lock = function (this: any) { g.locks = (g.locks ?? 0) + 1; return lock.call(this); };
+  (mpsc as any).extra = ((mpsc as any).extra ?? 0) + 1;
+  Math.random = () => 0.5;
+  new Mutex(0).lock();
+  return \`leftover \${g.leftover}, locks \${g.locks}, mpsc.extra \${(mpsc as any).extra}\`;
+}
+function main() {
+  console.log("main:", bump());
+  console.log("thread:", spawn(() => bump()).join());
+}
+`;
+    const outputs: string[][] = [];
+    for (let i = 0; i < 3; i++) {
+      const again = await run(source);
+      expect(again.outcome.status).toBe('ok');
+      outputs.push(again.lines);
+    }
+    expect(outputs).toEqual(Array(3).fill(['main: leftover 1, locks 1, mpsc.extra 1', 'thread: leftover 1, locks 1, mpsc.extra 1']));
+    const random = await run(`function main() {
+  console.log(Math.random() === 0.5 ? "replaced" : "fresh");
+}
+`);
+    expect(random.lines).toEqual(['fresh']);
+  });
+});
+
 describe('smaller faults', () => {
   it('throwing an object whose toString throws is the program\'s panic, not a crash of weft', async () => {
     const odd = await run(`function main() {
@@ -432,6 +554,110 @@ function main() {
 `);
     expect(odd.outcome.status).toBe('panic');
     expect(odd.errors.map((e) => e.message).join('\n')).toContain('reading it threw Error: nope');
+  });
+
+  it('a thrown Proxy whose traps throw is a panic at the throw, in main and in a thread, not a failure of the runner', async () => {
+    const odd = await run(`import { spawn } from "weft/thread";
+const hostile = () => new Proxy({}, { get() { throw new Error("get trap"); }, getPrototypeOf() { throw new Error("proto trap"); } });
+function main() {
+  const h = spawn(() => { throw hostile(); });
+  try { h.join(); } catch (e) { console.log("joined:", (e as Error).message); }
+  throw hostile();
+}
+`);
+    expect(odd.outcome.status).toBe('panic');
+    expect(odd.lines).toEqual(["joined: (a thrown value whose text could not be read: reading it threw Error: proto trap)"]);
+    const mains = odd.errors.filter((e) => e.thread === 'main');
+    expect(mains.map((e) => [e.message, e.location?.line])).toEqual([
+      ["thread 'main' panicked: (a thrown value whose text could not be read: reading it threw Error: proto trap)", 6],
+    ]);
+    await expectNextRunWorks();
+  });
+
+  it("an Error whose name getter throws is a panic with its own message, named Error", async () => {
+    const odd = await run(`class Odd extends Error { get name(): string { throw new Error("no name"); } }
+function main() {
+  throw new Odd("the real message");
+}
+`);
+    expect(odd.outcome.status).toBe('panic');
+    expect(odd.errors[0]!.name).toBe('Error');
+    expect(odd.errors[0]!.message).toBe("thread 'main' panicked: the real message");
+  });
+
+  it('a thread that is sent its own JoinHandle and joins it panics at once, as Rust\'s join fails with EDEADLK', async () => {
+    const self = await run(`import { spawn } from "weft/thread";
+import { mpsc } from "weft/sync";
+function main() {
+  const [tx, rx] = mpsc.channel<any>();
+  const [dtx, drx] = mpsc.channel<string>();
+  const h = spawn(() => { const me = rx.recv(); try { me.join(); dtx.send("joined itself"); } catch (e) { dtx.send((e as Error).message); } });
+  tx.send(h);
+  console.log(drx.recv());
+}
+`);
+    expect(self.outcome.status).toBe('ok');
+    expect(self.lines).toEqual(['thread 2 tried to join itself, and would wait for its own end for ever (Rust\'s join() fails here with "Resource deadlock avoided")']);
+  });
+
+  it('a panic with a 5 MB message is cut like a console line, in a thread and in main, and a catch still has all of it', async () => {
+    const huge = await run(`import { spawn, ThreadPanic } from "weft/thread";
+function main() {
+  const h = spawn(() => { throw new Error("t".repeat(5_000_000)); });
+  try { h.join(); } catch (e) { console.log("caught a payload of", String((e as ThreadPanic).payload).length); }
+  throw new Error("m".repeat(5_000_000));
+}
+`);
+    expect(huge.outcome.status).toBe('panic');
+    expect(huge.lines).toEqual(['caught a payload of 5000000']);
+    expect(huge.errors.map((e) => e.thread)).toEqual(['thread 2', 'main']);
+    for (const error of huge.errors) {
+      expect(error.message.length).toBeLessThan(MAX_LINE_CHARS + 200);
+      expect(error.message).toMatch(/ … \(4996000 more characters not shown\)$/);
+    }
+    expect(huge.errors[1]!.location?.line).toBe(5);
+  });
+
+  it("console's format specifiers are applied, as in browsers and Node (console.timeEnd writes through them)", async () => {
+    const formatted = await run(`function main() {
+  console.log("%d of %s done (%i%%)", 3, "them", 42.9);
+  console.log("%o and %c styled", { a: [1, "x"] }, "color: red");
+  console.log("no args %d");
+  console.log("extra %s", "a", "b", 5);
+  console.log("100%", "sure");
+  console.time("t");
+  console.timeEnd("t");
+}
+`);
+    expect(formatted.outcome.status).toBe('ok');
+    expect(formatted.lines.slice(0, 5)).toEqual(['3 of them done (42%)', '{ a: [1, "x"] } and  styled', 'no args %d', 'extra a b 5', '100% sure']);
+    expect(formatted.lines[5]).toMatch(/^t: [\d.]+m?s$/);
+  });
+
+  it("console.trace shows the program's own frames at the reader's lines, not weft's or the runner's", async () => {
+    const traced = await run(`import { spawn } from "weft/thread";
+function inner() {
+  console.trace("here", 5);
+}
+function main() {
+  inner();
+  spawn(() => inner()).join();
+}
+`);
+    expect(traced.outcome.status).toBe('ok');
+    expect(traced.lines).toEqual([
+      'Trace: here 5\n    at inner (line 3, column 11)\n    at main (line 6, column 3)',
+      'Trace: here 5\n    at inner (line 3, column 11)\n    at (line 7, column 15)',
+    ]);
+  });
+
+  it('a time limit past what a timer can wait (1e11 ms) is the longest one, not an end at once', async () => {
+    const long = await run(`function main() {
+  console.log("ran");
+}
+`, { timeoutMs: 1e11 });
+    expect(long.outcome.status).toBe('ok');
+    expect(long.lines).toEqual(['ran']);
   });
 
   it('an unhandled rejection reaches the output, with its line, and the run goes on', async () => {

@@ -12,9 +12,18 @@ import { MAX_WARM_WORKERS, type Supervisor, type WorkerHandle } from '../../../s
 import type { RunEvent, RunOptions, RunOutcome } from '../../../src/runner/events.ts';
 
 const started = { count: 0 };
+/** Which worker (by the order it was started) took each run's main, in order: a run's globals are put back after it, so a program cannot tell. */
+const mainWorkers: number[] = [];
 function countedWorker(): WorkerHandle {
-  started.count++;
-  return createNodeWorker();
+  const id = ++started.count;
+  const worker = createNodeWorker();
+  return {
+    ...worker,
+    post(message, transfer) {
+      if (message.kind === 'main') mainWorkers.push(id);
+      worker.post(message, transfer);
+    },
+  };
 }
 
 const IDLE_TARGET = 2;
@@ -63,18 +72,26 @@ describe('warm workers', () => {
   });
 
   it('a run started the moment the last run of the same program ended (as a grading runs them) waits the few ms its worker takes to come to rest, and takes it', async () => {
-    // What the program leaves in its worker's globals tells whether a run had the worker of the run before it.
+    // Which worker took each run's main tells whether a run had the worker of the run before it. (What the program
+    // leaves in its worker's globals no longer does: they are put back after each run, lockdown.ts restoreGlobals,
+    // so it prints the same every time.)
     const counter = `function main() {
   const g = globalThis as { runsHere?: number };
   g.runsHere = (g.runsHere ?? 0) + 1;
   console.log("runs in this worker:", g.runsHere);
 }`;
     expect((await run(counter)).lines).toEqual(['runs in this worker: 1']);
+    const first = mainWorkers.at(-1);
     await settled();
     // No pause between runs: each starts as soon as the last one's outcome is known, its worker still coming to rest.
     const seen: string[] = [];
-    for (let i = 0; i < 5; i++) seen.push(...(await run(counter)).lines);
-    expect(seen).toEqual([2, 3, 4, 5, 6].map((n) => `runs in this worker: ${n}`));
+    const took: (number | undefined)[] = [];
+    for (let i = 0; i < 5; i++) {
+      seen.push(...(await run(counter)).lines);
+      took.push(mainWorkers.at(-1));
+    }
+    expect(took).toEqual(Array(5).fill(first));
+    expect(seen).toEqual(Array(5).fill('runs in this worker: 1'));
   });
 
   it('back to back, a spawn that waits for a worker while the last run\'s workers come to rest is served, however the idle ones came back', async () => {
@@ -123,48 +140,47 @@ function main() {
   });
 
   it("a timer or a message loop one run left behind does not call the program back in its next run", async () => {
-    // The first run in a worker starts a timer that prints every millisecond and two ports that send each
-    // other messages without end, printing each, and returns at once; a later run in the same worker starts
-    // neither, so any 'left over' line it shows came from an earlier run.
+    // Every run starts, in main and in two threads, a timer that prints every millisecond and two ports that send
+    // each other messages without end, printing each with the run's number, and returns at once. The same source
+    // every time (called with the run's number), so its workers serve the next run: a line there with another
+    // run's number came from an earlier run. (Its own timers may print in its own run: main's event loop turns twice
+    // after it returns.)
     const source = `import { spawn } from "weft/thread";
-function body() {
-  const later = globalThis.timerStarted === true;
-  if (!later) {
-    globalThis.timerStarted = true;
-    setInterval(() => console.log("left over: a timer"), 1);
-    // Every way a program can reach a MessageChannel constructor: the global, the constructor of a channel, the
-    // global's prototype (where a subclass would hand out the untracked original), and a subclass of its own.
-    const Up = Object.getPrototypeOf(MessageChannel);
-    const makers = [
-      () => new MessageChannel(),
-      () => new (new MessageChannel().constructor)(),
-      () => (typeof Up === "function" && Up !== Function.prototype ? new Up() : new MessageChannel()),
-      () => new (class Mine extends MessageChannel {})(),
-    ];
-    for (const make of makers) {
-      const { port1, port2 } = make();
-      port1.onmessage = () => { console.log("left over: a message"); port2.postMessage(0); };
-      port2.onmessage = () => port1.postMessage(0);
-      port2.postMessage(0);
-    }
-    // A program that replaces a port's close cannot keep its channels open either.
-    Object.getPrototypeOf(new MessageChannel().port1).close = () => {};
+function body(run: number) {
+  setInterval(() => console.log("left over: a timer of run", run), 1);
+  // Every way a program can reach a MessageChannel constructor: the global, the constructor of a channel, the
+  // global's prototype (where a subclass would hand out the untracked original), and a subclass of its own.
+  const Up = Object.getPrototypeOf(MessageChannel);
+  const makers = [
+    () => new MessageChannel(),
+    () => new (new MessageChannel().constructor)(),
+    () => (typeof Up === "function" && Up !== Function.prototype ? new Up() : new MessageChannel()),
+    () => new (class Mine extends MessageChannel {})(),
+  ];
+  for (const make of makers) {
+    const { port1, port2 } = make();
+    port1.onmessage = () => { console.log("left over: a message of run", run); port2.postMessage(0); };
+    port2.onmessage = () => port1.postMessage(0);
+    port2.postMessage(0);
   }
-  return later;
+  // A program that replaces a port's close cannot keep its channels open either.
+  Object.getPrototypeOf(new MessageChannel().port1).close = () => {};
 }
-function main() {
-  const later = [body(), ...[spawn(body), spawn(body)].map((h) => h.join())];
-  // When main returns, the runner lets its event loop turn twice (so a rejection nobody handled is reported):
-  // a timer left behind would fire there, and in the threads between taking the run and running their closure.
-  console.log(later.every(Boolean) ? "every thread ran where an earlier run had" : "some thread ran in a fresh worker");
-}`;
+export function go(run: number) {
+  body(run);
+  for (const h of [spawn(() => body(run)), spawn(() => body(run))]) h.join();
+  return run;
+}
+function main() {}`;
+    const mainsSeen = new Set<number>();
     let laterRuns = 0;
-    for (let i = 0; i < 6 && laterRuns < 2; i++) {
-      const { lines } = await run(source);
-      if (lines.at(-1) === 'every thread ran where an earlier run had') {
-        laterRuns++;
-        expect(lines).toEqual(['every thread ran where an earlier run had']);
-      }
+    for (let i = 1; i <= 6 && laterRuns < 2; i++) {
+      const { lines, outcome } = await run(source, { call: { name: 'go', args: [i] } });
+      expect(outcome.status).toBe('ok');
+      const main = mainWorkers.at(-1)!;
+      if (mainsSeen.has(main)) laterRuns++;
+      mainsSeen.add(main);
+      expect(lines.filter((line) => !line.endsWith(` of run ${i}`))).toEqual([]);
       await settled();
     }
     expect(laterRuns).toBeGreaterThan(0);

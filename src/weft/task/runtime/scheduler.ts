@@ -212,7 +212,7 @@ export class Runtime implements Schedule {
   }
 
   /** Polls every queued task once, in order, and the ones they wake; returns when the queue is empty. */
-  runQueued(): void {
+  runQueued(root?: Task): void {
     const queue = this.#queue;
     let polled = 0;
     for (let task = queue.shift(); task !== undefined; task = queue.shift()) {
@@ -222,8 +222,17 @@ export class Runtime implements Schedule {
         continue;
       }
       this.#poll(task);
+      // The root (main's future, blockOn's) done: back to drive, which ends there, as Tokio's block_on returns
+      // once its future is ready. Without it a task that always yields again (a yieldNow loop) kept this loop
+      // going for good, and a program whose async main had returned ran on until its time limit.
+      if (task === root && root.finished) return;
       // Timers are looked at between polls too, so a busy queue does not starve them (Tokio: every 61 polls).
-      if (++polled % 61 === 0) this.time.fireTimers();
+      // So are spawnBlocking threads that finished (Tokio's inject queue, checked as often): a task that always
+      // yields again starved a task awaiting spawnBlocking, which then waited for good.
+      if (++polled % 61 === 0) {
+        this.time.fireTimers();
+        this.#collectBlocking();
+      }
     }
   }
 
@@ -433,7 +442,7 @@ export class Runtime implements Schedule {
 export function drive(runtime: Runtime, root: Task): boolean {
   for (;;) {
     runtime.checkRemote();
-    runtime.runQueued();
+    runtime.runQueued(root);
     if (root.finished) return true;
     if (runtime.time.fireTimers()) continue;
     switch (runtime.idleAction()) {
