@@ -764,9 +764,13 @@ function readFrom(bytes: Uint8Array, offset: number, shared: boolean, owned: boo
     r.shared = shared;
   }
   const value = readValue(r, owned);
+  // Not kept: a view of a run's shared memory would keep that memory alive after its run, in a worker that waits for the next.
+  r.bytes = NO_BYTES;
   spareReader = r;
   return value;
 }
+
+const NO_BYTES = new Uint8Array(0);
 
 function readValue(r: Reader, owned: boolean): unknown {
   const tag = r.u8();
