@@ -1,5 +1,6 @@
 // fails: workers-do-the-counting
 // Spawns min(workers, texts) threads that overlap, but hands every text to the first one: the others return empty counts. Exact counts, never more than workers threads, but one thread does all the counting.
+import { spawn } from "weft/thread";
 
 /** How often each letter occurs in `text`, lower-cased; anything that isn't a letter doesn't count. */
 export function countLetters(text: string): Record<string, number> {
