@@ -3,11 +3,13 @@ import { spawn } from "weft/thread";
 import { Arc, AtomicBool, AtomicU32 } from "weft/sync";
 
 class SpinGuard implements Disposable {
-  constructor(private readonly flag: AtomicBool) {
+  readonly #flag: Arc<AtomicBool>;
+  constructor(flag: Arc<AtomicBool>) {
+    this.#flag = flag;
     while (flag.swap(true)) {}
   }
   [Symbol.dispose](): void {
-    this.flag.store(false);
+    this.#flag.store(false);
   }
 }
 

@@ -14,8 +14,10 @@ export function runJob(job: Job): void {
 }
 
 class Worker {
+  readonly id: number;
   readonly handle: JoinHandle<number[]>;
-  constructor(readonly id: number, queue: Arc<Mutex<mpsc.Receiver<Job>>>) {
+  constructor(id: number, queue: Arc<Mutex<mpsc.Receiver<Job>>>) {
+    this.id = id;
     this.handle = spawn(() => {
       const ran: number[] = [];
       for (;;) {
