@@ -212,12 +212,30 @@ export class TraceView {
   /**
    * Every time a thread blocked, with what it waited on ('condvar', 'mutex', 'channel-recv',
    * 'join', 'sleep'...; runtime/wait.ts): `waits('condvar')` counts real Condvar sleeps, which
-   * a `sleep()` in a polling loop is not.
+   * a `sleep()` in a polling loop is not. `timedOut`: a timed wait (waitTimeout, recvTimeout...) that ran
+   * out of time rather than being woken, as a poll with a short timeout does again and again.
    */
-  waits(kind?: string): { thread: string; threadId: number; object: number; kind: string | undefined; line: number | undefined }[] {
-    return this.#need()
-      .filter((e) => e.kind === 'block' && (kind === undefined || e.waitKind === kind))
-      .map((e) => ({ thread: e.thread, threadId: e.threadId, object: e.object, kind: e.waitKind, line: e.line }));
+  waits(kind?: string): { thread: string; threadId: number; object: number; kind: string | undefined; line: number | undefined; timedOut: boolean }[] {
+    // Each block is paired with its thread's next wake, which says whether the wait ran out of time.
+    const events = this.#need();
+    const open = new Map<number, { thread: string; threadId: number; object: number; kind: string | undefined; line: number | undefined; timedOut: boolean }>();
+    const waits: { thread: string; threadId: number; object: number; kind: string | undefined; line: number | undefined; timedOut: boolean }[] = [];
+    for (const e of events) {
+      if (e.kind === 'block') {
+        if (kind !== undefined && e.waitKind !== kind) {
+          open.delete(e.threadId);
+          continue;
+        }
+        const wait = { thread: e.thread, threadId: e.threadId, object: e.object, kind: e.waitKind, line: e.line, timedOut: false };
+        waits.push(wait);
+        open.set(e.threadId, wait);
+      } else if (e.kind === 'wake') {
+        const wait = open.get(e.threadId);
+        if (wait !== undefined && e.timedOut === true) wait.timedOut = true;
+        open.delete(e.threadId);
+      }
+    }
+    return waits;
   }
 
   /**

@@ -177,6 +177,8 @@ export interface TraceEvent {
    * (runtime/trace.ts numbersFilterHas), so a check can ask whether a number came back inside it.
    */
   numbersFilter?: number[];
+  /** A `wake` from a timed wait that ran out of time (no notify, no unlock, no message woke it). */
+  timedOut?: boolean;
   /** A weft/sync `send`'s channel capacity: -1 for an unbounded channel, 0 for a rendezvous one. */
   capacity?: number;
   /** A `oneshot-send`'s value, hashed (runtime/trace.ts valueHash), when it is a string, number, boolean or null. */

@@ -38,11 +38,18 @@ export default [
           `wait for every thread with join() (a sleep, or reading a shared array, only hopes the threads are done) and take its sum from what join() returns`,
       );
     }
-    const returned = joined.map((j) => j.value);
+    // A thread may hand back its sum alone, or with its chunk's index ({ index, sum } or [index, sum]): the sum is
+    // looked for inside what join() returned, each expected sum taken once.
+    const unclaimed = [...expected];
+    const returned = joined.map((j) => {
+      if (j.value !== undefined) return j.value;
+      const at = unclaimed.findIndex((sum) => j.holds(sum));
+      return at < 0 ? undefined : unclaimed.splice(at, 1)[0];
+    });
     if (returned.some((v) => v === undefined)) {
       run.fail(
-        `for ${show(chunks)} some of the threads handed back something other than a number through join(): ` +
-          `each thread should return just its chunk's sum (a number), so that join() brings the sum back`,
+        `for ${show(chunks)} some of the threads handed back through join() something that holds none of the sums ${show(expected)}: ` +
+          `each thread should return its chunk's sum (a number, or an object or array that holds it), so that join() brings the sum back`,
       );
     }
     const { missing, extra } = multisetDiff(returned, expected);
@@ -65,6 +72,9 @@ export default [
     const big = Array.from({ length: 3_000_000 }, () => Math.floor(t.random() * 100) - 20);
     const chunks = [...someChunks(t, 2), big, ...someChunks(t, 2)];
     const least = 0.3;
+    const bigSum = big.reduce((a, b) => a + b, 0);
+    let bigStoodOut = false;
+    let alike: { bigWork: number; othersMost: number } | undefined;
     let worked = Infinity;
     let last: ProgramRun | undefined;
     for (let attempt = 0; attempt < 2; attempt++) {
@@ -73,7 +83,25 @@ export default [
       // about who did the adding. Not joining is the join check's to explain ("joined 0 threads of the 5").
       const spawned = new Set(last.trace.spawned().map((s) => s.threadId));
       if (last.trace.joins().filter((j) => spawned.has(j.threadId)).length < spawned.size) return;
-      worked = Math.min(worked, Math.max(0, ...last.trace.threadWork().map((w) => w.workMs)));
+      const work = last.trace.threadWork().filter((w) => spawned.has(w.threadId));
+      worked = Math.min(worked, Math.max(0, ...work.map((w) => w.workMs)));
+      // The thread that handed back the big chunk's sum is the one that should have worked: the others had a few
+      // numbers each. Threads that all keep busy alike (a spin, a sleep-free wait) around a sum ready before they
+      // started show no such difference. Once is enough: a small chunk's thread can look busy once, on a cold worker.
+      const bigThread = last.trace.joins().find((j) => spawned.has(j.threadId) && j.holds(bigSum))?.threadId;
+      const bigWork = work.find((w) => w.threadId === bigThread)?.workMs ?? 0;
+      const othersMost = Math.max(0, ...work.filter((w) => w.threadId !== bigThread).map((w) => w.workMs));
+      if (bigThread === undefined || bigWork >= 2 * othersMost) bigStoodOut = true;
+      else if (othersMost > 0) alike = { bigWork, othersMost };
+    }
+    if (worked >= least && !bigStoodOut && alike !== undefined) {
+      const line = last!.trace.spawned()[0]?.line;
+      last!.fail(
+        `sumChunks was given ${plural(chunks.length, 'chunk')}, one of ${count(big.length)} numbers and the others of 6 or fewer, ` +
+          `but the thread that handed back the big chunk's sum worked ${alike.bigWork.toFixed(2)} ms, no longer than a thread with a few numbers to add (${alike.othersMost.toFixed(2)} ms): ` +
+          `the threads kept busy, but the sums were worked out before them. Move the adding into the closure you spawn, so that each thread adds up its own chunk and returns the sum`,
+        line === undefined ? undefined : { line, column: 1 },
+      );
     }
     if (worked < least) {
       const ours = referenceMs(() => sequentialSums(chunks));

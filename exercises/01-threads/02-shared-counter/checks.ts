@@ -66,6 +66,12 @@ export default [
     // main reads the total only after it has waited for every thread: a sleep only hopes they are done.
     const events = run.trace.events;
     const lastRead = events.findLastIndex((e) => e.kind === 'lock' && e.object === shared && !spawnedIds.has(e.threadId));
+    if (lastRead < 0) {
+      run.fail(
+        `main never locked the counter's Mutex to read the total (another thread printed it, or main printed a number it did not read): ` +
+          `join() every handle, then have main lock the Mutex and print its value`,
+      );
+    }
     const before = events.slice(0, Math.max(lastRead, 0));
     const joinedBefore = new Set(before.filter((e) => e.kind === 'join').map((e) => e.object));
     // A thread that said it was done on a channel after its last increment, and main received that many messages there, was waited for too.

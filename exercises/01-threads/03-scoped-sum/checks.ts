@@ -81,10 +81,27 @@ export default [
     const perThread = values.length / k;
     const least = perThread * 0.00002; // ms: 20 ns a value
     let worked = Infinity;
+    let idle: { thread: string; workMs: number } | undefined;
+    let busyRun = false;
     let last: ProgramRun | undefined;
     for (let attempt = 0; attempt < 2; attempt++) {
       ({ run: last } = await sumAndMax(t, values, k, { trace: true }));
       worked = Math.min(worked, Math.max(0, ...last.trace.threadWork().map((w) => w.workMs)));
+      // Every thread has half the values to go through: one thread that does it all while the other only takes a
+      // read lock is not k threads sharing the work.
+      const spawned = new Set(last.trace.spawned().map((s) => s.threadId));
+      const work = last.trace.threadWork().filter((w) => spawned.has(w.threadId));
+      const idlest = work.reduce<(typeof work)[number] | undefined>((a, w) => (a === undefined || w.workMs < a.workMs ? w : a), undefined);
+      if (idlest !== undefined && idlest.workMs < least) idle = idlest.workMs < (idle?.workMs ?? Infinity) ? idlest : idle;
+      else if (idlest !== undefined) busyRun = true;
+    }
+    if (worked >= least && !busyRun && idle !== undefined) {
+      const line = last!.trace.spawned()[0]?.line;
+      last!.fail(
+        `${describe(values, k)}, ${idle.thread} worked only ${idle.workMs.toFixed(2)} ms while another thread did the work: ` +
+          `each of the k threads should go through its own slice (${count(perThread)} values each here) and return that slice's total and maximum`,
+        line === undefined ? undefined : { line, column: 1 },
+      );
     }
     if (worked < least) {
       const line = last!.trace.spawned()[0]?.line;

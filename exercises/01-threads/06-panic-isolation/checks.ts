@@ -90,6 +90,18 @@ export default [
           `a job run there is not isolated, and the threads only hand back what it found. Call work(job) inside each job's spawned closure, and nowhere else`,
       );
     }
+    // A failing job's thread must not hand back a result as if its job had succeeded: a thread that runs work on
+    // something other than its job (its absolute value, a default) returns a square, and the caller sorts the jobs by
+    // their sign. (A thread that catches work's error itself and returns a failure is another way to keep it in the thread.)
+    const successSquares = new Set(jobs.filter((j) => j >= 0).map((j) => j * j));
+    const faked = jobs.filter((j) => j < 0 && !successSquares.has(j * j) && run.trace.joins().some((h) => ids.has(h.threadId) && h.holds(j * j)));
+    if (faked.length > 0) {
+      run.fail(
+        `for the jobs ${show(jobs)}, a thread handed back ${faked[0]! * faked[0]!} through join(), the square of ${-faked[0]!}, though the job ${faked[0]} fails: ` +
+          `each thread should call work(job) on its own job, and the caller learn which jobs failed from the thread (the ThreadPanic that join() throws), not from the job's sign`,
+        spawned[0]?.line === undefined ? undefined : { line: spawned[0].line, column: 1 },
+      );
+    }
     const working = new Set(calls.map((c) => c.threadId)).size;
     if (working < jobs.length) {
       run.fail(

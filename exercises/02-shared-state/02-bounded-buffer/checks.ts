@@ -133,13 +133,19 @@ export default [
       // Any other lock is a look that found nothing to do and came back without sleeping on a Condvar
       // (a sleep() between looks is still a look: only Condvar waits count).
       const locks = events.filter((e) => e.kind === 'lock' && mutexes.has(e.object)).length;
-      const sleeps = run.trace.waits('condvar').filter((w) => workers.has(w.threadId)).length;
+      // A timed wait that ran out of time (waitTimeout in a loop, with nobody notifying) was not woken for a reason:
+      // it is a look too.
+      const condvarWaits = run.trace.waits('condvar').filter((w) => workers.has(w.threadId));
+      const timedOut = condvarWaits.filter((w) => w.timedOut).length;
+      const sleeps = condvarWaits.length - timedOut;
       const naps = run.trace.waits('sleep').filter((w) => workers.has(w.threadId)).length;
       const wasted = locks - 2 * items - sleeps;
       if (wasted > 0) {
         run.fail(
           `${describe(setup)}, the producers and consumers locked the buffer ${plural(locks, 'time')} for ${count(2 * items)} puts and takes, ` +
-            (naps > 0 ? `and slept ${plural(naps, 'time')} with sleep() between looks instead of waiting on a Condvar: ` : `and never slept on a Condvar in between: `) +
+            (timedOut > 0
+              ? `and ${plural(timedOut, 'timed wait')} on a Condvar ran out of time instead of being woken by a notify: `
+              : naps > 0 ? `and slept ${plural(naps, 'time')} with sleep() between looks instead of waiting on a Condvar: ` : `and never slept on a Condvar in between: `) +
             `a thread that finds the buffer full (or empty) should wait on notFull (or notEmpty), ` +
             `which lets go of the lock until another thread notifies it, instead of locking again and again`,
         );

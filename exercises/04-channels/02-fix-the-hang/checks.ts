@@ -49,7 +49,17 @@ export default [
       const run = await t.call('countWords', [files], { seed, trace: true });
       const ended = new Set(run.trace.exited());
       const stuck = run.trace.spawned().filter((s) => !ended.has(s.threadId));
-      if (stuck.length === 0) continue;
+      if (stuck.length === 0) {
+        // The counter's loop over the lines ends because the lines channel closed. A counter that stops on its own
+        // signal (an end-of-file line per reader, a count of lines) ends while someone still holds a lines Sender.
+        const spawnedIds = new Set(run.trace.spawned().map((s) => s.threadId));
+        if (run.trace.closedSeen().some((c) => spawnedIds.has(c.threadId))) continue;
+        run.fail(
+          `every thread ended, but the counter thread's loop over the lines never found the lines channel closed: it stopped on a signal of its own ` +
+            `(an end marker, a count), while a Sender of the lines channel was still held. Drop the Sender nobody sends on, so that the channel closes ` +
+            `once the readers are done, and the counter's for loop ends by itself`,
+        );
+      }
       run.fail(
         `countWords returned while ${plural(stuck.length, 'thread was', 'threads were')} still waiting` +
           `${stuck[0]!.line === undefined ? '' : ` (spawned at line ${stuck[0]!.line})`}: ` +

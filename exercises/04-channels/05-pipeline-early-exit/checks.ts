@@ -70,6 +70,18 @@ export default [
       // firstPrimes returns once every stage has ended: it joins them, so none is cut off mid-send when the program ends.
       const joined = new Set(run.trace.joins().map((j) => j.threadId));
       const loose = run.trace.spawned().filter((s) => !joined.has(s.threadId));
+      // The caller hangs up: it never sees the primes channel closed. A caller that reads on until the channel closes
+      // had the stages stop some other way (a shared stop flag), and the hang-up the exercise is about never happened.
+      const stages = new Set(run.trace.spawned().map((s) => s.threadId));
+      const drained = run.trace.closedSeen().find((c) => !stages.has(c.threadId));
+      if (loose.length === 0 && drained !== undefined) {
+        run.fail(
+          `${describe(start, k)}, firstPrimes went on receiving until the primes channel closed${drained.line === undefined ? '' : ` (line ${drained.line})`}: ` +
+            `the stages stopped some other way than by the caller hanging up. Once you have k primes, drop the primes Receiver and stop receiving: ` +
+            `the filter's next send then fails with a SendError, and that is how it learns to stop (and the generator after it)`,
+          drained.line === undefined ? undefined : { line: drained.line, column: 1 },
+        );
+      }
       if (loose.length === 0) return;
       run.fail(
         `${describe(start, k)}, firstPrimes returned without joining ${plural(loose.length, 'stage')}: ` +

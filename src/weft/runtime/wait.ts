@@ -32,6 +32,9 @@ function stopWordView(i32: Int32Array): Int32Array {
  * Returns false on timeout, true when woken or the value differs (which may
  * be spurious: callers re-check).
  */
+/** A `wake` event's data word 0 when the wait ran out of time instead of being woken. */
+export const WAKE_TIMED_OUT = 1;
+
 export function waitWhileEqual(i32: Int32Array, index: number, value: number, timeoutMs = Infinity, spin = true): boolean {
   if (spin && timeoutMs > 0 && spinWhileEqual(i32, index, value)) return true;
   const deadline = timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
@@ -175,16 +178,19 @@ export function blockWhileEqual(
       words[at(S.waitLine)] = location.line;
       words[at(S.waitColumn)] = location.column;
     }
+    let woken = false;
     try {
-      return scheduledWait(ctx.memory, ctx.threadId, (i32.byteOffset >> 2) + index, value, timeoutMs);
+      woken = scheduledWait(ctx.memory, ctx.threadId, (i32.byteOffset >> 2) + index, value, timeoutMs);
+      return woken;
     } finally {
       Atomics.store(words, at(S.waitKind), 0);
-      traceEvent('wake', target.object);
+      traceEvent('wake', target.object, woken ? undefined : [WAKE_TIMED_OUT]);
     }
   }
+  let woken = false;
   try {
     const started = performance.now();
-    if (waitWhileEqual(i32, index, value, Math.min(timeoutMs, LOCATE_AFTER_MS), spin)) return true;
+    if (waitWhileEqual(i32, index, value, Math.min(timeoutMs, LOCATE_AFTER_MS), spin)) return (woken = true);
     const remaining = timeoutMs - (performance.now() - started);
     if (remaining <= 0) return false;
     const location = ctx.locate(new Error().stack);
@@ -192,9 +198,12 @@ export function blockWhileEqual(
       words[at(S.waitLine)] = location.line;
       words[at(S.waitColumn)] = location.column;
     }
-    return waitWhileEqual(i32, index, value, remaining);
+    woken = waitWhileEqual(i32, index, value, remaining);
+    return woken;
   } finally {
     Atomics.store(words, at(S.waitKind), 0);
-    traceEvent('wake', target.object);
+    // A wait that ran out of time says so (data [WAKE_TIMED_OUT]): a timed Condvar wait in a loop, woken by its timer
+    // and not by a notify, is a poll, and a check can tell it from a real sleep.
+    traceEvent('wake', target.object, woken ? undefined : [WAKE_TIMED_OUT]);
   }
 }

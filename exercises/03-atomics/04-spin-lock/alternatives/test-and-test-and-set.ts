@@ -1,26 +1,17 @@
+// Test and test-and-set: spins on a Relaxed load while the lock looks taken, then tries compareExchangeWeak with Acquire; releases with a Release store in finally.
 import { spawn } from "weft/thread";
-import { Arc, AtomicBool, AtomicU32, Ordering } from "weft/sync";
+import { Arc, AtomicBool, AtomicU32 } from "weft/sync";
 
-/**
- * Takes the spin lock `locked` (false: free, true: taken), spinning until
- * it is free; runs `f` while holding it; releases it, even if `f` throws;
- * returns what `f` returned.
- */
 export function withLock<T>(locked: Arc<AtomicBool>, f: () => T): T {
-  // Test-and-test-and-set: wait with plain loads while the lock is taken, and only then try to take it.
   for (;;) {
-    while (locked.load(Ordering.Relaxed)) {}
-    if (locked.compareExchange(false, true, Ordering.Acquire, Ordering.Relaxed).ok) break;
+    while (locked.load("Relaxed")) {}
+    if (locked.compareExchangeWeak(false, true, "Acquire", "Relaxed").ok) break;
   }
-  let result: T;
   try {
-    result = f();
-  } catch (error) {
-    locked.store(false, Ordering.Release);
-    throw error;
+    return f();
+  } finally {
+    locked.store(false, "Release");
   }
-  locked.store(false, Ordering.Release);
-  return result;
 }
 
 // ---- You don't need to change anything below this line. ----
