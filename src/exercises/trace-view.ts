@@ -435,7 +435,15 @@ export class TraceView {
    * `halvesMs` is how long each closure took (ms, on whichever thread ran it): a result worked out before the join and
    * passed through it took no time there. Undefined under a seed (only replayable numbers are traced there).
    */
-  parJoins(): { thread: string; depth: number; line: number | undefined; results: [number | undefined, number | undefined]; halvesMs: [number, number] | undefined }[] {
+  parJoins(): {
+    thread: string;
+    depth: number;
+    line: number | undefined;
+    results: [number | undefined, number | undefined];
+    /** Each half's result's length, when it was an array (a sorted side); undefined otherwise. */
+    lengths: [number | undefined, number | undefined];
+    halvesMs: [number, number] | undefined;
+  }[] {
     return this.#need()
       .filter((e) => e.kind === 'par-join')
       .map((e) => ({
@@ -443,6 +451,7 @@ export class TraceView {
         depth: e.object,
         line: e.line,
         results: [e.results?.a, e.results?.b],
+        lengths: [e.lengths?.a, e.lengths?.b],
         halvesMs: e.work && 'a' in e.work ? [e.work.a / 1000, e.work.b / 1000] : undefined,
       }));
   }

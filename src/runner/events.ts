@@ -185,6 +185,8 @@ export interface TraceEvent {
   atomic?: { before?: number; after?: number };
   /** A `par-join`'s results: what its two closures returned (`a`, `b`), each present when it is a number. */
   results?: { a?: number; b?: number };
+  /** A par-join's halves' results that were arrays: their lengths. */
+  lengths?: { a?: number; b?: number };
   /**
    * In a free run (never under a seed: only replayable numbers go in the trace), how long the work took, µs, on
    * whichever threads ran it: a `par-iter`'s pieces together (`total`) and its longest piece (`longest`); a
