@@ -36,9 +36,11 @@ function lightCases(t: CheckContext): Case[] {
 
 function heavyCases(t: CheckContext): Case[] {
   const few = between(t, 8_000, 12_000);
+  const fewer = between(t, 60, 120); // a cut-off that caps the rounds, or wants many items, gets this one wrong
   return [
     [HEAVY, 1],
     [few, Math.ceil(HEAVY / few)],
+    [fewer, Math.ceil(HEAVY / fewer)],
   ];
 }
 
@@ -188,8 +190,8 @@ export default [
         `${sequential.map(describe).join(' and ')} ran without weft/par: that much work pays for the pool on any idle machine with two cores or more. ` +
           (sequential.length === cases.length
             ? `Compare n × rounds with your CROSSOVER (no more than ${count(HEAVY)}), and above it use range(0, n).map(…).sum()`
-            : sequential[0] === cases[1]
-              ? `The number of items alone doesn't tell: ${count(cases[1]![0])} items of ${count(cases[1]![1])} rounds each are more work than ${count(cases[0]![0])} items of 1 round. Compare n × rounds with your CROSSOVER`
+            : sequential[0] !== cases[0]
+              ? `The number of items alone doesn't tell: ${count(sequential[0]![0])} items of ${count(sequential[0]![1])} rounds each are as much work as ${count(cases[0]![0])} items of 1 round. Compare n × rounds with your CROSSOVER`
               : `The rounds alone don't tell either: ${count(cases[0]![0])} items of 1 round each are as much work as ${count(cases[1]![0])} items of ${count(cases[1]![1])} rounds. ` +
                 `Compare n × rounds with your CROSSOVER (no more than ${count(HEAVY)}), and above it use range(0, n).map(…).sum()`),
       );
