@@ -95,8 +95,21 @@ interface Case {
 
 /** Calls the program's testLogs on every case at once (one run), and fails on the first answer that differs from the reference. */
 /** What to tell the learner, from the first kind of mistake in their answer. */
-function lesson(missing: string[], extra: string[]): string {
+function lesson(missing: string[], extra: string[], [sent, received]: Log): string {
   const has = (list: string[], kind: string) => list.some((k) => k.startsWith(`${kind} `));
+  // An extra out-of-order message that some consumer got before an earlier message of its producer: the early one of
+  // a swapped pair, reported along with (or instead of) the late one.
+  const early = extra
+    .filter((k) => k.startsWith('out-of-order '))
+    .map((k) => Number(k.split(' ')[1]))
+    .find((m) => {
+      const p = sent.findIndex((ms) => ms.includes(m));
+      return p >= 0 && received.some((ms) => ms.some((x, i) => i > ms.indexOf(m) && sent[p]!.indexOf(x) >= 0 && sent[p]!.indexOf(x) < sent[p]!.indexOf(m)));
+    });
+  if (early !== undefined) {
+    return `Only the message that comes too late is out of order: ${early} came before a message its producer sent earlier, which is that message's problem, not ${early}'s. ` +
+      `Report a message as out-of-order when the consumer got it after a later message of the same producer`;
+  }
   if (has(extra, 'out-of-order')) {
     return `The channel keeps one producer's order only as each consumer sees it: consumers take turns, so one producer's messages can reach ` +
       `different consumers, and putting the consumers' lists together mixes them up. Messages of different producers may come in any order`;
@@ -135,7 +148,7 @@ async function judge(t: CheckContext, cases: Case[]): Promise<void> {
       `${describeLog(c.log)} (${c.what}), deliveryProblems ` +
         (got.size === 0 ? 'found no problem' : `found ${showKeys(got)}`) +
         (want.size === 0 ? ', but there is none' : `; the problems are ${showKeys(want)}`) +
-        `. ${lesson(missing, extra)}`,
+        `. ${lesson(missing, extra, c.log)}`,
     );
   });
 }
