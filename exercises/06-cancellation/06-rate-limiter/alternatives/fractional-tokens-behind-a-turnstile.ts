@@ -4,7 +4,11 @@ class RateLimiter {
   private tokens: number;
   private last = time.now();
   private readonly turn = new Semaphore(1);
-  constructor(private readonly intervalMs: number, private readonly burst: number) {
+  private readonly intervalMs: number;
+  private readonly burst: number;
+  constructor(intervalMs: number, burst: number) {
+    this.intervalMs = intervalMs;
+    this.burst = burst;
     this.tokens = burst;
   }
   private refill() {

@@ -3,7 +3,12 @@ import { Mutex, Semaphore, interval, sleep, sleepUntil, spawn, time } from "weft
 /** Generic cell rate algorithm: the bucket as one number, the time it would be full again. */
 class RateLimiter {
   private fullAt = 0;
-  constructor(private readonly intervalMs: number, private readonly burst: number) {}
+  private readonly intervalMs: number;
+  private readonly burst: number;
+  constructor(intervalMs: number, burst: number) {
+    this.intervalMs = intervalMs;
+    this.burst = burst;
+  }
   async acquire(): Promise<void> {
     const now = time.now();
     const go = Math.max(now, this.fullAt - (this.burst - 1) * this.intervalMs);

@@ -7,7 +7,13 @@ class RateLimiter {
   private last = 0;
   private nextTicket = 0;
   private serving = 0;
-  constructor(private readonly intervalMs: number, private readonly burst: number) { this.tokens = burst; }
+  private readonly intervalMs: number;
+  private readonly burst: number;
+  constructor(intervalMs: number, burst: number) {
+    this.intervalMs = intervalMs;
+    this.burst = burst;
+    this.tokens = burst;
+  }
   async acquire(): Promise<void> {
     const ticket = this.nextTicket++;
     for (;;) {

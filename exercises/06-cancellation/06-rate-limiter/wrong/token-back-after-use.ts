@@ -4,7 +4,9 @@ import { Mutex, Semaphore, interval, sleep, sleepUntil, spawn, time } from "weft
 
 class RateLimiter {
   private readonly tokens: Semaphore;
-  constructor(private readonly intervalMs: number, burst: number) {
+  private readonly intervalMs: number;
+  constructor(intervalMs: number, burst: number) {
+    this.intervalMs = intervalMs;
     this.tokens = new Semaphore(burst);
   }
   async acquire(): Promise<void> {

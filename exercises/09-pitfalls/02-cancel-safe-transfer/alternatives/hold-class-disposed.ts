@@ -20,7 +20,11 @@ async function approve(t: Transfer): Promise<boolean> {
 
 class Hold implements Disposable {
   private settled = false;
-  constructor(private readonly balances: number[], private readonly t: Transfer) {
+  private readonly balances: number[];
+  private readonly t: Transfer;
+  constructor(balances: number[], t: Transfer) {
+    this.balances = balances;
+    this.t = t;
     balances[t.from]! -= t.amount;
   }
   commit(): void {

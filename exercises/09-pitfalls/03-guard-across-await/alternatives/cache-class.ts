@@ -8,7 +8,10 @@ async function fetchProfile(user: string, ms: number): Promise<string> {
 }
 
 class ProfileCache {
-  constructor(private readonly cache: Mutex<Map<string, string>>) {}
+  private readonly cache: Mutex<Map<string, string>>;
+  constructor(cache: Mutex<Map<string, string>>) {
+    this.cache = cache;
+  }
   get(user: string): string | undefined {
     using g = this.cache.lock();
     return g.value.get(user);

@@ -14,7 +14,7 @@ export interface Problem {
 class Audit {
   readonly problems: Problem[] = [];
   private readonly reported = new Set<string>();
-  report(kind: string, message: number): void {
+  report(kind: Problem["kind"], message: number): void {
     const k = `${kind}:${message}`;
     if (this.reported.has(k)) return;
     this.reported.add(k);
