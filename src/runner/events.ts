@@ -185,6 +185,8 @@ export interface TraceEvent {
   atomic?: { before?: number; after?: number };
   /** A `par-join`'s results: what its two closures returned (`a`, `b`), each present when it is a number. */
   results?: { a?: number; b?: number };
+  /** Under a seed, how many pieces a `par-iter`'s work was cut into. */
+  pieces?: number;
   /** A par-join's halves' results that were arrays: their lengths. */
   lengths?: { a?: number; b?: number };
   /**

@@ -77,6 +77,14 @@ export default [
     }
     // What the iterator returned must be the counts: the trace keeps the numbers its result held (an object, a Map).
     // An iterator that hands back the words, or the texts, leaves the counting to a loop on the calling thread.
+    const whole = overAll.find((p) => p.pieces === 1);
+    if (whole !== undefined) {
+      run.fail(
+        `the parallel iterator over the ${count(texts.length)} texts did its work in one piece (withMinLen of the whole length, or the like): one accumulator, one thread, nothing for reduce to merge. ` +
+          `Let weft split the texts: parIter(texts).fold(…).reduce(…)`,
+        whole.line !== undefined ? { line: whole.line, column: 1 } : undefined,
+      );
+    }
     const counts = [...new Set(Object.values(countWords(texts)))];
     if (!overAll.some((p) => counts.every((n) => p.holds(n)))) {
       run.fail(
