@@ -120,6 +120,9 @@ function lesson(missing: string[], extra: string[], [sent, received]: Log): stri
   }
   if (has(missing, 'lost')) return `Every message sent must be received by some consumer: report each one no consumer received as { kind: "lost", message }`;
   if (has(missing, 'unexpected')) return `A consumer can't receive what nobody sent: report it as { kind: "unexpected", message }`;
+  if (extra.length > 0 && extra.every((k) => k.startsWith('duplicated ')) && missing.length === 0) {
+    return `A message nobody sent is "unexpected", however many times it came: "duplicated" is for a message that was sent once and received more than once`;
+  }
   if (has(missing, 'out-of-order')) {
     return `One channel delivers one producer's messages in the order they were sent, so a consumer that receives a message after a later one ` +
       `from the same producer shows a bug. Report every message that came too late as { kind: "out-of-order", message }: each one received after ` +
@@ -229,6 +232,15 @@ export default [
       const victim = received[0]!.splice(1, 1)[0]!;
       received[0]!.push(1000 + (victim % 1000) + 1000 * Math.floor(t.random() * 8)); // a message corrupted on the way: one lost, one unknown
       cases.push({ log: [sent, received], what: 'one message arrived garbled' });
+    }
+    {
+      // The same stray number twice: it is unexpected, and only that ("duplicated" is for a message that was sent).
+      const sent = someSent(t, 2, 3);
+      const received = deliver(t, sent, 2, (i) => i % 2);
+      const stray = 1000 + Math.floor(t.random() * 9000);
+      received[0]!.push(stray);
+      received[1]!.push(stray);
+      cases.push({ log: [sent, received], what: 'two consumers received the same message nobody sent' });
     }
     await judge(t, cases);
   }),
