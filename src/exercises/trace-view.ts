@@ -475,6 +475,8 @@ export class TraceView {
     work: { totalMs: number; longestMs: number } | undefined;
     /** Under a seed, how many pieces the seed cut its work into (1: the whole work in one piece, as `withMinLen(n)` asks); undefined in a free run, and for chunks, zip, enumerate and withMaxLen, which a seed does not cut. */
     pieces: number | undefined;
+    /** Under a seed, how many threads the pool it ran on has, when the program built that pool (ThreadPoolBuilder); undefined on the global pool. */
+    poolThreads: number | undefined;
     /**
      * Whether `n` is among the numbers its result held, when that result was an array, a plain object or a Map (the
      * counts a fold and reduce built): a Bloom filter of 128 bits, never false when it is there; for a result of a
@@ -492,6 +494,7 @@ export class TraceView {
         value: e.value,
         work: e.work && 'total' in e.work ? { totalMs: e.work.total / 1000, longestMs: e.work.longest / 1000 } : undefined,
         pieces: e.pieces,
+        poolThreads: e.poolThreads,
         holds: holdsOf(e),
       }));
   }

@@ -187,6 +187,8 @@ export interface TraceEvent {
   results?: { a?: number; b?: number };
   /** Under a seed, how many pieces a `par-iter`'s work was cut into. */
   pieces?: number;
+  /** Under a seed, the thread count of the pool a `par-iter` ran on, when the program built that pool. */
+  poolThreads?: number;
   /** A par-join's halves' results that were arrays: their lengths. */
   lengths?: { a?: number; b?: number };
   /**

@@ -5,7 +5,7 @@
  */
 import type { RunOutcome } from './events.ts';
 import type { RunMemory } from '../weft/runtime/memory.ts';
-import { channelCapacityOf, readTrace, recordedIterFilter, recordedAtomicChange, recordedValueHash, recordedNumbersFilter, recordedResults, recordedJoinLengths, recordedIterPieces, recordedValue, recordedWork, taskClockOf, TASK_OUTCOMES, timersOf } from '../weft/runtime/trace.ts';
+import { channelCapacityOf, readTrace, recordedIterFilter, recordedAtomicChange, recordedValueHash, recordedNumbersFilter, recordedResults, recordedJoinLengths, recordedIterPieces, recordedIterPool, recordedValue, recordedWork, taskClockOf, TASK_OUTCOMES, timersOf } from '../weft/runtime/trace.ts';
 import { WAIT_KINDS } from '../weft/runtime/wait.ts';
 import { threadName } from '../weft/runtime/thread-table.ts';
 
@@ -35,6 +35,7 @@ export function collectTrace(ring: SharedArrayBuffer, memory: RunMemory): NonNul
       ...(e.kind === 'join' && recordedNumbersFilter(e.data) !== undefined ? { numbersFilter: recordedNumbersFilter(e.data)! } : {}),
       ...(e.kind === 'par-iter' && recordedIterFilter(e.data) !== undefined ? { numbersFilter: recordedIterFilter(e.data)! } : {}),
       ...(e.kind === 'par-iter' && recordedIterPieces(e.data) !== undefined ? { pieces: recordedIterPieces(e.data)! } : {}),
+      ...(e.kind === 'par-iter' && recordedIterPool(e.data) !== undefined ? { poolThreads: recordedIterPool(e.data)! } : {}),
       ...(e.kind === 'send' && channelCapacityOf(e.data) !== undefined ? { capacity: channelCapacityOf(e.data)! } : {}),
       ...(e.kind === 'par-atomic' ? { atomic: recordedAtomicChange(e.data) } : {}),
       ...(e.kind === 'oneshot-send' && recordedValueHash(e.data) !== undefined ? { valueHash: recordedValueHash(e.data)! } : {}),

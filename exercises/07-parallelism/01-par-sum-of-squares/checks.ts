@@ -49,6 +49,14 @@ export default [
     const iterators = run.trace.parIterators();
     const overAll = iterators.filter((p) => p.items === xs.length);
     // The total must be what the pool computed: an iterator run beside a loop does none of the work the answer needs.
+    const lone = overAll.find((p) => p.value === run.value && p.poolThreads === 1);
+    if (lone !== undefined) {
+      run.fail(
+        `the parallel iterator over the ${count(xs.length)} items ran on a thread pool you built with a single thread: the work is split, but one thread does every piece. ` +
+          `Use the global pool (parIter(xs) outside any install), or a pool of several threads`,
+        lone.line !== undefined ? { line: lone.line, column: 1 } : undefined,
+      );
+    }
     const whole = overAll.find((p) => p.value === run.value && p.pieces === 1);
     if (whole !== undefined) {
       run.fail(

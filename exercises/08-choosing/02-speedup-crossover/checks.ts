@@ -142,6 +142,14 @@ export default [
       // total doesn't use did none of its work; nor did one that only passed on a total worked out before it
       // (in a free run, the trace says how long the call's pieces took).
       const iterators = run.trace.parIterators();
+      const lone = iterators.find((p) => p.poolThreads === 1 && p.value !== undefined && expected.includes(p.value));
+      if (lone !== undefined) {
+        run.fail(
+          `a parallel iterator over ${count(lone.items)} items computed a heavy total, but on a thread pool you built with a single thread: one thread did all the work. ` +
+            `Send the heavy work to the global pool (or a pool of several threads)`,
+          lone.line !== undefined ? { line: lone.line, column: 1 } : undefined,
+        );
+      }
       const joins = run.trace.parJoins();
       const passed: { case: Case; how: string; outside: boolean; line: number | undefined }[] = [];
       const sequential = cases.filter((c, i) => {

@@ -254,6 +254,8 @@ const JOIN_LENGTH_A = 16;
 const JOIN_LENGTH_B = 32;
 /** A par-iter's piece count is in data word 5 (traceResults, under a seed). */
 const ITER_PIECES = 64;
+/** With ITER_PIECES: the iterator ran on a pool the program built, whose thread count is in data word 6. */
+const ITER_POOL = 128;
 const FILTER_WORDS = 6;
 /** A par-iter's filter has the 4 words its result's numbers would use (1–4): its work keeps words 5 and 6. */
 const ITER_FILTER_WORDS = 4;
@@ -490,7 +492,7 @@ export interface PieceWork {
  * first's float64 as two words, the second's, the work's two µs counts]; the
  * first value alone is what `recordedValue` reads.
  */
-export function traceResults(at: number, first: unknown, second?: unknown, work?: PieceWork, joined = false, pieces?: number): void {
+export function traceResults(at: number, first: unknown, second?: unknown, work?: PieceWork, joined = false, pieces?: number, poolThreads?: number): void {
   const r = ring;
   if (r === undefined || at < 0 || at >= r.capacity) return;
   // Plain stores only, no array methods: a program may have rewritten Array.prototype (see "Integrity").
@@ -532,6 +534,10 @@ export function traceResults(at: number, first: unknown, second?: unknown, work?
     // Under a seed (no work timed): how many pieces a parallel iterator's work was cut into, in the work's first word.
     numbers |= ITER_PIECES;
     i32[data + 5] = pieces;
+    if (poolThreads !== undefined) {
+      numbers |= ITER_POOL;
+      i32[data + 6] = poolThreads;
+    }
   }
   i32[data] = numbers;
 }
@@ -565,6 +571,11 @@ function sequenceLength(value: unknown): number | undefined {
 /** Reads back the lengths of a par-join's halves' results that were arrays (traceResults with `joined`). */
 export function recordedJoinLengths(data: readonly number[]): [number | undefined, number | undefined] {
   return [(data[0]! & JOIN_LENGTH_A) === 0 ? undefined : data[1]!, (data[0]! & JOIN_LENGTH_B) === 0 ? undefined : data[3]!];
+}
+
+/** Reads back the thread count of the pool a par-iter ran on under a seed, when it was one the program built. */
+export function recordedIterPool(data: readonly number[]): number | undefined {
+  return (data[0]! & ITER_POOL) === 0 ? undefined : data[6]!;
 }
 
 /** Reads back how many pieces a par-iter's work was cut into under a seed, when `traceResults` recorded it. */
