@@ -453,7 +453,15 @@ export class TraceView {
    * `halvesMs` is how long each closure took (ms, on whichever thread ran it): a result worked out before the join and
    * passed through it took no time there. Undefined under a seed (only replayable numbers are traced there).
    */
-  parJoins(): { thread: string; depth: number; line: number | undefined; results: [number | undefined, number | undefined]; halvesMs: [number, number] | undefined }[] {
+  parJoins(): {
+    thread: string;
+    depth: number;
+    line: number | undefined;
+    results: [number | undefined, number | undefined];
+    /** Each half's result's length, when it was an array (a sorted side); undefined otherwise. */
+    lengths: [number | undefined, number | undefined];
+    halvesMs: [number, number] | undefined;
+  }[] {
     return this.#need()
       .filter((e) => e.kind === 'par-join')
       .map((e) => ({
@@ -461,6 +469,7 @@ export class TraceView {
         depth: e.object,
         line: e.line,
         results: [e.results?.a, e.results?.b],
+        lengths: [e.lengths?.a, e.lengths?.b],
         halvesMs: e.work && 'a' in e.work ? [e.work.a / 1000, e.work.b / 1000] : undefined,
       }));
   }
@@ -482,6 +491,10 @@ export class TraceView {
     line: number | undefined;
     value: number | undefined;
     work: { totalMs: number; longestMs: number } | undefined;
+    /** Under a seed, how many pieces the seed cut its work into (1: the whole work in one piece, as `withMinLen(n)` asks); undefined in a free run, and for chunks, zip, enumerate and withMaxLen, which a seed does not cut. */
+    pieces: number | undefined;
+    /** Under a seed, how many threads the pool it ran on has, when the program built that pool (ThreadPoolBuilder); undefined on the global pool. */
+    poolThreads: number | undefined;
     /**
      * Whether `n` is among the numbers its result held, when that result was an array, a plain object or a Map (the
      * counts a fold and reduce built): a Bloom filter of 128 bits, never false when it is there; for a result of a
@@ -498,6 +511,8 @@ export class TraceView {
         line: e.line,
         value: e.value,
         work: e.work && 'total' in e.work ? { totalMs: e.work.total / 1000, longestMs: e.work.longest / 1000 } : undefined,
+        pieces: e.pieces,
+        poolThreads: e.poolThreads,
         holds: holdsOf(e),
       }));
   }

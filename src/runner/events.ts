@@ -187,6 +187,12 @@ export interface TraceEvent {
   atomic?: { before?: number; after?: number };
   /** A `par-join`'s results: what its two closures returned (`a`, `b`), each present when it is a number. */
   results?: { a?: number; b?: number };
+  /** Under a seed, how many pieces a `par-iter`'s work was cut into. */
+  pieces?: number;
+  /** Under a seed, the thread count of the pool a `par-iter` ran on, when the program built that pool. */
+  poolThreads?: number;
+  /** A par-join's halves' results that were arrays: their lengths. */
+  lengths?: { a?: number; b?: number };
   /**
    * In a free run (never under a seed: only replayable numbers go in the trace), how long the work took, µs, on
    * whichever threads ran it: a `par-iter`'s pieces together (`total`) and its longest piece (`longest`); a

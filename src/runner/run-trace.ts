@@ -5,7 +5,7 @@
  */
 import type { RunOutcome } from './events.ts';
 import type { RunMemory } from '../weft/runtime/memory.ts';
-import { channelCapacityOf, readTrace, recordedIterFilter, recordedAtomicChange, recordedValueHash, recordedNumbersFilter, recordedResults, recordedValue, recordedWork, taskClockOf, TASK_OUTCOMES, timersOf } from '../weft/runtime/trace.ts';
+import { channelCapacityOf, readTrace, recordedIterFilter, recordedAtomicChange, recordedValueHash, recordedNumbersFilter, recordedResults, recordedJoinLengths, recordedIterPieces, recordedIterPool, recordedValue, recordedWork, taskClockOf, TASK_OUTCOMES, timersOf } from '../weft/runtime/trace.ts';
 import { WAIT_KINDS, WAKE_TIMED_OUT } from '../weft/runtime/wait.ts';
 import { threadName } from '../weft/runtime/thread-table.ts';
 
@@ -34,10 +34,13 @@ export function collectTrace(ring: SharedArrayBuffer, memory: RunMemory): NonNul
       ...((e.kind === 'unlock' || e.kind === 'join' || e.kind === 'par-iter') && recordedValue(e.data) !== undefined ? { value: recordedValue(e.data)! } : {}),
       ...(e.kind === 'join' && recordedNumbersFilter(e.data) !== undefined ? { numbersFilter: recordedNumbersFilter(e.data)! } : {}),
       ...(e.kind === 'par-iter' && recordedIterFilter(e.data) !== undefined ? { numbersFilter: recordedIterFilter(e.data)! } : {}),
+      ...(e.kind === 'par-iter' && recordedIterPieces(e.data) !== undefined ? { pieces: recordedIterPieces(e.data)! } : {}),
+      ...(e.kind === 'par-iter' && recordedIterPool(e.data) !== undefined ? { poolThreads: recordedIterPool(e.data)! } : {}),
       ...(e.kind === 'send' && channelCapacityOf(e.data) !== undefined ? { capacity: channelCapacityOf(e.data)! } : {}),
       ...(e.kind === 'par-atomic' ? { atomic: recordedAtomicChange(e.data) } : {}),
       ...(e.kind === 'oneshot-send' && recordedValueHash(e.data) !== undefined ? { valueHash: recordedValueHash(e.data)! } : {}),
       ...(e.kind === 'par-join' && (e.data[0]! & 3) !== 0 ? { results: joinResults(e.data) } : {}),
+      ...(e.kind === 'par-join' && (e.data[0]! & 48) !== 0 ? { lengths: joinLengths(e.data) } : {}),
       ...(e.kind === 'par-iter' || e.kind === 'par-join' ? workOf(e.kind, e.data) : {}),
       ...(e.kind === 'wake' && e.data[0] === WAKE_TIMED_OUT ? { timedOut: true } : {}),
       ...(e.kind === 'block' && WAIT_KINDS[e.data[0]! - 1] !== undefined ? { waitKind: WAIT_KINDS[e.data[0]! - 1]! } : {}),
@@ -58,5 +61,11 @@ function workOf(kind: 'par-iter' | 'par-join', data: readonly number[]): { work?
 /** A par-join's results, each when it was a number. */
 function joinResults(data: readonly number[]): { a?: number; b?: number } {
   const [a, b] = recordedResults(data);
+  return { ...(a !== undefined ? { a } : {}), ...(b !== undefined ? { b } : {}) };
+}
+
+/** The lengths of a par-join's results that were arrays. */
+function joinLengths(data: readonly number[]): { a?: number; b?: number } {
+  const [a, b] = recordedJoinLengths(data);
   return { ...(a !== undefined ? { a } : {}), ...(b !== undefined ? { b } : {}) };
 }

@@ -93,6 +93,12 @@ export default [
       if (cleanups.length !== 1) {
         run.fail(`a job that timed out cleaned up ${cleanups.length === 0 ? 'never' : `${cleanups.length} times`}: a cancelled job's finally runs exactly once, when it is dropped`);
       }
+      if (cleanups[0]!.at !== outcome.at) {
+        run.fail(
+          `a job taking ${ms} ms with a ${b.limit} ms limit was cancelled (its cleanup ran) at ${count(cleanups[0]!.at)} ms, but its outcome came back at ${count(outcome.at)} ms: ` +
+            `give up at exactly the limit, cancelling the job right then and answering at once`,
+        );
+      }
     });
   }),
 ];

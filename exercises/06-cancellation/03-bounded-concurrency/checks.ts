@@ -57,7 +57,17 @@ export default [
     const run = await processAll(t, b, true);
     const took = elapsedMs(run);
     const expected = keptBusy(b);
-    if (took >= expected) return;
+    if (took >= expected) {
+      // Each runJob sleeps once. Another timer that waited is a wait of the program's own: starting more than `limit` jobs
+      // at once and then sleeping until the batch "should" be done looks right on the clock, but overloads the service.
+      const timers = run.trace.tasks().reduce((total, task) => total + task.timers, 0);
+      if (took > expected || timers <= b.latencies.length) return;
+      run.fail(
+        `processAll took ${count(took)} ms, as ${b.latencies.length} jobs ${b.limit} at a time should, but besides the ${b.latencies.length} jobs' own sleeps it waited on ` +
+          `${plural(timers - b.latencies.length, 'timer')} of its own: the time came from waiting, not from the limit. Don't sleep in processAll: ` +
+          `start each job when a permit (or slot) is free, and the batch takes as long as it should by itself`,
+      );
+    }
     const longest = Math.max(...b.latencies);
     // No order of starting them gets `limit` slots through the batch faster than this: finishing sooner needs more slots.
     const anyOrder = Math.max(longest, Math.ceil(b.latencies.reduce((x, y) => x + y, 0) / b.limit));

@@ -96,6 +96,30 @@ export default [
     }
   }),
 
+  check('stops-at-once', 'Each worker ends as soon as it may: an idle one at the request, a busy one when its job is done', async (t) => {
+    const plan = somePlan(t);
+    const run = await runService(t, plan);
+    const log = logOf(run);
+    for (let w = 0; w < WORKERS; w++) {
+      const before = log.filter((l) => l.worker === w && l.at <= plan.shutdownAt);
+      const started = before.filter((l) => l.event === 'start').length;
+      const busy = started > before.filter((l) => l.event === 'done').length;
+      // A busy worker finishes its job; its done comes after the request (no job starts or ends at the request itself).
+      const due = busy ? log.find((l) => l.worker === w && l.event === 'done' && l.at > plan.shutdownAt)?.at : plan.shutdownAt;
+      const flushed = log.find((l) => l.worker === w && l.event === 'flush');
+      if (due === undefined || flushed === undefined || flushed.at === due) continue; // other checks say what went wrong
+      run.fail(
+        busy
+          ? `worker ${w} was in the middle of a job when the shutdown was asked for at ${count(plan.shutdownAt)} ms; it finished that job at ${count(due)} ms but flushed only at ${count(flushed.at)} ms. ` +
+              `Once its job is done it must look at the stop request and end at once, flushing on its way out`
+          : `worker ${w} was idle, waiting for its next job, when the shutdown was asked for at ${count(plan.shutdownAt)} ms, but it flushed only at ${count(flushed.at)} ms: ` +
+              (flushed.at > plan.shutdownAt
+                ? `it did not notice the request until something else woke it (its next job, or another worker ending). An idle worker must wait for the stop request in the same select as its inbox, and end at once, flushing itself`
+                : `it stopped before the request came`),
+      );
+    }
+  }),
+
   check('shutdown-waits-for-workers', 'shutdown() returns once every worker has ended, and no later', async (t) => {
     const plan = somePlan(t);
     const run = await runService(t, plan);

@@ -153,6 +153,21 @@ export default [
     );
   }),
 
+  check('waits-instead-of-polling', 'The crawler waits for a download to end, without looking again and again', async (t) => {
+    const site = someSite(t);
+    const run = await runCrawl(t, site, true);
+    crawledOf(run);
+    // Waiting on downloads (a JoinSet, a channel, a semaphore) wakes the program a few times per page; a loop that
+    // sleeps a little and looks again whether anything changed wakes it every few milliseconds of the crawl.
+    const pages = reachable(site).length;
+    const polls = run.trace.tasks().reduce((sum, task) => sum + task.polls, 0);
+    if (polls <= 6 * pages) return;
+    run.fail(
+      `crawling ${count(pages)} pages woke the program's tasks ${count(polls)} times: it polls (sleeps a little, then looks whether a download has ended or the work is done) ` +
+        `instead of waiting for a download to end. Await the downloads themselves: joinNext() on a JoinSet, recv() on a channel the downloads report to, or a semaphore's acquire()`,
+    );
+  }),
+
   check('fills-every-slot', 'A free slot is used at once while a page is waiting to be fetched', async (t) => {
     const { site, start, expected } = slowBranchSite(t);
     const run = await t.call('runCrawl', [site, start, LIMIT], { seed: t.seeds(1)[0]!, trace: true });

@@ -126,4 +126,17 @@ export default [
         `(times out of the bucket: ${show(allowed)}; yours: ${show(actual)}). A full bucket lets ${p.burst} requests through at once`,
     );
   }),
+  check('sleeps-until-its-token', 'A waiting request sleeps until its token is back, without waking to look again and again', async (t) => {
+    const p = somePlan(t);
+    const run = await t.call('runRequests', [p.arrivals, p.intervalMs, p.burst], { seed: t.seeds(1)[0]!, trace: true });
+    throughOf(run, p);
+    // The bench sleeps once per request until it arrives; a request that has to wait needs one more sleep, until its
+    // token is back (two, if it is woken once early). Waking every few milliseconds to see whether a token is back is polling.
+    const timers = run.trace.tasks().reduce((sum, task) => sum + task.timers, 0);
+    if (timers <= 3 * p.arrivals.length) return;
+    run.fail(
+      `${count(p.arrivals.length)} requests waited on ${count(timers)} timers: a request that finds no token sleeps a little and looks again, over and over. ` +
+        `Work out when its token will be back and sleep once until then (sleep or sleepUntil), keeping the requests in line`,
+    );
+  }),
 ];

@@ -49,6 +49,22 @@ export default [
     const iterators = run.trace.parIterators();
     const overAll = iterators.filter((p) => p.items === xs.length);
     // The total must be what the pool computed: an iterator run beside a loop does none of the work the answer needs.
+    const lone = overAll.find((p) => p.value === run.value && p.poolThreads === 1);
+    if (lone !== undefined) {
+      run.fail(
+        `the parallel iterator over the ${count(xs.length)} items ran on a thread pool you built with a single thread: the work is split, but one thread does every piece. ` +
+          `Use the global pool (parIter(xs) outside any install), or a pool of several threads`,
+        lone.line !== undefined ? { line: lone.line, column: 1 } : undefined,
+      );
+    }
+    const whole = overAll.find((p) => p.value === run.value && p.pieces === 1);
+    if (whole !== undefined) {
+      run.fail(
+        `the parallel iterator over the ${count(xs.length)} items did its work in one piece (withMinLen of the whole length, or the like), so however many threads the pool has, one of them did it all. ` +
+          `Let weft split it: parIter(xs).map((x) => x * x).sum()`,
+        whole.line !== undefined ? { line: whole.line, column: 1 } : undefined,
+      );
+    }
     if (overAll.some((p) => p.value === run.value)) return;
     // Divide and conquer with join shares the work too: the outermost join's two halves (each a real share of the
     // squares, not a total and a zero) must add up to the answer.

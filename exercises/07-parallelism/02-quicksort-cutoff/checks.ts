@@ -66,7 +66,28 @@ export default [
     const run = await sort(t, xs, cutoff, true);
     const joins = joinsOf(run).length;
     // Every slice above the cut-off is split by one join: at least one per (2 × cutoff) numbers, at most a few per cutoff numbers.
-    if (joins >= xs.length / (2 * cutoff) && joins <= (4 * xs.length) / cutoff) return;
+    if (joins >= xs.length / (2 * cutoff) && joins <= (4 * xs.length) / cutoff) {
+      // The joins must do the sorting: each half returns its sorted side, and the first join's two sides hold most of
+      // the numbers (all but those equal to the pivot). Joins beside a sort done in one go return nothing of the kind.
+      const idle = joinsOf(run).find((j) => j.lengths[0] === undefined || j.lengths[1] === undefined);
+      const top = joinsOf(run).find((j) => j.depth === 0);
+      const sides = top === undefined ? 0 : (top.lengths[0] ?? 0) + (top.lengths[1] ?? 0);
+      if (idle === undefined && sides >= xs.length / 2) return;
+      const what = (v: number | undefined, n: number | undefined) => (n !== undefined ? `an array of ${count(n)}` : v !== undefined ? show(v) : 'no array');
+      const at = idle ?? top;
+      run.fail(
+        idle !== undefined
+          ? `quicksort of ${count(xs.length)} numbers called join ${plural(joins, 'time')}, but ${idle.depth === 0 ? 'the first one' : `one nested ${idle.depth} deep`} ` +
+              `got back ${what(idle.results[0], idle.lengths[0])} and ${what(idle.results[1], idle.lengths[1])} from its two halves: ` +
+              (idle.lengths[0] === undefined && idle.lengths[1] === undefined
+                ? `the joins did not sort anything. `
+                : `one side was not sorted inside the join. `) +
+              `Each half must return its side sorted (a recursive quicksort call), and the result is built from the two`
+          : `the first join's two halves returned only ${count(sides)} of the ${count(xs.length)} numbers: the numbers below and above the pivot must be sorted by the join's two halves, ` +
+              `not beside it`,
+        at?.line !== undefined ? { line: at.line, column: 1 } : undefined,
+      );
+    }
     run.fail(
       joins === 0
         ? `quicksort of ${count(xs.length)} numbers with a cut-off of ${cutoff} never called join: the two sides of a partition must be sorted with join(() => …, () => …)`

@@ -77,6 +77,14 @@ export default [
     // The iterator must also do the drawing: in a free run the trace says how long its pieces worked. A bigger view,
     // drawn here too for comparison: an iterator that only hands out row numbers, with the rows drawn afterwards on
     // the calling thread, works a tiny fraction of that (the margin is wide, for a busy machine).
+    const whole = iterators.find((p) => p.items >= v.height - 1 && p.pieces === 1);
+    if (whole !== undefined) {
+      run.fail(
+        `the parallel iterator over the ${count(v.height)} rows did its work in one piece (withMinLen of the whole height, or the like): one thread drew every row, and no thread could steal any. ` +
+          `Let weft split the rows: range(0, height).map(row => …).collect()`,
+        whole.line !== undefined ? { line: whole.line, column: 1 } : undefined,
+      );
+    }
     const big: View = { width: 240, height: 120, maxIter: 200, x0: -2.2, y0: -1.2, step: 2.4 / 120 };
     let ours = Infinity;
     for (let k = 0; k < 3; k++) {

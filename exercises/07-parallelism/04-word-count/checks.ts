@@ -28,6 +28,8 @@ function messyText(t: CheckContext): string {
     else if (r < 0.45) w = w[0]!.toUpperCase() + w.slice(1);
     parts.push(w + ([',', '!', "'s", '.', '', '', ''][Math.floor(t.random() * 7)] ?? ''));
   }
+  // Digits and underscores are not letters: "weft2" is the word weft, "warp_knot" the words warp and knot.
+  parts.push(`${pick(t)}${1 + Math.floor(t.random() * 9)}`, `${pick(t)}_${pick(t)}`);
   return parts.join(t.random() < 0.5 ? ' ' : '  ');
 }
 
@@ -49,7 +51,7 @@ export default [
     const got = countsOf(run);
     const expected = countWords([text]);
     if (sameData(got, expected)) return;
-    run.fail(`for the text ${JSON.stringify(text)} wordCount counted ${difference(got, expected)}: a word is a run of letters a to z, lowercased ("The" and "the," are both "the")`);
+    run.fail(`for the text ${JSON.stringify(text)} wordCount counted ${difference(got, expected)}: a word is a run of letters a to z, lowercased ("The" and "the," are both "the"; "weft2" is "weft" and "warp_knot" is "warp" and "knot": digits and _ are not letters, as \\w counts them)`);
   }),
 
   check('same-for-any-split', 'The counts are right however the work is split', async (t) => {
@@ -75,6 +77,14 @@ export default [
     }
     // What the iterator returned must be the counts: the trace keeps the numbers its result held (an object, a Map).
     // An iterator that hands back the words, or the texts, leaves the counting to a loop on the calling thread.
+    const whole = overAll.find((p) => p.pieces === 1);
+    if (whole !== undefined) {
+      run.fail(
+        `the parallel iterator over the ${count(texts.length)} texts did its work in one piece (withMinLen of the whole length, or the like): one accumulator, one thread, nothing for reduce to merge. ` +
+          `Let weft split the texts: parIter(texts).fold(…).reduce(…)`,
+        whole.line !== undefined ? { line: whole.line, column: 1 } : undefined,
+      );
+    }
     const counts = [...new Set(Object.values(countWords(texts)))];
     if (!overAll.some((p) => counts.every((n) => p.holds(n)))) {
       run.fail(

@@ -54,13 +54,15 @@ function resultOf(run: ProgramRun, bank: Bank): Result {
     // A PoisonError in main, or a thread's panic rethrown by join: either way the poison got out of lockLedger.
     const poison = run.errors.find((e) => /poison/i.test(`${e.name} ${e.message}`));
     const crashes = bank.transfers.filter((tr) => tr.crash).length;
+    // The crashing transfers' own panics are expected; the one that took runBank down is another (a deadlock, a TypeError…).
+    const other = run.errors.find((e) => !/crashed halfway/.test(e.message)) ?? run.errors.find((e) => !/crashed halfway/.test(e.message.split('panicked:').slice(-1)[0] ?? ''));
     run.failEnded(
       poison
         ? `with ${plural(crashes, 'crashing transfer')} among ${plural(bank.transfers.length, 'transfer')}, runBank itself panicked with a PoisonError` +
             `${poison.location ? ` at line ${poison.location.line}` : ''}: one transfer's crash brought down the reading of the books. ` +
             `lock() on a poisoned Mutex throws PoisonError; catch it in lockLedger and recover the guard with err.intoInner()`
-        : `runBank panicked: ${run.errors[0]?.message ?? run.summary}`,
-      poison?.location,
+        : `runBank panicked: ${(other ?? run.errors[0])?.message ?? run.summary}`,
+      poison?.location ?? other?.location,
     );
   }
   if (run.status !== 'ok') run.failEnded(`runBank did not return: ${run.summary}`);

@@ -95,5 +95,18 @@ export default [
         );
       }
     });
+    // As many seats as customers: every customer gets one, including one whose seat was taken while it looked
+    // (with more customers than seats, a customer who gives up can hide behind the ones who hear "sold out" anyway).
+    const even = someSeats(t, 4);
+    await t.eachRun({ seeds: 3, free: 0, call: { name: 'runOffice', args: [even, even.length] } }, (run: ProgramRun) => {
+      const { got } = saleOf(run, even.length);
+      const gaveUp = got.flatMap((seat, c) => (seat === -1 ? [c] : []));
+      if (gaveUp.length === 0) return;
+      run.fail(
+        `with ${count(even.length)} seats ${show(even)} for ${count(even.length)} customers, ${gaveUp.length === 1 ? `customer ${gaveUp[0]} heard` : `customers ${and(gaveUp)} heard`} "sold out" (-1), ` +
+          `and ${show(even.filter((seat) => !got.includes(seat)))} went unsold: a customer whose seat was taken while it looked must find another one, not give up. ` +
+          `Find a free seat and take it off sale in one critical section, and nobody can take it in between`,
+      );
+    });
   }),
 ];

@@ -95,8 +95,21 @@ interface Case {
 
 /** Calls the program's testLogs on every case at once (one run), and fails on the first answer that differs from the reference. */
 /** What to tell the learner, from the first kind of mistake in their answer. */
-function lesson(missing: string[], extra: string[]): string {
+function lesson(missing: string[], extra: string[], [sent, received]: Log): string {
   const has = (list: string[], kind: string) => list.some((k) => k.startsWith(`${kind} `));
+  // An extra out-of-order message that some consumer got before an earlier message of its producer: the early one of
+  // a swapped pair, reported along with (or instead of) the late one.
+  const early = extra
+    .filter((k) => k.startsWith('out-of-order '))
+    .map((k) => Number(k.split(' ')[1]))
+    .find((m) => {
+      const p = sent.findIndex((ms) => ms.includes(m));
+      return p >= 0 && received.some((ms) => ms.some((x, i) => i > ms.indexOf(m) && sent[p]!.indexOf(x) >= 0 && sent[p]!.indexOf(x) < sent[p]!.indexOf(m)));
+    });
+  if (early !== undefined) {
+    return `Only the message that comes too late is out of order: ${early} came before a message its producer sent earlier, which is that message's problem, not ${early}'s. ` +
+      `Report a message as out-of-order when the consumer got it after a later message of the same producer`;
+  }
   if (has(extra, 'out-of-order')) {
     return `The channel keeps one producer's order only as each consumer sees it: consumers take turns, so one producer's messages can reach ` +
       `different consumers, and putting the consumers' lists together mixes them up. Messages of different producers may come in any order`;
@@ -107,6 +120,9 @@ function lesson(missing: string[], extra: string[]): string {
   }
   if (has(missing, 'lost')) return `Every message sent must be received by some consumer: report each one no consumer received as { kind: "lost", message }`;
   if (has(missing, 'unexpected')) return `A consumer can't receive what nobody sent: report it as { kind: "unexpected", message }`;
+  if (extra.length > 0 && extra.every((k) => k.startsWith('duplicated ')) && missing.length === 0) {
+    return `A message nobody sent is "unexpected", however many times it came: "duplicated" is for a message that was sent once and received more than once`;
+  }
   if (has(missing, 'out-of-order')) {
     return `One channel delivers one producer's messages in the order they were sent, so a consumer that receives a message after a later one ` +
       `from the same producer shows a bug. Report every message that came too late as { kind: "out-of-order", message }: each one received after ` +
@@ -135,7 +151,7 @@ async function judge(t: CheckContext, cases: Case[]): Promise<void> {
       `${describeLog(c.log)} (${c.what}), deliveryProblems ` +
         (got.size === 0 ? 'found no problem' : `found ${showKeys(got)}`) +
         (want.size === 0 ? ', but there is none' : `; the problems are ${showKeys(want)}`) +
-        `. ${lesson(missing, extra)}`,
+        `. ${lesson(missing, extra, c.log)}`,
     );
   });
 }
@@ -216,6 +232,15 @@ export default [
       const victim = received[0]!.splice(1, 1)[0]!;
       received[0]!.push(1000 + (victim % 1000) + 1000 * Math.floor(t.random() * 8)); // a message corrupted on the way: one lost, one unknown
       cases.push({ log: [sent, received], what: 'one message arrived garbled' });
+    }
+    {
+      // The same stray number twice: it is unexpected, and only that ("duplicated" is for a message that was sent).
+      const sent = someSent(t, 2, 3);
+      const received = deliver(t, sent, 2, (i) => i % 2);
+      const stray = 1000 + Math.floor(t.random() * 9000);
+      received[0]!.push(stray);
+      received[1]!.push(stray);
+      cases.push({ log: [sent, received], what: 'two consumers received the same message nobody sent' });
     }
     await judge(t, cases);
   }),

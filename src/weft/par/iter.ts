@@ -24,7 +24,7 @@ import { chainSite } from './fused.ts';
 import { addResults, isResultItem } from './result-sum.ts';
 import { mapClosures, runOnRegistry, SEARCH_BATCH, SEARCHES, SKIPPED, type PieceTimes, sourceArray, sourceItem, sourceLength, typedArrayKind, type AnyTypedArray, type Source, type StageSpec, type TerminalSpec } from './job.ts';
 import { currentRegistry } from './current.ts';
-import { registryCutoff } from './registry.ts';
+import { globalRegistry, registryCutoff, registryThreads } from './registry.ts';
 import { ordCompare } from './order.ts';
 import { type Result } from '../sync/result.ts';
 import { isEither, type Either } from './either.ts';
@@ -872,7 +872,7 @@ export class ParallelIterator<T> {
       this.#dropHandleInits();
     }
     // The par-iter event carries the result, when it is a number, and in a free run how long the pieces took.
-    traceResults(traced.at, result, undefined, traced.timed ? { first: traced.work.total, second: traced.work.longest } : undefined);
+    traceResults(traced.at, result, undefined, traced.timed ? { first: traced.work.total, second: traced.work.longest } : undefined, false, traced.pieces, traced.poolThreads);
     return result;
   }
 
@@ -907,6 +907,9 @@ export class ParallelIterator<T> {
         parts.push(part);
         if (answered(local, part)) break; // as a chunk that has the answer stops the later ones
       }
+      traced.pieces = parts.length;
+      const pool = currentRegistry();
+      if (pool !== globalRegistry()) traced.poolThreads = registryThreads(pool);
       if (terminal.k === 'reduce') return reduceTree(local, parts, bounds.reduce((h, b) => (h * 31 + b) | 0, 7));
       return combine(local, parts);
     }
@@ -1060,6 +1063,10 @@ interface Traced {
   at: number;
   timed: boolean;
   work: PieceTimes;
+  /** Under a seed, where the seed chooses the cuts (not for chunks, zip, enumerate, withMaxLen): how many pieces the work was cut into (the par-iter event carries it). */
+  pieces?: number;
+  /** Under a seed, on a pool the program built (ThreadPool.install): how many threads it has. */
+  poolThreads?: number;
 }
 
 /** A piece run on the calling thread (0 µs when untimed). */

@@ -82,7 +82,7 @@ export function joinIn<A, B>(pool: number | undefined, a: (ctx: FnContext) => A,
     if (pool === undefined) results = joinOnRegistry<A, B>(currentRegistry(), call, mem, work);
     else if (scheduled(mem) || currentWorker()?.registry === pool) results = withRegistry(pool, () => joinOnRegistry<A, B>(pool, call, mem, work));
     else results = joinOnPool<A, B>(pool, call, mem, work);
-    traceResults(at, results[0], results[1], work); // the par-join event carries both results, when they are numbers
+    traceResults(at, results[0], results[1], work, true); // the par-join event carries both results, when they are numbers
     return results;
   } finally {
     leaveParWork();

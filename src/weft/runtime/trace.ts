@@ -249,6 +249,13 @@ export function traceValue(kind: 'unlock' | 'join', object: number, value: unkno
 // that is there; it may say yes for one that is not, with odds under 1 in 1,000 for a value of 4 numbers, about 1 in 30
 // for 24. At most FILTER_LIMIT values are looked at, arrays, plain objects and Maps FILTER_DEPTH deep.
 const NUMBERS_FILTER = 8;
+/** A par-join's first or second half returned an array: its length is in data word 1 or 3 (traceResults). */
+const JOIN_LENGTH_A = 16;
+const JOIN_LENGTH_B = 32;
+/** A par-iter's piece count is in data word 5 (traceResults, under a seed). */
+const ITER_PIECES = 64;
+/** With ITER_PIECES: the iterator ran on a pool the program built, whose thread count is in data word 6. */
+const ITER_POOL = 128;
 const FILTER_WORDS = 6;
 /** A par-iter's filter has the 4 words its result's numbers would use (1–4): its work keeps words 5 and 6. */
 const ITER_FILTER_WORDS = 4;
@@ -485,7 +492,7 @@ export interface PieceWork {
  * first's float64 as two words, the second's, the work's two µs counts]; the
  * first value alone is what `recordedValue` reads.
  */
-export function traceResults(at: number, first: unknown, second?: unknown, work?: PieceWork): void {
+export function traceResults(at: number, first: unknown, second?: unknown, work?: PieceWork, joined = false, pieces?: number, poolThreads?: number): void {
   const r = ring;
   if (r === undefined || at < 0 || at >= r.capacity) return;
   // Plain stores only, no array methods: a program may have rewritten Array.prototype (see "Integrity").
@@ -497,12 +504,22 @@ export function traceResults(at: number, first: unknown, second?: unknown, work?
     numbers |= 1;
     i32[data + 1] = valueWords[0]!;
     i32[data + 2] = valueWords[1]!;
+  } else if (joined && sequenceLength(first) !== undefined) {
+    numbers |= JOIN_LENGTH_A;
+    i32[data + 1] = sequenceLength(first)!;
   }
   if (typeof second === 'number') {
     valueBits[0] = second;
     numbers |= 2;
     i32[data + 3] = valueWords[0]!;
     i32[data + 4] = valueWords[1]!;
+  } else if (joined) {
+    // A par-join's halves that returned arrays (a quicksort's sorted sides): their lengths, in the words a number would take.
+    const length = sequenceLength(second);
+    if (length !== undefined) {
+      numbers |= JOIN_LENGTH_B;
+      i32[data + 3] = length;
+    }
   } else if (second === undefined && first !== null && typeof first === 'object') {
     // A par-iter's result that holds numbers (fold and reduce's counts): a Bloom filter of them in words 1–4.
     const filter = numbersFilter(first, ITER_FILTER_WORDS);
@@ -513,6 +530,14 @@ export function traceResults(at: number, first: unknown, second?: unknown, work?
     numbers |= 4;
     i32[data + 5] = work.first;
     i32[data + 6] = work.second;
+  } else if (pieces !== undefined) {
+    // Under a seed (no work timed): how many pieces a parallel iterator's work was cut into, in the work's first word.
+    numbers |= ITER_PIECES;
+    i32[data + 5] = pieces;
+    if (poolThreads !== undefined) {
+      numbers |= ITER_POOL;
+      i32[data + 6] = poolThreads;
+    }
   }
   i32[data] = numbers;
 }
@@ -534,6 +559,28 @@ export function recordedResults(data: readonly number[]): [number | undefined, n
     return new Float64Array(words.buffer)[0];
   };
   return [read(0), read(1)];
+}
+
+/** An array's or a typed array's length; undefined for anything else. */
+function sequenceLength(value: unknown): number | undefined {
+  if (Array.isArray(value)) return value.length;
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return (value as unknown as { length: number }).length;
+  return undefined;
+}
+
+/** Reads back the lengths of a par-join's halves' results that were arrays (traceResults with `joined`). */
+export function recordedJoinLengths(data: readonly number[]): [number | undefined, number | undefined] {
+  return [(data[0]! & JOIN_LENGTH_A) === 0 ? undefined : data[1]!, (data[0]! & JOIN_LENGTH_B) === 0 ? undefined : data[3]!];
+}
+
+/** Reads back the thread count of the pool a par-iter ran on under a seed, when it was one the program built. */
+export function recordedIterPool(data: readonly number[]): number | undefined {
+  return (data[0]! & ITER_POOL) === 0 ? undefined : data[6]!;
+}
+
+/** Reads back how many pieces a par-iter's work was cut into under a seed, when `traceResults` recorded it. */
+export function recordedIterPieces(data: readonly number[]): number | undefined {
+  return (data[0]! & ITER_PIECES) === 0 ? undefined : data[5]!;
 }
 
 /** Reads back the work `traceResults` recorded (µs), when it was timed. */

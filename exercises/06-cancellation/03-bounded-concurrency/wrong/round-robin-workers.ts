@@ -1,0 +1,24 @@
+// fails: keeps-limit-busy
+// Runs limit workers, but deals the jobs out in advance (worker w takes jobs w, w + limit, …): a worker stuck on a slow job holds up its own next job while another worker sits idle.
+import { JoinSet, Semaphore, join, sleep, spawn, time } from "weft/task";
+
+/** One request to the service: takes `ms` milliseconds. */
+async function runJob(id: number, ms: number): Promise<number> {
+  await sleep(ms);
+  return (id * 7919 + ms) % 10007;
+}
+
+export async function processAll(latencies: number[], limit: number): Promise<number[]> {
+  const results = new Array<number>(latencies.length);
+  const worker = async (w: number) => {
+    for (let i = w; i < latencies.length; i += limit) results[i] = await runJob(i, latencies[i]!);
+  };
+  await join(...Array.from({ length: limit }, (_, w) => worker(w)));
+  return results;
+}
+async function main() {
+  time.pause();
+  const latencies = [40, 10, 30, 20, 50, 10, 30, 20];
+  const results = await processAll(latencies, 3);
+  console.log(`${results.length} results after ${time.now()} ms: ${results.join(", ")}`);
+}

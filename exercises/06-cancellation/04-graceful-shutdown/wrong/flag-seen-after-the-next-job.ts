@@ -1,0 +1,67 @@
+// fails: stops-at-once
+// Sets a plain flag and checks it around recv(): no job starts after the request, but an idle worker sleeps in recv() until its next job arrives, and only then sees the flag and ends (late, and shutdown() waits for it).
+import { JoinHandle, JoinSet, Notify, mpsc, select, sleep, sleepUntil, spawn, time, watch } from "weft/task";
+
+/** One job: `ms` milliseconds of work, logged when it starts and when it is done. */
+async function doJob(worker: number, ms: number, log: string[]): Promise<void> {
+  log.push(`${time.now()} start ${worker}`);
+  await sleep(ms);
+  log.push(`${time.now()} done ${worker}`);
+}
+
+/** What a worker must do once, on its way out. */
+function flush(worker: number, log: string[]): void {
+  log.push(`${time.now()} flush ${worker}`);
+}
+
+interface Service {
+  /** Asks every worker to stop, and returns once all of them have ended. */
+  shutdown(): Promise<void>;
+}
+
+function startService(inboxes: mpsc.Receiver<number>[], log: string[]): Service {
+  let stopping = false;
+  const handles = inboxes.map((inbox, id) =>
+    spawn(async () => {
+      let ms;
+      while (!stopping && (ms = await inbox.recv()) !== undefined) {
+        if (stopping) break;
+        await doJob(id, ms, log);
+      }
+      flush(id, log);
+    }),
+  );
+  return { shutdown: async () => { stopping = true; for (const h of handles) await h; } };
+}
+// ---- the test bench: keep it as it is ----
+
+/** Sends job `[at, worker, ms]` to inbox `worker` at `at` ms, shuts the service down at `shutdownAt`, and returns the log. */
+export async function runService(jobs: [number, number, number][], workers: number, shutdownAt: number): Promise<string[]> {
+  const log: string[] = [];
+  const inboxes: mpsc.Receiver<number>[] = [];
+  for (let w = 0; w < workers; w++) {
+    const [tx, rx] = mpsc.channel<number>(16);
+    inboxes.push(rx);
+    const mine = jobs.filter(([, worker]) => worker === w);
+    spawn(async () => {
+      for (const [at, , ms] of mine) {
+        await sleepUntil(at);
+        if (tx.isClosed()) return; // the worker is gone
+        await tx.send(ms);
+      }
+    });
+  }
+  const service = startService(inboxes, log);
+  await sleepUntil(shutdownAt);
+  log.push(`${time.now()} shutdown`);
+  await service.shutdown();
+  log.push(`${time.now()} stopped`);
+  await sleep(1000); // anything still running shows up in the log
+  return log;
+}
+
+async function main() {
+  time.pause();
+  const log = await runService([[0, 0, 100], [10, 1, 30], [50, 1, 100], [120, 0, 50], [200, 1, 40]], 2, 75);
+  for (const line of log) console.log(line);
+}

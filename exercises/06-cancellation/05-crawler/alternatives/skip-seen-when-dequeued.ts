@@ -1,0 +1,71 @@
+import { JoinSet, Notify, Semaphore, mpsc, sleep, spawn, time } from "weft/task";
+
+/** Downloads a page and gives back the URLs it links to. */
+type Fetch = (url: string) => Promise<string[]>;
+
+async function crawl(start: string, limit: number, fetchPage: Fetch): Promise<string[]> {
+  const started = new Set<string>();
+  const [tx, rx] = mpsc.unboundedChannel<string>();
+  tx.send(start);
+  let inFlight = 0;
+  let queued = 1;
+  const done = new Notify();
+  const sem = new Semaphore(limit);
+  while (queued > 0 || inFlight > 0) {
+    if (queued === 0) { await done.notified(); continue; }
+    const url = (await rx.recv())!;
+    queued--;
+    if (started.has(url)) continue;
+    started.add(url);
+    const permit = await sem.acquire();
+    inFlight++;
+    const back = tx.clone();
+    spawn(async () => {
+      const links = await fetchPage(url);
+      permit[Symbol.dispose]();
+      for (const l of links) if (!started.has(l)) { queued++; back.send(l); }
+      inFlight--;
+      done.notifyOne();
+    });
+  }
+  return [...started];
+}
+// ---- the test bench: keep it as it is ----
+
+/** A made-up site: for each URL, how long its download takes and the URLs it links to. */
+type Site = Record<string, { ms: number; links: string[] }>;
+
+/** Crawls `site` from `start`; returns the pages found, how many times each was fetched and the most downloads at once. */
+export async function runCrawl(site: Site, start: string, limit: number) {
+  const fetches: Record<string, number> = {};
+  let running = 0;
+  let most = 0;
+  const fetchPage: Fetch = async (url) => {
+    fetches[url] = (fetches[url] ?? 0) + 1;
+    most = Math.max(most, ++running);
+    try {
+      await sleep(site[url]?.ms ?? 10);
+      return [...(site[url]?.links ?? [])];
+    } finally {
+      running--;
+    }
+  };
+  const pages = await crawl(start, limit, fetchPage);
+  return { pages: [...pages].sort(), fetches, most };
+}
+
+async function main() {
+  time.pause();
+  const site: Site = {
+    "/": { ms: 30, links: ["/a", "/b", "/c"] },
+    "/a": { ms: 50, links: ["/", "/d"] },
+    "/b": { ms: 20, links: ["/d", "/e"] },
+    "/c": { ms: 40, links: ["/e"] },
+    "/d": { ms: 10, links: ["/a"] },
+    "/e": { ms: 60, links: [] },
+    "/lost": { ms: 10, links: ["/"] },
+  };
+  const result = await runCrawl(site, "/", 2);
+  console.log(`found ${result.pages.join(" ")} in ${time.now()} ms, at most ${result.most} at once`);
+  console.log(`fetches: ${JSON.stringify(result.fetches)}`);
+}

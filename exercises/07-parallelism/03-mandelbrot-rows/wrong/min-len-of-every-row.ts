@@ -1,0 +1,35 @@
+// fails: rows-in-parallel
+// Maps the rows with range(0, height), but withMinLen(height) keeps them in one piece: one thread draws the whole image, and no row can be stolen.
+import { parIter, range, sharedArray } from "weft/par";
+
+/** How many iterations of z = z² + c, from z = 0, until |z| > 2; at most `maxIter`. */
+function escapeTime(cx: number, cy: number, maxIter: number): number {
+  let x = 0;
+  let y = 0;
+  let i = 0;
+  while (i < maxIter && x * x + y * y <= 4) {
+    const nx = x * x - y * y + cx;
+    y = 2 * x * y + cy;
+    x = nx;
+    i++;
+  }
+  return i;
+}
+
+export function render(width: number, height: number, maxIter: number, x0: number, y0: number, step: number): number[] {
+  return range(0, height)
+    .withMinLen(height)
+    .map((row) => Array.from({ length: width }, (_, col) => escapeTime(x0 + col * step, y0 + row * step, maxIter)))
+    .collect()
+    .flat();
+}
+function main() {
+  const width = 72;
+  const height = 36;
+  const image = render(width, height, 40, -2.2, -0.8, 0.045);
+  const shades = " .:-=+*#%@";
+  for (let row = 0; row < height; row++) {
+    const line = image.slice(row * width, (row + 1) * width);
+    console.log(line.map((n) => shades[Math.min(shades.length - 1, Math.floor(n / 4))]).join(""));
+  }
+}

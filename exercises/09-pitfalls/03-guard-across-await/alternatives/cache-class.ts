@@ -1,0 +1,53 @@
+import { sleep, spawn, time } from "weft/task";
+import { Mutex } from "weft/sync";
+
+/** Fetches a user's profile from a slow service: the answer takes `ms` milliseconds. Keep it as it is. */
+async function fetchProfile(user: string, ms: number): Promise<string> {
+  await sleep(ms);
+  return `profile of ${user}`;
+}
+
+class ProfileCache {
+  private readonly cache: Mutex<Map<string, string>>;
+  constructor(cache: Mutex<Map<string, string>>) {
+    this.cache = cache;
+  }
+  get(user: string): string | undefined {
+    using g = this.cache.lock();
+    return g.value.get(user);
+  }
+  put(user: string, profile: string): void {
+    using g = this.cache.lock();
+    g.value.set(user, profile);
+  }
+}
+export async function lookup(cache: Mutex<Map<string, string>>, user: string, ms: number): Promise<string> {
+  const profiles = new ProfileCache(cache);
+  const hit = profiles.get(user);
+  if (hit !== undefined) return hit;
+  const fetched = await fetchProfile(user, ms);
+  profiles.put(user, fetched);
+  return fetched;
+}
+// ---- the test bench: keep everything below as it is ----
+
+/**
+ * Starts one task per lookup, all at once, over a cache that already holds
+ * `cached`. `ms[user]` is how long fetching that user's profile takes.
+ * Returns what each lookup returned and what the cache holds at the end.
+ */
+export async function runLookups(users: string[], ms: Record<string, number>, cached: [string, string][]): Promise<{ profiles: string[]; cache: [string, string][] }> {
+  const cache = new Mutex(new Map<string, string>(cached));
+  const tasks = users.map((user) => spawn(lookup(cache, user, ms[user]!)));
+  const profiles: string[] = [];
+  for (const task of tasks) profiles.push(await task);
+  using books = cache.lock();
+  return { profiles, cache: [...books.value].sort() };
+}
+
+async function main() {
+  time.pause(); // virtual time: exact, repeatable times
+  const { profiles, cache } = await runLookups(["ada", "bob", "ada"], { ada: 40, bob: 60 }, []);
+  console.log(profiles.join("; "));
+  console.log(`cached: ${cache.map(([user]) => user).join(", ")} at ${time.now()} ms`);
+}

@@ -1,0 +1,64 @@
+// fails: retries-until-success
+// Throws a new Error("gave up after n attempts") with the last error as its cause, instead of the last call's error itself.
+import { join, sleep, spawn, time } from "weft/task";
+
+/** How often to try, and how long to wait between tries. */
+export interface Backoff {
+  /** The most calls to make, the first one included. */
+  attempts: number;
+  /** The wait after the first failure; each later wait is twice the one before... */
+  baseMs: number;
+  /** ...but never longer than this. */
+  maxMs: number;
+}
+
+export async function retry<T>(op: () => Promise<T>, policy: Backoff): Promise<T> {
+  let delay = policy.baseMs;
+  for (let n = 1; ; n++) {
+    try {
+      return await op();
+    } catch (e) {
+      if (n === policy.attempts) throw new Error(`gave up after ${n} attempts`, { cause: e });
+      await sleep(delay);
+      delay = Math.min(delay * 2, policy.maxMs);
+    }
+  }
+}
+// ---- the test bench: keep it as it is ----
+
+/**
+ * Starts one task per client of a flaky service, all at once, each calling it through your `retry`. A client's
+ * first `failures` calls fail with a 503, and every call takes `latencyMs`. Returns the log of every call
+ * ("<ms> call <client> <n>") and each client's outcome ("<ms> ok <reply>" or "<ms> error <message>").
+ */
+export async function runClients(clients: [failures: number, latencyMs: number][], policy: Backoff): Promise<{ log: string[]; outcomes: string[] }> {
+  time.pause(); // virtual time: every time below is exact, and the whole run takes no real time
+  const log: string[] = [];
+  const tasks = clients.map(([failures, latencyMs], client) =>
+    spawn(async () => {
+      let calls = 0;
+      const callService = async () => {
+        const n = ++calls;
+        log.push(`${time.now()} call ${client} ${n}`);
+        await sleep(latencyMs); // the round trip
+        if (n <= failures) throw new Error(`503 Service Unavailable (client ${client}, call ${n})`);
+        return `200 OK (client ${client}, call ${n})`;
+      };
+      try {
+        const reply = await retry(callService, policy);
+        return `${time.now()} ok ${reply}`;
+      } catch (error) {
+        return `${time.now()} error ${(error as Error).message}`;
+      }
+    }),
+  );
+  const outcomes = await join(...tasks);
+  return { log, outcomes };
+}
+
+async function main() {
+  const policy = { attempts: 4, baseMs: 100, maxMs: 300 };
+  const { log, outcomes } = await runClients([[0, 30], [2, 30], [9, 50]], policy);
+  for (const line of log) console.log(line);
+  outcomes.forEach((outcome, client) => console.log(`client ${client}: ${outcome}`));
+}
