@@ -247,13 +247,7 @@ export interface EncodeOptions {
 
 /** The bytes of `value` and the handles inside it, on the thread's Writer. */
 function encodeTree(value: unknown): { bytes: Uint8Array; handles: readonly Encodable[] } {
-  const writer = takeWriter('the value');
-  try {
-    writeValue(writer, value);
-  } catch (error) {
-    giveBack(writer);
-    throw error;
-  }
+  const writer = stageValue(value) as Writer;
   const handles = writer.handles ?? NO_HANDLES;
   return { bytes: finish(writer), handles };
 }
