@@ -28,7 +28,7 @@
 import { H, type RunMemory } from '../weft/runtime/memory.ts';
 import { RunStopped } from '../weft/runtime/stop.ts';
 import type { OutputStream } from './events.ts';
-import type { PanicReport } from '../weft/runtime/context.ts';
+import { cutText, type PanicReport } from '../weft/runtime/context.ts';
 
 export const RING_LINES = 2048;
 const SLOT_WORDS = 8;
@@ -77,8 +77,7 @@ export function createOutputRing(memory: RunMemory): void {
 
 /** `text` cut to MAX_LINE_CHARS, saying how much was cut. */
 export function truncateLine(text: string): string {
-  if (text.length <= MAX_LINE_CHARS) return text;
-  return `${text.slice(0, MAX_LINE_CHARS)} … (${text.length - MAX_LINE_CHARS} more characters not shown)`;
+  return cutText(text, MAX_LINE_CHARS);
 }
 
 function slotIndex(base: number, seq: number, word: number): number {

@@ -109,6 +109,11 @@ export function hasContext(): boolean {
   return current !== undefined;
 }
 
+/** `text` cut to `max` characters, saying how many were cut (a panic's message here, a console line in runner/output-ring.ts). */
+export function cutText(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)} … (${text.length - max} more characters not shown)`;
+}
+
 /** Display name of a thread as output labels and messages show it. */
 export function threadLabel(threadId: number, name: string | undefined): string {
   return name ?? `thread ${threadId}`;

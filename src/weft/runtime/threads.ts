@@ -4,7 +4,7 @@
  * (Its slot in run memory is thread-table.ts.)
  */
 import { locatingMs, pieceMicros, pieceStart, traceEvent } from './trace.ts';
-import { context, enterThread, threadLabel, type PanicReport, type SourceLocation, type ThreadContext } from './context.ts';
+import { context, cutText, enterThread, threadLabel, type PanicReport, type SourceLocation, type ThreadContext } from './context.ts';
 import { decodeValue, encodeValue } from './codec.ts';
 import { H, type RunMemory } from './memory.ts';
 import { dropTree } from './ownership.ts';
@@ -77,9 +77,6 @@ export interface PanicPayload {
 const MAX_MESSAGE_CHARS = 4_000;
 const MAX_NAME_CHARS = 200;
 
-function cut(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max)} … (${text.length - max} more characters not shown)`;
-}
 
 /** V8's TypeError for a write to something frozen or sealed: a run's built-ins are (runner/worker/lockdown.ts). */
 const FROZEN_WRITE = /^Cannot (assign to read only property|add property|define property|redefine property)\b/;
@@ -116,7 +113,7 @@ function thrownPayload(error: unknown, context: ThreadContext): PanicPayload {
     const stack = describeThrown(() => error_.stack, '', '');
     // Written to an object of the program's own that it froze, or to a built-in: the note says which may be why.
     if (name === 'TypeError' && FROZEN_WRITE.test(message)) message += FROZEN_NOTE;
-    return { name: cut(name, MAX_NAME_CHARS), message: cut(message, MAX_MESSAGE_CHARS), thread, location: context.locate(stack || undefined) };
+    return { name: cutText(name, MAX_NAME_CHARS), message: cutText(message, MAX_MESSAGE_CHARS), thread, location: context.locate(stack || undefined) };
   }
   // A thrown string, number or object has no stack: where it was thrown is what `thrown` kept.
   const at = lastThrown !== undefined && lastThrown.value === error ? lastThrown.stack : undefined;
@@ -128,7 +125,7 @@ function thrownPayload(error: unknown, context: ThreadContext): PanicPayload {
   const text = () => (plain ? (JSON.stringify(error) ?? String(error)) : String(error));
   return {
     name: 'Error',
-    message: cut(describeThrown(text, '(a thrown value that cannot be shown)'), MAX_MESSAGE_CHARS),
+    message: cutText(describeThrown(text, '(a thrown value that cannot be shown)'), MAX_MESSAGE_CHARS),
     thread,
     location: at === undefined ? undefined : context.locate(at),
   };
