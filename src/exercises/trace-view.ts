@@ -77,6 +77,9 @@ export interface TaskSummary {
   exitedAtMs: number | undefined;
 }
 
+/** A thread's wait, as TraceView.waits gives it: where, on what, and whether it ran out of time rather than being woken. */
+export type Wait = { thread: string; threadId: number; object: number; kind: string | undefined; line: number | undefined; timedOut: boolean };
+
 /** One weft/task mpsc channel of the run, as its messages show it. */
 export interface TaskChannelSummary {
   /** The channel's id (unique on its thread). */
@@ -215,11 +218,11 @@ export class TraceView {
    * a `sleep()` in a polling loop is not. `timedOut`: a timed wait (waitTimeout, recvTimeout...) that ran
    * out of time rather than being woken, as a poll with a short timeout does again and again.
    */
-  waits(kind?: string): { thread: string; threadId: number; object: number; kind: string | undefined; line: number | undefined; timedOut: boolean }[] {
+  waits(kind?: string): Wait[] {
     // Each block is paired with its thread's next wake, which says whether the wait ran out of time.
     const events = this.#need();
-    const open = new Map<number, { thread: string; threadId: number; object: number; kind: string | undefined; line: number | undefined; timedOut: boolean }>();
-    const waits: { thread: string; threadId: number; object: number; kind: string | undefined; line: number | undefined; timedOut: boolean }[] = [];
+    const open = new Map<number, Wait>();
+    const waits: Wait[] = [];
     for (const e of events) {
       if (e.kind === 'block') {
         if (kind !== undefined && e.waitKind !== kind) {
