@@ -456,6 +456,22 @@ function main() {
     expect(lines).toEqual(['kept 1', 'returned 1', 'captured 1 assigned 1']);
   });
 
+  it("a lock read out of an Arc's value and used after the Arc's block refuses with a clear error, where Rust would not compile", async () => {
+    const result = await run(`
+function main() {
+  let inner: Mutex<string>;
+  {
+    const shared = new Arc({ label: new Mutex("text") });
+    inner = shared.label;
+  }
+  using g = inner.lock();
+  console.log(g.value);
+}`);
+    expect(result.outcome.status).toBe('panic');
+    expect(result.errors[0]?.message).toContain('use of dropped value: this Mutex was dropped with what held it (the last Arc of it');
+    expect(result.errors[0]?.location?.line).toBe(lineOf(result.source, 'console.log(g.value)'));
+  });
+
   it('a loop making an Arc of data and a clone of it each round leaves run memory where one round does', () => {
     // Before: each round's Arc record and its value's bytes stayed (the mark grew with the rounds).
     const loop = (rounds: number) => `import { Arc } from "weft/sync";
