@@ -507,10 +507,11 @@ export class TraceView {
     pieces: number | undefined;
     /**
      * Under a seed, each piece the seed cut it into, in order: its items [lo, hi) and its result, `value` when a
-     * number, `size` (how many entries) when an array, Map, Set or plain object. Empty in a free run, and for chunks,
-     * zip, enumerate and withMaxLen. A piece whose result is the whole answer while the others are empty did all the work.
+     * number, `size` (how many entries) when an array, Map, Set or plain object, and for an array `numbers`: how many
+     * numbers it holds, itself or in the arrays in it (a collected row of pixels per item). Empty in a free run, and for
+     * chunks, zip, enumerate and withMaxLen. A piece whose result is the whole answer while the others are empty did all the work.
      */
-    parts: { lo: number; hi: number; value?: number; size?: number }[];
+    parts: { lo: number; hi: number; value?: number; size?: number; numbers?: number }[];
     /** Under a seed, how many threads the pool it ran on has, when the program built that pool (ThreadPoolBuilder); undefined on the global pool. */
     poolThreads: number | undefined;
     /**

@@ -183,8 +183,8 @@ export interface TraceEvent {
    * (runtime/trace.ts numbersFilterHas), so a check can ask whether a number came back inside it.
    */
   numbersFilter?: number[];
-  /** A `par-piece`'s items [lo, hi) and its result: `value` when a number, `size` (entries) when a collection. */
-  piece?: { lo: number; hi: number; value?: number; size?: number };
+  /** A `par-piece`'s items [lo, hi) and its result: `value` when a number, `size` (entries) when a collection, `numbers` in an array and its arrays. */
+  piece?: { lo: number; hi: number; value?: number; size?: number; numbers?: number };
   /** A `task-timer`'s wait: the task clock when it began and its deadline, ms (virtual under a seed). */
   timer?: { fromMs: number; toMs: number };
   /** A `wake` from a timed wait that ran out of time (no notify, no unlock, no message woke it). */

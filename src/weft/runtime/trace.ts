@@ -621,7 +621,8 @@ const PieceSet = Set;
 
 /**
  * One piece of a seeded parallel iterator's work (iter.ts): items [lo, hi) of the iterator at event `at`, and its
- * result: data [flags (1: a number, 2: a collection's size), lo, hi, the number's two words, the size]. Read with
+ * result: data [flags (1: a number, 2: a collection's size, 4: an array's numbers), lo, hi, the number's two words, the size,
+ * the numbers in the array and in the arrays it holds]. Read with
  * recordedPiece. No line: the par-iter event has it.
  */
 export function tracePiece(at: number, lo: number, hi: number, part: unknown): void {
@@ -629,6 +630,7 @@ export function tracePiece(at: number, lo: number, hi: number, part: unknown): v
   if (!ctx.traced || at < 0) return;
   let flags = 0;
   let size = 0;
+  let cells = 0;
   let a = 0;
   let b = 0;
   if (typeof part === 'number') {
@@ -643,23 +645,30 @@ export function tracePiece(at: number, lo: number, hi: number, part: unknown): v
     flags = 2;
     size = pieceApply(pieceSetSize, part, []) as number;
   } else if (pieceIsArray(part)) {
-    flags = 2;
+    flags = 6;
     size = part.length;
+    // And how many numbers it holds, in it or in arrays in it (a collected row of pixels per item).
+    for (let i = 0; i < size; i++) {
+      const item: unknown = part[i];
+      if (typeof item === 'number') cells++;
+      else if (pieceIsArray(item)) for (let j = 0; j < item.length; j++) if (typeof item[j] === 'number') cells++;
+    }
   } else if (part !== null && typeof part === 'object') {
     flags = 2;
     size = pieceKeys(part).length;
   }
-  record(ctx, 'par-piece', at, undefined, [flags, lo, hi, a, b, size]);
+  record(ctx, 'par-piece', at, undefined, [flags, lo, hi, a, b, size, cells]);
 }
 
 /** Reads back what tracePiece recorded. */
-export function recordedPiece(data: readonly number[]): { lo: number; hi: number; value?: number; size?: number } {
+export function recordedPiece(data: readonly number[]): { lo: number; hi: number; value?: number; size?: number; numbers?: number } {
   const words = new Int32Array([data[3]!, data[4]!]);
   return {
     lo: data[1]!,
     hi: data[2]!,
     ...((data[0]! & 1) !== 0 ? { value: new Float64Array(words.buffer)[0]! } : {}),
     ...((data[0]! & 2) !== 0 ? { size: data[5]! } : {}),
+    ...((data[0]! & 4) !== 0 ? { numbers: data[6]! } : {}),
   };
 }
 
