@@ -165,9 +165,10 @@ export class TraceView {
 
   /**
    * Every time the program's exported function `name` was entered, in order, on which thread, and where in `events`
-   * (`index`): where a function the exercise gave ran, on the threads or on the caller before it spawned them. Only
-   * exported functions are recorded, declared with `function` or held in a `const` as an arrow or a function
-   * expression, not async and not main (compile/call-entries.ts).
+   * (`index`): where a function the exercise gave ran, on the threads or on the caller before it spawned them. Recorded:
+   * exported functions, declared with `function` or held in a `const` as an arrow or a function expression, and every
+   * top-level async function, exported or not, when it is called (its future made: a slow backend the exercise gives,
+   * which the reader must ask rather than stand in for); never main (compile/call-entries.ts).
    */
   calls(name: string): { thread: string; threadId: number; index: number }[] {
     const key = callKey(name);
