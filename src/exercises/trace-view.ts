@@ -188,6 +188,17 @@ export class TraceView {
     return found;
   }
 
+  /**
+   * How many items of a RwLock's array value each read guard let its thread read, one entry per guard that read any
+   * (index reads, a loop, slice, for-of…: each item read counts, again if read again), in release order. A thread that
+   * takes a read lock and hands back a part worked out elsewhere reads none.
+   */
+  itemsRead(): { thread: string; threadId: number; lock: number; items: number }[] {
+    return this.#need()
+      .filter((e) => e.kind === 'read-items')
+      .map((e) => ({ thread: e.thread, threadId: e.threadId, lock: e.object, items: e.items ?? 0 }));
+  }
+
   /** Threads that ended (returned or panicked) before the run did. */
   exited(): number[] {
     return this.#need()

@@ -158,7 +158,9 @@ export interface TraceEvent {
     /** A weft/task sleep that had to wait (object: the task's id; `timer`: from when to its deadline, on the task clock). No line. */
     | 'task-timer'
     /** Under a seed, one piece of a parallel iterator's work (object: the par-iter event's seq; `piece`: its items and result). No line. */
-    | 'par-piece';
+    | 'par-piece'
+    /** A RwLock read guard's release, when items of its array value were read (object: the lock; `items`: how many reads). No line. */
+    | 'read-items';
   thread: string;
   threadId: number;
   object: number;
@@ -183,6 +185,8 @@ export interface TraceEvent {
    * (runtime/trace.ts numbersFilterHas), so a check can ask whether a number came back inside it.
    */
   numbersFilter?: number[];
+  /** A `read-items` event's count of items read through the guard. */
+  items?: number;
   /** A `par-piece`'s items [lo, hi) and its result: `value` when a number, `size` (entries) when a collection, `numbers` in an array and its arrays. */
   piece?: { lo: number; hi: number; value?: number; size?: number; numbers?: number };
   /** A `task-timer`'s wait: the task clock when it began and its deadline, ms (virtual under a seed). */

@@ -46,6 +46,7 @@ export function collectTrace(ring: SharedArrayBuffer, memory: RunMemory): NonNul
       ...(e.kind === 'block' && WAIT_KINDS[e.data[0]! - 1] !== undefined ? { waitKind: WAIT_KINDS[e.data[0]! - 1]! } : {}),
       ...(e.kind === 'task-spawn' || e.kind === 'task-exit' ? { clockMs: taskClockOf(e.data) } : {}),
       ...(e.kind === 'task-send' || e.kind === 'task-recv' ? { taskId: e.data[0]! } : {}),
+      ...(e.kind === 'read-items' ? { items: e.data[0]! } : {}),
       ...(e.kind === 'par-piece' ? { piece: recordedPiece(e.data) } : {}),
       ...(e.kind === 'task-timer' ? { timer: { fromMs: e.data[0]!, toMs: e.data[1]! } } : {}),
       ...(e.kind === 'task-poll' ? { poll: { fromSeq: e.data[0]!, from: e.data[1]! } } : {}),

@@ -208,12 +208,13 @@ const VERB: Record<TraceEvent['kind'], string> = {
   unpark: 'unparked',
   'task-timer': 'started a timer in',
   'par-piece': 'ran a piece of a parallel iterator',
+  'read-items': 'read items of',
 };
 
 export function buildTimeline(input: TimelineInput): TimelineModel {
-  // `call`, `par-piece` and `task-timer` events are for exercise checks (where a function ran, what a piece of work
-  // returned, when a sleep began), not for the timeline.
-  const trace = input.events.filter((e) => e.kind !== 'call' && e.kind !== 'par-piece' && e.kind !== 'task-timer').sort((a, b) => a.time - b.time || a.seq - b.seq);
+  // `call`, `par-piece`, `task-timer` and `read-items` events are for exercise checks (where a function ran, what a
+  // piece of work returned, when a sleep began, how much of a RwLock's data a thread read), not for the timeline.
+  const trace = input.events.filter((e) => e.kind !== 'call' && e.kind !== 'par-piece' && e.kind !== 'task-timer' && e.kind !== 'read-items').sort((a, b) => a.time - b.time || a.seq - b.seq);
   const { lockIndex, name } = objectNames(trace);
   const model: TimelineModel = {
     events: [],

@@ -107,6 +107,9 @@ export const TRACE_KINDS = [
   // event's seq; data: tracePiece's words: the piece's first and past-the-end item, its result when a number, and how
   // many entries its result held when a collection), so a check can tell a piece's share from the whole answer.
   'par-piece',
+  // weft/sync, in a traced run: a RwLock read guard, at its release, had its array value's items read this many times
+  // (object: the lock; data: [the count]). No line.
+  'read-items',
 ] as const;
 export type TraceKind = (typeof TRACE_KINDS)[number];
 
