@@ -107,6 +107,16 @@ export default [
       // for two fetches) keeps the total time but fetches on a timetable of its own.
       const fetches = 3 * c.ids.length;
       const waited = run.trace.tasks().reduce((total, task) => total + task.timers, 0);
+      // The lines come from the backend: getUser, getOrders and getFriends are each called once a user (the trace
+      // records calls of top-level async functions). Sleeping the latencies and writing the lines out asks nobody.
+      const asked = ['getUser', 'getOrders', 'getFriends'].map((name) => ({ name, calls: run.trace.calls(name).length }));
+      const unasked = asked.find((a) => a.calls < c.ids.length);
+      if (woken >= moments && waited >= fetches && unasked !== undefined) {
+        run.fail(
+          `for ${c.ids.length} users, ${unasked.name} was called ${plural(unasked.calls, 'time')}: the waits and the total time are right, but the lines did not come from the backend. ` +
+            `Call getUser, then getOrders and getFriends with the user it gives, for every user, and build each line with profileLine from what they return`,
+        );
+      }
       if (woken >= moments && waited >= fetches) {
         // And each detail's wait begins once its user's record is in: a record made up from the id, fetched beside
         // getUser, lets the details start at once, and a padding sleep can bring the total back to the right time.
