@@ -1,4 +1,4 @@
-import { check, count, plural, referenceMs, sameData, show, type CheckContext, type ProgramRun } from '#weft/checks';
+import { check, count, plural, sameData, show, type CheckContext, type ProgramRun } from '#weft/checks';
 
 const randomArray = (t: CheckContext, n: number, spread: number) => Array.from({ length: n }, () => Math.floor(t.random() * spread) - Math.floor(spread / 2));
 const sortedCopy = (xs: number[]) => [...xs].sort((a, b) => a - b);
@@ -11,37 +11,6 @@ const sort = (t: CheckContext, xs: number[], cutoff: number, trace = false) => t
 
 function joinsOf(run: ProgramRun) {
   return run.trace.parJoins();
-}
-
-/**
- * The joins' halves must do the sorting, not cut up an array sorted before them: in a free run, how long quicksort
- * worked on the calling thread before its first join (the trace's times of its call and of that join) is compared
- * with a plain sort of the same numbers here. A first partition takes a small fraction of that; a sort of everything
- * up front, with the joins only halving the sorted array, takes about all of it. The bar is wide (0.6 of a sort here; honest first partitions measured 0.02-0.35 of it, a sort up front 1-1.4; the
- * smaller figure of two runs: a cold worker's first partition can be slow once).
- */
-async function sortedByTheJoins(t: CheckContext): Promise<void> {
-  const xs = randomArray(t, 40_000, 1_000_000);
-  const cutoff = 2000;
-  const ours = referenceMs(() => sortedCopy(xs));
-  let before = Infinity;
-  let last: ProgramRun | undefined;
-  for (let attempt = 0; attempt < 2 && before >= ours * 0.6; attempt++) {
-    last = await t.call('quicksort', [xs, cutoff], { trace: true });
-    const events = last.trace.events;
-    const entered = last.trace.calls('quicksort')[0];
-    const first = events.findIndex((e) => e.kind === 'par-join');
-    if (entered === undefined || first < 0) return;
-    before = Math.min(before, (events[first]!.time - events[entered.index]!.time) / 1000);
-  }
-  if (before >= ours * 0.6) {
-    const join = last!.trace.parJoins()[0];
-    last!.fail(
-      `quicksort of ${count(xs.length)} numbers worked ${before.toFixed(1)} ms on the calling thread before its first join, about as long as sorting them all takes (${ours.toFixed(1)} ms here): ` +
-        `the numbers were sorted before the joins, and the joins only cut up the sorted array. Partition around a pivot, and let each half of the join sort its own side`,
-      join?.line !== undefined ? { line: join.line, column: 1 } : undefined,
-    );
-  }
 }
 
 export default [
@@ -103,7 +72,7 @@ export default [
       const idle = joinsOf(run).find((j) => j.lengths[0] === undefined || j.lengths[1] === undefined);
       const top = joinsOf(run).find((j) => j.depth === 0);
       const sides = top === undefined ? 0 : (top.lengths[0] ?? 0) + (top.lengths[1] ?? 0);
-      if (idle === undefined && sides >= xs.length / 2) return await sortedByTheJoins(t);
+      if (idle === undefined && sides >= xs.length / 2) return;
       const what = (v: number | undefined, n: number | undefined) => (n !== undefined ? `an array of ${count(n)}` : v !== undefined ? show(v) : 'no array');
       const at = idle ?? top;
       run.fail(
