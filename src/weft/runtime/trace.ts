@@ -620,6 +620,9 @@ const pieceApply = Reflect.apply;
 const pieceKeys = Object.keys;
 const pieceIsArray = Array.isArray;
 const PieceMap = Map;
+const pieceIsView = ArrayBuffer.isView;
+const PieceDataView = DataView;
+const pieceTypedLength = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Int8Array.prototype) as object, 'length')!.get!;
 const PieceSet = Set;
 
 /**
@@ -650,11 +653,13 @@ export function tracePiece(at: number, lo: number, hi: number, part: unknown): v
   } else if (pieceIsArray(part)) {
     flags = 6;
     size = part.length;
-    // And how many numbers it holds, in it or in arrays in it (a collected row of pixels per item).
+    // And how many numbers it holds, in it or in arrays and typed arrays in it (a collected row of pixels per item).
     for (let i = 0; i < size; i++) {
       const item: unknown = part[i];
       if (typeof item === 'number') cells++;
-      else if (pieceIsArray(item)) for (let j = 0; j < item.length; j++) if (typeof item[j] === 'number') cells++;
+      else if (pieceIsArray(item)) {
+        for (let j = 0; j < item.length; j++) if (typeof item[j] === 'number') cells++;
+      } else if (pieceIsView(item) && !(item instanceof PieceDataView)) cells += pieceApply(pieceTypedLength, item, []) as number;
     }
   } else if (part !== null && typeof part === 'object') {
     flags = 2;
