@@ -368,18 +368,31 @@ export class RwLock<T> extends MovableHandle {
 registerDecoder(HandleKind.RwLock, (addr) => new RwLock<unknown>(undefined, addr));
 
 const isArray = Array.isArray;
-const reflectGet = Reflect.get;
-const ProxyClass = Proxy;
+const defineProperty = Object.defineProperty;
+const freeze = Object.freeze;
+/** The longest array a traced read guard counts the reads of: enough for a check's small inputs, cheap to make. */
+const COUNTED_ITEMS = 4096;
 
-/** `array`, seen through a Proxy that calls `counted` for each item read (an index, by a loop, slice, a for-of...). */
-function countingView(array: unknown[], counted: () => void): unknown[] {
-  return new ProxyClass(array, {
-    get(target, key, receiver) {
-      // key[0] and string comparison: no method a program could rewrite.
-      if (typeof key === 'string' && key[0] !== undefined && key[0] >= '0' && key[0] <= '9') counted();
-      return reflectGet(target, key, receiver);
-    },
-  });
+/**
+ * A frozen copy of `array` whose items are getters that call `counted` (an index, a loop, slice, for-of, spread,
+ * structuredClone: every read of an item goes through one). Not a Proxy, which structuredClone refuses.
+ */
+function countingView(array: readonly unknown[], counted: () => void): unknown[] {
+  const view: unknown[] = [];
+  view.length = array.length;
+  for (let i = 0; i < array.length; i++) {
+    const item = array[i];
+    defineProperty(view, i, {
+      get() {
+        counted();
+        return item;
+      },
+      enumerable: true,
+      configurable: false,
+    });
+  }
+  freeze(view);
+  return view;
 }
 
 /** Shared read access (Rust's `RwLockReadGuard`, whose Deref is `guard.value` here). */
@@ -404,9 +417,9 @@ export class RwLockReadGuard<T> implements Owned, Disposable {
     if (this.#released) throw new Error('this RwLockReadGuard was already released: read the RwLock again to use its value');
     if (!this.#loaded) {
       const value = deepFreeze(loadValue(this.#addr, CELL, 'RwLock')) as T;
-      // In a traced run an array is read through a view that counts the items read, for the trace at release: which
-      // threads read the data, and how much of it (TraceView.itemsRead).
-      this.#value = tracing() && isArray(value) ? (countingView(value, () => this.#itemsRead++) as T) : value;
+      // In a traced run an array (of up to COUNTED_ITEMS items) is read through a view that counts the items read, for
+      // the trace at release: which threads read the data, and how much of it (TraceView.itemsRead).
+      this.#value = tracing() && isArray(value) && value.length <= COUNTED_ITEMS ? (countingView(value, () => this.#itemsRead++) as T) : value;
       this.#loaded = true;
     }
     return this.#value as T;
