@@ -65,7 +65,7 @@ export default [
       if (readNone > 0 || readInAll < values.length) {
         run.fail(
           `${describe(values, k)}, ${readNone > 0 ? `${plural(readNone, 'thread')} took the read lock but read none of the values` : `the threads read only ${plural(readInAll, 'value')} of the data`}: ` +
-            `the parts they returned were worked out somewhere else. In each thread's closure, go through its own slice of d.value (from data.read()) and return that slice's total and maximum`,
+            `a thread that reads none of its slice did not work its part out. In each thread's closure, go through its own slice of d.value (from data.read()) and return that slice's total and maximum`,
           spawned[0]?.line === undefined ? undefined : { line: spawned[0].line, column: 1 },
         );
       }
