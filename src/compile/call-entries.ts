@@ -1,6 +1,7 @@
 /**
- * Every exported top-level function (but `main`) tells the trace when it is
- * entered: `function work(n) {` becomes `function work(n) {__weft.entered(KEY);`,
+ * Every exported top-level function (but `main`), and every top-level async
+ * function, exported or not, tells the trace when it is entered (an async one
+ * when it is called, making its future): `function work(n) {` becomes `function work(n) {__weft.entered(KEY);`,
  * on the same line, and so does an exported `const work = (n) => …` or
  * `const work = function (n) { … }`. A traced run then records a `call` event on the thread
  * that called it (runtime/trace.ts), so an exercise check can ask where a
@@ -30,8 +31,12 @@ export function markCallEntries(program: Program, s: MagicString, exported: read
   const locals = new Set(exported.map((e) => e.local));
   const mark = (name: string, fn: AnyNode) => {
     if (fn.type !== 'FunctionDeclaration' && fn.type !== 'FunctionExpression' && fn.type !== 'ArrowFunctionExpression') return;
-    // Async functions and generators are lowered or run lazily: their entry would not be the call.
-    if (name === 'main' || !locals.has(name) || fn.async || fn.generator) return;
+    if (name === 'main' || fn.generator) return;
+    // An async function's mark runs at the call, when its lazy future is made (the mark stays in the outer function
+    // the lowering leaves, async-lowering.ts). Every top-level one is marked, exported or not: an exercise that gives
+    // the reader an async helper to keep (a slow backend to ask) can see that it was asked, and async helpers are
+    // not hot loops.
+    if (!locals.has(name) && !fn.async) return;
     const entered = `__weft.entered(${callKey(name)})`;
     if (fn.body.type === 'BlockStatement') s.appendLeft(fn.body.start + 1, `${entered};`);
     else {

@@ -165,9 +165,10 @@ export class TraceView {
 
   /**
    * Every time the program's exported function `name` was entered, in order, on which thread, and where in `events`
-   * (`index`): where a function the exercise gave ran, on the threads or on the caller before it spawned them. Only
-   * exported functions are recorded, declared with `function` or held in a `const` as an arrow or a function
-   * expression, not async and not main (compile/call-entries.ts).
+   * (`index`): where a function the exercise gave ran, on the threads or on the caller before it spawned them. Recorded:
+   * exported functions, declared with `function` or held in a `const` as an arrow or a function expression, and every
+   * top-level async function, exported or not, when it is called (its future made: a slow backend the exercise gives,
+   * which the reader must ask rather than stand in for); never main (compile/call-entries.ts).
    */
   calls(name: string): { thread: string; threadId: number; index: number }[] {
     const key = callKey(name);
@@ -176,6 +177,26 @@ export class TraceView {
       if (e.kind === 'call' && e.object === key) calls.push({ thread: e.thread, threadId: e.threadId, index });
     });
     return calls;
+  }
+
+  /** Every `unpark()` of a thread (`of`: its id), in order: by which thread, at which line, and where in `events` (`index`). */
+  unparks(of?: number): { by: string; byId: number; threadId: number; line: number | undefined; index: number }[] {
+    const found: { by: string; byId: number; threadId: number; line: number | undefined; index: number }[] = [];
+    this.#need().forEach((e, index) => {
+      if (e.kind === 'unpark' && (of === undefined || e.object === of)) found.push({ by: e.thread, byId: e.threadId, threadId: e.object, line: e.line, index });
+    });
+    return found;
+  }
+
+  /**
+   * How many items of a RwLock's array value each read guard let its thread read, one entry per guard that read any
+   * (index reads, a loop, slice, for-of…: each item read counts, again if read again), in release order. A thread that
+   * takes a read lock and hands back a part worked out elsewhere reads none.
+   */
+  itemsRead(): { thread: string; threadId: number; lock: number; items: number }[] {
+    return this.#need()
+      .filter((e) => e.kind === 'read-items')
+      .map((e) => ({ thread: e.thread, threadId: e.threadId, lock: e.object, items: e.items ?? 0 }));
   }
 
   /** Threads that ended (returned or panicked) before the run did. */
@@ -496,6 +517,13 @@ export class TraceView {
     work: { totalMs: number; longestMs: number } | undefined;
     /** Under a seed, how many pieces the seed cut its work into (1: the whole work in one piece, as `withMinLen(n)` asks); undefined in a free run, and for chunks, zip, enumerate and withMaxLen, which a seed does not cut. */
     pieces: number | undefined;
+    /**
+     * Under a seed, each piece the seed cut it into, in order: its items [lo, hi) and its result, `value` when a
+     * number, `size` (how many entries) when an array, Map, Set or plain object, and for an array `numbers`: how many
+     * numbers it holds, itself or in the arrays in it (a collected row of pixels per item). Empty in a free run, and for
+     * chunks, zip, enumerate and withMaxLen. A piece whose result is the whole answer while the others are empty did all the work.
+     */
+    parts: { lo: number; hi: number; value?: number; size?: number; numbers?: number }[];
     /** Under a seed, how many threads the pool it ran on has, when the program built that pool (ThreadPoolBuilder); undefined on the global pool. */
     poolThreads: number | undefined;
     /**
@@ -516,6 +544,9 @@ export class TraceView {
         work: e.work && 'total' in e.work ? { totalMs: e.work.total / 1000, longestMs: e.work.longest / 1000 } : undefined,
         pieces: e.pieces,
         poolThreads: e.poolThreads,
+        parts: this.#need()
+          .filter((p) => p.kind === 'par-piece' && p.object === e.seq && p.piece !== undefined)
+          .map((p) => p.piece!),
         holds: holdsOf(e),
       }));
   }
@@ -547,6 +578,17 @@ export class TraceView {
         line: e.line,
         is: (value: unknown) => e.valueHash !== undefined && valueHash(value) === e.valueHash,
       }));
+  }
+
+  /**
+   * Every weft/task sleep that had to wait, in the order they began: the task (its id on its thread's executor), its
+   * thread, and from when to its deadline on the task clock (ms; virtual under a seed, so exact), which a check
+   * compares with a task's spawnedAtMs: when a fetch's wait began tells whether it waited for what it needed first.
+   */
+  timers(): { task: number; thread: string; fromMs: number; toMs: number }[] {
+    return this.#need()
+      .filter((e) => e.kind === 'task-timer' && e.timer !== undefined)
+      .map((e) => ({ task: e.object, thread: e.thread, fromMs: e.timer!.fromMs, toMs: e.timer!.toMs }));
   }
 
   /** Every async task the run spawned (weft/task), in spawn order, with its counters. */

@@ -152,7 +152,15 @@ export interface TraceEvent {
     /** An exported function of the program (not main) was entered, on this thread (object: its name's key, compile/call-entries.ts callKey). No line. */
     | 'call'
     /** A receive on a weft/sync mpsc channel found it closed (every Sender gone, nothing queued; object: the channel), at the receive. */
-    | 'closed';
+    | 'closed'
+    /** A Thread's unpark() (object: the id of the thread it unparks), on the thread that called it, at its line. */
+    | 'unpark'
+    /** A weft/task sleep that had to wait (object: the task's id; `timer`: from when to its deadline, on the task clock). No line. */
+    | 'task-timer'
+    /** Under a seed, one piece of a parallel iterator's work (object: the par-iter event's seq; `piece`: its items and result). No line. */
+    | 'par-piece'
+    /** A RwLock read guard's release, when items of its array value were read (object: the lock; `items`: how many reads). No line. */
+    | 'read-items';
   thread: string;
   threadId: number;
   object: number;
@@ -177,6 +185,12 @@ export interface TraceEvent {
    * (runtime/trace.ts numbersFilterHas), so a check can ask whether a number came back inside it.
    */
   numbersFilter?: number[];
+  /** A `read-items` event's count of items read through the guard. */
+  items?: number;
+  /** A `par-piece`'s items [lo, hi) and its result: `value` when a number, `size` (entries) when a collection, `numbers` in an array and its arrays. */
+  piece?: { lo: number; hi: number; value?: number; size?: number; numbers?: number };
+  /** A `task-timer`'s wait: the task clock when it began and its deadline, ms (virtual under a seed). */
+  timer?: { fromMs: number; toMs: number };
   /** A `wake` from a timed wait that ran out of time (no notify, no unlock, no message woke it). */
   timedOut?: boolean;
   /** A weft/sync `send`'s channel capacity: -1 for an unbounded channel, 0 for a rendezvous one. */

@@ -5,7 +5,7 @@
  */
 import type { RunOutcome } from './events.ts';
 import type { RunMemory } from '../weft/runtime/memory.ts';
-import { channelCapacityOf, readTrace, recordedIterFilter, recordedAtomicChange, recordedValueHash, recordedNumbersFilter, recordedResults, recordedJoinLengths, recordedIterPieces, recordedIterPool, recordedValue, recordedWork, taskClockOf, TASK_OUTCOMES, timersOf } from '../weft/runtime/trace.ts';
+import { recordedPiece, channelCapacityOf, readTrace, recordedIterFilter, recordedAtomicChange, recordedValueHash, recordedNumbersFilter, recordedResults, recordedJoinLengths, recordedIterPieces, recordedIterPool, recordedValue, recordedWork, taskClockOf, TASK_OUTCOMES, timersOf } from '../weft/runtime/trace.ts';
 import { WAIT_KINDS, WAKE_TIMED_OUT } from '../weft/runtime/wait.ts';
 import { threadName } from '../weft/runtime/thread-table.ts';
 
@@ -46,6 +46,9 @@ export function collectTrace(ring: SharedArrayBuffer, memory: RunMemory): NonNul
       ...(e.kind === 'block' && WAIT_KINDS[e.data[0]! - 1] !== undefined ? { waitKind: WAIT_KINDS[e.data[0]! - 1]! } : {}),
       ...(e.kind === 'task-spawn' || e.kind === 'task-exit' ? { clockMs: taskClockOf(e.data) } : {}),
       ...(e.kind === 'task-send' || e.kind === 'task-recv' ? { taskId: e.data[0]! } : {}),
+      ...(e.kind === 'read-items' ? { items: e.data[0]! } : {}),
+      ...(e.kind === 'par-piece' ? { piece: recordedPiece(e.data) } : {}),
+      ...(e.kind === 'task-timer' ? { timer: { fromMs: e.data[0]!, toMs: e.data[1]! } } : {}),
       ...(e.kind === 'task-poll' ? { poll: { fromSeq: e.data[0]!, from: e.data[1]! } } : {}),
     })),
   };

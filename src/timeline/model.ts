@@ -152,6 +152,7 @@ export function objectNames(events: TraceEvent[]): { lockIndex: Map<number, numb
     switch (e.kind) {
       case 'spawn':
       case 'join':
+      case 'unpark':
         return thread(e.object);
       case 'task-spawn':
       case 'task-exit':
@@ -204,11 +205,16 @@ const VERB: Record<TraceEvent['kind'], string> = {
   'oneshot-send': 'answered on a oneshot, from',
   call: 'called an exported function',
   closed: 'found closed',
+  unpark: 'unparked',
+  'task-timer': 'started a timer in',
+  'par-piece': 'ran a piece of a parallel iterator',
+  'read-items': 'read items of',
 };
 
 export function buildTimeline(input: TimelineInput): TimelineModel {
-  // `call` events are for exercise checks (where a function ran), not for the timeline.
-  const trace = input.events.filter((e) => e.kind !== 'call').sort((a, b) => a.time - b.time || a.seq - b.seq);
+  // `call`, `par-piece`, `task-timer` and `read-items` events are for exercise checks (where a function ran, what a
+  // piece of work returned, when a sleep began, how much of a RwLock's data a thread read), not for the timeline.
+  const trace = input.events.filter((e) => e.kind !== 'call' && e.kind !== 'par-piece' && e.kind !== 'task-timer' && e.kind !== 'read-items').sort((a, b) => a.time - b.time || a.seq - b.seq);
   const { lockIndex, name } = objectNames(trace);
   const model: TimelineModel = {
     events: [],

@@ -22,7 +22,7 @@ import { detachThread, releaseThread, slot, S, threadName, ThreadState } from '.
 import { letGoOfThread, takeThreadSlot, type PanicPayload } from './runtime/threads.ts';
 import { blockWhileEqual, wake } from './runtime/wait.ts';
 import { lockWord, unlockWord } from './runtime/futex-lock.ts';
-import { assignPriority, now, readPoint, yieldPoint } from './runtime/scheduler.ts';
+import { assignPriority, now, readPoint, yieldPoint, YIELD_HINT } from './runtime/scheduler.ts';
 import { markErrValue } from './runtime/unwind.ts';
 
 /** A thread's panic, rethrown by `join()` (Rust: `join()` returns `Err(payload)`). */
@@ -79,6 +79,7 @@ export class Thread implements Encodable {
     const i32 = context().memory.i32;
     Atomics.store(i32, slot(this.id, S.park), 1);
     wake(i32, slot(this.id, S.park));
+    traceEvent('unpark', this.id);
     yieldPoint();
   }
   toString(): string {
@@ -285,7 +286,7 @@ export function sleep(ms: number): void {
 
 /** A hint that other threads may run now; a switch point for the seeded scheduler. */
 export function yieldNow(): void {
-  yieldPoint();
+  yieldPoint(YIELD_HINT);
 }
 
 /** Blocks until this thread's token is made available by `unpark` (may wake spuriously, as in Rust). */

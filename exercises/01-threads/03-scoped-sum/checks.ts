@@ -56,6 +56,19 @@ export default [
       if (idle > 0) {
         run.fail(`${describe(values, k)}, ${plural(idle, 'thread')} never read the data: each thread should read its own slice (data.read()) and work it out`);
       }
+      // And each reads its slice: the trace counts the items a read guard's thread read. A thread that takes the
+      // read lock and hands back a part the caller worked out reads none, however long it keeps busy.
+      const read = new Map<number, number>();
+      for (const r of run.trace.itemsRead()) read.set(r.threadId, (read.get(r.threadId) ?? 0) + r.items);
+      const readNone = threads.filter((id) => (read.get(id) ?? 0) === 0).length;
+      const readInAll = threads.reduce((sum, id) => sum + (read.get(id) ?? 0), 0);
+      if (readNone > 0 || readInAll < values.length) {
+        run.fail(
+          `${describe(values, k)}, ${readNone > 0 ? `${plural(readNone, 'thread')} took the read lock but read none of the values` : `the threads read only ${plural(readInAll, 'value')} of the data`}: ` +
+            `a thread that reads none of its slice did not work its part out. In each thread's closure, go through its own slice of d.value (from data.read()) and return that slice's total and maximum`,
+          spawned[0]?.line === undefined ? undefined : { line: spawned[0].line, column: 1 },
+        );
+      }
       most = Math.max(most, run.trace.mostAliveAtOnce());
       line ??= spawned[0]?.line;
       if (i >= 1 && most >= 2) return;

@@ -103,6 +103,22 @@ export default [
         timer.line === undefined ? undefined : { line: timer.line, column: timer.column ?? 1 },
       );
     }
+    // Every item's news must reach the reporter: an unpark after each item main finishes (work() is called once an
+    // item), and one after the last. An unpark every other item leaves the reporter asleep with news waiting.
+    const main = run.trace.spawned()[0]!.by;
+    const unparks = run.trace.unparks(reporter).filter((u) => u.by === main);
+    const done = run.trace.calls('work').filter((c) => c.thread === main);
+    for (const [i, item] of done.entries()) {
+      const next = done[i + 1]?.index ?? Infinity;
+      if (!unparks.some((u) => u.index > item.index && u.index < next)) {
+        run.fail(
+          `main finished item ${i + 1} of ${count(items.length)} and ${i + 1 < done.length ? 'went on to the next one' : 'stopped'} without unparking the reporter ` +
+            `(it unparked it ${plural(unparks.length, 'time')} in all, for ${plural(done.length, 'item')}): the reporter slept on with news waiting. ` +
+            `Call reporter.thread().unpark() after every item, and once more after setting finished`,
+          unparks[0]?.line === undefined ? undefined : { line: unparks[0].line, column: 1 },
+        );
+      }
+    }
     if (parks === 0) {
       run.fail(
         `the reporter never slept while main worked through ${plural(items.length, 'item')}: it checked the counter again and again, keeping a core busy. ` +

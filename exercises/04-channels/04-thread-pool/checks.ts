@@ -83,6 +83,23 @@ export default [
     const loose = spawned.filter((id) => !joined.has(id)).length;
     if (loose > 0) run.fail(`${describe(size, jobs)}, shutdown returned without joining ${plural(loose, 'worker')}: it should wait for every worker to end`);
     if (ran.length !== size) run.fail(`${describe(size, jobs)}, shutdown returned ${plural(ran.length, 'list')} of job ids: one per worker is wanted`);
+    // Jobs longer than usePool's quiet spells: each burst comes while every worker is still busy with the last one. A
+    // pool that starts a thread for a job no worker is free to take has more threads than its size; a full pool's
+    // jobs wait in the queue instead.
+    const busySize = 2;
+    const longJobs = someJobs(t, 9).map((job) => ({ ...job, ms: 40 + Math.floor(t.random() * 20) }));
+    const [busySeed] = t.seeds(2).slice(1);
+    const busy = await usePool(t, busySize, longJobs, { seed: busySeed, trace: true });
+    ranOf(busy, busySize);
+    const started = busy.trace.spawned();
+    if (started.length !== busySize) {
+      busy.fail(
+        `with a pool of ${busySize} workers and ${longJobs.length} jobs of ${Math.min(...longJobs.map((j) => j.ms))} ms or more, which come faster than the workers finish them, ` +
+          `the program spawned ${plural(started.length, 'thread')}: when every worker is busy, a job waits in the queue for the next free worker; ` +
+          `the pool never starts more than its ${busySize} threads`,
+        started[busySize]?.line === undefined ? undefined : { line: started[busySize]!.line!, column: 1 },
+      );
+    }
   }, LOADED_GRADER),
 
   check('jobs-run-concurrently', 'Several jobs, taken from one shared queue, run at the same time, never more than the pool has workers', async (t) => {

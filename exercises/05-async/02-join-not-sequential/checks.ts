@@ -107,7 +107,45 @@ export default [
       // for two fetches) keeps the total time but fetches on a timetable of its own.
       const fetches = 3 * c.ids.length;
       const waited = run.trace.tasks().reduce((total, task) => total + task.timers, 0);
-      if (woken >= moments && waited >= fetches) return;
+      // The lines come from the backend: getUser, getOrders and getFriends are each called once a user (the trace
+      // records calls of top-level async functions). Sleeping the latencies and writing the lines out asks nobody.
+      const asked = ['getUser', 'getOrders', 'getFriends'].map((name) => ({ name, calls: run.trace.calls(name).length }));
+      const unasked = asked.find((a) => a.calls < c.ids.length);
+      if (woken >= moments && waited >= fetches && unasked !== undefined) {
+        run.fail(
+          `for ${c.ids.length} users, ${unasked.name} was called ${plural(unasked.calls, 'time')}: the waits and the total time are right, but the lines did not come from the backend. ` +
+            `Call getUser, then getOrders and getFriends with the user it gives, for every user, and build each line with profileLine from what they return`,
+        );
+      }
+      if (woken >= moments && waited >= fetches) {
+        // And each detail's wait begins once its user's record is in: a record made up from the id, fetched beside
+        // getUser, lets the details start at once, and a padding sleep can bring the total back to the right time.
+        const start = run.trace.tasks().find((task) => task.thread === 'main')!.spawnedAtMs;
+        const timers = run.trace.timers().map((timer) => ({ from: timer.fromMs - start, ms: timer.toMs - timer.fromMs }));
+        const details = c.ids
+          .flatMap((id, i) => [
+            { id, what: 'orders', ms: c.ordersMs[i]!, after: c.userMs[i]! },
+            { id, what: 'friends', ms: c.friendsMs[i]!, after: c.userMs[i]! },
+          ])
+          .filter((d) => d.ms > 0)
+          .sort((a, b) => b.after - a.after);
+        for (const d of details) {
+          // The latest-starting fetch takes the earliest wait of its length that began after its record came.
+          const fits = timers.filter((w) => w.ms === d.ms && w.from >= d.after).sort((a, b) => a.from - b.from);
+          if (fits.length > 0) {
+            timers.splice(timers.indexOf(fits[0]!), 1);
+            continue;
+          }
+          const early = timers.find((w) => w.ms === d.ms);
+          run.fail(
+            `with latencies ${latencies(c)} ms (record + orders/friends), user-${d.id}'s ${d.what} (${d.ms} ms) ` +
+              (early === undefined ? `were never waited for` : `began at ${count(early.from)} ms, before its record came in at ${count(d.after)} ms`) +
+              `: the total time came out right, but the ${d.what} were not fetched with the record getUser returned. ` +
+              `Await getUser(ids[i], userMs[i]) first, then pass that user to getOrders and getFriends`,
+          );
+        }
+        return;
+      }
       if (woken >= moments) {
         run.fail(
           `for ${c.ids.length} users, ${fetches} fetches, the program's tasks waited only ${plural(waited, 'time')}: ` +

@@ -65,7 +65,21 @@ export default [
         whole.line !== undefined ? { line: whole.line, column: 1 } : undefined,
       );
     }
-    if (overAll.some((p) => p.value === run.value)) return;
+    const summed = overAll.find((p) => p.value === run.value);
+    if (summed !== undefined) {
+      // Each piece the seed cut the items into must add up its own items' squares: a piece that returns the whole
+      // total (item 0 summing every square, the other items 0) leaves one thread doing all the work.
+      const wrongPiece = summed.parts.find((part) => part.value !== undefined && part.value !== loop(xs.slice(part.lo, part.hi)));
+      if (summed.parts.length >= 2 && wrongPiece !== undefined) {
+        run.fail(
+          `the parallel iterator's work was cut into ${summed.parts.length} pieces, and the piece of items ${count(wrongPiece.lo)} to ${count(wrongPiece.hi - 1)} returned ${show(wrongPiece.value)}, ` +
+            `though the squares of those items add up to ${show(loop(xs.slice(wrongPiece.lo, wrongPiece.hi)))}: one item's closure did the work of many, so one thread did it all. ` +
+            `Let each item's closure square only its own item: parIter(xs).map((x) => x * x).sum()`,
+          summed.line !== undefined ? { line: summed.line, column: 1 } : undefined,
+        );
+      }
+      return;
+    }
     // Divide and conquer with join shares the work too: the outermost join's two halves (each a real share of the
     // squares, not a total and a zero) must add up to the answer.
     // A share is the squares of a part of xs: the items before some index and the items from there on (a split into

@@ -85,6 +85,18 @@ export default [
         whole.line !== undefined ? { line: whole.line, column: 1 } : undefined,
       );
     }
+    // Each piece the seed cut the rows into draws its own rows: width pixels for each. Rows handed back empty (or as
+    // row numbers) and drawn afterwards on the calling thread leave their pieces short.
+    const rowsIter = iterators.find((p) => p.items === v.height && p.parts.length >= 2 && p.parts.every((part) => part.numbers !== undefined));
+    const short = rowsIter?.parts.find((part) => part.numbers! < (part.hi - part.lo) * v.width);
+    if (rowsIter !== undefined && short !== undefined) {
+      run.fail(
+        `the parallel iterator's rows were cut into ${rowsIter.parts.length} pieces, and the piece of rows ${count(short.lo)} to ${count(short.hi - 1)} handed back ` +
+          `${count(short.numbers!)} pixels instead of ${count((short.hi - short.lo) * v.width)} (${count(v.width)} a row): those rows were drawn somewhere else, not by the iterator. ` +
+          `Compute every row's pixels inside map: range(0, height).map((row) => the row's escape times).collect()`,
+        rowsIter.line !== undefined ? { line: rowsIter.line, column: 1 } : undefined,
+      );
+    }
     const big: View = { width: 240, height: 120, maxIter: 200, x0: -2.2, y0: -1.2, step: 2.4 / 120 };
     let ours = Infinity;
     for (let k = 0; k < 3; k++) {

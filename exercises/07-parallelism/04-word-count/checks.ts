@@ -85,6 +85,21 @@ export default [
         whole.line !== undefined ? { line: whole.line, column: 1 } : undefined,
       );
     }
+    // Each piece the seed cut the texts into counts its own texts: as many distinct words as they hold. A piece that
+    // holds every word while the others hold none (one item counting all the texts) left one thread doing it all.
+    for (const p of overAll) {
+      if (p.parts.length < 2) continue;
+      const off = p.parts.find((part) => part.size !== undefined && part.size !== Object.keys(countWords(texts.slice(part.lo, part.hi))).length);
+      if (off !== undefined) {
+        const own = Object.keys(countWords(texts.slice(off.lo, off.hi))).length;
+        run.fail(
+          `the parallel iterator's work was cut into ${p.parts.length} pieces, and the piece of texts ${count(off.lo)} to ${count(off.hi - 1)} returned counts of ${count(off.size!)} words, ` +
+            `though those texts hold ${count(own)} different words: ${off.size! > own ? 'it counted texts that were not its own' : 'it left its own texts out'}, so one item did the work of many. ` +
+            `Let each text be folded into its own piece's counts: parIter(texts).fold(() => ({}), (counts, text) => …)`,
+          p.line !== undefined ? { line: p.line, column: 1 } : undefined,
+        );
+      }
+    }
     const counts = [...new Set(Object.values(countWords(texts)))];
     if (!overAll.some((p) => counts.every((n) => p.holds(n)))) {
       run.fail(

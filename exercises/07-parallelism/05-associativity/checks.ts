@@ -79,6 +79,27 @@ export default [
     if (overAll.length === 0) {
       run.fail(`no parallel iterator went over the ${count(xs.length)} amounts: compute the three with parIter(xs) (sum, max, reduce, fold…), not with loops`);
     }
+    // The pieces must share the work: under a seed the trace keeps each piece's result. An iterator whose one piece
+    // gives the whole answer while every other piece gives only a neutral value (0, -Infinity), though it had amounts
+    // to go through, worked the answer out in one item (item 0 with a loop over every amount).
+    const NEUTRAL = [0, -Infinity, Infinity];
+    const lopsided = overAll.find(
+      (p) =>
+        p.value !== undefined &&
+        p.parts.length >= 2 &&
+        p.parts.every((part) => part.value !== undefined) &&
+        p.parts.filter((part) => Object.is(part.value, p.value)).length === 1 &&
+        p.parts.filter((part) => NEUTRAL.includes(part.value!)).length === p.parts.length - 1,
+    );
+    if (lopsided !== undefined && !NEUTRAL.includes(lopsided.value!)) {
+      const [first] = lopsided.parts.filter((part) => part.value === lopsided.value);
+      run.fail(
+        `a parallel iterator over the ${count(xs.length)} amounts was cut into ${lopsided.parts.length} pieces, and the piece of ${first!.hi - first!.lo === 1 ? `item ${count(first!.lo)}` : `items ${count(first!.lo)} to ${count(first!.hi - 1)}`} gave its whole result, ${show(lopsided.value)}, ` +
+          `while every other piece gave ${show(lopsided.parts.find((part) => part !== first)!.value)}: one item worked out the answer for all the amounts. ` +
+          `Let each item stand for its own amount: parIter(xs).map(…) and the like, with sum, max or reduce combining them`,
+        lopsided.line !== undefined ? { line: lopsided.line, column: 1 } : undefined,
+      );
+    }
     // Each of the three must come from a parallel iterator: the trace keeps each iterator's result when it is a
     // number. An iterator that gave something else (one fold into an object, say) may hold any of them.
     const got = summaryOf(run);

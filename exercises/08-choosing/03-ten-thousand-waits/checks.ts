@@ -105,6 +105,15 @@ export default [
           'the replies did not come from ping. Call ping(id, delays[id]) for every subscriber and use what it answers',
       );
     }
+    // And the replies come from ping itself: the trace records every call of a top-level async function. A task
+    // per subscriber that sleeps its delay and writes ping's answer out from its formula pings nobody.
+    const pinged = run.trace.calls('ping').length;
+    if (pinged < delays.length) {
+      run.fail(
+        `for ${count(delays.length)} subscribers, ping was called ${plural(pinged, 'time')}: every reply must be what ping(id, delays[id]) answers, ` +
+          'not a copy of its formula. Keep ping as it is and call it for every subscriber (a task each, or one join over them all)',
+      );
+    }
     // Every ping sleeps once, from the moment it is pinged: one wait per subscriber. Sleeping to each moment in turn
     // and writing the replies there waits once per moment, and pings nobody.
     const waited = run.trace.tasks().reduce((total, task) => total + task.timers, 0);

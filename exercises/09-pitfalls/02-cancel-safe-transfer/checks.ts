@@ -123,6 +123,16 @@ export default [
           `every transfer in a task of its own under timeout, so that the outcomes come from the clock and not from comparing ms with the limit`,
       );
     }
+    // Each transfer asks the bank: approve(t) is called once for each (the trace records a top-level async
+    // function's calls). Waiting t.ms and reading
+    // t.approved gives the same outcomes and times, but asks nobody.
+    const asked = run.trace.calls('approve').length;
+    if (asked < bench.transfers.length) {
+      run.fail(
+        `for ${plural(bench.transfers.length, 'transfer')}, approve ran ${plural(asked, 'time')}: every transfer must ask the other bank, await approve(t), ` +
+          `and go by its answer (reading t.approved, or waiting t.ms yourself, is not asking)`,
+      );
+    }
     bench.transfers.forEach((tr, i) => {
       const slow = tr.ms > bench.limit;
       const expected = slow ? 'timed out' : tr.approved ? 'done' : 'refused';

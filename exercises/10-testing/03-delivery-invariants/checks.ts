@@ -123,6 +123,14 @@ function lesson(missing: string[], extra: string[], [sent, received]: Log): stri
   if (extra.length > 0 && extra.every((k) => k.startsWith('duplicated ')) && missing.length === 0) {
     return `A message nobody sent is "unexpected", however many times it came: "duplicated" is for a message that was sent once and received more than once`;
   }
+  const lateCopy = missing
+    .filter((k) => k.startsWith('out-of-order '))
+    .map((k) => Number(k.split(' ')[1]))
+    .find((m) => received.flat().filter((x) => x === m).length > 1);
+  if (lateCopy !== undefined) {
+    return `A copy counts as received where it came: ${lateCopy}'s second copy came after a later message of its producer, so ${lateCopy} is out of order as well as duplicated. ` +
+      `Check the order of every message a consumer received, copies included`;
+  }
   if (has(missing, 'out-of-order')) {
     return `One channel delivers one producer's messages in the order they were sent, so a consumer that receives a message after a later one ` +
       `from the same producer shows a bug. Report every message that came too late as { kind: "out-of-order", message }: each one received after ` +
@@ -265,6 +273,14 @@ export default [
       const lost = received[1]!.splice(0, 1)[0]!;
       received[0]!.splice(1, 0, received[0]![0]!); // as many messages as were sent, but one lost and one twice
       cases.push({ log: [sent, received], what: `${lost} lost and another message twice: the counts add up` });
+    }
+    {
+      // A copy that comes again later, after messages its producer sent after it: duplicated, and that late copy is
+      // out of order too (the consumer got it after a later message of its producer), whatever the first copy did.
+      const sent = someSent(t, 2, 4);
+      const received: number[][] = [[...sent[0]!], [...sent[1]!]];
+      received[0]!.splice(3, 0, sent[0]![1]!);
+      cases.push({ log: [sent, received], what: `consumer 0 got ${sent[0]![1]} again after ${sent[0]![2]}, which its producer sent later` });
     }
     await judge(t, cases);
   }),

@@ -18,7 +18,7 @@ import { context } from '../runtime/context.ts';
 import { liftedForPar } from './lifted.ts';
 import { type Lifted } from '../runtime/lift.ts';
 import { scheduled, scheduledCuts } from '../runtime/scheduler.ts';
-import { enterParWork, leaveParWork, pieceMicros, pieceStart, traceEventWithResults, traceResults } from '../runtime/trace.ts';
+import { enterParWork, leaveParWork, pieceMicros, pieceStart, traceEventWithResults, tracePiece, traceResults } from '../runtime/trace.ts';
 import { answered, combine, dropHandle, isCloneableHandle, startStretch, type Fuse, type StageKind, type Stretch, type Terminal, type TerminalKind } from './pipeline.ts';
 import { chainSite } from './fused.ts';
 import { addResults, isResultItem } from './result-sum.ts';
@@ -905,6 +905,7 @@ export class ParallelIterator<T> {
         piece.feed(bounds[p]!, bounds[p + 1]!);
         const part = piece.finish();
         parts.push(part);
+        if (traced.at >= 0) tracePiece(traced.at, bounds[p]!, bounds[p + 1]!, pieceResult(local, part));
         if (answered(local, part)) break; // as a chunk that has the answer stops the later ones
       }
       traced.pieces = parts.length;
@@ -1053,6 +1054,23 @@ function interleavedSearch(bounds: number[], local: Terminal, stretchOf: (i: num
 
 /** A sub-piece of `interleavedSearch` still running. */
 const NOT_DONE = Symbol('not done');
+/** What a piece's part means to the program (for the trace): sum, min, find... keep theirs as an Option, [] or [value]. */
+function pieceResult(terminal: TerminalSpec, part: unknown): unknown {
+  switch (terminal.k) {
+    case 'forEach':
+    case 'count':
+    case 'reduce':
+    case 'collect':
+    case 'any':
+    case 'all':
+      return part;
+    default: {
+      const option = part as unknown[];
+      return option.length > 0 ? option[0] : terminal.k === 'sum' ? 0 : undefined;
+    }
+  }
+}
+
 /** Seeded searches over more items than this take turns between their pieces (interleavedSearch). */
 const SEEDED_SEARCH_SPLIT = 1 << 20;
 /** Sub-pieces per seeded piece, as the pool cuts its work in eight chunks per thread. */

@@ -88,6 +88,9 @@ export interface ThreadContext {
   condvarWaits?: number;
   /** Under a seed: this thread's first recvTimeout that had to wait has run out (scheduler.ts, fault injection). */
   timedReceiveRanOut?: boolean;
+  /** Under a seed: this thread has been stalled once at an atomic it found taken, and what is left of that stall (scheduler.ts, fault injection). */
+  stalled?: boolean;
+  stall?: { addr: number; left: number } | undefined;
 }
 
 let current: ThreadContext | undefined;

@@ -37,6 +37,13 @@
  *   virtual clock moves on to its deadline, as if the senders were slow
  *   (`firstTimedReceiveRunsOut`). Real threads can be that slow, so a loop
  *   that takes a timeout to mean "the senders are done" loses messages.
+ * - A thread's first atomic read-modify-write that leaves the atomic as it
+ *   was (a compareExchange that fails, a swap or fetchOr of a flag already
+ *   set: another thread holds a lock made of it) keeps the turn while the
+ *   thread goes on at that atomic alone, for up to STALL_TURNS operations
+ *   on it (`keepTurn`), as when the holder is taken off its core for a
+ *   while: a spin loop that gives up after some tries and goes in anyway
+ *   meets the holder inside, every time it has to wait at all.
  *
  * Free-running (no seed) costs one load of a header word per point.
  */
@@ -213,9 +220,10 @@ export function awaitTurn(memory: RunMemory, me: number): void {
  * A synchronization point: under a seed, maybe let another thread run
  * first. Called by weft's primitives on entry; free when there is no seed.
  */
-export function yieldPoint(): void {
+export function yieldPoint(atomic?: number): void {
   const ctx = context();
   if (!ctx.scheduled) return;
+  if (keepTurn(ctx, atomic)) return;
   reads = 0;
   if (chooseNext(ctx.memory, ctx.threadId)) awaitTurn(ctx.memory, ctx.threadId);
 }
@@ -236,9 +244,10 @@ const SPIN_READS = 8;
  * time passes while a thread spins. `switches`: the read is a switch point
  * of its own too (atomics and tryRecv always were).
  */
-export function readPoint(switches = false): void {
+export function readPoint(switches = false, atomic?: number): void {
   const ctx = context();
   if (!ctx.scheduled) return;
+  if (keepTurn(ctx, atomic)) return;
   if (++reads >= SPIN_READS) {
     reads = 0;
     if (chooseNext(ctx.memory, ctx.threadId, true)) awaitTurn(ctx.memory, ctx.threadId);
@@ -261,10 +270,50 @@ export function atomicLoaded(addr: number): void {
 export function yieldBeforeStore(addr: number): void {
   const ctx = context();
   if (!ctx.scheduled) return;
+  ctx.stall = undefined;
   const forced = ctx.loadedAtomic === addr;
   ctx.loadedAtomic = 0;
   reads = 0;
   if (chooseNext(ctx.memory, ctx.threadId, false, forced)) awaitTurn(ctx.memory, ctx.threadId);
+}
+
+/** How many operations on one atomic a stalled thread goes on with alone (see "Fault injection"): well past a spin loop's patience of a thousand tries. */
+export const STALL_TURNS = 4_096;
+
+/** `yieldNow()`'s mark for keepTurn: a hint to let others run, which a thread kept on its own goes past. */
+export const YIELD_HINT = -1;
+
+/**
+ * Under a seed, whether this thread keeps the turn at this synchronization point: it is stalled at `atomic` (its
+ * first read-modify-write that left that atomic unchanged) and has turns left there. Any other synchronization point
+ * ends the stall (a `yieldNow` does not: a spin loop may call it while it waits).
+ */
+function keepTurn(ctx: ReturnType<typeof context>, atomic: number | undefined): boolean {
+  const stall = ctx.stall;
+  if (stall === undefined) return false;
+  if ((atomic === stall.addr || atomic === YIELD_HINT) && stall.left > 0) {
+    stall.left--;
+    return true;
+  }
+  ctx.stall = undefined;
+  return false;
+}
+
+/**
+ * An atomic read-modify-write by this thread (compareExchange, swap, fetchOr…), under a seed: `changed` false when it
+ * left the value as it was (a lock someone else holds). This thread's first such miss starts its stall (see "Fault
+ * injection"); a change ends it.
+ */
+export function atomicOutcome(addr: number, changed: boolean): void {
+  const ctx = context();
+  if (!ctx.scheduled) return;
+  if (changed) {
+    if (ctx.stall?.addr === addr) ctx.stall = undefined;
+    return;
+  }
+  if (ctx.stalled) return;
+  ctx.stalled = true;
+  ctx.stall = { addr, left: STALL_TURNS };
 }
 
 /**

@@ -98,6 +98,18 @@ export const TRACE_KINDS = [
   // A receive on a weft/sync mpsc channel found it closed: every Sender gone, nothing left queued (object: the
   // channel), at the receive's line. What ends `for (const msg of rx)`, and a recv() that throws RecvError.
   'closed',
+  // weft/thread: a Thread's unpark() (object: the id of the thread it unparks), on the thread that called it, at its line.
+  'unpark',
+  // weft/task: a sleep that had to wait (object: the task's id on its thread's executor, 0 outside any task; data: the
+  // clock when it began waiting and its deadline, ms, rounded: virtual while time is paused, as under a seed). No line.
+  'task-timer',
+  // weft/par, under a seed only: one piece of a parallel iterator's work as the seed cut it (object: the par-iter
+  // event's seq; data: tracePiece's words: the piece's first and past-the-end item, its result when a number, and how
+  // many entries its result held when a collection), so a check can tell a piece's share from the whole answer.
+  'par-piece',
+  // weft/sync, in a traced run: a RwLock read guard, at its release, had its array value's items read this many times
+  // (object: the lock; data: [the count]). No line.
+  'read-items',
 ] as const;
 export type TraceKind = (typeof TRACE_KINDS)[number];
 
@@ -599,6 +611,78 @@ export function traceTaskSpawn(taskId: number, clockMs: number): void {
   const data = [0, 0, 0, 0, 0];
   data[CLOCK_WORD] = round(clockMs);
   record(ctx, 'task-spawn', taskId, locateNow(ctx), data);
+}
+
+// Taken when this module loads: a program that rewrites Map.prototype or Object.keys cannot change what is recorded.
+const pieceMapSize = Object.getOwnPropertyDescriptor(Map.prototype, 'size')!.get!;
+const pieceSetSize = Object.getOwnPropertyDescriptor(Set.prototype, 'size')!.get!;
+const pieceApply = Reflect.apply;
+const pieceKeys = Object.keys;
+const pieceIsArray = Array.isArray;
+const PieceMap = Map;
+const pieceIsView = ArrayBuffer.isView;
+const PieceDataView = DataView;
+const pieceTypedLength = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Int8Array.prototype) as object, 'length')!.get!;
+const PieceSet = Set;
+
+/**
+ * One piece of a seeded parallel iterator's work (iter.ts): items [lo, hi) of the iterator at event `at`, and its
+ * result: data [flags (1: a number, 2: a collection's size, 4: an array's numbers), lo, hi, the number's two words, the size,
+ * the numbers in the array and in the arrays it holds]. Read with
+ * recordedPiece. No line: the par-iter event has it.
+ */
+export function tracePiece(at: number, lo: number, hi: number, part: unknown): void {
+  const ctx = context();
+  if (!ctx.traced || at < 0) return;
+  let flags = 0;
+  let size = 0;
+  let cells = 0;
+  let a = 0;
+  let b = 0;
+  if (typeof part === 'number') {
+    flags = 1;
+    valueBits[0] = part;
+    a = valueWords[0]!;
+    b = valueWords[1]!;
+  } else if (part instanceof PieceMap) {
+    flags = 2;
+    size = pieceApply(pieceMapSize, part, []) as number;
+  } else if (part instanceof PieceSet) {
+    flags = 2;
+    size = pieceApply(pieceSetSize, part, []) as number;
+  } else if (pieceIsArray(part)) {
+    flags = 6;
+    size = part.length;
+    // And how many numbers it holds, in it or in arrays and typed arrays in it (a collected row of pixels per item).
+    for (let i = 0; i < size; i++) {
+      const item: unknown = part[i];
+      if (typeof item === 'number') cells++;
+      else if (pieceIsArray(item)) {
+        for (let j = 0; j < item.length; j++) if (typeof item[j] === 'number') cells++;
+      } else if (pieceIsView(item) && !(item instanceof PieceDataView)) cells += pieceApply(pieceTypedLength, item, []) as number;
+    }
+  } else if (part !== null && typeof part === 'object') {
+    flags = 2;
+    size = pieceKeys(part).length;
+  }
+  record(ctx, 'par-piece', at, undefined, [flags, lo, hi, a, b, size, cells]);
+}
+
+/** Reads back what tracePiece recorded. */
+export function recordedPiece(data: readonly number[]): { lo: number; hi: number; value?: number; size?: number; numbers?: number } {
+  const words = new Int32Array([data[3]!, data[4]!]);
+  return {
+    lo: data[1]!,
+    hi: data[2]!,
+    ...((data[0]! & 1) !== 0 ? { value: new Float64Array(words.buffer)[0]! } : {}),
+    ...((data[0]! & 2) !== 0 ? { size: data[5]! } : {}),
+    ...((data[0]! & 4) !== 0 ? { numbers: data[6]! } : {}),
+  };
+}
+
+/** A weft/task sleep of task `taskId` that has to wait, from `fromMs` to its deadline `toMs` (the task runtime's clock); call only when `tracing()`. */
+export function traceTaskTimer(taskId: number, fromMs: number, toMs: number): void {
+  record(context(), 'task-timer', taskId, undefined, [round(fromMs), round(toMs)]);
 }
 
 /** A task's end, with its counters, the line it last awaited at and the task runtime's clock (ms) (weft/task's executor); call only when `tracing()`. */

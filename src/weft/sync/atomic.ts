@@ -26,7 +26,7 @@
  * u32::MAX gives 0).
  */
 import { context } from '../runtime/context.ts';
-import { atomicLoaded, readPoint, yieldBeforeStore, yieldPoint } from '../runtime/scheduler.ts';
+import { atomicLoaded, atomicOutcome, readPoint, yieldBeforeStore, yieldPoint } from '../runtime/scheduler.ts';
 import { ENCODE, FREE_LOCAL, HandleKind, MovableHandle, MOVE, registerDecoder } from '../runtime/handle.ts';
 import { traceParAtomic, tracingParAtomics } from '../runtime/trace.ts';
 import { err, ok, type Result } from './result.ts';
@@ -129,8 +129,10 @@ abstract class Atomic<T, W extends Word> extends MovableHandle {
   protected rmw(name: Rmw, value: T): T {
     this.assertUsable();
     const word = this.toWord(value);
-    const previous = this.fromWord((Atomics[name] as (a: IntArray, i: number, v: W) => W)(this.#word(), 0, word));
+    const found = (Atomics[name] as (a: IntArray, i: number, v: W) => W)(this.#word(), 0, word);
+    const previous = this.fromWord(found);
     if (tracingParAtomics()) traceParAtomic(this.addr, previous, this.#after(name, previous, word));
+    if (context().scheduled) atomicOutcome(this.addr, this.toWord(this.#after(name, previous, word)) !== found);
     return previous;
   }
 
@@ -163,7 +165,7 @@ abstract class Atomic<T, W extends Word> extends MovableHandle {
 
   /** The value. */
   load(order?: Ordering): T {
-    readPoint(true); // a synchronization point for the seeded scheduler (and a spin-detecting read)
+    readPoint(true, this.addr); // a synchronization point for the seeded scheduler (and a spin-detecting read)
     checkOrdering(order, 'load');
     this.assertUsable();
     const value = this.fromWord((Atomics.load as (a: IntArray, i: number) => W)(this.#word(), 0));
@@ -182,7 +184,7 @@ abstract class Atomic<T, W extends Word> extends MovableHandle {
 
   /** Replaces the value and returns the previous one. */
   swap(value: T, order?: Ordering): T {
-    yieldPoint(); // a synchronization point for the seeded scheduler
+    yieldPoint(this.addr); // a synchronization point for the seeded scheduler
     checkOrdering(order, 'any');
     return this.rmw('exchange', value);
   }
@@ -193,13 +195,14 @@ abstract class Atomic<T, W extends Word> extends MovableHandle {
    * else (Rust: `Result<T, T>`).
    */
   compareExchange(current: T, next: T, success?: Ordering, failure?: Ordering): Result<T, T> {
-    yieldPoint(); // a synchronization point for the seeded scheduler
+    yieldPoint(this.addr); // a synchronization point for the seeded scheduler
     checkOrdering(success, 'any');
     checkOrdering(failure, 'failure');
     this.assertUsable();
     const expected = this.toWord(current);
     const cas = Atomics.compareExchange as (a: IntArray, i: number, e: W, r: W) => W;
     const seen = cas(this.#word(), 0, expected, this.toWord(next));
+    if (context().scheduled) atomicOutcome(this.addr, seen === expected && seen !== this.toWord(next));
     if (seen !== expected) return err(this.fromWord(seen));
     if (tracingParAtomics()) traceParAtomic(this.addr, this.fromWord(seen), this.fromWord(this.toWord(next)));
     return ok(this.fromWord(seen));
@@ -207,7 +210,7 @@ abstract class Atomic<T, W extends Word> extends MovableHandle {
 
   /** Rust's `compare_exchange_weak`, which may fail spuriously; weft's never does. */
   compareExchangeWeak(current: T, next: T, success?: Ordering, failure?: Ordering): Result<T, T> {
-    yieldPoint(); // a synchronization point for the seeded scheduler
+    yieldPoint(this.addr); // a synchronization point for the seeded scheduler
     return this.compareExchange(current, next, success, failure);
   }
 
@@ -315,28 +318,28 @@ abstract class AtomicInteger<T extends number | bigint> extends Atomic<T, T> {
 
   /** Adds (wrapping on overflow) and returns the previous value. */
   fetchAdd(value: T, order?: Ordering): T {
-    yieldPoint(); // a synchronization point for the seeded scheduler
+    yieldPoint(this.addr); // a synchronization point for the seeded scheduler
     checkOrdering(order, 'any');
     return this.rmw('add', value);
   }
 
   /** Subtracts (wrapping on overflow) and returns the previous value. */
   fetchSub(value: T, order?: Ordering): T {
-    yieldPoint(); // a synchronization point for the seeded scheduler
+    yieldPoint(this.addr); // a synchronization point for the seeded scheduler
     checkOrdering(order, 'any');
     return this.rmw('sub', value);
   }
 
   /** Bitwise and; returns the previous value. */
   fetchAnd(value: T, order?: Ordering): T {
-    yieldPoint(); // a synchronization point for the seeded scheduler
+    yieldPoint(this.addr); // a synchronization point for the seeded scheduler
     checkOrdering(order, 'any');
     return this.rmw('and', value);
   }
 
   /** Bitwise nand (`!(old & value)`); returns the previous value. */
   fetchNand(value: T, order?: Ordering): T {
-    yieldPoint(); // a synchronization point for the seeded scheduler
+    yieldPoint(this.addr); // a synchronization point for the seeded scheduler
     checkOrdering(order, 'any');
     const operand = this.toWord(value);
     return this.#apply((current) => this.nand(current, operand));
@@ -344,21 +347,21 @@ abstract class AtomicInteger<T extends number | bigint> extends Atomic<T, T> {
 
   /** Bitwise or; returns the previous value. */
   fetchOr(value: T, order?: Ordering): T {
-    yieldPoint(); // a synchronization point for the seeded scheduler
+    yieldPoint(this.addr); // a synchronization point for the seeded scheduler
     checkOrdering(order, 'any');
     return this.rmw('or', value);
   }
 
   /** Bitwise xor; returns the previous value. */
   fetchXor(value: T, order?: Ordering): T {
-    yieldPoint(); // a synchronization point for the seeded scheduler
+    yieldPoint(this.addr); // a synchronization point for the seeded scheduler
     checkOrdering(order, 'any');
     return this.rmw('xor', value);
   }
 
   /** Stores the larger of the value and `value`; returns the previous value. */
   fetchMax(value: T, order?: Ordering): T {
-    yieldPoint(); // a synchronization point for the seeded scheduler
+    yieldPoint(this.addr); // a synchronization point for the seeded scheduler
     checkOrdering(order, 'any');
     const operand = this.toWord(value);
     return this.#apply((current) => (operand > current ? operand : current));
@@ -366,7 +369,7 @@ abstract class AtomicInteger<T extends number | bigint> extends Atomic<T, T> {
 
   /** Stores the smaller of the value and `value`; returns the previous value. */
   fetchMin(value: T, order?: Ordering): T {
-    yieldPoint(); // a synchronization point for the seeded scheduler
+    yieldPoint(this.addr); // a synchronization point for the seeded scheduler
     checkOrdering(order, 'any');
     const operand = this.toWord(value);
     return this.#apply((current) => (operand < current ? operand : current));
@@ -581,14 +584,14 @@ export class AtomicBool extends Atomic<boolean, number> {
 
   /** Logical and; returns the previous value. */
   fetchAnd(value: boolean, order?: Ordering): boolean {
-    yieldPoint(); // a synchronization point for the seeded scheduler
+    yieldPoint(this.addr); // a synchronization point for the seeded scheduler
     checkOrdering(order, 'any');
     return this.rmw('and', value);
   }
 
   /** Logical nand (`!(old && value)`); returns the previous value. */
   fetchNand(value: boolean, order?: Ordering): boolean {
-    yieldPoint(); // a synchronization point for the seeded scheduler
+    yieldPoint(this.addr); // a synchronization point for the seeded scheduler
     checkOrdering(order, 'any');
     const operand = this.fromWord(this.toWord(value));
     return this.casLoop((current) => !(current && operand)).value;
@@ -596,21 +599,21 @@ export class AtomicBool extends Atomic<boolean, number> {
 
   /** Logical or; returns the previous value. */
   fetchOr(value: boolean, order?: Ordering): boolean {
-    yieldPoint(); // a synchronization point for the seeded scheduler
+    yieldPoint(this.addr); // a synchronization point for the seeded scheduler
     checkOrdering(order, 'any');
     return this.rmw('or', value);
   }
 
   /** Logical xor; returns the previous value. */
   fetchXor(value: boolean, order?: Ordering): boolean {
-    yieldPoint(); // a synchronization point for the seeded scheduler
+    yieldPoint(this.addr); // a synchronization point for the seeded scheduler
     checkOrdering(order, 'any');
     return this.rmw('xor', value);
   }
 
   /** Logical not; returns the previous value. */
   fetchNot(order?: Ordering): boolean {
-    yieldPoint(); // a synchronization point for the seeded scheduler
+    yieldPoint(this.addr); // a synchronization point for the seeded scheduler
     checkOrdering(order, 'any');
     return this.rmw('xor', true);
   }

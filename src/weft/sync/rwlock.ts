@@ -31,7 +31,7 @@ import { DROP_OWNED, ENCODE, FREE_LOCAL, HandleKind, MovableHandle, registerDeco
 import { DROP_CONTENTS, dropTree, own } from '../runtime/ownership.ts';
 import { UNWINDING } from '../runtime/unwind.ts';
 import { describeThread } from '../runtime/thread-table.ts';
-import { traceEvent } from '../runtime/trace.ts';
+import { traceEvent, tracing } from '../runtime/trace.ts';
 import { readPoint, yieldPoint } from '../runtime/scheduler.ts';
 import { PoisonError, refusePoisoned } from './errors.ts';
 import { clonedData, deepFreeze } from './plain-data.ts';
@@ -367,6 +367,34 @@ export class RwLock<T> extends MovableHandle {
 
 registerDecoder(HandleKind.RwLock, (addr) => new RwLock<unknown>(undefined, addr));
 
+const isArray = Array.isArray;
+const defineProperty = Object.defineProperty;
+const freeze = Object.freeze;
+/** The longest array a traced read guard counts the reads of: enough for a check's small inputs, cheap to make. */
+const COUNTED_ITEMS = 4096;
+
+/**
+ * A frozen copy of `array` whose items are getters that call `counted` (an index, a loop, slice, for-of, spread,
+ * structuredClone: every read of an item goes through one). Not a Proxy, which structuredClone refuses.
+ */
+function countingView(array: readonly unknown[], counted: () => void): unknown[] {
+  const view: unknown[] = [];
+  view.length = array.length;
+  for (let i = 0; i < array.length; i++) {
+    const item = array[i];
+    defineProperty(view, i, {
+      get() {
+        counted();
+        return item;
+      },
+      enumerable: true,
+      configurable: false,
+    });
+  }
+  freeze(view);
+  return view;
+}
+
 /** Shared read access (Rust's `RwLockReadGuard`, whose Deref is `guard.value` here). */
 export class RwLockReadGuard<T> implements Owned, Disposable {
   readonly #addr: number;
@@ -388,11 +416,17 @@ export class RwLockReadGuard<T> implements Owned, Disposable {
   get value(): T {
     if (this.#released) throw new Error('this RwLockReadGuard was already released: read the RwLock again to use its value');
     if (!this.#loaded) {
-      this.#value = deepFreeze(loadValue(this.#addr, CELL, 'RwLock')) as T;
+      const value = deepFreeze(loadValue(this.#addr, CELL, 'RwLock')) as T;
+      // In a traced run an array (of up to COUNTED_ITEMS items) is read through a view that counts the items read, for
+      // the trace at release: which threads read the data, and how much of it (TraceView.itemsRead).
+      this.#value = tracing() && isArray(value) && value.length <= COUNTED_ITEMS ? (countingView(value, () => this.#itemsRead++) as T) : value;
       this.#loaded = true;
     }
     return this.#value as T;
   }
+
+  /** Items of an array value read through this guard (a traced run only). */
+  #itemsRead = 0;
 
   /** Releases the read lock (Rust: dropping the guard). Safe to call twice. */
   unlock(): void {
@@ -411,6 +445,7 @@ export class RwLockReadGuard<T> implements Owned, Disposable {
   #release(): void {
     if (this.#released) return;
     this.#released = true;
+    if (this.#itemsRead > 0) traceEvent('read-items', this.#addr, [this.#itemsRead]);
     traceEvent('unlock', this.#addr);
     context().owned.delete(this);
     countRead(this.#addr, -1);

@@ -24,6 +24,7 @@ import type { Timer } from './runtime/time-driver.ts';
 import { currentRuntime, runtimeOrThrow } from './runtime/context.ts';
 import { runningTask } from './runtime/task.ts';
 import { markErrValue } from '../runtime/unwind.ts';
+import { traceTaskTimer, tracing } from '../runtime/trace.ts';
 
 /** The runtime's clock, in ms since it started (Tokio's `Instant::now()`): virtual while time is paused. */
 export function now(): number {
@@ -84,6 +85,7 @@ export class Sleep implements Future<void> {
         // A sleep that had to wait: counted once, for the trace (a task-exit's timers).
         const task = runningTask();
         if (task !== null) task.timers++;
+        if (tracing()) traceTaskTimer(task?.id ?? 0, runtime.time.clockForTrace(), this.#deadline);
       }
       this.#timer = runtime.time.addTimer(this.#deadline, cx.waker());
     } else this.#timer.waker = cx.waker();

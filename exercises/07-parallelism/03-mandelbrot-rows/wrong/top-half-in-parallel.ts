@@ -1,0 +1,46 @@
+// fails: rows-in-parallel
+// The iterator draws only the top half; the bottom rows come back empty and are drawn afterwards on the calling thread (half the work in parallel passes a timing bar).
+import { parIter, range, sharedArray } from "weft/par";
+
+/** How many iterations of z = z² + c, from z = 0, until |z| > 2; at most `maxIter`. */
+function escapeTime(cx: number, cy: number, maxIter: number): number {
+  let x = 0;
+  let y = 0;
+  let i = 0;
+  while (i < maxIter && x * x + y * y <= 4) {
+    const nx = x * x - y * y + cx;
+    y = 2 * x * y + cy;
+    x = nx;
+    i++;
+  }
+  return i;
+}
+
+/** The escape time of every pixel, row by row: pixel (col, row) is the point (x0 + col * step, y0 + row * step). */
+export function render(width: number, height: number, maxIter: number, x0: number, y0: number, step: number): number[] {
+  const half = Math.ceil(height / 2);
+  // The pool draws the top half; the bottom half's items hand back empty rows, drawn afterwards right here.
+  const rows = range(0, height)
+    .map((row) => {
+      const line: number[] = [];
+      if (row >= half) return line;
+      for (let col = 0; col < width; col++) line.push(escapeTime(x0 + col * step, y0 + row * step, maxIter));
+      return line;
+    })
+    .collect();
+  for (let row = half; row < height; row++) {
+    for (let col = 0; col < width; col++) rows[row]!.push(escapeTime(x0 + col * step, y0 + row * step, maxIter));
+  }
+  return rows.flat();
+}
+
+function main() {
+  const width = 72;
+  const height = 36;
+  const image = render(width, height, 40, -2.2, -0.8, 0.045);
+  const shades = " .:-=+*#%@";
+  for (let row = 0; row < height; row++) {
+    const line = image.slice(row * width, (row + 1) * width);
+    console.log(line.map((n) => shades[Math.min(shades.length - 1, Math.floor(n / 4))]).join(""));
+  }
+}
