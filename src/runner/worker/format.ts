@@ -3,6 +3,7 @@
  * browser and in Node (their own consoles disagree). Containers print like
  * Rust's `{:?}`: `[1, 2, 3]`, strings inside them quoted: `["a", "b"]`.
  */
+import { DISPLAY_AS } from '../../weft/runtime/handle.ts';
 
 export function formatArgs(args: unknown[]): string {
   const first = args[0];
@@ -11,7 +12,10 @@ export function formatArgs(args: unknown[]): string {
 }
 
 function plain(arg: unknown): string {
-  return typeof arg === 'string' ? arg : formatValue(arg, 0, new Set());
+  if (typeof arg === 'string') return arg;
+  // An Arc of a string prints the string as it is, as Rust's `{}` of an `Arc<String>` does.
+  if (typeof arg === 'object' && arg !== null && DISPLAY_AS in arg) return plain((arg as { [DISPLAY_AS]: unknown })[DISPLAY_AS]);
+  return formatValue(arg, 0, new Set());
 }
 
 /**
@@ -89,6 +93,7 @@ function formatValue(value: unknown, depth: number, seen: Set<object>): string {
     if (object instanceof Promise) return 'Promise { … }';
     const proto = Object.getPrototypeOf(object);
     if (proto !== Object.prototype && proto !== null) {
+      if (DISPLAY_AS in object) return formatValue((object as { [DISPLAY_AS]: unknown })[DISPLAY_AS], depth, seen);
       const own = (object as { toString?: () => string }).toString;
       if (typeof own === 'function' && own !== Object.prototype.toString) return own.call(object);
     }

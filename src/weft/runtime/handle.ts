@@ -59,6 +59,8 @@ export const HandleKind = {
   Weak: 18,
   /** One of weft/task's async primitives, which stay on their thread (runtime/local-handle.ts). */
   Local: 19,
+  /** A thread's `ThreadId`: plain data (the id), copied, and the same object again on the thread it arrives in (thread.ts). */
+  ThreadId: 20,
 } as const;
 export type HandleKind = (typeof HandleKind)[keyof typeof HandleKind];
 
@@ -170,6 +172,11 @@ export abstract class MovableHandle implements Encodable {
 
 /** A handle that is a Proxy around its MovableHandle (an Arc) answers this key with the handle itself. */
 export const HANDLE_TARGET = Symbol('weft.handleTarget');
+/**
+ * What the console prints in place of a value that prints as another (an Arc prints its value, as Rust's
+ * Display and Debug for `Arc<T>` print the `T`): runner/worker/format.ts reads it.
+ */
+export const DISPLAY_AS = Symbol.for('weft.displayAs');
 
 /** Where a moved handle went, and what kind of handle it is; undefined for a handle still here (or any other value). */
 export function moveRecord(value: object): { what: string; target: MoveTarget } | undefined {

@@ -50,7 +50,7 @@ export class BlockingHandle<T> implements Future<T> {
     }
     const runtime = runtimeOrThrow('awaiting spawnBlocking');
     if (this.#job === null) {
-      this.#job = { threadId: this.#thread.thread().id, waker: cx.waker() };
+      this.#job = { threadId: this.#thread.thread().threadNumber, waker: cx.waker() };
       runtime.blocking.push(this.#job);
     } else {
       this.#job.waker = cx.waker();
