@@ -9,6 +9,13 @@
  * missed, then carries on from the oldest message still kept (Tokio's
  * `RecvError::Lagged(n)`). Once every Sender is dropped and a Receiver has
  * read everything, `recv` throws RecvError (Tokio's `RecvError::Closed`).
+ *
+ * As in Tokio (`T: Clone`), each Receiver gets its own clone of a message
+ * (sync/plain-data.ts rustClone): changing what one receiver got changes
+ * nothing for the others. Each message counts the Receivers yet to read it
+ * (Tokio's slot `rem`); the last one takes the message itself, as Tokio
+ * drops the slot's value once every Receiver has read it. A number, string
+ * or other primitive is handed over as it is, without counting.
  */
 import { PENDING, Poll, type Awaitable, type Context, type Waker } from '../future.ts';
 import { RecvError, SendError, TryRecvError } from '../../sync/errors.ts';
@@ -16,6 +23,7 @@ import { pollFn, whenTrue } from './poll-fn.ts';
 import { giveAway, TAKE } from '../move.ts';
 import { markErrValue } from '../../runtime/unwind.ts';
 import { WeakSenderBase } from './weak-sender.ts';
+import { rustClone } from '../../sync/plain-data.ts';
 
 /** A Receiver fell behind and `missed` messages were overwritten before it read them. */
 export class Lagged extends Error {
@@ -29,6 +37,8 @@ export class Lagged extends Error {
 
 class Shared<T> {
   readonly ring: T[] = [];
+  /** For each message in `ring`: how many Receivers have yet to read it (Tokio's `Slot::rem`). */
+  readonly remaining: number[] = [];
   /** Sequence number of ring[0]. */
   first = 0;
   senders = 1;
@@ -66,8 +76,10 @@ export class Sender<T> {
     giveAway(value);
     if (shared.receivers === 0) throw new SendError(value);
     shared.ring.push(value);
+    shared.remaining.push(shared.receivers);
     if (shared.ring.length > shared.capacity) {
       shared.ring.shift();
+      shared.remaining.shift();
       shared.first++;
     }
     const waiters = [...shared.waiters];
@@ -189,6 +201,8 @@ export class Receiver<T> {
     this.#shared = shared;
     this.#cursor = { next };
     shared.cursors.add(this.#cursor);
+    // A Receiver made at an earlier place (a clone) has yet to read the messages from there on.
+    for (let seq = Math.max(next, shared.first); seq < shared.end; seq++) shared.remaining[seq - shared.first]!++;
   }
   #live(): Shared<T> {
     if (this.#shared === null) throw new Error('this broadcast Receiver was dropped');
@@ -226,7 +240,13 @@ export class Receiver<T> {
       this.#cursor.next = shared.first;
       throw new Lagged(missed);
     }
-    if (this.#cursor.next < shared.end) return shared.ring[this.#cursor.next++ - shared.first]!;
+    if (this.#cursor.next < shared.end) {
+      const index = this.#cursor.next++ - shared.first;
+      const message = shared.ring[index]!;
+      if (typeof message !== 'object' || message === null) return message;
+      // The last Receiver to read it takes the message itself; every other one a clone of it.
+      return --shared.remaining[index]! <= 0 ? message : rustClone(message, 'a broadcast channel');
+    }
     return NOTHING;
   }
   /**
@@ -276,6 +296,8 @@ export class Receiver<T> {
     if (shared === null) return;
     shared.cursors.delete(this.#cursor);
     this.#shared = null;
+    // What it had yet to read no longer waits for it (Tokio's Receiver drop reads its messages through).
+    for (let seq = Math.max(this.#cursor.next, shared.first); seq < shared.end; seq++) shared.remaining[seq - shared.first]!--;
     if (shared.receivers === 0) {
       const waiters = [...shared.closedWaiters];
       shared.closedWaiters.clear();

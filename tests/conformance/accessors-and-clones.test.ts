@@ -1,0 +1,110 @@
+/**
+ * Upstream tests and documented examples that a literal port got wrong
+ * before: Rust's accessor spellings (`thread::current().id()`, a `ThreadId`
+ * that prints `ThreadId(N)` and is a `Hash` key), the Display and Debug of an
+ * `Arc` (its value, not a wrapper), and Tokio's broadcast handing each
+ * Receiver its own clone of a message (`T: Clone`).
+ */
+import { ported } from './support/ported.ts';
+
+ported('std thread/tests.rs and the ThreadId / Thread::id / JoinHandle::thread examples', {
+  imports: `import { spawn, current, builder } from "weft/thread";
+import { mpsc } from "weft/sync";`,
+  cases: [
+    {
+      test: 'ThreadId (the example): a spawned thread returns its id, which is not main\'s',
+      body: `  const otherThread = spawn(() => current().id());
+  const otherThreadId = otherThread.join();
+  assert(current().id() !== otherThreadId);
+  console.log(String(current().id()), String(otherThreadId) !== "ThreadId(1)");`,
+      expect: ['ThreadId(1) true'],
+    },
+    {
+      test: 'JoinHandle::thread (the example): the handle\'s thread has the id the thread sends',
+      body: `  const [tx, rx] = mpsc.channel();
+  const handle = builder().name("named").spawn(() => { tx.send(current().id()); });
+  const thread = handle.thread();
+  const sent = rx.recv();
+  handle.join();
+  assert(thread.id() === sent, "the same ThreadId, received from the thread");
+  console.log(thread.name(), sent === thread.id());`,
+      expect: ['named true'],
+    },
+    {
+      test: 'ThreadId is Eq + Hash + Copy + Debug: a Set and a Map key, across threads',
+      body: `  const ids = [0, 1, 2].map(() => spawn(() => [current().id(), current().id()]).join());
+  const set = new Set(ids.flat());
+  const names = new Map(ids.map(([id], i) => [id, "t" + i]));
+  console.log(set.size, names.get(ids[1][1]), ids.every(([a, b]) => a === b), ids[0][0].asU64() > 1);
+  console.log([current().id()]);`,
+      expect: ['3 t1 true true', '[ThreadId(1)]'],
+    },
+  ],
+});
+
+ported('alloc sync/tests.rs (show_arc) and Arc\'s Display', {
+  imports: `import { Arc } from "weft/sync";`,
+  cases: [
+    {
+      test: 'show_arc: format!("{a:?}") of Arc::new(5) is "5"',
+      body: `  const a = new Arc(5);
+  assertEq(String(a), "5");
+  console.log(a, \`\${a}\`);`,
+      expect: ['5 5'],
+    },
+    {
+      test: 'Display of an Arc<String> and Debug of a Vec<Arc<String>>',
+      body: `  const s = new Arc("hello");
+  console.log(s, [s, s.clone()], { inner: new Arc([1, 2]) });`,
+      expect: ['hello ["hello", "hello"] { inner: [1, 2] }'],
+    },
+  ],
+});
+
+ported('tokio sync/broadcast.rs (T: Clone: every Receiver gets its own clone)', {
+  imports: `import { broadcast } from "weft/task";
+import { Arc } from "weft/sync";`,
+  async: true,
+  helpers: `class Point {
+  x: number;
+  constructor(x: number) { this.x = x; }
+  clone(): Point { return new Point(this.x); }
+}
+class Opaque { x = 1; }`,
+  cases: [
+    {
+      test: 'send_two_recv, with a Vec: changing one Receiver\'s message changes nothing for the other',
+      body: `  const [tx, rx1] = broadcast.channel<number[]>(16);
+  const rx2 = tx.subscribe();
+  tx.send([1, 2]);
+  const a = await rx1.recv();
+  a.push(3);
+  const b = await rx2.recv();
+  console.log(a, b, a !== b);`,
+      expect: ['[1, 2, 3] [1, 2] true'],
+    },
+    {
+      test: 'a cloned Receiver, a user type with clone(), and an Arc: each clone made once per Receiver (strong_count 2 after both read)',
+      body: `  const [tx, rx1] = broadcast.channel<Point>(4);
+  const rx2 = rx1.clone();
+  tx.send(new Point(7));
+  const p1 = await rx1.recv(), p2 = await rx2.recv();
+  console.log(p1 instanceof Point && p2 instanceof Point, p1 !== p2, p1.x + p2.x);
+  const [atx, arx1] = broadcast.channel<Arc<number>>(4);
+  const arx2 = atx.subscribe();
+  atx.send(new Arc(5));
+  const x = await arx1.recv(), y = await arx2.recv();
+  console.log(Arc.strongCount(x), Arc.ptrEq(x, y));`,
+      expect: ['true true 14', '2 true'],
+    },
+    {
+      test: 'a message a second Receiver must clone, of a class with no clone(), is refused (Rust: T: Clone)',
+      body: `  const [tx, rx1] = broadcast.channel<Opaque>(4);
+  const rx2 = tx.subscribe();
+  tx.send(new Opaque());
+  try { await rx1.recv(); console.log("cloned"); } catch (e) { console.log(e instanceof TypeError, String(e).includes("has no clone() method")); }
+  console.log((await rx2.recv()).x);`,
+      expect: ['true true', '1'],
+    },
+  ],
+});
