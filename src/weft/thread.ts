@@ -380,6 +380,19 @@ function claimJoin(threadId: number): boolean {
 }
 
 /** Waits for thread `threadId` to end and takes its result; a panic is thrown as ThreadPanic. */
+/**
+ * @internal Waits, without joining, until thread `threadId` has ended (its result stays for a join): Tokio's
+ * runtime waiting for its spawn_blocking threads as it shuts down (task/blocking.ts). Returns at once if the
+ * thread's place was already given to another.
+ */
+export function waitForThreadEnd(threadId: number): void {
+  const i32 = context().memory.i32;
+  const stateIndex = slot(threadId, S.state);
+  while (Atomics.load(i32, slot(threadId, S.id)) === threadId && Atomics.load(i32, stateIndex) === ThreadState.running) {
+    blockWhileEqual(i32, stateIndex, ThreadState.running, Infinity, { kind: 'join', object: threadId });
+  }
+}
+
 function joinThread(threadId: number): unknown {
   const { memory } = context();
   const i32 = memory.i32;

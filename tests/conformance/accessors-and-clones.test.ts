@@ -3,9 +3,12 @@
  * before: Rust's accessor spellings (`thread::current().id()`, a `ThreadId`
  * that prints `ThreadId(N)` and is a `Hash` key), the Display and Debug of an
  * `Arc` (its value, not a wrapper), and Tokio's broadcast handing each
- * Receiver its own clone of a message (`T: Clone`).
+ * Receiver its own clone of a message (`T: Clone`), and a runtime that waits
+ * for its spawn_blocking jobs as it shuts down.
  */
+import { describe, expect, it } from 'vitest';
 import { ported } from './support/ported.ts';
+import { runProgram } from '../unit/support/run-program.ts';
 
 ported('std thread/tests.rs and the ThreadId / Thread::id / JoinHandle::thread examples', {
   imports: `import { spawn, current, builder } from "weft/thread";
@@ -107,4 +110,42 @@ class Opaque { x = 1; }`,
       expect: ['true true', '1'],
     },
   ],
+});
+
+ported('tokio tests/rt_handle_block_on.rs, Runtime drop (a runtime that shuts down waits for its spawn_blocking jobs)', {
+  imports: `import { spawnBlocking, blockOn } from "weft/task";
+import { sleep } from "weft/thread";
+import { Arc, AtomicI32, Ordering } from "weft/sync";`,
+  cases: [
+    {
+      test: 'spawn_blocking_started_before_shutdown_continues: the job started in block_on runs to its end, never awaited',
+      body: `  const done = new Arc(new AtomicI32(0));
+  const mine = done.clone();
+  const answer = blockOn(async () => {
+    spawnBlocking(() => { sleep(50); mine.store(42, Ordering.SeqCst); });
+    return 1;
+  });
+  console.log(answer, done.load(Ordering.SeqCst));`,
+      expect: ['1 42'],
+    },
+    {
+      test: 'basic_spawn_blocking: awaited, its value comes back',
+      body: `  console.log(blockOn(async () => await spawnBlocking(() => { sleep(20); return 42; })));`,
+      expect: ['42'],
+    },
+  ],
+});
+
+describe('tokio Runtime drop at the end of #[tokio::main]', () => {
+  it('an async main that returns while a spawn_blocking job runs waits for the job, which prints its line', async () => {
+    const run = await runProgram(`import { spawnBlocking, sleep as asleep } from "weft/task";
+import { sleep } from "weft/thread";
+async function main() {
+  spawnBlocking(() => { sleep(100); console.log("blocking job done"); });
+  await asleep(1);
+  console.log("main returns");
+}`);
+    expect(run.errors).toEqual([]);
+    expect(run.lines).toEqual(['main returns', 'blocking job done']);
+  });
 });

@@ -50,6 +50,8 @@ export class Runtime implements Schedule {
   /** Native Promises awaited by tasks and not yet settled (future.ts `externalWork`): while one is pending, no hang. */
   pendingPromises = 0;
   readonly blocking: BlockingJob[] = [];
+  /** The ids of the spawnBlocking threads this runtime started: it waits for them as it shuts down (blocking.ts). */
+  readonly blockingThreads: number[] = [];
   #unpark: (() => void) | null = null;
   /** select's random start (random()): from the run's seed under one, so a seed replays the same picks; else fresh each run, as Tokio's. */
   #rng: number;
