@@ -3,8 +3,9 @@
  * before: Rust's accessor spellings (`thread::current().id()`, a `ThreadId`
  * that prints `ThreadId(N)` and is a `Hash` key), the Display and Debug of an
  * `Arc` (its value, not a wrapper), and Tokio's broadcast handing each
- * Receiver its own clone of a message (`T: Clone`), and a runtime that waits
- * for its spawn_blocking jobs as it shuts down.
+ * Receiver its own clone of a message (`T: Clone`), a runtime that waits
+ * for its spawn_blocking jobs as it shuts down, and task ids unique across
+ * runtimes (none for a block_on future).
  */
 import { describe, expect, it } from 'vitest';
 import { ported } from './support/ported.ts';
@@ -132,6 +133,41 @@ import { Arc, AtomicI32, Ordering } from "weft/sync";`,
       test: 'basic_spawn_blocking: awaited, its value comes back',
       body: `  console.log(blockOn(async () => await spawnBlocking(() => { sleep(20); return 42; })));`,
       expect: ['42'],
+    },
+  ],
+});
+
+ported('tokio tests/task_id.rs (ids are unique across runtimes; a block_on future is no task)', {
+  imports: `import { spawn, spawnBlocking, blockOn, id, tryId } from "weft/task";`,
+  async: true,
+  cases: [
+    {
+      test: 'task_id_block_in_place_block_on_spawn (block_in_place is spawnBlocking here): a task of another runtime has another id',
+      body: `  await spawn(async () => {
+    const parentId = id();
+    const childId = await spawnBlocking(() => blockOn(async () => await spawn(async () => id())));
+    assert(parentId !== childId, "the same id " + parentId + " in two runtimes");
+    assert(parentId === id());
+  });
+  console.log("ok");`,
+      expect: ['ok'],
+    },
+    {
+      test: 'task_try_id_inside_block_on, task_id_inside_block_on_panic_caller',
+      body: `  const [none, message] = await spawnBlocking(() => blockOn(async () => {
+    let message = "";
+    try { id(); } catch (e) { message = (e as Error).message; }
+    return [tryId(), message];
+  }));
+  console.log(none, (message as string).startsWith("can't get a task id when not inside a task"));`,
+      expect: ['undefined true'],
+    },
+    {
+      test: 'task_id_collision_current_thread',
+      body: `  const handle1 = spawn(async () => id());
+  const handle2 = spawn(async () => id());
+  console.log(await handle1 !== await handle2);`,
+      expect: ['true'],
     },
   ],
 });

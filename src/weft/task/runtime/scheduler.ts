@@ -21,6 +21,7 @@
  */
 import { restoreBudget, startBudget } from './coop.ts';
 import { context, hasContext } from '../../runtime/context.ts';
+import { H } from '../../runtime/memory.ts';
 import { S, slot, ThreadState } from '../../runtime/thread-table.ts';
 import { blockWhileEqual } from '../../runtime/wait.ts';
 import { pollBegins, traceTaskExit, traceTaskPoll, traceTaskSpawn, tracing, tracingPolls } from '../../runtime/trace.ts';
@@ -90,13 +91,18 @@ export class Runtime implements Schedule {
     return tasks;
   }
 
-  /** The id the next spawned task will get. */
-  nextTaskId(): number {
-    return this.#nextTaskId;
+  /**
+   * A new task id: unique in the whole run, across its threads and their
+   * runtimes, as Tokio's task ids are unique in the process (a run-wide
+   * counter in run memory; a runtime of its own outside a run counts alone).
+   */
+  takeTaskId(): number {
+    return hasContext() ? Atomics.add(context().memory.i32, H.taskIds, 1) + 1 : this.#nextTaskId++;
   }
 
-  spawn(future: Future<unknown> | null, name?: string): Task {
-    return this.#add(future, this.#nextTaskId++, name);
+  /** A new task with id `id` (taken with takeTaskId, when its captures needed it first). */
+  spawn(future: Future<unknown> | null, name?: string, id = this.takeTaskId()): Task {
+    return this.#add(future, id, name);
   }
 
   /**
@@ -120,7 +126,7 @@ export class Runtime implements Schedule {
    * id, joins the live tasks and is queued.
    */
   adopt(task: Task): void {
-    task.id = this.#nextTaskId++;
+    task.id = this.takeTaskId();
     task.runtime = this;
     this.#link(task);
   }
