@@ -65,7 +65,7 @@ ported('alloc sync/tests.rs (show_arc) and Arc\'s Display', {
   ],
 });
 
-ported('tokio sync/broadcast.rs (T: Clone: every Receiver gets its own clone)', {
+ported('tokio tests/sync_broadcast.rs (T: Clone: every recv gives a clone)', {
   imports: `import { broadcast } from "weft/task";
 import { Arc } from "weft/sync";`,
   async: true,
@@ -74,7 +74,12 @@ import { Arc } from "weft/sync";`,
   constructor(x: number) { this.x = x; }
   clone(): Point { return new Point(this.x); }
 }
-class Opaque { x = 1; }`,
+class Opaque { x = 1; }
+class MyVal {
+  v: number;
+  constructor(v: number) { this.v = v; }
+  clone(): MyVal { assert(this.v !== 0, "assert_ne!(0, self.0)"); return new MyVal(this.v); }
+}`,
   cases: [
     {
       test: 'send_two_recv, with a Vec: changing one Receiver\'s message changes nothing for the other',
@@ -102,13 +107,26 @@ class Opaque { x = 1; }`,
       expect: ['true true 14', '2 true'],
     },
     {
-      test: 'a message a second Receiver must clone, of a class with no clone(), is refused (Rust: T: Clone)',
+      test: 'a message of a class with no clone() is refused at each recv (Rust: T: Clone), which moves past it',
       body: `  const [tx, rx1] = broadcast.channel<Opaque>(4);
   const rx2 = tx.subscribe();
   tx.send(new Opaque());
-  try { await rx1.recv(); console.log("cloned"); } catch (e) { console.log(e instanceof TypeError, String(e).includes("has no clone() method")); }
-  console.log((await rx2.recv()).x);`,
-      expect: ['true true', '1'],
+  for (const rx of [rx1, rx2]) {
+    try { await rx.recv(); console.log("cloned"); } catch (e) { console.log(e instanceof TypeError, String(e).includes("has no clone() method")); }
+  }
+  console.log(rx1.isEmpty(), rx2.isEmpty());`,
+      expect: ['true true', 'true true', 'true true'],
+    },
+    {
+      test: 'panic_in_clone: a clone that panics makes try_recv panic, and the next message comes after it',
+      body: `  const [tx, rx] = broadcast.channel<MyVal>(16);
+  tx.send(new MyVal(0));
+  tx.send(new MyVal(1));
+  let panicked = false;
+  try { rx.tryRecv(); } catch (e) { panicked = true; }
+  assert(panicked, "try_recv cloned MyVal(0) without panicking");
+  console.log(rx.tryRecv().v);`,
+      expect: ['1'],
     },
   ],
 });
