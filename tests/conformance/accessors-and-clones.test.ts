@@ -190,6 +190,65 @@ ported('tokio tests/task_id.rs (ids are unique across runtimes; a block_on futur
   ],
 });
 
+ported('tokio tests/task_id.rs (the cases not ported before)', {
+  imports: `import { spawn, oneshot, id, tryId, Poll, type Future, type Context } from "weft/task";`,
+  async: true,
+  helpers: `/** Upstream's MyFuture: ready at once (or never), it sends task::id() from its Drop. */
+class MyFuture implements Future<void> {
+  tx: oneshot.Sender<number> | null;
+  ready: boolean;
+  constructor(tx: oneshot.Sender<number>, ready: boolean) { this.tx = tx; this.ready = ready; }
+  poll(_cx: Context): Poll<void> { return this.ready ? Poll.ready(undefined) : Poll.pending(); }
+  [Symbol.dispose]() { const tx = this.tx; this.tx = null; tx?.send(id()); }
+}`,
+  cases: [
+    {
+      test: 'task_ids_match_current_thread: the id sent from the JoinHandle is the task\'s own',
+      body: `  const [tx, rx] = oneshot.channel<number>();
+  const handle = spawn(async () => {
+    const got = await rx;
+    assert(got === id(), "handle.id() " + got + " is not task::id() " + id());
+  });
+  tx.send(handle.id());
+  await handle;
+  console.log("ok");`,
+      expect: ['ok'],
+    },
+    {
+      test: 'task_id_future_destructor_completion: a future dropped as its task completes still sees the task\'s id',
+      body: `  const [tx, rx] = oneshot.channel<number>();
+  const handle = spawn(new MyFuture(tx, true));
+  const taskId = handle.id();
+  await handle;
+  console.log(await rx === taskId);`,
+      expect: ['true'],
+    },
+    {
+      test: 'task_id_future_destructor_abort: a future dropped as its task is aborted still sees the task\'s id',
+      body: `  const [tx, rx] = oneshot.channel<number>();
+  const handle = spawn(new MyFuture(tx, false));
+  const taskId = handle.id();
+  handle.abort();
+  const result = await handle.result();
+  console.log(!result.ok && result.value.isCancelled(), await rx === taskId);`,
+      expect: ['true true'],
+    },
+  ],
+});
+
+ported('tokio tests/task_id.rs (outside any runtime)', {
+  imports: `import { id, tryId } from "weft/task";`,
+  cases: [
+    {
+      test: 'task_try_id_outside_task, task_id_outside_task_panic_caller',
+      body: `  let message = "";
+  try { id(); } catch (e) { message = (e as Error).message; }
+  console.log(tryId(), message.startsWith("can't get a task id when not inside a task"));`,
+      expect: ['undefined true'],
+    },
+  ],
+});
+
 describe('tokio Runtime drop at the end of #[tokio::main]', () => {
   it('an async main that returns while a spawn_blocking job runs waits for the job, which prints its line', async () => {
     const run = await runProgram(`import { spawnBlocking, sleep as asleep } from "weft/task";

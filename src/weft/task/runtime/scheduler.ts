@@ -277,6 +277,16 @@ export class Runtime implements Schedule {
       const at = this.#dropPanicked(task);
       this.#finish(task, PANICKED, panic, at);
     } else if (result!.ready) {
+      // Tokio drops a finished task's future at once, inside the task: a hand-written future's Drop sees
+      // task::id() (tokio tests/task_id.rs task_id_future_destructor_completion). An async function's is a no-op.
+      const future = task.future;
+      if (future !== null && future[Symbol.dispose] !== undefined) {
+        const dropPanic = this.#dropFinished(task, future);
+        if (dropPanic !== undefined) {
+          this.#finish(task, PANICKED, dropPanic.error);
+          return;
+        }
+      }
       this.#finish(task, ENDED_OK, result!.value);
     } else {
       if (guardsBefore !== undefined) traceHeldAcrossAwait(task, guardsBefore);
@@ -303,6 +313,19 @@ export class Runtime implements Schedule {
       setRunningTask(null);
     }
     return at;
+  }
+
+  /** Drops the future of a task that finished, as the task; what its drop threw, if it threw (the task then panicked). */
+  #dropFinished(task: Task, future: Future<unknown>): { error: unknown } | undefined {
+    setRunningTask(task);
+    try {
+      dropFuture(future);
+      return undefined;
+    } catch (error) {
+      return { error };
+    } finally {
+      setRunningTask(null);
+    }
   }
 
   #cancel(task: Task): void {
