@@ -10,7 +10,7 @@
  * that build a runtime and call `local.block_on(&rt, …)` are in the
  * program whose `main` is not async, and call `local.blockOn(…)`.
  */
-import { ported } from './support/ported.ts';
+import { ported, RESUME_TIME } from './support/ported.ts';
 import { TOKIO_HELPERS } from './support/tokio-helpers.ts';
 
 const IMPORTS = `import { spawn, spawnBlocking, blockOn, sleep, yieldNow, select, join, time, mpsc, oneshot, taskLocal, LocalSet, spawnLocal, id, JoinHandle, Poll, drop, type Awaitable } from "weft/task";
@@ -121,6 +121,7 @@ ported('tokio tests/task_panic.rs (task-local keys)', {
 });
 
 ported('tokio tests/task_local_set.rs', {
+  afterEach: RESUME_TIME,
   imports: IMPORTS,
   helpers: HELPERS,
   async: true,

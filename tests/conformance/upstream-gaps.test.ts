@@ -249,6 +249,54 @@ ported('tokio tests/task_id.rs (outside any runtime)', {
   ],
 });
 
+ported('tokio tests/time_panic.rs, sync_panic.rs, task_panic.rs (what panics, at the reader\'s call)', {
+  imports: `import { spawn, blockOn, time, interval, broadcast, mpsc, RwLock, Semaphore } from "weft/task";`,
+  cases: [
+    {
+      test: 'pause_panic_caller: pausing paused time panics',
+      body: `  try { blockOn(async () => { time.pause(); time.pause(); }); console.log("no panic"); } catch (e) { console.log((e as Error).message.startsWith("time is already frozen")); }`,
+      expect: ['true'],
+    },
+    {
+      test: 'resume_panic_caller: resuming time that runs panics',
+      body: `  try { blockOn(async () => { time.resume(); }); console.log("no panic"); } catch (e) { console.log((e as Error).message.startsWith("time is not frozen")); }`,
+      expect: ['true'],
+    },
+    {
+      test: 'pause then resume then pause again is fine',
+      body: `  blockOn(async () => { time.pause(); time.resume(); time.pause(); });
+  console.log("ok");`,
+      expect: ['ok'],
+    },
+    {
+      test: 'spawn_panic_caller: spawn outside a runtime panics',
+      body: `  try { spawn(async () => {}); console.log("no panic"); } catch (e) { console.log((e as Error).message.startsWith("spawn must be called from async code")); }`,
+      expect: ['true'],
+    },
+    {
+      test: 'interval_panic_caller: a zero period panics',
+      body: `  try { blockOn(async () => { interval(0); }); console.log("no panic"); } catch (e) { console.log("panicked"); }`,
+      expect: ['panicked'],
+    },
+    {
+      test: 'broadcast_channel_panic_caller, mpsc_bounded_channel_panic_caller, rwlock_with_max_readers_panic_caller: a capacity of 0 panics',
+      body: `  for (const make of [() => broadcast.channel(0), () => mpsc.channel(0), () => RwLock.withMaxReaders(0, 0)]) {
+    try { make(); console.log("no panic"); } catch (e) { console.log(e instanceof RangeError); }
+  }`,
+      expect: ['true', 'true', 'true'],
+    },
+    {
+      test: 'semaphore_merge_unrelated_permits: merging permits of two Semaphores panics',
+      body: `  const s1 = new Semaphore(1), s2 = new Semaphore(1);
+  try {
+    blockOn(async () => { const a = await s1.acquire(); const b = await s2.acquire(); a.merge(b); });
+    console.log("no panic");
+  } catch (e) { console.log((e as Error).message.includes("different Semaphores")); }`,
+      expect: ['true'],
+    },
+  ],
+});
+
 describe('tokio Runtime drop at the end of #[tokio::main]', () => {
   it('an async main that returns while a spawn_blocking job runs waits for the job, which prints its line', async () => {
     const run = await runProgram(`import { spawnBlocking, sleep as asleep } from "weft/task";
