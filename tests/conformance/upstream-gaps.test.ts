@@ -297,6 +297,47 @@ ported('tokio tests/time_panic.rs, sync_panic.rs, task_panic.rs (what panics, at
   ],
 });
 
+// Free runs only: under a seed weft runs a pool's work, and its exit handlers at the drop, on the calling thread,
+// so a job or a handler that waits for the caller cannot finish there.
+describe('rayon-core src/spawn/test.rs, src/test.rs (a dropped ThreadPool does not wait)', () => {
+  const IMPORTS = `import { ThreadPoolBuilder, spawn } from "weft/par";
+import { Arc, AtomicUsize, Barrier, mpsc, drop } from "weft/sync";`;
+
+  it('termination_while_things_are_executing: the pool is dropped while its job waits; the job still runs and spawns', async () => {
+    const run = await runProgram(`${IMPORTS}
+function main() {
+  const [tx0, rx0] = mpsc.channel<number>();
+  const [tx1, rx1] = mpsc.channel<number>();
+  const threadPool = new ThreadPoolBuilder().build();
+  threadPool.spawn(() => {
+    const data = rx0.recv()!;
+    spawn(() => { tx1.send(data); });
+  });
+  drop(threadPool);
+  tx0.send(22);
+  console.log(rx1.recv());
+}`);
+    expect(run.errors).toEqual([]);
+    expect(run.lines).toEqual(['22']);
+  });
+
+  it('exit_callback_called, as upstream writes it: drop(pool), then meet the exit handlers at a barrier', async () => {
+    const run = await runProgram(`${IMPORTS}
+function main() {
+  const nThreads = 4;
+  const nCalled = new Arc(new AtomicUsize(0));
+  const barrier = new Arc(new Barrier(nThreads + 1));
+  const b = barrier.clone(), nc = nCalled.clone();
+  const pool = new ThreadPoolBuilder().numThreads(nThreads).exitHandler((_) => { nc.fetchAdd(1); b.wait(); }).build();
+  drop(pool);
+  barrier.wait();
+  console.log(nCalled.load());
+}`);
+    expect(run.errors).toEqual([]);
+    expect(run.lines).toEqual(['4']);
+  });
+});
+
 describe('tokio Runtime drop at the end of #[tokio::main]', () => {
   it('an async main that returns while a spawn_blocking job runs waits for the job, which prints its line', async () => {
     const run = await runProgram(`import { spawnBlocking, sleep as asleep } from "weft/task";
