@@ -65,6 +65,21 @@ ported('alloc sync/tests.rs (show_arc) and Arc\'s Display', {
   ],
 });
 
+ported('std sync MutexGuard, RwLockReadGuard, RwLockWriteGuard: Display and Debug print the value (the impls)', {
+  imports: `import { Mutex, RwLock } from "weft/sync";`,
+  cases: [
+    {
+      test: 'format!("{:?}", m.lock().unwrap()) is the value\'s Debug; format!("{}", guard) its Display',
+      body: `  const m = new Mutex(7);
+  { using g = m.lock(); console.log(g, String(g)); }
+  const r = new RwLock([1, 2]);
+  { using g = r.read(); console.log(g, [g]); }
+  { using w = r.write(); console.log(w, \`\${w}\`); }`,
+      expect: ['7 7', '[1, 2] [[1, 2]]', '[1, 2] 1,2'],
+    },
+  ],
+});
+
 ported('tokio tests/sync_broadcast.rs (T: Clone: every recv gives a clone)', {
   imports: `import { broadcast } from "weft/task";
 import { Arc } from "weft/sync";`,

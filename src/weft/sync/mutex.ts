@@ -23,7 +23,7 @@
 import { traceEvent, traceValue } from '../runtime/trace.ts';
 import { readPoint, yieldPoint } from '../runtime/scheduler.ts';
 import { callerLocation, context, type Owned, type ThreadContext } from '../runtime/context.ts';
-import { DROP_OWNED, ENCODE, FREE_LOCAL, HandleKind, MOVE, MovableHandle, registerDecoder } from '../runtime/handle.ts';
+import { DISPLAY_AS, DROP_OWNED, ENCODE, FREE_LOCAL, HandleKind, MOVE, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { lockWord, lockWordWatching, tryLockWord, unlockWord } from '../runtime/futex-lock.ts';
 import { DROP_CONTENTS, dropTree, holdGuard, releaseGuard } from '../runtime/ownership.ts';
 import { disposeDirectly, UNWINDING } from '../runtime/unwind.ts';
@@ -553,8 +553,13 @@ export class MutexGuard<T> implements Owned, Disposable {
     writeBackValue(guard.#views.addr, CELL, guard.#value, 'a Mutex', seen);
   }
 
+  /** Rust's Display and Debug of a MutexGuard print the value itself: so do `String(guard)` and `console.log` (DISPLAY_AS). */
   toString(): string {
-    return `MutexGuard { value: ${String((this.#state & RELEASED) !== 0 ? '<released>' : this.value)} }`;
+    return String(this[DISPLAY_AS]);
+  }
+
+  get [DISPLAY_AS](): unknown {
+    return (this.#state & RELEASED) !== 0 ? '<released>' : this.value;
   }
 }
 

@@ -27,7 +27,7 @@
  * of hanging.
  */
 import { callerLocation, context, type Owned } from '../runtime/context.ts';
-import { DROP_OWNED, ENCODE, FREE_LOCAL, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
+import { DISPLAY_AS, DROP_OWNED, ENCODE, FREE_LOCAL, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { DROP_CONTENTS, dropTree, own } from '../runtime/ownership.ts';
 import { UNWINDING } from '../runtime/unwind.ts';
 import { describeThread } from '../runtime/thread-table.ts';
@@ -417,8 +417,13 @@ export class RwLockReadGuard<T> implements Owned, Disposable {
     readUnlock(this.#addr);
   }
 
+  /** Rust's Display and Debug of a guard print the value itself: so do `String(guard)` and `console.log` (DISPLAY_AS). */
   toString(): string {
-    return `RwLockReadGuard { value: ${String(this.#released ? '<released>' : this.value)} }`;
+    return String(this[DISPLAY_AS]);
+  }
+
+  get [DISPLAY_AS](): unknown {
+    return this.#released ? '<released>' : this.value;
   }
 }
 
@@ -534,7 +539,12 @@ export class RwLockWriteGuard<T> implements Owned, Disposable {
     }
   }
 
+  /** Rust's Display and Debug of a guard print the value itself: so do `String(guard)` and `console.log` (DISPLAY_AS). */
   toString(): string {
-    return `RwLockWriteGuard { value: ${String(this.#released ? '<released>' : this.value)} }`;
+    return String(this[DISPLAY_AS]);
+  }
+
+  get [DISPLAY_AS](): unknown {
+    return this.#released ? '<released>' : this.value;
   }
 }
