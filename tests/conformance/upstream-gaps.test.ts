@@ -10,6 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { ported } from './support/ported.ts';
 import { runProgram } from '../unit/support/run-program.ts';
+import { TOKIO_HELPERS } from './support/tokio-helpers.ts';
 
 ported('std thread/tests.rs and the ThreadId / Thread::id / JoinHandle::thread examples', {
   imports: `import { spawn, current, builder } from "weft/thread";
@@ -308,6 +309,55 @@ ported('tokio tests/time_panic.rs, sync_panic.rs, task_panic.rs (what panics, at
     console.log("no panic");
   } catch (e) { console.log((e as Error).message.includes("different Semaphores")); }`,
       expect: ['true'],
+    },
+  ],
+});
+
+ported('tokio tests/time_rt.rs, task_builder.rs, sync_broadcast.rs (cases not ported before)', {
+  imports: `import { spawn, sleepUntil, timeout, time, oneshot, broadcast, Elapsed, drop, yieldNow, select, type Awaitable } from "weft/task";`,
+  helpers: TOKIO_HELPERS,
+  async: true,
+  cases: [
+    {
+      test: 'timer_with_current_thread_scheduler: sleep_until a deadline wakes at or after it',
+      body: `  const when = time.now() + 10;
+  await sleepUntil(when);
+  console.log(time.now() >= when);`,
+      expect: ['true'],
+    },
+    {
+      test: 'timeout_value: a oneshot that never gets a value times out, after the duration',
+      body: `  const [tx, rx] = oneshot.channel<null>();
+  const now = time.now();
+  let elapsed = false;
+  try { await timeout(10, rx); } catch (e) { elapsed = e instanceof Elapsed; }
+  console.log(elapsed, time.now() >= now + 10);
+  drop(tx);`,
+      expect: ['true true'],
+    },
+    {
+      test: 'spawn_with_name: a named task runs and gives its value',
+      body: `  console.log(await spawn(async () => "task executed", { name: "name" }));`,
+      expect: ['task executed'],
+    },
+    {
+      test: 'send_slow_rx: a receiver that reads late still gets every message, in order',
+      body: `  const [tx, rx1] = broadcast.channel<string>(16);
+  const rx2 = tx.subscribe();
+  // Upstream's task::spawn(rx.recv()): the recv future borrows its Receiver, as here (an async closure would own it).
+  const recv2 = spawn(rx2.recv());
+  const recv1 = spawn(rx1.recv());
+  await settle();
+  console.log("pending", !recv1.isFinished(), !recv2.isFinished());
+  tx.send("one");
+  tx.send("two");
+  console.log(await recv1, await rx1.recv());
+  const again = spawn(rx1.recv());
+  await settle();
+  console.log("pending", !again.isFinished());
+  tx.send("three");
+  console.log(await again, await recv2, await rx2.recv(), await rx2.recv());`,
+      expect: ['pending true true', 'one two', 'pending true', 'three one two three'],
     },
   ],
 });
