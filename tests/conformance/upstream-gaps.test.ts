@@ -81,6 +81,32 @@ ported('std sync MutexGuard, RwLockReadGuard, RwLockWriteGuard: Display and Debu
   ],
 });
 
+ported('std sync Mutex and RwLock: Debug (the impls: try_lock\'s view of the data, and the poison flag)', {
+  imports: `import { Mutex, RwLock, Arc } from "weft/sync";
+import { spawn } from "weft/thread";`,
+  cases: [
+    {
+      test: 'format!("{:?}", m): data and poisoned; <locked> while a guard holds it',
+      body: `  const m = new Mutex(7);
+  console.log(m);
+  { using g = m.lock(); console.log(m); }
+  const r = new RwLock([1, 2]);
+  { using g = r.read(); console.log(r); }
+  { using w = r.write(); console.log(r); }`,
+      expect: ['Mutex { data: 7, poisoned: false, .. }', 'Mutex { data: <locked>, poisoned: false, .. }', 'RwLock { data: [1, 2], poisoned: false, .. }', 'RwLock { data: <locked>, poisoned: false, .. }'],
+    },
+    {
+      test: 'a poisoned Mutex shows its data and poisoned: true; an Arc of it prints the Mutex',
+      body: `  const m = new Arc(new Mutex("hi"));
+  const m2 = m.clone();
+  try { spawn(() => { using g = m2.lock(); throw new Error("boom"); }).join(); } catch (e) { /* the thread's panic */ }
+  console.log(m);`,
+      expect: ['Mutex { data: "hi", poisoned: true, .. }'],
+      panics: 1,
+    },
+  ],
+});
+
 ported('tokio tests/sync_broadcast.rs (T: Clone: every recv gives a clone)', {
   imports: `import { broadcast } from "weft/task";
 import { Arc } from "weft/sync";`,

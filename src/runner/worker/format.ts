@@ -3,7 +3,7 @@
  * browser and in Node (their own consoles disagree). Containers print like
  * Rust's `{:?}`: `[1, 2, 3]`, strings inside them quoted: `["a", "b"]`.
  */
-import { DISPLAY_AS } from '../../weft/runtime/handle.ts';
+import { DEBUG_STRUCT, DISPLAY_AS, type DebugStruct } from '../../weft/runtime/handle.ts';
 
 export function formatArgs(args: unknown[]): string {
   const first = args[0];
@@ -94,6 +94,7 @@ function formatValue(value: unknown, depth: number, seen: Set<object>): string {
     const proto = Object.getPrototypeOf(object);
     if (proto !== Object.prototype && proto !== null) {
       if (DISPLAY_AS in object) return formatValue((object as { [DISPLAY_AS]: unknown })[DISPLAY_AS], depth, seen);
+      if (DEBUG_STRUCT in object) return debugStruct((object as { [DEBUG_STRUCT](): DebugStruct })[DEBUG_STRUCT](), depth, seen);
       const own = (object as { toString?: () => string }).toString;
       if (typeof own === 'function' && own !== Object.prototype.toString) return own.call(object);
     }
@@ -108,6 +109,13 @@ function formatValue(value: unknown, depth: number, seen: Set<object>): string {
   } finally {
     seen.delete(object);
   }
+}
+
+/** Rust's derived-style Debug of a struct: `Mutex { data: 7, poisoned: false, .. }`. */
+function debugStruct(d: DebugStruct, depth: number, seen: Set<object>): string {
+  const fields = Object.entries(d.fields).map(([key, value]) => `${key}: ${formatValue(value, depth + 1, seen)}`);
+  if (d.nonExhaustive) fields.push('..');
+  return `${d.name} { ${fields.join(', ')} }`;
 }
 
 function items(list: unknown[], depth: number, seen: Set<object>): string {

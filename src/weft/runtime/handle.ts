@@ -177,6 +177,17 @@ export const HANDLE_TARGET = Symbol('weft.handleTarget');
  * Display and Debug for `Arc<T>` print the `T`): runner/worker/format.ts reads it.
  */
 export const DISPLAY_AS = Symbol.for('weft.displayAs');
+/**
+ * What the console prints for a value whose Rust Debug is a struct (`Mutex { data: 7, poisoned: false, .. }`): a
+ * method giving its name, its fields (each formatted as the console formats a value) and whether Rust ends it with
+ * `..` (finish_non_exhaustive). runner/worker/format.ts reads it.
+ */
+export const DEBUG_STRUCT = Symbol.for('weft.debugStruct');
+export interface DebugStruct {
+  name: string;
+  fields: Record<string, unknown>;
+  nonExhaustive: boolean;
+}
 
 /** Where a moved handle went, and what kind of handle it is; undefined for a handle still here (or any other value). */
 export function moveRecord(value: object): { what: string; target: MoveTarget } | undefined {
