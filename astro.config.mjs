@@ -54,10 +54,16 @@ export default defineConfig({
     plugins: [monacoCssOnDemand(), monacoTypeScriptOnly(), weftDeclarations()],
     server: { headers: isolationHeaders },
     preview: { headers: isolationHeaders },
-    // keepNames: weft's messages and console.log name a value by its class ("`guard` is an instance of class
-    // MutexGuard", "JoinHandle { .. }"); minified, the run's worker said "class e". Names are set once, where a
-    // module's top-level class or function is defined (+4 kB gzip for the worker), never on a hot path.
-    worker: { format: 'es', rolldownOptions: { output: { keepNames: true } } },
+    // Class names kept: weft's messages and console.log name a value by its class ("`guard` is an instance of class
+    // MutexGuard", "JoinHandle { .. }"); minified, the run's worker said "class e". Only classes: keeping every
+    // function's name as well (output.keepNames) cost the program and compile workers 8.9 kB gzip. A class whose name
+    // another of weft's classes has comes out as `Receiver$4`: runtime/context.ts className drops the suffix.
+    worker: {
+      format: 'es',
+      rolldownOptions: {
+        output: { minify: { compress: { keepNames: { function: false, class: true } }, mangle: { keepNames: { function: false, class: true } } } },
+      },
+    },
     // The dev server pre-bundles dependencies it discovers. Ours are imported
     // lazily (Monaco on first edit, the compiler inside the runner worker), so
     // without this list they are discovered mid-run: Vite re-bundles, answers

@@ -3,6 +3,7 @@
  * browser and in Node (their own consoles disagree). Containers print like
  * Rust's `{:?}`: `[1, 2, 3]`, strings inside them quoted: `["a", "b"]`.
  */
+import { className } from '../../weft/runtime/context.ts';
 import { DEBUG_STRUCT, DISPLAY_AS, type DebugStruct } from '../../weft/runtime/handle.ts';
 
 export function formatArgs(args: unknown[]): string {
@@ -99,7 +100,8 @@ function formatValue(value: unknown, depth: number, seen: Set<object>): string {
       if (typeof own === 'function' && own !== Object.prototype.toString) return own.call(object);
     }
     const keys = Object.keys(object);
-    const prefix = proto !== null && proto !== Object.prototype && proto.constructor?.name ? `${proto.constructor.name} ` : '';
+    const name = proto !== null && proto !== Object.prototype ? className(proto) : undefined;
+    const prefix = name ? `${name} ` : '';
     if (keys.length === 0) return `${prefix}{}`;
     const fields = keys
       .slice(0, MAX_ITEMS)

@@ -10,7 +10,7 @@
  * Format: one tag byte per value, little-endian numbers.
  */
 import { decodeHandle, isEncodable, LENT, MOVE, ENCODE, MovableHandle, type Encodable, type MoveTarget } from './handle.ts';
-import { context, hasContext } from './context.ts';
+import { className, context, hasContext } from './context.ts';
 
 /** Tag bytes of the wire format; never reuse a number. */
 const T = {
@@ -439,8 +439,8 @@ function movedBuffer(w: Writer, what: string): Error {
 }
 
 function describe(value: object): string {
-  const ctor = (value as { constructor?: { name?: string } }).constructor;
-  return ctor?.name ? `an instance of class ${ctor.name}` : 'an object';
+  const name = className(value);
+  return name ? `an instance of class ${name}` : 'an object';
 }
 
 function hasMethods(proto: object): boolean {

@@ -109,6 +109,17 @@ export function hasContext(): boolean {
   return current !== undefined;
 }
 
+/**
+ * The name of an object's class as its source spells it, or undefined. The book's workers are minified with class
+ * names kept, but where two of weft's classes share a name (weft/sync's Receiver and weft/task's) the bundler renames
+ * the second `Receiver$4`: the suffix is the bundler's, so it goes (a reader's own class named `Point$2` would lose
+ * its suffix too, in the book only).
+ */
+export function className(value: object): string | undefined {
+  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === 'string' && name !== '' ? name.replace(/\$\d+$/, '') : undefined;
+}
+
 /** `text` cut to `max` characters, saying how many were cut (a panic's message here, a console line in runner/output-ring.ts). */
 export function cutText(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)} … (${text.length - max} more characters not shown)`;

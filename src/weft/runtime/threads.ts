@@ -81,6 +81,18 @@ const MAX_NAME_CHARS = 200;
 /** V8's TypeError for a write to something frozen or sealed: a run's built-ins are (runner/worker/lockdown.ts). */
 const FROZEN_WRITE = /^Cannot (assign to read only property|add property|define property|redefine property)\b/;
 const FROZEN_NOTE = " (if it is one of JavaScript's built-ins, such as Array.prototype, Atomics or Object.prototype: those are read-only while a program runs in this book, as weft relies on them)";
+/** A read of `this` that was undefined: what a method called apart from its object fails with. */
+const NO_THIS_READ = /^Cannot read (properties of undefined|private member )/;
+const DETACHED_NOTE =
+  ' (this failed inside weft, in a call made from this line: a weft method called apart from its object, ' +
+  'as `const send = tx.send; send(1)` or `[1, 2].forEach(tx.send)` do, runs with no object to work on. ' +
+  'Call it on its object, `tx.send(1)`, or pass a function that does: `[1, 2].forEach((x) => tx.send(x))`)';
+
+/** The stack's first frame (`    at …`), or undefined when it has none. */
+function topFrame(stack: string): string | undefined {
+  for (const line of stack.split('\n')) if (/^\s+at /.test(line)) return line;
+  return undefined;
+}
 
 /**
  * Where a panic was rethrown in another task: `await handle` rethrows the
@@ -113,6 +125,11 @@ function thrownPayload(error: unknown, context: ThreadContext): PanicPayload {
     const stack = describeThrown(() => error_.stack, '', '');
     // Written to an object of the program's own that it froze, or to a built-in: the note says which may be why.
     if (name === 'TypeError' && FROZEN_WRITE.test(message)) message += FROZEN_NOTE;
+    // Read inside weft (its first frame is not the program's), from a `this` that was undefined: a detached method.
+    if (name === 'TypeError' && NO_THIS_READ.test(message)) {
+      const top = topFrame(stack);
+      if (top !== undefined && context.locate(top) === undefined) message += DETACHED_NOTE;
+    }
     return { name: cutText(name, MAX_NAME_CHARS), message: cutText(message, MAX_MESSAGE_CHARS), thread, location: context.locate(stack || undefined) };
   }
   // A thrown string, number or object has no stack: where it was thrown is what `thrown` kept.

@@ -22,7 +22,7 @@
  */
 import { context, type Owned } from '../runtime/context.ts';
 import { decodeValue, encodeValue, encodeWithHandles } from '../runtime/codec.ts';
-import { DISPLAY_AS, ENCODE, HANDLE_TARGET, HandleKind, isEncodable, MOVE, MovableHandle, registerDecoder, type Encodable, type MoveTarget } from '../runtime/handle.ts';
+import { DISPLAY_AS, ENCODE, FREE_LOCAL, HANDLE_TARGET, HandleKind, isEncodable, MOVE, MovableHandle, registerDecoder, type Encodable, type MoveTarget } from '../runtime/handle.ts';
 import { dropTree, own } from '../runtime/ownership.ts';
 import { NotSendError } from '../runtime/codec.ts';
 import { encodingOnThisThread, onThisThread, refuseLocalHandles } from '../runtime/local-handle.ts';
@@ -425,6 +425,11 @@ class ArcRef<T> {
   }
 
   [Symbol.dispose](): void {
+    this[CELL].drop();
+  }
+
+  /** The end of the block that made it, which only called its methods (compile/local-drops.ts): dropped there, as in Rust. */
+  [FREE_LOCAL](): void {
     this[CELL].drop();
   }
 

@@ -10,7 +10,7 @@
  * moved away, or dropping it twice, does not compile ("use of moved value").
  * Here it throws at run time, naming the line of the move or of the first drop.
  */
-import { context, lazyCallerLocation, type SourceLocation } from '../runtime/context.ts';
+import { className, context, lazyCallerLocation, type SourceLocation } from '../runtime/context.ts';
 import { isPlainContainer } from './plain-data.ts';
 import { DROP_OWNED, moveRecord, MovedValueError } from '../runtime/handle.ts';
 
@@ -54,7 +54,7 @@ export function drop(value: unknown): void {
 }
 
 function describe(value: object): string {
-  const name = (value as { constructor?: { name?: string } }).constructor?.name;
+  const name = className(value);
   return name && name !== 'Object' ? name : 'value';
 }
 

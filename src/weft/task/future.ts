@@ -17,6 +17,7 @@
  * A poll that throws is a panic: the future is over, and the error travels
  * up to whoever awaits it, as a panic unwinds in Rust.
  */
+import { className } from '../runtime/context.ts';
 
 export type Poll<T> = { readonly ready: true; readonly value: T } | { readonly ready: false };
 
@@ -257,7 +258,7 @@ export class PromiseFuture<T> implements Future<T> {
 export const describeFuture = (future: Future<unknown>): string => {
   const described = (future as { describe?: () => string }).describe;
   if (typeof described === 'function') return described.call(future);
-  const name = (future as object).constructor?.name;
+  const name = className(future as object);
   return `a ${name && name !== 'Object' ? name : 'future'} whose waker has not been called`;
 };
 
@@ -276,5 +277,5 @@ export function intoFuture<T>(value: unknown, api: string): Future<T> {
 
 /** How an error message names a value that is not a future: its class, or its type. */
 function describeValue(value: unknown): string {
-  return value === null ? 'null' : typeof value === 'object' ? `a ${(value as object).constructor?.name ?? 'object'}` : typeof value;
+  return value === null ? 'null' : typeof value === 'object' ? `a ${className(value as object) ?? 'object'}` : typeof value;
 }

@@ -732,3 +732,31 @@ function main() {
     expect(everyday.lines).toEqual(['(1, 2) 0.25 captured 2 2 Timeout fetch timed out', '2+4+6']);
   });
 });
+
+describe('a weft method called apart from its object', () => {
+  it("names the mistake at the reader's line, not weft's internals alone; the reader's own read of undefined gets no such note", async () => {
+    // Before: "Cannot read properties of undefined (reading 'Sender')", and "(reading 'assertUsable')", and nothing else.
+    const detached = [
+      ['[1, 2].forEach(tx.send);', 'const [tx, rx] = mpsc.channel<number>();'],
+      ['const g = lock();', 'const m = new Mutex(1);\n  const lock = m.lock;'],
+    ];
+    for (const [call, setup] of detached) {
+      const result = await run(`import { mpsc, Mutex } from "weft/sync";
+function main() {
+  ${setup}
+  ${call}
+}
+`);
+      expect(result.outcome.status).toBe('panic');
+      expect(result.errors[0]!.message).toContain('a weft method called apart from its object');
+      expect(result.errors[0]!.location?.line).toBe(setup.split('\n').length + 3);
+    }
+    const own = await run(`function main() {
+  const o: { x: number } | undefined = undefined;
+  console.log(o!.x);
+}
+`);
+    expect(own.errors[0]!.message).toMatch(/^thread 'main' panicked: Cannot read properties of undefined \(reading 'x'\)$/);
+    await expectNextRunWorks();
+  });
+});
