@@ -54,36 +54,89 @@ export class ThreadPanic extends Error {
 }
 
 /**
- * A thread's identity: Rust's `Thread`. It crosses into other threads (a
+ * A thread's unique identifier: Rust's `ThreadId`, what `current().id()`
+ * and `handle.thread().id()` give. As in Rust it is unique for the whole
+ * run (never reused, even once its thread has ended), it compares with `===`
+ * (Rust's `==`: one object per id on each thread, also when it came from
+ * another thread through a channel, a join or a lock) and works as a `Set`
+ * or `Map` key (Rust's `Hash`). It prints as Rust's `{:?}` does:
+ * `ThreadId(1)` for main.
+ */
+export class ThreadId implements Encodable {
+  static readonly #interned = new Map<number, ThreadId>();
+  readonly #id: number;
+  private constructor(id: number) {
+    this.#id = id;
+  }
+  /** @internal The one ThreadId of thread `id` on this thread. */
+  static of(id: number): ThreadId {
+    let threadId = ThreadId.#interned.get(id);
+    if (threadId === undefined) {
+      threadId = new ThreadId(id);
+      ThreadId.#interned.set(id, threadId);
+    }
+    return threadId;
+  }
+  /**
+   * The id as a number, 1 for main (Rust's `ThreadId::as_u64`, unstable
+   * there: `thread_id_value`).
+   */
+  asU64(): number {
+    return this.#id;
+  }
+  [ENCODE]() {
+    return { kind: HandleKind.ThreadId, addr: this.#id };
+  }
+  /** Copied, not moved (Rust's ThreadId is `Copy`). */
+  [MOVE](): void {}
+  /** Rust's Debug: `ThreadId(2)`. */
+  toString(): string {
+    return `ThreadId(${this.#id})`;
+  }
+  toJSON(): string {
+    return this.toString();
+  }
+}
+
+/**
+ * A thread's handle: Rust's `Thread`. It crosses into other threads (a
  * spawned closure may capture its parent's `current()` and `unpark` it),
  * and it is copied rather than moved: it is only the thread's id, so the
  * spawner keeps its own (Rust would have you `clone()` it first).
  */
 export class Thread implements Encodable {
-  readonly id: number;
+  readonly #id: number;
   constructor(id: number) {
-    this.id = id;
+    this.#id = id;
+  }
+  /** The thread's unique identifier (Rust's `Thread::id`): compare two with `===`. */
+  id(): ThreadId {
+    return ThreadId.of(this.#id);
+  }
+  /** @internal The thread's number, for weft's own bookkeeping. */
+  get threadNumber(): number {
+    return this.#id;
   }
   [ENCODE]() {
-    return { kind: HandleKind.Thread, addr: this.id };
+    return { kind: HandleKind.Thread, addr: this.#id };
   }
   /** Copied, not moved: the sender's Thread stays usable. */
   [MOVE](): void {}
   /** The thread's name: "main" for main, the builder's name, or undefined. */
   name(): string | undefined {
-    if (this.id === 1) return 'main';
-    return threadName(context().memory, this.id);
+    if (this.#id === 1) return 'main';
+    return threadName(context().memory, this.#id);
   }
   /** Wakes the thread if it is parked, or makes its next `park()` return at once. */
   unpark(): void {
     const i32 = context().memory.i32;
-    Atomics.store(i32, slot(this.id, S.park), 1);
-    wake(i32, slot(this.id, S.park));
-    traceEvent('unpark', this.id);
+    Atomics.store(i32, slot(this.#id, S.park), 1);
+    wake(i32, slot(this.#id, S.park));
+    traceEvent('unpark', this.#id);
     yieldPoint();
   }
   toString(): string {
-    return threadLabel(this.id, this.name());
+    return threadLabel(this.#id, this.name());
   }
 }
 
@@ -328,6 +381,19 @@ function claimJoin(threadId: number): boolean {
 }
 
 /** Waits for thread `threadId` to end and takes its result; a panic is thrown as ThreadPanic. */
+/**
+ * @internal Waits, without joining, until thread `threadId` has ended (its result stays for a join): Tokio's
+ * runtime waiting for its spawn_blocking threads as it shuts down (task/blocking.ts). Returns at once if the
+ * thread's place was already given to another.
+ */
+export function waitForThreadEnd(threadId: number): void {
+  const i32 = context().memory.i32;
+  const stateIndex = slot(threadId, S.state);
+  while (Atomics.load(i32, slot(threadId, S.id)) === threadId && Atomics.load(i32, stateIndex) === ThreadState.running) {
+    blockWhileEqual(i32, stateIndex, ThreadState.running, Infinity, { kind: 'join', object: threadId });
+  }
+}
+
 function joinThread(threadId: number): unknown {
   const { memory } = context();
   const i32 = memory.i32;
@@ -392,7 +458,7 @@ export class Scope {
       throw new Error('this scope has ended: its threads were all joined when scope() returned, and it takes no more');
     }
     const handle = spawnWith(f, name, true);
-    const threadId = handle.thread().id;
+    const threadId = handle.thread().threadNumber;
     this.#record(threadId);
     if (this.#opener) this.#handles.set(threadId, handle as JoinHandle<unknown>);
     return handle;
@@ -523,4 +589,5 @@ function scopedPanic(panic: ThreadPanic): ThreadPanic {
 markErrValue(ThreadPanic);
 
 registerDecoder(HandleKind.Thread, (id) => new Thread(id));
+registerDecoder(HandleKind.ThreadId, (id) => ThreadId.of(id));
 registerDecoder(HandleKind.Scope, (addr) => new Scope(addr));

@@ -447,13 +447,13 @@ ported('std thread/tests.rs', {
     },
     {
       test: 'test_thread_id_equal',
-      body: `  console.log(current().id === current().id);`,
+      body: `  console.log(current().id() === current().id());`,
       expect: ['true'],
     },
     {
       test: 'test_thread_id_not_equal',
-      body: `  const spawnedId = spawn(() => current().id).join();
-  console.log(current().id !== spawnedId);`,
+      body: `  const spawnedId = spawn(() => current().id()).join();
+  console.log(current().id() !== spawnedId);`,
       expect: ['true'],
     },
     {

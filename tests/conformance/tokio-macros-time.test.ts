@@ -5,7 +5,7 @@
  * As in tokio-sync.test.ts, `pollOnce` polls a future once and drops it,
  * and a future kept across polls is a spawned task.
  */
-import { ported } from './support/ported.ts';
+import { ported, RESUME_TIME } from './support/ported.ts';
 import { TOKIO_HELPERS } from './support/tokio-helpers.ts';
 
 const IMPORTS = `import { spawn, sleep, yieldNow, select, join, timeout, timeoutAt, time, oneshot, broadcast, Notify, Elapsed, Lagged, Poll, RecvError, TryRecvError, SendError, drop, type Awaitable } from "weft/task";`;
@@ -149,6 +149,7 @@ ported('tokio tests/macros_join.rs', {
 });
 
 ported('tokio tests/time_timeout.rs', {
+  afterEach: RESUME_TIME,
   imports: IMPORTS,
   helpers: HELPERS,
   async: true,

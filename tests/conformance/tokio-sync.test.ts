@@ -8,7 +8,7 @@
  * future is polled once, then dropped), and a future kept across polls is a
  * spawned task. Sleeps run on paused time, as `start_paused = true` does.
  */
-import { ported } from './support/ported.ts';
+import { ported, RESUME_TIME } from './support/ported.ts';
 import { TOKIO_HELPERS } from './support/tokio-helpers.ts';
 
 const IMPORTS = `import { spawn, sleep, yieldNow, select, time, mpsc, oneshot, watch, Semaphore, JoinSet, JoinError, Poll, RecvError, SendError, TrySendError, TryRecvError, TryAcquireError, drop, type Awaitable } from "weft/task";`;
@@ -16,6 +16,7 @@ const IMPORTS = `import { spawn, sleep, yieldNow, select, time, mpsc, oneshot, w
 const HELPERS = TOKIO_HELPERS;
 
 ported('tokio tests/sync_mpsc.rs', {
+  afterEach: RESUME_TIME,
   imports: IMPORTS,
   helpers: HELPERS,
   async: true,
@@ -704,6 +705,7 @@ ported('tokio tests/sync_semaphore.rs', {
 });
 
 ported('tokio tests/task_join_set.rs', {
+  afterEach: RESUME_TIME,
   imports: IMPORTS,
   helpers: HELPERS,
   async: true,

@@ -4,13 +4,13 @@
  * task_id.rs, task_builder.rs, task_abort.rs and task_panic.rs), ported to
  * weft/task. Upstream's `thread_local! { static ON_RT_THREAD }` checks that
  * a local task runs on the thread that drives its set: here each task
- * compares `current().id` with the spawner's. Upstream's `Drop` impls on
+ * compares `current().id()` with the spawner's. Upstream's `Drop` impls on
  * hand-written futures are `[Symbol.dispose]` (called when a future is
  * cancelled) or a `finally` block (when it completes). `#[test]` functions
  * that build a runtime and call `local.block_on(&rt, …)` are in the
  * program whose `main` is not async, and call `local.blockOn(…)`.
  */
-import { ported } from './support/ported.ts';
+import { ported, RESUME_TIME } from './support/ported.ts';
 import { TOKIO_HELPERS } from './support/tokio-helpers.ts';
 
 const IMPORTS = `import { spawn, spawnBlocking, blockOn, sleep, yieldNow, select, join, time, mpsc, oneshot, taskLocal, LocalSet, spawnLocal, id, JoinHandle, Poll, drop, type Awaitable } from "weft/task";
@@ -121,6 +121,7 @@ ported('tokio tests/task_panic.rs (task-local keys)', {
 });
 
 ported('tokio tests/task_local_set.rs', {
+  afterEach: RESUME_TIME,
   imports: IMPORTS,
   helpers: HELPERS,
   async: true,
@@ -133,20 +134,20 @@ ported('tokio tests/task_local_set.rs', {
     },
     {
       test: 'local_threadpool',
-      body: `  const rt = current().id;
+      body: `  const rt = current().id();
   await new LocalSet().runUntil(async () => {
-    assert(current().id === rt);
-    await spawnLocal(async () => { assert(current().id === rt); });
+    assert(current().id() === rt);
+    await spawnLocal(async () => { assert(current().id() === rt); });
   });
   console.log("done");`,
       expect: ['done'],
     },
     {
       test: 'localset_future_threadpool',
-      body: `  const rt = current().id;
+      body: `  const rt = current().id();
   const local = new LocalSet();
   let ran = false;
-  local.spawnLocal(async () => { ran = current().id === rt; });
+  local.spawnLocal(async () => { ran = current().id() === rt; });
   await local;
   console.log(ran);`,
       expect: ['true'],
@@ -177,12 +178,12 @@ ported('tokio tests/task_local_set.rs', {
     },
     {
       test: 'local_threadpool_timer',
-      body: `  const rt = current().id;
+      body: `  const rt = current().id();
   await new LocalSet().runUntil(async () => {
     const join = spawnLocal(async () => {
-      assert(current().id === rt);
+      assert(current().id() === rt);
       await sleep(10);
-      assert(current().id === rt);
+      assert(current().id() === rt);
     });
     await join;
   });
@@ -191,12 +192,12 @@ ported('tokio tests/task_local_set.rs', {
     },
     {
       test: 'local_threadpool_blocking_run',
-      body: `  const rt = current().id;
+      body: `  const rt = current().id();
   await new LocalSet().runUntil(async () => {
     await spawnLocal(async () => {
-      const there = await spawnBlocking(() => current().id);
+      const there = await spawnBlocking(() => current().id());
       assert(there !== rt, "blocking must not run on the local task set's thread");
-      assert(current().id === rt);
+      assert(current().id() === rt);
     });
   });
   console.log("done");`,
@@ -204,10 +205,10 @@ ported('tokio tests/task_local_set.rs', {
     },
     {
       test: 'all_spawns_are_local',
-      body: `  const rt = current().id;
+      body: `  const rt = current().id();
   const n = await new LocalSet().runUntil(async () => {
     const handles: JoinHandle<boolean>[] = [];
-    for (let i = 0; i < 128; i++) handles.push(spawnLocal(async () => current().id === rt));
+    for (let i = 0; i < 128; i++) handles.push(spawnLocal(async () => current().id() === rt));
     let local = 0;
     for (const h of handles) if (await h) local++;
     return local;
@@ -217,16 +218,16 @@ ported('tokio tests/task_local_set.rs', {
     },
     {
       test: 'nested_spawn_is_local',
-      body: `  const rt = current().id;
+      body: `  const rt = current().id();
   let depth = 0;
   await new LocalSet().runUntil(async () => {
     await spawnLocal(async () => {
-      assert(current().id === rt); depth++;
+      assert(current().id() === rt); depth++;
       await spawnLocal(async () => {
-        assert(current().id === rt); depth++;
+        assert(current().id() === rt); depth++;
         await spawnLocal(async () => {
-          assert(current().id === rt); depth++;
-          await spawnLocal(async () => { assert(current().id === rt); depth++; });
+          assert(current().id() === rt); depth++;
+          await spawnLocal(async () => { assert(current().id() === rt); depth++; });
         });
       });
     });
@@ -436,9 +437,9 @@ ported('tokio tests/task_local_set.rs (LocalSet.blockOn from a plain main)', {
       test: 'remote_abort_local_set_3929',
       body: `  const local = new LocalSet();
   let dropped = "";
-  const here = current().id;
+  const here = current().id();
   const jh = local.spawnLocal(async () => {
-    try { await pending(); } finally { dropped = current().id === here ? "on its own thread" : "on another thread"; }
+    try { await pending(); } finally { dropped = current().id() === here ? "on its own thread" : "on another thread"; }
   });
   const abort = jh.abortHandle();
   const thread = spawnThread(() => { sleepThread(10); abort.abort(); });

@@ -32,7 +32,7 @@ function main() {
       out.push(parIter(xs).max() === (n ? Math.max(...xs) : undefined));
       out.push(parIter(xs).count() === n);
     }
-    const ids = new Set(range(0, 30000).map(() => current().id).collect());
+    const ids = new Set(range(0, 30000).map(() => current().id()).collect());
     out.push(ids.size <= 3 && currentNumThreads() === 3);
     return out;
   });

@@ -4,6 +4,7 @@
  * Rust's `{:?}`: `[1, 2, 3]`, strings inside them quoted: `["a", "b"]`.
  */
 import { className } from '../../weft/runtime/context.ts';
+import { DEBUG_STRUCT, DISPLAY_AS, type DebugStruct } from '../../weft/runtime/handle.ts';
 
 export function formatArgs(args: unknown[]): string {
   const first = args[0];
@@ -12,7 +13,10 @@ export function formatArgs(args: unknown[]): string {
 }
 
 function plain(arg: unknown): string {
-  return typeof arg === 'string' ? arg : formatValue(arg, 0, new Set());
+  if (typeof arg === 'string') return arg;
+  // An Arc of a string prints the string as it is, as Rust's `{}` of an `Arc<String>` does.
+  if (typeof arg === 'object' && arg !== null && DISPLAY_AS in arg) return plain((arg as { [DISPLAY_AS]: unknown })[DISPLAY_AS]);
+  return formatValue(arg, 0, new Set());
 }
 
 /**
@@ -90,6 +94,8 @@ function formatValue(value: unknown, depth: number, seen: Set<object>): string {
     if (object instanceof Promise) return 'Promise { … }';
     const proto = Object.getPrototypeOf(object);
     if (proto !== Object.prototype && proto !== null) {
+      if (DISPLAY_AS in object) return formatValue((object as { [DISPLAY_AS]: unknown })[DISPLAY_AS], depth, seen);
+      if (DEBUG_STRUCT in object) return debugStruct((object as { [DEBUG_STRUCT](): DebugStruct })[DEBUG_STRUCT](), depth, seen);
       const own = (object as { toString?: () => string }).toString;
       if (typeof own === 'function' && own !== Object.prototype.toString) return own.call(object);
     }
@@ -105,6 +111,13 @@ function formatValue(value: unknown, depth: number, seen: Set<object>): string {
   } finally {
     seen.delete(object);
   }
+}
+
+/** Rust's derived-style Debug of a struct: `Mutex { data: 7, poisoned: false, .. }`. */
+function debugStruct(d: DebugStruct, depth: number, seen: Set<object>): string {
+  const fields = Object.entries(d.fields).map(([key, value]) => `${key}: ${formatValue(value, depth + 1, seen)}`);
+  if (d.nonExhaustive) fields.push('..');
+  return `${d.name} { ${fields.join(', ')} }`;
 }
 
 function items(list: unknown[], depth: number, seen: Set<object>): string {

@@ -41,15 +41,15 @@ import { decodeValue, encodeCaptures, encodeValue } from '../runtime/codec.ts';
 import { lockWord, unlockWord } from '../runtime/futex-lock.ts';
 import { H, type RunMemory } from '../runtime/memory.ts';
 import { registerInternalEntry, type ClosureFactories } from '../runtime/lift.ts';
-import { releaseThread, S, slot, ThreadState } from '../runtime/thread-table.ts';
+import { detachThread } from '../runtime/thread-table.ts';
 import { RunStopped } from '../runtime/stop.ts';
 import { enterParWork, pieceMicros, pieceStart } from '../runtime/trace.ts';
 import { blockWhileEqual, waitWhileEqual, wake } from '../runtime/wait.ts';
 import { assignPriority, scheduled } from '../runtime/scheduler.ts';
-import { availableParallelism } from '../thread.ts';
+import { availableParallelism, waitForThreadEnd } from '../thread.ts';
 import { rebuildClosure, type Lifted } from '../runtime/lift.ts';
 import { runLocal } from '../runtime/run-local.ts';
-import { panicPayload, takeThreadSlot } from '../runtime/threads.ts';
+import { letGoOfThread, panicPayload, takeThreadSlot } from '../runtime/threads.ts';
 import { FnContext, ThreadBuilder } from './contexts.ts';
 
 /** The closure id a registry's worker thread is started with (runtime/lift.ts, threadBody). */
@@ -59,7 +59,7 @@ const WORKER_ENTRY = -1;
 export const MAX_REGISTRY_THREADS = 64;
 /**
  * Words of a registry record. `started`: 0 not yet, 1 starting, 2 started, 3 dropped before any start;
- * `terminated`: its ThreadPool was dropped; `names`: the record of its threads' names, 0 for the default ones;
+ * `terminated`: its ThreadPool was dropped (then 1 + the number of its threads yet to end); `names`: the record of its threads' names, 0 for the default ones;
  * `handlers`: the record of its start, exit and panic handlers (HANDLER_WORDS each), 0 for none.
  * From THREADS, its workers' thread ids (for the drop to reap).
  */
@@ -331,11 +331,13 @@ export function ensureStarted(registry: number): void {
 }
 
 /**
- * Ends a registry whose ThreadPool was dropped (Rayon's `Registry::terminate`): its workers run what is
- * queued, see the flag and end; this thread waits for them, gives their thread slots back (nobody joins a
- * pool's threads) and frees the record. A pool never given work had no threads to end.
+ * Ends a registry whose ThreadPool was dropped (Rayon's `Registry::terminate`) and returns at once, as
+ * Rayon's drop does: its workers run what is queued, see the flag, run their exit handlers and end. Each is
+ * detached (nobody joins a pool's threads: each gives its thread slot back as it ends), and the last one out
+ * frees the record (`leaveRegistry`), which they read until then. A pool never given work had no threads.
+ * `waitForThreads` (buildScoped) waits for them to end before it returns.
  */
-export function terminateRegistry(registry: number): void {
+export function terminateRegistry(registry: number, waitForThreads = false): void {
   const mem = memory();
   const i32 = mem.i32;
   const pw = registry >> 2;
@@ -348,20 +350,34 @@ export function terminateRegistry(registry: number): void {
   // Never started: under a seed, where no pool thread ever starts, its exit handlers run here (runLifeHandlersHere).
   if (started === 0 && scheduled(mem)) runLifeHandlersHere(registry, Handler.exit);
   if (started === 2) {
-    Atomics.store(i32, pw + P.terminated, 1);
-    Atomics.add(i32, pw + P.workSeq, 1);
-    wake(i32, pw + P.workSeq);
     const n = i32[pw + P.numThreads]!;
+    // Detached first: a thread that ends from now on gives its own slot back (runtime/threads.ts).
     for (let index = 0; index < n; index++) {
       const threadId = i32[pw + THREADS + index]!;
-      const state = slot(threadId, S.state);
-      while (Atomics.load(i32, state) === ThreadState.running) {
-        blockWhileEqual(i32, state, ThreadState.running, Infinity, { kind: 'join', object: threadId });
-      }
-      if (i32[slot(threadId, S.resultLen)]! > 0) mem.free(i32[slot(threadId, S.resultPtr)]!);
-      releaseThread(mem, threadId);
+      if (detachThread(mem, threadId) === 'ended') letGoOfThread(mem, threadId);
     }
+    const threadIds = waitForThreads ? Array.from({ length: n }, (_, index) => i32[pw + THREADS + index]!) : [];
+    // Dropped, with n threads still to leave; the last one frees the record.
+    Atomics.store(i32, pw + P.terminated, n + 1);
+    Atomics.add(i32, pw + P.workSeq, 1);
+    wake(i32, pw + P.workSeq);
+    // buildScoped: its threads have ended when it returns (Rayon runs them in a std::thread::scope).
+    for (const threadId of threadIds) waitForThreadEnd(threadId);
+    return;
   }
+  freeRegistry(registry);
+}
+
+/** A worker of a dropped registry leaves it: the last one out frees the record. */
+function leaveRegistry(registry: number): void {
+  if (Atomics.sub(memory().i32, (registry >> 2) + P.terminated, 1) === 2) freeRegistry(registry);
+}
+
+/** Frees a registry's record and what it points to (names, handlers). */
+function freeRegistry(registry: number): void {
+  const mem = memory();
+  const i32 = mem.i32;
+  const pw = registry >> 2;
   const names = i32[pw + P.names]!;
   if (names !== 0) {
     mem.free(i32[(names >> 2) + 0]!);
@@ -775,7 +791,11 @@ function workerLife(factories: ClosureFactories, registry: number, index: number
     if (Atomics.load(i32, pw + P.terminated) !== 0) {
       Atomics.sub(i32, pw + P.sleepers, 1);
       // Rayon's exit handler: the last thing this thread runs.
-      if (i32[pw + P.handlers] !== 0) runLifeHandler(registry, Handler.exit, index);
+      try {
+        if (i32[pw + P.handlers] !== 0) runLifeHandler(registry, Handler.exit, index);
+      } finally {
+        leaveRegistry(registry);
+      }
       return;
     }
     state.cache.clear();

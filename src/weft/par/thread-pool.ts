@@ -74,9 +74,9 @@ export class ThreadPoolBuilder {
   /**
    * `f(index)` runs on each of the pool's threads as it ends, once the pool
    * is dropped (Rayon's `exit_handler`); as `startHandler` says, it borrows
-   * what it captures and a panic in it goes to the `panicHandler`. weft's
-   * `drop(pool)` waits for the threads to end, so every exit handler has run
-   * when it returns (Rayon's drop returns at once and they run after).
+   * what it captures and a panic in it goes to the `panicHandler`. As in
+   * Rayon, `drop(pool)` returns at once: the handlers run afterwards, as
+   * each thread finishes the work it was given and ends.
    */
   exitHandler(f: (index: number) => void): ThreadPoolBuilder {
     this.#handlers.exit = liftedForPar(f, 'exitHandler', HANDLER_HOW_TO('exitHandler', '(i) => …'));
@@ -159,7 +159,7 @@ export class ThreadPoolBuilder {
       try {
         return withPool(pool);
       } finally {
-        pool.drop();
+        pool.drop(true); // build_scoped runs the pool's threads in a std::thread::scope: they have ended when it returns
       }
     }
     // Under a seed: the wrappers nest here, thread 0's outermost; the innermost run() is the pool's life.
@@ -290,15 +290,21 @@ export class ThreadPool extends MovableHandle implements Owned, Disposable {
     if (this.#dropped) throw new Error('use of dropped value: this ThreadPool was dropped, and its threads have ended');
   }
 
-  /** Ends the pool's threads once what they were given is done, and waits for them (Rust: `drop(pool)`). */
-  drop(): void {
+  /**
+   * Tells the pool's threads to end once what they were given is done, and
+   * returns at once, without waiting for them (Rayon's `ThreadPool` drop:
+   * to wait for the work, `install` or `scope` it; to wait for the threads,
+   * meet them in an `exitHandler`). `waitForThreads` is weft's own, for
+   * `buildScoped`, whose threads have ended when it returns, as Rayon's do.
+   */
+  drop(waitForThreads = false): void {
     if (this.#dropped || this.isMoved) return;
     if (this.#borrowed) {
       throw new Error('cannot drop a borrowed ThreadPool: the thread that owns it drops it (in Rust, a borrowed value cannot be dropped)');
     }
     this.#dropped = true;
     context().owned.delete(this);
-    terminateRegistry(this.#registry);
+    terminateRegistry(this.#registry, waitForThreads);
   }
 
   [Symbol.dispose](): void {

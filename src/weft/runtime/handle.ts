@@ -59,6 +59,8 @@ export const HandleKind = {
   Weak: 18,
   /** One of weft/task's async primitives, which stay on their thread (runtime/local-handle.ts). */
   Local: 19,
+  /** A thread's `ThreadId`: plain data (the id), copied, and the same object again on the thread it arrives in (thread.ts). */
+  ThreadId: 20,
 } as const;
 export type HandleKind = (typeof HandleKind)[keyof typeof HandleKind];
 
@@ -170,6 +172,22 @@ export abstract class MovableHandle implements Encodable {
 
 /** A handle that is a Proxy around its MovableHandle (an Arc) answers this key with the handle itself. */
 export const HANDLE_TARGET = Symbol('weft.handleTarget');
+/**
+ * What the console prints in place of a value that prints as another (an Arc prints its value, as Rust's
+ * Display and Debug for `Arc<T>` print the `T`): runner/worker/format.ts reads it.
+ */
+export const DISPLAY_AS = Symbol.for('weft.displayAs');
+/**
+ * What the console prints for a value whose Rust Debug is a struct (`Mutex { data: 7, poisoned: false, .. }`): a
+ * method giving its name, its fields (each formatted as the console formats a value) and whether Rust ends it with
+ * `..` (finish_non_exhaustive). runner/worker/format.ts reads it.
+ */
+export const DEBUG_STRUCT = Symbol.for('weft.debugStruct');
+export interface DebugStruct {
+  name: string;
+  fields: Record<string, unknown>;
+  nonExhaustive: boolean;
+}
 
 /** Where a moved handle went, and what kind of handle it is; undefined for a handle still here (or any other value). */
 export function moveRecord(value: object): { what: string; target: MoveTarget } | undefined {

@@ -28,7 +28,7 @@ export const H = {
   nextThreadId: 4,
   liveThreads: 5,
   stop: 6, // set to 1 when the run is being stopped: waits give up
-  // 7: unused (was the trace's sequence).
+  taskIds: 7, // weft/task ids taken so far, by every runtime of the run: Tokio's task ids are unique per process
   freeLists: 8, // SIZE_CLASSES words: head of each free list (0 = empty)
   // The seeded scheduler (runtime/scheduler.ts); all 0 when runs are free.
   sched: 36, // 0 free-running, 1 uniform random, 2 PCT

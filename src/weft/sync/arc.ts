@@ -22,7 +22,7 @@
  */
 import { context, type Owned } from '../runtime/context.ts';
 import { decodeValue, encodeValue, encodeWithHandles } from '../runtime/codec.ts';
-import { ENCODE, FREE_LOCAL, HANDLE_TARGET, HandleKind, isEncodable, MOVE, MovableHandle, registerDecoder, type Encodable, type MoveTarget } from '../runtime/handle.ts';
+import { DISPLAY_AS, ENCODE, FREE_LOCAL, HANDLE_TARGET, HandleKind, isEncodable, MOVE, MovableHandle, registerDecoder, type Encodable, type MoveTarget } from '../runtime/handle.ts';
 import { dropTree, own } from '../runtime/ownership.ts';
 import { NotSendError } from '../runtime/codec.ts';
 import { encodingOnThisThread, onThisThread, refuseLocalHandles } from '../runtime/local-handle.ts';
@@ -433,8 +433,13 @@ class ArcRef<T> {
     this[CELL].drop();
   }
 
+  /** Rust's Display (and Debug) for an `Arc<T>` print the `T`: so does `String(arc)`, and `console.log` (DISPLAY_AS). */
   toString(): string {
-    return `Arc(${String(this[CELL].deref())})`;
+    return String(this[CELL].deref());
+  }
+
+  get [DISPLAY_AS](): unknown {
+    return this[CELL].deref();
   }
 
   /** `JSON.stringify` writes the value, as serde writes an `Arc<T>` as its `T`. */

@@ -23,12 +23,13 @@
 import { traceEvent, traceValue } from '../runtime/trace.ts';
 import { readPoint, yieldPoint } from '../runtime/scheduler.ts';
 import { callerLocation, context, type Owned, type ThreadContext } from '../runtime/context.ts';
-import { DROP_OWNED, ENCODE, FREE_LOCAL, HandleKind, MOVE, MovableHandle, registerDecoder } from '../runtime/handle.ts';
+import { DEBUG_STRUCT, DISPLAY_AS, DROP_OWNED, ENCODE, type DebugStruct, FREE_LOCAL, HandleKind, MOVE, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { lockWord, lockWordWatching, tryLockWord, unlockWord } from '../runtime/futex-lock.ts';
 import { DROP_CONTENTS, dropTree, holdGuard, releaseGuard } from '../runtime/ownership.ts';
 import { disposeDirectly, UNWINDING } from '../runtime/unwind.ts';
 import { describeThread } from '../runtime/thread-table.ts';
 import { PoisonError, refusePoisoned } from './errors.ts';
+import { debugData } from './debug.ts';
 import { clonedData } from './plain-data.ts';
 import { dropOwnedLock, dropValue, loadValue as loadCell, loadValueSeeing, storeValue as storeCell, takeValue, writeBackValue, type CellLayout } from './value-cell.ts';
 
@@ -324,6 +325,12 @@ export class Mutex<T> extends MovableHandle {
   toString(): string {
     return 'Mutex { .. }';
   }
+
+  /** Rust's Debug: `Mutex { data: 7, poisoned: false, .. }`, the data `<locked>` while a guard holds it (sync/debug.ts). */
+  [DEBUG_STRUCT](): DebugStruct {
+    const data = debugData(() => this.tryLock());
+    return { name: 'Mutex', fields: { data, poisoned: this.isPoisoned() }, nonExhaustive: true };
+  }
 }
 
 registerDecoder(HandleKind.Mutex, (addr) => new Mutex<unknown>(undefined, addr));
@@ -553,8 +560,13 @@ export class MutexGuard<T> implements Owned, Disposable {
     writeBackValue(guard.#views.addr, CELL, guard.#value, 'a Mutex', seen);
   }
 
+  /** Rust's Display and Debug of a MutexGuard print the value itself: so do `String(guard)` and `console.log` (DISPLAY_AS). */
   toString(): string {
-    return `MutexGuard { value: ${String((this.#state & RELEASED) !== 0 ? '<released>' : this.value)} }`;
+    return String(this[DISPLAY_AS]);
+  }
+
+  get [DISPLAY_AS](): unknown {
+    return (this.#state & RELEASED) !== 0 ? '<released>' : this.value;
   }
 }
 

@@ -53,6 +53,37 @@ export function clonedData<T>(value: T, api: string): T {
 }
 
 /**
+ * Rust's `Clone::clone` for a value a channel hands to several readers
+ * (Tokio's broadcast requires `T: Clone` and gives each Receiver its own
+ * clone): primitives and functions as they are; arrays, plain objects, Maps,
+ * Sets, Dates and typed arrays copied, deeply; anything with a `clone()`
+ * method (a weft handle such as an Arc or a Sender, or the reader's own class)
+ * through it, as Rust calls the type's `Clone`. An instance of a class with no
+ * `clone()` is refused, naming it, as Rust refuses a `T` that is not `Clone`.
+ */
+export function rustClone<T>(value: T, api: string, depth = 0): T {
+  if (typeof value !== 'object' || value === null) return value;
+  if (depth > 64) throw new RangeError(`${api} cannot clone a value nested more than 64 levels deep (or one that contains itself)`);
+  const clone = (value as { clone?: unknown }).clone;
+  if (typeof clone === 'function') return clone.call(value) as T;
+  if (Array.isArray(value)) return value.map((item) => rustClone(item, api, depth + 1)) as T;
+  if (value instanceof Map) return new Map([...value].map(([k, v]) => [rustClone(k, api, depth + 1), rustClone(v, api, depth + 1)])) as T;
+  if (value instanceof Set) return new Set([...value].map((item) => rustClone(item, api, depth + 1))) as T;
+  if (value instanceof Date) return new Date(value.getTime()) as T;
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return (value as unknown as { slice(): T }).slice();
+  if (isPlainContainer(value)) {
+    const copy = Object.create(Object.getPrototypeOf(value)) as Record<string, unknown>;
+    for (const [key, item] of Object.entries(value)) copy[key] = rustClone(item, api, depth + 1);
+    return copy as T;
+  }
+  const name = (value as object).constructor?.name ?? 'object';
+  throw new TypeError(
+    `${api} gives each receiver its own clone of a message (Rust requires \`T: Clone\`), and this ${name} has no clone() method: ` +
+      `give class ${name} a clone() that returns a copy, or send plain data (objects, arrays, numbers, strings)`,
+  );
+}
+
+/**
  * Rust's derived `PartialEq` for the data weft stores: numbers, strings and
  * the other primitives by `===` (so NaN is not equal to itself, as `f64`),
  * arrays element by element, plain objects field by field, Maps and Sets by

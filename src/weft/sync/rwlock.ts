@@ -27,13 +27,14 @@
  * of hanging.
  */
 import { callerLocation, context, type Owned } from '../runtime/context.ts';
-import { DROP_OWNED, ENCODE, FREE_LOCAL, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
+import { DEBUG_STRUCT, DISPLAY_AS, DROP_OWNED, ENCODE, type DebugStruct, FREE_LOCAL, HandleKind, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { DROP_CONTENTS, dropTree, own } from '../runtime/ownership.ts';
 import { UNWINDING } from '../runtime/unwind.ts';
 import { describeThread } from '../runtime/thread-table.ts';
 import { traceEvent, tracing } from '../runtime/trace.ts';
 import { readPoint, yieldPoint } from '../runtime/scheduler.ts';
 import { PoisonError, refusePoisoned } from './errors.ts';
+import { debugData } from './debug.ts';
 import { clonedData, deepFreeze } from './plain-data.ts';
 import { spend } from './mutex.ts';
 import { dropOwnedLock, dropValue, loadValue, loadValueSeeing, storeValue, takeValue, writeBackValue, type CellLayout } from './value-cell.ts';
@@ -363,6 +364,12 @@ export class RwLock<T> extends MovableHandle {
   toString(): string {
     return 'RwLock { .. }';
   }
+
+  /** Rust's Debug: `RwLock { data: 7, poisoned: false, .. }`, the data `<locked>` while a writer holds it (sync/debug.ts). */
+  [DEBUG_STRUCT](): DebugStruct {
+    const data = debugData(() => this.tryRead());
+    return { name: 'RwLock', fields: { data, poisoned: this.isPoisoned() }, nonExhaustive: true };
+  }
 }
 
 registerDecoder(HandleKind.RwLock, (addr) => new RwLock<unknown>(undefined, addr));
@@ -452,8 +459,13 @@ export class RwLockReadGuard<T> implements Owned, Disposable {
     readUnlock(this.#addr);
   }
 
+  /** Rust's Display and Debug of a guard print the value itself: so do `String(guard)` and `console.log` (DISPLAY_AS). */
   toString(): string {
-    return `RwLockReadGuard { value: ${String(this.#released ? '<released>' : this.value)} }`;
+    return String(this[DISPLAY_AS]);
+  }
+
+  get [DISPLAY_AS](): unknown {
+    return this.#released ? '<released>' : this.value;
   }
 }
 
@@ -569,7 +581,12 @@ export class RwLockWriteGuard<T> implements Owned, Disposable {
     }
   }
 
+  /** Rust's Display and Debug of a guard print the value itself: so do `String(guard)` and `console.log` (DISPLAY_AS). */
   toString(): string {
-    return `RwLockWriteGuard { value: ${String(this.#released ? '<released>' : this.value)} }`;
+    return String(this[DISPLAY_AS]);
+  }
+
+  get [DISPLAY_AS](): unknown {
+    return this.#released ? '<released>' : this.value;
   }
 }

@@ -10,15 +10,15 @@
  * wait for one, the executor waits on the thread's slot
  * (runtime/scheduler.ts), and paused time does not jump past it (Tokio
  * inhibits auto-advance too).
- * Like Tokio's, a blocking task cannot be aborted once it runs. Unlike
- * Tokio's, the runtime does not wait for it when `main` returns: the run ends
- * then, and a job still running is stopped with it (chapter 5 says so); await
- * the handle before `main` returns when its work must be done.
+ * Like Tokio's, a blocking task cannot be aborted once it runs, and the
+ * runtime waits for every job it started as it shuts down (`async function
+ * main` returning, or `blockOn` finishing), awaited or not, as Tokio's
+ * `Runtime` drop waits for its blocking pool (`waitForBlockingThreads`).
  */
 import { consume, proceed } from './runtime/coop.ts';
-import { builder, type JoinHandle as ThreadHandle } from '../thread.ts';
+import { builder, waitForThreadEnd, type JoinHandle as ThreadHandle } from '../thread.ts';
 import { PENDING, Poll, refuseThen, type Awaitable, type Context, type Future } from './future.ts';
-import type { BlockingJob } from './runtime/scheduler.ts';
+import type { BlockingJob, Runtime } from './runtime/scheduler.ts';
 import { currentRuntime, runtimeOrThrow } from './runtime/context.ts';
 import { runLocal } from '../runtime/run-local.ts';
 
@@ -50,7 +50,7 @@ export class BlockingHandle<T> implements Future<T> {
     }
     const runtime = runtimeOrThrow('awaiting spawnBlocking');
     if (this.#job === null) {
-      this.#job = { threadId: this.#thread.thread().id, waker: cx.waker() };
+      this.#job = { threadId: this.#thread.thread().threadNumber, waker: cx.waker() };
       runtime.blocking.push(this.#job);
     } else {
       this.#job.waker = cx.waker();
@@ -95,9 +95,21 @@ export class BlockingHandle<T> implements Future<T> {
  * plain (not async) closure that moves into the thread, like thread.spawn's.
  */
 export function spawnBlocking<T>(f: () => T): BlockingHandle<T> {
-  runtimeOrThrow('spawnBlocking');
+  const runtime = runtimeOrThrow('spawnBlocking');
   const name = `blocking-${++spawned}`;
-  return new BlockingHandle<T>(builder().name(name).spawn(f) as ThreadHandle<T>, name);
+  const thread = builder().name(name).spawn(f) as ThreadHandle<T>;
+  runtime.blockingThreads.push(thread.thread().threadNumber);
+  return new BlockingHandle<T>(thread, name);
+}
+
+/**
+ * Waits for every spawnBlocking thread `runtime` started to end, awaited or
+ * not: Tokio's runtime, shut down (dropped at the end of `#[tokio::main]` or
+ * of `block_on`'s runtime), waits for the blocking jobs that have started.
+ */
+export function waitForBlockingThreads(runtime: Runtime): void {
+  for (const threadId of runtime.blockingThreads) waitForThreadEnd(threadId);
+  runtime.blockingThreads.length = 0;
 }
 
 /**

@@ -112,10 +112,11 @@ export class LocalSet implements Future<void> {
     const name = options?.name;
     const runtime = currentRuntime();
     const owned: object[] = [];
-    const inner = takeCaptures(future, 'spawnLocal', runtime?.nextTaskId() ?? 0, name, owned);
+    const id = runtime?.takeTaskId() ?? 0;
+    const inner = takeCaptures(future, 'spawnLocal', id, name, owned);
     const wrapped = new LocalTaskFuture(this, inner);
     let task: Task;
-    if (runtime !== undefined) task = runtime.spawn(wrapped, name);
+    if (runtime !== undefined) task = runtime.spawn(wrapped, name, id);
     else {
       task = new Task(NOT_YET_RUN, 0, name, wrapped);
       this.#unrun.push(task);

@@ -21,6 +21,7 @@ import { scheduled, scheduleSalt } from '../runtime/scheduler.ts';
 import { externalWork, intoFuture, isFuture, type Future } from './future.ts';
 import { currentRuntime, setCurrentRuntime } from './runtime/context.ts';
 import { watchBlockingCalls } from './runtime/diagnostics.ts';
+import { waitForBlockingThreads } from './blocking.ts';
 import { drive, Runtime } from './runtime/scheduler.ts';
 import type { Task } from './runtime/task.ts';
 
@@ -72,6 +73,7 @@ export function blockOn<T>(future: Future<T> | PromiseLike<T> | (() => PromiseLi
       );
     }
     runtime.shutdown();
+    waitForBlockingThreads(runtime);
     return outcomeOf<T>(root);
   } finally {
     leave();
@@ -98,6 +100,7 @@ export async function runMain<T>(future: Future<T>): Promise<T> {
       runtime.time.fireTimers();
     }
     runtime.shutdown();
+    waitForBlockingThreads(runtime);
     return outcomeOf<T>(root);
   } finally {
     leave();

@@ -227,7 +227,7 @@ let ownedScratch: object[] | null = [];
 
 /** A new task of `runtime` running `value`; an async closure's captured handles move into it (move.ts). */
 function spawnTask(runtime: Runtime, value: unknown, api: string, name?: string): Task {
-  const id = runtime.nextTaskId();
+  const id = runtime.takeTaskId();
   const scratch = ownedScratch;
   ownedScratch = null;
   const owned = scratch ?? [];
@@ -241,10 +241,10 @@ function spawnTask(runtime: Runtime, value: unknown, api: string, name?: string)
   let task: Task;
   if (typeof made === 'function') {
     // Made into its future at its first poll (move.ts takeCaptures).
-    task = runtime.spawn(null, name);
+    task = runtime.spawn(null, name, id);
     task.defer(made, deferred.bindings);
   } else {
-    task = runtime.spawn(made, name);
+    task = runtime.spawn(made, name, id);
   }
   if (taken !== null) task.owned = taken;
   return task;
@@ -308,16 +308,25 @@ export function yieldNow(): Awaitable<void> {
   } as Future<void>);
 }
 
-/** The id of the task running this code (Tokio's `task::id()`; main's task is 0). Throws outside a task, as Tokio panics. */
+/**
+ * The id of the task running this code (Tokio's `task::id()`): unique in the
+ * run, across threads and runtimes. Throws outside a spawned task, as Tokio
+ * panics, and that includes `async function main` and `blockOn`'s future
+ * itself, which Tokio runs on the runtime without making it a task.
+ */
 export function id(): number {
   const task = runningTask();
-  if (task === null) throw new Error("can't get a task id when not inside a task (task.id() was called outside any task; tryId() gives undefined there)");
+  if (task === null || task.id === 0) {
+    const where = task === null ? 'task.id() was called outside any task' : "task.id() was called in main's own future (async function main or blockOn's), which Tokio does not count as a task";
+    throw new Error(`can't get a task id when not inside a task (${where}; spawn a task to have one, or use tryId(), which gives undefined there)`);
+  }
   return task.id;
 }
 
-/** The id of the task running this code, or undefined outside a task (Tokio's `task::try_id()`). */
+/** The id of the task running this code, or undefined outside a spawned task and in main's own future (Tokio's `task::try_id()`). */
 export function tryId(): number | undefined {
-  return runningTask()?.id;
+  const task = runningTask();
+  return task === null || task.id === 0 ? undefined : task.id;
 }
 
 /**

@@ -321,12 +321,16 @@ function timeoutOn<T>(delay: Sleep, what: string, elapsed: () => Elapsed, future
   return awaitable(made);
 }
 
-/** Stops the clock (tokio::time::pause): from now on it jumps to the next timer whenever every task waits. */
+/**
+ * Stops the clock (tokio::time::pause): from now on it jumps to the next timer whenever every task waits.
+ * Throws if the program paused it already, as Tokio panics ("time is already frozen"); a seeded run's own pause
+ * does not count.
+ */
 export function pause(): void {
   runtimeOrThrow('time.pause').time.pause();
 }
 
-/** Lets the clock follow real time again (tokio::time::resume). */
+/** Lets the clock follow real time again (tokio::time::resume); throws if it is not paused, as Tokio panics ("time is not frozen"). */
 export function resume(): void {
   runtimeOrThrow('time.resume').time.resume();
 }

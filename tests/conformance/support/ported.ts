@@ -36,12 +36,24 @@ export interface PortedProgram {
   async?: boolean;
   cases: PortedCase[];
   /**
+   * Code run after each case, to undo what upstream's per-test runtime would
+   * have dropped (a case's `time.pause()`: each #[tokio::test] has a runtime
+   * of its own, and pausing paused time panics).
+   */
+  afterEach?: string;
+  /**
    * The time limit of each run (default 60 s). A program holding a case that
    * hangs today (an open item of issue 10) gets a short one, so the suite
    * stays quick while it does.
    */
   timeoutMs?: number;
 }
+
+/**
+ * `afterEach` for Tokio programs whose cases pause time: each #[tokio::test] has a runtime of its own, and
+ * pausing paused time panics, so a case's `time.pause()` is undone after it (the program imports `time`).
+ */
+export const RESUME_TIME = 'try { time.resume(); } catch { /* time was not paused */ }';
 
 /** Each program runs free and under these seeds. */
 export const MODES: { label: string; options: RunOptions }[] = [
@@ -72,7 +84,7 @@ export function programSource(program: PortedProgram): string {
     ${wait}case${i}();
   } catch (e) {
     console.log("panicked: " + (e instanceof Error ? e.name + ": " + e.message : String(e)));
-  }
+  }${program.afterEach === undefined ? '' : `\n  ${program.afterEach}`}
   console.log(">>> ${i}");`,
     )
     .join('\n');

@@ -261,7 +261,7 @@ function main() {
   let sum = 0;
   let lastId = 0;
   for (let i = 0; i < 2000; i++) {
-    const [value, id] = spawn(() => [i, Number(String(current().id))]).join();
+    const [value, id] = spawn(() => [i, current().id().asU64()]).join();
     sum += value;
     lastId = id;
   }

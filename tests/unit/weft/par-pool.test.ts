@@ -18,9 +18,9 @@ import { AtomicBool, AtomicI32, Ordering, mpsc } from "weft/sync";
 describe('ThreadPool.join', () => {
   it("returns both results as a tuple, and runs both closures on the pool's threads, never the caller's", async () => {
     const result = await ok(`
-function where() { return { id: current().id, name: current().name(), threads: currentNumThreads() }; }
+function where() { return { id: current().id(), name: current().name(), threads: currentNumThreads() }; }
 function main() {
-  const me = current().id;
+  const me = current().id();
   const three = new ThreadPoolBuilder().numThreads(3).build();
   console.log(three.join(() => 1 + 1, () => "two"));
   for (let i = 0; i < 20; i++) {
@@ -166,14 +166,14 @@ describe('ThreadPool.scope', () => {
   it("runs every spawn on the pool's threads and returns the body's value once they are done", async () => {
     const result = await ok(`
 function main() {
-  const me = current().id;
+  const me = current().id();
   const pool = new ThreadPoolBuilder().numThreads(3).build();
   const done = new AtomicI32(0), elsewhere = new AtomicI32(0), three = new AtomicI32(0);
   const r = pool.scope((s) => {
     for (let i = 0; i < 30; i++) {
       s.spawn((s) => {
         s.spawn(() => { done.fetchAdd(1, Ordering.SeqCst); });
-        if (current().id !== me) elsewhere.fetchAdd(1, Ordering.SeqCst);
+        if (current().id() !== me) elsewhere.fetchAdd(1, Ordering.SeqCst);
         if (currentNumThreads() === 3) three.fetchAdd(1, Ordering.SeqCst);
       });
     }
@@ -272,7 +272,7 @@ function main() {
   console.log(spawn(() => mine.install(() => currentNumThreads())).join());
   mine.install(() => 0);
 }`);
-    expect(result.lines).toEqual(['2,0 4,1 6,3 Arc(ThreadPool { numThreads: 2 })', '1']);
+    expect(result.lines).toEqual(['2,0 4,1 6,3 ThreadPool { numThreads: 2 }', '1']);
     expect(result.outcome.status).toBe('panic');
     expect(result.errors.map((e) => e.message).join('\n')).toMatch(/use of moved value `mine`: this ThreadPool was moved into thread \d+ at line 15/);
   });

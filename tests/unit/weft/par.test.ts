@@ -165,9 +165,9 @@ function main() {
 function main() {
   for (const n of [1, 3]) {
     const pool = new ThreadPoolBuilder().numThreads(n).sequentialCutoff(0).build();
-    const ids = pool.install(() => range(0, 20000).map((i) => { let s = 0; for (let j = 0; j < 200; j++) s += j; return current().id; }).collect());
+    const ids = pool.install(() => range(0, 20000).map((i) => { let s = 0; for (let j = 0; j < 200; j++) s += j; return current().id(); }).collect());
     const inside = pool.install(() => range(0, 1000).map(() => currentNumThreads()).max());
-    console.log(n, new Set(ids).size <= n, !ids.includes(current().id), pool.currentNumThreads(), pool.install(() => currentNumThreads()), inside);
+    console.log(n, new Set(ids).size <= n, !ids.includes(current().id()), pool.currentNumThreads(), pool.install(() => currentNumThreads()), inside);
   }
   console.log(currentNumThreads() >= 1);
 }`);
@@ -179,9 +179,9 @@ function main() {
     const run = await runProgram(`${preamble}
 function spin(ms) { const end = performance.now() + ms; while (performance.now() < end) {} }
 function main() {
-  const me = current().id;
+  const me = current().id();
   // Four items of 50 ms each: far more than the cut-off, so only the first runs here before the rest is handed on.
-  const heavy = range(0, 4).map(() => { spin(50); return current().id; }).collect();
+  const heavy = range(0, 4).map(() => { spin(50); return current().id(); }).collect();
   console.log("heavy: first here", heavy[0] === me, "rest on the pool", heavy.slice(1).some((id) => id !== me));
 }`);
     expect(run.errors).toEqual([]);

@@ -649,7 +649,7 @@ ported('rayon src/iter/{multizip,par_bridge,once,empty,repeat,splitter}.rs, src/
 });
 
 ported('rayon-core tests/ and doc examples (lib.rs, thread_pool/mod.rs, join/mod.rs)', {
-  imports: IMPORTS,
+  imports: IMPORTS + `\nimport { sleep } from "weft/thread";`,
   helpers: HELPERS,
   cases: [
     { test: 'simple_panic: join panics with b’s panic', body: `  try { join(() => {}, () => { throw new Error("should panic"); }); console.log("no panic"); } catch (e) { console.log((e as Error).message); }`, expect: ['should panic'] },
@@ -674,7 +674,8 @@ ported('rayon-core tests/ and doc examples (lib.rs, thread_pool/mod.rs, join/mod
   const pool = new ThreadPoolBuilder().numThreads(16).startHandler((i) => { started.fetchAdd(1); indices.fetchAdd(i); }).exitHandler(() => { ended.fetchAdd(1); }).build();
   pool.broadcast(() => {}); // every thread has started once each has run a broadcast call
   assertEq([started.load(), indices.load()], [16, (15 * 16) / 2]);
-  drop(pool);
+  drop(pool); // returns at once, as Rayon's: the exit handlers run as the threads end (at once under a seed)
+  for (let i = 0; i < 600 && ended.load() < 16; i++) sleep(10); // upstream's wait_for_counter
   assertEq(ended.load(), 16);`),
   ],
 });
@@ -753,6 +754,8 @@ ported('rayon-core src/thread_pool/test.rs, src/scope/test.rs, src/join/test.rs,
     new ThreadPoolBuilder().numThreads(10).startHandler(() => { started.fetchAdd(1); }).exitHandler(() => { ended.fetchAdd(1); })
       .threadName((i) => { if (i >= 5) throw new Error("no name for " + i); return "panic_thread_name#" + i; }).build();
   } catch (e) { message = (e as Error).message; }
+  // upstream's wait_for_counter: the started threads are told to end, and end soon after
+  for (let i = 0; i < 600 && (started.load() < 5 || ended.load() < 5); i++) sleep(10);
   assertEq([message, started.load(), ended.load()], ["no name for 5", 5, 5]);`),
     okCase('join_counter_overflow (5,000 pool joins for 500,000): both closures run every time', `
   const i = new AtomicUsize(0), j = new AtomicUsize(0);

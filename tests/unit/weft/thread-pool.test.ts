@@ -65,14 +65,14 @@ function bump() { return ++calls; }`,
   const names = [];
   for (let i = 0; i < 4; i++) {
     const [tx, rx] = mpsc.channel();
-    builder().name("w" + i).spawn(() => { tx.send(current().name() + "/" + current().id); }).join();
+    builder().name("w" + i).spawn(() => { tx.send(current().name() + "/" + current().id()); }).join();
     names.push(rx.recv());
     // The thread ended, so the Sender it owned was dropped: the channel is disconnected.
     try { rx.recv(); names.push("still connected"); } catch (e) { if (!(e instanceof RecvError)) throw e; }
   }
   console.log(names.join(" "));`));
     expect(run.errors).toEqual([]);
-    expect(run.lines).toEqual(['w0/2 w1/3 w2/4 w3/5']);
+    expect(run.lines).toEqual(['w0/ThreadId(2) w1/ThreadId(3) w2/ThreadId(4) w3/ThreadId(5)']);
   });
 
   it("a panic on a pooled worker is reported at the reader's line, and the next thread runs normally", async () => {

@@ -10,7 +10,7 @@
  * Where Rust drops a value implicitly (a temporary, `let _ =`), the port
  * says `drop(...)` or `using`, as a reader of the book writes it.
  */
-import { ported } from '../../conformance/support/ported.ts';
+import { ported, RESUME_TIME } from '../../conformance/support/ported.ts';
 import { TOKIO_HELPERS } from '../../conformance/support/tokio-helpers.ts';
 
 const IMPORTS = `import { spawn, sleep, sleepUntil, yieldNow, select, join, tryJoin, time, interval, timeout, mpsc, oneshot, watch, broadcast, Mutex, Semaphore, OnceCell, Barrier, JoinSet, JoinError, Poll, Context, Waker, drop, spawnBlocking, type Awaitable } from "weft/task";
@@ -142,6 +142,7 @@ ported('tokio tests/sync_mutex.rs, sync_mutex_owned.rs, sync_semaphore_owned.rs'
 });
 
 ported('tokio tests/sync_once_cell.rs', {
+  afterEach: RESUME_TIME,
   imports: IMPORTS,
   helpers: HELPERS,
   async: true,
@@ -369,6 +370,7 @@ ported('tokio tests/sync_mpsc_weak.rs (a temporary clone downgraded)', {
 });
 
 ported('tokio tests/task_abort.rs', {
+  afterEach: RESUME_TIME,
   imports: IMPORTS,
   helpers: HELPERS,
   async: true,
@@ -423,6 +425,7 @@ ported('tokio tests/task_abort.rs', {
 });
 
 ported('tokio tests/task_blocking.rs', {
+  afterEach: RESUME_TIME,
   imports: IMPORTS + `\nimport { blockInPlace } from "weft/task";`,
   helpers: HELPERS,
   async: true,
@@ -489,6 +492,7 @@ ported('tokio tests/task_blocking.rs', {
 });
 
 ported('tokio tests/time_sleep.rs, time_pause.rs, time_interval.rs, time_timeout.rs', {
+  afterEach: RESUME_TIME,
   imports: IMPORTS + `\nimport { timeoutAt, intervalAt, Sleep } from "weft/task";`,
   helpers: HELPERS,
   async: true,
@@ -513,6 +517,32 @@ ported('tokio tests/time_sleep.rs, time_pause.rs, time_interval.rs, time_timeout
       body: `  for (let i = 0; i < 10000; i++) await sleep(0);
   console.log("ok");`,
       expect: ['ok'],
+    },
+    {
+      test: 'exact_1ms_advance, test_time_advance_sub_ms, test_time_advance_3ms_and_change (time_pause.rs): elapsed equals the advance (exactly for whole ms; to 1e-9 ms below, as time is a float number of ms: time.ts says so)',
+      body: `  time.pause();
+  const out: string[] = [];
+  for (const dur of [1, 1, 51.592, 0.001, 3141.592, 3123.456]) {
+    const now = time.now();
+    await time.advance(dur);
+    const e = time.now() - now;
+    out.push(e === dur ? "exact" : Math.abs(e - dur) < 1e-9 ? "close" : String(e));
+  }
+  console.log(out.slice(0, 2).join(" "), out.slice(2).every((o) => o !== "exact" && o !== "close") ? out.join(" ") : "ok");`,
+      expect: ['exact exact ok'],
+    },
+    {
+      test: 'regression_3710_with_submillis_advance (time_pause.rs)',
+      body: `  time.pause();
+  const start = time.now();
+  await time.advance(1);
+  const s = sleepUntil(start + 60_000);
+  const t = mockTask();
+  const p1 = s.poll(t.cx).ready;
+  const before = time.now();
+  await time.advance(51.592);
+  console.log(p1, Math.abs(time.now() - before - 51.592) < 1e-9, s.poll(t.cx).ready);`,
+      expect: ['false true false'],
     },
     {
       test: 'multi_long_sleeps, exactly_max, no_out_of_bounds_close_to_max (time_sleep.rs)',
@@ -576,32 +606,6 @@ ported('tokio tests/time_sleep.rs, time_pause.rs, time_interval.rs, time_timeout
   time.resume();
   console.log("ok");`,
       expect: ['ok'],
-    },
-    {
-      test: 'exact_1ms_advance, test_time_advance_sub_ms, test_time_advance_3ms_and_change (time_pause.rs): elapsed equals the advance (exactly for whole ms; to 1e-9 ms below, as time is a float number of ms: time.ts says so)',
-      body: `  time.pause();
-  const out: string[] = [];
-  for (const dur of [1, 1, 51.592, 0.001, 3141.592, 3123.456]) {
-    const now = time.now();
-    await time.advance(dur);
-    const e = time.now() - now;
-    out.push(e === dur ? "exact" : Math.abs(e - dur) < 1e-9 ? "close" : String(e));
-  }
-  console.log(out.slice(0, 2).join(" "), out.slice(2).every((o) => o !== "exact" && o !== "close") ? out.join(" ") : "ok");`,
-      expect: ['exact exact ok'],
-    },
-    {
-      test: 'regression_3710_with_submillis_advance (time_pause.rs)',
-      body: `  time.pause();
-  const start = time.now();
-  await time.advance(1);
-  const s = sleepUntil(start + 60_000);
-  const t = mockTask();
-  const p1 = s.poll(t.cx).ready;
-  const before = time.now();
-  await time.advance(51.592);
-  console.log(p1, Math.abs(time.now() - before - 51.592) < 1e-9, s.poll(t.cx).ready);`,
-      expect: ['false true false'],
     },
     {
       test: 'sleep_same_task, sleep_same_task_no_poll (time_pause.rs): a hand-written future that advances time itself',
@@ -862,6 +866,7 @@ ported('tokio tests/macros_select.rs, macros_join.rs, macros_try_join.rs', {
 });
 
 ported('tokio tests/rt_common.rs (what a current-thread runtime does)', {
+  afterEach: RESUME_TIME,
   imports: IMPORTS + `\nimport { blockOn } from "weft/task";`,
   helpers: HELPERS,
   async: true,

@@ -612,7 +612,7 @@ async function main() {
 });
 
 describe('tokio task_id.rs: id() and tryId()', () => {
-  it('task_id_spawn, the JoinHandle and AbortHandle ids, main is 0, outside a task', async () => {
+  it('task_id_spawn, the JoinHandle and AbortHandle ids; task_try_id_inside_block_on and task_id_inside_block_on_panic_caller: main\'s own future is no task', async () => {
     const run = await ok(`
 import { id, tryId } from "weft/task";
 async function main() {
@@ -620,9 +620,11 @@ async function main() {
   const set = new JoinSet<number>();
   const a = set.spawn(async () => tryId()!);
   const r = await set.joinNext();
-  console.log(id(), await h === h.id(), r!.ok && r!.value === a.id());
+  let panicked = "";
+  try { id(); } catch (e) { panicked = (e as Error).message; }
+  console.log(tryId(), panicked.startsWith("can't get a task id when not inside a task"), await h === h.id(), r!.ok && r!.value === a.id());
 }`);
-    expect(run.lines).toEqual(['0 true true']);
+    expect(run.lines).toEqual(['undefined true true true']);
   });
 });
 

@@ -21,6 +21,7 @@
  */
 import { restoreBudget, startBudget } from './coop.ts';
 import { context, hasContext } from '../../runtime/context.ts';
+import { H } from '../../runtime/memory.ts';
 import { S, slot, ThreadState } from '../../runtime/thread-table.ts';
 import { blockWhileEqual } from '../../runtime/wait.ts';
 import { pollBegins, traceTaskExit, traceTaskPoll, traceTaskSpawn, tracing, tracingPolls } from '../../runtime/trace.ts';
@@ -50,6 +51,8 @@ export class Runtime implements Schedule {
   /** Native Promises awaited by tasks and not yet settled (future.ts `externalWork`): while one is pending, no hang. */
   pendingPromises = 0;
   readonly blocking: BlockingJob[] = [];
+  /** The ids of the spawnBlocking threads this runtime started: it waits for them as it shuts down (blocking.ts). */
+  readonly blockingThreads: number[] = [];
   #unpark: (() => void) | null = null;
   /** select's random start (random()): from the run's seed under one, so a seed replays the same picks; else fresh each run, as Tokio's. */
   #rng: number;
@@ -88,13 +91,18 @@ export class Runtime implements Schedule {
     return tasks;
   }
 
-  /** The id the next spawned task will get. */
-  nextTaskId(): number {
-    return this.#nextTaskId;
+  /**
+   * A new task id: unique in the whole run, across its threads and their
+   * runtimes, as Tokio's task ids are unique in the process (a run-wide
+   * counter in run memory; a runtime of its own outside a run counts alone).
+   */
+  takeTaskId(): number {
+    return hasContext() ? Atomics.add(context().memory.i32, H.taskIds, 1) + 1 : this.#nextTaskId++;
   }
 
-  spawn(future: Future<unknown> | null, name?: string): Task {
-    return this.#add(future, this.#nextTaskId++, name);
+  /** A new task with id `id` (taken with takeTaskId, when its captures needed it first). */
+  spawn(future: Future<unknown> | null, name?: string, id = this.takeTaskId()): Task {
+    return this.#add(future, id, name);
   }
 
   /**
@@ -118,7 +126,7 @@ export class Runtime implements Schedule {
    * id, joins the live tasks and is queued.
    */
   adopt(task: Task): void {
-    task.id = this.#nextTaskId++;
+    task.id = this.takeTaskId();
     task.runtime = this;
     this.#link(task);
   }
@@ -269,6 +277,16 @@ export class Runtime implements Schedule {
       const at = this.#dropPanicked(task);
       this.#finish(task, PANICKED, panic, at);
     } else if (result!.ready) {
+      // Tokio drops a finished task's future at once, inside the task: a hand-written future's Drop sees
+      // task::id() (tokio tests/task_id.rs task_id_future_destructor_completion). An async function's is a no-op.
+      const future = task.future;
+      if (future !== null && future[Symbol.dispose] !== undefined) {
+        const dropPanic = this.#dropFinished(task, future);
+        if (dropPanic !== undefined) {
+          this.#finish(task, PANICKED, dropPanic.error);
+          return;
+        }
+      }
       this.#finish(task, ENDED_OK, result!.value);
     } else {
       if (guardsBefore !== undefined) traceHeldAcrossAwait(task, guardsBefore);
@@ -295,6 +313,19 @@ export class Runtime implements Schedule {
       setRunningTask(null);
     }
     return at;
+  }
+
+  /** Drops the future of a task that finished, as the task; what its drop threw, if it threw (the task then panicked). */
+  #dropFinished(task: Task, future: Future<unknown>): { error: unknown } | undefined {
+    setRunningTask(task);
+    try {
+      dropFuture(future);
+      return undefined;
+    } catch (error) {
+      return { error };
+    } finally {
+      setRunningTask(null);
+    }
   }
 
   #cancel(task: Task): void {

@@ -33,6 +33,10 @@ export class TimeDriver {
   #cancelled = 0;
   #timerSeq = 0;
   #paused: boolean;
+  /** Whether the program paused it (time.pause()), rather than a seeded run. */
+  #pausedByProgram = false;
+  /** A seeded run's clock: paused for good, whatever the program pauses and resumes (its replays stay the same). */
+  readonly #seeded: boolean;
   #virtualNow = 0;
   /** Whether anything has read the real clock yet (a sleep's deadline, time.now()). */
   #clockRead = false;
@@ -40,6 +44,7 @@ export class TimeDriver {
 
   constructor(paused: boolean) {
     this.#paused = paused;
+    this.#seeded = paused;
   }
 
   /** Milliseconds since the runtime started: virtual while paused. */
@@ -58,7 +63,13 @@ export class TimeDriver {
     return this.#paused;
   }
 
+  /**
+   * tokio::time::pause, which panics if time is already frozen. Time a seeded run paused by itself (as
+   * `start_paused = true` would) may still be paused once by the program, which is written for free runs too.
+   */
   pause(): void {
+    if (this.#pausedByProgram) throw new Error('time is already frozen: time.pause() was called a second time (tokio::time::pause panics here too)');
+    this.#pausedByProgram = true;
     if (this.#paused) return;
     // Paused before anything read the clock (at the start of main), it reads 0, however long the start took on a
     // loaded machine; later, whole milliseconds. Either way printed times are the same every run.
@@ -66,8 +77,11 @@ export class TimeDriver {
     this.#paused = true;
   }
 
+  /** tokio::time::resume, which panics if time is not frozen (by the program: a seeded run's own pause is not the program's to undo). */
   resume(): void {
-    if (!this.#paused) return;
+    if (!this.#pausedByProgram) throw new Error('time is not frozen: time.resume() was called while the clock runs (tokio::time::resume panics here too)');
+    this.#pausedByProgram = false;
+    if (this.#seeded) return;
     this.#realStart = performance.now() - this.#virtualNow;
     this.#paused = false;
   }

@@ -9,6 +9,16 @@
  * missed, then carries on from the oldest message still kept (Tokio's
  * `RecvError::Lagged(n)`). Once every Sender is dropped and a Receiver has
  * read everything, `recv` throws RecvError (Tokio's `RecvError::Closed`).
+ *
+ * As in Tokio (`T: Clone`), each `recv` gives a clone of the message
+ * (sync/plain-data.ts rustClone), so changing what one Receiver got changes
+ * nothing for the others, and a `clone()` that panics makes that `recv`
+ * panic, past the message (tokio tests/sync_broadcast.rs panic_in_clone).
+ * Each message counts the Receivers yet to read it (Tokio's slot `rem`):
+ * once the last one has, the weft handles the message itself holds (an
+ * Arc, a Sender) are dropped, as Tokio drops the slot's value then, or when
+ * a newer message overwrites it. A number, string or other primitive is
+ * handed over as it is.
  */
 import { PENDING, Poll, type Awaitable, type Context, type Waker } from '../future.ts';
 import { RecvError, SendError, TryRecvError } from '../../sync/errors.ts';
@@ -16,6 +26,8 @@ import { pollFn, whenTrue } from './poll-fn.ts';
 import { giveAway, TAKE } from '../move.ts';
 import { markErrValue } from '../../runtime/unwind.ts';
 import { WeakSenderBase } from './weak-sender.ts';
+import { isPlainContainer, rustClone } from '../../sync/plain-data.ts';
+import { isEncodable } from '../../runtime/handle.ts';
 
 /** A Receiver fell behind and `missed` messages were overwritten before it read them. */
 export class Lagged extends Error {
@@ -29,6 +41,8 @@ export class Lagged extends Error {
 
 class Shared<T> {
   readonly ring: T[] = [];
+  /** For each message in `ring`: how many Receivers have yet to read it (Tokio's `Slot::rem`). */
+  readonly remaining: number[] = [];
   /** Sequence number of ring[0]. */
   first = 0;
   senders = 1;
@@ -66,8 +80,11 @@ export class Sender<T> {
     giveAway(value);
     if (shared.receivers === 0) throw new SendError(value);
     shared.ring.push(value);
+    shared.remaining.push(shared.receivers);
     if (shared.ring.length > shared.capacity) {
-      shared.ring.shift();
+      const overwritten = shared.ring.shift();
+      // Not read by every Receiver: Tokio drops it as the new message takes its slot.
+      if (shared.remaining.shift()! > 0) dropHandlesIn(overwritten);
       shared.first++;
     }
     const waiters = [...shared.waiters];
@@ -189,6 +206,8 @@ export class Receiver<T> {
     this.#shared = shared;
     this.#cursor = { next };
     shared.cursors.add(this.#cursor);
+    // A Receiver made at an earlier place (a clone) has yet to read the messages from there on.
+    for (let seq = Math.max(next, shared.first); seq < shared.end; seq++) shared.remaining[seq - shared.first]!++;
   }
   #live(): Shared<T> {
     if (this.#shared === null) throw new Error('this broadcast Receiver was dropped');
@@ -226,7 +245,18 @@ export class Receiver<T> {
       this.#cursor.next = shared.first;
       throw new Lagged(missed);
     }
-    if (this.#cursor.next < shared.end) return shared.ring[this.#cursor.next++ - shared.first]!;
+    if (this.#cursor.next < shared.end) {
+      const index = this.#cursor.next++ - shared.first;
+      const message = shared.ring[index]!;
+      if (typeof message !== 'object' || message === null) return message;
+      const last = --shared.remaining[index]! === 0;
+      try {
+        return rustClone(message, 'a broadcast channel');
+      } finally {
+        // Every Receiver has read it: the slot lets go of what it holds.
+        if (last) dropHandlesIn(message);
+      }
+    }
     return NOTHING;
   }
   /**
@@ -276,6 +306,10 @@ export class Receiver<T> {
     if (shared === null) return;
     shared.cursors.delete(this.#cursor);
     this.#shared = null;
+    // What it had yet to read no longer waits for it (Tokio's Receiver drop reads its messages through).
+    for (let seq = Math.max(this.#cursor.next, shared.first); seq < shared.end; seq++) {
+      if (--shared.remaining[seq - shared.first]! === 0) dropHandlesIn(shared.ring[seq - shared.first]);
+    }
     if (shared.receivers === 0) {
       const waiters = [...shared.closedWaiters];
       shared.closedWaiters.clear();
@@ -295,6 +329,18 @@ export class Receiver<T> {
 }
 
 const NOTHING = Symbol('nothing');
+
+/** Drops the weft handles (an Arc, a Sender, a task channel's end) in a message no Receiver will read again. */
+function dropHandlesIn(value: unknown, depth = 0): void {
+  if (typeof value !== 'object' || value === null || depth > 64) return;
+  if (isEncodable(value) || TAKE in value) {
+    (value as { drop?: () => void }).drop?.();
+    return;
+  }
+  if (Array.isArray(value) || value instanceof Set) for (const item of value) dropHandlesIn(item, depth + 1);
+  else if (value instanceof Map) for (const [k, v] of value) (dropHandlesIn(k, depth + 1), dropHandlesIn(v, depth + 1));
+  else if (isPlainContainer(value)) for (const item of Object.values(value)) dropHandlesIn(item, depth + 1);
+}
 
 /** A broadcast channel keeping the last `capacity` messages (tokio::sync::broadcast::channel). */
 export function channel<T>(capacity: number): [Sender<T>, Receiver<T>] {

@@ -11,6 +11,7 @@
  * the mapped guard's `value` is refused rather than silently changing
  * nothing in the lock.
  */
+import { DISPLAY_AS } from '../../runtime/handle.ts';
 import type { Awaitable, Context, Poll, WaitsOn } from '../future.ts';
 import { pollFn } from './poll-fn.ts';
 import { TAKE } from '../move.ts';
@@ -86,7 +87,11 @@ export class Guard<T> {
   }
   /** The value's text, as Tokio's guards format as their value (`format!("{:?}", guard)`); `<unlocked>` once unlocked. */
   toString(): string {
-    return this.#permit === null ? '<unlocked>' : String(this.#cell.value);
+    return String(this[DISPLAY_AS]);
+  }
+  /** What the console prints for the guard: its value, as for `String(guard)`. */
+  get [DISPLAY_AS](): unknown {
+    return this.#permit === null ? '<unlocked>' : this.#cell.value;
   }
   /** Moved into a task (move.ts): the task holds the lock until it ends. */
   [TAKE](): { fresh: object; what: string } {
