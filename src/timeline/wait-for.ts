@@ -40,7 +40,7 @@ export function waitForGraph(events: TraceEvent[]): WaitForGraph {
     const t = `t${thread}`;
     node(t, threadName.get(thread) ?? `thread ${thread}`, 'thread');
     const held = holder.get(block.object);
-    if (!held && threadName.has(block.object) && (block.waitKind === 'join' || name(block).startsWith('object'))) {
+    if (!held && threadName.has(block.object) && (block.waitKind === 'join' || (block.waitKind === undefined && name(block).startsWith('object')))) {
       // Joining: it waits for that thread to end.
       const h = `t${block.object}`;
       node(h, threadName.get(block.object)!, 'thread');
@@ -205,7 +205,9 @@ export function renderWaitForSvg(graph: WaitForGraph, labels: Map<string, string
       const [rx, ry] = graph.nodes.find((n) => n.id === id)?.kind === 'thread' ? [56, 26] : [48, 20];
       const c = Math.abs(dx) / len;
       const sn = Math.abs(dy) / len;
-      return Math.min(c > 0 ? rx / c : Infinity, sn > 0 ? ry / sn : Infinity);
+      // An edge from a node to itself has no direction: it leaves from the centre (no NaN in the SVG).
+      const r = Math.min(c > 0 ? rx / c : Infinity, sn > 0 ? ry / sn : Infinity);
+      return Number.isFinite(r) ? r : 0;
     };
     const s = shrink(a, b, radius(e.from, b.x - a.x, b.y - a.y));
     const t = shrink(b, a, radius(e.to, b.x - a.x, b.y - a.y));

@@ -292,4 +292,15 @@ describe('wait-for graph', () => {
     ]);
     expect(describeWaitFor(more)).toBe('main waits at line 4 for condvar 1; thread 2 waits at line 7 for barrier 1; par-worker-1 waits for new work for the pool.');
   });
+
+  it('a parked thread waits for an unpark, not to join itself (chapter 1, unpark deleted)', () => {
+    // park()'s wait object is the parked thread's own slot, as a join's is the joined thread's.
+    seq = 0;
+    const block = (time: number, thread: string, threadId: number, object: number, line: number, waitKind: string) => ({ ...ev(time, thread, threadId, 'block', object, line), waitKind });
+    const graph = waitForGraph([ev(0, 'main', 1, 'spawn', 2, 8), block(1, 'thread 2', 2, 2, 10, 'park'), block(2, 'main', 1, 2, 18, 'join')]);
+    expect(describeWaitFor(graph)).toBe('thread 2 waits at line 10 for an unpark; main waits at line 18 to join thread 2.');
+    expect(graph.cycle).toEqual([]);
+    expect(graph.edges.some((e) => e.from === e.to)).toBe(false);
+    expect(renderWaitForSvg(graph)).not.toContain('NaN');
+  });
 });
