@@ -184,6 +184,15 @@ describe('tasks', () => {
 describe('rendering', () => {
   const model = buildTimeline({ events: cutAtDeadlock(lockOrder, deadlockErrors), console: [{ thread: 'main', threadId: 1, text: '<b>&', time: 6, line: 18 }], virtual: true });
 
+  it("starts the axis's first label at the plot's left edge, not under the lane names (a replay's timeline read 'ep 0')", () => {
+    const svg = renderTimelineSvg(model);
+    const ticks = [...svg.matchAll(/<text x="([\d.]+)" y="[\d.]+" text-anchor="(\w+)" class="tl-tick">([^<]*)<\/text>/g)].map((m) => ({ x: Number(m[1]), anchor: m[2], label: m[3] }));
+    expect(ticks[0]).toMatchObject({ label: 'step 0', anchor: 'start' });
+    // The lane names' background ends at x = 104: the label begins right of it.
+    expect(ticks[0]!.x).toBeGreaterThanOrEqual(104);
+    expect(ticks.slice(1).every((t) => t.anchor === 'middle')).toBe(true);
+  });
+
   it('draws SVG whose marks name their event and line, with exactly one in the tab order', () => {
     const svg = renderTimelineSvg(model);
     expect(svg.startsWith('<svg')).toBe(true);
