@@ -233,6 +233,22 @@ describe('wait-for graph', () => {
     expect(graph.edges.every((e) => e.inCycle)).toBe(true);
   });
 
+  it('fits a narrow room: on a phone every thread and lock of the graph is inside the drawing', () => {
+    // A 640 px drawing in a 350 px example showed main and the two locks' left halves; thread 2 was out of sight.
+    const svg = renderWaitForSvg(waitForGraph(cutAtDeadlock(lockOrder, deadlockErrors)), new Map(), 350);
+    const width = Number(/viewBox="0 0 (\d+)/.exec(svg)![1]);
+    expect(width).toBeLessThanOrEqual(350);
+    const spans = [
+      ...[...svg.matchAll(/<ellipse cx="([\d.-]+)"[^>]* rx="(\d+)"/g)].map((m) => [Number(m[1]) - Number(m[2]), Number(m[1]) + Number(m[2])]),
+      ...[...svg.matchAll(/<rect x="([\d.-]+)"[^>]* width="(\d+)"[^>]*class="wf-object"/g)].map((m) => [Number(m[1]), Number(m[1]) + Number(m[2])]),
+    ];
+    expect(spans).toHaveLength(4);
+    for (const [left, right] of spans) {
+      expect(left).toBeGreaterThanOrEqual(0);
+      expect(right).toBeLessThanOrEqual(width);
+    }
+  });
+
   it('makes each edge with a line a link to it, named for what it shows', () => {
     const svg = renderWaitForSvg(waitForGraph(cutAtDeadlock(lockOrder, deadlockErrors)));
     const links = [...svg.matchAll(/<g class="wf-hit" data-line="(\d+)" tabindex="0" role="button" aria-label="([^"]*)">/g)].map((m) => [Number(m[1]), m[2]]);
