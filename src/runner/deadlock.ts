@@ -206,5 +206,13 @@ export function describeAtTimeLimit(memory: RunMemory): ReaderError[] {
       ...(t !== undefined && t.line > 0 ? { location: { line: t.line, column: t.column } } : {}),
     });
   }
+  // A run with a thousand threads alive would print a thousand of these: the first few say enough.
+  if (errors.length > TIME_LIMIT_LINES) {
+    const rest = errors.length - TIME_LIMIT_LINES + 1;
+    errors.splice(TIME_LIMIT_LINES - 1, Infinity, { name: 'Time limit', message: `and ${rest} more threads were still running or waiting`, thread: errors[TIME_LIMIT_LINES - 1]!.thread });
+  }
   return errors;
 }
+
+/** The most lines describeAtTimeLimit gives, the last of them counting the threads it leaves out. */
+const TIME_LIMIT_LINES = 8;

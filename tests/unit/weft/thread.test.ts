@@ -228,6 +228,13 @@ describe('stopping runs', () => {
     ]);
   });
 
+  it('at the time limit, a run of many threads names the first few and counts the rest', async () => {
+    const run = await runProgram(program(`const hs = []; for (let i = 0; i < 12; i++) hs.push(spawn(() => { while (true) {} })); for (const h of hs) h.join();`), { timeoutMs: 1500 });
+    expect(run.outcome.status).toBe('timeout');
+    expect(run.errors).toHaveLength(8);
+    expect(run.errors[7]!.message).toBe('and 6 more threads were still running or waiting');
+  });
+
   it('the next run after a stopped one works', async () => {
     await runProgram(program(`while (true) {}`), { timeoutMs: 300 });
     const run = await runProgram(program(`console.log("fine");`));
