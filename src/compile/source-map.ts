@@ -12,7 +12,7 @@
  * copies of lifted closures in the trailer: each copy maps to the same
  * type-stripped text as the closure in place.
  */
-import { TraceMap, traceSegment } from '@jridgewell/trace-mapping';
+import { TraceMap, decodedMappings, traceSegment } from '@jridgewell/trace-mapping';
 import type { SourceLocation } from '../weft/runtime/context.ts';
 
 /** A version 3 source map reduced to the fields the lookups need; mappings encoded (VLQ) or decoded. */
@@ -52,9 +52,22 @@ function traceMapOf(map: RawSourceMap): TraceMap {
  */
 export function mapStrippedLocation(stripped: RawSourceMap, line: number, column0: number): SourceLocation | null {
   const segment = traceSegment(traceMapOf(stripped), line - 1, column0);
-  if (segment === null || segment.length < 4) return null;
+  if (segment === null || segment.length < 4) return lineStart(stripped, line);
   const [generatedColumn, , sourceLine, sourceColumn] = segment as readonly [number, number, number, number];
   return { line: sourceLine + 1, column: sourceColumn + (column0 - generatedColumn) + 1 };
+}
+
+/**
+ * A position before the first mapped character of its line -> where that line's first mapped character comes from:
+ * code the compiler put at a line's start, before the reader's own text (the `finally` that disposes a `using` before
+ * its block's closing brace, using-unwind.ts), belongs to that line. Without it the frame mapped to nothing and the
+ * caller's line was named instead. Null for a line with no mapping at all (the wrapper, the trailer's glue).
+ */
+function lineStart(map: RawSourceMap, line: number): SourceLocation | null {
+  const first = decodedMappings(traceMapOf(map))[line - 1]?.[0];
+  if (first === undefined || first.length < 4) return null;
+  const [, , sourceLine, sourceColumn] = first as readonly [number, number, number, number];
+  return { line: sourceLine + 1, column: sourceColumn + 1 };
 }
 
 /**
@@ -65,8 +78,8 @@ export function mapStrippedLocation(stripped: RawSourceMap, line: number, column
 export function mapLocation(map: ProgramMap, line: number, column: number): SourceLocation | null {
   // One segment per character, so no distance is added here: a position in
   // inserted text (`__weft.lift(…, `) maps to the character before it, which is
-  // the reader's own call.
-  const segment = traceSegment(traceMapOf(map.program), line - 1, column - 1);
+  // the reader's own call; inserted text at a line's start, to its first mapped character (lineStart).
+  const segment = traceSegment(traceMapOf(map.program), line - 1, column - 1) ?? decodedMappings(traceMapOf(map.program))[line - 1]?.[0] ?? null;
   if (segment === null || segment.length < 4) return null;
   const [, , strippedLine, strippedColumn] = segment as readonly [number, number, number, number];
   return mapStrippedLocation(map.stripped, strippedLine + 1, strippedColumn);

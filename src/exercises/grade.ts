@@ -387,7 +387,10 @@ function programRun(request: RunRequest, outcome: RunOutcome, lines: string[], e
 /** How a run ended on its own, as a key (CheckFailure.runEnded): checks whose runs end alike are explained once. */
 function endedCause(run: ProgramRun): string {
   const first = run.errors[0];
-  return `${run.status}:${run.status === 'panic' ? `${first?.message ?? ''}@${locationOf(run.errors).location?.line ?? ''}` : ''}`;
+  // Thread numbers left out: a check with bigger inputs spawns more threads, and "moved into thread 4" under one
+  // check and "thread 7" under the next is one cause.
+  const message = (first?.message ?? '').replace(/\bthread \d+\b/g, 'thread N');
+  return `${run.status}:${run.status === 'panic' ? `${message}@${locationOf(run.errors).location?.line ?? ''}` : ''}`;
 }
 
 /** The message of a run that ended without finishing, in the learner's terms. `reason`: the outcome's, without the supervisor's replay note (the grader names the seed its own way). */

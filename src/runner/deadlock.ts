@@ -179,3 +179,40 @@ export function describeDeadlock(memory: RunMemory, now: Snapshot): DeadlockRepo
     : `Deadlock: every thread is blocked (${now.blocked.map((t) => `${name(t.id)}${where(t.id)}`).join(', ')}), and none can wake another.`;
   return { summary, errors };
 }
+
+/**
+ * What every live thread was doing when the time limit ended the run: where each blocked one waited (its line), and
+ * which were running without waiting in weft (a loop that never ends, or work that needs more time), so a reader
+ * whose program spins learns which thread it was. A running thread's line is not known: nothing interrupts it.
+ */
+export function describeAtTimeLimit(memory: RunMemory): ReaderError[] {
+  const i32 = memory.i32;
+  const errors: ReaderError[] = [];
+  const blocked = new Map(snapshot(memory).blocked.map((t) => [t.id, t]));
+  for (const id of threadIds(i32)) {
+    if (Atomics.load(i32, slot(id, S.state)) !== ThreadState.running) continue;
+    const named = threadName(memory, id);
+    const who = named === undefined ? `thread ${id}` : `'${named}'`;
+    const t = blocked.get(id);
+    const joined = (other: number) => threadName(memory, other) ?? `thread ${other}`;
+    const message =
+      t === undefined
+        ? `${who} was still running, not waiting for anything in weft: a loop that never ends, or work that needs more time`
+        : `${who} was still waiting ${WHAT[t.kind]}${t.kind === 'join' ? ` ${joined(t.object)}` : ''}`;
+    errors.push({
+      name: 'Time limit',
+      message,
+      thread: named ?? `thread ${id}`,
+      ...(t !== undefined && t.line > 0 ? { location: { line: t.line, column: t.column } } : {}),
+    });
+  }
+  // A run with a thousand threads alive would print a thousand of these: the first few say enough.
+  if (errors.length > TIME_LIMIT_LINES) {
+    const rest = errors.length - TIME_LIMIT_LINES + 1;
+    errors.splice(TIME_LIMIT_LINES - 1, Infinity, { name: 'Time limit', message: `and ${rest} more threads were still running or waiting`, thread: errors[TIME_LIMIT_LINES - 1]!.thread });
+  }
+  return errors;
+}
+
+/** The most lines describeAtTimeLimit gives, the last of them counting the threads it leaves out. */
+const TIME_LIMIT_LINES = 8;

@@ -21,7 +21,7 @@ import { H, RunMemory } from '../weft/runtime/memory.ts';
 import { COUNTED as ALLOCATION_COUNTED, LIMIT_MB as ALLOCATION_LIMIT_MB } from './worker/allocation-budget.ts';
 import { createIdleWorkers, idleCount, MAX_WORKERS, refillSeen, threadOfWorker, tryHandToIdle, wakeIdleWorkers } from './idle-workers.ts';
 import { DEFAULT_TIMEOUT_MS, type RunEvent, type RunOptions, type RunOutcome, type RunStatus } from './events.ts';
-import { describeDeadlock, isDeadlocked, snapshot, type Snapshot } from './deadlock.ts';
+import { describeAtTimeLimit, describeDeadlock, isDeadlocked, snapshot, type Snapshot } from './deadlock.ts';
 import { startSchedule } from '../weft/runtime/scheduler.ts';
 import { createTrace } from '../weft/runtime/trace.ts';
 import { S, slot, threadIds, threadName, ThreadState } from '../weft/runtime/thread-table.ts';
@@ -350,7 +350,7 @@ class Run implements RunHandle, WorkerOwner {
         this.#program = message.program;
         this.#compiled.keep(this.#source, message.program);
         clearTimeout(this.#timer);
-        this.#timer = setTimeout(() => this.#finish('timeout', `Stopped by the time limit of ${formatMs(this.#timeoutMs)}.`), this.#timeoutMs);
+        this.#timer = setTimeout(() => this.#timeLimit(), this.#timeoutMs);
         if (message.program.spawns) this.#topUp();
         return;
       case 'spawn':
@@ -497,6 +497,13 @@ class Run implements RunHandle, WorkerOwner {
       else setTimeout(waitForLines, 5);
     };
     waitForLines();
+  }
+
+  /** The time limit: ends the run, saying what each thread was doing then (which one loops, where the others wait). */
+  #timeLimit(): void {
+    if (this.#over) return;
+    const events: RunEvent[] = describeAtTimeLimit(this.#memory).map((error) => ({ kind: 'error', error }));
+    this.#finish('timeout', `Stopped by the time limit of ${formatMs(this.#timeoutMs)}.`, Infinity, events);
   }
 
   /** The watchdog: ends the run with a report once every thread is blocked for good. */

@@ -116,6 +116,8 @@ const WAIT_NAMES: Record<string, ((n: number, of: number) => string) | undefined
   'par-job': (n, of) => (of === 1 ? 'the thread pool' : `thread pool ${n}`),
   'par-idle': () => 'new work for the pool',
   'thread-slot': () => 'a free place in the thread table',
+  // park()'s wait object is the parked thread's own slot: it waits for an unpark, not for a thread.
+  park: () => 'an unpark',
 };
 
 /** Names the primitives of a trace the way a reader can follow: locks A, B, ...; channels 1, 2, ... */

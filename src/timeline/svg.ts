@@ -109,7 +109,10 @@ export function renderTimelineSvg(model: TimelineModel, width = 900, evidence: R
   const ticks = toPx > fromPx ? axisFor(model, atPx(fromPx), atPx(toPx), Math.max(2, Math.round((toPx - fromPx) / 120))) : [];
   parts.push(`<g class="tl-axis" aria-hidden="true">`);
   for (const { at: t, label } of ticks) {
-    parts.push(`<line x1="${x(t).toFixed(1)}" x2="${x(t).toFixed(1)}" y1="${TOP - 6}" y2="${height - 8}" class="tl-grid"/><text x="${x(t).toFixed(1)}" y="${TOP - 10}" text-anchor="middle" class="tl-tick">${escapeHtml(label)}</text>`);
+    // A label centred on a tick at the plot's left edge would start under the lane names ('step 0' read 'ep 0'):
+    // one that close to the edge starts at its tick instead.
+    const atEdge = x(t) < LEFT + 24;
+    parts.push(`<line x1="${x(t).toFixed(1)}" x2="${x(t).toFixed(1)}" y1="${TOP - 6}" y2="${height - 8}" class="tl-grid"/><text x="${x(t).toFixed(1)}" y="${TOP - 10}" text-anchor="${atEdge ? 'start' : 'middle'}" class="tl-tick">${escapeHtml(label)}</text>`);
   }
   parts.push(`</g>`);
   // Lanes.

@@ -40,7 +40,7 @@ export function waitForGraph(events: TraceEvent[]): WaitForGraph {
     const t = `t${thread}`;
     node(t, threadName.get(thread) ?? `thread ${thread}`, 'thread');
     const held = holder.get(block.object);
-    if (!held && threadName.has(block.object) && (block.waitKind === 'join' || name(block).startsWith('object'))) {
+    if (!held && threadName.has(block.object) && (block.waitKind === 'join' || (block.waitKind === undefined && name(block).startsWith('object')))) {
       // Joining: it waits for that thread to end.
       const h = `t${block.object}`;
       node(h, threadName.get(block.object)!, 'thread');
@@ -162,11 +162,15 @@ export function deadlockGraph(events: TraceEvent[], deadlocked: DeadlockEntry[])
   return graph && graph.edges.length > 0 ? graph : waitForGraph(cutAtDeadlock(events, deadlocked));
 }
 
-/** The wait-for graph as SVG: threads in a ring, each waited-on object between its waiter and its holder. */
-export function renderWaitForSvg(graph: WaitForGraph, labels: Map<string, string> = new Map()): string {
+/**
+ * The wait-for graph as SVG: threads in a ring, each waited-on object between its waiter and its holder.
+ * `width`: the room it has (at least 320): a phone's example is ~350 px wide, and a 640 px drawing showed only its
+ * left half, the second thread of a two-thread deadlock out of sight.
+ */
+export function renderWaitForSvg(graph: WaitForGraph, labels: Map<string, string> = new Map(), room = 640): string {
   const threads = graph.nodes.filter((n) => n.kind === 'thread');
   const objects = graph.nodes.filter((n) => n.kind === 'object');
-  const width = 640;
+  const width = Math.max(320, Math.min(640, Math.floor(room)));
   const height = Math.max(300, 70 * threads.length + 160);
   const cx = width / 2;
   const cy = height / 2;
@@ -205,17 +209,25 @@ export function renderWaitForSvg(graph: WaitForGraph, labels: Map<string, string
       const [rx, ry] = graph.nodes.find((n) => n.id === id)?.kind === 'thread' ? [56, 26] : [48, 20];
       const c = Math.abs(dx) / len;
       const sn = Math.abs(dy) / len;
-      return Math.min(c > 0 ? rx / c : Infinity, sn > 0 ? ry / sn : Infinity);
+      // An edge from a node to itself has no direction: it leaves from the centre (no NaN in the SVG).
+      const r = Math.min(c > 0 ? rx / c : Infinity, sn > 0 ? ry / sn : Infinity);
+      return Number.isFinite(r) ? r : 0;
     };
     const s = shrink(a, b, radius(e.from, b.x - a.x, b.y - a.y));
     const t = shrink(b, a, radius(e.to, b.x - a.x, b.y - a.y));
     const label = `${e.label}${e.line ? ` (line ${e.line})` : ''}`;
+    // In a narrow drawing a label reads outwards from its edge's middle, away from the centre: two edges side by side
+    // (a lock between its waiter and its holder) had their labels run into each other. A wide one centres it.
+    const mid = { x: (s.x + t.x) / 2, y: (s.y + t.y) / 2 };
+    const anchor = width >= 560 ? 'middle' : mid.x < cx - 10 ? 'end' : mid.x > cx + 10 ? 'start' : 'middle';
+    if (anchor === 'end') mid.x += 6;
+    else if (anchor === 'start') mid.x -= 6;
     const line = `x1="${s.x.toFixed(1)}" y1="${s.y.toFixed(1)}" x2="${t.x.toFixed(1)}" y2="${t.y.toFixed(1)}"`;
     const drawn =
       // A link's wide invisible stroke under the thin one: the edge is easy to point at.
       (e.line ? `<line ${line} class="wf-hit-area"/>` : '') +
       `<line ${line} class="wf-edge${e.inCycle ? ' wf-edge--cycle' : ''}" marker-end="url(#wf-arrow)"/>` +
-      `<text x="${((s.x + t.x) / 2).toFixed(1)}" y="${((s.y + t.y) / 2 - 6).toFixed(1)}" text-anchor="middle" class="wf-edge-label">${escapeHtml(label)}</text>`;
+      `<text x="${mid.x.toFixed(1)}" y="${(mid.y - 6).toFixed(1)}" text-anchor="${anchor}" class="wf-edge-label">${escapeHtml(label)}</text>`;
     // An edge with a line is a link to it: a page moves the editor's cursor there (timeline-view.ts).
     parts.push(e.line ? `<g class="wf-hit" data-line="${e.line}" tabindex="0" role="button" aria-label="${escapeHtml(edgeName(graph, e, labels))}">${drawn}</g>` : drawn);
   }

@@ -193,3 +193,24 @@ test('the book\'s own code shows no false type errors in the editor, and `main` 
   await expect.poll(() => editor.locator('.squiggly-inline-unnecessary').allTextContents(), { timeout: 30_000 }).toEqual(['probe']);
   expect(await errorMarkerLines(ex)).toEqual([]);
 });
+
+test('a Run of code the editor marks with a type error says so above the output; code without one gets no such note', async ({ page }) => {
+  // `const n: number = h.join()` of a thread returning a string printed NaN, with nothing in the output about the
+  // squiggle: Rust would not compile the program, and a reader who ran it saw only the wrong answer.
+  await page.goto('/threads/');
+  const ex = example(page, 4);
+  const wrong = 'import { spawn } from "weft/thread";\n\nfunction main() {\n  const h = spawn(() => "text");\n  const n: number = h.join();\n  console.log(n * 2);\n}';
+  await replaceCode(page, ex, wrong);
+  await expect.poll(() => errorMarkerLines(ex), { timeout: 30_000 }).toEqual([5]);
+  await ex.run.click();
+  const run = await finishedOutput(ex);
+  expect(run.lines).toEqual(['NaN']);
+  const note = ex.log.locator('.weft-log__types');
+  await expect(note).toContainText("TypeScript marks an error in this code: line 5: Type 'string' is not assignable to type 'number'. Rust would not compile");
+
+  await replaceCode(page, ex, wrong.replace('"text"', '21'));
+  await expect.poll(() => errorMarkerLines(ex), { timeout: 30_000 }).toEqual([]);
+  await ex.run.click();
+  expect((await finishedOutput(ex)).lines).toEqual(['42']);
+  await expect(note).toHaveCount(0);
+});

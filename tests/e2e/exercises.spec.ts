@@ -85,6 +85,24 @@ test('the exercise toolbar keeps one row on a desktop, and on a phone every butt
   expect(shown.filter((b) => !b.shows).map((b) => b.name)).toEqual([]);
 });
 
+test('the save status shows in full at every width: a toolbar with no room beside its buttons gives it a row of its own', async ({ page }) => {
+  // At 800 px the buttons took two rows and left the status 17 px ('…'); at 1280 'Your saved draft' read 'Your saved …'.
+  const ex = exercise(page, JOIN);
+  const status = ex.root.locator('[data-save-status]');
+  const clipped = () => status.evaluate((el) => el.scrollWidth > el.clientWidth + 1 || el.getBoundingClientRect().width < 8);
+  await page.setViewportSize({ width: 800, height: 900 });
+  await page.goto(chapterOf(ex.info));
+  await enterCode(page, ex, `// mine\n${ex.info.starter}`);
+  await expect(status).toHaveText('Draft saved');
+  expect(await clipped(), 'Draft saved at 800 px').toBe(false);
+  for (const width of [1280, 600, 1024]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.reload();
+    await expect(status).toHaveText('Your saved draft');
+    expect(await clipped(), `Your saved draft at ${width} px`).toBe(false);
+  }
+});
+
 test('Run shows what the program prints, labelled by thread, beside Check', async ({ page, pageErrors }) => {
   const ex = exercise(page, COUNTER);
   await page.goto(chapterOf(ex.info));

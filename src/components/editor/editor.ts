@@ -31,6 +31,11 @@ export interface ExampleEditor {
    * found is then reported where TypeScript reports it.
    */
   syntaxDiagnostics?(): Promise<Array<{ start?: number | undefined; messageText: string | { messageText: string } }>>;
+  /**
+   * The errors TypeScript marks in the code as it is now (its red squiggles, not a run's markers). Only editors with
+   * TypeScript behind them (Monaco) have it.
+   */
+  typeErrors?(): EditorMarker[];
 }
 
 export interface EditorOptions {

@@ -94,6 +94,11 @@ export const createMonacoEditor: EditorFactory = async (host, code, id, options 
     },
     onRun: (callback) => void runCallbacks.push(callback),
     onChange: (callback) => void model.onDidChangeContent(() => callback()),
+    typeErrors: () =>
+      monaco.editor
+        .getModelMarkers({ resource: model.uri })
+        .filter((m) => m.owner !== MARKER_OWNER && m.severity === monaco.MarkerSeverity.Error)
+        .map((m) => ({ line: m.startLineNumber, column: m.startColumn, message: m.message, severity: 'error' as const })),
     async syntaxDiagnostics() {
       const worker = await (await monaco.typescript.getTypeScriptWorker())(model.uri);
       return worker.getSyntacticDiagnostics(model.uri.toString());

@@ -133,6 +133,7 @@ export class ExampleController {
     this.#showVerdict(undefined);
     const timeoutMs = this.#timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const source = this.#currentCode();
+    this.#log.typeErrors(this.#editor.current?.typeErrors?.() ?? []);
     const token = {};
     this.#runToken = token;
     const current = () => this.#runToken === token;
@@ -208,6 +209,7 @@ export class ExampleController {
     this.#editor.setMarkers([]);
     this.#showVerdict(undefined);
     const source = this.#currentCode();
+    this.#log.typeErrors(this.#editor.current?.typeErrors?.() ?? []);
     const token = {};
     this.#runToken = token;
     const current = () => this.#runToken === token;

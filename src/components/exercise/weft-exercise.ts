@@ -105,7 +105,7 @@ class WeftExercise extends HTMLElement {
       edit: this.#buttons.get('edit'),
       onRun: () => void this.#check(),
       onChange: () => this.#scheduleSave(),
-      onError: (reason) => this.#setSaveStatus(`The editor could not load (${reason}).`),
+      onError: (reason) => this.#setSaveStatus(`The editor could not load (${reason}).`, true),
     });
     // Clicking the code opens the editor there, as Edit does.
     code?.addEventListener('click', () => void this.#editor.open().then((editor) => editor?.focus()));
@@ -189,6 +189,7 @@ class WeftExercise extends HTMLElement {
       error instanceof StorageError
         ? `Your work isn't being saved: ${error.message}.`
         : "This browser won't let the book save your work: it lasts until you leave the page.",
+      true,
     );
   }
 
@@ -235,8 +236,11 @@ class WeftExercise extends HTMLElement {
     return this.#editor.current?.getValue() ?? this.#data.starter;
   }
 
-  #setSaveStatus(text: string): void {
-    if (this.#saveStatus) this.#saveStatus.textContent = text;
+  /** `long`: a sentence (the work is not being saved), which gets a row of its own rather than being cut (exercise.css). */
+  #setSaveStatus(text: string, long = false): void {
+    if (!this.#saveStatus) return;
+    this.#saveStatus.textContent = text;
+    this.#saveStatus.toggleAttribute('data-long', long);
   }
 
   // ---- Check, Stop, Replay ----

@@ -75,6 +75,23 @@ export class OutputLog {
     }
   }
 
+  /**
+   * Before a run: the type errors the editor marks (TypeScript's squiggles), which Rust would refuse to compile and
+   * weft runs anyway. A reader who ran past them saw NaN or "x.toUpperCase is not a function" with no word of them.
+   */
+  typeErrors(errors: readonly { line: number; message: string }[]): void {
+    if (errors.length === 0) return;
+    const first = errors[0]!;
+    const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+    this.#push(() => {
+      const line = lineElement('weft-log__types');
+      line.textContent =
+        `TypeScript marks ${errors.length === 1 ? 'an error' : `${errors.length} errors`} in this code: line ${first.line}: ${first.message.split('\n')[0]!.replace(/\.$/, '')}${more}. ` +
+        'Rust would not compile such a program; weft runs it anyway, so what follows may go wrong because of it.';
+      return line;
+    });
+  }
+
   /** A line from the page itself (not the program), e.g. a failure to start. */
   note(text: string, tone: 'error' | 'neutral' = 'neutral'): void {
     this.#push(() => {

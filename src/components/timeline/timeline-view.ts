@@ -324,7 +324,8 @@ export function waitForFigure(run: RecordedRun, reveal: (location: SourceLocatio
   const { root } = figure('weft-waitfor', `Wait-for graph: ${describeWaitFor(graph)}`);
   const picture = document.createElement('div');
   picture.className = 'tl-scroll';
-  picture.innerHTML = renderWaitForSvg(graph);
+  // The room an example's figure has: the window less the page's and the figure's margins (a phone's is ~350 px).
+  picture.innerHTML = renderWaitForSvg(graph, new Map(), window.innerWidth - 60);
   // Each edge with a line is a link to it: where the thread waits, where the holder took its lock.
   const go = (target: EventTarget | null) => {
     const edge = (target as Element | null)?.closest<SVGGElement>('.wf-hit');

@@ -106,9 +106,23 @@ export function awaitable<T>(future: Future<T>): Awaitable<T> {
   return future as unknown as Awaitable<T>;
 }
 
-/** The same `then` on a future class's prototype. */
+/** Why a weft future cannot be printed or added: it is not its value. */
+export const NOT_A_VALUE_MESSAGE =
+  'a weft future is not its value: it gives one only when it is awaited, so `${…}`, + and String() of it have nothing ' +
+  'to show (Rust refuses to compile it: `impl Future` does not implement `Display`). Write `await` before the call';
+
+/**
+ * A future turned into a string or a number (`${f()}` where `${await f()}` was meant) printed "[object Object]":
+ * it throws instead, at the reader's line, as Rust refuses to format a future. console.log(future) is not affected.
+ */
+function notAValue(): never {
+  throw new TypeError(NOT_A_VALUE_MESSAGE);
+}
+
+/** The same `then` on a future class's prototype, and a refusal to be turned into a string or a number. */
 export function refuseThen(future: abstract new (...args: never[]) => Future<unknown>): void {
   Object.defineProperty(future.prototype, 'then', THEN);
+  Object.defineProperty(future.prototype, Symbol.toPrimitive, { value: notAValue, configurable: true, writable: true });
 }
 
 /** Anything a task can await: a weft future, a native Promise (a leaf that wakes when it settles), or an `async` function's result. */

@@ -58,6 +58,24 @@ it("a check that explains a run's panic itself (failEnded) is explained once too
   }
 });
 
+it('a panic whose message names a different thread in each check (more threads for bigger inputs) is explained once', { timeout: 240_000 }, async () => {
+  // fix-the-hang with the wrong Sender dropped: "use of moved value countTx: this Sender was moved into thread 4"
+  // under one check and "… thread 7" under the next, which then said the whole message again.
+  const { readFileSync } = await import('node:fs');
+  const starter = readFileSync(new URL('../../../exercises/04-channels/02-fix-the-hang/starter.ts', import.meta.url), 'utf8');
+  const wrongDrop = starter
+    .replace('import { mpsc } from "weft/sync";', 'import { mpsc, drop } from "weft/sync";')
+    .replace('  let total = 0;', '  drop(countTx);\n  let total = 0;');
+  const { result } = await gradeExercise('fix-the-hang', wrongDrop);
+  const lines = summary(result);
+  const [first, ...rest] = result.checks;
+  expect(first!.message, lines.join('\n')).toMatch(/use of moved value `countTx`/);
+  for (const check of rest) {
+    expect(check.status, lines.join('\n')).toBe('failed');
+    expect(check.message, lines.join('\n')).not.toMatch(/use of moved value/);
+  }
+});
+
 it('grading until the first failure runs no check after it (the tests grade starters so)', { timeout: 240_000 }, async () => {
   const { result } = await gradeExercise('two-producers', source, undefined, true);
   expect(result.checks.length).toBeGreaterThan(2);

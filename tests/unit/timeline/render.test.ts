@@ -184,6 +184,15 @@ describe('tasks', () => {
 describe('rendering', () => {
   const model = buildTimeline({ events: cutAtDeadlock(lockOrder, deadlockErrors), console: [{ thread: 'main', threadId: 1, text: '<b>&', time: 6, line: 18 }], virtual: true });
 
+  it("starts the axis's first label at the plot's left edge, not under the lane names (a replay's timeline read 'ep 0')", () => {
+    const svg = renderTimelineSvg(model);
+    const ticks = [...svg.matchAll(/<text x="([\d.]+)" y="[\d.]+" text-anchor="(\w+)" class="tl-tick">([^<]*)<\/text>/g)].map((m) => ({ x: Number(m[1]), anchor: m[2], label: m[3] }));
+    expect(ticks[0]).toMatchObject({ label: 'step 0', anchor: 'start' });
+    // The lane names' background ends at x = 104: the label begins right of it.
+    expect(ticks[0]!.x).toBeGreaterThanOrEqual(104);
+    expect(ticks.slice(1).every((t) => t.anchor === 'middle')).toBe(true);
+  });
+
   it('draws SVG whose marks name their event and line, with exactly one in the tab order', () => {
     const svg = renderTimelineSvg(model);
     expect(svg.startsWith('<svg')).toBe(true);
@@ -222,6 +231,22 @@ describe('wait-for graph', () => {
       'thread 2 waits at line 13 for lock A, held by main (locked at line 16); main waits at line 19 for lock B, held by thread 2 (locked at line 11). The cycle: thread 2 → main → thread 2.',
     );
     expect(graph.edges.every((e) => e.inCycle)).toBe(true);
+  });
+
+  it('fits a narrow room: on a phone every thread and lock of the graph is inside the drawing', () => {
+    // A 640 px drawing in a 350 px example showed main and the two locks' left halves; thread 2 was out of sight.
+    const svg = renderWaitForSvg(waitForGraph(cutAtDeadlock(lockOrder, deadlockErrors)), new Map(), 350);
+    const width = Number(/viewBox="0 0 (\d+)/.exec(svg)![1]);
+    expect(width).toBeLessThanOrEqual(350);
+    const spans = [
+      ...[...svg.matchAll(/<ellipse cx="([\d.-]+)"[^>]* rx="(\d+)"/g)].map((m) => [Number(m[1]) - Number(m[2]), Number(m[1]) + Number(m[2])]),
+      ...[...svg.matchAll(/<rect x="([\d.-]+)"[^>]* width="(\d+)"[^>]*class="wf-object"/g)].map((m) => [Number(m[1]), Number(m[1]) + Number(m[2])]),
+    ];
+    expect(spans).toHaveLength(4);
+    for (const [left, right] of spans) {
+      expect(left).toBeGreaterThanOrEqual(0);
+      expect(right).toBeLessThanOrEqual(width);
+    }
   });
 
   it('makes each edge with a line a link to it, named for what it shows', () => {
@@ -291,5 +316,16 @@ describe('wait-for graph', () => {
       block(2, 'par-worker-1', 3, 3, 0, 'par-idle'),
     ]);
     expect(describeWaitFor(more)).toBe('main waits at line 4 for condvar 1; thread 2 waits at line 7 for barrier 1; par-worker-1 waits for new work for the pool.');
+  });
+
+  it('a parked thread waits for an unpark, not to join itself (chapter 1, unpark deleted)', () => {
+    // park()'s wait object is the parked thread's own slot, as a join's is the joined thread's.
+    seq = 0;
+    const block = (time: number, thread: string, threadId: number, object: number, line: number, waitKind: string) => ({ ...ev(time, thread, threadId, 'block', object, line), waitKind });
+    const graph = waitForGraph([ev(0, 'main', 1, 'spawn', 2, 8), block(1, 'thread 2', 2, 2, 10, 'park'), block(2, 'main', 1, 2, 18, 'join')]);
+    expect(describeWaitFor(graph)).toBe('thread 2 waits at line 10 for an unpark; main waits at line 18 to join thread 2.');
+    expect(graph.cycle).toEqual([]);
+    expect(graph.edges.some((e) => e.from === e.to)).toBe(false);
+    expect(renderWaitForSvg(graph)).not.toContain('NaN');
   });
 });

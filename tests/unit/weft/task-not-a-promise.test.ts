@@ -49,6 +49,31 @@ async function main() {
     });
   }
 
+  for (const [label, expression] of [
+    ['a template string', '`got ${page}`'],
+    ['+', "page + '!'"],
+    ['String()', 'String(page)'],
+  ] as const) {
+    it(`an async function's result never awaited, through ${label}, fails at that line saying to await it`, async () => {
+      // It printed "got [object Object]" (chapter 5's fetchPage with its await forgotten); Rust refuses to format a future.
+      const result = await run(`
+async function fetchPage(name: string): Promise<string> {
+  await sleep(10);
+  return name;
+}
+async function main() {
+  const page = fetchPage("a");
+  console.log(${expression});
+  console.log("after");
+}`);
+      expect(result.outcome.status).toBe('panic');
+      expect(result.lines).toEqual([]);
+      expect(result.errors[0]!.message).toContain('a weft future is not its value');
+      expect(result.errors[0]!.message).toContain('Write `await` before the call');
+      expect(result.errors[0]!.location?.line).toBe(lineOf(result.source, `console.log(${expression})`));
+    });
+  }
+
   it('one future awaited by two tasks fails in the second, naming the first (Rust: use of moved value)', async () => {
     const result = await run(`
 async function slow() { await sleep(50); return 1; }

@@ -217,9 +217,22 @@ describe('stopping runs', () => {
     expect(run.outcome.status).toBe('timeout');
   });
 
-  it('the time limit stops a busy loop in a spawned thread joined by main', async () => {
-    const run = await runProgram(program(`spawn(() => { while (true) {} }).join();`), { timeoutMs: 500 });
+  it('the time limit stops a busy loop in a spawned thread joined by main, and says which thread looped and where main waited', async () => {
+    const source = program(`spawn(() => { while (true) {} }).join();`);
+    const run = await runProgram(source, { timeoutMs: 500 });
     expect(run.outcome.status).toBe('timeout');
+    // The run used to end with the time limit's sentence alone: nothing said which thread spun or where main was.
+    expect(run.errors.map((e) => [e.thread, e.message, e.location?.line])).toEqual([
+      ['main', "'main' was still waiting to join thread 2", lineOf(source, 'spawn(')],
+      ['thread 2', 'thread 2 was still running, not waiting for anything in weft: a loop that never ends, or work that needs more time', undefined],
+    ]);
+  });
+
+  it('at the time limit, a run of many threads names the first few and counts the rest', async () => {
+    const run = await runProgram(program(`const hs = []; for (let i = 0; i < 12; i++) hs.push(spawn(() => { while (true) {} })); for (const h of hs) h.join();`), { timeoutMs: 1500 });
+    expect(run.outcome.status).toBe('timeout');
+    expect(run.errors).toHaveLength(8);
+    expect(run.errors[7]!.message).toBe('and 6 more threads were still running or waiting');
   });
 
   it('the next run after a stopped one works', async () => {

@@ -42,6 +42,30 @@ describe('the trace', () => {
     }
   });
 
+  it("names the line where a `using` guard's block ends as its unlock's, in the function that holds it", async () => {
+    // The unlock ran in code the compiler put before the block's closing brace, which mapped to nothing: the trace
+    // named the caller's line (a check told a reader of bank-transfers to look at runBank's call, in code not to change).
+    const source = program(
+      `
+  const m = new Mutex(0);
+  bump(m);
+  using g2 = m.lock();
+  g2.value += 1;`,
+      `
+function bump(m: Mutex<number>) {
+  {
+    using g = m.lock();
+    g.value += 1;
+  } // bump's block ends
+  console.log("after");
+}`,
+    );
+    const run = await runProgram(source, { trace: true });
+    expect(run.errors).toEqual([]);
+    const unlocks = run.outcome.trace!.events.filter((e) => e.kind === 'unlock').map((e) => e.line);
+    expect(unlocks).toEqual([lineOf(source, "} // bump's block ends"), source.trimEnd().split('\n').length]);
+  });
+
   it('is off unless asked for', async () => {
     const run = await runProgram(SOURCE);
     expect(run.outcome.trace).toBeUndefined();
