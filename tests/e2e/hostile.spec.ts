@@ -105,7 +105,9 @@ async function limitTo(ex: ExampleOnPage, ms: number): Promise<void> {
 async function runHostile(page: Page, ex: ExampleOnPage, code: string, probes = 3): Promise<void> {
   await replaceCode(page, ex, code);
   await ex.run.click();
-  await expect(ex.stop).toBeEnabled();
+  // Running (Stop enabled), or already over: a program that panics at once ends ~150 ms after the click, which a
+  // check for Stop alone could miss on a busy machine.
+  await expect.poll(async () => (await ex.stop.isEnabled()) || (await status(ex).count()) > 0).toBe(true);
   for (let i = 0; i < probes; i++) {
     await answersClick(page);
     await page.waitForTimeout(300);
