@@ -145,16 +145,27 @@ export function findLocalDrops(program: Program, analysis: ScopeAnalysis): Local
     return property.type === 'Identifier' && CHANNEL_MAKERS.has(property.name) && isImport(object, mpscNames);
   };
 
-  /** Bindings that hold an Arc made in their declaration: `new Arc(…)`, or a `clone()` of such a binding (declared before it). */
-  const arcs = new Set<Binding>();
-  const makesArc = (init: AnyNode | null | undefined): boolean => {
-    if (init?.type === 'NewExpression') return isImport(init.callee, arcNames);
+  /** `x.clone()` of a binding `x` in `of` (declared before it: the sets are filled in source order, below). */
+  const clonesOneOf = (init: AnyNode | null | undefined, of: Set<Binding>): boolean => {
     if (init?.type !== 'CallExpression' || init.arguments.length !== 0 || init.callee.type !== 'MemberExpression' || init.callee.computed) return false;
     const { object, property } = init.callee;
     if (object.type !== 'Identifier' || property.type !== 'Identifier' || property.name !== 'clone') return false;
     const binding = referenceAt.get(object)?.binding;
-    return binding !== undefined && binding !== null && arcs.has(binding);
+    return binding !== undefined && binding !== null && of.has(binding);
   };
+
+  /** Whether `use` is in the block's own function, not in a closure (which may move it into a thread, or outlive the block). */
+  const inBlocksFunction = (use: AnyNode, block: AnyNode): boolean => {
+    for (let at: AnyNode | undefined = use; at !== undefined && at !== block; at = parents.get(at)) {
+      if (FUNCTION_LIKE.has(at.type)) return false;
+    }
+    return true;
+  };
+
+  /** Bindings that hold an Arc made in their declaration: `new Arc(…)`, or a `clone()` of such a binding. */
+  const arcs = new Set<Binding>();
+  const makesArc = (init: AnyNode | null | undefined): boolean =>
+    init?.type === 'NewExpression' ? isImport(init.callee, arcNames) : clonesOneOf(init, arcs);
   if (arcNames.size > 0) {
     const declarators = (node: AnyNode): void => {
       if (node.type === 'VariableDeclarator' && node.id.type === 'Identifier' && makesArc(node.init)) {
@@ -184,27 +195,16 @@ export function findLocalDrops(program: Program, analysis: ScopeAnalysis): Local
       if (!isImport(object, arcNames) || property.type !== 'Identifier' || !ARC_BORROWS.has(property.name)) return false;
       use = parent;
     } else return false;
-    for (let at: AnyNode | undefined = use; at !== undefined && at !== block; at = parents.get(at)) {
-      if (FUNCTION_LIKE.has(at.type)) return false;
-    }
-    return true;
+    return inBlocksFunction(use, block);
   };
 
   /** Bindings that hold a channel end made in their declaration (the ends of `mpsc.channel()`, and clones of such an end). */
   const channelEnds = new Set<Binding>();
-  /** `end.clone()` of a binding in channelEnds (declared before it: found in source order, below). */
-  const clonesEnd = (init: AnyNode | null | undefined): boolean => {
-    if (init?.type !== 'CallExpression' || init.arguments.length !== 0 || init.callee.type !== 'MemberExpression' || init.callee.computed) return false;
-    const { object, property } = init.callee;
-    if (object.type !== 'Identifier' || property.type !== 'Identifier' || property.name !== 'clone') return false;
-    const binding = referenceAt.get(object)?.binding;
-    return binding !== undefined && binding !== null && channelEnds.has(binding);
-  };
 
   /** The channel ends a declarator declares: `[tx, rx] = mpsc.channel()`, `t = tx.clone()`. */
   const endsDeclared = (id: AnyNode, init: AnyNode | null | undefined): Identifier[] => {
     if (id.type === 'ArrayPattern' && makesChannel(init)) return id.elements.filter((e): e is Identifier => e?.type === 'Identifier');
-    if (id.type === 'Identifier' && clonesEnd(init)) return [id];
+    if (id.type === 'Identifier' && clonesOneOf(init, channelEnds)) return [id];
     return [];
   };
   if (mpscNames.size > 0) {
@@ -235,10 +235,7 @@ export function findLocalDrops(program: Program, analysis: ScopeAnalysis): Local
       const loop = parents.get(ref.id);
       if (loop?.type !== 'ForOfStatement' || loop.right !== ref.id) return false;
     }
-    for (let at: AnyNode | undefined = use; at !== undefined && at !== block; at = parents.get(at)) {
-      if (FUNCTION_LIKE.has(at.type)) return false;
-    }
-    return true;
+    return inBlocksFunction(use, block);
   };
 
   /** A use that cannot let the handle go: `name.method(…)`, in the block's own function. */
@@ -248,10 +245,7 @@ export function findLocalDrops(program: Program, analysis: ScopeAnalysis): Local
     if (member.property.type !== 'Identifier' || member.property.name === 'clone') return false;
     const call = parents.get(member);
     if (call?.type !== 'CallExpression' || call.callee !== member) return false;
-    for (let at: AnyNode | undefined = call; at !== undefined && at !== block; at = parents.get(at)) {
-      if (FUNCTION_LIKE.has(at.type)) return false;
-    }
-    return true;
+    return inBlocksFunction(call, block);
   };
 
   const dropped = (statement: AnyNode, block: AnyNode): string[] | undefined => {

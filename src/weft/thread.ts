@@ -70,12 +70,13 @@ export class ThreadId implements Encodable {
   }
   /** @internal The one ThreadId of thread `id` on this thread. */
   static of(id: number): ThreadId {
-    let threadId = ThreadId.#interned.get(id);
-    if (threadId === undefined) {
-      threadId = new ThreadId(id);
-      ThreadId.#interned.set(id, threadId);
-    }
-    return threadId;
+    const found = ThreadId.#interned.get(id);
+    if (found !== undefined) return found;
+    const made = new ThreadId(id);
+    // Frozen: the one object per id outlives the run in a reused worker, so nothing a program adds to it may reach the next run.
+    Object.freeze(made);
+    ThreadId.#interned.set(id, made);
+    return made;
   }
   /**
    * The id as a number, 1 for main (Rust's `ThreadId::as_u64`, unstable
@@ -380,7 +381,6 @@ function claimJoin(threadId: number): boolean {
   return Atomics.compareExchange(i32, slot(threadId, S.joined), 0, 1) === 0;
 }
 
-/** Waits for thread `threadId` to end and takes its result; a panic is thrown as ThreadPanic. */
 /**
  * @internal Waits, without joining, until thread `threadId` has ended (its result stays for a join): Tokio's
  * runtime waiting for its spawn_blocking threads as it shuts down (task/blocking.ts). Returns at once if the
@@ -394,6 +394,7 @@ export function waitForThreadEnd(threadId: number): void {
   }
 }
 
+/** Waits for thread `threadId` to end and takes its result; a panic is thrown as ThreadPanic. */
 function joinThread(threadId: number): unknown {
   const { memory } = context();
   const i32 = memory.i32;

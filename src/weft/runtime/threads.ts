@@ -77,7 +77,6 @@ export interface PanicPayload {
 const MAX_MESSAGE_CHARS = 4_000;
 const MAX_NAME_CHARS = 200;
 
-
 /** V8's TypeError for a write to something frozen or sealed: a run's built-ins are (runner/worker/lockdown.ts). */
 const FROZEN_WRITE = /^Cannot (assign to read only property|add property|define property|redefine property)\b/;
 const FROZEN_NOTE = " (if it is one of JavaScript's built-ins, such as Array.prototype, Atomics or Object.prototype: those are read-only while a program runs in this book, as weft relies on them)";

@@ -3,6 +3,7 @@
  * opposed to weft handles (a Mutex, an atomic) and other class instances.
  */
 import { isEncodable, type Encodable } from '../runtime/handle.ts';
+import { className } from '../runtime/context.ts';
 
 /** A plain object or an array: data a value holds, not a handle or an instance of a class. */
 export function isPlainContainer(value: unknown): value is object {
@@ -76,7 +77,7 @@ export function rustClone<T>(value: T, api: string, depth = 0): T {
     for (const [key, item] of Object.entries(value)) copy[key] = rustClone(item, api, depth + 1);
     return copy as T;
   }
-  const name = (value as object).constructor?.name ?? 'object';
+  const name = className(value as object) ?? 'object';
   throw new TypeError(
     `${api} gives each receiver its own clone of a message (Rust requires \`T: Clone\`), and this ${name} has no clone() method: ` +
       `give class ${name} a clone() that returns a copy, or send plain data (objects, arrays, numbers, strings)`,

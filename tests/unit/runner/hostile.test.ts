@@ -760,3 +760,22 @@ function main() {
     await expectNextRunWorks();
   });
 });
+
+describe("a thread's ThreadId, one object per id that a reused worker keeps", () => {
+  it('refuses what a program adds to it, so the next run on the same worker never sees it', async () => {
+    // Before: `(current().id() as any).mark = 1` succeeded, and the next run's ThreadId(1), the same object, had `mark`.
+    const marked = await run(`import { current } from "weft/thread";
+function main() {
+  (current().id() as any).mark = "left by the last run";
+}
+`);
+    expect(marked.outcome.status).toBe('panic');
+    expect(marked.errors[0]!.message).toContain('Cannot add property mark');
+    const next = await run(`import { current } from "weft/thread";
+function main() {
+  console.log(String((current().id() as any).mark), current().id() === current().id());
+}
+`);
+    expect(next.lines).toEqual(['undefined true']);
+  });
+});
