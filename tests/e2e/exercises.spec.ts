@@ -358,6 +358,39 @@ test('a program that does not compile: the checks say so in the learner\'s terms
   await expect(ex.editor).toHaveClass(/\bfocused\b/);
 });
 
+test('a Check or Run of code the editor marks with a type error says so first, with its line; the same code without one does not', async ({ page }) => {
+  // `let sum: number = "0"` makes every sum a string ("0123"): the checks fail on the values, and nothing said why
+  // but a squiggle. Rust would not compile it; the results now say so first.
+  const ex = exercise(page, JOIN);
+  await page.goto(chapterOf(ex.info));
+  const lines = ex.info.solution.split('\n');
+  const line = lines.findIndex((l) => l.includes('let sum = 0;')) + 1;
+  expect(line).toBeGreaterThan(0);
+  lines[line - 1] = lines[line - 1]!.replace('let sum = 0;', 'let sum: number = "0";');
+  await enterCode(page, ex, lines.join('\n'));
+  await expect.poll(() => errorMarkerLines(ex), { timeout: 30_000 }).toEqual([line]);
+  await ex.check.click();
+  expect(await finishedCheck(ex)).not.toContain('Solved');
+  const note = ex.results.locator('.weft-results__types');
+  await expect(note).toContainText(`TypeScript marks an error in this code: line ${line}: Type 'string' is not assignable to type 'number'. Rust would not compile such a program; the checks run it anyway`);
+  await note.getByRole('button', { name: `Show line ${line}` }).click();
+  await expect(ex.editor).toHaveClass(/\bfocused\b/);
+  // Run says it too, above what the program printed.
+  await ex.run.click();
+  const output = ex.root.getByRole('log', { name: 'Output' });
+  await expect(output.locator('.weft-log__status')).toContainText('Finished', { timeout: 60_000 });
+  await expect(output.locator('.weft-log__types')).toContainText(`line ${line}: Type 'string' is not assignable to type 'number'`);
+
+  await enterCode(page, ex, ex.info.solution);
+  await expect.poll(() => errorMarkerLines(ex), { timeout: 30_000 }).toEqual([]);
+  await ex.check.click();
+  expect(await finishedCheck(ex)).toContain('Solved');
+  await expect(note).toHaveCount(0);
+  await ex.run.click();
+  await expect(output.locator('.weft-log__status')).toContainText('Finished', { timeout: 60_000 });
+  await expect(output.locator('.weft-log__types')).toHaveCount(0);
+});
+
 test("a test bench edited to hand the checks what they look for fails every check, saying so at the bench's line", async ({ page, pageErrors }) => {
   const ex = exercise(page, 'graceful-shutdown');
   await page.goto(chapterOf(ex.info));

@@ -7,6 +7,7 @@
  */
 import type { CheckResult, GradeResult } from '../../exercises/grade.ts';
 import type { SourceLocation } from '../../runner/events.ts';
+import { typeErrorNote } from '../run/output-log.ts';
 
 export interface CheckResultsActions {
   replay(seed: number, check: CheckResult): void;
@@ -80,6 +81,21 @@ export class CheckResults {
     this.#summary?.replaceChildren(text);
     this.#summary?.classList.toggle('weft-results__summary--passed', result.passed);
     this.#region.setAttribute('aria-busy', 'false');
+  }
+
+  /**
+   * The type errors the editor marks in the code being checked (TypeScript's squiggles), said under the summary with
+   * a button to the first: a check that fails on NaN or "x.toUpperCase is not a function" may fail because of one.
+   */
+  typeErrors(errors: readonly { line: number; column?: number; message: string }[]): void {
+    const text = typeErrorNote(errors, 'the checks run it anyway, so what they report may come from it');
+    if (text === undefined) return;
+    const note = element('div', 'weft-results__types');
+    note.append(element('p', 'weft-results__types-text', text));
+    const first = errors[0]!;
+    const location = { line: first.line, column: first.column ?? 1 };
+    note.append(button(`Show line ${first.line}`, 'weft-results__line', () => this.#actions.reveal(location)));
+    this.#summary?.after(note);
   }
 
   /** After a pass: a link to the next exercise the reader has not solved. */

@@ -258,6 +258,7 @@ class WeftExercise extends HTMLElement {
     const source = editor?.getValue() ?? this.#code();
     this.#saveNow();
     this.#checkedSource = source;
+    this.#results.typeErrors(editor?.typeErrors?.() ?? []);
     void this.#record((p) => withAttempt(p, Date.now()));
     let handle: GradeHandle;
     try {
@@ -367,6 +368,9 @@ class WeftExercise extends HTMLElement {
     panel.hidden = false;
     this.#replayLog.clear();
     this.#replayLog.show();
+    // The editor's type errors are of the code it holds: said when that is the code about to run.
+    const editor = this.#editor.current;
+    if (editor !== undefined && editor.getValue() === source) this.#replayLog.typeErrors(editor.typeErrors?.() ?? []);
     this.#timeline.reset(false, evidence);
     this.#setBusy('replaying');
     const markers: EditorMarker[] = [];

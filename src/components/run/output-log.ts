@@ -17,6 +17,27 @@ const THREAD_COLOURS = 8;
 
 type Line = () => HTMLElement;
 
+/** An error TypeScript marks in the editor (a red squiggle), 1-based. */
+interface MarkedError {
+  line: number;
+  column?: number;
+  message: string;
+}
+
+/**
+ * What the page says of the type errors in the code it is about to run or check (undefined when there are none): the
+ * first with its line, how many more, and that Rust would not compile the program; `then` says what happens anyway.
+ */
+export function typeErrorNote(errors: readonly MarkedError[], then: string): string | undefined {
+  if (errors.length === 0) return undefined;
+  const first = errors[0]!;
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+  return (
+    `TypeScript marks ${errors.length === 1 ? 'an error' : `${errors.length} errors`} in this code: line ${first.line}: ${first.message.split('\n')[0]!.replace(/\.$/, '')}${more}. ` +
+    `Rust would not compile such a program; ${then}.`
+  );
+}
+
 export class OutputLog {
   readonly #panel: HTMLElement;
   readonly #onLocation: (location: SourceLocation) => void;
@@ -79,15 +100,12 @@ export class OutputLog {
    * Before a run: the type errors the editor marks (TypeScript's squiggles), which Rust would refuse to compile and
    * weft runs anyway. A reader who ran past them saw NaN or "x.toUpperCase is not a function" with no word of them.
    */
-  typeErrors(errors: readonly { line: number; message: string }[]): void {
-    if (errors.length === 0) return;
-    const first = errors[0]!;
-    const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+  typeErrors(errors: readonly MarkedError[]): void {
+    const text = typeErrorNote(errors, 'weft runs it anyway, so what follows may go wrong because of it');
+    if (text === undefined) return;
     this.#push(() => {
       const line = lineElement('weft-log__types');
-      line.textContent =
-        `TypeScript marks ${errors.length === 1 ? 'an error' : `${errors.length} errors`} in this code: line ${first.line}: ${first.message.split('\n')[0]!.replace(/\.$/, '')}${more}. ` +
-        'Rust would not compile such a program; weft runs it anyway, so what follows may go wrong because of it.';
+      line.textContent = text;
       return line;
     });
   }
