@@ -59,6 +59,37 @@ describe('weft CLI', () => {
     expect(weft(['list'], learn).stdout).toMatch(/solved\s+shared-counter/);
   });
 
+  it('check and run say which type errors TypeScript marks, at the file\'s line and column; the solution gets no such note', { timeout: 240_000 }, () => {
+    // `let sum: number = "0"` sums "0123": the checks fail on the values, and only TypeScript can say why.
+    const learn = learnDir();
+    const exercise = getExercise('join-results');
+    const lines = exercise.solution.split('\n');
+    const line = lines.findIndex((l) => l.includes('let sum = 0;')) + 1;
+    const column = lines[line - 1]!.indexOf('sum') + 1;
+    lines[line - 1] = lines[line - 1]!.replace('let sum = 0;', 'let sum: number = "0";');
+    const file = join(learn, 'typed.ts');
+    writeFileSync(file, lines.join('\n'));
+    const checked = weft(['check', 'join-results', '--file', file], learn);
+    expect(checked.code).toBe(1);
+    const note = checked.stdout.split('\n');
+    const at = note.findIndex((l) => l.startsWith('TypeScript marks an error in this code. Rust would not compile such a program'));
+    expect(at, checked.stdout).toBeGreaterThan(0);
+    expect(note[at + 1]).toBe(`  ${file}:${line}:${column}: Type 'string' is not assignable to type 'number'.`);
+    // Said before the verdict, after the checks.
+    expect(note[at + 2]).toMatch(/^\d+ of 5 checks passed/);
+
+    const ran = weft(['run', file], learn);
+    expect(ran.code).toBe(0);
+    expect(ran.stderr).toContain(`TypeScript marks an error in this code. Rust would not compile such a program; weft ran it anyway`);
+    expect(ran.stderr).toContain(`  ${file}:${line}:${column}: Type 'string' is not assignable to type 'number'.`);
+
+    writeFileSync(file, exercise.solution);
+    const clean = weft(['check', 'join-results', '--file', file], learn);
+    expect(clean.code, clean.stdout).toBe(0);
+    expect(clean.stdout).not.toContain('TypeScript marks');
+    expect(weft(['run', file], learn).stderr).toBe('');
+  });
+
   it('check --file names the failing seed, and run --seed replays exactly that run', { timeout: 240_000 }, () => {
     const learn = learnDir();
     const exercise = getExercise('shared-counter');

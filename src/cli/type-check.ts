@@ -1,0 +1,131 @@
+/**
+ * TypeScript's errors in a reader's file, for the CLI's `run` and `check`:
+ * the page says which errors its editor marks before it runs or checks code
+ * (components/run/output-log.ts typeErrorNote), and a reader at a terminal
+ * gets the same word, since the compile step only strips types and runs
+ * what Rust would refuse to compile (`let sum: number = "0"` sums "0123").
+ *
+ * The project's own TypeScript (the native compiler, well under a second
+ * for a file) checks the file alone, with the editor's options
+ * (components/editor/editor-typescript.ts) and `weft/*` resolved to the
+ * declarations the editor registers (integrations/weft-declarations.ts;
+ * against weft's sources, whose private members make its classes nominal,
+ * chapter 2's `transfer(a: Mutex<number>)` called with an Arc was an
+ * error), through a tsconfig written to a temporary folder. The
+ * declarations are emitted once per version of weft's sources, in a process
+ * of their own (emit-declarations.ts, seconds), into node_modules/.cache.
+ * Without TypeScript installed, or when either step fails, there is nothing
+ * to say.
+ */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+const CACHE = join(ROOT, 'node_modules', '.cache', 'weft-declarations');
+const EMITTER = fileURLToPath(new URL('emit-declarations.ts', import.meta.url));
+
+/** Runs `args` with this Node; resolves to its exit error (null when it succeeded) and stdout. */
+function node(args: string[], cwd: string): Promise<{ error: (Error & { code?: unknown }) | null; stdout: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, args, { cwd, timeout: 120_000, maxBuffer: 8 << 20 }, (error, stdout) => done({ error, stdout }));
+  });
+}
+
+/** The folder of weft's declarations for the sources as they are now, emitted first if need be; undefined if that failed. */
+async function declarations(): Promise<string | undefined> {
+  const hash = createHash('sha256');
+  // The files weft-declarations.ts reads (readWeftSources), without loading the compiler it needs to emit them.
+  const weft = join(ROOT, 'src', 'weft');
+  for (const file of (readdirSync(weft, { recursive: true }) as string[]).sort()) {
+    if (file.endsWith('.ts')) hash.update(file).update('\0').update(readFileSync(join(weft, file))).update('\0');
+  }
+  for (const file of ['../integrations/weft-declarations.ts', '../components/editor/editor-typescript.ts']) hash.update(readFileSync(new URL(file, import.meta.url)));
+  const dir = join(CACHE, hash.digest('hex').slice(0, 16));
+  if (existsSync(dir)) return dir;
+  mkdirSync(CACHE, { recursive: true });
+  await node([EMITTER, dir], ROOT);
+  return existsSync(dir) ? dir : undefined;
+}
+
+export interface TypeErrorAt {
+  line: number;
+  column: number;
+  /** TypeScript's message, its first line ("Type 'string' is not assignable to type 'number'."). */
+  message: string;
+}
+
+/** The compiler options of the page's editor, as tsconfig spells them. */
+function config(files: readonly string[], weft: string): object {
+  return {
+    compilerOptions: {
+      target: 'ESNext',
+      module: 'ESNext',
+      moduleResolution: 'Bundler',
+      moduleDetection: 'force',
+      lib: ['ESNext', 'DOM'],
+      strict: true,
+      noEmit: true,
+      allowImportingTsExtensions: true,
+      verbatimModuleSyntax: true,
+      skipLibCheck: true,
+      types: [],
+      paths: { 'weft/*': [join(weft, '*')] },
+    },
+    files,
+  };
+}
+
+/**
+ * `file(12,5): error TS2322: Type …` lines of tsc's plain output (paths relative to `from`), by file, for `files`
+ * only: weft's own sources are not the reader's.
+ */
+export function parseTscOutput(output: string, from: string, files: readonly string[]): Map<string, TypeErrorAt[]> {
+  const byFile = new Map<string, TypeErrorAt[]>(files.map((file) => [file, []]));
+  for (const text of output.split('\n')) {
+    const match = /^(.+)\((\d+),(\d+)\): error TS\d+: (.*)$/.exec(text.trimEnd());
+    if (match === null) continue;
+    byFile.get(resolve(from, match[1]!))?.push({ line: Number(match[2]), column: Number(match[3]), message: match[4]! });
+  }
+  return byFile;
+}
+
+/** The errors TypeScript finds in `file`, or undefined when it could not look (no TypeScript, or it failed to start). */
+export async function typeErrorsIn(file: string): Promise<TypeErrorAt[] | undefined> {
+  const path = resolve(file);
+  return (await typeErrorsInFiles([path]))?.get(path);
+}
+
+/** typeErrorsIn for several files in one run of the compiler (each its own module), by resolved path. */
+export async function typeErrorsInFiles(files: readonly string[]): Promise<Map<string, TypeErrorAt[]> | undefined> {
+  const paths = files.map((file) => resolve(file));
+  if (!existsSync(TSC)) return undefined;
+  const weft = await declarations();
+  if (weft === undefined) return undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'weft-types-'));
+  try {
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(config(paths, weft)));
+    // tsc reports from the config's folder: file paths come back relative to it.
+    const { error, stdout } = await node([TSC, '--noEmit', '--pretty', 'false', '-p', join(dir, 'tsconfig.json')], dir);
+    // Exit code 1 or 2 is "errors found"; anything else (killed, not started) says nothing about the files.
+    if (error && error.code !== 1 && error.code !== 2) return undefined;
+    return parseTscOutput(stdout, dir, paths);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** What the CLI prints of them: the note the page shows, with each error at `file:line:column` (at most `max`). */
+export function describeTypeErrors(errors: readonly TypeErrorAt[], shownFile: string, then: string, max = 5): string[] {
+  if (errors.length === 0) return [];
+  const lines = [
+    `TypeScript marks ${errors.length === 1 ? 'an error' : `${errors.length} errors`} in this code. Rust would not compile such a program; ${then}.`,
+    ...errors.slice(0, max).map((e) => `  ${shownFile}:${e.line}:${e.column}: ${e.message}`),
+  ];
+  if (errors.length > max) lines.push(`  (and ${errors.length - max} more)`);
+  return lines;
+}
