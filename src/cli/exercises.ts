@@ -21,7 +21,7 @@ import { buildWorkerBundle } from '../runner/node-worker-bundle.ts';
 import { startGrade, type CheckResult, type GradeResult } from '../exercises/node-grade.ts';
 import { continueWith, emptyProgress, mergeProgress, statusOf, withAttempt, withHintsShown, withResult, type Draft, type ExerciseProgress } from '../progress/schema.ts';
 import { ImportError, parseExportFile, toExportFile } from '../progress/export-file.ts';
-import { describeTypeErrors, typeErrorsIn } from './type-check.ts';
+import { describeTypeErrors, typeErrorsIn, writeEditorConfig } from './type-check.ts';
 
 /** The project's root: where `exercises/` and `learn/` live. */
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -111,6 +111,7 @@ function ensureWorkingCopy(exercise: ExerciseInfo, out: (line: string) => void):
   if (!existsSync(file)) {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, exercise.starter);
+    writeEditorConfig(learnDir());
     out(`Created ${shown(file)} from the starter: edit it, then check it again.`);
   }
   return file;
@@ -281,6 +282,7 @@ export function importCommand(file: string, out: (line: string) => void): number
     if (existsSync(copy) && statSync(copy).mtimeMs >= draft.savedAt) continue;
     mkdirSync(dirname(copy), { recursive: true });
     writeFileSync(copy, draft.source);
+    writeEditorConfig(learnDir());
     written++;
   }
   out(`Imported ${shown(resolve(file))}: ${snapshot.exercises.length} exercises' progress, ${written} working ${written === 1 ? 'copy' : 'copies'} updated.`);

@@ -59,25 +59,40 @@ export interface TypeErrorAt {
   message: string;
 }
 
-/** The compiler options of the page's editor, as tsconfig spells them. */
-function config(files: readonly string[], weft: string): object {
+/** The compiler options of the page's editor (components/editor/editor-typescript.ts), as tsconfig spells them; `weft/*` at `weft`. */
+function editorOptions(weft: string): object {
   return {
-    compilerOptions: {
-      target: 'ESNext',
-      module: 'ESNext',
-      moduleResolution: 'Bundler',
-      moduleDetection: 'force',
-      lib: ['ESNext', 'DOM'],
-      strict: true,
-      noEmit: true,
-      allowImportingTsExtensions: true,
-      verbatimModuleSyntax: true,
-      skipLibCheck: true,
-      types: [],
-      paths: { 'weft/*': [join(weft, '*')] },
-    },
-    files,
+    target: 'ESNext',
+    module: 'ESNext',
+    moduleResolution: 'Bundler',
+    moduleDetection: 'force',
+    lib: ['ESNext', 'DOM'],
+    strict: true,
+    noEmit: true,
+    allowImportingTsExtensions: true,
+    verbatimModuleSyntax: true,
+    skipLibCheck: true,
+    types: [],
+    paths: { 'weft/*': [weft] },
   };
+}
+
+function config(files: readonly string[], weft: string): object {
+  return { compilerOptions: editorOptions(join(weft, '*')), files };
+}
+
+/**
+ * `learn/tsconfig.json`, written with the first working copy (when there is none): the learner's own editor then
+ * resolves `weft/thread` and checks their files with the page's options, where it had no module and every weft
+ * value was `any`. It points at weft's sources, which stay where they are (the declarations' folder changes with
+ * them); a class's private members then show in hovers, and an `Arc<Mutex<T>>` passed where a `Mutex<T>` is taken
+ * is marked, which `check` and `run` (declarations) do not mark.
+ */
+export function writeEditorConfig(learn: string): void {
+  const file = join(learn, 'tsconfig.json');
+  if (existsSync(file)) return;
+  const text = JSON.stringify({ compilerOptions: editorOptions(join(ROOT, 'src', 'weft', '*.ts')), include: ['**/*.ts'] }, null, 2);
+  writeFileSync(file, `// Written by \`npm run weft\`: your editor checks these files as the book's page does. Yours to change.\n${text}\n`);
 }
 
 /**

@@ -3,9 +3,10 @@
  * `hint`, `list` and `watch`, each a real process, in a learner's tree of
  * their own (WEFT_LEARN_DIR).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { getExercise, listExercises } from '../../../src/exercises/catalog.ts';
 import { CLI, runCli } from '../support/cli.ts';
@@ -48,6 +49,10 @@ describe('weft CLI', () => {
     const copy = join(learn, '01-threads', '02-shared-counter.ts');
     expect(first.stdout).toContain('Created');
     expect(readFileSync(copy, 'utf8')).toBe(exercise.starter);
+    // Beside it, a tsconfig.json with which the learner's own editor resolves weft and checks as the page does.
+    const tsc = spawnSync(process.execPath, [fileURLToPath(new URL('../../../node_modules/typescript/bin/tsc', import.meta.url)), '-p', join(learn, 'tsconfig.json'), '--pretty', 'false'], { encoding: 'utf8' });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.status).toBe(0);
     expect(first.code).toBe(1);
     for (const check of exercise.checks) expect(first.stdout).toContain(check.title);
     expect(first.stdout).toMatch(/✗ No increment is lost/);
