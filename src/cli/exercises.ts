@@ -21,7 +21,7 @@ import { buildWorkerBundle } from '../runner/node-worker-bundle.ts';
 import { startGrade, type CheckResult, type GradeResult } from '../exercises/node-grade.ts';
 import { continueWith, emptyProgress, mergeProgress, statusOf, withAttempt, withHintsShown, withResult, type Draft, type ExerciseProgress } from '../progress/schema.ts';
 import { ImportError, parseExportFile, toExportFile } from '../progress/export-file.ts';
-import { describeTypeErrors, typeErrorsIn, writeEditorConfig } from './type-check.ts';
+import { describeTypeErrors, typeCheckIsQuick, typeErrorsIn, writeEditorConfig } from './type-check.ts';
 
 /** The project's root: where `exercises/` and `learn/` live. */
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -173,13 +173,16 @@ async function grade(exercise: ExerciseInfo, file: string, out: (line: string) =
   out(bold(`Checking ${exercise.id}: ${exercise.title}`) + dim(` (${shown(file)})`));
   // A grading starts a worker per thread of each of its runs: one bundled file starts ~3x faster than the sources.
   useWorkerEntry(await buildWorkerBundle().catch(() => undefined));
-  // TypeScript looks at the file while the checks run (under a second); what it finds is said before the verdict.
-  const types = typeErrorsIn(file).catch(() => undefined);
+  // TypeScript looks at the file while the checks run (under a second), or after them the first time (typeCheckIsQuick);
+  // what it finds is said before the verdict.
+  const typeCheck = () => typeErrorsIn(file).catch(() => undefined);
+  const types = typeCheckIsQuick() ? typeCheck() : undefined;
   const handle = startGrade(exercise.id, source, (event) => {
     if (event.kind === 'check-end') for (const line of describe(event.result, file)) out(line);
   });
   const result = await handle.done;
-  for (const line of describeTypeErrors((await types) ?? [], shown(file), 'the checks run it anyway, so what they report may come from it')) out(yellow(line));
+  if (types === undefined) out(dim('TypeScript is looking at your code (the first time after weft changed takes a few seconds)…'));
+  for (const line of describeTypeErrors((await (types ?? typeCheck())) ?? [], shown(file), 'the checks run it anyway, so what they report may come from it')) out(yellow(line));
   out(verdict(result));
   updateProgress(exercise.id, (p) => {
     const now = Date.now();

@@ -21,7 +21,7 @@ import { DEFAULT_TIMEOUT_MS, type RunEvent, type RunOptions } from '../runner/ev
 import { checkCommand, exportCommand, hintCommand, importCommand, listCommand, UsageError, watchCommand } from './exercises.ts';
 import { show } from '../exercises/checks-api.ts';
 import { inGuardedChild, runGuarded } from './guard.ts';
-import { describeTypeErrors, typeErrorsIn } from './type-check.ts';
+import { describeTypeErrors, typeCheckIsQuick, typeErrorsIn } from './type-check.ts';
 import type { ConsoleLine } from '../timeline/model.ts';
 import { standaloneHtml } from '../timeline/standalone.ts';
 import type { DeadlockEntry } from '../timeline/wait-for.ts';
@@ -111,10 +111,15 @@ async function run(file: string, options: RunOptions, labelThreads: boolean, tim
   };
   // --timeline asks for the trace without printing it (--trace prints it too).
   const printTrace = options.trace === true;
-  // TypeScript looks at the file while it runs; what it finds is said after the run, on stderr.
-  const types = typeErrorsIn(file).catch(() => undefined);
+  // TypeScript looks at the file while it runs (or after it, the first time: typeCheckIsQuick); what it finds is said
+  // after the run, on stderr.
+  const typeCheck = () => typeErrorsIn(file).catch(() => undefined);
+  const types = typeCheckIsQuick() ? typeCheck() : undefined;
   const outcome = await supervisor.startRun(source, timeline ? { ...options, trace: true, tracePolls: true } : options, onEvent).done;
-  for (const line of describeTypeErrors((await types) ?? [], file, 'weft ran it anyway, so what it did may have gone wrong because of it')) process.stderr.write(`${line}\n`);
+  if (types === undefined) process.stderr.write('weft: TypeScript is looking at the program (the first time after weft changed takes a few seconds)\n');
+  for (const line of describeTypeErrors((await (types ?? typeCheck())) ?? [], file, 'weft ran it anyway, so what it did may have gone wrong because of it')) {
+    process.stderr.write(`${line}\n`);
+  }
   if (timeline && outcome.trace) {
     const html = standaloneHtml({
       title: basename(file),

@@ -36,8 +36,8 @@ function node(args: string[], cwd: string): Promise<{ error: (Error & { code?: u
   });
 }
 
-/** The folder of weft's declarations for the sources as they are now, emitted first if need be; undefined if that failed. */
-async function declarations(): Promise<string | undefined> {
+/** Where weft's declarations for its sources as they are now are (or will be) emitted. */
+function declarationsDir(): string {
   const hash = createHash('sha256');
   // The files weft-declarations.ts reads (readWeftSources), without loading the compiler it needs to emit them.
   const weft = join(ROOT, 'src', 'weft');
@@ -45,7 +45,25 @@ async function declarations(): Promise<string | undefined> {
     if (file.endsWith('.ts')) hash.update(file).update('\0').update(readFileSync(join(weft, file))).update('\0');
   }
   for (const file of ['../integrations/weft-declarations.ts', '../components/editor/editor-typescript.ts']) hash.update(readFileSync(new URL(file, import.meta.url)));
-  const dir = join(CACHE, hash.digest('hex').slice(0, 16));
+  return join(CACHE, hash.digest('hex').slice(0, 16));
+}
+
+/**
+ * Whether a type check now would be quick: weft's declarations are emitted already. When they are not, the CLI
+ * checks types after the exercise's checks rather than beside them: emitting them keeps a core busy for seconds,
+ * which the checks' own runs would share on a small machine.
+ */
+export function typeCheckIsQuick(): boolean {
+  try {
+    return existsSync(declarationsDir());
+  } catch {
+    return false;
+  }
+}
+
+/** The folder of weft's declarations, emitted first if need be; undefined if that failed. */
+async function declarations(): Promise<string | undefined> {
+  const dir = declarationsDir();
   if (existsSync(dir)) return dir;
   mkdirSync(CACHE, { recursive: true });
   await node([EMITTER, dir], ROOT);
