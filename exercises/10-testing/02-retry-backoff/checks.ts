@@ -77,6 +77,12 @@ const clientDescription = ([failures, latencyMs]: Client) =>
   (failures === 0 ? 'a client whose first call works' : `a client whose first ${plural(failures, 'call')} fail${failures === 1 ? 's' : ''}`) +
   ` (each call takes ${latencyMs} ms)`;
 
+/** Why a client made no call, from how it ended: retry returned or threw before op's future ever ran. */
+const noCall = (outcome: { ok: boolean; text: string }) =>
+  outcome.ok
+    ? `retry ended with ${show(outcome.text)} without running op's future`
+    : `retry threw ${show(outcome.text)} before op's future ever ran`;
+
 const runClients = (t: CheckContext, plan: Plan, request: { seed?: number; trace?: boolean }) =>
   t.call('runClients', [plan.clients, plan.policy], request);
 
@@ -96,6 +102,7 @@ export default [
             `In weft, as in Rust, a future runs only when awaited: write return await op(), not return op()`,
         );
       }
+      if (made === 0) run.fail(`${who} made no call at all: ${noCall(outcome)}`);
       if (made !== want.lastCall) {
         run.fail(
           `${who} made ${plural(made, 'call')}; expected ${count(want.lastCall)}. ` +
@@ -130,6 +137,7 @@ export default [
         // The waits the program really made: from the end of one call to the start of the next.
         const waits = got.slice(1).map((at, n) => at - got[n]! - client[1]);
         const who = `${describe(plan.policy)}, ${clientDescription(client)}`;
+        if (got.length === 0) run.fail(`${who} made no call at all (it should call at ${show(want.calls)} ms): ${noCall(seen.outcomes[c]!)}`);
         if (got[k] === undefined) {
           run.fail(`${who} made only ${plural(got.length, 'call')}: it should call at ${show(want.calls)} ms`);
         }
@@ -155,7 +163,7 @@ export default [
     plan.clients.forEach((client, c) => {
       const got = seen.calls[c]!;
       const outcome = seen.outcomes[c]!;
-      if (got.length === 0) run.fail(`client ${c} never called the service`);
+      if (got.length === 0) run.fail(`client ${c} never called the service: ${noCall(outcome)}`);
       const lastEnd = got[got.length - 1]! + client[1];
       if (outcome.at === lastEnd) return;
       run.fail(
