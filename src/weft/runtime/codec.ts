@@ -80,7 +80,13 @@ export class NotSendError extends Error {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const fromCharCode = String.fromCharCode;
-const hasOwn = Object.hasOwn;
+/**
+ * Object.prototype.hasOwnProperty, taken before a program runs (it may replace it; Function.prototype, and so
+ * `call`, is frozen by then: runner/worker/lockdown.ts). Called as `hasOwnProperty.call(object, key)` on a for-in
+ * key, V8 answers it from the loop's own enum cache; `Object.hasOwn(object, key)` it calls for every key: ~30 ns
+ * a key, most of the loop over `{ id, name, ok }` (issue 15).
+ */
+const hasOwnProperty = Object.prototype.hasOwnProperty;
 /** Strings up to this many units take the ASCII fast path both ways, when they are ASCII. */
 const SHORT_STRING = 32;
 
@@ -113,6 +119,11 @@ class Writer {
   }
   /** What the root is called in a message: 'the value', or a captured variable's name. */
   root = 'the value';
+  /**
+   * Whether `path` is kept. It is not on the first pass: a value that cannot be sent is encoded again with it
+   * (withPath), so that the message says where; the steps were a sixth of an encode of `{ id, name, ok }` (issue 15).
+   */
+  tracking = false;
 
   reserve(n: number): void {
     if (this.length + n <= this.bytes.length) return;
@@ -197,7 +208,32 @@ function takeWriter(root: string): Writer {
   w.pathLength = 0;
   w.handles = null;
   w.root = root;
+  w.tracking = false;
   return w;
+}
+
+/**
+ * An error of the encoder's own (NotSendError, a moved buffer) from an encode's first pass, which keeps no path, made again by encoding `value` once more with its
+ * path kept: the same error, saying where in the value it is (`the value.items[2] is a function`). Any other error,
+ * or a second pass that does not fail (a getter that answers differently the second time), gives the first error.
+ */
+function withPath(error: unknown, value: unknown, root: string): unknown {
+  if (!saysWhere(error)) return error;
+  const w = new Writer();
+  w.root = root;
+  w.tracking = true;
+  try {
+    writeValue(w, value);
+  } catch (again) {
+    if (saysWhere(again)) return again;
+  }
+  return error;
+}
+
+/** The encoder's own errors, whose message names where in the value they are (pathText); not a getter's own throw. */
+const pathErrors = new WeakSet<object>();
+function saysWhere(error: unknown): boolean {
+  return error instanceof NotSendError || (typeof error === 'object' && error !== null && pathErrors.has(error));
 }
 
 function giveBack(w: Writer): void {
@@ -279,7 +315,7 @@ export function stageValue(value: unknown): Staged {
     writeValue(writer, value);
   } catch (error) {
     giveBack(writer);
-    throw error;
+    throw withPath(error, value, 'the value');
   }
   return writer;
 }
@@ -349,7 +385,8 @@ function writeCaptures(writer: Writer, captures: Record<string, unknown>, option
     writer.seenLength = 0;
     try {
       writeValue(writer, captures[key]);
-    } catch (error) {
+    } catch (first) {
+      const error = withPath(first, captures[key], `\`${key}\``);
       if (error instanceof NotSendError) {
         throw new NotSendError(`cannot move \`${key}\` into a thread: ${error.message}`);
       }
@@ -435,6 +472,7 @@ function movedBuffer(w: Writer, what: string): Error {
       `To keep the original, send or capture a copy (\`new ${what === 'ArrayBuffer' ? 'Uint8Array(buffer).slice().buffer' : `${what}(array)`}\`); for one array every thread reads, use sharedArray (weft/par)`,
   );
   error.name = 'MovedValueError';
+  pathErrors.add(error);
   return error;
 }
 
@@ -513,6 +551,7 @@ function writeValue(w: Writer, value: unknown): void {
       w.u32(object.length);
       for (let i = 0; i < object.length; i++) {
         if (!(i in object)) w.u8(T.hole);
+        else if (!w.tracking) writeValue(w, object[i]);
         else {
           w.step(P.index, i);
           writeValue(w, object[i]);
@@ -609,12 +648,15 @@ function writeValue(w: Writer, value: unknown): void {
     w.u32(0);
     let count = 0;
     for (const key in object) {
-      if (!hasOwn(object, key)) continue;
+      if (!hasOwnProperty.call(object, key)) continue;
       count++;
       w.string(key);
-      w.step(P.key, key);
-      writeValue(w, (object as Record<string, unknown>)[key]);
-      w.pathLength -= 2;
+      if (!w.tracking) writeValue(w, (object as Record<string, unknown>)[key]);
+      else {
+        w.step(P.key, key);
+        writeValue(w, (object as Record<string, unknown>)[key]);
+        w.pathLength -= 2;
+      }
     }
     w.view.setUint32(countAt, count, true);
   } finally {
