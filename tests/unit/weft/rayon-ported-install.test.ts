@@ -149,4 +149,52 @@ function main() {
       'mixed_fifo_lifo_order -3,0,-2,1,-1,2,3',
     ]);
   });
+
+  it('thread_pool/test.rs scope_lifo_order, scope_fifo_order, spawn_lifo_order, spawn_fifo_order (written as upstream: pool.scope and pool.spawn inside pool.install), nested_fifo_scopes', async () => {
+    const result = await ok(`
+import { mpsc, drop, AtomicUsize, Ordering } from "weft/sync";
+function scopeOrder(fifo: boolean): number[] {
+  const pool = new ThreadPoolBuilder().numThreads(1).build();
+  return pool.install(() => {
+    const vec = new Mutex<number[]>([]);
+    if (fifo) pool.scopeFifo((s) => { for (let i = 0; i < 10; i++) s.spawnFifo(() => { using g = vec.lock(); g.value.push(i); }); });
+    else pool.scope((s) => { for (let i = 0; i < 10; i++) s.spawn(() => { using g = vec.lock(); g.value.push(i); }); });
+    return vec.intoInner();
+  });
+}
+function spawnOrder(fifo: boolean): number[] {
+  const pool = new ThreadPoolBuilder().numThreads(1).build();
+  const [tx, rx] = mpsc.channel<number>();
+  pool.install(() => {
+    for (let i = 0; i < 10; i++) {
+      const t = tx.clone();
+      if (fifo) pool.spawnFifo(() => { t.send(i); });
+      else pool.spawn(() => { t.send(i); });
+    }
+  });
+  drop(tx);
+  return [...rx.iter()];
+}
+function nest(pools: ReturnType<ThreadPoolBuilder['build']>[], scopes: any[], counter: AtomicUsize) {
+  if (pools.length > 0) pools[0]!.scopeFifo((s) => nest(pools.slice(1), [...scopes, s], counter));
+  else for (const s of scopes) s.spawnFifo(() => { counter.fetchAdd(1, Ordering.Relaxed); });
+}
+function main() {
+  console.log("scope_lifo_order", scopeOrder(false).join(","));
+  console.log("scope_fifo_order", scopeOrder(true).join(","));
+  console.log("spawn_lifo_order", spawnOrder(false).join(","));
+  console.log("spawn_fifo_order", spawnOrder(true).join(","));
+  const pools = Array.from({ length: 10 }, () => new ThreadPoolBuilder().numThreads(1).build());
+  const counter = new AtomicUsize(0);
+  nest(pools, [], counter);
+  console.log("nested_fifo_scopes", counter.load(Ordering.SeqCst));
+}`);
+    expect(result.lines).toEqual([
+      'scope_lifo_order 9,8,7,6,5,4,3,2,1,0',
+      'scope_fifo_order 0,1,2,3,4,5,6,7,8,9',
+      'spawn_lifo_order 9,8,7,6,5,4,3,2,1,0',
+      'spawn_fifo_order 0,1,2,3,4,5,6,7,8,9',
+      'nested_fifo_scopes 10',
+    ]);
+  });
 });
