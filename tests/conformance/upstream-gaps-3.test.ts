@@ -113,3 +113,44 @@ async function main() {
     expect(result.errors.map((e) => e.message)).toEqual(["'main' was still running, not waiting for anything in weft: a loop that never ends, or work that needs more time"]);
   });
 });
+
+ported('rayon src/iter/test.rs: cmp, partial_cmp, eq, ne, lt, le, gt, ge (check_*_direct, check_*_to_seq, check_*_lengths)', {
+  imports: `import { range, parIter } from "weft/par";`,
+  cases: [
+    {
+      test: 'check_cmp_direct, check_cmp_to_seq, check_eq_direct, check_eq_to_seq, check_ne_direct',
+      body: `  console.log(range(0, 1024).cmp(range(0, 1024)), range(0, 1024).cmp(Array.from({ length: 1024 }, (_, i) => i)));
+  console.log(range(0, 1024).eq(range(0, 1024)), range(0, 1024).ne(range(1, 1025)));`,
+      expect: ['0 0', 'true true'],
+    },
+    {
+      test: 'check_cmp_lt_direct, check_cmp_gt_direct, check_lt_direct, check_le_equal_direct, check_le_less_direct, check_gt_direct, check_ge_equal_direct, check_ge_greater_direct',
+      body: `  console.log(range(0, 1024).cmp(range(1, 1024)), range(1, 1024).cmp(range(0, 1024)));
+  console.log(range(0, 1024).lt(range(1, 1024)), range(1, 1024).lt(range(0, 1024)), range(0, 1024).le(range(0, 1024)), range(0, 1024).le(range(1, 1024)));
+  console.log(range(1, 1024).gt(range(0, 1024)), range(0, 1024).gt(range(1, 1024)), range(0, 1024).ge(range(0, 1024)), range(1, 1024).ge(range(0, 1024)));`,
+      expect: ['-1 1', 'true false true true', 'true false true true'],
+    },
+    {
+      test: 'check_cmp_lengths, check_ne_lengths: a prefix is less, and not equal',
+      body: `  const a = new Array(1024).fill(0), b = new Array(1025).fill(0);
+  console.log(parIter(a).cmp(b), parIter(a).partialCmp(b), parIter(a).eq(b), parIter(a).ne(b));`,
+      expect: ['-1 -1 false true'],
+    },
+    {
+      test: 'check_partial_cmp_late_nan_direct, check_partial_cmp_none_direct (the first unequal pair decides; NaN there gives None)',
+      body: `  console.log(parIter([0.0, NaN]).partialCmp(parIter([1.0, 1.0])), String(parIter([0.0, 0.0]).partialCmp([0.0, NaN])), String(parIter([NaN]).partialCmp([NaN])));`,
+      expect: ['-1 undefined undefined'],
+    },
+    {
+      test: 'check_cmp_rng_to_seq: every suffix of two seeded arrays, against the sequential comparison',
+      body: `  let seed = 42;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) % 5;
+  const a = Array.from({ length: 256 }, next), b = Array.from({ length: 256 }, next);
+  const seq = (x: number[], y: number[]) => { for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1; return Math.sign(x.length - y.length); };
+  let same = 0;
+  for (let i = 0; i < a.length; i++) if (parIter(a.slice(i)).cmp(b.slice(i)) === seq(a.slice(i), b.slice(i))) same++;
+  console.log(same);`,
+      expect: ['256'],
+    },
+  ],
+});
