@@ -98,6 +98,7 @@ const WHAT: Record<WaitKind, string> = {
   sleep: 'asleep',
   'par-job': 'for parallel work on the thread pool',
   'par-idle': 'for work, idle in the thread pool',
+  'par-lent': 'for its place in the thread pool, which another thread holds to run install\'s or a pool scope\'s closure',
   'thread-slot': 'to spawn a thread',
 };
 

@@ -115,6 +115,7 @@ const WAIT_NAMES: Record<string, ((n: number, of: number) => string) | undefined
   once: (n) => `once ${n}`,
   'par-job': (n, of) => (of === 1 ? 'the thread pool' : `thread pool ${n}`),
   'par-idle': () => 'new work for the pool',
+  'par-lent': () => 'its place in the pool back (another thread runs install there)',
   'thread-slot': () => 'a free place in the thread table',
   // park()'s wait object is the parked thread's own slot: it waits for an unpark, not for a thread.
   park: () => 'an unpark',

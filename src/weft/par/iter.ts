@@ -692,7 +692,11 @@ export class ParallelIterator<T> {
    * Compares the items with `other`'s (a par iterator, an array or an
    * iterable) lexicographically, as Rust's Ord does (Rayon's `cmp`): -1,
    * 0 or 1 for Rust's `Less`, `Equal`, `Greater`. A shorter sequence that
-   * is a prefix of the other is less.
+   * is a prefix of the other is less. Both sides are collected first, so the
+   * closures before it (a `map`, an `inspect`) run for every item, where
+   * Rayon's stop soon after the first pair that differs (rayon's
+   * check_cmp_short_circuit); the same goes for `partialCmp`, `eq`, `ne`,
+   * `lt`, `le`, `gt` and `ge`.
    */
   cmp(other: ParallelIterator<T> | ArrayLike<T> | Iterable<T>): -1 | 0 | 1 {
     this.#needIndexed('cmp');

@@ -47,7 +47,7 @@ import { enterParWork, pieceMicros, pieceStart } from '../runtime/trace.ts';
 import { blockWhileEqual, waitWhileEqual, wake } from '../runtime/wait.ts';
 import { assignPriority, scheduled } from '../runtime/scheduler.ts';
 import { availableParallelism, waitForThreadEnd } from '../thread.ts';
-import { rebuildClosure, type Lifted } from '../runtime/lift.ts';
+import { closureFactories, rebuildClosure, type Lifted } from '../runtime/lift.ts';
 import { runLocal } from '../runtime/run-local.ts';
 import { letGoOfThread, panicPayload, takeThreadSlot } from '../runtime/threads.ts';
 import { FnContext, ThreadBuilder } from './contexts.ts';
@@ -84,7 +84,7 @@ const BROADCAST_WORDS = DQ.ring + BROADCAST_CAPACITY;
 /** Words of a task record. */
 export const T = { state: 0, kind: 1, a: 2, b: 3, c: 4, resultPtr: 5, resultLen: 6, latch: 7, micros: 8, fifo: 9 } as const;
 export const TASK_WORDS = 10;
-export const TaskKind = { chunks: 1, call: 2, broadcast: 3 } as const;
+export const TaskKind = { chunks: 1, call: 2, broadcast: 3, lend: 4 } as const;
 /** A call task's states. `inline`: its owner took it back and ran it in place; whoever pops the stale entry frees it. */
 export const TaskState = { pending: 0, running: 1, done: 2, panicked: 3, inline: 4 } as const;
 
@@ -570,6 +570,7 @@ function runTask(state: WorkerState, task: number): void {
     return;
   }
   if (kind === TaskKind.broadcast) return broadcastRunner!(state, task);
+  if (kind === TaskKind.lend) return lendSelf(state, task);
   runCall(state, task);
 }
 
@@ -719,12 +720,15 @@ export function takePanic(record: number): ParPanic | undefined {
 }
 
 /**
- * Waits until `i32[index] !== value`. A worker of `registry` runs other tasks
- * meanwhile (possibly its own job's); any other thread blocks.
+ * Waits until `i32[index] !== value`. A pool's thread runs its own pool's
+ * tasks meanwhile (possibly its own job's, when `registry` is its pool); any
+ * other thread blocks.
  */
 export function waitFor(registry: number, index: number, value: number): void {
   const i32 = memory().i32;
-  if (worker !== undefined && worker.registry === registry) {
+  // A pool's thread waiting on another pool runs its own pool's tasks meanwhile, as Rayon's does (in_worker_cross):
+  // it may be the one thread left to run what that other pool's work waits for (broadcast_mutual).
+  if (worker !== undefined) {
     while (Atomics.load(i32, index) === value) {
       const task = findTask(worker);
       if (task !== 0) runTask(worker, task);
@@ -735,6 +739,124 @@ export function waitFor(registry: number, index: number, value: number): void {
   while (Atomics.load(i32, index) === value) {
     blockWhileEqual(i32, index, value, Infinity, { kind: 'par-job', object: registry });
   }
+}
+
+/**
+ * The pool threads whose place this thread holds (`runAsWorker`), innermost
+ * last: each one's own thread is parked in `lendSelf` until it is given back.
+ */
+const standingIn: WorkerState[] = [];
+runLocal(() => (standingIn.length = 0));
+
+/**
+ * Runs `f` as one of `registry`'s threads, where Rayon's `install` and a
+ * pool's `scope` run their closure: on a thread of that pool, while the
+ * calling thread waits. weft cannot move `f` (its captures are borrowed, and
+ * Rust lets it change them: `pool.install(|| v.push(1))`), so it moves the
+ * pool thread instead: a *lend* task goes to the pool like any other work,
+ * the worker that takes it parks (lendSelf) and hands over its index, and
+ * this thread runs `f` as that worker: `currentThreadIndex()` is its index,
+ * what `f` spawns or joins goes on that worker's deque (and so runs newest
+ * first when `f` waits for it, Rayon's LIFO order), and while `f` waits it
+ * runs the pool's tasks, as the worker would. Then the worker gets its place
+ * back, with whatever `f` left on its deque (a `spawn` nobody waited for).
+ * `f`'s panic comes out here, on the caller, as Rayon resumes it. Already one
+ * of `registry`'s threads (or holding the place of one further out), `f`
+ * runs in place, as Rayon's does.
+ *
+ * What stays the calling thread's: `thread.current()` (its name and id) and
+ * its thread-locals; a Rayon program reading them inside `install` sees the
+ * pool thread's.
+ */
+export function runAsWorker<R>(registry: number, f: () => R): R {
+  if (worker !== undefined && worker.registry === registry) return f();
+  const outer = worker;
+  const held = standingIn.find((w) => w.registry === registry);
+  if (held !== undefined) {
+    worker = held;
+    try {
+      return f();
+    } finally {
+      worker = outer;
+    }
+  }
+  const i32 = memory().i32;
+  ensureStarted(registry);
+  const task = borrowWorker(registry, outer);
+  if (task === 0) return f();
+  const base = task >> 2;
+  const state: WorkerState = { registry, index: i32[base + T.a]!, factories: closureFactories(), cache: new Map() };
+  worker = state;
+  standingIn.push(state);
+  try {
+    return f();
+  } finally {
+    standingIn.pop();
+    worker = outer;
+    Atomics.store(i32, base + T.state, TaskState.done);
+    wake(i32, base + T.state);
+  }
+}
+
+/**
+ * Asks `registry` for one of its threads (runAsWorker): a lend task on its
+ * injector, granted by the worker that takes it. The task, once granted; 0
+ * when the injector is full. A thread outside every pool blocks meanwhile. A
+ * pool's thread (`outer`) keeps running its own pool's tasks, as Rayon's
+ * does while it waits on another pool (in_worker_cross), but never while it
+ * holds a grant: before it runs one it takes its request back (the worker
+ * that pops a taken-back request frees it) and asks again after. Else a task
+ * it ran could ask the same pool again and wait for a thread that waits,
+ * parked, for the outer request to end (cross-pool.rs cross_pool_busy).
+ */
+function borrowWorker(registry: number, outer: WorkerState | undefined): number {
+  const mem = memory();
+  const i32 = mem.i32;
+  for (;;) {
+    const task = newTask(TaskKind.lend, -1, 0, 0);
+    const state = (task >> 2) + T.state;
+    if (!push(registry, task)) {
+      mem.free(task);
+      return 0;
+    }
+    if (outer === undefined) {
+      while (Atomics.load(i32, state) === TaskState.pending) blockWhileEqual(i32, state, TaskState.pending, Infinity, { kind: 'par-job', object: registry });
+      return task;
+    }
+    while (Atomics.load(i32, state) === TaskState.pending && !hasVisibleTask(outer)) waitWhileEqual(i32, state, TaskState.pending, 0.2);
+    if (Atomics.compareExchange(i32, state, TaskState.pending, TaskState.inline) !== TaskState.pending) return task;
+    const own = findTask(outer);
+    if (own !== 0) runTask(outer, own);
+  }
+}
+
+/** Whether worker `state` would find a task now (findTask without taking one). */
+function hasVisibleTask(state: WorkerState): boolean {
+  const i32 = memory().i32;
+  const registry = state.registry;
+  const waiting = (base: number): boolean => Atomics.load(i32, base + DQ.bottom) - Atomics.load(i32, base + DQ.top) > 0;
+  if (waiting(broadcastBase(registry, state.index)) || waiting(dequeBase(registry, 0))) return true;
+  const n = i32[(registry >> 2) + P.numThreads]!;
+  for (let k = 0; k < n; k++) if (waiting(dequeBase(registry, k + 1))) return true;
+  return false;
+}
+
+/** A lend task (runAsWorker): this worker hands its index over and parks until its place is given back; then it frees the task. */
+function lendSelf(state: WorkerState, task: number): void {
+  const mem = memory();
+  const i32 = mem.i32;
+  const base = task >> 2;
+  i32[base + T.a] = state.index;
+  if (Atomics.compareExchange(i32, base + T.state, TaskState.pending, TaskState.running) !== TaskState.pending) {
+    // Taken back by the thread that asked (borrowWorker): this was the last reference.
+    mem.free(task);
+    return;
+  }
+  wake(i32, base + T.state);
+  while (Atomics.load(i32, base + T.state) === TaskState.running) {
+    blockWhileEqual(i32, base + T.state, TaskState.running, Infinity, { kind: 'par-lent', object: context().threadId });
+  }
+  mem.free(task);
 }
 
 /**

@@ -12,7 +12,7 @@ import { currentNumThreads, withRegistry } from './current.ts';
 import { broadcastIn, spawnBroadcastIn } from './broadcast.ts';
 import { ThreadBuilder, type BroadcastContext } from './contexts.ts';
 import { joinIn, scope, scopeFifo, spawnIn, type Scope, type ScopeFifo } from './join.ts';
-import { createRegistry, currentWorker, ensureStarted, Handler, handlePoolPanic, workerName, hasLocalTasks, installGlobal, runLifeHandlersHere, MAX_REGISTRY_THREADS, registryThreads, terminateRegistry, type Handlers } from './registry.ts';
+import { createRegistry, currentWorker, runAsWorker, ensureStarted, Handler, handlePoolPanic, workerName, hasLocalTasks, installGlobal, runLifeHandlersHere, MAX_REGISTRY_THREADS, registryThreads, terminateRegistry, type Handlers } from './registry.ts';
 import { liftedForPar } from './lifted.ts';
 import { scheduled } from '../runtime/scheduler.ts';
 import { RunStopped } from '../runtime/stop.ts';
@@ -316,22 +316,38 @@ export class ThreadPool extends MovableHandle implements Owned, Disposable {
   }
 
   /**
-   * Runs `f` with this pool as the current one: the par iterators, `join`s
-   * and scopes inside run on its threads. Rayon runs `f` itself on one of the
-   * pool's threads; weft runs it on the calling thread, which then waits for
-   * the pool like any caller from outside it.
+   * Runs `f` on one of this pool's threads, with this pool as the current
+   * one: the par iterators, `join`s and scopes inside run on its threads
+   * (Rayon's `install`). The calling thread waits, and `f`'s panic comes out
+   * here. `f` keeps what it borrows (Rust lets it change them): weft moves
+   * the pool thread rather than `f`, so `f` runs on the calling thread in that
+   * thread's place, with its index and its work queue (par/registry.ts
+   * `runAsWorker`); `thread.current()` and thread-locals stay the caller's.
+   * From outside the pool that place is handed over by a pool thread, which
+   * must wake for it (84 µs an install, measured on the loaded reference
+   * machine; 2 µs before, when `f` ran as the caller), as Rayon's install
+   * from outside injects a job and waits for a pool thread to take it.
+   * Under a seed, `f` runs as the caller, outside the pool, as every seeded
+   * par operation runs its closures in turn on the calling thread.
    */
   install<R>(f: () => R): R {
     this.assertUsable();
-    return withRegistry(this.#registry, f);
+    return this.#onPoolThread(f);
+  }
+
+  /** `f` as one of this pool's threads, with this pool current (install, scope, scopeFifo). */
+  #onPoolThread<R>(f: () => R): R {
+    const registry = this.#registry;
+    if (scheduled(context().memory)) return withRegistry(registry, f);
+    return runAsWorker(registry, () => withRegistry(registry, f));
   }
 
   /**
    * Runs `a` and `b`, potentially in parallel, on this pool's threads, and
    * returns both results (Rayon's `ThreadPool::join`). Called from outside
    * the pool, both closures go to the pool and this thread waits, as in
-   * Rayon (`install(() => join(a, b))` runs `a` on the calling thread, as
-   * weft's `install` does). Both always run; a panic in either is rethrown
+   * Rayon (`install(() => join(a, b))` runs `a` where install runs its
+   * closure, in a pool thread's place). Both always run; a panic in either is rethrown
    * here once both are over, `a`'s first.
    */
   join<A, B>(a: () => A, b: () => B): [A, B] {
@@ -342,13 +358,13 @@ export class ThreadPool extends MovableHandle implements Owned, Disposable {
   /**
    * Runs `f` with a Scope whose spawned closures run on this pool's threads;
    * returns once all of them have finished, then rethrows the first panic
-   * among them (Rayon's `ThreadPool::scope`). As with `install`, Rayon runs
-   * `f` itself on one of the pool's threads, weft on the calling thread:
-   * what Rayon calls `ThreadPool::in_place_scope`.
+   * among them (Rayon's `ThreadPool::scope`). As with `install`, `f` runs in
+   * the place of one of the pool's threads, so what it spawns goes on that
+   * thread's queue and, with nobody stealing, runs newest first.
    */
   scope<R>(f: (s: Scope) => R): R {
     this.assertUsable();
-    return withRegistry(this.#registry, () => scope(f));
+    return this.#onPoolThread(() => scope(f));
   }
 
   /**
@@ -391,17 +407,19 @@ export class ThreadPool extends MovableHandle implements Owned, Disposable {
   /** `scope` with FIFO spawns, on this pool (Rayon's `ThreadPool::scope_fifo`). */
   scopeFifo<R>(f: (s: ScopeFifo) => R): R {
     this.assertUsable();
-    return withRegistry(this.#registry, () => scopeFifo(f));
+    return this.#onPoolThread(() => scopeFifo(f));
   }
 
-  /** `scope` (Rayon's `ThreadPool::in_place_scope`: weft's `scope` already runs its body on the calling thread). */
+  /** `scope` with its body run on the calling thread, as itself (Rayon's `ThreadPool::in_place_scope`); its spawns run on this pool. */
   inPlaceScope<R>(f: (s: Scope) => R): R {
-    return this.scope(f);
+    this.assertUsable();
+    return withRegistry(this.#registry, () => scope(f));
   }
 
-  /** `scopeFifo` (Rayon's `ThreadPool::in_place_scope_fifo`: weft's `scopeFifo` already runs its body on the calling thread). */
+  /** `scopeFifo` with its body run on the calling thread, as itself (Rayon's `ThreadPool::in_place_scope_fifo`). */
   inPlaceScopeFifo<R>(f: (s: ScopeFifo) => R): R {
-    return this.scopeFifo(f);
+    this.assertUsable();
+    return withRegistry(this.#registry, () => scopeFifo(f));
   }
 
   /**

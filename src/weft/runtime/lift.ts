@@ -72,6 +72,12 @@ export function setClosureFactories(factories: ClosureFactories): void {
   programFactories = factories;
 }
 
+/** This thread's closure factories (a thread that stands in for a pool's worker runs the pool's tasks with them: par/registry.ts). */
+export function closureFactories(): ClosureFactories {
+  if (programFactories === undefined) throw new Error('weft internal error: no closure factories on this thread');
+  return programFactories;
+}
+
 /** Rebuilds lifted closure `id` from its decoded captures, on any thread of the program (a LazyLock's initializer). */
 export function rebuildClosure(id: number, captures: Record<string, unknown>): Function {
   const factory = programFactories?.[id];

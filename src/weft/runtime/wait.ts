@@ -90,6 +90,7 @@ export type WaitKind =
   | 'sleep'
   | 'par-job' // a weft/par caller waiting for its job (or a join's other half) to finish on the pool
   | 'par-idle' // a weft/par registry's worker with nothing to do
+  | 'par-lent' // a weft/par registry's worker whose place another thread holds, to run install's or a scope's body (par/registry.ts runAsWorker)
   | 'thread-slot'; // a spawn waiting for a place in the full thread table (runtime/threads.ts takeThreadSlot)
 
 export interface WaitTarget {
@@ -117,6 +118,7 @@ export const WAIT_KINDS: readonly WaitKind[] = [
   'par-job',
   'par-idle',
   'thread-slot',
+  'par-lent',
 ];
 
 /** In an object without a prototype, so a program that rewrites Array.prototype.indexOf cannot change what the trace records. */

@@ -89,10 +89,23 @@ function main() {
     return rx.recv();
   });
   const [tx2, rx2] = mpsc.channel<string>();
-  const r2 = pool.install(() => inPlaceScopeFifo((s) => { s.spawnFifo(() => { tx2.send("free"); }); return rx2.recv(); }));
+  const two = new ThreadPoolBuilder().numThreads(2).build();
+  const r2 = two.install(() => inPlaceScopeFifo((s) => { s.spawnFifo(() => { tx2.send("free"); }); return rx2.recv(); }));
   console.log(r, r2);
 }`);
     expect(result.lines).toEqual(['sent free']);
+  });
+
+  it("install holds one of the pool's threads, as Rayon's runs on one: inside install on a one-thread pool, in_place_scope's spawn has no thread to run on", async () => {
+    const result = await run(`
+import { inPlaceScopeFifo } from "weft/par";
+function main() {
+  const pool = new ThreadPoolBuilder().numThreads(1).build();
+  const [tx, rx] = mpsc.channel<string>();
+  pool.install(() => inPlaceScopeFifo((s) => { s.spawnFifo(() => { tx.send("never"); }); return rx.recv(); }));
+}`);
+    expect(result.outcome.status).toBe('deadlock');
+    expect(result.errors.map((e) => e.message)).toContain("'par-worker-1' is blocked waiting for its place in the thread pool, which another thread holds to run install's or a pool scope's closure");
   });
 });
 

@@ -222,6 +222,8 @@ export class Receiver<T> {
         const got = this.#take(shared);
         if (got !== NOTHING) return Poll.ready(got as T);
         if (shared.senders === 0) throw new RecvError();
+        // Polled again, maybe by another task: only the latest waker is woken, as Tokio's Recv keeps one (sync_broadcast.rs change_tasks).
+        if (waker !== null) shared.waiters.delete(waker);
         waker = cx.waker();
         shared.waiters.add(waker);
         return PENDING;
@@ -345,6 +347,11 @@ function dropHandlesIn(value: unknown, depth = 0): void {
 /** A broadcast channel keeping the last `capacity` messages (tokio::sync::broadcast::channel). */
 export function channel<T>(capacity: number): [Sender<T>, Receiver<T>] {
   if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`broadcast.channel needs a capacity of at least 1, got ${capacity}`);
+  // Tokio refuses more than usize::MAX / 2 ("requested capacity too large", sync_broadcast.rs capacity_too_big); a
+  // JavaScript number counts exactly only up to 2^53 - 1, so weft's limit is Number.MAX_SAFE_INTEGER.
+  if (capacity > Number.MAX_SAFE_INTEGER) {
+    throw new RangeError(`broadcast.channel: requested capacity too large (${capacity}); the most is Number.MAX_SAFE_INTEGER, where Tokio's is usize::MAX / 2`);
+  }
   // Tokio rounds the capacity up to a power of two; so does weft, so a program lags where Tokio's would.
   const shared = new Shared<T>(2 ** Math.ceil(Math.log2(capacity)));
   return [new Sender(shared), new Receiver(shared, 0)];

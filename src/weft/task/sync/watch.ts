@@ -273,6 +273,8 @@ export class Receiver<T> {
           return Poll.ready(undefined);
         }
         if (shared.senders === 0) throw new RecvError();
+        // Polled again, maybe by another task: only the latest waker is woken, as Tokio's Notified keeps one (sync_broadcast.rs change_tasks).
+        if (waker !== null) shared.waiters.delete(waker);
         waker = cx.waker();
         shared.waiters.add(waker);
         return PENDING;
