@@ -43,7 +43,11 @@
  *   thread goes on at that atomic alone, for up to STALL_TURNS operations
  *   on it (`keepTurn`), as when the holder is taken off its core for a
  *   while: a spin loop that gives up after some tries and goes in anyway
- *   meets the holder inside, every time it has to wait at all.
+ *   meets the holder inside, every time it has to wait at all. A Mutex's
+ *   or RwLock's tryLock (tryRead, tryWrite) that finds the lock taken stalls
+ *   the same way, and one that takes it lets another thread run right
+ *   after, while it holds the lock (`preemptHolder`): a loop that gives up
+ *   on tryLock after some tries and goes on without the lock is caught.
  *
  * Free-running (no seed) costs one load of a header word per point.
  */
@@ -275,6 +279,20 @@ export function yieldBeforeStore(addr: number): void {
   ctx.loadedAtomic = 0;
   reads = 0;
   if (chooseNext(ctx.memory, ctx.threadId, false, forced)) awaitTurn(ctx.memory, ctx.threadId);
+}
+
+/**
+ * Under a seed, right after the program's tryLock (tryRead, tryWrite) took a lock: another runnable thread, if there
+ * is one, runs while this one holds it (see "Fault injection"), as when the holder is taken off its core inside its
+ * critical section. Without it a critical section with no synchronization point inside is never seen held, and a
+ * tryLock loop's give-up path never runs.
+ */
+export function preemptHolder(): void {
+  const ctx = context();
+  if (!ctx.scheduled) return;
+  ctx.stall = undefined;
+  reads = 0;
+  if (chooseNext(ctx.memory, ctx.threadId, false, true)) awaitTurn(ctx.memory, ctx.threadId);
 }
 
 /** How many operations on one atomic a stalled thread goes on with alone (see "Fault injection"): well past a spin loop's patience of a thousand tries. */
