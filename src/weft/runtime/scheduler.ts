@@ -162,9 +162,10 @@ function runnable(i32: Int32Array, id: number, vclock: number): boolean {
 /**
  * Picks who runs next (maybe `me` again) and hands over the turn. Returns
  * false when no thread can run: every one is blocked for good (a deadlock,
- * which the supervisor's watchdog reports).
+ * which the supervisor's watchdog reports). `yielding` (yieldNow): when only
+ * `me` can run, virtual time first moves on to the earliest deadline.
  */
-function chooseNext(memory: RunMemory, me: number, spinning = false, avoidMe = false): boolean {
+function chooseNext(memory: RunMemory, me: number, spinning = false, avoidMe = false, yielding = false): boolean {
   const h = memory.header;
   const i32 = memory.i32;
   const ids = threadIds(i32);
@@ -181,7 +182,7 @@ function chooseNext(memory: RunMemory, me: number, spinning = false, avoidMe = f
     return spinning && found.length > 1 ? found.filter((id) => id !== me) : found;
   };
   let candidates = runnableNow();
-  if (candidates.length === 0 || (spinning && candidates.length === 1 && candidates[0] === me)) {
+  if (candidates.length === 0 || ((spinning || yielding) && candidates.length === 1 && candidates[0] === me)) {
     // Nothing (else, for a spinner) can run now: let virtual time jump to the earliest deadline.
     let earliest = Infinity;
     for (const id of ids) {
@@ -229,7 +230,11 @@ export function yieldPoint(atomic?: number): void {
   if (!ctx.scheduled) return;
   if (keepTurn(ctx, atomic)) return;
   reads = 0;
-  if (chooseNext(ctx.memory, ctx.threadId)) awaitTurn(ctx.memory, ctx.threadId);
+  // A yieldNow() with no other thread able to run lets virtual time move on to the earliest deadline (a sleeper's), as
+  // real time passes while a thread yields in a loop. Without it a loop of tryRecv (or load) and yieldNow, waiting for
+  // a thread that sleeps, chose itself forever: the read count that tells a spinner (readPoint) starts again at every
+  // yieldNow and every lock, so it never got there, and the run stopped at its time limit.
+  if (chooseNext(ctx.memory, ctx.threadId, false, false, atomic === YIELD_HINT)) awaitTurn(ctx.memory, ctx.threadId);
 }
 
 /** Non-blocking reads this thread made in a row, since its last other synchronization point. */
