@@ -485,6 +485,13 @@ export class TraceView {
     /** Each half's result's length, when it was an array (a sorted side); undefined otherwise. */
     lengths: [number | undefined, number | undefined];
     halvesMs: [number, number] | undefined;
+    /**
+     * Under a seed, when its closures captured an array of 16 to 4,096 numbers: the one nearest to sorted, its length
+     * and how far from sorted it was (`outOfOrder`: the share of its pairs out of order, counted from whichever order
+     * is nearer, 0 for sorted ascending or descending, about 0.5 shuffled). Halves handed numbers sorted before the
+     * join sort nothing.
+     */
+    handed: { length: number; outOfOrder: number } | undefined;
   }[] {
     return this.#need()
       .filter((e) => e.kind === 'par-join')
@@ -495,6 +502,7 @@ export class TraceView {
         results: [e.results?.a, e.results?.b],
         lengths: [e.lengths?.a, e.lengths?.b],
         halvesMs: e.work && 'a' in e.work ? [e.work.a / 1000, e.work.b / 1000] : undefined,
+        handed: e.handedOrder === undefined ? undefined : { length: e.handedOrder.length, outOfOrder: e.handedOrder.score / 1000 },
       }));
   }
 

@@ -208,6 +208,12 @@ export interface TraceEvent {
   /** A par-join's halves' results that were arrays: their lengths. */
   lengths?: { a?: number; b?: number };
   /**
+   * Under a seed, a par-join whose closures captured arrays of 16 to 4,096 numbers: how near to sorted the nearest of
+   * them was (`score`, thousandths of its pairs out of order, counted from whichever order is nearer: 0 sorted ascending
+   * or descending, about 500 shuffled) and its `length`.
+   */
+  handedOrder?: { score: number; length: number };
+  /**
    * In a free run (never under a seed: only replayable numbers go in the trace), how long the work took, µs, on
    * whichever threads ran it: a `par-iter`'s pieces together (`total`) and its longest piece (`longest`); a
    * `par-join`'s closures (`a`, `b`). Checks use it to tell work the pool did from a result computed beforehand and

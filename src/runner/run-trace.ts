@@ -5,7 +5,7 @@
  */
 import type { RunOutcome } from './events.ts';
 import type { RunMemory } from '../weft/runtime/memory.ts';
-import { recordedPiece, channelCapacityOf, readTrace, recordedIterFilter, recordedAtomicChange, recordedValueHash, recordedNumbersFilter, recordedResults, recordedJoinLengths, recordedIterPieces, recordedIterPool, recordedValue, recordedWork, taskClockOf, TASK_OUTCOMES, timersOf } from '../weft/runtime/trace.ts';
+import { recordedPiece, channelCapacityOf, readTrace, recordedIterFilter, recordedAtomicChange, recordedValueHash, recordedNumbersFilter, recordedResults, recordedJoinLengths, recordedJoinOrder, recordedIterPieces, recordedIterPool, recordedValue, recordedWork, taskClockOf, TASK_OUTCOMES, timersOf } from '../weft/runtime/trace.ts';
 import { WAIT_KINDS, WAKE_TIMED_OUT } from '../weft/runtime/wait.ts';
 import { threadName } from '../weft/runtime/thread-table.ts';
 
@@ -41,6 +41,7 @@ export function collectTrace(ring: SharedArrayBuffer, memory: RunMemory): NonNul
       ...(e.kind === 'oneshot-send' && recordedValueHash(e.data) !== undefined ? { valueHash: recordedValueHash(e.data)! } : {}),
       ...(e.kind === 'par-join' && (e.data[0]! & 3) !== 0 ? { results: joinResults(e.data) } : {}),
       ...(e.kind === 'par-join' && (e.data[0]! & 48) !== 0 ? { lengths: joinLengths(e.data) } : {}),
+      ...(e.kind === 'par-join' && recordedJoinOrder(e.data) !== undefined ? { handedOrder: recordedJoinOrder(e.data)! } : {}),
       ...(e.kind === 'par-iter' || e.kind === 'par-join' ? workOf(e.kind, e.data) : {}),
       ...(e.kind === 'wake' && e.data[0] === WAKE_TIMED_OUT ? { timedOut: true } : {}),
       ...(e.kind === 'block' && WAIT_KINDS[e.data[0]! - 1] !== undefined ? { waitKind: WAIT_KINDS[e.data[0]! - 1]! } : {}),

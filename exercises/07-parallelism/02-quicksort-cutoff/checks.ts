@@ -70,6 +70,18 @@ export default [
       // The joins must do the sorting: each half returns its sorted side, and the first join's two sides hold most of
       // the numbers (all but those equal to the pivot). Joins beside a sort done in one go return nothing of the kind.
       const idle = joinsOf(run).find((j) => j.lengths[0] === undefined || j.lengths[1] === undefined);
+      // And sort what they are handed: on shuffled numbers, a join whose closures were handed an array of numbers
+      // already in order (or reverse order) passes through a sort done before it.
+      const presorted = joinsOf(run).find((j) => j.handed !== undefined && j.handed.length >= 64 && j.handed.outOfOrder < 0.1);
+      if (presorted !== undefined && idle === undefined) {
+        run.fail(
+          `quicksort of ${count(xs.length)} shuffled numbers called join ${plural(joins, 'time')}, but ${presorted.depth === 0 ? 'the first one' : `one nested ${presorted.depth} deep`} ` +
+            `handed its halves an array of ${count(presorted.handed!.length)} numbers that were already ${presorted.handed!.outOfOrder === 0 ? '' : 'almost '}sorted (ascending or descending): ` +
+            `the numbers were sorted before the join, and its halves only passed them through. Hand each half its side as it comes (the numbers below or ` +
+            `above the pivot, unsorted), and let the halves sort them`,
+          presorted.line !== undefined ? { line: presorted.line, column: 1 } : undefined,
+        );
+      }
       const top = joinsOf(run).find((j) => j.depth === 0);
       const sides = top === undefined ? 0 : (top.lengths[0] ?? 0) + (top.lengths[1] ?? 0);
       if (idle === undefined && sides >= xs.length / 2) return;

@@ -25,8 +25,10 @@ const and = (list: number[]) => (list.length <= 1 ? list.join('') : `${list.slic
 
 export default [
   check('no-seat-sold-twice', 'No seat is sold twice, whatever the schedule', async (t) => {
-    const seats = someSeats(t, 3);
-    const customers = 4;
+    // Five seats for six customers: more customers at the seats at once make more windows for a schedule to hit, and
+    // a customer who gives up waiting for the lock (tryLock, a few tries) and looks the old way meets the others there.
+    const seats = someSeats(t, 5);
+    const customers = 6;
     await t.eachRun({ seeds: 2, free: 1, trace: true, call: { name: 'runOffice', args: [seats, customers] } }, (run: ProgramRun) => {
       const buyers = new Set(run.trace.spawned().map((s) => s.threadId));
       // The customers come all at once: the bench starts every one of them before it joins any. A bench that waits

@@ -19,7 +19,7 @@
 import { context } from '../runtime/context.ts';
 import { decodeValue, encodeCaptures, encodeValue } from '../runtime/codec.ts';
 import { scheduled } from '../runtime/scheduler.ts';
-import { enterParWork, leaveParWork, pieceMicros, pieceStart, traceEventWithResults, traceResults, type PieceWork } from '../runtime/trace.ts';
+import { enterParWork, leaveParWork, pieceMicros, pieceStart, traceEventWithResults, traceJoinOrder, traceResults, type PieceWork } from '../runtime/trace.ts';
 import { rebuildClosure, type Lifted } from '../runtime/lift.ts';
 import { liftedForPar } from './lifted.ts';
 import { currentRegistry, withRegistry } from './current.ts';
@@ -74,6 +74,8 @@ export function joinIn<A, B>(pool: number | undefined, a: (ctx: FnContext) => A,
   const at = traceEventWithResults('par-join', joinDepth);
   // In a traced free run, how long each closure took, µs, on whichever thread ran it.
   const work: PieceWork | undefined = at >= 0 && pieceStart() >= 0 ? { first: 0, second: 0 } : undefined;
+  // Under a seed, how near to sorted the numbers the closures were handed are (a quicksort's sides, or a copy sorted beforehand).
+  if (at >= 0 && work === undefined) traceJoinOrder(at, la.captures(), lb.captures());
   joinDepth++;
   enterParWork(); // the closures' atomic changes are traced as the pool's work (trace.ts, par-atomic)
   try {

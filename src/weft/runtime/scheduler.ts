@@ -43,7 +43,11 @@
  *   thread goes on at that atomic alone, for up to STALL_TURNS operations
  *   on it (`keepTurn`), as when the holder is taken off its core for a
  *   while: a spin loop that gives up after some tries and goes in anyway
- *   meets the holder inside, every time it has to wait at all.
+ *   meets the holder inside, every time it has to wait at all. A Mutex's
+ *   or RwLock's tryLock (tryRead, tryWrite) that finds the lock taken stalls
+ *   the same way, and one that takes it lets another thread run right
+ *   after, while it holds the lock (`preemptHolder`): a loop that gives up
+ *   on tryLock after some tries and goes on without the lock is caught.
  *
  * Free-running (no seed) costs one load of a header word per point.
  */
@@ -158,9 +162,10 @@ function runnable(i32: Int32Array, id: number, vclock: number): boolean {
 /**
  * Picks who runs next (maybe `me` again) and hands over the turn. Returns
  * false when no thread can run: every one is blocked for good (a deadlock,
- * which the supervisor's watchdog reports).
+ * which the supervisor's watchdog reports). `yielding` (yieldNow): when only
+ * `me` can run, virtual time first moves on to the earliest deadline.
  */
-function chooseNext(memory: RunMemory, me: number, spinning = false, avoidMe = false): boolean {
+function chooseNext(memory: RunMemory, me: number, spinning = false, avoidMe = false, yielding = false): boolean {
   const h = memory.header;
   const i32 = memory.i32;
   const ids = threadIds(i32);
@@ -177,7 +182,7 @@ function chooseNext(memory: RunMemory, me: number, spinning = false, avoidMe = f
     return spinning && found.length > 1 ? found.filter((id) => id !== me) : found;
   };
   let candidates = runnableNow();
-  if (candidates.length === 0 || (spinning && candidates.length === 1 && candidates[0] === me)) {
+  if (candidates.length === 0 || ((spinning || yielding) && candidates.length === 1 && candidates[0] === me)) {
     // Nothing (else, for a spinner) can run now: let virtual time jump to the earliest deadline.
     let earliest = Infinity;
     for (const id of ids) {
@@ -225,7 +230,11 @@ export function yieldPoint(atomic?: number): void {
   if (!ctx.scheduled) return;
   if (keepTurn(ctx, atomic)) return;
   reads = 0;
-  if (chooseNext(ctx.memory, ctx.threadId)) awaitTurn(ctx.memory, ctx.threadId);
+  // A yieldNow() with no other thread able to run lets virtual time move on to the earliest deadline (a sleeper's), as
+  // real time passes while a thread yields in a loop. Without it a loop of tryRecv (or load) and yieldNow, waiting for
+  // a thread that sleeps, chose itself forever: the read count that tells a spinner (readPoint) starts again at every
+  // yieldNow and every lock, so it never got there, and the run stopped at its time limit.
+  if (chooseNext(ctx.memory, ctx.threadId, false, false, atomic === YIELD_HINT)) awaitTurn(ctx.memory, ctx.threadId);
 }
 
 /** Non-blocking reads this thread made in a row, since its last other synchronization point. */
@@ -275,6 +284,20 @@ export function yieldBeforeStore(addr: number): void {
   ctx.loadedAtomic = 0;
   reads = 0;
   if (chooseNext(ctx.memory, ctx.threadId, false, forced)) awaitTurn(ctx.memory, ctx.threadId);
+}
+
+/**
+ * Under a seed, right after the program's tryLock (tryRead, tryWrite) took a lock: another runnable thread, if there
+ * is one, runs while this one holds it (see "Fault injection"), as when the holder is taken off its core inside its
+ * critical section. Without it a critical section with no synchronization point inside is never seen held, and a
+ * tryLock loop's give-up path never runs.
+ */
+export function preemptHolder(): void {
+  const ctx = context();
+  if (!ctx.scheduled) return;
+  ctx.stall = undefined;
+  reads = 0;
+  if (chooseNext(ctx.memory, ctx.threadId, false, true)) awaitTurn(ctx.memory, ctx.threadId);
 }
 
 /** How many operations on one atomic a stalled thread goes on with alone (see "Fault injection"): well past a spin loop's patience of a thousand tries. */

@@ -273,6 +273,8 @@ const JOIN_LENGTH_B = 32;
 const ITER_PIECES = 64;
 /** With ITER_PIECES: the iterator ran on a pool the program built, whose thread count is in data word 6. */
 const ITER_POOL = 128;
+/** Under a seed, a par-join's closures were handed numbers in order: the score and length in data words 5 and 6 (traceJoinOrder). */
+const JOIN_ORDER = 256;
 const FILTER_WORDS = 6;
 /** A par-iter's filter has the 4 words its result's numbers would use (1–4): its work keeps words 5 and 6. */
 const ITER_FILTER_WORDS = 4;
@@ -556,7 +558,7 @@ export function traceResults(at: number, first: unknown, second?: unknown, work?
       i32[data + 6] = poolThreads;
     }
   }
-  i32[data] = numbers;
+  i32[data] = numbers | (i32[data]! & JOIN_ORDER); // traceJoinOrder's score, recorded before the closures ran, stays
 }
 
 /** Reads back what `traceValue` recorded: the number, or undefined. */
@@ -583,6 +585,91 @@ function sequenceLength(value: unknown): number | undefined {
   if (Array.isArray(value)) return value.length;
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return (value as unknown as { length: number }).length;
   return undefined;
+}
+
+/** Captured sequences shorter than this are not scored: a pivot's three candidates say nothing. */
+const ORDER_MIN = 16;
+
+/**
+ * Under a seed, before a par-join's closures run: how far from sorted the numbers they were handed are, so a check
+ * can tell a join whose halves sort their sides from one whose halves pass through numbers sorted before it (a
+ * quicksort that sorts the whole array first, then partitions the sorted copy with join). Looks at each captured
+ * array or typed array of ORDER_MIN to FILTER_LIMIT numbers (and those one level inside a captured plain object) and
+ * keeps the one nearest to sorted: its score is min(inversions, pairs - inversions) / pairs in thousandths (0 sorted
+ * ascending or descending, about 500 shuffled) in data word 5, its length in word 6. O(n log n) a sequence, only
+ * in seeded traced runs (a free run records the halves' work instead). Plain loops: the program may have rewritten
+ * Array.prototype.
+ */
+export function traceJoinOrder(at: number, capturesA: unknown, capturesB: unknown): void {
+  const r = ring;
+  if (r === undefined || at < 0 || at >= r.capacity) return;
+  const ctx = context();
+  if (!ctx.scheduled) return;
+  let best = -1;
+  let bestLength = 0;
+  const score = (v: unknown): void => {
+    const n = sequenceLength(v);
+    if (n === undefined || n < ORDER_MIN || n > FILTER_LIMIT) return;
+    const xs = new Float64Array(n);
+    const seq = v as ArrayLike<unknown>;
+    for (let i = 0; i < n; i++) {
+      const x = seq[i];
+      if (typeof x !== 'number' || x !== x) return; // numbers only (NaN has no order)
+      xs[i] = x;
+    }
+    const pairs = (n * (n - 1)) / 2;
+    const inv = inversions(xs, new Float64Array(n), 0, n);
+    const s = Math.round((1000 * Math.min(inv, pairs - inv)) / pairs);
+    if (best < 0 || s < best) {
+      best = s;
+      bestLength = n;
+    }
+  };
+  const visit = (captures: unknown): void => {
+    if (captures === null || typeof captures !== 'object') return;
+    const keys = ownKeys(captures);
+    for (let k = 0; k < keys.length; k++) {
+      const v = (captures as Record<string, unknown>)[keys[k]!];
+      score(v);
+      if (v !== null && typeof v === 'object' && !isArray(v) && !ArrayBuffer.isView(v) && prototypeOf(v) === Object.prototype) {
+        const inner = ownKeys(v);
+        for (let j = 0; j < inner.length && j < 64; j++) score((v as Record<string, unknown>)[inner[j]!]);
+      }
+    }
+  };
+  visit(capturesA);
+  visit(capturesB);
+  if (best < 0) return;
+  const i32 = r.i32;
+  const data = HEADER_BYTES / 4 + at * RECORD_WORDS + 6;
+  i32[data] = i32[data]! | JOIN_ORDER;
+  i32[data + 5] = best;
+  i32[data + 6] = bestLength;
+}
+
+/** Inversions in xs[lo, hi), merge-sorting it in place (tmp: scratch of the same length). */
+function inversions(xs: Float64Array, tmp: Float64Array, lo: number, hi: number): number {
+  if (hi - lo < 2) return 0;
+  const mid = (lo + hi) >> 1;
+  let count = inversions(xs, tmp, lo, mid) + inversions(xs, tmp, mid, hi);
+  let i = lo;
+  let j = mid;
+  let k = lo;
+  while (i < mid && j < hi) {
+    if (xs[j]! < xs[i]!) {
+      count += mid - i;
+      tmp[k++] = xs[j++]!;
+    } else tmp[k++] = xs[i++]!;
+  }
+  while (i < mid) tmp[k++] = xs[i++]!;
+  while (j < hi) tmp[k++] = xs[j++]!;
+  for (let m = lo; m < hi; m++) xs[m] = tmp[m]!;
+  return count;
+}
+
+/** Reads back traceJoinOrder's score (thousandths, 0 sorted) and the length of the sequence it scored. */
+export function recordedJoinOrder(data: readonly number[]): { score: number; length: number } | undefined {
+  return (data[0]! & JOIN_ORDER) === 0 ? undefined : { score: data[5]!, length: data[6]! };
 }
 
 /** Reads back the lengths of a par-join's halves' results that were arrays (traceResults with `joined`). */

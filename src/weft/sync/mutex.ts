@@ -21,7 +21,7 @@
  * costs time proportional to its size on every lock that reads it.
  */
 import { traceEvent, traceValue } from '../runtime/trace.ts';
-import { readPoint, yieldPoint } from '../runtime/scheduler.ts';
+import { atomicOutcome, preemptHolder, readPoint, yieldPoint } from '../runtime/scheduler.ts';
 import { callerLocation, context, type Owned, type ThreadContext } from '../runtime/context.ts';
 import { DEBUG_STRUCT, DISPLAY_AS, DROP_OWNED, ENCODE, type DebugStruct, FREE_LOCAL, HandleKind, MOVE, MovableHandle, registerDecoder } from '../runtime/handle.ts';
 import { lockWord, lockWordWatching, tryLockWord, unlockWord } from '../runtime/futex-lock.ts';
@@ -195,14 +195,28 @@ export class Mutex<T> extends MovableHandle {
 
   /** Takes the lock if it is free; returns undefined if another thread holds it (Rust: `WouldBlock`). */
   tryLock(): MutexGuard<T> | undefined {
+    return this.#tryLock(true);
+  }
+
+  /**
+   * `tryLock`; `stalls` false for a look that is not the program's own (Debug printing). Under a seed, the program's
+   * first tryLock that finds the lock taken keeps the turn at this lock for a while, as when its holder is off its
+   * core (scheduler.ts, "Fault injection"): a loop that gives up after some tries and goes on without the lock meets
+   * the holder inside.
+   */
+  #tryLock(stalls: boolean): MutexGuard<T> | undefined {
     this.assertUsable();
-    readPoint();
+    readPoint(false, stalls ? this.#addr : undefined);
     const ctx = context();
     const views = this.#views ?? this.#makeViews();
-    if (!tryLockWord(views.words, W.lock)) return undefined;
+    if (!tryLockWord(views.words, W.lock)) {
+      if (stalls && ctx.scheduled) atomicOutcome(this.#addr, false);
+      return undefined;
+    }
     const guard = new MutexGuard<T>(views);
     held(ctx, guard, views);
     if (views.words[W.poisoned] !== 0) this.#refusePoisoned(guard);
+    if (stalls && ctx.scheduled) preemptHolder();
     return guard;
   }
 
@@ -328,7 +342,7 @@ export class Mutex<T> extends MovableHandle {
 
   /** Rust's Debug: `Mutex { data: 7, poisoned: false, .. }`, the data `<locked>` while a guard holds it (sync/debug.ts). */
   [DEBUG_STRUCT](): DebugStruct {
-    const data = debugData(() => this.tryLock());
+    const data = debugData(() => this.#tryLock(false));
     return { name: 'Mutex', fields: { data, poisoned: this.isPoisoned() }, nonExhaustive: true };
   }
 }

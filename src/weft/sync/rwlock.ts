@@ -32,7 +32,7 @@ import { DROP_CONTENTS, dropTree, own } from '../runtime/ownership.ts';
 import { UNWINDING } from '../runtime/unwind.ts';
 import { describeThread } from '../runtime/thread-table.ts';
 import { traceEvent, tracing } from '../runtime/trace.ts';
-import { readPoint, yieldPoint } from '../runtime/scheduler.ts';
+import { atomicOutcome, preemptHolder, readPoint, yieldPoint } from '../runtime/scheduler.ts';
 import { PoisonError, refusePoisoned } from './errors.ts';
 import { debugData } from './debug.ts';
 import { clonedData, deepFreeze } from './plain-data.ts';
@@ -161,15 +161,25 @@ export class RwLock<T> extends MovableHandle {
 
   /** Takes a read lock if that needs no waiting; undefined otherwise (Rust: `WouldBlock`). */
   tryRead(): RwLockReadGuard<T> | undefined {
-    readPoint();
+    return this.#tryRead(true);
+  }
+
+  /** `tryRead`; `stalls` false for a look that is not the program's own (Debug printing). Under a seed, a miss stalls as Mutex.tryLock's does. */
+  #tryRead(stalls: boolean): RwLockReadGuard<T> | undefined {
+    readPoint(false, stalls ? this.#addr : undefined);
     this.assertUsable();
     const i32 = context().memory.i32;
     const index = (this.#addr >> 2) + W.state;
     for (let state = Atomics.load(i32, index); isReadLockable(state); ) {
       const seen = Atomics.compareExchange(i32, index, state, (state + READ_LOCKED) | 0);
-      if (seen === state) return this.#readAcquired();
+      if (seen === state) {
+        const guard = this.#readAcquired();
+        if (stalls && context().scheduled) preemptHolder(); // held, and another thread runs (scheduler.ts, fault injection)
+        return guard;
+      }
       state = seen;
     }
+    if (stalls && context().scheduled) atomicOutcome(this.#addr, false);
     return undefined;
   }
 
@@ -198,15 +208,25 @@ export class RwLock<T> extends MovableHandle {
 
   /** Takes the write lock if it is free; undefined otherwise (Rust: `WouldBlock`). */
   tryWrite(): RwLockWriteGuard<T> | undefined {
-    readPoint();
+    return this.#tryWrite(true);
+  }
+
+  /** `tryWrite`; `stalls` false for a look that is not the program's own (Debug printing). Under a seed, a miss stalls as Mutex.tryLock's does. */
+  #tryWrite(stalls: boolean): RwLockWriteGuard<T> | undefined {
+    readPoint(false, stalls ? this.#addr : undefined);
     this.assertUsable();
     const i32 = context().memory.i32;
     const index = (this.#addr >> 2) + W.state;
     for (let state = Atomics.load(i32, index); isUnlocked(state); ) {
       const seen = Atomics.compareExchange(i32, index, state, (state + WRITE_LOCKED) | 0);
-      if (seen === state) return this.#writeAcquired();
+      if (seen === state) {
+        const guard = this.#writeAcquired();
+        if (stalls && context().scheduled) preemptHolder(); // held, and another thread runs (scheduler.ts, fault injection)
+        return guard;
+      }
       state = seen;
     }
+    if (stalls && context().scheduled) atomicOutcome(this.#addr, false);
     return undefined;
   }
 
@@ -367,7 +387,7 @@ export class RwLock<T> extends MovableHandle {
 
   /** Rust's Debug: `RwLock { data: 7, poisoned: false, .. }`, the data `<locked>` while a writer holds it (sync/debug.ts). */
   [DEBUG_STRUCT](): DebugStruct {
-    const data = debugData(() => this.tryRead());
+    const data = debugData(() => this.#tryRead(false));
     return { name: 'RwLock', fields: { data, poisoned: this.isPoisoned() }, nonExhaustive: true };
   }
 }

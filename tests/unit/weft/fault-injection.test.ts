@@ -85,6 +85,38 @@ describe('fault injection under a seed', () => {
     expect(runs.some((run) => run.lines[0] !== 'got 3 of 3')).toBe(true);
   });
 
+  it('a tryLock that takes a lock lets another thread run while it holds it, and one that finds it taken stalls: giving up after 1,000 tries is caught', { timeout: 120_000 }, async () => {
+    // Two threads each take the lock with tryLock (patience: 1,000 tries) and note whether they got it. The critical
+    // section has no synchronization point inside, so without the fault injection no schedule ever sees it held.
+    const source = (tries: string) =>
+      program(
+        `
+  const m = new Arc(new Mutex(0));
+  const handles = [];
+  for (let t = 0; t < 2; t++) {
+    const mine = m.clone();
+    handles.push(spawn(() => {
+      for (let i = 0; ${tries}; i++) {
+        const g = mine.tryLock();
+        if (g === undefined) { yieldNow(); continue; }
+        g.value += 1;
+        g.unlock();
+        return "locked";
+      }
+      return "gave up";
+    }));
+  }
+  console.log(handles.map((h) => h.join()).join(" "));`,
+        'import { yieldNow } from "weft/thread";',
+      );
+    const patient = await Promise.all(SEEDS.map((seed) => runProgram(source('true'), { seed })));
+    for (const run of patient) expect(run.lines).toEqual(['locked locked']);
+    const impatient = await Promise.all(SEEDS.map((seed) => runProgram(source('i < 1000'), { seed })));
+    // Whenever the other thread is there when the lock is taken (in some schedules the first is done before the second
+    // starts), it meets the holder inside, stalls past its patience and gives up. Before: "locked locked" in every seed.
+    expect(impatient.filter((run) => run.lines[0]!.includes('gave up')).length, impatient.map((r) => r.lines[0]).join(' / ')).toBeGreaterThanOrEqual(2);
+  });
+
   it('free runs are left alone: a wait returns only when notified', async () => {
     const run = await runProgram(waitFor('while'));
     expect(run.lines).toEqual(['ready: true']);

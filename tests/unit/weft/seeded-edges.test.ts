@@ -103,5 +103,25 @@ function main() {
         ['items 26'],
       );
     });
+
+    it(`a loop that locks, looks at a flag and yieldNow()s, waiting for a thread that sleeps, gets there (${label})`, async () => {
+      // The lock and the yield each started the count of reads that tells a spinner again, so the loop was never taken
+      // for one and virtual time never reached the sleeper's deadline: the run stopped at its time limit.
+      await expectLines(
+        `
+import { yieldNow } from "weft/thread";
+function main() {
+  const flag = new Arc(new AtomicBool(false));
+  const m = new Arc(new Mutex(0));
+  const f2 = flag.clone();
+  const h = spawn(() => { sleep(10); f2.store(true); });
+  for (;;) { { using g = m.lock(); g.value++; } if (flag.load()) break; yieldNow(); }
+  h.join();
+  console.log("flag seen");
+}`,
+        options,
+        ['flag seen'],
+      );
+    });
   }
 });
