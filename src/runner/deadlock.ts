@@ -17,7 +17,7 @@
  * never blocks; it only reads run memory.
  */
 import type { RunMemory } from '../weft/runtime/memory.ts';
-import { S, slot, THREAD_SLOTS, threadIds, threadName, ThreadState } from '../weft/runtime/thread-table.ts';
+import { S, slot, THREAD_SLOTS, threadIds, shownThreadName, ThreadState } from '../weft/runtime/thread-table.ts';
 import { WAIT_KINDS, type WaitKind } from '../weft/runtime/wait.ts';
 import type { ReaderError } from './events.ts';
 
@@ -127,7 +127,7 @@ export interface DeadlockReport {
 /** Says who waits for what, and the cycle when there is one. */
 export function describeDeadlock(memory: RunMemory, now: Snapshot): DeadlockReport {
   const name = (id: number) => {
-    const named = threadName(memory, id);
+    const named = shownThreadName(memory, id);
     return named === undefined ? `thread ${id}` : `'${named}'`;
   };
   const byId = new Map(now.blocked.map((t) => [t.id, t]));
@@ -151,7 +151,7 @@ export function describeDeadlock(memory: RunMemory, now: Snapshot): DeadlockRepo
     return {
       name: 'Deadlock',
       message,
-      thread: threadName(memory, t.id) ?? `thread ${t.id}`,
+      thread: shownThreadName(memory, t.id) ?? `thread ${t.id}`,
       ...(t.line > 0 ? { location: { line: t.line, column: t.column } } : {}),
     };
   });
@@ -191,10 +191,10 @@ export function describeAtTimeLimit(memory: RunMemory): ReaderError[] {
   const blocked = new Map(snapshot(memory).blocked.map((t) => [t.id, t]));
   for (const id of threadIds(i32)) {
     if (Atomics.load(i32, slot(id, S.state)) !== ThreadState.running) continue;
-    const named = threadName(memory, id);
+    const named = shownThreadName(memory, id);
     const who = named === undefined ? `thread ${id}` : `'${named}'`;
     const t = blocked.get(id);
-    const joined = (other: number) => threadName(memory, other) ?? `thread ${other}`;
+    const joined = (other: number) => shownThreadName(memory, other) ?? `thread ${other}`;
     const message =
       t === undefined
         ? `${who} was still running, not waiting for anything in weft: a loop that never ends, or work that needs more time`
