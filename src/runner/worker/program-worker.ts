@@ -422,6 +422,26 @@ export function reportUnhandledRejection(reason: unknown): void {
   }
 }
 
+/**
+ * An exception a callback of the program threw outside any call the program
+ * made (a setTimeout, setInterval or queueMicrotask callback, a Promise's
+ * `then` run by the event loop). No closure of a thread is on the stack to
+ * unwind, so it cannot end its thread as a panic does; it is that thread's
+ * panic all the same, reported with its line, and the run goes on, as a
+ * Rust program goes on when a thread nobody joins panics. Without this the
+ * browser said nothing and Node ended the worker: the run ended as
+ * "A worker failed: <message>", with no thread and no line.
+ */
+export function reportUncaught(error: unknown): void {
+  if (!hasContext() || error instanceof RunStopped) return;
+  const ctx = context();
+  try {
+    ctx.host.panic(panicPayload(error, ctx));
+  } catch (failure) {
+    if (!(failure instanceof RunStopped)) throw failure;
+  }
+}
+
 /** This worker's token, from the supervisor's first message (protocol.ts, "Integrity"). */
 let token: string | undefined;
 /** The port that signs what it sends with the token. */

@@ -779,3 +779,110 @@ function main() {
     expect(next.lines).toEqual(['undefined true']);
   });
 });
+
+describe("a program that writes over weft's records in run memory", () => {
+  it("through a sharedArray's .buffer: the run ends saying so (the CLI crashed with a stack trace), and the next run works", async () => {
+    // Before: the supervisor's look at the console ring threw "Invalid atomic access index" in a timer: the CLI
+    // printed a Node stack trace and exited, and a run on the page (or here) never ended.
+    const scribbled = await run(`import { sharedArray } from "weft/par";
+function main() {
+  const all = new Int32Array(sharedArray(Int32Array, 4).buffer);
+  all.fill(-1);
+  console.log("after");
+}
+`);
+    expect(scribbled.outcome.status).toBe('crashed');
+    expect(scribbled.outcome.message).toContain('could not read its own records');
+    expect(scribbled.outcome.message).toContain('sharedArray');
+    await expectNextRunWorks();
+    await expectNoWorkerLeft();
+  });
+
+  it("a thread name of megabytes is cut in the deadlock report, as one the program wrote over the table with would be", async () => {
+    // Before: each line of the report held the whole 2 MB name, three times over.
+    const named = await run(`import { builder } from "weft/thread";
+import { Mutex, Arc } from "weft/sync";
+function main() {
+  const m = new Arc(new Mutex(0));
+  const c = m.clone();
+  using g = m.lock();
+  builder().name("w".repeat(2_000_000)).spawn(() => { using g2 = c.lock(); }).join();
+}
+`);
+    expect(named.outcome.status).toBe('deadlock');
+    expect(named.errors.length).toBeGreaterThan(0);
+    for (const error of named.errors) expect(error.message.length).toBeLessThan(2_000);
+    expect(named.outcome.message.length).toBeLessThan(2_000);
+    expect(named.errors[0]!.message).toContain('w'.repeat(200) + '…');
+  });
+});
+
+describe('an exception a timer or microtask callback throws', () => {
+  // Before: "A worker failed: timer threw", the run ended as a crash, with no thread and no line.
+  for (const [what, line] of [
+    ['setTimeout', 'setTimeout(() => { throw new Error("callback threw"); }, 0);'],
+    ['queueMicrotask', 'queueMicrotask(() => { throw new Error("callback threw"); });'],
+  ] as const) {
+    it(`in a ${what} callback of main: main's panic at the throw's line, and the next run works`, async () => {
+      const result = await run(`import { sleep } from "weft/thread";
+function main() {
+  ${line}
+  sleep(20);
+  console.log("main done");
+}
+`);
+      expect(result.outcome.status).not.toBe('crashed');
+      expect(result.lines).toEqual(['main done']);
+      expect(result.errors[0]!.message).toBe("thread 'main' panicked: callback threw");
+      expect(result.errors[0]!.location?.line).toBe(3);
+      await expectNextRunWorks();
+    });
+  }
+
+  it("in a spawned thread's callback, after its closure returned: that thread's panic, and main's join still has the value", async () => {
+    const result = await run(`import { spawn, sleep } from "weft/thread";
+function main() {
+  const h = spawn(() => {
+    queueMicrotask(() => { throw new Error("late"); });
+    return 1;
+  });
+  sleep(50);
+  console.log("joined", h.join());
+}
+`);
+    expect(result.outcome.status).toBe('ok');
+    expect(result.lines).toEqual(['joined 1']);
+    expect(result.errors[0]!.message).toBe("thread 'thread 2' panicked: late");
+    expect(result.errors[0]!.location?.line).toBe(4);
+  });
+});
+
+describe('a drop that panics while its thread unwinds from a panic', () => {
+  it("says both panics, at the first one's line (it said \"An error was suppressed during disposal.\" only)", async () => {
+    const result = await run(`import { scope } from "weft/thread";
+import { Mutex } from "weft/sync";
+class Bomb { [Symbol.dispose]() { throw new Error("drop panicked"); } }
+function main() {
+  const m = new Mutex(0);
+  try {
+    scope((s) => {
+      s.spawn(() => {
+        using g = m.lock();
+        using b = new Bomb();
+        throw new Error("first panic");
+      });
+    });
+  } catch (e) { console.log((e as Error).message); }
+  using b = new Bomb();
+  throw new Error("main's panic");
+}
+`);
+    expect(result.lines).toEqual(['a scoped thread panicked: first panic (and while it unwound, a drop panicked too at line 3: drop panicked)']);
+    expect(result.errors[0]!.message).toBe("thread 'thread 2' panicked: first panic (and while it unwound, a drop panicked too at line 3: drop panicked)");
+    expect(result.errors[0]!.location?.line).toBe(11);
+    expect(result.outcome.status).toBe('panic');
+    const main = result.errors.at(-1)!;
+    expect(main.message).toBe("thread 'main' panicked: main's panic (and while it unwound, a drop panicked too at line 3: drop panicked)");
+    expect(main.location?.line).toBe(16);
+  });
+});
