@@ -334,7 +334,7 @@ class Run implements RunHandle, WorkerOwner {
     try {
       step();
     } catch (error) {
-      if (!this.#over) this.#finish('crashed', brokenMemory(error));
+      if (!this.#over) this.#finish('panic', BROKEN_MEMORY, Infinity, [brokenMemory(error)]);
     }
   }
 
@@ -571,6 +571,14 @@ class Run implements RunHandle, WorkerOwner {
 
   #finish(status: RunStatus, message: string, outputSeqEnd = Infinity, lastEvents: RunEvent[] = []): void {
     if (this.#over) return;
+    // Run memory written over (#safely): the run's end is the program's, but its workers may not come to rest.
+    let broken = message === BROKEN_MEMORY;
+    const breaks = (error: unknown) => {
+      if (broken) return;
+      broken = true;
+      [status, message] = ['panic', BROKEN_MEMORY];
+      lastEvents = [...lastEvents, brokenMemory(error)];
+    };
     clearInterval(this.#watchdog);
     clearInterval(this.#pump);
     clearTimeout(this.#pumpAgain);
@@ -581,7 +589,7 @@ class Run implements RunHandle, WorkerOwner {
       wakeIdleWorkers(this.#memory.i32, this.#idleWorkers, this.#nextWorker);
     } catch {
       // A region the program wrote over (#safely): its workers are ended below, as a crashed run's are.
-      if (status !== 'crashed') [status, message] = ['crashed', brokenMemory(new Error('the idle workers could not be woken'))];
+      breaks(new Error('its idle workers could not be woken'));
     }
     clearTimeout(this.#timer);
     clearTimeout(this.#retry);
@@ -589,14 +597,14 @@ class Run implements RunHandle, WorkerOwner {
     this.#waitingSpawns.length = 0;
     // A run that ended on its own: its workers come to rest at the stop flag and may serve the program's next
     // run. Any other end: they may be in the middle of the program, and are ended now.
-    this.#pool.giveBack(this.#workers, this.#source, SETTLED.has(status));
+    this.#pool.giveBack(this.#workers, this.#source, SETTLED.has(status) && !broken);
     this.#workers.clear();
     // Every worker is gone: what is in the ring now is all there will be. Read from run memory, which the program
     // may have written over (#safely): the run still ends, saying so, rather than never.
     try {
       readRemaining(this.#memory, outputSeqEnd, (line) => this.#onEvent(lineEvent(line)));
     } catch (error) {
-      if (status !== 'crashed') [status, message] = ['crashed', brokenMemory(error)];
+      breaks(error);
     }
     for (const event of lastEvents) this.#onEvent(event);
     const durationMs = performance.now() - this.#started;
@@ -604,7 +612,9 @@ class Run implements RunHandle, WorkerOwner {
     try {
       trace = this.#trace ? collectTrace(this.#trace, this.#memory) : undefined;
     } catch (error) {
-      if (status !== 'crashed') [status, message] = ['crashed', brokenMemory(error)];
+      const told = lastEvents.length;
+      breaks(error);
+      for (const event of lastEvents.slice(told)) this.#onEvent(event);
     }
     const outcome = runOutcome(status, message, durationMs, this.#seed, trace, this.#value);
     this.#onEvent({ kind: 'end', outcome });
@@ -612,12 +622,24 @@ class Run implements RunHandle, WorkerOwner {
   }
 }
 
-/** The end of a run whose memory weft could not read (Run #safely). */
-function brokenMemory(error: unknown): string {
+/**
+ * The end of a run whose memory weft could not read (Run #safely): the
+ * program's fault, as a Rust program's that writes through a bad pointer is
+ * (it would crash), not "a bug in weft"; said as an error of the run, with
+ * what was read wrong.
+ */
+const BROKEN_MEMORY = "Stopped: weft's records in the run's memory were written over.";
+
+function brokenMemory(error: unknown): RunEvent {
   const what = error instanceof Error ? error.message : String(error);
-  return (
-    `The run was stopped: weft could not read its own records in the run's memory (${what}). ` +
-    `The program may have written over them: a sharedArray is a view into that memory, and its \`.buffer\` reaches weft's locks, threads and console lines. ` +
-    `Write only through the array itself.`
-  );
+  return {
+    kind: 'error',
+    error: {
+      name: 'Error',
+      message:
+        `weft could not read its own records in the run's memory (${what}), so the run was stopped. ` +
+        `The program may have written over them: a sharedArray is a view into that memory, and its \`.buffer\` reaches weft's locks, threads and console lines. ` +
+        `Write only through the array itself.`,
+    },
+  };
 }
