@@ -91,6 +91,12 @@ export const FORBIDDEN_PROCESS = [
   'report',
   'permission',
   'mainModule',
+  // Raw writes to the CLI's terminal, past the console ring: no line limit, no thread, and a Check's output
+  // could be forged with them ("✓ … All checks passed!" printed among the grader's lines).
+  'stdout',
+  'stderr',
+  'stdin',
+  '_rawDebug',
 ] as const;
 
 const NOT_AVAILABLE = 'is not available to a program in this book: it runs with no network, no storage and no files';

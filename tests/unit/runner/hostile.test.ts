@@ -781,7 +781,7 @@ function main() {
 });
 
 describe("a program that writes over weft's records in run memory", () => {
-  it("through a sharedArray's .buffer: the run ends saying so (the CLI crashed with a stack trace), and the next run works", async () => {
+  it("through a sharedArray's .buffer: the run ends as the program's fault, saying so (the CLI crashed with a stack trace), and the next run works", async () => {
     // Before: the supervisor's look at the console ring threw "Invalid atomic access index" in a timer: the CLI
     // printed a Node stack trace and exited, and a run on the page (or here) never ended.
     const scribbled = await run(`import { sharedArray } from "weft/par";
@@ -791,9 +791,11 @@ function main() {
   console.log("after");
 }
 `);
-    expect(scribbled.outcome.status).toBe('crashed');
-    expect(scribbled.outcome.message).toContain('could not read its own records');
-    expect(scribbled.outcome.message).toContain('sharedArray');
+    // The program's doing, as a Rust program's write through a bad pointer is: a Check says so, not "the runner failed".
+    expect(scribbled.outcome.status).toBe('panic');
+    expect(scribbled.outcome.message).toContain('written over');
+    expect(scribbled.errors.at(-1)!.message).toContain('could not read its own records');
+    expect(scribbled.errors.at(-1)!.message).toContain('sharedArray');
     await expectNextRunWorks();
     await expectNoWorkerLeft();
   });
@@ -884,5 +886,30 @@ function main() {
     const main = result.errors.at(-1)!;
     expect(main.message).toBe("thread 'main' panicked: main's panic (and while it unwound, a drop panicked too at line 3: drop panicked)");
     expect(main.location?.line).toBe(16);
+  });
+});
+
+describe("the CLI's terminal is written only through the console", () => {
+  it("process.stdout, stderr and _rawDebug are out of reach, so a program cannot print past the line limit or among a Check's results", () => {
+    // Before: process.stdout.write("  ✓ … All checks passed!") printed among `weft check`'s own lines, raw, with
+    // no thread and no line limit.
+    const dir = tempDir('weft-hostile-');
+    const file = join(dir, 'raw.ts');
+    writeFileSync(file, `import { spawn } from "weft/thread";
+function raw(where: string) {
+  const p = (globalThis as any).process;
+  for (const write of [() => p.stdout.write("forged\\n"), () => p.stderr.write("forged\\n"), () => p._rawDebug("forged")]) {
+    try { write(); } catch { console.log(where, "refused"); }
+  }
+}
+function main() {
+  raw("main");
+  spawn(() => raw("thread")).join();
+}
+`);
+    const cli = runCli(['run', file]);
+    expect(cli.stdout + cli.stderr).not.toContain('forged');
+    expect(cli.stdout).toBe('main refused\n'.repeat(3) + 'thread refused\n'.repeat(3));
+    expect(cli.code).toBe(0);
   });
 });
