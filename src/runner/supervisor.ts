@@ -545,7 +545,8 @@ class Run implements RunHandle, WorkerOwner {
   /** The time limit: ends the run, saying what each thread was doing then (which one loops, where the others wait). */
   #timeLimit(): void {
     if (this.#over) return;
-    const events: RunEvent[] = describeAtTimeLimit(this.#memory).map((error) => ({ kind: 'error', error }));
+    const notStarted = new Set(this.#waitingSpawns.map((request) => request.threadId));
+    const events: RunEvent[] = describeAtTimeLimit(this.#memory, notStarted).map((error) => ({ kind: 'error', error }));
     this.#finish('timeout', `Stopped by the time limit of ${formatMs(this.#timeoutMs)}.`, Infinity, events);
   }
 

@@ -303,6 +303,23 @@ function main() {
     await expectNextRunWorks();
   });
 
+  it("threads still waiting for a worker at the time limit are said to be so, in one line, not each 'a loop that never ends'", async () => {
+    // Before: 'thread 187 was still running, not waiting for anything in weft: a loop that never ends, or work that
+    // needs more time', for each of 800 threads whose closure (`() => i`) had not even begun.
+    const many = await run(`import { spawn } from "weft/thread";
+function main() {
+  const handles = [];
+  for (let i = 0; i < 1000; i++) handles.push(spawn(() => i));
+  for (const h of handles) h.join();
+}
+`, { timeoutMs: 1000 });
+    expect(many.outcome.status).toBe('timeout');
+    const waiting = many.errors.find((e) => e.message.includes('not started yet'));
+    expect(waiting?.message).toMatch(/^\d+ threads \(\d+ to 1001\) had not started yet, waiting for a worker to run on/);
+    for (const error of many.errors) expect(error.message).not.toContain('a loop that never ends');
+    await expectNoWorkerLeft();
+  });
+
   it('a program that spawns threads without end still stops at its time limit, and leaves no worker', async () => {
     const spawner = await run(`import { spawn, sleep } from "weft/thread";
 function main() {
