@@ -317,7 +317,9 @@ async function serveMain(port: WorkerPort, message: Extract<ToWorker, { kind: 'm
 
 /** RunOptions.call: the program's exported function, called on the main thread in place of `main`. */
 async function callExport(exports: ProgramExports, call: { name: string; args: unknown[] }): Promise<unknown> {
-  const f = exports.exports[call.name];
+  // Its own exports only: `--call constructor` (or toString, hasOwnProperty) called what the exports object
+  // inherits from Object.prototype, and said "constructor returned {  }".
+  const f = Object.hasOwn(exports.exports, call.name) ? exports.exports[call.name] : undefined;
   if (typeof f !== 'function') {
     throw new TypeError(`the program has no exported function \`${call.name}\`: keep \`export function ${call.name}(…)\` as the exercise gave it`);
   }

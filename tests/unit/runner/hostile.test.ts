@@ -906,6 +906,20 @@ function main() {
   });
 });
 
+describe('calling an export by name (RunOptions.call, the CLI\'s --call)', () => {
+  it("finds only the program's own exports, not what every object inherits (constructor, toString, hasOwnProperty)", async () => {
+    // Before: --call constructor printed "constructor returned {  }", --call toString '"[object Undefined]"', and
+    // --call hasOwnProperty panicked with "Cannot convert undefined or null to object".
+    for (const name of ['constructor', 'toString', 'hasOwnProperty']) {
+      const called = await run(`export function double(x: number) { return x * 2; }
+function main() {}
+`, { call: { name, args: [] } });
+      expect(called.outcome.status).toBe('panic');
+      expect(called.errors[0]!.message).toContain(`the program has no exported function \`${name}\``);
+    }
+  });
+});
+
 describe("the CLI's terminal is written only through the console", () => {
   it("process.stdout, stderr and _rawDebug are out of reach, so a program cannot print past the line limit or among a Check's results", () => {
     // Before: process.stdout.write("  ✓ … All checks passed!") printed among `weft check`'s own lines, raw, with
