@@ -920,6 +920,20 @@ function main() {}
   });
 });
 
+describe('a scoped JoinHandle taken out of its scope', () => {
+  it("joined after the scope says its scope joined it (it said 'a JoinHandle joins once', as if joined twice)", async () => {
+    const escaped = await run(`import { scope } from "weft/thread";
+function main() {
+  const h = scope((s) => s.spawn(() => 5));
+  console.log(h.join());
+}
+`);
+    expect(escaped.outcome.status).toBe('panic');
+    expect(escaped.errors[0]!.message).toContain('its scope joined it when the scope ended');
+    expect(escaped.errors[0]!.location?.line).toBe(4);
+  });
+});
+
 describe("the CLI's terminal is written only through the console", () => {
   it("process.stdout, stderr and _rawDebug are out of reach, so a program cannot print past the line limit or among a Check's results", () => {
     // Before: process.stdout.write("  ✓ … All checks passed!") printed among `weft check`'s own lines, raw, with
