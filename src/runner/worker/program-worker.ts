@@ -30,7 +30,7 @@ import { writeOutput, writePanic } from '../output-ring.ts';
 import { claimRefill, handToIdle, offerIdle, waitForThread } from '../idle-workers.ts';
 import type { FromWorker, MainResult, ProgramPayload, ToWorker } from '../protocol.ts';
 import { resetRunLocals } from '../../weft/runtime/run-local.ts';
-import { cancelPendingCallbacks, keep, restoreGlobals } from './lockdown.ts';
+import { cancelPendingCallbacks, keep, noteRemovedGlobal, restoreGlobals } from './lockdown.ts';
 
 /** The file name stack frames show for the reader's program (the compile step's sourceURL). */
 export const PROGRAM_URL = 'main.ts';
@@ -169,7 +169,7 @@ function makeHost(port: WorkerPort, memory: RunMemory, idleWorkers: number, thre
     panic(report) {
       if (Atomics.load(memory.i32, H.stop) !== 0) return;
       try {
-        writePanic(memory, threadId, report);
+        writePanic(memory, threadId, noteRemovedGlobal(report));
       } catch (error) {
         if (!(error instanceof RunStopped)) throw error;
       }
@@ -224,7 +224,7 @@ function captureConsole(ctx: ThreadContext): void {
 }
 
 function readerError(error: unknown, ctx: ThreadContext) {
-  const payload = panicPayload(error, ctx);
+  const payload = noteRemovedGlobal(panicPayload(error, ctx));
   return { name: payload.name, message: payload.message, location: payload.location, thread: payload.thread };
 }
 

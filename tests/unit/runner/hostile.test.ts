@@ -406,6 +406,21 @@ function main() {
     });
   }
 
+  it('calling fetch or new WebSocket says the book\'s programs have no network, in main and in a thread', async () => {
+    // Before: "fetch is not a function", and nothing more.
+    const called = await run(`import { spawn } from "weft/thread";
+function main() {
+  try { spawn(() => { new WebSocket("ws://example.com"); }).join(); } catch {}
+  fetch("https://example.com");
+}
+`);
+    expect(called.outcome.status).toBe('panic');
+    expect(called.errors.map((e) => e.message)).toEqual([
+      "thread 'thread 2' panicked: WebSocket is not a constructor (WebSocket is not available to a program in this book: it runs with no network, no storage and no files)",
+      "thread 'main' panicked: fetch is not a function (fetch is not available to a program in this book: it runs with no network, no storage and no files)",
+    ]);
+  });
+
   it('import() of a node: module is a compile error at its line', async () => {
     const dynamic = await run(`function main() {
   return import("node:fs");
