@@ -125,6 +125,41 @@ const TOP_LEVEL_MAIN_CALL =
 
 /** Throws CompileError, located in the reader's source. */
 export function compile(source: string, options: CompileOptions = {}): CompiledProgram {
+  try {
+    return compileProgram(source, options);
+  } catch (error) {
+    // The parser and the compile step's walks recurse once per level of nesting: ~10,000 levels of brackets
+    // overflowed the stack, and the run ended as "The runner failed: Error transforming main.ts: Maximum call
+    // stack size exceeded" (on the page, "a bug in weft"). It is the program's shape, said at its deepest point.
+    if (error instanceof RangeError && /call stack/i.test(error.message)) throw tooDeep(source);
+    throw error;
+  }
+}
+
+/** The CompileError for a program nested past what the compile step's stack holds, at its deepest bracket. */
+function tooDeep(source: string): CompileError {
+  let depth = 0;
+  let deepest = { depth: 0, line: 1, column: 1 };
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\n') {
+      line++;
+      lineStart = i + 1;
+    } else if (c === '(' || c === '[' || c === '{') {
+      if (++depth > deepest.depth) deepest = { depth, line, column: i - lineStart + 1 };
+    } else if (c === ')' || c === ']' || c === '}') depth--;
+  }
+  return new CompileError(
+    `this program is nested too deeply to compile (${deepest.depth} levels of brackets here): the compiler stops past a few thousand levels. ` +
+      `Build deep data in a loop instead of writing it out`,
+    deepest.line,
+    deepest.column,
+  );
+}
+
+function compileProgram(source: string, options: CompileOptions): CompiledProgram {
   const filename = (options.filename ?? 'main.ts').replace(/[\r\n]/g, '');
   // Only `\n` ends a line in source maps; `\r\n` -> `\n` moves no line or column.
   const stripped = stripTypes(source.replace(/\r\n?/g, '\n'), filename);

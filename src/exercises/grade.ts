@@ -407,8 +407,13 @@ function whatWentWrong(run: ProgramRun, reason: string, timeoutMs: number): stri
       const waits = /waits for/.test(summary) ? '' : ` ${run.errors.map((e) => `${e.message}${where(e)}`).join('; ')}.`;
       return `the program deadlocked: ${summary}${waits}`;
     }
-    case 'timeout':
-      return `the program did not finish within ${Math.round(timeoutMs / 100) / 10} s: a thread is still waiting or looping`;
+    case 'timeout': {
+      // What the time limit found (runner/deadlock.ts describeAtTimeLimit): the thread that loops or waits, and
+      // where; or threads that had not started yet. It said only "a thread is still waiting or looping".
+      const limit = `the program did not finish within ${Math.round(timeoutMs / 100) / 10} s`;
+      const first = run.errors.find((e) => e.name === 'Time limit');
+      return first ? `${limit}: ${first.message}${where(first)}` : `${limit}: a thread is still waiting or looping`;
+    }
     default:
       return reason;
   }

@@ -17,7 +17,7 @@
  * never blocks; it only reads run memory.
  */
 import type { RunMemory } from '../weft/runtime/memory.ts';
-import { S, slot, THREAD_SLOTS, threadIds, threadName, ThreadState } from '../weft/runtime/thread-table.ts';
+import { S, slot, THREAD_SLOTS, threadIds, shownThreadName, ThreadState } from '../weft/runtime/thread-table.ts';
 import { WAIT_KINDS, type WaitKind } from '../weft/runtime/wait.ts';
 import type { ReaderError } from './events.ts';
 
@@ -128,7 +128,7 @@ export interface DeadlockReport {
 /** Says who waits for what, and the cycle when there is one. */
 export function describeDeadlock(memory: RunMemory, now: Snapshot): DeadlockReport {
   const name = (id: number) => {
-    const named = threadName(memory, id);
+    const named = shownThreadName(memory, id);
     return named === undefined ? `thread ${id}` : `'${named}'`;
   };
   const byId = new Map(now.blocked.map((t) => [t.id, t]));
@@ -152,7 +152,7 @@ export function describeDeadlock(memory: RunMemory, now: Snapshot): DeadlockRepo
     return {
       name: 'Deadlock',
       message,
-      thread: threadName(memory, t.id) ?? `thread ${t.id}`,
+      thread: shownThreadName(memory, t.id) ?? `thread ${t.id}`,
       ...(t.line > 0 ? { location: { line: t.line, column: t.column } } : {}),
     };
   });
@@ -186,25 +186,45 @@ export function describeDeadlock(memory: RunMemory, now: Snapshot): DeadlockRepo
  * which were running without waiting in weft (a loop that never ends, or work that needs more time), so a reader
  * whose program spins learns which thread it was. A running thread's line is not known: nothing interrupts it.
  */
-export function describeAtTimeLimit(memory: RunMemory): ReaderError[] {
+export function describeAtTimeLimit(memory: RunMemory, notStarted: ReadonlySet<number> = new Set()): ReaderError[] {
   const i32 = memory.i32;
   const errors: ReaderError[] = [];
   const blocked = new Map(snapshot(memory).blocked.map((t) => [t.id, t]));
+  const waiting: number[] = [];
   for (const id of threadIds(i32)) {
     if (Atomics.load(i32, slot(id, S.state)) !== ThreadState.running) continue;
-    const named = threadName(memory, id);
+    // Spawned, but no worker has taken it yet: it ran nothing, so it is no "loop that never ends" (1,000 threads
+    // spawned at once were each said to be one, when ~150 of them had started in 10 s).
+    if (notStarted.has(id)) {
+      waiting.push(id);
+      continue;
+    }
+    const named = shownThreadName(memory, id);
     const who = named === undefined ? `thread ${id}` : `'${named}'`;
     const t = blocked.get(id);
-    const joined = (other: number) => threadName(memory, other) ?? `thread ${other}`;
+    const joined = (other: number) => shownThreadName(memory, other) ?? `thread ${other}`;
     const message =
       t === undefined
-        ? `${who} was still running, not waiting for anything in weft: a loop that never ends, or work that needs more time`
+        ? notStarted.size > 0
+          ? // Threads were still waiting for workers: those handed one just now may be loading the program still.
+            `${who} was still running (or starting), not waiting for anything in weft`
+          : `${who} was still running, not waiting for anything in weft: a loop that never ends, or work that needs more time`
         : `${who} was still waiting ${WHAT[t.kind]}${t.kind === 'join' ? ` ${joined(t.object)}` : ''}`;
     errors.push({
       name: 'Time limit',
       message,
       thread: named ?? `thread ${id}`,
       ...(t !== undefined && t.line > 0 ? { location: { line: t.line, column: t.column } } : {}),
+    });
+  }
+  if (waiting.length > 0) {
+    const which = waiting.length === 1 ? `thread ${waiting[0]} had` : `${waiting.length} threads (${waiting[0]} to ${waiting.at(-1)}) had`;
+    errors.unshift({
+      name: 'Time limit',
+      message:
+        `${which} not started yet, waiting for a worker to run on: each thread is a worker of its own, and starting one takes tens of ` +
+        `milliseconds, so threads spawned by the hundred take seconds to start. Spawn fewer (as many as availableParallelism()) and give each more work, or use weft/par`,
+      thread: `thread ${waiting[0]}`,
     });
   }
   // A run with a thousand threads alive would print a thousand of these: the first few say enough.

@@ -7,14 +7,14 @@ import type { RunOutcome } from './events.ts';
 import type { RunMemory } from '../weft/runtime/memory.ts';
 import { recordedPiece, channelCapacityOf, readTrace, recordedIterFilter, recordedAtomicChange, recordedValueHash, recordedNumbersFilter, recordedResults, recordedJoinLengths, recordedJoinOrder, recordedIterPieces, recordedIterPool, recordedValue, recordedWork, taskClockOf, TASK_OUTCOMES, timersOf } from '../weft/runtime/trace.ts';
 import { WAIT_KINDS, WAKE_TIMED_OUT } from '../weft/runtime/wait.ts';
-import { threadName } from '../weft/runtime/thread-table.ts';
+import { shownThreadName } from '../weft/runtime/thread-table.ts';
 
 export function collectTrace(ring: SharedArrayBuffer, memory: RunMemory): NonNullable<RunOutcome['trace']> {
   const { events, dropped } = readTrace(ring);
   const names = new Map<number, string>();
   const label = (id: number) => {
     let name = names.get(id);
-    if (name === undefined) names.set(id, (name = threadName(memory, id) ?? `thread ${id}`));
+    if (name === undefined) names.set(id, (name = shownThreadName(memory, id) ?? `thread ${id}`));
     return name;
   };
   return {

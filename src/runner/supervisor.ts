@@ -24,7 +24,7 @@ import { DEFAULT_TIMEOUT_MS, type RunEvent, type RunOptions, type RunOutcome, ty
 import { describeAtTimeLimit, describeDeadlock, isDeadlocked, snapshot, type Snapshot } from './deadlock.ts';
 import { startSchedule } from '../weft/runtime/scheduler.ts';
 import { createTrace } from '../weft/runtime/trace.ts';
-import { S, slot, threadIds, threadName, ThreadState } from '../weft/runtime/thread-table.ts';
+import { S, slot, threadIds, shownThreadName, ThreadState } from '../weft/runtime/thread-table.ts';
 import { createOutputRing, nextToRead, readLines, readRemaining } from './output-ring.ts';
 import type { FromWorker, MainResult, ProgramPayload, SpawnRequestPayload } from './protocol.ts';
 import { MAX_WARM_WORKERS, PooledWorker, WorkerExited, WorkerPool, type WorkerFactory, type WorkerOwner } from './worker-pool.ts';
@@ -222,12 +222,16 @@ class Run implements RunHandle, WorkerOwner {
       () => this.#finish('timeout', `Stopped: the runner took longer than ${formatMs(STARTUP_LIMIT_MS)} to start the program.`),
       Math.max(STARTUP_LIMIT_MS, this.#timeoutMs),
     );
-    this.#watchdog = setInterval(() => this.#lookForDeadlock(), DEADLOCK_CHECK_MS);
+    this.#watchdog = setInterval(() => this.#safely(() => this.#lookForDeadlock()), DEADLOCK_CHECK_MS);
     createOutputRing(this.#memory);
-    this.#pump = setInterval(() => {
-      this.#lookAtBudget();
-      this.#takeLines(Infinity);
-    }, PUMP_MS);
+    this.#pump = setInterval(
+      () =>
+        this.#safely(() => {
+          this.#lookAtBudget();
+          this.#takeLines(Infinity);
+        }),
+      PUMP_MS,
+    );
     if (options.trace) this.#trace = createTrace(options.traceCapacity ?? 100_000, { polls: options.tracePolls === true });
     if (options.seed !== undefined) {
       this.#seed = options.seed >>> 0;
@@ -235,7 +239,7 @@ class Run implements RunHandle, WorkerOwner {
     }
 
     // A run of the program that just ran waits for that run's workers to come to rest, and takes them warm.
-    void pool.settled(source, SETTLE_WAIT_MS).then(() => this.#start(options));
+    void pool.settled(source, SETTLE_WAIT_MS).then(() => this.#safely(() => this.#start(options)));
   }
 
   /** Gives the program to a main worker. */
@@ -271,7 +275,12 @@ class Run implements RunHandle, WorkerOwner {
         const bytes = await watch.measure().catch(() => undefined);
         if (this.#over) return;
         if (bytes !== undefined && bytes > watch.limitMb * 1024 * 1024) {
-          const running = this.#runningThreads();
+          let running: string[] = [];
+          try {
+            running = this.#runningThreads();
+          } catch {
+            // Run memory the program wrote over (#safely): the run ends all the same, without the names.
+          }
           const who = running.length === 0 ? '' : running.length === 1 ? ` (${running[0]} was running)` : ` (running: ${running.join(', ')})`;
           this.#finish('out-of-memory', `Out of memory: the program's threads used more than ${watch.limitMb} MB together${who}, and the run was stopped.`);
           return;
@@ -302,7 +311,7 @@ class Run implements RunHandle, WorkerOwner {
 
   /** A thread as the run's messages name it: `thread 'main'`, `thread 'hog'`, `thread 3`. */
   #threadCalled(id: number): string {
-    const name = id === 1 ? 'main' : threadName(this.#memory, id);
+    const name = id === 1 ? 'main' : shownThreadName(this.#memory, id);
     return name === undefined ? `thread ${id}` : `thread '${name}'`;
   }
 
@@ -313,7 +322,27 @@ class Run implements RunHandle, WorkerOwner {
     return worker;
   }
 
+  /**
+   * Runs one of the run's steps (a message, a timer). Run memory is the
+   * program's to write too: a sharedArray is a view into it, and its
+   * `.buffer` reaches weft's locks, thread table and console ring. A step
+   * that throws on what it read there (or on a bug in weft) ends the run
+   * with a message, where it took the CLI down with a stack trace (or left
+   * the page's run going for good).
+   */
+  #safely(step: () => void): void {
+    try {
+      step();
+    } catch (error) {
+      if (!this.#over) this.#finish('panic', BROKEN_MEMORY, Infinity, [brokenMemory(error)]);
+    }
+  }
+
   failed(worker: PooledWorker, error: unknown): void {
+    this.#safely(() => this.#failed(worker, error));
+  }
+
+  #failed(worker: PooledWorker, error: unknown): void {
     if (this.#over) return;
     if (error instanceof WorkerOutOfMemory) {
       this.#finish('out-of-memory', `Out of memory: ${this.#threadOn(worker)} used ${error.message}, the most a thread may use here, and was stopped.`);
@@ -331,6 +360,10 @@ class Run implements RunHandle, WorkerOwner {
   }
 
   receive(worker: PooledWorker, message: FromWorker): void {
+    this.#safely(() => this.#receive(worker, message));
+  }
+
+  #receive(worker: PooledWorker, message: FromWorker): void {
     if (this.#over) return;
     switch (message.kind) {
       case 'ready':
@@ -343,14 +376,14 @@ class Run implements RunHandle, WorkerOwner {
         // main-result normally follows in a few ms; a program whose callbacks keep main's event loop busy holds it back.
         if (worker === this.#mainWorker && this.#mainEndedTimer === undefined) {
           const result = message.result;
-          this.#mainEndedTimer = setTimeout(() => this.#mainReturned(result), MAIN_RESULT_GRACE_MS);
+          this.#mainEndedTimer = setTimeout(() => this.#safely(() => this.#mainReturned(result)), MAIN_RESULT_GRACE_MS);
         }
         return;
       case 'program':
         this.#program = message.program;
         this.#compiled.keep(this.#source, message.program);
         clearTimeout(this.#timer);
-        this.#timer = setTimeout(() => this.#timeLimit(), this.#timeoutMs);
+        this.#timer = setTimeout(() => this.#safely(() => this.#timeLimit()), this.#timeoutMs);
         if (message.program.spawns) this.#topUp();
         return;
       case 'spawn':
@@ -438,10 +471,12 @@ class Run implements RunHandle, WorkerOwner {
     if (this.#restWait === 'over' || this.#pool.hasWarm(this.#source) || !this.#pool.comingToRest(this.#source)) return false;
     if (this.#restWait === 'waiting') return true;
     this.#restWait = 'waiting';
-    void this.#pool.settled(this.#source, SETTLE_WAIT_MS).then((rested) => {
-      this.#restWait = rested ? undefined : 'over';
-      if (!this.#over) this.#topUp();
-    });
+    void this.#pool.settled(this.#source, SETTLE_WAIT_MS).then((rested) =>
+      this.#safely(() => {
+        this.#restWait = rested ? undefined : 'over';
+        if (!this.#over) this.#topUp();
+      }),
+    );
     return true;
   }
 
@@ -453,10 +488,14 @@ class Run implements RunHandle, WorkerOwner {
         this.#waitingSpawns.shift();
       } else if (handed === 'busy') {
         // A worker holds the stack's lock for a few instructions; the page may not block, so look again soon.
-        this.#retry ??= setTimeout(() => {
-          this.#retry = undefined;
-          this.#serveSpawns();
-        }, 0);
+        this.#retry ??= setTimeout(
+          () =>
+            this.#safely(() => {
+              this.#retry = undefined;
+              this.#serveSpawns();
+            }),
+          0,
+        );
         return;
       } else {
         this.#topUp();
@@ -471,10 +510,14 @@ class Run implements RunHandle, WorkerOwner {
     const taken = readLines(this.#memory, upTo, PUMP_LINES, this.#outputBudgetMs, (line) => this.#onEvent(lineEvent(line)));
     // Lines were left behind (a flood): look again after other tasks had their turn (a click, the time limit).
     if (taken > 0 && nextToRead(this.#memory) < Math.min(upTo, Atomics.load(this.#memory.i32, H.outputSeq)) && this.#pumpAgain === undefined) {
-      this.#pumpAgain = setTimeout(() => {
-        this.#pumpAgain = undefined;
-        this.#takeLines(upTo);
-      }, PUMP_AGAIN_MS);
+      this.#pumpAgain = setTimeout(
+        () =>
+          this.#safely(() => {
+            this.#pumpAgain = undefined;
+            this.#takeLines(upTo);
+          }),
+        PUMP_AGAIN_MS,
+      );
     }
   }
 
@@ -494,7 +537,7 @@ class Run implements RunHandle, WorkerOwner {
       this.#takeLines(result.outputSeqEnd);
       if (this.#over) return;
       if (nextToRead(this.#memory) >= result.outputSeqEnd || performance.now() > deadline) finish();
-      else setTimeout(waitForLines, 5);
+      else setTimeout(() => this.#safely(waitForLines), 5);
     };
     waitForLines();
   }
@@ -502,7 +545,8 @@ class Run implements RunHandle, WorkerOwner {
   /** The time limit: ends the run, saying what each thread was doing then (which one loops, where the others wait). */
   #timeLimit(): void {
     if (this.#over) return;
-    const events: RunEvent[] = describeAtTimeLimit(this.#memory).map((error) => ({ kind: 'error', error }));
+    const notStarted = new Set(this.#waitingSpawns.map((request) => request.threadId));
+    const events: RunEvent[] = describeAtTimeLimit(this.#memory, notStarted).map((error) => ({ kind: 'error', error }));
     this.#finish('timeout', `Stopped by the time limit of ${formatMs(this.#timeoutMs)}.`, Infinity, events);
   }
 
@@ -528,28 +572,75 @@ class Run implements RunHandle, WorkerOwner {
 
   #finish(status: RunStatus, message: string, outputSeqEnd = Infinity, lastEvents: RunEvent[] = []): void {
     if (this.#over) return;
+    // Run memory written over (#safely): the run's end is the program's, but its workers may not come to rest.
+    let broken = message === BROKEN_MEMORY;
+    const breaks = (error: unknown) => {
+      if (broken) return;
+      broken = true;
+      [status, message] = ['panic', BROKEN_MEMORY];
+      lastEvents = [...lastEvents, brokenMemory(error)];
+    };
     clearInterval(this.#watchdog);
     clearInterval(this.#pump);
     clearTimeout(this.#pumpAgain);
+    this.#over = true;
     // Tell blocked threads to give up (they check between wait slices); idle workers hear it at once.
     Atomics.store(this.#memory.i32, H.stop, 1);
-    wakeIdleWorkers(this.#memory.i32, this.#idleWorkers, this.#nextWorker);
-    this.#over = true;
+    try {
+      wakeIdleWorkers(this.#memory.i32, this.#idleWorkers, this.#nextWorker);
+    } catch {
+      // A region the program wrote over (#safely): its workers are ended below, as a crashed run's are.
+      breaks(new Error('its idle workers could not be woken'));
+    }
     clearTimeout(this.#timer);
     clearTimeout(this.#retry);
     clearTimeout(this.#mainEndedTimer);
     this.#waitingSpawns.length = 0;
     // A run that ended on its own: its workers come to rest at the stop flag and may serve the program's next
     // run. Any other end: they may be in the middle of the program, and are ended now.
-    this.#pool.giveBack(this.#workers, this.#source, SETTLED.has(status));
+    this.#pool.giveBack(this.#workers, this.#source, SETTLED.has(status) && !broken);
     this.#workers.clear();
-    // Every worker is gone: what is in the ring now is all there will be.
-    readRemaining(this.#memory, outputSeqEnd, (line) => this.#onEvent(lineEvent(line)));
+    // Every worker is gone: what is in the ring now is all there will be. Read from run memory, which the program
+    // may have written over (#safely): the run still ends, saying so, rather than never.
+    try {
+      readRemaining(this.#memory, outputSeqEnd, (line) => this.#onEvent(lineEvent(line)));
+    } catch (error) {
+      breaks(error);
+    }
     for (const event of lastEvents) this.#onEvent(event);
     const durationMs = performance.now() - this.#started;
-    const trace = this.#trace ? collectTrace(this.#trace, this.#memory) : undefined;
+    let trace: ReturnType<typeof collectTrace> | undefined;
+    try {
+      trace = this.#trace ? collectTrace(this.#trace, this.#memory) : undefined;
+    } catch (error) {
+      const told = lastEvents.length;
+      breaks(error);
+      for (const event of lastEvents.slice(told)) this.#onEvent(event);
+    }
     const outcome = runOutcome(status, message, durationMs, this.#seed, trace, this.#value);
     this.#onEvent({ kind: 'end', outcome });
     this.#resolve(outcome);
   }
+}
+
+/**
+ * The end of a run whose memory weft could not read (Run #safely): the
+ * program's fault, as a Rust program's that writes through a bad pointer is
+ * (it would crash), not "a bug in weft"; said as an error of the run, with
+ * what was read wrong.
+ */
+const BROKEN_MEMORY = "Stopped: weft's records in the run's memory were written over.";
+
+function brokenMemory(error: unknown): RunEvent {
+  const what = error instanceof Error ? error.message : String(error);
+  return {
+    kind: 'error',
+    error: {
+      name: 'Error',
+      message:
+        `weft could not read its own records in the run's memory (${what}), so the run was stopped. ` +
+        `The program may have written over them: a sharedArray is a view into that memory, and its \`.buffer\` reaches weft's locks, threads and console lines. ` +
+        `Write only through the array itself.`,
+    },
+  };
 }

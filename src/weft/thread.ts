@@ -142,10 +142,19 @@ export class Thread implements Encodable {
 }
 
 /** An owned permission to join a thread (Rust: `JoinHandle<T>`). Dropping it detaches the thread. */
+/**
+ * join() of a scoped thread's handle after its scope joined it: one that left the scope (returned from `scope`'s
+ * closure) said "a JoinHandle joins once, as join(self) does", as if the program had joined it twice.
+ */
+const SCOPE_JOINED =
+  'this thread was already joined: its scope joined it when the scope ended (in Rust a scoped JoinHandle cannot outlive its scope; take the value from scope() instead)';
+
 export class JoinHandle<T> extends MovableHandle implements Disposable {
   protected readonly what = 'JoinHandle';
   readonly #threadId: number;
   #joined = false;
+  /** Joined by its scope as the scope ended (joinForScope), not by the program. */
+  #joinedByScope = false;
   #dropped = false;
 
   constructor(threadId: number) {
@@ -197,7 +206,7 @@ export class JoinHandle<T> extends MovableHandle implements Disposable {
    */
   join(): T {
     this.assertUsable();
-    if (this.#joined) throw new Error('this thread was already joined (a JoinHandle joins once, as join(self) does in Rust)');
+    if (this.#joined) throw new Error(this.#joinedByScope ? SCOPE_JOINED : 'this thread was already joined (a JoinHandle joins once, as join(self) does in Rust)');
     // Its own handle, sent to it: the wait could never end (it was reported only once every thread was blocked).
     const ctx = context();
     if (this.#threadId === ctx.threadId) {
@@ -208,7 +217,7 @@ export class JoinHandle<T> extends MovableHandle implements Disposable {
     this.#joined = true;
     yieldPoint();
     // Claimed in its slot too: the scope that spawned it may join it from another thread (Scope.joinAll).
-    if (!claimJoin(this.#threadId)) throw new Error('this thread was already joined: its scope joined it when the scope ended');
+    if (!claimJoin(this.#threadId)) throw new Error(SCOPE_JOINED);
     return joinThread(this.#threadId) as T;
   }
 
@@ -216,6 +225,7 @@ export class JoinHandle<T> extends MovableHandle implements Disposable {
   joinForScope(): { value: unknown } | undefined {
     if (this.#joined) return undefined;
     this.#joined = true;
+    this.#joinedByScope = true;
     yieldPoint(); // as join() does: under a seed, the same scheduling points as before scopes were shared
     if (!claimJoin(this.#threadId)) return undefined;
     return { value: joinThread(this.#threadId) };

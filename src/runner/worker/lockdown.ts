@@ -91,9 +91,30 @@ export const FORBIDDEN_PROCESS = [
   'report',
   'permission',
   'mainModule',
+  // Raw writes to the CLI's terminal, past the console ring: no line limit, no thread, and a Check's output
+  // could be forged with them ("✓ … All checks passed!" printed among the grader's lines).
+  'stdout',
+  'stderr',
+  'stdin',
+  '_rawDebug',
 ] as const;
 
 const NOT_AVAILABLE = 'is not available to a program in this book: it runs with no network, no storage and no files';
+
+/** `fetch is not a function`, `globalThis.WebSocket is not a constructor`, `indexedDB is not defined`: the name. */
+const MISSING = /^(?:(?:globalThis|self|window)\.)?([A-Za-z]+) is not (?:a function|a constructor|defined)\b/;
+
+/**
+ * A panic's message with a note when it is V8's TypeError on a global this
+ * file took away: "fetch is not a function" left the reader to guess that
+ * the book's programs have no network (the note says so, and why).
+ */
+export function noteRemovedGlobal<T extends { name: string; message: string }>(report: T): T {
+  if (report.name !== 'TypeError' && report.name !== 'ReferenceError') return report;
+  const name = MISSING.exec(report.message)?.[1];
+  if (name === undefined || !(FORBIDDEN_GLOBALS as readonly string[]).includes(name)) return report;
+  return { ...report, message: `${report.message} (${name} ${NOT_AVAILABLE})` };
+}
 
 /** Removes `name` from `target` and everything it inherits from, then pins it to `undefined`. */
 function remove(target: object, name: string): void {

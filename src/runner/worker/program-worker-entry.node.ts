@@ -1,6 +1,6 @@
 /** The Node worker proper, loaded by program-worker.node.ts once the compile cache is on. */
 import { parentPort } from 'node:worker_threads';
-import { handleMessage, reportUnhandledRejection, type WorkerPort } from './program-worker.ts';
+import { handleMessage, reportUncaught, reportUnhandledRejection, type WorkerPort } from './program-worker.ts';
 import { lockDown } from './lockdown.ts';
 import type { ToWorker } from '../protocol.ts';
 
@@ -13,5 +13,7 @@ const port: WorkerPort = { post: (message) => post(message) };
 lockDown();
 // Node would end the worker on an unhandled rejection; the reader gets a line instead, as in the browser.
 process.on('unhandledRejection', (reason) => reportUnhandledRejection(reason));
+// And on an exception a timer or microtask callback threw: the reader gets that thread's panic, at its line.
+process.on('uncaughtException', (error) => reportUncaught(error));
 parent.on('message', (message: ToWorker) => handleMessage(port, message));
 port.post({ kind: 'ready' });

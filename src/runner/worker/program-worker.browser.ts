@@ -1,5 +1,5 @@
 /** Browser entry of a run's worker (a module Web Worker started by the page). */
-import { handleMessage, reportUnhandledRejection, type WorkerPort } from './program-worker.ts';
+import { handleMessage, reportUncaught, reportUnhandledRejection, type WorkerPort } from './program-worker.ts';
 import { lockDown } from './lockdown.ts';
 import type { FromWorker, ToWorker } from '../protocol.ts';
 
@@ -7,6 +7,7 @@ const scope = self as unknown as {
   postMessage(message: FromWorker): void;
   addEventListener(type: 'message', listener: (event: MessageEvent<ToWorker & { runs?: MessagePort }>) => void): void;
   addEventListener(type: 'unhandledrejection', listener: (event: PromiseRejectionEvent) => void): void;
+  addEventListener(type: 'error', listener: (event: ErrorEvent) => void): void;
 };
 // Bound now, before any program runs: a program that replaces postMessage later cannot see what weft sends (protocol.ts, "Integrity").
 const post = scope.postMessage.bind(scope);
@@ -22,6 +23,11 @@ lockDown();
 scope.addEventListener('unhandledrejection', (event) => {
   event.preventDefault();
   reportUnhandledRejection(event.reason);
+});
+// An exception a timer or microtask callback threw: that thread's panic, at its line, not a failure of the worker.
+scope.addEventListener('error', (event) => {
+  event.preventDefault();
+  reportUncaught(event.error);
 });
 let first = true;
 scope.addEventListener('message', (event) => {

@@ -30,7 +30,7 @@ import { writeOutput, writePanic } from '../output-ring.ts';
 import { claimRefill, handToIdle, offerIdle, waitForThread } from '../idle-workers.ts';
 import type { FromWorker, MainResult, ProgramPayload, ToWorker } from '../protocol.ts';
 import { resetRunLocals } from '../../weft/runtime/run-local.ts';
-import { cancelPendingCallbacks, keep, restoreGlobals } from './lockdown.ts';
+import { cancelPendingCallbacks, keep, noteRemovedGlobal, restoreGlobals } from './lockdown.ts';
 
 /** The file name stack frames show for the reader's program (the compile step's sourceURL). */
 export const PROGRAM_URL = 'main.ts';
@@ -169,7 +169,7 @@ function makeHost(port: WorkerPort, memory: RunMemory, idleWorkers: number, thre
     panic(report) {
       if (Atomics.load(memory.i32, H.stop) !== 0) return;
       try {
-        writePanic(memory, threadId, report);
+        writePanic(memory, threadId, noteRemovedGlobal(report));
       } catch (error) {
         if (!(error instanceof RunStopped)) throw error;
       }
@@ -224,7 +224,7 @@ function captureConsole(ctx: ThreadContext): void {
 }
 
 function readerError(error: unknown, ctx: ThreadContext) {
-  const payload = panicPayload(error, ctx);
+  const payload = noteRemovedGlobal(panicPayload(error, ctx));
   return { name: payload.name, message: payload.message, location: payload.location, thread: payload.thread };
 }
 
@@ -317,7 +317,9 @@ async function serveMain(port: WorkerPort, message: Extract<ToWorker, { kind: 'm
 
 /** RunOptions.call: the program's exported function, called on the main thread in place of `main`. */
 async function callExport(exports: ProgramExports, call: { name: string; args: unknown[] }): Promise<unknown> {
-  const f = exports.exports[call.name];
+  // Its own exports only: `--call constructor` (or toString, hasOwnProperty) called what the exports object
+  // inherits from Object.prototype, and said "constructor returned {  }".
+  const f = Object.hasOwn(exports.exports, call.name) ? exports.exports[call.name] : undefined;
   if (typeof f !== 'function') {
     throw new TypeError(`the program has no exported function \`${call.name}\`: keep \`export function ${call.name}(…)\` as the exercise gave it`);
   }
@@ -419,6 +421,26 @@ export function reportUnhandledRejection(reason: unknown): void {
     ctx.host.output('error', `Unhandled promise rejection: ${payload.name}: ${payload.message}${where}`);
   } catch (error) {
     if (!(error instanceof RunStopped)) throw error;
+  }
+}
+
+/**
+ * An exception a callback of the program threw outside any call the program
+ * made (a setTimeout, setInterval or queueMicrotask callback, a Promise's
+ * `then` run by the event loop). No closure of a thread is on the stack to
+ * unwind, so it cannot end its thread as a panic does; it is that thread's
+ * panic all the same, reported with its line, and the run goes on, as a
+ * Rust program goes on when a thread nobody joins panics. Without this the
+ * browser said nothing and Node ended the worker: the run ended as
+ * "A worker failed: <message>", with no thread and no line.
+ */
+export function reportUncaught(error: unknown): void {
+  if (!hasContext() || error instanceof RunStopped) return;
+  const ctx = context();
+  try {
+    ctx.host.panic(panicPayload(error, ctx));
+  } catch (failure) {
+    if (!(failure instanceof RunStopped)) throw failure;
   }
 }
 

@@ -201,6 +201,20 @@ export function threadName(memory: RunMemory, threadId: number): string | undefi
   return decoder.decode(memory.read(ptr, memory.i32[slot(threadId, S.nameLen)]!));
 }
 
+/** The most characters of a thread's name that a report shows (MAX_SHOWN_NAME_CHARS). */
+export const MAX_SHOWN_NAME_CHARS = 200;
+
+/**
+ * A thread's name as the supervisor's reports show it (deadlock, time
+ * limit, out of memory): cut to MAX_SHOWN_NAME_CHARS, as a name of 16 MB
+ * (a program's, or bytes it wrote over the table with) made each line of
+ * the report 16 MB. `current().name()` still gives the whole name.
+ */
+export function shownThreadName(memory: RunMemory, threadId: number): string | undefined {
+  const name = threadName(memory, threadId);
+  return name === undefined || name.length <= MAX_SHOWN_NAME_CHARS ? name : `${name.slice(0, MAX_SHOWN_NAME_CHARS)}…`;
+}
+
 /** Rust's `ThreadId(n)`-plus-name, as messages show a thread. */
 export function describeThread(memory: RunMemory, threadId: number): string {
   return threadLabel(threadId, threadName(memory, threadId));

@@ -105,10 +105,31 @@ export function rethrowAt(error: unknown, at: SourceLocation | undefined): void 
   if (at !== undefined && typeof error === 'object' && error !== null) rethrownAt.set(error, at);
 }
 
-export function panicPayload(error: unknown, context: ThreadContext): PanicPayload {
+export function panicPayload(error: unknown, context: ThreadContext, depth = 0): PanicPayload {
+  const unwound = depth < MAX_SUPPRESSED_DEPTH ? suppressedBy(error) : undefined;
+  if (unwound !== undefined) {
+    // A drop (a `using` disposer) that panicked while the thread unwound from a panic: JavaScript's SuppressedError,
+    // whose own message ("An error was suppressed during disposal.") was all the reader saw, neither panic's. Rust
+    // reports the first panic (and aborts on the second); the first is this panic, at its line, the drop's said after.
+    const first = panicPayload(unwound.suppressed, context, depth + 1);
+    const drop = panicPayload(unwound.error, context, depth + 1);
+    const at = drop.location === undefined ? '' : ` at line ${drop.location.line}`;
+    return { ...first, message: cutText(`${first.message} (and while it unwound, a drop panicked too${at}: ${drop.message})`, MAX_MESSAGE_CHARS) };
+  }
   const payload = thrownPayload(error, context);
   const rethrown = typeof error === 'object' && error !== null ? rethrownAt.get(error) : undefined;
   return rethrown === undefined ? payload : { ...payload, location: rethrown };
+}
+
+/** SuppressedErrors inside SuppressedErrors read at most this deep (a program can make one that holds itself). */
+const MAX_SUPPRESSED_DEPTH = 8;
+
+/** A SuppressedError's two errors (runtime/unwind.ts): `error` the disposer threw while `suppressed` unwound. */
+function suppressedBy(error: unknown): { error: unknown; suppressed: unknown } | undefined {
+  return attempt(() => {
+    if (!(error instanceof Error) || error.name !== 'SuppressedError' || !('suppressed' in error) || !('error' in error)) return undefined;
+    return { error: error.error, suppressed: error.suppressed };
+  }, undefined);
 }
 
 function thrownPayload(error: unknown, context: ThreadContext): PanicPayload {

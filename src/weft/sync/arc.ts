@@ -459,6 +459,9 @@ class ArcRef<T> {
     this[CELL][MOVE](target);
   }
 }
+// Messages name a value's class (runtime/context.ts className): the reader made an `Arc`, and never sees ArcRef
+// (a second drop(arc) said 'this ArcRef was already dropped').
+Object.defineProperty(ArcRef, 'name', { value: 'Arc' });
 
 const OWN_METHODS = ['clone', 'drop', 'dropOnExit', 'toString', 'toJSON'] as const;
 /** The Arc's own members, which no member of the value hides (names only: every symbol but Symbol.iterator is the Arc's too). */

@@ -424,3 +424,22 @@ describe('positions map back to the reader source', () => {
     expect(mapLocation(copy, at.line, at.column)).toEqual(positionOf(source, 'throw new Error'));
   });
 });
+
+describe('a program nested deeper than the compile step can walk', () => {
+  // Before: the parser's RangeError (Maximum call stack size exceeded) left compile() as it was, and the run ended as
+  // "The runner failed: Error transforming main.ts: …" (on the page, "a bug in weft"; in a Check, "the runner failed").
+  for (const [what, open, close] of [
+    ['parentheses', '(', ')'],
+    ['blocks', '{', '}'],
+    ['arrays', '[', ']'],
+  ] as const) {
+    it(`20,000 nested ${what} are a CompileError at the deepest one`, () => {
+      const before = open === '{' ? '  ' : '  const x = ';
+      const source = `function main() {\n${before}${open.repeat(20_000)}${open === '{' ? '' : '1'}${close.repeat(20_000)};\n}\n`;
+      const error = compileError(source);
+      // main's own brace is the first level.
+      expect(error.message).toContain('nested too deeply to compile (20001 levels of brackets here)');
+      expect({ line: error.line, column: error.column }).toEqual({ line: 2, column: before.length + 20_000 });
+    });
+  }
+});

@@ -82,3 +82,26 @@ describe('seeds a careless reader types', () => {
     });
   }
 });
+
+it("an answer that runs out of time is told which thread was looping or waiting, and where", { timeout: 240_000 }, async () => {
+  // Before: "the program did not finish within 10 s: a thread is still waiting or looping", whatever the run's
+  // time limit report said.
+  const { result } = await gradeExercise(
+    'join-results',
+    `import { spawn } from "weft/thread";
+export function sumChunks(chunks: number[][]): number[] {
+  const h = spawn(() => { while (true) {} });
+  h.join();
+  return [];
+}
+
+function main() {}
+`,
+    ['returns-every-sum'],
+    true,
+  );
+  const lines = summary(result);
+  expect(result.checks[0]!.status, lines.join('\n')).toBe('failed');
+  expect(result.checks[0]!.message).toMatch(/did not finish within 10 s: 'main' was still waiting to join thread 2 \(line 4\)/);
+});
+

@@ -303,6 +303,23 @@ function main() {
     await expectNextRunWorks();
   });
 
+  it("threads still waiting for a worker at the time limit are said to be so, in one line, not each 'a loop that never ends'", async () => {
+    // Before: 'thread 187 was still running, not waiting for anything in weft: a loop that never ends, or work that
+    // needs more time', for each of 800 threads whose closure (`() => i`) had not even begun.
+    const many = await run(`import { spawn } from "weft/thread";
+function main() {
+  const handles = [];
+  for (let i = 0; i < 1000; i++) handles.push(spawn(() => i));
+  for (const h of handles) h.join();
+}
+`, { timeoutMs: 1000 });
+    expect(many.outcome.status).toBe('timeout');
+    const waiting = many.errors.find((e) => e.message.includes('not started yet'));
+    expect(waiting?.message).toMatch(/^\d+ threads \(\d+ to 1001\) had not started yet, waiting for a worker to run on/);
+    for (const error of many.errors) expect(error.message).not.toContain('a loop that never ends');
+    await expectNoWorkerLeft();
+  });
+
   it('a program that spawns threads without end still stops at its time limit, and leaves no worker', async () => {
     const spawner = await run(`import { spawn, sleep } from "weft/thread";
 function main() {
@@ -388,6 +405,21 @@ function main() {
       expect(seen(index).get('Function.prototype intact')).toBe('true');
     });
   }
+
+  it('calling fetch or new WebSocket says the book\'s programs have no network, in main and in a thread', async () => {
+    // Before: "fetch is not a function", and nothing more.
+    const called = await run(`import { spawn } from "weft/thread";
+function main() {
+  try { spawn(() => { new WebSocket("ws://example.com"); }).join(); } catch {}
+  fetch("https://example.com");
+}
+`);
+    expect(called.outcome.status).toBe('panic');
+    expect(called.errors.map((e) => e.message)).toEqual([
+      "thread 'thread 2' panicked: WebSocket is not a constructor (WebSocket is not available to a program in this book: it runs with no network, no storage and no files)",
+      "thread 'main' panicked: fetch is not a function (fetch is not available to a program in this book: it runs with no network, no storage and no files)",
+    ]);
+  });
 
   it('import() of a node: module is a compile error at its line', async () => {
     const dynamic = await run(`function main() {
@@ -777,5 +809,167 @@ function main() {
 }
 `);
     expect(next.lines).toEqual(['undefined true']);
+  });
+});
+
+describe("a program that writes over weft's records in run memory", () => {
+  it("through a sharedArray's .buffer: the run ends as the program's fault, saying so (the CLI crashed with a stack trace), and the next run works", async () => {
+    // Before: the supervisor's look at the console ring threw "Invalid atomic access index" in a timer: the CLI
+    // printed a Node stack trace and exited, and a run on the page (or here) never ended.
+    const scribbled = await run(`import { sharedArray } from "weft/par";
+function main() {
+  const all = new Int32Array(sharedArray(Int32Array, 4).buffer);
+  all.fill(-1);
+  console.log("after");
+}
+`);
+    // The program's doing, as a Rust program's write through a bad pointer is: a Check says so, not "the runner failed".
+    expect(scribbled.outcome.status).toBe('panic');
+    expect(scribbled.outcome.message).toContain('written over');
+    expect(scribbled.errors.at(-1)!.message).toContain('could not read its own records');
+    expect(scribbled.errors.at(-1)!.message).toContain('sharedArray');
+    await expectNextRunWorks();
+    await expectNoWorkerLeft();
+  });
+
+  it("a thread name of megabytes is cut in the deadlock report, as one the program wrote over the table with would be", async () => {
+    // Before: each line of the report held the whole 2 MB name, three times over.
+    const named = await run(`import { builder } from "weft/thread";
+import { Mutex, Arc } from "weft/sync";
+function main() {
+  const m = new Arc(new Mutex(0));
+  const c = m.clone();
+  using g = m.lock();
+  builder().name("w".repeat(2_000_000)).spawn(() => { using g2 = c.lock(); }).join();
+}
+`);
+    expect(named.outcome.status).toBe('deadlock');
+    expect(named.errors.length).toBeGreaterThan(0);
+    for (const error of named.errors) expect(error.message.length).toBeLessThan(2_000);
+    expect(named.outcome.message.length).toBeLessThan(2_000);
+    expect(named.errors[0]!.message).toContain('w'.repeat(200) + '…');
+  });
+});
+
+describe('an exception a timer or microtask callback throws', () => {
+  // Before: "A worker failed: timer threw", the run ended as a crash, with no thread and no line.
+  for (const [what, line] of [
+    ['setTimeout', 'setTimeout(() => { throw new Error("callback threw"); }, 0);'],
+    ['queueMicrotask', 'queueMicrotask(() => { throw new Error("callback threw"); });'],
+  ] as const) {
+    it(`in a ${what} callback of main: main's panic at the throw's line, and the next run works`, async () => {
+      const result = await run(`import { sleep } from "weft/thread";
+function main() {
+  ${line}
+  sleep(20);
+  console.log("main done");
+}
+`);
+      expect(result.outcome.status).not.toBe('crashed');
+      expect(result.lines).toEqual(['main done']);
+      expect(result.errors[0]!.message).toBe("thread 'main' panicked: callback threw");
+      expect(result.errors[0]!.location?.line).toBe(3);
+      await expectNextRunWorks();
+    });
+  }
+
+  it("in a spawned thread's callback, after its closure returned: that thread's panic, and main's join still has the value", async () => {
+    const result = await run(`import { spawn, sleep } from "weft/thread";
+function main() {
+  const h = spawn(() => {
+    queueMicrotask(() => { throw new Error("late"); });
+    return 1;
+  });
+  sleep(50);
+  console.log("joined", h.join());
+}
+`);
+    expect(result.outcome.status).toBe('ok');
+    expect(result.lines).toEqual(['joined 1']);
+    expect(result.errors[0]!.message).toBe("thread 'thread 2' panicked: late");
+    expect(result.errors[0]!.location?.line).toBe(4);
+  });
+});
+
+describe('a drop that panics while its thread unwinds from a panic', () => {
+  it("says both panics, at the first one's line (it said \"An error was suppressed during disposal.\" only)", async () => {
+    const result = await run(`import { scope } from "weft/thread";
+import { Mutex } from "weft/sync";
+class Bomb { [Symbol.dispose]() { throw new Error("drop panicked"); } }
+function main() {
+  const m = new Mutex(0);
+  try {
+    scope((s) => {
+      s.spawn(() => {
+        using g = m.lock();
+        using b = new Bomb();
+        throw new Error("first panic");
+      });
+    });
+  } catch (e) { console.log((e as Error).message); }
+  using b = new Bomb();
+  throw new Error("main's panic");
+}
+`);
+    expect(result.lines).toEqual(['a scoped thread panicked: first panic (and while it unwound, a drop panicked too at line 3: drop panicked)']);
+    expect(result.errors[0]!.message).toBe("thread 'thread 2' panicked: first panic (and while it unwound, a drop panicked too at line 3: drop panicked)");
+    expect(result.errors[0]!.location?.line).toBe(11);
+    expect(result.outcome.status).toBe('panic');
+    const main = result.errors.at(-1)!;
+    expect(main.message).toBe("thread 'main' panicked: main's panic (and while it unwound, a drop panicked too at line 3: drop panicked)");
+    expect(main.location?.line).toBe(16);
+  });
+});
+
+describe('calling an export by name (RunOptions.call, the CLI\'s --call)', () => {
+  it("finds only the program's own exports, not what every object inherits (constructor, toString, hasOwnProperty)", async () => {
+    // Before: --call constructor printed "constructor returned {  }", --call toString '"[object Undefined]"', and
+    // --call hasOwnProperty panicked with "Cannot convert undefined or null to object".
+    for (const name of ['constructor', 'toString', 'hasOwnProperty']) {
+      const called = await run(`export function double(x: number) { return x * 2; }
+function main() {}
+`, { call: { name, args: [] } });
+      expect(called.outcome.status).toBe('panic');
+      expect(called.errors[0]!.message).toContain(`the program has no exported function \`${name}\``);
+    }
+  });
+});
+
+describe('a scoped JoinHandle taken out of its scope', () => {
+  it("joined after the scope says its scope joined it (it said 'a JoinHandle joins once', as if joined twice)", async () => {
+    const escaped = await run(`import { scope } from "weft/thread";
+function main() {
+  const h = scope((s) => s.spawn(() => 5));
+  console.log(h.join());
+}
+`);
+    expect(escaped.outcome.status).toBe('panic');
+    expect(escaped.errors[0]!.message).toContain('its scope joined it when the scope ended');
+    expect(escaped.errors[0]!.location?.line).toBe(4);
+  });
+});
+
+describe("the CLI's terminal is written only through the console", () => {
+  it("process.stdout, stderr and _rawDebug are out of reach, so a program cannot print past the line limit or among a Check's results", () => {
+    // Before: process.stdout.write("  ✓ … All checks passed!") printed among `weft check`'s own lines, raw, with
+    // no thread and no line limit.
+    const dir = tempDir('weft-hostile-');
+    const file = join(dir, 'raw.ts');
+    writeFileSync(file, `import { spawn } from "weft/thread";
+function raw(where: string) {
+  const p = (globalThis as any).process;
+  for (const write of [() => p.stdout.write("forged\\n"), () => p.stderr.write("forged\\n"), () => p._rawDebug("forged")]) {
+    try { write(); } catch { console.log(where, "refused"); }
+  }
+}
+function main() {
+  raw("main");
+  spawn(() => raw("thread")).join();
+}
+`);
+    const cli = runCli(['run', file]);
+    expect(cli.stdout + cli.stderr).not.toContain('forged');
+    expect(cli.stdout).toBe('main refused\n'.repeat(3) + 'thread refused\n'.repeat(3));
+    expect(cli.code).toBe(0);
   });
 });

@@ -42,6 +42,18 @@ function main() {
     expect(result.errors[0]!.location?.line).toBe(lineOf(result.source, 'drop(tx);') + 2);
   });
 
+  it('dropping an Arc twice names it an Arc, the class the reader made (it said ArcRef, a name inside weft)', async () => {
+    const result = await run(`
+function main() {
+  const a = new Arc(new Mutex(1));
+  drop(a);
+  drop(a);
+}`);
+    expect(result.outcome.status).toBe('panic');
+    expect(result.errors[0]!.message).toContain(`this Arc was already dropped at line ${lineOf(result.source, 'drop(a);')}`);
+    expect(result.errors[0]!.message).not.toContain('ArcRef');
+  });
+
   it("dropping a guard twice throws rather than unlocking someone else's hold", async () => {
     const result = await run(`
 function main() {

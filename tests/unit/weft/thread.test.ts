@@ -229,7 +229,16 @@ describe('stopping runs', () => {
   });
 
   it('at the time limit, a run of many threads names the first few and counts the rest', async () => {
-    const run = await runProgram(program(`const hs = []; for (let i = 0; i < 12; i++) hs.push(spawn(() => { while (true) {} })); for (const h of hs) h.join();`), { timeoutMs: 1500 });
+    // Every thread has started before the limit (each says so, then parks): one still waiting for a worker is told
+    // apart, with the others that wait, in one line (runner/deadlock.ts), so twelve spinning threads spawned at once
+    // on a loaded machine gave fewer lines than this test is about.
+    const run = await runProgram(
+      program(`const [tx, rx] = mpsc.channel<number>();
+  for (let i = 0; i < 12; i++) { const t = tx.clone(); spawn(() => { t.send(i); while (true) park(); }); }
+  for (let i = 0; i < 12; i++) rx.recv();
+  while (true) {}`),
+      { timeoutMs: 6000 },
+    );
     expect(run.outcome.status).toBe('timeout');
     expect(run.errors).toHaveLength(8);
     expect(run.errors[7]!.message).toBe('and 6 more threads were still running or waiting');
