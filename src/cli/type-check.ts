@@ -1,7 +1,7 @@
 /**
  * TypeScript's errors in a reader's file, for the CLI's `run` and `check`:
  * the page says which errors its editor marks before it runs or checks code
- * (components/run/output-log.ts typeErrorNote), and a reader at a terminal
+ * (runner/type-error-note.ts), and a reader at a terminal
  * gets the same word, since the compile step only strips types and runs
  * what Rust would refuse to compile (`let sum: number = "0"` sums "0123").
  *
@@ -23,6 +23,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { typeErrorNote, type MarkedError } from '../runner/type-error-note.ts';
+import { EDITOR_COMPILER_OPTIONS } from '../components/editor/editor-typescript.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -70,26 +72,39 @@ async function declarations(): Promise<string | undefined> {
   return existsSync(dir) ? dir : undefined;
 }
 
-export interface TypeErrorAt {
-  line: number;
+/** An error tsc found, at its line and column (1-based). */
+export interface TypeErrorAt extends MarkedError {
   column: number;
-  /** TypeScript's message, its first line ("Type 'string' is not assignable to type 'number'."). */
-  message: string;
 }
 
-/** The compiler options of the page's editor (components/editor/editor-typescript.ts), as tsconfig spells them; `weft/*` at `weft`. */
+/** The values of TypeScript's enums the editor's options use, as tsconfig spells them. */
+const SPELLED: Record<string, Record<number, string>> = {
+  target: { 99: 'ESNext' },
+  module: { 99: 'ESNext' },
+  moduleResolution: { 100: 'Bundler' },
+  moduleDetection: { 3: 'force' },
+};
+
+/**
+ * The page's editor's compiler options (components/editor/editor-typescript.ts), as a tsconfig spells them, with
+ * `weft/*` at `weft` and no ambient types (a program has no Node). A value this does not know how to spell throws
+ * (type-check.test fails): the CLI never checks with options the editor does not use.
+ */
 function editorOptions(weft: string): object {
+  const { target, module, moduleResolution, moduleDetection, lib, allowNonTsExtensions: _monacoOnly, ...flags } = EDITOR_COMPILER_OPTIONS;
+  const spell = (option: string, value: number): string => {
+    const name = SPELLED[option]?.[value];
+    if (name === undefined) throw new Error(`cli/type-check.ts cannot spell the editor's ${option} (${value}) for tsconfig`);
+    return name;
+  };
   return {
-    target: 'ESNext',
-    module: 'ESNext',
-    moduleResolution: 'Bundler',
-    moduleDetection: 'force',
-    lib: ['ESNext', 'DOM'],
-    strict: true,
-    noEmit: true,
-    allowImportingTsExtensions: true,
-    verbatimModuleSyntax: true,
-    skipLibCheck: true,
+    ...flags,
+    target: spell('target', target),
+    module: spell('module', module),
+    moduleResolution: spell('moduleResolution', moduleResolution),
+    moduleDetection: spell('moduleDetection', moduleDetection),
+    // 'lib.esnext.d.ts' -> 'esnext'
+    lib: lib.map((file) => file.replace(/^lib\.|\.d\.ts$/g, '')),
     types: [],
     paths: { 'weft/*': [weft] },
   };
@@ -152,13 +167,11 @@ export async function typeErrorsInFiles(files: readonly string[]): Promise<Map<s
   }
 }
 
-/** What the CLI prints of them: the note the page shows, with each error at `file:line:column` (at most `max`). */
+/** What the CLI prints of them: the page's note (runner/type-error-note.ts), then each error at `file:line:column` (at most `max`). */
 export function describeTypeErrors(errors: readonly TypeErrorAt[], shownFile: string, then: string, max = 5): string[] {
-  if (errors.length === 0) return [];
-  const lines = [
-    `TypeScript marks ${errors.length === 1 ? 'an error' : `${errors.length} errors`} in this code. Rust would not compile such a program; ${then}.`,
-    ...errors.slice(0, max).map((e) => `  ${shownFile}:${e.line}:${e.column}: ${e.message}`),
-  ];
+  const note = typeErrorNote(errors, then, false);
+  if (note === undefined) return [];
+  const lines = [note, ...errors.slice(0, max).map((e) => `  ${shownFile}:${e.line}:${e.column}: ${e.message}`)];
   if (errors.length > max) lines.push(`  (and ${errors.length - max} more)`);
   return lines;
 }

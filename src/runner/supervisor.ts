@@ -338,6 +338,11 @@ class Run implements RunHandle, WorkerOwner {
     }
   }
 
+  /** setTimeout for one of the run's steps, run #safely. */
+  #later(step: () => void, ms: number): ReturnType<typeof setTimeout> {
+    return setTimeout(() => this.#safely(step), ms);
+  }
+
   failed(worker: PooledWorker, error: unknown): void {
     this.#safely(() => this.#failed(worker, error));
   }
@@ -376,14 +381,14 @@ class Run implements RunHandle, WorkerOwner {
         // main-result normally follows in a few ms; a program whose callbacks keep main's event loop busy holds it back.
         if (worker === this.#mainWorker && this.#mainEndedTimer === undefined) {
           const result = message.result;
-          this.#mainEndedTimer = setTimeout(() => this.#safely(() => this.#mainReturned(result)), MAIN_RESULT_GRACE_MS);
+          this.#mainEndedTimer = this.#later(() => this.#mainReturned(result), MAIN_RESULT_GRACE_MS);
         }
         return;
       case 'program':
         this.#program = message.program;
         this.#compiled.keep(this.#source, message.program);
         clearTimeout(this.#timer);
-        this.#timer = setTimeout(() => this.#safely(() => this.#timeLimit()), this.#timeoutMs);
+        this.#timer = this.#later(() => this.#timeLimit(), this.#timeoutMs);
         if (message.program.spawns) this.#topUp();
         return;
       case 'spawn':
@@ -488,14 +493,10 @@ class Run implements RunHandle, WorkerOwner {
         this.#waitingSpawns.shift();
       } else if (handed === 'busy') {
         // A worker holds the stack's lock for a few instructions; the page may not block, so look again soon.
-        this.#retry ??= setTimeout(
-          () =>
-            this.#safely(() => {
-              this.#retry = undefined;
-              this.#serveSpawns();
-            }),
-          0,
-        );
+        this.#retry ??= this.#later(() => {
+          this.#retry = undefined;
+          this.#serveSpawns();
+        }, 0);
         return;
       } else {
         this.#topUp();
@@ -510,14 +511,10 @@ class Run implements RunHandle, WorkerOwner {
     const taken = readLines(this.#memory, upTo, PUMP_LINES, this.#outputBudgetMs, (line) => this.#onEvent(lineEvent(line)));
     // Lines were left behind (a flood): look again after other tasks had their turn (a click, the time limit).
     if (taken > 0 && nextToRead(this.#memory) < Math.min(upTo, Atomics.load(this.#memory.i32, H.outputSeq)) && this.#pumpAgain === undefined) {
-      this.#pumpAgain = setTimeout(
-        () =>
-          this.#safely(() => {
-            this.#pumpAgain = undefined;
-            this.#takeLines(upTo);
-          }),
-        PUMP_AGAIN_MS,
-      );
+      this.#pumpAgain = this.#later(() => {
+        this.#pumpAgain = undefined;
+        this.#takeLines(upTo);
+      }, PUMP_AGAIN_MS);
     }
   }
 
@@ -537,7 +534,7 @@ class Run implements RunHandle, WorkerOwner {
       this.#takeLines(result.outputSeqEnd);
       if (this.#over) return;
       if (nextToRead(this.#memory) >= result.outputSeqEnd || performance.now() > deadline) finish();
-      else setTimeout(() => this.#safely(waitForLines), 5);
+      else this.#later(waitForLines, 5);
     };
     waitForLines();
   }

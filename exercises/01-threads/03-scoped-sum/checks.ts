@@ -14,6 +14,13 @@ async function sumAndMax(t: CheckContext, values: number[], k: number, request: 
   return { run, result: value as { total: number; max: number } };
 }
 
+/** How many of the values each thread read through its read guards (the trace's read-items, traced runs), by thread id. */
+function valuesReadBy(run: ProgramRun): Map<number, number> {
+  const read = new Map<number, number>();
+  for (const r of run.trace.itemsRead()) read.set(r.threadId, (read.get(r.threadId) ?? 0) + r.items);
+  return read;
+}
+
 const describe = (values: number[], k: number) => `with ${plural(values.length, 'value')} and ${plural(k, 'thread')}`;
 
 export default [
@@ -58,8 +65,7 @@ export default [
       }
       // And each reads its slice: the trace counts the items a read guard's thread read. A thread that takes the
       // read lock and hands back a part the caller worked out reads none, however long it keeps busy.
-      const read = new Map<number, number>();
-      for (const r of run.trace.itemsRead()) read.set(r.threadId, (read.get(r.threadId) ?? 0) + r.items);
+      const read = valuesReadBy(run);
       const readNone = threads.filter((id) => (read.get(id) ?? 0) === 0).length;
       const readInAll = threads.reduce((sum, id) => sum + (read.get(id) ?? 0), 0);
       if (readNone > 0 || readInAll < values.length) {
@@ -90,8 +96,7 @@ export default [
     for (const [i, seed] of t.seeds(2).entries()) {
       const k = i === 0 ? 2 : 3;
       const { run } = await sumAndMax(t, values, k, { seed, trace: true });
-      const read = new Map<number, number>();
-      for (const r of run.trace.itemsRead()) read.set(r.threadId, (read.get(r.threadId) ?? 0) + r.items);
+      const read = valuesReadBy(run);
       const share = values.length / k;
       const spawned = run.trace.spawned();
       const at = spawned.findIndex((s) => (read.get(s.threadId) ?? 0) < share / 4);

@@ -7,7 +7,7 @@
  */
 import type { CheckResult, GradeResult } from '../../exercises/grade.ts';
 import type { SourceLocation } from '../../runner/events.ts';
-import { typeErrorNote } from '../run/output-log.ts';
+import { typeErrorNote } from '../../runner/type-error-note.ts';
 
 export interface CheckResultsActions {
   replay(seed: number, check: CheckResult): void;

@@ -9,6 +9,7 @@
  */
 import type { ReaderError, RunEvent, SourceLocation } from '../../runner/events.ts';
 import { summarizeOutcome } from './run-summary.ts';
+import { typeErrorNote, type MarkedError } from '../../runner/type-error-note.ts';
 
 export const MAX_LINES = 1000;
 /** While lines pour in, the panel is redrawn at most this often (a flood of redraws starves clicks). */
@@ -16,27 +17,6 @@ const FLOOD_REDRAW_MS = 250;
 const THREAD_COLOURS = 8;
 
 type Line = () => HTMLElement;
-
-/** An error TypeScript marks in the editor (a red squiggle), 1-based. */
-interface MarkedError {
-  line: number;
-  column?: number;
-  message: string;
-}
-
-/**
- * What the page says of the type errors in the code it is about to run or check (undefined when there are none): the
- * first with its line, how many more, and that Rust would not compile the program; `then` says what happens anyway.
- */
-export function typeErrorNote(errors: readonly MarkedError[], then: string): string | undefined {
-  if (errors.length === 0) return undefined;
-  const first = errors[0]!;
-  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
-  return (
-    `TypeScript marks ${errors.length === 1 ? 'an error' : `${errors.length} errors`} in this code: line ${first.line}: ${first.message.split('\n')[0]!.replace(/\.$/, '')}${more}. ` +
-    `Rust would not compile such a program; ${then}.`
-  );
-}
 
 export class OutputLog {
   readonly #panel: HTMLElement;
